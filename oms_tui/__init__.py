@@ -1,0 +1,3 @@
+"""oms: keyboard-first terminal order management."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,19 @@
+"""SQLModel tables: the whole order-to-cash data model. Tables only, no behaviour."""
+
+from .base import utcnow
+from .catalog import PriceListItem, Product, Promotion, StockLevel, StockMove, Warehouse
+from .finance import Invoice, Payment, PaymentAllocation
+from .orders import Allocation, NumberSequence, Order, OrderEvent, OrderLine
+from .parties import Customer, CustomerAddress, CustomerPhone, Setting, User
+from .production import BomItem, ProductionOrder, ProductionRoute, ProductionStageLog, RouteStage
+from .returns import ReturnLine, ReturnOrder
+from .shipping import Carrier, CarrierRate, Shipment, ShipmentLine, TrackingEvent
+
+__all__ = [
+    "Allocation", "BomItem", "Carrier", "CarrierRate", "Customer", "CustomerAddress",
+    "CustomerPhone", "Invoice", "NumberSequence", "Order", "OrderEvent", "OrderLine", "Payment",
+    "PaymentAllocation", "PriceListItem", "Product", "ProductionOrder", "ProductionRoute",
+    "ProductionStageLog", "Promotion", "ReturnLine", "ReturnOrder", "RouteStage", "Setting",
+    "Shipment", "ShipmentLine", "StockLevel", "StockMove", "TrackingEvent", "User", "Warehouse",
+    "utcnow",
+]

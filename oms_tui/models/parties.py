@@ -1,0 +1,76 @@
+"""Users, settings and customers (with their phones and addresses)."""
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from .base import utcnow
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=64)  # login name, recorded on every event
+    display_name: str = Field(default="", max_length=128)
+    role: str = Field(default="clerk", max_length=32)  # clerk, auditor, warehouse, finance, manager, admin
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Setting(SQLModel, table=True):
+    """Company-wide settings as key/value text; typed access in services/settings.py."""
+
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(default="")
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: str = Field(default="", max_length=64)
+
+
+class Customer(SQLModel, table=True):
+    __tablename__ = "customer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=32)
+    name: str = Field(index=True, max_length=200)
+    group: str = Field(default="retail", max_length=32)  # retail, wholesale, dealer, key_account
+    tier: str = Field(default="C", max_length=8)  # A (best) .. D
+    region: str = Field(default="", index=True, max_length=64)
+    credit_limit_minor: int = 0
+    payment_terms: str = Field(default="COD", max_length=32)  # COD, PREPAID, NET30, EOM30, INSTALLMENTS
+    shipping_policy: str = Field(default="partial", max_length=16)  # partial, complete
+    credit_hold: bool = False
+    credit_hold_reason: str = Field(default="")
+    email: str = Field(default="", max_length=200)
+    notes: str = Field(default="")
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CustomerPhone(SQLModel, table=True):
+    __tablename__ = "customer_phone"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    number: str = Field(max_length=40)  # as typed
+    digits: str = Field(index=True, max_length=32)  # normalised, for search
+    label: str = Field(default="mobile", max_length=32)
+    is_primary: bool = False
+
+
+class CustomerAddress(SQLModel, table=True):
+    __tablename__ = "customer_address"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    label: str = Field(default="", max_length=64)  # home, office, warehouse ...
+    contact_name: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=40)
+    region: str = Field(default="", max_length=64)  # province / state
+    city: str = Field(default="", max_length=100)
+    district: str = Field(default="", max_length=100)
+    street: str = Field(default="", max_length=300)
+    postcode: str = Field(default="", max_length=16)
+    is_default: bool = False

@@ -1,0 +1,153 @@
+"""Customers: create and search (by phone digits, name or code)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, or_, select
+
+from ..models import Customer, CustomerAddress, CustomerPhone
+from .db import Database
+from .errors import InvalidInput
+
+GROUPS = ("retail", "wholesale", "dealer", "key_account")
+_NON_DIGITS = re.compile(r"\D+")
+_PHONE_LIKE = re.compile(r"[\d\s()+\-]+")
+
+
+def normalise_phone(text: str) -> str:
+    """Digits only; a leading +86/0086 country code is dropped (as clerks type the rest)."""
+    digits = _NON_DIGITS.sub("", text)
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif text.strip().startswith("+86") and digits.startswith("86"):
+        digits = digits[2:]
+    return digits
+
+
+def _prefix_range(column, prefix: str):  # noqa: ANN001, ANN202
+    """``column`` starts with ``prefix``, as an index range both engines can use."""
+    return (column >= prefix) & (column < prefix + "\U0010ffff")
+
+
+@dataclass(frozen=True)
+class CustomerHit:
+    id: int
+    code: str
+    name: str
+    phone: str
+    group: str
+    region: str
+
+
+def _hits(session: Session, ids: Sequence[int]) -> list[CustomerHit]:
+    if not ids:
+        return []
+    customers = {c.id: c for c in session.exec(select(Customer).where(col(Customer.id).in_(ids)))}
+    phones: dict[int, str] = {}
+    for p in session.exec(
+        select(CustomerPhone)
+        .where(col(CustomerPhone.customer_id).in_(ids))
+        .order_by(col(CustomerPhone.is_primary).desc(), col(CustomerPhone.id).desc())
+    ):
+        phones[p.customer_id] = p.number
+    return [
+        CustomerHit(c.id, c.code, c.name, phones.get(c.id, ""), c.group, c.region)
+        for i in ids
+        if (c := customers.get(i)) is not None
+    ]
+
+
+def search_customers(db: Database, query: str, limit: int = 20) -> list[CustomerHit]:
+    """Customers matching a phone (any part of it), a name or a code.
+
+    Prefix matches come from indexes; a phone fragment from the middle of a
+    number is searched only when the prefix found fewer than ``limit``.
+    """
+    q = query.strip()
+    if not q:
+        return []
+    with db.read() as session:
+        ids: list[int] = []
+        digits = normalise_phone(q)
+        if _PHONE_LIKE.fullmatch(q) and len(digits) >= 3:
+            stmt = (
+                select(CustomerPhone.customer_id)
+                .where(_prefix_range(CustomerPhone.digits, digits))
+                .order_by(CustomerPhone.digits)
+                .limit(limit)
+            )
+            ids = list(dict.fromkeys(session.exec(stmt).all()))
+            if len(ids) < limit:
+                more = session.exec(
+                    select(CustomerPhone.customer_id)
+                    .where(col(CustomerPhone.digits).contains(digits))
+                    .limit(limit)
+                ).all()
+                ids = list(dict.fromkeys([*ids, *more]))[:limit]
+        else:
+            stmt = (
+                select(Customer.id)
+                .where(or_(_prefix_range(Customer.name, q), _prefix_range(Customer.code, q.upper())))
+                .order_by(Customer.name)
+                .limit(limit)
+            )
+            ids = list(session.exec(stmt).all())
+        return _hits(session, ids)
+
+
+@dataclass(frozen=True)
+class NewCustomer:
+    name: str
+    phone: str = ""
+    group: str = "retail"
+    region: str = ""
+    city: str = ""
+    district: str = ""
+    street: str = ""
+    code: str | None = None
+    tier: str = "C"
+    credit_limit_minor: int = 0
+    payment_terms: str = "COD"
+
+
+def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
+    """A customer with its first phone and default ship-to address."""
+    name = new.name.strip()
+    if not name:
+        raise InvalidInput("a customer needs a name", "name")
+    if new.group not in GROUPS:
+        raise InvalidInput(f"group must be one of {', '.join(GROUPS)}", "group")
+    digits = normalise_phone(new.phone)
+    if new.phone.strip() and len(digits) < 5:
+        raise InvalidInput(f"'{new.phone}' does not look like a phone number", "phone")
+    with db.write() as session:
+        code = new.code or _next_customer_code(session)
+        if session.exec(select(Customer.id).where(Customer.code == code)).first() is not None:
+            raise InvalidInput(f"customer code {code} is taken", "code")
+        customer = Customer(code=code, name=name, group=new.group, tier=new.tier,
+                            region=new.region, credit_limit_minor=new.credit_limit_minor,
+                            payment_terms=new.payment_terms, notes=f"created by {actor}")  # fmt: skip
+        session.add(customer)
+        session.flush()
+        if digits:
+            session.add(CustomerPhone(customer_id=customer.id, number=new.phone.strip(),
+                                      digits=digits, is_primary=True))  # fmt: skip
+        if new.street or new.city:
+            session.add(CustomerAddress(customer_id=customer.id, contact_name=name,
+                                        phone=new.phone.strip(), region=new.region,
+                                        city=new.city, district=new.district,
+                                        street=new.street, is_default=True))  # fmt: skip
+        session.flush()
+        return CustomerHit(customer.id, customer.code, customer.name, new.phone.strip(),
+                           customer.group, customer.region)  # fmt: skip
+
+
+def _next_customer_code(session: Session) -> str:
+    from .numbering import take_number
+
+    # C-2026-000001 style codes would be long for phone work: use C + 6 digits.
+    number = take_number(session, "C", 0)
+    return "C" + number.rsplit("-", 1)[1]

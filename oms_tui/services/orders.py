@@ -1,0 +1,332 @@
+"""Orders: create, change status through the state machine, look up.
+
+Every function takes the acting user and runs one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, col, select
+
+from ..models import Customer, CustomerAddress, Order, OrderEvent, OrderLine, Product, utcnow
+from .db import Database
+from .errors import InvalidInput, NotFound, StaleData
+from .numbering import take_number
+from .order_states import OrderStatus, check_transition
+from .pricing import LineInput, Price, line_amounts, order_totals, unit_price
+from .settings import load_settings
+
+CHANNELS = ("phone", "walk_in", "ecommerce", "dealer", "key_account", "standing")
+PAYMENT_METHODS = ("cod", "prepaid", "credit", "installments")
+ORDER_PREFIX = "SO"
+
+
+@dataclass(frozen=True)
+class NewLine:
+    product_id: int
+    qty: int
+    unit_price_minor: int | None = None  # None: from the pricing engine
+    discount_minor: int = 0
+    requirements_note: str = ""
+    override_reason: str = ""  # required when unit_price_minor is given
+
+
+@dataclass(frozen=True)
+class LineView:
+    line_no: int
+    product_code: str
+    description: str
+    qty: int
+    unit_price_minor: int
+    discount_minor: int
+    tax_minor: int
+    line_total_minor: int
+    price_source: str
+    requirements_note: str
+
+
+@dataclass(frozen=True)
+class EventView:
+    at: datetime
+    actor: str
+    from_status: str | None
+    to_status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class OrderView:
+    id: int
+    number: str
+    status: str
+    channel: str
+    customer_id: int
+    customer_name: str
+    currency: str
+    subtotal_minor: int
+    discount_minor: int
+    tax_minor: int
+    shipping_minor: int
+    total_minor: int
+    priority: int
+    requested_date: date | None
+    created_at: datetime
+    created_by: str
+    version: int
+    ship_to_address: str = ""
+    lines: tuple[LineView, ...] = field(default=())
+    events: tuple[EventView, ...] = field(default=())
+
+    @property
+    def status_label(self) -> str:
+        return OrderStatus(self.status).label
+
+
+def _address_text(a: CustomerAddress) -> str:
+    return " ".join(p for p in (a.region, a.city, a.district, a.street) if p)
+
+
+def _view(session: Session, order: Order, detail: bool = False) -> OrderView:
+    customer = session.get(Customer, order.customer_id)
+    lines: tuple[LineView, ...] = ()
+    events: tuple[EventView, ...] = ()
+    if detail:
+        rows = session.exec(
+            select(OrderLine, Product.code)
+            .join(Product, col(Product.id) == OrderLine.product_id)
+            .where(OrderLine.order_id == order.id)
+            .order_by(col(OrderLine.line_no))
+        ).all()
+        lines = tuple(
+            LineView(ln.line_no, code, ln.description, ln.qty, ln.unit_price_minor,
+                     ln.discount_minor, ln.tax_minor, ln.line_total_minor, ln.price_source,
+                     ln.requirements_note)  # fmt: skip
+            for ln, code in rows
+        )
+        events = tuple(
+            EventView(e.at, e.actor, e.from_status, e.to_status, e.reason)
+            for e in session.exec(
+                select(OrderEvent)
+                .where(OrderEvent.order_id == order.id)
+                .order_by(col(OrderEvent.at), col(OrderEvent.id))
+            ).all()
+        )
+    return OrderView(
+        id=order.id, number=order.number, status=order.status, channel=order.channel,
+        customer_id=order.customer_id, customer_name=customer.name if customer else "?",
+        currency=order.currency, subtotal_minor=order.subtotal_minor,
+        discount_minor=order.discount_minor, tax_minor=order.tax_minor,
+        shipping_minor=order.shipping_minor, total_minor=order.total_minor,
+        priority=order.priority, requested_date=order.requested_date,
+        created_at=order.created_at, created_by=order.created_by, version=order.version,
+        ship_to_address=order.ship_to_address, lines=lines, events=events,
+    )  # fmt: skip
+
+
+def record_event(
+    session: Session, order: Order, actor: str, to_status: str, reason: str = "",
+    from_status: str | None = None,
+) -> None:  # fmt: skip
+    session.add(OrderEvent(order_id=order.id, actor=actor, from_status=from_status,
+                           to_status=to_status, reason=reason))  # fmt: skip
+
+
+def create_order(
+    db: Database,
+    actor: str,
+    customer_id: int,
+    lines: Sequence[NewLine],
+    *,
+    channel: str = "phone",
+    ship_to_address_id: int | None = None,
+    requested_date: date | None = None,
+    payment_method: str | None = None,
+    priority: int = 0,
+    notes: str = "",
+    external_ref: str | None = None,
+    shipping_minor: int = 0,
+    submit: bool = False,
+) -> OrderView:
+    """Create a draft order (or submit it straight to audit) with its number and first event."""
+    if channel not in CHANNELS:
+        raise InvalidInput(f"unknown channel '{channel}'; one of {', '.join(CHANNELS)}", "channel")
+    if payment_method is not None and payment_method not in PAYMENT_METHODS:
+        raise InvalidInput(f"unknown payment method '{payment_method}'", "payment_method")
+    if submit and not lines:
+        raise InvalidInput("an order needs at least one line before audit", "lines")
+    with db.write() as session:
+        settings = load_settings(session)
+        customer = session.get(Customer, customer_id)
+        if customer is None:
+            raise NotFound(f"no customer with id {customer_id}")
+        address = None
+        if ship_to_address_id is not None:
+            address = session.get(CustomerAddress, ship_to_address_id)
+            if address is None or address.customer_id != customer_id:
+                raise InvalidInput("that ship-to address is not this customer's", "ship_to")
+        else:
+            address = session.exec(
+                select(CustomerAddress)
+                .where(CustomerAddress.customer_id == customer_id)
+                .order_by(col(CustomerAddress.is_default).desc(), col(CustomerAddress.id))
+            ).first()
+
+        now = utcnow()
+        order = Order(
+            number=take_number(session, ORDER_PREFIX, datetime.now().year),
+            channel=channel,
+            external_ref=external_ref,
+            customer_id=customer_id,
+            ship_to_address_id=address.id if address else None,
+            ship_to_name=(address.contact_name if address else "") or customer.name,
+            ship_to_phone=address.phone if address else "",
+            ship_to_address=_address_text(address) if address else "",
+            ship_to_region=address.region if address else customer.region,
+            status=OrderStatus.DRAFT,
+            priority=priority,
+            requested_date=requested_date,
+            payment_method=payment_method or _default_payment(customer.payment_terms),
+            payment_terms=customer.payment_terms,
+            shipping_policy=customer.shipping_policy,
+            currency=settings.currency,
+            shipping_minor=shipping_minor,
+            notes=notes,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(order)
+        session.flush()
+
+        inputs: list[LineInput] = []
+        for no, new in enumerate(lines, start=1):
+            if new.qty <= 0:
+                raise InvalidInput(f"line {no}: quantity must be at least 1", f"lines.{no}.qty")
+            product = session.get(Product, new.product_id)
+            if product is None:
+                raise NotFound(f"line {no}: no product with id {new.product_id}")
+            if new.unit_price_minor is None:
+                price = unit_price(session, product, customer.group, new.qty)
+            else:
+                if not new.override_reason.strip():
+                    raise InvalidInput(f"line {no}: a price override needs a reason",
+                                       f"lines.{no}.price")  # fmt: skip
+                price = Price(new.unit_price_minor, f"override: {new.override_reason.strip()}")
+            if new.discount_minor < 0 or new.discount_minor > new.qty * price.unit_price_minor:
+                raise InvalidInput(f"line {no}: discount out of range", f"lines.{no}.discount")
+            li = LineInput(new.qty, price.unit_price_minor, product.tax_rate_bp, new.discount_minor)
+            amounts = line_amounts(li, settings.prices_include_tax)
+            inputs.append(li)
+            session.add(OrderLine(
+                order_id=order.id, line_no=no, product_id=product.id,
+                description=" ".join(p for p in (product.name, product.model, product.colour,
+                                                 product.spec) if p)[:300],
+                qty=new.qty, unit_price_minor=price.unit_price_minor,
+                discount_minor=new.discount_minor, tax_rate_bp=product.tax_rate_bp,
+                tax_minor=amounts.tax_minor, line_total_minor=amounts.amount_minor,
+                price_source=price.source, requirements_note=new.requirements_note,
+            ))  # fmt: skip
+        totals = order_totals(inputs, settings.prices_include_tax, settings.tax_rounding,
+                              shipping_minor)  # fmt: skip
+        order.subtotal_minor = totals.subtotal_minor
+        order.discount_minor = totals.discount_minor
+        order.tax_minor = totals.tax_minor
+        order.total_minor = totals.total_minor
+        record_event(session, order, actor, OrderStatus.DRAFT, "created")
+        if submit:
+            check_transition(order.status, OrderStatus.PENDING_AUDIT)
+            order.status = OrderStatus.PENDING_AUDIT
+            record_event(session, order, actor, OrderStatus.PENDING_AUDIT, "submitted",
+                         OrderStatus.DRAFT)  # fmt: skip
+        session.add(order)
+        session.flush()
+        return _view(session, order)
+
+
+def _default_payment(terms: str) -> str:
+    t = terms.upper()
+    if t == "PREPAID":
+        return "prepaid"
+    if t.startswith(("NET", "EOM")):
+        return "credit"
+    if t == "INSTALLMENTS":
+        return "installments"
+    return "cod"
+
+
+def _load_for_update(session: Session, order_id: int) -> Order:
+    order = session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
+    if order is None:
+        raise NotFound(f"no order with id {order_id}")
+    return order
+
+
+def transition(
+    db: Database,
+    actor: str,
+    order_id: int,
+    to_status: str,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> OrderView:
+    """Move an order to ``to_status`` if the state machine allows it; record who and why.
+
+    ``expected_version`` (the version the user saw) refuses the change if somebody
+    else saved the order meanwhile.
+    """
+    try:
+        with db.write() as session:
+            order = _load_for_update(session, order_id)
+            if expected_version is not None and order.version != expected_version:
+                raise StaleData(
+                    f"order {order.number} was changed by someone else; reload it and try again"
+                )
+            frm, to = check_transition(order.status, to_status, reason)
+            if to is OrderStatus.PENDING_AUDIT:
+                has_line = session.exec(
+                    select(OrderLine.id).where(OrderLine.order_id == order.id).limit(1)
+                ).first()
+                if has_line is None:
+                    raise InvalidInput(f"order {order.number} has no lines to audit", "lines")
+            order.status = to
+            order.updated_at = utcnow()
+            session.add(order)
+            record_event(session, order, actor, to, reason.strip(), frm)
+            session.flush()
+            return _view(session, order)
+    except StaleDataError:
+        raise StaleData("the order was changed by someone else; reload it and try again") from None
+
+
+def submit_for_audit(db: Database, actor: str, order_id: int) -> OrderView:
+    return transition(db, actor, order_id, OrderStatus.PENDING_AUDIT, "submitted")
+
+
+def get_order(db: Database, number: str) -> OrderView:
+    """An order with its lines and events, by number (case-insensitive, ``so-2026-12`` works)."""
+    wanted = normalise_order_number(number)
+    with db.read() as session:
+        order = session.exec(select(Order).where(Order.number == wanted)).first()
+        if order is None:
+            raise NotFound(f"no order {number.strip()}")
+        return _view(session, order, detail=True)
+
+
+def get_order_by_id(db: Database, order_id: int) -> OrderView:
+    with db.read() as session:
+        order = session.get(Order, order_id)
+        if order is None:
+            raise NotFound(f"no order with id {order_id}")
+        return _view(session, order, detail=True)
+
+
+def normalise_order_number(text: str) -> str:
+    """``so-2026-123`` -> ``SO-2026-000123``; anything else is returned upper-cased."""
+    parts = text.strip().upper().split("-")
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return f"{parts[0]}-{parts[1]}-{int(parts[2]):06d}"
+    return text.strip().upper()

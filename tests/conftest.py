@@ -1,0 +1,72 @@
+"""Shared fixtures: a fresh migrated database per test, on SQLite and (when
+OMS_TEST_POSTGRES_URL is set) on PostgreSQL too."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from oms_tui.services import schema
+from oms_tui.services.db import Database
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+PG_URL = os.environ.get("OMS_TEST_POSTGRES_URL")
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if PG_URL else ["sqlite"]
+
+
+def _pg_database(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A throwaway PostgreSQL schema per test (search_path points at it)."""
+    assert PG_URL
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # noqa: ANN001
+    """URL of an empty database: SQLite file by default, parametrised by ``engine``."""
+    engine = getattr(request, "param", "sqlite")
+    if engine == "postgresql":
+        yield from _pg_database(request)
+    else:
+        yield f"sqlite:///{tmp_path / 'oms.db'}"
+
+
+@pytest.fixture(params=ENGINES)
+def any_db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # noqa: ANN001
+    """Like ``db_url`` but runs the test once per available engine."""
+    if request.param == "postgresql":
+        yield from _pg_database(request)
+    else:
+        yield f"sqlite:///{tmp_path / 'oms.db'}"
+
+
+@pytest.fixture
+def db(any_db_url: str) -> Iterator[Database]:
+    """A migrated, empty database on each available engine."""
+    database = Database(any_db_url)
+    schema.upgrade(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path) -> Iterator[Database]:  # noqa: ANN001
+    """A migrated, empty SQLite database (screens and CLI tests)."""
+    database = Database(f"sqlite:///{tmp_path / 'oms.db'}")
+    schema.upgrade(database)
+    yield database
+    database.dispose()
