@@ -16,7 +16,9 @@ from oms_tui.services.db import Database
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 PG_URL = os.environ.get("OMS_TEST_POSTGRES_URL")
-ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if PG_URL else ["sqlite"]
+ENGINES = (
+    ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if PG_URL else ["sqlite"]
+)
 
 
 def _pg_database(request: pytest.FixtureRequest) -> Iterator[str]:

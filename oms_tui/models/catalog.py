@@ -97,7 +97,9 @@ class StockMove(SQLModel, table=True):
     product_id: int = Field(foreign_key="product.id", index=True)
     warehouse_id: int = Field(foreign_key="warehouse.id", index=True)
     qty: int  # signed: + into the warehouse, - out of it
-    kind: str = Field(max_length=24)  # receipt, issue, transfer_in, transfer_out, adjustment, production_in, production_use, return_in
+    # receipt, issue, transfer_in, transfer_out, adjustment, production_in, production_use,
+    # return_in
+    kind: str = Field(max_length=24)
     reference: str = Field(default="", max_length=64)  # order / shipment / receipt number
     order_id: int | None = Field(default=None, foreign_key="sales_order.id", index=True)
     reason: str = Field(default="")

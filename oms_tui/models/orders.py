@@ -36,7 +36,9 @@ class Order(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, max_length=24)
-    channel: str = Field(default="phone", max_length=24)  # phone, walk_in, ecommerce, dealer, key_account, standing
+    channel: str = Field(
+        default="phone", max_length=24
+    )  # phone, walk_in, ecommerce, dealer, key_account, standing
     external_ref: str | None = Field(default=None, max_length=64)  # the channel's own order id
     customer_id: int = Field(foreign_key="customer.id")
     ship_to_address_id: int | None = Field(default=None, foreign_key="customer_address.id")
@@ -80,7 +82,9 @@ class OrderLine(SQLModel, table=True):
     tax_rate_bp: int = 0
     tax_minor: int = 0
     line_total_minor: int = 0  # qty * unit price - discount (tax per settings)
-    price_source: str = Field(default="list", max_length=200)  # e.g. "list", "dealer price >=10", "override: ..."
+    price_source: str = Field(
+        default="list", max_length=200
+    )  # e.g. "list", "dealer price >=10", "override: ..."
     requirements_note: str = Field(default="")  # made-to-order: size, colour, finish
     qty_shipped: int = 0
     qty_returned: int = 0

@@ -13,7 +13,9 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, max_length=64)  # login name, recorded on every event
     display_name: str = Field(default="", max_length=128)
-    role: str = Field(default="clerk", max_length=32)  # clerk, auditor, warehouse, finance, manager, admin
+    role: str = Field(
+        default="clerk", max_length=32
+    )  # clerk, auditor, warehouse, finance, manager, admin
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -39,7 +41,9 @@ class Customer(SQLModel, table=True):
     tier: str = Field(default="C", max_length=8)  # A (best) .. D
     region: str = Field(default="", index=True, max_length=64)
     credit_limit_minor: int = 0
-    payment_terms: str = Field(default="COD", max_length=32)  # COD, PREPAID, NET30, EOM30, INSTALLMENTS
+    payment_terms: str = Field(
+        default="COD", max_length=32
+    )  # COD, PREPAID, NET30, EOM30, INSTALLMENTS
     shipping_policy: str = Field(default="partial", max_length=16)  # partial, complete
     credit_hold: bool = False
     credit_hold_reason: str = Field(default="")

@@ -13,7 +13,9 @@ class ReturnOrder(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, max_length=24)
     order_id: int = Field(foreign_key="sales_order.id", index=True)
-    status: str = Field(default="requested", max_length=16)  # requested, received, refunded, rejected
+    status: str = Field(
+        default="requested", max_length=16
+    )  # requested, received, refunded, rejected
     reason: str = Field(default="")
     created_by: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)

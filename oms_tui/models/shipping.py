@@ -44,7 +44,9 @@ class Shipment(SQLModel, table=True):
     order_id: int = Field(foreign_key="sales_order.id", index=True)
     warehouse_id: int = Field(foreign_key="warehouse.id")
     carrier_id: int | None = Field(default=None, foreign_key="carrier.id")
-    status: str = Field(default="picking", max_length=16)  # picking, packed, shipped, delivered, cancelled
+    status: str = Field(
+        default="picking", max_length=16
+    )  # picking, packed, shipped, delivered, cancelled
     tracking_no: str = Field(default="", index=True, max_length=64)
     freight_minor: int = 0
     packages: int = 1

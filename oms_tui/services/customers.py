@@ -90,7 +90,9 @@ def search_customers(db: Database, query: str, limit: int = 20) -> list[Customer
         else:
             stmt = (
                 select(Customer.id)
-                .where(or_(_prefix_range(Customer.name, q), _prefix_range(Customer.code, q.upper())))
+                .where(
+                    or_(_prefix_range(Customer.name, q), _prefix_range(Customer.code, q.upper()))
+                )
                 .order_by(Customer.name)
                 .limit(limit)
             )
@@ -127,9 +129,16 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
         code = new.code or _next_customer_code(session)
         if session.exec(select(Customer.id).where(Customer.code == code)).first() is not None:
             raise InvalidInput(f"customer code {code} is taken", "code")
-        customer = Customer(code=code, name=name, group=new.group, tier=new.tier,
-                            region=new.region, credit_limit_minor=new.credit_limit_minor,
-                            payment_terms=new.payment_terms, notes=f"created by {actor}")  # fmt: skip
+        customer = Customer(
+            code=code,
+            name=name,
+            group=new.group,
+            tier=new.tier,
+            region=new.region,
+            credit_limit_minor=new.credit_limit_minor,
+            payment_terms=new.payment_terms,
+            notes=f"created by {actor}",
+        )
         session.add(customer)
         session.flush()
         if digits:

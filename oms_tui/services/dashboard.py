@@ -36,8 +36,9 @@ def home_counts(db: Database, today: date | None = None) -> HomeCounts:
     today = today or date.today()
     with db.read() as session:
         overdue = session.exec(
-            select(func.count(), func.coalesce(func.sum(Invoice.amount_minor - Invoice.paid_minor), 0))
-            .where(Invoice.status == "open", Invoice.due_on < today)
+            select(
+                func.count(), func.coalesce(func.sum(Invoice.amount_minor - Invoice.paid_minor), 0)
+            ).where(Invoice.status == "open", Invoice.due_on < today)
         ).one()
         return HomeCounts(
             waiting_audit=_count_status(session, S.PENDING_AUDIT),
@@ -49,3 +50,8 @@ def home_counts(db: Database, today: date | None = None) -> HomeCounts:
             overdue_minor=int(overdue[1]),
             currency=load_settings(session).currency,
         )
+
+
+def has_orders(db: Database) -> bool:
+    with db.read() as session:
+        return session.exec(select(Order.id).limit(1)).first() is not None

@@ -40,13 +40,16 @@ def from_minor(minor: int, currency: str = "CNY") -> Decimal:
 def parse_money(text: str, currency: str = "CNY") -> int:
     """What a clerk typed (``1,234.5``, ``¥12``, ``-3``) to minor units, or a clear error."""
     cleaned = text.strip().replace(",", "").replace(" ", "")
+    sign = ""
+    if cleaned[:1] in "+-" and cleaned:
+        sign, cleaned = cleaned[0], cleaned[1:]
     for prefix in (_SYMBOL.get(currency.upper(), ""), currency.upper()):
         if prefix and cleaned.upper().startswith(prefix.upper()):
             cleaned = cleaned[len(prefix) :]
     if not cleaned:
         raise InvalidInput("enter an amount, e.g. 12.50")
     try:
-        value = Decimal(cleaned)
+        value = Decimal(sign + cleaned) if cleaned[:1] not in "+-" else Decimal("x")
     except InvalidOperation:
         raise InvalidInput(f"'{text}' is not an amount (e.g. 12.50)") from None
     if not value.is_finite():

@@ -92,7 +92,9 @@ def allowed_next(status: str) -> frozenset[OrderStatus]:
     return TRANSITIONS[OrderStatus(status)]
 
 
-def check_transition(current: str, target: str, reason: str = "") -> tuple[OrderStatus, OrderStatus]:
+def check_transition(
+    current: str, target: str, reason: str = ""
+) -> tuple[OrderStatus, OrderStatus]:
     """Return the parsed pair, or raise ``IllegalTransition`` with a sentence a clerk can read."""
     try:
         frm, to = OrderStatus(current), OrderStatus(target)

@@ -102,9 +102,18 @@ def _view(session: Session, order: Order, detail: bool = False) -> OrderView:
             .order_by(col(OrderLine.line_no))
         ).all()
         lines = tuple(
-            LineView(ln.line_no, code, ln.description, ln.qty, ln.unit_price_minor,
-                     ln.discount_minor, ln.tax_minor, ln.line_total_minor, ln.price_source,
-                     ln.requirements_note)  # fmt: skip
+            LineView(
+                ln.line_no,
+                code,
+                ln.description,
+                ln.qty,
+                ln.unit_price_minor,
+                ln.discount_minor,
+                ln.tax_minor,
+                ln.line_total_minor,
+                ln.price_source,
+                ln.requirements_note,
+            )  # fmt: skip
             for ln, code in rows
         )
         events = tuple(

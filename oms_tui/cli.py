@@ -1,0 +1,206 @@
+"""The ``oms`` command. Without a sub-command it opens the terminal app.
+
+Every command takes ``--db URL`` (or ``OMS_DATABASE_URL``; default: a SQLite file in
+the user's data directory) and ``--user NAME`` (default: the OS login name).
+Errors print one line and exit non-zero. Textual is imported only to open the app.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Annotated
+
+import typer
+
+from .config import Settings, sqlite_path
+
+app = typer.Typer(
+    help="oms: keyboard-first order management for small makers and distributors.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+db_app = typer.Typer(help="Database schema: upgrade, show the current revision.")
+app.add_typer(db_app, name="db")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db", envvar="OMS_DATABASE_URL", metavar="URL", help="SQLAlchemy URL or SQLite file path."
+    ),
+]
+UserOption = Annotated[
+    str | None,
+    typer.Option(
+        "--user", envvar="OMS_USER", metavar="NAME", help="Acting user (default: OS login)."
+    ),
+]
+
+
+class _State:
+    settings: Settings | None = None
+
+
+def _settings(db: str | None = None, user: str | None = None) -> Settings:
+    base = _State.settings or Settings.resolve()
+    if db or user:
+        return Settings.resolve(db=db or base.database_url, user=user or base.user)
+    return base
+
+
+def _open(settings: Settings):  # noqa: ANN202
+    from .services.db import Database
+
+    return Database(settings.database_url)
+
+
+def _where(settings: Settings) -> str:
+    path = sqlite_path(settings.database_url)
+    if path is not None:
+        return str(path)
+    from sqlalchemy.engine import make_url
+
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def _say(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(ctx: typer.Context, db: DbOption = None, user: UserOption = None) -> None:
+    """Open the terminal app (creating a demo database on first run)."""
+    _State.settings = Settings.resolve(db=db, user=user)
+    if ctx.invoked_subcommand is None:
+        _run_app(_State.settings)
+
+
+def _run_app(settings: Settings) -> None:
+    from .services import schema
+
+    db = _open(settings)
+    if schema.is_empty(db):
+        _say(f"No database yet: creating one with demo data at {_where(settings)} ...")
+        _initialise(db, settings.user, demo=True)
+        _say("Done. Start again with `oms` any time; `oms --help` lists the commands.")
+    elif schema.needs_upgrade(db):
+        backup = schema.upgrade_with_backup(db)
+        if backup:
+            _say(f"Database upgraded to the current schema; the old one was copied to {backup}")
+    from .app import make_app
+
+    make_app(settings, db).run()
+
+
+def _initialise(db, user: str, demo: bool) -> None:  # noqa: ANN001
+    from .services import schema
+
+    schema.upgrade(db)
+    if demo:
+        from .services.demo import seed_demo
+
+        summary = seed_demo(db, user)
+        _say(f"Demo data: {summary}")
+
+
+@app.command()
+def init(
+    demo: Annotated[bool, typer.Option("--demo", help="Fill it with the demo company.")] = False,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Create the database (or bring it to the current schema); --demo adds demo data."""
+    from .services import schema
+    from .services.errors import OmsError
+
+    settings = _settings(db, user)
+    database = _open(settings)
+    if demo and not schema.is_empty(database):
+        from .services.dashboard import has_orders
+
+        schema.upgrade_with_backup(database)
+        if has_orders(database):
+            raise OmsError(f"{_where(settings)} already holds orders; demo data goes into an "
+                           "empty database (use another --db)")  # fmt: skip
+    _initialise(database, settings.user, demo)
+    _say(f"Database ready at {_where(settings)}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Bring the database to the newest schema (a SQLite file is copied first)."""
+    from .services import schema
+
+    settings = _settings(db)
+    database = _open(settings)
+    before = schema.current_revision(database)
+    backup = schema.upgrade_with_backup(database)
+    after = schema.current_revision(database)
+    if before == after:
+        _say(f"Already at the newest schema ({after}): {_where(settings)}")
+    else:
+        note = f"; backup: {backup}" if backup else ""
+        _say(f"Upgraded {before or 'empty database'} -> {after}{note}")
+
+
+@db_app.command("current")
+def db_current(db: DbOption = None) -> None:
+    """Print the database's schema revision."""
+    from .migrations import HEAD
+    from .services import schema
+
+    rev = schema.current_revision(_open(_settings(db)))
+    typer.echo(f"{rev or 'empty'} (newest: {HEAD})")
+
+
+@app.command()
+def generate(
+    orders: Annotated[int, typer.Option("--orders", min=1, help="How many orders to add.")],
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 1,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Add N generated orders (with customers, catalog, invoices) for testing at scale."""
+    from .services import schema
+    from .services.generate import generate_orders
+
+    settings = _settings(db, user)
+    database = _open(settings)
+    schema.upgrade_with_backup(database)
+    start = time.perf_counter()
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.perf_counter()
+        if now - last[0] >= 2 or done == total:
+            last[0] = now
+            _say(f"  {done:,}/{total:,} orders ({now - start:.0f} s)")
+
+    summary = generate_orders(database, settings.user, orders, seed=seed, progress=progress)
+    _say(f"Generated {orders:,} orders in {time.perf_counter() - start:.1f} s "
+         f"into {_where(settings)}: {summary}")  # fmt: skip
+
+
+def main() -> None:
+    """Console entry point: one clear line for every expected error, exit code 1."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from .services.errors import OmsError
+
+    try:
+        app()
+    except OmsError as exc:
+        _say(f"oms: {exc}")
+        sys.exit(1)
+    except (OperationalError, ProgrammingError) as exc:
+        _say(f"oms: database error: {str(exc.orig).strip().splitlines()[0]}")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        _say("oms: interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

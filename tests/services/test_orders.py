@@ -1,0 +1,97 @@
+"""Creating orders: prices with their source, ship-to snapshot, events, refusals."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from oms_tui.models import Order, OrderEvent, OrderLine, PriceListItem
+from oms_tui.services import orders
+from oms_tui.services.errors import InvalidInput, NotFound, StaleData
+from oms_tui.services.order_states import OrderStatus
+from tests.factories import make_customer, make_product
+
+
+def test_create_and_submit_records_who_and_why(db):
+    c = make_customer(db, name="李雷")
+    pid = make_product(db, price_minor=2500)
+    view = orders.create_order(db, "wang", c.id, [orders.NewLine(pid, 4)], submit=True,
+                               notes="送货前电话联系")  # fmt: skip
+    assert view.status == OrderStatus.PENDING_AUDIT
+    assert view.total_minor == 10_000 and view.currency == "CNY"
+    detail = orders.get_order(db, view.number)
+    assert detail.customer_name == "李雷"
+    assert detail.ship_to_address == "浙江 杭州市 西湖区文三路 90 号"
+    assert [(e.actor, e.from_status, e.to_status) for e in detail.events] == [
+        ("wang", None, "draft"), ("wang", "draft", "pending_audit")]  # fmt: skip
+    assert detail.lines[0].price_source == "list price"
+
+
+def test_group_price_with_quantity_break_is_used_and_recorded(db):
+    c = make_customer(db, group="dealer")
+    pid = make_product(db, price_minor=1000)
+    with db.write() as s:
+        s.add(
+            PriceListItem(customer_group="dealer", product_id=pid, min_qty=1, unit_price_minor=800)
+        )
+        s.add(PriceListItem(customer_group="dealer", product_id=pid, min_qty=10,
+                            unit_price_minor=700))  # fmt: skip
+    few = orders.create_order(db, "t", c.id, [orders.NewLine(pid, 2)])
+    many = orders.create_order(db, "t", c.id, [orders.NewLine(pid, 12)])
+    assert orders.get_order(db, few.number).lines[0].unit_price_minor == 800
+    line = orders.get_order(db, many.number).lines[0]
+    assert (line.unit_price_minor, line.price_source) == (700, "dealer price list (qty >= 10)")
+
+
+def test_price_override_needs_a_reason(db):
+    c = make_customer(db)
+    pid = make_product(db)
+    with pytest.raises(InvalidInput, match="override needs a reason"):
+        orders.create_order(db, "t", c.id, [orders.NewLine(pid, 1, unit_price_minor=1)])
+    view = orders.create_order(db, "t", c.id, [orders.NewLine(
+        pid, 1, unit_price_minor=1500, override_reason="matched competitor")])  # fmt: skip
+    assert orders.get_order(db, view.number).lines[0].price_source == "override: matched competitor"
+    with db.read() as s:
+        assert len(s.exec(select(Order)).all()) == 1  # the refused one left nothing behind
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"channel": "fax"}, "unknown channel"), ({"payment_method": "barter"}, "payment method")],
+)
+def test_bad_options_refused(db, kwargs, message):
+    c = make_customer(db)
+    with pytest.raises(InvalidInput, match=message):
+        orders.create_order(db, "t", c.id, [orders.NewLine(make_product(db), 1)], **kwargs)
+
+
+def test_unknown_customer_and_order(db):
+    with pytest.raises(NotFound):
+        orders.create_order(db, "t", 999, [])
+    with pytest.raises(NotFound, match="no order SO-1"):
+        orders.get_order(db, "SO-1")
+
+
+def test_stale_version_is_refused_not_overwritten(db):
+    c = make_customer(db)
+    view = orders.create_order(db, "t", c.id, [orders.NewLine(make_product(db), 1)], submit=True)
+    seen = view.version
+    orders.transition(db, "wang", view.id, OrderStatus.ON_HOLD, "customer asked to wait",
+                      expected_version=seen)  # fmt: skip
+    with pytest.raises(StaleData, match="changed by someone else"):
+        orders.transition(db, "li", view.id, OrderStatus.REJECTED, "dup", expected_version=seen)
+    after = orders.get_order_by_id(db, view.id)
+    assert after.status == OrderStatus.ON_HOLD
+    assert after.events[-1].actor == "wang"
+
+
+def test_line_descriptions_and_totals_stored(db):
+    c = make_customer(db)
+    pid = make_product(db, price_minor=1999, name="吸顶灯", model="XD-40", colour="白色")
+    view = orders.create_order(db, "t", c.id, [orders.NewLine(pid, 3, discount_minor=97)])
+    with db.read() as s:
+        line = s.exec(select(OrderLine).where(OrderLine.order_id == view.id)).one()
+        events = s.exec(select(OrderEvent).where(OrderEvent.order_id == view.id)).all()
+    assert line.description == "吸顶灯 XD-40 白色"
+    assert line.line_total_minor == 3 * 1999 - 97 == view.total_minor
+    assert len(events) == 1
