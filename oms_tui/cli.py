@@ -56,6 +56,17 @@ def _open(settings: Settings):  # noqa: ANN202
     return Database(settings.database_url)
 
 
+def _open_current(settings: Settings):  # noqa: ANN202
+    """The database at the newest schema (created if empty, copied then upgraded if older)."""
+    from .services import schema
+
+    database = _open(settings)
+    backup = schema.upgrade_with_backup(database)
+    if backup:
+        _say(f"Database upgraded; the old one was copied to {backup}")
+    return database
+
+
 def _where(settings: Settings) -> str:
     path = sqlite_path(settings.database_url)
     if path is not None:
@@ -163,12 +174,10 @@ def generate(
     user: UserOption = None,
 ) -> None:
     """Add N generated orders (with customers, catalog, invoices) for testing at scale."""
-    from .services import schema
     from .services.generate import generate_orders
 
     settings = _settings(db, user)
-    database = _open(settings)
-    schema.upgrade_with_backup(database)
+    database = _open_current(settings)
     start = time.perf_counter()
     last = [0.0]
 
@@ -181,6 +190,32 @@ def generate(
     summary = generate_orders(database, settings.user, orders, seed=seed, progress=progress)
     _say(f"Generated {orders:,} orders in {time.perf_counter() - start:.1f} s "
          f"into {_where(settings)}: {summary}")  # fmt: skip
+
+
+@app.command("settings")
+def settings_cmd(
+    key: Annotated[str | None, typer.Argument(help="Setting to change.")] = None,
+    value: Annotated[str | None, typer.Argument(help="Its new value.")] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Show the company settings, or change one: `oms settings currency CNY`."""
+    from dataclasses import asdict
+
+    from .services.errors import InvalidInput
+    from .services.settings import get_settings, set_setting
+
+    settings = _settings(db, user)
+    database = _open_current(settings)
+    if key is not None and value is None:
+        raise InvalidInput(f"give a value: oms settings {key} VALUE")
+    current = (
+        set_setting(database, settings.user, key, value)
+        if key is not None and value is not None
+        else get_settings(database)
+    )
+    for name, val in asdict(current).items():
+        typer.echo(f"{name:20} {val}")
 
 
 def main() -> None:

@@ -21,6 +21,16 @@ ENGINES = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory, monkeypatch) -> None:  # noqa: ANN001
+    """No test reads or writes the real user's data directory or database setting."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("OMS_DATABASE_URL", raising=False)
+    monkeypatch.setenv("OMS_USER", "tester")
+
+
 def _pg_database(request: pytest.FixtureRequest) -> Iterator[str]:
     """A throwaway PostgreSQL schema per test (search_path points at it)."""
     assert PG_URL
