@@ -1,0 +1,153 @@
+"""The terminal app: one mode per area of work, one key grammar everywhere.
+
+Key grammar (the README copies this table):
+
+| Key        | Twin        | Where                         | Does                               |
+|------------|-------------|-------------------------------|------------------------------------|
+| `e`        |             | any screen, no field focused  | Order entry                        |
+| `a`        |             | any screen, no field focused  | Audit queue                        |
+| `o`        |             | any screen, no field focused  | Order search                       |
+| `s`        |             | any screen, no field focused  | Stock                              |
+| `p`        |             | any screen, no field focused  | Production                         |
+| `d`        |             | any screen, no field focused  | Dispatch                           |
+| `r`        |             | any screen, no field focused  | Receivables                        |
+| `i`        |             | any screen, no field focused  | Import                             |
+| `Up`/`Down`| `Enter`     | home menu                     | highlight an area / open it        |
+| `F12`      | `Esc`       | everywhere                    | back out: close top screen, or home|
+| `F3`       | `Ctrl+Q`    | everywhere, even in a field   | exit                               |
+| `F1`       | `?`         | everywhere (`?` not in field) | show / hide the keys panel         |
+| `F5`       | `Ctrl+R`    | home                          | refresh counts (also every 30 s)   |
+| `Ctrl+T`   |             | everywhere                    | light / dark theme                 |
+| `Ctrl+P`   |             | everywhere                    | command palette ("Go to: ...")     |
+| `Tab`      | `Shift+Tab` | everywhere                    | next / previous field              |
+
+Rules that keep it one grammar: every F-key has a letter or Ctrl twin (SSH may drop
+F-keys); single letters never act while a text field has focus (the letter is typed);
+keys that must work inside a text field use F-keys, Ctrl keys Textual's ``Input`` does
+not swallow, or ``priority=True``. ``F4`` (prompt a lookup on the focused field, as
+in IBM 5250 order entry) is reserved for the workflow screens. Every binding has an
+``id`` (``app.*``, ``go.*``, ``home.*``) so a keymap can remap it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import ClassVar
+
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen, Screen
+from textual.widgets import HelpPanel
+
+from .commands import GoToCommands
+from .config import Settings, sqlite_path
+from .messages import HomeReady, SettingsLoaded
+from .screens import HOME_MODE, WORKFLOWS
+from .screens.home import HomeScreen
+from .services.db import Database
+
+APP_NAME = "OMS"
+
+
+def short_database(url: str, limit: int = 32) -> str:
+    """A database URL shortened for the sub-title, never showing a password."""
+    path = sqlite_path(url)
+    if url.startswith("sqlite"):
+        text = path.name if path is not None else "in-memory"
+    else:
+        from sqlalchemy.engine import make_url
+
+        u = make_url(url)
+        text = f"{u.host or 'localhost'}/{u.database or ''}"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class OmsApp(App[None]):
+    """Order management: home plus one mode per workflow area, all reached by one key."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = APP_NAME
+    DEFAULT_MODE = HOME_MODE
+    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
+        HOME_MODE: HomeScreen,
+        **{wf.mode: wf.load for wf in WORKFLOWS},
+    }
+    COMMANDS = App.COMMANDS | {GoToCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f12,escape", "back_out", "Back", key_display="F12/Esc", id="app.back"),
+        Binding("f1,question_mark", "toggle_keys", "Keys", key_display="F1/?", id="app.keys"),
+        Binding("ctrl+t", "toggle_dark", "Theme", key_display="^T", id="app.theme"),
+        # Ctrl+Q (Textual's own quit binding, priority) is the twin.
+        Binding("f3", "quit", "Quit", key_display="F3/^Q", priority=True, id="app.quit"),
+        *(
+            Binding(wf.key, f"switch_mode({wf.mode!r})", wf.title, show=False, id=f"go.{wf.mode}")
+            for wf in WORKFLOWS
+        ),
+    ]
+
+    def __init__(self, settings: Settings, db: Database, *, exit_when_ready: bool = False) -> None:
+        super().__init__()
+        self.settings = settings
+        self.db = db
+        self.exit_when_ready = exit_when_ready
+        self.clock: Callable[[], datetime] = datetime.now
+        self.sub_title = f"{settings.user} @ {short_database(db.url)}"
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back_out":
+            # Hidden (and the key passed on) when there is nothing to back out of.
+            return len(self.screen_stack) > 1 or self.current_mode != HOME_MODE
+        if action == "switch_mode":
+            # A dialog must be answered (or backed out of) before changing area.
+            return not isinstance(self.screen, ModalScreen)
+        return True
+
+    def action_back_out(self) -> None:
+        """F12 / Esc: close the top screen of this area, or go home from an area's base screen."""
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        elif self.current_mode != HOME_MODE:
+            self.switch_mode(HOME_MODE)
+
+    def action_toggle_keys(self) -> None:
+        if self.screen.query(HelpPanel):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Light / dark theme", "Switch between light and dark (Ctrl+T)", self.action_toggle_dark
+        )
+        if isinstance(screen, HomeScreen):
+            yield SystemCommand(
+                "Refresh counts", "Read today's counts again (F5 / Ctrl+R)",
+                screen.action_refresh_counts,
+            )  # fmt: skip
+
+    # -- messages -----------------------------------------------------------------------------
+
+    @on(SettingsLoaded)
+    def show_company(self, message: SettingsLoaded) -> None:
+        self.title = message.company_name or APP_NAME
+
+    @on(HomeReady)
+    def home_ready(self, message: HomeReady) -> None:
+        if self.exit_when_ready:
+            self.exit(return_code=1 if message.error else 0, message=message.error or None)
+
+
+def make_app(
+    settings: Settings, db: Database | None = None, *, exit_when_ready: bool = False
+) -> OmsApp:
+    """The one way to build the app (CLI, tests, benchmark).
+
+    ``db`` defaults to the settings' database. ``exit_when_ready`` exits as soon as the
+    home screen has painted its counts (start-up benchmark).
+    """
+    return OmsApp(settings, db or Database(settings.database_url), exit_when_ready=exit_when_ready)

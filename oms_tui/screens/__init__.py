@@ -1,0 +1,128 @@
+"""Screens: one module per workflow, named after it, plus the home screen.
+
+``WORKFLOWS`` is the one list of top-level areas: the app builds its ``MODES``, its
+go-to keys and its command palette entries from it, and the home menu lists it.
+Each area's screen is imported only when the user first opens it, so start-up stays lean.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from typing import TYPE_CHECKING, Protocol, cast
+
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from ..config import Settings
+    from ..services.db import Database
+
+HOME_MODE = "home"
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """One top-level area of the product: a Textual mode opened by one letter."""
+
+    mode: str
+    key: str
+    title: str
+    module: str  # under oms_tui.screens
+    screen_class: str
+    summary: str  # one line for the home menu (fits 80 columns)
+    plan: tuple[str, ...]  # what the screen will do, from the product plan
+
+    def load(self) -> Screen:
+        """Import the area's screen module on first use and build its screen."""
+        module = import_module(f"{__name__}.{self.module}")
+        return cast(type[Screen], getattr(module, self.screen_class))()
+
+
+WORKFLOWS: tuple[Workflow, ...] = (
+    Workflow(
+        "entry", "e", "Order entry", "order_entry", "OrderEntryScreen",
+        "Phone, walk-in and dealer orders",
+        ("Find the customer by phone, name or code; F4 prompts a lookup on any field.",
+         "Add lines by product code or scan; prices come from the pricing engine.",
+         "Stock, credit limit and totals show as you type; save a draft or submit to audit."),
+    ),
+    Workflow(
+        "audit", "a", "Audit queue", "audit_queue", "AuditQueueScreen",
+        "Approve, reject or hold new orders",
+        ("Pending orders highest priority first, with automatic check results",
+         "(credit, price overrides, stock, address).",
+         "Approve / reject / hold / send back by key; bulk approve the clean ones."),
+    ),
+    Workflow(
+        "orders", "o", "Order search", "order_search", "OrderSearchScreen",
+        "Find any order; status and history",
+        ("Find any order by number, customer, phone or status, newest first.",
+         "Open it to see lines, status history, shipments and invoices.",
+         "Cancel or reprint documents from the order, by key."),
+    ),
+    Workflow(
+        "stock", "s", "Stock", "stock", "StockScreen",
+        "On hand, allocated, receive and count",
+        ("On hand, allocated and available per product and warehouse.",
+         "Receive, adjust and count stock with the barcode scanner;",
+         "every move is recorded with who and why."),
+    ),
+    Workflow(
+        "production", "p", "Production", "production", "ProductionScreen",
+        "Work orders for made-to-order lines",
+        ("Made-to-order and backordered lines grouped into work orders.",
+         "Start and finish work orders and report quantities made;",
+         "finished goods allocate to their orders and release them to dispatch."),
+    ),
+    Workflow(
+        "dispatch", "d", "Dispatch", "dispatch", "DispatchScreen",
+        "Pick, pack and ship ready orders",
+        ("Orders ready to ship: pick lists, scan-to-pack, weights and carrier.",
+         "Print packing lists and labels; mark shipped, partially if the",
+         "customer's policy allows; the invoice is raised on shipping."),
+    ),
+    Workflow(
+        "receivables", "r", "Receivables", "receivables", "ReceivablesScreen",
+        "Invoices, payments, overdue accounts",
+        ("Open and overdue invoices by customer with ageing buckets.",
+         "Record payments and apply them to invoices; credit notes for returns.",
+         "Put customers on credit hold and print statements."),
+    ),
+    Workflow(
+        "import", "i", "Import", "order_import", "OrderImportScreen",
+        "Load orders from CSV / Excel files",
+        ("Load e-commerce and dealer orders from CSV or Excel files.",
+         "Preview every row with its errors before anything is saved;",
+         "a file goes in whole or not at all, and is never imported twice."),
+    ),
+)  # fmt: skip
+
+WORKFLOW_BY_MODE: dict[str, Workflow] = {wf.mode: wf for wf in WORKFLOWS}
+
+
+class AppContext(Protocol):
+    """What screens may use from the app: the database, who is acting, the clock."""
+
+    db: Database
+    settings: Settings
+
+    clock: Callable[[], datetime]
+
+
+class OmsScreen(Screen[None]):
+    """Base for the product's screens: typed access to the app's database and user."""
+
+    @property
+    def context(self) -> AppContext:
+        return cast("AppContext", self.app)
+
+    @property
+    def db(self) -> Database:
+        return self.context.db
+
+    @property
+    def user(self) -> str:
+        return self.context.settings.user

@@ -1,0 +1,150 @@
+"""Home: today's counts and the main menu (one letter per area, as on a green screen)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from ..messages import HomeReady, SettingsLoaded
+from ..services.dashboard import HomeCounts, home_counts
+from ..services.db import Database
+from ..services.money import format_money
+from ..services.settings import CompanySettings, get_settings
+from ..widgets import CountTile
+from . import WORKFLOWS, OmsScreen
+
+# (tile id = ``HomeCounts`` field, label) in reading order; the overdue tile also shows money.
+TILES: tuple[tuple[str, str], ...] = (
+    ("waiting_audit", "Waiting audit"),
+    ("on_hold", "On hold"),
+    ("backorders", "Backorders"),
+    ("in_production", "In production"),
+    ("ready_to_ship", "Ready to ship"),
+    ("overdue_invoices", "Overdue receivables"),
+)
+
+
+def menu_prompt(key: str, title: str, summary: str) -> Content:
+    return Content.assemble((key, "bold $text-accent"), f"  {title:<13} ", (summary, "dim"))
+
+
+class HomeScreen(OmsScreen):
+    """Counts load in a thread worker, so the screen paints before the database answers."""
+
+    REFRESH_SECONDS: float = 30.0
+
+    BINDINGS = [
+        Binding("f5,ctrl+r", "refresh_counts", "Refresh", key_display="F5/^R", id="home.refresh"),
+    ]
+
+    class CountsLoaded(Message):
+        def __init__(self, counts: HomeCounts, company: CompanySettings, at: datetime) -> None:
+            super().__init__()
+            self.counts = counts
+            self.company = company
+            self.at = at
+
+    class CountsFailed(Message):
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            with Grid(id="counts"):
+                for tile_id, label in TILES:
+                    yield CountTile(label, id=tile_id)
+            options = [Option(menu_prompt(w.key, w.title, w.summary), id=w.mode) for w in WORKFLOWS]
+            menu = OptionList(*options, id="menu")
+            menu.border_title = "Menu: press a letter, or arrows and Enter"
+            yield menu
+            yield Static("Loading today's counts…", id="counts-status")
+        yield Footer()
+
+    # -- refreshing ---------------------------------------------------------------------------
+
+    def on_screen_resume(self) -> None:
+        """Fresh counts whenever the clerk comes (back) home; the timer runs only meanwhile."""
+        if self._timer is None:
+            self._timer = self.set_interval(self.REFRESH_SECONDS, self.action_refresh_counts)
+        else:
+            self._timer.resume()
+        self.action_refresh_counts()
+
+    def on_screen_suspend(self) -> None:
+        if self._timer is not None:
+            self._timer.pause()
+
+    def action_refresh_counts(self) -> None:
+        self.load_counts(self.db, self.context.clock)
+
+    @work(thread=True, exclusive=True, group="home-counts", exit_on_error=False)
+    def load_counts(self, db: Database, clock: Callable[[], datetime]) -> None:
+        """Read the counts with the services' own session; post the result back."""
+        worker = get_current_worker()
+        try:
+            company = get_settings(db)
+            counts = home_counts(db, today=clock().date())
+        except Exception as error:  # noqa: BLE001 - shown on screen; the app keeps running
+            if not worker.is_cancelled:
+                self.post_message(self.CountsFailed(_describe(error)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.CountsLoaded(counts, company, clock()))
+
+    @on(CountsLoaded)
+    def show_counts(self, message: CountsLoaded) -> None:
+        counts = message.counts
+        for tile_id, _label in TILES:
+            tile = self.query_one(f"#{tile_id}", CountTile)
+            if tile_id == "overdue_invoices":
+                amount = format_money(counts.overdue_minor, counts.currency)
+                noun = "invoice" if counts.overdue_invoices == 1 else "invoices"
+                tile.show_count(counts.overdue_invoices, f"{noun}, {amount}")
+            else:
+                tile.show_count(getattr(counts, tile_id))
+        every = f"{self.REFRESH_SECONDS:g} s"
+        self.query_one("#counts-status", Static).update(
+            f"Counts at {message.at:%H:%M}; refreshed every {every} and on F5 / Ctrl+R."
+        )
+        self.app.post_message(SettingsLoaded(message.company.company_name, counts.currency))
+        self.call_after_refresh(self.app.post_message, HomeReady())
+
+    @on(CountsFailed)
+    def show_failure(self, message: CountsFailed) -> None:
+        for tile_id, _label in TILES:
+            self.query_one(f"#{tile_id}", CountTile).value = "—"
+        self.query_one("#counts-status", Static).update(
+            Content.assemble(("Could not read the counts: ", "bold $text-error"), message.error)
+        )
+        self.call_after_refresh(self.app.post_message, HomeReady(message.error))
+
+    # -- menu ---------------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#menu")
+    def open_area(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.app.switch_mode(event.option.id)
+
+
+def _describe(error: Exception) -> str:
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if "no such table" in text or "does not exist" in text:
+        return f"{text}. Is the database set up? Run: oms db upgrade"
+    return text[:200]

@@ -1,0 +1,38 @@
+"""A workflow screen that is not built yet: says what will be there and how to get back."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical
+from textual.widgets import Footer, Header, Static
+
+from . import WORKFLOW_BY_MODE, WORKFLOWS, OmsScreen, Workflow
+
+
+class PlaceholderScreen(OmsScreen):
+    """Base screen of a workflow area that is still to be built."""
+
+    MODE: ClassVar[str] = ""
+
+    @property
+    def workflow(self) -> Workflow:
+        return WORKFLOW_BY_MODE[self.MODE]
+
+    def compose(self) -> ComposeResult:
+        wf = self.workflow
+        yield Header()
+        with Vertical(classes="placeholder"):
+            yield Static(f"{wf.title}  [dim]({wf.key})[/]", classes="placeholder-title")
+            yield Static("Not built yet. This screen will show:", classes="placeholder-status")
+            yield Static("\n".join(wf.plan), classes="placeholder-plan")
+            yield Static(
+                "[b]Esc[/] or [b]F12[/] goes back home.  [b]F1[/] or [b]?[/] lists the keys.  "
+                "Areas:",
+                classes="placeholder-keys",
+            )
+            with Grid(classes="placeholder-areas"):
+                for w in WORKFLOWS:
+                    yield Static(f"[b]{w.key}[/] {w.title}", classes="-current" if w is wf else "")
+        yield Footer()

@@ -1,0 +1,9 @@
+"""Receivables: the area's base screen (a placeholder until the workflow is built)."""
+
+from __future__ import annotations
+
+from .placeholder import PlaceholderScreen
+
+
+class ReceivablesScreen(PlaceholderScreen):
+    MODE = "receivables"

@@ -1,0 +1,9 @@
+"""Stock: the area's base screen (a placeholder until the workflow is built)."""
+
+from __future__ import annotations
+
+from .placeholder import PlaceholderScreen
+
+
+class StockScreen(PlaceholderScreen):
+    MODE = "stock"
