@@ -33,7 +33,7 @@ class Product(SQLModel, table=True):
 
 
 class PriceListItem(SQLModel, table=True):
-    """Group price with quantity breaks: the lowest ``min_qty`` <= ordered quantity wins."""
+    """Group price with quantity breaks: the largest ``min_qty`` <= ordered quantity wins."""
 
     __tablename__ = "price_list_item"
     __table_args__ = (UniqueConstraint("customer_group", "product_id", "min_qty"),)
@@ -46,6 +46,9 @@ class PriceListItem(SQLModel, table=True):
 
 
 class Promotion(SQLModel, table=True):
+    """``percent_off`` a product (``product_id``) or a product line, or ``spend_save``:
+    spend ``threshold_minor`` save ``save_minor``; valid ``starts_on``..``ends_on`` inclusive."""
+
     __tablename__ = "promotion"
 
     id: int | None = Field(default=None, primary_key=True)

@@ -17,12 +17,13 @@ from .db import Database
 from .errors import InvalidInput, NotFound, StaleData
 from .numbering import take_number
 from .order_states import OrderStatus, check_transition
-from .pricing import LineInput, Price, line_amounts, order_totals, unit_price
+from .pricing import QuoteLine, load_price_book, product_info, quote, shipping_quote
 from .settings import load_settings
 
 CHANNELS = ("phone", "walk_in", "ecommerce", "dealer", "key_account", "standing")
 PAYMENT_METHODS = ("cod", "prepaid", "credit", "installments")
 ORDER_PREFIX = "SO"
+MAX_LINE_QTY = 100_000  # more on one line is a typing slip, not an order
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,8 @@ def create_order(
     priority: int = 0,
     notes: str = "",
     external_ref: str | None = None,
-    shipping_minor: int = 0,
+    carrier_id: int | None = None,
+    shipping_minor: int | None = None,
     submit: bool = False,
 ) -> OrderView:
     """Create a draft order (or submit it straight to audit) with its number and first event."""
@@ -202,7 +204,7 @@ def create_order(
             payment_terms=customer.payment_terms,
             shipping_policy=customer.shipping_policy,
             currency=settings.currency,
-            shipping_minor=shipping_minor,
+            carrier_id=carrier_id,
             notes=notes,
             created_by=actor,
             created_at=now,
@@ -211,39 +213,58 @@ def create_order(
         session.add(order)
         session.flush()
 
-        inputs: list[LineInput] = []
+        quote_lines: list[QuoteLine] = []
+        products: dict[int, Product] = {}
         for no, new in enumerate(lines, start=1):
             if new.qty <= 0:
                 raise InvalidInput(f"line {no}: quantity must be at least 1", f"lines.{no}.qty")
-            product = session.get(Product, new.product_id)
+            if new.qty > MAX_LINE_QTY:
+                raise InvalidInput(f"line {no}: {new.qty} is implausibly large", f"lines.{no}.qty")
+            product = products.get(new.product_id) or session.get(Product, new.product_id)
             if product is None:
                 raise NotFound(f"line {no}: no product with id {new.product_id}")
-            if new.unit_price_minor is None:
-                price = unit_price(session, product, customer.group, new.qty)
-            else:
-                if not new.override_reason.strip():
-                    raise InvalidInput(f"line {no}: a price override needs a reason",
-                                       f"lines.{no}.price")  # fmt: skip
-                price = Price(new.unit_price_minor, f"override: {new.override_reason.strip()}")
-            if new.discount_minor < 0 or new.discount_minor > new.qty * price.unit_price_minor:
+            if not product.active:
+                raise InvalidInput(f"line {no}: {product.code} is no longer sold", f"lines.{no}")
+            products[product.id] = product
+            if new.unit_price_minor is not None and not new.override_reason.strip():
+                raise InvalidInput(f"line {no}: a price override needs a reason",
+                                   f"lines.{no}.price")  # fmt: skip
+            if new.unit_price_minor is not None and new.unit_price_minor < 0:
+                raise InvalidInput(f"line {no}: a price cannot be negative", f"lines.{no}.price")
+            if new.discount_minor < 0:
                 raise InvalidInput(f"line {no}: discount out of range", f"lines.{no}.discount")
-            li = LineInput(new.qty, price.unit_price_minor, product.tax_rate_bp, new.discount_minor)
-            amounts = line_amounts(li, settings.prices_include_tax)
-            inputs.append(li)
+            quote_lines.append(QuoteLine(product_info(product), new.qty, new.discount_minor,
+                                         new.unit_price_minor, new.override_reason))  # fmt: skip
+        ship_source = ""
+        if shipping_minor is None:
+            shipping_minor = 0
+            if carrier_id is not None:
+                shipping_minor, ship_source = shipping_quote(
+                    session, carrier_id, order.ship_to_region, quote_lines
+                )
+        book = load_price_book(session, customer.group, products, date.today())
+        priced = quote(book, customer.group, quote_lines,
+                       prices_include_tax=settings.prices_include_tax,
+                       tax_rounding=settings.tax_rounding, shipping_minor=shipping_minor,
+                       shipping_source=ship_source)  # fmt: skip
+        for no, (new, line) in enumerate(zip(lines, priced.lines, strict=True), start=1):
+            if new.discount_minor > line.qty * line.unit_price_minor:
+                raise InvalidInput(f"line {no}: discount out of range", f"lines.{no}.discount")
+            product = products[line.product_id]
             session.add(OrderLine(
                 order_id=order.id, line_no=no, product_id=product.id,
                 description=" ".join(p for p in (product.name, product.model, product.colour,
                                                  product.spec) if p)[:300],
-                qty=new.qty, unit_price_minor=price.unit_price_minor,
-                discount_minor=new.discount_minor, tax_rate_bp=product.tax_rate_bp,
-                tax_minor=amounts.tax_minor, line_total_minor=amounts.amount_minor,
-                price_source=price.source, requirements_note=new.requirements_note,
+                qty=line.qty, unit_price_minor=line.unit_price_minor,
+                discount_minor=line.discount_minor, tax_rate_bp=product.tax_rate_bp,
+                tax_minor=line.tax_minor, line_total_minor=line.amount_minor,
+                price_source=line.price_source, requirements_note=new.requirements_note,
             ))  # fmt: skip
-        totals = order_totals(inputs, settings.prices_include_tax, settings.tax_rounding,
-                              shipping_minor)  # fmt: skip
+        totals = priced.totals
         order.subtotal_minor = totals.subtotal_minor
         order.discount_minor = totals.discount_minor
         order.tax_minor = totals.tax_minor
+        order.shipping_minor = totals.shipping_minor
         order.total_minor = totals.total_minor
         record_event(session, order, actor, OrderStatus.DRAFT, "created")
         if submit:
