@@ -2,6 +2,7 @@
 
 from .base import utcnow
 from .catalog import PriceListItem, Product, Promotion, StockLevel, StockMove, Warehouse
+from .entry import OrderDraft, OrderTemplate, OrderTemplateLine
 from .finance import Invoice, Payment, PaymentAllocation
 from .orders import Allocation, NumberSequence, Order, OrderEvent, OrderLine
 from .parties import Customer, CustomerAddress, CustomerPhone, Setting, User
@@ -21,7 +22,10 @@ __all__ = [
     "NumberSequence",
     "Order",
     "OrderEvent",
+    "OrderDraft",
     "OrderLine",
+    "OrderTemplate",
+    "OrderTemplateLine",
     "Payment",
     "PaymentAllocation",
     "PriceListItem",

@@ -58,3 +58,19 @@ def test_older_database_is_copied_before_upgrade(sqlite_db, tmp_path, monkeypatc
     with sqlite3.connect(backup) as conn:
         assert conn.execute("SELECT number FROM sales_order").fetchall() == [(order.number,)]
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("older",)]
+
+
+def test_a_real_older_database_keeps_its_data_through_the_upgrade(tmp_path):
+    """A database left at the first schema: copied, upgraded, nothing lost."""
+    db = Database(f"sqlite:///{tmp_path / 'oms.db'}")
+    schema.upgrade(db, "0001")
+    order = make_order(db)
+    assert schema.needs_upgrade(db)
+    backup = schema.upgrade_with_backup(db)
+    assert schema.current_revision(db) == HEAD
+    from oms_tui.services import orders
+
+    assert orders.get_order(db, order.number).total_minor == order.total_minor
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert conn.execute("SELECT number FROM sales_order").fetchall() == [(order.number,)]
