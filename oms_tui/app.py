@@ -15,7 +15,7 @@ Key grammar (the README copies this table):
 | `Up`/`Down`| `Enter`     | home menu                     | highlight an area / open it        |
 | `F12`      | `Esc`       | everywhere                    | back out: close top screen, or home|
 | `F3`       | `Ctrl+Q`    | everywhere, even in a field   | exit                               |
-| `F1`       | `?`         | everywhere (`?` not in field) | show / hide the keys panel         |
+| `F1`       | `?`         | everywhere (`?` not in field) | show / close the list of keys      |
 | `F5`       | `Ctrl+R`    | home                          | refresh counts (also every 30 s)   |
 | `Ctrl+T`   |             | everywhere                    | light / dark theme                 |
 | `Ctrl+P`   |             | everywhere                    | command palette ("Go to: ...")     |
@@ -39,13 +39,13 @@ from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
-from textual.widgets import HelpPanel
 
 from .commands import GoToCommands
 from .config import Settings, sqlite_path
 from .messages import HomeReady, SettingsLoaded
 from .screens import HOME_MODE, WORKFLOWS
 from .screens.home import HomeScreen
+from .screens.key_help import KeyHelpScreen
 from .services.db import Database
 
 APP_NAME = "OMS"
@@ -76,11 +76,40 @@ class OmsApp(App[None]):
     }
     COMMANDS = App.COMMANDS | {GoToCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f12,escape", "back_out", "Back", key_display="F12/Esc", id="app.back"),
-        Binding("f1,question_mark", "toggle_keys", "Keys", key_display="F1/?", id="app.keys"),
-        Binding("ctrl+t", "toggle_dark", "Theme", key_display="^T", id="app.theme"),
+        Binding(
+            "f12,escape",
+            "back_out",
+            "Back",
+            key_display="F12/Esc",
+            id="app.back",
+            tooltip="Back out: close this screen, or go home",
+        ),
+        Binding(
+            "f1,question_mark",
+            "toggle_keys",
+            "Keys",
+            key_display="F1/?",
+            id="app.keys",
+            tooltip="This list of keys",
+        ),
+        Binding(
+            "ctrl+t",
+            "toggle_dark",
+            "Theme",
+            key_display="^T",
+            id="app.theme",
+            tooltip="Light / dark theme",
+        ),
         # Ctrl+Q (Textual's own quit binding, priority) is the twin.
-        Binding("f3", "quit", "Quit", key_display="F3/^Q", priority=True, id="app.quit"),
+        Binding(
+            "f3",
+            "quit",
+            "Quit",
+            key_display="F3/^Q",
+            priority=True,
+            id="app.quit",
+            tooltip="Exit OMS",
+        ),
         *(
             Binding(wf.key, f"switch_mode({wf.mode!r})", wf.title, show=False, id=f"go.{wf.mode}")
             for wf in WORKFLOWS
@@ -114,13 +143,15 @@ class OmsApp(App[None]):
             self.switch_mode(HOME_MODE)
 
     def action_toggle_keys(self) -> None:
-        if self.screen.query(HelpPanel):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        """F1 / ?: the key grammar for the current screen (closed by the same keys)."""
+        if not isinstance(self.screen, KeyHelpScreen):
+            self.push_screen(KeyHelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":  # ours lists the grammar, not the focused widget's keys
+                yield command
+        yield SystemCommand("Keys", "Every key of this screen (F1 / ?)", self.action_toggle_keys)
         yield SystemCommand(
             "Light / dark theme", "Switch between light and dark (Ctrl+T)", self.action_toggle_dark
         )

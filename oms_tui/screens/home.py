@@ -45,7 +45,14 @@ class HomeScreen(OmsScreen):
     REFRESH_SECONDS: float = 30.0
 
     BINDINGS = [
-        Binding("f5,ctrl+r", "refresh_counts", "Refresh", key_display="F5/^R", id="home.refresh"),
+        Binding(
+            "f5,ctrl+r",
+            "refresh_counts",
+            "Refresh",
+            key_display="F5/^R",
+            id="home.refresh",
+            tooltip="Read today's counts again (also every 30 s)",
+        ),
     ]
 
     class CountsLoaded(Message):

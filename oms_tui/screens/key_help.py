@@ -1,0 +1,95 @@
+"""F1 / ?: the key grammar, built from the live bindings so it never drifts from them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from . import WORKFLOWS
+
+EVERYWHERE_EXTRA = (("Tab", "Next field (Shift+Tab: previous)"),)
+EVERYWHERE_ORDER = ("app.back", "app.keys", "app.quit", "app.theme")
+
+
+def _key_text(app: App, bindings: list[Binding]) -> str:
+    first = bindings[0]
+    if first.key_display:
+        return first.key_display
+    return " / ".join(dict.fromkeys(app.get_key_display(b) for b in bindings))
+
+
+def grammar_sections(screen: Screen) -> dict[str, list[tuple[str, str]]]:
+    """(keys, what they do) per section for ``screen``: areas, everywhere, this screen.
+
+    Call it while ``screen`` is active: which of its keys are enabled depends on that.
+    """
+    app = screen.app
+    by_action: dict[tuple[str, str], list[Binding]] = defaultdict(list)
+    # Every app-wide key, even one that has nothing to do right now (F12 at home).
+    for bindings in app._bindings.key_to_bindings.values():
+        for binding in bindings:
+            if binding.system or not binding.description:
+                continue
+            section = "areas" if (binding.id or "").startswith("go.") else "everywhere"
+            by_action[(section, binding.action)].append(binding)
+    # The screen's own keys (they have ids); not Screen's tab/copy, nor the focused widget's.
+    for namespace, binding, enabled, _tooltip in screen.active_bindings.values():
+        if namespace is screen and enabled and binding.id and binding.description:
+            by_action[("screen", binding.action)].append(binding)
+    sections: dict[str, list[tuple[str, str]]] = {"areas": [], "everywhere": [], "screen": []}
+    for (section, _action), bindings in by_action.items():
+        binding = next((b for b in bindings if b.show), bindings[0])
+        ordered = [binding] + [b for b in bindings if b is not binding]
+        sections[section].append((_key_text(app, ordered), binding.tooltip or binding.description))
+    sections["everywhere"].extend(EVERYWHERE_EXTRA)
+    ids = {b.tooltip or b.description: b.id for bs in by_action.values() for b in bs}
+    rank = {binding_id: n for n, binding_id in enumerate(EVERYWHERE_ORDER)}
+    sections["everywhere"].sort(key=lambda row: rank.get(ids.get(row[1]) or "", len(rank)))
+    order = {wf.title: n for n, wf in enumerate(WORKFLOWS)}
+    sections["areas"].sort(key=lambda row: order.get(row[1], len(order)))
+    return sections
+
+
+class KeyHelpScreen(ModalScreen[None]):
+    """The keys of the screen underneath, grouped as the README's key grammar."""
+
+    BINDINGS = [
+        Binding("f1,question_mark,escape,f12", "dismiss", "Close", key_display="F1/Esc",
+                id="keys.close"),
+    ]  # fmt: skip
+
+    def __init__(self, under: Screen) -> None:
+        super().__init__()
+        self._sections = grammar_sections(under)
+
+    def compose(self) -> ComposeResult:
+        sections = self._sections
+        with VerticalScroll(id="key-help") as box:
+            box.border_title = "Keys"
+            box.border_subtitle = "F1, ? or Esc closes"
+            yield Static("Areas [dim](any screen, when no text field has focus)[/]",
+                         classes="key-help-heading")  # fmt: skip
+            areas = sections["areas"]
+            half = (len(areas) + 1) // 2
+            rows = []
+            for left, right in zip(areas[:half], areas[half:] + [("", "")], strict=False):
+                rows.append(_row(*left, key_width=2, width=24) + _row(*right, key_width=2))
+            yield Static(Content("\n").join(rows), classes="key-help-rows")
+            yield Static("Everywhere", classes="key-help-heading")
+            yield Static(Content("\n").join(_row(k, d) for k, d in sections["everywhere"]),
+                         classes="key-help-rows")  # fmt: skip
+            if sections["screen"]:
+                yield Static("This screen", classes="key-help-heading")
+                yield Static(Content("\n").join(_row(k, d) for k, d in sections["screen"]),
+                             classes="key-help-rows")  # fmt: skip
+
+
+def _row(keys: str, does: str, *, key_width: int = 9, width: int = 0) -> Content:
+    row = Content.assemble((f"{keys:<{key_width}} ", "bold $text-accent"), does)
+    return row.pad_right(max(0, width - row.cell_length)) if width else row
