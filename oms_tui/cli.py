@@ -24,6 +24,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema: upgrade, show the current revision.")
 app.add_typer(db_app, name="db")
+standing_app = typer.Typer(help="Standing orders (recurring deliveries).")
+app.add_typer(standing_app, name="standing")
 
 DbOption = Annotated[
     str | None,
@@ -190,6 +192,35 @@ def generate(
     summary = generate_orders(database, settings.user, orders, seed=seed, progress=progress)
     _say(f"Generated {orders:,} orders in {time.perf_counter() - start:.1f} s "
          f"into {_where(settings)}: {summary}")  # fmt: skip
+
+
+@standing_app.command("run")
+def standing_run(
+    on: Annotated[
+        str | None, typer.Option("--date", help="Run as of this date (YYYY-MM-DD); default today.")
+    ] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Create the standing orders due today into the audit queue (run it each morning)."""
+    from datetime import date
+
+    from .services.errors import InvalidInput
+    from .services.templates import run_standing_orders
+
+    try:
+        day = date.fromisoformat(on) if on else date.today()
+    except ValueError:
+        raise InvalidInput(f"--date {on}: use YYYY-MM-DD") from None
+    settings = _settings(db, user)
+    result = run_standing_orders(_open_current(settings), settings.user, day)
+    for number in result.created:
+        typer.echo(number)
+    for problem in result.failed:
+        _say(f"oms: not created: {problem}")
+    _say(f"{len(result.created)} standing orders created for {day}")
+    if result.failed:
+        raise typer.Exit(1)
 
 
 @app.command("settings")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
+from sqlalchemy import case
 from sqlmodel import Session, col, or_, select
 
 from ..models import Customer, CustomerAddress, CustomerPhone
@@ -160,3 +162,151 @@ def _next_customer_code(session: Session) -> str:
     # C-2026-000001 style codes would be long for phone work: use C + 6 digits.
     number = take_number(session, "C", 0)
     return "C" + number.rsplit("-", 1)[1]
+
+
+@dataclass(frozen=True)
+class AddressView:
+    id: int
+    label: str
+    contact_name: str
+    phone: str
+    text: str
+    region: str
+    is_default: bool
+
+
+@dataclass(frozen=True)
+class CustomerCard:
+    """What order entry shows beside the name: who, credit status, last order, ship-tos."""
+
+    id: int
+    code: str
+    name: str
+    group: str
+    tier: str
+    region: str
+    phones: tuple[str, ...]
+    payment_terms: str
+    credit_limit_minor: int
+    open_balance_minor: int
+    overdue_minor: int
+    credit_hold: bool
+    credit_hold_reason: str
+    last_order_on: date | None
+    addresses: tuple[AddressView, ...]
+    notes: str
+
+    @property
+    def credit_status(self) -> str:
+        """One phrase: on hold / overdue / over limit / ok."""
+        if self.credit_hold:
+            return "on credit hold" + (
+                f": {self.credit_hold_reason}" if self.credit_hold_reason else ""
+            )
+        if self.overdue_minor > 0:
+            return "overdue"
+        if self.credit_limit_minor and self.open_balance_minor > self.credit_limit_minor:
+            return "over credit limit"
+        return "ok"
+
+    @property
+    def default_address(self) -> AddressView | None:
+        return next((a for a in self.addresses if a.is_default), next(iter(self.addresses), None))
+
+
+def address_text(a: CustomerAddress) -> str:
+    return " ".join(p for p in (a.region, a.city, a.district, a.street) if p)
+
+
+def customer_card(db: Database, customer_id: int, today: date | None = None) -> CustomerCard:
+    from sqlmodel import func
+
+    from ..models import Invoice, Order
+    from .errors import NotFound
+
+    today = today or date.today()
+    with db.read() as session:
+        c = session.get(Customer, customer_id)
+        if c is None:
+            raise NotFound(f"no customer with id {customer_id}")
+        owed = Invoice.amount_minor - Invoice.paid_minor
+        open_bal, overdue = session.exec(
+            select(
+                func.coalesce(func.sum(owed), 0),
+                func.coalesce(func.sum(case((Invoice.due_on < today, owed), else_=0)), 0),
+            ).where(Invoice.customer_id == customer_id, Invoice.status == "open")
+        ).one()
+        last = session.exec(
+            select(func.max(Order.created_at)).where(Order.customer_id == customer_id)
+        ).one()
+        phones = session.exec(
+            select(CustomerPhone.number)
+            .where(CustomerPhone.customer_id == customer_id)
+            .order_by(col(CustomerPhone.is_primary).desc(), col(CustomerPhone.id))
+        ).all()
+        addresses = session.exec(
+            select(CustomerAddress)
+            .where(CustomerAddress.customer_id == customer_id)
+            .order_by(col(CustomerAddress.is_default).desc(), col(CustomerAddress.id))
+        ).all()
+        return CustomerCard(
+            id=c.id, code=c.code, name=c.name, group=c.group, tier=c.tier, region=c.region,
+            phones=tuple(phones), payment_terms=c.payment_terms,
+            credit_limit_minor=c.credit_limit_minor, open_balance_minor=int(open_bal),
+            overdue_minor=int(overdue), credit_hold=c.credit_hold,
+            credit_hold_reason=c.credit_hold_reason,
+            last_order_on=last.astimezone().date() if last else None,
+            addresses=tuple(
+                AddressView(a.id, a.label, a.contact_name, a.phone, address_text(a), a.region,
+                            a.is_default)
+                for a in addresses
+            ),
+            notes=c.notes,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NewAddress:
+    street: str
+    city: str = ""
+    district: str = ""
+    region: str = ""
+    contact_name: str = ""
+    phone: str = ""
+    label: str = ""
+    postcode: str = ""
+    make_default: bool = False
+
+
+def add_address(db: Database, actor: str, customer_id: int, new: NewAddress) -> AddressView:
+    """Another ship-to for a customer (optionally the new default)."""
+    from .errors import NotFound
+
+    if not new.street.strip():
+        raise InvalidInput("an address needs a street (road, number, building)", "street")
+    if new.phone.strip() and len(normalise_phone(new.phone)) < 5:
+        raise InvalidInput(f"'{new.phone}' does not look like a phone number", "phone")
+    with db.write() as session:
+        c = session.get(Customer, customer_id)
+        if c is None:
+            raise NotFound(f"no customer with id {customer_id}")
+        has_any = session.exec(
+            select(CustomerAddress.id).where(CustomerAddress.customer_id == customer_id)
+        ).first()
+        make_default = new.make_default or has_any is None
+        if make_default:
+            for a in session.exec(
+                select(CustomerAddress).where(CustomerAddress.customer_id == customer_id)
+            ):
+                a.is_default = False
+                session.add(a)
+        a = CustomerAddress(customer_id=customer_id, label=new.label.strip(),
+                            contact_name=new.contact_name.strip() or c.name,
+                            phone=new.phone.strip(), region=new.region.strip(),
+                            city=new.city.strip(), district=new.district.strip(),
+                            street=new.street.strip(), postcode=new.postcode.strip(),
+                            is_default=make_default)  # fmt: skip
+        session.add(a)
+        session.flush()
+        return AddressView(a.id, a.label, a.contact_name, a.phone, address_text(a), a.region,
+                           a.is_default)  # fmt: skip

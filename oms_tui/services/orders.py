@@ -13,12 +13,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from ..models import Customer, CustomerAddress, Order, OrderEvent, OrderLine, Product, utcnow
+from .customers import address_text, customer_card
 from .db import Database
+from .drafts import delete_draft_in
 from .errors import InvalidInput, NotFound, StaleData
 from .numbering import take_number
 from .order_states import OrderStatus, check_transition
-from .pricing import QuoteLine, load_price_book, product_info, quote, shipping_quote
-from .settings import load_settings
+from .pricing import Quote, QuoteLine, load_price_book, product_info, quote, shipping_quote
+from .settings import CompanySettings, load_settings
 
 CHANNELS = ("phone", "walk_in", "ecommerce", "dealer", "key_account", "standing")
 PAYMENT_METHODS = ("cod", "prepaid", "credit", "installments")
@@ -85,10 +87,6 @@ class OrderView:
     @property
     def status_label(self) -> str:
         return OrderStatus(self.status).label
-
-
-def _address_text(a: CustomerAddress) -> str:
-    return " ".join(p for p in (a.region, a.city, a.district, a.street) if p)
 
 
 def _view(session: Session, order: Order, detail: bool = False) -> OrderView:
@@ -161,120 +159,230 @@ def create_order(
     carrier_id: int | None = None,
     shipping_minor: int | None = None,
     submit: bool = False,
+    draft_id: int | None = None,
 ) -> OrderView:
-    """Create a draft order (or submit it straight to audit) with its number and first event."""
+    """Create a draft order (or submit it straight to audit) with its number and first event.
+
+    ``draft_id``: the entry draft this order replaces, deleted in the same transaction.
+    """
+    with db.write() as session:
+        return create_order_in(
+            session,
+            actor,
+            customer_id,
+            lines,
+            channel=channel,
+            ship_to_address_id=ship_to_address_id,
+            requested_date=requested_date,
+            payment_method=payment_method,
+            priority=priority,
+            notes=notes,
+            external_ref=external_ref,
+            carrier_id=carrier_id,
+            shipping_minor=shipping_minor,
+            submit=submit,
+            draft_id=draft_id,
+        )
+
+
+def create_order_in(
+    session: Session,
+    actor: str,
+    customer_id: int,
+    lines: Sequence[NewLine],
+    *,
+    channel: str = "phone",
+    ship_to_address_id: int | None = None,
+    requested_date: date | None = None,
+    payment_method: str | None = None,
+    priority: int = 0,
+    notes: str = "",
+    external_ref: str | None = None,
+    carrier_id: int | None = None,
+    shipping_minor: int | None = None,
+    submit: bool = False,
+    draft_id: int | None = None,
+) -> OrderView:
+    """``create_order`` inside the caller's write transaction."""
     if channel not in CHANNELS:
         raise InvalidInput(f"unknown channel '{channel}'; one of {', '.join(CHANNELS)}", "channel")
     if payment_method is not None and payment_method not in PAYMENT_METHODS:
         raise InvalidInput(f"unknown payment method '{payment_method}'", "payment_method")
     if submit and not lines:
         raise InvalidInput("an order needs at least one line before audit", "lines")
-    with db.write() as session:
+    settings = load_settings(session)
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"no customer with id {customer_id}")
+    address = None
+    if ship_to_address_id is not None:
+        address = session.get(CustomerAddress, ship_to_address_id)
+        if address is None or address.customer_id != customer_id:
+            raise InvalidInput("that ship-to address is not this customer's", "ship_to")
+    else:
+        address = session.exec(
+            select(CustomerAddress)
+            .where(CustomerAddress.customer_id == customer_id)
+            .order_by(col(CustomerAddress.is_default).desc(), col(CustomerAddress.id))
+        ).first()
+
+    now = utcnow()
+    order = Order(
+        number=take_number(session, ORDER_PREFIX, datetime.now().year),
+        channel=channel,
+        external_ref=external_ref,
+        customer_id=customer_id,
+        ship_to_address_id=address.id if address else None,
+        ship_to_name=(address.contact_name if address else "") or customer.name,
+        ship_to_phone=address.phone if address else "",
+        ship_to_address=address_text(address) if address else "",
+        ship_to_region=address.region if address else customer.region,
+        status=OrderStatus.DRAFT,
+        priority=priority,
+        requested_date=requested_date,
+        payment_method=payment_method or _default_payment(customer.payment_terms),
+        payment_terms=customer.payment_terms,
+        shipping_policy=customer.shipping_policy,
+        currency=settings.currency,
+        carrier_id=carrier_id,
+        notes=notes,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(order)
+    session.flush()
+
+    priced, products = _price(session, settings, customer, lines, carrier_id,
+                              order.ship_to_region, shipping_minor)  # fmt: skip
+    for no, (new, line) in enumerate(zip(lines, priced.lines, strict=True), start=1):
+        product = products[line.product_id]
+        session.add(OrderLine(
+            order_id=order.id, line_no=no, product_id=product.id,
+            description=" ".join(p for p in (product.name, product.model, product.colour,
+                                             product.spec) if p)[:300],
+            qty=line.qty, unit_price_minor=line.unit_price_minor,
+            discount_minor=line.discount_minor, tax_rate_bp=product.tax_rate_bp,
+            tax_minor=line.tax_minor, line_total_minor=line.amount_minor,
+            price_source=line.price_source, requirements_note=new.requirements_note,
+        ))  # fmt: skip
+    totals = priced.totals
+    order.subtotal_minor = totals.subtotal_minor
+    order.discount_minor = totals.discount_minor
+    order.tax_minor = totals.tax_minor
+    order.shipping_minor = totals.shipping_minor
+    order.total_minor = totals.total_minor
+    record_event(session, order, actor, OrderStatus.DRAFT, "created")
+    delete_draft_in(session, draft_id)
+    if submit:
+        check_transition(order.status, OrderStatus.PENDING_AUDIT)
+        order.status = OrderStatus.PENDING_AUDIT
+        record_event(session, order, actor, OrderStatus.PENDING_AUDIT, "submitted",
+                     OrderStatus.DRAFT)  # fmt: skip
+    session.add(order)
+    session.flush()
+    return _view(session, order)
+
+
+def _price(
+    session: Session,
+    settings: CompanySettings,
+    customer: Customer,
+    lines: Sequence[NewLine],
+    carrier_id: int | None,
+    region: str,
+    shipping_minor: int | None,
+) -> tuple[Quote, dict[int, Product]]:
+    """Validate the lines and price them with the one pricing engine."""
+    quote_lines: list[QuoteLine] = []
+    products: dict[int, Product] = {}
+    for no, new in enumerate(lines, start=1):
+        if new.qty <= 0:
+            raise InvalidInput(f"line {no}: quantity must be at least 1", f"lines.{no}.qty")
+        if new.qty > MAX_LINE_QTY:
+            raise InvalidInput(f"line {no}: {new.qty} is implausibly large", f"lines.{no}.qty")
+        product = products.get(new.product_id) or session.get(Product, new.product_id)
+        if product is None:
+            raise NotFound(f"line {no}: no product with id {new.product_id}")
+        if not product.active:
+            raise InvalidInput(f"line {no}: {product.code} is no longer sold", f"lines.{no}")
+        products[product.id] = product
+        if new.unit_price_minor is not None and not new.override_reason.strip():
+            raise InvalidInput(f"line {no}: a price override needs a reason", f"lines.{no}.price")
+        if new.unit_price_minor is not None and new.unit_price_minor < 0:
+            raise InvalidInput(f"line {no}: a price cannot be negative", f"lines.{no}.price")
+        if new.discount_minor < 0:
+            raise InvalidInput(f"line {no}: discount out of range", f"lines.{no}.discount")
+        quote_lines.append(QuoteLine(product_info(product), new.qty, new.discount_minor,
+                                     new.unit_price_minor, new.override_reason))  # fmt: skip
+    ship_source = ""
+    if shipping_minor is None:
+        shipping_minor = 0
+        if carrier_id is not None:
+            shipping_minor, ship_source = shipping_quote(session, carrier_id, region, quote_lines)
+    book = load_price_book(session, customer.group, products, date.today())
+    priced = quote(book, customer.group, quote_lines,
+                   prices_include_tax=settings.prices_include_tax,
+                   tax_rounding=settings.tax_rounding, shipping_minor=shipping_minor,
+                   shipping_source=ship_source)  # fmt: skip
+    for no, (new, line) in enumerate(zip(lines, priced.lines, strict=True), start=1):
+        if new.discount_minor > line.qty * line.unit_price_minor:
+            raise InvalidInput(f"line {no}: discount out of range", f"lines.{no}.discount")
+    return priced, products
+
+
+@dataclass(frozen=True)
+class OrderQuote:
+    """Live totals for order entry, and the warnings that will travel to the audit queue."""
+
+    quote: Quote
+    currency: str
+    warnings: tuple[str, ...]
+
+
+def quote_order(
+    db: Database,
+    customer_id: int,
+    lines: Sequence[NewLine],
+    *,
+    ship_to_address_id: int | None = None,
+    carrier_id: int | None = None,
+) -> OrderQuote:
+    """Price an order being typed, without saving anything."""
+    with db.read() as session:
         settings = load_settings(session)
         customer = session.get(Customer, customer_id)
         if customer is None:
             raise NotFound(f"no customer with id {customer_id}")
-        address = None
+        region = customer.region
         if ship_to_address_id is not None:
             address = session.get(CustomerAddress, ship_to_address_id)
-            if address is None or address.customer_id != customer_id:
-                raise InvalidInput("that ship-to address is not this customer's", "ship_to")
-        else:
-            address = session.exec(
-                select(CustomerAddress)
-                .where(CustomerAddress.customer_id == customer_id)
-                .order_by(col(CustomerAddress.is_default).desc(), col(CustomerAddress.id))
-            ).first()
+            region = address.region if address else region
+        priced, products = _price(session, settings, customer, lines, carrier_id, region, None)
+        warnings = [
+            f"line {no}: {products[ln.product_id].code} priced below cost"
+            for no, ln in enumerate(priced.lines, start=1)
+            if ln.below_cost
+        ]
+        if customer.credit_limit_minor and customer.payment_terms.upper() not in {"COD", "PREPAID"}:
+            owed = customer_card(db, customer_id).open_balance_minor
+            if owed + priced.totals.total_minor > customer.credit_limit_minor:
+                warnings.append("credit limit exceeded with this order")
+        if customer.credit_hold:
+            warnings.append("customer is on credit hold")
+        return OrderQuote(priced, settings.currency, tuple(warnings))
 
-        now = utcnow()
-        order = Order(
-            number=take_number(session, ORDER_PREFIX, datetime.now().year),
-            channel=channel,
-            external_ref=external_ref,
-            customer_id=customer_id,
-            ship_to_address_id=address.id if address else None,
-            ship_to_name=(address.contact_name if address else "") or customer.name,
-            ship_to_phone=address.phone if address else "",
-            ship_to_address=_address_text(address) if address else "",
-            ship_to_region=address.region if address else customer.region,
-            status=OrderStatus.DRAFT,
-            priority=priority,
-            requested_date=requested_date,
-            payment_method=payment_method or _default_payment(customer.payment_terms),
-            payment_terms=customer.payment_terms,
-            shipping_policy=customer.shipping_policy,
-            currency=settings.currency,
-            carrier_id=carrier_id,
-            notes=notes,
-            created_by=actor,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(order)
-        session.flush()
 
-        quote_lines: list[QuoteLine] = []
-        products: dict[int, Product] = {}
-        for no, new in enumerate(lines, start=1):
-            if new.qty <= 0:
-                raise InvalidInput(f"line {no}: quantity must be at least 1", f"lines.{no}.qty")
-            if new.qty > MAX_LINE_QTY:
-                raise InvalidInput(f"line {no}: {new.qty} is implausibly large", f"lines.{no}.qty")
-            product = products.get(new.product_id) or session.get(Product, new.product_id)
-            if product is None:
-                raise NotFound(f"line {no}: no product with id {new.product_id}")
-            if not product.active:
-                raise InvalidInput(f"line {no}: {product.code} is no longer sold", f"lines.{no}")
-            products[product.id] = product
-            if new.unit_price_minor is not None and not new.override_reason.strip():
-                raise InvalidInput(f"line {no}: a price override needs a reason",
-                                   f"lines.{no}.price")  # fmt: skip
-            if new.unit_price_minor is not None and new.unit_price_minor < 0:
-                raise InvalidInput(f"line {no}: a price cannot be negative", f"lines.{no}.price")
-            if new.discount_minor < 0:
-                raise InvalidInput(f"line {no}: discount out of range", f"lines.{no}.discount")
-            quote_lines.append(QuoteLine(product_info(product), new.qty, new.discount_minor,
-                                         new.unit_price_minor, new.override_reason))  # fmt: skip
-        ship_source = ""
-        if shipping_minor is None:
-            shipping_minor = 0
-            if carrier_id is not None:
-                shipping_minor, ship_source = shipping_quote(
-                    session, carrier_id, order.ship_to_region, quote_lines
-                )
-        book = load_price_book(session, customer.group, products, date.today())
-        priced = quote(book, customer.group, quote_lines,
-                       prices_include_tax=settings.prices_include_tax,
-                       tax_rounding=settings.tax_rounding, shipping_minor=shipping_minor,
-                       shipping_source=ship_source)  # fmt: skip
-        for no, (new, line) in enumerate(zip(lines, priced.lines, strict=True), start=1):
-            if new.discount_minor > line.qty * line.unit_price_minor:
-                raise InvalidInput(f"line {no}: discount out of range", f"lines.{no}.discount")
-            product = products[line.product_id]
-            session.add(OrderLine(
-                order_id=order.id, line_no=no, product_id=product.id,
-                description=" ".join(p for p in (product.name, product.model, product.colour,
-                                                 product.spec) if p)[:300],
-                qty=line.qty, unit_price_minor=line.unit_price_minor,
-                discount_minor=line.discount_minor, tax_rate_bp=product.tax_rate_bp,
-                tax_minor=line.tax_minor, line_total_minor=line.amount_minor,
-                price_source=line.price_source, requirements_note=new.requirements_note,
-            ))  # fmt: skip
-        totals = priced.totals
-        order.subtotal_minor = totals.subtotal_minor
-        order.discount_minor = totals.discount_minor
-        order.tax_minor = totals.tax_minor
-        order.shipping_minor = totals.shipping_minor
-        order.total_minor = totals.total_minor
-        record_event(session, order, actor, OrderStatus.DRAFT, "created")
-        if submit:
-            check_transition(order.status, OrderStatus.PENDING_AUDIT)
-            order.status = OrderStatus.PENDING_AUDIT
-            record_event(session, order, actor, OrderStatus.PENDING_AUDIT, "submitted",
-                         OrderStatus.DRAFT)  # fmt: skip
-        session.add(order)
-        session.flush()
-        return _view(session, order)
+def recent_orders(db: Database, customer_id: int, limit: int = 5) -> list[OrderView]:
+    """The customer's latest orders, newest first, with their lines (to repeat one)."""
+    with db.read() as session:
+        rows = session.exec(
+            select(Order)
+            .where(Order.customer_id == customer_id)
+            .order_by(col(Order.created_at).desc(), col(Order.id).desc())
+            .limit(limit)
+        ).all()
+        return [_view(session, o, detail=True) for o in rows]
 
 
 def _default_payment(terms: str) -> str:
