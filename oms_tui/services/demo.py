@@ -1594,12 +1594,17 @@ def _plan_orders(rng: random.Random, customers: list[CustomerInfo], now: datetim
                      None, False))  # fmt: skip
     plan.sort(key=lambda p: p[0])
     # Every status at least twice: force statuses on recent orders (recent fits them all).
-    recent = [i for i, p in enumerate(plan) if (now - p[0]).days < 2 and not p[3]]
+    # (placed within the last two days, where every status is plausible)
+    recent = [i for i, p in enumerate(plan) if not p[3]][::-1]
     for n, status in enumerate(list(S) * 2):
         if n >= len(recent):
             break
-        i = recent[-1 - n]
-        plan[i] = (plan[i][0], plan[i][1], status, False)
+        i = recent[n]
+        t = plan[i][0]
+        if now - t > timedelta(days=2):
+            t = now - timedelta(hours=rng.uniform(2, 47), seconds=rng.randint(0, 59))
+        plan[i] = (t.replace(microsecond=0), plan[i][1], status, False)
+    plan.sort(key=lambda p: p[0])
     return plan
 
 
