@@ -1,0 +1,128 @@
+"""Push N orders through every service stage that exists, one service call per order per stage.
+
+    python bench/pipeline.py --orders 1000 --db sqlite:///bench/pipeline.db
+
+Prints one JSON line: {"orders": N, "db": dialect, "stages": {name: {seconds, ms_per_order}}}.
+An empty database gets the schema and the demo's reference data first (not timed).
+Stages are a list: later work adds approve, allocate, produce, ship, invoice, pay as
+``Stage(name, run)`` entries, where ``run(ctx, order_id) -> None`` does one order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import func, select  # noqa: E402
+
+from oms_tui.models import Customer, Product  # noqa: E402
+from oms_tui.services import orders, schema  # noqa: E402
+from oms_tui.services.db import Database  # noqa: E402
+
+ACTOR = "bench"
+
+
+@dataclass
+class Context:
+    db: Database
+    rng: random.Random
+    customers: list[int]
+    products: list[int]
+    order_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: Callable[[Context, int], None]  # one order: its index (create) or its id (the rest)
+    per_order_ids: bool = True  # False: called with the index, before ids exist
+
+
+def _create(ctx: Context, _index: int) -> None:
+    rng = ctx.rng
+    picks = rng.sample(ctx.products, k=rng.randint(1, min(4, len(ctx.products))))
+    lines = [orders.NewLine(pid, rng.randint(1, 12)) for pid in picks]
+    view = orders.create_order(ctx.db, ACTOR, rng.choice(ctx.customers), lines,
+                               channel=rng.choice(("phone", "ecommerce", "walk_in")))  # fmt: skip
+    ctx.order_ids.append(view.id)
+
+
+def _submit(ctx: Context, order_id: int) -> None:
+    orders.submit_for_audit(ctx.db, ACTOR, order_id)
+
+
+STAGES: list[Stage] = [
+    Stage("create", _create, per_order_ids=False),
+    Stage("submit", _submit),
+    # next: approve, allocate, produce, ship, invoice, pay
+]
+
+
+def prepare(db: Database) -> None:
+    """Schema and reference data (catalog, customers) when the database has none."""
+    if schema.needs_upgrade(db):
+        schema.upgrade(db)
+    with db.read() as s:
+        has_products = s.execute(select(func.count()).select_from(Product)).scalar()
+        has_customers = s.execute(select(func.count()).select_from(Customer)).scalar()
+    if has_products and has_customers:
+        return
+    from oms_tui.services import demo
+
+    rng = random.Random(2026)
+    now = datetime.now(UTC)
+    with db.write() as session:
+        ids = demo.IdAllocator(session)
+        if not has_products:
+            demo.write_settings(session, ACTOR)
+            demo.write_users(session, ACTOR)
+            demo.build_catalog(session, rng, ids, (now - timedelta(days=400)).date())
+        if not has_customers:
+            demo.build_customers(session, rng, ids, 300, (now - timedelta(days=400)).date())
+        demo.fix_sequences(session, ids.used())
+
+
+def run(url: str, n: int, seed: int = 1) -> dict:
+    db = Database(url)
+    prepare(db)
+    with db.read() as s:
+        customers = list(s.execute(select(Customer.id).where(Customer.active)).scalars())
+        products = list(s.execute(
+            select(Product.id).where(Product.active, Product.product_line != "materials")
+        ).scalars())  # fmt: skip
+    ctx = Context(db, random.Random(seed), customers, products)
+    results: dict[str, dict[str, float]] = {}
+    for stage in STAGES:
+        targets = list(ctx.order_ids) if stage.per_order_ids else list(range(n))
+        started = time.perf_counter()
+        for target in targets:
+            stage.run(ctx, target)
+        seconds = time.perf_counter() - started
+        results[stage.name] = {
+            "seconds": round(seconds, 3),
+            "ms_per_order": round(1000 * seconds / max(1, len(targets)), 3),
+        }
+    db.dispose()
+    return {"orders": n, "db": db.dialect, "stages": results}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=1000)
+    parser.add_argument("--db", default=f"sqlite:///{Path(__file__).parent / 'pipeline.db'}")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    print(json.dumps(run(args.db, args.orders, args.seed)))
+
+
+if __name__ == "__main__":
+    main()
