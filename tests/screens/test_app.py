@@ -164,6 +164,21 @@ async def test_counts_are_fresh_when_coming_back_home(counts_db: Database) -> No
         assert tile_values(app)["in_production"] == "5"
 
 
+async def test_counts_refresh_on_a_timer(
+    counts_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(HomeScreen, "REFRESH_SECONDS", 0.2)
+    app = frozen_app(counts_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        add_orders(counts_db, "ready_to_ship", 3, 100)
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if tile_values(app)["ready_to_ship"] == "6":
+                break
+        assert tile_values(app)["ready_to_ship"] == "6"
+
+
 async def test_exit_when_ready_exits_once_counts_are_painted(counts_db: Database) -> None:
     app = frozen_app(counts_db, exit_when_ready=True)
     await asyncio.wait_for(app.run_async(headless=True, size=(80, 24)), timeout=20)
@@ -320,6 +335,31 @@ async def test_footer_fits_80_columns(counts_db: Database, area: str | None) -> 
             assert key.region.width > 0 and key.region.right <= 80, key.description
         last = screen_text(app).splitlines()[-1]
         assert "F3/^Q Quit" in last and "^p palette" in last
+
+
+async def test_palette_offers_theme_and_refresh(counts_db: Database) -> None:
+    app = frozen_app(counts_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"light / dark")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "textual-light"
+        add_orders(counts_db, "on_hold", 5, 100)
+        await pilot.press("ctrl+p", *"refresh counts")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert tile_values(app)["on_hold"] == "7"
+
+
+def test_sub_title_names_the_database_without_secrets() -> None:
+    assert app_module.short_database("sqlite:////var/lib/oms/shop.db") == "shop.db"
+    assert app_module.short_database("sqlite://") == "in-memory"
+    pg = "postgresql+psycopg://oms:s3cret@db.example.lan:5432/oms_prod"
+    assert app_module.short_database(pg) == "db.example.lan/oms_prod"
+    assert len(app_module.short_database("sqlite:////x/" + "a" * 80 + ".db")) == 32
 
 
 def test_key_grammar_is_documented_and_remappable() -> None:
