@@ -12,7 +12,7 @@ Key grammar (the README copies this table):
 | `d`        |             | any screen, no field focused  | Dispatch                           |
 | `r`        |             | any screen, no field focused  | Receivables                        |
 | `i`        |             | any screen, no field focused  | Import                             |
-| `Up`/`Down`| `Enter`     | home menu                     | highlight an area / open it        |
+| `Up`/`Down`|             | home menu                     | highlight an area; `Enter` opens it|
 | `F12`      | `Esc`       | everywhere                    | back out: close top screen, or home|
 | `F3`       | `Ctrl+Q`    | everywhere, even in a field   | exit                               |
 | `F1`       | `?`         | everywhere (`?` not in field) | show / close the list of keys      |
