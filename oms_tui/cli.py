@@ -27,18 +27,18 @@ app.add_typer(db_app, name="db")
 standing_app = typer.Typer(help="Standing orders (recurring deliveries).")
 app.add_typer(standing_app, name="standing")
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db", envvar="OMS_DATABASE_URL", metavar="URL", help="SQLAlchemy URL or SQLite file path."
-    ),
+_DB_HELP = "SQLAlchemy URL or SQLite file path (env OMS_DATABASE_URL)."
+_USER_HELP = "Acting user (env OMS_USER; default: your login name)."
+# The environment is read once, by the top-level options; a sub-command's own --db/--user
+# (accepted after the command name too) only override what was given explicitly.
+GlobalDb = Annotated[
+    str | None, typer.Option("--db", envvar="OMS_DATABASE_URL", metavar="URL", help=_DB_HELP)
 ]
-UserOption = Annotated[
-    str | None,
-    typer.Option(
-        "--user", envvar="OMS_USER", metavar="NAME", help="Acting user (default: OS login)."
-    ),
+GlobalUser = Annotated[
+    str | None, typer.Option("--user", envvar="OMS_USER", metavar="NAME", help=_USER_HELP)
 ]
+DbOption = Annotated[str | None, typer.Option("--db", metavar="URL", help=_DB_HELP)]
+UserOption = Annotated[str | None, typer.Option("--user", metavar="NAME", help=_USER_HELP)]
 
 
 class _State:
@@ -83,7 +83,7 @@ def _say(text: str) -> None:
 
 
 @app.callback(invoke_without_command=True)
-def main_callback(ctx: typer.Context, db: DbOption = None, user: UserOption = None) -> None:
+def main_callback(ctx: typer.Context, db: GlobalDb = None, user: GlobalUser = None) -> None:
     """Open the terminal app (creating a demo database on first run)."""
     _State.settings = Settings.resolve(db=db, user=user)
     if ctx.invoked_subcommand is None:

@@ -14,7 +14,8 @@ _seq = count(1)
 def make_customer(db: Database, name: str = "王小明", phone: str = "138 0013 8000", **kw):
     return customers.create_customer(
         db, "tester", customers.NewCustomer(name=name, phone=phone, city="杭州市",
-                                            street="西湖区文三路 90 号", region="浙江", **kw)
+                                            street="西湖区文三路 90 号", province="浙江",
+                                            region=kw.pop("region", "East"), **kw)
     )  # fmt: skip
 
 

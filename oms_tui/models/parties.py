@@ -39,7 +39,7 @@ class Customer(SQLModel, table=True):
     name: str = Field(index=True, max_length=200)
     group: str = Field(default="retail", max_length=32)  # retail, wholesale, dealer, key_account
     tier: str = Field(default="C", max_length=8)  # A (best) .. D
-    region: str = Field(default="", index=True, max_length=64)
+    region: str = Field(default="", index=True, max_length=64)  # sales region: East, South, ...
     credit_limit_minor: int = 0
     payment_terms: str = Field(
         default="COD", max_length=32
@@ -72,7 +72,8 @@ class CustomerAddress(SQLModel, table=True):
     label: str = Field(default="", max_length=64)  # home, office, warehouse ...
     contact_name: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=40)
-    region: str = Field(default="", max_length=64)  # province / state
+    province: str = Field(default="", max_length=64)  # province / state, printed
+    region: str = Field(default="", max_length=64)  # sales region (warehouses, carrier rates)
     city: str = Field(default="", max_length=100)
     district: str = Field(default="", max_length=100)
     street: str = Field(default="", max_length=300)

@@ -15,6 +15,7 @@ from .db import Database
 from .errors import InvalidInput
 
 GROUPS = ("retail", "wholesale", "dealer", "key_account")
+FULL_NUMBER_DIGITS = 11  # a whole mobile number: its prefix match is the answer, no scan
 _NON_DIGITS = re.compile(r"\D+")
 _PHONE_LIKE = re.compile(r"[\d\s()+\-]+")
 
@@ -82,7 +83,7 @@ def search_customers(db: Database, query: str, limit: int = 20) -> list[Customer
                 .limit(limit)
             )
             ids = list(dict.fromkeys(session.exec(stmt).all()))
-            if len(ids) < limit:
+            if len(ids) < limit and not (ids and len(digits) >= FULL_NUMBER_DIGITS):
                 more = session.exec(
                     select(CustomerPhone.customer_id)
                     .where(col(CustomerPhone.digits).contains(digits))
@@ -107,7 +108,8 @@ class NewCustomer:
     name: str
     phone: str = ""
     group: str = "retail"
-    region: str = ""
+    region: str = ""  # sales region (East, South, ...)
+    province: str = ""
     city: str = ""
     district: str = ""
     street: str = ""
@@ -149,8 +151,9 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
         if new.street or new.city:
             session.add(CustomerAddress(customer_id=customer.id, contact_name=name,
                                         phone=new.phone.strip(), region=new.region,
-                                        city=new.city, district=new.district,
-                                        street=new.street, is_default=True))  # fmt: skip
+                                        province=new.province, city=new.city,
+                                        district=new.district, street=new.street,
+                                        is_default=True))  # fmt: skip
         session.flush()
         return CustomerHit(customer.id, customer.code, customer.name, new.phone.strip(),
                            customer.group, customer.region)  # fmt: skip
@@ -215,7 +218,7 @@ class CustomerCard:
 
 
 def address_text(a: CustomerAddress) -> str:
-    return " ".join(p for p in (a.region, a.city, a.district, a.street) if p)
+    return " ".join(p for p in (a.province, a.city, a.district, a.street) if p)
 
 
 def customer_card(db: Database, customer_id: int, today: date | None = None) -> CustomerCard:
@@ -270,7 +273,8 @@ class NewAddress:
     street: str
     city: str = ""
     district: str = ""
-    region: str = ""
+    province: str = ""
+    region: str = ""  # sales region; default: the customer's
     contact_name: str = ""
     phone: str = ""
     label: str = ""
@@ -302,7 +306,8 @@ def add_address(db: Database, actor: str, customer_id: int, new: NewAddress) -> 
                 session.add(a)
         a = CustomerAddress(customer_id=customer_id, label=new.label.strip(),
                             contact_name=new.contact_name.strip() or c.name,
-                            phone=new.phone.strip(), region=new.region.strip(),
+                            phone=new.phone.strip(), province=new.province.strip(),
+                            region=new.region.strip() or c.region,
                             city=new.city.strip(), district=new.district.strip(),
                             street=new.street.strip(), postcode=new.postcode.strip(),
                             is_default=make_default)  # fmt: skip

@@ -61,7 +61,7 @@ from ..models import (
     User,
     Warehouse,
 )  # fmt: skip
-from .customers import normalise_phone
+from .customers import address_text, normalise_phone
 from .db import Database
 from .numbering import take_numbers
 from .order_states import OrderStatus as S
@@ -430,8 +430,30 @@ def _weighted(rng: random.Random, pairs: Sequence[tuple[Any, float]]) -> Any:
 
 
 def _mobile(rng: random.Random) -> str:
-    prefix = rng.choice(("138", "139", "136", "137", "135", "150", "151", "158", "159", "186",
-                         "187", "188", "189", "133", "130", "131", "155", "156", "185", "180"))
+    prefix = rng.choice(
+        (
+            "138",
+            "139",
+            "136",
+            "137",
+            "135",
+            "150",
+            "151",
+            "158",
+            "159",
+            "186",
+            "187",
+            "188",
+            "189",
+            "133",
+            "130",
+            "131",
+            "155",
+            "156",
+            "185",
+            "180",
+        )
+    )
     rest = f"{rng.randrange(10**8):08d}"
     style = rng.random()
     if style < 0.45:
@@ -794,7 +816,8 @@ def build_customers(
         aid = ids.take(CustomerAddress)
         addresses.append({
             "id": aid, "customer_id": cid, "label": label, "contact_name": contact,
-            "phone": numbers[-1][0], "region": province, "city": city, "district": district,
+            "phone": numbers[-1][0], "province": province, "region": region, "city": city,
+            "district": district,
             "street": street, "postcode": postcode, "is_default": True,
         })  # fmt: skip
         infos.append(CustomerInfo(
@@ -826,7 +849,7 @@ def load_customers(session: Session) -> list[CustomerInfo]:
         select(Customer).where(Customer.active).order_by(Customer.id)
     ).scalars():
         a = addr.get(c.id)
-        text_ = " ".join(x for x in (a.region, a.city, a.district, a.street) if x) if a else ""
+        text_ = address_text(a) if a else ""
         profile = _PROFILE_BY_GROUP.get(c.group, "retail")
         if c.email == "" and c.group == "retail" and c.id % 3 == 0:
             profile = "home_water"
@@ -1029,10 +1052,13 @@ class OrderSimulator:
             return role
         return "zhang.wei"
 
-    def _choose_products(self, customer: CustomerInfo, status: S, standing: bool) -> list[tuple[ProductInfo, int]]:  # noqa: E501
+    def _choose_products(
+        self, customer: CustomerInfo, status: S, standing: bool
+    ) -> list[tuple[ProductInfo, int]]:  # noqa: E501
         rng, cat = self.rng, self.cat
-        lines_pref = ("water",) if standing else self._lines_by_profile.get(customer.profile,
-                                                                            ("lighting",))
+        lines_pref = (
+            ("water",) if standing else self._lines_by_profile.get(customer.profile, ("lighting",))
+        )
         n = 1 if standing and rng.random() < 0.7 else _weighted(
             rng, ((1, 40), (2, 30), (3, 18), (4, 12)))  # fmt: skip
         chosen: dict[int, tuple[ProductInfo, int]] = {}
@@ -1045,7 +1071,11 @@ class OrderSimulator:
             if product.line == "materials":
                 product = rng.choice(self._any)
             chosen[product.id] = (product, self._qty(customer, product))
-        if status in _NEEDS_MTO and self._mto and not any(p.made_to_order for p, _ in chosen.values()):  # noqa: E501
+        if (
+            status in _NEEDS_MTO
+            and self._mto
+            and not any(p.made_to_order for p, _ in chosen.values())
+        ):  # noqa: E501
             product = rng.choice(self._mto)
             chosen[product.id] = (product, self._qty(customer, product))
         return list(chosen.values())
@@ -1134,7 +1164,9 @@ class OrderSimulator:
         has_mto = any(p.made_to_order for p, _ in picks)
         path = status_path(rng, status, has_mto)
         reached = {s for s, _ in path}
-        if reached & {S.PARTIALLY_BACKORDERED, S.PARTIALLY_SHIPPED} and all(q < 2 for _, q in picks):  # noqa: E501
+        if reached & {S.PARTIALLY_BACKORDERED, S.PARTIALLY_SHIPPED} and all(
+            q < 2 for _, q in picks
+        ):  # noqa: E501
             picks[0] = (picks[0][0], 2)
         route_days = 0
         if has_mto:
@@ -1147,9 +1179,13 @@ class OrderSimulator:
 
         oid = self.ids.take(Order)
         settings = cat.settings
-        channel = "standing" if standing else {
-            "dealer": "dealer", "key_account": "key_account"}.get(
-            customer.group, _weighted(rng, (("phone", 55), ("walk_in", 15), ("ecommerce", 30))))
+        channel = (
+            "standing"
+            if standing
+            else {"dealer": "dealer", "key_account": "key_account"}.get(
+                customer.group, _weighted(rng, (("phone", 55), ("walk_in", 15), ("ecommerce", 30)))
+            )
+        )
         external_ref = None
         if channel in ("ecommerce", "standing"):
             self.ext_ref += 1
@@ -1175,8 +1211,15 @@ class OrderSimulator:
         for no, ((product, _qty), pl) in enumerate(zip(picks, priced.lines, strict=True), 1):
             note = ""
             if product.made_to_order:
-                note = rng.choice(("门洞实测后确认 confirm after site measure", "左开 left hinge",
-                                   "右开 right hinge", "按样板色 match sample colour", ""))
+                note = rng.choice(
+                    (
+                        "门洞实测后确认 confirm after site measure",
+                        "左开 left hinge",
+                        "右开 right hinge",
+                        "按样板色 match sample colour",
+                        "",
+                    )
+                )
             row = {
                 "id": first_line + no - 1, "order_id": oid, "line_no": no,
                 "product_id": product.id, "description": product.description, "qty": pl.qty,
@@ -1209,8 +1252,12 @@ class OrderSimulator:
         self.numbered["SO"].append((created, order))
 
         if self.full:
-            events = [(prev, s, reason, t) for prev, (s, reason), t in
-                      zip([None, *(s for s, _ in path[:-1])], path, times, strict=True)]
+            events = [
+                (prev, s, reason, t)
+                for prev, (s, reason), t in zip(
+                    [None, *(s for s, _ in path[:-1])], path, times, strict=True
+                )
+            ]
         else:  # light: "created", then the last legal step
             events = [(None, S.DRAFT, "created", times[0])]
             if len(path) > 1:
@@ -1276,7 +1323,9 @@ class OrderSimulator:
                     q = qtys[ln.row["id"]]
                     if q:
                         self._release(ln, t)
-                        self._allocate(ln, wid, ln.row["qty"] - q, t, "remainder after part shipment")  # noqa: E501
+                        self._allocate(
+                            ln, wid, ln.row["qty"] - q, t, "remainder after part shipment"
+                        )  # noqa: E501
             elif status is S.SHIPPED:
                 shipped = defaultdict(int)
                 for _, q in shipments:
@@ -1380,8 +1429,14 @@ class OrderSimulator:
                 ln = by_id[k]
                 ln.row["qty_shipped"] += q
                 cum[k] += q
-                self.rows[ShipmentLine].append({"id": self.ids.take(ShipmentLine),
-                                                "shipment_id": sid, "order_line_id": k, "qty": q})
+                self.rows[ShipmentLine].append(
+                    {
+                        "id": self.ids.take(ShipmentLine),
+                        "shipment_id": sid,
+                        "order_line_id": k,
+                        "qty": q,
+                    }
+                )
                 self._move(ln.product.id, wid, -q, "issue", t, order["id"], reference=row,
                            reason="shipped to customer")  # fmt: skip
             events = [(t, "揽收 picked up", "")]
@@ -1398,7 +1453,9 @@ class OrderSimulator:
                     "note": note,
                 })  # fmt: skip
             value = sum(line_value[k] * cum[k] // by_id[k].row["qty"] for k in cum)
-            amount = order["total_minor"] * value // full_value if not last else order["total_minor"]  # noqa: E501
+            amount = (
+                order["total_minor"] * value // full_value if not last else order["total_minor"]
+            )  # noqa: E501
             inv = {
                 "id": self.ids.take(Invoice), "number": "", "kind": "invoice",
                 "order_id": order["id"], "shipment_id": sid, "customer_id": customer.id,
@@ -1508,8 +1565,14 @@ class OrderSimulator:
         }  # fmt: skip
         self.rows[Invoice].append(cn)
         self.numbered["INV"].append((when, cn))
-        self._pay(customer, when + timedelta(hours=2), -refund, [(cn, -refund)],
-                  "bank", reference="refund")
+        self._pay(
+            customer,
+            when + timedelta(hours=2),
+            -refund,
+            [(cn, -refund)],
+            "bank",
+            reference="refund",
+        )
 
     def _light_finance(self, order: Row, customer: CustomerInfo, lines: list[_Line], status: S,
                        at: dict[S, datetime]) -> None:  # fmt: skip
@@ -1615,7 +1678,11 @@ def _now_for(today: date | None) -> datetime:
 
 
 def seed_reference(
-    session: Session, rng: random.Random, ids: IdAllocator, actor: str, customers: int,
+    session: Session,
+    rng: random.Random,
+    ids: IdAllocator,
+    actor: str,
+    customers: int,
     now: datetime,
 ) -> tuple[Catalog, list[CustomerInfo]]:
     """Settings, users, catalog and customers (the part of the demo without orders)."""

@@ -236,7 +236,7 @@ def create_order_in(
         ship_to_name=(address.contact_name if address else "") or customer.name,
         ship_to_phone=address.phone if address else "",
         ship_to_address=address_text(address) if address else "",
-        ship_to_region=address.region if address else customer.region,
+        ship_to_region=(address.region if address else "") or customer.region,
         status=OrderStatus.DRAFT,
         priority=priority,
         requested_date=requested_date,
@@ -357,7 +357,7 @@ def quote_order(
         region = customer.region
         if ship_to_address_id is not None:
             address = session.get(CustomerAddress, ship_to_address_id)
-            region = address.region if address else region
+            region = (address.region if address else "") or region
         priced, products = _price(session, settings, customer, lines, carrier_id, region, None)
         warnings = [
             f"line {no}: {products[ln.product_id].code} priced below cost"

@@ -85,7 +85,7 @@ def test_customer_card_credit_and_addresses(db):
     assert card.credit_status == "overdue" and card.last_order_on is None
     assert card.default_address.text == "浙江 杭州市 西湖区文三路 90 号"
     office = add_address(db, "t", c.id, NewAddress(street="朝阳区建国路 88 号 SOHO 2 号楼",
-                                                    city="北京市", region="北京",
+                                                    city="北京市", province="北京",
                                                     make_default=True))  # fmt: skip
     card = customer_card(db, c.id, today=today)
     assert card.default_address.id == office.id and len(card.addresses) == 2

@@ -182,7 +182,7 @@ def test_create_order_uses_promotions_and_shipping_from_the_rate_table(db):
         s.add(
             CarrierRate(
                 carrier_id=carrier.id,
-                region="浙江",
+                region="East",
                 first_price_minor=1_200,
                 additional_kg_minor=300,
                 fragile_surcharge_minor=300,
@@ -193,6 +193,6 @@ def test_create_order_uses_promotions_and_shipping_from_the_rate_table(db):
     line = orders.get_order(db, view.number).lines[0]
     assert line.unit_price_minor == 9_000 and line.discount_minor == 1_800
     assert line.price_source == "wholesale price list; promotion 灯具节 -10%"
-    # 5 kg to 浙江: 12.00 + 4 x 3.00 + fragile 3.00
+    # 5 kg to the East region: 12.00 + 4 x 3.00 + fragile 3.00
     assert view.shipping_minor == 1_200 + 4 * 300 + 300
     assert view.total_minor == 18_000 - 1_800 + view.shipping_minor

@@ -61,16 +61,44 @@ def test_older_database_is_copied_before_upgrade(sqlite_db, tmp_path, monkeypatc
 
 
 def test_a_real_older_database_keeps_its_data_through_the_upgrade(tmp_path):
-    """A database left at the first schema: copied, upgraded, nothing lost."""
+    """A database left at the first schema: copied, upgraded step by step, nothing lost."""
     db = Database(f"sqlite:///{tmp_path / 'oms.db'}")
     schema.upgrade(db, "0001")
-    order = make_order(db)
+    now = "2026-01-05 09:00:00.000000"
+    with db.engine.begin() as conn:  # rows as the 0001 schema had them (raw SQL: old columns)
+        conn.exec_driver_sql(
+            'INSERT INTO customer (id, code, name, "group", tier, region, credit_limit_minor,'
+            " payment_terms, shipping_policy, credit_hold, credit_hold_reason, email, notes,"
+            " active, created_at) VALUES (1, 'C000001', '王小明', 'retail', 'C', 'East', 0,"
+            f" 'COD', 'partial', 0, '', '', '', 1, '{now}')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO customer_address (id, customer_id, label, contact_name, phone, region,"
+            " city, district, street, postcode, is_default) VALUES (1, 1, '', '王小明', '',"
+            " '浙江', '杭州市', '西湖区', '文三路 90 号', '', 1)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO sales_order (id, number, channel, customer_id, ship_to_name,"
+            " ship_to_phone, ship_to_address, ship_to_region, status, priority, payment_method,"
+            " payment_terms, shipping_policy, currency, subtotal_minor, discount_minor,"
+            " tax_minor, shipping_minor, total_minor, notes, created_by, created_at, updated_at,"
+            " version) VALUES (1, 'SO-2026-000001', 'phone', 1, '王小明', '', '浙江 杭州市',"
+            " 'East', 'pending_audit', 0, 'cod', 'COD', 'partial', 'CNY', 1999, 0, 230, 0,"
+            f" 1999, '', 'wang', '{now}', '{now}', 2)"
+        )
     assert schema.needs_upgrade(db)
     backup = schema.upgrade_with_backup(db)
     assert schema.current_revision(db) == HEAD
-    from oms_tui.services import orders
+    from oms_tui.services import customers, orders
 
-    assert orders.get_order(db, order.number).total_minor == order.total_minor
+    order = orders.get_order(db, "SO-2026-000001")
+    assert (order.total_minor, order.status, order.customer_name) == (
+        1999,
+        "pending_audit",
+        "王小明",
+    )
+    address = customers.customer_card(db, 1).default_address
+    assert (address.text, address.region) == ("浙江 杭州市 西湖区 文三路 90 号", "East")
     with sqlite3.connect(backup) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
-        assert conn.execute("SELECT number FROM sales_order").fetchall() == [(order.number,)]
+        assert conn.execute("SELECT number FROM sales_order").fetchall() == [("SO-2026-000001",)]
