@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
@@ -121,6 +121,7 @@ class OmsApp(App[None]):
         self.settings = settings
         self.db = db
         self.exit_when_ready = exit_when_ready
+        self._warmed = False
         self.clock: Callable[[], datetime] = datetime.now
         self.sub_title = f"{settings.user} @ {short_database(db.url)}"
 
@@ -171,6 +172,19 @@ class OmsApp(App[None]):
     def home_ready(self, message: HomeReady) -> None:
         if self.exit_when_ready:
             self.exit(return_code=1 if message.error else 0, message=message.error or None)
+        elif not self._warmed:
+            self._warmed = True
+            self.warm_up()
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def warm_up(self) -> None:
+        """Import the data model once home is painted, so the first workflow opens at once.
+
+        Start-up skips it (sqlmodel/pydantic cost ~0.3 s); the clerk is reading the home
+        screen meanwhile.
+        """
+        import oms_tui.models  # noqa: F401
+        import oms_tui.services.orders  # noqa: F401
 
 
 def make_app(

@@ -90,7 +90,11 @@ def main_callback(ctx: typer.Context, db: GlobalDb = None, user: GlobalUser = No
         _run_app(_State.settings)
 
 
-def _run_app(settings: Settings) -> None:
+def _run_app(settings: Settings, *, headless: bool = False, exit_when_ready: bool = False) -> None:
+    """What ``oms`` does: make sure the database is there and current, then open the app.
+
+    (``bench/big_db.py`` times this whole path, headless, up to the home screen painted.)
+    """
     from .services import schema
 
     db = _open(settings)
@@ -104,7 +108,7 @@ def _run_app(settings: Settings) -> None:
             _say(f"Database upgraded to the current schema; the old one was copied to {backup}")
     from .app import make_app
 
-    make_app(settings, db).run()
+    make_app(settings, db, exit_when_ready=exit_when_ready).run(headless=headless)
 
 
 def _initialise(db, user: str, demo: bool) -> None:  # noqa: ANN001

@@ -95,7 +95,7 @@ def test_first_run_creates_demo_database_and_says_where(tmp_path, monkeypatch, c
     opened = []
 
     class FakeApp:
-        def run(self):
+        def run(self, headless=False):
             opened.append(True)
 
     monkeypatch.setattr(app_module, "make_app", lambda settings, db=None, **kw: FakeApp())

@@ -17,10 +17,10 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ..messages import HomeReady, SettingsLoaded
-from ..services.dashboard import HomeCounts, home_counts
+from ..services.dashboard import HomeCounts, home_screen_data
 from ..services.db import Database
 from ..services.money import format_money
-from ..services.settings import CompanySettings, get_settings
+from ..services.settings import CompanySettings
 from ..widgets import CountTile
 from . import WORKFLOWS, OmsScreen
 
@@ -106,8 +106,7 @@ class HomeScreen(OmsScreen):
         """Read the counts with the services' own session; post the result back."""
         worker = get_current_worker()
         try:
-            company = get_settings(db)
-            counts = home_counts(db, today=clock().date())
+            counts, company = home_screen_data(db, today=clock().date())
         except Exception as error:  # noqa: BLE001 - shown on screen; the app keeps running
             if not worker.is_cancelled:
                 self.post_message(self.CountsFailed(_describe(error)))

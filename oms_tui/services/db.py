@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session
 
 from ..config import normalise_url, sqlite_path
+
+if TYPE_CHECKING:  # sqlmodel (with pydantic) is imported on first use, not at start-up
+    from sqlmodel import Session
 
 BUSY_TIMEOUT_MS = 30_000
 _WRITE = "oms_write"
@@ -65,11 +68,15 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: committed on success, rolled back on any error."""
+        from sqlmodel import Session
+
         with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        from sqlmodel import Session
+
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 

@@ -45,9 +45,24 @@ def upgrade(db: Database, revision: str = "head") -> None:
     from alembic import command
 
     cfg = alembic_config(db.url)
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    with db.engine.connect() as conn:
+        sqlite = db.dialect == "sqlite"
+        if sqlite:
+            # Batch migrations copy tables; with foreign keys on, dropping the old copy checks
+            # every referencing row (minutes on a big file). Off for the migration (it can only
+            # be changed outside a transaction), checked before commit, on again after.
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left broken references: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def backup_sqlite(db: Database, label: str = "pre-upgrade") -> Path | None:

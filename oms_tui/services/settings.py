@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
+from sqlalchemy import Connection, String, column, select, table
 
-from ..models import Setting, utcnow
 from .db import Database
 from .errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# Core description of the table: settings are read on the start-up path (no sqlmodel import).
+_setting = table("setting", column("key", String), column("value", String))
 
 
 @dataclass(frozen=True)
@@ -35,15 +41,23 @@ _TYPES = {"company_name": str, "currency": str, "prices_include_tax": bool, "tax
           "company_address": str, "company_phone": str, "audit_alert_hours": int}  # fmt: skip
 
 
-def load_settings(session: Session) -> CompanySettings:
-    rows = {s.key: s.value for s in session.exec(select(Setting)).all()}
+def _parse_rows(rows: dict[str, str]) -> CompanySettings:
     values = {k: CompanySettings._parse(k, v, _TYPES[k]) for k, v in rows.items() if k in _FIELDS}
     return CompanySettings(**values)
 
 
+def read_settings(conn: Connection | Session) -> CompanySettings:
+    """Settings through a Core connection or a session (same query)."""
+    return _parse_rows(dict(conn.execute(select(_setting.c.key, _setting.c.value)).all()))
+
+
+def load_settings(session: Session) -> CompanySettings:
+    return read_settings(session)
+
+
 def get_settings(db: Database) -> CompanySettings:
-    with db.read() as session:
-        return load_settings(session)
+    with db.engine.connect() as conn:
+        return read_settings(conn)
 
 
 def set_setting(db: Database, actor: str, key: str, value: str) -> CompanySettings:
@@ -55,6 +69,8 @@ def set_setting(db: Database, actor: str, key: str, value: str) -> CompanySettin
         raise InvalidInput(f"'{value}' is not a valid value for {key}", "value") from None
     if key == "tax_rounding" and value not in {"line", "order"}:
         raise InvalidInput("tax_rounding must be 'line' or 'order'", "value")
+    from ..models import Setting, utcnow
+
     with db.write() as session:
         row = session.get(Setting, key) or Setting(key=key)
         row.value, row.updated_at, row.updated_by = value, utcnow(), actor

@@ -20,29 +20,26 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # customer_address.region held the province; it now holds the sales region
     # (what warehouses and carrier rates use), and the province gets its own column.
-    with op.batch_alter_table("customer_address") as batch:
-        batch.add_column(
-            sa.Column("province", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False,
-                      server_default="")
-        )  # fmt: skip
+    # Native ADD COLUMN and index operations: no table copy, fast on a big SQLite file.
+    op.add_column(
+        "customer_address",
+        sa.Column("province", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False,
+                  server_default=""),
+    )  # fmt: skip
     op.execute("UPDATE customer_address SET province = region")
     op.execute(
         "UPDATE customer_address SET region = "
         "(SELECT customer.region FROM customer WHERE customer.id = customer_address.customer_id)"
     )
-    with op.batch_alter_table("customer_address") as batch:
-        batch.alter_column("province", server_default=None)
-    with op.batch_alter_table("invoice") as batch:
-        batch.drop_index("ix_invoice_status_due")
-        batch.create_index(
-            "ix_invoice_status_due", ["status", "due_on", "amount_minor", "paid_minor"]
-        )
+    op.drop_index("ix_invoice_status_due", table_name="invoice")
+    op.create_index(
+        "ix_invoice_status_due", "invoice", ["status", "due_on", "amount_minor", "paid_minor"]
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("invoice") as batch:
-        batch.drop_index("ix_invoice_status_due")
-        batch.create_index("ix_invoice_status_due", ["status", "due_on"])
+    op.drop_index("ix_invoice_status_due", table_name="invoice")
+    op.create_index("ix_invoice_status_due", "invoice", ["status", "due_on"])
     op.execute("UPDATE customer_address SET region = province")
     with op.batch_alter_table("customer_address") as batch:
         batch.drop_column("province")
