@@ -183,8 +183,7 @@ class OmsApp(App[None]):
         Start-up skips it (sqlmodel/pydantic cost ~0.3 s); the clerk is reading the home
         screen meanwhile.
         """
-        import oms_tui.models  # noqa: F401
-        import oms_tui.services.orders  # noqa: F401
+        import oms_tui.services.orders  # noqa: F401  (and with it the models)
 
 
 def make_app(
