@@ -26,21 +26,11 @@ class Price:
 
 
 def unit_price(session: Session, product: Product, customer_group: str, qty: int) -> Price:
-    """Group price list with quantity breaks, else the product's list price."""
-    item = session.exec(
-        select(PriceListItem)
-        .where(
-            PriceListItem.product_id == product.id,
-            PriceListItem.customer_group == customer_group,
-            PriceListItem.min_qty <= qty,
-        )
-        .order_by(col(PriceListItem.min_qty).desc())
-        .limit(1)
-    ).first()
-    if item is not None:
-        brk = f" (qty >= {item.min_qty})" if item.min_qty > 1 else ""
-        return Price(item.unit_price_minor, f"{customer_group} price list{brk}")
-    return Price(product.list_price_minor, "list price")
+    """The base unit price of one product (step 1 of the precedence below), with its source."""
+    from datetime import date
+
+    book = load_price_book(session, customer_group, [product.id], date.today())
+    return book.base_price(product_info(product), customer_group, qty)
 
 
 @dataclass(frozen=True)
