@@ -1,5 +1,6 @@
 """SQLModel tables: the whole order-to-cash data model. Tables only, no behaviour."""
 
+from .audit import OrderAudit, OrderCheck, OrderLock
 from .base import utcnow
 from .catalog import PriceListItem, Product, Promotion, StockLevel, StockMove, Warehouse
 from .entry import OrderDraft, OrderTemplate, OrderTemplateLine
@@ -22,7 +23,10 @@ __all__ = [
     "NumberSequence",
     "Order",
     "OrderEvent",
+    "OrderAudit",
+    "OrderCheck",
     "OrderDraft",
+    "OrderLock",
     "OrderLine",
     "OrderTemplate",
     "OrderTemplateLine",
