@@ -1,9 +1,1699 @@
-"""Order entry: the area's base screen (a placeholder until the workflow is built)."""
+"""Order entry: phone, walk-in and counter orders at typing speed, scanner bursts included.
+
+The clerk never waits for the screen: every lookup (customers, products, the live quote,
+the draft) runs in a thread worker and posts its result back; keys typed meanwhile are
+kept. Focus starts in the customer field; once the caller is known it moves to the one
+scan line, which stays focused while lines are added and changed (a ``ScanInput``: a
+keyboard-wedge burst ``code⏎code⏎`` arrives complete and in order).
+
+Keys (the README copies these rows; every F-key has a Ctrl twin ``Input`` does not swallow):
+
+| Key         | Twin        | Where               | Does                                           |
+|-------------|-------------|---------------------|------------------------------------------------|
+| `F2`        | `Ctrl+S`    | order entry         | save: submit to audit, start a new order       |
+| `F4`        | `Ctrl+L`    | order entry         | look up the focused field: customers, products |
+| `F6`        | `Ctrl+O`    | order entry         | ship-to: another saved address or a new one    |
+| `F7`        | `Ctrl+N`    | order entry         | new customer (name, phone, address, group)     |
+| `F8`        | `Ctrl+Y`    | order entry         | repeat one of the customer's recent orders     |
+| `F9`        | `Ctrl+B`    | order entry         | add a named template's lines                   |
+| `F10`       | `Ctrl+G`    | entry, new customer | order options / customer group                 |
+| `Up`/`Down` |             | customer field      | move in the matches; `Enter` picks             |
+| `Up`/`Down` |             | scan line           | select a line (the scan line keeps focus)      |
+| `Enter`     |             | empty scan line     | edit the selected line: qty, discount, note    |
+| `Ctrl+Del`  | `-` `Enter` | scan line           | delete the selected line                       |
+| `F12`       | `Esc`       | order entry         | back; asks first if the order is unsaved       |
+
+Scan line entries, each ended by Enter (``services/entry.py`` parses them): ``CODE`` or
+``BARCODE`` adds a line (the same product again adds 1 to its line, except made to
+order), ``CODE*3`` / ``3*CODE`` with a quantity, ``*3`` sets the selected line's quantity,
+``-5.50`` its discount, ``+`` duplicates it, ``-`` deletes it, ``"text`` sets its
+requirements note; any other words open a product search. Dialogs answer by one letter
+(``y``/``n``, ``r``/``d``, option letters), Enter takes the highlighted choice, Esc/F12
+backs out. Letters never act while typing in a field.
+"""
 
 from __future__ import annotations
 
-from .placeholder import PlaceholderScreen
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from threading import Lock
+from typing import Any, ClassVar, cast
+
+from rich.cells import cell_len, set_cell_size
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..services.catalog import ProductHit, find_product, products_by_id, search_products
+from ..services.customers import (
+    GROUPS,
+    AddressView,
+    CustomerCard,
+    CustomerHit,
+    NewAddress,
+    NewCustomer,
+    add_address,
+    create_customer,
+    customer_card,
+    normalise_phone,
+    search_customers,
+)
+from ..services.drafts import DraftView, discard_draft, latest_draft, save_draft
+from ..services.entry import (
+    DELETE,
+    DISCOUNT,
+    DUPLICATE,
+    NOTE,
+    QTY,
+    DraftLine,
+    DraftOptions,
+    EntryDraft,
+    ScanEntry,
+    parse_requested_date,
+    parse_scan,
+)
+from ..services.errors import InvalidInput, NotFound, OmsError
+from ..services.money import exponent, format_money, from_minor, parse_money
+from ..services.orders import (
+    NewLine,
+    OrderQuote,
+    OrderView,
+    create_order,
+    quote_order,
+    recent_orders,
+)
+from ..services.templates import TemplateView, list_templates
+from ..widgets.scan_input import ScanInput
+from . import AppContext, OmsScreen
+
+CHANNEL_CHOICES = (("p", "phone", "Phone"), ("w", "walk_in", "Walk-in"),
+                   ("e", "ecommerce", "E-commerce"), ("d", "dealer", "Dealer"),
+                   ("k", "key_account", "Key account"))  # fmt: skip
+PAYMENT_CHOICES = (("t", "", "From the customer's terms"), ("c", "cod", "Cash on delivery"),
+                   ("p", "prepaid", "Prepaid"), ("r", "credit", "Credit terms"),
+                   ("i", "installments", "Installments"))  # fmt: skip
+PRIORITY_CHOICES = (("n", "0", "Normal"), ("h", "1", "High"), ("u", "2", "Urgent"))
+GROUP_CHOICES = tuple((g[0], g, g.replace("_", " ").capitalize()) for g in GROUPS)
+PRIORITY_NAMES = {0: "normal", 1: "high", 2: "urgent"}
 
 
-class OrderEntryScreen(PlaceholderScreen):
-    MODE = "entry"
+def _error_text(error: BaseException) -> str:
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return text[:200]
+
+
+def fit(text: str, width: int, right: bool = False) -> str:
+    """``text`` in exactly ``width`` cells (CJK counts 2), cut with ``…`` when too long."""
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        text = set_cell_size(text, width - 1) + "…"
+    pad = width - cell_len(text)
+    return (" " * pad + text) if right else set_cell_size(text, width)
+
+
+@dataclass(eq=False)
+class EntryLine:
+    """One order line as typed: ``product`` is None while its code is being looked up."""
+
+    text: str
+    qty: int = 1
+    product: ProductHit | None = None
+    discount_minor: int = 0
+    note: str = ""
+    # from the latest quote
+    unit_minor: int | None = None
+    line_discount_minor: int | None = None
+    amount_minor: int | None = None
+    price_source: str = ""
+
+
+# -- dialogs ---------------------------------------------------------------------------------
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """Pick one option by its letter (or arrows and Enter); Esc / F12 backs out with None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="dialog.cancel"),
+    ]
+
+    def __init__(self, title: str, choices: Sequence[tuple[str, str, str]], text: str = "",
+                 current: str | None = None) -> None:  # fmt: skip
+        super().__init__()
+        self.title_text = title
+        self.text = text
+        self.choices = list(choices)
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="entry-dialog") as box:
+            box.border_title = self.title_text
+            box.border_subtitle = "letter or Enter picks · Esc backs out"
+            if self.text:
+                yield Static(self.text, classes="dialog-text")
+            options = [
+                Option(Content.assemble((f"{letter} ", "bold $text-accent"), label), id=value)
+                for letter, value, label in self.choices
+            ]
+            yield OptionList(*options, id="choices")
+
+    def on_mount(self) -> None:
+        choices = self.query_one("#choices", OptionList)
+        values = [value for _letter, value, _label in self.choices]
+        if self.current in values:
+            choices.highlighted = values.index(self.current)
+
+    def on_key(self, event) -> None:  # noqa: ANN001
+        for letter, value, _label in self.choices:
+            if event.character == letter:
+                event.stop()
+                self.dismiss(value)
+                return
+
+    @on(OptionList.OptionSelected, "#choices")
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PromptDialog(ModalScreen[str | None]):
+    """One line of text; ``check`` returns an error message (shown here) or None to accept."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="dialog.cancel"),
+    ]
+
+    def __init__(self, title: str, label: str, value: str = "",
+                 check: Callable[[str], str | None] | None = None) -> None:  # fmt: skip
+        super().__init__()
+        self.title_text, self.label, self.value, self.check = title, label, value, check
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="entry-dialog") as box:
+            box.border_title = self.title_text
+            box.border_subtitle = "Enter saves · Esc backs out"
+            yield Static(self.label, classes="dialog-text")
+            yield ScanInput(self.value, id="prompt", keep_value=True)
+            yield Static("", id="prompt-error", classes="dialog-error")
+
+    @on(ScanInput.Scanned, "#prompt")
+    def entered(self, event: ScanInput.Scanned) -> None:
+        event.stop()
+        error = self.check(event.value) if self.check else None
+        if error:
+            self.query_one("#prompt-error", Static).update(error)
+            self.app.bell()
+            return
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    value: str = ""
+
+
+class FormDialog(ModalScreen[Any]):
+    """A few labelled fields; Tab moves, Enter in any field submits (``submit`` decides)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="dialog.cancel"),
+    ]
+
+    def __init__(self, title: str, fields: Sequence[FormField], note: str = "") -> None:
+        super().__init__()
+        self.title_text, self.fields, self.note = title, list(fields), note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="entry-dialog entry-form") as box:
+            box.border_title = self.title_text
+            box.border_subtitle = "Tab next field · Enter saves · Esc backs out"
+            for f in self.fields:
+                with Horizontal(classes="form-row"):
+                    yield Label(f.label, classes="form-label")
+                    yield ScanInput(f.value, id=f"f-{f.name}", keep_value=True)
+            if self.note:
+                yield Static(self.note, id="form-note", classes="dialog-text")
+            yield Static("", id="form-error", classes="dialog-error")
+
+    def values(self) -> dict[str, str]:
+        return {f.name: self.query_one(f"#f-{f.name}", ScanInput).value for f in self.fields}
+
+    def show_error(self, message: str, field: str | None = None) -> None:
+        self.query_one("#form-error", Static).update(message)
+        for f in self.fields:
+            widget = self.query_one(f"#f-{f.name}", ScanInput)
+            widget.set_class(f.name == field, "-error")
+            if f.name == field:
+                widget.focus()
+        self.app.bell()
+
+    @on(ScanInput.Scanned)
+    def entered(self, event: ScanInput.Scanned) -> None:
+        event.stop()
+        self.submit(self.values())
+
+    def submit(self, values: dict[str, str]) -> None:
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NewCustomerDialog(FormDialog):
+    """An unknown caller, created without leaving the order; dismisses with the new customer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f10,ctrl+g", "group", "Group", key_display="F10/^G", id="customer.group"),
+    ]
+
+    class Created(Message):
+        def __init__(self, hit: CustomerHit) -> None:
+            super().__init__()
+            self.hit = hit
+
+    class Failed(Message):
+        def __init__(self, message: str, field: str | None) -> None:
+            super().__init__()
+            self.message, self.field = message, field
+
+    def __init__(self, typed: str = "") -> None:
+        digits = normalise_phone(typed)
+        phone_like = bool(digits) and len(digits) >= len(typed.replace(" ", "").replace("-", ""))
+        fields = [
+            FormField("name", "Name", "" if phone_like else typed.strip()),
+            FormField("phone", "Phone", typed.strip() if phone_like else ""),
+            FormField("province", "Province"),
+            FormField("city", "City"),
+            FormField("street", "Street"),
+        ]
+        super().__init__("New customer", fields, self._group_note("retail"))
+        self.group = "retail"
+
+    @staticmethod
+    def _group_note(group: str) -> str:
+        return f"Group: {group.replace('_', ' ')}   (F10 / Ctrl+G changes it)"
+
+    def on_mount(self) -> None:
+        first_empty = next((f for f in self.fields if not f.value), self.fields[0])
+        self.query_one(f"#f-{first_empty.name}", ScanInput).focus()
+
+    def action_group(self) -> None:
+        def chosen(group: str | None) -> None:
+            if group:
+                self.group = group
+                self.query_one("#form-note", Static).update(self._group_note(group))
+
+        self.app.push_screen(ChoiceDialog("Customer group", GROUP_CHOICES, current=self.group),
+                             chosen)  # fmt: skip
+
+    def submit(self, values: dict[str, str]) -> None:
+        new = NewCustomer(name=values["name"], phone=values["phone"], group=self.group,
+                          province=values["province"], city=values["city"],
+                          street=values["street"])  # fmt: skip
+        self.create(new)
+
+    @work(thread=True, exclusive=True, group="new-customer", exit_on_error=False)
+    def create(self, new: NewCustomer) -> None:
+        context = cast(AppContext, self.app)
+        try:
+            hit = create_customer(context.db, context.settings.user, new)
+        except InvalidInput as error:
+            self.post_message(self.Failed(str(error), error.field))
+        except Exception as error:  # noqa: BLE001 - shown in the dialog
+            self.post_message(self.Failed(_error_text(error), None))
+        else:
+            self.post_message(self.Created(hit))
+
+    @on(Created)
+    def created(self, message: Created) -> None:
+        self.dismiss(message.hit)
+
+    @on(Failed)
+    def failed(self, message: Failed) -> None:
+        self.show_error(message.message, message.field)
+
+
+class NewAddressDialog(FormDialog):
+    """Another ship-to for the customer; dismisses with the saved address."""
+
+    class Saved(Message):
+        def __init__(self, address: AddressView) -> None:
+            super().__init__()
+            self.address = address
+
+    class Failed(Message):
+        def __init__(self, message: str, field: str | None) -> None:
+            super().__init__()
+            self.message, self.field = message, field
+
+    def __init__(self, customer_id: int) -> None:
+        super().__init__("New ship-to address", [
+            FormField("street", "Street"), FormField("city", "City"),
+            FormField("district", "District"), FormField("province", "Province"),
+            FormField("contact", "Contact"), FormField("phone", "Phone"),
+        ])  # fmt: skip
+        self.customer_id = customer_id
+
+    def submit(self, values: dict[str, str]) -> None:
+        self.save(NewAddress(street=values["street"], city=values["city"],
+                             district=values["district"], province=values["province"],
+                             contact_name=values["contact"], phone=values["phone"]))  # fmt: skip
+
+    @work(thread=True, exclusive=True, group="new-address", exit_on_error=False)
+    def save(self, new: NewAddress) -> None:
+        context = cast(AppContext, self.app)
+        try:
+            address = add_address(context.db, context.settings.user, self.customer_id, new)
+        except InvalidInput as error:
+            self.post_message(self.Failed(str(error), error.field))
+        except Exception as error:  # noqa: BLE001 - shown in the dialog
+            self.post_message(self.Failed(_error_text(error), None))
+        else:
+            self.post_message(self.Saved(address))
+
+    @on(Saved)
+    def saved(self, message: Saved) -> None:
+        self.dismiss(message.address)
+
+    @on(Failed)
+    def failed(self, message: Failed) -> None:
+        self.show_error(message.message, message.field)
+
+
+def product_prompt(hit: ProductHit) -> Content:
+    return Content.assemble(
+        (f"{hit.code} ", "bold"), hit.description, (f"  {hit.availability(1)}", "dim")
+    )
+
+
+class ProductSearchDialog(ModalScreen[ProductHit | None]):
+    """Products matching the words typed, narrowed as you type; Enter picks."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="dialog.cancel"),
+        Binding("up", "move(-1)", show=False),
+        Binding("down", "move(1)", show=False),
+    ]
+
+    class Found(Message):
+        def __init__(self, words: str, hits: list[ProductHit]) -> None:
+            super().__init__()
+            self.words, self.hits = words, hits
+
+    def __init__(self, words: str, hits: Sequence[ProductHit] | None = None) -> None:
+        super().__init__()
+        self.words = words
+        self.hits: list[ProductHit] = list(hits or [])
+        self.hits_for = words if hits is not None else None
+        self.pick_when_found: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="entry-dialog product-search") as box:
+            box.border_title = "Find a product"
+            box.border_subtitle = "words narrow · Up/Down · Enter picks · Esc backs out"
+            yield ScanInput(self.words, id="words", keep_value=True,
+                            placeholder="name, model, colour, spec or code")  # fmt: skip
+            yield OptionList(id="products")
+            yield Static("", id="search-status", classes="dialog-text")
+
+    def on_mount(self) -> None:
+        self.query_one("#products", OptionList).can_focus = False
+        if self.hits_for is not None:
+            self.show_hits(self.words, self.hits)
+        elif self.words.strip():
+            self.search(self.words)
+
+    @on(Input.Changed, "#words")
+    def words_changed(self, event: Input.Changed) -> None:
+        if event.value != self.hits_for:
+            self.search(event.value)
+
+    @work(thread=True, exclusive=True, group="product-search", exit_on_error=False)
+    def search(self, words: str) -> None:
+        context = cast(AppContext, self.app)
+        try:
+            hits = search_products(context.db, words)
+        except Exception:  # noqa: BLE001 - an empty list; the clerk types on
+            hits = []
+        self.post_message(self.Found(words, hits))
+
+    @on(Found)
+    def found(self, message: Found) -> None:
+        if message.words != self.query_one("#words", ScanInput).value:
+            return  # an older search
+        self.show_hits(message.words, message.hits)
+        if self.pick_when_found == message.words:
+            self.pick_when_found = None
+            self.pick()
+
+    def show_hits(self, words: str, hits: list[ProductHit]) -> None:
+        self.hits, self.hits_for = hits, words
+        products = self.query_one("#products", OptionList)
+        products.set_options(Option(product_prompt(h)) for h in hits)
+        if hits:
+            products.highlighted = 0
+        status = f"{len(hits)} found" if hits else f"nothing matches '{words}'"
+        self.query_one("#search-status", Static).update(status)
+
+    def action_move(self, step: int) -> None:
+        products = self.query_one("#products", OptionList)
+        if products.option_count:
+            current = products.highlighted or 0
+            products.highlighted = max(0, min(products.option_count - 1, current + step))
+
+    @on(ScanInput.Scanned, "#words")
+    def entered(self, event: ScanInput.Scanned) -> None:
+        event.stop()
+        if self.hits_for != event.value:
+            self.pick_when_found = event.value
+            return
+        self.pick()
+
+    def pick(self) -> None:
+        highlighted = self.query_one("#products", OptionList).highlighted
+        if self.hits and highlighted is not None:
+            self.dismiss(self.hits[highlighted])
+        else:
+            self.app.bell()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class LineDialog(FormDialog):
+    """Quantity, discount and requirements note of one line."""
+
+    def __init__(self, line: EntryLine, currency: str) -> None:
+        self.currency = currency
+        discount = f"{from_minor(line.discount_minor, currency)}" if line.discount_minor else ""
+        super().__init__(f"Line: {line.product.code if line.product else line.text}", [
+            FormField("qty", "Quantity", str(line.qty)),
+            FormField("discount", "Discount", discount),
+            FormField("note", "Note", line.note),
+        ], "Note: size, colour, finish (made-to-order lines)")  # fmt: skip
+
+    def submit(self, values: dict[str, str]) -> None:
+        text = values["qty"].strip()
+        if not text.isdigit() or int(text) < 1:
+            self.show_error("quantity: a whole number, at least 1", "qty")
+            return
+        discount = 0
+        if values["discount"].strip():
+            try:
+                discount = parse_money(values["discount"], self.currency)
+            except InvalidInput as error:
+                self.show_error(f"discount: {error}", "discount")
+                return
+            if discount < 0:
+                self.show_error("discount: cannot be negative", "discount")
+                return
+        self.dismiss({"qty": int(text), "discount_minor": discount, "note": values["note"]})
+
+
+# -- the command palette -------------------------------------------------------------------
+
+
+class EntryCommands(Provider):
+    """Every order-entry key by name in Ctrl+P (the hidden ones too)."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        screen = self.screen
+        if not isinstance(screen, OrderEntryScreen):
+            return []
+        return [
+            (f"Order entry: {title}", help_text, getattr(screen, f"action_{action}"))
+            for action, title, help_text in OrderEntryScreen.PALETTE
+        ]
+
+    async def discover(self) -> Hits:
+        for text, help_text, callback in self._commands():
+            yield DiscoveryHit(text, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, help_text, callback in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)
+
+
+# -- the screen ------------------------------------------------------------------------------
+
+
+class OrderEntryScreen(OmsScreen):
+    """Customer, lines, options and live totals of one order; saved to audit by F2."""
+
+    CSS_PATH = "order_entry.tcss"
+    COMMANDS = {EntryCommands}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2,ctrl+s", "save", "Save", key_display="F2/^S", id="entry.save",
+                tooltip="Save: submit the order to the audit queue"),
+        Binding("f4,ctrl+l", "lookup", "Find", key_display="F4/^L", id="entry.lookup",
+                tooltip="Look up the focused field: customers, products, addresses"),
+        Binding("f6,ctrl+o", "ship_to", "Ship-to", key_display="F6/^O", show=False,
+                id="entry.ship_to", tooltip="Ship-to: another saved address or a new one"),
+        Binding("f7,ctrl+n", "new_customer", "New cust", key_display="F7/^N", show=False,
+                id="entry.new_customer", tooltip="New customer (name, phone, address, group)"),
+        Binding("f8,ctrl+y", "repeat_order", "Repeat", key_display="F8/^Y", show=False,
+                id="entry.repeat",
+                tooltip="Repeat one of the customer's recent orders"),
+        Binding("f9,ctrl+b", "templates", "Template", key_display="F9/^B", show=False,
+                id="entry.templates", tooltip="Add the lines of a named template"),
+        Binding("f10,ctrl+g", "options", "Options", key_display="F10/^G", show=False,
+                id="entry.options",
+                tooltip="Order options: channel, payment, delivery date, priority, notes"),
+        Binding("up", "move(-1)", "Select", key_display="Up/Down", show=False, id="entry.up",
+                tooltip="Up/Down: move in the customer matches, or select a line"),
+        Binding("down", "move(1)", "", show=False, id="entry.down"),  # listed with Up
+        Binding("ctrl+delete", "delete_line", "Delete line", key_display="^Del", show=False,
+                id="entry.delete_line", tooltip="Delete the selected line (or '-' Enter)"),
+        Binding("f12,escape", "back", "Back", key_display="F12/Esc", id="entry.back",
+                tooltip="Back out; asks first when the order is not saved"),
+    ]  # fmt: skip
+
+    # (action, palette title, help) for the command palette
+    PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("save", "Save order", "Submit to the audit queue (F2 / Ctrl+S)"),
+        ("lookup", "Look up", "Customers, products or addresses (F4 / Ctrl+L)"),
+        ("ship_to", "Ship-to address", "Another saved address or a new one (F6 / Ctrl+O)"),
+        ("new_customer", "New customer", "Create the caller (F7 / Ctrl+N)"),
+        ("repeat_order", "Repeat a recent order", "Copy its lines (F8 / Ctrl+Y)"),
+        ("templates", "Add a template", "A named template's lines (F9 / Ctrl+B)"),
+        ("options", "Order options", "Channel, payment, date, priority, notes (F10 / Ctrl+G)"),
+        ("delete_line", "Delete line", "The selected line (Ctrl+Del, or '-' Enter)"),
+        ("edit_line", "Edit line", "Quantity, discount, note (Enter on the empty scan line)"),
+    )
+
+    # -- messages from workers -----------------------------------------------------------------
+
+    class CustomersFound(Message):
+        def __init__(self, query: str, hits: list[CustomerHit]) -> None:
+            super().__init__()
+            self.query, self.hits = query, hits
+
+    class CardLoaded(Message):
+        def __init__(self, card: CustomerCard) -> None:
+            super().__init__()
+            self.card = card
+
+    class ProductResolved(Message):
+        def __init__(self, line: EntryLine, hit: ProductHit | None,
+                     hits: list[ProductHit]) -> None:  # fmt: skip
+            super().__init__()
+            self.line, self.hit, self.hits = line, hit, hits
+
+    class QuoteReady(Message):
+        def __init__(self, rev: int, lines: list[EntryLine], quote: OrderQuote | None,
+                     error: str = "", field: str | None = None) -> None:  # fmt: skip
+            super().__init__()
+            self.rev, self.lines, self.quote, self.error, self.field = (
+                rev, lines, quote, error, field)  # fmt: skip
+
+    class OrderSaved(Message):
+        def __init__(self, order: OrderView) -> None:
+            super().__init__()
+            self.order = order
+
+    class SaveFailed(Message):
+        def __init__(self, error: str, field: str | None) -> None:
+            super().__init__()
+            self.error, self.field = error, field
+
+    class DraftFound(Message):
+        def __init__(self, draft: DraftView) -> None:
+            super().__init__()
+            self.draft = draft
+
+    class Restored(Message):
+        def __init__(self, draft: EntryDraft, card: CustomerCard | None,
+                     products: dict[int, ProductHit]) -> None:  # fmt: skip
+            super().__init__()
+            self.draft, self.card, self.products = draft, card, products
+
+    class LinesLoaded(Message):
+        """Lines to add (a repeated order, a template), products already looked up."""
+
+        def __init__(self, lines: list[EntryLine], source: str, missing: list[str]) -> None:
+            super().__init__()
+            self.lines, self.source, self.missing = lines, source, missing
+
+    class Listed(Message):
+        """Recent orders or templates, for a pick list."""
+
+        def __init__(self, kind: str, items: list[Any]) -> None:
+            super().__init__()
+            self.kind, self.items = kind, items
+
+    class Problem(Message):
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    # -- state -----------------------------------------------------------------------------
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._draft_lock = Lock()
+        self._reset_state()
+        self._draft_id: int | None = None
+        self._epoch = 0  # a new order starts a new epoch: older draft saves are void
+        self._hits: list[CustomerHit] = []
+        self._hits_for: str | None = None
+        self._pending_pick: str | None = None
+        self._suppress_search = False
+        self._currency = "CNY"
+
+    def _reset_state(self) -> None:
+        self.customer_id: int | None = None
+        self.card: CustomerCard | None = None
+        self.ship_to: AddressView | None = None
+        self._ship_to_id: int | None = None
+        self.lines: list[EntryLine] = []
+        self.selected = 0
+        self.options = DraftOptions()
+        self.quote: OrderQuote | None = None
+        self._rev = 0
+        self._dirty = False
+        self._save_pending = False
+        self._error_line: int | None = None
+        self._error_field: str | None = None
+        self._quote_error = ""
+
+    @property
+    def dirty(self) -> bool:
+        """Something typed that is not saved as an order yet."""
+        return self._dirty and (self.customer_id is not None or bool(self.lines))
+
+    @property
+    def today(self) -> date:
+        return self.context.clock().date()
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="entry"):
+            with Horizontal(id="customer-row", classes="entry-row"):
+                yield Label("Customer", classes="entry-label")
+                yield ScanInput(id="customer", placeholder="phone, name or code; Enter picks")
+            yield OptionList(id="customer-hits")
+            yield Static("", id="customer-card", classes="entry-info")
+            yield Static("", id="ship-to", classes="entry-info")
+            yield Static("", id="options", classes="entry-info")
+            yield Static("", id="lines-head")
+            yield VerticalScroll(id="lines")
+            yield Static("", id="totals")
+            yield Static("", id="warnings")
+            yield Static("", id="message")
+            with Horizontal(id="scan-row", classes="entry-row"):
+                yield Label("Scan", classes="entry-label")
+                yield ScanInput(id="scan", placeholder="code, barcode, code*qty or words")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        hits = self.query_one("#customer-hits", OptionList)
+        hits.can_focus = False
+        hits.display = False
+        self.query_one("#lines", VerticalScroll).can_focus = False
+        self.query_one("#customer", ScanInput).focus()
+        self.show_all()
+        self.look_for_draft(self.user)
+
+    def on_resize(self) -> None:
+        self.show_lines()
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def show_all(self) -> None:
+        self.show_customer()
+        self.show_options()
+        self.show_lines()
+        self.show_totals()
+
+    def money(self, minor: int | None) -> str:
+        if minor is None:
+            return ""
+        exp = exponent(self._currency)
+        return f"{from_minor(minor, self._currency):,.{exp}f}"
+
+    def show_customer(self) -> None:
+        card = self.card
+        info = self.query_one("#customer-card", Static)
+        if card is None:
+            info.update(Content.styled("No customer yet: type a phone, name or code "
+                                       "(F7 / Ctrl+N: new customer)", "dim"))  # fmt: skip
+        else:
+            last = f"{card.last_order_on:%Y-%m-%d}" if card.last_order_on else "none"
+            status_style = "" if card.credit_status == "ok" else "bold $text-warning"
+            info.update(Content.assemble(
+                (f"{card.code} ", "dim"), (card.name, "bold"),
+                f" · {card.group.replace('_', ' ')} · credit ",
+                (card.credit_status, status_style or "$text-success"),
+                " · overdue ",
+                (format_money(card.overdue_minor, self._currency),
+                 "bold $text-error" if card.overdue_minor else ""),
+                f" · last order {last}",
+            ))  # fmt: skip
+        ship = self.query_one("#ship-to", Static)
+        if self.ship_to is not None:
+            a = self.ship_to
+            who = f"{a.contact_name} {a.phone}".strip()
+            ship.update(Content.assemble(("Ship to ", "dim"), a.text,
+                                         (f"  {who}" if who else "", "dim")))  # fmt: skip
+        elif card is not None:
+            ship.update(Content.styled("Ship to: no address on file (F6 / Ctrl+O adds one)",
+                                       "$text-warning"))  # fmt: skip
+        else:
+            ship.update("")
+        ship.set_class(self._error_field == "ship_to", "-error")
+        self.query_one("#customer", ScanInput).set_class(self._error_field == "customer", "-error")
+
+    def show_options(self) -> None:
+        o = self.options
+        channel = dict((v, label) for _k, v, label in CHANNEL_CHOICES).get(o.channel, o.channel)
+        payment = dict((v, label) for _k, v, label in PAYMENT_CHOICES).get(
+            o.payment_method or "", o.payment_method or "")
+        if not o.payment_method:
+            payment = f"per terms ({self.card.payment_terms})" if self.card else "per terms"
+        when = f"{o.requested_date:%Y-%m-%d %a}" if o.requested_date else "—"
+        text = Content.assemble(
+            ("Options ", "dim"), channel, " · pay ", payment, " · deliver ", when,
+            " · ", PRIORITY_NAMES.get(o.priority, str(o.priority)),
+            (f" · {o.notes}" if o.notes else "", ""),
+        )  # fmt: skip
+        widget = self.query_one("#options", Static)
+        widget.update(text)
+        widget.set_class(self._error_field in ("channel", "payment_method", "requested_date"),
+                         "-error")  # fmt: skip
+
+    def _columns(self) -> list[tuple[str, int, bool]]:
+        width = max(60, self.size.width) - 3  # padding and the scrollbar
+        fixed = [("#", 2, True), ("Code", 10, False), ("", 0, False), ("Qty", 6, True),
+                 ("Unit", 9, True), ("Disc", 8, True), ("Amount", 10, True),
+                 ("Avail", 13, False)]  # fmt: skip
+        used = sum(w for _n, w, _r in fixed) + len(fixed) - 1
+        desc = max(8, width - used)
+        return [(n or "Description", w or desc, r) for n, w, r in fixed]
+
+    def _row_text(self, values: list[str]) -> str:
+        return " ".join(fit(v, w, r) for v, (_n, w, r) in zip(values, self._columns(),
+                                                               strict=True))  # fmt: skip
+
+    def show_lines(self) -> None:
+        if not self.is_mounted:
+            return
+        self.query_one("#lines-head", Static).update(
+            self._row_text([n for n, _w, _r in self._columns()])
+        )
+        box = self.query_one("#lines", VerticalScroll)
+        rows = list(box.query(".line-row").results(Static))
+        while len(rows) > len(self.lines):
+            rows.pop().remove()
+        for n, line in enumerate(self.lines):
+            if n >= len(rows):
+                row = Static("", classes="line-row")
+                box.mount(row)
+                rows.append(row)
+            rows[n].update(self._line_text(n, line))
+            rows[n].set_class(n == self.selected, "-selected")
+            rows[n].set_class(n == self._error_line, "-error")
+            rows[n].set_class(line.product is None, "-pending")
+        if self.lines and 0 <= self.selected < len(rows):
+            box.scroll_to_widget(rows[self.selected], animate=False)
+
+    def _line_text(self, n: int, line: EntryLine) -> str:
+        p = line.product
+        if p is None:
+            return self._row_text([str(n + 1), line.text, "looking up…", str(line.qty),
+                                   "", "", "", ""])  # fmt: skip
+        description = p.description + (f" [{line.note}]" if line.note else "")
+        unit = line.unit_minor if line.unit_minor is not None else p.list_price_minor
+        discount = line.line_discount_minor if line.unit_minor is not None else line.discount_minor
+        amount = line.amount_minor if line.amount_minor is not None else unit * line.qty - discount
+        return self._row_text([
+            str(n + 1), p.code, description, str(line.qty), self.money(unit),
+            self.money(discount) if discount else "", self.money(amount),
+            p.availability(self._qty_before(line) + line.qty),
+        ])  # fmt: skip
+
+    def _qty_before(self, line: EntryLine) -> int:
+        """Quantity of the same product on the lines above (they take the stock first)."""
+        total = 0
+        for other in self.lines:
+            if other is line:
+                break
+            if other.product and line.product and other.product.id == line.product.id:
+                total += other.qty
+        return total
+
+    def show_totals(self) -> None:
+        totals = self.query_one("#totals", Static)
+        warnings = self.query_one("#warnings", Static)
+        q = self.quote
+        if q is None and self._quote_error and self.resolved_lines():
+            totals.update(Content.styled("No totals until this is fixed:", "dim"))
+            warnings.update(Content.styled("⚠ " + self._quote_error, "bold $text-error"))
+            return
+        if q is None or not self.resolved_lines():
+            count = len(self.lines)
+            totals.update(Content.styled(
+                f"{count} line{'s' if count != 1 else ''}; totals show once the customer "
+                "and a line are known" if count or self.card is None else "No lines yet: "
+                "scan or type a product code below", "dim"))  # fmt: skip
+            warnings.update("")
+            return
+        t = q.quote.totals
+        cur = q.currency
+        amounts = [t.subtotal_minor, t.discount_minor, t.tax_minor, t.shipping_minor]
+        tail = f"Total {format_money(t.total_minor, cur)} {cur}"
+        for labels, gap in ((("Subtotal", "Discount", "Tax", "Shipping"), "  "),
+                            (("Sub", "Disc", "Tax", "Ship"), " ")):  # fmt: skip
+            head = gap.join(f"{k} {format_money(v, cur)}" for k, v in zip(labels, amounts,
+                                                                         strict=True))  # fmt: skip
+            if cell_len(head) + cell_len(tail) + 2 <= self.size.width - 2:
+                break
+        totals.update(Content.assemble(head, "  ", (tail, "bold")))
+        warnings.update(Content.styled("⚠ " + "; ".join(q.warnings), "bold $text-warning")
+                        if q.warnings else "")  # fmt: skip
+
+    def say(self, text: str, error: bool = False) -> None:
+        message = self.query_one("#message", Static)
+        message.update(Content.styled(text, "bold $text-error") if error else text)
+        message.set_class(error, "-error")
+        if error:
+            self.app.bell()
+
+    # -- customer --------------------------------------------------------------------------
+
+    @on(Input.Changed, "#customer")
+    def customer_typed(self, event: Input.Changed) -> None:
+        if self._suppress_search:
+            self._suppress_search = False
+            return
+        query = event.value.strip()
+        if not query:
+            self.show_hits("", [])
+            return
+        self.find_customers(query)
+
+    @work(thread=True, exclusive=True, group="customer-search", exit_on_error=False)
+    def find_customers(self, query: str) -> None:
+        try:
+            hits = search_customers(self.db, query, limit=8)
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.post_message(self.Problem(f"customer search: {_error_text(error)}"))
+            hits = []
+        self.post_message(self.CustomersFound(query, hits))
+
+    @on(CustomersFound)
+    def customers_found(self, message: CustomersFound) -> None:
+        if message.query != self.query_one("#customer", ScanInput).value.strip():
+            if message.query != self._pending_pick:
+                return  # an older search
+        self.show_hits(message.query, message.hits)
+        if self._pending_pick == message.query:
+            self._pending_pick = None
+            self.pick_customer(message.query)
+
+    def show_hits(self, query: str, hits: list[CustomerHit]) -> None:
+        self._hits, self._hits_for = hits, query
+        widget = self.query_one("#customer-hits", OptionList)
+        widget.set_options(
+            Option(Content.assemble((f"{h.code} ", "dim"), (h.name, "bold"),
+                                    f"  {h.phone}", (f"  {h.group}", "dim")))
+            for h in hits
+        )  # fmt: skip
+        if hits:
+            widget.highlighted = 0
+        widget.display = bool(hits) and self.focused is self.query_one("#customer")
+
+    @on(ScanInput.Scanned, "#customer")
+    def customer_entered(self, event: ScanInput.Scanned) -> None:
+        event.stop()
+        query = event.value.strip()
+        customer_input = self.query_one("#customer", ScanInput)
+        customer_input.value = event.value  # the field is a search box: keep what was typed
+        if not query:
+            if self.customer_id is not None:
+                self.query_one("#scan", ScanInput).focus()
+            return
+        if self.card is not None and query == self.card.name and not self._hits:
+            self.query_one("#scan", ScanInput).focus()
+            return
+        if self._hits_for == query:
+            self.pick_customer(query)
+        else:
+            self._pending_pick = query
+            self._suppress_search = True  # the value set above is not a new search
+            self.find_customers(query)
+
+    def pick_customer(self, query: str) -> None:
+        """Enter in the customer field: the highlighted match, or a new customer."""
+        if not self._hits:
+            self.say(f"No customer matches '{query}': new customer")
+            self.action_new_customer(query)
+            return
+        highlighted = self.query_one("#customer-hits", OptionList).highlighted or 0
+        self.choose_customer(self._hits[min(highlighted, len(self._hits) - 1)])
+
+    def choose_customer(self, hit: CustomerHit) -> None:
+        changed = hit.id != self.customer_id
+        self.customer_id = hit.id
+        if changed:
+            self.card = None
+            self.ship_to = None
+            self._ship_to_id = None
+        if self._error_field == "customer":
+            self._error_field = None
+        customer_input = self.query_one("#customer", ScanInput)
+        if customer_input.value != hit.name:
+            self._suppress_search = True
+            customer_input.value = hit.name
+        self.show_hits(hit.name, [])
+        self.query_one("#scan", ScanInput).focus()
+        self.say(f"Customer {hit.code} {hit.name}")
+        self.load_card(hit.id)
+        self.changed()
+
+    @work(thread=True, exclusive=True, group="customer-card", exit_on_error=False)
+    def load_card(self, customer_id: int) -> None:
+        try:
+            card = customer_card(self.db, customer_id, today=self.today)
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.post_message(self.Problem(f"customer: {_error_text(error)}"))
+            return
+        self.post_message(self.CardLoaded(card))
+
+    @on(CardLoaded)
+    def card_loaded(self, message: CardLoaded) -> None:
+        card = message.card
+        if card.id != self.customer_id:
+            return
+        self.card = card
+        wanted = self._ship_to_id
+        self.ship_to = next((a for a in card.addresses if a.id == wanted), card.default_address)
+        self._ship_to_id = self.ship_to.id if self.ship_to else None
+        self.show_customer()
+        self.show_options()
+        self.requote()
+
+    # -- lines -----------------------------------------------------------------------------
+
+    def resolved_lines(self) -> list[EntryLine]:
+        return [ln for ln in self.lines if ln.product is not None]
+
+    @property
+    def selected_line(self) -> EntryLine | None:
+        if 0 <= self.selected < len(self.lines):
+            return self.lines[self.selected]
+        return None
+
+    @on(ScanInput.Scanned, "#scan")
+    def scanned(self, event: ScanInput.Scanned) -> None:
+        event.stop()
+        try:
+            entry = parse_scan(event.value, self._currency)
+        except InvalidInput as error:
+            self.say(f"{event.value.strip()}: {error}", error=True)
+            return
+        if entry is None:
+            self.action_edit_line()
+            return
+        if entry.kind in (QTY, DISCOUNT, DELETE, DUPLICATE, NOTE):
+            self.line_command(entry)
+            return
+        self.add_scan(entry)
+
+    def add_scan(self, entry: ScanEntry) -> None:
+        text = entry.text
+        for n, line in enumerate(self.lines):
+            p = line.product
+            same = (
+                (p is not None and (p.code.upper() == text.upper() or p.barcode == text))
+                or (p is None and line.text == text)
+            )
+            if same and not (p is not None and p.made_to_order):
+                line.qty += entry.qty or 1
+                self.selected = n
+                self.say(f"{p.code if p else text}: quantity {line.qty}")
+                self.changed()
+                return
+        line = EntryLine(text, entry.qty or 1)
+        self.lines.append(line)
+        self.selected = len(self.lines) - 1
+        if entry.looks_like_code:
+            self.resolve(line, True)
+        else:
+            self.resolve(line, False)
+        self.show_lines()
+
+    @work(thread=True, group="scan", exit_on_error=False)
+    def resolve(self, line: EntryLine, as_code: bool) -> None:
+        """Look up one scanned code (then words); lines keep their place meanwhile."""
+        try:
+            hit = find_product(self.db, line.text) if as_code else None
+            hits = [] if hit else search_products(self.db, line.text)
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.post_message(self.Problem(f"{line.text}: {_error_text(error)}"))
+            hit, hits = None, []
+        self.post_message(self.ProductResolved(line, hit, hits))
+
+    @on(ProductResolved)
+    def product_resolved(self, message: ProductResolved) -> None:
+        line = message.line
+        if line not in self.lines:
+            return
+        if message.hit is not None:
+            self.place_product(line, message.hit)
+            return
+        if not message.hits:
+            self.drop_line(line)
+            self.say(f"No product '{line.text}': check the code, or type words to search",
+                     error=True)  # fmt: skip
+            self._after_lookup()
+            return
+
+        def picked(hit: ProductHit | None) -> None:
+            if line not in self.lines:
+                return
+            if hit is None:
+                self.drop_line(line)
+                self.say(f"'{line.text}': nothing picked")
+                self._after_lookup()
+            else:
+                self.place_product(line, hit)
+
+        self.app.push_screen(ProductSearchDialog(line.text, message.hits), picked)
+
+    def drop_line(self, line: EntryLine) -> None:
+        index = self.lines.index(line)
+        self.lines.remove(line)
+        if self.selected >= index and self.selected > 0:
+            self.selected -= 1
+        self.changed()
+
+    def place_product(self, line: EntryLine, hit: ProductHit) -> None:
+        if not hit.active:
+            self.drop_line(line)
+            self.say(f"{hit.code} is no longer sold", error=True)
+            self._after_lookup()
+            return
+        for other in self.lines:
+            if other is not line and other.product is not None and other.product.id == hit.id \
+                    and not hit.made_to_order:  # fmt: skip
+                other.qty += line.qty
+                self.drop_line(line)
+                self.selected = self.lines.index(other)
+                self.say(f"{hit.code}: quantity {other.qty}")
+                self._after_lookup()
+                return
+        line.product = hit
+        self.selected = self.lines.index(line)
+        self.say(f"Added {hit.code} {hit.description} × {line.qty}")
+        self.changed()
+        if hit.made_to_order and not line.note:
+            self.ask_note(line)
+        self._after_lookup()
+
+    def _after_lookup(self) -> None:
+        if self._save_pending and all(ln.product is not None for ln in self.lines):
+            self._save_pending = False
+            self.action_save()
+
+    def ask_note(self, line: EntryLine) -> None:
+        def noted(text: str | None) -> None:
+            if text is not None and line in self.lines:
+                line.note = text.strip()
+                self.changed()
+
+        code = line.product.code if line.product else line.text
+        self.app.push_screen(
+            PromptDialog(f"Made to order: {code}", "Requirements (size, colour, finish):",
+                         line.note),
+            noted,
+        )  # fmt: skip
+
+    def line_command(self, entry: ScanEntry) -> None:
+        line = self.selected_line
+        if line is None:
+            self.say("No line selected: scan a product first", error=True)
+            return
+        name = line.product.code if line.product else line.text
+        if entry.kind == QTY:
+            line.qty = entry.qty or 1
+            self.say(f"{name}: quantity {line.qty}")
+        elif entry.kind == DISCOUNT:
+            line.discount_minor = entry.amount_minor
+            self.say(f"{name}: discount {self.money(entry.amount_minor)}")
+        elif entry.kind == NOTE:
+            line.note = entry.text
+            self.say(f"{name}: note '{entry.text}'")
+        elif entry.kind == DELETE:
+            self.action_delete_line()
+            return
+        elif entry.kind == DUPLICATE:
+            if line.product is None:
+                self.say("That line is still being looked up", error=True)
+                return
+            copy = replace(line)
+            self.lines.insert(self.selected + 1, copy)
+            self.selected += 1
+            self.say(f"{name}: duplicated")
+        self.changed()
+
+    def action_delete_line(self) -> None:
+        line = self.selected_line
+        if line is None:
+            self.app.bell()
+            return
+        name = line.product.code if line.product else line.text
+        self.drop_line(line)
+        self.say(f"Deleted {name}")
+
+    def action_edit_line(self) -> None:
+        line = self.selected_line
+        if line is None or line.product is None:
+            return
+
+        def edited(values: dict[str, Any] | None) -> None:
+            if values and line in self.lines:
+                line.qty = values["qty"]
+                line.discount_minor = values["discount_minor"]
+                line.note = values["note"].strip()
+                self.changed()
+
+        self.app.push_screen(LineDialog(line, self._currency), edited)
+
+    def action_move(self, step: int) -> None:
+        hits = self.query_one("#customer-hits", OptionList)
+        if self.focused is self.query_one("#customer") and hits.display and hits.option_count:
+            current = hits.highlighted or 0
+            hits.highlighted = max(0, min(hits.option_count - 1, current + step))
+            return
+        if self.lines:
+            self.selected = max(0, min(len(self.lines) - 1, self.selected + step))
+            self.show_lines()
+
+    # -- quoting and the draft --------------------------------------------------------------
+
+    def changed(self) -> None:
+        """Every change: repaint, re-quote in the background, save the draft."""
+        self._rev += 1
+        self._dirty = True
+        if self._error_line is not None:
+            self._error_line = None
+        self.show_lines()
+        self.requote()
+        self.save_draft_later()
+
+    def requote(self) -> None:
+        lines = self.resolved_lines()
+        if self.customer_id is None or not lines:
+            self.quote = None
+            self.show_totals()
+            return
+        new = [NewLine(ln.product.id, ln.qty, discount_minor=ln.discount_minor,  # type: ignore[union-attr]
+                       requirements_note=ln.note) for ln in lines]  # fmt: skip
+        self.run_quote(self._rev, self.customer_id, self._ship_to_id, new, lines)
+
+    @work(thread=True, exclusive=True, group="quote", exit_on_error=False)
+    def run_quote(self, rev: int, customer_id: int, ship_to_id: int | None,
+                  new: list[NewLine], lines: list[EntryLine]) -> None:  # fmt: skip
+        try:
+            q = quote_order(self.db, customer_id, new, ship_to_address_id=ship_to_id)
+        except InvalidInput as error:
+            self.post_message(self.QuoteReady(rev, lines, None, str(error), error.field))
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.post_message(self.QuoteReady(rev, lines, None, _error_text(error)))
+        else:
+            self.post_message(self.QuoteReady(rev, lines, q))
+
+    @on(QuoteReady)
+    def quote_ready(self, message: QuoteReady) -> None:
+        if message.rev != self._rev:
+            return  # the order changed meanwhile; a newer quote is on its way
+        if message.quote is None:
+            self.quote = None
+            self._quote_error = message.error
+            field = message.field or ""
+            if field.startswith("lines.") and field.split(".")[1].isdigit():
+                self._error_line = int(field.split(".")[1]) - 1
+                self.show_lines()
+            self.show_totals()
+            return
+        self._quote_error = ""
+        self.quote = message.quote
+        self._currency = message.quote.currency
+        for line, priced in zip(message.lines, message.quote.quote.lines, strict=True):
+            line.unit_minor = priced.unit_price_minor
+            line.line_discount_minor = priced.discount_minor
+            line.amount_minor = priced.amount_minor
+            line.price_source = priced.price_source
+        self.show_lines()
+        self.show_totals()
+
+    def draft(self) -> EntryDraft:
+        return EntryDraft(
+            customer_id=self.customer_id,
+            ship_to_id=self._ship_to_id,
+            lines=tuple(DraftLine(ln.product.id, ln.qty, ln.discount_minor, ln.note)
+                        for ln in self.lines if ln.product is not None),
+            options=self.options,
+        )  # fmt: skip
+
+    def save_draft_later(self) -> None:
+        draft = self.draft()
+        if draft.empty:
+            return
+        who = self.card.name if self.card else (
+            self.query_one("#customer", ScanInput).value.strip() or "no customer")
+        summary = f"{who}: {len(draft.lines)} line{'s' if len(draft.lines) != 1 else ''}"
+        self.write_draft(self._epoch, self._rev, draft, summary)
+
+    @work(thread=True, group="draft", exit_on_error=False)
+    def write_draft(self, epoch: int, rev: int, draft: EntryDraft, summary: str) -> None:
+        """One draft per order, saved in order: a lock keeps two saves from racing."""
+        with self._draft_lock:
+            if epoch != self._epoch or rev < getattr(self, "_draft_rev", -1):
+                return  # the order was saved meanwhile, or a newer draft is already written
+            try:
+                self._draft_id = save_draft(
+                    self.db, self.user, draft.payload(), draft_id=self._draft_id,
+                    customer_id=draft.customer_id, summary=summary,
+                )  # fmt: skip
+                self._draft_rev = rev
+            except Exception as error:  # noqa: BLE001 - said on screen; the order is on screen
+                self.post_message(self.Problem(f"draft not saved: {_error_text(error)}"))
+
+    @work(thread=True, group="draft", exit_on_error=False)
+    def look_for_draft(self, user: str) -> None:
+        try:
+            draft = latest_draft(self.db, user)
+        except Exception:  # noqa: BLE001 - nothing to offer
+            return
+        if draft is not None:
+            self.post_message(self.DraftFound(draft))
+
+    @on(DraftFound)
+    def draft_found(self, message: DraftFound) -> None:
+        draft = message.draft
+        if self.dirty:
+            return  # the clerk has started typing: keep the old draft for later
+
+        def answered(choice: str | None) -> None:
+            if choice == "r":
+                self._draft_id = draft.id
+                self.restore(EntryDraft.from_payload(draft.payload))
+            elif choice == "d":
+                self.discard(draft.id)
+                self.say("Draft discarded")
+
+        saved = draft.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        self.app.push_screen(
+            ChoiceDialog("Unfinished order", [("r", "r", "Resume it"), ("d", "d", "Discard it")],
+                         text=f"{draft.summary or 'an order'} (saved {saved})"),
+            answered,
+        )  # fmt: skip
+
+    @work(thread=True, group="draft", exit_on_error=False)
+    def discard(self, draft_id: int) -> None:
+        try:
+            discard_draft(self.db, self.user, draft_id)
+        except Exception:  # noqa: BLE001, S110 - gone already
+            pass
+
+    @work(thread=True, exclusive=True, group="restore", exit_on_error=False)
+    def restore(self, draft: EntryDraft) -> None:
+        try:
+            card = customer_card(self.db, draft.customer_id, today=self.today) \
+                if draft.customer_id is not None else None  # fmt: skip
+            products = products_by_id(self.db, [ln.product_id for ln in draft.lines])
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.post_message(self.Problem(f"could not resume the draft: {_error_text(error)}"))
+            return
+        self.post_message(self.Restored(draft, card, products))
+
+    @on(Restored)
+    def restored(self, message: Restored) -> None:
+        draft, card = message.draft, message.card
+        self.customer_id = card.id if card else None
+        self.card = card
+        self._ship_to_id = draft.ship_to_id
+        if card is not None:
+            self.ship_to = next((a for a in card.addresses if a.id == draft.ship_to_id),
+                                card.default_address)  # fmt: skip
+            self._ship_to_id = self.ship_to.id if self.ship_to else None
+            self._suppress_search = True
+            self.query_one("#customer", ScanInput).value = card.name
+        self.options = draft.options
+        self.lines = [
+            EntryLine(message.products[ln.product_id].code, ln.qty,
+                      message.products[ln.product_id], ln.discount_minor, ln.requirements_note)
+            for ln in draft.lines if ln.product_id in message.products
+        ]  # fmt: skip
+        self.selected = max(0, len(self.lines) - 1)
+        self.query_one("#scan" if card else "#customer", ScanInput).focus()
+        self.say(f"Resumed: {card.name if card else 'no customer'}, {len(self.lines)} lines")
+        self.show_all()
+        self.changed()
+
+    # -- speed paths -----------------------------------------------------------------------
+
+    def _need_customer(self) -> bool:
+        if self.customer_id is None:
+            self._error_field = "customer"
+            self.show_customer()
+            self.say("Pick the customer first", error=True)
+            self.query_one("#customer", ScanInput).focus()
+            return True
+        return False
+
+    def action_repeat_order(self) -> None:
+        if not self._need_customer():
+            self.list_for("orders", self.customer_id)  # type: ignore[arg-type]
+
+    def action_templates(self) -> None:
+        self.list_for("templates", self.customer_id)
+
+    @work(thread=True, exclusive=True, group="lists", exit_on_error=False)
+    def list_for(self, kind: str, customer_id: int | None) -> None:
+        try:
+            if kind == "orders":
+                items: list[Any] = recent_orders(self.db, customer_id, limit=9)  # type: ignore[arg-type]
+            else:
+                items = list_templates(self.db, customer_id)[:9]
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.post_message(self.Problem(_error_text(error)))
+            return
+        self.post_message(self.Listed(kind, items))
+
+    @on(Listed)
+    def listed(self, message: Listed) -> None:
+        items = message.items
+        if not items:
+            self.say("No recent orders for this customer" if message.kind == "orders"
+                     else "No templates", error=True)  # fmt: skip
+            return
+        choices = []
+        for n, item in enumerate(items, start=1):
+            if isinstance(item, OrderView):
+                label = (f"{item.number}  {item.created_at:%Y-%m-%d}  {len(item.lines)} lines  "
+                         f"{format_money(item.total_minor, item.currency)}")  # fmt: skip
+            else:
+                assert isinstance(item, TemplateView)
+                label = f"{item.name}  {len(item.lines)} lines  {item.schedule}".rstrip()
+            choices.append((str(n), str(n - 1), label))
+        title = "Repeat an order" if message.kind == "orders" else "Add a template"
+
+        def picked(value: str | None) -> None:
+            if value is not None:
+                self.copy_lines(message.kind, items[int(value)])
+
+        self.app.push_screen(ChoiceDialog(title, choices), picked)
+
+    @work(thread=True, exclusive=True, group="lists", exit_on_error=False)
+    def copy_lines(self, kind: str, item: Any) -> None:
+        lines: list[EntryLine] = []
+        missing: list[str] = []
+        try:
+            if isinstance(item, OrderView):
+                for ln in item.lines:
+                    hit = find_product(self.db, ln.product_code)
+                    if hit is None or not hit.active:
+                        missing.append(ln.product_code)
+                    else:
+                        lines.append(EntryLine(hit.code, ln.qty, hit, 0, ln.requirements_note))
+                source = f"order {item.number}"
+            else:
+                products = products_by_id(self.db, [ln.product_id for ln in item.lines])
+                for ln in item.lines:
+                    hit = products.get(ln.product_id)
+                    if hit is None or not hit.active:
+                        missing.append(ln.product_code)
+                    else:
+                        lines.append(EntryLine(hit.code, ln.qty, hit, 0, ln.requirements_note))
+                source = f"template {item.name}"
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.post_message(self.Problem(_error_text(error)))
+            return
+        self.post_message(self.LinesLoaded(lines, source, missing))
+
+    @on(LinesLoaded)
+    def lines_loaded(self, message: LinesLoaded) -> None:
+        first = len(self.lines)
+        self.lines.extend(message.lines)
+        self.selected = first if message.lines else self.selected
+        text = f"Copied {len(message.lines)} lines from {message.source}"
+        if message.missing:
+            self.say(f"{text}; not sold any more: {', '.join(message.missing)}", error=True)
+        else:
+            self.say(text + "; change quantities with Up/Down and *N Enter")
+        self.query_one("#scan", ScanInput).focus()
+        self.changed()
+
+    # -- customer dialogs, ship-to, options --------------------------------------------------
+
+    def action_new_customer(self, typed: str | None = None) -> None:
+        if typed is None:
+            typed = self.query_one("#customer", ScanInput).value if self.customer_id is None \
+                else ""  # fmt: skip
+
+        def created(hit: CustomerHit | None) -> None:
+            if hit is not None:
+                self.choose_customer(hit)
+
+        self.app.push_screen(NewCustomerDialog(typed), created)
+
+    def action_ship_to(self) -> None:
+        if self._need_customer() or self.card is None:
+            return
+        card = self.card
+        choices = [(str(n), str(a.id), f"{a.text}  {a.contact_name} {a.phone}".rstrip()
+                    + ("  (default)" if a.is_default else ""))
+                   for n, a in enumerate(card.addresses[:9], start=1)]  # fmt: skip
+        choices.append(("n", "new", "New address…"))
+
+        def picked(value: str | None) -> None:
+            if value == "new":
+                self.app.push_screen(NewAddressDialog(card.id), self.address_added)
+            elif value is not None and self.card is not None:
+                self.ship_to = next(a for a in self.card.addresses if str(a.id) == value)
+                self._ship_to_id = self.ship_to.id
+                if self._error_field == "ship_to":
+                    self._error_field = None
+                self.show_customer()
+                self.changed()
+
+        current = str(self._ship_to_id) if self._ship_to_id else None
+        self.app.push_screen(ChoiceDialog("Ship to", choices, current=current), picked)
+
+    def address_added(self, address: AddressView | None) -> None:
+        if address is None or self.customer_id is None:
+            return
+        self.ship_to = address
+        self._ship_to_id = address.id
+        self._error_field = None
+        self.load_card(self.customer_id)
+        self.show_customer()
+        self.changed()
+
+    def action_options(self) -> None:
+        o = self.options
+        when = f"{o.requested_date:%Y-%m-%d}" if o.requested_date else "none"
+        menu = [("c", "channel", f"Channel: {o.channel}"),
+                ("p", "payment", f"Payment: {o.payment_method or 'from terms'}"),
+                ("d", "date", f"Delivery date: {when}"),
+                ("r", "priority", f"Priority: {PRIORITY_NAMES.get(o.priority)}"),
+                ("n", "notes", f"Notes: {o.notes or 'none'}")]  # fmt: skip
+
+        def set_option(**change: Any) -> None:
+            self.options = replace(self.options, **change)
+            if self._error_field in ("channel", "payment_method", "requested_date"):
+                self._error_field = None
+            self.show_options()
+            self.changed()
+
+        def check_date(text: str) -> str | None:
+            try:
+                parse_requested_date(text, self.today)
+            except InvalidInput as error:
+                return str(error)
+            return None
+
+        def picked(what: str | None) -> None:
+            if what == "channel":
+                self.app.push_screen(
+                    ChoiceDialog("Channel", CHANNEL_CHOICES, current=o.channel),
+                    lambda v: v is not None and set_option(channel=v))  # fmt: skip
+            elif what == "payment":
+                self.app.push_screen(
+                    ChoiceDialog("Payment", PAYMENT_CHOICES, current=o.payment_method or ""),
+                    lambda v: v is not None and set_option(payment_method=v or None))  # fmt: skip
+            elif what == "priority":
+                self.app.push_screen(
+                    ChoiceDialog("Priority", PRIORITY_CHOICES, current=str(o.priority)),
+                    lambda v: v is not None and set_option(priority=int(v)))  # fmt: skip
+            elif what == "date":
+                self.app.push_screen(
+                    PromptDialog("Delivery date", "2026-12-01, +1 (tomorrow), mon … (blank: none)",
+                                 when if o.requested_date else "", check_date),
+                    lambda v: v is not None and set_option(
+                        requested_date=parse_requested_date(v, self.today)))  # fmt: skip
+            elif what == "notes":
+                self.app.push_screen(
+                    PromptDialog("Order notes", "Notes for the warehouse and driver:", o.notes),
+                    lambda v: v is not None and set_option(notes=v.strip()))  # fmt: skip
+
+        self.app.push_screen(ChoiceDialog("Order options", menu), picked)
+
+    def action_lookup(self) -> None:
+        """F4: prompt a lookup on the focused field (as 5250 order entry did)."""
+        focused = self.focused
+        if focused is self.query_one("#customer"):
+            query = self.query_one("#customer", ScanInput).value.strip()
+            if query:
+                self.find_customers(query)
+                self.query_one("#customer-hits", OptionList).display = True
+            else:
+                self.action_new_customer("")
+            return
+        scan = self.query_one("#scan", ScanInput)
+        words = scan.value.strip()
+        scan.value = ""
+
+        def picked(hit: ProductHit | None) -> None:
+            if hit is not None:
+                line = EntryLine(hit.code, 1)
+                self.lines.append(line)
+                self.place_product(line, hit)
+
+        self.app.push_screen(ProductSearchDialog(words), picked)
+
+    # -- save and back ---------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if any(ln.product is None for ln in self.lines):
+            self._save_pending = True
+            self.say("Saving once the lines are looked up…")
+            return
+        if self._need_customer():
+            return
+        draft = self.draft()
+        o = draft.options
+        self.say("Saving…")
+        self.save_order(self._epoch, self.customer_id, self._ship_to_id,  # type: ignore[arg-type]
+                        [NewLine(ln.product_id, ln.qty, discount_minor=ln.discount_minor,
+                                 requirements_note=ln.requirements_note) for ln in draft.lines],
+                        o)  # fmt: skip
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def save_order(self, epoch: int, customer_id: int, ship_to_id: int | None,
+                   lines: list[NewLine], o: DraftOptions) -> None:  # fmt: skip
+        with self._draft_lock:  # no draft save in flight: the order replaces the draft
+            try:
+                order = create_order(
+                    self.db, self.user, customer_id, lines, channel=o.channel,
+                    ship_to_address_id=ship_to_id, requested_date=o.requested_date,
+                    payment_method=o.payment_method, priority=o.priority, notes=o.notes,
+                    submit=True, draft_id=self._draft_id,
+                )  # fmt: skip
+            except InvalidInput as error:
+                self.post_message(self.SaveFailed(str(error), error.field))
+                return
+            except NotFound as error:
+                field = "customer" if "customer" in str(error) else None
+                if str(error).startswith("line "):
+                    field = "lines." + str(error).split()[1].rstrip(":")
+                self.post_message(self.SaveFailed(str(error), field))
+                return
+            except OmsError as error:
+                self.post_message(self.SaveFailed(str(error), None))
+                return
+            except Exception as error:  # noqa: BLE001 - said on screen; the draft is kept
+                self.post_message(self.SaveFailed(f"not saved: {_error_text(error)}", None))
+                return
+            self._draft_id = None
+            self._epoch = epoch + 1
+            self._draft_rev = -1
+        self.post_message(self.OrderSaved(order))
+
+    @on(OrderSaved)
+    def order_saved(self, message: OrderSaved) -> None:
+        order = message.order
+        self.new_order()
+        self.say(f"Saved {order.number} for {order.customer_name}: "
+                 f"{format_money(order.total_minor, order.currency)}, waiting audit. "
+                 "Next caller.")  # fmt: skip
+
+    def new_order(self) -> None:
+        self._reset_state()
+        self._hits, self._hits_for, self._pending_pick = [], None, None
+        customer = self.query_one("#customer", ScanInput)
+        self._suppress_search = bool(customer.value)
+        customer.value = ""
+        self.query_one("#scan", ScanInput).value = ""
+        self.show_hits("", [])
+        customer.focus()
+        self.show_all()
+
+    @on(SaveFailed)
+    def save_failed(self, message: SaveFailed) -> None:
+        field = message.field or ""
+        self._error_field = None
+        self._error_line = None
+        if field.startswith("lines.") and field.split(".")[1].isdigit():
+            self._error_line = int(field.split(".")[1]) - 1
+            self.selected = self._error_line
+            self.query_one("#scan", ScanInput).focus()
+        elif field == "lines":
+            self.query_one("#scan", ScanInput).focus()
+        elif field in ("customer", "ship_to", "channel", "payment_method", "requested_date"):
+            self._error_field = field
+            if field == "customer":
+                self.query_one("#customer", ScanInput).focus()
+        self.show_all()
+        self.say(message.error[:1].upper() + message.error[1:], error=True)
+
+    @on(Problem)
+    def problem(self, message: Problem) -> None:
+        self.say(message.error, error=True)
+
+    def action_back(self) -> None:
+        hits = self.query_one("#customer-hits", OptionList)
+        if hits.display:
+            hits.display = False
+            return
+        if not self.dirty:
+            self.app.call_later(self.app.run_action, "back_out")
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "y":
+                self.app.call_later(self.app.run_action, "back_out")
+
+        self.app.push_screen(ChoiceDialog(
+            "Leave this order?", [("y", "y", "Yes, leave (kept as a draft, offered next time)"),
+                                  ("n", "n", "No, stay")],
+            text="The order is not saved yet.",
+        ), answered)  # fmt: skip
+
+
+__all__ = ["OrderEntryScreen", "fit"]

@@ -1,0 +1,93 @@
+"""A one-line input that keeps scanner bursts in order.
+
+Measured on textual 8.2.8 (see STYLE.md, upstream issue #6605): ``Input`` inserts printable
+characters in ``_on_key`` at once, but Enter and Backspace are bindings that run only after
+the key has bubbled to the App, so characters queued behind them overtake them (a burst
+``SKU1⏎SKU2⏎`` submitted ``SKU1SKU2``). ``ScanInput`` handles Enter and Backspace in its own
+``_on_key``, in arrival order: Enter takes the value as typed so far, clears the field and
+posts ``Scanned(value)``.
+
+``Scanned`` is posted to the parent (not to this widget's own queue), so it reaches the
+screen ahead of any key still queued here (an F2 typed right after a scan is handled after
+the scan, as typed). A multi-line paste is split into one ``Scanned`` per line.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.message import Message
+from textual.widgets import Input
+
+
+class ScanInput(Input):
+    """An ``Input`` whose Enter posts ``ScanInput.Scanned`` with the line typed so far."""
+
+    DEFAULT_CSS = """
+    ScanInput {
+        border: none;
+        height: 1;
+        padding: 0 1;
+        &:focus { border: none; background: $boost; }
+    }
+    """
+
+    class Scanned(Message):
+        """Enter was pressed: ``value`` is the line as typed (the field is already empty)."""
+
+        def __init__(self, scan_input: ScanInput, value: str) -> None:
+            super().__init__()
+            self.scan_input = scan_input
+            self.value = value
+
+        @property
+        def control(self) -> ScanInput:
+            return self.scan_input
+
+    def __init__(self, *args, keep_value: bool = False, **kwargs) -> None:  # noqa: ANN002, ANN003
+        """``keep_value``: Enter leaves the text in place (a search field) instead of clearing."""
+        super().__init__(*args, **kwargs)
+        self.keep_value = keep_value
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # One line: Up/Down never scroll it, they pass on to the screen (select a line).
+        if action in ("scroll_up", "scroll_down"):
+            return False
+        return super().check_action(action, parameters)
+
+    def _post_scanned(self, value: str) -> None:
+        message = self.Scanned(self, value)
+        target = self.parent if self.parent is not None else self
+        target.post_message(message)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            value = self.value
+            if not self.keep_value:
+                self.value = ""
+            self._post_scanned(value)
+            return
+        if event.key == "backspace":
+            event.stop()
+            event.prevent_default()
+            self.action_delete_left()
+            return
+        await super()._on_key(event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        lines = event.text.splitlines()
+        event.stop()
+        event.prevent_default()  # Input's own handler (keeps the first line only) must not run
+        if len(lines) <= 1 and not event.text.endswith(("\n", "\r")):
+            super()._on_paste(event)
+            return
+        # every complete line is one scan; an unterminated last line stays typed
+        complete = lines if event.text.endswith(("\n", "\r")) else lines[:-1]
+        tail = "" if len(complete) == len(lines) else lines[-1]
+        self.insert_text_at_cursor(complete[0] if complete else "")
+        first = self.value
+        for n, line in enumerate(complete):
+            self._post_scanned(first if n == 0 else line)
+        self.value = first + tail if self.keep_value else tail
+        self.cursor_position = len(self.value)

@@ -1,0 +1,449 @@
+"""Order entry at 80x24 by keys only: new and known callers, scanner bursts, validation,
+leaving with unsaved changes, and a draft that survives a crash."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+from textual import events
+from textual.app import _character_to_key
+from textual.pilot import Pilot
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from oms_tui.app import OmsApp
+from oms_tui.models import Order, OrderLine, PriceListItem, StockLevel, Warehouse
+from oms_tui.screens import order_entry
+from oms_tui.screens.key_help import grammar_sections
+from oms_tui.screens.order_entry import (
+    ChoiceDialog,
+    NewCustomerDialog,
+    OrderEntryScreen,
+    ProductSearchDialog,
+    PromptDialog,
+)
+from oms_tui.services import drafts, orders
+from oms_tui.services.db import Database
+from oms_tui.widgets.scan_input import ScanInput
+from tests.factories import make_customer, make_product
+
+from .test_app import flat, frozen_app, screen_text
+
+# The fixture catalog (prices include 13 % tax, the default setting).
+LAMP = {"code": "XD-40W", "barcode": "6901234567892", "name": "吸顶灯", "model": "XD40",
+        "colour": "白色", "spec": "40W"}  # fmt: skip
+BULB = {"code": "LED-9W", "barcode": "6901234500017", "name": "LED bulb", "spec": "9W E27"}
+STRIP = {"code": "STRIP-5M", "barcode": "6901234500024", "name": "LED strip", "spec": "5 m"}
+DOOR = {"code": "DOOR-OAK", "name": "Oak door", "made_to_order": True}
+KNOWN_PHONE = "138 0013 8000"
+
+
+@pytest.fixture
+def shop(sqlite_db: Database) -> dict[str, int]:
+    """Four products with stock, a retail quantity break, one known customer with an order."""
+    ids = {
+        "lamp": make_product(sqlite_db, 19_900, cost_minor=9_000, **LAMP),
+        "bulb": make_product(sqlite_db, 1_500, cost_minor=500, **BULB),
+        "strip": make_product(sqlite_db, 8_800, cost_minor=3_000, **STRIP),
+        "door": make_product(sqlite_db, 250_000, cost_minor=100_000, **DOOR),
+    }
+    with sqlite_db.write() as s:
+        wh = Warehouse(code="HZ", name="杭州仓", region="East")
+        s.add(wh)
+        s.flush()
+        for key, on_hand in (("lamp", 50), ("bulb", 500), ("strip", 3)):
+            s.add(StockLevel(product_id=ids[key], warehouse_id=wh.id, on_hand=on_hand,
+                             reorder_point=5))  # fmt: skip
+        s.add(PriceListItem(customer_group="retail", product_id=ids["bulb"], min_qty=10,
+                            unit_price_minor=1_200))  # fmt: skip
+    known = make_customer(sqlite_db, name="王小明", phone=KNOWN_PHONE)
+    ids["known"] = known.id
+    past = orders.create_order(
+        sqlite_db, "clerk", known.id,
+        [orders.NewLine(ids["lamp"], 2), orders.NewLine(ids["bulb"], 12)], submit=True,
+    )  # fmt: skip
+    ids["past_order"] = past.id
+    return ids
+
+
+async def settle(pilot: Pilot, rounds: int = 6) -> None:
+    """Workers start workers (lookup, then quote, then draft): wait until all are done."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def burst(app: OmsApp, text: str) -> None:
+    """Send ``text`` as a keyboard-wedge scanner does: every key queued at once, no idle
+    wait between keys (``Pilot.press`` waits for the app to go idle after each key)."""
+    for ch in text:
+        if ch in "\r\n":
+            event = events.Key("enter", "\r")
+        else:
+            key = ch if ch.isalnum() else _character_to_key(ch)
+            event = events.Key(key, ch)
+        event.set_sender(app)
+        app.post_message(event)
+
+
+async def open_entry(pilot: Pilot, draft_offered: bool = False) -> OrderEntryScreen:
+    await settle(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+    screen = pilot.app.get_screen_stack("entry")[0]
+    assert isinstance(screen, OrderEntryScreen)
+    assert isinstance(pilot.app.screen, ChoiceDialog) is draft_offered
+    return screen
+
+
+async def pick_known_caller(pilot: Pilot) -> None:
+    await pilot.press(*"13800138", "enter")
+    await settle(pilot)
+
+
+def db_order(db: Database) -> tuple[Order, list[OrderLine]]:
+    with db.read() as s:
+        order = s.exec(select(Order).order_by(Order.id.desc())).first()  # type: ignore[union-attr]
+        lines = s.exec(select(OrderLine).where(OrderLine.order_id == order.id)
+                       .order_by(OrderLine.line_no)).all()  # fmt: skip
+        return order, list(lines)
+
+
+def focused_id(app: OmsApp) -> str | None:
+    return app.focused.id if app.focused else None
+
+
+# -- complete orders by keys only -------------------------------------------------------------
+
+
+async def test_new_caller_three_lines_two_by_code_one_by_barcode_burst(
+    sqlite_db: Database, shop: dict[str, int]
+) -> None:
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        assert focused_id(app) == "customer"
+        await pilot.press(*"13900001111", "enter")  # nobody has this number
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, NewCustomerDialog)
+        assert dialog.values()["phone"] == "13900001111"  # prefilled from what was typed
+        assert focused_id(app) == "f-name"
+        await pilot.press(*"李雷", "tab", "tab", *"浙江", "tab", *"杭州", "tab", *"文三路1号")
+        await pilot.press("f10", "w")  # group by key: wholesale
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert focused_id(app) == "scan"
+        assert "李雷 · wholesale · credit ok" in flat(screen_text(app))
+        assert "Ship to 浙江 杭州 文三路1号" in flat(screen_text(app))
+        await pilot.press(*"xd-40w", "enter")  # by code, any case
+        await pilot.press(*"LED-9W*10", "enter")  # code*qty
+        burst(app, "6901234500024\r")  # the strip, by a scanner
+        await settle(pilot)
+        assert [ln.product.code for ln in screen.lines if ln.product] == [
+            "XD-40W", "LED-9W", "STRIP-5M"]  # fmt: skip
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "Saved SO-" in flat(screen_text(app))
+        assert screen.customer_id is None and screen.lines == []  # a fresh order
+        assert focused_id(app) == "customer"
+
+    order, lines = db_order(sqlite_db)
+    assert order.status == "pending_audit" and order.channel == "phone"
+    assert order.ship_to_address == "浙江 杭州 文三路1号"
+    assert [(ln.line_no, ln.product_id, ln.qty, ln.unit_price_minor, ln.discount_minor,
+             ln.line_total_minor, ln.price_source) for ln in lines] == [
+        (1, shop["lamp"], 1, 19_900, 0, 19_900, "list price"),
+        (2, shop["bulb"], 10, 1_500, 0, 15_000, "list price"),  # retail break: wholesale pays list
+        (3, shop["strip"], 1, 8_800, 0, 8_800, "list price"),
+    ]  # fmt: skip
+    assert (order.subtotal_minor, order.discount_minor, order.shipping_minor) == (43_700, 0, 0)
+    # 13 % tax inside each line, rounded per line: 2289 + 1726 + 1012
+    assert (order.tax_minor, order.total_minor, order.currency) == (5_027, 43_700, "CNY")
+    with sqlite_db.read() as s:
+        from oms_tui.models import Customer
+
+        customer = s.get(Customer, order.customer_id)
+        assert (customer.name, customer.group) == ("李雷", "wholesale")
+    assert drafts.latest_draft(sqlite_db, "clerk") is None  # the order replaced its draft
+
+
+async def test_known_caller_repeats_a_past_order(sqlite_db: Database, shop: dict[str, int]) -> None:
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        await pilot.press(*"0013", "enter")  # any part of the phone number
+        await settle(pilot)
+        assert screen.customer_id == shop["known"]
+        text = flat(screen_text(app))
+        assert "王小明 · retail · credit ok · overdue ¥0.00 · last order" in text
+        await pilot.press("ctrl+y")  # F8's twin: recent orders
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("enter")  # the newest
+        await settle(pilot)
+        assert [(ln.product.code, ln.qty) for ln in screen.lines] == [("XD-40W", 2),
+                                                                       ("LED-9W", 12)]
+        await pilot.press("down", *"*3", "enter")  # quantities stay editable
+        await pilot.press("f2")
+        await settle(pilot)
+
+    order, lines = db_order(sqlite_db)
+    assert order.customer_id == shop["known"] and order.status == "pending_audit"
+    assert [(ln.product_id, ln.qty, ln.unit_price_minor, ln.line_total_minor, ln.price_source)
+            for ln in lines] == [
+        (shop["lamp"], 2, 19_900, 39_800, "list price"),
+        (shop["bulb"], 3, 1_500, 4_500, "list price"),
+    ]  # fmt: skip
+    assert order.total_minor == 44_300
+
+
+async def test_live_totals_and_line_keys(sqlite_db: Database, shop: dict[str, int]) -> None:
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        await pick_known_caller(pilot)
+        await pilot.press(*"LED-9W", "enter", *"LED-9W", "enter")  # again: one line, qty 2
+        await settle(pilot)
+        assert [(ln.product.code, ln.qty) for ln in screen.lines] == [("LED-9W", 2)]
+        await pilot.press(*"*10", "enter")  # the quantity break applies live
+        await settle(pilot)
+        line = screen.lines[0]
+        assert (line.unit_minor, line.price_source) == (1_200, "retail price list (qty >= 10)")
+        assert "Total ¥120.00 CNY" in flat(screen_text(app))
+        await pilot.press(*"-5", "enter")  # a line discount
+        await settle(pilot)
+        assert "Discount ¥5.00" in flat(screen_text(app)) or "Disc ¥5.00" in flat(screen_text(app))
+        await pilot.press("+", "enter")  # duplicate
+        await settle(pilot)
+        assert len(screen.lines) == 2 and screen.selected == 1
+        await pilot.press("ctrl+delete")
+        await pilot.press("-", "enter")
+        await settle(pilot)
+        assert screen.lines == []
+        await pilot.press(*"DOOR-OAK", "enter")  # made to order: the note is asked for
+        await settle(pilot)
+        assert isinstance(app.screen, PromptDialog)
+        await pilot.press(*"2100x900", "enter")
+        await pilot.press(*"DOOR-OAK", "enter")  # made to order: never merged
+        await settle(pilot)
+        await pilot.press("escape")  # no note for the second door
+        await settle(pilot)
+        assert [(ln.product.code, ln.qty, ln.note) for ln in screen.lines] == [
+            ("DOOR-OAK", 1, "2100x900"), ("DOOR-OAK", 1, "")]  # fmt: skip
+        assert "made to order" in screen_text(app)
+        assert "credit" in flat(screen_text(app))
+
+
+async def test_words_open_a_product_search(sqlite_db: Database, shop: dict[str, int]) -> None:
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        await pick_known_caller(pilot)
+        await pilot.press(*"led", "enter")  # not a code: search by words
+        await settle(pilot)
+        assert isinstance(app.screen, ProductSearchDialog)
+        assert [h.code for h in app.screen.hits] == ["LED-9W", "STRIP-5M"]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert [ln.product.code for ln in screen.lines] == ["STRIP-5M"]
+        await pilot.press("f4", *"吸顶", "enter")  # F4 on the scan line: the same search
+        await settle(pilot)
+        assert [ln.product.code for ln in screen.lines] == ["STRIP-5M", "XD-40W"]
+
+
+# -- scanner bursts ---------------------------------------------------------------------------
+
+
+async def test_thirty_characters_in_one_burst_arrive_complete_and_in_order(
+    sqlite_db: Database, shop: dict[str, int]
+) -> None:
+    app = frozen_app(sqlite_db)
+    typed = "AB12-cd34*EF56.gh78/IJ90-kl12m"
+    assert len(typed) == 30
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        burst(app, typed)
+        await settle(pilot)
+        assert screen.query_one("#customer", ScanInput).value == typed
+        await pick_known_caller_after_clearing(pilot)
+        burst(app, typed)
+        await settle(pilot)
+        assert screen.query_one("#scan", ScanInput).value == typed
+
+
+async def pick_known_caller_after_clearing(pilot: Pilot) -> None:
+    await pilot.press("ctrl+u")
+    await pick_known_caller(pilot)
+
+
+async def test_ten_scans_back_to_back_add_exactly_ten_lines(
+    sqlite_db: Database, shop: dict[str, int]
+) -> None:
+    codes = [f"BC-{n:02d}" for n in range(10)]
+    barcodes = [f"69000000000{n:02d}" for n in range(10)]
+    for code, barcode in zip(codes, barcodes, strict=True):
+        make_product(sqlite_db, 1_000, code=code, barcode=barcode, name=f"Item {code}")
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        await pick_known_caller(pilot)
+        burst(app, "".join(f"{b}\r" for b in barcodes))
+        await settle(pilot)
+        assert [ln.product.code for ln in screen.lines] == codes
+        assert [ln.qty for ln in screen.lines] == [1] * 10
+        # the same product scanned again adds to its line; a quantity rides along; then save
+        burst(app, f"{barcodes[0]}\r{barcodes[0]}\r{codes[3]}*5\r")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+    _order, lines = db_order(sqlite_db)
+    assert [ln.qty for ln in lines] == [3, 1, 1, 6, 1, 1, 1, 1, 1, 1]
+
+
+# -- errors, leaving, drafts ------------------------------------------------------------------
+
+
+async def test_validation_errors_show_at_the_field_and_ring(
+    sqlite_db: Database, shop: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = frozen_app(sqlite_db)
+    bells: list[int] = []
+    monkeypatch.setattr(app, "bell", lambda: bells.append(1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        await pilot.press("f2")  # no customer
+        await settle(pilot)
+        assert "Pick the customer first" in screen_text(app)
+        assert screen.query_one("#customer").has_class("-error") and len(bells) == 1
+        await pick_known_caller(pilot)
+        assert not screen.query_one("#customer").has_class("-error")
+        await pilot.press(*"XD-40W", "enter", *"LED-9W", "enter", *"*200000", "enter")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "Line 2: 200000 is implausibly large" in screen_text(app)
+        rows = list(screen.query(".line-row"))
+        assert [r.has_class("-error") for r in rows] == [False, True]
+        assert len(bells) == 2
+        await pilot.press(*"NOPE-1", "enter")
+        await settle(pilot)
+        assert "No product 'NOPE-1'" in screen_text(app) and len(bells) == 3
+        await pilot.press(*"*0", "enter")
+        await settle(pilot)
+        assert "quantity must be at least 1" in screen_text(app) and len(bells) == 4
+        await pilot.press("ctrl+g", "d", *"yesterday", "enter")  # options: delivery date
+        await settle(pilot)
+        assert isinstance(app.screen, PromptDialog)
+        assert "is not a date" in screen_text(app) and len(bells) == 5
+        await pilot.press("ctrl+u", *"+1", "enter")
+        await settle(pilot)
+        assert screen.options.requested_date == date(2026, 3, 3)
+    with sqlite_db.read() as s:
+        assert len(s.exec(select(Order)).all()) == 1  # only the fixture's past order
+
+
+async def test_escape_with_unsaved_changes_asks_first(
+    sqlite_db: Database, shop: dict[str, int]
+) -> None:
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        await pick_known_caller(pilot)
+        await pilot.press(*"XD-40W", "enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ChoiceDialog)
+        assert "Leave this order?" in screen_text(app)
+        await pilot.press("n")
+        assert app.screen is screen and len(screen.lines) == 1
+        await pilot.press("f12", "y")
+        await settle(pilot)
+        assert app.current_mode == "home"
+    empty = frozen_app(sqlite_db)
+    async with empty.run_test(size=(80, 24)) as pilot:
+        await open_entry(pilot, draft_offered=True)
+        await pilot.press("escape")  # the draft offer
+        await pilot.press("escape")  # nothing typed: straight home
+        await settle(pilot)
+        assert empty.current_mode == "home"
+
+
+async def test_a_crash_leaves_a_draft_that_the_next_start_offers(
+    sqlite_db: Database, shop: dict[str, int]
+) -> None:
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_entry(pilot)
+        await pick_known_caller(pilot)
+        await pilot.press(*"XD-40W*2", "enter", *"LED-9W", "enter")
+        await pilot.press("ctrl+g", "c", "w")  # walk-in
+        await settle(pilot)
+        app.exit()  # the terminal closes: nothing saved by the clerk
+    draft = drafts.latest_draft(sqlite_db, "clerk")
+    assert draft is not None and draft.customer_id == shop["known"]
+    assert draft.summary == "王小明: 2 lines"
+
+    again = frozen_app(sqlite_db)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(again.screen, ChoiceDialog)
+        assert "王小明: 2 lines" in screen_text(again)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = again.screen
+        assert isinstance(screen, OrderEntryScreen)
+        assert screen.customer_id == shop["known"]
+        assert [(ln.product.code, ln.qty) for ln in screen.lines] == [("XD-40W", 2),
+                                                                       ("LED-9W", 1)]
+        assert screen.options.channel == "walk_in"
+        assert "Total ¥413.00 CNY" in flat(screen_text(again))
+        await pilot.press("f2")
+        await settle(pilot)
+    order, lines = db_order(sqlite_db)
+    assert order.channel == "walk_in" and len(lines) == 2
+    assert drafts.latest_draft(sqlite_db, "clerk") is None
+
+
+async def test_discarding_the_offered_draft(sqlite_db: Database, shop: dict[str, int]) -> None:
+    drafts.save_draft(sqlite_db, "clerk", {"customer_id": shop["known"], "lines": []},
+                      customer_id=shop["known"], summary="王小明: 0 lines")  # fmt: skip
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_entry(pilot, draft_offered=True)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, OrderEntryScreen)
+    assert drafts.latest_draft(sqlite_db, "clerk") is None
+
+
+# -- the key grammar --------------------------------------------------------------------------
+
+
+async def test_footer_fits_80_columns_and_every_key_has_a_twin(
+    sqlite_db: Database, shop: dict[str, int]
+) -> None:
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_entry(pilot)
+        footer = app.screen.query_one(Footer)
+        keys = list(footer.query(FooterKey))
+        shown = {key.description for key in keys}
+        assert {"Save", "Find", "Back", "Quit"} <= shown
+        for key in keys:
+            assert key.region.width > 0 and key.region.right <= 80, key.description
+        rows = dict(grammar_sections(app.screen)["screen"])  # what F1 lists
+        for keys_shown in ("F2/^S", "F4/^L", "F6/^O", "F7/^N", "F8/^Y", "F9/^B", "F10/^G",
+                           "F12/Esc", "^Del", "Up/Down"):  # fmt: skip
+            assert keys_shown in rows, keys_shown
+    doc = order_entry.__doc__ or ""
+    for binding in OrderEntryScreen.BINDINGS:
+        assert binding.id and binding.id.startswith("entry."), binding
+        first = binding.key.split(",")[0]
+        if first.startswith("f") and first[1:].isdigit():
+            assert "ctrl+" in binding.key or "escape" in binding.key, binding.key  # the twin
+            assert f"`{first.upper()}`" in doc
