@@ -447,3 +447,29 @@ async def test_footer_fits_80_columns_and_every_key_has_a_twin(
         if first.startswith("f") and first[1:].isdigit():
             assert "ctrl+" in binding.key or "escape" in binding.key, binding.key  # the twin
             assert f"`{first.upper()}`" in doc
+
+
+async def test_template_and_ship_to_by_key(sqlite_db: Database, shop: dict[str, int]) -> None:
+    from oms_tui.services import templates
+
+    templates.create_template(sqlite_db, "clerk", "office weekly", [(shop["bulb"], 6)],
+                              customer_id=shop["known"])  # fmt: skip
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        await pick_known_caller(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert [(ln.product.code, ln.qty) for ln in screen.lines] == [("LED-9W", 6)]
+        await pilot.press("ctrl+o", "n")  # ship-to: a new address
+        await settle(pilot)
+        await pilot.press(*"体育场路 8 号", "tab", *"杭州市", "enter")
+        await settle(pilot)
+        assert screen.ship_to is not None and screen.ship_to.text == "杭州市 体育场路 8 号"
+        await pilot.press("f2")
+        await settle(pilot)
+    order, lines = db_order(sqlite_db)
+    assert order.ship_to_address == "杭州市 体育场路 8 号"
+    assert [(ln.qty, ln.unit_price_minor) for ln in lines] == [(6, 1_500)]
