@@ -213,13 +213,13 @@ async def test_every_area_opens_by_its_letter_and_escape_comes_home(counts_db: D
             await pilot.press(wf.key)
             assert app.current_mode == wf.mode
             screen = app.screen
-            assert isinstance(screen, PlaceholderScreen)
             assert type(screen).__name__ == wf.screen_class
-            text = flat(screen_text(app))
-            assert wf.title in text
-            assert "Not built yet" in text
-            assert flat(" ".join(wf.plan)) in text  # says what will be there ...
-            assert "Esc or F12 goes back home" in text  # ... and how to get back
+            if isinstance(screen, PlaceholderScreen):  # areas not built yet say so
+                text = flat(screen_text(app))
+                assert wf.title in text
+                assert "Not built yet" in text
+                assert flat(" ".join(wf.plan)) in text  # says what will be there ...
+                assert "Esc or F12 goes back home" in text  # ... and how to get back
             await pilot.press("escape")
             assert app.current_mode == HOME_MODE
             assert isinstance(app.screen, HomeScreen)
@@ -229,9 +229,9 @@ async def test_f12_backs_out_and_letters_work_from_any_area(counts_db: Database)
     app = frozen_app(counts_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("e")
-        assert app.current_mode == "entry"
-        for wf in WORKFLOWS:  # area to area, without going home in between
+        # area to area, without going home in between; order entry last (its customer
+        # field has focus, so letters typed there are text, not area keys)
+        for wf in sorted(WORKFLOWS, key=lambda w: w.mode == "entry"):
             await pilot.press(wf.key)
             assert app.current_mode == wf.mode
         await pilot.press("f12")
