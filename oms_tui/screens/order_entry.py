@@ -1434,23 +1434,16 @@ class OrderEntryScreen(OmsScreen):
         lines: list[EntryLine] = []
         missing: list[str] = []
         try:
-            if isinstance(item, OrderView):
-                for ln in item.lines:
-                    hit = find_product(self.db, ln.product_code)
-                    if hit is None or not hit.active:
-                        missing.append(ln.product_code)
-                    else:
-                        lines.append(EntryLine(hit.code, ln.qty, hit, 0, ln.requirements_note))
-                source = f"order {item.number}"
-            else:
-                products = products_by_id(self.db, [ln.product_id for ln in item.lines])
-                for ln in item.lines:
-                    hit = products.get(ln.product_id)
-                    if hit is None or not hit.active:
-                        missing.append(ln.product_code)
-                    else:
-                        lines.append(EntryLine(hit.code, ln.qty, hit, 0, ln.requirements_note))
-                source = f"template {item.name}"
+            # an order's lines and a template's lines both carry product id, code, qty, note
+            products = products_by_id(self.db, [ln.product_id for ln in item.lines])
+            for ln in item.lines:
+                hit = products.get(ln.product_id)
+                if hit is None or not hit.active:
+                    missing.append(ln.product_code)
+                else:
+                    lines.append(EntryLine(hit.code, ln.qty, hit, 0, ln.requirements_note))
+            is_order = isinstance(item, OrderView)
+            source = f"order {item.number}" if is_order else f"template {item.name}"
         except Exception as error:  # noqa: BLE001 - said on screen
             self.post_message(self.Problem(_error_text(error)))
             return

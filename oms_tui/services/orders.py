@@ -41,6 +41,7 @@ class NewLine:
 @dataclass(frozen=True)
 class LineView:
     line_no: int
+    product_id: int
     product_code: str
     description: str
     qty: int
@@ -103,6 +104,7 @@ def _view(session: Session, order: Order, detail: bool = False) -> OrderView:
         lines = tuple(
             LineView(
                 ln.line_no,
+                ln.product_id,
                 code,
                 ln.description,
                 ln.qty,
