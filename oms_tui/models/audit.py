@@ -1,8 +1,9 @@
 """Audit: stored check results, the order's audit record (priority, follow-up), edit locks.
 
-Also two indexes on existing tables that order search and the audit queue need
-(``sales_order (status, created_at, id)``); they are declared here, beside the feature that
-needs them, and attach to the tables in ``orders.py``.
+Also indexes on existing tables that order search and the audit queue need
+(``sales_order (status|channel, created_at, id)``, ``order_line (order_id, product_id)``);
+they are declared here, beside the feature that needs them, and attach to the tables in
+``orders.py``.
 """
 
 from datetime import date, datetime
@@ -11,7 +12,7 @@ from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .base import utcnow
-from .orders import Order
+from .orders import Order, OrderLine
 
 
 class OrderCheck(SQLModel, table=True):
@@ -67,4 +68,20 @@ Index(
     Order.__table__.c.status,
     Order.__table__.c.created_at,
     Order.__table__.c.id,
+)
+# Channel filter in page order (without it SQLite picks the (channel, external_ref) unique
+# index and sorts every order of the channel: 330 ms a page on 1,000,000 orders).
+Index(
+    "ix_sales_order_channel_created",
+    Order.__table__.c.channel,
+    Order.__table__.c.created_at,
+    Order.__table__.c.id,
+)
+
+# Order search by a product on many lines: one probe per order walked in page order
+# ("has this order a line of product P?") answered from the index alone.
+Index(
+    "ix_order_line_order_product",
+    OrderLine.__table__.c.order_id,
+    OrderLine.__table__.c.product_id,
 )
