@@ -9,6 +9,9 @@ CLI is not available it calls ``generate_orders`` directly. Then prints one JSON
 generation seconds, database size, start-up to the home screen painted (headless, three
 runs, each and the best), and p50/p95 milliseconds of 1,000 random order lookups by number
 and customer searches by phone and by name. Targets: home < 1.0 s, lookups p95 < 20 ms.
+Then order search (``order_search.search``) and the audit queue (``audit.queue``): the
+first page and the 20th page (walked with the keyset cursor) of several query shapes,
+p50/p95 ms each. Target: every page p95 < 100 ms.
 """
 
 from __future__ import annotations
@@ -164,6 +167,78 @@ def lookups(url: str, count: int = 1000, seed: int = 7) -> dict[str, dict[str, f
     return results
 
 
+def _walk(fetch, pages: int) -> list[float]:
+    """Milliseconds of each page, following the cursor, up to ``pages`` pages."""
+    times, after = [], None
+    for _ in range(pages):
+        t = time.perf_counter()
+        page = fetch(after)
+        times.append((time.perf_counter() - t) * 1000)
+        after = page.next
+        if after is None:
+            break
+    return times
+
+
+def search_pages(url: str, samples: int = 20, pages: int = 20, seed: int = 11
+                 ) -> dict[str, dict[str, object]]:  # fmt: skip
+    """First and 20th page of order searches (several shapes) and of the audit queue."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import func, select
+
+    from oms_tui.models import Customer, CustomerPhone, Product
+    from oms_tui.services import audit
+    from oms_tui.services.db import Database
+    from oms_tui.services.order_search import OrderQuery, search
+
+    rng = random.Random(seed)
+    db = Database(url)
+    with db.read() as s:
+        top_customer = s.execute(select(func.max(Customer.id))).scalar() or 0
+        ids = [rng.randint(1, top_customer) for _ in range(samples)]
+        phones = list(s.execute(select(CustomerPhone.number)
+                                .where(CustomerPhone.customer_id.in_(ids))).scalars())
+        names = list(s.execute(select(Customer.name).where(Customer.id.in_(ids))).scalars())
+        codes = list(s.execute(select(Product.code).where(Product.active)).scalars())
+    month_ago = date.today() - timedelta(days=30)
+    channels = ("phone", "dealer", "ecommerce", "key_account", "walk_in")
+    shapes: dict[str, list[OrderQuery]] = {
+        "all_newest_first": [OrderQuery()],
+        "by_phone": [OrderQuery(phone=p) for p in phones[:samples]],
+        "by_customer_name": [OrderQuery(customer=n[:2]) for n in names[:samples]],
+        "by_status_pending_audit": [OrderQuery(status="pending_audit")],
+        "by_status_closed": [OrderQuery(status="closed")],
+        "by_product": [OrderQuery(product=rng.choice(codes)) for _ in range(samples)],
+        "by_channel_last_30_days": [OrderQuery(channel=rng.choice(channels), date_from=month_ago)
+                                    for _ in range(samples)],
+        "by_product_channel_status": [
+            OrderQuery(product=rng.choice(codes), channel=rng.choice(channels), status="closed")
+            for _ in range(samples)],
+    }  # fmt: skip
+    fetchers = {name: [lambda after, q=q: search(db, q, after=after) for q in qs]
+                for name, qs in shapes.items()}  # fmt: skip
+    fetchers["audit_queue"] = [lambda after: audit.queue(db, limit=50, after=after)]
+    results: dict[str, dict[str, object]] = {}
+    for name, calls in fetchers.items():
+        for call in calls[:3]:
+            _walk(call, pages)  # warm the caches (as the lookups do)
+        first: list[float] = []
+        deep: list[float] = []
+        runs = calls * (samples // len(calls)) if len(calls) < samples else calls[:samples]
+        for call in runs:
+            times = _walk(call, pages)
+            first.append(times[0])
+            if len(times) == pages:
+                deep.append(times[-1])
+        results[name] = {
+            "first_page": {"n": len(first), **_percentiles(first)},
+            f"page_{pages}": {"n": len(deep), **_percentiles(deep)} if len(deep) > 1 else None,
+        }
+    db.dispose()
+    return results
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=1_000_000)
@@ -171,6 +246,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-generate", action="store_true", help="measure an existing DB")
     parser.add_argument("--lookups", type=int, default=1000)
+    parser.add_argument("--search-samples", type=int, default=20)
     args = parser.parse_args(argv)
     url = normalise_url(args.db)
 
@@ -183,6 +259,7 @@ def main(argv: list[str] | None = None) -> None:
     home = home_painted(url)
     out["home_painted_s"] = {"runs": home, "best": min(home), "target": 1.0}
     out["lookups"] = lookups(url, args.lookups)
+    out["search"] = search_pages(url, args.search_samples)
     print(json.dumps(out, ensure_ascii=False))
 
 

@@ -10,8 +10,10 @@ there is no OFFSET and no COUNT over the table. Every predicate is answered from
 - date range and channel: the ``created_at`` index, in page order;
 - product: ``order_line.product_id``. A product on few lines gives its order ids
   (at most ``_PRODUCT_LIST_MAX``); a product on many lines is tested per order while
-  walking the page order (each test one index probe), so either way a page reads a bounded
-  number of rows.
+  walking the page order (each test one index probe on ``order_line (order_id,
+  product_id)``), at most ``PROBE_WINDOW`` orders per page, so either way a page reads a
+  bounded number of rows. A page may then hold fewer than ``limit`` rows and still have a
+  ``next`` cursor: keep paging while ``next`` is set.
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ from .db import Database
 from .errors import InvalidInput
 from .order_states import OrderStatus
 
-CUSTOMER_MATCH_LIMIT = 200  # customers matched by a name/phone fragment; more: type more
+CUSTOMER_MATCH_LIMIT = 50  # customers matched by a name/phone fragment; more: type more
 _PRODUCT_LIST_MAX = 5_000  # lines of a product above which its orders are probed, not listed
+PROBE_WINDOW = 10_000  # orders probed for such a product per page, at most
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,7 @@ def search(
     if query.channel.strip():
         conditions.append(Order.channel == query.channel.strip())
 
+    probe: int | None = None
     if query.product != "" and query.product is not None:
         pid = _product_id(db, query.product)
         if pid is None:
@@ -176,30 +180,66 @@ def search(
             conditions.append(
                 col(Order.id).in_(select(OrderLine.order_id).where(OrderLine.product_id == pid))
             )
-        else:  # many: walk the page order, one index probe per order
-            conditions.append(
-                exists().where(OrderLine.order_id == Order.id, OrderLine.product_id == pid)
-            )
+        else:  # many: walk the page order, one index probe per order (within a window)
+            probe = pid
 
     if after is not None:
         conditions.append(
             tuple_(Order.created_at, Order.id) < tuple_(after.created_at, after.order_id)
         )
-    stmt = (
-        select(
-            Order.id, Order.number, Order.created_at, Order.customer_id, Customer.name,
-            Order.status, Order.channel, Order.total_minor, Order.currency, Order.requested_date,
-        )  # fmt: skip
-        .join(Customer, col(Customer.id) == Order.customer_id)
+    columns = (
+        Order.id, Order.number, Order.created_at, Order.customer_id, Customer.name,
+        Order.status, Order.channel, Order.total_minor, Order.currency, Order.requested_date,
+    )  # fmt: skip
+    newest_first = (col(Order.created_at).desc(), col(Order.id).desc())
+    if probe is None:
+        stmt = (
+            select(*columns)
+            .join(Customer, col(Customer.id) == Order.customer_id)
+            .where(*conditions)
+            .order_by(*newest_first)
+            .limit(limit + 1)
+        )
+        with db.read() as session:
+            rows = session.execute(stmt).all()
+        out = tuple(SearchRow(*r) for r in rows[:limit])
+        nxt = SearchCursor(out[-1].created_at, out[-1].id) if len(rows) > limit else None
+        return SearchPage(out, nxt, truncated)
+
+    # A product on many lines, probed per order: at most PROBE_WINDOW orders (matching the
+    # other fields, from their index, in page order) are probed per page. When the product
+    # is rare among them (say water barrels in key-account orders) the page comes back short
+    # with a cursor at the end of the window; the next page carries on from there.
+    window = (
+        select(Order.id.label("wid"), Order.created_at.label("wat"))
         .where(*conditions)
-        .order_by(col(Order.created_at).desc(), col(Order.id).desc())
+        .order_by(*newest_first)
+        .limit(PROBE_WINDOW)
+        .subquery()
+    )
+    stmt = (
+        select(*columns)
+        .select_from(window)
+        .join(Order, col(Order.id) == window.c.wid)
+        .join(Customer, col(Customer.id) == Order.customer_id)
+        .where(exists().where(OrderLine.order_id == window.c.wid, OrderLine.product_id == probe))
+        .order_by(window.c.wat.desc(), window.c.wid.desc())
         .limit(limit + 1)
     )
     with db.read() as session:
         rows = session.execute(stmt).all()
-    out = tuple(SearchRow(*r) for r in rows[:limit])
-    nxt = SearchCursor(out[-1].created_at, out[-1].id) if len(rows) > limit else None
-    return SearchPage(out, nxt, truncated)
+        out = tuple(SearchRow(*r) for r in rows[:limit])
+        if len(rows) > limit:
+            return SearchPage(out, SearchCursor(out[-1].created_at, out[-1].id), truncated)
+        edge = session.execute(
+            select(window.c.wat, window.c.wid, select(func.count()).select_from(window)
+                   .scalar_subquery())
+            .order_by(window.c.wat.asc(), window.c.wid.asc())
+            .limit(1)
+        ).first()  # fmt: skip
+    if edge is None or edge[2] < PROBE_WINDOW:  # the window held every remaining order
+        return SearchPage(out, None, truncated)
+    return SearchPage(out, SearchCursor(edge[0], edge[1]), truncated)
 
 
 # --------------------------------------------------------------------------------------------

@@ -127,6 +127,17 @@ def test_many_line_product_uses_the_probe_and_pages_the_same(db, book, monkeypat
     first = search(db, OrderQuery(product="XD-40W"), limit=4)
     second = search(db, OrderQuery(product="XD-40W"), after=first.next, limit=4)
     assert _numbers(first) + _numbers(second) == expected and second.next is None
+    # a window of 2 orders probed per page: short pages, same rows, nothing skipped or twice
+    monkeypatch.setattr(order_search, "PROBE_WINDOW", 2)
+    seen, after, sizes = [], None, []
+    while True:
+        page = search(db, OrderQuery(product="XD-40W"), after=after, limit=4)
+        seen += _numbers(page)
+        sizes.append(len(page.rows))
+        if page.next is None:
+            break
+        after = page.next
+    assert seen == expected and max(sizes) <= 2 and 0 in sizes  # door orders: an empty window
 
 
 def test_many_matching_customers_are_reported_truncated(db, monkeypatch):
