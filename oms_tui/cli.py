@@ -234,9 +234,11 @@ def settings_cmd(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Show the company settings, or change one: `oms settings currency CNY`."""
+    """Show the settings (company, audit weights and alerts), or change one:
+    `oms settings currency CNY`, `oms settings audit_alert_hours 2`."""
     from dataclasses import asdict
 
+    from .services import audit
     from .services.errors import InvalidInput
     from .services.settings import get_settings, set_setting
 
@@ -244,13 +246,18 @@ def settings_cmd(
     database = _open_current(settings)
     if key is not None and value is None:
         raise InvalidInput(f"give a value: oms settings {key} VALUE")
-    current = (
-        set_setting(database, settings.user, key, value)
-        if key is not None and value is not None
-        else get_settings(database)
-    )
-    for name, val in asdict(current).items():
-        typer.echo(f"{name:20} {val}")
+    if key is not None and value is not None:
+        if key in asdict(audit.AuditSettings()):
+            try:
+                number = int(value)
+            except ValueError:
+                raise InvalidInput(f"{key} must be a whole number, 0 or more") from None
+            audit.set_audit_setting(database, settings.user, key, number)
+        else:
+            set_setting(database, settings.user, key, value)
+    shown = {**asdict(get_settings(database)), **asdict(audit.get_audit_settings(database))}
+    for name, val in shown.items():
+        typer.echo(f"{name:24} {val}")
 
 
 def main() -> None:

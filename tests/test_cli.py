@@ -113,9 +113,11 @@ def test_first_run_creates_demo_database_and_says_where(tmp_path, monkeypatch, c
 
 def test_settings_show_and_change(sqlite_db):
     shown = oms("--db", sqlite_db.url, "settings")
-    assert shown.returncode == 0 and "currency             CNY" in shown.stdout
+    assert shown.returncode == 0 and "currency                 CNY" in shown.stdout
     changed = oms("--db", sqlite_db.url, "settings", "company_name", "山泉水业")
-    assert changed.returncode == 0 and "company_name         山泉水业" in changed.stdout
+    assert changed.returncode == 0 and "company_name             山泉水业" in changed.stdout
+    weight = oms("--db", sqlite_db.url, "settings", "audit_alert_hours", "2")
+    assert weight.returncode == 0 and "audit_alert_hours        2" in weight.stdout
     bad = oms("--db", sqlite_db.url, "settings", "tax_rounding", "sometimes")
     assert (
         bad.returncode == 1 and bad.stderr.strip() == "oms: tax_rounding must be 'line' or 'order'"

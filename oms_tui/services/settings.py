@@ -25,7 +25,6 @@ class CompanySettings:
     tax_rounding: str = "line"  # "line": round tax per line; "order": once on the order total
     company_address: str = ""
     company_phone: str = ""
-    audit_alert_hours: int = 4
 
     @staticmethod
     def _parse(name: str, raw: str, kind: type) -> object:
@@ -38,7 +37,7 @@ class CompanySettings:
 
 _FIELDS = {f.name: f for f in fields(CompanySettings)}
 _TYPES = {"company_name": str, "currency": str, "prices_include_tax": bool, "tax_rounding": str,
-          "company_address": str, "company_phone": str, "audit_alert_hours": int}  # fmt: skip
+          "company_address": str, "company_phone": str}  # fmt: skip
 
 
 def _parse_rows(rows: dict[str, str]) -> CompanySettings:

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from sqlmodel import col, select
 
 from ..models import OrderTemplate, OrderTemplateLine, Product
+from .audit import run_checks
 from .db import Database
 from .errors import InvalidInput, NotFound, OmsError
 from .orders import NewLine, create_order_in
@@ -196,4 +197,6 @@ def run_standing_orders(db: Database, actor: str, today: date | None = None) -> 
                 created.append(order.number)
         except OmsError as exc:
             failed.append(f"{t.name}: {exc}")
+            continue
+        run_checks(db, order.id, today)  # into the audit queue with its checks, like any order
     return StandingRun(tuple(created), tuple(failed))

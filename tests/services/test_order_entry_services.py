@@ -190,3 +190,16 @@ def test_template_validation(db):
     shared = templates.create_template(db, "t", "starter kit", [(pid, 1)])
     c = make_customer(db)
     assert [x.name for x in templates.list_templates(db, customer_id=c.id)] == [shared.name]
+
+
+def test_standing_orders_arrive_in_the_audit_queue_checked(db):
+    from oms_tui.services import audit
+
+    c = make_customer(db)
+    water = make_product(db)
+    templates.create_template(db, "t", "weekly", [(water, 2)], customer_id=c.id, weekday=0,
+                              starting=date(2026, 11, 23))  # fmt: skip
+    run = templates.run_standing_orders(db, "cron", date(2026, 11, 23))
+    order = orders.get_order(db, run.created[0])
+    codes = {check.code for check in audit.stored_checks(db, order.id)}
+    assert {"completeness", "product", "price", "stock"} <= codes
