@@ -16,7 +16,7 @@ Keys (the README copies these rows; every F-key has a Ctrl twin ``Input`` does n
 | `F7`        | `Ctrl+N`    | order entry         | new customer (name, phone, address, group)     |
 | `F8`        | `Ctrl+Y`    | order entry         | repeat one of the customer's recent orders     |
 | `F9`        | `Ctrl+B`    | order entry         | add a named template's lines                   |
-| `F10`       | `Ctrl+G`    | entry, new customer | order options / customer group                 |
+| `F10`       | `Ctrl+G`    | entry, new customer | order options / customer group; `s` carrier    |
 | `Up`/`Down` |             | customer field      | move in the matches; `Enter` picks             |
 | `Up`/`Down` |             | scan line           | select a line (the scan line keeps focus)      |
 | `Enter`     |             | empty scan line     | edit the selected line: qty, discount, note    |
@@ -26,10 +26,20 @@ Keys (the README copies these rows; every F-key has a Ctrl twin ``Input`` does n
 Scan line entries, each ended by Enter (``services/entry.py`` parses them): ``CODE`` or
 ``BARCODE`` adds a line (the same product again adds 1 to its line, except made to
 order), ``CODE*3`` / ``3*CODE`` with a quantity, ``*3`` sets the selected line's quantity,
-``-5.50`` its discount, ``+`` duplicates it, ``-`` deletes it, ``"text`` sets its
-requirements note; any other words open a product search. Dialogs answer by one letter
+``-5.50`` its discount, ``=12.50`` overrides its unit price (a reason is asked for and
+saved as the line's price source ``override: <reason>``; ``=`` alone goes back to the
+engine's price), ``+`` duplicates it, ``-`` deletes it, ``"text`` sets its requirements
+note; any other words open a product search. The unit price of an overridden line shows
+as ``=12.50``; Up/Down on a line says where its price came from. Dialogs answer by one letter
 (``y``/``n``, ``r``/``d``, option letters), Enter takes the highlighted choice, Esc/F12
 backs out. Letters never act while typing in a field.
+
+Typing ahead past the customer (``13800138⏎XD-40W⏎`` in one burst): Textual moves focus
+through the app's queue, behind keys already queued, so those keys would land in the
+customer field. ``CustomerInput`` holds every key that follows its Enter until the screen
+has decided: a picked customer gets them replayed, in order, on the scan line (the field
+keeps passing keys on until its own queue is empty, then moves focus itself, at once); a
+new customer or no pick puts them back into the customer field.
 """
 
 from __future__ import annotations
@@ -41,7 +51,7 @@ from threading import Lock
 from typing import Any, ClassVar, cast
 
 from rich.cells import cell_len, set_cell_size
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -52,6 +62,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..services.carriers import CarrierView, list_carriers
 from ..services.catalog import ProductHit, find_product, products_by_id, search_products
 from ..services.customers import (
     GROUPS,
@@ -72,6 +83,7 @@ from ..services.entry import (
     DISCOUNT,
     DUPLICATE,
     NOTE,
+    PRICE,
     QTY,
     DraftLine,
     DraftOptions,
@@ -129,6 +141,8 @@ class EntryLine:
     product: ProductHit | None = None
     discount_minor: int = 0
     note: str = ""
+    price_minor: int | None = None  # the clerk's override; None: the pricing engine's
+    override_reason: str = ""
     # from the latest quote
     unit_minor: int | None = None
     line_discount_minor: int | None = None
@@ -527,6 +541,106 @@ class LineDialog(FormDialog):
         self.dismiss({"qty": int(text), "discount_minor": discount, "note": values["note"]})
 
 
+# -- the customer field ---------------------------------------------------------------------
+
+
+def _copy_key(event: events.Key) -> events.Key:
+    return events.Key(event.key, event.character)
+
+
+class CustomerInput(ScanInput):
+    """The customer search field; keys typed after its Enter follow the caller to the scan line.
+
+    ``Widget.focus()`` goes through the app's queue, behind keys already queued there, so in
+    a burst (``13800138⏎XD-40W⏎``) the keys after Enter reached this field, not the scan line.
+    After Enter (with text) every further key is held until the screen calls ``hand_over``
+    (a customer was picked: the held keys, then any still queued here, are posted to the
+    scan line in order, and focus moves synchronously once this field's queue is empty) or
+    ``release`` (no pick: the keys are typed here). A timer releases a hold that nobody
+    answers, so the field can never swallow keys.
+    """
+
+    HOLD_SECONDS: ClassVar[float] = 3.0
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self._held: list[events.Key] | None = None
+        self._forward_to: ScanInput | None = None
+        self._hold_timer: Any = None
+
+    @property
+    def holding(self) -> bool:
+        return self._held is not None or self._forward_to is not None
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self._forward_to is not None:
+            event.stop()
+            event.prevent_default()
+            self._forward_to.post_message(_copy_key(event))
+            self._hand_over_when_drained()
+            return
+        if self._held is not None:
+            event.stop()
+            event.prevent_default()
+            self._held.append(_copy_key(event))
+            return
+        if event.key == "enter" and self.value.strip():
+            self._held = []
+            self._hold_timer = self.set_timer(self.HOLD_SECONDS, self.release)
+        await super()._on_key(event)
+
+    def _stop_timer(self) -> None:
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+
+    def hand_over(self, target: ScanInput) -> None:
+        """A customer was picked: keys typed after Enter go on to ``target``, in order."""
+        held, self._held = self._held, None
+        self._stop_timer()
+        if held is None or self.screen.focused is not self:
+            for key in held or []:
+                target.post_message(key)
+            target.focus()
+            return
+        for key in held:
+            target.post_message(key)
+        self._forward_to = target
+        self._hand_over_when_drained()
+
+    def _hand_over_when_drained(self) -> None:
+        # Synchronous from the empty-queue check to set_focus: no key can slip in between.
+        if self._forward_to is not None and self._message_queue.empty():
+            target, self._forward_to = self._forward_to, None
+            if self.screen.focused is self:
+                # Keys already passed on are typed there: no select-all on this focus (the
+                # callback runs after the Focus event, which is queued first).
+                select_on_focus, target.select_on_focus = target.select_on_focus, False
+                self.screen.set_focus(target)
+                target.call_later(setattr, target, "select_on_focus", select_on_focus)
+
+    def on_idle(self) -> None:
+        self._hand_over_when_drained()
+
+    def release(self) -> None:
+        """No pick (new customer, nothing typed, no answer): held keys are typed here."""
+        held, self._held = self._held, None
+        self._stop_timer()
+        if held:
+            self.cursor_position = len(self.value)  # after what was typed before Enter
+        for key in held or []:
+            if key.is_printable and key.character:
+                self.insert_text_at_cursor(key.character)
+            elif key.key == "backspace":
+                self.action_delete_left()
+            else:
+                self.post_message(key)
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._forward_to = None
+        super()._on_focus(event)
+
+
 # -- the command palette -------------------------------------------------------------------
 
 
@@ -667,6 +781,11 @@ class OrderEntryScreen(OmsScreen):
             super().__init__()
             self.error = error
 
+    class CarriersLoaded(Message):
+        def __init__(self, carriers: list[CarrierView], choose: bool) -> None:
+            super().__init__()
+            self.carriers, self.choose = carriers, choose
+
     # -- state -----------------------------------------------------------------------------
 
     def __init__(self) -> None:
@@ -680,6 +799,7 @@ class OrderEntryScreen(OmsScreen):
         self._pending_pick: str | None = None
         self._suppress_search = False
         self._currency = "CNY"
+        self._carriers: list[CarrierView] | None = None
 
     def _reset_state(self) -> None:
         self.customer_id: int | None = None
@@ -713,7 +833,7 @@ class OrderEntryScreen(OmsScreen):
         with Vertical(id="entry"):
             with Horizontal(id="customer-row", classes="entry-row"):
                 yield Label("Customer", classes="entry-label")
-                yield ScanInput(id="customer", placeholder="phone, name or code; Enter picks")
+                yield CustomerInput(id="customer", placeholder="phone, name or code; Enter picks")
             yield OptionList(id="customer-hits")
             yield Static("", id="customer-card", classes="entry-info")
             yield Static("", id="ship-to", classes="entry-info")
@@ -736,6 +856,7 @@ class OrderEntryScreen(OmsScreen):
         self.query_one("#customer", ScanInput).focus()
         self.show_all()
         self.look_for_draft(self.user)
+        self.load_carriers(False)
 
     def on_resize(self) -> None:
         self.show_lines()
@@ -794,15 +915,25 @@ class OrderEntryScreen(OmsScreen):
         if not o.payment_method:
             payment = f"per terms ({self.card.payment_terms})" if self.card else "per terms"
         when = f"{o.requested_date:%Y-%m-%d %a}" if o.requested_date else "—"
+        carrier = self.carrier_name(o.carrier_id, short=True)
         text = Content.assemble(
             ("Options ", "dim"), channel, " · pay ", payment, " · deliver ", when,
             " · ", PRIORITY_NAMES.get(o.priority, str(o.priority)),
+            (f" · ship {carrier}" if carrier else "", ""),
             (f" · {o.notes}" if o.notes else "", ""),
         )  # fmt: skip
         widget = self.query_one("#options", Static)
         widget.update(text)
         widget.set_class(self._error_field in ("channel", "payment_method", "requested_date"),
                          "-error")  # fmt: skip
+
+    def carrier_name(self, carrier_id: int | None, short: bool = False) -> str:
+        if carrier_id is None:
+            return ""
+        for c in self._carriers or []:
+            if c.id == carrier_id:
+                return c.code if short else f"{c.code} {c.name}"
+        return f"carrier {carrier_id}"
 
     def _columns(self) -> list[tuple[str, int, bool]]:
         width = max(60, self.size.width) - 3  # padding and the scrollbar
@@ -848,8 +979,12 @@ class OrderEntryScreen(OmsScreen):
         unit = line.unit_minor if line.unit_minor is not None else p.list_price_minor
         discount = line.line_discount_minor if line.unit_minor is not None else line.discount_minor
         amount = line.amount_minor if line.amount_minor is not None else unit * line.qty - discount
+        unit_text = self.money(unit)
+        if line.price_minor is not None:  # overridden: the price typed, marked as in the grammar
+            unit_text = "=" + self.money(line.price_minor)
+            description += f" {{override: {line.override_reason}}}"
         return self._row_text([
-            str(n + 1), p.code, description, str(line.qty), self.money(unit),
+            str(n + 1), p.code, description, str(line.qty), unit_text,
             self.money(discount) if discount else "", self.money(amount),
             p.availability(self._qty_before(line) + line.qty),
         ])  # fmt: skip
@@ -945,18 +1080,24 @@ class OrderEntryScreen(OmsScreen):
             widget.highlighted = 0
         widget.display = bool(hits) and self.focused is self.query_one("#customer")
 
+    def _to_scan(self) -> None:
+        """Focus the scan line; keys typed after the customer's Enter follow, in order."""
+        self.query_one("#customer", CustomerInput).hand_over(self.query_one("#scan", ScanInput))
+
     @on(ScanInput.Scanned, "#customer")
     def customer_entered(self, event: ScanInput.Scanned) -> None:
         event.stop()
         query = event.value.strip()
-        customer_input = self.query_one("#customer", ScanInput)
+        customer_input = self.query_one("#customer", CustomerInput)
         customer_input.value = event.value  # the field is a search box: keep what was typed
         if not query:
             if self.customer_id is not None:
-                self.query_one("#scan", ScanInput).focus()
+                self._to_scan()
+            else:
+                customer_input.release()
             return
         if self.card is not None and query == self.card.name and not self._hits:
-            self.query_one("#scan", ScanInput).focus()
+            self._to_scan()
             return
         if self._hits_for == query:
             self.pick_customer(query)
@@ -968,6 +1109,7 @@ class OrderEntryScreen(OmsScreen):
     def pick_customer(self, query: str) -> None:
         """Enter in the customer field: the highlighted match, or a new customer."""
         if not self._hits:
+            self.query_one("#customer", CustomerInput).release()
             self.say(f"No customer matches '{query}': new customer")
             self.action_new_customer(query)
             return
@@ -988,7 +1130,7 @@ class OrderEntryScreen(OmsScreen):
             self._suppress_search = True
             customer_input.value = hit.name
         self.show_hits(hit.name, [])
-        self.query_one("#scan", ScanInput).focus()
+        self._to_scan()
         self.say(f"Customer {hit.code} {hit.name}")
         self.load_card(hit.id)
         self.changed()
@@ -1037,7 +1179,7 @@ class OrderEntryScreen(OmsScreen):
         if entry is None:
             self.action_edit_line()
             return
-        if entry.kind in (QTY, DISCOUNT, DELETE, DUPLICATE, NOTE):
+        if entry.kind in (QTY, DISCOUNT, DELETE, DUPLICATE, NOTE, PRICE):
             self.line_command(entry)
             return
         self.add_scan(entry)
@@ -1166,6 +1308,13 @@ class OrderEntryScreen(OmsScreen):
         elif entry.kind == NOTE:
             line.note = entry.text
             self.say(f"{name}: note '{entry.text}'")
+        elif entry.kind == PRICE:
+            if entry.price_minor is None:
+                line.price_minor, line.override_reason = None, ""
+                self.say(f"{name}: price from the price book again")
+            else:
+                self.ask_override(line, entry.price_minor)
+                return
         elif entry.kind == DELETE:
             self.action_delete_line()
             return
@@ -1178,6 +1327,27 @@ class OrderEntryScreen(OmsScreen):
             self.selected += 1
             self.say(f"{name}: duplicated")
         self.changed()
+
+    def ask_override(self, line: EntryLine, price_minor: int) -> None:
+        """A price override needs a reason (it travels to audit as the line's price source)."""
+        name = line.product.code if line.product else line.text
+
+        def check(text: str) -> str | None:
+            return None if text.strip() else "a reason is required (Esc keeps the price)"
+
+        def answered(reason: str | None) -> None:
+            if reason is None or line not in self.lines:
+                self.say(f"{name}: price not changed")
+                return
+            line.price_minor, line.override_reason = price_minor, reason.strip()
+            self.say(f"{name}: unit price {self.money(price_minor)} (override: {reason.strip()})")
+            self.changed()
+
+        self.app.push_screen(
+            PromptDialog(f"Price override: {name} at {self.money(price_minor)}",
+                         "Reason (shown to the auditor):", line.override_reason, check),
+            answered,
+        )  # fmt: skip
 
     def action_delete_line(self) -> None:
         line = self.selected_line
@@ -1211,6 +1381,10 @@ class OrderEntryScreen(OmsScreen):
         if self.lines:
             self.selected = max(0, min(len(self.lines) - 1, self.selected + step))
             self.show_lines()
+            line = self.lines[self.selected]
+            if line.product is not None and line.price_source:
+                self.say(f"Line {self.selected + 1} {line.product.code}: price from "
+                         f"{line.price_source}")  # fmt: skip
 
     # -- quoting and the draft --------------------------------------------------------------
 
@@ -1230,15 +1404,26 @@ class OrderEntryScreen(OmsScreen):
             self.quote = None
             self.show_totals()
             return
-        new = [NewLine(ln.product.id, ln.qty, discount_minor=ln.discount_minor,  # type: ignore[union-attr]
-                       requirements_note=ln.note) for ln in lines]  # fmt: skip
-        self.run_quote(self._rev, self.customer_id, self._ship_to_id, new, lines)
+        new = [self.new_line(ln) for ln in lines]
+        self.run_quote(self._rev, self.customer_id, self._ship_to_id, new, lines,
+                       self.options.carrier_id)  # fmt: skip
+
+    @staticmethod
+    def new_line(line: EntryLine | DraftLine) -> NewLine:
+        if isinstance(line, DraftLine):
+            return NewLine(line.product_id, line.qty, line.price_minor, line.discount_minor,
+                           line.requirements_note, line.override_reason)  # fmt: skip
+        assert line.product is not None
+        return NewLine(line.product.id, line.qty, line.price_minor, line.discount_minor,
+                       line.note, line.override_reason)  # fmt: skip
 
     @work(thread=True, exclusive=True, group="quote", exit_on_error=False)
     def run_quote(self, rev: int, customer_id: int, ship_to_id: int | None,
-                  new: list[NewLine], lines: list[EntryLine]) -> None:  # fmt: skip
+                  new: list[NewLine], lines: list[EntryLine],
+                  carrier_id: int | None = None) -> None:  # fmt: skip
         try:
-            q = quote_order(self.db, customer_id, new, ship_to_address_id=ship_to_id)
+            q = quote_order(self.db, customer_id, new, ship_to_address_id=ship_to_id,
+                            carrier_id=carrier_id)  # fmt: skip
         except InvalidInput as error:
             self.post_message(self.QuoteReady(rev, lines, None, str(error), error.field))
         except Exception as error:  # noqa: BLE001 - said on screen
@@ -1274,7 +1459,8 @@ class OrderEntryScreen(OmsScreen):
         return EntryDraft(
             customer_id=self.customer_id,
             ship_to_id=self._ship_to_id,
-            lines=tuple(DraftLine(ln.product.id, ln.qty, ln.discount_minor, ln.note)
+            lines=tuple(DraftLine(ln.product.id, ln.qty, ln.discount_minor, ln.note,
+                                  ln.price_minor, ln.override_reason)
                         for ln in self.lines if ln.product is not None),
             options=self.options,
         )  # fmt: skip
@@ -1366,7 +1552,8 @@ class OrderEntryScreen(OmsScreen):
         self.options = draft.options
         self.lines = [
             EntryLine(message.products[ln.product_id].code, ln.qty,
-                      message.products[ln.product_id], ln.discount_minor, ln.requirements_note)
+                      message.products[ln.product_id], ln.discount_minor, ln.requirements_note,
+                      ln.price_minor, ln.override_reason)
             for ln in draft.lines if ln.product_id in message.products
         ]  # fmt: skip
         self.selected = max(0, len(self.lines) - 1)
@@ -1515,6 +1702,8 @@ class OrderEntryScreen(OmsScreen):
                 ("p", "payment", f"Payment: {o.payment_method or 'from terms'}"),
                 ("d", "date", f"Delivery date: {when}"),
                 ("r", "priority", f"Priority: {PRIORITY_NAMES.get(o.priority)}"),
+                ("s", "carrier", "Carrier (shipping estimate): "
+                 f"{self.carrier_name(o.carrier_id) or 'none'}"),
                 ("n", "notes", f"Notes: {o.notes or 'none'}")]  # fmt: skip
 
         def set_option(**change: Any) -> None:
@@ -1550,12 +1739,52 @@ class OrderEntryScreen(OmsScreen):
                                  when if o.requested_date else "", check_date),
                     lambda v: v is not None and set_option(
                         requested_date=parse_requested_date(v, self.today)))  # fmt: skip
+            elif what == "carrier":
+                if self._carriers is None:
+                    self.load_carriers(True)  # opens the choice once loaded
+                else:
+                    self.choose_carrier()
             elif what == "notes":
                 self.app.push_screen(
                     PromptDialog("Order notes", "Notes for the warehouse and driver:", o.notes),
                     lambda v: v is not None and set_option(notes=v.strip()))  # fmt: skip
 
         self.app.push_screen(ChoiceDialog("Order options", menu), picked)
+
+    @work(thread=True, exclusive=True, group="carriers", exit_on_error=False)
+    def load_carriers(self, choose: bool) -> None:
+        try:
+            carriers = list_carriers(self.db)
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.post_message(self.Problem(f"carriers: {_error_text(error)}"))
+            return
+        self.post_message(self.CarriersLoaded(carriers, choose))
+
+    @on(CarriersLoaded)
+    def carriers_loaded(self, message: CarriersLoaded) -> None:
+        self._carriers = message.carriers
+        self.show_options()
+        if message.choose:
+            self.choose_carrier()
+
+    def choose_carrier(self) -> None:
+        """Carrier by key: ``1``-``9`` in code order, ``0`` none (no shipping estimate)."""
+        carriers = (self._carriers or [])[:9]
+        choices = [("0", "", "None: no shipping estimate")]
+        choices += [(str(n), str(c.id), f"{c.code}  {c.name}  ({c.kind.replace('_', ' ')})")
+                    for n, c in enumerate(carriers, start=1)]  # fmt: skip
+        current = str(self.options.carrier_id) if self.options.carrier_id else ""
+
+        def picked(value: str | None) -> None:
+            if value is None:
+                return
+            self.options = replace(self.options, carrier_id=int(value) if value else None)
+            name = self.carrier_name(self.options.carrier_id)
+            self.say(f"Carrier: {name}" if name else "No carrier: no shipping estimate")
+            self.show_options()
+            self.changed()
+
+        self.app.push_screen(ChoiceDialog("Carrier", choices, current=current), picked)
 
     def action_lookup(self) -> None:
         """F4: prompt a lookup on the focused field (as 5250 order entry did)."""
@@ -1593,9 +1822,7 @@ class OrderEntryScreen(OmsScreen):
         o = draft.options
         self.say("Saving…")
         self.save_order(self._epoch, self.customer_id, self._ship_to_id,  # type: ignore[arg-type]
-                        [NewLine(ln.product_id, ln.qty, discount_minor=ln.discount_minor,
-                                 requirements_note=ln.requirements_note) for ln in draft.lines],
-                        o)  # fmt: skip
+                        [self.new_line(ln) for ln in draft.lines], o)  # fmt: skip
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save_order(self, epoch: int, customer_id: int, ship_to_id: int | None,
@@ -1606,7 +1833,7 @@ class OrderEntryScreen(OmsScreen):
                     self.db, self.user, customer_id, lines, channel=o.channel,
                     ship_to_address_id=ship_to_id, requested_date=o.requested_date,
                     payment_method=o.payment_method, priority=o.priority, notes=o.notes,
-                    submit=True, draft_id=self._draft_id,
+                    carrier_id=o.carrier_id, submit=True, draft_id=self._draft_id,
                 )  # fmt: skip
             except InvalidInput as error:
                 self.post_message(self.SaveFailed(str(error), error.field))

@@ -9,6 +9,8 @@ Scan-line grammar (one line, Enter ends it; a keyboard-wedge scanner types the s
 | ``CODE*3``     | the same, quantity 3 (``3*CODE`` too)                   |
 | ``*3``         | the selected line's quantity becomes 3                  |
 | ``-5.50``      | the selected line's discount becomes 5.50 (``-0`` none) |
+| ``=12.50``     | override the selected line's unit price (a reason is    |
+|                | asked for); ``=`` alone goes back to the engine's price |
 | ``-``          | delete the selected line                                |
 | ``+``          | duplicate the selected line                             |
 | ``"text``      | the selected line's requirements note                   |
@@ -26,8 +28,8 @@ from .errors import InvalidInput
 from .money import parse_money
 
 # kinds of scan-line entry
-PRODUCT, QTY, DISCOUNT, DELETE, DUPLICATE, NOTE = (
-    "product", "qty", "discount", "delete", "duplicate", "note",
+PRODUCT, QTY, DISCOUNT, DELETE, DUPLICATE, NOTE, PRICE = (
+    "product", "qty", "discount", "delete", "duplicate", "note", "price",
 )  # fmt: skip
 
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._/\-]*")
@@ -43,6 +45,7 @@ class ScanEntry:
     text: str = ""
     qty: int | None = None  # None: one more (scanned again) / one (new line)
     amount_minor: int = 0  # DISCOUNT
+    price_minor: int | None = None  # PRICE: the override; None: back to the engine's price
 
     @property
     def looks_like_code(self) -> bool:
@@ -62,7 +65,8 @@ def _qty(text: str) -> int:
 def parse_scan(text: str, currency: str = "CNY") -> ScanEntry | None:
     """What one scan-line entry means (see the module docstring); ``None`` for nothing typed.
 
-    Raises ``InvalidInput`` (field ``qty`` / ``discount``) for a malformed quantity or amount.
+    Raises ``InvalidInput`` (field ``qty`` / ``discount`` / ``price``) for a malformed
+    quantity or amount.
     """
     t = text.strip()
     if not t:
@@ -75,6 +79,16 @@ def parse_scan(text: str, currency: str = "CNY") -> ScanEntry | None:
         return ScanEntry(NOTE, t[1:].strip().rstrip('"').strip())
     if t.startswith("*"):
         return ScanEntry(QTY, qty=_qty(t[1:].strip()))
+    if t.startswith("="):
+        if not t[1:].strip():
+            return ScanEntry(PRICE)
+        try:
+            price = parse_money(t[1:], currency)
+        except InvalidInput as error:
+            raise InvalidInput(str(error), "price") from None
+        if price < 0:
+            raise InvalidInput("a price cannot be negative", "price")
+        return ScanEntry(PRICE, price_minor=price)
     if t.startswith("-"):
         try:
             amount = parse_money(t[1:], currency)
@@ -137,6 +151,8 @@ class DraftLine:
     qty: int
     discount_minor: int = 0
     requirements_note: str = ""
+    price_minor: int | None = None  # a clerk's price override, with its reason
+    override_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,6 +162,7 @@ class DraftOptions:
     requested_date: date | None = None
     priority: int = 0
     notes: str = ""
+    carrier_id: int | None = None  # None: no carrier chosen, no shipping estimate
 
 
 @dataclass(frozen=True)
@@ -168,12 +185,14 @@ class EntryDraft:
             "ship_to_id": self.ship_to_id,
             "lines": [
                 {"product_id": ln.product_id, "qty": ln.qty, "discount_minor": ln.discount_minor,
-                 "requirements_note": ln.requirements_note}
+                 "requirements_note": ln.requirements_note, "price_minor": ln.price_minor,
+                 "override_reason": ln.override_reason}
                 for ln in self.lines
             ],
             "options": {"channel": o.channel, "payment_method": o.payment_method,
                         "requested_date": o.requested_date.isoformat() if o.requested_date
-                        else None, "priority": o.priority, "notes": o.notes},
+                        else None, "priority": o.priority, "notes": o.notes,
+                        "carrier_id": o.carrier_id},
         }  # fmt: skip
 
     @classmethod
@@ -186,7 +205,9 @@ class EntryDraft:
             ship_to_id=payload.get("ship_to_id"),
             lines=tuple(
                 DraftLine(int(ln["product_id"]), int(ln.get("qty", 1)),
-                          int(ln.get("discount_minor", 0)), ln.get("requirements_note", ""))
+                          int(ln.get("discount_minor", 0)), ln.get("requirements_note", ""),
+                          None if ln.get("price_minor") is None else int(ln["price_minor"]),
+                          ln.get("override_reason") or "")
                 for ln in payload.get("lines") or []
                 if ln.get("product_id") is not None
             ),
@@ -196,5 +217,6 @@ class EntryDraft:
                 requested_date=date.fromisoformat(when) if when else None,
                 priority=int(o.get("priority") or 0),
                 notes=o.get("notes") or "",
+                carrier_id=None if o.get("carrier_id") is None else int(o["carrier_id"]),
             ),
         )  # fmt: skip

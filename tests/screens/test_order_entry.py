@@ -43,6 +43,11 @@ KNOWN_PHONE = "138 0013 8000"
 @pytest.fixture
 def shop(sqlite_db: Database) -> dict[str, int]:
     """Four products with stock, a retail quantity break, one known customer with an order."""
+    return make_shop(sqlite_db)
+
+
+def make_shop(sqlite_db: Database) -> dict[str, int]:
+    """The ``shop`` fixture's data (also used by the other order-entry test modules)."""
     ids = {
         "lamp": make_product(sqlite_db, 19_900, cost_minor=9_000, **LAMP),
         "bulb": make_product(sqlite_db, 1_500, cost_minor=500, **BULB),

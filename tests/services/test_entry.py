@@ -27,6 +27,8 @@ from oms_tui.services.errors import InvalidInput
         ("-5.50", ScanEntry(entry.DISCOUNT, amount_minor=550)),
         ("-0", ScanEntry(entry.DISCOUNT, amount_minor=0)),
         ('"2100x900 walnut', ScanEntry(entry.NOTE, "2100x900 walnut")),
+        ("=12.50", ScanEntry(entry.PRICE, price_minor=1250)),
+        ("=", ScanEntry(entry.PRICE)),
         ("吸顶灯 白", ScanEntry(entry.PRODUCT, "吸顶灯 白")),
     ],
 )
@@ -83,8 +85,9 @@ def test_bad_dates_are_explained(typed: str) -> None:
 def test_draft_payload_round_trips() -> None:
     draft = EntryDraft(
         customer_id=7, ship_to_id=3,
-        lines=(DraftLine(1, 2), DraftLine(5, 1, 250, "2100x900 walnut")),
-        options=DraftOptions("walk_in", "prepaid", date(2026, 3, 9), 1, "call first"),
+        lines=(DraftLine(1, 2), DraftLine(5, 1, 250, "2100x900 walnut"),
+               DraftLine(6, 1, price_minor=990, override_reason="matched a rival")),
+        options=DraftOptions("walk_in", "prepaid", date(2026, 3, 9), 1, "call first", 4),
     )  # fmt: skip
     assert EntryDraft.from_payload(draft.payload()) == draft
     assert EntryDraft.from_payload({}) == EntryDraft()
