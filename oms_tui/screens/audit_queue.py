@@ -1,9 +1,573 @@
-"""Audit queue: the area's base screen (a placeholder until the workflow is built)."""
+"""Audit queue: pending orders highest priority first, one key per decision.
+
+Keys (the README copies these rows; letters act on the highlighted order):
+
+| Key         | Twin        | Where        | Does                                              |
+|-------------|-------------|--------------|---------------------------------------------------|
+| `a`         |             | audit queue  | approve (a failed check asks why approve anyway)  |
+| `x`         |             | audit queue  | reject: reason by digit (preset) or typed, Enter  |
+| `h`         |             | audit queue  | hold: reason, follow-up date (`+1`, `mon`, ISO)   |
+| `b`         |             | audit queue  | send back to entry for correction: reason         |
+| `u`         |             | audit queue  | bump the priority: reason                         |
+| `Space`     |             | audit queue  | select / unselect the order, move to the next     |
+| `A`         | `F2`/`Ctrl+S` | audit queue | approve the selected orders whose checks all pass |
+| `Down`/`Up` | `j`/`k`     | any list     | next / previous order (PgDn/PgUp, Home/End)       |
+| `Enter`     |             | any list     | open the order's detail                           |
+| `F5`        | `Ctrl+R`    | audit queue  | score the queue again and reload it               |
+
+Pages of the queue (``audit.queue``, keyset-paged) load in thread workers as the list
+scrolls. Every decision goes through ``services.audit`` with the version the reviewer saw:
+an order changed meanwhile is refused (StaleData), shown in red with a bell, and the
+queue reloads. Rows marked ``W`` have waited in audit too long, ``D`` are due soon.
+"""
 
 from __future__ import annotations
 
-from .placeholder import PlaceholderScreen
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Header, Label, Static
+
+from ..services import audit
+from ..services.entry import parse_requested_date
+from ..services.errors import OmsError
+from ..services.money import format_money
+from ..widgets.order_list import OrderList, Piece, fit
+from ..widgets.scan_input import ScanInput
+from . import OmsScreen
+
+PAGE = 50
+KEY_HINT = Content.assemble(*(
+    part for key, does in (("b", "send back"), ("u", "bump"), ("Space", "select"),
+                           ("A/F2", "bulk approve"), ("Enter", "open"), ("F5", "refresh"))
+    for part in ((key, "bold $text-accent"), f" {does}  ")
+))  # fmt: skip
+
+REJECT_REASONS = ("Customer cancelled", "Duplicate order", "Price not agreed",
+                  "Credit refused", "Cannot deliver there")  # fmt: skip
+HOLD_REASONS = ("Waiting for payment", "Customer to confirm", "Stock to arrive",
+                "Credit review")  # fmt: skip
+SEND_BACK_REASONS = ("Correct the prices", "Address incomplete", "Requirements note missing",
+                     "Wrong customer")  # fmt: skip
+BUMP_REASONS = ("Customer called", "Key account asked", "Sales manager asked")
+APPROVE_ANYWAY_REASONS = ("Manager approved", "Paid in advance", "Checked with the customer")
 
 
-class AuditQueueScreen(PlaceholderScreen):
-    MODE = "audit"
+def _error_text(error: BaseException) -> str:
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return text[:300]
+
+
+# -- dialogs ---------------------------------------------------------------------------------
+
+
+class ReasonInput(ScanInput):
+    """A reason field: a digit typed into the empty field takes that preset."""
+
+    def __init__(self, presets: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(keep_value=True, **kwargs)
+        self.presets = list(presets)
+
+    async def _on_key(self, event: events.Key) -> None:
+        ch = event.character or ""
+        if not self.value and ch.isdigit() and 1 <= int(ch) <= len(self.presets):
+            event.stop()
+            event.prevent_default()
+            self.value = self.presets[int(ch) - 1]
+            self.cursor_position = len(self.value)
+            return
+        await super()._on_key(event)
+
+
+class ReasonDialog(ModalScreen[tuple[str, date | None] | None]):
+    """A reason (preset by digit, or typed) and, for a hold, a follow-up date; Enter saves."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="audit.dialog.cancel"),
+    ]
+
+    def __init__(self, title: str, presets: Sequence[str], *, today: date,
+                 ask_date: bool = False) -> None:  # fmt: skip
+        super().__init__()
+        self.title_text, self.presets, self.today, self.ask_date = title, presets, today, ask_date
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="audit-dialog") as box:
+            box.border_title = self.title_text
+            box.border_subtitle = "digit: preset · Enter saves · Esc backs out"
+            yield Static(
+                Content("\n").join(
+                    Content.assemble((f"{n} ", "bold $text-accent"), text)
+                    for n, text in enumerate(self.presets, 1)
+                ),
+                classes="dialog-presets",
+            )
+            with Horizontal(classes="form-row"):
+                yield Label("Reason", classes="form-label")
+                yield ReasonInput(self.presets, id="reason", placeholder="a digit or type why")
+            if self.ask_date:
+                with Horizontal(classes="form-row"):
+                    yield Label("Follow up", classes="form-label")
+                    yield ScanInput("+1", id="follow-up", keep_value=True,
+                                    placeholder="+1, mon or 2026-12-01")  # fmt: skip
+            yield Static("", id="dialog-error", classes="dialog-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", ReasonInput).focus()
+
+    def _error(self, text: str, field: str) -> None:
+        self.query_one("#dialog-error", Static).update(text)
+        self.query_one(f"#{field}").focus()
+        self.app.bell()
+
+    @on(ScanInput.Scanned)
+    def entered(self, event: ScanInput.Scanned) -> None:
+        event.stop()
+        reason = self.query_one("#reason", ReasonInput).value.strip()
+        if not reason:
+            self._error("A reason is required: a digit for a preset, or type it.", "reason")
+            return
+        if not self.ask_date:
+            self.dismiss((reason, None))
+            return
+        date_field = self.query_one("#follow-up", ScanInput)
+        if event.scan_input.id == "reason":
+            date_field.focus()
+            return
+        try:
+            follow_up = parse_requested_date(date_field.value, self.today)
+        except OmsError as error:
+            self._error(str(error).replace("requested_date", "follow-up date"), "follow-up")
+            return
+        if follow_up is None:
+            self._error("Type the follow-up date: +1, mon or 2026-12-01.", "follow-up")
+            return
+        self.dismiss((reason, follow_up))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class BulkResultDialog(ModalScreen[None]):
+    """What a bulk approval did: approved numbers, skipped ones with why."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f12,enter", "dismiss", "Close", key_display="Enter/Esc",
+                id="audit.bulk.close"),
+    ]  # fmt: skip
+
+    def __init__(self, result: audit.BulkApproval) -> None:
+        super().__init__()
+        self.result = result
+
+    def compose(self) -> ComposeResult:
+        r = self.result
+        with VerticalScroll(classes="audit-dialog", id="bulk-result") as box:
+            box.border_title = "Bulk approval"
+            box.border_subtitle = "Enter or Esc closes"
+            yield Static(Content.assemble((f"Approved {len(r.approved)}", "bold $text-success"),
+                                          (": " + ", ".join(r.approved)) if r.approved else ""))
+            if r.skipped:
+                yield Static(Content.styled(f"Skipped {len(r.skipped)}:", "bold $text-warning"))
+                yield Static(Content("\n").join(
+                    Content.assemble((f"{number} ", "bold"), why) for number, why in r.skipped
+                ))  # fmt: skip
+
+
+# -- the command palette -------------------------------------------------------------------
+
+
+class AuditCommands(Provider):
+    """Every audit-queue key by name in Ctrl+P."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        screen = self.screen
+        if not isinstance(screen, AuditQueueScreen):
+            return []
+        return [
+            (f"Audit: {title}", help_text, getattr(screen, f"action_{action}"))
+            for action, title, help_text in AuditQueueScreen.PALETTE
+        ]
+
+    async def discover(self) -> Hits:
+        for text, help_text, callback in self._commands():
+            yield DiscoveryHit(text, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, help_text, callback in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)
+
+
+# -- the screen ------------------------------------------------------------------------------
+
+
+def queue_row(row: audit.QueueRow, width: int) -> list[Piece]:
+    """One line of the queue: marks, number, customer, total, score, checks (and reasons)."""
+    level = row.checks_level or "pass"
+    checks = row.checks_summary or "not checked"
+    fixed = 2 + 15 + 12 + 5 + 2
+    customer = 12 if width < 100 else 16
+    reasons_w = 0 if width < 100 else max(0, (width - fixed - customer - 1) // 2)
+    checks_w = max(4, width - fixed - customer - 1 - (reasons_w + 1 if reasons_w else 0))
+    marks = ("W" if row.waiting_too_long else " ") + ("D" if row.due_soon else " ")
+    pieces: list[Piece] = [
+        (marks, "alert"),
+        (" " + fit(row.number, 14), ""),
+        (" " + fit(row.customer_name, customer), ""),
+        (" " + fit(format_money(row.total_minor, row.currency), 11, True), ""),
+        (" " + fit(str(row.priority_score), 4, True), "dim"),
+    ]
+    if reasons_w:
+        pieces.append((" " + fit(row.priority_reasons, reasons_w), "dim"))
+    pieces.append(("  " + fit(checks, checks_w), level if row.checks_level else "dim"))
+    return pieces
+
+
+def queue_head(width: int) -> str:
+    customer = 12 if width < 100 else 16
+    reasons_w = 0 if width < 100 else max(0, (width - 36 - customer - 1) // 2)
+    text = (f"   {fit('Order', 14)} {fit('Customer', customer)} {fit('Total', 11, True)} "
+            f"{fit('Prio', 4, True)}")  # fmt: skip
+    if reasons_w:
+        text += " " + fit("Why", reasons_w)
+    return text + "  Checks"
+
+
+class AuditQueueScreen(OmsScreen):
+    """The reviewer's list: decisions by one key, results from the services, then a reload."""
+
+    CSS_PATH = "audit_queue.tcss"
+    COMMANDS = {AuditCommands}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "approve", "Approve", id="audit.approve",
+                tooltip="Approve the order (a failed check asks why)"),
+        Binding("x", "reject", "Reject", id="audit.reject",
+                tooltip="Reject: a reason, preset by digit or typed"),
+        Binding("h", "hold", "Hold", id="audit.hold",
+                tooltip="Put on hold: reason and follow-up date (+1, mon, 2026-12-01)"),
+        Binding("b", "send_back", "Send back", show=False, id="audit.send_back",
+                tooltip="Send back to entry for correction, with a reason"),
+        Binding("u", "bump", "Bump", show=False, id="audit.bump",
+                tooltip="Bump the priority, with a reason"),
+        Binding("A,f2,ctrl+s", "approve_selected", "Bulk", key_display="A/F2", show=False,
+                id="audit.approve_selected",
+                tooltip="Approve the selected orders whose checks all pass (A, F2 / Ctrl+S)"),
+        Binding("space", "select", "Select", key_display="Space", show=False,
+                id="audit.select", tooltip="Select / unselect the order for bulk approval"),
+        Binding("enter", "open", "Open", key_display="Enter", show=False, id="audit.open",
+                tooltip="Open the order: lines, checks, timeline"),
+        Binding("down,j", "move(1)", "Next", key_display="Down/j", show=False, id="audit.next",
+                tooltip="Next order (Up / k: previous)"),
+        Binding("up,k", "move(-1)", "", show=False, id="audit.previous"),  # listed with Down
+        Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R", show=False,
+                id="audit.refresh", tooltip="Score the queue again and reload it (F5 / Ctrl+R)"),
+    ]  # fmt: skip
+
+    PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("approve", "Approve", "The highlighted order (a)"),
+        ("reject", "Reject", "With a reason (x)"),
+        ("hold", "Hold", "Reason and follow-up date (h)"),
+        ("send_back", "Send back to entry", "For correction, with a reason (b)"),
+        ("bump", "Bump priority", "With a reason (u)"),
+        ("select", "Select / unselect", "For bulk approval (Space)"),
+        ("approve_selected", "Approve selected", "Those whose checks all pass (A, F2 / Ctrl+S)"),
+        ("open", "Open order", "Lines, checks, timeline (Enter)"),
+        ("refresh", "Refresh queue", "Score again and reload (F5 / Ctrl+R)"),
+    )
+
+    class Decided(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class DecisionFailed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class BulkDone(Message):
+        def __init__(self, result: audit.BulkApproval) -> None:
+            super().__init__()
+            self.result = result
+
+    class Rescored(Message):
+        pass
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._loaded = False
+        self._busy = False
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="audit"):
+            yield Static("", id="audit-status")
+            yield Static("", id="audit-head")
+            yield OrderList(queue_row, key=lambda r: r.order_id, id="queue",
+                            empty_text="Nothing waiting for audit.")  # fmt: skip
+            yield Static("", id="audit-info")
+            yield Static("", id="audit-message")
+            yield Static(KEY_HINT, id="audit-keys")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#queue", OrderList).focus()
+        self.query_one("#audit-head", Static).update(queue_head(self.size.width - 1))
+        self.say("")
+        self.action_refresh()
+
+    def on_resize(self) -> None:
+        self.query_one("#audit-head", Static).update(queue_head(self.size.width - 1))
+
+    def on_screen_resume(self) -> None:
+        if self._loaded:  # back from an order's detail: it may have changed
+            self.queue.reload()
+
+    @property
+    def queue(self) -> OrderList[audit.QueueRow]:
+        return self.query_one("#queue", OrderList)
+
+    @property
+    def today(self) -> date:
+        return self.context.clock().date()
+
+    def now(self) -> datetime:
+        return self.context.clock().astimezone(UTC)
+
+    def say(self, text: str, error: bool = False) -> None:
+        message = self.query_one("#audit-message", Static)
+        message.update(Content.styled(text, "bold $text-error") if error else text)
+        message.set_class(error, "-error")
+        if error:
+            self.app.bell()
+
+    def show_status(self) -> None:
+        q = self.queue
+        count = f"{len(q.rows)}{'+' if q.loading_more else ''}"
+        noun = "order" if count == "1" else "orders"
+        selected = f" · {len(q.selected)} selected" if q.selected else ""
+        self.query_one("#audit-status", Static).update(Content.assemble(
+            (f"{count} {noun} waiting", "bold"), selected, ("   W", "bold $text-warning"),
+            " waiting too long  ", ("D", "bold $text-warning"), " due soon"))  # fmt: skip
+
+    def show_info(self, row: audit.QueueRow | None) -> None:
+        info = self.query_one("#audit-info", Static)
+        if row is None:
+            info.update("")
+            return
+        wanted = row.requested_date.isoformat() if row.requested_date else "no date"
+        since = row.waiting_since.astimezone().strftime("%m-%d %H:%M")
+        marks = [t for t, on_ in (("waiting too long", row.waiting_too_long),
+                                  ("due soon", row.due_soon)) if on_]  # fmt: skip
+        info.update(Content.assemble(
+            (row.number, "bold"), f"  prio {row.priority_score}: {row.priority_reasons}\n",
+            f"wanted {wanted} · in audit since {since}",
+            (" · " + ", ".join(marks), "bold $text-warning") if marks else "",
+            (f" · follow up {row.follow_up_on}" if row.follow_up_on else ""),
+        ))  # fmt: skip
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def _fetch(self, cursor: audit.QueueCursor | None) -> tuple[list[audit.QueueRow], Any]:
+        """One page (in the list's worker); rows never checked are checked now."""
+        db, today = self.db, self.today
+        page = audit.queue(db, limit=PAGE, after=cursor, today=today, now=self.now())
+        rows = []
+        for row in page.rows:
+            if not row.checks_level:
+                run = audit.check_run(db, row.order_id, today)
+                row = replace(row, checks_level=run.level,
+                              checks_summary=audit.summarise(run.checks))  # fmt: skip
+            rows.append(row)
+        return rows, page.next
+
+    def action_refresh(self) -> None:
+        self.say("Scoring the queue…")
+        self.rescore(self.db, self.today)
+
+    @work(thread=True, exclusive=True, group="audit-rescore", exit_on_error=False)
+    def rescore(self, db: Any, today: date) -> None:
+        try:
+            audit.refresh_priorities(db, today)
+        except Exception as error:  # noqa: BLE001 - shown; the queue still loads
+            self.post_message(self.DecisionFailed(f"could not score the queue: {error}"))
+        self.post_message(self.Rescored())
+
+    @on(Rescored)
+    def rescored(self) -> None:
+        self.say("")
+        self.queue.load(self._fetch, keep=self._loaded)
+        self._loaded = True
+
+    @on(OrderList.Loaded, "#queue")
+    def loaded(self, message: OrderList.Loaded) -> None:
+        self.show_status()
+        self.show_info(self.queue.highlighted)
+
+    @on(OrderList.Failed, "#queue")
+    def load_failed(self, message: OrderList.Failed) -> None:
+        self.say(f"Could not read the queue: {_error_text(message.error)}", error=True)
+
+    @on(OrderList.Highlighted, "#queue")
+    def highlighted(self, message: OrderList.Highlighted) -> None:
+        self.show_info(message.row)
+
+    @on(OrderList.SelectionChanged, "#queue")
+    def selection_changed(self) -> None:
+        self.show_status()
+
+    @on(OrderList.Opened, "#queue")
+    def opened(self, message: OrderList.Opened) -> None:
+        from .order_detail import OrderDetailScreen
+
+        self.app.push_screen(OrderDetailScreen(message.row.number))
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def action_move(self, step: int) -> None:
+        self.queue.action_move(step)
+
+    def action_select(self) -> None:
+        self.queue.action_toggle()
+
+    def action_open(self) -> None:
+        self.queue.action_open()
+
+    def _row(self) -> audit.QueueRow | None:
+        row = self.queue.highlighted
+        if row is None:
+            self.say("No order highlighted.", error=True)
+        elif self._busy:
+            self.say("Wait: the last decision is still being saved.", error=True)
+            return None
+        return row
+
+    def _ask(self, title: str, presets: Sequence[str], then: Callable[[str, date | None], None],
+             ask_date: bool = False) -> None:  # fmt: skip
+        def answered(answer: tuple[str, date | None] | None) -> None:
+            if answer is not None:
+                then(*answer)
+
+        self.app.push_screen(ReasonDialog(title, presets, today=self.today, ask_date=ask_date),
+                             callback=answered)  # fmt: skip
+
+    def action_approve(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+        if row.checks_level == audit.FAIL:
+            self._ask(f"Approve {row.number} despite failed checks: why?",
+                      APPROVE_ANYWAY_REASONS,
+                      lambda reason, _d: self.decide("approve", row, reason=reason))  # fmt: skip
+        else:
+            self.decide("approve", row)
+
+    def action_reject(self) -> None:
+        if row := self._row():
+            self._ask(f"Reject {row.number}: why?", REJECT_REASONS,
+                      lambda reason, _d: self.decide("reject", row, reason=reason))  # fmt: skip
+
+    def action_hold(self) -> None:
+        if row := self._row():
+            self._ask(f"Hold {row.number}: why, and until when?", HOLD_REASONS,
+                      lambda reason, d: self.decide("hold", row, reason=reason, follow_up=d),
+                      ask_date=True)  # fmt: skip
+
+    def action_send_back(self) -> None:
+        if row := self._row():
+            self._ask(f"Send {row.number} back to entry: what to correct?", SEND_BACK_REASONS,
+                      lambda reason, _d: self.decide("send_back", row, reason=reason))  # fmt: skip
+
+    def action_bump(self) -> None:
+        if row := self._row():
+            self._ask(f"Bump {row.number}: why?", BUMP_REASONS,
+                      lambda reason, _d: self.decide("bump", row, reason=reason))  # fmt: skip
+
+    def action_approve_selected(self) -> None:
+        ids = [r.order_id for r in self.queue.selected.values()]
+        if not ids:
+            self.say("Select orders with Space first, then A (or F2) approves them.", error=True)
+            return
+        self._busy = True
+        self.say(f"Approving {len(ids)} selected orders…")
+        self.approve_selected(ids)
+
+    @work(thread=True, exclusive=True, group="audit-decision", exit_on_error=False)
+    def approve_selected(self, ids: list[int]) -> None:
+        try:
+            result = audit.approve_many(self.db, self.user, ids, today=self.today)
+        except Exception as error:  # noqa: BLE001 - shown; nothing half done (one tx per order)
+            self.post_message(self.DecisionFailed(_error_text(error)))
+            return
+        self.post_message(self.BulkDone(result))
+
+    def decide(self, kind: str, row: audit.QueueRow, **kw: Any) -> None:
+        self._busy = True
+        self.say(f"Saving: {kind.replace('_', ' ')} {row.number}…")
+        self.run_decision(kind, row, kw)
+
+    @work(thread=True, exclusive=True, group="audit-decision", exit_on_error=False)
+    def run_decision(self, kind: str, row: audit.QueueRow, kw: dict[str, Any]) -> None:
+        db, user, oid, version = self.db, self.user, row.order_id, row.version
+        try:
+            if kind == "approve":
+                audit.approve(db, user, oid, version, reason=kw.get("reason", ""))
+                text = f"{row.number} approved."
+            elif kind == "reject":
+                audit.reject(db, user, oid, kw["reason"], version)
+                text = f"{row.number} rejected: {kw['reason']}."
+            elif kind == "hold":
+                audit.hold(db, user, oid, kw["reason"], kw["follow_up"], version,
+                           today=self.today)  # fmt: skip
+                text = f"{row.number} on hold until {kw['follow_up']}: {kw['reason']}."
+            elif kind == "send_back":
+                audit.send_back(db, user, oid, kw["reason"], version)
+                text = f"{row.number} sent back to entry: {kw['reason']}."
+            else:
+                prio = audit.bump(db, user, oid, kw["reason"], today=self.today)
+                text = f"{row.number} bumped to {prio.score}: {kw['reason']}."
+        except OmsError as error:
+            self.post_message(self.DecisionFailed(f"{row.number}: {_error_text(error)}"))
+            return
+        except Exception as error:  # noqa: BLE001 - shown; the app keeps running
+            self.post_message(self.DecisionFailed(f"{row.number}: {_error_text(error)}"))
+            return
+        self.post_message(self.Decided(text))
+
+    @on(Decided)
+    def decided(self, message: Decided) -> None:
+        self._busy = False
+        self.say(message.text)
+        self.queue.reload()
+
+    @on(DecisionFailed)
+    def decision_failed(self, message: DecisionFailed) -> None:
+        self._busy = False
+        self.say(message.text + " The queue is reloaded.", error=True)
+        self.queue.reload()
+
+    @on(BulkDone)
+    def bulk_done(self, message: BulkDone) -> None:
+        self._busy = False
+        r = message.result
+        self.say(f"Approved {len(r.approved)}, skipped {len(r.skipped)}.")
+        self.queue.clear_selection()
+        self.queue.reload()
+        self.show_status()
+        self.app.push_screen(BulkResultDialog(r))

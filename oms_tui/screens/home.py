@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -62,6 +63,12 @@ class HomeScreen(OmsScreen):
             self.company = company
             self.at = at
 
+    class AlertsLoaded(Message):
+        def __init__(self, alerts: Any, error: str = "") -> None:  # audit.AuditAlerts | None
+            super().__init__()
+            self.alerts = alerts
+            self.error = error
+
     class CountsFailed(Message):
         def __init__(self, error: str) -> None:
             super().__init__()
@@ -77,6 +84,7 @@ class HomeScreen(OmsScreen):
             with Grid(id="counts"):
                 for tile_id, label in TILES:
                     yield CountTile(label, id=tile_id)
+            yield Static("", id="alerts")
             options = [Option(menu_prompt(w.key, w.title, w.summary), id=w.mode) for w in WORKFLOWS]
             menu = OptionList(*options, id="menu")
             menu.border_title = "Menu: press a letter, or arrows and Enter"
@@ -131,6 +139,43 @@ class HomeScreen(OmsScreen):
         )
         self.app.post_message(SettingsLoaded(message.company.company_name, counts.currency))
         self.call_after_refresh(self.app.post_message, HomeReady())
+        # After the counts have painted: the alert query needs the data model (sqlmodel),
+        # which the start-up path does not import.
+        self.call_after_refresh(self.load_alerts, self.db, self.context.clock)
+
+    @work(thread=True, exclusive=True, group="home-alerts", exit_on_error=False)
+    def load_alerts(self, db: Database, clock: Callable[[], datetime]) -> None:
+        """Orders waiting in audit too long and orders due soon but not shipped."""
+        from ..services.audit import alerts
+
+        worker = get_current_worker()
+        try:
+            found = alerts(db, now=clock().astimezone(UTC))
+        except Exception as error:  # noqa: BLE001 - shown on screen; the app keeps running
+            if not worker.is_cancelled:
+                self.post_message(self.AlertsLoaded(None, _describe(error)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.AlertsLoaded(found))
+
+    @on(AlertsLoaded)
+    def show_alerts(self, message: AlertsLoaded) -> None:
+        line = self.query_one("#alerts", Static)
+        found = message.alerts
+        if found is None:
+            line.update(Content.assemble(("Could not read the alerts: ", "bold $text-error"),
+                                         message.error))  # fmt: skip
+            return
+        waiting, due = found.waiting_too_long, found.due_soon_not_shipped
+        line.set_class(bool(waiting or due), "-attention")
+        days = "day" if found.due_soon_days == 1 else "days"
+        line.update(Content.assemble(
+            ("Alerts ", "bold"),
+            (f"{waiting:,}", "bold $text-warning" if waiting else "bold"),
+            f" waiting in audit over {found.alert_hours} h · ",
+            (f"{due:,}", "bold $text-warning" if due else "bold"),
+            f" due within {found.due_soon_days} {days}, not shipped",
+        ))  # fmt: skip
 
     @on(CountsFailed)
     def show_failure(self, message: CountsFailed) -> None:

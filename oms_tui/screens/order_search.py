@@ -1,9 +1,223 @@
-"""Order search: the area's base screen (a placeholder until the workflow is built)."""
+"""Order search: one query line, results in a virtual list over any number of orders.
+
+Keys (the README copies these rows):
+
+| Key         | Twin        | Where                 | Does                                         |
+|-------------|-------------|-----------------------|----------------------------------------------|
+| `Enter`     |             | order search, query   | search; the results get the focus            |
+| `Down`      |             | order search, query   | go to the results                            |
+| `F4`        | `Ctrl+L`    | order search          | back to the query line (`/` in the results)  |
+| `Enter`     |             | any list              | open the order's detail                      |
+| `F5`        | `Ctrl+R`    | order search          | search again                                 |
+
+The query line (``services/order_query.py``): an order number (``so-2026-12``), a phone
+(3 digits or more), a name; ``st:pending,hold``, ``ch:phone``, ``from:-7``, ``to:today``,
+``p:CODE``. The list reads ``order_search.search`` pages (keyset, newest first) in thread
+workers as it scrolls; nothing counts or loads the whole table.
+"""
 
 from __future__ import annotations
 
-from .placeholder import PlaceholderScreen
+from dataclasses import dataclass
+from datetime import UTC, date
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Footer, Header, Label, Static
+
+from ..services import order_search
+from ..services.audit import get_audit_settings
+from ..services.errors import OmsError
+from ..services.money import format_money
+from ..services.order_query import SYNTAX_HELP, AlertRule, alert_marks, parse_query
+from ..widgets.order_list import OrderList, Piece, fit
+from ..widgets.scan_input import ScanInput
+from . import OmsScreen
+
+PAGE = 50
 
 
-class OrderSearchScreen(PlaceholderScreen):
-    MODE = "orders"
+@dataclass(frozen=True)
+class FoundRow:
+    """A search row with its alert marks."""
+
+    row: order_search.SearchRow
+    waiting: bool
+    due: bool
+
+
+def found_row(item: FoundRow, width: int) -> list[Piece]:
+    r = item.row
+    customer = max(8, width - 2 - 15 - 12 - 14 - 12 - 1)
+    at = (r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=UTC)).astimezone()
+    return [
+        (("W" if item.waiting else " ") + ("D" if item.due else " "), "alert"),
+        (" " + fit(r.number, 14), ""),
+        (" " + at.strftime("%m-%d %H:%M"), "dim"),
+        (" " + fit(r.customer_name, customer), ""),
+        (" " + fit(r.status_label, 13), ""),
+        (" " + fit(format_money(r.total_minor, r.currency), 11, True), ""),
+    ]
+
+
+def results_head(width: int) -> str:
+    customer = max(8, width - 2 - 15 - 12 - 14 - 12 - 1)
+    return (f"   {fit('Order', 14)} {fit('Created', 11)} {fit('Customer', customer)} "
+            f"{fit('Status', 13)} {fit('Total', 11, True)}")  # fmt: skip
+
+
+class OrderSearchScreen(OmsScreen):
+    """Type, Enter, scroll; Enter on an order opens it."""
+
+    CSS_PATH = "order_search.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f4,ctrl+l", "query", "Find", key_display="F4/^L", id="orders.query",
+                tooltip="Back to the query line (/ in the results)"),
+        Binding("slash", "query", "", show=False, id="orders.query_slash"),
+        Binding("f5,ctrl+r", "search", "Refresh", key_display="F5/^R", show=False,
+                id="orders.refresh", tooltip="Search again (F5 / Ctrl+R)"),
+        Binding("down", "results", "Results", key_display="Down", show=False,
+                id="orders.results", tooltip="From the query line to the results"),
+        Binding("enter", "open", "Open", key_display="Enter", show=False, id="orders.open",
+                tooltip="Open the highlighted order"),
+    ]  # fmt: skip
+
+    class Truncated(Message):
+        pass
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rule: AlertRule | None = None
+        self._query_text = ""
+        self._truncated = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="search"):
+            with Horizontal(id="query-row"):
+                yield Label("Find", id="query-label")
+                yield ScanInput(id="query", keep_value=True,
+                                placeholder="number, phone or name; st:pending from:-7")
+            yield Static(Content.styled(SYNTAX_HELP, "dim"), id="search-status")
+            yield Static("", id="results-head")
+            yield OrderList(found_row, key=lambda f: f.row.id, id="results",
+                            empty_text="No order matches.")  # fmt: skip
+        yield Footer(compact=True)
+
+    @property
+    def results(self) -> OrderList[FoundRow]:
+        return self.query_one("#results", OrderList)
+
+    @property
+    def today(self) -> date:
+        return self.context.clock().date()
+
+    def on_mount(self) -> None:
+        self.query_one("#query", ScanInput).focus()
+        self.query_one("#results-head", Static).update(results_head(self.size.width - 1))
+        self.run_search("", focus=False)
+
+    def on_resize(self) -> None:
+        self.query_one("#results-head", Static).update(results_head(self.size.width - 1))
+
+    def say(self, text: str | Content, error: bool = False) -> None:
+        status = self.query_one("#search-status", Static)
+        status.update(Content.styled(str(text), "bold $text-error") if error else text)
+        if error:
+            self.app.bell()
+
+    # -- searching ----------------------------------------------------------------------------
+
+    @on(ScanInput.Scanned, "#query")
+    def entered(self, event: ScanInput.Scanned) -> None:
+        event.stop()
+        self.run_search(event.value, focus=True)
+
+    def action_search(self) -> None:
+        self.run_search(self.query_one("#query", ScanInput).value, focus=False)
+
+    def run_search(self, text: str, focus: bool) -> None:
+        try:
+            query = parse_query(text, self.today)
+        except OmsError as error:
+            self.say(str(error), error=True)
+            return
+        self._query_text = text
+        self._truncated = False
+        self.say(Content.styled("Searching…", "dim"))
+        self.results.load(self._fetcher(query))
+        if focus:
+            self.results.focus()
+
+    def _fetcher(self, query: order_search.OrderQuery) -> Any:
+        db, clock = self.db, self.context.clock
+
+        def fetch(cursor: order_search.SearchCursor | None) -> tuple[list[FoundRow], Any]:
+            if self._rule is None:
+                w = get_audit_settings(db)
+                self._rule = AlertRule(w.audit_alert_hours, w.audit_due_soon_days)
+            page = order_search.search(db, query, after=cursor, limit=PAGE)
+            if page.customers_truncated and cursor is None:
+                self.post_message(self.Truncated())
+            local_now = clock()
+            now, today = local_now.astimezone(UTC), local_now.date()
+            rows = []
+            for r in page.rows:
+                created = r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=UTC)
+                waiting, due = alert_marks(self._rule, status=r.status,
+                                           requested_date=r.requested_date, since=created,
+                                           now=now, today=today)  # fmt: skip
+                rows.append(FoundRow(r, waiting, due))
+            return rows, page.next
+
+        return fetch
+
+    @on(Truncated)
+    def truncated(self) -> None:
+        self._truncated = True
+
+    @on(OrderList.Loaded, "#results")
+    def loaded(self, message: OrderList.Loaded) -> None:
+        more = "+" if message.more else ""
+        noun = "order" if message.count == 1 and not more else "orders"
+        parts: list[Any] = [(f"{message.count}{more} {noun}", "bold")]
+        if self._query_text.strip():
+            parts.append(f" for “{self._query_text.strip()}”")
+        if self._truncated:
+            parts.append((" · many customers match: only the first 50; type more", "$text-warning"))
+        parts += [("   W", "bold $text-warning"), " waiting too long  ",
+                  ("D", "bold $text-warning"), " due soon"]  # fmt: skip
+        self.say(Content.assemble(*parts))
+
+    @on(OrderList.Failed, "#results")
+    def failed(self, message: OrderList.Failed) -> None:
+        self.say(f"Search failed: {str(message.error).splitlines()[0][:200]}", error=True)
+
+    @on(OrderList.Opened, "#results")
+    def opened(self, message: OrderList.Opened) -> None:
+        from .order_detail import OrderDetailScreen
+
+        self.app.push_screen(OrderDetailScreen(message.row.row.number))
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "results":  # Down in the query line only (the list has its own)
+            return isinstance(self.focused, ScanInput)
+        return True
+
+    def action_query(self) -> None:
+        self.query_one("#query", ScanInput).focus()
+
+    def action_results(self) -> None:
+        self.results.focus()
+
+    def action_open(self) -> None:
+        self.results.action_open()
+

@@ -82,6 +82,11 @@ class OrderView:
     created_by: str
     version: int
     ship_to_address: str = ""
+    ship_to_name: str = ""
+    ship_to_phone: str = ""
+    payment_method: str = ""
+    payment_terms: str = ""
+    notes: str = ""
     lines: tuple[LineView, ...] = field(default=())
     events: tuple[EventView, ...] = field(default=())
 
@@ -133,7 +138,9 @@ def _view(session: Session, order: Order, detail: bool = False) -> OrderView:
         shipping_minor=order.shipping_minor, total_minor=order.total_minor,
         priority=order.priority, requested_date=order.requested_date,
         created_at=order.created_at, created_by=order.created_by, version=order.version,
-        ship_to_address=order.ship_to_address, lines=lines, events=events,
+        ship_to_address=order.ship_to_address, ship_to_name=order.ship_to_name,
+        ship_to_phone=order.ship_to_phone, payment_method=order.payment_method,
+        payment_terms=order.payment_terms, notes=order.notes, lines=lines, events=events,
     )  # fmt: skip
 
 

@@ -98,9 +98,10 @@ def frozen_app(db: Database, **kwargs: bool) -> OmsApp:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let thread workers (the counts) finish and their results paint."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Let thread workers (the counts, then the alerts they start) finish and paint."""
+    for _ in range(2):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 def tile_values(app: OmsApp) -> dict[str, str]:
@@ -229,10 +230,19 @@ async def test_f12_backs_out_and_letters_work_from_any_area(counts_db: Database)
     app = frozen_app(counts_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        # area to area, without going home in between; order entry last (its customer
-        # field has focus, so letters typed there are text, not area keys)
-        for wf in sorted(WORKFLOWS, key=lambda w: w.mode == "entry"):
+        # area to area, without going home in between; the areas that open with a text
+        # field focused (order entry's customer, order search's query line) last, from
+        # home: letters typed there are text, not area keys
+        typing = {"entry", "orders"}
+        for wf in [w for w in WORKFLOWS if w.mode not in typing]:
             await pilot.press(wf.key)
+            assert app.current_mode == wf.mode
+        for wf in [w for w in WORKFLOWS if w.mode in typing]:
+            await pilot.press("f12")
+            assert app.current_mode == HOME_MODE
+            await pilot.press(wf.key)
+            assert app.current_mode == wf.mode
+            await pilot.press("x")  # typed into the field, not an area key
             assert app.current_mode == wf.mode
         await pilot.press("f12")
         assert app.current_mode == HOME_MODE

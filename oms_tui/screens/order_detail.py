@@ -1,0 +1,227 @@
+"""One order's whole story: header, lines with price sources, totals, checks, timeline, links.
+
+Pushed over the list it was opened from (audit queue, order search) in the same area;
+F12 / Esc goes back to that list. Opening records that this user has the order open
+(``order_locks.open_for_edit``) and shows who else has ("open by wang since 10:02");
+closing releases it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Footer, Header, Static
+
+from ..services import order_locks
+from ..services.errors import OmsError
+from ..services.money import format_money
+from ..services.order_search import Link, OrderDetail, detail
+from ..services.order_states import OrderStatus
+from ..widgets.order_list import fit
+from . import OmsScreen
+
+LEVEL_STYLE = {"fail": "bold $text-error", "warn": "$text-warning", "pass": "$text-success"}
+
+
+def local(at: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (UTC) time in local time; naive values are UTC."""
+    if at is None:
+        return "—"
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone().strftime(fmt)
+
+
+def status_label(status: str | None) -> str:
+    if not status:
+        return "—"
+    try:
+        return OrderStatus(status).label
+    except ValueError:
+        return status
+
+
+class OrderDetailScreen(OmsScreen):
+    """Everything about one order, read-only; scroll with the arrows and PgUp/PgDn."""
+
+    CSS_PATH = "order_detail.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f5,ctrl+r", "reload", "Reload", key_display="F5/^R", id="orders.detail.reload",
+                tooltip="Read the order again"),
+        Binding("j", "scroll(1)", "Down", show=False, id="orders.detail.down"),
+        Binding("k", "scroll(-1)", "Up", show=False, id="orders.detail.up"),
+    ]  # fmt: skip
+
+    class Loaded(Message):
+        def __init__(self, order: OrderDetail, others: str) -> None:
+            super().__init__()
+            self.order = order
+            self.others = others
+
+    class Failed(Message):
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, number: str) -> None:
+        super().__init__()
+        self.number = number
+        self.order_id: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="detail"):
+            yield Static("", id="detail-lock")
+            yield Static(f"Reading {self.number}…", id="detail-head")
+            yield Static("", id="detail-lines", classes="detail-part")
+            yield Static("", id="detail-totals")
+            yield Static("", id="detail-checks", classes="detail-part")
+            yield Static("", id="detail-timeline", classes="detail-part")
+            yield Static("", id="detail-links", classes="detail-part")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#detail-lock").display = False
+        self.query_one("#detail", VerticalScroll).focus()
+        self.action_reload()
+
+    def on_unmount(self) -> None:
+        if self.order_id is not None:
+            db, user, order_id = self.db, self.user, self.order_id
+            self.app.run_worker(
+                lambda: order_locks.release(db, user, order_id),
+                thread=True, group="order-lock-release", exit_on_error=False,
+            )  # fmt: skip
+
+    def action_reload(self) -> None:
+        self.load(self.number)
+
+    def action_scroll(self, step: int) -> None:
+        scroller = self.query_one("#detail", VerticalScroll)
+        scroller.scroll_relative(y=step, animate=False)
+
+    @work(thread=True, exclusive=True, group="order-detail", exit_on_error=False)
+    def load(self, number: str) -> None:
+        try:
+            order = detail(self.db, number)
+            now = self.context.clock().astimezone(UTC)
+            editing = order_locks.open_for_edit(self.db, self.user, order.order.id, now=now)
+        except OmsError as error:
+            self.post_message(self.Failed(str(error)))
+            return
+        except Exception as error:  # noqa: BLE001 - shown; the app keeps running
+            self.post_message(self.Failed(f"could not read {number}: {error}"[:200]))
+            return
+        self.post_message(self.Loaded(order, editing.warning))
+
+    @on(Failed)
+    def failed(self, message: Failed) -> None:
+        self.query_one("#detail-head", Static).update(
+            Content.assemble(("Cannot show the order: ", "bold $text-error"), message.error)
+        )
+        self.app.bell()
+
+    @on(Loaded)
+    def show(self, message: Loaded) -> None:
+        d = message.order
+        o = d.order
+        self.order_id = o.id
+        self.sub_title = o.number
+        lock = self.query_one("#detail-lock", Static)
+        lock.display = bool(message.others)
+        lock.update(Content.assemble(("⚠ ", "bold"), message.others))
+        money = lambda minor: format_money(minor, o.currency)  # noqa: E731
+
+        # header ----------------------------------------------------------------------------
+        payment = " / ".join(p for p in (o.payment_method, o.payment_terms) if p) or "—"
+        ship_to = " ".join(p for p in (o.ship_to_name, o.ship_to_phone) if p)
+        head = [
+            Content.assemble((o.number, "bold $text-accent"), "  ", (o.status_label, "bold"),
+                             f"  priority {d.priority_score}",
+                             (f" ({d.priority_reasons})" if d.priority_reasons else "", "dim")),
+            Content.assemble(("Customer ", "dim"), o.customer_name, ("  Channel ", "dim"),
+                             o.channel, ("  Payment ", "dim"), payment),
+            Content.assemble(("Ship to  ", "dim"), ship_to + ("  " if ship_to else ""),
+                             o.ship_to_address or "—"),
+            Content.assemble(("Created  ", "dim"), local(o.created_at), f" by {o.created_by}",
+                             ("  Wanted ", "dim"),
+                             o.requested_date.isoformat() if o.requested_date else "—",
+                             ("  Follow up ", "dim") if d.follow_up_on else "",
+                             d.follow_up_on.isoformat() if d.follow_up_on else ""),
+        ]  # fmt: skip
+        if o.notes:
+            head.append(Content.assemble(("Notes    ", "dim"), o.notes))
+        self.query_one("#detail-head", Static).update(Content("\n").join(head))
+
+        # lines ----------------------------------------------------------------------------
+        width = max(40, self.size.width - 8)
+        desc = max(8, width - 46)
+        rows = [Content.styled(
+            f"{'#':>2} {fit('Product', 12)} {fit('Description', desc)} {'Qty':>5} "
+            f"{'Price':>11} {'Amount':>11}", "bold")]  # fmt: skip
+        for ln in o.lines:
+            rows.append(Content(
+                f"{ln.line_no:>2} {fit(ln.product_code, 12)} {fit(ln.description, desc)} "
+                f"{ln.qty:>5} {fit(money(ln.unit_price_minor), 11, True)} "
+                f"{fit(money(ln.line_total_minor), 11, True)}"))  # fmt: skip
+            source = ln.price_source + (
+                f"; discount {money(ln.discount_minor)}" if ln.discount_minor else "")
+            rows.append(Content.styled(f"   price: {source}", "dim"))
+            if ln.requirements_note:
+                rows.append(Content.styled(f"   note: {ln.requirements_note}", "dim"))
+        if not o.lines:
+            rows.append(Content.styled("no lines", "dim"))
+        part = self.query_one("#detail-lines", Static)
+        part.border_title = f"Lines ({len(o.lines)})"
+        part.update(Content("\n").join(rows))
+        totals = f"Subtotal {money(o.subtotal_minor)}  "
+        for label, minor in (("Discount", o.discount_minor), ("Tax", o.tax_minor),
+                             ("Shipping", o.shipping_minor)):  # fmt: skip
+            totals += f"{label} {money(minor)}  " if minor else ""
+        self.query_one("#detail-totals", Static).update(
+            Content.assemble(totals, ("Total " + money(o.total_minor), "bold"))
+        )
+
+        # checks ---------------------------------------------------------------------------
+        part = self.query_one("#detail-checks", Static)
+        part.border_title = "Checks" + (f" at {local(d.checked_at, '%m-%d %H:%M')}"
+                                        if d.checked_at else "")  # fmt: skip
+        if d.checks:
+            part.update(Content("\n").join(
+                Content.assemble((f"{c.level.upper():<4} ", LEVEL_STYLE.get(c.level, "")),
+                                 (f"{c.code:<13} ", "bold"), c.reason)
+                for c in d.checks
+            ))  # fmt: skip
+        else:
+            part.update(Content.styled("not checked", "dim"))
+
+        # timeline -------------------------------------------------------------------------
+        part = self.query_one("#detail-timeline", Static)
+        part.border_title = f"Timeline ({len(d.timeline)})"
+        part.update(Content("\n").join(
+            Content.assemble(
+                (local(e.at, "%m-%d %H:%M"), "dim"), " ", (fit(e.actor, 8), "bold"), " ",
+                f"{status_label(e.from_status)} → {status_label(e.to_status)}",
+                (f"  {e.reason}" if e.reason else "", "italic"),
+            )
+            for e in d.timeline
+        ) if d.timeline else Content.styled("no events", "dim"))  # fmt: skip
+
+        # links ----------------------------------------------------------------------------
+        part = self.query_one("#detail-links", Static)
+        part.border_title = "Documents"
+
+        def listed(name: str, links: tuple[Link, ...]) -> Content:
+            text = ", ".join(f"{x.number} ({x.status})" for x in links) or "none"
+            return Content.assemble((f"{name:<18}", "dim"), text)
+
+        part.update(Content("\n").join([
+            listed("Shipments", d.shipments), listed("Invoices", d.invoices),
+            listed("Production orders", d.production_orders), listed("Returns", d.returns),
+        ]))  # fmt: skip

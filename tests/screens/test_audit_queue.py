@@ -1,0 +1,260 @@
+"""The audit queue at 80x24, by keys only: every decision, bulk approval, stale data, alerts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlmodel import col, select
+from textual.pilot import Pilot
+
+from oms_tui.app import OmsApp, make_app
+from oms_tui.config import Settings
+from oms_tui.models import Order, OrderAudit, OrderEvent
+from oms_tui.services import audit, orders
+from oms_tui.services.db import Database
+from oms_tui.services.order_search import detail
+from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.widgets.order_list import OrderList
+from tests.audit_factories import customer, order, stock
+from tests.factories import make_product
+
+from .test_app import flat, screen_text, settle
+
+USER = "clerk"
+
+
+def queue_app(db: Database, clock: datetime | None = None) -> OmsApp:
+    app = make_app(Settings(database_url=db.url, user=USER), db)
+    if clock is not None:
+        app.clock = lambda: clock
+    return app
+
+
+def build_queue(db: Database, requested: date | None = None) -> dict[str, int]:
+    """Four clean orders and one with a stock warning, all in audit with their checks.
+
+    Returns order ids by name. Every order has a different quantity (no duplicate warning).
+    """
+    cid = customer(db, name="李伟五金", phone="13800138000")
+    lamp = make_product(db, code="LED-40W", name="LED panel 40W", price_minor=2500)
+    rare = make_product(db, code="SPOT-7W", name="Spotlight 7W", price_minor=1200)
+    stock(db, lamp, 1000)
+    stock(db, rare, 1)
+    requested = requested or date.today() + timedelta(days=10)
+    ids: dict[str, int] = {}
+    for name, lines in [("clean1", [(lamp, 1)]), ("clean2", [(lamp, 2)]),
+                        ("short", [(rare, 5)]), ("clean3", [(lamp, 3)]),
+                        ("clean4", [(lamp, 4)])]:  # fmt: skip
+        view = order(db, cid, lines, requested_date=requested)
+        audit.submit_for_audit(db, "wang", view.id)
+        ids[name] = view.id
+    return ids
+
+
+@pytest.fixture
+def queue_db(sqlite_db: Database) -> tuple[Database, dict[str, int]]:
+    return sqlite_db, build_queue(sqlite_db)
+
+
+def the_list(app: OmsApp) -> OrderList:
+    return app.screen.query_one("#queue", OrderList)
+
+
+async def goto(pilot: Pilot, order_id: int) -> None:
+    """Down / Up (keys only) until the order is highlighted."""
+    queue = the_list(pilot.app)
+    target = [r.order_id for r in queue.rows].index(order_id)
+    while queue.cursor != target:
+        await pilot.press("down" if queue.cursor < target else "k")
+    assert queue.highlighted.order_id == order_id
+
+
+def status(db: Database, order_id: int) -> str:
+    return orders.get_order_by_id(db, order_id).status
+
+
+def last_event(db: Database, order_id: int) -> tuple[str, str, str]:
+    e = orders.get_order_by_id(db, order_id).events[-1]
+    return e.actor, e.to_status, e.reason
+
+
+async def open_queue(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("a")
+    await settle(pilot)
+    await settle(pilot)
+
+
+async def test_queue_lists_orders_with_checks_and_approve_by_a(queue_db) -> None:
+    db, ids = queue_db
+    app = queue_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_queue(pilot)
+        text = screen_text(app)
+        assert "5 orders waiting" in text
+        assert "warn: stock" in text and "all pass" in text
+        number = orders.get_order_by_id(db, ids["clean2"]).number
+        assert number in text
+        await goto(pilot, ids["clean2"])
+        await pilot.press("a")
+        await settle(pilot)
+        assert status(db, ids["clean2"]) == S.APPROVED
+        assert last_event(db, ids["clean2"])[:2] == (USER, "approved")
+        assert f"{number} approved" in screen_text(app)
+        assert ids["clean2"] not in {r.order_id for r in the_list(app).rows}
+
+
+async def test_reject_with_a_preset_reason(queue_db) -> None:
+    db, ids = queue_db
+    app = queue_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_queue(pilot)
+        await goto(pilot, ids["clean1"])
+        await pilot.press("x")
+        await pilot.press("enter")  # no reason yet: refused, the dialog stays
+        assert "A reason is required" in screen_text(app)
+        await pilot.press("1", "enter")
+        await settle(pilot)
+        assert status(db, ids["clean1"]) == S.REJECTED
+        assert last_event(db, ids["clean1"]) == (USER, "rejected", "Customer cancelled")
+
+
+async def test_hold_with_a_follow_up_date(queue_db) -> None:
+    db, ids = queue_db
+    app = queue_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_queue(pilot)
+        await goto(pilot, ids["clean3"])
+        await pilot.press("h", "2", "enter")  # preset 2, then the date field
+        await pilot.press(*"+3", "enter")
+        await settle(pilot)
+        assert status(db, ids["clean3"]) == S.ON_HOLD
+        follow_up = date.today() + timedelta(days=3)
+        assert detail(db, orders.get_order_by_id(db, ids["clean3"]).number).follow_up_on == (
+            follow_up
+        )
+        assert last_event(db, ids["clean3"]) == (
+            USER, "on_hold", f"Customer to confirm (follow up {follow_up.isoformat()})")
+
+
+async def test_send_back_with_a_typed_reason_and_bump(queue_db) -> None:
+    db, ids = queue_db
+    app = queue_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_queue(pilot)
+        await goto(pilot, ids["clean4"])
+        await pilot.press("b", *"fix the address", "enter")
+        await settle(pilot)
+        assert status(db, ids["clean4"]) == S.DRAFT
+        assert last_event(db, ids["clean4"]) == (USER, "draft", "fix the address")
+        await goto(pilot, ids["clean1"])
+        await pilot.press("u", "1", "enter")
+        await settle(pilot)
+        assert last_event(db, ids["clean1"]) == (
+            USER, "pending_audit", "priority bumped: Customer called")
+        # bumped to the top of the queue
+        assert the_list(app).rows[0].order_id == ids["clean1"]
+
+
+async def test_bulk_approve_skips_the_order_with_a_warning(queue_db) -> None:
+    db, ids = queue_db
+    app = queue_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_queue(pilot)
+        for name in ("clean1", "short", "clean3"):
+            await goto(pilot, ids[name])
+            await pilot.press("space")
+        assert "3 selected" in screen_text(app)
+        await pilot.press("A")
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "Approved 2" in text and "Skipped 1" in text
+        short = orders.get_order_by_id(db, ids["short"]).number
+        assert f"{short} warn stock" in text
+        assert [status(db, ids[n]) for n in ("clean1", "short", "clean3", "clean2")] == [
+            S.APPROVED, S.PENDING_AUDIT, S.APPROVED, S.PENDING_AUDIT]
+        await pilot.press("enter")  # closes the result
+        await pilot.press("f2")  # nothing selected now
+        assert "Select orders with Space first" in screen_text(app)
+
+
+async def test_an_order_changed_meanwhile_is_refused_and_the_queue_reloads(queue_db) -> None:
+    db, ids = queue_db
+    app = queue_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_queue(pilot)
+        await goto(pilot, ids["clean2"])
+        audit.hold(db, "wang", ids["clean2"], "customer phoned", date.today() + timedelta(days=1))
+        await pilot.press("a")
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "changed by someone else" in text
+        assert status(db, ids["clean2"]) == S.ON_HOLD  # nothing overwritten
+        assert ids["clean2"] not in {r.order_id for r in the_list(app).rows}
+
+
+async def test_approving_a_failed_order_asks_why(sqlite_db: Database) -> None:
+    cid = customer(sqlite_db, name="on hold co", phone="13900000001", credit_hold=True,
+                   credit_hold_reason="unpaid")  # fmt: skip
+    pid = make_product(sqlite_db, code="X1", price_minor=100)
+    stock(sqlite_db, pid, 10)
+    view = order(sqlite_db, cid, [(pid, 1)])
+    audit.submit_for_audit(sqlite_db, "wang", view.id)
+    app = queue_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_queue(pilot)
+        assert "fail: credit" in screen_text(app)
+        await pilot.press("a", "1", "enter")
+        await settle(pilot)
+        assert status(sqlite_db, view.id) == S.APPROVED
+        assert "Manager approved (approved despite: credit)" in last_event(sqlite_db, view.id)[2]
+
+
+async def test_enter_opens_the_detail_and_escape_comes_back(queue_db) -> None:
+    db, ids = queue_db
+    app = queue_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_queue(pilot)
+        number = the_list(app).highlighted.number
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "OrderDetailScreen"
+        assert number in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "AuditQueueScreen"
+        assert app.current_mode == "audit"
+
+
+async def test_home_shows_the_alert_counts(sqlite_db: Database) -> None:
+    ids = build_queue(sqlite_db)
+    now = datetime.now()
+    with sqlite_db.write() as s:  # two orders entered audit 6 hours ago
+        for oid in (ids["clean1"], ids["clean2"]):
+            for e in s.exec(select(OrderEvent).where(OrderEvent.order_id == oid)):
+                e.at = (now - timedelta(hours=6)).astimezone(UTC)
+                s.add(e)
+        o = s.get(Order, ids["clean3"])  # and one is due tomorrow
+        o.requested_date = date.today() + timedelta(days=1)
+        s.add(o)
+    app = queue_app(sqlite_db, clock=now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "Alerts 2 waiting in audit over 4 h · 1 due within 2 days, not shipped" in text
+        await pilot.press("a")  # the same orders are marked in the queue
+        await settle(pilot)
+        marks = {r.order_id: (r.waiting_too_long, r.due_soon) for r in the_list(app).rows}
+        assert marks[ids["clean1"]] == (True, False)
+        assert marks[ids["clean3"]] == (False, True)
+        assert "WD" not in screen_text(app) and " W " in screen_text(app)
+
+
+def test_the_queue_fixture_has_one_warning(queue_db) -> None:
+    db, ids = queue_db
+    with db.read() as s:
+        levels = dict(s.exec(select(OrderAudit.order_id, OrderAudit.checks_level)
+                             .order_by(col(OrderAudit.order_id))).all())  # fmt: skip
+    assert levels[ids["short"]] == "warn"
+    assert {levels[ids[n]] for n in ("clean1", "clean2", "clean3", "clean4")} == {"pass"}

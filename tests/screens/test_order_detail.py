@@ -1,0 +1,58 @@
+"""Order detail: header, lines, checks, timeline, and "open by …" when someone else has it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from oms_tui.services import order_locks, orders
+from oms_tui.services.db import Database
+
+from .test_app import flat, screen_text, settle
+from .test_audit_queue import build_queue, goto, open_queue, queue_app
+
+
+async def test_detail_shows_the_timeline_and_who_else_has_it_open(sqlite_db: Database) -> None:
+    ids = build_queue(sqlite_db)
+    oid = ids["short"]
+    number = orders.get_order_by_id(sqlite_db, oid).number
+    today = date.today()
+    wang_opened = datetime.combine(today, time(10, 2)).astimezone(UTC)
+    order_locks.open_for_edit(sqlite_db, "wang", oid, now=wang_opened)
+    app = queue_app(sqlite_db, clock=datetime.combine(today, time(10, 15)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_queue(pilot)
+        await goto(pilot, oid)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "open by wang since 10:02" in text
+        assert number in text and "Pending audit" in text and "李伟五金" in text
+        assert "Payment cod / COD" in text
+        # the clerk has it open too now; scroll down to the checks and the timeline
+        at = datetime.combine(today, time(10, 15)).astimezone(UTC)
+        assert [h.user for h in order_locks.holders(sqlite_db, oid, now=at)] == ["wang", "clerk"]
+        for _ in range(30):
+            await pilot.press("j")
+        text = flat(screen_text(app))
+        assert "WARN stock" in text
+        assert "wang Draft → Pending audit submitted" in text
+        assert "Production orders none" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "AuditQueueScreen"
+        left = order_locks.holders(sqlite_db, oid, now=datetime.combine(today, time(10, 16))
+                                   .astimezone(UTC))  # fmt: skip
+        assert [h.user for h in left] == ["wang"]  # the clerk's own mark is released
+
+
+async def test_nobody_else_no_warning(sqlite_db: Database) -> None:
+    ids = build_queue(sqlite_db)
+    app = queue_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_queue(pilot)
+        await goto(pilot, ids["clean1"])
+        await pilot.press("enter")
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "open by" not in text
+        assert "LED-40W" in text and "price:" in text
