@@ -58,7 +58,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -544,6 +544,11 @@ class LineDialog(FormDialog):
 # -- the customer field ---------------------------------------------------------------------
 
 
+def _set_select_on_focus(widget: Input, value: bool) -> None:
+    # a plain function: Textual inspects a callback's signature, slow for builtins (setattr)
+    widget.select_on_focus = value
+
+
 def _copy_key(event: events.Key) -> events.Key:
     return events.Key(event.key, event.character)
 
@@ -617,7 +622,7 @@ class CustomerInput(ScanInput):
                 # callback runs after the Focus event, which is queued first).
                 select_on_focus, target.select_on_focus = target.select_on_focus, False
                 self.screen.set_focus(target)
-                target.call_later(setattr, target, "select_on_focus", select_on_focus)
+                target.call_later(_set_select_on_focus, target, select_on_focus)
 
     def on_idle(self) -> None:
         self._hand_over_when_drained()
@@ -639,6 +644,43 @@ class CustomerInput(ScanInput):
     def _on_focus(self, event: events.Focus) -> None:
         self._forward_to = None
         super()._on_focus(event)
+
+
+class Row(Static):
+    """One row of the entry screen (``height: 1`` in the .tcss, width from the container):
+    new text never changes its size, so updating it skips the screen-wide layout pass
+    ``Static.update`` asks for by default (measured: most of a key's time here)."""
+
+    _text: Any = None
+
+    def update(self, content: Any = "", *, layout: bool = False) -> None:
+        if isinstance(content, str) and content == self._text:
+            return  # unchanged: nothing to repaint
+        self._text = content if isinstance(content, str) else None
+        super().update(content, layout=layout)
+
+
+class EntryFooter(Footer):
+    """A ``Footer`` that rebuilds only when the keys it shows change.
+
+    Textual's ``Footer`` recomposes (every key a new widget) on each bindings update, and
+    moving focus from the customer field to the scan line is one: measured ~15 ms of the
+    Enter that picks a caller (``bench/entry_keystrokes.py``), for the same keys.
+    """
+
+    _shown: tuple[Any, ...] | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        shown = tuple(
+            (key, binding.action, binding.description, binding.key_display, enabled, tooltip)
+            for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items()
+            if binding.show
+        )  # fmt: skip
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            if shown == self._shown and self.children:
+                return
+            self._shown = shown  # what the recompose below will show
+        super().bindings_changed(screen)
 
 
 # -- the command palette -------------------------------------------------------------------
@@ -676,6 +718,7 @@ class OrderEntryScreen(OmsScreen):
 
     CSS_PATH = "order_entry.tcss"
     COMMANDS = {EntryCommands}
+    ROW_BATCH: ClassVar[int] = 8  # line rows mounted ahead at a time
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2,ctrl+s", "save", "Save", key_display="F2/^S", id="entry.save",
@@ -833,20 +876,21 @@ class OrderEntryScreen(OmsScreen):
         with Vertical(id="entry"):
             with Horizontal(id="customer-row", classes="entry-row"):
                 yield Label("Customer", classes="entry-label")
-                yield CustomerInput(id="customer", placeholder="phone, name or code; Enter picks")
+                yield CustomerInput(id="customer", keep_value=True,
+                                    placeholder="phone, name or code; Enter picks")  # fmt: skip
             yield OptionList(id="customer-hits")
-            yield Static("", id="customer-card", classes="entry-info")
-            yield Static("", id="ship-to", classes="entry-info")
-            yield Static("", id="options", classes="entry-info")
-            yield Static("", id="lines-head")
+            yield Row("", id="customer-card", classes="entry-info")
+            yield Row("", id="ship-to", classes="entry-info")
+            yield Row("", id="options", classes="entry-info")
+            yield Row("", id="lines-head")
             yield VerticalScroll(id="lines")
-            yield Static("", id="totals")
-            yield Static("", id="warnings")
-            yield Static("", id="message")
+            yield Row("", id="totals")
+            yield Row("", id="warnings")
+            yield Row("", id="message")
             with Horizontal(id="scan-row", classes="entry-row"):
                 yield Label("Scan", classes="entry-label")
                 yield ScanInput(id="scan", placeholder="code, barcode, code*qty or words")
-        yield Footer(compact=True)
+        yield EntryFooter(compact=True)
 
     def on_mount(self) -> None:
         hits = self.query_one("#customer-hits", OptionList)
@@ -955,13 +999,21 @@ class OrderEntryScreen(OmsScreen):
             self._row_text([n for n, _w, _r in self._columns()])
         )
         box = self.query_one("#lines", VerticalScroll)
-        rows = list(box.query(".line-row").results(Static))
-        while len(rows) > len(self.lines):
-            rows.pop().remove()
+        rows = list(box.query(".line-row").results(Row))
+        spares = list(box.query(".spare-row").results(Row))
+        while len(rows) > len(self.lines):  # back to the spares, hidden
+            row = rows.pop()
+            row.set_classes("spare-row")
+            spares.insert(0, row)
+        if len(rows) + len(spares) < len(self.lines) + 2:
+            # Mounting is the slow part of adding a line: mount rows ahead, a batch at a time
+            more = [Row("", classes="spare-row") for _ in range(self.ROW_BATCH)]
+            box.mount(*more)
+            spares.extend(more)
         for n, line in enumerate(self.lines):
             if n >= len(rows):
-                row = Static("", classes="line-row")
-                box.mount(row)
+                row = spares.pop(0)
+                row.set_classes("line-row")
                 rows.append(row)
             rows[n].update(self._line_text(n, line))
             rows[n].set_class(n == self.selected, "-selected")
@@ -1071,6 +1123,9 @@ class OrderEntryScreen(OmsScreen):
     def show_hits(self, query: str, hits: list[CustomerHit]) -> None:
         self._hits, self._hits_for = hits, query
         widget = self.query_one("#customer-hits", OptionList)
+        if not hits:  # hidden: stale options stay unseen, no layout pass to clear them
+            widget.display = False
+            return
         widget.set_options(
             Option(Content.assemble((f"{h.code} ", "dim"), (h.name, "bold"),
                                     f"  {h.phone}", (f"  {h.group}", "dim")))
@@ -1088,8 +1143,7 @@ class OrderEntryScreen(OmsScreen):
     def customer_entered(self, event: ScanInput.Scanned) -> None:
         event.stop()
         query = event.value.strip()
-        customer_input = self.query_one("#customer", CustomerInput)
-        customer_input.value = event.value  # the field is a search box: keep what was typed
+        customer_input = self.query_one("#customer", CustomerInput)  # keeps what was typed
         if not query:
             if self.customer_id is not None:
                 self._to_scan()
@@ -1103,7 +1157,6 @@ class OrderEntryScreen(OmsScreen):
             self.pick_customer(query)
         else:
             self._pending_pick = query
-            self._suppress_search = True  # the value set above is not a new search
             self.find_customers(query)
 
     def pick_customer(self, query: str) -> None:
