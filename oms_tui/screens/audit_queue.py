@@ -16,9 +16,14 @@ Keys (the README copies these rows; letters act on the highlighted order):
 | `F5`        | `Ctrl+R`    | audit queue  | score the queue again and reload it               |
 
 Pages of the queue (``audit.queue``, keyset-paged) load in thread workers as the list
-scrolls. Every decision goes through ``services.audit`` with the version the reviewer saw:
-an order changed meanwhile is refused (StaleData), shown in red with a bell, and the
-queue reloads. Rows marked ``W`` have waited in audit too long, ``D`` are due soon.
+scrolls; rows never checked show "checking…" until a worker has run their checks (stored,
+``audit.check_run``), so a page is never held up by them. On opening, the first page shows
+at once in the order of the stored scores; then the queue is scored again
+(``audit.refresh_priorities``: urgency changes with the date) in a worker and reloads when
+that is done, the highlight staying on its order. Every decision goes through
+``services.audit`` with the version the reviewer saw: an order changed meanwhile is refused
+(StaleData), shown in red with a bell, and the queue reloads. Rows marked ``W`` have waited
+in audit too long, ``D`` are due soon.
 """
 
 from __future__ import annotations
@@ -217,7 +222,7 @@ class AuditCommands(Provider):
 def queue_row(row: audit.QueueRow, width: int) -> list[Piece]:
     """One line of the queue: marks, number, customer, total, score, checks (and reasons)."""
     level = row.checks_level or "pass"
-    checks = row.checks_summary or "not checked"
+    checks = row.checks_summary or "checking…"
     fixed = 2 + 15 + 12 + 5 + 2
     customer = 12 if width < 100 else 16
     reasons_w = 0 if width < 100 else max(0, (width - fixed - customer - 1) // 2)
@@ -307,10 +312,18 @@ class AuditQueueScreen(OmsScreen):
     class Rescored(Message):
         pass
 
+    class Checked(Message):
+        """An order never checked before has its checks now (``row``: with them)."""
+
+        def __init__(self, row: audit.QueueRow) -> None:
+            super().__init__()
+            self.row = row
+
     def __init__(self) -> None:
         super().__init__()
-        self._loaded = False
         self._busy = False
+        self._rescore_when_shown = True  # on opening: score again once the first page shows
+        self._checking: set[int] = set()  # order ids whose checks a worker is running
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -330,13 +343,13 @@ class AuditQueueScreen(OmsScreen):
         self.query_one("#queue", OrderList).focus()
         self.query_one("#audit-head", Static).update(queue_head(self.size.width - 1))
         self.say("")
-        self.action_refresh()
+        self.queue.load(self._fetch)  # the stored scores first: the list shows at once
 
     def on_resize(self) -> None:
         self.query_one("#audit-head", Static).update(queue_head(self.size.width - 1))
 
     def on_screen_resume(self) -> None:
-        if self._loaded:  # back from an order's detail: it may have changed
+        if not self._rescore_when_shown:  # back from an order's detail: it may have changed
             self.queue.reload()
 
     @property
@@ -385,17 +398,36 @@ class AuditQueueScreen(OmsScreen):
     # -- loading -----------------------------------------------------------------------------
 
     def _fetch(self, cursor: audit.QueueCursor | None) -> tuple[list[audit.QueueRow], Any]:
-        """One page (in the list's worker); rows never checked are checked now."""
-        db, today = self.db, self.today
-        page = audit.queue(db, limit=PAGE, after=cursor, today=today, now=self.now())
-        rows = []
-        for row in page.rows:
-            if not row.checks_level:
+        """One page (in the list's worker), as stored: rows never checked are checked after."""
+        page = audit.queue(self.db, limit=PAGE, after=cursor, today=self.today, now=self.now())
+        return list(page.rows), page.next
+
+    def _check_unchecked(self) -> None:
+        """Run the checks of loaded rows never checked (about 10-20 ms an order) in a worker."""
+        rows = [r for r in self.queue.rows
+                if not r.checks_level and r.order_id not in self._checking]  # fmt: skip
+        if rows:
+            self._checking.update(r.order_id for r in rows)
+            self.check_rows(self.db, self.today, rows)
+
+    @work(thread=True, group="audit-checks", exit_on_error=False)
+    def check_rows(self, db: Any, today: date, rows: list[audit.QueueRow]) -> None:
+        for row in rows:
+            try:
                 run = audit.check_run(db, row.order_id, today)
-                row = replace(row, checks_level=run.level,
+            except Exception:  # noqa: BLE001 - left "checking…"; approve checks it anyway
+                continue
+            checked = replace(row, checks_level=run.level,
                               checks_summary=audit.summarise(run.checks))  # fmt: skip
-            rows.append(row)
-        return rows, page.next
+            self.post_message(self.Checked(checked))
+
+    @on(Checked)
+    def checked(self, message: Checked) -> None:
+        self._checking.discard(message.row.order_id)
+        self.queue.update_rows([message.row])
+        highlighted = self.queue.highlighted
+        if highlighted is not None and highlighted.order_id == message.row.order_id:
+            self.show_info(highlighted)
 
     def action_refresh(self) -> None:
         self.say("Scoring the queue…")
@@ -412,16 +444,23 @@ class AuditQueueScreen(OmsScreen):
     @on(Rescored)
     def rescored(self) -> None:
         self.say("")
-        self.queue.load(self._fetch, keep=self._loaded)
-        self._loaded = True
+        self.queue.reload()
 
     @on(OrderList.Loaded, "#queue")
     def loaded(self, message: OrderList.Loaded) -> None:
         self.show_status()
         self.show_info(self.queue.highlighted)
+        self._check_unchecked()
+        if self._rescore_when_shown:  # the first page is on screen: now score again
+            self._rescore_when_shown = False
+            self.action_refresh()
 
     @on(OrderList.Failed, "#queue")
     def load_failed(self, message: OrderList.Failed) -> None:
+        if self._rescore_when_shown:  # the stored order could not be read: score, then retry
+            self._rescore_when_shown = False
+            self.action_refresh()
+            return
         self.say(f"Could not read the queue: {_error_text(message.error)}", error=True)
 
     @on(OrderList.Highlighted, "#queue")
@@ -470,6 +509,9 @@ class AuditQueueScreen(OmsScreen):
     def action_approve(self) -> None:
         row = self._row()
         if row is None:
+            return
+        if not row.checks_level:
+            self.say(f"{row.number} is still being checked: a moment, then approve.", error=True)
             return
         if row.checks_level == audit.FAIL:
             self._ask(f"Approve {row.number} despite failed checks: why?",

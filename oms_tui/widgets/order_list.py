@@ -13,14 +13,16 @@ needed to fill the screen.
 The list owns no keys of the screen's workflow: it moves its highlight (Up/Down, ``j``/``k``,
 PgUp/PgDn, Home/End), toggles the highlighted row's selection (space) and posts
 ``Opened`` on Enter. ``reload`` reads from the start again, keeping the old rows on screen
-until the first new page arrives and the highlight at the same place (the next order after
-one that left the list).
+until the new rows are in: the highlight follows its row when the row is still within as
+many rows as were read up to it before (pages are read on to that depth before the swap;
+a row that moved further down is not chased), else it stays at the same place (the next
+order after one that left the list), at the same height on screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.cells import cell_len, set_cell_size
@@ -53,6 +55,10 @@ class _Load:
     more: bool = True
     busy: bool = False
     replace: bool = False  # the next page replaces the rows shown (a reload)
+    follow: Hashable | None = None  # a reload: key of the row highlighted before
+    at: int = 0  # a reload: where the highlight was (index, and row on screen)
+    at_screen: int = 0
+    pending: list[Any] = field(default_factory=list)  # a reload's rows read so far
 
 
 class OrderList(ScrollView, Generic[Row], can_focus=True):
@@ -179,6 +185,10 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
         else a new list (cleared now, highlight on the first row, selection cleared)."""
         self._generation += 1
         self._load = _Load(self._generation, fetch, replace=True)
+        if keep and self.highlighted is not None:
+            self._load.follow = self.key(self.highlighted)
+            self._load.at = self.cursor
+            self._load.at_screen = self.cursor - int(self.scroll_offset.y)
         if not keep:
             self.rows = []
             self.selected.clear()
@@ -189,6 +199,20 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
     def reload(self) -> None:
         if self._load is not None:
             self.load(self._load.fetch, keep=True)
+
+    def update_rows(self, rows: Sequence[Row]) -> None:
+        """Rows changed in place (same keys, e.g. checked since): repaint them where shown."""
+        by_key = {self.key(r): r for r in rows}
+        if not by_key:
+            return
+        for i, row in enumerate(self.rows):
+            new = by_key.get(self.key(row))
+            if new is not None:
+                self.rows[i] = new
+        for k in by_key.keys() & self.selected.keys():
+            self.selected[k] = by_key[k]
+        self._lines.clear()
+        self.refresh()
 
     def clear_selection(self) -> None:
         self.selected.clear()
@@ -228,15 +252,35 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
         load.cursor = message.cursor
         load.more = message.cursor is not None
         if load.replace:
-            load.replace = False
-            self.rows = list(message.rows)
-            keys = {self.key(r) for r in self.rows}
-            self.selected = {k: r for k, r in self.selected.items() if k in keys}
+            load.pending.extend(message.rows)
+            if (
+                load.follow is not None
+                and load.more
+                and len(load.pending) <= load.at
+                and all(self.key(r) != load.follow for r in message.rows)
+            ):
+                self._fetch_more()  # read on to where the highlight was; old rows stay shown
+                return
+            self._swap_in(load)
         else:
             self.rows.extend(message.rows)
-        self._changed()
+            self._changed()
         self.post_message(self.Loaded(self, len(self.rows), load.more))
         self._fetch_more()
+
+    def _swap_in(self, load: _Load) -> None:
+        """A reload's rows replace those shown; the highlight follows its row if it is there."""
+        rows, load.pending, load.replace = load.pending, [], False
+        keys = [self.key(r) for r in rows]
+        self.rows = rows
+        present = set(keys)
+        self.selected = {k: r for k, r in self.selected.items() if k in present}
+        target = keys.index(load.follow) if load.follow in keys else load.at
+        target = max(0, min(target, len(rows) - 1))
+        self._changed()
+        if load.follow is not None:
+            self.scroll_to(y=max(0, target - load.at_screen), animate=False, immediate=True)
+            self.cursor = target
 
     @on(_PageFailed)
     def _page_failed(self, message: _PageFailed) -> None:

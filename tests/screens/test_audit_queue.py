@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -103,6 +104,49 @@ async def test_queue_lists_orders_with_checks_and_approve_by_a(queue_db) -> None
         assert last_event(db, ids["clean2"])[:2] == (USER, "approved")
         assert f"{number} approved" in screen_text(app)
         assert ids["clean2"] not in {r.order_id for r in the_list(app).rows}
+
+
+async def test_the_list_shows_before_the_rescore_ends_and_keeps_the_highlight(
+    queue_db, monkeypatch
+) -> None:
+    """Opening shows the stored order at once; the rescore (held here until released) then
+    moves the highlighted order to the top, and the highlight goes with it."""
+    db, ids = queue_db
+    started, release = threading.Event(), threading.Event()
+    real = audit.refresh_priorities
+
+    def slow_rescore(db_: Database, today: date | None = None) -> int:
+        started.set()
+        assert release.wait(10)
+        count = real(db_, today)
+        with db_.write() as s:
+            record = s.get(OrderAudit, ids["clean3"])
+            record.priority_score = 999
+            s.add(record)
+        return count
+
+    monkeypatch.setattr(audit, "refresh_priorities", slow_rescore)
+    app = queue_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        queue = the_list(app)
+        for _ in range(250):
+            if queue.rows and started.is_set():
+                break
+            await pilot.pause(0.02)
+        assert len(queue.rows) == 5 and started.is_set() and not release.is_set()
+        text = flat(screen_text(app))
+        assert "5 orders waiting" in text and "Scoring the queue" in text
+        await goto(pilot, ids["clean3"])
+        before = queue.cursor
+        assert before != 0
+        release.set()
+        await settle(pilot)
+        assert "Scoring the queue" not in screen_text(app)
+        assert queue.highlighted.order_id == ids["clean3"]
+        assert queue.cursor == 0
+        assert queue.rows[0].priority_score == 999
 
 
 async def test_reject_with_a_preset_reason(queue_db) -> None:
