@@ -1150,8 +1150,9 @@ class OrderEntryScreen(OmsScreen):
             else:
                 customer_input.release()
             return
-        if self.card is not None and query == self.card.name and not self._hits:
-            self._to_scan()
+        picked = {self.card.name if self.card else "", self._hits_for or ""}
+        if self.customer_id is not None and not self._hits and query in picked:
+            self._to_scan()  # Enter again on the picked caller (its card may still be loading)
             return
         if self._hits_for == query:
             self.pick_customer(query)

@@ -254,3 +254,20 @@ async def test_type_ahead_for_an_unknown_caller_stays_in_the_customer_field(
         assert screen.query_one("#scan", ScanInput).value == ""
         assert not screen.query_one("#customer", CustomerInput).holding
         assert screen.lines == [] and isinstance(screen, OrderEntryScreen)
+
+
+async def test_enter_again_on_the_picked_caller_goes_back_to_the_scan_line(
+    sqlite_db: Database, shop: dict[str, int]
+) -> None:
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        await pilot.press(*"13800138", "enter")
+        await settle(pilot)
+        assert focused_id(app) == "scan"
+        screen.query_one("#customer", ScanInput).focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen and focused_id(app) == "scan"
+        assert screen.customer_id == shop["known"]
