@@ -174,6 +174,9 @@ async def test_new_caller_three_lines_two_by_code_one_by_barcode_burst(
         customer = s.get(Customer, order.customer_id)
         assert (customer.name, customer.group) == ("李雷", "wholesale")
     assert drafts.latest_draft(sqlite_db, "clerk") is None  # the order replaced its draft
+    from oms_tui.services import audit  # the saved order reached the audit queue checked
+
+    assert {c.code for c in audit.stored_checks(sqlite_db, order.id)} >= {"completeness", "price"}
 
 
 async def test_known_caller_repeats_a_past_order(sqlite_db: Database, shop: dict[str, int]) -> None:
