@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
+from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -36,3 +37,31 @@ class GoToCommands(Provider):
                     text=text,
                     help=help_text,
                 )
+
+
+class ScreenCommands(Provider):
+    """The current screen's own actions by name, the hidden ones too.
+
+    A screen lists them in ``PALETTE`` as ``(action, title, help)`` (``action_<action>`` is
+    called) and names itself in ``PALETTE_PREFIX``: "Order entry: Save".
+    """
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        screen = self.screen
+        prefix = getattr(screen, "PALETTE_PREFIX", "")
+        return [
+            (f"{prefix}: {title}" if prefix else title, help_text,
+             getattr(screen, f"action_{action}"))
+            for action, title, help_text in getattr(screen, "PALETTE", ())
+        ]  # fmt: skip
+
+    async def discover(self) -> Hits:
+        for text, help_text, callback in self._commands():
+            yield DiscoveryHit(text, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, help_text, callback in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)

@@ -36,13 +36,13 @@ from typing import Any, ClassVar
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Label, Static
 
+from ..commands import ScreenCommands
 from ..services import audit
 from ..services.entry import parse_requested_date
 from ..services.errors import OmsError
@@ -189,33 +189,6 @@ class BulkResultDialog(ModalScreen[None]):
                 ))  # fmt: skip
 
 
-# -- the command palette -------------------------------------------------------------------
-
-
-class AuditCommands(Provider):
-    """Every audit-queue key by name in Ctrl+P."""
-
-    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
-        screen = self.screen
-        if not isinstance(screen, AuditQueueScreen):
-            return []
-        return [
-            (f"Audit: {title}", help_text, getattr(screen, f"action_{action}"))
-            for action, title, help_text in AuditQueueScreen.PALETTE
-        ]
-
-    async def discover(self) -> Hits:
-        for text, help_text, callback in self._commands():
-            yield DiscoveryHit(text, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, help_text, callback in self._commands():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)
-
-
 # -- the screen ------------------------------------------------------------------------------
 
 
@@ -255,7 +228,8 @@ class AuditQueueScreen(OmsScreen):
     """The reviewer's list: decisions by one key, results from the services, then a reload."""
 
     CSS_PATH = "audit_queue.tcss"
-    COMMANDS = {AuditCommands}
+    COMMANDS = {ScreenCommands}
+    PALETTE_PREFIX = "Audit"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "approve", "Approve", id="audit.approve",

@@ -55,7 +55,6 @@ from rich.cells import cell_len, set_cell_size
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -63,6 +62,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..commands import ScreenCommands
 from ..services.audit import run_checks
 from ..services.carriers import CarrierView, list_carriers
 from ..services.catalog import ProductHit, find_product, products_by_id, search_products
@@ -685,33 +685,6 @@ class EntryFooter(Footer):
         super().bindings_changed(screen)
 
 
-# -- the command palette -------------------------------------------------------------------
-
-
-class EntryCommands(Provider):
-    """Every order-entry key by name in Ctrl+P (the hidden ones too)."""
-
-    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
-        screen = self.screen
-        if not isinstance(screen, OrderEntryScreen):
-            return []
-        return [
-            (f"Order entry: {title}", help_text, getattr(screen, f"action_{action}"))
-            for action, title, help_text in OrderEntryScreen.PALETTE
-        ]
-
-    async def discover(self) -> Hits:
-        for text, help_text, callback in self._commands():
-            yield DiscoveryHit(text, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, help_text, callback in self._commands():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)
-
-
 # -- the screen ------------------------------------------------------------------------------
 
 
@@ -719,7 +692,8 @@ class OrderEntryScreen(OmsScreen):
     """Customer, lines, options and live totals of one order; saved to audit by F2."""
 
     CSS_PATH = "order_entry.tcss"
-    COMMANDS = {EntryCommands}
+    COMMANDS = {ScreenCommands}
+    PALETTE_PREFIX = "Order entry"
     ROW_BATCH: ClassVar[int] = 8  # line rows mounted ahead at a time
 
     BINDINGS: ClassVar[list[BindingType]] = [
