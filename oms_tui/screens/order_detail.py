@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
+from ..commands import ScreenCommands
 from ..services import order_locks
 from ..services.errors import OmsError
 from ..services.money import format_money
@@ -50,6 +51,11 @@ class OrderDetailScreen(OmsScreen):
     """Everything about one order, read-only; scroll with the arrows and PgUp/PgDn."""
 
     CSS_PATH = "order_detail.tcss"
+    COMMANDS = {ScreenCommands}
+    PALETTE_PREFIX = "Order"
+    PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("reload", "Read again", "Read the order again (F5 / Ctrl+R)"),
+    )
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5,ctrl+r", "reload", "Reload", key_display="F5/^R", id="orders.detail.reload",

@@ -30,6 +30,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Header, Label, Static
 
+from ..commands import ScreenCommands
 from ..services import order_search
 from ..services.audit import get_audit_settings
 from ..services.errors import OmsError
@@ -75,6 +76,13 @@ class OrderSearchScreen(OmsScreen):
     """Type, Enter, scroll; Enter on an order opens it."""
 
     CSS_PATH = "order_search.tcss"
+    COMMANDS = {ScreenCommands}
+    PALETTE_PREFIX = "Orders"
+    PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("query", "Find", "Back to the query line (F4 / Ctrl+L, / in the results)"),
+        ("search", "Search again", "Run the query again (F5 / Ctrl+R)"),
+        ("open", "Open order", "Open the highlighted order (Enter)"),
+    )
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f4,ctrl+l", "query", "Find", key_display="F4/^L", id="orders.query",

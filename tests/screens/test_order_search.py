@@ -92,3 +92,25 @@ async def test_a_bad_query_says_why_and_enter_opens_the_order(many_db: Database)
         await pilot.press("escape")
         assert type(app.screen).__name__ == "OrderSearchScreen"
         assert orders.get_order(many_db, first).status == "draft"
+
+
+async def test_open_order_from_the_command_palette(many_db: Database) -> None:
+    from textual.command import CommandPalette
+
+    app = queue_app(many_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await search(pilot, "李四")
+        first = results(app).highlighted.row.number
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"open order")
+        await settle(pilot)
+        assert "Orders: Open order" in flat(screen_text(app))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "OrderDetailScreen"
+        assert first in flat(screen_text(app))
