@@ -10,6 +10,7 @@ from .parties import Customer, CustomerAddress, CustomerPhone, Setting, User
 from .production import BomItem, ProductionOrder, ProductionRoute, ProductionStageLog, RouteStage
 from .returns import ReturnLine, ReturnOrder
 from .shipping import Carrier, CarrierRate, Shipment, ShipmentLine, TrackingEvent
+from .stock import PurchaseReceipt, PurchaseReceiptLine, Stocktake, StocktakeCount
 
 __all__ = [
     "Allocation",
@@ -33,6 +34,8 @@ __all__ = [
     "Payment",
     "PaymentAllocation",
     "PriceListItem",
+    "PurchaseReceipt",
+    "PurchaseReceiptLine",
     "Product",
     "ProductionOrder",
     "ProductionRoute",
@@ -46,6 +49,8 @@ __all__ = [
     "ShipmentLine",
     "StockLevel",
     "StockMove",
+    "Stocktake",
+    "StocktakeCount",
     "TrackingEvent",
     "User",
     "Warehouse",

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .base import utcnow
@@ -28,6 +28,7 @@ class Product(SQLModel, table=True):
     volume_cm3: int = 0
     fragile: bool = False
     made_to_order: bool = False
+    lead_time_days: int = 7  # days from a purchase order to goods on the shelf
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -77,10 +78,14 @@ class Warehouse(SQLModel, table=True):
 
 
 class StockLevel(SQLModel, table=True):
-    """Current stock of a product in a warehouse. ``on_hand`` always equals the sum of moves."""
+    """Current stock of a product in a warehouse. ``on_hand`` always equals the sum of moves;
+    ``reserved`` the sum of open allocations. The database refuses an oversold row."""
 
     __tablename__ = "stock_level"
-    __table_args__ = (UniqueConstraint("product_id", "warehouse_id"),)
+    __table_args__ = (
+        UniqueConstraint("product_id", "warehouse_id"),
+        CheckConstraint("reserved >= 0 AND reserved <= on_hand", name="ck_stock_level_reserved"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     product_id: int = Field(foreign_key="product.id", index=True)
@@ -88,6 +93,7 @@ class StockLevel(SQLModel, table=True):
     on_hand: int = 0
     reserved: int = 0
     reorder_point: int = 0
+    safety_stock: int = 0
     bin: str = Field(default="", max_length=32)
 
 
@@ -95,6 +101,7 @@ class StockMove(SQLModel, table=True):
     """Append-only stock ledger. Never updated or deleted."""
 
     __tablename__ = "stock_move"
+    __table_args__ = (Index("ix_stock_move_product_at", "product_id", "created_at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     product_id: int = Field(foreign_key="product.id", index=True)

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .base import utcnow
@@ -40,6 +40,7 @@ class BomItem(SQLModel, table=True):
 
 class ProductionOrder(SQLModel, table=True):
     __tablename__ = "production_order"
+    __table_args__ = (Index("ix_production_order_product_status", "product_id", "status"),)
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, max_length=24)

@@ -543,8 +543,8 @@ class AuditQueueScreen(OmsScreen):
         db, user, oid, version = self.db, self.user, row.order_id, row.version
         try:
             if kind == "approve":
-                audit.approve(db, user, oid, version, reason=kw.get("reason", ""))
-                text = f"{row.number} approved."
+                view = audit.approve(db, user, oid, version, reason=kw.get("reason", ""))
+                text = f"{row.number} approved: {view.status_label.lower()}."
             elif kind == "reject":
                 audit.reject(db, user, oid, kw["reason"], version)
                 text = f"{row.number} rejected: {kw['reason']}."

@@ -38,7 +38,7 @@ from ..models import (
     StockLevel,
     utcnow,
 )
-from . import orders
+from . import allocation, orders
 from .db import Database
 from .errors import InvalidInput, NotFound, OmsError
 from .money import format_money
@@ -540,8 +540,9 @@ def approve(
 
     Uses the stored checks (run now if the order was never checked). Warnings are named in
     the event; a failed check needs ``reason`` (why the reviewer approves anyway).
-    Approval hands the order on to allocation: it is left at ``approved``, where the
-    allocation service (issue 5) picks it up; nothing is reserved here.
+    Approval hands the order on to allocation at once (its own transaction): the view
+    returned shows the status that followed (allocated, backordered, in production). An
+    order whose allocation was interrupted stays ``approved`` for ``oms stock allocate``.
     """
     checks = stored_checks(db, order_id) or run_checks(db, order_id)
     fails = [c for c in checks if c.level == FAIL]
@@ -556,7 +557,9 @@ def approve(
         text += " (approved despite: " + ", ".join(dict.fromkeys(c.code for c in fails)) + ")"
     if warns:
         text += " (warnings: " + ", ".join(warns) + ")"
-    return orders.transition(db, actor, order_id, S.APPROVED, text, expected_version)
+    orders.transition(db, actor, order_id, S.APPROVED, text, expected_version)
+    allocation.allocate_order(db, actor, order_id)
+    return orders.get_order_by_id(db, order_id)
 
 
 def reject(db: Database, actor: str, order_id: int, reason: str,
@@ -622,6 +625,10 @@ def approve_many(db: Database, actor: str, order_ids: Sequence[int], today: date
             orders.transition(db, actor, order_id, S.APPROVED,
                               "approved in bulk: all checks pass", run.version)  # fmt: skip
             approved.append(label)
+            try:
+                allocation.allocate_order(db, actor, order_id)
+            except OmsError:
+                pass  # approved; left for the allocation sweep (oms stock allocate)
         except OmsError as exc:
             skipped.append((label, str(exc)))
     return BulkApproval(tuple(approved), tuple(skipped))

@@ -1029,7 +1029,6 @@ class OrderSimulator:
         self.rows: dict[type[SQLModel], list[Row]] = defaultdict(list)
         self.numbered: dict[str, list[tuple[datetime, Row]]] = defaultdict(list)
         self.stock_out: dict[tuple[int, int], int] = defaultdict(int)  # moves so far, by key
-        self.ext_ref = 0
         self._lines_by_profile = {
             "home_water": ("water",), "office_water": ("water", "water", "lighting"),
             "retail": ("lighting", "lighting", "water", "doors"), "dealer": ("lighting",),
@@ -1188,9 +1187,9 @@ class OrderSimulator:
         )
         external_ref = None
         if channel in ("ecommerce", "standing"):
-            self.ext_ref += 1
+            # The order id keeps it unique across the demo and later generated batches.
             prefix = "TB" if channel == "ecommerce" else "STD-" + customer.code + "-"
-            external_ref = f"{prefix}{created:%y%m%d}{self.ext_ref:07d}"
+            external_ref = f"{prefix}{created:%y%m%d}{oid:07d}"
         region = customer.region
         carrier_id = self._carrier([p for p, _ in picks], region) if len(path) > 3 else None
         qlines = []

@@ -63,13 +63,17 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.ON_HOLD: frozenset({S.PENDING_AUDIT, S.APPROVED, S.REJECTED}),
     S.REJECTED: frozenset({S.DRAFT}),
     S.APPROVED: frozenset({S.ALLOCATED, S.PARTIALLY_BACKORDERED, S.BACKORDERED, S.IN_PRODUCTION}),
-    S.ALLOCATED: frozenset({S.READY_TO_SHIP, S.IN_PRODUCTION}),
+    # Back to a backorder status when a stocktake finds reserved stock missing.
+    S.ALLOCATED: frozenset({S.READY_TO_SHIP, S.IN_PRODUCTION, S.PARTIALLY_BACKORDERED,
+                            S.BACKORDERED}),
     S.PARTIALLY_BACKORDERED: frozenset(
         {S.ALLOCATED, S.BACKORDERED, S.IN_PRODUCTION, S.READY_TO_SHIP}
     ),
     S.BACKORDERED: frozenset({S.ALLOCATED, S.PARTIALLY_BACKORDERED, S.IN_PRODUCTION}),
-    S.IN_PRODUCTION: frozenset({S.ALLOCATED, S.READY_TO_SHIP}),
-    S.READY_TO_SHIP: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED}),
+    S.IN_PRODUCTION: frozenset({S.ALLOCATED, S.READY_TO_SHIP, S.PARTIALLY_BACKORDERED,
+                                S.BACKORDERED}),
+    S.READY_TO_SHIP: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.PARTIALLY_BACKORDERED,
+                                S.BACKORDERED}),
     S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED, S.READY_TO_SHIP}),
     S.SHIPPED: frozenset({S.DELIVERED, S.RETURNED}),
     S.DELIVERED: frozenset({S.CLOSED, S.RETURNED}),

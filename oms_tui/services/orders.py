@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from ..models import Customer, CustomerAddress, Order, OrderEvent, OrderLine, Product, utcnow
+from . import stock
 from .customers import address_text, customer_card
 from .db import Database
 from .drafts import delete_draft_in
@@ -427,6 +428,9 @@ def transition(
     """
     try:
         with db.write() as session:
+            releasing = str(to_status) == OrderStatus.CANCELLED
+            if releasing:  # stock levels are locked before the order (see services/stock.py)
+                stock.lock_levels(session, stock.order_product_ids(session, order_id))
             order = _load_for_update(session, order_id)
             if expected_version is not None and order.version != expected_version:
                 raise StaleData(
@@ -442,7 +446,12 @@ def transition(
             order.status = to
             order.updated_at = utcnow()
             session.add(order)
-            record_event(session, order, actor, to, reason.strip(), frm)
+            text = reason.strip()
+            if releasing:
+                freed = stock.release_order_in(session, order.id)
+                if freed:
+                    text += f" ({freed} reserved units released)"
+            record_event(session, order, actor, to, text, frm)
             session.flush()
             return _view(session, order)
     except StaleDataError:

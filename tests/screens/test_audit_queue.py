@@ -100,9 +100,10 @@ async def test_queue_lists_orders_with_checks_and_approve_by_a(queue_db) -> None
         await goto(pilot, ids["clean2"])
         await pilot.press("a")
         await settle(pilot)
-        assert status(db, ids["clean2"]) == S.APPROVED
-        assert last_event(db, ids["clean2"])[:2] == (USER, "approved")
-        assert f"{number} approved" in screen_text(app)
+        assert status(db, ids["clean2"]) == S.ALLOCATED  # approval hands on to allocation
+        events = orders.get_order_by_id(db, ids["clean2"]).events
+        assert (events[-2].actor, events[-2].to_status) == (USER, "approved")
+        assert f"{number} approved: allocated" in screen_text(app)
         assert ids["clean2"] not in {r.order_id for r in the_list(app).rows}
 
 
@@ -217,7 +218,7 @@ async def test_bulk_approve_skips_the_order_with_a_warning(queue_db) -> None:
         short = orders.get_order_by_id(db, ids["short"]).number
         assert f"{short} warn stock" in text
         assert [status(db, ids[n]) for n in ("clean1", "short", "clean3", "clean2")] == [
-            S.APPROVED, S.PENDING_AUDIT, S.APPROVED, S.PENDING_AUDIT]
+            S.ALLOCATED, S.PENDING_AUDIT, S.ALLOCATED, S.PENDING_AUDIT]
         await pilot.press("enter")  # closes the result
         await pilot.press("f2")  # nothing selected now
         assert "Select orders with Space first" in screen_text(app)
@@ -251,8 +252,9 @@ async def test_approving_a_failed_order_asks_why(sqlite_db: Database) -> None:
         assert "fail: credit" in screen_text(app)
         await pilot.press("a", "1", "enter")
         await settle(pilot)
-        assert status(sqlite_db, view.id) == S.APPROVED
-        assert "Manager approved (approved despite: credit)" in last_event(sqlite_db, view.id)[2]
+        assert status(sqlite_db, view.id) == S.ALLOCATED
+        approval = orders.get_order_by_id(sqlite_db, view.id).events[-2]
+        assert "Manager approved (approved despite: credit)" in approval.reason
 
 
 async def test_enter_opens_the_detail_and_escape_comes_back(queue_db) -> None:

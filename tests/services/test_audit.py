@@ -270,13 +270,15 @@ def test_approve_names_warnings_and_needs_a_reason_over_a_failure(db):
     ok = order(db, cid, [(pid, 1)])
     audit.submit_for_audit(db, "wang", ok.id)
     view = audit.approve(db, "li", ok.id)
-    assert view.status == S.APPROVED  # left for allocation (issue 5)
-    assert _events(db, ok.id)[-1] == ("li", "pending_audit", "approved", "approved")
+    assert view.status == S.ALLOCATED  # approval hands the order on to allocation
+    assert _events(db, ok.id)[-2] == ("li", "pending_audit", "approved", "approved")
+    assert _events(db, ok.id)[-1][1:3] == ("approved", "allocated")
 
     warned = order(db, cid, [(short, 2)])
     audit.submit_for_audit(db, "wang", warned.id)
     audit.approve(db, "li", warned.id)
-    assert _events(db, warned.id)[-1][3] == "approved (warnings: stock)"
+    assert _events(db, warned.id)[-2][3] == "approved (warnings: stock)"
+    assert _events(db, warned.id)[-1][1:] == ("approved", "backordered", "L1 2 backordered")
 
     set_customer(db, cid, credit_hold=True)
     failed = order(db, cid, [(pid, 5)])
@@ -285,7 +287,7 @@ def test_approve_names_warnings_and_needs_a_reason_over_a_failure(db):
         audit.approve(db, "li", failed.id)
     assert orders.get_order_by_id(db, failed.id).status == S.PENDING_AUDIT
     audit.approve(db, "boss", failed.id, reason="paid in cash at the counter")
-    assert _events(db, failed.id)[-1] == (
+    assert _events(db, failed.id)[-2] == (
         "boss", "pending_audit", "approved",
         "paid in cash at the counter (approved despite: credit)")  # fmt: skip
 
@@ -346,8 +348,8 @@ def test_approve_many_approves_only_all_pass_orders_and_says_why_for_the_rest(db
     assert skipped[draft.number] == "not in audit (draft)"
     assert skipped["order #9999"] == "no order with id 9999"
     assert [orders.get_order_by_id(db, v.id).status for v in (good1, good2, warned, draft)] == [
-        S.APPROVED, S.APPROVED, S.PENDING_AUDIT, S.DRAFT]  # fmt: skip
-    assert _events(db, good2.id)[-1] == ("li", "pending_audit", "approved",
+        S.ALLOCATED, S.ALLOCATED, S.PENDING_AUDIT, S.DRAFT]  # fmt: skip
+    assert _events(db, good2.id)[-2] == ("li", "pending_audit", "approved",
                                          "approved in bulk: all checks pass")  # fmt: skip
 
 

@@ -174,7 +174,7 @@ def test_detail_has_lines_checks_timeline_and_links(db):
         s.add(ReturnOrder(number="RMA-2026-000001", order_id=view.id, created_by="t",
                           reason="破损"))  # fmt: skip
     d = order_search.detail(db, view.number.lower())
-    assert d.order.number == view.number and d.order.status == S.APPROVED
+    assert d.order.number == view.number and d.order.status == S.ALLOCATED
     assert [(ln.qty, ln.unit_price_minor, ln.price_source) for ln in d.order.lines] == [
         (2, 1500, "list price"), (1, 1000, "override: 样品价")]
     assert d.order.total_minor == 4000
@@ -184,7 +184,9 @@ def test_detail_has_lines_checks_timeline_and_links(db):
         ("clerk", None, "draft", "created"),
         ("wang", "draft", "pending_audit", "submitted"),
         ("li", "pending_audit", "approved", "approved (warnings: price)"),
+        ("li", "approved", "allocated", d.timeline[-1].reason),
     ]
+    assert d.timeline[-1].reason.startswith("L1 2 from ")
     assert [(x.number, x.status) for x in d.shipments] == [("SH-2026-000001", "shipped")]
     assert [(x.number, x.status) for x in d.invoices] == [("INV-2026-000001", "open")]
     assert [(x.number, x.status) for x in d.production_orders] == [("PO-2026-000001", "planned")]
