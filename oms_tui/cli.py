@@ -26,6 +26,8 @@ db_app = typer.Typer(help="Database schema: upgrade, show the current revision."
 app.add_typer(db_app, name="db")
 standing_app = typer.Typer(help="Standing orders (recurring deliveries).")
 app.add_typer(standing_app, name="standing")
+stock_app = typer.Typer(help="Stock: check the ledger, allocate, receive, reorder suggestions.")
+app.add_typer(stock_app, name="stock")
 
 _DB_HELP = "SQLAlchemy URL or SQLite file path (env OMS_DATABASE_URL)."
 _USER_HELP = "Acting user (env OMS_USER; default: your login name)."
@@ -227,6 +229,123 @@ def standing_run(
         raise typer.Exit(1)
 
 
+@stock_app.command("verify")
+def stock_verify(db: DbOption = None) -> None:
+    """Check that every stock level equals the sum of its ledger moves and its reserved
+    quantity the sum of open allocations; list the differences (exit 1 when any)."""
+    from .services import stock
+
+    settings = _settings(db)
+    diffs = stock.verify(_open_current(settings))
+    for diff in diffs:
+        typer.echo(str(diff))
+    if diffs:
+        _say(f"oms: {len(diffs)} differences between stock levels and the ledger")
+        raise typer.Exit(1)
+    _say("Stock levels agree with the ledger and the open allocations.")
+
+
+@stock_app.command("allocate")
+def stock_allocate(db: DbOption = None, user: UserOption = None) -> None:
+    """Allocate every approved order still waiting for allocation (oldest first)."""
+    from .services import allocation
+
+    settings = _settings(db, user)
+    results = allocation.allocate_approved(_open_current(settings), settings.user)
+    for r in results:
+        typer.echo(f"{r.number}\t{r.status}\t{r.summary}")
+    _say(f"{len(results)} orders allocated")
+
+
+@stock_app.command("show")
+def stock_show(
+    code: Annotated[str, typer.Argument(help="Product code or barcode.")], db: DbOption = None
+) -> None:
+    """One product's stock per warehouse: on hand, reserved, available, incoming."""
+    from .services import stock
+
+    card = stock.find_stock_card(_open_current(_settings(db)), code)
+    typer.echo(f"{card.code}  {card.name}  {card.description}".rstrip())
+    typer.echo(f"{'warehouse':10} {'on hand':>9} {'reserved':>9} {'available':>9} "
+               f"{'incoming':>9} {'reorder at':>10}")  # fmt: skip
+    for w in card.warehouses:
+        mark = "  low" if w.low and w.reorder_point else ""
+        typer.echo(f"{w.code:10} {w.on_hand:>9} {w.reserved:>9} {w.available:>9} "
+                   f"{w.incoming:>9} {w.reorder_point:>10}{mark}")  # fmt: skip
+    typer.echo(f"{'total':10} {card.on_hand:>9} {card.reserved:>9} {card.available:>9} "
+               f"{card.incoming:>9}")  # fmt: skip
+    if card.backordered:
+        typer.echo(f"{card.backordered} backordered (approved orders waiting)")
+
+
+@stock_app.command("receive")
+def stock_receive(
+    warehouse: Annotated[str, typer.Argument(help="Warehouse code.")],
+    code: Annotated[str, typer.Argument(help="Product code or barcode.")],
+    qty: Annotated[int, typer.Argument(help="Units received.")],
+    supplier: Annotated[str, typer.Option(help="Who delivered.")] = "",
+    reference: Annotated[str, typer.Option(help="The supplier's delivery note.")] = "",
+    receipt: Annotated[
+        str | None, typer.Option(help="Book against this open receipt (PR-...).")
+    ] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Goods in: a receipt move; waiting backorders are filled in priority order."""
+    from .services import stock, stock_operations
+
+    settings = _settings(db, user)
+    database = _open_current(settings)
+    card = stock.find_stock_card(database, code)
+    out = stock_operations.receive(database, settings.user, warehouse, [(card.product_id, qty)],
+                                   supplier=supplier, reference=reference,
+                                   receipt_number=receipt)  # fmt: skip
+    _say(f"{out.number}: {qty} x {card.code} received into {warehouse.upper()}")
+    for r in out.filled:
+        typer.echo(f"{r.number}\t{r.status}\t{r.summary}")
+
+
+@stock_app.command("reorder")
+def stock_reorder(
+    days: Annotated[
+        int | None,
+        typer.Option(help="Average demand over this many days (setting stock_demand_days)."),
+    ] = None,
+    out: Annotated[
+        str | None, typer.Option("--out", metavar="FILE", help="Write CSV here ('-': stdout).")
+    ] = None,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Store the computed reorder points on the levels.")
+    ] = False,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Reorder suggestions: reorder point = average daily demand x lead time + safety stock;
+    the suggested quantity tops free + incoming stock up to it plus one lead time's demand."""
+    from pathlib import Path
+
+    from .services import stock
+
+    settings = _settings(db, user)
+    database = _open_current(settings)
+    rows = stock.reorder_suggestions(database, days=days)
+    if out == "-":
+        typer.echo(stock.reorder_csv(rows), nl=False)
+    elif out:
+        Path(out).write_text(stock.reorder_csv(rows), encoding="utf-8-sig")
+        _say(f"{len(rows)} suggestions written to {out}")
+    else:
+        for r in rows:
+            typer.echo(f"{r.code:18} {r.warehouse_code:4} free {r.available:>6} incoming "
+                       f"{r.incoming:>5} demand/day {r.daily_demand:>7} reorder at "
+                       f"{r.reorder_point:>5} order {r.suggested_qty:>6}")  # fmt: skip
+        _say(f"{len(rows)} products to reorder")
+    if apply:
+        every = stock.reorder_suggestions(database, days=days, only_needed=False)
+        changed = stock.apply_reorder_points(database, settings.user, every)
+        _say(f"{changed} reorder points updated")
+
+
 @app.command("settings")
 def settings_cmd(
     key: Annotated[str | None, typer.Argument(help="Setting to change.")] = None,
@@ -234,11 +353,12 @@ def settings_cmd(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Show the settings (company, audit weights and alerts), or change one:
-    `oms settings currency CNY`, `oms settings audit_alert_hours 2`."""
+    """Show the settings (company, audit weights and alerts, stock), or change one:
+    `oms settings currency CNY`, `oms settings audit_alert_hours 2`,
+    `oms settings stock_split_lines 0`."""
     from dataclasses import asdict
 
-    from .services import audit
+    from .services import audit, stock
     from .services.errors import InvalidInput
     from .services.settings import get_settings, set_setting
 
@@ -247,15 +367,23 @@ def settings_cmd(
     if key is not None and value is None:
         raise InvalidInput(f"give a value: oms settings {key} VALUE")
     if key is not None and value is not None:
-        if key in asdict(audit.AuditSettings()):
+        numeric = {**asdict(audit.AuditSettings()), **asdict(stock.StockSettings())}
+        if key in numeric:
             try:
                 number = int(value)
             except ValueError:
                 raise InvalidInput(f"{key} must be a whole number, 0 or more") from None
-            audit.set_audit_setting(database, settings.user, key, number)
+            if key in asdict(stock.StockSettings()):
+                stock.set_stock_setting(database, settings.user, key, number)
+            else:
+                audit.set_audit_setting(database, settings.user, key, number)
         else:
             set_setting(database, settings.user, key, value)
-    shown = {**asdict(get_settings(database)), **asdict(audit.get_audit_settings(database))}
+    shown = {
+        **asdict(get_settings(database)),
+        **asdict(audit.get_audit_settings(database)),
+        **asdict(stock.get_stock_settings(database)),
+    }
     for name, val in shown.items():
         typer.echo(f"{name:24} {val}")
 
