@@ -133,6 +133,22 @@ class OrderDetailScreen(OmsScreen):
         )
         self.app.bell()
 
+    @staticmethod
+    def _stock_rows(d: OrderDetail, line_no: int) -> list[Content]:
+        """Where the line's goods are: reserved per warehouse (and why), backordered."""
+        out = []
+        for ls in d.stock:
+            if ls.line_no != line_no:
+                continue
+            for a in ls.reserved:
+                why = (f" ({a.reason})" if a.reason else "", "dim")
+                what = f"{a.qty} reserved in {a.warehouse_code}"
+                out.append(Content.assemble(("   stock: ", "dim"), what, why))
+            if ls.backordered:
+                short = (f"{ls.backordered} backordered", "bold $warning")
+                out.append(Content.assemble(("   stock: ", "dim"), short))
+        return out
+
     @on(Loaded)
     def show(self, message: Loaded) -> None:
         d = message.order
@@ -181,6 +197,7 @@ class OrderDetailScreen(OmsScreen):
             rows.append(Content.styled(f"   price: {source}", "dim"))
             if ln.requirements_note:
                 rows.append(Content.styled(f"   note: {ln.requirements_note}", "dim"))
+            rows.extend(self._stock_rows(d, ln.line_no))
         if not o.lines:
             rows.append(Content.styled("no lines", "dim"))
         part = self.query_one("#detail-lines", Static)

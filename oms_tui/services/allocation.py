@@ -297,7 +297,8 @@ def allocate_approved(db: Database, actor: str, limit: int | None = None
 
 def waiting_orders(session: Session, product_ids: Iterable[int], limit: int = 200) -> list[int]:
     """Backordered orders waiting for any of these products, highest priority first
-    (audit priority score, then requested date, then the oldest)."""
+    (audit priority score, which already includes reviewers' bumps, then requested date,
+    then the oldest)."""
     pids = sorted(set(product_ids))
     if not pids:
         return []
@@ -307,11 +308,9 @@ def waiting_orders(session: Session, product_ids: Iterable[int], limit: int = 20
         .outerjoin(OrderAudit, OrderAudit.order_id == Order.id)
         .where(col(Order.status).in_(stock.BACKORDER_STATUSES),
                col(OrderLine.product_id).in_(pids))
-        .group_by(Order.id, OrderAudit.priority_score, OrderAudit.bump_points,
-                  Order.requested_date)
+        .group_by(Order.id, OrderAudit.priority_score, Order.requested_date)
         .order_by(
-            (func.coalesce(OrderAudit.priority_score, 0)
-             + func.coalesce(OrderAudit.bump_points, 0)).desc(),
+            func.coalesce(OrderAudit.priority_score, 0).desc(),
             col(Order.requested_date).is_(None), Order.requested_date, Order.id,
         )
         .limit(limit)
@@ -384,3 +383,37 @@ def order_allocations(db: Database, order_id: int) -> list[AllocationView]:
             .order_by(col(Allocation.released_at).is_not(None), OrderLine.line_no, Allocation.id)
         ).all()  # fmt: skip
     return [AllocationView(ln, p, w, q, r, rel is None) for ln, p, w, q, r, rel in rows]
+
+
+@dataclass(frozen=True)
+class LineStock:
+    """Where a line's goods stand: open reservations (warehouse, qty, why), what is still
+    backordered, or that it is made to order."""
+
+    line_no: int
+    reserved: tuple[AllocationView, ...]
+    backordered: int
+    made_to_order: bool
+
+
+def line_stock(db: Database, order_id: int) -> list[LineStock]:
+    """Per line of an order: its open reservations and its backordered quantity."""
+    views = [a for a in order_allocations(db, order_id) if a.open]
+    with db.read() as session:
+        order = session.get(Order, order_id)
+        if order is None:
+            raise NotFound(f"no order with id {order_id}")
+        rows = session.execute(
+            select(OrderLine.line_no, OrderLine.qty - OrderLine.qty_shipped,
+                   Product.made_to_order)
+            .join(Product, Product.id == OrderLine.product_id)
+            .where(OrderLine.order_id == order_id)
+            .order_by(OrderLine.line_no)
+        ).all()  # fmt: skip
+    waiting = order.status in stock.BACKORDER_STATUSES
+    out = []
+    for line_no, remaining, mto in rows:
+        mine = tuple(a for a in views if a.line_no == line_no)
+        short = remaining - sum(a.qty for a in mine) if waiting and not mto else 0
+        out.append(LineStock(line_no, mine, max(short, 0), bool(mto)))
+    return out

@@ -35,7 +35,7 @@ from ..models import (
     ReturnOrder,
     Shipment,
 )
-from . import orders
+from . import allocation, orders
 from .audit import CheckResult, checks_in
 from .customers import search_customers
 from .db import Database
@@ -268,6 +268,7 @@ class OrderDetail:
     invoices: tuple[Link, ...]
     production_orders: tuple[Link, ...]
     returns: tuple[Link, ...]
+    stock: tuple[allocation.LineStock, ...] = ()  # per line: reservations, backordered
 
     @property
     def timeline(self) -> tuple[orders.EventView, ...]:
@@ -278,6 +279,7 @@ class OrderDetail:
 def detail(db: Database, number: str) -> OrderDetail:
     """An order by number (``so-2026-12`` works) with everything a reviewer needs."""
     view = orders.get_order(db, number)
+    line_stock = tuple(allocation.line_stock(db, view.id))
     with db.read() as session:
         checks = tuple(checks_in(session, view.id))
         record = session.get(OrderAudit, view.id)
@@ -304,6 +306,7 @@ def detail(db: Database, number: str) -> OrderDetail:
             invoices=links(Invoice, Invoice.status),
             production_orders=links(ProductionOrder, ProductionOrder.status),
             returns=links(ReturnOrder, ReturnOrder.status),
+            stock=line_stock,
         )
 
 

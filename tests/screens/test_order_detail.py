@@ -56,3 +56,24 @@ async def test_nobody_else_no_warning(sqlite_db: Database) -> None:
         text = flat(screen_text(app))
         assert "open by" not in text
         assert "LED-40W" in text and "price:" in text
+
+
+async def test_detail_shows_where_each_line_is_reserved_or_backordered(sqlite_db: Database
+                                                                      ) -> None:  # fmt: skip
+    from oms_tui.screens.order_detail import OrderDetailScreen
+    from oms_tui.services import audit
+
+    ids = build_queue(sqlite_db)
+    clean = audit.approve(sqlite_db, "li", ids["clean1"])
+    short = audit.approve(sqlite_db, "li", ids["short"])
+    assert (clean.status, short.status) == ("allocated", "partially_backordered")
+    app = queue_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for view, expected in ((clean, "reserved in"), (short, "backordered")):
+            await app.push_screen(OrderDetailScreen(view.number))
+            await settle(pilot)
+            text = flat(screen_text(app))
+            assert "stock: " in text and expected in text, text
+            await pilot.press("escape")
+            await settle(pilot)

@@ -187,6 +187,9 @@ def test_detail_has_lines_checks_timeline_and_links(db):
         ("li", "approved", "allocated", d.timeline[-1].reason),
     ]
     assert d.timeline[-1].reason.startswith("L1 2 from ")
+    assert [(x.line_no, sum(a.qty for a in x.reserved), x.backordered) for x in d.stock] == [
+        (1, 2, 0), (2, 1, 0)]  # fmt: skip
+    assert all(a.reason for x in d.stock for a in x.reserved)
     assert [(x.number, x.status) for x in d.shipments] == [("SH-2026-000001", "shipped")]
     assert [(x.number, x.status) for x in d.invoices] == [("INV-2026-000001", "open")]
     assert [(x.number, x.status) for x in d.production_orders] == [("PO-2026-000001", "planned")]
