@@ -115,6 +115,8 @@ PAYMENT_CHOICES = (("t", "", "From the customer's terms"), ("c", "cod", "Cash on
                    ("p", "prepaid", "Prepaid"), ("r", "credit", "Credit terms"),
                    ("i", "installments", "Installments"))  # fmt: skip
 PRIORITY_CHOICES = (("n", "0", "Normal"), ("h", "1", "High"), ("u", "2", "Urgent"))
+POLICY_CHOICES = (("t", "", "From the customer"), ("p", "partial", "Partial shipments allowed"),
+                  ("c", "complete", "Ship complete only"))  # fmt: skip
 GROUP_CHOICES = tuple((g[0], g, g.replace("_", " ").capitalize()) for g in GROUPS)
 PRIORITY_NAMES = {0: "normal", 1: "high", 2: "urgent"}
 
@@ -940,6 +942,8 @@ class OrderEntryScreen(OmsScreen):
             ("Options ", "dim"), channel, " · pay ", payment, " · deliver ", when,
             " · ", PRIORITY_NAMES.get(o.priority, str(o.priority)),
             (f" · ship {carrier}" if carrier else "", ""),
+            (" · ship complete" if o.shipping_policy == "complete" else "", "bold"),
+            (" · partial ok" if o.shipping_policy == "partial" else "", ""),
             (f" · {o.notes}" if o.notes else "", ""),
         )  # fmt: skip
         widget = self.query_one("#options", Static)
@@ -1734,6 +1738,7 @@ class OrderEntryScreen(OmsScreen):
                 ("r", "priority", f"Priority: {PRIORITY_NAMES.get(o.priority)}"),
                 ("s", "carrier", "Carrier (shipping estimate): "
                  f"{self.carrier_name(o.carrier_id) or 'none'}"),
+                ("h", "policy", f"Shipping: {o.shipping_policy or 'as the customer'}"),
                 ("n", "notes", f"Notes: {o.notes or 'none'}")]  # fmt: skip
 
         def set_option(**change: Any) -> None:
@@ -1759,6 +1764,11 @@ class OrderEntryScreen(OmsScreen):
                 self.app.push_screen(
                     ChoiceDialog("Payment", PAYMENT_CHOICES, current=o.payment_method or ""),
                     lambda v: v is not None and set_option(payment_method=v or None))  # fmt: skip
+            elif what == "policy":
+                self.app.push_screen(
+                    ChoiceDialog("Shipping policy", POLICY_CHOICES,
+                                 current=o.shipping_policy or ""),
+                    lambda v: v is not None and set_option(shipping_policy=v or None))  # fmt: skip
             elif what == "priority":
                 self.app.push_screen(
                     ChoiceDialog("Priority", PRIORITY_CHOICES, current=str(o.priority)),
@@ -1864,6 +1874,7 @@ class OrderEntryScreen(OmsScreen):
                     ship_to_address_id=ship_to_id, requested_date=o.requested_date,
                     payment_method=o.payment_method, priority=o.priority, notes=o.notes,
                     carrier_id=o.carrier_id, submit=True, draft_id=self._draft_id,
+                    shipping_policy=o.shipping_policy,
                 )  # fmt: skip
             except InvalidInput as error:
                 self.post_message(self.SaveFailed(str(error), error.field))

@@ -163,6 +163,7 @@ class DraftOptions:
     priority: int = 0
     notes: str = ""
     carrier_id: int | None = None  # None: no carrier chosen, no shipping estimate
+    shipping_policy: str | None = None  # None: the customer's; "partial" / "complete"
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ class EntryDraft:
             "options": {"channel": o.channel, "payment_method": o.payment_method,
                         "requested_date": o.requested_date.isoformat() if o.requested_date
                         else None, "priority": o.priority, "notes": o.notes,
-                        "carrier_id": o.carrier_id},
+                        "carrier_id": o.carrier_id, "shipping_policy": o.shipping_policy},
         }  # fmt: skip
 
     @classmethod
@@ -218,5 +219,6 @@ class EntryDraft:
                 priority=int(o.get("priority") or 0),
                 notes=o.get("notes") or "",
                 carrier_id=None if o.get("carrier_id") is None else int(o["carrier_id"]),
+                shipping_policy=o.get("shipping_policy") or None,
             ),
         )  # fmt: skip

@@ -25,6 +25,7 @@ from .settings import CompanySettings, load_settings
 
 CHANNELS = ("phone", "walk_in", "ecommerce", "dealer", "key_account", "standing")
 PAYMENT_METHODS = ("cod", "prepaid", "credit", "installments")
+SHIPPING_POLICIES = ("partial", "complete")  # partial shipments allowed / ship complete only
 ORDER_PREFIX = "SO"
 MAX_LINE_QTY = 100_000  # more on one line is a typing slip, not an order
 
@@ -170,6 +171,7 @@ def create_order(
     shipping_minor: int | None = None,
     submit: bool = False,
     draft_id: int | None = None,
+    shipping_policy: str | None = None,
 ) -> OrderView:
     """Create a draft order (or submit it straight to audit) with its number and first event.
 
@@ -192,6 +194,7 @@ def create_order(
             shipping_minor=shipping_minor,
             submit=submit,
             draft_id=draft_id,
+            shipping_policy=shipping_policy,
         )
 
 
@@ -212,14 +215,19 @@ def create_order_in(
     shipping_minor: int | None = None,
     submit: bool = False,
     draft_id: int | None = None,
+    shipping_policy: str | None = None,
 ) -> OrderView:
-    """``create_order`` inside the caller's write transaction."""
+    """``create_order`` inside the caller's write transaction. ``shipping_policy``
+    (``partial`` / ``complete``) defaults to the customer's."""
     if channel not in CHANNELS:
         raise InvalidInput(f"unknown channel '{channel}'; one of {', '.join(CHANNELS)}", "channel")
     if payment_method is not None and payment_method not in PAYMENT_METHODS:
         raise InvalidInput(f"unknown payment method '{payment_method}'", "payment_method")
     if submit and not lines:
         raise InvalidInput("an order needs at least one line before audit", "lines")
+    if shipping_policy is not None and shipping_policy not in SHIPPING_POLICIES:
+        raise InvalidInput(f"unknown shipping policy '{shipping_policy}'; one of "
+                           f"{', '.join(SHIPPING_POLICIES)}", "shipping_policy")  # fmt: skip
     settings = load_settings(session)
     customer = session.get(Customer, customer_id)
     if customer is None:
@@ -252,7 +260,7 @@ def create_order_in(
         requested_date=requested_date,
         payment_method=payment_method or _default_payment(customer.payment_terms),
         payment_terms=customer.payment_terms,
-        shipping_policy=customer.shipping_policy,
+        shipping_policy=shipping_policy or customer.shipping_policy,
         currency=settings.currency,
         carrier_id=carrier_id,
         notes=notes,

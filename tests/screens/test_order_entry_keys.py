@@ -163,10 +163,14 @@ async def test_priority_notes_and_enter_to_edit_a_line(
         await settle(pilot)
         assert screen.options.priority == 2 and screen.options.notes == "下午送, 先电话"
         assert "urgent · 下午送, 先电话" in flat(screen_text(app))
+        await pilot.press("f10", "h", "c")  # shipping policy: ship complete only
+        await settle(pilot)
+        assert screen.options.shipping_policy == "complete"
+        assert "urgent · ship complete" in flat(screen_text(app))
         await pilot.press("f2")
         await settle(pilot)
     order, lines = db_order(sqlite_db)
-    assert (order.priority, order.notes) == (2, "下午送, 先电话")
+    assert (order.priority, order.notes, order.shipping_policy) == (2, "下午送, 先电话", "complete")
     assert [(ln.qty, ln.discount_minor, ln.line_total_minor, ln.requirements_note)
             for ln in lines] == [(3, 1_000, 58_700, "贴墙安装")]  # fmt: skip
 
