@@ -226,13 +226,13 @@ class StockForm(ModalScreen[str | None]):
             box.border_title = self.title_text
             box.border_subtitle = "Tab next field · Enter saves · Esc backs out"
             if self.note:
-                yield Static(self.note, classes="dialog-note")
+                yield Static(self.note, classes="stock-note")
             for f in self.fields:
                 with Horizontal(classes="form-row"):
                     yield Label(f.label, classes="form-label")
                     yield ScanInput(f.value, id=f"f-{f.name}", keep_value=True,
                                     placeholder=f.placeholder)  # fmt: skip
-            yield Static("", id="form-error", classes="dialog-error")
+            yield Static("", id="form-error", classes="stock-error")
 
     def on_mount(self) -> None:
         self.query_one(f"#f-{self.first}", ScanInput).focus()
@@ -365,12 +365,12 @@ class ProductListScreen(OmsScreen):
         return self.query_one("#rows", OrderList)
 
     def on_mount(self) -> None:
-        self.query_one("#list-head", Static).update(self.head(self.size.width - 1))
+        self.query_one("#list-head", Static).update(self.head(self.size.width - 2))
         self.rows.focus()
         self.action_refresh()
 
     def on_resize(self) -> None:
-        self.query_one("#list-head", Static).update(self.head(self.size.width - 1))
+        self.query_one("#list-head", Static).update(self.head(self.size.width - 2))
 
     def say(self, text: str | Content, error: bool = False) -> None:
         status = self.query_one("#list-status", Static)
@@ -582,7 +582,7 @@ class StockScreen(OmsScreen):
         with Vertical(id="stock"):
             with Horizontal(id="scan-row"):
                 yield Label("Product", id="scan-label")
-                yield ScanInput(id="scan", placeholder="scan or type a code, barcode or name")
+                yield ScanInput(id="stock-scan", placeholder="scan or type a code, barcode or name")
             yield Static("", id="stock-message")
             yield Static(
                 "Scan a barcode or type a product code and Enter; words search by name.",
@@ -604,7 +604,7 @@ class StockScreen(OmsScreen):
 
     @property
     def scan(self) -> ScanInput:
-        return self.query_one("#scan", ScanInput)
+        return self.query_one("#stock-scan", ScanInput)
 
     def on_mount(self) -> None:
         matches = self.query_one("#matches", OptionList)
@@ -636,7 +636,7 @@ class StockScreen(OmsScreen):
 
     # -- finding -------------------------------------------------------------------------------
 
-    @on(ScanInput.Scanned, "#scan")
+    @on(ScanInput.Scanned, "#stock-scan")
     def scanned(self, event: ScanInput.Scanned) -> None:
         event.stop()
         text = event.value.strip()

@@ -174,7 +174,7 @@ class StocktakeScreen(OmsScreen):
             yield Static("", id="count-message")
             yield Static("", id="count-info")
             yield Static("", id="count-head")
-            yield OrderList(count_row, key=lambda c: c.product_id, id="counts",
+            yield OrderList(count_row, key=lambda c: c.product_id, id="count-list",
                             empty_text="Nothing counted yet: scan the first product.")  # fmt: skip
             yield Static(KEY_HINT, id="count-keys")
         yield Footer(compact=True)
@@ -185,7 +185,7 @@ class StocktakeScreen(OmsScreen):
 
     @property
     def count_list(self) -> OrderList[ops.CountView]:
-        return self.query_one("#counts", OrderList)
+        return self.query_one("#count-list", OrderList)
 
     @property
     def pending(self) -> int:
@@ -194,8 +194,8 @@ class StocktakeScreen(OmsScreen):
 
     def on_mount(self) -> None:
         self.count_list.can_focus = False
-        self.query_one("#count-head", Static).update(count_head(self.size.width - 1))
-        self.count_list.display = False
+        self.query_one("#count-head", Static).update(count_head(self.size.width - 2))
+        self._counting(False)
         if self.warehouses:
             choices = Content("  ").join(
                 Content.assemble((f"{n} ", "bold $text-accent"), (code, "bold"),
@@ -208,8 +208,13 @@ class StocktakeScreen(OmsScreen):
             self.say("Which warehouse? Type its code, then Enter.")
         self.scan.focus()
 
+    def _counting(self, on: bool) -> None:
+        """Show the counted products (and their heads) once a stocktake is open."""
+        self.count_list.display = on
+        self.query_one("#count-head").display = on
+
     def on_resize(self) -> None:
-        self.query_one("#count-head", Static).update(count_head(self.size.width - 1))
+        self.query_one("#count-head", Static).update(count_head(self.size.width - 2))
 
     def say(self, text: str | Content, error: bool = False) -> None:
         message = self.query_one("#count-message", Static)
@@ -260,7 +265,7 @@ class StocktakeScreen(OmsScreen):
         self.counts = {c.product_id: c for c in view.counts}
         self.query_one("#count-label", Label).update("Count")
         self.scan.placeholder = "scan: CODE, CODE*QTY adds, CODE=QTY sets"
-        self.count_list.display = True
+        self._counting(True)
         self._show_counts()
         if fresh:
             resumed = f", {len(view.counts)} products counted so far" if view.counts else ""
@@ -276,7 +281,7 @@ class StocktakeScreen(OmsScreen):
         units = sum(c.counted for c in rows)
         diffs = sum(1 for c in rows if c.difference)
         self.query_one("#count-info", Static).update(Content.assemble(
-            (f"{view.number}", "bold $text-accent"), f" warehouse {view.warehouse_code} · ",
+            (f"{view.number} {view.warehouse_code}", "bold $text-accent"), " · ",
             (f"{len(rows)} products, {units} units counted", "bold"),
             (f" · {diffs} differ from the book", "bold $text-warning") if diffs else "",
         ))  # fmt: skip
@@ -397,7 +402,7 @@ class StocktakeScreen(OmsScreen):
         self.view = None
         self.counts = {}
         self.count_list.load(lambda _cursor: ([], None))
-        self.count_list.display = False
+        self._counting(False)
         self.query_one("#count-label", Label).update("Warehouse")
         self.scan.placeholder = "warehouse code, then Enter"
         self.query_one("#count-info", Static).update("")
