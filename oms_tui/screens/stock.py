@@ -336,11 +336,6 @@ class ProductListScreen(OmsScreen):
     TITLE_TEXT = ""
     EMPTY = ""
 
-    class Message_(Message):
-        def __init__(self, text: str, error: bool = False) -> None:
-            super().__init__()
-            self.text, self.error = text, error
-
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(classes="stock-list"):
