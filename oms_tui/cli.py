@@ -28,6 +28,8 @@ standing_app = typer.Typer(help="Standing orders (recurring deliveries).")
 app.add_typer(standing_app, name="standing")
 stock_app = typer.Typer(help="Stock: check the ledger, allocate, receive, reorder suggestions.")
 app.add_typer(stock_app, name="stock")
+print_app = typer.Typer(help="Print documents: packing lists, pick lists, shipping labels.")
+app.add_typer(print_app, name="print")
 
 _DB_HELP = "SQLAlchemy URL or SQLite file path (env OMS_DATABASE_URL)."
 _USER_HELP = "Acting user (env OMS_USER; default: your login name)."
@@ -344,6 +346,96 @@ def stock_reorder(
         every = stock.reorder_suggestions(database, days=days, only_needed=False)
         changed = stock.apply_reorder_points(database, settings.user, every)
         _say(f"{changed} reorder points updated")
+
+
+OutOption = Annotated[
+    str | None,
+    typer.Option("--out", metavar="FILE", help="Save the PDF here instead of printing it."),
+]
+PaperOption = Annotated[
+    str | None, typer.Option("--paper", help="A4 or Letter (default: the paper setting).")
+]
+
+
+def _print(database, pdf_of, name: str, out: str | None, paper: str | None = None) -> None:  # noqa: ANN001
+    """Render with the company's details and deliver: ``--out``, else the printer, else a
+    file in the documents folder; say where in one line."""
+    from .reports.common import PAGE_SIZES, Company
+    from .services.errors import InvalidInput
+    from .services.printing import deliver
+    from .services.settings import get_settings
+
+    if paper is not None and paper.lower() not in PAGE_SIZES:
+        raise InvalidInput(f"--paper {paper}: use A4 or Letter")
+
+    company_settings = get_settings(database)
+    company = Company(company_settings.company_name, company_settings.company_address,
+                      company_settings.company_phone)  # fmt: skip
+    pdf = pdf_of(company, paper or company_settings.paper)
+    done = deliver(pdf, name, company_settings.printer, out)
+    _say(f"{name}: {done}")
+
+
+def _order_shipments(db: str | None, order: str):  # noqa: ANN202
+    from .services import dispatch
+    from .services.errors import NotFound
+
+    database = _open_current(_settings(db))
+    shipments = dispatch.order_shipments(database, order)
+    if not shipments:
+        raise NotFound(f"order {order} has no shipment yet: start picking it in Dispatch")
+    return database, shipments
+
+
+@print_app.command("packing-list")
+def print_packing_list(
+    order: Annotated[str, typer.Argument(help="Order number (so-2026-123 works too).")],
+    out: OutOption = None,
+    paper: PaperOption = None,
+    db: DbOption = None,
+) -> None:
+    """The packing lists of an order's shipments (one page or more each)."""
+    from .reports.packing_list import packing_list_pdf
+
+    database, shipments = _order_shipments(db, order)
+    _print(database, lambda company, size: packing_list_pdf(shipments, company, size),
+           f"packing-list-{shipments[0].order_number}", out, paper)  # fmt: skip
+
+
+@print_app.command("pick-list")
+def print_pick_list(
+    warehouse: Annotated[str, typer.Option("--warehouse", help="Warehouse code.")],
+    out: OutOption = None,
+    paper: PaperOption = None,
+    db: DbOption = None,
+) -> None:
+    """The pick list of the warehouse's open wave (shipments being picked)."""
+    from .reports.pick_list import pick_list_pdf
+    from .services import dispatch
+    from .services.errors import NotFound
+
+    settings = _settings(db)
+    database = _open_current(settings)
+    shipments = dispatch.open_wave(database, warehouse)
+    if not shipments:
+        raise NotFound(f"nothing is being picked in {warehouse.upper()}")
+    _print(database, lambda company, size: pick_list_pdf(shipments, company, warehouse.upper(),
+                                                          size),
+           f"pick-list-{warehouse.upper()}", out, paper)  # fmt: skip
+
+
+@print_app.command("label")
+def print_label(
+    order: Annotated[str, typer.Argument(help="Order number.")],
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """Shipping labels (100 x 150 mm, one per package) for an order's shipments."""
+    from .reports.label import labels_pdf
+
+    database, shipments = _order_shipments(db, order)
+    _print(database, lambda company, _size: labels_pdf(shipments, company),
+           f"labels-{shipments[0].order_number}", out)  # fmt: skip
 
 
 @app.command("settings")

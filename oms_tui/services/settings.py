@@ -25,6 +25,8 @@ class CompanySettings:
     tax_rounding: str = "line"  # "line": round tax per line; "order": once on the order total
     company_address: str = ""
     company_phone: str = ""
+    printer: str = ""  # lp destination for documents; "" = save PDFs and show where
+    paper: str = "A4"  # A4 or Letter
 
     @staticmethod
     def _parse(name: str, raw: str, kind: type) -> object:
@@ -37,7 +39,8 @@ class CompanySettings:
 
 _FIELDS = {f.name: f for f in fields(CompanySettings)}
 _TYPES = {"company_name": str, "currency": str, "prices_include_tax": bool, "tax_rounding": str,
-          "company_address": str, "company_phone": str}  # fmt: skip
+          "company_address": str, "company_phone": str, "printer": str,
+          "paper": str}  # fmt: skip
 
 
 def _parse_rows(rows: dict[str, str]) -> CompanySettings:
@@ -68,6 +71,8 @@ def set_setting(db: Database, actor: str, key: str, value: str) -> CompanySettin
         raise InvalidInput(f"'{value}' is not a valid value for {key}", "value") from None
     if key == "tax_rounding" and value not in {"line", "order"}:
         raise InvalidInput("tax_rounding must be 'line' or 'order'", "value")
+    if key == "paper" and value.lower() not in {"a4", "letter"}:
+        raise InvalidInput("paper must be 'A4' or 'Letter'", "value")
     from ..models import Setting, utcnow
 
     with db.write() as session:

@@ -1,0 +1,155 @@
+"""Dispatch services: carrier choice, shipments, partial shipments, tracking, delivery."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from oms_tui.models import Order, OrderLine, Shipment, StockLevel, TrackingEvent
+from oms_tui.services import dispatch, stock
+from oms_tui.services.errors import InvalidInput
+from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.pricing import QuoteLine, product_info
+from tests.dispatch_factories import allocated_order, world
+
+MONDAY = date(2026, 11, 30)
+
+
+def _lines(db, pairs):
+    with db.read() as s:
+        from oms_tui.models import Product
+
+        return [QuoteLine(product_info(s.get(Product, pid)), qty) for pid, qty in pairs]
+
+
+def test_cheapest_carrier_that_meets_the_date_and_why(db):
+    w = world(db)
+    lines = _lines(db, [(w.lamp, 1)])  # 1.2 kg, fragile
+    with db.read() as s:
+        no_date = dispatch.carrier_options_in(s, "East", lines, MONDAY, None)
+        by_wed = dispatch.carrier_options_in(s, "East", lines, MONDAY, date(2026, 12, 2))
+        by_tue = dispatch.carrier_options_in(s, "East", lines, MONDAY, date(2026, 12, 1))
+        tomorrow_noon = dispatch.carrier_options_in(s, "East", lines, MONDAY, MONDAY)
+    # 2 kg charged: ZTO 12+5+3 fragile = 20.00; SF 23+10+5 = 38.00; DEPPON 30+2 = 32.00
+    assert [(o.code, o.freight_minor, o.transit_days) for o in no_date.options] == [
+        ("ZTO", 2_000, 2), ("DEPPON", 3_200, 4), ("SF", 3_800, 1)]
+    assert no_date.proposed.code == "ZTO"
+    assert by_wed.proposed.code == "ZTO" and by_wed.proposed.expected_date == date(2026, 12, 2)
+    assert by_tue.proposed.code == "SF"
+    assert by_tue.reason.startswith("SF cheapest that arrives by 12-01 (¥38.00, 1 days)")
+    assert "ZTO ¥20.00 arrives 12-02, too late" in by_tue.reason
+    assert tomorrow_noon.proposed.code == "SF"  # nobody makes it: the fastest
+    assert tomorrow_noon.reason.startswith("none arrives by 11-30; SF fastest")
+
+
+def test_region_coverage_and_volumetric_weight(db):
+    w = world(db)
+    with db.read() as s:
+        west = dispatch.carrier_options_in(s, "West", _lines(db, [(w.shade, 1)]), MONDAY, None)
+    # ZTO has no West rate and no "*": not offered
+    assert [o.code for o in west.options] == ["DEPPON", "SF"]
+    # 0.3 kg actual, 60,000 cm3 / 6000 = 10 kg volumetric: charged on 10 kg
+    assert {o.code: o.weight_g for o in west.options} == {"DEPPON": 10_000, "SF": 10_000}
+    assert {o.code: o.freight_minor for o in west.options} == {"DEPPON": 4_800, "SF": 11_300}
+    with db.read() as s:
+        nobody = dispatch.carrier_options_in(s, "Mars", [], MONDAY, None)
+    assert nobody.proposed is not None  # "*" rates serve anywhere
+    assert dispatch.CarrierChoice((), None, "").proposed is None
+
+
+def test_wave_ship_in_full_then_deliver(db):
+    w = world(db)
+    oid = allocated_order(db, [(w.lamp, 2)])
+    ready = dispatch.ready_to_ship(db)
+    assert [(r.order_id, r.warehouse_code, r.units) for r in ready] == [(oid, "HZ", 2)]
+    [sh] = dispatch.create_shipments(db, "picker", [oid], today=MONDAY)
+    # 2.4 kg by ZTO: 12.00 first kg + 2 x 5.00 + 3.00 fragile
+    assert (sh.status, sh.carrier_code, sh.freight_minor) == ("picking", "ZTO", 2_500)
+    assert [(ln.product_code, ln.ordered, ln.qty, ln.backordered) for ln in sh.lines] == [
+        ("LAMP-1", 2, 2, 0)]
+    assert dispatch.ready_to_ship(db)[0].in_shipment == sh.number
+    assert dispatch.create_shipments(db, "picker", [oid], today=MONDAY) == []  # no second one
+
+    with pytest.raises(InvalidInput, match="'SF123' is not a ZTO tracking number"):
+        dispatch.ship(db, "packer", sh.id, "SF123", today=MONDAY)
+    result = dispatch.ship(db, "packer", sh.id, "123456789012", packages=2, today=MONDAY)
+    assert result.order_status == S.SHIPPED
+    assert (result.shipment.status, result.shipment.tracking_no) == ("shipped", "123456789012")
+    assert "123456789012" in result.notice and "2026-12-02" in result.notice
+    assert stock.verify(db) == []
+    with db.read() as s:
+        level = s.exec(select(StockLevel).where(StockLevel.product_id == w.lamp,
+                                                StockLevel.warehouse_id == w.hz)).one()  # fmt: skip
+    assert (level.on_hand, level.reserved) == (8, 0)
+
+    assert dispatch.add_tracking_event(db, "t", sh.id, "in_transit", "杭州转运中心") == "shipped"
+    assert dispatch.overdue_shipments(db, days=2, today=date(2026, 12, 5)) == 1
+    assert dispatch.add_tracking_event(db, "t", sh.id, "delivered") == "delivered"
+    assert dispatch.overdue_shipments(db, days=2, today=date(2026, 12, 5)) == 0
+    with db.read() as s:
+        assert s.get(Order, oid).status == S.DELIVERED
+        events = s.exec(select(TrackingEvent.status).where(TrackingEvent.shipment_id == sh.id)
+                        .order_by(TrackingEvent.id)).all()  # fmt: skip
+    assert events == ["shipped", "in_transit", "delivered"]
+    with pytest.raises(InvalidInput, match="unknown tracking status"):
+        dispatch.add_tracking_event(db, "t", sh.id, "lost in space")
+
+
+def test_partial_shipment_leaves_the_rest_backordered(db):
+    w = world(db)
+    oid = allocated_order(db, [(w.lamp, 14), (w.shade, 2)])  # 10 lamps in stock
+    with db.read() as s:
+        assert s.get(Order, oid).status == S.PARTIALLY_BACKORDERED
+    [sh] = dispatch.create_shipments(db, "picker", [oid], today=MONDAY)
+    assert sh.carrier_code == "DEPPON"  # 30 kg volumetric: the freight carrier is cheapest
+    assert [(ln.product_code, ln.ordered, ln.qty, ln.backordered) for ln in sh.lines] == [
+        ("LAMP-1", 14, 10, 4), ("SHADE-1", 2, 2, 0)]
+    lamp_line = sh.lines[0].order_line_id
+    shade_line = sh.lines[1].order_line_id
+    # the packer finds one shade damaged: ships 10 lamps and 1 shade
+    result = dispatch.ship(db, "packer", sh.id, "dpk123456789012",
+                           quantities={lamp_line: 10, shade_line: 1}, today=MONDAY)  # fmt: skip
+    assert result.shipment.tracking_no == "DPK123456789012"  # scanned in lower case
+    assert result.order_status == S.PARTIALLY_SHIPPED
+    assert result.shipment.partial
+    assert [(ln.qty, ln.backordered) for ln in result.shipment.lines] == [(10, 4), (1, 0)]
+    assert "The rest follows" in result.notice
+    with db.read() as s:
+        shipped = dict(s.exec(select(OrderLine.id, OrderLine.qty_shipped)
+                              .where(OrderLine.order_id == oid)).all())  # fmt: skip
+    assert shipped == {lamp_line: 10, shade_line: 1}
+    # the unshipped shade stays reserved for the next shipment
+    assert stock.verify(db) == []
+    [again] = dispatch.create_shipments(db, "picker", [oid], today=MONDAY)
+    assert [(ln.product_code, ln.qty) for ln in again.lines] == [("SHADE-1", 1)]
+    with pytest.raises(InvalidInput, match="only 1 picked for that line, not 3"):
+        dispatch.ship(db, "packer", again.id, "DPK123456789013", quantities={shade_line: 3})
+    with pytest.raises(InvalidInput, match="nothing to ship"):
+        dispatch.ship(db, "packer", again.id, "DPK123456789013", quantities={shade_line: 0})
+
+
+def test_ship_complete_orders_wait_and_made_to_order_does_not_ship(db):
+    w = world(db)
+    waiting = allocated_order(db, [(w.lamp, 12)], policy="complete")
+    partial = allocated_order(db, [(w.lamp, 12)])
+    ready = {r.order_id for r in dispatch.ready_to_ship(db)}
+    assert waiting not in ready and partial in ready
+    made = allocated_order(db, [(w.door, 1)])
+    with db.read() as s:
+        assert s.get(Order, made).status == S.IN_PRODUCTION
+    assert made not in {r.order_id for r in dispatch.ready_to_ship(db)}
+    with db.read() as s:
+        assert s.exec(select(Shipment)).all() == []
+
+
+def test_a_chosen_carrier_must_serve_the_region(db):
+    w = world(db)
+    oid = allocated_order(db, [(w.lamp, 1)], region="West")
+    with pytest.raises(InvalidInput, match="ZTO does not serve West"):
+        dispatch.create_shipments(db, "picker", [oid], carrier_id=w.carriers["ZTO"],
+                                  today=MONDAY)  # fmt: skip
+    [sh] = dispatch.create_shipments(db, "picker", [oid], carrier_id=w.carriers["SF"],
+                                     today=MONDAY)  # fmt: skip
+    assert sh.carrier_code == "SF"
