@@ -64,10 +64,13 @@ class HomeScreen(OmsScreen):
             self.at = at
 
     class AlertsLoaded(Message):
-        def __init__(self, alerts: Any, error: str = "") -> None:  # audit.AuditAlerts | None
+        def __init__(self, alerts: Any, error: str = "", late_shipments: int = 0,
+                     late_days: int = 0) -> None:  # alerts: audit.AuditAlerts | None  # fmt: skip
             super().__init__()
             self.alerts = alerts
             self.error = error
+            self.late_shipments = late_shipments  # shipped, not delivered days after expected
+            self.late_days = late_days
 
     class CountsFailed(Message):
         def __init__(self, error: str) -> None:
@@ -147,16 +150,21 @@ class HomeScreen(OmsScreen):
     def load_alerts(self, db: Database, clock: Callable[[], datetime]) -> None:
         """Orders waiting in audit too long and orders due soon but not shipped."""
         from ..services.audit import alerts
+        from ..services.dispatch import overdue_shipments
+        from ..services.settings import get_settings
 
         worker = get_current_worker()
         try:
-            found = alerts(db, now=clock().astimezone(UTC))
+            now = clock().astimezone(UTC)
+            found = alerts(db, now=now)
+            days = get_settings(db).shipment_overdue_days
+            late = overdue_shipments(db, days, today=clock().date())
         except Exception as error:  # noqa: BLE001 - shown on screen; the app keeps running
             if not worker.is_cancelled:
                 self.post_message(self.AlertsLoaded(None, _describe(error)))
             return
         if not worker.is_cancelled:
-            self.post_message(self.AlertsLoaded(found))
+            self.post_message(self.AlertsLoaded(found, late_shipments=late, late_days=days))
 
     @on(AlertsLoaded)
     def show_alerts(self, message: AlertsLoaded) -> None:
@@ -166,14 +174,24 @@ class HomeScreen(OmsScreen):
             line.update(Content.assemble(("Could not read the alerts: ", "bold $text-error"),
                                          message.error))  # fmt: skip
             return
+        late, late_days = message.late_shipments, message.late_days
         waiting, due = found.waiting_too_long, found.due_soon_not_shipped
-        line.set_class(bool(waiting or due), "-attention")
+        line.set_class(bool(waiting or due or late), "-attention")
         days = "day" if found.due_soon_days == 1 else "days"
+        hot = "bold $text-warning"
+        if late:  # three alerts: the short form, so it fits 80 columns
+            line.update(Content.assemble(
+                ("Alerts ", "bold"), (f"{waiting:,}", hot if waiting else "bold"),
+                f" in audit > {found.alert_hours} h · ", (f"{due:,}", hot if due else "bold"),
+                f" due in {found.due_soon_days} d, not shipped · ", (f"{late:,}", hot),
+                f" shipped, late > {late_days} d",
+            ))  # fmt: skip
+            return
         line.update(Content.assemble(
             ("Alerts ", "bold"),
-            (f"{waiting:,}", "bold $text-warning" if waiting else "bold"),
+            (f"{waiting:,}", hot if waiting else "bold"),
             f" waiting in audit over {found.alert_hours} h · ",
-            (f"{due:,}", "bold $text-warning" if due else "bold"),
+            (f"{due:,}", hot if due else "bold"),
             f" due within {found.due_soon_days} {days}, not shipped",
         ))  # fmt: skip
 

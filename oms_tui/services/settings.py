@@ -27,6 +27,7 @@ class CompanySettings:
     company_phone: str = ""
     printer: str = ""  # lp destination for documents; "" = save PDFs and show where
     paper: str = "A4"  # A4 or Letter
+    shipment_overdue_days: int = 2  # not delivered this long after the expected date: alert
 
     @staticmethod
     def _parse(name: str, raw: str, kind: type) -> object:
@@ -40,7 +41,7 @@ class CompanySettings:
 _FIELDS = {f.name: f for f in fields(CompanySettings)}
 _TYPES = {"company_name": str, "currency": str, "prices_include_tax": bool, "tax_rounding": str,
           "company_address": str, "company_phone": str, "printer": str,
-          "paper": str}  # fmt: skip
+          "paper": str, "shipment_overdue_days": int}  # fmt: skip
 
 
 def _parse_rows(rows: dict[str, str]) -> CompanySettings:

@@ -393,3 +393,30 @@ def test_the_fixture_database_really_has_those_counts(counts_db: Database) -> No
 
 
 __all__ = ["fill_counts_db", "frozen_app", "settle", "schema"]
+
+
+async def test_home_flags_shipments_not_delivered_after_their_expected_date(
+    sqlite_db: Database,
+) -> None:
+    from datetime import date, datetime, timedelta
+
+    from oms_tui.config import Settings
+    from oms_tui.services import dispatch
+    from tests.dispatch_factories import allocated_order, world
+
+    w = world(sqlite_db)
+    oid = allocated_order(sqlite_db, [(w.lamp, 1)])
+    [sh] = dispatch.create_shipments(sqlite_db, "picker", [oid])
+    ten_days_ago = date.today() - timedelta(days=10)
+    dispatch.ship(sqlite_db, "packer", sh.id, "123456789012", today=ten_days_ago)  # ZTO, 2 days
+    app = make_app(Settings(database_url=sqlite_db.url, user="clerk"), sqlite_db)
+    app.clock = lambda: datetime.now()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "Alerts 0 in audit > 4 h · 0 due in 2 d, not shipped · 1 shipped, late > 2 d" in text
+    dispatch.add_tracking_event(sqlite_db, "driver", sh.id, "delivered")
+    app = make_app(Settings(database_url=sqlite_db.url, user="clerk"), sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "not delivered" not in flat(screen_text(app))
