@@ -30,6 +30,8 @@ stock_app = typer.Typer(help="Stock: check the ledger, allocate, receive, reorde
 app.add_typer(stock_app, name="stock")
 print_app = typer.Typer(help="Print documents: packing lists, pick lists, shipping labels.")
 app.add_typer(print_app, name="print")
+tracking_app = typer.Typer(help="Shipment tracking: import a carrier's status export.")
+app.add_typer(tracking_app, name="tracking")
 
 _DB_HELP = "SQLAlchemy URL or SQLite file path (env OMS_DATABASE_URL)."
 _USER_HELP = "Acting user (env OMS_USER; default: your login name)."
@@ -436,6 +438,34 @@ def print_label(
     database, shipments = _order_shipments(db, order)
     _print(database, lambda company, _size: labels_pdf(shipments, company),
            f"labels-{shipments[0].order_number}", out)  # fmt: skip
+
+
+@tracking_app.command("import")
+def tracking_import(
+    file: Annotated[str, typer.Argument(help="CSV: tracking number, status, time, location.")],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Record carrier status events from a CSV export (UTF-8 or GB18030; English or Chinese
+    headers and statuses). Bad rows are listed with their row number; exit 1 when any."""
+    from pathlib import Path
+
+    from .services import dispatch
+    from .services.errors import InvalidInput
+
+    path = Path(file)
+    if not path.is_file():
+        raise InvalidInput(f"no file {file}")
+    settings = _settings(db, user)
+    result = dispatch.import_tracking_csv(_open_current(settings), settings.user,
+                                          path.read_bytes())  # fmt: skip
+    for row, why in result.problems:
+        typer.echo(f"row {row}: {why}")
+    _say(f"{result.applied} events recorded, {result.duplicates} already known, "
+         f"{len(result.delivered)} shipments delivered, "
+         f"{len(result.problems)} rows refused")  # fmt: skip
+    if result.problems:
+        raise typer.Exit(1)
 
 
 @app.command("settings")

@@ -366,6 +366,29 @@ def _new_shipment(
     return shipment.id
 
 
+def shipment_carrier_choice(db: Database, shipment_id: int, today: date | None = None
+                            ) -> CarrierChoice:  # fmt: skip
+    """The carriers that could take a shipment as picked (its order's region and requested
+    date), cheapest first, with the proposal and why: what the ship dialog offers."""
+    today = today or date.today()
+    with db.read() as session:
+        sh = session.get(Shipment, shipment_id)
+        if sh is None:
+            raise NotFound(f"no shipment with id {shipment_id}")
+        order = session.get(Order, sh.order_id)
+        assert order is not None
+        qty_by_product: dict[int, int] = defaultdict(int)
+        for pid, qty in session.execute(
+            select(OrderLine.product_id, ShipmentLine.qty)
+            .join(OrderLine, OrderLine.id == ShipmentLine.order_line_id)
+            .where(ShipmentLine.shipment_id == sh.id)
+        ).all():  # fmt: skip
+            qty_by_product[pid] += qty
+        return carrier_options_in(session, order.ship_to_region,
+                                  _quote_lines(session, qty_by_product), today,
+                                  order.requested_date)  # fmt: skip
+
+
 def get_shipment(db: Database, shipment_id: int) -> ShipmentView:
     with db.read() as session:
         views = shipment_views(session, [shipment_id])
@@ -668,3 +691,119 @@ def overdue_shipments(db: Database, days: int = 2, today: date | None = None) ->
             .where(Shipment.status == "shipped", col(Shipment.expected_date).is_not(None),
                    col(Shipment.expected_date) < today - timedelta(days=days))
         ).one())  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# Tracking events from a carrier's CSV export
+
+STATUS_WORDS = {
+    "picked_up": "picked_up", "picked up": "picked_up", "揽收": "picked_up", "已揽收": "picked_up",
+    "in_transit": "in_transit", "in transit": "in_transit", "运输中": "in_transit",
+    "out_for_delivery": "out_for_delivery", "out for delivery": "out_for_delivery",
+    "派送中": "out_for_delivery", "派件中": "out_for_delivery",
+    "delivered": "delivered", "签收": "delivered", "已签收": "delivered",
+    "exception": "exception", "异常": "exception", "问题件": "exception",
+}  # fmt: skip
+COLUMN_WORDS = {
+    "tracking_no": ("tracking_no", "tracking", "tracking number", "运单号", "快递单号", "单号"),
+    "status": ("status", "状态"),
+    "at": ("at", "time", "date", "时间"),
+    "location": ("location", "place", "地点", "网点"),
+    "note": ("note", "remark", "备注", "描述"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TrackingImport:
+    applied: int  # events recorded
+    duplicates: int  # the same event seen before (re-imported export): skipped
+    delivered: tuple[str, ...]  # shipments this import closed
+    problems: tuple[tuple[int, str], ...]  # (row number in the file, reason)
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (what Chinese spreadsheet tools write)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise InvalidInput("the file is neither UTF-8 nor GB18030 text", "file") from None
+
+
+def import_tracking_csv(db: Database, actor: str, data: bytes) -> TrackingImport:
+    """Carrier status events from CSV (columns by header, English or Chinese: tracking
+    number, status, time, location, note). Each good row is recorded (delivered closes
+    the shipment); each bad row is reported with its row number and why; rows already
+    imported are skipped, so importing the same export twice records nothing new."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(decode_csv(data))))
+    if not rows:
+        raise InvalidInput("the file is empty", "file")
+    header = [h.strip().lower() for h in rows[0]]
+    where: dict[str, int] = {}
+    for key, words in COLUMN_WORDS.items():
+        for i, h in enumerate(header):
+            if h in words:
+                where[key] = i
+                break
+    missing = [k for k in ("tracking_no", "status") if k not in where]
+    if missing:
+        raise InvalidInput(f"no {' or '.join(missing)} column in the header", "file")
+    applied = duplicates = 0
+    delivered: list[str] = []
+    problems: list[tuple[int, str]] = []
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+
+        def cell(key: str, row: list[str] = row) -> str:
+            i = where.get(key)
+            return row[i].strip() if i is not None and i < len(row) else ""
+
+        number, word = cell("tracking_no"), cell("status")
+        status = STATUS_WORDS.get(word.lower()) or STATUS_WORDS.get(word)
+        if not number:
+            problems.append((n, "no tracking number"))
+            continue
+        if status is None:
+            problems.append((n, f"unknown status '{word}'"))
+            continue
+        at = None
+        if cell("at"):
+            try:
+                at = datetime.fromisoformat(cell("at").replace("/", "-"))
+            except ValueError:
+                problems.append((n, f"unreadable time '{cell('at')}' (use 2026-11-30 14:05)"))
+                continue
+            if at.tzinfo is None:
+                at = at.astimezone()  # local time as typed
+        with db.read() as session:
+            sh = session.exec(select(Shipment).where(Shipment.tracking_no == number.upper())
+                              ).first() or session.exec(
+                select(Shipment).where(Shipment.tracking_no == number)).first()  # fmt: skip
+            if sh is None:
+                problems.append((n, f"no shipment with tracking number {number}"))
+                continue
+            same = [TrackingEvent.shipment_id == sh.id, TrackingEvent.status == status,
+                    TrackingEvent.location == cell("location")]  # fmt: skip
+            if at is not None:
+                same.append(TrackingEvent.at == at)
+            seen = session.exec(select(TrackingEvent.id).where(*same)).first()
+        if seen is not None:
+            duplicates += 1
+            continue
+        try:
+            before = sh.status
+            after = add_tracking_event(db, actor, sh.id, status, cell("location"),
+                                       cell("note") or "imported", at)  # fmt: skip
+        except InvalidInput as error:
+            problems.append((n, str(error)))
+            continue
+        applied += 1
+        if after == "delivered" and before != "delivered":
+            delivered.append(sh.number)
+    return TrackingImport(applied, duplicates, tuple(delivered), tuple(problems))

@@ -153,3 +153,36 @@ def test_a_chosen_carrier_must_serve_the_region(db):
     [sh] = dispatch.create_shipments(db, "picker", [oid], carrier_id=w.carriers["SF"],
                                      today=MONDAY)  # fmt: skip
     assert sh.carrier_code == "SF"
+
+
+def test_tracking_import_from_a_carrier_csv(db):
+    w = world(db)
+    oid = allocated_order(db, [(w.lamp, 1)])
+    [sh] = dispatch.create_shipments(db, "picker", [oid], today=MONDAY)
+    dispatch.ship(db, "packer", sh.id, "123456789012", today=MONDAY)
+    export = ("运单号,状态,时间,地点,备注\n"
+              "123456789012,已揽收,2026-11-30 18:00,杭州,\n"
+              "123456789012,运输中,2026/12/01 06:10,\"上海, 转运中心\",\n"
+              "999999999999,运输中,2026-12-01 06:10,上海,\n"
+              "123456789012,飞走了,2026-12-01 07:00,上海,\n"
+              "123456789012,派送中,yesterday,上海,\n"
+              "123456789012,已签收,2026-12-02 10:30,上海,本人签收\n")  # fmt: skip
+    first = dispatch.import_tracking_csv(db, "clerk", export.encode("gb18030"))
+    assert (first.applied, first.duplicates, first.delivered) == (3, 0, (sh.number,))
+    assert first.problems == (
+        (4, "no shipment with tracking number 999999999999"),
+        (5, "unknown status '飞走了'"),
+        (6, "unreadable time 'yesterday' (use 2026-11-30 14:05)"),
+    )
+    again = dispatch.import_tracking_csv(db, "clerk", ("\ufeff" + export).encode())
+    assert (again.applied, again.duplicates) == (0, 3)
+    with db.read() as s:
+        events = s.exec(select(TrackingEvent.status, TrackingEvent.location)
+                        .where(TrackingEvent.shipment_id == sh.id)
+                        .order_by(TrackingEvent.id)).all()  # fmt: skip
+        assert s.get(Order, oid).status == S.DELIVERED
+    assert [tuple(e) for e in events] == [
+        ("shipped", ""), ("picked_up", "杭州"), ("in_transit", "上海, 转运中心"),
+        ("delivered", "上海")]  # fmt: skip
+    with pytest.raises(InvalidInput, match="no tracking_no or status column"):
+        dispatch.import_tracking_csv(db, "clerk", b"a,b\n1,2\n")
