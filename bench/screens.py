@@ -71,8 +71,9 @@ class Painted:
     def __init__(self) -> None:
         from oms_tui.widgets.order_list import OrderList
 
-        # (time, list widget, row index, rows loaded then)
-        self.stamps: list[tuple[float, Any, int, int]] = []
+        # (time, list widget, row index, rows loaded then, its query generation then, and
+        # whether that query's rows were on screen then: not the old rows kept meanwhile)
+        self.stamps: list[tuple[float, Any, int, int, int, bool]] = []
         original = OrderList.render_line
         stamps = self.stamps
 
@@ -80,18 +81,22 @@ class Painted:
             strip = original(widget, y)
             index = int(widget.scroll_offset.y) + y
             if index < len(widget.rows) or (not widget.rows and not widget.loading_more):
-                stamps.append((time.perf_counter(), widget, index, len(widget.rows)))
+                load = widget._load
+                shown = load is None or not load.replace
+                stamps.append((time.perf_counter(), widget, index, len(widget.rows),
+                               widget._generation, shown))  # fmt: skip
             return strip
 
         OrderList.render_line = render_line  # type: ignore[method-assign]
 
     async def wait(self, since: float, done, what: str) -> float:  # noqa: ANN001
-        """Seconds from ``since`` to the first stamp after it for which ``done`` holds."""
+        """Seconds from ``since`` to the first stamp after it for which ``done`` holds
+        (``done(widget, index, count, generation, shown)``, as they were when stamped)."""
         deadline = time.perf_counter() + TIMEOUT
         start = bisect.bisect_left(self.stamps, since, key=lambda s: s[0])
         while time.perf_counter() < deadline:
-            for t, widget, index, count in self.stamps[start:]:
-                if done(widget, index, count):
+            for t, widget, index, count, generation, shown in self.stamps[start:]:
+                if done(widget, index, count, generation, shown):
                     return t - since
             start = max(start, len(self.stamps) - 1)
             await asyncio.sleep(0.002)
@@ -113,11 +118,11 @@ async def _scroll(pilot, painted: Painted, order_list, presses: int,
         await pilot.press("pagedown")
         target = order_list.cursor
         seconds = await painted.wait(
-            t0, lambda w, i, n, t=target: w is order_list and i == t, "pagedown")
+            t0, lambda w, i, n, g, s, t=target: w is order_list and i == t, "pagedown")
         await _settle(pilot.app)
         if len(order_list.rows) > before:  # this key asked for the next page: its rows shown
             seconds = await painted.wait(
-                t0, lambda w, i, n, b=before: w is order_list and n > b, "next page")
+                t0, lambda w, i, n, g, s, b=before: w is order_list and n > b, "next page")
             fetching.append(seconds * 1000)
         samples.append(seconds * 1000)
 
@@ -154,7 +159,7 @@ async def run(url: str, reps: int, seed: int) -> dict[str, Any]:
         for n in range(reps + 1):
             t0 = time.perf_counter()
             await pilot.press("a")
-            seconds = await painted.wait(t0, lambda w, i, n: w.id == "queue", "audit open")
+            seconds = await painted.wait(t0, lambda w, i, n, g, s: w.id == "queue", "audit open")
             (opens.append(seconds * 1000) if n else out.update(audit_open_first_ms=round(
                 seconds * 1000, 1)))  # fmt: skip
             await _settle(app)  # the rescore started after the first page, and its reload
@@ -176,8 +181,8 @@ async def run(url: str, reps: int, seed: int) -> dict[str, Any]:
             t0 = time.perf_counter()
             await pilot.press("enter")
             seconds = await painted.wait(
-                t0, lambda w, i, n, g=generation: w is results and w._generation > g
-                and not w._load.replace, "search by phone")  # fmt: skip
+                t0, lambda w, i, n, g, s, before=generation: w is results and g > before
+                and s, "search by phone")  # fmt: skip
             searches.append(seconds * 1000)
         out["search_phone"] = _percentiles(searches)
         out["search_phone_queries"] = len(phones)

@@ -40,13 +40,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from ..commands import ScreenCommands
 from ..services import audit
 from ..services.entry import parse_requested_date
 from ..services.errors import OmsError
 from ..services.money import format_money
+from ..widgets.footer import KeysFooter
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
@@ -311,7 +312,7 @@ class AuditQueueScreen(OmsScreen):
             yield Static("", id="audit-info")
             yield Static("", id="audit-message")
             yield Static(KEY_HINT, id="audit-keys")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#queue", OrderList).focus()

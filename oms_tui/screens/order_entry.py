@@ -58,8 +58,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.screen import ModalScreen
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..commands import ScreenCommands
@@ -105,6 +105,7 @@ from ..services.orders import (
     recent_orders,
 )
 from ..services.templates import TemplateView, list_templates
+from ..widgets.footer import KeysFooter
 from ..widgets.scan_input import ScanInput
 from . import AppContext, OmsScreen
 
@@ -664,29 +665,6 @@ class Row(Static):
         super().update(content, layout=layout)
 
 
-class EntryFooter(Footer):
-    """A ``Footer`` that rebuilds only when the keys it shows change.
-
-    Textual's ``Footer`` recomposes (every key a new widget) on each bindings update, and
-    moving focus from the customer field to the scan line is one: measured ~15 ms of the
-    Enter that picks a caller (``bench/entry_keystrokes.py``), for the same keys.
-    """
-
-    _shown: tuple[Any, ...] | None = None
-
-    def bindings_changed(self, screen: Screen) -> None:
-        shown = tuple(
-            (key, binding.action, binding.description, binding.key_display, enabled, tooltip)
-            for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items()
-            if binding.show
-        )  # fmt: skip
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
-            if shown == self._shown and self.children:
-                return
-            self._shown = shown  # what the recompose below will show
-        super().bindings_changed(screen)
-
-
 # -- the screen ------------------------------------------------------------------------------
 
 
@@ -868,7 +846,7 @@ class OrderEntryScreen(OmsScreen):
             with Horizontal(id="scan-row", classes="entry-row"):
                 yield Label("Scan", classes="entry-label")
                 yield ScanInput(id="scan", placeholder="code, barcode, code*qty or words")
-        yield EntryFooter(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         hits = self.query_one("#customer-hits", OptionList)

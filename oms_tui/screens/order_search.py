@@ -28,7 +28,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from ..commands import ScreenCommands
 from ..services import order_search
@@ -36,6 +36,7 @@ from ..services.audit import get_audit_settings
 from ..services.errors import OmsError
 from ..services.money import format_money
 from ..services.order_query import SYNTAX_HELP, AlertRule, alert_marks, parse_query
+from ..widgets.footer import KeysFooter
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
@@ -116,7 +117,7 @@ class OrderSearchScreen(OmsScreen):
             yield Static("", id="results-head")
             yield OrderList(found_row, key=lambda f: f.row.id, id="results",
                             empty_text="No order matches.")  # fmt: skip
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     @property
     def results(self) -> OrderList[FoundRow]:
@@ -136,7 +137,9 @@ class OrderSearchScreen(OmsScreen):
 
     def say(self, text: str | Content, error: bool = False) -> None:
         status = self.query_one("#search-status", Static)
-        status.update(Content.styled(str(text), "bold $text-error") if error else text)
+        # one line, height 1 in the .tcss: new text never resizes it, so no layout pass
+        status.update(Content.styled(str(text), "bold $text-error") if error else text,
+                      layout=False)  # fmt: skip
         if error:
             self.app.bell()
 
@@ -159,7 +162,8 @@ class OrderSearchScreen(OmsScreen):
         self._query_text = text
         self._truncated = False
         self.say(Content.styled("Searching…", "dim"))
-        self.results.load(self._fetcher(query))
+        # the old rows stay until the first page comes (no "loading…" repaint meanwhile)
+        self.results.load(self._fetcher(query), clear=False)
         if focus:
             self.results.focus()
 

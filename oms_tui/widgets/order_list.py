@@ -59,6 +59,7 @@ class _Load:
     at: int = 0  # a reload: where the highlight was (index, and row on screen)
     at_screen: int = 0
     pending: list[Any] = field(default_factory=list)  # a reload's rows read so far
+    fresh: bool = False  # a new list shown over the old rows: highlight to the top on swap
 
 
 class OrderList(ScrollView, Generic[Row], can_focus=True):
@@ -179,17 +180,22 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
     def highlighted(self) -> Row | None:
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
-    def load(self, fetch: Fetch, *, keep: bool = False) -> None:
+    def load(self, fetch: Fetch, *, keep: bool = False, clear: bool = True) -> None:
         """Read pages from ``fetch`` from the start. ``keep``: a reload of the same list
         (rows stay on screen until the first page comes, the highlight stays in place);
-        else a new list (cleared now, highlight on the first row, selection cleared)."""
+        else a new list (highlight on the first row, selection cleared), cleared now, or
+        with ``clear=False`` when its first page comes: the old rows stay on screen until
+        then instead of a "loading…" line (one repaint and layout fewer while the page is
+        read)."""
         self._generation += 1
         self._load = _Load(self._generation, fetch, replace=True)
         if keep and self.highlighted is not None:
             self._load.follow = self.key(self.highlighted)
             self._load.at = self.cursor
             self._load.at_screen = self.cursor - int(self.scroll_offset.y)
-        if not keep:
+        elif not keep and not clear and self.rows:
+            self._load.fresh = True
+        elif not keep:
             self.rows = []
             self.selected.clear()
             self.cursor = 0
@@ -271,6 +277,13 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
     def _swap_in(self, load: _Load) -> None:
         """A reload's rows replace those shown; the highlight follows its row if it is there."""
         rows, load.pending, load.replace = load.pending, [], False
+        if load.fresh:  # a new list: top, first row, nothing selected
+            self.rows = rows
+            self.selected.clear()
+            self.scroll_to(y=0, animate=False, immediate=True)
+            self._changed()
+            self.cursor = 0
+            return
         keys = [self.key(r) for r in rows]
         self.rows = rows
         present = set(keys)
@@ -290,6 +303,11 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
             return
         load.busy = False
         load.more = False
+        if load.fresh and load.replace:  # the old rows shown belong to another list
+            load.pending, load.replace = [], False
+            self.rows = []
+            self.selected.clear()
+            self.cursor = 0
         self._changed()
         self.post_message(self.Failed(self, message.error))
 
@@ -297,7 +315,16 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
         """The rows changed: new size, clamp the highlight, repaint."""
         self._lines.clear()
         extra = 1 if (self.loading_more or not self.rows) else 0
-        self.virtual_size = Size(max(1, self.size.width), len(self.rows) + extra)
+        size = Size(max(1, self.size.width), len(self.rows) + extra)
+        if size != self.virtual_size and self.size:
+            # Setting ``virtual_size`` lays the whole screen out again (a reactive with
+            # layout=True); the list's own size does not change and its scrollbars are fixed
+            # (overflow-y: scroll, overflow-x: hidden), so only the scrollbar is updated
+            # (what the compositor's layout would do through ``_size_updated``).
+            self.set_reactive(OrderList.virtual_size, size)
+            self._scroll_update(size)
+        elif size != self.virtual_size:
+            self.virtual_size = size  # not laid out yet
         last = max(0, len(self.rows) - 1)
         if self.cursor > last:
             self.cursor = last
