@@ -175,6 +175,14 @@ def _allocate_in(
     complete_only = order.shipping_policy == "complete"
     if complete_only and any(sum(q for _, q, _ in plans[i]) < needs[i] for i in plans):
         plans = {i: [] for i in plans}  # all or nothing
+        # What it still holds (a stocktake took part of it) goes back too: an order that
+        # cannot leave complete must not tie up stock others could ship.
+        product_of = {ln.id: ln.product_id for ln in lines}
+        for alloc in stock.open_allocations(session, list(plans)):
+            line_id = alloc.order_line_id
+            stock.release(session, levels[(product_of[line_id], alloc.warehouse_id)], alloc)
+            needs[line_id] += alloc.qty
+            held[line_id] -= alloc.qty
 
     results: list[LineAllocation] = []
     for ln in lines:

@@ -122,9 +122,7 @@ def lock_levels(
     }
     missing = [(p, w) for p in pids for w in wids if (p, w) not in existing]
     if missing:
-        for p, w in missing:
-            session.add(StockLevel(product_id=p, warehouse_id=w))
-        session.flush()
+        _insert_missing_levels(session, missing)
     rows = session.exec(
         select(StockLevel)
         .where(col(StockLevel.product_id).in_(pids))
@@ -133,6 +131,28 @@ def lock_levels(
         .execution_options(populate_existing=True)
     ).all()
     return {(lv.product_id, lv.warehouse_id): lv for lv in rows}
+
+
+def _insert_missing_levels(session: Session, keys: Sequence[tuple[int, int]]) -> None:
+    """Insert empty level rows, skipping any another transaction has just inserted: on
+    PostgreSQL two writers can both find a product's rows missing; the second then waits
+    for the first's commit and must not fail on the unique key (``ON CONFLICT DO NOTHING``)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        session.add_all(StockLevel(product_id=p, warehouse_id=w) for p, w in keys)
+        session.flush()
+        return
+    session.flush()
+    rows = [dict(product_id=p, warehouse_id=w, on_hand=0, reserved=0, reorder_point=0,
+                 safety_stock=0, bin="") for p, w in keys]  # fmt: skip
+    session.execute(
+        insert(StockLevel).values(rows)
+        .on_conflict_do_nothing(index_elements=["product_id", "warehouse_id"])
+    )  # fmt: skip
 
 
 def add_move(
