@@ -1,0 +1,219 @@
+"""Property test of the stock ledger: random sequences of receipts, reservations (approved
+orders allocated), releases (cancel), shipments (``issue_in``), transfers, adjustments and
+stocktakes. After every step:
+
+- on hand equals the sum of moves, and what a plain model of the operations expects;
+- reserved equals the open allocations; available is never negative; ``verify()`` is empty;
+- no line holds more than it still needs; an allocated order holds all it needs, a
+  backordered one (or a ship-complete order still waiting) holds nothing.
+
+Each example runs on its own SQLite file, copied from one migrated template (migrating per
+example would dominate the run time)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from oms_tui.models import Allocation, Order, OrderLine, StockLevel, StockMove, Warehouse
+from oms_tui.services import allocation, orders, schema, stock, stock_operations
+from oms_tui.services.db import Database
+from oms_tui.services.errors import InvalidInput
+from oms_tui.services.order_states import OrderStatus as S
+from tests.factories import make_product
+from tests.stock_factories import customer, set_priority, warehouse
+
+WAREHOUSES = ("HZ", "BJ", "SH")
+N_PRODUCTS = 2
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:  # noqa: ANN001
+    """A migrated database with three warehouses, two products and two customers (an
+    East one shipping partial, a North one shipping complete)."""
+    path = tmp_path_factory.mktemp("stock_property") / "template.db"
+    db = Database(f"sqlite:///{path}")
+    schema.upgrade(db)
+    warehouse(db, "HZ", region="East", rank=0)
+    warehouse(db, "BJ", region="North", rank=1)
+    warehouse(db, "SH", rank=2)
+    for n in range(N_PRODUCTS):
+        make_product(db, code=f"PROP-{n}")
+    customer(db, region="East", policy="partial")
+    customer(db, region="North", policy="complete")
+    db.dispose()
+    return path
+
+
+def _ids(db: Database) -> tuple[list[int], list[int], dict[str, int]]:
+    from oms_tui.models import Customer, Product
+
+    with db.read() as s:
+        pids = list(s.exec(select(Product.id).order_by(Product.code)).all())
+        cids = list(s.exec(select(Customer.id).order_by(Customer.id)).all())
+        whs = dict(s.exec(select(Warehouse.code, Warehouse.id)).all())
+    return pids, cids, whs
+
+
+qty = st.integers(min_value=1, max_value=8)
+product = st.integers(min_value=0, max_value=N_PRODUCTS - 1)
+wh = st.sampled_from(WAREHOUSES)
+pick = st.integers(min_value=0, max_value=20)  # which existing order (modulo how many)
+
+steps = st.one_of(
+    st.tuples(st.just("receive"), product, wh, qty),
+    st.tuples(
+        st.just("order"),
+        st.integers(0, 1),
+        st.lists(st.tuples(product, qty), min_size=1, max_size=2),
+        st.integers(0, 100),
+    ),  # fmt: skip
+    st.tuples(st.just("cancel"), pick),
+    st.tuples(st.just("ship"), pick, st.booleans()),
+    st.tuples(st.just("transfer"), product, wh, wh, qty),
+    st.tuples(st.just("adjust"), product, wh, st.integers(-6, 6).filter(bool)),
+    st.tuples(st.just("stocktake"), product, wh, st.integers(0, 12)),
+)
+
+
+def _check(db: Database, expected: dict[tuple[int, int], int]) -> None:
+    with db.read() as s:
+        levels = {(lv.product_id, lv.warehouse_id): lv for lv in s.exec(select(StockLevel)).all()}
+        moved = dict(
+            ((p, w), int(q))
+            for p, w, q in s.execute(
+                select(StockMove.product_id, StockMove.warehouse_id, func.sum(StockMove.qty))
+                .group_by(StockMove.product_id, StockMove.warehouse_id)
+            ).all()
+        )  # fmt: skip
+        held = dict(
+            ((p, w), int(q))
+            for p, w, q in s.execute(
+                select(OrderLine.product_id, Allocation.warehouse_id, func.sum(Allocation.qty))
+                .join(OrderLine, OrderLine.id == Allocation.order_line_id)
+                .where(col(Allocation.released_at).is_(None))
+                .group_by(OrderLine.product_id, Allocation.warehouse_id)
+            ).all()
+        )  # fmt: skip
+        per_line = defaultdict(int)
+        for line_id, q in s.execute(
+            select(Allocation.order_line_id, Allocation.qty)
+            .where(col(Allocation.released_at).is_(None))
+        ).all():  # fmt: skip
+            per_line[line_id] += q
+        lines = s.execute(
+            select(OrderLine.order_id, OrderLine.id, OrderLine.qty, OrderLine.qty_shipped,
+                   Order.status, Order.shipping_policy)
+            .join(Order, Order.id == OrderLine.order_id)
+        ).all()  # fmt: skip
+    for key in set(levels) | set(moved) | set(held) | set(expected):
+        lv = levels.get(key)
+        on_hand, reserved = (lv.on_hand, lv.reserved) if lv else (0, 0)
+        assert on_hand == moved.get(key, 0) == expected.get(key, 0), key
+        assert reserved == held.get(key, 0), key
+        assert on_hand - reserved >= 0, key
+    waiting_complete = defaultdict(int)
+    for order_id, line_id, q, shipped, status, policy in lines:
+        need = q - shipped
+        assert per_line[line_id] <= need, (line_id, status)
+        if status == S.ALLOCATED:
+            assert per_line[line_id] == need, (line_id, status)
+        if status in (S.BACKORDERED, S.CANCELLED):
+            assert per_line[line_id] == 0, (line_id, status)
+        if policy == "complete" and status in (S.BACKORDERED, S.PARTIALLY_BACKORDERED):
+            waiting_complete[order_id] += per_line[line_id]
+    # Ship complete: an order that waits holds nothing.
+    assert all(v == 0 for v in waiting_complete.values()), dict(waiting_complete)
+    assert stock.verify(db) == []
+
+
+def _run(db: Database, step: tuple, expected: dict, placed: list[int]) -> None:  # noqa: C901
+    pids, cids, whs = _ids(db)
+    kind = step[0]
+    if kind == "receive":
+        _, p, w, q = step
+        stock_operations.receive(db, "store", w, [(pids[p], q)])
+        expected[(pids[p], whs[w])] += q
+    elif kind == "order":
+        _, c, lines, score = step
+        view = orders.create_order(
+            db, "clerk", cids[c], [orders.NewLine(pids[p], q) for p, q in lines], submit=True
+        )
+        orders.transition(db, "auditor", view.id, S.APPROVED, "approved")
+        set_priority(db, view.id, score)
+        allocation.allocate_order(db, "auditor", view.id)
+        placed.append(view.id)
+    elif kind == "cancel" and placed:
+        oid = placed[step[1] % len(placed)]
+        with db.read() as s:
+            cancellable = s.get(Order, oid).status != S.CANCELLED
+        if cancellable:
+            orders.transition(db, "clerk", oid, S.CANCELLED, "customer cancelled")
+    elif kind == "ship" and placed:
+        oid = placed[step[1] % len(placed)]
+        with db.write() as s:
+            line_ids = list(s.exec(select(OrderLine.id).where(OrderLine.order_id == oid)).all())
+            mine = defaultdict(int)
+            for a in stock.open_allocations(s, line_ids):
+                mine[a.order_line_id] += a.qty
+            want = {i: (q if step[2] else (q + 1) // 2) for i, q in mine.items() if q}
+            if want:
+                out = stock.issue_in(s, "packer", oid, want, f"SH-{oid}")
+                products = dict(s.exec(
+                    select(OrderLine.id, OrderLine.product_id)
+                    .where(col(OrderLine.id).in_(line_ids))
+                ).all())  # fmt: skip
+                for line_id, parts in out.items():
+                    for w_id, q in parts:
+                        expected[(products[line_id], w_id)] -= q
+    elif kind == "transfer":
+        _, p, src, dst, q = step
+        try:
+            stock_operations.transfer(db, "store", pids[p], src, dst, q)
+        except InvalidInput:
+            return  # same warehouse, or not that much free: nothing written
+        expected[(pids[p], whs[src])] -= q
+        expected[(pids[p], whs[dst])] += q
+    elif kind == "adjust":
+        _, p, w, delta = step
+        try:
+            stock_operations.adjust(db, "manager", pids[p], w, delta, "random correction")
+        except InvalidInput:
+            return  # below zero: refused
+        expected[(pids[p], whs[w])] += delta
+    elif kind == "stocktake":
+        _, p, w, counted = step
+        st_view = stock_operations.start_stocktake(db, "counter", w)
+        stock_operations.record_count(db, "counter", st_view.id, f"PROP-{p}", counted,
+                                      replace=True)  # fmt: skip
+        stock_operations.post_stocktake(db, "manager", st_view.id, "cycle count")
+        expected[(pids[p], whs[w])] = counted
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                 HealthCheck.too_slow])  # fmt: skip
+@given(st.lists(steps, min_size=1, max_size=14))
+def test_ledger_invariants_hold_after_every_step(template: Path, sequence: list[tuple]) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="stock_prop_"))
+    try:
+        shutil.copy(template, workdir / "oms.db")
+        db = Database(f"sqlite:///{workdir / 'oms.db'}")
+        try:
+            expected: dict[tuple[int, int], int] = defaultdict(int)
+            placed: list[int] = []
+            for step in sequence:
+                _run(db, step, expected, placed)
+                _check(db, expected)
+        finally:
+            db.dispose()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
