@@ -298,7 +298,8 @@ class WarehouseStock:
 
     @property
     def low(self) -> bool:
-        return self.available <= self.reorder_point
+        """At or under its reorder point (where one is set), as ``below_reorder_point``."""
+        return self.reorder_point > 0 and self.available <= self.reorder_point
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,7 @@ def test_stock_card_per_warehouse(whs):
     rows = [(w.code, w.on_hand, w.reserved, w.available, w.incoming, w.reorder_point, w.low,
              w.bin) for w in card.warehouses]  # fmt: skip
     assert rows == [("HZ", 10, 10, 0, 0, 3, True, "A-01-3"),
-                    ("BJ", 2, 2, 0, 20, 0, True, "")]  # fmt: skip
+                    ("BJ", 2, 2, 0, 20, 0, False, "")]  # no reorder point: never "low"  # fmt: skip
     assert (card.on_hand, card.reserved, card.available, card.incoming) == (12, 12, 0, 20)
     assert card.backordered == 1
     assert stock.find_stock_card(db, "lamp-9").product_id == pid
