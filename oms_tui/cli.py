@@ -32,6 +32,8 @@ print_app = typer.Typer(help="Print documents: packing lists, pick lists, shippi
 app.add_typer(print_app, name="print")
 tracking_app = typer.Typer(help="Shipment tracking: import a carrier's status export.")
 app.add_typer(tracking_app, name="tracking")
+run_app = typer.Typer(help="Own-van delivery runs (daily routes).")
+app.add_typer(run_app, name="run")
 
 _DB_HELP = "SQLAlchemy URL or SQLite file path (env OMS_DATABASE_URL)."
 _USER_HELP = "Acting user (env OMS_USER; default: your login name)."
@@ -438,6 +440,55 @@ def print_label(
     database, shipments = _order_shipments(db, order)
     _print(database, lambda company, _size: labels_pdf(shipments, company),
            f"labels-{shipments[0].order_number}", out)  # fmt: skip
+
+
+@run_app.command("plan")
+def run_plan(
+    van: Annotated[str, typer.Option("--van", help="The van's carrier code (kind own_van).")],
+    on: Annotated[
+        str | None, typer.Option("--date", help="Run date (YYYY-MM-DD); default today.")
+    ] = None,
+    driver: Annotated[str, typer.Option(help="The driver's name, printed on the manifest.")] = "",
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Build a van's run from the ready orders of its area, in route order; print the
+    stops (then `oms print manifest RUN-...`)."""
+    from datetime import date
+
+    from .services import delivery_runs
+    from .services.errors import InvalidInput
+    from .services.money import format_money
+
+    try:
+        day = date.fromisoformat(on) if on else date.today()
+    except ValueError:
+        raise InvalidInput(f"--date {on}: use YYYY-MM-DD") from None
+    settings = _settings(db, user)
+    run = delivery_runs.plan_run(_open_current(settings), settings.user, van, day, driver)
+    for s in run.stops:
+        typer.echo(f"{s.seq:>3} {s.order_number} {s.ship_to_name or s.customer_name} "
+                   f"{s.address}  cash {format_money(s.cash_due_minor)} "
+                   f"empties {s.containers_to_collect}")  # fmt: skip
+    _say(f"{run.number}: {len(run.stops)} stops, cash to collect "
+         f"{format_money(run.cash_due_minor)}")  # fmt: skip
+
+
+@print_app.command("manifest")
+def print_manifest(
+    run: Annotated[str, typer.Argument(help="Delivery run number (RUN-2026-000001).")],
+    out: OutOption = None,
+    paper: PaperOption = None,
+    db: DbOption = None,
+) -> None:
+    """The driver manifest of a van's run: stops, address, phone, items, cash, empties."""
+    from .reports.driver_manifest import manifest_pdf
+    from .services import delivery_runs
+
+    database = _open_current(_settings(db))
+    view = delivery_runs.get_run(database, run)
+    _print(database, lambda company, size: manifest_pdf(view, company, size),
+           f"manifest-{view.number}", out, paper)  # fmt: skip
 
 
 @tracking_app.command("import")

@@ -71,3 +71,22 @@ def test_tracking_import_lists_bad_rows_and_exits_1(sqlite_db, tmp_path):
                                    "1 rows refused")  # fmt: skip
     missing = oms("--db", sqlite_db.url, "tracking", "import", str(tmp_path / "nope.csv"))
     assert missing.returncode == 1 and missing.stderr.startswith("oms: no file ")
+
+
+def test_van_run_plan_and_manifest(sqlite_db, tmp_path):
+    from tests.services.test_delivery_runs import _order_for, _water
+
+    _van, barrel = _water(sqlite_db)
+    _order_for(sqlite_db, barrel, 3, route_seq=1)
+    planned = oms("--db", sqlite_db.url, "run", "plan", "--van", "van1", "--date", "2026-11-30",
+                  "--driver", "老李")  # fmt: skip
+    assert planned.returncode == 0, planned.stderr
+    assert planned.stdout.startswith("  1 SO-2026-000001 ")
+    assert planned.stderr.startswith("RUN-2026-000001: 1 stops, cash to collect ¥")
+    out = tmp_path / "m.pdf"
+    done = oms("--db", sqlite_db.url, "print", "manifest", "run-2026-000001", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "老李" in _text(out) and "3 x W-BRL" in _text(out)
+    again = oms("--db", sqlite_db.url, "run", "plan", "--van", "VAN1", "--date", "2026-11-30")
+    assert again.returncode == 1
+    assert again.stderr.strip() == "oms: nothing ready to deliver by VAN1 on 2026-11-30"

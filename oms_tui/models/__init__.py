@@ -9,7 +9,16 @@ from .orders import Allocation, NumberSequence, Order, OrderEvent, OrderLine
 from .parties import Customer, CustomerAddress, CustomerPhone, Setting, User
 from .production import BomItem, ProductionOrder, ProductionRoute, ProductionStageLog, RouteStage
 from .returns import ReturnLine, ReturnOrder
-from .shipping import Carrier, CarrierRate, Shipment, ShipmentLine, TrackingEvent
+from .shipping import (
+    Carrier,
+    CarrierRate,
+    ContainerMove,
+    DeliveryRun,
+    DeliveryStop,
+    Shipment,
+    ShipmentLine,
+    TrackingEvent,
+)
 from .stock import PurchaseReceipt, PurchaseReceiptLine, Stocktake, StocktakeCount
 
 __all__ = [
@@ -17,9 +26,12 @@ __all__ = [
     "BomItem",
     "Carrier",
     "CarrierRate",
+    "ContainerMove",
     "Customer",
     "CustomerAddress",
     "CustomerPhone",
+    "DeliveryRun",
+    "DeliveryStop",
     "Invoice",
     "NumberSequence",
     "Order",

@@ -78,4 +78,5 @@ class CustomerAddress(SQLModel, table=True):
     district: str = Field(default="", max_length=100)
     street: str = Field(default="", max_length=300)
     postcode: str = Field(default="", max_length=16)
+    route_seq: int = 0  # stop order on the own van's delivery route (0: not on a route)
     is_default: bool = False

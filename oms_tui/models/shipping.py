@@ -76,3 +76,57 @@ class TrackingEvent(SQLModel, table=True):
     status: str = Field(max_length=32)
     location: str = Field(default="", max_length=200)
     note: str = Field(default="")
+
+
+class DeliveryRun(SQLModel, table=True):
+    """One day's round of an own van (carrier of kind ``own_van``): planned, out, returned."""
+
+    __tablename__ = "delivery_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, max_length=24)  # RUN-2026-000001
+    carrier_id: int = Field(foreign_key="carrier.id", index=True)
+    run_date: date = Field(index=True)
+    status: str = Field(default="planned", max_length=16)  # planned, out, returned
+    driver: str = Field(default="", max_length=64)
+    created_by: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    returned_at: datetime | None = None
+    cash_collected_minor: int = 0
+
+
+class DeliveryStop(SQLModel, table=True):
+    """A stop of a run: one shipment, the cash to collect and the containers to swap."""
+
+    __tablename__ = "delivery_stop"
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="delivery_run.id", index=True)
+    seq: int
+    shipment_id: int = Field(foreign_key="shipment.id", index=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    cash_due_minor: int = 0  # cash on delivery
+    containers_out: int = 0  # full returnable containers delivered
+    containers_to_collect: int = 0  # empties the customer holds (expected back)
+    delivered: bool | None = None  # None until the run returns
+    containers_back: int = 0
+    cash_collected_minor: int = 0
+    note: str = Field(default="")
+
+
+class ContainerMove(SQLModel, table=True):
+    """Returnable containers (water barrels) per customer: + delivered, - returned, with the
+    deposit held (+) or refunded (-). The balance is the sum of moves."""
+
+    __tablename__ = "container_move"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    product_id: int = Field(foreign_key="product.id")
+    qty: int
+    deposit_minor: int = 0
+    run_id: int | None = Field(default=None, foreign_key="delivery_run.id")
+    shipment_id: int | None = Field(default=None, foreign_key="shipment.id")
+    reason: str = Field(default="")
+    actor: str = Field(max_length=64)
+    at: datetime = Field(default_factory=utcnow)
