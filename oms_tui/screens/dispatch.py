@@ -65,8 +65,7 @@ from . import OmsScreen
 
 KEY_HINT = Content.assemble(*(
     part for key, does in (("Space", "select"), ("g", "group"), ("F7", "packing list"),
-                           ("F8", "labels"), ("F9", "tracking"), ("Enter", "open"),
-                           ("F5", "refresh"))
+                           ("F8", "labels"), ("F9", "tracking"), ("F5", "refresh"))
     for part in ((key, "bold $text-accent"), f" {does}  ")
 ))  # fmt: skip
 
@@ -154,6 +153,14 @@ def list_head(width: int) -> str:
             f"{fit('Prio', 4, True)}")  # fmt: skip
 
 
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def group_size(g: GroupRow) -> str:
+    return f"{plural(len(g.keys), 'order')}, {plural(g.units, 'unit')}"
+
+
 def carrier_label(code: str) -> str:
     return code or "carrier: cheapest in time"
 
@@ -163,8 +170,7 @@ class DispatchList(OrderList[Row]):
 
     def format_group(self, g: GroupRow, width: int) -> list[Piece]:
         chosen = sum(1 for k in g.keys if k in self.selected)
-        noun = "order" if len(g.keys) == 1 else "orders"
-        text = f"{len(g.keys)} {noun}, {g.units} units" + (f", {chosen} selected" if chosen else "")
+        text = group_size(g) + (f", {chosen} selected" if chosen else "")
         return [(fit(f"{g.warehouse_code} › {carrier_label(g.carrier_code)}", 36), "alert"),
                 (" " + text, "dim")]  # fmt: skip
 
@@ -710,7 +716,7 @@ class DispatchScreen(OmsScreen):
         elif isinstance(row, GroupRow):
             info.update(Content.assemble(
                 (f"{row.warehouse_code} › {carrier_label(row.carrier_code)}", "bold"),
-                f": {len(row.keys)} orders, {row.units} units\n",
+                f": {group_size(row)}\n",
                 ("Space or g selects the group; F2 starts a wave of the selected.", "dim"),
             ))  # fmt: skip
         else:
