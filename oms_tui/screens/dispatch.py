@@ -220,12 +220,13 @@ def option_text(o: dispatch.CarrierOption, proposed: bool, current: bool) -> Con
 
 
 def line_text(ln: dispatch.ShipmentLineView) -> str:
+    back = str(ln.backordered) if ln.backordered else ""
     return (f"{ln.line_no:>2} {fit(ln.product_code, 12)} {fit(ln.description, 20)} "
-            f"{ln.ordered:>5} {ln.shipped_before:>5} {ln.qty:>6}")  # fmt: skip
+            f"{ln.ordered:>5} {ln.shipped_before:>5} {back:>5} {ln.qty:>6}")  # fmt: skip
 
 
 LINES_HEAD = f"{'Ln':>2} {fit('Product', 12)} {fit('Description', 20)} " \
-             f"{'Order':>5} {'Sent':>5} {'Picked':>6}  Ship"  # fmt: skip
+             f"{'Order':>5} {'Sent':>5} {'Back':>5} {'Picked':>6}  Ship"  # fmt: skip
 
 # runs in the dialog's worker: (quantities by order line, packages, carrier id or None,
 # tracking number) -> the result
@@ -294,6 +295,7 @@ class ShipDialog(ModalScreen[dispatch.ShipResult | None]):
             yield Static("", id="ship-error", classes="dispatch-error")
 
     def on_mount(self) -> None:
+        self.query_one("#ship-lines").can_focus = False  # Tab goes from field to field
         carriers = self.query_one("#ship-carrier", OptionList)
         current = next((i for i, o in enumerate(self.choice.options)
                         if o.code == self.view.carrier_code), None)  # fmt: skip

@@ -222,6 +222,8 @@ async def test_a_partial_shipment_by_keys(sqlite_db: Database, w: World, docs: P
         dialog = pilot.app.screen
         assert isinstance(dialog, ShipDialog)
         assert "DEPPON" in screen_text(pilot.app)  # bulky: the freight carrier is cheapest
+        lamp_line = next(ln for ln in screen_text(pilot.app).splitlines() if "LAMP-1" in ln)
+        assert lamp_line.split()[-6:-1] == ["14", "0", "4", "10", "10"]  # ..., back, picked, ship
         # back to the shade's quantity (tracking <- carrier <- packages <- line 2): 1 of 2
         await pilot.press("shift+tab", "shift+tab", "shift+tab", "1")
         assert dialog.query_one("#ship-qty-1", ScanInput).value == "1"
@@ -234,6 +236,8 @@ async def test_a_partial_shipment_by_keys(sqlite_db: Database, w: World, docs: P
         await settle(pilot)
         assert isinstance(pilot.app.screen, NoticeDialog)
         assert "The rest follows in a later shipment" in flat(screen_text(pilot.app))
+        await pilot.press("c")  # copies the notice
+        assert pilot.app.clipboard == pilot.app.screen.result.notice
         await pilot.press("escape")
         await settle(pilot)
         [sh] = shipments_of(db, oid)

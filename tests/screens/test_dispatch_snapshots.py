@@ -1,5 +1,6 @@
-"""Snapshot of the dispatch list at 80x24: orders of two warehouses and two carriers under
-their group headers, priority first, one in a wave, one partly backordered, one selected;
+"""Snapshots at 80x24: the dispatch list (orders of two warehouses and two carriers under
+their group headers, priority first, one in a wave, one partly backordered, one selected)
+and the ship dialog (lines, packages, carriers with the proposal and why, tracking);
 fixed numbers, names, user and clock. Update with ``--snapshot-update`` only for intended
 changes.
 """
@@ -43,6 +44,7 @@ def dispatch_db(db: Database) -> None:
         with db.write() as s:
             order = s.get(Order, oid)
             order.number = f"SO-2026-{100 + n:06d}"
+            order.ship_to_name, order.ship_to_phone = name, f"1380000{n:04d}"  # not a counter
             if n == 4:
                 order.carrier_id = w.carriers["SF"]  # the customer asked for SF
             customer = s.exec(select(Customer).where(Customer.id == order.customer_id)).one()
@@ -62,6 +64,21 @@ def test_dispatch_list(snap_compare: SnapCompare, sqlite_db: Database) -> None:
         await pilot.press("d")
         await settle(pilot)
         await pilot.press("down", "down", "down", "down", "space")  # HZ's second order
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_ship_dialog(snap_compare: SnapCompare, sqlite_db: Database) -> None:
+    dispatch_db(sqlite_db)
+    app = make_app(Settings(database_url=sqlite_db.url, user="clerk"), sqlite_db)
+    app.clock = lambda: FROZEN
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "f6")  # SO-2026-000101, in the wave
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
