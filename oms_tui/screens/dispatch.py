@@ -616,10 +616,9 @@ class DispatchScreen(OmsScreen):
     )  # fmt: skip
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2,ctrl+s", "start_wave", "Wave", key_display="F2/^S",
-                id="dispatch.wave", tooltip="Shipments for the selected orders; print the "
-                                            "pick list and packing lists"),
+                id="dispatch.wave", tooltip="Start a wave: shipments, pick and packing lists"),
         Binding("f6,ctrl+o", "ship", "Ship", key_display="F6/^O", id="dispatch.ship",
-                tooltip="Ship the order's open shipment: quantities, carrier, tracking"),
+                tooltip="Ship the open shipment: qty, carrier, tracking no."),
         Binding("f7,ctrl+n", "packing_list", "Packing list", key_display="F7/^N", show=False,
                 id="dispatch.packing_list", tooltip="Reprint the order's packing list"),
         Binding("f8,ctrl+y", "labels", "Labels", key_display="F8/^Y", show=False,
