@@ -253,14 +253,17 @@ def stock_verify(db: DbOption = None) -> None:
 
 @stock_app.command("allocate")
 def stock_allocate(db: DbOption = None, user: UserOption = None) -> None:
-    """Allocate every approved order still waiting for allocation (oldest first)."""
+    """Allocate every approved order still waiting for allocation (oldest first), then
+    offer free stock to backordered orders in priority order."""
     from .services import allocation
 
     settings = _settings(db, user)
-    results = allocation.allocate_approved(_open_current(settings), settings.user)
-    for r in results:
+    database = _open_current(settings)
+    results = allocation.allocate_approved(database, settings.user)
+    filled = allocation.fill_all_backorders(database, settings.user)
+    for r in results + filled:
         typer.echo(f"{r.number}\t{r.status}\t{r.summary}")
-    _say(f"{len(results)} orders allocated")
+    _say(f"{len(results)} orders allocated, {len(filled)} backorders filled")
 
 
 @stock_app.command("show")

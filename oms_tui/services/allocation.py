@@ -46,6 +46,9 @@ from .orders import record_event
 
 S = OrderStatus
 ALLOCATABLE = frozenset({S.APPROVED, S.BACKORDERED, S.PARTIALLY_BACKORDERED})
+# Also refilled when stock arrives: part shipped orders whose remainder waits (their status
+# stays part shipped; the reservations change).
+REFILLABLE = ALLOCATABLE | {S.PARTIALLY_SHIPPED}
 
 T = TypeVar("T")
 
@@ -216,7 +219,8 @@ def _allocate_in(
         try:
             check_transition(frm, target)
         except IllegalTransition:  # e.g. part shipped: the reservations change, not the status
-            record_event(session, order, actor, frm, summary, frm)
+            if any(r.placed for r in results):
+                record_event(session, order, actor, frm, summary, frm)
             session.flush()
             return AllocationResult(order.id, order.number, frm, frm, tuple(results), summary)
         order.status = target
@@ -314,7 +318,7 @@ def waiting_orders(session: Session, product_ids: Iterable[int], limit: int = 20
         select(Order.id)
         .join(OrderLine, OrderLine.order_id == Order.id)
         .outerjoin(OrderAudit, OrderAudit.order_id == Order.id)
-        .where(col(Order.status).in_(stock.BACKORDER_STATUSES),
+        .where(col(Order.status).in_(stock.WAITING_STATUSES),
                col(OrderLine.product_id).in_(pids))
         .group_by(Order.id, OrderAudit.priority_score, Order.requested_date)
         .order_by(
@@ -347,7 +351,7 @@ def fill_backorders_in(session: Session, actor: str, product_ids: Iterable[int],
         if not any(lv.on_hand > lv.reserved for (p, _w), lv in levels.items() if p in pids):
             break
         order = session.get(Order, order_id)
-        if order is None or order.status not in ALLOCATABLE:
+        if order is None or order.status not in REFILLABLE:
             continue
         result = _allocate_in(session, actor, order, levels, warehouses, split)
         if result.reserved_now:
@@ -366,6 +370,25 @@ def fill_backorders(db: Database, actor: str, product_ids: Iterable[int]
             return fill_backorders_in(session, actor, pids)
 
     return _retry(run)
+
+
+def fill_all_backorders(db: Database, actor: str) -> list[AllocationResult]:
+    """The sweep: every product some order waits for and some warehouse has free, offered
+    to the waiting orders in priority order (after stock freed outside a receipt, e.g. a
+    cancelled order, or as ``oms stock allocate``)."""
+    with db.read() as session:
+        waiting = select(Order.id).where(col(Order.status).in_(stock.WAITING_STATUSES))
+        wanted = set(session.exec(
+            select(OrderLine.product_id).where(col(OrderLine.order_id).in_(waiting)).distinct()
+        ).all())  # fmt: skip
+        free = set(session.exec(
+            select(StockLevel.product_id).where(StockLevel.on_hand > StockLevel.reserved)
+            .distinct()
+        ).all()) if wanted else set()  # fmt: skip
+    out: list[AllocationResult] = []
+    for pid in sorted(wanted & free):
+        out += fill_backorders(db, actor, [pid])
+    return out
 
 
 @dataclass(frozen=True)
@@ -418,7 +441,7 @@ def line_stock(db: Database, order_id: int) -> list[LineStock]:
             .where(OrderLine.order_id == order_id)
             .order_by(OrderLine.line_no)
         ).all()  # fmt: skip
-    waiting = order.status in stock.BACKORDER_STATUSES
+    waiting = order.status in stock.WAITING_STATUSES
     out = []
     for line_no, remaining, mto in rows:
         mine = tuple(a for a in views if a.line_no == line_no)

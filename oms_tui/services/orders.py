@@ -437,8 +437,9 @@ def transition(
     try:
         with db.write() as session:
             releasing = str(to_status) == OrderStatus.CANCELLED
+            product_ids = stock.order_product_ids(session, order_id) if releasing else []
             if releasing:  # stock levels are locked before the order (see services/stock.py)
-                stock.lock_levels(session, stock.order_product_ids(session, order_id))
+                stock.lock_levels(session, product_ids)
             order = _load_for_update(session, order_id)
             if expected_version is not None and order.version != expected_version:
                 raise StaleData(
@@ -455,15 +456,21 @@ def transition(
             order.updated_at = utcnow()
             session.add(order)
             text = reason.strip()
+            freed = 0
             if releasing:
                 freed = stock.release_order_in(session, order.id)
                 if freed:
                     text += f" ({freed} reserved units released)"
             record_event(session, order, actor, to, text, frm)
             session.flush()
-            return _view(session, order)
+            view = _view(session, order)
     except StaleDataError:
         raise StaleData("the order was changed by someone else; reload it and try again") from None
+    if freed:  # the released stock goes to orders waiting for it (their own transaction)
+        from .allocation import fill_backorders
+
+        fill_backorders(db, actor, product_ids)
+    return view
 
 
 def submit_for_audit(db: Database, actor: str, order_id: int) -> OrderView:

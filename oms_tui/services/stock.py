@@ -359,6 +359,9 @@ def _incoming(session: Session, product_ids: Sequence[int]) -> dict[tuple[int, i
 
 
 BACKORDER_STATUSES = ("backordered", "partially_backordered")
+# Orders that may still wait for stock: backordered, or part shipped with a remainder that
+# was never reserved (a partial shipment leaves the rest backordered).
+WAITING_STATUSES = (*BACKORDER_STATUSES, "partially_shipped")
 
 
 def backordered_qty(session: Session, product_id: int) -> int:
@@ -368,7 +371,7 @@ def backordered_qty(session: Session, product_id: int) -> int:
     # Driven from the few waiting orders (status index), then their lines of this product
     # ((order_id, product_id) index): a join let SQLite walk every line of the product
     # ever sold instead (p95 160 ms a card at 1,000,000 orders; bench/RESULTS.md).
-    waiting = select(Order.id).where(col(Order.status).in_(BACKORDER_STATUSES))
+    waiting = select(Order.id).where(col(Order.status).in_(WAITING_STATUSES))
     need = session.execute(
         select(OrderLine.id, OrderLine.qty - OrderLine.qty_shipped)
         .where(OrderLine.product_id == product_id, col(OrderLine.order_id).in_(waiting))

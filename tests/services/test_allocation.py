@@ -323,25 +323,6 @@ def test_cancel_releases_the_reservations(whs):
     assert stock.verify(db) == []
 
 
-def test_cancel_hands_the_freed_stock_to_nobody_until_asked(whs):
-    """Releasing is one transaction; the waiting order gets the stock via the fill sweep."""
-    db = whs
-    pid = make_product(db)
-    receive(db, "HZ", pid, 4)
-    first = approved(db, customer(db), [(pid, 4)])
-    allocation.allocate_order(db, "auditor", first)
-    second = approved(db, customer(db), [(pid, 4)])
-    allocation.allocate_order(db, "auditor", second)
-    assert status(db, second) == S.BACKORDERED
-
-    orders.transition(db, "clerk", first, S.CANCELLED, "duplicate")
-    filled = allocation.fill_backorders(db, "sweep", [pid])
-
-    assert [r.order_id for r in filled] == [second]
-    assert status(db, second) == S.ALLOCATED and level(db, pid, "HZ") == (4, 4)
-    assert stock.verify(db) == []
-
-
 # -- backorders fill themselves, in priority order ---------------------------------------------
 
 
@@ -549,3 +530,33 @@ def test_shortage_on_a_ship_complete_order_releases_all_of_it(whs):
 
     receive(db, "HZ", a, 2)  # covered again: the whole order is reserved at once
     assert held(db, oid) == {"HZ": 6} and status(db, oid) == S.ALLOCATED
+
+
+def test_stock_freed_by_a_cancellation_goes_to_the_waiting_orders(db):
+    warehouse(db, "HZ", "East")
+    pid = make_product(db)
+    receive(db, "HZ", pid, 5)
+    first = approved(db, customer(db), [(pid, 5)])
+    allocation.allocate_order(db, "t", first)
+    waiting = approved(db, customer(db), [(pid, 3)])
+    allocation.allocate_order(db, "t", waiting)
+    assert (status(db, first), status(db, waiting)) == (S.ALLOCATED, S.BACKORDERED)
+    orders.transition(db, "clerk", first, S.CANCELLED, "customer changed their mind")
+    assert status(db, waiting) == S.ALLOCATED and level(db, pid, "HZ") == (5, 3)
+    assert stock.verify(db) == []
+
+
+def test_the_sweep_fills_backorders_for_stock_that_arrived_outside_the_services(db):
+    wid = warehouse(db, "HZ", "East")
+    pid = make_product(db)
+    waiting = approved(db, customer(db), [(pid, 3)])
+    allocation.allocate_order(db, "t", waiting)
+    assert status(db, waiting) == S.BACKORDERED
+    with db.write() as s:  # a bare ledger move, as a data repair would write
+        lv = stock.lock_levels(s, [pid])[(pid, wid)]
+        stock.add_move(s, lv, 4, stock.RECEIPT, "repair", reason="found on the shelf")
+    filled = allocation.fill_all_backorders(db, "night-run")
+    assert [r.order_id for r in filled] == [waiting]
+    assert status(db, waiting) == S.ALLOCATED and level(db, pid, "HZ") == (4, 3)
+    assert allocation.fill_all_backorders(db, "night-run") == []
+    assert stock.verify(db) == []

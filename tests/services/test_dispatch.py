@@ -186,3 +186,29 @@ def test_tracking_import_from_a_carrier_csv(db):
         ("delivered", "上海")]  # fmt: skip
     with pytest.raises(InvalidInput, match="no tracking_no or status column"):
         dispatch.import_tracking_csv(db, "clerk", b"a,b\n1,2\n")
+
+
+def test_the_backordered_rest_of_a_part_shipped_order_fills_when_stock_arrives(db):
+    from oms_tui.services import stock_operations
+
+    w = world(db)
+    oid = allocated_order(db, [(w.lamp, 14)])  # 10 in stock: 4 backordered
+    [sh] = dispatch.create_shipments(db, "picker", [oid], carrier_id=w.carriers["ZTO"],
+                                     today=MONDAY)  # fmt: skip
+    dispatch.ship(db, "packer", sh.id, "123456789012", today=MONDAY)
+    with db.read() as s:
+        assert s.get(Order, oid).status == S.PARTIALLY_SHIPPED
+    assert stock.find_stock_card(db, "LAMP-1").backordered == 4
+    assert oid not in {r.order_id for r in dispatch.ready_to_ship(db)}
+    out = stock_operations.receive(db, "t", "HZ", [(w.lamp, 6)])
+    assert [r.number for r in out.filled] == [sh.order_number]
+    with db.read() as s:
+        assert s.get(Order, oid).status == S.PARTIALLY_SHIPPED  # status stays; stock reserved
+    assert stock.find_stock_card(db, "LAMP-1").backordered == 0
+    [row] = [r for r in dispatch.ready_to_ship(db) if r.order_id == oid]
+    assert row.units == 4
+    [rest] = dispatch.create_shipments(db, "picker", [oid], carrier_id=w.carriers["ZTO"],
+                                       today=MONDAY)  # fmt: skip
+    assert dispatch.ship(db, "packer", rest.id, "123456789013", today=MONDAY).order_status == (
+        S.SHIPPED)
+    assert stock.verify(db) == []
