@@ -27,6 +27,8 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch) -> None:  # noqa: ANN001
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(home / "Documents"))  # saved PDFs
+    monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("OMS_DATABASE_URL", raising=False)
     monkeypatch.setenv("OMS_USER", "tester")
 

@@ -185,20 +185,22 @@ def ready_to_ship(db: Database, warehouse_id: int | None = None, limit: int = 50
             stmt = stmt.where(Allocation.warehouse_id == warehouse_id)
         rows = session.execute(stmt).all()
         carriers = dict(session.execute(select(Carrier.id, Carrier.code)).all())
-        open_shipments = dict(session.execute(
-            select(Shipment.order_id, Shipment.number)
+        open_shipments = {(oid, wid): (number, cid) for oid, wid, number, cid in session.execute(
+            select(Shipment.order_id, Shipment.warehouse_id, Shipment.number, Shipment.carrier_id)
             .where(col(Shipment.order_id).in_({r[0] for r in rows}),
                    col(Shipment.status).in_(("picking", "packed")))
-        ).all()) if rows else {}  # fmt: skip
+        ).all()} if rows else {}  # fmt: skip
     out = []
     for (oid, number, status, name, region, wid, wcode, cid, score, wanted, units,
          policy) in rows:  # fmt: skip
         backordered = status == S.PARTIALLY_BACKORDERED
         if backordered and policy == "complete":
             continue  # ship complete: waits for the rest
+        in_shipment, shipment_carrier = open_shipments.get((oid, wid), ("", None))
+        cid = shipment_carrier or cid  # in a wave: the carrier the wave chose
         out.append(ReadyOrder(oid, number, status, name, region, wid, wcode, cid,
                               carriers.get(cid, ""), int(score), wanted, int(units),
-                              backordered, open_shipments.get(oid, "")))  # fmt: skip
+                              backordered, in_shipment))  # fmt: skip
     far = date.max
     out.sort(key=lambda r: (r.warehouse_code, r.carrier_code, -r.priority_score,
                             r.requested_date or far, r.order_id))  # fmt: skip
@@ -273,8 +275,12 @@ def _reserved_in(session: Session, order_id: int, warehouse_id: int) -> dict[int
     ).all()}  # fmt: skip
 
 
-def _to_ready(session: Session, actor: str, order: Order, why: str) -> None:
-    if order.status in (S.ALLOCATED, S.PARTIALLY_BACKORDERED):
+def _to_ready(session: Session, actor: str, order: Order, why: str,
+              partly_backordered_too: bool = False) -> None:  # fmt: skip
+    """Allocated -> ready to ship. A partly backordered order keeps its status while picking
+    (it still waits for stock: receipts fill it), and moves on only when it ships."""
+    moving = (S.ALLOCATED, S.PARTIALLY_BACKORDERED) if partly_backordered_too else (S.ALLOCATED,)
+    if order.status in moving:
         check_transition(order.status, S.READY_TO_SHIP)
         frm = order.status
         order.status, order.updated_at = S.READY_TO_SHIP, utcnow()
@@ -606,7 +612,7 @@ def ship(
             target = S.SHIPPED if done else S.PARTIALLY_SHIPPED
             frm = order.status
             if frm == S.ALLOCATED or frm == S.PARTIALLY_BACKORDERED:
-                _to_ready(session, actor, order, "packed")
+                _to_ready(session, actor, order, "packed", partly_backordered_too=True)
                 frm = order.status
             if frm != target:
                 check_transition(frm, target)

@@ -22,6 +22,7 @@ from tests.dispatch_factories import allocated_order, world
 from tests.stock_factories import set_priority
 
 from .test_app import settle
+from .test_dispatch import go_to
 
 SnapCompare = Callable[..., bool]
 FROZEN = datetime(2026, 3, 2, 9, 30)  # local time
@@ -63,7 +64,8 @@ def test_dispatch_list(snap_compare: SnapCompare, sqlite_db: Database) -> None:
         await settle(pilot)
         await pilot.press("d")
         await settle(pilot)
-        await pilot.press("down", "down", "down", "down", "space")  # HZ's second order
+        await go_to(pilot, pilot.app.screen, "SO-2026-000102")
+        await pilot.press("space")
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
@@ -78,7 +80,8 @@ def test_ship_dialog(snap_compare: SnapCompare, sqlite_db: Database) -> None:
         await settle(pilot)
         await pilot.press("d")
         await settle(pilot)
-        await pilot.press("down", "down", "down", "f6")  # SO-2026-000101, in the wave
+        await go_to(pilot, pilot.app.screen, "SO-2026-000101")  # in the wave
+        await pilot.press("f6")
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
