@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-big clean setup
+.PHONY: run test lint bench bench-big bench-allocate clean setup
 
 setup: $(STAMP)
 
@@ -35,6 +35,9 @@ bench: $(STAMP)
 
 bench-big: $(STAMP)
 	$(BIN)/python bench/big_db.py
+
+bench-allocate: $(STAMP)
+	$(BIN)/python bench/allocate.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

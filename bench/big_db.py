@@ -12,6 +12,16 @@ and customer searches by phone and by name. Targets: home < 1.0 s, lookups p95 <
 Then order search (``order_search.search``) and the audit queue (``audit.queue``): the
 first page and the 20th page (walked with the keyset cursor) of several query shapes,
 p50/p95 ms each. Target: every page p95 < 100 ms.
+Then the stock check (``stock.stock_card`` of 50 products, ``stock.ledger``'s first page,
+``stock.find_stock_card`` by barcode), 200 warm calls each, p50/p95 ms. Target: p95 < 50 ms.
+``--parts stock`` measures only that part.
+
+A database generated before schema 0005 has orders but no stock ledger; ``--fill-stock``
+writes the ledger its orders imply (SQLite, in SQL, not timed; refuses when a ledger
+exists): an issue move per shipped line from the warehouse of the ship-to region, open
+reservations for allocated and part-shipped orders, opening receipts that cover all of it,
+and the stock levels that result (``stock.verify`` then finds no difference). Run it on a
+copy: ``cp bench/big.db /tmp/big_stock.db``.
 """
 
 from __future__ import annotations
@@ -135,8 +145,11 @@ def lookups(url: str, count: int = 1000, seed: int = 7) -> dict[str, dict[str, f
         order_ids = [rng.randint(1, top_order) for _ in range(count)]
         numbers = list(s.execute(select(Order.number).where(Order.id.in_(order_ids))).scalars())
         customer_ids = [rng.randint(1, top_customer) for _ in range(count)]
-        phones = list(s.execute(select(CustomerPhone.number)
-                                .where(CustomerPhone.customer_id.in_(customer_ids))).scalars())
+        phones = list(
+            s.execute(
+                select(CustomerPhone.number).where(CustomerPhone.customer_id.in_(customer_ids))
+            ).scalars()
+        )
         names = list(s.execute(select(Customer.name)
                                .where(Customer.id.in_(customer_ids))).scalars())  # fmt: skip
     rng.shuffle(numbers)
@@ -197,8 +210,11 @@ def search_pages(url: str, samples: int = 20, pages: int = 20, seed: int = 11
     with db.read() as s:
         top_customer = s.execute(select(func.max(Customer.id))).scalar() or 0
         ids = [rng.randint(1, top_customer) for _ in range(samples)]
-        phones = list(s.execute(select(CustomerPhone.number)
-                                .where(CustomerPhone.customer_id.in_(ids))).scalars())
+        phones = list(
+            s.execute(
+                select(CustomerPhone.number).where(CustomerPhone.customer_id.in_(ids))
+            ).scalars()
+        )
         names = list(s.execute(select(Customer.name).where(Customer.id.in_(ids))).scalars())
         codes = list(s.execute(select(Product.code).where(Product.active)).scalars())
     month_ago = date.today() - timedelta(days=30)
@@ -239,6 +255,127 @@ def search_pages(url: str, samples: int = 20, pages: int = 20, seed: int = 11
     return results
 
 
+STOCK_FILL_SQL = (
+    # The warehouse serving each region, else the first in allocation order.
+    """CREATE TEMP TABLE bench_wh AS
+       SELECT r.region, COALESCE((SELECT w.id FROM warehouse w WHERE w.region = r.region),
+              (SELECT w.id FROM warehouse w ORDER BY w.allocation_rank, w.code LIMIT 1)) AS id
+       FROM (SELECT DISTINCT ship_to_region AS region FROM sales_order) r""",
+    """INSERT INTO stock_move (product_id, warehouse_id, qty, kind, reference, order_id, reason,
+                               actor, created_at)
+       SELECT ol.product_id, wh.id, -ol.qty_shipped, 'issue', o.number, o.id,
+              'line ' || ol.line_no, 'bench', o.updated_at
+       FROM order_line ol JOIN sales_order o ON o.id = ol.order_id
+       JOIN bench_wh wh ON wh.region = o.ship_to_region
+       WHERE ol.qty_shipped > 0 ORDER BY o.updated_at, ol.id""",
+    """INSERT INTO allocation (order_line_id, warehouse_id, qty, reason, created_at)
+       SELECT ol.id, wh.id,
+              CASE WHEN o.status = 'partially_backordered' THEN (ol.qty - ol.qty_shipped + 1) / 2
+                   ELSE ol.qty - ol.qty_shipped END,
+              'bench: opening reservation', o.updated_at
+       FROM order_line ol JOIN sales_order o ON o.id = ol.order_id
+       JOIN bench_wh wh ON wh.region = o.ship_to_region
+       JOIN product p ON p.id = ol.product_id
+       WHERE o.status IN ('allocated', 'ready_to_ship', 'partially_shipped',
+                          'partially_backordered')
+         AND ol.qty > ol.qty_shipped AND p.made_to_order = 0""",
+    """CREATE TEMP TABLE bench_need AS
+       SELECT p.id AS product_id, w.id AS warehouse_id,
+              COALESCE((SELECT -SUM(m.qty) FROM stock_move m
+                        WHERE m.product_id = p.id AND m.warehouse_id = w.id), 0)
+              + COALESCE((SELECT SUM(a.qty) FROM allocation a
+                          JOIN order_line ol ON ol.id = a.order_line_id
+                          WHERE ol.product_id = p.id AND a.warehouse_id = w.id
+                            AND a.released_at IS NULL), 0) AS need
+       FROM product p CROSS JOIN warehouse w""",
+    """INSERT INTO stock_move (product_id, warehouse_id, qty, kind, reference, order_id, reason,
+                               actor, created_at)
+       SELECT product_id, warehouse_id, need + 200, 'receipt', 'GRN-OPENING', NULL,
+              'opening stock', 'bench',
+              (SELECT datetime(MIN(created_at), '-1 day') FROM sales_order)
+       FROM bench_need""",
+    """INSERT INTO stock_level (product_id, warehouse_id, on_hand, reserved, reorder_point, bin,
+                                safety_stock)
+       SELECT n.product_id, n.warehouse_id,
+              (SELECT SUM(m.qty) FROM stock_move m
+               WHERE m.product_id = n.product_id AND m.warehouse_id = n.warehouse_id),
+              COALESCE((SELECT SUM(a.qty) FROM allocation a
+                        JOIN order_line ol ON ol.id = a.order_line_id
+                        WHERE ol.product_id = n.product_id AND a.warehouse_id = n.warehouse_id
+                          AND a.released_at IS NULL), 0),
+              20, '', 0
+       FROM bench_need n""",
+)
+
+
+def fill_stock(url: str) -> dict[str, object]:
+    """Write the stock ledger the orders imply, on a SQLite file whose ledger is empty."""
+    import sqlite3
+
+    path = sqlite_path(url)
+    if path is None:
+        raise SystemExit("--fill-stock works on a SQLite file")
+    con = sqlite3.connect(path, isolation_level=None)
+    if con.execute("SELECT EXISTS (SELECT 1 FROM stock_move)").fetchone()[0]:
+        con.close()
+        return {"skipped": "the database already has a stock ledger"}
+    started = time.perf_counter()
+    con.execute("BEGIN IMMEDIATE")
+    for sql in STOCK_FILL_SQL:
+        con.execute(sql)
+    con.execute("COMMIT")
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    moves = con.execute("SELECT COUNT(*) FROM stock_move").fetchone()[0]
+    allocs = con.execute("SELECT COUNT(*) FROM allocation").fetchone()[0]
+    con.close()
+    return {"seconds": round(time.perf_counter() - started, 1), "moves": moves,
+            "allocations": allocs}  # fmt: skip
+
+
+def stock_check(url: str, products: int = 50, calls: int = 200, seed: int = 13
+                ) -> dict[str, object]:  # fmt: skip
+    """What the stock check screen asks: a product's card, its ledger's first page, and a
+    card found by a scanned barcode; ``calls`` warm calls each over ``products`` products."""
+    from sqlalchemy import func, select
+
+    from oms_tui.models import Allocation, Order, Product, StockMove
+    from oms_tui.services import stock
+    from oms_tui.services.db import Database
+
+    rng = random.Random(seed)
+    db = Database(url)
+    with db.read() as s:
+        rows = s.execute(select(Product.id, Product.barcode).where(Product.active)
+                         .order_by(Product.id)).all()  # fmt: skip
+        counts = {
+            "stock_moves": s.execute(select(func.count()).select_from(StockMove)).scalar(),
+            "open_allocations": s.execute(select(func.count()).select_from(Allocation)
+                                          .where(Allocation.released_at.is_(None))).scalar(),
+            "backordered_orders": s.execute(
+                select(func.count()).select_from(Order)
+                .where(Order.status.in_(stock.BACKORDER_STATUSES))).scalar(),
+        }  # fmt: skip
+    picked = rng.sample(rows, k=min(products, len(rows)))
+    calls_of = {
+        "stock_card": [lambda pid=pid: stock.stock_card(db, pid) for pid, _ in picked],
+        "ledger_first_page": [lambda pid=pid: stock.ledger(db, pid) for pid, _ in picked],
+        "find_by_barcode": [lambda bc=bc: stock.find_stock_card(db, bc) for _, bc in picked if bc],
+    }
+    results: dict[str, object] = {"products": len(picked), **counts}
+    for name, fns in calls_of.items():
+        for fn in fns:  # warm: connection, statement cache, pages
+            fn()
+        samples = []
+        for fn in (fns * (calls // len(fns) + 1))[:calls]:
+            t = time.perf_counter()
+            fn()
+            samples.append((time.perf_counter() - t) * 1000)
+        results[name] = {"n": len(samples), **_percentiles(samples)}
+    results["target_p95_ms"] = 50
+    db.dispose()
+    return results
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=1_000_000)
@@ -247,7 +384,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-generate", action="store_true", help="measure an existing DB")
     parser.add_argument("--lookups", type=int, default=1000)
     parser.add_argument("--search-samples", type=int, default=20)
+    parser.add_argument(
+        "--parts",
+        default="home,lookups,search,stock",
+        help="comma-separated: home, lookups, search, stock",
+    )
+    parser.add_argument(
+        "--fill-stock",
+        action="store_true",
+        help="write the stock ledger the orders imply when there is none",
+    )
     args = parser.parse_args(argv)
+    parts = {p.strip() for p in args.parts.split(",") if p.strip()}
     url = normalise_url(args.db)
 
     out: dict[str, object] = {"orders": args.orders, "db": url.split(":", 1)[0]}
@@ -255,11 +403,18 @@ def main(argv: list[str] | None = None) -> None:
         seconds, how = generate(url, args.orders, args.seed)
         out["generate"] = {"seconds": round(seconds, 1), "via": how,
                            "orders_per_second": round(args.orders / seconds)}  # fmt: skip
+    if args.fill_stock:
+        out["fill_stock"] = fill_stock(url)
     out["size_mb"] = size_mb(url)
-    home = home_painted(url)
-    out["home_painted_s"] = {"runs": home, "best": min(home), "target": 1.0}
-    out["lookups"] = lookups(url, args.lookups)
-    out["search"] = search_pages(url, args.search_samples)
+    if "home" in parts:
+        home = home_painted(url)
+        out["home_painted_s"] = {"runs": home, "best": min(home), "target": 1.0}
+    if "lookups" in parts:
+        out["lookups"] = lookups(url, args.lookups)
+    if "search" in parts:
+        out["search"] = search_pages(url, args.search_samples)
+    if "stock" in parts:
+        out["stock_check"] = stock_check(url)
     print(json.dumps(out, ensure_ascii=False))
 
 

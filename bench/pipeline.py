@@ -2,10 +2,17 @@
 
     python bench/pipeline.py --orders 1000 --db sqlite:///bench/pipeline.db
 
-Prints one JSON line: {"orders": N, "db": dialect, "stages": {name: {seconds, ms_per_order}}}.
-An empty database gets the schema and the demo's reference data first (not timed).
-Stages are a list: later work adds approve, allocate, produce, ship, invoice, pay as
-``Stage(name, run)`` entries, where ``run(ctx, order_id) -> None`` does one order.
+Prints one JSON line: {"orders": N, "db": dialect, "stages": {name: {seconds, ms_per_order}},
+"statuses": {status: orders of this run}, "stock_differences": n}. An empty database gets the
+schema and the demo's reference data first (not timed). Stages are a list of
+``Stage(name, run, setup=None)`` entries, where ``run(ctx, order_id) -> None`` does one order
+and ``setup(ctx)`` runs untimed before the stage; later work adds produce, ship, invoice, pay.
+
+``approve`` only approves (checks, then the state machine, as ``audit.approve`` does) and
+``allocate`` reserves stock (``allocation.allocate_order``), so each is timed on its own.
+Before ``allocate`` the run's demand is received into the warehouses (untimed, only what free
+stock does not already cover), so orders allocate rather than backorder. After the run the
+stock ledger is checked (``stock.verify``): any difference exits with status 1.
 """
 
 from __future__ import annotations
@@ -24,9 +31,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from oms_tui.models import Customer, Product  # noqa: E402
-from oms_tui.services import audit, orders, schema  # noqa: E402
+from oms_tui.models import Customer, Order, OrderLine, Product, StockLevel, Warehouse  # noqa: E402
+from oms_tui.services import (  # noqa: E402
+    allocation,
+    audit,
+    orders,
+    schema,
+    stock,
+    stock_operations,
+)
 from oms_tui.services.db import Database  # noqa: E402
+from oms_tui.services.order_states import OrderStatus as S  # noqa: E402
 
 ACTOR = "bench"
 
@@ -45,6 +60,7 @@ class Stage:
     name: str
     run: Callable[[Context, int], None]  # one order: its index (create) or its id (the rest)
     per_order_ids: bool = True  # False: called with the index, before ids exist
+    setup: Callable[[Context], None] | None = None  # untimed, before the stage
 
 
 def _create(ctx: Context, _index: int) -> None:
@@ -61,18 +77,49 @@ def _submit(ctx: Context, order_id: int) -> None:
 
 
 def _approve(ctx: Context, order_id: int) -> None:
-    """The audit checks (run again and stored) and approval through the state machine; a
-    failed check is approved with a reason, as a reviewer would after a phone call."""
+    """The audit checks (run again and stored) and approval through the state machine, as
+    ``audit.approve`` does but without its allocation (the next stage); a failed check is
+    approved with a reason, as a reviewer would after a phone call."""
     run = audit.check_run(ctx.db, order_id)
-    reason = "bench: approved after review" if run.level == "fail" else ""
-    audit.approve(ctx.db, ACTOR, order_id, expected_version=run.version, reason=reason)
+    reason = "bench: approved after review" if run.level == "fail" else "approved"
+    orders.transition(ctx.db, ACTOR, order_id, S.APPROVED, reason, run.version)
+
+
+def stock_up(ctx: Context) -> None:
+    """Receive what this run's orders need beyond the free stock, spread over the warehouses
+    (one receipt per warehouse, through ``stock_operations.receive``)."""
+    with ctx.db.read() as s:
+        need = dict(s.execute(
+            select(OrderLine.product_id, func.sum(OrderLine.qty - OrderLine.qty_shipped))
+            .join(Product, Product.id == OrderLine.product_id)
+            .where(OrderLine.order_id.in_(ctx.order_ids), ~Product.made_to_order)
+            .group_by(OrderLine.product_id)
+        ).all())  # fmt: skip
+        free = dict(s.execute(
+            select(StockLevel.product_id, func.sum(StockLevel.on_hand - StockLevel.reserved))
+            .group_by(StockLevel.product_id)
+        ).all())  # fmt: skip
+        warehouses = list(s.execute(
+            select(Warehouse.id).where(Warehouse.active).order_by(Warehouse.id)
+        ).scalars())  # fmt: skip
+    short = {pid: int(q) - int(free.get(pid) or 0) for pid, q in need.items()}
+    for i, wid in enumerate(warehouses):
+        lines = [(pid, -(-q // len(warehouses))) for pid, q in sorted(short.items()) if q > 0]
+        if lines:
+            stock_operations.receive(ctx.db, ACTOR, wid, lines, supplier="bench",
+                                     reference=f"pipeline {i + 1}")  # fmt: skip
+
+
+def _allocate(ctx: Context, order_id: int) -> None:
+    allocation.allocate_order(ctx.db, ACTOR, order_id)
 
 
 STAGES: list[Stage] = [
     Stage("create", _create, per_order_ids=False),
     Stage("submit", _submit),
     Stage("approve", _approve),
-    # next: allocate, produce, ship, invoice, pay
+    Stage("allocate", _allocate, setup=stock_up),
+    # next: produce, ship, invoice, pay
 ]
 
 
@@ -111,6 +158,8 @@ def run(url: str, n: int, seed: int = 1) -> dict:
     ctx = Context(db, random.Random(seed), customers, products)
     results: dict[str, dict[str, float]] = {}
     for stage in STAGES:
+        if stage.setup is not None:
+            stage.setup(ctx)
         targets = list(ctx.order_ids) if stage.per_order_ids else list(range(n))
         started = time.perf_counter()
         for target in targets:
@@ -120,8 +169,18 @@ def run(url: str, n: int, seed: int = 1) -> dict:
             "seconds": round(seconds, 3),
             "ms_per_order": round(1000 * seconds / max(1, len(targets)), 3),
         }
+    with db.read() as s:
+        statuses = dict(s.execute(
+            select(Order.status, func.count()).where(Order.id.in_(ctx.order_ids))
+            .group_by(Order.status).order_by(Order.status)
+        ).all())  # fmt: skip
+    differences = stock.verify(db)
+    for d in differences[:20]:
+        print(f"stock verify: {d}", file=sys.stderr)
     db.dispose()
-    return {"orders": n, "db": db.dialect, "stages": results}
+    return {"orders": n, "db": db.dialect, "stages": results,
+            "statuses": {str(k): v for k, v in statuses.items()},
+            "stock_differences": len(differences)}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -130,7 +189,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", default=f"sqlite:///{Path(__file__).parent / 'pipeline.db'}")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    print(json.dumps(run(args.db, args.orders, args.seed)))
+    out = run(args.db, args.orders, args.seed)
+    print(json.dumps(out))
+    if out["stock_differences"]:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
