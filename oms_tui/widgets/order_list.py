@@ -186,7 +186,8 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
         else a new list (highlight on the first row, selection cleared), cleared now, or
         with ``clear=False`` when its first page comes: the old rows stay on screen until
         then instead of a "loading…" line (one repaint and layout fewer while the page is
-        read)."""
+        read). May be called before the list is mounted (as its screen composes it): the
+        first page is then read while the screen is still being built."""
         self._generation += 1
         self._load = _Load(self._generation, fetch, replace=True)
         if keep and self.highlighted is not None:

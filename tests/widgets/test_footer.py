@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.widgets import Button, Input
 
 from oms_tui.widgets.footer import KeysFooter
@@ -50,3 +51,40 @@ async def test_focus_moves_rebuild_the_footer_only_when_its_keys_change() -> Non
         await pilot.pause()
         assert builds
         assert "Press" in {key.description for key in footer.query("FooterKey")}
+
+
+class Area(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f7", "extra", "Extra")]
+
+    def compose(self) -> ComposeResult:
+        yield Button("here")
+        yield KeysFooter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "extra" and not self.app.extra)  # type: ignore[attr-defined]
+
+
+class AreasApp(App[None]):
+    MODES: ClassVar[dict[str, Any]] = {"one": Area, "two": Area}
+    DEFAULT_MODE = "one"
+    extra = False
+
+
+async def test_a_hidden_screen_rebuilds_its_footer_when_shown_again() -> None:
+    app = AreasApp()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        one = app.screen
+        footer = one.query_one(KeysFooter)
+        assert "Extra" not in {key.description for key in footer.query("FooterKey")}
+        app.switch_mode("two")
+        await pilot.pause()
+        app.extra = True
+        one.refresh_bindings()  # its keys change while another area is shown
+        await pilot.pause()
+        await pilot.pause()
+        assert "Extra" not in {key.description for key in footer.query("FooterKey")}
+        app.switch_mode("one")
+        for _ in range(3):
+            await pilot.pause()
+        assert "Extra" in {key.description for key in footer.query("FooterKey")}

@@ -101,3 +101,24 @@ async def test_more_rows_grow_the_scroll_range_without_a_layout_pass() -> None:
         assert rows.max_scroll_y == rows.virtual_size.height - rows.scrollable_content_region.height
         assert rows.vertical_scrollbar.window_virtual_size == rows.virtual_size.height
         assert rows.cursor == loaded - 1
+
+
+class EarlyApp(ListApp):
+    def compose(self) -> ComposeResult:
+        rows = OrderList(lambda n, width: [(f"row {n}".ljust(width), "")], key=lambda n: n,
+                         id="list")  # fmt: skip
+        rows.load(numbers(0, 1000))  # before it is mounted: read while the screen is built
+        yield rows
+
+
+async def test_a_list_can_start_reading_before_it_is_mounted() -> None:
+    app = EarlyApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(app, pilot)
+        rows = app.rows
+        assert rows.rows[:3] == [0, 1, 2] and rows.cursor == 0 and rows.loading_more
+        assert rows.virtual_size.height == len(rows.rows) + 1
+        rows.focus()
+        await pilot.press("end")
+        await settle(app, pilot)
+        assert len(rows.rows) >= 100
