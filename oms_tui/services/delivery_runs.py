@@ -125,6 +125,35 @@ def _van(session: Session, code: str) -> Carrier:
     return van
 
 
+@dataclass(frozen=True)
+class VanView:
+    code: str
+    name: str
+
+
+def list_vans(db: Database) -> list[VanView]:
+    """The company's own vans (active carriers of kind ``own_van``), by code."""
+    with db.read() as session:
+        rows = session.exec(
+            select(Carrier.code, Carrier.name)
+            .where(Carrier.kind == "own_van", Carrier.active == True)  # noqa: E712
+            .order_by(Carrier.code)
+        ).all()  # fmt: skip
+    return [VanView(code, name) for code, name in rows]
+
+
+def runs_on(db: Database, day: date) -> list[RunView]:
+    """The runs of a day, every van's, by van code then run number."""
+    with db.read() as session:
+        ids = session.exec(
+            select(DeliveryRun.id)
+            .join(Carrier, Carrier.id == DeliveryRun.carrier_id)
+            .where(DeliveryRun.run_date == day)
+            .order_by(Carrier.code, DeliveryRun.number)
+        ).all()  # fmt: skip
+        return [_run_view(session, run_id) for run_id in ids]
+
+
 def plan_run(db: Database, actor: str, van: str, run_date: date, driver: str = "",
              warehouse_id: int | None = None) -> RunView:  # fmt: skip
     """Build the day's run for a van from the ready orders of its area."""

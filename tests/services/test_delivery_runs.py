@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
-from oms_tui.models import ContainerMove, CustomerAddress, Order, Shipment
+from oms_tui.models import Carrier, ContainerMove, CustomerAddress, Order, Shipment
 from oms_tui.reports.common import Company
 from oms_tui.reports.driver_manifest import manifest_pdf
 from oms_tui.services import allocation, delivery_runs, stock
@@ -115,3 +115,24 @@ def _number(db, order_id: int) -> str:
 def _total(db, order_id: int) -> int:
     with db.read() as s:
         return s.get(Order, order_id).total_minor
+
+
+def test_vans_and_the_runs_of_a_day(db):
+    _van, barrel = _water(db)
+    carrier(db, "VAN0", "", {"West": (0, 0, 1, 0)}, kind="own_van")
+    retired = carrier(db, "VAN9", "", {"East": (0, 0, 1, 0)}, kind="own_van")
+    with db.write() as s:
+        s.get(Carrier, retired).active = False
+    assert delivery_runs.list_vans(db) == [
+        delivery_runs.VanView("VAN0", "VAN0 快递"), delivery_runs.VanView("VAN1", "VAN1 快递")]
+    assert delivery_runs.runs_on(db, DAY) == []
+    _order_for(db, barrel, 1, route_seq=1)
+    first = delivery_runs.plan_run(db, "d", "VAN1", DAY, driver="老李")
+    _order_for(db, barrel, 2, route_seq=1)
+    second = delivery_runs.plan_run(db, "d", "VAN1", DAY)
+    _order_for(db, barrel, 3, route_seq=1)
+    delivery_runs.plan_run(db, "d", "VAN1", date(2026, 12, 1))
+    assert delivery_runs.runs_on(db, DAY) == [first, second]
+    assert [len(r.stops) for r in delivery_runs.runs_on(db, DAY)] == [1, 1]
+    assert [r.run_date for r in delivery_runs.runs_on(db, date(2026, 12, 1))] == [
+        date(2026, 12, 1)]
