@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-big bench-allocate clean setup
+.PHONY: run test lint bench bench-big bench-allocate bench-documents clean setup
 
 setup: $(STAMP)
 
@@ -38,6 +38,9 @@ bench-big: $(STAMP)
 
 bench-allocate: $(STAMP)
 	$(BIN)/python bench/allocate.py
+
+bench-documents: $(STAMP)
+	$(BIN)/python bench/documents.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -35,6 +35,7 @@ from oms_tui.models import Customer, Order, OrderLine, Product, StockLevel, Ware
 from oms_tui.services import (  # noqa: E402
     allocation,
     audit,
+    dispatch,
     orders,
     schema,
     stock,
@@ -114,12 +115,31 @@ def _allocate(ctx: Context, order_id: int) -> None:
     allocation.allocate_order(ctx.db, ACTOR, order_id)
 
 
+def _tracking(ctx: Context, carrier_code: str) -> str:
+    """A tracking number the carrier's pattern accepts (an own van needs none)."""
+    digits = f"{ctx.rng.randrange(10**12):012d}"
+    return {"SF": "SF" + digits, "DEPPON": "DPK" + digits, "VAN": ""}.get(carrier_code, digits)
+
+
+def _ship(ctx: Context, order_id: int) -> None:
+    """What is reserved leaves: a shipment per warehouse (``dispatch.create_shipments``)
+    shipped with a tracking number (``dispatch.ship``: stock issued, order status moved on).
+    Orders with nothing to ship yet (made to order, still in production) are passed over."""
+    with ctx.db.read() as s:
+        status = s.execute(select(Order.status).where(Order.id == order_id)).scalar_one()
+    if status not in dispatch.SHIPPABLE:
+        return
+    for shipment in dispatch.create_shipments(ctx.db, ACTOR, [order_id]):
+        dispatch.ship(ctx.db, ACTOR, shipment.id, _tracking(ctx, shipment.carrier_code))
+
+
 STAGES: list[Stage] = [
     Stage("create", _create, per_order_ids=False),
     Stage("submit", _submit),
     Stage("approve", _approve),
     Stage("allocate", _allocate, setup=stock_up),
-    # next: produce, ship, invoice, pay
+    Stage("ship", _ship),
+    # next: produce, invoice, pay
 ]
 
 

@@ -66,7 +66,7 @@ def test_packing_list_reads_back_with_chinese_and_quantities():
                    "Remaining to deliver", "Packages 件数: 2",
                    # net 6 x 1 kg + 30 kg; gross + 2 x 0.3 kg; 6 x 2,000 + 120,000 cm3
                    "Net weight 净重: 36.00 kg", "Gross weight 毛重: 36.60 kg",
-                   "Volume 体积: 0.132 m³", "Picker 拣货", "Checker 复核", "Driver 司机",
+                   "Volume 体积: 0.132 m3", "Picker 拣货", "Checker 复核", "Driver 司机",
                    "Receiver 收货人", "Page 1 of 1"):  # fmt: skip
         assert wanted in text, wanted
     # the quantities of line 1: ordered 10, this shipment 6, backordered 4; line 2: 1, 1, 0
