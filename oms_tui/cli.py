@@ -314,6 +314,65 @@ def stock_receive(
         typer.echo(f"{r.number}\t{r.status}\t{r.summary}")
 
 
+@stock_app.command("warehouses")
+def stock_warehouses(db: DbOption = None) -> None:
+    """The warehouses in allocation order: after the customer's region's own warehouse,
+    allocation tries them by rank (lower first)."""
+    from .services import stock
+
+    for w in stock.list_warehouses(_open_current(_settings(db))):
+        typer.echo(f"{w.code:6} rank {w.allocation_rank:>3}  {w.region:10} {w.name}")
+
+
+@stock_app.command("rank")
+def stock_rank(
+    warehouse: Annotated[str, typer.Argument(help="Warehouse code.")],
+    rank: Annotated[int, typer.Argument(help="0 or more; lower is tried first.")],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Set a warehouse's place in the allocation order (by distance or cost)."""
+    from .services import stock
+
+    settings = _settings(db, user)
+    w = stock.set_allocation_rank(_open_current(settings), settings.user, warehouse, rank)
+    _say(f"{w.code} is now rank {w.allocation_rank} in the allocation order")
+
+
+@stock_app.command("expect")
+def stock_expect(
+    warehouse: Annotated[str, typer.Argument(help="Warehouse code.")],
+    code: Annotated[str, typer.Argument(help="Product code or barcode.")],
+    qty: Annotated[int, typer.Argument(help="Units ordered from the supplier.")],
+    supplier: Annotated[str, typer.Option(help="The supplier.")] = "",
+    on: Annotated[
+        str | None, typer.Option("--date", help="Expected delivery (YYYY-MM-DD).")
+    ] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Record goods ordered from a supplier: an open receipt, shown as incoming until
+    received (`oms stock receive ... --receipt PR-...`)."""
+    from datetime import date
+
+    from .services import stock, stock_operations
+    from .services.errors import InvalidInput
+
+    try:
+        when = date.fromisoformat(on) if on else None
+    except ValueError:
+        raise InvalidInput(f"--date {on}: use YYYY-MM-DD") from None
+    settings = _settings(db, user)
+    database = _open_current(settings)
+    card = stock.find_stock_card(database, code)
+    number = stock_operations.expect_receipt(database, settings.user, warehouse,
+                                             [(card.product_id, qty)], supplier=supplier,
+                                             expected_on=when)  # fmt: skip
+    typer.echo(number)
+    _say(f"{number}: {qty} x {card.code} expected in {warehouse.upper()}"
+         + (f" on {when}" if when else ""))
+
+
 @stock_app.command("reorder")
 def stock_reorder(
     days: Annotated[

@@ -100,3 +100,30 @@ def test_reorder_csv_lists_what_to_buy(sqlite_db, tmp_path):
     with sqlite_db.read() as s:
         level = s.exec(select(StockLevel).where(StockLevel.warehouse_id == wid)).one()
     assert level.reorder_point == 10
+
+
+def test_warehouse_order_and_expected_goods(sqlite_db):
+    _warehouse(sqlite_db, "HZ", "East")
+    _warehouse(sqlite_db, "GZ", "South")
+    make_product(sqlite_db, code="LAMP-4")
+    ranked = oms("--db", sqlite_db.url, "stock", "rank", "gz", "0")
+    assert ranked.returncode == 0 and ranked.stderr.strip() == (
+        "GZ is now rank 0 in the allocation order")
+    oms("--db", sqlite_db.url, "stock", "rank", "HZ", "5")
+    listed = oms("--db", sqlite_db.url, "stock", "warehouses").stdout.splitlines()
+    assert [line.split()[:3] for line in listed] == [["GZ", "rank", "0"], ["HZ", "rank", "5"]]
+    bad = oms("--db", sqlite_db.url, "stock", "rank", "HZ", "-1")
+    assert bad.returncode != 0
+
+    expected = oms("--db", sqlite_db.url, "stock", "expect", "HZ", "LAMP-4", "20",
+                   "--supplier", "宁波灯具厂", "--date", "2026-12-05")  # fmt: skip
+    assert expected.returncode == 0, expected.stderr
+    number = expected.stdout.strip()
+    assert number == "PR-2026-000001"
+    shown = oms("--db", sqlite_db.url, "stock", "show", "LAMP-4").stdout
+    assert "HZ                 0         0         0        20" in shown
+    got = oms("--db", sqlite_db.url, "stock", "receive", "HZ", "LAMP-4", "20", "--receipt",
+              number.lower())  # fmt: skip
+    assert got.returncode == 0, got.stderr
+    shown = oms("--db", sqlite_db.url, "stock", "show", "LAMP-4").stdout
+    assert "HZ                20         0        20         0" in shown

@@ -672,3 +672,44 @@ def verify(db: Database) -> list[Difference]:
             out.append(Difference(*names, "available", on_hand - reserved, 0))
     return out
 
+
+
+# --------------------------------------------------------------------------------------------
+# Warehouses and their allocation order
+
+
+@dataclass(frozen=True)
+class WarehouseView:
+    id: int
+    code: str
+    name: str
+    region: str
+    allocation_rank: int
+    active: bool
+
+
+def list_warehouses(db: Database, active_only: bool = True) -> list[WarehouseView]:
+    """Warehouses in allocation order (rank, then code)."""
+    stmt = select(Warehouse).order_by(Warehouse.allocation_rank, Warehouse.code)
+    if active_only:
+        stmt = stmt.where(Warehouse.active == True)  # noqa: E712
+    with db.read() as session:
+        return [WarehouseView(w.id, w.code, w.name, w.region, w.allocation_rank, w.active)
+                for w in session.exec(stmt).all()]  # fmt: skip
+
+
+def set_allocation_rank(db: Database, actor: str, code: str, rank: int) -> WarehouseView:
+    """Where a warehouse stands in the allocation order after the customer's region's own
+    (lower first: order them by distance or cost)."""
+    del actor  # warehouses carry no author
+    if isinstance(rank, bool) or not isinstance(rank, int) or rank < 0:
+        raise InvalidInput("the rank is a whole number, 0 or more", "rank")
+    with db.write() as session:
+        wh = session.exec(
+            select(Warehouse).where(func.upper(Warehouse.code) == code.strip().upper())
+        ).first()
+        if wh is None:
+            raise NotFound(f"no warehouse '{code}'")
+        wh.allocation_rank = rank
+        session.add(wh)
+        return WarehouseView(wh.id, wh.code, wh.name, wh.region, wh.allocation_rank, wh.active)
