@@ -44,7 +44,7 @@ Fetch = Callable[[Any], tuple[Sequence[Any], Any]]
 Piece = tuple[str, str]
 Format = Callable[[Any, int], Sequence[Piece]]
 
-LOOKAHEAD = 20  # rows beyond the screen (or the highlight) to have loaded
+LOOKAHEAD = 20  # rows beyond the screen (or the highlight) to have loaded, or a screenful
 
 
 @dataclass
@@ -226,9 +226,12 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
         self._changed()
 
     def _wanted(self) -> int:
-        """How many rows should be loaded to show the screen and the highlight."""
-        bottom = int(self.scroll_offset.y) + max(1, self.size.height)
-        return max(bottom, self.cursor + 1) + LOOKAHEAD
+        """How many rows should be loaded to show the screen and the highlight, and the
+        next screenful (at least ``LOOKAHEAD`` rows): a PageDown lands on loaded rows, the
+        next page being read while it is painted."""
+        height = max(1, self.size.height)
+        bottom = int(self.scroll_offset.y) + height
+        return max(bottom, self.cursor + 1) + max(LOOKAHEAD, height)
 
     def _fetch_more(self) -> None:
         load = self._load
@@ -271,7 +274,7 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
             self._swap_in(load)
         else:
             self.rows.extend(message.rows)
-            self._changed()
+            self._changed(replaced=False)
         self.post_message(self.Loaded(self, len(self.rows), load.more))
         self._fetch_more()
 
@@ -312,9 +315,11 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
         self._changed()
         self.post_message(self.Failed(self, message.error))
 
-    def _changed(self) -> None:
-        """The rows changed: new size, clamp the highlight, repaint."""
-        self._lines.clear()
+    def _changed(self, replaced: bool = True) -> None:
+        """The rows changed: new size, clamp the highlight, repaint. ``replaced=False``:
+        rows were only added after those loaded, whose rendered lines stay valid."""
+        if replaced:
+            self._lines.clear()
         extra = 1 if (self.loading_more or not self.rows) else 0
         size = Size(max(1, self.size.width), len(self.rows) + extra)
         if size != self.virtual_size and self.size:
@@ -367,11 +372,10 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
         self.action_move(1)
 
     def watch_cursor(self, old: int, new: int) -> None:
+        self._fetch_more()  # first: the page is read while this key is painted
         self._show_cursor()
-        self._lines.clear()
-        self.refresh()
+        self.refresh()  # the two rows whose highlight changed render anew (cache key)
         self.post_message(self.Highlighted(self, self.highlighted))
-        self._fetch_more()
 
     def _show_cursor(self) -> None:
         height = max(1, self.size.height)
@@ -388,6 +392,10 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._changed()
         self._fetch_more()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()  # another theme, or focus: lines are rendered with new styles
 
     def on_focus(self) -> None:
         self._lines.clear()
@@ -419,6 +427,8 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
         row = self.rows[index]
         selected = self.key(row) in self.selected
         at_cursor = index == self.cursor
+        # Cleared when rows are replaced or styles change; between clears rows are only
+        # added, so an id here is a row still in ``rows`` (never a freed one's reused id).
         cache_key = (index, width, at_cursor, selected, self.has_focus, id(row))
         cached = self._lines.get(cache_key)
         if cached is not None:

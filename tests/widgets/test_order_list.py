@@ -122,3 +122,39 @@ async def test_a_list_can_start_reading_before_it_is_mounted() -> None:
         await pilot.press("end")
         await settle(app, pilot)
         assert len(rows.rows) >= 100
+
+
+async def test_a_screenful_beyond_the_screen_is_loaded_ahead() -> None:
+    app = ListApp()
+    async with app.run_test(size=(40, 60)) as pilot:
+        rows = app.rows
+        rows.load(numbers(0, 10_000))
+        rows.focus()
+        for _ in range(3):
+            await settle(app, pilot)
+            height = rows.size.height
+            # the next PageDown lands on rows already loaded (no "loading more…" shown)
+            assert len(rows.rows) >= rows.scroll_offset.y + 2 * height
+            await pilot.press("pagedown")
+
+
+async def test_moving_the_highlight_renders_only_the_rows_it_left_and_reached() -> None:
+    formatted: list[int] = []
+
+    class CountingApp(ListApp):
+        def compose(self) -> ComposeResult:
+            def row(n: int, width: int) -> list[tuple[str, str]]:
+                formatted.append(n)
+                return [(f"row {n}".ljust(width), "")]
+
+            yield OrderList(row, key=lambda n: n, id="list")
+
+    app = CountingApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        app.rows.load(numbers(0, 1000))
+        app.rows.focus()
+        await settle(app, pilot)
+        formatted.clear()
+        await pilot.press("down")
+        await settle(app, pilot)
+        assert sorted(formatted) == [0, 1]
