@@ -33,6 +33,8 @@ Keys (the README copies these rows; every F-key has a Ctrl twin ``Input`` does n
 | `F9`        | `Ctrl+B`    | dispatch      | tracking event: shipment, status letter, location  |
 | `Enter`     |             | dispatch      | open the order's detail                            |
 | `F5`        | `Ctrl+R`    | dispatch      | read the list again                                |
+| `F10`       | `Ctrl+G`    | dispatch      | van runs: plan and settle the own vans' runs       |
+|             |             |               | (``van_runs.py``)                                  |
 | `F2`        | `Ctrl+S`    | ship dialog   | ship (as Enter on the tracking number)             |
 | `c`         |             | shipping note | copy the customer's shipping notice                |
 """
@@ -613,6 +615,8 @@ class DispatchScreen(OmsScreen):
         ("select_group", "Select group", "Every order of the highlighted group (g)"),
         ("open", "Open order", "Lines, status history, shipments (Enter)"),
         ("refresh", "Read again", "The ready list (F5 / Ctrl+R)"),
+        ("van_runs", "Van runs", "Plan the own vans' runs, print manifests, settle returned "
+                                 "runs (F10 / Ctrl+G)"),
     )  # fmt: skip
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2,ctrl+s", "start_wave", "Wave", key_display="F2/^S",
@@ -633,6 +637,8 @@ class DispatchScreen(OmsScreen):
                 tooltip="Open the order's detail"),
         Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R", show=False,
                 id="dispatch.refresh", tooltip="Read the ready list again"),
+        Binding("f10,ctrl+g", "van_runs", "Van runs", key_display="F10/^G", show=False,
+                id="dispatch.van_runs", tooltip="Van runs: plan, manifest, settle"),
     ]  # fmt: skip
 
     class Said(Message):
@@ -775,6 +781,12 @@ class DispatchScreen(OmsScreen):
 
     def action_select(self) -> None:
         self.orders.action_toggle()
+
+    def action_van_runs(self) -> None:
+        from .van_runs import VanRunsScreen
+
+        # back here, the list is read again: planned runs put orders in shipments
+        self.app.push_screen(VanRunsScreen(), callback=lambda _: self.action_refresh(keep=True))
 
     def action_select_group(self) -> None:
         group = self.orders.group_of(self.orders.highlighted)

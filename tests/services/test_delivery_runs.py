@@ -124,7 +124,9 @@ def test_vans_and_the_runs_of_a_day(db):
     with db.write() as s:
         s.get(Carrier, retired).active = False
     assert delivery_runs.list_vans(db) == [
-        delivery_runs.VanView("VAN0", "VAN0 快递"), delivery_runs.VanView("VAN1", "VAN1 快递")]
+        delivery_runs.VanView("VAN0", "VAN0 快递"),
+        delivery_runs.VanView("VAN1", "VAN1 快递"),
+    ]
     assert delivery_runs.runs_on(db, DAY) == []
     _order_for(db, barrel, 1, route_seq=1)
     first = delivery_runs.plan_run(db, "d", "VAN1", DAY, driver="老李")
@@ -134,5 +136,5 @@ def test_vans_and_the_runs_of_a_day(db):
     delivery_runs.plan_run(db, "d", "VAN1", date(2026, 12, 1))
     assert delivery_runs.runs_on(db, DAY) == [first, second]
     assert [len(r.stops) for r in delivery_runs.runs_on(db, DAY)] == [1, 1]
-    assert [r.run_date for r in delivery_runs.runs_on(db, date(2026, 12, 1))] == [
-        date(2026, 12, 1)]
+    later = delivery_runs.runs_on(db, date(2026, 12, 1))
+    assert [r.run_date for r in later] == [date(2026, 12, 1)]
