@@ -22,7 +22,14 @@ so the polling does not add to the figures. Measured, p50/p95/max ms over ``--re
   first, 1,000,000 rows; then the audit queue) -> the row under the new highlight rendered
   and, when that key started a page fetch (the highlight came within ``LOOKAHEAD`` rows of
   the end of what was loaded), that page arrived and its rows were rendered too. Ten
-  PageDowns per fresh list; ``scroll_page_fetching`` is the subset that fetched.
+  PageDowns per fresh list; ``scroll_page_fetching`` is the subset that fetched;
+  ``scroll_page_highlight``: every PageDown to the row under the new highlight rendered
+  only (what the clerk sees move; a page fetch it started is read in the background).
+
+``*_ui_cpu``: CPU time of the UI thread (``time.thread_time``) over the same windows (a
+PageDown's to its settle, the page it fetched included): what the app itself spends, less
+sensitive than wall time to other processes on the machine. ``loadavg_1min``: the 1-minute
+load average at the start and at the end of the run.
 
 Opening the queue writes to the database as it does for a clerk (first-page checks stored,
 priorities rescored), hence the copy. Prints one JSON line. Targets (issue 4): audit queue
@@ -110,21 +117,24 @@ async def _settle(app) -> None:  # noqa: ANN001
 
 
 async def _scroll(pilot, painted: Painted, order_list, presses: int,
-                  samples: list[float], fetching: list[float]) -> None:  # fmt: skip
+                  samples: list[float], fetching: list[float],
+                  seen: list[float], cpu: list[float]) -> None:  # fmt: skip
     for _ in range(presses):
         await _settle(pilot.app)
         before = len(order_list.rows)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         await pilot.press("pagedown")
         target = order_list.cursor
         seconds = await painted.wait(
             t0, lambda w, i, n, g, s, t=target: w is order_list and i == t, "pagedown")
+        seen.append(seconds * 1000)
         await _settle(pilot.app)
         if len(order_list.rows) > before:  # this key asked for the next page: its rows shown
             seconds = await painted.wait(
                 t0, lambda w, i, n, g, s, b=before: w is order_list and n > b, "next page")
             fetching.append(seconds * 1000)
         samples.append(seconds * 1000)
+        cpu.append((time.thread_time() - c0) * 1000)  # to the settle: the page's paint too
 
 
 async def run(url: str, reps: int, seed: int) -> dict[str, Any]:
@@ -156,44 +166,54 @@ async def run(url: str, reps: int, seed: int) -> dict[str, Any]:
 
         # (a) audit queue open
         opens: list[float] = []
+        opens_cpu: list[float] = []
         for n in range(reps + 1):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             await pilot.press("a")
             seconds = await painted.wait(t0, lambda w, i, n, g, s: w.id == "queue", "audit open")
+            cpu = (time.thread_time() - c0) * 1000
             (opens.append(seconds * 1000) if n else out.update(audit_open_first_ms=round(
                 seconds * 1000, 1)))  # fmt: skip
+            if n:
+                opens_cpu.append(cpu)
             await _settle(app)  # the rescore started after the first page, and its reload
             app.switch_mode("home")
             await _settle(app)
             await app.remove_mode("audit")
             app.add_mode("audit", WORKFLOW_BY_MODE["audit"].load)
         out["audit_open"] = _percentiles(opens)
+        out["audit_open_ui_cpu"] = _percentiles(opens_cpu)
 
         # (b) order search by phone
         await pilot.press("o")
         await _settle(app)
         results = app.screen.query_one("#results")
         searches: list[float] = []
+        searches_cpu: list[float] = []
         for phone in phones:
             await pilot.press("f4", "ctrl+u", *phone)
             await _settle(app)
             generation = results._generation
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             await pilot.press("enter")
             seconds = await painted.wait(
                 t0, lambda w, i, n, g, s, before=generation: w is results and g > before
                 and s, "search by phone")  # fmt: skip
+            searches_cpu.append((time.thread_time() - c0) * 1000)
             searches.append(seconds * 1000)
         out["search_phone"] = _percentiles(searches)
+        out["search_phone_ui_cpu"] = _percentiles(searches_cpu)
         out["search_phone_queries"] = len(phones)
 
         # (c) scrolling: every order newest first, then the audit queue
         scroll: list[float] = []
         fetching: list[float] = []
+        seen: list[float] = []
+        scroll_cpu: list[float] = []
         for _ in range(max(1, reps // 4)):
             await pilot.press("f4", "ctrl+u", "enter")  # all orders, newest first
             await _settle(app)
-            await _scroll(pilot, painted, results, 10, scroll, fetching)
+            await _scroll(pilot, painted, results, 10, scroll, fetching, seen, scroll_cpu)
         out["scroll_page_search"] = _percentiles(scroll)
         queue_scroll: list[float] = []
         app.switch_mode("audit")
@@ -203,10 +223,12 @@ async def run(url: str, reps: int, seed: int) -> dict[str, Any]:
             await pilot.press("home")
             queue.reload()
             await _settle(app)
-            await _scroll(pilot, painted, queue, 10, queue_scroll, fetching)
+            await _scroll(pilot, painted, queue, 10, queue_scroll, fetching, seen, scroll_cpu)
         out["scroll_page_queue"] = _percentiles(queue_scroll)
         out["scroll_page"] = _percentiles(scroll + queue_scroll)
         out["scroll_page_fetching"] = _percentiles(fetching) if fetching else None
+        out["scroll_page_highlight"] = _percentiles(seen)
+        out["scroll_page_ui_cpu"] = _percentiles(scroll_cpu)
     db.dispose()
     return out
 
@@ -230,7 +252,9 @@ def main(argv: list[str] | None = None) -> None:
             shutil.copyfile(path, copy)
         url = f"sqlite:///{copy}"
     out = {"db": url.split(":", 1)[0], "size": "80x24", "reps": args.reps}
+    load_before = os.getloadavg()
     out.update(asyncio.run(run(url, args.reps, args.seed)))
+    out["loadavg_1min"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
     out["targets_ms"] = {"audit_open_p95": 200, "search_phone_p95": 200, "scroll_page_p95": 50}
     print(json.dumps(out, ensure_ascii=False))
 

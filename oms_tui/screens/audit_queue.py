@@ -446,6 +446,11 @@ class AuditQueueScreen(OmsScreen):
     def loaded(self, message: OrderList.Loaded) -> None:
         self.show_status()
         self.show_info(self.queue.highlighted)
+        # Once the page is painted: the checks' and the rescore's workers (Python, 10-20 ms
+        # an order) share the GIL with the UI thread and held up the page's paint.
+        self.call_after_refresh(self._after_page)
+
+    def _after_page(self) -> None:
         self._check_unchecked()
         if self._rescore_when_shown:  # the first page is on screen: now score again
             self._rescore_when_shown = False
