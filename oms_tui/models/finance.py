@@ -27,6 +27,9 @@ class Invoice(SQLModel, table=True):
     issued_on: date
     due_on: date
     status: str = Field(default="open", max_length=16)  # open, paid, void
+    # a credit note: the invoice it corrects, and why
+    corrects_invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
+    reason: str = Field(default="")
     created_by: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
 

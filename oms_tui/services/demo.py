@@ -17,7 +17,6 @@ order simulator (in its lighter mode) to build databases of a million orders.
 
 from __future__ import annotations
 
-import calendar
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -67,6 +66,7 @@ from .numbering import take_numbers
 from .order_states import OrderStatus as S
 from .pricing import PriceBook, PromotionInfo, QuoteLine, chargeable_weight_g, freight, quote
 from .pricing import ProductInfo as PricedProduct
+from .receivables import due_dates
 from .settings import CompanySettings, load_settings
 
 Row = dict[str, Any]
@@ -483,17 +483,7 @@ def _person_name(rng: random.Random) -> str:
 
 
 def _due_on(terms: str, issued: date) -> date:
-    t = terms.upper()
-    if t == "PREPAID":
-        return issued
-    if t == "COD":
-        return issued + timedelta(days=7)
-    if t.startswith("EOM"):
-        last = calendar.monthrange(issued.year, issued.month)[1]
-        return date(issued.year, issued.month, last) + timedelta(days=int(t[3:] or 30))
-    if t.startswith("NET"):
-        return issued + timedelta(days=int(t[3:] or 30))
-    return issued + timedelta(days=30)
+    return due_dates(terms, issued)[0]  # the demo's terms have one due date each
 
 
 # --------------------------------------------------------------------------- catalog

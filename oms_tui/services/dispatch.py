@@ -35,7 +35,7 @@ from ..models import (
     Warehouse,
     utcnow,
 )
-from . import stock
+from . import receivables, stock
 from .allocation import _retry
 from .db import Database
 from .errors import IllegalTransition, InvalidInput, NotFound
@@ -618,6 +618,7 @@ def ship(
                 check_transition(frm, target)
                 order.status, order.updated_at = target, utcnow()
                 session.add(order)
+            receivables.invoice_shipment_in(session, actor, order, sh, today)
             units = sum(send.values())
             record_event(session, order, actor, target,
                          f"shipment {sh.number}: {units} units"

@@ -461,6 +461,10 @@ def transition(
                 freed = stock.release_order_in(session, order.id)
                 if freed:
                     text += f" ({freed} reserved units released)"
+            if to is OrderStatus.APPROVED and order.payment_method == "prepaid":
+                from .receivables import invoice_order_in
+
+                invoice_order_in(session, actor, order)  # prepaid: invoiced at approval
             record_event(session, order, actor, to, text, frm)
             session.flush()
             view = _view(session, order)

@@ -1,0 +1,368 @@
+"""Receivables: invoices from shipments (or at approval for prepaid orders), due dates from
+payment terms, payments and their allocation, credit notes, cash-on-delivery remittances.
+
+Money is integer minor units throughout. An invoice's open amount is ``amount_minor -
+paid_minor``; ``paid_minor`` is the sum of its ``payment_allocation`` rows, so aging as of
+a past date can recompute it from the allocations of payments received by then.
+
+Payment terms (``customer.payment_terms``, copied to the order):
+``PREPAID`` due on issue (invoiced at approval), ``COD`` due 7 days after shipping (the
+carrier's remittance), ``NETn`` n days after issue, ``EOMn`` n days after the end of the
+issue month, ``INSTn`` (installments) n equal invoices due 30, 60, ... days after issue;
+anything else 30 days.
+
+A credit note is an invoice of kind ``credit_note`` with a negative amount. Applying it
+to an invoice is a zero-amount payment of method ``credit_note`` with two allocations:
+``+x`` to the invoice, ``-x`` to the credit note, so both open amounts stay the sum of
+their allocations and cash collected is not inflated.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from ..models import (
+    Customer,
+    Invoice,
+    Order,
+    OrderLine,
+    Payment,
+    PaymentAllocation,
+    Shipment,
+)
+from .db import Database
+from .errors import InvalidInput, NotFound
+from .numbering import take_number
+
+INVOICE_PREFIX, CREDIT_PREFIX, PAYMENT_PREFIX = "INV", "CN", "PAY"
+PAYMENT_METHODS = ("cash", "bank", "wechat", "alipay", "cod_remittance", "card")
+COD_DAYS = 7
+
+
+def due_dates(terms: str, issued: date) -> list[date]:
+    """When an invoice issued on ``issued`` falls due; installments give several dates."""
+    t = (terms or "").strip().upper().replace(" ", "")
+    if t == "PREPAID":
+        return [issued]
+    if t == "COD":
+        return [issued + timedelta(days=COD_DAYS)]
+    try:
+        if t.startswith("EOM"):
+            last = calendar.monthrange(issued.year, issued.month)[1]
+            return [date(issued.year, issued.month, last) + timedelta(days=int(t[3:] or 30))]
+        if t.startswith("NET"):
+            return [issued + timedelta(days=int(t[3:] or 30))]
+        if t.startswith("INST") or t == "INSTALLMENTS":
+            digits = "".join(ch for ch in t if ch.isdigit())
+            n = max(1, min(int(digits or 3), 24))
+            return [issued + timedelta(days=30 * k) for k in range(1, n + 1)]
+    except ValueError:
+        pass
+    return [issued + timedelta(days=30)]
+
+
+def _split(amount: int, parts: int) -> list[int]:
+    """Equal parts, the remainder on the last (sums exactly to ``amount``)."""
+    base = amount // parts if amount >= 0 else -((-amount) // parts)
+    out = [base] * parts
+    out[-1] = amount - base * (parts - 1)
+    return out
+
+
+def _new_invoices(session: Session, actor: str, order: Order, amount: int, issued: date,
+                  shipment_id: int | None, terms: str | None = None) -> list[Invoice]:  # fmt: skip
+    dues = due_dates(terms or order.payment_terms, issued)
+    invoices = []
+    for part, due in zip(_split(amount, len(dues)), dues, strict=True):
+        inv = Invoice(number=take_number(session, INVOICE_PREFIX, issued.year), kind="invoice",
+                      order_id=order.id, shipment_id=shipment_id,
+                      customer_id=order.customer_id, currency=order.currency,
+                      amount_minor=part, issued_on=issued, due_on=due,
+                      created_by=actor)  # fmt: skip
+        session.add(inv)
+        invoices.append(inv)
+    session.flush()
+    return invoices
+
+
+def invoiced_minor(session: Session, order_id: int) -> int:
+    return int(session.exec(
+        select(func.coalesce(func.sum(Invoice.amount_minor), 0))
+        .where(Invoice.order_id == order_id, Invoice.kind == "invoice",
+               Invoice.status != "void")
+    ).one())  # fmt: skip
+
+
+def invoice_order_in(session: Session, actor: str, order: Order, issued: date | None = None
+                     ) -> list[Invoice]:  # fmt: skip
+    """A prepaid order is invoiced in full when approved (nothing if already invoiced)."""
+    left = order.total_minor - invoiced_minor(session, order.id)
+    if left <= 0:
+        return []
+    return _new_invoices(session, actor, order, left, issued or date.today(), None, "PREPAID")
+
+
+def invoice_shipment_in(session: Session, actor: str, order: Order, shipment: Shipment,
+                        issued: date | None = None) -> list[Invoice]:  # fmt: skip
+    """Invoice what has shipped so far: the order total x shipped value / order value,
+    less what was invoiced before (the last shipment takes the rounding, so the invoices
+    of an order always add up to its total). Prepaid orders were invoiced at approval."""
+    lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+    full = sum(ln.line_total_minor for ln in lines)
+    shipped = sum(ln.line_total_minor * min(ln.qty_shipped, ln.qty) // ln.qty
+                  for ln in lines if ln.qty)  # fmt: skip
+    done = all(ln.qty_shipped >= ln.qty for ln in lines)
+    target = order.total_minor if done or not full else order.total_minor * shipped // full
+    amount = target - invoiced_minor(session, order.id)
+    if amount <= 0:
+        return []
+    return _new_invoices(session, actor, order, amount, issued or date.today(), shipment.id)
+
+
+# --------------------------------------------------------------------------------------------
+# Payments
+
+
+@dataclass(frozen=True)
+class Applied:
+    invoice_number: str
+    amount_minor: int
+    left_minor: int  # still open on that invoice
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    number: str
+    amount_minor: int
+    applied: tuple[Applied, ...]
+    unapplied_minor: int  # over-payment kept on the customer's account
+
+
+def _open_invoices(session: Session, customer_id: int) -> list[Invoice]:
+    return list(session.exec(
+        select(Invoice)
+        .where(Invoice.customer_id == customer_id, Invoice.status == "open",
+               Invoice.kind == "invoice")
+        .order_by(Invoice.due_on, Invoice.issued_on, Invoice.id)
+        .with_for_update()
+    ).all())  # fmt: skip
+
+
+def _apply(session: Session, payment: Payment, invoice: Invoice, amount: int) -> None:
+    session.add(PaymentAllocation(payment_id=payment.id, invoice_id=invoice.id,
+                                  amount_minor=amount))  # fmt: skip
+    invoice.paid_minor += amount
+    invoice.status = "paid" if invoice.paid_minor >= invoice.amount_minor else "open"
+    if invoice.kind == "credit_note":
+        invoice.status = "paid" if invoice.paid_minor <= invoice.amount_minor else "open"
+    session.add(invoice)
+
+
+def record_payment(
+    db: Database, actor: str, customer_id: int, amount_minor: int, received_on: date,
+    method: str = "bank", reference: str = "", invoice_numbers: Sequence[str] | None = None,
+) -> PaymentResult:  # fmt: skip
+    """A payment received: applied to the chosen invoices in the order given, else to the
+    customer's open invoices oldest due first; what is left is kept on account."""
+    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
+        raise InvalidInput("the amount must be above 0", "amount")
+    if method not in PAYMENT_METHODS:
+        raise InvalidInput(f"unknown payment method '{method}'; one of "
+                           f"{', '.join(PAYMENT_METHODS)}", "method")  # fmt: skip
+    if received_on > date.today() + timedelta(days=1):
+        raise InvalidInput("a payment cannot be received in the future", "received_on")
+    with db.write() as session:
+        customer = session.get(Customer, customer_id)
+        if customer is None:
+            raise NotFound(f"no customer with id {customer_id}")
+        candidates = _open_invoices(session, customer_id)
+        if invoice_numbers is not None:
+            by_number = {i.number: i for i in candidates}
+            chosen = []
+            for n in invoice_numbers:
+                inv = by_number.get(n.strip().upper())
+                if inv is None:
+                    raise InvalidInput(f"{n} is not an open invoice of {customer.name}",
+                                       "invoices")  # fmt: skip
+                chosen.append(inv)
+            candidates = chosen
+        payment = Payment(number=take_number(session, PAYMENT_PREFIX, received_on.year),
+                          customer_id=customer_id, received_on=received_on,
+                          amount_minor=amount_minor, method=method,
+                          reference=reference.strip()[:100], created_by=actor)  # fmt: skip
+        session.add(payment)
+        session.flush()
+        left = amount_minor
+        applied = []
+        for inv in candidates:
+            if left == 0:
+                break
+            take = min(left, inv.amount_minor - inv.paid_minor)
+            if take <= 0:
+                continue
+            _apply(session, payment, inv, take)
+            left -= take
+            applied.append(Applied(inv.number, take, inv.amount_minor - inv.paid_minor))
+        payment.unapplied_minor = left
+        session.add(payment)
+        _release_hold_if_settled(session, customer, actor)
+        return PaymentResult(payment.number, amount_minor, tuple(applied), left)
+
+
+def _release_hold_if_settled(session: Session, customer: Customer, actor: str) -> None:
+    """A customer put on credit hold for overdue invoices (reason starting "overdue") is
+    released when nothing is overdue any more; a hold for another reason stays until a
+    manager releases it."""
+    if not customer.credit_hold or not customer.credit_hold_reason.lower().startswith("overdue"):
+        return
+    session.flush()
+    overdue = session.exec(
+        select(func.count()).select_from(Invoice)
+        .where(Invoice.customer_id == customer.id, Invoice.status == "open",
+               Invoice.due_on < date.today(), Invoice.amount_minor > Invoice.paid_minor)
+    ).one()  # fmt: skip
+    if not overdue:
+        customer.credit_hold = False
+        customer.credit_hold_reason = f"released on payment ({actor}, {date.today()})"
+        session.add(customer)
+
+
+# --------------------------------------------------------------------------------------------
+# Credit notes
+
+
+def credit_note(db: Database, actor: str, invoice_number: str, amount_minor: int, reason: str,
+                issued: date | None = None) -> str:  # fmt: skip
+    """A credit note against an invoice (return, price correction): reason required, not
+    more than the invoice; applied to what is still open on that invoice, the rest stays
+    as credit on the customer's account. Returns the credit note's number."""
+    if not reason.strip():
+        raise InvalidInput("a reason is required for a credit note", "reason")
+    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
+        raise InvalidInput("the credit must be above 0", "amount")
+    issued = issued or date.today()
+    with db.write() as session:
+        inv = session.exec(select(Invoice).where(Invoice.number == invoice_number.strip().upper())
+                           .with_for_update()).first()  # fmt: skip
+        if inv is None or inv.kind != "invoice" or inv.status == "void":
+            raise NotFound(f"no invoice {invoice_number}")
+        credited = -int(session.exec(
+            select(func.coalesce(func.sum(Invoice.amount_minor), 0))
+            .where(Invoice.kind == "credit_note", Invoice.corrects_invoice_id == inv.id)
+        ).one())  # fmt: skip
+        if credited + amount_minor > inv.amount_minor:
+            raise InvalidInput(f"{inv.number} is {inv.amount_minor} and {credited} is already "
+                               "credited: the credit note would exceed it", "amount")  # fmt: skip
+        note = Invoice(number=take_number(session, CREDIT_PREFIX, issued.year),
+                       kind="credit_note", order_id=inv.order_id, corrects_invoice_id=inv.id,
+                       customer_id=inv.customer_id, currency=inv.currency,
+                       amount_minor=-amount_minor, issued_on=issued, due_on=issued,
+                       reason=reason.strip(), created_by=actor)  # fmt: skip
+        session.add(note)
+        session.flush()
+        use = min(amount_minor, inv.amount_minor - inv.paid_minor)
+        if use > 0:
+            payment = Payment(number=take_number(session, PAYMENT_PREFIX, issued.year),
+                              customer_id=inv.customer_id, received_on=issued, amount_minor=0,
+                              method="credit_note", reference=note.number,
+                              created_by=actor)  # fmt: skip
+            session.add(payment)
+            session.flush()
+            _apply(session, payment, inv, use)
+            _apply(session, payment, note, -use)
+        return note.number
+
+
+# --------------------------------------------------------------------------------------------
+# Cash-on-delivery remittances from carriers
+
+
+@dataclass(frozen=True)
+class Remittance:
+    tracking_no: str
+    amount_minor: int
+
+
+@dataclass(frozen=True)
+class RemittanceResult:
+    matched: tuple[str, ...]  # payment numbers
+    differences: tuple[tuple[str, str], ...]  # (tracking number, what is wrong)
+
+
+def reconcile_cod(db: Database, actor: str, received_on: date,
+                  rows: Sequence[Remittance]) -> RemittanceResult:  # fmt: skip
+    """A carrier's remittance list: each row pays the invoices of the shipment with that
+    tracking number. Amounts that differ from what is open are paid as far as they go and
+    reported; unknown tracking numbers are reported and nothing is paid for them."""
+    matched: list[str] = []
+    problems: list[tuple[str, str]] = []
+    for row in rows:
+        with db.read() as session:
+            sh = session.exec(select(Shipment).where(Shipment.tracking_no == row.tracking_no)
+                              ).first()  # fmt: skip
+            if sh is None:
+                problems.append((row.tracking_no, "no shipment with this tracking number"))
+                continue
+            invoices = session.exec(
+                select(Invoice).where(Invoice.shipment_id == sh.id, Invoice.kind == "invoice",
+                                      Invoice.status == "open").order_by(Invoice.due_on)
+            ).all()  # fmt: skip
+            order = session.get(Order, sh.order_id)
+        due = sum(i.amount_minor - i.paid_minor for i in invoices)
+        if due == 0:
+            problems.append((row.tracking_no, "nothing open on this shipment (paid twice?)"))
+            continue
+        result = record_payment(db, actor, order.customer_id, row.amount_minor, received_on,
+                                "cod_remittance", row.tracking_no,
+                                [i.number for i in invoices])  # fmt: skip
+        matched.append(result.number)
+        if row.amount_minor != due:
+            problems.append((row.tracking_no, f"remitted {row.amount_minor}, open {due}"))
+    return RemittanceResult(tuple(matched), tuple(problems))
+
+
+@dataclass(frozen=True)
+class InvoiceView:
+    number: str
+    kind: str
+    order_number: str
+    issued_on: date
+    due_on: date
+    amount_minor: int
+    paid_minor: int
+    status: str
+
+    @property
+    def open_minor(self) -> int:
+        return self.amount_minor - self.paid_minor
+
+
+def customer_invoices(db: Database, customer_id: int, open_only: bool = True
+                      ) -> list[InvoiceView]:  # fmt: skip
+    stmt = (select(Invoice, Order.number).outerjoin(Order, Order.id == Invoice.order_id)
+            .where(Invoice.customer_id == customer_id)
+            .order_by(Invoice.due_on, Invoice.id))  # fmt: skip
+    if open_only:
+        stmt = stmt.where(Invoice.status == "open")
+    with db.read() as session:
+        return [InvoiceView(i.number, i.kind, n or "", i.issued_on, i.due_on, i.amount_minor,
+                            i.paid_minor, i.status)
+                for i, n in session.exec(stmt).all()]  # fmt: skip
+
+
+def order_invoices(db: Database, order_id: int) -> list[InvoiceView]:
+    with db.read() as session:
+        order = session.get(Order, order_id)
+        if order is None:
+            raise NotFound(f"no order with id {order_id}")
+        rows = session.exec(select(Invoice).where(Invoice.order_id == order_id)
+                            .order_by(Invoice.id)).all()  # fmt: skip
+        return [InvoiceView(i.number, i.kind, order.number, i.issued_on, i.due_on,
+                            i.amount_minor, i.paid_minor, i.status) for i in rows]  # fmt: skip
+
