@@ -272,6 +272,7 @@ def receivables_total(db: Database, as_of: date, currency: str | None = None) ->
 class Dso:
     as_of: date
     days: int
+    currency: str
     receivables_minor: int  # open on as_of (credit notes netted)
     sales_minor: int  # invoiced, less credit notes, in the ``days`` days ending on as_of
     dso: Decimal | None  # receivables / sales x days, 1 decimal; None without sales
@@ -302,7 +303,7 @@ def dso(db: Database, as_of: date, days: int = 90, currency: str | None = None) 
         value = (Decimal(receivables) * days / Decimal(sales)).quantize(
             Decimal("0.1"), rounding=ROUND_HALF_UP
         )
-    return Dso(as_of, days, receivables, sales, value)
+    return Dso(as_of, days, cur, receivables, sales, value)
 
 
 # --------------------------------------------------------------------------------------------
