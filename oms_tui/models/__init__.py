@@ -4,7 +4,7 @@ from .audit import OrderAudit, OrderCheck, OrderLock
 from .base import utcnow
 from .catalog import PriceListItem, Product, Promotion, StockLevel, StockMove, Warehouse
 from .entry import OrderDraft, OrderTemplate, OrderTemplateLine
-from .finance import Invoice, Payment, PaymentAllocation
+from .finance import DunningLetter, FollowUp, Invoice, Payment, PaymentAllocation
 from .orders import Allocation, NumberSequence, Order, OrderEvent, OrderLine
 from .parties import Customer, CustomerAddress, CustomerPhone, Setting, User
 from .production import BomItem, ProductionOrder, ProductionRoute, ProductionStageLog, RouteStage
@@ -32,6 +32,8 @@ __all__ = [
     "CustomerPhone",
     "DeliveryRun",
     "DeliveryStop",
+    "DunningLetter",
+    "FollowUp",
     "Invoice",
     "NumberSequence",
     "Order",

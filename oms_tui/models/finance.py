@@ -56,3 +56,39 @@ class PaymentAllocation(SQLModel, table=True):
     payment_id: int = Field(foreign_key="payment.id", index=True)
     invoice_id: int = Field(foreign_key="invoice.id", index=True)
     amount_minor: int
+
+
+class FollowUp(SQLModel, table=True):
+    """What the finance clerk did or agreed about a customer's account, and what is next:
+    a call, a promise to pay (date and amount), a letter sent, a note, a credit hold
+    placed or released (with the reason)."""
+
+    __tablename__ = "follow_up"
+    __table_args__ = (Index("ix_follow_up_next", "next_action_on", "done"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    at: datetime = Field(default_factory=utcnow)
+    actor: str = Field(max_length=64)
+    kind: str = Field(max_length=24)  # call, promise, letter, note, hold, release
+    note: str = Field(default="")
+    promise_on: date | None = None
+    promise_minor: int = 0
+    next_action_on: date | None = None
+    done: bool = False  # the next action was taken (a later follow-up closes it)
+
+
+class DunningLetter(SQLModel, table=True):
+    """A dunning step taken for a customer: reminder (1), second notice (2), final notice
+    (3), credit hold (4); the letter printed from it lists the overdue invoices then."""
+
+    __tablename__ = "dunning_letter"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    level: int
+    issued_on: date
+    days_overdue: int
+    overdue_minor: int
+    actor: str = Field(max_length=64)
+    at: datetime = Field(default_factory=utcnow)

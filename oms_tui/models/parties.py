@@ -47,6 +47,7 @@ class Customer(SQLModel, table=True):
     shipping_policy: str = Field(default="partial", max_length=16)  # partial, complete
     credit_hold: bool = False
     credit_hold_reason: str = Field(default="")
+    dunning_level: int = 0  # last dunning step taken (0: none since the account was clean)
     email: str = Field(default="", max_length=200)
     notes: str = Field(default="")
     active: bool = True

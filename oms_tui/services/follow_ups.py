@@ -1,0 +1,109 @@
+"""Follow-ups on a customer's account: what the finance clerk did or agreed, and what is
+next. The open ones whose next action date has come make today's list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from ..models import Customer, FollowUp, Invoice
+from .db import Database
+from .errors import InvalidInput, NotFound
+
+KINDS = ("call", "promise", "letter", "note", "hold", "release")
+
+
+@dataclass(frozen=True)
+class FollowUpView:
+    id: int
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    at: datetime
+    actor: str
+    kind: str
+    note: str
+    promise_on: date | None
+    promise_minor: int
+    next_action_on: date | None
+    done: bool
+    open_minor: int = 0  # the customer's open balance (today's list)
+
+
+def record_follow_up(
+    db: Database, actor: str, customer_id: int, kind: str, note: str = "", *,
+    next_action_on: date | None = None, promise_on: date | None = None,
+    promise_minor: int = 0, today: date | None = None,
+) -> FollowUpView:  # fmt: skip
+    """Write down a call, a promise to pay (its date, and amount when given), a note.
+    Earlier open follow-ups of the customer are done: this one carries the next action."""
+    today = today or date.today()
+    if kind not in KINDS:
+        raise InvalidInput(f"unknown follow-up '{kind}'; one of {', '.join(KINDS)}", "kind")
+    if kind == "promise" and promise_on is None:
+        raise InvalidInput("a promise to pay needs its date", "promise_on")
+    if promise_on is not None and promise_on < today:
+        raise InvalidInput("the promised date is in the past", "promise_on")
+    if next_action_on is not None and next_action_on < today:
+        raise InvalidInput("the next action date is in the past", "next_action_on")
+    if isinstance(promise_minor, bool) or not isinstance(promise_minor, int) or promise_minor < 0:
+        raise InvalidInput("the promised amount cannot be negative", "promise_minor")
+    if kind in ("call", "note") and not note.strip():
+        raise InvalidInput("say what was said or done", "note")
+    with db.write() as session:
+        customer = session.get(Customer, customer_id)
+        if customer is None:
+            raise NotFound(f"no customer with id {customer_id}")
+        for earlier in session.exec(select(FollowUp).where(
+                FollowUp.customer_id == customer_id, FollowUp.done == False)).all():  # noqa: E712  # fmt: skip
+            earlier.done = True
+            session.add(earlier)
+        row = FollowUp(customer_id=customer_id, actor=actor, kind=kind, note=note.strip(),
+                       promise_on=promise_on, promise_minor=promise_minor,
+                       next_action_on=next_action_on or promise_on)  # fmt: skip
+        session.add(row)
+        session.flush()
+        return _view(row, customer)
+
+
+def _view(row: FollowUp, customer: Customer, open_minor: int = 0) -> FollowUpView:
+    return FollowUpView(row.id, row.customer_id, customer.code, customer.name, row.at, row.actor,
+                        row.kind, row.note, row.promise_on, row.promise_minor,
+                        row.next_action_on, row.done, open_minor)  # fmt: skip
+
+
+def todays_follow_ups(db: Database, today: date | None = None) -> list[FollowUpView]:
+    """Open follow-ups due today or earlier (the oldest first), with each customer's open
+    balance."""
+    today = today or date.today()
+    with db.read() as session:
+        rows = session.exec(
+            select(FollowUp, Customer)
+            .join(Customer, Customer.id == FollowUp.customer_id)
+            .where(FollowUp.done == False, col(FollowUp.next_action_on).is_not(None),  # noqa: E712
+                   col(FollowUp.next_action_on) <= today)
+            .order_by(FollowUp.next_action_on, FollowUp.id)
+        ).all()  # fmt: skip
+        ids = {c.id for _f, c in rows}
+        balances = dict(session.execute(
+            select(Invoice.customer_id, func.sum(Invoice.amount_minor - Invoice.paid_minor))
+            .where(col(Invoice.customer_id).in_(ids), Invoice.status == "open")
+            .group_by(Invoice.customer_id)
+        ).all()) if ids else {}  # fmt: skip
+        return [_view(f, c, int(balances.get(c.id) or 0)) for f, c in rows]
+
+
+def customer_log(db: Database, customer_id: int, limit: int = 100) -> list[FollowUpView]:
+    """A customer's follow-ups, newest first."""
+    with db.read() as session:
+        customer = session.get(Customer, customer_id)
+        if customer is None:
+            raise NotFound(f"no customer with id {customer_id}")
+        rows = session.exec(
+            select(FollowUp).where(FollowUp.customer_id == customer_id)
+            .order_by(col(FollowUp.at).desc(), col(FollowUp.id).desc()).limit(limit)
+        ).all()  # fmt: skip
+        return [_view(r, customer) for r in rows]

@@ -1,0 +1,151 @@
+"""Dunning progression, credit hold and its release (on payment, by a manager), follow-ups
+and today's list, dunning letters and statements read back from the PDF."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import select
+
+from oms_tui.models import Customer, DunningLetter, Invoice
+from oms_tui.reports.account_letter import account_pdf
+from oms_tui.reports.common import Company
+from oms_tui.services import audit, dunning, follow_ups, receivables, users
+from oms_tui.services.errors import InvalidInput
+from tests.audit_factories import customer as make_customer
+from tests.audit_factories import order
+from tests.factories import make_product
+
+TODAY = date(2026, 11, 30)
+
+
+def _invoice(db, cid: int, amount: int, due: date, number: str) -> None:
+    with db.write() as s:
+        s.add(Invoice(number=number, customer_id=cid, amount_minor=amount, issued_on=due,
+                      due_on=due, created_by="t"))  # fmt: skip
+
+
+def _customer(db, cid):
+    with db.read() as s:
+        return s.get(Customer, cid)
+
+
+def test_dunning_steps_up_with_days_overdue_and_holds_credit_at_the_last(db):
+    cid = make_customer(db, phone="13600000001")
+    clean = make_customer(db, phone="13600000002")
+    _invoice(db, cid, 50_000, TODAY - timedelta(days=8), "INV-1")
+    _invoice(db, clean, 9_000, TODAY + timedelta(days=3), "INV-2")  # not due yet
+    steps = dunning.run_dunning(db, "finance", TODAY)
+    assert [(s.customer_id, s.level, s.days_overdue, s.overdue_minor) for s in steps] == [
+        (cid, 1, 8, 50_000)]
+    assert steps[0].title.startswith("Reminder")
+    assert dunning.run_dunning(db, "finance", TODAY) == []  # the same step is not repeated
+    # 45 days on: the second notice; 100 days: straight to credit hold, one letter
+    later = dunning.run_dunning(db, "finance", TODAY + timedelta(days=30))
+    assert [(s.level, s.days_overdue) for s in later if s.customer_id == cid] == [(2, 38)]
+    held = dunning.run_dunning(db, "finance", TODAY + timedelta(days=90))
+    assert [(s.level, s.days_overdue) for s in held if s.customer_id == cid] == [(4, 98)]
+    c = _customer(db, cid)
+    assert c.credit_hold and c.credit_hold_reason.startswith("overdue 98 days: credit hold")
+    assert c.dunning_level == 4
+    with db.read() as s:
+        letters = s.exec(select(DunningLetter.level).where(DunningLetter.customer_id == cid)
+                         .order_by(DunningLetter.id)).all()  # fmt: skip
+    assert letters == [1, 2, 4]
+    # the audit's credit check now fails this customer's orders
+    view = order(db, cid, [(make_product(db), 1)], submit=True)
+    credit = [c for c in audit.run_checks(db, view.id) if c.code == "credit"]
+    assert [c.level for c in credit] == ["fail"] and "credit hold" in credit[0].reason
+    # paying what is overdue releases the hold; the next run starts again from 0
+    receivables.record_payment(db, "finance", cid, 50_000, TODAY)
+    c = _customer(db, cid)
+    assert not c.credit_hold and c.credit_hold_reason.startswith("released on payment")
+    dunning.run_dunning(db, "finance", TODAY + timedelta(days=91))
+    assert _customer(db, cid).dunning_level == 0
+
+
+def test_configurable_thresholds():
+    assert dunning.level_for(6, (7, 30, 60, 90)) == 0
+    assert dunning.level_for(7, (7, 30, 60, 90)) == 1
+    assert dunning.level_for(90, (7, 30, 60, 90)) == 4
+    assert dunning.parse_days("10, 20, 40, 80") == (10, 20, 40, 80)
+    with pytest.raises(InvalidInput, match="four increasing numbers"):
+        dunning.parse_days("30,7,60,90")
+    with pytest.raises(InvalidInput, match="four whole numbers"):
+        dunning.parse_days("7,thirty,60,90")
+
+
+def test_thresholds_from_the_setting(db):
+    cid = make_customer(db, phone="13600000003")
+    _invoice(db, cid, 1_000, TODAY - timedelta(days=15), "INV-3")
+    dunning.set_dunning_days(db, "boss", "3,10,14,20")
+    [step] = dunning.run_dunning(db, "finance", TODAY)
+    assert step.level == 3  # 15 days: final notice with these thresholds
+
+
+def test_only_a_manager_releases_a_hold_and_says_why(db):
+    cid = make_customer(db, phone="13600000004")
+    users.ensure_user(db, "clerk1", "finance")
+    users.ensure_user(db, "boss", "manager")
+    with db.write() as s:
+        c = s.get(Customer, cid)
+        c.credit_hold, c.credit_hold_reason = True, "overdue 95 days"
+        s.add(c)
+    with pytest.raises(InvalidInput, match="only a manager can release a credit hold"):
+        dunning.release_credit_hold(db, "clerk1", cid, "promised")
+    with pytest.raises(InvalidInput, match="reason is required"):
+        dunning.release_credit_hold(db, "boss", cid, " ")
+    dunning.release_credit_hold(db, "boss", cid, "paid half, rest by 12-15 (phone)")
+    c = _customer(db, cid)
+    assert not c.credit_hold
+    assert c.credit_hold_reason == "released by boss: paid half, rest by 12-15 (phone)"
+    [log] = follow_ups.customer_log(db, cid)
+    assert (log.kind, log.actor) == ("release", "boss")
+    assert log.note == "paid half, rest by 12-15 (phone)"
+
+
+def test_follow_ups_and_todays_list(db):
+    cid = make_customer(db, phone="13600000005")
+    _invoice(db, cid, 8_800, TODAY - timedelta(days=20), "INV-4")
+    follow_ups.record_follow_up(db, "finance", cid, "call", "no answer",
+                                next_action_on=TODAY, today=TODAY)  # fmt: skip
+    [item] = follow_ups.todays_follow_ups(db, TODAY)
+    assert (item.kind, item.note, item.open_minor) == ("call", "no answer", 8_800)
+    promise = follow_ups.record_follow_up(
+        db, "finance", cid, "promise", "will pay Friday", promise_on=TODAY + timedelta(days=4),
+        promise_minor=8_800, today=TODAY)  # fmt: skip
+    assert promise.next_action_on == TODAY + timedelta(days=4)
+    assert follow_ups.todays_follow_ups(db, TODAY) == []  # the call is done; promise is Friday
+    assert [f.id for f in follow_ups.todays_follow_ups(db, TODAY + timedelta(days=4))] == [
+        promise.id]
+    assert [f.kind for f in follow_ups.customer_log(db, cid)] == ["promise", "call"]
+    with pytest.raises(InvalidInput, match="needs its date"):
+        follow_ups.record_follow_up(db, "f", cid, "promise", today=TODAY)
+    with pytest.raises(InvalidInput, match="in the past"):
+        follow_ups.record_follow_up(db, "f", cid, "note", "x", today=TODAY,
+                                    next_action_on=TODAY - timedelta(days=1))  # fmt: skip
+
+
+def test_letters_and_statements_print_chinese_and_the_figures(db):
+    cid = make_customer(db, phone="13600000006")
+    with db.write() as s:
+        c = s.get(Customer, cid)
+        name = c.name
+    _invoice(db, cid, 12_345, TODAY - timedelta(days=40), "INV-5")
+    _invoice(db, cid, 1_000, TODAY + timedelta(days=10), "INV-6")
+    receivables.record_payment(db, "finance", cid, 2_345, TODAY - timedelta(days=5))
+    [step] = dunning.run_dunning(db, "finance", TODAY)
+    letter = dunning.letter(db, step.letter_id)
+    statement = dunning.statement(db, cid, TODAY)
+    assert (letter.balance_minor, letter.overdue_minor) == (11_000, 10_000)
+    pdf = account_pdf([letter, statement], Company("明光水木实业"))
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) == 2
+    assert "Second notice 二次催款通知" in pages[0] and "Statement of account 对账单" in pages[1]
+    for page in pages:
+        assert name in page and "INV-5" in page and "¥100.00" in page  # open of INV-5
+        assert "¥110.00" in page  # the balance
+    assert "40" in pages[0] and "¥23.45" in pages[1]  # days over; the payment listed
