@@ -34,6 +34,10 @@ tracking_app = typer.Typer(help="Shipment tracking: import a carrier's status ex
 app.add_typer(tracking_app, name="tracking")
 run_app = typer.Typer(help="Own-van delivery runs (daily routes).")
 app.add_typer(run_app, name="run")
+payment_app = typer.Typer(help="Payments: record one, reconcile a carrier's COD remittances.")
+app.add_typer(payment_app, name="payment")
+dunning_app = typer.Typer(help="Dunning: reminders, notices and credit holds for overdue accounts.")
+app.add_typer(dunning_app, name="dunning")
 report_app = typer.Typer(help="Receivables reports: aging, days sales outstanding, collections.")
 app.add_typer(report_app, name="report")
 
@@ -553,6 +557,152 @@ def print_manifest(
     view = delivery_runs.get_run(database, run)
     _print(database, lambda company, size: manifest_pdf(view, company, size),
            f"manifest-{view.number}", out, paper)  # fmt: skip
+
+
+def _one_customer(database, text: str):  # noqa: ANN001, ANN202
+    """The customer with this code, or the only one matching a phone or name."""
+    from .services.customers import search_customers
+    from .services.errors import InvalidInput, NotFound
+
+    hits = search_customers(database, text, limit=5)
+    exact = [h for h in hits if h.code.upper() == text.strip().upper()]
+    if exact or len(hits) == 1:
+        return (exact or hits)[0]
+    if not hits:
+        raise NotFound(f"no customer matches '{text}'")
+    raise InvalidInput(f"'{text}' matches several customers: "
+                       + ", ".join(f"{h.code} {h.name}" for h in hits) + "; give the code")
+
+
+def _date_option(text: str | None, name: str):  # noqa: ANN202
+    from datetime import date
+
+    from .services.errors import InvalidInput
+
+    try:
+        return date.fromisoformat(text) if text else date.today()
+    except ValueError:
+        raise InvalidInput(f"{name} {text}: use YYYY-MM-DD") from None
+
+
+@payment_app.command("record")
+def payment_record(
+    customer: Annotated[str, typer.Argument(help="Customer code (or a phone / name that "
+                                                  "matches one customer).")],
+    amount: Annotated[str, typer.Argument(help="Amount received, e.g. 1234.50")],
+    method: Annotated[str, typer.Option(help="cash, bank, wechat, alipay, card, "
+                                              "cod_remittance")] = "bank",
+    reference: Annotated[str, typer.Option(help="Bank reference, receipt number ...")] = "",
+    invoice: Annotated[
+        list[str] | None, typer.Option("--invoice", help="Pay this invoice (repeat for more);"
+                                                         " default: oldest due first.")
+    ] = None,
+    on: Annotated[str | None, typer.Option("--date", help="Received on (YYYY-MM-DD).")] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Record a payment: applied to the oldest open invoices (or the ones named); an
+    over-payment stays on the customer's account."""
+    from .services import receivables
+    from .services.money import format_money, parse_money
+
+    settings = _settings(db, user)
+    database = _open_current(settings)
+    who = _one_customer(database, customer)
+    result = receivables.record_payment(database, settings.user, who.id,
+                                        parse_money(amount),
+                                        _date_option(on, "--date"), method, reference,
+                                        invoice)  # fmt: skip
+    for a in result.applied:
+        typer.echo(f"{a.invoice_number}\t{format_money(a.amount_minor)}\tleft "
+                   f"{format_money(a.left_minor)}")  # fmt: skip
+    _say(f"{result.number}: {format_money(result.amount_minor)} from {who.name}"
+         + (f", {format_money(result.unapplied_minor)} kept on account"
+            if result.unapplied_minor else ""))  # fmt: skip
+
+
+@payment_app.command("cod")
+def payment_cod(
+    file: Annotated[str, typer.Argument(help="CSV from the carrier: tracking number, amount.")],
+    on: Annotated[str | None, typer.Option("--date", help="Received on (YYYY-MM-DD).")] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Reconcile a carrier's cash-on-delivery remittance list against the shipments:
+    each row pays that shipment's invoices; differences are listed (exit 1 when any)."""
+    import csv
+    import io
+    from pathlib import Path
+
+    from .services import receivables
+    from .services.dispatch import decode_csv
+    from .services.errors import InvalidInput
+    from .services.money import parse_money
+
+    path = Path(file)
+    if not path.is_file():
+        raise InvalidInput(f"no file {file}")
+    rows, bad = [], []
+    for n, row in enumerate(csv.reader(io.StringIO(decode_csv(path.read_bytes()))), start=1):
+        if not row or not row[0].strip() or n == 1 and not row[1].strip()[:1].isdigit():
+            continue  # blank lines and a header
+        try:
+            rows.append(receivables.Remittance(row[0].strip(), parse_money(row[1])))
+        except (IndexError, InvalidInput, ValueError):
+            bad.append(f"row {n}: no amount to read")
+    settings = _settings(db, user)
+    result = receivables.reconcile_cod(_open_current(settings), settings.user,
+                                       _date_option(on, "--date"), rows)  # fmt: skip
+    for line in bad + [f"{t}: {why}" for t, why in result.differences]:
+        typer.echo(line)
+    _say(f"{len(result.matched)} remittances recorded, {len(bad) + len(result.differences)} "
+         "to look at")  # fmt: skip
+    if bad or result.differences:
+        raise typer.Exit(1)
+
+
+@dunning_app.command("run")
+def dunning_run(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default today.")] = None,
+    out: OutOption = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Take each overdue customer's dunning step (reminder, second notice, final notice,
+    credit hold; thresholds: setting dunning_days) and print the letters."""
+    from .reports.account_letter import account_pdf
+    from .services import dunning
+    from .services.money import format_money
+
+    settings = _settings(db, user)
+    database = _open_current(settings)
+    steps = dunning.run_dunning(database, settings.user, _date_option(as_of, "--as-of"))
+    for st in steps:
+        typer.echo(f"{st.customer_name}\t{st.title}\t{st.days_overdue} days\t"
+                   f"{format_money(st.overdue_minor)}")  # fmt: skip
+    if not steps:
+        _say("No dunning step due")
+        return
+    papers = [dunning.letter(database, st.letter_id) for st in steps]
+    _print(database, lambda company, size: account_pdf(papers, company, size),
+           f"dunning-{papers[0].as_of.isoformat()}", out)  # fmt: skip
+
+
+@print_app.command("statement")
+def print_statement(
+    customer: Annotated[str, typer.Argument(help="Customer code (or a phone / name).")],
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """A customer's statement of account: open items, recent payments, balance."""
+    from .reports.account_letter import account_pdf
+    from .services import dunning
+
+    database = _open_current(_settings(db))
+    who = _one_customer(database, customer)
+    paper = dunning.statement(database, who.id)
+    _print(database, lambda company, size: account_pdf([paper], company, size),
+           f"statement-{who.code}", out)  # fmt: skip
 
 
 @tracking_app.command("import")

@@ -7,9 +7,9 @@ level 2 (second notice), 60 days level 3 (final notice), 90 days level 4 (credit
 the highest level due, not one per level skipped), records it (``dunning_letter``, and a
 follow-up with the next action a week later) and at level 4 puts the customer on credit
 hold: the audit's credit check then fails their new orders. The hold's reason starts with
-"overdue", so paying everything overdue releases it (``receivables.record_payment``); a
-manager can release it earlier with a reason (``release_credit_hold``). A customer with
-nothing overdue starts again from level 0.
+"overdue", so a payment that leaves nothing overdue as long as the credit-hold threshold
+releases it (``receivables.record_payment``); a manager can release it earlier with a
+reason (``release_credit_hold``). A customer with nothing overdue starts again from 0.
 """
 
 from __future__ import annotations

@@ -217,19 +217,27 @@ def record_payment(
 
 def _release_hold_if_settled(session: Session, customer: Customer, actor: str) -> None:
     """A customer put on credit hold for overdue invoices (reason starting "overdue") is
-    released when nothing is overdue any more; a hold for another reason stays until a
+    released once nothing is overdue as long as the credit-hold step of dunning asks
+    (``dunning_days``, 90 days by default); a hold for another reason stays until a
     manager releases it."""
     if not customer.credit_hold or not customer.credit_hold_reason.lower().startswith("overdue"):
         return
+    from .dunning import dunning_days, level_for
+
     session.flush()
-    overdue = session.exec(
-        select(func.count()).select_from(Invoice)
+    today = date.today()
+    oldest = session.exec(
+        select(func.min(Invoice.due_on))
         .where(Invoice.customer_id == customer.id, Invoice.status == "open",
-               Invoice.due_on < date.today(), Invoice.amount_minor > Invoice.paid_minor)
+               Invoice.kind == "invoice", Invoice.due_on < today,
+               Invoice.amount_minor > Invoice.paid_minor)
     ).one()  # fmt: skip
-    if not overdue:
+    thresholds = dunning_days(session)
+    level = level_for((today - oldest).days, thresholds) if oldest else 0
+    if level < 4:
         customer.credit_hold = False
-        customer.credit_hold_reason = f"released on payment ({actor}, {date.today()})"
+        customer.credit_hold_reason = f"released on payment ({actor}, {today})"
+        customer.dunning_level = level
         session.add(customer)
 
 
