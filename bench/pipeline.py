@@ -24,19 +24,28 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from oms_tui.models import Customer, Order, OrderLine, Product, StockLevel, Warehouse  # noqa: E402
+from oms_tui.models import (  # noqa: E402
+    Customer,
+    Invoice,
+    Order,
+    OrderLine,
+    Product,
+    StockLevel,
+    Warehouse,
+)
 from oms_tui.services import (  # noqa: E402
     allocation,
     audit,
     dispatch,
     orders,
+    receivables,
     schema,
     stock,
     stock_operations,
@@ -133,13 +142,28 @@ def _ship(ctx: Context, order_id: int) -> None:
         dispatch.ship(ctx.db, ACTOR, shipment.id, _tracking(ctx, shipment.carrier_code))
 
 
+def _pay(ctx: Context, order_id: int) -> None:
+    """The customer pays what the order's shipments were invoiced (``ship`` invoiced them:
+    ``receivables.invoice_shipment_in``): one payment allocated to those invoices."""
+    with ctx.db.read() as s:
+        rows = s.execute(
+            select(Invoice.number, Invoice.amount_minor - Invoice.paid_minor, Invoice.customer_id)
+            .where(Invoice.order_id == order_id, Invoice.status == "open")
+        ).all()  # fmt: skip
+    if not rows:
+        return
+    receivables.record_payment(ctx.db, ACTOR, rows[0][2], sum(r[1] for r in rows), date.today(),
+                               "bank", f"bench {order_id}", [r[0] for r in rows])  # fmt: skip
+
+
 STAGES: list[Stage] = [
     Stage("create", _create, per_order_ids=False),
     Stage("submit", _submit),
     Stage("approve", _approve),
     Stage("allocate", _allocate, setup=stock_up),
-    Stage("ship", _ship),
-    # next: produce, invoice, pay
+    Stage("ship", _ship),  # invoices the shipment too
+    Stage("pay", _pay),
+    # next: produce (issue 6)
 ]
 
 
