@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, case, delete, func, or_, select, tuple_
@@ -34,7 +34,6 @@ from ..models import (
     OrderEvent,
     OrderLine,
     Product,
-    Setting,
     StockLevel,
     utcnow,
 )
@@ -44,7 +43,7 @@ from .errors import InvalidInput, NotFound, OmsError
 from .money import format_money
 from .order_states import OPEN_STATUSES, OrderStatus
 from .pricing import QuoteLine, load_price_book, product_info, quote
-from .settings import load_settings
+from .settings import load_settings, read_int_settings, write_int_setting
 
 S = OrderStatus
 PASS, WARN, FAIL = "pass", "warn", "fail"
@@ -75,20 +74,10 @@ class AuditSettings:
     audit_due_soon_days: int = 2  # requested date this close and not shipped is an alert
 
 
-_AUDIT_KEYS = tuple(f.name for f in fields(AuditSettings))
 
 
 def audit_settings(session: Session) -> AuditSettings:
-    rows = session.execute(
-        select(Setting.key, Setting.value).where(col(Setting.key).in_(_AUDIT_KEYS))
-    ).all()
-    values: dict[str, int] = {}
-    for key, raw in rows:
-        try:
-            values[key] = int(raw)
-        except ValueError:
-            continue  # a bad row falls back to the default rather than stopping the queue
-    return AuditSettings(**values)
+    return read_int_settings(session, AuditSettings)
 
 
 def get_audit_settings(db: Database) -> AuditSettings:
@@ -98,16 +87,7 @@ def get_audit_settings(db: Database) -> AuditSettings:
 
 def set_audit_setting(db: Database, actor: str, key: str, value: int) -> AuditSettings:
     """Change one weight or threshold (whole numbers, not negative)."""
-    if key not in _AUDIT_KEYS:
-        raise InvalidInput(f"unknown audit setting '{key}'; known: {', '.join(_AUDIT_KEYS)}", "key")
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInput(f"{key} must be a whole number, 0 or more", "value")
-    with db.write() as session:
-        row = session.get(Setting, key) or Setting(key=key)
-        row.value, row.updated_at, row.updated_by = str(value), utcnow(), actor
-        session.add(row)
-        session.flush()
-        return audit_settings(session)
+    return write_int_setting(db, actor, AuditSettings, key, value, "audit")
 
 
 # --------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Connection, String, column, select, table
 
@@ -82,3 +82,43 @@ def set_setting(db: Database, actor: str, key: str, value: str) -> CompanySettin
         session.add(row)
         session.flush()
         return load_settings(session)
+
+
+# --------------------------------------------------------------------------------------------
+# Groups of whole-number settings (audit weights, stock rules): one dataclass of int fields
+# each, stored as ``setting`` rows named after the fields.
+
+T = TypeVar("T")
+
+
+def read_int_settings(session: Session, group: type[T]) -> T:
+    """The group's values; a missing or unreadable row keeps the field's default (a bad row
+    never stops the screen that reads it)."""
+    keys = [f.name for f in fields(group)]  # type: ignore[arg-type]
+    rows = session.execute(select(_setting.c.key, _setting.c.value)
+                           .where(_setting.c.key.in_(keys))).all()  # fmt: skip
+    values: dict[str, int] = {}
+    for key, raw in rows:
+        try:
+            values[key] = int(raw)
+        except ValueError:
+            continue
+    return group(**values)
+
+
+def write_int_setting(db: Database, actor: str, group: type[T], key: str, value: int,
+                      what: str) -> T:  # fmt: skip
+    """Store one whole number (0 or more) of the group; returns the group as stored."""
+    keys = [f.name for f in fields(group)]  # type: ignore[arg-type]
+    if key not in keys:
+        raise InvalidInput(f"unknown {what} setting '{key}'; known: {', '.join(keys)}", "key")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInput(f"{key} must be a whole number, 0 or more", "value")
+    from ..models import Setting, utcnow
+
+    with db.write() as session:
+        row = session.get(Setting, key) or Setting(key=key)
+        row.value, row.updated_at, row.updated_by = str(value), utcnow(), actor
+        session.add(row)
+        session.flush()
+        return read_int_settings(session, group)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, or_
@@ -30,7 +30,6 @@ from ..models import (
     ProductionOrder,
     PurchaseReceipt,
     PurchaseReceiptLine,
-    Setting,
     StockLevel,
     StockMove,
     Warehouse,
@@ -38,6 +37,7 @@ from ..models import (
 )
 from .db import Database
 from .errors import InvalidInput, NotFound
+from .settings import read_int_settings, write_int_setting
 
 # Move kinds (StockMove.kind).
 RECEIPT, ISSUE, TRANSFER_IN, TRANSFER_OUT, ADJUSTMENT = (
@@ -61,20 +61,10 @@ class StockSettings:
     stock_demand_days: int = 30  # reorder: average daily demand over this many days
 
 
-_STOCK_KEYS = tuple(f.name for f in fields(StockSettings))
 
 
 def stock_settings(session: Session) -> StockSettings:
-    rows = session.execute(
-        select(Setting.key, Setting.value).where(col(Setting.key).in_(_STOCK_KEYS))
-    ).all()
-    values: dict[str, int] = {}
-    for key, raw in rows:
-        try:
-            values[key] = int(raw)
-        except ValueError:
-            continue
-    return StockSettings(**values)
+    return read_int_settings(session, StockSettings)
 
 
 def get_stock_settings(db: Database) -> StockSettings:
@@ -83,20 +73,12 @@ def get_stock_settings(db: Database) -> StockSettings:
 
 
 def set_stock_setting(db: Database, actor: str, key: str, value: int) -> StockSettings:
-    if key not in _STOCK_KEYS:
-        raise InvalidInput(f"unknown stock setting '{key}'; known: {', '.join(_STOCK_KEYS)}", "key")
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInput(f"{key} must be a whole number, 0 or more", "value")
-    if key == "stock_split_lines" and value not in (0, 1):
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    if whole and key == "stock_split_lines" and value not in (0, 1):
         raise InvalidInput("stock_split_lines must be 0 (never split) or 1 (split)", "value")
-    if key == "stock_demand_days" and value < 1:
+    if whole and key == "stock_demand_days" and value < 1:
         raise InvalidInput("stock_demand_days must be at least 1", "value")
-    with db.write() as session:
-        row = session.get(Setting, key) or Setting(key=key)
-        row.value, row.updated_at, row.updated_by = str(value), utcnow(), actor
-        session.add(row)
-        session.flush()
-        return stock_settings(session)
+    return write_int_setting(db, actor, StockSettings, key, value, "stock")
 
 
 # --------------------------------------------------------------------------------------------
