@@ -51,6 +51,7 @@ from ..widgets.footer import KeysFooter
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
+from .quick_open import QuickOpen
 
 PAGE = 50
 KEY_HINT = Content.assemble(*(
@@ -95,7 +96,7 @@ class ReasonInput(ScanInput):
         await super()._on_key(event)
 
 
-class ReasonDialog(ModalScreen[tuple[str, date | None] | None]):
+class ReasonDialog(QuickOpen, ModalScreen[tuple[str, date | None] | None]):
     """A reason (preset by digit, or typed) and, for a hold, a follow-up date; Enter saves."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -164,7 +165,7 @@ class ReasonDialog(ModalScreen[tuple[str, date | None] | None]):
         self.dismiss(None)
 
 
-class BulkResultDialog(ModalScreen[None]):
+class BulkResultDialog(QuickOpen, ModalScreen[None]):
     """What a bulk approval did: approved numbers, skipped ones with why."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -225,7 +226,7 @@ def queue_head(width: int) -> str:
     return text + "  Checks"
 
 
-class AuditQueueScreen(OmsScreen):
+class AuditQueueScreen(QuickOpen, OmsScreen):
     """The reviewer's list: decisions by one key, results from the services, then a reload."""
 
     CSS_PATH = "audit_queue.tcss"
@@ -296,15 +297,9 @@ class AuditQueueScreen(OmsScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        # Opening an area builds its screen: textual 8.2.8 then reparses the whole stylesheet
-        # and restyles every screen, twice (App._init_mode, App.switch_mode), because a new
-        # screen counts as having missed CSS changes; it has missed none (its styles are
-        # applied as it mounts). Measured: ~50 ms of the audit queue's first open.
-        self._css_update_count = self.app._css_update_count
         self._busy = False
         self._rescore_when_shown = True  # on opening: score again once the first page shows
         self._checking: set[int] = set()  # order ids whose checks a worker is running
-        self._opening = True  # until the first paint
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -327,21 +322,12 @@ class AuditQueueScreen(OmsScreen):
         self.query_one("#audit-head", Static).update(queue_head(self.size.width - 1),
                                                      layout=False)  # fmt: skip
         self.say("")
-        self.call_after_refresh(self._painted)
 
     def on_resize(self) -> None:
         self.query_one("#audit-head", Static).update(queue_head(self.size.width - 1))
 
-    def _painted(self) -> None:
-        self._opening = False
-
-    def on_screen_resume(self, event: events.ScreenResume) -> None:
-        if self._opening:
-            # Runs before Screen's own handler, which restyles every widget of the screen on
-            # each resume: a new area's screen gets two before its first paint (App._init_mode,
-            # then App.switch_mode), though it was styled as it mounted (measured ~20 ms each).
-            event.refresh_styles = False
-        elif not self._rescore_when_shown:  # back from an order's detail: it may have changed
+    def on_screen_resume(self) -> None:
+        if not self._rescore_when_shown:  # back from an order's detail: it may have changed
             self.queue.reload()
 
     @property

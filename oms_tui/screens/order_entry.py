@@ -53,7 +53,7 @@ from typing import Any, ClassVar, cast
 
 from rich.cells import cell_len, set_cell_size
 from textual import events, on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, ScreenError
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -108,6 +108,7 @@ from ..services.templates import TemplateView, list_templates
 from ..widgets.footer import KeysFooter
 from ..widgets.scan_input import ScanInput
 from . import AppContext, OmsScreen
+from .quick_open import QuickOpen
 
 CHANNEL_CHOICES = (("p", "phone", "Phone"), ("w", "walk_in", "Walk-in"),
                    ("e", "ecommerce", "E-commerce"), ("d", "dealer", "Dealer"),
@@ -158,7 +159,7 @@ class EntryLine:
 # -- dialogs ---------------------------------------------------------------------------------
 
 
-class ChoiceDialog(ModalScreen[str | None]):
+class ChoiceDialog(QuickOpen, ModalScreen[str | None]):
     """Pick one option by its letter (or arrows and Enter); Esc / F12 backs out with None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -207,7 +208,7 @@ class ChoiceDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class PromptDialog(ModalScreen[str | None]):
+class PromptDialog(QuickOpen, ModalScreen[str | None]):
     """One line of text; ``check`` returns an error message (shown here) or None to accept."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -248,7 +249,7 @@ class FormField:
     value: str = ""
 
 
-class FormDialog(ModalScreen[Any]):
+class FormDialog(QuickOpen, ModalScreen[Any]):
     """A few labelled fields; Tab moves, Enter in any field submits (``submit`` decides)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -313,25 +314,45 @@ class NewCustomerDialog(FormDialog):
             self.message, self.field = message, field
 
     def __init__(self, typed: str = "") -> None:
+        super().__init__("New customer", self._fields(typed), self._group_note("retail"))
+        self.group = "retail"
+
+    @staticmethod
+    def _fields(typed: str) -> list[FormField]:
+        """The name or the phone as typed in the customer field, the rest empty."""
         digits = normalise_phone(typed)
         phone_like = bool(digits) and len(digits) >= len(typed.replace(" ", "").replace("-", ""))
-        fields = [
+        return [
             FormField("name", "Name", "" if phone_like else typed.strip()),
             FormField("phone", "Phone", typed.strip() if phone_like else ""),
             FormField("province", "Province"),
             FormField("city", "City"),
             FormField("street", "Street"),
         ]
-        super().__init__("New customer", fields, self._group_note("retail"))
-        self.group = "retail"
 
     @staticmethod
     def _group_note(group: str) -> str:
         return f"Group: {group.replace('_', ' ')}   (F10 / Ctrl+G changes it)"
 
     def on_mount(self) -> None:
+        self._focus_first_empty()
+
+    def _focus_first_empty(self) -> None:
         first_empty = next((f for f in self.fields if not f.value), self.fields[0])
         self.query_one(f"#f-{first_empty.name}", ScanInput).focus()
+
+    def reset(self, typed: str) -> None:
+        """Blank again for the next caller (the entry screen shows one form again and again:
+        building it took ~20-25 ms of the Enter that opens it)."""
+        self.fields = self._fields(typed)
+        for f in self.fields:
+            field = self.query_one(f"#f-{f.name}", ScanInput)
+            field.value = f.value
+            field.remove_class("-error")
+        self.group = "retail"
+        self.query_one("#form-note", Static).update(self._group_note(self.group))
+        self.query_one("#form-error", Static).update("")
+        self._focus_first_empty()
 
     def action_group(self) -> None:
         def chosen(group: str | None) -> None:
@@ -422,7 +443,7 @@ def product_prompt(hit: ProductHit) -> Content:
     )
 
 
-class ProductSearchDialog(ModalScreen[ProductHit | None]):
+class ProductSearchDialog(QuickOpen, ModalScreen[ProductHit | None]):
     """Products matching the words typed, narrowed as you type; Enter picks."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -668,7 +689,7 @@ class Row(Static):
 # -- the screen ------------------------------------------------------------------------------
 
 
-class OrderEntryScreen(OmsScreen):
+class OrderEntryScreen(QuickOpen, OmsScreen):
     """Customer, lines, options and live totals of one order; saved to audit by F2."""
 
     CSS_PATH = "order_entry.tcss"
@@ -794,6 +815,7 @@ class OrderEntryScreen(OmsScreen):
         self._draft_id: int | None = None
         self._epoch = 0  # a new order starts a new epoch: older draft saves are void
         self._hits: list[CustomerHit] = []
+        self._new_customer_dialog: NewCustomerDialog | None = None
         self._hits_for: str | None = None
         self._pending_pick: str | None = None
         self._suppress_search = False
@@ -857,6 +879,11 @@ class OrderEntryScreen(OmsScreen):
         self.show_all()
         self.look_for_draft(self.user)
         self.load_carriers(False)
+
+    def on_unmount(self) -> None:
+        if self._new_customer_dialog is not None:
+            with contextlib.suppress(ScreenError):  # still shown: Textual removes it
+                self.app.uninstall_screen(self._new_customer_dialog)
 
     def on_resize(self) -> None:
         self.show_lines()
@@ -1672,7 +1699,13 @@ class OrderEntryScreen(OmsScreen):
             if hit is not None:
                 self.choose_customer(hit)
 
-        self.app.push_screen(NewCustomerDialog(typed), created)
+        dialog = self._new_customer_dialog
+        if dialog is None:  # built once, kept (installed) and blanked for the next caller
+            dialog = self._new_customer_dialog = NewCustomerDialog(typed)
+            self.app.install_screen(dialog, f"new-customer-{id(self)}")
+        else:
+            dialog.reset(typed)
+        self.app.push_screen(dialog, created)
 
     def action_ship_to(self) -> None:
         if self._need_customer() or self.card is None:

@@ -40,6 +40,7 @@ from ..widgets.footer import KeysFooter
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
+from .quick_open import QuickOpen
 
 PAGE = 50
 
@@ -73,7 +74,7 @@ def results_head(width: int) -> str:
             f"{fit('Status', 13)} {fit('Total', 11, True)}")  # fmt: skip
 
 
-class OrderSearchScreen(OmsScreen):
+class OrderSearchScreen(QuickOpen, OmsScreen):
     """Type, Enter, scroll; Enter on an order opens it."""
 
     CSS_PATH = "order_search.tcss"
@@ -102,11 +103,6 @@ class OrderSearchScreen(OmsScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        # Opening an area builds its screen: textual 8.2.8 then reparses the whole stylesheet
-        # and restyles every screen, twice (App._init_mode, App.switch_mode), because a new
-        # screen counts as having missed CSS changes; it has missed none (its styles are
-        # applied as it mounts). Measured: ~50 ms of the audit queue's first open.
-        self._css_update_count = self.app._css_update_count
         self._rule: AlertRule | None = None
         self._query_text = ""
         self._truncated = False

@@ -173,10 +173,44 @@ async def test_new_caller_three_lines_two_by_code_one_by_barcode_burst(
 
         customer = s.get(Customer, order.customer_id)
         assert (customer.name, customer.group) == ("李雷", "wholesale")
+
     assert drafts.latest_draft(sqlite_db, "clerk") is None  # the order replaced its draft
     from oms_tui.services import audit  # the saved order reached the audit queue checked
 
     assert {c.code for c in audit.stored_checks(sqlite_db, order.id)} >= {"completeness", "price"}
+
+
+async def test_the_new_customer_form_comes_back_blank_for_the_next_caller(
+    sqlite_db: Database, shop: dict[str, int]
+) -> None:
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        await pilot.press(*"13900001111", "enter")
+        await settle(pilot)
+        first = app.screen
+        assert isinstance(first, NewCustomerDialog)
+        await pilot.press("f10", "w", "enter")  # wholesale; no name: refused
+        await settle(pilot)
+        assert app.screen is first and "-error" in first.query_one("#f-name").classes
+        await pilot.press(*"李雷")
+        await pilot.press("escape")  # backed out: nobody created
+        await settle(pilot)
+        assert app.screen is screen and screen.customer_id is None
+
+        await pilot.press("ctrl+u", *"王五", "enter")  # the next caller, by name
+        await settle(pilot)
+        assert app.screen is first  # the same form, kept
+        assert first.values() == {"name": "王五", "phone": "", "province": "", "city": "",
+                                  "street": ""}  # fmt: skip
+        assert first.group == "retail" and "retail" in flat(screen_text(app))
+        assert not first.query(".-error") and "required" not in flat(screen_text(app))
+        assert focused_id(app) == "f-phone"
+        await pilot.press(*"13900002222", "tab", *"浙江", "tab", *"杭州", "tab", *"文三路2号",
+                          "enter")  # fmt: skip
+        await settle(pilot)
+        assert app.screen is screen and focused_id(app) == "scan"
+        assert "王五 · retail" in flat(screen_text(app))
 
 
 async def test_known_caller_repeats_a_past_order(sqlite_db: Database, shop: dict[str, int]) -> None:
