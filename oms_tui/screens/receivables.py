@@ -27,6 +27,7 @@ Keys (the README copies these rows; every F-key has a Ctrl twin):
 | Key         | Twin        | Where         | Does                                               |
 |-------------|-------------|---------------|----------------------------------------------------|
 | `Enter`     |             | receivables   | open the customer: invoices, credit, follow-ups    |
+|             |             | today's list  | open the customer                                  |
 | `F4`        | `Ctrl+L`    | receivables   | aging as of another date (`-30`, `2026-01-31`)     |
 | `F5`        | `Ctrl+R`    | receivables   | read again                                         |
 | `F6`        | `Ctrl+O`    | receivables   | record a payment: amount, date, method letter,     |
@@ -38,6 +39,7 @@ Keys (the README copies these rows; every F-key has a Ctrl twin):
 | `F9`        | `Ctrl+B`    | receivables   | run dunning (asks first), print the letters        |
 | `F10`       | `Ctrl+G`    | receivables   | print the customer's statement of account          |
 | `F11`       | `Ctrl+U`    | receivables   | release the customer's credit hold (reason)        |
+| `Space`     |             | customer      | select invoices: F6 then pays them, in that order  |
 | `F2`        | `Ctrl+S`    | dialogs       | save (as Enter on the last field)                  |
 """
 

@@ -200,7 +200,7 @@ async def test_pay_the_highlighted_invoice_in_the_customer_view_overpayment_on_a
         await pilot.press("down", "down")  # INV-2026-000003, not due yet
         await pilot.press("ctrl+o")
         await type_in(pilot, "1000")
-        await pilot.press("f2")  # not yet: "Apply to" is blank, so save now is oldest first
+        await pilot.press("f2")  # saves at once: "Apply to" blank is oldest first
         await settle(pilot)
         assert "INV-2026-000001 ¥1,000.00 (¥2,000.00 left)" in text_of(cust, "#recv-cust-message")
         await pilot.press("f6")
@@ -372,3 +372,22 @@ async def test_statement_and_a_release_refused_to_a_clerk(sqlite_db: Database):
     assert "杭州明亮灯饰" in pdf_text(path) and "INV-2026-000001" in pdf_text(path)
     with sqlite_db.read() as s:
         assert s.get(Customer, ids["late"]).credit_hold
+
+
+async def test_selected_invoices_are_paid_in_the_order_chosen(sqlite_db: Database):
+    receivables_db(sqlite_db)
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_receivables(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("down", "down", "space")  # INV-2026-000003 (not due)
+        await pilot.press("f6")
+        form = app.screen
+        assert form.query_one("#recv-f-invoices").value == "INV-2026-000003"
+        await type_in(pilot, "500")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "INV-2026-000003 ¥500.00 (¥300.00 left)" in text_of(app.screen, "#recv-cust-message")
+    assert paid(sqlite_db, "INV-2026-000001") == (0, "open")
+    assert paid(sqlite_db, "INV-2026-000003") == (50_000, "open")
