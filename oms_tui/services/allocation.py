@@ -204,6 +204,10 @@ def _allocate_in(
         results.append(LineAllocation(ln.line_no, product.code, remaining, tuple(placed),
                                       held.get(ln.id, 0), needs[ln.id] - got, False))  # fmt: skip
 
+    if any(r.to_production for r in results):
+        from .production import create_for_order_in
+
+        create_for_order_in(session, actor, order)
     short = any(r.backordered > 0 for r in results)
     any_held = any(r.reserved_before + sum(p.qty for p in r.placed) > 0
                    for r in results if not r.to_production and r.qty > 0)  # fmt: skip

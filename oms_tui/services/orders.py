@@ -461,6 +461,11 @@ def transition(
                 freed = stock.release_order_in(session, order.id)
                 if freed:
                     text += f" ({freed} reserved units released)"
+                from .production import cancel_for_order_in
+
+                stopped = cancel_for_order_in(session, actor, order.id, reason.strip())
+                if stopped:
+                    text += f" (production stopped: {', '.join(stopped)})"
             if to is OrderStatus.APPROVED and order.payment_method == "prepaid":
                 from .receivables import invoice_order_in
 
