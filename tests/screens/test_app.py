@@ -293,12 +293,12 @@ async def test_keys_list_opens_and_closes_with_f1_and_question_mark(counts_db: D
         assert app.current_mode == HOME_MODE
         await pilot.press("f1")
         assert isinstance(app.screen, HomeScreen)
-        await pilot.press("p", "question_mark")
-        assert app.current_mode == "production"
+        await pilot.press("i", "question_mark")
+        assert app.current_mode == "import"
         assert isinstance(app.screen, KeyHelpScreen)
         assert "F5/^R" not in screen_text(app)  # not a key of this screen
         await pilot.press("escape")  # closes the list, stays in the area
-        assert app.current_mode == "production"
+        assert app.current_mode == "import"
         assert isinstance(app.screen, PlaceholderScreen)
 
 

@@ -49,5 +49,5 @@ def test_home_keys_panel(snap_compare: SnapCompare, counts_db: Database) -> None
 
 
 def test_area_placeholder(snap_compare: SnapCompare, counts_db: Database) -> None:
-    # production: still a placeholder (stock: tests/screens/test_stock_snapshots.py)
-    assert snap_compare(frozen_app(counts_db), terminal_size=(80, 24), run_before=then("p"))
+    # import: still a placeholder (stock: tests/screens/test_stock_snapshots.py)
+    assert snap_compare(frozen_app(counts_db), terminal_size=(80, 24), run_before=then("i"))
