@@ -303,8 +303,9 @@ def advance(db: Database, actor: str, production_order_id: int, note: str = "",
         if later:
             po.current_stage_seq = later[0].seq
             _log(session, po, later[0], "started", actor)
+            # the work waiting behind it does not change: only this order's date moves
+            po.expected_date = today + timedelta(days=_days_left(stages, po.current_stage_seq))
             session.add(po)
-            _replan_route_in(session, {po.route_id}, today)
             session.flush()
             return po
         _complete_in(session, actor, po, today)
@@ -364,6 +365,7 @@ def _complete_in(session: Session, actor: str, po: ProductionOrder, today: date)
     po.status, po.completed_at, po.expected_date = "done", utcnow(), today
     session.add(po)
     _log(session, po, None, "completed", actor, f"{po.qty} into stock")
+    _replan_route_in(session, {po.route_id}, today)  # the queue behind it moves up
     if po.order_line_id is not None:
         line = session.get(OrderLine, po.order_line_id)
         stock.reserve(session, level, line, po.qty, f"made by {po.number}")
@@ -451,6 +453,22 @@ def board(db: Database, product_line: str | None = None, due_before: date | None
                                 line, po.qty, po.status, name, pos, len(stages), po.due_date,
                                 po.expected_date, po.requirements_note, po.priority))  # fmt: skip
         return out
+
+
+@dataclass(frozen=True)
+class StageView:
+    seq: int
+    name: str
+    planned_days: int
+
+
+def stages_of(db: Database, production_order_id: int) -> list[StageView]:
+    """The stages of the order's route in order (a quality failure goes back to one)."""
+    with db.read() as session:
+        po = session.get(ProductionOrder, production_order_id)
+        if po is None:
+            raise NotFound(f"no production order with id {production_order_id}")
+        return [StageView(s.seq, s.name, s.planned_days) for s in _stages(session, po.route_id)]
 
 
 @dataclass(frozen=True)

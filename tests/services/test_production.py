@@ -181,3 +181,10 @@ def test_board_filters_and_capacity(db):
     days = production.capacity(db, TODAY, days=7)
     assert {d.route for d in days} == {"木门生产线 Door line"}
     assert max(d.planned_units for d in days) == 4 and any(d.over for d in days)
+
+
+def test_stages_of_lists_the_route_in_order(db):
+    ids = _doors(db)
+    po = _po(db, _order_of(db, [(ids["door"], 1, "")]))
+    assert [(st.seq, st.name, st.planned_days) for st in production.stages_of(db, po.id)] == [
+        (seq, name, days) for seq, (name, days) in enumerate(STAGES, start=1)]
