@@ -6,7 +6,8 @@ Prints one JSON line: {"orders": N, "db": dialect, "stages": {name: {seconds, ms
 "statuses": {status: orders of this run}, "stock_differences": n}. An empty database gets the
 schema and the demo's reference data first (not timed). Stages are a list of
 ``Stage(name, run, setup=None)`` entries, where ``run(ctx, order_id) -> None`` does one order
-and ``setup(ctx)`` runs untimed before the stage; later work adds produce, ship, invoice, pay.
+and ``setup(ctx)`` runs untimed before the stage: create, submit, approve, allocate,
+produce, ship (which invoices), pay.
 
 ``approve`` only approves (checks, then the state machine, as ``audit.approve`` does) and
 ``allocate`` reserves stock (``allocation.allocate_order``), so each is timed on its own.
@@ -32,11 +33,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select  # noqa: E402
 
 from oms_tui.models import (  # noqa: E402
+    BomItem,
     Customer,
     Invoice,
     Order,
     OrderLine,
     Product,
+    ProductionOrder,
     StockLevel,
     Warehouse,
 )
@@ -45,6 +48,7 @@ from oms_tui.services import (  # noqa: E402
     audit,
     dispatch,
     orders,
+    production,
     receivables,
     schema,
     stock,
@@ -124,6 +128,36 @@ def _allocate(ctx: Context, order_id: int) -> None:
     allocation.allocate_order(ctx.db, ACTOR, order_id)
 
 
+def materials_up(ctx: Context) -> None:
+    """Receive the bill of materials the run's production orders need (untimed), into the
+    factory warehouse where production draws them."""
+    with ctx.db.read() as s:
+        need = dict(s.execute(
+            select(BomItem.material_id, func.sum(BomItem.qty_per * ProductionOrder.qty))
+            .join(ProductionOrder, ProductionOrder.product_id == BomItem.product_id)
+            .where(ProductionOrder.order_id.in_(ctx.order_ids),
+                   ProductionOrder.status == "planned")
+            .group_by(BomItem.material_id)
+        ).all())  # fmt: skip
+        factory = production.factory_warehouse_id(s)
+    if need and factory is not None:
+        stock_operations.receive(ctx.db, ACTOR, factory, sorted(need.items()), supplier="bench",
+                                 reference="pipeline materials")  # fmt: skip
+
+
+def _produce(ctx: Context, order_id: int) -> None:
+    """Each production order of the order: started (materials issued), every stage advanced,
+    completed into stock and reserved (the order becomes ready to ship)."""
+    with ctx.db.read() as s:
+        ids = list(s.execute(select(ProductionOrder.id).where(
+            ProductionOrder.order_id == order_id,
+            ProductionOrder.status == "planned")).scalars())  # fmt: skip
+    for po_id in ids:
+        po = production.start(ctx.db, ACTOR, po_id)
+        while po.status != "done":
+            po = production.advance(ctx.db, ACTOR, po_id)
+
+
 def _tracking(ctx: Context, carrier_code: str) -> str:
     """A tracking number the carrier's pattern accepts (an own van needs none)."""
     digits = f"{ctx.rng.randrange(10**12):012d}"
@@ -161,9 +195,9 @@ STAGES: list[Stage] = [
     Stage("submit", _submit),
     Stage("approve", _approve),
     Stage("allocate", _allocate, setup=stock_up),
+    Stage("produce", _produce, setup=materials_up),
     Stage("ship", _ship),  # invoices the shipment too
     Stage("pay", _pay),
-    # next: produce (issue 6)
 ]
 
 
