@@ -7,10 +7,16 @@ restyles every screen for a new area's screen, twice, because a new screen count
 having missed CSS changes. Measured: ~50 ms of the audit queue's first open for the
 reparses, ~20 ms per restyle; ~10-25 ms of the push of an entry dialog.
 
+Textual also repaints the whole screen on every focus change (``Screen.focused`` is a
+repainting reactive), though the widgets whose focus changed restyle and repaint themselves
+(their ``:focus`` styles, ``Input``'s cursor): a full repaint of 80x24 was ~5-15 ms of the
+Enter that picks a caller in order entry, and of every Tab in a dialog (the dimmed screen
+under it is composed again too).
+
 ``QuickOpen`` (before ``Screen`` in the bases) skips a resume's restyle when nothing in
 the stylesheet changed since the screen's widgets were styled (the app's CSS update count
-is the same), and marks a new screen's CSS as current. A theme change still restyles:
-it changes the count.
+is the same), marks a new screen's CSS as current, and does not repaint all of itself
+when the focus moves. A theme change still restyles: it changes the count.
 """
 
 from __future__ import annotations
@@ -19,11 +25,15 @@ from typing import Any
 
 from textual import events
 from textual._context import NoActiveAppError
+from textual.reactive import Reactive
+from textual.widget import Widget
 
 
 class QuickOpen:
-    """Mixin for a ``Screen``: no restyle of widgets styled for the current stylesheet."""
+    """Mixin for a ``Screen``: no restyle of widgets styled for the current stylesheet,
+    no full repaint when the focus moves."""
 
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)  # Screen's, not repainting
     _styled_for: int | None = None  # the app's CSS update count when last styled
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
