@@ -44,7 +44,18 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
-from sqlalchemy import Date, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 
 from ..models import Customer, Invoice, Payment, PaymentAllocation, Setting, utcnow
 from .db import Database
@@ -194,35 +205,38 @@ def _currency(session: Session, currency: str | None) -> str:
     return (currency or load_settings(session).currency).upper()
 
 
+def _int(n: int):  # noqa: ANN202
+    """A whole number written into the SQL: SQLite then sees equal expressions as equal
+    (and folds constants), where bound parameters would each count as different."""
+    return literal_column(str(int(n)), Integer)
+
+
 def aging_query(as_of: date, limits: Sequence[int], currency: str):  # noqa: ANN201
     """The aging report's one statement: customer id, code, name, one sum per bucket (not
     due first), total, risk; riskiest first. (``bench/aging.py`` shows its query plan.)"""
     u = _open_rows(as_of, currency)
-    edges = [as_of - timedelta(days=n) for n in limits]  # due on or after edge k: bucket k
-    bucket = case(
-        (u.c.due_on >= as_of, 0),
-        *((u.c.due_on >= edge, k) for k, edge in enumerate(edges, start=1)),
-        else_=len(limits) + 1,
-    )
-    per_row = select(u.c.customer_id, bucket.label("b"), u.c.amt).subquery("aged")
-    sums = [
-        func.coalesce(func.sum(case((per_row.c.b == k, per_row.c.amt), else_=0)), 0).label(f"b{k}")
-        for k in range(len(limits) + 2)
-    ]
+    # bucket k (1..n) holds what fell due on or after edges[k] and before edges[k - 1]
+    edges = [as_of, *(as_of - timedelta(days=n) for n in limits)]
+    zero = _int(0)
+    sums = [func.coalesce(func.sum(case((u.c.due_on >= as_of, u.c.amt), else_=zero)), zero)]
+    for k in range(1, len(edges)):
+        within = and_(u.c.due_on < edges[k - 1], u.c.due_on >= edges[k])
+        sums.append(func.coalesce(func.sum(case((within, u.c.amt), else_=zero)), zero))
+    sums.append(func.coalesce(func.sum(case((u.c.due_on < edges[-1], u.c.amt), else_=zero)), zero))
     agg = (
-        select(per_row.c.customer_id, *sums)
-        .group_by(per_row.c.customer_id)
-        .having(or_(*(s != 0 for s in sums)))
+        select(u.c.customer_id, *(s.label(f"b{k}") for k, s in enumerate(sums)))
+        .group_by(u.c.customer_id)
         .subquery("agg")
     )
-    cols = [agg.c[f"b{k}"] for k in range(len(limits) + 2)]
-    risk = sum((k * c for k, c in enumerate(cols) if k), start=literal(0))
+    cols = [agg.c[f"b{k}"] for k in range(len(sums))]
+    risk = sum((_int(k) * c for k, c in enumerate(cols) if k), start=zero)
     total = sum(cols[1:], start=cols[0])
     return (
         select(
             _cust.c.id, _cust.c.code, _cust.c.name, *cols, total.label("total"), risk.label("risk")
         )  # fmt: skip
         .select_from(agg.join(_cust, _cust.c.id == agg.c.customer_id))
+        .where(or_(*(c != zero for c in cols)))  # settled customers (every bucket 0) left out
         .order_by(risk.desc(), total.desc(), _cust.c.code)
     )
 
@@ -245,7 +259,7 @@ def aging(
         n = len(limits) + 2
         rows = tuple(
             AgingRow(r[0], r[1], r[2], tuple(r[3 : 3 + n]), r[3 + n], r[4 + n])
-            for r in session.execute(query)
+            for r in session.execute(query).all()
         )
     totals = tuple(sum(r.amounts[k] for r in rows) for k in range(n))
     return AgingReport(as_of, cur, limits, bucket_labels(limits), rows, totals, sum(totals))
