@@ -5,6 +5,7 @@ from .base import utcnow
 from .catalog import PriceListItem, Product, Promotion, StockLevel, StockMove, Warehouse
 from .entry import OrderDraft, OrderTemplate, OrderTemplateLine
 from .finance import DunningLetter, FollowUp, Invoice, Payment, PaymentAllocation
+from .imports import ImportProfile, ProductAlias
 from .orders import Allocation, NumberSequence, Order, OrderEvent, OrderLine
 from .parties import Customer, CustomerAddress, CustomerPhone, Setting, User
 from .production import BomItem, ProductionOrder, ProductionRoute, ProductionStageLog, RouteStage
@@ -34,6 +35,7 @@ __all__ = [
     "DeliveryStop",
     "DunningLetter",
     "FollowUp",
+    "ImportProfile",
     "Invoice",
     "NumberSequence",
     "Order",
@@ -53,6 +55,7 @@ __all__ = [
     "Product",
     "ProductionOrder",
     "ProductionRoute",
+    "ProductAlias",
     "ProductionStageLog",
     "Promotion",
     "ReturnLine",

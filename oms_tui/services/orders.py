@@ -17,7 +17,7 @@ from . import stock
 from .customers import address_text, customer_card
 from .db import Database
 from .drafts import delete_draft_in
-from .errors import InvalidInput, NotFound, StaleData
+from .errors import IllegalTransition, InvalidInput, NotFound, StaleData
 from .numbering import take_number
 from .order_states import OrderStatus, check_transition
 from .pricing import Quote, QuoteLine, load_price_book, product_info, quote, shipping_quote
@@ -270,8 +270,46 @@ def create_order_in(
     )
     session.add(order)
     session.flush()
+    _write_lines(session, settings, customer, order, lines, shipping_minor)
+    record_event(session, order, actor, OrderStatus.DRAFT, "created")
+    delete_draft_in(session, draft_id)
+    if submit:
+        check_transition(order.status, OrderStatus.PENDING_AUDIT)
+        order.status = OrderStatus.PENDING_AUDIT
+        record_event(session, order, actor, OrderStatus.PENDING_AUDIT, "submitted",
+                     OrderStatus.DRAFT)  # fmt: skip
+    session.add(order)
+    session.flush()
+    return _view(session, order)
 
-    priced, products = _price(session, settings, customer, lines, carrier_id,
+
+# Statuses in which an order's lines may still be replaced (nothing reserved or approved).
+EDITABLE = frozenset({OrderStatus.DRAFT, OrderStatus.PENDING_AUDIT, OrderStatus.ON_HOLD})
+
+
+def replace_lines_in(session: Session, actor: str, order: Order, lines: Sequence[NewLine],
+                     reason: str) -> OrderView:  # fmt: skip
+    """New lines for an order not yet approved (priced again); the change is an event."""
+    if order.status not in EDITABLE:
+        raise IllegalTransition(f"order {order.number} is {OrderStatus(order.status).label.lower()}"
+                                ": its lines can no longer change")  # fmt: skip
+    if not lines:
+        raise InvalidInput("an order needs at least one line", "lines")
+    for old in session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all():
+        session.delete(old)
+    session.flush()
+    customer = session.get(Customer, order.customer_id)
+    _write_lines(session, load_settings(session), customer, order, lines, order.shipping_minor)
+    order.updated_at = utcnow()
+    session.add(order)
+    record_event(session, order, actor, order.status, reason, order.status)
+    session.flush()
+    return _view(session, order)
+
+
+def _write_lines(session: Session, settings: CompanySettings, customer: Customer, order: Order,
+                 lines: Sequence[NewLine], shipping_minor: int | None) -> None:  # fmt: skip
+    priced, products = _price(session, settings, customer, lines, order.carrier_id,
                               order.ship_to_region, shipping_minor)  # fmt: skip
     for no, (new, line) in enumerate(zip(lines, priced.lines, strict=True), start=1):
         product = products[line.product_id]
@@ -290,16 +328,6 @@ def create_order_in(
     order.tax_minor = totals.tax_minor
     order.shipping_minor = totals.shipping_minor
     order.total_minor = totals.total_minor
-    record_event(session, order, actor, OrderStatus.DRAFT, "created")
-    delete_draft_in(session, draft_id)
-    if submit:
-        check_transition(order.status, OrderStatus.PENDING_AUDIT)
-        order.status = OrderStatus.PENDING_AUDIT
-        record_event(session, order, actor, OrderStatus.PENDING_AUDIT, "submitted",
-                     OrderStatus.DRAFT)  # fmt: skip
-    session.add(order)
-    session.flush()
-    return _view(session, order)
 
 
 def _price(

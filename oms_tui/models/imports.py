@@ -1,0 +1,35 @@
+"""Order import: saved column mappings per channel, and channel product codes mapped to ours."""
+
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from .base import utcnow
+
+
+class ImportProfile(SQLModel, table=True):
+    """Which column of a channel's file holds which order field (JSON: field -> header)."""
+
+    __tablename__ = "import_profile"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=64)
+    channel: str = Field(default="ecommerce", max_length=24)
+    mapping_json: str = Field(default="{}")
+    created_by: str = Field(max_length=64)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ProductAlias(SQLModel, table=True):
+    """A channel's or dealer's own product code, mapped once to ours and remembered."""
+
+    __tablename__ = "product_alias"
+    __table_args__ = (UniqueConstraint("channel", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=24)
+    code: str = Field(max_length=64)
+    product_id: int = Field(foreign_key="product.id", index=True)
+    created_by: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
