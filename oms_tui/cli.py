@@ -38,6 +38,10 @@ payment_app = typer.Typer(help="Payments: record one, reconcile a carrier's COD 
 app.add_typer(payment_app, name="payment")
 dunning_app = typer.Typer(help="Dunning: reminders, notices and credit holds for overdue accounts.")
 app.add_typer(dunning_app, name="dunning")
+import_app = typer.Typer(help="Import orders from channel files (CSV, .xlsx).")
+app.add_typer(import_app, name="import")
+export_app = typer.Typer(help="Export orders (CSV, JSON, .xlsx) in the import template's columns.")
+app.add_typer(export_app, name="export")
 report_app = typer.Typer(help="Receivables reports: aging, days sales outstanding, collections.")
 app.add_typer(report_app, name="report")
 
@@ -703,6 +707,125 @@ def print_statement(
     paper = dunning.statement(database, who.id)
     _print(database, lambda company, size: account_pdf([paper], company, size),
            f"statement-{who.code}", out)  # fmt: skip
+
+
+@import_app.command("orders")
+def import_orders(
+    file: Annotated[str, typer.Argument(help="CSV (UTF-8 or GB18030/GBK) or .xlsx file.")],
+    channel: Annotated[str | None, typer.Option(help="phone, walk_in, ecommerce, dealer, "
+                                                     "key_account (default: the profile's)")
+                       ] = None,
+    profile: Annotated[str, typer.Option(help="Column mapping: oms (our template), taobao, "
+                                              "dealer, or one you saved.")] = "oms",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would happen; "
+                                                            "write nothing.")] = False,
+    errors: Annotated[str | None, typer.Option("--errors", metavar="FILE",
+                                               help="Write the problems as CSV here.")] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Import orders into the audit queue. Rows sharing an order id make one order; bad rows
+    are listed (row, column, value, reason) and their orders left out, the rest imported;
+    importing again creates no duplicate. Exit 1 when any row failed."""
+    from pathlib import Path
+
+    from .services import order_import
+
+    settings = _settings(db, user)
+    database = _open_current(settings)
+    data = order_import.read_file(file)
+    if dry_run:
+        plan = order_import.plan_import(database, data, channel, profile, file)
+        problems, refused = plan.problems, [(o.external_id, o.why) for o in plan.orders
+                                            if o.action == "refused"]  # fmt: skip
+        summary = (f"dry run: {plan.count('create')} orders to create, {plan.count('update')} "
+                   f"to update, {plan.count('unchanged')} unchanged, {len(refused)} refused, "
+                   f"{plan.new_customers} new customers, {len(problems)} bad rows")  # fmt: skip
+    else:
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            now = time.perf_counter()
+            if total > 1000 and (now - last[0] >= 2 or done == total):
+                last[0] = now
+                _say(f"  {done:,}/{total:,} orders")
+
+        result = order_import.run_import(database, settings.user, data, channel, profile, file,
+                                         progress)  # fmt: skip
+        problems, refused = result.problems, list(result.refused)
+        summary = (f"{len(result.created)} orders created, {len(result.updated)} updated, "
+                   f"{result.unchanged} unchanged, {len(refused)} refused, "
+                   f"{len(problems)} bad rows")  # fmt: skip
+    for p in problems:
+        typer.echo(f"row {p.row}: {p.column} '{p.value}': {p.reason}")
+    for ext, why in refused:
+        typer.echo(f"order {ext}: {why}")
+    if errors and (problems or refused):
+        Path(errors).write_text(order_import.problems_csv(problems, refused), encoding="utf-8-sig")
+    _say(summary)
+    if problems or refused:
+        raise typer.Exit(1)
+
+
+@import_app.command("template")
+def import_template() -> None:
+    """Print our own import template (CSV header and an example row): `oms import template >
+    orders.csv`."""
+    from .services.order_import import template_csv
+
+    typer.echo(template_csv(), nl=False)
+
+
+@import_app.command("alias")
+def import_alias(
+    channel: Annotated[str, typer.Argument(help="The channel whose code it is.")],
+    code: Annotated[str, typer.Argument(help="The channel's or dealer's product code.")],
+    product: Annotated[str, typer.Argument(help="Our product code.")],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Remember that a channel's product code means one of ours (used by later imports)."""
+    from .services.order_import import remember_alias
+
+    settings = _settings(db, user)
+    remember_alias(_open_current(settings), settings.user, channel, code, product)
+    _say(f"{channel} {code} = {product.upper()}")
+
+
+@export_app.command("orders")
+def export_orders(
+    status: Annotated[list[str] | None, typer.Option("--status", help="Only these statuses "
+                                                                      "(repeat).")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Created on or after "
+                                                             "(YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Created on or before "
+                                                         "(YYYY-MM-DD).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
+    out: Annotated[str | None, typer.Option("--out", metavar="FILE", help="Write here "
+                                                                         "(default: stdout; "
+                                                                         "xlsx needs a file)."
+                                            )] = None,
+    db: DbOption = None,
+) -> None:
+    """Orders in the import template's columns, one row per line: importing the export into
+    an empty database gives the same orders."""
+    from pathlib import Path
+
+    from .services import order_export
+    from .services.errors import InvalidInput
+
+    database = _open_current(_settings(db))
+    rows = order_export.export_rows(database, status or (),
+                                    _date_option(start, "--from") if start else None,
+                                    _date_option(end, "--to") if end else None)  # fmt: skip
+    data = order_export.render(rows, fmt)
+    if out:
+        Path(out).write_bytes(data)
+        _say(f"{len(rows)} order lines written to {out}")
+    elif fmt == "xlsx":
+        raise InvalidInput("--format xlsx needs --out FILE.xlsx")
+    else:
+        sys.stdout.buffer.write(data)
 
 
 @tracking_app.command("import")
