@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from ..commands import ScreenCommands
-from ..services import order_locks
+from ..services import order_locks, production
 from ..services.errors import OmsError
 from ..services.money import format_money
 from ..services.order_search import Link, OrderDetail, detail
@@ -65,10 +65,12 @@ class OrderDetailScreen(OmsScreen):
     ]  # fmt: skip
 
     class Loaded(Message):
-        def __init__(self, order: OrderDetail, others: str) -> None:
+        def __init__(self, order: OrderDetail, others: str,
+                     made: list[production.OrderProduction]) -> None:  # fmt: skip
             super().__init__()
             self.order = order
             self.others = others
+            self.made = made  # its production orders: stage and expected date
 
     class Failed(Message):
         def __init__(self, error: str) -> None:
@@ -118,13 +120,14 @@ class OrderDetailScreen(OmsScreen):
             order = detail(self.db, number)
             now = self.context.clock().astimezone(UTC)
             editing = order_locks.open_for_edit(self.db, self.user, order.order.id, now=now)
+            made = production.for_orders(self.db, [order.order.id]).get(order.order.id, [])
         except OmsError as error:
             self.post_message(self.Failed(str(error)))
             return
         except Exception as error:  # noqa: BLE001 - shown; the app keeps running
             self.post_message(self.Failed(f"could not read {number}: {error}"[:200]))
             return
-        self.post_message(self.Loaded(order, editing.warning))
+        self.post_message(self.Loaded(order, editing.warning, made))
 
     @on(Failed)
     def failed(self, message: Failed) -> None:
@@ -246,5 +249,28 @@ class OrderDetailScreen(OmsScreen):
 
         part.update(Content("\n").join([
             listed("Shipments", d.shipments), listed("Invoices", d.invoices),
-            listed("Production orders", d.production_orders), listed("Returns", d.returns),
+            *self._production_rows(message.made, d.production_orders),
+            listed("Returns", d.returns),
         ]))  # fmt: skip
+
+    @staticmethod
+    def _production_rows(made: list[production.OrderProduction],
+                         links: tuple[Link, ...]) -> list[Content]:  # fmt: skip
+        """Each production order with its stage and expected date (a cancelled one as a
+        link: ``for_orders`` leaves it out)."""
+        label = ("Production orders ", "dim")
+        if not made:
+            text = ", ".join(f"{x.number} ({x.status})" for x in links) or "none"
+            return [Content.assemble(label, text)]
+        rows = []
+        for n, p in enumerate(made):
+            if p.status == "done":
+                when = f"done {p.expected_date}"
+            else:
+                when = f"expected {p.expected_date}" if p.expected_date else "no date yet"
+            rows.append(Content.assemble(
+                label if n == 0 else " " * 18, (p.number, "bold"), f" {p.product_code} ",
+                (p.stage, "$text-success" if p.status == "done" else "$text-accent"),
+                f", {when}",
+            ))  # fmt: skip
+        return rows

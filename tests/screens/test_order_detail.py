@@ -77,3 +77,33 @@ async def test_detail_shows_where_each_line_is_reserved_or_backordered(sqlite_db
             assert "stock: " in text and expected in text, text
             await pilot.press("escape")
             await settle(pilot)
+
+
+async def test_detail_shows_each_production_order_with_stage_and_expected_date(
+    sqlite_db: Database,
+) -> None:
+    from oms_tui.services import production
+    from tests.services.test_production import _doors, _order_of, _po
+
+    ids = _doors(sqlite_db)
+    oid = _order_of(sqlite_db, [(ids["door"], 1, "左开门")])
+    po = _po(sqlite_db, oid)
+    production.start(sqlite_db, "liu", po.id)
+    production.advance(sqlite_db, "liu", po.id)  # materials -> cutting
+    po = _po(sqlite_db, oid)
+    number = orders.get_order_by_id(sqlite_db, oid).number
+    app = queue_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press(*number, "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "OrderDetailScreen"
+        for _ in range(30):
+            await pilot.press("j")
+        text = flat(screen_text(app))
+        stage = f"{po.number} DOOR-1 开料 cutting, expected {po.expected_date}"
+        assert f"Production orders {stage}" in text
