@@ -15,7 +15,7 @@ missing and the date it blocks, and nothing changes. F7 finishes the current sta
 optional note); after the last stage the goods go into stock, reserved for the sales order,
 which becomes ready to ship when nothing else of it is being made. F8 records a quality
 failure: the stage to go back to by its digit (this one or an earlier one) and the reason.
-F9 sets a new expected date (``+3``, ``2026-12-10``) with the reason. Enter shows the
+F9 sets a new expected date (``+3``, ``2026-12-10``) with the reason. Enter (or ``h``) shows the
 order's route, stage log and, before it starts, its material shortages. F10 (or ``c``) opens
 the capacity view: per route, for the next 14 days, units planned against the route's daily
 capacity, days over capacity marked.
@@ -31,7 +31,7 @@ Keys (the README copies these rows; every F-key has a Ctrl twin ``Input`` does n
 | `F7`        | `Ctrl+N`    | production    | advance a stage (optional note); the last completes|
 | `F8`        | `Ctrl+Y`    | production    | quality failure: back to stage (digit), reason     |
 | `F9`        | `Ctrl+B`    | production    | new expected date (`+3`, `2026-12-10`), reason     |
-| `Enter`     |             | production    | the order's route, stage log and shortages         |
+| `Enter`     | `h`         | production    | the order's route, stage log and shortages         |
 | `l`         |             | production    | next product line (all, then each line)            |
 | `F4`        | `Ctrl+L`    | production    | only orders due by a date (`+7`, ISO; blank: all)  |
 | `F10`       | `c`         | production    | capacity: units per route per day, next 14 days    |
@@ -512,7 +512,7 @@ class ProductionScreen(OmsScreen):
                                        "completes the order (F7 / Ctrl+N)"),
         ("quality", "Quality failure", "Back to a chosen stage, with the reason (F8 / Ctrl+Y)"),
         ("expected", "New expected date", "A new date with the reason (F9 / Ctrl+B)"),
-        ("history", "Stage log and shortages", "Route, stage log, missing materials (Enter)"),
+        ("history", "Stage log and shortages", "Route, stage log, missing materials (Enter / h)"),
         ("next_line", "Next product line", "Show one product line, then the next (l)"),
         ("due_filter", "Due by", "Only orders due by a date; blank shows all (F4 / Ctrl+L)"),
         ("capacity", "Capacity", "Units planned per route per day, next 14 days (F10 / c)"),
@@ -527,7 +527,7 @@ class ProductionScreen(OmsScreen):
                 id="production.quality", tooltip="Quality failure: back to a stage, reason"),
         Binding("f9,ctrl+b", "expected", "Expected", key_display="F9/^B", show=False,
                 id="production.expected", tooltip="New expected date with the reason"),
-        Binding("enter", "history", "Log", key_display="Enter", show=False,
+        Binding("enter,h", "history", "Log", key_display="Enter/h", show=False,
                 id="production.history", tooltip="Route, stage log and shortages"),
         Binding("l", "next_line", "Line", show=False, id="production.line",
                 tooltip="Next product line (all, then each)"),

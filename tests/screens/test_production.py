@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from oms_tui.app import OmsApp, make_app
 from oms_tui.config import Settings
 from oms_tui.models import Order, ProductionOrder, ProductionStageLog, StockMove
+from oms_tui.screens.key_help import KeyHelpScreen
 from oms_tui.screens.production import (
     CapacityScreen,
     HistoryDialog,
@@ -96,6 +97,15 @@ async def test_the_board_lists_orders_by_stage_with_late_marked(sqlite_db: Datab
         assert late is not None and late > small.due_date
         assert f"{late:%m-%d}!" in text  # expected after due: marked
         assert "2 open · 0 in progress · 1 late" in text
+        await pilot.press("f1")  # the keys list names this screen's keys
+        assert isinstance(app.screen, KeyHelpScreen)
+        keys = dict(app.screen._sections["screen"])
+        for key, does in (("F6/^O", "Start: issue"), ("F7/^N", "Advance a stage"),
+                          ("F8/^Y", "Quality failure"), ("F9/^B", "New expected date"),
+                          ("F10/c", "Capacity per route"), ("F4/^L", "Only orders due by"),
+                          ("Enter/h", "Route, stage log"), ("l", "Next product line")):
+            assert keys[key].startswith(does), key
+        await pilot.press("f1")
 
 
 async def test_start_advance_quality_failure_expected_and_completion(
