@@ -345,13 +345,17 @@ class NewCustomerDialog(FormDialog):
         """Blank again for the next caller (the entry screen shows one form again and again:
         building it took ~20-25 ms of the Enter that opens it)."""
         self.fields = self._fields(typed)
-        for f in self.fields:
+        for f in self.fields:  # only what changed: each change asks for a layout pass
             field = self.query_one(f"#f-{f.name}", ScanInput)
-            field.value = f.value
+            if field.value != f.value:
+                field.value = f.value
             field.remove_class("-error")
-        self.group = "retail"
-        self.query_one("#form-note", Static).update(self._group_note(self.group))
-        self.query_one("#form-error", Static).update("")
+        if self.group != "retail":
+            self.group = "retail"
+            self.query_one("#form-note", Static).update(self._group_note(self.group))
+        error = self.query_one("#form-error", Static)
+        if error.content:
+            error.update("")
         self._focus_first_empty()
 
     def action_group(self) -> None:
