@@ -55,11 +55,15 @@ class OrderDetailScreen(OmsScreen):
     PALETTE_PREFIX = "Order"
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("reload", "Read again", "Read the order again (F5 / Ctrl+R)"),
+        ("customer", "Customer history",
+         "The customer's orders, totals, average order value, open balance (F6 / Ctrl+O)"),
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5,ctrl+r", "reload", "Reload", key_display="F5/^R", id="orders.detail.reload",
                 tooltip="Read the order again"),
+        Binding("f6,ctrl+o", "customer", "Customer", key_display="F6/^O",
+                id="orders.detail.customer", tooltip="The customer's history"),
         Binding("j", "scroll(1)", "Down", show=False, id="orders.detail.down"),
         Binding("k", "scroll(-1)", "Up", show=False, id="orders.detail.up"),
     ]  # fmt: skip
@@ -81,6 +85,7 @@ class OrderDetailScreen(OmsScreen):
         super().__init__()
         self.number = number
         self.order_id: int | None = None
+        self.customer_id: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -109,6 +114,14 @@ class OrderDetailScreen(OmsScreen):
 
     def action_reload(self) -> None:
         self.load(self.number)
+
+    def action_customer(self) -> None:
+        if self.customer_id is None:
+            self.app.bell()
+            return
+        from .customer_history import CustomerHistoryScreen
+
+        self.app.push_screen(CustomerHistoryScreen(self.customer_id))
 
     def action_scroll(self, step: int) -> None:
         scroller = self.query_one("#detail", VerticalScroll)
@@ -157,6 +170,7 @@ class OrderDetailScreen(OmsScreen):
         d = message.order
         o = d.order
         self.order_id = o.id
+        self.customer_id = o.customer_id
         self.sub_title = o.number
         lock = self.query_one("#detail-lock", Static)
         lock.display = bool(message.others)

@@ -107,3 +107,25 @@ async def test_detail_shows_each_production_order_with_stage_and_expected_date(
         text = flat(screen_text(app))
         stage = f"{po.number} DOOR-1 开料 cutting, expected {po.expected_date}"
         assert f"Production orders {stage}" in text
+
+
+async def test_customer_history_from_an_order_by_keys(sqlite_db: Database) -> None:
+    from oms_tui.screens.customer_history import CustomerHistoryScreen
+    from oms_tui.screens.order_detail import OrderDetailScreen
+
+    ids = build_queue(sqlite_db)
+    view = orders.get_order_by_id(sqlite_db, ids["clean1"])
+    app = queue_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(OrderDetailScreen(view.number))
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerHistoryScreen)
+        text = flat(screen_text(app))
+        assert view.customer_name in text and "Orders " in text and "Average " in text
+        assert view.number in text and "Pending audit" in text
+        await pilot.press("enter")  # the highlighted order opens
+        await settle(pilot)
+        assert isinstance(app.screen, OrderDetailScreen)

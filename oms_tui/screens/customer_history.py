@@ -1,0 +1,130 @@
+"""A customer's history: the figures support staff are asked for, then every order,
+newest first (more load as PgDn goes down), with the production stage of made-to-order
+work. Enter opens an order. Opened from an order's detail (F6 / Ctrl+O)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Footer, Header, Static
+
+from ..commands import ScreenCommands
+from ..services import customer_history
+from ..services.errors import OmsError
+from ..services.money import format_money
+from ..widgets.order_list import OrderList, Piece, fit
+from . import OmsScreen
+from .order_detail import local
+
+PAGE = 50
+
+
+def history_row(o: customer_history.HistoryOrder, width: int) -> list[Piece]:
+    made = max(0, width - 56)
+    pieces: list[Piece] = [
+        (fit(o.number, 15), ""),
+        (" " + local(o.created_at, "%y-%m-%d"), "dim"),
+        (" " + fit(o.status_label, 16), ""),
+        (" " + fit(format_money(o.total_minor), 13, True), ""),
+    ]
+    if made:
+        pieces.append((" " + fit(o.production, made), "dim"))
+    return pieces
+
+
+class CustomerHistoryScreen(OmsScreen):
+    """One customer's orders and figures (read only)."""
+
+    COMMANDS = {ScreenCommands}
+    PALETTE_PREFIX = "Customer history"
+    PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("reload", "Read again", "Read the customer's history again (F5 / Ctrl+R)"),
+    )
+    DEFAULT_CSS = """
+    CustomerHistoryScreen #hist-summary { height: auto; padding: 0 1; }
+    CustomerHistoryScreen #hist-head { height: 1; padding: 0 1; color: $text-muted; }
+    CustomerHistoryScreen #hist-orders { height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f5,ctrl+r", "reload", "Reload", key_display="F5/^R",
+                id="customers.history.reload", tooltip="Read the history again"),
+    ]  # fmt: skip
+
+    class Summed(Message):
+        def __init__(self, summary: Any, error: str = "") -> None:
+            super().__init__()
+            self.summary = summary  # customer_history.HistorySummary | None
+            self.error = error
+
+    def __init__(self, customer_id: int) -> None:
+        super().__init__()
+        self.customer_id = customer_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            yield Static("Reading the customer…", id="hist-summary")
+            yield Static(f" {fit('Order', 15)} {fit('Date', 8)} {fit('Status', 16)} "
+                         f"{fit('Total', 13, True)} Production", id="hist-head")  # fmt: skip
+            yield OrderList(history_row, key=lambda o: o.id, id="hist-orders",
+                            empty_text="No orders yet.")  # fmt: skip
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#hist-orders", OrderList).focus()
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.load_summary()
+        db, cid = self.db, self.customer_id
+
+        def fetch(before: Any) -> tuple[Sequence[Any], Any]:
+            rows = customer_history.orders_page(db, cid, before=before, limit=PAGE)
+            return rows, (rows[-1] if len(rows) == PAGE else None)
+
+        self.query_one("#hist-orders", OrderList).load(fetch)
+
+    @work(thread=True, exclusive=True, group="customer-history", exit_on_error=False)
+    def load_summary(self) -> None:
+        try:
+            got = customer_history.summary(self.db, self.customer_id,
+                                           self.context.clock().date())  # fmt: skip
+        except OmsError as error:
+            self.post_message(self.Summed(None, str(error)))
+            return
+        self.post_message(self.Summed(got))
+
+    @on(Summed)
+    def show(self, message: Summed) -> None:
+        part = self.query_one("#hist-summary", Static)
+        s = message.summary
+        if s is None:
+            part.update(Content.assemble(("Cannot read the history: ", "bold $text-error"),
+                                         message.error))  # fmt: skip
+            self.app.bell()
+            return
+        money = lambda minor: format_money(minor, s.currency)  # noqa: E731
+        part.update(Content("\n").join([
+            Content.assemble((s.name, "bold $text-accent"), f"  {s.code}",
+                             ("  on credit hold", "bold $text-error") if s.credit_hold else ""),
+            Content.assemble(("Orders ", "dim"), f"{s.orders:,}", ("  Total ", "dim"),
+                             money(s.total_minor), ("  Average ", "dim"), money(s.average_minor),
+                             ("  Last ", "dim"), local(s.last_order_at, "%Y-%m-%d")),
+            Content.assemble(("Open balance ", "dim"), money(s.open_balance_minor),
+                             ("  overdue ", "dim"),
+                             (money(s.overdue_minor), "bold $text-error" if s.overdue_minor
+                              else "")),
+        ]))  # fmt: skip
+
+    @on(OrderList.Opened, "#hist-orders")
+    def opened(self, message: OrderList.Opened) -> None:
+        from .order_detail import OrderDetailScreen
+
+        self.app.push_screen(OrderDetailScreen(message.row.number))
