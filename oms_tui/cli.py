@@ -863,12 +863,12 @@ def settings_cmd(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Show the settings (company, audit weights and alerts, stock), or change one:
-    `oms settings currency CNY`, `oms settings audit_alert_hours 2`,
-    `oms settings stock_split_lines 0`."""
+    """Show the settings (company, printing, audit weights and alerts, stock, aging and
+    dunning), or change one: `oms settings currency CNY`, `oms settings audit_alert_hours 2`,
+    `oms settings stock_split_lines 0`, `oms settings dunning_days 7,30,60,90`."""
     from dataclasses import asdict
 
-    from .services import audit, stock
+    from .services import aging, audit, dunning, stock
     from .services.errors import InvalidInput
     from .services.settings import get_settings, set_setting
 
@@ -887,12 +887,18 @@ def settings_cmd(
                 stock.set_stock_setting(database, settings.user, key, number)
             else:
                 audit.set_audit_setting(database, settings.user, key, number)
+        elif key == dunning.KEY:
+            dunning.set_dunning_days(database, settings.user, value)
+        elif key == aging.BUCKETS_KEY:
+            aging.set_aging_buckets(database, settings.user, value)
         else:
             set_setting(database, settings.user, key, value)
     shown = {
         **asdict(get_settings(database)),
         **asdict(audit.get_audit_settings(database)),
         **asdict(stock.get_stock_settings(database)),
+        aging.BUCKETS_KEY: ",".join(map(str, aging.get_aging_buckets(database))),
+        dunning.KEY: ",".join(map(str, _dunning_days(database))),
     }
     for name, val in shown.items():
         typer.echo(f"{name:24} {val}")
@@ -1092,6 +1098,13 @@ def report_buckets(
         aging.set_aging_buckets(database, settings.user, limits)
     current = aging.get_aging_buckets(database)
     typer.echo(f"{','.join(map(str, current))}  ({', '.join(aging.bucket_labels(current))})")
+
+
+def _dunning_days(database) -> tuple[int, ...]:  # noqa: ANN001
+    from .services import dunning
+
+    with database.read() as session:
+        return dunning.dunning_days(session)
 
 
 def main() -> None:

@@ -75,3 +75,13 @@ def test_cod_remittance_file(sqlite_db, tmp_path):
     assert done.stderr.strip() == "1 remittances recorded, 1 to look at"
     with sqlite_db.read() as s:
         assert s.exec(select(Invoice.status).where(Invoice.order_id == oid)).one() == "paid"
+
+
+def test_dunning_and_aging_limits_in_oms_settings(sqlite_db):
+    shown = oms("--db", sqlite_db.url, "settings").stdout
+    assert "dunning_days             7,30,60,90" in shown
+    assert "aging_buckets            30,60,90,120" in shown
+    changed = oms("--db", sqlite_db.url, "settings", "dunning_days", "5,20,40,60")
+    assert "dunning_days             5,20,40,60" in changed.stdout
+    bad = oms("--db", sqlite_db.url, "settings", "aging_buckets", "60,30")
+    assert bad.returncode == 1 and bad.stderr.startswith("oms: aging buckets 60,30")
