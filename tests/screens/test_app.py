@@ -293,13 +293,13 @@ async def test_keys_list_opens_and_closes_with_f1_and_question_mark(counts_db: D
         assert app.current_mode == HOME_MODE
         await pilot.press("f1")
         assert isinstance(app.screen, HomeScreen)
-        await pilot.press("i", "question_mark")
-        assert app.current_mode == "import"
+        await pilot.press("a", "question_mark")
+        assert app.current_mode == "audit"
         assert isinstance(app.screen, KeyHelpScreen)
-        assert "F5/^R" not in screen_text(app)  # not a key of this screen
+        assert "Read today's counts again" not in screen_text(app)  # home's F5, not this one's
         await pilot.press("escape")  # closes the list, stays in the area
-        assert app.current_mode == "import"
-        assert isinstance(app.screen, PlaceholderScreen)
+        assert app.current_mode == "audit"
+        assert type(app.screen).__name__ == "AuditQueueScreen"
 
 
 async def test_theme_toggles_between_dark_and_light(counts_db: Database) -> None:

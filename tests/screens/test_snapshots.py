@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from oms_tui.screens.placeholder import PlaceholderScreen
 from oms_tui.services.db import Database
 
 from .test_app import fill_counts_db, frozen_app, settle
@@ -48,6 +49,14 @@ def test_home_keys_panel(snap_compare: SnapCompare, counts_db: Database) -> None
     assert snap_compare(frozen_app(counts_db), terminal_size=(80, 24), run_before=then("f1"))
 
 
+class ImportPlaceholder(PlaceholderScreen):
+    MODE = "import"  # every area is built now: the placeholder is pushed, as one would be
+
+
 def test_area_placeholder(snap_compare: SnapCompare, counts_db: Database) -> None:
-    # import: still a placeholder (stock: tests/screens/test_stock_snapshots.py)
-    assert snap_compare(frozen_app(counts_db), terminal_size=(80, 24), run_before=then("i"))
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.app.push_screen(ImportPlaceholder())
+        await settle(pilot)
+
+    assert snap_compare(frozen_app(counts_db), terminal_size=(80, 24), run_before=run_before)
