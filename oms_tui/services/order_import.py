@@ -26,6 +26,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -56,7 +57,7 @@ PAYMENT_WORDS = {
     "installments": "installments", "分期": "installments",
 }  # fmt: skip
 MAX_QTY = orders.MAX_LINE_QTY
-BATCH = 200  # orders per transaction
+BATCH = 500  # orders per transaction
 
 # Profiles shipped with the product; saved ones (table import_profile) are added by name.
 SHIPPED_PROFILES: dict[str, tuple[str, dict[str, str]]] = {
@@ -287,6 +288,7 @@ def _cell_text(value: object) -> str:
 # Planning (the preview; nothing is written)
 
 
+@lru_cache(maxsize=4096)
 def _parse_date(text: str) -> date:
     t = text.strip().replace("/", "-").replace(".", "-")
     for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
@@ -295,6 +297,22 @@ def _parse_date(text: str) -> date:
         except ValueError:
             continue
     raise ValueError(text)
+
+
+def customers_by_phone(session: Session, all_digits: Iterable[str]) -> dict[str, int | None]:
+    """digits -> the first customer with that phone (None: nobody)."""
+    wanted = sorted(set(all_digits))
+    out: dict[str, int | None] = dict.fromkeys(wanted)
+    for start in range(0, len(wanted), 500):
+        rows = session.exec(
+            select(CustomerPhone.digits, CustomerPhone.customer_id)
+            .where(col(CustomerPhone.digits).in_(wanted[start:start + 500]))
+            .order_by(CustomerPhone.customer_id)
+        ).all()  # fmt: skip
+        for digits, cid in rows:
+            if out.get(digits) is None:
+                out[digits] = cid
+    return out
 
 
 class _Lookup:
@@ -320,11 +338,12 @@ class _Lookup:
 
     def customer(self, digits: str) -> int | None:
         if digits not in self.customers:
-            self.customers[digits] = self.session.exec(
-                select(CustomerPhone.customer_id).where(CustomerPhone.digits == digits)
-                .order_by(CustomerPhone.customer_id)
-            ).first()  # fmt: skip
+            self.preload([digits])
         return self.customers[digits]
+
+    def preload(self, all_digits: Iterable[str]) -> None:
+        """Customers by phone for many numbers at once (500 to a query)."""
+        self.customers.update(customers_by_phone(self.session, all_digits))
 
 
 def plan_import(db: Database, data: bytes, channel: str | None = None,
@@ -358,6 +377,10 @@ def plan_import(db: Database, data: bytes, channel: str | None = None,
     bad_orders: set[str] = set()
     with db.read() as session:
         look = _Lookup(session, channel)
+        phone_at = where.get("phone")
+        if phone_at is not None:
+            look.preload(customers.normalise_phone(r[phone_at]) for r in rows[1:]
+                         if phone_at < len(r))  # fmt: skip
         for n, row in enumerate(rows[1:], start=2):
             if not any(c.strip() for c in row):
                 continue
@@ -498,84 +521,111 @@ def _against_existing(session: Session, channel: str, planned: dict[str, Planned
 
 def run_import(db: Database, actor: str, data: bytes, channel: str | None = None,
                profile: str = "oms", filename: str = "", progress=None) -> ImportResult:  # noqa: ANN001
-    """Import what ``plan_import`` planned; ``progress(done, total)`` after each batch."""
+    """Import what ``plan_import`` planned, a batch of orders per transaction (new customers
+    and orders written with multi-row INSERTs); ``progress(done, total)`` after each batch.
+    A batch that a service rule refuses is written again order by order, so one bad order
+    never holds back the others."""
     plan = plan_import(db, data, channel, profile, filename)
     todo = [o for o in plan.orders if o.action in ("create", "update")]
     created: list[str] = []
     updated: list[str] = []
     refused = [(o.external_id, o.why) for o in plan.orders if o.action == "refused"]
-    for o in todo:  # new customers first (each its own transaction, found again by phone)
-        if o.customer_id is None:
-            o.customer_id = _customer_for(db, actor, o)
     for start in range(0, len(todo), BATCH):
         batch = todo[start:start + BATCH]
         try:
             with db.write() as session:
-                for o in batch:
-                    number = _write_order(session, actor, plan.channel, o)
-                    (updated if o.action == "update" else created).append(number)
+                done = _write_batch(session, actor, plan.channel, batch)
         except OmsError:
-            # one order of the batch is refused by a service rule: write them one by one
+            done = []
             for o in batch:
                 try:
                     with db.write() as session:
-                        number = _write_order(session, actor, plan.channel, o)
-                        (updated if o.action == "update" else created).append(number)
+                        done += _write_batch(session, actor, plan.channel, [o])
                 except OmsError as error:
                     refused.append((o.external_id, str(error)))
+        for o, number in done:
+            (updated if o.action == "update" else created).append(number)
         if progress is not None:
             progress(min(start + BATCH, len(todo)), len(todo))
     return ImportResult(plan, tuple(created), tuple(updated), plan.count("unchanged"),
                         tuple(refused))  # fmt: skip
 
 
-def _customer_for(db: Database, actor: str, o: PlannedOrder) -> int:
-    found = customers.search_customers(db, o.phone, limit=1)
-    digits = customers.normalise_phone(o.phone)
-    if found and customers.normalise_phone(found[0].phone) == digits:
-        return found[0].id
-    hit = customers.create_customer(db, actor, customers.NewCustomer(
-        name=o.customer_name, phone=o.phone, street=o.address))  # fmt: skip
-    return hit.id
-
-
-def _new_lines(o: PlannedOrder, channel: str, session: Session) -> list[orders.NewLine]:
-    """The file's price is kept: an override (with its reason) where it differs from the
-    price book, so the audit's price check shows the difference."""
-    from .pricing import load_price_book, product_info
-
-    customer = session.get(Customer, o.customer_id)
-    book = load_price_book(session, customer.group, [ln.product_id for ln in o.lines],
-                           date.today())  # fmt: skip
-    out = []
-    for ln in o.lines:
-        price = None
-        if ln.unit_price_minor is not None:
-            product = session.get(Product, ln.product_id)
-            listed = book.base_price(product_info(product), customer.group, ln.qty)
-            if listed.unit_price_minor != ln.unit_price_minor:
-                price = ln.unit_price_minor
-        out.append(orders.NewLine(ln.product_id, ln.qty, unit_price_minor=price,
-                                  override_reason=f"price from the {channel} file" if price
-                                  is not None else ""))  # fmt: skip
-    return out
-
-
-def _write_order(session: Session, actor: str, channel: str, o: PlannedOrder) -> str:
-    lines = _new_lines(o, channel, session)
-    if o.action == "update":
+def _write_batch(session: Session, actor: str, channel: str, batch: list[PlannedOrder]
+                 ) -> list[tuple[PlannedOrder, str]]:  # fmt: skip
+    """New customers (one per phone), then the new orders in one go, then the updates."""
+    new_by_phone: OrderedDict[str, PlannedOrder] = OrderedDict()
+    unknown = [customers.normalise_phone(o.phone) for o in batch if o.customer_id is None]
+    # found again now: another import or a clerk may have created them since the preview
+    known: dict[str, int] = {d: c for d, c in customers_by_phone(session, unknown).items()
+                             if c is not None}  # fmt: skip
+    for o in batch:
+        digits = customers.normalise_phone(o.phone)
+        if o.customer_id is None and digits not in known:
+            new_by_phone.setdefault(digits, o)
+    ids = customers.create_customers_in(session, actor, [
+        customers.NewCustomer(name=o.customer_name, phone=o.phone, street=o.address)
+        for o in new_by_phone.values()])  # fmt: skip
+    known.update(zip(new_by_phone, ids, strict=True))
+    ids_of = {o.external_id: o.customer_id or known[customers.normalise_phone(o.phone)]
+              for o in batch}  # fmt: skip
+    prices = _Prices(session, channel, batch, ids_of)
+    creates = [o for o in batch if o.action == "create"]
+    specs = []
+    for o in creates:
+        notes = o.notes
+        if o.order_date:
+            notes = (f"ordered {o.order_date.isoformat()}; " + notes).rstrip("; ")
+        specs.append(orders.OrderSpec(ids_of[o.external_id], prices.lines(o), channel,
+                                      o.external_id, o.payment_method, notes))  # fmt: skip
+    out = list(zip(creates, orders.create_orders_in(session, actor, specs), strict=True))
+    for o in batch:
+        if o.action != "update":
+            continue
         order = session.exec(select(Order).where(Order.channel == channel,
                                                  Order.external_ref == o.external_id)
                              .with_for_update()).one()  # fmt: skip
-        return orders.replace_lines_in(session, actor, order, lines,
-                                       f"updated from the {channel} file").number  # fmt: skip
-    notes = o.notes
-    if o.order_date:
-        notes = (f"ordered {o.order_date.isoformat()}; " + notes).rstrip("; ")
-    view = orders.create_order_in(session, actor, o.customer_id, lines, channel=channel,
-                                  external_ref=o.external_id, notes=notes,
-                                  payment_method=o.payment_method, submit=True)  # fmt: skip
-    return view.number
+        view = orders.replace_lines_in(session, actor, order, prices.lines(o),
+                                       f"updated from the {channel} file")  # fmt: skip
+        out.append((o, view.number))
+    for o in batch:
+        o.customer_id = ids_of[o.external_id]
+    return out
+
+
+class _Prices:
+    """The file's price is kept: an override (with its reason) where it differs from the
+    price book (one book per customer group and batch), so the audit check shows it."""
+
+    def __init__(self, session: Session, channel: str, batch: list[PlannedOrder],
+                 ids_of: dict[str, int]) -> None:  # fmt: skip
+        from .pricing import load_price_book
+
+        self.channel, self.ids_of = channel, ids_of
+        pids = {ln.product_id for o in batch for ln in o.lines}
+        self.products = {p.id: p for p in session.exec(
+            select(Product).where(col(Product.id).in_(pids))).all()}  # fmt: skip
+        self.groups = dict(session.exec(select(Customer.id, Customer.group).where(
+            col(Customer.id).in_(set(ids_of.values())))).all())  # fmt: skip
+        self.books = {g: load_price_book(session, g, pids, date.today())
+                      for g in set(self.groups.values())}  # fmt: skip
+
+    def lines(self, o: PlannedOrder) -> list[orders.NewLine]:
+        from .pricing import product_info
+
+        group = self.groups[self.ids_of[o.external_id]]
+        out = []
+        for ln in o.lines:
+            price = None
+            if ln.unit_price_minor is not None:
+                listed = self.books[group].base_price(
+                    product_info(self.products[ln.product_id]), group, ln.qty)
+                if listed.unit_price_minor != ln.unit_price_minor:
+                    price = ln.unit_price_minor
+            reason = f"price from the {self.channel} file" if price is not None else ""
+            out.append(orders.NewLine(ln.product_id, ln.qty, unit_price_minor=price,
+                                      override_reason=reason))  # fmt: skip
+        return out
 
 
 def problems_csv(problems: Sequence[Problem], refused: Sequence[tuple[str, str]] = ()) -> str:

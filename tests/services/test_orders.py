@@ -95,3 +95,31 @@ def test_line_descriptions_and_totals_stored(db):
     assert line.description == "吸顶灯 XD-40 白色"
     assert line.line_total_minor == 3 * 1999 - 97 == view.total_minor
     assert len(events) == 1
+
+
+def test_bulk_creation_prices_and_records_like_one_at_a_time(db):
+    from sqlmodel import select
+
+    from oms_tui.models import OrderEvent, OrderLine
+    from tests.factories import make_customer, make_product
+
+    c = make_customer(db, name="批量", phone="13800009999")
+    p1, p2 = make_product(db, price_minor=1_999), make_product(db, price_minor=350)
+    lines = [orders.NewLine(p1, 3), orders.NewLine(p2, 7, unit_price_minor=300,
+                                                   override_reason="file price")]  # fmt: skip
+    one = orders.create_order(db, "t", c.id, lines, channel="ecommerce", submit=True)
+    one = orders.get_order(db, one.number)
+    with db.write() as s:
+        [number] = orders.create_orders_in(s, "t", [orders.OrderSpec(c.id, lines, "ecommerce",
+                                                                     "EXT-1")])  # fmt: skip
+    bulk = orders.get_order(db, number)
+    assert (bulk.status, bulk.total_minor, bulk.tax_minor, bulk.subtotal_minor) == (
+        one.status, one.total_minor, one.tax_minor, one.subtotal_minor)
+    assert [(ln.qty, ln.unit_price_minor, ln.line_total_minor, ln.price_source)
+            for ln in bulk.lines] == [(ln.qty, ln.unit_price_minor, ln.line_total_minor,
+                                       ln.price_source) for ln in one.lines]  # fmt: skip
+    with db.read() as s:
+        events = s.exec(select(OrderEvent.to_status).where(OrderEvent.order_id == bulk.id)
+                        .order_by(OrderEvent.id)).all()  # fmt: skip
+        assert len(s.exec(select(OrderLine).where(OrderLine.order_id == bulk.id)).all()) == 2
+    assert events == ["draft", "pending_audit"]
