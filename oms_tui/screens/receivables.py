@@ -62,7 +62,7 @@ from textual.widgets import Footer, Header, Label, Static
 from ..commands import ScreenCommands
 from ..services import aging, dunning, follow_ups, receivables
 from ..services.customers import CustomerCard, customer_card
-from ..services.errors import InvalidInput
+from ..services.errors import InvalidInput, OmsError
 from ..services.money import exponent, format_money, from_minor, parse_money
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
@@ -370,6 +370,39 @@ class DunningDialog(ModalScreen[None]):
                          "$text-error" if s.level == 4 else ""),
                     ), classes="recv-step")  # fmt: skip
             yield Static(Content.styled(f"Letters {self.where}.", "dim"), id="recv-dunning-where")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class CollectionsDialog(ModalScreen[None]):
+    """Money received per month over the last twelve months (``aging.collections``)."""
+
+    CSS_PATH = "receivables.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f12,enter", "close", "Close", key_display="Enter/Esc",
+                id="recv.collections.close"),
+    ]  # fmt: skip
+
+    def __init__(self, report: aging.Collections) -> None:
+        super().__init__()
+        self.report = report
+
+    def compose(self) -> ComposeResult:
+        r = self.report
+        top = max((row.amount_minor for row in r.rows), default=0) or 1
+        with Vertical(classes="recv-dialog", id="recv-collections") as box:
+            box.border_title = f"Collections {r.start:%Y-%m} to {r.end:%Y-%m}"
+            box.border_subtitle = "Enter or Esc closes"
+            with VerticalScroll(id="recv-collections-rows"):
+                for row in r.rows:
+                    bar = "█" * round(24 * row.amount_minor / top)
+                    yield Static(Content.assemble(
+                        f"{row.period:%Y-%m} ", (fit(format_money(row.amount_minor), 15, True), ""),
+                        (f" {row.payments:>5} payments ", "dim"), (bar, "$accent"),
+                    ), classes="recv-step")  # fmt: skip
+            yield Static(Content.assemble(("Total ", "dim"), format_money(r.amount_minor),
+                                          (f" in {r.payments:,} payments", "dim")))  # fmt: skip
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -783,8 +816,11 @@ class ReceivablesScreen(RecvBase):
         ("statement", "Print statement", "Of the highlighted customer (F10 / Ctrl+G)"),
         ("release_hold", "Release credit hold", "Managers, with a reason (F11 / Ctrl+U)"),
         ("refresh", "Read again", "The aging (F5 / Ctrl+R)"),
+        ("collections", "Collections", "Money received per month, last 12 months (c)"),
     )  # fmt: skip
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "collections", "Collections", key_display="c", show=False,
+                id="recv.collections", tooltip="Money received per month, last 12 months"),
         Binding("f6,ctrl+o", "payment", "Payment", key_display="F6/^O", id="recv.payment",
                 tooltip="Record a payment from the highlighted customer"),
         Binding("f7,ctrl+n", "follow_up", "Follow-up", key_display="F7/^N", id="recv.follow_up",
@@ -994,6 +1030,32 @@ class ReceivablesScreen(RecvBase):
 
         self._away = True
         self.app.push_screen(TodayScreen(), callback=finished)
+
+    class CollectionsRead(Message):
+        def __init__(self, report: Any, error: str = "") -> None:
+            super().__init__()
+            self.report, self.error = report, error
+
+    def action_collections(self) -> None:
+        self.read_collections(self.context.clock().date())
+
+    @work(thread=True, exclusive=True, group="recv-collections", exit_on_error=False)
+    def read_collections(self, today: date) -> None:
+        months = today.year * 12 + today.month - 1 - 11  # twelve months, this one included
+        start = date(months // 12, months % 12 + 1, 1)
+        try:
+            report = aging.collections(self.db, start, today, "month")
+        except OmsError as error:
+            self.post_message(self.CollectionsRead(None, str(error)))
+            return
+        self.post_message(self.CollectionsRead(report))
+
+    @on(CollectionsRead)
+    def show_collections(self, message: CollectionsRead) -> None:
+        if message.report is None:
+            self.app.bell()
+            return
+        self.app.push_screen(CollectionsDialog(message.report))
 
     def action_dunning(self) -> None:
         from .stocktake import ConfirmDialog

@@ -29,7 +29,7 @@ from oms_tui.services import aging, printing
 from oms_tui.services.db import Database
 from tests.audit_factories import customer as make_customer
 
-from .test_app import settle
+from .test_app import flat, screen_text, settle
 
 FROZEN = datetime(2026, 3, 2, 9, 30)  # local time
 TODAY = FROZEN.date()
@@ -391,3 +391,26 @@ async def test_selected_invoices_are_paid_in_the_order_chosen(sqlite_db: Databas
         assert "INV-2026-000003 ¥500.00 (¥300.00 left)" in text_of(app.screen, "#recv-cust-message")
     assert paid(sqlite_db, "INV-2026-000001") == (0, "open")
     assert paid(sqlite_db, "INV-2026-000003") == (50_000, "open")
+
+
+async def test_collections_per_month_by_key(sqlite_db: Database):
+    from oms_tui.screens.receivables import CollectionsDialog
+
+    receivables_db(sqlite_db)
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_receivables(pilot)
+        await pilot.press("f6")
+        await type_in(pilot, "100")
+        await pilot.press("enter", "enter", "c", "enter", "enter", "enter")  # cash, oldest
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CollectionsDialog)
+        text = flat(screen_text(app))
+        assert "Collections 2025-04 to 2026-03" in text
+        assert "2026-03 ¥100.00 1 payments" in text and "Total ¥100.00 in 1 payments" in text
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
