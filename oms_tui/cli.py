@@ -38,6 +38,8 @@ payment_app = typer.Typer(help="Payments: record one, reconcile a carrier's COD 
 app.add_typer(payment_app, name="payment")
 dunning_app = typer.Typer(help="Dunning: reminders, notices and credit holds for overdue accounts.")
 app.add_typer(dunning_app, name="dunning")
+production_app = typer.Typer(help="Production: routes per product line, bills of materials.")
+app.add_typer(production_app, name="production")
 import_app = typer.Typer(help="Import orders from channel files (CSV, .xlsx).")
 app.add_typer(import_app, name="import")
 export_app = typer.Typer(help="Export orders (CSV, JSON, .xlsx) in the import template's columns.")
@@ -707,6 +709,89 @@ def print_statement(
     paper = dunning.statement(database, who.id)
     _print(database, lambda company, size: account_pdf([paper], company, size),
            f"statement-{who.code}", out)  # fmt: skip
+
+
+@production_app.command("routes")
+def production_routes(db: DbOption = None) -> None:
+    """The routes: product line, daily capacity, stages with their planned days."""
+    from .services import production
+
+    for r in production.routes(_open_current(_settings(db))):
+        stages = " -> ".join(f"{n} ({d} d)" for n, d in r.stages)
+        typer.echo(f"{r.name}\t{r.product_line}\t{r.daily_capacity}/day\t{stages}")
+
+
+@production_app.command("route")
+def production_route(
+    name: Annotated[str, typer.Argument(help="Route name.")],
+    line: Annotated[str, typer.Option("--line", help="The product line it makes.")],
+    capacity: Annotated[int, typer.Option("--capacity", help="Units a day.")],
+    stage: Annotated[
+        list[str] | None,
+        typer.Option("--stage", help="NAME:DAYS, in order (repeat); leave out to keep them."),
+    ] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Create or change a route (stages only while no production order is open on it)."""
+    from .services import production
+    from .services.errors import InvalidInput
+
+    stages = None
+    if stage:
+        stages = []
+        for text in stage:
+            label, _, days = text.rpartition(":")
+            if not label or not days.strip().isdigit():
+                raise InvalidInput(f"--stage {text}: use NAME:DAYS, e.g. cutting:1")
+            stages.append((label, int(days)))
+    settings = _settings(db, user)
+    r = production.set_route(_open_current(settings), settings.user, name, line, capacity, stages)
+    _say(f"{r.name}: {r.product_line}, {r.daily_capacity}/day, "
+         + " -> ".join(f"{n} ({d} d)" for n, d in r.stages))
+
+
+@production_app.command("bom")
+def production_bom(
+    product: Annotated[str, typer.Argument(help="Made-to-order product code.")],
+    material: Annotated[str, typer.Argument(help="Material product code.")],
+    qty: Annotated[int, typer.Argument(help="Per unit made (0 removes it).")],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Set how much of a material one unit of a made-to-order product takes."""
+    from .services import production
+
+    settings = _settings(db, user)
+    production.set_bom(_open_current(settings), settings.user, product, material, qty)
+    _say(f"{product.upper()}: {qty} x {material.upper()} per unit")
+
+
+@import_app.command("profile")
+def import_profile(
+    name: Annotated[str, typer.Argument(help="Profile name.")],
+    channel: Annotated[str, typer.Option(help="Channel of its orders.")] = "ecommerce",
+    column: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="FIELD=HEADER (repeat), e.g. --map phone=联系电话"),
+    ] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Save a column mapping for a channel's files (fields: external_id, order_date,
+    customer_name, phone, address, product, qty, unit_price, notes, payment_method)."""
+    from .services import order_import
+    from .services.errors import InvalidInput
+
+    mapping = {}
+    for text in column or []:
+        field_name, sep, header = text.partition("=")
+        if not sep:
+            raise InvalidInput(f"--map {text}: use FIELD=HEADER")
+        mapping[field_name.strip()] = header.strip()
+    settings = _settings(db, user)
+    p = order_import.save_profile(_open_current(settings), settings.user, name, channel, mapping)
+    _say(f"profile {p.name} saved ({p.channel}, {len(p.mapping)} columns)")
 
 
 @import_app.command("orders")
