@@ -279,7 +279,7 @@ def create_order_in(
     )
     session.add(order)
     session.flush()
-    _write_lines(session, settings, customer, order, lines, shipping_minor)
+    _write_lines(session, settings, customer, order, lines, shipping_minor, actor)
     record_event(session, order, actor, OrderStatus.DRAFT, "created")
     delete_draft_in(session, draft_id)
     if submit:
@@ -405,7 +405,8 @@ def replace_lines_in(session: Session, actor: str, order: Order, lines: Sequence
         session.delete(old)
     session.flush()
     customer = session.get(Customer, order.customer_id)
-    _write_lines(session, load_settings(session), customer, order, lines, order.shipping_minor)
+    _write_lines(session, load_settings(session), customer, order, lines, order.shipping_minor,
+                 actor)
     order.updated_at = utcnow()
     session.add(order)
     record_event(session, order, actor, order.status, reason, order.status)
@@ -413,10 +414,35 @@ def replace_lines_in(session: Session, actor: str, order: Order, lines: Sequence
     return _view(session, order)
 
 
+# Roles that may give any line discount; everyone else up to ``discount_limit_pct``.
+DISCOUNT_ANY_ROLES = ("manager", "admin")
+
+
+def _check_discounts(session: Session, settings: CompanySettings, actor: str,
+                     lines: Sequence[NewLine], priced: Quote) -> None:  # fmt: skip
+    """A line discount above the company's limit (setting ``discount_limit_pct``) needs a
+    manager: said at the line's discount field."""
+    if not any(new.discount_minor for new in lines):
+        return
+    from ..models import User
+
+    role = session.exec(select(User.role).where(User.name == actor)).first() or "clerk"
+    if role in DISCOUNT_ANY_ROLES:
+        return
+    limit = settings.discount_limit_pct
+    for no, (new, line) in enumerate(zip(lines, priced.lines, strict=True), start=1):
+        gross = line.qty * line.unit_price_minor
+        if new.discount_minor and new.discount_minor * 100 > gross * limit:
+            raise InvalidInput(f"line {no}: a discount over {limit}% needs a manager "
+                               f"({actor} is {role})", f"lines.{no}.discount")  # fmt: skip
+
+
 def _write_lines(session: Session, settings: CompanySettings, customer: Customer, order: Order,
-                 lines: Sequence[NewLine], shipping_minor: int | None) -> None:  # fmt: skip
+                 lines: Sequence[NewLine], shipping_minor: int | None,
+                 actor: str) -> None:  # fmt: skip
     priced, products = _price(session, settings, customer, lines, order.carrier_id,
                               order.ship_to_region, shipping_minor)  # fmt: skip
+    _check_discounts(session, settings, actor, lines, priced)
     for no, (new, line) in enumerate(zip(lines, priced.lines, strict=True), start=1):
         product = products[line.product_id]
         session.add(OrderLine(

@@ -28,6 +28,7 @@ class CompanySettings:
     printer: str = ""  # lp destination for documents; "" = save PDFs and show where
     paper: str = "A4"  # A4 or Letter
     shipment_overdue_days: int = 2  # not delivered this long after the expected date: alert
+    discount_limit_pct: int = 10  # the most a line's discount may be, except for managers
 
     @staticmethod
     def _parse(name: str, raw: str, kind: type) -> object:
@@ -41,7 +42,8 @@ class CompanySettings:
 _FIELDS = {f.name: f for f in fields(CompanySettings)}
 _TYPES = {"company_name": str, "currency": str, "prices_include_tax": bool, "tax_rounding": str,
           "company_address": str, "company_phone": str, "printer": str,
-          "paper": str, "shipment_overdue_days": int}  # fmt: skip
+          "paper": str, "shipment_overdue_days": int,
+          "discount_limit_pct": int}  # fmt: skip
 
 
 def _parse_rows(rows: dict[str, str]) -> CompanySettings:

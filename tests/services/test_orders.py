@@ -123,3 +123,25 @@ def test_bulk_creation_prices_and_records_like_one_at_a_time(db):
                         .order_by(OrderEvent.id)).all()  # fmt: skip
         assert len(s.exec(select(OrderLine).where(OrderLine.order_id == bulk.id)).all()) == 2
     assert events == ["draft", "pending_audit"]
+
+
+def test_a_discount_over_the_limit_needs_a_manager(db):
+    from oms_tui.services import settings as company_settings
+    from oms_tui.services import users
+    from oms_tui.services.errors import InvalidInput
+    from tests.factories import make_customer, make_product
+
+    c = make_customer(db, phone="13800007777")
+    pid = make_product(db, price_minor=10_000)
+    users.ensure_user(db, "clerk1", "clerk")
+    users.ensure_user(db, "boss", "manager")
+    ten_percent = [orders.NewLine(pid, 2, discount_minor=2_000)]
+    orders.create_order(db, "clerk1", c.id, ten_percent)  # at the limit: fine
+    too_much = [orders.NewLine(pid, 2, discount_minor=2_001)]
+    with pytest.raises(InvalidInput, match="line 1: a discount over 10% needs a manager "
+                                           r"\(clerk1 is clerk\)") as refused:  # fmt: skip
+        orders.create_order(db, "clerk1", c.id, too_much)
+    assert refused.value.field == "lines.1.discount"
+    assert orders.create_order(db, "boss", c.id, too_much).discount_minor == 2_001
+    company_settings.set_setting(db, "boss", "discount_limit_pct", "25")
+    orders.create_order(db, "clerk1", c.id, too_much)
