@@ -39,6 +39,7 @@ _KEYS = {
     "p": "product", "product": "product", "sku": "product",
 }  # fmt: skip
 _PHONE = re.compile(r"\+?\d[\d -]{2,}")
+_PHONE_PART = re.compile(r"\+?\(?\d[\d()-]*")  # a digit group as typed: +86, (025), 130
 _NUMBER = re.compile(rf"{ORDER_PREFIX}-[\d-]*", re.IGNORECASE)
 _STATUS_ALIASES = {"pending": OrderStatus.PENDING_AUDIT, "audit": OrderStatus.PENDING_AUDIT,
                    "hold": OrderStatus.ON_HOLD}  # fmt: skip
@@ -115,8 +116,15 @@ def parse_query(text: str, today: date) -> OrderQuery:
         values[field] = value
 
     last_phone = False
-    for word in text.split():
-        if "phone" in values and not last_phone and _PHONE.fullmatch(word):
+    words = text.split()
+    for i, word in enumerate(words):
+        digits = sum(ch.isdigit() for ch in word)
+        # ``(025) 4728 4548``, ``+86 130 9621 8713``: a short prefix counts as part of the
+        # phone when a digit group follows it
+        prefix = (_PHONE_PART.fullmatch(word) is not None and i + 1 < len(words)
+                  and _PHONE_PART.fullmatch(words[i + 1]) is not None
+                  and sum(ch.isdigit() for ch in words[i + 1]) >= 3)  # fmt: skip
+        if "phone" in values and not last_phone and _PHONE.fullmatch(word) and digits >= 3:
             raise InvalidInput("phone given twice", "phone")
         key, sep, value = word.partition(":")
         if word.startswith("#") and len(word) > 1:
@@ -135,7 +143,7 @@ def parse_query(text: str, today: date) -> OrderQuery:
                 put(field, value)
         elif _NUMBER.fullmatch(word):
             put("number", word)
-        elif _PHONE.fullmatch(word) and (last_phone or sum(ch.isdigit() for ch in word) >= 3):
+        elif _PHONE_PART.fullmatch(word) and (last_phone or digits >= 3 or prefix):
             # ``138 0013 8000``: digit groups typed apart are one number
             values["phone"] = f"{values['phone']}{word}" if last_phone else word
             last_phone = True

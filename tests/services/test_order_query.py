@@ -81,3 +81,34 @@ def test_alert_marks() -> None:
     assert marks("pending_audit", new, TODAY + timedelta(days=2)) == (False, True)
     assert marks("shipped", old, TODAY) == (False, False)
     assert marks("ready_to_ship", old, TODAY + timedelta(days=3)) == (False, False)
+
+
+def test_phone_prefixes_typed_apart_belong_to_the_phone():
+    from datetime import date
+
+    from oms_tui.services.order_query import parse_query
+
+    day = date(2026, 11, 29)
+    assert parse_query("(025) 47284548", day).phone == "(025)47284548"
+    assert parse_query("+86 130 9621 8713", day).phone == "+8613096218713"
+    q = parse_query("王 (025) 4728 4548", day)
+    assert (q.customer, q.phone) == ("王", "(025)47284548")
+    assert parse_query("abc 12", day).customer == "abc 12"  # short numbers stay words
+
+
+def test_a_phone_typed_with_its_area_code_or_country_code_finds_the_order(db):
+    from datetime import date
+
+    from oms_tui.services import order_search, orders
+    from oms_tui.services.order_query import parse_query
+    from tests.factories import make_customer, make_product
+
+    day = date.today()
+    a = make_customer(db, name="南京客户", phone="(025) 47284548")
+    b = make_customer(db, name="手机客户", phone="+86 130 9621 8713")
+    pid = make_product(db)
+    for c in (a, b):
+        orders.create_order(db, "t", c.id, [orders.NewLine(pid, 1)])
+    for typed, who in (("(025) 47284548", "南京客户"), ("+86 130 9621 8713", "手机客户")):
+        page = order_search.search(db, parse_query(typed, day))
+        assert [r.customer_name for r in page.rows] == [who], typed
