@@ -61,6 +61,7 @@ from ..services import dispatch
 from ..services.errors import InvalidInput, OmsError
 from ..services.money import format_money
 from ..services.order_states import OrderStatus
+from ..widgets.form_dialog import error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
@@ -76,10 +77,6 @@ TRACKING_LETTERS = (("p", "picked_up", "picked up"), ("t", "in_transit", "in tra
                     ("o", "out_for_delivery", "out for delivery"), ("d", "delivered", "delivered"),
                     ("x", "exception", "exception"))  # fmt: skip
 
-
-def error_text(error: BaseException) -> str:
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return text[:300]
 
 
 # -- the list --------------------------------------------------------------------------------

@@ -53,11 +53,11 @@ from ..commands import ScreenCommands
 from ..services import order_import
 from ..services.order_import import ImportPlan, ImportResult, PlannedOrder, Problem, Profile
 from ..widgets.footer import KeysFooter
+from ..widgets.form_dialog import error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
 from .order_entry import CHANNEL_CHOICES, ChoiceDialog, PromptDialog
-from .stock import error_text
 
 SUFFIXES = (".csv", ".xlsx")
 MAX_FILES = 200

@@ -41,7 +41,7 @@ Keys (the README copies these rows; every F-key has a Ctrl twin ``Input`` does n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
@@ -49,19 +49,19 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Header, Label, Static
+from textual.widgets import Header, Static
 
 from ..commands import ScreenCommands
 from ..services import production
 from ..services.entry import parse_requested_date
 from ..services.errors import InvalidInput, OmsError
 from ..widgets.footer import KeysFooter
+from ..widgets.form_dialog import FormDialog, FormField, error_text
 from ..widgets.order_list import OrderList, Piece, fit
-from ..widgets.scan_input import ScanInput
 from . import OmsScreen
 
 CAPACITY_DAYS = 14
@@ -71,10 +71,6 @@ KEY_HINT = Content.assemble(*(
     for part in ((key, "bold $text-accent"), f" {does}  ")
 ))  # fmt: skip
 
-
-def error_text(error: BaseException) -> str:
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return text[:300]
 
 
 def local(at: Any, fmt: str = "%m-%d %H:%M") -> str:
@@ -209,111 +205,14 @@ class BoardList(OrderList[Row]):
 # -- dialogs -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FormField:
-    name: str
-    label: str
-    value: str = ""
-    placeholder: str = ""
-
-
-# runs in the dialog's worker with the values typed; returns what to tell the clerk
-Run = Callable[[dict[str, str]], str]
-
-
-class ProductionForm(ModalScreen[str | None]):
+class ProductionForm(FormDialog):
     """A few labelled fields: Enter goes to the next, on the last (or F2) saves through
-    ``run`` in a worker; the error goes under the fields, its field focused, with the bell.
-    Dismisses with what was done."""
+    ``run`` in a worker; the error goes under the fields, its field focused, with the bell."""
 
     CSS_PATH = "production.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="production.form.cancel"),
-        Binding("f2,ctrl+s", "save", "Save", key_display="F2/^S", id="production.form.save",
-                tooltip="Save (as Enter on the last field)"),
-    ]  # fmt: skip
-
-    class Done(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
-    class Failed(Message):
-        def __init__(self, text: str, field: str | None) -> None:
-            super().__init__()
-            self.text, self.field = text, field
-
-    def __init__(self, title: str, fields: Sequence[FormField], run: Run,
-                 note: str | Content = "") -> None:  # fmt: skip
-        super().__init__()
-        self.title_text, self.fields, self.run, self.note = title, list(fields), run, note
-        self.busy = False
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="prod-dialog") as box:
-            box.border_title = self.title_text
-            box.border_subtitle = "Enter next / saves · F2 saves · Esc backs out"
-            if self.note:
-                yield Static(self.note, classes="prod-note")
-            for f in self.fields:
-                with Horizontal(classes="prod-form-row"):
-                    yield Label(f.label, classes="prod-label")
-                    yield ScanInput(f.value, id=f"prod-f-{f.name}", keep_value=True,
-                                    placeholder=f.placeholder)  # fmt: skip
-            yield Static("", id="prod-form-error", classes="prod-error")
-
-    def on_mount(self) -> None:
-        self.query_one(f"#prod-f-{self.fields[0].name}", ScanInput).focus()
-
-    def values(self) -> dict[str, str]:
-        return {f.name: self.query_one(f"#prod-f-{f.name}", ScanInput).value for f in self.fields}
-
-    @on(ScanInput.Scanned)
-    def entered(self, event: ScanInput.Scanned) -> None:
-        event.stop()
-        if event.scan_input.id == f"prod-f-{self.fields[-1].name}":
-            self.action_save()
-        else:
-            self.focus_next()
-
-    def action_save(self) -> None:
-        if self.busy:
-            return
-        self.busy = True
-        self.query_one("#prod-form-error", Static).update(Content.styled("Saving…", "dim"))
-        self.save(self.values())
-
-    @work(thread=True, exclusive=True, group="production-form", exit_on_error=False)
-    def save(self, values: dict[str, str]) -> None:
-        try:
-            text = self.run(values)
-        except InvalidInput as error:
-            self.post_message(self.Failed(error_text(error), error.field))
-        except Exception as error:  # noqa: BLE001 - shown in the dialog; nothing was saved
-            self.post_message(self.Failed(error_text(error), None))
-        else:
-            self.post_message(self.Done(text))
-
-    @on(Done)
-    def done(self, message: Done) -> None:
-        self.dismiss(message.text)
-
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
-        self.busy = False
-        names = [f.name for f in self.fields]
-        field = message.field if message.field in names else None
-        self.query_one("#prod-form-error", Static).update(message.text)
-        for name in names:
-            widget = self.query_one(f"#prod-f-{name}", ScanInput)
-            widget.set_class(name == field, "-error")
-            if name == field:
-                widget.focus()
-                widget.select_all()
-        self.app.bell()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    ID_PREFIX = "prod-"
+    DIALOG_CLASS, NOTE_CLASS, ROW_CLASS = "prod-dialog", "prod-note", "prod-form-row"
+    LABEL_CLASS, ERROR_CLASS = "prod-label", "prod-error"
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ Keys (the README copies these rows; every F-key has a Ctrl twin):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
@@ -53,22 +53,22 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Footer, Header, Static
 
 from ..commands import ScreenCommands
 from ..services import aging, dunning, follow_ups, receivables
 from ..services.customers import CustomerCard, customer_card
 from ..services.errors import InvalidInput, OmsError
 from ..services.money import exponent, format_money, from_minor, parse_money
+from ..widgets.form_dialog import FormDialog, FormField, Run, error_text
 from ..widgets.order_list import OrderList, Piece, fit
-from ..widgets.scan_input import ScanInput
 from . import OmsScreen
-from .dispatch import deliver_documents, error_text
-from .stock import FormField, local
+from .dispatch import deliver_documents
+from .stock import local
 from .van_runs import parse_day
 
 DSO_DAYS = 90
@@ -242,106 +242,21 @@ def grid_cells(g: Grid, values: Sequence[int], currency: str) -> list[Piece]:
 
 # -- a form dialog --------------------------------------------------------------------------------
 
-# runs in a worker with the typed values; returns what to tell the clerk, or raises
-Run = Callable[[dict[str, str]], str]
-
-
-class RecvForm(ModalScreen[str | None]):
+class RecvForm(FormDialog):
     """Labelled fields: Enter moves on, Enter on the last (or F2) saves through ``run`` in a
     worker; an error goes under the fields with its field focused and the bell (nothing
     is saved). Dismisses with the text saying what was done."""
 
     CSS_PATH = "receivables.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="recv.form.cancel"),
-        Binding("f2,ctrl+s", "save", "Save", key_display="F2/^S", id="recv.form.save",
-                tooltip="Save (as Enter on the last field)"),
-    ]  # fmt: skip
+    ID_PREFIX, CONTAINER_ID = "recv-", "recv-form"
+    DIALOG_CLASS, NOTE_CLASS, ROW_CLASS = "recv-dialog", "recv-note", "recv-form-row"
+    LABEL_CLASS, ERROR_CLASS = "recv-label", "recv-error"
+    SUBTITLE = "Enter next · F2 saves · Esc backs out"
 
-    class Done(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
-    class Failed(Message):
-        def __init__(self, text: str, field: str | None) -> None:
-            super().__init__()
-            self.text, self.field = text, field
-
-    def __init__(self, title: str, fields: Sequence[FormField], run: Run, note: str | Content = "",
+    def __init__(self, title: str, fields: Sequence[FormField], run: Run,
+                 note: str | Content = "",
                  aliases: dict[str, str] | None = None) -> None:  # fmt: skip
-        super().__init__()
-        self.title_text, self.fields, self.run, self.note = title, list(fields), run, note
-        self.aliases = aliases or {}
-        self.busy = False
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="recv-dialog", id="recv-form") as box:
-            box.border_title = self.title_text
-            box.border_subtitle = "Enter next · F2 saves · Esc backs out"
-            if self.note:
-                yield Static(self.note, classes="recv-note")
-            for f in self.fields:
-                with Horizontal(classes="recv-form-row"):
-                    yield Label(f.label, classes="recv-label")
-                    yield ScanInput(f.value, id=f"recv-f-{f.name}", keep_value=True,
-                                    placeholder=f.placeholder)  # fmt: skip
-            yield Static("", id="recv-form-error", classes="recv-error")
-
-    def on_mount(self) -> None:
-        self.query_one(f"#recv-f-{self.fields[0].name}", ScanInput).focus()
-
-    def values(self) -> dict[str, str]:
-        return {f.name: self.query_one(f"#recv-f-{f.name}", ScanInput).value for f in self.fields}
-
-    @on(ScanInput.Scanned)
-    def entered(self, event: ScanInput.Scanned) -> None:
-        event.stop()
-        if event.scan_input.id == f"recv-f-{self.fields[-1].name}":
-            self.action_save()
-        else:
-            self.focus_next()
-
-    def action_save(self) -> None:
-        if self.busy:
-            return
-        self.busy = True
-        self.query_one("#recv-form-error", Static).update(Content.styled("Saving…", "dim"))
-        self.save(self.values())
-
-    @work(thread=True, exclusive=True, group="recv-form", exit_on_error=False)
-    def save(self, values: dict[str, str]) -> None:
-        try:
-            text = self.run(values)
-        except InvalidInput as error:
-            self.post_message(self.Failed(error_text(error), error.field))
-        except Exception as error:  # noqa: BLE001 - shown in the dialog; nothing was saved
-            self.post_message(self.Failed(error_text(error), None))
-        else:
-            self.post_message(self.Done(text))
-
-    @on(Done)
-    def done(self, message: Done) -> None:
-        self.dismiss(message.text)
-
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
-        self.busy = False
-        field = self.aliases.get(message.field or "", message.field)
-        names = [f.name for f in self.fields]
-        if field not in names:
-            field = names[0] if len(names) == 1 else None
-        self.query_one("#recv-form-error", Static).update(message.text)
-        for name in names:
-            widget = self.query_one(f"#recv-f-{name}", ScanInput)
-            widget.set_class(name == field, "-error")
-            if name == field:
-                widget.focus()
-                widget.select_all()
-        self.app.bell()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        super().__init__(title, fields, run, note, aliases=aliases)
 
 
 class DunningDialog(ModalScreen[None]):

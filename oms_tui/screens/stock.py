@@ -29,8 +29,7 @@ the fields with the field it is about focused, and rings the bell.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -41,7 +40,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -49,6 +47,7 @@ from ..commands import ScreenCommands
 from ..services import stock, stock_operations
 from ..services.catalog import ProductHit, search_products
 from ..services.errors import InvalidInput, NotFound, OmsError
+from ..widgets.form_dialog import FormDialog, FormField, Run, error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
@@ -65,10 +64,6 @@ KEY_HINT = Content.assemble(*(
     for part in ((key, "bold $text-accent"), f" {does}  ")
 ))  # fmt: skip
 
-
-def error_text(error: BaseException) -> str:
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return text[:300]
 
 
 def local(at: datetime, fmt: str = "%y-%m-%d %H:%M") -> str:
@@ -154,16 +149,6 @@ def card_title(card: stock.StockCard) -> Content:
 # -- dialogs ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FormField:
-    name: str
-    label: str
-    value: str = ""
-    placeholder: str = ""
-
-
-# runs in a worker with the typed values; returns what to tell the clerk, or raises
-Run = Callable[[dict[str, str]], str]
 FIELD_ALIASES = {"to_warehouse": "to", "from_warehouse": "from", "product": "code"}
 
 
@@ -193,92 +178,18 @@ def warehouse_code(text: str, codes: Sequence[str], field: str = "warehouse") ->
     return code
 
 
-class StockForm(ModalScreen[str | None]):
+class StockForm(FormDialog):
     """A few labelled fields; Enter in any saves through ``run`` (a service call in a
-    worker); the error goes under the fields, its field focused, with the bell. Dismisses
-    with the text saying what was done."""
+    worker); the error goes under the fields, its field focused, with the bell."""
 
     CSS_PATH = "stock.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="stock.dialog.cancel"),
-    ]
-
-    class Done(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
-    class Failed(Message):
-        def __init__(self, text: str, field: str | None) -> None:
-            super().__init__()
-            self.text, self.field = text, field
+    DIALOG_CLASS, NOTE_CLASS, ERROR_CLASS = "stock-dialog", "stock-note", "stock-error"
+    ENTER_SAVES = FOCUS_FIRST_EMPTY = True
+    SUBTITLE = "Tab next field · Enter saves · Esc backs out"
 
     def __init__(self, title: str, fields: Sequence[FormField], run: Run, note: str = "",
                  focus: str | None = None) -> None:  # fmt: skip
-        super().__init__()
-        self.title_text, self.fields, self.run, self.note = title, list(fields), run, note
-        self.first = focus or next((f.name for f in self.fields if not f.value),
-                                   self.fields[0].name)  # fmt: skip
-        self.busy = False
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="stock-dialog") as box:
-            box.border_title = self.title_text
-            box.border_subtitle = "Tab next field · Enter saves · Esc backs out"
-            if self.note:
-                yield Static(self.note, classes="stock-note")
-            for f in self.fields:
-                with Horizontal(classes="form-row"):
-                    yield Label(f.label, classes="form-label")
-                    yield ScanInput(f.value, id=f"f-{f.name}", keep_value=True,
-                                    placeholder=f.placeholder)  # fmt: skip
-            yield Static("", id="form-error", classes="stock-error")
-
-    def on_mount(self) -> None:
-        self.query_one(f"#f-{self.first}", ScanInput).focus()
-
-    def values(self) -> dict[str, str]:
-        return {f.name: self.query_one(f"#f-{f.name}", ScanInput).value for f in self.fields}
-
-    @on(ScanInput.Scanned)
-    def entered(self, event: ScanInput.Scanned) -> None:
-        event.stop()
-        if self.busy:
-            return
-        self.busy = True
-        self.query_one("#form-error", Static).update(Content.styled("Saving…", "dim"))
-        self.save(self.values())
-
-    @work(thread=True, exclusive=True, group="stock-form", exit_on_error=False)
-    def save(self, values: dict[str, str]) -> None:
-        try:
-            text = self.run(values)
-        except InvalidInput as error:
-            self.post_message(self.Failed(error_text(error), error.field))
-        except Exception as error:  # noqa: BLE001 - shown in the dialog; nothing was saved
-            self.post_message(self.Failed(error_text(error), None))
-        else:
-            self.post_message(self.Done(text))
-
-    @on(Done)
-    def done(self, message: Done) -> None:
-        self.dismiss(message.text)
-
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
-        self.busy = False
-        field = FIELD_ALIASES.get(message.field or "", message.field)
-        names = [f.name for f in self.fields]
-        self.query_one("#form-error", Static).update(message.text)
-        for name in names:
-            widget = self.query_one(f"#f-{name}", ScanInput)
-            widget.set_class(name == field, "-error")
-            if name == field:
-                widget.focus()
-        self.app.bell()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        super().__init__(title, fields, run, note, focus=focus, aliases=FIELD_ALIASES)
 
 
 # -- lists pushed over the stock check ----------------------------------------------------

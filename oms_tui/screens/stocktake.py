@@ -40,10 +40,11 @@ from textual.widgets import Footer, Header, Label, Static
 from ..commands import ScreenCommands
 from ..services import stock_operations as ops
 from ..services.errors import InvalidInput, OmsError
+from ..widgets.form_dialog import FormField, error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
-from .stock import FormField, StockForm, error_text, signed
+from .stock import StockForm, signed
 
 SCAN = re.compile(r"^(?P<code>.+?)\s*(?:(?P<op>[*=])\s*(?P<qty>\d+))?$")
 KEY_HINT = Content.assemble(*(

@@ -58,10 +58,11 @@ from ..services.delivery_runs import RunView, StopResult, StopView, VanView
 from ..services.entry import parse_requested_date
 from ..services.errors import InvalidInput, OmsError
 from ..services.money import format_money, parse_money
+from ..widgets.form_dialog import error_text
 from ..widgets.order_list import fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
-from .dispatch import deliver_documents, error_text
+from .dispatch import deliver_documents
 
 VAN_KEYS = "123456789abcdefghijklmnopqrstuvwxyz"
 

@@ -1,0 +1,157 @@
+"""The small form every area asks with: labelled fields, saved through a service call in
+a worker, the error shown under the fields with its field focused and the bell, nothing
+saved on error. Dismisses with the text saying what was done (``None`` when backed out).
+
+Areas subclass it for their ids and styles (``ID_PREFIX``, the ``*_CLASS`` names their
+``.tcss`` styles) and say whether Enter in any field saves (scan-and-go forms) or moves to
+the next field and saves on the last."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from ..services.errors import InvalidInput
+from .scan_input import ScanInput
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+
+
+# runs in the dialog's worker with the values typed; returns what to tell the clerk
+Run = Callable[[dict[str, str]], str]
+
+
+def error_text(error: BaseException) -> str:
+    """An error's first line (a service's sentence), short enough for a message line."""
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return text[:300]
+
+
+class FormDialog(ModalScreen[str | None]):
+    ID_PREFIX: ClassVar[str] = ""  # field ids "<prefix>f-<name>", error "<prefix>form-error"
+    CONTAINER_ID: ClassVar[str | None] = None
+    DIALOG_CLASS: ClassVar[str] = "form-dialog"
+    NOTE_CLASS: ClassVar[str] = "form-note"
+    ROW_CLASS: ClassVar[str] = "form-row"
+    LABEL_CLASS: ClassVar[str] = "form-label"
+    ERROR_CLASS: ClassVar[str] = "form-error"
+    ENTER_SAVES: ClassVar[bool] = False  # True: Enter in any field saves
+    FOCUS_FIRST_EMPTY: ClassVar[bool] = False  # True: start in the first field still blank
+    SUBTITLE: ClassVar[str] = "Enter next / saves · F2 saves · Esc backs out"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="form.cancel"),
+        Binding("f2,ctrl+s", "save", "Save", key_display="F2/^S", id="form.save",
+                tooltip="Save (as Enter on the last field)"),
+    ]  # fmt: skip
+
+    class Done(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Failed(Message):
+        def __init__(self, text: str, field: str | None) -> None:
+            super().__init__()
+            self.text, self.field = text, field
+
+    def __init__(self, title: str, fields: Sequence[FormField], run: Run,
+                 note: str | Content = "", *, focus: str | None = None,
+                 aliases: dict[str, str] | None = None) -> None:  # fmt: skip
+        super().__init__()
+        self.title_text, self.fields, self.run, self.note = title, list(fields), run, note
+        self.aliases = aliases or {}
+        first = self.fields[0].name
+        if self.FOCUS_FIRST_EMPTY:
+            first = next((f.name for f in self.fields if not f.value), first)
+        self.first = focus or first
+        self.busy = False
+
+    def field_id(self, name: str) -> str:
+        return f"{self.ID_PREFIX}f-{name}"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes=self.DIALOG_CLASS, id=self.CONTAINER_ID) as box:
+            box.border_title = self.title_text
+            box.border_subtitle = self.SUBTITLE
+            if self.note:
+                yield Static(self.note, classes=self.NOTE_CLASS)
+            for f in self.fields:
+                with Horizontal(classes=self.ROW_CLASS):
+                    yield Label(f.label, classes=self.LABEL_CLASS)
+                    yield ScanInput(f.value, id=self.field_id(f.name), keep_value=True,
+                                    placeholder=f.placeholder)  # fmt: skip
+            yield Static("", id=f"{self.ID_PREFIX}form-error", classes=self.ERROR_CLASS)
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.field_id(self.first)}", ScanInput).focus()
+
+    def values(self) -> dict[str, str]:
+        return {f.name: self.query_one(f"#{self.field_id(f.name)}", ScanInput).value
+                for f in self.fields}  # fmt: skip
+
+    @on(ScanInput.Scanned)
+    def entered(self, event: ScanInput.Scanned) -> None:
+        event.stop()
+        if self.ENTER_SAVES or event.scan_input.id == self.field_id(self.fields[-1].name):
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self.query_one(f"#{self.ID_PREFIX}form-error", Static).update(
+            Content.styled("Saving…", "dim"))
+        self.save(self.values())
+
+    @work(thread=True, exclusive=True, group="form-dialog", exit_on_error=False)
+    def save(self, values: dict[str, str]) -> None:
+        try:
+            text = self.run(values)
+        except InvalidInput as error:
+            self.post_message(self.Failed(error_text(error), error.field))
+        except Exception as error:  # noqa: BLE001 - shown in the dialog; nothing was saved
+            self.post_message(self.Failed(error_text(error), None))
+        else:
+            self.post_message(self.Done(text))
+
+    @on(Done)
+    def done(self, message: Done) -> None:
+        self.dismiss(message.text)
+
+    @on(Failed)
+    def failed(self, message: Failed) -> None:
+        self.busy = False
+        field = self.aliases.get(message.field or "", message.field)
+        names = [f.name for f in self.fields]
+        if field not in names:
+            field = names[0] if len(names) == 1 else None
+        self.query_one(f"#{self.ID_PREFIX}form-error", Static).update(message.text)
+        for name in names:
+            widget = self.query_one(f"#{self.field_id(name)}", ScanInput)
+            widget.set_class(name == field, "-error")
+            if name == field:
+                widget.focus()
+                widget.select_all()
+        self.app.bell()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
