@@ -57,6 +57,8 @@ class OrderDetailScreen(OmsScreen):
         ("reload", "Read again", "Read the order again (F5 / Ctrl+R)"),
         ("customer", "Customer history",
          "The customer's orders, totals, average order value, open balance (F6 / Ctrl+O)"),
+        ("documents", "Documents",
+         "Shipments, invoices, production orders, returns, with their details (F7 / Ctrl+N)"),
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -64,6 +66,8 @@ class OrderDetailScreen(OmsScreen):
                 tooltip="Read the order again"),
         Binding("f6,ctrl+o", "customer", "Customer", key_display="F6/^O",
                 id="orders.detail.customer", tooltip="The customer's history"),
+        Binding("f7,ctrl+n", "documents", "Documents", key_display="F7/^N",
+                id="orders.detail.documents", tooltip="The order's documents and their details"),
         Binding("j", "scroll(1)", "Down", show=False, id="orders.detail.down"),
         Binding("k", "scroll(-1)", "Up", show=False, id="orders.detail.up"),
     ]  # fmt: skip
@@ -122,6 +126,28 @@ class OrderDetailScreen(OmsScreen):
         from .customer_history import CustomerHistoryScreen
 
         self.app.push_screen(CustomerHistoryScreen(self.customer_id))
+
+    def action_documents(self) -> None:
+        if self.order_id is None:
+            self.app.bell()
+            return
+        self.load_documents(self.order_id, self.sub_title or self.number)
+
+    @work(thread=True, exclusive=True, group="order-documents", exit_on_error=False)
+    def load_documents(self, order_id: int, number: str) -> None:
+        from ..services.order_documents import order_documents
+
+        try:
+            docs = order_documents(self.db, order_id)
+        except OmsError as error:
+            self.post_message(self.Failed(str(error)))
+            return
+        self.app.call_from_thread(self._open_documents, number, docs)
+
+    def _open_documents(self, number: str, docs: list) -> None:  # noqa: ANN001
+        from .order_documents import DocumentsDialog
+
+        self.app.push_screen(DocumentsDialog(number, docs))
 
     def action_scroll(self, step: int) -> None:
         scroller = self.query_one("#detail", VerticalScroll)

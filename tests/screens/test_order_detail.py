@@ -129,3 +129,37 @@ async def test_customer_history_from_an_order_by_keys(sqlite_db: Database) -> No
         await pilot.press("enter")  # the highlighted order opens
         await settle(pilot)
         assert isinstance(app.screen, OrderDetailScreen)
+
+
+async def test_the_order_documents_open_with_their_details(sqlite_db: Database) -> None:
+    from oms_tui.screens.order_detail import OrderDetailScreen
+    from oms_tui.screens.order_documents import DocumentsDialog
+    from oms_tui.services import dispatch, receivables
+    from tests.dispatch_factories import allocated_order, world
+
+    w = world(sqlite_db)
+    oid = allocated_order(sqlite_db, [(w.lamp, 2)])
+    [sh] = dispatch.create_shipments(sqlite_db, "picker", [oid], carrier_id=w.carriers["SF"])
+    dispatch.ship(sqlite_db, "packer", sh.id, "SF123456789012")
+    dispatch.add_tracking_event(sqlite_db, "t", sh.id, "in_transit", "杭州转运中心")
+    [inv] = receivables.order_invoices(sqlite_db, oid)
+    view = orders.get_order_by_id(sqlite_db, oid)
+    receivables.record_payment(sqlite_db, "finance", view.customer_id, 1_000, date.today())
+    app = queue_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(OrderDetailScreen(view.number))
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, DocumentsDialog)
+        text = flat(screen_text(app))
+        assert sh.number in text and inv.number in text
+        assert "SF123456789012" in text and "in transit 杭州转运中心" in text
+        await pilot.press("down")  # the invoice: its payment shows
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "paid ¥10.00" in text and "PAY-" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, OrderDetailScreen)
