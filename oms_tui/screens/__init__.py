@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, ClassVar, Protocol, cast
 
+from textual.content import Content
 from textual.screen import Screen
+from textual.widgets import Static
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -126,3 +128,18 @@ class OmsScreen(Screen[None]):
     @property
     def user(self) -> str:
         return self.context.settings.user
+
+    # The one-line message a screen answers a key with (``say``): the Static with this id.
+    MESSAGE_ID: ClassVar[str] = "message"
+    # False when that line has a fixed height in the .tcss: no screen-wide layout pass
+    MESSAGE_LAYOUT: ClassVar[bool] = True
+
+    def say(self, text: str | Content, error: bool = False) -> None:
+        """Show ``text`` on the screen's message line; an error in the error style, with
+        the bell (a clerk whose eyes are on the paper order hears it)."""
+        message = self.query_one(f"#{self.MESSAGE_ID}", Static)
+        message.update(Content.styled(str(text), "bold $text-error") if error else text,
+                       layout=self.MESSAGE_LAYOUT)  # fmt: skip
+        message.set_class(error, "-error")
+        if error:
+            self.app.bell()

@@ -229,6 +229,9 @@ def queue_head(width: int) -> str:
 class AuditQueueScreen(QuickOpen, OmsScreen):
     """The reviewer's list: decisions by one key, results from the services, then a reload."""
 
+    MESSAGE_ID = "audit-message"
+    MESSAGE_LAYOUT = False  # fixed height: no screen-wide layout pass
+
     CSS_PATH = "audit_queue.tcss"
     COMMANDS = {ScreenCommands}
     PALETTE_PREFIX = "Audit"
@@ -341,15 +344,6 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
     def now(self) -> datetime:
         return self.context.clock().astimezone(UTC)
 
-    def say(self, text: str, error: bool = False) -> None:
-        message = self.query_one("#audit-message", Static)
-        # the status, message and info lines have a fixed height (.tcss): new text never
-        # resizes them, so they update without a screen-wide layout pass
-        message.update(Content.styled(text, "bold $text-error") if error else text,
-                       layout=False)  # fmt: skip
-        message.set_class(error, "-error")
-        if error:
-            self.app.bell()
 
     def show_status(self) -> None:
         q = self.queue

@@ -596,6 +596,8 @@ def track(db: Any, user: str, number: str, status: str, location: str, note: str
 class DispatchScreen(OmsScreen):
     """Ready orders by warehouse and carrier; waves with their paperwork; ship; tracking."""
 
+    MESSAGE_ID = "dispatch-message"
+
     MODE = "dispatch"
     CSS_PATH = "dispatch.tcss"
     COMMANDS = {ScreenCommands}
@@ -691,12 +693,6 @@ class DispatchScreen(OmsScreen):
     def on_screen_resume(self) -> None:
         self.orders.focus()
 
-    def say(self, text: str | Content, error: bool = False) -> None:
-        message = self.query_one("#dispatch-message", Static)
-        message.update(Content.styled(str(text), "bold $text-error") if error else text)
-        message.set_class(error, "-error")
-        if error:
-            self.app.bell()
 
     def ready_orders(self) -> list[dispatch.ReadyOrder]:
         return [r for r in self.orders.rows if not isinstance(r, GroupRow)]

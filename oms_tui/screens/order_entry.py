@@ -1070,12 +1070,6 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         warnings.update(Content.styled("⚠ " + "; ".join(q.warnings), "bold $text-warning")
                         if q.warnings else "")  # fmt: skip
 
-    def say(self, text: str, error: bool = False) -> None:
-        message = self.query_one("#message", Static)
-        message.update(Content.styled(text, "bold $text-error") if error else text)
-        message.set_class(error, "-error")
-        if error:
-            self.app.bell()
 
     # -- customer --------------------------------------------------------------------------
 

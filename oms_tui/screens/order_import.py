@@ -250,6 +250,8 @@ class ImportPromptDialog(PromptDialog):
 class OrderImportScreen(OmsScreen):
     """File, profile and channel; the preview; import with a progress bar; the error report."""
 
+    MESSAGE_ID = "imp-message"
+
     MODE = "import"
     CSS_PATH = "order_import.tcss"
     COMMANDS = {ScreenCommands}
@@ -389,12 +391,6 @@ class OrderImportScreen(OmsScreen):
                 return p.channel
         return "ecommerce"
 
-    def say(self, text: str | Content, error: bool = False) -> None:
-        message = self.query_one("#imp-message", Static)
-        message.update(Content.styled(str(text), "bold $text-error") if error else text)
-        message.set_class(error, "-error")
-        if error:
-            self.app.bell()
 
     def show_settings(self) -> None:
         channel = CHANNEL_LABEL.get(self.channel_now, self.channel_now)

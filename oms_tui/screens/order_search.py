@@ -77,6 +77,9 @@ def results_head(width: int) -> str:
 class OrderSearchScreen(QuickOpen, OmsScreen):
     """Type, Enter, scroll; Enter on an order opens it."""
 
+    MESSAGE_ID = "search-status"
+    MESSAGE_LAYOUT = False  # fixed height: no screen-wide layout pass
+
     CSS_PATH = "order_search.tcss"
     COMMANDS = {ScreenCommands}
     PALETTE_PREFIX = "Orders"
@@ -136,13 +139,6 @@ class OrderSearchScreen(QuickOpen, OmsScreen):
     def on_resize(self) -> None:
         self.query_one("#results-head", Static).update(results_head(self.size.width - 1))
 
-    def say(self, text: str | Content, error: bool = False) -> None:
-        status = self.query_one("#search-status", Static)
-        # one line, height 1 in the .tcss: new text never resizes it, so no layout pass
-        status.update(Content.styled(str(text), "bold $text-error") if error else text,
-                      layout=False)  # fmt: skip
-        if error:
-            self.app.bell()
 
     # -- searching ----------------------------------------------------------------------------
 

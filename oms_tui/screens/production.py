@@ -401,6 +401,8 @@ class CapacityScreen(OmsScreen):
 class ProductionScreen(OmsScreen):
     """Production orders by stage; start, advance, quality failures, new dates; capacity."""
 
+    MESSAGE_ID = "prod-message"
+
     MODE = "production"
     CSS_PATH = "production.tcss"
     COMMANDS = {ScreenCommands}
@@ -498,12 +500,6 @@ class ProductionScreen(OmsScreen):
     def on_screen_resume(self) -> None:
         self.board.focus()
 
-    def say(self, text: str | Content, error: bool = False) -> None:
-        message = self.query_one("#prod-message", Static)
-        message.update(Content.styled(str(text), "bold $text-error") if error else text)
-        message.set_class(error, "-error")
-        if error:
-            self.app.bell()
 
     def orders(self) -> list[production.BoardRow]:
         return [r for r in self.board.rows if not isinstance(r, StageGroup)]

@@ -346,12 +346,6 @@ class RecvBase(OmsScreen):
     def today(self) -> date:
         return self.context.clock().date()
 
-    def say(self, text: str | Content, error: bool = False) -> None:
-        message = self.query_one(f"#{self.MESSAGE_ID}", Static)
-        message.update(Content.styled(str(text), "bold $text-error") if error else text)
-        message.set_class(error, "-error")
-        if error:
-            self.app.bell()
 
     def customer(self) -> tuple[int, str] | None:
         """(id, name) of the customer the keys act on; None says why not."""

@@ -47,6 +47,7 @@ from ..commands import ScreenCommands
 from ..services import stock, stock_operations
 from ..services.catalog import ProductHit, search_products
 from ..services.errors import InvalidInput, NotFound, OmsError
+from ..services.printing import documents_dir
 from ..widgets.form_dialog import FormDialog, FormField, Run, error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
@@ -242,6 +243,8 @@ class ProductListScreen(OmsScreen):
     """A bounded list of product rows read in a worker; Enter opens the product in the
     stock check (the screen dismisses with its id)."""
 
+    MESSAGE_ID = "list-status"
+
     CSS_PATH = "stock.tcss"
     COMMANDS = {ScreenCommands}
     TITLE_TEXT = ""
@@ -277,12 +280,6 @@ class ProductListScreen(OmsScreen):
 
     def on_resize(self) -> None:
         self.query_one("#list-head", Static).update(self.head(self.size.width - 2))
-
-    def say(self, text: str | Content, error: bool = False) -> None:
-        status = self.query_one("#list-status", Static)
-        status.update(Content.styled(str(text), "bold $text-error") if error else text)
-        if error:
-            self.app.bell()
 
     def action_refresh(self) -> None:
         self.say(Content.styled("Reading…", "dim"))
@@ -338,18 +335,6 @@ class LowStockScreen(ProductListScreen):
         return Content.assemble((f"{count} {noun}", "bold"), "  Enter shows the product")
 
 
-def export_dir() -> Path:
-    """Where exports go: the user's data directory (``exports``), else the current one."""
-    from ..config import default_data_dir
-
-    try:
-        folder = default_data_dir() / "exports"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-    except OSError:
-        return Path.cwd()
-
-
 class ReorderScreen(ProductListScreen):
     """Reorder suggestions: point = daily demand x lead time + safety stock; what to order."""
 
@@ -403,7 +388,7 @@ class ReorderScreen(ProductListScreen):
     @work(thread=True, exclusive=True, group="stock-export", exit_on_error=False)
     def export(self, rows: list[stock.ReorderRow], now: datetime) -> None:
         try:
-            path = export_dir() / f"reorder-{now:%Y%m%d-%H%M%S}.csv"
+            path = documents_dir() / f"reorder-{now:%Y%m%d-%H%M%S}.csv"
             path.write_text(stock.reorder_csv(rows), encoding="utf-8", newline="")
         except OSError as error:
             self.post_message(self.ExportFailed(error_text(error)))
@@ -425,6 +410,8 @@ class ReorderScreen(ProductListScreen):
 
 class StockScreen(OmsScreen):
     """One scan line, the product's stock per warehouse and its ledger; operations by key."""
+
+    MESSAGE_ID = "stock-message"
 
     CSS_PATH = "stock.tcss"
     COMMANDS = {ScreenCommands}
@@ -532,13 +519,6 @@ class StockScreen(OmsScreen):
         for name in ("help", "matches", "card"):
             widget = self.query_one("#stock-help" if name == "help" else f"#{name}")
             widget.display = name == part
-
-    def say(self, text: str | Content, error: bool = False) -> None:
-        message = self.query_one("#stock-message", Static)
-        message.update(Content.styled(str(text), "bold $text-error") if error else text)
-        message.set_class(error, "-error")
-        if error:
-            self.app.bell()
 
     # -- finding -------------------------------------------------------------------------------
 

@@ -119,6 +119,8 @@ class ConfirmDialog(ModalScreen[bool]):
 class StocktakeScreen(OmsScreen):
     """Warehouse first, then one scan line that counts; F2 posts, F8 cancels."""
 
+    MESSAGE_ID = "count-message"
+
     CSS_PATH = ["stock.tcss", "stocktake.tcss"]
     COMMANDS = {ScreenCommands}
     PALETTE_PREFIX = "Stocktake"
@@ -217,12 +219,6 @@ class StocktakeScreen(OmsScreen):
     def on_resize(self) -> None:
         self.query_one("#count-head", Static).update(count_head(self.size.width - 2))
 
-    def say(self, text: str | Content, error: bool = False) -> None:
-        message = self.query_one("#count-message", Static)
-        message.update(Content.styled(str(text), "bold $text-error") if error else text)
-        message.set_class(error, "-error")
-        if error:
-            self.app.bell()
 
     # -- choosing the warehouse ----------------------------------------------------------------
 

@@ -472,6 +472,8 @@ class SettleRunScreen(Screen[RunView | None]):
 class VanRunsScreen(OmsScreen):
     """The day's runs of the own vans: plan one (and print its manifest), settle one."""
 
+    MESSAGE_ID = "van-message"
+
     CSS_PATH = "van_runs.tcss"
     COMMANDS = {ScreenCommands}
     PALETTE_PREFIX = "Van runs"
@@ -567,13 +569,6 @@ class VanRunsScreen(OmsScreen):
 
     def on_resize(self) -> None:
         self.show_run(self.picked)
-
-    def say(self, text: str | Content, error: bool = False) -> None:
-        message = self.query_one("#van-message", Static)
-        message.update(Content.styled(str(text), "bold $text-error") if error else text)
-        message.set_class(error, "-error")
-        if error:
-            self.app.bell()
 
     def mark_field(self, field: str | None) -> None:
         for widget in self.query(ScanInput):

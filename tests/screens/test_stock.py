@@ -302,9 +302,9 @@ async def test_reorder_csv_written_where_the_screen_says(
 
 
 def reorder_dir() -> Path:
-    from oms_tui.screens.stock import export_dir
+    from oms_tui.services.printing import documents_dir
 
-    return export_dir()
+    return documents_dir()
 
 
 # -- stocktake -------------------------------------------------------------------------------
