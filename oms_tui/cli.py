@@ -60,6 +60,22 @@ GlobalUser = Annotated[
 DbOption = Annotated[str | None, typer.Option("--db", metavar="URL", help=_DB_HELP)]
 UserOption = Annotated[str | None, typer.Option("--user", metavar="NAME", help=_USER_HELP)]
 
+# Options and arguments that several commands share: declared once, so their help agrees.
+OutOption = Annotated[
+    str | None,
+    typer.Option("--out", metavar="FILE", help="Save the PDF here instead of printing it."),
+]
+PaperOption = Annotated[
+    str | None, typer.Option("--paper", help="A4 or Letter (default: the paper setting).")
+]
+FormatOption = Annotated[str, typer.Option("--format", help="table, csv or json.")]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", metavar="DATE", help="YYYY-MM-DD (default: today).")
+]
+ReceivedOnOption = Annotated[str | None, typer.Option("--date", help="Received on (YYYY-MM-DD).")]
+WarehouseArg = Annotated[str, typer.Argument(help="Warehouse code.")]
+ProductArg = Annotated[str, typer.Argument(help="Product code or barcode.")]
+
 
 class _State:
     settings: Settings | None = None
@@ -100,6 +116,17 @@ def _where(settings: Settings) -> str:
 
 def _say(text: str) -> None:
     typer.echo(text, err=True)
+
+
+def _date_option(text: str | None, name: str):  # noqa: ANN202
+    from datetime import date
+
+    from .services.errors import InvalidInput
+
+    try:
+        return date.fromisoformat(text) if text else date.today()
+    except ValueError:
+        raise InvalidInput(f"{name} {text}: use YYYY-MM-DD") from None
 
 
 @app.callback(invoke_without_command=True)
@@ -227,15 +254,9 @@ def standing_run(
     user: UserOption = None,
 ) -> None:
     """Create the standing orders due today into the audit queue (run it each morning)."""
-    from datetime import date
-
-    from .services.errors import InvalidInput
     from .services.templates import run_standing_orders
 
-    try:
-        day = date.fromisoformat(on) if on else date.today()
-    except ValueError:
-        raise InvalidInput(f"--date {on}: use YYYY-MM-DD") from None
+    day = _date_option(on, "--date")
     settings = _settings(db, user)
     result = run_standing_orders(_open_current(settings), settings.user, day)
     for number in result.created:
@@ -279,9 +300,7 @@ def stock_allocate(db: DbOption = None, user: UserOption = None) -> None:
 
 
 @stock_app.command("show")
-def stock_show(
-    code: Annotated[str, typer.Argument(help="Product code or barcode.")], db: DbOption = None
-) -> None:
+def stock_show(code: ProductArg, db: DbOption = None) -> None:
     """One product's stock per warehouse: on hand, reserved, available, incoming."""
     from .services import stock
 
@@ -301,8 +320,8 @@ def stock_show(
 
 @stock_app.command("receive")
 def stock_receive(
-    warehouse: Annotated[str, typer.Argument(help="Warehouse code.")],
-    code: Annotated[str, typer.Argument(help="Product code or barcode.")],
+    warehouse: WarehouseArg,
+    code: ProductArg,
     qty: Annotated[int, typer.Argument(help="Units received.")],
     supplier: Annotated[str, typer.Option(help="Who delivered.")] = "",
     reference: Annotated[str, typer.Option(help="The supplier's delivery note.")] = "",
@@ -338,7 +357,7 @@ def stock_warehouses(db: DbOption = None) -> None:
 
 @stock_app.command("rank")
 def stock_rank(
-    warehouse: Annotated[str, typer.Argument(help="Warehouse code.")],
+    warehouse: WarehouseArg,
     rank: Annotated[int, typer.Argument(help="0 or more; lower is tried first.")],
     db: DbOption = None,
     user: UserOption = None,
@@ -353,8 +372,8 @@ def stock_rank(
 
 @stock_app.command("expect")
 def stock_expect(
-    warehouse: Annotated[str, typer.Argument(help="Warehouse code.")],
-    code: Annotated[str, typer.Argument(help="Product code or barcode.")],
+    warehouse: WarehouseArg,
+    code: ProductArg,
     qty: Annotated[int, typer.Argument(help="Units ordered from the supplier.")],
     supplier: Annotated[str, typer.Option(help="The supplier.")] = "",
     on: Annotated[
@@ -365,15 +384,9 @@ def stock_expect(
 ) -> None:
     """Record goods ordered from a supplier: an open receipt, shown as incoming until
     received (`oms stock receive ... --receipt PR-...`)."""
-    from datetime import date
-
     from .services import stock, stock_operations
-    from .services.errors import InvalidInput
 
-    try:
-        when = date.fromisoformat(on) if on else None
-    except ValueError:
-        raise InvalidInput(f"--date {on}: use YYYY-MM-DD") from None
+    when = _date_option(on, "--date") if on else None
     settings = _settings(db, user)
     database = _open_current(settings)
     card = stock.find_stock_card(database, code)
@@ -424,15 +437,6 @@ def stock_reorder(
         every = stock.reorder_suggestions(database, days=days, only_needed=False)
         changed = stock.apply_reorder_points(database, settings.user, every)
         _say(f"{changed} reorder points updated")
-
-
-OutOption = Annotated[
-    str | None,
-    typer.Option("--out", metavar="FILE", help="Save the PDF here instead of printing it."),
-]
-PaperOption = Annotated[
-    str | None, typer.Option("--paper", help="A4 or Letter (default: the paper setting).")
-]
 
 
 def _print(database, pdf_of, name: str, out: str | None, paper: str | None = None) -> None:  # noqa: ANN001
@@ -528,16 +532,10 @@ def run_plan(
 ) -> None:
     """Build a van's run from the ready orders of its area, in route order; print the
     stops (then `oms print manifest RUN-...`)."""
-    from datetime import date
-
     from .services import delivery_runs
-    from .services.errors import InvalidInput
     from .services.money import format_money
 
-    try:
-        day = date.fromisoformat(on) if on else date.today()
-    except ValueError:
-        raise InvalidInput(f"--date {on}: use YYYY-MM-DD") from None
+    day = _date_option(on, "--date")
     settings = _settings(db, user)
     run = delivery_runs.plan_run(_open_current(settings), settings.user, van, day, driver)
     for s in run.stops:
@@ -580,17 +578,6 @@ def _one_customer(database, text: str):  # noqa: ANN001, ANN202
                        + ", ".join(f"{h.code} {h.name}" for h in hits) + "; give the code")
 
 
-def _date_option(text: str | None, name: str):  # noqa: ANN202
-    from datetime import date
-
-    from .services.errors import InvalidInput
-
-    try:
-        return date.fromisoformat(text) if text else date.today()
-    except ValueError:
-        raise InvalidInput(f"{name} {text}: use YYYY-MM-DD") from None
-
-
 @payment_app.command("record")
 def payment_record(
     customer: Annotated[str, typer.Argument(help="Customer code (or a phone / name that "
@@ -603,7 +590,7 @@ def payment_record(
         list[str] | None, typer.Option("--invoice", help="Pay this invoice (repeat for more);"
                                                          " default: oldest due first.")
     ] = None,
-    on: Annotated[str | None, typer.Option("--date", help="Received on (YYYY-MM-DD).")] = None,
+    on: ReceivedOnOption = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
@@ -630,7 +617,7 @@ def payment_record(
 @payment_app.command("cod")
 def payment_cod(
     file: Annotated[str, typer.Argument(help="CSV from the carrier: tracking number, amount.")],
-    on: Annotated[str | None, typer.Option("--date", help="Received on (YYYY-MM-DD).")] = None,
+    on: ReceivedOnOption = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
@@ -669,7 +656,7 @@ def payment_cod(
 
 @dunning_app.command("run")
 def dunning_run(
-    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default today.")] = None,
+    as_of: AsOfOption = None,
     out: OutOption = None,
     db: DbOption = None,
     user: UserOption = None,
@@ -987,12 +974,6 @@ def settings_cmd(
     }
     for name, val in shown.items():
         typer.echo(f"{name:24} {val}")
-
-
-FormatOption = Annotated[str, typer.Option("--format", help="table, csv or json.")]
-AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", metavar="DATE", help="YYYY-MM-DD (default: today).")
-]
 
 
 def _report_date(option: str, value: str | None):  # noqa: ANN202
