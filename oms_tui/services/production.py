@@ -628,8 +628,13 @@ def set_route(db: Database, actor: str, name: str, product_line: str, daily_capa
                 session.add(RouteStage(route_id=route.id, seq=seq, name=stage.strip(),
                                        planned_days=days))  # fmt: skip
         session.flush()
-        return RouteView(route.id, route.name, route.product_line, route.daily_capacity,
-                         tuple((s.name, s.planned_days) for s in _stages(session, route.id)))
+        return RouteView(
+            route.id,
+            route.name,
+            route.product_line,
+            route.daily_capacity,
+            tuple((s.name, s.planned_days) for s in _stages(session, route.id)),
+        )
 
 
 def set_bom(db: Database, actor: str, product_code: str, material_code: str, qty_per: int
@@ -639,6 +644,7 @@ def set_bom(db: Database, actor: str, product_code: str, material_code: str, qty
     if isinstance(qty_per, bool) or not isinstance(qty_per, int) or qty_per < 0:
         raise InvalidInput("the quantity per unit is a whole number, 0 or more", "qty")
     with db.write() as session:
+
         def product(code: str) -> Product:
             p = session.exec(select(Product).where(Product.code == code.strip().upper())).first()
             if p is None:

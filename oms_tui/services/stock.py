@@ -61,8 +61,6 @@ class StockSettings:
     stock_demand_days: int = 30  # reorder: average daily demand over this many days
 
 
-
-
 def stock_settings(session: Session) -> StockSettings:
     return read_int_settings(session, StockSettings)
 
@@ -98,9 +96,7 @@ def lock_levels(
         wids = list(session.exec(select(Warehouse.id).order_by(Warehouse.id)).all())
     existing = {
         (lv.product_id, lv.warehouse_id)
-        for lv in session.exec(
-            select(StockLevel).where(col(StockLevel.product_id).in_(pids))
-        ).all()
+        for lv in session.exec(select(StockLevel).where(col(StockLevel.product_id).in_(pids))).all()
     }
     missing = [(p, w) for p in pids for w in wids if (p, w) not in existing]
     if missing:
@@ -371,9 +367,9 @@ def backordered_qty(session: Session, product_id: int) -> int:
 
 def _card(session: Session, product: Product) -> StockCard:
     warehouses = session.exec(
-        select(Warehouse).where(Warehouse.active == True).order_by(  # noqa: E712
-            Warehouse.allocation_rank, Warehouse.code
-        )
+        select(Warehouse)
+        .where(Warehouse.active == True)  # noqa: E712
+        .order_by(Warehouse.allocation_rank, Warehouse.code)
     ).all()
     levels = {lv.warehouse_id: lv for lv in session.exec(
         select(StockLevel).where(StockLevel.product_id == product.id)
@@ -446,8 +442,12 @@ def ledger(db: Database, product_id: int, before: MoveView | None = None, limit:
         .limit(limit)
     )  # fmt: skip
     if before is not None:
-        stmt = stmt.where(or_(StockMove.created_at < before.at,
-                              (StockMove.created_at == before.at) & (StockMove.id < before.id)))
+        stmt = stmt.where(
+            or_(
+                StockMove.created_at < before.at,
+                (StockMove.created_at == before.at) & (StockMove.id < before.id),
+            )
+        )
     if warehouse_id is not None:
         stmt = stmt.where(StockMove.warehouse_id == warehouse_id)
     with db.read() as session:
@@ -653,7 +653,6 @@ def verify(db: Database) -> list[Difference]:
         if on_hand - reserved < 0:
             out.append(Difference(*names, "available", on_hand - reserved, 0))
     return out
-
 
 
 # --------------------------------------------------------------------------------------------

@@ -142,8 +142,11 @@ def receive(
                                        "warehouse")  # fmt: skip
             else:
                 receipt = PurchaseReceipt(
-                    number=take_number(session, RECEIPT_PREFIX, _year()), warehouse_id=wh.id,
-                    supplier=supplier.strip(), reference=reference.strip()[:64], created_by=actor,
+                    number=take_number(session, RECEIPT_PREFIX, _year()),
+                    warehouse_id=wh.id,
+                    supplier=supplier.strip(),
+                    reference=reference.strip()[:64],
+                    created_by=actor,
                 )
                 session.add(receipt)
                 session.flush()

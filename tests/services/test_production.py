@@ -80,7 +80,12 @@ def test_approval_creates_production_orders_with_the_requirements(db):
     assert _status(db, oid) == S.IN_PRODUCTION
     po = _po(db, oid)
     assert (po.qty, po.requirements_note, po.priority, po.status, po.route_id) == (
-        2, "2050x860 哑光清漆", 1, "planned", ids["route"])
+        2,
+        "2050x860 哑光清漆",
+        1,
+        "planned",
+        ids["route"],
+    )
     assert po.due_date == TODAY + timedelta(days=20) and po.expected_date is not None
     with db.read() as s:
         assert len(s.exec(select(ProductionOrder)).all()) == 1
@@ -102,7 +107,8 @@ def test_start_issues_materials_or_names_the_shortage(db):
     big = _po(db, _order_of(db, [(ids["door"], 11, "")]))  # 33 oak boards needed, 30 there
     short = production.shortages(db, big.id, TODAY)
     assert [(x.material_code, x.needed, x.available, x.short) for x in short] == [
-        ("RM-OAK", 33, 30, 3)]
+        ("RM-OAK", 33, 30, 3)
+    ]
     with pytest.raises(InvalidInput, match="cannot start: RM-OAK short 3 \\(30 of 33\\)"):
         production.start(db, "liu", big.id, TODAY)
     small = _po(db, _order_of(db, [(ids["door"], 2, "")]))
@@ -137,7 +143,11 @@ def test_stage_flow_quality_failure_and_completion_ready_to_ship(db):
     assert new.expected_date == TODAY + timedelta(days=9)
     [row] = production.board(db)
     assert (row.stage_name, row.stage_no, row.stages, row.status) == (
-        "组装 assembly", 3, 4, "in_progress")
+        "组装 assembly",
+        3,
+        4,
+        "in_progress",
+    )
     assert row.progress == pytest.approx(0.5)
     production.advance(db, "zhang", po.id, today=TODAY)  # assembly -> QC again
     assert _status(db, oid) == S.IN_PRODUCTION
@@ -174,7 +184,8 @@ def test_board_filters_and_capacity(db):
     _order_of(db, [(ids["door"], 2, "")], due=TODAY + timedelta(days=30))
     production.replan(db, TODAY)
     assert [r.number for r in production.board(db, due_before=TODAY + timedelta(days=5))] == [
-        early.number]
+        early.number
+    ]
     assert production.board(db, product_line="lighting") == []
     late = [r for r in production.board(db) if r.late]
     assert [r.number for r in late] == [early.number]  # 5 days of work, due in 3
@@ -187,4 +198,5 @@ def test_stages_of_lists_the_route_in_order(db):
     ids = _doors(db)
     po = _po(db, _order_of(db, [(ids["door"], 1, "")]))
     assert [(st.seq, st.name, st.planned_days) for st in production.stages_of(db, po.id)] == [
-        (seq, name, days) for seq, (name, days) in enumerate(STAGES, start=1)]
+        (seq, name, days) for seq, (name, days) in enumerate(STAGES, start=1)
+    ]
