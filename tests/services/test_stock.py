@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -71,6 +71,25 @@ def test_lock_levels_creates_a_row_per_warehouse(whs):
     assert sorted(levels) == sorted([(pid, _wh_id(db, "HZ")), (pid, _wh_id(db, "BJ"))])
     assert all((lv.on_hand, lv.reserved) == (0, 0) for lv in levels.values())
     assert stock.verify(db) == []
+
+
+def test_lock_levels_reads_the_rows_once_when_they_exist(whs):
+    db = whs
+    pid = make_product(db)
+    receive(db, "HZ", pid, 5)  # the rows exist now
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        with db.write() as s:
+            levels = stock.lock_levels(s, [pid])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert levels[(pid, _wh_id(db, "HZ"))].on_hand == 5 and len(levels) == 2
+    assert len([q for q in seen if "FROM stock_level" in q]) == 1
 
 
 def test_add_move_refuses_nothing_unknown_and_reserved_stock(whs):
