@@ -3,10 +3,11 @@ their CSV, and ``verify`` (which must notice a level that disagrees with its led
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import event, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -155,6 +156,32 @@ def test_stock_card_per_warehouse(whs):
         stock.find_stock_card(db, "  ")
     with pytest.raises(NotFound):
         stock.stock_card(db, 99999)
+
+
+def test_backordered_counts_more_waiting_lines_than_sqlite_binds(whs):
+    """32,766 is SQLite's default limit of bound variables: the count passes no line ids."""
+    db = whs
+    pid = make_product(db)
+    receive(db, "HZ", pid, 5)
+    oid = approved(db, customer(db), [(pid, 2), (pid, 10)])
+    allocation.allocate_order(db, "auditor", oid)  # 2 + 3 reserved, 7 backordered
+    extra = 33_000
+    cols = [c.name for c in OrderLine.__table__.columns if c.name not in ("id", "line_no")]
+    with db.write() as s:  # as many one-unit lines more, copies of line 1, in one statement
+        s.execute(text(
+            f"INSERT INTO order_line (line_no, {', '.join(cols)}) "
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :extra) "
+            f"SELECT 100 + n.i, {', '.join('ol.' + c for c in cols)} FROM order_line ol, n "
+            "WHERE ol.order_id = :oid AND ol.line_no = 1"
+        ).bindparams(extra=extra, oid=oid))  # fmt: skip
+        s.execute(update(OrderLine).where(OrderLine.order_id == oid, OrderLine.line_no > 100)
+                  .values(qty=1))  # fmt: skip
+    with db.read() as s:
+        if db.dialect == "sqlite":  # as a stock SQLite build (Debian's allows 250,000)
+            raw = s.connection().connection.driver_connection
+            raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 32_766)
+        assert stock.backordered_qty(s, pid) == 7 + extra
+    assert stock.stock_card(db, pid).backordered == 7 + extra
 
 
 def test_ledger_newest_first_a_page_at_a_time(whs):
