@@ -53,7 +53,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..commands import ScreenCommands
@@ -64,19 +64,12 @@ from ..services.order_states import OrderStatus
 from ..widgets.form_dialog import error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
-from . import OmsScreen
-
-KEY_HINT = Content.assemble(*(
-    part for key, does in (("Space", "select"), ("g", "group"), ("F7", "packing list"),
-                           ("F8", "labels"), ("F9", "tracking"), ("F5", "refresh"))
-    for part in ((key, "bold $text-accent"), f" {does}  ")
-))  # fmt: skip
+from .list_screen import GroupedList, ListScreen
 
 # tracking status by the letter typed: (letter, status, label)
 TRACKING_LETTERS = (("p", "picked_up", "picked up"), ("t", "in_transit", "in transit"),
                     ("o", "out_for_delivery", "out for delivery"), ("d", "delivered", "delivered"),
                     ("x", "exception", "exception"))  # fmt: skip
-
 
 
 # -- the list --------------------------------------------------------------------------------
@@ -164,8 +157,10 @@ def carrier_label(code: str) -> str:
     return code or "carrier: cheapest in time"
 
 
-class DispatchList(OrderList[Row]):
+class DispatchList(GroupedList):
     """The ready list: Space on a group's header row selects the whole group."""
+
+    GROUP_ROW = GroupRow
 
     def format_group(self, g: GroupRow, width: int) -> list[Piece]:
         chosen = sum(1 for k in g.keys if k in self.selected)
@@ -593,10 +588,13 @@ def track(db: Any, user: str, number: str, status: str, location: str, note: str
 # -- the screen --------------------------------------------------------------------------------
 
 
-class DispatchScreen(OmsScreen):
+class DispatchScreen(ListScreen[DispatchList]):
     """Ready orders by warehouse and carrier; waves with their paperwork; ship; tracking."""
 
-    MESSAGE_ID = "dispatch-message"
+    PREFIX = "dispatch"
+    WHAT = "the ready orders"
+    KEYS = (("Space", "select"), ("g", "group"), ("F7", "packing list"), ("F8", "labels"),
+            ("F9", "tracking"), ("F5", "refresh"))  # fmt: skip
 
     MODE = "dispatch"
     CSS_PATH = "dispatch.tcss"
@@ -640,13 +638,6 @@ class DispatchScreen(OmsScreen):
                 id="dispatch.van_runs", tooltip="Van runs: plan, manifest, settle"),
     ]  # fmt: skip
 
-    class Said(Message):
-        """A worker's outcome for the message line (``reload``: the list changed)."""
-
-        def __init__(self, text: str, error: bool = False, reload: bool = False) -> None:
-            super().__init__()
-            self.text, self.error, self.reload = text, error, reload
-
     class ShipReady(Message):
         def __init__(self, view: dispatch.ShipmentView, choice: dispatch.CarrierChoice) -> None:
             super().__init__()
@@ -654,81 +645,50 @@ class DispatchScreen(OmsScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._busy = False
         self.last_shipped: dict[str, str] = {}  # order number -> shipment shipped here
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="dispatch"):
-            yield Static("", id="dispatch-status")
-            yield Static("", id="dispatch-head")
-            yield DispatchList(self.format_row, key=row_key, id="dispatch-list",
-                               empty_text="No order is ready to ship.")  # fmt: skip
-            yield Static("", id="dispatch-info")
-            yield Static("", id="dispatch-message")
-            yield Static(KEY_HINT, id="dispatch-keys")
-        yield Footer(compact=True)
+    def make_list(self) -> DispatchList:
+        return DispatchList(order_row, key=row_key, id="dispatch-list",
+                            empty_text="No order is ready to ship.")  # fmt: skip
+
+    def head(self, width: int) -> str:
+        return list_head(width)
 
     @property
     def orders(self) -> DispatchList:
-        return self.query_one("#dispatch-list", DispatchList)
-
-    @property
-    def today(self) -> date:
-        return self.context.clock().date()
-
-    def format_row(self, row: Row, width: int) -> Sequence[Piece]:
-        if isinstance(row, GroupRow):
-            return self.orders.format_group(row, width)
-        return order_row(row, width)
-
-    def on_mount(self) -> None:
-        self.orders.focus()
-        self.query_one("#dispatch-head", Static).update(list_head(self.size.width - 1))
-        self.action_refresh()
-
-    def on_resize(self) -> None:
-        self.query_one("#dispatch-head", Static).update(list_head(self.size.width - 1))
-
-    def on_screen_resume(self) -> None:
-        self.orders.focus()
-
+        return self.row_list
 
     def ready_orders(self) -> list[dispatch.ReadyOrder]:
-        return [r for r in self.orders.rows if not isinstance(r, GroupRow)]
+        return self.orders.members()
 
-    def show_status(self) -> None:
+    def status_text(self) -> Content:
         ready = self.ready_orders()
         whs = {r.warehouse_code for r in ready}
         picking = sum(1 for r in ready if r.in_shipment)
         chosen = len(self.orders.selected)
-        self.query_one("#dispatch-status", Static).update(Content.assemble(
+        return Content.assemble(
             (f"{len(ready)} ready", "bold"),
             f" in {len(whs)} warehouse{'s' if len(whs) != 1 else ''}",
             f" · {picking} in a wave" if picking else "",
             (f" · {chosen} selected", "bold $text-accent") if chosen else "",
-        ))  # fmt: skip
+        )  # fmt: skip
 
-    def show_info(self, row: Row | None) -> None:
-        info = self.query_one("#dispatch-info", Static)
-        if row is None:
-            info.update("")
-        elif isinstance(row, GroupRow):
-            info.update(Content.assemble(
+    def info_text(self, row: Row) -> Content:
+        if isinstance(row, GroupRow):
+            return Content.assemble(
                 (f"{row.warehouse_code} › {carrier_label(row.carrier_code)}", "bold"),
                 f": {group_size(row)}\n",
                 ("Space or g selects the group; F2 starts a wave of the selected.", "dim"),
-            ))  # fmt: skip
-        else:
-            wanted = row.requested_date.isoformat() if row.requested_date else "no date"
-            label = OrderStatus(row.status).label.lower()
-            then = (f"in {row.in_shipment}: F6 ships it" if row.in_shipment
-                    else "not picked yet: Space selects, F2 starts a wave")  # fmt: skip
-            info.update(Content.assemble(
-                (row.number, "bold"), f"  {label} · wanted {wanted} · prio {row.priority_score}"
-                f" · {row.warehouse_code} {row.units} units\n",
-                (then, "dim"),
-            ))  # fmt: skip
+            )  # fmt: skip
+        wanted = row.requested_date.isoformat() if row.requested_date else "no date"
+        label = OrderStatus(row.status).label.lower()
+        then = (f"in {row.in_shipment}: F6 ships it" if row.in_shipment
+                else "not picked yet: Space selects, F2 starts a wave")  # fmt: skip
+        return Content.assemble(
+            (row.number, "bold"), f"  {label} · wanted {wanted} · prio {row.priority_score}"
+            f" · {row.warehouse_code} {row.units} units\n",
+            (then, "dim"),
+        )  # fmt: skip
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -737,18 +697,9 @@ class DispatchScreen(OmsScreen):
         self.orders.load(lambda _cursor: (with_groups(dispatch.ready_to_ship(db)), None),
                          keep=keep)  # fmt: skip
 
-    @on(OrderList.Loaded, "#dispatch-list")
-    def loaded(self) -> None:
-        self.show_status()
-        self.show_info(self.orders.highlighted)
-
-    @on(OrderList.Failed, "#dispatch-list")
-    def load_failed(self, message: OrderList.Failed) -> None:
-        self.say(f"Could not read the ready orders: {error_text(message.error)}", error=True)
-
-    @on(OrderList.Highlighted, "#dispatch-list")
-    def highlighted(self, message: OrderList.Highlighted) -> None:
-        self.show_info(message.row)
+    def reload_after_job(self) -> None:
+        self.orders.clear_selection()  # a job that changed the list ends the selection
+        super().reload_after_job()
 
     @on(OrderList.SelectionChanged, "#dispatch-list")
     def selection_changed(self) -> None:
@@ -761,14 +712,6 @@ class DispatchScreen(OmsScreen):
         from .order_detail import OrderDetailScreen
 
         self.app.push_screen(OrderDetailScreen(message.row.number))
-
-    @on(Said)
-    def said(self, message: Said) -> None:
-        self._busy = False
-        self.say(message.text, error=message.error)
-        if message.reload:
-            self.orders.clear_selection()
-            self.action_refresh(keep=True)
 
     # -- keys --------------------------------------------------------------------------------
 
@@ -795,12 +738,6 @@ class DispatchScreen(OmsScreen):
             self.say("Highlight an order first (Down moves off the group's header).", error=True)
             return None
         return row
-
-    def _free(self) -> bool:
-        if self._busy:
-            self.say("Wait: the last job is still running.", error=True)
-            return False
-        return True
 
     def action_start_wave(self) -> None:
         chosen = [r for r in self.orders.selected.values()

@@ -63,14 +63,9 @@ from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import FormDialog, FormField, error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from . import OmsScreen
+from .list_screen import GroupedList, ListScreen
 
 CAPACITY_DAYS = 14
-KEY_HINT = Content.assemble(*(
-    part for key, does in (("Enter", "log"), ("l", "line"), ("F4", "due by"),
-                           ("F9", "expected"), ("c", "capacity"), ("F5", "refresh"))
-    for part in ((key, "bold $text-accent"), f" {does}  ")
-))  # fmt: skip
-
 
 
 def local(at: Any, fmt: str = "%m-%d %H:%M") -> str:
@@ -190,8 +185,10 @@ def board_head(width: int) -> str:
     return text + (f" {fit('Requirements', note)}" if note else "")
 
 
-class BoardList(OrderList[Row]):
+class BoardList(GroupedList):
     """The board: stage header rows between the orders."""
+
+    GROUP_ROW = StageGroup
 
     def format_group(self, g: StageGroup, width: int) -> list[Piece]:
         name = g.stage_name if g.stage_no else "waiting to start"
@@ -398,10 +395,15 @@ class CapacityScreen(OmsScreen):
 # -- the screen ----------------------------------------------------------------------------------
 
 
-class ProductionScreen(OmsScreen):
+class ProductionScreen(ListScreen[BoardList]):
     """Production orders by stage; start, advance, quality failures, new dates; capacity."""
 
-    MESSAGE_ID = "prod-message"
+    PREFIX = "prod"
+    WHAT = "the board"
+    KEYS = (("Enter", "log"), ("l", "line"), ("F4", "due by"), ("F9", "expected"),
+            ("c", "capacity"), ("F5", "refresh"))  # fmt: skip
+    HEAD_INSET = 2
+    FOOTER = KeysFooter
 
     MODE = "production"
     CSS_PATH = "production.tcss"
@@ -440,13 +442,6 @@ class ProductionScreen(OmsScreen):
                 id="production.refresh", tooltip="Read the board again"),
     ]  # fmt: skip
 
-    class Said(Message):
-        """A worker's outcome for the message line (``reload``: the board changed)."""
-
-        def __init__(self, text: str, error: bool = False, reload: bool = False) -> None:
-            super().__init__()
-            self.text, self.error, self.reload = text, error, reload
-
     class StoryReady(Message):
         def __init__(self, story: OrderStory) -> None:
             super().__init__()
@@ -459,90 +454,59 @@ class ProductionScreen(OmsScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._busy = False
         self.line: str | None = None
         self.due_by: date | None = None
         self.lines: set[str] = set()  # product lines seen on the board
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="prod"):
-            yield Static("", id="prod-status")
-            yield Static("", id="prod-head")
-            yield BoardList(self.format_row, key=row_key, id="prod-board",
-                            empty_text="No production order is open.")  # fmt: skip
-            yield Static("", id="prod-info")
-            yield Static("", id="prod-message")
-            yield Static(KEY_HINT, id="prod-keys")
-        yield KeysFooter(compact=True)
+    def make_list(self) -> BoardList:
+        return BoardList(board_row, key=row_key, id="prod-board",
+                         empty_text="No production order is open.")  # fmt: skip
+
+    def head(self, width: int) -> str:
+        return board_head(width)
 
     @property
     def board(self) -> BoardList:
-        return self.query_one("#prod-board", BoardList)
-
-    @property
-    def today(self) -> date:
-        return self.context.clock().date()
-
-    def format_row(self, row: Row, width: int) -> Sequence[Piece]:
-        if isinstance(row, StageGroup):
-            return self.board.format_group(row, width)
-        return board_row(row, width)
-
-    def on_mount(self) -> None:
-        self.board.focus()
-        self.query_one("#prod-head", Static).update(board_head(self.size.width - 2))
-        self.action_refresh()
-
-    def on_resize(self) -> None:
-        self.query_one("#prod-head", Static).update(board_head(self.size.width - 2))
-
-    def on_screen_resume(self) -> None:
-        self.board.focus()
-
+        return self.row_list
 
     def orders(self) -> list[production.BoardRow]:
-        return [r for r in self.board.rows if not isinstance(r, StageGroup)]
+        return self.board.members()
 
-    def show_status(self) -> None:
+    def status_text(self) -> Content:
         rows = self.orders()
         late = sum(1 for r in rows if r.late)
         started = sum(1 for r in rows if r.status == "in_progress")
-        self.query_one("#prod-status", Static).update(Content.assemble(
+        return Content.assemble(
             (f"{len(rows)} open", "bold"), f" · {started} in progress",
             (f" · {late} late", "bold $text-error") if late else "",
             (" · line ", "dim"), (self.line or "all", "bold $text-accent"),
             (" · due by ", "dim"),
             (self.due_by.isoformat() if self.due_by else "any", "bold $text-accent"),
-        ))  # fmt: skip
+        )  # fmt: skip
 
-    def show_info(self, row: Row | None) -> None:
-        info = self.query_one("#prod-info", Static)
-        if row is None:
-            info.update("")
-        elif isinstance(row, StageGroup):
+    def info_text(self, row: Row) -> Content:
+        if isinstance(row, StageGroup):
             name = row.stage_name if row.stage_no else "waiting to start"
-            info.update(Content.assemble(
+            return Content.assemble(
                 (name, "bold"), f": {row.count} orders, {row.units} units",
                 (f", {row.late} late" if row.late else "", "bold $text-error"), "\n",
                 ("Down to an order: F6 start, F7 advance, F8 quality failure.", "dim"),
-            ))  # fmt: skip
+            )  # fmt: skip
+        if row.status == "planned":
+            state, then = "waiting to start", "F6 starts it (issues the materials)"
         else:
-            if row.status == "planned":
-                state, then = "waiting to start", "F6 starts it (issues the materials)"
-            else:
-                state = f"at {row.stage_name} ({row.stage_no}/{row.stages})"
-                then = ("F7 completes it (last stage)" if row.stage_no == row.stages
-                        else "F7 when this stage is done")  # fmt: skip
-            late = ""
-            if row.late and row.due_date and row.expected_date:
-                late = f" · {(row.expected_date - row.due_date).days} d late"
-            info.update(Content.assemble(
-                (row.number, "bold"), f" {row.product_line} · {state} · prio {row.priority}",
-                (late, "bold $text-error"), "\n",
-                (f"Note: {row.requirements_note} · " if row.requirements_note else "", ""),
-                (then, "dim"),
-            ))  # fmt: skip
+            state = f"at {row.stage_name} ({row.stage_no}/{row.stages})"
+            then = ("F7 completes it (last stage)" if row.stage_no == row.stages
+                    else "F7 when this stage is done")  # fmt: skip
+        late = ""
+        if row.late and row.due_date and row.expected_date:
+            late = f" · {(row.expected_date - row.due_date).days} d late"
+        return Content.assemble(
+            (row.number, "bold"), f" {row.product_line} · {state} · prio {row.priority}",
+            (late, "bold $text-error"), "\n",
+            (f"Note: {row.requirements_note} · " if row.requirements_note else "", ""),
+            (then, "dim"),
+        )  # fmt: skip
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -555,32 +519,14 @@ class ProductionScreen(OmsScreen):
 
         self.board.load(fetch, keep=keep)
 
-    @on(OrderList.Loaded, "#prod-board")
-    def loaded(self) -> None:
+    def after_load(self) -> None:
         self.lines |= {r.product_line for r in self.orders() if r.product_line}
-        self.show_status()
-        self.show_info(self.board.highlighted)
         if isinstance(self.board.highlighted, StageGroup) and len(self.board.rows) > 1:
             self.board.cursor = 1  # on the first order, not its stage's header
-
-    @on(OrderList.Failed, "#prod-board")
-    def load_failed(self, message: OrderList.Failed) -> None:
-        self.say(f"Could not read the board: {error_text(message.error)}", error=True)
-
-    @on(OrderList.Highlighted, "#prod-board")
-    def highlighted(self, message: OrderList.Highlighted) -> None:
-        self.show_info(message.row)
 
     @on(OrderList.Opened, "#prod-board")
     def opened(self, message: OrderList.Opened) -> None:
         self.action_history()
-
-    @on(Said)
-    def said(self, message: Said) -> None:
-        self._busy = False
-        self.say(message.text, error=message.error)
-        if message.reload:
-            self.action_refresh(keep=True)
 
     # -- keys --------------------------------------------------------------------------------
 
@@ -591,12 +537,6 @@ class ProductionScreen(OmsScreen):
                      error=True)  # fmt: skip
             return None
         return row
-
-    def _free(self) -> bool:
-        if self._busy:
-            self.say("Wait: the last job is still running.", error=True)
-            return False
-        return True
 
     def _finished(self, text: str | None) -> None:
         if text:
