@@ -52,6 +52,7 @@ from ..widgets.form_dialog import FormDialog, FormField, Run, error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
+from .list_screen import key_hint
 
 PAGE = 50
 KIND_LABEL = {
@@ -59,12 +60,8 @@ KIND_LABEL = {
     stock.TRANSFER_OUT: "transfer out", stock.ADJUSTMENT: "adjustment",
     stock.PRODUCTION_IN: "made", stock.PRODUCTION_USE: "used in prod", stock.RETURN_IN: "return",
 }  # fmt: skip
-KEY_HINT = Content.assemble(*(
-    part for key, does in (("F6", "receive"), ("F7", "transfer"), ("F8", "adjust"),
-                           ("F9", "count"), ("F4", "low"), ("F10", "reorder"), ("PgDn", "more"))
-    for part in ((key, "bold $text-accent"), f" {does}  ")
-))  # fmt: skip
-
+KEY_HINT = key_hint(("F6", "receive"), ("F7", "transfer"), ("F8", "adjust"), ("F9", "count"),
+                    ("F4", "low"), ("F10", "reorder"), ("PgDn", "more"))  # fmt: skip
 
 
 def local(at: datetime, fmt: str = "%y-%m-%d %H:%M") -> str:

@@ -61,8 +61,8 @@ from ..services.money import format_money, parse_money
 from ..widgets.form_dialog import error_text
 from ..widgets.order_list import fit
 from ..widgets.scan_input import ScanInput
-from . import OmsScreen
 from .dispatch import deliver_documents
+from .list_screen import JobScreen
 
 VAN_KEYS = "123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -469,7 +469,7 @@ class SettleRunScreen(Screen[RunView | None]):
 # -- the screen --------------------------------------------------------------------------------
 
 
-class VanRunsScreen(OmsScreen):
+class VanRunsScreen(JobScreen):
     """The day's runs of the own vans: plan one (and print its manifest), settle one."""
 
     MESSAGE_ID = "van-message"
@@ -525,7 +525,6 @@ class VanRunsScreen(OmsScreen):
         self.vans: list[tuple[str, VanView]] = []
         self.runs: list[RunView] = []
         self.day: date | None = None
-        self._busy = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -546,10 +545,6 @@ class VanRunsScreen(OmsScreen):
             yield Static("", id="van-totals")
             yield Static("", id="van-message")
         yield Footer(compact=True)
-
-    @property
-    def today(self) -> date:
-        return self.context.clock().date()
 
     @property
     def run_list(self) -> OptionList:
@@ -712,12 +707,6 @@ class VanRunsScreen(OmsScreen):
         if day is not None:
             picked = self.picked
             self.load(day, picked.number if picked else "")
-
-    def _free(self) -> bool:
-        if self._busy:
-            self.say("Wait: the last job is still running.", error=True)
-            return False
-        return True
 
     def action_plan(self) -> None:
         van = self.van_of(self.query_one("#van-van", ScanInput).value)
