@@ -142,6 +142,8 @@ class Typist:
         self.wall_ms: dict[str, list[float]] = {"typing": [], "screen": []}
         self.slowest: list[tuple[float, str, str]] = []  # (cpu ms, key, screen#focused)
         self.count = 0
+        self.profile_step = ""  # --profile: keys of steps starting so are profiled
+        self.profiler: Any = None
 
     def _where(self) -> tuple[Any, Any]:
         return self.app.screen, self.app.focused
@@ -153,6 +155,12 @@ class Typist:
         before = self._where()
         where = f"{type(before[0]).__name__}#{getattr(before[1], 'id', None)}"
         overhead = 0.0
+        profiling = bool(self.profile_step) and step.startswith(self.profile_step)
+        if profiling:
+            import cProfile
+
+            self.profiler = self.profiler or cProfile.Profile()
+            self.profiler.enable()
         started, cpu_started, gc_started = time.perf_counter(), time.thread_time(), GC_MS[0]
         self.app.post_message(event)
         quiet_turns = 0
@@ -167,6 +175,8 @@ class Typist:
                 await asyncio.sleep(0.002)  # the repaint timer (<= 60 Hz) is due
         cpu = (time.thread_time() - cpu_started - overhead) * 1000
         wall = (time.perf_counter() - started) * 1000
+        if profiling:
+            self.profiler.disable()
         self.cpu_no_gc_ms.append(cpu - (GC_MS[0] - gc_started))
         await self.settle()
         # typing: the key stays where it was typed; screen: it opened, closed or left a
@@ -258,7 +268,8 @@ def new_phone(db: Database, rng: random.Random) -> str:
 # -- the two orders ------------------------------------------------------------------------
 
 
-async def run_entry(db: Database, url: str, runs: int, rng: random.Random) -> dict:
+async def run_entry(db: Database, url: str, runs: int, rng: random.Random,
+                    profile: str = "") -> dict:
     from oms_tui.screens.order_entry import OrderEntryScreen
 
     callers = known_callers(db, runs, rng)
@@ -269,6 +280,7 @@ async def run_entry(db: Database, url: str, runs: int, rng: random.Random) -> di
     new_counts: list[int] = []
     async with app.run_test(size=(80, 24)) as pilot:
         typist = Typist(app, pilot)
+        typist.profile_step = profile
         await typist.settle()
         await pilot.press("e")
         await typist.settle()
@@ -316,6 +328,12 @@ async def run_entry(db: Database, url: str, runs: int, rng: random.Random) -> di
             assert order_count(db) > before, "not saved"
             new_counts.append(typist.count - start)
 
+    if typist.profiler is not None:
+        import pstats
+
+        stats = pstats.Stats(typist.profiler, stream=sys.stderr)
+        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(25)
     results: dict[str, list[float]] = {}
     for name, ms in DISPATCH:
         results.setdefault(name, []).append(ms)
@@ -364,6 +382,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="orders of each kind")
     parser.add_argument("--samples", type=int, default=300, help="service latency calls")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--profile", default="", metavar="STEP",
+                        help="cProfile the keys of the steps whose name starts so "
+                        "(e.g. 'new: Enter opens'); stats go to stderr")
     args = parser.parse_args()
     url = normalise_url(args.db)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
@@ -372,7 +393,7 @@ def main() -> None:
     db = prepare(url)
     with db.read() as s:
         orders = s.execute(text("SELECT count(*) FROM sales_order")).scalar()
-    entry = asyncio.run(run_entry(db, url, args.runs, rng))
+    entry = asyncio.run(run_entry(db, url, args.runs, rng, args.profile))
     services = service_latency(db, args.samples, rng)
     print(json.dumps({
         "db": url.split("///")[-1] if url.startswith("sqlite") else url.split("@")[-1],

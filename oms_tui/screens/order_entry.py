@@ -13,10 +13,10 @@ Keys (the README copies these rows; every F-key has a Ctrl twin ``Input`` does n
 | `F2`        | `Ctrl+S`    | order entry         | save: submit to audit, start a new order       |
 | `F4`        | `Ctrl+L`    | order entry         | look up the focused field: customers, products |
 | `F6`        | `Ctrl+O`    | order entry         | ship-to: another saved address or a new one    |
-| `F7`        | `Ctrl+N`    | order entry         | new customer (name, phone, address, group)     |
+| `F7`        | `Ctrl+N`    | order entry         | new customer: its fields open in this screen   |
 | `F8`        | `Ctrl+Y`    | order entry         | repeat one of the customer's recent orders     |
 | `F9`        | `Ctrl+B`    | order entry         | add a named template's lines                   |
-| `F10`       | `Ctrl+G`    | entry, new customer | order options / customer group; `s` carrier    |
+| `F10`       | `Ctrl+G`    | entry, new customer | order options / the groups; `s` carrier        |
 | `Up`/`Down` |             | customer field      | move in the matches; `Enter` picks             |
 | `Up`/`Down` |             | scan line           | select a line (the scan line keeps focus)      |
 | `Enter`     |             | empty scan line     | edit the selected line: qty, discount, note    |
@@ -53,7 +53,7 @@ from typing import Any, ClassVar, cast
 
 from rich.cells import cell_len, set_cell_size
 from textual import events, on, work
-from textual.app import ComposeResult, ScreenError
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -76,7 +76,6 @@ from ..services.customers import (
     add_address,
     create_customer,
     customer_card,
-    normalise_phone,
     search_customers,
 )
 from ..services.drafts import DraftView, discard_draft, latest_draft, save_draft
@@ -106,6 +105,7 @@ from ..services.orders import (
 )
 from ..services.templates import TemplateView, list_templates
 from ..widgets.footer import KeysFooter
+from ..widgets.new_caller import NewCallerPanel
 from ..widgets.scan_input import ScanInput
 from . import AppContext, OmsScreen
 from .quick_open import QuickOpen
@@ -294,104 +294,6 @@ class FormDialog(QuickOpen, ModalScreen[Any]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class NewCustomerDialog(FormDialog):
-    """An unknown caller, created without leaving the order; dismisses with the new customer."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f10,ctrl+g", "group", "Group", key_display="F10/^G", id="customer.group"),
-    ]
-
-    class Created(Message):
-        def __init__(self, hit: CustomerHit) -> None:
-            super().__init__()
-            self.hit = hit
-
-    class Failed(Message):
-        def __init__(self, message: str, field: str | None) -> None:
-            super().__init__()
-            self.message, self.field = message, field
-
-    def __init__(self, typed: str = "") -> None:
-        super().__init__("New customer", self._fields(typed), self._group_note("retail"))
-        self.group = "retail"
-
-    @staticmethod
-    def _fields(typed: str) -> list[FormField]:
-        """The name or the phone as typed in the customer field, the rest empty."""
-        digits = normalise_phone(typed)
-        phone_like = bool(digits) and len(digits) >= len(typed.replace(" ", "").replace("-", ""))
-        return [
-            FormField("name", "Name", "" if phone_like else typed.strip()),
-            FormField("phone", "Phone", typed.strip() if phone_like else ""),
-            FormField("province", "Province"),
-            FormField("city", "City"),
-            FormField("street", "Street"),
-        ]
-
-    @staticmethod
-    def _group_note(group: str) -> str:
-        return f"Group: {group.replace('_', ' ')}   (F10 / Ctrl+G changes it)"
-
-    def on_mount(self) -> None:
-        self._focus_first_empty()
-
-    def _focus_first_empty(self) -> None:
-        first_empty = next((f for f in self.fields if not f.value), self.fields[0])
-        self.query_one(f"#f-{first_empty.name}", ScanInput).focus()
-
-    def reset(self, typed: str) -> None:
-        """Blank again for the next caller (the entry screen shows one form again and again:
-        building it took ~20-25 ms of the Enter that opens it)."""
-        self.fields = self._fields(typed)
-        for f in self.fields:  # only what changed: each change asks for a layout pass
-            field = self.query_one(f"#f-{f.name}", ScanInput)
-            if field.value != f.value:
-                field.value = f.value
-            field.remove_class("-error")
-        if self.group != "retail":
-            self.group = "retail"
-            self.query_one("#form-note", Static).update(self._group_note(self.group))
-        error = self.query_one("#form-error", Static)
-        if error.content:
-            error.update("")
-        self._focus_first_empty()
-
-    def action_group(self) -> None:
-        def chosen(group: str | None) -> None:
-            if group:
-                self.group = group
-                self.query_one("#form-note", Static).update(self._group_note(group))
-
-        self.app.push_screen(ChoiceDialog("Customer group", GROUP_CHOICES, current=self.group),
-                             chosen)  # fmt: skip
-
-    def submit(self, values: dict[str, str]) -> None:
-        new = NewCustomer(name=values["name"], phone=values["phone"], group=self.group,
-                          province=values["province"], city=values["city"],
-                          street=values["street"])  # fmt: skip
-        self.create(new)
-
-    @work(thread=True, exclusive=True, group="new-customer", exit_on_error=False)
-    def create(self, new: NewCustomer) -> None:
-        context = cast(AppContext, self.app)
-        try:
-            hit = create_customer(context.db, context.settings.user, new)
-        except InvalidInput as error:
-            self.post_message(self.Failed(str(error), error.field))
-        except Exception as error:  # noqa: BLE001 - shown in the dialog
-            self.post_message(self.Failed(_error_text(error), None))
-        else:
-            self.post_message(self.Created(hit))
-
-    @on(Created)
-    def created(self, message: Created) -> None:
-        self.dismiss(message.hit)
-
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
-        self.show_error(message.message, message.field)
 
 
 class NewAddressDialog(FormDialog):
@@ -699,6 +601,8 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
     CSS_PATH = "order_entry.tcss"
     COMMANDS = {ScreenCommands}
     PALETTE_PREFIX = "Order entry"
+    MESSAGE_LAYOUT = False  # #message is one row high (order_entry.tcss)
+    NEW_CALLER_SAVE_DELAY: ClassVar[float] = 0.5  # s after the last key in the new caller
     ROW_BATCH: ClassVar[int] = 8  # line rows mounted ahead at a time
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -805,6 +709,16 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
             super().__init__()
             self.error = error
 
+    class CallerCreated(Message):
+        def __init__(self, hit: CustomerHit) -> None:
+            super().__init__()
+            self.hit = hit
+
+    class CallerRefused(Message):
+        def __init__(self, error: str, field: str | None) -> None:
+            super().__init__()
+            self.error, self.field = error, field
+
     class CarriersLoaded(Message):
         def __init__(self, carriers: list[CarrierView], choose: bool) -> None:
             super().__init__()
@@ -819,12 +733,12 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         self._draft_id: int | None = None
         self._epoch = 0  # a new order starts a new epoch: older draft saves are void
         self._hits: list[CustomerHit] = []
-        self._new_customer_dialog: NewCustomerDialog | None = None
         self._hits_for: str | None = None
         self._pending_pick: str | None = None
         self._suppress_search = False
         self._currency = "CNY"
         self._carriers: list[CarrierView] | None = None
+        self._new_caller_timer: Any = None
 
     def _reset_state(self) -> None:
         self.customer_id: int | None = None
@@ -845,7 +759,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
     @property
     def dirty(self) -> bool:
         """Something typed that is not saved as an order yet."""
-        return self._dirty and (self.customer_id is not None or bool(self.lines))
+        return self._dirty and not self.draft().empty
 
     @property
     def today(self) -> date:
@@ -861,6 +775,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
                 yield CustomerInput(id="customer", keep_value=True,
                                     placeholder="phone, name or code; Enter picks")  # fmt: skip
             yield OptionList(id="customer-hits")
+            yield NewCallerPanel(GROUPS, id="new-caller")
             yield Row("", id="customer-card", classes="entry-info")
             yield Row("", id="ship-to", classes="entry-info")
             yield Row("", id="options", classes="entry-info")
@@ -883,11 +798,6 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         self.show_all()
         self.look_for_draft(self.user)
         self.load_carriers(False)
-
-    def on_unmount(self) -> None:
-        if self._new_customer_dialog is not None:
-            with contextlib.suppress(ScreenError):  # still shown: Textual removes it
-                self.app.uninstall_screen(self._new_customer_dialog)
 
     def on_resize(self) -> None:
         self.show_lines()
@@ -1500,14 +1410,22 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
                                   ln.price_minor, ln.override_reason)
                         for ln in self.lines if ln.product is not None),
             options=self.options,
+            new_caller=self._new_caller_typed(),
         )  # fmt: skip
+
+    def _new_caller_typed(self) -> tuple[tuple[str, str], ...]:
+        panel = self.query_one("#new-caller", NewCallerPanel)
+        if self.customer_id is not None or not panel.is_open:
+            return ()
+        return panel.typed()
 
     def save_draft_later(self) -> None:
         draft = self.draft()
         if draft.empty:
             return
         who = self.card.name if self.card else (
-            self.query_one("#customer", ScanInput).value.strip() or "no customer")
+            dict(draft.new_caller).get("name", "").strip()
+            or self.query_one("#customer", ScanInput).value.strip() or "no customer")
         summary = f"{who}: {len(draft.lines)} line{'s' if len(draft.lines) != 1 else ''}"
         self.write_draft(self._epoch, self._rev, draft, summary)
 
@@ -1595,8 +1513,12 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         ]  # fmt: skip
         self.selected = max(0, len(self.lines) - 1)
         self.query_one("#scan" if card else "#customer", ScanInput).focus()
-        self.say(f"Resumed: {card.name if card else 'no customer'}, {len(self.lines)} lines")
+        new_caller = dict(draft.new_caller) if card is None else {}
+        self.say(f"Resumed: {card.name if card else new_caller.get('name') or 'no customer'}, "
+                 f"{len(self.lines)} lines" + (" (new customer)" if new_caller else ""))
         self.show_all()
+        if new_caller:  # the caller was being created: the details typed, back in place
+            self.query_one("#new-caller", NewCallerPanel).open(values=new_caller)
         self.changed()
 
     # -- speed paths -----------------------------------------------------------------------
@@ -1689,21 +1611,72 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
     # -- customer dialogs, ship-to, options --------------------------------------------------
 
     def action_new_customer(self, typed: str | None = None) -> None:
+        """The new caller's fields, in this screen over the rows below the customer field."""
         if typed is None:
             typed = self.query_one("#customer", ScanInput).value if self.customer_id is None \
                 else ""  # fmt: skip
+        self.query_one("#customer-hits", OptionList).display = False
+        self.query_one("#new-caller", NewCallerPanel).open(typed)
 
-        def created(hit: CustomerHit | None) -> None:
-            if hit is not None:
-                self.choose_customer(hit)
+    @on(Input.Changed, "#new-caller ScanInput")
+    def new_caller_typed(self) -> None:
+        """The caller's details are part of the draft: saved a moment after typing stops."""
+        self._dirty = True
+        if self._new_caller_timer is not None:
+            self._new_caller_timer.stop()
+        self._new_caller_timer = self.set_timer(self.NEW_CALLER_SAVE_DELAY,
+                                                self.save_draft_later)  # fmt: skip
 
-        dialog = self._new_customer_dialog
-        if dialog is None:  # built once, kept (installed) and blanked for the next caller
-            dialog = self._new_customer_dialog = NewCustomerDialog(typed)
-            self.app.install_screen(dialog, f"new-customer-{id(self)}")
+    @on(NewCallerPanel.Submitted)
+    def new_caller_submitted(self, message: NewCallerPanel.Submitted) -> None:
+        v = message.values
+        self.create_caller(NewCustomer(name=v["name"], phone=v["phone"], group=message.group,
+                                       province=v["province"], city=v["city"],
+                                       street=v["street"]))  # fmt: skip
+
+    @work(thread=True, exclusive=True, group="new-customer", exit_on_error=False)
+    def create_caller(self, new: NewCustomer) -> None:
+        try:
+            hit = create_customer(self.db, self.user, new)
+        except InvalidInput as error:
+            self.post_message(self.CallerRefused(str(error), error.field))
+        except Exception as error:  # noqa: BLE001 - shown in the panel; nothing was saved
+            self.post_message(self.CallerRefused(_error_text(error), None))
         else:
-            dialog.reset(typed)
-        self.app.push_screen(dialog, created)
+            self.post_message(self.CallerCreated(hit))
+
+    @on(CallerCreated)
+    def caller_created(self, message: CallerCreated) -> None:
+        self.query_one("#new-caller", NewCallerPanel).close()
+        self.choose_customer(message.hit)
+
+    @on(CallerRefused)
+    def caller_refused(self, message: CallerRefused) -> None:
+        self.query_one("#new-caller", NewCallerPanel).show_error(message.error, message.field)
+
+    @on(NewCallerPanel.GroupWanted)
+    def new_caller_group(self, message: NewCallerPanel.GroupWanted) -> None:
+        panel = self.query_one("#new-caller", NewCallerPanel)
+
+        def chosen(group: str | None) -> None:
+            if group:
+                panel.set_group(group)
+
+        self.app.push_screen(ChoiceDialog("Customer group", GROUP_CHOICES,
+                                          current=message.current), chosen)  # fmt: skip
+
+    @on(NewCallerPanel.Cancelled)
+    def new_caller_cancelled(self) -> None:
+        self.query_one("#customer", ScanInput).focus()
+        self.say("No new customer")
+        if self._new_caller_timer is not None:
+            self._new_caller_timer.stop()
+        if not self.draft().empty:
+            self.save_draft_later()
+        elif self._draft_id is not None:  # the draft held only the caller backed out of
+            draft_id, self._draft_id = self._draft_id, None
+            self._epoch += 1  # a save still on its way is void
+            self.discard(draft_id)
 
     def action_ship_to(self) -> None:
         if self._need_customer() or self.card is None:
@@ -1954,6 +1927,10 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         hits = self.query_one("#customer-hits", OptionList)
         if hits.display:
             hits.display = False
+            return
+        panel = self.query_one("#new-caller", NewCallerPanel)
+        if panel.is_open:  # (Esc in one of its fields closes it itself)
+            panel.action_cancel()
             return
         if not self.dirty:
             self.app.call_later(self.app.run_action, "back_out")

@@ -174,10 +174,13 @@ class EntryDraft:
     ship_to_id: int | None = None
     lines: tuple[DraftLine, ...] = ()
     options: DraftOptions = field(default_factory=DraftOptions)
+    # an unknown caller's details typed so far (name, phone, address, group), not yet a
+    # customer: (field, value) pairs
+    new_caller: tuple[tuple[str, str], ...] = ()
 
     @property
     def empty(self) -> bool:
-        return self.customer_id is None and not self.lines
+        return self.customer_id is None and not self.lines and not self.new_caller
 
     def payload(self) -> dict[str, Any]:
         o = self.options
@@ -194,6 +197,7 @@ class EntryDraft:
                         "requested_date": o.requested_date.isoformat() if o.requested_date
                         else None, "priority": o.priority, "notes": o.notes,
                         "carrier_id": o.carrier_id, "shipping_policy": o.shipping_policy},
+            "new_caller": dict(self.new_caller),
         }  # fmt: skip
 
     @classmethod
@@ -221,4 +225,6 @@ class EntryDraft:
                 carrier_id=None if o.get("carrier_id") is None else int(o["carrier_id"]),
                 shipping_policy=o.get("shipping_policy") or None,
             ),
+            new_caller=tuple((str(k), str(v)) for k, v in
+                             (payload.get("new_caller") or {}).items()),
         )  # fmt: skip

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class KeysFooter(Footer):
@@ -21,6 +23,11 @@ class KeysFooter(Footer):
     it ran asked for it again), all for the same keys. A key bound twice to one action
     counts once, as the footer shows it once (``F1/?``: ``?`` drops out of the active
     bindings while a text field has focus).
+
+    When the keys do change (a panel with keys of its own takes the focus: order entry's
+    new caller), the keys already shown are changed in place and only the difference is
+    mounted or removed: a recompose mounts every key again, ~15-20 ms of the key that moved
+    the focus there and back.
     """
 
     _shown: tuple[Any, ...] | None = None
@@ -71,5 +78,51 @@ class KeysFooter(Footer):
             shown = self._keys(screen)
             if shown == self._shown:
                 return  # shown already, or a recompose that will show it is due
-            self._shown = shown
+            before, self._shown = self._shown, shown
+            if before is not None and before[-1] == shown[-1] and self._update_in_place(screen):
+                return
         super().bindings_changed(screen)
+
+    def _update_in_place(self, screen: Screen) -> bool:
+        """The shown keys changed to the active ones without a recompose; False when that
+        cannot be done here (grouped keys, or the footer not composed yet)."""
+        wanted: dict[str, tuple[Binding, bool, str]] = {}
+        for _node, binding, enabled, tooltip in screen.active_bindings.values():
+            if binding.show and binding.action not in wanted:
+                if binding.group is not None:
+                    return False
+                wanted[binding.action] = (binding, enabled, tooltip)
+        children = list(self.children)
+        if not children or not all(isinstance(c, FooterKey) for c in children):
+            return False
+        keys = [c for c in children if not c.has_class("-command-palette")]
+        palette = next((c for c in children if c.has_class("-command-palette")), None)
+        items = list(wanted.values())
+        for widget, (binding, enabled, tooltip) in zip(keys, items, strict=False):
+            self._set_key(widget, binding, enabled, tooltip)  # type: ignore[arg-type]
+        for widget in keys[len(items) :]:
+            widget.remove()
+        more = [self._new_key(*item) for item in items[len(keys) :]]
+        if more:
+            self.mount(*more, before=palette)
+        return True
+
+    def _set_key(self, widget: FooterKey, binding: Binding, enabled: bool, tooltip: str) -> None:
+        """One shown key changed to ``binding``; repainted only if what it shows changed (a
+        panel's own key with the same text, ``F2/^S Save``, changes only the action run)."""
+        key_display = self.app.get_key_display(binding)
+        shown = (key_display, binding.description, not enabled)
+        was = (widget.key_display, widget.description, widget._disabled)
+        widget.key, widget.action = binding.key, binding.action
+        if (widget.tooltip or "") != (tooltip or ""):
+            widget.tooltip = tooltip or None
+        if shown != was:
+            widget.key_display, widget.description, widget._disabled = shown
+            widget.set_class(not enabled, "-disabled")
+            widget.refresh(layout=shown[:2] != was[:2])
+
+    def _new_key(self, binding: Binding, enabled: bool, tooltip: str) -> FooterKey:
+        key = FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
+                        binding.action, disabled=not enabled, tooltip=tooltip)  # fmt: skip
+        key.set_reactive(FooterKey.compact, self.compact)
+        return key

@@ -19,13 +19,13 @@ from oms_tui.screens import order_entry
 from oms_tui.screens.key_help import grammar_sections
 from oms_tui.screens.order_entry import (
     ChoiceDialog,
-    NewCustomerDialog,
     OrderEntryScreen,
     ProductSearchDialog,
     PromptDialog,
 )
 from oms_tui.services import drafts, orders
 from oms_tui.services.db import Database
+from oms_tui.widgets.new_caller import NewCallerPanel
 from oms_tui.widgets.scan_input import ScanInput
 from tests.factories import make_customer, make_product
 
@@ -132,15 +132,16 @@ async def test_new_caller_three_lines_two_by_code_one_by_barcode_burst(
         assert focused_id(app) == "customer"
         await pilot.press(*"13900001111", "enter")  # nobody has this number
         await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, NewCustomerDialog)
-        assert dialog.values()["phone"] == "13900001111"  # prefilled from what was typed
-        assert focused_id(app) == "f-name"
+        panel = screen.query_one("#new-caller", NewCallerPanel)  # in the entry screen itself
+        assert app.screen is screen and panel.is_open
+        assert panel.values()["phone"] == "13900001111"  # prefilled from what was typed
+        assert focused_id(app) == "new-caller-name"
+        assert "New customer" in screen_text(app)
         await pilot.press(*"李雷", "tab", "tab", *"浙江", "tab", *"杭州", "tab", *"文三路1号")
         await pilot.press("f10", "w")  # group by key: wholesale
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is screen
+        assert app.screen is screen and not panel.is_open
         assert focused_id(app) == "scan"
         assert "李雷 · wholesale · credit ok" in flat(screen_text(app))
         assert "Ship to 浙江 杭州 文三路1号" in flat(screen_text(app))
@@ -180,7 +181,63 @@ async def test_new_caller_three_lines_two_by_code_one_by_barcode_burst(
     assert {c.code for c in audit.stored_checks(sqlite_db, order.id)} >= {"completeness", "price"}
 
 
-async def test_the_new_customer_form_comes_back_blank_for_the_next_caller(
+async def test_the_new_callers_group_is_typed_or_looked_up_and_a_wrong_one_is_refused(
+    sqlite_db: Database, shop: dict[str, int]
+) -> None:
+    from oms_tui.models import Customer
+
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        panel = screen.query_one("#new-caller", NewCallerPanel)
+        await pilot.press(*"张三", "enter")
+        await settle(pilot)
+        assert panel.is_open and focused_id(app) == "new-caller-phone"
+        await pilot.press(*"13900003333", "tab", "tab", "tab", "tab", "ctrl+u", "q", "f2")
+        await settle(pilot)  # no group starts with q: refused at the field, nobody created
+        assert panel.is_open and focused_id(app) == "new-caller-group"
+        assert "-error" in panel.field("group").classes
+        assert "group: retail, wholesale, dealer or key account" in flat(screen_text(app))
+        with sqlite_db.read() as s:
+            assert s.exec(select(Customer).where(Customer.name == "张三")).first() is None
+        await pilot.press("f4")  # the lookup of the focused field: the groups, by letter
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("k")
+        await settle(pilot)
+        assert app.screen is screen and panel.field("group").value == "key_account"
+        await pilot.press("ctrl+u", "d", "enter")  # a letter is enough: dealer
+        await settle(pilot)
+        assert not panel.is_open and focused_id(app) == "scan"
+        assert "张三 · dealer" in flat(screen_text(app))
+    with sqlite_db.read() as s:
+        customer = s.exec(select(Customer).where(Customer.name == "张三")).one()
+        assert customer.group == "dealer"
+
+
+async def test_new_caller_keys_stay_in_the_fields_and_the_footer_keeps_its_keys(
+    sqlite_db: Database, shop: dict[str, int]
+) -> None:
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        footer = screen.query_one(Footer)
+        before = [(k.key_display, k.description) for k in footer.query(FooterKey)]
+        await pilot.press("f7")  # F7: a new customer, from anywhere in the order
+        await settle(pilot)
+        panel = screen.query_one("#new-caller", NewCallerPanel)
+        assert panel.is_open and focused_id(app) == "new-caller-name"
+        assert [(k.key_display, k.description) for k in footer.query(FooterKey)] == before
+        await pilot.press("up")  # wraps within the fields, never out to the order
+        assert focused_id(app) == "new-caller-group"
+        await pilot.press("tab", "tab")
+        assert focused_id(app) == "new-caller-phone"
+        await pilot.press("f12")  # backs out of the fields, not out of the order
+        await settle(pilot)
+        assert not panel.is_open and app.screen is screen and focused_id(app) == "customer"
+
+
+async def test_the_new_customer_fields_come_back_blank_for_the_next_caller(
     sqlite_db: Database, shop: dict[str, int]
 ) -> None:
     app = frozen_app(sqlite_db)
@@ -188,24 +245,30 @@ async def test_the_new_customer_form_comes_back_blank_for_the_next_caller(
         screen = await open_entry(pilot)
         await pilot.press(*"13900001111", "enter")
         await settle(pilot)
-        first = app.screen
-        assert isinstance(first, NewCustomerDialog)
+        panel = screen.query_one("#new-caller", NewCallerPanel)
+        assert panel.is_open
         await pilot.press("f10", "w", "enter")  # wholesale; no name: refused
         await settle(pilot)
-        assert app.screen is first and "-error" in first.query_one("#f-name").classes
+        assert panel.is_open and "-error" in panel.query_one("#new-caller-name").classes
+        assert focused_id(app) == "new-caller-name"
         await pilot.press(*"李雷")
         await pilot.press("escape")  # backed out: nobody created
         await settle(pilot)
-        assert app.screen is screen and screen.customer_id is None
+        assert not panel.is_open and screen.customer_id is None
+        assert focused_id(app) == "customer"
+        with sqlite_db.read() as s:
+            from oms_tui.models import Customer
+
+            assert s.exec(select(Customer).where(Customer.name == "李雷")).first() is None
 
         await pilot.press("ctrl+u", *"王五", "enter")  # the next caller, by name
         await settle(pilot)
-        assert app.screen is first  # the same form, kept
-        assert first.values() == {"name": "王五", "phone": "", "province": "", "city": "",
-                                  "street": ""}  # fmt: skip
-        assert first.group == "retail" and "retail" in flat(screen_text(app))
-        assert not first.query(".-error") and "required" not in flat(screen_text(app))
-        assert focused_id(app) == "f-phone"
+        assert panel.is_open
+        assert panel.values() == {"name": "王五", "phone": "", "province": "", "city": "",
+                                  "street": "", "group": "retail"}  # fmt: skip
+        assert panel.group == "retail" and "retail" in flat(screen_text(app))
+        assert not panel.query(".-error") and "required" not in flat(screen_text(app))
+        assert focused_id(app) == "new-caller-phone"
         await pilot.press(*"13900002222", "tab", *"浙江", "tab", *"杭州", "tab", *"文三路2号",
                           "enter")  # fmt: skip
         await settle(pilot)
@@ -448,6 +511,69 @@ async def test_a_crash_leaves_a_draft_that_the_next_start_offers(
         await settle(pilot)
     order, lines = db_order(sqlite_db)
     assert order.channel == "walk_in" and len(lines) == 2
+    assert drafts.latest_draft(sqlite_db, "clerk") is None
+
+
+async def test_a_new_callers_details_typed_so_far_are_in_the_draft_and_resume(
+    sqlite_db: Database, shop: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The connection drops while the clerk types an unknown caller's address: the next
+    start offers the draft and puts the details back in the new caller's fields."""
+    from oms_tui.models import Customer
+
+    monkeypatch.setattr(OrderEntryScreen, "NEW_CALLER_SAVE_DELAY", 0.05)
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_entry(pilot)
+        await pilot.press(*"13900004444", "enter")
+        await settle(pilot)
+        await pilot.press(*"赵六", "tab", "tab", *"江苏", "tab", *"南京")
+        await pilot.pause(0.2)
+        await settle(pilot)
+        app.exit()  # the terminal closes before the caller is saved
+    draft = drafts.latest_draft(sqlite_db, "clerk")
+    assert draft is not None and draft.customer_id is None
+    assert draft.payload["new_caller"] == {"name": "赵六", "phone": "13900004444",
+                                           "province": "江苏", "city": "南京",
+                                           "group": "retail"}  # fmt: skip
+    assert draft.summary.startswith("赵六")
+
+    again = frozen_app(sqlite_db)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(again.screen, ChoiceDialog) and "赵六" in screen_text(again)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = again.screen
+        assert isinstance(screen, OrderEntryScreen)
+        panel = screen.query_one("#new-caller", NewCallerPanel)
+        assert panel.is_open and focused_id(again) == "new-caller-street"
+        assert panel.values()["city"] == "南京"
+        await pilot.press(*"中山路1号", "enter")
+        await settle(pilot)
+        assert screen.customer_id is not None and focused_id(again) == "scan"
+    with sqlite_db.read() as s:
+        customer = s.exec(select(Customer).where(Customer.name == "赵六")).one()
+        assert customer.id == screen.customer_id
+
+
+async def test_backing_out_of_a_new_caller_leaves_no_draft_of_it(
+    sqlite_db: Database, shop: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(OrderEntryScreen, "NEW_CALLER_SAVE_DELAY", 0.05)
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_entry(pilot)
+        await pilot.press(*"13900005555", "enter")
+        await settle(pilot)
+        await pilot.press(*"孙七")
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert drafts.latest_draft(sqlite_db, "clerk") is not None
+        await pilot.press("escape")  # not a new customer after all
+        await settle(pilot)
     assert drafts.latest_draft(sqlite_db, "clerk") is None
 
 

@@ -66,3 +66,26 @@ def test_order_entry_empty(snap_compare: SnapCompare, sqlite_db: Database,
         await settle(pilot)
 
     assert snap_compare(frozen_app(sqlite_db), terminal_size=(80, 24), run_before=opened)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_order_entry_new_caller_fields(
+    snap_compare: SnapCompare, sqlite_db: Database, dated_shop: dict[str, int],
+    size: tuple[int, int],
+) -> None:  # fmt: skip
+    """An unknown caller: the new customer's fields over the order, the phone filled in,
+    a refused group marked."""
+
+    async def new_caller(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press(*"13900001111", "enter")
+        await settle(pilot)
+        await pilot.press(*"李雷", "tab", "tab", *"浙江", "tab", *"杭州", "tab", *"文三路1号",
+                          "tab", "ctrl+u", *"x", "enter")  # fmt: skip
+        for field in pilot.app.screen.query(ScanInput):
+            field.cursor_blink = False
+        await settle(pilot)
+
+    assert snap_compare(frozen_app(sqlite_db), terminal_size=size, run_before=new_caller)

@@ -92,3 +92,5 @@ def test_draft_payload_round_trips() -> None:
     assert EntryDraft.from_payload(draft.payload()) == draft
     assert EntryDraft.from_payload({}) == EntryDraft()
     assert EntryDraft().empty and not draft.empty
+    caller = EntryDraft(new_caller=(("name", "李雷"), ("phone", "139 0000 1111")))
+    assert EntryDraft.from_payload(caller.payload()) == caller and not caller.empty

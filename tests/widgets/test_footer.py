@@ -1,4 +1,5 @@
-"""KeysFooter: rebuilt when the keys it shows change, not on every focus change."""
+"""KeysFooter: changed when the keys it shows change (in place: no recompose), not on every
+focus change."""
 
 from __future__ import annotations
 
@@ -16,6 +17,14 @@ class Keyed(Button):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("f6", "press", "Press")]
 
 
+class SameText(Button):
+    """Its own action behind the app's F1 key, shown with the same text."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "press", "Keys", key_display="F1/?", tooltip="mine"),
+    ]
+
+
 class FooterApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1,question_mark", "bell", "Keys", key_display="F1/?"),
@@ -25,10 +34,15 @@ class FooterApp(App[None]):
         yield Input(id="first")
         yield Button("plain", id="second")
         yield Keyed("keyed", id="third")
+        yield SameText("same", id="fourth")
         yield KeysFooter()
 
 
-async def test_focus_moves_rebuild_the_footer_only_when_its_keys_change() -> None:
+def shown(footer: KeysFooter) -> list[tuple[str, str, str]]:
+    return [(key.key_display, key.description, key.action) for key in footer.query("FooterKey")]
+
+
+async def test_focus_moves_change_the_footer_only_when_its_keys_change() -> None:
     app = FooterApp()
     async with app.run_test() as pilot:
         await pilot.pause()
@@ -41,16 +55,25 @@ async def test_focus_moves_rebuild_the_footer_only_when_its_keys_change() -> Non
             await recompose()
 
         footer.recompose = counting  # type: ignore[method-assign]
+        first = list(footer.query("FooterKey"))
         # Input -> Button: "?" comes back among the active keys, but F1/? is shown once
         app.query_one("#second").focus()
         await pilot.pause()
         await pilot.pause()
-        assert builds == []
-        app.query_one("#third").focus()  # a key of its own: F6 Press
+        assert shown(footer)[0] == ("F1/?", "Keys", "bell")
+        assert len(shown(footer)) == len(first)
+        app.query_one("#third").focus()  # a key of its own: F6 Press, added to the footer
         await pilot.pause()
         await pilot.pause()
-        assert builds
-        assert "Press" in {key.description for key in footer.query("FooterKey")}
+        assert ("f6", "Press", "press") in shown(footer)  # as Footer shows it
+        assert all(key.region.width > 0 for key in footer.query("FooterKey"))
+        app.query_one("#fourth").focus()  # F6 goes; F1 shows the same text, runs its press
+        await pilot.pause()
+        await pilot.pause()
+        assert shown(footer)[0] == ("F1/?", "Keys", "press")
+        assert "Press" not in {d for _k, d, _a in shown(footer)}
+        assert list(footer.query("FooterKey"))[0] is first[0]  # changed in place
+        assert builds == []  # never composed again
 
 
 class Area(Screen[None]):

@@ -1,0 +1,245 @@
+"""An unknown caller's name, phone and address, typed in the order entry screen itself.
+
+The panel is part of the entry screen from the start (hidden), over the rows below the
+customer field while shown, so an unknown caller is created without leaving the order and
+without a dialog screen: pushing one (compose, styles, a layout and a full repaint of the
+dialog over the dimmed screen) was the slowest key of a new caller's order, ~20-50 ms
+(``bench/entry_keystrokes.py``); showing the panel repaints only the rows it covers.
+
+The panel only gathers what is typed: ``Submitted`` carries the values and the group to
+the screen, which creates the customer through the service and answers with ``close`` or
+``show_error``. Keys while a field of it has focus: Tab / Shift+Tab (and Down / Up) move
+between its fields and stay in it, Enter or F2 saves, F4 (the lookup of the focused field,
+as everywhere) or F10 / Ctrl+G lists the groups (``GroupWanted``: the screen asks, then
+calls ``set_group``), Esc / F12 backs out. The group is a field too: ``w`` or
+``wholesale`` typed there is enough. Its keys in the footer are the entry screen's (Save,
+Find, Back), so the footer does not change size as the panel opens and closes (a layout
+pass less each time).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Label, Static
+
+from .scan_input import ScanInput
+
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "Name"), ("phone", "Phone"), ("province", "Province"), ("city", "City"),
+    ("street", "Street"), ("group", "Group"),
+)  # fmt: skip
+DEFAULT_GROUP = "retail"
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def prefill(typed: str) -> dict[str, str]:
+    """What the clerk typed in the customer field goes to the phone if it is a phone
+    (digits, spaces, dashes, brackets, a leading +), else to the name."""
+    text = typed.strip()
+    stripped = text.replace(" ", "").replace("-", "").replace("(", "").replace(")", "")
+    phone_like = bool(stripped) and _digits(stripped) == stripped.lstrip("+")
+    values = dict.fromkeys((name for name, _label in FIELDS), "")
+    values["phone" if phone_like else "name"] = text
+    values["group"] = DEFAULT_GROUP
+    return values
+
+
+def resolve_group(typed: str, groups: tuple[str, ...]) -> str | None:
+    """The group named, or the only one that starts so (``w``: wholesale); None if none
+    or several do."""
+    text = "_".join(typed.strip().lower().split())
+    if text in groups:
+        return text
+    matches = [g for g in groups if g.startswith(text)] if text else []
+    return matches[0] if len(matches) == 1 else None
+
+
+class NewCallerPanel(Vertical):
+    """Name, phone, province, city, street and group of a new customer; hidden until
+    ``open``."""
+
+    DEFAULT_CSS = """
+    NewCallerPanel {
+        display: none;
+        overlay: screen;
+        height: auto;
+        margin-left: 10;
+        border: round $primary;
+        border-title-color: $text-accent;
+        border-subtitle-color: $text-muted;
+        background: $surface;
+        padding: 0 1;
+    }
+    NewCallerPanel .new-caller-row { height: 1; }
+    NewCallerPanel .new-caller-label { width: 10; color: $text-muted; }
+    NewCallerPanel ScanInput {
+        width: 1fr;
+        &.-error { background: $error 30%; }
+    }
+    NewCallerPanel #new-caller-error { height: 1; color: $text-error; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2,ctrl+s", "save", "Save", key_display="F2/^S", id="new_caller.save",
+                tooltip="Create the customer (as Enter in any field)"),
+        Binding("f4,ctrl+l", "group", "Find", key_display="F4/^L", id="new_caller.find",
+                tooltip="List the customer groups (the one field here with a lookup)"),
+        Binding("f10,ctrl+g", "group", "Group", key_display="F10/^G", show=False,
+                id="new_caller.group", tooltip="The new customer's group"),
+        Binding("tab,down", "step(1)", "Next field", show=False, id="new_caller.next"),
+        Binding("shift+tab,up", "step(-1)", "Previous field", show=False,
+                id="new_caller.previous"),
+        Binding("escape,f12", "cancel", "Back", key_display="F12/Esc", id="new_caller.back",
+                tooltip="Back to the customer field; nobody is created"),
+    ]  # fmt: skip
+
+    class Submitted(Message):
+        """Enter or F2: create this customer."""
+
+        def __init__(self, values: dict[str, str], group: str) -> None:
+            super().__init__()
+            self.values, self.group = values, group
+
+    class Cancelled(Message):
+        """Esc: closed, nobody created."""
+
+    class GroupWanted(Message):
+        """F10: ask for the group (the screen's choice dialog), then ``set_group``."""
+
+        def __init__(self, current: str) -> None:
+            super().__init__()
+            self.current = current
+
+    def __init__(self, groups: tuple[str, ...], *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.groups = groups
+        self.busy = False
+        self.border_title = "New customer"
+        self.border_subtitle = "Tab next field · Enter saves · Esc backs out"
+
+    def compose(self) -> ComposeResult:
+        hint = {"group": "F4 lists them: " + ", ".join(g.replace("_", " ") for g in self.groups)}
+        for name, label in FIELDS:
+            with Horizontal(classes="new-caller-row"):
+                yield Label(label, classes="new-caller-label")
+                yield ScanInput(
+                    DEFAULT_GROUP if name == "group" else "",
+                    keep_value=True,
+                    id=f"new-caller-{name}",
+                    placeholder=hint.get(name, ""),
+                )
+        yield Static("", id="new-caller-error")
+
+    # -- what the screen calls ------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.display
+
+    def open(self, typed: str = "", values: dict[str, str] | None = None) -> None:
+        """Blank for a new caller, what was typed in the customer field filled in (or
+        ``values``: a resumed draft's), the first empty field focused."""
+        self.busy = False
+        for name, value in (prefill(typed) | (values or {})).items():
+            if name not in self.names:
+                continue
+            field = self.field(name)
+            if field.value != value:  # only what changed: each change asks for a layout
+                field.value = value
+            field.remove_class("-error")
+        self._error("")
+        self.display = True
+        self.field(self._first_empty()).focus()
+
+    def close(self) -> None:
+        self.busy = False
+        self.display = False
+
+    names: ClassVar[tuple[str, ...]] = tuple(name for name, _label in FIELDS)
+
+    def values(self) -> dict[str, str]:
+        return {name: self.field(name).value for name in self.names}
+
+    def typed(self) -> tuple[tuple[str, str], ...]:
+        """What was typed (for the draft): the fields with text, if any but the group has."""
+        values = self.values()
+        if not any(v.strip() for k, v in values.items() if k != "group"):
+            return ()
+        return tuple((k, v) for k, v in values.items() if v)
+
+    @property
+    def group(self) -> str | None:
+        """The group typed (a name or its start), None if it names none."""
+        return resolve_group(self.field("group").value, self.groups)
+
+    def set_group(self, group: str) -> None:
+        field = self.field("group")
+        field.value = group
+        field.cursor_position = len(group)
+
+    def show_error(self, message: str, field: str | None = None) -> None:
+        """The service refused: the message under the fields, the field marked and focused."""
+        self.busy = False
+        self._error(message)
+        names = [name for name, _label in FIELDS]
+        for name in names:
+            self.field(name).set_class(name == field, "-error")
+        self.field(field if field in names else self._first_empty()).focus()
+        self.app.bell()
+
+    def field(self, name: str) -> ScanInput:
+        return self.query_one(f"#new-caller-{name}", ScanInput)
+
+    # -- keys -----------------------------------------------------------------------------
+
+    @on(ScanInput.Scanned)
+    def entered(self, event: ScanInput.Scanned) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        if self.busy:
+            return
+        group = self.group
+        if group is None:
+            names = [g.replace("_", " ") for g in self.groups]
+            self.show_error(f"group: {', '.join(names[:-1])} or {names[-1]} (F4 lists them)",
+                            "group")  # fmt: skip
+            return
+        self.busy = True
+        self.set_group(group)
+        self._error(Content.styled("Saving…", "dim"))
+        self.post_message(self.Submitted(self.values(), group))
+
+    def action_group(self) -> None:
+        self.post_message(self.GroupWanted(self.group or DEFAULT_GROUP))
+
+    def action_step(self, step: int) -> None:
+        names = [name for name, _label in FIELDS]
+        focused = self.screen.focused
+        here = next((n for n, name in enumerate(names) if self.field(name) is focused), -1)
+        self.field(names[(here + step) % len(names)]).focus()
+
+    def action_cancel(self) -> None:
+        self.close()
+        self.post_message(self.Cancelled())
+
+    # -- inside ---------------------------------------------------------------------------
+
+    def _first_empty(self) -> str:
+        return next((name for name, _label in FIELDS if not self.field(name).value), "name")
+
+    def _error(self, message: str | Content) -> None:
+        widget = self.query_one("#new-caller-error", Static)
+        if message or widget.content:
+            widget.update(message)
