@@ -795,6 +795,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         hits.display = False
         self.query_one("#lines", VerticalScroll).can_focus = False
         self.query_one("#customer", ScanInput).focus()
+        self.query_one("#new-caller", NewCallerPanel).warm_up()
         self.show_all()
         self.look_for_draft(self.user)
         self.load_carriers(False)
@@ -911,13 +912,17 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
             spares.extend(more)
         for n, line in enumerate(self.lines):
             if n >= len(rows):
-                row = spares.pop(0)
-                row.set_classes("line-row")
-                rows.append(row)
+                rows.append(spares.pop(0))
             rows[n].update(self._line_text(n, line))
-            rows[n].set_class(n == self.selected, "-selected")
-            rows[n].set_class(n == self._error_line, "-error")
-            rows[n].set_class(line.product is None, "-pending")
+            # one restyle per row whose state changed (each class changed apart was one)
+            wanted = {"line-row"}
+            for on_, name in ((n == self.selected, "-selected"),
+                              (n == self._error_line, "-error"),
+                              (line.product is None, "-pending")):  # fmt: skip
+                if on_:
+                    wanted.add(name)
+            if rows[n].classes != wanted:
+                rows[n].set_classes(wanted)
         if self.lines and 0 <= self.selected < len(rows):
             box.scroll_to_widget(rows[self.selected], animate=False)
 

@@ -124,6 +124,7 @@ class NewCallerPanel(Vertical):
         super().__init__(id=id)
         self.groups = groups
         self.busy = False
+        self._warming = False
         self.border_title = "New customer"
         self.border_subtitle = "Tab next field · Enter saves · Esc backs out"
 
@@ -144,12 +145,15 @@ class NewCallerPanel(Vertical):
 
     @property
     def is_open(self) -> bool:
-        return self.display
+        return self.display and not self._warming
 
     def open(self, typed: str = "", values: dict[str, str] | None = None) -> None:
         """Blank for a new caller, what was typed in the customer field filled in (or
         ``values``: a resumed draft's), the first empty field focused."""
         self.busy = False
+        if self._warming:
+            self._warming = False
+            self.styles.visibility = "visible"
         for name, value in (prefill(typed) | (values or {})).items():
             if name not in self.names:
                 continue
@@ -160,6 +164,22 @@ class NewCallerPanel(Vertical):
         self._error("")
         self.display = True
         self.field(self._first_empty()).focus()
+
+    def warm_up(self) -> None:
+        """Laid out once, unseen, with the screen's first paint: the first ``open`` of a
+        session then costs what the others do (sizing its fields the first time was one
+        more layout pass of the screen, ~8 ms of the key that opened it)."""
+        self.styles.visibility = "hidden"
+        self.display = True
+        self._warming = True
+
+        def hide() -> None:
+            if self._warming:  # (not opened meanwhile)
+                self._warming = False
+                self.display = False
+                self.styles.visibility = "visible"
+
+        self.call_after_refresh(hide)
 
     def close(self) -> None:
         self.busy = False

@@ -180,6 +180,41 @@ async def test_counts_refresh_on_a_timer(
         assert tile_values(app)["ready_to_ship"] == "6"
 
 
+async def test_full_collections_wait_for_a_pause_in_the_typing(
+    counts_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once up, the app runs Python's full garbage collection itself when no key has been
+    pressed for a moment, never automatically on a key; Python's setting comes back at exit."""
+    import gc
+
+    monkeypatch.setattr(OmsApp, "GC_IDLE_S", 0.05)
+    before = gc.get_threshold()
+    app = frozen_app(counts_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()  # the warm-up
+        await pilot.pause()
+        assert gc.get_threshold()[2] >= 1_000_000 and gc.get_threshold()[:2] == before[:2]
+        import time
+
+        now = time.monotonic()
+        gc.collect(1)  # something moved up a generation since the last full collection
+        app._last_key, app._last_full_gc = now, now - 30  # typing: not now
+        app._collect_if_idle()
+        assert app._last_full_gc == now - 30
+        app._last_key = now - 1  # a pause: now
+        app._collect_if_idle()
+        assert app._last_full_gc >= now
+        app._last_key, app._last_full_gc = time.monotonic(), now - app.GC_MAX_S  # nonstop
+        app._collect_if_idle()
+        assert app._last_full_gc >= now
+        app._last_full_gc = started = time.monotonic() - 1
+        gc.collect(1)
+        await pilot.pause(0.8)  # the timer's own round, after 10 x GC_IDLE_S without a key
+        assert app._last_full_gc > started
+    assert gc.get_threshold() == before
+
+
 async def test_exit_when_ready_exits_once_counts_are_painted(counts_db: Database) -> None:
     app = frozen_app(counts_db, exit_when_ready=True)
     await asyncio.wait_for(app.run_async(headless=True, size=(80, 24)), timeout=20)
