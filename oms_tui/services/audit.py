@@ -21,13 +21,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, case, delete, func, or_, select, tuple_
+from sqlalchemy import and_, delete, func, or_, select, tuple_
 from sqlmodel import Session, col
 
 from ..models import (
     Customer,
     CustomerPhone,
-    Invoice,
     Order,
     OrderAudit,
     OrderCheck,
@@ -43,6 +42,7 @@ from .errors import InvalidInput, NotFound, OmsError
 from .money import format_money
 from .order_states import OPEN_STATUSES, OrderStatus
 from .pricing import QuoteLine, load_price_book, product_info, quote
+from .receivables import credit_exposure, over_limit_warning
 from .settings import load_settings, read_int_settings, write_int_setting
 
 S = OrderStatus
@@ -323,23 +323,14 @@ def _evaluate(session: Session, order: Order, today: date) -> list[CheckResult]:
         terms = order.payment_terms.upper()
         on_credit = order.payment_method == "credit" or terms.startswith(("NET", "EOM"))
         if on_credit:
-            owed = Invoice.amount_minor - Invoice.paid_minor
-            open_bal, overdue = session.execute(
-                select(
-                    func.coalesce(func.sum(owed), 0),
-                    func.coalesce(func.sum(case((Invoice.due_on < today, owed), else_=0)), 0),
-                ).where(Invoice.customer_id == customer.id, Invoice.status == "open")
-            ).one()
-            open_bal, overdue = int(open_bal), int(overdue)
-            limit = customer.credit_limit_minor
-            if limit and open_bal + order.total_minor > limit:
+            exposure = credit_exposure(session, customer.id, today, exclude_order_id=order.id)
+            over = over_limit_warning(exposure, order.total_minor, customer.credit_limit_minor,
+                                      money)  # fmt: skip
+            if over:
+                found.append(CheckResult("credit", WARN, over))
+            if exposure.overdue_minor > 0:
                 found.append(CheckResult("credit", WARN, (
-                    f"over credit limit: owes {format_money(open_bal, money)} + this order "
-                    f"{format_money(order.total_minor, money)} > {format_money(limit, money)}"
-                )))  # fmt: skip
-            if overdue > 0:
-                found.append(CheckResult(
-                    "credit", WARN, f"overdue balance {format_money(overdue, money)}"))  # fmt: skip
+                    f"overdue balance {format_money(exposure.overdue_minor, money)}")))  # fmt: skip
         if not found:
             found.append(CheckResult("credit", PASS, (
                 "within credit limit, nothing overdue" if on_credit

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case
 from sqlmodel import Session, col, or_, select
 
 from ..models import Customer, CustomerAddress, CustomerPhone, utcnow
@@ -234,13 +233,19 @@ class CustomerCard:
     phones: tuple[str, ...]
     payment_terms: str
     credit_limit_minor: int
-    open_balance_minor: int
+    open_balance_minor: int  # open invoices less credit on account (receivables.credit_exposure)
     overdue_minor: int
     credit_hold: bool
     credit_hold_reason: str
     last_order_on: date | None
     addresses: tuple[AddressView, ...]
     notes: str
+    committed_minor: int = 0  # approved orders not invoiced yet: they count against the limit
+
+    @property
+    def exposure_minor(self) -> int:
+        """What counts against the credit limit: open balance + approved, not invoiced."""
+        return self.open_balance_minor + self.committed_minor
 
     @property
     def credit_status(self) -> str:
@@ -251,7 +256,7 @@ class CustomerCard:
             )
         if self.overdue_minor > 0:
             return "overdue"
-        if self.credit_limit_minor and self.open_balance_minor > self.credit_limit_minor:
+        if self.credit_limit_minor and self.exposure_minor > self.credit_limit_minor:
             return "over credit limit"
         return "ok"
 
@@ -267,21 +272,16 @@ def address_text(a: CustomerAddress) -> str:
 def customer_card(db: Database, customer_id: int, today: date | None = None) -> CustomerCard:
     from sqlmodel import func
 
-    from ..models import Invoice, Order
+    from ..models import Order
     from .errors import NotFound
+    from .receivables import credit_exposure
 
     today = today or date.today()
     with db.read() as session:
         c = session.get(Customer, customer_id)
         if c is None:
             raise NotFound(f"no customer with id {customer_id}")
-        owed = Invoice.amount_minor - Invoice.paid_minor
-        open_bal, overdue = session.exec(
-            select(
-                func.coalesce(func.sum(owed), 0),
-                func.coalesce(func.sum(case((Invoice.due_on < today, owed), else_=0)), 0),
-            ).where(Invoice.customer_id == customer_id, Invoice.status == "open")
-        ).one()
+        exposure = credit_exposure(session, customer_id, today)
         last = session.exec(
             select(func.max(Order.created_at)).where(Order.customer_id == customer_id)
         ).one()
@@ -298,8 +298,9 @@ def customer_card(db: Database, customer_id: int, today: date | None = None) -> 
         return CustomerCard(
             id=c.id, code=c.code, name=c.name, group=c.group, tier=c.tier, region=c.region,
             phones=tuple(phones), payment_terms=c.payment_terms,
-            credit_limit_minor=c.credit_limit_minor, open_balance_minor=int(open_bal),
-            overdue_minor=int(overdue), credit_hold=c.credit_hold,
+            credit_limit_minor=c.credit_limit_minor,
+            open_balance_minor=exposure.open_invoices_minor,
+            overdue_minor=exposure.overdue_minor, credit_hold=c.credit_hold,
             credit_hold_reason=c.credit_hold_reason,
             last_order_on=last.astimezone().date() if last else None,
             addresses=tuple(
@@ -307,7 +308,7 @@ def customer_card(db: Database, customer_id: int, today: date | None = None) -> 
                             a.is_default)
                 for a in addresses
             ),
-            notes=c.notes,
+            notes=c.notes, committed_minor=exposure.committed_minor,
         )  # fmt: skip
 
 

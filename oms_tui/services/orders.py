@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from ..models import Customer, CustomerAddress, Order, OrderEvent, OrderLine, Product, utcnow
 from . import stock
-from .customers import address_text, customer_card
+from .customers import address_text
 from .db import Database
 from .drafts import delete_draft_in
 from .errors import IllegalTransition, InvalidInput, NotFound, StaleData
@@ -549,9 +549,13 @@ def quote_order(
             if ln.below_cost
         ]
         if customer.credit_limit_minor and customer.payment_terms.upper() not in {"COD", "PREPAID"}:
-            owed = customer_card(db, customer_id).open_balance_minor
-            if owed + priced.totals.total_minor > customer.credit_limit_minor:
-                warnings.append("credit limit exceeded with this order")
+            from .receivables import credit_exposure, over_limit_warning
+
+            over = over_limit_warning(credit_exposure(session, customer_id),
+                                      priced.totals.total_minor, customer.credit_limit_minor,
+                                      settings.currency)  # fmt: skip
+            if over:
+                warnings.append(over)
         if customer.credit_hold:
             warnings.append("customer is on credit hold")
         return OrderQuote(priced, settings.currency, tuple(warnings))

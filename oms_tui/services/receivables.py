@@ -15,6 +15,17 @@ A credit note is an invoice of kind ``credit_note`` with a negative amount. Appl
 to an invoice is a zero-amount payment of method ``credit_note`` with two allocations:
 ``+x`` to the invoice, ``-x`` to the credit note, so both open amounts stay the sum of
 their allocations and cash collected is not inflated.
+
+**Credit on account**: what is left of a payment after its invoices (``payment.
+unapplied_minor``, fixed when the payment is recorded) and what is still open on credit
+notes. ``credit_exposure`` sets it against what the customer owes; the aging shows it in
+its own column (``services/aging.py``).
+
+**Credit exposure** (``credit_exposure``, the one figure the audit's credit check, order
+entry's quote warning and the customer card use): open invoices less credit on account,
+plus the part of approved orders not invoiced yet (``COMMITTED`` statuses: approved up to
+partially shipped; an order's invoices are subtracted, so a prepaid order, invoiced at
+approval, and the invoiced part of a partly shipped one count once, on their invoices).
 """
 
 from __future__ import annotations
@@ -23,9 +34,10 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
 
 from ..models import (
     Customer,
@@ -38,11 +50,17 @@ from ..models import (
 )
 from .db import Database
 from .errors import InvalidInput, NotFound
+from .money import format_money
 from .numbering import take_number
+from .order_states import OrderStatus
 
 INVOICE_PREFIX, CREDIT_PREFIX, PAYMENT_PREFIX = "INV", "CN", "PAY"
 PAYMENT_METHODS = ("cash", "bank", "wechat", "alipay", "cod_remittance", "card")
 COD_DAYS = 7
+S = OrderStatus
+# Approved and not (fully) shipped: the customer is committed to pay what is not invoiced.
+COMMITTED = (S.APPROVED, S.ALLOCATED, S.PARTIALLY_BACKORDERED, S.BACKORDERED, S.IN_PRODUCTION,
+             S.READY_TO_SHIP, S.PARTIALLY_SHIPPED)  # fmt: skip
 
 
 def due_dates(terms: str, issued: date) -> list[date]:
@@ -288,6 +306,90 @@ def credit_note(db: Database, actor: str, invoice_number: str, amount_minor: int
 
 
 # --------------------------------------------------------------------------------------------
+# Credit exposure
+
+
+class CreditExposure(NamedTuple):
+    """What a customer owes or has committed to, in minor units (see the module docstring)."""
+
+    open_invoices_minor: int  # open invoices less credit on account (below 0: in credit)
+    committed_minor: int  # approved orders' amounts not invoiced yet
+    overdue_minor: int  # past due on invoices, less credit on account (0 or more)
+
+    @property
+    def total_minor(self) -> int:
+        """What counts against the credit limit (before a new order)."""
+        return self.open_invoices_minor + self.committed_minor
+
+
+def credit_exposure(session: Session, customer_id: int, today: date | None = None,
+                    exclude_order_id: int | None = None) -> CreditExposure:  # fmt: skip
+    """The customer's open invoices, approved orders not yet invoiced, and overdue amount,
+    in one statement of four aggregates. ``exclude_order_id``: an order left out of the
+    committed part (the one being checked, added by the caller).
+
+    Each aggregate reads one customer's rows through an index: the unsettled invoices
+    from ``ix_invoice_unsettled`` alone (hence its two conditions, spelled as the index's),
+    the payments from ``ix_payment_customer_id``, the orders from
+    ``ix_sales_order_customer_created`` (status filtered on the customer's orders) with
+    each order's invoices through ``ix_invoice_order_id``."""
+    today = today or date.today()
+    inv = Invoice.__table__  # type: ignore[attr-defined]
+    owed = inv.c.amount_minor - inv.c.paid_minor
+    is_invoice = inv.c.amount_minor > 0  # credit notes are negative
+    invoices = (
+        select(
+            func.coalesce(func.sum(case((is_invoice, owed), else_=0)), 0).label("owed"),
+            func.coalesce(
+                func.sum(case((is_invoice & (inv.c.due_on < today), owed), else_=0)), 0
+            ).label("late"),
+            func.coalesce(func.sum(case((is_invoice, 0), else_=owed)), 0).label("notes"),
+        )
+        .where(
+            inv.c.customer_id == customer_id,
+            inv.c.status != "void",
+            inv.c.amount_minor != inv.c.paid_minor,
+        )
+        .subquery("open_invoices")
+    )
+    on_account = (
+        select(func.coalesce(func.sum(Payment.unapplied_minor), 0))
+        .where(Payment.customer_id == customer_id, col(Payment.unapplied_minor) > 0)
+        .scalar_subquery()
+    )
+    invoiced = (
+        select(func.coalesce(func.sum(Invoice.amount_minor), 0))
+        .where(Invoice.order_id == Order.id, Invoice.kind == "invoice", Invoice.status != "void")
+        .correlate(Order)
+        .scalar_subquery()
+    )
+    left = Order.total_minor - invoiced
+    orders = select(func.coalesce(func.sum(case((left > 0, left), else_=0)), 0)).where(
+        Order.customer_id == customer_id, col(Order.status).in_([str(s) for s in COMMITTED])
+    )
+    if exclude_order_id is not None:
+        orders = orders.where(Order.id != exclude_order_id)
+    owed_, late, notes, paid_ahead, committed = session.execute(
+        select(invoices.c.owed, invoices.c.late, invoices.c.notes, on_account,
+               orders.scalar_subquery())
+    ).one()  # fmt: skip
+    credit = int(paid_ahead) - int(notes)  # both kinds of credit on account, 0 or more
+    return CreditExposure(int(owed_) - credit, int(committed), max(int(late) - credit, 0))
+
+
+def over_limit_warning(exposure: CreditExposure, order_minor: int, limit_minor: int,
+                       currency: str) -> str | None:  # fmt: skip
+    """The over-credit-limit sentence when ``exposure`` + ``order_minor`` exceeds a limit
+    (0: no limit), else None: one wording for the audit check and order entry."""
+    if not limit_minor or exposure.total_minor + order_minor <= limit_minor:
+        return None
+    return (f"over credit limit: owes {format_money(exposure.open_invoices_minor, currency)} "
+            f"on invoices + {format_money(exposure.committed_minor, currency)} approved not "
+            f"invoiced + this order {format_money(order_minor, currency)} > "
+            f"{format_money(limit_minor, currency)}")  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
 # Cash-on-delivery remittances from carriers
 
 
@@ -373,4 +475,3 @@ def order_invoices(db: Database, order_id: int) -> list[InvoiceView]:
                             .order_by(Invoice.id)).all()  # fmt: skip
         return [InvoiceView(i.number, i.kind, order.number, i.issued_on, i.due_on,
                             i.amount_minor, i.paid_minor, i.status) for i in rows]  # fmt: skip
-

@@ -147,9 +147,37 @@ def test_credit_hold_fails_and_credit_terms_warn_over_limit_and_overdue(db):
     credit = order(db, cid, [(pid, 4)])  # ¥100.00: 45,000 owed + 10,000 > 50,000
     assert credit.total_minor == 10_000
     assert _levels(audit.run_checks(db, credit.id, today=TODAY), "credit") == [
-        ("warn", "over credit limit: owes ¥450.00 + this order ¥100.00 > ¥500.00"),
+        ("warn", "over credit limit: owes ¥450.00 on invoices + ¥0.00 approved not invoiced "
+                 "+ this order ¥100.00 > ¥500.00"),
         ("warn", "overdue balance ¥300.00"),
     ]
+
+
+def test_credit_limit_counts_approved_orders_not_yet_invoiced(db):
+    """Several approved, unshipped orders: each alone is within the limit, with the ones
+    approved before it is not. Order entry's quote says the same words."""
+    cid, pid = _clean(db)
+    set_customer(db, cid, payment_terms="NET30", credit_limit_minor=25_000)
+    invoice(db, cid, 5_000, due_on=TODAY + timedelta(days=20))
+    first = order(db, cid, [(pid, 4)], submit=True)  # ¥100.00
+    assert _levels(audit.run_checks(db, first.id, today=TODAY), "credit") == [
+        ("pass", "within credit limit, nothing overdue")]
+    orders.transition(db, "auditor", first.id, S.APPROVED, "ok")
+    second = order(db, cid, [(pid, 4)], submit=True)
+    assert [lv for lv, _ in _levels(audit.run_checks(db, second.id, today=TODAY), "credit")
+            ] == ["pass"]  # 50 + 100 + 100 = 250: at the limit  # fmt: skip
+    orders.transition(db, "auditor", second.id, S.APPROVED, "ok")
+    third = order(db, cid, [(pid, 4)], submit=True)
+    over = ("over credit limit: owes ¥50.00 on invoices + ¥200.00 approved not invoiced "
+            "+ this order ¥100.00 > ¥250.00")  # fmt: skip
+    assert _levels(audit.run_checks(db, third.id, today=TODAY), "credit") == [("warn", over)]
+    # the same sentence while the order is typed
+    quoted = orders.quote_order(db, cid, [orders.NewLine(pid, 4)])
+    assert quoted.quote.totals.total_minor == third.total_minor and over in quoted.warnings
+    # a cancelled approved order no longer counts
+    orders.transition(db, "clerk", first.id, S.CANCELLED, "customer cancelled")
+    assert [lv for lv, _ in _levels(audit.run_checks(db, third.id, today=TODAY), "credit")
+            ] == ["pass"]  # fmt: skip
 
 
 def test_cash_order_of_a_customer_with_debts_needs_no_credit(db):

@@ -51,3 +51,44 @@ def test_bad_phone_and_missing_name(db):
         create_customer(db, "t", NewCustomer(name="x", phone="12"))
     with pytest.raises(InvalidInput, match="name"):
         create_customer(db, "t", NewCustomer(name="  "))
+
+
+def test_the_card_counts_approved_orders_not_invoiced_against_the_limit(db):
+    from datetime import date
+
+    from oms_tui.models import Invoice
+    from oms_tui.services import orders, receivables
+    from oms_tui.services.customers import customer_card
+    from oms_tui.services.order_states import OrderStatus
+    from tests.factories import make_customer, make_product
+
+    c = make_customer(db, credit_limit_minor=100_000, payment_terms="NET30")
+    pid = make_product(db, price_minor=30_000, tax_bp=0)
+    today = date(2026, 11, 24)
+    with db.write() as s:
+        s.add(Invoice(number="INV-K", customer_id=c.id, amount_minor=40_000, issued_on=today,
+                      due_on=date(2026, 12, 24), created_by="t"))  # fmt: skip
+    card = customer_card(db, c.id, today=today)
+    assert (card.open_balance_minor, card.committed_minor, card.exposure_minor) == (
+        40_000, 0, 40_000)  # fmt: skip
+    assert card.credit_status == "ok"
+    # two approved orders, not shipped: the invoices alone are within the limit, not all
+    for _ in range(2):
+        view = orders.create_order(db, "clerk", c.id, [orders.NewLine(pid, 1)], submit=True)
+        orders.transition(db, "auditor", view.id, OrderStatus.APPROVED, "ok")
+    card = customer_card(db, c.id, today=today)
+    assert (card.open_balance_minor, card.committed_minor, card.exposure_minor) == (
+        40_000, 60_000, 100_000)  # fmt: skip
+    assert card.credit_status == "ok"  # at the limit, not over it
+    view = orders.create_order(db, "clerk", c.id, [orders.NewLine(pid, 1)], submit=True)
+    orders.transition(db, "auditor", view.id, OrderStatus.APPROVED, "ok")
+    card = customer_card(db, c.id, today=today)
+    assert card.committed_minor == 90_000 and card.credit_status == "over credit limit"
+    # money paid ahead is credit on account: it lowers the open balance
+    receivables.record_payment(db, "finance", c.id, 50_000, today)
+    card = customer_card(db, c.id, today=today)
+    assert (card.open_balance_minor, card.committed_minor) == (-10_000, 90_000)
+    assert card.credit_status == "ok"
+    with db.read() as s:  # the card agrees with the service the audit and the quote use
+        assert receivables.credit_exposure(s, c.id, today) == (
+            card.open_balance_minor, card.committed_minor, card.overdue_minor)  # fmt: skip

@@ -129,7 +129,8 @@ def test_quote_order_warns_below_cost_and_over_credit(db):
     q = orders.quote_order(db, c.id, [orders.NewLine(pid, 2, unit_price_minor=2_900,
                                                      override_reason="friend")])  # fmt: skip
     assert q.warnings == ("line 1: " + q_code(db, pid) + " priced below cost",
-                          "credit limit exceeded with this order")  # fmt: skip
+                          "over credit limit: owes ¥0.00 on invoices + ¥0.00 approved not "
+                          "invoiced + this order ¥58.00 > ¥50.00")  # fmt: skip
     with db.read() as s:  # a quote writes nothing
         assert s.exec(select(func.count()).select_from(Order)).one() == 0
 

@@ -184,3 +184,87 @@ def test_paying_the_overdue_releases_an_overdue_credit_hold_only(db):
     receivables.record_payment(db, "finance", other, 3_000, MONDAY)
     with db.read() as s:
         assert s.get(Customer, other).credit_hold  # a manager releases this one
+
+
+# -- credit exposure ---------------------------------------------------------------------------
+
+
+def _total(db, order_id):
+    with db.read() as s:
+        return s.get(Order, order_id).total_minor
+
+
+def _exposure(db, cid, today=MONDAY, **kw):
+    with db.read() as s:
+        return receivables.credit_exposure(s, cid, today, **kw)
+
+
+def test_credit_exposure_counts_approved_orders_not_yet_invoiced_once(db):
+    from tests.stock_factories import approved, customer
+
+    w = world(db)
+    cid = customer(db)
+    set_customer(db, cid, payment_terms="NET30")
+    assert _exposure(db, cid) == (0, 0, 0)
+    # approved, nothing shipped: all of it is committed
+    waiting = approved(db, cid, [(w.shade, 2)])
+    # allocated, then one lamp of three shipped: only the part not invoiced is committed
+    part = approved(db, cid, [(w.lamp, 3)])
+    from oms_tui.services import allocation
+
+    allocation.allocate_order(db, "t", part)
+    _ship(db, w, part, [1])
+    [(_k, invoiced, *_)] = _invoices(db, part)
+    assert 0 < invoiced < _total(db, part)
+    # pending audit, and approved then cancelled: not committed
+    orders.create_order(db, "clerk", cid, [orders.NewLine(w.lamp, 1)], submit=True)
+    gone = approved(db, cid, [(w.lamp, 1)])
+    orders.transition(db, "clerk", gone, S.CANCELLED, "customer changed their mind")
+    # prepaid: invoiced at approval, so it counts on its invoice, not again as committed
+    set_customer(db, cid, payment_terms="PREPAID")
+    prepaid = approved(db, cid, [(w.shade, 1)])
+    set_customer(db, cid, payment_terms="NET30")
+    [(_k, prepaid_invoice, *_)] = _invoices(db, prepaid)
+    assert prepaid_invoice == _total(db, prepaid)
+
+    committed = _total(db, waiting) + _total(db, part) - invoiced
+    # (as of the day the prepaid invoice was issued and fell due: nothing overdue yet)
+    got = _exposure(db, cid, date.today())
+    assert got == (invoiced + prepaid_invoice, committed, 0)
+    assert got.total_minor == invoiced + prepaid_invoice + committed
+    # the order being checked is left out (its caller adds it as "this order")
+    assert _exposure(db, cid, exclude_order_id=waiting).committed_minor == committed - _total(
+        db, waiting)  # fmt: skip
+    # shipping the rest moves the remainder from committed to invoiced: the sum stays
+    _ship(db, w, part)
+    after = _exposure(db, cid, date.today())
+    assert after.committed_minor == _total(db, waiting)
+    assert after.total_minor == got.total_minor
+
+
+def test_credit_exposure_nets_credit_on_account_and_ages_on_the_date_given(db):
+    from tests.stock_factories import customer
+
+    world(db)
+    cid = customer(db)
+    _open_invoice(db, cid, 10_000, MONDAY - timedelta(days=10), "INV-G")  # overdue
+    _open_invoice(db, cid, 6_000, MONDAY + timedelta(days=10), "INV-H")  # not due
+    assert _exposure(db, cid) == (16_000, 0, 10_000)
+    with db.read() as s:  # as of an earlier day nothing was overdue yet
+        assert receivables.credit_exposure(s, cid, MONDAY - timedelta(days=11)).overdue_minor == 0
+    receivables.credit_note(db, "finance", "INV-H", 1_000, "price correction", issued=MONDAY)
+    assert _exposure(db, cid) == (15_000, 0, 10_000)  # applied to INV-H: less owed
+    receivables.record_payment(db, "finance", cid, 12_500, MONDAY, invoice_numbers=["INV-G"])
+    # 2,500 over-paid stays on account: set against what is owed, overdue first
+    assert _exposure(db, cid) == (5_000 - 2_500, 0, 0)
+    receivables.record_payment(db, "finance", cid, 8_000, MONDAY)  # pays INV-H, 3,000 ahead
+    assert _exposure(db, cid) == (-5_500, 0, 0)  # in credit
+
+
+def test_over_limit_warning_names_both_parts():
+    e = receivables.CreditExposure(450_00, 200_00, 0)
+    assert receivables.over_limit_warning(e, 100_00, 700_00, "CNY") == (
+        "over credit limit: owes ¥450.00 on invoices + ¥200.00 approved not invoiced "
+        "+ this order ¥100.00 > ¥700.00")  # fmt: skip
+    assert receivables.over_limit_warning(e, 50_00, 700_00, "CNY") is None  # exactly at it
+    assert receivables.over_limit_warning(e, 10**9, 0, "CNY") is None  # 0: no limit
