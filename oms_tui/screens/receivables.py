@@ -15,9 +15,11 @@ or ``h`` to the highlighted invoice, or to invoice numbers typed; what was appli
 what is kept on account are shown), F7 a follow-up (kind by letter, note, promise date and
 amount, next action date), F10 prints a statement of account, F11 releases a credit hold
 (a manager's; the service says who may). F8 lists today's follow-ups (Enter opens the
-customer); F9 runs dunning as of today (asks first), shows the steps taken and prints
-their letters as one PDF (``printing.deliver`` through ``dispatch.deliver_documents``:
-the printer when set, else the documents folder).
+customer); F9 asks for the date to run dunning as of (today by the app's clock, or an
+earlier day: ``-7``, ``2026-01-31``; Enter runs, Esc backs out), shows the steps taken and
+prints their letters as one PDF (``printing.deliver`` through ``dispatch.
+deliver_documents``: the printer when set, else the documents folder). The dates the
+services check (a payment's, dunning's) are checked against the app's clock.
 
 Every query, write and PDF runs in a thread worker. A dialog's error shows under its
 fields with the field focused and the bell; nothing is saved.
@@ -36,7 +38,8 @@ Keys (the README copies these rows; every F-key has a Ctrl twin):
 | `F7`        | `Ctrl+N`    | receivables   | record a follow-up: kind (c/p/l/n), note, promise  |
 |             |             |               | date and amount, next action date                  |
 | `F8`        | `Ctrl+Y`    | receivables   | today's follow-ups; Enter opens the customer       |
-| `F9`        | `Ctrl+B`    | receivables   | run dunning (asks first), print the letters        |
+| `F9`        | `Ctrl+B`    | receivables   | run dunning as of a date (asks; default today),    |
+|             |             |               | print the letters                                  |
 | `F10`       | `Ctrl+G`    | receivables   | print the customer's statement of account          |
 | `F11`       | `Ctrl+U`    | receivables   | release the customer's credit hold (reason)        |
 | `Space`     |             | customer      | select invoices: F6 then pays them, in that order  |
@@ -242,6 +245,7 @@ def grid_cells(g: Grid, values: Sequence[int], currency: str) -> list[Piece]:
 
 # -- a form dialog --------------------------------------------------------------------------------
 
+
 class RecvForm(FormDialog):
     """Labelled fields: Enter moves on, Enter on the last (or F2) saves through ``run`` in a
     worker; an error goes under the fields with its field focused and the bell (nothing
@@ -346,7 +350,6 @@ class RecvBase(OmsScreen):
     def today(self) -> date:
         return self.context.clock().date()
 
-
     def customer(self) -> tuple[int, str] | None:
         """(id, name) of the customer the keys act on; None says why not."""
         raise NotImplementedError
@@ -388,7 +391,7 @@ class RecvBase(OmsScreen):
             method = by_letter(v["method"] or "b", METHOD_LETTERS, "method", "Method")
             numbers = invoice_numbers(v["invoices"], highlighted)
             result = receivables.record_payment(db, user, cid, minor, received, method,
-                                                v["reference"], numbers)  # fmt: skip
+                                                v["reference"], numbers, today)  # fmt: skip
             return payment_text(name, result)
 
         legend = "  ".join(f"{letter} {m.replace('_', ' ')}" for letter, m in METHOD_LETTERS)
@@ -720,8 +723,8 @@ class ReceivablesScreen(RecvBase):
         ("payment", "Record payment", "From the highlighted customer (F6 / Ctrl+O)"),
         ("follow_up", "Record follow-up", "Call, promise, letter, note (F7 / Ctrl+N)"),
         ("today", "Today's follow-ups", "Due today or before (F8 / Ctrl+Y)"),
-        ("dunning", "Run dunning", "Reminders, notices, credit holds; print letters "
-                                   "(F9 / Ctrl+B)"),
+        ("dunning", "Run dunning", "As of a date (default today): reminders, notices, "
+                                   "credit holds; print letters (F9 / Ctrl+B)"),
         ("statement", "Print statement", "Of the highlighted customer (F10 / Ctrl+G)"),
         ("release_hold", "Release credit hold", "Managers, with a reason (F11 / Ctrl+U)"),
         ("refresh", "Read again", "The aging (F5 / Ctrl+R)"),
@@ -737,7 +740,8 @@ class ReceivablesScreen(RecvBase):
         Binding("f8,ctrl+y", "today", "Today", key_display="F8/^Y", id="recv.today",
                 tooltip="Today's follow-ups; Enter opens the customer"),
         Binding("f9,ctrl+b", "dunning", "Dunning", key_display="F9/^B", show=False,
-                id="recv.dunning", tooltip="Run dunning as of today; print the letters"),
+                id="recv.dunning",
+                tooltip="Run dunning as of a date (default today); print the letters"),
         Binding("f10,ctrl+g", "statement", "Statement", key_display="F10/^G", show=False,
                 id="recv.statement", tooltip="Print the customer's statement of account"),
         Binding("f11,ctrl+u", "release_hold", "Release", key_display="F11/^U", show=False,
@@ -967,42 +971,47 @@ class ReceivablesScreen(RecvBase):
         self.app.push_screen(CollectionsDialog(message.report))
 
     def action_dunning(self) -> None:
-        from .stocktake import ConfirmDialog
-
+        """Ask the as-of date (the question is the form: Enter runs, Esc backs out); the
+        form's worker runs dunning, then the letters print in this screen's worker."""
         if self._busy:
-            self.say("Wait: the dunning run is still going.", error=True)
+            self.say("Wait: the letters of the last dunning run are still printing.",
+                     error=True)  # fmt: skip
             return
-        today = self.today
+        db, user, today = self.db, self.user, self.today
+        taken: list[tuple[date, list[dunning.DunningStep]]] = []
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._busy = True
-                self.say(Content.styled("Running dunning…", "dim"))
-                self.run_dunning(today)
+        def run(v: dict[str, str]) -> str:
+            day = parse_date(v["as_of"], today, "as_of") or today
+            taken.append((day, dunning.run_dunning(db, user, day, today=today)))
+            return day.isoformat()
 
-        self.app.push_screen(ConfirmDialog(
-            "Run dunning",
-            f"Take the dunning step each customer has reached as of {today} (reminder, "
-            "second and final notice, credit hold) and print their letters?",
-        ), callback=answered)  # fmt: skip
+        def finished(text: str | None) -> None:
+            if not text or not taken:
+                return  # backed out: nothing was run
+            day, steps = taken[-1]
+            if not steps:
+                self.say(f"Dunning as of {day}: no customer has reached a new step.")
+                return
+            self._busy = True
+            self.say(Content.styled("Printing the dunning letters…", "dim"))
+            self.print_letters(day, steps)
+
+        self.app.push_screen(RecvForm("Run dunning", [
+            FormField("as_of", "As of", today.isoformat(), "-7, 2026-01-31, blank: today"),
+        ], run, note=Content.styled(
+            "Takes the step each customer has reached by this date (reminder, second and "
+            "final notice, credit hold) and prints their letters. Enter runs.", "dim",
+        )), callback=finished)  # fmt: skip
 
     @work(thread=True, exclusive=True, group="recv-dunning", exit_on_error=False)
-    def run_dunning(self, today: date) -> None:
+    def print_letters(self, day: date, steps: list[dunning.DunningStep]) -> None:
         from ..reports.account_letter import account_pdf
 
-        db, user = self.db, self.user
-        try:
-            steps = dunning.run_dunning(db, user, today)
-        except Exception as error:  # noqa: BLE001 - shown; nothing was recorded
-            self.post_message(self.Said(f"Dunning not run: {error_text(error)}", error=True))
-            return
-        if not steps:
-            self.post_message(self.DunningDone([], ""))
-            return
+        db = self.db
         try:
             papers = [dunning.letter(db, s.letter_id) for s in steps]
             where = deliver_documents(db, [(
-                f"dunning-letters-{today}",
+                f"dunning-letters-{day}",
                 lambda company, size: account_pdf(papers, company, size),
             )])  # fmt: skip
         except Exception as error:  # noqa: BLE001 - the steps stand; say what did not print
@@ -1013,9 +1022,6 @@ class ReceivablesScreen(RecvBase):
     def dunning_done(self, message: DunningDone) -> None:
         self._busy = False
         steps = message.steps
-        if not steps:
-            self.say("Dunning: no customer has reached a new step.")
-            return
         holds = sum(1 for s in steps if s.level == 4)
         held = f", {plural(holds, 'credit hold')}" if holds else ""
         printed = not message.where.startswith("not printed")

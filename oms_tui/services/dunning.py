@@ -94,9 +94,17 @@ class DunningStep:
         return LEVELS[self.level]
 
 
-def run_dunning(db: Database, actor: str, as_of: date | None = None) -> list[DunningStep]:
-    """Take the dunning step every customer has reached (see the module docstring)."""
-    as_of = as_of or date.today()
+def run_dunning(db: Database, actor: str, as_of: date | None = None,
+                today: date | None = None) -> list[DunningStep]:  # fmt: skip
+    """Take the dunning step every customer has reached (see the module docstring).
+
+    ``as_of``: the day to count days overdue to (default ``today``). ``today``: the
+    caller's date (the app's clock); when given, an ``as_of`` after it is refused, since
+    letters and credit holds would go out before they are due."""
+    if today is not None and as_of is not None and as_of > today:
+        raise InvalidInput(f"dunning runs as of {today} or an earlier day, not {as_of}",
+                           "as_of")  # fmt: skip
+    as_of = as_of or today or date.today()
     open_amount = Invoice.amount_minor - Invoice.paid_minor
     with db.write() as session:
         thresholds = dunning_days(session)

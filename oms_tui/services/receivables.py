@@ -185,15 +185,20 @@ def _apply(session: Session, payment: Payment, invoice: Invoice, amount: int) ->
 def record_payment(
     db: Database, actor: str, customer_id: int, amount_minor: int, received_on: date,
     method: str = "bank", reference: str = "", invoice_numbers: Sequence[str] | None = None,
+    today: date | None = None,
 ) -> PaymentResult:  # fmt: skip
     """A payment received: applied to the chosen invoices in the order given, else to the
-    customer's open invoices oldest due first; what is left is kept on account."""
+    customer's open invoices oldest due first; what is left is kept on account.
+
+    ``today``: the caller's date (the app's clock; default the system date): a payment
+    received after tomorrow is refused, and a dunning credit hold is released as of it."""
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
         raise InvalidInput("the amount must be above 0", "amount")
     if method not in PAYMENT_METHODS:
         raise InvalidInput(f"unknown payment method '{method}'; one of "
                            f"{', '.join(PAYMENT_METHODS)}", "method")  # fmt: skip
-    if received_on > date.today() + timedelta(days=1):
+    today = today or date.today()
+    if received_on > today + timedelta(days=1):
         raise InvalidInput("a payment cannot be received in the future", "received_on")
     with db.write() as session:
         customer = session.get(Customer, customer_id)
@@ -229,11 +234,12 @@ def record_payment(
             applied.append(Applied(inv.number, take, inv.amount_minor - inv.paid_minor))
         payment.unapplied_minor = left
         session.add(payment)
-        _release_hold_if_settled(session, customer, actor)
+        _release_hold_if_settled(session, customer, actor, today)
         return PaymentResult(payment.number, amount_minor, tuple(applied), left)
 
 
-def _release_hold_if_settled(session: Session, customer: Customer, actor: str) -> None:
+def _release_hold_if_settled(session: Session, customer: Customer, actor: str, today: date
+                             ) -> None:  # fmt: skip
     """A customer put on credit hold for overdue invoices (reason starting "overdue") is
     released once nothing is overdue as long as the credit-hold step of dunning asks
     (``dunning_days``, 90 days by default); a hold for another reason stays until a
@@ -243,7 +249,6 @@ def _release_hold_if_settled(session: Session, customer: Customer, actor: str) -
     from .dunning import dunning_days, level_for
 
     session.flush()
-    today = date.today()
     oldest = session.exec(
         select(func.min(Invoice.due_on))
         .where(Invoice.customer_id == customer.id, Invoice.status == "open",
@@ -405,8 +410,8 @@ class RemittanceResult:
     differences: tuple[tuple[str, str], ...]  # (tracking number, what is wrong)
 
 
-def reconcile_cod(db: Database, actor: str, received_on: date,
-                  rows: Sequence[Remittance]) -> RemittanceResult:  # fmt: skip
+def reconcile_cod(db: Database, actor: str, received_on: date, rows: Sequence[Remittance],
+                  today: date | None = None) -> RemittanceResult:  # fmt: skip
     """A carrier's remittance list: each row pays the invoices of the shipment with that
     tracking number. Amounts that differ from what is open are paid as far as they go and
     reported; unknown tracking numbers are reported and nothing is paid for them."""
@@ -430,7 +435,7 @@ def reconcile_cod(db: Database, actor: str, received_on: date,
             continue
         result = record_payment(db, actor, order.customer_id, row.amount_minor, received_on,
                                 "cod_remittance", row.tracking_no,
-                                [i.number for i in invoices])  # fmt: skip
+                                [i.number for i in invoices], today)  # fmt: skip
         matched.append(result.number)
         if row.amount_minor != due:
             problems.append((row.tracking_no, f"remitted {row.amount_minor}, open {due}"))

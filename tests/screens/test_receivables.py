@@ -323,12 +323,16 @@ async def test_run_dunning_and_print_the_letters(sqlite_db: Database):
     app = frozen_app(sqlite_db)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_receivables(pilot)
-        await pilot.press("f9")  # asks first
-        await pilot.press("n")
+        await pilot.press("f9")  # asks first: the as-of date, today by the app's clock
+        form = app.screen
+        assert isinstance(form, RecvForm)
+        assert form.query_one("#recv-f-as_of").value == "2026-03-02"
+        await pilot.press("escape")  # backs out: nothing run
         await settle(pilot)
+        assert app.screen is screen
         with sqlite_db.read() as s:
             assert s.exec(select(func.count()).select_from(DunningLetter)).one() == 0
-        await pilot.press("f9", "y")
+        await pilot.press("f9", "enter")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, DunningDialog)
@@ -344,6 +348,74 @@ async def test_run_dunning_and_print_the_letters(sqlite_db: Database):
     assert "Credit hold 暂停赊销通知" in text and "Reminder 付款提醒" in text
     with sqlite_db.read() as s:
         assert s.get(Customer, ids["late"]).credit_hold
+
+
+async def test_dunning_as_of_an_earlier_date_and_not_ahead_of_the_app_clock(
+    sqlite_db: Database,
+):
+    ids = receivables_db(sqlite_db)
+    app = frozen_app(sqlite_db)
+    bells: list[int] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+        screen = await open_receivables(pilot)
+        await pilot.press("ctrl+b")  # the twin of F9
+        form = app.screen
+        await type_in(pilot, "+1")  # tomorrow: letters would go out early
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is form and bells
+        assert "dunning runs as of 2026-03-02 or an earlier day" in text_of(
+            form, "#recv-form-error")  # fmt: skip
+        assert app.focused is form.query_one("#recv-f-as_of")
+        await type_in(pilot, "-20")  # 2026-02-10: 80 days after the oldest due date
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, DunningDialog)
+        # Li Wei's invoice fell due on 02-20: not overdue yet as of 02-10
+        assert [(s.customer_id, s.level, s.days_overdue) for s in dialog.steps] == [
+            (ids["late"], 3, 80)]  # fmt: skip
+        await pilot.press("enter")
+        assert "Dunning: 1 letter" in text_of(screen, "#recv-message")
+    assert (printing.documents_dir() / "dunning-letters-2026-02-10.pdf").exists()
+    with sqlite_db.read() as s:
+        letters = s.exec(select(DunningLetter.customer_id, DunningLetter.issued_on)).all()
+        assert [tuple(x) for x in letters] == [(ids["late"], date(2026, 2, 10))]
+        assert not s.get(Customer, ids["late"]).credit_hold  # a final notice, no hold yet
+
+
+async def test_a_payment_date_is_checked_against_the_app_clock(sqlite_db: Database):
+    """The frozen day is months behind the machine's: a payment received a week after it
+    is in the app's future, and refused at the date field; the frozen day itself is fine
+    even when the app's clock runs ahead of the machine's."""
+    receivables_db(sqlite_db)
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_receivables(pilot)
+        await pilot.press("f6")
+        form = app.screen
+        await type_in(pilot, "100")
+        await pilot.press("enter")
+        await type_in(pilot, "2026-03-09")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is form
+        assert "cannot be received in the future" in text_of(form, "#recv-form-error")
+        assert app.focused is form.query_one("#recv-f-date")
+        await pilot.press("escape")
+    assert counts(sqlite_db) == (0, 0, 0)
+    ahead = frozen_app(sqlite_db)
+    ahead.clock = lambda: datetime(2099, 1, 5, 9, 0)  # far ahead of the machine's date
+    async with ahead.run_test(size=(80, 24)) as pilot:
+        screen = await open_receivables(pilot)
+        await pilot.press("f6")
+        await type_in(pilot, "100")
+        await pilot.press("f2")  # received today: 2099-01-05
+        await settle(pilot)
+        assert "¥100.00 from 杭州明亮灯饰" in text_of(screen, "#recv-message")
+    with sqlite_db.read() as s:
+        assert s.exec(select(Payment.received_on)).all() == [date(2099, 1, 5)]
 
 
 async def test_statement_and_a_release_refused_to_a_clerk(sqlite_db: Database):

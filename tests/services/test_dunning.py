@@ -149,3 +149,15 @@ def test_letters_and_statements_print_chinese_and_the_figures(db):
         assert name in page and "INV-5" in page and "¥100.00" in page  # open of INV-5
         assert "¥110.00" in page  # the balance
     assert "40" in pages[0] and "¥23.45" in pages[1]  # days over; the payment listed
+
+
+def test_dunning_is_not_run_ahead_of_the_callers_today(db):
+    cid = make_customer(db, phone="13600000009")
+    _invoice(db, cid, 5_000, TODAY - timedelta(days=8), "INV-9")
+    with pytest.raises(InvalidInput, match="dunning runs as of 2026-11-30 or an earlier day"):
+        dunning.run_dunning(db, "finance", TODAY + timedelta(days=1), today=TODAY)
+    assert _customer(db, cid).dunning_level == 0  # nothing recorded
+    # as of an earlier day: 3 days overdue then, below the reminder's 7
+    assert dunning.run_dunning(db, "finance", TODAY - timedelta(days=5), today=TODAY) == []
+    [step] = dunning.run_dunning(db, "finance", today=TODAY)  # as of today by default
+    assert (step.customer_id, step.level, step.days_overdue) == (cid, 1, 8)

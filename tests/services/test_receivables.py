@@ -268,3 +268,26 @@ def test_over_limit_warning_names_both_parts():
         "+ this order ¥100.00 > ¥700.00")  # fmt: skip
     assert receivables.over_limit_warning(e, 50_00, 700_00, "CNY") is None  # exactly at it
     assert receivables.over_limit_warning(e, 10**9, 0, "CNY") is None  # 0: no limit
+
+
+# -- dates against the caller's clock ---------------------------------------------------------
+
+
+def test_a_payment_is_checked_against_the_callers_today_not_the_machines(db):
+    from tests.stock_factories import customer
+
+    world(db)
+    cid = customer(db)
+    _open_invoice(db, cid, 3_000, date(2020, 1, 1), "INV-J")
+    set_customer(db, cid, credit_hold=True, credit_hold_reason="overdue 95 days: credit hold")
+    then = date(2020, 3, 1)  # the app's clock, years behind the machine's
+    with pytest.raises(InvalidInput, match="received in the future"):
+        receivables.record_payment(db, "f", cid, 100, then + timedelta(days=2), today=then)
+    receivables.record_payment(db, "finance", cid, 3_000, then, today=then)
+    with db.read() as s:
+        c = s.get(Customer, cid)
+    assert not c.credit_hold and c.credit_hold_reason == "released on payment (finance, 2020-03-01)"
+    # an app clock ahead of the machine's takes a payment received on its day
+    ahead = date(2099, 1, 5)
+    result = receivables.record_payment(db, "finance", cid, 100, ahead, today=ahead)
+    assert result.unapplied_minor == 100
