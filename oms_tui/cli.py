@@ -1047,8 +1047,10 @@ def report_aging(
     db: DbOption = None,
 ) -> None:
     """Open receivables per customer as of a date, aged on the due date: not yet due, then
-    overdue by bucket; riskiest customers first (overdue money weighted by its bucket).
-    CSV lists the customers only; table and JSON end with the totals."""
+    overdue by bucket; then the credit on account (unapplied credit notes and
+    over-payments, negative, not aged) and the net total; riskiest customers first
+    (overdue money weighted by its bucket, less the credit on account). CSV lists the
+    customers only; table and JSON end with the totals."""
     import json
 
     from .services import aging
@@ -1057,34 +1059,38 @@ def report_aging(
     out = _report_format(fmt)
     report = aging.aging(_open_current(_settings(db)), when, buckets=buckets, currency=currency)
     cur = report.currency
+    labels = (*report.labels, "on account")  # then "total" (net)
     if out == "json":
-        labels = report.labels
         doc = {
             "as_of": report.as_of.isoformat(), "currency": cur, "aged_on": "due date",
-            "buckets": list(report.limits), "columns": [*report.labels, "total"],
+            "buckets": list(report.limits), "columns": [*labels, "total"],
             "customers": [{"code": r.code, "name": r.name, "risk": r.risk,
-                           **_by_label(labels, r.amounts, r.total_minor, cur)}
+                           **_by_label(labels, (*r.amounts, r.on_account_minor),
+                                       r.total_minor, cur)}
                           for r in report.rows],
-            "totals": _by_label(labels, report.totals, report.total_minor, cur),
+            "totals": _by_label(labels, (*report.totals, report.on_account_minor),
+                                report.total_minor, cur),
         }  # fmt: skip
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
     if out == "csv":
         rows = [[r.code, r.name, *(_amount(v, cur) for v in r.amounts),
-                 _amount(r.total_minor, cur)] for r in report.rows]  # fmt: skip
-        typer.echo(_csv_text(["code", "name", *report.labels, "total"], rows), nl=False)
+                 _amount(r.on_account_minor, cur), _amount(r.total_minor, cur)]
+                for r in report.rows]  # fmt: skip
+        typer.echo(_csv_text(["code", "name", *labels, "total"], rows), nl=False)
         return
-    width = max([14, *(len(_amount(t, cur, True)) + 1 for t in report.totals)])
-    head = "".join(f"{label:>{width}}" for label in (*report.labels, "total"))
+    totals = (*report.totals, report.on_account_minor, report.total_minor)
+    width = max([14, *(len(_amount(t, cur, True)) + 1 for t in totals)])
+    head = "".join(f"{label:>{width}}" for label in (*labels, "total"))
     typer.echo(f"Aging as of {report.as_of} ({cur}), aged on the due date, riskiest first")
     typer.echo(f"{'customer':12} {'name':20}{head}")
     for r in report.rows:
-        cells = "".join(f"{_amount(v, cur, True):>{width}}" for v in (*r.amounts, r.total_minor))
+        cells = "".join(f"{_amount(v, cur, True):>{width}}"
+                        for v in (*r.amounts, r.on_account_minor, r.total_minor))  # fmt: skip
         typer.echo(f"{_cells(r.code, 12)} {_cells(r.name, 20)}{cells}")
-    cells = "".join(f"{_amount(v, cur, True):>{width}}"
-                    for v in (*report.totals, report.total_minor))  # fmt: skip
+    cells = "".join(f"{_amount(v, cur, True):>{width}}" for v in totals)
     typer.echo(f"{'total':33}{cells}")
-    _say(f"{len(report.rows)} customers with open receivables")
+    _say(f"{len(report.rows)} customers with open receivables or credit on account")
 
 
 @report_app.command("dso")

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlmodel import select
 
-from oms_tui.models import Invoice
+from oms_tui.models import Invoice, Payment
 from oms_tui.services.money import from_minor
 from tests.services.test_aging import _customer, _invoice, _pay
 from tests.test_cli import oms
@@ -39,35 +39,42 @@ def _ledger(db) -> dict[str, int]:
 
 
 def _open_sum(db) -> int:
+    """Open invoices and credit notes, less the over-payments kept on account."""
     with db.read() as s:
         counted = s.exec(select(Invoice).where(Invoice.status != "void")).all()
-    return sum(i.amount_minor - i.paid_minor for i in counted)
+        on_account = sum(s.exec(select(Payment.unapplied_minor)).all())
+    return sum(i.amount_minor - i.paid_minor for i in counted) - on_account
 
 
-def test_json_totals_equal_the_sum_of_open_invoice_amounts(sqlite_db):
+def test_json_totals_equal_the_open_amounts_net_of_credit_on_account(sqlite_db):
     _ledger(sqlite_db)
     out = oms("--db", sqlite_db.url, "report", "aging", "--format", "json")
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     open_sum = _open_sum(sqlite_db)
-    assert open_sum == 100_000 + 44_950 - 999 + 3_300
+    assert open_sum == 100_000 + 44_950 - 999 + 3_300 - 4_999
     assert doc["as_of"] == TODAY.isoformat() and doc["currency"] == "CNY"
     assert Decimal(doc["totals"]["total"]) == from_minor(open_sum)
     assert sum(Decimal(c["total"]) for c in doc["customers"]) == from_minor(open_sum)
     for label in doc["columns"]:
         assert Decimal(doc["totals"][label]) == sum(Decimal(c[label]) for c in doc["customers"])
+    assert doc["columns"][-2:] == ["on account", "total"]
     assert [c["code"] for c in doc["customers"]] == ["A", "C", "B"]  # riskiest first
-    a = doc["customers"][0]
-    assert (a["name"], a["over 120"], a["1-30"], a["total"]) == ("甲方建材", "1000.00", "0.00",
-                                                                  "1000.00")  # fmt: skip
-    b = doc["customers"][2]  # credit notes are due on issue: the one on account is 2 days late
-    assert (b["not due"], b["1-30"], b["total"], b["risk"]) == ("449.50", "-9.99", "439.51", -999)
+    a = doc["customers"][0]  # the 4,999 over-paid is on account, set against the over 120
+    assert (a["name"], a["over 120"], a["1-30"], a["on account"], a["total"], a["risk"]) == (
+        "甲方建材", "1000.00", "0.00", "-49.99", "950.01", 5 * (100_000 - 4_999))  # fmt: skip
+    b = doc["customers"][2]  # the credit note not applied is on account, not aged
+    assert (b["not due"], b["1-30"], b["on account"], b["total"], b["risk"]) == (
+        "449.50", "0.00", "-9.99", "439.51", 0)  # fmt: skip
+    assert doc["totals"]["on account"] == "-59.98"
 
     past = oms("--db", sqlite_db.url, "report", "aging", "--as-of", _days(-30).isoformat(),
                "--format", "json")  # fmt: skip
     doc = json.loads(past.stdout)
-    # a1 less the payment 100 days ago, a2 (issued 40 days ago), C's invoice; B not issued yet
+    # a1 less the payment 100 days ago, a2 (issued 40 days ago), C's invoice; B not issued
+    # yet; the over-payment came 5 days ago: nothing on account yet
     assert Decimal(doc["totals"]["total"]) == from_minor(100_000 + 10_001 + 3_300)
+    assert doc["totals"]["on account"] == "0.00"
 
 
 def test_table_and_csv(sqlite_db):
@@ -76,19 +83,20 @@ def test_table_and_csv(sqlite_db):
     assert table.returncode == 0, table.stderr
     lines = table.stdout.splitlines()
     assert lines[0] == f"Aging as of {TODAY} (CNY), aged on the due date, riskiest first"
-    assert lines[1].split() == ["customer", "name", "not", "due", "1-60", "over", "60", "total"]
-    assert lines[2].split() == ["A", "甲方建材", "0.00", "0.00", "1,000.00", "1,000.00"]
-    assert lines[-1].split() == ["total", "449.50", "-9.99", "1,033.00", "1,472.51"]
-    assert table.stderr.strip() == "3 customers with open receivables"
+    assert lines[1].split() == ["customer", "name", "not", "due", "1-60", "over", "60", "on",
+                                "account", "total"]  # fmt: skip
+    assert lines[2].split() == ["A", "甲方建材", "0.00", "0.00", "1,000.00", "-49.99", "950.01"]
+    assert lines[-1].split() == ["total", "449.50", "0.00", "1,033.00", "-59.98", "1,422.52"]
+    assert table.stderr.strip() == "3 customers with open receivables or credit on account"
 
     out = oms("--db", sqlite_db.url, "report", "aging", "--format", "csv")
     rows = list(csv.reader(io.StringIO(out.stdout)))
     assert rows[0] == ["code", "name", "not due", "1-30", "31-60", "61-90", "91-120",
-                       "over 120", "total"]  # fmt: skip
+                       "over 120", "on account", "total"]  # fmt: skip
     assert rows[1:] == [
-        ["A", "甲方建材", "0.00", "0.00", "0.00", "0.00", "0.00", "1000.00", "1000.00"],
-        ["C", "客户 C", "0.00", "0.00", "0.00", "33.00", "0.00", "0.00", "33.00"],
-        ["B", "乙方装饰", "449.50", "-9.99", "0.00", "0.00", "0.00", "0.00", "439.51"],
+        ["A", "甲方建材", "0.00", "0.00", "0.00", "0.00", "0.00", "1000.00", "-49.99", "950.01"],
+        ["C", "客户 C", "0.00", "0.00", "0.00", "33.00", "0.00", "0.00", "0.00", "33.00"],
+        ["B", "乙方装饰", "449.50", "0.00", "0.00", "0.00", "0.00", "0.00", "-9.99", "439.51"],
     ]
 
 
@@ -96,9 +104,10 @@ def test_dso_collections_and_buckets(sqlite_db):
     _ledger(sqlite_db)
     dso = oms("--db", sqlite_db.url, "report", "dso", "--days", "30")
     assert dso.returncode == 0, dso.stderr
-    # open 1,472.51 / sales in 30 days (500.00 - 50.50 - 9.99 = 439.51) x 30 = 100.5
-    assert dso.stdout.strip() == (f"DSO as of {TODAY} over 30 days: 100.5 days  (receivables "
-                                  "1,472.51, sales 439.51 CNY)")  # fmt: skip
+    # open 1,422.52 (net of the 49.99 on account) / sales in 30 days (500.00 - 50.50 - 9.99
+    # = 439.51) x 30 = 97.1
+    assert dso.stdout.strip() == (f"DSO as of {TODAY} over 30 days: 97.1 days  (receivables "
+                                  "1,422.52, sales 439.51 CNY)")  # fmt: skip
 
     start, end = _days(-6), _days(-2)
     out = oms("--db", sqlite_db.url, "report", "collections", "--from", start.isoformat(),
@@ -118,7 +127,7 @@ def test_dso_collections_and_buckets(sqlite_db):
     changed = oms("--db", sqlite_db.url, "report", "buckets", "45,90")
     assert changed.stdout.strip() == "45,90  (not due, 1-45, 46-90, over 90)"
     header = oms("--db", sqlite_db.url, "report", "aging", "--format", "csv").stdout
-    assert header.splitlines()[0] == "code,name,not due,1-45,46-90,over 90,total"
+    assert header.splitlines()[0] == "code,name,not due,1-45,46-90,over 90,on account,total"
 
 
 def test_bad_input_is_one_line_and_exit_1(sqlite_db):

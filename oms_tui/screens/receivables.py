@@ -1,11 +1,13 @@
 """Receivables: who owes what and since when, and acting on it by key.
 
-The aging view (``aging.aging`` as of today, read in a worker) lists the customers with
-open receivables, riskiest first: not yet due, each overdue bucket (the ``aging_buckets``
-setting; when the amounts do not fit the screen the oldest buckets are merged into one
-``over N`` column, never cut), and the total; the totals row under the list, and the
-open, overdue and days sales outstanding (``aging.dso``, last 90 days) on the status
-line. F4 changes the as-of date (``2026-01-31``, ``-30`` thirty days ago, blank today).
+The aging view (``aging.aging`` as of today by the app's clock, read in a worker) lists
+the customers with open receivables, riskiest first: not yet due, each overdue bucket (the
+``aging_buckets`` setting; when the amounts do not fit the screen the oldest buckets are
+merged into one ``over N`` column, never cut), the credit on account (unapplied credit
+notes and over-payments; the column shows when anybody has some) and the net total; the
+totals row under the list, and the open, overdue (less credit on account) and days sales
+outstanding (``aging.dso``, last 90 days) on the status line. F4 changes the as-of date
+(``2026-01-31``, ``-30`` thirty days ago, blank today).
 
 Enter opens the customer: open invoices (number, order, due, amount, open, days over),
 credit status (``customers.customer_card``) and the follow-up log (``follow_ups.
@@ -179,17 +181,23 @@ def follow_up_text(f: follow_ups.FollowUpView) -> str:
 # -- the aging grid ------------------------------------------------------------------------------
 
 
+ON_ACCOUNT = "on account"
+
+
 @dataclass(frozen=True)
 class Grid:
-    """Columns of the aging grid for a width: customer, amount groups, total."""
+    """Columns of the aging grid for a width: customer, amount groups, the credit on
+    account (when anybody has some), total (net)."""
 
     name_w: int
     groups: tuple[tuple[int, ...], ...]  # indexes into the report's amounts, per column
-    labels: tuple[str, ...]  # per amount column, then "Total"
-    widths: tuple[int, ...]  # per amount column, then the total's
+    labels: tuple[str, ...]  # per amount column, ["on account"], then "Total"
+    widths: tuple[int, ...]  # per amount column, [the credit's], then the total's
+    credit: bool = False  # the "on account" column is shown
 
-    def values(self, amounts: Sequence[int], total: int) -> list[int]:
-        return [sum(amounts[i] for i in g) for g in self.groups] + [total]
+    def values(self, amounts: Sequence[int], total: int, on_account: int = 0) -> list[int]:
+        groups = [sum(amounts[i] for i in g) for g in self.groups]
+        return [*groups, on_account, total] if self.credit else [*groups, total]
 
 
 def group_label(report: aging.AgingReport, group: tuple[int, ...]) -> str:
@@ -204,19 +212,23 @@ def grid(report: aging.AgingReport, width: int) -> Grid:
     ``width`` cells with a customer column of at least ``NAME_MIN``."""
     groups = [(i,) for i in range(len(report.labels))]
     cur = report.currency
+    credit = any(r.on_account_minor for r in report.rows)
+    extra = [ON_ACCOUNT] if credit else []
     while True:
-        labels = [group_label(report, g) for g in groups] + ["Total"]
+        labels = [group_label(report, g) for g in groups] + extra + ["Total"]
         widths = []
         for n, label in enumerate(labels):
             if n < len(groups):
                 cells = [sum(r.amounts[i] for i in groups[n]) for r in report.rows]
                 cells.append(sum(report.totals[i] for i in groups[n]))
+            elif label == ON_ACCOUNT:
+                cells = [r.on_account_minor for r in report.rows] + [report.on_account_minor]
             else:
                 cells = [r.total_minor for r in report.rows] + [report.total_minor]
             widths.append(max([len(label)] + [len(amount(c, cur)) for c in cells]))
         name_w = width - sum(w + 1 for w in widths)
         if name_w >= NAME_MIN or len(groups) <= 2:
-            return Grid(max(6, name_w), tuple(groups), tuple(labels), tuple(widths))
+            return Grid(max(6, name_w), tuple(groups), tuple(labels), tuple(widths), credit)
         groups[-2:] = [groups[-2] + groups[-1]]
 
 
@@ -228,14 +240,16 @@ def grid_head(g: Grid) -> str:
 
 def grid_cells(g: Grid, values: Sequence[int], currency: str) -> list[Piece]:
     pieces: list[Piece] = []
-    last = len(values) - 1
+    oldest = len(g.groups) - 1
     for n, (v, w) in enumerate(zip(values, g.widths, strict=True)):
         text = " " + fit(amount(v, currency) if v else "—", w, True)
         if not v:
             style = "dim"
-        elif n == last or n == 0:
+        elif n > oldest:  # the credit on account, the total
+            style = "pass" if v < 0 else ""
+        elif n == 0:
             style = ""
-        elif n == last - 1 and len(g.groups) > 2:
+        elif n == oldest and len(g.groups) > 2:
             style = "fail"  # the oldest column
         else:
             style = "warn"
@@ -815,7 +829,9 @@ class ReceivablesScreen(RecvBase):
             return []
         return [
             (fit(row.name, g.name_w), ""),
-            *grid_cells(g, g.values(row.amounts, row.total_minor), report.currency),
+            *grid_cells(
+                g, g.values(row.amounts, row.total_minor, row.on_account_minor), report.currency
+            ),
         ]
 
     def customer(self) -> tuple[int, str] | None:
@@ -851,7 +867,7 @@ class ReceivablesScreen(RecvBase):
         self.show_grid()
         rows = report.rows
         self.rows.load(lambda _cursor: (rows, None), keep=message.keep)
-        overdue = report.total_minor - report.totals[0]
+        overdue = sum(r.overdue_minor for r in report.rows)  # each less its credit
         dso = message.dso
         days = f"DSO {dso.dso} d" if dso.dso is not None else "DSO —"
         as_of = f"As of {report.as_of}" + (" (today)" if report.as_of == self.today else "")
@@ -873,7 +889,7 @@ class ReceivablesScreen(RecvBase):
         self.grid = g = grid(report, self.grid_width())
         self.rows.update_rows(list(self.rows.rows))  # repaint with the new columns
         self.query_one("#recv-head", Static).update(grid_head(g))
-        totals = g.values(report.totals, report.total_minor)
+        totals = g.values(report.totals, report.total_minor, report.on_account_minor)
         cells = grid_cells(g, totals, report.currency)
         self.query_one("#recv-totals", Static).update(Content.assemble(
             (" " + fit(f"Total: {plural(len(report.rows), 'customer')}", g.name_w), "bold"),
@@ -898,6 +914,8 @@ class ReceivablesScreen(RecvBase):
         info.update(Content.assemble(
             (row.code, "dim"), " ", (row.name, "bold"),
             f" · open {format_money(row.total_minor, cur)}",
+            (f" (on account {format_money(row.on_account_minor, cur)})", "$text-success")
+            if row.on_account_minor else "",
             (f" · overdue {format_money(row.overdue_minor, cur)}{share}", "$text-warning")
             if row.overdue_minor > 0 else (" · nothing overdue", "$text-success"),
         ))  # fmt: skip

@@ -6,10 +6,18 @@ return plain data in integer minor units; formatting is the caller's (CLI, scree
 **Aging as of a date** ``D`` (aged on the due date). An invoice or credit note counts when
 it is not void and was issued on or before ``D``. Its open amount as of ``D`` is its amount
 less what payments received on or before ``D`` paid of it (``payment_allocation`` joined to
-``payment.received_on``). Credit notes are negative and reduce the customer's balance, in
-the bucket of their own due date. Days overdue = ``D - due_on``: 0 or less is "not due";
-with limits ``(30, 60, 90, 120)`` the overdue buckets are 1-30, 31-60, 61-90, 91-120 and
-over 120 days.
+``payment.received_on``). Days overdue = ``D - due_on``: 0 or less is "not due"; with
+limits ``(30, 60, 90, 120)`` the overdue buckets are 1-30, 31-60, 61-90, 91-120 and over
+120 days. The buckets hold invoices only.
+
+**Credit on account** (its own column, 0 or negative, never aged): what is still open on
+credit notes as of ``D`` (negative amounts: a credit note is not a debt falling due, so it
+is not put in the bucket of its own date) plus the over-payments kept on account
+(``payment.unapplied_minor`` of the payments received by ``D``, negated; fixed when the
+payment is recorded, so the same as of any later date). Payments carry no currency: they
+count in the company currency's report only. The customer's **total** is net: the buckets
+plus the credit on account, so a customer who over-paid shows a negative total rather than
+the gross amount of their invoices; a customer with credit and nothing owed is listed too.
 
 How the query gets there fast: open as of ``D`` = ``amount - paid_minor`` + what payments
 received *after* ``D`` paid of it. The first term keeps only the invoices not settled today,
@@ -28,8 +36,12 @@ application of a credit note) are left out.
 **Risk order**: customers are sorted by a risk score, the overdue money weighted by how
 late it is: ``sum(k x overdue in bucket k)`` with k = 1 for the first overdue bucket (1-30)
 up to 5 for the last (over 120) with the default limits, so 1,000 over 120 days late weighs
-as much as 5,000 1-30 days late. Amounts not yet due weigh nothing. Ties: the larger total
-balance first, then the customer code.
+as much as 5,000 1-30 days late. Amounts not yet due weigh nothing. Credit on account is
+set against the oldest overdue money first: with ``S_k`` the overdue money in bucket k and
+older and ``c`` the credit, the score is ``sum over k of max(S_k - c, 0)`` (the same sum
+when ``c`` is 0). A customer's **overdue** (``AgingRow.overdue_minor``) is likewise what
+is overdue less the credit, not below 0. Ties: the larger total balance first, then the
+customer code.
 
 **Bucket limits** are the ``aging_buckets`` setting row (``"30,60,90,120"`` by default):
 ``get_aging_buckets`` / ``set_aging_buckets``; ``aging(..., buckets=...)`` overrides them for
@@ -154,9 +166,10 @@ class AgingRow(NamedTuple):  # a named tuple: tens of thousands are built per re
     customer_id: int
     code: str
     name: str
-    amounts: tuple[int, ...]  # minor units per bucket: not due, then each overdue bucket
-    total_minor: int
-    risk: int  # sum(k x overdue amount in bucket k), k = 1.. (see the module docstring)
+    amounts: tuple[int, ...]  # open invoices per bucket: not due, then each overdue bucket
+    total_minor: int  # net: the buckets plus the credit on account
+    risk: int  # overdue money weighted by bucket, less the credit (see the module docstring)
+    on_account_minor: int = 0  # unapplied credit notes and over-payments (0 or negative)
 
     @property
     def not_due_minor(self) -> int:
@@ -164,7 +177,8 @@ class AgingRow(NamedTuple):  # a named tuple: tens of thousands are built per re
 
     @property
     def overdue_minor(self) -> int:
-        return self.total_minor - self.amounts[0]
+        """What is overdue less the credit on account, not below 0."""
+        return max(sum(self.amounts[1:]) + self.on_account_minor, 0)
 
 
 @dataclass(frozen=True)
@@ -175,34 +189,55 @@ class AgingReport:
     labels: tuple[str, ...]  # one per amount: "not due", "1-30", ..., "over 120"
     rows: tuple[AgingRow, ...]  # riskiest first
     totals: tuple[int, ...]  # per bucket, over all customers
-    total_minor: int  # = the sum of the open amounts of every counted invoice and credit note
+    total_minor: int  # net: every open invoice, credit note and over-payment on account
+    on_account_minor: int = 0  # the credit on account, over all customers
 
 
-def _open_rows(as_of: date, currency: str):  # noqa: ANN202
-    """(customer_id, due_on, amount) rows whose sum per invoice is its open amount on as_of:
-    ``amount - paid_minor`` of the invoices not settled today, plus what payments received
-    after as_of paid of them (see the module docstring)."""
+def _open_rows(as_of: date, currency: str, payments: bool = True):  # noqa: ANN202
+    """(customer_id, due_on, amt, credit) rows whose sum per invoice is its open amount on
+    as_of: ``amount - paid_minor`` of the invoices not settled today, plus what payments
+    received after as_of paid of them (see the module docstring); ``credit`` is 1 for
+    credit notes' rows and, with ``payments``, for the over-payments on account (their
+    ``due_on`` is the day received, unused: credit is not aged), else 0."""
     counted = (
         _inv.c.status != "void",
         _inv.c.issued_on <= as_of,
         _inv.c.currency == currency,
     )
+    # credit notes are the negative ones: amount_minor is in ix_invoice_unsettled, kind is not
+    credit = case((_inv.c.amount_minor < 0, _int(1)), else_=_int(0)).label("credit")
     unsettled = select(
-        _inv.c.customer_id, _inv.c.due_on, (_inv.c.amount_minor - _inv.c.paid_minor).label("amt")
+        _inv.c.customer_id,
+        _inv.c.due_on,
+        (_inv.c.amount_minor - _inv.c.paid_minor).label("amt"),
+        credit,
     ).where(*counted, _inv.c.amount_minor != _inv.c.paid_minor)
     # "payment_id IN (payments received after as_of)" rather than a join: SQLite then reads
     # those payments' allocations by index instead of every invoice's allocations
     later_payments = select(_pay.c.id).where(_pay.c.received_on > as_of)
     paid_later = (
-        select(_inv.c.customer_id, _inv.c.due_on, _alloc.c.amount_minor.label("amt"))
+        select(_inv.c.customer_id, _inv.c.due_on, _alloc.c.amount_minor.label("amt"), credit)
         .select_from(_alloc.join(_inv, _inv.c.id == _alloc.c.invoice_id))
         .where(_alloc.c.payment_id.in_(later_payments), *counted)
     )
-    return union_all(unsettled, paid_later).subquery("open_rows")
+    parts = [unsettled, paid_later]
+    if payments:
+        parts.append(
+            select(
+                _pay.c.customer_id,
+                _pay.c.received_on.label("due_on"),
+                (-_pay.c.unapplied_minor).label("amt"),
+                _int(1).label("credit"),
+            ).where(_pay.c.received_on <= as_of, _pay.c.unapplied_minor > 0)
+        )
+    return union_all(*parts).subquery("open_rows")
 
 
-def _currency(session: Session, currency: str | None) -> str:
-    return (currency or load_settings(session).currency).upper()
+def _currency(session: Session, currency: str | None) -> tuple[str, bool]:
+    """The report's currency, and whether it is the company's (payments count in it)."""
+    company = load_settings(session).currency.upper()
+    cur = (currency or company).upper()
+    return cur, cur == company
 
 
 def _int(n: int):  # noqa: ANN202
@@ -211,32 +246,52 @@ def _int(n: int):  # noqa: ANN202
     return literal_column(str(int(n)), Integer)
 
 
-def aging_query(as_of: date, limits: Sequence[int], currency: str):  # noqa: ANN201
+def aging_query(  # noqa: ANN201
+    as_of: date, limits: Sequence[int], currency: str, payments: bool = True
+):
     """The aging report's one statement: customer id, code, name, one sum per bucket (not
-    due first), total, risk; riskiest first. (``bench/aging.py`` shows its query plan.)"""
-    u = _open_rows(as_of, currency)
+    due first), total, risk, credit on account; riskiest first. ``payments``: count the
+    over-payments on account (the company currency's report). (``bench/aging.py`` shows
+    its query plan.)"""
+    u = _open_rows(as_of, currency, payments)
     # bucket k (1..n) holds what fell due on or after edges[k] and before edges[k - 1]
     edges = [as_of, *(as_of - timedelta(days=n) for n in limits)]
     zero = _int(0)
-    sums = [func.coalesce(func.sum(case((u.c.due_on >= as_of, u.c.amt), else_=zero)), zero)]
+    debt = u.c.credit == zero
+
+    def summed(cond):  # noqa: ANN001, ANN202
+        return func.coalesce(func.sum(case((cond, u.c.amt), else_=zero)), zero)
+
+    sums = [summed(and_(debt, u.c.due_on >= as_of))]
     for k in range(1, len(edges)):
-        within = and_(u.c.due_on < edges[k - 1], u.c.due_on >= edges[k])
-        sums.append(func.coalesce(func.sum(case((within, u.c.amt), else_=zero)), zero))
-    sums.append(func.coalesce(func.sum(case((u.c.due_on < edges[-1], u.c.amt), else_=zero)), zero))
+        sums.append(summed(and_(debt, u.c.due_on < edges[k - 1], u.c.due_on >= edges[k])))
+    sums.append(summed(and_(debt, u.c.due_on < edges[-1])))
+    sums.append(summed(u.c.credit != zero))  # the credit on account, last
     agg = (
         select(u.c.customer_id, *(s.label(f"b{k}") for k, s in enumerate(sums)))
         .group_by(u.c.customer_id)
         .subquery("agg")
     )
-    cols = [agg.c[f"b{k}"] for k in range(len(sums))]
-    risk = sum((_int(k) * c for k, c in enumerate(cols) if k), start=zero)
-    total = sum(cols[1:], start=cols[0])
+    *cols, on_account = [agg.c[f"b{k}"] for k in range(len(sums))]
+    # sum over k of max(S_k + on_account, 0), S_k = overdue in bucket k and older
+    risk = zero
+    for k in range(1, len(cols)):
+        left = sum(cols[k + 1 :], start=cols[k]) + on_account
+        risk = risk + case((left > zero, left), else_=zero)
+    total = sum(cols[1:], start=cols[0]) + on_account
     return (
         select(
-            _cust.c.id, _cust.c.code, _cust.c.name, *cols, total.label("total"), risk.label("risk")
-        )  # fmt: skip
+            _cust.c.id,
+            _cust.c.code,
+            _cust.c.name,
+            *cols,
+            total.label("total"),
+            risk.label("risk"),
+            on_account.label("on_account"),
+        )
         .select_from(agg.join(_cust, _cust.c.id == agg.c.customer_id))
-        .where(or_(*(c != zero for c in cols)))  # settled customers (every bucket 0) left out
+        # settled customers (every bucket and the credit 0) left out
+        .where(or_(*(c != zero for c in (*cols, on_account))))
         .order_by(risk.desc(), total.desc(), _cust.c.code)
     )
 
@@ -254,21 +309,24 @@ def aging(
     """
     with db.read() as session:
         limits = aging_buckets(session) if buckets is None else parse_buckets(buckets)
-        cur = _currency(session, currency)
-        query = aging_query(as_of, limits, cur)
+        cur, payments = _currency(session, currency)
+        query = aging_query(as_of, limits, cur, payments)
         n = len(limits) + 2
         rows = tuple(
-            AgingRow(r[0], r[1], r[2], tuple(r[3 : 3 + n]), r[3 + n], r[4 + n])
+            AgingRow(r[0], r[1], r[2], tuple(r[3 : 3 + n]), r[3 + n], r[4 + n], r[5 + n])
             for r in session.execute(query).all()
         )
     totals = tuple(sum(r.amounts[k] for r in rows) for k in range(n))
-    return AgingReport(as_of, cur, limits, bucket_labels(limits), rows, totals, sum(totals))
+    on_account = sum(r.on_account_minor for r in rows)
+    return AgingReport(as_of, cur, limits, bucket_labels(limits), rows, totals,
+                       sum(totals) + on_account, on_account)  # fmt: skip
 
 
 def receivables_total(db: Database, as_of: date, currency: str | None = None) -> int:
-    """All open receivables on ``as_of`` (the aging report's grand total), one SQL sum."""
+    """All open receivables on ``as_of``, net of the credit on account (the aging report's
+    grand total), one SQL sum."""
     with db.read() as session:
-        u = _open_rows(as_of, _currency(session, currency))
+        u = _open_rows(as_of, *_currency(session, currency))
         return int(session.execute(select(func.coalesce(func.sum(u.c.amt), 0))).scalar_one())
 
 
@@ -282,7 +340,7 @@ class Dso:
     as_of: date
     days: int
     currency: str
-    receivables_minor: int  # open on as_of (credit notes netted)
+    receivables_minor: int  # open on as_of (credit notes and over-payments netted)
     sales_minor: int  # invoiced, less credit notes, in the ``days`` days ending on as_of
     dso: Decimal | None  # receivables / sales x days, 1 decimal; None without sales
 
@@ -294,8 +352,8 @@ def dso(db: Database, as_of: date, days: int = 90, currency: str | None = None) 
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
         raise InvalidInput("days must be a whole number, 1 or more", "days")
     with db.read() as session:
-        cur = _currency(session, currency)
-        u = _open_rows(as_of, cur)
+        cur, payments = _currency(session, currency)
+        u = _open_rows(as_of, cur, payments)
         receivables = int(session.execute(select(func.coalesce(func.sum(u.c.amt), 0))).scalar_one())
         sales = int(
             session.execute(

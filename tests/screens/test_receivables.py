@@ -216,7 +216,9 @@ async def test_pay_the_highlighted_invoice_in_the_customer_view_overpayment_on_a
         await settle(pilot)
         assert isinstance(app.screen, ReceivablesScreen)
         late = next(r for r in app.screen.rows.rows if r.customer_id == ids["late"])
-        assert late.total_minor == 500_000 - 100_000 - 80_000
+        # the ¥100.00 over-payment is credit on account: the total is net of it
+        assert (late.on_account_minor, late.total_minor) == (-10_000, 320_000 - 10_000)
+        assert "on account" in text_of(app.screen, "#recv-head")
     assert paid(sqlite_db, "INV-2026-000003") == (80_000, "paid")
     with sqlite_db.read() as s:
         assert s.exec(select(Payment.unapplied_minor).order_by(Payment.id)).all() == [0, 10_000]

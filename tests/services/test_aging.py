@@ -123,31 +123,79 @@ def test_partial_payments_and_over_payment(db):
     _pay(db, cid, date(2026, 6, 20), 5_000, {a: 4_000, b: 1_000})
     row = _row(aging.aging(db, AS_OF), "C1")
     assert row.amounts == (0, 8_000, 0, 0, 0, 0) and row.total_minor == 8_000
+    assert row.on_account_minor == 0
     # b was paid in full before it was due; as of the day before that payment it was open
     assert _row(aging.aging(db, date(2026, 6, 19)), "C1").amounts == (1_000, 12_000, 0, 0, 0, 0)
-    # an over-payment settles the invoice; the 1,000 left on account is not in the aging
+    # an over-payment settles the invoice; the 1,000 left is credit on account: the
+    # customer is listed in credit, not as owing nothing (nor the gross amount)
     _pay(db, cid, date(2026, 6, 25), 9_000, {a: 8_000})
-    assert [r.code for r in aging.aging(db, AS_OF).rows] == []
+    row = _row(aging.aging(db, AS_OF), "C1")
+    assert (row.amounts, row.on_account_minor, row.total_minor) == ((0,) * 6, -1_000, -1_000)
+    assert (row.overdue_minor, row.risk) == (0, 0)
+    assert [r.code for r in aging.aging(db, date(2026, 6, 24)).rows] == ["C1"]  # 8,000 late
+    assert _row(aging.aging(db, date(2026, 6, 24)), "C1").on_account_minor == 0
 
 
-def test_credit_notes_reduce_the_balance(db):
+def test_credit_notes_are_credit_on_account_not_aged(db):
     cid = _customer(db, "C1")
     inv = _invoice(db, cid, 10_000, issued=date(2026, 4, 1), due=date(2026, 5, 1))
-    # an unapplied credit note (credit on account), due on its issue date
+    # an unapplied credit note: on account, not in the bucket of its own (due) date
     _invoice(db, cid, -2_500, issued=date(2026, 6, 10), kind="credit_note")
-    assert _row(aging.aging(db, date(2026, 6, 9)), "C1").amounts == (0, 0, 10_000, 0, 0, 0)
+    before = _row(aging.aging(db, date(2026, 6, 9)), "C1")
+    assert (before.amounts, before.on_account_minor) == ((0, 0, 10_000, 0, 0, 0), 0)
     row = _row(aging.aging(db, AS_OF), "C1")
-    assert row.amounts == (0, -2_500, 10_000, 0, 0, 0) and row.total_minor == 7_500
+    assert row.amounts == (0, 0, 10_000, 0, 0, 0) and row.on_account_minor == -2_500
+    assert row.total_minor == 7_500 and row.overdue_minor == 7_500
+    assert row.risk == 2 * 7_500  # the credit set against the 31-60 money
     # applied as receivables does it: a zero payment, +x to the invoice, -x to the note
     note = _invoice(db, cid, -1_000, issued=date(2026, 6, 20), kind="credit_note")
     _pay(db, cid, date(2026, 6, 20), 0, {inv: 1_000, note: -1_000}, method="credit_note")
     assert _row(aging.aging(db, date(2026, 6, 19)), "C1").total_minor == 7_500
     row = _row(aging.aging(db, AS_OF), "C1")
-    assert row.amounts == (0, -2_500, 9_000, 0, 0, 0) and row.total_minor == 6_500
-    # a customer whose credit exceeds what is owed has a negative balance, risk 0 or less
+    assert row.amounts == (0, 0, 9_000, 0, 0, 0) and row.on_account_minor == -2_500
+    assert row.total_minor == 6_500
+    # a customer whose credit exceeds what is owed has a negative balance and risk 0
     other = _customer(db, "C2")
     _invoice(db, other, -300, issued=date(2026, 6, 30), kind="credit_note")
-    assert _row(aging.aging(db, AS_OF), "C2").amounts == (-300, 0, 0, 0, 0, 0)
+    c2 = _row(aging.aging(db, AS_OF), "C2")
+    assert (c2.amounts, c2.on_account_minor, c2.total_minor, c2.risk) == ((0,) * 6, -300, -300, 0)
+    # an old credit note no longer sits in the over-120 bucket making it look paid
+    old = _customer(db, "C3")
+    _invoice(db, old, 5_000, issued=date(2025, 12, 1), due=date(2026, 1, 1))
+    _invoice(db, old, -1_000, issued=date(2025, 12, 5), kind="credit_note")
+    c3 = _row(aging.aging(db, AS_OF), "C3")
+    assert (c3.amounts, c3.on_account_minor, c3.total_minor) == (
+        (0, 0, 0, 0, 0, 5_000), -1_000, 4_000)  # fmt: skip
+    assert c3.overdue_minor == 4_000 and c3.risk == 5 * 4_000
+
+
+def test_over_payments_count_as_of_the_day_received_in_the_company_currency_only(db):
+    cid = _customer(db, "C1")
+    inv = _invoice(db, cid, 3_000, issued=date(2026, 5, 1), due=date(2026, 5, 31))
+    _pay(db, cid, date(2026, 6, 15), 5_000, {inv: 3_000})  # 2,000 kept on account
+    assert _row(aging.aging(db, date(2026, 6, 14)), "C1").amounts == (0, 3_000, 0, 0, 0, 0)
+    report = aging.aging(db, date(2026, 6, 15))
+    row = _row(report, "C1")
+    assert (row.amounts, row.on_account_minor, row.total_minor) == ((0,) * 6, -2_000, -2_000)
+    assert (report.on_account_minor, report.total_minor) == (-2_000, -2_000)
+    assert aging.receivables_total(db, AS_OF) == -2_000
+    assert aging.dso(db, AS_OF).receivables_minor == -2_000
+    # payments have no currency: a USD report does not count them
+    _invoice(db, cid, 7_000, issued=date(2026, 6, 1), due=date(2026, 6, 15), currency="USD")
+    usd = aging.aging(db, AS_OF, currency="USD")
+    assert (usd.on_account_minor, usd.total_minor) == (0, 7_000)
+
+
+def test_credit_on_account_is_set_against_the_oldest_overdue_in_the_risk_order(db):
+    covered = _customer(db, "COVERED")  # 10,000 over 120 days, 10,000 paid ahead: risk 0
+    late = _customer(db, "LATE")  # 1,000 at 1-30 days: risk 1,000
+    _invoice(db, covered, 10_000, issued=date(2025, 12, 1), due=date(2026, 1, 1))
+    other = _invoice(db, covered, 500, issued=date(2026, 6, 1), due=date(2026, 6, 20))
+    _pay(db, covered, date(2026, 6, 1), 10_500, {other: 500})  # paid the newer one
+    _invoice(db, late, 1_000, issued=date(2026, 6, 1), due=date(2026, 6, 20))
+    report = aging.aging(db, AS_OF)
+    assert [(r.code, r.risk, r.overdue_minor, r.total_minor) for r in report.rows] == [
+        ("LATE", 1_000, 1_000, 1_000), ("COVERED", 0, 0, 0)]  # fmt: skip
 
 
 def test_void_invoices_and_other_currencies_are_left_out(db):
@@ -211,6 +259,7 @@ def test_aging_matches_the_definition_on_random_histories(db):
     rnd = random.Random(8)
     start = date(2026, 1, 1)
     customers = [_customer(db, f"R{i}") for i in range(4)]
+    ahead: list[tuple[int, int, date]] = []  # customer, over-paid, received
     invoices: list[tuple[int, int, int, date, date, str]] = []  # id, cust, amount, issued, due
     for _ in range(40):
         cid = rnd.choice(customers)
@@ -229,11 +278,16 @@ def test_aging_matches_the_definition_on_random_histories(db):
         while left and rnd.random() < 0.7:
             day += timedelta(days=rnd.randrange(1, 60))
             part = min(left, rnd.randrange(1, amount + 1))
-            _pay(db, cid, day, part, {iid: part})
+            extra = rnd.randrange(1, 5_000) if part == left and rnd.random() < 0.2 else 0
+            _pay(db, cid, day, part + extra, {iid: part})  # extra: kept on account
             allocations.append((iid, part, day))
+            if extra:
+                ahead.append((cid, extra, day))
             left -= part
+    assert ahead  # the seed gives some over-payments
     limits = (30, 60, 90, 120)
     for as_of in (start + timedelta(days=d) for d in (0, 20, 45, 80, 120, 160, 200, 260)):
+        # per customer: the six buckets (invoices), then the credit on account
         expected: dict[int, list[int]] = {}
         for iid, cid, amount, issued, due, status in invoices:
             if status == "void" or issued > as_of:
@@ -241,15 +295,23 @@ def test_aging_matches_the_definition_on_random_histories(db):
             paid = sum(a for i, a, day in allocations if i == iid and day <= as_of)
             late = (as_of - due).days
             k = 0 if late <= 0 else 1 + sum(late > n for n in limits)
-            expected.setdefault(cid, [0] * 6)[k] += amount - paid
+            expected.setdefault(cid, [0] * 7)[6 if amount < 0 else k] += amount - paid
+        for cid, extra, day in ahead:
+            if day <= as_of:
+                expected.setdefault(cid, [0] * 7)[6] -= extra
         report = aging.aging(db, as_of)
-        got = {r.customer_id: list(r.amounts) for r in report.rows}
+        got = {r.customer_id: [*r.amounts, r.on_account_minor] for r in report.rows}
         assert got == {c: v for c, v in expected.items() if any(v)}, as_of
+        for r in report.rows:
+            credit = -r.on_account_minor  # set against the oldest overdue first
+            later = [sum(r.amounts[k:]) for k in range(1, 6)]
+            assert r.risk == sum(max(s - credit, 0) for s in later), (as_of, r.code)
+            assert r.total_minor == sum(expected[r.customer_id])
         assert report.total_minor == sum(map(sum, expected.values()))
         assert aging.receivables_total(db, as_of) == report.total_minor
 
 
-def test_today_the_total_is_the_sum_of_open_invoice_amounts(db):
+def test_today_the_total_is_the_sum_of_open_amounts_less_credit_on_account(db):
     a, b = _customer(db, "A"), _customer(db, "B")
     today = date.today()
     i1 = _invoice(db, a, 10_000, issued=today - timedelta(days=70), due=today - timedelta(40))
@@ -257,12 +319,16 @@ def test_today_the_total_is_the_sum_of_open_invoice_amounts(db):
     _invoice(db, b, -1_111, issued=today, kind="credit_note")
     _invoice(db, a, 9_999, issued=today, status="void")
     _pay(db, a, today - timedelta(days=1), 2_500, {i1: 2_500})
+    _pay(db, b, today, 4_000, {})  # nothing applied: all on account
     with db.read() as s:
         counted = s.exec(select(Invoice).where(Invoice.status != "void")).all()
-    open_sum = sum(i.amount_minor - i.paid_minor for i in counted)
+        ahead = sum(s.exec(select(Payment.unapplied_minor)).all())
+    open_sum = sum(i.amount_minor - i.paid_minor for i in counted) - ahead
     report = aging.aging(db, today)
-    assert report.total_minor == open_sum == 7_500 + 2_222
-    assert sum(r.total_minor for r in report.rows) == sum(report.totals) == open_sum
+    assert report.total_minor == open_sum == 7_500 + 2_222 - 4_000
+    assert sum(r.total_minor for r in report.rows) == open_sum
+    assert sum(report.totals) + report.on_account_minor == open_sum
+    assert report.on_account_minor == -1_111 - 4_000
 
 
 def test_dso(db):
