@@ -159,25 +159,28 @@ def test_credit_limit_counts_approved_orders_not_yet_invoiced(db):
     cid, pid = _clean(db)
     set_customer(db, cid, payment_terms="NET30", credit_limit_minor=25_000)
     invoice(db, cid, 5_000, due_on=TODAY + timedelta(days=20))
+
+    def credit(view):  # noqa: ANN001, ANN202
+        return _levels(audit.run_checks(db, view.id, today=TODAY), "credit")
+
     first = order(db, cid, [(pid, 4)], submit=True)  # ¥100.00
-    assert _levels(audit.run_checks(db, first.id, today=TODAY), "credit") == [
-        ("pass", "within credit limit, nothing overdue")]
+    assert credit(first) == [("pass", "within credit limit, nothing overdue")]
     orders.transition(db, "auditor", first.id, S.APPROVED, "ok")
     second = order(db, cid, [(pid, 4)], submit=True)
-    assert [lv for lv, _ in _levels(audit.run_checks(db, second.id, today=TODAY), "credit")
-            ] == ["pass"]  # 50 + 100 + 100 = 250: at the limit  # fmt: skip
+    assert [level for level, _ in credit(second)] == ["pass"]  # 50 + 100 + 100: at the limit
     orders.transition(db, "auditor", second.id, S.APPROVED, "ok")
     third = order(db, cid, [(pid, 4)], submit=True)
-    over = ("over credit limit: owes ¥50.00 on invoices + ¥200.00 approved not invoiced "
-            "+ this order ¥100.00 > ¥250.00")  # fmt: skip
-    assert _levels(audit.run_checks(db, third.id, today=TODAY), "credit") == [("warn", over)]
+    over = (
+        "over credit limit: owes ¥50.00 on invoices + ¥200.00 approved not invoiced "
+        "+ this order ¥100.00 > ¥250.00"
+    )
+    assert credit(third) == [("warn", over)]
     # the same sentence while the order is typed
     quoted = orders.quote_order(db, cid, [orders.NewLine(pid, 4)])
     assert quoted.quote.totals.total_minor == third.total_minor and over in quoted.warnings
     # a cancelled approved order no longer counts
     orders.transition(db, "clerk", first.id, S.CANCELLED, "customer cancelled")
-    assert [lv for lv, _ in _levels(audit.run_checks(db, third.id, today=TODAY), "credit")
-            ] == ["pass"]  # fmt: skip
+    assert [level for level, _ in credit(third)] == ["pass"]
 
 
 def test_cash_order_of_a_customer_with_debts_needs_no_credit(db):
