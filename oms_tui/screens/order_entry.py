@@ -49,7 +49,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from threading import Lock
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.cells import cell_len, set_cell_size
 from textual import events, on, work
@@ -105,10 +105,14 @@ from ..services.orders import (
 )
 from ..services.templates import TemplateView, list_templates
 from ..widgets.footer import KeysFooter
+from ..widgets.form_dialog import FormDialog, FormField
 from ..widgets.new_caller import NewCallerPanel
 from ..widgets.scan_input import ScanInput
 from . import AppContext, OmsScreen
 from .quick_open import QuickOpen
+
+if TYPE_CHECKING:
+    from ..services.db import Database
 
 CHANNEL_CHOICES = (("p", "phone", "Phone"), ("w", "walk_in", "Walk-in"),
                    ("e", "ecommerce", "E-commerce"), ("d", "dealer", "Dealer"),
@@ -242,105 +246,56 @@ class PromptDialog(QuickOpen, ModalScreen[str | None]):
         self.dismiss(None)
 
 
-@dataclass(frozen=True)
-class FormField:
-    name: str
-    label: str
-    value: str = ""
+class EntryForm(QuickOpen, FormDialog):
+    """The entry screen's small forms (``widgets/form_dialog.py``): Enter in any field saves,
+    the note under the fields, the entry dialogs' look."""
+
+    DIALOG_CLASS, NOTE_CLASS, ERROR_CLASS = "entry-dialog entry-form", "dialog-text", "dialog-error"
+    ENTER_SAVES, NOTE_FIRST = True, False
+    SUBTITLE = "Tab next field · Enter saves · Esc backs out"
 
 
-class FormDialog(QuickOpen, ModalScreen[Any]):
-    """A few labelled fields; Tab moves, Enter in any field submits (``submit`` decides)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="dialog.cancel"),
-    ]
-
-    def __init__(self, title: str, fields: Sequence[FormField], note: str = "") -> None:
-        super().__init__()
-        self.title_text, self.fields, self.note = title, list(fields), note
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="entry-dialog entry-form") as box:
-            box.border_title = self.title_text
-            box.border_subtitle = "Tab next field · Enter saves · Esc backs out"
-            for f in self.fields:
-                with Horizontal(classes="form-row"):
-                    yield Label(f.label, classes="form-label")
-                    yield ScanInput(f.value, id=f"f-{f.name}", keep_value=True)
-            if self.note:
-                yield Static(self.note, id="form-note", classes="dialog-text")
-            yield Static("", id="form-error", classes="dialog-error")
-
-    def values(self) -> dict[str, str]:
-        return {f.name: self.query_one(f"#f-{f.name}", ScanInput).value for f in self.fields}
-
-    def show_error(self, message: str, field: str | None = None) -> None:
-        self.query_one("#form-error", Static).update(message)
-        for f in self.fields:
-            widget = self.query_one(f"#f-{f.name}", ScanInput)
-            widget.set_class(f.name == field, "-error")
-            if f.name == field:
-                widget.focus()
-        self.app.bell()
-
-    @on(ScanInput.Scanned)
-    def entered(self, event: ScanInput.Scanned) -> None:
-        event.stop()
-        self.submit(self.values())
-
-    def submit(self, values: dict[str, str]) -> None:
-        self.dismiss(values)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class NewAddressDialog(FormDialog):
+class NewAddressDialog(EntryForm):
     """Another ship-to for the customer; dismisses with the saved address."""
 
-    class Saved(Message):
-        def __init__(self, address: AddressView) -> None:
-            super().__init__()
-            self.address = address
+    def __init__(self, db: Database, user: str, customer_id: int) -> None:
+        def run(v: dict[str, str]) -> AddressView:
+            return add_address(db, user, customer_id, NewAddress(
+                street=v["street"], city=v["city"], district=v["district"],
+                province=v["province"], contact_name=v["contact"], phone=v["phone"]))  # fmt: skip
 
-    class Failed(Message):
-        def __init__(self, message: str, field: str | None) -> None:
-            super().__init__()
-            self.message, self.field = message, field
-
-    def __init__(self, customer_id: int) -> None:
         super().__init__("New ship-to address", [
             FormField("street", "Street"), FormField("city", "City"),
             FormField("district", "District"), FormField("province", "Province"),
             FormField("contact", "Contact"), FormField("phone", "Phone"),
-        ])  # fmt: skip
-        self.customer_id = customer_id
+        ], run)  # fmt: skip
 
-    def submit(self, values: dict[str, str]) -> None:
-        self.save(NewAddress(street=values["street"], city=values["city"],
-                             district=values["district"], province=values["province"],
-                             contact_name=values["contact"], phone=values["phone"]))  # fmt: skip
 
-    @work(thread=True, exclusive=True, group="new-address", exit_on_error=False)
-    def save(self, new: NewAddress) -> None:
-        context = cast(AppContext, self.app)
-        try:
-            address = add_address(context.db, context.settings.user, self.customer_id, new)
-        except InvalidInput as error:
-            self.post_message(self.Failed(str(error), error.field))
-        except Exception as error:  # noqa: BLE001 - shown in the dialog
-            self.post_message(self.Failed(_error_text(error), None))
-        else:
-            self.post_message(self.Saved(address))
+class LineDialog(EntryForm):
+    """Quantity, discount and requirements note of one line; dismisses with them."""
 
-    @on(Saved)
-    def saved(self, message: Saved) -> None:
-        self.dismiss(message.address)
+    def __init__(self, line: EntryLine, currency: str) -> None:
+        discount = f"{from_minor(line.discount_minor, currency)}" if line.discount_minor else ""
 
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
-        self.show_error(message.message, message.field)
+        def run(values: dict[str, str]) -> dict[str, Any]:
+            text = values["qty"].strip()
+            if not text.isdigit() or int(text) < 1:
+                raise InvalidInput("quantity: a whole number, at least 1", "qty")
+            minor = 0
+            if values["discount"].strip():
+                try:
+                    minor = parse_money(values["discount"], currency)
+                except InvalidInput as error:
+                    raise InvalidInput(f"discount: {error}", "discount") from error
+                if minor < 0:
+                    raise InvalidInput("discount: cannot be negative", "discount")
+            return {"qty": int(text), "discount_minor": minor, "note": values["note"]}
+
+        super().__init__(f"Line: {line.product.code if line.product else line.text}", [
+            FormField("qty", "Quantity", str(line.qty)),
+            FormField("discount", "Discount", discount),
+            FormField("note", "Note", line.note),
+        ], run, "Note: size, colour, finish (made-to-order lines)")  # fmt: skip
 
 
 def product_prompt(hit: ProductHit) -> Content:
@@ -441,36 +396,6 @@ class ProductSearchDialog(QuickOpen, ModalScreen[ProductHit | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class LineDialog(FormDialog):
-    """Quantity, discount and requirements note of one line."""
-
-    def __init__(self, line: EntryLine, currency: str) -> None:
-        self.currency = currency
-        discount = f"{from_minor(line.discount_minor, currency)}" if line.discount_minor else ""
-        super().__init__(f"Line: {line.product.code if line.product else line.text}", [
-            FormField("qty", "Quantity", str(line.qty)),
-            FormField("discount", "Discount", discount),
-            FormField("note", "Note", line.note),
-        ], "Note: size, colour, finish (made-to-order lines)")  # fmt: skip
-
-    def submit(self, values: dict[str, str]) -> None:
-        text = values["qty"].strip()
-        if not text.isdigit() or int(text) < 1:
-            self.show_error("quantity: a whole number, at least 1", "qty")
-            return
-        discount = 0
-        if values["discount"].strip():
-            try:
-                discount = parse_money(values["discount"], self.currency)
-            except InvalidInput as error:
-                self.show_error(f"discount: {error}", "discount")
-                return
-            if discount < 0:
-                self.show_error("discount: cannot be negative", "discount")
-                return
-        self.dismiss({"qty": int(text), "discount_minor": discount, "note": values["note"]})
 
 
 # -- the customer field ---------------------------------------------------------------------
@@ -1694,7 +1619,8 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
 
         def picked(value: str | None) -> None:
             if value == "new":
-                self.app.push_screen(NewAddressDialog(card.id), self.address_added)
+                self.app.push_screen(NewAddressDialog(self.db, self.user, card.id),
+                                     self.address_added)  # fmt: skip
             elif value is not None and self.card is not None:
                 self.ship_to = next(a for a in self.card.addresses if str(a.id) == value)
                 self._ship_to_id = self.ship_to.id

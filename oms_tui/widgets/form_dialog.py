@@ -1,6 +1,7 @@
 """The small form every area asks with: labelled fields, saved through a service call in
 a worker, the error shown under the fields with its field focused and the bell, nothing
-saved on error. Dismisses with the text saying what was done (``None`` when backed out).
+saved on error. Dismisses with what the call returned: the text saying what was done, or
+the saved thing itself (``None`` when backed out).
 
 Areas subclass it for their ids and styles (``ID_PREFIX``, the ``*_CLASS`` names their
 ``.tcss`` styles) and say whether Enter in any field saves (scan-and-go forms) or moves to
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -33,8 +34,9 @@ class FormField:
     placeholder: str = ""
 
 
-# runs in the dialog's worker with the values typed; returns what to tell the clerk
-Run = Callable[[dict[str, str]], str]
+# runs in the dialog's worker with the values typed; returns what to tell the clerk (or
+# what was saved, for the screen that opened the dialog); raises InvalidInput to refuse
+Run = Callable[[dict[str, str]], Any]
 
 
 def error_text(error: BaseException) -> str:
@@ -43,7 +45,7 @@ def error_text(error: BaseException) -> str:
     return text[:300]
 
 
-class FormDialog(ModalScreen[str | None]):
+class FormDialog(ModalScreen[Any]):
     ID_PREFIX: ClassVar[str] = ""  # field ids "<prefix>f-<name>", error "<prefix>form-error"
     CONTAINER_ID: ClassVar[str | None] = None
     DIALOG_CLASS: ClassVar[str] = "form-dialog"
@@ -54,6 +56,7 @@ class FormDialog(ModalScreen[str | None]):
     ENTER_SAVES: ClassVar[bool] = False  # True: Enter in any field saves
     FOCUS_FIRST_EMPTY: ClassVar[bool] = False  # True: start in the first field still blank
     SUBTITLE: ClassVar[str] = "Enter next / saves · F2 saves · Esc backs out"
+    NOTE_FIRST: ClassVar[bool] = True  # the note above the fields (False: below them)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f12", "cancel", "Back", key_display="Esc", id="form.cancel"),
@@ -62,9 +65,9 @@ class FormDialog(ModalScreen[str | None]):
     ]  # fmt: skip
 
     class Done(Message):
-        def __init__(self, text: str) -> None:
+        def __init__(self, result: Any) -> None:
             super().__init__()
-            self.text = text
+            self.result = result
 
     class Failed(Message):
         def __init__(self, text: str, field: str | None) -> None:
@@ -90,13 +93,15 @@ class FormDialog(ModalScreen[str | None]):
         with Vertical(classes=self.DIALOG_CLASS, id=self.CONTAINER_ID) as box:
             box.border_title = self.title_text
             box.border_subtitle = self.SUBTITLE
-            if self.note:
+            if self.note and self.NOTE_FIRST:
                 yield Static(self.note, classes=self.NOTE_CLASS)
             for f in self.fields:
                 with Horizontal(classes=self.ROW_CLASS):
                     yield Label(f.label, classes=self.LABEL_CLASS)
                     yield ScanInput(f.value, id=self.field_id(f.name), keep_value=True,
                                     placeholder=f.placeholder)  # fmt: skip
+            if self.note and not self.NOTE_FIRST:
+                yield Static(self.note, classes=self.NOTE_CLASS)
             yield Static("", id=f"{self.ID_PREFIX}form-error", classes=self.ERROR_CLASS)
 
     def on_mount(self) -> None:
@@ -125,17 +130,17 @@ class FormDialog(ModalScreen[str | None]):
     @work(thread=True, exclusive=True, group="form-dialog", exit_on_error=False)
     def save(self, values: dict[str, str]) -> None:
         try:
-            text = self.run(values)
+            result = self.run(values)
         except InvalidInput as error:
             self.post_message(self.Failed(error_text(error), error.field))
         except Exception as error:  # noqa: BLE001 - shown in the dialog; nothing was saved
             self.post_message(self.Failed(error_text(error), None))
         else:
-            self.post_message(self.Done(text))
+            self.post_message(self.Done(result))
 
     @on(Done)
     def done(self, message: Done) -> None:
-        self.dismiss(message.text)
+        self.dismiss(message.result)
 
     @on(Failed)
     def failed(self, message: Failed) -> None:
