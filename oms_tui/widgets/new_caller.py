@@ -262,4 +262,4 @@ class NewCallerPanel(Vertical):
     def _error(self, message: str | Content) -> None:
         widget = self.query_one("#new-caller-error", Static)
         if message or widget.content:
-            widget.update(message)
+            widget.update(message, layout=False)  # one row high (DEFAULT_CSS): no layout pass
