@@ -8,7 +8,14 @@ from .finance import DunningLetter, FollowUp, Invoice, Payment, PaymentAllocatio
 from .imports import ImportProfile, ProductAlias
 from .orders import Allocation, NumberSequence, Order, OrderEvent, OrderLine
 from .parties import Customer, CustomerAddress, CustomerPhone, Setting, User
-from .production import BomItem, ProductionOrder, ProductionRoute, ProductionStageLog, RouteStage
+from .production import (
+    BomItem,
+    MaterialReservation,
+    ProductionOrder,
+    ProductionRoute,
+    ProductionStageLog,
+    RouteStage,
+)
 from .returns import ReturnLine, ReturnOrder
 from .shipping import (
     Carrier,
@@ -37,6 +44,7 @@ __all__ = [
     "FollowUp",
     "ImportProfile",
     "Invoice",
+    "MaterialReservation",
     "NumberSequence",
     "Order",
     "OrderEvent",

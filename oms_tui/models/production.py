@@ -73,3 +73,21 @@ class ProductionStageLog(SQLModel, table=True):
     note: str = Field(default="")
     actor: str = Field(max_length=64)
     at: datetime = Field(default_factory=utcnow)
+
+
+class MaterialReservation(SQLModel, table=True):
+    """Material held in the factory warehouse for a production order not started yet:
+    counted in ``stock_level.reserved`` as an order line's ``Allocation`` is (a material
+    is no order line, so it has its own rows). Released when the order starts (the
+    material is then issued) or is cancelled."""
+
+    __tablename__ = "material_reservation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    production_order_id: int = Field(foreign_key="production_order.id", index=True)
+    product_id: int = Field(foreign_key="product.id", index=True)  # the material
+    warehouse_id: int = Field(foreign_key="warehouse.id")
+    qty: int
+    reason: str = Field(default="")
+    created_at: datetime = Field(default_factory=utcnow)
+    released_at: datetime | None = None

@@ -2,7 +2,9 @@
 
 The ledger is the truth: every change of on-hand quantity is a ``StockMove`` written in
 the same transaction as the ``StockLevel`` it changes, so ``on_hand`` always equals the
-sum of moves and ``reserved`` the sum of open allocations (``verify`` checks both). The
+sum of moves and ``reserved`` the sum of open reservations (``verify`` checks both): an
+order line's ``Allocation`` rows, and the ``MaterialReservation`` rows of production orders
+not started yet (their bill of materials, held in the factory warehouse). The
 ``stock_level`` CHECK constraint refuses a row with more reserved than on hand, whatever
 the code above it does.
 
@@ -25,6 +27,8 @@ from sqlmodel import Session, col, select
 
 from ..models import (
     Allocation,
+    BomItem,
+    MaterialReservation,
     OrderLine,
     Product,
     ProductionOrder,
@@ -158,11 +162,16 @@ def add_move(
     return move
 
 
-def reserve(session: Session, level: StockLevel, line: OrderLine, qty: int, reason: str
-            ) -> Allocation:  # fmt: skip
+def _hold(level: StockLevel, qty: int) -> None:
     if qty <= 0 or qty > level.on_hand - level.reserved:
         raise InvalidInput(f"cannot reserve {qty}: {level.on_hand - level.reserved} available")
     level.reserved += qty
+
+
+def reserve(session: Session, level: StockLevel, line: OrderLine, qty: int, reason: str
+            ) -> Allocation:  # fmt: skip
+    """Hold free stock of the level for an order line."""
+    _hold(level, qty)
     session.add(level)
     alloc = Allocation(order_line_id=line.id, warehouse_id=level.warehouse_id, qty=qty,
                        reason=reason)  # fmt: skip
@@ -170,7 +179,21 @@ def reserve(session: Session, level: StockLevel, line: OrderLine, qty: int, reas
     return alloc
 
 
-def release(session: Session, level: StockLevel, alloc: Allocation) -> None:
+def reserve_material(session: Session, level: StockLevel, production_order_id: int, qty: int,
+                     reason: str) -> MaterialReservation:  # fmt: skip
+    """Hold free stock of the level (a material) for a production order not started yet."""
+    _hold(level, qty)
+    session.add(level)
+    held = MaterialReservation(production_order_id=production_order_id,
+                               product_id=level.product_id, warehouse_id=level.warehouse_id,
+                               qty=qty, reason=reason)  # fmt: skip
+    session.add(held)
+    return held
+
+
+def release(session: Session, level: StockLevel, alloc: Allocation | MaterialReservation
+            ) -> None:  # fmt: skip
+    """The reservation ends (its row stays, with when): the units are free again."""
     level.reserved -= alloc.qty
     alloc.released_at = utcnow()
     session.add_all([level, alloc])
@@ -183,6 +206,18 @@ def open_allocations(session: Session, line_ids: Sequence[int]) -> list[Allocati
         select(Allocation)
         .where(col(Allocation.order_line_id).in_(line_ids), col(Allocation.released_at).is_(None))
         .order_by(Allocation.id)
+    ).all())  # fmt: skip
+
+
+def open_material_reservations(session: Session, production_order_ids: Sequence[int]
+                               ) -> list[MaterialReservation]:  # fmt: skip
+    if not production_order_ids:
+        return []
+    return list(session.exec(
+        select(MaterialReservation)
+        .where(col(MaterialReservation.production_order_id).in_(production_order_ids),
+               col(MaterialReservation.released_at).is_(None))
+        .order_by(MaterialReservation.id)
     ).all())  # fmt: skip
 
 
@@ -203,9 +238,12 @@ def release_order_in(session: Session, order_id: int) -> int:
 
 
 def order_product_ids(session: Session, order_id: int) -> list[int]:
-    return sorted(set(session.exec(
-        select(OrderLine.product_id).where(OrderLine.order_id == order_id)
-    ).all()))  # fmt: skip
+    """The products whose levels a write on this order may change, to lock before the
+    order: its lines' products and the materials of their bills (approval reserves them
+    for production, a cancellation releases or returns them)."""
+    lines = select(OrderLine.product_id).where(OrderLine.order_id == order_id)
+    materials = select(BomItem.material_id).where(col(BomItem.product_id).in_(lines))
+    return sorted(set(session.execute(lines.union(materials)).scalars()))
 
 
 def issue_in(
@@ -625,8 +663,9 @@ class Difference:
 
 
 def verify(db: Database) -> list[Difference]:
-    """Compare every level with its ledger and its open allocations, in SQL (grouped sums),
-    including moves or allocations with no level row at all."""
+    """Compare every level with its ledger and its open reservations (order lines' and
+    production orders' materials), in SQL (grouped sums), including moves or reservations
+    with no level row at all."""
     with db.read() as session:
         moves = {
             (p, w): int(q or 0)
@@ -644,6 +683,13 @@ def verify(db: Database) -> list[Difference]:
                 .group_by(OrderLine.product_id, Allocation.warehouse_id)
             ).all()
         }  # fmt: skip
+        for p, w, q in session.execute(
+            select(MaterialReservation.product_id, MaterialReservation.warehouse_id,
+                   func.sum(MaterialReservation.qty))
+            .where(col(MaterialReservation.released_at).is_(None))
+            .group_by(MaterialReservation.product_id, MaterialReservation.warehouse_id)
+        ).all():  # fmt: skip
+            held[(p, w)] = held.get((p, w), 0) + int(q or 0)
         levels = {
             (lv.product_id, lv.warehouse_id): (lv.on_hand, lv.reserved)
             for lv in session.exec(select(StockLevel)).all()
