@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from sqlalchemy import func
@@ -69,6 +69,7 @@ class LineAllocation:
     reserved_before: int
     backordered: int
     to_production: bool
+    materials_short: str = ""  # the production order's materials it could not reserve
 
 
 @dataclass(frozen=True)
@@ -205,9 +206,14 @@ def _allocate_in(
                                       held.get(ln.id, 0), needs[ln.id] - got, False))  # fmt: skip
 
     if any(r.to_production for r in results):
-        from .production import create_for_order_in
+        from .production import create_for_order_in, shortage_text
 
-        create_for_order_in(session, actor, order)
+        planned = create_for_order_in(session, actor, order)
+        line_no = {ln.id: ln.line_no for ln in lines}
+        short = {line_no[p.order.order_line_id]: f"{p.order.number}: {shortage_text(p.shortages)}"
+                 for p in planned if p.shortages}  # fmt: skip
+        results = [replace(r, materials_short=short[r.line_no]) if r.line_no in short else r
+                   for r in results]  # fmt: skip
     short = any(r.backordered > 0 for r in results)
     any_held = any(r.reserved_before + sum(p.qty for p in r.placed) > 0
                    for r in results if not r.to_production and r.qty > 0)  # fmt: skip
@@ -242,7 +248,8 @@ def _summary(results: Sequence[LineAllocation], waiting_complete: bool) -> str:
     for r in results:
         bits = [f"{p.qty} from {p.warehouse_code} ({p.reason})" for p in r.placed]
         if r.to_production:
-            bits.append("to production")
+            bits.append(f"to production ({r.materials_short})" if r.materials_short
+                        else "to production")  # fmt: skip
         if r.backordered > 0:
             bits.append(f"{r.backordered} backordered")
         if bits:

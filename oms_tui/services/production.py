@@ -5,17 +5,34 @@
   note, quantity, the order's requested date as due date and its priority, on the route of
   the product's line (``production_route.product_line``), made in the factory warehouse
   (the first warehouse in allocation order).
+- **Materials are reserved when the order is planned**: its bill of materials is held in
+  the factory warehouse (``material_reservation`` rows, counted in ``stock_level.reserved``
+  as an order line's allocations are, so available = on hand - reserved sees them and two
+  doors cannot both count on the last sheet of veneer). What is not free then is a
+  shortage, logged on the order (``short``: material, shortfall, the planned start it
+  blocks) and named in the approval's event; it does not stop the approval. Stock that
+  arrives later (receipt, transfer, adjustment, stocktake, a cancelled production order's
+  materials) goes to the planned orders short of it, first in the queue first.
 - **Planned dates**: each stage has planned days; a production order not started waits
   for the work ahead of it on its route (units of open orders of higher priority or
   earlier due date / the route's daily capacity), then takes its stages' days. The
   expected date is when the last stage ends; ``late`` when that is after the due date.
-- **Start** issues the bill of materials from the factory warehouse (a
-  ``production_use`` move per material: they can no longer be sold or used by another
-  order). A shortage refuses the start and says which material, how much, and from which
-  day it blocks (the planned start).
+- **Start** turns the reservation into the issue: the reservations are released and a
+  ``production_use`` move per material takes the whole bill out of the factory warehouse;
+  what was not reserved is taken from free stock (never from another order's
+  reservation). A shortage refuses the start and says which material, how much, and from
+  which day it blocks (the planned start).
+- **Cancel** (the sales order is cancelled): before the start, the reservations are
+  released; after it, the issued materials come back into stock with a ``production_use``
+  move of the opposite sign whose reason names the cancelled production order (what was
+  cut or spoilt is then written off with a stock adjustment: the shop counts it, the
+  system cannot know). Either way the freed materials go to the planned orders short of
+  them.
 - **Advance** finishes the current stage and starts the next; a **quality failure** sends
   the order back to a chosen earlier stage with the reason; a **new expected date** needs
-  a reason. Every step is a ``production_stage_log`` row (who, when, what, why).
+  a reason. Every step is a ``production_stage_log`` row (who, when, what, why). None of
+  these moves stock: rework uses the materials already issued (extra material for it is
+  an adjustment), and replanning changes dates, not reservations.
 - **Completion** (advancing past the last stage) moves the goods into stock
   (``production_in``) and reserves them for the order line; when nothing of the order
   waits any more, the order becomes ready to ship.
@@ -25,6 +42,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -34,6 +52,7 @@ from sqlmodel import Session, col, select
 from ..models import (
     BomItem,
     Customer,
+    MaterialReservation,
     Order,
     OrderLine,
     Product,
@@ -41,6 +60,8 @@ from ..models import (
     ProductionRoute,
     ProductionStageLog,
     RouteStage,
+    StockLevel,
+    StockMove,
     Warehouse,
     utcnow,
 )
@@ -66,9 +87,18 @@ def factory_warehouse_id(session: Session) -> int | None:
     return wh.id if wh else None
 
 
+@dataclass(frozen=True)
+class Planned:
+    """A production order just made, and the materials it could not reserve."""
+
+    order: ProductionOrder
+    shortages: tuple[Shortage, ...]
+
+
 def create_for_order_in(session: Session, actor: str, order: Order, today: date | None = None
-                        ) -> list[ProductionOrder]:  # fmt: skip
-    """A production order for each made-to-order line of ``order`` that has none yet."""
+                        ) -> list[Planned]:  # fmt: skip
+    """A production order for each made-to-order line of ``order`` that has none yet, its
+    materials reserved (what is short is logged on it and returned, not refused)."""
     today = today or date.today()
     lines = session.exec(
         select(OrderLine, Product).join(Product, Product.id == OrderLine.product_id)
@@ -102,23 +132,92 @@ def create_for_order_in(session: Session, actor: str, order: Order, today: date 
                                        note=f"for {order.number} line {line.line_no}",
                                        actor=actor))  # fmt: skip
         made.append(po)
-    if made:
-        _replan_route_in(session, {po.route_id for po in made}, today)
-    return made
+    if not made:
+        return []
+    _replan_route_in(session, {po.route_id for po in made}, today)  # the planned starts
+    needs = {po.id: _needs(session, po) for po in made}
+    # Already locked with the order's products (stock.order_product_ids) when allocating.
+    levels = stock.lock_levels(session, {m.id for n in needs.values() for m, _ in n})
+    out = []
+    for po in made:
+        missing = _reserve_materials_in(session, po, needs[po.id], levels, today)
+        if missing:
+            _log(session, po, None, "short", actor, shortage_text(missing))
+        out.append(Planned(po, tuple(missing)))
+    return out
 
 
-def cancel_for_order_in(session: Session, actor: str, order_id: int, reason: str) -> list[str]:
-    """The order was cancelled: its open production orders stop (materials already issued
-    stay issued: they are in the work, a stock adjustment takes back what can be reused)."""
+def cancel_for_order_in(session: Session, actor: str, order_id: int, reason: str,
+                        today: date | None = None) -> list[str]:  # fmt: skip
+    """The order was cancelled: its open production orders stop. One not started releases
+    its material reservations; one started gets its issued materials back into stock (a
+    ``production_use`` move of the opposite sign, the reason naming it: what was cut or
+    spoilt is then written off with a stock adjustment). The freed materials go to the
+    planned orders short of them. The caller locked the levels of the order's products and
+    their materials (``stock.order_product_ids``) before the order."""
+    today = today or date.today()
+    running = session.exec(select(ProductionOrder).where(
+        ProductionOrder.order_id == order_id, col(ProductionOrder.status).in_(OPEN))
+        .order_by(ProductionOrder.id)).all()  # fmt: skip
+    if not running:
+        return []
+    held = stock.open_material_reservations(session, [po.id for po in running])
+    issued = _issued(session, order_id, [po for po in running if po.status == "in_progress"])
+    levels = stock.lock_levels(session, {r.product_id for r in held} | {p for _, p, _ in issued})
+    codes = _codes(session, {r.product_id for r in held} | {p for _, p, _ in issued})
+    freed: set[int] = set()
     stopped = []
-    running = select(ProductionOrder).where(ProductionOrder.order_id == order_id,
-                                            col(ProductionOrder.status).in_(OPEN))  # fmt: skip
-    for po in session.exec(running).all():
+    for po in running:
+        released = [r for r in held if r.production_order_id == po.id]
+        for r in released:
+            stock.release(session, levels[(r.product_id, r.warehouse_id)], r)
+        back = [(w, p, qty) for (po_id, w), p, qty in issued if po_id == po.id]
+        why = f"back from cancelled {po.number}" + (f": {reason}" if reason else "")
+        for w, p, qty in back:
+            stock.add_move(session, levels[(p, w)], qty, stock.PRODUCTION_USE, actor,
+                           reference=po.number, order_id=po.order_id, reason=why)  # fmt: skip
+        freed |= {r.product_id for r in released} | {p for _, p, _ in back}
+        notes = [reason] if reason else []
+        if released:
+            notes.append("materials released: " + ", ".join(
+                sorted(f"{codes[r.product_id]} {r.qty}" for r in released)))  # fmt: skip
+        if back:
+            notes.append("materials back in stock: " + ", ".join(
+                sorted(f"{codes[p]} {qty}" for _, p, qty in back)))  # fmt: skip
         po.status = "cancelled"
         session.add(po)
-        _log(session, po, None, "cancelled", actor, reason)
+        _log(session, po, None, "cancelled", actor, "; ".join(notes))
         stopped.append(po.number)
+    session.flush()
+    if freed:
+        reserve_waiting_materials_in(session, actor, freed, today)
     return stopped
+
+
+def _issued(session: Session, order_id: int, started: list[ProductionOrder]
+            ) -> list[tuple[tuple[int, int], int, int]]:  # fmt: skip
+    """What the started production orders of a sales order hold of the factory's
+    materials: ((production order id, warehouse), material, units), from their net
+    ``production_use`` moves (the order's moves, by the stock_move order index)."""
+    if not started:
+        return []
+    by_number = {po.number: po.id for po in started}
+    rows = session.execute(
+        select(StockMove.reference, StockMove.warehouse_id, StockMove.product_id,
+               func.sum(StockMove.qty))
+        .where(StockMove.kind == stock.PRODUCTION_USE,
+               StockMove.order_id == order_id, col(StockMove.reference).in_(list(by_number)))
+        .group_by(StockMove.reference, StockMove.warehouse_id, StockMove.product_id)
+        .order_by(StockMove.reference, StockMove.product_id, StockMove.warehouse_id)
+    ).all()  # fmt: skip
+    return [((by_number[ref], w), p, -int(q)) for ref, w, p, q in rows if q and q < 0]
+
+
+def _codes(session: Session, product_ids: set[int]) -> dict[int, str]:
+    if not product_ids:
+        return {}
+    return dict(session.exec(select(Product.id, Product.code)
+                             .where(col(Product.id).in_(product_ids))).all())  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -205,29 +304,155 @@ def _planned_start(session: Session, po: ProductionOrder, today: date) -> date:
     return max(today, po.expected_date - timedelta(days=_days_left(stages, 0)))
 
 
+def shortage_text(missing: list[Shortage] | tuple[Shortage, ...]) -> str:
+    """``RM-OAK short 3 (30 of 33), blocking since 12-03; ...``: how the start refusal, the
+    stage log and the approval's event name a shortage."""
+    return "; ".join(f"{s.material_code} short {s.short} ({s.available} of {s.needed}), "
+                     f"blocking since {s.blocks_from:%m-%d}" for s in missing)  # fmt: skip
+
+
+def _held(session: Session, po_id: int) -> dict[int, int]:
+    """Units of each material reserved for this production order now."""
+    out: dict[int, int] = defaultdict(int)
+    for r in stock.open_material_reservations(session, [po_id]):
+        out[r.product_id] += r.qty
+    return out
+
+
+def _levels_of(session: Session, product_ids: list[int], warehouse_id: int
+               ) -> dict[tuple[int, int], StockLevel]:  # fmt: skip
+    """Level rows read, not locked (what the board shows)."""
+    rows = session.exec(
+        select(StockLevel).where(
+            col(StockLevel.product_id).in_(product_ids), StockLevel.warehouse_id == warehouse_id
+        )
+    )
+    return {(lv.product_id, lv.warehouse_id): lv for lv in rows}
+
+
+def _shortages_in(
+    session: Session,
+    po: ProductionOrder,
+    needs: list[tuple[Product, int]],
+    levels: dict[tuple[int, int], StockLevel],
+    today: date,
+) -> list[Shortage]:
+    """What the order lacks: a material is short when its reservation plus the free stock
+    of the factory warehouse do not cover the bill."""
+    if not needs or po.warehouse_id is None:
+        return []
+    held = _held(session, po.id)
+    have = {}
+    for m, _need in needs:
+        lv = levels.get((m.id, po.warehouse_id))
+        have[m.id] = held.get(m.id, 0) + (max(lv.on_hand - lv.reserved, 0) if lv else 0)
+    missing = [(m, need) for m, need in needs if have[m.id] < need]
+    if not missing:
+        return []
+    start = _planned_start(session, po, today)
+    return [Shortage(m.code, m.name, need, have[m.id], start) for m, need in missing]
+
+
 def shortages(db: Database, production_order_id: int, today: date | None = None
               ) -> list[Shortage]:  # fmt: skip
-    """Materials the factory warehouse lacks for this order, and from when that blocks."""
+    """Materials the factory warehouse lacks for this order (beyond what is reserved for
+    it), and from when that blocks."""
     today = today or date.today()
     with db.read() as session:
         po = session.get(ProductionOrder, production_order_id)
         if po is None:
             raise NotFound(f"no production order with id {production_order_id}")
-        return _shortages_in(session, po, today)
+        if po.status != "planned" or po.warehouse_id is None:
+            return []
+        needs = _needs(session, po)
+        levels = _levels_of(session, [m.id for m, _ in needs], po.warehouse_id)
+        return _shortages_in(session, po, needs, levels, today)
 
 
-def _shortages_in(session: Session, po: ProductionOrder, today: date) -> list[Shortage]:
-    needs = _needs(session, po)
-    if not needs or po.warehouse_id is None:
+def _reserve_materials_in(session: Session, po: ProductionOrder,
+                          needs: list[tuple[Product, int]],
+                          levels: dict[tuple[int, int], StockLevel], today: date
+                          ) -> list[Shortage]:  # fmt: skip
+    """Reserve what the bill still lacks from the free stock of the factory warehouse
+    (levels locked); returns what stays short."""
+    if po.warehouse_id is None:
         return []
-    free = {p: lv.on_hand - lv.reserved for (p, w), lv in {
-        (lv.product_id, lv.warehouse_id): lv for lv in session.exec(
-            select(stock.StockLevel).where(col(stock.StockLevel.product_id).in_(
-                [m.id for m, _ in needs]), stock.StockLevel.warehouse_id == po.warehouse_id))
-    }.items()}  # fmt: skip
-    start = _planned_start(session, po, today)
-    return [Shortage(m.code, m.name, need, max(free.get(m.id, 0), 0), start)
-            for m, need in needs if free.get(m.id, 0) < need]  # fmt: skip
+    held = _held(session, po.id)
+    for m, need in needs:
+        level = levels[(m.id, po.warehouse_id)]
+        take = min(need - held.get(m.id, 0), level.on_hand - level.reserved)
+        if take > 0:
+            stock.reserve_material(session, level, po.id, take, f"for {po.number}")
+    session.flush()
+    return _shortages_in(session, po, needs, levels, today)
+
+
+def reserve_waiting_materials_in(session: Session, actor: str, material_ids: Iterable[int],
+                                 today: date | None = None) -> list[str]:  # fmt: skip
+    """Inside a write transaction whose levels of ``material_ids`` are locked (stock came
+    in, or was freed): the planned production orders still short of these materials
+    reserve what is free now, first in the queue first (priority, due date, oldest).
+    Returns their numbers; each gets a ``reserved`` line in its stage log."""
+    ids = sorted(set(material_ids))
+    if not ids:
+        return []
+    rows = session.exec(
+        select(ProductionOrder, BomItem.material_id, BomItem.qty_per)
+        .join(BomItem, BomItem.product_id == ProductionOrder.product_id)
+        .where(ProductionOrder.status == "planned", col(BomItem.material_id).in_(ids),
+               col(ProductionOrder.warehouse_id).is_not(None))
+    ).all()  # fmt: skip
+    if not rows:
+        return []
+    levels = stock.lock_levels(session, ids)
+    if not any(lv.on_hand > lv.reserved for lv in levels.values()):
+        return []
+    held: dict[tuple[int, int], int] = defaultdict(int)
+    for r in stock.open_material_reservations(session, sorted({po.id for po, _, _ in rows})):
+        held[(r.production_order_id, r.product_id)] += r.qty
+    codes = _codes(session, set(ids))
+    got: dict[int, list[str]] = defaultdict(list)
+    orders: dict[int, ProductionOrder] = {}
+    for po, material_id, per in sorted(rows, key=lambda r: (_queue_key(r[0]), r[1])):
+        level = levels[(material_id, po.warehouse_id)]
+        take = min(per * po.qty - held[(po.id, material_id)], level.on_hand - level.reserved)
+        if take > 0:
+            stock.reserve_material(session, level, po.id, take, f"for {po.number}")
+            got[po.id].append(f"{codes[material_id]} {take}")
+            orders[po.id] = po
+    for po_id, what in got.items():
+        _log(session, orders[po_id], None, "reserved", actor, "materials came in: " +
+             ", ".join(what))  # fmt: skip
+    session.flush()
+    return [orders[i].number for i in sorted(got, key=lambda i: _queue_key(orders[i]))]
+
+
+def release_materials_for_shortage_in(session: Session, actor: str, level: StockLevel,
+                                      units: int, why: str) -> list[str]:  # fmt: skip
+    """Stock of a material found missing under what is reserved (a stocktake, an
+    adjustment): the planned orders last in the queue give up their reservation there
+    first, ``units`` in all. Returns their numbers; each gets a ``short`` line in its log
+    (its shortage then shows on the board until stock comes in)."""
+    rows = session.exec(
+        select(MaterialReservation, ProductionOrder)
+        .join(ProductionOrder, ProductionOrder.id == MaterialReservation.production_order_id)
+        .where(MaterialReservation.product_id == level.product_id,
+               MaterialReservation.warehouse_id == level.warehouse_id,
+               col(MaterialReservation.released_at).is_(None))
+    ).all()  # fmt: skip
+    code = _codes(session, {level.product_id}).get(level.product_id, "?")
+    out = []
+    for r, po in sorted(rows, key=lambda rp: (_queue_key(rp[1]), rp[0].id), reverse=True):
+        if units <= 0:
+            break
+        give = min(units, r.qty)
+        stock.release(session, level, r)
+        if give < r.qty:
+            stock.reserve_material(session, level, po.id, r.qty - give, f"for {po.number}")
+        units -= give
+        _log(session, po, None, "short", actor, f"{code} {give} no longer reserved: {why}")
+        out.append(po.number)
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -260,15 +485,23 @@ def start(db: Database, actor: str, production_order_id: int, today: date | None
         if po is None:
             raise NotFound(f"no production order with id {production_order_id}")
         needs = _needs(session, po)
-        levels = stock.lock_levels(session, [m.id for m, _ in needs]) if needs else {}
+        held = stock.open_material_reservations(session, [po.id])
+        levels = stock.lock_levels(session, {m.id for m, _ in needs} | {r.product_id for r in held})
         po = _load(session, production_order_id)
         if po.status != "planned":
             raise IllegalTransition(f"{po.number} is {po.status.replace('_', ' ')}, not waiting")
-        missing = _shortages_in(session, po, today)
+        if needs and po.warehouse_id is None:
+            raise InvalidInput(f"{po.number} has no factory warehouse to take materials from",
+                               "materials")  # fmt: skip
+        missing = _shortages_in(session, po, needs, levels, today)
         if missing:
-            raise InvalidInput(f"{po.number} cannot start: " + "; ".join(
-                f"{s.material_code} short {s.short} ({s.available} of {s.needed}), blocking "
-                f"since {s.blocks_from:%m-%d}" for s in missing), "materials")  # fmt: skip
+            raise InvalidInput(f"{po.number} cannot start: " + shortage_text(missing),
+                               "materials")  # fmt: skip
+        # The reservation becomes the issue: released, then the whole bill moved out (the
+        # part never reserved comes from free stock: add_move refuses reserved stock).
+        for r in stock.open_material_reservations(session, [po.id]):
+            stock.release(session, levels[(r.product_id, r.warehouse_id)], r)
+        reserved = sum(r.qty for r in held)
         for material, need in needs:
             stock.add_move(session, levels[(material.id, po.warehouse_id)], -need,
                            stock.PRODUCTION_USE, actor, reference=po.number,
@@ -276,8 +509,11 @@ def start(db: Database, actor: str, production_order_id: int, today: date | None
         stages = _stages(session, po.route_id)
         po.status, po.started_at = "in_progress", utcnow()
         po.current_stage_seq = stages[0].seq if stages else 1
-        _log(session, po, stages[0] if stages else None, "started", actor,
-             f"{len(needs)} materials issued" if needs else "")  # fmt: skip
+        note = ""
+        if needs:
+            units = sum(n for _, n in needs)
+            note = f"{len(needs)} materials issued ({units} units, {reserved} of them reserved)"
+        _log(session, po, stages[0] if stages else None, "started", actor, note)
         session.add(po)
         _replan_route_in(session, {po.route_id}, today)
         session.flush()

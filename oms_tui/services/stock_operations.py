@@ -1,8 +1,12 @@
 """Stock operations: receive goods, transfer between warehouses, adjust, stocktake.
 
 Each is one transaction that writes its ledger moves, and, where stock arrived, hands the
-free stock to waiting backorders in priority order (``allocation.fill_backorders_in``)
-inside the same transaction: when the receipt is saved, the orders have moved on.
+free stock to waiting backorders in priority order (``allocation.fill_backorders_in``),
+then to planned production orders short of it as a material
+(``production.reserve_waiting_materials_in``), inside the same transaction: when the
+receipt is saved, the orders have moved on. Stock found missing under what is reserved
+takes the reservations of the lowest-priority orders first, then those of the production
+orders last in the queue.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from ..models import (
     Warehouse,
     utcnow,
 )
-from . import allocation, stock
+from . import allocation, production, stock
 from .db import Database
 from .errors import InvalidInput, NotFound
 from .numbering import take_number
@@ -43,6 +47,7 @@ class Outcome:
     number: str
     moves: int
     filled: tuple[allocation.AllocationResult, ...] = ()
+    materials_for: tuple[str, ...] = ()  # production orders that reserved materials now
 
     @property
     def filled_orders(self) -> tuple[str, ...]:
@@ -170,7 +175,8 @@ def receive(
                 receipt.status, receipt.received_at = "received", utcnow()
                 session.add(receipt)
             filled = allocation.fill_backorders_in(session, actor, merged)
-            return Outcome(receipt.number, len(merged), tuple(filled))
+            made = production.reserve_waiting_materials_in(session, actor, merged)
+            return Outcome(receipt.number, len(merged), tuple(filled), tuple(made))
 
     return allocation._retry(run)
 
@@ -200,15 +206,18 @@ def transfer(
             stock.add_move(session, levels[(product_id, dst.id)], qty, stock.TRANSFER_IN,
                            actor, reference=ref, reason=reason.strip())  # fmt: skip
             filled = allocation.fill_backorders_in(session, actor, [product_id])
-            return Outcome(ref, 2, tuple(filled))
+            made = production.reserve_waiting_materials_in(session, actor, [product_id])
+            return Outcome(ref, 2, tuple(filled), tuple(made))
 
     return allocation._retry(run)
 
 
-def _release_for_shortage(session: Session, level: StockLevel, new_on_hand: int) -> list[int]:
+def _release_for_shortage(session: Session, actor: str, level: StockLevel, new_on_hand: int,
+                          why: str) -> list[int]:  # fmt: skip
     """Stock found missing below what is reserved: release the lowest-priority orders'
-    reservations there until the rest fits. Returns those orders' ids (to re-allocate
-    once the move is written: another warehouse may cover them)."""
+    reservations there until the rest fits, then (a material) those of the production
+    orders last in the queue. Returns the orders' ids (to re-allocate once the move is
+    written: another warehouse may cover them)."""
     excess = level.reserved - new_on_hand
     if excess <= 0:
         return []
@@ -230,6 +239,8 @@ def _release_for_shortage(session: Session, level: StockLevel, new_on_hand: int)
         excess -= alloc.qty
         if order_id not in touched:
             touched.append(order_id)
+    if excess > 0:
+        production.release_materials_for_shortage_in(session, actor, level, excess, why)
     return touched
 
 
@@ -270,13 +281,15 @@ def adjust(db: Database, actor: str, product_id: int, warehouse: str | int, delt
             if level.on_hand + delta < 0:
                 raise InvalidInput(f"only {level.on_hand} on hand: cannot take away {-delta}",
                                    "qty")  # fmt: skip
-            touched = _release_for_shortage(session, level, level.on_hand + delta)
+            touched = _release_for_shortage(session, actor, level, level.on_hand + delta,
+                                            f"adjusted: {reason.strip()}")  # fmt: skip
             stock.add_move(session, level, delta, stock.ADJUSTMENT, actor, reason=reason.strip())
             _reallocate(session, actor, touched)
-            filled = []
+            filled, made = [], []
             if delta > 0:
                 filled = allocation.fill_backorders_in(session, actor, [product_id])
-            return Outcome("", 1, tuple(filled))
+                made = production.reserve_waiting_materials_in(session, actor, [product_id])
+            return Outcome("", 1, tuple(filled), tuple(made))
 
     return allocation._retry(run)
 
@@ -424,7 +437,8 @@ def post_stocktake(db: Database, actor: str, stocktake_id: int, reason: str) -> 
                     continue
                 why = (f"stocktake {st.number}: counted {c.counted}, book {level.on_hand}; "
                        f"{reason.strip()}")  # fmt: skip
-                touched += _release_for_shortage(session, level, c.counted)
+                touched += _release_for_shortage(session, actor, level, c.counted,
+                                                 f"stocktake {st.number}")  # fmt: skip
                 stock.add_move(session, level, delta, stock.ADJUSTMENT, actor,
                                reference=st.number, reason=why)  # fmt: skip
                 moves += 1
@@ -434,7 +448,8 @@ def post_stocktake(db: Database, actor: str, stocktake_id: int, reason: str) -> 
             st.status, st.posted_by, st.posted_at, st.reason = "posted", actor, utcnow(), reason
             session.add(st)
             filled = allocation.fill_backorders_in(session, actor, gained) if gained else []
-            return Outcome(st.number, moves, tuple(filled))
+            made = production.reserve_waiting_materials_in(session, actor, gained)
+            return Outcome(st.number, moves, tuple(filled), tuple(made))
 
     return allocation._retry(run)
 

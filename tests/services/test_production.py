@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from oms_tui.models import (
     Allocation,
     BomItem,
+    MaterialReservation,
     Order,
     Product,
     ProductionOrder,
@@ -22,7 +23,7 @@ from oms_tui.models import (
 from oms_tui.services import allocation, orders, production, stock, stock_operations
 from oms_tui.services.errors import IllegalTransition, InvalidInput
 from oms_tui.services.order_states import OrderStatus as S
-from tests.stock_factories import customer, warehouse
+from tests.stock_factories import customer, level, warehouse
 
 TODAY = date(2026, 11, 30)
 STAGES = (("备料 materials", 1), ("开料 cutting", 1), ("组装 assembly", 2), ("质检 QC", 1))
@@ -102,25 +103,177 @@ def test_planned_dates_follow_the_queue_and_capacity(db):
     assert b.expected_date == TODAY + timedelta(days=6)
 
 
-def test_start_issues_materials_or_names_the_shortage(db):
+def _held(db, po_id: int) -> dict[str, int]:
+    """Open material reservations of a production order, by material code."""
+    with db.read() as s:
+        rows = s.exec(
+            select(Product.code, MaterialReservation.qty)
+            .join(Product, Product.id == MaterialReservation.product_id)
+            .where(MaterialReservation.production_order_id == po_id,
+                   col(MaterialReservation.released_at).is_(None))
+        ).all()  # fmt: skip
+    out: dict[str, int] = {}
+    for code, qty in rows:
+        out[code] = out.get(code, 0) + qty
+    return out
+
+
+def _used(db, po: ProductionOrder) -> dict[int, int]:
+    """Net production_use moves of a production order, by material id."""
+    with db.read() as s:
+        rows = s.exec(select(StockMove.product_id, StockMove.qty).where(
+            StockMove.kind == "production_use", StockMove.reference == po.number)
+        ).all()  # fmt: skip
+    out: dict[int, int] = {}
+    for pid, qty in rows:
+        out[pid] = out.get(pid, 0) + qty
+    return out
+
+
+def _log(db, po_id: int) -> list[tuple[str, str]]:
+    return [(h.result, h.note) for h in production.history(db, po_id)]
+
+
+def test_planning_reserves_the_materials_and_a_shortage_does_not_block_approval(db):
     ids = _doors(db)
-    big = _po(db, _order_of(db, [(ids["door"], 11, "")]))  # 33 oak boards needed, 30 there
+    oid = _order_of(db, [(ids["door"], 11, "")])  # 33 oak boards needed, 30 there
+    assert _status(db, oid) == S.IN_PRODUCTION  # approved and sent to production all the same
+    big = _po(db, oid)
+    assert _held(db, big.id) == {"RM-OAK": 30, "RM-HINGE": 22}
+    assert level(db, ids["oak"], "HZ") == (30, 30) and level(db, ids["hinge"], "HZ") == (100, 22)
+    oak = stock.stock_card(db, ids["oak"])
+    assert (oak.on_hand, oak.reserved, oak.available) == (30, 30, 0)  # the stock screen's view
     short = production.shortages(db, big.id, TODAY)
     assert [(x.material_code, x.needed, x.available, x.short) for x in short] == [
-        ("RM-OAK", 33, 30, 3)
-    ]
+        ("RM-OAK", 33, 30, 3)]  # fmt: skip
+    [(result, note)] = [e for e in _log(db, big.id) if e[0] == "short"]
+    assert note.startswith("RM-OAK short 3 (30 of 33), blocking since ")
+    event = orders.get_order_by_id(db, oid).events[-1].reason
+    assert f"L1 to production ({big.number}: RM-OAK short 3 (30 of 33), blocking since" in event
     with pytest.raises(InvalidInput, match="cannot start: RM-OAK short 3 \\(30 of 33\\)"):
         production.start(db, "liu", big.id, TODAY)
-    small = _po(db, _order_of(db, [(ids["door"], 2, "")]))
-    started = production.start(db, "liu", small.id, TODAY)
+    assert _held(db, big.id) == {"RM-OAK": 30, "RM-HINGE": 22}  # the refusal changed nothing
+    assert stock.verify(db) == []
+
+
+def test_two_doors_cannot_count_on_the_same_last_sheet(db):
+    ids = _doors(db)
+    first = _po(db, _order_of(db, [(ids["door"], 9, "")]))  # 27 of the 30 oak boards
+    second = _po(db, _order_of(db, [(ids["door"], 2, "")]))  # needs 6: 3 are free
+    assert _held(db, first.id) == {"RM-OAK": 27, "RM-HINGE": 18}
+    assert _held(db, second.id) == {"RM-OAK": 3, "RM-HINGE": 4}
+    with pytest.raises(InvalidInput, match="RM-OAK short 3 \\(3 of 6\\)"):
+        production.start(db, "liu", second.id, TODAY)
+    # A later door with a higher priority does not take what the first two hold.
+    third = _po(db, _order_of(db, [(ids["door"], 1, "")], priority=5))
+    assert _held(db, third.id) == {"RM-HINGE": 2}
+    # Oak comes in: first in the queue first (the urgent door, then the second).
+    out = stock_operations.receive(db, "store", "HZ", [(ids["oak"], 4)])
+    assert out.materials_for == (third.number, second.number)
+    assert _held(db, third.id) == {"RM-OAK": 3, "RM-HINGE": 2}
+    assert _held(db, second.id) == {"RM-OAK": 4, "RM-HINGE": 4}
+    assert ("reserved", "materials came in: RM-OAK 1") in _log(db, second.id)
+    assert stock.verify(db) == []
+
+
+def test_start_turns_the_reservation_into_the_issue(db):
+    ids = _doors(db)
+    po = _po(db, _order_of(db, [(ids["door"], 2, "")]))
+    assert _held(db, po.id) == {"RM-OAK": 6, "RM-HINGE": 4}
+    with db.write() as s:  # a lock added to the bill after planning: never reserved
+        lock = Product(code="RM-LOCK", name="门锁 Lock", list_price_minor=3_000)
+        s.add(lock)
+        s.flush()
+        s.add(BomItem(product_id=ids["door"], material_id=lock.id, qty_per=1))
+        lock_id = lock.id
+    with pytest.raises(InvalidInput, match="RM-LOCK short 2 \\(0 of 2\\)"):
+        production.start(db, "liu", po.id, TODAY)
+    stock_operations.receive(db, "store", "HZ", [(lock_id, 5)])
+    assert _held(db, po.id) == {"RM-OAK": 6, "RM-HINGE": 4, "RM-LOCK": 2}  # reserved on arrival
+    started = production.start(db, "liu", po.id, TODAY)
     assert (started.status, started.current_stage_seq) == ("in_progress", 1)
-    with db.read() as s:
-        used = s.exec(select(StockMove.product_id, StockMove.qty).where(
-            StockMove.kind == "production_use").order_by(StockMove.product_id)).all()  # fmt: skip
-    assert sorted(tuple(u) for u in used) == sorted([(ids["oak"], -6), (ids["hinge"], -4)])
+    assert _held(db, po.id) == {}
+    assert _used(db, po) == {ids["oak"]: -6, ids["hinge"]: -4, lock_id: -2}
+    assert level(db, ids["oak"], "HZ") == (24, 0) and level(db, lock_id, "HZ") == (3, 0)
+    assert ("started", "3 materials issued (12 units, 12 of them reserved)") in _log(db, po.id)
     assert stock.verify(db) == []
     with pytest.raises(IllegalTransition, match="not waiting"):
-        production.start(db, "liu", small.id, TODAY)
+        production.start(db, "liu", po.id, TODAY)
+
+
+def test_start_takes_what_was_never_reserved_from_free_stock(db):
+    ids = _doors(db)
+    po = _po(db, _order_of(db, [(ids["door"], 2, "")]))
+    with db.write() as s:  # the bill changed after planning: a lock, in stock but not reserved
+        lock = Product(code="RM-LOCK", name="门锁 Lock", list_price_minor=3_000)
+        s.add(lock)
+        s.flush()
+        lock_id = lock.id
+    stock_operations.receive(db, "store", "HZ", [(lock_id, 5)])
+    with db.write() as s:
+        s.add(BomItem(product_id=ids["door"], material_id=lock_id, qty_per=1))
+    assert _held(db, po.id) == {"RM-OAK": 6, "RM-HINGE": 4}
+    production.start(db, "liu", po.id, TODAY)
+    assert _used(db, po) == {ids["oak"]: -6, ids["hinge"]: -4, lock_id: -2}
+    assert ("started", "3 materials issued (12 units, 10 of them reserved)") in _log(db, po.id)
+    assert level(db, lock_id, "HZ") == (3, 0)
+    assert stock.verify(db) == []
+
+
+def test_cancelling_before_the_start_releases_the_materials_to_the_next_door(db):
+    ids = _doors(db)
+    oid = _order_of(db, [(ids["door"], 9, "")])
+    first = _po(db, oid)
+    waiting = _po(db, _order_of(db, [(ids["door"], 2, "")]))  # 3 of its 6 boards
+    orders.transition(db, "clerk", oid, S.CANCELLED, "customer changed their mind")
+    assert _po(db, oid).status == "cancelled" and _held(db, first.id) == {}
+    assert ("cancelled", "customer changed their mind; materials released: RM-HINGE 18, "
+            "RM-OAK 27") in _log(db, first.id)  # fmt: skip
+    assert _held(db, waiting.id) == {"RM-OAK": 6, "RM-HINGE": 4}  # it got the freed boards
+    assert level(db, ids["oak"], "HZ") == (30, 6) and _used(db, first) == {}
+    assert stock.verify(db) == []
+
+
+def test_cancelling_after_the_start_returns_the_issued_materials(db):
+    ids = _doors(db)
+    oid = _order_of(db, [(ids["door"], 2, "")])
+    po = _po(db, oid)
+    production.start(db, "liu", po.id, TODAY)
+    production.advance(db, "zhang", po.id, today=TODAY)  # cutting started
+    waiting = _po(db, _order_of(db, [(ids["door"], 9, "")]))  # 24 boards left: 3 short
+    assert _held(db, waiting.id) == {"RM-OAK": 24, "RM-HINGE": 18}
+    orders.transition(db, "clerk", oid, S.CANCELLED, "customer cancelled")
+    assert _po(db, oid).status == "cancelled"
+    assert _used(db, po) == {ids["oak"]: 0, ids["hinge"]: 0}  # issued, then back
+    with db.read() as s:
+        back = s.exec(select(StockMove).where(StockMove.reference == po.number,
+                                              StockMove.qty > 0)).all()  # fmt: skip
+    assert sorted((m.kind, m.qty, m.reason, m.actor) for m in back) == [
+        ("production_use", 4, f"back from cancelled {po.number}: customer cancelled", "clerk"),
+        ("production_use", 6, f"back from cancelled {po.number}: customer cancelled", "clerk"),
+    ]
+    assert ("cancelled", "customer cancelled; materials back in stock: RM-HINGE 4, RM-OAK 6"
+            ) in _log(db, po.id)  # fmt: skip
+    assert _held(db, waiting.id) == {"RM-OAK": 27, "RM-HINGE": 18}  # the boards went on
+    assert level(db, ids["oak"], "HZ") == (30, 27)
+    # What was cut is scrap: the shop writes it off with a stock adjustment.
+    stock_operations.adjust(db, "manager", ids["oak"], "HZ", -2, f"cut for {po.number}, scrap")
+    assert level(db, ids["oak"], "HZ") == (28, 27)
+    assert stock.verify(db) == []
+
+
+def test_stocktake_short_of_a_material_takes_it_from_the_last_door_in_the_queue(db):
+    ids = _doors(db)
+    first = _po(db, _order_of(db, [(ids["door"], 4, "")], priority=1))  # 12 boards
+    last = _po(db, _order_of(db, [(ids["door"], 4, "")]))  # 12 boards
+    st = stock_operations.start_stocktake(db, "counter", "HZ")
+    stock_operations.record_count(db, "counter", st.id, "RM-OAK", 20, replace=True)
+    stock_operations.post_stocktake(db, "manager", st.id, "cycle count")
+    assert _held(db, first.id)["RM-OAK"] == 12 and _held(db, last.id)["RM-OAK"] == 8
+    assert ("short", f"RM-OAK 4 no longer reserved: stocktake {st.number}") in _log(db, last.id)
+    assert [x.short for x in production.shortages(db, last.id, TODAY)] == [4]
+    assert level(db, ids["oak"], "HZ") == (20, 20)
+    assert stock.verify(db) == []
 
 
 def test_stage_flow_quality_failure_and_completion_ready_to_ship(db):

@@ -1,11 +1,18 @@
 """Property test of the stock ledger: random sequences of receipts, reservations (approved
 orders allocated), releases (cancel), shipments (``issue_in``), transfers, adjustments and
-stocktakes. After every step:
+stocktakes, and production: orders for a made-to-order door whose bill takes a product
+also sold and one bought only for the factory (reserved when planned, issued at the start,
+released or returned when the order is cancelled, the door into stock when done), quality
+failures. After every step:
 
 - on hand equals the sum of moves, and what a plain model of the operations expects;
-- reserved equals the open allocations; available is never negative; ``verify()`` is empty;
+- reserved equals the open allocations plus the open material reservations; available is
+  never negative; ``verify()`` is empty;
 - no line holds more than it still needs; an allocated order holds all it needs, a
-  backordered one (or a ship-complete order still waiting) holds nothing.
+  backordered one (or a ship-complete order still waiting) holds nothing;
+- a planned production order holds no more of a material than its bill needs, any other
+  holds none; a started or finished one has used exactly its bill, a cancelled one nothing
+  once its materials came back.
 
 Each example runs on its own SQLite file, copied from one migrated template (migrating per
 example would dominate the run time)."""
@@ -18,21 +25,37 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from oms_tui.models import Allocation, Order, OrderLine, StockLevel, StockMove, Warehouse
-from oms_tui.services import allocation, orders, schema, stock, stock_operations
+from oms_tui.models import (
+    Allocation,
+    BomItem,
+    MaterialReservation,
+    Order,
+    OrderLine,
+    Product,
+    ProductionOrder,
+    ProductionRoute,
+    RouteStage,
+    StockLevel,
+    StockMove,
+    Warehouse,
+)
+from oms_tui.services import allocation, orders, production, schema, stock, stock_operations
 from oms_tui.services.db import Database
-from oms_tui.services.errors import InvalidInput
+from oms_tui.services.errors import IllegalTransition, InvalidInput
 from oms_tui.services.order_states import OrderStatus as S
 from tests.factories import make_product
 from tests.stock_factories import customer, set_priority, warehouse
 
-WAREHOUSES = ("HZ", "BJ", "SH")
-N_PRODUCTS = 2
+WAREHOUSES = ("HZ", "BJ", "SH")  # HZ is the factory (first in allocation order)
+N_PRODUCTS = 2  # PROP-0, PROP-1: sold to customers
+MATERIAL = N_PRODUCTS  # PROP-2: bought only for the factory
+DOOR = N_PRODUCTS + 1  # PROP-DOOR: made to order
+BOM = {0: 1, MATERIAL: 2}  # a door takes 1 of PROP-0 (also sold) and 2 of PROP-2
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +68,22 @@ def template(tmp_path_factory) -> Path:  # noqa: ANN001
     warehouse(db, "HZ", region="East", rank=0)
     warehouse(db, "BJ", region="North", rank=1)
     warehouse(db, "SH", rank=2)
-    for n in range(N_PRODUCTS):
+    for n in range(N_PRODUCTS + 1):
         make_product(db, code=f"PROP-{n}")
+    door = make_product(db, code="PROP-DOOR", product_line="doors", made_to_order=True)
+    with db.write() as s:
+        route = ProductionRoute(name="doors", product_line="doors", daily_capacity=2)
+        s.add(route)
+        s.flush()
+        s.add_all(
+            [
+                RouteStage(route_id=route.id, seq=1, name="cut", planned_days=1),
+                RouteStage(route_id=route.id, seq=2, name="assemble", planned_days=2),
+            ]
+        )
+        for n, per in BOM.items():
+            material = s.exec(select(Product.id).where(Product.code == f"PROP-{n}")).one()
+            s.add(BomItem(product_id=door, material_id=material, qty_per=per))
     customer(db, region="East", policy="partial")
     customer(db, region="North", policy="complete")
     db.dispose()
@@ -54,7 +91,8 @@ def template(tmp_path_factory) -> Path:  # noqa: ANN001
 
 
 def _ids(db: Database) -> tuple[list[int], list[int], dict[str, int]]:
-    from oms_tui.models import Customer, Product
+    """Product ids (PROP-0, PROP-1, PROP-2, then the door), customers, warehouses."""
+    from oms_tui.models import Customer
 
     with db.read() as s:
         pids = list(s.exec(select(Product.id).order_by(Product.code)).all())
@@ -64,12 +102,13 @@ def _ids(db: Database) -> tuple[list[int], list[int], dict[str, int]]:
 
 
 qty = st.integers(min_value=1, max_value=8)
-product = st.integers(min_value=0, max_value=N_PRODUCTS - 1)
+product = st.integers(min_value=0, max_value=N_PRODUCTS - 1)  # what customers order
+stocked = st.integers(min_value=0, max_value=MATERIAL)  # what the store moves and counts
 wh = st.sampled_from(WAREHOUSES)
 pick = st.integers(min_value=0, max_value=20)  # which existing order (modulo how many)
 
 steps = st.one_of(
-    st.tuples(st.just("receive"), product, wh, qty),
+    st.tuples(st.just("receive"), stocked, wh, qty),
     st.tuples(
         st.just("order"),
         st.integers(0, 1),
@@ -78,9 +117,22 @@ steps = st.one_of(
     ),  # fmt: skip
     st.tuples(st.just("cancel"), pick),
     st.tuples(st.just("ship"), pick, st.booleans()),
-    st.tuples(st.just("transfer"), product, wh, wh, qty),
-    st.tuples(st.just("adjust"), product, wh, st.integers(-6, 6).filter(bool)),
-    st.tuples(st.just("stocktake"), product, wh, st.integers(0, 12)),
+    st.tuples(st.just("transfer"), stocked, wh, wh, qty),
+    st.tuples(st.just("adjust"), stocked, wh, st.integers(-6, 6).filter(bool)),
+    st.tuples(st.just("stocktake"), stocked, wh, st.integers(0, 12)),
+    st.tuples(
+        st.just("door"),
+        st.integers(0, 1),
+        st.integers(1, 3),
+        st.lists(st.tuples(product, qty), max_size=1),
+        st.booleans(),  # its materials bought first
+        st.integers(0, 3),  # then: 0 left planned, 1 started, 2 one stage done, 3 made
+    ),
+    st.tuples(st.just("factory"), qty, qty),  # materials bought for the factory (HZ)
+    st.tuples(st.just("start"), pick),
+    st.tuples(st.just("advance"), pick),
+    st.tuples(st.just("qc"), pick),
+    st.tuples(st.just("cancel_started"), pick),  # the order of a door being made
 )
 
 
@@ -103,6 +155,30 @@ def _check(db: Database, expected: dict[tuple[int, int], int]) -> None:
                 .group_by(OrderLine.product_id, Allocation.warehouse_id)
             ).all()
         )  # fmt: skip
+        for p, w, q in s.execute(
+            select(MaterialReservation.product_id, MaterialReservation.warehouse_id,
+                   func.sum(MaterialReservation.qty))
+            .where(col(MaterialReservation.released_at).is_(None))
+            .group_by(MaterialReservation.product_id, MaterialReservation.warehouse_id)
+        ).all():  # fmt: skip
+            held[(p, w)] = held.get((p, w), 0) + int(q)
+        per_po = defaultdict(int)
+        for po_id, p, q in s.execute(
+            select(MaterialReservation.production_order_id, MaterialReservation.product_id,
+                   MaterialReservation.qty)
+            .where(col(MaterialReservation.released_at).is_(None))
+        ).all():  # fmt: skip
+            per_po[(po_id, p)] += q
+        used = defaultdict(int)
+        for ref, p, q in s.execute(
+            select(StockMove.reference, StockMove.product_id, StockMove.qty)
+            .where(StockMove.kind == stock.PRODUCTION_USE)
+        ).all():  # fmt: skip
+            used[(ref, p)] += q
+        pos = s.exec(select(ProductionOrder)).all()
+        materials = {n: s.exec(select(Product.id).where(Product.code == f"PROP-{n}")).one()
+                     for n in BOM}  # fmt: skip
+        mto = set(s.exec(select(Product.id).where(Product.made_to_order == True)).all())  # noqa: E712
         per_line = defaultdict(int)
         for line_id, q in s.execute(
             select(Allocation.order_line_id, Allocation.qty)
@@ -111,7 +187,7 @@ def _check(db: Database, expected: dict[tuple[int, int], int]) -> None:
             per_line[line_id] += q
         lines = s.execute(
             select(OrderLine.order_id, OrderLine.id, OrderLine.qty, OrderLine.qty_shipped,
-                   Order.status, Order.shipping_policy)
+                   Order.status, Order.shipping_policy, OrderLine.product_id)
             .join(Order, Order.id == OrderLine.order_id)
         ).all()  # fmt: skip
     for key in set(levels) | set(moved) | set(held) | set(expected):
@@ -121,9 +197,22 @@ def _check(db: Database, expected: dict[tuple[int, int], int]) -> None:
         assert reserved == held.get(key, 0), key
         assert on_hand - reserved >= 0, key
     waiting_complete = defaultdict(int)
-    for order_id, line_id, q, shipped, status, policy in lines:
+    for po in pos:
+        for n, per in BOM.items():
+            m, need = materials[n], per * po.qty
+            if po.status == "planned":
+                assert per_po[(po.id, m)] <= need, (po.number, n)
+            else:
+                assert per_po[(po.id, m)] == 0, (po.number, po.status, n)
+            if po.status in ("in_progress", "done"):
+                assert used[(po.number, m)] == -need, (po.number, po.status, n)
+            elif po.status == "cancelled" or po.status == "planned":
+                assert used[(po.number, m)] == 0, (po.number, po.status, n)
+    for order_id, line_id, q, shipped, status, policy, pid in lines:
         need = q - shipped
         assert per_line[line_id] <= need, (line_id, status)
+        if pid in mto:  # a made door is reserved whatever the order's status
+            continue
         if status == S.ALLOCATED:
             assert per_line[line_id] == need, (line_id, status)
         if status in (S.BACKORDERED, S.CANCELLED):
@@ -135,9 +224,36 @@ def _check(db: Database, expected: dict[tuple[int, int], int]) -> None:
     assert stock.verify(db) == []
 
 
+def _production_orders(db: Database, status: str) -> list[ProductionOrder]:
+    with db.read() as s:
+        return list(s.exec(select(ProductionOrder).where(ProductionOrder.status == status)
+                           .order_by(ProductionOrder.id)).all())  # fmt: skip
+
+
+def _start(db: Database, po: ProductionOrder, expected: dict, pids: list[int], factory: int
+           ) -> bool:  # fmt: skip
+    try:
+        production.start(db, "liu", po.id)
+    except InvalidInput:
+        event("start refused: short of materials")
+        return False  # nothing written
+    event("started")
+    for n, per in BOM.items():
+        expected[(pids[n], factory)] -= per * po.qty
+    return True
+
+
+def _advance(db: Database, po: ProductionOrder, expected: dict, pids: list[int], factory: int
+             ) -> None:  # fmt: skip
+    if production.advance(db, "zhang", po.id).status == "done":
+        event("door made")
+        expected[(pids[DOOR], factory)] += po.qty
+
+
 def _run(db: Database, step: tuple, expected: dict, placed: list[int]) -> None:  # noqa: C901
     pids, cids, whs = _ids(db)
     kind = step[0]
+    factory = whs["HZ"]
     if kind == "receive":
         _, p, w, q = step
         stock_operations.receive(db, "store", w, [(pids[p], q)])
@@ -151,12 +267,24 @@ def _run(db: Database, step: tuple, expected: dict, placed: list[int]) -> None: 
         set_priority(db, view.id, score)
         allocation.allocate_order(db, "auditor", view.id)
         placed.append(view.id)
-    elif kind == "cancel" and placed:
+    elif kind in ("cancel", "cancel_started") and placed:
         oid = placed[step[1] % len(placed)]
+        if kind == "cancel_started":
+            running = _production_orders(db, "in_progress")
+            if not running:
+                return
+            oid = running[step[1] % len(running)].order_id
         with db.read() as s:
             cancellable = s.get(Order, oid).status != S.CANCELLED
+            mine = select(ProductionOrder).where(ProductionOrder.order_id == oid)
+            started = s.exec(mine.where(ProductionOrder.status == "in_progress")).all()
         if cancellable:
             orders.transition(db, "clerk", oid, S.CANCELLED, "customer cancelled")
+            if started:
+                event("cancelled after the start")
+            for po in started:  # its issued materials come back
+                for n, per in BOM.items():
+                    expected[(pids[n], factory)] += per * po.qty
     elif kind == "ship" and placed:
         oid = placed[step[1] % len(placed)]
         with db.write() as s:
@@ -189,6 +317,45 @@ def _run(db: Database, step: tuple, expected: dict, placed: list[int]) -> None: 
         except InvalidInput:
             return  # below zero: refused
         expected[(pids[p], whs[w])] += delta
+    elif kind == "factory":
+        _, q0, q1 = step
+        stock_operations.receive(db, "buyer", "HZ", [(pids[0], q0), (pids[MATERIAL], q1)])
+        expected[(pids[0], factory)] += q0
+        expected[(pids[MATERIAL], factory)] += q1
+    elif kind == "door":
+        _, c, doors, extra, bought, progress = step
+        if bought:
+            bill = [(pids[n], per * doors) for n, per in BOM.items()]
+            stock_operations.receive(db, "buyer", "HZ", bill)
+            for pid, q in bill:
+                expected[(pid, factory)] += q
+        lines = [orders.NewLine(pids[DOOR], doors)]
+        lines += [orders.NewLine(pids[p], q) for p, q in extra]
+        view = orders.create_order(db, "clerk", cids[c], lines, submit=True)
+        orders.transition(db, "auditor", view.id, S.APPROVED, "approved")
+        allocation.allocate_order(db, "auditor", view.id)
+        placed.append(view.id)
+        with db.read() as s:
+            po = s.exec(select(ProductionOrder).where(ProductionOrder.order_id == view.id)).one()
+        if progress and _start(db, po, expected, pids, factory):
+            for _ in range(progress - 1):
+                _advance(db, po, expected, pids, factory)
+    elif kind == "start":
+        planned = _production_orders(db, "planned")
+        if planned:
+            _start(db, planned[step[1] % len(planned)], expected, pids, factory)
+    elif kind == "advance":
+        running = _production_orders(db, "in_progress")
+        if running:
+            _advance(db, running[step[1] % len(running)], expected, pids, factory)
+    elif kind == "qc":
+        running = _production_orders(db, "in_progress")
+        if running:
+            po = running[step[1] % len(running)]
+            try:
+                production.quality_failure(db, "qc", po.id, 1, "uneven gap")
+            except (InvalidInput, IllegalTransition):
+                return
     elif kind == "stocktake":
         _, p, w, counted = step
         st_view = stock_operations.start_stocktake(db, "counter", w)
