@@ -162,6 +162,10 @@ def test_two_doors_cannot_count_on_the_same_last_sheet(db):
     second = _po(db, _order_of(db, [(ids["door"], 2, "")]))  # needs 6: 3 are free
     assert _held(db, first.id) == {"RM-OAK": 27, "RM-HINGE": 18}
     assert _held(db, second.id) == {"RM-OAK": 3, "RM-HINGE": 4}
+    # planned today (the approval's date): it waits 9 units ahead at 4 a day, 3 days
+    start = date.today() + timedelta(days=3)
+    assert ("short", f"RM-OAK short 3 (3 of 6), blocking since {start:%m-%d}") in _log(
+        db, second.id)  # fmt: skip
     with pytest.raises(InvalidInput, match="RM-OAK short 3 \\(3 of 6\\)"):
         production.start(db, "liu", second.id, TODAY)
     # A later door with a higher priority does not take what the first two hold.
