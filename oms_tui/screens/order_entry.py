@@ -107,7 +107,7 @@ from ..services.templates import TemplateView, list_templates
 from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import FormDialog, FormField
 from ..widgets.new_caller import NewCallerPanel
-from ..widgets.scan_input import ScanInput
+from ..widgets.scan_input import ScanInput, copy_key
 from . import AppContext, OmsScreen
 from .quick_open import QuickOpen
 
@@ -401,15 +401,6 @@ class ProductSearchDialog(QuickOpen, ModalScreen[ProductHit | None]):
 # -- the customer field ---------------------------------------------------------------------
 
 
-def _set_select_on_focus(widget: Input, value: bool) -> None:
-    # a plain function: Textual inspects a callback's signature, slow for builtins (setattr)
-    widget.select_on_focus = value
-
-
-def _copy_key(event: events.Key) -> events.Key:
-    return events.Key(event.key, event.character)
-
-
 class CustomerInput(ScanInput):
     """The customer search field; keys typed after its Enter follow the caller to the scan line.
 
@@ -427,7 +418,6 @@ class CustomerInput(ScanInput):
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self._held: list[events.Key] | None = None
-        self._forward_to: ScanInput | None = None
         self._hold_timer: Any = None
 
     @property
@@ -435,18 +425,12 @@ class CustomerInput(ScanInput):
         return self._held is not None or self._forward_to is not None
 
     async def _on_key(self, event: events.Key) -> None:
-        if self._forward_to is not None:
+        if self._forward_to is None and self._held is not None:
             event.stop()
             event.prevent_default()
-            self._forward_to.post_message(_copy_key(event))
-            self._hand_over_when_drained()
+            self._held.append(copy_key(event))
             return
-        if self._held is not None:
-            event.stop()
-            event.prevent_default()
-            self._held.append(_copy_key(event))
-            return
-        if event.key == "enter" and self.value.strip():
+        if self._forward_to is None and event.key == "enter" and self.value.strip():
             self._held = []
             self._hold_timer = self.set_timer(self.HOLD_SECONDS, self.release)
         await super()._on_key(event)
@@ -460,29 +444,12 @@ class CustomerInput(ScanInput):
         """A customer was picked: keys typed after Enter go on to ``target``, in order."""
         held, self._held = self._held, None
         self._stop_timer()
+        for key in held or []:
+            target.post_message(key)
         if held is None or self.screen.focused is not self:
-            for key in held or []:
-                target.post_message(key)
             target.focus()
             return
-        for key in held:
-            target.post_message(key)
-        self._forward_to = target
-        self._hand_over_when_drained()
-
-    def _hand_over_when_drained(self) -> None:
-        # Synchronous from the empty-queue check to set_focus: no key can slip in between.
-        if self._forward_to is not None and self._message_queue.empty():
-            target, self._forward_to = self._forward_to, None
-            if self.screen.focused is self:
-                # Keys already passed on are typed there: no select-all on this focus (the
-                # callback runs after the Focus event, which is queued first).
-                select_on_focus, target.select_on_focus = target.select_on_focus, False
-                self.screen.set_focus(target)
-                target.call_later(_set_select_on_focus, target, select_on_focus)
-
-    def on_idle(self) -> None:
-        self._hand_over_when_drained()
+        super().hand_over(target)
 
     def release(self) -> None:
         """No pick (new customer, nothing typed, no answer): held keys are typed here."""
@@ -497,10 +464,6 @@ class CustomerInput(ScanInput):
                 self.action_delete_left()
             else:
                 self.post_message(key)
-
-    def _on_focus(self, event: events.Focus) -> None:
-        self._forward_to = None
-        super()._on_focus(event)
 
 
 class Row(Static):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -105,7 +106,15 @@ class FormDialog(ModalScreen[Any]):
             yield Static("", id=f"{self.ID_PREFIX}form-error", classes=self.ERROR_CLASS)
 
     def on_mount(self) -> None:
+        fields = [self.query_one(f"#{self.field_id(f.name)}", ScanInput) for f in self.fields]
+        for n, field in enumerate(fields):  # Tab / Enter move on in key order (a burst too)
+            field.next_field = partial(self._neighbour, fields, n)
+            field.enter_moves = not self.ENTER_SAVES and n < len(fields) - 1
         self.query_one(f"#{self.field_id(self.first)}", ScanInput).focus()
+
+    @staticmethod
+    def _neighbour(fields: list[ScanInput], n: int, step: int) -> ScanInput:
+        return fields[(n + step) % len(fields)]
 
     def values(self) -> dict[str, str]:
         return {f.name: self.query_one(f"#{self.field_id(f.name)}", ScanInput).value
@@ -113,18 +122,16 @@ class FormDialog(ModalScreen[Any]):
 
     @on(ScanInput.Scanned)
     def entered(self, event: ScanInput.Scanned) -> None:
-        event.stop()
-        if self.ENTER_SAVES or event.scan_input.id == self.field_id(self.fields[-1].name):
-            self.action_save()
-        else:
-            self.focus_next()
+        event.stop()  # Enter in the last field, or any with ENTER_SAVES (the others move on)
+        self.action_save()
 
     def action_save(self) -> None:
         if self.busy:
             return
         self.busy = True
         self.query_one(f"#{self.ID_PREFIX}form-error", Static).update(
-            Content.styled("Saving…", "dim"))
+            Content.styled("Saving…", "dim")
+        )
         self.save(self.values())
 
     @work(thread=True, exclusive=True, group="form-dialog", exit_on_error=False)

@@ -19,6 +19,7 @@ pass less each time).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import ClassVar
 
 from textual import on
@@ -96,9 +97,6 @@ class NewCallerPanel(Vertical):
                 tooltip="List the customer groups (the one field here with a lookup)"),
         Binding("f10,ctrl+g", "group", "Group", key_display="F10/^G", show=False,
                 id="new_caller.group", tooltip="The new customer's group"),
-        Binding("tab,down", "step(1)", "Next field", show=False, id="new_caller.next"),
-        Binding("shift+tab,up", "step(-1)", "Previous field", show=False,
-                id="new_caller.previous"),
         Binding("escape,f12", "cancel", "Back", key_display="F12/Esc", id="new_caller.back",
                 tooltip="Back to the customer field; nobody is created"),
     ]  # fmt: skip
@@ -140,6 +138,14 @@ class NewCallerPanel(Vertical):
                     placeholder=hint.get(name, ""),
                 )
         yield Static("", id="new-caller-error")
+
+    def on_mount(self) -> None:
+        for name in self.names:  # Tab, Shift+Tab, Down, Up: among these fields, in key order
+            self.field(name).next_field = partial(self._neighbour, name)
+
+    def _neighbour(self, name: str, step: int) -> ScanInput:
+        names = self.names
+        return self.field(names[(names.index(name) + step) % len(names)])
 
     # -- what the screen calls ------------------------------------------------------------
 
@@ -243,12 +249,6 @@ class NewCallerPanel(Vertical):
 
     def action_group(self) -> None:
         self.post_message(self.GroupWanted(self.group or DEFAULT_GROUP))
-
-    def action_step(self, step: int) -> None:
-        names = [name for name, _label in FIELDS]
-        focused = self.screen.focused
-        here = next((n for n, name in enumerate(names) if self.field(name) is focused), -1)
-        self.field(names[(here + step) % len(names)]).focus()
 
     def action_cancel(self) -> None:
         self.close()

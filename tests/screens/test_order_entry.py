@@ -86,6 +86,8 @@ def burst(app: OmsApp, text: str) -> None:
     for ch in text:
         if ch in "\r\n":
             event = events.Key("enter", "\r")
+        elif ch == "\t":
+            event = events.Key("tab", "\t")
         else:
             key = ch if ch.isalnum() else _character_to_key(ch)
             event = events.Key(key, ch)
@@ -179,6 +181,29 @@ async def test_new_caller_three_lines_two_by_code_one_by_barcode_burst(
     from oms_tui.services import audit  # the saved order reached the audit queue checked
 
     assert {c.code for c in audit.stored_checks(sqlite_db, order.id)} >= {"completeness", "price"}
+
+
+async def test_a_new_caller_typed_in_one_burst_lands_field_by_field(
+    sqlite_db: Database, shop: dict[str, int]
+) -> None:
+    """Tab is a binding in Textual: keys typed after it were already queued in the field it
+    leaves (a fast typist, or one SSH packet). Each field passes them on, in order."""
+    from oms_tui.models import Customer, CustomerAddress
+
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        await pilot.press(*"13900006666", "enter")
+        await settle(pilot)
+        burst(app, "刘备\t\t四川\t成都\t武侯祠大街1号\tw\r")
+        await settle(pilot)
+        assert screen.customer_id is not None and focused_id(app) == "scan"
+    with sqlite_db.read() as s:
+        customer = s.exec(select(Customer).where(Customer.name == "刘备")).one()
+        address = s.exec(select(CustomerAddress)
+                         .where(CustomerAddress.customer_id == customer.id)).one()  # fmt: skip
+        assert (customer.group, address.province, address.city, address.street) == (
+            "wholesale", "四川", "成都", "武侯祠大街1号")  # fmt: skip
 
 
 async def test_the_new_callers_group_is_typed_or_looked_up_and_a_wrong_one_is_refused(
