@@ -51,7 +51,7 @@ from datetime import date
 from threading import Lock
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -105,8 +105,9 @@ from ..services.orders import (
 )
 from ..services.templates import TemplateView, list_templates
 from ..widgets.footer import KeysFooter
-from ..widgets.form_dialog import FormDialog, FormField
+from ..widgets.form_dialog import FormDialog, FormField, error_text
 from ..widgets.new_caller import NewCallerPanel
+from ..widgets.order_list import fit
 from ..widgets.scan_input import ScanInput, copy_key
 from . import AppContext, OmsScreen
 from .quick_open import QuickOpen
@@ -125,21 +126,6 @@ POLICY_CHOICES = (("t", "", "From the customer"), ("p", "partial", "Partial ship
                   ("c", "complete", "Ship complete only"))  # fmt: skip
 GROUP_CHOICES = tuple((g[0], g, g.replace("_", " ").capitalize()) for g in GROUPS)
 PRIORITY_NAMES = {0: "normal", 1: "high", 2: "urgent"}
-
-
-def _error_text(error: BaseException) -> str:
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return text[:200]
-
-
-def fit(text: str, width: int, right: bool = False) -> str:
-    """``text`` in exactly ``width`` cells (CJK counts 2), cut with ``…`` when too long."""
-    if width <= 0:
-        return ""
-    if cell_len(text) > width:
-        text = set_cell_size(text, width - 1) + "…"
-    pad = width - cell_len(text)
-    return (" " * pad + text) if right else set_cell_size(text, width)
 
 
 @dataclass(eq=False)
@@ -892,7 +878,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         try:
             hits = search_customers(self.db, query, limit=8)
         except Exception as error:  # noqa: BLE001 - said on screen
-            self.post_message(self.Problem(f"customer search: {_error_text(error)}"))
+            self.post_message(self.Problem(f"customer search: {error_text(error)}"))
             hits = []
         self.post_message(self.CustomersFound(query, hits))
 
@@ -980,7 +966,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         try:
             card = customer_card(self.db, customer_id, today=self.today)
         except Exception as error:  # noqa: BLE001 - said on screen
-            self.post_message(self.Problem(f"customer: {_error_text(error)}"))
+            self.post_message(self.Problem(f"customer: {error_text(error)}"))
             return
         self.post_message(self.CardLoaded(card))
 
@@ -1054,7 +1040,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
             hit = find_product(self.db, line.text) if as_code else None
             hits = [] if hit else search_products(self.db, line.text)
         except Exception as error:  # noqa: BLE001 - said on screen
-            self.post_message(self.Problem(f"{line.text}: {_error_text(error)}"))
+            self.post_message(self.Problem(f"{line.text}: {error_text(error)}"))
             hit, hits = None, []
         self.post_message(self.ProductResolved(line, hit, hits))
 
@@ -1267,7 +1253,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         except InvalidInput as error:
             self.post_message(self.QuoteReady(rev, lines, None, str(error), error.field))
         except Exception as error:  # noqa: BLE001 - said on screen
-            self.post_message(self.QuoteReady(rev, lines, None, _error_text(error)))
+            self.post_message(self.QuoteReady(rev, lines, None, error_text(error)))
         else:
             self.post_message(self.QuoteReady(rev, lines, q))
 
@@ -1335,7 +1321,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
                 )  # fmt: skip
                 self._draft_rev = rev
             except Exception as error:  # noqa: BLE001 - said on screen; the order is on screen
-                self.post_message(self.Problem(f"draft not saved: {_error_text(error)}"))
+                self.post_message(self.Problem(f"draft not saved: {error_text(error)}"))
 
     @work(thread=True, group="draft", exit_on_error=False)
     def look_for_draft(self, user: str) -> None:
@@ -1381,7 +1367,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
                 if draft.customer_id is not None else None  # fmt: skip
             products = products_by_id(self.db, [ln.product_id for ln in draft.lines])
         except Exception as error:  # noqa: BLE001 - said on screen
-            self.post_message(self.Problem(f"could not resume the draft: {_error_text(error)}"))
+            self.post_message(self.Problem(f"could not resume the draft: {error_text(error)}"))
             return
         self.post_message(self.Restored(draft, card, products))
 
@@ -1440,7 +1426,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
             else:
                 items = list_templates(self.db, customer_id)[:9]
         except Exception as error:  # noqa: BLE001 - said on screen
-            self.post_message(self.Problem(_error_text(error)))
+            self.post_message(self.Problem(error_text(error)))
             return
         self.post_message(self.Listed(kind, items))
 
@@ -1484,7 +1470,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
             is_order = isinstance(item, OrderView)
             source = f"order {item.number}" if is_order else f"template {item.name}"
         except Exception as error:  # noqa: BLE001 - said on screen
-            self.post_message(self.Problem(_error_text(error)))
+            self.post_message(self.Problem(error_text(error)))
             return
         self.post_message(self.LinesLoaded(lines, source, missing))
 
@@ -1534,7 +1520,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         except InvalidInput as error:
             self.post_message(self.CallerRefused(str(error), error.field))
         except Exception as error:  # noqa: BLE001 - shown in the panel; nothing was saved
-            self.post_message(self.CallerRefused(_error_text(error), None))
+            self.post_message(self.CallerRefused(error_text(error), None))
         else:
             self.post_message(self.CallerCreated(hit))
 
@@ -1672,7 +1658,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         try:
             carriers = list_carriers(self.db)
         except Exception as error:  # noqa: BLE001 - said on screen
-            self.post_message(self.Problem(f"carriers: {_error_text(error)}"))
+            self.post_message(self.Problem(f"carriers: {error_text(error)}"))
             return
         self.post_message(self.CarriersLoaded(carriers, choose))
 
@@ -1765,7 +1751,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
                 self.post_message(self.SaveFailed(str(error), None))
                 return
             except Exception as error:  # noqa: BLE001 - said on screen; the draft is kept
-                self.post_message(self.SaveFailed(f"not saved: {_error_text(error)}", None))
+                self.post_message(self.SaveFailed(f"not saved: {error_text(error)}", None))
                 return
             self._draft_id = None
             self._epoch = epoch + 1
