@@ -48,6 +48,7 @@ from ..services.entry import parse_requested_date
 from ..services.errors import OmsError
 from ..services.money import format_money
 from ..widgets.footer import KeysFooter
+from ..widgets.form_dialog import error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
@@ -68,11 +69,6 @@ SEND_BACK_REASONS = ("Correct the prices", "Address incomplete", "Requirements n
                      "Wrong customer")  # fmt: skip
 BUMP_REASONS = ("Customer called", "Key account asked", "Sales manager asked")
 APPROVE_ANYWAY_REASONS = ("Manager approved", "Paid in advance", "Checked with the customer")
-
-
-def _error_text(error: BaseException) -> str:
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return text[:300]
 
 
 # -- dialogs ---------------------------------------------------------------------------------
@@ -130,7 +126,12 @@ class ReasonDialog(QuickOpen, ModalScreen[tuple[str, date | None] | None]):
             yield Static("", id="dialog-error", classes="dialog-error")
 
     def on_mount(self) -> None:
-        self.query_one("#reason", ReasonInput).focus()
+        reason = self.query_one("#reason", ReasonInput)
+        if self.ask_date:  # Enter, Tab: on to the date in key order, a burst too (ScanInput)
+            follow_up = self.query_one("#follow-up", ScanInput)
+            reason.next_field, reason.enter_moves = (lambda _step: follow_up), True
+            follow_up.next_field = lambda _step: reason
+        reason.focus()
 
     def _error(self, text: str, field: str) -> None:
         self.query_one("#dialog-error", Static).update(text)
@@ -148,9 +149,6 @@ class ReasonDialog(QuickOpen, ModalScreen[tuple[str, date | None] | None]):
             self.dismiss((reason, None))
             return
         date_field = self.query_one("#follow-up", ScanInput)
-        if event.scan_input.id == "reason":
-            date_field.focus()
-            return
         try:
             follow_up = parse_requested_date(date_field.value, self.today)
         except OmsError as error:
@@ -442,7 +440,7 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
             self._rescore_when_shown = False
             self.action_refresh()
             return
-        self.say(f"Could not read the queue: {_error_text(message.error)}", error=True)
+        self.say(f"Could not read the queue: {error_text(message.error)}", error=True)
 
     @on(OrderList.Highlighted, "#queue")
     def highlighted(self, message: OrderList.Highlighted) -> None:
@@ -536,7 +534,7 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
         try:
             result = audit.approve_many(self.db, self.user, ids, today=self.today)
         except Exception as error:  # noqa: BLE001 - shown; nothing half done (one tx per order)
-            self.post_message(self.DecisionFailed(_error_text(error)))
+            self.post_message(self.DecisionFailed(error_text(error)))
             return
         self.post_message(self.BulkDone(result))
 
@@ -566,10 +564,10 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
                 prio = audit.bump(db, user, oid, kw["reason"], today=self.today)
                 text = f"{row.number} bumped to {prio.score}: {kw['reason']}."
         except OmsError as error:
-            self.post_message(self.DecisionFailed(f"{row.number}: {_error_text(error)}"))
+            self.post_message(self.DecisionFailed(f"{row.number}: {error_text(error)}"))
             return
         except Exception as error:  # noqa: BLE001 - shown; the app keeps running
-            self.post_message(self.DecisionFailed(f"{row.number}: {_error_text(error)}"))
+            self.post_message(self.DecisionFailed(f"{row.number}: {error_text(error)}"))
             return
         self.post_message(self.Decided(text))
 

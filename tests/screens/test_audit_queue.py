@@ -183,6 +183,23 @@ async def test_hold_with_a_follow_up_date(queue_db) -> None:
             USER, "on_hold", f"Customer to confirm (follow up {follow_up.isoformat()})")
 
 
+async def test_hold_typed_in_one_burst_keeps_the_date_in_its_field(queue_db) -> None:
+    from .test_order_entry import burst
+
+    db, ids = queue_db
+    app = queue_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_queue(pilot)
+        await goto(pilot, ids["clean3"])
+        await pilot.press("h")
+        burst(app, "2\r+3\r")  # the reason's Enter moves on before "+3" is typed
+        await settle(pilot)
+        assert status(db, ids["clean3"]) == S.ON_HOLD
+        follow_up = date.today() + timedelta(days=3)
+        assert last_event(db, ids["clean3"]) == (
+            USER, "on_hold", f"Customer to confirm (follow up {follow_up.isoformat()})")
+
+
 async def test_send_back_with_a_typed_reason_and_bump(queue_db) -> None:
     db, ids = queue_db
     app = queue_app(db)
