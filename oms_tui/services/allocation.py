@@ -372,13 +372,19 @@ def fill_backorders_in(session: Session, actor: str, product_ids: Iterable[int],
 
 def fill_backorders(db: Database, actor: str, product_ids: Iterable[int]
                     ) -> list[AllocationResult]:  # fmt: skip
-    """Own transaction: after stock arrived outside the stock services (or as a sweep)."""
+    """Own transaction: after stock arrived outside the stock services, or was freed (a
+    cancelled order), or as a sweep. What the waiting orders leave goes to the planned
+    production orders short of it as a material."""
     pids = sorted(set(product_ids))
 
     def run() -> list[AllocationResult]:
+        from .production import reserve_waiting_materials_in
+
         with db.write() as session:
             stock.lock_levels(session, pids)
-            return fill_backorders_in(session, actor, pids)
+            filled = fill_backorders_in(session, actor, pids)
+            reserve_waiting_materials_in(session, actor, pids)
+            return filled
 
     return _retry(run)
 

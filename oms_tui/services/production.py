@@ -425,35 +425,42 @@ def reserve_waiting_materials_in(session: Session, actor: str, material_ids: Ite
     ids = sorted(set(material_ids))
     if not ids:
         return []
-    rows = session.exec(
-        select(ProductionOrder, BomItem.material_id, BomItem.qty_per)
-        .join(BomItem, BomItem.product_id == ProductionOrder.product_id)
-        .where(ProductionOrder.status == "planned", col(BomItem.material_id).in_(ids),
-               col(ProductionOrder.warehouse_id).is_not(None))
-    ).all()  # fmt: skip
-    if not rows:
-        return []
     levels = stock.lock_levels(session, ids)
     if not any(lv.on_hand > lv.reserved for lv in levels.values()):
         return []
-    held: dict[tuple[int, int], int] = defaultdict(int)
-    for r in stock.open_material_reservations(session, sorted({po.id for po, _, _ in rows})):
-        held[(r.production_order_id, r.product_id)] += r.qty
+    held = (
+        select(func.coalesce(func.sum(MaterialReservation.qty), 0))
+        .where(MaterialReservation.production_order_id == ProductionOrder.id,
+               MaterialReservation.product_id == BomItem.material_id,
+               col(MaterialReservation.released_at).is_(None))
+        .correlate(ProductionOrder, BomItem)
+        .scalar_subquery()
+    )  # fmt: skip
+    want = BomItem.qty_per * ProductionOrder.qty - held
+    rows = session.exec(
+        select(ProductionOrder, BomItem.material_id, want)
+        .join(BomItem, BomItem.product_id == ProductionOrder.product_id)
+        .where(ProductionOrder.status == "planned", col(BomItem.material_id).in_(ids),
+               col(ProductionOrder.warehouse_id).is_not(None), want > 0)
+        .order_by(col(ProductionOrder.priority).desc(),  # the queue: see _queue_key
+                  col(ProductionOrder.due_date).is_(None), ProductionOrder.due_date,
+                  ProductionOrder.id, BomItem.material_id)
+    ).all()  # fmt: skip
     codes = _codes(session, set(ids))
-    got: dict[int, list[str]] = defaultdict(list)
+    got: dict[int, list[str]] = {}
     orders: dict[int, ProductionOrder] = {}
-    for po, material_id, per in sorted(rows, key=lambda r: (_queue_key(r[0]), r[1])):
+    for po, material_id, short in rows:
         level = levels[(material_id, po.warehouse_id)]
-        take = min(per * po.qty - held[(po.id, material_id)], level.on_hand - level.reserved)
+        take = min(short, level.on_hand - level.reserved)
         if take > 0:
             stock.reserve_material(session, level, po.id, take, f"for {po.number}")
-            got[po.id].append(f"{codes[material_id]} {take}")
+            got.setdefault(po.id, []).append(f"{codes[material_id]} {take}")
             orders[po.id] = po
     for po_id, what in got.items():
         _log(session, orders[po_id], None, "reserved", actor, "materials came in: " +
              ", ".join(what))  # fmt: skip
     session.flush()
-    return [orders[i].number for i in sorted(got, key=lambda i: _queue_key(orders[i]))]
+    return [orders[i].number for i in got]  # in queue order
 
 
 def release_materials_for_shortage_in(session: Session, actor: str, level: StockLevel,
@@ -517,6 +524,10 @@ def start(db: Database, actor: str, production_order_id: int, today: date | None
         held = stock.open_material_reservations(session, [po.id])
         levels = stock.lock_levels(session, {m.id for m, _ in needs} | {r.product_id for r in held})
         po = _load(session, production_order_id)
+        held = stock.open_material_reservations(session, [po.id])  # read again, locked
+        late = {r.product_id for r in held} - {p for p, _w in levels}
+        if late:  # reserved meanwhile by a bill changed meanwhile: lock those too
+            levels.update(stock.lock_levels(session, late))
         if po.status != "planned":
             raise IllegalTransition(f"{po.number} is {po.status.replace('_', ' ')}, not waiting")
         if needs and po.warehouse_id is None:
@@ -528,9 +539,12 @@ def start(db: Database, actor: str, production_order_id: int, today: date | None
                                "materials")  # fmt: skip
         # The reservation becomes the issue: released, then the whole bill moved out (the
         # part never reserved comes from free stock: add_move refuses reserved stock).
-        for r in stock.open_material_reservations(session, [po.id]):
+        for r in held:
             stock.release(session, levels[(r.product_id, r.warehouse_id)], r)
-        reserved = sum(r.qty for r in held)
+        had: dict[int, int] = defaultdict(int)
+        for r in held:
+            had[r.product_id] += r.qty
+        reserved = sum(min(had[m.id], need) for m, need in needs)
         for material, need in needs:
             stock.add_move(session, levels[(material.id, po.warehouse_id)], -need,
                            stock.PRODUCTION_USE, actor, reference=po.number,
@@ -902,10 +916,12 @@ def set_route(db: Database, actor: str, name: str, product_line: str, daily_capa
         )
 
 
-def set_bom(db: Database, actor: str, product_code: str, material_code: str, qty_per: int
-            ) -> None:  # fmt: skip
-    """How many of a material one unit of a made-to-order product takes (0 removes it)."""
-    del actor
+def set_bom(db: Database, actor: str, product_code: str, material_code: str, qty_per: int,
+            today: date | None = None) -> None:  # fmt: skip
+    """How many of a material one unit of a made-to-order product takes (0 removes it).
+    The planned production orders of the product follow at once: what they reserved of
+    the material beyond the new bill is released, what the new bill lacks is reserved
+    from free stock (first in the queue first), each change in their log."""
     if isinstance(qty_per, bool) or not isinstance(qty_per, int) or qty_per < 0:
         raise InvalidInput("the quantity per unit is a whole number, 0 or more", "qty")
     with db.write() as session:
@@ -921,12 +937,52 @@ def set_bom(db: Database, actor: str, product_code: str, material_code: str, qty
             raise InvalidInput(f"{made.code} is not made to order", "product")
         if made.id == material.id:
             raise InvalidInput("a product cannot be its own material", "material")
+        levels = stock.lock_levels(session, [material.id])  # levels first, as every writer
         pair = (BomItem.product_id == made.id) & (BomItem.material_id == material.id)
         row = session.exec(select(BomItem).where(pair)).first()
         if qty_per == 0:
             if row is not None:
                 session.delete(row)
-            return
-        row = row or BomItem(product_id=made.id, material_id=material.id)
-        row.qty_per = qty_per
-        session.add(row)
+        else:
+            row = row or BomItem(product_id=made.id, material_id=material.id)
+            row.qty_per = qty_per
+            session.add(row)
+        session.flush()
+        _follow_bom_in(session, actor, made.id, material, qty_per, levels)
+        reserve_waiting_materials_in(session, actor, [material.id], today)
+
+
+def _follow_bom_in(session: Session, actor: str, product_id: int, material: Product,
+                   qty_per: int, levels: dict[tuple[int, int], StockLevel]) -> None:  # fmt: skip
+    """Planned orders of the product holding more of the material than the new bill
+    needs give the rest back (the shortfall is for ``reserve_waiting_materials_in``)."""
+    held = session.exec(
+        select(MaterialReservation, ProductionOrder)
+        .join(ProductionOrder, ProductionOrder.id == MaterialReservation.production_order_id)
+        .where(ProductionOrder.product_id == product_id, ProductionOrder.status == "planned",
+               MaterialReservation.product_id == material.id,
+               col(MaterialReservation.released_at).is_(None))
+        .order_by(MaterialReservation.id)
+    ).all()  # fmt: skip
+    orders: dict[int, ProductionOrder] = {}
+    have: dict[int, int] = defaultdict(int)
+    for r, po in held:
+        orders[po.id] = po
+        have[po.id] += r.qty
+    for po_id, po in orders.items():
+        keep = qty_per * po.qty
+        if have[po_id] <= keep:
+            continue
+        level = levels[(material.id, po.warehouse_id)]
+        for r, _po in (x for x in held if x[1].id == po_id):
+            stock.release(session, level, r)
+        if keep:
+            stock.reserve_material(session, level, po_id, keep, f"for {po.number}")
+        _log(
+            session,
+            po,
+            None,
+            "released",
+            actor,
+            f"bill changed to {qty_per} {material.code} a unit: {have[po_id] - keep} released",
+        )

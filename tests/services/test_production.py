@@ -184,12 +184,12 @@ def test_start_turns_the_reservation_into_the_issue(db):
     ids = _doors(db)
     po = _po(db, _order_of(db, [(ids["door"], 2, "")]))
     assert _held(db, po.id) == {"RM-OAK": 6, "RM-HINGE": 4}
-    with db.write() as s:  # a lock added to the bill after planning: never reserved
+    with db.write() as s:  # a lock added to the bill after planning, none in stock
         lock = Product(code="RM-LOCK", name="门锁 Lock", list_price_minor=3_000)
         s.add(lock)
         s.flush()
-        s.add(BomItem(product_id=ids["door"], material_id=lock.id, qty_per=1))
         lock_id = lock.id
+    production.set_bom(db, "eng", "DOOR-1", "RM-LOCK", 1)
     with pytest.raises(InvalidInput, match="RM-LOCK short 2 \\(0 of 2\\)"):
         production.start(db, "liu", po.id, TODAY)
     stock_operations.receive(db, "store", "HZ", [(lock_id, 5)])
@@ -208,7 +208,8 @@ def test_start_turns_the_reservation_into_the_issue(db):
 def test_start_takes_what_was_never_reserved_from_free_stock(db):
     ids = _doors(db)
     po = _po(db, _order_of(db, [(ids["door"], 2, "")]))
-    with db.write() as s:  # the bill changed after planning: a lock, in stock but not reserved
+    # A lock in stock, added to the bill by a script behind set_bom's back: never reserved.
+    with db.write() as s:
         lock = Product(code="RM-LOCK", name="门锁 Lock", list_price_minor=3_000)
         s.add(lock)
         s.flush()
@@ -221,6 +222,34 @@ def test_start_takes_what_was_never_reserved_from_free_stock(db):
     assert _used(db, po) == {ids["oak"]: -6, ids["hinge"]: -4, lock_id: -2}
     assert ("started", "3 materials issued (12 units, 10 of them reserved)") in _log(db, po.id)
     assert level(db, lock_id, "HZ") == (3, 0)
+    assert stock.verify(db) == []
+
+
+def test_a_bill_change_follows_the_planned_orders(db):
+    ids = _doors(db)
+    po = _po(db, _order_of(db, [(ids["door"], 2, "")]))
+    assert _held(db, po.id) == {"RM-OAK": 6, "RM-HINGE": 4}
+    production.set_bom(db, "eng", "DOOR-1", "RM-OAK", 2)  # thinner panels: 4 boards
+    production.set_bom(db, "eng", "DOOR-1", "RM-HINGE", 3)  # a third hinge: 6
+    assert _held(db, po.id) == {"RM-OAK": 4, "RM-HINGE": 6}
+    log = _log(db, po.id)
+    assert ("released", "bill changed to 2 RM-OAK a unit: 2 released") in log
+    assert ("reserved", "materials came in: RM-HINGE 2") in log
+    production.set_bom(db, "eng", "DOOR-1", "RM-OAK", 0)  # no oak at all any more
+    assert _held(db, po.id) == {"RM-HINGE": 6}
+    assert level(db, ids["oak"], "HZ") == (30, 0)
+    production.start(db, "liu", po.id, TODAY)
+    assert _used(db, po) == {ids["hinge"]: -6}
+    assert stock.verify(db) == []
+
+
+def test_stock_freed_by_a_cancelled_customer_order_goes_to_a_short_door(db):
+    ids = _doors(db)
+    spares = _order_of(db, [(ids["hinge"], 99, "")])  # hinges sold as spare parts
+    po = _po(db, _order_of(db, [(ids["door"], 1, "")]))
+    assert _held(db, po.id) == {"RM-OAK": 3, "RM-HINGE": 1}
+    orders.transition(db, "clerk", spares, S.CANCELLED, "customer cancelled")
+    assert _held(db, po.id) == {"RM-OAK": 3, "RM-HINGE": 2}
     assert stock.verify(db) == []
 
 
