@@ -98,6 +98,8 @@ def _new_invoices(session: Session, actor: str, order: Order, amount: int, issue
     dues = due_dates(terms or order.payment_terms, issued)
     invoices = []
     for part, due in zip(_split(amount, len(dues)), dues, strict=True):
+        if part == 0:  # fewer minor units than installments: no invoice of nothing
+            continue
         inv = Invoice(number=take_number(session, INVOICE_PREFIX, issued.year), kind="invoice",
                       order_id=order.id, shipment_id=shipment_id,
                       customer_id=order.customer_id, currency=order.currency,

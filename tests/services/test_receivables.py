@@ -31,6 +31,27 @@ def test_terms_to_due_dates():
     assert due_dates("who knows", d) == [date(2026, 2, 19)]
 
 
+def test_an_amount_smaller_than_its_installments_makes_no_invoice_of_nothing(db):
+    from oms_tui.models import Shipment
+    from tests.stock_factories import customer, warehouse
+
+    cid, wid = customer(db), warehouse(db, "HZ")
+    with db.write() as s:
+        order = Order(number="SO-TINY", customer_id=cid, payment_terms="INST3",
+                      payment_method="installments", total_minor=2, created_by="t")  # fmt: skip
+        s.add(order)
+        s.flush()
+        sh = Shipment(number="SH-TINY", order_id=order.id, warehouse_id=wid, created_by="t")
+        s.add(sh)
+        s.flush()
+        receivables.invoice_shipment_in(s, "packer", order, sh, MONDAY)
+        oid = order.id
+    # 0 + 0 + 2: one invoice, the last installment's (it takes the rounding)
+    assert [(k, a, status) for k, a, _p, status, _d in _invoices(db, oid)] == [
+        ("invoice", 2, "open")
+    ]
+
+
 def _customer_of(db, order_id):
     with db.read() as s:
         return s.get(Order, order_id).customer_id
