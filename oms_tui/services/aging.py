@@ -14,8 +14,11 @@ limits ``(30, 60, 90, 120)`` the overdue buckets are 1-30, 31-60, 61-90, 91-120 
 credit notes as of ``D`` (negative amounts: a credit note is not a debt falling due, so it
 is not put in the bucket of its own date) plus the over-payments kept on account
 (``payment.unapplied_minor`` of the payments received by ``D``, negated; fixed when the
-payment is recorded, so the same as of any later date). Payments carry no currency: they
-count in the company currency's report only. The customer's **total** is net: the buckets
+payment is recorded, so the same as of any later date) less what of them was applied to
+invoices by ``D``: such an application is a payment of its own, received the day it was
+applied, whose ``unapplied_minor`` is minus what it took (``services/receivables.py``), so
+it counts from that day on, like its allocations. Payments carry no currency: they count in
+the company currency's report only. The customer's **total** is net: the buckets
 plus the credit on account, so a customer who over-paid shows a negative total rather than
 the gross amount of their invoices; a customer with credit and nothing owed is listed too.
 
@@ -30,8 +33,8 @@ a credit note applied to an invoice is a zero-amount payment (method ``credit_no
 received on the credit note's date) with a ``+x`` allocation to the invoice and ``-x`` to
 the credit note, so it ages like a payment.
 
-**Collections** count money received: payments of method ``credit_note`` (amount 0, the
-application of a credit note) are left out.
+**Collections** count money received: payments of method ``credit_note`` or ``on_account``
+(amount 0: a credit note or credit on account applied to invoices) are left out.
 
 **Risk order**: customers are sorted by a risk score, the overdue money weighted by how
 late it is: ``sum(k x overdue in bucket k)`` with k = 1 for the first overdue bucket (1-30)
@@ -72,6 +75,7 @@ from sqlalchemy import (
 from ..models import Customer, Invoice, Payment, PaymentAllocation, Setting, utcnow
 from .db import Database
 from .errors import InvalidInput
+from .receivables import NOT_CASH_METHODS
 from .settings import load_settings
 
 if TYPE_CHECKING:
@@ -81,7 +85,6 @@ BUCKETS_KEY = "aging_buckets"
 DEFAULT_BUCKETS: tuple[int, ...] = (30, 60, 90, 120)
 MAX_BUCKETS = 10
 PERIODS = ("month", "week", "day")
-CREDIT_NOTE_METHOD = "credit_note"  # how receivables applies a credit note: not cash
 
 _inv = Invoice.__table__
 _pay = Payment.__table__
@@ -197,8 +200,9 @@ def _open_rows(as_of: date, currency: str, payments: bool = True):  # noqa: ANN2
     """(customer_id, due_on, amt, credit) rows whose sum per invoice is its open amount on
     as_of: ``amount - paid_minor`` of the invoices not settled today, plus what payments
     received after as_of paid of them (see the module docstring); ``credit`` is 1 for
-    credit notes' rows and, with ``payments``, for the over-payments on account (their
-    ``due_on`` is the day received, unused: credit is not aged), else 0."""
+    credit notes' rows and, with ``payments``, for the over-payments on account and the
+    applications of them (their ``due_on`` is the day received, unused: credit is not
+    aged), else 0."""
     counted = (
         _inv.c.status != "void",
         _inv.c.issued_on <= as_of,
@@ -228,7 +232,7 @@ def _open_rows(as_of: date, currency: str, payments: bool = True):  # noqa: ANN2
                 _pay.c.received_on.label("due_on"),
                 (-_pay.c.unapplied_minor).label("amt"),
                 _int(1).label("credit"),
-            ).where(_pay.c.received_on <= as_of, _pay.c.unapplied_minor > 0)
+            ).where(_pay.c.received_on <= as_of, _pay.c.unapplied_minor != 0)
         )
     return union_all(*parts).subquery("open_rows")
 
@@ -433,7 +437,7 @@ def collections(db: Database, start: date, end: date, by: str = "month") -> Coll
         .where(
             _pay.c.received_on >= start,
             _pay.c.received_on <= end,
-            _pay.c.method != CREDIT_NOTE_METHOD,
+            _pay.c.method.not_in(NOT_CASH_METHODS),
         )
         .group_by(period)
     )

@@ -21,6 +21,20 @@ unapplied_minor``, fixed when the payment is recorded) and what is still open on
 notes. ``credit_exposure`` sets it against what the customer owes; the aging shows it in
 its own column (``services/aging.py``).
 
+**Applying credit on account** (``apply_credit_on_account``, and automatically to each new
+invoice while the setting ``credit_auto_apply`` is 1, the default): oldest credit first,
+oldest due invoice first, in the same currency (over-payments carry none: the company's).
+Each use of one credit is recorded like a credit note's application: a zero-amount payment
+of method ``on_account``, received on the day it is applied, by the acting user, reference
+"credit on account from payment PAY-..." (or "... from credit note CN-..."), with ``+x``
+allocations to the invoices it pays. From a credit note it also takes ``-x`` from the note;
+from an over-payment its ``unapplied_minor`` is ``-x`` (it took ``x`` off the account), so
+for every payment its allocations plus ``unapplied_minor`` equal its amount, the credit on
+account is the sum of ``unapplied_minor`` plus the open credit notes, and the aging as of
+an earlier day (before the application was received) still shows the credit on account
+and the invoice open. What is left of one over-payment is its ``unapplied_minor`` plus the
+``unapplied_minor`` of the applications whose reference names it.
+
 **Credit exposure** (``credit_exposure``, the one figure the audit's credit check, order
 entry's quote warning and the customer card use): open invoices less credit on account,
 plus the part of approved orders not invoiced yet (``COMMITTED`` statuses: approved up to
@@ -53,14 +67,46 @@ from .errors import InvalidInput, NotFound
 from .money import format_money
 from .numbering import take_number
 from .order_states import OrderStatus
+from .settings import load_settings, read_int_settings, write_int_setting
 
 INVOICE_PREFIX, CREDIT_PREFIX, PAYMENT_PREFIX = "INV", "CN", "PAY"
 PAYMENT_METHODS = ("cash", "bank", "wechat", "alipay", "cod_remittance", "card")
+# Payments that move credit rather than money (amount 0): a credit note applied to the
+# invoice it corrects, credit on account applied to an invoice. Collections leave them out.
+CREDIT_NOTE_METHOD, ON_ACCOUNT_METHOD = "credit_note", "on_account"
+NOT_CASH_METHODS = (CREDIT_NOTE_METHOD, ON_ACCOUNT_METHOD)
 COD_DAYS = 7
 S = OrderStatus
 # Approved and not (fully) shipped: the customer is committed to pay what is not invoiced.
 COMMITTED = (S.APPROVED, S.ALLOCATED, S.PARTIALLY_BACKORDERED, S.BACKORDERED, S.IN_PRODUCTION,
              S.READY_TO_SHIP, S.PARTIALLY_SHIPPED)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReceivablesSettings:
+    """Stored as ``setting`` rows under these names (whole numbers)."""
+
+    # 1: credit on account pays each new invoice as it is issued (COD ones excepted);
+    # 0: it waits for ``apply_credit_on_account`` (``oms payment apply-credit``)
+    credit_auto_apply: int = 1
+
+
+def receivables_settings(session: Session) -> ReceivablesSettings:
+    return read_int_settings(session, ReceivablesSettings)
+
+
+def get_receivables_settings(db: Database) -> ReceivablesSettings:
+    with db.read() as session:
+        return receivables_settings(session)
+
+
+def set_receivables_setting(db: Database, actor: str, key: str, value: int
+                            ) -> ReceivablesSettings:  # fmt: skip
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    if whole and key == "credit_auto_apply" and value not in (0, 1):
+        raise InvalidInput("credit_auto_apply must be 0 (apply credit on account only when "
+                           "asked) or 1 (to each new invoice)", "value")  # fmt: skip
+    return write_int_setting(db, actor, ReceivablesSettings, key, value, "receivables")
 
 
 def due_dates(terms: str, issued: date) -> list[date]:
@@ -121,18 +167,23 @@ def invoiced_minor(session: Session, order_id: int) -> int:
 
 def invoice_order_in(session: Session, actor: str, order: Order, issued: date | None = None
                      ) -> list[Invoice]:  # fmt: skip
-    """A prepaid order is invoiced in full when approved (nothing if already invoiced)."""
+    """A prepaid order is invoiced in full when approved (nothing if already invoiced);
+    credit on account pays it as far as it goes (``_auto_apply``)."""
     left = order.total_minor - invoiced_minor(session, order.id)
     if left <= 0:
         return []
-    return _new_invoices(session, actor, order, left, issued or date.today(), None, "PREPAID")
+    issued = issued or date.today()
+    invoices = _new_invoices(session, actor, order, left, issued, None, "PREPAID")
+    _auto_apply(session, actor, order, invoices, issued)
+    return invoices
 
 
 def invoice_shipment_in(session: Session, actor: str, order: Order, shipment: Shipment,
                         issued: date | None = None) -> list[Invoice]:  # fmt: skip
     """Invoice what has shipped so far: the order total x shipped value / order value,
     less what was invoiced before (the last shipment takes the rounding, so the invoices
-    of an order always add up to its total). Prepaid orders were invoiced at approval."""
+    of an order always add up to its total). Prepaid orders were invoiced at approval.
+    Credit on account pays the new invoices as far as it goes (``_auto_apply``)."""
     lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
     full = sum(ln.line_total_minor for ln in lines)
     shipped = sum(ln.line_total_minor * min(ln.qty_shipped, ln.qty) // ln.qty
@@ -142,7 +193,10 @@ def invoice_shipment_in(session: Session, actor: str, order: Order, shipment: Sh
     amount = target - invoiced_minor(session, order.id)
     if amount <= 0:
         return []
-    return _new_invoices(session, actor, order, amount, issued or date.today(), shipment.id)
+    issued = issued or date.today()
+    invoices = _new_invoices(session, actor, order, amount, issued, shipment.id)
+    _auto_apply(session, actor, order, invoices, issued)
+    return invoices
 
 
 # --------------------------------------------------------------------------------------------
@@ -303,13 +357,175 @@ def credit_note(db: Database, actor: str, invoice_number: str, amount_minor: int
         if use > 0:
             payment = Payment(number=take_number(session, PAYMENT_PREFIX, issued.year),
                               customer_id=inv.customer_id, received_on=issued, amount_minor=0,
-                              method="credit_note", reference=note.number,
+                              method=CREDIT_NOTE_METHOD, reference=note.number,
                               created_by=actor)  # fmt: skip
             session.add(payment)
             session.flush()
             _apply(session, payment, inv, use)
             _apply(session, payment, note, -use)
         return note.number
+
+
+# --------------------------------------------------------------------------------------------
+# Credit on account applied to invoices
+
+
+@dataclass(frozen=True)
+class CreditApplied:
+    number: str  # the application's record: a payment of method on_account, amount 0
+    source: str  # "payment PAY-2026-000012" or "credit note CN-2026-000003"
+    invoice_number: str
+    amount_minor: int
+    left_minor: int  # still open on that invoice
+
+
+@dataclass(frozen=True)
+class CreditResult:
+    applied: tuple[CreditApplied, ...]
+    on_account_minor: int  # credit still on the customer's account afterwards (0 or more)
+
+    @property
+    def applied_minor(self) -> int:
+        return sum(a.amount_minor for a in self.applied)
+
+
+@dataclass
+class _Credit:
+    """One credit on account: an over-payment or a credit note, and what is left of it."""
+
+    source: str
+    dated: date
+    currency: str
+    left: int
+    note: Invoice | None = None  # None: an over-payment
+
+    @property
+    def why(self) -> str:
+        return _why(self.source)
+
+
+def _why(source: str) -> str:
+    """The reference of an application: what the credit was (and the link back to it)."""
+    return f"credit on account from {source}"
+
+
+def _credits(session: Session, customer_id: int, on: date) -> list[_Credit]:
+    """The customer's credit on account that exists on ``on``, oldest first, its rows
+    locked (``FOR UPDATE`` on PostgreSQL; SQLite's write transaction already is) so two
+    clerks cannot spend the same credit."""
+    company = load_settings(session).currency.upper()
+    pays = session.exec(
+        select(Payment)
+        .where(Payment.customer_id == customer_id, col(Payment.unapplied_minor) > 0,
+               Payment.received_on <= on)
+        .order_by(Payment.received_on, Payment.id).with_for_update()
+    ).all()  # fmt: skip
+    out = [_Credit(f"payment {p.number}", p.received_on, company, p.unapplied_minor)
+           for p in pays]  # fmt: skip
+    if out:  # less what was applied from each before (its applications name it)
+        used = dict(session.execute(
+            select(Payment.reference, func.sum(Payment.unapplied_minor))
+            .where(Payment.customer_id == customer_id, Payment.method == ON_ACCOUNT_METHOD,
+                   col(Payment.reference).in_([c.why for c in out]))
+            .group_by(Payment.reference)
+        ).all())  # fmt: skip
+        for c in out:
+            c.left += int(used.get(c.why, 0))
+        out = [c for c in out if c.left > 0]
+    notes = session.exec(
+        select(Invoice)
+        .where(Invoice.customer_id == customer_id, Invoice.kind == "credit_note",
+               Invoice.status == "open", Invoice.issued_on <= on,
+               Invoice.amount_minor != Invoice.paid_minor)
+        .order_by(Invoice.issued_on, Invoice.id).with_for_update()
+    ).all()  # fmt: skip
+    out += [_Credit(f"credit note {n.number}", n.issued_on, n.currency.upper(),
+                    n.paid_minor - n.amount_minor, note=n) for n in notes]  # fmt: skip
+    out.sort(key=lambda c: (c.dated, c.note is not None))  # stable: ids within a kind
+    return out
+
+
+def _credit_on_account(session: Session, customer_id: int) -> int:
+    """All the customer's credit on account (0 or more), any date, any currency."""
+    session.flush()
+    ahead = session.exec(select(func.coalesce(func.sum(Payment.unapplied_minor), 0))
+                         .where(Payment.customer_id == customer_id)).one()  # fmt: skip
+    notes = session.exec(
+        select(func.coalesce(func.sum(Invoice.amount_minor - Invoice.paid_minor), 0))
+        .where(Invoice.customer_id == customer_id, Invoice.kind == "credit_note",
+               Invoice.status == "open")
+    ).one()  # fmt: skip
+    return int(ahead) - int(notes)
+
+
+def _apply_credit(session: Session, actor: str, customer_id: int, on: date,
+                  invoices: Sequence[Invoice]) -> list[CreditApplied]:  # fmt: skip
+    """Pay ``invoices`` (in the order given) from the customer's credit on account on
+    ``on``, oldest credit first; one application record per credit used."""
+    targets = [i for i in invoices if i.kind == "invoice" and i.issued_on <= on
+               and i.status == "open" and i.amount_minor > i.paid_minor]  # fmt: skip
+    if not targets:
+        return []
+    applied: list[CreditApplied] = []
+    for credit in _credits(session, customer_id, on):
+        record, used = None, 0
+        for inv in targets:
+            take = min(credit.left, inv.amount_minor - inv.paid_minor)
+            if take <= 0 or inv.currency.upper() != credit.currency:
+                continue
+            if record is None:
+                record = Payment(number=take_number(session, PAYMENT_PREFIX, on.year),
+                                 customer_id=customer_id, received_on=on, amount_minor=0,
+                                 method=ON_ACCOUNT_METHOD, reference=credit.why,
+                                 created_by=actor)  # fmt: skip
+                session.add(record)
+                session.flush()
+            _apply(session, record, inv, take)
+            credit.left -= take
+            used += take
+            applied.append(CreditApplied(record.number, credit.source, inv.number, take,
+                                         inv.amount_minor - inv.paid_minor))  # fmt: skip
+            if credit.left == 0:
+                break
+        if record is None:
+            continue
+        if credit.note is not None:
+            _apply(session, record, credit.note, -used)
+        else:
+            record.unapplied_minor = -used  # taken off the account
+            session.add(record)
+    return applied
+
+
+def _auto_apply(session: Session, actor: str, order: Order, invoices: Sequence[Invoice],
+                issued: date) -> list[CreditApplied]:  # fmt: skip
+    """New invoices take the customer's credit on account while ``credit_auto_apply`` is 1;
+    not those of a cash-on-delivery order: the driver or carrier collects its total at the
+    door and the remittance is matched against what is open, so paying part of it from
+    credit would only make the remittance differ (and put the money back on account)."""
+    if not invoices or order.payment_method == "cod":
+        return []
+    if not receivables_settings(session).credit_auto_apply:
+        return []
+    return _apply_credit(session, actor, order.customer_id, issued, invoices)
+
+
+def apply_credit_on_account(db: Database, actor: str, customer_id: int,
+                            today: date | None = None) -> CreditResult:  # fmt: skip
+    """Apply the customer's credit on account (over-payments, what is left of credit notes)
+    to their open invoices issued by ``today`` (the caller's date, default the system
+    date), oldest credit first, oldest due invoice first; recorded as of ``today``. A
+    dunning credit hold is released when nothing is left overdue long enough for it."""
+    today = today or date.today()
+    with db.write() as session:
+        customer = session.get(Customer, customer_id)
+        if customer is None:
+            raise NotFound(f"no customer with id {customer_id}")
+        applied = _apply_credit(session, actor, customer_id, today,
+                                _open_invoices(session, customer_id))  # fmt: skip
+        if applied:
+            _release_hold_if_settled(session, customer, actor, today)
+        return CreditResult(tuple(applied), _credit_on_account(session, customer_id))
 
 
 # --------------------------------------------------------------------------------------------
@@ -361,7 +577,8 @@ def credit_exposure(session: Session, customer_id: int, today: date | None = Non
     )
     on_account = (
         select(func.coalesce(func.sum(Payment.unapplied_minor), 0))
-        .where(Payment.customer_id == customer_id, col(Payment.unapplied_minor) > 0)
+        # over-payments (above 0) less the credit applied from them since (below 0)
+        .where(Payment.customer_id == customer_id, col(Payment.unapplied_minor) != 0)
         .scalar_subquery()
     )
     invoiced = (

@@ -388,3 +388,35 @@ def test_collections_per_period(db):
         aging.collections(db, date(2026, 4, 4), date(2026, 4, 3))
     with pytest.raises(InvalidInput):
         aging.collections(db, date(2026, 4, 4), date(2026, 4, 5), by="year")
+
+
+def test_credit_applied_later_counts_from_the_day_it_was_applied(db):
+    """An over-payment received on 06-01 stays on account until it is applied to an
+    invoice on 06-20: as of 06-10 the invoice is open and the credit on account, as of
+    06-20 the invoice is part-paid and no credit is left; collections count the money
+    once (the application is not cash)."""
+    from oms_tui.services import receivables
+
+    cid = _customer(db, "CR")
+    pay = receivables.record_payment(
+        db, "finance", cid, 3_000, date(2026, 6, 1), today=date(2026, 6, 1)
+    )  # nothing open: on account
+    inv = _invoice(db, cid, 5_000, issued=date(2026, 5, 1), due=date(2026, 5, 11))
+    result = receivables.apply_credit_on_account(db, "finance", cid, today=date(2026, 6, 20))
+    assert [(a.amount_minor, a.left_minor, a.source) for a in result.applied] == [
+        (3_000, 2_000, f"payment {pay.number}")
+    ]
+    before, after = aging.aging(db, date(2026, 6, 10)), aging.aging(db, date(2026, 6, 20))
+    b, a = _row(before, "CR"), _row(after, "CR")
+    assert (b.amounts, b.on_account_minor, b.total_minor) == ((0, 5_000, 0, 0, 0, 0), -3_000,
+                                                              2_000)  # fmt: skip
+    assert (a.amounts, a.on_account_minor, a.total_minor) == ((0, 0, 2_000, 0, 0, 0), 0, 2_000)
+    assert (b.overdue_minor, b.risk) == (2_000, 2_000)
+    assert aging.receivables_total(db, date(2026, 5, 31)) == 5_000  # before the payment
+    got = aging.collections(db, date(2026, 6, 1), date(2026, 6, 30), by="month")
+    assert (got.payments, got.amount_minor) == (1, 3_000)
+    with db.read() as s:
+        applied = s.exec(select(Payment).where(Payment.method == "on_account")).one()
+        assert s.get(Invoice, inv).paid_minor == 3_000
+    assert (applied.received_on, applied.amount_minor, applied.unapplied_minor) == (
+        date(2026, 6, 20), 0, -3_000)  # fmt: skip

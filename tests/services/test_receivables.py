@@ -3,9 +3,12 @@ orders, payments (oldest first, chosen, partial, over), credit notes, COD remitt
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from sqlmodel import select
 
 from oms_tui.models import Customer, Invoice, Order, Payment, PaymentAllocation
@@ -15,6 +18,7 @@ from oms_tui.services.order_states import OrderStatus as S
 from oms_tui.services.receivables import Remittance, due_dates
 from tests.audit_factories import set_customer
 from tests.dispatch_factories import allocated_order, world
+from tests.stock_factories import approved
 
 MONDAY = date(2026, 11, 30)
 
@@ -312,3 +316,417 @@ def test_a_payment_is_checked_against_the_callers_today_not_the_machines(db):
     ahead = date(2099, 1, 5)
     result = receivables.record_payment(db, "finance", cid, 100, ahead, today=ahead)
     assert result.unapplied_minor == 100
+
+
+# -- credit on account applied to invoices ------------------------------------------------------
+
+
+def _set_terms(db, order_id, terms, method):
+    with db.write() as s:
+        order = s.get(Order, order_id)
+        order.payment_terms, order.payment_method = terms, method
+        s.add(order)
+
+
+def _payments(db, cid):
+    """(number, method, amount, unapplied, received, reference, by) of the customer's
+    payments, and {payment number: [(invoice number, amount), ...]}."""
+    with db.read() as s:
+        pays = s.exec(select(Payment).where(Payment.customer_id == cid).order_by(Payment.id)).all()
+        allocs = s.exec(
+            select(Payment.number, Invoice.number, PaymentAllocation.amount_minor)
+            .join(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
+            .join(Invoice, Invoice.id == PaymentAllocation.invoice_id)
+            .where(Payment.customer_id == cid).order_by(PaymentAllocation.id)
+        ).all()  # fmt: skip
+    by_payment: dict[str, list[tuple[str, int]]] = {}
+    for p, i, a in allocs:
+        by_payment.setdefault(p, []).append((i, a))
+    rows = [(p.number, p.method, p.amount_minor, p.unapplied_minor, p.received_on, p.reference,
+             p.created_by) for p in pays]  # fmt: skip
+    return rows, by_payment
+
+
+def _invoice_rows(db, cid):
+    with db.read() as s:
+        return [(i.number, i.amount_minor, i.paid_minor, i.status) for i in s.exec(
+            select(Invoice).where(Invoice.customer_id == cid)
+            .order_by(Invoice.due_on, Invoice.id))]  # fmt: skip
+
+
+def _on_account(db, cid):
+    """The aging's credit on account column for the customer as of a day (0 when absent)."""
+    from oms_tui.services import aging
+
+    def as_of(day):
+        return next((r.on_account_minor for r in aging.aging(db, day).rows
+                     if r.customer_id == cid), 0)  # fmt: skip
+
+    return as_of
+
+
+def test_an_over_payment_pays_the_next_invoice_when_it_is_issued(db):
+    w = world(db)
+    oid = allocated_order(db, [(w.lamp, 1)])
+    _set_terms(db, oid, "NET30", "credit")
+    cid = _customer_of(db, oid)
+    ahead = receivables.record_payment(db, "finance", cid, 3_000, MONDAY - timedelta(days=5),
+                                       reference="订金", today=MONDAY)  # fmt: skip
+    assert (ahead.applied, ahead.unapplied_minor) == ((), 3_000)  # nothing open yet
+    total = _total(db, oid)
+    assert total > 3_000
+    _ship(db, w, oid)  # "packer" ships on MONDAY: the invoice takes the credit at once
+    [(number, amount, paid, status)] = _invoice_rows(db, cid)
+    assert (amount, paid, status) == (total, 3_000, "open")
+    rows, allocs = _payments(db, cid)
+    assert rows == [
+        (ahead.number, "bank", 3_000, 3_000, MONDAY - timedelta(days=5), "订金", "finance"),
+        (rows[1][0], "on_account", 0, -3_000, MONDAY,
+         f"credit on account from payment {ahead.number}", "packer"),
+    ]  # fmt: skip
+    assert allocs == {rows[1][0]: [(number, 3_000)]}
+    assert _exposure(db, cid).open_invoices_minor == total - 3_000
+    # the aging as of the day before still has the credit on account and no invoice
+    on_account = _on_account(db, cid)
+    assert (on_account(MONDAY - timedelta(days=1)), on_account(MONDAY)) == (-3_000, 0)
+    # a later invoice finds nothing left: no application recorded
+    second = approved(db, cid, [(w.shade, 1)])
+    _set_terms(db, second, "NET30", "credit")
+    from oms_tui.services import allocation
+
+    allocation.allocate_order(db, "t", second)
+    _ship(db, w, second)
+    assert len(_payments(db, cid)[0]) == 2
+
+
+def test_credit_oldest_first_pays_installments_oldest_due_first(db):
+    w = world(db)
+    oid = allocated_order(db, [(w.lamp, 3)])
+    _set_terms(db, oid, "INST3", "installments")
+    cid = _customer_of(db, oid)
+    _open_invoice(db, cid, 1_000, date(2026, 11, 1), "INV-OLD")
+    note = receivables.credit_note(
+        db, "finance", "INV-OLD", 1_000, "退货", issued=date(2026, 11, 20)
+    )  # settles INV-OLD, no rest
+    ahead = receivables.record_payment(db, "finance", cid, 700, date(2026, 11, 25),
+                                       today=MONDAY)  # fmt: skip
+    _open_invoice(db, cid, 4_000, date(2026, 11, 2), "INV-CN")
+    later_note = receivables.credit_note(db, "finance", "INV-CN", 4_000, "价格更正",
+                                         issued=date(2026, 11, 10))  # fmt: skip
+    # INV-CN was open: the note paid it all, nothing left on account from it
+    receivables.record_payment(db, "finance", cid, 500, date(2026, 11, 3), today=MONDAY)
+    # 500 on 11-03 (older) and 700 on 11-25 over-paid: 1,200 on account
+    assert _exposure(db, cid).open_invoices_minor == -1_200
+    _ship(db, w, oid)
+    rows = [r for r in _invoice_rows(db, cid) if r[0] not in ("INV-OLD", "INV-CN")]
+    inst = [r for r in rows if r[1] > 0]
+    assert len(inst) == 3 and all(r[1] > 1_200 for r in inst)
+    assert [(r[2], r[3]) for r in inst] == [(1_200, "open"), (0, "open"), (0, "open")]
+    pays, allocs = _payments(db, cid)
+    older = next(p for p in pays if p[2] == 500)[0]
+    applications = [p for p in pays if p[1] == "on_account"]
+    assert [(p[3], p[5]) for p in applications] == [
+        (-500, f"credit on account from payment {older}"),
+        (-700, f"credit on account from payment {ahead.number}"),
+    ]
+    assert [allocs[p[0]] for p in applications] == [[(inst[0][0], 500)], [(inst[0][0], 700)]]
+    assert note.startswith("CN-") and later_note.startswith("CN-")
+    assert _exposure(db, cid).open_invoices_minor == sum(r[1] for r in inst) - 1_200
+
+
+def test_a_credit_note_rest_pays_a_prepaid_invoice_at_approval(db):
+    from tests.stock_factories import customer
+
+    w = world(db)
+    cid = customer(db)
+    _open_invoice(db, cid, 2_000, date(2026, 11, 1), "INV-P")
+    receivables.record_payment(db, "finance", cid, 2_000, date(2026, 11, 5), today=MONDAY)
+    cn = receivables.credit_note(db, "finance", "INV-P", 1_500, "退货 (paid already)",
+                                 issued=date(2026, 11, 6))  # fmt: skip
+    assert _exposure(db, cid).open_invoices_minor == -1_500  # all of it on account
+    set_customer(db, cid, payment_terms="PREPAID")
+    view = orders.create_order(db, "clerk", cid, [orders.NewLine(w.shade, 1)], submit=True)
+    orders.transition(db, "auditor", view.id, S.APPROVED, "ok")  # invoiced today, in full
+    [(kind, amount, paid, status, _due)] = _invoices(db, view.id)
+    assert (kind, amount, paid, status) == ("invoice", view.total_minor, 1_500, "open")
+    pays, allocs = _payments(db, cid)
+    [app] = [p for p in pays if p[1] == "on_account"]
+    assert (app[2], app[3], app[4], app[5], app[6]) == (
+        0,
+        0,
+        date.today(),
+        f"credit on account from credit note {cn}",
+        "auditor",
+    )
+    [inv_number] = [n for n, *_ in _invoice_rows(db, cid) if n not in ("INV-P", cn)]
+    assert allocs[app[0]] == [(inv_number, 1_500), (cn, -1_500)]
+    assert [r for r in _invoice_rows(db, cid) if r[0] == cn] == [(cn, -1_500, -1_500, "paid")]
+
+
+def test_auto_apply_off_then_apply_credit_now_oldest_due_first(db):
+    from tests.stock_factories import customer
+
+    world(db)
+    cid = customer(db)
+    receivables.set_receivables_setting(db, "admin", "credit_auto_apply", 0)
+    assert receivables.get_receivables_settings(db).credit_auto_apply == 0
+    with pytest.raises(InvalidInput, match="credit_auto_apply must be 0"):
+        receivables.set_receivables_setting(db, "admin", "credit_auto_apply", 2)
+    ahead = receivables.record_payment(db, "finance", cid, 5_000, MONDAY - timedelta(days=40),
+                                       today=MONDAY)  # fmt: skip
+    _open_invoice(db, cid, 3_000, MONDAY - timedelta(days=10), "INV-B2")
+    _open_invoice(db, cid, 4_000, MONDAY - timedelta(days=100), "INV-A1")  # due first
+    _open_invoice(db, cid, 9_000, MONDAY + timedelta(days=3), "INV-LATER")  # issued later
+    set_customer(db, cid, credit_hold=True, credit_hold_reason="overdue 100 days: credit hold")
+    got = receivables.apply_credit_on_account(db, "finance", cid, today=MONDAY)
+    assert [(a.invoice_number, a.amount_minor, a.left_minor, a.source) for a in got.applied] == [
+        ("INV-A1", 4_000, 0, f"payment {ahead.number}"),
+        ("INV-B2", 1_000, 2_000, f"payment {ahead.number}"),
+    ]  # fmt: skip
+    assert (got.applied_minor, got.on_account_minor) == (5_000, 0)
+    assert got.applied[0].number == got.applied[1].number  # one record for one credit
+    assert _invoice_rows(db, cid) == [("INV-A1", 4_000, 4_000, "paid"),
+                                      ("INV-B2", 3_000, 1_000, "open"),
+                                      ("INV-LATER", 9_000, 0, "open")]  # fmt: skip
+    with db.read() as s:
+        c = s.get(Customer, cid)
+    assert not c.credit_hold  # what is overdue now is 10 days: no hold
+    again = receivables.apply_credit_on_account(db, "finance", cid, today=MONDAY)
+    assert (again.applied, again.on_account_minor) == ((), 0)
+    on_account = _on_account(db, cid)
+    assert (on_account(MONDAY - timedelta(days=1)), on_account(MONDAY)) == (-5_000, 0)
+    from oms_tui.services import aging
+
+    collected = aging.collections(db, MONDAY - timedelta(days=60), MONDAY, by="day")
+    assert (collected.payments, collected.amount_minor) == (1, 5_000)  # money, not moves
+
+
+def test_credit_pays_only_invoices_of_its_currency_and_a_cod_order_keeps_its_total(db):
+    from tests.stock_factories import customer
+
+    w = world(db)
+    cid = customer(db)
+    receivables.record_payment(db, "finance", cid, 800, MONDAY, today=MONDAY)  # CNY credit
+    with db.write() as s:
+        s.add(Invoice(number="INV-USD", customer_id=cid, currency="USD", amount_minor=1_000,
+                      issued_on=MONDAY, due_on=MONDAY, created_by="t"))  # fmt: skip
+    result = receivables.apply_credit_on_account(db, "finance", cid, today=MONDAY)
+    assert (result.applied, result.on_account_minor) == ((), 800)
+    receivables.record_payment(db, "finance", cid, 1_000, MONDAY, invoice_numbers=["INV-USD"],
+                               today=MONDAY)  # fmt: skip
+    usd_note = receivables.credit_note(db, "finance", "INV-USD", 300, "折让", issued=MONDAY)
+    _open_invoice(db, cid, 1_500, MONDAY, "INV-CNY")
+    result = receivables.apply_credit_on_account(db, "finance", cid, today=MONDAY)
+    assert [(a.invoice_number, a.amount_minor, a.source) for a in result.applied] == [
+        ("INV-CNY", 800, result.applied[0].source)
+    ]
+    assert result.applied[0].source.startswith("payment PAY-")
+    assert result.on_account_minor == 300  # the USD credit note waits for a USD invoice
+    assert [r for r in _invoice_rows(db, cid) if r[0] == usd_note] == [(usd_note, -300, 0, "open")]
+    # a cash-on-delivery order's invoice is collected at the door: the credit waits
+    oid = allocated_order(db, [(w.shade, 1)])
+    cod_customer = _customer_of(db, oid)
+    receivables.record_payment(db, "finance", cod_customer, 800, MONDAY, today=MONDAY)
+    _ship(db, w, oid)
+    [(_kind, amount, paid, status, _due)] = _invoices(db, oid)
+    assert (paid, status) == (0, "open") and amount == _total(db, oid)
+    assert [p[1] for p in _payments(db, cod_customer)[0]] == ["bank"]
+
+
+def test_two_clerks_applying_the_same_credit_at_once_spend_it_once(db):
+    import threading
+
+    from tests.stock_factories import customer
+
+    world(db)
+    cid = customer(db)
+    receivables.record_payment(db, "finance", cid, 1_000, MONDAY, today=MONDAY)
+    for n in range(4):
+        _open_invoice(db, cid, 700, MONDAY - timedelta(days=n), f"INV-T{n}")
+    start = threading.Barrier(4)
+    results, errors = [], []
+
+    def clerk(name):
+        start.wait()
+        try:
+            results.append(receivables.apply_credit_on_account(db, name, cid, today=MONDAY))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=clerk, args=(f"clerk{n}",)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    assert sum(r.applied_minor for r in results) == 1_000
+    assert [r[2] for r in _invoice_rows(db, cid)] == [700, 300, 0, 0]  # oldest due first
+    pays, allocs = _payments(db, cid)
+    assert [p[3] for p in pays] == [1_000, -1_000]  # one application, by whoever came first
+
+
+# -- property: whatever happens, the books balance ----------------------------------------------
+
+START = date(2026, 1, 5)
+TERMS = {"NET30": "credit", "EOM30": "credit", "PREPAID": "prepaid", "INST3": "installments",
+         "COD": "cod"}  # fmt: skip
+_steps = st.integers(0, 12)  # days between one step and the next
+_ops = st.lists(st.one_of(
+    st.tuples(st.just("invoice"), st.integers(1, 40_000), st.sampled_from(sorted(TERMS)),
+              _steps),
+    st.tuples(st.just("pay"), st.integers(1, 50_000), st.booleans(), _steps),
+    st.tuples(st.just("credit"), st.integers(0, 99), st.integers(1, 100), _steps),
+    st.tuples(st.just("apply"), st.just(0), st.just(0), _steps),
+    st.tuples(st.just("auto"), st.integers(0, 1), st.just(0), _steps),
+), min_size=1, max_size=14)  # fmt: skip
+
+
+def _invoice_in(db, w, cid, amount, terms, day):
+    """An order of ``amount`` on ``terms`` invoiced on ``day`` by the receivables service
+    (at approval when prepaid, else on a shipment); returns the new invoices' ids."""
+    from oms_tui.models import Shipment
+
+    with db.write() as s:
+        order = Order(number=f"SO-P{next(_prop_seq)}", customer_id=cid, status="shipped",
+                      payment_terms=terms, payment_method=TERMS[terms], total_minor=amount,
+                      created_by="clerk")  # fmt: skip
+        s.add(order)
+        s.flush()
+        if terms == "PREPAID":
+            new = receivables.invoice_order_in(s, "auditor", order, day)
+        else:
+            sh = Shipment(number=f"SH-P{next(_prop_seq)}", order_id=order.id, warehouse_id=w,
+                          created_by="packer")  # fmt: skip
+            s.add(sh)
+            s.flush()
+            new = receivables.invoice_shipment_in(s, "packer", order, sh, day)
+        return [i.id for i in new]
+
+
+def _books(db, cid):
+    """Every figure the property compares, from the rows."""
+    with db.read() as s:
+        invoices = s.exec(select(Invoice).where(Invoice.customer_id == cid,
+                                                Invoice.status != "void")).all()  # fmt: skip
+        pays = s.exec(select(Payment).where(Payment.customer_id == cid)).all()
+        allocs = s.exec(select(PaymentAllocation).join(Payment).where(
+            Payment.customer_id == cid)).all()  # fmt: skip
+    by_invoice, by_payment = {}, {}
+    for a in allocs:
+        by_invoice[a.invoice_id] = by_invoice.get(a.invoice_id, 0) + a.amount_minor
+        by_payment[a.payment_id] = by_payment.get(a.payment_id, 0) + a.amount_minor
+    for i in invoices:
+        assert i.paid_minor == by_invoice.get(i.id, 0), i.number
+        lo, hi = sorted((0, i.amount_minor))
+        assert lo <= i.paid_minor <= hi, i.number  # never over-paid, never over-used
+        assert i.status == ("paid" if i.paid_minor == i.amount_minor else "open"), i.number
+    left: dict[str, int] = {}  # what is left of each over-payment
+    for p in pays:
+        assert by_payment.get(p.id, 0) + p.unapplied_minor == p.amount_minor, p.number
+        if p.method == "on_account":
+            assert p.amount_minor == 0 and p.unapplied_minor <= 0, p.number
+            assert p.reference.startswith("credit on account from "), p.number
+            if p.unapplied_minor:  # from an over-payment: it names that payment
+                ref = p.reference.removeprefix("credit on account from payment ")
+                left[ref] = left.get(ref, 0) + p.unapplied_minor
+        else:
+            assert p.unapplied_minor >= 0, p.number
+            left[p.number] = left.get(p.number, 0) + p.unapplied_minor
+    assert all(v >= 0 for v in left.values()), left  # no credit spent twice
+    owes = sum(i.amount_minor for i in invoices) - sum(p.amount_minor for p in pays)
+    open_invoices = sum(i.amount_minor - i.paid_minor for i in invoices if i.amount_minor > 0)
+    on_account = sum(p.unapplied_minor for p in pays) - sum(
+        i.amount_minor - i.paid_minor for i in invoices if i.amount_minor < 0
+    )
+    return owes, open_invoices, on_account, {i.id: i for i in invoices}
+
+
+def _aging_total(db, cid, day):
+    from oms_tui.services import aging
+
+    return next((r.total_minor for r in aging.aging(db, day).rows if r.customer_id == cid), 0)
+
+
+_prop_seq = itertools.count(1)
+
+
+@pytest.fixture
+def books_world(db):
+    from tests.stock_factories import warehouse
+
+    return db, warehouse(db, "HZ")
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(ops=_ops)
+def test_any_history_keeps_open_invoices_less_credit_equal_to_what_is_owed(books_world, ops):
+    """Invoices (every kind of terms), payments (some naming an invoice, so over-paid),
+    credit notes, credit applied now, the automatic application switched on and off: after
+    every step, open invoices - credit on account = invoiced - credited - paid, which the
+    credit exposure and the aging show too; a new invoice and credit on account are not
+    both left open while the setting is on (COD aside); and the aging as of every earlier
+    day still shows what was owed at the end of that day."""
+    from oms_tui.models import Customer
+
+    db, w = books_world
+    with db.write() as s:
+        customer = Customer(code=f"P{next(_prop_seq)}", name="性质测试")
+        s.add(customer)
+        s.flush()
+        cid = customer.id
+    receivables.set_receivables_setting(db, "t", "credit_auto_apply", 1)
+    auto, day, at_end_of = True, START, {}
+    for kind, a, b, step in ops:
+        day += timedelta(days=step)
+        new: list[int] = []
+        if kind == "invoice":
+            new = _invoice_in(db, w, cid, a, b, day)
+        elif kind == "pay":
+            named = None
+            if b:
+                named = [v.number for v in receivables.customer_invoices(db, cid)
+                         if v.kind == "invoice"][:1] or None  # fmt: skip
+            receivables.record_payment(db, "finance", cid, a, day, invoice_numbers=named,
+                                       today=day)  # fmt: skip
+        elif kind == "credit":
+            every = [v for v in receivables.customer_invoices(db, cid, open_only=False)
+                     if v.kind == "invoice"]  # fmt: skip
+            if every:
+                target = every[a % len(every)]
+                with db.read() as s:
+                    corrected = s.exec(select(Invoice.id).where(Invoice.number == target.number))
+                    notes = select(Invoice.amount_minor).where(
+                        Invoice.corrects_invoice_id == corrected.one()
+                    )
+                    room = target.amount_minor + sum(s.exec(notes).all())  # not yet credited
+                if room > 0:
+                    receivables.credit_note(
+                        db, "finance", target.number, max(1, room * b // 100), "退货", issued=day
+                    )
+        elif kind == "apply":
+            got = receivables.apply_credit_on_account(db, "finance", cid, today=day)
+            if got.applied:
+                event("credit applied now")
+            owes, open_invoices, on_account, rows = _books(db, cid)
+            assert on_account == 0 or open_invoices == 0
+        else:
+            auto = bool(a)
+            receivables.set_receivables_setting(db, "t", "credit_auto_apply", a)
+        owes, open_invoices, on_account, rows = _books(db, cid)
+        assert open_invoices - on_account == owes
+        with db.read() as s:
+            assert receivables.credit_exposure(s, cid, day).open_invoices_minor == owes
+        assert _aging_total(db, cid, day) == owes
+        if new and auto and b != "COD":
+            paid_in_full = all(rows[i].paid_minor == rows[i].amount_minor for i in new)
+            assert paid_in_full or on_account == 0, (kind, a, b)
+            if any(rows[i].paid_minor for i in new):
+                event("a new invoice took credit on account")
+        at_end_of[day] = owes
+    for when, owed in at_end_of.items():  # history: applications count from their day
+        assert _aging_total(db, cid, when) == owed, when
+    assert _aging_total(db, cid, START - timedelta(days=1)) == 0
