@@ -1,6 +1,10 @@
 """A customer's history: every order (newest first, a page at a time) with its totals and,
 for made-to-order work, the production stage and expected date; and the figures support
-staff are asked for: orders, total, last order date, average order value, open balance."""
+staff are asked for: orders, total, last order date, average order value, open balance.
+
+The open balance and the overdue amount are ``receivables.credit_exposure``'s, the figures
+of the customer card: open invoices less the credit on account (over-payments, credit notes
+not used up), and what is past due less that credit."""
 
 from __future__ import annotations
 
@@ -10,11 +14,12 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from ..models import Customer, Invoice, Order
+from ..models import Customer, Order
 from . import production
 from .db import Database
 from .errors import NotFound
 from .order_states import OrderStatus
+from .receivables import credit_exposure
 
 NOT_SALES = (OrderStatus.DRAFT, OrderStatus.CANCELLED, OrderStatus.REJECTED)
 
@@ -28,8 +33,8 @@ class HistorySummary:
     total_minor: int
     last_order_at: datetime | None
     average_minor: int
-    open_balance_minor: int
-    overdue_minor: int
+    open_balance_minor: int  # open invoices less credit on account (below 0: in credit)
+    overdue_minor: int  # past due less credit on account (0 or more)
     credit_hold: bool
     currency: str
 
@@ -60,18 +65,14 @@ def summary(db: Database, customer_id: int, today: date | None = None) -> Histor
                    func.max(Order.created_at))
             .where(Order.customer_id == customer_id, col(Order.status).not_in(NOT_SALES))
         ).one()  # fmt: skip
-        open_amount = Invoice.amount_minor - Invoice.paid_minor
-        balance, overdue = session.execute(
-            select(func.coalesce(func.sum(open_amount), 0),
-                   func.coalesce(func.sum(open_amount).filter(Invoice.due_on < today), 0))
-            .where(Invoice.customer_id == customer_id, Invoice.status == "open")
-        ).one()  # fmt: skip
+        exposure = credit_exposure(session, customer_id, today)
         currency = session.exec(select(Order.currency).where(Order.customer_id == customer_id)
                                 .limit(1)).first() or "CNY"  # fmt: skip
     count, total = int(count), int(total)
     return HistorySummary(customer_id, c.code, c.name, count, total, last,
-                          (total + count // 2) // count if count else 0, int(balance),
-                          int(overdue), c.credit_hold, currency)  # fmt: skip
+                          (total + count // 2) // count if count else 0,
+                          exposure.open_invoices_minor, exposure.overdue_minor, c.credit_hold,
+                          currency)  # fmt: skip
 
 
 def orders_page(db: Database, customer_id: int, before: HistoryOrder | None = None,

@@ -50,3 +50,28 @@ def test_production_stage_in_the_history(db):
     [row] = customer_history.orders_page(db, customer_id)
     assert row.production.startswith("PO-") and "waiting to start" in row.production
     assert "expected" in row.production
+
+
+def test_open_balance_is_the_customer_cards_net_of_credit_on_account(db):
+    from oms_tui.services import customers, receivables
+
+    c = make_customer(db, name="李四", phone="13700002222")
+    today = date(2026, 11, 30)
+    with db.write() as s:
+        s.add(Invoice(number="INV-K1", customer_id=c.id, amount_minor=7_000,
+                      issued_on=today - timedelta(days=40), due_on=today - timedelta(days=10),
+                      created_by="t"))  # fmt: skip
+        s.add(Invoice(number="INV-K2", customer_id=c.id, amount_minor=5_000, issued_on=today,
+                      due_on=today + timedelta(days=30), created_by="t"))  # fmt: skip
+    # 9,000 paying INV-K2 only: 4,000 over-paid, on account
+    receivables.record_payment(db, "finance", c.id, 9_000, today, invoice_numbers=["INV-K2"],
+                               today=today)  # fmt: skip
+    got = customer_history.summary(db, c.id, today)
+    card = customers.customer_card(db, c.id, today)
+    assert (got.open_balance_minor, got.overdue_minor) == (7_000 - 4_000, 7_000 - 4_000)
+    assert (got.open_balance_minor, got.overdue_minor) == (card.open_balance_minor,
+                                                           card.overdue_minor)  # fmt: skip
+    # the credit applied to INV-K1 changes neither figure
+    receivables.apply_credit_on_account(db, "finance", c.id, today)
+    again = customer_history.summary(db, c.id, today)
+    assert (again.open_balance_minor, again.overdue_minor) == (3_000, 3_000)
