@@ -34,7 +34,9 @@ tracking_app = typer.Typer(help="Shipment tracking: import a carrier's status ex
 app.add_typer(tracking_app, name="tracking")
 run_app = typer.Typer(help="Own-van delivery runs (daily routes).")
 app.add_typer(run_app, name="run")
-payment_app = typer.Typer(help="Payments: record one, reconcile a carrier's COD remittances.")
+payment_app = typer.Typer(
+    help="Payments: record one, reconcile a carrier's COD remittances, apply credit on account."
+)
 app.add_typer(payment_app, name="payment")
 dunning_app = typer.Typer(help="Dunning: reminders, notices and credit holds for overdue accounts.")
 app.add_typer(dunning_app, name="dunning")
@@ -74,6 +76,9 @@ AsOfOption = Annotated[
 ]
 ReceivedOnOption = Annotated[str | None, typer.Option("--date", help="Received on (YYYY-MM-DD).")]
 WarehouseArg = Annotated[str, typer.Argument(help="Warehouse code.")]
+CustomerArg = Annotated[
+    str, typer.Argument(help="Customer code (or a phone / name that matches one customer).")
+]
 ProductArg = Annotated[str, typer.Argument(help="Product code or barcode.")]
 
 
@@ -580,15 +585,17 @@ def _one_customer(database, text: str):  # noqa: ANN001, ANN202
 
 @payment_app.command("record")
 def payment_record(
-    customer: Annotated[str, typer.Argument(help="Customer code (or a phone / name that "
-                                                  "matches one customer).")],
+    customer: CustomerArg,
     amount: Annotated[str, typer.Argument(help="Amount received, e.g. 1234.50")],
-    method: Annotated[str, typer.Option(help="cash, bank, wechat, alipay, card, "
-                                              "cod_remittance")] = "bank",
+    method: Annotated[
+        str, typer.Option(help="cash, bank, wechat, alipay, card, cod_remittance")
+    ] = "bank",
     reference: Annotated[str, typer.Option(help="Bank reference, receipt number ...")] = "",
     invoice: Annotated[
-        list[str] | None, typer.Option("--invoice", help="Pay this invoice (repeat for more);"
-                                                         " default: oldest due first.")
+        list[str] | None,
+        typer.Option(
+            "--invoice", help="Pay this invoice (repeat for more); default: oldest due first."
+        ),
     ] = None,
     on: ReceivedOnOption = None,
     db: DbOption = None,
@@ -612,6 +619,34 @@ def payment_record(
     _say(f"{result.number}: {format_money(result.amount_minor)} from {who.name}"
          + (f", {format_money(result.unapplied_minor)} kept on account"
             if result.unapplied_minor else ""))  # fmt: skip
+
+
+@payment_app.command("apply-credit")
+def payment_apply_credit(
+    customer: CustomerArg,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Apply the customer's credit on account (over-payments, credit notes not used up) to
+    their open invoices now: oldest credit first, oldest due invoice first."""
+    from .services import receivables
+    from .services.money import format_money
+
+    settings = _settings(db, user)
+    database = _open_current(settings)
+    who = _one_customer(database, customer)
+    result = receivables.apply_credit_on_account(database, settings.user, who.id)
+    for a in result.applied:
+        typer.echo(f"{a.invoice_number}\t{format_money(a.amount_minor)}\tfrom {a.source}\t"
+                   f"left {format_money(a.left_minor)}")  # fmt: skip
+    left = format_money(result.on_account_minor)
+    if result.applied:
+        _say(f"{format_money(result.applied_minor)} of credit on account applied for "
+             f"{who.name}; {left} left on account")  # fmt: skip
+    elif result.on_account_minor > 0:
+        _say(f"{who.name} has {left} on account and no open invoice it can pay")
+    else:
+        _say(f"{who.name} has no credit on account")
 
 
 @payment_app.command("cod")
@@ -935,12 +970,13 @@ def settings_cmd(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Show the settings (company, printing, audit weights and alerts, stock, aging and
-    dunning), or change one: `oms settings currency CNY`, `oms settings audit_alert_hours 2`,
-    `oms settings stock_split_lines 0`, `oms settings dunning_days 7,30,60,90`."""
+    """Show the settings (company, printing, audit weights and alerts, stock, aging,
+    dunning and credit on account), or change one: `oms settings currency CNY`,
+    `oms settings audit_alert_hours 2`, `oms settings stock_split_lines 0`,
+    `oms settings dunning_days 7,30,60,90`, `oms settings credit_auto_apply 0`."""
     from dataclasses import asdict
 
-    from .services import aging, audit, dunning, stock
+    from .services import aging, audit, dunning, receivables, stock
     from .services.errors import InvalidInput
     from .services.settings import get_settings, set_setting
 
@@ -949,7 +985,8 @@ def settings_cmd(
     if key is not None and value is None:
         raise InvalidInput(f"give a value: oms settings {key} VALUE")
     if key is not None and value is not None:
-        numeric = {**asdict(audit.AuditSettings()), **asdict(stock.StockSettings())}
+        numeric = {**asdict(audit.AuditSettings()), **asdict(stock.StockSettings()),
+                   **asdict(receivables.ReceivablesSettings())}  # fmt: skip
         if key in numeric:
             try:
                 number = int(value)
@@ -957,6 +994,8 @@ def settings_cmd(
                 raise InvalidInput(f"{key} must be a whole number, 0 or more") from None
             if key in asdict(stock.StockSettings()):
                 stock.set_stock_setting(database, settings.user, key, number)
+            elif key in asdict(receivables.ReceivablesSettings()):
+                receivables.set_receivables_setting(database, settings.user, key, number)
             else:
                 audit.set_audit_setting(database, settings.user, key, number)
         elif key == dunning.KEY:
@@ -969,6 +1008,7 @@ def settings_cmd(
         **asdict(get_settings(database)),
         **asdict(audit.get_audit_settings(database)),
         **asdict(stock.get_stock_settings(database)),
+        **asdict(receivables.get_receivables_settings(database)),
         aging.BUCKETS_KEY: ",".join(map(str, aging.get_aging_buckets(database))),
         dunning.KEY: ",".join(map(str, _dunning_days(database))),
     }

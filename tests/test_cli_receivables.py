@@ -85,3 +85,54 @@ def test_dunning_and_aging_limits_in_oms_settings(sqlite_db):
     assert "dunning_days             5,20,40,60" in changed.stdout
     bad = oms("--db", sqlite_db.url, "settings", "aging_buckets", "60,30")
     assert bad.returncode == 1 and bad.stderr.startswith("oms: aging buckets 60,30")
+
+
+def test_payment_apply_credit_and_the_auto_apply_setting(db):
+    """On every test engine: the setting shown and switched off, then the credit on
+    account applied by hand to the open invoices, oldest due first."""
+    from oms_tui.models import Payment, PaymentAllocation
+    from oms_tui.services import receivables
+
+    shown = oms("--db", db.url, "settings").stdout
+    assert "credit_auto_apply        1" in shown
+    off = oms("--db", db.url, "--user", "boss", "settings", "credit_auto_apply", "0")
+    assert off.returncode == 0, off.stderr
+    assert "credit_auto_apply        0" in off.stdout
+    bad = oms("--db", db.url, "settings", "credit_auto_apply", "2")
+    assert bad.returncode == 1 and bad.stderr.startswith("oms: credit_auto_apply must be 0")
+
+    cid = customer(db, name="林小燕", phone="13700000002")
+    code = _code(db, cid)
+    nothing = oms("--db", db.url, "payment", "apply-credit", code)
+    assert (nothing.returncode, nothing.stdout) == (0, "")
+    assert nothing.stderr.strip() == "林小燕 has no credit on account"
+    today = date.today()
+    ahead = receivables.record_payment(db, "finance", cid, 50_000, today - timedelta(days=9))
+    _invoice(db, cid, 20_000, today - timedelta(days=3), "INV-NEWER")
+    _invoice(db, cid, 45_000, today - timedelta(days=40), "INV-OLDER")
+    done = oms("--db", db.url, "--user", "wang", "payment", "apply-credit", code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        f"INV-OLDER\t¥450.00\tfrom payment {ahead.number}\tleft ¥0.00",
+        f"INV-NEWER\t¥50.00\tfrom payment {ahead.number}\tleft ¥150.00",
+    ]
+    assert done.stderr.strip() == (
+        "¥500.00 of credit on account applied for 林小燕; ¥0.00 left on account"
+    )
+    with db.read() as s:
+        [app] = s.exec(select(Payment).where(Payment.method == "on_account")).all()
+        allocs = s.exec(select(PaymentAllocation.amount_minor)
+                        .where(PaymentAllocation.payment_id == app.id)).all()  # fmt: skip
+        invoices = s.exec(select(Invoice.number, Invoice.paid_minor, Invoice.status)
+                          .order_by(Invoice.due_on)).all()  # fmt: skip
+    assert (app.amount_minor, app.unapplied_minor, app.created_by, app.received_on) == (
+        0, -50_000, "wang", today)  # fmt: skip
+    assert app.reference == f"credit on account from payment {ahead.number}"
+    assert sorted(allocs) == [5_000, 45_000]
+    assert [tuple(r) for r in invoices] == [("INV-OLDER", 45_000, "paid"),
+                                            ("INV-NEWER", 5_000, "open")]  # fmt: skip
+    receivables.record_payment(db, "finance", cid, 16_000, today, invoice_numbers=["INV-NEWER"])
+    _invoice(db, cid, 700, today + timedelta(days=30), "INV-AHEAD")  # issued after today
+    waiting = oms("--db", db.url, "payment", "apply-credit", code)
+    assert waiting.stdout == ""
+    assert waiting.stderr.strip() == "林小燕 has ¥10.00 on account and no open invoice it can pay"
