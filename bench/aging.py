@@ -10,7 +10,9 @@ each payment allocated to one invoice), topped up with SQL ``INSERT ... SELECT``
 it) and one unapplied credit note (-10 %) for every fifth copy. Then two checks, also not
 timed: no invoice whose ``paid_minor`` differs from its allocations, and the report's grand
 total for one past date equals the textbook query (amount less allocations of payments
-received by then, over all invoices issued by then).
+received by then, over all invoices issued by then, less the credit on account from the
+payments received by then: over-payments, net of the credit applied from them by then, as
+``services/aging.py`` and ``receivables.credit_exposure`` define it).
 
 Timed (``time.perf_counter``, each call a fresh read session): ``aging.aging`` for four
 ``as_of`` dates, ``--runs`` times each (the first run of each date reported separately as
@@ -119,6 +121,7 @@ def checks(path: Path, db: Database, as_of: date) -> dict:
                 JOIN payment p ON p.id = a.payment_id JOIN invoice i ON i.id = a.invoice_id
                 WHERE p.received_on <= :d AND i.issued_on <= :d AND i.status <> 'void'
                   AND i.currency = 'CNY')
+             - (SELECT coalesce(sum(unapplied_minor), 0) FROM payment WHERE received_on <= :d)
     """, {"d": as_of.isoformat()}).fetchone()[0]  # fmt: skip
     con.close()
     report = aging.aging(db, as_of)
