@@ -201,13 +201,14 @@ async def test_a_shortage_is_named_with_the_bell_and_nothing_changes(
         await settle(pilot)
         assert bells
         text = message(screen)
-        assert "cannot start: RM-OAK short 3 (30 of 33), blocking since" in text
+        # the 2-door order, planned first, holds 6 of the 30 boards: 24 left for this one
+        assert "cannot start: RM-OAK short 9 (24 of 33), blocking since" in text
         assert po_of(sqlite_db, ids["big"]).status == "planned"
         with sqlite_db.read() as s:
             assert s.exec(select(StockMove).where(StockMove.kind == "production_use")).all() == []
         await pilot.press("enter")  # the shortages are listed with the log too
         await settle(pilot)
-        assert "RM-OAK" in flat(screen_text(app)) and "short 3" in flat(screen_text(app))
+        assert "RM-OAK" in flat(screen_text(app)) and "short 9" in flat(screen_text(app))
 
 
 async def test_filters_by_line_and_due_date(sqlite_db: Database) -> None:
