@@ -2,6 +2,7 @@
 
     python bench/entry_keystrokes.py                          # bench/big.db (1,000,000 orders)
     python bench/entry_keystrokes.py --db sqlite:////tmp/small.db --runs 3
+    python bench/entry_keystrokes.py --profile "new: Enter opens"  # cProfile those keys
 
 An empty database is first given the schema and the demo company (``seed_demo``). The real
 order entry screen runs headless (``make_app`` + ``run_test``, 80x24) and two orders are
@@ -332,7 +333,7 @@ async def run_entry(db: Database, url: str, runs: int, rng: random.Random,
         import pstats
 
         stats = pstats.Stats(typist.profiler, stream=sys.stderr)
-        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("cumulative").print_stats(80)
         stats.sort_stats("tottime").print_stats(25)
     results: dict[str, list[float]] = {}
     for name, ms in DISPATCH:
