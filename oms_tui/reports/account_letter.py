@@ -1,5 +1,6 @@
-"""Dunning letters and statements of account: the customer's open items, what is
-overdue, recent payments, the balance. Chinese names and addresses print as Chinese."""
+"""Dunning letters and statements of account: the customer's open invoices, the credit on
+account set against them (its own line, when there is any), the balance and what is
+overdue net of it, recent payments. Chinese names and addresses print as Chinese."""
 
 from __future__ import annotations
 
@@ -58,17 +59,21 @@ def account_pdf(papers: Sequence[AccountPaper], company: Company, paper: str = "
             rows.append([i.number, i.order_number, i.issued_on.isoformat(), i.due_on.isoformat(),
                          format_money(i.amount_minor), format_money(i.open_minor),
                          str(i.days_overdue) if i.days_overdue else "—"])  # fmt: skip
-        rows.append(["", "", "", para("Balance 余额", st["small"]), "",
-                     format_money(p.balance_minor), ""])  # fmt: skip
-        rows.append(["", "", "", para("Overdue 逾期", st["small"]), "",
-                     format_money(p.overdue_minor), ""])  # fmt: skip
+        sums = [("Balance 余额", p.balance_minor), ("Overdue 逾期", p.overdue_minor)]
+        if p.on_account_minor:  # set against the invoices: the balance is net of it
+            sums.insert(0, ("Credit on account 账户贷项", -p.on_account_minor))
+        for label, minor in sums:
+            rows.append(["", "", "", para(label, st["small"]), "", format_money(minor), ""])
         cols = [30 * mm, 30 * mm, 22 * mm, 22 * mm, 24 * mm, 24 * mm]
         cols.append(width - sum(cols))
         table = Table(rows, colWidths=cols, repeatRows=1)
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -3), 0.4, GRID),
+        last = -len(sums) - 1  # the grid ends above the sums
+        table.setStyle(TableStyle([("GRID", (0, 0), (-1, last), 0.4, GRID),
                                    ("BACKGROUND", (0, 0), (-1, 0), SHADE),
                                    ("FONT", (0, 1), (-1, -1), f.text, 8.5),
-                                   ("ALIGN", (4, 1), (-1, -1), "RIGHT")]))  # fmt: skip
+                                   ("ALIGN", (4, 1), (-1, -1), "RIGHT"),
+                                   *(("SPAN", (3, r), (4, r)) for r in range(last + 1, 0))
+                                   ]))  # fmt: skip
         story.append(table)
         if p.payments:
             story += [Spacer(1, 4 * mm), para("Payments received 近期收款", st["heading"])]

@@ -1,23 +1,37 @@
 """Dunning: reminder, second notice, final notice, credit hold, by days overdue.
 
+What is dunned is what is overdue **net of the credit on account** (over-payments and
+unapplied credit notes, ``services/receivables.py``), the credit set against the oldest
+overdue invoices first, as ``receivables.credit_exposure``'s ``overdue_minor`` is
+(``overdue_after_credit``): a customer whose credit covers every overdue invoice is not
+dunned at all, and one whose credit covers the oldest is dunned for the rest, at the level
+of the oldest invoice the credit does not cover.
+
 The thresholds are the ``dunning_days`` setting (``"7,30,60,90"`` by default): a customer
-whose oldest open invoice is at least 7 days past due is at level 1 (reminder), 30 days
-level 2 (second notice), 60 days level 3 (final notice), 90 days level 4 (credit hold).
+whose oldest overdue invoice not covered by credit on account is at least 7 days past due
+is at level 1 (reminder), 30 days level 2 (second notice), 60 days level 3 (final notice),
+90 days level 4 (credit hold).
 ``run_dunning`` takes the step each customer has reached and not yet had (one letter at
 the highest level due, not one per level skipped), records it (``dunning_letter``, and a
 follow-up with the next action a week later) and at level 4 puts the customer on credit
 hold: the audit's credit check then fails their new orders. The hold's reason starts with
 "overdue", so a payment that leaves nothing overdue as long as the credit-hold threshold
 releases it (``receivables.record_payment``); a manager can release it earlier with a
-reason (``release_credit_hold``). A customer with nothing overdue starts again from 0.
+reason (``release_credit_hold``). A customer with nothing overdue (net) starts again from 0.
+
+Letters and statements (``AccountPaper``) list the open invoices, then the credit on
+account as a line of its own, and the balance and overdue net of it: the balance is
+``credit_exposure``'s open invoices less credit on account, the overdue its overdue.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import func
+from sqlalchemy import case, func, literal_column, union_all
 from sqlmodel import Session, col, select
 
 from ..models import (
@@ -35,6 +49,7 @@ from ..models import (
 from .customers import address_text
 from .db import Database
 from .errors import InvalidInput, NotFound
+from .receivables import credit_exposure
 
 KEY = "dunning_days"
 DEFAULT_DAYS = (7, 30, 60, 90)
@@ -94,6 +109,68 @@ class DunningStep:
         return LEVELS[self.level]
 
 
+class Overdue(NamedTuple):
+    """A customer's overdue invoices net of their credit on account."""
+
+    days: int  # how late the oldest overdue invoice the credit does not cover is
+    minor: int  # what is overdue less the credit on account (above 0)
+
+
+def overdue_after_credit(
+    session: Session, as_of: date, customer_ids: Collection[int] | None = None
+) -> dict[int, Overdue]:
+    """Per customer with overdue money left once their credit on account is set against
+    the oldest overdue invoices first: how many days (to ``as_of``) the oldest invoice not
+    covered is overdue, and what is overdue less the credit (``credit_exposure``'s
+    ``overdue_minor``). Customers the credit covers are not in the result.
+
+    One statement: the overdue invoices with a running sum per customer, oldest due first
+    (a window function), against each customer's credit on account (over-payments'
+    ``unapplied_minor`` and what is open on credit notes, as ``credit_exposure`` counts
+    them); an invoice is not covered when the running sum up to it exceeds the credit."""
+    inv = Invoice.__table__  # type: ignore[attr-defined]
+    pay = Payment.__table__  # type: ignore[attr-defined]
+    owed = inv.c.amount_minor - inv.c.paid_minor
+    late_where = [inv.c.status == "open", inv.c.kind == "invoice", inv.c.due_on < as_of,
+                  owed > 0]  # fmt: skip
+    credit_parts = [
+        select(pay.c.customer_id, pay.c.unapplied_minor.label("credit"))
+        .where(pay.c.unapplied_minor != 0),
+        select(inv.c.customer_id, (inv.c.paid_minor - inv.c.amount_minor).label("credit"))
+        .where(inv.c.amount_minor < 0, inv.c.status != "void",
+               inv.c.amount_minor != inv.c.paid_minor),
+    ]  # fmt: skip
+    if customer_ids is not None:
+        ids = list(customer_ids)
+        late_where.append(inv.c.customer_id.in_(ids))
+        credit_parts = [p.where(p.selected_columns[0].in_(ids)) for p in credit_parts]
+    late = (
+        select(inv.c.customer_id, inv.c.due_on, owed.label("owed"),
+               func.sum(owed).over(partition_by=inv.c.customer_id,
+                                   order_by=(inv.c.due_on, inv.c.id)).label("running"))
+        .where(*late_where)
+        .subquery("late")
+    )  # fmt: skip
+    every = union_all(*credit_parts).subquery("credits")
+    credits = (select(every.c.customer_id, func.sum(every.c.credit).label("credit"))
+               .group_by(every.c.customer_id).subquery("credit"))  # fmt: skip
+    credit = func.coalesce(credits.c.credit, literal_column("0"))
+    net = func.sum(late.c.owed) - credit
+    rows = session.execute(
+        select(late.c.customer_id,
+               func.min(case((late.c.running > credit, late.c.due_on))), net)
+        .select_from(late.outerjoin(credits, credits.c.customer_id == late.c.customer_id))
+        .group_by(late.c.customer_id, credits.c.credit)
+        .having(net > 0)
+    ).all()  # fmt: skip
+    return {cid: Overdue((as_of - _day(oldest)).days, int(minor)) for cid, oldest, minor in rows}
+
+
+def _day(value: date | str) -> date:
+    """A date from an aggregate (SQLite returns ``min`` of a date as text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def run_dunning(db: Database, actor: str, as_of: date | None = None,
                 today: date | None = None) -> list[DunningStep]:  # fmt: skip
     """Take the dunning step every customer has reached (see the module docstring).
@@ -105,21 +182,14 @@ def run_dunning(db: Database, actor: str, as_of: date | None = None,
         raise InvalidInput(f"dunning runs as of {today} or an earlier day, not {as_of}",
                            "as_of")  # fmt: skip
     as_of = as_of or today or date.today()
-    open_amount = Invoice.amount_minor - Invoice.paid_minor
     with db.write() as session:
         thresholds = dunning_days(session)
-        rows = session.execute(
-            select(Invoice.customer_id, func.min(Invoice.due_on), func.sum(open_amount))
-            .where(Invoice.status == "open", Invoice.kind == "invoice",
-                   Invoice.due_on < as_of, open_amount > 0)
-            .group_by(Invoice.customer_id)
-        ).all()  # fmt: skip
-        overdue = {cid: ((as_of - oldest).days, int(total)) for cid, oldest, total in rows}
+        overdue = overdue_after_credit(session, as_of)
         steps: list[DunningStep] = []
         for customer in session.exec(select(Customer).where(
                 col(Customer.id).in_(overdue) | (Customer.dunning_level > 0))).all():  # fmt: skip
             if customer.id not in overdue:
-                customer.dunning_level = 0  # clean again
+                customer.dunning_level = 0  # clean again (paid, or covered by credit)
                 session.add(customer)
                 continue
             days, total = overdue[customer.id]
@@ -191,7 +261,8 @@ class PaymentItem:
 
 @dataclass(frozen=True)
 class AccountPaper:
-    """A dunning letter's or a statement's contents."""
+    """A dunning letter's or a statement's contents: the open invoices, the credit on
+    account set against them, and the balance and overdue net of it."""
 
     title: str
     as_of: date
@@ -199,17 +270,23 @@ class AccountPaper:
     customer_name: str
     address: str
     phone: str
-    items: tuple[OpenItem, ...]
+    items: tuple[OpenItem, ...]  # the open invoices, oldest due first
     payments: tuple[PaymentItem, ...]
     level: int = 0
+    # over-payments and unapplied credit notes (above 0: credit; below 0 only if the books
+    # are wrong), as ``receivables.credit_exposure`` counts them
+    on_account_minor: int = 0
 
     @property
     def balance_minor(self) -> int:
-        return sum(i.open_minor for i in self.items)
+        """The open invoices less the credit on account (below 0: in credit)."""
+        return sum(i.open_minor for i in self.items) - self.on_account_minor
 
     @property
     def overdue_minor(self) -> int:
-        return sum(i.open_minor for i in self.items if i.days_overdue > 0)
+        """What is overdue less the credit on account, not below 0."""
+        late = sum(i.open_minor for i in self.items if i.days_overdue > 0)
+        return max(late - self.on_account_minor, 0)
 
 
 def _paper(session: Session, customer: Customer, as_of: date, title: str, level: int,
@@ -220,12 +297,16 @@ def _paper(session: Session, customer: Customer, as_of: date, title: str, level:
     ).first()  # fmt: skip
     rows = session.execute(
         select(Invoice, Order.number).outerjoin(Order, Order.id == Invoice.order_id)
-        .where(Invoice.customer_id == customer.id, Invoice.status == "open")
+        .where(Invoice.customer_id == customer.id, Invoice.status == "open",
+               Invoice.kind == "invoice")
         .order_by(Invoice.due_on, Invoice.id)
     ).all()  # fmt: skip
     items = tuple(OpenItem(i.number, n or "", i.issued_on, i.due_on, i.amount_minor,
                            i.amount_minor - i.paid_minor, max((as_of - i.due_on).days, 0))
-                  for i, n in rows if i.amount_minor != i.paid_minor)  # fmt: skip
+                  for i, n in rows if i.amount_minor > i.paid_minor)  # fmt: skip
+    # the credit on account is what credit_exposure sets against these invoices
+    exposure = credit_exposure(session, customer.id, as_of)
+    on_account = sum(i.open_minor for i in items) - exposure.open_invoices_minor
     pays = session.exec(
         select(Payment).where(Payment.customer_id == customer.id, Payment.amount_minor > 0,
                               Payment.received_on >= as_of - timedelta(days=payments_days))
@@ -235,7 +316,7 @@ def _paper(session: Session, customer: Customer, as_of: date, title: str, level:
         title, as_of, customer.code, customer.name, address_text(address) if address else "",
         address.phone if address else "", items,
         tuple(PaymentItem(p.number, p.received_on, p.method, p.amount_minor) for p in pays),
-        level,
+        level, on_account,
     )  # fmt: skip
 
 
@@ -250,7 +331,8 @@ def letter(db: Database, letter_id: int) -> AccountPaper:
 
 def statement(db: Database, customer_id: int, as_of: date | None = None,
               payments_days: int = 90) -> AccountPaper:  # fmt: skip
-    """Statement of account: every open item and the payments of the last days."""
+    """Statement of account: every open invoice, the credit on account, the balance net of
+    it, and the payments of the last days."""
     with db.read() as session:
         customer = session.get(Customer, customer_id)
         if customer is None:

@@ -1,17 +1,19 @@
 """Follow-ups on a customer's account: what the finance clerk did or agreed, and what is
-next. The open ones whose next action date has come make today's list."""
+next. The open ones whose next action date has come make today's list, with each
+customer's open balance: open invoices less credit on account, as
+``receivables.credit_exposure`` counts it (below 0 when the customer is in credit)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func
 from sqlmodel import col, select
 
-from ..models import Customer, FollowUp, Invoice
+from ..models import Customer, FollowUp
 from .db import Database
 from .errors import InvalidInput, NotFound
+from .receivables import credit_exposure
 
 KINDS = ("call", "promise", "letter", "note", "hold", "release")
 
@@ -30,7 +32,8 @@ class FollowUpView:
     promise_minor: int
     next_action_on: date | None
     done: bool
-    open_minor: int = 0  # the customer's open balance (today's list)
+    # the customer's open balance, less credit on account (today's list; below 0: in credit)
+    open_minor: int = 0
 
 
 def record_follow_up(
@@ -77,7 +80,7 @@ def _view(row: FollowUp, customer: Customer, open_minor: int = 0) -> FollowUpVie
 
 def todays_follow_ups(db: Database, today: date | None = None) -> list[FollowUpView]:
     """Open follow-ups due today or earlier (the oldest first), with each customer's open
-    balance."""
+    balance net of credit on account (``credit_exposure``, one statement per customer)."""
     today = today or date.today()
     with db.read() as session:
         rows = session.exec(
@@ -87,13 +90,9 @@ def todays_follow_ups(db: Database, today: date | None = None) -> list[FollowUpV
                    col(FollowUp.next_action_on) <= today)
             .order_by(FollowUp.next_action_on, FollowUp.id)
         ).all()  # fmt: skip
-        ids = {c.id for _f, c in rows}
-        balances = dict(session.execute(
-            select(Invoice.customer_id, func.sum(Invoice.amount_minor - Invoice.paid_minor))
-            .where(col(Invoice.customer_id).in_(ids), Invoice.status == "open")
-            .group_by(Invoice.customer_id)
-        ).all()) if ids else {}  # fmt: skip
-        return [_view(f, c, int(balances.get(c.id) or 0)) for f, c in rows]
+        balances = {cid: credit_exposure(session, cid, today).open_invoices_minor
+                    for cid in dict.fromkeys(c.id for _f, c in rows)}  # fmt: skip
+        return [_view(f, c, balances[c.id]) for f, c in rows]
 
 
 def customer_log(db: Database, customer_id: int, limit: int = 100) -> list[FollowUpView]:

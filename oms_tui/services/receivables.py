@@ -298,21 +298,16 @@ def _release_hold_if_settled(session: Session, customer: Customer, actor: str, t
                              ) -> None:  # fmt: skip
     """A customer put on credit hold for overdue invoices (reason starting "overdue") is
     released once nothing is overdue as long as the credit-hold step of dunning asks
-    (``dunning_days``, 90 days by default); a hold for another reason stays until a
-    manager releases it."""
+    (``dunning_days``, 90 days by default), net of the credit on account as dunning counts
+    it (``dunning.overdue_after_credit``); a hold for another reason stays until a manager
+    releases it."""
     if not customer.credit_hold or not customer.credit_hold_reason.lower().startswith("overdue"):
         return
-    from .dunning import dunning_days, level_for
+    from .dunning import dunning_days, level_for, overdue_after_credit
 
     session.flush()
-    oldest = session.exec(
-        select(func.min(Invoice.due_on))
-        .where(Invoice.customer_id == customer.id, Invoice.status == "open",
-               Invoice.kind == "invoice", Invoice.due_on < today,
-               Invoice.amount_minor > Invoice.paid_minor)
-    ).one()  # fmt: skip
-    thresholds = dunning_days(session)
-    level = level_for((today - oldest).days, thresholds) if oldest else 0
+    late = overdue_after_credit(session, today, [customer.id]).get(customer.id)
+    level = level_for(late.days, dunning_days(session)) if late else 0
     if level < 4:
         customer.credit_hold = False
         customer.credit_hold_reason = f"released on payment ({actor}, {today})"

@@ -161,3 +161,108 @@ def test_dunning_is_not_run_ahead_of_the_callers_today(db):
     assert dunning.run_dunning(db, "finance", TODAY - timedelta(days=5), today=TODAY) == []
     [step] = dunning.run_dunning(db, "finance", today=TODAY)  # as of today by default
     assert (step.customer_id, step.level, step.days_overdue) == (cid, 1, 8)
+
+
+# -- credit on account: what is dunned is the overdue net of it ----------------------------------
+
+
+def _over_pay(db, cid: int, amount: int, number: str) -> None:
+    """A payment naming a not-yet-due invoice of 1,000: the rest is kept on account."""
+    _invoice(db, cid, 1_000, TODAY + timedelta(days=20), number)
+    result = receivables.record_payment(db, "finance", cid, amount, TODAY,
+                                        invoice_numbers=[number], today=TODAY)  # fmt: skip
+    assert result.unapplied_minor == amount - 1_000
+
+
+def _exposure(db, cid: int):
+    with db.read() as s:
+        return receivables.credit_exposure(s, cid, TODAY)
+
+
+def test_a_customer_whose_credit_covers_the_overdue_is_not_dunned_nor_held(db):
+    cid = make_customer(db, phone="13600000010")
+    _invoice(db, cid, 50_000, TODAY - timedelta(days=100), "INV-10")
+    with db.write() as s:  # dunned before, on credit hold by dunning
+        c = s.get(Customer, cid)
+        c.dunning_level, c.credit_hold = 3, False
+        s.add(c)
+    _over_pay(db, cid, 51_000, "INV-11")  # 50,000 on account: exactly what is overdue
+    assert _exposure(db, cid).overdue_minor == 0
+    assert dunning.run_dunning(db, "finance", TODAY, today=TODAY) == []
+    c = _customer(db, cid)
+    assert (c.dunning_level, c.credit_hold) == (0, False)  # clean again, not held
+    with db.read() as s:
+        assert s.exec(select(DunningLetter).where(DunningLetter.customer_id == cid)).all() == []
+        assert dunning.overdue_after_credit(s, TODAY) == {}
+    # the statement shows the credit as a line and nets it: nothing owed, nothing overdue
+    paper = dunning.statement(db, cid, TODAY)
+    assert [i.number for i in paper.items] == ["INV-10"]
+    assert (paper.on_account_minor, paper.balance_minor, paper.overdue_minor) == (50_000, 0, 0)
+
+
+def test_a_credit_hold_by_dunning_is_released_when_credit_covers_the_overdue(db):
+    cid = make_customer(db, phone="13600000011")
+    _invoice(db, cid, 50_000, TODAY - timedelta(days=100), "INV-12")
+    [step] = dunning.run_dunning(db, "finance", TODAY, today=TODAY)
+    assert step.level == 4 and _customer(db, cid).credit_hold
+    _over_pay(db, cid, 51_000, "INV-13")  # named another invoice: the rest on account
+    c = _customer(db, cid)
+    assert not c.credit_hold and c.credit_hold_reason.startswith("released on payment")
+
+
+def test_partly_covered_the_level_follows_the_net_overdue_oldest_first(db):
+    cid = make_customer(db, phone="13600000012")
+    _invoice(db, cid, 30_000, TODAY - timedelta(days=100), "INV-14")  # hold level alone
+    _invoice(db, cid, 20_000, TODAY - timedelta(days=40), "INV-15")  # second notice
+    _over_pay(db, cid, 36_000, "INV-16")  # 35,000: all of INV-14, 5,000 of INV-15
+    [step] = dunning.run_dunning(db, "finance", TODAY, today=TODAY)
+    assert (step.level, step.days_overdue, step.overdue_minor) == (2, 40, 15_000)
+    assert step.overdue_minor == _exposure(db, cid).overdue_minor
+    c = _customer(db, cid)
+    assert (c.dunning_level, c.credit_hold) == (2, False)
+    with db.read() as s:
+        row = s.get(DunningLetter, step.letter_id)
+        assert (row.level, row.days_overdue, row.overdue_minor) == (2, 40, 15_000)
+    # covering INV-14 and exactly all of INV-15 but one: still 40 days, 1 overdue
+    _over_pay(db, cid, 15_000 - 1 + 1_000, "INV-17")
+    assert dunning.run_dunning(db, "finance", TODAY, today=TODAY) == []  # level 2 already had
+    with db.read() as s:
+        assert dunning.overdue_after_credit(s, TODAY) == {cid: dunning.Overdue(40, 1)}
+
+
+def test_statement_and_letter_print_the_credit_on_account_and_the_net_balance(db):
+    cid = make_customer(db, phone="13600000013")
+    _invoice(db, cid, 12_345, TODAY - timedelta(days=40), "INV-18")
+    _over_pay(db, cid, 3_000, "INV-19")  # INV-19 paid, 2,000 on account
+    [step] = dunning.run_dunning(db, "finance", TODAY, today=TODAY)
+    assert (step.level, step.overdue_minor) == (2, 10_345)
+    letter = dunning.letter(db, step.letter_id)
+    statement = dunning.statement(db, cid, TODAY)
+    for paper in (letter, statement):
+        assert (paper.on_account_minor, paper.balance_minor, paper.overdue_minor) == (
+            2_000, 10_345, 10_345)  # fmt: skip
+    assert statement.balance_minor == _exposure(db, cid).open_invoices_minor
+    pdf = account_pdf([letter, statement], Company("明光水木实业"))
+    for page in (p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages):
+        assert "INV-18" in page and "¥123.45" in page  # open on the invoice
+        assert "Credit on account 账户贷项" in page and "-¥20.00" in page
+        assert "Balance 余额" in page and "¥103.45" in page  # net: 123.45 - 20.00
+    # a customer in credit: a negative balance, nothing overdue
+    _over_pay(db, cid, 20_000, "INV-20")
+    statement = dunning.statement(db, cid, TODAY)
+    assert (statement.balance_minor, statement.overdue_minor) == (-8_655, 0)
+    text = PdfReader(io.BytesIO(account_pdf([statement], Company("明光")))).pages[0].extract_text()
+    assert "-¥210.00" in text and "-¥86.55" in text  # credit 2,000 + 19,000; the balance
+
+
+def test_todays_list_shows_the_balance_net_of_credit_on_account(db):
+    cid = make_customer(db, phone="13600000014")
+    _invoice(db, cid, 8_800, TODAY - timedelta(days=20), "INV-21")
+    _over_pay(db, cid, 5_000, "INV-22")  # 4,000 on account
+    follow_ups.record_follow_up(db, "finance", cid, "call", "asked for the rest",
+                                next_action_on=TODAY, today=TODAY)  # fmt: skip
+    [item] = follow_ups.todays_follow_ups(db, TODAY)
+    assert item.open_minor == 4_800 == _exposure(db, cid).open_invoices_minor
+    _over_pay(db, cid, 10_000, "INV-23")  # 9,000 more: in credit
+    [item] = follow_ups.todays_follow_ups(db, TODAY)
+    assert item.open_minor == -4_200

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from oms_tui.models import Customer, Invoice, Order, Payment, PaymentAllocation
-from oms_tui.services import dispatch, orders, receivables
+from oms_tui.services import dispatch, dunning, orders, receivables
 from oms_tui.services.errors import InvalidInput
 from oms_tui.services.order_states import OrderStatus as S
 from oms_tui.services.receivables import Remittance, due_dates
@@ -719,7 +719,13 @@ def test_any_history_keeps_open_invoices_less_credit_equal_to_what_is_owed(books
         owes, open_invoices, on_account, rows = _books(db, cid)
         assert open_invoices - on_account == owes
         with db.read() as s:
-            assert receivables.credit_exposure(s, cid, day).open_invoices_minor == owes
+            exposure = receivables.credit_exposure(s, cid, day)
+            assert exposure.open_invoices_minor == owes
+            # dunning's overdue is the exposure's: overdue less credit, oldest first
+            late = dunning.overdue_after_credit(s, day).get(cid)
+            assert (late.minor if late else 0) == exposure.overdue_minor
+            if late:
+                assert 0 < late.days <= (day - START).days
         assert _aging_total(db, cid, day) == owes
         if new and auto and b != "COD":
             paid_in_full = all(rows[i].paid_minor == rows[i].amount_minor for i in new)
