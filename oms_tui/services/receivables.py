@@ -246,6 +246,11 @@ def record_payment(
     """A payment received: applied to the chosen invoices in the order given, else to the
     customer's open invoices oldest due first; what is left is kept on account.
 
+    A payment has no currency of its own: it is in the company currency (the ``currency``
+    setting), as collections, statements and the credit on account read it. So it pays
+    only invoices in that currency: oldest first skips the others (they stay open), and
+    naming one in another currency is refused (``InvalidInput`` on ``invoices``).
+
     ``today``: the caller's date (the app's clock; default the system date): a payment
     received after tomorrow is refused, and a dunning credit hold is released as of it."""
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
@@ -260,6 +265,7 @@ def record_payment(
         customer = session.get(Customer, customer_id)
         if customer is None:
             raise NotFound(f"no customer with id {customer_id}")
+        company = load_settings(session).currency.upper()
         candidates = _open_invoices(session, customer_id)
         if invoice_numbers is not None:
             by_number = {i.number: i for i in candidates}
@@ -269,8 +275,14 @@ def record_payment(
                 if inv is None:
                     raise InvalidInput(f"{n} is not an open invoice of {customer.name}",
                                        "invoices")  # fmt: skip
+                if inv.currency.upper() != company:
+                    raise InvalidInput(f"{inv.number} is in {inv.currency.upper()}: payments "
+                                       f"are recorded in {company}, the company currency, "
+                                       "and cannot pay it", "invoices")  # fmt: skip
                 chosen.append(inv)
             candidates = chosen
+        else:
+            candidates = [i for i in candidates if i.currency.upper() == company]
         payment = Payment(number=take_number(session, PAYMENT_PREFIX, received_on.year),
                           customer_id=customer_id, received_on=received_on,
                           amount_minor=amount_minor, method=method,
@@ -628,7 +640,8 @@ def reconcile_cod(db: Database, actor: str, received_on: date, rows: Sequence[Re
                   today: date | None = None) -> RemittanceResult:  # fmt: skip
     """A carrier's remittance list: each row pays the invoices of the shipment with that
     tracking number. Amounts that differ from what is open are paid as far as they go and
-    reported; unknown tracking numbers are reported and nothing is paid for them."""
+    reported; unknown tracking numbers, and shipments invoiced in a currency other than the
+    company's (``record_payment``), are reported and nothing is paid for them."""
     matched: list[str] = []
     problems: list[tuple[str, str]] = []
     for row in rows:
@@ -647,9 +660,15 @@ def reconcile_cod(db: Database, actor: str, received_on: date, rows: Sequence[Re
         if due == 0:
             problems.append((row.tracking_no, "nothing open on this shipment (paid twice?)"))
             continue
-        result = record_payment(db, actor, order.customer_id, row.amount_minor, received_on,
-                                "cod_remittance", row.tracking_no,
-                                [i.number for i in invoices], today)  # fmt: skip
+        try:
+            result = record_payment(db, actor, order.customer_id, row.amount_minor,
+                                    received_on, "cod_remittance", row.tracking_no,
+                                    [i.number for i in invoices], today)  # fmt: skip
+        except InvalidInput as error:  # an invoice in another currency: for a person
+            if error.field != "invoices":
+                raise
+            problems.append((row.tracking_no, str(error)))
+            continue
         matched.append(result.number)
         if row.amount_minor != due:
             problems.append((row.tracking_no, f"remitted {row.amount_minor}, open {due}"))

@@ -510,11 +510,14 @@ def test_credit_pays_only_invoices_of_its_currency_and_a_cod_order_keeps_its_tot
     with db.write() as s:
         s.add(Invoice(number="INV-USD", customer_id=cid, currency="USD", amount_minor=1_000,
                       issued_on=MONDAY, due_on=MONDAY, created_by="t"))  # fmt: skip
+        # settled outside oms (a payment here is in the company currency and cannot pay it)
+        s.add(Invoice(number="INV-USD-PAID", customer_id=cid, currency="USD",
+                      amount_minor=1_000, paid_minor=1_000, status="paid", issued_on=MONDAY,
+                      due_on=MONDAY, created_by="t"))  # fmt: skip
     result = receivables.apply_credit_on_account(db, "finance", cid, today=MONDAY)
     assert (result.applied, result.on_account_minor) == ((), 800)
-    receivables.record_payment(db, "finance", cid, 1_000, MONDAY, invoice_numbers=["INV-USD"],
-                               today=MONDAY)  # fmt: skip
-    usd_note = receivables.credit_note(db, "finance", "INV-USD", 300, "折让", issued=MONDAY)
+    receivables.credit_note(db, "finance", "INV-USD", 1_000, "取消", issued=MONDAY)  # closed
+    usd_note = receivables.credit_note(db, "finance", "INV-USD-PAID", 300, "折让", issued=MONDAY)
     _open_invoice(db, cid, 1_500, MONDAY, "INV-CNY")
     result = receivables.apply_credit_on_account(db, "finance", cid, today=MONDAY)
     assert [(a.invoice_number, a.amount_minor, a.source) for a in result.applied] == [
@@ -531,6 +534,58 @@ def test_credit_pays_only_invoices_of_its_currency_and_a_cod_order_keeps_its_tot
     [(_kind, amount, paid, status, _due)] = _invoices(db, oid)
     assert (paid, status) == (0, "open") and amount == _total(db, oid)
     assert [p[1] for p in _payments(db, cod_customer)[0]] == ["bank"]
+
+
+def test_a_payment_is_in_the_company_currency_and_pays_only_its_invoices(db):
+    from tests.stock_factories import customer
+
+    world(db)
+    cid = customer(db)
+    with db.write() as s:  # the oldest is in USD
+        s.add(Invoice(number="INV-USD", customer_id=cid, currency="USD", amount_minor=1_000,
+                      issued_on=MONDAY, due_on=MONDAY - timedelta(days=40),
+                      created_by="t"))  # fmt: skip
+    _open_invoice(db, cid, 600, MONDAY - timedelta(days=10), "INV-CNY")
+    # oldest first takes the CNY invoice only; the rest is kept on account, in CNY
+    paid = receivables.record_payment(db, "finance", cid, 1_000, MONDAY, today=MONDAY)
+    assert [(a.invoice_number, a.amount_minor) for a in paid.applied] == [("INV-CNY", 600)]
+    assert paid.unapplied_minor == 400
+    # naming the USD invoice (with a CNY one) is refused at the field, nothing is recorded
+    _open_invoice(db, cid, 300, MONDAY, "INV-CNY2")
+    before = _payments(db, cid)
+    with pytest.raises(InvalidInput, match="INV-USD is in USD: payments are recorded in CNY, "
+                       "the company currency, and cannot pay it") as refused:  # fmt: skip
+        receivables.record_payment(db, "finance", cid, 1_000, MONDAY, today=MONDAY,
+                                   invoice_numbers=["INV-CNY2", "inv-usd"])  # fmt: skip
+    assert refused.value.field == "invoices"
+    assert _payments(db, cid) == before
+    assert [r for r in _invoice_rows(db, cid) if r[0] == "INV-USD"] == [
+        ("INV-USD", 1_000, 0, "open")]  # fmt: skip
+    # a COD remittance for a USD shipment is listed for a person, the others still paid
+    from oms_tui.models import Shipment
+    from tests.stock_factories import warehouse
+
+    wid = warehouse(db, "SZ")
+    with db.write() as s:
+        for cur, n in (("USD", 1), ("CNY", 2)):
+            order = Order(number=f"SO-FX{n}", customer_id=cid, total_minor=500, currency=cur,
+                          created_by="t")  # fmt: skip
+            s.add(order)
+            s.flush()
+            sh = Shipment(number=f"SH-FX{n}", order_id=order.id, warehouse_id=wid,
+                          tracking_no=f"FX{n}", created_by="t")  # fmt: skip
+            s.add(sh)
+            s.flush()
+            s.add(Invoice(number=f"INV-FX{n}", customer_id=cid, currency=cur, order_id=order.id,
+                          shipment_id=sh.id, amount_minor=500, issued_on=MONDAY,
+                          due_on=MONDAY, created_by="t"))  # fmt: skip
+    got = receivables.reconcile_cod(db, "finance", MONDAY, [Remittance("FX1", 500),
+                                    Remittance("FX2", 500)], today=MONDAY)  # fmt: skip
+    assert len(got.matched) == 1
+    assert got.differences == (("FX1", "INV-FX1 is in USD: payments are recorded in CNY, the "
+                                "company currency, and cannot pay it"),)  # fmt: skip
+    assert [r[2:] for r in _invoice_rows(db, cid) if r[0].startswith("INV-FX")] == [
+        (0, "open"), (500, "paid")]  # fmt: skip
 
 
 def test_two_clerks_applying_the_same_credit_at_once_spend_it_once(db):
