@@ -101,6 +101,8 @@ class NewCallerPanel(Vertical):
                 tooltip="Back to the customer field; nobody is created"),
     ]  # fmt: skip
 
+    names: ClassVar[tuple[str, ...]] = tuple(name for name, _label in FIELDS)
+
     class Submitted(Message):
         """Enter or F2: create this customer."""
 
@@ -190,8 +192,6 @@ class NewCallerPanel(Vertical):
     def close(self) -> None:
         self.busy = False
         self.display = False
-
-    names: ClassVar[tuple[str, ...]] = tuple(name for name, _label in FIELDS)
 
     def values(self) -> dict[str, str]:
         return {name: self.field(name).value for name in self.names}
