@@ -15,8 +15,11 @@ customer_log``). From either view, for the highlighted (or open) customer: F6 re
 payment (amount ``1234.50``, date, method by one letter, reference; applied oldest first,
 or ``h`` to the highlighted invoice, or to invoice numbers typed; what was applied and
 what is kept on account are shown), F7 a follow-up (kind by letter, note, promise date and
-amount, next action date), F10 prints a statement of account, F11 releases a credit hold
-(a manager's; the service says who may). F8 lists today's follow-ups (Enter opens the
+amount, next action date), ``t`` applies their credit on account (over-payments, what is
+left of credit notes) to their open invoices at once, oldest due first (``receivables.
+apply_credit_on_account`` as of the app's clock; what was applied and what is left on
+account are shown), F10 prints a statement of account, F11 releases a credit hold (a
+manager's; the service says who may). F8 lists today's follow-ups (Enter opens the
 customer); F9 asks for the date to run dunning as of (today by the app's clock, or an
 earlier day: ``-7``, ``2026-01-31``; Enter runs, Esc backs out), shows the steps taken and
 prints their letters as one PDF (``printing.deliver`` through ``dispatch.
@@ -39,6 +42,8 @@ Keys (the README copies these rows; every F-key has a Ctrl twin):
 |             |             |               | highlighted invoice, or invoice numbers)           |
 | `F7`        | `Ctrl+N`    | receivables   | record a follow-up: kind (c/p/l/n), note, promise  |
 |             |             |               | date and amount, next action date                  |
+| `t`         |             | receivables   | apply the customer's credit on account to their    |
+|             |             |               | open invoices now, oldest due first                |
 | `F8`        | `Ctrl+Y`    | receivables   | today's follow-ups; Enter opens the customer       |
 | `F9`        | `Ctrl+B`    | receivables   | run dunning as of a date (asks; default today),    |
 |             |             |               | print the letters                                  |
@@ -91,7 +96,8 @@ def key_hint(*pairs: tuple[str, str]) -> Content:
                               for part in ((key, "bold $text-accent"), f" {does}  ")))  # fmt: skip
 
 
-AGING_KEYS = key_hint(("Enter", "open"), ("F4", "as of"), ("F9", "dunning"),
+# the keys the Footer has no room for at 80 columns
+AGING_KEYS = key_hint(("Enter", "open"), ("F4", "as of"), ("F8", "today"), ("F9", "dunning"),
                       ("F10", "statement"), ("F11", "release hold"))  # fmt: skip
 CUSTOMER_KEYS = key_hint(("F6", "payment"), ("F7", "follow-up"), ("F10", "statement"),
                          ("F11", "release hold"), ("F5", "refresh"))  # fmt: skip
@@ -165,6 +171,22 @@ def payment_text(name: str, r: receivables.PaymentResult) -> str:
     if r.unapplied_minor:
         text += f"; {format_money(r.unapplied_minor)} kept on account"
     return text + "."
+
+
+def credit_text(name: str, r: receivables.CreditResult) -> str:
+    """What applying a customer's credit on account did (the CLI's words)."""
+    left = format_money(r.on_account_minor)
+    if not r.applied:
+        if r.on_account_minor > 0:
+            return f"{name} has {left} on account and no open invoice it can pay."
+        return f"{name} has no credit on account."
+    applied = ", ".join(
+        f"{a.invoice_number} {format_money(a.amount_minor)}"
+        + (f" ({format_money(a.left_minor)} left)" if a.left_minor else " (paid)")
+        for a in r.applied
+    )  # fmt: skip
+    return (f"{format_money(r.applied_minor)} of credit on account applied for {name}: "
+            f"{applied}; {left} left on account.")  # fmt: skip
 
 
 def follow_up_text(f: follow_ups.FollowUpView) -> str:
@@ -463,6 +485,30 @@ class RecvBase(OmsScreen):
             FormField("reason", "Reason", "", "why (kept on the customer)"),
         ], run, note=Content.styled("Managers only; the reason is recorded.", "dim"))  # fmt: skip
 
+    def action_apply_credit(self) -> None:
+        who = self.customer()
+        if who is None:
+            return
+        cid, name = who
+        self.say(Content.styled(f"Applying the credit on account of {name}…", "dim"))
+        self.apply_credit(cid, name, self.today)
+
+    @work(thread=True, exclusive=True, group="recv-credit", exit_on_error=False)
+    def apply_credit(self, customer_id: int, name: str, today: date) -> None:
+        try:
+            result = receivables.apply_credit_on_account(self.db, self.user, customer_id,
+                                                         today)  # fmt: skip
+        except Exception as error:  # noqa: BLE001 - shown; nothing was applied
+            self.post_message(self.Said(f"Credit on account of {name} not applied: "
+                                        f"{error_text(error)}", error=True))  # fmt: skip
+            return
+        text = credit_text(name, result)
+        if result.applied:
+            self.post_message(self.Said(Content.styled(text, "bold $text-success"),
+                                        reload=True))  # fmt: skip
+        else:
+            self.post_message(self.Said(text))
+
     def action_statement(self) -> None:
         who = self.customer()
         if who is None:
@@ -533,6 +579,7 @@ class CustomerScreen(RecvBase):
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("payment", "Record payment", "Oldest first, or h: the highlighted invoice (F6 / Ctrl+O)"),
         ("follow_up", "Record follow-up", "Call, promise, letter, note (F7 / Ctrl+N)"),
+        ("apply_credit", "Apply credit on account", "To the open invoices, oldest due first (t)"),
         ("statement", "Print statement", "Statement of account (F10 / Ctrl+G)"),
         ("release_hold", "Release credit hold", "Managers, with a reason (F11 / Ctrl+U)"),
         ("refresh", "Read again", "Invoices, credit, follow-ups (F5 / Ctrl+R)"),
@@ -542,6 +589,9 @@ class CustomerScreen(RecvBase):
                 tooltip="Record a payment (oldest first, or h: the highlighted invoice)"),
         Binding("f7,ctrl+n", "follow_up", "Follow-up", key_display="F7/^N",
                 id="recv.cust.follow_up", tooltip="Record a call, promise, letter or note"),
+        Binding("t", "apply_credit", "Apply credit", key_display="t",
+                id="recv.cust.apply_credit",
+                tooltip="Apply the credit on account to the open invoices, oldest due first"),
         Binding("f10,ctrl+g", "statement", "Statement", key_display="F10/^G", show=False,
                 id="recv.cust.statement", tooltip="Print the statement of account"),
         Binding("f11,ctrl+u", "release_hold", "Release", key_display="F11/^U", show=False,
@@ -736,6 +786,8 @@ class ReceivablesScreen(RecvBase):
         ("as_of", "Aging as of", "Another date: -30, 2026-01-31 (F4 / Ctrl+L)"),
         ("payment", "Record payment", "From the highlighted customer (F6 / Ctrl+O)"),
         ("follow_up", "Record follow-up", "Call, promise, letter, note (F7 / Ctrl+N)"),
+        ("apply_credit", "Apply credit on account", "Of the highlighted customer to their "
+                                                    "open invoices, oldest due first (t)"),
         ("today", "Today's follow-ups", "Due today or before (F8 / Ctrl+Y)"),
         ("dunning", "Run dunning", "As of a date (default today): reminders, notices, "
                                    "credit holds; print letters (F9 / Ctrl+B)"),
@@ -751,7 +803,9 @@ class ReceivablesScreen(RecvBase):
                 tooltip="Record a payment from the highlighted customer"),
         Binding("f7,ctrl+n", "follow_up", "Follow-up", key_display="F7/^N", id="recv.follow_up",
                 tooltip="Record a call, promise, letter or note"),
-        Binding("f8,ctrl+y", "today", "Today", key_display="F8/^Y", id="recv.today",
+        Binding("t", "apply_credit", "Apply credit", key_display="t", id="recv.apply_credit",
+                tooltip="Apply the customer's credit on account to their open invoices"),
+        Binding("f8,ctrl+y", "today", "Today", key_display="F8/^Y", show=False, id="recv.today",
                 tooltip="Today's follow-ups; Enter opens the customer"),
         Binding("f9,ctrl+b", "dunning", "Dunning", key_display="F9/^B", show=False,
                 id="recv.dunning",

@@ -252,6 +252,73 @@ async def test_a_bad_amount_shows_the_error_at_the_field_and_saves_nothing(sqlit
     assert counts(sqlite_db) == (0, 0, 0)
 
 
+async def test_apply_the_customers_credit_on_account_by_key(sqlite_db: Database):
+    from oms_tui.services import receivables
+
+    ids = receivables_db(sqlite_db)
+    # ¥1,000.00 naming the not-yet-due INV-2026-000003 (¥800.00): ¥200.00 kept on account
+    over = receivables.record_payment(sqlite_db, "finance", ids["late"], 100_000, TODAY,
+                                      invoice_numbers=["INV-2026-000003"], today=TODAY)  # fmt: skip
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_receivables(pilot)
+        assert "t Apply credit" in flat(screen_text(app))  # the Footer teaches it
+        assert screen.rows.highlighted.on_account_minor == -20_000
+        await pilot.press("t")  # the highlighted (riskiest) customer
+        await settle(pilot)
+        assert app.screen is screen
+        assert text_of(screen, "#recv-message") == (
+            "¥200.00 of credit on account applied for 杭州明亮灯饰: INV-2026-000001 ¥200.00 "
+            "(¥2,800.00 left); ¥0.00 left on account."
+        )
+        late = screen.rows.highlighted
+        assert (late.customer_id, late.on_account_minor) == (ids["late"], 0)  # read again
+        await pilot.press("t")  # nothing left: said so, nothing written
+        await settle(pilot)
+        assert text_of(screen, "#recv-message") == "杭州明亮灯饰 has no credit on account."
+    assert paid(sqlite_db, "INV-2026-000001") == (20_000, "open")
+    with sqlite_db.read() as s:
+        moved = s.exec(select(Payment).where(Payment.method == "on_account")).one()
+        assert (moved.customer_id, moved.amount_minor, moved.unapplied_minor, moved.received_on,
+                moved.created_by, moved.reference) == (
+            ids["late"], 0, -20_000, TODAY, "clerk", f"credit on account from payment {over.number}"
+        )  # fmt: skip
+        allocs = s.exec(select(PaymentAllocation.amount_minor, Invoice.number)
+                        .join(Invoice, Invoice.id == PaymentAllocation.invoice_id)
+                        .where(PaymentAllocation.payment_id == moved.id)).all()  # fmt: skip
+        assert [tuple(a) for a in allocs] == [(20_000, "INV-2026-000001")]
+        assert s.exec(select(func.count()).select_from(Payment)).one() == 2
+
+
+async def test_apply_credit_in_the_customer_view_and_from_the_palette(sqlite_db: Database):
+    from oms_tui.services import receivables
+
+    ids = receivables_db(sqlite_db)
+    # naming no invoice: all ¥50.00 kept on account
+    receivables.record_payment(sqlite_db, "finance", ids["bit"], 5_000, TODAY,
+                               invoice_numbers=[], today=TODAY)  # fmt: skip
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_receivables(pilot)
+        await pilot.press("down", "enter")  # Li Wei Hardware
+        await settle(pilot)
+        cust = app.screen
+        assert isinstance(cust, CustomerScreen) and cust.customer_id == ids["bit"]
+        await pilot.press("ctrl+p")
+        await type_in(pilot, "apply credit")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is cust
+        assert text_of(cust, "#recv-cust-message") == (
+            "¥50.00 of credit on account applied for Li Wei Hardware: INV-2026-000004 ¥50.00 "
+            "(¥1,184.50 left); ¥0.00 left on account."
+        )
+        [inv] = [i for i in cust.invoices.rows if i.number == "INV-2026-000004"]
+        assert inv.open_minor == 118_450  # read again
+    assert paid(sqlite_db, "INV-2026-000004") == (5_000, "open")
+
+
 # -- follow-ups -------------------------------------------------------------------------------
 
 
