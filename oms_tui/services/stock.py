@@ -514,7 +514,8 @@ class LowStockRow:
 
 def below_reorder_point(db: Database, limit: int = 500) -> list[LowStockRow]:
     """Every stocked product whose free stock in a warehouse is at or below its reorder
-    point (where one is set), the furthest below first."""
+    point (where one is set), the furthest below first. Free = on hand - reserved, and
+    reserved holds production orders' material reservations as well as order lines'."""
     avail = StockLevel.on_hand - StockLevel.reserved
     stmt = (
         select(Product.id, Product.code, Product.name, Warehouse.code, StockLevel.on_hand,
@@ -555,26 +556,45 @@ class ReorderRow:
         return self.on_hand - self.reserved
 
 
+def _demand_since(session: Session, since: datetime) -> dict[tuple[int, int], int]:
+    """Units that left each (product, warehouse) since ``since``: shipped to customers
+    (``issue`` moves) and used in production (``production_use``: the materials a
+    production order took when it started, less what came back when it was cancelled).
+    Netted per production order (its number is the moves' reference), so materials
+    returned in the window by an order that took them before it never lower the demand
+    of the others. Summed in SQL."""
+    per_reference = (
+        select(StockMove.product_id, StockMove.warehouse_id,
+               func.sum(StockMove.qty).label("qty"))
+        .where(col(StockMove.kind).in_((ISSUE, PRODUCTION_USE)), StockMove.created_at >= since)
+        .group_by(StockMove.product_id, StockMove.warehouse_id, StockMove.kind,
+                  StockMove.reference)
+        .subquery()
+    )  # fmt: skip
+    out = per_reference.c.qty
+    rows = session.execute(
+        select(per_reference.c.product_id, per_reference.c.warehouse_id,
+               func.sum(case((out < 0, -out), else_=0)))
+        .group_by(per_reference.c.product_id, per_reference.c.warehouse_id)
+    ).all()  # fmt: skip
+    return {(pid, wid): int(q or 0) for pid, wid, q in rows if q}
+
+
 def reorder_suggestions(db: Database, days: int | None = None, today: date | None = None,
                         only_needed: bool = True) -> list[ReorderRow]:  # fmt: skip
     """Reorder point = average daily demand over the last ``days`` days x the product's lead
-    time + the level's safety stock. Demand is what left the warehouse (issue moves).
-    When free stock plus incoming is at or below that point, the suggestion tops it up to
-    the reorder point plus one lead time's demand. The demand is summed in SQL."""
+    time + the level's safety stock. Demand is what left the warehouse: shipped, or used
+    in production net of returns (``_demand_since``). When free stock (on hand - reserved,
+    the reserved counting order lines' allocations and production orders' material
+    reservations alike) plus incoming is at or below that point, the suggestion tops it
+    up to the reorder point plus one lead time's demand."""
     today = today or date.today()
     with db.read() as session:
         n = days or stock_settings(session).stock_demand_days
         if n < 1:
             raise InvalidInput("demand days must be at least 1", "days")
         since = datetime.combine(today - timedelta(days=n), time.min, tzinfo=UTC)
-        demand = dict(
-            ((pid, wid), int(-(q or 0)))
-            for pid, wid, q in session.execute(
-                select(StockMove.product_id, StockMove.warehouse_id, func.sum(StockMove.qty))
-                .where(StockMove.kind == ISSUE, StockMove.created_at >= since)
-                .group_by(StockMove.product_id, StockMove.warehouse_id)
-            ).all()
-        )  # fmt: skip
+        demand = _demand_since(session, since)
         rows = session.execute(
             select(Product.id, Product.code, Product.name, Product.lead_time_days, Warehouse.code,
                    StockLevel.warehouse_id, StockLevel.on_hand, StockLevel.reserved,

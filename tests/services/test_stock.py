@@ -11,9 +11,10 @@ from sqlalchemy import event, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from oms_tui.models import OrderLine, StockLevel, StockMove, Warehouse
-from oms_tui.services import allocation, stock, stock_operations
+from oms_tui.models import OrderLine, ProductionOrder, StockLevel, StockMove, Warehouse
+from oms_tui.services import allocation, orders, production, stock, stock_operations
 from oms_tui.services.errors import InvalidInput, NotFound
+from oms_tui.services.order_states import OrderStatus as S
 from tests.audit_factories import set_product
 from tests.factories import make_product
 from tests.stock_factories import approved, customer, level, receive, warehouse
@@ -364,3 +365,77 @@ def test_reorder_window_starts_at_midnight(whs):
     later = date.today() + timedelta(days=40)
     rows = stock.reorder_suggestions(db, days=30, today=later, only_needed=False)
     assert {r.daily_demand for r in rows if r.product_id == pid} == {"0.00"}
+
+
+# -- reorder: materials used in production -------------------------------------------------------
+
+
+def _door_shop(db) -> dict[str, int]:
+    """The door line's shop (tests/services/test_production.py): 30 oak boards, 3 a door;
+    oak bought 30 days ahead, 16 kept as safety stock. A 4-door order started 40 days ago
+    and cancelled today (its 12 boards back, today); a 2-door order started (6 used); a
+    3-door one started and cancelled (9 used, 9 back); a 1-door one planned (3 reserved)."""
+    from tests.services.test_production import _doors, _order_of
+
+    ids = _doors(db)
+    set_product(db, ids["oak"], lead_time_days=30)
+    _set_level(db, ids["oak"], "HZ", safety_stock=16)
+
+    def started(doors: int) -> tuple[int, str]:
+        oid = _order_of(db, [(ids["door"], doors, "")])
+        with db.read() as s:
+            po = s.exec(select(ProductionOrder).where(ProductionOrder.order_id == oid)).one()
+        production.start(db, "liu", po.id)
+        return oid, po.number
+
+    old, old_number = started(4)
+    with db.read() as s:
+        used = list(s.exec(select(StockMove.id).where(StockMove.reference == old_number)).all())
+    _backdate(db, used, days=40)
+    started(2)
+    ids["cancelled"], _ = started(3)
+    ids["planned"] = _order_of(db, [(ids["door"], 1, "")])
+    for oid in (ids["cancelled"], old):
+        orders.transition(db, "clerk", oid, S.CANCELLED, "customer cancelled")
+    return ids
+
+
+def test_reorder_counts_materials_used_in_production_net_of_returns(db):
+    ids = _door_shop(db)
+    assert level(db, ids["oak"], "HZ") == (24, 3)  # 30 - 6 used; the planned door holds 3
+
+    (oak,) = [r for r in stock.reorder_suggestions(db, days=30) if r.code == "RM-OAK"]
+
+    # Demand in 30 days: the 2 doors' 6 boards. The cancelled 3 doors' 9 came back (net 0);
+    # the 12 returned today were used 40 days ago, before the window: they lower nothing.
+    # 6 / 30 = 0.20 a day; x 30 days lead time = 6; + 16 safety = 22.
+    assert (oak.daily_demand, oak.reorder_point) == ("0.20", 22)
+    # Free 24 - 3 reserved for the planned door = 21 <= 22: up to 22 + 6 - 21 = 7.
+    assert (oak.on_hand, oak.reserved, oak.available, oak.incoming) == (24, 3, 21, 0)
+    assert oak.suggested_qty == 7
+    text = stock.reorder_csv(stock.reorder_suggestions(db, days=30))
+    assert "RM-OAK,橡木板 Oak board,HZ,24,3,21,0,0.20,30,16,22,7\r\n" in text
+    assert stock.verify(db) == []
+
+
+def test_reorder_demand_of_materials_leaves_the_window_with_their_use(db):
+    ids = _door_shop(db)
+    later = date.today() + timedelta(days=31)
+
+    rows = stock.reorder_suggestions(db, days=30, today=later, only_needed=False)
+
+    oak = next(r for r in rows if r.product_id == ids["oak"])
+    assert (oak.daily_demand, oak.reorder_point) == ("0.00", 16)
+
+
+def test_a_material_reserved_for_production_is_not_free_for_the_low_stock_list(db):
+    from tests.services.test_production import _doors, _order_of
+
+    ids = _doors(db)
+    _set_level(db, ids["oak"], "HZ", reorder_point=10)
+    assert stock.below_reorder_point(db) == []  # 30 free
+
+    _order_of(db, [(ids["door"], 7, "")])  # plans 7 doors: 21 of the 30 boards reserved
+
+    assert [(r.code, r.on_hand, r.reserved, r.available, r.reorder_point)
+            for r in stock.below_reorder_point(db)] == [("RM-OAK", 30, 21, 9, 10)]  # fmt: skip
