@@ -75,7 +75,16 @@ def signed(n: int) -> str:
 
 # -- the ledger and the card ------------------------------------------------------------------
 
-_LEDGER_FIXED = 14 + 1 + 4 + 1 + 12 + 1 + 7 + 1 + 16 + 1 + 10
+# Date, warehouse, move, qty, reference (document numbers are 14 wide), user; then why.
+_LEDGER_FIXED = 14 + 1 + 4 + 1 + 14 + 1 + 7 + 1 + 14 + 1 + 10
+
+
+def move_label(m: stock.MoveView) -> str:
+    """What the ledger calls a move: its kind, and for production use which way it went
+    (materials issued to a production order, or back from a cancelled one)."""
+    if m.kind == stock.PRODUCTION_USE and m.qty > 0:
+        return "back from prod"
+    return KIND_LABEL.get(m.kind, m.kind)
 
 
 def ledger_row(m: stock.MoveView, width: int) -> list[Piece]:
@@ -83,9 +92,9 @@ def ledger_row(m: stock.MoveView, width: int) -> list[Piece]:
     pieces: list[Piece] = [
         (local(m.at), "dim"),
         (" " + fit(m.warehouse_code, 4), ""),
-        (" " + fit(KIND_LABEL.get(m.kind, m.kind), 12), ""),
+        (" " + fit(move_label(m), 14), ""),
         (" " + fit(signed(m.qty), 7, True), "pass" if m.qty > 0 else "warn"),
-        (" " + fit(m.reference, 16), ""),
+        (" " + fit(m.reference, 14), ""),
         (" " + fit(m.actor, 10), "dim"),
     ]
     if reason:
@@ -94,8 +103,8 @@ def ledger_row(m: stock.MoveView, width: int) -> list[Piece]:
 
 
 def ledger_head(width: int) -> str:
-    text = (f" {fit('Date', 14)} {fit('Whse', 4)} {fit('Move', 12)} {fit('Qty', 7, True)} "
-            f"{fit('Reference', 16)} {fit('User', 10)}")  # fmt: skip
+    text = (f" {fit('Date', 14)} {fit('Whse', 4)} {fit('Move', 14)} {fit('Qty', 7, True)} "
+            f"{fit('Reference', 14)} {fit('User', 10)}")  # fmt: skip
     return text + (" Why" if width - _LEDGER_FIXED - 1 > 0 else "")
 
 

@@ -426,3 +426,33 @@ async def test_stock_actions_are_in_the_palette(sqlite_db: Database,
         await pilot.press("escape")
         await settle(pilot)
         assert pilot.app.screen is screen
+
+
+async def test_the_ledger_tells_materials_used_in_production_from_those_back(
+    sqlite_db: Database,
+) -> None:
+    """A door started takes its oak boards (used in prod, -6); cancelled, they come back
+    (back from prod, +6)."""
+    from oms_tui.models import ProductionOrder
+    from oms_tui.services import orders, production
+    from oms_tui.services.order_states import OrderStatus as S
+    from tests.services.test_production import _doors, _order_of
+
+    ids = _doors(sqlite_db)
+    oid = _order_of(sqlite_db, [(ids["door"], 2, "")])
+    with sqlite_db.read() as s:
+        po = s.exec(select(ProductionOrder).where(ProductionOrder.order_id == oid)).one()
+    production.start(sqlite_db, "liu", po.id)
+    orders.transition(sqlite_db, "clerk", oid, S.CANCELLED, "customer cancelled")
+    assert [m[:3] for m in moves(sqlite_db, ids["oak"]) if m[0] == "production_use"] == [
+        ("production_use", -6, po.number), ("production_use", 6, po.number)]  # fmt: skip
+    async with stock_app(sqlite_db).run_test(size=(80, 24)) as pilot:
+        screen = await open_stock(pilot)
+        await scan(pilot, "RM-OAK")
+        assert screen.card is not None and screen.card.product_id == ids["oak"]
+        lines = screen_text(pilot.app).splitlines()
+        back = next(line for line in lines if "back from prod" in line)
+        used = next(line for line in lines if "used in prod" in line)
+        assert "+6" in back and po.number in back and "clerk" in back
+        assert "-6" in used and po.number in used and "liu" in used
+        assert lines.index(back) < lines.index(used)  # newest first
