@@ -4,10 +4,13 @@ The board (``production.board``, read in a worker) lists the open production ord
 a header row per stage, the furthest stage first (orders not started last), highest
 priority then earliest due within a stage: number, sales order, customer, product, qty, a
 progress bar (stages done), the stage as k/n, due and expected date; an expected date after
-the due date is late, marked ``!`` in red (the header counts them). ``l`` cycles the product
-line shown (all, then each line seen on the board); F4 shows only orders due by a date
-(``+7``, ``2026-12-01``; blank shows all again). The line under the list tells the
-highlighted order's requirements note, priority and how late it is.
+the due date is late, marked ``!`` in red, and an order waiting to start whose materials
+are not all there (reserved or free in the factory warehouse) is marked ``short`` in red
+where its bar and stage would be (the stage headers and the status line count both).
+``l`` cycles the product line shown (all, then each line seen on the board); F4 shows only
+orders due by a date (``+7``, ``2026-12-01``; blank shows all again). The line under the
+list tells the highlighted order's requirements note, priority, how late it is and whether
+it is short of materials.
 
 F6 starts the highlighted order: its bill of materials is issued from the factory stock
 (``production.start``); a shortage rings the bell and names the material, how much is
@@ -16,9 +19,9 @@ optional note); after the last stage the goods go into stock, reserved for the s
 which becomes ready to ship when nothing else of it is being made. F8 records a quality
 failure: the stage to go back to by its digit (this one or an earlier one) and the reason.
 F9 sets a new expected date (``+3``, ``2026-12-10``) with the reason. Enter (or ``h``) shows the
-order's route, stage log and, before it starts, its material shortages. F10 (or ``c``) opens
-the capacity view: per route, for the next 14 days, units planned against the route's daily
-capacity, days over capacity marked.
+order's route, stage log and, before it starts, its materials: what it is short of, or
+what is reserved for it. F10 (or ``c``) opens the capacity view: per route, for the next 14
+days, units planned against the route's daily capacity, days over capacity marked.
 
 Every query and write runs in a thread worker. A dialog's error shows under its fields with
 the field focused and the bell; nothing is saved.
@@ -107,6 +110,7 @@ class StageGroup:
     count: int
     late: int
     units: int
+    short: int = 0  # orders waiting to start that are short of materials
 
 
 Row = StageGroup | production.BoardRow
@@ -127,7 +131,8 @@ def by_stage(rows: Sequence[production.BoardRow]) -> list[Row]:
     out: list[Row] = []
     for (no, name), members in sorted(groups.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
         out.append(StageGroup(no, name, len(members), sum(1 for m in members if m.late),
-                              sum(m.qty for m in members)))  # fmt: skip
+                              sum(m.qty for m in members),
+                              sum(1 for m in members if m.short)))  # fmt: skip
         out.extend(members)
     return out
 
@@ -166,8 +171,15 @@ def board_row(r: production.BoardRow, width: int) -> list[Piece]:
         (" " + fit(r.customer_name, customer), ""),
         (" " + fit(r.product_code, product), ""),
         (" " + fit(str(r.qty), 3, True), ""),
-        (" " + bar(r.progress, bar_w), "pass" if r.status == "in_progress" else "dim"),
-        (" " + fit(stage_of(r), 3, True), ""),
+    ]  # fmt: skip
+    if r.short:  # not started, so no progress to show: the bar and stage say why it waits
+        pieces.append((" " + fit("short", bar_w + 4), "fail"))
+    else:
+        pieces += [
+            (" " + bar(r.progress, bar_w), "pass" if r.status == "in_progress" else "dim"),
+            (" " + fit(stage_of(r), 3, True), ""),
+        ]
+    pieces += [
         (" " + fit(short_date(r.due_date), 5), "dim"),
         (" " + fit(short_date(r.expected_date) + ("!" if r.late else ""), 6),
          "fail" if r.late else ""),
@@ -196,6 +208,8 @@ class BoardList(GroupedList):
         pieces: list[Piece] = [(fit(f"▸ {name}", 30), "alert"), (" " + text, "dim")]
         if g.late:
             pieces.append((f", {g.late} late", "fail"))
+        if g.short:
+            pieces.append((f", {g.short} short", "fail"))
         return pieces
 
 
@@ -218,11 +232,27 @@ class OrderStory:
     stages: list[production.StageView]
     log: list[production.StageLogView]
     shortages: list[production.Shortage]
+    materials: list[production.MaterialHeld]
+
+
+def materials_text(materials: Sequence[production.MaterialHeld]) -> Content:
+    """An order not short of anything: its bill as reserved for it (what is not reserved
+    yet is free in the factory warehouse, and the start takes it from there)."""
+    if not materials:
+        return Content.styled("No bill of materials: F6 starts it.", "dim")
+    whole = all(m.reserved >= m.needed for m in materials)
+    held = ", ".join(f"{m.material_code} {m.needed}" if m.reserved >= m.needed else
+                     f"{m.material_code} {m.reserved} of {m.needed} (rest free in stock)"
+                     for m in materials)  # fmt: skip
+    return Content.assemble(
+        ("Materials reserved: " if whole else "Materials in stock: ", "$text-success"),
+        held, ("; F6 starts it (issues them).", "dim"),
+    )  # fmt: skip
 
 
 class HistoryDialog(ModalScreen[None]):
     """One production order: its route (the current stage marked), the stage log, and
-    before it starts the materials it is short of."""
+    before it starts its materials: what it is short of, else what is reserved for it."""
 
     CSS_PATH = "production.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -262,8 +292,7 @@ class HistoryDialog(ModalScreen[None]):
                     for x in s.shortages
                 ))  # fmt: skip
             elif r.status == "planned":
-                yield Static(Content.styled("Materials: all in stock; F6 starts it.",
-                                            "$text-success"), classes="prod-section")  # fmt: skip
+                yield Static(materials_text(s.materials), classes="prod-section")
             yield Static(Content.styled("Stage log", "bold"), classes="prod-section")
             yield Static(Content("\n").join(
                 Content.assemble((local(e.at), "dim"), " ", (fit(e.actor, 8), "bold"), " ",
@@ -475,10 +504,12 @@ class ProductionScreen(ListScreen[BoardList]):
     def status_text(self) -> Content:
         rows = self.orders()
         late = sum(1 for r in rows if r.late)
+        short = sum(1 for r in rows if r.short)
         started = sum(1 for r in rows if r.status == "in_progress")
         return Content.assemble(
             (f"{len(rows)} open", "bold"), f" · {started} in progress",
             (f" · {late} late", "bold $text-error") if late else "",
+            (f" · {short} short", "bold $text-error") if short else "",
             (" · line ", "dim"), (self.line or "all", "bold $text-accent"),
             (" · due by ", "dim"),
             (self.due_by.isoformat() if self.due_by else "any", "bold $text-accent"),
@@ -489,10 +520,14 @@ class ProductionScreen(ListScreen[BoardList]):
             name = row.stage_name if row.stage_no else "waiting to start"
             return Content.assemble(
                 (name, "bold"), f": {row.count} orders, {row.units} units",
-                (f", {row.late} late" if row.late else "", "bold $text-error"), "\n",
+                (f", {row.late} late" if row.late else "", "bold $text-error"),
+                (f", {row.short} short of materials" if row.short else "", "bold $text-error"),
+                "\n",
                 ("Down to an order: F6 start, F7 advance, F8 quality failure.", "dim"),
             )  # fmt: skip
-        if row.status == "planned":
+        if row.status == "planned" and row.short:
+            state, then = "short of materials", "Enter lists what is missing"
+        elif row.status == "planned":
             state, then = "waiting to start", "F6 starts it (issues the materials)"
         else:
             state = f"at {row.stage_name} ({row.stage_no}/{row.stages})"
@@ -725,13 +760,14 @@ class ProductionScreen(ListScreen[BoardList]):
         try:
             stages = production.stages_of(self.db, row.id)
             log = production.history(self.db, row.id)
-            short = production.shortages(self.db, row.id, today) if row.status == "planned" \
-                else []  # fmt: skip
+            planned = row.status == "planned"
+            short = production.shortages(self.db, row.id, today) if planned else []
+            held = production.materials_held(self.db, row.id) if planned and not short else []
         except Exception as error:  # noqa: BLE001 - shown
             self.post_message(self.Said(f"Could not read {row.number}: {error_text(error)}",
                                         error=True))  # fmt: skip
             return
-        self.post_message(self.StoryReady(OrderStory(row, stages, log, short)))
+        self.post_message(self.StoryReady(OrderStory(row, stages, log, short, held)))
 
     @on(StoryReady)
     def story_ready(self, message: StoryReady) -> None:

@@ -42,11 +42,11 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import ScalarSelect, func, update
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
@@ -398,6 +398,66 @@ def shortages(db: Database, production_order_id: int, today: date | None = None
         return _shortages_in(session, po, needs, levels, today)
 
 
+@dataclass(frozen=True)
+class MaterialHeld:
+    """A line of a planned order's bill: what it needs and what is reserved for it now."""
+
+    material_code: str
+    material_name: str
+    needed: int
+    reserved: int
+
+
+def materials_held(db: Database, production_order_id: int) -> list[MaterialHeld]:
+    """The bill of a production order, each material with what is reserved for it now
+    (what the board's detail shows of an order that is not short)."""
+    with db.read() as session:
+        po = session.get(ProductionOrder, production_order_id)
+        if po is None:
+            raise NotFound(f"no production order with id {production_order_id}")
+        held = _held(session, po.id)
+        return [MaterialHeld(m.code, m.name, need, held.get(m.id, 0))
+                for m, need in _needs(session, po)]  # fmt: skip
+
+
+def _held_for_bill_line() -> ScalarSelect[int]:
+    """Units of a bill line's material reserved for its production order now: a sum
+    correlated to the ``production_order`` and ``bom_item`` rows of the outer query."""
+    return (
+        select(func.coalesce(func.sum(MaterialReservation.qty), 0))
+        .where(MaterialReservation.production_order_id == ProductionOrder.id,
+               MaterialReservation.product_id == BomItem.material_id,
+               col(MaterialReservation.released_at).is_(None))
+        .correlate(ProductionOrder, BomItem)
+        .scalar_subquery()
+    )  # fmt: skip
+
+
+def _short_in(session: Session, production_order_ids: Sequence[int]) -> set[int]:
+    """Which of these production orders are planned and short of a material, in one
+    query: for a line of the bill, what is reserved for the order plus the free stock of
+    its factory warehouse is less than the bill needs (as ``shortages`` and ``start``
+    reckon it). Reckoned from the reservations, not from the last ``short`` line of the
+    log, which a bill raised beyond the free stock never writes."""
+    if not production_order_ids:
+        return set()
+    held = _held_for_bill_line()
+    free = func.coalesce(StockLevel.on_hand - StockLevel.reserved, 0)
+    at_factory = (StockLevel.product_id == BomItem.material_id) & (
+        StockLevel.warehouse_id == ProductionOrder.warehouse_id
+    )
+    rows = session.exec(
+        select(ProductionOrder.id).distinct()
+        .join(BomItem, BomItem.product_id == ProductionOrder.product_id)
+        .outerjoin(StockLevel, at_factory)
+        .where(col(ProductionOrder.id).in_(sorted(set(production_order_ids))),
+               ProductionOrder.status == "planned",
+               col(ProductionOrder.warehouse_id).is_not(None),
+               BomItem.qty_per * ProductionOrder.qty > held + free)
+    ).all()  # fmt: skip
+    return set(rows)
+
+
 def _reserve_materials_in(session: Session, po: ProductionOrder,
                           needs: list[tuple[Product, int]],
                           levels: dict[tuple[int, int], StockLevel], today: date
@@ -428,14 +488,7 @@ def reserve_waiting_materials_in(session: Session, actor: str, material_ids: Ite
     levels = stock.lock_levels(session, ids)
     if not any(lv.on_hand > lv.reserved for lv in levels.values()):
         return []
-    held = (
-        select(func.coalesce(func.sum(MaterialReservation.qty), 0))
-        .where(MaterialReservation.production_order_id == ProductionOrder.id,
-               MaterialReservation.product_id == BomItem.material_id,
-               col(MaterialReservation.released_at).is_(None))
-        .correlate(ProductionOrder, BomItem)
-        .scalar_subquery()
-    )  # fmt: skip
+    held = _held_for_bill_line()
     want = BomItem.qty_per * ProductionOrder.qty - held
     rows = session.exec(
         select(ProductionOrder, BomItem.material_id, want)
@@ -685,6 +738,7 @@ class BoardRow:
     expected_date: date | None
     requirements_note: str
     priority: int
+    short: bool = False  # planned and short of a material (``shortages`` names them)
 
     @property
     def progress(self) -> float:
@@ -700,7 +754,8 @@ class BoardRow:
 
 def board(db: Database, product_line: str | None = None, due_before: date | None = None,
           include_done: bool = False, limit: int = 500) -> list[BoardRow]:  # fmt: skip
-    """Open production orders by stage (furthest first), then priority and due date."""
+    """Open production orders by stage (furthest first), then priority and due date; the
+    planned ones short of a material are marked (one more query for the page)."""
     with db.read() as session:
         stmt = (
             select(ProductionOrder, Order.number, Customer.name, Product.code,
@@ -720,6 +775,7 @@ def board(db: Database, product_line: str | None = None, due_before: date | None
         if due_before:
             stmt = stmt.where(col(ProductionOrder.due_date) <= due_before)
         rows = session.execute(stmt).all()
+        short = _short_in(session, [po.id for po, *_ in rows if po.status == "planned"])
         stage_lists: dict[int | None, list[RouteStage]] = {}
         out = []
         for po, order_number, customer_name, code, line in rows:
@@ -730,7 +786,8 @@ def board(db: Database, product_line: str | None = None, due_before: date | None
             name = stages[pos - 1].name if pos else ("done" if po.status == "done" else "waiting")
             out.append(BoardRow(po.id, po.number, order_number or "", customer_name or "", code,
                                 line, po.qty, po.status, name, pos, len(stages), po.due_date,
-                                po.expected_date, po.requirements_note, po.priority))  # fmt: skip
+                                po.expected_date, po.requirements_note, po.priority,
+                                po.id in short))  # fmt: skip
         return out
 
 

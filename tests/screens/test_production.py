@@ -21,7 +21,7 @@ from oms_tui.screens.production import (
     ProductionScreen,
     StageGroup,
 )
-from oms_tui.services import production
+from oms_tui.services import production, stock_operations
 from oms_tui.services.db import Database
 from oms_tui.services.order_states import OrderStatus as S
 from tests.services.test_production import _doors, _order_of
@@ -209,6 +209,51 @@ async def test_a_shortage_is_named_with_the_bell_and_nothing_changes(
         await pilot.press("enter")  # the shortages are listed with the log too
         await settle(pilot)
         assert "RM-OAK" in flat(screen_text(app)) and "short 9" in flat(screen_text(app))
+
+
+async def test_an_order_short_of_materials_is_marked_and_the_detail_says_what_is_reserved(
+    sqlite_db: Database,
+) -> None:
+    ids = plant(sqlite_db)  # the 2 doors hold 6 boards; the 11 doors 24 of their 33
+    app = prod_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_board(pilot)
+        small, big = po_of(sqlite_db, ids["small"]), po_of(sqlite_db, ids["big"])
+        lines = screen_text(app).splitlines()
+        big_row = next(line for line in lines if big.number in line)
+        small_row = next(line for line in lines if small.number in line)
+        assert "short" in big_row and "▱" not in big_row and "0/4" not in big_row
+        assert "short" not in small_row and "▱▱▱▱ 0/4" in small_row
+        text = flat("\n".join(lines))
+        assert "waiting to start 2 orders, 13 units, 1 late, 1 short" in text
+        assert "2 open · 0 in progress · 1 late · 1 short" in text
+
+        await go_to(pilot, screen, ids["big"])
+        assert f"{big.number} doors · short of materials" in flat(screen_text(app))
+        await pilot.press("enter")  # what is short
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryDialog)
+        text = flat(screen_text(app))
+        assert "Shortages (it cannot start):" in text and "short 9 (24 of 33)" in text
+        assert "reserved:" not in text and "all in stock" not in text
+        await pilot.press("escape")
+        await settle(pilot)
+
+        await go_to(pilot, screen, ids["small"])
+        await pilot.press("enter")  # what is reserved for it
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "Materials reserved: RM-HINGE 4, RM-OAK 6; F6 starts it" in text
+        assert "Shortages" not in text and "all in stock" not in text
+        await pilot.press("escape")
+        await settle(pilot)
+
+        stock_operations.receive(sqlite_db, "wang", "HZ", [(ids["oak"], 9)])  # they go to it
+        await pilot.press("f5")
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        assert "short" not in next(line for line in lines if big.number in line)
+        assert " short" not in flat(screen_text(app))
 
 
 async def test_filters_by_line_and_due_date(sqlite_db: Database) -> None:

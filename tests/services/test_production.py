@@ -386,3 +386,31 @@ def test_stages_of_lists_the_route_in_order(db):
     assert [(st.seq, st.name, st.planned_days) for st in production.stages_of(db, po.id)] == [
         (seq, name, days) for seq, (name, days) in enumerate(STAGES, start=1)
     ]
+
+
+def test_the_board_marks_the_planned_orders_short_of_materials(db):
+    ids = _doors(db)  # 30 oak boards, 3 a door
+    first = _po(db, _order_of(db, [(ids["door"], 2, "")]))  # holds 6
+    second = _po(db, _order_of(db, [(ids["door"], 3, "")]))  # holds 9
+
+    def short() -> set[str]:
+        return {r.number for r in production.board(db) if r.short}
+
+    assert short() == set()
+    big = _po(db, _order_of(db, [(ids["door"], 6, "")]))  # 18 needed, 15 left
+    assert short() == {big.number}
+    stock_operations.receive(db, "t", "HZ", [(ids["oak"], 3)])  # the 3 go to it
+    assert _held(db, big.id)["RM-OAK"] == 18 and short() == set()
+    # A bill raised beyond the free stock: no "short" line in any log, but all three are.
+    production.set_bom(db, "eng", "DOOR-1", "RM-OAK", 4)
+    assert short() == {first.number, second.number, big.number}
+    assert [e for e in _log(db, second.id) if e[0] == "short"] == []
+    assert [(m.material_code, m.needed, m.reserved) for m in production.materials_held(
+        db, second.id)] == [("RM-HINGE", 6, 6), ("RM-OAK", 12, 9)]  # fmt: skip
+    stock_operations.receive(db, "t", "HZ", [(ids["oak"], 2)])  # the first in the queue
+    production.start(db, "liu", first.id, TODAY)
+    rows = {r.number: r for r in production.board(db)}
+    assert (rows[first.number].status, rows[first.number].short) == ("in_progress", False)
+    assert short() == {second.number, big.number}
+    assert [x.material_code for x in production.shortages(db, second.id, TODAY)] == ["RM-OAK"]
+    assert stock.verify(db) == []
