@@ -13,12 +13,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ..commands import ScreenCommands
 from ..services import customer_history
 from ..services.errors import OmsError
 from ..services.money import format_money
+from ..widgets.footer import KeysFooter
 from ..widgets.order_list import OrderList, Piece, fit
 from . import OmsScreen
 from .order_detail import local
@@ -75,7 +76,7 @@ class CustomerHistoryScreen(OmsScreen):
                          f"{fit('Total', 13, True)} Production", id="hist-head")  # fmt: skip
             yield OrderList(history_row, key=lambda o: o.id, id="hist-orders",
                             empty_text="No orders yet.")  # fmt: skip
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#hist-orders", OrderList).focus()

@@ -26,6 +26,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
+from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import error_text
 from ..widgets.order_list import Format, OrderList, Piece
 from . import OmsScreen
@@ -93,7 +94,7 @@ class ListScreen(JobScreen, Generic[ListT]):
     WHAT: ClassVar[str]  # what the list holds: "Could not read {WHAT}: ..."
     KEYS: ClassVar[tuple[tuple[str, str], ...]]  # the key hint: (key, what it does)
     HEAD_INSET: ClassVar[int] = 1  # the heads are this much narrower than the screen
-    FOOTER: ClassVar[type[Footer]] = Footer
+    FOOTER: ClassVar[type[Footer]] = KeysFooter
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

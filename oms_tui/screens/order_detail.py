@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ..commands import ScreenCommands
 from ..services import order_locks, production
@@ -25,6 +25,7 @@ from ..services.errors import OmsError
 from ..services.money import format_money
 from ..services.order_search import Link, OrderDetail, detail
 from ..services.order_states import OrderStatus
+from ..widgets.footer import KeysFooter
 from ..widgets.order_list import fit
 from . import OmsScreen
 
@@ -101,7 +102,7 @@ class OrderDetailScreen(OmsScreen):
             yield Static("", id="detail-checks", classes="detail-part")
             yield Static("", id="detail-timeline", classes="detail-part")
             yield Static("", id="detail-links", classes="detail-part")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#detail-lock").display = False

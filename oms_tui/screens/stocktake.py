@@ -35,11 +35,12 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from ..commands import ScreenCommands
 from ..services import stock_operations as ops
 from ..services.errors import InvalidInput, OmsError
+from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import FormField, error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
@@ -180,7 +181,7 @@ class StocktakeScreen(OmsScreen):
             yield OrderList(count_row, key=lambda c: c.product_id, id="count-list",
                             empty_text="Nothing counted yet: scan the first product.")  # fmt: skip
             yield Static(KEY_HINT, id="count-keys")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     @property
     def scan(self) -> ScanInput:

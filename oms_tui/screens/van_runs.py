@@ -49,7 +49,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..commands import ScreenCommands
@@ -58,6 +58,7 @@ from ..services.delivery_runs import RunView, StopResult, StopView, VanView
 from ..services.entry import parse_requested_date
 from ..services.errors import InvalidInput, OmsError
 from ..services.money import format_money, parse_money
+from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import error_text
 from ..widgets.order_list import fit
 from ..widgets.scan_input import ScanInput
@@ -261,7 +262,7 @@ class SettleRunScreen(Screen[RunView | None]):
             ), id="van-settle-keys")  # fmt: skip
             yield Static("", id="van-settle-error")
             yield Static("", id="van-settle-totals")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     @property
     def stops(self) -> OptionList:
@@ -544,7 +545,7 @@ class VanRunsScreen(JobScreen):
             yield OptionList(id="van-stops")
             yield Static("", id="van-totals")
             yield Static("", id="van-message")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     @property
     def run_list(self) -> OptionList:
