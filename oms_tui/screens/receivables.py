@@ -67,13 +67,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ..commands import ScreenCommands
 from ..services import aging, dunning, follow_ups, receivables
 from ..services.customers import CustomerCard, customer_card
 from ..services.errors import InvalidInput, OmsError
 from ..services.money import exponent, format_money, from_minor, parse_money
+from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import FormDialog, FormField, Run, error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from . import OmsScreen
@@ -625,7 +626,7 @@ class CustomerScreen(RecvBase):
             yield Static("", id="recv-log")
             yield Static("", id="recv-cust-message")
             yield Static(CUSTOMER_KEYS, id="recv-cust-keys")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     @property
     def invoices(self) -> OrderList[receivables.InvoiceView]:
@@ -732,7 +733,7 @@ class TodayScreen(OmsScreen):
             yield Static("", id="recv-today-head")
             yield OrderList(today_row, key=lambda f: f.id, id="recv-today-list",
                             empty_text="Nothing to follow up today.")  # fmt: skip
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     @property
     def rows(self) -> OrderList[follow_ups.FollowUpView]:
@@ -851,7 +852,7 @@ class ReceivablesScreen(RecvBase):
             yield Static("", id="recv-info")
             yield Static("", id="recv-message")
             yield Static(AGING_KEYS, id="recv-keys")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     @property
     def rows(self) -> OrderList[aging.AgingRow]:

@@ -40,7 +40,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..commands import ScreenCommands
@@ -48,6 +48,7 @@ from ..services import stock, stock_operations
 from ..services.catalog import ProductHit, search_products
 from ..services.errors import InvalidInput, NotFound, OmsError
 from ..services.printing import documents_dir
+from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import FormDialog, FormField, Run, error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
@@ -264,7 +265,7 @@ class ProductListScreen(OmsScreen):
             yield Static("", id="list-head", classes="list-head")
             yield OrderList(self.format_row, key=lambda r: (r.product_id, r.warehouse_code),
                             id="rows", empty_text=self.EMPTY)  # fmt: skip
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def format_row(self, row: Any, width: int) -> Sequence[Piece]:
         raise NotImplementedError
@@ -495,7 +496,7 @@ class StockScreen(OmsScreen):
                 yield OrderList(ledger_row, key=lambda m: m.id, id="ledger",
                                 empty_text="No stock moves yet.")  # fmt: skip
             yield Static(KEY_HINT, id="stock-keys")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     @property
     def ledger(self) -> OrderList[stock.MoveView]:
