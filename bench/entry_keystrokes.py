@@ -269,8 +269,9 @@ def new_phone(db: Database, rng: random.Random) -> str:
 # -- the two orders ------------------------------------------------------------------------
 
 
-async def run_entry(db: Database, url: str, runs: int, rng: random.Random,
-                    profile: str = "") -> dict:
+async def run_entry(
+    db: Database, url: str, runs: int, rng: random.Random, profile: str = ""
+) -> dict:
     from oms_tui.screens.order_entry import OrderEntryScreen
 
     callers = known_callers(db, runs, rng)
@@ -383,13 +384,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="orders of each kind")
     parser.add_argument("--samples", type=int, default=300, help="service latency calls")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--profile", default="", metavar="STEP",
-                        help="cProfile the keys of the steps whose name starts so "
-                        "(e.g. 'new: Enter opens'); stats go to stderr")
+    parser.add_argument(
+        "--profile",
+        default="",
+        metavar="STEP",
+        help="cProfile the keys of the steps whose name starts so "
+        "(e.g. 'new: Enter opens'); stats go to stderr",
+    )
     args = parser.parse_args()
     url = normalise_url(args.db)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-        url = f"sqlite:///{(ROOT / url[len('sqlite:///'):]).resolve()}"
+        url = f"sqlite:///{(ROOT / url[len('sqlite:///') :]).resolve()}"
     rng = random.Random(args.seed)
     db = prepare(url)
     with db.read() as s:

@@ -126,12 +126,14 @@ async def _scroll(pilot, painted: Painted, order_list, presses: int,
         await pilot.press("pagedown")
         target = order_list.cursor
         seconds = await painted.wait(
-            t0, lambda w, i, n, g, s, t=target: w is order_list and i == t, "pagedown")
+            t0, lambda w, i, n, g, s, t=target: w is order_list and i == t, "pagedown"
+        )
         seen.append(seconds * 1000)
         await _settle(pilot.app)
         if len(order_list.rows) > before:  # this key asked for the next page: its rows shown
             seconds = await painted.wait(
-                t0, lambda w, i, n, g, s, b=before: w is order_list and n > b, "next page")
+                t0, lambda w, i, n, g, s, b=before: w is order_list and n > b, "next page"
+            )
             fetching.append(seconds * 1000)
         samples.append(seconds * 1000)
         cpu.append((time.thread_time() - c0) * 1000)  # to the settle: the page's paint too

@@ -399,8 +399,10 @@ def stock_expect(
                                              [(card.product_id, qty)], supplier=supplier,
                                              expected_on=when)  # fmt: skip
     typer.echo(number)
-    _say(f"{number}: {qty} x {card.code} expected in {warehouse.upper()}"
-         + (f" on {when}" if when else ""))
+    _say(
+        f"{number}: {qty} x {card.code} expected in {warehouse.upper()}"
+        + (f" on {when}" if when else "")
+    )
 
 
 @stock_app.command("reorder")
@@ -579,8 +581,11 @@ def _one_customer(database, text: str):  # noqa: ANN001, ANN202
         return (exact or hits)[0]
     if not hits:
         raise NotFound(f"no customer matches '{text}'")
-    raise InvalidInput(f"'{text}' matches several customers: "
-                       + ", ".join(f"{h.code} {h.name}" for h in hits) + "; give the code")
+    raise InvalidInput(
+        f"'{text}' matches several customers: "
+        + ", ".join(f"{h.code} {h.name}" for h in hits)
+        + "; give the code"
+    )
 
 
 @payment_app.command("record")
@@ -769,8 +774,10 @@ def production_route(
             stages.append((label, int(days)))
     settings = _settings(db, user)
     r = production.set_route(_open_current(settings), settings.user, name, line, capacity, stages)
-    _say(f"{r.name}: {r.product_line}, {r.daily_capacity}/day, "
-         + " -> ".join(f"{n} ({d} d)" for n, d in r.stages))
+    _say(
+        f"{r.name}: {r.product_line}, {r.daily_capacity}/day, "
+        + " -> ".join(f"{n} ({d} d)" for n, d in r.stages)
+    )
 
 
 @production_app.command("bom")
@@ -819,15 +826,22 @@ def import_profile(
 @import_app.command("orders")
 def import_orders(
     file: Annotated[str, typer.Argument(help="CSV (UTF-8 or GB18030/GBK) or .xlsx file.")],
-    channel: Annotated[str | None, typer.Option(help="phone, walk_in, ecommerce, dealer, "
-                                                     "key_account (default: the profile's)")
-                       ] = None,
-    profile: Annotated[str, typer.Option(help="Column mapping: oms (our template), taobao, "
-                                              "dealer, or one you saved.")] = "oms",
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would happen; "
-                                                            "write nothing.")] = False,
-    errors: Annotated[str | None, typer.Option("--errors", metavar="FILE",
-                                               help="Write the problems as CSV here.")] = None,
+    channel: Annotated[
+        str | None,
+        typer.Option(
+            help="phone, walk_in, ecommerce, dealer, key_account (default: the profile's)"
+        ),
+    ] = None,
+    profile: Annotated[
+        str,
+        typer.Option(help="Column mapping: oms (our template), taobao, dealer, or one you saved."),
+    ] = "oms",
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would happen; write nothing.")
+    ] = False,
+    errors: Annotated[
+        str | None, typer.Option("--errors", metavar="FILE", help="Write the problems as CSV here.")
+    ] = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
@@ -901,17 +915,22 @@ def import_alias(
 
 @export_app.command("orders")
 def export_orders(
-    status: Annotated[list[str] | None, typer.Option("--status", help="Only these statuses "
-                                                                      "(repeat).")] = None,
-    start: Annotated[str | None, typer.Option("--from", help="Created on or after "
-                                                             "(YYYY-MM-DD).")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Created on or before "
-                                                         "(YYYY-MM-DD).")] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", help="Only these statuses (repeat).")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="Created on or after (YYYY-MM-DD).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Created on or before (YYYY-MM-DD).")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
-    out: Annotated[str | None, typer.Option("--out", metavar="FILE", help="Write here "
-                                                                         "(default: stdout; "
-                                                                         "xlsx needs a file)."
-                                            )] = None,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out", metavar="FILE", help="Write here (default: stdout; xlsx needs a file)."
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Orders in the import template's columns, one row per line: importing the export into

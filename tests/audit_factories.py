@@ -68,9 +68,17 @@ def invoice(db: Database, customer_id: int, amount_minor: int, due_on: date,
             paid_minor: int = 0) -> None:  # fmt: skip
     with db.write() as s:
         n = next(_seq)
-        s.add(Invoice(number=f"INV-T-{n:06d}", customer_id=customer_id,
-                      amount_minor=amount_minor, paid_minor=paid_minor,
-                      issued_on=due_on - timedelta(days=30), due_on=due_on, created_by="t"))
+        s.add(
+            Invoice(
+                number=f"INV-T-{n:06d}",
+                customer_id=customer_id,
+                amount_minor=amount_minor,
+                paid_minor=paid_minor,
+                issued_on=due_on - timedelta(days=30),
+                due_on=due_on,
+                created_by="t",
+            )
+        )
 
 
 def set_created(db: Database, order_id: int, at: datetime) -> None:

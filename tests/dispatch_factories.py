@@ -49,8 +49,9 @@ def world(db: Database) -> World:
     gz = warehouse(db, "GZ", "South", 2)
     carriers = {
         "SF": carrier(db, "SF", r"SF\d{12}", {"*": (2_300, 1_000, 1, 500)}),
-        "ZTO": carrier(db, "ZTO", r"\d{12}", {"East": (1_200, 500, 2, 300),
-                                              "South": (1_400, 600, 3, 300)}),  # fmt: skip
+        "ZTO": carrier(
+            db, "ZTO", r"\d{12}", {"East": (1_200, 500, 2, 300), "South": (1_400, 600, 3, 300)}
+        ),  # fmt: skip
         "DEPPON": carrier(db, "DEPPON", r"DPK\d{12}", {"*": (3_000, 200, 4, 0)}),
     }
     lamp = product(db, "LAMP-1", "吸顶灯 Ceiling lamp", weight_g=1_200, volume_cm3=6_000,

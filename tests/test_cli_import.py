@@ -40,8 +40,10 @@ def test_import_reports_bad_rows_and_exits_1(sqlite_db, tmp_path):
     template = oms("import", "template").stdout
     header = template.splitlines()[0]
     f = tmp_path / "orders.csv"
-    body = ("\nA1,,李娜,13912345678,上海市 浦东新区,LAMP-1,2,,,cod\n"
-            "A2,,李娜,13912345678,上海市 浦东新区,NOPE,1,,,cod\n")
+    body = (
+        "\nA1,,李娜,13912345678,上海市 浦东新区,LAMP-1,2,,,cod\n"
+        "A2,,李娜,13912345678,上海市 浦东新区,NOPE,1,,,cod\n"
+    )
     f.write_text(header + body, encoding="gb18030")
     dry = oms("--db", sqlite_db.url, "import", "orders", str(f), "--channel", "dealer",
               "--dry-run")  # fmt: skip

@@ -23,7 +23,8 @@ def test_print_documents_of_a_wave(sqlite_db, tmp_path):
     none_yet = oms("--db", sqlite_db.url, "print", "packing-list", "SO-2026-000001")
     assert none_yet.returncode == 1
     assert none_yet.stderr.strip() == (
-        "oms: order SO-2026-000001 has no shipment yet: start picking it in Dispatch")
+        "oms: order SO-2026-000001 has no shipment yet: start picking it in Dispatch"
+    )
     [sh] = dispatch.create_shipments(sqlite_db, "picker", [oid], today=date(2026, 11, 30))
 
     out = tmp_path / "pl.pdf"

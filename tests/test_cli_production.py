@@ -27,7 +27,8 @@ def test_routes_and_bills_of_materials(sqlite_db):
     bad = oms("--db", sqlite_db.url, "production", "route", "x", "--line", "doors",
               "--capacity", "1")  # fmt: skip
     assert bad.returncode == 1 and bad.stderr.strip() == (
-        "oms: 木门线 already makes the doors line")
+        "oms: 木门线 already makes the doors line"
+    )
     assert oms("--db", sqlite_db.url, "production", "bom", "door-9", "rm-oak", "3"
                ).returncode == 0  # fmt: skip
     with sqlite_db.read() as s:

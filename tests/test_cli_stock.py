@@ -108,7 +108,8 @@ def test_warehouse_order_and_expected_goods(sqlite_db):
     make_product(sqlite_db, code="LAMP-4")
     ranked = oms("--db", sqlite_db.url, "stock", "rank", "gz", "0")
     assert ranked.returncode == 0 and ranked.stderr.strip() == (
-        "GZ is now rank 0 in the allocation order")
+        "GZ is now rank 0 in the allocation order"
+    )
     oms("--db", sqlite_db.url, "stock", "rank", "HZ", "5")
     listed = oms("--db", sqlite_db.url, "stock", "warehouses").stdout.splitlines()
     assert [line.split()[:3] for line in listed] == [["GZ", "rank", "0"], ["HZ", "rank", "5"]]

@@ -14,10 +14,17 @@ class Invoice(SQLModel, table=True):
     __table_args__ = (
         Index("ix_invoice_status_due", "status", "due_on", "amount_minor", "paid_minor"),
         # the invoices not settled (a few percent of them): what aging reads
-        Index("ix_invoice_unsettled", "customer_id", "due_on", "issued_on", "currency",
-              "amount_minor", "paid_minor",
-              sqlite_where=text("status <> 'void' AND amount_minor <> paid_minor"),
-              postgresql_where=text("status <> 'void' AND amount_minor <> paid_minor")),
+        Index(
+            "ix_invoice_unsettled",
+            "customer_id",
+            "due_on",
+            "issued_on",
+            "currency",
+            "amount_minor",
+            "paid_minor",
+            sqlite_where=text("status <> 'void' AND amount_minor <> paid_minor"),
+            postgresql_where=text("status <> 'void' AND amount_minor <> paid_minor"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

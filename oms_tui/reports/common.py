@@ -40,10 +40,18 @@ def styles() -> dict[str, ParagraphStyle]:
         "text": base,
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5),
         "title": ParagraphStyle("title", parent=base, fontName=f.bold, fontSize=15, leading=19),
-        "company": ParagraphStyle("company", parent=base, fontName=f.bold, fontSize=11,
-                                  leading=14),  # fmt: skip
-        "heading": ParagraphStyle("heading", parent=base, fontName=f.bold, fontSize=10,
-                                  leading=13, spaceBefore=6, spaceAfter=2),  # fmt: skip
+        "company": ParagraphStyle(
+            "company", parent=base, fontName=f.bold, fontSize=11, leading=14
+        ),  # fmt: skip
+        "heading": ParagraphStyle(
+            "heading",
+            parent=base,
+            fontName=f.bold,
+            fontSize=10,
+            leading=13,
+            spaceBefore=6,
+            spaceAfter=2,
+        ),  # fmt: skip
         "big": ParagraphStyle("big", parent=base, fontSize=13, leading=17),
     }
 

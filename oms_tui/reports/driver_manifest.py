@@ -22,12 +22,16 @@ def manifest_pdf(run: RunView, company: Company, paper: str = "A4") -> bytes:
                             rightMargin=12 * mm, topMargin=12 * mm, bottomMargin=18 * mm,
                             title="Driver manifest", author=company.name, invariant=1)  # fmt: skip
     width = doc.width
-    about = (f"{run.van_name} ({run.van_code})  ·  {run.run_date.isoformat()}  ·  "
-             f"driver 司机: {run.driver or '__________'}")
-    left = [para(company.name, st["company"]), para("送货单 Driver manifest", st["title"]),
-            para(about, st["text"])]
-    head = Table([[left, barcode(run.number, width_mm=55)]],
-                 colWidths=[width - 60 * mm, 60 * mm])
+    about = (
+        f"{run.van_name} ({run.van_code})  ·  {run.run_date.isoformat()}  ·  "
+        f"driver 司机: {run.driver or '__________'}"
+    )
+    left = [
+        para(company.name, st["company"]),
+        para("送货单 Driver manifest", st["title"]),
+        para(about, st["text"]),
+    ]
+    head = Table([[left, barcode(run.number, width_mm=55)]], colWidths=[width - 60 * mm, 60 * mm])
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     rows: list[list] = [[para(h, st["small"]) for h in (
         "#", "Customer / address 客户 / 地址", "Items 货品", "Cash 代收", "Empties 回收桶",
@@ -36,7 +40,8 @@ def manifest_pdf(run: RunView, company: Company, paper: str = "A4") -> bytes:
         who = f"{s.ship_to_name or s.customer_name}  {s.phone}\n{s.address}\n{s.order_number}"
         items = "\n".join(f"{i.qty} x {i.code} {i.description}" for i in s.items)
         empties = f"collect {s.containers_to_collect}" + (
-            f"\nleave {s.containers_out} full" if s.containers_out else "")
+            f"\nleave {s.containers_out} full" if s.containers_out else ""
+        )
         rows.append([str(s.seq), para(who, st["text"]), para(items, st["small"]),
                      format_money(s.cash_due_minor) if s.cash_due_minor else "—",
                      para(empties + "\nback: ____", st["small"]),
@@ -49,9 +54,11 @@ def manifest_pdf(run: RunView, company: Company, paper: str = "A4") -> bytes:
                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("FONT", (3, 1), (3, -1), f.latin_bold, 9),
                                ("ALIGN", (3, 1), (3, -1), "RIGHT")]))  # fmt: skip
-    totals = (f"Stops 站点: {len(run.stops)}   Cash to collect 代收合计: "
-              f"{format_money(run.cash_due_minor)}   Full containers out 送出满桶: "
-              f"{run.containers_out}   Empties to collect 待回收空桶: {run.containers_to_collect}")
+    totals = (
+        f"Stops 站点: {len(run.stops)}   Cash to collect 代收合计: "
+        f"{format_money(run.cash_due_minor)}   Full containers out 送出满桶: "
+        f"{run.containers_out}   Empties to collect 待回收空桶: {run.containers_to_collect}"
+    )
     sign = "Driver 司机 ______________   Checked in by 收车 ______________   Date 日期 ________"
     doc.build([head, Spacer(1, 4 * mm), table, Spacer(1, 4 * mm), para(totals, st["text"]),
                Spacer(1, 8 * mm), para(sign, st["text"])], canvasmaker=NumberedCanvas)  # fmt: skip

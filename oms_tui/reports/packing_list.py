@@ -40,7 +40,7 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
             if line and line_w + w > width:
                 if ch != " " and last_space > 0 and ord(ch) < 0x2E80:  # a Latin word: at space
                     out.append(line[:last_space].rstrip())
-                    line = line[last_space + 1:]
+                    line = line[last_space + 1 :]
                     line_w = stringWidth(line, font, size)
                 else:
                     out.append(line.rstrip())

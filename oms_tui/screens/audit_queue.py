@@ -180,8 +180,12 @@ class BulkResultDialog(QuickOpen, ModalScreen[None]):
         with VerticalScroll(classes="audit-dialog", id="bulk-result") as box:
             box.border_title = "Bulk approval"
             box.border_subtitle = "Enter or Esc closes"
-            yield Static(Content.assemble((f"Approved {len(r.approved)}", "bold $text-success"),
-                                          (": " + ", ".join(r.approved)) if r.approved else ""))
+            yield Static(
+                Content.assemble(
+                    (f"Approved {len(r.approved)}", "bold $text-success"),
+                    (": " + ", ".join(r.approved)) if r.approved else "",
+                )
+            )
             if r.skipped:
                 yield Static(Content.styled(f"Skipped {len(r.skipped)}:", "bold $text-warning"))
                 yield Static(Content("\n").join(
@@ -341,7 +345,6 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
 
     def now(self) -> datetime:
         return self.context.clock().astimezone(UTC)
-
 
     def show_status(self) -> None:
         q = self.queue

@@ -56,10 +56,16 @@ class OrderDetailScreen(OmsScreen):
     PALETTE_PREFIX = "Order"
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("reload", "Read again", "Read the order again (F5 / Ctrl+R)"),
-        ("customer", "Customer history",
-         "The customer's orders, totals, average order value, open balance (F6 / Ctrl+O)"),
-        ("documents", "Documents",
-         "Shipments, invoices, production orders, returns, with their details (F7 / Ctrl+N)"),
+        (
+            "customer",
+            "Customer history",
+            "The customer's orders, totals, average order value, open balance (F6 / Ctrl+O)",
+        ),
+        (
+            "documents",
+            "Documents",
+            "Shipments, invoices, production orders, returns, with their details (F7 / Ctrl+N)",
+        ),
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -237,7 +243,8 @@ class OrderDetailScreen(OmsScreen):
                 f"{ln.qty:>5} {fit(money(ln.unit_price_minor), 11, True)} "
                 f"{fit(money(ln.line_total_minor), 11, True)}"))  # fmt: skip
             source = ln.price_source + (
-                f"; discount {money(ln.discount_minor)}" if ln.discount_minor else "")
+                f"; discount {money(ln.discount_minor)}" if ln.discount_minor else ""
+            )
             rows.append(Content.styled(f"   price: {source}", "dim"))
             if ln.requirements_note:
                 rows.append(Content.styled(f"   note: {ln.requirements_note}", "dim"))

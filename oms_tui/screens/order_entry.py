@@ -727,7 +727,8 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         o = self.options
         channel = dict((v, label) for _k, v, label in CHANNEL_CHOICES).get(o.channel, o.channel)
         payment = dict((v, label) for _k, v, label in PAYMENT_CHOICES).get(
-            o.payment_method or "", o.payment_method or "")
+            o.payment_method or "", o.payment_method or ""
+        )
         if not o.payment_method:
             payment = f"per terms ({self.card.payment_terms})" if self.card else "per terms"
         when = f"{o.requested_date:%Y-%m-%d %a}" if o.requested_date else "—"
@@ -858,7 +859,6 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         totals.update(Content.assemble(head, "  ", (tail, "bold")))
         warnings.update(Content.styled("⚠ " + "; ".join(q.warnings), "bold $text-warning")
                         if q.warnings else "")  # fmt: skip
-
 
     # -- customer --------------------------------------------------------------------------
 
@@ -1014,9 +1014,8 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         text = entry.text
         for n, line in enumerate(self.lines):
             p = line.product
-            same = (
-                (p is not None and (p.code.upper() == text.upper() or p.barcode == text))
-                or (p is None and line.text == text)
+            same = (p is not None and (p.code.upper() == text.upper() or p.barcode == text)) or (
+                p is None and line.text == text
             )
             if same and not (p is not None and p.made_to_order):
                 line.qty += entry.qty or 1
@@ -1302,9 +1301,15 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         draft = self.draft()
         if draft.empty:
             return
-        who = self.card.name if self.card else (
-            dict(draft.new_caller).get("name", "").strip()
-            or self.query_one("#customer", ScanInput).value.strip() or "no customer")
+        who = (
+            self.card.name
+            if self.card
+            else (
+                dict(draft.new_caller).get("name", "").strip()
+                or self.query_one("#customer", ScanInput).value.strip()
+                or "no customer"
+            )
+        )
         summary = f"{who}: {len(draft.lines)} line{'s' if len(draft.lines) != 1 else ''}"
         self.write_draft(self._epoch, self._rev, draft, summary)
 
@@ -1393,8 +1398,10 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         self.selected = max(0, len(self.lines) - 1)
         self.query_one("#scan" if card else "#customer", ScanInput).focus()
         new_caller = dict(draft.new_caller) if card is None else {}
-        self.say(f"Resumed: {card.name if card else new_caller.get('name') or 'no customer'}, "
-                 f"{len(self.lines)} lines" + (" (new customer)" if new_caller else ""))
+        self.say(
+            f"Resumed: {card.name if card else new_caller.get('name') or 'no customer'}, "
+            f"{len(self.lines)} lines" + (" (new customer)" if new_caller else "")
+        )
         self.show_all()
         if new_caller:  # the caller was being created: the details typed, back in place
             self.query_one("#new-caller", NewCallerPanel).open(values=new_caller)

@@ -391,7 +391,6 @@ class OrderImportScreen(OmsScreen):
                 return p.channel
         return "ecommerce"
 
-
     def show_settings(self) -> None:
         channel = CHANNEL_LABEL.get(self.channel_now, self.channel_now)
         parts: list[str | tuple[str, str]] = [

@@ -115,8 +115,11 @@ class OrderSearchScreen(QuickOpen, OmsScreen):
         with Vertical(id="search"):
             with Horizontal(id="query-row"):
                 yield Label("Find", id="query-label")
-                yield ScanInput(id="query", keep_value=True,
-                                placeholder="number, phone or name; st:pending from:-7")
+                yield ScanInput(
+                    id="query",
+                    keep_value=True,
+                    placeholder="number, phone or name; st:pending from:-7",
+                )
             yield Static(Content.styled(SYNTAX_HELP, "dim"), id="search-status")
             yield Static("", id="results-head")
             yield OrderList(found_row, key=lambda f: f.row.id, id="results",
@@ -138,7 +141,6 @@ class OrderSearchScreen(QuickOpen, OmsScreen):
 
     def on_resize(self) -> None:
         self.query_one("#results-head", Static).update(results_head(self.size.width - 1))
-
 
     # -- searching ----------------------------------------------------------------------------
 
@@ -229,4 +231,3 @@ class OrderSearchScreen(QuickOpen, OmsScreen):
 
     def action_open(self) -> None:
         self.results.action_open()
-

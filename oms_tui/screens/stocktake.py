@@ -220,7 +220,6 @@ class StocktakeScreen(OmsScreen):
     def on_resize(self) -> None:
         self.query_one("#count-head", Static).update(count_head(self.size.width - 2))
 
-
     # -- choosing the warehouse ----------------------------------------------------------------
 
     @on(ScanInput.Scanned, "#count-scan")

@@ -74,8 +74,6 @@ class AuditSettings:
     audit_due_soon_days: int = 2  # requested date this close and not shipped is an alert
 
 
-
-
 def audit_settings(session: Session) -> AuditSettings:
     return read_int_settings(session, AuditSettings)
 
@@ -238,9 +236,14 @@ def _evaluate(session: Session, order: Order, today: date) -> list[CheckResult]:
 
     # completeness ---------------------------------------------------------------------------
     found: list[CheckResult] = []
-    phone = order.ship_to_phone.strip() or session.execute(
-        select(CustomerPhone.number).where(CustomerPhone.customer_id == order.customer_id).limit(1)
-    ).scalar()
+    phone = (
+        order.ship_to_phone.strip()
+        or session.execute(
+            select(CustomerPhone.number)
+            .where(CustomerPhone.customer_id == order.customer_id)
+            .limit(1)
+        ).scalar()
+    )
     if not phone:
         found.append(CheckResult("completeness", FAIL, "no contact phone"))
     if not order.ship_to_address.strip():
@@ -362,8 +365,13 @@ def _evaluate(session: Session, order: Order, today: date) -> list[CheckResult]:
             )))  # fmt: skip
         left[p.id] = have - ln.qty
     if not found:
-        found.append(CheckResult("stock", PASS, (
-            f"all {len(stocked)} stocked lines available" if stocked else "no stocked lines")))
+        found.append(
+            CheckResult(
+                "stock",
+                PASS,
+                (f"all {len(stocked)} stocked lines available" if stocked else "no stocked lines"),
+            )
+        )
     out += found
 
     # made-to-order feasibility ------------------------------------------------------------------
@@ -371,10 +379,24 @@ def _evaluate(session: Session, order: Order, today: date) -> list[CheckResult]:
     mto = [(ln, p) for ln, p in priced if p.made_to_order]
     for ln, p in mto:
         if not ln.requirements_note.strip():
-            found.append(CheckResult("made_to_order", FAIL, (
-                f"{tag(ln, p)}: made to order but no requirements note (size, colour, finish)")))
-    out += found or [CheckResult("made_to_order", PASS, (
-        f"{len(mto)} made-to-order lines have requirements" if mto else "no made-to-order lines"))]
+            found.append(
+                CheckResult(
+                    "made_to_order",
+                    FAIL,
+                    f"{tag(ln, p)}: made to order but no requirements note (size, colour, finish)",
+                )
+            )
+    out += found or [
+        CheckResult(
+            "made_to_order",
+            PASS,
+            (
+                f"{len(mto)} made-to-order lines have requirements"
+                if mto
+                else "no made-to-order lines"
+            ),
+        )
+    ]
 
     # duplicate suspicion: same customer, same (product, qty) lines within 24 hours ------------
     found = []
@@ -743,10 +765,21 @@ def queue(
     due_by = today + timedelta(days=w.audit_due_soon_days)
     out = tuple(
         QueueRow(
-            order_id=r[0], number=r[1], status=r[2], version=r[3], customer_name=r[4],
-            total_minor=r[5], currency=r[6], requested_date=r[7], created_at=r[8],
-            waiting_since=_aware(r[9]), priority_score=int(r[10]), priority_reasons=r[11] or "",
-            checks_level=r[12] or "", checks_summary=r[13] or "", follow_up_on=r[14],
+            order_id=r[0],
+            number=r[1],
+            status=r[2],
+            version=r[3],
+            customer_name=r[4],
+            total_minor=r[5],
+            currency=r[6],
+            requested_date=r[7],
+            created_at=r[8],
+            waiting_since=_aware(r[9]),
+            priority_score=int(r[10]),
+            priority_reasons=r[11] or "",
+            checks_level=r[12] or "",
+            checks_summary=r[13] or "",
+            follow_up_on=r[14],
             waiting_too_long=r[2] == S.PENDING_AUDIT and _aware(r[9]) < cutoff,
             due_soon=r[7] is not None and r[7] <= due_by,
         )  # fmt: skip

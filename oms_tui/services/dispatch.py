@@ -309,7 +309,8 @@ def create_shipments(
                     raise NotFound(f"no order with id {order_id}")
                 if order.status not in SHIPPABLE:
                     raise IllegalTransition(
-                        f"order {order.number} is {S(order.status).label.lower()}: nothing to ship")
+                        f"order {order.number} is {S(order.status).label.lower()}: nothing to ship"
+                    )
                 whs = sorted({w for (w,) in session.execute(
                     select(Allocation.warehouse_id)
                     .join(OrderLine, OrderLine.id == Allocation.order_line_id)
@@ -451,7 +452,7 @@ def shipment_views(session: Session, shipment_ids: Sequence[int]) -> list[Shipme
         return []
     out: list[ShipmentView] = []
     for start in range(0, len(ids), 500):
-        out += _views_chunk(session, ids[start:start + 500])
+        out += _views_chunk(session, ids[start : start + 500])
     return out
 
 

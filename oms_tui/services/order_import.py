@@ -489,7 +489,7 @@ def _against_existing(session: Session, channel: str, planned: dict[str, Planned
     ids = [e for e, o in planned.items() if o.action != "refused"]
     existing = {}
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         mine = (Order.channel == channel) & col(Order.external_ref).in_(chunk)
         for o in session.exec(select(Order).where(mine)).all():
             existing[o.external_ref] = o
@@ -505,22 +505,32 @@ def _against_existing(session: Session, channel: str, planned: dict[str, Planned
         now = _signature(lines.get(order.id, []))
         new = [(ln.product_id, ln.qty, ln.unit_price_minor) for ln in plan.lines]
         same = [(p, q) for p, q, _ in now] == [(p, q) for p, q, _ in _signature(new)] and all(
-            n[2] is None or n[2] == o[2] for n, o in zip(_signature(new), now, strict=True))
+            n[2] is None or n[2] == o[2] for n, o in zip(_signature(new), now, strict=True)
+        )
         if same:
             plan.action = "unchanged"
         elif order.status in orders.EDITABLE:
             plan.action = "update"
         else:
-            plan.action, plan.why = "refused", (
-                f"{order.number} is {S(order.status).label.lower()}: changes are not applied")
+            plan.action, plan.why = (
+                "refused",
+                (f"{order.number} is {S(order.status).label.lower()}: changes are not applied"),
+            )
 
 
 # --------------------------------------------------------------------------------------------
 # Writing
 
 
-def run_import(db: Database, actor: str, data: bytes, channel: str | None = None,
-               profile: str = "oms", filename: str = "", progress=None) -> ImportResult:  # noqa: ANN001
+def run_import(
+    db: Database,
+    actor: str,
+    data: bytes,
+    channel: str | None = None,
+    profile: str = "oms",
+    filename: str = "",
+    progress=None,
+) -> ImportResult:  # noqa: ANN001
     """Import what ``plan_import`` planned, a batch of orders per transaction (new customers
     and orders written with multi-row INSERTs); ``progress(done, total)`` after each batch.
     A batch that a service rule refuses is written again order by order, so one bad order
@@ -531,7 +541,7 @@ def run_import(db: Database, actor: str, data: bytes, channel: str | None = None
     updated: list[str] = []
     refused = [(o.external_id, o.why) for o in plan.orders if o.action == "refused"]
     for start in range(0, len(todo), BATCH):
-        batch = todo[start:start + BATCH]
+        batch = todo[start : start + BATCH]
         try:
             with db.write() as session:
                 done = _write_batch(session, actor, plan.channel, batch)
@@ -619,7 +629,8 @@ class _Prices:
             price = None
             if ln.unit_price_minor is not None:
                 listed = self.books[group].base_price(
-                    product_info(self.products[ln.product_id]), group, ln.qty)
+                    product_info(self.products[ln.product_id]), group, ln.qty
+                )
                 if listed.unit_price_minor != ln.unit_price_minor:
                     price = ln.unit_price_minor
             reason = f"price from the {self.channel} file" if price is not None else ""
@@ -645,4 +656,3 @@ def read_file(path: str | Path) -> bytes:
     if not p.is_file():
         raise InvalidInput(f"no file {path}", "file")
     return p.read_bytes()
-

@@ -47,8 +47,7 @@ _CHANNEL_ALIASES = {"walk": "walk_in", "ecom": "ecommerce", "web": "ecommerce",
                     "key": "key_account"}  # fmt: skip
 
 SYNTAX_HELP = (
-    "number, phone or name; st:pending ch:phone from:-7 to:today p:CODE "
-    "(st: several with commas)"
+    "number, phone or name; st:pending ch:phone from:-7 to:today p:CODE (st: several with commas)"
 )
 
 

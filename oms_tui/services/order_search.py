@@ -308,5 +308,3 @@ def detail(db: Database, number: str) -> OrderDetail:
             returns=links(ReturnOrder, ReturnOrder.status),
             stock=line_stock,
         )
-
-

@@ -405,8 +405,9 @@ def replace_lines_in(session: Session, actor: str, order: Order, lines: Sequence
         session.delete(old)
     session.flush()
     customer = session.get(Customer, order.customer_id)
-    _write_lines(session, load_settings(session), customer, order, lines, order.shipping_minor,
-                 actor)
+    _write_lines(
+        session, load_settings(session), customer, order, lines, order.shipping_minor, actor
+    )
     order.updated_at = utcnow()
     session.add(order)
     record_event(session, order, actor, order.status, reason, order.status)

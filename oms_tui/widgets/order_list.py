@@ -421,9 +421,7 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
                     text = " loading…" if not self.rows else " loading more…"
                 elif not self.rows:
                     text = " " + self.empty_text
-            return Strip([Segment(text, base + self._style("dim"))]).adjust_cell_length(
-                width, base
-            )
+            return Strip([Segment(text, base + self._style("dim"))]).adjust_cell_length(width, base)
         row = self.rows[index]
         selected = self.key(row) in self.selected
         at_cursor = index == self.cursor

@@ -71,7 +71,7 @@ def test_packing_list_reads_back_with_chinese_and_quantities():
         assert wanted in text, wanted
     # the quantities of line 1: ordered 10, this shipment 6, backordered 4; line 2: 1, 1, 0
     assert "10\n6\n4" in text and "1\n1\n0" in text
-    remaining = text[text.index("Remaining to deliver"):]
+    remaining = text[text.index("Remaining to deliver") :]
     assert "L-C300-18W" in remaining and "D-OAK-2050" not in remaining
     assert PdfReader(io.BytesIO(pdf)).pages[0].mediabox.width == pytest.approx(A4[0])
 

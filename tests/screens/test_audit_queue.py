@@ -180,7 +180,10 @@ async def test_hold_with_a_follow_up_date(queue_db) -> None:
             follow_up
         )
         assert last_event(db, ids["clean3"]) == (
-            USER, "on_hold", f"Customer to confirm (follow up {follow_up.isoformat()})")
+            USER,
+            "on_hold",
+            f"Customer to confirm (follow up {follow_up.isoformat()})",
+        )
 
 
 async def test_hold_typed_in_one_burst_keeps_the_date_in_its_field(queue_db) -> None:
@@ -197,7 +200,10 @@ async def test_hold_typed_in_one_burst_keeps_the_date_in_its_field(queue_db) -> 
         assert status(db, ids["clean3"]) == S.ON_HOLD
         follow_up = date.today() + timedelta(days=3)
         assert last_event(db, ids["clean3"]) == (
-            USER, "on_hold", f"Customer to confirm (follow up {follow_up.isoformat()})")
+            USER,
+            "on_hold",
+            f"Customer to confirm (follow up {follow_up.isoformat()})",
+        )
 
 
 async def test_send_back_with_a_typed_reason_and_bump(queue_db) -> None:
@@ -214,7 +220,10 @@ async def test_send_back_with_a_typed_reason_and_bump(queue_db) -> None:
         await pilot.press("u", "1", "enter")
         await settle(pilot)
         assert last_event(db, ids["clean1"]) == (
-            USER, "pending_audit", "priority bumped: Customer called")
+            USER,
+            "pending_audit",
+            "priority bumped: Customer called",
+        )
         # bumped to the top of the queue
         assert the_list(app).rows[0].order_id == ids["clean1"]
 
@@ -235,7 +244,11 @@ async def test_bulk_approve_skips_the_order_with_a_warning(queue_db) -> None:
         short = orders.get_order_by_id(db, ids["short"]).number
         assert f"{short} warn stock" in text
         assert [status(db, ids[n]) for n in ("clean1", "short", "clean3", "clean2")] == [
-            S.ALLOCATED, S.PENDING_AUDIT, S.ALLOCATED, S.PENDING_AUDIT]
+            S.ALLOCATED,
+            S.PENDING_AUDIT,
+            S.ALLOCATED,
+            S.PENDING_AUDIT,
+        ]
         await pilot.press("enter")  # closes the result
         await pilot.press("f2")  # nothing selected now
         assert "Select orders with Space first" in screen_text(app)

@@ -141,7 +141,8 @@ async def test_a_wave_from_selection_to_printed_pdfs_and_shipped_status(
         assert "LAMP-1" in pick_text and "SHADE-1" in pick_text
         assert message(screen) == (
             f"Wave of 2 shipments ({sa.number}…{sb.number}): pick list and packing lists "
-            f"saved as {pick.name}, {packing.name} in {docs}.")
+            f"saved as {pick.name}, {packing.name} in {docs}."
+        )
         assert screen.orders.selected == {}
         rows = {r.order_id: r for r in screen.ready_orders()}
         assert (rows[a].in_shipment, rows[b].in_shipment) == (sa.number, sb.number)
@@ -245,8 +246,11 @@ async def test_a_partial_shipment_by_keys(sqlite_db: Database, w: World, docs: P
         assert (sh.status, sh.tracking_no) == ("shipped", "DPK123456789012")
         assert order_status(db, oid) == S.PARTIALLY_SHIPPED
         with db.read() as s:
-            lines = s.exec(select(OrderLine.qty, OrderLine.qty_shipped)
-                           .where(OrderLine.order_id == oid).order_by(OrderLine.line_no)).all()
+            lines = s.exec(
+                select(OrderLine.qty, OrderLine.qty_shipped)
+                .where(OrderLine.order_id == oid)
+                .order_by(OrderLine.line_no)
+            ).all()
         assert [tuple(x) for x in lines] == [(14, 10), (2, 1)]
         assert stock.verify(db) == []
         # the unshipped shade is still reserved: the order stays, part shipped, 1 unit

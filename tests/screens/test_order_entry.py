@@ -315,8 +315,7 @@ async def test_known_caller_repeats_a_past_order(sqlite_db: Database, shop: dict
         assert isinstance(app.screen, ChoiceDialog)
         await pilot.press("enter")  # the newest
         await settle(pilot)
-        assert [(ln.product.code, ln.qty) for ln in screen.lines] == [("XD-40W", 2),
-                                                                       ("LED-9W", 12)]
+        assert [(ln.product.code, ln.qty) for ln in screen.lines] == [("XD-40W", 2), ("LED-9W", 12)]
         await pilot.press("down", *"*3", "enter")  # quantities stay editable
         await pilot.press("f2")
         await settle(pilot)
@@ -528,8 +527,7 @@ async def test_a_crash_leaves_a_draft_that_the_next_start_offers(
         screen = again.screen
         assert isinstance(screen, OrderEntryScreen)
         assert screen.customer_id == shop["known"]
-        assert [(ln.product.code, ln.qty) for ln in screen.lines] == [("XD-40W", 2),
-                                                                       ("LED-9W", 1)]
+        assert [(ln.product.code, ln.qty) for ln in screen.lines] == [("XD-40W", 2), ("LED-9W", 1)]
         assert screen.options.channel == "walk_in"
         assert "Total ¥413.00 CNY" in flat(screen_text(again))
         await pilot.press("f2")

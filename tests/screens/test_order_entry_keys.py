@@ -50,8 +50,10 @@ def carriers(sqlite_db: Database) -> dict[str, int]:
 
 
 def test_list_carriers_active_by_code(sqlite_db: Database, carriers: dict[str, int]) -> None:
-    assert [(c.code, c.kind) for c in list_carriers(sqlite_db)] == [("SF", "express"),
-                                                                    ("ZTO", "express")]
+    assert [(c.code, c.kind) for c in list_carriers(sqlite_db)] == [
+        ("SF", "express"),
+        ("ZTO", "express"),
+    ]
     assert [c.code for c in list_carriers(sqlite_db, active_only=False)] == ["OLD", "SF", "ZTO"]
 
 
@@ -99,8 +101,11 @@ async def test_carrier_and_saved_ship_to_give_the_shipping_estimate(
     order, lines = db_order(sqlite_db)
     assert order.carrier_id == carriers["SF"] and order.ship_to_region == "South"
     assert order.ship_to_address == "广东 广州市 天河路 385 号"
-    assert (order.subtotal_minor, order.shipping_minor, order.total_minor) == (19_900, 1_800,
-                                                                               21_700)
+    assert (order.subtotal_minor, order.shipping_minor, order.total_minor) == (
+        19_900,
+        1_800,
+        21_700,
+    )
 
 
 async def test_price_override_needs_a_reason_and_is_saved_as_the_source(
@@ -193,8 +198,7 @@ async def test_a_command_run_from_the_palette(sqlite_db: Database, shop: dict[st
         assert "Repeat an order" in screen_text(app)
         await pilot.press("1")
         await settle(pilot)
-        assert [(ln.product.code, ln.qty) for ln in screen.lines] == [("XD-40W", 2),
-                                                                       ("LED-9W", 12)]
+        assert [(ln.product.code, ln.qty) for ln in screen.lines] == [("XD-40W", 2), ("LED-9W", 12)]
 
 
 # -- type-ahead past the customer -------------------------------------------------------------
@@ -212,8 +216,7 @@ async def test_keys_after_the_customer_enter_reach_the_scan_line_in_order(
         await settle(pilot)
         assert screen.customer_id == shop["known"]
         assert screen.query_one("#customer", ScanInput).value == "王小明"
-        assert [(ln.product.code, ln.qty) for ln in screen.lines] == [("XD-40W", 1),
-                                                                       ("LED-9W", 2)]
+        assert [(ln.product.code, ln.qty) for ln in screen.lines] == [("XD-40W", 1), ("LED-9W", 2)]
         assert screen.query_one("#scan", ScanInput).value == ""
         assert focused_id(app) == "scan"
         assert not screen.query_one("#customer", CustomerInput).holding

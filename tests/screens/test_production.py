@@ -100,10 +100,16 @@ async def test_the_board_lists_orders_by_stage_with_late_marked(sqlite_db: Datab
         await pilot.press("f1")  # the keys list names this screen's keys
         assert isinstance(app.screen, KeyHelpScreen)
         keys = dict(app.screen._sections["screen"])
-        for key, does in (("F6/^O", "Start: issue"), ("F7/^N", "Advance a stage"),
-                          ("F8/^Y", "Quality failure"), ("F9/^B", "New expected date"),
-                          ("F10/c", "Capacity per route"), ("F4/^L", "Only orders due by"),
-                          ("Enter/h", "Route, stage log"), ("l", "Next product line")):
+        for key, does in (
+            ("F6/^O", "Start: issue"),
+            ("F7/^N", "Advance a stage"),
+            ("F8/^Y", "Quality failure"),
+            ("F9/^B", "New expected date"),
+            ("F10/c", "Capacity per route"),
+            ("F4/^L", "Only orders due by"),
+            ("Enter/h", "Route, stage log"),
+            ("l", "Next product line"),
+        ):
             assert keys[key].startswith(does), key
         await pilot.press("f1")
 

@@ -97,26 +97,43 @@ def test_price_differs_from_the_engine_fails_and_an_override_warns_with_its_reas
     cid, pid = _clean(db, price_minor=2500)
     other = make_product(db, price_minor=900)
     stock(db, other, 50)
-    view = order(db, cid, [(pid, 2), orders.NewLine(other, 1, unit_price_minor=800,
-                                                    override_reason="matched competitor")])
+    view = order(
+        db,
+        cid,
+        [
+            (pid, 2),
+            orders.NewLine(other, 1, unit_price_minor=800, override_reason="matched competitor"),
+        ],
+    )
     assert _levels(audit.run_checks(db, view.id), "price") == [
         ("warn", f"line 2 {_code(db, other)}: override: matched competitor")]  # fmt: skip
     set_product(db, pid, list_price_minor=2700)  # the price book moved after entry
     assert _levels(audit.run_checks(db, view.id), "price")[0] == (
-        "fail", f"line 1 {_code(db, pid)}: ¥25.00 but the price book gives ¥27.00 (list price)")
+        "fail",
+        f"line 1 {_code(db, pid)}: ¥25.00 but the price book gives ¥27.00 (list price)",
+    )
 
 
 def test_promotion_and_clerk_discount_priced_as_the_engine_does_pass(db):
     cid, pid = _clean(db, price_minor=10_000)
     with db.write() as s:
-        s.add(Promotion(name="灯具节", kind="percent_off", product_id=pid, percent_bp=1000,
-                        starts_on=TODAY - timedelta(days=1), ends_on=TODAY + timedelta(days=1)))
+        s.add(
+            Promotion(
+                name="灯具节",
+                kind="percent_off",
+                product_id=pid,
+                percent_bp=1000,
+                starts_on=TODAY - timedelta(days=1),
+                ends_on=TODAY + timedelta(days=1),
+            )
+        )
     view = order(db, cid, [orders.NewLine(pid, 2, discount_minor=500), (pid, 1)])
     first, second = orders.get_order(db, view.number).lines
     assert first.discount_minor == 2_000 + 500 and "line discount" in first.price_source
     assert second.discount_minor == 1_000 and "line discount" not in second.price_source
     assert _levels(audit.run_checks(db, view.id), "price") == [
-        ("pass", "prices match the price book")]
+        ("pass", "prices match the price book")
+    ]
     with db.write() as s:  # somebody edits the promotion's discount behind the engine's back
         ln = s.exec(select(OrderLine).where(OrderLine.order_id == view.id,
                                             OrderLine.line_no == 2)).one()  # fmt: skip
@@ -132,7 +149,8 @@ def test_price_below_cost_warns(db):
     set_product(db, pid, cost_minor=1200)
     view = order(db, cid, [(pid, 3)])
     assert _levels(audit.run_checks(db, view.id), "cost") == [
-        ("warn", f"line 1 {_code(db, pid)}: sold for ¥30.00 net, costs ¥36.00")]
+        ("warn", f"line 1 {_code(db, pid)}: sold for ¥30.00 net, costs ¥36.00")
+    ]
 
 
 def test_credit_hold_fails_and_credit_terms_warn_over_limit_and_overdue(db):
@@ -140,15 +158,19 @@ def test_credit_hold_fails_and_credit_terms_warn_over_limit_and_overdue(db):
     set_customer(db, cid, credit_hold=True, credit_hold_reason="bounced cheque")
     held = order(db, cid, [(pid, 1)])
     assert _levels(audit.run_checks(db, held.id), "credit") == [
-        ("fail", "customer is on credit hold: bounced cheque")]
+        ("fail", "customer is on credit hold: bounced cheque")
+    ]
     set_customer(db, cid, credit_hold=False, payment_terms="NET30", credit_limit_minor=50_000)
     invoice(db, cid, 40_000, due_on=TODAY - timedelta(days=3), paid_minor=10_000)  # 30,000 late
     invoice(db, cid, 15_000, due_on=TODAY + timedelta(days=20))
     credit = order(db, cid, [(pid, 4)])  # ¥100.00: 45,000 owed + 10,000 > 50,000
     assert credit.total_minor == 10_000
     assert _levels(audit.run_checks(db, credit.id, today=TODAY), "credit") == [
-        ("warn", "over credit limit: owes ¥450.00 on invoices + ¥0.00 approved not invoiced "
-                 "+ this order ¥100.00 > ¥500.00"),
+        (
+            "warn",
+            "over credit limit: owes ¥450.00 on invoices + ¥0.00 approved not invoiced "
+            "+ this order ¥100.00 > ¥500.00",
+        ),
         ("warn", "overdue balance ¥300.00"),
     ]
 
@@ -187,8 +209,7 @@ def test_cash_order_of_a_customer_with_debts_needs_no_credit(db):
     cid, pid = _clean(db)
     invoice(db, cid, 99_000, due_on=TODAY - timedelta(days=30))
     view = order(db, cid, [(pid, 1)], payment_method="cod")
-    assert _levels(audit.run_checks(db, view.id), "credit") == [
-        ("pass", "no credit needed (cod)")]
+    assert _levels(audit.run_checks(db, view.id), "credit") == [("pass", "no credit needed (cod)")]
 
 
 def test_stock_shortage_warns_per_line_across_warehouses(db):
@@ -198,7 +219,8 @@ def test_stock_shortage_warns_per_line_across_warehouses(db):
     stock(db, short, 4, reserved=0, wh="SH")  # 7 available over both
     view = order(db, cid, [(pid, 10), (short, 10)])
     assert _levels(audit.run_checks(db, view.id), "stock") == [
-        ("warn", f"line 2 {_code(db, short)}: backorder: 3 short (7 available, 10 ordered)")]
+        ("warn", f"line 2 {_code(db, short)}: backorder: 3 short (7 available, 10 ordered)")
+    ]
 
 
 def test_made_to_order_needs_a_requirements_note(db):
@@ -211,7 +233,8 @@ def test_made_to_order_needs_a_requirements_note(db):
     noted = order(db, cid, [orders.NewLine(door, 1, requirements_note="2100x900, 胡桃色")])
     results = audit.run_checks(db, noted.id)
     assert _levels(results, "made_to_order") == [
-        ("pass", "1 made-to-order lines have requirements")]
+        ("pass", "1 made-to-order lines have requirements")
+    ]
     assert _levels(results, "stock") == [("pass", "no stocked lines")]  # produced, not picked
 
 
@@ -267,7 +290,9 @@ def test_priority_is_stored_with_the_checks_and_weights_come_from_settings(db):
     with db.read() as s:
         record = s.get(OrderAudit, view.id)
     assert (record.priority_score, record.priority_reasons) == (
-        run.priority.score, "due tomorrow, key account, ¥50")
+        run.priority.score,
+        "due tomorrow, key account, ¥50",
+    )
 
 
 def test_bump_raises_priority_and_records_an_event_without_a_status_change(db):
@@ -349,7 +374,11 @@ def test_reject_hold_and_send_back_need_reasons_and_record_them(db):
     follow = TODAY + timedelta(days=3)
     assert audit.hold(db, "li", b.id, "waiting for deposit", follow).status == S.ON_HOLD
     assert _events(db, b.id)[-1] == (
-        "li", "pending_audit", "on_hold", f"waiting for deposit (follow up {follow.isoformat()})")
+        "li",
+        "pending_audit",
+        "on_hold",
+        f"waiting for deposit (follow up {follow.isoformat()})",
+    )
     with db.read() as s:
         assert s.get(OrderAudit, b.id).follow_up_on == follow
 
@@ -375,7 +404,8 @@ def test_approve_many_approves_only_all_pass_orders_and_says_why_for_the_rest(db
     assert result.approved == (good1.number, good2.number)
     skipped = dict(result.skipped)
     assert skipped[warned.number] == (
-        f"warn stock: line 1 {_code(db, short)}: backorder: 3 short (0 available, 3 ordered)")
+        f"warn stock: line 1 {_code(db, short)}: backorder: 3 short (0 available, 3 ordered)"
+    )
     assert skipped[draft.number] == "not in audit (draft)"
     assert skipped["order #9999"] == "no order with id 9999"
     assert [orders.get_order_by_id(db, v.id).status for v in (good1, good2, warned, draft)] == [

@@ -54,7 +54,9 @@ def test_a_run_from_plan_to_settlement(db):
                             actor="t", reason="opening balance"))  # fmt: skip
     run = delivery_runs.plan_run(db, "dispatcher", "van1", DAY, driver="老李")
     assert [s.order_number for s in run.stops] == [
-        _number(db, near), _number(db, far)]  # route order, not order number
+        _number(db, near),
+        _number(db, far),
+    ]  # route order, not order number
     near_stop, far_stop = run.stops
     assert (near_stop.containers_out, near_stop.containers_to_collect) == (2, 3)
     assert (far_stop.containers_out, far_stop.containers_to_collect) == (4, 0)
@@ -78,7 +80,8 @@ def test_a_run_from_plan_to_settlement(db):
     })  # fmt: skip
     assert done.status == "returned" and done.cash_collected_minor == totals[near]
     assert delivery_runs.container_balance(db, near_cid) == delivery_runs.ContainerBalance(
-        near_cid, 0, 0)  # 3 + 2 delivered - 5 back; deposits refunded
+        near_cid, 0, 0
+    )  # 3 + 2 delivered - 5 back; deposits refunded
     assert delivery_runs.container_balance(db, far_cid).held == 0
     with db.read() as s:
         assert s.get(Order, near).status == S.DELIVERED
@@ -95,7 +98,8 @@ def test_a_run_from_plan_to_settlement(db):
     finished = delivery_runs.settle_run(db, "d", tomorrow.number, {
         tomorrow.stops[0].id: StopResult(True, 0, totals[far])})  # fmt: skip
     assert delivery_runs.container_balance(db, far_cid) == delivery_runs.ContainerBalance(
-        far_cid, 4, 12_000)  # four barrels out, ¥30 deposit each held
+        far_cid, 4, 12_000
+    )  # four barrels out, ¥30 deposit each held
     assert finished.stops[0].delivered is True
 
 

@@ -204,7 +204,11 @@ def test_lines_are_priced_by_the_pricing_engine(demo: Database) -> None:
                              settings.prices_include_tax, settings.tax_rounding,
                              o.shipping_minor)  # fmt: skip
             assert (o.subtotal_minor, o.discount_minor, o.tax_minor, o.total_minor) == (
-                t.subtotal_minor, t.discount_minor, t.tax_minor, t.total_minor), o.number
+                t.subtotal_minor,
+                t.discount_minor,
+                t.tax_minor,
+                t.total_minor,
+            ), o.number
         for o in orders[:150]:
             for ln in lines[o.id]:
                 product = s.get(Product, ln.product_id)

@@ -34,7 +34,10 @@ def test_cheapest_carrier_that_meets_the_date_and_why(db):
         tomorrow_noon = dispatch.carrier_options_in(s, "East", lines, MONDAY, MONDAY)
     # 2 kg charged: ZTO 12+5+3 fragile = 20.00; SF 23+10+5 = 38.00; DEPPON 30+2 = 32.00
     assert [(o.code, o.freight_minor, o.transit_days) for o in no_date.options] == [
-        ("ZTO", 2_000, 2), ("DEPPON", 3_200, 4), ("SF", 3_800, 1)]
+        ("ZTO", 2_000, 2),
+        ("DEPPON", 3_200, 4),
+        ("SF", 3_800, 1),
+    ]
     assert no_date.proposed.code == "ZTO"
     assert by_wed.proposed.code == "ZTO" and by_wed.proposed.expected_date == date(2026, 12, 2)
     assert by_tue.proposed.code == "SF"
@@ -68,7 +71,8 @@ def test_wave_ship_in_full_then_deliver(db):
     # 2.4 kg by ZTO: 12.00 first kg + 2 x 5.00 + 3.00 fragile
     assert (sh.status, sh.carrier_code, sh.freight_minor) == ("picking", "ZTO", 2_500)
     assert [(ln.product_code, ln.ordered, ln.qty, ln.backordered) for ln in sh.lines] == [
-        ("LAMP-1", 2, 2, 0)]
+        ("LAMP-1", 2, 2, 0)
+    ]
     assert dispatch.ready_to_ship(db)[0].in_shipment == sh.number
     assert dispatch.create_shipments(db, "picker", [oid], today=MONDAY) == []  # no second one
 
@@ -105,7 +109,9 @@ def test_partial_shipment_leaves_the_rest_backordered(db):
     [sh] = dispatch.create_shipments(db, "picker", [oid], today=MONDAY)
     assert sh.carrier_code == "DEPPON"  # 30 kg volumetric: the freight carrier is cheapest
     assert [(ln.product_code, ln.ordered, ln.qty, ln.backordered) for ln in sh.lines] == [
-        ("LAMP-1", 14, 10, 4), ("SHADE-1", 2, 2, 0)]
+        ("LAMP-1", 14, 10, 4),
+        ("SHADE-1", 2, 2, 0),
+    ]
     lamp_line = sh.lines[0].order_line_id
     shade_line = sh.lines[1].order_line_id
     # the packer finds one shade damaged: ships 10 lamps and 1 shade
@@ -210,5 +216,6 @@ def test_the_backordered_rest_of_a_part_shipped_order_fills_when_stock_arrives(d
     [rest] = dispatch.create_shipments(db, "picker", [oid], carrier_id=w.carriers["ZTO"],
                                        today=MONDAY)  # fmt: skip
     assert dispatch.ship(db, "packer", rest.id, "123456789013", today=MONDAY).order_status == (
-        S.SHIPPED)
+        S.SHIPPED
+    )
     assert stock.verify(db) == []

@@ -40,7 +40,8 @@ def test_dunning_steps_up_with_days_overdue_and_holds_credit_at_the_last(db):
     _invoice(db, clean, 9_000, TODAY + timedelta(days=3), "INV-2")  # not due yet
     steps = dunning.run_dunning(db, "finance", TODAY)
     assert [(s.customer_id, s.level, s.days_overdue, s.overdue_minor) for s in steps] == [
-        (cid, 1, 8, 50_000)]
+        (cid, 1, 8, 50_000)
+    ]
     assert steps[0].title.startswith("Reminder")
     assert dunning.run_dunning(db, "finance", TODAY) == []  # the same step is not repeated
     # 45 days on: the second notice; 100 days: straight to credit hold, one letter
@@ -120,7 +121,8 @@ def test_follow_ups_and_todays_list(db):
     assert promise.next_action_on == TODAY + timedelta(days=4)
     assert follow_ups.todays_follow_ups(db, TODAY) == []  # the call is done; promise is Friday
     assert [f.id for f in follow_ups.todays_follow_ups(db, TODAY + timedelta(days=4))] == [
-        promise.id]
+        promise.id
+    ]
     assert [f.kind for f in follow_ups.customer_log(db, cid)] == ["promise", "call"]
     with pytest.raises(InvalidInput, match="needs its date"):
         follow_ups.record_follow_up(db, "f", cid, "promise", today=TODAY)

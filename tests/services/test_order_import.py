@@ -55,14 +55,18 @@ def _orders(db):
 
 
 def test_a_multi_line_order_with_quoted_commas_newlines_and_chinese(db, shop):
-    data = _csv([
-        _row("TB1", "LAMP-1", "2", address='浙江省 杭州市 "西湖区", 文三路 90 号\n3 幢 1201'),
-        _row("TB1", "6900000000011", "1"),  # by barcode, same order
-        _row("TB2", "BULB-2", "5", name="王小明", phone="13800138000", notes="下午送, 先电话"),
-    ])
+    data = _csv(
+        [
+            _row("TB1", "LAMP-1", "2", address='浙江省 杭州市 "西湖区", 文三路 90 号\n3 幢 1201'),
+            _row("TB1", "6900000000011", "1"),  # by barcode, same order
+            _row("TB2", "BULB-2", "5", name="王小明", phone="13800138000", notes="下午送, 先电话"),
+        ]
+    )
     plan = order_import.plan_import(db, data, "ecommerce")
     assert [(o.external_id, o.action, len(o.lines)) for o in plan.orders] == [
-        ("TB1", "create", 2), ("TB2", "create", 1)]
+        ("TB1", "create", 2),
+        ("TB2", "create", 1),
+    ]
     assert plan.new_customers == 1 and plan.problems == ()
     assert _orders(db) == {}  # the preview writes nothing
     result = order_import.run_import(db, "importer", data, "ecommerce")
@@ -123,7 +127,10 @@ def test_idempotent_imports_updates_and_refusals(db, shop):
                     _row("A4", "BULB-2", "1")])  # fmt: skip
     plan = order_import.plan_import(db, overlap, "ecommerce")
     assert [(o.external_id, o.action) for o in plan.orders] == [
-        ("A2", "update"), ("A3", "refused"), ("A4", "create")]
+        ("A2", "update"),
+        ("A3", "refused"),
+        ("A4", "create"),
+    ]
     result = order_import.run_import(db, "importer", overlap, "ecommerce")
     assert len(result.created) == 1 and len(result.updated) == 1 and result.failed
     assert result.refused[0][0] == "A3" and "approved" in result.refused[0][1]
@@ -189,8 +196,9 @@ def test_template_round_trips(db, shop):
     assert text.splitlines()[0] == ",".join(order_import.FIELDS)
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.one_of(
     st.binary(max_size=400),
     st.lists(st.lists(st.sampled_from(["", "X1", "X2", "LAMP-1", "BULB-2", "3", "-2", "abc",

@@ -128,6 +128,9 @@ def test_concurrent_decisions_on_one_order_one_wins(db):
     assert sorted(outcomes.values()) == ["refused", "saved"]
     winner = next(u for u, o in outcomes.items() if o == "saved")
     with db.read() as s:
-        decided = s.exec(select(OrderEvent).where(
-            OrderEvent.order_id == view.id, OrderEvent.from_status == S.PENDING_AUDIT)).all()
+        decided = s.exec(
+            select(OrderEvent).where(
+                OrderEvent.order_id == view.id, OrderEvent.from_status == S.PENDING_AUDIT
+            )
+        ).all()
     assert [e.actor for e in decided] == [winner]

@@ -85,7 +85,8 @@ def test_each_predicate(db, book):
         == [o[2].number]  # fmt: skip
     assert _numbers(search(db, OrderQuery(number="SO-20"))) == _newest_first(o)  # a prefix
     assert _numbers(search(db, OrderQuery(customer="王小"))) == _newest_first(
-        [o[0], o[3], o[6], o[7]])
+        [o[0], o[3], o[6], o[7]]
+    )
     assert _numbers(search(db, OrderQuery(customer="ka0001"))) == _newest_first([o[2], o[5]])
     assert _numbers(search(db, OrderQuery(phone="13911112222"))) == _newest_first([o[1], o[4]])
     assert _numbers(search(db, OrderQuery(phone="5555"))) == _newest_first([o[2], o[5]])
@@ -94,7 +95,8 @@ def test_each_predicate(db, book):
         == _newest_first(o)  # fmt: skip
     day2 = start + timedelta(days=1)
     assert _numbers(search(db, OrderQuery(date_from=day2, date_to=day2))) == _newest_first(
-        [o[2], o[3]])
+        [o[2], o[3]]
+    )
     assert _numbers(search(db, OrderQuery(date_from=start + timedelta(days=2)))) \
         == _newest_first(o[4:])  # fmt: skip
     assert _numbers(search(db, OrderQuery(channel="ecommerce"))) == _newest_first([o[1], o[5]])
@@ -161,22 +163,45 @@ def test_detail_has_lines_checks_timeline_and_links(db):
         wh = Warehouse(code="HZ2", name="杭州二仓")
         s.add(wh)
         s.flush()
-        line_id = s.exec(
-            select(OrderLine.id).where(OrderLine.order_id == view.id)
-        ).first()
-        s.add(Shipment(number="SH-2026-000001", order_id=view.id, warehouse_id=wh.id,
-                       created_by="t", status="shipped"))
-        s.add(Invoice(number="INV-2026-000001", order_id=view.id, customer_id=cid,
-                      amount_minor=4000, issued_on=date(2026, 3, 1), due_on=date(2026, 3, 31),
-                      created_by="t"))
-        s.add(ProductionOrder(number="PO-2026-000001", order_id=view.id, order_line_id=line_id,
-                              product_id=pid, qty=1, created_by="t"))
+        line_id = s.exec(select(OrderLine.id).where(OrderLine.order_id == view.id)).first()
+        s.add(
+            Shipment(
+                number="SH-2026-000001",
+                order_id=view.id,
+                warehouse_id=wh.id,
+                created_by="t",
+                status="shipped",
+            )
+        )
+        s.add(
+            Invoice(
+                number="INV-2026-000001",
+                order_id=view.id,
+                customer_id=cid,
+                amount_minor=4000,
+                issued_on=date(2026, 3, 1),
+                due_on=date(2026, 3, 31),
+                created_by="t",
+            )
+        )
+        s.add(
+            ProductionOrder(
+                number="PO-2026-000001",
+                order_id=view.id,
+                order_line_id=line_id,
+                product_id=pid,
+                qty=1,
+                created_by="t",
+            )
+        )
         s.add(ReturnOrder(number="RMA-2026-000001", order_id=view.id, created_by="t",
                           reason="破损"))  # fmt: skip
     d = order_search.detail(db, view.number.lower())
     assert d.order.number == view.number and d.order.status == S.ALLOCATED
     assert [(ln.qty, ln.unit_price_minor, ln.price_source) for ln in d.order.lines] == [
-        (2, 1500, "list price"), (1, 1000, "override: 样品价")]
+        (2, 1500, "list price"),
+        (1, 1000, "override: 样品价"),
+    ]
     assert d.order.total_minor == 4000
     assert [(c.code, c.level) for c in d.checks if c.level != "pass"] == [("price", "warn")]
     assert d.checked_at is not None and d.priority_reasons.endswith("¥40")

@@ -114,7 +114,11 @@ def test_bulk_creation_prices_and_records_like_one_at_a_time(db):
                                                                      "EXT-1")])  # fmt: skip
     bulk = orders.get_order(db, number)
     assert (bulk.status, bulk.total_minor, bulk.tax_minor, bulk.subtotal_minor) == (
-        one.status, one.total_minor, one.tax_minor, one.subtotal_minor)
+        one.status,
+        one.total_minor,
+        one.tax_minor,
+        one.subtotal_minor,
+    )
     assert [(ln.qty, ln.unit_price_minor, ln.line_total_minor, ln.price_source)
             for ln in bulk.lines] == [(ln.qty, ln.unit_price_minor, ln.line_total_minor,
                                        ln.price_source) for ln in one.lines]  # fmt: skip

@@ -128,13 +128,17 @@ def test_payments_oldest_first_partial_over_and_chosen(db):
     _open_invoice(db, cid, 7_000, date(2026, 11, 1), "INV-C")
     paid = receivables.record_payment(db, "finance", cid, 8_000, MONDAY, "bank", "转账 123")
     assert [(a.invoice_number, a.amount_minor, a.left_minor) for a in paid.applied] == [
-        ("INV-B", 5_000, 0), ("INV-A", 3_000, 7_000)]  # oldest due first, partial
+        ("INV-B", 5_000, 0),
+        ("INV-A", 3_000, 7_000),
+    ]  # oldest due first, partial
     chosen = receivables.record_payment(db, "finance", cid, 2_000, MONDAY, "wechat",
                                         invoice_numbers=["inv-c"])  # fmt: skip
     assert [(a.invoice_number, a.amount_minor) for a in chosen.applied] == [("INV-C", 2_000)]
     over = receivables.record_payment(db, "finance", cid, 20_000, MONDAY, "cash")
     assert [(a.invoice_number, a.amount_minor) for a in over.applied] == [
-        ("INV-A", 7_000), ("INV-C", 5_000)]
+        ("INV-A", 7_000),
+        ("INV-C", 5_000),
+    ]
     assert over.unapplied_minor == 8_000  # kept on account
     assert [i.number for i in receivables.customer_invoices(db, cid)] == []
     with db.read() as s:
@@ -161,7 +165,9 @@ def test_credit_notes_reduce_what_is_owed_without_inventing_cash(db):
     assert (inv.number, inv.open_minor) == ("INV-D", 7_500)
     every = receivables.customer_invoices(db, cid, open_only=False)
     assert [(i.kind, i.amount_minor, i.open_minor) for i in every] == [
-        ("invoice", 10_000, 7_500), ("credit_note", -2_500, 0)]
+        ("invoice", 10_000, 7_500),
+        ("credit_note", -2_500, 0),
+    ]
     with db.read() as s:
         cash = s.exec(select(Payment.amount_minor, Payment.method)).all()
         note = s.exec(select(Invoice).where(Invoice.number == number)).one()
@@ -178,8 +184,10 @@ def test_cod_remittance_pays_the_shipments_invoices(db):
     oid = allocated_order(db, [(w.lamp, 1)])
     result = _ship(db, w, oid)
     [(_k, amount, *_)] = _invoices(db, oid)
-    rows = [Remittance(result.shipment.tracking_no, amount - 100),
-            Remittance("SF000000000000", 5_000)]
+    rows = [
+        Remittance(result.shipment.tracking_no, amount - 100),
+        Remittance("SF000000000000", 5_000),
+    ]
     got = receivables.reconcile_cod(db, "finance", MONDAY, rows)
     assert len(got.matched) == 1
     assert got.differences == (
