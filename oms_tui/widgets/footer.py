@@ -30,6 +30,15 @@ class KeysFooter(Footer):
     the focus there and back.
     """
 
+    # The palette key is docked right with the compact keys' margin, which left the last
+    # column uncovered: keys that do not fit at 80 columns showed a stray letter there.
+    DEFAULT_CSS = """
+    KeysFooter.-compact FooterKey.-command-palette {
+        margin-right: 0;
+        padding-right: 1;
+    }
+    """
+
     _shown: tuple[Any, ...] | None = None
     _stale = False
 
