@@ -97,9 +97,9 @@ def key_hint(*pairs: tuple[str, str]) -> Content:
                               for part in ((key, "bold $text-accent"), f" {does}  ")))  # fmt: skip
 
 
-# the keys the Footer has no room for at 80 columns
-AGING_KEYS = key_hint(("Enter", "open"), ("F4", "as of"), ("F8", "today"), ("F9", "dunning"),
-                      ("F10", "statement"), ("F11", "release hold"))  # fmt: skip
+# the keys the Footer has no room for at 80 columns (Enter opens, as on every list)
+AGING_KEYS = key_hint(("F4", "as of"), ("F8", "today"), ("F9", "dunning"),
+                      ("F10", "statement"), ("F11", "release"), ("t", "apply credit"))  # fmt: skip
 CUSTOMER_KEYS = key_hint(("F6", "payment"), ("F7", "follow-up"), ("F10", "statement"),
                          ("F11", "release hold"), ("F5", "refresh"))  # fmt: skip
 

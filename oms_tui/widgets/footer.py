@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -37,7 +38,12 @@ class KeysFooter(Footer):
         margin-right: 0;
         padding-right: 1;
     }
+    KeysFooter FooterKey.-dropped { display: none; }
     """
+    # Kept when the keys do not fit the width (F1 lists every key of the screen, and each
+    # screen's hint line its own): back, the key list, quit. Dropped first: the theme.
+    KEEP: ClassVar[frozenset[str]] = frozenset({"back", "back_out", "toggle_keys", "quit"})
+    DROP_FIRST: ClassVar[frozenset[str]] = frozenset({"toggle_dark"})
 
     _shown: tuple[Any, ...] | None = None
     _stale = False
@@ -51,6 +57,42 @@ class KeysFooter(Footer):
     def compose(self) -> ComposeResult:
         self._shown = self._keys(self.screen)
         yield from super().compose()
+        self.call_after_refresh(self._fit_keys)
+
+    def on_resize(self) -> None:
+        self._fit_keys()
+
+    def _fit_keys(self) -> None:
+        """Keys that would run past the palette key at this width are dropped (hidden),
+        the theme first, then from the right, never Back, Keys or Quit: before, they ran
+        under the palette key, and F1 Keys and F3 Quit were the ones lost."""
+        keys = [c for c in self.children if isinstance(c, FooterKey)]
+        palette = next((k for k in keys if k.has_class("-command-palette")), None)
+        keys = [k for k in keys if k is not palette]
+        room = self.size.width - (self._width(palette) - 1 if palette is not None else 0)
+        if not keys or room <= 0:
+            return
+        action = {k: k.action.rpartition(".")[2] for k in keys}
+        order = [k for k in keys if action[k] in self.DROP_FIRST] + [
+            k for k in reversed(keys) if action[k] not in self.KEEP | self.DROP_FIRST
+        ]
+        dropped: set[FooterKey] = set()
+        total = sum(self._width(k) for k in keys)
+        for key in order:
+            if total <= room:
+                break
+            dropped.add(key)
+            total -= self._width(key)
+        for key in keys:
+            if key.has_class("-dropped") != (key in dropped):
+                key.set_class(key in dropped, "-dropped")
+
+    @staticmethod
+    def _width(key: FooterKey) -> int:
+        """Cells a compact key takes: ``F2/^S Save`` and its margin."""
+        text = cell_len(key.key_display) + (1 + cell_len(key.description) if key.description
+                                             else 0)  # fmt: skip
+        return text + 1
 
     @staticmethod
     def _keys(screen: Screen) -> tuple[Any, ...]:
@@ -114,6 +156,9 @@ class KeysFooter(Footer):
         more = [self._new_key(*item) for item in items[len(keys) :]]
         if more:
             self.mount(*more, before=palette)
+            self.call_after_refresh(self._fit_keys)
+        else:
+            self._fit_keys()
         return True
 
     def _set_key(self, widget: FooterKey, binding: Binding, enabled: bool, tooltip: str) -> None:

@@ -262,7 +262,7 @@ async def test_apply_the_customers_credit_on_account_by_key(sqlite_db: Database)
     app = frozen_app(sqlite_db)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_receivables(pilot)
-        assert "t Apply credit" in flat(screen_text(app))  # the Footer teaches it
+        assert "t apply credit" in flat(screen_text(app))  # the key line teaches it
         assert screen.rows.highlighted.on_account_minor == -20_000
         await pilot.press("t")  # the highlighted (riskiest) customer
         await settle(pilot)

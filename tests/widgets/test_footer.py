@@ -111,3 +111,52 @@ async def test_a_hidden_screen_rebuilds_its_footer_when_shown_again() -> None:
         for _ in range(3):
             await pilot.pause()
         assert "Extra" in {key.description for key in footer.query("FooterKey")}
+
+
+class Crowded(Screen[None]):
+    """More keys than 60 columns hold."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "bell", "Save the order"),
+        Binding("f6", "bell_two", "Receive goods"),
+        Binding("f7", "bell_three", "Transfer stock"),
+        Binding("f8", "bell_four", "Adjust a level"),
+        Binding("f12", "back", "Back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Button("here")
+        yield KeysFooter(compact=True)
+
+    def action_back(self) -> None:
+        pass
+
+
+class CrowdedApp(App[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "toggle_keys", "Keys", key_display="F1/?"),
+        Binding("ctrl+t", "toggle_dark", "Theme"),
+        Binding("f3", "quit", "Quit"),
+    ]
+
+    def action_toggle_keys(self) -> None:
+        pass
+
+    def on_mount(self) -> None:
+        self.push_screen(Crowded())
+
+
+async def test_keys_that_do_not_fit_are_dropped_theme_first_never_back_keys_or_quit() -> None:
+    app = CrowdedApp()
+    async with app.run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        footer = app.screen.query_one(KeysFooter)
+        visible = {k.description for k in footer.query("FooterKey") if k.display}
+        assert {"Back", "Keys", "Quit"} <= visible
+        assert "Theme" not in visible and "Adjust a level" not in visible
+        assert all(k.region.right <= 60 for k in footer.query("FooterKey") if k.display)
+        await pilot.resize_terminal(160, 10)  # room again: every key is back
+        await pilot.pause()
+        await pilot.pause()
+        assert all(k.display for k in footer.query("FooterKey"))
