@@ -429,8 +429,9 @@ class ProductionScreen(ListScreen[BoardList]):
 
     PREFIX = "prod"
     WHAT = "the board"
-    KEYS = (("Enter", "log"), ("l", "line"), ("F4", "due by"), ("F9", "expected"),
-            ("c", "capacity"), ("F5", "refresh"))  # fmt: skip
+    # what the footer has no room for at 80 columns (F5 refreshes, as on every list)
+    KEYS = (("Enter", "log"), ("l", "line"), ("F4", "due by"), ("F8", "QC fail"),
+            ("F9", "expected"), ("c", "capacity"))  # fmt: skip
     HEAD_INSET = 2
     FOOTER = KeysFooter
 
