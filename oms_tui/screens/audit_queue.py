@@ -52,14 +52,12 @@ from ..widgets.form_dialog import error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
+from .list_screen import key_hint
 from .quick_open import QuickOpen
 
 PAGE = 50
-KEY_HINT = Content.assemble(*(
-    part for key, does in (("b", "send back"), ("u", "bump"), ("Space", "select"),
-                           ("A/F2", "bulk approve"), ("Enter", "open"), ("F5", "refresh"))
-    for part in ((key, "bold $text-accent"), f" {does}  ")
-))  # fmt: skip
+KEY_HINT = key_hint(("b", "send back"), ("u", "bump"), ("Space", "select"),
+                    ("A/F2", "bulk approve"), ("Enter", "open"), ("F5", "refresh"))  # fmt: skip
 
 REJECT_REASONS = ("Customer cancelled", "Duplicate order", "Price not agreed",
                   "Credit refused", "Cannot deliver there")  # fmt: skip

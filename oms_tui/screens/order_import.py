@@ -57,6 +57,7 @@ from ..widgets.form_dialog import error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
+from .list_screen import key_hint
 from .order_entry import CHANNEL_CHOICES, ChoiceDialog, PromptDialog
 
 SUFFIXES = (".csv", ".xlsx")
@@ -64,11 +65,8 @@ MAX_FILES = 200
 UNKNOWN_CODE = "unknown product code"
 PROFILE_KEYS = "123456789abcdfghjlmnoqrstuvwxyz"  # no e, i, k, p (kept for nothing clashing)
 CHANNEL_LABEL = {value: label for _key, value, label in CHANNEL_CHOICES}
-KEY_HINT = Content.assemble(*(
-    part for key, does in (("Enter", "read the file"), ("F4", "another file"),
-                           ("F5", "read again"), ("F1", "all keys"))
-    for part in ((key, "bold $text-accent"), f" {does}  ")
-))  # fmt: skip
+KEY_HINT = key_hint(("Enter", "read the file"), ("F4", "another file"),
+                    ("F5", "read again"), ("F1", "all keys"))  # fmt: skip
 
 
 def plural(n: int, noun: str) -> str:

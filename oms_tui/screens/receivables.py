@@ -79,6 +79,7 @@ from ..widgets.form_dialog import FormDialog, FormField, Run, error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from . import OmsScreen
 from .dispatch import deliver_documents
+from .list_screen import key_hint
 from .stock import local
 from .van_runs import parse_day
 
@@ -90,11 +91,6 @@ METHOD_LETTERS = (("b", "bank"), ("c", "cash"), ("w", "wechat"), ("a", "alipay")
                   ("k", "card"), ("r", "cod_remittance"))  # fmt: skip
 # follow-up kind by letter
 KIND_LETTERS = (("c", "call"), ("p", "promise"), ("l", "letter"), ("n", "note"))
-
-
-def key_hint(*pairs: tuple[str, str]) -> Content:
-    return Content.assemble(*(part for key, does in pairs
-                              for part in ((key, "bold $text-accent"), f" {does}  ")))  # fmt: skip
 
 
 # the keys the Footer has no room for at 80 columns (Enter opens, as on every list)

@@ -45,14 +45,12 @@ from ..widgets.form_dialog import FormField, error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
+from .list_screen import key_hint
 from .stock import StockForm, signed
 
 SCAN = re.compile(r"^(?P<code>.+?)\s*(?:(?P<op>[*=])\s*(?P<qty>\d+))?$")
-KEY_HINT = Content.assemble(*(
-    part for key, does in (("CODE", "+1"), ("CODE*5", "+5"), ("CODE=5", "set 5"),
-                           ("F2", "post"), ("F8", "cancel"), ("F12", "back"))
-    for part in ((key, "bold $text-accent"), f" {does}  ")
-))  # fmt: skip
+KEY_HINT = key_hint(("CODE", "+1"), ("CODE*5", "+5"), ("CODE=5", "set 5"),
+                    ("F2", "post"), ("F8", "cancel"), ("F12", "back"))  # fmt: skip
 
 
 @dataclass(frozen=True)
