@@ -99,6 +99,12 @@ def _open(settings: Settings):  # noqa: ANN202
     return Database(settings.database_url)
 
 
+def _connect(db: str | None, user: str | None = None):  # noqa: ANN202
+    """The command's settings (``--db``, ``--user``) and its database at the newest schema."""
+    settings = _settings(db, user)
+    return settings, _open_current(settings)
+
+
 def _open_current(settings: Settings):  # noqa: ANN202
     """The database at the newest schema (created if empty, copied then upgraded if older)."""
     from .services import schema
@@ -234,8 +240,7 @@ def generate(
     """Add N generated orders (with customers, catalog, invoices) for testing at scale."""
     from .services.generate import generate_orders
 
-    settings = _settings(db, user)
-    database = _open_current(settings)
+    settings, database = _connect(db, user)
     start = time.perf_counter()
     last = [0.0]
 
@@ -262,8 +267,8 @@ def standing_run(
     from .services.templates import run_standing_orders
 
     day = _date_option(on, "--date")
-    settings = _settings(db, user)
-    result = run_standing_orders(_open_current(settings), settings.user, day)
+    settings, database = _connect(db, user)
+    result = run_standing_orders(database, settings.user, day)
     for number in result.created:
         typer.echo(number)
     for problem in result.failed:
@@ -279,8 +284,7 @@ def stock_verify(db: DbOption = None) -> None:
     quantity the sum of open allocations; list the differences (exit 1 when any)."""
     from .services import stock
 
-    settings = _settings(db)
-    diffs = stock.verify(_open_current(settings))
+    diffs = stock.verify(_connect(db)[1])
     for diff in diffs:
         typer.echo(str(diff))
     if diffs:
@@ -295,8 +299,7 @@ def stock_allocate(db: DbOption = None, user: UserOption = None) -> None:
     offer free stock to backordered orders in priority order."""
     from .services import allocation
 
-    settings = _settings(db, user)
-    database = _open_current(settings)
+    settings, database = _connect(db, user)
     results = allocation.allocate_approved(database, settings.user)
     filled = allocation.fill_all_backorders(database, settings.user)
     for r in results + filled:
@@ -339,8 +342,7 @@ def stock_receive(
     """Goods in: a receipt move; waiting backorders are filled in priority order."""
     from .services import stock, stock_operations
 
-    settings = _settings(db, user)
-    database = _open_current(settings)
+    settings, database = _connect(db, user)
     card = stock.find_stock_card(database, code)
     out = stock_operations.receive(database, settings.user, warehouse, [(card.product_id, qty)],
                                    supplier=supplier, reference=reference,
@@ -370,8 +372,8 @@ def stock_rank(
     """Set a warehouse's place in the allocation order (by distance or cost)."""
     from .services import stock
 
-    settings = _settings(db, user)
-    w = stock.set_allocation_rank(_open_current(settings), settings.user, warehouse, rank)
+    settings, database = _connect(db, user)
+    w = stock.set_allocation_rank(database, settings.user, warehouse, rank)
     _say(f"{w.code} is now rank {w.allocation_rank} in the allocation order")
 
 
@@ -392,8 +394,7 @@ def stock_expect(
     from .services import stock, stock_operations
 
     when = _date_option(on, "--date") if on else None
-    settings = _settings(db, user)
-    database = _open_current(settings)
+    settings, database = _connect(db, user)
     card = stock.find_stock_card(database, code)
     number = stock_operations.expect_receipt(database, settings.user, warehouse,
                                              [(card.product_id, qty)], supplier=supplier,
@@ -426,8 +427,7 @@ def stock_reorder(
 
     from .services import stock
 
-    settings = _settings(db, user)
-    database = _open_current(settings)
+    settings, database = _connect(db, user)
     rows = stock.reorder_suggestions(database, days=days)
     if out == "-":
         typer.echo(stock.reorder_csv(rows), nl=False)
@@ -503,8 +503,7 @@ def print_pick_list(
     from .services import dispatch
     from .services.errors import NotFound
 
-    settings = _settings(db)
-    database = _open_current(settings)
+    database = _connect(db)[1]
     shipments = dispatch.open_wave(database, warehouse)
     if not shipments:
         raise NotFound(f"nothing is being picked in {warehouse.upper()}")
@@ -543,8 +542,8 @@ def run_plan(
     from .services.money import format_money
 
     day = _date_option(on, "--date")
-    settings = _settings(db, user)
-    run = delivery_runs.plan_run(_open_current(settings), settings.user, van, day, driver)
+    settings, database = _connect(db, user)
+    run = delivery_runs.plan_run(database, settings.user, van, day, driver)
     for s in run.stops:
         typer.echo(f"{s.seq:>3} {s.order_number} {s.ship_to_name or s.customer_name} "
                    f"{s.address}  cash {format_money(s.cash_due_minor)} "
@@ -611,8 +610,7 @@ def payment_record(
     from .services import receivables
     from .services.money import format_money, parse_money
 
-    settings = _settings(db, user)
-    database = _open_current(settings)
+    settings, database = _connect(db, user)
     who = _one_customer(database, customer)
     result = receivables.record_payment(database, settings.user, who.id,
                                         parse_money(amount),
@@ -637,8 +635,7 @@ def payment_apply_credit(
     from .services import receivables
     from .services.money import format_money
 
-    settings = _settings(db, user)
-    database = _open_current(settings)
+    settings, database = _connect(db, user)
     who = _one_customer(database, customer)
     result = receivables.apply_credit_on_account(database, settings.user, who.id)
     for a in result.applied:
@@ -683,8 +680,8 @@ def payment_cod(
             rows.append(receivables.Remittance(row[0].strip(), parse_money(row[1])))
         except (IndexError, InvalidInput, ValueError):
             bad.append(f"row {n}: no amount to read")
-    settings = _settings(db, user)
-    result = receivables.reconcile_cod(_open_current(settings), settings.user,
+    settings, database = _connect(db, user)
+    result = receivables.reconcile_cod(database, settings.user,
                                        _date_option(on, "--date"), rows)  # fmt: skip
     for line in bad + [f"{t}: {why}" for t, why in result.differences]:
         typer.echo(line)
@@ -707,8 +704,7 @@ def dunning_run(
     from .services import dunning
     from .services.money import format_money
 
-    settings = _settings(db, user)
-    database = _open_current(settings)
+    settings, database = _connect(db, user)
     steps = dunning.run_dunning(database, settings.user, _date_option(as_of, "--as-of"))
     for st in steps:
         typer.echo(f"{st.customer_name}\t{st.title}\t{st.days_overdue} days\t"
@@ -772,8 +768,8 @@ def production_route(
             if not label or not days.strip().isdigit():
                 raise InvalidInput(f"--stage {text}: use NAME:DAYS, e.g. cutting:1")
             stages.append((label, int(days)))
-    settings = _settings(db, user)
-    r = production.set_route(_open_current(settings), settings.user, name, line, capacity, stages)
+    settings, database = _connect(db, user)
+    r = production.set_route(database, settings.user, name, line, capacity, stages)
     _say(
         f"{r.name}: {r.product_line}, {r.daily_capacity}/day, "
         + " -> ".join(f"{n} ({d} d)" for n, d in r.stages)
@@ -791,8 +787,8 @@ def production_bom(
     """Set how much of a material one unit of a made-to-order product takes."""
     from .services import production
 
-    settings = _settings(db, user)
-    production.set_bom(_open_current(settings), settings.user, product, material, qty)
+    settings, database = _connect(db, user)
+    production.set_bom(database, settings.user, product, material, qty)
     _say(f"{product.upper()}: {qty} x {material.upper()} per unit")
 
 
@@ -818,8 +814,8 @@ def import_profile(
         if not sep:
             raise InvalidInput(f"--map {text}: use FIELD=HEADER")
         mapping[field_name.strip()] = header.strip()
-    settings = _settings(db, user)
-    p = order_import.save_profile(_open_current(settings), settings.user, name, channel, mapping)
+    settings, database = _connect(db, user)
+    p = order_import.save_profile(database, settings.user, name, channel, mapping)
     _say(f"profile {p.name} saved ({p.channel}, {len(p.mapping)} columns)")
 
 
@@ -852,8 +848,7 @@ def import_orders(
 
     from .services import order_import
 
-    settings = _settings(db, user)
-    database = _open_current(settings)
+    settings, database = _connect(db, user)
     data = order_import.read_file(file)
     if dry_run:
         plan = order_import.plan_import(database, data, channel, profile, file)
@@ -908,8 +903,8 @@ def import_alias(
     """Remember that a channel's product code means one of ours (used by later imports)."""
     from .services.order_import import remember_alias
 
-    settings = _settings(db, user)
-    remember_alias(_open_current(settings), settings.user, channel, code, product)
+    settings, database = _connect(db, user)
+    remember_alias(database, settings.user, channel, code, product)
     _say(f"{channel} {code} = {product.upper()}")
 
 
@@ -970,8 +965,8 @@ def tracking_import(
     path = Path(file)
     if not path.is_file():
         raise InvalidInput(f"no file {file}")
-    settings = _settings(db, user)
-    result = dispatch.import_tracking_csv(_open_current(settings), settings.user,
+    settings, database = _connect(db, user)
+    result = dispatch.import_tracking_csv(database, settings.user,
                                           path.read_bytes())  # fmt: skip
     for row, why in result.problems:
         typer.echo(f"row {row}: {why}")
@@ -999,8 +994,7 @@ def settings_cmd(
     from .services.errors import InvalidInput
     from .services.settings import get_settings, set_setting
 
-    settings = _settings(db, user)
-    database = _open_current(settings)
+    settings, database = _connect(db, user)
     if key is not None and value is None:
         raise InvalidInput(f"give a value: oms settings {key} VALUE")
     if key is not None and value is not None:
@@ -1223,8 +1217,7 @@ def report_buckets(
     """Show the aging buckets' limits (setting aging_buckets), or change them."""
     from .services import aging
 
-    settings = _settings(db, user)
-    database = _open_current(settings)
+    settings, database = _connect(db, user)
     if limits is not None:
         aging.set_aging_buckets(database, settings.user, limits)
     current = aging.get_aging_buckets(database)
