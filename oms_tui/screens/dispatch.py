@@ -61,7 +61,7 @@ from ..services import dispatch
 from ..services.errors import InvalidInput, OmsError
 from ..services.money import format_money
 from ..services.order_states import OrderStatus
-from ..widgets.form_dialog import error_text
+from ..widgets.form_dialog import FormDialog, FormField, error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from .list_screen import GroupedList, ListScreen
@@ -432,109 +432,41 @@ class NoticeDialog(ModalScreen[None]):
 TrackRun = Callable[[str, str, str, str], str]
 
 
-class TrackingDialog(ModalScreen[str | None]):
+class TrackingDialog(FormDialog):
     """A carrier status for a shipment: the shipment (or order) number, scanned or typed; the
     status by one letter; where. Enter in the last field saves."""
 
     CSS_PATH = "dispatch.tcss"
+    CONTAINER_ID, DIALOG_CLASS, ROW_CLASS = "track-dialog", "dispatch-dialog", "dispatch-form-row"
+    LABEL_CLASS, NOTE_CLASS, ERROR_CLASS = "dispatch-label", "dispatch-note", "dispatch-error"
+    ID_PREFIX, NOTE_FIRST, FOCUS_FIRST_EMPTY = "track-", False, True
+    SUBTITLE = "Tab next field · Enter saves · Esc backs out"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f12", "cancel", "Back", key_display="Esc", id="dispatch.track.cancel"),
-        Binding("f2,ctrl+s", "confirm", "Save", key_display="F2/^S", id="dispatch.track.save"),
+        Binding("f2,ctrl+s", "save", "Save", key_display="F2/^S", id="dispatch.track.save"),
     ]  # fmt: skip
 
-    class Done(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
-    class Failed(Message):
-        def __init__(self, text: str, field: str | None) -> None:
-            super().__init__()
-            self.text, self.field = text, field
-
     def __init__(self, shipment: str, run: TrackRun) -> None:
-        super().__init__()
-        self.shipment, self.run = shipment, run
-        self.busy = False
+        def save(values: dict[str, str]) -> str:
+            number, typed = values["shipment"].strip(), values["status"].strip().lower()
+            if not number:
+                raise InvalidInput("Scan or type the shipment (or order) number.", "shipment")
+            status = next((s for letter, s, label in TRACKING_LETTERS
+                           if typed in (letter, s, label)), None)  # fmt: skip
+            if status is None:
+                raise InvalidInput("Status: one letter, p t o d or x.", "status")
+            return run(number, status, values["location"].strip(), "")
 
-    def compose(self) -> ComposeResult:
         legend = Content("  ").join(Content.assemble((letter, "bold $text-accent"), f" {label}")
                                     for letter, _s, label in TRACKING_LETTERS)  # fmt: skip
-        with Vertical(classes="dispatch-dialog", id="track-dialog") as box:
-            box.border_title = "Tracking event"
-            box.border_subtitle = "Tab next field · Enter saves · Esc backs out"
-            for name, label, value, hint in (
-                ("shipment", "Shipment", self.shipment, "shipment or order number (scan)"),
-                ("status", "Status", "", "one letter, below"),
-                ("location", "Location", "", "where (optional)"),
-            ):
-                with Horizontal(classes="dispatch-form-row"):
-                    yield Label(label, classes="dispatch-label")
-                    yield ScanInput(value, id=f"track-{name}", keep_value=True, placeholder=hint)
-            yield Static(legend, classes="dispatch-note")
-            yield Static("", id="track-error", classes="dispatch-error")
+        super().__init__("Tracking event", [
+            FormField("shipment", "Shipment", shipment, "shipment or order number (scan)"),
+            FormField("status", "Status", "", "one letter, below"),
+            FormField("location", "Location", "", "where (optional)"),
+        ], save, legend, aliases={"order": "shipment"})  # fmt: skip
 
-    def on_mount(self) -> None:
-        self.query_one("#track-status" if self.shipment else "#track-shipment").focus()
-
-    @on(ScanInput.Scanned)
-    def entered(self, event: ScanInput.Scanned) -> None:
-        event.stop()
-        if event.scan_input.id == "track-location":
-            self.action_confirm()
-        else:
-            self.focus_next()
-
-    def action_confirm(self) -> None:
-        if self.busy:
-            return
-        values = {name: self.query_one(f"#track-{name}", ScanInput).value.strip()
-                  for name in ("shipment", "status", "location")}  # fmt: skip
-        status = next((s for letter, s, label in TRACKING_LETTERS
-                       if values["status"].lower() in (letter, s, label)), None)  # fmt: skip
-        if not values["shipment"]:
-            self.fail("Scan or type the shipment (or order) number.", "shipment")
-            return
-        if status is None:
-            self.fail("Status: one letter, p t o d or x.", "status")
-            return
-        self.busy = True
-        self.query_one("#track-error", Static).update(Content.styled("Saving…", "dim"))
-        self.save(values["shipment"], status, values["location"])
-
-    @work(thread=True, exclusive=True, group="dispatch-track", exit_on_error=False)
-    def save(self, shipment: str, status: str, location: str) -> None:
-        try:
-            text = self.run(shipment, status, location, "")
-        except InvalidInput as error:
-            field = "shipment" if error.field in ("shipment", "order") else error.field
-            self.post_message(self.Failed(error_text(error), field))
-        except Exception as error:  # noqa: BLE001 - shown in the dialog; nothing saved
-            self.post_message(self.Failed(error_text(error), "shipment"))
-        else:
-            self.post_message(self.Done(text))
-
-    def fail(self, text: str, field: str | None) -> None:
-        self.busy = False
-        self.query_one("#track-error", Static).update(text)
-        for name in ("shipment", "status", "location"):
-            widget = self.query_one(f"#track-{name}", ScanInput)
-            widget.set_class(name == field, "-error")
-            if name == field:
-                widget.focus()
-                widget.select_all()
-        self.app.bell()
-
-    @on(Done)
-    def done(self, message: Done) -> None:
-        self.dismiss(message.text)
-
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
-        self.fail(message.text, message.field)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def field_id(self, name: str) -> str:
+        return f"track-{name}"
 
 
 # -- documents (in workers) --------------------------------------------------------------------
