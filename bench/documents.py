@@ -29,20 +29,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlmodel import select  # noqa: E402
 
+from oms_tui import demo  # noqa: E402
 from oms_tui.models import Customer, Product, Warehouse  # noqa: E402
 from oms_tui.reports.common import Company  # noqa: E402
 from oms_tui.reports.fonts import fonts  # noqa: E402
 from oms_tui.reports.packing_list import packing_list_pdf  # noqa: E402
-from oms_tui.services import (  # noqa: E402
-    allocation,
-    demo,
-    dispatch,
-    orders,
-    schema,
-    stock_operations,
+from oms_tui.services.fulfilment import (
+    allocation,  # noqa: E402
+    stock_operations,  # noqa: E402
 )
-from oms_tui.services.db import Database  # noqa: E402
-from oms_tui.services.order_states import OrderStatus as S  # noqa: E402
+from oms_tui.services.platform import schema  # noqa: E402
+from oms_tui.services.platform.db import Database  # noqa: E402
+from oms_tui.services.sales import orders  # noqa: E402
+from oms_tui.services.shipping import dispatch  # noqa: E402
+from oms_tui.services.states.order_states import OrderStatus as S  # noqa: E402
 
 
 def build(db: Database, n: int, seed: int = 7) -> None:

@@ -43,19 +43,21 @@ from oms_tui.models import (  # noqa: E402
     StockLevel,
     Warehouse,
 )
-from oms_tui.services import (  # noqa: E402
-    allocation,
-    audit,
-    dispatch,
-    orders,
-    production,
-    receivables,
-    schema,
-    stock,
-    stock_operations,
+from oms_tui.services.finance import receivables  # noqa: E402
+from oms_tui.services.fulfilment import (
+    allocation,  # noqa: E402
+    stock_operations,  # noqa: E402
 )
-from oms_tui.services.db import Database  # noqa: E402
-from oms_tui.services.order_states import OrderStatus as S  # noqa: E402
+from oms_tui.services.inventory import stock  # noqa: E402
+from oms_tui.services.platform import schema  # noqa: E402
+from oms_tui.services.platform.db import Database  # noqa: E402
+from oms_tui.services.production import production  # noqa: E402
+from oms_tui.services.sales import (
+    audit,  # noqa: E402
+    orders,  # noqa: E402
+)
+from oms_tui.services.shipping import dispatch  # noqa: E402
+from oms_tui.services.states.order_states import OrderStatus as S  # noqa: E402
 
 ACTOR = "bench"
 
@@ -210,7 +212,7 @@ def prepare(db: Database) -> None:
         has_customers = s.execute(select(func.count()).select_from(Customer)).scalar()
     if has_products and has_customers:
         return
-    from oms_tui.services import demo
+    from oms_tui import demo
 
     rng = random.Random(2026)
     now = datetime.now(UTC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from oms_tui.models import BomItem, ImportProfile
-from oms_tui.services import production
+from oms_tui.services.production import production
 from tests.factories import make_product
 from tests.test_cli import oms
 

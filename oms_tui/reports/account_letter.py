@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ..services.dunning import AccountPaper
-from ..services.money import format_money
+from ..services.finance.dunning import AccountPaper
+from ..services.platform.money import format_money
 from .common import GRID, SHADE, Company, NumberedCanvas, page_size, para, styles
 from .fonts import fonts
 

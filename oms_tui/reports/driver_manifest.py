@@ -8,8 +8,8 @@ import io
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ..services.delivery_runs import RunView
-from ..services.money import format_money
+from ..services.platform.money import format_money
+from ..services.shipping.delivery_runs import RunView
 from .common import GRID, SHADE, Company, NumberedCanvas, barcode, page_size, para, styles
 from .fonts import fonts
 

@@ -43,10 +43,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Header, Label, Static
 
 from ..commands import ScreenCommands
-from ..services import audit
-from ..services.entry import parse_requested_date
-from ..services.errors import OmsError
-from ..services.money import format_money
+from ..services.platform.errors import OmsError
+from ..services.platform.money import format_money
+from ..services.sales import audit
+from ..services.sales.entry import parse_requested_date
 from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import error_text
 from ..widgets.order_list import OrderList, Piece, fit

@@ -20,11 +20,12 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from ..commands import ScreenCommands
-from ..services import order_locks, production
-from ..services.errors import OmsError
-from ..services.money import format_money
-from ..services.order_search import Link, OrderDetail, detail
-from ..services.order_states import OrderStatus
+from ..services.platform.errors import OmsError
+from ..services.platform.money import format_money
+from ..services.production import production
+from ..services.sales import order_locks
+from ..services.sales.order_search import Link, OrderDetail, detail
+from ..services.states.order_states import OrderStatus
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import fit
 from . import OmsScreen
@@ -142,7 +143,7 @@ class OrderDetailScreen(OmsScreen):
 
     @work(thread=True, exclusive=True, group="order-documents", exit_on_error=False)
     def load_documents(self, order_id: int, number: str) -> None:
-        from ..services.order_documents import order_documents
+        from ..services.sales.order_documents import order_documents
 
         try:
             docs = order_documents(self.db, order_id)

@@ -59,9 +59,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Header, Static
 
 from ..commands import ScreenCommands
-from ..services import production
-from ..services.entry import parse_requested_date
-from ..services.errors import InvalidInput, OmsError
+from ..services.platform.errors import InvalidInput, OmsError
+from ..services.production import production
+from ..services.sales.entry import parse_requested_date
 from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import FormDialog, FormField, error_text
 from ..widgets.order_list import OrderList, Piece, fit

@@ -22,10 +22,10 @@ from oms_tui.screens import HOME_MODE, WORKFLOWS
 from oms_tui.screens.home import HomeScreen
 from oms_tui.screens.key_help import KeyHelpScreen
 from oms_tui.screens.placeholder import PlaceholderScreen
-from oms_tui.services import schema
-from oms_tui.services.dashboard import home_counts
-from oms_tui.services.db import Database
-from oms_tui.services.settings import set_setting
+from oms_tui.services.platform import schema
+from oms_tui.services.platform.db import Database
+from oms_tui.services.platform.settings import set_setting
+from oms_tui.services.sales.dashboard import home_counts
 from oms_tui.widgets import CountTile
 
 FROZEN_NOW = datetime(2026, 3, 2, 9, 30)
@@ -436,7 +436,7 @@ async def test_home_flags_shipments_not_delivered_after_their_expected_date(
     from datetime import date, datetime, timedelta
 
     from oms_tui.config import Settings
-    from oms_tui.services import dispatch
+    from oms_tui.services.shipping import dispatch
     from tests.dispatch_factories import allocated_order, world
 
     w = world(sqlite_db)

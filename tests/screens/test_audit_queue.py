@@ -12,10 +12,10 @@ from textual.pilot import Pilot
 from oms_tui.app import OmsApp, make_app
 from oms_tui.config import Settings
 from oms_tui.models import Order, OrderAudit, OrderEvent
-from oms_tui.services import audit, orders
-from oms_tui.services.db import Database
-from oms_tui.services.order_search import detail
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.platform.db import Database
+from oms_tui.services.sales import audit, orders
+from oms_tui.services.sales.order_search import detail
+from oms_tui.services.states.order_states import OrderStatus as S
 from oms_tui.widgets.order_list import OrderList
 from tests.audit_factories import customer, order, stock
 from tests.factories import make_product

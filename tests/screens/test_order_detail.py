@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from oms_tui.services import order_locks, orders
-from oms_tui.services.db import Database
+from oms_tui.services.platform.db import Database
+from oms_tui.services.sales import order_locks, orders
 
 from .test_app import flat, screen_text, settle
 from .test_audit_queue import build_queue, goto, open_queue, queue_app
@@ -61,7 +61,7 @@ async def test_nobody_else_no_warning(sqlite_db: Database) -> None:
 async def test_detail_shows_where_each_line_is_reserved_or_backordered(sqlite_db: Database
                                                                       ) -> None:  # fmt: skip
     from oms_tui.screens.order_detail import OrderDetailScreen
-    from oms_tui.services import audit
+    from oms_tui.services.sales import audit
 
     ids = build_queue(sqlite_db)
     clean = audit.approve(sqlite_db, "li", ids["clean1"])
@@ -82,7 +82,7 @@ async def test_detail_shows_where_each_line_is_reserved_or_backordered(sqlite_db
 async def test_detail_shows_each_production_order_with_stage_and_expected_date(
     sqlite_db: Database,
 ) -> None:
-    from oms_tui.services import production
+    from oms_tui.services.production import production
     from tests.services.test_production import _doors, _order_of, _po
 
     ids = _doors(sqlite_db)
@@ -134,7 +134,8 @@ async def test_customer_history_from_an_order_by_keys(sqlite_db: Database) -> No
 async def test_the_order_documents_open_with_their_details(sqlite_db: Database) -> None:
     from oms_tui.screens.order_detail import OrderDetailScreen
     from oms_tui.screens.order_documents import DocumentsDialog
-    from oms_tui.services import dispatch, receivables
+    from oms_tui.services.finance import receivables
+    from oms_tui.services.shipping import dispatch
     from tests.dispatch_factories import allocated_order, world
 
     w = world(sqlite_db)

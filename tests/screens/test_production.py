@@ -21,9 +21,10 @@ from oms_tui.screens.production import (
     ProductionScreen,
     StageGroup,
 )
-from oms_tui.services import production, stock_operations
-from oms_tui.services.db import Database
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.fulfilment import stock_operations
+from oms_tui.services.platform.db import Database
+from oms_tui.services.production import production
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.services.test_production import _doors, _order_of
 
 from .test_app import flat, screen_text, settle

@@ -24,8 +24,9 @@ from oms_tui.models import (
     ProductionRoute,
     RouteStage,
 )
-from oms_tui.services import production, stock_operations
-from oms_tui.services.db import Database
+from oms_tui.services.fulfilment import stock_operations
+from oms_tui.services.platform.db import Database
+from oms_tui.services.production import production
 from tests.services.test_production import _doors, _order_of
 
 from .test_app import settle

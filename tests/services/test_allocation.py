@@ -10,9 +10,11 @@ import pytest
 from sqlmodel import col, select
 
 from oms_tui.models import Allocation, OrderLine
-from oms_tui.services import allocation, audit, orders, stock, stock_operations
-from oms_tui.services.errors import IllegalTransition, InvalidInput
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.fulfilment import allocation, stock_operations
+from oms_tui.services.inventory import stock
+from oms_tui.services.platform.errors import IllegalTransition, InvalidInput
+from oms_tui.services.sales import audit, orders
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.audit_factories import set_product
 from tests.factories import make_product
 from tests.stock_factories import (

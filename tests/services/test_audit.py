@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import col, select
 
 from oms_tui.models import Order, OrderAudit, OrderCheck, OrderEvent, OrderLine, Promotion
-from oms_tui.services import audit, orders
-from oms_tui.services.errors import IllegalTransition, InvalidInput, StaleData
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.platform.errors import IllegalTransition, InvalidInput, StaleData
+from oms_tui.services.sales import audit, orders
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.audit_factories import (
     customer,
     invoice,

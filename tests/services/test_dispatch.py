@@ -8,10 +8,11 @@ import pytest
 from sqlmodel import select
 
 from oms_tui.models import Order, OrderLine, Shipment, StockLevel, TrackingEvent
-from oms_tui.services import dispatch, stock
-from oms_tui.services.errors import InvalidInput
-from oms_tui.services.order_states import OrderStatus as S
-from oms_tui.services.pricing import QuoteLine, product_info
+from oms_tui.services.catalog.pricing import QuoteLine, product_info
+from oms_tui.services.inventory import stock
+from oms_tui.services.platform.errors import InvalidInput
+from oms_tui.services.shipping import dispatch
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.dispatch_factories import allocated_order, world
 
 MONDAY = date(2026, 11, 30)
@@ -195,7 +196,7 @@ def test_tracking_import_from_a_carrier_csv(db):
 
 
 def test_the_backordered_rest_of_a_part_shipped_order_fills_when_stock_arrives(db):
-    from oms_tui.services import stock_operations
+    from oms_tui.services.fulfilment import stock_operations
 
     w = world(db)
     oid = allocated_order(db, [(w.lamp, 14)])  # 10 in stock: 4 backordered

@@ -13,8 +13,10 @@ from sqlmodel import select
 from oms_tui.models import Customer, DunningLetter, Invoice
 from oms_tui.reports.account_letter import account_pdf
 from oms_tui.reports.common import Company
-from oms_tui.services import audit, dunning, follow_ups, receivables, users
-from oms_tui.services.errors import InvalidInput
+from oms_tui.services.finance import dunning, follow_ups, overdue, receivables
+from oms_tui.services.platform import users
+from oms_tui.services.platform.errors import InvalidInput
+from oms_tui.services.sales import audit
 from tests.audit_factories import customer as make_customer
 from tests.audit_factories import order
 from tests.factories import make_product
@@ -69,20 +71,20 @@ def test_dunning_steps_up_with_days_overdue_and_holds_credit_at_the_last(db):
 
 
 def test_configurable_thresholds():
-    assert dunning.level_for(6, (7, 30, 60, 90)) == 0
-    assert dunning.level_for(7, (7, 30, 60, 90)) == 1
-    assert dunning.level_for(90, (7, 30, 60, 90)) == 4
-    assert dunning.parse_days("10, 20, 40, 80") == (10, 20, 40, 80)
+    assert overdue.level_for(6, (7, 30, 60, 90)) == 0
+    assert overdue.level_for(7, (7, 30, 60, 90)) == 1
+    assert overdue.level_for(90, (7, 30, 60, 90)) == 4
+    assert overdue.parse_days("10, 20, 40, 80") == (10, 20, 40, 80)
     with pytest.raises(InvalidInput, match="four increasing numbers"):
-        dunning.parse_days("30,7,60,90")
+        overdue.parse_days("30,7,60,90")
     with pytest.raises(InvalidInput, match="four whole numbers"):
-        dunning.parse_days("7,thirty,60,90")
+        overdue.parse_days("7,thirty,60,90")
 
 
 def test_thresholds_from_the_setting(db):
     cid = make_customer(db, phone="13600000003")
     _invoice(db, cid, 1_000, TODAY - timedelta(days=15), "INV-3")
-    dunning.set_dunning_days(db, "boss", "3,10,14,20")
+    overdue.set_dunning_days(db, "boss", "3,10,14,20")
     [step] = dunning.run_dunning(db, "finance", TODAY)
     assert step.level == 3  # 15 days: final notice with these thresholds
 
@@ -195,7 +197,7 @@ def test_a_customer_whose_credit_covers_the_overdue_is_not_dunned_nor_held(db):
     assert (c.dunning_level, c.credit_hold) == (0, False)  # clean again, not held
     with db.read() as s:
         assert s.exec(select(DunningLetter).where(DunningLetter.customer_id == cid)).all() == []
-        assert dunning.overdue_after_credit(s, TODAY) == {}
+        assert overdue.overdue_after_credit(s, TODAY) == {}
     # the statement shows the credit as a line and nets it: nothing owed, nothing overdue
     paper = dunning.statement(db, cid, TODAY)
     assert [i.number for i in paper.items] == ["INV-10"]
@@ -229,7 +231,7 @@ def test_partly_covered_the_level_follows_the_net_overdue_oldest_first(db):
     _over_pay(db, cid, 15_000 - 1 + 1_000, "INV-17")
     assert dunning.run_dunning(db, "finance", TODAY, today=TODAY) == []  # level 2 already had
     with db.read() as s:
-        assert dunning.overdue_after_credit(s, TODAY) == {cid: dunning.Overdue(40, 1)}
+        assert overdue.overdue_after_credit(s, TODAY) == {cid: overdue.Overdue(40, 1)}
 
 
 def test_statement_and_letter_print_the_credit_on_account_and_the_net_balance(db):

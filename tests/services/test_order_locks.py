@@ -10,9 +10,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import select
 
 from oms_tui.models import Order, OrderEvent, OrderLock, Setting
-from oms_tui.services import audit, order_locks, orders
-from oms_tui.services.errors import NotFound, StaleData
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.platform.errors import NotFound, StaleData
+from oms_tui.services.sales import audit, order_locks, orders
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.audit_factories import customer, order
 from tests.factories import make_product
 

@@ -15,10 +15,10 @@ from oms_tui.models import (
     Shipment,
     Warehouse,
 )
-from oms_tui.services import audit, order_search, orders
-from oms_tui.services.errors import InvalidInput, NotFound
-from oms_tui.services.order_search import OrderQuery, search
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.platform.errors import InvalidInput, NotFound
+from oms_tui.services.sales import audit, order_search, orders
+from oms_tui.services.sales.order_search import OrderQuery, search
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.audit_factories import customer, order, set_created, stock
 from tests.factories import make_product
 

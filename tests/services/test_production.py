@@ -20,9 +20,12 @@ from oms_tui.models import (
     RouteStage,
     StockMove,
 )
-from oms_tui.services import allocation, orders, production, stock, stock_operations
-from oms_tui.services.errors import IllegalTransition, InvalidInput
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.fulfilment import allocation, stock_operations
+from oms_tui.services.inventory import stock
+from oms_tui.services.platform.errors import IllegalTransition, InvalidInput
+from oms_tui.services.production import production
+from oms_tui.services.sales import orders
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.stock_factories import customer, level, warehouse
 
 TODAY = date(2026, 11, 30)

@@ -19,9 +19,10 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from oms_tui.models import Allocation, Order, OrderEvent, OrderLine, StockLevel
-from oms_tui.services import audit, orders, stock
-from oms_tui.services.db import Database
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.inventory import stock
+from oms_tui.services.platform.db import Database
+from oms_tui.services.sales import audit, orders
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.factories import make_product
 from tests.stock_factories import customer, receive, warehouse
 

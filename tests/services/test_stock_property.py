@@ -44,10 +44,14 @@ from oms_tui.models import (
     StockMove,
     Warehouse,
 )
-from oms_tui.services import allocation, orders, production, schema, stock, stock_operations
-from oms_tui.services.db import Database
-from oms_tui.services.errors import IllegalTransition, InvalidInput
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.fulfilment import allocation, stock_operations
+from oms_tui.services.inventory import stock
+from oms_tui.services.platform import schema
+from oms_tui.services.platform.db import Database
+from oms_tui.services.platform.errors import IllegalTransition, InvalidInput
+from oms_tui.services.production import production
+from oms_tui.services.sales import orders
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.factories import make_product
 from tests.stock_factories import customer, set_priority, warehouse
 
