@@ -57,7 +57,7 @@ from oms_tui.services.fulfilment import (
 )
 from oms_tui.services.inventory import stock  # noqa: E402
 from oms_tui.services.platform.db import Database  # noqa: E402
-from oms_tui.services.production import production  # noqa: E402
+from oms_tui.services.production import common  # noqa: E402
 from oms_tui.services.sales import orders  # noqa: E402
 from oms_tui.services.states.order_states import OrderStatus as S  # noqa: E402
 
@@ -93,7 +93,7 @@ def build(url: str, n: int, seed: int, materials: bool = False) -> float:
                 .where(OrderLine.order_id.in_(ctx.order_ids))
                 .group_by(BomItem.material_id).order_by(BomItem.material_id)
             ).all()  # fmt: skip
-            factory = production.factory_warehouse_id(s)
+            factory = common.factory_warehouse_id(s)
         stock_operations.receive(db, ACTOR, factory, [(m, int(q)) for m, q in bill],
                                  supplier="bench", reference="materials")  # fmt: skip
     db.dispose()

@@ -51,7 +51,7 @@ from oms_tui.services.fulfilment import (
 from oms_tui.services.inventory import stock  # noqa: E402
 from oms_tui.services.platform import schema  # noqa: E402
 from oms_tui.services.platform.db import Database  # noqa: E402
-from oms_tui.services.production import production  # noqa: E402
+from oms_tui.services.production import common, stages  # noqa: E402
 from oms_tui.services.sales import (
     audit,  # noqa: E402
     orders,  # noqa: E402
@@ -141,7 +141,7 @@ def materials_up(ctx: Context) -> None:
                    ProductionOrder.status == "planned")
             .group_by(BomItem.material_id)
         ).all())  # fmt: skip
-        factory = production.factory_warehouse_id(s)
+        factory = common.factory_warehouse_id(s)
     if need and factory is not None:
         stock_operations.receive(ctx.db, ACTOR, factory, sorted(need.items()), supplier="bench",
                                  reference="pipeline materials")  # fmt: skip
@@ -155,9 +155,9 @@ def _produce(ctx: Context, order_id: int) -> None:
             ProductionOrder.order_id == order_id,
             ProductionOrder.status == "planned")).scalars())  # fmt: skip
     for po_id in ids:
-        po = production.start(ctx.db, ACTOR, po_id)
+        po = stages.start(ctx.db, ACTOR, po_id)
         while po.status != "done":
-            po = production.advance(ctx.db, ACTOR, po_id)
+            po = stages.advance(ctx.db, ACTOR, po_id)
 
 
 def _tracking(ctx: Context, carrier_code: str) -> str:

@@ -739,9 +739,9 @@ def print_statement(
 @production_app.command("routes")
 def production_routes(db: DbOption = None) -> None:
     """The routes: product line, daily capacity, stages with their planned days."""
-    from .services.production import production
+    from .services.production import routes
 
-    for r in production.routes(_open_current(_settings(db))):
+    for r in routes.routes(_open_current(_settings(db))):
         stages = " -> ".join(f"{n} ({d} d)" for n, d in r.stages)
         typer.echo(f"{r.name}\t{r.product_line}\t{r.daily_capacity}/day\t{stages}")
 
@@ -760,7 +760,6 @@ def production_route(
 ) -> None:
     """Create or change a route (stages only while no production order is open on it)."""
     from .services.platform.errors import InvalidInput
-    from .services.production import production
 
     stages = None
     if stage:
@@ -770,8 +769,10 @@ def production_route(
             if not label or not days.strip().isdigit():
                 raise InvalidInput(f"--stage {text}: use NAME:DAYS, e.g. cutting:1")
             stages.append((label, int(days)))
+    from .services.production import routes
+
     settings, database = _connect(db, user)
-    r = production.set_route(database, settings.user, name, line, capacity, stages)
+    r = routes.set_route(database, settings.user, name, line, capacity, stages)
     _say(
         f"{r.name}: {r.product_line}, {r.daily_capacity}/day, "
         + " -> ".join(f"{n} ({d} d)" for n, d in r.stages)
@@ -787,10 +788,11 @@ def production_bom(
     user: UserOption = None,
 ) -> None:
     """Set how much of a material one unit of a made-to-order product takes."""
-    from .services.production import production
+
+    from .services.production import routes
 
     settings, database = _connect(db, user)
-    production.set_bom(database, settings.user, product, material, qty)
+    routes.set_bom(database, settings.user, product, material, qty)
     _say(f"{product.upper()}: {qty} x {material.upper()} per unit")
 
 

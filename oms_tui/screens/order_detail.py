@@ -22,7 +22,7 @@ from textual.widgets import Header, Static
 from ..commands import ScreenCommands
 from ..services.platform.errors import OmsError
 from ..services.platform.money import format_money
-from ..services.production import production
+from ..services.production import board
 from ..services.sales import order_locks
 from ..services.sales.order_search import Link, OrderDetail, detail
 from ..services.states.order_states import OrderStatus
@@ -82,7 +82,7 @@ class OrderDetailScreen(OmsScreen):
 
     class Loaded(Message):
         def __init__(self, order: OrderDetail, others: str,
-                     made: list[production.OrderProduction]) -> None:  # fmt: skip
+                     made: list[board.OrderProduction]) -> None:  # fmt: skip
             super().__init__()
             self.order = order
             self.others = others
@@ -167,7 +167,7 @@ class OrderDetailScreen(OmsScreen):
             order = detail(self.db, number)
             now = self.context.clock().astimezone(UTC)
             editing = order_locks.open_for_edit(self.db, self.user, order.order.id, now=now)
-            made = production.for_orders(self.db, [order.order.id]).get(order.order.id, [])
+            made = board.for_orders(self.db, [order.order.id]).get(order.order.id, [])
         except OmsError as error:
             self.post_message(self.Failed(str(error)))
             return
@@ -303,7 +303,7 @@ class OrderDetailScreen(OmsScreen):
         ]))  # fmt: skip
 
     @staticmethod
-    def _production_rows(made: list[production.OrderProduction],
+    def _production_rows(made: list[board.OrderProduction],
                          links: tuple[Link, ...]) -> list[Content]:  # fmt: skip
         """Each production order with its stage and expected date (a cancelled one as a
         link: ``for_orders`` leaves it out)."""

@@ -82,14 +82,14 @@ async def test_detail_shows_where_each_line_is_reserved_or_backordered(sqlite_db
 async def test_detail_shows_each_production_order_with_stage_and_expected_date(
     sqlite_db: Database,
 ) -> None:
-    from oms_tui.services.production import production
+    from oms_tui.services.production import stages
     from tests.services.test_production import _doors, _order_of, _po
 
     ids = _doors(sqlite_db)
     oid = _order_of(sqlite_db, [(ids["door"], 1, "左开门")])
     po = _po(sqlite_db, oid)
-    production.start(sqlite_db, "liu", po.id)
-    production.advance(sqlite_db, "liu", po.id)  # materials -> cutting
+    stages.start(sqlite_db, "liu", po.id)
+    stages.advance(sqlite_db, "liu", po.id)  # materials -> cutting
     po = _po(sqlite_db, oid)
     number = orders.get_order_by_id(sqlite_db, oid).number
     app = queue_app(sqlite_db)

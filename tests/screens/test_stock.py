@@ -434,7 +434,7 @@ async def test_the_ledger_tells_materials_used_in_production_from_those_back(
     """A door started takes its oak boards (used in prod, -6); cancelled, they come back
     (back from prod, +6)."""
     from oms_tui.models import ProductionOrder
-    from oms_tui.services.production import production
+    from oms_tui.services.production import stages
     from oms_tui.services.sales import orders
     from oms_tui.services.states.order_states import OrderStatus as S
     from tests.services.test_production import _doors, _order_of
@@ -443,7 +443,7 @@ async def test_the_ledger_tells_materials_used_in_production_from_those_back(
     oid = _order_of(sqlite_db, [(ids["door"], 2, "")])
     with sqlite_db.read() as s:
         po = s.exec(select(ProductionOrder).where(ProductionOrder.order_id == oid)).one()
-    production.start(sqlite_db, "liu", po.id)
+    stages.start(sqlite_db, "liu", po.id)
     orders.transition(sqlite_db, "clerk", oid, S.CANCELLED, "customer cancelled")
     assert [m[:3] for m in moves(sqlite_db, ids["oak"]) if m[0] == "production_use"] == [
         ("production_use", -6, po.number), ("production_use", 6, po.number)]  # fmt: skip

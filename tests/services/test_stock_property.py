@@ -49,7 +49,7 @@ from oms_tui.services.inventory import stock
 from oms_tui.services.platform import schema
 from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.errors import IllegalTransition, InvalidInput
-from oms_tui.services.production import production
+from oms_tui.services.production import stages
 from oms_tui.services.sales import orders
 from oms_tui.services.states.order_states import OrderStatus as S
 from tests.factories import make_product
@@ -237,7 +237,7 @@ def _production_orders(db: Database, status: str) -> list[ProductionOrder]:
 def _start(db: Database, po: ProductionOrder, expected: dict, pids: list[int], factory: int
            ) -> bool:  # fmt: skip
     try:
-        production.start(db, "liu", po.id)
+        stages.start(db, "liu", po.id)
     except InvalidInput:
         event("start refused: short of materials")
         return False  # nothing written
@@ -249,7 +249,7 @@ def _start(db: Database, po: ProductionOrder, expected: dict, pids: list[int], f
 
 def _advance(db: Database, po: ProductionOrder, expected: dict, pids: list[int], factory: int
              ) -> None:  # fmt: skip
-    if production.advance(db, "zhang", po.id).status == "done":
+    if stages.advance(db, "zhang", po.id).status == "done":
         event("door made")
         expected[(pids[DOOR], factory)] += po.qty
 
@@ -357,7 +357,7 @@ def _run(db: Database, step: tuple, expected: dict, placed: list[int]) -> None: 
         if running:
             po = running[step[1] % len(running)]
             try:
-                production.quality_failure(db, "qc", po.id, 1, "uneven gap")
+                stages.quality_failure(db, "qc", po.id, 1, "uneven gap")
             except (InvalidInput, IllegalTransition):
                 return
     elif kind == "stocktake":

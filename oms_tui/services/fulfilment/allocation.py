@@ -83,8 +83,6 @@ class AllocationResult:
         return sum(p.qty for ln in self.lines for p in ln.placed)
 
 
-
-
 def warehouse_preference(warehouses: Sequence[Warehouse], region: str
                          ) -> list[tuple[Warehouse, str]]:  # fmt: skip
     """Warehouses in the order they are tried, each with why it stands there."""
@@ -191,7 +189,8 @@ def _allocate_in(
                                       held.get(ln.id, 0), needs[ln.id] - got, False))  # fmt: skip
 
     if any(r.to_production for r in results):
-        from ..production.production import create_for_order_in, shortage_text
+        from ..production.materials import shortage_text
+        from ..production.planning import create_for_order_in
 
         planned = create_for_order_in(session, actor, order)
         line_no = {ln.id: ln.line_no for ln in lines}
@@ -363,7 +362,7 @@ def fill_backorders(db: Database, actor: str, product_ids: Iterable[int]
     pids = sorted(set(product_ids))
 
     def run() -> list[AllocationResult]:
-        from ..production.production import reserve_waiting_materials_in
+        from ..production.materials import reserve_waiting_materials_in
 
         with db.write() as session:
             stock.lock_levels(session, pids)

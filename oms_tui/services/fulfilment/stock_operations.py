@@ -3,7 +3,7 @@
 Each is one transaction that writes its ledger moves, and, where stock arrived, hands the
 free stock to waiting backorders in priority order (``allocation.fill_backorders_in``),
 then to planned production orders short of it as a material
-(``production.reserve_waiting_materials_in``), inside the same transaction: when the
+(``materials.reserve_waiting_materials_in``), inside the same transaction: when the
 receipt is saved, the orders have moved on. Stock found missing under what is reserved
 takes the reservations of the lowest-priority orders first, then those of the production
 orders last in the queue.
@@ -36,7 +36,7 @@ from ..inventory import stock
 from ..platform.db import Database, retry
 from ..platform.errors import InvalidInput, NotFound
 from ..platform.numbering import take_number
-from ..production import production
+from ..production import materials
 from . import allocation
 
 RECEIPT_PREFIX, STOCKTAKE_PREFIX = "PR", "ST"
@@ -177,7 +177,7 @@ def receive(
                 receipt.status, receipt.received_at = "received", utcnow()
                 session.add(receipt)
             filled = allocation.fill_backorders_in(session, actor, merged)
-            made = production.reserve_waiting_materials_in(session, actor, merged)
+            made = materials.reserve_waiting_materials_in(session, actor, merged)
             return Outcome(receipt.number, len(merged), tuple(filled), tuple(made))
 
     return retry(run)
@@ -208,7 +208,7 @@ def transfer(
             stock.add_move(session, levels[(product_id, dst.id)], qty, stock.TRANSFER_IN,
                            actor, reference=ref, reason=reason.strip())  # fmt: skip
             filled = allocation.fill_backorders_in(session, actor, [product_id])
-            made = production.reserve_waiting_materials_in(session, actor, [product_id])
+            made = materials.reserve_waiting_materials_in(session, actor, [product_id])
             return Outcome(ref, 2, tuple(filled), tuple(made))
 
     return retry(run)
@@ -242,7 +242,7 @@ def _release_for_shortage(session: Session, actor: str, level: StockLevel, new_o
         if order_id not in touched:
             touched.append(order_id)
     if excess > 0:
-        production.release_materials_for_shortage_in(session, actor, level, excess, why)
+        materials.release_materials_for_shortage_in(session, actor, level, excess, why)
     return touched
 
 
@@ -290,7 +290,7 @@ def adjust(db: Database, actor: str, product_id: int, warehouse: str | int, delt
             filled, made = [], []
             if delta > 0:
                 filled = allocation.fill_backorders_in(session, actor, [product_id])
-                made = production.reserve_waiting_materials_in(session, actor, [product_id])
+                made = materials.reserve_waiting_materials_in(session, actor, [product_id])
             return Outcome("", 1, tuple(filled), tuple(made))
 
     return retry(run)
@@ -450,7 +450,7 @@ def post_stocktake(db: Database, actor: str, stocktake_id: int, reason: str) -> 
             st.status, st.posted_by, st.posted_at, st.reason = "posted", actor, utcnow(), reason
             session.add(st)
             filled = allocation.fill_backorders_in(session, actor, gained) if gained else []
-            made = production.reserve_waiting_materials_in(session, actor, gained)
+            made = materials.reserve_waiting_materials_in(session, actor, gained)
             return Outcome(st.number, moves, tuple(filled), tuple(made))
 
     return retry(run)

@@ -52,6 +52,7 @@ def take_numbers(session: Session, prefix: str, year: int, count: int = 1) -> li
 def take_number(session: Session, prefix: str, year: int) -> str:
     return take_numbers(session, prefix, year, 1)[0]
 
+
 def normalise_order_number(text: str) -> str:
     """``so-2026-123`` -> ``SO-2026-000123``; anything else is returned upper-cased."""
     parts = text.strip().upper().split("-")

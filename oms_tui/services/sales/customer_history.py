@@ -19,7 +19,7 @@ from ..finance.receivables import credit_exposure
 from ..parties.customers import AddressView, address_text
 from ..platform.db import Database
 from ..platform.errors import NotFound
-from ..production import production
+from ..production import board
 from ..states.order_states import OrderStatus
 
 NOT_SALES = (OrderStatus.DRAFT, OrderStatus.CANCELLED, OrderStatus.REJECTED)
@@ -88,7 +88,7 @@ def orders_page(db: Database, customer_id: int, before: HistoryOrder | None = No
         stmt = stmt.where((Order.created_at < before.created_at) | same_time)
     with db.read() as session:
         rows = session.execute(stmt).all()
-    made = production.for_orders(db, [r[0] for r in rows])
+    made = board.for_orders(db, [r[0] for r in rows])
     out = []
     for oid, number, at, status, channel, total in rows:
         text = "; ".join(

@@ -155,8 +155,6 @@ def _view(session: Session, order: Order, detail: bool = False) -> OrderView:
     )  # fmt: skip
 
 
-
-
 def create_order(
     db: Database,
     actor: str,
@@ -626,7 +624,7 @@ def transition(
                 freed = stock.release_order_in(session, order.id)
                 if freed:
                     text += f" ({freed} reserved units released)"
-                from ..production.production import cancel_for_order_in
+                from ..production.planning import cancel_for_order_in
 
                 stopped = cancel_for_order_in(session, actor, order.id, reason.strip())
                 if stopped:
@@ -667,5 +665,3 @@ def get_order_by_id(db: Database, order_id: int) -> OrderView:
         if order is None:
             raise NotFound(f"no order with id {order_id}")
         return _view(session, order, detail=True)
-
-
