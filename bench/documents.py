@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlmodel import select  # noqa: E402
 
-from oms_tui import demo  # noqa: E402
+from oms_tui.demo.seed import seed_demo  # noqa: E402
 from oms_tui.models import Customer, Product, Warehouse  # noqa: E402
 from oms_tui.reports.common import Company  # noqa: E402
 from oms_tui.reports.fonts import fonts  # noqa: E402
@@ -47,7 +47,7 @@ from oms_tui.services.states.order_states import OrderStatus as S  # noqa: E402
 
 def build(db: Database, n: int, seed: int = 7) -> None:
     schema.upgrade(db)
-    demo.seed_demo(db, "bench", orders=0)
+    seed_demo(db, "bench", orders=0)
     rng = random.Random(seed)
     with db.read() as s:
         stocked = [p.id for p in s.exec(select(Product).where(

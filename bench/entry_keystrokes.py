@@ -217,7 +217,7 @@ def prepare(url: str) -> Database:
     db = Database(url)
     revision = schema.current_revision(db)
     if revision is None:
-        from oms_tui.demo import seed_demo
+        from oms_tui.demo.seed import seed_demo
 
         print("empty database: schema and demo company", file=sys.stderr)
         schema.upgrade(db)

@@ -212,19 +212,19 @@ def prepare(db: Database) -> None:
         has_customers = s.execute(select(func.count()).select_from(Customer)).scalar()
     if has_products and has_customers:
         return
-    from oms_tui import demo
+    from oms_tui.demo import catalog, customers, rows
 
     rng = random.Random(2026)
     now = datetime.now(UTC)
     with db.write() as session:
-        ids = demo.IdAllocator(session)
+        ids = rows.IdAllocator(session)
         if not has_products:
-            demo.write_settings(session, ACTOR)
-            demo.write_users(session, ACTOR)
-            demo.build_catalog(session, rng, ids, (now - timedelta(days=400)).date())
+            catalog.write_settings(session, ACTOR)
+            catalog.write_users(session, ACTOR)
+            catalog.build_catalog(session, rng, ids, (now - timedelta(days=400)).date())
         if not has_customers:
-            demo.build_customers(session, rng, ids, 300, (now - timedelta(days=400)).date())
-        demo.fix_sequences(session, ids.used())
+            customers.build_customers(session, rng, ids, 300, (now - timedelta(days=400)).date())
+        rows.fix_sequences(session, ids.used())
 
 
 def run(url: str, n: int, seed: int = 1) -> dict:

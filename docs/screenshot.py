@@ -11,9 +11,9 @@ from pathlib import Path
 
 from oms_tui.app import make_app
 from oms_tui.config import Settings
+from oms_tui.demo.seed import seed_demo
 from oms_tui.services.platform import schema
 from oms_tui.services.platform.db import Database
-from oms_tui.demo import seed_demo
 
 
 async def main() -> None:

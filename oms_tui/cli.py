@@ -174,7 +174,7 @@ def _initialise(db, user: str, demo: bool) -> None:  # noqa: ANN001
 
     schema.upgrade(db)
     if demo:
-        from .demo import seed_demo
+        from .demo.seed import seed_demo
 
         summary = seed_demo(db, user)
         _say(f"Demo data: {summary}")

@@ -100,7 +100,7 @@ def test_first_run_creates_demo_database_and_says_where(tmp_path, monkeypatch, c
 
     monkeypatch.setattr(app_module, "make_app", lambda settings, db=None, **kw: FakeApp())
     seeded = []
-    monkeypatch.setattr("oms_tui.demo.seed_demo", lambda db, user, **kw: seeded.append(user))
+    monkeypatch.setattr("oms_tui.demo.seed.seed_demo", lambda db, user, **kw: seeded.append(user))
     path = tmp_path / "first.db"
     cli._run_app(Settings.resolve(db=str(path), user="wang"))
     err = capsys.readouterr().err

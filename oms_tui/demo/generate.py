@@ -21,17 +21,10 @@ from sqlalchemy import func, select
 
 from ..models import Customer
 from ..services.platform.db import Database
-from . import (
-    IdAllocator,
-    OrderSimulator,
-    build_catalog,
-    build_customers,
-    fix_sequences,
-    load_catalog,
-    load_customers,
-    write_settings,
-    write_users,
-)  # fmt: skip
+from .catalog import build_catalog, load_catalog, write_settings, write_users
+from .customers import build_customers, load_customers
+from .orders import OrderSimulator
+from .rows import IdAllocator, fix_sequences
 
 BATCH = 10_000
 

@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from oms_tui.demo import DemoSummary, seed_demo
 from oms_tui.demo.generate import generate_orders
+from oms_tui.demo.reference import DemoSummary
+from oms_tui.demo.seed import seed_demo
 from oms_tui.models import (
     Allocation,
     Carrier,
