@@ -202,7 +202,7 @@ def search_pages(url: str, samples: int = 20, pages: int = 20, seed: int = 11
 
     from oms_tui.models import Customer, CustomerPhone, Product
     from oms_tui.services.platform.db import Database
-    from oms_tui.services.sales import audit
+    from oms_tui.services.sales import audit_queue
     from oms_tui.services.sales.order_search import OrderQuery, search
 
     rng = random.Random(seed)
@@ -234,7 +234,7 @@ def search_pages(url: str, samples: int = 20, pages: int = 20, seed: int = 11
     }  # fmt: skip
     fetchers = {name: [lambda after, q=q: search(db, q, after=after) for q in qs]
                 for name, qs in shapes.items()}  # fmt: skip
-    fetchers["audit_queue"] = [lambda after: audit.queue(db, limit=50, after=after)]
+    fetchers["audit_queue"] = [lambda after: audit_queue.queue(db, limit=50, after=after)]
     results: dict[str, dict[str, object]] = {}
     for name, calls in fetchers.items():
         for call in calls[:3]:

@@ -41,7 +41,7 @@ from oms_tui.services.fulfilment import (
 from oms_tui.services.platform import schema  # noqa: E402
 from oms_tui.services.platform.db import Database  # noqa: E402
 from oms_tui.services.sales import orders  # noqa: E402
-from oms_tui.services.shipping import dispatch  # noqa: E402
+from oms_tui.services.shipping import dispatch
 from oms_tui.services.states.order_states import OrderStatus as S  # noqa: E402
 
 

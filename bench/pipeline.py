@@ -56,7 +56,7 @@ from oms_tui.services.sales import (
     audit,  # noqa: E402
     orders,  # noqa: E402
 )
-from oms_tui.services.shipping import dispatch  # noqa: E402
+from oms_tui.services.shipping import dispatch
 from oms_tui.services.states.order_states import OrderStatus as S  # noqa: E402
 
 ACTOR = "bench"

@@ -1,6 +1,6 @@
 """Regenerate docs/screenshot.svg: the home screen on the demo database at 120x40.
 
-    .venv/bin/python docs/screenshot.py
+.venv/bin/python docs/screenshot.py
 """
 
 from __future__ import annotations

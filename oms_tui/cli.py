@@ -669,7 +669,7 @@ def payment_cod(
     from .services.finance import receivables
     from .services.platform.errors import InvalidInput
     from .services.platform.money import parse_money
-    from .services.shipping.dispatch import decode_csv
+    from .services.shipping.tracking import decode_csv
 
     path = Path(file)
     if not path.is_file():
@@ -964,13 +964,13 @@ def tracking_import(
     from pathlib import Path
 
     from .services.platform.errors import InvalidInput
-    from .services.shipping import dispatch
+    from .services.shipping import tracking
 
     path = Path(file)
     if not path.is_file():
         raise InvalidInput(f"no file {file}")
     settings, database = _connect(db, user)
-    result = dispatch.import_tracking_csv(database, settings.user,
+    result = tracking.import_tracking_csv(database, settings.user,
                                           path.read_bytes())  # fmt: skip
     for row, why in result.problems:
         typer.echo(f"row {row}: {why}")
@@ -998,13 +998,13 @@ def settings_cmd(
     from .services.inventory import stock
     from .services.platform.errors import InvalidInput
     from .services.platform.settings import get_settings, set_setting
-    from .services.sales import audit
+    from .services.sales import audit_checks
 
     settings, database = _connect(db, user)
     if key is not None and value is None:
         raise InvalidInput(f"give a value: oms settings {key} VALUE")
     if key is not None and value is not None:
-        numeric = {**asdict(audit.AuditSettings()), **asdict(stock.StockSettings()),
+        numeric = {**asdict(audit_checks.AuditSettings()), **asdict(stock.StockSettings()),
                    **asdict(receivables.ReceivablesSettings())}  # fmt: skip
         if key in numeric:
             try:
@@ -1016,7 +1016,7 @@ def settings_cmd(
             elif key in asdict(receivables.ReceivablesSettings()):
                 receivables.set_receivables_setting(database, settings.user, key, number)
             else:
-                audit.set_audit_setting(database, settings.user, key, number)
+                audit_checks.set_audit_setting(database, settings.user, key, number)
         elif key == overdue.KEY:
             overdue.set_dunning_days(database, settings.user, value)
         elif key == aging.BUCKETS_KEY:
@@ -1025,7 +1025,7 @@ def settings_cmd(
             set_setting(database, settings.user, key, value)
     shown = {
         **asdict(get_settings(database)),
-        **asdict(audit.get_audit_settings(database)),
+        **asdict(audit_checks.get_audit_settings(database)),
         **asdict(stock.get_stock_settings(database)),
         **asdict(receivables.get_receivables_settings(database)),
         aging.BUCKETS_KEY: ",".join(map(str, aging.get_aging_buckets(database))),

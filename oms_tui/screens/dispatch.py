@@ -59,7 +59,7 @@ from textual.widgets.option_list import Option
 from ..commands import ScreenCommands
 from ..services.platform.errors import InvalidInput, OmsError
 from ..services.platform.money import format_money
-from ..services.shipping import dispatch
+from ..services.shipping import dispatch, tracking
 from ..services.states.order_states import OrderStatus
 from ..widgets.form_dialog import FormDialog, FormField, error_text
 from ..widgets.order_list import OrderList, Piece, fit
@@ -511,7 +511,7 @@ def track(db: Any, user: str, number: str, status: str, location: str, note: str
         if not sent:
             raise InvalidInput(f"order {text} has no shipped shipment yet", "shipment")
         view = sent[-1]
-    now = dispatch.add_tracking_event(db, user, view.id, status, location, note)
+    now = tracking.add_tracking_event(db, user, view.id, status, location, note)
     label = next(lb for _l, s, lb in TRACKING_LETTERS if s == status)
     where = f" at {location}" if location else ""
     return f"{view.number} ({view.order_number}): {label}{where}; shipment {now}."

@@ -150,8 +150,8 @@ class HomeScreen(OmsScreen):
     def load_alerts(self, db: Database, clock: Callable[[], datetime]) -> None:
         """Orders waiting in audit too long and orders due soon but not shipped."""
         from ..services.platform.settings import get_settings
-        from ..services.sales.audit import alerts
-        from ..services.shipping.dispatch import overdue_shipments
+        from ..services.sales.audit_queue import alerts
+        from ..services.shipping.tracking import overdue_shipments
 
         worker = get_current_worker()
         try:

@@ -76,7 +76,7 @@ from ..services.parties.customers import (
 )
 from ..services.platform.errors import InvalidInput, NotFound, OmsError
 from ..services.platform.money import exponent, format_money, from_minor, parse_money
-from ..services.sales.audit import run_checks
+from ..services.sales.audit_checks import run_checks
 from ..services.sales.customer_history import CustomerCard, customer_card
 from ..services.sales.drafts import DraftView, discard_draft, latest_draft, save_draft
 from ..services.sales.entry import (

@@ -34,7 +34,7 @@ from ..commands import ScreenCommands
 from ..services.platform.errors import OmsError
 from ..services.platform.money import format_money
 from ..services.sales import order_search
-from ..services.sales.audit import get_audit_settings
+from ..services.sales.audit_checks import get_audit_settings
 from ..services.sales.order_query import SYNTAX_HELP, AlertRule, alert_marks, parse_query
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import OrderList, Piece, fit

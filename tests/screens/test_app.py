@@ -436,7 +436,7 @@ async def test_home_flags_shipments_not_delivered_after_their_expected_date(
     from datetime import date, datetime, timedelta
 
     from oms_tui.config import Settings
-    from oms_tui.services.shipping import dispatch
+    from oms_tui.services.shipping import dispatch, tracking
     from tests.dispatch_factories import allocated_order, world
 
     w = world(sqlite_db)
@@ -450,7 +450,7 @@ async def test_home_flags_shipments_not_delivered_after_their_expected_date(
         await settle(pilot)
         text = flat(screen_text(app))
         assert "Alerts 0 in audit > 4 h · 0 due in 2 d, not shipped · 1 shipped, late > 2 d" in text
-    dispatch.add_tracking_event(sqlite_db, "driver", sh.id, "delivered")
+    tracking.add_tracking_event(sqlite_db, "driver", sh.id, "delivered")
     app = make_app(Settings(database_url=sqlite_db.url, user="clerk"), sqlite_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -61,11 +61,11 @@ async def test_nobody_else_no_warning(sqlite_db: Database) -> None:
 async def test_detail_shows_where_each_line_is_reserved_or_backordered(sqlite_db: Database
                                                                       ) -> None:  # fmt: skip
     from oms_tui.screens.order_detail import OrderDetailScreen
-    from oms_tui.services.sales import audit
+    from oms_tui.services.sales import audit_decisions
 
     ids = build_queue(sqlite_db)
-    clean = audit.approve(sqlite_db, "li", ids["clean1"])
-    short = audit.approve(sqlite_db, "li", ids["short"])
+    clean = audit_decisions.approve(sqlite_db, "li", ids["clean1"])
+    short = audit_decisions.approve(sqlite_db, "li", ids["short"])
     assert (clean.status, short.status) == ("allocated", "partially_backordered")
     app = queue_app(sqlite_db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -135,14 +135,14 @@ async def test_the_order_documents_open_with_their_details(sqlite_db: Database) 
     from oms_tui.screens.order_detail import OrderDetailScreen
     from oms_tui.screens.order_documents import DocumentsDialog
     from oms_tui.services.finance import receivables
-    from oms_tui.services.shipping import dispatch
+    from oms_tui.services.shipping import dispatch, tracking
     from tests.dispatch_factories import allocated_order, world
 
     w = world(sqlite_db)
     oid = allocated_order(sqlite_db, [(w.lamp, 2)])
     [sh] = dispatch.create_shipments(sqlite_db, "picker", [oid], carrier_id=w.carriers["SF"])
     dispatch.ship(sqlite_db, "packer", sh.id, "SF123456789012")
-    dispatch.add_tracking_event(sqlite_db, "t", sh.id, "in_transit", "杭州转运中心")
+    tracking.add_tracking_event(sqlite_db, "t", sh.id, "in_transit", "杭州转运中心")
     [inv] = receivables.order_invoices(sqlite_db, oid)
     view = orders.get_order_by_id(sqlite_db, oid)
     receivables.record_payment(sqlite_db, "finance", view.customer_id, 1_000, date.today())

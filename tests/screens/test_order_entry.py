@@ -178,9 +178,12 @@ async def test_new_caller_three_lines_two_by_code_one_by_barcode_burst(
         assert (customer.name, customer.group) == ("李雷", "wholesale")
 
     assert drafts.latest_draft(sqlite_db, "clerk") is None  # the order replaced its draft
-    from oms_tui.services.sales import audit  # the saved order reached the audit queue checked
+    from oms_tui.services.sales import audit_checks
 
-    assert {c.code for c in audit.stored_checks(sqlite_db, order.id)} >= {"completeness", "price"}
+    assert {c.code for c in audit_checks.stored_checks(sqlite_db, order.id)} >= {
+        "completeness",
+        "price",
+    }
 
 
 async def test_a_new_caller_typed_in_one_burst_lands_field_by_field(

@@ -16,7 +16,7 @@ from oms_tui.reports.common import Company
 from oms_tui.services.finance import dunning, follow_ups, overdue, receivables
 from oms_tui.services.platform import users
 from oms_tui.services.platform.errors import InvalidInput
-from oms_tui.services.sales import audit
+from oms_tui.services.sales import audit_checks
 from tests.audit_factories import customer as make_customer
 from tests.audit_factories import order
 from tests.factories import make_product
@@ -60,7 +60,7 @@ def test_dunning_steps_up_with_days_overdue_and_holds_credit_at_the_last(db):
     assert letters == [1, 2, 4]
     # the audit's credit check now fails this customer's orders
     view = order(db, cid, [(make_product(db), 1)], submit=True)
-    credit = [c for c in audit.run_checks(db, view.id) if c.code == "credit"]
+    credit = [c for c in audit_checks.run_checks(db, view.id) if c.code == "credit"]
     assert [c.level for c in credit] == ["fail"] and "credit hold" in credit[0].reason
     # paying what is overdue releases the hold; the next run starts again from 0
     receivables.record_payment(db, "finance", cid, 50_000, TODAY)

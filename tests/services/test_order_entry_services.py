@@ -196,7 +196,7 @@ def test_template_validation(db):
 
 
 def test_standing_orders_arrive_in_the_audit_queue_checked(db):
-    from oms_tui.services.sales import audit
+    from oms_tui.services.sales import audit_checks
 
     c = make_customer(db)
     water = make_product(db)
@@ -204,5 +204,5 @@ def test_standing_orders_arrive_in_the_audit_queue_checked(db):
                               starting=date(2026, 11, 23))  # fmt: skip
     run = templates.run_standing_orders(db, "cron", date(2026, 11, 23))
     order = orders.get_order(db, run.created[0])
-    codes = {check.code for check in audit.stored_checks(db, order.id)}
+    codes = {check.code for check in audit_checks.stored_checks(db, order.id)}
     assert {"completeness", "product", "price", "stock"} <= codes

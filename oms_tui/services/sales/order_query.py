@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 
 from ..platform.errors import InvalidInput
 from ..states.order_states import LABELS, OrderStatus
-from .audit import NOT_SHIPPED
+from .audit_checks import NOT_SHIPPED
 from .order_search import OrderQuery
 from .orders import CHANNELS, ORDER_PREFIX
 

@@ -42,7 +42,7 @@ from ..platform.errors import InvalidInput
 from ..platform.numbering import normalise_order_number
 from ..states.order_states import OrderStatus
 from . import orders
-from .audit import CheckResult, checks_in
+from .audit_checks import CheckResult, checks_in
 
 CUSTOMER_MATCH_LIMIT = 50  # customers matched by a name/phone fragment; more: type more
 _PRODUCT_LIST_MAX = 5_000  # lines of a product above which its orders are probed, not listed

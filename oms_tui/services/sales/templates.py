@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from ...models import OrderTemplate, OrderTemplateLine, Product
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound, OmsError
-from .audit import run_checks
+from .audit_checks import run_checks
 from .orders import NewLine, create_order_in
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -37,7 +37,7 @@ from ...models import (
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
 from ..platform.numbering import take_number
-from . import dispatch
+from . import dispatch, tracking
 
 RUN_PREFIX = "RUN"
 
@@ -296,7 +296,7 @@ def settle_run(db: Database, actor: str, run_number: str,
         if current.status == "picking":
             dispatch.ship(db, actor, stop.shipment_id, "", today=run.run_date)
         if dispatch.get_shipment(db, stop.shipment_id).status == "shipped":
-            dispatch.add_tracking_event(db, actor, stop.shipment_id, "delivered",
+            tracking.add_tracking_event(db, actor, stop.shipment_id, "delivered",
                                         note=f"run {run.number}")  # fmt: skip
     with db.write() as session:
         record = session.get(DeliveryRun, run.id)

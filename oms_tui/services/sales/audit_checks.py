@@ -1,27 +1,15 @@
-"""The audit queue: automatic checks, priority, the reviewer's decisions, alerts.
-
-An order enters audit through ``submit_for_audit`` (draft or on-hold -> pending audit, then
-the checks run and are stored) or ``submit_and_check`` (also for an order created with
-``submit=True``, which is already pending). The checks are stored in ``order_check`` (all of
-an order's rows replaced on each run) and summarised, with the priority score and its
-reasons, in ``order_audit``, so the queue shows them without re-running anything.
-
-Every decision goes through ``orders.transition`` (the one state machine), which writes an
-order event with the user and the reason. Decisions that do not change the status (a
-priority bump) write an order event whose ``from_status`` and ``to_status`` are both the
-current status, with the decision in ``reason`` ("priority bumped: customer called").
-
-Money is integer minor units throughout.
-"""
+"""The automatic checks of an order in audit, the priority score and its reasons, and the audit
+settings; a run is stored in order_check and order_audit so the queue shows it without
+running anything again."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select, tuple_
+from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from ...models import (
@@ -30,7 +18,6 @@ from ...models import (
     Order,
     OrderAudit,
     OrderCheck,
-    OrderEvent,
     OrderLine,
     Product,
     StockLevel,
@@ -38,12 +25,11 @@ from ...models import (
 )
 from ..catalog.pricing import QuoteLine, load_price_book, product_info, quote
 from ..finance.receivables import credit_exposure, over_limit_warning
-from ..fulfilment import allocation
 from ..platform.db import Database
-from ..platform.errors import InvalidInput, NotFound, OmsError
+from ..platform.errors import NotFound
 from ..platform.money import format_money
 from ..platform.settings import load_settings, read_int_settings, write_int_setting
-from ..states.order_states import OPEN_STATUSES, OrderStatus, record_event
+from ..states.order_states import OrderStatus
 from . import orders
 
 S = OrderStatus
@@ -519,316 +505,3 @@ def submit_and_check(db: Database, actor: str, order_id: int, today: date | None
     if pending:
         return check_run(db, order_id, today)
     return submit_for_audit(db, actor, order_id, today=today)
-
-
-# --------------------------------------------------------------------------------------------
-# Decisions
-# --------------------------------------------------------------------------------------------
-
-
-def approve(
-    db: Database, actor: str, order_id: int, expected_version: int | None = None,
-    reason: str = "",
-) -> orders.OrderView:  # fmt: skip
-    """Approve an order in audit (pending or on hold).
-
-    Uses the stored checks (run now if the order was never checked). Warnings are named in
-    the event; a failed check needs ``reason`` (why the reviewer approves anyway).
-    Approval hands the order on to allocation at once (its own transaction): the view
-    returned shows the status that followed (allocated, backordered, in production). An
-    order whose allocation was interrupted stays ``approved`` for ``oms stock allocate``.
-    """
-    checks = stored_checks(db, order_id) or run_checks(db, order_id)
-    fails = [c for c in checks if c.level == FAIL]
-    warns = list(dict.fromkeys(c.code for c in checks if c.level == WARN))
-    if fails and not reason.strip():
-        raise InvalidInput(
-            "checks failed (" + "; ".join(f"{c.code}: {c.reason}" for c in fails)
-            + "); give a reason to approve anyway", "reason",
-        )  # fmt: skip
-    text = reason.strip() or "approved"
-    if fails:
-        text += " (approved despite: " + ", ".join(dict.fromkeys(c.code for c in fails)) + ")"
-    if warns:
-        text += " (warnings: " + ", ".join(warns) + ")"
-    orders.transition(db, actor, order_id, S.APPROVED, text, expected_version)
-    allocation.allocate_order(db, actor, order_id)
-    return orders.get_order_by_id(db, order_id)
-
-
-def reject(db: Database, actor: str, order_id: int, reason: str,
-           expected_version: int | None = None) -> orders.OrderView:  # fmt: skip
-    """Reject (reason required); the clerk may correct it back to draft later."""
-    return orders.transition(db, actor, order_id, S.REJECTED, reason, expected_version)
-
-
-def hold(
-    db: Database, actor: str, order_id: int, reason: str, follow_up: date,
-    expected_version: int | None = None, today: date | None = None,
-) -> orders.OrderView:  # fmt: skip
-    """Put on hold (reason required) until ``follow_up`` (today or later): the order comes
-    back into the queue on that date."""
-    if follow_up < (today or date.today()):
-        raise InvalidInput("the follow-up date is in the past", "follow_up")
-    if not reason.strip():
-        raise InvalidInput("a reason is required to put an order on hold", "reason")
-    text = f"{reason.strip()} (follow up {follow_up.isoformat()})"
-    view = orders.transition(db, actor, order_id, S.ON_HOLD, text, expected_version)
-    with db.write() as session:
-        record = session.get(OrderAudit, order_id) or OrderAudit(order_id=order_id)
-        record.follow_up_on = follow_up
-        session.add(record)
-    return view
-
-
-def send_back(db: Database, actor: str, order_id: int, reason: str,
-              expected_version: int | None = None) -> orders.OrderView:  # fmt: skip
-    """Send back to entry (draft) for correction; reason required."""
-    return orders.transition(db, actor, order_id, S.DRAFT, reason, expected_version)
-
-
-@dataclass(frozen=True)
-class BulkApproval:
-    approved: tuple[str, ...]  # order numbers
-    skipped: tuple[tuple[str, str], ...]  # (number, why)
-
-
-def approve_many(db: Database, actor: str, order_ids: Sequence[int], today: date | None = None
-                 ) -> BulkApproval:  # fmt: skip
-    """Approve the orders whose checks, run again now, all pass (no warning, no failure);
-    skip the rest with the reason. Each order is its own transaction; an order changed by
-    someone between its checks and its approval is skipped, never overwritten."""
-    approved: list[str] = []
-    skipped: list[tuple[str, str]] = []
-    for order_id in order_ids:
-        label = f"order #{order_id}"
-        try:
-            with db.read() as session:
-                order = session.get(Order, order_id)
-                if order is None:
-                    raise NotFound(f"no order with id {order_id}")
-                label, status = order.number, order.status
-            if status not in (S.PENDING_AUDIT, S.ON_HOLD):
-                skipped.append((label, f"not in audit ({OrderStatus(status).label.lower()})"))
-                continue
-            run = check_run(db, order_id, today)
-            bad = [c for c in run.checks if c.level != PASS]
-            if bad:
-                skipped.append((label, "; ".join(f"{c.level} {c.code}: {c.reason}" for c in bad)))
-                continue
-            orders.transition(db, actor, order_id, S.APPROVED,
-                              "approved in bulk: all checks pass", run.version)  # fmt: skip
-            approved.append(label)
-            try:
-                allocation.allocate_order(db, actor, order_id)
-            except OmsError:
-                pass  # approved; left for the allocation sweep (oms stock allocate)
-        except OmsError as exc:
-            skipped.append((label, str(exc)))
-    return BulkApproval(tuple(approved), tuple(skipped))
-
-
-def bump(db: Database, actor: str, order_id: int, reason: str, today: date | None = None
-         ) -> Priority:  # fmt: skip
-    """Raise an open order's priority by ``audit_bump_points``; records an order event
-    (from and to the current status) with "priority bumped: <reason>"."""
-    if not reason.strip():
-        raise InvalidInput("a reason is required to bump an order", "reason")
-    with db.write() as session:
-        order = _lock_order(session, order_id)
-        if order.status not in OPEN_STATUSES:
-            raise InvalidInput(f"order {order.number} is {OrderStatus(order.status).label.lower()}"
-                               "; only open orders can be bumped", "order")  # fmt: skip
-        w = audit_settings(session)
-        record = session.get(OrderAudit, order.id) or OrderAudit(order_id=order.id)
-        record.bump_points += w.audit_bump_points
-        customer = session.get(Customer, order.customer_id)
-        prio = _priority_of(order, customer, record.bump_points, today or date.today(), w)
-        record.priority_score, record.priority_reasons = prio.score, prio.text
-        session.add(record)
-        record_event(session, order, actor, order.status,
-                            f"priority bumped: {reason.strip()}", order.status)  # fmt: skip
-        session.flush()
-        return prio
-
-
-def refresh_priorities(db: Database, today: date | None = None) -> int:
-    """Score again every order in the queue (urgency changes with the date; orders that
-    reached audit without these services get their first score). Returns how many."""
-    today = today or date.today()
-    with db.write() as session:
-        w = audit_settings(session)
-        rows = session.execute(
-            select(Order, Customer, OrderAudit)
-            .join(Customer, col(Customer.id) == Order.customer_id)
-            .outerjoin(OrderAudit, col(OrderAudit.order_id) == Order.id)
-            .where(col(Order.status).in_([S.PENDING_AUDIT, S.ON_HOLD]))
-        ).all()
-        for order, customer, record in rows:
-            record = record or OrderAudit(order_id=order.id)
-            prio = _priority_of(order, customer, record.bump_points, today, w)
-            record.priority_score, record.priority_reasons = prio.score, prio.text
-            session.add(record)
-        session.flush()
-        return len(rows)
-
-
-# --------------------------------------------------------------------------------------------
-# Queue and alerts
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QueueCursor:
-    score: int
-    order_id: int
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    order_id: int
-    number: str
-    status: str
-    version: int
-    customer_name: str
-    total_minor: int
-    currency: str
-    requested_date: date | None
-    created_at: datetime
-    waiting_since: datetime  # when it (last) entered audit
-    priority_score: int
-    priority_reasons: str
-    checks_level: str  # pass | warn | fail | "" (never checked)
-    checks_summary: str  # "fail: credit; warn: stock" / "all pass" / "" (never checked)
-    follow_up_on: date | None
-    waiting_too_long: bool  # alert: in audit longer than audit_alert_hours
-    due_soon: bool  # alert: requested date within audit_due_soon_days (or past)
-
-
-@dataclass(frozen=True)
-class QueuePage:
-    rows: tuple[QueueRow, ...]
-    next: QueueCursor | None  # pass as ``after`` for the next page; None: last page
-
-
-def _entered_audit():  # noqa: ANN202
-    """When the order last entered audit (its latest event to pending audit)."""
-    return (
-        select(func.max(OrderEvent.at))
-        .where(OrderEvent.order_id == Order.id, OrderEvent.to_status == S.PENDING_AUDIT)
-        .correlate(Order)
-        .scalar_subquery()
-    )
-
-
-def queue(
-    db: Database, limit: int = 50, after: QueueCursor | None = None, today: date | None = None,
-    now: datetime | None = None,
-) -> QueuePage:  # fmt: skip
-    """Orders waiting for a decision, highest priority first (then newest): pending audit,
-    and on hold whose follow-up date has come (or that has none). Keyset-paged on
-    (score desc, id desc); the stored check summary comes along."""
-    now = now or utcnow()
-    today = today or _local_date(now)
-    with db.read() as session:
-        w = audit_settings(session)
-        score = func.coalesce(OrderAudit.priority_score, 0)
-        entered = _entered_audit()
-        stmt = (
-            select(
-                Order.id, Order.number, Order.status, Order.version, Customer.name,
-                Order.total_minor, Order.currency, Order.requested_date, Order.created_at,
-                func.coalesce(entered, Order.updated_at), score,
-                OrderAudit.priority_reasons, OrderAudit.checks_level, OrderAudit.checks_summary,
-                OrderAudit.follow_up_on,
-            )  # fmt: skip
-            .join(Customer, col(Customer.id) == Order.customer_id)
-            .outerjoin(OrderAudit, col(OrderAudit.order_id) == Order.id)
-            .where(
-                or_(
-                    Order.status == S.PENDING_AUDIT,
-                    and_(
-                        Order.status == S.ON_HOLD,
-                        or_(
-                            col(OrderAudit.follow_up_on).is_(None),
-                            col(OrderAudit.follow_up_on) <= today,
-                        ),
-                    ),
-                )
-            )
-            .order_by(score.desc(), col(Order.id).desc())
-            .limit(limit + 1)
-        )  # fmt: skip
-        if after is not None:
-            stmt = stmt.where(tuple_(score, Order.id) < tuple_(after.score, after.order_id))
-        rows = session.execute(stmt).all()
-    cutoff = now - timedelta(hours=w.audit_alert_hours)
-    due_by = today + timedelta(days=w.audit_due_soon_days)
-    out = tuple(
-        QueueRow(
-            order_id=r[0],
-            number=r[1],
-            status=r[2],
-            version=r[3],
-            customer_name=r[4],
-            total_minor=r[5],
-            currency=r[6],
-            requested_date=r[7],
-            created_at=r[8],
-            waiting_since=_aware(r[9]),
-            priority_score=int(r[10]),
-            priority_reasons=r[11] or "",
-            checks_level=r[12] or "",
-            checks_summary=r[13] or "",
-            follow_up_on=r[14],
-            waiting_too_long=r[2] == S.PENDING_AUDIT and _aware(r[9]) < cutoff,
-            due_soon=r[7] is not None and r[7] <= due_by,
-        )  # fmt: skip
-        for r in rows[:limit]
-    )
-    nxt = QueueCursor(out[-1].priority_score, out[-1].order_id) if len(rows) > limit else None
-    return QueuePage(out, nxt)
-
-
-def _aware(value: datetime | str) -> datetime:
-    """Timestamps are stored in UTC; an aggregate may come back naive (or as text)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class AuditAlerts:
-    waiting_too_long: int  # pending audit for more than ``alert_hours``
-    due_soon_not_shipped: int  # requested date within ``due_soon_days`` (or past), not shipped
-    alert_hours: int
-    due_soon_days: int
-
-
-def alerts(db: Database, now: datetime | None = None) -> AuditAlerts:
-    """Counts for the home screen. Drafts are not counted as due (not yet orders to ship)."""
-    now = now or utcnow()
-    today = _local_date(now)
-    with db.read() as session:
-        w = audit_settings(session)
-        hours = w.audit_alert_hours  # the same row as CompanySettings.audit_alert_hours
-        cutoff = now - timedelta(hours=hours)
-        entered = _entered_audit()
-        waiting = session.execute(
-            select(func.count())
-            .select_from(Order)
-            .where(
-                Order.status == S.PENDING_AUDIT,
-                func.coalesce(entered, Order.updated_at) < cutoff,
-            )
-        ).scalar_one()
-        due = session.execute(
-            select(func.count())
-            .select_from(Order)
-            .where(
-                col(Order.status).in_(sorted(NOT_SHIPPED)),
-                col(Order.requested_date).is_not(None),
-                col(Order.requested_date) <= today + timedelta(days=w.audit_due_soon_days),
-            )
-        ).scalar_one()
-    return AuditAlerts(int(waiting), int(due), hours, w.audit_due_soon_days)
