@@ -460,8 +460,8 @@ def _print(database, pdf_of, name: str, out: str | None, paper: str | None = Non
         raise InvalidInput(f"--paper {paper}: use A4 or Letter")
 
     company_settings = get_settings(database)
-    company = Company(company_settings.company_name, company_settings.company_address,
-                      company_settings.company_phone)  # fmt: skip
+    cs = company_settings
+    company = Company(cs.company_name, cs.company_address, cs.company_phone, currency=cs.currency)
     pdf = pdf_of(company, paper or company_settings.paper)
     done = deliver(pdf, name, company_settings.printer, out)
     _say(f"{name}: {done}")

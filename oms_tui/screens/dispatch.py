@@ -483,7 +483,12 @@ def deliver_documents(db: Any, docs: Sequence[tuple[str, Callable[[Any, str], by
     from ..services.platform.settings import get_settings
 
     settings = get_settings(db)
-    company = Company(settings.company_name, settings.company_address, settings.company_phone)
+    company = Company(
+        settings.company_name,
+        settings.company_address,
+        settings.company_phone,
+        currency=settings.currency,
+    )
     done = [deliver(pdf_of(company, settings.paper), name, settings.printer)
             for name, pdf_of in docs]  # fmt: skip
     if all(d.printed for d in done):
