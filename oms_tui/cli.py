@@ -94,7 +94,7 @@ def _settings(db: str | None = None, user: str | None = None) -> Settings:
 
 
 def _open(settings: Settings):  # noqa: ANN202
-    from .services.db import Database
+    from .services.platform.db import Database
 
     return Database(settings.database_url)
 
@@ -107,7 +107,7 @@ def _connect(db: str | None, user: str | None = None):  # noqa: ANN202
 
 def _open_current(settings: Settings):  # noqa: ANN202
     """The database at the newest schema (created if empty, copied then upgraded if older)."""
-    from .services import schema
+    from .services.platform import schema
 
     database = _open(settings)
     backup = schema.upgrade_with_backup(database)
@@ -132,7 +132,7 @@ def _say(text: str) -> None:
 def _date_option(text: str | None, name: str):  # noqa: ANN202
     from datetime import date
 
-    from .services.errors import InvalidInput
+    from .services.platform.errors import InvalidInput
 
     try:
         return date.fromisoformat(text) if text else date.today()
@@ -153,7 +153,7 @@ def _run_app(settings: Settings, *, headless: bool = False, exit_when_ready: boo
 
     (``bench/big_db.py`` times this whole path, headless, up to the home screen painted.)
     """
-    from .services import schema
+    from .services.platform import schema
 
     db = _open(settings)
     if schema.is_empty(db):
@@ -170,11 +170,11 @@ def _run_app(settings: Settings, *, headless: bool = False, exit_when_ready: boo
 
 
 def _initialise(db, user: str, demo: bool) -> None:  # noqa: ANN001
-    from .services import schema
+    from .services.platform import schema
 
     schema.upgrade(db)
     if demo:
-        from .services.demo import seed_demo
+        from .demo.seed import seed_demo
 
         summary = seed_demo(db, user)
         _say(f"Demo data: {summary}")
@@ -187,13 +187,13 @@ def init(
     user: UserOption = None,
 ) -> None:
     """Create the database (or bring it to the current schema); --demo adds demo data."""
-    from .services import schema
-    from .services.errors import OmsError
+    from .services.platform import schema
+    from .services.platform.errors import OmsError
 
     settings = _settings(db, user)
     database = _open(settings)
     if demo and not schema.is_empty(database):
-        from .services.dashboard import has_orders
+        from .services.sales.dashboard import has_orders
 
         schema.upgrade_with_backup(database)
         if has_orders(database):
@@ -206,7 +206,7 @@ def init(
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Bring the database to the newest schema (a SQLite file is copied first)."""
-    from .services import schema
+    from .services.platform import schema
 
     settings = _settings(db)
     database = _open(settings)
@@ -224,7 +224,7 @@ def db_upgrade(db: DbOption = None) -> None:
 def db_current(db: DbOption = None) -> None:
     """Print the database's schema revision."""
     from .migrations import HEAD
-    from .services import schema
+    from .services.platform import schema
 
     rev = schema.current_revision(_open(_settings(db)))
     typer.echo(f"{rev or 'empty'} (newest: {HEAD})")
@@ -238,7 +238,7 @@ def generate(
     user: UserOption = None,
 ) -> None:
     """Add N generated orders (with customers, catalog, invoices) for testing at scale."""
-    from .services.generate import generate_orders
+    from .demo.generate import generate_orders
 
     settings, database = _connect(db, user)
     start = time.perf_counter()
@@ -264,7 +264,7 @@ def standing_run(
     user: UserOption = None,
 ) -> None:
     """Create the standing orders due today into the audit queue (run it each morning)."""
-    from .services.templates import run_standing_orders
+    from .services.sales.templates import run_standing_orders
 
     day = _date_option(on, "--date")
     settings, database = _connect(db, user)
@@ -282,7 +282,7 @@ def standing_run(
 def stock_verify(db: DbOption = None) -> None:
     """Check that every stock level equals the sum of its ledger moves and its reserved
     quantity the sum of open allocations; list the differences (exit 1 when any)."""
-    from .services import stock
+    from .services.inventory import stock
 
     diffs = stock.verify(_connect(db)[1])
     for diff in diffs:
@@ -297,7 +297,7 @@ def stock_verify(db: DbOption = None) -> None:
 def stock_allocate(db: DbOption = None, user: UserOption = None) -> None:
     """Allocate every approved order still waiting for allocation (oldest first), then
     offer free stock to backordered orders in priority order."""
-    from .services import allocation
+    from .services.fulfilment import allocation
 
     settings, database = _connect(db, user)
     results = allocation.allocate_approved(database, settings.user)
@@ -310,7 +310,7 @@ def stock_allocate(db: DbOption = None, user: UserOption = None) -> None:
 @stock_app.command("show")
 def stock_show(code: ProductArg, db: DbOption = None) -> None:
     """One product's stock per warehouse: on hand, reserved, available, incoming."""
-    from .services import stock
+    from .services.inventory import stock
 
     card = stock.find_stock_card(_open_current(_settings(db)), code)
     typer.echo(f"{card.code}  {card.name}  {card.description}".rstrip())
@@ -340,7 +340,8 @@ def stock_receive(
     user: UserOption = None,
 ) -> None:
     """Goods in: a receipt move; waiting backorders are filled in priority order."""
-    from .services import stock, stock_operations
+    from .services.fulfilment import stock_operations
+    from .services.inventory import stock
 
     settings, database = _connect(db, user)
     card = stock.find_stock_card(database, code)
@@ -356,7 +357,7 @@ def stock_receive(
 def stock_warehouses(db: DbOption = None) -> None:
     """The warehouses in allocation order: after the customer's region's own warehouse,
     allocation tries them by rank (lower first)."""
-    from .services import stock
+    from .services.inventory import stock
 
     for w in stock.list_warehouses(_open_current(_settings(db))):
         typer.echo(f"{w.code:6} rank {w.allocation_rank:>3}  {w.region:10} {w.name}")
@@ -370,7 +371,7 @@ def stock_rank(
     user: UserOption = None,
 ) -> None:
     """Set a warehouse's place in the allocation order (by distance or cost)."""
-    from .services import stock
+    from .services.inventory import stock
 
     settings, database = _connect(db, user)
     w = stock.set_allocation_rank(database, settings.user, warehouse, rank)
@@ -391,7 +392,8 @@ def stock_expect(
 ) -> None:
     """Record goods ordered from a supplier: an open receipt, shown as incoming until
     received (`oms stock receive ... --receipt PR-...`)."""
-    from .services import stock, stock_operations
+    from .services.fulfilment import stock_operations
+    from .services.inventory import stock
 
     when = _date_option(on, "--date") if on else None
     settings, database = _connect(db, user)
@@ -425,7 +427,7 @@ def stock_reorder(
     the suggested quantity tops free + incoming stock up to it plus one lead time's demand."""
     from pathlib import Path
 
-    from .services import stock
+    from .services.inventory import stock
 
     settings, database = _connect(db, user)
     rows = stock.reorder_suggestions(database, days=days)
@@ -450,24 +452,24 @@ def _print(database, pdf_of, name: str, out: str | None, paper: str | None = Non
     """Render with the company's details and deliver: ``--out``, else the printer, else a
     file in the documents folder; say where in one line."""
     from .reports.common import PAGE_SIZES, Company
-    from .services.errors import InvalidInput
-    from .services.printing import deliver
-    from .services.settings import get_settings
+    from .services.platform.errors import InvalidInput
+    from .services.platform.printing import deliver
+    from .services.platform.settings import get_settings
 
     if paper is not None and paper.lower() not in PAGE_SIZES:
         raise InvalidInput(f"--paper {paper}: use A4 or Letter")
 
     company_settings = get_settings(database)
-    company = Company(company_settings.company_name, company_settings.company_address,
-                      company_settings.company_phone)  # fmt: skip
+    cs = company_settings
+    company = Company(cs.company_name, cs.company_address, cs.company_phone, currency=cs.currency)
     pdf = pdf_of(company, paper or company_settings.paper)
     done = deliver(pdf, name, company_settings.printer, out)
     _say(f"{name}: {done}")
 
 
 def _order_shipments(db: str | None, order: str):  # noqa: ANN202
-    from .services import dispatch
-    from .services.errors import NotFound
+    from .services.platform.errors import NotFound
+    from .services.shipping import dispatch
 
     database = _open_current(_settings(db))
     shipments = dispatch.order_shipments(database, order)
@@ -500,8 +502,8 @@ def print_pick_list(
 ) -> None:
     """The pick list of the warehouse's open wave (shipments being picked)."""
     from .reports.pick_list import pick_list_pdf
-    from .services import dispatch
-    from .services.errors import NotFound
+    from .services.platform.errors import NotFound
+    from .services.shipping import dispatch
 
     database = _connect(db)[1]
     shipments = dispatch.open_wave(database, warehouse)
@@ -538,8 +540,8 @@ def run_plan(
 ) -> None:
     """Build a van's run from the ready orders of its area, in route order; print the
     stops (then `oms print manifest RUN-...`)."""
-    from .services import delivery_runs
-    from .services.money import format_money
+    from .services.platform.money import format_money
+    from .services.shipping import delivery_runs
 
     day = _date_option(on, "--date")
     settings, database = _connect(db, user)
@@ -561,7 +563,7 @@ def print_manifest(
 ) -> None:
     """The driver manifest of a van's run: stops, address, phone, items, cash, empties."""
     from .reports.driver_manifest import manifest_pdf
-    from .services import delivery_runs
+    from .services.shipping import delivery_runs
 
     database = _open_current(_settings(db))
     view = delivery_runs.get_run(database, run)
@@ -571,8 +573,8 @@ def print_manifest(
 
 def _one_customer(database, text: str):  # noqa: ANN001, ANN202
     """The customer with this code, or the only one matching a phone or name."""
-    from .services.customers import search_customers
-    from .services.errors import InvalidInput, NotFound
+    from .services.parties.customers import search_customers
+    from .services.platform.errors import InvalidInput, NotFound
 
     hits = search_customers(database, text, limit=5)
     exact = [h for h in hits if h.code.upper() == text.strip().upper()]
@@ -607,8 +609,8 @@ def payment_record(
 ) -> None:
     """Record a payment: applied to the oldest open invoices (or the ones named); an
     over-payment stays on the customer's account."""
-    from .services import receivables
-    from .services.money import format_money, parse_money
+    from .services.finance import receivables
+    from .services.platform.money import format_money, parse_money
 
     settings, database = _connect(db, user)
     who = _one_customer(database, customer)
@@ -632,8 +634,8 @@ def payment_apply_credit(
 ) -> None:
     """Apply the customer's credit on account (over-payments, credit notes not used up) to
     their open invoices now: oldest credit first, oldest due invoice first."""
-    from .services import receivables
-    from .services.money import format_money
+    from .services.finance import receivables
+    from .services.platform.money import format_money
 
     settings, database = _connect(db, user)
     who = _one_customer(database, customer)
@@ -664,10 +666,10 @@ def payment_cod(
     import io
     from pathlib import Path
 
-    from .services import receivables
-    from .services.dispatch import decode_csv
-    from .services.errors import InvalidInput
-    from .services.money import parse_money
+    from .services.finance import receivables
+    from .services.platform.errors import InvalidInput
+    from .services.platform.money import parse_money
+    from .services.shipping.tracking import decode_csv
 
     path = Path(file)
     if not path.is_file():
@@ -701,8 +703,8 @@ def dunning_run(
     """Take each overdue customer's dunning step (reminder, second notice, final notice,
     credit hold; thresholds: setting dunning_days) and print the letters."""
     from .reports.account_letter import account_pdf
-    from .services import dunning
-    from .services.money import format_money
+    from .services.finance import dunning
+    from .services.platform.money import format_money
 
     settings, database = _connect(db, user)
     steps = dunning.run_dunning(database, settings.user, _date_option(as_of, "--as-of"))
@@ -725,7 +727,7 @@ def print_statement(
 ) -> None:
     """A customer's statement of account: open items, recent payments, balance."""
     from .reports.account_letter import account_pdf
-    from .services import dunning
+    from .services.finance import dunning
 
     database = _open_current(_settings(db))
     who = _one_customer(database, customer)
@@ -737,9 +739,9 @@ def print_statement(
 @production_app.command("routes")
 def production_routes(db: DbOption = None) -> None:
     """The routes: product line, daily capacity, stages with their planned days."""
-    from .services import production
+    from .services.production import routes
 
-    for r in production.routes(_open_current(_settings(db))):
+    for r in routes.routes(_open_current(_settings(db))):
         stages = " -> ".join(f"{n} ({d} d)" for n, d in r.stages)
         typer.echo(f"{r.name}\t{r.product_line}\t{r.daily_capacity}/day\t{stages}")
 
@@ -757,8 +759,7 @@ def production_route(
     user: UserOption = None,
 ) -> None:
     """Create or change a route (stages only while no production order is open on it)."""
-    from .services import production
-    from .services.errors import InvalidInput
+    from .services.platform.errors import InvalidInput
 
     stages = None
     if stage:
@@ -768,8 +769,10 @@ def production_route(
             if not label or not days.strip().isdigit():
                 raise InvalidInput(f"--stage {text}: use NAME:DAYS, e.g. cutting:1")
             stages.append((label, int(days)))
+    from .services.production import routes
+
     settings, database = _connect(db, user)
-    r = production.set_route(database, settings.user, name, line, capacity, stages)
+    r = routes.set_route(database, settings.user, name, line, capacity, stages)
     _say(
         f"{r.name}: {r.product_line}, {r.daily_capacity}/day, "
         + " -> ".join(f"{n} ({d} d)" for n, d in r.stages)
@@ -785,10 +788,11 @@ def production_bom(
     user: UserOption = None,
 ) -> None:
     """Set how much of a material one unit of a made-to-order product takes."""
-    from .services import production
+
+    from .services.production import routes
 
     settings, database = _connect(db, user)
-    production.set_bom(database, settings.user, product, material, qty)
+    routes.set_bom(database, settings.user, product, material, qty)
     _say(f"{product.upper()}: {qty} x {material.upper()} per unit")
 
 
@@ -805,8 +809,8 @@ def import_profile(
 ) -> None:
     """Save a column mapping for a channel's files (fields: external_id, order_date,
     customer_name, phone, address, product, qty, unit_price, notes, payment_method)."""
-    from .services import order_import
-    from .services.errors import InvalidInput
+    from .services.exchange import order_import
+    from .services.platform.errors import InvalidInput
 
     mapping = {}
     for text in column or []:
@@ -846,7 +850,7 @@ def import_orders(
     importing again creates no duplicate. Exit 1 when any row failed."""
     from pathlib import Path
 
-    from .services import order_import
+    from .services.exchange import order_import
 
     settings, database = _connect(db, user)
     data = order_import.read_file(file)
@@ -887,7 +891,7 @@ def import_orders(
 def import_template() -> None:
     """Print our own import template (CSV header and an example row): `oms import template >
     orders.csv`."""
-    from .services.order_import import template_csv
+    from .services.exchange.order_import import template_csv
 
     typer.echo(template_csv(), nl=False)
 
@@ -901,7 +905,7 @@ def import_alias(
     user: UserOption = None,
 ) -> None:
     """Remember that a channel's product code means one of ours (used by later imports)."""
-    from .services.order_import import remember_alias
+    from .services.exchange.order_import import remember_alias
 
     settings, database = _connect(db, user)
     remember_alias(database, settings.user, channel, code, product)
@@ -932,8 +936,8 @@ def export_orders(
     an empty database gives the same orders."""
     from pathlib import Path
 
-    from .services import order_export
-    from .services.errors import InvalidInput
+    from .services.exchange import order_export
+    from .services.platform.errors import InvalidInput
 
     database = _open_current(_settings(db))
     rows = order_export.export_rows(database, status or (),
@@ -959,14 +963,14 @@ def tracking_import(
     headers and statuses). Bad rows are listed with their row number; exit 1 when any."""
     from pathlib import Path
 
-    from .services import dispatch
-    from .services.errors import InvalidInput
+    from .services.platform.errors import InvalidInput
+    from .services.shipping import tracking
 
     path = Path(file)
     if not path.is_file():
         raise InvalidInput(f"no file {file}")
     settings, database = _connect(db, user)
-    result = dispatch.import_tracking_csv(database, settings.user,
+    result = tracking.import_tracking_csv(database, settings.user,
                                           path.read_bytes())  # fmt: skip
     for row, why in result.problems:
         typer.echo(f"row {row}: {why}")
@@ -990,15 +994,17 @@ def settings_cmd(
     `oms settings dunning_days 7,30,60,90`, `oms settings credit_auto_apply 0`."""
     from dataclasses import asdict
 
-    from .services import aging, audit, dunning, receivables, stock
-    from .services.errors import InvalidInput
-    from .services.settings import get_settings, set_setting
+    from .services.finance import aging, overdue, receivables
+    from .services.inventory import stock
+    from .services.platform.errors import InvalidInput
+    from .services.platform.settings import get_settings, set_setting
+    from .services.sales import audit_checks
 
     settings, database = _connect(db, user)
     if key is not None and value is None:
         raise InvalidInput(f"give a value: oms settings {key} VALUE")
     if key is not None and value is not None:
-        numeric = {**asdict(audit.AuditSettings()), **asdict(stock.StockSettings()),
+        numeric = {**asdict(audit_checks.AuditSettings()), **asdict(stock.StockSettings()),
                    **asdict(receivables.ReceivablesSettings())}  # fmt: skip
         if key in numeric:
             try:
@@ -1010,20 +1016,20 @@ def settings_cmd(
             elif key in asdict(receivables.ReceivablesSettings()):
                 receivables.set_receivables_setting(database, settings.user, key, number)
             else:
-                audit.set_audit_setting(database, settings.user, key, number)
-        elif key == dunning.KEY:
-            dunning.set_dunning_days(database, settings.user, value)
+                audit_checks.set_audit_setting(database, settings.user, key, number)
+        elif key == overdue.KEY:
+            overdue.set_dunning_days(database, settings.user, value)
         elif key == aging.BUCKETS_KEY:
             aging.set_aging_buckets(database, settings.user, value)
         else:
             set_setting(database, settings.user, key, value)
     shown = {
         **asdict(get_settings(database)),
-        **asdict(audit.get_audit_settings(database)),
+        **asdict(audit_checks.get_audit_settings(database)),
         **asdict(stock.get_stock_settings(database)),
         **asdict(receivables.get_receivables_settings(database)),
         aging.BUCKETS_KEY: ",".join(map(str, aging.get_aging_buckets(database))),
-        dunning.KEY: ",".join(map(str, _dunning_days(database))),
+        overdue.KEY: ",".join(map(str, _dunning_days(database))),
     }
     for name, val in shown.items():
         typer.echo(f"{name:24} {val}")
@@ -1032,7 +1038,7 @@ def settings_cmd(
 def _report_date(option: str, value: str | None):  # noqa: ANN202
     from datetime import date
 
-    from .services.errors import InvalidInput
+    from .services.platform.errors import InvalidInput
 
     if value is None:
         return date.today()
@@ -1043,7 +1049,7 @@ def _report_date(option: str, value: str | None):  # noqa: ANN202
 
 
 def _report_format(fmt: str) -> str:
-    from .services.errors import InvalidInput
+    from .services.platform.errors import InvalidInput
 
     if fmt.lower() not in {"table", "csv", "json"}:
         raise InvalidInput(f"--format {fmt}: use table, csv or json")
@@ -1051,7 +1057,7 @@ def _report_format(fmt: str) -> str:
 
 
 def _amount(minor: int, currency: str, grouped: bool = False) -> str:
-    from .services.money import exponent, from_minor
+    from .services.platform.money import exponent, from_minor
 
     return f"{from_minor(minor, currency):{',' if grouped else ''}.{exponent(currency)}f}"
 
@@ -1106,7 +1112,7 @@ def report_aging(
     customers only; table and JSON end with the totals."""
     import json
 
-    from .services import aging
+    from .services.finance import aging
 
     when = _report_date("--as-of", as_of)
     out = _report_format(fmt)
@@ -1157,7 +1163,7 @@ def report_dso(
 ) -> None:
     """Days sales outstanding: open receivables on the date / sales invoiced over the last
     N days (credit notes deducted) x N."""
-    from .services import aging
+    from .services.finance import aging
 
     when = _report_date("--as-of", as_of)
     r = aging.dso(_open_current(_settings(db)), when, days=days, currency=currency)
@@ -1179,8 +1185,8 @@ def report_collections(
     """Payments received per period (credit note applications are not money received)."""
     import json
 
-    from .services import aging
-    from .services.settings import get_settings
+    from .services.finance import aging
+    from .services.platform.settings import get_settings
 
     first, last = _report_date("--from", start), _report_date("--to", end)
     out = _report_format(fmt)
@@ -1215,7 +1221,7 @@ def report_buckets(
     user: UserOption = None,
 ) -> None:
     """Show the aging buckets' limits (setting aging_buckets), or change them."""
-    from .services import aging
+    from .services.finance import aging
 
     settings, database = _connect(db, user)
     if limits is not None:
@@ -1225,17 +1231,17 @@ def report_buckets(
 
 
 def _dunning_days(database) -> tuple[int, ...]:  # noqa: ANN001
-    from .services import dunning
+    from .services.finance import overdue
 
     with database.read() as session:
-        return dunning.dunning_days(session)
+        return overdue.dunning_days(session)
 
 
 def main() -> None:
     """Console entry point: one clear line for every expected error, exit code 1."""
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    from .services.errors import OmsError
+    from .services.platform.errors import OmsError
 
     try:
         app()

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from textual.worker import Worker, WorkerCancelled, WorkerState
 
 from .config import log_path
-from .services.errors import OmsError
+from .services.platform.errors import OmsError
 
 if TYPE_CHECKING:
     from logging.handlers import RotatingFileHandler

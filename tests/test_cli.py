@@ -11,8 +11,8 @@ from sqlmodel import func, select
 
 from oms_tui.migrations import HEAD
 from oms_tui.models import Order, OrderEvent
-from oms_tui.services import schema
-from oms_tui.services.db import Database
+from oms_tui.services.platform import schema
+from oms_tui.services.platform.db import Database
 
 
 def oms(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -100,9 +100,7 @@ def test_first_run_creates_demo_database_and_says_where(tmp_path, monkeypatch, c
 
     monkeypatch.setattr(app_module, "make_app", lambda settings, db=None, **kw: FakeApp())
     seeded = []
-    monkeypatch.setattr(
-        "oms_tui.services.demo.seed_demo", lambda db, user, **kw: seeded.append(user)
-    )
+    monkeypatch.setattr("oms_tui.demo.seed.seed_demo", lambda db, user, **kw: seeded.append(user))
     path = tmp_path / "first.db"
     cli._run_app(Settings.resolve(db=str(path), user="wang"))
     err = capsys.readouterr().err
@@ -127,7 +125,7 @@ def test_settings_show_and_change(sqlite_db):
 def test_standing_run_creates_due_orders_once(sqlite_db):
     from datetime import date
 
-    from oms_tui.services import templates
+    from oms_tui.services.sales import templates
     from tests.factories import make_customer, make_product
 
     c = make_customer(sqlite_db)

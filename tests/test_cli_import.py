@@ -10,8 +10,9 @@ import json
 from sqlmodel import select
 
 from oms_tui.models import Customer, Order, OrderLine, Product
-from oms_tui.services import orders, schema
-from oms_tui.services.db import Database
+from oms_tui.services.platform import schema
+from oms_tui.services.platform.db import Database
+from oms_tui.services.sales import orders
 from tests.factories import make_customer, make_product
 from tests.test_cli import oms
 

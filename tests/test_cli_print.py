@@ -7,7 +7,8 @@ from datetime import date
 
 from pypdf import PdfReader
 
-from oms_tui.services import dispatch, settings
+from oms_tui.services.platform import settings
+from oms_tui.services.shipping import dispatch
 from tests.dispatch_factories import allocated_order, world
 from tests.test_cli import oms
 

@@ -13,7 +13,7 @@ from textual.worker import Worker, WorkerFailed
 
 from oms_tui.config import log_path
 from oms_tui.failures import TellsFailures, failure_text
-from oms_tui.services.errors import StaleData
+from oms_tui.services.platform.errors import StaleData
 
 
 def test_a_service_refusal_is_its_sentence_and_is_not_logged() -> None:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from textual.worker import Worker
 
     from ..config import Settings
-    from ..services.db import Database
+    from ..services.platform.db import Database
 
 HOME_MODE = "home"
 

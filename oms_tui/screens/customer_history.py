@@ -18,8 +18,8 @@ from textual.widgets import Header, Static
 from ..commands import ScreenCommands
 from ..failures import failure_text
 from ..messages import OpenOrder
-from ..services import customer_history
-from ..services.money import format_money
+from ..services.platform.money import format_money
+from ..services.sales import customer_history
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import OrderList, Piece, fit
 from . import OmsScreen

@@ -60,10 +60,10 @@ from textual.worker import Worker
 from ..commands import ScreenCommands
 from ..failures import TellsFailures, doing, failure_text, logged_text
 from ..messages import OpenOrder, Said
-from ..services import dispatch
-from ..services.errors import InvalidInput
-from ..services.money import format_money
-from ..services.order_states import OrderStatus
+from ..services.platform.errors import InvalidInput
+from ..services.platform.money import format_money
+from ..services.shipping import dispatch, tracking
+from ..services.states.order_states import OrderStatus
 from ..widgets.form_dialog import FormDialog, FormField
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
@@ -462,7 +462,7 @@ class TrackingDialog(FormDialog):
 def track(db: Any, user: str, number: str, status: str, location: str, note: str) -> str:
     """Resolve a shipment number (or an order's latest shipped shipment) and record the
     event; says what was done."""
-    from ..services.errors import NotFound
+    from ..services.platform.errors import NotFound
 
     text = number.strip().upper()
     if text.startswith(dispatch.SHIPMENT_PREFIX):
@@ -476,7 +476,7 @@ def track(db: Any, user: str, number: str, status: str, location: str, note: str
         if not sent:
             raise InvalidInput(f"order {text} has no shipped shipment yet", "shipment")
         view = sent[-1]
-    now = dispatch.add_tracking_event(db, user, view.id, status, location, note)
+    now = tracking.add_tracking_event(db, user, view.id, status, location, note)
     label = next(lb for _l, s, lb in TRACKING_LETTERS if s == status)
     where = f" at {location}" if location else ""
     return f"{view.number} ({view.order_number}): {label}{where}; shipment {now}."

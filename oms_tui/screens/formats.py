@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from ..services.entry import parse_requested_date
+from ..services.sales.entry import parse_requested_date
 
 
 def local_time(at: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:

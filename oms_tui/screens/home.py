@@ -19,10 +19,10 @@ from textual.worker import Worker, get_current_worker
 
 from ..failures import doing, failure_text
 from ..messages import HomeReady, SettingsLoaded
-from ..services.dashboard import HomeCounts, home_screen_data
-from ..services.db import Database
-from ..services.money import format_money
-from ..services.settings import CompanySettings
+from ..services.platform.db import Database
+from ..services.platform.money import format_money
+from ..services.platform.settings import CompanySettings
+from ..services.sales.dashboard import HomeCounts, home_screen_data
 from ..widgets import CountTile
 from . import WORKFLOWS, OmsScreen
 
@@ -140,9 +140,9 @@ class HomeScreen(OmsScreen):
           description="read the alerts")  # fmt: skip
     def load_alerts(self, db: Database, clock: Callable[[], datetime]) -> None:
         """Orders waiting in audit too long and orders due soon but not shipped."""
-        from ..services.audit import alerts
-        from ..services.dispatch import overdue_shipments
-        from ..services.settings import get_settings
+        from ..services.platform.settings import get_settings
+        from ..services.sales.audit_queue import alerts
+        from ..services.shipping.tracking import overdue_shipments
 
         now = clock().astimezone(UTC)
         found = alerts(db, now=now)

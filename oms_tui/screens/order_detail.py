@@ -21,10 +21,11 @@ from textual.widgets import Header, Static
 from textual.worker import Worker
 
 from ..commands import ScreenCommands
-from ..services import order_locks, production
-from ..services.money import format_money
-from ..services.order_search import Link, OrderDetail, detail
-from ..services.order_states import OrderStatus
+from ..services.platform.money import format_money
+from ..services.production import board
+from ..services.sales import order_locks
+from ..services.sales.order_search import Link, OrderDetail, detail
+from ..services.states.order_states import OrderStatus
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import fit
 from . import OmsScreen
@@ -76,7 +77,7 @@ class OrderDetailScreen(OmsScreen):
 
     class Loaded(Message):
         def __init__(self, order: OrderDetail, others: str,
-                     made: list[production.OrderProduction]) -> None:  # fmt: skip
+                     made: list[board.OrderProduction]) -> None:  # fmt: skip
             super().__init__()
             self.order = order
             self.others = others
@@ -134,7 +135,7 @@ class OrderDetailScreen(OmsScreen):
     @work(thread=True, exclusive=True, group="order-documents", exit_on_error=False,
           description="read the documents")  # fmt: skip
     def load_documents(self, order_id: int, number: str) -> None:
-        from ..services.order_documents import order_documents
+        from ..services.sales.order_documents import order_documents
 
         docs = order_documents(self.db, order_id)
         self.app.call_from_thread(self._open_documents, number, docs)
@@ -154,7 +155,7 @@ class OrderDetailScreen(OmsScreen):
         order = detail(self.db, number)
         now = self.context.clock().astimezone(UTC)
         editing = order_locks.open_for_edit(self.db, self.user, order.order.id, now=now)
-        made = production.for_orders(self.db, [order.order.id]).get(order.order.id, [])
+        made = board.for_orders(self.db, [order.order.id]).get(order.order.id, [])
         self.post_message(self.Loaded(order, editing.warning, made))
 
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
@@ -285,7 +286,7 @@ class OrderDetailScreen(OmsScreen):
         ]))  # fmt: skip
 
     @staticmethod
-    def _production_rows(made: list[production.OrderProduction],
+    def _production_rows(made: list[board.OrderProduction],
                          links: tuple[Link, ...]) -> list[Content]:  # fmt: skip
         """Each production order with its stage and expected date (a cancelled one as a
         link: ``for_orders`` leaves it out)."""

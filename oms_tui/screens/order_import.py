@@ -52,8 +52,14 @@ from textual.worker import Worker
 
 from ..commands import ScreenCommands
 from ..failures import logged_text
-from ..services import order_import
-from ..services.order_import import ImportPlan, ImportResult, PlannedOrder, Problem, Profile
+from ..services.exchange import order_import
+from ..services.exchange.order_import import (
+    ImportPlan,
+    ImportResult,
+    PlannedOrder,
+    Problem,
+    Profile,
+)
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
@@ -667,7 +673,7 @@ class OrderImportScreen(OmsScreen):
           description="save the report")  # fmt: skip
     def save_report(self, problems: list[Problem], refused: list[tuple[str, str]], stem: str,
                     now: datetime) -> None:  # fmt: skip
-        from ..services.printing import documents_dir, safe_name
+        from ..services.platform.printing import documents_dir, safe_name
 
         path = documents_dir() / f"import-errors-{safe_name(stem)}-{now:%Y%m%d-%H%M%S}.csv"
         path.write_text(order_import.problems_csv(problems, refused), encoding="utf-8-sig",

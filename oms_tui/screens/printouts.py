@@ -15,11 +15,12 @@ Document = tuple[str, Callable[[Any, str], bytes]]
 def deliver_documents(db: Any, docs: Sequence[Document]) -> str:
     """Render each document and deliver it; says where they went, in one sentence."""
     from ..reports.common import Company
-    from ..services.printing import deliver
-    from ..services.settings import get_settings
+    from ..services.platform.printing import deliver
+    from ..services.platform.settings import get_settings
 
     settings = get_settings(db)
-    company = Company(settings.company_name, settings.company_address, settings.company_phone)
+    company = Company(settings.company_name, settings.company_address, settings.company_phone,
+                      currency=settings.currency)  # fmt: skip
     done = [deliver(pdf_of(company, settings.paper), name, settings.printer)
             for name, pdf_of in docs]  # fmt: skip
     if all(d.printed for d in done):

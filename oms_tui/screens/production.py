@@ -61,9 +61,13 @@ from textual.widgets import Header, Static
 from ..commands import ScreenCommands
 from ..failures import error_text
 from ..messages import Said
-from ..services import production
-from ..services.entry import parse_requested_date
-from ..services.errors import InvalidInput, OmsError
+from ..services.platform.errors import InvalidInput, OmsError
+from ..services.production import board as production_board
+from ..services.production import materials as production_materials
+from ..services.production import stages as production_stages
+from ..services.production.board import BoardRow, CapacityDay, StageLogView, StageView
+from ..services.production.materials import MaterialHeld, Shortage
+from ..services.sales.entry import parse_requested_date
 from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import FormDialog, FormField
 from ..widgets.order_list import OrderList, Piece, fit
@@ -109,7 +113,7 @@ class StageGroup:
     short: int = 0  # orders waiting to start that are short of materials
 
 
-Row = StageGroup | production.BoardRow
+Row = StageGroup | BoardRow
 
 
 def row_key(row: Row) -> Hashable:
@@ -118,10 +122,10 @@ def row_key(row: Row) -> Hashable:
     return row.id
 
 
-def by_stage(rows: Sequence[production.BoardRow]) -> list[Row]:
+def by_stage(rows: Sequence[BoardRow]) -> list[Row]:
     """The board's rows under a header per stage, the furthest stage first (not started
     last); within a stage the service's order (priority, then due date)."""
-    groups: dict[tuple[int, str], list[production.BoardRow]] = {}
+    groups: dict[tuple[int, str], list[BoardRow]] = {}
     for r in rows:
         groups.setdefault((r.stage_no, r.stage_name), []).append(r)
     out: list[Row] = []
@@ -138,7 +142,7 @@ def bar(progress: float, width: int) -> str:
     return "▰" * filled + "▱" * (width - filled)
 
 
-def stage_of(r: production.BoardRow) -> str:
+def stage_of(r: BoardRow) -> str:
     return f"{r.stage_no}/{r.stages}" if r.stages else "—"
 
 
@@ -155,7 +159,7 @@ def _widths(width: int) -> tuple[int, int, int, int]:
     return (product, bar_w, customer, note) if note >= 8 else (product, bar_w, rest, 0)
 
 
-def board_row(r: production.BoardRow, width: int) -> list[Piece]:
+def board_row(r: BoardRow, width: int) -> list[Piece]:
     product, bar_w, customer, note = _widths(width)
     pieces: list[Piece] = [
         (fit(r.number, 14), "alert" if r.priority > 0 else ""),
@@ -220,14 +224,14 @@ class ProductionForm(FormDialog):
 
 @dataclass(frozen=True)
 class OrderStory:
-    row: production.BoardRow
-    stages: list[production.StageView]
-    log: list[production.StageLogView]
-    shortages: list[production.Shortage]
-    materials: list[production.MaterialHeld]
+    row: BoardRow
+    stages: list[StageView]
+    log: list[StageLogView]
+    shortages: list[Shortage]
+    materials: list[MaterialHeld]
 
 
-def materials_text(materials: Sequence[production.MaterialHeld]) -> Content:
+def materials_text(materials: Sequence[MaterialHeld]) -> Content:
     """An order not short of anything: its bill as reserved for it (what is not reserved
     yet is free in the factory warehouse, and the start takes it from there)."""
     if not materials:
@@ -304,14 +308,14 @@ class HistoryDialog(ModalScreen[None]):
 # -- capacity ------------------------------------------------------------------------------------
 
 
-def capacity_text(days: Sequence[production.CapacityDay], width: int) -> Content:
+def capacity_text(days: Sequence[CapacityDay], width: int) -> Content:
     """Per route: its capacity, then a line per day: planned units as a bar against the
     capacity, over-capacity days marked."""
     if not days:
         return Content.styled("No production routes are set up.", "dim")
     bar_w = max(10, min(28, width - 36))
     lines: list[Content] = []
-    routes: dict[str, list[production.CapacityDay]] = {}
+    routes: dict[str, list[CapacityDay]] = {}
     for d in days:
         routes.setdefault(d.route, []).append(d)
     for route, rows in routes.items():
@@ -355,14 +359,14 @@ class CapacityScreen(OmsScreen):
     ]  # fmt: skip
 
     class Loaded(Message):
-        def __init__(self, days: list[production.CapacityDay]) -> None:
+        def __init__(self, days: list[CapacityDay]) -> None:
             super().__init__()
             self.days = days
 
     def __init__(self, today: date) -> None:
         super().__init__()
         self.today = today
-        self.days: list[production.CapacityDay] = []
+        self.days: list[CapacityDay] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -382,7 +386,7 @@ class CapacityScreen(OmsScreen):
     @work(thread=True, exclusive=True, group="production-capacity", exit_on_error=False,
           description="read the capacity")  # fmt: skip
     def load(self, today: date) -> None:
-        self.post_message(self.Loaded(production.capacity(self.db, today, CAPACITY_DAYS)))
+        self.post_message(self.Loaded(production_board.capacity(self.db, today, CAPACITY_DAYS)))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
@@ -464,7 +468,7 @@ class ProductionScreen(ListScreen[BoardList]):
             self.story = story
 
     class StagesReady(Message):
-        def __init__(self, row: production.BoardRow, stages: list[production.StageView]) -> None:
+        def __init__(self, row: BoardRow, stages: list[StageView]) -> None:
             super().__init__()
             self.row, self.stages = row, stages
 
@@ -485,7 +489,7 @@ class ProductionScreen(ListScreen[BoardList]):
     def board(self) -> BoardList:
         return self.row_list
 
-    def orders(self) -> list[production.BoardRow]:
+    def orders(self) -> list[BoardRow]:
         return self.board.members()
 
     def status_text(self) -> Content:
@@ -536,7 +540,7 @@ class ProductionScreen(ListScreen[BoardList]):
         db, line, due_by = self.db, self.line, self.due_by
 
         def fetch(_cursor: Any) -> tuple[list[Row], None]:
-            rows = production.board(db, product_line=line, due_before=due_by)
+            rows = production_board.board(db, product_line=line, due_before=due_by)
             return by_stage(rows), None
 
         self.board.load(fetch, keep=keep)
@@ -552,9 +556,9 @@ class ProductionScreen(ListScreen[BoardList]):
 
     # -- keys --------------------------------------------------------------------------------
 
-    def _order(self) -> production.BoardRow | None:
+    def _order(self) -> BoardRow | None:
         row = self.board.highlighted
-        if not isinstance(row, production.BoardRow):
+        if not isinstance(row, BoardRow):
             self.say("Highlight a production order first (Down moves off the stage header).",
                      error=True)  # fmt: skip
             return None
@@ -619,13 +623,13 @@ class ProductionScreen(ListScreen[BoardList]):
 
     @work(thread=True, exclusive=True, group="production-job", exit_on_error=False,
           description="start the production order")  # fmt: skip
-    def start(self, row: production.BoardRow, today: date) -> None:
+    def start(self, row: BoardRow, today: date) -> None:
         try:
-            po = production.start(self.db, self.user, row.id, today)
+            po = production_stages.start(self.db, self.user, row.id, today)
         except OmsError as error:  # a shortage, or the order moved on: the board is read again
             self.post_message(Said(error_text(error), error=True, reload=True))
             return
-        stages = production.stages_of(self.db, row.id)
+        stages = production_board.stages_of(self.db, row.id)
         first = next((s.name for s in stages if s.seq == po.current_stage_seq), "")
         self.post_message(
             Said(
@@ -646,7 +650,7 @@ class ProductionScreen(ListScreen[BoardList]):
         last = row.stage_no >= row.stages
 
         def run(v: dict[str, str]) -> str:
-            po = production.advance(db, user, row.id, v["note"], today)
+            po = production_stages.advance(db, user, row.id, v["note"], today)
             if po.status == "done":
                 return (f"{row.number} done: {row.qty} {row.product_code} into stock, "
                         f"reserved for {row.order_number}.")  # fmt: skip
@@ -674,8 +678,8 @@ class ProductionScreen(ListScreen[BoardList]):
 
     @work(thread=True, exclusive=True, group="production-job", exit_on_error=False,
           description="read the route")  # fmt: skip
-    def load_stages(self, row: production.BoardRow) -> None:
-        self.post_message(self.StagesReady(row, production.stages_of(self.db, row.id)))
+    def load_stages(self, row: BoardRow) -> None:
+        self.post_message(self.StagesReady(row, production_board.stages_of(self.db, row.id)))
 
     @on(StagesReady)
     def stages_ready(self, message: StagesReady) -> None:
@@ -689,7 +693,7 @@ class ProductionScreen(ListScreen[BoardList]):
             if not text.isdigit() or not 1 <= int(text) <= len(allowed):
                 raise InvalidInput(f"type the digit of a stage, 1 to {len(allowed)}", "back")
             target = allowed[int(text) - 1]
-            production.quality_failure(db, user, row.id, target.seq, v["reason"], today)
+            production_stages.quality_failure(db, user, row.id, target.seq, v["reason"], today)
             return f"{row.number}: quality failure recorded, back to {target.name}."
 
         note = Content("\n").join(
@@ -719,7 +723,7 @@ class ProductionScreen(ListScreen[BoardList]):
             if not v["reason"].strip():
                 raise InvalidInput("a reason is required: supplier late, machine down…",
                                    "reason")  # fmt: skip
-            production.set_expected(db, user, row.id, when, v["reason"])
+            production_stages.set_expected(db, user, row.id, when, v["reason"])
             return f"{row.number}: expected {when:%Y-%m-%d} now."
 
         note = (
@@ -740,12 +744,12 @@ class ProductionScreen(ListScreen[BoardList]):
 
     @work(thread=True, exclusive=True, group="production-job", exit_on_error=False,
           description="read the production order")  # fmt: skip
-    def load_story(self, row: production.BoardRow, today: date) -> None:
-        stages = production.stages_of(self.db, row.id)
-        log = production.history(self.db, row.id)
+    def load_story(self, row: BoardRow, today: date) -> None:
+        stages = production_board.stages_of(self.db, row.id)
+        log = production_board.history(self.db, row.id)
         planned = row.status == "planned"
-        short = production.shortages(self.db, row.id, today) if planned else []
-        held = production.materials_held(self.db, row.id) if planned and not short else []
+        short = production_materials.shortages(self.db, row.id, today) if planned else []
+        held = production_materials.materials_held(self.db, row.id) if planned and not short else []
         self.post_message(self.StoryReady(OrderStory(row, stages, log, short, held)))
 
     @on(StoryReady)

@@ -40,8 +40,8 @@ from textual.worker import Worker
 
 from ..commands import ScreenCommands
 from ..failures import failure_text
-from ..services import stock_operations as ops
-from ..services.errors import InvalidInput
+from ..services.fulfilment import stock_operations as ops
+from ..services.platform.errors import InvalidInput
 from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import FormField
 from ..widgets.order_list import OrderList, Piece, fit

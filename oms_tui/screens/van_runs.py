@@ -56,10 +56,10 @@ from textual.worker import Worker
 from ..commands import ScreenCommands
 from ..failures import TellsFailures, doing, error_text, failure_text, logged_text
 from ..messages import Said
-from ..services import delivery_runs
-from ..services.delivery_runs import RunView, StopResult, StopView, VanView
-from ..services.errors import InvalidInput
-from ..services.money import format_money, parse_money
+from ..services.platform.errors import InvalidInput
+from ..services.platform.money import format_money, parse_money
+from ..services.shipping import delivery_runs
+from ..services.shipping.delivery_runs import RunView, StopResult, StopView, VanView
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import fit
 from ..widgets.scan_input import ScanInput

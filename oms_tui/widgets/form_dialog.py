@@ -26,7 +26,7 @@ from textual.worker import Worker
 
 from ..failures import TellsFailures, doing, failure_text
 from ..failures import error_text as error_text  # order entry's import, until it moves
-from ..services.errors import InvalidInput
+from ..services.platform.errors import InvalidInput
 from .scan_input import ScanInput
 
 
