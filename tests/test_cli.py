@@ -104,7 +104,7 @@ def test_first_run_creates_demo_database_and_says_where(tmp_path, monkeypatch, c
         "oms_tui.services.demo.seed_demo", lambda db, user, **kw: seeded.append(user)
     )
     path = tmp_path / "first.db"
-    cli._run_app(Settings.resolve(db=str(path), user="wang"))
+    cli.run_app(Settings.resolve(db=str(path), user="wang"))
     err = capsys.readouterr().err
     assert f"creating one with demo data at {path}" in err
     assert opened == [True] and seeded == ["wang"]
