@@ -48,7 +48,7 @@ from .messages import HomeReady, SettingsLoaded
 from .screens import HOME_MODE, WORKFLOWS
 from .screens.home import HomeScreen
 from .screens.key_help import KeyHelpScreen
-from .services.db import Database
+from .services.platform.db import Database
 
 APP_NAME = "OMS"
 
@@ -185,7 +185,7 @@ class OmsApp(App[None]):
         Start-up skips it (sqlmodel/pydantic cost ~0.3 s); the clerk is reading the home
         screen meanwhile.
         """
-        import oms_tui.services.orders  # noqa: F401  (and with it the models)
+        import oms_tui.services.sales.orders  # noqa: F401  (and with it the models)
 
         # Everything loaded so far lives as long as the app: move it out of the collector's
         # sight, so a full collection (30-120 ms over all of it) no longer lands on a keypress.

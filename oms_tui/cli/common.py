@@ -24,7 +24,7 @@ def resolve_settings(db: str | None = None, user: str | None = None) -> Settings
 
 
 def open_database(settings: Settings):  # noqa: ANN201
-    from ..services.db import Database
+    from ..services.platform.db import Database
 
     database = Database(settings.database_url)
     State.opened.append(database)
@@ -44,7 +44,7 @@ def connect(db: str | None, user: str | None = None):  # noqa: ANN201
 
 def open_current(settings: Settings):  # noqa: ANN201
     """The database at the newest schema (created if empty, copied then upgraded if older)."""
-    from ..services import schema
+    from ..services.platform import schema
 
     database = open_database(settings)
     backup = schema.upgrade_with_backup(database)
@@ -69,7 +69,7 @@ def say(text: str) -> None:
 def date_option(text: str | None, name: str):  # noqa: ANN201
     from datetime import date
 
-    from ..services.errors import InvalidInput
+    from ..services.platform.errors import InvalidInput
 
     try:
         return date.fromisoformat(text) if text else date.today()
@@ -79,8 +79,8 @@ def date_option(text: str | None, name: str):  # noqa: ANN201
 
 def one_customer(database, text: str):  # noqa: ANN001, ANN201
     """The customer with this code, or the only one matching a phone or name."""
-    from ..services.customers import search_customers
-    from ..services.errors import InvalidInput, NotFound
+    from ..services.parties.customers import search_customers
+    from ..services.platform.errors import InvalidInput, NotFound
 
     hits = search_customers(database, text, limit=5)
     exact = [h for h in hits if h.code.upper() == text.strip().upper()]
@@ -99,16 +99,16 @@ def print_document(database, pdf_of, name: str, out: str | None, paper: str | No
     """Render with the company's details and deliver: ``--out``, else the printer, else a
     file in the documents folder; say where in one line."""
     from ..reports.common import PAGE_SIZES, Company
-    from ..services.errors import InvalidInput
-    from ..services.printing import deliver
-    from ..services.settings import get_settings
+    from ..services.platform.errors import InvalidInput
+    from ..services.platform.printing import deliver
+    from ..services.platform.settings import get_settings
 
     if paper is not None and paper.lower() not in PAGE_SIZES:
         raise InvalidInput(f"--paper {paper}: use A4 or Letter")
 
     company_settings = get_settings(database)
-    company = Company(company_settings.company_name, company_settings.company_address,
-                      company_settings.company_phone)  # fmt: skip
+    cs = company_settings
+    company = Company(cs.company_name, cs.company_address, cs.company_phone, currency=cs.currency)
     pdf = pdf_of(company, paper or company_settings.paper)
     done = deliver(pdf, name, company_settings.printer, out)
     say(f"{name}: {done}")

@@ -15,11 +15,11 @@ app = typer.Typer(help="Database schema: upgrade, show the current revision.")
 
 
 def initialise(db, user: str, demo: bool) -> None:  # noqa: ANN001
-    from ..services import schema
+    from ..services.platform import schema
 
     schema.upgrade(db)
     if demo:
-        from ..services.demo import seed_demo
+        from ..demo.seed import seed_demo
 
         summary = seed_demo(db, user)
         say(f"Demo data: {summary}")
@@ -31,13 +31,13 @@ def init(
     user: UserOption = None,
 ) -> None:
     """Create the database (or bring it to the current schema); --demo adds demo data."""
-    from ..services import schema
-    from ..services.errors import OmsError
+    from ..services.platform import schema
+    from ..services.platform.errors import OmsError
 
     settings = resolve_settings(db, user)
     database = open_database(settings)
     if demo and not schema.is_empty(database):
-        from ..services.dashboard import has_orders
+        from ..services.sales.dashboard import has_orders
 
         schema.upgrade_with_backup(database)
         if has_orders(database):
@@ -50,7 +50,7 @@ def init(
 @app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Bring the database to the newest schema (a SQLite file is copied first)."""
-    from ..services import schema
+    from ..services.platform import schema
 
     settings = resolve_settings(db)
     database = open_database(settings)
@@ -68,7 +68,7 @@ def db_upgrade(db: DbOption = None) -> None:
 def db_current(db: DbOption = None) -> None:
     """Print the database's schema revision."""
     from ..migrations import HEAD
-    from ..services import schema
+    from ..services.platform import schema
 
     rev = schema.current_revision(open_database(resolve_settings(db)))
     typer.echo(f"{rev or 'empty'} (newest: {HEAD})")
@@ -81,7 +81,7 @@ def generate(
     user: UserOption = None,
 ) -> None:
     """Add N generated orders (with customers, catalog, invoices) for testing at scale."""
-    from ..services.generate import generate_orders
+    from ..demo.generate import generate_orders
 
     settings, database = connect(db, user)
     start = time.perf_counter()

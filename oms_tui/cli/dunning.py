@@ -20,8 +20,8 @@ def dunning_run(
     """Take each overdue customer's dunning step (reminder, second notice, final notice,
     credit hold; thresholds: setting dunning_days) and print the letters."""
     from ..reports.account_letter import account_pdf
-    from ..services import dunning
-    from ..services.money import format_money
+    from ..services.finance import dunning
+    from ..services.platform.money import format_money
 
     settings, database = connect(db, user)
     steps = dunning.run_dunning(database, settings.user, date_option(as_of, "--as-of"))

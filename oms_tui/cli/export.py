@@ -37,8 +37,8 @@ def export_orders(
     an empty database gives the same orders."""
     from pathlib import Path
 
-    from ..services import order_export
-    from ..services.errors import InvalidInput
+    from ..services.exchange import order_export
+    from ..services.platform.errors import InvalidInput
 
     database = open_current(resolve_settings(db))
     rows = order_export.export_rows(database, status or (),

@@ -27,8 +27,8 @@ def import_profile(
 ) -> None:
     """Save a column mapping for a channel's files (fields: external_id, order_date,
     customer_name, phone, address, product, qty, unit_price, notes, payment_method)."""
-    from ..services import order_import
-    from ..services.errors import InvalidInput
+    from ..services.exchange import order_import
+    from ..services.platform.errors import InvalidInput
 
     mapping = {}
     for text in column or []:
@@ -68,7 +68,7 @@ def import_orders(
     importing again creates no duplicate. Exit 1 when any row failed."""
     from pathlib import Path
 
-    from ..services import order_import
+    from ..services.exchange import order_import
 
     settings, database = connect(db, user)
     data = order_import.read_file(file)
@@ -109,7 +109,7 @@ def import_orders(
 def import_template() -> None:
     """Print our own import template (CSV header and an example row): `oms import template >
     orders.csv`."""
-    from ..services.order_import import template_csv
+    from ..services.exchange.order_import import template_csv
 
     typer.echo(template_csv(), nl=False)
 
@@ -123,7 +123,7 @@ def import_alias(
     user: UserOption = None,
 ) -> None:
     """Remember that a channel's product code means one of ours (used by later imports)."""
-    from ..services.order_import import remember_alias
+    from ..services.exchange.order_import import remember_alias
 
     settings, database = connect(db, user)
     remember_alias(database, settings.user, channel, code, product)

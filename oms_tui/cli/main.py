@@ -35,7 +35,7 @@ class _OmsGroup(TyperGroup):
     def invoke(self, ctx):  # noqa: ANN001, ANN201
         from sqlalchemy.exc import OperationalError, ProgrammingError
 
-        from ..services.errors import OmsError
+        from ..services.platform.errors import OmsError
 
         try:
             return super().invoke(ctx)
@@ -90,7 +90,7 @@ def run_app(settings: Settings, *, headless: bool = False, exit_when_ready: bool
 
     (``bench/big_db.py`` times this whole path, headless, up to the home screen painted.)
     """
-    from ..services import schema
+    from ..services.platform import schema
 
     database = open_database(settings)
     if schema.is_empty(database):

@@ -34,8 +34,8 @@ def payment_record(
 ) -> None:
     """Record a payment: applied to the oldest open invoices (or the ones named); an
     over-payment stays on the customer's account."""
-    from ..services import receivables
-    from ..services.money import format_money, parse_money
+    from ..services.finance import receivables
+    from ..services.platform.money import format_money, parse_money
 
     settings, database = connect(db, user)
     who = one_customer(database, customer)
@@ -59,8 +59,8 @@ def payment_apply_credit(
 ) -> None:
     """Apply the customer's credit on account (over-payments, credit notes not used up) to
     their open invoices now: oldest credit first, oldest due invoice first."""
-    from ..services import receivables
-    from ..services.money import format_money
+    from ..services.finance import receivables
+    from ..services.platform.money import format_money
 
     settings, database = connect(db, user)
     who = one_customer(database, customer)
@@ -91,10 +91,10 @@ def payment_cod(
     import io
     from pathlib import Path
 
-    from ..services import receivables
-    from ..services.dispatch import decode_csv
-    from ..services.errors import InvalidInput
-    from ..services.money import parse_money
+    from ..services.finance import receivables
+    from ..services.platform.errors import InvalidInput
+    from ..services.platform.money import parse_money
+    from ..services.shipping.tracking import decode_csv
 
     path = Path(file)
     if not path.is_file():

@@ -14,8 +14,8 @@ app = typer.Typer(help="Print documents: packing lists, pick lists, shipping lab
 
 
 def _order_shipments(db: str | None, order: str):  # noqa: ANN202
-    from ..services import dispatch
-    from ..services.errors import NotFound
+    from ..services.platform.errors import NotFound
+    from ..services.shipping import dispatch
 
     database = open_current(resolve_settings(db))
     shipments = dispatch.order_shipments(database, order)
@@ -48,8 +48,8 @@ def print_pick_list(
 ) -> None:
     """The pick list of the warehouse's open wave (shipments being picked)."""
     from ..reports.pick_list import pick_list_pdf
-    from ..services import dispatch
-    from ..services.errors import NotFound
+    from ..services.platform.errors import NotFound
+    from ..services.shipping import dispatch
 
     database = connect(db)[1]
     shipments = dispatch.open_wave(database, warehouse)
@@ -83,7 +83,7 @@ def print_manifest(
 ) -> None:
     """The driver manifest of a van's run: stops, address, phone, items, cash, empties."""
     from ..reports.driver_manifest import manifest_pdf
-    from ..services import delivery_runs
+    from ..services.shipping import delivery_runs
 
     database = open_current(resolve_settings(db))
     view = delivery_runs.get_run(database, run)
@@ -99,7 +99,7 @@ def print_statement(
 ) -> None:
     """A customer's statement of account: open items, recent payments, balance."""
     from ..reports.account_letter import account_pdf
-    from ..services import dunning
+    from ..services.finance import dunning
 
     database = open_current(resolve_settings(db))
     who = one_customer(database, customer)

@@ -16,9 +16,9 @@ app = typer.Typer(help="Production: routes per product line, bills of materials.
 @app.command("routes")
 def production_routes(db: DbOption = None) -> None:
     """The routes: product line, daily capacity, stages with their planned days."""
-    from ..services import production
+    from ..services.production import routes
 
-    for r in production.routes(open_current(resolve_settings(db))):
+    for r in routes.routes(open_current(resolve_settings(db))):
         stages = " -> ".join(f"{n} ({d} d)" for n, d in r.stages)
         typer.echo(f"{r.name}\t{r.product_line}\t{r.daily_capacity}/day\t{stages}")
 
@@ -36,8 +36,8 @@ def production_route(
     user: UserOption = None,
 ) -> None:
     """Create or change a route (stages only while no production order is open on it)."""
-    from ..services import production
-    from ..services.errors import InvalidInput
+    from ..services.platform.errors import InvalidInput
+    from ..services.production import routes
 
     stages = None
     if stage:
@@ -48,7 +48,7 @@ def production_route(
                 raise InvalidInput(f"--stage {text}: use NAME:DAYS, e.g. cutting:1")
             stages.append((label, int(days)))
     settings, database = connect(db, user)
-    r = production.set_route(database, settings.user, name, line, capacity, stages)
+    r = routes.set_route(database, settings.user, name, line, capacity, stages)
     say(
         f"{r.name}: {r.product_line}, {r.daily_capacity}/day, "
         + " -> ".join(f"{n} ({d} d)" for n, d in r.stages)
@@ -64,8 +64,8 @@ def production_bom(
     user: UserOption = None,
 ) -> None:
     """Set how much of a material one unit of a made-to-order product takes."""
-    from ..services import production
+    from ..services.production import routes
 
     settings, database = connect(db, user)
-    production.set_bom(database, settings.user, product, material, qty)
+    routes.set_bom(database, settings.user, product, material, qty)
     say(f"{product.upper()}: {qty} x {material.upper()} per unit")

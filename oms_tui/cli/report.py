@@ -15,7 +15,7 @@ app = typer.Typer(help="Receivables reports: aging, days sales outstanding, coll
 def _report_date(option: str, value: str | None):  # noqa: ANN202
     from datetime import date
 
-    from ..services.errors import InvalidInput
+    from ..services.platform.errors import InvalidInput
 
     if value is None:
         return date.today()
@@ -26,7 +26,7 @@ def _report_date(option: str, value: str | None):  # noqa: ANN202
 
 
 def _report_format(fmt: str) -> str:
-    from ..services.errors import InvalidInput
+    from ..services.platform.errors import InvalidInput
 
     if fmt.lower() not in {"table", "csv", "json"}:
         raise InvalidInput(f"--format {fmt}: use table, csv or json")
@@ -34,7 +34,7 @@ def _report_format(fmt: str) -> str:
 
 
 def _amount(minor: int, currency: str, grouped: bool = False) -> str:
-    from ..services.money import exponent, from_minor
+    from ..services.platform.money import exponent, from_minor
 
     return f"{from_minor(minor, currency):{',' if grouped else ''}.{exponent(currency)}f}"
 
@@ -87,7 +87,7 @@ def report_aging(
     customers only; table and JSON end with the totals."""
     import json
 
-    from ..services import aging
+    from ..services.finance import aging
 
     when = _report_date("--as-of", as_of)
     out = _report_format(fmt)
@@ -138,7 +138,7 @@ def report_dso(
 ) -> None:
     """Days sales outstanding: open receivables on the date / sales invoiced over the last
     N days (credit notes deducted) x N."""
-    from ..services import aging
+    from ..services.finance import aging
 
     when = _report_date("--as-of", as_of)
     r = aging.dso(open_current(resolve_settings(db)), when, days=days, currency=currency)
@@ -160,8 +160,8 @@ def report_collections(
     """Payments received per period (credit note applications are not money received)."""
     import json
 
-    from ..services import aging
-    from ..services.settings import get_settings
+    from ..services.finance import aging
+    from ..services.platform.settings import get_settings
 
     first, last = _report_date("--from", start), _report_date("--to", end)
     out = _report_format(fmt)
@@ -196,7 +196,7 @@ def report_buckets(
     user: UserOption = None,
 ) -> None:
     """Show the aging buckets' limits (setting aging_buckets), or change them."""
-    from ..services import aging
+    from ..services.finance import aging
 
     settings, database = connect(db, user)
     if limits is not None:

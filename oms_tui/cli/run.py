@@ -24,8 +24,8 @@ def run_plan(
 ) -> None:
     """Build a van's run from the ready orders of its area, in route order; print the
     stops (then `oms print manifest RUN-...`)."""
-    from ..services import delivery_runs
-    from ..services.money import format_money
+    from ..services.platform.money import format_money
+    from ..services.shipping import delivery_runs
 
     day = date_option(on, "--date")
     settings, database = connect(db, user)

@@ -22,15 +22,17 @@ def settings_cmd(
     `oms settings dunning_days 7,30,60,90`, `oms settings credit_auto_apply 0`."""
     from dataclasses import asdict
 
-    from ..services import aging, audit, dunning, receivables, stock
-    from ..services.errors import InvalidInput
-    from ..services.settings import get_settings, set_setting
+    from ..services.finance import aging, overdue, receivables
+    from ..services.inventory import stock
+    from ..services.platform.errors import InvalidInput
+    from ..services.platform.settings import get_settings, set_setting
+    from ..services.sales import audit_checks
 
     settings, database = connect(db, user)
     if key is not None and value is None:
         raise InvalidInput(f"give a value: oms settings {key} VALUE")
     if key is not None and value is not None:
-        numeric = {**asdict(audit.AuditSettings()), **asdict(stock.StockSettings()),
+        numeric = {**asdict(audit_checks.AuditSettings()), **asdict(stock.StockSettings()),
                    **asdict(receivables.ReceivablesSettings())}  # fmt: skip
         if key in numeric:
             try:
@@ -42,27 +44,27 @@ def settings_cmd(
             elif key in asdict(receivables.ReceivablesSettings()):
                 receivables.set_receivables_setting(database, settings.user, key, number)
             else:
-                audit.set_audit_setting(database, settings.user, key, number)
-        elif key == dunning.KEY:
-            dunning.set_dunning_days(database, settings.user, value)
+                audit_checks.set_audit_setting(database, settings.user, key, number)
+        elif key == overdue.KEY:
+            overdue.set_dunning_days(database, settings.user, value)
         elif key == aging.BUCKETS_KEY:
             aging.set_aging_buckets(database, settings.user, value)
         else:
             set_setting(database, settings.user, key, value)
     shown = {
         **asdict(get_settings(database)),
-        **asdict(audit.get_audit_settings(database)),
+        **asdict(audit_checks.get_audit_settings(database)),
         **asdict(stock.get_stock_settings(database)),
         **asdict(receivables.get_receivables_settings(database)),
         aging.BUCKETS_KEY: ",".join(map(str, aging.get_aging_buckets(database))),
-        dunning.KEY: ",".join(map(str, _dunning_days(database))),
+        overdue.KEY: ",".join(map(str, _dunning_days(database))),
     }
     for name, val in shown.items():
         typer.echo(f"{name:24} {val}")
 
 
 def _dunning_days(database) -> tuple[int, ...]:  # noqa: ANN001
-    from ..services import dunning
+    from ..services.finance import overdue
 
     with database.read() as session:
-        return dunning.dunning_days(session)
+        return overdue.dunning_days(session)

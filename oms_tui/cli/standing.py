@@ -21,7 +21,7 @@ def standing_run(
     user: UserOption = None,
 ) -> None:
     """Create the standing orders due today into the audit queue (run it each morning)."""
-    from ..services.templates import run_standing_orders
+    from ..services.sales.templates import run_standing_orders
 
     day = date_option(on, "--date")
     settings, database = connect(db, user)

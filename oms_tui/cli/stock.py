@@ -17,7 +17,7 @@ app = typer.Typer(help="Stock: check the ledger, allocate, receive, reorder sugg
 def stock_verify(db: DbOption = None) -> None:
     """Check that every stock level equals the sum of its ledger moves and its reserved
     quantity the sum of open allocations; list the differences (exit 1 when any)."""
-    from ..services import stock
+    from ..services.inventory import stock
 
     diffs = stock.verify(connect(db)[1])
     for diff in diffs:
@@ -32,7 +32,7 @@ def stock_verify(db: DbOption = None) -> None:
 def stock_allocate(db: DbOption = None, user: UserOption = None) -> None:
     """Allocate every approved order still waiting for allocation (oldest first), then
     offer free stock to backordered orders in priority order."""
-    from ..services import allocation
+    from ..services.fulfilment import allocation
 
     settings, database = connect(db, user)
     results = allocation.allocate_approved(database, settings.user)
@@ -45,7 +45,7 @@ def stock_allocate(db: DbOption = None, user: UserOption = None) -> None:
 @app.command("show")
 def stock_show(code: ProductArg, db: DbOption = None) -> None:
     """One product's stock per warehouse: on hand, reserved, available, incoming."""
-    from ..services import stock
+    from ..services.inventory import stock
 
     card = stock.find_stock_card(open_current(resolve_settings(db)), code)
     typer.echo(f"{card.code}  {card.name}  {card.description}".rstrip())
@@ -75,7 +75,8 @@ def stock_receive(
     user: UserOption = None,
 ) -> None:
     """Goods in: a receipt move; waiting backorders are filled in priority order."""
-    from ..services import stock, stock_operations
+    from ..services.fulfilment import stock_operations
+    from ..services.inventory import stock
 
     settings, database = connect(db, user)
     card = stock.find_stock_card(database, code)
@@ -91,7 +92,7 @@ def stock_receive(
 def stock_warehouses(db: DbOption = None) -> None:
     """The warehouses in allocation order: after the customer's region's own warehouse,
     allocation tries them by rank (lower first)."""
-    from ..services import stock
+    from ..services.inventory import stock
 
     for w in stock.list_warehouses(open_current(resolve_settings(db))):
         typer.echo(f"{w.code:6} rank {w.allocation_rank:>3}  {w.region:10} {w.name}")
@@ -105,7 +106,7 @@ def stock_rank(
     user: UserOption = None,
 ) -> None:
     """Set a warehouse's place in the allocation order (by distance or cost)."""
-    from ..services import stock
+    from ..services.inventory import stock
 
     settings, database = connect(db, user)
     w = stock.set_allocation_rank(database, settings.user, warehouse, rank)
@@ -126,7 +127,8 @@ def stock_expect(
 ) -> None:
     """Record goods ordered from a supplier: an open receipt, shown as incoming until
     received (`oms stock receive ... --receipt PR-...`)."""
-    from ..services import stock, stock_operations
+    from ..services.fulfilment import stock_operations
+    from ..services.inventory import stock
 
     when = date_option(on, "--date") if on else None
     settings, database = connect(db, user)
@@ -160,7 +162,7 @@ def stock_reorder(
     the suggested quantity tops free + incoming stock up to it plus one lead time's demand."""
     from pathlib import Path
 
-    from ..services import stock
+    from ..services.inventory import stock
 
     settings, database = connect(db, user)
     rows = stock.reorder_suggestions(database, days=days)

@@ -22,14 +22,14 @@ def tracking_import(
     headers and statuses). Bad rows are listed with their row number; exit 1 when any."""
     from pathlib import Path
 
-    from ..services import dispatch
-    from ..services.errors import InvalidInput
+    from ..services.platform.errors import InvalidInput
+    from ..services.shipping import tracking
 
     path = Path(file)
     if not path.is_file():
         raise InvalidInput(f"no file {file}")
     settings, database = connect(db, user)
-    result = dispatch.import_tracking_csv(database, settings.user,
+    result = tracking.import_tracking_csv(database, settings.user,
                                           path.read_bytes())  # fmt: skip
     for row, why in result.problems:
         typer.echo(f"row {row}: {why}")

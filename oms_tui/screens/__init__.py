@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from ..config import Settings
-    from ..services.db import Database
+    from ..services.platform.db import Database
 
 HOME_MODE = "home"
 

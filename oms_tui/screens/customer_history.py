@@ -16,9 +16,9 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from ..commands import ScreenCommands
-from ..services import customer_history
-from ..services.errors import OmsError
-from ..services.money import format_money
+from ..services.platform.errors import OmsError
+from ..services.platform.money import format_money
+from ..services.sales import customer_history
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import OrderList, Piece, fit
 from . import OmsScreen

@@ -57,10 +57,10 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..commands import ScreenCommands
-from ..services import dispatch
-from ..services.errors import InvalidInput, OmsError
-from ..services.money import format_money
-from ..services.order_states import OrderStatus
+from ..services.platform.errors import InvalidInput, OmsError
+from ..services.platform.money import format_money
+from ..services.shipping import dispatch, tracking
+from ..services.states.order_states import OrderStatus
 from ..widgets.form_dialog import FormDialog, FormField, error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
@@ -479,11 +479,16 @@ def deliver_documents(db: Any, docs: Sequence[tuple[str, Callable[[Any, str], by
     from pathlib import Path
 
     from ..reports.common import Company
-    from ..services.printing import deliver
-    from ..services.settings import get_settings
+    from ..services.platform.printing import deliver
+    from ..services.platform.settings import get_settings
 
     settings = get_settings(db)
-    company = Company(settings.company_name, settings.company_address, settings.company_phone)
+    company = Company(
+        settings.company_name,
+        settings.company_address,
+        settings.company_phone,
+        currency=settings.currency,
+    )
     done = [deliver(pdf_of(company, settings.paper), name, settings.printer)
             for name, pdf_of in docs]  # fmt: skip
     if all(d.printed for d in done):
@@ -497,7 +502,7 @@ def deliver_documents(db: Any, docs: Sequence[tuple[str, Callable[[Any, str], by
 def track(db: Any, user: str, number: str, status: str, location: str, note: str) -> str:
     """Resolve a shipment number (or an order's latest shipped shipment) and record the
     event; says what was done."""
-    from ..services.errors import NotFound
+    from ..services.platform.errors import NotFound
 
     text = number.strip().upper()
     if text.startswith(dispatch.SHIPMENT_PREFIX):
@@ -511,7 +516,7 @@ def track(db: Any, user: str, number: str, status: str, location: str, note: str
         if not sent:
             raise InvalidInput(f"order {text} has no shipped shipment yet", "shipment")
         view = sent[-1]
-    now = dispatch.add_tracking_event(db, user, view.id, status, location, note)
+    now = tracking.add_tracking_event(db, user, view.id, status, location, note)
     label = next(lb for _l, s, lb in TRACKING_LETTERS if s == status)
     where = f" at {location}" if location else ""
     return f"{view.number} ({view.order_number}): {label}{where}; shipment {now}."

@@ -18,10 +18,10 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ..messages import HomeReady, SettingsLoaded
-from ..services.dashboard import HomeCounts, home_screen_data
-from ..services.db import Database
-from ..services.money import format_money
-from ..services.settings import CompanySettings
+from ..services.platform.db import Database
+from ..services.platform.money import format_money
+from ..services.platform.settings import CompanySettings
+from ..services.sales.dashboard import HomeCounts, home_screen_data
 from ..widgets import CountTile
 from . import WORKFLOWS, OmsScreen
 
@@ -149,9 +149,9 @@ class HomeScreen(OmsScreen):
     @work(thread=True, exclusive=True, group="home-alerts", exit_on_error=False)
     def load_alerts(self, db: Database, clock: Callable[[], datetime]) -> None:
         """Orders waiting in audit too long and orders due soon but not shipped."""
-        from ..services.audit import alerts
-        from ..services.dispatch import overdue_shipments
-        from ..services.settings import get_settings
+        from ..services.platform.settings import get_settings
+        from ..services.sales.audit_queue import alerts
+        from ..services.shipping.tracking import overdue_shipments
 
         worker = get_current_worker()
         try:

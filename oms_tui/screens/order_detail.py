@@ -20,11 +20,12 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from ..commands import ScreenCommands
-from ..services import order_locks, production
-from ..services.errors import OmsError
-from ..services.money import format_money
-from ..services.order_search import Link, OrderDetail, detail
-from ..services.order_states import OrderStatus
+from ..services.platform.errors import OmsError
+from ..services.platform.money import format_money
+from ..services.production import board
+from ..services.sales import order_locks
+from ..services.sales.order_search import Link, OrderDetail, detail
+from ..services.states.order_states import OrderStatus
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import fit
 from . import OmsScreen
@@ -81,7 +82,7 @@ class OrderDetailScreen(OmsScreen):
 
     class Loaded(Message):
         def __init__(self, order: OrderDetail, others: str,
-                     made: list[production.OrderProduction]) -> None:  # fmt: skip
+                     made: list[board.OrderProduction]) -> None:  # fmt: skip
             super().__init__()
             self.order = order
             self.others = others
@@ -142,7 +143,7 @@ class OrderDetailScreen(OmsScreen):
 
     @work(thread=True, exclusive=True, group="order-documents", exit_on_error=False)
     def load_documents(self, order_id: int, number: str) -> None:
-        from ..services.order_documents import order_documents
+        from ..services.sales.order_documents import order_documents
 
         try:
             docs = order_documents(self.db, order_id)
@@ -166,7 +167,7 @@ class OrderDetailScreen(OmsScreen):
             order = detail(self.db, number)
             now = self.context.clock().astimezone(UTC)
             editing = order_locks.open_for_edit(self.db, self.user, order.order.id, now=now)
-            made = production.for_orders(self.db, [order.order.id]).get(order.order.id, [])
+            made = board.for_orders(self.db, [order.order.id]).get(order.order.id, [])
         except OmsError as error:
             self.post_message(self.Failed(str(error)))
             return
@@ -302,7 +303,7 @@ class OrderDetailScreen(OmsScreen):
         ]))  # fmt: skip
 
     @staticmethod
-    def _production_rows(made: list[production.OrderProduction],
+    def _production_rows(made: list[board.OrderProduction],
                          links: tuple[Link, ...]) -> list[Content]:  # fmt: skip
         """Each production order with its stage and expected date (a cancelled one as a
         link: ``for_orders`` leaves it out)."""

@@ -63,23 +63,23 @@ from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..commands import ScreenCommands
-from ..services.audit import run_checks
-from ..services.carriers import CarrierView, list_carriers
-from ..services.catalog import ProductHit, find_product, products_by_id, search_products
-from ..services.customers import (
+from ..services.catalog.catalog import ProductHit, find_product, products_by_id, search_products
+from ..services.parties.customers import (
     GROUPS,
     AddressView,
-    CustomerCard,
     CustomerHit,
     NewAddress,
     NewCustomer,
     add_address,
     create_customer,
-    customer_card,
     search_customers,
 )
-from ..services.drafts import DraftView, discard_draft, latest_draft, save_draft
-from ..services.entry import (
+from ..services.platform.errors import InvalidInput, NotFound, OmsError
+from ..services.platform.money import exponent, format_money, from_minor, parse_money
+from ..services.sales.audit_checks import run_checks
+from ..services.sales.customer_history import CustomerCard, customer_card
+from ..services.sales.drafts import DraftView, discard_draft, latest_draft, save_draft
+from ..services.sales.entry import (
     DELETE,
     DISCOUNT,
     DUPLICATE,
@@ -93,9 +93,7 @@ from ..services.entry import (
     parse_requested_date,
     parse_scan,
 )
-from ..services.errors import InvalidInput, NotFound, OmsError
-from ..services.money import exponent, format_money, from_minor, parse_money
-from ..services.orders import (
+from ..services.sales.orders import (
     NewLine,
     OrderQuote,
     OrderView,
@@ -103,7 +101,8 @@ from ..services.orders import (
     quote_order,
     recent_orders,
 )
-from ..services.templates import TemplateView, list_templates
+from ..services.sales.templates import TemplateView, list_templates
+from ..services.shipping.carriers import CarrierView, list_carriers
 from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import FormDialog, FormField, error_text
 from ..widgets.new_caller import NewCallerPanel
@@ -113,7 +112,7 @@ from . import AppContext, OmsScreen
 from .quick_open import QuickOpen
 
 if TYPE_CHECKING:
-    from ..services.db import Database
+    from ..services.platform.db import Database
 
 CHANNEL_CHOICES = (("p", "phone", "Phone"), ("w", "walk_in", "Walk-in"),
                    ("e", "ecommerce", "E-commerce"), ("d", "dealer", "Dealer"),

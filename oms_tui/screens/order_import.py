@@ -50,8 +50,14 @@ from textual.message import Message
 from textual.widgets import Header, Label, ProgressBar, Static
 
 from ..commands import ScreenCommands
-from ..services import order_import
-from ..services.order_import import ImportPlan, ImportResult, PlannedOrder, Problem, Profile
+from ..services.exchange import order_import
+from ..services.exchange.order_import import (
+    ImportPlan,
+    ImportResult,
+    PlannedOrder,
+    Problem,
+    Profile,
+)
 from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import error_text
 from ..widgets.order_list import OrderList, Piece, fit
@@ -684,7 +690,7 @@ class OrderImportScreen(OmsScreen):
     @work(thread=True, exclusive=True, group="imp-report", exit_on_error=False)
     def save_report(self, problems: list[Problem], refused: list[tuple[str, str]], stem: str,
                     now: datetime) -> None:  # fmt: skip
-        from ..services.printing import documents_dir, safe_name
+        from ..services.platform.printing import documents_dir, safe_name
 
         try:
             path = documents_dir() / f"import-errors-{safe_name(stem)}-{now:%Y%m%d-%H%M%S}.csv"

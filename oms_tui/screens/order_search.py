@@ -31,11 +31,11 @@ from textual.message import Message
 from textual.widgets import Header, Label, Static
 
 from ..commands import ScreenCommands
-from ..services import order_search
-from ..services.audit import get_audit_settings
-from ..services.errors import OmsError
-from ..services.money import format_money
-from ..services.order_query import SYNTAX_HELP, AlertRule, alert_marks, parse_query
+from ..services.platform.errors import OmsError
+from ..services.platform.money import format_money
+from ..services.sales import order_search
+from ..services.sales.audit_checks import get_audit_settings
+from ..services.sales.order_query import SYNTAX_HELP, AlertRule, alert_marks, parse_query
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput

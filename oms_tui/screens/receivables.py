@@ -10,7 +10,7 @@ outstanding (``aging.dso``, last 90 days) on the status line. F4 changes the as-
 (``2026-01-31``, ``-30`` thirty days ago, blank today).
 
 Enter opens the customer: open invoices (number, order, due, amount, open, days over),
-credit status (``customers.customer_card``) and the follow-up log (``follow_ups.
+credit status (``customer_history.customer_card``) and the follow-up log (``follow_ups.
 customer_log``). From either view, for the highlighted (or open) customer: F6 records a
 payment (amount ``1234.50``, date, method by one letter, reference; applied oldest first,
 or ``h`` to the highlighted invoice, or to invoice numbers typed; what was applied and
@@ -70,10 +70,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Header, Static
 
 from ..commands import ScreenCommands
-from ..services import aging, dunning, follow_ups, receivables
-from ..services.customers import CustomerCard, customer_card
-from ..services.errors import InvalidInput, OmsError
-from ..services.money import exponent, format_money, from_minor, parse_money
+from ..services.finance import aging, dunning, follow_ups, receivables
+from ..services.platform.errors import InvalidInput, OmsError
+from ..services.platform.money import exponent, format_money, from_minor, parse_money
+from ..services.sales.customer_history import CustomerCard, customer_card
 from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import FormDialog, FormField, Run, error_text
 from ..widgets.order_list import OrderList, Piece, fit

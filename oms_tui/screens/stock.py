@@ -44,10 +44,11 @@ from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..commands import ScreenCommands
-from ..services import stock, stock_operations
-from ..services.catalog import ProductHit, search_products
-from ..services.errors import InvalidInput, NotFound, OmsError
-from ..services.printing import documents_dir
+from ..services.catalog.catalog import ProductHit, search_products
+from ..services.fulfilment import stock_operations
+from ..services.inventory import stock
+from ..services.platform.errors import InvalidInput, NotFound, OmsError
+from ..services.platform.printing import documents_dir
 from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import FormDialog, FormField, Run, error_text
 from ..widgets.order_list import OrderList, Piece, fit

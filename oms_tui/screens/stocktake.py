@@ -38,8 +38,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Header, Label, Static
 
 from ..commands import ScreenCommands
-from ..services import stock_operations as ops
-from ..services.errors import InvalidInput, OmsError
+from ..services.fulfilment import stock_operations as ops
+from ..services.platform.errors import InvalidInput, OmsError
 from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import FormField, error_text
 from ..widgets.order_list import OrderList, Piece, fit

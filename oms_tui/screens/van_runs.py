@@ -53,11 +53,11 @@ from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..commands import ScreenCommands
-from ..services import delivery_runs
-from ..services.delivery_runs import RunView, StopResult, StopView, VanView
-from ..services.entry import parse_requested_date
-from ..services.errors import InvalidInput, OmsError
-from ..services.money import format_money, parse_money
+from ..services.platform.errors import InvalidInput, OmsError
+from ..services.platform.money import format_money, parse_money
+from ..services.sales.entry import parse_requested_date
+from ..services.shipping import delivery_runs
+from ..services.shipping.delivery_runs import RunView, StopResult, StopView, VanView
 from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import error_text
 from ..widgets.order_list import fit

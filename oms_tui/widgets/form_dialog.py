@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from ..services.errors import InvalidInput
+from ..services.platform.errors import InvalidInput
 from .scan_input import ScanInput
 
 

@@ -8,8 +8,8 @@ from sqlmodel import func, select
 
 from oms_tui.migrations import HEAD
 from oms_tui.models import Order, OrderEvent
-from oms_tui.services import schema
-from oms_tui.services.db import Database
+from oms_tui.services.platform import schema
+from oms_tui.services.platform.db import Database
 from tests.cli.runner import oms
 
 

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from oms_tui.migrations import HEAD
-from oms_tui.services import schema
-from oms_tui.services.db import Database
+from oms_tui.services.platform import schema
+from oms_tui.services.platform.db import Database
 
 
 def oms(*args: str, python_options: tuple[str, ...] = ()) -> subprocess.CompletedProcess:

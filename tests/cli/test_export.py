@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
-from oms_tui.services import orders, schema
-from oms_tui.services.db import Database
+from oms_tui.services.platform import schema
+from oms_tui.services.platform.db import Database
+from oms_tui.services.sales import orders
 from tests.cli.runner import oms
 from tests.cli.test_imports import _catalog, _snapshot
 from tests.factories import make_customer

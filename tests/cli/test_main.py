@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from oms_tui.migrations import HEAD
-from oms_tui.services import schema
-from oms_tui.services.db import Database
+from oms_tui.services.platform import schema
+from oms_tui.services.platform.db import Database
 
 
 def test_first_run_creates_demo_database_and_says_where(tmp_path, monkeypatch, capsys):
@@ -21,9 +21,7 @@ def test_first_run_creates_demo_database_and_says_where(tmp_path, monkeypatch, c
 
     monkeypatch.setattr(app_module, "make_app", lambda settings, db=None, **kw: FakeApp())
     seeded = []
-    monkeypatch.setattr(
-        "oms_tui.services.demo.seed_demo", lambda db, user, **kw: seeded.append(user)
-    )
+    monkeypatch.setattr("oms_tui.demo.seed.seed_demo", lambda db, user, **kw: seeded.append(user))
     path = tmp_path / "first.db"
     cli.run_app(Settings.resolve(db=str(path), user="wang"))
     err = capsys.readouterr().err

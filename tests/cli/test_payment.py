@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from oms_tui.models import Customer, Invoice
-from oms_tui.services import dispatch
+from oms_tui.services.shipping import dispatch
 from tests.audit_factories import customer
 from tests.cli.runner import oms
 from tests.dispatch_factories import allocated_order, world
@@ -81,7 +81,7 @@ def test_payment_apply_credit_and_the_auto_apply_setting(db):
     """On every test engine: the setting shown and switched off, then the credit on
     account applied by hand to the open invoices, oldest due first."""
     from oms_tui.models import Payment, PaymentAllocation
-    from oms_tui.services import receivables
+    from oms_tui.services.finance import receivables
 
     shown = oms("--db", db.url, "settings").stdout
     assert "credit_auto_apply        1" in shown

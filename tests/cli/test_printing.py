@@ -8,7 +8,8 @@ from datetime import date
 
 from pypdf import PdfReader
 
-from oms_tui.services import dispatch, settings
+from oms_tui.services.platform import settings
+from oms_tui.services.shipping import dispatch
 from tests.cli.runner import oms
 from tests.dispatch_factories import allocated_order, world
 

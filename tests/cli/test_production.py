@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from oms_tui.models import BomItem
-from oms_tui.services import production
+from oms_tui.services.production import routes
 from tests.cli.runner import oms
 from tests.factories import make_product
 
@@ -22,7 +22,7 @@ def test_routes_and_bills_of_materials(sqlite_db):
     # capacity only: the stages stay
     oms("--db", sqlite_db.url, "production", "route", "木门线", "--line", "doors",
         "--capacity", "10")  # fmt: skip
-    [r] = production.routes(sqlite_db)
+    [r] = routes.routes(sqlite_db)
     assert (r.daily_capacity, len(r.stages)) == (10, 2)
     bad = oms("--db", sqlite_db.url, "production", "route", "x", "--line", "doors",
               "--capacity", "1")  # fmt: skip

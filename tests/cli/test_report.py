@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlmodel import select
 
 from oms_tui.models import Invoice, Payment
-from oms_tui.services.money import from_minor
+from oms_tui.services.platform.money import from_minor
 from tests.cli.runner import oms
 from tests.services.test_aging import _customer, _invoice, _pay
 

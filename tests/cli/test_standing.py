@@ -8,7 +8,7 @@ from tests.cli.runner import oms
 def test_standing_run_creates_due_orders_once(sqlite_db):
     from datetime import date
 
-    from oms_tui.services import templates
+    from oms_tui.services.sales import templates
     from tests.factories import make_customer, make_product
 
     c = make_customer(sqlite_db)

@@ -8,8 +8,9 @@ import io
 from sqlmodel import select
 
 from oms_tui.models import OrderLine, StockLevel, Warehouse
-from oms_tui.services import orders, stock
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.inventory import stock
+from oms_tui.services.sales import orders
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.cli.runner import oms
 from tests.factories import make_customer, make_product
 
@@ -74,7 +75,7 @@ def test_bad_input_is_one_line(sqlite_db):
 def test_reorder_csv_lists_what_to_buy(sqlite_db, tmp_path):
     wid = _warehouse(sqlite_db)
     pid = make_product(sqlite_db, code="LAMP-3", name="吸顶灯", lead_time_days=10)
-    from oms_tui.services import stock_operations
+    from oms_tui.services.fulfilment import stock_operations
 
     stock_operations.receive(sqlite_db, "t", "HZ", [(pid, 40)])
     customer = make_customer(sqlite_db)

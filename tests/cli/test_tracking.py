@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from oms_tui.services import dispatch
+from oms_tui.services.shipping import dispatch
 from tests.cli.runner import oms
 from tests.dispatch_factories import allocated_order, world
 

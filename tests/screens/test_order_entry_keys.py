@@ -15,9 +15,9 @@ from oms_tui.screens.order_entry import (
     OrderEntryScreen,
     PromptDialog,
 )
-from oms_tui.services import customers
-from oms_tui.services.carriers import list_carriers
-from oms_tui.services.db import Database
+from oms_tui.services.parties import customers
+from oms_tui.services.platform.db import Database
+from oms_tui.services.shipping.carriers import list_carriers
 from oms_tui.widgets.scan_input import ScanInput
 
 from .test_app import flat, frozen_app, screen_text
