@@ -77,7 +77,9 @@ def main() -> None:
         setup_s = time.perf_counter() - started
         with db.read() as s:
             codes = list(s.exec(select(Warehouse.code)).all())
-        company = Company("明光水木实业有限公司", "杭州市西湖区文三路 90 号", "0571-8888 6666")
+        company = Company(
+            "明光水木实业有限公司", "杭州市西湖区文三路 90 号", "0571-8888 6666", currency="CNY"
+        )
         fonts()  # font registration is a one-off per process, not per document
 
         t0 = time.perf_counter()

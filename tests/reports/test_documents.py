@@ -18,7 +18,7 @@ from oms_tui.reports.pick_list import pick_list_pdf, pick_rows
 from oms_tui.services.shipping import dispatch
 from oms_tui.services.shipping.dispatch import ShipmentLineView, ShipmentView
 
-COMPANY = Company("明光水木实业", "杭州市西湖区文三路 90 号", "0571-8888 6666")
+COMPANY = Company("明光水木实业", "杭州市西湖区文三路 90 号", "0571-8888 6666", currency="CNY")
 
 
 def _line(no: int, code: str, desc: str, ordered: int, qty: int, before: int = 0,

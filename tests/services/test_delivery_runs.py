@@ -67,7 +67,7 @@ def test_a_run_from_plan_to_settlement(db):
     assert run.cash_due_minor == totals[near] + totals[far]
 
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(
-        manifest_pdf(run, Company("山泉水业")))).pages)  # fmt: skip
+        manifest_pdf(run, Company("山泉水业", currency="CNY")))).pages)  # fmt: skip
     for wanted in (run.number, "老李", "送货单 Driver manifest", near_stop.address,
                    near_stop.phone, "2 x W-BRL 桶装水 18.9L", "collect 3", "leave 2 full",
                    "Stops 站点: 2", "Empties to collect 待回收空桶: 3"):  # fmt: skip

@@ -145,7 +145,7 @@ def test_letters_and_statements_print_chinese_and_the_figures(db):
     letter = dunning.letter(db, step.letter_id)
     statement = dunning.statement(db, cid, TODAY)
     assert (letter.balance_minor, letter.overdue_minor) == (11_000, 10_000)
-    pdf = account_pdf([letter, statement], Company("明光水木实业"))
+    pdf = account_pdf([letter, statement], Company("明光水木实业", currency="CNY"))
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
     assert len(pages) == 2
     assert "Second notice 二次催款通知" in pages[0] and "Statement of account 对账单" in pages[1]
@@ -246,7 +246,7 @@ def test_statement_and_letter_print_the_credit_on_account_and_the_net_balance(db
         assert (paper.on_account_minor, paper.balance_minor, paper.overdue_minor) == (
             2_000, 10_345, 10_345)  # fmt: skip
     assert statement.balance_minor == _exposure(db, cid).open_invoices_minor
-    pdf = account_pdf([letter, statement], Company("明光水木实业"))
+    pdf = account_pdf([letter, statement], Company("明光水木实业", currency="CNY"))
     for page in (p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages):
         assert "INV-18" in page and "¥123.45" in page  # open on the invoice
         assert "Credit on account 账户贷项" in page and "-¥20.00" in page
@@ -255,7 +255,11 @@ def test_statement_and_letter_print_the_credit_on_account_and_the_net_balance(db
     _over_pay(db, cid, 20_000, "INV-20")
     statement = dunning.statement(db, cid, TODAY)
     assert (statement.balance_minor, statement.overdue_minor) == (-8_655, 0)
-    text = PdfReader(io.BytesIO(account_pdf([statement], Company("明光")))).pages[0].extract_text()
+    text = (
+        PdfReader(io.BytesIO(account_pdf([statement], Company("明光", currency="CNY"))))
+        .pages[0]
+        .extract_text()
+    )
     assert "-¥210.00" in text and "-¥86.55" in text  # credit 2,000 + 19,000; the balance
 
 

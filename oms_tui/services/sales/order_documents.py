@@ -20,6 +20,7 @@ from ...models import (
 )
 from ..platform.db import Database
 from ..platform.money import format_money
+from ..platform.settings import load_settings
 from ..shipping import dispatch
 
 
@@ -39,6 +40,7 @@ def _when(at) -> str:  # noqa: ANN001
 def order_documents(db: Database, order_id: int) -> list[Document]:
     out: list[Document] = []
     with db.read() as session:
+        company = load_settings(session).currency  # freight and payments are in it
         shipment_ids = list(session.exec(select(Shipment.id).where(
             Shipment.order_id == order_id).order_by(Shipment.id)).all())  # fmt: skip
         views = dispatch.shipment_views(session, shipment_ids)
@@ -48,7 +50,7 @@ def order_documents(db: Database, order_id: int) -> list[Document]:
             events.setdefault(e.shipment_id, []).append(e)
         for v in views:
             head = f"{v.carrier_name or 'no carrier'} {v.tracking_no}".strip()
-            freight = format_money(v.freight_minor)
+            freight = format_money(v.freight_minor, company)
             details = [f"Carrier: {head}", f"From {v.warehouse_code}, expected "
                        f"{v.expected_date or '—'}, freight {freight}"]  # fmt: skip
             details += [f"  {ln.product_code} x {ln.qty}  {ln.description}" for ln in v.lines]
@@ -68,16 +70,18 @@ def order_documents(db: Database, order_id: int) -> list[Document]:
                 .where(PaymentAllocation.invoice_id == inv.id).order_by(Payment.received_on)
             ).all()  # fmt: skip
             open_minor = inv.amount_minor - inv.paid_minor
-            details = [f"Amount {format_money(inv.amount_minor)}, paid "
-                       f"{format_money(inv.paid_minor)}, open {format_money(open_minor)}",
+            cur = inv.currency
+            details = [f"Amount {format_money(inv.amount_minor, cur)}, paid "
+                       f"{format_money(inv.paid_minor, cur)}, "
+                       f"open {format_money(open_minor, cur)}",
                        f"Issued {inv.issued_on}, due {inv.due_on}"]  # fmt: skip
             if inv.reason:
                 details.append(f"Reason: {inv.reason}")
-            details += [f"  {n} {d} {m} {format_money(a)}" for n, d, m, a in pays]
+            details += [f"  {n} {d} {m} {format_money(a, cur)}" for n, d, m, a in pays]
             kind = "credit note" if inv.kind == "credit_note" else "invoice"
             out.append(Document(kind, inv.number, inv.status,
-                                f"{format_money(inv.amount_minor)}, open "
-                                f"{format_money(open_minor)}, due {inv.due_on}",
+                                f"{format_money(inv.amount_minor, cur)}, open "
+                                f"{format_money(open_minor, cur)}, due {inv.due_on}",
                                 tuple(details)))  # fmt: skip
         made = select(ProductionOrder).where(ProductionOrder.order_id == order_id)
         for po in session.exec(made.order_by(ProductionOrder.id)).all():

@@ -105,26 +105,30 @@ def carrier_options_in(session: Session, region: str, lines: Sequence[QuoteLine]
     if not options:
         return CarrierChoice((), None, f"no carrier serves {region or 'this region'}")
     from ..platform.money import format_money
+    from ..platform.settings import load_settings
 
+    currency = load_settings(session).currency  # carrier rates are in the company currency
     in_time = [o for o in options if o.meets_date]
     if in_time:
         pick = in_time[0]
         if wanted is None:
-            reason = f"{pick.code} cheapest ({format_money(pick.freight_minor)}, " \
+            reason = f"{pick.code} cheapest ({format_money(pick.freight_minor, currency)}, " \
                      f"{pick.transit_days} days)"  # fmt: skip
         else:
-            fee = format_money(pick.freight_minor)
+            fee = format_money(pick.freight_minor, currency)
             reason = (f"{pick.code} cheapest that arrives by {wanted:%m-%d} "
                       f"({fee}, {pick.transit_days} days)")  # fmt: skip
         cheaper = [o for o in options if o.freight_minor < pick.freight_minor]
         if cheaper:
             reason += "; " + ", ".join(
-                f"{o.code} {format_money(o.freight_minor)} arrives {o.expected_date:%m-%d}, "
+                f"{o.code} {format_money(o.freight_minor, currency)} "
+                f"arrives {o.expected_date:%m-%d}, "
                 "too late" for o in cheaper[:2])  # fmt: skip
     else:
         pick = min(options, key=lambda o: (o.transit_days, o.freight_minor, o.code))
         reason = (f"none arrives by {wanted:%m-%d}; {pick.code} fastest "
-                  f"({pick.transit_days} days, {format_money(pick.freight_minor)})")  # fmt: skip
+                  f"({pick.transit_days} days, "
+                  f"{format_money(pick.freight_minor, currency)})")  # fmt: skip
     return CarrierChoice(tuple(options), pick, reason)
 
 
