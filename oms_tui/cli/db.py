@@ -9,20 +9,20 @@ from typing import Annotated
 import typer
 
 from .common import connect, open_database, resolve_settings, say, where
-from .options import DbOption, UserOption
+from .options import DbOption, OmsTyper, UserOption
 
-app = typer.Typer(help="Database schema: upgrade, show the current revision.")
+app = OmsTyper(help="Database schema: upgrade, show the current revision.")
 
 
 def initialise(db, user: str, demo: bool) -> None:  # noqa: ANN001
+    """The newest schema, and with ``demo`` the demo company (saying what it holds)."""
     from ..services.platform import schema
 
     schema.upgrade(db)
     if demo:
         from ..demo.seed import seed_demo
 
-        summary = seed_demo(db, user)
-        say(f"Demo data: {summary}")
+        say(f"Demo data: {seed_demo(db, user)}.")
 
 
 def init(
@@ -75,8 +75,10 @@ def db_current(db: DbOption = None) -> None:
 
 
 def generate(
-    orders: Annotated[int, typer.Option("--orders", min=1, help="How many orders to add.")],
-    seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 1,
+    orders: Annotated[
+        int, typer.Option("--orders", min=1, metavar="N", help="How many orders to add.")
+    ],
+    seed: Annotated[int, typer.Option(metavar="N", help="Random seed (same seed, same data).")] = 1,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
@@ -94,5 +96,4 @@ def generate(
             say(f"  {done:,}/{total:,} orders ({now - start:.0f} s)")
 
     summary = generate_orders(database, settings.user, orders, seed=seed, progress=progress)
-    say(f"Generated {orders:,} orders in {time.perf_counter() - start:.1f} s "
-       f"into {where(settings)}: {summary}")  # fmt: skip
+    say(f"Added {summary} to {where(settings)} in {time.perf_counter() - start:.1f} s.")

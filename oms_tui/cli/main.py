@@ -25,7 +25,7 @@ from . import (
     tracking,
 )
 from .common import State, close_databases, open_database, say, where
-from .options import GlobalDb, GlobalUser
+from .options import GlobalDb, GlobalUser, OmsTyper
 
 
 class _OmsGroup(TyperGroup):
@@ -49,7 +49,7 @@ class _OmsGroup(TyperGroup):
             close_databases()
 
 
-app = typer.Typer(
+app = OmsTyper(
     cls=_OmsGroup,
     help="oms: keyboard-first order management for small makers and distributors.",
     no_args_is_help=False,
@@ -109,7 +109,7 @@ def run_app(settings: Settings, *, headless: bool = False, exit_when_ready: bool
 def main() -> None:
     """Console entry point: expected errors are one line (see ``_OmsGroup``), exit code 1."""
     try:
-        app()
+        app(prog_name="oms")
     except KeyboardInterrupt:
         say("oms: interrupted")
         sys.exit(130)
