@@ -8,7 +8,7 @@ import sys
 import typer
 from typer.core import TyperGroup
 
-from ..config import Settings
+from ..config import DatabaseUrlError, Settings
 from . import (
     db,
     dunning,
@@ -30,7 +30,8 @@ from .options import GlobalDb, GlobalUser, OmsTyper
 
 class _OmsGroup(TyperGroup):
     """Runs a command, then closes the databases it opened; an expected error (a service's
-    ``OmsError``, a database that cannot be reached or read) is one line and exit code 1."""
+    ``OmsError``, a database URL oms cannot use, a database that cannot be reached or read)
+    is one line and exit code 1."""
 
     def invoke(self, ctx):  # noqa: ANN001, ANN201
         from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -39,7 +40,7 @@ class _OmsGroup(TyperGroup):
 
         try:
             return super().invoke(ctx)
-        except OmsError as exc:
+        except (OmsError, DatabaseUrlError) as exc:
             say(f"oms: {exc}")
             raise typer.Exit(1) from None
         except (OperationalError, ProgrammingError) as exc:

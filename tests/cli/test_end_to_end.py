@@ -52,3 +52,13 @@ def test_init_and_upgrade_do_not_import_textual(tmp_path):
         assert "oms_tui.cli" in imported and "sqlalchemy" in imported
         assert not {name for name in imported if name.split(".")[0] == "textual"}
     assert schema.current_revision(Database(str(path))) == HEAD
+
+
+def test_a_mistyped_url_at_app_start_is_one_line_and_non_zero():
+    """`oms --db sqlte:///x` opens the app: it says what it takes, without a traceback."""
+    for args in (("--db", "sqlte:///x.db"), ("--db", "postgresq://h/oms", "report", "dso")):
+        result = oms(*args)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("oms: cannot open the database URL ")
