@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .common import connect, open_database, resolve_settings, say, where
+from .common import check_place, connect, open_database, open_existing, resolve_settings, say, where
 from .options import DbOption, OmsTyper, UserOption
 
 app = OmsTyper(help="Database schema: upgrade, show the current revision.")
@@ -35,6 +35,7 @@ def init(
     from ..services.platform.errors import OmsError
 
     settings = resolve_settings(db, user)
+    check_place(settings, create=True)
     database = open_database(settings)
     if demo and not schema.is_empty(database):
         from ..services.sales.dashboard import has_orders
@@ -49,11 +50,12 @@ def init(
 
 @app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
-    """Bring the database to the newest schema (a SQLite file is copied first)."""
+    """Bring an oms database to the newest schema (a SQLite file is copied first); `oms init`
+    creates one."""
     from ..services.platform import schema
 
     settings = resolve_settings(db)
-    database = open_database(settings)
+    database = open_existing(settings)
     before = schema.current_revision(database)
     backup = schema.upgrade_with_backup(database)
     after = schema.current_revision(database)
@@ -61,7 +63,7 @@ def db_upgrade(db: DbOption = None) -> None:
         say(f"Already at the newest schema ({after}): {where(settings)}")
     else:
         note = f"; backup: {backup}" if backup else ""
-        say(f"Upgraded {before or 'empty database'} -> {after}{note}")
+        say(f"Upgraded {before} -> {after}{note}")
 
 
 @app.command("current")
@@ -70,8 +72,8 @@ def db_current(db: DbOption = None) -> None:
     from ..migrations import HEAD
     from ..services.platform import schema
 
-    rev = schema.current_revision(open_database(resolve_settings(db)))
-    typer.echo(f"{rev or 'empty'} (newest: {HEAD})")
+    rev = schema.current_revision(open_existing(resolve_settings(db)))
+    typer.echo(f"{rev} (newest: {HEAD})")
 
 
 def generate(

@@ -24,6 +24,27 @@ def test_init_creates_a_current_database(tmp_path):
     assert oms("--db", str(path), "db", "current").stdout.strip() == f"{HEAD} (newest: {HEAD})"
 
 
+def test_init_creates_the_folder_and_the_database_on_each_engine(any_db_url, tmp_path):
+    """`oms init` is the command that creates: a new folder for a SQLite file, the tables in
+    a fresh PostgreSQL schema; the other commands then find an oms database there."""
+    url = any_db_url
+    if url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'new' / 'folder' / 'shop.db'}"
+    result = oms("--db", url, "init")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("Database ready at ")
+    assert schema.current_revision(Database(url)) == HEAD
+    assert oms("--db", url, "report", "dso").exit_code == 0
+
+
+def test_init_refuses_a_folder(tmp_path):
+    result = oms("--db", str(tmp_path), "init")
+    assert result.exit_code == 1
+    assert result.stderr == (f"oms: {tmp_path} is a folder: --db names the database file, "
+                             f"e.g. {tmp_path / 'oms.db'}\n")  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_demo_and_generate_say_what_they_made_in_words(tmp_path, monkeypatch):
     from oms_tui.demo.generate import GenerateSummary
     from oms_tui.demo.reference import DemoSummary
@@ -50,6 +71,16 @@ def test_demo_and_generate_say_what_they_made_in_words(tmp_path, monkeypatch):
         f"to {path} in "
     )
     assert "Summary(" not in init.stderr + generated.stderr
+
+
+def test_upgrade_refuses_a_database_without_oms_tables(tmp_path):
+    path = tmp_path / "empty.db"
+    path.touch()
+    result = oms("--db", str(path), "db", "upgrade")
+    assert result.exit_code == 1
+    assert result.stderr == (f"oms: {path} has no oms tables: check --db, or create them with "
+                             "`oms init`\n")  # fmt: skip
+    assert schema.current_revision(Database(str(path))) is None
 
 
 def test_database_url_from_the_environment(tmp_path):
