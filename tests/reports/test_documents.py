@@ -129,8 +129,34 @@ def test_labels_one_per_package():
         assert "王小明" in page and "文三路 90 号" in page and "SF123456789012" in page
 
 
-def test_the_font_is_named():
-    assert fonts().source  # a system CJK TrueType file, or the reportlab CID fallback
+def _fonts(pdf: bytes) -> dict[str, bool]:
+    """The fonts the pages use: name -> embedded (a TrueType font file in the PDF)."""
+    out: dict[str, bool] = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            for f in [font, *(d.get_object() for d in font.get("/DescendantFonts", []))]:
+                desc = f.get("/FontDescriptor")
+                embedded = desc is not None and "/FontFile2" in desc.get_object()
+                out[str(f["/BaseFont"])] = out.get(str(f["/BaseFont"]), False) or embedded
+    return out
+
+
+def test_chinese_prints_in_an_embedded_font_on_any_reader():
+    """The acceptance: a packing list with Chinese names shows them on a machine without any
+    CJK font. The Chinese font is embedded (a TrueType subset), the text reads back; only
+    the standard Helvetica, which every reader has, is not embedded."""
+    pdf = packing_list_pdf([_shipment()], COMPANY)
+    used = _fonts(pdf)
+    cjk = [name for name in used if name.endswith("+NotoSansSC-Regular")]
+    assert cjk and all(used[name] for name in cjk), used
+    assert {name for name, embedded in used.items() if not embedded} <= {
+        "/Helvetica", "/Helvetica-Bold"}  # fmt: skip
+    assert b"/FontFile2" in pdf and b"STSong" not in pdf
+    text = "\n".join(_text(pdf))
+    for wanted in ("明光水木实业", "王小明", "浙江省 杭州市 西湖区 文三路 90 号", "装箱单"):
+        assert wanted in text, wanted
+    assert fonts().source.endswith(".ttf")
 
 
 def test_a_real_shipment_prints(db):
