@@ -447,6 +447,16 @@ def open_wave(db: Database, warehouse: str) -> list[ShipmentView]:
         return shipment_views(session, list(ids))
 
 
+def order_wave(db: Database, order_number: str) -> tuple[str, list[ShipmentView]]:
+    """The wave an order is being picked in: its open shipment's warehouse code and the
+    shipments being picked there (what that warehouse's pick list covers)."""
+    picking = [s for s in order_shipments(db, order_number) if s.status == "picking"]
+    if not picking:
+        raise NotFound(f"{order_number.strip().upper()} is not being picked: no pick list")
+    code = picking[-1].warehouse_code
+    return code, open_wave(db, code)
+
+
 def shipment_views(session: Session, shipment_ids: Sequence[int]) -> list[ShipmentView]:
     """Shipments with their order, customer, carrier and lines, in a fixed number of
     queries however many shipments (a wave of a thousand prints without a query per line)."""
