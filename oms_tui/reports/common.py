@@ -11,8 +11,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Flowable, Paragraph
 
 from .fonts import fonts
 
@@ -94,6 +95,42 @@ def cubic_m(cm3: int) -> str:
 
 GRID = colors.Color(0.55, 0.55, 0.55)
 SHADE = colors.Color(0.92, 0.92, 0.92)
+
+
+class TickBox(Flowable):
+    """A square to tick by hand, drawn as a shape (the ☐ character is missing from most
+    fonts and printed blank), with its label after it; ``ticked`` draws a tick (✓) in it,
+    ``box=False`` the tick alone (a column heading)."""
+
+    def __init__(self, label: str = "", size: float = 3 * mm, font_size: float = 7.5,
+                 ticked: bool = False, box: bool = True) -> None:  # fmt: skip
+        super().__init__()
+        self.label, self.size, self.font_size = label, size, font_size
+        self.ticked, self.box = ticked, box
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:  # noqa: ARG002
+        gap = 1.5 * mm if self.label else 0
+        self.width = self.size + gap + stringWidth(self.label, fonts().text, self.font_size)
+        self.height = max(self.size, self.font_size * 1.25)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c, s = self.canv, self.size
+        c.setLineWidth(0.6)
+        c.setStrokeColorRGB(0, 0, 0)
+        if self.box:
+            c.rect(0, 0, s, s, stroke=1, fill=0)
+        if self.ticked:
+            c.lines([(0.2 * s, 0.55 * s, 0.42 * s, 0.25 * s), (0.42 * s, 0.25 * s, 0.85 * s,
+                                                               0.85 * s)])  # fmt: skip
+        if self.label:
+            c.setFont(fonts().text, self.font_size)
+            c.drawString(s + 1.5 * mm, 0.15 * s, self.label)
+
+
+def tick_mark() -> TickBox:
+    """The ✓ of a column heading, drawn."""
+    return TickBox(ticked=True, box=False)
 
 
 class NumberedCanvas(canvas.Canvas):

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import mm
 
 from oms_tui.reports.common import Company, barcode
 from oms_tui.reports.fonts import fonts
@@ -118,6 +119,30 @@ def test_pick_list_groups_by_warehouse_and_bin():
     for wanted in ("拣货单 Pick list", "Warehouse 仓库 GZ", "Warehouse 仓库 HZ", "B-02", "吸顶灯",
                    "SH-1, SH-2", "3 shipments"):  # fmt: skip
         assert wanted in text, wanted
+
+
+def squares(pdf: bytes, side: float = 3 * mm) -> int:
+    """How many squares of ``side`` the pages draw (``re`` with equal width and height)."""
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(io.BytesIO(pdf))
+    found = 0
+    for page in reader.pages:
+        for operands, op in ContentStream(page.get_contents(), reader).operations:
+            if op == b"re" and all(abs(float(v) - side) < 0.01 for v in operands[2:]):
+                found += 1
+    return found
+
+
+def test_tick_boxes_are_drawn_not_typed():
+    """☐ and ✓ printed blank in the CJK font: the pick list draws a box per row and a tick
+    atop the column instead."""
+    a = _shipment("SH-1", "SO-1", lines=(_line(1, "LAMP", "吸顶灯", 3, 3, bin="B-02"),
+                                         _line(2, "DOOR", "木门", 1, 1, bin="A-01")))  # fmt: skip
+    pdf = pick_list_pdf([a], COMPANY, "HZ")
+    text = "\n".join(_text(pdf))
+    assert "☐" not in text and "✓" not in text and "木门" in text
+    assert squares(pdf) == 2  # one per row
 
 
 def test_labels_one_per_package():
