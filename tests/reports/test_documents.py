@@ -150,7 +150,10 @@ def test_labels_one_per_package():
     pages = _text(pdf)
     assert len(pages) == 3
     for n, page in enumerate(pages, 1):
-        assert f"Package 件 {n} of 3" in page
+        # the count and the weight on lines of their own ("1 of 178.30" was "1 of 1", 78.30)
+        lines = page.splitlines()
+        assert f"Package 件 {n} of 3" in lines
+        assert "Shipment gross weight 毛重 36.90 kg" in lines  # 36 kg net + 3 x 300 g
         assert "王小明" in page and "文三路 90 号" in page and "SF123456789012" in page
 
 
