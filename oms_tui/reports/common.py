@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -134,23 +135,43 @@ def tick_mark() -> TickBox:
 
 
 class NumberedCanvas(canvas.Canvas):
-    """Draws "Page x of y" at the foot of every page once the page count is known."""
+    """Draws "Page x of y" at the foot of every page once the page count is known; counted
+    per letter when a ``NewPageCount`` starts each one (a file of dunning letters)."""
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self._saved: list[dict] = []
+        self._count_no = 0  # which count the page belongs to
+
+    def new_page_count(self) -> None:
+        """This page starts a count of its own (page 1 of the next letter)."""
+        self._count_no += 1
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
         self._saved.append(dict(self.__dict__))
         self._startPage()
 
     def save(self) -> None:
-        total = len(self._saved)
+        totals = Counter(state["_count_no"] for state in self._saved)
+        seen: Counter[int] = Counter()
         for state in self._saved:
             self.__dict__.update(state)
+            seen[self._count_no] += 1
             self.setFont(fonts().latin, 8)
             width = self._pagesize[0]
             self.drawRightString(width - 15 * mm, 10 * mm,
-                                 f"Page {self._pageNumber} of {total}")  # fmt: skip
+                                 f"Page {seen[self._count_no]} of "
+                                 f"{totals[self._count_no]}")  # fmt: skip
             super().showPage()
         super().save()
+
+
+class NewPageCount(Flowable):
+    """Put first in each letter of a file: its pages are numbered "Page 1 of n" on their
+    own (``NumberedCanvas``), not through the whole file."""
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:  # noqa: ARG002
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.new_page_count()
