@@ -10,6 +10,7 @@ reportlab cannot embed CFF-based OpenType (``.otf``, Noto Sans CJK)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from dataclasses import dataclass
@@ -47,12 +48,27 @@ def cache_dir() -> Path:
 
 def regular_font() -> Path:
     """Noto Sans SC Regular as a static TrueType file, made from the variable font the first
-    time (written to a temporary name, then renamed: two processes may both make it)."""
+    time (written to a temporary name, then renamed: two processes may both make it). With
+    no writable cache folder, the variable font as it is (embedded all the same, Thin)."""
     source = bundled_font()
     version = metadata.version(PACKAGE)
     target = cache_dir() / f"{REGULAR}-{version}-{source.stat().st_size}.ttf"
     if target.is_file():
         return target
+    partial = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.part")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("wb") as out:
+            _regular_instance(source, version).save(out)
+        partial.replace(target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        return source
+    return target
+
+
+def _regular_instance(source: Path, version: str):  # noqa: ANN202 - a fontTools TTFont
     from fontTools.ttLib import TTFont
     from fontTools.varLib.instancer import instantiateVariableFont
 
@@ -67,11 +83,7 @@ def regular_font() -> Path:
         names.setName(value, name_id, 3, 1, 0x409)
         names.setName(value, name_id, 1, 0, 0)
     static["OS/2"].usWeightClass = 400
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.part")
-    static.save(partial)
-    partial.replace(target)
-    return target
+    return static
 
 
 @cache

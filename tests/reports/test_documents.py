@@ -187,6 +187,16 @@ def test_chinese_prints_in_an_embedded_font_on_any_reader():
     assert fonts().source.endswith(".ttf")
 
 
+def test_without_a_writable_cache_the_variable_font_is_embedded_as_it_is(tmp_path, monkeypatch):
+    from oms_tui.reports import fonts as font_module
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # the cache folder cannot be made
+    assert font_module.regular_font() == font_module.bundled_font()
+    assert not list(tmp_path.glob("**/*.part"))
+
+
 def test_a_real_shipment_prints(db):
     from tests.dispatch_factories import allocated_order, world
 
