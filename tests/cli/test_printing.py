@@ -61,8 +61,7 @@ def test_print_documents_of_a_wave(sqlite_db, tmp_path, monkeypatch):
     failed = oms("--db", sqlite_db.url, "print", "packing-list", sh.order_number)
     kept = saved.stderr.strip().split("saved as ")[1]
     assert failed.exit_code == 1 and failed.stderr.strip() == (
-        "oms: printer 'nowhere' failed: lp: The printer or class does not exist; "
-        f"saved as {kept}"
+        f"oms: printer 'nowhere' failed: lp: The printer or class does not exist; saved as {kept}"
     )
     assert sh.number in _text(Path(kept))
     settings.set_setting(sqlite_db, "t", "printer", "")
