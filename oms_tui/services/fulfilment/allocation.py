@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 
 from ...models import (
     Allocation,
+    BomItem,
     Customer,
     Order,
     OrderAudit,
@@ -321,18 +322,47 @@ def waiting_orders(session: Session, product_ids: Iterable[int], limit: int = 20
     return list(session.exec(stmt).all())
 
 
+def _products_of(session: Session, order_ids: Sequence[int]) -> set[int]:
+    """The products of these orders' lines and the materials of their bills: the levels an
+    allocation of them may change (it may plan production, which reserves materials)."""
+    if not order_ids:
+        return set()
+    lines = select(OrderLine.product_id).where(col(OrderLine.order_id).in_(order_ids))
+    materials = select(BomItem.material_id).where(col(BomItem.product_id).in_(lines))
+    return set(session.execute(lines.union(materials)).scalars())
+
+
+def lock_for_filling(session: Session, product_ids: Iterable[int], *, holders: bool = False,
+                     limit: int = 200) -> dict[tuple[int, int], StockLevel]:  # fmt: skip
+    """Lock, in one sorted batch and before anything else, every level a change of stock of
+    ``product_ids`` may go on to change: these products', those of the orders waiting for
+    them (``fill_backorders_in`` allocates them) and, with ``holders`` (stock taken away:
+    the orders losing their reservations are allocated again), of the orders holding
+    reservations of them, with the materials of their bills. Locking only the products
+    moved and then the waiting orders' other products broke the lock order
+    (``services/inventory/stock.py``): receipts of two products deadlocked each other
+    (issue #15: 168 of 200 receipts failed with 8 processes)."""
+    pids = set(product_ids)
+    orders = waiting_orders(session, pids, limit)
+    if holders and pids:
+        orders += list(session.exec(
+            select(OrderLine.order_id).distinct()
+            .join(Allocation, Allocation.order_line_id == OrderLine.id)
+            .where(col(OrderLine.product_id).in_(pids), col(Allocation.released_at).is_(None))
+        ).all())  # fmt: skip
+    return stock.lock_levels(session, pids | _products_of(session, orders))
+
+
 def fill_backorders_in(session: Session, actor: str, product_ids: Iterable[int],
                        limit: int = 200) -> list[AllocationResult]:  # fmt: skip
-    """Inside a write transaction whose levels for ``product_ids`` are locked: allocate the
-    waiting orders in priority order while there is free stock of these products."""
+    """Inside a write transaction that locked the levels with ``lock_for_filling``: allocate
+    the waiting orders in priority order while there is free stock of these products."""
     pids = set(product_ids)
     order_ids = waiting_orders(session, pids, limit)
     if not order_ids:
         return []
-    all_products = set(session.exec(
-        select(OrderLine.product_id).where(col(OrderLine.order_id).in_(order_ids))
-    ).all())  # fmt: skip
-    levels = stock.lock_levels(session, all_products | pids)
+    # Locked already (lock_for_filling); an order that began waiting since adds its rows.
+    levels = stock.lock_levels(session, _products_of(session, order_ids) | pids)
     for order_id in sorted(order_ids):  # lock orders in id order
         _lock_order(session, order_id)
     split = bool(stock.stock_settings(session).stock_split_lines)
@@ -361,7 +391,7 @@ def fill_backorders(db: Database, actor: str, product_ids: Iterable[int]
         from ..production.materials import reserve_waiting_materials_in
 
         with db.write() as session:
-            stock.lock_levels(session, pids)
+            lock_for_filling(session, pids)
             filled = fill_backorders_in(session, actor, pids)
             reserve_waiting_materials_in(session, actor, pids)
             return filled

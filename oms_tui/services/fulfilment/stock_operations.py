@@ -139,7 +139,7 @@ def receive(
         with db.write() as session:
             wh = _warehouse(session, warehouse)
             _products(session, list(merged))
-            levels = stock.lock_levels(session, merged)
+            levels = allocation.lock_for_filling(session, merged)
             if receipt_number:
                 wanted = receipt_number.strip().upper()
                 receipt = session.exec(
@@ -203,7 +203,7 @@ def transfer(
             if src.id == dst.id:
                 raise InvalidInput("choose two different warehouses", "to_warehouse")
             _products(session, [product_id])
-            levels = stock.lock_levels(session, [product_id])
+            levels = allocation.lock_for_filling(session, [product_id])
             ref = f"{src.code}->{dst.code}"
             stock.add_move(session, levels[(product_id, src.id)], -qty, stock.TRANSFER_OUT,
                            actor, reference=ref, reason=reason.strip())  # fmt: skip
@@ -280,7 +280,7 @@ def adjust(db: Database, actor: str, product_id: int, warehouse: str | int, delt
         with db.write() as session:
             wh = _warehouse(session, warehouse)
             _products(session, [product_id])
-            levels = stock.lock_levels(session, [product_id])
+            levels = allocation.lock_for_filling(session, [product_id], holders=delta < 0)
             level = levels[(product_id, wh.id)]
             if level.on_hand + delta < 0:
                 raise InvalidInput(f"only {level.on_hand} on hand: cannot take away {-delta}",
@@ -432,7 +432,9 @@ def post_stocktake(db: Database, actor: str, stocktake_id: int, reason: str) -> 
             ).all()
             if not counts:
                 raise InvalidInput(f"stocktake {st.number} has no counts yet", "counts")
-            levels = stock.lock_levels(session, [c.product_id for c in counts])
+            levels = allocation.lock_for_filling(
+                session, [c.product_id for c in counts], holders=True
+            )
             moves, gained, touched = 0, [], []
             for c in sorted(counts, key=lambda c: c.product_id):
                 level = levels[(c.product_id, st.warehouse_id)]
