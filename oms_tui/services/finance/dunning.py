@@ -85,9 +85,18 @@ def run_dunning(db: Database, actor: str, as_of: date | None = None,
     with db.write() as session:
         thresholds = dunning_days(session)
         overdue = overdue_after_credit(session, as_of)
+        # The customers it may write, locked by id (no key update: orders and payments
+        # referring to them go on) and read afresh, then what they owe read again under
+        # the locks: two runs at once take each step once (the second sees the level the
+        # first wrote), and a payment saved meanwhile counts.
+        customers = session.exec(
+            select(Customer).where(col(Customer.id).in_(overdue) | (Customer.dunning_level > 0))
+            .order_by(Customer.id).with_for_update(key_share=True)
+            .execution_options(populate_existing=True)
+        ).all()  # fmt: skip
+        overdue = overdue_after_credit(session, as_of, [c.id for c in customers])
         steps: list[DunningStep] = []
-        for customer in session.exec(select(Customer).where(
-                col(Customer.id).in_(overdue) | (Customer.dunning_level > 0))).all():  # fmt: skip
+        for customer in customers:
             if customer.id not in overdue:
                 customer.dunning_level = 0  # clean again (paid, or covered by credit)
                 session.add(customer)

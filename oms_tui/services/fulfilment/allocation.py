@@ -361,8 +361,12 @@ def fill_backorders_in(session: Session, actor: str, product_ids: Iterable[int],
     order_ids = waiting_orders(session, pids, limit)
     if not order_ids:
         return []
-    # Locked already (lock_for_filling); an order that began waiting since adds its rows.
-    levels = stock.lock_levels(session, _products_of(session, order_ids) | pids)
+    # Locked already (lock_for_filling); an order that began waiting since needs more,
+    # taken without waiting out of order: one whose levels another transaction holds
+    # waits for the next receipt (or ``oms stock allocate``).
+    levels, busy = stock.lock_more_levels(session, _products_of(session, order_ids) | pids)
+    if busy:
+        order_ids = [o for o in order_ids if not _products_of(session, [o]) & busy]
     for order_id in sorted(order_ids):  # lock orders in id order
         _lock_order(session, order_id)
     split = bool(stock.stock_settings(session).stock_split_lines)
