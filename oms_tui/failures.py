@@ -12,6 +12,12 @@ shown.
 
 Catch an error in a worker only where the screen does something with it (a refusal that
 reloads the list, a field to focus): everything else comes here.
+
+A stale refusal (``StaleData``: a document changed since the screen read it, see
+``services/states/machine.py``) is told the same way; a dialog that acted on what the
+screen behind it shows (``STALE_CLOSES``) closes instead, and that screen tells it and
+reads again what it shows (a ``Said`` with ``reload``): the clerk sees who changed the
+document and when, over what it is now.
 """
 
 from __future__ import annotations
@@ -19,12 +25,13 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.worker import Worker, WorkerCancelled, WorkerState
 
 from .config import log_path
-from .services.platform.errors import OmsError
+from .messages import Said
+from .services.platform.errors import OmsError, StaleData
 
 if TYPE_CHECKING:
     from logging.handlers import RotatingFileHandler
@@ -103,7 +110,10 @@ def doing(worker: Worker) -> str:
 
 
 class TellsFailures:
-    """For a screen or dialog: a worker it ran that raised goes to ``worker_failed``."""
+    """For a screen or dialog: a worker it ran that raised goes to ``worker_failed``; a
+    stale refusal in a dialog with ``STALE_CLOSES`` goes to the screen behind it."""
+
+    STALE_CLOSES: ClassVar[bool] = False
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker, error = event.worker, event.worker.error
@@ -111,7 +121,20 @@ class TellsFailures:
             return
         if error is None or isinstance(error, WorkerCancelled):
             return
+        if isinstance(error, StaleData) and self.STALE_CLOSES and self._hand_back(error):
+            return
         self.worker_failed(worker, error)
+
+    def _hand_back(self, error: StaleData) -> bool:
+        """Close this dialog; the screen behind it tells ``error`` and reads again."""
+        app = self.app  # type: ignore[attr-defined]
+        stack = app.screen_stack
+        if len(stack) < 2 or stack[-1] is not self:
+            return False
+        behind = stack[-2]
+        self.dismiss(None)  # type: ignore[attr-defined]
+        behind.post_message(Said(f"{error_text(error)}: read again.", error=True, reload=True))
+        return True
 
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
         """Tell the failure (``failure_text(doing(worker), error)``) where the clerk

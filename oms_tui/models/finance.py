@@ -2,14 +2,20 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, text
+from sqlalchemy import Column, Index, Integer, text
 from sqlmodel import Field, SQLModel
 
 from .base import utcnow
 
+_invoice_version = Column("version", Integer, nullable=False)
+
 
 class Invoice(SQLModel, table=True):
+    """``version``: raised by the ORM on every change (a payment or credit applied), so a
+    payment or credit note chosen against an invoice as it was is refused."""
+
     __tablename__ = "invoice"
+    __mapper_args__ = {"version_id_col": _invoice_version}
     # covering index: the overdue sums read it without touching the table
     __table_args__ = (
         Index("ix_invoice_status_due", "status", "due_on", "amount_minor", "paid_minor"),
@@ -44,6 +50,7 @@ class Invoice(SQLModel, table=True):
     reason: str = Field(default="")
     created_by: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1, sa_column=_invoice_version)
 
 
 class Payment(SQLModel, table=True):

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .base import utcnow
@@ -38,9 +38,20 @@ class BomItem(SQLModel, table=True):
     qty_per: int = 1
 
 
+_production_version = Column("version", Integer, nullable=False)
+
+
 class ProductionOrder(SQLModel, table=True):
+    """A made-to-order line being made. ``version`` counts the changes written to its stage
+    log (``production_states.log_stage`` raises it): an action taken on a board showing an
+    older one is refused (``StaleData``). It is the ORM's version column, so a stale copy
+    is refused on flush too, but the ORM does not raise it itself: the queue's new expected
+    dates (``planning._replan_route_in``), which every start and advance on the route
+    writes, are no change of the order a clerk acted on."""
+
     __tablename__ = "production_order"
     __table_args__ = (Index("ix_production_order_product_status", "product_id", "status"),)
+    __mapper_args__ = {"version_id_col": _production_version, "version_id_generator": False}
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, max_length=24)
@@ -60,6 +71,7 @@ class ProductionOrder(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
     completed_at: datetime | None = None
+    version: int = Field(default=1, sa_column=_production_version)
 
 
 class ProductionStageLog(SQLModel, table=True):

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from sqlalchemy import Column, Integer
 from sqlmodel import Field, SQLModel
 
 from .base import utcnow
@@ -36,8 +37,15 @@ class CarrierRate(SQLModel, table=True):
     transit_days: int = 2
 
 
+_shipment_version = Column("version", Integer, nullable=False)
+
+
 class Shipment(SQLModel, table=True):
+    """``version``: raised by the ORM on every change (as an order's), so shipping or
+    delivering one somebody else changed since it was read is refused."""
+
     __tablename__ = "shipment"
+    __mapper_args__ = {"version_id_col": _shipment_version}
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, max_length=24)
@@ -56,6 +64,7 @@ class Shipment(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     shipped_at: datetime | None = None
     delivered_at: datetime | None = None
+    version: int = Field(default=1, sa_column=_shipment_version)
 
 
 class ShipmentLine(SQLModel, table=True):
@@ -76,12 +85,18 @@ class TrackingEvent(SQLModel, table=True):
     status: str = Field(max_length=32)
     location: str = Field(default="", max_length=200)
     note: str = Field(default="")
+    actor: str = Field(default="", max_length=64)  # who entered or imported it
+
+
+_run_version = Column("version", Integer, nullable=False)
 
 
 class DeliveryRun(SQLModel, table=True):
-    """One day's round of an own van (carrier of kind ``own_van``): planned, out, returned."""
+    """One day's round of an own van (carrier of kind ``own_van``): planned, out, returned.
+    ``version`` as a shipment's."""
 
     __tablename__ = "delivery_run"
+    __mapper_args__ = {"version_id_col": _run_version}
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, max_length=24)  # RUN-2026-000001
@@ -92,7 +107,9 @@ class DeliveryRun(SQLModel, table=True):
     created_by: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
     returned_at: datetime | None = None
+    returned_by: str | None = Field(default=None, max_length=64)  # who settled it
     cash_collected_minor: int = 0
+    version: int = Field(default=1, sa_column=_run_version)
 
 
 class DeliveryStop(SQLModel, table=True):

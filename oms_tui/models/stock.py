@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Column, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .base import utcnow
@@ -37,11 +37,16 @@ class PurchaseReceiptLine(SQLModel, table=True):
     qty_received: int = 0
 
 
+_stocktake_version = Column("version", Integer, nullable=False)
+
+
 class Stocktake(SQLModel, table=True):
     """A count of one warehouse. Counts are saved as they are scanned; posting turns each
-    difference from the book into an adjustment move with the reason."""
+    difference from the book into an adjustment move with the reason. ``version``: raised
+    by the ORM when it is posted or cancelled (counts are rows of their own)."""
 
     __tablename__ = "stocktake"
+    __mapper_args__ = {"version_id_col": _stocktake_version}
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, max_length=24)  # ST-2026-000001
@@ -52,6 +57,7 @@ class Stocktake(SQLModel, table=True):
     started_at: datetime = Field(default_factory=utcnow)
     posted_by: str | None = Field(default=None, max_length=64)
     posted_at: datetime | None = None
+    version: int = Field(default=1, sa_column=_stocktake_version)
 
 
 class StocktakeCount(SQLModel, table=True):

@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from ..failures import TellsFailures, doing, failure_text
 from ..messages import Said
+from ..services.platform.errors import StaleData
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -156,8 +157,11 @@ class OmsScreen(TellsFailures, Screen[None]):
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
         """A worker raised: the failure on the message line, with the bell (an
         ``OmsError`` as its sentence; anything else names what failed and is logged).
-        A screen with something to undo overrides this and calls it."""
+        A screen with something to undo overrides this and calls it. A stale refusal
+        (``StaleData``) reads again what the screen shows."""
         self.say(failure_text(doing(worker), error), error=True)
+        if isinstance(error, StaleData):
+            self.reload_after_job()
 
     @on(Said)
     def _said(self, message: Said) -> None:

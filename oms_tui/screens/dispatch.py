@@ -233,9 +233,11 @@ ShipRun = Callable[[dict[int, int], int, int | None, str], dispatch.ShipResult]
 
 class ShipDialog(TellsFailures, ModalScreen[dispatch.ShipResult | None]):
     """Confirm a shipment: quantities, packages, carrier, tracking number (scan); Enter on the
-    tracking number (or F2) ships; an error goes to its field with the bell."""
+    tracking number (or F2) ships; an error goes to its field with the bell. Shipped or
+    changed meanwhile by somebody else: the dialog closes, the list tells who and when."""
 
     CSS_PATH = "dispatch.tcss"
+    STALE_CLOSES = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f12", "cancel", "Back", key_display="Esc", id="dispatch.ship.cancel"),
         Binding("f2,ctrl+s", "confirm", "Ship", key_display="F2/^S", id="dispatch.ship.confirm",
@@ -730,7 +732,8 @@ class DispatchScreen(ListScreen[DispatchList]):
         def run(quantities: dict[int, int], packages: int, carrier_id: int | None,
                 tracking: str) -> dispatch.ShipResult:  # fmt: skip
             return dispatch.ship(db, user, view.id, tracking, quantities=quantities,
-                                 packages=packages, carrier_id=carrier_id, today=today)  # fmt: skip
+                                 packages=packages, carrier_id=carrier_id, today=today,
+                                 expected_version=view.version)  # fmt: skip
 
         def finished(result: dispatch.ShipResult | None) -> None:
             if result is None:

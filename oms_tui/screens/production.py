@@ -24,7 +24,9 @@ what is reserved for it. F10 (or ``c``) opens the capacity view: per route, for 
 days, units planned against the route's daily capacity, days over capacity marked.
 
 Every query and write runs in a thread worker. A dialog's error shows under its fields with
-the field focused and the bell; nothing is saved.
+the field focused and the bell; nothing is saved. Each key acts on the order as the board
+showed it (its version): when somebody else moved it meanwhile, nothing is saved, the
+message line says who and when, and the board is read again.
 
 Keys (the README copies these rows; every F-key has a Ctrl twin ``Input`` does not swallow):
 
@@ -625,7 +627,7 @@ class ProductionScreen(ListScreen[BoardList]):
           description="start the production order")  # fmt: skip
     def start(self, row: BoardRow, today: date) -> None:
         try:
-            po = production_stages.start(self.db, self.user, row.id, today)
+            po = production_stages.start(self.db, self.user, row.id, today, row.version)
         except OmsError as error:  # a shortage, or the order moved on: the board is read again
             self.post_message(Said(error_text(error), error=True, reload=True))
             return
@@ -650,7 +652,7 @@ class ProductionScreen(ListScreen[BoardList]):
         last = row.stage_no >= row.stages
 
         def run(v: dict[str, str]) -> str:
-            po = production_stages.advance(db, user, row.id, v["note"], today)
+            po = production_stages.advance(db, user, row.id, v["note"], today, row.version)
             if po.status == "done":
                 return (f"{row.number} done: {row.qty} {row.product_code} into stock, "
                         f"reserved for {row.order_number}.")  # fmt: skip
@@ -693,7 +695,8 @@ class ProductionScreen(ListScreen[BoardList]):
             if not text.isdigit() or not 1 <= int(text) <= len(allowed):
                 raise InvalidInput(f"type the digit of a stage, 1 to {len(allowed)}", "back")
             target = allowed[int(text) - 1]
-            production_stages.quality_failure(db, user, row.id, target.seq, v["reason"], today)
+            production_stages.quality_failure(db, user, row.id, target.seq, v["reason"], today,
+                                              row.version)  # fmt: skip
             return f"{row.number}: quality failure recorded, back to {target.name}."
 
         note = Content("\n").join(
@@ -723,7 +726,7 @@ class ProductionScreen(ListScreen[BoardList]):
             if not v["reason"].strip():
                 raise InvalidInput("a reason is required: supplier late, machine down…",
                                    "reason")  # fmt: skip
-            production_stages.set_expected(db, user, row.id, when, v["reason"])
+            production_stages.set_expected(db, user, row.id, when, v["reason"], row.version)
             return f"{row.number}: expected {when:%Y-%m-%d} now."
 
         note = (

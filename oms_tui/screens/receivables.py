@@ -384,6 +384,11 @@ class RecvBase(OmsScreen):
     def chosen_invoices(self) -> str:
         return ""
 
+    def invoice_versions(self) -> dict[str, int]:
+        """The invoices shown, as shown (number: version): a payment applied to one that
+        changed since is refused."""
+        return {}
+
     def reload(self) -> None:
         raise NotImplementedError
 
@@ -405,6 +410,7 @@ class RecvBase(OmsScreen):
             return
         cid, name = who
         db, user, today, highlighted = self.db, self.user, self.today, self.highlighted_invoice()
+        versions = self.invoice_versions()
 
         def run(v: dict[str, str]) -> str:
             minor = parse_amount(v["amount"])
@@ -412,7 +418,8 @@ class RecvBase(OmsScreen):
             method = by_letter(v["method"] or "b", METHOD_LETTERS, "method", "Method")
             numbers = invoice_numbers(v["invoices"], highlighted)
             result = receivables.record_payment(db, user, cid, minor, received, method,
-                                                v["reference"], numbers, today)  # fmt: skip
+                                                v["reference"], numbers, today,
+                                                versions)  # fmt: skip
             return payment_text(name, result)
 
         legend = "  ".join(f"{letter} {m.replace('_', ' ')}" for letter, m in METHOD_LETTERS)
@@ -622,6 +629,9 @@ class CustomerScreen(RecvBase):
 
     def chosen_invoices(self) -> str:
         return " ".join(str(k) for k in self.invoices.selected)
+
+    def invoice_versions(self) -> dict[str, int]:
+        return {row.number: row.version for row in self.invoices.rows}
 
     def action_refresh(self) -> None:
         self.reload()

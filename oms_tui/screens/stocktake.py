@@ -376,11 +376,11 @@ class StocktakeScreen(OmsScreen):
         if not self.counts:
             self.say("Nothing counted yet: scan the products first.", error=True)
             return
-        db, user, sid = self.db, self.user, view.id
+        db, user, sid, version = self.db, self.user, view.id, view.version
         diffs = sum(1 for c in self.counts.values() if c.difference)
 
         def run(values: dict[str, str]) -> str:
-            out = ops.post_stocktake(db, user, sid, values["reason"])
+            out = ops.post_stocktake(db, user, sid, values["reason"], version)
             filled = f"; filled {', '.join(out.filled_orders)}" if out.filled_orders else ""
             return f"Posted {out.number}: {out.moves} adjustment moves{filled}."
 
@@ -396,7 +396,13 @@ class StocktakeScreen(OmsScreen):
         if text:
             self._back_to_warehouse(Content.styled(text, "bold $text-success"))
 
-    def _back_to_warehouse(self, text: str | Content) -> None:
+    def reload_after_job(self) -> None:
+        """Posted or cancelled by another clerk meanwhile (the refusal is on show): back to
+        choosing a warehouse."""
+        if self.view is not None:
+            self._back_to_warehouse(None)
+
+    def _back_to_warehouse(self, text: str | Content | None) -> None:
         """Posted or cancelled: back to choosing a warehouse, the result on show."""
         self.view = None
         self.counts = {}
@@ -405,7 +411,8 @@ class StocktakeScreen(OmsScreen):
         self.query_one("#count-label", Label).update("Warehouse")
         self.scan.placeholder = "warehouse code, then Enter"
         self.query_one("#count-info", Static).update("")
-        self.say(text)
+        if text is not None:
+            self.say(text)
         self.scan.focus()
 
     def action_cancel_count(self) -> None:
@@ -430,7 +437,7 @@ class StocktakeScreen(OmsScreen):
     @work(thread=True, exclusive=True, group="stocktake-open", exit_on_error=False,
           description="cancel the stocktake")  # fmt: skip
     def cancel_stocktake(self, view: ops.StocktakeView) -> None:
-        ops.cancel_stocktake(self.db, self.user, view.id)
+        ops.cancel_stocktake(self.db, self.user, view.id, view.version)
         self.post_message(self.Cancelled(view.number))
 
     @on(Cancelled)

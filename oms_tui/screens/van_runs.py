@@ -191,9 +191,11 @@ def settle_head(width: int) -> str:
 class SettleRunScreen(TellsFailures, Screen[RunView | None]):
     """The van is back: per stop ``d`` delivered or ``n`` not home, the empties brought back
     and the cash collected; F2 settles the run in a worker. An error goes to its stop and
-    field with the bell; nothing is saved."""
+    field with the bell; nothing is saved. Settled meanwhile by somebody else: it closes,
+    the runs tell who and when."""
 
     CSS_PATH = "van_runs.tcss"
+    STALE_CLOSES = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f12", "cancel", "Back", key_display="Esc", id="vans.settle.cancel",
                 tooltip="Back out: nothing is saved"),
@@ -618,6 +620,10 @@ class VanRunsScreen(JobScreen):
         self.show_vans()
         self.show_runs(message.pick)
 
+    def reload_after_job(self) -> None:
+        picked = self.picked
+        self.load(self.day, picked.number if picked else "")
+
     def job_said(self, message: Said) -> None:
         super().job_said(message)
         self.mark_field(message.field if isinstance(message, self.Refused) else None)
@@ -780,7 +786,7 @@ class VanRunsScreen(JobScreen):
         db, user = self.db, self.user
 
         def settle(results: Mapping[int, StopResult]) -> RunView:
-            return delivery_runs.settle_run(db, user, run.number, results)
+            return delivery_runs.settle_run(db, user, run.number, results, run.version)
 
         def finished(done: RunView | None) -> None:
             if done is None:

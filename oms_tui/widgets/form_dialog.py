@@ -1,7 +1,9 @@
 """The small form every area asks with: labelled fields, saved through a service call in
 a worker, the error shown under the fields with its field focused and the bell, nothing
 saved on error. Dismisses with what the call returned: the text saying what was done, or
-the saved thing itself (``None`` when backed out).
+the saved thing itself (``None`` when backed out). A stale refusal (``StaleData``: the
+document changed since the screen behind read it) closes the form instead: the screen
+behind says who changed it and when, and reads it again (``TellsFailures``).
 
 Areas subclass it for their ids and styles (``ID_PREFIX``, the ``*_CLASS`` names their
 ``.tcss`` styles) and say whether Enter in any field saves (scan-and-go forms) or moves to
@@ -55,6 +57,7 @@ class FormDialog(TellsFailures, ModalScreen[Any]):
     FOCUS_FIRST_EMPTY: ClassVar[bool] = False  # True: start in the first field still blank
     SUBTITLE: ClassVar[str] = "Enter next / saves · F2 saves · Esc backs out"
     NOTE_FIRST: ClassVar[bool] = True  # the note above the fields (False: below them)
+    STALE_CLOSES: ClassVar[bool] = True  # see ``TellsFailures``
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f12", "cancel", "Back", key_display="Esc", id="form.cancel"),

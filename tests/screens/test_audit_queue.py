@@ -266,7 +266,7 @@ async def test_an_order_changed_meanwhile_is_refused_and_the_queue_reloads(queue
         await pilot.press("a")
         await settle(pilot)
         text = flat(screen_text(app))
-        assert "changed by someone else" in text
+        assert "was changed by wang at " in text  # who and when
         assert status(db, ids["clean2"]) == S.ON_HOLD  # nothing overwritten
         assert ids["clean2"] not in {r.order_id for r in the_list(app).rows}
 

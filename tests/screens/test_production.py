@@ -23,7 +23,7 @@ from oms_tui.screens.production import (
 )
 from oms_tui.services.fulfilment import stock_operations
 from oms_tui.services.platform.db import Database
-from oms_tui.services.production import board, planning
+from oms_tui.services.production import board, planning, stages
 from oms_tui.services.states.order_states import OrderStatus as S
 from tests.services.test_production import _doors, _order_of
 
@@ -303,3 +303,35 @@ async def test_capacity_view_marks_the_days_over_capacity(sqlite_db: Database) -
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ProductionScreen)
+
+
+async def test_f7_on_a_board_somebody_else_moved_on_says_who_and_reads_it_again(
+    sqlite_db: Database,
+) -> None:
+    """Issue #15, item 7: wang advanced the order to its last stage and then into stock
+    while this board still showed quality check; F7 here is refused with who and when, the
+    goods went in once, and the board is read again (the order is off it)."""
+    ids = plant(sqlite_db)
+    stages.start(sqlite_db, "wang", ids["small"], TODAY)
+    for _ in range(3):
+        stages.advance(sqlite_db, "wang", ids["small"], today=TODAY)
+    app = prod_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_board(pilot)
+        await go_to(pilot, screen, ids["small"])
+        assert "质检 QC" in flat(screen_text(app))
+        stages.advance(sqlite_db, "wang", ids["small"], today=TODAY)  # done, meanwhile
+        await pilot.press("f7", *"quality check done", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ProductionScreen)  # the form closed
+        po = po_of(sqlite_db, ids["small"])
+        text = message(screen)
+        assert f"{po.number} was changed by wang at " in text
+        assert "(completed); nothing was saved: read again." in text
+        assert ids["small"] not in [r.id for r in screen.orders()]  # read again: done
+        with sqlite_db.read() as s:
+            into = s.exec(select(StockMove).where(StockMove.kind == "production_in")).all()
+            last = s.exec(select(ProductionStageLog).where(
+                ProductionStageLog.production_order_id == ids["small"])
+                .order_by(ProductionStageLog.id.desc())).first()  # fmt: skip
+        assert len(into) == 1 and last.actor == "wang"

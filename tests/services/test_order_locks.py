@@ -71,7 +71,11 @@ def test_two_editors_cannot_overwrite_each_other_through_the_services(db):
     assert seen_by_wang.others == ()
     audit_decisions.hold(db, "wang", view.id, "customer will call back", datetime.now().date(),
                expected_version=version)  # fmt: skip
-    with pytest.raises(StaleData, match="changed by someone else"):
+    with pytest.raises(
+        StaleData,
+        match=r"SO-\S+ was changed by wang at \d\d:\d\d "
+        r"\(customer will call back",
+    ):
         audit_decisions.reject(db, "li", view.id, "duplicate order", expected_version=version)
     with pytest.raises(StaleData):
         audit_decisions.approve(db, "li", view.id, expected_version=version)

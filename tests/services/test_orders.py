@@ -78,7 +78,11 @@ def test_stale_version_is_refused_not_overwritten(db):
     seen = view.version
     orders.transition(db, "wang", view.id, OrderStatus.ON_HOLD, "customer asked to wait",
                       expected_version=seen)  # fmt: skip
-    with pytest.raises(StaleData, match="changed by someone else"):
+    with pytest.raises(
+        StaleData,
+        match=r"changed by wang at \d\d:\d\d \(customer asked "
+        r"to wait\); nothing was saved",
+    ):
         orders.transition(db, "li", view.id, OrderStatus.REJECTED, "dup", expected_version=seen)
     after = orders.get_order_by_id(db, view.id)
     assert after.status == OrderStatus.ON_HOLD

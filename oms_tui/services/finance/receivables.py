@@ -45,7 +45,7 @@ approval, and the invoiced part of a partly shipped one count once, on their inv
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -247,7 +247,7 @@ def _apply(session: Session, payment: Payment, invoice: Invoice, amount: int) ->
 def record_payment(
     db: Database, actor: str, customer_id: int, amount_minor: int, received_on: date,
     method: str = "bank", reference: str = "", invoice_numbers: Sequence[str] | None = None,
-    today: date | None = None,
+    today: date | None = None, invoice_versions: Mapping[str, int] | None = None,
 ) -> PaymentResult:  # fmt: skip
     """A payment received: applied to the chosen invoices in the order given, else to the
     customer's open invoices oldest due first; what is left is kept on account.
@@ -258,7 +258,9 @@ def record_payment(
     naming one in another currency is refused (``InvalidInput`` on ``invoices``).
 
     ``today``: the caller's date (the app's clock; default the system date): a payment
-    received after tomorrow is refused, and a dunning credit hold is released as of it."""
+    received after tomorrow is refused, and a dunning credit hold is released as of it.
+    ``invoice_versions``: the invoices as the clerk saw them (number: version); a chosen
+    one paid or credited meanwhile refuses the payment (``StaleData``, who and when)."""
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
         raise InvalidInput("the amount must be above 0", "amount")
     if method not in PAYMENT_METHODS:
@@ -285,6 +287,7 @@ def record_payment(
                     raise InvalidInput(f"{inv.number} is in {inv.currency.upper()}: payments "
                                        f"are recorded in {company}, the company currency, "
                                        "and cannot pay it", "invoices")  # fmt: skip
+                invoice_states.check_version(session, inv, (invoice_versions or {}).get(inv.number))
                 chosen.append(inv)
             candidates = chosen
         else:
@@ -336,10 +339,12 @@ def _release_hold_if_settled(session: Session, customer: Customer, actor: str, t
 
 
 def credit_note(db: Database, actor: str, invoice_number: str, amount_minor: int, reason: str,
-                issued: date | None = None) -> str:  # fmt: skip
+                issued: date | None = None, expected_version: int | None = None
+                ) -> str:  # fmt: skip
     """A credit note against an invoice (return, price correction): reason required, not
     more than the invoice; applied to what is still open on that invoice, the rest stays
-    as credit on the customer's account. Returns the credit note's number."""
+    as credit on the customer's account. Returns the credit note's number.
+    ``expected_version``: the invoice as the clerk saw it (``StaleData`` once changed)."""
     if not reason.strip():
         raise InvalidInput("a reason is required for a credit note", "reason")
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
@@ -350,6 +355,7 @@ def credit_note(db: Database, actor: str, invoice_number: str, amount_minor: int
                            .with_for_update()).first()  # fmt: skip
         if inv is None or inv.kind != "invoice" or inv.status == InvoiceStatus.VOID:
             raise NotFound(f"no invoice {invoice_number}")
+        invoice_states.check_version(session, inv, expected_version)
         credited = -int(session.exec(
             select(func.coalesce(func.sum(Invoice.amount_minor), 0))
             .where(Invoice.kind == "credit_note", Invoice.corrects_invoice_id == inv.id)
@@ -693,6 +699,7 @@ class InvoiceView:
     amount_minor: int
     paid_minor: int
     status: str
+    version: int = 1  # what a payment or credit chosen on this view passes
 
     @property
     def open_minor(self) -> int:
@@ -708,7 +715,7 @@ def customer_invoices(db: Database, customer_id: int, open_only: bool = True
         stmt = stmt.where(Invoice.status == InvoiceStatus.OPEN)
     with db.read() as session:
         return [InvoiceView(i.number, i.kind, n or "", i.issued_on, i.due_on, i.amount_minor,
-                            i.paid_minor, i.status)
+                            i.paid_minor, i.status, i.version)
                 for i, n in session.exec(stmt).all()]  # fmt: skip
 
 
@@ -720,4 +727,5 @@ def order_invoices(db: Database, order_id: int) -> list[InvoiceView]:
         rows = session.exec(select(Invoice).where(Invoice.order_id == order_id)
                             .order_by(Invoice.id)).all()  # fmt: skip
         return [InvoiceView(i.number, i.kind, order.number, i.issued_on, i.due_on,
-                            i.amount_minor, i.paid_minor, i.status) for i in rows]  # fmt: skip
+                            i.amount_minor, i.paid_minor, i.status, i.version)
+                for i in rows]  # fmt: skip

@@ -264,9 +264,7 @@ def allocate_order(db: Database, actor: str, order_id: int,
             product_ids = stock.order_product_ids(session, order_id)
             levels = stock.lock_levels(session, product_ids)  # levels first, then the order
             order = _lock_order(session, order_id)
-            if expected_version is not None and order.version != expected_version:
-                raise StaleData(f"order {order.number} was changed by someone else; "
-                                "reload it and try again")  # fmt: skip
+            order_states.check_version(session, order, expected_version)
             if order.status not in ALLOCATABLE:
                 raise IllegalTransition(
                     f"order {order.number} is {S(order.status).label.lower()}: only approved or "

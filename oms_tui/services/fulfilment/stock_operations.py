@@ -323,6 +323,7 @@ class StocktakeView:
     status: str
     started_by: str
     counts: tuple[CountView, ...]
+    version: int = 1  # what posting or cancelling this view passes as ``expected_version``
 
     @property
     def differences(self) -> tuple[CountView, ...]:
@@ -362,7 +363,7 @@ def _stocktake_view(session: Session, st: Stocktake) -> StocktakeView:
         for pid, code, name, counted, book, on_hand in rows
     )
     return StocktakeView(st.id, st.number, wh.code if wh else "?", st.status, st.started_by,
-                         counts)  # fmt: skip
+                         counts, st.version)  # fmt: skip
 
 
 def get_stocktake(db: Database, stocktake_id: int) -> StocktakeView:
@@ -373,12 +374,21 @@ def get_stocktake(db: Database, stocktake_id: int) -> StocktakeView:
         return _stocktake_view(session, st)
 
 
-def _open_stocktake(session: Session, stocktake_id: int) -> Stocktake:
-    st = session.get(Stocktake, stocktake_id)
+def _open_stocktake(session: Session, stocktake_id: int, *, changing: bool = False,
+                    expected_version: int | None = None) -> Stocktake:  # fmt: skip
+    """The stocktake, open, locked: shared by the counts being saved, exclusively by
+    ``changing`` it (posting, cancelling), which so waits for the counts in flight and is
+    refused (``StaleData``) when the clerk saw another version (another clerk posted)."""
+    st = session.exec(select(Stocktake).where(Stocktake.id == stocktake_id)
+                      .with_for_update(read=not changing)
+                      .execution_options(populate_existing=True)).first()  # fmt: skip
     if st is None:
         raise NotFound(f"no stocktake with id {stocktake_id}")
+    stocktake_states.check_version(st, expected_version)
     if st.status != StocktakeStatus.OPEN:
-        raise InvalidInput(f"stocktake {st.number} is {st.status}; start a new one", "stocktake")
+        raise InvalidInput(f"stocktake {st.number} was {st.status} "
+                           f"{stocktake_states.last_change(st).by}; start a new one",
+                           "stocktake")  # fmt: skip
     return st
 
 
@@ -417,24 +427,32 @@ def record_count(db: Database, actor: str, stocktake_id: int, code_or_barcode: s
                          level.on_hand if level else 0)  # fmt: skip
 
 
-def post_stocktake(db: Database, actor: str, stocktake_id: int, reason: str) -> Outcome:
+def post_stocktake(db: Database, actor: str, stocktake_id: int, reason: str,
+                   expected_version: int | None = None) -> Outcome:  # fmt: skip
     """Each counted product whose count differs from the book gets an adjustment move
     (reason: the stocktake and the given reason). Products not counted are left alone
-    (a cycle count of part of the warehouse is a normal stocktake)."""
+    (a cycle count of part of the warehouse is a normal stocktake). ``expected_version``:
+    the version the clerk saw (``StaleData`` once another clerk posted or cancelled it)."""
     if not reason.strip():
         raise InvalidInput("a reason is required to post a stocktake", "reason")
 
     def run() -> Outcome:
         with db.write() as session:
-            st = _open_stocktake(session, stocktake_id)
+            counted = session.exec(
+                select(StocktakeCount.product_id).where(StocktakeCount.stocktake_id == stocktake_id)
+            ).all()
+            # levels first, then the stocktake (the lock order), which waits for counts
+            levels = allocation.lock_for_filling(session, counted, holders=True)
+            st = _open_stocktake(session, stocktake_id, changing=True,
+                                 expected_version=expected_version)  # fmt: skip
             counts = session.exec(
                 select(StocktakeCount).where(StocktakeCount.stocktake_id == st.id)
             ).all()
             if not counts:
                 raise InvalidInput(f"stocktake {st.number} has no counts yet", "counts")
-            levels = allocation.lock_for_filling(
-                session, [c.product_id for c in counts], holders=True
-            )
+            late = {c.product_id for c in counts} - set(counted)
+            if late:  # counted while the levels were being locked
+                levels.update(allocation.lock_for_filling(session, late, holders=True))
             moves, gained, touched = 0, [], []
             for c in sorted(counts, key=lambda c: c.product_id):
                 level = levels[(c.product_id, st.warehouse_id)]
@@ -461,7 +479,9 @@ def post_stocktake(db: Database, actor: str, stocktake_id: int, reason: str) -> 
     return retry(run)
 
 
-def cancel_stocktake(db: Database, actor: str, stocktake_id: int) -> None:
+def cancel_stocktake(db: Database, actor: str, stocktake_id: int,
+                     expected_version: int | None = None) -> None:  # fmt: skip
     with db.write() as session:
-        st = _open_stocktake(session, stocktake_id)
+        st = _open_stocktake(session, stocktake_id, changing=True,
+                             expected_version=expected_version)  # fmt: skip
         stocktake_states.move(session, st, StocktakeStatus.CANCELLED, actor)

@@ -47,6 +47,7 @@ class BoardRow:
     requirements_note: str
     priority: int
     short: bool = False  # planned and short of a material (``shortages`` names them)
+    version: int = 1  # what a stage change from this row passes as ``expected_version``
 
     @property
     def progress(self) -> float:
@@ -95,7 +96,7 @@ def board(db: Database, product_line: str | None = None, due_before: date | None
             out.append(BoardRow(po.id, po.number, order_number or "", customer_name or "", code,
                                 line, po.qty, po.status, name, pos, len(stages), po.due_date,
                                 po.expected_date, po.requirements_note, po.priority,
-                                po.id in short))  # fmt: skip
+                                po.id in short, po.version))  # fmt: skip
         return out
 
 

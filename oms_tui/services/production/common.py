@@ -1,20 +1,30 @@
 """What the production modules share: a route's stages, the queue order of production
-orders, loading one for a change. (The statuses, their moves and the stage log:
-``services/states/production_states.py``.)"""
+orders, locking one (and what its change writes) for a change. (The statuses, their moves
+and the stage log: ``services/states/production_states.py``.)
+
+Locks follow the one order of ``services/inventory/stock.py``: stock levels, then the sales
+order, then the route (the queue of a route is planned again under its lock), then
+production orders by id."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlmodel import Session, col, select
 
 from ...models import (
+    Order,
     Product,
     ProductionOrder,
+    ProductionRoute,
     RouteStage,
+    StockLevel,
     Warehouse,
 )
+from ..inventory import stock
 from ..platform.errors import NotFound
+from ..states import production_states
 
 PREFIX = "PO"
 
@@ -49,8 +59,50 @@ def _queue_key(po: ProductionOrder) -> tuple:
 
 
 def _load(session: Session, production_order_id: int) -> ProductionOrder:
+    """The production order, locked and read afresh."""
     po = session.exec(select(ProductionOrder).where(ProductionOrder.id == production_order_id)
-                      .with_for_update()).first()  # fmt: skip
+                      .with_for_update().execution_options(populate_existing=True)
+                      ).first()  # fmt: skip
     if po is None:
         raise NotFound(f"no production order with id {production_order_id}")
     return po
+
+
+def lock_routes(session: Session, route_ids: Iterable[int | None]) -> None:
+    """Lock these routes (by id): who plans a route's queue again holds its route."""
+    ids = sorted({r for r in route_ids if r is not None})
+    if ids:
+        session.exec(select(ProductionRoute.id).where(col(ProductionRoute.id).in_(ids))
+                     .order_by(ProductionRoute.id).with_for_update()).all()  # fmt: skip
+
+
+def lock_production_orders(session: Session, ids: Iterable[int]) -> dict[int, ProductionOrder]:
+    """These production orders, locked by id and read afresh (their version current), for a
+    change that writes their log: materials reserved or released for them."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = session.exec(select(ProductionOrder).where(col(ProductionOrder.id).in_(wanted))
+                        .order_by(ProductionOrder.id).with_for_update()
+                        .execution_options(populate_existing=True)).all()  # fmt: skip
+    return {po.id: po for po in rows}
+
+
+def lock_for_change(
+    session: Session, production_order_id: int, expected_version: int | None,
+    materials: Iterable[int] = (),
+) -> tuple[ProductionOrder, dict[tuple[int, int], StockLevel]]:  # fmt: skip
+    """Lock what a stage change of one production order writes, in the lock order: the
+    levels of its product (completion puts the goods in) and of ``materials``, its sales
+    order, its route, then the order itself, read afresh. Refuses (``StaleData``, naming who
+    changed it and when) when the clerk acted on another version than it has now."""
+    seen = session.get(ProductionOrder, production_order_id)
+    if seen is None:
+        raise NotFound(f"no production order with id {production_order_id}")
+    levels = stock.lock_levels(session, {seen.product_id, *materials})
+    if seen.order_id is not None:
+        session.exec(select(Order.id).where(Order.id == seen.order_id).with_for_update()).all()
+    lock_routes(session, [seen.route_id])
+    po = _load(session, production_order_id)
+    production_states.check_version(session, po, expected_version)
+    return po, levels

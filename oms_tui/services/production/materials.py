@@ -24,7 +24,7 @@ from ..platform.db import Database
 from ..platform.errors import NotFound
 from ..states.production_states import ProductionStatus as P
 from ..states.production_states import log_stage
-from .common import _codes, _days_left, _queue_key, _stages
+from .common import _codes, _days_left, _queue_key, _stages, lock_production_orders
 
 # --------------------------------------------------------------------------------------------
 # Materials
@@ -215,6 +215,12 @@ def reserve_waiting_materials_in(session: Session, actor: str, material_ids: Ite
         return []
     held = _held_for_bill_line()
     want = BomItem.qty_per * ProductionOrder.qty - held
+    # the orders that may take some, locked by id (their log, hence their version, changes)
+    lock_production_orders(session, session.exec(
+        select(ProductionOrder.id)
+        .join(BomItem, BomItem.product_id == ProductionOrder.product_id)
+        .where(ProductionOrder.status == P.PLANNED, col(BomItem.material_id).in_(ids),
+               col(ProductionOrder.warehouse_id).is_not(None), want > 0)).all())  # fmt: skip
     rows = session.exec(
         select(ProductionOrder, BomItem.material_id, want)
         .join(BomItem, BomItem.product_id == ProductionOrder.product_id)
@@ -247,6 +253,11 @@ def release_materials_for_shortage_in(session: Session, actor: str, level: Stock
     adjustment): the planned orders last in the queue give up their reservation there
     first, ``units`` in all. Returns their numbers; each gets a ``short`` line in its log
     (its shortage then shows on the board until stock comes in)."""
+    holding = select(MaterialReservation.production_order_id).where(
+        MaterialReservation.product_id == level.product_id,
+        MaterialReservation.warehouse_id == level.warehouse_id,
+        col(MaterialReservation.released_at).is_(None))  # fmt: skip
+    lock_production_orders(session, session.exec(holding).all())
     rows = session.exec(
         select(MaterialReservation, ProductionOrder)
         .join(ProductionOrder, ProductionOrder.id == MaterialReservation.production_order_id)

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
@@ -33,6 +33,8 @@ from .common import (
     _days_left,
     _stages,
     factory_warehouse_id,
+    lock_production_orders,
+    lock_routes,
 )
 from .materials import (
     Shortage,
@@ -113,9 +115,10 @@ def cancel_for_order_in(session: Session, actor: str, order_id: int, reason: str
     planned orders short of them. The caller locked the levels of the order's products and
     their materials (``stock.order_product_ids``) before the order."""
     today = today or date.today()
-    running = session.exec(select(ProductionOrder).where(
+    ids = session.exec(select(ProductionOrder.id).where(
         ProductionOrder.order_id == order_id, col(ProductionOrder.status).in_(OPEN))
-        .order_by(ProductionOrder.id)).all()  # fmt: skip
+    ).all()  # fmt: skip
+    running = [po for po in lock_production_orders(session, ids).values() if po.status in OPEN]
     if not running:
         return []
     held = stock.open_material_reservations(session, [po.id for po in running])
@@ -178,7 +181,10 @@ def _replan_route_in(session: Session, route_ids: set[int | None], today: date) 
 
     Read as plain columns, and only the dates that moved are written: loading every open
     order as an object (and flushing them all) made each approval cost 0.55 s with 5,600
-    production orders open (bench/RESULTS.md, allocation)."""
+    production orders open (bench/RESULTS.md, allocation). The routes are locked first
+    (already, by a stage change: ``common.lock_for_change``), so two transactions never
+    write one queue's dates in two orders."""
+    lock_routes(session, route_ids)
     for route_id in route_ids:
         if route_id is None:
             continue
@@ -212,17 +218,20 @@ def _replan_route_in(session: Session, route_ids: set[int | None], today: date) 
 
 def _set_expected_dates(session: Session, moved: dict[int, date]) -> None:
     """Orders loaded in this session get the date on the object (what the caller goes on
-    reading); the rest in one bulk UPDATE by primary key."""
+    reading); the rest in one executemany UPDATE by id, of the table: a new expected date
+    is no change of the order a clerk acted on, so its version stays (see the model)."""
     bulk = []
     for po_id, when in moved.items():
         po = session.identity_map.get(identity_key(ProductionOrder, po_id))
         if po is None:
-            bulk.append({"id": po_id, "expected_date": when})
+            bulk.append({"po_id": po_id, "when": when})
         else:
             po.expected_date = when
             session.add(po)
     if bulk:
-        session.execute(update(ProductionOrder), bulk)
+        table = ProductionOrder.__table__  # type: ignore[attr-defined]
+        session.execute(update(table).where(table.c.id == bindparam("po_id"))
+                        .values(expected_date=bindparam("when")), bulk)  # fmt: skip
 
 
 def replan(db: Database, today: date | None = None) -> None:

@@ -23,7 +23,7 @@ from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
 from ..states.production_states import OPEN, log_stage
 from ..states.production_states import ProductionStatus as P
-from .common import _stages
+from .common import _stages, lock_production_orders
 from .materials import reserve_waiting_materials_in
 
 # --------------------------------------------------------------------------------------------
@@ -140,6 +140,14 @@ def _follow_bom_in(session: Session, actor: str, product_id: int, material: Prod
                    qty_per: int, levels: dict[tuple[int, int], StockLevel]) -> None:  # fmt: skip
     """Planned orders of the product holding more of the material than the new bill
     needs give the rest back (the shortfall is for ``reserve_waiting_materials_in``)."""
+    lock_production_orders(
+        session,
+        session.exec(
+            select(ProductionOrder.id).where(
+                ProductionOrder.product_id == product_id, ProductionOrder.status == P.PLANNED
+            )
+        ).all(),
+    )
     held = session.exec(
         select(MaterialReservation, ProductionOrder)
         .join(ProductionOrder, ProductionOrder.id == MaterialReservation.production_order_id)

@@ -22,7 +22,7 @@ from ..states import order_states, production_states
 from ..states.order_states import OrderStatus as S
 from ..states.production_states import OPEN, log_stage
 from ..states.production_states import ProductionStatus as P
-from .common import _days_left, _load, _stages
+from .common import _days_left, _stages, lock_for_change
 from .materials import _needs, _shortages_in, shortage_text
 from .planning import _replan_route_in
 
@@ -30,10 +30,11 @@ from .planning import _replan_route_in
 # Stage flow
 
 
-def start(db: Database, actor: str, production_order_id: int, today: date | None = None
-          ) -> ProductionOrder:  # fmt: skip
+def start(db: Database, actor: str, production_order_id: int, today: date | None = None,
+          expected_version: int | None = None) -> ProductionOrder:  # fmt: skip
     """Start the first stage: the bill of materials is issued from the factory warehouse.
-    A shortage refuses it, naming the material, how much is missing and since when."""
+    A shortage refuses it, naming the material, how much is missing and since when.
+    ``expected_version``: the version the board showed (``StaleData`` when it moved on)."""
     today = today or date.today()
     with db.write() as session:
         po = session.get(ProductionOrder, production_order_id)
@@ -41,8 +42,12 @@ def start(db: Database, actor: str, production_order_id: int, today: date | None
             raise NotFound(f"no production order with id {production_order_id}")
         needs = _needs(session, po)
         held = stock.open_material_reservations(session, [po.id])
-        levels = stock.lock_levels(session, {m.id for m, _ in needs} | {r.product_id for r in held})
-        po = _load(session, production_order_id)
+        po, levels = lock_for_change(
+            session,
+            production_order_id,
+            expected_version,
+            {m.id for m, _ in needs} | {r.product_id for r in held},
+        )
         held = stock.open_material_reservations(session, [po.id])  # read again, locked
         late = {r.product_id for r in held} - {p for p, _w in levels}
         if late:  # reserved meanwhile by a bill changed meanwhile: lock those too
@@ -82,13 +87,14 @@ def start(db: Database, actor: str, production_order_id: int, today: date | None
 
 
 def advance(db: Database, actor: str, production_order_id: int, note: str = "",
-            today: date | None = None) -> ProductionOrder:  # fmt: skip
-    """The current stage is done: the next one starts; after the last, completion."""
+            today: date | None = None, expected_version: int | None = None
+            ) -> ProductionOrder:  # fmt: skip
+    """The current stage is done: the next one starts; after the last, completion.
+    ``expected_version``: the version the board showed: the stage it said is done is
+    refused (``StaleData``, who moved it and when) once somebody else moved the order."""
     today = today or date.today()
     with db.write() as session:
-        po = session.get(ProductionOrder, production_order_id)
-        if po is None:
-            raise NotFound(f"no production order with id {production_order_id}")
+        po, _levels = lock_for_change(session, production_order_id, expected_version)
         if po.status != P.IN_PROGRESS:
             raise IllegalTransition(f"{po.number} is {po.status.replace('_', ' ')}: start it "
                                     "first" if po.status == P.PLANNED else
@@ -110,13 +116,14 @@ def advance(db: Database, actor: str, production_order_id: int, note: str = "",
 
 
 def quality_failure(db: Database, actor: str, production_order_id: int, back_to_seq: int,
-                    reason: str, today: date | None = None) -> ProductionOrder:  # fmt: skip
+                    reason: str, today: date | None = None,
+                    expected_version: int | None = None) -> ProductionOrder:  # fmt: skip
     """A quality check failed: back to a chosen stage (this one or earlier), with why."""
     if not reason.strip():
         raise InvalidInput("say what failed (a reason is required)", "reason")
     today = today or date.today()
     with db.write() as session:
-        po = _load(session, production_order_id)
+        po, _levels = lock_for_change(session, production_order_id, expected_version)
         if po.status != P.IN_PROGRESS:
             raise IllegalTransition(f"{po.number} is not in progress")
         stages = _stages(session, po.route_id)
@@ -136,12 +143,12 @@ def quality_failure(db: Database, actor: str, production_order_id: int, back_to_
 
 
 def set_expected(db: Database, actor: str, production_order_id: int, when: date,
-                 reason: str) -> ProductionOrder:  # fmt: skip
+                 reason: str, expected_version: int | None = None) -> ProductionOrder:  # fmt: skip
     """A new expected date (a supplier is late, a machine broke), with the reason."""
     if not reason.strip():
         raise InvalidInput("a reason is required for a new expected date", "reason")
     with db.write() as session:
-        po = _load(session, production_order_id)
+        po, _levels = lock_for_change(session, production_order_id, expected_version)
         if po.status not in OPEN:
             raise IllegalTransition(f"{po.number} is {po.status}")
         old = po.expected_date
@@ -156,7 +163,7 @@ def set_expected(db: Database, actor: str, production_order_id: int, when: date,
 def _complete_in(session: Session, actor: str, po: ProductionOrder, today: date) -> None:
     """Goods into stock, reserved for the order line; the order ready to ship when nothing
     of it waits any more."""
-    levels = stock.lock_levels(session, [po.product_id])
+    levels = stock.lock_levels(session, [po.product_id])  # locked already (lock_for_change)
     level = levels[(po.product_id, po.warehouse_id)]
     stock.add_move(session, level, po.qty, stock.PRODUCTION_IN, actor, reference=po.number,
                    order_id=po.order_id, reason="production done")  # fmt: skip
@@ -169,7 +176,8 @@ def _complete_in(session: Session, actor: str, po: ProductionOrder, today: date)
     session.flush()
     if po.order_id is None:
         return
-    order = session.exec(select(Order).where(Order.id == po.order_id).with_for_update()).one()
+    order = session.exec(select(Order).where(Order.id == po.order_id).with_for_update()
+                         .execution_options(populate_existing=True)).one()  # fmt: skip
     waiting = session.exec(select(func.count()).select_from(ProductionOrder).where(
         ProductionOrder.order_id == order.id,
         col(ProductionOrder.status).in_(OPEN))).one()  # fmt: skip

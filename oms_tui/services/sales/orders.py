@@ -602,10 +602,7 @@ def transition(
             if releasing:  # stock levels are locked before the order (see services/stock.py)
                 stock.lock_levels(session, product_ids)
             order = _load_for_update(session, order_id)
-            if expected_version is not None and order.version != expected_version:
-                raise StaleData(
-                    f"order {order.number} was changed by someone else; reload it and try again"
-                )
+            order_states.check_version(session, order, expected_version)
             # refused before anything else is written
             _, to = check_transition(order.status, to_status, reason)
             if to is OrderStatus.PENDING_AUDIT:

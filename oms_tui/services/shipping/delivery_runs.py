@@ -85,6 +85,7 @@ class RunView:
     driver: str
     stops: tuple[StopView, ...]
     cash_collected_minor: int
+    version: int = 1  # what settling this view passes as ``expected_version``
 
     @property
     def cash_due_minor(self) -> int:
@@ -237,11 +238,15 @@ def plan_run(db: Database, actor: str, van: str, run_date: date, driver: str = "
 
 def get_run(db: Database, number: str) -> RunView:
     with db.read() as session:
-        run_id = session.exec(select(DeliveryRun.id).where(
-            DeliveryRun.number == number.strip().upper())).first()  # fmt: skip
-        if run_id is None:
-            raise NotFound(f"no delivery run {number}")
-        return _run_view(session, run_id)
+        return _run_view(session, _run_record(session, number).id)
+
+
+def _run_record(session: Session, number: str) -> DeliveryRun:
+    run = session.exec(select(DeliveryRun).where(
+        DeliveryRun.number == number.strip().upper())).first()  # fmt: skip
+    if run is None:
+        raise NotFound(f"no delivery run {number}")
+    return run
 
 
 def _run_view(session: Session, run_id: int) -> RunView:
@@ -266,7 +271,7 @@ def _run_view(session: Session, run_id: int) -> RunView:
         ))  # fmt: skip
     return RunView(run.id, run.number, van.code if van else "", van.name if van else "",
                    run.run_date, run.status, run.driver, tuple(out),
-                   run.cash_collected_minor)  # fmt: skip
+                   run.cash_collected_minor, run.version)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -277,9 +282,14 @@ class StopResult:
     note: str = ""
 
 
-def settle_run(db: Database, actor: str, run_number: str,
-               results: Mapping[int, StopResult]) -> RunView:  # fmt: skip
-    """The van is back: ``results`` by stop id (a stop not given was not delivered)."""
+def settle_run(db: Database, actor: str, run_number: str, results: Mapping[int, StopResult],
+               expected_version: int | None = None) -> RunView:  # fmt: skip
+    """The van is back: ``results`` by stop id (a stop not given was not delivered).
+    ``expected_version``: the version of the run the clerk typed the results against
+    (``StaleData``, who settled it and when, when somebody else did meanwhile)."""
+    with db.read() as session:
+        record = _run_record(session, run_number)
+        van_run_states.check_version(record, expected_version)
     run = get_run(db, run_number)
     if run.status == V.RETURNED:
         return run
@@ -302,7 +312,9 @@ def settle_run(db: Database, actor: str, run_number: str,
             tracking.add_tracking_event(db, actor, stop.shipment_id, TrackingStatus.DELIVERED,
                                         note=f"run {run.number}")  # fmt: skip
     with db.write() as session:
-        record = session.get(DeliveryRun, run.id)
+        record = session.exec(select(DeliveryRun).where(DeliveryRun.id == run.id)
+                              .with_for_update()).one()  # fmt: skip
+        van_run_states.check_version(record, expected_version)
         if record.status == V.RETURNED:
             return _run_view(session, run.id)
         collected = 0

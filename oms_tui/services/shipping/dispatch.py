@@ -270,6 +270,7 @@ class ShipmentView:
     notes: str
     lines: tuple[ShipmentLineView, ...]
     shipped_at: datetime | None = None
+    version: int = 1  # what an action on this view passes as ``expected_version``
 
     @property
     def net_weight_g(self) -> int:
@@ -541,7 +542,7 @@ def _views_chunk(session: Session, ids: list[int]) -> list[ShipmentView]:
             expected_date=sh.expected_date, carrier_reason="", customer_name=customer_name,
             ship_to_name=order.ship_to_name, ship_to_phone=order.ship_to_phone,
             ship_to_address=order.ship_to_address, notes=order.notes, lines=tuple(lines),
-            shipped_at=sh.shipped_at,
+            shipped_at=sh.shipped_at, version=sh.version,
         )  # fmt: skip
     return [views[i] for i in ids if i in views]
 
@@ -571,12 +572,14 @@ def ship(
     db: Database, actor: str, shipment_id: int, tracking_no: str = "",
     quantities: dict[int, int] | None = None, packages: int | None = None,
     carrier_id: int | None = None,
-    today: date | None = None,
+    today: date | None = None, expected_version: int | None = None,
 ) -> ShipResult:  # fmt: skip
     """Confirm a shipment: the quantities actually packed (by order line id; default all
     of the shipment), the tracking number (checked against the carrier's pattern), the
     packages (default: from the products' packing units, for what left), the stock issued,
-    the freight recomputed for what left, the order's status moved on."""
+    the freight recomputed for what left, the order's status moved on.
+    ``expected_version``: the version of the shipment the packer saw (``StaleData``, naming
+    who changed it and when, once somebody else shipped or changed it)."""
     today = today or date.today()
     if packages is not None and (isinstance(packages, bool) or not isinstance(packages, int)
                                  or packages < 1):  # fmt: skip
@@ -591,6 +594,10 @@ def ship(
             stock.lock_levels(session, order_products)
             order = session.exec(select(Order).where(Order.id == sh.order_id)
                                  .with_for_update()).one()  # fmt: skip
+            sh = session.exec(select(Shipment).where(Shipment.id == shipment_id)
+                              .with_for_update()
+                              .execution_options(populate_existing=True)).one()  # fmt: skip
+            shipment_states.check_version(session, sh, expected_version)
             if sh.status not in shipment_states.OPEN:
                 raise InvalidInput(f"shipment {sh.number} is already {sh.status}", "shipment")
             if carrier_id is not None:

@@ -39,16 +39,20 @@ def add_tracking_event(db: Database, actor: str, shipment_id: int, status: str,
         sh = session.get(Shipment, shipment_id)
         if sh is None:
             raise NotFound(f"no shipment with id {shipment_id}")
+        # the lock order (services/inventory/stock.py): the order, then its shipment
+        order = session.exec(select(Order).where(Order.id == sh.order_id)
+                             .with_for_update()).one()  # fmt: skip
+        sh = session.exec(select(Shipment).where(Shipment.id == shipment_id).with_for_update()
+                          .execution_options(populate_existing=True)).one()  # fmt: skip
         if sh.status not in shipment_states.LEFT:
             raise InvalidInput(f"shipment {sh.number} has not shipped yet", "status")
         if status != TrackingStatus.DELIVERED or sh.status == H.DELIVERED:
             session.add(TrackingEvent(shipment_id=sh.id, status=status, location=location,
-                                      note=note or f"by {actor}", at=at or utcnow()))  # fmt: skip
+                                      note=note or f"by {actor}", at=at or utcnow(),
+                                      actor=actor))  # fmt: skip
         else:  # the event that closes the shipment
             shipment_states.move(session, sh, H.DELIVERED, actor, note, location, at)
             session.flush()
-            order = session.exec(select(Order).where(Order.id == sh.order_id)
-                                 .with_for_update()).one()  # fmt: skip
             open_left = session.exec(
                 select(Shipment.id).where(Shipment.order_id == order.id,
                                           Shipment.status != H.DELIVERED,

@@ -9,7 +9,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from .machine import Machine
+from sqlmodel import col, select
+
+from ...models import Payment, PaymentAllocation
+from .machine import Change, Machine, expect_version
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -54,3 +57,22 @@ def settle(session: Session, invoice: Invoice, actor: str) -> None:
     target = InvoiceStatus.PAID if settled else InvoiceStatus.OPEN
     if invoice.status != target:
         move(session, invoice, target, actor)
+
+
+def last_change(session: Session, invoice: Invoice) -> Change | None:
+    """Who changed the invoice last and when: the newest payment (or credit) applied to it,
+    else its issue."""
+    row = session.execute(
+        select(Payment.created_by, Payment.created_at, Payment.number)
+        .join(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
+        .where(PaymentAllocation.invoice_id == invoice.id)
+        .order_by(col(PaymentAllocation.id).desc()).limit(1)
+    ).first()  # fmt: skip
+    if row is not None:
+        return Change(row[0], row[1], f"{row[2]} applied")
+    return Change(invoice.created_by, invoice.created_at, "issued")
+
+
+def check_version(session: Session, invoice: Invoice, expected: int | None) -> None:
+    """Refuse a payment or credit chosen against another version of the invoice."""
+    expect_version(invoice, expected, invoice.number, lambda: last_change(session, invoice))

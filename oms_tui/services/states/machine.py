@@ -9,9 +9,15 @@ Each document type has its module beside this one (``order_states``, ``productio
 the way that document keeps its history. Nothing else assigns a ``status``: a test walks
 the services and the demo data to keep it so (``tests/services/test_status_writes.py``).
 
-The version: a model that maps a ``version`` column as its ``version_id_col`` (``Order``)
-has it bumped by SQLAlchemy on the flush that writes the change, and a stale copy is
-refused there (``StaleDataError``); ``change`` does not touch it.
+The version: a model that maps a ``version`` column as its ``version_id_col`` (``Order``,
+``Shipment``, ``DeliveryRun``, ``Stocktake``, ``Invoice``; ``ProductionOrder`` raises its
+own, see the model) has it bumped by SQLAlchemy on the flush that writes the change, and a
+stale copy is refused there (``StaleDataError``); ``change`` does not touch it. A service
+acting on what a clerk saw takes the version shown (``expected_version``) and checks it
+with ``expect_version`` once the row is locked: a different one is refused (``StaleData``)
+naming who changed the document last and when, from the document's own record (each
+module's ``last_change``: the order's events, the production order's stage log, the
+shipment's tracking events, the invoice's payments, the run's and the stocktake's row).
 
 The enums' values are the strings stored in the ``status`` columns, so a member compares
 equal to what a query returns and the database does not change.
@@ -19,13 +25,14 @@ equal to what a query returns and the database does not change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from ...models import utcnow
-from ..platform.errors import IllegalTransition
+from ..platform.errors import IllegalTransition, StaleData
 
 St = TypeVar("St", bound=StrEnum)
 
@@ -112,3 +119,41 @@ class Machine(Generic[St]):
         if hasattr(doc, "updated_at"):
             doc.updated_at = utcnow()
         return frm, to
+
+
+@dataclass(frozen=True)
+class Change:
+    """The last change of a document: who, when (UTC) and what, from its own record."""
+
+    who: str
+    at: datetime
+    what: str = ""
+
+    @property
+    def by(self) -> str:
+        """``by li at 10:05``: local time, the day too when it was not today."""
+        at = (self.at if self.at.tzinfo else self.at.replace(tzinfo=UTC)).astimezone()
+        when = f"{at:%H:%M}" if at.date() == datetime.now().astimezone().date() else \
+            f"{at:%Y-%m-%d %H:%M}"  # fmt: skip
+        return f"by {self.who or 'someone else'} at {when}"
+
+    @property
+    def text(self) -> str:
+        """``changed by li at 10:05 (quality check done)`` (what, cut to 30 characters)."""
+        what = self.what if len(self.what) <= 30 else self.what[:29] + "…"
+        return f"changed {self.by}" + (f" ({what})" if what else "")
+
+
+def stale(name: str, change: Change | None) -> StaleData:
+    """The refusal of an action taken on an older view of a document (``name``, e.g.
+    ``PO-2026-000003``): who changed it since and when; nothing was saved."""
+    since = change.text if change else "changed by someone else"
+    return StaleData(f"{name} was {since}; nothing was saved")
+
+
+def expect_version(doc: Any, expected: int | None, name: str,
+                   last_change: Callable[[], Change | None]) -> None:  # fmt: skip
+    """Refuse (``stale``) when the clerk acted on another version of ``doc`` than the one
+    it has now (locked by the caller); ``None``: no view to compare (a sweep, a script)."""
+    if expected is not None and doc.version != expected:
+        raise stale(name, last_change())

@@ -7,8 +7,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from sqlmodel import col, select
+
 from ...models import OrderEvent
-from .machine import Machine
+from .machine import Change, Machine, expect_version
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -142,3 +144,18 @@ def record_event(
     ``to_status`` both the current one)."""
     session.add(OrderEvent(order_id=order.id, actor=actor, from_status=from_status,
                            to_status=to_status, reason=reason))  # fmt: skip
+
+
+def last_change(session: Session, order: Order) -> Change | None:
+    """Who changed the order last and when: its newest event."""
+    event = session.exec(select(OrderEvent).where(OrderEvent.order_id == order.id)
+                         .order_by(col(OrderEvent.id).desc()).limit(1)).first()  # fmt: skip
+    if event is None:
+        return None
+    return Change(event.actor, event.at, event.reason or MACHINE.label(event.to_status).lower())
+
+
+def check_version(session: Session, order: Order, expected: int | None) -> None:
+    """Refuse an action taken on another version of the order than its own (``StaleData``
+    naming who changed it and when)."""
+    expect_version(order, expected, f"order {order.number}", lambda: last_change(session, order))

@@ -8,8 +8,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from sqlmodel import col, select
+
 from ...models import ProductionStageLog
-from .machine import Machine
+from .machine import Change, Machine, expect_version
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -59,8 +61,28 @@ def move(session: Session, po: ProductionOrder, to: str, actor: str, note: str =
 def log_stage(session: Session, po: ProductionOrder, stage: RouteStage | None, result: str,
               actor: str, note: str = "") -> None:  # fmt: skip
     """A row of the stage log: a stage started or done, a quality failure, a new date, or
-    (through ``move``) a change of status. Without a stage the row is named by ``result``."""
+    (through ``move``) a change of status. Without a stage the row is named by ``result``.
+    Every row is a change of the order: its version goes up (see ``ProductionOrder``)."""
+    po.version += 1
+    session.add(po)
     session.add(ProductionStageLog(production_order_id=po.id,
                                    stage_seq=stage.seq if stage else 0,
                                    stage_name=stage.name if stage else result, result=result,
                                    note=note, actor=actor))  # fmt: skip
+
+
+def last_change(session: Session, po: ProductionOrder) -> Change | None:
+    """Who changed the production order last and when: its newest stage-log row."""
+    row = session.exec(select(ProductionStageLog)
+                       .where(ProductionStageLog.production_order_id == po.id)
+                       .order_by(col(ProductionStageLog.id).desc()).limit(1)).first()  # fmt: skip
+    if row is None:
+        return None
+    what = row.result if row.stage_name == row.result else f"{row.stage_name} {row.result}"
+    return Change(row.actor, row.at, what.replace("_", " "))
+
+
+def check_version(session: Session, po: ProductionOrder, expected: int | None) -> None:
+    """Refuse an action taken on a board that showed another version of the production
+    order (``StaleData`` naming who changed it and when)."""
+    expect_version(po, expected, po.number, lambda: last_change(session, po))

@@ -1,8 +1,8 @@
 """The shipment state machine: picking (made by a wave) -> packed -> shipped (the goods
 left: stock issued, invoiced) -> delivered; cancelled before it leaves. Every change goes
-through ``move``; the record of it is a tracking event with the new status (who in the
-note), beside the carrier's own events (``TrackingStatus``), so a shipment's history is one
-list."""
+through ``move``; the record of it is a tracking event with the new status (who in
+``actor``, and in the note when none is given), beside the carrier's own events
+(``TrackingStatus``), so a shipment's history is one list."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from sqlmodel import col, select
+
 from ...models import TrackingEvent, utcnow
-from .machine import Machine
+from .machine import Change, Machine, expect_version
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -67,5 +69,25 @@ def move(session: Session, shipment: Shipment, to: str, actor: str, note: str = 
     frm, new = MACHINE.change(shipment, to, at=when)
     session.add(shipment)
     session.add(TrackingEvent(shipment_id=shipment.id, status=new, location=location,
-                              note=note or f"by {actor}", at=when))  # fmt: skip
+                              note=note or f"by {actor}", at=when, actor=actor))  # fmt: skip
     return frm
+
+
+def last_change(session: Session, shipment: Shipment) -> Change | None:
+    """Who changed the shipment last and when: the newest of its status changes (tracking
+    events with the status the shipment took), else its creation."""
+    event = session.exec(
+        select(TrackingEvent)
+        .where(TrackingEvent.shipment_id == shipment.id,
+               col(TrackingEvent.status).in_([str(s) for s in ShipmentStatus]))
+        .order_by(col(TrackingEvent.id).desc()).limit(1)
+    ).first()  # fmt: skip
+    if event is not None:
+        return Change(event.actor, event.at, MACHINE.label(event.status))
+    return Change(shipment.created_by, shipment.created_at, "picking started")
+
+
+def check_version(session: Session, shipment: Shipment, expected: int | None) -> None:
+    """Refuse an action taken on another version of the shipment than its own."""
+    expect_version(shipment, expected, f"shipment {shipment.number}",
+                   lambda: last_change(session, shipment))  # fmt: skip

@@ -8,7 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from .machine import Machine
+from .machine import Change, Machine, expect_version
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -45,3 +45,16 @@ def move(session: Session, st: Stocktake, to: str, actor: str, reason: str = ""
         st.reason = reason
     session.add(st)
     return frm
+
+
+def last_change(st: Stocktake) -> Change:
+    """Who changed the stocktake last and when: who posted or cancelled it, else who
+    started it."""
+    if st.posted_at is not None:
+        return Change(st.posted_by or "", st.posted_at, MACHINE.label(st.status))
+    return Change(st.started_by, st.started_at, "started")
+
+
+def check_version(st: Stocktake, expected: int | None) -> None:
+    """Refuse posting or cancelling a stocktake another version of which was shown."""
+    expect_version(st, expected, f"stocktake {st.number}", lambda: last_change(st))

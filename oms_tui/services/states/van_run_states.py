@@ -1,8 +1,8 @@
 """The van run (``delivery_run``) state machine: planned -> out (the van left) ->
 returned (settled); a planned run may be settled without being marked out. Every change
-goes through ``move``. A run has no event table: returning sets ``returned_at``, and the
-record of the settlement is what the caller writes with it (each stop's result, the
-container moves with who, the delivered shipments' tracking events)."""
+goes through ``move``. A run has no event table: returning sets ``returned_at`` and
+``returned_by``, and the record of the settlement is what the caller writes with it (each
+stop's result, the container moves with who, the delivered shipments' tracking events)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from .machine import Machine
+from .machine import Change, Machine, expect_version
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -37,9 +37,23 @@ MACHINE = Machine("van run", RunStatus, TRANSITIONS, stamps={V.RETURNED: ("retur
 
 def move(session: Session, run: DeliveryRun, to: str, actor: str,
          at: datetime | None = None) -> RunStatus:  # fmt: skip
-    """The one way a van run's status changes: checks the move and sets the status and
-    ``returned_at`` (``at``, default now). Returns the status it came from."""
-    del actor  # the stops' results and container moves the caller writes name who
-    frm, _ = MACHINE.change(run, to, at=at)
+    """The one way a van run's status changes: checks the move and sets the status,
+    ``returned_at`` (``at``, default now) and who settled it. Returns the status it came
+    from."""
+    frm, new = MACHINE.change(run, to, at=at)
+    if new == V.RETURNED:
+        run.returned_by = actor
     session.add(run)
     return frm
+
+
+def last_change(run: DeliveryRun) -> Change:
+    """Who changed the run last and when: who settled it, else who planned it."""
+    if run.returned_at is not None:
+        return Change(run.returned_by or "", run.returned_at, "settled")
+    return Change(run.created_by, run.created_at, "planned")
+
+
+def check_version(run: DeliveryRun, expected: int | None) -> None:
+    """Refuse an action taken on another version of the run than its own."""
+    expect_version(run, expected, f"run {run.number}", lambda: last_change(run))
