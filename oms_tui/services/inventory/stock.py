@@ -17,7 +17,7 @@ for a lock of a kind above one it holds:
    Every level the transaction may change is locked in that first batch: a change of
    stock that fills backorders locks those of the waiting orders' products and their
    materials with it (``allocation.lock_for_filling``); a product found needed later is
-   taken in order when above every one held, else only if free (``lock_more_levels``).
+   taken only if free (``lock_more_levels``), never waited for.
 2. sales orders, by id.
 3. production routes whose queue is planned again, then production orders, by id
    (``production.common.lock_for_change``, ``lock_production_orders``).
@@ -143,34 +143,33 @@ def lock_levels(
 def lock_more_levels(session: Session, product_ids: Iterable[int]
                      ) -> tuple[dict[tuple[int, int], StockLevel], set[int]]:  # fmt: skip
     """For a transaction that already holds levels and finds it needs more (an order began
-    waiting for a product after the levels were locked): the products above every one it
-    holds are locked as ``lock_levels`` does (that keeps the order); those below are
-    taken only if nobody holds them (``SKIP LOCKED``), since waiting for them could close
-    a cycle. Returns the levels locked and the products it could not lock (whose rows
-    another transaction holds): the caller leaves what needs them for later."""
+    waiting for a product after the levels were locked): the new ones are taken only if
+    nobody holds them (``SKIP LOCKED``). Waiting for them could close a cycle: this
+    transaction may hold levels of lower products, or a document number, that the holder
+    waits for. Returns the levels locked and the products it could not lock (another
+    transaction holds some of their rows): the caller leaves what needs them for later."""
     held: set[int] = session.info.get(_LOCKED, set())
     wanted = set(product_ids)
-    top = max(held, default=0)
-    levels = lock_levels(session, {p for p in wanted if p > top or p in held})
-    below = sorted(p for p in wanted if p < top and p not in held)
-    if not below:
+    levels = lock_levels(session, wanted & held)  # held already: no wait
+    new = sorted(wanted - held)
+    if not new:
         return levels, set()
     rows = session.exec(
-        select(StockLevel).where(col(StockLevel.product_id).in_(below))
+        select(StockLevel).where(col(StockLevel.product_id).in_(new))
         .order_by(StockLevel.product_id, StockLevel.warehouse_id)
         .with_for_update(skip_locked=True).execution_options(populate_existing=True)
     ).all()  # fmt: skip
     got = {(lv.product_id, lv.warehouse_id): lv for lv in rows}
     rows_of = dict(session.execute(
-        select(StockLevel.product_id, func.count()).where(col(StockLevel.product_id).in_(below))
+        select(StockLevel.product_id, func.count()).where(col(StockLevel.product_id).in_(new))
         .group_by(StockLevel.product_id)).all())  # fmt: skip
     mine: dict[int, int] = defaultdict(int)
     for p, _w in got:
         mine[p] += 1
-    locked = {p for p in below if mine[p] == rows_of.get(p, 0)}  # no rows: nothing held
+    locked = {p for p in new if mine[p] == rows_of.get(p, 0)}  # no rows: nothing held
     held.update(locked)
     levels.update({k: lv for k, lv in got.items() if k[0] in locked})
-    return levels, set(below) - locked
+    return levels, set(new) - locked
 
 
 def _insert_missing_levels(session: Session, keys: Sequence[tuple[int, int]]) -> None:
