@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 
 from ..config import DatabaseUrlError, Settings, is_default_database
 from . import (
+    checks,
     db,
     dunning,
     export,
@@ -72,6 +73,7 @@ app = OmsTyper(
 app.command()(db.init)
 app.command()(db.generate)
 app.command("settings")(settings.settings_cmd)
+app.command("verify")(checks.verify)
 for name, module in (
     ("db", db),
     ("standing", standing),

@@ -15,6 +15,7 @@ COMMANDS = [
     ["report", "dso"],
     ["report", "aging"],
     ["stock", "verify"],
+    ["verify"],
     ["stock", "show", "X-1"],
     ["settings"],
     ["export", "orders"],

@@ -326,3 +326,10 @@ def test_services_carry_on_after_the_demo(demo: Database) -> None:
     submit_for_audit(demo, "tester", view.id)
     again = get_order(demo, view.number)
     assert again.status == "pending_audit" and len(again.lines) == 1
+
+
+def test_the_demo_company_keeps_every_invariant(demo: Database) -> None:
+    """What `oms verify` checks (services/checks/invariants.py) holds for the demo data."""
+    from oms_tui.services.checks import invariants
+
+    assert invariants.verify(demo) == []

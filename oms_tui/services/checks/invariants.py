@@ -1,0 +1,146 @@
+"""Every invariant the services keep, checked over the whole database (``oms verify``).
+
+Each is a grouped query that returns only the rows breaking it, so a clean database of a
+million orders answers in a few queries:
+
+- an order's totals are its lines': subtotal = sum of qty x unit price, discount = sum of
+  the line discounts, each line's total = qty x unit price - its discount, and the total =
+  subtotal - discount + shipping (+ tax when prices exclude it);
+- an order is not invoiced beyond its total (its invoices, credit notes aside);
+- an invoice's paid amount is the sum of the payments (and credits) applied to it, and its
+  status follows (paid once nothing is left, open while something is; void aside);
+- a payment's amount is what it applied plus what it left on account (``unapplied``);
+- stock: every level is its ledger and its open reservations (``stock.verify``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import and_, case, func, or_, select
+
+from ...models import Invoice, Order, OrderLine, Payment, PaymentAllocation
+from ..inventory import stock
+from ..platform.db import Database
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+
+@dataclass(frozen=True)
+class Broken:
+    """One invariant broken by one document: which check, which document, what is wrong."""
+
+    check: str  # "order totals", "invoiced", "invoice paid", "invoice status", "payment", "stock"
+    subject: str  # the document's number (a product @ warehouse for stock)
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.check}: {self.subject}: {self.text}"
+
+
+def verify(db: Database) -> list[Broken]:
+    """Every broken invariant, one per document and check (empty: all hold)."""
+    with db.read() as session:
+        out = _order_totals(session) + _invoiced(session) + _invoices(session)
+        out += _payments(session)
+    return out + [Broken("stock", f"{d.product_code} @ {d.warehouse_code}",
+                         f"{d.what} is {d.recorded}, the ledger says {d.expected}")
+                  for d in stock.verify(db)]  # fmt: skip
+
+
+def _order_totals(session: Session) -> list[Broken]:
+    line = OrderLine.qty * OrderLine.unit_price_minor
+    bad_lines = session.execute(
+        select(Order.number, OrderLine.line_no, OrderLine.line_total_minor,
+               line - OrderLine.discount_minor)
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(OrderLine.line_total_minor != line - OrderLine.discount_minor)
+        .order_by(Order.number, OrderLine.line_no)
+    ).all()  # fmt: skip
+    out = [Broken("order totals", n, f"line {no} total is {got}, qty x price - discount is {want}")
+           for n, no, got, want in bad_lines]  # fmt: skip
+    gross = func.coalesce(func.sum(line), 0)
+    discount = func.coalesce(func.sum(OrderLine.discount_minor), 0)
+    net = Order.subtotal_minor - Order.discount_minor + Order.shipping_minor
+    rows = session.execute(
+        select(Order.number, Order.subtotal_minor, gross, Order.discount_minor, discount,
+               Order.total_minor, net, Order.tax_minor)
+        .outerjoin(OrderLine, OrderLine.order_id == Order.id)
+        .group_by(Order.id, Order.number, Order.subtotal_minor, Order.discount_minor,
+                  Order.total_minor, Order.shipping_minor, Order.tax_minor)
+        .having(or_(Order.subtotal_minor != gross, Order.discount_minor != discount,
+                    and_(Order.total_minor != net, Order.total_minor != net + Order.tax_minor)))
+        .order_by(Order.number)
+    ).all()  # fmt: skip
+    for number, subtotal, lines, disc, line_disc, total, without_tax, tax in rows:
+        if subtotal != lines:
+            out.append(Broken("order totals", number,
+                              f"subtotal is {subtotal}, its lines make {lines}"))  # fmt: skip
+        if disc != line_disc:
+            out.append(Broken("order totals", number,
+                              f"discount is {disc}, its lines' make {line_disc}"))  # fmt: skip
+        if total not in (without_tax, without_tax + tax):
+            out.append(
+                Broken(
+                    "order totals",
+                    number,
+                    f"total is {total}, subtotal - discount "
+                    f"+ shipping (+ tax) make {without_tax} ({without_tax + tax})",
+                )
+            )
+    return out
+
+
+def _invoiced(session: Session) -> list[Broken]:
+    billed = func.sum(Invoice.amount_minor)
+    rows = session.execute(
+        select(Order.number, Order.total_minor, billed)
+        .join(Invoice, Invoice.order_id == Order.id)
+        .where(Invoice.kind == "invoice", Invoice.status != "void")
+        .group_by(Order.id, Order.number, Order.total_minor)
+        .having(billed > Order.total_minor)
+        .order_by(Order.number)
+    ).all()  # fmt: skip
+    return [Broken("invoiced", n, f"invoices make {b}, more than its total {t}")
+            for n, t, b in rows]  # fmt: skip
+
+
+def _invoices(session: Session) -> list[Broken]:
+    applied = func.coalesce(func.sum(PaymentAllocation.amount_minor), 0)
+    rows = session.execute(
+        select(Invoice.number, Invoice.paid_minor, applied)
+        .outerjoin(PaymentAllocation, PaymentAllocation.invoice_id == Invoice.id)
+        .group_by(Invoice.id, Invoice.number, Invoice.paid_minor)
+        .having(Invoice.paid_minor != applied)
+        .order_by(Invoice.number)
+    ).all()  # fmt: skip
+    out = [Broken("invoice paid", n, f"paid is {paid}, the payments applied make {sums}")
+           for n, paid, sums in rows]  # fmt: skip
+    settled = case((Invoice.kind == "credit_note", Invoice.paid_minor <= Invoice.amount_minor),
+                   else_=Invoice.paid_minor >= Invoice.amount_minor)  # fmt: skip
+    wrong = session.execute(
+        select(Invoice.number, Invoice.status, Invoice.amount_minor, Invoice.paid_minor)
+        .where(Invoice.status != "void",
+               or_(and_(Invoice.status == "paid", ~settled),
+                   and_(Invoice.status == "open", settled),
+                   Invoice.status.not_in(("open", "paid"))))
+        .order_by(Invoice.number)
+    ).all()  # fmt: skip
+    out += [Broken("invoice status", n, f"is {st} with {paid} paid of {amount}")
+            for n, st, amount, paid in wrong]  # fmt: skip
+    return out
+
+
+def _payments(session: Session) -> list[Broken]:
+    applied = func.coalesce(func.sum(PaymentAllocation.amount_minor), 0)
+    rows = session.execute(
+        select(Payment.number, Payment.amount_minor, applied, Payment.unapplied_minor)
+        .outerjoin(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
+        .group_by(Payment.id, Payment.number, Payment.amount_minor, Payment.unapplied_minor)
+        .having(Payment.amount_minor != applied + Payment.unapplied_minor)
+        .order_by(Payment.number)
+    ).all()  # fmt: skip
+    return [Broken("payment", n, f"amount is {amount}, applied {a} + on account {u} make "
+                   f"{a + u}") for n, amount, a, u in rows]  # fmt: skip
