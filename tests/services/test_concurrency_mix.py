@@ -10,7 +10,7 @@ action that acts on a document passes the version it read, as a screen does.
 A refusal (``OmsError``: the order moved on, the view was stale, nothing to ship) is what a
 clerk would be told; anything else is a failure: a deadlock that survived the retries, a
 duplicate number, a broken constraint. The test asserts there is none, that no customer
-got the same dunning letter twice, and that ``stock.verify`` and ``checks.verify`` (every
+got the same dunning letter twice, and that ``stock.verify`` and ``invariants.verify`` (every
 invariant: order totals, invoice paid amounts, payments, stock) find nothing."""
 
 from __future__ import annotations
