@@ -436,11 +436,6 @@ class TrackingDialog(FormDialog):
     """A carrier status for a shipment: the shipment (or order) number, scanned or typed; the
     status by one letter; where. Enter in the last field saves."""
 
-    CSS_PATH = "dispatch.tcss"
-    CONTAINER_ID, DIALOG_CLASS, ROW_CLASS = "track-dialog", "dispatch-dialog", "dispatch-form-row"
-    LABEL_CLASS, NOTE_CLASS, ERROR_CLASS = "dispatch-label", "dispatch-note", "dispatch-error"
-    ID_PREFIX, NOTE_FIRST, FOCUS_FIRST_EMPTY = "track-", False, True
-    SUBTITLE = "Tab next field · Enter saves · Esc backs out"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f12", "cancel", "Back", key_display="Esc", id="dispatch.track.cancel"),
         Binding("f2,ctrl+s", "save", "Save", key_display="F2/^S", id="dispatch.track.save"),
@@ -463,7 +458,8 @@ class TrackingDialog(FormDialog):
             FormField("shipment", "Shipment", shipment, "shipment or order number (scan)"),
             FormField("status", "Status", "", "one letter, below"),
             FormField("location", "Location", "", "where (optional)"),
-        ], save, legend, aliases={"order": "shipment"})  # fmt: skip
+        ], save, legend, aliases={"order": "shipment"}, focus_first_empty=True,
+            note_below=True)  # fmt: skip
 
     def field_id(self, name: str) -> str:
         return f"track-{name}"

@@ -45,7 +45,7 @@ new customer or no pick puts them back into the customer field.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from threading import Lock
@@ -58,7 +58,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -104,6 +103,7 @@ from ..services.orders import (
     recent_orders,
 )
 from ..services.templates import TemplateView, list_templates
+from ..widgets.dialogs import ChoiceDialog, Dialog, PromptDialog
 from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import FormDialog, FormField, error_text
 from ..widgets.new_caller import NewCallerPanel
@@ -149,99 +149,7 @@ class EntryLine:
 # -- dialogs ---------------------------------------------------------------------------------
 
 
-class ChoiceDialog(QuickOpen, ModalScreen[str | None]):
-    """Pick one option by its letter (or arrows and Enter); Esc / F12 backs out with None."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="dialog.cancel"),
-    ]
-
-    def __init__(self, title: str, choices: Sequence[tuple[str, str, str]], text: str = "",
-                 current: str | None = None) -> None:  # fmt: skip
-        super().__init__()
-        self.title_text = title
-        self.text = text
-        self.choices = list(choices)
-        self.current = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="entry-dialog") as box:
-            box.border_title = self.title_text
-            box.border_subtitle = "letter or Enter picks · Esc backs out"
-            if self.text:
-                yield Static(self.text, classes="dialog-text")
-            options = [
-                Option(Content.assemble((f"{letter} ", "bold $text-accent"), label), id=value)
-                for letter, value, label in self.choices
-            ]
-            yield OptionList(*options, id="choices")
-
-    def on_mount(self) -> None:
-        choices = self.query_one("#choices", OptionList)
-        values = [value for _letter, value, _label in self.choices]
-        if self.current in values:
-            choices.highlighted = values.index(self.current)
-
-    def on_key(self, event) -> None:  # noqa: ANN001
-        for letter, value, _label in self.choices:
-            if event.character == letter:
-                event.stop()
-                self.dismiss(value)
-                return
-
-    @on(OptionList.OptionSelected, "#choices")
-    def picked(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class PromptDialog(QuickOpen, ModalScreen[str | None]):
-    """One line of text; ``check`` returns an error message (shown here) or None to accept."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="dialog.cancel"),
-    ]
-
-    def __init__(self, title: str, label: str, value: str = "",
-                 check: Callable[[str], str | None] | None = None) -> None:  # fmt: skip
-        super().__init__()
-        self.title_text, self.label, self.value, self.check = title, label, value, check
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="entry-dialog") as box:
-            box.border_title = self.title_text
-            box.border_subtitle = "Enter saves · Esc backs out"
-            yield Static(self.label, classes="dialog-text")
-            yield ScanInput(self.value, id="prompt", keep_value=True)
-            yield Static("", id="prompt-error", classes="dialog-error")
-
-    @on(ScanInput.Scanned, "#prompt")
-    def entered(self, event: ScanInput.Scanned) -> None:
-        event.stop()
-        error = self.check(event.value) if self.check else None
-        if error:
-            self.query_one("#prompt-error", Static).update(error)
-            self.app.bell()
-            return
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class EntryForm(QuickOpen, FormDialog):
-    """The entry screen's small forms (``widgets/form_dialog.py``): Enter in any field saves,
-    the note under the fields, the entry dialogs' look."""
-
-    DIALOG_CLASS, NOTE_CLASS, ERROR_CLASS = "entry-dialog entry-form", "dialog-text", "dialog-error"
-    ENTER_SAVES, NOTE_FIRST = True, False
-    SUBTITLE = "Tab next field · Enter saves · Esc backs out"
-
-
-class NewAddressDialog(EntryForm):
+class NewAddressDialog(FormDialog):
     """Another ship-to for the customer; dismisses with the saved address."""
 
     def __init__(self, db: Database, user: str, customer_id: int) -> None:
@@ -254,10 +162,10 @@ class NewAddressDialog(EntryForm):
             FormField("street", "Street"), FormField("city", "City"),
             FormField("district", "District"), FormField("province", "Province"),
             FormField("contact", "Contact"), FormField("phone", "Phone"),
-        ], run)  # fmt: skip
+        ], run, enter_saves=True)  # fmt: skip
 
 
-class LineDialog(EntryForm):
+class LineDialog(FormDialog):
     """Quantity, discount and requirements note of one line; dismisses with them."""
 
     def __init__(self, line: EntryLine, currency: str) -> None:
@@ -281,7 +189,8 @@ class LineDialog(EntryForm):
             FormField("qty", "Quantity", str(line.qty)),
             FormField("discount", "Discount", discount),
             FormField("note", "Note", line.note),
-        ], run, "Note: size, colour, finish (made-to-order lines)")  # fmt: skip
+        ], run, "Note: size, colour, finish (made-to-order lines)", enter_saves=True,
+            note_below=True)  # fmt: skip
 
 
 def product_prompt(hit: ProductHit) -> Content:
@@ -290,7 +199,7 @@ def product_prompt(hit: ProductHit) -> Content:
     )
 
 
-class ProductSearchDialog(QuickOpen, ModalScreen[ProductHit | None]):
+class ProductSearchDialog(Dialog[ProductHit | None]):
     """Products matching the words typed, narrowed as you type; Enter picks."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -312,7 +221,7 @@ class ProductSearchDialog(QuickOpen, ModalScreen[ProductHit | None]):
         self.pick_when_found: str | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="entry-dialog product-search") as box:
+        with Vertical(classes="dialog") as box:
             box.border_title = "Find a product"
             box.border_subtitle = "words narrow · Up/Down · Enter picks · Esc backs out"
             yield ScanInput(self.words, id="words", keep_value=True,

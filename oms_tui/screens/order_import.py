@@ -52,13 +52,14 @@ from textual.widgets import Header, Label, ProgressBar, Static
 from ..commands import ScreenCommands
 from ..services import order_import
 from ..services.order_import import ImportPlan, ImportResult, PlannedOrder, Problem, Profile
+from ..widgets.dialogs import ChoiceDialog, PromptDialog
 from ..widgets.footer import KeysFooter
 from ..widgets.form_dialog import error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
 from .list_screen import key_hint
-from .order_entry import CHANNEL_CHOICES, ChoiceDialog, PromptDialog
+from .order_entry import CHANNEL_CHOICES
 
 SUFFIXES = (".csv", ".xlsx")
 MAX_FILES = 200
@@ -229,17 +230,6 @@ def result_text(result: ImportResult) -> str:
     if result.failed:
         text += " F9 saves the error report."
     return text
-
-
-# -- dialogs (the order entry's, styled here: their styles load with this screen) -----------
-
-
-class ImportChoiceDialog(ChoiceDialog):
-    CSS_PATH = "order_import.tcss"
-
-
-class ImportPromptDialog(PromptDialog):
-    CSS_PATH = "order_import.tcss"
 
 
 # -- the screen --------------------------------------------------------------------------------
@@ -492,7 +482,7 @@ class OrderImportScreen(OmsScreen):
                 self.profile, self.channel = name, None
                 self.changed()
 
-        self.app.push_screen(ImportChoiceDialog("Profile", choices, current=self.profile),
+        self.app.push_screen(ChoiceDialog("Profile", choices, current=self.profile),
                              picked)  # fmt: skip
 
     def action_channel(self) -> None:
@@ -504,8 +494,8 @@ class OrderImportScreen(OmsScreen):
                 self.channel = channel
                 self.changed()
 
-        self.app.push_screen(ImportChoiceDialog("Channel", CHANNEL_CHOICES,
-                                                current=self.channel_now), picked)  # fmt: skip
+        self.app.push_screen(ChoiceDialog("Channel", CHANNEL_CHOICES,
+                                          current=self.channel_now), picked)  # fmt: skip
 
     def changed(self) -> None:
         """Profile or channel chosen: the preview (when a file is read) follows."""
@@ -597,7 +587,7 @@ class OrderImportScreen(OmsScreen):
 
         label = (f"The {CHANNEL_LABEL.get(channel, channel)} code {code} is our product "
                  f"(code or barcode of ours; remembered for this channel):")  # fmt: skip
-        self.app.push_screen(ImportPromptDialog("Map product code", label), answered)
+        self.app.push_screen(PromptDialog("Map product code", label), answered)
 
     @work(thread=True, exclusive=True, group="imp-map", exit_on_error=False)
     def map_code(self, channel: str, code: str, ours: str) -> None:

@@ -216,16 +216,6 @@ class BoardList(GroupedList):
 # -- dialogs -------------------------------------------------------------------------------------
 
 
-class ProductionForm(FormDialog):
-    """A few labelled fields: Enter goes to the next, on the last (or F2) saves through
-    ``run`` in a worker; the error goes under the fields, its field focused, with the bell."""
-
-    CSS_PATH = "production.tcss"
-    ID_PREFIX = "prod-"
-    DIALOG_CLASS, NOTE_CLASS, ROW_CLASS = "prod-dialog", "prod-note", "prod-form-row"
-    LABEL_CLASS, ERROR_CLASS = "prod-label", "prod-error"
-
-
 @dataclass(frozen=True)
 class OrderStory:
     row: production.BoardRow
@@ -609,7 +599,7 @@ class ProductionScreen(ListScreen[BoardList]):
 
         current = self.due_by.isoformat() if self.due_by else ""
         self.app.push_screen(
-            ProductionForm(
+            FormDialog(
                 "Due by",
                 [
                     FormField("due", "Due by", current, "+7, 2026-12-01 (blank: all)"),
@@ -671,7 +661,7 @@ class ProductionScreen(ListScreen[BoardList]):
             if last
             else f"{row.stage_name} ({row.stage_no}/{row.stages}) is done; the next starts."
         )
-        self.app.push_screen(ProductionForm(f"Advance {row.number}", [
+        self.app.push_screen(FormDialog(f"Advance {row.number}", [
             FormField("note", "Note", "", "optional"),
         ], run, note), callback=self._finished)  # fmt: skip
 
@@ -716,7 +706,7 @@ class ProductionScreen(ListScreen[BoardList]):
             for n, st in enumerate(allowed, 1)
         )  # fmt: skip
         default = str(max(1, len(allowed) - 1))
-        self.app.push_screen(ProductionForm(f"Quality failure {row.number}", [
+        self.app.push_screen(FormDialog(f"Quality failure {row.number}", [
             FormField("back", "Back to", default, f"digit 1-{len(allowed)}"),
             FormField("reason", "Reason", "", "what failed (required)"),
         ], run, note), callback=self._finished)  # fmt: skip
@@ -744,7 +734,7 @@ class ProductionScreen(ListScreen[BoardList]):
             f"Expected {short_date(row.expected_date)}, due {short_date(row.due_date)}. "
             "The customer is told this date."
         )
-        self.app.push_screen(ProductionForm(f"New expected date {row.number}", [
+        self.app.push_screen(FormDialog(f"New expected date {row.number}", [
             FormField("date", "Expected", "", "+3, fri or 2026-12-10"),
             FormField("reason", "Reason", "", "required"),
         ], run, note), callback=self._finished)  # fmt: skip

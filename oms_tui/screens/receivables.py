@@ -276,24 +276,7 @@ def grid_cells(g: Grid, values: Sequence[int], currency: str) -> list[Piece]:
     return pieces
 
 
-# -- a form dialog --------------------------------------------------------------------------------
-
-
-class RecvForm(FormDialog):
-    """Labelled fields: Enter moves on, Enter on the last (or F2) saves through ``run`` in a
-    worker; an error goes under the fields with its field focused and the bell (nothing
-    is saved). Dismisses with the text saying what was done."""
-
-    CSS_PATH = "receivables.tcss"
-    ID_PREFIX, CONTAINER_ID = "recv-", "recv-form"
-    DIALOG_CLASS, NOTE_CLASS, ROW_CLASS = "recv-dialog", "recv-note", "recv-form-row"
-    LABEL_CLASS, ERROR_CLASS = "recv-label", "recv-error"
-    SUBTITLE = "Enter next · F2 saves · Esc backs out"
-
-    def __init__(self, title: str, fields: Sequence[FormField], run: Run,
-                 note: str | Content = "",
-                 aliases: dict[str, str] | None = None) -> None:  # fmt: skip
-        super().__init__(title, fields, run, note, aliases=aliases)
+# -- dialogs ------------------------------------------------------------------------------------
 
 
 class DunningDialog(ModalScreen[None]):
@@ -409,7 +392,8 @@ class RecvBase(OmsScreen):
                 self.say(Content.styled(text, "bold $text-success"))
                 self.reload()
 
-        self.app.push_screen(RecvForm(title, fields, run, note, aliases), callback=finished)
+        self.app.push_screen(FormDialog(title, fields, run, note, aliases=aliases),
+                             callback=finished)  # fmt: skip
 
     def action_payment(self) -> None:
         who = self.customer()
@@ -999,7 +983,7 @@ class ReceivablesScreen(RecvBase):
                 self.say("")
                 self.reload(keep=False)
 
-        self.app.push_screen(RecvForm("Aging as of", [
+        self.app.push_screen(FormDialog("Aging as of", [
             FormField("as_of", "As of", self.day.isoformat(), "-30, 2026-01-31, blank: today"),
         ], run), callback=finished)  # fmt: skip
 
@@ -1065,7 +1049,7 @@ class ReceivablesScreen(RecvBase):
             self.say(Content.styled("Printing the dunning letters…", "dim"))
             self.print_letters(day, steps)
 
-        self.app.push_screen(RecvForm("Run dunning", [
+        self.app.push_screen(FormDialog("Run dunning", [
             FormField("as_of", "As of", today.isoformat(), "-7, 2026-01-31, blank: today"),
         ], run, note=Content.styled(
             "Takes the step each customer has reached by this date (reminder, second and "

@@ -186,20 +186,6 @@ def warehouse_code(text: str, codes: Sequence[str], field: str = "warehouse") ->
     return code
 
 
-class StockForm(FormDialog):
-    """A few labelled fields; Enter in any saves through ``run`` (a service call in a
-    worker); the error goes under the fields, its field focused, with the bell."""
-
-    CSS_PATH = "stock.tcss"
-    DIALOG_CLASS, NOTE_CLASS, ERROR_CLASS = "stock-dialog", "stock-note", "stock-error"
-    ENTER_SAVES = FOCUS_FIRST_EMPTY = True
-    SUBTITLE = "Tab next field · Enter saves · Esc backs out"
-
-    def __init__(self, title: str, fields: Sequence[FormField], run: Run, note: str = "",
-                 focus: str | None = None) -> None:  # fmt: skip
-        super().__init__(title, fields, run, note, focus=focus, aliases=FIELD_ALIASES)
-
-
 # -- lists pushed over the stock check ----------------------------------------------------
 
 
@@ -687,7 +673,9 @@ class StockScreen(OmsScreen):
                 self.say(Content.styled(text, "bold $text-success"))
                 self.find(card.code, product_id=card.product_id, note=text)
 
-        self.app.push_screen(StockForm(title, fields, run, note=note), callback=finished)
+        form = FormDialog(title, fields, run, note, aliases=FIELD_ALIASES, enter_saves=True,
+                          focus_first_empty=True)  # fmt: skip
+        self.app.push_screen(form, callback=finished)
 
     def _codes_note(self, card: stock.StockCard) -> tuple[list[str], str]:
         codes = [w.code for w in card.warehouses]

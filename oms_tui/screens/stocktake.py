@@ -34,19 +34,19 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Header, Label, Static
 
 from ..commands import ScreenCommands
 from ..services import stock_operations as ops
 from ..services.errors import InvalidInput, OmsError
+from ..widgets.dialogs import ConfirmDialog
 from ..widgets.footer import KeysFooter
-from ..widgets.form_dialog import FormField, error_text
+from ..widgets.form_dialog import FormDialog, FormField, error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
 from .list_screen import key_hint
-from .stock import StockForm, signed
+from .stock import signed
 
 SCAN = re.compile(r"^(?P<code>.+?)\s*(?:(?P<op>[*=])\s*(?P<qty>\d+))?$")
 KEY_HINT = key_hint(("CODE", "+1"), ("CODE*5", "+5"), ("CODE=5", "set 5"),
@@ -90,29 +90,6 @@ def count_head(width: int) -> str:
     name = max(6, width - 16 - 4 * 8)
     return (f" {fit('Product', 15)} {fit('Name', name)} "
             + " ".join(fit(h, 7, True) for h in ("Counted", "Book", "Diff")))  # fmt: skip
-
-
-class ConfirmDialog(ModalScreen[bool]):
-    """A yes / no question: ``y`` or Enter yes, ``n`` / Esc no."""
-
-    CSS_PATH = "stock.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Yes", key_display="y", id="stock.confirm.yes"),
-        Binding("n,escape,f12", "answer(False)", "No", key_display="n/Esc", id="stock.confirm.no"),
-    ]  # fmt: skip
-
-    def __init__(self, title: str, text: str) -> None:
-        super().__init__()
-        self.title_text, self.text = title, text
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="stock-dialog") as box:
-            box.border_title = self.title_text
-            box.border_subtitle = "y or Enter: yes · n or Esc: no"
-            yield Static(self.text)
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
 
 
 class StocktakeScreen(OmsScreen):
@@ -384,9 +361,10 @@ class StocktakeScreen(OmsScreen):
             f"{len(self.counts)} products counted, {diffs} differ from the book: each "
             "difference becomes an adjustment move. Products not counted stay as they are."
         )
-        self.app.push_screen(StockForm(f"Post {view.number} ({view.warehouse_code})",
-                                       [FormField("reason", "Reason", "", "required: why")],
-                                       run, note=note), callback=self.posted)  # fmt: skip
+        self.app.push_screen(FormDialog(f"Post {view.number} ({view.warehouse_code})",
+                                        [FormField("reason", "Reason", "", "required: why")],
+                                        run, note, enter_saves=True, focus_first_empty=True),
+                             callback=self.posted)  # fmt: skip
 
     def posted(self, text: str | None) -> None:
         if text:

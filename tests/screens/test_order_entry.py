@@ -17,14 +17,10 @@ from oms_tui.app import OmsApp
 from oms_tui.models import Order, OrderLine, PriceListItem, StockLevel, Warehouse
 from oms_tui.screens import order_entry
 from oms_tui.screens.key_help import grammar_sections
-from oms_tui.screens.order_entry import (
-    ChoiceDialog,
-    OrderEntryScreen,
-    ProductSearchDialog,
-    PromptDialog,
-)
+from oms_tui.screens.order_entry import OrderEntryScreen, ProductSearchDialog
 from oms_tui.services import drafts, orders
 from oms_tui.services.db import Database
+from oms_tui.widgets.dialogs import ChoiceDialog, PromptDialog
 from oms_tui.widgets.new_caller import NewCallerPanel
 from oms_tui.widgets.scan_input import ScanInput
 from tests.factories import make_customer, make_product

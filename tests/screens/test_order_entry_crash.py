@@ -19,9 +19,10 @@ import pytest
 from sqlmodel import select
 
 from oms_tui.models import Order
-from oms_tui.screens.order_entry import ChoiceDialog, OrderEntryScreen
+from oms_tui.screens.order_entry import OrderEntryScreen
 from oms_tui.services import drafts
 from oms_tui.services.db import Database
+from oms_tui.widgets.dialogs import ChoiceDialog
 
 from .test_app import flat, frozen_app, screen_text
 from .test_order_entry import make_shop, settle

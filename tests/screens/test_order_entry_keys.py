@@ -8,16 +8,11 @@ import pytest
 from textual.command import CommandPalette
 
 from oms_tui.models import Carrier, CarrierRate
-from oms_tui.screens.order_entry import (
-    ChoiceDialog,
-    CustomerInput,
-    LineDialog,
-    OrderEntryScreen,
-    PromptDialog,
-)
+from oms_tui.screens.order_entry import CustomerInput, LineDialog, OrderEntryScreen
 from oms_tui.services import customers
 from oms_tui.services.carriers import list_carriers
 from oms_tui.services.db import Database
+from oms_tui.widgets.dialogs import ChoiceDialog, PromptDialog
 from oms_tui.widgets.scan_input import ScanInput
 
 from .test_app import flat, frozen_app, screen_text

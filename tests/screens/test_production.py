@@ -17,13 +17,13 @@ from oms_tui.screens.key_help import KeyHelpScreen
 from oms_tui.screens.production import (
     CapacityScreen,
     HistoryDialog,
-    ProductionForm,
     ProductionScreen,
     StageGroup,
 )
 from oms_tui.services import production, stock_operations
 from oms_tui.services.db import Database
 from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.widgets.form_dialog import FormDialog
 from tests.services.test_production import _doors, _order_of
 
 from .test_app import flat, screen_text, settle
@@ -137,7 +137,7 @@ async def test_start_advance_quality_failure_expected_and_completion(
             await go_to(pilot, screen, ids["small"])
             await pilot.press("ctrl+n")
             await settle(pilot)
-            assert isinstance(app.screen, ProductionForm)
+            assert isinstance(app.screen, FormDialog)
             if n == 2:
                 await pilot.press(*"ok")
             await pilot.press("enter")
@@ -148,7 +148,7 @@ async def test_start_advance_quality_failure_expected_and_completion(
         await go_to(pilot, screen, ids["small"])
         await pilot.press("f8")  # quality failure: back to cutting (2), with the reason
         await settle(pilot)
-        assert isinstance(app.screen, ProductionForm)
+        assert isinstance(app.screen, FormDialog)
         assert "4 质检 QC (current)" in flat(screen_text(app))
         await pilot.press("2", "enter", *"gap", "enter")
         await settle(pilot)
@@ -166,7 +166,7 @@ async def test_start_advance_quality_failure_expected_and_completion(
         await settle(pilot)
         await pilot.press(*"+9", "enter", "enter")  # no reason: refused, nothing changes
         await settle(pilot)
-        assert isinstance(app.screen, ProductionForm)
+        assert isinstance(app.screen, FormDialog)
         assert "a reason is required" in flat(screen_text(app))
         await pilot.press(*"paint late", "enter")
         await settle(pilot)
