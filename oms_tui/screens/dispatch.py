@@ -227,66 +227,92 @@ LINES_HEAD = f"{'Ln':>2} {fit('Product', 12)} {fit('Description', 20)} " \
 ShipRun = Callable[[dict[int, int], int, int | None, str], dispatch.ShipResult]
 
 
-class ShipDialog(ModalScreen[dispatch.ShipResult | None]):
+class ShipDialog(FormDialog):
     """Confirm a shipment: quantities, packages, carrier, tracking number (scan); Enter on the
-    tracking number (or F2) ships; an error goes to its field with the bell."""
+    tracking number (or F2) ships; an error goes to its field with the bell. The shared form
+    (``widgets/form_dialog.py``) laid out as a table of the lines, with the carrier list
+    between packages and tracking; dismisses with the ``ShipResult``."""
 
     CSS_PATH = "dispatch.tcss"
+    CONTAINER_ID, BUSY_TEXT = "ship-dialog", "Shipping…"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f12", "cancel", "Back", key_display="Esc", id="dispatch.ship.cancel"),
-        Binding("f2,ctrl+s", "confirm", "Ship", key_display="F2/^S", id="dispatch.ship.confirm",
+        Binding("f2,ctrl+s", "save", "Ship", key_display="F2/^S", id="dispatch.ship.confirm",
                 tooltip="Ship with these quantities, carrier and tracking number"),
     ]  # fmt: skip
 
-    class Shipped(Message):
-        def __init__(self, result: dispatch.ShipResult) -> None:
-            super().__init__()
-            self.result = result
-
-    class Failed(Message):
-        def __init__(self, text: str, field: str | None) -> None:
-            super().__init__()
-            self.text, self.field = text, field
-
     def __init__(self, view: dispatch.ShipmentView, choice: dispatch.CarrierChoice,
                  run: ShipRun) -> None:  # fmt: skip
-        super().__init__()
-        self.view, self.choice, self.run = view, choice, run
-        self.busy = False
+        self.view, self.choice = view, choice
 
-    def compose(self) -> ComposeResult:
+        def ship(values: dict[str, str]) -> dispatch.ShipResult:
+            quantities: dict[int, int] = {}
+            for n, ln in enumerate(view.lines):
+                try:
+                    qty = int(values[f"qty-{n}"].strip())
+                except ValueError:
+                    qty = -1
+                if not 0 <= qty <= ln.qty:
+                    raise InvalidInput(f"Line {ln.line_no} {ln.product_code}: ship 0 to "
+                                       f"{ln.qty} (what was picked).", f"qty-{n}")  # fmt: skip
+                quantities[ln.order_line_id] = qty
+            if not any(quantities.values()):
+                raise InvalidInput("Nothing to ship: every quantity is 0.", "qty-0")
+            try:
+                packages = int(values["packages"].strip())
+            except ValueError:
+                packages = 0
+            if packages < 1:
+                raise InvalidInput("Packages: 1 or more.", "packages")
+            carrier_id = int(values["carrier"]) if values["carrier"] else None
+            return run(quantities, packages, carrier_id, values["tracking"])
+
+        fields = [FormField(f"qty-{n}", "", str(ln.qty)) for n, ln in enumerate(view.lines)]
+        fields += [
+            FormField("packages", "Packages", str(max(1, view.packages))),
+            FormField("tracking", "Tracking", "", "scan or type the tracking number"),
+        ]
+        super().__init__(
+            f"Ship {view.number} · {view.order_number} · {view.customer_name}",
+            fields,
+            ship,
+            focus="tracking",
+            aliases={"qty": "qty-0"},
+            subtitle="Enter on tracking (or F2) ships · Tab next · Esc backs out",
+        )
+
+    def field_id(self, name: str) -> str:
+        return f"ship-{name}"
+
+    def compose_fields(self) -> ComposeResult:
         v = self.view
-        with Vertical(classes="dispatch-dialog", id="ship-dialog") as box:
-            box.border_title = f"Ship {v.number} · {v.order_number} · {v.customer_name}"
-            box.border_subtitle = "Enter on tracking (or F2) ships · Tab next · Esc backs out"
-            yield Static(Content.styled(LINES_HEAD, "bold"), classes="dispatch-lines-head")
-            with VerticalScroll(id="ship-lines"):
-                for n, ln in enumerate(v.lines):
-                    with Horizontal(classes="dispatch-form-row"):
-                        yield Static(line_text(ln), classes="dispatch-line")
-                        yield ScanInput(str(ln.qty), id=f"ship-qty-{n}", type="integer",
-                                        keep_value=True, classes="dispatch-qty")  # fmt: skip
-            with Horizontal(classes="dispatch-form-row"):
-                yield Label("Packages", classes="dispatch-label")
-                yield ScanInput(str(max(1, v.packages)), id="ship-packages", type="integer",
-                                keep_value=True, classes="dispatch-qty")  # fmt: skip
-                yield Static(f"  {v.warehouse_code} → {v.ship_to_name} {v.ship_to_phone}",
-                             classes="dispatch-note")  # fmt: skip
-            proposed = self.choice.proposed
-            options = OptionList(*(
-                Option(option_text(o, proposed is not None and o.carrier_id == proposed.carrier_id,
-                                   o.code == v.carrier_code), id=str(o.carrier_id))
-                for o in self.choice.options
-            ), id="ship-carrier")  # fmt: skip
-            with Horizontal(classes="dispatch-carrier-row"):
-                yield Label("Carrier", classes="dispatch-label")
-                yield options
-            yield Static(Content.styled(f"Why: {self.choice.reason}", "dim"), id="ship-reason")
-            with Horizontal(classes="dispatch-form-row"):
-                yield Label("Tracking", classes="dispatch-label")
-                yield ScanInput(id="ship-tracking", keep_value=True,
-                                placeholder="scan or type the tracking number")  # fmt: skip
-            yield Static("", id="ship-error", classes="dispatch-error")
+        yield Static(Content.styled(LINES_HEAD, "bold"), classes="dispatch-lines-head")
+        with VerticalScroll(id="ship-lines"):
+            for n, ln in enumerate(v.lines):
+                with Horizontal(classes="dispatch-form-row"):
+                    yield Static(line_text(ln), classes="dispatch-line")
+                    yield ScanInput(str(ln.qty), id=self.field_id(f"qty-{n}"), type="integer",
+                                    keep_value=True, classes="dispatch-qty")  # fmt: skip
+        with Horizontal(classes="dispatch-form-row"):
+            yield Label("Packages", classes="dispatch-label")
+            yield ScanInput(str(max(1, v.packages)), id=self.field_id("packages"),
+                            type="integer", keep_value=True, classes="dispatch-qty")  # fmt: skip
+            yield Static(f"  {v.warehouse_code} → {v.ship_to_name} {v.ship_to_phone}",
+                         classes="dispatch-note")  # fmt: skip
+        proposed = self.choice.proposed
+        options = OptionList(*(
+            Option(option_text(o, proposed is not None and o.carrier_id == proposed.carrier_id,
+                               o.code == v.carrier_code), id=str(o.carrier_id))
+            for o in self.choice.options
+        ), id=self.field_id("carrier"))  # fmt: skip
+        with Horizontal(classes="dispatch-carrier-row"):
+            yield Label("Carrier", classes="dispatch-label")
+            yield options
+        yield Static(Content.styled(f"Why: {self.choice.reason}", "dim"), id="ship-reason")
+        with Horizontal(classes="dispatch-form-row"):
+            yield Label("Tracking", classes="dispatch-label")
+            yield ScanInput(id=self.field_id("tracking"), keep_value=True,
+                            placeholder="scan or type the tracking number")  # fmt: skip
 
     def on_mount(self) -> None:
         self.query_one("#ship-lines").can_focus = False  # Tab goes from field to field
@@ -297,95 +323,19 @@ class ShipDialog(ModalScreen[dispatch.ShipResult | None]):
             current = self.choice.options.index(self.choice.proposed)
         carriers.highlighted = current if current is not None else (0 if self.choice.options
                                                                     else None)  # fmt: skip
-        self.query_one("#ship-tracking", ScanInput).focus()
 
-    def carrier(self) -> dispatch.CarrierOption | None:
+    def values(self) -> dict[str, str]:
+        """The fields, and the carrier picked if it is not the shipment's own (else "")."""
         index = self.query_one("#ship-carrier", OptionList).highlighted
         options = self.choice.options
-        return options[index] if index is not None and 0 <= index < len(options) else None
-
-    @on(ScanInput.Scanned)
-    def entered(self, event: ScanInput.Scanned) -> None:
-        event.stop()
-        if event.scan_input.id == "ship-tracking":
-            self.action_confirm()
-        else:
-            self.focus_next()
+        option = options[index] if index is not None and 0 <= index < len(options) else None
+        carrier = option.carrier_id if option and option.code != self.view.carrier_code else None
+        return super().values() | {"carrier": str(carrier) if carrier else ""}
 
     @on(OptionList.OptionSelected, "#ship-carrier")
     def carrier_picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.query_one("#ship-tracking", ScanInput).focus()
-
-    def fail(self, text: str, field_id: str | None) -> None:
-        self.busy = False
-        self.query_one("#ship-error", Static).update(text)
-        for widget in self.query(ScanInput):
-            widget.set_class(widget.id == field_id, "-error")
-        if field_id:
-            widget = self.query_one(f"#{field_id}")
-            widget.focus()
-            if isinstance(widget, ScanInput):
-                widget.select_all()  # the next scan (or typing) replaces what was wrong
-        self.app.bell()
-
-    def action_confirm(self) -> None:
-        if self.busy:
-            return
-        quantities: dict[int, int] = {}
-        for n, ln in enumerate(self.view.lines):
-            text = self.query_one(f"#ship-qty-{n}", ScanInput).value.strip()
-            try:
-                qty = int(text)
-            except ValueError:
-                qty = -1
-            if not 0 <= qty <= ln.qty:
-                self.fail(f"Line {ln.line_no} {ln.product_code}: ship 0 to {ln.qty} "
-                          "(what was picked).", f"ship-qty-{n}")  # fmt: skip
-                return
-            quantities[ln.order_line_id] = qty
-        if not any(quantities.values()):
-            self.fail("Nothing to ship: every quantity is 0.", "ship-qty-0")
-            return
-        try:
-            packages = int(self.query_one("#ship-packages", ScanInput).value.strip())
-        except ValueError:
-            packages = 0
-        if packages < 1:
-            self.fail("Packages: 1 or more.", "ship-packages")
-            return
-        option = self.carrier()
-        carrier_id = option.carrier_id if option and option.code != self.view.carrier_code else None
-        tracking = self.query_one("#ship-tracking", ScanInput).value
-        self.busy = True
-        self.query_one("#ship-error", Static).update(Content.styled("Shipping…", "dim"))
-        self.save(quantities, packages, carrier_id, tracking)
-
-    @work(thread=True, exclusive=True, group="dispatch-ship", exit_on_error=False)
-    def save(self, quantities: dict[int, int], packages: int, carrier_id: int | None,
-             tracking: str) -> None:  # fmt: skip
-        try:
-            result = self.run(quantities, packages, carrier_id, tracking)
-        except InvalidInput as error:
-            self.post_message(self.Failed(error_text(error), error.field))
-        except Exception as error:  # noqa: BLE001 - shown in the dialog; nothing shipped
-            self.post_message(self.Failed(error_text(error), None))
-        else:
-            self.post_message(self.Shipped(result))
-
-    @on(Shipped)
-    def shipped(self, message: Shipped) -> None:
-        self.dismiss(message.result)
-
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
-        fields = {"tracking": "ship-tracking", "packages": "ship-packages",
-                  "qty": "ship-qty-0", "carrier": "ship-carrier"}  # fmt: skip
-        field_id = fields.get(message.field or "")
-        self.fail(message.text, field_id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.field("tracking").focus()
 
 
 class NoticeDialog(ModalScreen[None]):
