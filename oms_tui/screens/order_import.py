@@ -59,7 +59,7 @@ from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
 from .list_screen import key_hint
-from .order_entry import CHANNEL_CHOICES
+from .order_entry.options import CHANNEL_CHOICES
 
 SUFFIXES = (".csv", ".xlsx")
 MAX_FILES = 200

@@ -100,7 +100,7 @@ async def test_a_killed_process_leaves_a_draft_the_next_start_resumes(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, OrderEntryScreen)
-        assert screen.customer_id == shop["known"]
-        assert [(ln.product.id, ln.qty) for ln in screen.lines if ln.product] == [
+        assert screen.model.customer_id == shop["known"]
+        assert [(ln.product.id, ln.qty) for ln in screen.model.lines if ln.product] == [
             (shop["lamp"], 2), (shop["bulb"], 1)]  # fmt: skip
         assert "Total ¥413.00 CNY" in flat(screen_text(app))
