@@ -36,8 +36,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from oms_tui.services import aging  # noqa: E402
-from oms_tui.services.db import Database  # noqa: E402
+from oms_tui.services.finance import aging  # noqa: E402
+from oms_tui.services.platform.db import Database  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 # Proposed, not in the schema: --indexes adds them to the working copy to measure them.

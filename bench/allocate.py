@@ -51,9 +51,15 @@ from oms_tui.models import (  # noqa: E402
     OrderLine,
     Product,
 )
-from oms_tui.services import allocation, orders, production, stock, stock_operations  # noqa: E402
-from oms_tui.services.db import Database  # noqa: E402
-from oms_tui.services.order_states import OrderStatus as S  # noqa: E402
+from oms_tui.services.fulfilment import (
+    allocation,  # noqa: E402
+    stock_operations,  # noqa: E402
+)
+from oms_tui.services.inventory import stock  # noqa: E402
+from oms_tui.services.platform.db import Database  # noqa: E402
+from oms_tui.services.production import common  # noqa: E402
+from oms_tui.services.sales import orders  # noqa: E402
+from oms_tui.services.states.order_states import OrderStatus as S  # noqa: E402
 
 ACTOR = "bench"
 PG_TEMPLATE, PG_RUN = "oms_bench_allocate_tpl", "oms_bench_allocate"
@@ -87,7 +93,7 @@ def build(url: str, n: int, seed: int, materials: bool = False) -> float:
                 .where(OrderLine.order_id.in_(ctx.order_ids))
                 .group_by(BomItem.material_id).order_by(BomItem.material_id)
             ).all()  # fmt: skip
-            factory = production.factory_warehouse_id(s)
+            factory = common.factory_warehouse_id(s)
         stock_operations.receive(db, ACTOR, factory, [(m, int(q)) for m, q in bill],
                                  supplier="bench", reference="materials")  # fmt: skip
     db.dispose()

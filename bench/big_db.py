@@ -46,9 +46,9 @@ from oms_tui.config import normalise_url, sqlite_path  # noqa: E402
 # home screen has painted its counts.
 HOME_SNIPPET = (
     "import sys\n"
-    "from oms_tui.cli import _run_app\n"
+    "from oms_tui.cli import run_app\n"
     "from oms_tui.config import Settings\n"
-    "_run_app(Settings.resolve(db=sys.argv[1]), headless=True, exit_when_ready=True)\n"
+    "run_app(Settings.resolve(db=sys.argv[1]), headless=True, exit_when_ready=True)\n"
 )
 
 
@@ -72,9 +72,9 @@ def generate(url: str, n: int, seed: int) -> tuple[float, str]:
         print(f"oms generate exited {proc.returncode}; calling generate_orders", file=sys.stderr)
         started = time.perf_counter()
     # Fallback (kept on purpose): the service directly, in this process.
-    from oms_tui.services import schema
-    from oms_tui.services.db import Database
-    from oms_tui.services.generate import generate_orders
+    from oms_tui.demo.generate import generate_orders
+    from oms_tui.services.platform import schema
+    from oms_tui.services.platform.db import Database
 
     db = Database(url)
     if schema.needs_upgrade(db):
@@ -98,7 +98,7 @@ def size_mb(url: str) -> float:
         return round(sum(f.stat().st_size for f in files if f.exists()) / 2**20, 1)
     from sqlalchemy import text
 
-    from oms_tui.services.db import Database
+    from oms_tui.services.platform.db import Database
 
     db = Database(url)
     with db.read() as s:
@@ -133,9 +133,9 @@ def lookups(url: str, count: int = 1000, seed: int = 7) -> dict[str, dict[str, f
     from sqlalchemy import func, select
 
     from oms_tui.models import Customer, CustomerPhone, Order
-    from oms_tui.services.customers import search_customers
-    from oms_tui.services.db import Database
-    from oms_tui.services.orders import get_order
+    from oms_tui.services.parties.customers import search_customers
+    from oms_tui.services.platform.db import Database
+    from oms_tui.services.sales.orders import get_order
 
     rng = random.Random(seed)
     db = Database(url)
@@ -201,9 +201,9 @@ def search_pages(url: str, samples: int = 20, pages: int = 20, seed: int = 11
     from sqlalchemy import func, select
 
     from oms_tui.models import Customer, CustomerPhone, Product
-    from oms_tui.services import audit
-    from oms_tui.services.db import Database
-    from oms_tui.services.order_search import OrderQuery, search
+    from oms_tui.services.platform.db import Database
+    from oms_tui.services.sales import audit_queue
+    from oms_tui.services.sales.order_search import OrderQuery, search
 
     rng = random.Random(seed)
     db = Database(url)
@@ -234,7 +234,7 @@ def search_pages(url: str, samples: int = 20, pages: int = 20, seed: int = 11
     }  # fmt: skip
     fetchers = {name: [lambda after, q=q: search(db, q, after=after) for q in qs]
                 for name, qs in shapes.items()}  # fmt: skip
-    fetchers["audit_queue"] = [lambda after: audit.queue(db, limit=50, after=after)]
+    fetchers["audit_queue"] = [lambda after: audit_queue.queue(db, limit=50, after=after)]
     results: dict[str, dict[str, object]] = {}
     for name, calls in fetchers.items():
         for call in calls[:3]:
@@ -339,8 +339,8 @@ def stock_check(url: str, products: int = 50, calls: int = 200, seed: int = 13
     from sqlalchemy import func, select
 
     from oms_tui.models import Allocation, Order, Product, StockMove
-    from oms_tui.services import stock
-    from oms_tui.services.db import Database
+    from oms_tui.services.inventory import stock
+    from oms_tui.services.platform.db import Database
 
     rng = random.Random(seed)
     db = Database(url)

@@ -29,25 +29,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlmodel import select  # noqa: E402
 
+from oms_tui.demo.seed import seed_demo  # noqa: E402
 from oms_tui.models import Customer, Product, Warehouse  # noqa: E402
 from oms_tui.reports.common import Company  # noqa: E402
 from oms_tui.reports.fonts import fonts  # noqa: E402
 from oms_tui.reports.packing_list import packing_list_pdf  # noqa: E402
-from oms_tui.services import (  # noqa: E402
-    allocation,
-    demo,
-    dispatch,
-    orders,
-    schema,
-    stock_operations,
+from oms_tui.services.fulfilment import (
+    allocation,  # noqa: E402
+    stock_operations,  # noqa: E402
 )
-from oms_tui.services.db import Database  # noqa: E402
-from oms_tui.services.order_states import OrderStatus as S  # noqa: E402
+from oms_tui.services.platform import schema  # noqa: E402
+from oms_tui.services.platform.db import Database  # noqa: E402
+from oms_tui.services.sales import orders  # noqa: E402
+from oms_tui.services.shipping import dispatch
+from oms_tui.services.states.order_states import OrderStatus as S  # noqa: E402
 
 
 def build(db: Database, n: int, seed: int = 7) -> None:
     schema.upgrade(db)
-    demo.seed_demo(db, "bench", orders=0)
+    seed_demo(db, "bench", orders=0)
     rng = random.Random(seed)
     with db.read() as s:
         stocked = [p.id for p in s.exec(select(Product).where(
@@ -77,7 +77,9 @@ def main() -> None:
         setup_s = time.perf_counter() - started
         with db.read() as s:
             codes = list(s.exec(select(Warehouse.code)).all())
-        company = Company("明光水木实业有限公司", "杭州市西湖区文三路 90 号", "0571-8888 6666")
+        company = Company(
+            "明光水木实业有限公司", "杭州市西湖区文三路 90 号", "0571-8888 6666", currency="CNY"
+        )
         fonts()  # font registration is a one-off per process, not per document
 
         t0 = time.perf_counter()

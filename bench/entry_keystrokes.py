@@ -53,8 +53,8 @@ from textual.worker import WorkerCancelled  # noqa: E402
 
 from oms_tui.app import make_app  # noqa: E402
 from oms_tui.config import Settings, normalise_url  # noqa: E402
-from oms_tui.services import schema  # noqa: E402
-from oms_tui.services.db import Database  # noqa: E402
+from oms_tui.services.platform import schema  # noqa: E402
+from oms_tui.services.platform.db import Database  # noqa: E402
 
 USER = "bench"
 RESULT_MESSAGES = {
@@ -217,7 +217,7 @@ def prepare(url: str) -> Database:
     db = Database(url)
     revision = schema.current_revision(db)
     if revision is None:
-        from oms_tui.services.demo import seed_demo
+        from oms_tui.demo.seed import seed_demo
 
         print("empty database: schema and demo company", file=sys.stderr)
         schema.upgrade(db)
@@ -258,7 +258,7 @@ def order_count(db: Database, customer_id: int | None = None) -> int:
 
 def new_phone(db: Database, rng: random.Random) -> str:
     """A mobile number nobody in the database has (earlier bench runs add callers)."""
-    from oms_tui.services.customers import search_customers
+    from oms_tui.services.parties.customers import search_customers
 
     while True:
         phone = f"199{rng.randrange(10**8):08d}"
@@ -358,8 +358,8 @@ async def run_entry(
 
 
 def service_latency(db: Database, samples: int, rng: random.Random) -> dict:
-    from oms_tui.services.customers import search_customers
-    from oms_tui.services.orders import NewLine, quote_order
+    from oms_tui.services.parties.customers import search_customers
+    from oms_tui.services.sales.orders import NewLine, quote_order
 
     callers = known_callers(db, samples, rng)
     search_ms, quote_ms = [], []

@@ -27,9 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlmodel import func, select  # noqa: E402
 
+from oms_tui.demo.seed import seed_demo  # noqa: E402
 from oms_tui.models import Order, Product  # noqa: E402
-from oms_tui.services import demo, order_import, schema  # noqa: E402
-from oms_tui.services.db import Database  # noqa: E402
+from oms_tui.services.exchange import order_import  # noqa: E402
+from oms_tui.services.platform import schema  # noqa: E402
+from oms_tui.services.platform.db import Database  # noqa: E402
 
 
 def make_file(codes: list[str], rows: int, seed: int = 1) -> bytes:
@@ -57,7 +59,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(args.db or f"sqlite:///{tmp}/import.db")
         schema.upgrade(db)
-        demo.seed_demo(db, "bench", orders=0)
+        seed_demo(db, "bench", orders=0)
         with db.read() as s:
             codes = list(s.exec(select(Product.code).where(
                 Product.active == True, Product.made_to_order == False)).all())  # noqa: E712  # fmt: skip

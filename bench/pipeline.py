@@ -43,19 +43,21 @@ from oms_tui.models import (  # noqa: E402
     StockLevel,
     Warehouse,
 )
-from oms_tui.services import (  # noqa: E402
-    allocation,
-    audit,
-    dispatch,
-    orders,
-    production,
-    receivables,
-    schema,
-    stock,
-    stock_operations,
+from oms_tui.services.finance import receivables  # noqa: E402
+from oms_tui.services.fulfilment import (
+    allocation,  # noqa: E402
+    stock_operations,  # noqa: E402
 )
-from oms_tui.services.db import Database  # noqa: E402
-from oms_tui.services.order_states import OrderStatus as S  # noqa: E402
+from oms_tui.services.inventory import stock  # noqa: E402
+from oms_tui.services.platform import schema  # noqa: E402
+from oms_tui.services.platform.db import Database  # noqa: E402
+from oms_tui.services.production import common, stages  # noqa: E402
+from oms_tui.services.sales import (
+    audit,  # noqa: E402
+    orders,  # noqa: E402
+)
+from oms_tui.services.shipping import dispatch
+from oms_tui.services.states.order_states import OrderStatus as S  # noqa: E402
 
 ACTOR = "bench"
 
@@ -139,7 +141,7 @@ def materials_up(ctx: Context) -> None:
                    ProductionOrder.status == "planned")
             .group_by(BomItem.material_id)
         ).all())  # fmt: skip
-        factory = production.factory_warehouse_id(s)
+        factory = common.factory_warehouse_id(s)
     if need and factory is not None:
         stock_operations.receive(ctx.db, ACTOR, factory, sorted(need.items()), supplier="bench",
                                  reference="pipeline materials")  # fmt: skip
@@ -153,9 +155,9 @@ def _produce(ctx: Context, order_id: int) -> None:
             ProductionOrder.order_id == order_id,
             ProductionOrder.status == "planned")).scalars())  # fmt: skip
     for po_id in ids:
-        po = production.start(ctx.db, ACTOR, po_id)
+        po = stages.start(ctx.db, ACTOR, po_id)
         while po.status != "done":
-            po = production.advance(ctx.db, ACTOR, po_id)
+            po = stages.advance(ctx.db, ACTOR, po_id)
 
 
 def _tracking(ctx: Context, carrier_code: str) -> str:
@@ -210,19 +212,19 @@ def prepare(db: Database) -> None:
         has_customers = s.execute(select(func.count()).select_from(Customer)).scalar()
     if has_products and has_customers:
         return
-    from oms_tui.services import demo
+    from oms_tui.demo import catalog, customers, rows
 
     rng = random.Random(2026)
     now = datetime.now(UTC)
     with db.write() as session:
-        ids = demo.IdAllocator(session)
+        ids = rows.IdAllocator(session)
         if not has_products:
-            demo.write_settings(session, ACTOR)
-            demo.write_users(session, ACTOR)
-            demo.build_catalog(session, rng, ids, (now - timedelta(days=400)).date())
+            catalog.write_settings(session, ACTOR)
+            catalog.write_users(session, ACTOR)
+            catalog.build_catalog(session, rng, ids, (now - timedelta(days=400)).date())
         if not has_customers:
-            demo.build_customers(session, rng, ids, 300, (now - timedelta(days=400)).date())
-        demo.fix_sequences(session, ids.used())
+            customers.build_customers(session, rng, ids, 300, (now - timedelta(days=400)).date())
+        rows.fix_sequences(session, ids.used())
 
 
 def run(url: str, n: int, seed: int = 1) -> dict:

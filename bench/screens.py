@@ -144,7 +144,7 @@ async def run(url: str, reps: int, seed: int) -> dict[str, Any]:
 
     from oms_tui.app import make_app
     from oms_tui.screens import WORKFLOW_BY_MODE
-    from oms_tui.services.db import Database
+    from oms_tui.services.platform.db import Database
 
     painted = Painted()
     db = Database(url)

@@ -1,6 +1,6 @@
 """Regenerate docs/screenshot.svg: the home screen on the demo database at 120x40.
 
-    .venv/bin/python docs/screenshot.py
+.venv/bin/python docs/screenshot.py
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from pathlib import Path
 
 from oms_tui.app import make_app
 from oms_tui.config import Settings
-from oms_tui.services import schema
-from oms_tui.services.db import Database
-from oms_tui.services.demo import seed_demo
+from oms_tui.demo.seed import seed_demo
+from oms_tui.services.platform import schema
+from oms_tui.services.platform.db import Database
 
 
 async def main() -> None:

@@ -8,8 +8,9 @@ from itertools import count
 from sqlmodel import select
 
 from oms_tui.models import Customer, Invoice, Order, Product, StockLevel, Warehouse
-from oms_tui.services import customers, orders
-from oms_tui.services.db import Database
+from oms_tui.services.parties import customers
+from oms_tui.services.platform.db import Database
+from oms_tui.services.sales import orders
 
 _seq = count(1)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from oms_tui.models import Carrier, CarrierRate, Product
-from oms_tui.services import allocation, stock_operations
-from oms_tui.services.db import Database
+from oms_tui.services.fulfilment import allocation, stock_operations
+from oms_tui.services.platform.db import Database
 from tests.stock_factories import approved, customer, warehouse
 
 

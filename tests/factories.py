@@ -5,8 +5,9 @@ from __future__ import annotations
 from itertools import count
 
 from oms_tui.models import Product
-from oms_tui.services import customers, orders
-from oms_tui.services.db import Database
+from oms_tui.services.parties import customers
+from oms_tui.services.platform.db import Database
+from oms_tui.services.sales import orders
 
 _seq = count(1)
 

@@ -17,9 +17,10 @@ from oms_tui.models import (
     StockMove,
     Warehouse,
 )
-from oms_tui.services import orders, stock_operations
-from oms_tui.services.db import Database
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.fulfilment import stock_operations
+from oms_tui.services.platform.db import Database
+from oms_tui.services.sales import orders
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.audit_factories import customer as audit_customer
 from tests.audit_factories import set_customer
 

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ..services.dunning import AccountPaper
-from ..services.money import format_money
+from ..services.finance.dunning import AccountPaper
+from ..services.platform.money import format_money
 from .common import GRID, SHADE, Company, NumberedCanvas, page_size, para, styles
 from .fonts import fonts
 
@@ -57,13 +57,24 @@ def account_pdf(papers: Sequence[AccountPaper], company: Company, paper: str = "
             "Open 未付", "Days over 逾期天数")]]  # fmt: skip
         for i in p.items:
             rows.append([i.number, i.order_number, i.issued_on.isoformat(), i.due_on.isoformat(),
-                         format_money(i.amount_minor), format_money(i.open_minor),
+                         format_money(i.amount_minor, company.currency),
+                         format_money(i.open_minor, company.currency),
                          str(i.days_overdue) if i.days_overdue else "—"])  # fmt: skip
         sums = [("Balance 余额", p.balance_minor), ("Overdue 逾期", p.overdue_minor)]
         if p.on_account_minor:  # set against the invoices: the balance is net of it
             sums.insert(0, ("Credit on account 账户贷项", -p.on_account_minor))
         for label, minor in sums:
-            rows.append(["", "", "", para(label, st["small"]), "", format_money(minor), ""])
+            rows.append(
+                [
+                    "",
+                    "",
+                    "",
+                    para(label, st["small"]),
+                    "",
+                    format_money(minor, company.currency),
+                    "",
+                ]
+            )
         cols = [30 * mm, 30 * mm, 22 * mm, 22 * mm, 24 * mm, 24 * mm]
         cols.append(width - sum(cols))
         table = Table(rows, colWidths=cols, repeatRows=1)
@@ -78,7 +89,8 @@ def account_pdf(papers: Sequence[AccountPaper], company: Company, paper: str = "
         if p.payments:
             story += [Spacer(1, 4 * mm), para("Payments received 近期收款", st["heading"])]
             pay_rows = [[x.number, x.received_on.isoformat(), x.method,
-                         format_money(x.amount_minor)] for x in p.payments]  # fmt: skip
+                         format_money(x.amount_minor, company.currency)]
+                        for x in p.payments]  # fmt: skip
             pt = Table(pay_rows, colWidths=[34 * mm, 26 * mm, 34 * mm, 30 * mm])
             pt.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), f.text, 8.5),
                                     ("ALIGN", (3, 0), (3, -1), "RIGHT")]))  # fmt: skip

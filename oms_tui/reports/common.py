@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
@@ -24,6 +24,9 @@ class Company:
     name: str
     address: str = ""
     phone: str = ""
+    # the company currency (ISO 4217): amounts the company keeps in it (cash a driver
+    # collects, payments, statements) are printed in it; always given, never assumed
+    currency: str = field(kw_only=True)
 
 
 def page_size(name: str) -> tuple[float, float]:

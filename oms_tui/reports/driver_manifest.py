@@ -8,8 +8,8 @@ import io
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ..services.delivery_runs import RunView
-from ..services.money import format_money
+from ..services.platform.money import format_money
+from ..services.shipping.delivery_runs import RunView
 from .common import GRID, SHADE, Company, NumberedCanvas, barcode, page_size, para, styles
 from .fonts import fonts
 
@@ -43,7 +43,7 @@ def manifest_pdf(run: RunView, company: Company, paper: str = "A4") -> bytes:
             f"\nleave {s.containers_out} full" if s.containers_out else ""
         )
         rows.append([str(s.seq), para(who, st["text"]), para(items, st["small"]),
-                     format_money(s.cash_due_minor) if s.cash_due_minor else "—",
+                     format_money(s.cash_due_minor, company.currency) if s.cash_due_minor else "—",
                      para(empties + "\nback: ____", st["small"]),
                      para("☐ delivered\n☐ not home\ncash: ______", st["small"])])  # fmt: skip
     cols = [8 * mm, width * 0.34, width * 0.26, 22 * mm, 24 * mm]
@@ -56,7 +56,7 @@ def manifest_pdf(run: RunView, company: Company, paper: str = "A4") -> bytes:
                                ("ALIGN", (3, 1), (3, -1), "RIGHT")]))  # fmt: skip
     totals = (
         f"Stops 站点: {len(run.stops)}   Cash to collect 代收合计: "
-        f"{format_money(run.cash_due_minor)}   Full containers out 送出满桶: "
+        f"{format_money(run.cash_due_minor, company.currency)}   Full containers out 送出满桶: "
         f"{run.containers_out}   Empties to collect 待回收空桶: {run.containers_to_collect}"
     )
     sign = "Driver 司机 ______________   Checked in by 收车 ______________   Date 日期 ________"

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer
 
-from ..services.dispatch import ShipmentView
+from ..services.shipping.dispatch import ShipmentView
 from .common import Company, barcode, kg, para, styles
 from .packing_list import TARE_G_PER_PACKAGE
 

@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
-from ..services.dispatch import ShipmentLineView, ShipmentView
+from ..services.shipping.dispatch import ShipmentLineView, ShipmentView
 from .common import GRID, SHADE, Company, code128, cubic_m, kg, page_size
 from .fonts import fonts
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ..services.dispatch import ShipmentView
+from ..services.shipping.dispatch import ShipmentView
 from .common import GRID, SHADE, Company, NumberedCanvas, page_size, para, styles
 from .fonts import fonts
 

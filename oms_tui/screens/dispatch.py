@@ -57,14 +57,18 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..commands import ScreenCommands
-from ..services import dispatch
-from ..services.errors import InvalidInput, OmsError
-from ..services.money import format_money
-from ..services.order_states import OrderStatus
-from ..widgets.form_dialog import FormDialog, FormField, error_text
+from ..failures import logged_text
+from ..messages import OpenOrder, Said
+from ..services.platform.errors import InvalidInput
+from ..services.platform.money import format_money
+from ..services.shipping import dispatch, tracking
+from ..services.states.order_states import OrderStatus
+from ..widgets.form_dialog import FormDialog, FormField
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
+from .formats import plural
 from .list_screen import GroupedList, ListScreen
+from .printouts import Document, deliver_documents
 
 # tracking status by the letter typed: (letter, status, label)
 TRACKING_LETTERS = (("p", "picked_up", "picked up"), ("t", "in_transit", "in transit"),
@@ -143,10 +147,6 @@ def list_head(width: int) -> str:
     return (f" {fit('Order', 14)} {fit('Customer', customer)} {fit('Region', 8)} "
             f"{fit('Units', 5, True)} {fit('', 6)} {fit('Shipment', 14)} "
             f"{fit('Prio', 4, True)}")  # fmt: skip
-
-
-def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def group_size(g: GroupRow) -> str:
@@ -234,7 +234,7 @@ class ShipDialog(FormDialog):
     between packages and tracking; dismisses with the ``ShipResult``."""
 
     CSS_PATH = "dispatch.tcss"
-    CONTAINER_ID, BUSY_TEXT = "ship-dialog", "Shipping…"
+    CONTAINER_ID, BUSY_TEXT, DOING = "ship-dialog", "Shipping…", "ship"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f12", "cancel", "Back", key_display="Esc", id="dispatch.ship.cancel"),
         Binding("f2,ctrl+s", "save", "Ship", key_display="F2/^S", id="dispatch.ship.confirm",
@@ -415,35 +415,10 @@ class TrackingDialog(FormDialog):
         return f"track-{name}"
 
 
-# -- documents (in workers) --------------------------------------------------------------------
-
-
-def deliver_documents(db: Any, docs: Sequence[tuple[str, Callable[[Any, str], bytes]]]
-                      ) -> str:  # fmt: skip
-    """Render each (name, pdf_of(company, paper)) with the company's details and deliver it
-    (printer, else the documents folder); says where they went, in one sentence."""
-    from pathlib import Path
-
-    from ..reports.common import Company
-    from ..services.printing import deliver
-    from ..services.settings import get_settings
-
-    settings = get_settings(db)
-    company = Company(settings.company_name, settings.company_address, settings.company_phone)
-    done = [deliver(pdf_of(company, settings.paper), name, settings.printer)
-            for name, pdf_of in docs]  # fmt: skip
-    if all(d.printed for d in done):
-        return f"sent to printer {done[0].where}"
-    paths = [Path(d.where) for d in done]
-    if len(paths) > 1 and len({p.parent for p in paths}) == 1:
-        return f"saved as {', '.join(p.name for p in paths)} in {paths[0].parent}"
-    return "; ".join(str(d) for d in done)
-
-
 def track(db: Any, user: str, number: str, status: str, location: str, note: str) -> str:
     """Resolve a shipment number (or an order's latest shipped shipment) and record the
     event; says what was done."""
-    from ..services.errors import NotFound
+    from ..services.platform.errors import NotFound
 
     text = number.strip().upper()
     if text.startswith(dispatch.SHIPMENT_PREFIX):
@@ -457,7 +432,7 @@ def track(db: Any, user: str, number: str, status: str, location: str, note: str
         if not sent:
             raise InvalidInput(f"order {text} has no shipped shipment yet", "shipment")
         view = sent[-1]
-    now = dispatch.add_tracking_event(db, user, view.id, status, location, note)
+    now = tracking.add_tracking_event(db, user, view.id, status, location, note)
     label = next(lb for _l, s, lb in TRACKING_LETTERS if s == status)
     where = f" at {location}" if location else ""
     return f"{view.number} ({view.order_number}): {label}{where}; shipment {now}."
@@ -471,6 +446,7 @@ class DispatchScreen(ListScreen[DispatchList]):
 
     PREFIX = "dispatch"
     WHAT = "the ready orders"
+    JOB_GROUP = "dispatch-job"
     KEYS = (("Space", "select"), ("g", "group"), ("F7", "packing list"), ("F8", "labels"),
             ("F9", "tracking"), ("F5", "refresh"))  # fmt: skip
 
@@ -585,11 +561,8 @@ class DispatchScreen(ListScreen[DispatchList]):
 
     @on(OrderList.Opened, "#dispatch-list")
     def opened(self, message: OrderList.Opened) -> None:
-        if isinstance(message.row, GroupRow):
-            return
-        from .order_detail import OrderDetailScreen
-
-        self.app.push_screen(OrderDetailScreen(message.row.number))
+        if not isinstance(message.row, GroupRow):
+            self.post_message(OpenOrder(message.row.number))
 
     # -- keys --------------------------------------------------------------------------------
 
@@ -630,7 +603,8 @@ class DispatchScreen(ListScreen[DispatchList]):
         self.say(Content.styled(f"Starting a wave of {len(chosen)} orders…", "dim"))
         self.run_wave(chosen, self.today)
 
-    @work(thread=True, exclusive=True, group="dispatch-job", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="dispatch-job", exit_on_error=False,
+          description="start the wave")  # fmt: skip
     def run_wave(self, chosen: list[dispatch.ReadyOrder], today: date) -> None:
         db, user = self.db, self.user
         by_warehouse: dict[int, list[int]] = {}
@@ -641,15 +615,15 @@ class DispatchScreen(ListScreen[DispatchList]):
             for wid, ids in by_warehouse.items():
                 shipments += dispatch.create_shipments(db, user, ids, warehouse_id=wid,
                                                        today=today)  # fmt: skip
-        except Exception as error:  # noqa: BLE001 - shown; the list is read again
+        except Exception as error:  # noqa: BLE001 - shipments made stand; the list is read again
             done = f" ({len(shipments)} shipments were made)" if shipments else ""
-            self.post_message(self.Said(f"Wave not started{done}: {error_text(error)}",
-                                        error=True, reload=True))  # fmt: skip
+            self.post_message(Said(f"Wave not started{done}: "
+                                   f"{logged_text('start the wave', error)}",
+                                   error=True, reload=True))  # fmt: skip
             return
         if not shipments:
-            self.post_message(self.Said("Nothing new to pick: the selected orders are "
-                                        "already in a wave (F7 reprints).", error=True,
-                                        reload=True))  # fmt: skip
+            self.post_message(Said("Nothing new to pick: the selected orders are already in "
+                                   "a wave (F7 reprints).", error=True, reload=True))  # fmt: skip
             return
         from ..reports.packing_list import packing_list_pdf
         from ..reports.pick_list import pick_list_pdf
@@ -665,11 +639,11 @@ class DispatchScreen(ListScreen[DispatchList]):
                  lambda company, paper: packing_list_pdf(shipments, company, paper)),
             ])  # fmt: skip
         except Exception as error:  # noqa: BLE001 - the wave stands; say what did not print
-            self.post_message(self.Said(f"{made}; not printed: {error_text(error)} "
-                                        "(F7 reprints)", error=True, reload=True))  # fmt: skip
+            text = logged_text("print the wave's lists", error)
+            self.post_message(Said(f"{made}; not printed: {text} (F7 reprints)", error=True,
+                                   reload=True))  # fmt: skip
             return
-        self.post_message(self.Said(f"{made}: pick list and packing lists {where}.",
-                                    reload=True))  # fmt: skip
+        self.post_message(Said(f"{made}: pick list and packing lists {where}.", reload=True))
 
     def action_ship(self) -> None:
         row = self._order()
@@ -685,15 +659,11 @@ class DispatchScreen(ListScreen[DispatchList]):
         self.say(Content.styled(f"Reading {row.in_shipment}…", "dim"))
         self.load_shipment(row.in_shipment, self.today)
 
-    @work(thread=True, exclusive=True, group="dispatch-job", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="dispatch-job", exit_on_error=False,
+          description="read the shipment")  # fmt: skip
     def load_shipment(self, number: str, today: date) -> None:
-        try:
-            view = dispatch.get_shipment_by_number(self.db, number)
-            choice = dispatch.shipment_carrier_choice(self.db, view.id, today)
-        except Exception as error:  # noqa: BLE001 - shown
-            self.post_message(self.Said(f"Could not read {number}: {error_text(error)}",
-                                        error=True, reload=True))  # fmt: skip
-            return
+        view = dispatch.get_shipment_by_number(self.db, number)
+        choice = dispatch.shipment_carrier_choice(self.db, view.id, today)
         self.post_message(self.ShipReady(view, choice))
 
     @on(ShipReady)
@@ -741,40 +711,32 @@ class DispatchScreen(ListScreen[DispatchList]):
     def action_labels(self) -> None:
         self._reprint("labels")
 
-    @work(thread=True, exclusive=True, group="dispatch-job", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="dispatch-job", exit_on_error=False,
+          description="print the packing list or labels")  # fmt: skip
     def reprint(self, number: str, kind: str) -> None:
-        try:
-            shipments = dispatch.order_shipments(self.db, number)
-            open_ = [s for s in shipments if s.status in ("picking", "packed")]
-            shipments = open_ or shipments[-1:]
-            if not shipments:
-                self.post_message(self.Said(f"{number} has no shipment yet: Space selects it, "
-                                            "F2 starts a wave.", error=True))  # fmt: skip
-                return
-            if kind == "labels":
-                from ..reports.label import labels_pdf
-
-                docs = [
-                    (f"labels-{number}", lambda company, _paper: labels_pdf(shipments, company))
-                ]
-            else:
-                from ..reports.packing_list import packing_list_pdf
-
-                docs = [
-                    (
-                        f"packing-list-{number}",
-                        lambda company, paper: packing_list_pdf(shipments, company, paper),
-                    )
-                ]
-            where = deliver_documents(self.db, docs)
-        except OmsError as error:
-            self.post_message(self.Said(f"{number}: {error_text(error)}", error=True))
+        shipments = dispatch.order_shipments(self.db, number)
+        open_ = [s for s in shipments if s.status in ("picking", "packed")]
+        shipments = open_ or shipments[-1:]
+        if not shipments:
+            self.post_message(Said(f"{number} has no shipment yet: Space selects it, F2 starts "
+                                   "a wave.", error=True))  # fmt: skip
             return
-        except Exception as error:  # noqa: BLE001 - shown; the app keeps running
-            self.post_message(self.Said(f"{number}: not printed: {error_text(error)}",
-                                        error=True))  # fmt: skip
-            return
-        self.post_message(self.Said(f"{kind.capitalize()} of {number} {where}."))
+        docs: list[Document]
+        if kind == "labels":
+            from ..reports.label import labels_pdf
+
+            docs = [(f"labels-{number}", lambda company, _paper: labels_pdf(shipments, company))]
+        else:
+            from ..reports.packing_list import packing_list_pdf
+
+            docs = [
+                (
+                    f"packing-list-{number}",
+                    lambda company, paper: packing_list_pdf(shipments, company, paper),
+                )
+            ]
+        where = deliver_documents(self.db, docs)
+        self.post_message(Said(f"{kind.capitalize()} of {number} {where}."))
 
     def action_tracking(self) -> None:
         row = self.orders.highlighted

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..services.order_documents import Document
+from ..services.sales.order_documents import Document
 from ..widgets.order_list import fit
 
 

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -59,23 +59,23 @@ from textual.screen import ModalScreen
 from textual.widgets import Header, Static
 
 from ..commands import ScreenCommands
-from ..services import production
-from ..services.entry import parse_requested_date
-from ..services.errors import InvalidInput, OmsError
+from ..failures import error_text
+from ..messages import Said
+from ..services.platform.errors import InvalidInput, OmsError
+from ..services.production import board as production_board
+from ..services.production import materials as production_materials
+from ..services.production import stages as production_stages
+from ..services.production.board import BoardRow, CapacityDay, StageLogView, StageView
+from ..services.production.materials import MaterialHeld, Shortage
+from ..services.sales.entry import parse_requested_date
 from ..widgets.footer import KeysFooter
-from ..widgets.form_dialog import FormDialog, FormField, error_text
+from ..widgets.form_dialog import FormDialog, FormField
 from ..widgets.order_list import OrderList, Piece, fit
 from . import OmsScreen
+from .formats import local_time, plural
 from .list_screen import GroupedList, ListScreen
 
 CAPACITY_DAYS = 14
-
-
-def local(at: Any, fmt: str = "%m-%d %H:%M") -> str:
-    """A stored (UTC) time in local time; naive values are UTC."""
-    if not isinstance(at, datetime):
-        return "—"
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone().strftime(fmt)
 
 
 def short_date(d: date | None) -> str:
@@ -113,7 +113,7 @@ class StageGroup:
     short: int = 0  # orders waiting to start that are short of materials
 
 
-Row = StageGroup | production.BoardRow
+Row = StageGroup | BoardRow
 
 
 def row_key(row: Row) -> Hashable:
@@ -122,10 +122,10 @@ def row_key(row: Row) -> Hashable:
     return row.id
 
 
-def by_stage(rows: Sequence[production.BoardRow]) -> list[Row]:
+def by_stage(rows: Sequence[BoardRow]) -> list[Row]:
     """The board's rows under a header per stage, the furthest stage first (not started
     last); within a stage the service's order (priority, then due date)."""
-    groups: dict[tuple[int, str], list[production.BoardRow]] = {}
+    groups: dict[tuple[int, str], list[BoardRow]] = {}
     for r in rows:
         groups.setdefault((r.stage_no, r.stage_name), []).append(r)
     out: list[Row] = []
@@ -137,16 +137,12 @@ def by_stage(rows: Sequence[production.BoardRow]) -> list[Row]:
     return out
 
 
-def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def bar(progress: float, width: int) -> str:
     filled = max(0, min(width, round(progress * width)))
     return "▰" * filled + "▱" * (width - filled)
 
 
-def stage_of(r: production.BoardRow) -> str:
+def stage_of(r: BoardRow) -> str:
     return f"{r.stage_no}/{r.stages}" if r.stages else "—"
 
 
@@ -163,7 +159,7 @@ def _widths(width: int) -> tuple[int, int, int, int]:
     return (product, bar_w, customer, note) if note >= 8 else (product, bar_w, rest, 0)
 
 
-def board_row(r: production.BoardRow, width: int) -> list[Piece]:
+def board_row(r: BoardRow, width: int) -> list[Piece]:
     product, bar_w, customer, note = _widths(width)
     pieces: list[Piece] = [
         (fit(r.number, 14), "alert" if r.priority > 0 else ""),
@@ -218,14 +214,14 @@ class BoardList(GroupedList):
 
 @dataclass(frozen=True)
 class OrderStory:
-    row: production.BoardRow
-    stages: list[production.StageView]
-    log: list[production.StageLogView]
-    shortages: list[production.Shortage]
-    materials: list[production.MaterialHeld]
+    row: BoardRow
+    stages: list[StageView]
+    log: list[StageLogView]
+    shortages: list[Shortage]
+    materials: list[MaterialHeld]
 
 
-def materials_text(materials: Sequence[production.MaterialHeld]) -> Content:
+def materials_text(materials: Sequence[MaterialHeld]) -> Content:
     """An order not short of anything: its bill as reserved for it (what is not reserved
     yet is free in the factory warehouse, and the start takes it from there)."""
     if not materials:
@@ -285,7 +281,8 @@ class HistoryDialog(ModalScreen[None]):
                 yield Static(materials_text(s.materials), classes="prod-section")
             yield Static(Content.styled("Stage log", "bold"), classes="prod-section")
             yield Static(Content("\n").join(
-                Content.assemble((local(e.at), "dim"), " ", (fit(e.actor, 8), "bold"), " ",
+                Content.assemble((local_time(e.at, "%m-%d %H:%M"), "dim"), " ",
+                                 (fit(e.actor, 8), "bold"), " ",
                                  fit(e.stage_name, 16), " ", (fit(e.result, 9), "$text-accent"),
                                  (f" {e.note}" if e.note else "", "italic"))
                 for e in s.log
@@ -301,14 +298,14 @@ class HistoryDialog(ModalScreen[None]):
 # -- capacity ------------------------------------------------------------------------------------
 
 
-def capacity_text(days: Sequence[production.CapacityDay], width: int) -> Content:
+def capacity_text(days: Sequence[CapacityDay], width: int) -> Content:
     """Per route: its capacity, then a line per day: planned units as a bar against the
     capacity, over-capacity days marked."""
     if not days:
         return Content.styled("No production routes are set up.", "dim")
     bar_w = max(10, min(28, width - 36))
     lines: list[Content] = []
-    routes: dict[str, list[production.CapacityDay]] = {}
+    routes: dict[str, list[CapacityDay]] = {}
     for d in days:
         routes.setdefault(d.route, []).append(d)
     for route, rows in routes.items():
@@ -339,6 +336,7 @@ def capacity_text(days: Sequence[production.CapacityDay], width: int) -> Content
 class CapacityScreen(OmsScreen):
     """Work planned per day per route against its daily capacity, the next 14 days."""
 
+    MESSAGE_ID = "prod-cap-status"
     CSS_PATH = "production.tcss"
     COMMANDS = {ScreenCommands}
     PALETTE_PREFIX = "Capacity"
@@ -351,14 +349,14 @@ class CapacityScreen(OmsScreen):
     ]  # fmt: skip
 
     class Loaded(Message):
-        def __init__(self, days: list[production.CapacityDay] | None, error: str = "") -> None:
+        def __init__(self, days: list[CapacityDay]) -> None:
             super().__init__()
-            self.days, self.error = days, error
+            self.days = days
 
     def __init__(self, today: date) -> None:
         super().__init__()
         self.today = today
-        self.days: list[production.CapacityDay] = []
+        self.days: list[CapacityDay] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -375,23 +373,14 @@ class CapacityScreen(OmsScreen):
     def action_refresh(self) -> None:
         self.load(self.today)
 
-    @work(thread=True, exclusive=True, group="production-capacity", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="production-capacity", exit_on_error=False,
+          description="read the capacity")  # fmt: skip
     def load(self, today: date) -> None:
-        try:
-            days = production.capacity(self.db, today, CAPACITY_DAYS)
-        except Exception as error:  # noqa: BLE001 - shown; the app keeps running
-            self.post_message(self.Loaded(None, error_text(error)))
-            return
-        self.post_message(self.Loaded(days))
+        self.post_message(self.Loaded(production_board.capacity(self.db, today, CAPACITY_DAYS)))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
         status = self.query_one("#prod-cap-status", Static)
-        if message.days is None:
-            status.update(Content.styled(f"Could not read the capacity: {message.error}",
-                                         "bold $text-error"))  # fmt: skip
-            self.app.bell()
-            return
         self.days = message.days
         end = self.today + timedelta(days=CAPACITY_DAYS - 1)
         over = sum(1 for d in self.days if d.over)
@@ -424,6 +413,7 @@ class ProductionScreen(ListScreen[BoardList]):
             ("F9", "expected"), ("c", "capacity"))  # fmt: skip
     HEAD_INSET = 2
     FOOTER = KeysFooter
+    JOB_GROUP = "production-job"
 
     MODE = "production"
     CSS_PATH = "production.tcss"
@@ -468,7 +458,7 @@ class ProductionScreen(ListScreen[BoardList]):
             self.story = story
 
     class StagesReady(Message):
-        def __init__(self, row: production.BoardRow, stages: list[production.StageView]) -> None:
+        def __init__(self, row: BoardRow, stages: list[StageView]) -> None:
             super().__init__()
             self.row, self.stages = row, stages
 
@@ -489,7 +479,7 @@ class ProductionScreen(ListScreen[BoardList]):
     def board(self) -> BoardList:
         return self.row_list
 
-    def orders(self) -> list[production.BoardRow]:
+    def orders(self) -> list[BoardRow]:
         return self.board.members()
 
     def status_text(self) -> Content:
@@ -540,7 +530,7 @@ class ProductionScreen(ListScreen[BoardList]):
         db, line, due_by = self.db, self.line, self.due_by
 
         def fetch(_cursor: Any) -> tuple[list[Row], None]:
-            rows = production.board(db, product_line=line, due_before=due_by)
+            rows = production_board.board(db, product_line=line, due_before=due_by)
             return by_stage(rows), None
 
         self.board.load(fetch, keep=keep)
@@ -556,9 +546,9 @@ class ProductionScreen(ListScreen[BoardList]):
 
     # -- keys --------------------------------------------------------------------------------
 
-    def _order(self) -> production.BoardRow | None:
+    def _order(self) -> BoardRow | None:
         row = self.board.highlighted
-        if not isinstance(row, production.BoardRow):
+        if not isinstance(row, BoardRow):
             self.say("Highlight a production order first (Down moves off the stage header).",
                      error=True)  # fmt: skip
             return None
@@ -621,22 +611,23 @@ class ProductionScreen(ListScreen[BoardList]):
         self.say(Content.styled(f"Starting {row.number}…", "dim"))
         self.start(row, self.today)
 
-    @work(thread=True, exclusive=True, group="production-job", exit_on_error=False)
-    def start(self, row: production.BoardRow, today: date) -> None:
+    @work(thread=True, exclusive=True, group="production-job", exit_on_error=False,
+          description="start the production order")  # fmt: skip
+    def start(self, row: BoardRow, today: date) -> None:
         try:
-            po = production.start(self.db, self.user, row.id, today)
-            stages = production.stages_of(self.db, row.id)
-        except OmsError as error:
-            self.post_message(self.Said(error_text(error), error=True, reload=True))
+            po = production_stages.start(self.db, self.user, row.id, today)
+        except OmsError as error:  # a shortage, or the order moved on: the board is read again
+            self.post_message(Said(error_text(error), error=True, reload=True))
             return
-        except Exception as error:  # noqa: BLE001 - shown; the app keeps running
-            self.post_message(self.Said(f"{row.number} not started: {error_text(error)}",
-                                        error=True, reload=True))  # fmt: skip
-            return
+        stages = production_board.stages_of(self.db, row.id)
         first = next((s.name for s in stages if s.seq == po.current_stage_seq), "")
-        self.post_message(self.Said(f"{row.number} started: materials issued; at {first}, "
-                                    f"expected {short_date(po.expected_date)}.",
-                                    reload=True))  # fmt: skip
+        self.post_message(
+            Said(
+                f"{row.number} started: materials issued; at {first}, "
+                f"expected {short_date(po.expected_date)}.",
+                reload=True,
+            )
+        )
 
     def action_advance(self) -> None:
         row = self._order()
@@ -649,7 +640,7 @@ class ProductionScreen(ListScreen[BoardList]):
         last = row.stage_no >= row.stages
 
         def run(v: dict[str, str]) -> str:
-            po = production.advance(db, user, row.id, v["note"], today)
+            po = production_stages.advance(db, user, row.id, v["note"], today)
             if po.status == "done":
                 return (f"{row.number} done: {row.qty} {row.product_code} into stock, "
                         f"reserved for {row.order_number}.")  # fmt: skip
@@ -675,15 +666,10 @@ class ProductionScreen(ListScreen[BoardList]):
         self._busy = True
         self.load_stages(row)
 
-    @work(thread=True, exclusive=True, group="production-job", exit_on_error=False)
-    def load_stages(self, row: production.BoardRow) -> None:
-        try:
-            stages = production.stages_of(self.db, row.id)
-        except Exception as error:  # noqa: BLE001 - shown
-            self.post_message(self.Said(f"Could not read the route: {error_text(error)}",
-                                        error=True))  # fmt: skip
-            return
-        self.post_message(self.StagesReady(row, stages))
+    @work(thread=True, exclusive=True, group="production-job", exit_on_error=False,
+          description="read the route")  # fmt: skip
+    def load_stages(self, row: BoardRow) -> None:
+        self.post_message(self.StagesReady(row, production_board.stages_of(self.db, row.id)))
 
     @on(StagesReady)
     def stages_ready(self, message: StagesReady) -> None:
@@ -697,7 +683,7 @@ class ProductionScreen(ListScreen[BoardList]):
             if not text.isdigit() or not 1 <= int(text) <= len(allowed):
                 raise InvalidInput(f"type the digit of a stage, 1 to {len(allowed)}", "back")
             target = allowed[int(text) - 1]
-            production.quality_failure(db, user, row.id, target.seq, v["reason"], today)
+            production_stages.quality_failure(db, user, row.id, target.seq, v["reason"], today)
             return f"{row.number}: quality failure recorded, back to {target.name}."
 
         note = Content("\n").join(
@@ -727,7 +713,7 @@ class ProductionScreen(ListScreen[BoardList]):
             if not v["reason"].strip():
                 raise InvalidInput("a reason is required: supplier late, machine down…",
                                    "reason")  # fmt: skip
-            production.set_expected(db, user, row.id, when, v["reason"])
+            production_stages.set_expected(db, user, row.id, when, v["reason"])
             return f"{row.number}: expected {when:%Y-%m-%d} now."
 
         note = (
@@ -746,18 +732,14 @@ class ProductionScreen(ListScreen[BoardList]):
         self._busy = True
         self.load_story(row, self.today)
 
-    @work(thread=True, exclusive=True, group="production-job", exit_on_error=False)
-    def load_story(self, row: production.BoardRow, today: date) -> None:
-        try:
-            stages = production.stages_of(self.db, row.id)
-            log = production.history(self.db, row.id)
-            planned = row.status == "planned"
-            short = production.shortages(self.db, row.id, today) if planned else []
-            held = production.materials_held(self.db, row.id) if planned and not short else []
-        except Exception as error:  # noqa: BLE001 - shown
-            self.post_message(self.Said(f"Could not read {row.number}: {error_text(error)}",
-                                        error=True))  # fmt: skip
-            return
+    @work(thread=True, exclusive=True, group="production-job", exit_on_error=False,
+          description="read the production order")  # fmt: skip
+    def load_story(self, row: BoardRow, today: date) -> None:
+        stages = production_board.stages_of(self.db, row.id)
+        log = production_board.history(self.db, row.id)
+        planned = row.status == "planned"
+        short = production_materials.shortages(self.db, row.id, today) if planned else []
+        held = production_materials.materials_held(self.db, row.id) if planned and not short else []
         self.post_message(self.StoryReady(OrderStory(row, stages, log, short, held)))
 
     @on(StoryReady)

@@ -24,8 +24,10 @@ from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Label, Static
+from textual.worker import Worker
 
-from ..services.errors import InvalidInput
+from ..failures import TellsFailures, failure_text
+from ..services.platform.errors import InvalidInput
 from .dialogs import Dialog
 from .scan_input import ScanInput
 
@@ -43,13 +45,7 @@ class FormField:
 Run = Callable[[dict[str, str]], Any]
 
 
-def error_text(error: BaseException) -> str:
-    """An error's first line (a service's sentence), short enough for a message line."""
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return text[:300]
-
-
-class FormDialog(Dialog[Any]):
+class FormDialog(TellsFailures, Dialog[Any]):
     """Labelled fields (ids ``f-<name>``, the error ``form-error``): Tab / Shift+Tab (and
     Down / Up) move among them in the order typed, Enter moves on (saves on the last; in
     any field with ``enter_saves``), F2 saves, Esc backs out."""
@@ -77,6 +73,7 @@ class FormDialog(Dialog[Any]):
 
     CONTAINER_ID: ClassVar[str | None] = None  # the box's id (a subclass's own styles)
     BUSY_TEXT: ClassVar[str] = "Saving…"  # under the fields while the call runs
+    DOING: ClassVar[str] = "save"  # what the call does: "Could not save: …"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f12", "cancel", "Back", key_display="Esc", id="form.cancel"),
@@ -88,11 +85,6 @@ class FormDialog(Dialog[Any]):
         def __init__(self, result: Any) -> None:
             super().__init__()
             self.result = result
-
-    class Failed(Message):
-        def __init__(self, text: str, field: str | None) -> None:
-            super().__init__()
-            self.text, self.field = text, field
 
     def __init__(self, title: str, fields: Sequence[FormField], run: Run,
                  note: str | Content = "", *, focus: str | None = None,
@@ -182,24 +174,19 @@ class FormDialog(Dialog[Any]):
 
     @work(thread=True, exclusive=True, group="form-dialog", exit_on_error=False)
     def save(self, values: dict[str, str]) -> None:
-        try:
-            result = self.run(values)
-        except InvalidInput as error:
-            self.post_message(self.Failed(error_text(error), error.field))
-        except Exception as error:  # noqa: BLE001 - shown in the dialog; nothing was saved
-            self.post_message(self.Failed(error_text(error), None))
-        else:
-            self.post_message(self.Done(result))
+        self.post_message(self.Done(self.run(values)))
 
     @on(Done)
     def done(self, message: Done) -> None:
         self.dismiss(message.result)
 
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        """Nothing was saved: why under the fields, the field it is about focused (a
+        refusal names it: ``InvalidInput.field``), with the bell."""
         self.busy = False
-        self.query_one("#form-error", Static).update(message.text)
-        target = self.error_target(self.aliases.get(message.field or "", message.field))
+        self.query_one("#form-error", Static).update(failure_text(self.DOING, error))
+        named = error.field if isinstance(error, InvalidInput) else None
+        target = self.error_target(self.aliases.get(named or "", named))
         for f in self.fields:
             field = self.field(f.name)
             field.set_class(field is target, "-error")

@@ -15,10 +15,10 @@ from oms_tui.reports.fonts import fonts
 from oms_tui.reports.label import labels_pdf
 from oms_tui.reports.packing_list import packing_list_pdf
 from oms_tui.reports.pick_list import pick_list_pdf, pick_rows
-from oms_tui.services import dispatch
-from oms_tui.services.dispatch import ShipmentLineView, ShipmentView
+from oms_tui.services.shipping import dispatch
+from oms_tui.services.shipping.dispatch import ShipmentLineView, ShipmentView
 
-COMPANY = Company("明光水木实业", "杭州市西湖区文三路 90 号", "0571-8888 6666")
+COMPANY = Company("明光水木实业", "杭州市西湖区文三路 90 号", "0571-8888 6666", currency="CNY")
 
 
 def _line(no: int, code: str, desc: str, ordered: int, qty: int, before: int = 0,

@@ -22,10 +22,10 @@ from oms_tui.screens import HOME_MODE, WORKFLOWS
 from oms_tui.screens.home import HomeScreen
 from oms_tui.screens.key_help import KeyHelpScreen
 from oms_tui.screens.placeholder import PlaceholderScreen
-from oms_tui.services import schema
-from oms_tui.services.dashboard import home_counts
-from oms_tui.services.db import Database
-from oms_tui.services.settings import set_setting
+from oms_tui.services.platform import schema
+from oms_tui.services.platform.db import Database
+from oms_tui.services.platform.settings import set_setting
+from oms_tui.services.sales.dashboard import home_counts
 from oms_tui.widgets import CountTile
 
 FROZEN_NOW = datetime(2026, 3, 2, 9, 30)
@@ -436,7 +436,7 @@ async def test_home_flags_shipments_not_delivered_after_their_expected_date(
     from datetime import date, datetime, timedelta
 
     from oms_tui.config import Settings
-    from oms_tui.services import dispatch
+    from oms_tui.services.shipping import dispatch, tracking
     from tests.dispatch_factories import allocated_order, world
 
     w = world(sqlite_db)
@@ -450,7 +450,7 @@ async def test_home_flags_shipments_not_delivered_after_their_expected_date(
         await settle(pilot)
         text = flat(screen_text(app))
         assert "Alerts 0 in audit > 4 h · 0 due in 2 d, not shipped · 1 shipped, late > 2 d" in text
-    dispatch.add_tracking_event(sqlite_db, "driver", sh.id, "delivered")
+    tracking.add_tracking_event(sqlite_db, "driver", sh.id, "delivered")
     app = make_app(Settings(database_url=sqlite_db.url, user="clerk"), sqlite_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -12,10 +12,10 @@ from textual.pilot import Pilot
 from oms_tui.app import OmsApp, make_app
 from oms_tui.config import Settings
 from oms_tui.models import Order, OrderAudit, OrderEvent
-from oms_tui.services import audit, orders
-from oms_tui.services.db import Database
-from oms_tui.services.order_search import detail
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.platform.db import Database
+from oms_tui.services.sales import audit_checks, audit_decisions, orders
+from oms_tui.services.sales.order_search import detail
+from oms_tui.services.states.order_states import OrderStatus as S
 from oms_tui.widgets.order_list import OrderList
 from tests.audit_factories import customer, order, stock
 from tests.factories import make_product
@@ -48,7 +48,7 @@ def build_queue(db: Database, requested: date | None = None) -> dict[str, int]:
                         ("short", [(rare, 5)]), ("clean3", [(lamp, 3)]),
                         ("clean4", [(lamp, 4)])]:  # fmt: skip
         view = order(db, cid, lines, requested_date=requested)
-        audit.submit_for_audit(db, "wang", view.id)
+        audit_checks.submit_for_audit(db, "wang", view.id)
         ids[name] = view.id
     return ids
 
@@ -114,7 +114,7 @@ async def test_the_list_shows_before_the_rescore_ends_and_keeps_the_highlight(
     moves the highlighted order to the top, and the highlight goes with it."""
     db, ids = queue_db
     started, release = threading.Event(), threading.Event()
-    real = audit.refresh_priorities
+    real = audit_decisions.refresh_priorities
 
     def slow_rescore(db_: Database, today: date | None = None) -> int:
         started.set()
@@ -126,7 +126,7 @@ async def test_the_list_shows_before_the_rescore_ends_and_keeps_the_highlight(
             s.add(record)
         return count
 
-    monkeypatch.setattr(audit, "refresh_priorities", slow_rescore)
+    monkeypatch.setattr(audit_decisions, "refresh_priorities", slow_rescore)
     app = queue_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -260,7 +260,9 @@ async def test_an_order_changed_meanwhile_is_refused_and_the_queue_reloads(queue
     async with app.run_test(size=(80, 24)) as pilot:
         await open_queue(pilot)
         await goto(pilot, ids["clean2"])
-        audit.hold(db, "wang", ids["clean2"], "customer phoned", date.today() + timedelta(days=1))
+        audit_decisions.hold(
+            db, "wang", ids["clean2"], "customer phoned", date.today() + timedelta(days=1)
+        )
         await pilot.press("a")
         await settle(pilot)
         text = flat(screen_text(app))
@@ -275,7 +277,7 @@ async def test_approving_a_failed_order_asks_why(sqlite_db: Database) -> None:
     pid = make_product(sqlite_db, code="X1", price_minor=100)
     stock(sqlite_db, pid, 10)
     view = order(sqlite_db, cid, [(pid, 1)])
-    audit.submit_for_audit(sqlite_db, "wang", view.id)
+    audit_checks.submit_for_audit(sqlite_db, "wang", view.id)
     app = queue_app(sqlite_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_queue(pilot)

@@ -26,9 +26,10 @@ from oms_tui.screens.dispatch import (
     TrackingDialog,
     with_groups,
 )
-from oms_tui.services import dispatch, stock
-from oms_tui.services.db import Database
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.inventory import stock
+from oms_tui.services.platform.db import Database
+from oms_tui.services.shipping import dispatch
+from oms_tui.services.states.order_states import OrderStatus as S
 from oms_tui.widgets.scan_input import ScanInput
 from tests.dispatch_factories import World, allocated_order, world
 

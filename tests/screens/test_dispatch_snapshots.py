@@ -16,8 +16,9 @@ from textual.pilot import Pilot
 from oms_tui.app import make_app
 from oms_tui.config import Settings
 from oms_tui.models import Customer, Order
-from oms_tui.services import dispatch, stock_operations
-from oms_tui.services.db import Database
+from oms_tui.services.fulfilment import stock_operations
+from oms_tui.services.platform.db import Database
+from oms_tui.services.shipping import dispatch
 from tests.dispatch_factories import allocated_order, world
 from tests.stock_factories import set_priority
 

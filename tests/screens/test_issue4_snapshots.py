@@ -13,8 +13,8 @@ from sqlmodel import select
 from textual.pilot import Pilot
 
 from oms_tui.models import Order, OrderAudit, OrderCheck, OrderEvent
-from oms_tui.services import order_locks
-from oms_tui.services.db import Database
+from oms_tui.services.platform.db import Database
+from oms_tui.services.sales import order_locks
 
 from .test_app import settle
 from .test_audit_queue import build_queue, queue_app

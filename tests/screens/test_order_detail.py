@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from oms_tui.services import order_locks, orders
-from oms_tui.services.db import Database
+from oms_tui.services.platform.db import Database
+from oms_tui.services.sales import order_locks, orders
 
 from .test_app import flat, screen_text, settle
 from .test_audit_queue import build_queue, goto, open_queue, queue_app
@@ -61,11 +61,11 @@ async def test_nobody_else_no_warning(sqlite_db: Database) -> None:
 async def test_detail_shows_where_each_line_is_reserved_or_backordered(sqlite_db: Database
                                                                       ) -> None:  # fmt: skip
     from oms_tui.screens.order_detail import OrderDetailScreen
-    from oms_tui.services import audit
+    from oms_tui.services.sales import audit_decisions
 
     ids = build_queue(sqlite_db)
-    clean = audit.approve(sqlite_db, "li", ids["clean1"])
-    short = audit.approve(sqlite_db, "li", ids["short"])
+    clean = audit_decisions.approve(sqlite_db, "li", ids["clean1"])
+    short = audit_decisions.approve(sqlite_db, "li", ids["short"])
     assert (clean.status, short.status) == ("allocated", "partially_backordered")
     app = queue_app(sqlite_db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -82,14 +82,14 @@ async def test_detail_shows_where_each_line_is_reserved_or_backordered(sqlite_db
 async def test_detail_shows_each_production_order_with_stage_and_expected_date(
     sqlite_db: Database,
 ) -> None:
-    from oms_tui.services import production
+    from oms_tui.services.production import stages
     from tests.services.test_production import _doors, _order_of, _po
 
     ids = _doors(sqlite_db)
     oid = _order_of(sqlite_db, [(ids["door"], 1, "左开门")])
     po = _po(sqlite_db, oid)
-    production.start(sqlite_db, "liu", po.id)
-    production.advance(sqlite_db, "liu", po.id)  # materials -> cutting
+    stages.start(sqlite_db, "liu", po.id)
+    stages.advance(sqlite_db, "liu", po.id)  # materials -> cutting
     po = _po(sqlite_db, oid)
     number = orders.get_order_by_id(sqlite_db, oid).number
     app = queue_app(sqlite_db)
@@ -134,14 +134,15 @@ async def test_customer_history_from_an_order_by_keys(sqlite_db: Database) -> No
 async def test_the_order_documents_open_with_their_details(sqlite_db: Database) -> None:
     from oms_tui.screens.order_detail import OrderDetailScreen
     from oms_tui.screens.order_documents import DocumentsDialog
-    from oms_tui.services import dispatch, receivables
+    from oms_tui.services.finance import receivables
+    from oms_tui.services.shipping import dispatch, tracking
     from tests.dispatch_factories import allocated_order, world
 
     w = world(sqlite_db)
     oid = allocated_order(sqlite_db, [(w.lamp, 2)])
     [sh] = dispatch.create_shipments(sqlite_db, "picker", [oid], carrier_id=w.carriers["SF"])
     dispatch.ship(sqlite_db, "packer", sh.id, "SF123456789012")
-    dispatch.add_tracking_event(sqlite_db, "t", sh.id, "in_transit", "杭州转运中心")
+    tracking.add_tracking_event(sqlite_db, "t", sh.id, "in_transit", "杭州转运中心")
     [inv] = receivables.order_invoices(sqlite_db, oid)
     view = orders.get_order_by_id(sqlite_db, oid)
     receivables.record_payment(sqlite_db, "finance", view.customer_id, 1_000, date.today())

@@ -19,8 +19,8 @@ from oms_tui.screens import order_entry
 from oms_tui.screens.key_help import grammar_sections
 from oms_tui.screens.order_entry import OrderEntryScreen
 from oms_tui.screens.order_entry.product_search import ProductSearchDialog
-from oms_tui.services import drafts, orders
-from oms_tui.services.db import Database
+from oms_tui.services.platform.db import Database
+from oms_tui.services.sales import drafts, orders
 from oms_tui.widgets.dialogs import ChoiceDialog, PromptDialog
 from oms_tui.widgets.new_caller import NewCallerPanel
 from oms_tui.widgets.scan_input import ScanInput
@@ -175,9 +175,12 @@ async def test_new_caller_three_lines_two_by_code_one_by_barcode_burst(
         assert (customer.name, customer.group) == ("李雷", "wholesale")
 
     assert drafts.latest_draft(sqlite_db, "clerk") is None  # the order replaced its draft
-    from oms_tui.services import audit  # the saved order reached the audit queue checked
+    from oms_tui.services.sales import audit_checks
 
-    assert {c.code for c in audit.stored_checks(sqlite_db, order.id)} >= {"completeness", "price"}
+    assert {c.code for c in audit_checks.stored_checks(sqlite_db, order.id)} >= {
+        "completeness",
+        "price",
+    }
 
 
 async def test_a_new_caller_typed_in_one_burst_lands_field_by_field(
@@ -644,7 +647,7 @@ async def test_footer_fits_80_columns_and_every_key_has_a_twin(
 
 
 async def test_template_and_ship_to_by_key(sqlite_db: Database, shop: dict[str, int]) -> None:
-    from oms_tui.services import templates
+    from oms_tui.services.sales import templates
 
     templates.create_template(sqlite_db, "clerk", "office weekly", [(shop["bulb"], 6)],
                               customer_id=shop["known"])  # fmt: skip

@@ -20,8 +20,8 @@ from sqlmodel import select
 
 from oms_tui.models import Order
 from oms_tui.screens.order_entry import OrderEntryScreen
-from oms_tui.services import drafts
-from oms_tui.services.db import Database
+from oms_tui.services.platform.db import Database
+from oms_tui.services.sales import drafts
 from oms_tui.widgets.dialogs import ChoiceDialog
 
 from .test_app import flat, frozen_app, screen_text

@@ -11,9 +11,9 @@ from oms_tui.models import Carrier, CarrierRate
 from oms_tui.screens.order_entry import OrderEntryScreen
 from oms_tui.screens.order_entry.customer_picker import CustomerInput
 from oms_tui.screens.order_entry.forms import LineDialog
-from oms_tui.services import customers
-from oms_tui.services.carriers import list_carriers
-from oms_tui.services.db import Database
+from oms_tui.services.parties import customers
+from oms_tui.services.platform.db import Database
+from oms_tui.services.shipping.carriers import list_carriers
 from oms_tui.widgets.dialogs import ChoiceDialog, PromptDialog
 from oms_tui.widgets.scan_input import ScanInput
 

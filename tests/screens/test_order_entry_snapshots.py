@@ -15,7 +15,7 @@ from sqlmodel import select
 from textual.pilot import Pilot
 
 from oms_tui.models import Order
-from oms_tui.services.db import Database
+from oms_tui.services.platform.db import Database
 from oms_tui.widgets.scan_input import ScanInput
 
 from .test_app import frozen_app

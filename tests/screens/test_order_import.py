@@ -17,9 +17,9 @@ from textual.pilot import Pilot
 from oms_tui.app import OmsApp
 from oms_tui.models import Order, OrderLine
 from oms_tui.screens.order_import import OrderImportScreen
-from oms_tui.services import order_import
-from oms_tui.services.db import Database
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.exchange import order_import
+from oms_tui.services.platform.db import Database
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.factories import make_customer, make_product
 
 from .test_app import flat, frozen_app, screen_text, settle

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from oms_tui.services.db import Database
+from oms_tui.services.platform.db import Database
 
 from .test_app import frozen_app, settle
 from .test_order_import import _row, shop, write_csv

@@ -6,8 +6,8 @@ import pytest
 from textual.pilot import Pilot
 
 from oms_tui.app import OmsApp
-from oms_tui.services import orders
-from oms_tui.services.db import Database
+from oms_tui.services.platform.db import Database
+from oms_tui.services.sales import orders
 from oms_tui.widgets.order_list import OrderList
 from tests.audit_factories import customer, order, stock
 from tests.factories import make_product

@@ -20,9 +20,10 @@ from oms_tui.screens.production import (
     ProductionScreen,
     StageGroup,
 )
-from oms_tui.services import production, stock_operations
-from oms_tui.services.db import Database
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.fulfilment import stock_operations
+from oms_tui.services.platform.db import Database
+from oms_tui.services.production import board, planning
+from oms_tui.services.states.order_states import OrderStatus as S
 from oms_tui.widgets.form_dialog import FormDialog
 from tests.services.test_production import _doors, _order_of
 
@@ -44,7 +45,7 @@ def plant(db: Database) -> dict[str, int]:
             po.due_date = TODAY + timedelta(days=3 if po.qty == 2 else 30)
             s.add(po)
             ids["small" if po.qty == 2 else "big"] = po.id
-    production.replan(db, TODAY)
+    planning.replan(db, TODAY)
     return ids
 
 
@@ -286,7 +287,7 @@ async def test_filters_by_line_and_due_date(sqlite_db: Database) -> None:
 
 async def test_capacity_view_marks_the_days_over_capacity(sqlite_db: Database) -> None:
     plant(sqlite_db)
-    over = [d for d in production.capacity(sqlite_db, TODAY, 14) if d.over]
+    over = [d for d in board.capacity(sqlite_db, TODAY, 14) if d.over]
     assert over  # 13 doors waiting on a line that makes 4 a day
     app = prod_app(sqlite_db)
     async with app.run_test(size=(80, 24)) as pilot:

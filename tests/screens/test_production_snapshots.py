@@ -24,8 +24,9 @@ from oms_tui.models import (
     ProductionRoute,
     RouteStage,
 )
-from oms_tui.services import production, stock_operations
-from oms_tui.services.db import Database
+from oms_tui.services.fulfilment import stock_operations
+from oms_tui.services.platform.db import Database
+from oms_tui.services.production import planning, stages
 from tests.services.test_production import _doors, _order_of
 
 from .test_app import settle
@@ -71,10 +72,10 @@ def board_db(db: Database) -> None:
             s.add_all([order, customer, po])
             po_id = po.id
         if steps >= 0:
-            production.start(db, "liu", po_id, TODAY)
+            stages.start(db, "liu", po_id, TODAY)
         for _ in range(max(steps, 0)):
-            production.advance(db, "liu", po_id, today=TODAY)
-    production.replan(db, TODAY)
+            stages.advance(db, "liu", po_id, today=TODAY)
+    planning.replan(db, TODAY)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])

@@ -24,8 +24,9 @@ from oms_tui.screens.receivables import (
     TodayScreen,
     grid,
 )
-from oms_tui.services import aging, printing
-from oms_tui.services.db import Database
+from oms_tui.services.finance import aging
+from oms_tui.services.platform import printing
+from oms_tui.services.platform.db import Database
 from oms_tui.widgets.form_dialog import FormDialog
 from tests.audit_factories import customer as make_customer
 
@@ -253,7 +254,7 @@ async def test_a_bad_amount_shows_the_error_at_the_field_and_saves_nothing(sqlit
 
 
 async def test_apply_the_customers_credit_on_account_by_key(sqlite_db: Database):
-    from oms_tui.services import receivables
+    from oms_tui.services.finance import receivables
 
     ids = receivables_db(sqlite_db)
     # ¥1,000.00 naming the not-yet-due INV-2026-000003 (¥800.00): ¥200.00 kept on account
@@ -291,7 +292,7 @@ async def test_apply_the_customers_credit_on_account_by_key(sqlite_db: Database)
 
 
 async def test_apply_credit_in_the_customer_view_and_from_the_palette(sqlite_db: Database):
-    from oms_tui.services import receivables
+    from oms_tui.services.finance import receivables
 
     ids = receivables_db(sqlite_db)
     # naming no invoice: all ¥50.00 kept on account

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
-from oms_tui.services.db import Database
+from oms_tui.services.platform.db import Database
 
 from .test_app import settle
 from .test_receivables import frozen_app, receivables_db

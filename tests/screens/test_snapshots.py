@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 
 from oms_tui.screens.placeholder import PlaceholderScreen
-from oms_tui.services.db import Database
+from oms_tui.services.platform.db import Database
 
 from .test_app import fill_counts_db, frozen_app, settle
 

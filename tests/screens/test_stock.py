@@ -15,9 +15,9 @@ from oms_tui.config import Settings
 from oms_tui.models import StockLevel, StockMove, Stocktake, StocktakeCount, Warehouse
 from oms_tui.screens.stock import LowStockScreen, ReorderScreen, StockScreen
 from oms_tui.screens.stocktake import StocktakeScreen, parse_scan
-from oms_tui.services import stock_operations as ops
-from oms_tui.services.db import Database
-from oms_tui.services.errors import InvalidInput
+from oms_tui.services.fulfilment import stock_operations as ops
+from oms_tui.services.platform.db import Database
+from oms_tui.services.platform.errors import InvalidInput
 from oms_tui.widgets.form_dialog import FormDialog
 from oms_tui.widgets.order_list import OrderList
 from tests.factories import make_product
@@ -272,7 +272,7 @@ async def test_reorder_csv_written_where_the_screen_says(
     sqlite_db: Database, stock_db: dict[str, int]
 ) -> None:
     """A product issued recently gets a suggestion; the CSV is written under the data dir."""
-    from oms_tui.services import stock
+    from oms_tui.services.inventory import stock
 
     lamp = stock_db["lamp"]
     with sqlite_db.write() as s:  # demand: 30 issued from HZ; lead time 10 days
@@ -303,7 +303,7 @@ async def test_reorder_csv_written_where_the_screen_says(
 
 
 def reorder_dir() -> Path:
-    from oms_tui.services.printing import documents_dir
+    from oms_tui.services.platform.printing import documents_dir
 
     return documents_dir()
 
@@ -435,15 +435,16 @@ async def test_the_ledger_tells_materials_used_in_production_from_those_back(
     """A door started takes its oak boards (used in prod, -6); cancelled, they come back
     (back from prod, +6)."""
     from oms_tui.models import ProductionOrder
-    from oms_tui.services import orders, production
-    from oms_tui.services.order_states import OrderStatus as S
+    from oms_tui.services.production import stages
+    from oms_tui.services.sales import orders
+    from oms_tui.services.states.order_states import OrderStatus as S
     from tests.services.test_production import _doors, _order_of
 
     ids = _doors(sqlite_db)
     oid = _order_of(sqlite_db, [(ids["door"], 2, "")])
     with sqlite_db.read() as s:
         po = s.exec(select(ProductionOrder).where(ProductionOrder.order_id == oid)).one()
-    production.start(sqlite_db, "liu", po.id)
+    stages.start(sqlite_db, "liu", po.id)
     orders.transition(sqlite_db, "clerk", oid, S.CANCELLED, "customer cancelled")
     assert [m[:3] for m in moves(sqlite_db, ids["oak"]) if m[0] == "production_use"] == [
         ("production_use", -6, po.number), ("production_use", 6, po.number)]  # fmt: skip

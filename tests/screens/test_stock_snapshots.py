@@ -12,8 +12,8 @@ from sqlmodel import col, select
 from textual.pilot import Pilot
 
 from oms_tui.models import StockMove
-from oms_tui.services import stock_operations as ops
-from oms_tui.services.db import Database
+from oms_tui.services.fulfilment import stock_operations as ops
+from oms_tui.services.platform.db import Database
 from tests.factories import make_product
 
 from .test_app import settle

@@ -20,12 +20,15 @@ from oms_tui.app import OmsApp, make_app
 from oms_tui.config import Settings
 from oms_tui.models import ContainerMove, DeliveryRun, Order, Shipment
 from oms_tui.screens.dispatch import DispatchScreen
+from oms_tui.screens.formats import parse_day
 from oms_tui.screens.key_help import grammar_sections
-from oms_tui.screens.van_runs import SettleRunScreen, VanRunsScreen, parse_day
-from oms_tui.services import delivery_runs, printing, stock
-from oms_tui.services.db import Database
-from oms_tui.services.errors import InvalidInput
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.screens.van_runs import SettleRunScreen, VanRunsScreen
+from oms_tui.services.inventory import stock
+from oms_tui.services.platform import printing
+from oms_tui.services.platform.db import Database
+from oms_tui.services.platform.errors import InvalidInput
+from oms_tui.services.shipping import delivery_runs
+from oms_tui.services.states.order_states import OrderStatus as S
 from oms_tui.widgets.scan_input import ScanInput
 from tests.services.test_delivery_runs import _order_for, _water
 

@@ -14,8 +14,8 @@ from textual.pilot import Pilot
 from oms_tui.app import make_app
 from oms_tui.config import Settings
 from oms_tui.models import ContainerMove, Customer, Order
-from oms_tui.services import delivery_runs
-from oms_tui.services.db import Database
+from oms_tui.services.platform.db import Database
+from oms_tui.services.shipping import delivery_runs
 from tests.services.test_delivery_runs import _order_for, _water
 
 from .test_app import settle

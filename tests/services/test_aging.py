@@ -16,8 +16,8 @@ import pytest
 from sqlmodel import select
 
 from oms_tui.models import Customer, Invoice, Payment, PaymentAllocation
-from oms_tui.services import aging
-from oms_tui.services.errors import InvalidInput
+from oms_tui.services.finance import aging
+from oms_tui.services.platform.errors import InvalidInput
 
 _seq = itertools.count(1)
 AS_OF = date(2026, 6, 30)
@@ -395,7 +395,7 @@ def test_credit_applied_later_counts_from_the_day_it_was_applied(db):
     invoice on 06-20: as of 06-10 the invoice is open and the credit on account, as of
     06-20 the invoice is part-paid and no credit is left; collections count the money
     once (the application is not cash)."""
-    from oms_tui.services import receivables
+    from oms_tui.services.finance import receivables
 
     cid = _customer(db, "CR")
     pay = receivables.record_payment(

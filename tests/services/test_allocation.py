@@ -10,9 +10,11 @@ import pytest
 from sqlmodel import col, select
 
 from oms_tui.models import Allocation, OrderLine
-from oms_tui.services import allocation, audit, orders, stock, stock_operations
-from oms_tui.services.errors import IllegalTransition, InvalidInput
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.fulfilment import allocation, stock_operations
+from oms_tui.services.inventory import stock
+from oms_tui.services.platform.errors import IllegalTransition, InvalidInput
+from oms_tui.services.sales import audit_checks, audit_decisions, orders
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.audit_factories import set_product
 from tests.factories import make_product
 from tests.stock_factories import (
@@ -272,7 +274,7 @@ def test_approve_allocates_at_once(whs):
     receive(db, "HZ", pid, 3)
     view = orders.create_order(db, "clerk", customer(db), [orders.NewLine(pid, 5)], submit=True)
 
-    after = audit.approve(db, "auditor", view.id, reason="customer waits for the rest")
+    after = audit_decisions.approve(db, "auditor", view.id, reason="customer waits for the rest")
 
     assert after.status == S.PARTIALLY_BACKORDERED
     assert held(db, view.id) == {"HZ": 3} and level(db, pid, "HZ") == (3, 3)
@@ -371,10 +373,10 @@ def test_bumped_points_are_not_counted_twice(whs):
     """``OrderAudit.priority_score`` already includes the reviewers' bumps (see
     ``audit.priority_score``): the waiting order with the higher score goes first."""
     db = whs
-    plain_score = audit.priority_score(requested_date=None, today=date.today(),
+    plain_score = audit_checks.priority_score(requested_date=None, today=date.today(),
                                        customer_group="retail", customer_tier="C",
                                        total_minor=0)  # fmt: skip
-    bumped_score = audit.priority_score(requested_date=None, today=date.today(),
+    bumped_score = audit_checks.priority_score(requested_date=None, today=date.today(),
                                         customer_group="retail", customer_tier="C",
                                         total_minor=0, bump_points=100)  # fmt: skip
     assert bumped_score.score == plain_score.score + 100

@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import col, select
 
 from oms_tui.models import Order, OrderAudit, OrderCheck, OrderEvent, OrderLine, Promotion
-from oms_tui.services import audit, orders
-from oms_tui.services.errors import IllegalTransition, InvalidInput, StaleData
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.platform.errors import IllegalTransition, InvalidInput, StaleData
+from oms_tui.services.sales import audit_checks, audit_decisions, audit_queue, orders
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.audit_factories import (
     customer,
     invoice,
@@ -55,7 +55,7 @@ def _clean(db, **kw):
 def test_clean_order_passes_every_check_and_the_results_are_stored(db):
     cid, pid = _clean(db)
     view = order(db, cid, [(pid, 4)])
-    run = audit.submit_for_audit(db, "wang", view.id)
+    run = audit_checks.submit_for_audit(db, "wang", view.id)
     assert run.status == S.PENDING_AUDIT and run.level == "pass"
     codes = ["completeness", "product", "price", "cost", "credit", "stock", "made_to_order",
              "duplicate"]  # fmt: skip
@@ -70,8 +70,8 @@ def test_clean_order_passes_every_check_and_the_results_are_stored(db):
     assert (record.checks_level, record.checks_summary) == ("pass", "all pass")
     assert _events(db, view.id)[-1] == ("wang", "draft", "pending_audit", "submitted")
     # a second run replaces the rows, it does not add to them
-    audit.run_checks(db, view.id)
-    assert len(audit.stored_checks(db, view.id)) == len(codes)
+    audit_checks.run_checks(db, view.id)
+    assert len(audit_checks.stored_checks(db, view.id)) == len(codes)
 
 
 def test_completeness_phone_address_and_delivery_date(db):
@@ -79,7 +79,7 @@ def test_completeness_phone_address_and_delivery_date(db):
     stock(db, pid, 10)
     bare = customer(db, phone="", street="", city="")
     view = order(db, bare, [(pid, 1)], requested_date=None)
-    found = _levels(audit.run_checks(db, view.id), "completeness")
+    found = _levels(audit_checks.run_checks(db, view.id), "completeness")
     assert found == [("fail", "no contact phone"), ("fail", "no delivery address"),
                      ("warn", "no requested delivery date")]  # fmt: skip
 
@@ -88,7 +88,7 @@ def test_inactive_product_fails(db):
     cid, pid = _clean(db)
     view = order(db, cid, [(pid, 1)])
     set_product(db, pid, active=False)
-    found = _levels(audit.run_checks(db, view.id), "product")
+    found = _levels(audit_checks.run_checks(db, view.id), "product")
     assert len(found) == 1 and found[0][0] == "fail"
     assert found[0][1].endswith(": no longer sold") and found[0][1].startswith("line 1 ")
 
@@ -105,10 +105,10 @@ def test_price_differs_from_the_engine_fails_and_an_override_warns_with_its_reas
             orders.NewLine(other, 1, unit_price_minor=800, override_reason="matched competitor"),
         ],
     )
-    assert _levels(audit.run_checks(db, view.id), "price") == [
+    assert _levels(audit_checks.run_checks(db, view.id), "price") == [
         ("warn", f"line 2 {_code(db, other)}: override: matched competitor")]  # fmt: skip
     set_product(db, pid, list_price_minor=2700)  # the price book moved after entry
-    assert _levels(audit.run_checks(db, view.id), "price")[0] == (
+    assert _levels(audit_checks.run_checks(db, view.id), "price")[0] == (
         "fail",
         f"line 1 {_code(db, pid)}: ¥25.00 but the price book gives ¥27.00 (list price)",
     )
@@ -131,7 +131,7 @@ def test_promotion_and_clerk_discount_priced_as_the_engine_does_pass(db):
     first, second = orders.get_order(db, view.number).lines
     assert first.discount_minor == 2_000 + 500 and "line discount" in first.price_source
     assert second.discount_minor == 1_000 and "line discount" not in second.price_source
-    assert _levels(audit.run_checks(db, view.id), "price") == [
+    assert _levels(audit_checks.run_checks(db, view.id), "price") == [
         ("pass", "prices match the price book")
     ]
     with db.write() as s:  # somebody edits the promotion's discount behind the engine's back
@@ -139,7 +139,7 @@ def test_promotion_and_clerk_discount_priced_as_the_engine_does_pass(db):
                                             OrderLine.line_no == 2)).one()  # fmt: skip
         ln.discount_minor = 3_000
         s.add(ln)
-    assert _levels(audit.run_checks(db, view.id), "price") == [("fail", (
+    assert _levels(audit_checks.run_checks(db, view.id), "price") == [("fail", (
         f"line 2 {_code(db, pid)}: discount ¥30.00 but the price book gives ¥10.00 "
         "(list price; promotion 灯具节 -10%)"))]  # fmt: skip
 
@@ -148,7 +148,7 @@ def test_price_below_cost_warns(db):
     cid, pid = _clean(db, price_minor=1130)  # 13 % tax inside: ¥10.00 net
     set_product(db, pid, cost_minor=1200)
     view = order(db, cid, [(pid, 3)])
-    assert _levels(audit.run_checks(db, view.id), "cost") == [
+    assert _levels(audit_checks.run_checks(db, view.id), "cost") == [
         ("warn", f"line 1 {_code(db, pid)}: sold for ¥30.00 net, costs ¥36.00")
     ]
 
@@ -157,7 +157,7 @@ def test_credit_hold_fails_and_credit_terms_warn_over_limit_and_overdue(db):
     cid, pid = _clean(db)
     set_customer(db, cid, credit_hold=True, credit_hold_reason="bounced cheque")
     held = order(db, cid, [(pid, 1)])
-    assert _levels(audit.run_checks(db, held.id), "credit") == [
+    assert _levels(audit_checks.run_checks(db, held.id), "credit") == [
         ("fail", "customer is on credit hold: bounced cheque")
     ]
     set_customer(db, cid, credit_hold=False, payment_terms="NET30", credit_limit_minor=50_000)
@@ -165,7 +165,7 @@ def test_credit_hold_fails_and_credit_terms_warn_over_limit_and_overdue(db):
     invoice(db, cid, 15_000, due_on=TODAY + timedelta(days=20))
     credit = order(db, cid, [(pid, 4)])  # ¥100.00: 45,000 owed + 10,000 > 50,000
     assert credit.total_minor == 10_000
-    assert _levels(audit.run_checks(db, credit.id, today=TODAY), "credit") == [
+    assert _levels(audit_checks.run_checks(db, credit.id, today=TODAY), "credit") == [
         (
             "warn",
             "over credit limit: owes ¥450.00 on invoices + ¥0.00 approved not invoiced "
@@ -183,7 +183,7 @@ def test_credit_limit_counts_approved_orders_not_yet_invoiced(db):
     invoice(db, cid, 5_000, due_on=TODAY + timedelta(days=20))
 
     def credit(view):  # noqa: ANN001, ANN202
-        return _levels(audit.run_checks(db, view.id, today=TODAY), "credit")
+        return _levels(audit_checks.run_checks(db, view.id, today=TODAY), "credit")
 
     first = order(db, cid, [(pid, 4)], submit=True)  # ¥100.00
     assert credit(first) == [("pass", "within credit limit, nothing overdue")]
@@ -209,7 +209,9 @@ def test_cash_order_of_a_customer_with_debts_needs_no_credit(db):
     cid, pid = _clean(db)
     invoice(db, cid, 99_000, due_on=TODAY - timedelta(days=30))
     view = order(db, cid, [(pid, 1)], payment_method="cod")
-    assert _levels(audit.run_checks(db, view.id), "credit") == [("pass", "no credit needed (cod)")]
+    assert _levels(audit_checks.run_checks(db, view.id), "credit") == [
+        ("pass", "no credit needed (cod)")
+    ]
 
 
 def test_stock_shortage_warns_per_line_across_warehouses(db):
@@ -218,7 +220,7 @@ def test_stock_shortage_warns_per_line_across_warehouses(db):
     stock(db, short, 5, reserved=2, wh="HZ")
     stock(db, short, 4, reserved=0, wh="SH")  # 7 available over both
     view = order(db, cid, [(pid, 10), (short, 10)])
-    assert _levels(audit.run_checks(db, view.id), "stock") == [
+    assert _levels(audit_checks.run_checks(db, view.id), "stock") == [
         ("warn", f"line 2 {_code(db, short)}: backorder: 3 short (7 available, 10 ordered)")
     ]
 
@@ -227,11 +229,11 @@ def test_made_to_order_needs_a_requirements_note(db):
     cid, _ = _clean(db)
     door = make_product(db, made_to_order=True, name="实木门")
     without = order(db, cid, [(door, 1)])
-    assert _levels(audit.run_checks(db, without.id), "made_to_order") == [(
+    assert _levels(audit_checks.run_checks(db, without.id), "made_to_order") == [(
         "fail", f"line 1 {_code(db, door)}: made to order but no requirements note "
                 "(size, colour, finish)")]  # fmt: skip
     noted = order(db, cid, [orders.NewLine(door, 1, requirements_note="2100x900, 胡桃色")])
-    results = audit.run_checks(db, noted.id)
+    results = audit_checks.run_checks(db, noted.id)
     assert _levels(results, "made_to_order") == [
         ("pass", "1 made-to-order lines have requirements")
     ]
@@ -245,31 +247,31 @@ def test_duplicate_suspicion_names_the_other_order(db):
     first = order(db, cid, [(pid, 2), (other, 1)])
     second = order(db, cid, [(other, 1), (pid, 2)])  # same lines, another order
     different = order(db, cid, [(pid, 3), (other, 1)])
-    found = _levels(audit.run_checks(db, second.id), "duplicate")
+    found = _levels(audit_checks.run_checks(db, second.id), "duplicate")
     assert len(found) == 1 and found[0][0] == "warn"
     assert found[0][1].startswith(f"possible duplicate of {first.number} (same lines, ")
-    assert _levels(audit.run_checks(db, different.id), "duplicate")[0][0] == "pass"
+    assert _levels(audit_checks.run_checks(db, different.id), "duplicate")[0][0] == "pass"
     # more than 24 hours apart is not suspicious; a cancelled order does not count
     set_created(db, first.id, datetime.now(UTC) - timedelta(hours=30))
-    assert _levels(audit.run_checks(db, second.id), "duplicate")[0][0] == "pass"
+    assert _levels(audit_checks.run_checks(db, second.id), "duplicate")[0][0] == "pass"
 
 
 # -- priority --------------------------------------------------------------------------------
 
 
 def test_priority_score_reasons_and_weights():
-    p = audit.priority_score(requested_date=TODAY + timedelta(days=1), today=TODAY,
+    p = audit_checks.priority_score(requested_date=TODAY + timedelta(days=1), today=TODAY,
                              customer_group="key_account", customer_tier="C",
                              total_minor=1_230_000)  # fmt: skip
     assert p.text == "due tomorrow, key account, ¥12,300"
     assert p.score == 3 * 80 + 2 * 100 + 1 * 100
-    later = audit.priority_score(requested_date=TODAY + timedelta(days=20), today=TODAY,
+    later = audit_checks.priority_score(requested_date=TODAY + timedelta(days=20), today=TODAY,
                                  customer_group="retail", customer_tier="B",
                                  total_minor=250_050)  # fmt: skip
     assert later.reasons == ("tier B customer", "¥2,500.50")
     assert later.score == 2 * 40 + 25
-    w = audit.AuditSettings(audit_weight_due=10, audit_weight_tier=0, audit_weight_value=0)
-    late = audit.priority_score(requested_date=TODAY - timedelta(days=2), today=TODAY,
+    w = audit_checks.AuditSettings(audit_weight_due=10, audit_weight_tier=0, audit_weight_value=0)
+    late = audit_checks.priority_score(requested_date=TODAY - timedelta(days=2), today=TODAY,
                                 customer_group="retail", customer_tier="A", total_minor=0,
                                 order_priority=2, bump_points=100, weights=w)  # fmt: skip
     assert late.score == 10 * 100 + 200 + 100
@@ -280,12 +282,12 @@ def test_priority_score_reasons_and_weights():
 def test_priority_is_stored_with_the_checks_and_weights_come_from_settings(db):
     cid, pid = _clean(db, group="key_account")
     view = order(db, cid, [(pid, 2)], requested_date=TODAY + timedelta(days=1))
-    run = audit.submit_for_audit(db, "wang", view.id, today=TODAY)
+    run = audit_checks.submit_for_audit(db, "wang", view.id, today=TODAY)
     assert run.priority.score == 3 * 80 + 2 * 100 + 5_000 * 100 // 1_000_000
-    audit.set_audit_setting(db, "boss", "audit_weight_due", 5)
+    audit_checks.set_audit_setting(db, "boss", "audit_weight_due", 5)
     with pytest.raises(InvalidInput, match="unknown audit setting"):
-        audit.set_audit_setting(db, "boss", "audit_weight_mood", 1)
-    run = audit.check_run(db, view.id, today=TODAY)
+        audit_checks.set_audit_setting(db, "boss", "audit_weight_mood", 1)
+    run = audit_checks.check_run(db, view.id, today=TODAY)
     assert run.priority.score == 5 * 80 + 2 * 100
     with db.read() as s:
         record = s.get(OrderAudit, view.id)
@@ -300,21 +302,21 @@ def test_bump_raises_priority_and_records_an_event_without_a_status_change(db):
     low = order(db, cid, [(pid, 1)])
     high = order(db, cid, [(pid, 1), (make_product(db), 1)], requested_date=TODAY)
     for v in (low, high):
-        audit.submit_for_audit(db, "wang", v.id, today=TODAY)
-    assert [r.number for r in audit.queue(db, today=TODAY).rows] == [high.number, low.number]
+        audit_checks.submit_for_audit(db, "wang", v.id, today=TODAY)
+    assert [r.number for r in audit_queue.queue(db, today=TODAY).rows] == [high.number, low.number]
     with pytest.raises(InvalidInput, match="reason"):
-        audit.bump(db, "li", low.id, " ")
-    audit.set_audit_setting(db, "boss", "audit_bump_points", 250)
-    prio = audit.bump(db, "li", low.id, "customer called twice", today=TODAY)
-    prio = audit.bump(db, "li", low.id, "still waiting", today=TODAY)
+        audit_decisions.bump(db, "li", low.id, " ")
+    audit_checks.set_audit_setting(db, "boss", "audit_bump_points", 250)
+    prio = audit_decisions.bump(db, "li", low.id, "customer called twice", today=TODAY)
+    prio = audit_decisions.bump(db, "li", low.id, "still waiting", today=TODAY)
     assert prio.reasons[-1] == "bumped +500"
     assert _events(db, low.id)[-2:] == [
         ("li", "pending_audit", "pending_audit", "priority bumped: customer called twice"),
         ("li", "pending_audit", "pending_audit", "priority bumped: still waiting"),
     ]
-    assert [r.number for r in audit.queue(db, today=TODAY).rows] == [low.number, high.number]
+    assert [r.number for r in audit_queue.queue(db, today=TODAY).rows] == [low.number, high.number]
     # a recheck keeps the bumps
-    assert audit.check_run(db, low.id, today=TODAY).priority.score == prio.score
+    assert audit_checks.check_run(db, low.id, today=TODAY).priority.score == prio.score
 
 
 # -- decisions -------------------------------------------------------------------------------
@@ -324,25 +326,25 @@ def test_approve_names_warnings_and_needs_a_reason_over_a_failure(db):
     cid, pid = _clean(db)
     short = make_product(db)
     ok = order(db, cid, [(pid, 1)])
-    audit.submit_for_audit(db, "wang", ok.id)
-    view = audit.approve(db, "li", ok.id)
+    audit_checks.submit_for_audit(db, "wang", ok.id)
+    view = audit_decisions.approve(db, "li", ok.id)
     assert view.status == S.ALLOCATED  # approval hands the order on to allocation
     assert _events(db, ok.id)[-2] == ("li", "pending_audit", "approved", "approved")
     assert _events(db, ok.id)[-1][1:3] == ("approved", "allocated")
 
     warned = order(db, cid, [(short, 2)])
-    audit.submit_for_audit(db, "wang", warned.id)
-    audit.approve(db, "li", warned.id)
+    audit_checks.submit_for_audit(db, "wang", warned.id)
+    audit_decisions.approve(db, "li", warned.id)
     assert _events(db, warned.id)[-2][3] == "approved (warnings: stock)"
     assert _events(db, warned.id)[-1][1:] == ("approved", "backordered", "L1 2 backordered")
 
     set_customer(db, cid, credit_hold=True)
     failed = order(db, cid, [(pid, 5)])
-    audit.submit_for_audit(db, "wang", failed.id)
+    audit_checks.submit_for_audit(db, "wang", failed.id)
     with pytest.raises(InvalidInput, match="checks failed \\(credit: customer is on credit hold"):
-        audit.approve(db, "li", failed.id)
+        audit_decisions.approve(db, "li", failed.id)
     assert orders.get_order_by_id(db, failed.id).status == S.PENDING_AUDIT
-    audit.approve(db, "boss", failed.id, reason="paid in cash at the counter")
+    audit_decisions.approve(db, "boss", failed.id, reason="paid in cash at the counter")
     assert _events(db, failed.id)[-2] == (
         "boss", "pending_audit", "approved",
         "paid in cash at the counter (approved despite: credit)")  # fmt: skip
@@ -351,11 +353,11 @@ def test_approve_names_warnings_and_needs_a_reason_over_a_failure(db):
 def test_approve_refuses_a_stale_version(db):
     cid, pid = _clean(db)
     view = order(db, cid, [(pid, 1)])
-    seen = audit.submit_for_audit(db, "wang", view.id).version
-    audit.bump(db, "li", view.id, "vip")  # not a change of the order itself
-    audit.hold(db, "zhao", view.id, "check address", TODAY + timedelta(days=1))
+    seen = audit_checks.submit_for_audit(db, "wang", view.id).version
+    audit_decisions.bump(db, "li", view.id, "vip")  # not a change of the order itself
+    audit_decisions.hold(db, "zhao", view.id, "check address", TODAY + timedelta(days=1))
     with pytest.raises(StaleData):
-        audit.approve(db, "li", view.id, expected_version=seen)
+        audit_decisions.approve(db, "li", view.id, expected_version=seen)
     assert orders.get_order_by_id(db, view.id).status == S.ON_HOLD
 
 
@@ -363,16 +365,18 @@ def test_reject_hold_and_send_back_need_reasons_and_record_them(db):
     cid, pid = _clean(db)
     a, b, c = (order(db, cid, [(pid, n)]) for n in (1, 2, 3))
     for v in (a, b, c):
-        audit.submit_for_audit(db, "wang", v.id)
+        audit_checks.submit_for_audit(db, "wang", v.id)
     with pytest.raises(IllegalTransition, match="reason is required"):
-        audit.reject(db, "li", a.id, "")
-    assert audit.reject(db, "li", a.id, "customer unknown").status == S.REJECTED
+        audit_decisions.reject(db, "li", a.id, "")
+    assert audit_decisions.reject(db, "li", a.id, "customer unknown").status == S.REJECTED
     assert _events(db, a.id)[-1] == ("li", "pending_audit", "rejected", "customer unknown")
 
     with pytest.raises(InvalidInput, match="in the past"):
-        audit.hold(db, "li", b.id, "waiting for deposit", TODAY - timedelta(days=1), today=TODAY)
+        audit_decisions.hold(
+            db, "li", b.id, "waiting for deposit", TODAY - timedelta(days=1), today=TODAY
+        )
     follow = TODAY + timedelta(days=3)
-    assert audit.hold(db, "li", b.id, "waiting for deposit", follow).status == S.ON_HOLD
+    assert audit_decisions.hold(db, "li", b.id, "waiting for deposit", follow).status == S.ON_HOLD
     assert _events(db, b.id)[-1] == (
         "li",
         "pending_audit",
@@ -383,12 +387,15 @@ def test_reject_hold_and_send_back_need_reasons_and_record_them(db):
         assert s.get(OrderAudit, b.id).follow_up_on == follow
 
     with pytest.raises(IllegalTransition, match="reason is required"):
-        audit.send_back(db, "li", c.id, " ")
-    assert audit.send_back(db, "li", c.id, "wrong colour, ask the customer").status == S.DRAFT
+        audit_decisions.send_back(db, "li", c.id, " ")
+    assert (
+        audit_decisions.send_back(db, "li", c.id, "wrong colour, ask the customer").status
+        == S.DRAFT
+    )
     assert _events(db, c.id)[-1] == ("li", "pending_audit", "draft",
                                      "wrong colour, ask the customer")  # fmt: skip
     # corrected and submitted again: checks run again
-    run = audit.submit_and_check(db, "wang", c.id)
+    run = audit_checks.submit_and_check(db, "wang", c.id)
     assert run.status == S.PENDING_AUDIT and len(run.checks) == 8
 
 
@@ -399,8 +406,8 @@ def test_approve_many_approves_only_all_pass_orders_and_says_why_for_the_rest(db
     warned = order(db, cid, [(short, 3)])
     draft = order(db, cid, [(pid, 4)])
     for v in (good1, good2, warned):
-        audit.submit_for_audit(db, "wang", v.id)
-    result = audit.approve_many(db, "li", [good1.id, warned.id, draft.id, good2.id, 9999])
+        audit_checks.submit_for_audit(db, "wang", v.id)
+    result = audit_decisions.approve_many(db, "li", [good1.id, warned.id, draft.id, good2.id, 9999])
     assert result.approved == (good1.number, good2.number)
     skipped = dict(result.skipped)
     assert skipped[warned.number] == (
@@ -417,7 +424,7 @@ def test_approve_many_approves_only_all_pass_orders_and_says_why_for_the_rest(db
 def test_submit_and_check_checks_an_order_created_straight_into_audit(db):
     cid, pid = _clean(db)
     view = order(db, cid, [(pid, 1)], submit=True)
-    run = audit.submit_and_check(db, "wang", view.id)
+    run = audit_checks.submit_and_check(db, "wang", view.id)
     assert run.status == S.PENDING_AUDIT and run.level == "pass"
     assert [e[2] for e in _events(db, view.id)] == ["draft", "pending_audit"]  # no extra event
 
@@ -430,15 +437,15 @@ def test_queue_highest_priority_first_keyset_paged_with_check_summaries(db):
     views = [order(db, cid, [(pid, n)], requested_date=TODAY + timedelta(days=d))
              for n, d in ((1, 30), (2, 1), (3, 5), (4, 0), (5, 30))]  # fmt: skip
     for v in views:
-        audit.submit_for_audit(db, "wang", v.id, today=TODAY)
+        audit_checks.submit_for_audit(db, "wang", v.id, today=TODAY)
     unchecked = order(db, cid, [(pid, 9)], submit=True)  # reached audit around the services
     on_hold = order(db, cid, [(pid, 8)])
-    audit.submit_for_audit(db, "wang", on_hold.id, today=TODAY)
-    audit.hold(db, "li", on_hold.id, "deposit", TODAY + timedelta(days=2))
+    audit_checks.submit_for_audit(db, "wang", on_hold.id, today=TODAY)
+    audit_decisions.hold(db, "li", on_hold.id, "deposit", TODAY + timedelta(days=2))
 
     seen, after, pages = [], None, 0
     while True:
-        page = audit.queue(db, limit=2, after=after, today=TODAY)
+        page = audit_queue.queue(db, limit=2, after=after, today=TODAY)
         seen += page.rows
         pages += 1
         if page.next is None:
@@ -459,11 +466,11 @@ def test_queue_highest_priority_first_keyset_paged_with_check_summaries(db):
     assert row.checks_summary == "all pass" and row.priority_reasons.startswith("due today")
     assert row.due_soon and not row.waiting_too_long
     # the follow-up date arrives: the order is back in the queue
-    back = audit.queue(db, today=TODAY + timedelta(days=2))
+    back = audit_queue.queue(db, today=TODAY + timedelta(days=2))
     assert on_hold.id in [r.order_id for r in back.rows]
     # refresh scores the order that bypassed the services
-    assert audit.refresh_priorities(db, today=TODAY) == 7
-    assert next(r for r in audit.queue(db, today=TODAY).rows
+    assert audit_decisions.refresh_priorities(db, today=TODAY) == 7
+    assert next(r for r in audit_queue.queue(db, today=TODAY).rows
                 if r.order_id == unchecked.id).priority_reasons == "¥225"  # fmt: skip
 
 
@@ -473,19 +480,19 @@ def test_alerts_count_long_waits_and_near_unshipped_delivery_dates(db):
     later = order(db, cid, [(pid, 2)], requested_date=TODAY + timedelta(days=20))
     draft = order(db, cid, [(pid, 3)], requested_date=TODAY)  # a draft is not counted
     for v in (waiting, later):
-        audit.submit_for_audit(db, "wang", v.id)
+        audit_checks.submit_for_audit(db, "wang", v.id)
     now = datetime.now(UTC)
-    assert audit.alerts(db, now) == audit.AuditAlerts(0, 1, 4, 2)
+    assert audit_queue.alerts(db, now) == audit_queue.AuditAlerts(0, 1, 4, 2)
     later_now = now + timedelta(hours=5)
-    assert audit.alerts(db, later_now).waiting_too_long == 2
-    audit.set_audit_setting(db, "boss", "audit_alert_hours", 6)
-    audit.set_audit_setting(db, "boss", "audit_due_soon_days", 30)
-    assert audit.alerts(db, later_now) == audit.AuditAlerts(0, 2, 6, 30)
+    assert audit_queue.alerts(db, later_now).waiting_too_long == 2
+    audit_checks.set_audit_setting(db, "boss", "audit_alert_hours", 6)
+    audit_checks.set_audit_setting(db, "boss", "audit_due_soon_days", 30)
+    assert audit_queue.alerts(db, later_now) == audit_queue.AuditAlerts(0, 2, 6, 30)
     assert draft.status == S.DRAFT
-    rows = audit.queue(db, now=later_now).rows
+    rows = audit_queue.queue(db, now=later_now).rows
     assert all(not r.waiting_too_long for r in rows)
-    audit.approve(db, "li", waiting.id)  # approved, still not shipped: still due soon
-    assert audit.alerts(db, now + timedelta(hours=7)) == audit.AuditAlerts(1, 2, 6, 30)
+    audit_decisions.approve(db, "li", waiting.id)  # approved, still not shipped: still due soon
+    assert audit_queue.alerts(db, now + timedelta(hours=7)) == audit_queue.AuditAlerts(1, 2, 6, 30)
 
 
 def _code(db, product_id: int) -> str:
@@ -500,7 +507,7 @@ def test_order_view_is_untouched_by_checks(db):
     cid, pid = _clean(db)
     view = order(db, cid, [(pid, 1)], submit=True)
     before = orders.get_order_by_id(db, view.id).version
-    audit.run_checks(db, view.id)
-    audit.run_checks(db, view.id)
+    audit_checks.run_checks(db, view.id)
+    audit_checks.run_checks(db, view.id)
     with db.read() as s:
         assert s.get(Order, view.id).version == before

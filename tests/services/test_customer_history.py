@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from oms_tui.models import Invoice, Order
-from oms_tui.services import customer_history, orders
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.sales import customer_history, orders
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.factories import make_customer, make_product
 
 
@@ -53,7 +53,7 @@ def test_production_stage_in_the_history(db):
 
 
 def test_open_balance_is_the_customer_cards_net_of_credit_on_account(db):
-    from oms_tui.services import customers, receivables
+    from oms_tui.services.finance import receivables
 
     c = make_customer(db, name="李四", phone="13700002222")
     today = date(2026, 11, 30)
@@ -67,7 +67,7 @@ def test_open_balance_is_the_customer_cards_net_of_credit_on_account(db):
     receivables.record_payment(db, "finance", c.id, 9_000, today, invoice_numbers=["INV-K2"],
                                today=today)  # fmt: skip
     got = customer_history.summary(db, c.id, today)
-    card = customers.customer_card(db, c.id, today)
+    card = customer_history.customer_card(db, c.id, today)
     assert (got.open_balance_minor, got.overdue_minor) == (7_000 - 4_000, 7_000 - 4_000)
     assert (got.open_balance_minor, got.overdue_minor) == (card.open_balance_minor,
                                                            card.overdue_minor)  # fmt: skip

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from oms_tui.services.customers import (
+from oms_tui.services.parties.customers import (
     NewCustomer,
     create_customer,
     normalise_phone,
     search_customers,
 )
-from oms_tui.services.errors import InvalidInput
+from oms_tui.services.platform.errors import InvalidInput
 
 
 @pytest.mark.parametrize(
@@ -57,9 +57,10 @@ def test_the_card_counts_approved_orders_not_invoiced_against_the_limit(db):
     from datetime import date
 
     from oms_tui.models import Invoice
-    from oms_tui.services import orders, receivables
-    from oms_tui.services.customers import customer_card
-    from oms_tui.services.order_states import OrderStatus
+    from oms_tui.services.finance import receivables
+    from oms_tui.services.sales import orders
+    from oms_tui.services.sales.customer_history import customer_card
+    from oms_tui.services.states.order_states import OrderStatus
     from tests.factories import make_customer, make_product
 
     c = make_customer(db, credit_limit_minor=100_000, payment_terms="NET30")

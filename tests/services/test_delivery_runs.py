@@ -13,10 +13,12 @@ from sqlmodel import select
 from oms_tui.models import Carrier, ContainerMove, CustomerAddress, Order, Shipment
 from oms_tui.reports.common import Company
 from oms_tui.reports.driver_manifest import manifest_pdf
-from oms_tui.services import allocation, delivery_runs, stock
-from oms_tui.services.delivery_runs import StopResult
-from oms_tui.services.errors import InvalidInput
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.fulfilment import allocation
+from oms_tui.services.inventory import stock
+from oms_tui.services.platform.errors import InvalidInput
+from oms_tui.services.shipping import delivery_runs
+from oms_tui.services.shipping.delivery_runs import StopResult
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.dispatch_factories import carrier, product
 from tests.stock_factories import approved, customer, warehouse
 
@@ -29,7 +31,7 @@ def _water(db):
     carrier(db, "SF", r"SF\d{12}", {"*": (2_000, 500, 1, 0)})
     barrel = product(db, "W-BRL", "桶装水 18.9L", price=2_000, deposit_minor=3_000,
                      weight_g=19_000)  # fmt: skip
-    from oms_tui.services import stock_operations
+    from oms_tui.services.fulfilment import stock_operations
 
     stock_operations.receive(db, "t", "HZ", [(barrel, 100)])
     return van, barrel
@@ -65,7 +67,7 @@ def test_a_run_from_plan_to_settlement(db):
     assert run.cash_due_minor == totals[near] + totals[far]
 
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(
-        manifest_pdf(run, Company("山泉水业")))).pages)  # fmt: skip
+        manifest_pdf(run, Company("山泉水业", currency="CNY")))).pages)  # fmt: skip
     for wanted in (run.number, "老李", "送货单 Driver manifest", near_stop.address,
                    near_stop.phone, "2 x W-BRL 桶装水 18.9L", "collect 3", "leave 2 full",
                    "Stops 站点: 2", "Empties to collect 待回收空桶: 3"):  # fmt: skip

@@ -9,6 +9,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from oms_tui.demo.generate import generate_orders
+from oms_tui.demo.reference import DemoSummary
+from oms_tui.demo.seed import seed_demo
 from oms_tui.models import (
     Allocation,
     Carrier,
@@ -28,15 +31,13 @@ from oms_tui.models import (
     StockMove,
     User,
 )  # fmt: skip
-from oms_tui.services import schema
-from oms_tui.services.customers import normalise_phone
-from oms_tui.services.db import Database
-from oms_tui.services.demo import DemoSummary, seed_demo
-from oms_tui.services.errors import OmsError
-from oms_tui.services.generate import generate_orders
-from oms_tui.services.order_states import TRANSITIONS, OrderStatus, check_transition
-from oms_tui.services.pricing import LineInput, order_totals, unit_price
-from oms_tui.services.settings import load_settings
+from oms_tui.services.catalog.pricing import LineInput, order_totals, unit_price
+from oms_tui.services.parties.customers import normalise_phone
+from oms_tui.services.platform import schema
+from oms_tui.services.platform.db import Database
+from oms_tui.services.platform.errors import OmsError
+from oms_tui.services.platform.settings import load_settings
+from oms_tui.services.states.order_states import TRANSITIONS, OrderStatus, check_transition
 
 TODAY = date(2026, 11, 24)
 SHIPPED_OR_LATER = {"partially_shipped", "shipped", "delivered", "closed", "returned"}
@@ -310,7 +311,7 @@ def test_services_carry_on_after_the_demo(demo: Database) -> None:
     """Ids and counters left by the bulk insert suit the ordinary services (and PG sequences)."""
     from datetime import datetime
 
-    from oms_tui.services.orders import NewLine, create_order, get_order, submit_for_audit
+    from oms_tui.services.sales.orders import NewLine, create_order, get_order, submit_for_audit
 
     with demo.read() as s:
         customer = s.execute(select(Customer).order_by(Customer.id)).scalars().first()

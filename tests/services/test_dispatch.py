@@ -8,10 +8,11 @@ import pytest
 from sqlmodel import select
 
 from oms_tui.models import Order, OrderLine, Shipment, StockLevel, TrackingEvent
-from oms_tui.services import dispatch, stock
-from oms_tui.services.errors import InvalidInput
-from oms_tui.services.order_states import OrderStatus as S
-from oms_tui.services.pricing import QuoteLine, product_info
+from oms_tui.services.catalog.pricing import QuoteLine, product_info
+from oms_tui.services.inventory import stock
+from oms_tui.services.platform.errors import InvalidInput
+from oms_tui.services.shipping import dispatch, tracking
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.dispatch_factories import allocated_order, world
 
 MONDAY = date(2026, 11, 30)
@@ -88,17 +89,17 @@ def test_wave_ship_in_full_then_deliver(db):
                                                 StockLevel.warehouse_id == w.hz)).one()  # fmt: skip
     assert (level.on_hand, level.reserved) == (8, 0)
 
-    assert dispatch.add_tracking_event(db, "t", sh.id, "in_transit", "杭州转运中心") == "shipped"
-    assert dispatch.overdue_shipments(db, days=2, today=date(2026, 12, 5)) == 1
-    assert dispatch.add_tracking_event(db, "t", sh.id, "delivered") == "delivered"
-    assert dispatch.overdue_shipments(db, days=2, today=date(2026, 12, 5)) == 0
+    assert tracking.add_tracking_event(db, "t", sh.id, "in_transit", "杭州转运中心") == "shipped"
+    assert tracking.overdue_shipments(db, days=2, today=date(2026, 12, 5)) == 1
+    assert tracking.add_tracking_event(db, "t", sh.id, "delivered") == "delivered"
+    assert tracking.overdue_shipments(db, days=2, today=date(2026, 12, 5)) == 0
     with db.read() as s:
         assert s.get(Order, oid).status == S.DELIVERED
         events = s.exec(select(TrackingEvent.status).where(TrackingEvent.shipment_id == sh.id)
                         .order_by(TrackingEvent.id)).all()  # fmt: skip
     assert events == ["shipped", "in_transit", "delivered"]
     with pytest.raises(InvalidInput, match="unknown tracking status"):
-        dispatch.add_tracking_event(db, "t", sh.id, "lost in space")
+        tracking.add_tracking_event(db, "t", sh.id, "lost in space")
 
 
 def test_partial_shipment_leaves_the_rest_backordered(db):
@@ -173,14 +174,14 @@ def test_tracking_import_from_a_carrier_csv(db):
               "123456789012,飞走了,2026-12-01 07:00,上海,\n"
               "123456789012,派送中,yesterday,上海,\n"
               "123456789012,已签收,2026-12-02 10:30,上海,本人签收\n")  # fmt: skip
-    first = dispatch.import_tracking_csv(db, "clerk", export.encode("gb18030"))
+    first = tracking.import_tracking_csv(db, "clerk", export.encode("gb18030"))
     assert (first.applied, first.duplicates, first.delivered) == (3, 0, (sh.number,))
     assert first.problems == (
         (4, "no shipment with tracking number 999999999999"),
         (5, "unknown status '飞走了'"),
         (6, "unreadable time 'yesterday' (use 2026-11-30 14:05)"),
     )
-    again = dispatch.import_tracking_csv(db, "clerk", ("\ufeff" + export).encode())
+    again = tracking.import_tracking_csv(db, "clerk", ("\ufeff" + export).encode())
     assert (again.applied, again.duplicates) == (0, 3)
     with db.read() as s:
         events = s.exec(select(TrackingEvent.status, TrackingEvent.location)
@@ -191,11 +192,11 @@ def test_tracking_import_from_a_carrier_csv(db):
         ("shipped", ""), ("picked_up", "杭州"), ("in_transit", "上海, 转运中心"),
         ("delivered", "上海")]  # fmt: skip
     with pytest.raises(InvalidInput, match="no tracking_no or status column"):
-        dispatch.import_tracking_csv(db, "clerk", b"a,b\n1,2\n")
+        tracking.import_tracking_csv(db, "clerk", b"a,b\n1,2\n")
 
 
 def test_the_backordered_rest_of_a_part_shipped_order_fills_when_stock_arrives(db):
-    from oms_tui.services import stock_operations
+    from oms_tui.services.fulfilment import stock_operations
 
     w = world(db)
     oid = allocated_order(db, [(w.lamp, 14)])  # 10 in stock: 4 backordered

@@ -13,8 +13,10 @@ from sqlmodel import select
 from oms_tui.models import Customer, DunningLetter, Invoice
 from oms_tui.reports.account_letter import account_pdf
 from oms_tui.reports.common import Company
-from oms_tui.services import audit, dunning, follow_ups, receivables, users
-from oms_tui.services.errors import InvalidInput
+from oms_tui.services.finance import dunning, follow_ups, overdue, receivables
+from oms_tui.services.platform import users
+from oms_tui.services.platform.errors import InvalidInput
+from oms_tui.services.sales import audit_checks
 from tests.audit_factories import customer as make_customer
 from tests.audit_factories import order
 from tests.factories import make_product
@@ -58,7 +60,7 @@ def test_dunning_steps_up_with_days_overdue_and_holds_credit_at_the_last(db):
     assert letters == [1, 2, 4]
     # the audit's credit check now fails this customer's orders
     view = order(db, cid, [(make_product(db), 1)], submit=True)
-    credit = [c for c in audit.run_checks(db, view.id) if c.code == "credit"]
+    credit = [c for c in audit_checks.run_checks(db, view.id) if c.code == "credit"]
     assert [c.level for c in credit] == ["fail"] and "credit hold" in credit[0].reason
     # paying what is overdue releases the hold; the next run starts again from 0
     receivables.record_payment(db, "finance", cid, 50_000, TODAY)
@@ -69,20 +71,20 @@ def test_dunning_steps_up_with_days_overdue_and_holds_credit_at_the_last(db):
 
 
 def test_configurable_thresholds():
-    assert dunning.level_for(6, (7, 30, 60, 90)) == 0
-    assert dunning.level_for(7, (7, 30, 60, 90)) == 1
-    assert dunning.level_for(90, (7, 30, 60, 90)) == 4
-    assert dunning.parse_days("10, 20, 40, 80") == (10, 20, 40, 80)
+    assert overdue.level_for(6, (7, 30, 60, 90)) == 0
+    assert overdue.level_for(7, (7, 30, 60, 90)) == 1
+    assert overdue.level_for(90, (7, 30, 60, 90)) == 4
+    assert overdue.parse_days("10, 20, 40, 80") == (10, 20, 40, 80)
     with pytest.raises(InvalidInput, match="four increasing numbers"):
-        dunning.parse_days("30,7,60,90")
+        overdue.parse_days("30,7,60,90")
     with pytest.raises(InvalidInput, match="four whole numbers"):
-        dunning.parse_days("7,thirty,60,90")
+        overdue.parse_days("7,thirty,60,90")
 
 
 def test_thresholds_from_the_setting(db):
     cid = make_customer(db, phone="13600000003")
     _invoice(db, cid, 1_000, TODAY - timedelta(days=15), "INV-3")
-    dunning.set_dunning_days(db, "boss", "3,10,14,20")
+    overdue.set_dunning_days(db, "boss", "3,10,14,20")
     [step] = dunning.run_dunning(db, "finance", TODAY)
     assert step.level == 3  # 15 days: final notice with these thresholds
 
@@ -143,7 +145,7 @@ def test_letters_and_statements_print_chinese_and_the_figures(db):
     letter = dunning.letter(db, step.letter_id)
     statement = dunning.statement(db, cid, TODAY)
     assert (letter.balance_minor, letter.overdue_minor) == (11_000, 10_000)
-    pdf = account_pdf([letter, statement], Company("明光水木实业"))
+    pdf = account_pdf([letter, statement], Company("明光水木实业", currency="CNY"))
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
     assert len(pages) == 2
     assert "Second notice 二次催款通知" in pages[0] and "Statement of account 对账单" in pages[1]
@@ -195,7 +197,7 @@ def test_a_customer_whose_credit_covers_the_overdue_is_not_dunned_nor_held(db):
     assert (c.dunning_level, c.credit_hold) == (0, False)  # clean again, not held
     with db.read() as s:
         assert s.exec(select(DunningLetter).where(DunningLetter.customer_id == cid)).all() == []
-        assert dunning.overdue_after_credit(s, TODAY) == {}
+        assert overdue.overdue_after_credit(s, TODAY) == {}
     # the statement shows the credit as a line and nets it: nothing owed, nothing overdue
     paper = dunning.statement(db, cid, TODAY)
     assert [i.number for i in paper.items] == ["INV-10"]
@@ -229,7 +231,7 @@ def test_partly_covered_the_level_follows_the_net_overdue_oldest_first(db):
     _over_pay(db, cid, 15_000 - 1 + 1_000, "INV-17")
     assert dunning.run_dunning(db, "finance", TODAY, today=TODAY) == []  # level 2 already had
     with db.read() as s:
-        assert dunning.overdue_after_credit(s, TODAY) == {cid: dunning.Overdue(40, 1)}
+        assert overdue.overdue_after_credit(s, TODAY) == {cid: overdue.Overdue(40, 1)}
 
 
 def test_statement_and_letter_print_the_credit_on_account_and_the_net_balance(db):
@@ -244,7 +246,7 @@ def test_statement_and_letter_print_the_credit_on_account_and_the_net_balance(db
         assert (paper.on_account_minor, paper.balance_minor, paper.overdue_minor) == (
             2_000, 10_345, 10_345)  # fmt: skip
     assert statement.balance_minor == _exposure(db, cid).open_invoices_minor
-    pdf = account_pdf([letter, statement], Company("明光水木实业"))
+    pdf = account_pdf([letter, statement], Company("明光水木实业", currency="CNY"))
     for page in (p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages):
         assert "INV-18" in page and "¥123.45" in page  # open on the invoice
         assert "Credit on account 账户贷项" in page and "-¥20.00" in page
@@ -253,7 +255,11 @@ def test_statement_and_letter_print_the_credit_on_account_and_the_net_balance(db
     _over_pay(db, cid, 20_000, "INV-20")
     statement = dunning.statement(db, cid, TODAY)
     assert (statement.balance_minor, statement.overdue_minor) == (-8_655, 0)
-    text = PdfReader(io.BytesIO(account_pdf([statement], Company("明光")))).pages[0].extract_text()
+    text = (
+        PdfReader(io.BytesIO(account_pdf([statement], Company("明光", currency="CNY"))))
+        .pages[0]
+        .extract_text()
+    )
     assert "-¥210.00" in text and "-¥86.55" in text  # credit 2,000 + 19,000; the balance
 
 

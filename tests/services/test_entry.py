@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from oms_tui.services import entry
-from oms_tui.services.entry import DraftLine, DraftOptions, EntryDraft, ScanEntry, parse_scan
-from oms_tui.services.errors import InvalidInput
+from oms_tui.services.platform.errors import InvalidInput
+from oms_tui.services.sales import entry
+from oms_tui.services.sales.entry import DraftLine, DraftOptions, EntryDraft, ScanEntry, parse_scan
 
 
 @pytest.mark.parametrize(

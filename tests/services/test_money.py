@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from oms_tui.models import Order, OrderLine
-from oms_tui.services import orders
-from oms_tui.services.errors import InvalidInput
-from oms_tui.services.money import format_money, from_minor, parse_money, to_minor
-from oms_tui.services.pricing import LineInput, order_totals
-from oms_tui.services.settings import set_setting
+from oms_tui.services.catalog.pricing import LineInput, order_totals
+from oms_tui.services.platform.errors import InvalidInput
+from oms_tui.services.platform.money import format_money, from_minor, parse_money, to_minor
+from oms_tui.services.platform.settings import set_setting
+from oms_tui.services.sales import orders
 from tests.factories import make_customer, make_product
 
 

@@ -10,10 +10,11 @@ import pytest
 from sqlmodel import select
 
 from oms_tui.models import NumberSequence, Order
-from oms_tui.services import orders
-from oms_tui.services.db import Database
-from oms_tui.services.errors import InvalidInput
-from oms_tui.services.numbering import format_number
+from oms_tui.services.platform import numbering
+from oms_tui.services.platform.db import Database
+from oms_tui.services.platform.errors import InvalidInput
+from oms_tui.services.platform.numbering import format_number
+from oms_tui.services.sales import orders
 from tests.factories import make_customer, make_product
 
 PER_PROCESS = 25
@@ -22,7 +23,7 @@ PROCESSES = 3
 
 def test_format():
     assert format_number("SO", 2026, 123) == "SO-2026-000123"
-    assert orders.normalise_order_number(" so-2026-123 ") == "SO-2026-000123"
+    assert numbering.normalise_order_number(" so-2026-123 ") == "SO-2026-000123"
 
 
 def test_numbers_follow_each_other_and_a_failed_order_leaves_no_gap(db):

@@ -9,10 +9,12 @@ import pytest
 from sqlmodel import func, select
 
 from oms_tui.models import Invoice, Order, OrderDraft, Product, StockLevel, Warehouse
-from oms_tui.services import catalog, drafts, orders, templates
-from oms_tui.services.customers import NewAddress, add_address, customer_card
-from oms_tui.services.errors import InvalidInput
-from oms_tui.services.order_states import OrderStatus
+from oms_tui.services.catalog import catalog
+from oms_tui.services.parties.customers import NewAddress, add_address
+from oms_tui.services.platform.errors import InvalidInput
+from oms_tui.services.sales import drafts, orders, templates
+from oms_tui.services.sales.customer_history import customer_card
+from oms_tui.services.states.order_states import OrderStatus
 from tests.factories import make_customer, make_product
 
 
@@ -194,7 +196,7 @@ def test_template_validation(db):
 
 
 def test_standing_orders_arrive_in_the_audit_queue_checked(db):
-    from oms_tui.services import audit
+    from oms_tui.services.sales import audit_checks
 
     c = make_customer(db)
     water = make_product(db)
@@ -202,5 +204,5 @@ def test_standing_orders_arrive_in_the_audit_queue_checked(db):
                               starting=date(2026, 11, 23))  # fmt: skip
     run = templates.run_standing_orders(db, "cron", date(2026, 11, 23))
     order = orders.get_order(db, run.created[0])
-    codes = {check.code for check in audit.stored_checks(db, order.id)}
+    codes = {check.code for check in audit_checks.stored_checks(db, order.id)}
     assert {"completeness", "product", "price", "stock"} <= codes

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from sqlmodel import func, select
 
 from oms_tui.models import Customer, Order, OrderLine
-from oms_tui.services import order_import, orders
-from oms_tui.services.errors import OmsError
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.exchange import order_import
+from oms_tui.services.platform.errors import OmsError
+from oms_tui.services.sales import orders
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.factories import make_customer, make_product
 
 HEADER = list(order_import.FIELDS)

@@ -10,9 +10,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import select
 
 from oms_tui.models import Order, OrderEvent, OrderLock, Setting
-from oms_tui.services import audit, order_locks, orders
-from oms_tui.services.errors import NotFound, StaleData
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.platform.errors import NotFound, StaleData
+from oms_tui.services.sales import audit_decisions, order_locks, orders
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.audit_factories import customer, order
 from tests.factories import make_product
 
@@ -69,12 +69,12 @@ def test_two_editors_cannot_overwrite_each_other_through_the_services(db):
     assert seen_by_li.warning.startswith("open by wang since ")
     version = orders.get_order_by_id(db, view.id).version  # both loaded the same version
     assert seen_by_wang.others == ()
-    audit.hold(db, "wang", view.id, "customer will call back", datetime.now().date(),
+    audit_decisions.hold(db, "wang", view.id, "customer will call back", datetime.now().date(),
                expected_version=version)  # fmt: skip
     with pytest.raises(StaleData, match="changed by someone else"):
-        audit.reject(db, "li", view.id, "duplicate order", expected_version=version)
+        audit_decisions.reject(db, "li", view.id, "duplicate order", expected_version=version)
     with pytest.raises(StaleData):
-        audit.approve(db, "li", view.id, expected_version=version)
+        audit_decisions.approve(db, "li", view.id, expected_version=version)
     after = orders.get_order_by_id(db, view.id)
     assert after.status == S.ON_HOLD and after.version == version + 1
     assert [(e.actor, e.to_status) for e in after.events][-1] == ("wang", "on_hold")
@@ -116,9 +116,9 @@ def test_concurrent_decisions_on_one_order_one_wins(db):
             outcomes[user] = "refused"
 
     threads = [
-        threading.Thread(target=decide, args=("wang", lambda: audit.approve(
+        threading.Thread(target=decide, args=("wang", lambda: audit_decisions.approve(
             db, "wang", view.id, expected_version=version))),
-        threading.Thread(target=decide, args=("li", lambda: audit.reject(
+        threading.Thread(target=decide, args=("li", lambda: audit_decisions.reject(
             db, "li", view.id, "not ours", expected_version=version))),
     ]  # fmt: skip
     for t in threads:

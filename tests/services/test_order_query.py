@@ -6,9 +6,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from oms_tui.services.errors import InvalidInput
-from oms_tui.services.order_query import AlertRule, alert_marks, parse_query, parse_search_date
-from oms_tui.services.order_search import OrderQuery
+from oms_tui.services.platform.errors import InvalidInput
+from oms_tui.services.sales.order_query import (
+    AlertRule,
+    alert_marks,
+    parse_query,
+    parse_search_date,
+)
+from oms_tui.services.sales.order_search import OrderQuery
 
 TODAY = date(2026, 11, 20)
 
@@ -86,7 +91,7 @@ def test_alert_marks() -> None:
 def test_phone_prefixes_typed_apart_belong_to_the_phone():
     from datetime import date
 
-    from oms_tui.services.order_query import parse_query
+    from oms_tui.services.sales.order_query import parse_query
 
     day = date(2026, 11, 29)
     assert parse_query("(025) 47284548", day).phone == "(025)47284548"
@@ -99,8 +104,8 @@ def test_phone_prefixes_typed_apart_belong_to_the_phone():
 def test_a_phone_typed_with_its_area_code_or_country_code_finds_the_order(db):
     from datetime import date
 
-    from oms_tui.services import order_search, orders
-    from oms_tui.services.order_query import parse_query
+    from oms_tui.services.sales import order_search, orders
+    from oms_tui.services.sales.order_query import parse_query
     from tests.factories import make_customer, make_product
 
     day = date.today()

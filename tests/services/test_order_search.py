@@ -15,10 +15,10 @@ from oms_tui.models import (
     Shipment,
     Warehouse,
 )
-from oms_tui.services import audit, order_search, orders
-from oms_tui.services.errors import InvalidInput, NotFound
-from oms_tui.services.order_search import OrderQuery, search
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.platform.errors import InvalidInput, NotFound
+from oms_tui.services.sales import audit_checks, audit_decisions, order_search, orders
+from oms_tui.services.sales.order_search import OrderQuery, search
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.audit_factories import customer, order, set_created, stock
 from tests.factories import make_product
 
@@ -157,8 +157,8 @@ def test_detail_has_lines_checks_timeline_and_links(db):
     stock(db, pid, 10)
     view = order(db, cid, [(pid, 2), orders.NewLine(pid, 1, unit_price_minor=1000,
                                                    override_reason="样品价")])  # fmt: skip
-    audit.submit_for_audit(db, "wang", view.id)
-    audit.approve(db, "li", view.id)
+    audit_checks.submit_for_audit(db, "wang", view.id)
+    audit_decisions.approve(db, "li", view.id)
     with db.write() as s:
         wh = Warehouse(code="HZ2", name="杭州二仓")
         s.add(wh)

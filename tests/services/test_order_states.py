@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import select
 
 from oms_tui.models import Order, OrderEvent
-from oms_tui.services import orders
-from oms_tui.services.errors import IllegalTransition, InvalidInput
-from oms_tui.services.order_states import (
+from oms_tui.services.platform.errors import IllegalTransition, InvalidInput
+from oms_tui.services.sales import orders
+from oms_tui.services.states.order_states import (
     REASON_REQUIRED,
     REASON_REQUIRED_FROM_TO,
     TRANSITIONS,

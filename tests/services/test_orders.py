@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import select
 
 from oms_tui.models import Order, OrderEvent, OrderLine, PriceListItem
-from oms_tui.services import orders
-from oms_tui.services.errors import InvalidInput, NotFound, StaleData
-from oms_tui.services.order_states import OrderStatus
+from oms_tui.services.platform.errors import InvalidInput, NotFound, StaleData
+from oms_tui.services.sales import orders
+from oms_tui.services.states.order_states import OrderStatus
 from tests.factories import make_customer, make_product
 
 
@@ -130,9 +130,9 @@ def test_bulk_creation_prices_and_records_like_one_at_a_time(db):
 
 
 def test_a_discount_over_the_limit_needs_a_manager(db):
-    from oms_tui.services import settings as company_settings
-    from oms_tui.services import users
-    from oms_tui.services.errors import InvalidInput
+    from oms_tui.services.platform import settings as company_settings
+    from oms_tui.services.platform import users
+    from oms_tui.services.platform.errors import InvalidInput
     from tests.factories import make_customer, make_product
 
     c = make_customer(db, phone="13800007777")

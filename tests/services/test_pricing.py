@@ -10,8 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oms_tui.models import Carrier, CarrierRate, PriceListItem, Promotion
-from oms_tui.services import orders
-from oms_tui.services.pricing import (
+from oms_tui.services.catalog.pricing import (
     PriceBook,
     ProductInfo,
     PromotionInfo,
@@ -21,6 +20,7 @@ from oms_tui.services.pricing import (
     freight,
     quote,
 )
+from oms_tui.services.sales import orders
 from tests.factories import make_customer, make_product
 
 LAMP = ProductInfo(

@@ -7,8 +7,8 @@ import stat
 
 import pytest
 
-from oms_tui.services.errors import OmsError
-from oms_tui.services.printing import deliver
+from oms_tui.services.platform.errors import OmsError
+from oms_tui.services.platform.printing import deliver
 
 
 def _fake_lp(tmp_path, monkeypatch, exit_code: int = 0) -> tuple:

@@ -20,9 +20,12 @@ from oms_tui.models import (
     RouteStage,
     StockMove,
 )
-from oms_tui.services import allocation, orders, production, stock, stock_operations
-from oms_tui.services.errors import IllegalTransition, InvalidInput
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.fulfilment import allocation, stock_operations
+from oms_tui.services.inventory import stock
+from oms_tui.services.platform.errors import IllegalTransition, InvalidInput
+from oms_tui.services.production import board, materials, planning, routes, stages
+from oms_tui.services.sales import orders
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.stock_factories import customer, level, warehouse
 
 TODAY = date(2026, 11, 30)
@@ -96,7 +99,7 @@ def test_planned_dates_follow_the_queue_and_capacity(db):
     ids = _doors(db, capacity=4)
     first = _po(db, _order_of(db, [(ids["door"], 4, "")], priority=1))
     second = _po(db, _order_of(db, [(ids["door"], 4, "")]))
-    production.replan(db, TODAY)
+    planning.replan(db, TODAY)
     a, b = _po(db, first.order_id), _po(db, second.order_id)
     # 5 days of stages; the second waits for 4 units ahead at 4 a day: one more day
     assert a.expected_date == TODAY + timedelta(days=5)
@@ -131,7 +134,7 @@ def _used(db, po: ProductionOrder) -> dict[int, int]:
 
 
 def _log(db, po_id: int) -> list[tuple[str, str]]:
-    return [(h.result, h.note) for h in production.history(db, po_id)]
+    return [(h.result, h.note) for h in board.history(db, po_id)]
 
 
 def test_planning_reserves_the_materials_and_a_shortage_does_not_block_approval(db):
@@ -143,7 +146,7 @@ def test_planning_reserves_the_materials_and_a_shortage_does_not_block_approval(
     assert level(db, ids["oak"], "HZ") == (30, 30) and level(db, ids["hinge"], "HZ") == (100, 22)
     oak = stock.stock_card(db, ids["oak"])
     assert (oak.on_hand, oak.reserved, oak.available) == (30, 30, 0)  # the stock screen's view
-    short = production.shortages(db, big.id, TODAY)
+    short = materials.shortages(db, big.id, TODAY)
     assert [(x.material_code, x.needed, x.available, x.short) for x in short] == [
         ("RM-OAK", 33, 30, 3)]  # fmt: skip
     [(result, note)] = [e for e in _log(db, big.id) if e[0] == "short"]
@@ -151,7 +154,7 @@ def test_planning_reserves_the_materials_and_a_shortage_does_not_block_approval(
     event = orders.get_order_by_id(db, oid).events[-1].reason
     assert f"L1 to production ({big.number}: RM-OAK short 3 (30 of 33), blocking since" in event
     with pytest.raises(InvalidInput, match="cannot start: RM-OAK short 3 \\(30 of 33\\)"):
-        production.start(db, "liu", big.id, TODAY)
+        stages.start(db, "liu", big.id, TODAY)
     assert _held(db, big.id) == {"RM-OAK": 30, "RM-HINGE": 22}  # the refusal changed nothing
     assert stock.verify(db) == []
 
@@ -167,7 +170,7 @@ def test_two_doors_cannot_count_on_the_same_last_sheet(db):
     assert ("short", f"RM-OAK short 3 (3 of 6), blocking since {start:%m-%d}") in _log(
         db, second.id)  # fmt: skip
     with pytest.raises(InvalidInput, match="RM-OAK short 3 \\(3 of 6\\)"):
-        production.start(db, "liu", second.id, TODAY)
+        stages.start(db, "liu", second.id, TODAY)
     # A later door with a higher priority does not take what the first two hold.
     third = _po(db, _order_of(db, [(ids["door"], 1, "")], priority=5))
     assert _held(db, third.id) == {"RM-HINGE": 2}
@@ -189,12 +192,12 @@ def test_start_turns_the_reservation_into_the_issue(db):
         s.add(lock)
         s.flush()
         lock_id = lock.id
-    production.set_bom(db, "eng", "DOOR-1", "RM-LOCK", 1)
+    routes.set_bom(db, "eng", "DOOR-1", "RM-LOCK", 1)
     with pytest.raises(InvalidInput, match="RM-LOCK short 2 \\(0 of 2\\)"):
-        production.start(db, "liu", po.id, TODAY)
+        stages.start(db, "liu", po.id, TODAY)
     stock_operations.receive(db, "store", "HZ", [(lock_id, 5)])
     assert _held(db, po.id) == {"RM-OAK": 6, "RM-HINGE": 4, "RM-LOCK": 2}  # reserved on arrival
-    started = production.start(db, "liu", po.id, TODAY)
+    started = stages.start(db, "liu", po.id, TODAY)
     assert (started.status, started.current_stage_seq) == ("in_progress", 1)
     assert _held(db, po.id) == {}
     assert _used(db, po) == {ids["oak"]: -6, ids["hinge"]: -4, lock_id: -2}
@@ -202,7 +205,7 @@ def test_start_turns_the_reservation_into_the_issue(db):
     assert ("started", "3 materials issued (12 units, 12 of them reserved)") in _log(db, po.id)
     assert stock.verify(db) == []
     with pytest.raises(IllegalTransition, match="not waiting"):
-        production.start(db, "liu", po.id, TODAY)
+        stages.start(db, "liu", po.id, TODAY)
 
 
 def test_start_takes_what_was_never_reserved_from_free_stock(db):
@@ -218,7 +221,7 @@ def test_start_takes_what_was_never_reserved_from_free_stock(db):
     with db.write() as s:
         s.add(BomItem(product_id=ids["door"], material_id=lock_id, qty_per=1))
     assert _held(db, po.id) == {"RM-OAK": 6, "RM-HINGE": 4}
-    production.start(db, "liu", po.id, TODAY)
+    stages.start(db, "liu", po.id, TODAY)
     assert _used(db, po) == {ids["oak"]: -6, ids["hinge"]: -4, lock_id: -2}
     assert ("started", "3 materials issued (12 units, 10 of them reserved)") in _log(db, po.id)
     assert level(db, lock_id, "HZ") == (3, 0)
@@ -229,16 +232,16 @@ def test_a_bill_change_follows_the_planned_orders(db):
     ids = _doors(db)
     po = _po(db, _order_of(db, [(ids["door"], 2, "")]))
     assert _held(db, po.id) == {"RM-OAK": 6, "RM-HINGE": 4}
-    production.set_bom(db, "eng", "DOOR-1", "RM-OAK", 2)  # thinner panels: 4 boards
-    production.set_bom(db, "eng", "DOOR-1", "RM-HINGE", 3)  # a third hinge: 6
+    routes.set_bom(db, "eng", "DOOR-1", "RM-OAK", 2)  # thinner panels: 4 boards
+    routes.set_bom(db, "eng", "DOOR-1", "RM-HINGE", 3)  # a third hinge: 6
     assert _held(db, po.id) == {"RM-OAK": 4, "RM-HINGE": 6}
     log = _log(db, po.id)
     assert ("released", "bill changed to 2 RM-OAK a unit: 2 released") in log
     assert ("reserved", "materials came in: RM-HINGE 2") in log
-    production.set_bom(db, "eng", "DOOR-1", "RM-OAK", 0)  # no oak at all any more
+    routes.set_bom(db, "eng", "DOOR-1", "RM-OAK", 0)  # no oak at all any more
     assert _held(db, po.id) == {"RM-HINGE": 6}
     assert level(db, ids["oak"], "HZ") == (30, 0)
-    production.start(db, "liu", po.id, TODAY)
+    stages.start(db, "liu", po.id, TODAY)
     assert _used(db, po) == {ids["hinge"]: -6}
     assert stock.verify(db) == []
 
@@ -271,8 +274,8 @@ def test_cancelling_after_the_start_returns_the_issued_materials(db):
     ids = _doors(db)
     oid = _order_of(db, [(ids["door"], 2, "")])
     po = _po(db, oid)
-    production.start(db, "liu", po.id, TODAY)
-    production.advance(db, "zhang", po.id, today=TODAY)  # cutting started
+    stages.start(db, "liu", po.id, TODAY)
+    stages.advance(db, "zhang", po.id, today=TODAY)  # cutting started
     waiting = _po(db, _order_of(db, [(ids["door"], 9, "")]))  # 24 boards left: 3 short
     assert _held(db, waiting.id) == {"RM-OAK": 24, "RM-HINGE": 18}
     orders.transition(db, "clerk", oid, S.CANCELLED, "customer cancelled")
@@ -304,7 +307,7 @@ def test_stocktake_short_of_a_material_takes_it_from_the_last_door_in_the_queue(
     stock_operations.post_stocktake(db, "manager", st.id, "cycle count")
     assert _held(db, first.id)["RM-OAK"] == 12 and _held(db, last.id)["RM-OAK"] == 8
     assert ("short", f"RM-OAK 4 no longer reserved: stocktake {st.number}") in _log(db, last.id)
-    assert [x.short for x in production.shortages(db, last.id, TODAY)] == [4]
+    assert [x.short for x in materials.shortages(db, last.id, TODAY)] == [4]
     assert level(db, ids["oak"], "HZ") == (20, 20)
     assert stock.verify(db) == []
 
@@ -314,20 +317,20 @@ def test_stage_flow_quality_failure_and_completion_ready_to_ship(db):
     oid = _order_of(db, [(ids["door"], 1, "左开门"), (ids["lamp"], 2, "")])
     po = _po(db, oid)
     with pytest.raises(IllegalTransition, match="start it first"):
-        production.advance(db, "zhang", po.id, today=TODAY)
-    production.start(db, "liu", po.id, TODAY)
-    production.advance(db, "zhang", po.id, today=TODAY)  # materials -> cutting
-    production.advance(db, "zhang", po.id, today=TODAY)  # cutting -> assembly
-    production.advance(db, "zhang", po.id, today=TODAY)  # assembly -> QC
+        stages.advance(db, "zhang", po.id, today=TODAY)
+    stages.start(db, "liu", po.id, TODAY)
+    stages.advance(db, "zhang", po.id, today=TODAY)  # materials -> cutting
+    stages.advance(db, "zhang", po.id, today=TODAY)  # cutting -> assembly
+    stages.advance(db, "zhang", po.id, today=TODAY)  # assembly -> QC
     with pytest.raises(InvalidInput, match="reason is required"):
-        production.quality_failure(db, "qc", po.id, 3, " ", TODAY)
+        stages.quality_failure(db, "qc", po.id, 3, " ", TODAY)
     with pytest.raises(InvalidInput, match="up to the current one"):
-        production.quality_failure(db, "qc", po.id, 9, "x", TODAY)
-    back = production.quality_failure(db, "qc", po.id, 3, "门缝不均 uneven gap", TODAY)
+        stages.quality_failure(db, "qc", po.id, 9, "x", TODAY)
+    back = stages.quality_failure(db, "qc", po.id, 3, "门缝不均 uneven gap", TODAY)
     assert back.current_stage_seq == 3
-    new = production.set_expected(db, "liu", po.id, TODAY + timedelta(days=9), "油漆缺货")
+    new = stages.set_expected(db, "liu", po.id, TODAY + timedelta(days=9), "油漆缺货")
     assert new.expected_date == TODAY + timedelta(days=9)
-    [row] = production.board(db)
+    [row] = board.board(db)
     assert (row.stage_name, row.stage_no, row.stages, row.status) == (
         "组装 assembly",
         3,
@@ -335,9 +338,9 @@ def test_stage_flow_quality_failure_and_completion_ready_to_ship(db):
         "in_progress",
     )
     assert row.progress == pytest.approx(0.5)
-    production.advance(db, "zhang", po.id, today=TODAY)  # assembly -> QC again
+    stages.advance(db, "zhang", po.id, today=TODAY)  # assembly -> QC again
     assert _status(db, oid) == S.IN_PRODUCTION
-    production.advance(db, "qc", po.id, "ok", today=TODAY)  # QC passed: done
+    stages.advance(db, "qc", po.id, "ok", today=TODAY)  # QC passed: done
     done = _po(db, oid)
     assert done.status == "done" and done.completed_at is not None
     assert _status(db, oid) == S.READY_TO_SHIP
@@ -347,12 +350,12 @@ def test_stage_flow_quality_failure_and_completion_ready_to_ship(db):
                           .where(Allocation.order_line_id == done.order_line_id)).all()  # fmt: skip
     assert made == [1] and [tuple(r) for r in reserved] == [(1, f"made by {done.number}")]
     assert stock.verify(db) == []
-    results = [h.result for h in production.history(db, po.id)]
+    results = [h.result for h in board.history(db, po.id)]
     assert results == ["planned", "started", "done", "started", "done", "started", "done",
                        "started", "qc_fail", "started", "replanned", "done", "started",
                        "done", "completed"]  # fmt: skip
-    assert production.board(db) == []
-    [seen] = production.for_orders(db, [oid])[oid]
+    assert board.board(db) == []
+    [seen] = board.for_orders(db, [oid])[oid]
     assert (seen.status, seen.stage) == ("done", "done")
 
 
@@ -368,14 +371,14 @@ def test_board_filters_and_capacity(db):
     ids = _doors(db, capacity=3)
     early = _po(db, _order_of(db, [(ids["door"], 2, "")], due=TODAY + timedelta(days=3)))
     _order_of(db, [(ids["door"], 2, "")], due=TODAY + timedelta(days=30))
-    production.replan(db, TODAY)
-    assert [r.number for r in production.board(db, due_before=TODAY + timedelta(days=5))] == [
+    planning.replan(db, TODAY)
+    assert [r.number for r in board.board(db, due_before=TODAY + timedelta(days=5))] == [
         early.number
     ]
-    assert production.board(db, product_line="lighting") == []
-    late = [r for r in production.board(db) if r.late]
+    assert board.board(db, product_line="lighting") == []
+    late = [r for r in board.board(db) if r.late]
     assert [r.number for r in late] == [early.number]  # 5 days of work, due in 3
-    days = production.capacity(db, TODAY, days=7)
+    days = board.capacity(db, TODAY, days=7)
     assert {d.route for d in days} == {"木门生产线 Door line"}
     assert max(d.planned_units for d in days) == 4 and any(d.over for d in days)
 
@@ -383,7 +386,7 @@ def test_board_filters_and_capacity(db):
 def test_stages_of_lists_the_route_in_order(db):
     ids = _doors(db)
     po = _po(db, _order_of(db, [(ids["door"], 1, "")]))
-    assert [(st.seq, st.name, st.planned_days) for st in production.stages_of(db, po.id)] == [
+    assert [(st.seq, st.name, st.planned_days) for st in board.stages_of(db, po.id)] == [
         (seq, name, days) for seq, (name, days) in enumerate(STAGES, start=1)
     ]
 
@@ -394,7 +397,7 @@ def test_the_board_marks_the_planned_orders_short_of_materials(db):
     second = _po(db, _order_of(db, [(ids["door"], 3, "")]))  # holds 9
 
     def short() -> set[str]:
-        return {r.number for r in production.board(db) if r.short}
+        return {r.number for r in board.board(db) if r.short}
 
     assert short() == set()
     big = _po(db, _order_of(db, [(ids["door"], 6, "")]))  # 18 needed, 15 left
@@ -402,15 +405,15 @@ def test_the_board_marks_the_planned_orders_short_of_materials(db):
     stock_operations.receive(db, "t", "HZ", [(ids["oak"], 3)])  # the 3 go to it
     assert _held(db, big.id)["RM-OAK"] == 18 and short() == set()
     # A bill raised beyond the free stock: no "short" line in any log, but all three are.
-    production.set_bom(db, "eng", "DOOR-1", "RM-OAK", 4)
+    routes.set_bom(db, "eng", "DOOR-1", "RM-OAK", 4)
     assert short() == {first.number, second.number, big.number}
     assert [e for e in _log(db, second.id) if e[0] == "short"] == []
-    assert [(m.material_code, m.needed, m.reserved) for m in production.materials_held(
+    assert [(m.material_code, m.needed, m.reserved) for m in materials.materials_held(
         db, second.id)] == [("RM-HINGE", 6, 6), ("RM-OAK", 12, 9)]  # fmt: skip
     stock_operations.receive(db, "t", "HZ", [(ids["oak"], 2)])  # the first in the queue
-    production.start(db, "liu", first.id, TODAY)
-    rows = {r.number: r for r in production.board(db)}
+    stages.start(db, "liu", first.id, TODAY)
+    rows = {r.number: r for r in board.board(db)}
     assert (rows[first.number].status, rows[first.number].short) == ("in_progress", False)
     assert short() == {second.number, big.number}
-    assert [x.material_code for x in production.shortages(db, second.id, TODAY)] == ["RM-OAK"]
+    assert [x.material_code for x in materials.shortages(db, second.id, TODAY)] == ["RM-OAK"]
     assert stock.verify(db) == []

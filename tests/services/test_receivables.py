@@ -12,10 +12,12 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from oms_tui.models import Customer, Invoice, Order, Payment, PaymentAllocation
-from oms_tui.services import dispatch, dunning, orders, receivables
-from oms_tui.services.errors import InvalidInput
-from oms_tui.services.order_states import OrderStatus as S
-from oms_tui.services.receivables import Remittance, due_dates
+from oms_tui.services.finance import overdue, receivables
+from oms_tui.services.finance.receivables import Remittance, due_dates
+from oms_tui.services.platform.errors import InvalidInput
+from oms_tui.services.sales import orders
+from oms_tui.services.shipping import dispatch
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.audit_factories import set_customer
 from tests.dispatch_factories import allocated_order, world
 from tests.stock_factories import approved
@@ -105,7 +107,7 @@ def test_a_prepaid_order_is_invoiced_at_approval_and_not_again_at_shipment(db):
     orders.transition(db, "auditor", view.id, S.APPROVED, "ok")
     [(kind, amount, _p, status, due)] = _invoices(db, view.id)
     assert (kind, amount, status) == ("invoice", view.total_minor, "open")
-    from oms_tui.services import allocation
+    from oms_tui.services.fulfilment import allocation
 
     allocation.allocate_order(db, "t", view.id)
     _ship(db, w, view.id)
@@ -243,7 +245,7 @@ def test_credit_exposure_counts_approved_orders_not_yet_invoiced_once(db):
     waiting = approved(db, cid, [(w.shade, 2)])
     # allocated, then one lamp of three shipped: only the part not invoiced is committed
     part = approved(db, cid, [(w.lamp, 3)])
-    from oms_tui.services import allocation
+    from oms_tui.services.fulfilment import allocation
 
     allocation.allocate_order(db, "t", part)
     _ship(db, w, part, [1])
@@ -364,7 +366,7 @@ def _invoice_rows(db, cid):
 
 def _on_account(db, cid):
     """The aging's credit on account column for the customer as of a day (0 when absent)."""
-    from oms_tui.services import aging
+    from oms_tui.services.finance import aging
 
     def as_of(day):
         return next((r.on_account_minor for r in aging.aging(db, day).rows
@@ -400,7 +402,7 @@ def test_an_over_payment_pays_the_next_invoice_when_it_is_issued(db):
     # a later invoice finds nothing left: no application recorded
     second = approved(db, cid, [(w.shade, 1)])
     _set_terms(db, second, "NET30", "credit")
-    from oms_tui.services import allocation
+    from oms_tui.services.fulfilment import allocation
 
     allocation.allocate_order(db, "t", second)
     _ship(db, w, second)
@@ -503,7 +505,7 @@ def test_auto_apply_off_then_apply_credit_now_oldest_due_first(db):
     assert (again.applied, again.on_account_minor) == ((), 0)
     on_account = _on_account(db, cid)
     assert (on_account(MONDAY - timedelta(days=1)), on_account(MONDAY)) == (-5_000, 0)
-    from oms_tui.services import aging
+    from oms_tui.services.finance import aging
 
     collected = aging.collections(db, MONDAY - timedelta(days=60), MONDAY, by="day")
     assert (collected.payments, collected.amount_minor) == (1, 5_000)  # money, not moves
@@ -705,7 +707,7 @@ def _books(db, cid):
 
 
 def _aging_total(db, cid, day):
-    from oms_tui.services import aging
+    from oms_tui.services.finance import aging
 
     return next((r.total_minor for r in aging.aging(db, day).rows if r.customer_id == cid), 0)
 
@@ -785,7 +787,7 @@ def test_any_history_keeps_open_invoices_less_credit_equal_to_what_is_owed(books
             exposure = receivables.credit_exposure(s, cid, day)
             assert exposure.open_invoices_minor == owes
             # dunning's overdue is the exposure's: overdue less credit, oldest first
-            late = dunning.overdue_after_credit(s, day).get(cid)
+            late = overdue.overdue_after_credit(s, day).get(cid)
             assert (late.minor if late else 0) == exposure.overdue_minor
             if late:
                 assert 0 < late.days <= (day - START).days

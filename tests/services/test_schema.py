@@ -11,8 +11,8 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from oms_tui.migrations import HEAD
-from oms_tui.services import schema
-from oms_tui.services.db import Database
+from oms_tui.services.platform import schema
+from oms_tui.services.platform.db import Database
 from tests.factories import make_order
 
 
@@ -89,7 +89,7 @@ def test_a_real_older_database_keeps_its_data_through_the_upgrade(tmp_path):
     assert schema.needs_upgrade(db)
     backup = schema.upgrade_with_backup(db)
     assert schema.current_revision(db) == HEAD
-    from oms_tui.services import customers, orders
+    from oms_tui.services.sales import customer_history, orders
 
     order = orders.get_order(db, "SO-2026-000001")
     assert (order.total_minor, order.status, order.customer_name) == (
@@ -97,7 +97,7 @@ def test_a_real_older_database_keeps_its_data_through_the_upgrade(tmp_path):
         "pending_audit",
         "王小明",
     )
-    address = customers.customer_card(db, 1).default_address
+    address = customer_history.customer_card(db, 1).default_address
     assert (address.text, address.region) == ("浙江 杭州市 西湖区 文三路 90 号", "East")
     with sqlite3.connect(backup) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]

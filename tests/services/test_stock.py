@@ -12,9 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from oms_tui.models import OrderLine, ProductionOrder, StockLevel, StockMove, Warehouse
-from oms_tui.services import allocation, orders, production, stock, stock_operations
-from oms_tui.services.errors import InvalidInput, NotFound
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.fulfilment import allocation, stock_operations
+from oms_tui.services.inventory import stock
+from oms_tui.services.platform.errors import InvalidInput, NotFound
+from oms_tui.services.production import stages
+from oms_tui.services.sales import orders
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.audit_factories import set_product
 from tests.factories import make_product
 from tests.stock_factories import approved, customer, level, receive, warehouse
@@ -385,7 +388,7 @@ def _door_shop(db) -> dict[str, int]:
         oid = _order_of(db, [(ids["door"], doors, "")])
         with db.read() as s:
             po = s.exec(select(ProductionOrder).where(ProductionOrder.order_id == oid)).one()
-        production.start(db, "liu", po.id)
+        stages.start(db, "liu", po.id)
         return oid, po.number
 
     old, old_number = started(4)

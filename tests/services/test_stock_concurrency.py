@@ -19,9 +19,10 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from oms_tui.models import Allocation, Order, OrderEvent, OrderLine, StockLevel
-from oms_tui.services import audit, orders, stock
-from oms_tui.services.db import Database
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.inventory import stock
+from oms_tui.services.platform.db import Database
+from oms_tui.services.sales import audit_decisions, orders
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.factories import make_product
 from tests.stock_factories import customer, receive, warehouse
 
@@ -41,7 +42,7 @@ def _approve_share(url: str, actor: str, order_ids: list[int], barrier, results)
         barrier.wait(timeout=60)
         started = time.time()
         for oid in order_ids:
-            view = audit.approve(db, actor, oid, reason="rush: approved by the load test")
+            view = audit_decisions.approve(db, actor, oid, reason="rush: approved by the load test")
             done[oid] = view.status
         results.put((actor, done, (started, time.time()), None))
     except Exception:  # noqa: BLE001 - reported to the parent, which fails the test

@@ -9,9 +9,10 @@ import pytest
 from sqlmodel import select
 
 from oms_tui.models import PurchaseReceipt, PurchaseReceiptLine, StocktakeCount, Warehouse
-from oms_tui.services import allocation, stock, stock_operations
-from oms_tui.services.errors import InvalidInput, NotFound
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.fulfilment import allocation, stock_operations
+from oms_tui.services.inventory import stock
+from oms_tui.services.platform.errors import InvalidInput, NotFound
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.factories import make_product
 from tests.stock_factories import (
     approved,

@@ -44,10 +44,14 @@ from oms_tui.models import (
     StockMove,
     Warehouse,
 )
-from oms_tui.services import allocation, orders, production, schema, stock, stock_operations
-from oms_tui.services.db import Database
-from oms_tui.services.errors import IllegalTransition, InvalidInput
-from oms_tui.services.order_states import OrderStatus as S
+from oms_tui.services.fulfilment import allocation, stock_operations
+from oms_tui.services.inventory import stock
+from oms_tui.services.platform import schema
+from oms_tui.services.platform.db import Database
+from oms_tui.services.platform.errors import IllegalTransition, InvalidInput
+from oms_tui.services.production import stages
+from oms_tui.services.sales import orders
+from oms_tui.services.states.order_states import OrderStatus as S
 from tests.factories import make_product
 from tests.stock_factories import customer, set_priority, warehouse
 
@@ -233,7 +237,7 @@ def _production_orders(db: Database, status: str) -> list[ProductionOrder]:
 def _start(db: Database, po: ProductionOrder, expected: dict, pids: list[int], factory: int
            ) -> bool:  # fmt: skip
     try:
-        production.start(db, "liu", po.id)
+        stages.start(db, "liu", po.id)
     except InvalidInput:
         event("start refused: short of materials")
         return False  # nothing written
@@ -245,7 +249,7 @@ def _start(db: Database, po: ProductionOrder, expected: dict, pids: list[int], f
 
 def _advance(db: Database, po: ProductionOrder, expected: dict, pids: list[int], factory: int
              ) -> None:  # fmt: skip
-    if production.advance(db, "zhang", po.id).status == "done":
+    if stages.advance(db, "zhang", po.id).status == "done":
         event("door made")
         expected[(pids[DOOR], factory)] += po.qty
 
@@ -353,7 +357,7 @@ def _run(db: Database, step: tuple, expected: dict, placed: list[int]) -> None: 
         if running:
             po = running[step[1] % len(running)]
             try:
-                production.quality_failure(db, "qc", po.id, 1, "uneven gap")
+                stages.quality_failure(db, "qc", po.id, 1, "uneven gap")
             except (InvalidInput, IllegalTransition):
                 return
     elif kind == "stocktake":

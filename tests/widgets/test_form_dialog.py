@@ -8,7 +8,7 @@ from typing import Any
 from textual import events
 from textual.app import App
 
-from oms_tui.services.errors import InvalidInput
+from oms_tui.services.platform.errors import InvalidInput
 from oms_tui.widgets.form_dialog import FormDialog, FormField
 
 FIELDS = [FormField("code", "Code"), FormField("qty", "Qty", "1"), FormField("note", "Note")]

@@ -21,24 +21,24 @@ from textual.message import Message
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from ...services.customers import (
+from ...failures import error_text
+from ...services.parties.customers import (
     GROUPS,
     CustomerHit,
     NewCustomer,
     create_customer,
     search_customers,
 )
-from ...services.errors import InvalidInput
-from ...services.money import format_money
+from ...services.platform.errors import InvalidInput
+from ...services.platform.money import format_money
 from ...widgets.dialogs import ChoiceDialog
-from ...widgets.form_dialog import error_text
 from ...widgets.new_caller import NewCallerPanel
 from ...widgets.scan_input import ScanInput, copy_key
 from .messages import Problem
 from .row import Row
 
 if TYPE_CHECKING:
-    from ...services.db import Database
+    from ...services.platform.db import Database
     from .. import OmsScreen
     from .model import EntryModel
 

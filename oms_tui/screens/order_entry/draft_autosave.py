@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from ...services.drafts import DraftView, discard_draft, latest_draft, save_draft
-from ...widgets.form_dialog import error_text
+from ...failures import error_text
+from ...services.sales.drafts import DraftView, discard_draft, latest_draft, save_draft
 from .messages import Problem
 
 if TYPE_CHECKING:
-    from ...services.entry import EntryDraft
+    from ...services.sales.entry import EntryDraft
     from .. import OmsScreen
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...services.customers import AddressView, NewAddress, add_address
-from ...services.errors import InvalidInput
-from ...services.money import from_minor, parse_money
+from ...services.parties.customers import AddressView, NewAddress, add_address
+from ...services.platform.errors import InvalidInput
+from ...services.platform.money import from_minor, parse_money
 from ...widgets.form_dialog import FormDialog, FormField
 
 if TYPE_CHECKING:
-    from ...services.db import Database
+    from ...services.platform.db import Database
     from .model import EntryLine
 
 

@@ -24,14 +24,23 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 
-from ...services.catalog import ProductHit, find_product, products_by_id, search_products
-from ...services.entry import DELETE, DISCOUNT, DUPLICATE, NOTE, PRICE, QTY, ScanEntry, parse_scan
-from ...services.errors import InvalidInput
-from ...services.money import format_money
-from ...services.orders import OrderView, recent_orders
-from ...services.templates import TemplateView, list_templates
+from ...failures import error_text
+from ...services.catalog.catalog import ProductHit, find_product, products_by_id, search_products
+from ...services.platform.errors import InvalidInput
+from ...services.platform.money import format_money
+from ...services.sales.entry import (
+    DELETE,
+    DISCOUNT,
+    DUPLICATE,
+    NOTE,
+    PRICE,
+    QTY,
+    ScanEntry,
+    parse_scan,
+)
+from ...services.sales.orders import OrderView, recent_orders
+from ...services.sales.templates import TemplateView, list_templates
 from ...widgets.dialogs import ChoiceDialog, PromptDialog
-from ...widgets.form_dialog import error_text
 from ...widgets.order_list import fit
 from .forms import LineDialog
 from .messages import Problem
@@ -40,7 +49,7 @@ from .product_search import ProductSearchDialog
 from .row import Row
 
 if TYPE_CHECKING:
-    from ...services.db import Database
+    from ...services.platform.db import Database
     from ...widgets.scan_input import ScanInput
     from .. import OmsScreen
     from .model import EntryModel

@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ...services.catalog import ProductHit
-from ...services.customers import AddressView, CustomerCard, CustomerHit
-from ...services.entry import (
+from ...services.catalog.catalog import ProductHit
+from ...services.parties.customers import AddressView, CustomerHit
+from ...services.platform.money import exponent, from_minor
+from ...services.sales.customer_history import CustomerCard
+from ...services.sales.entry import (
     DISCOUNT,
     DUPLICATE,
     NOTE,
@@ -26,8 +28,7 @@ from ...services.entry import (
     EntryDraft,
     ScanEntry,
 )
-from ...services.money import exponent, from_minor
-from ...services.orders import NewLine, OrderQuote
+from ...services.sales.orders import NewLine, OrderQuote
 
 # the fields an error can name outside the lines (save or quote refused)
 OPTION_FIELDS = ("channel", "payment_method", "requested_date")

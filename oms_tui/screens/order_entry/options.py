@@ -12,11 +12,11 @@ from textual import on, work
 from textual.content import Content
 from textual.message import Message
 
-from ...services.carriers import CarrierView, list_carriers
-from ...services.entry import parse_requested_date
-from ...services.errors import InvalidInput
+from ...failures import error_text
+from ...services.platform.errors import InvalidInput
+from ...services.sales.entry import parse_requested_date
+from ...services.shipping.carriers import CarrierView, list_carriers
 from ...widgets.dialogs import ChoiceDialog, PromptDialog
-from ...widgets.form_dialog import error_text
 from .messages import Problem
 from .model import OPTION_FIELDS
 from .row import Row

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...services.catalog import ProductHit, search_products
+from ...services.catalog.catalog import ProductHit, search_products
 from ...widgets.dialogs import Dialog
 from ...widgets.scan_input import ScanInput
 from .. import AppContext

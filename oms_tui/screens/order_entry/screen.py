@@ -19,16 +19,17 @@ from textual.message import Message
 from textual.widgets import Header, Input, Label
 
 from ...commands import ScreenCommands
-from ...services.audit import run_checks
-from ...services.catalog import ProductHit, products_by_id
-from ...services.customers import AddressView, CustomerCard, customer_card
-from ...services.entry import DraftOptions, EntryDraft
-from ...services.errors import InvalidInput, NotFound, OmsError
-from ...services.money import format_money
-from ...services.orders import NewLine, OrderQuote, OrderView, create_order, quote_order
+from ...failures import error_text
+from ...services.catalog.catalog import ProductHit, products_by_id
+from ...services.parties.customers import AddressView
+from ...services.platform.errors import InvalidInput, NotFound, OmsError
+from ...services.platform.money import format_money
+from ...services.sales.audit_checks import run_checks
+from ...services.sales.customer_history import CustomerCard, customer_card
+from ...services.sales.entry import DraftOptions, EntryDraft
+from ...services.sales.orders import NewLine, OrderQuote, OrderView, create_order, quote_order
 from ...widgets.dialogs import ChoiceDialog
 from ...widgets.footer import KeysFooter
-from ...widgets.form_dialog import error_text
 from ...widgets.new_caller import NewCallerPanel
 from ...widgets.scan_input import ScanInput
 from .. import OmsScreen

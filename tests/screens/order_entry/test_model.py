@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from oms_tui.screens.order_entry.model import EntryLine, EntryModel, line_number
-from oms_tui.services.catalog import ProductHit
-from oms_tui.services.customers import CustomerHit
-from oms_tui.services.entry import DraftOptions, parse_scan
-from oms_tui.services.orders import NewLine, OrderQuote
-from oms_tui.services.pricing import PricedLine, Quote, Totals
+from oms_tui.services.catalog.catalog import ProductHit
+from oms_tui.services.catalog.pricing import PricedLine, Quote, Totals
+from oms_tui.services.parties.customers import CustomerHit
+from oms_tui.services.sales.entry import DraftOptions, parse_scan
+from oms_tui.services.sales.orders import NewLine, OrderQuote
 
 LAMP = ProductHit(id=1, code="XD-40W", barcode="6901234567892", name="吸顶灯", model="XD40",
                   colour="白色", spec="40W", unit="pc", list_price_minor=19_900,

@@ -1,0 +1,659 @@
+"""Orders from files: e-commerce exports, dealers' spreadsheets, our own template.
+
+A file (CSV in UTF-8 with or without BOM, or GB18030/GBK; or .xlsx) is read with a
+**mapping profile**: which header holds which order field. Rows sharing an external order
+id make one order with several lines. Each row is checked; a bad row is reported (row
+number, column, value, reason) and its order is not imported (never a partial order),
+while every other order still is. Customers are matched by phone (digits only) or
+created; products by our code, barcode, or the channel's own code through the alias table
+(``remember_alias``: once mapped, known next time). A file's unit price is kept (an
+override with the reason "price from the <channel> file" when it differs from the price
+book, which the audit check then warns about).
+
+**Idempotent**: the key is channel + external order id. Importing the same file twice
+creates nothing new; a changed order not yet approved is updated (its lines replaced);
+one already approved is reported, not changed. ``plan_import`` (the preview / dry run)
+says all of this before anything is written; ``run_import`` writes it, a batch of orders
+per transaction, into the audit queue (status pending audit; the queue runs their checks).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from ...models import (
+    Customer,
+    CustomerPhone,
+    ImportProfile,
+    Order,
+    OrderLine,
+    Product,
+    ProductAlias,
+    utcnow,
+)
+from ..parties import customers
+from ..platform.db import Database
+from ..platform.errors import InvalidInput, NotFound, OmsError
+from ..platform.money import parse_money
+from ..sales import orders
+from ..states.order_states import OrderStatus as S
+
+FIELDS = ("external_id", "order_date", "customer_name", "phone", "address", "product",
+          "qty", "unit_price", "notes", "payment_method")  # fmt: skip
+REQUIRED = ("external_id", "customer_name", "phone", "address", "product", "qty")
+PAYMENT_WORDS = {
+    "cod": "cod", "货到付款": "cod", "cash on delivery": "cod",
+    "prepaid": "prepaid", "在线支付": "prepaid", "已付款": "prepaid", "支付宝": "prepaid",
+    "微信": "prepaid", "credit": "credit", "月结": "credit", "账期": "credit",
+    "installments": "installments", "分期": "installments",
+}  # fmt: skip
+MAX_QTY = orders.MAX_LINE_QTY
+BATCH = 500  # orders per transaction
+
+# Profiles shipped with the product; saved ones (table import_profile) are added by name.
+SHIPPED_PROFILES: dict[str, tuple[str, dict[str, str]]] = {
+    "oms": ("ecommerce", {f: f for f in FIELDS}),  # our template: `oms import template`
+    "taobao": ("ecommerce", {
+        "external_id": "订单编号", "order_date": "订单付款时间", "customer_name": "收货人姓名",
+        "phone": "联系手机", "address": "收货地址", "product": "商家编码", "qty": "购买数量",
+        "unit_price": "商品价格", "notes": "订单备注", "payment_method": "支付方式",
+    }),
+    "dealer": ("dealer", {
+        "external_id": "PO Number", "order_date": "Order Date", "customer_name": "Ship To",
+        "phone": "Phone", "address": "Address", "product": "Item Code", "qty": "Quantity",
+        "unit_price": "Unit Price", "notes": "Remarks",
+    }),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    channel: str
+    mapping: dict[str, str]  # field -> header as it appears in the file
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # 1-based, counting the header as row 1 (as a spreadsheet shows it)
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class PlannedLine:
+    row: int
+    product_id: int
+    product_code: str
+    qty: int
+    unit_price_minor: int | None  # from the file
+    note: str
+
+
+@dataclass
+class PlannedOrder:
+    external_id: str
+    rows: list[int]
+    customer_name: str
+    phone: str
+    address: str
+    customer_id: int | None  # None: a new customer
+    order_date: date | None
+    payment_method: str | None
+    notes: str
+    lines: list[PlannedLine] = field(default_factory=list)
+    action: str = "create"  # create, update, unchanged, refused
+    existing: str = ""  # the order number when it exists
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    channel: str
+    profile: str
+    rows: int
+    orders: tuple[PlannedOrder, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def new_customers(self) -> int:
+        return len({o.phone for o in self.orders if o.customer_id is None
+                    and o.action in ("create", "update")})  # fmt: skip
+
+    def count(self, action: str) -> int:
+        return sum(1 for o in self.orders if o.action == action)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    plan: ImportPlan
+    created: tuple[str, ...]  # order numbers
+    updated: tuple[str, ...]
+    unchanged: int
+    refused: tuple[tuple[str, str], ...]  # (external id, why)
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self.plan.problems
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems or self.refused)
+
+
+# --------------------------------------------------------------------------------------------
+# Profiles and aliases
+
+
+def profiles(db: Database) -> list[Profile]:
+    out = [Profile(n, ch, dict(m)) for n, (ch, m) in SHIPPED_PROFILES.items()]
+    with db.read() as session:
+        for p in session.exec(select(ImportProfile).order_by(ImportProfile.name)).all():
+            out.append(Profile(p.name, p.channel, json.loads(p.mapping_json)))
+    return out
+
+
+def get_profile(db: Database, name: str) -> Profile:
+    for p in profiles(db):
+        if p.name.lower() == name.strip().lower():
+            return p
+    known = ", ".join(p.name for p in profiles(db))
+    raise NotFound(f"no import profile '{name}'; known: {known}")
+
+
+def save_profile(db: Database, actor: str, name: str, channel: str, mapping: dict[str, str]
+                 ) -> Profile:  # fmt: skip
+    """Save (or replace) a channel's mapping; the shipped profiles cannot be replaced."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput("give the profile a name", "name")
+    if name.lower() in SHIPPED_PROFILES:
+        raise InvalidInput(f"'{name}' is a shipped profile; save yours under another name",
+                           "name")  # fmt: skip
+    if channel not in orders.CHANNELS:
+        raise InvalidInput(f"unknown channel '{channel}'", "channel")
+    unknown = set(mapping) - set(FIELDS)
+    if unknown:
+        raise InvalidInput(f"unknown field {sorted(unknown)[0]}; fields: {', '.join(FIELDS)}",
+                           "mapping")  # fmt: skip
+    missing = [f for f in REQUIRED if not mapping.get(f)]
+    if missing:
+        raise InvalidInput(f"map a column to {', '.join(missing)}", "mapping")
+    with db.write() as session:
+        row = session.exec(select(ImportProfile).where(ImportProfile.name == name)).first()
+        row = row or ImportProfile(name=name, created_by=actor)
+        row.channel, row.mapping_json = channel, json.dumps(mapping, ensure_ascii=False)
+        row.updated_at = utcnow()
+        session.add(row)
+    return Profile(name, channel, dict(mapping))
+
+
+def remember_alias(db: Database, actor: str, channel: str, code: str, product_code: str) -> None:
+    """The channel's code ``code`` means our product ``product_code`` from now on."""
+    code = code.strip()
+    if not code:
+        raise InvalidInput("the channel's product code is empty", "code")
+    with db.write() as session:
+        product = session.exec(select(Product).where(Product.code == product_code.strip().upper())
+                               ).first()  # fmt: skip
+        if product is None:
+            raise NotFound(f"no product {product_code}")
+        same = (ProductAlias.channel == channel) & (ProductAlias.code == code)
+        row = session.exec(select(ProductAlias).where(same)).first()
+        row = row or ProductAlias(channel=channel, code=code, product_id=product.id,
+                                  created_by=actor)  # fmt: skip
+        row.product_id = product.id
+        session.add(row)
+
+
+TEMPLATE_EXAMPLE = ("TB20261130001", "2026-11-30 14:05", "王小明", "138 0013 8000",
+                    "浙江省 杭州市 西湖区 文三路 90 号", "L-C300-18W-WH", "2", "89.00",
+                    "下午送", "prepaid")  # fmt: skip
+
+
+def template_csv() -> str:
+    """Our own import template (profile ``oms``): the header and one example row."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(FIELDS)
+    writer.writerow(TEMPLATE_EXAMPLE)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# Reading files
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK and GB2312)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise InvalidInput("the file is neither UTF-8 nor GB18030/GBK text", "file") from None
+
+
+def read_rows(data: bytes, filename: str = "") -> list[list[str]]:
+    """The file's rows as text cells (the first row is the header)."""
+    if filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        return _xlsx_rows(data)
+    text = decode(data)
+    try:
+        return [row for row in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as error:
+        raise InvalidInput(f"not a readable CSV file: {error}", "file") from None
+
+
+def _xlsx_rows(data: bytes) -> list[list[str]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise InvalidInput(f"not a readable .xlsx file ({error})", "file") from None
+    sheet = book.worksheets[0]
+    rows = []
+    for values in sheet.iter_rows(values_only=True):
+        rows.append(["" if v is None else _cell_text(v) for v in values])
+    book.close()
+    return rows
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Planning (the preview; nothing is written)
+
+
+@lru_cache(maxsize=4096)
+def _parse_date(text: str) -> date:
+    t = text.strip().replace("/", "-").replace(".", "-")
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(t, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def customers_by_phone(session: Session, all_digits: Iterable[str]) -> dict[str, int | None]:
+    """digits -> the first customer with that phone (None: nobody)."""
+    wanted = sorted(set(all_digits))
+    out: dict[str, int | None] = dict.fromkeys(wanted)
+    for start in range(0, len(wanted), 500):
+        rows = session.exec(
+            select(CustomerPhone.digits, CustomerPhone.customer_id)
+            .where(col(CustomerPhone.digits).in_(wanted[start:start + 500]))
+            .order_by(CustomerPhone.customer_id)
+        ).all()  # fmt: skip
+        for digits, cid in rows:
+            if out.get(digits) is None:
+                out[digits] = cid
+    return out
+
+
+class _Lookup:
+    """Products and customers resolved once per import."""
+
+    def __init__(self, session: Session, channel: str) -> None:
+        self.session, self.channel = session, channel
+        self.products: dict[str, Product | None] = {}
+        self.customers: dict[str, int | None] = {}
+
+    def product(self, code: str) -> Product | None:
+        if code not in self.products:
+            s = self.session
+            p = s.exec(select(Product).where(Product.code == code.upper())).first()
+            if p is None:
+                p = s.exec(select(Product).where(Product.barcode == code)).first()
+            if p is None:
+                same = (ProductAlias.channel == self.channel) & (ProductAlias.code == code)
+                alias = s.exec(select(ProductAlias).where(same)).first()
+                p = s.get(Product, alias.product_id) if alias else None
+            self.products[code] = p
+        return self.products[code]
+
+    def customer(self, digits: str) -> int | None:
+        if digits not in self.customers:
+            self.preload([digits])
+        return self.customers[digits]
+
+    def preload(self, all_digits: Iterable[str]) -> None:
+        """Customers by phone for many numbers at once (500 to a query)."""
+        self.customers.update(customers_by_phone(self.session, all_digits))
+
+
+def plan_import(db: Database, data: bytes, channel: str | None = None,
+                profile: str = "oms", filename: str = "") -> ImportPlan:  # fmt: skip
+    """Read and check the file; say what importing it would do (the preview, the dry run)."""
+    prof = get_profile(db, profile)
+    channel = channel or prof.channel
+    if channel not in orders.CHANNELS:
+        raise InvalidInput(f"unknown channel '{channel}'; one of {', '.join(orders.CHANNELS)}",
+                           "channel")  # fmt: skip
+    rows = read_rows(data, filename)
+    if not rows:
+        raise InvalidInput("the file is empty", "file")
+    header = [h.strip() for h in rows[0]]
+    where: dict[str, int] = {}
+    missing = []
+    for f, name in prof.mapping.items():
+        if not name:
+            continue
+        try:
+            where[f] = header.index(name.strip())
+        except ValueError:
+            if f in REQUIRED:
+                missing.append(name)
+    if missing:
+        raise InvalidInput(
+            f"the file has no column {', '.join(missing)} (profile '{prof.name}'); its "
+            f"header: {', '.join(header[:12])}", "file")  # fmt: skip
+    problems: list[Problem] = []
+    planned: OrderedDict[str, PlannedOrder] = OrderedDict()
+    bad_orders: set[str] = set()
+    with db.read() as session:
+        look = _Lookup(session, channel)
+        phone_at = where.get("phone")
+        if phone_at is not None:
+            look.preload(customers.normalise_phone(r[phone_at]) for r in rows[1:]
+                         if phone_at < len(r))  # fmt: skip
+        for n, row in enumerate(rows[1:], start=2):
+            if not any(c.strip() for c in row):
+                continue
+
+            def get(f: str, row: list[str] = row) -> str:
+                i = where.get(f)
+                return row[i].strip() if i is not None and i < len(row) else ""
+
+            ext = get("external_id")
+            row_problems = _check_row(n, get, look)
+            if not ext:
+                problems.append(Problem(n, prof.mapping["external_id"], "", "no order id"))
+                continue
+            if row_problems:
+                problems += row_problems
+                bad_orders.add(ext)
+                continue
+            digits = customers.normalise_phone(get("phone"))
+            order = planned.get(ext)
+            if order is None:
+                order = planned[ext] = PlannedOrder(
+                    external_id=ext, rows=[], customer_name=get("customer_name"),
+                    phone=get("phone"), address=get("address"),
+                    customer_id=look.customer(digits), order_date=_maybe_date(get("order_date")),
+                    payment_method=PAYMENT_WORDS.get(get("payment_method").lower()),
+                    notes=get("notes"),
+                )  # fmt: skip
+            elif customers.normalise_phone(order.phone) != digits:
+                why = f"order {ext} has another phone on an earlier row"
+                problems.append(Problem(n, prof.mapping["phone"], get("phone"), why))
+                bad_orders.add(ext)
+                continue
+            product = look.product(get("product"))
+            price = parse_money(get("unit_price")) if get("unit_price") else None
+            order.rows.append(n)
+            order.lines.append(PlannedLine(n, product.id, product.code, int(get("qty")), price,
+                                           ""))  # fmt: skip
+        for ext in bad_orders:
+            if ext in planned:
+                order = planned[ext]
+                order.action, order.why = "refused", "another row of this order has a problem"
+        _against_existing(session, channel, planned)
+    return ImportPlan(channel, prof.name, len(rows) - 1, tuple(planned.values()),
+                      tuple(sorted(problems, key=lambda p: p.row)))  # fmt: skip
+
+
+def _maybe_date(text: str) -> date | None:
+    try:
+        return _parse_date(text) if text else None
+    except ValueError:
+        return None
+
+
+def _check_row(n: int, get, look: _Lookup) -> list[Problem]:  # noqa: ANN001
+    out = []
+    for f in ("customer_name", "address"):
+        if not get(f):
+            out.append(Problem(n, f, "", f"missing {f.replace('_', ' ')}"))
+    phone = get("phone")
+    digits = customers.normalise_phone(phone)
+    if not phone:
+        out.append(Problem(n, "phone", "", "missing phone"))
+    elif not 7 <= len(digits) <= 15:
+        out.append(Problem(n, "phone", phone, "not a phone number (7 to 15 digits)"))
+    code = get("product")
+    if not code:
+        out.append(Problem(n, "product", "", "missing product code"))
+    else:
+        product = look.product(code)
+        if product is None:
+            out.append(Problem(n, "product", code, "unknown product code (map it to ours)"))
+        elif not product.active:
+            out.append(Problem(n, "product", code, f"{product.code} is no longer sold"))
+    qty = get("qty")
+    try:
+        q = int(qty)
+        if q <= 0 or q > MAX_QTY:
+            raise ValueError
+    except ValueError:
+        out.append(Problem(n, "qty", qty, f"quantity must be a whole number 1 to {MAX_QTY:,}"))
+    price = get("unit_price")
+    if price:
+        try:
+            if parse_money(price) < 0:
+                out.append(Problem(n, "unit_price", price, "a price cannot be negative"))
+        except InvalidInput:
+            out.append(Problem(n, "unit_price", price, "not an amount"))
+    when = get("order_date")
+    if when:
+        try:
+            _parse_date(when)
+        except ValueError:
+            out.append(Problem(n, "order_date", when, "unreadable date (2026-11-30)"))
+    for f in ("customer_name", "address", "notes"):
+        if "\ufffd" in get(f):
+            out.append(Problem(n, f, get(f), "unreadable text (wrong encoding?)"))
+    return out
+
+
+def _signature(lines: Iterable[tuple[int, int, int | None]]) -> list[tuple[int, int, int | None]]:
+    return sorted(lines, key=lambda t: (t[0], t[1], t[2] if t[2] is not None else -1))
+
+
+def _against_existing(session: Session, channel: str, planned: dict[str, PlannedOrder]) -> None:
+    """Create, update (not yet approved and changed), unchanged, or refused (approved)."""
+    ids = [e for e, o in planned.items() if o.action != "refused"]
+    existing = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        mine = (Order.channel == channel) & col(Order.external_ref).in_(chunk)
+        for o in session.exec(select(Order).where(mine)).all():
+            existing[o.external_ref] = o
+    if not existing:
+        return
+    lines: dict[int, list[tuple[int, int, int | None]]] = {}
+    for ln in session.exec(select(OrderLine).where(
+            col(OrderLine.order_id).in_([o.id for o in existing.values()]))).all():  # fmt: skip
+        lines.setdefault(ln.order_id, []).append((ln.product_id, ln.qty, ln.unit_price_minor))
+    for ext, order in existing.items():
+        plan = planned[ext]
+        plan.existing = order.number
+        now = _signature(lines.get(order.id, []))
+        new = [(ln.product_id, ln.qty, ln.unit_price_minor) for ln in plan.lines]
+        same = [(p, q) for p, q, _ in now] == [(p, q) for p, q, _ in _signature(new)] and all(
+            n[2] is None or n[2] == o[2] for n, o in zip(_signature(new), now, strict=True)
+        )
+        if same:
+            plan.action = "unchanged"
+        elif order.status in orders.EDITABLE:
+            plan.action = "update"
+        else:
+            plan.action, plan.why = (
+                "refused",
+                (f"{order.number} is {S(order.status).label.lower()}: changes are not applied"),
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+
+
+def run_import(
+    db: Database,
+    actor: str,
+    data: bytes,
+    channel: str | None = None,
+    profile: str = "oms",
+    filename: str = "",
+    progress=None,
+) -> ImportResult:  # noqa: ANN001
+    """Import what ``plan_import`` planned, a batch of orders per transaction (new customers
+    and orders written with multi-row INSERTs); ``progress(done, total)`` after each batch.
+    A batch that a service rule refuses is written again order by order, so one bad order
+    never holds back the others."""
+    plan = plan_import(db, data, channel, profile, filename)
+    todo = [o for o in plan.orders if o.action in ("create", "update")]
+    created: list[str] = []
+    updated: list[str] = []
+    refused = [(o.external_id, o.why) for o in plan.orders if o.action == "refused"]
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start : start + BATCH]
+        try:
+            with db.write() as session:
+                done = _write_batch(session, actor, plan.channel, batch)
+        except OmsError:
+            done = []
+            for o in batch:
+                try:
+                    with db.write() as session:
+                        done += _write_batch(session, actor, plan.channel, [o])
+                except OmsError as error:
+                    refused.append((o.external_id, str(error)))
+        for o, number in done:
+            (updated if o.action == "update" else created).append(number)
+        if progress is not None:
+            progress(min(start + BATCH, len(todo)), len(todo))
+    return ImportResult(plan, tuple(created), tuple(updated), plan.count("unchanged"),
+                        tuple(refused))  # fmt: skip
+
+
+def _write_batch(session: Session, actor: str, channel: str, batch: list[PlannedOrder]
+                 ) -> list[tuple[PlannedOrder, str]]:  # fmt: skip
+    """New customers (one per phone), then the new orders in one go, then the updates."""
+    new_by_phone: OrderedDict[str, PlannedOrder] = OrderedDict()
+    unknown = [customers.normalise_phone(o.phone) for o in batch if o.customer_id is None]
+    # found again now: another import or a clerk may have created them since the preview
+    known: dict[str, int] = {d: c for d, c in customers_by_phone(session, unknown).items()
+                             if c is not None}  # fmt: skip
+    for o in batch:
+        digits = customers.normalise_phone(o.phone)
+        if o.customer_id is None and digits not in known:
+            new_by_phone.setdefault(digits, o)
+    ids = customers.create_customers_in(session, actor, [
+        customers.NewCustomer(name=o.customer_name, phone=o.phone, street=o.address)
+        for o in new_by_phone.values()])  # fmt: skip
+    known.update(zip(new_by_phone, ids, strict=True))
+    ids_of = {o.external_id: o.customer_id or known[customers.normalise_phone(o.phone)]
+              for o in batch}  # fmt: skip
+    prices = _Prices(session, channel, batch, ids_of)
+    creates = [o for o in batch if o.action == "create"]
+    specs = []
+    for o in creates:
+        notes = o.notes
+        if o.order_date:
+            notes = (f"ordered {o.order_date.isoformat()}; " + notes).rstrip("; ")
+        specs.append(orders.OrderSpec(ids_of[o.external_id], prices.lines(o), channel,
+                                      o.external_id, o.payment_method, notes))  # fmt: skip
+    out = list(zip(creates, orders.create_orders_in(session, actor, specs), strict=True))
+    for o in batch:
+        if o.action != "update":
+            continue
+        order = session.exec(select(Order).where(Order.channel == channel,
+                                                 Order.external_ref == o.external_id)
+                             .with_for_update()).one()  # fmt: skip
+        view = orders.replace_lines_in(session, actor, order, prices.lines(o),
+                                       f"updated from the {channel} file")  # fmt: skip
+        out.append((o, view.number))
+    for o in batch:
+        o.customer_id = ids_of[o.external_id]
+    return out
+
+
+class _Prices:
+    """The file's price is kept: an override (with its reason) where it differs from the
+    price book (one book per customer group and batch), so the audit check shows it."""
+
+    def __init__(self, session: Session, channel: str, batch: list[PlannedOrder],
+                 ids_of: dict[str, int]) -> None:  # fmt: skip
+        from ..catalog.pricing import load_price_book
+
+        self.channel, self.ids_of = channel, ids_of
+        pids = {ln.product_id for o in batch for ln in o.lines}
+        self.products = {p.id: p for p in session.exec(
+            select(Product).where(col(Product.id).in_(pids))).all()}  # fmt: skip
+        self.groups = dict(session.exec(select(Customer.id, Customer.group).where(
+            col(Customer.id).in_(set(ids_of.values())))).all())  # fmt: skip
+        self.books = {g: load_price_book(session, g, pids, date.today())
+                      for g in set(self.groups.values())}  # fmt: skip
+
+    def lines(self, o: PlannedOrder) -> list[orders.NewLine]:
+        from ..catalog.pricing import product_info
+
+        group = self.groups[self.ids_of[o.external_id]]
+        out = []
+        for ln in o.lines:
+            price = None
+            if ln.unit_price_minor is not None:
+                listed = self.books[group].base_price(
+                    product_info(self.products[ln.product_id]), group, ln.qty
+                )
+                if listed.unit_price_minor != ln.unit_price_minor:
+                    price = ln.unit_price_minor
+            reason = f"price from the {self.channel} file" if price is not None else ""
+            out.append(orders.NewLine(ln.product_id, ln.qty, unit_price_minor=price,
+                                      override_reason=reason))  # fmt: skip
+        return out
+
+
+def problems_csv(problems: Sequence[Problem], refused: Sequence[tuple[str, str]] = ()) -> str:
+    """The error report: row, column, value, reason (UTF-8 CSV)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(("row", "column", "value", "reason"))
+    for p in problems:
+        writer.writerow((p.row, p.column, p.value, p.reason))
+    for ext, why in refused:
+        writer.writerow(("", "external_id", ext, why))
+    return buf.getvalue()
+
+
+def read_file(path: str | Path) -> bytes:
+    p = Path(path)
+    if not p.is_file():
+        raise InvalidInput(f"no file {path}", "file")
+    return p.read_bytes()

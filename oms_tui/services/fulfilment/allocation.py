@@ -1,0 +1,451 @@
+"""Allocation: reserve approved orders' lines from the warehouse that serves them best.
+
+For each stocked line, warehouses are tried in this order: the warehouse of the order's
+region (the ship-to region, else the customer's), then the others by their allocation
+rank (``warehouse.allocation_rank``, then code). A line is split across warehouses only
+when the ``stock_split_lines`` setting allows; otherwise it takes one warehouse (the
+first that can cover all of it, else the first with any stock). The order's shipping
+policy decides what happens to a shortage: ``partial`` reserves what exists and
+backorders the rest; ``complete`` reserves nothing until every line can be covered, so
+stock is not tied up by an order that cannot leave. Made-to-order lines go to production.
+
+Each reservation records why its warehouse was chosen (``Allocation.reason``), the order
+event sums it up, and the order's status follows: allocated, partially backordered,
+backordered, or in production. ``fill_backorders`` runs the same rule over waiting orders
+in priority order when stock arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from sqlalchemy import func
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, col, select
+
+from ...models import (
+    Allocation,
+    Customer,
+    Order,
+    OrderAudit,
+    OrderLine,
+    Product,
+    StockLevel,
+    Warehouse,
+    utcnow,
+)
+from ..inventory import stock
+from ..platform.db import Database, retry
+from ..platform.errors import IllegalTransition, NotFound, StaleData
+from ..states.order_states import OrderStatus, check_transition, record_event
+
+S = OrderStatus
+ALLOCATABLE = frozenset({S.APPROVED, S.BACKORDERED, S.PARTIALLY_BACKORDERED})
+# Also refilled when stock arrives: part shipped orders whose remainder waits (their status
+# stays part shipped; the reservations change).
+REFILLABLE = ALLOCATABLE | {S.PARTIALLY_SHIPPED}
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Placed:
+    warehouse_code: str
+    qty: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class LineAllocation:
+    line_no: int
+    product_code: str
+    qty: int  # still to deliver (ordered - shipped)
+    placed: tuple[Placed, ...]  # reserved now
+    reserved_before: int
+    backordered: int
+    to_production: bool
+    materials_short: str = ""  # the production order's materials it could not reserve
+
+
+@dataclass(frozen=True)
+class AllocationResult:
+    order_id: int
+    number: str
+    from_status: str
+    status: str
+    lines: tuple[LineAllocation, ...]
+    summary: str
+
+    @property
+    def reserved_now(self) -> int:
+        return sum(p.qty for ln in self.lines for p in ln.placed)
+
+
+def warehouse_preference(warehouses: Sequence[Warehouse], region: str
+                         ) -> list[tuple[Warehouse, str]]:  # fmt: skip
+    """Warehouses in the order they are tried, each with why it stands there."""
+    ranked = sorted((w for w in warehouses if w.active), key=lambda w: (w.allocation_rank, w.code))
+    home = [w for w in ranked if region and w.region == region]
+    rest = [w for w in ranked if w not in home]
+    out = [(w, f"customer's region {region}") for w in home]
+    out += [(w, f"allocation order #{w.allocation_rank}") for w in rest]
+    return out
+
+
+def _plan_line(
+    need: int, prefs: list[tuple[Warehouse, str]], free: dict[int, int], split: bool
+) -> list[tuple[Warehouse, int, str]]:
+    """Where to take ``need`` units from, given free stock per warehouse id (not changed)."""
+    if need <= 0:
+        return []
+    if split:
+        plan, left, short = [], need, []
+        for wh, why in prefs:
+            take = min(left, free.get(wh.id, 0))
+            if take > 0:
+                reason = why if not short else f"{why}; {', '.join(short)} short"
+                plan.append((wh, take, reason))
+                left -= take
+            else:
+                short.append(wh.code)
+            if left == 0:
+                break
+        return plan
+    skipped = []
+    for wh, why in prefs:
+        if free.get(wh.id, 0) >= need:
+            reason = why if not skipped else f"{why}; {', '.join(skipped)} cannot cover the line"
+            return [(wh, need, reason)]
+        skipped.append(wh.code)
+    for wh, why in prefs:  # nobody has it all: the first with any, rest backordered
+        if free.get(wh.id, 0) > 0:
+            return [(wh, free[wh.id], f"{why}; no warehouse has all {need} (lines not split)")]
+    return []
+
+
+def _allocate_in(
+    session: Session, actor: str, order: Order, levels: dict[tuple[int, int], StockLevel],
+    warehouses: Sequence[Warehouse], split: bool,
+) -> AllocationResult:  # fmt: skip
+    """Allocate one order (locked by the caller, its levels too) and move its status."""
+    lines = session.exec(
+        select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)
+    ).all()
+    products = {p.id: p for p in session.exec(
+        select(Product).where(col(Product.id).in_({ln.product_id for ln in lines}))
+    ).all()}  # fmt: skip
+    held: dict[int, int] = {}
+    for alloc in stock.open_allocations(session, [ln.id for ln in lines]):
+        held[alloc.order_line_id] = held.get(alloc.order_line_id, 0) + alloc.qty
+    region = order.ship_to_region
+    if not region:
+        customer = session.get(Customer, order.customer_id)
+        region = customer.region if customer else ""
+    prefs = warehouse_preference(warehouses, region)
+
+    free: dict[tuple[int, int], int] = {k: lv.on_hand - lv.reserved for k, lv in levels.items()}
+    plans: dict[int, list[tuple[Warehouse, int, str]]] = {}
+    needs: dict[int, int] = {}
+    for ln in lines:
+        product = products[ln.product_id]
+        if product.made_to_order:
+            continue
+        need = ln.qty - ln.qty_shipped - held.get(ln.id, 0)
+        needs[ln.id] = need
+        view = {w.id: free.get((ln.product_id, w.id), 0) for w in warehouses}
+        plan = _plan_line(need, prefs, view, split)
+        for wh, qty, _why in plan:
+            free[(ln.product_id, wh.id)] -= qty
+        plans[ln.id] = plan
+    complete_only = order.shipping_policy == "complete"
+    if complete_only and any(sum(q for _, q, _ in plans[i]) < needs[i] for i in plans):
+        plans = {i: [] for i in plans}  # all or nothing
+        # What it still holds (a stocktake took part of it) goes back too: an order that
+        # cannot leave complete must not tie up stock others could ship.
+        product_of = {ln.id: ln.product_id for ln in lines}
+        for alloc in stock.open_allocations(session, list(plans)):
+            line_id = alloc.order_line_id
+            stock.release(session, levels[(product_of[line_id], alloc.warehouse_id)], alloc)
+            needs[line_id] += alloc.qty
+            held[line_id] -= alloc.qty
+
+    results: list[LineAllocation] = []
+    for ln in lines:
+        product = products[ln.product_id]
+        remaining = ln.qty - ln.qty_shipped
+        if product.made_to_order:
+            waiting = remaining - held.get(ln.id, 0) > 0
+            results.append(LineAllocation(ln.line_no, product.code, remaining, (),
+                                          held.get(ln.id, 0), 0, waiting))  # fmt: skip
+            continue
+        placed = []
+        for wh, qty, why in plans[ln.id]:
+            stock.reserve(session, levels[(ln.product_id, wh.id)], ln, qty, why)
+            placed.append(Placed(wh.code, qty, why))
+        got = sum(p.qty for p in placed)
+        results.append(LineAllocation(ln.line_no, product.code, remaining, tuple(placed),
+                                      held.get(ln.id, 0), needs[ln.id] - got, False))  # fmt: skip
+
+    if any(r.to_production for r in results):
+        from ..production.materials import shortage_text
+        from ..production.planning import create_for_order_in
+
+        planned = create_for_order_in(session, actor, order)
+        line_no = {ln.id: ln.line_no for ln in lines}
+        short = {line_no[p.order.order_line_id]: f"{p.order.number}: {shortage_text(p.shortages)}"
+                 for p in planned if p.shortages}  # fmt: skip
+        results = [replace(r, materials_short=short[r.line_no]) if r.line_no in short else r
+                   for r in results]  # fmt: skip
+    short = any(r.backordered > 0 for r in results)
+    any_held = any(r.reserved_before + sum(p.qty for p in r.placed) > 0
+                   for r in results if not r.to_production and r.qty > 0)  # fmt: skip
+    if short:
+        target = S.PARTIALLY_BACKORDERED if any_held else S.BACKORDERED
+    elif any(r.to_production for r in results):
+        target = S.IN_PRODUCTION
+    else:
+        target = S.ALLOCATED
+    summary = _summary(results, complete_only and short)
+    frm = order.status
+    if target != frm:
+        try:
+            check_transition(frm, target)
+        except IllegalTransition:  # e.g. part shipped: the reservations change, not the status
+            if any(r.placed for r in results):
+                record_event(session, order, actor, frm, summary, frm)
+            session.flush()
+            return AllocationResult(order.id, order.number, frm, frm, tuple(results), summary)
+        order.status = target
+        order.updated_at = utcnow()
+        session.add(order)
+        record_event(session, order, actor, target, summary, frm)
+    elif any(r.placed for r in results):
+        record_event(session, order, actor, target, summary, frm)
+    session.flush()
+    return AllocationResult(order.id, order.number, frm, str(target), tuple(results), summary)
+
+
+def _summary(results: Sequence[LineAllocation], waiting_complete: bool) -> str:
+    parts = []
+    for r in results:
+        bits = [f"{p.qty} from {p.warehouse_code} ({p.reason})" for p in r.placed]
+        if r.to_production:
+            bits.append(f"to production ({r.materials_short})" if r.materials_short
+                        else "to production")  # fmt: skip
+        if r.backordered > 0:
+            bits.append(f"{r.backordered} backordered")
+        if bits:
+            parts.append(f"L{r.line_no} " + ", ".join(bits))
+    text = "; ".join(parts) or "nothing more to reserve"
+    if waiting_complete:
+        text = "ship complete: nothing reserved until every line can be covered; " + text
+    return text
+
+
+def _warehouses(session: Session) -> list[Warehouse]:
+    return list(session.exec(select(Warehouse).order_by(Warehouse.id)).all())
+
+
+def _lock_order(session: Session, order_id: int) -> Order:
+    order = session.exec(
+        select(Order).where(Order.id == order_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()  # fmt: skip
+    if order is None:
+        raise NotFound(f"no order with id {order_id}")
+    return order
+
+
+def allocate_order(db: Database, actor: str, order_id: int,
+                   expected_version: int | None = None) -> AllocationResult:  # fmt: skip
+    """Reserve stock for an approved (or backordered) order in one transaction."""
+
+    def run() -> AllocationResult:
+        with db.write() as session:
+            product_ids = stock.order_product_ids(session, order_id)
+            levels = stock.lock_levels(session, product_ids)  # levels first, then the order
+            order = _lock_order(session, order_id)
+            if expected_version is not None and order.version != expected_version:
+                raise StaleData(f"order {order.number} was changed by someone else; "
+                                "reload it and try again")  # fmt: skip
+            if order.status not in ALLOCATABLE:
+                raise IllegalTransition(
+                    f"order {order.number} is {S(order.status).label.lower()}: only approved or "
+                    "backordered orders are allocated"
+                )
+            split = bool(stock.stock_settings(session).stock_split_lines)
+            return _allocate_in(session, actor, order, levels, _warehouses(session), split)
+
+    try:
+        return retry(run)
+    except StaleDataError:
+        raise StaleData("the order was changed by someone else; reload it and try again") from None
+
+
+def allocate_approved(db: Database, actor: str, limit: int | None = None
+                      ) -> list[AllocationResult]:  # fmt: skip
+    """Allocate every order left at ``approved`` (oldest first), one transaction each:
+    the sweep behind ``oms stock allocate`` and after an interrupted approval."""
+    with db.read() as session:
+        stmt = select(Order.id).where(Order.status == S.APPROVED).order_by(Order.id)
+        if limit:
+            stmt = stmt.limit(limit)
+        ids = list(session.exec(stmt).all())
+    out = []
+    for order_id in ids:
+        try:
+            out.append(allocate_order(db, actor, order_id))
+        except (IllegalTransition, StaleData):
+            continue  # someone else moved it meanwhile
+    return out
+
+
+def waiting_orders(session: Session, product_ids: Iterable[int], limit: int = 200) -> list[int]:
+    """Backordered orders waiting for any of these products, highest priority first
+    (audit priority score, which already includes reviewers' bumps, then requested date,
+    then the oldest)."""
+    pids = sorted(set(product_ids))
+    if not pids:
+        return []
+    stmt = (
+        select(Order.id)
+        .join(OrderLine, OrderLine.order_id == Order.id)
+        .outerjoin(OrderAudit, OrderAudit.order_id == Order.id)
+        .where(col(Order.status).in_(stock.WAITING_STATUSES),
+               col(OrderLine.product_id).in_(pids))
+        .group_by(Order.id, OrderAudit.priority_score, Order.requested_date)
+        .order_by(
+            func.coalesce(OrderAudit.priority_score, 0).desc(),
+            col(Order.requested_date).is_(None), Order.requested_date, Order.id,
+        )
+        .limit(limit)
+    )  # fmt: skip
+    return list(session.exec(stmt).all())
+
+
+def fill_backorders_in(session: Session, actor: str, product_ids: Iterable[int],
+                       limit: int = 200) -> list[AllocationResult]:  # fmt: skip
+    """Inside a write transaction whose levels for ``product_ids`` are locked: allocate the
+    waiting orders in priority order while there is free stock of these products."""
+    pids = set(product_ids)
+    order_ids = waiting_orders(session, pids, limit)
+    if not order_ids:
+        return []
+    all_products = set(session.exec(
+        select(OrderLine.product_id).where(col(OrderLine.order_id).in_(order_ids))
+    ).all())  # fmt: skip
+    levels = stock.lock_levels(session, all_products | pids)
+    for order_id in sorted(order_ids):  # lock orders in id order
+        _lock_order(session, order_id)
+    split = bool(stock.stock_settings(session).stock_split_lines)
+    warehouses = _warehouses(session)
+    out = []
+    for order_id in order_ids:  # allocate in priority order
+        if not any(lv.on_hand > lv.reserved for (p, _w), lv in levels.items() if p in pids):
+            break
+        order = session.get(Order, order_id)
+        if order is None or order.status not in REFILLABLE:
+            continue
+        result = _allocate_in(session, actor, order, levels, warehouses, split)
+        if result.reserved_now:
+            out.append(result)
+    return out
+
+
+def fill_backorders(db: Database, actor: str, product_ids: Iterable[int]
+                    ) -> list[AllocationResult]:  # fmt: skip
+    """Own transaction: after stock arrived outside the stock services, or was freed (a
+    cancelled order), or as a sweep. What the waiting orders leave goes to the planned
+    production orders short of it as a material."""
+    pids = sorted(set(product_ids))
+
+    def run() -> list[AllocationResult]:
+        from ..production.materials import reserve_waiting_materials_in
+
+        with db.write() as session:
+            stock.lock_levels(session, pids)
+            filled = fill_backorders_in(session, actor, pids)
+            reserve_waiting_materials_in(session, actor, pids)
+            return filled
+
+    return retry(run)
+
+
+def fill_all_backorders(db: Database, actor: str) -> list[AllocationResult]:
+    """The sweep: every product some order waits for and some warehouse has free, offered
+    to the waiting orders in priority order (after stock freed outside a receipt, e.g. a
+    cancelled order, or as ``oms stock allocate``)."""
+    with db.read() as session:
+        waiting = select(Order.id).where(col(Order.status).in_(stock.WAITING_STATUSES))
+        wanted = set(session.exec(
+            select(OrderLine.product_id).where(col(OrderLine.order_id).in_(waiting)).distinct()
+        ).all())  # fmt: skip
+        free = set(session.exec(
+            select(StockLevel.product_id).where(StockLevel.on_hand > StockLevel.reserved)
+            .distinct()
+        ).all()) if wanted else set()  # fmt: skip
+    out: list[AllocationResult] = []
+    for pid in sorted(wanted & free):
+        out += fill_backorders(db, actor, [pid])
+    return out
+
+
+@dataclass(frozen=True)
+class AllocationView:
+    line_no: int
+    product_code: str
+    warehouse_code: str
+    qty: int
+    reason: str
+    open: bool
+
+
+def order_allocations(db: Database, order_id: int) -> list[AllocationView]:
+    """An order's reservations, open ones first, with why each warehouse was chosen."""
+    with db.read() as session:
+        rows = session.execute(
+            select(OrderLine.line_no, Product.code, Warehouse.code, Allocation.qty,
+                   Allocation.reason, Allocation.released_at)
+            .join(OrderLine, OrderLine.id == Allocation.order_line_id)
+            .join(Product, Product.id == OrderLine.product_id)
+            .join(Warehouse, Warehouse.id == Allocation.warehouse_id)
+            .where(OrderLine.order_id == order_id)
+            .order_by(col(Allocation.released_at).is_not(None), OrderLine.line_no, Allocation.id)
+        ).all()  # fmt: skip
+    return [AllocationView(ln, p, w, q, r, rel is None) for ln, p, w, q, r, rel in rows]
+
+
+@dataclass(frozen=True)
+class LineStock:
+    """Where a line's goods stand: open reservations (warehouse, qty, why), what is still
+    backordered, or that it is made to order."""
+
+    line_no: int
+    reserved: tuple[AllocationView, ...]
+    backordered: int
+    made_to_order: bool
+
+
+def line_stock(db: Database, order_id: int) -> list[LineStock]:
+    """Per line of an order: its open reservations and its backordered quantity."""
+    views = [a for a in order_allocations(db, order_id) if a.open]
+    with db.read() as session:
+        order = session.get(Order, order_id)
+        if order is None:
+            raise NotFound(f"no order with id {order_id}")
+        rows = session.execute(
+            select(OrderLine.line_no, OrderLine.qty - OrderLine.qty_shipped,
+                   Product.made_to_order)
+            .join(Product, Product.id == OrderLine.product_id)
+            .where(OrderLine.order_id == order_id)
+            .order_by(OrderLine.line_no)
+        ).all()  # fmt: skip
+    waiting = order.status in stock.WAITING_STATUSES
+    out = []
+    for line_no, remaining, mto in rows:
+        mine = tuple(a for a in views if a.line_no == line_no)
+        short = remaining - sum(a.qty for a in mine) if waiting and not mto else 0
+        out.append(LineStock(line_no, mine, max(short, 0), bool(mto)))
+    return out

@@ -1,0 +1,463 @@
+"""Stock operations: receive goods, transfer between warehouses, adjust, stocktake.
+
+Each is one transaction that writes its ledger moves, and, where stock arrived, hands the
+free stock to waiting backorders in priority order (``allocation.fill_backorders_in``),
+then to planned production orders short of it as a material
+(``materials.reserve_waiting_materials_in``), inside the same transaction: when the
+receipt is saved, the orders have moved on. Stock found missing under what is reserved
+takes the reservations of the lowest-priority orders first, then those of the production
+orders last in the queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from ...models import (
+    Allocation,
+    Order,
+    OrderAudit,
+    OrderLine,
+    Product,
+    PurchaseReceipt,
+    PurchaseReceiptLine,
+    StockLevel,
+    Stocktake,
+    StocktakeCount,
+    Warehouse,
+    utcnow,
+)
+from ..inventory import stock
+from ..platform.db import Database, retry
+from ..platform.errors import InvalidInput, NotFound
+from ..platform.numbering import take_number
+from ..production import materials
+from . import allocation
+
+RECEIPT_PREFIX, STOCKTAKE_PREFIX = "PR", "ST"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a stock operation did: its document number, the moves, the orders it filled."""
+
+    number: str
+    moves: int
+    filled: tuple[allocation.AllocationResult, ...] = ()
+    materials_for: tuple[str, ...] = ()  # production orders that reserved materials now
+
+    @property
+    def filled_orders(self) -> tuple[str, ...]:
+        return tuple(r.number for r in self.filled)
+
+
+def _warehouse(session: Session, code_or_id: str | int) -> Warehouse:
+    if isinstance(code_or_id, int):
+        wh = session.get(Warehouse, code_or_id)
+    else:
+        wh = session.exec(
+            select(Warehouse).where(func.upper(Warehouse.code) == code_or_id.strip().upper())
+        ).first()
+    if wh is None or not wh.active:
+        raise NotFound(f"no active warehouse '{code_or_id}'")
+    return wh
+
+
+def _qty(qty: int, what: str = "quantity") -> int:
+    if isinstance(qty, bool) or not isinstance(qty, int) or qty <= 0:
+        raise InvalidInput(f"the {what} must be a whole number above 0", "qty")
+    if qty > stock.MAX_MOVE_QTY:
+        raise InvalidInput(f"{qty} is implausibly large for one move", "qty")
+    return qty
+
+
+def _products(session: Session, ids: Sequence[int]) -> dict[int, Product]:
+    found = {p.id: p for p in session.exec(select(Product).where(col(Product.id).in_(ids))).all()}
+    missing = set(ids) - set(found)
+    if missing:
+        raise NotFound(f"no product with id {min(missing)}")
+    return found
+
+
+def _year() -> int:
+    return utcnow().year
+
+
+# --------------------------------------------------------------------------------------------
+# Receipts
+
+
+def expect_receipt(
+    db: Database, actor: str, warehouse: str | int, lines: Sequence[tuple[int, int]], *,
+    supplier: str = "", reference: str = "", expected_on: date | None = None,
+) -> str:  # fmt: skip
+    """An open purchase receipt: goods ordered from a supplier, counted as incoming."""
+    if not lines:
+        raise InvalidInput("a receipt needs at least one line", "lines")
+    with db.write() as session:
+        wh = _warehouse(session, warehouse)
+        _products(session, [p for p, _ in lines])
+        number = take_number(session, RECEIPT_PREFIX, _year())
+        receipt = PurchaseReceipt(number=number, warehouse_id=wh.id, supplier=supplier.strip(),
+                                  reference=reference.strip()[:64], expected_on=expected_on,
+                                  created_by=actor)  # fmt: skip
+        session.add(receipt)
+        session.flush()
+        merged: dict[int, int] = {}
+        for pid, qty in lines:
+            merged[pid] = merged.get(pid, 0) + _qty(qty)
+        for pid, qty in merged.items():
+            session.add(
+                PurchaseReceiptLine(receipt_id=receipt.id, product_id=pid, qty_expected=qty)
+            )
+        return number
+
+
+def receive(
+    db: Database, actor: str, warehouse: str | int, lines: Sequence[tuple[int, int]], *,
+    supplier: str = "", reference: str = "", receipt_number: str | None = None,
+) -> Outcome:  # fmt: skip
+    """Goods in: a receipt move per line, then waiting backorders are filled.
+
+    With ``receipt_number`` the goods are booked against that open receipt (which closes
+    when everything expected is in); without, a new receipt is written as received."""
+    if not lines:
+        raise InvalidInput("nothing to receive", "lines")
+    merged: dict[int, int] = {}
+    for pid, qty in lines:
+        merged[pid] = merged.get(pid, 0) + _qty(qty)
+
+    def run() -> Outcome:
+        with db.write() as session:
+            wh = _warehouse(session, warehouse)
+            _products(session, list(merged))
+            levels = stock.lock_levels(session, merged)
+            if receipt_number:
+                wanted = receipt_number.strip().upper()
+                receipt = session.exec(
+                    select(PurchaseReceipt).where(PurchaseReceipt.number == wanted)
+                ).first()
+                if receipt is None or receipt.status != "open":
+                    raise NotFound(f"no open receipt {receipt_number}")
+                if receipt.warehouse_id != wh.id:
+                    raise InvalidInput(f"receipt {receipt.number} is for another warehouse",
+                                       "warehouse")  # fmt: skip
+            else:
+                receipt = PurchaseReceipt(
+                    number=take_number(session, RECEIPT_PREFIX, _year()),
+                    warehouse_id=wh.id,
+                    supplier=supplier.strip(),
+                    reference=reference.strip()[:64],
+                    created_by=actor,
+                )
+                session.add(receipt)
+                session.flush()
+            existing = {rl.product_id: rl for rl in session.exec(
+                select(PurchaseReceiptLine).where(PurchaseReceiptLine.receipt_id == receipt.id)
+            ).all()}  # fmt: skip
+            for pid, qty in merged.items():
+                rl = existing.get(pid) or PurchaseReceiptLine(receipt_id=receipt.id, product_id=pid)
+                if receipt_number is None:
+                    rl.qty_expected += qty
+                rl.qty_received += qty
+                session.add(rl)
+                why = f"from {receipt.supplier}" if receipt.supplier else ""
+                stock.add_move(session, levels[(pid, wh.id)], qty, stock.RECEIPT, actor,
+                               reference=receipt.number, reason=why)  # fmt: skip
+            session.flush()
+            lines_now = session.exec(
+                select(PurchaseReceiptLine).where(PurchaseReceiptLine.receipt_id == receipt.id)
+            ).all()
+            if all(rl.qty_received >= rl.qty_expected for rl in lines_now):
+                receipt.status, receipt.received_at = "received", utcnow()
+                session.add(receipt)
+            filled = allocation.fill_backorders_in(session, actor, merged)
+            made = materials.reserve_waiting_materials_in(session, actor, merged)
+            return Outcome(receipt.number, len(merged), tuple(filled), tuple(made))
+
+    return retry(run)
+
+
+# --------------------------------------------------------------------------------------------
+# Transfers and adjustments
+
+
+def transfer(
+    db: Database, actor: str, product_id: int, from_warehouse: str | int,
+    to_warehouse: str | int, qty: int, reason: str = "",
+) -> Outcome:  # fmt: skip
+    """Move free stock from one warehouse to another (two moves, one transaction);
+    backorders waiting for the product are then filled."""
+    _qty(qty)
+
+    def run() -> Outcome:
+        with db.write() as session:
+            src, dst = _warehouse(session, from_warehouse), _warehouse(session, to_warehouse)
+            if src.id == dst.id:
+                raise InvalidInput("choose two different warehouses", "to_warehouse")
+            _products(session, [product_id])
+            levels = stock.lock_levels(session, [product_id])
+            ref = f"{src.code}->{dst.code}"
+            stock.add_move(session, levels[(product_id, src.id)], -qty, stock.TRANSFER_OUT,
+                           actor, reference=ref, reason=reason.strip())  # fmt: skip
+            stock.add_move(session, levels[(product_id, dst.id)], qty, stock.TRANSFER_IN,
+                           actor, reference=ref, reason=reason.strip())  # fmt: skip
+            filled = allocation.fill_backorders_in(session, actor, [product_id])
+            made = materials.reserve_waiting_materials_in(session, actor, [product_id])
+            return Outcome(ref, 2, tuple(filled), tuple(made))
+
+    return retry(run)
+
+
+def _release_for_shortage(session: Session, actor: str, level: StockLevel, new_on_hand: int,
+                          why: str) -> list[int]:  # fmt: skip
+    """Stock found missing below what is reserved: release the lowest-priority orders'
+    reservations there until the rest fits, then (a material) those of the production
+    orders last in the queue. Returns the orders' ids (to re-allocate once the move is
+    written: another warehouse may cover them)."""
+    excess = level.reserved - new_on_hand
+    if excess <= 0:
+        return []
+    rows = session.exec(
+        select(Allocation, OrderLine.order_id)
+        .join(OrderLine, OrderLine.id == Allocation.order_line_id)
+        .join(Order, Order.id == OrderLine.order_id)
+        .outerjoin(OrderAudit, OrderAudit.order_id == Order.id)
+        .where(OrderLine.product_id == level.product_id,
+               Allocation.warehouse_id == level.warehouse_id,
+               col(Allocation.released_at).is_(None))
+        .order_by(func.coalesce(OrderAudit.priority_score, 0), col(Order.id).desc())
+    ).all()  # fmt: skip
+    touched: list[int] = []
+    for alloc, order_id in rows:
+        if excess <= 0:
+            break
+        stock.release(session, level, alloc)
+        excess -= alloc.qty
+        if order_id not in touched:
+            touched.append(order_id)
+    if excess > 0:
+        materials.release_materials_for_shortage_in(session, actor, level, excess, why)
+    return touched
+
+
+def _reallocate(session: Session, actor: str, order_ids: list[int]) -> list[str]:
+    """Orders that lost reservations: allocate them again (from any warehouse with free
+    stock); their status follows (allocated, or backordered with an event saying why)."""
+    if not order_ids:
+        return []
+    products = set(session.exec(
+        select(OrderLine.product_id).where(col(OrderLine.order_id).in_(order_ids))
+    ).all())  # fmt: skip
+    levels = stock.lock_levels(session, products)
+    warehouses = list(session.exec(select(Warehouse).order_by(Warehouse.id)).all())
+    split = bool(stock.stock_settings(session).stock_split_lines)
+    numbers = []
+    for order_id in sorted(order_ids):
+        order = allocation._lock_order(session, order_id)
+        allocation._allocate_in(session, actor, order, levels, warehouses, split)
+        numbers.append(order.number)
+    return numbers
+
+
+def adjust(db: Database, actor: str, product_id: int, warehouse: str | int, delta: int,
+           reason: str) -> Outcome:  # fmt: skip
+    """A correction of on hand (damage, loss, found goods): reason required."""
+    if not reason.strip():
+        raise InvalidInput("a reason is required for a stock adjustment", "reason")
+    if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0:
+        raise InvalidInput("the adjustment must be a whole number, not 0", "qty")
+    _qty(abs(delta))
+
+    def run() -> Outcome:
+        with db.write() as session:
+            wh = _warehouse(session, warehouse)
+            _products(session, [product_id])
+            levels = stock.lock_levels(session, [product_id])
+            level = levels[(product_id, wh.id)]
+            if level.on_hand + delta < 0:
+                raise InvalidInput(f"only {level.on_hand} on hand: cannot take away {-delta}",
+                                   "qty")  # fmt: skip
+            touched = _release_for_shortage(session, actor, level, level.on_hand + delta,
+                                            f"adjusted: {reason.strip()}")  # fmt: skip
+            stock.add_move(session, level, delta, stock.ADJUSTMENT, actor, reason=reason.strip())
+            _reallocate(session, actor, touched)
+            filled, made = [], []
+            if delta > 0:
+                filled = allocation.fill_backorders_in(session, actor, [product_id])
+                made = materials.reserve_waiting_materials_in(session, actor, [product_id])
+            return Outcome("", 1, tuple(filled), tuple(made))
+
+    return retry(run)
+
+
+# --------------------------------------------------------------------------------------------
+# Stocktake: counts saved as scanned, posted as adjustment moves
+
+
+@dataclass(frozen=True)
+class CountView:
+    product_id: int
+    code: str
+    name: str
+    counted: int
+    book: int  # on hand now (or when posted)
+
+    @property
+    def difference(self) -> int:
+        return self.counted - self.book
+
+
+@dataclass(frozen=True)
+class StocktakeView:
+    id: int
+    number: str
+    warehouse_code: str
+    status: str
+    started_by: str
+    counts: tuple[CountView, ...]
+
+    @property
+    def differences(self) -> tuple[CountView, ...]:
+        return tuple(c for c in self.counts if c.difference)
+
+
+def start_stocktake(db: Database, actor: str, warehouse: str | int) -> StocktakeView:
+    """Open a count of a warehouse (or return the one already open there)."""
+    with db.write() as session:
+        wh = _warehouse(session, warehouse)
+        open_one = session.exec(
+            select(Stocktake).where(Stocktake.warehouse_id == wh.id, Stocktake.status == "open")
+        ).first()
+        if open_one is None:
+            open_one = Stocktake(number=take_number(session, STOCKTAKE_PREFIX, _year()),
+                                 warehouse_id=wh.id, started_by=actor)  # fmt: skip
+            session.add(open_one)
+            session.flush()
+        return _stocktake_view(session, open_one)
+
+
+def _stocktake_view(session: Session, st: Stocktake) -> StocktakeView:
+    wh = session.get(Warehouse, st.warehouse_id)
+    rows = session.execute(
+        select(StocktakeCount.product_id, Product.code, Product.name, StocktakeCount.counted,
+               StocktakeCount.book_qty, StockLevel.on_hand)
+        .join(Product, Product.id == StocktakeCount.product_id)
+        .outerjoin(StockLevel, (StockLevel.product_id == StocktakeCount.product_id)
+                   & (StockLevel.warehouse_id == st.warehouse_id))
+        .where(StocktakeCount.stocktake_id == st.id)
+        .order_by(Product.code)
+    ).all()  # fmt: skip
+    counts = tuple(
+        CountView(pid, code, name, counted, book if book is not None else (on_hand or 0))
+        for pid, code, name, counted, book, on_hand in rows
+    )
+    return StocktakeView(st.id, st.number, wh.code if wh else "?", st.status, st.started_by,
+                         counts)  # fmt: skip
+
+
+def get_stocktake(db: Database, stocktake_id: int) -> StocktakeView:
+    with db.read() as session:
+        st = session.get(Stocktake, stocktake_id)
+        if st is None:
+            raise NotFound(f"no stocktake with id {stocktake_id}")
+        return _stocktake_view(session, st)
+
+
+def _open_stocktake(session: Session, stocktake_id: int) -> Stocktake:
+    st = session.get(Stocktake, stocktake_id)
+    if st is None:
+        raise NotFound(f"no stocktake with id {stocktake_id}")
+    if st.status != "open":
+        raise InvalidInput(f"stocktake {st.number} is {st.status}; start a new one", "stocktake")
+    return st
+
+
+def record_count(db: Database, actor: str, stocktake_id: int, code_or_barcode: str,
+                 qty: int = 1, *, replace: bool = False) -> CountView:  # fmt: skip
+    """One scan: add ``qty`` to the product's count (or set it, with ``replace``); saved
+    at once, so a dropped connection loses no count."""
+    text = code_or_barcode.strip()
+    if not text:
+        raise InvalidInput("scan or type a product code", "product")
+    if isinstance(qty, bool) or not isinstance(qty, int) or qty < 0 or (qty == 0 and not replace):
+        raise InvalidInput("the count must be a whole number above 0", "qty")
+    _qty(max(qty, 1))
+    with db.write() as session:
+        st = _open_stocktake(session, stocktake_id)
+        product = session.exec(
+            select(Product).where((Product.code == text.upper()) | (Product.code == text)
+                                  | (Product.barcode == text))
+        ).first()  # fmt: skip
+        if product is None:
+            raise NotFound(f"no product with code or barcode '{text}'")
+        row = session.exec(
+            select(StocktakeCount).where(StocktakeCount.stocktake_id == st.id,
+                                         StocktakeCount.product_id == product.id)
+        ).first()  # fmt: skip
+        if row is None:
+            row = StocktakeCount(stocktake_id=st.id, product_id=product.id, counted_by=actor)
+        row.counted = qty if replace else row.counted + qty
+        row.counted_at, row.counted_by = utcnow(), actor
+        session.add(row)
+        level = session.exec(
+            select(StockLevel).where(StockLevel.product_id == product.id,
+                                     StockLevel.warehouse_id == st.warehouse_id)
+        ).first()  # fmt: skip
+        return CountView(product.id, product.code, product.name, row.counted,
+                         level.on_hand if level else 0)  # fmt: skip
+
+
+def post_stocktake(db: Database, actor: str, stocktake_id: int, reason: str) -> Outcome:
+    """Each counted product whose count differs from the book gets an adjustment move
+    (reason: the stocktake and the given reason). Products not counted are left alone
+    (a cycle count of part of the warehouse is a normal stocktake)."""
+    if not reason.strip():
+        raise InvalidInput("a reason is required to post a stocktake", "reason")
+
+    def run() -> Outcome:
+        with db.write() as session:
+            st = _open_stocktake(session, stocktake_id)
+            counts = session.exec(
+                select(StocktakeCount).where(StocktakeCount.stocktake_id == st.id)
+            ).all()
+            if not counts:
+                raise InvalidInput(f"stocktake {st.number} has no counts yet", "counts")
+            levels = stock.lock_levels(session, [c.product_id for c in counts])
+            moves, gained, touched = 0, [], []
+            for c in sorted(counts, key=lambda c: c.product_id):
+                level = levels[(c.product_id, st.warehouse_id)]
+                c.book_qty = level.on_hand
+                session.add(c)
+                delta = c.counted - level.on_hand
+                if delta == 0:
+                    continue
+                why = (f"stocktake {st.number}: counted {c.counted}, book {level.on_hand}; "
+                       f"{reason.strip()}")  # fmt: skip
+                touched += _release_for_shortage(session, actor, level, c.counted,
+                                                 f"stocktake {st.number}")  # fmt: skip
+                stock.add_move(session, level, delta, stock.ADJUSTMENT, actor,
+                               reference=st.number, reason=why)  # fmt: skip
+                moves += 1
+                if delta > 0:
+                    gained.append(c.product_id)
+            _reallocate(session, actor, sorted(set(touched)))
+            st.status, st.posted_by, st.posted_at, st.reason = "posted", actor, utcnow(), reason
+            session.add(st)
+            filled = allocation.fill_backorders_in(session, actor, gained) if gained else []
+            made = materials.reserve_waiting_materials_in(session, actor, gained)
+            return Outcome(st.number, moves, tuple(filled), tuple(made))
+
+    return retry(run)
+
+
+def cancel_stocktake(db: Database, actor: str, stocktake_id: int) -> None:
+    with db.write() as session:
+        st = _open_stocktake(session, stocktake_id)
+        st.status, st.posted_by, st.posted_at = "cancelled", actor, utcnow()
+        session.add(st)

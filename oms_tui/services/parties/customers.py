@@ -1,0 +1,272 @@
+"""Customers: create and search (by phone digits, name or code)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, or_, select
+
+from ...models import Customer, CustomerAddress, CustomerPhone, utcnow
+from ..platform.db import Database
+from ..platform.errors import InvalidInput
+
+GROUPS = ("retail", "wholesale", "dealer", "key_account")
+FULL_NUMBER_DIGITS = 11  # a whole mobile number: its prefix match is the answer, no scan
+_NON_DIGITS = re.compile(r"\D+")
+_PHONE_LIKE = re.compile(r"[\d\s()+\-]+")
+
+
+def normalise_phone(text: str) -> str:
+    """Digits only; a leading +86/0086 country code is dropped (as clerks type the rest)."""
+    digits = _NON_DIGITS.sub("", text)
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif text.strip().startswith("+86") and digits.startswith("86"):
+        digits = digits[2:]
+    return digits
+
+
+def _prefix_range(column, prefix: str):  # noqa: ANN001, ANN202
+    """``column`` starts with ``prefix``, as an index range both engines can use."""
+    return (column >= prefix) & (column < prefix + "\U0010ffff")
+
+
+@dataclass(frozen=True)
+class CustomerHit:
+    id: int
+    code: str
+    name: str
+    phone: str
+    group: str
+    region: str
+
+
+def _hits(session: Session, ids: Sequence[int]) -> list[CustomerHit]:
+    if not ids:
+        return []
+    customers = {c.id: c for c in session.exec(select(Customer).where(col(Customer.id).in_(ids)))}
+    phones: dict[int, str] = {}
+    for p in session.exec(
+        select(CustomerPhone)
+        .where(col(CustomerPhone.customer_id).in_(ids))
+        .order_by(col(CustomerPhone.is_primary).desc(), col(CustomerPhone.id).desc())
+    ):
+        phones[p.customer_id] = p.number
+    return [
+        CustomerHit(c.id, c.code, c.name, phones.get(c.id, ""), c.group, c.region)
+        for i in ids
+        if (c := customers.get(i)) is not None
+    ]
+
+
+def search_customers(db: Database, query: str, limit: int = 20) -> list[CustomerHit]:
+    """Customers matching a phone (any part of it), a name or a code.
+
+    Prefix matches come from indexes; a phone fragment from the middle of a
+    number is searched only when the prefix found fewer than ``limit``.
+    """
+    q = query.strip()
+    if not q:
+        return []
+    with db.read() as session:
+        ids: list[int] = []
+        digits = normalise_phone(q)
+        if _PHONE_LIKE.fullmatch(q) and len(digits) >= 3:
+            stmt = (
+                select(CustomerPhone.customer_id)
+                .where(_prefix_range(CustomerPhone.digits, digits))
+                .order_by(CustomerPhone.digits)
+                .limit(limit)
+            )
+            ids = list(dict.fromkeys(session.exec(stmt).all()))
+            if len(ids) < limit and not (ids and len(digits) >= FULL_NUMBER_DIGITS):
+                more = session.exec(
+                    select(CustomerPhone.customer_id)
+                    .where(col(CustomerPhone.digits).contains(digits))
+                    .limit(limit)
+                ).all()
+                ids = list(dict.fromkeys([*ids, *more]))[:limit]
+        else:
+            stmt = (
+                select(Customer.id)
+                .where(
+                    or_(_prefix_range(Customer.name, q), _prefix_range(Customer.code, q.upper()))
+                )
+                .order_by(Customer.name)
+                .limit(limit)
+            )
+            ids = list(session.exec(stmt).all())
+        return _hits(session, ids)
+
+
+@dataclass(frozen=True)
+class NewCustomer:
+    name: str
+    phone: str = ""
+    group: str = "retail"
+    region: str = ""  # sales region (East, South, ...)
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    street: str = ""
+    code: str | None = None
+    tier: str = "C"
+    credit_limit_minor: int = 0
+    payment_terms: str = "COD"
+
+
+def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
+    """A customer with its first phone and default ship-to address."""
+    name = new.name.strip()
+    if not name:
+        raise InvalidInput("a customer needs a name", "name")
+    if new.group not in GROUPS:
+        raise InvalidInput(f"group must be one of {', '.join(GROUPS)}", "group")
+    digits = normalise_phone(new.phone)
+    if new.phone.strip() and len(digits) < 5:
+        raise InvalidInput(f"'{new.phone}' does not look like a phone number", "phone")
+    with db.write() as session:
+        code = new.code or _next_customer_code(session)
+        if session.exec(select(Customer.id).where(Customer.code == code)).first() is not None:
+            raise InvalidInput(f"customer code {code} is taken", "code")
+        customer = Customer(
+            code=code,
+            name=name,
+            group=new.group,
+            tier=new.tier,
+            region=new.region,
+            credit_limit_minor=new.credit_limit_minor,
+            payment_terms=new.payment_terms,
+            notes=f"created by {actor}",
+        )
+        session.add(customer)
+        session.flush()
+        if digits:
+            session.add(CustomerPhone(customer_id=customer.id, number=new.phone.strip(),
+                                      digits=digits, is_primary=True))  # fmt: skip
+        if new.street or new.city:
+            session.add(CustomerAddress(customer_id=customer.id, contact_name=name,
+                                        phone=new.phone.strip(), region=new.region,
+                                        province=new.province, city=new.city,
+                                        district=new.district, street=new.street,
+                                        is_default=True))  # fmt: skip
+        session.flush()
+        return CustomerHit(customer.id, customer.code, customer.name, new.phone.strip(),
+                           customer.group, customer.region)  # fmt: skip
+
+
+def create_customers_in(session: Session, actor: str, news: Sequence[NewCustomer]) -> list[int]:
+    """Many new customers (with their phone and default address) in the caller's
+    transaction, with multi-row INSERTs: what imports use. Returns their ids in order."""
+    from sqlalchemy import insert
+
+    from ..platform.numbering import take_numbers
+
+    if not news:
+        return []
+    for new in news:
+        if not new.name.strip():
+            raise InvalidInput("a customer needs a name", "name")
+        if new.group not in GROUPS:
+            raise InvalidInput(f"group must be one of {', '.join(GROUPS)}", "group")
+    codes = ["C" + n.rsplit("-", 1)[1] for n in take_numbers(session, "C", 0, len(news))]
+    now = utcnow()
+    table = Customer.__table__  # type: ignore[attr-defined]
+    returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    ids = list(session.execute(returning, [{
+        "code": code, "name": new.name.strip(), "group": new.group, "tier": new.tier,
+        "region": new.region, "credit_limit_minor": new.credit_limit_minor,
+        "payment_terms": new.payment_terms, "shipping_policy": "partial", "credit_hold": False,
+        "credit_hold_reason": "", "dunning_level": 0, "email": "",
+        "notes": f"created by {actor}", "active": True, "created_at": now,
+    } for code, new in zip(codes, news, strict=True)]).scalars())  # fmt: skip
+    phones = [{"customer_id": cid, "number": new.phone.strip(),
+               "digits": normalise_phone(new.phone), "label": "mobile", "is_primary": True}
+              for cid, new in zip(ids, news, strict=True)
+              if normalise_phone(new.phone)]  # fmt: skip
+    addresses = [{
+        "customer_id": cid, "label": "", "contact_name": new.name.strip(),
+        "phone": new.phone.strip(), "province": new.province, "region": new.region,
+        "city": new.city, "district": new.district, "street": new.street, "postcode": "",
+        "route_seq": 0, "is_default": True,
+    } for cid, new in zip(ids, news, strict=True) if new.street or new.city]  # fmt: skip
+    if phones:
+        session.execute(insert(CustomerPhone.__table__), phones)  # type: ignore[attr-defined]
+    if addresses:
+        address_table = CustomerAddress.__table__  # type: ignore[attr-defined]
+        session.execute(insert(address_table), addresses)
+    return ids
+
+
+def _next_customer_code(session: Session) -> str:
+    from ..platform.numbering import take_number
+
+    # C-2026-000001 style codes would be long for phone work: use C + 6 digits.
+    number = take_number(session, "C", 0)
+    return "C" + number.rsplit("-", 1)[1]
+
+
+@dataclass(frozen=True)
+class AddressView:
+    id: int
+    label: str
+    contact_name: str
+    phone: str
+    text: str
+    region: str
+    is_default: bool
+
+
+def address_text(a: CustomerAddress) -> str:
+    return " ".join(p for p in (a.province, a.city, a.district, a.street) if p)
+
+
+@dataclass(frozen=True)
+class NewAddress:
+    street: str
+    city: str = ""
+    district: str = ""
+    province: str = ""
+    region: str = ""  # sales region; default: the customer's
+    contact_name: str = ""
+    phone: str = ""
+    label: str = ""
+    postcode: str = ""
+    make_default: bool = False
+
+
+def add_address(db: Database, actor: str, customer_id: int, new: NewAddress) -> AddressView:
+    """Another ship-to for a customer (optionally the new default)."""
+    from ..platform.errors import NotFound
+
+    if not new.street.strip():
+        raise InvalidInput("an address needs a street (road, number, building)", "street")
+    if new.phone.strip() and len(normalise_phone(new.phone)) < 5:
+        raise InvalidInput(f"'{new.phone}' does not look like a phone number", "phone")
+    with db.write() as session:
+        c = session.get(Customer, customer_id)
+        if c is None:
+            raise NotFound(f"no customer with id {customer_id}")
+        has_any = session.exec(
+            select(CustomerAddress.id).where(CustomerAddress.customer_id == customer_id)
+        ).first()
+        make_default = new.make_default or has_any is None
+        if make_default:
+            for a in session.exec(
+                select(CustomerAddress).where(CustomerAddress.customer_id == customer_id)
+            ):
+                a.is_default = False
+                session.add(a)
+        a = CustomerAddress(customer_id=customer_id, label=new.label.strip(),
+                            contact_name=new.contact_name.strip() or c.name,
+                            phone=new.phone.strip(), province=new.province.strip(),
+                            region=new.region.strip() or c.region,
+                            city=new.city.strip(), district=new.district.strip(),
+                            street=new.street.strip(), postcode=new.postcode.strip(),
+                            is_default=make_default)  # fmt: skip
+        session.add(a)
+        session.flush()
+        return AddressView(a.id, a.label, a.contact_name, a.phone, address_text(a), a.region,
+                           a.is_default)  # fmt: skip

@@ -1,0 +1,103 @@
+"""The one place that opens database sessions.
+
+SQLite: WAL, busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` for write
+transactions, so several ``oms`` processes on one file never lose an update.
+PostgreSQL: row locks (``SELECT ... FOR UPDATE``) in the services that check then write.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, TypeVar
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import StaticPool
+
+from ...config import normalise_url, sqlite_path
+
+if TYPE_CHECKING:  # sqlmodel (with pydantic) is imported on first use, not at start-up
+    from sqlmodel import Session
+
+BUSY_TIMEOUT_MS = 30_000
+_WRITE = "oms_write"
+
+
+def make_engine(url: str, echo: bool = False) -> Engine:
+    url = normalise_url(url)
+    if not url.startswith("sqlite"):
+        return create_engine(url, echo=echo, pool_pre_ping=True)
+
+    kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}}
+    if sqlite_path(url) is None:  # in-memory: one shared connection
+        kwargs["poolclass"] = StaticPool
+    else:
+        sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, echo=echo, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        write = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """Engine plus the two kinds of unit of work: ``read()`` and ``write()``."""
+
+    def __init__(self, url: str, echo: bool = False) -> None:
+        self.url = normalise_url(url)
+        self.engine = make_engine(self.url, echo=echo)
+        self._write_engine = self.engine.execution_options(**{_WRITE: True})
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: committed on success, rolled back on any error."""
+        from sqlmodel import Session
+
+        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        from sqlmodel import Session
+
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+T = TypeVar("T")
+
+
+def retry(fn: Callable[[], T], attempts: int = 5) -> T:
+    """Run a write again when PostgreSQL broke a deadlock or a serialisation conflict
+    (SQLSTATE 40P01 / 40001); the transaction was rolled back, so repeating is safe."""
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except DBAPIError as exc:
+            code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+            if code not in ("40P01", "40001") or attempt == attempts - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")

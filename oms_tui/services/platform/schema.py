@@ -1,0 +1,96 @@
+"""Schema versions: Alembic upgrades, and the backup taken before upgrading a SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import inspect, text
+
+from ...config import sqlite_path
+from ...migrations import HEAD
+from .db import Database
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def alembic_config(url: str):  # noqa: ANN201
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def current_revision(db: Database) -> str | None:
+    """The database's schema revision; None for an empty database."""
+    with db.engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def is_empty(db: Database) -> bool:
+    with db.engine.connect() as conn:
+        return not inspect(conn).get_table_names()
+
+
+def needs_upgrade(db: Database) -> bool:
+    return current_revision(db) != HEAD
+
+
+def upgrade(db: Database, revision: str = "head") -> None:
+    from alembic import command
+
+    cfg = alembic_config(db.url)
+    with db.engine.connect() as conn:
+        sqlite = db.dialect == "sqlite"
+        if sqlite:
+            # Batch migrations copy tables; with foreign keys on, dropping the old copy checks
+            # every referencing row (minutes on a big file). Off for the migration (it can only
+            # be changed outside a transaction), checked before commit, on again after.
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left broken references: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def backup_sqlite(db: Database, label: str = "pre-upgrade") -> Path | None:
+    """Copy a SQLite database (consistently, with the backup API) beside it; returns the copy."""
+    path = sqlite_path(db.url)
+    if path is None or not path.exists():
+        return None
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}")
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        with dst:
+            src.backup(dst)
+        dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def upgrade_with_backup(db: Database) -> Path | None:
+    """Bring an older database to the current schema, copying it first. Returns the backup."""
+    if not needs_upgrade(db):
+        return None
+    backup = None if current_revision(db) is None else backup_sqlite(db)
+    upgrade(db)
+    return backup
+
+
+__all__ = ["HEAD", "upgrade", "upgrade_with_backup", "needs_upgrade", "current_revision",
+           "backup_sqlite", "is_empty", "alembic_config"]  # fmt: skip

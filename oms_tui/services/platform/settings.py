@@ -1,0 +1,126 @@
+"""Company settings: typed view over the ``setting`` key/value table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, TypeVar
+
+from sqlalchemy import Connection, String, column, select, table
+
+from .db import Database
+from .errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# Core description of the table: settings are read on the start-up path (no sqlmodel import).
+_setting = table("setting", column("key", String), column("value", String))
+
+
+@dataclass(frozen=True)
+class CompanySettings:
+    company_name: str = "My Company"
+    currency: str = "CNY"
+    prices_include_tax: bool = True
+    tax_rounding: str = "line"  # "line": round tax per line; "order": once on the order total
+    company_address: str = ""
+    company_phone: str = ""
+    printer: str = ""  # lp destination for documents; "" = save PDFs and show where
+    paper: str = "A4"  # A4 or Letter
+    shipment_overdue_days: int = 2  # not delivered this long after the expected date: alert
+    discount_limit_pct: int = 10  # the most a line's discount may be, except for managers
+
+    @staticmethod
+    def _parse(name: str, raw: str, kind: type) -> object:
+        if kind is bool:
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+        if kind is int:
+            return int(raw)
+        return raw
+
+
+_FIELDS = {f.name: f for f in fields(CompanySettings)}
+_TYPES = {"company_name": str, "currency": str, "prices_include_tax": bool, "tax_rounding": str,
+          "company_address": str, "company_phone": str, "printer": str,
+          "paper": str, "shipment_overdue_days": int,
+          "discount_limit_pct": int}  # fmt: skip
+
+
+def _parse_rows(rows: dict[str, str]) -> CompanySettings:
+    values = {k: CompanySettings._parse(k, v, _TYPES[k]) for k, v in rows.items() if k in _FIELDS}
+    return CompanySettings(**values)
+
+
+def read_settings(conn: Connection | Session) -> CompanySettings:
+    """Settings through a Core connection or a session (same query)."""
+    return _parse_rows(dict(conn.execute(select(_setting.c.key, _setting.c.value)).all()))
+
+
+def load_settings(session: Session) -> CompanySettings:
+    return read_settings(session)
+
+
+def get_settings(db: Database) -> CompanySettings:
+    with db.engine.connect() as conn:
+        return read_settings(conn)
+
+
+def set_setting(db: Database, actor: str, key: str, value: str) -> CompanySettings:
+    if key not in _FIELDS:
+        raise InvalidInput(f"unknown setting '{key}'; known: {', '.join(sorted(_FIELDS))}", "key")
+    try:
+        CompanySettings._parse(key, value, _TYPES[key])
+    except ValueError:
+        raise InvalidInput(f"'{value}' is not a valid value for {key}", "value") from None
+    if key == "tax_rounding" and value not in {"line", "order"}:
+        raise InvalidInput("tax_rounding must be 'line' or 'order'", "value")
+    if key == "paper" and value.lower() not in {"a4", "letter"}:
+        raise InvalidInput("paper must be 'A4' or 'Letter'", "value")
+    from ...models import Setting, utcnow
+
+    with db.write() as session:
+        row = session.get(Setting, key) or Setting(key=key)
+        row.value, row.updated_at, row.updated_by = value, utcnow(), actor
+        session.add(row)
+        session.flush()
+        return load_settings(session)
+
+
+# --------------------------------------------------------------------------------------------
+# Groups of whole-number settings (audit weights, stock rules): one dataclass of int fields
+# each, stored as ``setting`` rows named after the fields.
+
+T = TypeVar("T")
+
+
+def read_int_settings(session: Session, group: type[T]) -> T:
+    """The group's values; a missing or unreadable row keeps the field's default (a bad row
+    never stops the screen that reads it)."""
+    keys = [f.name for f in fields(group)]  # type: ignore[arg-type]
+    rows = session.execute(select(_setting.c.key, _setting.c.value)
+                           .where(_setting.c.key.in_(keys))).all()  # fmt: skip
+    values: dict[str, int] = {}
+    for key, raw in rows:
+        try:
+            values[key] = int(raw)
+        except ValueError:
+            continue
+    return group(**values)
+
+
+def write_int_setting(db: Database, actor: str, group: type[T], key: str, value: int,
+                      what: str) -> T:  # fmt: skip
+    """Store one whole number (0 or more) of the group; returns the group as stored."""
+    keys = [f.name for f in fields(group)]  # type: ignore[arg-type]
+    if key not in keys:
+        raise InvalidInput(f"unknown {what} setting '{key}'; known: {', '.join(keys)}", "key")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInput(f"{key} must be a whole number, 0 or more", "value")
+    from ...models import Setting, utcnow
+
+    with db.write() as session:
+        row = session.get(Setting, key) or Setting(key=key)
+        row.value, row.updated_at, row.updated_by = str(value), utcnow(), actor
+        session.add(row)
+        session.flush()
+        return read_int_settings(session, group)

@@ -1,0 +1,187 @@
+"""The reviewer's decisions on an order in audit: approve (one or many), reject, hold, send
+back, bump the priority; each through orders.transition, which writes the order event with
+who and why."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from ...models import (
+    Customer,
+    Order,
+    OrderAudit,
+)
+from ..fulfilment import allocation
+from ..platform.db import Database
+from ..platform.errors import InvalidInput, NotFound, OmsError
+from ..states.order_states import OPEN_STATUSES, OrderStatus, record_event
+from . import orders
+from .audit_checks import (
+    FAIL,
+    PASS,
+    WARN,
+    Priority,
+    S,
+    _lock_order,
+    _priority_of,
+    audit_settings,
+    check_run,
+    run_checks,
+    stored_checks,
+)
+
+# --------------------------------------------------------------------------------------------
+# Decisions
+# --------------------------------------------------------------------------------------------
+
+
+def approve(
+    db: Database, actor: str, order_id: int, expected_version: int | None = None,
+    reason: str = "",
+) -> orders.OrderView:  # fmt: skip
+    """Approve an order in audit (pending or on hold).
+
+    Uses the stored checks (run now if the order was never checked). Warnings are named in
+    the event; a failed check needs ``reason`` (why the reviewer approves anyway).
+    Approval hands the order on to allocation at once (its own transaction): the view
+    returned shows the status that followed (allocated, backordered, in production). An
+    order whose allocation was interrupted stays ``approved`` for ``oms stock allocate``.
+    """
+    checks = stored_checks(db, order_id) or run_checks(db, order_id)
+    fails = [c for c in checks if c.level == FAIL]
+    warns = list(dict.fromkeys(c.code for c in checks if c.level == WARN))
+    if fails and not reason.strip():
+        raise InvalidInput(
+            "checks failed (" + "; ".join(f"{c.code}: {c.reason}" for c in fails)
+            + "); give a reason to approve anyway", "reason",
+        )  # fmt: skip
+    text = reason.strip() or "approved"
+    if fails:
+        text += " (approved despite: " + ", ".join(dict.fromkeys(c.code for c in fails)) + ")"
+    if warns:
+        text += " (warnings: " + ", ".join(warns) + ")"
+    orders.transition(db, actor, order_id, S.APPROVED, text, expected_version)
+    allocation.allocate_order(db, actor, order_id)
+    return orders.get_order_by_id(db, order_id)
+
+
+def reject(db: Database, actor: str, order_id: int, reason: str,
+           expected_version: int | None = None) -> orders.OrderView:  # fmt: skip
+    """Reject (reason required); the clerk may correct it back to draft later."""
+    return orders.transition(db, actor, order_id, S.REJECTED, reason, expected_version)
+
+
+def hold(
+    db: Database, actor: str, order_id: int, reason: str, follow_up: date,
+    expected_version: int | None = None, today: date | None = None,
+) -> orders.OrderView:  # fmt: skip
+    """Put on hold (reason required) until ``follow_up`` (today or later): the order comes
+    back into the queue on that date."""
+    if follow_up < (today or date.today()):
+        raise InvalidInput("the follow-up date is in the past", "follow_up")
+    if not reason.strip():
+        raise InvalidInput("a reason is required to put an order on hold", "reason")
+    text = f"{reason.strip()} (follow up {follow_up.isoformat()})"
+    view = orders.transition(db, actor, order_id, S.ON_HOLD, text, expected_version)
+    with db.write() as session:
+        record = session.get(OrderAudit, order_id) or OrderAudit(order_id=order_id)
+        record.follow_up_on = follow_up
+        session.add(record)
+    return view
+
+
+def send_back(db: Database, actor: str, order_id: int, reason: str,
+              expected_version: int | None = None) -> orders.OrderView:  # fmt: skip
+    """Send back to entry (draft) for correction; reason required."""
+    return orders.transition(db, actor, order_id, S.DRAFT, reason, expected_version)
+
+
+@dataclass(frozen=True)
+class BulkApproval:
+    approved: tuple[str, ...]  # order numbers
+    skipped: tuple[tuple[str, str], ...]  # (number, why)
+
+
+def approve_many(db: Database, actor: str, order_ids: Sequence[int], today: date | None = None
+                 ) -> BulkApproval:  # fmt: skip
+    """Approve the orders whose checks, run again now, all pass (no warning, no failure);
+    skip the rest with the reason. Each order is its own transaction; an order changed by
+    someone between its checks and its approval is skipped, never overwritten."""
+    approved: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    for order_id in order_ids:
+        label = f"order #{order_id}"
+        try:
+            with db.read() as session:
+                order = session.get(Order, order_id)
+                if order is None:
+                    raise NotFound(f"no order with id {order_id}")
+                label, status = order.number, order.status
+            if status not in (S.PENDING_AUDIT, S.ON_HOLD):
+                skipped.append((label, f"not in audit ({OrderStatus(status).label.lower()})"))
+                continue
+            run = check_run(db, order_id, today)
+            bad = [c for c in run.checks if c.level != PASS]
+            if bad:
+                skipped.append((label, "; ".join(f"{c.level} {c.code}: {c.reason}" for c in bad)))
+                continue
+            orders.transition(db, actor, order_id, S.APPROVED,
+                              "approved in bulk: all checks pass", run.version)  # fmt: skip
+            approved.append(label)
+            try:
+                allocation.allocate_order(db, actor, order_id)
+            except OmsError:
+                pass  # approved; left for the allocation sweep (oms stock allocate)
+        except OmsError as exc:
+            skipped.append((label, str(exc)))
+    return BulkApproval(tuple(approved), tuple(skipped))
+
+
+def bump(db: Database, actor: str, order_id: int, reason: str, today: date | None = None
+         ) -> Priority:  # fmt: skip
+    """Raise an open order's priority by ``audit_bump_points``; records an order event
+    (from and to the current status) with "priority bumped: <reason>"."""
+    if not reason.strip():
+        raise InvalidInput("a reason is required to bump an order", "reason")
+    with db.write() as session:
+        order = _lock_order(session, order_id)
+        if order.status not in OPEN_STATUSES:
+            raise InvalidInput(f"order {order.number} is {OrderStatus(order.status).label.lower()}"
+                               "; only open orders can be bumped", "order")  # fmt: skip
+        w = audit_settings(session)
+        record = session.get(OrderAudit, order.id) or OrderAudit(order_id=order.id)
+        record.bump_points += w.audit_bump_points
+        customer = session.get(Customer, order.customer_id)
+        prio = _priority_of(order, customer, record.bump_points, today or date.today(), w)
+        record.priority_score, record.priority_reasons = prio.score, prio.text
+        session.add(record)
+        record_event(session, order, actor, order.status,
+                            f"priority bumped: {reason.strip()}", order.status)  # fmt: skip
+        session.flush()
+        return prio
+
+
+def refresh_priorities(db: Database, today: date | None = None) -> int:
+    """Score again every order in the queue (urgency changes with the date; orders that
+    reached audit without these services get their first score). Returns how many."""
+    today = today or date.today()
+    with db.write() as session:
+        w = audit_settings(session)
+        rows = session.execute(
+            select(Order, Customer, OrderAudit)
+            .join(Customer, col(Customer.id) == Order.customer_id)
+            .outerjoin(OrderAudit, col(OrderAudit.order_id) == Order.id)
+            .where(col(Order.status).in_([S.PENDING_AUDIT, S.ON_HOLD]))
+        ).all()
+        for order, customer, record in rows:
+            record = record or OrderAudit(order_id=order.id)
+            prio = _priority_of(order, customer, record.bump_points, today, w)
+            record.priority_score, record.priority_reasons = prio.score, prio.text
+            session.add(record)
+        session.flush()
+        return len(rows)

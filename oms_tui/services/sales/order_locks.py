@@ -1,0 +1,115 @@
+"""Who has an order open for editing ("open by wang since 10:02").
+
+Advisory: opening never fails because someone else has the order open; it tells you who.
+What stops a silent overwrite is the order's version (``orders.transition(...,
+expected_version=...)`` raises ``StaleData``; the ORM's ``version_id_col`` refuses an
+UPDATE of a version someone else already saved). A row older than
+``order_lock_stale_minutes`` (a setting, default 30) without being refreshed is ignored and
+cleared: an editor that crashed does not block the message forever. Calling
+``open_for_edit`` again refreshes the row and keeps its ``since``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlmodel import Session, col
+
+from ...models import Order, OrderLock, Setting, utcnow
+from ..platform.db import Database
+from ..platform.errors import InvalidInput, NotFound
+
+STALE_MINUTES_KEY = "order_lock_stale_minutes"
+DEFAULT_STALE_MINUTES = 30
+
+
+@dataclass(frozen=True)
+class Holder:
+    user: str
+    since: datetime  # UTC
+
+    @property
+    def text(self) -> str:
+        """``open by wang since 10:02`` (local time)."""
+        return f"open by {self.user} since {self.since.astimezone():%H:%M}"
+
+
+@dataclass(frozen=True)
+class EditSession:
+    order_id: int
+    user: str
+    since: datetime
+    others: tuple[Holder, ...]  # everyone else with it open, earliest first
+
+    @property
+    def warning(self) -> str:
+        """What to show the editor ("" when nobody else has it open)."""
+        return "; ".join(h.text for h in self.others)
+
+
+def stale_minutes(session: Session) -> int:
+    raw = session.execute(select(Setting.value).where(Setting.key == STALE_MINUTES_KEY)).scalar()
+    try:
+        return max(1, int(raw)) if raw is not None else DEFAULT_STALE_MINUTES
+    except ValueError:
+        return DEFAULT_STALE_MINUTES
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def open_for_edit(db: Database, user: str, order_id: int, now: datetime | None = None
+                  ) -> EditSession:  # fmt: skip
+    """Record that ``user`` has the order open (or refresh it); return who else has."""
+    user = user.strip()
+    if not user:
+        raise InvalidInput("who is editing? (no user name)", "user")
+    now = now or utcnow()
+    with db.write() as session:
+        if session.get(Order, order_id) is None:
+            raise NotFound(f"no order with id {order_id}")
+        cutoff = now - timedelta(minutes=stale_minutes(session))
+        session.execute(
+            delete(OrderLock).where(OrderLock.order_id == order_id, col(OrderLock.seen_at) < cutoff)
+        )
+        mine = session.execute(
+            select(OrderLock).where(OrderLock.order_id == order_id, OrderLock.user == user)
+        ).scalar_one_or_none()
+        if mine is None:
+            mine = OrderLock(order_id=order_id, user=user, opened_at=now, seen_at=now)
+        else:
+            mine.seen_at = now
+        session.add(mine)
+        session.flush()
+        others = session.execute(
+            select(OrderLock.user, OrderLock.opened_at)
+            .where(OrderLock.order_id == order_id, OrderLock.user != user)
+            .order_by(col(OrderLock.opened_at), col(OrderLock.id))
+        ).all()
+        return EditSession(order_id, user, _aware(mine.opened_at),
+                           tuple(Holder(u, _aware(at)) for u, at in others))  # fmt: skip
+
+
+def holders(db: Database, order_id: int, now: datetime | None = None) -> tuple[Holder, ...]:
+    """Who has the order open now (stale rows left out), without recording anything."""
+    now = now or utcnow()
+    with db.read() as session:
+        cutoff = now - timedelta(minutes=stale_minutes(session))
+        rows = session.execute(
+            select(OrderLock.user, OrderLock.opened_at)
+            .where(OrderLock.order_id == order_id, col(OrderLock.seen_at) >= cutoff)
+            .order_by(col(OrderLock.opened_at), col(OrderLock.id))
+        ).all()
+        return tuple(Holder(u, _aware(at)) for u, at in rows)
+
+
+def release(db: Database, user: str, order_id: int) -> bool:
+    """The user closed the order; returns whether they had it open."""
+    with db.write() as session:
+        result = session.execute(
+            delete(OrderLock).where(OrderLock.order_id == order_id, OrderLock.user == user.strip())
+        )
+        return bool(result.rowcount)

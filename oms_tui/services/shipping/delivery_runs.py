@@ -1,0 +1,361 @@
+"""Own-van delivery runs (the water company's daily routes) and returnable containers.
+
+A run is one van's day: ``plan_run`` takes the ready orders of the van's area (its rate
+regions; orders with the van chosen, or no carrier), starts a shipment for each and
+orders the stops by the address's route sequence. The driver manifest lists per stop the
+address, phone, items, cash to collect (cash-on-delivery orders) and the empty containers
+to pick up. ``settle_run`` records what happened when the van is back: each delivered
+stop ships (stock issued) and is delivered, containers delivered and returned move the
+customer's container balance and deposit, the cash collected is summed; stops not
+delivered keep their shipment for the next run. Settling twice changes nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from ...models import (
+    Carrier,
+    CarrierRate,
+    ContainerMove,
+    Customer,
+    CustomerAddress,
+    DeliveryRun,
+    DeliveryStop,
+    Order,
+    OrderLine,
+    Product,
+    Shipment,
+    ShipmentLine,
+    utcnow,
+)
+from ..platform.db import Database
+from ..platform.errors import InvalidInput, NotFound
+from ..platform.numbering import take_number
+from . import dispatch, tracking
+
+RUN_PREFIX = "RUN"
+
+
+@dataclass(frozen=True)
+class StopItem:
+    code: str
+    description: str
+    qty: int
+
+
+@dataclass(frozen=True)
+class StopView:
+    id: int
+    seq: int
+    order_number: str
+    shipment_id: int
+    shipment_number: str
+    customer_id: int
+    customer_name: str
+    ship_to_name: str
+    phone: str
+    address: str
+    items: tuple[StopItem, ...]
+    cash_due_minor: int
+    containers_out: int
+    containers_to_collect: int
+    delivered: bool | None
+    containers_back: int
+    cash_collected_minor: int
+    note: str
+
+
+@dataclass(frozen=True)
+class RunView:
+    id: int
+    number: str
+    van_code: str
+    van_name: str
+    run_date: date
+    status: str
+    driver: str
+    stops: tuple[StopView, ...]
+    cash_collected_minor: int
+
+    @property
+    def cash_due_minor(self) -> int:
+        return sum(s.cash_due_minor for s in self.stops)
+
+    @property
+    def containers_out(self) -> int:
+        return sum(s.containers_out for s in self.stops)
+
+    @property
+    def containers_to_collect(self) -> int:
+        return sum(s.containers_to_collect for s in self.stops)
+
+
+@dataclass(frozen=True)
+class ContainerBalance:
+    customer_id: int
+    held: int  # containers at the customer's
+    deposit_minor: int  # deposit the company holds for them
+
+
+def container_balance(db: Database, customer_id: int) -> ContainerBalance:
+    with db.read() as session:
+        return _balance(session, customer_id)
+
+
+def _balance(session: Session, customer_id: int) -> ContainerBalance:
+    qty, deposit = session.execute(
+        select(func.coalesce(func.sum(ContainerMove.qty), 0),
+               func.coalesce(func.sum(ContainerMove.deposit_minor), 0))
+        .where(ContainerMove.customer_id == customer_id)
+    ).one()  # fmt: skip
+    return ContainerBalance(customer_id, int(qty), int(deposit))
+
+
+def _van(session: Session, code: str) -> Carrier:
+    van = session.exec(select(Carrier).where(func.upper(Carrier.code) == code.strip().upper())
+                       ).first()  # fmt: skip
+    if van is None or van.kind != "own_van":
+        raise NotFound(f"no own van '{code}' (a carrier of kind own_van)")
+    return van
+
+
+@dataclass(frozen=True)
+class VanView:
+    code: str
+    name: str
+
+
+def list_vans(db: Database) -> list[VanView]:
+    """The company's own vans (active carriers of kind ``own_van``), by code."""
+    with db.read() as session:
+        rows = session.exec(
+            select(Carrier.code, Carrier.name)
+            .where(Carrier.kind == "own_van", Carrier.active == True)  # noqa: E712
+            .order_by(Carrier.code)
+        ).all()  # fmt: skip
+    return [VanView(code, name) for code, name in rows]
+
+
+def runs_on(db: Database, day: date) -> list[RunView]:
+    """The runs of a day, every van's, by van code then run number."""
+    with db.read() as session:
+        ids = session.exec(
+            select(DeliveryRun.id)
+            .join(Carrier, Carrier.id == DeliveryRun.carrier_id)
+            .where(DeliveryRun.run_date == day)
+            .order_by(Carrier.code, DeliveryRun.number)
+        ).all()  # fmt: skip
+        return [_run_view(session, run_id) for run_id in ids]
+
+
+def plan_run(db: Database, actor: str, van: str, run_date: date, driver: str = "",
+             warehouse_id: int | None = None) -> RunView:  # fmt: skip
+    """Build the day's run for a van from the ready orders of its area."""
+    with db.read() as session:
+        carrier = _van(session, van)
+        regions = set(session.exec(
+            select(CarrierRate.region).where(CarrierRate.carrier_id == carrier.id)
+        ).all())  # fmt: skip
+        # shipments already on a run, except stops a returned run did not deliver
+        on_runs = set(session.exec(
+            select(DeliveryStop.shipment_id)
+            .join(DeliveryRun, DeliveryRun.id == DeliveryStop.run_id)
+            .where((DeliveryRun.status != "returned") | (DeliveryStop.delivered == True))  # noqa: E712
+        ).all())  # fmt: skip
+    ready = [r for r in dispatch.ready_to_ship(db, warehouse_id, limit=10_000)
+             if (r.carrier_id == carrier.id or (r.carrier_id is None
+                 and ("*" in regions or r.region in regions)))]  # fmt: skip
+    fresh = [r.order_id for r in ready if not r.in_shipment]
+    dispatch.create_shipments(db, actor, fresh, warehouse_id, carrier.id, today=run_date)
+    with db.write() as session:
+        carrier = _van(session, van)
+        shipments = session.exec(
+            select(Shipment).where(col(Shipment.order_id).in_([r.order_id for r in ready]),
+                                   Shipment.status == "picking",
+                                   Shipment.carrier_id == carrier.id)
+        ).all()  # fmt: skip
+        shipments = [s for s in shipments if s.id not in on_runs]
+        if not shipments:
+            raise InvalidInput(f"nothing ready to deliver by {carrier.code} on {run_date}",
+                               "van")  # fmt: skip
+        run = DeliveryRun(number=take_number(session, RUN_PREFIX, run_date.year),
+                          carrier_id=carrier.id, run_date=run_date, driver=driver.strip(),
+                          created_by=actor)  # fmt: skip
+        session.add(run)
+        session.flush()
+        order_ids = {s.order_id for s in shipments}
+        orders = {o.id: o for o in session.exec(
+            select(Order).where(col(Order.id).in_(order_ids))).all()}  # fmt: skip
+        route = dict(session.exec(
+            select(CustomerAddress.id, CustomerAddress.route_seq)
+            .where(col(CustomerAddress.id).in_({o.ship_to_address_id for o in orders.values()
+                                                if o.ship_to_address_id}))
+        ).all())  # fmt: skip
+        names = dict(session.exec(select(Customer.id, Customer.name).where(
+            col(Customer.id).in_({o.customer_id for o in orders.values()}))).all())  # fmt: skip
+        earlier = set(session.exec(
+            select(Shipment.order_id).where(col(Shipment.order_id).in_(orders),
+                                            col(Shipment.status).in_(("shipped", "delivered")))
+        ).all())  # fmt: skip
+
+        def stop_key(s: Shipment) -> tuple:
+            o = orders[s.order_id]
+            seq = route.get(o.ship_to_address_id, 0) if o.ship_to_address_id else 0
+            return (seq == 0, seq, names.get(o.customer_id, ""), o.number)
+
+        balances: dict[int, int] = {}
+        for seq, sh in enumerate(sorted(shipments, key=stop_key), start=1):
+            order = orders[sh.order_id]
+            containers = session.execute(
+                select(func.coalesce(func.sum(ShipmentLine.qty), 0))
+                .join(OrderLine, OrderLine.id == ShipmentLine.order_line_id)
+                .join(Product, Product.id == OrderLine.product_id)
+                .where(ShipmentLine.shipment_id == sh.id, Product.deposit_minor > 0)
+            ).scalar_one()  # fmt: skip
+            if order.customer_id not in balances:
+                balances[order.customer_id] = _balance(session, order.customer_id).held
+            cash = order.total_minor if (order.payment_method == "cod"
+                                         and order.id not in earlier) else 0  # fmt: skip
+            session.add(DeliveryStop(
+                run_id=run.id, seq=seq, shipment_id=sh.id, customer_id=order.customer_id,
+                cash_due_minor=cash, containers_out=int(containers),
+                containers_to_collect=balances[order.customer_id],
+            ))  # fmt: skip
+            earlier.add(order.id)  # a second stop of the same order collects nothing more
+        session.flush()
+        return _run_view(session, run.id)
+
+
+def get_run(db: Database, number: str) -> RunView:
+    with db.read() as session:
+        run_id = session.exec(select(DeliveryRun.id).where(
+            DeliveryRun.number == number.strip().upper())).first()  # fmt: skip
+        if run_id is None:
+            raise NotFound(f"no delivery run {number}")
+        return _run_view(session, run_id)
+
+
+def _run_view(session: Session, run_id: int) -> RunView:
+    run = session.get(DeliveryRun, run_id)
+    van = session.get(Carrier, run.carrier_id)
+    stops = session.exec(
+        select(DeliveryStop).where(DeliveryStop.run_id == run.id).order_by(DeliveryStop.seq)
+    ).all()
+    views = {v.id: v for v in dispatch.shipment_views(session, [s.shipment_id for s in stops])}
+    out = []
+    for s in stops:
+        sh = views[s.shipment_id]
+        out.append(StopView(
+            id=s.id, seq=s.seq, order_number=sh.order_number, shipment_id=sh.id,
+            shipment_number=sh.number, customer_id=s.customer_id, customer_name=sh.customer_name,
+            ship_to_name=sh.ship_to_name, phone=sh.ship_to_phone, address=sh.ship_to_address,
+            items=tuple(StopItem(ln.product_code, ln.description, ln.qty) for ln in sh.lines),
+            cash_due_minor=s.cash_due_minor, containers_out=s.containers_out,
+            containers_to_collect=s.containers_to_collect, delivered=s.delivered,
+            containers_back=s.containers_back, cash_collected_minor=s.cash_collected_minor,
+            note=s.note,
+        ))  # fmt: skip
+    return RunView(run.id, run.number, van.code if van else "", van.name if van else "",
+                   run.run_date, run.status, run.driver, tuple(out),
+                   run.cash_collected_minor)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StopResult:
+    delivered: bool
+    containers_back: int = 0
+    cash_collected_minor: int = 0
+    note: str = ""
+
+
+def settle_run(db: Database, actor: str, run_number: str,
+               results: Mapping[int, StopResult]) -> RunView:  # fmt: skip
+    """The van is back: ``results`` by stop id (a stop not given was not delivered)."""
+    run = get_run(db, run_number)
+    if run.status == "returned":
+        return run
+    for stop in run.stops:
+        r = results.get(stop.id, StopResult(False))
+        if r.containers_back < 0 or r.cash_collected_minor < 0:
+            raise InvalidInput(f"stop {stop.seq}: counts and cash are 0 or more", "stop")
+        may_return = stop.containers_to_collect + (stop.containers_out if r.delivered else 0)
+        if r.containers_back > may_return:
+            raise InvalidInput(f"stop {stop.seq}: {stop.customer_name} holds {may_return} "
+                               f"containers, not {r.containers_back}", "containers")  # fmt: skip
+    for stop in run.stops:  # ship what was delivered (each its own transaction; idempotent)
+        r = results.get(stop.id, StopResult(False))
+        if not r.delivered:
+            continue
+        current = dispatch.get_shipment(db, stop.shipment_id)
+        if current.status == "picking":
+            dispatch.ship(db, actor, stop.shipment_id, "", today=run.run_date)
+        if dispatch.get_shipment(db, stop.shipment_id).status == "shipped":
+            tracking.add_tracking_event(db, actor, stop.shipment_id, "delivered",
+                                        note=f"run {run.number}")  # fmt: skip
+    with db.write() as session:
+        record = session.get(DeliveryRun, run.id)
+        if record.status == "returned":
+            return _run_view(session, run.id)
+        collected = 0
+        for stop in run.stops:
+            r = results.get(stop.id, StopResult(False))
+            row = session.get(DeliveryStop, stop.id)
+            row.delivered, row.containers_back = r.delivered, r.containers_back
+            row.cash_collected_minor, row.note = r.cash_collected_minor, r.note
+            session.add(row)
+            collected += r.cash_collected_minor
+            product = _container_product(session, stop.shipment_id)
+            if product is None:
+                product = _any_container(session)
+            if product is None:
+                continue
+            if r.delivered and stop.containers_out:
+                session.add(ContainerMove(
+                    customer_id=stop.customer_id, product_id=product.id, qty=stop.containers_out,
+                    deposit_minor=stop.containers_out * product.deposit_minor, run_id=run.id,
+                    shipment_id=stop.shipment_id, reason="delivered", actor=actor,
+                ))  # fmt: skip
+            if r.containers_back:
+                session.add(ContainerMove(
+                    customer_id=stop.customer_id, product_id=product.id, qty=-r.containers_back,
+                    deposit_minor=-r.containers_back * product.deposit_minor, run_id=run.id,
+                    reason="returned empty", actor=actor,
+                ))  # fmt: skip
+        record.status, record.returned_at = "returned", utcnow()
+        record.cash_collected_minor = collected
+        session.add(record)
+        session.flush()
+        return _run_view(session, run.id)
+
+
+def _container_product(session: Session, shipment_id: int) -> Product | None:
+    return session.exec(
+        select(Product)
+        .join(OrderLine, OrderLine.product_id == Product.id)
+        .join(ShipmentLine, ShipmentLine.order_line_id == OrderLine.id)
+        .where(ShipmentLine.shipment_id == shipment_id, Product.deposit_minor > 0)
+    ).first()
+
+
+def _any_container(session: Session) -> Product | None:
+    return session.exec(select(Product).where(Product.deposit_minor > 0).order_by(Product.id)
+                        ).first()  # fmt: skip
+
+
+def set_route_seq(db: Database, actor: str, address_id: int, seq: int) -> None:
+    """Where an address stands on the van's route (1 first; 0 takes it off the route)."""
+    del actor  # addresses carry no author
+    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+        raise InvalidInput("the route position is a whole number, 0 or more", "route_seq")
+    with db.write() as session:
+        address = session.get(CustomerAddress, address_id)
+        if address is None:
+            raise NotFound(f"no address with id {address_id}")
+        address.route_seq = seq
+        session.add(address)

@@ -1,0 +1,188 @@
+"""Tracking: events entered by key or imported from a carrier's CSV (UTF-8 or GB18030),
+delivered closes the shipment and the order, and shipments overdue for delivery."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from ...models import (
+    Order,
+    Shipment,
+    TrackingEvent,
+    utcnow,
+)
+from ..platform.db import Database
+from ..platform.errors import InvalidInput, NotFound
+from ..states.order_states import record_event
+from .dispatch import TRACKING_STATUSES, S
+
+# --------------------------------------------------------------------------------------------
+# Tracking
+
+
+def add_tracking_event(db: Database, actor: str, shipment_id: int, status: str,
+                       location: str = "", note: str = "", at: datetime | None = None
+                       ) -> str:  # fmt: skip
+    """A carrier status (picked up, in transit, out for delivery, delivered, exception).
+    Delivered closes the shipment, and the order once all its shipments are delivered and
+    nothing is left to ship. Returns the shipment's status."""
+    if status not in TRACKING_STATUSES:
+        raise InvalidInput(f"unknown tracking status '{status}'; one of "
+                           f"{', '.join(TRACKING_STATUSES)}", "status")  # fmt: skip
+    with db.write() as session:
+        sh = session.get(Shipment, shipment_id)
+        if sh is None:
+            raise NotFound(f"no shipment with id {shipment_id}")
+        if sh.status not in ("shipped", "delivered"):
+            raise InvalidInput(f"shipment {sh.number} has not shipped yet", "status")
+        session.add(TrackingEvent(shipment_id=sh.id, status=status, location=location,
+                                  note=note or f"by {actor}", at=at or utcnow()))  # fmt: skip
+        if status == "delivered" and sh.status != "delivered":
+            sh.status, sh.delivered_at = "delivered", at or utcnow()
+            session.add(sh)
+            session.flush()
+            order = session.exec(select(Order).where(Order.id == sh.order_id)
+                                 .with_for_update()).one()  # fmt: skip
+            open_left = session.exec(
+                select(Shipment.id).where(Shipment.order_id == order.id,
+                                          Shipment.status != "delivered",
+                                          Shipment.status != "cancelled")
+            ).first()  # fmt: skip
+            if order.status == S.SHIPPED and open_left is None:
+                frm = order.status
+                order.status, order.updated_at = S.DELIVERED, utcnow()
+                session.add(order)
+                record_event(session, order, actor, S.DELIVERED,
+                             f"delivered ({sh.number})", frm)  # fmt: skip
+        return sh.status
+
+
+def overdue_shipments(db: Database, days: int = 2, today: date | None = None) -> int:
+    """Shipments not confirmed delivered ``days`` after their expected date (home alert)."""
+    today = today or date.today()
+    with db.read() as session:
+        return int(session.exec(
+            select(func.count()).select_from(Shipment)
+            .where(Shipment.status == "shipped", col(Shipment.expected_date).is_not(None),
+                   col(Shipment.expected_date) < today - timedelta(days=days))
+        ).one())  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# Tracking events from a carrier's CSV export
+
+STATUS_WORDS = {
+    "picked_up": "picked_up", "picked up": "picked_up", "揽收": "picked_up", "已揽收": "picked_up",
+    "in_transit": "in_transit", "in transit": "in_transit", "运输中": "in_transit",
+    "out_for_delivery": "out_for_delivery", "out for delivery": "out_for_delivery",
+    "派送中": "out_for_delivery", "派件中": "out_for_delivery",
+    "delivered": "delivered", "签收": "delivered", "已签收": "delivered",
+    "exception": "exception", "异常": "exception", "问题件": "exception",
+}  # fmt: skip
+COLUMN_WORDS = {
+    "tracking_no": ("tracking_no", "tracking", "tracking number", "运单号", "快递单号", "单号"),
+    "status": ("status", "状态"),
+    "at": ("at", "time", "date", "时间"),
+    "location": ("location", "place", "地点", "网点"),
+    "note": ("note", "remark", "备注", "描述"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TrackingImport:
+    applied: int  # events recorded
+    duplicates: int  # the same event seen before (re-imported export): skipped
+    delivered: tuple[str, ...]  # shipments this import closed
+    problems: tuple[tuple[int, str], ...]  # (row number in the file, reason)
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (what Chinese spreadsheet tools write)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise InvalidInput("the file is neither UTF-8 nor GB18030 text", "file") from None
+
+
+def import_tracking_csv(db: Database, actor: str, data: bytes) -> TrackingImport:
+    """Carrier status events from CSV (columns by header, English or Chinese: tracking
+    number, status, time, location, note). Each good row is recorded (delivered closes
+    the shipment); each bad row is reported with its row number and why; rows already
+    imported are skipped, so importing the same export twice records nothing new."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(decode_csv(data))))
+    if not rows:
+        raise InvalidInput("the file is empty", "file")
+    header = [h.strip().lower() for h in rows[0]]
+    where: dict[str, int] = {}
+    for key, words in COLUMN_WORDS.items():
+        for i, h in enumerate(header):
+            if h in words:
+                where[key] = i
+                break
+    missing = [k for k in ("tracking_no", "status") if k not in where]
+    if missing:
+        raise InvalidInput(f"no {' or '.join(missing)} column in the header", "file")
+    applied = duplicates = 0
+    delivered: list[str] = []
+    problems: list[tuple[int, str]] = []
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+
+        def cell(key: str, row: list[str] = row) -> str:
+            i = where.get(key)
+            return row[i].strip() if i is not None and i < len(row) else ""
+
+        number, word = cell("tracking_no"), cell("status")
+        status = STATUS_WORDS.get(word.lower()) or STATUS_WORDS.get(word)
+        if not number:
+            problems.append((n, "no tracking number"))
+            continue
+        if status is None:
+            problems.append((n, f"unknown status '{word}'"))
+            continue
+        at = None
+        if cell("at"):
+            try:
+                at = datetime.fromisoformat(cell("at").replace("/", "-"))
+            except ValueError:
+                problems.append((n, f"unreadable time '{cell('at')}' (use 2026-11-30 14:05)"))
+                continue
+            if at.tzinfo is None:
+                at = at.astimezone()  # local time as typed
+        with db.read() as session:
+            sh = session.exec(select(Shipment).where(Shipment.tracking_no == number.upper())
+                              ).first() or session.exec(
+                select(Shipment).where(Shipment.tracking_no == number)).first()  # fmt: skip
+            if sh is None:
+                problems.append((n, f"no shipment with tracking number {number}"))
+                continue
+            same = [TrackingEvent.shipment_id == sh.id, TrackingEvent.status == status,
+                    TrackingEvent.location == cell("location")]  # fmt: skip
+            if at is not None:
+                same.append(TrackingEvent.at == at)
+            seen = session.exec(select(TrackingEvent.id).where(*same)).first()
+        if seen is not None:
+            duplicates += 1
+            continue
+        try:
+            before = sh.status
+            after = add_tracking_event(db, actor, sh.id, status, cell("location"),
+                                       cell("note") or "imported", at)  # fmt: skip
+        except InvalidInput as error:
+            problems.append((n, str(error)))
+            continue
+        applied += 1
+        if after == "delivered" and before != "delivered":
+            delivered.append(sh.number)
+    return TrackingImport(applied, duplicates, tuple(delivered), tuple(problems))
