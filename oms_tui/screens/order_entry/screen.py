@@ -7,7 +7,6 @@ The order itself is the ``EntryModel`` (``model.py``); the widgets show it.
 
 from __future__ import annotations
 
-import contextlib
 from datetime import date
 from typing import Any, ClassVar
 
@@ -24,10 +23,10 @@ from ...services.catalog.catalog import ProductHit, products_by_id
 from ...services.parties.customers import AddressView
 from ...services.platform.errors import InvalidInput, NotFound, OmsError
 from ...services.platform.money import format_money
-from ...services.sales.audit_checks import run_checks
+from ...services.sales.audit_checks import submit_new_order
 from ...services.sales.customer_history import CustomerCard, customer_card
 from ...services.sales.entry import DraftOptions, EntryDraft
-from ...services.sales.orders import NewLine, OrderQuote, OrderView, create_order, quote_order
+from ...services.sales.orders import NewLine, OrderQuote, OrderView, quote_order
 from ...widgets.dialogs import ChoiceDialog
 from ...widgets.footer import KeysFooter
 from ...widgets.new_caller import NewCallerPanel
@@ -455,11 +454,11 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         autosave = self.autosave
         with autosave.lock:  # no draft save in flight: the order replaces the draft
             try:
-                order = create_order(
+                order = submit_new_order(  # saved into the audit queue, its checks run
                     self.db, self.user, customer_id, lines, channel=o.channel,
                     ship_to_address_id=ship_to_id, requested_date=o.requested_date,
                     payment_method=o.payment_method, priority=o.priority, notes=o.notes,
-                    carrier_id=o.carrier_id, submit=True, draft_id=autosave.draft_id,
+                    carrier_id=o.carrier_id, draft_id=autosave.draft_id,
                     shipping_policy=o.shipping_policy,
                 )  # fmt: skip
             except InvalidInput as error:
@@ -479,10 +478,6 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
                 return
             autosave.order_saved(epoch)
         self.post_message(self.OrderSaved(order))
-        # The audit checks run after the clerk has the number (they are not the clerk's wait);
-        # should they fail here, the audit queue checks an order without stored checks itself.
-        with contextlib.suppress(Exception):
-            run_checks(self.db, order.id)
 
     @on(OrderSaved)
     def order_saved(self, message: OrderSaved) -> None:
