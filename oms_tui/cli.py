@@ -589,7 +589,8 @@ def _one_customer(database, text: str):  # noqa: ANN001, ANN202
     )
 
 
-@payment_app.command("record")
+# an amount such as -5 is the amount's to refuse, not an unknown option
+@payment_app.command("record", context_settings={"ignore_unknown_options": True})
 def payment_record(
     customer: CustomerArg,
     amount: Annotated[str, typer.Argument(help="Amount received, e.g. 1234.50")],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
+import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
@@ -75,6 +76,24 @@ def test_cod_remittance_file(sqlite_db, tmp_path):
     assert done.stderr.strip() == "1 remittances recorded, 1 to look at"
     with sqlite_db.read() as s:
         assert s.exec(select(Invoice.status).where(Invoice.order_id == oid)).one() == "paid"
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("abc", "'abc' is not an amount (e.g. 12.50)"),
+        ("1e9", "'1e9' is not an amount: write it in digits, e.g. 1000000000"),
+        ("1e400", "'1e400' is not an amount: write it in digits, e.g. 1000000000"),
+        ("0.001", "'0.001' is not an amount: CNY has 2 decimals"),
+        ("-5", "the amount must be above 0"),
+        ("10000000000.01", "the payment ¥10,000,000,000.01 is over the limit of "
+                           "¥10,000,000,000.00 (setting max_amount_minor)"),
+    ],
+)  # fmt: skip
+def test_an_amount_refused_is_one_line_and_no_traceback(sqlite_db, typed, said):
+    code = _code(sqlite_db, customer(sqlite_db))
+    bad = oms("--db", sqlite_db.url, "payment", "record", code, typed)
+    assert (bad.returncode, bad.stdout, bad.stderr) == (1, "", f"oms: {said}\n")
 
 
 def test_dunning_and_aging_limits_in_oms_settings(sqlite_db):

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
-from .base import utcnow
+from .base import money, utcnow
 
 
 class Invoice(SQLModel, table=True):
@@ -34,8 +34,8 @@ class Invoice(SQLModel, table=True):
     shipment_id: int | None = Field(default=None, foreign_key="shipment.id")
     customer_id: int = Field(foreign_key="customer.id", index=True)
     currency: str = Field(default="CNY", max_length=3)
-    amount_minor: int  # credit notes are negative
-    paid_minor: int = 0
+    amount_minor: int = money()  # credit notes are negative
+    paid_minor: int = money(0)
     issued_on: date
     due_on: date
     status: str = Field(default="open", max_length=16)  # open, paid, void
@@ -53,10 +53,10 @@ class Payment(SQLModel, table=True):
     number: str = Field(unique=True, max_length=24)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     received_on: date
-    amount_minor: int
+    amount_minor: int = money()
     method: str = Field(default="bank", max_length=24)  # cash, bank, wechat, alipay, cod_remittance
     reference: str = Field(default="", max_length=100)
-    unapplied_minor: int = 0  # over-payment kept on account
+    unapplied_minor: int = money(0)  # over-payment kept on account
     created_by: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -67,7 +67,7 @@ class PaymentAllocation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     payment_id: int = Field(foreign_key="payment.id", index=True)
     invoice_id: int = Field(foreign_key="invoice.id", index=True)
-    amount_minor: int
+    amount_minor: int = money()
 
 
 class FollowUp(SQLModel, table=True):
@@ -85,7 +85,7 @@ class FollowUp(SQLModel, table=True):
     kind: str = Field(max_length=24)  # call, promise, letter, note, hold, release
     note: str = Field(default="")
     promise_on: date | None = None
-    promise_minor: int = 0
+    promise_minor: int = money(0)
     next_action_on: date | None = None
     done: bool = False  # the next action was taken (a later follow-up closes it)
 
@@ -101,6 +101,6 @@ class DunningLetter(SQLModel, table=True):
     level: int
     issued_on: date
     days_overdue: int
-    overdue_minor: int
+    overdue_minor: int = money()
     actor: str = Field(max_length=64)
     at: datetime = Field(default_factory=utcnow)

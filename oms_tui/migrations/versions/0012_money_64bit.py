@@ -1,0 +1,60 @@
+"""money 64-bit
+
+Money columns were 32-bit INTEGER on PostgreSQL: 21474836.48 yuan (2**31 fen) and more
+failed with "integer out of range". Every money column (``*_minor``) becomes BIGINT there,
+one ALTER TABLE per table (PostgreSQL rewrites a table once for all its columns). SQLite's
+INTEGER already holds 64 bits and the models keep it INTEGER there (``models.base.MONEY``):
+nothing to do on SQLite, and no table copy.
+
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-02 10:15:00.000000
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+
+revision: str = "0012"
+down_revision: str | None = "0011"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# The money columns as of 0011, per table (spelled out: a migration never reads the models).
+MONEY_COLUMNS = {
+    "product": ("list_price_minor", "cost_minor", "deposit_minor"),
+    "price_list_item": ("unit_price_minor",),
+    "promotion": ("threshold_minor", "save_minor"),
+    "customer": ("credit_limit_minor",),
+    "sales_order": ("subtotal_minor", "discount_minor", "tax_minor", "shipping_minor",
+                    "total_minor"),  # fmt: skip
+    "order_line": ("unit_price_minor", "discount_minor", "tax_minor", "line_total_minor"),
+    "invoice": ("amount_minor", "paid_minor"),
+    "payment": ("amount_minor", "unapplied_minor"),
+    "payment_allocation": ("amount_minor",),
+    "follow_up": ("promise_minor",),
+    "dunning_letter": ("overdue_minor",),
+    "carrier_rate": ("first_price_minor", "additional_kg_minor", "min_charge_minor",
+                     "fragile_surcharge_minor"),  # fmt: skip
+    "shipment": ("freight_minor",),
+    "delivery_run": ("cash_collected_minor",),
+    "delivery_stop": ("cash_due_minor", "cash_collected_minor"),
+    "container_move": ("deposit_minor",),
+}
+
+
+def _retype(sql_type: str) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return  # SQLite: INTEGER is 64-bit already; retyping would copy every table
+    for table, columns in MONEY_COLUMNS.items():
+        changes = ", ".join(f'ALTER COLUMN "{c}" TYPE {sql_type}' for c in columns)
+        op.execute(f'ALTER TABLE "{table}" {changes}')
+
+
+def upgrade() -> None:
+    _retype("BIGINT")
+
+
+def downgrade() -> None:
+    _retype("INTEGER")  # fails on PostgreSQL if an amount no longer fits in 32 bits
