@@ -1,8 +1,9 @@
-"""Invoices (and credit notes), payments and how payments are applied."""
+"""Invoices (and credit notes), payments and how payments are applied, carriers'
+cash-on-delivery remittances recorded."""
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, text
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from .base import money, utcnow
@@ -68,6 +69,29 @@ class PaymentAllocation(SQLModel, table=True):
     payment_id: int = Field(foreign_key="payment.id", index=True)
     invoice_id: int = Field(foreign_key="invoice.id", index=True)
     amount_minor: int = money()
+
+
+class CodRemittance(SQLModel, table=True):
+    """A row of a carrier's cash-on-delivery remittance, once recorded (with the payment
+    it made). Its identity is the carrier, the tracking number and the remittance
+    reference (the file's, or the day it was received when the file has none): unique, so
+    the same row imported again, or by two clerks at once, pays once."""
+
+    __tablename__ = "cod_remittance"
+    __table_args__ = (
+        UniqueConstraint("tracking_no", "carrier", "reference", name="uq_cod_remittance"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tracking_no: str = Field(max_length=64)
+    carrier: str = Field(default="", max_length=16)  # the shipment's carrier code ("" none)
+    reference: str = Field(max_length=100)
+    shipment_id: int = Field(foreign_key="shipment.id")
+    payment_id: int = Field(foreign_key="payment.id")
+    amount_minor: int = money()
+    received_on: date
+    created_by: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class FollowUp(SQLModel, table=True):

@@ -1,10 +1,14 @@
-"""money 64-bit
+"""money 64-bit; cod_remittance
 
 Money columns were 32-bit INTEGER on PostgreSQL: 21474836.48 yuan (2**31 fen) and more
 failed with "integer out of range". Every money column (``*_minor``) becomes BIGINT there,
 one ALTER TABLE per table (PostgreSQL rewrites a table once for all its columns). SQLite's
 INTEGER already holds 64 bits and the models keep it INTEGER there (``models.base.MONEY``):
 nothing to do on SQLite, and no table copy.
+
+``cod_remittance``: the carriers' cash-on-delivery remittance rows recorded, unique on
+tracking number + carrier + remittance reference, so a file imported twice pays once.
+CREATE TABLE only.
 
 Revision ID: 0012
 Revises: 0011
@@ -13,6 +17,8 @@ Create Date: 2026-12-02 10:15:00.000000
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 
@@ -54,7 +60,26 @@ def _retype(sql_type: str) -> None:
 
 def upgrade() -> None:
     _retype("BIGINT")
+    op.create_table(
+        "cod_remittance",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("tracking_no", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("carrier", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("reference", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("shipment_id", sa.Integer(), nullable=False),
+        sa.Column("payment_id", sa.Integer(), nullable=False),
+        sa.Column("amount_minor", sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+                  nullable=False),  # fmt: skip
+        sa.Column("received_on", sa.Date(), nullable=False),
+        sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["payment_id"], ["payment.id"]),
+        sa.ForeignKeyConstraint(["shipment_id"], ["shipment.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("tracking_no", "carrier", "reference", name="uq_cod_remittance"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("cod_remittance")
     _retype("INTEGER")  # fails on PostgreSQL if an amount no longer fits in 32 bits
