@@ -46,9 +46,9 @@ from oms_tui.config import normalise_url, sqlite_path  # noqa: E402
 # home screen has painted its counts.
 HOME_SNIPPET = (
     "import sys\n"
-    "from oms_tui.cli import _run_app\n"
+    "from oms_tui.cli import run_app\n"
     "from oms_tui.config import Settings\n"
-    "_run_app(Settings.resolve(db=sys.argv[1]), headless=True, exit_when_ready=True)\n"
+    "run_app(Settings.resolve(db=sys.argv[1]), headless=True, exit_when_ready=True)\n"
 )
 
 

@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from oms_tui.models import Invoice, Payment
 from oms_tui.services.platform.money import from_minor
+from tests.cli.runner import oms
 from tests.services.test_aging import _customer, _invoice, _pay
-from tests.test_cli import oms
 
 TODAY = date.today()
 
@@ -49,7 +49,7 @@ def _open_sum(db) -> int:
 def test_json_totals_equal_the_open_amounts_net_of_credit_on_account(sqlite_db):
     _ledger(sqlite_db)
     out = oms("--db", sqlite_db.url, "report", "aging", "--format", "json")
-    assert out.returncode == 0, out.stderr
+    assert out.exit_code == 0, out.stderr
     doc = json.loads(out.stdout)
     open_sum = _open_sum(sqlite_db)
     assert open_sum == 100_000 + 44_950 - 999 + 3_300 - 4_999
@@ -80,7 +80,7 @@ def test_json_totals_equal_the_open_amounts_net_of_credit_on_account(sqlite_db):
 def test_table_and_csv(sqlite_db):
     _ledger(sqlite_db)
     table = oms("--db", sqlite_db.url, "report", "aging", "--buckets", "60")
-    assert table.returncode == 0, table.stderr
+    assert table.exit_code == 0, table.stderr
     lines = table.stdout.splitlines()
     assert lines[0] == f"Aging as of {TODAY} (CNY), aged on the due date, riskiest first"
     assert lines[1].split() == ["customer", "name", "not", "due", "1-60", "over", "60", "on",
@@ -103,7 +103,7 @@ def test_table_and_csv(sqlite_db):
 def test_dso_collections_and_buckets(sqlite_db):
     _ledger(sqlite_db)
     dso = oms("--db", sqlite_db.url, "report", "dso", "--days", "30")
-    assert dso.returncode == 0, dso.stderr
+    assert dso.exit_code == 0, dso.stderr
     # open 1,422.52 (net of the 49.99 on account) / sales in 30 days (500.00 - 50.50 - 9.99
     # = 439.51) x 30 = 97.1
     assert dso.stdout.strip() == (f"DSO as of {TODAY} over 30 days: 97.1 days  (receivables "
@@ -112,7 +112,7 @@ def test_dso_collections_and_buckets(sqlite_db):
     start, end = _days(-6), _days(-2)
     out = oms("--db", sqlite_db.url, "report", "collections", "--from", start.isoformat(),
               "--to", end.isoformat(), "--by", "day", "--format", "json")  # fmt: skip
-    assert out.returncode == 0, out.stderr
+    assert out.exit_code == 0, out.stderr
     doc = json.loads(out.stdout)
     assert [(p["period"], p["payments"], p["amount"]) for p in doc["periods"]] == [
         (_days(-6).isoformat(), 0, "0.00"), (_days(-5).isoformat(), 1, "150.00"),
@@ -146,5 +146,5 @@ def test_bad_input_is_one_line_and_exit_1(sqlite_db):
     }  # fmt: skip
     for args, message in cases.items():
         out = oms("--db", url, *args)
-        assert (out.returncode, out.stderr.strip(), out.stdout) == (1, message, ""), args
+        assert (out.exit_code, out.stderr.strip(), out.stdout) == (1, message, ""), args
         assert len(out.stderr.splitlines()) == 1

@@ -11,8 +11,8 @@ from oms_tui.models import OrderLine, StockLevel, Warehouse
 from oms_tui.services.inventory import stock
 from oms_tui.services.sales import orders
 from oms_tui.services.states.order_states import OrderStatus as S
+from tests.cli.runner import oms
 from tests.factories import make_customer, make_product
-from tests.test_cli import oms
 
 
 def _warehouse(db, code: str = "HZ", region: str = "East") -> int:
@@ -30,28 +30,28 @@ def test_receive_fills_a_backorder_and_verify_agrees(sqlite_db):
     view = orders.create_order(sqlite_db, "t", customer.id, [orders.NewLine(pid, 3)], submit=True)
     orders.transition(sqlite_db, "t", view.id, S.APPROVED, "ok")
     allocated = oms("--db", sqlite_db.url, "stock", "allocate")
-    assert allocated.returncode == 0, allocated.stderr
+    assert allocated.exit_code == 0, allocated.stderr
     assert f"{view.number}\tbackordered\tL1 3 backordered" in allocated.stdout
 
     received = oms("--db", sqlite_db.url, "--user", "仓管", "stock", "receive", "hz",
                    "6900000000011", "5", "--supplier", "宁波灯具厂")  # fmt: skip
-    assert received.returncode == 0, received.stderr
+    assert received.exit_code == 0, received.stderr
     assert "PR-2026-000001: 5 x LAMP-1 received into HZ" in received.stderr
     assert received.stdout.startswith(f"{view.number}\tallocated\tL1 3 from HZ")
     assert orders.get_order_by_id(sqlite_db, view.id).status == S.ALLOCATED
 
     shown = oms("--db", sqlite_db.url, "stock", "show", "lamp-1")
-    assert shown.returncode == 0, shown.stderr
+    assert shown.exit_code == 0, shown.stderr
     assert "HZ                 5         3         2" in shown.stdout
 
     ok = oms("--db", sqlite_db.url, "stock", "verify")
-    assert ok.returncode == 0 and "agree" in ok.stderr
+    assert ok.exit_code == 0 and "agree" in ok.stderr
     with sqlite_db.write() as s:  # tamper behind the ledger's back
         level = s.exec(select(StockLevel).where(StockLevel.product_id == pid)).one()
         level.on_hand = 7
         s.add(level)
     bad = oms("--db", sqlite_db.url, "stock", "verify")
-    assert bad.returncode == 1
+    assert bad.exit_code == 1
     assert "LAMP-1 @ HZ: on hand is 7, the ledger says 5" in bad.stdout
     assert bad.stderr.strip() == "oms: 1 differences between stock levels and the ledger"
 
@@ -60,14 +60,14 @@ def test_bad_input_is_one_line(sqlite_db):
     _warehouse(sqlite_db)
     make_product(sqlite_db, code="LAMP-2")
     nowhere = oms("--db", sqlite_db.url, "stock", "receive", "XX", "LAMP-2", "5")
-    assert nowhere.returncode == 1 and nowhere.stderr.strip() == "oms: no active warehouse 'XX'"
+    assert nowhere.exit_code == 1 and nowhere.stderr.strip() == "oms: no active warehouse 'XX'"
     zero = oms("--db", sqlite_db.url, "stock", "receive", "HZ", "LAMP-2", "0")
-    assert zero.returncode == 1
+    assert zero.exit_code == 1
     assert zero.stderr.strip() == "oms: the quantity must be a whole number above 0"
     unknown = oms("--db", sqlite_db.url, "stock", "show", "NOPE")
     assert unknown.stderr.strip() == "oms: no product with code or barcode 'NOPE'"
     split = oms("--db", sqlite_db.url, "settings", "stock_split_lines", "2")
-    assert split.returncode == 1 and "stock_split_lines must be 0" in split.stderr
+    assert split.exit_code == 1 and "stock_split_lines must be 0" in split.stderr
     fine = oms("--db", sqlite_db.url, "settings", "stock_split_lines", "0")
     assert "stock_split_lines        0" in fine.stdout
 
@@ -87,7 +87,7 @@ def test_reorder_csv_lists_what_to_buy(sqlite_db, tmp_path):
         stock.issue_in(s, "t", view.id, {line_id: 30}, "SH-TEST")
     out = tmp_path / "reorder.csv"
     result = oms("--db", sqlite_db.url, "stock", "reorder", "--days", "30", "--out", str(out))
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     # 30 issued in 30 days: 1.00 a day x 10 days lead = reorder at 10; 10 free
     assert rows == [{
@@ -108,24 +108,24 @@ def test_warehouse_order_and_expected_goods(sqlite_db):
     _warehouse(sqlite_db, "GZ", "South")
     make_product(sqlite_db, code="LAMP-4")
     ranked = oms("--db", sqlite_db.url, "stock", "rank", "gz", "0")
-    assert ranked.returncode == 0 and ranked.stderr.strip() == (
+    assert ranked.exit_code == 0 and ranked.stderr.strip() == (
         "GZ is now rank 0 in the allocation order"
     )
     oms("--db", sqlite_db.url, "stock", "rank", "HZ", "5")
     listed = oms("--db", sqlite_db.url, "stock", "warehouses").stdout.splitlines()
     assert [line.split()[:3] for line in listed] == [["GZ", "rank", "0"], ["HZ", "rank", "5"]]
     bad = oms("--db", sqlite_db.url, "stock", "rank", "HZ", "-1")
-    assert bad.returncode != 0
+    assert bad.exit_code != 0
 
     expected = oms("--db", sqlite_db.url, "stock", "expect", "HZ", "LAMP-4", "20",
                    "--supplier", "宁波灯具厂", "--date", "2026-12-05")  # fmt: skip
-    assert expected.returncode == 0, expected.stderr
+    assert expected.exit_code == 0, expected.stderr
     number = expected.stdout.strip()
     assert number == "PR-2026-000001"
     shown = oms("--db", sqlite_db.url, "stock", "show", "LAMP-4").stdout
     assert "HZ                 0         0         0        20" in shown
     got = oms("--db", sqlite_db.url, "stock", "receive", "HZ", "LAMP-4", "20", "--receipt",
               number.lower())  # fmt: skip
-    assert got.returncode == 0, got.stderr
+    assert got.exit_code == 0, got.stderr
     shown = oms("--db", sqlite_db.url, "stock", "show", "LAMP-4").stdout
     assert "HZ                20         0        20         0" in shown

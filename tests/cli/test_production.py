@@ -1,13 +1,13 @@
-"""`oms production routes | route | bom` and `oms import profile`: configuration by CLI."""
+"""`oms production routes | route | bom`: routes and bills of materials set by CLI."""
 
 from __future__ import annotations
 
 from sqlmodel import select
 
-from oms_tui.models import BomItem, ImportProfile
+from oms_tui.models import BomItem
 from oms_tui.services.production import routes
+from tests.cli.runner import oms
 from tests.factories import make_product
-from tests.test_cli import oms
 
 
 def test_routes_and_bills_of_materials(sqlite_db):
@@ -15,7 +15,7 @@ def test_routes_and_bills_of_materials(sqlite_db):
     make_product(sqlite_db, code="RM-OAK")
     made = oms("--db", sqlite_db.url, "production", "route", "木门线", "--line", "doors",
                "--capacity", "8", "--stage", "备料 materials:1", "--stage", "组装:2")  # fmt: skip
-    assert made.returncode == 0, made.stderr
+    assert made.exit_code == 0, made.stderr
     assert made.stderr.strip() == "木门线: doors, 8/day, 备料 materials (1 d) -> 组装 (2 d)"
     listed = oms("--db", sqlite_db.url, "production", "routes").stdout
     assert listed.strip() == "木门线\tdoors\t8/day\t备料 materials (1 d) -> 组装 (2 d)"
@@ -26,11 +26,9 @@ def test_routes_and_bills_of_materials(sqlite_db):
     assert (r.daily_capacity, len(r.stages)) == (10, 2)
     bad = oms("--db", sqlite_db.url, "production", "route", "x", "--line", "doors",
               "--capacity", "1")  # fmt: skip
-    assert bad.returncode == 1 and bad.stderr.strip() == (
-        "oms: 木门线 already makes the doors line"
-    )
+    assert bad.exit_code == 1 and bad.stderr.strip() == "oms: 木门线 already makes the doors line"
     assert oms("--db", sqlite_db.url, "production", "bom", "door-9", "rm-oak", "3"
-               ).returncode == 0  # fmt: skip
+               ).exit_code == 0  # fmt: skip
     with sqlite_db.read() as s:
         assert [(b.product_id, b.qty_per) for b in s.exec(select(BomItem))] == [(door, 3)]
     not_made = oms("--db", sqlite_db.url, "production", "bom", "RM-OAK", "DOOR-9", "1")
@@ -38,15 +36,3 @@ def test_routes_and_bills_of_materials(sqlite_db):
     oms("--db", sqlite_db.url, "production", "bom", "DOOR-9", "RM-OAK", "0")
     with sqlite_db.read() as s:
         assert s.exec(select(BomItem)).all() == []
-
-
-def test_an_import_profile_saved_by_cli(sqlite_db):
-    done = oms("--db", sqlite_db.url, "import", "profile", "京东", "--channel", "ecommerce",
-               "--map", "external_id=订单号", "--map", "customer_name=客户姓名",
-               "--map", "phone=客户电话", "--map", "address=客户地址",
-               "--map", "product=商品编号", "--map", "qty=数量")  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    with sqlite_db.read() as s:
-        assert s.exec(select(ImportProfile.name)).all() == ["京东"]
-    short = oms("--db", sqlite_db.url, "import", "profile", "x", "--map", "phone=电话")
-    assert short.returncode == 1 and short.stderr.startswith("oms: map a column to external_id")

@@ -1,0 +1,114 @@
+"""What every command needs: its settings, its database, one-line messages, dates, the
+customer it names and printing a document. Heavy imports stay inside the functions."""
+
+from __future__ import annotations
+
+import typer
+
+from ..config import Settings, sqlite_path
+
+
+class State:
+    """The running command's settings (from the top-level options) and the databases it
+    opened, closed when it ends."""
+
+    settings: Settings | None = None
+    opened: list = []
+
+
+def resolve_settings(db: str | None = None, user: str | None = None) -> Settings:
+    base = State.settings or Settings.resolve()
+    if db or user:
+        return Settings.resolve(db=db or base.database_url, user=user or base.user)
+    return base
+
+
+def open_database(settings: Settings):  # noqa: ANN201
+    from ..services.platform.db import Database
+
+    database = Database(settings.database_url)
+    State.opened.append(database)
+    return database
+
+
+def close_databases() -> None:
+    while State.opened:
+        State.opened.pop().dispose()
+
+
+def connect(db: str | None, user: str | None = None):  # noqa: ANN201
+    """The command's settings (``--db``, ``--user``) and its database at the newest schema."""
+    settings = resolve_settings(db, user)
+    return settings, open_current(settings)
+
+
+def open_current(settings: Settings):  # noqa: ANN201
+    """The database at the newest schema (created if empty, copied then upgraded if older)."""
+    from ..services.platform import schema
+
+    database = open_database(settings)
+    backup = schema.upgrade_with_backup(database)
+    if backup:
+        say(f"Database upgraded; the old one was copied to {backup}")
+    return database
+
+
+def where(settings: Settings) -> str:
+    path = sqlite_path(settings.database_url)
+    if path is not None:
+        return str(path)
+    from sqlalchemy.engine import make_url
+
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def say(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def date_option(text: str | None, name: str):  # noqa: ANN201
+    from datetime import date
+
+    from ..services.platform.errors import InvalidInput
+
+    try:
+        return date.fromisoformat(text) if text else date.today()
+    except ValueError:
+        raise InvalidInput(f"{name} {text}: use YYYY-MM-DD") from None
+
+
+def one_customer(database, text: str):  # noqa: ANN001, ANN201
+    """The customer with this code, or the only one matching a phone or name."""
+    from ..services.parties.customers import search_customers
+    from ..services.platform.errors import InvalidInput, NotFound
+
+    hits = search_customers(database, text, limit=5)
+    exact = [h for h in hits if h.code.upper() == text.strip().upper()]
+    if exact or len(hits) == 1:
+        return (exact or hits)[0]
+    if not hits:
+        raise NotFound(f"no customer matches '{text}'")
+    raise InvalidInput(
+        f"'{text}' matches several customers: "
+        + ", ".join(f"{h.code} {h.name}" for h in hits)
+        + "; give the code"
+    )
+
+
+def print_document(database, pdf_of, name: str, out: str | None, paper: str | None = None) -> None:  # noqa: ANN001
+    """Render with the company's details and deliver: ``--out``, else the printer, else a
+    file in the documents folder; say where in one line."""
+    from ..reports.common import PAGE_SIZES, Company
+    from ..services.platform.errors import InvalidInput
+    from ..services.platform.printing import deliver
+    from ..services.platform.settings import get_settings
+
+    if paper is not None and paper.lower() not in PAGE_SIZES:
+        raise InvalidInput(f"--paper {paper}: use A4 or Letter")
+
+    company_settings = get_settings(database)
+    cs = company_settings
+    company = Company(cs.company_name, cs.company_address, cs.company_phone, currency=cs.currency)
+    pdf = pdf_of(company, paper or company_settings.paper)
+    done = deliver(pdf, name, company_settings.printer, out)
+    say(f"{name}: {done}")

@@ -1,0 +1,98 @@
+"""Creating and upgrading the database: `oms init`, `oms db upgrade | current`, and
+`oms generate` (orders for testing at scale)."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+
+from .common import connect, open_database, resolve_settings, say, where
+from .options import DbOption, UserOption
+
+app = typer.Typer(help="Database schema: upgrade, show the current revision.")
+
+
+def initialise(db, user: str, demo: bool) -> None:  # noqa: ANN001
+    from ..services.platform import schema
+
+    schema.upgrade(db)
+    if demo:
+        from ..demo.seed import seed_demo
+
+        summary = seed_demo(db, user)
+        say(f"Demo data: {summary}")
+
+
+def init(
+    demo: Annotated[bool, typer.Option("--demo", help="Fill it with the demo company.")] = False,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Create the database (or bring it to the current schema); --demo adds demo data."""
+    from ..services.platform import schema
+    from ..services.platform.errors import OmsError
+
+    settings = resolve_settings(db, user)
+    database = open_database(settings)
+    if demo and not schema.is_empty(database):
+        from ..services.sales.dashboard import has_orders
+
+        schema.upgrade_with_backup(database)
+        if has_orders(database):
+            raise OmsError(f"{where(settings)} already holds orders; demo data goes into an "
+                           "empty database (use another --db)")  # fmt: skip
+    initialise(database, settings.user, demo)
+    say(f"Database ready at {where(settings)}")
+
+
+@app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Bring the database to the newest schema (a SQLite file is copied first)."""
+    from ..services.platform import schema
+
+    settings = resolve_settings(db)
+    database = open_database(settings)
+    before = schema.current_revision(database)
+    backup = schema.upgrade_with_backup(database)
+    after = schema.current_revision(database)
+    if before == after:
+        say(f"Already at the newest schema ({after}): {where(settings)}")
+    else:
+        note = f"; backup: {backup}" if backup else ""
+        say(f"Upgraded {before or 'empty database'} -> {after}{note}")
+
+
+@app.command("current")
+def db_current(db: DbOption = None) -> None:
+    """Print the database's schema revision."""
+    from ..migrations import HEAD
+    from ..services.platform import schema
+
+    rev = schema.current_revision(open_database(resolve_settings(db)))
+    typer.echo(f"{rev or 'empty'} (newest: {HEAD})")
+
+
+def generate(
+    orders: Annotated[int, typer.Option("--orders", min=1, help="How many orders to add.")],
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 1,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Add N generated orders (with customers, catalog, invoices) for testing at scale."""
+    from ..demo.generate import generate_orders
+
+    settings, database = connect(db, user)
+    start = time.perf_counter()
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.perf_counter()
+        if now - last[0] >= 2 or done == total:
+            last[0] = now
+            say(f"  {done:,}/{total:,} orders ({now - start:.0f} s)")
+
+    summary = generate_orders(database, settings.user, orders, seed=seed, progress=progress)
+    say(f"Generated {orders:,} orders in {time.perf_counter() - start:.1f} s "
+       f"into {where(settings)}: {summary}")  # fmt: skip

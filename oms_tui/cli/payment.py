@@ -1,0 +1,123 @@
+"""`oms payment record | apply-credit | cod`: money received and credit on account."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .common import connect, date_option, one_customer, say
+from .options import CustomerArg, DbOption, ReceivedOnOption, UserOption
+
+app = typer.Typer(
+    help="Payments: record one, reconcile a carrier's COD remittances, apply credit on account."
+)
+
+
+# an amount such as -5 is the amount's to refuse, not an unknown option
+@app.command("record", context_settings={"ignore_unknown_options": True})
+def payment_record(
+    customer: CustomerArg,
+    amount: Annotated[str, typer.Argument(help="Amount received, e.g. 1234.50")],
+    method: Annotated[
+        str, typer.Option(help="cash, bank, wechat, alipay, card, cod_remittance")
+    ] = "bank",
+    reference: Annotated[str, typer.Option(help="Bank reference, receipt number ...")] = "",
+    invoice: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--invoice", help="Pay this invoice (repeat for more); default: oldest due first."
+        ),
+    ] = None,
+    on: ReceivedOnOption = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Record a payment: applied to the oldest open invoices (or the ones named); an
+    over-payment stays on the customer's account."""
+    from ..services.finance import receivables
+    from ..services.platform.money import format_money, parse_money
+
+    settings, database = connect(db, user)
+    who = one_customer(database, customer)
+    result = receivables.record_payment(database, settings.user, who.id,
+                                        parse_money(amount),
+                                        date_option(on, "--date"), method, reference,
+                                        invoice)  # fmt: skip
+    for a in result.applied:
+        typer.echo(f"{a.invoice_number}\t{format_money(a.amount_minor)}\tleft "
+                   f"{format_money(a.left_minor)}")  # fmt: skip
+    say(f"{result.number}: {format_money(result.amount_minor)} from {who.name}"
+        + (f", {format_money(result.unapplied_minor)} kept on account"
+           if result.unapplied_minor else ""))  # fmt: skip
+
+
+@app.command("apply-credit")
+def payment_apply_credit(
+    customer: CustomerArg,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Apply the customer's credit on account (over-payments, credit notes not used up) to
+    their open invoices now: oldest credit first, oldest due invoice first."""
+    from ..services.finance import receivables
+    from ..services.platform.money import format_money
+
+    settings, database = connect(db, user)
+    who = one_customer(database, customer)
+    result = receivables.apply_credit_on_account(database, settings.user, who.id)
+    for a in result.applied:
+        typer.echo(f"{a.invoice_number}\t{format_money(a.amount_minor)}\tfrom {a.source}\t"
+                   f"left {format_money(a.left_minor)}")  # fmt: skip
+    left = format_money(result.on_account_minor)
+    if result.applied:
+        say(f"{format_money(result.applied_minor)} of credit on account applied for "
+            f"{who.name}; {left} left on account")  # fmt: skip
+    elif result.on_account_minor > 0:
+        say(f"{who.name} has {left} on account and no open invoice it can pay")
+    else:
+        say(f"{who.name} has no credit on account")
+
+
+@app.command("cod")
+def payment_cod(
+    file: Annotated[str, typer.Argument(help="CSV: tracking number, amount[, reference].")],
+    on: ReceivedOnOption = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Reconcile a carrier's cash-on-delivery remittance list against the shipments:
+    each row pays that shipment's invoices once (a row imported before is listed as
+    already recorded); differences are listed (exit 1 when any)."""
+    import csv
+    import io
+    from pathlib import Path
+
+    from ..services.finance import cod_remittances
+    from ..services.platform.errors import InvalidInput
+    from ..services.platform.money import parse_money
+    from ..services.shipping.tracking import decode_csv
+
+    path = Path(file)
+    if not path.is_file():
+        raise InvalidInput(f"no file {file}")
+    rows, bad = [], []
+    for n, row in enumerate(csv.reader(io.StringIO(decode_csv(path.read_bytes()))), start=1):
+        amount = row[1].strip() if len(row) > 1 else ""
+        if not row or not row[0].strip() or n == 1 and not amount[:1].isdigit():
+            continue  # blank lines and a header
+        try:
+            rows.append(cod_remittances.Remittance(row[0].strip(), parse_money(amount),
+                                                   row[2] if len(row) > 2 else ""))  # fmt: skip
+        except InvalidInput as error:
+            bad.append(f"row {n}: {error if amount else 'no amount to read'}")
+    settings, database = connect(db, user)
+    result = cod_remittances.reconcile_cod(database, settings.user,
+                                           date_option(on, "--date"), rows)  # fmt: skip
+    for line in bad + [f"{t}: {why}" for t, why in result.differences + result.already]:
+        typer.echo(line)
+    say(f"{len(result.matched)} remittances recorded, "
+        + (f"{len(result.already)} already recorded, " if result.already else "")
+        + f"{len(bad) + len(result.differences)} to look at")  # fmt: skip
+    if bad or result.differences:
+        raise typer.Exit(1)

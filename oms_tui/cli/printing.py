@@ -1,0 +1,108 @@
+"""`oms print ...`: packing lists, pick lists, labels, driver manifests and statements
+(``print`` itself is a builtin, hence the module's name)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .common import connect, one_customer, open_current, print_document, resolve_settings
+from .options import DbOption, OutOption, PaperOption
+
+app = typer.Typer(help="Print documents: packing lists, pick lists, shipping labels.")
+
+
+def _order_shipments(db: str | None, order: str):  # noqa: ANN202
+    from ..services.platform.errors import NotFound
+    from ..services.shipping import dispatch
+
+    database = open_current(resolve_settings(db))
+    shipments = dispatch.order_shipments(database, order)
+    if not shipments:
+        raise NotFound(f"order {order} has no shipment yet: start picking it in Dispatch")
+    return database, shipments
+
+
+@app.command("packing-list")
+def print_packing_list(
+    order: Annotated[str, typer.Argument(help="Order number (so-2026-123 works too).")],
+    out: OutOption = None,
+    paper: PaperOption = None,
+    db: DbOption = None,
+) -> None:
+    """The packing lists of an order's shipments (one page or more each)."""
+    from ..reports.packing_list import packing_list_pdf
+
+    database, shipments = _order_shipments(db, order)
+    print_document(database, lambda company, size: packing_list_pdf(shipments, company, size),
+                   f"packing-list-{shipments[0].order_number}", out, paper)  # fmt: skip
+
+
+@app.command("pick-list")
+def print_pick_list(
+    warehouse: Annotated[str, typer.Option("--warehouse", help="Warehouse code.")],
+    out: OutOption = None,
+    paper: PaperOption = None,
+    db: DbOption = None,
+) -> None:
+    """The pick list of the warehouse's open wave (shipments being picked)."""
+    from ..reports.pick_list import pick_list_pdf
+    from ..services.platform.errors import NotFound
+    from ..services.shipping import dispatch
+
+    database = connect(db)[1]
+    shipments = dispatch.open_wave(database, warehouse)
+    if not shipments:
+        raise NotFound(f"nothing is being picked in {warehouse.upper()}")
+    code = warehouse.upper()
+    print_document(database, lambda company, size: pick_list_pdf(shipments, company, code, size),
+                   f"pick-list-{code}", out, paper)  # fmt: skip
+
+
+@app.command("label")
+def print_label(
+    order: Annotated[str, typer.Argument(help="Order number.")],
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """Shipping labels (100 x 150 mm, one per package) for an order's shipments."""
+    from ..reports.label import labels_pdf
+
+    database, shipments = _order_shipments(db, order)
+    print_document(database, lambda company, _size: labels_pdf(shipments, company),
+                   f"labels-{shipments[0].order_number}", out)  # fmt: skip
+
+
+@app.command("manifest")
+def print_manifest(
+    run: Annotated[str, typer.Argument(help="Delivery run number (RUN-2026-000001).")],
+    out: OutOption = None,
+    paper: PaperOption = None,
+    db: DbOption = None,
+) -> None:
+    """The driver manifest of a van's run: stops, address, phone, items, cash, empties."""
+    from ..reports.driver_manifest import manifest_pdf
+    from ..services.shipping import delivery_runs
+
+    database = open_current(resolve_settings(db))
+    view = delivery_runs.get_run(database, run)
+    print_document(database, lambda company, size: manifest_pdf(view, company, size),
+                   f"manifest-{view.number}", out, paper)  # fmt: skip
+
+
+@app.command("statement")
+def print_statement(
+    customer: Annotated[str, typer.Argument(help="Customer code (or a phone / name).")],
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """A customer's statement of account: open items, recent payments, balance."""
+    from ..reports.account_letter import account_pdf
+    from ..services.finance import dunning
+
+    database = open_current(resolve_settings(db))
+    who = one_customer(database, customer)
+    paper = dunning.statement(database, who.id)
+    print_document(database, lambda company, size: account_pdf([paper], company, size),
+                   f"statement-{who.code}", out)  # fmt: skip

@@ -1,0 +1,205 @@
+"""`oms report aging | dso | collections | buckets`: receivables reports."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .common import connect, open_current, resolve_settings, say
+from .options import AsOfOption, CurrencyOption, DbOption, FormatOption, UserOption
+
+app = typer.Typer(help="Receivables reports: aging, days sales outstanding, collections.")
+
+
+def _report_date(option: str, value: str | None):  # noqa: ANN202
+    from datetime import date
+
+    from ..services.platform.errors import InvalidInput
+
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(f"{option} {value}: use YYYY-MM-DD") from None
+
+
+def _report_format(fmt: str) -> str:
+    from ..services.platform.errors import InvalidInput
+
+    if fmt.lower() not in {"table", "csv", "json"}:
+        raise InvalidInput(f"--format {fmt}: use table, csv or json")
+    return fmt.lower()
+
+
+def _amount(minor: int, currency: str, grouped: bool = False) -> str:
+    from ..services.platform.money import exponent, from_minor
+
+    return f"{from_minor(minor, currency):{',' if grouped else ''}.{exponent(currency)}f}"
+
+
+def _cells(text: str, width: int) -> str:
+    """Cut and pad to ``width`` terminal cells (Chinese characters take two)."""
+    import unicodedata
+
+    out, used = [], 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > width:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + " " * (width - used)
+
+
+def _by_label(labels: tuple[str, ...], values: tuple[int, ...], total: int, cur: str) -> dict:
+    shown = {label: _amount(v, cur) for label, v in zip(labels, values, strict=True)}
+    return {**shown, "total": _amount(total, cur)}
+
+
+def _csv_text(header: list[str], rows: list[list[str]]) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+@app.command("aging")
+def report_aging(
+    as_of: AsOfOption = None,
+    fmt: FormatOption = "table",
+    buckets: Annotated[
+        str | None,
+        typer.Option(help="Overdue limits in days for this report (default: aging_buckets)."),
+    ] = None,
+    currency: CurrencyOption = None,
+    db: DbOption = None,
+) -> None:
+    """Open receivables per customer as of a date, aged on the due date: not yet due, then
+    overdue by bucket; then the credit on account (unapplied credit notes and
+    over-payments, negative, not aged) and the net total; riskiest customers first
+    (overdue money weighted by its bucket, less the credit on account). CSV lists the
+    customers only; table and JSON end with the totals."""
+    import json
+
+    from ..services.finance import aging
+
+    when = _report_date("--as-of", as_of)
+    out = _report_format(fmt)
+    report = aging.aging(
+        open_current(resolve_settings(db)), when, buckets=buckets, currency=currency
+    )
+    cur = report.currency
+    labels = (*report.labels, "on account")  # then "total" (net)
+    if out == "json":
+        doc = {
+            "as_of": report.as_of.isoformat(), "currency": cur, "aged_on": "due date",
+            "buckets": list(report.limits), "columns": [*labels, "total"],
+            "customers": [{"code": r.code, "name": r.name, "risk": r.risk,
+                           **_by_label(labels, (*r.amounts, r.on_account_minor),
+                                       r.total_minor, cur)}
+                          for r in report.rows],
+            "totals": _by_label(labels, (*report.totals, report.on_account_minor),
+                                report.total_minor, cur),
+        }  # fmt: skip
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    if out == "csv":
+        rows = [[r.code, r.name, *(_amount(v, cur) for v in r.amounts),
+                 _amount(r.on_account_minor, cur), _amount(r.total_minor, cur)]
+                for r in report.rows]  # fmt: skip
+        typer.echo(_csv_text(["code", "name", *labels, "total"], rows), nl=False)
+        return
+    totals = (*report.totals, report.on_account_minor, report.total_minor)
+    width = max([14, *(len(_amount(t, cur, True)) + 1 for t in totals)])
+    head = "".join(f"{label:>{width}}" for label in (*labels, "total"))
+    typer.echo(f"Aging as of {report.as_of} ({cur}), aged on the due date, riskiest first")
+    typer.echo(f"{'customer':12} {'name':20}{head}")
+    for r in report.rows:
+        cells = "".join(f"{_amount(v, cur, True):>{width}}"
+                        for v in (*r.amounts, r.on_account_minor, r.total_minor))  # fmt: skip
+        typer.echo(f"{_cells(r.code, 12)} {_cells(r.name, 20)}{cells}")
+    cells = "".join(f"{_amount(v, cur, True):>{width}}" for v in totals)
+    typer.echo(f"{'total':33}{cells}")
+    say(f"{len(report.rows)} customers with open receivables or credit on account")
+
+
+@app.command("dso")
+def report_dso(
+    as_of: AsOfOption = None,
+    days: Annotated[int, typer.Option(help="Sales over this many days.")] = 90,
+    currency: CurrencyOption = None,
+    db: DbOption = None,
+) -> None:
+    """Days sales outstanding: open receivables on the date / sales invoiced over the last
+    N days (credit notes deducted) x N."""
+    from ..services.finance import aging
+
+    when = _report_date("--as-of", as_of)
+    r = aging.dso(open_current(resolve_settings(db)), when, days=days, currency=currency)
+    cur = r.currency
+    figure = "n/a (no sales)" if r.dso is None else f"{r.dso} days"
+    typer.echo(f"DSO as of {r.as_of} over {r.days} days: {figure}  (receivables "
+               f"{_amount(r.receivables_minor, cur, True)}, sales "
+               f"{_amount(r.sales_minor, cur, True)} {cur})")  # fmt: skip
+
+
+@app.command("collections")
+def report_collections(
+    start: Annotated[str, typer.Option("--from", metavar="DATE", help="First day (YYYY-MM-DD).")],
+    end: Annotated[str, typer.Option("--to", metavar="DATE", help="Last day (YYYY-MM-DD).")],
+    by: Annotated[str, typer.Option(help="month, week (from Monday) or day.")] = "month",
+    fmt: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """Payments received per period (credit note applications are not money received)."""
+    import json
+
+    from ..services.finance import aging
+    from ..services.platform.settings import get_settings
+
+    first, last = _report_date("--from", start), _report_date("--to", end)
+    out = _report_format(fmt)
+    database = open_current(resolve_settings(db))
+    c = aging.collections(database, first, last, by=by.lower())
+    cur = get_settings(database).currency
+    if out == "json":
+        doc = {"from": first.isoformat(), "to": last.isoformat(), "by": c.by, "currency": cur,
+               "periods": [{"period": r.period.isoformat(), "payments": r.payments,
+                            "amount": _amount(r.amount_minor, cur)} for r in c.rows],
+               "total": {"payments": c.payments,
+                         "amount": _amount(c.amount_minor, cur)}}  # fmt: skip
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    elif out == "csv":
+        rows = [[r.period.isoformat(), str(r.payments), _amount(r.amount_minor, cur)]
+                for r in c.rows]  # fmt: skip
+        typer.echo(_csv_text(["period", "payments", "amount"], rows), nl=False)
+    else:
+        typer.echo(f"Collections {first} to {last} by {c.by} ({cur})")
+        for r in c.rows:
+            typer.echo(f"{r.period.isoformat():12} {r.payments:>9} "
+                       f"{_amount(r.amount_minor, cur, True):>18}")  # fmt: skip
+        typer.echo(f"{'total':12} {c.payments:>9} {_amount(c.amount_minor, cur, True):>18}")
+
+
+@app.command("buckets")
+def report_buckets(
+    limits: Annotated[
+        str | None, typer.Argument(help="New overdue limits in days, e.g. 30,60,90,120.")
+    ] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Show the aging buckets' limits (setting aging_buckets), or change them."""
+    from ..services.finance import aging
+
+    settings, database = connect(db, user)
+    if limits is not None:
+        aging.set_aging_buckets(database, settings.user, limits)
+    current = aging.get_aging_buckets(database)
+    typer.echo(f"{','.join(map(str, current))}  ({', '.join(aging.bucket_labels(current))})")

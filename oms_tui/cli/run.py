@@ -1,0 +1,38 @@
+"""`oms run plan`: own-van delivery runs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .common import connect, date_option, say
+from .options import DbOption, UserOption
+
+app = typer.Typer(help="Own-van delivery runs (daily routes).")
+
+
+@app.command("plan")
+def run_plan(
+    van: Annotated[str, typer.Option("--van", help="The van's carrier code (kind own_van).")],
+    on: Annotated[
+        str | None, typer.Option("--date", help="Run date (YYYY-MM-DD); default today.")
+    ] = None,
+    driver: Annotated[str, typer.Option(help="The driver's name, printed on the manifest.")] = "",
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Build a van's run from the ready orders of its area, in route order; print the
+    stops (then `oms print manifest RUN-...`)."""
+    from ..services.platform.money import format_money
+    from ..services.shipping import delivery_runs
+
+    day = date_option(on, "--date")
+    settings, database = connect(db, user)
+    run = delivery_runs.plan_run(database, settings.user, van, day, driver)
+    for s in run.stops:
+        typer.echo(f"{s.seq:>3} {s.order_number} {s.ship_to_name or s.customer_name} "
+                   f"{s.address}  cash {format_money(s.cash_due_minor)} "
+                   f"empties {s.containers_to_collect}")  # fmt: skip
+    say(f"{run.number}: {len(run.stops)} stops, cash to collect "
+        f"{format_money(run.cash_due_minor)}")  # fmt: skip

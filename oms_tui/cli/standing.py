@@ -1,0 +1,35 @@
+"""`oms standing run`: the standing orders (recurring deliveries) due today."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .common import connect, date_option, say
+from .options import DbOption, UserOption
+
+app = typer.Typer(help="Standing orders (recurring deliveries).")
+
+
+@app.command("run")
+def standing_run(
+    on: Annotated[
+        str | None, typer.Option("--date", help="Run as of this date (YYYY-MM-DD); default today.")
+    ] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Create the standing orders due today into the audit queue (run it each morning)."""
+    from ..services.sales.templates import run_standing_orders
+
+    day = date_option(on, "--date")
+    settings, database = connect(db, user)
+    result = run_standing_orders(database, settings.user, day)
+    for number in result.created:
+        typer.echo(number)
+    for problem in result.failed:
+        say(f"oms: not created: {problem}")
+    say(f"{len(result.created)} standing orders created for {day}")
+    if result.failed:
+        raise typer.Exit(1)
