@@ -12,7 +12,7 @@ from sqlmodel import func, select
 
 from oms_tui.models import Invoice, Order, OrderLine, Payment
 from oms_tui.services.catalog.pricing import LineInput, order_totals
-from oms_tui.services.finance import receivables
+from oms_tui.services.finance import aging, receivables
 from oms_tui.services.platform.errors import InvalidInput
 from oms_tui.services.platform.money import (
     check_amount,
@@ -199,6 +199,14 @@ def test_amounts_past_32_bits_are_stored_and_read_back_exactly(db):
     assert paid == [2_147_483_648, 10**12]
     assert [tuple(i) for i in invoices] == [(2**31, 2**31, "paid"), (10**12, 10**12, "paid")]
     assert owed == 10**12 + 2**31 and format_money(owed) == "¥10,021,474,836.48"
+    # sums of 64-bit columns are NUMERIC on PostgreSQL: the reports still read whole numbers
+    _invoice(db, cid, "INV-OPEN", 3 * 10**12)
+    report = aging.aging(db, MONDAY)
+    [row] = report.rows
+    assert (row.amounts[0], row.total_minor, report.total_minor) == (3 * 10**12,) * 3
+    assert all(type(v) is int for v in (*row.amounts, row.total_minor, row.risk,
+                                        row.on_account_minor, *report.totals))  # fmt: skip
+    assert aging.receivables_total(db, MONDAY) == 3 * 10**12
 
 
 def test_amounts_over_the_limit_are_refused_where_they_enter(db):
