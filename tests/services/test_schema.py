@@ -46,7 +46,7 @@ def test_every_money_column_holds_64_bits(any_db_url):
         money = {f"{t}.{c['name']}": c["type"] for t in sorted(SQLModel.metadata.tables)
                  for c in insp.get_columns(t) if c["name"].endswith("_minor")}  # fmt: skip
     db.dispose()
-    assert len(money) == 33 and "order_line.line_total_minor" in money
+    assert len(money) >= 33 and "order_line.line_total_minor" in money
     wide = BigInteger if db.dialect == "postgresql" else Integer
     assert [name for name, kind in money.items() if not isinstance(kind, wide)] == []
 
