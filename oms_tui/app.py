@@ -41,10 +41,12 @@ from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
+from textual.worker import Worker
 
 from .commands import GoToCommands
 from .config import Settings, sqlite_path
-from .messages import HomeReady, SettingsLoaded
+from .failures import TellsFailures, doing, log_failure
+from .messages import HomeReady, OpenOrder, SettingsLoaded
 from .screens import HOME_MODE, WORKFLOWS
 from .screens.home import HomeScreen
 from .screens.key_help import KeyHelpScreen
@@ -66,7 +68,7 @@ def short_database(url: str, limit: int = 32) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class OmsApp(App[None]):
+class OmsApp(TellsFailures, App[None]):
     """Order management: home plus one mode per workflow area, all reached by one key."""
 
     CSS_PATH = "app.tcss"
@@ -170,6 +172,17 @@ class OmsApp(App[None]):
     def show_company(self, message: SettingsLoaded) -> None:
         self.title = message.company_name or APP_NAME
 
+    @on(OpenOrder)
+    def open_order(self, message: OpenOrder) -> None:
+        from .screens.order_detail import OrderDetailScreen
+
+        self.push_screen(OrderDetailScreen(message.number))
+
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        """The app's own workers (warming up, releasing an order) have no message line:
+        their failure is only logged."""
+        log_failure(doing(worker), error)
+
     @on(HomeReady)
     def home_ready(self, message: HomeReady) -> None:
         if self.exit_when_ready:
@@ -178,7 +191,7 @@ class OmsApp(App[None]):
             self._warmed = True
             self.warm_up()
 
-    @work(thread=True, group="warm-up", exit_on_error=False)
+    @work(thread=True, group="warm-up", exit_on_error=False, description="warm up")
     def warm_up(self) -> None:
         """Import the data model once home is painted, so the first workflow opens at once.
 

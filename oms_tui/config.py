@@ -17,6 +17,11 @@ def default_data_dir() -> Path:
     return Path(user_data_dir("oms", appauthor=False))
 
 
+def log_path() -> Path:
+    """Where failures are logged with their tracebacks, for support (``failures.py``)."""
+    return default_data_dir() / "oms.log"
+
+
 def default_database_url() -> str:
     return f"sqlite:///{default_data_dir() / 'oms.db'}"
 

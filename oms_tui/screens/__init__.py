@@ -11,13 +11,19 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING, ClassVar, Protocol, cast
 
+from textual import on
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from ..failures import TellsFailures, doing, failure_text
+from ..messages import Said
+
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
+
+    from textual.worker import Worker
 
     from ..config import Settings
     from ..services.platform.db import Database
@@ -114,8 +120,9 @@ class AppContext(Protocol):
     clock: Callable[[], datetime]
 
 
-class OmsScreen(Screen[None]):
-    """Base for the product's screens: typed access to the app's database and user."""
+class OmsScreen(TellsFailures, Screen[None]):
+    """Base for the product's screens: typed access to the app's database and user, the
+    message line, and the one way a worker's outcome or failure reaches it."""
 
     @property
     def context(self) -> AppContext:
@@ -141,5 +148,28 @@ class OmsScreen(Screen[None]):
         message.update(Content.styled(str(text), "bold $text-error") if error else text,
                        layout=self.MESSAGE_LAYOUT)  # fmt: skip
         message.set_class(error, "-error")
+        if not message.display:  # a line hidden until there is something to say
+            message.display = True
         if error:
             self.app.bell()
+
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        """A worker raised: the failure on the message line, with the bell (an
+        ``OmsError`` as its sentence; anything else names what failed and is logged).
+        A screen with something to undo overrides this and calls it."""
+        self.say(failure_text(doing(worker), error), error=True)
+
+    @on(Said)
+    def _said(self, message: Said) -> None:
+        message.stop()
+        self.job_said(message)
+
+    def job_said(self, message: Said) -> None:
+        """A worker's job ended (``Said``): on the message line; with ``reload``, what
+        the screen shows is read again."""
+        self.say(message.text, error=message.error)
+        if message.reload:
+            self.reload_after_job()
+
+    def reload_after_job(self) -> None:
+        """A job changed what the screen shows: read it again (screens that show data)."""

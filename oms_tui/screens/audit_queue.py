@@ -41,14 +41,16 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Header, Label, Static
+from textual.worker import Worker
 
 from ..commands import ScreenCommands
+from ..failures import error_text, failure_text
+from ..messages import OpenOrder, Said
 from ..services.platform.errors import OmsError
 from ..services.platform.money import format_money
 from ..services.sales import audit_checks, audit_decisions, audit_queue
 from ..services.sales.entry import parse_requested_date
 from ..widgets.footer import KeysFooter
-from ..widgets.form_dialog import error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
@@ -273,16 +275,6 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
         ("refresh", "Refresh queue", "Score again and reload (F5 / Ctrl+R)"),
     )
 
-    class Decided(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
-    class DecisionFailed(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
     class BulkDone(Message):
         def __init__(self, result: audit_decisions.BulkApproval) -> None:
             super().__init__()
@@ -389,16 +381,24 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
             self._checking.update(r.order_id for r in rows)
             self.check_rows(self.db, self.today, rows)
 
-    @work(thread=True, group="audit-checks", exit_on_error=False)
+    @work(thread=True, group="audit-checks", exit_on_error=False,
+          description="run the checks")  # fmt: skip
     def check_rows(self, db: Any, today: date, rows: list[audit_queue.QueueRow]) -> None:
         for row in rows:
-            try:
-                run = audit_checks.check_run(db, row.order_id, today)
-            except Exception:  # noqa: BLE001 - left "checking…"; approve checks it anyway
-                continue
+            run = audit_checks.check_run(db, row.order_id, today)
             checked = replace(row, checks_level=run.level,
                               checks_summary=audit_checks.summarise(run.checks))  # fmt: skip
             self.post_message(self.Checked(checked))
+
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        if worker.group == "audit-checks":  # left "checking…": the next page checks them again
+            self._checking.clear()
+        elif worker.group == "audit-rescore":  # the queue as last scored
+            self.queue.reload()
+        elif worker.group == "audit-decision":  # nothing half done (one transaction an order)
+            self._busy = False
+            self.queue.reload()
+        super().worker_failed(worker, error)
 
     @on(Checked)
     def checked(self, message: Checked) -> None:
@@ -412,12 +412,10 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
         self.say("Scoring the queue…")
         self.rescore(self.db, self.today)
 
-    @work(thread=True, exclusive=True, group="audit-rescore", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="audit-rescore", exit_on_error=False,
+          description="score the queue")  # fmt: skip
     def rescore(self, db: Any, today: date) -> None:
-        try:
-            audit_decisions.refresh_priorities(db, today)
-        except Exception as error:  # noqa: BLE001 - shown; the queue still loads
-            self.post_message(self.DecisionFailed(f"could not score the queue: {error}"))
+        audit_decisions.refresh_priorities(db, today)
         self.post_message(self.Rescored())
 
     @on(Rescored)
@@ -445,7 +443,7 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
             self._rescore_when_shown = False
             self.action_refresh()
             return
-        self.say(f"Could not read the queue: {error_text(message.error)}", error=True)
+        self.say(failure_text("read the queue", message.error), error=True)
 
     @on(OrderList.Highlighted, "#queue")
     def highlighted(self, message: OrderList.Highlighted) -> None:
@@ -457,9 +455,7 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
 
     @on(OrderList.Opened, "#queue")
     def opened(self, message: OrderList.Opened) -> None:
-        from .order_detail import OrderDetailScreen
-
-        self.app.push_screen(OrderDetailScreen(message.row.number))
+        self.post_message(OpenOrder(message.row.number))
 
     # -- keys --------------------------------------------------------------------------------
 
@@ -534,13 +530,10 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
         self.say(f"Approving {len(ids)} selected orders…")
         self.approve_selected(ids)
 
-    @work(thread=True, exclusive=True, group="audit-decision", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="audit-decision", exit_on_error=False,
+          description="approve the selected orders")  # fmt: skip
     def approve_selected(self, ids: list[int]) -> None:
-        try:
-            result = audit_decisions.approve_many(self.db, self.user, ids, today=self.today)
-        except Exception as error:  # noqa: BLE001 - shown; nothing half done (one tx per order)
-            self.post_message(self.DecisionFailed(error_text(error)))
-            return
+        result = audit_decisions.approve_many(self.db, self.user, ids, today=self.today)
         self.post_message(self.BulkDone(result))
 
     def decide(self, kind: str, row: audit_queue.QueueRow, **kw: Any) -> None:
@@ -548,7 +541,8 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
         self.say(f"Saving: {kind.replace('_', ' ')} {row.number}…")
         self.run_decision(kind, row, kw)
 
-    @work(thread=True, exclusive=True, group="audit-decision", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="audit-decision", exit_on_error=False,
+          description="save the decision")  # fmt: skip
     def run_decision(self, kind: str, row: audit_queue.QueueRow, kw: dict[str, Any]) -> None:
         db, user, oid, version = self.db, self.user, row.order_id, row.version
         try:
@@ -568,24 +562,17 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
             else:
                 prio = audit_decisions.bump(db, user, oid, kw["reason"], today=self.today)
                 text = f"{row.number} bumped to {prio.score}: {kw['reason']}."
-        except OmsError as error:
-            self.post_message(self.DecisionFailed(f"{row.number}: {error_text(error)}"))
+        except OmsError as error:  # changed meanwhile (StaleData), or refused: read again
+            self.post_message(Said(f"{row.number}: {error_text(error)} The queue is reloaded.",
+                                   error=True, reload=True))  # fmt: skip
             return
-        except Exception as error:  # noqa: BLE001 - shown; the app keeps running
-            self.post_message(self.DecisionFailed(f"{row.number}: {error_text(error)}"))
-            return
-        self.post_message(self.Decided(text))
+        self.post_message(Said(text, reload=True))
 
-    @on(Decided)
-    def decided(self, message: Decided) -> None:
-        self._busy = False
-        self.say(message.text)
-        self.queue.reload()
+    def job_said(self, message: Said) -> None:
+        self._busy = False  # a decision was saved or refused
+        super().job_said(message)
 
-    @on(DecisionFailed)
-    def decision_failed(self, message: DecisionFailed) -> None:
-        self._busy = False
-        self.say(message.text + " The queue is reloaded.", error=True)
+    def reload_after_job(self) -> None:
         self.queue.reload()
 
     @on(BulkDone)

@@ -16,13 +16,14 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from ..commands import ScreenCommands
-from ..services.platform.errors import OmsError
+from ..failures import failure_text
+from ..messages import OpenOrder
 from ..services.platform.money import format_money
 from ..services.sales import customer_history
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import OrderList, Piece, fit
 from . import OmsScreen
-from .order_detail import local
+from .formats import local_time
 
 PAGE = 50
 
@@ -31,7 +32,7 @@ def history_row(o: customer_history.HistoryOrder, width: int) -> list[Piece]:
     made = max(0, width - 56)
     pieces: list[Piece] = [
         (fit(o.number, 15), ""),
-        (" " + local(o.created_at, "%y-%m-%d"), "dim"),
+        (" " + local_time(o.created_at, "%y-%m-%d"), "dim"),
         (" " + fit(o.status_label, 16), ""),
         (" " + fit(format_money(o.total_minor), 13, True), ""),
     ]
@@ -43,6 +44,7 @@ def history_row(o: customer_history.HistoryOrder, width: int) -> list[Piece]:
 class CustomerHistoryScreen(OmsScreen):
     """One customer's orders and figures (read only)."""
 
+    MESSAGE_ID = "hist-summary"  # "Reading the customer…", then the figures (or why not)
     COMMANDS = {ScreenCommands}
     PALETTE_PREFIX = "Customer history"
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
@@ -59,10 +61,9 @@ class CustomerHistoryScreen(OmsScreen):
     ]  # fmt: skip
 
     class Summed(Message):
-        def __init__(self, summary: Any, error: str = "") -> None:
+        def __init__(self, summary: customer_history.HistorySummary) -> None:
             super().__init__()
-            self.summary = summary  # customer_history.HistorySummary | None
-            self.error = error
+            self.summary = summary
 
     def __init__(self, customer_id: int) -> None:
         super().__init__()
@@ -92,32 +93,27 @@ class CustomerHistoryScreen(OmsScreen):
 
         self.query_one("#hist-orders", OrderList).load(fetch)
 
-    @work(thread=True, exclusive=True, group="customer-history", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="customer-history", exit_on_error=False,
+          description="read the history")  # fmt: skip
     def load_summary(self) -> None:
-        try:
-            got = customer_history.summary(self.db, self.customer_id,
-                                           self.context.clock().date())  # fmt: skip
-        except OmsError as error:
-            self.post_message(self.Summed(None, str(error)))
-            return
-        self.post_message(self.Summed(got))
+        today = self.context.clock().date()
+        self.post_message(self.Summed(customer_history.summary(self.db, self.customer_id, today)))
+
+    @on(OrderList.Failed, "#hist-orders")
+    def orders_failed(self, message: OrderList.Failed) -> None:
+        self.say(failure_text("read the orders", message.error), error=True)
 
     @on(Summed)
     def show(self, message: Summed) -> None:
         part = self.query_one("#hist-summary", Static)
         s = message.summary
-        if s is None:
-            part.update(Content.assemble(("Cannot read the history: ", "bold $text-error"),
-                                         message.error))  # fmt: skip
-            self.app.bell()
-            return
         money = lambda minor: format_money(minor, s.currency)  # noqa: E731
         part.update(Content("\n").join([
             Content.assemble((s.name, "bold $text-accent"), f"  {s.code}",
                              ("  on credit hold", "bold $text-error") if s.credit_hold else ""),
             Content.assemble(("Orders ", "dim"), f"{s.orders:,}", ("  Total ", "dim"),
                              money(s.total_minor), ("  Average ", "dim"), money(s.average_minor),
-                             ("  Last ", "dim"), local(s.last_order_at, "%Y-%m-%d")),
+                             ("  Last ", "dim"), local_time(s.last_order_at, "%Y-%m-%d")),
             Content.assemble(("Open balance ", "dim"), money(s.open_balance_minor),
                              ("  overdue ", "dim"),
                              (money(s.overdue_minor), "bold $text-error" if s.overdue_minor
@@ -126,6 +122,4 @@ class CustomerHistoryScreen(OmsScreen):
 
     @on(OrderList.Opened, "#hist-orders")
     def opened(self, message: OrderList.Opened) -> None:
-        from .order_detail import OrderDetailScreen
-
-        self.app.push_screen(OrderDetailScreen(message.row.number))
+        self.post_message(OpenOrder(message.row.number))

@@ -55,16 +55,21 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 from ..commands import ScreenCommands
-from ..services.platform.errors import InvalidInput, OmsError
+from ..failures import TellsFailures, doing, failure_text, logged_text
+from ..messages import OpenOrder, Said
+from ..services.platform.errors import InvalidInput
 from ..services.platform.money import format_money
 from ..services.shipping import dispatch, tracking
 from ..services.states.order_states import OrderStatus
-from ..widgets.form_dialog import FormDialog, FormField, error_text
+from ..widgets.form_dialog import FormDialog, FormField
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
+from .formats import plural
 from .list_screen import GroupedList, ListScreen
+from .printouts import Document, deliver_documents
 
 # tracking status by the letter typed: (letter, status, label)
 TRACKING_LETTERS = (("p", "picked_up", "picked up"), ("t", "in_transit", "in transit"),
@@ -145,10 +150,6 @@ def list_head(width: int) -> str:
             f"{fit('Prio', 4, True)}")  # fmt: skip
 
 
-def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def group_size(g: GroupRow) -> str:
     return f"{plural(len(g.keys), 'order')}, {plural(g.units, 'unit')}"
 
@@ -227,7 +228,7 @@ LINES_HEAD = f"{'Ln':>2} {fit('Product', 12)} {fit('Description', 20)} " \
 ShipRun = Callable[[dict[int, int], int, int | None, str], dispatch.ShipResult]
 
 
-class ShipDialog(ModalScreen[dispatch.ShipResult | None]):
+class ShipDialog(TellsFailures, ModalScreen[dispatch.ShipResult | None]):
     """Confirm a shipment: quantities, packages, carrier, tracking number (scan); Enter on the
     tracking number (or F2) ships; an error goes to its field with the bell."""
 
@@ -242,11 +243,6 @@ class ShipDialog(ModalScreen[dispatch.ShipResult | None]):
         def __init__(self, result: dispatch.ShipResult) -> None:
             super().__init__()
             self.result = result
-
-    class Failed(Message):
-        def __init__(self, text: str, field: str | None) -> None:
-            super().__init__()
-            self.text, self.field = text, field
 
     def __init__(self, view: dispatch.ShipmentView, choice: dispatch.CarrierChoice,
                  run: ShipRun) -> None:  # fmt: skip
@@ -361,28 +357,22 @@ class ShipDialog(ModalScreen[dispatch.ShipResult | None]):
         self.query_one("#ship-error", Static).update(Content.styled("Shipping…", "dim"))
         self.save(quantities, packages, carrier_id, tracking)
 
-    @work(thread=True, exclusive=True, group="dispatch-ship", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="dispatch-ship", exit_on_error=False,
+          description="ship")  # fmt: skip
     def save(self, quantities: dict[int, int], packages: int, carrier_id: int | None,
              tracking: str) -> None:  # fmt: skip
-        try:
-            result = self.run(quantities, packages, carrier_id, tracking)
-        except InvalidInput as error:
-            self.post_message(self.Failed(error_text(error), error.field))
-        except Exception as error:  # noqa: BLE001 - shown in the dialog; nothing shipped
-            self.post_message(self.Failed(error_text(error), None))
-        else:
-            self.post_message(self.Shipped(result))
+        self.post_message(self.Shipped(self.run(quantities, packages, carrier_id, tracking)))
 
     @on(Shipped)
     def shipped(self, message: Shipped) -> None:
         self.dismiss(message.result)
 
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        """Nothing shipped: why under the fields, the field it is about focused."""
         fields = {"tracking": "ship-tracking", "packages": "ship-packages",
                   "qty": "ship-qty-0", "carrier": "ship-carrier"}  # fmt: skip
-        field_id = fields.get(message.field or "")
-        self.fail(message.text, field_id)
+        field = error.field if isinstance(error, InvalidInput) else None
+        self.fail(failure_text(doing(worker), error), fields.get(field or ""))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -469,36 +459,6 @@ class TrackingDialog(FormDialog):
         return f"track-{name}"
 
 
-# -- documents (in workers) --------------------------------------------------------------------
-
-
-def deliver_documents(db: Any, docs: Sequence[tuple[str, Callable[[Any, str], bytes]]]
-                      ) -> str:  # fmt: skip
-    """Render each (name, pdf_of(company, paper)) with the company's details and deliver it
-    (printer, else the documents folder); says where they went, in one sentence."""
-    from pathlib import Path
-
-    from ..reports.common import Company
-    from ..services.platform.printing import deliver
-    from ..services.platform.settings import get_settings
-
-    settings = get_settings(db)
-    company = Company(
-        settings.company_name,
-        settings.company_address,
-        settings.company_phone,
-        currency=settings.currency,
-    )
-    done = [deliver(pdf_of(company, settings.paper), name, settings.printer)
-            for name, pdf_of in docs]  # fmt: skip
-    if all(d.printed for d in done):
-        return f"sent to printer {done[0].where}"
-    paths = [Path(d.where) for d in done]
-    if len(paths) > 1 and len({p.parent for p in paths}) == 1:
-        return f"saved as {', '.join(p.name for p in paths)} in {paths[0].parent}"
-    return "; ".join(str(d) for d in done)
-
-
 def track(db: Any, user: str, number: str, status: str, location: str, note: str) -> str:
     """Resolve a shipment number (or an order's latest shipped shipment) and record the
     event; says what was done."""
@@ -530,6 +490,7 @@ class DispatchScreen(ListScreen[DispatchList]):
 
     PREFIX = "dispatch"
     WHAT = "the ready orders"
+    JOB_GROUP = "dispatch-job"
     KEYS = (("Space", "select"), ("g", "group"), ("F7", "packing list"), ("F8", "labels"),
             ("F9", "tracking"), ("F5", "refresh"))  # fmt: skip
 
@@ -644,11 +605,8 @@ class DispatchScreen(ListScreen[DispatchList]):
 
     @on(OrderList.Opened, "#dispatch-list")
     def opened(self, message: OrderList.Opened) -> None:
-        if isinstance(message.row, GroupRow):
-            return
-        from .order_detail import OrderDetailScreen
-
-        self.app.push_screen(OrderDetailScreen(message.row.number))
+        if not isinstance(message.row, GroupRow):
+            self.post_message(OpenOrder(message.row.number))
 
     # -- keys --------------------------------------------------------------------------------
 
@@ -689,7 +647,8 @@ class DispatchScreen(ListScreen[DispatchList]):
         self.say(Content.styled(f"Starting a wave of {len(chosen)} orders…", "dim"))
         self.run_wave(chosen, self.today)
 
-    @work(thread=True, exclusive=True, group="dispatch-job", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="dispatch-job", exit_on_error=False,
+          description="start the wave")  # fmt: skip
     def run_wave(self, chosen: list[dispatch.ReadyOrder], today: date) -> None:
         db, user = self.db, self.user
         by_warehouse: dict[int, list[int]] = {}
@@ -700,15 +659,15 @@ class DispatchScreen(ListScreen[DispatchList]):
             for wid, ids in by_warehouse.items():
                 shipments += dispatch.create_shipments(db, user, ids, warehouse_id=wid,
                                                        today=today)  # fmt: skip
-        except Exception as error:  # noqa: BLE001 - shown; the list is read again
+        except Exception as error:  # noqa: BLE001 - shipments made stand; the list is read again
             done = f" ({len(shipments)} shipments were made)" if shipments else ""
-            self.post_message(self.Said(f"Wave not started{done}: {error_text(error)}",
-                                        error=True, reload=True))  # fmt: skip
+            self.post_message(Said(f"Wave not started{done}: "
+                                   f"{logged_text('start the wave', error)}",
+                                   error=True, reload=True))  # fmt: skip
             return
         if not shipments:
-            self.post_message(self.Said("Nothing new to pick: the selected orders are "
-                                        "already in a wave (F7 reprints).", error=True,
-                                        reload=True))  # fmt: skip
+            self.post_message(Said("Nothing new to pick: the selected orders are already in "
+                                   "a wave (F7 reprints).", error=True, reload=True))  # fmt: skip
             return
         from ..reports.packing_list import packing_list_pdf
         from ..reports.pick_list import pick_list_pdf
@@ -724,11 +683,11 @@ class DispatchScreen(ListScreen[DispatchList]):
                  lambda company, paper: packing_list_pdf(shipments, company, paper)),
             ])  # fmt: skip
         except Exception as error:  # noqa: BLE001 - the wave stands; say what did not print
-            self.post_message(self.Said(f"{made}; not printed: {error_text(error)} "
-                                        "(F7 reprints)", error=True, reload=True))  # fmt: skip
+            text = logged_text("print the wave's lists", error)
+            self.post_message(Said(f"{made}; not printed: {text} (F7 reprints)", error=True,
+                                   reload=True))  # fmt: skip
             return
-        self.post_message(self.Said(f"{made}: pick list and packing lists {where}.",
-                                    reload=True))  # fmt: skip
+        self.post_message(Said(f"{made}: pick list and packing lists {where}.", reload=True))
 
     def action_ship(self) -> None:
         row = self._order()
@@ -744,15 +703,11 @@ class DispatchScreen(ListScreen[DispatchList]):
         self.say(Content.styled(f"Reading {row.in_shipment}…", "dim"))
         self.load_shipment(row.in_shipment, self.today)
 
-    @work(thread=True, exclusive=True, group="dispatch-job", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="dispatch-job", exit_on_error=False,
+          description="read the shipment")  # fmt: skip
     def load_shipment(self, number: str, today: date) -> None:
-        try:
-            view = dispatch.get_shipment_by_number(self.db, number)
-            choice = dispatch.shipment_carrier_choice(self.db, view.id, today)
-        except Exception as error:  # noqa: BLE001 - shown
-            self.post_message(self.Said(f"Could not read {number}: {error_text(error)}",
-                                        error=True, reload=True))  # fmt: skip
-            return
+        view = dispatch.get_shipment_by_number(self.db, number)
+        choice = dispatch.shipment_carrier_choice(self.db, view.id, today)
         self.post_message(self.ShipReady(view, choice))
 
     @on(ShipReady)
@@ -800,40 +755,32 @@ class DispatchScreen(ListScreen[DispatchList]):
     def action_labels(self) -> None:
         self._reprint("labels")
 
-    @work(thread=True, exclusive=True, group="dispatch-job", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="dispatch-job", exit_on_error=False,
+          description="print the packing list or labels")  # fmt: skip
     def reprint(self, number: str, kind: str) -> None:
-        try:
-            shipments = dispatch.order_shipments(self.db, number)
-            open_ = [s for s in shipments if s.status in ("picking", "packed")]
-            shipments = open_ or shipments[-1:]
-            if not shipments:
-                self.post_message(self.Said(f"{number} has no shipment yet: Space selects it, "
-                                            "F2 starts a wave.", error=True))  # fmt: skip
-                return
-            if kind == "labels":
-                from ..reports.label import labels_pdf
-
-                docs = [
-                    (f"labels-{number}", lambda company, _paper: labels_pdf(shipments, company))
-                ]
-            else:
-                from ..reports.packing_list import packing_list_pdf
-
-                docs = [
-                    (
-                        f"packing-list-{number}",
-                        lambda company, paper: packing_list_pdf(shipments, company, paper),
-                    )
-                ]
-            where = deliver_documents(self.db, docs)
-        except OmsError as error:
-            self.post_message(self.Said(f"{number}: {error_text(error)}", error=True))
+        shipments = dispatch.order_shipments(self.db, number)
+        open_ = [s for s in shipments if s.status in ("picking", "packed")]
+        shipments = open_ or shipments[-1:]
+        if not shipments:
+            self.post_message(Said(f"{number} has no shipment yet: Space selects it, F2 starts "
+                                   "a wave.", error=True))  # fmt: skip
             return
-        except Exception as error:  # noqa: BLE001 - shown; the app keeps running
-            self.post_message(self.Said(f"{number}: not printed: {error_text(error)}",
-                                        error=True))  # fmt: skip
-            return
-        self.post_message(self.Said(f"{kind.capitalize()} of {number} {where}."))
+        docs: list[Document]
+        if kind == "labels":
+            from ..reports.label import labels_pdf
+
+            docs = [(f"labels-{number}", lambda company, _paper: labels_pdf(shipments, company))]
+        else:
+            from ..reports.packing_list import packing_list_pdf
+
+            docs = [
+                (
+                    f"packing-list-{number}",
+                    lambda company, paper: packing_list_pdf(shipments, company, paper),
+                )
+            ]
+        where = deliver_documents(self.db, docs)
+        self.post_message(Said(f"{kind.capitalize()} of {number} {where}."))
 
     def action_tracking(self) -> None:
         row = self.orders.highlighted

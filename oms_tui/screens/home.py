@@ -15,8 +15,9 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
+from ..failures import doing, failure_text
 from ..messages import HomeReady, SettingsLoaded
 from ..services.platform.db import Database
 from ..services.platform.money import format_money
@@ -64,18 +65,12 @@ class HomeScreen(OmsScreen):
             self.at = at
 
     class AlertsLoaded(Message):
-        def __init__(self, alerts: Any, error: str = "", late_shipments: int = 0,
-                     late_days: int = 0) -> None:  # alerts: audit.AuditAlerts | None  # fmt: skip
+        def __init__(self, alerts: Any, late_shipments: int = 0,
+                     late_days: int = 0) -> None:  # alerts: audit.AuditAlerts  # fmt: skip
             super().__init__()
             self.alerts = alerts
-            self.error = error
             self.late_shipments = late_shipments  # shipped, not delivered days after expected
             self.late_days = late_days
-
-    class CountsFailed(Message):
-        def __init__(self, error: str) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self) -> None:
         super().__init__()
@@ -112,17 +107,12 @@ class HomeScreen(OmsScreen):
     def action_refresh_counts(self) -> None:
         self.load_counts(self.db, self.context.clock)
 
-    @work(thread=True, exclusive=True, group="home-counts", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="home-counts", exit_on_error=False,
+          description="read the counts")  # fmt: skip
     def load_counts(self, db: Database, clock: Callable[[], datetime]) -> None:
         """Read the counts with the services' own session; post the result back."""
-        worker = get_current_worker()
-        try:
-            counts, company = home_screen_data(db, today=clock().date())
-        except Exception as error:  # noqa: BLE001 - shown on screen; the app keeps running
-            if not worker.is_cancelled:
-                self.post_message(self.CountsFailed(_describe(error)))
-            return
-        if not worker.is_cancelled:
+        counts, company = home_screen_data(db, today=clock().date())
+        if not get_current_worker().is_cancelled:
             self.post_message(self.CountsLoaded(counts, company, clock()))
 
     @on(CountsLoaded)
@@ -146,34 +136,25 @@ class HomeScreen(OmsScreen):
         # which the start-up path does not import.
         self.call_after_refresh(self.load_alerts, self.db, self.context.clock)
 
-    @work(thread=True, exclusive=True, group="home-alerts", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="home-alerts", exit_on_error=False,
+          description="read the alerts")  # fmt: skip
     def load_alerts(self, db: Database, clock: Callable[[], datetime]) -> None:
         """Orders waiting in audit too long and orders due soon but not shipped."""
         from ..services.platform.settings import get_settings
         from ..services.sales.audit_queue import alerts
         from ..services.shipping.tracking import overdue_shipments
 
-        worker = get_current_worker()
-        try:
-            now = clock().astimezone(UTC)
-            found = alerts(db, now=now)
-            days = get_settings(db).shipment_overdue_days
-            late = overdue_shipments(db, days, today=clock().date())
-        except Exception as error:  # noqa: BLE001 - shown on screen; the app keeps running
-            if not worker.is_cancelled:
-                self.post_message(self.AlertsLoaded(None, _describe(error)))
-            return
-        if not worker.is_cancelled:
+        now = clock().astimezone(UTC)
+        found = alerts(db, now=now)
+        days = get_settings(db).shipment_overdue_days
+        late = overdue_shipments(db, days, today=clock().date())
+        if not get_current_worker().is_cancelled:
             self.post_message(self.AlertsLoaded(found, late_shipments=late, late_days=days))
 
     @on(AlertsLoaded)
     def show_alerts(self, message: AlertsLoaded) -> None:
         line = self.query_one("#alerts", Static)
         found = message.alerts
-        if found is None:
-            line.update(Content.assemble(("Could not read the alerts: ", "bold $text-error"),
-                                         message.error))  # fmt: skip
-            return
         late, late_days = message.late_shipments, message.late_days
         waiting, due = found.waiting_too_long, found.due_soon_not_shipped
         line.set_class(bool(waiting or due or late), "-attention")
@@ -195,14 +176,20 @@ class HomeScreen(OmsScreen):
             f" due within {found.due_soon_days} {days}, not shipped",
         ))  # fmt: skip
 
-    @on(CountsFailed)
-    def show_failure(self, message: CountsFailed) -> None:
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        """Said on the line the counts (or the alerts) would be on, without the bell: the
+        clerk asked for nothing; before the counts, the app is told (``HomeReady``)."""
+        text = failure_text(doing(worker), error)
+        if "no such table" in text or "does not exist" in text:
+            text += ". Is the database set up? Run: oms db upgrade"
+        said = Content.styled(text, "bold $text-error")
+        if worker.group == "home-alerts":
+            self.query_one("#alerts", Static).update(said)
+            return
         for tile_id, _label in TILES:
             self.query_one(f"#{tile_id}", CountTile).value = "—"
-        self.query_one("#counts-status", Static).update(
-            Content.assemble(("Could not read the counts: ", "bold $text-error"), message.error)
-        )
-        self.call_after_refresh(self.app.post_message, HomeReady(message.error))
+        self.query_one("#counts-status", Static).update(said)
+        self.call_after_refresh(self.app.post_message, HomeReady(text))
 
     # -- menu ---------------------------------------------------------------------------------
 
@@ -210,10 +197,3 @@ class HomeScreen(OmsScreen):
     def open_area(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
             self.app.switch_mode(event.option.id)
-
-
-def _describe(error: Exception) -> str:
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    if "no such table" in text or "does not exist" in text:
-        return f"{text}. Is the database set up? Run: oms db upgrade"
-    return text[:200]

@@ -9,8 +9,8 @@ list (``make_list``), its column heads, what its status and details lines say, h
 list is read (``action_refresh``) and its keys.
 
 Keys start slow work in thread workers, one job at a time (``JobScreen``: ``_free`` says
-"wait" while one runs); a job answers with ``Said``: the message line, and with
-``reload`` the list is read again.
+"wait" while one runs, in the screen's ``JOB_GROUP``); a job answers with ``Said`` (the
+message line, and with ``reload`` the list is read again) or fails (``failures.py``).
 """
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Footer, Header, Static
+from textual.worker import Worker
 
+from ..failures import failure_text
+from ..messages import Said
 from ..widgets.footer import KeysFooter
-from ..widgets.form_dialog import error_text
 from ..widgets.order_list import Format, OrderList, Piece
 from . import OmsScreen
 
@@ -42,6 +43,8 @@ def key_hint(*keys: tuple[str, str]) -> Content:
 class JobScreen(OmsScreen):
     """A screen whose keys start jobs in thread workers, one at a time."""
 
+    JOB_GROUP: ClassVar[str]  # the worker group of its jobs
+
     def __init__(self) -> None:
         super().__init__()
         self._busy = False  # a job is running: the next one waits
@@ -55,6 +58,15 @@ class JobScreen(OmsScreen):
             self.say("Wait: the last job is still running.", error=True)
             return False
         return True
+
+    def job_said(self, message: Said) -> None:
+        self._busy = False
+        super().job_said(message)
+
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        if worker.group == self.JOB_GROUP:
+            self._busy = False
+        super().worker_failed(worker, error)
 
 
 class GroupedList(OrderList[Any]):
@@ -101,13 +113,6 @@ class ListScreen(JobScreen, Generic[ListT]):
         if "PREFIX" in cls.__dict__:
             cls.MESSAGE_ID = f"{cls.PREFIX}-message"
 
-    class Said(Message):
-        """A job's outcome for the message line (``reload``: the list changed)."""
-
-        def __init__(self, text: str, error: bool = False, reload: bool = False) -> None:
-            super().__init__()
-            self.text, self.error, self.reload = text, error, reload
-
     def compose(self) -> ComposeResult:
         prefix = self.PREFIX
         yield Header()
@@ -145,7 +150,6 @@ class ListScreen(JobScreen, Generic[ListT]):
         """A page of the list came in and the status and details show it."""
 
     def reload_after_job(self) -> None:
-        """A job changed the list: read it again."""
         self.action_refresh(keep=True)
 
     # -- the skeleton --------------------------------------------------------------------------
@@ -185,15 +189,8 @@ class ListScreen(JobScreen, Generic[ListT]):
 
     @on(OrderList.Failed)
     def list_failed(self, message: OrderList.Failed) -> None:
-        self.say(f"Could not read {self.WHAT}: {error_text(message.error)}", error=True)
+        self.say(failure_text(f"read {self.WHAT}", message.error), error=True)
 
     @on(OrderList.Highlighted)
     def list_highlighted(self, message: OrderList.Highlighted) -> None:
         self.show_info(message.row)
-
-    @on(Said)
-    def said(self, message: Said) -> None:
-        self._busy = False
-        self.say(message.text, error=message.error)
-        if message.reload:
-            self.reload_after_job()

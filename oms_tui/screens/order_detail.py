@@ -8,7 +8,7 @@ closing releases it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import ClassVar
 
 from textual import on, work
@@ -18,9 +18,9 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Header, Static
+from textual.worker import Worker
 
 from ..commands import ScreenCommands
-from ..services.platform.errors import OmsError
 from ..services.platform.money import format_money
 from ..services.production import board
 from ..services.sales import order_locks
@@ -29,15 +29,9 @@ from ..services.states.order_states import OrderStatus
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import fit
 from . import OmsScreen
+from .formats import local_time
 
 LEVEL_STYLE = {"fail": "bold $text-error", "warn": "$text-warning", "pass": "$text-success"}
-
-
-def local(at: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored (UTC) time in local time; naive values are UTC."""
-    if at is None:
-        return "—"
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone().strftime(fmt)
 
 
 def status_label(status: str | None) -> str:
@@ -52,6 +46,7 @@ def status_label(status: str | None) -> str:
 class OrderDetailScreen(OmsScreen):
     """Everything about one order, read-only; scroll with the arrows and PgUp/PgDn."""
 
+    MESSAGE_ID = "detail-message"  # under the order, shown when there is something to say
     CSS_PATH = "order_detail.tcss"
     COMMANDS = {ScreenCommands}
     PALETTE_PREFIX = "Order"
@@ -88,11 +83,6 @@ class OrderDetailScreen(OmsScreen):
             self.others = others
             self.made = made  # its production orders: stage and expected date
 
-    class Failed(Message):
-        def __init__(self, error: str) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, number: str) -> None:
         super().__init__()
         self.number = number
@@ -109,6 +99,7 @@ class OrderDetailScreen(OmsScreen):
             yield Static("", id="detail-checks", classes="detail-part")
             yield Static("", id="detail-timeline", classes="detail-part")
             yield Static("", id="detail-links", classes="detail-part")
+        yield Static("", id="detail-message")
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -120,8 +111,8 @@ class OrderDetailScreen(OmsScreen):
         if self.order_id is not None:
             db, user, order_id = self.db, self.user, self.order_id
             self.app.run_worker(
-                lambda: order_locks.release(db, user, order_id),
-                thread=True, group="order-lock-release", exit_on_error=False,
+                lambda: order_locks.release(db, user, order_id), thread=True,
+                group="order-lock-release", exit_on_error=False, description="release the order",
             )  # fmt: skip
 
     def action_reload(self) -> None:
@@ -141,15 +132,12 @@ class OrderDetailScreen(OmsScreen):
             return
         self.load_documents(self.order_id, self.sub_title or self.number)
 
-    @work(thread=True, exclusive=True, group="order-documents", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="order-documents", exit_on_error=False,
+          description="read the documents")  # fmt: skip
     def load_documents(self, order_id: int, number: str) -> None:
         from ..services.sales.order_documents import order_documents
 
-        try:
-            docs = order_documents(self.db, order_id)
-        except OmsError as error:
-            self.post_message(self.Failed(str(error)))
-            return
+        docs = order_documents(self.db, order_id)
         self.app.call_from_thread(self._open_documents, number, docs)
 
     def _open_documents(self, number: str, docs: list) -> None:  # noqa: ANN001
@@ -161,27 +149,19 @@ class OrderDetailScreen(OmsScreen):
         scroller = self.query_one("#detail", VerticalScroll)
         scroller.scroll_relative(y=step, animate=False)
 
-    @work(thread=True, exclusive=True, group="order-detail", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="order-detail", exit_on_error=False,
+          description="read the order")  # fmt: skip
     def load(self, number: str) -> None:
-        try:
-            order = detail(self.db, number)
-            now = self.context.clock().astimezone(UTC)
-            editing = order_locks.open_for_edit(self.db, self.user, order.order.id, now=now)
-            made = board.for_orders(self.db, [order.order.id]).get(order.order.id, [])
-        except OmsError as error:
-            self.post_message(self.Failed(str(error)))
-            return
-        except Exception as error:  # noqa: BLE001 - shown; the app keeps running
-            self.post_message(self.Failed(f"could not read {number}: {error}"[:200]))
-            return
+        order = detail(self.db, number)
+        now = self.context.clock().astimezone(UTC)
+        editing = order_locks.open_for_edit(self.db, self.user, order.order.id, now=now)
+        made = board.for_orders(self.db, [order.order.id]).get(order.order.id, [])
         self.post_message(self.Loaded(order, editing.warning, made))
 
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
-        self.query_one("#detail-head", Static).update(
-            Content.assemble(("Cannot show the order: ", "bold $text-error"), message.error)
-        )
-        self.app.bell()
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        if self.order_id is None:  # never shown: no "Reading…" left above the message
+            self.query_one("#detail-head", Static).update(Content.styled(self.number, "bold"))
+        super().worker_failed(worker, error)
 
     @staticmethod
     def _stock_rows(d: OrderDetail, line_no: int) -> list[Content]:
@@ -203,6 +183,9 @@ class OrderDetailScreen(OmsScreen):
     def show(self, message: Loaded) -> None:
         d = message.order
         o = d.order
+        said = self.query_one(f"#{self.MESSAGE_ID}")
+        if said.display:  # read again after a failure: nothing wrong to say now
+            said.display = False
         self.order_id = o.id
         self.customer_id = o.customer_id
         self.sub_title = o.number
@@ -222,7 +205,7 @@ class OrderDetailScreen(OmsScreen):
                              o.channel, ("  Payment ", "dim"), payment),
             Content.assemble(("Ship to  ", "dim"), ship_to + ("  " if ship_to else ""),
                              o.ship_to_address or "—"),
-            Content.assemble(("Created  ", "dim"), local(o.created_at), f" by {o.created_by}",
+            Content.assemble(("Created  ", "dim"), local_time(o.created_at), f" by {o.created_by}",
                              ("  Wanted ", "dim"),
                              o.requested_date.isoformat() if o.requested_date else "—",
                              ("  Follow up ", "dim") if d.follow_up_on else "",
@@ -265,7 +248,7 @@ class OrderDetailScreen(OmsScreen):
 
         # checks ---------------------------------------------------------------------------
         part = self.query_one("#detail-checks", Static)
-        part.border_title = "Checks" + (f" at {local(d.checked_at, '%m-%d %H:%M')}"
+        part.border_title = "Checks" + (f" at {local_time(d.checked_at, '%m-%d %H:%M')}"
                                         if d.checked_at else "")  # fmt: skip
         if d.checks:
             part.update(Content("\n").join(
@@ -281,7 +264,7 @@ class OrderDetailScreen(OmsScreen):
         part.border_title = f"Timeline ({len(d.timeline)})"
         part.update(Content("\n").join(
             Content.assemble(
-                (local(e.at, "%m-%d %H:%M"), "dim"), " ", (fit(e.actor, 8), "bold"), " ",
+                (local_time(e.at, "%m-%d %H:%M"), "dim"), " ", (fit(e.actor, 8), "bold"), " ",
                 f"{status_label(e.from_status)} → {status_label(e.to_status)}",
                 (f"  {e.reason}" if e.reason else "", "italic"),
             )

@@ -48,8 +48,10 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Header, Label, ProgressBar, Static
+from textual.worker import Worker
 
 from ..commands import ScreenCommands
+from ..failures import logged_text
 from ..services.exchange import order_import
 from ..services.exchange.order_import import (
     ImportPlan,
@@ -59,10 +61,10 @@ from ..services.exchange.order_import import (
     Profile,
 )
 from ..widgets.footer import KeysFooter
-from ..widgets.form_dialog import error_text
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
+from .formats import plural
 from .list_screen import key_hint
 from .order_entry import CHANNEL_CHOICES, ChoiceDialog, PromptDialog
 
@@ -73,10 +75,6 @@ PROFILE_KEYS = "123456789abcdfghjlmnoqrstuvwxyz"  # no e, i, k, p (kept for noth
 CHANNEL_LABEL = {value: label for _key, value, label in CHANNEL_CHOICES}
 KEY_HINT = key_hint(("Enter", "read the file"), ("F4", "another file"),
                     ("F5", "read again"), ("F1", "all keys"))  # fmt: skip
-
-
-def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 # -- the files to choose from ------------------------------------------------------------------
@@ -318,13 +316,6 @@ class OrderImportScreen(OmsScreen):
             super().__init__()
             self.path, self.rows = path, rows
 
-    class Failed(Message):
-        """A worker's error, said on the message line."""
-
-        def __init__(self, text: str, generation: int | None = None) -> None:
-            super().__init__()
-            self.text, self.generation = text, generation
-
     def __init__(self) -> None:
         super().__init__()
         self.profiles: list[Profile] = [Profile(n, ch, dict(m)) for n, (ch, m)
@@ -426,15 +417,10 @@ class OrderImportScreen(OmsScreen):
     def list_files(self) -> None:
         self.files.load(lambda _cursor: (import_files(import_folders()), None))
 
-    @work(thread=True, exclusive=True, group="imp-profiles", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="imp-profiles", exit_on_error=False,
+          description="read the saved profiles")  # fmt: skip
     def read_profiles(self) -> None:
-        try:
-            found = order_import.profiles(self.db)
-        except Exception as error:  # noqa: BLE001 - shown
-            self.post_message(self.Failed(f"Could not read the saved profiles: "
-                                          f"{error_text(error)}"))  # fmt: skip
-            return
-        self.post_message(self.ProfilesRead(found))
+        self.post_message(self.ProfilesRead(order_import.profiles(self.db)))
 
     @on(ProfilesRead)
     def profiles_read(self, message: ProfilesRead) -> None:
@@ -534,15 +520,11 @@ class OrderImportScreen(OmsScreen):
         self.say(Content.styled(f"Reading and checking {self.path.name}…", "dim"))
         self.plan_file(self._generation, self.path, self.profile, self.channel_now)
 
-    @work(thread=True, exclusive=True, group="imp-plan", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="imp-plan", exit_on_error=False,
+          description="read the file")  # fmt: skip
     def plan_file(self, generation: int, path: Path, profile: str, channel: str) -> None:
-        try:
-            data = order_import.read_file(path)
-            plan = order_import.plan_import(self.db, data, channel, profile, path.name)
-        except Exception as error:  # noqa: BLE001 - shown
-            self.post_message(self.Failed(f"Could not read {path.name}: {error_text(error)}",
-                                          generation))  # fmt: skip
-            return
+        data = order_import.read_file(path)
+        plan = order_import.plan_import(self.db, data, channel, profile, path.name)
         self.post_message(self.Planned(generation, path, data, plan))
 
     @on(Planned)
@@ -572,13 +554,19 @@ class OrderImportScreen(OmsScreen):
         else:
             self.say(f"F2 imports {plural(todo, 'order')} into the audit queue.")
 
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
-        if message.generation is not None and message.generation != self._generation:
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        """What waited for the worker goes on; the failure is said, a file's refusal with
+        the file's name."""
+        if worker.group == "imp-profiles":  # the shipped profiles are still there
+            super().worker_failed(worker, error)
             return
         self.busy = ""
         self.progress.display = False
-        self.say(message.text, error=True)
+        if worker.group == "imp-plan" and self.path is not None:
+            text = logged_text("read the file", error)
+            self.say(f"Could not read {self.path.name}: {text}", error=True)
+        else:
+            super().worker_failed(worker, error)
 
     # -- mapping an unknown product code -------------------------------------------------------
 
@@ -605,13 +593,10 @@ class OrderImportScreen(OmsScreen):
                  f"(code or barcode of ours; remembered for this channel):")  # fmt: skip
         self.app.push_screen(ImportPromptDialog("Map product code", label), answered)
 
-    @work(thread=True, exclusive=True, group="imp-map", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="imp-map", exit_on_error=False,
+          description="map the code")  # fmt: skip
     def map_code(self, channel: str, code: str, ours: str) -> None:
-        try:
-            order_import.remember_alias(self.db, self.context.settings.user, channel, code, ours)
-        except Exception as error:  # noqa: BLE001 - shown
-            self.post_message(self.Failed(f"Could not map {code}: {error_text(error)}"))
-            return
+        order_import.remember_alias(self.db, self.context.settings.user, channel, code, ours)
         self.post_message(self.Mapped(code, ours))
 
     @on(Mapped)
@@ -643,17 +628,14 @@ class OrderImportScreen(OmsScreen):
         self.say(Content.styled(f"Importing {plural(total, 'order')}…", "dim"))
         self.run_import(data, path.name, plan.profile, plan.channel)
 
-    @work(thread=True, exclusive=True, group="imp-run", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="imp-run", exit_on_error=False,
+          description="import the orders")  # fmt: skip
     def run_import(self, data: bytes, filename: str, profile: str, channel: str) -> None:
         def progress(done: int, total: int) -> None:
             self.post_message(self.Progress(done, total))
 
-        try:
-            result = order_import.run_import(self.db, self.context.settings.user, data, channel,
-                                             profile, filename, progress=progress)  # fmt: skip
-        except Exception as error:  # noqa: BLE001 - shown
-            self.post_message(self.Failed(f"The import stopped: {error_text(error)}"))
-            return
+        result = order_import.run_import(self.db, self.context.settings.user, data, channel,
+                                         profile, filename, progress=progress)  # fmt: skip
         self.post_message(self.Imported(result))
 
     @on(Progress)
@@ -687,18 +669,15 @@ class OrderImportScreen(OmsScreen):
             return
         self.save_report(problems, refused, self.path.stem, self.context.clock())
 
-    @work(thread=True, exclusive=True, group="imp-report", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="imp-report", exit_on_error=False,
+          description="save the report")  # fmt: skip
     def save_report(self, problems: list[Problem], refused: list[tuple[str, str]], stem: str,
                     now: datetime) -> None:  # fmt: skip
         from ..services.platform.printing import documents_dir, safe_name
 
-        try:
-            path = documents_dir() / f"import-errors-{safe_name(stem)}-{now:%Y%m%d-%H%M%S}.csv"
-            path.write_text(order_import.problems_csv(problems, refused), encoding="utf-8-sig",
-                            newline="")  # fmt: skip
-        except OSError as error:
-            self.post_message(self.Failed(f"Could not save the report: {error_text(error)}"))
-            return
+        path = documents_dir() / f"import-errors-{safe_name(stem)}-{now:%Y%m%d-%H%M%S}.csv"
+        path.write_text(order_import.problems_csv(problems, refused), encoding="utf-8-sig",
+                        newline="")  # fmt: skip
         self.post_message(self.Saved(path, len(problems) + len(refused)))
 
     @on(Saved)

@@ -31,6 +31,8 @@ from textual.message import Message
 from textual.widgets import Header, Label, Static
 
 from ..commands import ScreenCommands
+from ..failures import failure_text
+from ..messages import OpenOrder
 from ..services.platform.errors import OmsError
 from ..services.platform.money import format_money
 from ..services.sales import order_search
@@ -208,13 +210,11 @@ class OrderSearchScreen(QuickOpen, OmsScreen):
 
     @on(OrderList.Failed, "#results")
     def failed(self, message: OrderList.Failed) -> None:
-        self.say(f"Search failed: {str(message.error).splitlines()[0][:200]}", error=True)
+        self.say(failure_text("search the orders", message.error), error=True)
 
     @on(OrderList.Opened, "#results")
     def opened(self, message: OrderList.Opened) -> None:
-        from .order_detail import OrderDetailScreen
-
-        self.app.push_screen(OrderDetailScreen(message.row.row.number))
+        self.post_message(OpenOrder(message.row.row.number))
 
     # -- keys ---------------------------------------------------------------------------------
 

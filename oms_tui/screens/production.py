@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -59,6 +59,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Header, Static
 
 from ..commands import ScreenCommands
+from ..failures import error_text
+from ..messages import Said
 from ..services.platform.errors import InvalidInput, OmsError
 from ..services.production import board as production_board
 from ..services.production import materials as production_materials
@@ -67,19 +69,13 @@ from ..services.production.board import BoardRow, CapacityDay, StageLogView, Sta
 from ..services.production.materials import MaterialHeld, Shortage
 from ..services.sales.entry import parse_requested_date
 from ..widgets.footer import KeysFooter
-from ..widgets.form_dialog import FormDialog, FormField, error_text
+from ..widgets.form_dialog import FormDialog, FormField
 from ..widgets.order_list import OrderList, Piece, fit
 from . import OmsScreen
+from .formats import local_time, plural
 from .list_screen import GroupedList, ListScreen
 
 CAPACITY_DAYS = 14
-
-
-def local(at: Any, fmt: str = "%m-%d %H:%M") -> str:
-    """A stored (UTC) time in local time; naive values are UTC."""
-    if not isinstance(at, datetime):
-        return "—"
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone().strftime(fmt)
 
 
 def short_date(d: date | None) -> str:
@@ -139,10 +135,6 @@ def by_stage(rows: Sequence[BoardRow]) -> list[Row]:
                               sum(1 for m in members if m.short)))  # fmt: skip
         out.extend(members)
     return out
-
-
-def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def bar(progress: float, width: int) -> str:
@@ -299,7 +291,8 @@ class HistoryDialog(ModalScreen[None]):
                 yield Static(materials_text(s.materials), classes="prod-section")
             yield Static(Content.styled("Stage log", "bold"), classes="prod-section")
             yield Static(Content("\n").join(
-                Content.assemble((local(e.at), "dim"), " ", (fit(e.actor, 8), "bold"), " ",
+                Content.assemble((local_time(e.at, "%m-%d %H:%M"), "dim"), " ",
+                                 (fit(e.actor, 8), "bold"), " ",
                                  fit(e.stage_name, 16), " ", (fit(e.result, 9), "$text-accent"),
                                  (f" {e.note}" if e.note else "", "italic"))
                 for e in s.log
@@ -353,6 +346,7 @@ def capacity_text(days: Sequence[CapacityDay], width: int) -> Content:
 class CapacityScreen(OmsScreen):
     """Work planned per day per route against its daily capacity, the next 14 days."""
 
+    MESSAGE_ID = "prod-cap-status"
     CSS_PATH = "production.tcss"
     COMMANDS = {ScreenCommands}
     PALETTE_PREFIX = "Capacity"
@@ -365,9 +359,9 @@ class CapacityScreen(OmsScreen):
     ]  # fmt: skip
 
     class Loaded(Message):
-        def __init__(self, days: list[CapacityDay] | None, error: str = "") -> None:
+        def __init__(self, days: list[CapacityDay]) -> None:
             super().__init__()
-            self.days, self.error = days, error
+            self.days = days
 
     def __init__(self, today: date) -> None:
         super().__init__()
@@ -389,23 +383,14 @@ class CapacityScreen(OmsScreen):
     def action_refresh(self) -> None:
         self.load(self.today)
 
-    @work(thread=True, exclusive=True, group="production-capacity", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="production-capacity", exit_on_error=False,
+          description="read the capacity")  # fmt: skip
     def load(self, today: date) -> None:
-        try:
-            days = production_board.capacity(self.db, today, CAPACITY_DAYS)
-        except Exception as error:  # noqa: BLE001 - shown; the app keeps running
-            self.post_message(self.Loaded(None, error_text(error)))
-            return
-        self.post_message(self.Loaded(days))
+        self.post_message(self.Loaded(production_board.capacity(self.db, today, CAPACITY_DAYS)))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
         status = self.query_one("#prod-cap-status", Static)
-        if message.days is None:
-            status.update(Content.styled(f"Could not read the capacity: {message.error}",
-                                         "bold $text-error"))  # fmt: skip
-            self.app.bell()
-            return
         self.days = message.days
         end = self.today + timedelta(days=CAPACITY_DAYS - 1)
         over = sum(1 for d in self.days if d.over)
@@ -438,6 +423,7 @@ class ProductionScreen(ListScreen[BoardList]):
             ("F9", "expected"), ("c", "capacity"))  # fmt: skip
     HEAD_INSET = 2
     FOOTER = KeysFooter
+    JOB_GROUP = "production-job"
 
     MODE = "production"
     CSS_PATH = "production.tcss"
@@ -635,22 +621,23 @@ class ProductionScreen(ListScreen[BoardList]):
         self.say(Content.styled(f"Starting {row.number}…", "dim"))
         self.start(row, self.today)
 
-    @work(thread=True, exclusive=True, group="production-job", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="production-job", exit_on_error=False,
+          description="start the production order")  # fmt: skip
     def start(self, row: BoardRow, today: date) -> None:
         try:
             po = production_stages.start(self.db, self.user, row.id, today)
-            stages = production_board.stages_of(self.db, row.id)
-        except OmsError as error:
-            self.post_message(self.Said(error_text(error), error=True, reload=True))
+        except OmsError as error:  # a shortage, or the order moved on: the board is read again
+            self.post_message(Said(error_text(error), error=True, reload=True))
             return
-        except Exception as error:  # noqa: BLE001 - shown; the app keeps running
-            self.post_message(self.Said(f"{row.number} not started: {error_text(error)}",
-                                        error=True, reload=True))  # fmt: skip
-            return
+        stages = production_board.stages_of(self.db, row.id)
         first = next((s.name for s in stages if s.seq == po.current_stage_seq), "")
-        self.post_message(self.Said(f"{row.number} started: materials issued; at {first}, "
-                                    f"expected {short_date(po.expected_date)}.",
-                                    reload=True))  # fmt: skip
+        self.post_message(
+            Said(
+                f"{row.number} started: materials issued; at {first}, "
+                f"expected {short_date(po.expected_date)}.",
+                reload=True,
+            )
+        )
 
     def action_advance(self) -> None:
         row = self._order()
@@ -689,15 +676,10 @@ class ProductionScreen(ListScreen[BoardList]):
         self._busy = True
         self.load_stages(row)
 
-    @work(thread=True, exclusive=True, group="production-job", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="production-job", exit_on_error=False,
+          description="read the route")  # fmt: skip
     def load_stages(self, row: BoardRow) -> None:
-        try:
-            stages = production_board.stages_of(self.db, row.id)
-        except Exception as error:  # noqa: BLE001 - shown
-            self.post_message(self.Said(f"Could not read the route: {error_text(error)}",
-                                        error=True))  # fmt: skip
-            return
-        self.post_message(self.StagesReady(row, stages))
+        self.post_message(self.StagesReady(row, production_board.stages_of(self.db, row.id)))
 
     @on(StagesReady)
     def stages_ready(self, message: StagesReady) -> None:
@@ -760,22 +742,14 @@ class ProductionScreen(ListScreen[BoardList]):
         self._busy = True
         self.load_story(row, self.today)
 
-    @work(thread=True, exclusive=True, group="production-job", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="production-job", exit_on_error=False,
+          description="read the production order")  # fmt: skip
     def load_story(self, row: BoardRow, today: date) -> None:
-        try:
-            stages = production_board.stages_of(self.db, row.id)
-            log = production_board.history(self.db, row.id)
-            planned = row.status == "planned"
-            short = production_materials.shortages(self.db, row.id, today) if planned else []
-            held = (
-                production_materials.materials_held(self.db, row.id)
-                if planned and not short
-                else []
-            )
-        except Exception as error:  # noqa: BLE001 - shown
-            self.post_message(self.Said(f"Could not read {row.number}: {error_text(error)}",
-                                        error=True))  # fmt: skip
-            return
+        stages = production_board.stages_of(self.db, row.id)
+        log = production_board.history(self.db, row.id)
+        planned = row.status == "planned"
+        short = production_materials.shortages(self.db, row.id, today) if planned else []
+        held = production_materials.materials_held(self.db, row.id) if planned and not short else []
         self.post_message(self.StoryReady(OrderStory(row, stages, log, short, held)))
 
     @on(StoryReady)

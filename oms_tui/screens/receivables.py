@@ -22,7 +22,7 @@ account are shown), F10 prints a statement of account, F11 releases a credit hol
 manager's; the service says who may). F8 lists today's follow-ups (Enter opens the
 customer); F9 asks for the date to run dunning as of (today by the app's clock, or an
 earlier day: ``-7``, ``2026-01-31``; Enter runs, Esc backs out), shows the steps taken and
-prints their letters as one PDF (``printing.deliver`` through ``dispatch.
+prints their letters as one PDF (``printing.deliver`` through ``printouts.
 deliver_documents``: the printer when set, else the documents folder). The dates the
 services check (a payment's, dunning's) are checked against the app's clock.
 
@@ -68,20 +68,22 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Header, Static
+from textual.worker import Worker
 
 from ..commands import ScreenCommands
+from ..failures import failure_text, logged_text
+from ..messages import Said
 from ..services.finance import aging, dunning, follow_ups, receivables
-from ..services.platform.errors import InvalidInput, OmsError
+from ..services.platform.errors import InvalidInput
 from ..services.platform.money import exponent, format_money, from_minor, parse_money
 from ..services.sales.customer_history import CustomerCard, customer_card
 from ..widgets.footer import KeysFooter
-from ..widgets.form_dialog import FormDialog, FormField, Run, error_text
+from ..widgets.form_dialog import FormDialog, FormField, Run
 from ..widgets.order_list import OrderList, Piece, fit
 from . import OmsScreen
-from .dispatch import deliver_documents
+from .formats import local_time, parse_day, plural
 from .list_screen import key_hint
-from .stock import local
-from .van_runs import parse_day
+from .printouts import deliver_documents
 
 DSO_DAYS = 90
 NAME_MIN = 12
@@ -103,10 +105,6 @@ CUSTOMER_KEYS = key_hint(("F6", "payment"), ("F7", "follow-up"), ("F10", "statem
 def amount(minor: int, currency: str = "CNY") -> str:
     """``123456`` -> ``1,234.56`` (no symbol: the columns say the currency once)."""
     return f"{from_minor(minor, currency):,.{exponent(currency)}f}"
-
-
-def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 # -- parsing what was typed (raises InvalidInput naming the field) ------------------------------
@@ -365,19 +363,11 @@ class CollectionsDialog(ModalScreen[None]):
 
 class RecvBase(OmsScreen):
     """What the aging view and the customer view share: the message line, the dialogs for
-    one customer, the statement, and the worker outcome message."""
+    one customer, the statement."""
 
     CSS_PATH = "receivables.tcss"
     COMMANDS = {ScreenCommands}
     MESSAGE_ID = ""
-
-    class Said(Message):
-        """A worker's outcome for the message line (``reload``: figures changed)."""
-
-        def __init__(self, text: str | Content, error: bool = False, reload: bool = False
-                     ) -> None:  # fmt: skip
-            super().__init__()
-            self.text, self.error, self.reload = text, error, reload
 
     @property
     def today(self) -> date:
@@ -396,11 +386,8 @@ class RecvBase(OmsScreen):
     def reload(self) -> None:
         raise NotImplementedError
 
-    @on(Said)
-    def said(self, message: Said) -> None:
-        self.say(message.text, error=message.error)
-        if message.reload:
-            self.reload()
+    def reload_after_job(self) -> None:
+        self.reload()
 
     def _form(self, title: str, fields: list[FormField], run: Run, note: str | Content = "",
               aliases: dict[str, str] | None = None) -> None:  # fmt: skip
@@ -490,21 +477,15 @@ class RecvBase(OmsScreen):
         self.say(Content.styled(f"Applying the credit on account of {name}…", "dim"))
         self.apply_credit(cid, name, self.today)
 
-    @work(thread=True, exclusive=True, group="recv-credit", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="recv-credit", exit_on_error=False,
+          description="apply the credit on account")  # fmt: skip
     def apply_credit(self, customer_id: int, name: str, today: date) -> None:
-        try:
-            result = receivables.apply_credit_on_account(self.db, self.user, customer_id,
-                                                         today)  # fmt: skip
-        except Exception as error:  # noqa: BLE001 - shown; nothing was applied
-            self.post_message(self.Said(f"Credit on account of {name} not applied: "
-                                        f"{error_text(error)}", error=True))  # fmt: skip
-            return
+        result = receivables.apply_credit_on_account(self.db, self.user, customer_id, today)
         text = credit_text(name, result)
         if result.applied:
-            self.post_message(self.Said(Content.styled(text, "bold $text-success"),
-                                        reload=True))  # fmt: skip
+            self.post_message(Said(Content.styled(text, "bold $text-success"), reload=True))
         else:
-            self.post_message(self.Said(text))
+            self.post_message(Said(text))
 
     def action_statement(self) -> None:
         who = self.customer()
@@ -514,21 +495,17 @@ class RecvBase(OmsScreen):
         self.say(Content.styled(f"Printing the statement of {name}…", "dim"))
         self.print_statement(cid, name, self.today)
 
-    @work(thread=True, exclusive=True, group="recv-print", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="recv-print", exit_on_error=False,
+          description="print the statement")  # fmt: skip
     def print_statement(self, customer_id: int, name: str, today: date) -> None:
         from ..reports.account_letter import account_pdf
 
-        try:
-            paper = dunning.statement(self.db, customer_id, today)
-            where = deliver_documents(self.db, [(
-                f"statement-{paper.customer_code}-{today}",
-                lambda company, size: account_pdf([paper], company, size),
-            )])  # fmt: skip
-        except Exception as error:  # noqa: BLE001 - shown; the app keeps running
-            self.post_message(self.Said(f"Statement of {name} not printed: "
-                                        f"{error_text(error)}", error=True))  # fmt: skip
-            return
-        self.post_message(self.Said(f"Statement of {name} {where}."))
+        paper = dunning.statement(self.db, customer_id, today)
+        where = deliver_documents(self.db, [(
+            f"statement-{paper.customer_code}-{today}",
+            lambda company, size: account_pdf([paper], company, size),
+        )])  # fmt: skip
+        self.post_message(Said(f"Statement of {name} {where}."))
 
 
 # -- the customer ------------------------------------------------------------------------------
@@ -651,16 +628,12 @@ class CustomerScreen(RecvBase):
     def reload(self) -> None:
         self.read(self.customer_id, self.today)
 
-    @work(thread=True, exclusive=True, group="recv-customer", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="recv-customer", exit_on_error=False,
+          description="read the customer")  # fmt: skip
     def read(self, customer_id: int, today: date) -> None:
-        try:
-            card = customer_card(self.db, customer_id, today)
-            invoices = receivables.customer_invoices(self.db, customer_id)
-            log = follow_ups.customer_log(self.db, customer_id, limit=20)
-        except Exception as error:  # noqa: BLE001 - shown
-            self.post_message(self.Said(f"Could not read the customer: {error_text(error)}",
-                                        error=True))  # fmt: skip
-            return
+        card = customer_card(self.db, customer_id, today)
+        invoices = receivables.customer_invoices(self.db, customer_id)
+        log = follow_ups.customer_log(self.db, customer_id, limit=20)
         self.post_message(self.Read(card, invoices, log))
 
     @on(Read)
@@ -674,7 +647,8 @@ class CustomerScreen(RecvBase):
         self.query_one("#recv-cust-credit", Static).update(credit_line(card))
         rows = message.invoices
         self.invoices.load(lambda _cursor: (rows, None), keep=True)
-        lines = [Content.assemble((local(f.at, "%m-%d"), "dim"), " ", (fit(f.actor, 8), "dim"),
+        lines = [Content.assemble((local_time(f.at, "%m-%d"), "dim"), " ",
+                                  (fit(f.actor, 8), "dim"),
                                   " ", follow_up_text(f)) for f in message.log]  # fmt: skip
         self.query_one("#recv-log", Static).update(
             Content("\n").join(lines) if lines else Content.styled(" No follow-ups yet.", "dim")
@@ -708,6 +682,7 @@ class TodayScreen(OmsScreen):
     """Open follow-ups due today or before, oldest first; Enter opens the customer (the
     screen dismisses with the customer's id and name)."""
 
+    MESSAGE_ID = "recv-today-status"
     CSS_PATH = "receivables.tcss"
     COMMANDS = {ScreenCommands}
     PALETTE_PREFIX = "Today's follow-ups"
@@ -755,10 +730,7 @@ class TodayScreen(OmsScreen):
 
     @on(OrderList.Failed, "#recv-today-list")
     def failed(self, message: OrderList.Failed) -> None:
-        self.query_one("#recv-today-status", Static).update(
-            Content.styled(f"Could not read: {error_text(message.error)}", "bold $text-error")
-        )
-        self.app.bell()
+        self.say(failure_text("read today's follow-ups", message.error), error=True)
 
     @on(OrderList.Opened, "#recv-today-list")
     def opened(self, message: OrderList.Opened) -> None:
@@ -901,16 +873,19 @@ class ReceivablesScreen(RecvBase):
     def reload(self, keep: bool = True) -> None:
         self.read(self.day, keep)
 
-    @work(thread=True, exclusive=True, group="recv-aging", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="recv-aging", exit_on_error=False,
+          description="read the aging")  # fmt: skip
     def read(self, as_of: date, keep: bool) -> None:
-        try:
-            report = aging.aging(self.db, as_of)
-            dso = aging.dso(self.db, as_of, DSO_DAYS)
-        except Exception as error:  # noqa: BLE001 - shown
-            self.post_message(self.Said(f"Could not read the aging: {error_text(error)}",
-                                        error=True))  # fmt: skip
-            return
+        report = aging.aging(self.db, as_of)
+        dso = aging.dso(self.db, as_of, DSO_DAYS)
         self.post_message(self.Read(report, dso, keep))
+
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        if worker.group == "recv-aging":  # no "Reading the aging…" left on the status line
+            self.query_one("#recv-status", Static).update("")
+        elif worker.group == "recv-dunning":
+            self._busy = False
+        super().worker_failed(worker, error)
 
     @on(Read)
     def read_done(self, message: Read) -> None:
@@ -973,7 +948,7 @@ class ReceivablesScreen(RecvBase):
 
     @on(OrderList.Failed, "#recv-aging")
     def load_failed(self, message: OrderList.Failed) -> None:
-        self.say(f"Could not read the aging: {error_text(message.error)}", error=True)
+        self.say(failure_text("read the aging", message.error), error=True)
 
     @on(OrderList.Opened, "#recv-aging")
     def opened(self, message: OrderList.Opened) -> None:
@@ -1014,29 +989,22 @@ class ReceivablesScreen(RecvBase):
         self.app.push_screen(TodayScreen(), callback=finished)
 
     class CollectionsRead(Message):
-        def __init__(self, report: Any, error: str = "") -> None:
+        def __init__(self, report: aging.Collections) -> None:
             super().__init__()
-            self.report, self.error = report, error
+            self.report = report
 
     def action_collections(self) -> None:
         self.read_collections(self.context.clock().date())
 
-    @work(thread=True, exclusive=True, group="recv-collections", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="recv-collections", exit_on_error=False,
+          description="read the collections")  # fmt: skip
     def read_collections(self, today: date) -> None:
         months = today.year * 12 + today.month - 1 - 11  # twelve months, this one included
         start = date(months // 12, months % 12 + 1, 1)
-        try:
-            report = aging.collections(self.db, start, today, "month")
-        except OmsError as error:
-            self.post_message(self.CollectionsRead(None, str(error)))
-            return
-        self.post_message(self.CollectionsRead(report))
+        self.post_message(self.CollectionsRead(aging.collections(self.db, start, today, "month")))
 
     @on(CollectionsRead)
     def show_collections(self, message: CollectionsRead) -> None:
-        if message.report is None:
-            self.app.bell()
-            return
         self.app.push_screen(CollectionsDialog(message.report))
 
     def action_dunning(self) -> None:
@@ -1072,7 +1040,8 @@ class ReceivablesScreen(RecvBase):
             "final notice, credit hold) and prints their letters. Enter runs.", "dim",
         )), callback=finished)  # fmt: skip
 
-    @work(thread=True, exclusive=True, group="recv-dunning", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="recv-dunning", exit_on_error=False,
+          description="print the dunning letters")  # fmt: skip
     def print_letters(self, day: date, steps: list[dunning.DunningStep]) -> None:
         from ..reports.account_letter import account_pdf
 
@@ -1084,7 +1053,7 @@ class ReceivablesScreen(RecvBase):
                 lambda company, size: account_pdf(papers, company, size),
             )])  # fmt: skip
         except Exception as error:  # noqa: BLE001 - the steps stand; say what did not print
-            where = f"not printed: {error_text(error)}"
+            where = f"not printed: {logged_text('print the dunning letters', error)}"
         self.post_message(self.DunningDone(steps, where))
 
     @on(DunningDone)

@@ -30,7 +30,7 @@ the fields with the field it is about focused, and rings the bell.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -44,17 +44,20 @@ from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..commands import ScreenCommands
+from ..failures import failure_text
 from ..services.catalog.catalog import ProductHit, search_products
 from ..services.fulfilment import stock_operations
 from ..services.inventory import stock
-from ..services.platform.errors import InvalidInput, NotFound, OmsError
+from ..services.platform.errors import InvalidInput, NotFound
 from ..services.platform.printing import documents_dir
 from ..widgets.footer import KeysFooter
-from ..widgets.form_dialog import FormDialog, FormField, Run, error_text
+from ..widgets.form_dialog import FormField, Run
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
+from .formats import local_time, signed
 from .list_screen import key_hint
+from .stock_form import StockForm
 
 PAGE = 50
 KIND_LABEL = {
@@ -64,15 +67,6 @@ KIND_LABEL = {
 }  # fmt: skip
 KEY_HINT = key_hint(("F6", "receive"), ("F7", "transfer"), ("F8", "adjust"), ("F9", "count"),
                     ("F4", "low"), ("F10", "reorder"), ("PgDn", "more"))  # fmt: skip
-
-
-def local(at: datetime, fmt: str = "%y-%m-%d %H:%M") -> str:
-    """A stored (UTC) time in local time; naive values are UTC."""
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone().strftime(fmt)
-
-
-def signed(n: int) -> str:
-    return f"+{n}" if n > 0 else str(n)
 
 
 # -- the ledger and the card ------------------------------------------------------------------
@@ -92,7 +86,7 @@ def move_label(m: stock.MoveView) -> str:
 def ledger_row(m: stock.MoveView, width: int) -> list[Piece]:
     reason = max(0, width - _LEDGER_FIXED - 1)
     pieces: list[Piece] = [
-        (local(m.at), "dim"),
+        (local_time(m.at, "%y-%m-%d %H:%M"), "dim"),
         (" " + fit(m.warehouse_code, 4), ""),
         (" " + fit(move_label(m), 14), ""),
         (" " + fit(signed(m.qty), 7, True), "pass" if m.qty > 0 else "warn"),
@@ -158,9 +152,6 @@ def card_title(card: stock.StockCard) -> Content:
 # -- dialogs ---------------------------------------------------------------------------------
 
 
-FIELD_ALIASES = {"to_warehouse": "to", "from_warehouse": "from", "product": "code"}
-
-
 def whole_number(text: str, field: str = "qty", *, signed_ok: bool = False) -> int:
     """A quantity as typed; ``signed_ok`` takes ``+5`` / ``-3`` (not 0)."""
     t = text.strip().replace(" ", "")
@@ -185,20 +176,6 @@ def warehouse_code(text: str, codes: Sequence[str], field: str = "warehouse") ->
     if codes and code not in codes:
         raise InvalidInput(f"no warehouse '{text.strip()}': {', '.join(codes)}", field)
     return code
-
-
-class StockForm(FormDialog):
-    """A few labelled fields; Enter in any saves through ``run`` (a service call in a
-    worker); the error goes under the fields, its field focused, with the bell."""
-
-    CSS_PATH = "stock.tcss"
-    DIALOG_CLASS, NOTE_CLASS, ERROR_CLASS = "stock-dialog", "stock-note", "stock-error"
-    ENTER_SAVES = FOCUS_FIRST_EMPTY = True
-    SUBTITLE = "Tab next field · Enter saves · Esc backs out"
-
-    def __init__(self, title: str, fields: Sequence[FormField], run: Run, note: str = "",
-                 focus: str | None = None) -> None:  # fmt: skip
-        super().__init__(title, fields, run, note, focus=focus, aliases=FIELD_ALIASES)
 
 
 # -- lists pushed over the stock check ----------------------------------------------------
@@ -257,6 +234,7 @@ class ProductListScreen(OmsScreen):
     COMMANDS = {ScreenCommands}
     TITLE_TEXT = ""
     EMPTY = ""
+    WHAT = ""  # what the list holds: "Could not read {WHAT}: ..."
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -302,7 +280,7 @@ class ProductListScreen(OmsScreen):
 
     @on(OrderList.Failed, "#rows")
     def failed(self, message: OrderList.Failed) -> None:
-        self.say(f"Could not read: {error_text(message.error)}", error=True)
+        self.say(failure_text(f"read {self.WHAT}", message.error), error=True)
 
     @on(OrderList.Opened, "#rows")
     def opened(self, message: OrderList.Opened) -> None:
@@ -318,6 +296,7 @@ class LowStockScreen(ProductListScreen):
     PALETTE_PREFIX = "Low stock"
     TITLE_TEXT = "Below the reorder point (free stock at or under it), furthest below first"
     EMPTY = "No product is below its reorder point."
+    WHAT = "the products below their reorder point"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Show", key_display="Enter", id="stock.low.open",
                 tooltip="Show the product in the stock check"),
@@ -349,6 +328,7 @@ class ReorderScreen(ProductListScreen):
     PALETTE_PREFIX = "Reorder"
     TITLE_TEXT = "Reorder suggestions: ROP = demand/day x lead days + safety; Order = to buy"
     EMPTY = "Nothing needs ordering."
+    WHAT = "the reorder suggestions"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2,ctrl+s", "export", "Export CSV", key_display="F2/^S", id="stock.reorder.csv",
                 tooltip="Save the suggestions as a CSV file for purchasing"),
@@ -367,11 +347,6 @@ class ReorderScreen(ProductListScreen):
         def __init__(self, path: Path, count: int) -> None:
             super().__init__()
             self.path, self.count = path, count
-
-    class ExportFailed(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
 
     def format_row(self, row: Any, width: int) -> Sequence[Piece]:
         return reorder_row(row, width)
@@ -393,24 +368,17 @@ class ReorderScreen(ProductListScreen):
             return
         self.export(rows, self.context.clock())
 
-    @work(thread=True, exclusive=True, group="stock-export", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="stock-export", exit_on_error=False,
+          description="save the CSV")  # fmt: skip
     def export(self, rows: list[stock.ReorderRow], now: datetime) -> None:
-        try:
-            path = documents_dir() / f"reorder-{now:%Y%m%d-%H%M%S}.csv"
-            path.write_text(stock.reorder_csv(rows), encoding="utf-8", newline="")
-        except OSError as error:
-            self.post_message(self.ExportFailed(error_text(error)))
-            return
+        path = documents_dir() / f"reorder-{now:%Y%m%d-%H%M%S}.csv"
+        path.write_text(stock.reorder_csv(rows), encoding="utf-8", newline="")
         self.post_message(self.Exported(path, len(rows)))
 
     @on(Exported)
     def exported(self, message: Exported) -> None:
         self.say(Content.assemble((f"{message.count} rows saved to ", "bold $text-success"),
                                   str(message.path)))  # fmt: skip
-
-    @on(ExportFailed)
-    def export_failed(self, message: ExportFailed) -> None:
-        self.say(f"Could not save the CSV: {message.text}", error=True)
 
 
 # -- the stock check -------------------------------------------------------------------------
@@ -466,11 +434,6 @@ class StockScreen(OmsScreen):
         def __init__(self, seq: int, words: str, hits: list[ProductHit]) -> None:
             super().__init__()
             self.seq, self.words, self.hits = seq, words, hits
-
-    class Problem(Message):
-        def __init__(self, seq: int, text: str) -> None:
-            super().__init__()
-            self.seq, self.text = seq, text
 
     def __init__(self) -> None:
         super().__init__()
@@ -546,34 +509,24 @@ class StockScreen(OmsScreen):
             self.say(Content.styled(f"Looking up {text}…" if text else "Reading…", "dim"))
         self.lookup(self._seq, text, product_id, note)
 
-    @work(thread=True, exclusive=True, group="stock-card", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="stock-card", exit_on_error=False,
+          description="read the stock")  # fmt: skip
     def lookup(self, seq: int, text: str, product_id: int | None, note: str) -> None:
+        """The product's card; a code, barcode or name typed (a newer scan cancels it)."""
         db = self.db
-        try:
-            if product_id is not None:
-                card = stock.stock_card(db, product_id)
-            else:
-                try:
-                    card = stock.find_stock_card(db, text)
-                except NotFound:
-                    hits = search_products(db, text, limit=100)
-                    if not hits:
-                        self.post_message(
-                            self.Problem(
-                                seq, f"Nothing matches “{text}”: no code, barcode or name."
-                            )
-                        )
-                        return
-                    if len(hits) > 1:
-                        self.post_message(self.Matches(seq, text, hits))
-                        return
-                    card = stock.stock_card(db, hits[0].id)
-        except OmsError as error:
-            self.post_message(self.Problem(seq, error_text(error)))
-            return
-        except Exception as error:  # noqa: BLE001 - shown; the app keeps running
-            self.post_message(self.Problem(seq, f"Could not read the stock: {error_text(error)}"))
-            return
+        if product_id is not None:
+            card = stock.stock_card(db, product_id)
+        else:
+            try:
+                card = stock.find_stock_card(db, text)
+            except NotFound:  # not a code or barcode: words of a name
+                hits = search_products(db, text, limit=100)
+                if not hits:
+                    raise NotFound(f"Nothing matches “{text}”: no code, barcode or name.") from None
+                if len(hits) > 1:
+                    self.post_message(self.Matches(seq, text, hits))
+                    return
+                card = stock.stock_card(db, hits[0].id)
         self.post_message(self.CardLoaded(seq, card, note))
 
     @on(CardLoaded)
@@ -618,11 +571,6 @@ class StockScreen(OmsScreen):
         more = "+" if len(message.hits) >= 100 else ""
         self.say(Content.assemble((f"{len(message.hits)}{more} match “{message.words}”", "bold"),
                                   ": Up/Down, then Enter on the empty line"))  # fmt: skip
-
-    @on(Problem)
-    def problem(self, message: Problem) -> None:
-        if message.seq == self._seq:
-            self.say(message.text, error=True)
 
     @on(OptionList.OptionSelected, "#matches")
     def clicked(self, event: OptionList.OptionSelected) -> None:

@@ -36,17 +36,20 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Header, Label, Static
+from textual.worker import Worker
 
 from ..commands import ScreenCommands
+from ..failures import failure_text
 from ..services.fulfilment import stock_operations as ops
-from ..services.platform.errors import InvalidInput, OmsError
+from ..services.platform.errors import InvalidInput
 from ..widgets.footer import KeysFooter
-from ..widgets.form_dialog import FormField, error_text
+from ..widgets.form_dialog import FormField
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
+from .formats import signed
 from .list_screen import key_hint
-from .stock import StockForm, signed
+from .stock_form import StockForm
 
 SCAN = re.compile(r"^(?P<code>.+?)\s*(?:(?P<op>[*=])\s*(?P<qty>\d+))?$")
 KEY_HINT = key_hint(("CODE", "+1"), ("CODE*5", "+5"), ("CODE=5", "set 5"),
@@ -151,7 +154,9 @@ class StocktakeScreen(OmsScreen):
             super().__init__()
             self.count, self.scan = count, scan
 
-    class Failed(Message):
+    class Refused(Message):
+        """A scan not counted: why (the next scans still count)."""
+
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
@@ -243,14 +248,14 @@ class StocktakeScreen(OmsScreen):
         self.say(Content.styled(f"Opening the stocktake of {text.upper()}…", "dim"))
         self.open_stocktake(text)
 
-    @work(thread=True, exclusive=True, group="stocktake-open", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="stocktake-open", exit_on_error=False,
+          description="open the stocktake")  # fmt: skip
     def open_stocktake(self, code: str) -> None:
-        try:
-            view = ops.start_stocktake(self.db, self.user, code)
-        except Exception as error:  # noqa: BLE001 - shown; the clerk types another code
-            self.post_message(self.Failed(error_text(error)))
-            return
-        self.post_message(self.Opened(view))
+        self.post_message(self.Opened(ops.start_stocktake(self.db, self.user, code)))
+
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        self._opening = False  # the clerk types another code
+        super().worker_failed(worker, error)
 
     @on(Opened)
     def opened(self, message: Opened) -> None:
@@ -297,9 +302,11 @@ class StocktakeScreen(OmsScreen):
         if start:
             self.drain()
 
-    @work(thread=True, group="stocktake-count", exit_on_error=False)
+    @work(thread=True, group="stocktake-count", exit_on_error=False,
+          description="save the counts")  # fmt: skip
     def drain(self) -> None:
-        """Save the queued scans one by one, in the order scanned."""
+        """Save the queued scans one by one, in the order scanned. A scan that fails is
+        said and the next ones still count: the scanner does not wait for the clerk."""
         view = self.view
         assert view is not None
         while True:
@@ -311,11 +318,9 @@ class StocktakeScreen(OmsScreen):
             try:
                 count = ops.record_count(self.db, self.user, view.id, scan.code, scan.qty,
                                          replace=scan.replace)  # fmt: skip
-            except OmsError as error:
-                self.post_message(self.Failed(f"{scan.text}: {error_text(error)}"))
-                continue
-            except Exception as error:  # noqa: BLE001 - shown; the next scans still count
-                self.post_message(self.Failed(f"{scan.text} not saved: {error_text(error)}"))
+            except Exception as error:  # noqa: BLE001 - said per scan; the burst goes on
+                text = failure_text("save the count", error)
+                self.post_message(self.Refused(f"{scan.text}: {text}"))
                 continue
             self.post_message(self.Counted(count, scan))
 
@@ -333,9 +338,8 @@ class StocktakeScreen(OmsScreen):
             )
         )
 
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
-        self._opening = False
+    @on(Refused)
+    def refused(self, message: Refused) -> None:
         self.say(message.text, error=True)
 
     # -- keys ------------------------------------------------------------------------------------
@@ -423,13 +427,10 @@ class StocktakeScreen(OmsScreen):
             super().__init__()
             self.number = number
 
-    @work(thread=True, exclusive=True, group="stocktake-open", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="stocktake-open", exit_on_error=False,
+          description="cancel the stocktake")  # fmt: skip
     def cancel_stocktake(self, view: ops.StocktakeView) -> None:
-        try:
-            ops.cancel_stocktake(self.db, self.user, view.id)
-        except Exception as error:  # noqa: BLE001 - shown
-            self.post_message(self.Failed(error_text(error)))
-            return
+        ops.cancel_stocktake(self.db, self.user, view.id)
         self.post_message(self.Cancelled(view.number))
 
     @on(Cancelled)

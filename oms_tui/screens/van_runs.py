@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import ClassVar
 
 from textual import on, work
@@ -51,19 +51,21 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 from ..commands import ScreenCommands
-from ..services.platform.errors import InvalidInput, OmsError
+from ..failures import TellsFailures, doing, error_text, failure_text, logged_text
+from ..messages import Said
+from ..services.platform.errors import InvalidInput
 from ..services.platform.money import format_money, parse_money
-from ..services.sales.entry import parse_requested_date
 from ..services.shipping import delivery_runs
 from ..services.shipping.delivery_runs import RunView, StopResult, StopView, VanView
 from ..widgets.footer import KeysFooter
-from ..widgets.form_dialog import error_text
 from ..widgets.order_list import fit
 from ..widgets.scan_input import ScanInput
-from .dispatch import deliver_documents
+from .formats import parse_day, plural
 from .list_screen import JobScreen
+from .printouts import deliver_documents
 
 VAN_KEYS = "123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -71,24 +73,6 @@ VAN_KEYS = "123456789abcdefghijklmnopqrstuvwxyz"
 def keyed(vans: Sequence[VanView]) -> list[tuple[str, VanView]]:
     """Each van with the key that picks it: 1..9, then a..z."""
     return list(zip(VAN_KEYS, vans, strict=False))
-
-
-def parse_day(text: str, today: date) -> date:
-    """The run's day: blank is today; ``-1`` yesterday; ``2026-12-01``; ``+1``, ``mon``..."""
-    t = text.strip().lower()
-    if not t:
-        return today
-    if t.startswith("-") and t[1:].isdigit():
-        return today - timedelta(days=int(t[1:]))
-    try:
-        return date.fromisoformat(t)
-    except ValueError:
-        pass
-    return parse_requested_date(t, today) or today
-
-
-def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def money(minor: int) -> str:
@@ -203,7 +187,7 @@ def settle_head(width: int) -> str:
             f"{fit('Done', 9)} {fit('Back', 4, True)} {fit('Cash', 9, True)}")  # fmt: skip
 
 
-class SettleRunScreen(Screen[RunView | None]):
+class SettleRunScreen(TellsFailures, Screen[RunView | None]):
     """The van is back: per stop ``d`` delivered or ``n`` not home, the empties brought back
     and the cash collected; F2 settles the run in a worker. An error goes to its stop and
     field with the bell; nothing is saved."""
@@ -224,11 +208,6 @@ class SettleRunScreen(Screen[RunView | None]):
         def __init__(self, run: RunView) -> None:
             super().__init__()
             self.run = run
-
-    class Failed(Message):
-        def __init__(self, text: str, field: str | None) -> None:
-            super().__init__()
-            self.text, self.field = text, field
 
     def __init__(self, run: RunView, settle: SettleRun) -> None:
         super().__init__()
@@ -437,30 +416,25 @@ class SettleRunScreen(Screen[RunView | None]):
         self.query_one("#van-settle-error", Static).update(Content.styled("Settling…", "dim"))
         self.save(results)
 
-    @work(thread=True, exclusive=True, group="van-settle", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="van-settle", exit_on_error=False,
+          description="settle the run")  # fmt: skip
     def save(self, results: dict[int, StopResult]) -> None:
-        try:
-            run = self.settle(results)
-        except InvalidInput as error:
-            self.post_message(self.Failed(error_text(error), error.field))
-        except Exception as error:  # noqa: BLE001 - shown on the screen; nothing settled
-            self.post_message(self.Failed(error_text(error), None))
-        else:
-            self.post_message(self.Settled(run))
+        self.post_message(self.Settled(self.settle(results)))
 
     @on(Settled)
     def settled(self, message: Settled) -> None:
         self.dismiss(message.run)
 
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
-        found = _STOP_IN_ERROR.match(message.text)
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        """Nothing settled: why, at the stop and field it is about ("stop 3: ...")."""
+        text = failure_text(doing(worker), error)
+        found = _STOP_IN_ERROR.match(text)
         seq = int(found.group(1)) if found else None
         index = next((i for i, s in enumerate(self.run.stops) if s.seq == seq), self.index)
-        field = {"containers": "van-back", "cash": "van-cash"}.get(message.field or "",
-                                                                  "van-done")  # fmt: skip
+        named = error.field if isinstance(error, InvalidInput) else None
+        field = {"containers": "van-back", "cash": "van-cash"}.get(named or "", "van-done")
         self.show_stop(index, field)
-        self.fail(message.text[:1].upper() + message.text[1:], field)
+        self.fail(text[:1].upper() + text[1:], field)
 
     def action_cancel(self) -> None:
         if not self.busy:
@@ -474,6 +448,7 @@ class VanRunsScreen(JobScreen):
     """The day's runs of the own vans: plan one (and print its manifest), settle one."""
 
     MESSAGE_ID = "van-message"
+    JOB_GROUP = "van-job"
 
     CSS_PATH = "van_runs.tcss"
     COMMANDS = {ScreenCommands}
@@ -508,13 +483,19 @@ class VanRunsScreen(JobScreen):
             super().__init__()
             self.vans, self.day, self.runs, self.pick = vans, day, runs, pick
 
-    class Said(Message):
-        """A worker's outcome: the message line, the field at fault, the run to show."""
+    class Planned(Said):
+        """A run was planned: said, and its day's runs read with it picked."""
 
-        def __init__(self, text: str | Content, error: bool = False, field: str | None = None,
-                     run: RunView | None = None) -> None:  # fmt: skip
-            super().__init__()
-            self.text, self.error, self.field, self.run = text, error, field, run
+        def __init__(self, text: str | Content, run: RunView, error: bool = False) -> None:
+            super().__init__(text, error=error)
+            self.run = run
+
+    class Refused(Said):
+        """A plan refused: said, the field it is about marked."""
+
+        def __init__(self, text: str, field: str) -> None:
+            super().__init__(text, error=True)
+            self.field = field
 
     class SettleReady(Message):
         def __init__(self, run: RunView) -> None:
@@ -622,15 +603,11 @@ class VanRunsScreen(JobScreen):
 
     # -- loading ---------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="van-load", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="van-load", exit_on_error=False,
+          description="read the runs")  # fmt: skip
     def load(self, day: date, pick: str) -> None:
-        try:
-            vans = delivery_runs.list_vans(self.db)
-            runs = delivery_runs.runs_on(self.db, day)
-        except Exception as error:  # noqa: BLE001 - shown
-            self.post_message(self.Said(f"Could not read the runs: {error_text(error)}",
-                                        error=True))  # fmt: skip
-            return
+        vans = delivery_runs.list_vans(self.db)
+        runs = delivery_runs.runs_on(self.db, day)
         self.post_message(self.Loaded(vans, day, runs, pick))
 
     @on(Loaded)
@@ -640,12 +617,10 @@ class VanRunsScreen(JobScreen):
         self.show_vans()
         self.show_runs(message.pick)
 
-    @on(Said)
-    def said(self, message: Said) -> None:
-        self._busy = False
-        self.say(message.text, error=message.error)
-        self.mark_field(message.field)
-        if message.run is not None:
+    def job_said(self, message: Said) -> None:
+        super().job_said(message)
+        self.mark_field(message.field if isinstance(message, self.Refused) else None)
+        if isinstance(message, self.Planned):
             self.load(message.run.run_date, message.run.number)
 
     @on(ScanInput.Changed, "#van-van")
@@ -730,29 +705,26 @@ class VanRunsScreen(JobScreen):
         self.say(Content.styled(f"Planning {van.code} on {day}…", "dim"))
         self.plan(van.code, day, driver)
 
-    @work(thread=True, exclusive=True, group="van-job", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="van-job", exit_on_error=False,
+          description="plan the run")  # fmt: skip
     def plan(self, van: str, day: date, driver: str) -> None:
         try:
             run = delivery_runs.plan_run(self.db, self.user, van, day, driver)
-        except InvalidInput as error:
+        except InvalidInput as error:  # said at the field it is about
             field = "van-date" if error.field in ("date", "run_date") else "van-van"
-            self.post_message(self.Said(f"Not planned: {error_text(error)}.", error=True,
-                                        field=field))  # fmt: skip
-            return
-        except Exception as error:  # noqa: BLE001 - shown; nothing planned
-            self.post_message(self.Said(f"Not planned: {error_text(error)}", error=True,
-                                        field="van-van"))  # fmt: skip
+            self.post_message(self.Refused(f"Not planned: {error_text(error)}.", field))
             return
         made = f"{run.number} planned: {plural(len(run.stops), 'stop')}"
         try:
             where = self.print_manifest(run)
         except Exception as error:  # noqa: BLE001 - the run stands; say what did not print
-            self.post_message(self.Said(f"{made}; manifest not printed: {error_text(error)} "
-                                        "(F7 prints it)", error=True, run=run))  # fmt: skip
+            text = logged_text("print the driver manifest", error)
+            self.post_message(self.Planned(f"{made}; manifest not printed: {text} "
+                                           "(F7 prints it)", run, error=True))  # fmt: skip
             return
-        self.post_message(self.Said(
+        self.post_message(self.Planned(
             Content.assemble((made, "bold $text-success"), f"; driver manifest {where}."),
-            run=run))  # fmt: skip
+            run))  # fmt: skip
 
     def print_manifest(self, run: RunView) -> str:
         """Render and deliver the run's driver manifest (in a worker); says where it went."""
@@ -776,16 +748,11 @@ class VanRunsScreen(JobScreen):
         self.say(Content.styled(f"Printing the manifest of {run.number}…", "dim"))
         self.reprint(run.number)
 
-    @work(thread=True, exclusive=True, group="van-job", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="van-job", exit_on_error=False,
+          description="print the driver manifest")  # fmt: skip
     def reprint(self, number: str) -> None:
-        try:
-            run = delivery_runs.get_run(self.db, number)
-            where = self.print_manifest(run)
-        except Exception as error:  # noqa: BLE001 - shown; the app keeps running
-            self.post_message(self.Said(f"{number}: manifest not printed: {error_text(error)}",
-                                        error=True))  # fmt: skip
-            return
-        self.post_message(self.Said(f"Driver manifest of {number} {where}."))
+        where = self.print_manifest(delivery_runs.get_run(self.db, number))
+        self.post_message(Said(f"Driver manifest of {number} {where}."))
 
     def action_settle(self) -> None:
         run = self._picked_run()
@@ -795,18 +762,10 @@ class VanRunsScreen(JobScreen):
         self.say(Content.styled(f"Reading {run.number}…", "dim"))
         self.read_for_settling(run.number)
 
-    @work(thread=True, exclusive=True, group="van-job", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="van-job", exit_on_error=False,
+          description="read the run")  # fmt: skip
     def read_for_settling(self, number: str) -> None:
-        try:
-            run = delivery_runs.get_run(self.db, number)
-        except OmsError as error:
-            self.post_message(self.Said(f"{number}: {error_text(error)}", error=True))
-            return
-        except Exception as error:  # noqa: BLE001 - shown
-            self.post_message(self.Said(f"Could not read {number}: {error_text(error)}",
-                                        error=True))  # fmt: skip
-            return
-        self.post_message(self.SettleReady(run))
+        self.post_message(self.SettleReady(delivery_runs.get_run(self.db, number)))
 
     @on(SettleReady)
     def settle_ready(self, message: SettleReady) -> None:

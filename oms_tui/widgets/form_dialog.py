@@ -22,7 +22,10 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
+from textual.worker import Worker
 
+from ..failures import TellsFailures, doing, failure_text
+from ..failures import error_text as error_text  # order entry's import, until it moves
 from ..services.platform.errors import InvalidInput
 from .scan_input import ScanInput
 
@@ -40,13 +43,7 @@ class FormField:
 Run = Callable[[dict[str, str]], Any]
 
 
-def error_text(error: BaseException) -> str:
-    """An error's first line (a service's sentence), short enough for a message line."""
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return text[:300]
-
-
-class FormDialog(ModalScreen[Any]):
+class FormDialog(TellsFailures, ModalScreen[Any]):
     ID_PREFIX: ClassVar[str] = ""  # field ids "<prefix>f-<name>", error "<prefix>form-error"
     CONTAINER_ID: ClassVar[str | None] = None
     DIALOG_CLASS: ClassVar[str] = "form-dialog"
@@ -69,11 +66,6 @@ class FormDialog(ModalScreen[Any]):
         def __init__(self, result: Any) -> None:
             super().__init__()
             self.result = result
-
-    class Failed(Message):
-        def __init__(self, text: str, field: str | None) -> None:
-            super().__init__()
-            self.text, self.field = text, field
 
     def __init__(self, title: str, fields: Sequence[FormField], run: Run,
                  note: str | Content = "", *, focus: str | None = None,
@@ -134,29 +126,27 @@ class FormDialog(ModalScreen[Any]):
         )
         self.save(self.values())
 
-    @work(thread=True, exclusive=True, group="form-dialog", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="form-dialog", exit_on_error=False,
+          description="save")  # fmt: skip
     def save(self, values: dict[str, str]) -> None:
-        try:
-            result = self.run(values)
-        except InvalidInput as error:
-            self.post_message(self.Failed(error_text(error), error.field))
-        except Exception as error:  # noqa: BLE001 - shown in the dialog; nothing was saved
-            self.post_message(self.Failed(error_text(error), None))
-        else:
-            self.post_message(self.Done(result))
+        self.post_message(self.Done(self.run(values)))
 
     @on(Done)
     def done(self, message: Done) -> None:
         self.dismiss(message.result)
 
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        """Nothing was saved: why under the fields, the field it is about focused (a
+        refusal names it: ``InvalidInput.field``), with the bell."""
         self.busy = False
-        field = self.aliases.get(message.field or "", message.field)
+        named = error.field if isinstance(error, InvalidInput) else None
+        field = self.aliases.get(named or "", named)
         names = [f.name for f in self.fields]
         if field not in names:
             field = names[0] if len(names) == 1 else None
-        self.query_one(f"#{self.ID_PREFIX}form-error", Static).update(message.text)
+        self.query_one(f"#{self.ID_PREFIX}form-error", Static).update(
+            failure_text(doing(worker), error)
+        )
         for name in names:
             widget = self.query_one(f"#{self.field_id(name)}", ScanInput)
             widget.set_class(name == field, "-error")

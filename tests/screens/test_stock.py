@@ -13,7 +13,8 @@ from textual.pilot import Pilot
 from oms_tui.app import OmsApp, make_app
 from oms_tui.config import Settings
 from oms_tui.models import StockLevel, StockMove, Stocktake, StocktakeCount, Warehouse
-from oms_tui.screens.stock import LowStockScreen, ReorderScreen, StockForm, StockScreen
+from oms_tui.screens.stock import LowStockScreen, ReorderScreen, StockScreen
+from oms_tui.screens.stock_form import StockForm
 from oms_tui.screens.stocktake import StocktakeScreen, parse_scan
 from oms_tui.services.fulfilment import stock_operations as ops
 from oms_tui.services.platform.db import Database

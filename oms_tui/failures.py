@@ -1,0 +1,119 @@
+"""One way a failure is told: where the clerk looks, in one line, with the bell.
+
+A screen's (or dialog's) thread workers do not catch what they cannot act on: a worker
+that raises ends in ``WorkerState.ERROR`` (``exit_on_error=False``), and ``TellsFailures``
+hands it to the screen's ``worker_failed``, which shows ``failure_text``: an ``OmsError``
+as its sentence (services write those for the person at the keyboard), anything else as
+"Could not <what the worker does>: <the error's first line>", logged with its traceback
+to ``oms.log`` in the user's data folder (``config.log_path``) for whoever supports the
+clerk. What a worker does is its ``description`` (``@work(description="read the runs")``).
+A cancelled worker (an exclusive one replaced by a newer one) has not failed: nothing is
+shown.
+
+Catch an error in a worker only where the screen does something with it (a refusal that
+reloads the list, a field to focus): everything else comes here.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from typing import TYPE_CHECKING
+
+from textual.worker import Worker, WorkerCancelled, WorkerState
+
+from .config import log_path
+from .services.platform.errors import OmsError
+
+if TYPE_CHECKING:
+    from logging.handlers import RotatingFileHandler
+
+LOG_BYTES = 1_000_000  # per file; the three before it are kept (oms.log.1 .. .3)
+LOG_BACKUPS = 3
+
+logger = logging.getLogger("oms_tui")
+logger.propagate = False  # only the log file; never the terminal the app draws on
+_lock = threading.Lock()
+
+
+def error_text(error: BaseException) -> str:
+    """An error's first line (a service's sentence), short enough for a message line."""
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return text[:300]
+
+
+def failure_text(doing: str, error: BaseException) -> str:
+    """The line that tells a failure: an ``OmsError``'s sentence, or "Could not ``doing``:
+    …" for anything else, which is also logged with its traceback (from any thread)."""
+    if isinstance(error, OmsError):
+        return error_text(error)
+    return f"Could not {doing}: {logged_text(doing, error)}"
+
+
+def logged_text(doing: str, error: BaseException) -> str:
+    """``error_text``, the error logged with its traceback first when it is not an
+    ``OmsError``: for the few workers that tell a failure in their own words (a partial
+    success: what stands, and what failed)."""
+    if not isinstance(error, OmsError):
+        log_failure(doing, error)
+    return error_text(error)
+
+
+def log_failure(doing: str, error: BaseException) -> None:
+    """Write the failure and its traceback to the log file (nothing else: no customer data
+    but what the error's own text holds)."""
+    if _file_handler() is not None:
+        logger.error("Could not %s", doing, exc_info=(type(error), error, error.__traceback__))
+
+
+def _file_handler() -> RotatingFileHandler | None:
+    """The handler writing to ``log_path()``, made on the first failure and again when the
+    data folder moved (tests); None when it cannot be written: the line on screen is all
+    there is then."""
+    from logging.handlers import RotatingFileHandler  # on the first failure, not at start-up
+
+    path = log_path()
+    with _lock:
+        for handler in logger.handlers:
+            if isinstance(handler, RotatingFileHandler):
+                if handler.baseFilename == os.path.abspath(path):
+                    return handler
+                logger.removeHandler(handler)
+                handler.close()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handler = RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
+                                          encoding="utf-8")  # fmt: skip
+        except OSError:
+            return None
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        return handler
+
+
+def doing(worker: Worker) -> str:
+    """What a worker does, as its ``description`` says ("read the runs"); one not given a
+    description is named by its function ("load_summary" -> "load summary")."""
+    described = worker.description
+    if described and not described.startswith(f"{worker.name}("):  # not Textual's: the call
+        return described
+    return worker.name.replace("_", " ") or worker.group
+
+
+class TellsFailures:
+    """For a screen or dialog: a worker it ran that raised goes to ``worker_failed``."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker, error = event.worker, event.worker.error
+        if event.state is not WorkerState.ERROR or worker.is_cancelled:
+            return
+        if error is None or isinstance(error, WorkerCancelled):
+            return
+        self.worker_failed(worker, error)
+
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        """Tell the failure (``failure_text(doing(worker), error)``) where the clerk
+        looks, and undo what waited for the worker."""
+        raise NotImplementedError
