@@ -77,6 +77,12 @@ PAYMENT_METHODS = ("cash", "bank", "wechat", "alipay", "cod_remittance", "card")
 # invoice it corrects, credit on account applied to an invoice. Collections leave them out.
 CREDIT_NOTE_METHOD, ON_ACCOUNT_METHOD = "credit_note", "on_account"
 NOT_CASH_METHODS = (CREDIT_NOTE_METHOD, ON_ACCOUNT_METHOD)
+# what a letter or statement prints for each method (the codes are for the database)
+METHOD_WORDS = {"cash": "Cash 现金", "bank": "Bank transfer 银行转账",
+                "wechat": "WeChat Pay 微信支付", "alipay": "Alipay 支付宝", "card": "Card 银行卡",
+                "cod_remittance": "COD remittance 代收货款",
+                CREDIT_NOTE_METHOD: "Credit note 贷项通知单",
+                ON_ACCOUNT_METHOD: "Credit on account 账户贷项"}  # fmt: skip
 COD_DAYS = 7
 S = OrderStatus
 # Approved and not (fully) shipped: the customer is committed to pay what is not invoiced.

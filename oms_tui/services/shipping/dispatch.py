@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -129,6 +129,21 @@ def carrier_options_in(session: Session, region: str, lines: Sequence[QuoteLine]
                   f"({pick.transit_days} days, "
                   f"{format_money(pick.freight_minor, currency)})")  # fmt: skip
     return CarrierChoice(tuple(options), pick, reason)
+
+
+def packages_for(lines: Iterable[tuple[int, int]]) -> int:
+    """How many packages (quantity, units per package) lines fill: a product with a packing
+    unit ceil(quantity / unit) of its own (25 barrels at 1: 25), the products without one
+    (0) one more together; at least 1."""
+    lines = [(qty, unit) for qty, unit in lines if qty > 0]
+    own = sum(-(-qty // unit) for qty, unit in lines if unit > 0)
+    return max(1, own + any(unit <= 0 for _qty, unit in lines))
+
+
+def _packages(session: Session, qty_by_product: dict[int, int]) -> int:
+    units = dict(session.execute(select(Product.id, Product.units_per_package)
+                                 .where(col(Product.id).in_(qty_by_product))).all())  # fmt: skip
+    return packages_for((qty, units.get(pid, 0)) for pid, qty in qty_by_product.items())
 
 
 def _quote_lines(session: Session, qty_by_product: dict[int, int]) -> list[QuoteLine]:
@@ -363,6 +378,7 @@ def _new_shipment(
         warehouse_id=warehouse_id, carrier_id=option.carrier_id if option else None,
         status="picking", freight_minor=option.freight_minor if option else 0,
         weight_g=option.weight_g if option else 0,
+        packages=_packages(session, qty_by_product),
         expected_date=option.expected_date if option else None, created_by=actor,
     )  # fmt: skip
     session.add(shipment)
@@ -445,6 +461,16 @@ def open_wave(db: Database, warehouse: str) -> list[ShipmentView]:
                                       Shipment.status == "picking").order_by(Shipment.id)
         ).all()  # fmt: skip
         return shipment_views(session, list(ids))
+
+
+def order_wave(db: Database, order_number: str) -> tuple[str, list[ShipmentView]]:
+    """The wave an order is being picked in: its open shipment's warehouse code and the
+    shipments being picked there (what that warehouse's pick list covers)."""
+    picking = [s for s in order_shipments(db, order_number) if s.status == "picking"]
+    if not picking:
+        raise NotFound(f"{order_number.strip().upper()} is not being picked: no pick list")
+    code = picking[-1].warehouse_code
+    return code, open_wave(db, code)
 
 
 def shipment_views(session: Session, shipment_ids: Sequence[int]) -> list[ShipmentView]:
@@ -546,14 +572,17 @@ def validate_tracking(carrier: Carrier | None, tracking_no: str) -> str:
 
 def ship(
     db: Database, actor: str, shipment_id: int, tracking_no: str = "",
-    quantities: dict[int, int] | None = None, packages: int = 1, carrier_id: int | None = None,
+    quantities: dict[int, int] | None = None, packages: int | None = None,
+    carrier_id: int | None = None,
     today: date | None = None,
 ) -> ShipResult:  # fmt: skip
     """Confirm a shipment: the quantities actually packed (by order line id; default all
     of the shipment), the tracking number (checked against the carrier's pattern), the
-    stock issued, the freight recomputed for what left, the order's status moved on."""
+    packages (default: from the products' packing units, for what left), the stock issued,
+    the freight recomputed for what left, the order's status moved on."""
     today = today or date.today()
-    if isinstance(packages, bool) or not isinstance(packages, int) or packages < 1:
+    if packages is not None and (isinstance(packages, bool) or not isinstance(packages, int)
+                                 or packages < 1):  # fmt: skip
         raise InvalidInput("packages must be 1 or more", "packages")
 
     def run() -> int:
@@ -605,7 +634,8 @@ def ship(
             if option is not None:
                 sh.freight_minor, sh.weight_g = option.freight_minor, option.weight_g
                 sh.expected_date = option.expected_date
-            sh.status, sh.tracking_no, sh.packages = "shipped", tracking, packages
+            sh.status, sh.tracking_no = "shipped", tracking
+            sh.packages = packages if packages is not None else _packages(session, qty_by_product)
             sh.shipped_at = utcnow()
             session.add(sh)
             session.add(TrackingEvent(shipment_id=sh.id, status="shipped",

@@ -10,8 +10,8 @@ nothing to do on SQLite, and no table copy.
 tracking number + carrier + remittance reference, so a file imported twice pays once.
 CREATE TABLE only.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-02 10:15:00.000000
 """
 
@@ -22,12 +22,12 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The money columns as of 0011, per table (spelled out: a migration never reads the models).
+# The money columns as of 0012, per table (spelled out: a migration never reads the models).
 MONEY_COLUMNS = {
     "product": ("list_price_minor", "cost_minor", "deposit_minor"),
     "price_list_item": ("unit_price_minor",),
