@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 from ...models import Carrier, CodRemittance, Invoice, Order, Payment, Shipment
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
+from ..states.invoice_states import InvoiceStatus
 from .receivables import record_payment_in
 
 
@@ -109,7 +110,7 @@ def _record(session: Session, actor: str, received_on: date, row: Remittance, re
         return _Outcome(already=before)
     invoices = session.exec(
         select(Invoice).where(Invoice.shipment_id == sh.id, Invoice.kind == "invoice",
-                              Invoice.status == "open").order_by(Invoice.due_on)
+                              Invoice.status == InvoiceStatus.OPEN).order_by(Invoice.due_on)
     ).all()  # fmt: skip
     due = sum(i.amount_minor - i.paid_minor for i in invoices)
     if due == 0:

@@ -30,6 +30,7 @@ from ..platform.errors import IllegalTransition, InvalidInput, NotFound, StaleDa
 from ..platform.money import check_amount, format_money
 from ..platform.numbering import normalise_order_number, take_number, take_numbers
 from ..platform.settings import CompanySettings, load_settings
+from ..states import order_states
 from ..states.order_states import OrderStatus, check_transition, record_event
 from .drafts import delete_draft_in
 
@@ -276,10 +277,7 @@ def create_order_in(
     record_event(session, order, actor, OrderStatus.DRAFT, "created")
     delete_draft_in(session, draft_id)
     if submit:
-        check_transition(order.status, OrderStatus.PENDING_AUDIT)
-        order.status = OrderStatus.PENDING_AUDIT
-        record_event(session, order, actor, OrderStatus.PENDING_AUDIT, "submitted",
-                     OrderStatus.DRAFT)  # fmt: skip
+        order_states.move(session, order, OrderStatus.PENDING_AUDIT, actor, "submitted")
     session.add(order)
     session.flush()
     return _view(session, order)
@@ -619,16 +617,14 @@ def transition(
                 raise StaleData(
                     f"order {order.number} was changed by someone else; reload it and try again"
                 )
-            frm, to = check_transition(order.status, to_status, reason)
+            # refused before anything else is written
+            _, to = check_transition(order.status, to_status, reason)
             if to is OrderStatus.PENDING_AUDIT:
                 has_line = session.exec(
                     select(OrderLine.id).where(OrderLine.order_id == order.id).limit(1)
                 ).first()
                 if has_line is None:
                     raise InvalidInput(f"order {order.number} has no lines to audit", "lines")
-            order.status = to
-            order.updated_at = utcnow()
-            session.add(order)
             text = reason.strip()
             freed = 0
             if releasing:
@@ -644,7 +640,7 @@ def transition(
                 from ..finance.receivables import invoice_order_in
 
                 invoice_order_in(session, actor, order)  # prepaid: invoiced at approval
-            record_event(session, order, actor, to, text, frm)
+            order_states.move(session, order, to, actor, text)
             session.flush()
             view = _view(session, order)
     except StaleDataError:
@@ -654,10 +650,6 @@ def transition(
 
         fill_backorders(db, actor, product_ids)
     return view
-
-
-def submit_for_audit(db: Database, actor: str, order_id: int) -> OrderView:
-    return transition(db, actor, order_id, OrderStatus.PENDING_AUDIT, "submitted")
 
 
 def get_order(db: Database, number: str) -> OrderView:
