@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m oms_tui.reports.fonts >/dev/null  # the PDFs' Chinese font, made once
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -4,7 +4,7 @@
     python bench/big_db.py --orders 200000 --db sqlite:///bench/200k.db
     python bench/big_db.py --skip-generate --db sqlite:///bench/big.db   # measure only
 
-Generates with the CLI (``oms generate --orders N --db URL``) in a subprocess; when the
+Generates with the CLI (``oms init``, ``oms generate --orders N``) in a subprocess; when the
 CLI is not available it calls ``generate_orders`` directly. Then prints one JSON object:
 generation seconds, database size, start-up to the home screen painted (headless, three
 runs, each and the best), and p50/p95 milliseconds of 1,000 random order lookups by number
@@ -65,8 +65,11 @@ def generate(url: str, n: int, seed: int) -> tuple[float, str]:
     started = time.perf_counter()
     cmd = _oms_command()
     if cmd is not None:
-        proc = subprocess.run([*cmd, "generate", "--orders", str(n), "--seed", str(seed),
-                               "--db", url], cwd=ROOT)  # fmt: skip
+        # `oms generate` adds to an oms database; `oms init` creates it (or keeps it).
+        proc = subprocess.run([*cmd, "--db", url, "init"], cwd=ROOT)
+        if proc.returncode == 0:
+            proc = subprocess.run([*cmd, "generate", "--orders", str(n), "--seed", str(seed),
+                                   "--db", url], cwd=ROOT)  # fmt: skip
         if proc.returncode == 0:
             return time.perf_counter() - started, "cli"
         print(f"oms generate exited {proc.returncode}; calling generate_orders", file=sys.stderr)

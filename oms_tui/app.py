@@ -120,14 +120,30 @@ class OmsApp(TellsFailures, App[None]):
         ),
     ]
 
-    def __init__(self, settings: Settings, db: Database, *, exit_when_ready: bool = False) -> None:
+    # How long the start-up notice (a demo database created, a schema upgraded) stays.
+    NOTICE_TIMEOUT: ClassVar[float] = 30.0
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        *,
+        exit_when_ready: bool = False,
+        notice: str | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.db = db
         self.exit_when_ready = exit_when_ready
+        self.notice = notice
         self._warmed = False
         self.clock: Callable[[], datetime] = datetime.now
         self.sub_title = f"{settings.user} @ {short_database(db.url)}"
+
+    def on_mount(self) -> None:
+        # What happened before the app painted (the terminal lines are hidden behind it).
+        if self.notice:
+            self.notify(self.notice, title="Database", timeout=self.NOTICE_TIMEOUT, markup=False)
 
     # -- keys ---------------------------------------------------------------------------------
 
@@ -249,11 +265,17 @@ class OmsApp(TellsFailures, App[None]):
 
 
 def make_app(
-    settings: Settings, db: Database | None = None, *, exit_when_ready: bool = False
+    settings: Settings,
+    db: Database | None = None,
+    *,
+    exit_when_ready: bool = False,
+    notice: str | None = None,
 ) -> OmsApp:
     """The one way to build the app (CLI, tests, benchmark).
 
     ``db`` defaults to the settings' database. ``exit_when_ready`` exits as soon as the
-    home screen has painted its counts (start-up benchmark).
+    home screen has painted its counts (start-up benchmark). ``notice`` is shown in the app
+    once it is up (what ``oms`` did to the database before opening it).
     """
-    return OmsApp(settings, db or Database(settings.database_url), exit_when_ready=exit_when_ready)
+    database = db or Database(settings.database_url)
+    return OmsApp(settings, database, exit_when_ready=exit_when_ready, notice=notice)

@@ -34,14 +34,61 @@ def os_user() -> str:
         return os.environ.get("USER") or os.environ.get("USERNAME") or "clerk"
 
 
+URL_FORMS = "sqlite:///PATH, postgresql://USER@HOST/DATABASE or a file path"
+
+
+class DatabaseUrlError(ValueError):
+    """A database URL oms cannot open (a mistyped scheme or driver): one line for the user,
+    naming the forms it takes."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"cannot open the database URL {_masked(url)}: use {URL_FORMS}")
+
+
+def _masked(url: str) -> str:
+    """The URL as typed, its password hidden."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return url
+
+
 def normalise_url(url: str) -> str:
-    """Accept a bare path for SQLite and plain postgresql:// URLs (driven by psycopg 3)."""
+    """Accept a bare path for SQLite and plain postgresql:// URLs (driven by psycopg 3).
+
+    Anything else raises ``DatabaseUrlError``: another scheme or driver (``sqlte://``,
+    ``http://``), or a URL missing its slashes (``sqlite:/tmp/x.db``, which would otherwise
+    be a folder named ``sqlite:``).
+    """
     if "://" not in url:
+        first = url.split("/", 1)[0]
+        if len(first.split(":", 1)[0]) > 1 and ":" in first:  # a scheme, not C:\ on Windows
+            raise DatabaseUrlError(url)
         return f"sqlite:///{Path(url).expanduser().resolve()}"
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
+    scheme, rest = url.split("://", 1)
+    if scheme in ("sqlite", "sqlite+pysqlite"):
+        if rest and not rest.startswith("/"):  # sqlite://x.db: a host, not a file
+            raise DatabaseUrlError(url)
+        return url
+    if scheme not in ("postgresql", "postgres", "postgresql+psycopg"):
+        raise DatabaseUrlError(url)
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(url).port  # noqa: B018  (a port that is not a number raises here)
+    except (ArgumentError, ValueError):
+        raise DatabaseUrlError(url) from None
+    return f"postgresql+psycopg://{rest}"
+
+
+def is_default_database(url: str) -> bool:
+    """Whether the URL names the default database (where the first start creates the demo)."""
+    path = sqlite_path(normalise_url(url))
+    return path is not None and path.resolve() == (default_data_dir() / "oms.db").resolve()
 
 
 def sqlite_path(url: str) -> Path | None:

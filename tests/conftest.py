@@ -16,6 +16,9 @@ from oms_tui.services.platform.db import Database
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 PG_URL = os.environ.get("OMS_TEST_POSTGRES_URL")
+# the user's cache stays: the Chinese font is made there once (reports/fonts.py, ~10 s), not
+# once per test (every test has its own HOME)
+CACHE_HOME = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
 ENGINES = (
     ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if PG_URL else ["sqlite"]
 )
@@ -29,6 +32,7 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(home / "Documents"))  # saved PDFs
     monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", CACHE_HOME)
     monkeypatch.delenv("OMS_DATABASE_URL", raising=False)
     monkeypatch.setenv("OMS_USER", "tester")
 

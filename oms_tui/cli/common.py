@@ -42,24 +42,78 @@ def connect(db: str | None, user: str | None = None):  # noqa: ANN201
     return settings, open_current(settings)
 
 
-def open_current(settings: Settings):  # noqa: ANN201
-    """The database at the newest schema (created if empty, copied then upgraded if older)."""
+def check_place(settings: Settings, *, create: bool) -> None:
+    """A SQLite database is a file: a folder is refused; a missing file is refused too,
+    unless ``create`` (``oms init``, the first start), which makes the folder it goes in."""
+    from ..services.platform.errors import OmsError
+
+    path = sqlite_path(settings.database_url)
+    if path is None:
+        return
+    if path.is_dir():
+        raise OmsError(f"{path} is a folder: --db names the database file, e.g. {path / 'oms.db'}")
+    if path.exists():
+        return
+    if not create:
+        raise OmsError(f"no database at {path}: check --db, or create it with `oms init`")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OmsError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
+
+
+def open_existing(settings: Settings):  # noqa: ANN201
+    """The oms database the settings name, as it is. Only ``oms init`` and the app's first
+    start create one: a missing file, a folder, or a database without oms tables (an empty
+    one, or another program's) is refused in one line naming the place."""
+    check_place(settings, create=False)
+    database = open_database(settings)
+    require_oms_tables(database, settings)
+    return database
+
+
+def require_oms_tables(database, settings: Settings) -> None:  # noqa: ANN001
+    from ..services.platform import schema
+    from ..services.platform.errors import OmsError
+
+    if schema.current_revision(database) is None:
+        raise OmsError(f"{where(settings)} has no oms tables: check --db, "
+                       "or create them with `oms init`")  # fmt: skip
+
+
+def bring_current(database) -> str | None:  # noqa: ANN001
+    """Upgrade an older oms database to the newest schema (a SQLite file copied first);
+    what to tell the user, or None when it was current."""
     from ..services.platform import schema
 
-    database = open_database(settings)
+    if not schema.needs_upgrade(database):
+        return None
     backup = schema.upgrade_with_backup(database)
-    if backup:
-        say(f"Database upgraded; the old one was copied to {backup}")
+    copied = f"; the old one was copied to {backup}" if backup else ""
+    return f"Database upgraded to the newest schema{copied}"
+
+
+def open_current(settings: Settings):  # noqa: ANN201
+    """The existing oms database (see ``open_existing``) at the newest schema."""
+    database = open_existing(settings)
+    done = bring_current(database)
+    if done:
+        say(done)
     return database
 
 
 def where(settings: Settings) -> str:
-    path = sqlite_path(settings.database_url)
+    return place(settings.database_url)
+
+
+def place(url: str) -> str:
+    """A database as the user names it: the SQLite file, else the URL without its password."""
+    path = sqlite_path(url)
     if path is not None:
         return str(path)
     from sqlalchemy.engine import make_url
 
-    return make_url(settings.database_url).render_as_string(hide_password=True)
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def say(text: str) -> None:

@@ -8,21 +8,21 @@ from typing import Annotated
 
 import typer
 
-from .common import connect, open_database, resolve_settings, say, where
-from .options import DbOption, UserOption
+from .common import check_place, connect, open_database, open_existing, resolve_settings, say, where
+from .options import DbOption, OmsTyper, UserOption
 
-app = typer.Typer(help="Database schema: upgrade, show the current revision.")
+app = OmsTyper(help="Database schema: upgrade, show the current revision.")
 
 
 def initialise(db, user: str, demo: bool) -> None:  # noqa: ANN001
+    """The newest schema, and with ``demo`` the demo company (saying what it holds)."""
     from ..services.platform import schema
 
     schema.upgrade(db)
     if demo:
         from ..demo.seed import seed_demo
 
-        summary = seed_demo(db, user)
-        say(f"Demo data: {summary}")
+        say(f"Demo data: {seed_demo(db, user)}.")
 
 
 def init(
@@ -35,6 +35,7 @@ def init(
     from ..services.platform.errors import OmsError
 
     settings = resolve_settings(db, user)
+    check_place(settings, create=True)
     database = open_database(settings)
     if demo and not schema.is_empty(database):
         from ..services.sales.dashboard import has_orders
@@ -49,11 +50,12 @@ def init(
 
 @app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
-    """Bring the database to the newest schema (a SQLite file is copied first)."""
+    """Bring an oms database to the newest schema (a SQLite file is copied first); `oms init`
+    creates one."""
     from ..services.platform import schema
 
     settings = resolve_settings(db)
-    database = open_database(settings)
+    database = open_existing(settings)
     before = schema.current_revision(database)
     backup = schema.upgrade_with_backup(database)
     after = schema.current_revision(database)
@@ -61,7 +63,7 @@ def db_upgrade(db: DbOption = None) -> None:
         say(f"Already at the newest schema ({after}): {where(settings)}")
     else:
         note = f"; backup: {backup}" if backup else ""
-        say(f"Upgraded {before or 'empty database'} -> {after}{note}")
+        say(f"Upgraded {before} -> {after}{note}")
 
 
 @app.command("current")
@@ -70,13 +72,15 @@ def db_current(db: DbOption = None) -> None:
     from ..migrations import HEAD
     from ..services.platform import schema
 
-    rev = schema.current_revision(open_database(resolve_settings(db)))
-    typer.echo(f"{rev or 'empty'} (newest: {HEAD})")
+    rev = schema.current_revision(open_existing(resolve_settings(db)))
+    typer.echo(f"{rev} (newest: {HEAD})")
 
 
 def generate(
-    orders: Annotated[int, typer.Option("--orders", min=1, help="How many orders to add.")],
-    seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 1,
+    orders: Annotated[
+        int, typer.Option("--orders", min=1, metavar="N", help="How many orders to add.")
+    ],
+    seed: Annotated[int, typer.Option(metavar="N", help="Random seed (same seed, same data).")] = 1,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
@@ -94,5 +98,4 @@ def generate(
             say(f"  {done:,}/{total:,} orders ({now - start:.0f} s)")
 
     summary = generate_orders(database, settings.user, orders, seed=seed, progress=progress)
-    say(f"Generated {orders:,} orders in {time.perf_counter() - start:.1f} s "
-       f"into {where(settings)}: {summary}")  # fmt: skip
+    say(f"Added {summary} to {where(settings)} in {time.perf_counter() - start:.1f} s.")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 
 from .common import connect, date_option, print_document, say
-from .options import AsOfOption, DbOption, OutOption, UserOption
+from .options import AsOfOption, DbOption, OmsTyper, OutOption, UserOption
 
-app = typer.Typer(help="Dunning: reminders, notices and credit holds for overdue accounts.")
+app = OmsTyper(help="Dunning: reminders, notices and credit holds for overdue accounts.")
 
 
 @app.command("run")

@@ -8,23 +8,26 @@ from typing import Annotated
 import typer
 
 from .common import date_option, open_current, resolve_settings, say
-from .options import DbOption
+from .options import DbOption, OmsTyper
 
-app = typer.Typer(help="Export orders (CSV, JSON, .xlsx) in the import template's columns.")
+app = OmsTyper(help="Export orders (CSV, JSON, .xlsx) in the import template's columns.")
 
 
 @app.command("orders")
 def export_orders(
     status: Annotated[
-        list[str] | None, typer.Option("--status", help="Only these statuses (repeat).")
+        list[str] | None,
+        typer.Option("--status", metavar="STATUS", help="Only these statuses (repeat)."),
     ] = None,
     start: Annotated[
-        str | None, typer.Option("--from", help="Created on or after (YYYY-MM-DD).")
+        str | None, typer.Option("--from", metavar="DATE", help="Created on or after (YYYY-MM-DD).")
     ] = None,
     end: Annotated[
-        str | None, typer.Option("--to", help="Created on or before (YYYY-MM-DD).")
+        str | None, typer.Option("--to", metavar="DATE", help="Created on or before (YYYY-MM-DD).")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="FORMAT", help="csv, json or xlsx.")
+    ] = "csv",
     out: Annotated[
         str | None,
         typer.Option(

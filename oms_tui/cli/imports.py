@@ -9,18 +9,22 @@ from typing import Annotated
 import typer
 
 from .common import connect, say
-from .options import DbOption, UserOption
+from .options import DbOption, OmsTyper, UserOption
 
-app = typer.Typer(help="Import orders from channel files (CSV, .xlsx).")
+app = OmsTyper(help="Import orders from channel files (CSV, .xlsx).")
 
 
 @app.command("profile")
 def import_profile(
-    name: Annotated[str, typer.Argument(help="Profile name.")],
-    channel: Annotated[str, typer.Option(help="Channel of its orders.")] = "ecommerce",
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Profile name.")],
+    channel: Annotated[
+        str, typer.Option(metavar="CHANNEL", help="Channel of its orders.")
+    ] = "ecommerce",
     column: Annotated[
         list[str] | None,
-        typer.Option("--map", help="FIELD=HEADER (repeat), e.g. --map phone=联系电话"),
+        typer.Option(
+            "--map", metavar="FIELD=HEADER", help="A column (repeat), e.g. --map phone=联系电话"
+        ),
     ] = None,
     db: DbOption = None,
     user: UserOption = None,
@@ -43,16 +47,22 @@ def import_profile(
 
 @app.command("orders")
 def import_orders(
-    file: Annotated[str, typer.Argument(help="CSV (UTF-8 or GB18030/GBK) or .xlsx file.")],
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="CSV (UTF-8 or GB18030/GBK) or .xlsx file.")
+    ],
     channel: Annotated[
         str | None,
         typer.Option(
-            help="phone, walk_in, ecommerce, dealer, key_account (default: the profile's)"
+            metavar="CHANNEL",
+            help="phone, walk_in, ecommerce, dealer, key_account (default: the profile's)",
         ),
     ] = None,
     profile: Annotated[
         str,
-        typer.Option(help="Column mapping: oms (our template), taobao, dealer, or one you saved."),
+        typer.Option(
+            metavar="NAME",
+            help="Column mapping: oms (our template), taobao, dealer, or one you saved.",
+        ),
     ] = "oms",
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would happen; write nothing.")
@@ -116,9 +126,13 @@ def import_template() -> None:
 
 @app.command("alias")
 def import_alias(
-    channel: Annotated[str, typer.Argument(help="The channel whose code it is.")],
-    code: Annotated[str, typer.Argument(help="The channel's or dealer's product code.")],
-    product: Annotated[str, typer.Argument(help="Our product code.")],
+    channel: Annotated[
+        str, typer.Argument(metavar="CHANNEL", help="The channel whose code it is.")
+    ],
+    code: Annotated[
+        str, typer.Argument(metavar="CODE", help="The channel's or dealer's product code.")
+    ],
+    product: Annotated[str, typer.Argument(metavar="PRODUCT", help="Our product code.")],
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:

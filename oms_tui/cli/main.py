@@ -8,7 +8,7 @@ import sys
 import typer
 from typer.core import TyperGroup
 
-from ..config import Settings
+from ..config import DatabaseUrlError, Settings, is_default_database
 from . import (
     db,
     dunning,
@@ -24,32 +24,44 @@ from . import (
     stock,
     tracking,
 )
-from .common import State, close_databases, open_database, say, where
-from .options import GlobalDb, GlobalUser
+from .common import (
+    State,
+    bring_current,
+    check_place,
+    close_databases,
+    open_database,
+    place,
+    require_oms_tables,
+    say,
+    where,
+)
+from .options import GlobalDb, GlobalUser, OmsTyper
 
 
 class _OmsGroup(TyperGroup):
     """Runs a command, then closes the databases it opened; an expected error (a service's
-    ``OmsError``, a database that cannot be reached or read) is one line and exit code 1."""
+    ``OmsError``, a database URL oms cannot use, a database that cannot be reached or read)
+    is one line and exit code 1."""
 
     def invoke(self, ctx):  # noqa: ANN001, ANN201
-        from sqlalchemy.exc import OperationalError, ProgrammingError
+        from sqlalchemy.exc import DatabaseError
 
         from ..services.platform.errors import OmsError
 
         try:
             return super().invoke(ctx)
-        except OmsError as exc:
+        except (OmsError, DatabaseUrlError) as exc:
             say(f"oms: {exc}")
             raise typer.Exit(1) from None
-        except (OperationalError, ProgrammingError) as exc:
-            say(f"oms: database error: {str(exc.orig).strip().splitlines()[0]}")
+        except DatabaseError as exc:
+            at = f" ({place(State.opened[-1].url)})" if State.opened else ""
+            say(f"oms: database error: {str(exc.orig).strip().splitlines()[0]}{at}")
             raise typer.Exit(1) from None
         finally:
             close_databases()
 
 
-app = typer.Typer(
+app = OmsTyper(
     cls=_OmsGroup,
     help="oms: keyboard-first order management for small makers and distributors.",
     no_args_is_help=False,
@@ -88,28 +100,37 @@ def main_callback(ctx: typer.Context, db: GlobalDb = None, user: GlobalUser = No
 def run_app(settings: Settings, *, headless: bool = False, exit_when_ready: bool = False) -> None:
     """What ``oms`` does: make sure the database is there and current, then open the app.
 
+    Only the first start on the default database creates one (with the demo company, said
+    before and again in the app); any other place must hold an oms database already
+    (``oms init`` creates one), as for every command.
     (``bench/big_db.py`` times this whole path, headless, up to the home screen painted.)
     """
     from ..services.platform import schema
 
+    default = is_default_database(settings.database_url)
+    check_place(settings, create=default)  # the first start makes the data folder
     database = open_database(settings)
-    if schema.is_empty(database):
+    if default and schema.is_empty(database):
         say(f"No database yet: creating one with demo data at {where(settings)} ...")
         db.initialise(database, settings.user, demo=True)
+        notice = (f"A demo database was created at {where(settings)}. For your own data, "
+                  "`oms init --db FILE` creates an empty one.")  # fmt: skip
         say("Done. Start again with `oms` any time; `oms --help` lists the commands.")
-    elif schema.needs_upgrade(database):
-        backup = schema.upgrade_with_backup(database)
-        if backup:
-            say(f"Database upgraded to the current schema; the old one was copied to {backup}")
+    else:
+        require_oms_tables(database, settings)
+        notice = bring_current(database)
+        if notice:
+            say(notice)
     from ..app import make_app
 
-    make_app(settings, database, exit_when_ready=exit_when_ready).run(headless=headless)
+    app = make_app(settings, database, exit_when_ready=exit_when_ready, notice=notice)
+    app.run(headless=headless)
 
 
 def main() -> None:
     """Console entry point: expected errors are one line (see ``_OmsGroup``), exit code 1."""
     try:
-        app()
+        app(prog_name="oms")
     except KeyboardInterrupt:
         say("oms: interrupted")
         sys.exit(130)

@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from .common import connect, date_option, one_customer, say
-from .options import CustomerArg, DbOption, ReceivedOnOption, UserOption
+from .options import CustomerArg, DbOption, OmsTyper, ReceivedOnOption, UserOption
 
-app = typer.Typer(
+app = OmsTyper(
     help="Payments: record one, reconcile a carrier's COD remittances, apply credit on account."
 )
 
@@ -17,15 +17,19 @@ app = typer.Typer(
 @app.command("record")
 def payment_record(
     customer: CustomerArg,
-    amount: Annotated[str, typer.Argument(help="Amount received, e.g. 1234.50")],
+    amount: Annotated[str, typer.Argument(metavar="AMOUNT", help="Amount received, e.g. 1234.50")],
     method: Annotated[
-        str, typer.Option(help="cash, bank, wechat, alipay, card, cod_remittance")
+        str, typer.Option(metavar="METHOD", help="cash, bank, wechat, alipay, card, cod_remittance")
     ] = "bank",
-    reference: Annotated[str, typer.Option(help="Bank reference, receipt number ...")] = "",
+    reference: Annotated[
+        str, typer.Option(metavar="REF", help="Bank reference, receipt number ...")
+    ] = "",
     invoice: Annotated[
         list[str] | None,
         typer.Option(
-            "--invoice", help="Pay this invoice (repeat for more); default: oldest due first."
+            "--invoice",
+            metavar="INV-...",
+            help="Pay this invoice (repeat for more); default: oldest due first.",
         ),
     ] = None,
     on: ReceivedOnOption = None,
@@ -80,7 +84,9 @@ def payment_apply_credit(
 
 @app.command("cod")
 def payment_cod(
-    file: Annotated[str, typer.Argument(help="CSV from the carrier: tracking number, amount.")],
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="CSV from the carrier: tracking number, amount.")
+    ],
     on: ReceivedOnOption = None,
     db: DbOption = None,
     user: UserOption = None,

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from .common import connect, one_customer, open_current, print_document, resolve_settings
-from .options import DbOption, OutOption, PaperOption
+from .options import DbOption, OmsTyper, OutOption, PaperOption
 
-app = typer.Typer(help="Print documents: packing lists, pick lists, shipping labels.")
+app = OmsTyper(help="Print documents: packing lists, pick lists, shipping labels.")
 
 
 def _order_shipments(db: str | None, order: str):  # noqa: ANN202
@@ -26,7 +26,9 @@ def _order_shipments(db: str | None, order: str):  # noqa: ANN202
 
 @app.command("packing-list")
 def print_packing_list(
-    order: Annotated[str, typer.Argument(help="Order number (so-2026-123 works too).")],
+    order: Annotated[
+        str, typer.Argument(metavar="ORDER_NO", help="Order number (so-2026-123 works too).")
+    ],
     out: OutOption = None,
     paper: PaperOption = None,
     db: DbOption = None,
@@ -41,7 +43,7 @@ def print_packing_list(
 
 @app.command("pick-list")
 def print_pick_list(
-    warehouse: Annotated[str, typer.Option("--warehouse", help="Warehouse code.")],
+    warehouse: Annotated[str, typer.Option("--warehouse", metavar="CODE", help="Warehouse code.")],
     out: OutOption = None,
     paper: PaperOption = None,
     db: DbOption = None,
@@ -62,7 +64,7 @@ def print_pick_list(
 
 @app.command("label")
 def print_label(
-    order: Annotated[str, typer.Argument(help="Order number.")],
+    order: Annotated[str, typer.Argument(metavar="ORDER_NO", help="Order number.")],
     out: OutOption = None,
     db: DbOption = None,
 ) -> None:
@@ -76,7 +78,9 @@ def print_label(
 
 @app.command("manifest")
 def print_manifest(
-    run: Annotated[str, typer.Argument(help="Delivery run number (RUN-2026-000001).")],
+    run: Annotated[
+        str, typer.Argument(metavar="RUN_NO", help="Delivery run number (RUN-2026-000001).")
+    ],
     out: OutOption = None,
     paper: PaperOption = None,
     db: DbOption = None,
@@ -93,7 +97,9 @@ def print_manifest(
 
 @app.command("statement")
 def print_statement(
-    customer: Annotated[str, typer.Argument(help="Customer code (or a phone / name).")],
+    customer: Annotated[
+        str, typer.Argument(metavar="CUSTOMER", help="Customer code (or a phone / name).")
+    ],
     out: OutOption = None,
     db: DbOption = None,
 ) -> None:

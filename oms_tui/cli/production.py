@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from .common import connect, open_current, resolve_settings, say
-from .options import DbOption, UserOption
+from .options import DbOption, OmsTyper, UserOption
 
-app = typer.Typer(help="Production: routes per product line, bills of materials.")
+app = OmsTyper(help="Production: routes per product line, bills of materials.")
 
 
 @app.command("routes")
@@ -25,12 +25,16 @@ def production_routes(db: DbOption = None) -> None:
 
 @app.command("route")
 def production_route(
-    name: Annotated[str, typer.Argument(help="Route name.")],
-    line: Annotated[str, typer.Option("--line", help="The product line it makes.")],
-    capacity: Annotated[int, typer.Option("--capacity", help="Units a day.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Route name.")],
+    line: Annotated[str, typer.Option("--line", metavar="LINE", help="The product line it makes.")],
+    capacity: Annotated[int, typer.Option("--capacity", metavar="N", help="Units a day.")],
     stage: Annotated[
         list[str] | None,
-        typer.Option("--stage", help="NAME:DAYS, in order (repeat); leave out to keep them."),
+        typer.Option(
+            "--stage",
+            metavar="NAME:DAYS",
+            help="A stage, in order (repeat); leave out to keep them.",
+        ),
     ] = None,
     db: DbOption = None,
     user: UserOption = None,
@@ -57,9 +61,9 @@ def production_route(
 
 @app.command("bom")
 def production_bom(
-    product: Annotated[str, typer.Argument(help="Made-to-order product code.")],
-    material: Annotated[str, typer.Argument(help="Material product code.")],
-    qty: Annotated[int, typer.Argument(help="Per unit made (0 removes it).")],
+    product: Annotated[str, typer.Argument(metavar="PRODUCT", help="Made-to-order product code.")],
+    material: Annotated[str, typer.Argument(metavar="MATERIAL", help="Material product code.")],
+    qty: Annotated[int, typer.Argument(metavar="QTY", help="Per unit made (0 removes it).")],
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:

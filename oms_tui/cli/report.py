@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from .common import connect, open_current, resolve_settings, say
-from .options import AsOfOption, CurrencyOption, DbOption, FormatOption, UserOption
+from .options import AsOfOption, CurrencyOption, DbOption, FormatOption, OmsTyper, UserOption
 
-app = typer.Typer(help="Receivables reports: aging, days sales outstanding, collections.")
+app = OmsTyper(help="Receivables reports: aging, days sales outstanding, collections.")
 
 
 def _report_date(option: str, value: str | None):  # noqa: ANN202
@@ -75,7 +75,10 @@ def report_aging(
     fmt: FormatOption = "table",
     buckets: Annotated[
         str | None,
-        typer.Option(help="Overdue limits in days for this report (default: aging_buckets)."),
+        typer.Option(
+            metavar="DAYS,...",
+            help="Overdue limits in days for this report (default: aging_buckets).",
+        ),
     ] = None,
     currency: CurrencyOption = None,
     db: DbOption = None,
@@ -132,7 +135,7 @@ def report_aging(
 @app.command("dso")
 def report_dso(
     as_of: AsOfOption = None,
-    days: Annotated[int, typer.Option(help="Sales over this many days.")] = 90,
+    days: Annotated[int, typer.Option(metavar="N", help="Sales over this many days.")] = 90,
     currency: CurrencyOption = None,
     db: DbOption = None,
 ) -> None:
@@ -153,7 +156,9 @@ def report_dso(
 def report_collections(
     start: Annotated[str, typer.Option("--from", metavar="DATE", help="First day (YYYY-MM-DD).")],
     end: Annotated[str, typer.Option("--to", metavar="DATE", help="Last day (YYYY-MM-DD).")],
-    by: Annotated[str, typer.Option(help="month, week (from Monday) or day.")] = "month",
+    by: Annotated[
+        str, typer.Option(metavar="PERIOD", help="month, week (from Monday) or day.")
+    ] = "month",
     fmt: FormatOption = "table",
     db: DbOption = None,
 ) -> None:
@@ -190,7 +195,8 @@ def report_collections(
 @app.command("buckets")
 def report_buckets(
     limits: Annotated[
-        str | None, typer.Argument(help="New overdue limits in days, e.g. 30,60,90,120.")
+        str | None,
+        typer.Argument(metavar="LIMITS", help="New overdue limits in days, e.g. 30,60,90,120."),
     ] = None,
     db: DbOption = None,
     user: UserOption = None,

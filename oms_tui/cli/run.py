@@ -7,18 +7,23 @@ from typing import Annotated
 import typer
 
 from .common import connect, date_option, say
-from .options import DbOption, UserOption
+from .options import DbOption, OmsTyper, UserOption
 
-app = typer.Typer(help="Own-van delivery runs (daily routes).")
+app = OmsTyper(help="Own-van delivery runs (daily routes).")
 
 
 @app.command("plan")
 def run_plan(
-    van: Annotated[str, typer.Option("--van", help="The van's carrier code (kind own_van).")],
+    van: Annotated[
+        str, typer.Option("--van", metavar="CODE", help="The van's carrier code (kind own_van).")
+    ],
     on: Annotated[
-        str | None, typer.Option("--date", help="Run date (YYYY-MM-DD); default today.")
+        str | None,
+        typer.Option("--date", metavar="DATE", help="Run date (YYYY-MM-DD); default today."),
     ] = None,
-    driver: Annotated[str, typer.Option(help="The driver's name, printed on the manifest.")] = "",
+    driver: Annotated[
+        str, typer.Option(metavar="NAME", help="The driver's name, printed on the manifest.")
+    ] = "",
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:

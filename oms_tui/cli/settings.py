@@ -11,8 +11,8 @@ from .options import DbOption, UserOption
 
 
 def settings_cmd(
-    key: Annotated[str | None, typer.Argument(help="Setting to change.")] = None,
-    value: Annotated[str | None, typer.Argument(help="Its new value.")] = None,
+    key: Annotated[str | None, typer.Argument(metavar="KEY", help="Setting to change.")] = None,
+    value: Annotated[str | None, typer.Argument(metavar="VALUE", help="Its new value.")] = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:

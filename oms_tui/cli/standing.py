@@ -7,15 +7,18 @@ from typing import Annotated
 import typer
 
 from .common import connect, date_option, say
-from .options import DbOption, UserOption
+from .options import DbOption, OmsTyper, UserOption
 
-app = typer.Typer(help="Standing orders (recurring deliveries).")
+app = OmsTyper(help="Standing orders (recurring deliveries).")
 
 
 @app.command("run")
 def standing_run(
     on: Annotated[
-        str | None, typer.Option("--date", help="Run as of this date (YYYY-MM-DD); default today.")
+        str | None,
+        typer.Option(
+            "--date", metavar="DATE", help="Run as of this date (YYYY-MM-DD); default today."
+        ),
     ] = None,
     db: DbOption = None,
     user: UserOption = None,

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from .common import connect, date_option, open_current, resolve_settings, say
-from .options import DbOption, ProductArg, UserOption, WarehouseArg
+from .options import DbOption, OmsTyper, ProductArg, UserOption, WarehouseArg
 
-app = typer.Typer(help="Stock: check the ledger, allocate, receive, reorder suggestions.")
+app = OmsTyper(help="Stock: check the ledger, allocate, receive, reorder suggestions.")
 
 
 @app.command("verify")
@@ -65,11 +65,13 @@ def stock_show(code: ProductArg, db: DbOption = None) -> None:
 def stock_receive(
     warehouse: WarehouseArg,
     code: ProductArg,
-    qty: Annotated[int, typer.Argument(help="Units received.")],
-    supplier: Annotated[str, typer.Option(help="Who delivered.")] = "",
-    reference: Annotated[str, typer.Option(help="The supplier's delivery note.")] = "",
+    qty: Annotated[int, typer.Argument(metavar="QTY", help="Units received.")],
+    supplier: Annotated[str, typer.Option(metavar="NAME", help="Who delivered.")] = "",
+    reference: Annotated[
+        str, typer.Option(metavar="REF", help="The supplier's delivery note.")
+    ] = "",
     receipt: Annotated[
-        str | None, typer.Option(help="Book against this open receipt (PR-...).")
+        str | None, typer.Option(metavar="PR-...", help="Book against this open receipt.")
     ] = None,
     db: DbOption = None,
     user: UserOption = None,
@@ -101,7 +103,7 @@ def stock_warehouses(db: DbOption = None) -> None:
 @app.command("rank")
 def stock_rank(
     warehouse: WarehouseArg,
-    rank: Annotated[int, typer.Argument(help="0 or more; lower is tried first.")],
+    rank: Annotated[int, typer.Argument(metavar="RANK", help="0 or more; lower is tried first.")],
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
@@ -117,10 +119,10 @@ def stock_rank(
 def stock_expect(
     warehouse: WarehouseArg,
     code: ProductArg,
-    qty: Annotated[int, typer.Argument(help="Units ordered from the supplier.")],
-    supplier: Annotated[str, typer.Option(help="The supplier.")] = "",
+    qty: Annotated[int, typer.Argument(metavar="QTY", help="Units ordered from the supplier.")],
+    supplier: Annotated[str, typer.Option(metavar="NAME", help="The supplier.")] = "",
     on: Annotated[
-        str | None, typer.Option("--date", help="Expected delivery (YYYY-MM-DD).")
+        str | None, typer.Option("--date", metavar="DATE", help="Expected delivery (YYYY-MM-DD).")
     ] = None,
     db: DbOption = None,
     user: UserOption = None,
@@ -147,7 +149,9 @@ def stock_expect(
 def stock_reorder(
     days: Annotated[
         int | None,
-        typer.Option(help="Average demand over this many days (setting stock_demand_days)."),
+        typer.Option(
+            metavar="N", help="Average demand over this many days (setting stock_demand_days)."
+        ),
     ] = None,
     out: Annotated[
         str | None, typer.Option("--out", metavar="FILE", help="Write CSV here ('-': stdout).")

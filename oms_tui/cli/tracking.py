@@ -7,14 +7,16 @@ from typing import Annotated
 import typer
 
 from .common import connect, say
-from .options import DbOption, UserOption
+from .options import DbOption, OmsTyper, UserOption
 
-app = typer.Typer(help="Shipment tracking: import a carrier's status export.")
+app = OmsTyper(help="Shipment tracking: import a carrier's status export.")
 
 
 @app.command("import")
 def tracking_import(
-    file: Annotated[str, typer.Argument(help="CSV: tracking number, status, time, location.")],
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="CSV: tracking number, status, time, location.")
+    ],
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:

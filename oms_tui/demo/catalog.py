@@ -84,14 +84,15 @@ def build_catalog(session: Session, rng: random.Random, ids: IdAllocator, start:
     def add(code: str, name: str, line: str, *, model: str = "", colour: str = "",
             spec: str = "", unit: str = "pcs", price: int = 0, cost: int = 0, deposit: int = 0,
             weight: int = 0, volume: int = 0, fragile: bool = False, mto: bool = False,
-            tax: int = 1300) -> None:  # fmt: skip
+            tax: int = 1300, per_package: int = 0) -> None:  # fmt: skip
         products.append({
             "id": ids.take(Product), "code": code,
             "barcode": _ean13(f"692{next(barcode) + 100_000_000:09d}"), "name": name,
             "product_line": line, "model": model, "colour": colour, "spec": spec, "unit": unit,
             "list_price_minor": price, "cost_minor": cost, "deposit_minor": deposit,
             "tax_rate_bp": tax, "weight_g": weight, "volume_cm3": volume, "fragile": fragile,
-            "made_to_order": mto, "active": True, "created_at": created,
+            "made_to_order": mto, "units_per_package": per_package, "active": True,
+            "created_at": created,
         })  # fmt: skip
 
     for model, name, watts, base, weight, mto in LIGHTING:
@@ -102,9 +103,10 @@ def build_catalog(session: Session, rng: random.Random, ids: IdAllocator, start:
                 add(f"L-{model[3:]}-{watt}W-{ccode}", name, "lighting", model=model,
                     colour=cname, spec=f"{watt}W 4000K", price=price, cost=price * 45 // 100,
                     weight=weight, volume=weight * 4, fragile=True, mto=mto)  # fmt: skip
-    for code, name, unit, price, deposit, weight, volume in WATER:
+    for code, name, unit, price, deposit, weight, volume in WATER:  # a barrel, a case: a package
         add(code, name, "water", spec=name.split()[1], unit=unit, price=price,
-            cost=price * 35 // 100, deposit=deposit, weight=weight, volume=volume)  # fmt: skip
+            cost=price * 35 // 100, deposit=deposit, weight=weight, volume=volume,
+            per_package=1)  # fmt: skip
     for tcode, tname, base in DOOR_TYPES:
         for size, sextra in DOOR_SIZES:
             for fcode, fname, fextra in DOOR_FINISHES:
@@ -112,7 +114,8 @@ def build_catalog(session: Session, rng: random.Random, ids: IdAllocator, start:
                 add(f"D-{tcode}-{size.replace('x', '')}-{fcode}", tname, "doors",
                     model=tcode, colour=fname, spec=f"{size}mm {fname.split()[0]}", price=price,
                     cost=price * 55 // 100, weight=45000 if tcode != "CD" else 32000,
-                    volume=220 * 100 * 5, fragile=tcode == "GD", mto=True)  # fmt: skip
+                    volume=220 * 100 * 5, fragile=tcode == "GD", mto=True,
+                    per_package=1)  # fmt: skip
     for code, name, unit, cost in MATERIALS:
         add(code, name, "materials", unit=unit, price=cost * 13 // 10, cost=cost)
     bulk_insert(session, Product, products)

@@ -39,6 +39,13 @@ class GenerateSummary:
     customers_created: int
     seconds: float
 
+    def __str__(self) -> str:
+        """What was added, as the user reads it (``oms generate``)."""
+        new = self.customers_created
+        people = f" and {new:,} new customer{'s' if new != 1 else ''}" if new else ""
+        return (f"{self.orders:,} orders ({self.order_lines:,} lines, {self.invoices:,} "
+                f"invoices, {self.payments:,} payments){people}")  # fmt: skip
+
 
 def _order_times(rng: random.Random, n: int, now: datetime) -> list[int]:
     """``n`` order times (epoch seconds) over the past year, more lately, sorted."""

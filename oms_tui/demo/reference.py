@@ -271,3 +271,11 @@ class DemoSummary:
     payments: int
     returns: int
     stock_moves: int
+
+    def __str__(self) -> str:
+        """What the demo holds, as the user reads it (``oms init --demo``, the first start)."""
+        return (f"{self.customers:,} customers, {self.products:,} products in "
+                f"{self.warehouses} warehouses, {self.orders:,} orders ({self.order_lines:,} "
+                f"lines, {self.shipments:,} shipments, {self.invoices:,} invoices, "
+                f"{self.payments:,} payments, {self.returns:,} returns, "
+                f"{self.production_orders:,} production orders)")  # fmt: skip

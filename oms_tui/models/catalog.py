@@ -27,6 +27,9 @@ class Product(SQLModel, table=True):
     weight_g: int = 0
     volume_cm3: int = 0
     fragile: bool = False
+    # packing unit: how many fill one package (1: each travels alone, a water barrel; 10
+    # lamps to a carton); 0: packed with the shipment's other loose goods
+    units_per_package: int = 0
     made_to_order: bool = False
     lead_time_days: int = 7  # days from a purchase order to goods on the shelf
     active: bool = True

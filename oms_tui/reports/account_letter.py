@@ -11,8 +11,18 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ..services.finance.dunning import AccountPaper
+from ..services.finance.receivables import METHOD_WORDS
 from ..services.platform.money import format_money
-from .common import GRID, SHADE, Company, NumberedCanvas, page_size, para, styles
+from .common import (
+    GRID,
+    SHADE,
+    Company,
+    NewPageCount,
+    NumberedCanvas,
+    page_size,
+    para,
+    styles,
+)
 from .fonts import fonts
 
 WORDING = {
@@ -44,6 +54,7 @@ def account_pdf(papers: Sequence[AccountPaper], company: Company, paper: str = "
     for n, p in enumerate(papers):
         if n:
             story.append(PageBreak())
+        story.append(NewPageCount())  # "Page x of y" per letter
         contact = "  ".join(x for x in (company.address, company.phone) if x)
         story += [para(company.name, st["company"]), para(contact, st["small"]),
                   Spacer(1, 6 * mm), para(p.title, st["title"]),
@@ -88,10 +99,10 @@ def account_pdf(papers: Sequence[AccountPaper], company: Company, paper: str = "
         story.append(table)
         if p.payments:
             story += [Spacer(1, 4 * mm), para("Payments received 近期收款", st["heading"])]
-            pay_rows = [[x.number, x.received_on.isoformat(), x.method,
+            pay_rows = [[x.number, x.received_on.isoformat(), METHOD_WORDS.get(x.method, x.method),
                          format_money(x.amount_minor, company.currency)]
                         for x in p.payments]  # fmt: skip
-            pt = Table(pay_rows, colWidths=[34 * mm, 26 * mm, 34 * mm, 30 * mm])
+            pt = Table(pay_rows, colWidths=[34 * mm, 26 * mm, 44 * mm, 30 * mm])
             pt.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), f.text, 8.5),
                                     ("ALIGN", (3, 0), (3, -1), "RIGHT")]))  # fmt: skip
             story.append(pt)

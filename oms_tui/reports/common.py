@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -11,8 +12,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Flowable, Paragraph
 
 from .fonts import fonts
 
@@ -96,24 +98,80 @@ GRID = colors.Color(0.55, 0.55, 0.55)
 SHADE = colors.Color(0.92, 0.92, 0.92)
 
 
+class TickBox(Flowable):
+    """A square to tick by hand, drawn as a shape (the ☐ character is missing from most
+    fonts and printed blank), with its label after it; ``ticked`` draws a tick (✓) in it,
+    ``box=False`` the tick alone (a column heading)."""
+
+    def __init__(self, label: str = "", size: float = 3 * mm, font_size: float = 7.5,
+                 ticked: bool = False, box: bool = True) -> None:  # fmt: skip
+        super().__init__()
+        self.label, self.size, self.font_size = label, size, font_size
+        self.ticked, self.box = ticked, box
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:  # noqa: ARG002
+        gap = 1.5 * mm if self.label else 0
+        self.width = self.size + gap + stringWidth(self.label, fonts().text, self.font_size)
+        self.height = max(self.size, self.font_size * 1.25)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c, s = self.canv, self.size
+        c.setLineWidth(0.6)
+        c.setStrokeColorRGB(0, 0, 0)
+        if self.box:
+            c.rect(0, 0, s, s, stroke=1, fill=0)
+        if self.ticked:
+            c.lines([(0.2 * s, 0.55 * s, 0.42 * s, 0.25 * s), (0.42 * s, 0.25 * s, 0.85 * s,
+                                                               0.85 * s)])  # fmt: skip
+        if self.label:
+            c.setFont(fonts().text, self.font_size)
+            c.drawString(s + 1.5 * mm, 0.15 * s, self.label)
+
+
+def tick_mark() -> TickBox:
+    """The ✓ of a column heading, drawn."""
+    return TickBox(ticked=True, box=False)
+
+
 class NumberedCanvas(canvas.Canvas):
-    """Draws "Page x of y" at the foot of every page once the page count is known."""
+    """Draws "Page x of y" at the foot of every page once the page count is known; counted
+    per letter when a ``NewPageCount`` starts each one (a file of dunning letters)."""
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self._saved: list[dict] = []
+        self._count_no = 0  # which count the page belongs to
+
+    def new_page_count(self) -> None:
+        """This page starts a count of its own (page 1 of the next letter)."""
+        self._count_no += 1
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
         self._saved.append(dict(self.__dict__))
         self._startPage()
 
     def save(self) -> None:
-        total = len(self._saved)
+        totals = Counter(state["_count_no"] for state in self._saved)
+        seen: Counter[int] = Counter()
         for state in self._saved:
             self.__dict__.update(state)
+            seen[self._count_no] += 1
             self.setFont(fonts().latin, 8)
             width = self._pagesize[0]
             self.drawRightString(width - 15 * mm, 10 * mm,
-                                 f"Page {self._pageNumber} of {total}")  # fmt: skip
+                                 f"Page {seen[self._count_no]} of "
+                                 f"{totals[self._count_no]}")  # fmt: skip
             super().showPage()
         super().save()
+
+
+class NewPageCount(Flowable):
+    """Put first in each letter of a file: its pages are numbered "Page 1 of n" on their
+    own (``NumberedCanvas``), not through the whole file."""
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:  # noqa: ARG002
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.new_page_count()

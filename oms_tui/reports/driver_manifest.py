@@ -10,7 +10,17 @@ from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ..services.platform.money import format_money
 from ..services.shipping.delivery_runs import RunView
-from .common import GRID, SHADE, Company, NumberedCanvas, barcode, page_size, para, styles
+from .common import (
+    GRID,
+    SHADE,
+    Company,
+    NumberedCanvas,
+    TickBox,
+    barcode,
+    page_size,
+    para,
+    styles,
+)
 from .fonts import fonts
 
 
@@ -45,7 +55,8 @@ def manifest_pdf(run: RunView, company: Company, paper: str = "A4") -> bytes:
         rows.append([str(s.seq), para(who, st["text"]), para(items, st["small"]),
                      format_money(s.cash_due_minor, company.currency) if s.cash_due_minor else "—",
                      para(empties + "\nback: ____", st["small"]),
-                     para("☐ delivered\n☐ not home\ncash: ______", st["small"])])  # fmt: skip
+                     [TickBox("delivered"), TickBox("not home"),
+                      para("cash: ______", st["small"])]])  # fmt: skip
     cols = [8 * mm, width * 0.34, width * 0.26, 22 * mm, 24 * mm]
     cols.append(width - sum(cols))
     table = Table(rows, colWidths=cols, repeatRows=1)

@@ -37,7 +37,9 @@ def labels_pdf(shipments: Sequence[ShipmentView], company: Company) -> bytes:
                 para(f"{s.carrier_name}  {s.tracking_no}".strip() or "—", st["text"]),
                 barcode(s.tracking_no or s.number, width_mm=85, height_mm=14),
                 Spacer(1, 2 * mm),
-                para(f"Package 件 {n} of {s.packages}    {kg(gross)} gross total", st["big"]),
+                # apart: on one line "1 of 1" and "78.30 kg" read as "1 of 178.30"
+                para(f"Package 件 {n} of {s.packages}", st["big"]),
+                para(f"Shipment gross weight 毛重 {kg(gross)}", st["text"]),
                 para(f"Order {s.order_number}  Shipment {s.number}", st["small"]),
                 barcode(s.order_number, width_mm=70, height_mm=9),
             ]  # fmt: skip

@@ -10,7 +10,17 @@ from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ..services.shipping.dispatch import ShipmentView
-from .common import GRID, SHADE, Company, NumberedCanvas, page_size, para, styles
+from .common import (
+    GRID,
+    SHADE,
+    Company,
+    NumberedCanvas,
+    TickBox,
+    page_size,
+    para,
+    styles,
+    tick_mark,
+)
 from .fonts import fonts
 
 
@@ -44,16 +54,17 @@ def pick_list_pdf(shipments: Sequence[ShipmentView], company: Company, wave: str
     listed = ", ".join(f"{s.number} ({s.order_number})" for s in shipments)
     story: list = [para(company.name, st["company"]),
                    para("拣货单 Pick list" + (f"  {wave}" if wave else ""), st["title"]),
-                   para(f"{len(shipments)} shipments: {listed}", st["small"])]  # fmt: skip
+                   para(f"{len(shipments)} shipment{'s' if len(shipments) != 1 else ''}: "
+                        f"{listed}", st["small"])]  # fmt: skip
     for wh, rows in pick_rows(shipments).items():
         story += [Spacer(1, 4 * mm), para(f"Warehouse 仓库 {wh}", st["heading"])]
         table = [[para(h, st["small"]) for h in
-                  ("Bin 库位", "Code 编码", "Description 品名", "Qty 数量", "Shipments 发货单",
-                   "✓")]]  # fmt: skip
+                  ("Bin 库位", "Code 编码", "Description 品名", "Qty 数量", "Shipments 发货单")]
+                 + [tick_mark()]]  # fmt: skip
         for bin_, code, desc, qty, numbers in rows:
             table.append([para(bin_ or "—", st["text"]), para(code, st["small"]),
                           para(desc, st["text"]), str(qty), para(", ".join(numbers), st["small"]),
-                          "☐"])  # fmt: skip
+                          TickBox()])  # fmt: skip
         cols = [20 * mm, 34 * mm, width - 20 * mm - 34 * mm - 16 * mm - 40 * mm - 8 * mm,
                 16 * mm, 40 * mm, 8 * mm]  # fmt: skip
         t = Table(table, colWidths=cols, repeatRows=1)
@@ -61,8 +72,7 @@ def pick_list_pdf(shipments: Sequence[ShipmentView], company: Company, wave: str
                                ("BACKGROUND", (0, 0), (-1, 0), SHADE),
                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("ALIGN", (3, 1), (3, -1), "RIGHT"),
-                               ("FONT", (3, 1), (3, -1), f.latin_bold, 10),
-                               ("FONT", (5, 1), (5, -1), f.text, 10)]))  # fmt: skip
+                               ("FONT", (3, 1), (3, -1), f.latin_bold, 10)]))  # fmt: skip
         story.append(t)
     sign = "Picked by 拣货人 ______________   Date 日期 ____________"
     story += [Spacer(1, 8 * mm), para(sign, st["text"])]

@@ -14,4 +14,4 @@ _runner = CliRunner()
 def oms(*args: str, env: dict[str, str] | None = None) -> Result:
     """Run ``oms ARGS``; ``env`` is added to the environment for this run only. A bug (an
     unexpected exception) fails the test with its traceback rather than an exit code."""
-    return _runner.invoke(app, list(args), env=env, catch_exceptions=False)
+    return _runner.invoke(app, list(args), env=env, catch_exceptions=False, prog_name="oms")

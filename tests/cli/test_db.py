@@ -24,6 +24,65 @@ def test_init_creates_a_current_database(tmp_path):
     assert oms("--db", str(path), "db", "current").stdout.strip() == f"{HEAD} (newest: {HEAD})"
 
 
+def test_init_creates_the_folder_and_the_database_on_each_engine(any_db_url, tmp_path):
+    """`oms init` is the command that creates: a new folder for a SQLite file, the tables in
+    a fresh PostgreSQL schema; the other commands then find an oms database there."""
+    url = any_db_url
+    if url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'new' / 'folder' / 'shop.db'}"
+    result = oms("--db", url, "init")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("Database ready at ")
+    assert schema.current_revision(Database(url)) == HEAD
+    assert oms("--db", url, "report", "dso").exit_code == 0
+
+
+def test_init_refuses_a_folder(tmp_path):
+    result = oms("--db", str(tmp_path), "init")
+    assert result.exit_code == 1
+    assert result.stderr == (f"oms: {tmp_path} is a folder: --db names the database file, "
+                             f"e.g. {tmp_path / 'oms.db'}\n")  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_demo_and_generate_say_what_they_made_in_words(tmp_path, monkeypatch):
+    from oms_tui.demo.generate import GenerateSummary
+    from oms_tui.demo.reference import DemoSummary
+
+    demo = DemoSummary(customers=300, products=84, warehouses=3, orders=3000, order_lines=5212,
+                       order_events=20_000, allocations=4000, production_orders=726,
+                       shipments=2894, invoices=2991, payments=2663, returns=124,
+                       stock_moves=9000)  # fmt: skip
+    made = GenerateSummary(orders=1000, order_lines=2500, order_events=7000, invoices=900,
+                           payments=800, customers_created=1, seconds=1.5)  # fmt: skip
+    monkeypatch.setattr("oms_tui.demo.seed.seed_demo", lambda db, user, **kw: demo)
+    monkeypatch.setattr("oms_tui.demo.generate.generate_orders", lambda *a, **kw: made)
+    path = tmp_path / "demo.db"
+    init = oms("--db", str(path), "init", "--demo")
+    assert init.exit_code == 0, init.stderr
+    assert init.stderr.splitlines()[0] == (
+        "Demo data: 300 customers, 84 products in 3 warehouses, 3,000 orders (5,212 lines, "
+        "2,894 shipments, 2,991 invoices, 2,663 payments, 124 returns, 726 production orders)."
+    )
+    generated = oms("--db", str(path), "generate", "--orders", "1000")
+    assert generated.exit_code == 0, generated.stderr
+    assert generated.stderr.splitlines()[-1].startswith(
+        "Added 1,000 orders (2,500 lines, 900 invoices, 800 payments) and 1 new customer "
+        f"to {path} in "
+    )
+    assert "Summary(" not in init.stderr + generated.stderr
+
+
+def test_upgrade_refuses_a_database_without_oms_tables(tmp_path):
+    path = tmp_path / "empty.db"
+    path.touch()
+    result = oms("--db", str(path), "db", "upgrade")
+    assert result.exit_code == 1
+    assert result.stderr == (f"oms: {path} has no oms tables: check --db, or create them with "
+                             "`oms init`\n")  # fmt: skip
+    assert schema.current_revision(Database(str(path))) is None
+
+
 def test_database_url_from_the_environment(tmp_path):
     path = tmp_path / "env.db"
     result = oms("init", env={"OMS_DATABASE_URL": f"sqlite:///{path}"})
@@ -44,6 +103,7 @@ def test_init_demo_and_generate_record_the_acting_user(tmp_path):
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     result = oms("--db", url, "--user", "zhang", "init", "--demo")
     assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("Demo data: 300 customers, ")
     db = Database(url)
     with db.read() as s:
         demo_orders = s.exec(select(func.count()).select_from(Order)).one()

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from oms_tui.migrations import HEAD
 from oms_tui.services.platform import schema
 from oms_tui.services.platform.db import Database
@@ -52,3 +54,34 @@ def test_init_and_upgrade_do_not_import_textual(tmp_path):
         assert "oms_tui.cli" in imported and "sqlalchemy" in imported
         assert not {name for name in imported if name.split(".")[0] == "textual"}
     assert schema.current_revision(Database(str(path))) == HEAD
+
+
+def test_a_mistyped_url_at_app_start_is_one_line_and_non_zero():
+    """`oms --db sqlte:///x` opens the app: it says what it takes, without a traceback."""
+    for args in (("--db", "sqlte:///x.db"), ("--db", "postgresq://h/oms", "report", "dso")):
+        result = oms(*args)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("oms: cannot open the database URL ")
+
+
+@pytest.mark.slow
+def test_first_start_on_a_fresh_machine_opens_the_app_on_the_demo_database():
+    """`make run` on a new machine: no data folder yet; `oms` creates the demo database at
+    the default place, says where, and the app comes up on it (headless, exits when the
+    home screen has painted its counts)."""
+    from oms_tui.config import default_data_dir
+    from oms_tui.services.sales.dashboard import has_orders
+
+    path = default_data_dir() / "oms.db"
+    assert not path.parent.exists()
+    start = ("from oms_tui.cli import run_app; from oms_tui.config import Settings; "
+             "run_app(Settings.resolve(), headless=True, exit_when_ready=True)")  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", start], capture_output=True, text=True,
+                            timeout=600, env=os.environ)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert f"No database yet: creating one with demo data at {path} ..." in result.stderr
+    assert "Demo data: 300 customers" in result.stderr
+    database = Database(str(path))
+    assert schema.current_revision(database) == HEAD and has_orders(database)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -12,13 +13,14 @@ from oms_tui.services.platform import settings
 from oms_tui.services.shipping import dispatch
 from tests.cli.runner import oms
 from tests.dispatch_factories import allocated_order, world
+from tests.services.test_printing import fake_lp
 
 
 def _text(path) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages)
 
 
-def test_print_documents_of_a_wave(sqlite_db, tmp_path):
+def test_print_documents_of_a_wave(sqlite_db, tmp_path, monkeypatch):
     w = world(sqlite_db)
     settings.set_setting(sqlite_db, "t", "company_name", "明光水木实业")
     oid = allocated_order(sqlite_db, [(w.lamp, 3), (w.shade, 1)])
@@ -52,6 +54,17 @@ def test_print_documents_of_a_wave(sqlite_db, tmp_path):
     saved = oms("--db", sqlite_db.url, "print", "packing-list", sh.order_number)
     assert saved.exit_code == 0 and "saved as" in saved.stderr
     assert saved.stderr.strip().endswith(f"oms/packing-list-{sh.order_number}.pdf")
+
+    # a printer that fails: exit 1, saying so and where the file is kept
+    fake_lp(tmp_path, monkeypatch, exit_code=1)
+    settings.set_setting(sqlite_db, "t", "printer", "nowhere")
+    failed = oms("--db", sqlite_db.url, "print", "packing-list", sh.order_number)
+    kept = saved.stderr.strip().split("saved as ")[1]
+    assert failed.exit_code == 1 and failed.stderr.strip() == (
+        f"oms: printer 'nowhere' failed: lp: The printer or class does not exist; saved as {kept}"
+    )
+    assert sh.number in _text(Path(kept))
+    settings.set_setting(sqlite_db, "t", "printer", "")
 
     bad = oms("--db", sqlite_db.url, "print", "packing-list", sh.order_number, "--paper", "B5")
     assert bad.exit_code == 1 and bad.stderr.strip() == "oms: --paper B5: use A4 or Letter"

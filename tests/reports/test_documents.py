@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import mm
 
 from oms_tui.reports.common import Company, barcode
 from oms_tui.reports.fonts import fonts
@@ -120,17 +121,80 @@ def test_pick_list_groups_by_warehouse_and_bin():
         assert wanted in text, wanted
 
 
+def squares(pdf: bytes, side: float = 3 * mm) -> int:
+    """How many squares of ``side`` the pages draw (``re`` with equal width and height)."""
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(io.BytesIO(pdf))
+    found = 0
+    for page in reader.pages:
+        for operands, op in ContentStream(page.get_contents(), reader).operations:
+            if op == b"re" and all(abs(float(v) - side) < 0.01 for v in operands[2:]):
+                found += 1
+    return found
+
+
+def test_tick_boxes_are_drawn_not_typed():
+    """☐ and ✓ printed blank in the CJK font: the pick list draws a box per row and a tick
+    atop the column instead."""
+    a = _shipment("SH-1", "SO-1", lines=(_line(1, "LAMP", "吸顶灯", 3, 3, bin="B-02"),
+                                         _line(2, "DOOR", "木门", 1, 1, bin="A-01")))  # fmt: skip
+    pdf = pick_list_pdf([a], COMPANY, "HZ")
+    text = "\n".join(_text(pdf))
+    assert "☐" not in text and "✓" not in text and "木门" in text
+    assert squares(pdf) == 2  # one per row
+
+
 def test_labels_one_per_package():
     pdf = labels_pdf([_shipment(packages=3)], COMPANY)
     pages = _text(pdf)
     assert len(pages) == 3
     for n, page in enumerate(pages, 1):
-        assert f"Package 件 {n} of 3" in page
+        # the count and the weight on lines of their own ("1 of 178.30" was "1 of 1", 78.30)
+        lines = page.splitlines()
+        assert f"Package 件 {n} of 3" in lines
+        assert "Shipment gross weight 毛重 36.90 kg" in lines  # 36 kg net + 3 x 300 g
         assert "王小明" in page and "文三路 90 号" in page and "SF123456789012" in page
 
 
-def test_the_font_is_named():
-    assert fonts().source  # a system CJK TrueType file, or the reportlab CID fallback
+def _fonts(pdf: bytes) -> dict[str, bool]:
+    """The fonts the pages use: name -> embedded (a TrueType font file in the PDF)."""
+    out: dict[str, bool] = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            for f in [font, *(d.get_object() for d in font.get("/DescendantFonts", []))]:
+                desc = f.get("/FontDescriptor")
+                embedded = desc is not None and "/FontFile2" in desc.get_object()
+                out[str(f["/BaseFont"])] = out.get(str(f["/BaseFont"]), False) or embedded
+    return out
+
+
+def test_chinese_prints_in_an_embedded_font_on_any_reader():
+    """The acceptance: a packing list with Chinese names shows them on a machine without any
+    CJK font. The Chinese font is embedded (a TrueType subset), the text reads back; only
+    the standard Helvetica, which every reader has, is not embedded."""
+    pdf = packing_list_pdf([_shipment()], COMPANY)
+    used = _fonts(pdf)
+    cjk = [name for name in used if name.endswith("+NotoSansSC-Regular")]
+    assert cjk and all(used[name] for name in cjk), used
+    assert {name for name, embedded in used.items() if not embedded} <= {
+        "/Helvetica", "/Helvetica-Bold"}  # fmt: skip
+    assert b"/FontFile2" in pdf and b"STSong" not in pdf
+    text = "\n".join(_text(pdf))
+    for wanted in ("明光水木实业", "王小明", "浙江省 杭州市 西湖区 文三路 90 号", "装箱单"):
+        assert wanted in text, wanted
+    assert fonts().source.endswith(".ttf")
+
+
+def test_without_a_writable_cache_the_variable_font_is_embedded_as_it_is(tmp_path, monkeypatch):
+    from oms_tui.reports import fonts as font_module
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # the cache folder cannot be made
+    assert font_module.regular_font() == font_module.bundled_font()
+    assert not list(tmp_path.glob("**/*.part"))
 
 
 def test_a_real_shipment_prints(db):

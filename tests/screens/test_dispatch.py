@@ -328,6 +328,42 @@ async def test_reprints_and_keys_that_need_a_wave_say_so(
         assert screen.orders.selected == {}
 
 
+async def test_a_printer_that_fails_keeps_the_wave_s_documents_and_f11_reprints_the_pick_list(
+    sqlite_db: Database, w: World, docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The printer set to a missing destination: the wave stands, the message says it did
+    not print and where the PDFs are; F11 reprints the pick list of the order's wave."""
+    from oms_tui.services.platform import settings
+    from tests.services.test_printing import fake_lp
+
+    db = sqlite_db
+    fake_lp(tmp_path, monkeypatch, exit_code=1)
+    settings.set_setting(db, "admin", "printer", "nowhere")
+    a = allocated_order(db, [(w.lamp, 2)])
+    async with dispatch_app(db).run_test(size=(80, 24)) as pilot:
+        screen = await open_dispatch(pilot)
+        await go_to(pilot, screen, number(db, a))
+        await pilot.press("space", "f2")
+        await settle(pilot)
+        [sa] = shipments_of(db, a)
+        pick = docs / f"pick-list-{sa.number}.pdf"
+        packing = docs / f"packing-lists-{sa.number}.pdf"
+        assert sa.number in pdf_text(pick) and sa.number in pdf_text(packing)
+        assert message(screen) == (
+            f"Wave of 1 shipment ({sa.number}); not printed: printer 'nowhere' failed: lp: "
+            f"The printer or class does not exist; saved as {pick.name}, {packing.name} in "
+            f"{docs} (F11 reprints the pick list, F7 the packing list)"
+        )
+        pick.unlink()
+        settings.set_setting(db, "admin", "printer", "")
+        await go_to(pilot, screen, number(db, a))
+        await pilot.press("f11")
+        await settle(pilot)
+        again = docs / "pick-list-HZ.pdf"
+        assert sa.number in pdf_text(again) and "LAMP-1" in pdf_text(again)
+        assert message(screen) == f"Pick list of HZ (1 shipment) saved as {again}."
+
+
 def test_rows_are_grouped_by_warehouse_and_carrier() -> None:
     def ready(oid: int, wh: str, carrier: str) -> dispatch.ReadyOrder:
         return dispatch.ReadyOrder(oid, f"SO-{oid}", "allocated", "c", "East", 1, wh, None,

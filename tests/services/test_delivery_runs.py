@@ -20,6 +20,7 @@ from oms_tui.services.shipping import delivery_runs
 from oms_tui.services.shipping.delivery_runs import StopResult
 from oms_tui.services.states.order_states import OrderStatus as S
 from tests.dispatch_factories import carrier, product
+from tests.reports.test_documents import squares
 from tests.stock_factories import approved, customer, warehouse
 
 DAY = date(2026, 11, 30)
@@ -66,8 +67,10 @@ def test_a_run_from_plan_to_settlement(db):
     assert near_stop.cash_due_minor == totals[near]  # cash on delivery
     assert run.cash_due_minor == totals[near] + totals[far]
 
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(
-        manifest_pdf(run, Company("山泉水业", currency="CNY")))).pages)  # fmt: skip
+    manifest = manifest_pdf(run, Company("山泉水业", currency="CNY"))
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(manifest)).pages)
+    assert squares(manifest) == 2 * len(run.stops) and "☐" not in text  # drawn tick boxes
+    assert "delivered" in text and "not home" in text
     for wanted in (run.number, "老李", "送货单 Driver manifest", near_stop.address,
                    near_stop.phone, "2 x W-BRL 桶装水 18.9L", "collect 3", "leave 2 full",
                    "Stops 站点: 2", "Empties to collect 待回收空桶: 3"):  # fmt: skip

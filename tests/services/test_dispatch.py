@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from pypdf import PdfReader
 from sqlmodel import select
 
 from oms_tui.models import Order, OrderLine, Shipment, StockLevel, TrackingEvent
+from oms_tui.reports.common import Company
+from oms_tui.reports.label import labels_pdf
 from oms_tui.services.catalog.pricing import QuoteLine, product_info
+from oms_tui.services.fulfilment import stock_operations
 from oms_tui.services.inventory import stock
 from oms_tui.services.platform.errors import InvalidInput
 from oms_tui.services.shipping import dispatch, tracking
 from oms_tui.services.states.order_states import OrderStatus as S
-from tests.dispatch_factories import allocated_order, world
+from tests.dispatch_factories import allocated_order, product, world
 
 MONDAY = date(2026, 11, 30)
 
@@ -220,3 +225,35 @@ def test_the_backordered_rest_of_a_part_shipped_order_fills_when_stock_arrives(d
         S.SHIPPED
     )
     assert stock.verify(db) == []
+
+
+def test_packages_follow_the_products_packing_units():
+    # a unit each: 25 barrels are 25 packages; 12 lamps at 5 a carton: 3; loose goods: 1 more
+    assert dispatch.packages_for([(25, 1)]) == 25
+    assert dispatch.packages_for([(12, 5), (3, 0), (1, 0)]) == 4
+    assert dispatch.packages_for([(3, 0)]) == dispatch.packages_for([]) == 1
+    assert dispatch.packages_for([(0, 1), (2, 0)]) == 1  # a line not shipping counts nothing
+
+
+def test_a_shipment_of_25_barrels_is_25_packages_unless_the_packer_says_otherwise(db):
+    """Not one package of 487 kg: a new shipment counts its packages from the products'
+    packing units; shipping keeps that count for what left, or takes the packer's."""
+    w = world(db)
+    barrel = product(db, "W-BRL", "桶装水 18.9L", weight_g=19_000, units_per_package=1)
+    stock_operations.receive(db, "t", "HZ", [(barrel, 60)])
+    oid = allocated_order(db, [(barrel, 25), (w.lamp, 2)])  # the lamps: one carton more
+    [sh] = dispatch.create_shipments(db, "picker", [oid], today=MONDAY)
+    assert sh.packages == 26
+    labels = PdfReader(io.BytesIO(labels_pdf([sh], Company("山泉水业", currency="CNY")))).pages
+    assert len(labels) == 26 and "Package 件 26 of 26" in labels[-1].extract_text()
+    barrel_line = next(ln.order_line_id for ln in sh.lines if ln.product_code == "W-BRL")
+    lamp_line = next(ln.order_line_id for ln in sh.lines if ln.product_code == "LAMP-1")
+    # 10 barrels leave today, no lamps: 10 packages, counted for what left
+    part = dispatch.ship(db, "packer", sh.id, "DPK123456789012", today=MONDAY,
+                         quantities={barrel_line: 10, lamp_line: 0})  # fmt: skip
+    assert part.shipment.packages == 10
+    [rest] = dispatch.create_shipments(db, "picker", [oid], today=MONDAY)
+    assert rest.packages == 16  # 15 barrels and the lamps' carton
+    # the packer's count wins (the ship dialog's packages field)
+    done = dispatch.ship(db, "packer", rest.id, "DPK123456789013", packages=4, today=MONDAY)
+    assert done.shipment.packages == 4

@@ -102,3 +102,24 @@ def test_a_real_older_database_keeps_its_data_through_the_upgrade(tmp_path):
     with sqlite3.connect(backup) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
         assert conn.execute("SELECT number FROM sales_order").fetchall() == [("SO-2026-000001",)]
+
+
+def test_returnable_containers_get_a_packing_unit_of_one(any_db_url):
+    """0012: products with a deposit (water barrels) travel one to a package; the others
+    start at 0 (packed together), as every shipment was counted before."""
+    db = Database(any_db_url)
+    schema.upgrade(db, "0011")
+    with db.engine.begin() as conn:
+        for pid, code, deposit in ((1, "W-BRL", 3_000), (2, "LAMP", 0)):
+            conn.exec_driver_sql(
+                "INSERT INTO product (id, code, name, product_line, model, colour, spec, unit,"
+                " list_price_minor, cost_minor, deposit_minor, tax_rate_bp, weight_g, volume_cm3,"
+                " fragile, made_to_order, lead_time_days, active, created_at) VALUES"
+                f" ({pid}, '{code}', '{code}', '', '', '', '', 'pcs', 100, 50, {deposit}, 1300,"
+                " 1000, 0, false, false, 7, true, '2026-01-05 09:00:00')"
+            )
+    schema.upgrade(db)
+    with db.engine.connect() as conn:
+        units = conn.exec_driver_sql("SELECT code, units_per_package FROM product ORDER BY id")
+        assert units.fetchall() == [("W-BRL", 1), ("LAMP", 0)]
+    db.dispose()

@@ -7,8 +7,9 @@ has already left), the open shipment if it is in a wave, and the priority. Space
 an order (on a group's header: the whole group), ``g`` the highlighted order's group.
 F2 starts a wave for the selected orders (``dispatch.create_shipments``, one call per
 warehouse) and, in the same worker, renders the wave's pick list and packing lists and
-delivers them (``printing.deliver``: the printer when the ``printer`` setting names one,
-else PDFs in the documents folder); the message says where they went.
+delivers them (``printing.deliver_all``: every PDF saved in the documents folder, then
+sent to the printer when the ``printer`` setting names one); the message says where they
+went, and when the printer fails, that it failed and where the files are kept.
 
 F6 opens the ship dialog for the highlighted order's open shipment: the picked quantity of
 each line (change one for a partial shipment), packages, the carrier (the proposal and
@@ -30,6 +31,8 @@ Keys (the README copies these rows; every F-key has a Ctrl twin ``Input`` does n
 |             |             |               | packages, carrier, tracking number (scan) + Enter  |
 | `F7`        | `Ctrl+N`    | dispatch      | reprint the order's packing list                   |
 | `F8`        | `Ctrl+Y`    | dispatch      | reprint the order's shipping labels                |
+| `F11`       | `Ctrl+U`    | dispatch      | reprint the pick list of the order's wave (its     |
+|             |             |               | warehouse's shipments being picked)                |
 | `F9`        | `Ctrl+B`    | dispatch      | tracking event: shipment, status letter, location  |
 | `Enter`     |             | dispatch      | open the order's detail                            |
 | `F5`        | `Ctrl+R`    | dispatch      | read the list again                                |

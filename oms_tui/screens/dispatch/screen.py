@@ -16,6 +16,7 @@ from ...messages import OpenOrder, Said
 from ...services.shipping import dispatch
 from ...services.states.order_states import OrderStatus
 from ...widgets.order_list import OrderList, Piece, fit
+from ..formats import plural
 from ..list_screen import GroupedList, ListScreen
 from ..printouts import Document, deliver_documents
 from .dialogs import NoticeDialog, ShipDialog, TrackingDialog, track
@@ -98,6 +99,7 @@ class DispatchScreen(ListScreen[DispatchList]):
                          "(F6 / Ctrl+O)"),
         ("packing_list", "Reprint packing list", "Of the highlighted order (F7 / Ctrl+N)"),
         ("labels", "Reprint labels", "Of the highlighted order (F8 / Ctrl+Y)"),
+        ("pick_list", "Reprint pick list", "Of the highlighted order's wave (F11 / Ctrl+U)"),
         ("tracking", "Tracking event", "Picked up, in transit, delivered… (F9 / Ctrl+B)"),
         ("select", "Select / unselect", "The order, or the group on its header (Space)"),
         ("select_group", "Select group", "Every order of the highlighted group (g)"),
@@ -115,6 +117,8 @@ class DispatchScreen(ListScreen[DispatchList]):
                 id="dispatch.packing_list", tooltip="Reprint the order's packing list"),
         Binding("f8,ctrl+y", "labels", "Labels", key_display="F8/^Y", show=False,
                 id="dispatch.labels", tooltip="Reprint the order's shipping labels"),
+        Binding("f11,ctrl+u", "pick_list", "Pick list", key_display="F11/^U", show=False,
+                id="dispatch.pick_list", tooltip="Reprint the pick list of the order's wave"),
         Binding("f9,ctrl+b", "tracking", "Tracking", key_display="F9/^B", show=False,
                 id="dispatch.tracking", tooltip="Tracking event: status letter and location"),
         Binding("space", "select", "Select", key_display="Space", show=False,
@@ -277,8 +281,8 @@ class DispatchScreen(ListScreen[DispatchList]):
             ])  # fmt: skip
         except Exception as error:  # noqa: BLE001 - the wave stands; say what did not print
             text = logged_text("print the wave's lists", error)
-            self.post_message(Said(f"{made}; not printed: {text} (F7 reprints)", error=True,
-                                   reload=True))  # fmt: skip
+            self.post_message(Said(f"{made}; not printed: {text} (F11 reprints the pick list, "
+                                   "F7 the packing list)", error=True, reload=True))  # fmt: skip
             return
         self.post_message(Said(f"{made}: pick list and packing lists {where}.", reload=True))
 
@@ -348,9 +352,23 @@ class DispatchScreen(ListScreen[DispatchList]):
     def action_labels(self) -> None:
         self._reprint("labels")
 
+    def action_pick_list(self) -> None:
+        self._reprint("pick list")
+
     @work(thread=True, exclusive=True, group="dispatch-job", exit_on_error=False,
-          description="print the packing list or labels")  # fmt: skip
+          description="print the packing list, labels or pick list")  # fmt: skip
     def reprint(self, number: str, kind: str) -> None:
+        if kind == "pick list":
+            from ...reports.pick_list import pick_list_pdf
+
+            code, wave = dispatch.order_wave(self.db, number)
+            where = deliver_documents(self.db, [(
+                f"pick-list-{code}",
+                lambda company, paper: pick_list_pdf(wave, company, code, paper),
+            )])  # fmt: skip
+            self.post_message(Said(f"Pick list of {code} ({plural(len(wave), 'shipment')}) "
+                                   f"{where}."))  # fmt: skip
+            return
         shipments = dispatch.order_shipments(self.db, number)
         open_ = [s for s in shipments if s.status in ("picking", "packed")]
         shipments = open_ or shipments[-1:]

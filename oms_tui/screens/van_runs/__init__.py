@@ -5,8 +5,9 @@ under it: ``1`` the first own van, ``2`` the next..., or its code), the day (tod
 ``2026-12-01``, ``-1`` yesterday to settle a run that came back late) and the driver's name.
 Enter moves from field to field; Enter on the driver (or F2) plans the van's run
 (``delivery_runs.plan_run``: the ready orders of its area, stops in route order) and
-prints the driver manifest in the same worker (``printing.deliver``: the printer when the
-``printer`` setting names one, else a PDF in the documents folder; the message says where).
+prints the driver manifest in the same worker (``printing.deliver_all``: saved in the
+documents folder, then sent to the printer the ``printer`` setting names; the message says
+where).
 
 Under the fields, the day's runs (``delivery_runs.runs_on``; Up/Down picks one) and the
 picked run's stops: order, customer, address, cash to collect, full containers to leave

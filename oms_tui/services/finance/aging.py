@@ -76,6 +76,7 @@ from ...models import Customer, Invoice, Payment, PaymentAllocation, Setting, ut
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
 from ..platform.settings import load_settings
+from ..states.invoice_states import InvoiceStatus
 from .receivables import NOT_CASH_METHODS
 
 if TYPE_CHECKING:
@@ -204,7 +205,7 @@ def _open_rows(as_of: date, currency: str, payments: bool = True):  # noqa: ANN2
     applications of them (their ``due_on`` is the day received, unused: credit is not
     aged), else 0."""
     counted = (
-        _inv.c.status != "void",
+        _inv.c.status != InvoiceStatus.VOID,
         _inv.c.issued_on <= as_of,
         _inv.c.currency == currency,
     )
@@ -362,7 +363,7 @@ def dso(db: Database, as_of: date, days: int = 90, currency: str | None = None) 
         sales = int(
             session.execute(
                 select(func.coalesce(func.sum(_inv.c.amount_minor), 0)).where(
-                    _inv.c.status != "void",
+                    _inv.c.status != InvoiceStatus.VOID,
                     _inv.c.currency == cur,
                     _inv.c.issued_on > as_of - timedelta(days=days),
                     _inv.c.issued_on <= as_of,

@@ -67,6 +67,8 @@ from ..platform.errors import InvalidInput, NotFound
 from ..platform.money import format_money
 from ..platform.numbering import take_number
 from ..platform.settings import load_settings, read_int_settings, write_int_setting
+from ..states import invoice_states
+from ..states.invoice_states import InvoiceStatus
 from ..states.order_states import OrderStatus
 from .overdue import dunning_days, level_for, overdue_after_credit
 
@@ -76,6 +78,12 @@ PAYMENT_METHODS = ("cash", "bank", "wechat", "alipay", "cod_remittance", "card")
 # invoice it corrects, credit on account applied to an invoice. Collections leave them out.
 CREDIT_NOTE_METHOD, ON_ACCOUNT_METHOD = "credit_note", "on_account"
 NOT_CASH_METHODS = (CREDIT_NOTE_METHOD, ON_ACCOUNT_METHOD)
+# what a letter or statement prints for each method (the codes are for the database)
+METHOD_WORDS = {"cash": "Cash 现金", "bank": "Bank transfer 银行转账",
+                "wechat": "WeChat Pay 微信支付", "alipay": "Alipay 支付宝", "card": "Card 银行卡",
+                "cod_remittance": "COD remittance 代收货款",
+                CREDIT_NOTE_METHOD: "Credit note 贷项通知单",
+                ON_ACCOUNT_METHOD: "Credit on account 账户贷项"}  # fmt: skip
 COD_DAYS = 7
 S = OrderStatus
 # Approved and not (fully) shipped: the customer is committed to pay what is not invoiced.
@@ -162,7 +170,7 @@ def invoiced_minor(session: Session, order_id: int) -> int:
     return int(session.exec(
         select(func.coalesce(func.sum(Invoice.amount_minor), 0))
         .where(Invoice.order_id == order_id, Invoice.kind == "invoice",
-               Invoice.status != "void")
+               Invoice.status != InvoiceStatus.VOID)
     ).one())  # fmt: skip
 
 
@@ -222,7 +230,7 @@ class PaymentResult:
 def _open_invoices(session: Session, customer_id: int) -> list[Invoice]:
     return list(session.exec(
         select(Invoice)
-        .where(Invoice.customer_id == customer_id, Invoice.status == "open",
+        .where(Invoice.customer_id == customer_id, Invoice.status == InvoiceStatus.OPEN,
                Invoice.kind == "invoice")
         .order_by(Invoice.due_on, Invoice.issued_on, Invoice.id)
         .with_for_update()
@@ -233,10 +241,7 @@ def _apply(session: Session, payment: Payment, invoice: Invoice, amount: int) ->
     session.add(PaymentAllocation(payment_id=payment.id, invoice_id=invoice.id,
                                   amount_minor=amount))  # fmt: skip
     invoice.paid_minor += amount
-    invoice.status = "paid" if invoice.paid_minor >= invoice.amount_minor else "open"
-    if invoice.kind == "credit_note":
-        invoice.status = "paid" if invoice.paid_minor <= invoice.amount_minor else "open"
-    session.add(invoice)
+    invoice_states.settle(session, invoice, payment.created_by)
 
 
 def record_payment(
@@ -343,7 +348,7 @@ def credit_note(db: Database, actor: str, invoice_number: str, amount_minor: int
     with db.write() as session:
         inv = session.exec(select(Invoice).where(Invoice.number == invoice_number.strip().upper())
                            .with_for_update()).first()  # fmt: skip
-        if inv is None or inv.kind != "invoice" or inv.status == "void":
+        if inv is None or inv.kind != "invoice" or inv.status == InvoiceStatus.VOID:
             raise NotFound(f"no invoice {invoice_number}")
         credited = -int(session.exec(
             select(func.coalesce(func.sum(Invoice.amount_minor), 0))
@@ -441,7 +446,7 @@ def _credits(session: Session, customer_id: int, on: date) -> list[_Credit]:
     notes = session.exec(
         select(Invoice)
         .where(Invoice.customer_id == customer_id, Invoice.kind == "credit_note",
-               Invoice.status == "open", Invoice.issued_on <= on,
+               Invoice.status == InvoiceStatus.OPEN, Invoice.issued_on <= on,
                Invoice.amount_minor != Invoice.paid_minor)
         .order_by(Invoice.issued_on, Invoice.id).with_for_update()
     ).all()  # fmt: skip
@@ -459,7 +464,7 @@ def _credit_on_account(session: Session, customer_id: int) -> int:
     notes = session.exec(
         select(func.coalesce(func.sum(Invoice.amount_minor - Invoice.paid_minor), 0))
         .where(Invoice.customer_id == customer_id, Invoice.kind == "credit_note",
-               Invoice.status == "open")
+               Invoice.status == InvoiceStatus.OPEN)
     ).one()  # fmt: skip
     return int(ahead) - int(notes)
 
@@ -469,7 +474,7 @@ def _apply_credit(session: Session, actor: str, customer_id: int, on: date,
     """Pay ``invoices`` (in the order given) from the customer's credit on account on
     ``on``, oldest credit first; one application record per credit used."""
     targets = [i for i in invoices if i.kind == "invoice" and i.issued_on <= on
-               and i.status == "open" and i.amount_minor > i.paid_minor]  # fmt: skip
+               and i.status == InvoiceStatus.OPEN and i.amount_minor > i.paid_minor]  # fmt: skip
     if not targets:
         return []
     applied: list[CreditApplied] = []
@@ -576,7 +581,7 @@ def credit_exposure(session: Session, customer_id: int, today: date | None = Non
         )
         .where(
             inv.c.customer_id == customer_id,
-            inv.c.status != "void",
+            inv.c.status != InvoiceStatus.VOID,
             inv.c.amount_minor != inv.c.paid_minor,
         )
         .subquery("open_invoices")
@@ -589,7 +594,11 @@ def credit_exposure(session: Session, customer_id: int, today: date | None = Non
     )
     invoiced = (
         select(func.coalesce(func.sum(Invoice.amount_minor), 0))
-        .where(Invoice.order_id == Order.id, Invoice.kind == "invoice", Invoice.status != "void")
+        .where(
+            Invoice.order_id == Order.id,
+            Invoice.kind == "invoice",
+            Invoice.status != InvoiceStatus.VOID,
+        )
         .correlate(Order)
         .scalar_subquery()
     )
@@ -652,7 +661,7 @@ def reconcile_cod(db: Database, actor: str, received_on: date, rows: Sequence[Re
                 continue
             invoices = session.exec(
                 select(Invoice).where(Invoice.shipment_id == sh.id, Invoice.kind == "invoice",
-                                      Invoice.status == "open").order_by(Invoice.due_on)
+                                      Invoice.status == InvoiceStatus.OPEN).order_by(Invoice.due_on)
             ).all()  # fmt: skip
             order = session.get(Order, sh.order_id)
         due = sum(i.amount_minor - i.paid_minor for i in invoices)
@@ -696,7 +705,7 @@ def customer_invoices(db: Database, customer_id: int, open_only: bool = True
             .where(Invoice.customer_id == customer_id)
             .order_by(Invoice.due_on, Invoice.id))  # fmt: skip
     if open_only:
-        stmt = stmt.where(Invoice.status == "open")
+        stmt = stmt.where(Invoice.status == InvoiceStatus.OPEN)
     with db.read() as session:
         return [InvoiceView(i.number, i.kind, n or "", i.issued_on, i.due_on, i.amount_minor,
                             i.paid_minor, i.status)

@@ -33,8 +33,7 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}}
     if sqlite_path(url) is None:  # in-memory: one shared connection
         kwargs["poolclass"] = StaticPool
-    else:
-        sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
+    # No folder is made here: only creating a database (``oms init``, the first start) does.
     engine = create_engine(url, echo=echo, **kwargs)
 
     @event.listens_for(engine, "connect")

@@ -1,24 +1,41 @@
-"""Where a document goes: the system printer through ``lp`` when one is configured
-(setting ``printer``), else a PDF file in the user's documents folder, whose path is shown."""
+"""Where a document goes: every PDF is saved first, in the user's documents folder (or the
+file asked for), then sent to the system printer through ``lp`` when one is configured
+(setting ``printer``). A printer that fails is an error that says so and names the files
+kept, never a silent fallback and never a lost document."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OmsError
 
+LP_TIMEOUT_S = 60
+
 
 @dataclass(frozen=True)
 class Delivered:
-    printed: bool  # sent to a printer
-    where: str  # the printer's name, or the file's path
+    path: str  # the PDF as saved: kept whatever the printer does
+    printer: str = ""  # the printer it was sent to; "" when none is set (or a file was asked)
+
+    @property
+    def printed(self) -> bool:
+        return bool(self.printer)
 
     def __str__(self) -> str:
-        return f"sent to printer {self.where}" if self.printed else f"saved as {self.where}"
+        return summary([self])
+
+
+class PrintFailed(OmsError):
+    """The printer did not take the documents; they are saved all the same."""
+
+    def __init__(self, printer: str, why: str, kept: Sequence[Delivered]) -> None:
+        self.printer, self.why, self.kept = printer, why, tuple(kept)
+        super().__init__(f"printer '{printer}' failed: {why}; {summary(kept)}")
 
 
 def documents_dir() -> Path:
@@ -33,26 +50,66 @@ def safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "document"
 
 
+def save(pdf: bytes, name: str, out: str | Path | None = None) -> Path:
+    """Write ``pdf`` to ``out``, else to the documents folder as ``name``.pdf (a reprint
+    replaces the earlier file of that name)."""
+    path = Path(out) if out is not None else documents_dir() / f"{safe_name(name)}.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pdf)
+    return path
+
+
+def send(pdf: bytes, name: str, printer: str) -> None:
+    """Hand ``pdf`` to ``lp -d printer``; an ``OmsError`` saying why when it does not go."""
+    lp = shutil.which("lp")
+    if lp is None:
+        raise OmsError("the lp command is not installed")
+    try:
+        done = subprocess.run([lp, "-d", printer, "-t", name, "-"], input=pdf,
+                              capture_output=True, timeout=LP_TIMEOUT_S, check=False)  # fmt: skip
+    except subprocess.TimeoutExpired:
+        raise OmsError(f"lp did not answer in {LP_TIMEOUT_S} s") from None
+    if done.returncode != 0:
+        why = (done.stderr or done.stdout).decode(errors="replace").strip().splitlines()
+        raise OmsError(why[0].rstrip(".") if why else f"lp failed (exit {done.returncode})")
+
+
+def deliver_all(docs: Sequence[tuple[str, bytes]], printer: str = "") -> list[Delivered]:
+    """Save every (name, pdf) in the documents folder, then print them in order when a
+    printer is set. ``PrintFailed`` when the printer does not take one: all are saved."""
+    paths = [str(save(pdf, name)) for name, pdf in docs]
+    if not printer:
+        return [Delivered(path) for path in paths]
+    for n, (name, pdf) in enumerate(docs):
+        try:
+            send(pdf, name, printer)
+        except OmsError as error:
+            sent = f" ({n} of {len(docs)} printed)" if n else ""
+            raise PrintFailed(printer, f"{error}{sent}",
+                              [Delivered(p, printer if i < n else "")
+                               for i, p in enumerate(paths)]) from None  # fmt: skip
+    return [Delivered(path, printer) for path in paths]
+
+
 def deliver(pdf: bytes, name: str, printer: str = "", out: str | Path | None = None
             ) -> Delivered:  # fmt: skip
-    """Print ``pdf`` on ``printer`` with ``lp``, or save it (to ``out`` when given, else the
-    documents folder as ``name``.pdf). A printer that fails is an error, not a silent
-    fallback: the clerk must know the paper did not come out."""
+    """One document: saved to ``out`` when given (and not printed: the caller asked for a
+    file), else saved in the documents folder as ``name``.pdf and printed when a printer
+    is set."""
     if out is not None:
-        path = Path(out)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(pdf)
-        return Delivered(False, str(path))
-    if printer:
-        lp = shutil.which("lp")
-        if lp is None:
-            raise OmsError(f"printer '{printer}' is set but the lp command is not installed")
-        done = subprocess.run([lp, "-d", printer, "-t", name, "-"], input=pdf,
-                              capture_output=True, timeout=60, check=False)  # fmt: skip
-        if done.returncode != 0:
-            why = (done.stderr or done.stdout).decode(errors="replace").strip().splitlines()
-            raise OmsError(f"printer '{printer}': {why[0] if why else 'lp failed'}")
-        return Delivered(True, printer)
-    path = documents_dir() / f"{safe_name(name)}.pdf"
-    path.write_bytes(pdf)
-    return Delivered(False, str(path))
+        return Delivered(str(save(pdf, name, out)))
+    return deliver_all([(name, pdf)], printer)[0]
+
+
+def summary(done: Sequence[Delivered]) -> str:
+    """Where documents went, in one phrase: "sent to printer P; saved as a.pdf, b.pdf in
+    DIR", or "saved as /path/a.pdf"."""
+    paths = [Path(d.path) for d in done]
+    if len(paths) > 1 and len({p.parent for p in paths}) == 1:
+        saved = f"saved as {', '.join(p.name for p in paths)} in {paths[0].parent}"
+    else:
+        saved = "saved as " + ", ".join(str(p) for p in paths)
+    printers = {d.printer for d in done}
+    if done and len(printers) == 1 and "" not in printers:
+        return f"sent to printer {done[0].printer}; {saved}"
+    return saved

@@ -29,6 +29,7 @@ from ..platform.db import Database
 from ..platform.errors import IllegalTransition, InvalidInput, NotFound, StaleData
 from ..platform.numbering import normalise_order_number, take_number, take_numbers
 from ..platform.settings import CompanySettings, load_settings
+from ..states import order_states
 from ..states.order_states import OrderStatus, check_transition, record_event
 from .drafts import delete_draft_in
 
@@ -275,10 +276,7 @@ def create_order_in(
     record_event(session, order, actor, OrderStatus.DRAFT, "created")
     delete_draft_in(session, draft_id)
     if submit:
-        check_transition(order.status, OrderStatus.PENDING_AUDIT)
-        order.status = OrderStatus.PENDING_AUDIT
-        record_event(session, order, actor, OrderStatus.PENDING_AUDIT, "submitted",
-                     OrderStatus.DRAFT)  # fmt: skip
+        order_states.move(session, order, OrderStatus.PENDING_AUDIT, actor, "submitted")
     session.add(order)
     session.flush()
     return _view(session, order)
@@ -608,16 +606,14 @@ def transition(
                 raise StaleData(
                     f"order {order.number} was changed by someone else; reload it and try again"
                 )
-            frm, to = check_transition(order.status, to_status, reason)
+            # refused before anything else is written
+            _, to = check_transition(order.status, to_status, reason)
             if to is OrderStatus.PENDING_AUDIT:
                 has_line = session.exec(
                     select(OrderLine.id).where(OrderLine.order_id == order.id).limit(1)
                 ).first()
                 if has_line is None:
                     raise InvalidInput(f"order {order.number} has no lines to audit", "lines")
-            order.status = to
-            order.updated_at = utcnow()
-            session.add(order)
             text = reason.strip()
             freed = 0
             if releasing:
@@ -633,7 +629,7 @@ def transition(
                 from ..finance.receivables import invoice_order_in
 
                 invoice_order_in(session, actor, order)  # prepaid: invoiced at approval
-            record_event(session, order, actor, to, text, frm)
+            order_states.move(session, order, to, actor, text)
             session.flush()
             view = _view(session, order)
     except StaleDataError:
@@ -643,10 +639,6 @@ def transition(
 
         fill_backorders(db, actor, product_ids)
     return view
-
-
-def submit_for_audit(db: Database, actor: str, order_id: int) -> OrderView:
-    return transition(db, actor, order_id, OrderStatus.PENDING_AUDIT, "submitted")
 
 
 def get_order(db: Database, number: str) -> OrderView:

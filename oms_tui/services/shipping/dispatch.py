@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -31,9 +31,7 @@ from ...models import (
     Shipment,
     ShipmentLine,
     StockLevel,
-    TrackingEvent,
     Warehouse,
-    utcnow,
 )
 from ..catalog.pricing import QuoteLine, chargeable_weight_g, freight, product_info
 from ..finance import receivables
@@ -41,14 +39,17 @@ from ..inventory import stock
 from ..platform.db import Database, retry
 from ..platform.errors import IllegalTransition, InvalidInput, NotFound
 from ..platform.numbering import take_number
-from ..states.order_states import OrderStatus, check_transition, record_event
+from ..states import order_states, shipment_states
+from ..states.order_states import OrderStatus, record_event
+from ..states.shipment_states import ShipmentStatus, TrackingStatus
 
 S = OrderStatus
+H = ShipmentStatus
 SHIPMENT_PREFIX = "SH"
 # Orders whose reserved goods may leave: partly backordered ones only when the customer
 # accepts partial shipments (checked per order).
 SHIPPABLE = (S.ALLOCATED, S.READY_TO_SHIP, S.PARTIALLY_BACKORDERED, S.PARTIALLY_SHIPPED)
-TRACKING_STATUSES = ("picked_up", "in_transit", "out_for_delivery", "delivered", "exception")
+TRACKING_STATUSES = tuple(TrackingStatus)
 
 
 # --------------------------------------------------------------------------------------------
@@ -131,6 +132,21 @@ def carrier_options_in(session: Session, region: str, lines: Sequence[QuoteLine]
     return CarrierChoice(tuple(options), pick, reason)
 
 
+def packages_for(lines: Iterable[tuple[int, int]]) -> int:
+    """How many packages (quantity, units per package) lines fill: a product with a packing
+    unit ceil(quantity / unit) of its own (25 barrels at 1: 25), the products without one
+    (0) one more together; at least 1."""
+    lines = [(qty, unit) for qty, unit in lines if qty > 0]
+    own = sum(-(-qty // unit) for qty, unit in lines if unit > 0)
+    return max(1, own + any(unit <= 0 for _qty, unit in lines))
+
+
+def _packages(session: Session, qty_by_product: dict[int, int]) -> int:
+    units = dict(session.execute(select(Product.id, Product.units_per_package)
+                                 .where(col(Product.id).in_(qty_by_product))).all())  # fmt: skip
+    return packages_for((qty, units.get(pid, 0)) for pid, qty in qty_by_product.items())
+
+
 def _quote_lines(session: Session, qty_by_product: dict[int, int]) -> list[QuoteLine]:
     products = session.exec(select(Product).where(col(Product.id).in_(qty_by_product))).all()
     return [QuoteLine(product_info(p), qty_by_product[p.id]) for p in products]
@@ -191,7 +207,7 @@ def ready_to_ship(db: Database, warehouse_id: int | None = None, limit: int = 50
         open_shipments = {(oid, wid): (number, cid) for oid, wid, number, cid in session.execute(
             select(Shipment.order_id, Shipment.warehouse_id, Shipment.number, Shipment.carrier_id)
             .where(col(Shipment.order_id).in_({r[0] for r in rows}),
-                   col(Shipment.status).in_(("picking", "packed")))
+                   col(Shipment.status).in_(shipment_states.OPEN))
         ).all()} if rows else {}  # fmt: skip
     out = []
     for (oid, number, status, name, region, wid, wcode, cid, score, wanted, units,
@@ -284,11 +300,7 @@ def _to_ready(session: Session, actor: str, order: Order, why: str,
     (it still waits for stock: receipts fill it), and moves on only when it ships."""
     moving = (S.ALLOCATED, S.PARTIALLY_BACKORDERED) if partly_backordered_too else (S.ALLOCATED,)
     if order.status in moving:
-        check_transition(order.status, S.READY_TO_SHIP)
-        frm = order.status
-        order.status, order.updated_at = S.READY_TO_SHIP, utcnow()
-        session.add(order)
-        record_event(session, order, actor, S.READY_TO_SHIP, why, frm)
+        order_states.move(session, order, S.READY_TO_SHIP, actor, why)
 
 
 def create_shipments(
@@ -325,7 +337,7 @@ def create_shipments(
                     busy = session.exec(
                         select(Shipment.id).where(Shipment.order_id == order.id,
                                                   Shipment.warehouse_id == wid,
-                                                  col(Shipment.status).in_(("picking", "packed")))
+                                                  col(Shipment.status).in_(shipment_states.OPEN))
                     ).first()  # fmt: skip
                     if busy is not None:
                         continue
@@ -361,8 +373,9 @@ def _new_shipment(
     shipment = Shipment(
         number=take_number(session, SHIPMENT_PREFIX, today.year), order_id=order.id,
         warehouse_id=warehouse_id, carrier_id=option.carrier_id if option else None,
-        status="picking", freight_minor=option.freight_minor if option else 0,
+        status=H.PICKING, freight_minor=option.freight_minor if option else 0,
         weight_g=option.weight_g if option else 0,
+        packages=_packages(session, qty_by_product),
         expected_date=option.expected_date if option else None, created_by=actor,
     )  # fmt: skip
     session.add(shipment)
@@ -427,7 +440,7 @@ def order_shipments(db: Database, order_number: str) -> list[ShipmentView]:
             raise NotFound(f"no order {order_number}")
         ids = session.exec(
             select(Shipment.id).where(Shipment.order_id == order_id,
-                                      Shipment.status != "cancelled").order_by(Shipment.id)
+                                      Shipment.status != H.CANCELLED).order_by(Shipment.id)
         ).all()  # fmt: skip
         return shipment_views(session, list(ids))
 
@@ -442,9 +455,19 @@ def open_wave(db: Database, warehouse: str) -> list[ShipmentView]:
             raise NotFound(f"no warehouse '{warehouse}'")
         ids = session.exec(
             select(Shipment.id).where(Shipment.warehouse_id == wh.id,
-                                      Shipment.status == "picking").order_by(Shipment.id)
+                                      Shipment.status == H.PICKING).order_by(Shipment.id)
         ).all()  # fmt: skip
         return shipment_views(session, list(ids))
+
+
+def order_wave(db: Database, order_number: str) -> tuple[str, list[ShipmentView]]:
+    """The wave an order is being picked in: its open shipment's warehouse code and the
+    shipments being picked there (what that warehouse's pick list covers)."""
+    picking = [s for s in order_shipments(db, order_number) if s.status == "picking"]
+    if not picking:
+        raise NotFound(f"{order_number.strip().upper()} is not being picked: no pick list")
+    code = picking[-1].warehouse_code
+    return code, open_wave(db, code)
 
 
 def shipment_views(session: Session, shipment_ids: Sequence[int]) -> list[ShipmentView]:
@@ -499,7 +522,7 @@ def _views_chunk(session: Session, ids: list[int]) -> list[ShipmentView]:
         by_shipment[r[0]].append(r)
     views = {}
     for sh, order, customer_name, wcode, ccode, cname in heads:
-        shipped = sh.status in ("shipped", "delivered")
+        shipped = sh.status in shipment_states.LEFT
         lines = []
         for (_sid, lid, qty, line_no, code, desc, name, ordered, qty_shipped, note, weight,
              volume, fragile, pid, wid) in by_shipment.get(sh.id, []):  # fmt: skip
@@ -546,14 +569,17 @@ def validate_tracking(carrier: Carrier | None, tracking_no: str) -> str:
 
 def ship(
     db: Database, actor: str, shipment_id: int, tracking_no: str = "",
-    quantities: dict[int, int] | None = None, packages: int = 1, carrier_id: int | None = None,
+    quantities: dict[int, int] | None = None, packages: int | None = None,
+    carrier_id: int | None = None,
     today: date | None = None,
 ) -> ShipResult:  # fmt: skip
     """Confirm a shipment: the quantities actually packed (by order line id; default all
     of the shipment), the tracking number (checked against the carrier's pattern), the
-    stock issued, the freight recomputed for what left, the order's status moved on."""
+    packages (default: from the products' packing units, for what left), the stock issued,
+    the freight recomputed for what left, the order's status moved on."""
     today = today or date.today()
-    if isinstance(packages, bool) or not isinstance(packages, int) or packages < 1:
+    if packages is not None and (isinstance(packages, bool) or not isinstance(packages, int)
+                                 or packages < 1):  # fmt: skip
         raise InvalidInput("packages must be 1 or more", "packages")
 
     def run() -> int:
@@ -565,7 +591,7 @@ def ship(
             stock.lock_levels(session, order_products)
             order = session.exec(select(Order).where(Order.id == sh.order_id)
                                  .with_for_update()).one()  # fmt: skip
-            if sh.status not in ("picking", "packed"):
+            if sh.status not in shipment_states.OPEN:
                 raise InvalidInput(f"shipment {sh.number} is already {sh.status}", "shipment")
             if carrier_id is not None:
                 sh.carrier_id = carrier_id
@@ -605,11 +631,9 @@ def ship(
             if option is not None:
                 sh.freight_minor, sh.weight_g = option.freight_minor, option.weight_g
                 sh.expected_date = option.expected_date
-            sh.status, sh.tracking_no, sh.packages = "shipped", tracking, packages
-            sh.shipped_at = utcnow()
-            session.add(sh)
-            session.add(TrackingEvent(shipment_id=sh.id, status="shipped",
-                                      note=f"by {actor}"))  # fmt: skip
+            sh.tracking_no = tracking
+            sh.packages = packages if packages is not None else _packages(session, qty_by_product)
+            shipment_states.move(session, sh, H.SHIPPED, actor)
             session.flush()
             all_lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
             done = all(ln.qty_shipped >= ln.qty for ln in all_lines)
@@ -618,16 +642,14 @@ def ship(
             if frm == S.ALLOCATED or frm == S.PARTIALLY_BACKORDERED:
                 _to_ready(session, actor, order, "packed", partly_backordered_too=True)
                 frm = order.status
-            if frm != target:
-                check_transition(frm, target)
-                order.status, order.updated_at = target, utcnow()
-                session.add(order)
-            receivables.invoice_shipment_in(session, actor, order, sh, today)
             units = sum(send.values())
-            record_event(session, order, actor, target,
-                         f"shipment {sh.number}: {units} units"
-                         + (f", {carrier.code} {tracking}" if carrier and tracking else ""),
-                         frm)  # fmt: skip
+            why = f"shipment {sh.number}: {units} units" + (
+                f", {carrier.code} {tracking}" if carrier and tracking else "")  # fmt: skip
+            if frm != target:
+                order_states.move(session, order, target, actor, why)
+            else:  # another part shipped: the status stays, the event says what left
+                record_event(session, order, actor, target, why, frm)
+            receivables.invoice_shipment_in(session, actor, order, sh, today)
             return sh.id
 
     sid = retry(run)

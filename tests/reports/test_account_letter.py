@@ -1,0 +1,61 @@
+"""Dunning letters and statements in one file: each letter numbers its own pages, payment
+methods print as words."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+from pypdf import PdfReader
+
+from oms_tui.reports.account_letter import account_pdf
+from oms_tui.reports.common import Company
+from oms_tui.services.finance.dunning import AccountPaper, OpenItem, PaymentItem
+
+AS_OF = date(2026, 11, 30)
+COMPANY = Company("明光水木实业", "杭州市西湖区文三路 90 号", currency="CNY")
+
+
+def _paper(code: str, invoices: int, payments: tuple[PaymentItem, ...] = ()) -> AccountPaper:
+    items = tuple(
+        OpenItem(
+            f"INV-{code}-{n:03d}",
+            f"SO-{n:03d}",
+            AS_OF - timedelta(days=60),
+            AS_OF - timedelta(days=30),
+            10_000,
+            10_000,
+            30,
+        )  # fmt: skip
+        for n in range(1, invoices + 1)
+    )
+    return AccountPaper("Reminder 付款提醒", AS_OF, code, f"客户 {code}", "杭州市 文三路 1 号",
+                        "13600000000", items, payments, level=1)  # fmt: skip
+
+
+def _pages(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_each_letter_numbers_its_own_pages():
+    """A run of letters printed as one file said "Page 2 of 61": each letter counts its own."""
+    pages = _pages(account_pdf([_paper("A", 90), _paper("B", 2), _paper("C", 90)], COMPANY))
+    by_letter: dict[str, list[str]] = {}
+    for page in pages:
+        code = next(c for c in "ABC" if f"INV-{c}-" in page)
+        by_letter.setdefault(code, []).append(page)
+    assert len(by_letter["A"]) >= 2 and len(by_letter["B"]) == 1
+    for letter in by_letter.values():
+        n = len(letter)
+        assert [f"Page {i} of {n}" in page for i, page in enumerate(letter, 1)] == [True] * n
+    assert sum(len(v) for v in by_letter.values()) == len(pages)
+
+
+def test_payment_methods_print_as_words():
+    paid = (PaymentItem("PAY-1", AS_OF, "cod_remittance", 5_000),
+            PaymentItem("PAY-2", AS_OF, "wechat", 1_000),
+            PaymentItem("PAY-3", AS_OF, "on_account", 500))  # fmt: skip
+    text = "\n".join(_pages(account_pdf([_paper("A", 1, paid)], COMPANY)))
+    assert "COD remittance 代收货款" in text and "WeChat Pay 微信支付" in text
+    assert "Credit on account 账户贷项" in text
+    assert "cod_remittance" not in text and "wechat" not in text and "on_account" not in text
