@@ -35,7 +35,9 @@ from ...models import (
 )
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
+from ..platform.money import check_amount
 from ..platform.numbering import take_number
+from ..platform.settings import get_settings
 from ..states import shipment_states, van_run_states
 from ..states.shipment_states import ShipmentStatus as H
 from ..states.shipment_states import TrackingStatus
@@ -283,10 +285,13 @@ def settle_run(db: Database, actor: str, run_number: str,
     run = get_run(db, run_number)
     if run.status == V.RETURNED:
         return run
+    settings = get_settings(db)
     for stop in run.stops:
         r = results.get(stop.id, StopResult(False))
         if r.containers_back < 0 or r.cash_collected_minor < 0:
             raise InvalidInput(f"stop {stop.seq}: counts and cash are 0 or more", "stop")
+        check_amount(r.cash_collected_minor, settings.max_amount_minor,
+                     f"stop {stop.seq}: the cash collected", "cash", settings.currency)  # fmt: skip
         may_return = stop.containers_to_collect + (stop.containers_out if r.delivered else 0)
         if r.containers_back > may_return:
             raise InvalidInput(f"stop {stop.seq}: {stop.customer_name} holds {may_return} "

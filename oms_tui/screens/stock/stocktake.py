@@ -37,18 +37,19 @@ from textual.message import Message
 from textual.widgets import Header, Label, Static
 from textual.worker import Worker
 
-from ..commands import ScreenCommands
-from ..failures import failure_text
-from ..services.fulfilment import stock_operations as ops
-from ..services.platform.errors import InvalidInput
-from ..widgets.dialogs import ConfirmDialog
-from ..widgets.footer import KeysFooter
-from ..widgets.form_dialog import FormDialog, FormField
-from ..widgets.order_list import OrderList, Piece, fit
-from ..widgets.scan_input import ScanInput
-from . import OmsScreen
-from .formats import signed
-from .list_screen import key_hint
+from ...commands import ScreenCommands
+from ...failures import failure_text
+from ...services.fulfilment import stock_operations as ops
+from ...services.platform.errors import InvalidInput
+from ...widgets.dialogs import ConfirmDialog
+from ...widgets.footer import KeysFooter
+from ...widgets.form_dialog import FormField
+from ...widgets.order_list import OrderList, Piece, fit
+from ...widgets.scan_input import ScanInput
+from .. import OmsScreen
+from ..formats import signed
+from ..list_screen import key_hint
+from .dialogs import stock_form
 
 SCAN = re.compile(r"^(?P<code>.+?)\s*(?:(?P<op>[*=])\s*(?P<qty>\d+))?$")
 KEY_HINT = key_hint(("CODE", "+1"), ("CODE*5", "+5"), ("CODE=5", "set 5"),
@@ -364,10 +365,9 @@ class StocktakeScreen(OmsScreen):
             f"{len(self.counts)} products counted, {diffs} differ from the book: each "
             "difference becomes an adjustment move. Products not counted stay as they are."
         )
-        self.app.push_screen(FormDialog(f"Post {view.number} ({view.warehouse_code})",
+        self.app.push_screen(stock_form(f"Post {view.number} ({view.warehouse_code})",
                                         [FormField("reason", "Reason", "", "required: why")],
-                                        run, note, enter_saves=True, focus_first_empty=True),
-                             callback=self.posted)  # fmt: skip
+                                        run, note), callback=self.posted)  # fmt: skip
 
     def posted(self, text: str | None) -> None:
         if text:
