@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from ...models import Customer, FollowUp
 from ..platform.db import Database
@@ -57,19 +57,30 @@ def record_follow_up(
     if kind in ("call", "note") and not note.strip():
         raise InvalidInput("say what was said or done", "note")
     with db.write() as session:
-        customer = session.get(Customer, customer_id)
-        if customer is None:
-            raise NotFound(f"no customer with id {customer_id}")
-        for earlier in session.exec(select(FollowUp).where(
-                FollowUp.customer_id == customer_id, FollowUp.done == False)).all():  # noqa: E712  # fmt: skip
-            earlier.done = True
-            session.add(earlier)
-        row = FollowUp(customer_id=customer_id, actor=actor, kind=kind, note=note.strip(),
-                       promise_on=promise_on, promise_minor=promise_minor,
-                       next_action_on=next_action_on or promise_on)  # fmt: skip
-        session.add(row)
-        session.flush()
-        return _view(row, customer)
+        return follow_up_in(session, actor, customer_id, kind, note,
+                            next_action_on=next_action_on or promise_on,
+                            promise_on=promise_on, promise_minor=promise_minor)  # fmt: skip
+
+
+def follow_up_in(
+    session: Session, actor: str, customer_id: int, kind: str, note: str, *,
+    next_action_on: date | None = None, promise_on: date | None = None, promise_minor: int = 0,
+) -> FollowUpView:  # fmt: skip
+    """Write a follow-up inside the caller's transaction (checked by the caller, e.g. a
+    settled van run noting cash short): the customer's earlier open ones are done."""
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"no customer with id {customer_id}")
+    for earlier in session.exec(select(FollowUp).where(
+            FollowUp.customer_id == customer_id, FollowUp.done == False)).all():  # noqa: E712  # fmt: skip
+        earlier.done = True
+        session.add(earlier)
+    row = FollowUp(customer_id=customer_id, actor=actor, kind=kind, note=note.strip(),
+                   promise_on=promise_on, promise_minor=promise_minor,
+                   next_action_on=next_action_on)  # fmt: skip
+    session.add(row)
+    session.flush()
+    return _view(row, customer)
 
 
 def _view(row: FollowUp, customer: Customer, open_minor: int = 0) -> FollowUpView:

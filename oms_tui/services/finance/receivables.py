@@ -259,6 +259,18 @@ def record_payment(
 
     ``today``: the caller's date (the app's clock; default the system date): a payment
     received after tomorrow is refused, and a dunning credit hold is released as of it."""
+    with db.write() as session:
+        return record_payment_in(session, actor, customer_id, amount_minor, received_on,
+                                 method, reference, invoice_numbers, today)  # fmt: skip
+
+
+def record_payment_in(
+    session: Session, actor: str, customer_id: int, amount_minor: int, received_on: date,
+    method: str = "bank", reference: str = "", invoice_numbers: Sequence[str] | None = None,
+    today: date | None = None,
+) -> PaymentResult:  # fmt: skip
+    """``record_payment`` inside the caller's write transaction (a settled van run records
+    its cash with the run)."""
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
         raise InvalidInput("the amount must be above 0", "amount")
     if method not in PAYMENT_METHODS:
@@ -267,49 +279,48 @@ def record_payment(
     today = today or date.today()
     if received_on > today + timedelta(days=1):
         raise InvalidInput("a payment cannot be received in the future", "received_on")
-    with db.write() as session:
-        customer = session.get(Customer, customer_id)
-        if customer is None:
-            raise NotFound(f"no customer with id {customer_id}")
-        company = load_settings(session).currency.upper()
-        candidates = _open_invoices(session, customer_id)
-        if invoice_numbers is not None:
-            by_number = {i.number: i for i in candidates}
-            chosen = []
-            for n in invoice_numbers:
-                inv = by_number.get(n.strip().upper())
-                if inv is None:
-                    raise InvalidInput(f"{n} is not an open invoice of {customer.name}",
-                                       "invoices")  # fmt: skip
-                if inv.currency.upper() != company:
-                    raise InvalidInput(f"{inv.number} is in {inv.currency.upper()}: payments "
-                                       f"are recorded in {company}, the company currency, "
-                                       "and cannot pay it", "invoices")  # fmt: skip
-                chosen.append(inv)
-            candidates = chosen
-        else:
-            candidates = [i for i in candidates if i.currency.upper() == company]
-        payment = Payment(number=take_number(session, PAYMENT_PREFIX, received_on.year),
-                          customer_id=customer_id, received_on=received_on,
-                          amount_minor=amount_minor, method=method,
-                          reference=reference.strip()[:100], created_by=actor)  # fmt: skip
-        session.add(payment)
-        session.flush()
-        left = amount_minor
-        applied = []
-        for inv in candidates:
-            if left == 0:
-                break
-            take = min(left, inv.amount_minor - inv.paid_minor)
-            if take <= 0:
-                continue
-            _apply(session, payment, inv, take)
-            left -= take
-            applied.append(Applied(inv.number, take, inv.amount_minor - inv.paid_minor))
-        payment.unapplied_minor = left
-        session.add(payment)
-        _release_hold_if_settled(session, customer, actor, today)
-        return PaymentResult(payment.number, amount_minor, tuple(applied), left)
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"no customer with id {customer_id}")
+    company = load_settings(session).currency.upper()
+    candidates = _open_invoices(session, customer_id)
+    if invoice_numbers is not None:
+        by_number = {i.number: i for i in candidates}
+        chosen = []
+        for n in invoice_numbers:
+            inv = by_number.get(n.strip().upper())
+            if inv is None:
+                raise InvalidInput(f"{n} is not an open invoice of {customer.name}",
+                                   "invoices")  # fmt: skip
+            if inv.currency.upper() != company:
+                raise InvalidInput(f"{inv.number} is in {inv.currency.upper()}: payments "
+                                   f"are recorded in {company}, the company currency, "
+                                   "and cannot pay it", "invoices")  # fmt: skip
+            chosen.append(inv)
+        candidates = chosen
+    else:
+        candidates = [i for i in candidates if i.currency.upper() == company]
+    payment = Payment(number=take_number(session, PAYMENT_PREFIX, received_on.year),
+                      customer_id=customer_id, received_on=received_on,
+                      amount_minor=amount_minor, method=method,
+                      reference=reference.strip()[:100], created_by=actor)  # fmt: skip
+    session.add(payment)
+    session.flush()
+    left = amount_minor
+    applied = []
+    for inv in candidates:
+        if left == 0:
+            break
+        take = min(left, inv.amount_minor - inv.paid_minor)
+        if take <= 0:
+            continue
+        _apply(session, payment, inv, take)
+        left -= take
+        applied.append(Applied(inv.number, take, inv.amount_minor - inv.paid_minor))
+    payment.unapplied_minor = left
+    session.add(payment)
+    _release_hold_if_settled(session, customer, actor, today)
+    return PaymentResult(payment.number, amount_minor, tuple(applied), left)
 
 
 def _release_hold_if_settled(session: Session, customer: Customer, actor: str, today: date
