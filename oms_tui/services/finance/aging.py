@@ -60,6 +60,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import (
+    BigInteger,
     Date,
     Integer,
     and_,
@@ -265,7 +266,9 @@ def aging_query(  # noqa: ANN201
     debt = u.c.credit == zero
 
     def summed(cond):  # noqa: ANN001, ANN202
-        return func.coalesce(func.sum(case((cond, u.c.amt), else_=zero)), zero)
+        # the sum of a 64-bit column is NUMERIC on PostgreSQL (a Decimal): back to BIGINT
+        total = cast(func.sum(case((cond, u.c.amt), else_=zero)), BigInteger)
+        return func.coalesce(total, zero)
 
     sums = [summed(and_(debt, u.c.due_on >= as_of))]
     for k in range(1, len(edges)):

@@ -1,5 +1,6 @@
 """Receivables: invoices from shipments (or at approval for prepaid orders), due dates from
-payment terms, payments and their allocation, credit notes, cash-on-delivery remittances.
+payment terms, payments and their allocation, credit notes (cash-on-delivery remittances
+pay through ``record_payment_in``: ``cod_remittances``).
 
 Money is integer minor units throughout. An invoice's open amount is ``amount_minor -
 paid_minor``; ``paid_minor`` is the sum of its ``payment_allocation`` rows, so aging as of
@@ -64,7 +65,7 @@ from ...models import (
 )
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
-from ..platform.money import format_money
+from ..platform.money import check_amount, format_money
 from ..platform.numbering import take_number
 from ..platform.settings import load_settings, read_int_settings, write_int_setting
 from ..states import invoice_states
@@ -257,20 +258,25 @@ def record_payment(
     only invoices in that currency: oldest first skips the others (they stay open), and
     naming one in another currency is refused (``InvalidInput`` on ``invoices``).
 
+    The amount is above 0 and within the setting ``max_amount_minor`` (``InvalidInput`` on
+    ``amount``).
+
     ``today``: the caller's date (the app's clock; default the system date): a payment
     received after tomorrow is refused, and a dunning credit hold is released as of it."""
     with db.write() as session:
-        return record_payment_in(session, actor, customer_id, amount_minor, received_on,
-                                 method, reference, invoice_numbers, today)  # fmt: skip
+        result, _payment_id = record_payment_in(session, actor, customer_id, amount_minor,
+                                                received_on, method, reference,
+                                                invoice_numbers, today)  # fmt: skip
+        return result
 
 
 def record_payment_in(
     session: Session, actor: str, customer_id: int, amount_minor: int, received_on: date,
     method: str = "bank", reference: str = "", invoice_numbers: Sequence[str] | None = None,
     today: date | None = None,
-) -> PaymentResult:  # fmt: skip
-    """``record_payment`` inside the caller's write transaction (a settled van run records
-    its cash with the run)."""
+) -> tuple[PaymentResult, int]:  # fmt: skip
+    """``record_payment`` in the caller's write transaction (a COD remittance records its
+    row in the same one); also returns the payment's id."""
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
         raise InvalidInput("the amount must be above 0", "amount")
     if method not in PAYMENT_METHODS:
@@ -279,10 +285,12 @@ def record_payment_in(
     today = today or date.today()
     if received_on > today + timedelta(days=1):
         raise InvalidInput("a payment cannot be received in the future", "received_on")
+    settings = load_settings(session)
+    company = settings.currency.upper()
+    check_amount(amount_minor, settings.max_amount_minor, "the payment", "amount", company)
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFound(f"no customer with id {customer_id}")
-    company = load_settings(session).currency.upper()
     candidates = _open_invoices(session, customer_id)
     if invoice_numbers is not None:
         by_number = {i.number: i for i in candidates}
@@ -320,7 +328,7 @@ def record_payment_in(
     payment.unapplied_minor = left
     session.add(payment)
     _release_hold_if_settled(session, customer, actor, today)
-    return PaymentResult(payment.number, amount_minor, tuple(applied), left)
+    return PaymentResult(payment.number, amount_minor, tuple(applied), left), payment.id
 
 
 def _release_hold_if_settled(session: Session, customer: Customer, actor: str, today: date
@@ -637,61 +645,6 @@ def over_limit_warning(exposure: CreditExposure, order_minor: int, limit_minor: 
             f"on invoices + {format_money(exposure.committed_minor, currency)} approved not "
             f"invoiced + this order {format_money(order_minor, currency)} > "
             f"{format_money(limit_minor, currency)}")  # fmt: skip
-
-
-# --------------------------------------------------------------------------------------------
-# Cash-on-delivery remittances from carriers
-
-
-@dataclass(frozen=True)
-class Remittance:
-    tracking_no: str
-    amount_minor: int
-
-
-@dataclass(frozen=True)
-class RemittanceResult:
-    matched: tuple[str, ...]  # payment numbers
-    differences: tuple[tuple[str, str], ...]  # (tracking number, what is wrong)
-
-
-def reconcile_cod(db: Database, actor: str, received_on: date, rows: Sequence[Remittance],
-                  today: date | None = None) -> RemittanceResult:  # fmt: skip
-    """A carrier's remittance list: each row pays the invoices of the shipment with that
-    tracking number. Amounts that differ from what is open are paid as far as they go and
-    reported; unknown tracking numbers, and shipments invoiced in a currency other than the
-    company's (``record_payment``), are reported and nothing is paid for them."""
-    matched: list[str] = []
-    problems: list[tuple[str, str]] = []
-    for row in rows:
-        with db.read() as session:
-            sh = session.exec(select(Shipment).where(Shipment.tracking_no == row.tracking_no)
-                              ).first()  # fmt: skip
-            if sh is None:
-                problems.append((row.tracking_no, "no shipment with this tracking number"))
-                continue
-            invoices = session.exec(
-                select(Invoice).where(Invoice.shipment_id == sh.id, Invoice.kind == "invoice",
-                                      Invoice.status == InvoiceStatus.OPEN).order_by(Invoice.due_on)
-            ).all()  # fmt: skip
-            order = session.get(Order, sh.order_id)
-        due = sum(i.amount_minor - i.paid_minor for i in invoices)
-        if due == 0:
-            problems.append((row.tracking_no, "nothing open on this shipment (paid twice?)"))
-            continue
-        try:
-            result = record_payment(db, actor, order.customer_id, row.amount_minor,
-                                    received_on, "cod_remittance", row.tracking_no,
-                                    [i.number for i in invoices], today)  # fmt: skip
-        except InvalidInput as error:  # an invoice in another currency: for a person
-            if error.field != "invoices":
-                raise
-            problems.append((row.tracking_no, str(error)))
-            continue
-        matched.append(result.number)
-        if row.amount_minor != due:
-            problems.append((row.tracking_no, f"remitted {row.amount_minor}, open {due}"))
-    return RemittanceResult(tuple(matched), tuple(problems))
 
 
 @dataclass(frozen=True)

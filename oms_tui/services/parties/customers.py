@@ -11,6 +11,8 @@ from sqlmodel import Session, col, or_, select
 from ...models import Customer, CustomerAddress, CustomerPhone, utcnow
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
+from ..platform.money import check_amount
+from ..platform.settings import load_settings
 
 GROUPS = ("retail", "wholesale", "dealer", "key_account")
 FULL_NUMBER_DIGITS = 11  # a whole mobile number: its prefix match is the answer, no scan
@@ -128,6 +130,7 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
     if new.phone.strip() and len(digits) < 5:
         raise InvalidInput(f"'{new.phone}' does not look like a phone number", "phone")
     with db.write() as session:
+        _check_credit_limits(session, [new])
         code = new.code or _next_customer_code(session)
         if session.exec(select(Customer.id).where(Customer.code == code)).first() is not None:
             raise InvalidInput(f"customer code {code} is taken", "code")
@@ -157,6 +160,13 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
                            customer.group, customer.region)  # fmt: skip
 
 
+def _check_credit_limits(session: Session, news: Sequence[NewCustomer]) -> None:
+    settings = load_settings(session)
+    for new in news:
+        check_amount(new.credit_limit_minor, settings.max_amount_minor, "the credit limit",
+                     "credit_limit_minor", settings.currency)  # fmt: skip
+
+
 def create_customers_in(session: Session, actor: str, news: Sequence[NewCustomer]) -> list[int]:
     """Many new customers (with their phone and default address) in the caller's
     transaction, with multi-row INSERTs: what imports use. Returns their ids in order."""
@@ -171,6 +181,7 @@ def create_customers_in(session: Session, actor: str, news: Sequence[NewCustomer
             raise InvalidInput("a customer needs a name", "name")
         if new.group not in GROUPS:
             raise InvalidInput(f"group must be one of {', '.join(GROUPS)}", "group")
+    _check_credit_limits(session, news)
     codes = ["C" + n.rsplit("-", 1)[1] for n in take_numbers(session, "C", 0, len(news))]
     now = utcnow()
     table = Customer.__table__  # type: ignore[attr-defined]

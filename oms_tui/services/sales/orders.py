@@ -27,6 +27,7 @@ from ..inventory import stock
 from ..parties.customers import address_text
 from ..platform.db import Database, retry
 from ..platform.errors import IllegalTransition, InvalidInput, NotFound, StaleData
+from ..platform.money import check_amount, format_money
 from ..platform.numbering import normalise_order_number, take_number, take_numbers
 from ..platform.settings import CompanySettings, load_settings
 from ..states import order_states
@@ -469,6 +470,7 @@ def _price(
     many orders are priced in one go (imports)."""
     quote_lines: list[QuoteLine] = []
     products: dict[int, Product] = {}
+    limit, currency = settings.max_amount_minor, settings.currency
     for no, new in enumerate(lines, start=1):
         if new.qty <= 0:
             raise InvalidInput(f"line {no}: quantity must be at least 1", f"lines.{no}.qty")
@@ -485,6 +487,9 @@ def _price(
             raise InvalidInput(f"line {no}: a price override needs a reason", f"lines.{no}.price")
         if new.unit_price_minor is not None and new.unit_price_minor < 0:
             raise InvalidInput(f"line {no}: a price cannot be negative", f"lines.{no}.price")
+        if new.unit_price_minor is not None:
+            check_amount(new.unit_price_minor, limit, f"line {no}: the price",
+                         f"lines.{no}.price", currency)  # fmt: skip
         if new.discount_minor < 0:
             raise InvalidInput(f"line {no}: discount out of range", f"lines.{no}.discount")
         quote_lines.append(QuoteLine(product_info(product), new.qty, new.discount_minor,
@@ -501,8 +506,14 @@ def _price(
                    tax_rounding=settings.tax_rounding, shipping_minor=shipping_minor,
                    shipping_source=ship_source)  # fmt: skip
     for no, (new, line) in enumerate(zip(lines, priced.lines, strict=True), start=1):
-        if new.discount_minor > line.qty * line.unit_price_minor:
+        gross = line.qty * line.unit_price_minor
+        check_amount(gross, limit, f"line {no}: {line.qty} x "
+                     f"{format_money(line.unit_price_minor, currency)} =", f"lines.{no}.qty",
+                     currency)  # fmt: skip
+        if new.discount_minor > gross:
             raise InvalidInput(f"line {no}: discount out of range", f"lines.{no}.discount")
+    check_amount(shipping_minor, limit, "the shipping", "shipping", currency)
+    check_amount(priced.totals.total_minor, limit, "the order total", "lines", currency)
     return priced, products
 
 

@@ -49,9 +49,9 @@ from ...models import (
 from ..finance import deposits, follow_ups, receivables
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
-from ..platform.money import format_money
+from ..platform.money import check_amount, format_money
 from ..platform.numbering import take_number
-from ..platform.settings import load_settings
+from ..platform.settings import get_settings, load_settings
 from ..states import shipment_states, van_run_states
 from ..states.invoice_states import InvoiceStatus
 from ..states.shipment_states import ShipmentStatus as H
@@ -435,10 +435,13 @@ def settle_run(db: Database, actor: str, run_number: str, results: Mapping[int, 
     run = get_run(db, run_number)
     if run.status == V.RETURNED:
         return run
+    settings = get_settings(db)
     for stop in run.stops:
         r = results.get(stop.id, StopResult(False))
         if r.containers_back < 0 or r.cash_collected_minor < 0:
             raise InvalidInput(f"stop {stop.seq}: counts and cash are 0 or more", "stop")
+        check_amount(r.cash_collected_minor, settings.max_amount_minor,
+                     f"stop {stop.seq}: the cash collected", "cash", settings.currency)  # fmt: skip
         may_return = stop.containers_to_collect + (stop.containers_out if r.delivered else 0)
         if r.containers_back > may_return:
             raise InvalidInput(f"stop {stop.seq}: {stop.customer_name} holds {may_return} "
