@@ -74,7 +74,8 @@ def test_a_run_from_plan_to_settlement(db):
     assert "delivered" in text and "not home" in text
     for wanted in (run.number, "老李", "送货单 Driver manifest", near_stop.address,
                    near_stop.phone, "2 x W-BRL 桶装水 18.9L", "collect 3", "leave 2 full",
-                   "Stops 站点: 2", "Empties to collect 待回收空桶: 3"):  # fmt: skip
+                   "Stops 站点: 2", "Empties to collect 待回收空桶: 3",
+                   "+ 押金 deposit\n¥30.00 each"):  # fmt: skip
         assert wanted in text, wanted
 
     with pytest.raises(InvalidInput, match="holds 5 containers, not 6"):

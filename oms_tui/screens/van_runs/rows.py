@@ -69,7 +69,7 @@ def run_totals(run: RunView) -> Content:
 def result_text(run: RunView) -> Content:
     """What settling did: delivered stops, cash collected against due, containers."""
     delivered = [s for s in run.stops if s.delivered]
-    due = sum(s.cash_due_minor for s in delivered)
+    due = sum(m.due_minor for m in run.money)  # at the door: COD goods and their deposits
     collected = run.cash_collected_minor
     gap = ""
     if collected != due:

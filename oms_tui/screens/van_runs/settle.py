@@ -172,13 +172,20 @@ class SettleRunScreen(TellsFailures, Screen[RunView | None]):
         widget.select_all()
 
     def show_totals(self) -> None:
-        results = [self.parsed(s)[0] for s in self.run.stops]
-        marked = [r for r in results if r is not None]
+        results = [(s, self.parsed(s)[0]) for s in self.run.stops]
+        marked = [r for _s, r in results if r is not None]
+        # due at the door as marked (a COD stop's goods and deposit for containers kept)
+        due = sum(s.due_at_door(r.delivered, r.containers_back) if r else s.cash_due_minor
+                  for s, r in results)  # fmt: skip
+        gap = sum(r.cash_collected_minor - s.due_at_door(r.delivered, r.containers_back)
+                  for s, r in results if r)  # fmt: skip
         self.query_one("#van-settle-totals", Static).update(Content.assemble(
             (f"{len(marked)} of {len(results)} marked", "bold"),
             f" · {sum(1 for r in marked if r.delivered)} delivered"
             f" · cash {format_money(sum(r.cash_collected_minor for r in marked))}"
-            f" of {format_money(self.run.cash_due_minor)} due"
+            f" of {format_money(due)} due",
+            (f" ({'short' if gap < 0 else 'over'} {format_money(abs(gap))})" if gap else "",
+             "bold $text-warning"),
             f" · empties back {sum(r.containers_back for r in marked)}",
         ))  # fmt: skip
 
