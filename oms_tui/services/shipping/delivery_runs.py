@@ -13,7 +13,7 @@ delivered keep their shipment for the next run. Settling twice changes nothing m
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func
@@ -37,7 +37,7 @@ from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
 from ..platform.money import check_amount
 from ..platform.numbering import take_number
-from ..platform.settings import get_settings
+from ..platform.settings import get_settings, load_settings
 from ..states import shipment_states, van_run_states
 from ..states.shipment_states import ShipmentStatus as H
 from ..states.shipment_states import TrackingStatus
@@ -87,6 +87,7 @@ class RunView:
     driver: str
     stops: tuple[StopView, ...]
     cash_collected_minor: int
+    currency: str = field(kw_only=True)  # ISO 4217: the company currency, which drivers collect in
 
     @property
     def cash_due_minor(self) -> int:
@@ -268,7 +269,7 @@ def _run_view(session: Session, run_id: int) -> RunView:
         ))  # fmt: skip
     return RunView(run.id, run.number, van.code if van else "", van.name if van else "",
                    run.run_date, run.status, run.driver, tuple(out),
-                   run.cash_collected_minor)  # fmt: skip
+                   run.cash_collected_minor, currency=load_settings(session).currency)  # fmt: skip
 
 
 @dataclass(frozen=True)
