@@ -194,7 +194,7 @@ class VanRunsScreen(JobScreen):
         returned = run.status == "returned"
         self.query_one("#van-run", Static).update(run_title(run))
         self.query_one("#van-head", Static).update(stop_head(width, returned))
-        stops.add_options(Option(stop_row(s, width, returned)) for s in run.stops)
+        stops.add_options(Option(stop_row(s, width, returned, run.currency)) for s in run.stops)
         self.query_one("#van-totals", Static).update(run_totals(run))
 
     # -- loading ---------------------------------------------------------------------------

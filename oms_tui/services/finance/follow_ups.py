@@ -5,7 +5,7 @@ customer's open balance: open invoices less credit on account, as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlmodel import Session, col, select
@@ -36,6 +36,9 @@ class FollowUpView:
     done: bool
     # the customer's open balance, less credit on account (today's list; below 0: in credit)
     open_minor: int = 0
+    currency: str = field(
+        kw_only=True
+    )  # ISO 4217: the company currency, which promises and balances are in
 
 
 def record_follow_up(
@@ -85,13 +88,14 @@ def follow_up_in(
                    next_action_on=next_action_on)  # fmt: skip
     session.add(row)
     session.flush()
-    return _view(row, customer)
+    return _view(row, customer, load_settings(session).currency)
 
 
-def _view(row: FollowUp, customer: Customer, open_minor: int = 0) -> FollowUpView:
+def _view(row: FollowUp, customer: Customer, currency: str, open_minor: int = 0
+          ) -> FollowUpView:  # fmt: skip
     return FollowUpView(row.id, row.customer_id, customer.code, customer.name, row.at, row.actor,
                         row.kind, row.note, row.promise_on, row.promise_minor,
-                        row.next_action_on, row.done, open_minor)  # fmt: skip
+                        row.next_action_on, row.done, open_minor, currency=currency)  # fmt: skip
 
 
 def todays_follow_ups(db: Database, today: date | None = None) -> list[FollowUpView]:
@@ -108,7 +112,8 @@ def todays_follow_ups(db: Database, today: date | None = None) -> list[FollowUpV
         ).all()  # fmt: skip
         balances = {cid: credit_exposure(session, cid, today).open_invoices_minor
                     for cid in dict.fromkeys(c.id for _f, c in rows)}  # fmt: skip
-        return [_view(f, c, balances[c.id]) for f, c in rows]
+        currency = load_settings(session).currency
+        return [_view(f, c, currency, balances[c.id]) for f, c in rows]
 
 
 def customer_log(db: Database, customer_id: int, limit: int = 100) -> list[FollowUpView]:
@@ -121,4 +126,5 @@ def customer_log(db: Database, customer_id: int, limit: int = 100) -> list[Follo
             select(FollowUp).where(FollowUp.customer_id == customer_id)
             .order_by(col(FollowUp.at).desc(), col(FollowUp.id).desc()).limit(limit)
         ).all()  # fmt: skip
-        return [_view(r, customer) for r in rows]
+        currency = load_settings(session).currency
+        return [_view(r, customer, currency) for r in rows]

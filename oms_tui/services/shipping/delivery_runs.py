@@ -22,7 +22,7 @@ What settling did is read back from receivables into ``RunView.money``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 
@@ -138,7 +138,7 @@ class RunView:
     driver: str
     stops: tuple[StopView, ...]
     cash_collected_minor: int
-    currency: str = "CNY"  # the company's: what the cash and deposits are in
+    currency: str = field(kw_only=True)  # ISO 4217: the company currency, which drivers collect in
     money: tuple[StopMoney, ...] = ()  # a settled run: per stop, what went where
 
     @property
@@ -332,11 +332,11 @@ def _run_view(session: Session, run_id: int) -> RunView:
             note=s.note, deposit_each_minor=int(deposit_each.get(s.shipment_id) or 0),
             cash_on_delivery=bool(paid_at_door.get(s.shipment_id)),
         ))  # fmt: skip
-    currency = load_settings(session).currency.upper()
+    currency = load_settings(session).currency
     money = _stop_money(session, run.number, out) if run.status == V.RETURNED else ()
     return RunView(run.id, run.number, van.code if van else "", van.name if van else "",
                    run.run_date, run.status, run.driver, tuple(out),
-                   run.cash_collected_minor, currency, money)  # fmt: skip
+                   run.cash_collected_minor, currency=currency, money=money)  # fmt: skip
 
 
 def _reference(run_number: str, seq: int) -> str:
