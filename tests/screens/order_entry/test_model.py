@@ -26,7 +26,7 @@ CALLER = CustomerHit(id=7, code="C000007", name="王小明", phone="138 0013 800
 
 
 def scan(model: EntryModel, text: str) -> tuple[EntryLine | None, str]:
-    entry = parse_scan(text)
+    entry = parse_scan(text, "CNY")
     assert entry is not None
     return model.add_scan(entry)
 
@@ -80,7 +80,7 @@ def test_line_commands_change_the_selected_line() -> None:
     for text, said in (("*3", "XD-40W: quantity 3"), ("-5.50", "XD-40W: discount 5.50"),
                        ('"wall mount', "XD-40W: note 'wall mount'"),
                        ("+", "XD-40W: duplicated")):  # fmt: skip
-        entry = parse_scan(text)
+        entry = parse_scan(text, "CNY")
         assert entry is not None
         assert model.line_command(entry) == (said, False)
     first, copy, bulb = model.lines
@@ -95,7 +95,7 @@ def test_a_line_still_being_looked_up_is_not_duplicated() -> None:
     model = EntryModel()
     pending, _said = scan(model, "XD-40W")
     assert pending is not None
-    entry = parse_scan("+")
+    entry = parse_scan("+", "CNY")
     assert entry is not None
     assert model.line_command(entry) == ("That line is still being looked up", True)
     assert model.lines == [pending] and model.rev == 0  # nothing changed
@@ -108,7 +108,7 @@ def test_a_price_override_keeps_its_reason_and_equals_goes_back_to_the_book() ->
     said = model.override_price(line, 1_250, " matched rival quote ")
     assert said == "LED-9W: unit price 12.50 (override: matched rival quote)"
     assert line.new_line() == NewLine(BULB.id, 2, 1_250, 0, "", "matched rival quote")
-    entry = parse_scan("=")
+    entry = parse_scan("=", "CNY")
     assert entry is not None
     assert model.line_command(entry) == ("LED-9W: price from the price book again", False)
     assert (line.price_minor, line.override_reason) == (None, "")
