@@ -17,6 +17,7 @@ from . import (
     payment,
     printing,
     production,
+    region,
     report,
     run,
     settings,
@@ -85,6 +86,7 @@ for name, module in (
     ("import", imports),
     ("export", export),
     ("report", report),
+    ("region", region),
 ):
     app.add_typer(module.app, name=name)
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, or_, select
 from ...models import Customer, CustomerAddress, CustomerPhone, utcnow
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
+from .regions import table_in
 
 GROUPS = ("retail", "wholesale", "dealer", "key_account")
 FULL_NUMBER_DIGITS = 11  # a whole mobile number: its prefix match is the answer, no scan
@@ -106,7 +107,7 @@ class NewCustomer:
     name: str
     phone: str = ""
     group: str = "retail"
-    region: str = ""  # sales region (East, South, ...)
+    region: str = ""  # sales region (East, South, ...); "": from the province, city or street
     province: str = ""
     city: str = ""
     district: str = ""
@@ -128,6 +129,8 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
     if new.phone.strip() and len(digits) < 5:
         raise InvalidInput(f"'{new.phone}' does not look like a phone number", "phone")
     with db.write() as session:
+        region = new.region.strip() or table_in(session).region_of(new.province, new.city,
+                                                                   new.street)  # fmt: skip
         code = new.code or _next_customer_code(session)
         if session.exec(select(Customer.id).where(Customer.code == code)).first() is not None:
             raise InvalidInput(f"customer code {code} is taken", "code")
@@ -136,7 +139,7 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
             name=name,
             group=new.group,
             tier=new.tier,
-            region=new.region,
+            region=region,
             credit_limit_minor=new.credit_limit_minor,
             payment_terms=new.payment_terms,
             notes=f"created by {actor}",
@@ -148,7 +151,7 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
                                       digits=digits, is_primary=True))  # fmt: skip
         if new.street or new.city:
             session.add(CustomerAddress(customer_id=customer.id, contact_name=name,
-                                        phone=new.phone.strip(), region=new.region,
+                                        phone=new.phone.strip(), region=region,
                                         province=new.province, city=new.city,
                                         district=new.district, street=new.street,
                                         is_default=True))  # fmt: skip
@@ -171,27 +174,31 @@ def create_customers_in(session: Session, actor: str, news: Sequence[NewCustomer
             raise InvalidInput("a customer needs a name", "name")
         if new.group not in GROUPS:
             raise InvalidInput(f"group must be one of {', '.join(GROUPS)}", "group")
+    table = table_in(session)
+    regions = [new.region.strip() or table.region_of(new.province, new.city, new.street)
+               for new in news]  # fmt: skip
     codes = ["C" + n.rsplit("-", 1)[1] for n in take_numbers(session, "C", 0, len(news))]
     now = utcnow()
     table = Customer.__table__  # type: ignore[attr-defined]
     returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     ids = list(session.execute(returning, [{
         "code": code, "name": new.name.strip(), "group": new.group, "tier": new.tier,
-        "region": new.region, "credit_limit_minor": new.credit_limit_minor,
+        "region": region, "credit_limit_minor": new.credit_limit_minor,
         "payment_terms": new.payment_terms, "shipping_policy": "partial", "credit_hold": False,
         "credit_hold_reason": "", "dunning_level": 0, "email": "",
         "notes": f"created by {actor}", "active": True, "created_at": now,
-    } for code, new in zip(codes, news, strict=True)]).scalars())  # fmt: skip
+    } for code, new, region in zip(codes, news, regions, strict=True)]).scalars())  # fmt: skip
     phones = [{"customer_id": cid, "number": new.phone.strip(),
                "digits": normalise_phone(new.phone), "label": "mobile", "is_primary": True}
               for cid, new in zip(ids, news, strict=True)
               if normalise_phone(new.phone)]  # fmt: skip
     addresses = [{
         "customer_id": cid, "label": "", "contact_name": new.name.strip(),
-        "phone": new.phone.strip(), "province": new.province, "region": new.region,
+        "phone": new.phone.strip(), "province": new.province, "region": region,
         "city": new.city, "district": new.district, "street": new.street, "postcode": "",
         "route_seq": 0, "is_default": True,
-    } for cid, new in zip(ids, news, strict=True) if new.street or new.city]  # fmt: skip
+    } for cid, new, region in zip(ids, news, regions, strict=True)
+        if new.street or new.city]  # fmt: skip
     if phones:
         session.execute(insert(CustomerPhone.__table__), phones)  # type: ignore[attr-defined]
     if addresses:
@@ -229,7 +236,7 @@ class NewAddress:
     city: str = ""
     district: str = ""
     province: str = ""
-    region: str = ""  # sales region; default: the customer's
+    region: str = ""  # sales region; default: the province's or city's, else the customer's
     contact_name: str = ""
     phone: str = ""
     label: str = ""
@@ -262,7 +269,8 @@ def add_address(db: Database, actor: str, customer_id: int, new: NewAddress) -> 
         a = CustomerAddress(customer_id=customer_id, label=new.label.strip(),
                             contact_name=new.contact_name.strip() or c.name,
                             phone=new.phone.strip(), province=new.province.strip(),
-                            region=new.region.strip() or c.region,
+                            region=new.region.strip() or table_in(session).region_of(
+                                new.province, new.city, new.street) or c.region,
                             city=new.city.strip(), district=new.district.strip(),
                             street=new.street.strip(), postcode=new.postcode.strip(),
                             is_default=make_default)  # fmt: skip
