@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 
 from ..config import DatabaseUrlError, Settings, is_default_database
 from . import (
+    channel,
     db,
     dunning,
     export,
@@ -83,6 +84,7 @@ for name, module in (
     ("payment", payment),
     ("dunning", dunning),
     ("production", production),
+    ("channel", channel),
     ("import", imports),
     ("export", export),
     ("report", report),

@@ -5,7 +5,7 @@ from .base import utcnow
 from .catalog import PriceListItem, Product, Promotion, StockLevel, StockMove, Warehouse
 from .entry import OrderDraft, OrderTemplate, OrderTemplateLine
 from .finance import DunningLetter, FollowUp, Invoice, Payment, PaymentAllocation
-from .imports import ImportProfile, ProductAlias
+from .imports import ImportProfile, ProductAlias, SalesChannel
 from .orders import Allocation, NumberSequence, Order, OrderEvent, OrderLine
 from .parties import Customer, CustomerAddress, CustomerPhone, Setting, User
 from .production import (
@@ -69,6 +69,7 @@ __all__ = [
     "ReturnLine",
     "ReturnOrder",
     "RouteStage",
+    "SalesChannel",
     "Setting",
     "Shipment",
     "ShipmentLine",

@@ -3,8 +3,9 @@
 Choose the file: type its path on the file line and Enter, or pick one of the .csv/.xlsx
 files of the current folder, the documents folder and the downloads folder (newest first)
 with Up/Down and Enter. The profile (which column holds which field: ``oms`` our template,
-``taobao``, ``dealer``, or one saved) is picked by its digit after F6, the channel by its
-letter after F7 (by default the profile's own).
+``taobao``, ``dealer``, or one saved) is picked by its digit after F6, the channel (one of
+the shop's, ``oms channel list``) by its letter or digit after F7 (by default the profile's
+own; a channel with a default profile brings it).
 
 The preview (``order_import.plan_import`` in a thread worker; nothing is written) counts the
 orders to create, update, leave unchanged and refuse, the new customers and the bad rows,
@@ -24,7 +25,8 @@ Keys (the README copies these rows; every F-key has a Ctrl twin):
 | `Up`/`Down` |             | import, file  | highlight a file of the list                       |
 | `F6`        | `Ctrl+O`    | import        | profile: `1`-`9` picks (the channel follows it)    |
 | `F7`        | `Ctrl+N`    | import        | channel: `e` e-commerce, `d` dealer, `k` key       |
-|             |             |               | account, `p` phone, `w` walk-in                    |
+|             |             |               | account, `p` phone, `w` walk-in, the shop's own    |
+|             |             |               | channels `1`-`9`, `a`...                           |
 | `F5`        | `Ctrl+R`    | import        | read the file and preview again                    |
 | `F8`        | `Enter`     | import preview| map the highlighted unknown product code to ours,  |
 |             |             |               | then preview again                                 |
@@ -60,6 +62,7 @@ from ..services.exchange.order_import import (
     Problem,
     Profile,
 )
+from ..services.sales.channels import Channel
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.scan_input import ScanInput
@@ -73,6 +76,7 @@ MAX_FILES = 200
 UNKNOWN_CODE = "unknown product code"
 PROFILE_KEYS = "123456789abcdfghjlmnoqrstuvwxyz"  # no e, i, k, p (kept for nothing clashing)
 CHANNEL_LABEL = {value: label for _key, value, label in CHANNEL_CHOICES}
+CHANNEL_KEYS = "123456789abcfghijlmnoqrstuvxyz"  # the shop's own channels (not d e k p w)
 KEY_HINT = key_hint(("Enter", "read the file"), ("F4", "another file"),
                     ("F5", "read again"), ("F1", "all keys"))  # fmt: skip
 
@@ -148,6 +152,23 @@ def file_row(row: FileRow, width: int) -> list[Piece]:
 def files_head(width: int) -> str:
     name = max(8, width - 1 - 11 - 12 - 10)
     return f" {fit('File', name)} {fit('Folder', 10)} {fit('Modified', 11)} {fit('Size', 9, True)}"
+
+
+def channel_choices(channels: Sequence[Channel]) -> list[tuple[str, str, str]]:
+    """F7's choices: each kind's own channel by its letter (``e`` e-commerce, ...), the
+    shop's own channels (two web shops) by digit; not the standing orders'."""
+    letters = {value: key for key, value, _label in CHANNEL_CHOICES}
+    spare = iter(CHANNEL_KEYS)
+    out = []
+    for c in channels:
+        if c.kind == "standing":
+            continue
+        if c.name in letters:
+            out.append((letters[c.name], c.name, CHANNEL_LABEL[c.name]))
+        else:
+            kind = CHANNEL_LABEL.get(c.kind, c.kind)
+            out.append((next(spare, ""), c.name, f"{c.name}  ({kind}, profile {c.profile})"))
+    return out
 
 
 # -- the preview -------------------------------------------------------------------------------
@@ -287,9 +308,9 @@ class OrderImportScreen(OmsScreen):
     ]  # fmt: skip
 
     class ProfilesRead(Message):
-        def __init__(self, profiles: list[Profile]) -> None:
+        def __init__(self, profiles: list[Profile], channels: list[Channel]) -> None:
             super().__init__()
-            self.profiles = profiles
+            self.profiles, self.channels = profiles, channels
 
     class Planned(Message):
         def __init__(self, generation: int, path: Path, data: bytes, plan: ImportPlan) -> None:
@@ -321,6 +342,8 @@ class OrderImportScreen(OmsScreen):
         self.profiles: list[Profile] = [Profile(n, ch, dict(m)) for n, (ch, m)
                                         in order_import.SHIPPED_PROFILES.items()]  # fmt: skip
         self.profile = "oms"
+        self.channels: list[Channel] = [Channel(value, value, "")
+                                        for _key, value, _label in CHANNEL_CHOICES]  # fmt: skip
         self.channel: str | None = None  # None: the profile's own
         self.path: Path | None = None
         self.data: bytes | None = None
@@ -418,13 +441,16 @@ class OrderImportScreen(OmsScreen):
         self.files.load(lambda _cursor: (import_files(import_folders()), None))
 
     @work(thread=True, exclusive=True, group="imp-profiles", exit_on_error=False,
-          description="read the saved profiles")  # fmt: skip
+          description="read the saved profiles and the channels")  # fmt: skip
     def read_profiles(self) -> None:
-        self.post_message(self.ProfilesRead(order_import.profiles(self.db)))
+        from ..services.sales.channels import list_channels
+
+        self.post_message(self.ProfilesRead(order_import.profiles(self.db),
+                                            list_channels(self.db)))  # fmt: skip
 
     @on(ProfilesRead)
     def profiles_read(self, message: ProfilesRead) -> None:
-        self.profiles = message.profiles
+        self.profiles, self.channels = message.profiles, message.channels
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "move_file":  # only while choosing, else Up/Down are the lists'
@@ -494,9 +520,11 @@ class OrderImportScreen(OmsScreen):
         def picked(channel: str | None) -> None:
             if channel:
                 self.channel = channel
+                own = next((c.default_profile for c in self.channels if c.name == channel), "")
+                self.profile = own or self.profile  # the channel's files are read its way
                 self.changed()
 
-        self.app.push_screen(ImportChoiceDialog("Channel", CHANNEL_CHOICES,
+        self.app.push_screen(ImportChoiceDialog("Channel", channel_choices(self.channels),
                                                 current=self.channel_now), picked)  # fmt: skip
 
     def changed(self) -> None:

@@ -30,9 +30,9 @@ from ..platform.errors import IllegalTransition, InvalidInput, NotFound, StaleDa
 from ..platform.numbering import normalise_order_number, take_number, take_numbers
 from ..platform.settings import CompanySettings, load_settings
 from ..states.order_states import OrderStatus, check_transition, record_event
+from .channels import channel_in, check_channels_in
 from .drafts import delete_draft_in
 
-CHANNELS = ("phone", "walk_in", "ecommerce", "dealer", "key_account", "standing")
 PAYMENT_METHODS = ("cod", "prepaid", "credit", "installments")
 SHIPPING_POLICIES = ("partial", "complete")  # partial shipments allowed / ship complete only
 ORDER_PREFIX = "SO"
@@ -220,8 +220,7 @@ def create_order_in(
 ) -> OrderView:
     """``create_order`` inside the caller's write transaction. ``shipping_policy``
     (``partial`` / ``complete``) defaults to the customer's."""
-    if channel not in CHANNELS:
-        raise InvalidInput(f"unknown channel '{channel}'; one of {', '.join(CHANNELS)}", "channel")
+    channel = channel_in(session, channel).name  # one of the shop's channels (sales_channel)
     if payment_method is not None and payment_method not in PAYMENT_METHODS:
         raise InvalidInput(f"unknown payment method '{payment_method}'", "payment_method")
     if submit and not lines:
@@ -317,6 +316,7 @@ def create_orders_in(session: Session, actor: str, specs: Sequence[OrderSpec]) -
     known = {p.id: p for p in session.exec(
         select(Product).where(col(Product.id).in_(product_ids))).all()}  # fmt: skip
     books: dict[str, PriceBook] = {}
+    check_channels_in(session, {s.channel for s in specs})
     numbers = take_numbers(session, ORDER_PREFIX, datetime.now().year, len(specs))
     now = utcnow()
     order_rows, priced_all = [], []
@@ -324,8 +324,6 @@ def create_orders_in(session: Session, actor: str, specs: Sequence[OrderSpec]) -
         customer = found.get(spec.customer_id)
         if customer is None:
             raise NotFound(f"no customer with id {spec.customer_id}")
-        if spec.channel not in CHANNELS:
-            raise InvalidInput(f"unknown channel '{spec.channel}'", "channel")
         if not spec.lines:
             raise InvalidInput("an order needs at least one line before audit", "lines")
         if customer.group not in books:
