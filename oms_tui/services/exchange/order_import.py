@@ -6,7 +6,9 @@ id make one order with several lines. Each row is checked; a bad row is reported
 number, column, value, reason) and its order is not imported (never a partial order),
 while every other order still is. The channel is one of the shop's own (``sales_channel``:
 two web shops are two channels); its default profile reads its files unless another is
-named. Customers are matched by phone (digits only) or created; products by our code,
+named. Customers are matched by phone (digits only) or created; the file's name, phone and
+address are the order's ship-to (a new address of a matched customer when it has no such
+one; a name that is not the customer's is a warning in the audit). Products by our code,
 barcode, or the channel's own code through the alias table (``remember_alias``: once
 mapped, known next time). A file's unit price is kept (an override with the reason "price
 from the <channel> file" when it differs from the price book, which the audit check then
@@ -591,13 +593,16 @@ def _write_batch(session: Session, actor: str, channel: str, batch: list[Planned
               for o in batch}  # fmt: skip
     prices = _Prices(session, channel, batch, ids_of)
     creates = [o for o in batch if o.action == "create"]
+    ship_to = customers.ship_to_addresses_in(session, [  # the file's, not the customer's default
+        (ids_of[o.external_id], o.customer_name, o.phone, o.address) for o in creates])  # fmt: skip
     specs = []
-    for o in creates:
+    for o, address_id in zip(creates, ship_to, strict=True):
         notes = o.notes
         if o.order_date:
             notes = (f"ordered {o.order_date.isoformat()}; " + notes).rstrip("; ")
         specs.append(orders.OrderSpec(ids_of[o.external_id], prices.lines(o), channel,
-                                      o.external_id, o.payment_method, notes))  # fmt: skip
+                                      o.external_id, o.payment_method, notes,
+                                      address_id))  # fmt: skip
     out = list(zip(creates, orders.create_orders_in(session, actor, specs), strict=True))
     for o in batch:
         if o.action != "update":

@@ -230,6 +230,48 @@ def address_text(a: CustomerAddress) -> str:
     return " ".join(p for p in (a.province, a.city, a.district, a.street) if p)
 
 
+def _squashed(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def ship_to_addresses_in(session: Session, wanted: Sequence[tuple[int, str, str, str]]
+                         ) -> list[int]:  # fmt: skip
+    """For each (customer id, contact name, phone, address as one line): the customer's saved
+    address of that name and text (spaces and case aside), else one added for it (not the
+    default; its region from the address). In the caller's transaction; what imports use.
+    Returns the addresses' ids in order."""
+    from sqlalchemy import insert
+
+    def key(cid: int, name: str, text: str) -> tuple[int, str, str]:
+        return cid, _squashed(name), _squashed(text)
+
+    found: dict[tuple[int, str, str], int] = {}
+    ids = sorted({cid for cid, *_ in wanted})
+    a = CustomerAddress
+    for start in range(0, len(ids), 500):
+        for aid, cid, name, *parts in session.exec(
+            select(a.id, a.customer_id, a.contact_name, a.province, a.city, a.district, a.street)
+            .where(col(a.customer_id).in_(ids[start:start + 500])).order_by(col(a.id))
+        ).all():  # fmt: skip
+            found.setdefault(key(cid, name, " ".join(p for p in parts if p)), aid)
+    table = table_in(session)
+    new: dict[tuple[int, str, str], dict] = {}
+    for cid, name, phone, text in wanted:
+        k = key(cid, name, text)
+        if k not in found and k not in new:
+            new[k] = {"customer_id": cid, "label": "", "contact_name": name.strip(),
+                      "phone": phone.strip(), "province": "", "region": table.region_of(text),
+                      "city": "", "district": "", "street": text.strip(), "postcode": "",
+                      "route_seq": 0, "is_default": False}  # fmt: skip
+    if new:
+        address_table = CustomerAddress.__table__  # type: ignore[attr-defined]
+        returning = insert(address_table).returning(address_table.c.id,
+                                                    sort_by_parameter_order=True)  # fmt: skip
+        found.update(zip(new, session.execute(returning, list(new.values())).scalars(),
+                         strict=True))  # fmt: skip
+    return [found[key(cid, name, text)] for cid, name, _, text in wanted]
+
+
 @dataclass(frozen=True)
 class NewAddress:
     street: str

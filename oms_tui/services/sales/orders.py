@@ -293,6 +293,7 @@ class OrderSpec:
     external_ref: str | None = None
     payment_method: str | None = None
     notes: str = ""
+    ship_to_address_id: int | None = None  # one of the customer's; None: the default one
 
 
 def create_orders_in(session: Session, actor: str, specs: Sequence[OrderSpec]) -> list[str]:
@@ -306,12 +307,14 @@ def create_orders_in(session: Session, actor: str, specs: Sequence[OrderSpec]) -
     customer_ids = {s.customer_id for s in specs}
     found = {c.id: c for c in session.exec(
         select(Customer).where(col(Customer.id).in_(customer_ids))).all()}  # fmt: skip
-    addresses: dict[int, CustomerAddress] = {}
+    addresses: dict[int, CustomerAddress] = {}  # the default (else first) of each customer
+    by_id: dict[int, CustomerAddress] = {}
     for a in session.exec(select(CustomerAddress)
                           .where(col(CustomerAddress.customer_id).in_(customer_ids))
                           .order_by(col(CustomerAddress.is_default).desc(),
                                     col(CustomerAddress.id))).all():  # fmt: skip
         addresses.setdefault(a.customer_id, a)
+        by_id[a.id] = a
     product_ids = {ln.product_id for s in specs for ln in s.lines}
     known = {p.id: p for p in session.exec(
         select(Product).where(col(Product.id).in_(product_ids))).all()}  # fmt: skip
@@ -329,6 +332,10 @@ def create_orders_in(session: Session, actor: str, specs: Sequence[OrderSpec]) -
         if customer.group not in books:
             books[customer.group] = load_price_book(session, customer.group, known, date.today())
         address = addresses.get(customer.id)
+        if spec.ship_to_address_id is not None:
+            address = by_id.get(spec.ship_to_address_id)
+            if address is None or address.customer_id != customer.id:
+                raise InvalidInput("that ship-to address is not this customer's", "ship_to")
         region = (address.region if address else "") or customer.region
         priced, _ = _price(session, settings, customer, spec.lines, None, region, None,
                            known, books[customer.group])  # fmt: skip
