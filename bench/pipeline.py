@@ -9,7 +9,9 @@ schema and the demo's reference data first (not timed). Stages are a list of
 and ``setup(ctx)`` runs untimed before the stage: create, submit, approve, allocate,
 produce, ship (which invoices), pay.
 
-``approve`` only approves (checks, then the state machine, as ``audit.approve`` does) and
+``submit`` sends to audit and runs the checks (``audit_checks.submit_for_audit``, the one way
+to submit); ``approve`` only approves (checks again, then the state machine, as
+``audit_decisions.approve`` does) and
 ``allocate`` reserves stock (``allocation.allocate_order``), so each is timed on its own.
 Before ``allocate`` the run's demand is received into the warehouses (untimed, only what free
 stock does not already cover), so orders allocate rather than backorder. After the run the
@@ -53,7 +55,7 @@ from oms_tui.services.platform import schema  # noqa: E402
 from oms_tui.services.platform.db import Database  # noqa: E402
 from oms_tui.services.production import common, stages  # noqa: E402
 from oms_tui.services.sales import (
-    audit,  # noqa: E402
+    audit_checks,  # noqa: E402
     orders,  # noqa: E402
 )
 from oms_tui.services.shipping import dispatch
@@ -89,14 +91,14 @@ def _create(ctx: Context, _index: int) -> None:
 
 
 def _submit(ctx: Context, order_id: int) -> None:
-    orders.submit_for_audit(ctx.db, ACTOR, order_id)
+    audit_checks.submit_for_audit(ctx.db, ACTOR, order_id)
 
 
 def _approve(ctx: Context, order_id: int) -> None:
     """The audit checks (run again and stored) and approval through the state machine, as
-    ``audit.approve`` does but without its allocation (the next stage); a failed check is
+    ``audit_decisions.approve`` does but without its allocation (the next stage); a failed check is
     approved with a reason, as a reviewer would after a phone call."""
-    run = audit.check_run(ctx.db, order_id)
+    run = audit_checks.check_run(ctx.db, order_id)
     reason = "bench: approved after review" if run.level == "fail" else "approved"
     orders.transition(ctx.db, ACTOR, order_id, S.APPROVED, reason, run.version)
 

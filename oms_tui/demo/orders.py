@@ -35,7 +35,11 @@ from ..services.catalog.pricing import (
     quote,
 )
 from ..services.platform.numbering import take_numbers
+from ..services.states.invoice_states import InvoiceStatus
 from ..services.states.order_states import OrderStatus as S
+from ..services.states.production_states import ProductionStatus
+from ..services.states.return_states import ReturnStatus
+from ..services.states.shipment_states import ShipmentStatus, TrackingStatus
 from .reference import _CLERKS, Catalog, CustomerInfo, ProductInfo
 from .rows import IdAllocator, Row, _due_on, _weighted, bulk_insert
 
@@ -541,7 +545,8 @@ class OrderSimulator:
             "id": poid, "number": "", "order_id": order["id"], "order_line_id": line.row["id"],
             "product_id": line.product.id, "route_id": route_id, "warehouse_id": wid, "qty": qty,
             "requirements_note": line.row["requirements_note"], "priority": order["priority"],
-            "status": "done" if done else "in_progress", "current_stage_seq": current,
+            "status": ProductionStatus.DONE if done else ProductionStatus.IN_PROGRESS,
+            "current_stage_seq": current,
             "due_date": order["requested_date"],
             "expected_date": (start + timedelta(days=sum(d for *_, d in stages) or 5)).date(),
             "created_by": "liu.yang", "created_at": start, "started_at": start,
@@ -589,7 +594,8 @@ class OrderSimulator:
             weight = sum(by_id[k].product.weight_g * q for k, q in qtys.items())
             row = {
                 "id": sid, "number": "", "order_id": order["id"], "warehouse_id": wid,
-                "carrier_id": carrier_id, "status": "delivered" if delivered else "shipped",
+                "carrier_id": carrier_id,
+                "status": ShipmentStatus.DELIVERED if delivered else ShipmentStatus.SHIPPED,
                 "tracking_no": self._tracking(carrier_id), "freight_minor": self._freight(
                     carrier_id, customer.region,
                     [QuoteLine(by_id[k].product.priced, q) for k, q in qtys.items() if q > 0]),
@@ -616,17 +622,19 @@ class OrderSimulator:
                 )
                 self._move(ln.product.id, wid, -q, "issue", t, order["id"], reference=row,
                            reason="shipped to customer")  # fmt: skip
-            events = [(t, "揽收 picked up", "")]
+            events = [(t, TrackingStatus.PICKED_UP, "揽收")]
             if delivered:
                 mid = t + (delivered - t) / 2
-                events += [(mid, "运输中 in transit", ""), (delivered, "已签收 delivered", "")]
+                events += [(mid, TrackingStatus.IN_TRANSIT, "运输中"),
+                           (delivered, TrackingStatus.DELIVERED, "已签收")]  # fmt: skip
             elif self.now - t > timedelta(hours=6):
-                events.append((t + timedelta(hours=rng.randint(3, 6)), "运输中 in transit", ""))
+                events.append((t + timedelta(hours=rng.randint(3, 6)), TrackingStatus.IN_TRANSIT,
+                               "运输中"))  # fmt: skip
             for et, status, note in events:
                 self.rows[TrackingEvent].append({
                     "id": self.ids.take(TrackingEvent), "shipment_id": sid, "at": et,
                     "status": status, "location": customer.address_text.split(" ")[1]
-                    if status.endswith("delivered") and " " in customer.address_text else "",
+                    if status is TrackingStatus.DELIVERED and " " in customer.address_text else "",
                     "note": note,
                 })  # fmt: skip
             value = sum(line_value[k] * cum[k] // by_id[k].row["qty"] for k in cum)
@@ -638,7 +646,7 @@ class OrderSimulator:
                 "order_id": order["id"], "shipment_id": sid, "customer_id": customer.id,
                 "currency": order["currency"], "amount_minor": amount - invoiced, "paid_minor": 0,
                 "issued_on": t.date(), "due_on": _due_on(customer.terms, t.date()),
-                "status": "open", "created_by": "chen.jing", "created_at": t,
+                "status": InvoiceStatus.OPEN, "created_by": "chen.jing", "created_at": t,
             }  # fmt: skip
             invoiced = amount
             invoices.append(inv)
@@ -661,7 +669,8 @@ class OrderSimulator:
             if a == 0:
                 continue
             inv["paid_minor"] += a
-            inv["status"] = "paid" if inv["paid_minor"] == inv["amount_minor"] else "open"
+            settled = inv["paid_minor"] == inv["amount_minor"]
+            inv["status"] = InvoiceStatus.PAID if settled else InvoiceStatus.OPEN
             self.rows[PaymentAllocation].append({"id": self.ids.take(PaymentAllocation),
                                                  "payment_id": pid, "invoice_id": inv["id"],
                                                  "amount_minor": a})  # fmt: skip
@@ -709,7 +718,7 @@ class OrderSimulator:
         rid = self.ids.take(ReturnOrder)
         requested = returned_at is None
         row = {"id": rid, "number": "", "order_id": order["id"],
-               "status": "requested" if requested else "refunded",
+               "status": ReturnStatus.REQUESTED if requested else ReturnStatus.REFUNDED,
                "reason": rng.choice(RETURN_REASONS), "created_by": rng.choice(_CLERKS),
                "created_at": when}  # fmt: skip
         self.rows[ReturnOrder].append(row)
@@ -737,7 +746,7 @@ class OrderSimulator:
             "id": self.ids.take(Invoice), "number": "", "kind": "credit_note",
             "order_id": order["id"], "shipment_id": None, "customer_id": customer.id,
             "currency": order["currency"], "amount_minor": -refund, "paid_minor": 0,
-            "issued_on": when.date(), "due_on": when.date(), "status": "open",
+            "issued_on": when.date(), "due_on": when.date(), "status": InvoiceStatus.OPEN,
             "created_by": "chen.jing", "created_at": when,
         }  # fmt: skip
         self.rows[Invoice].append(cn)
@@ -764,7 +773,7 @@ class OrderSimulator:
             "order_id": order["id"], "shipment_id": None, "customer_id": customer.id,
             "currency": order["currency"], "amount_minor": order["total_minor"], "paid_minor": 0,
             "issued_on": shipped_at.date(), "due_on": _due_on(customer.terms, shipped_at.date()),
-            "status": "open", "created_by": "chen.jing", "created_at": shipped_at,
+            "status": InvoiceStatus.OPEN, "created_by": "chen.jing", "created_at": shipped_at,
         }  # fmt: skip
         self.rows[Invoice].append(inv)
         self.numbered["INV"].append((shipped_at, inv))

@@ -44,7 +44,6 @@ new customer or no pick puts them back into the customer field.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -76,7 +75,7 @@ from ..services.parties.customers import (
 )
 from ..services.platform.errors import InvalidInput, NotFound, OmsError
 from ..services.platform.money import exponent, format_money, from_minor, parse_money
-from ..services.sales.audit_checks import run_checks
+from ..services.sales.audit_checks import submit_new_order
 from ..services.sales.customer_history import CustomerCard, customer_card
 from ..services.sales.drafts import DraftView, discard_draft, latest_draft, save_draft
 from ..services.sales.entry import (
@@ -97,7 +96,6 @@ from ..services.sales.orders import (
     NewLine,
     OrderQuote,
     OrderView,
-    create_order,
     quote_order,
     recent_orders,
 )
@@ -1737,11 +1735,11 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
                    lines: list[NewLine], o: DraftOptions) -> None:  # fmt: skip
         with self._draft_lock:  # no draft save in flight: the order replaces the draft
             try:
-                order = create_order(
+                order = submit_new_order(  # saved into the audit queue, its checks run
                     self.db, self.user, customer_id, lines, channel=o.channel,
                     ship_to_address_id=ship_to_id, requested_date=o.requested_date,
                     payment_method=o.payment_method, priority=o.priority, notes=o.notes,
-                    carrier_id=o.carrier_id, submit=True, draft_id=self._draft_id,
+                    carrier_id=o.carrier_id, draft_id=self._draft_id,
                     shipping_policy=o.shipping_policy,
                 )  # fmt: skip
             except InvalidInput as error:
@@ -1763,10 +1761,6 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
             self._epoch = epoch + 1
             self._draft_rev = -1
         self.post_message(self.OrderSaved(order))
-        # The audit checks run after the clerk has the number (they are not the clerk's wait);
-        # should they fail here, the audit queue checks an order without stored checks itself.
-        with contextlib.suppress(Exception):
-            run_checks(self.db, order.id)
 
     @on(OrderSaved)
     def order_saved(self, message: OrderSaved) -> None:

@@ -14,13 +14,10 @@ from oms_tui.app import OmsApp, make_app
 from oms_tui.config import Settings
 from oms_tui.models import Order, ProductionOrder, ProductionStageLog, StockMove
 from oms_tui.screens.key_help import KeyHelpScreen
-from oms_tui.screens.production import (
-    CapacityScreen,
-    HistoryDialog,
-    ProductionForm,
-    ProductionScreen,
-    StageGroup,
-)
+from oms_tui.screens.production import ProductionScreen
+from oms_tui.screens.production.capacity import CapacityScreen
+from oms_tui.screens.production.dialogs import HistoryDialog, ProductionForm
+from oms_tui.screens.production.rows import StageGroup
 from oms_tui.services.fulfilment import stock_operations
 from oms_tui.services.platform.db import Database
 from oms_tui.services.production import board, planning

@@ -17,14 +17,11 @@ from textual.widgets import Static
 from oms_tui.app import OmsApp, make_app
 from oms_tui.config import Settings
 from oms_tui.models import Customer, DunningLetter, FollowUp, Invoice, Payment, PaymentAllocation
-from oms_tui.screens.receivables import (
-    CustomerScreen,
-    DunningDialog,
-    ReceivablesScreen,
-    RecvForm,
-    TodayScreen,
-    grid,
-)
+from oms_tui.screens.receivables import ReceivablesScreen
+from oms_tui.screens.receivables.customer import CustomerScreen
+from oms_tui.screens.receivables.dialogs import DunningDialog, RecvForm
+from oms_tui.screens.receivables.rows import grid
+from oms_tui.screens.receivables.today import TodayScreen
 from oms_tui.services.finance import aging
 from oms_tui.services.platform import printing
 from oms_tui.services.platform.db import Database
@@ -536,7 +533,7 @@ async def test_selected_invoices_are_paid_in_the_order_chosen(sqlite_db: Databas
 
 
 async def test_collections_per_month_by_key(sqlite_db: Database):
-    from oms_tui.screens.receivables import CollectionsDialog
+    from oms_tui.screens.receivables.dialogs import CollectionsDialog
 
     receivables_db(sqlite_db)
     app = frozen_app(sqlite_db)

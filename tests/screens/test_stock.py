@@ -13,9 +13,10 @@ from textual.pilot import Pilot
 from oms_tui.app import OmsApp, make_app
 from oms_tui.config import Settings
 from oms_tui.models import StockLevel, StockMove, Stocktake, StocktakeCount, Warehouse
-from oms_tui.screens.stock import LowStockScreen, ReorderScreen, StockScreen
-from oms_tui.screens.stock_form import StockForm
-from oms_tui.screens.stocktake import StocktakeScreen, parse_scan
+from oms_tui.screens.stock import StockScreen
+from oms_tui.screens.stock.dialogs import StockForm
+from oms_tui.screens.stock.lists import LowStockScreen, ReorderScreen
+from oms_tui.screens.stock.stocktake import StocktakeScreen, parse_scan
 from oms_tui.services.fulfilment import stock_operations as ops
 from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.errors import InvalidInput

@@ -22,7 +22,8 @@ from oms_tui.models import ContainerMove, DeliveryRun, Order, Shipment
 from oms_tui.screens.dispatch import DispatchScreen
 from oms_tui.screens.formats import parse_day
 from oms_tui.screens.key_help import grammar_sections
-from oms_tui.screens.van_runs import SettleRunScreen, VanRunsScreen
+from oms_tui.screens.van_runs import VanRunsScreen
+from oms_tui.screens.van_runs.settle import SettleRunScreen
 from oms_tui.services.inventory import stock
 from oms_tui.services.platform import printing
 from oms_tui.services.platform.db import Database

@@ -104,11 +104,11 @@ def test_orders_imported_before_channels_were_rows_are_not_imported_again(any_db
     """The migration makes a channel of each old kind: an order already imported through
     ``ecommerce`` is found under the same key, so the file imports as unchanged."""
     db = Database(any_db_url)
-    schema.upgrade(db, "0012")
+    schema.upgrade(db, "0013")  # the revision before channels
     now = datetime.now(UTC)
     customer = make_customer(db, name="李娜", phone="139 1234 5678")
     lamp = make_product(db, code="LAMP-1", price_minor=8_900)
-    with db.engine.begin() as conn:  # rows as 0012 had them (the tables are unchanged since)
+    with db.engine.begin() as conn:  # rows as 0013 had them (the tables are unchanged since)
         order_id = conn.execute(insert(Order.__table__).returning(Order.__table__.c.id), {
             "number": "SO-2026-000001", "channel": "ecommerce", "external_ref": "TB1",
             "customer_id": customer.id, "ship_to_name": "李娜", "ship_to_phone": "",

@@ -311,7 +311,8 @@ def test_services_carry_on_after_the_demo(demo: Database) -> None:
     """Ids and counters left by the bulk insert suit the ordinary services (and PG sequences)."""
     from datetime import datetime
 
-    from oms_tui.services.sales.orders import NewLine, create_order, get_order, submit_for_audit
+    from oms_tui.services.sales.audit_checks import submit_for_audit
+    from oms_tui.services.sales.orders import NewLine, create_order, get_order
 
     with demo.read() as s:
         customer = s.execute(select(Customer).order_by(Customer.id)).scalars().first()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import select
 
 from oms_tui.models import Order, OrderEvent
 from oms_tui.services.platform.errors import IllegalTransition, InvalidInput
-from oms_tui.services.sales import orders
+from oms_tui.services.sales import audit_checks, orders
+from oms_tui.services.states import order_states
 from oms_tui.services.states.order_states import (
     REASON_REQUIRED,
     REASON_REQUIRED_FROM_TO,
@@ -15,6 +18,7 @@ from oms_tui.services.states.order_states import (
     OrderStatus,
     check_transition,
 )
+from tests import state_factories
 from tests.factories import make_order
 
 S = OrderStatus
@@ -107,5 +111,52 @@ def test_submit_without_lines_refused(db):
     c = make_customer(db)
     draft = orders.create_order(db, "bob", c.id, [])
     with pytest.raises(InvalidInput, match="no lines"):
-        orders.submit_for_audit(db, "bob", draft.id)
+        audit_checks.submit_for_audit(db, "bob", draft.id)
+    assert orders.get_order_by_id(db, draft.id).status == S.DRAFT
+
+
+# --------------------------------------------------------------------------------------------
+# order_states.move: the one way a status changes
+
+
+def test_move_sets_status_updated_at_version_and_writes_the_event(db):
+    draft = state_factories.order(db)
+    moved = state_factories.moved(db, Order, draft.id, order_states.move, S.PENDING_AUDIT,
+                                  reason="submitted")  # fmt: skip
+    assert moved.status == S.PENDING_AUDIT
+    assert moved.version == draft.version + 1
+    assert moved.updated_at > draft.updated_at
+    last = _events(db, draft.id)[-1]
+    assert (last.actor, last.from_status, last.to_status, last.reason) == (
+        "alice", S.DRAFT, S.PENDING_AUDIT, "submitted")  # fmt: skip
+
+
+def test_move_refuses_an_illegal_transition_and_writes_nothing(db):
+    draft = state_factories.order(db)
+    before = _events(db, draft.id)
+    text = state_factories.refused(db, Order, draft.id, order_states.move, S.SHIPPED)
+    assert text == ("an order that is draft cannot become shipped; "
+                    "possible: Cancelled, Pending audit")  # fmt: skip
+    assert _events(db, draft.id) == before
+    assert orders.get_order_by_id(db, draft.id).version == draft.version
+
+
+def test_move_without_a_required_reason_is_refused(db):
+    draft = state_factories.order(db)
+    state_factories.moved(db, Order, draft.id, order_states.move, S.PENDING_AUDIT)
+    text = state_factories.refused(db, Order, draft.id, order_states.move, S.REJECTED,
+                                   reason=" ")  # fmt: skip
+    assert text == "a reason is required to make an order rejected"
+
+
+def test_move_on_a_copy_someone_else_changed_is_refused(db):
+    """The version column: a change saved meanwhile (here straight in SQL) is not overwritten."""
+    draft = state_factories.order(db)
+    table = Order.__table__
+    with pytest.raises(StaleDataError), db.write() as s:
+        mine = s.get(Order, draft.id)
+        s.connection().execute(update(table).where(table.c.id == draft.id)
+                               .values(version=table.c.version + 1))  # fmt: skip
+        order_states.move(s, mine, S.PENDING_AUDIT, "alice", "submitted")
+        s.flush()
     assert orders.get_order_by_id(db, draft.id).status == S.DRAFT

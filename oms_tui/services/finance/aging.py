@@ -60,6 +60,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import (
+    BigInteger,
     Date,
     Integer,
     and_,
@@ -76,6 +77,7 @@ from ...models import Customer, Invoice, Payment, PaymentAllocation, Setting, ut
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
 from ..platform.settings import load_settings
+from ..states.invoice_states import InvoiceStatus
 from .receivables import NOT_CASH_METHODS
 
 if TYPE_CHECKING:
@@ -204,7 +206,7 @@ def _open_rows(as_of: date, currency: str, payments: bool = True):  # noqa: ANN2
     applications of them (their ``due_on`` is the day received, unused: credit is not
     aged), else 0."""
     counted = (
-        _inv.c.status != "void",
+        _inv.c.status != InvoiceStatus.VOID,
         _inv.c.issued_on <= as_of,
         _inv.c.currency == currency,
     )
@@ -264,7 +266,9 @@ def aging_query(  # noqa: ANN201
     debt = u.c.credit == zero
 
     def summed(cond):  # noqa: ANN001, ANN202
-        return func.coalesce(func.sum(case((cond, u.c.amt), else_=zero)), zero)
+        # the sum of a 64-bit column is NUMERIC on PostgreSQL (a Decimal): back to BIGINT
+        total = cast(func.sum(case((cond, u.c.amt), else_=zero)), BigInteger)
+        return func.coalesce(total, zero)
 
     sums = [summed(and_(debt, u.c.due_on >= as_of))]
     for k in range(1, len(edges)):
@@ -362,7 +366,7 @@ def dso(db: Database, as_of: date, days: int = 90, currency: str | None = None) 
         sales = int(
             session.execute(
                 select(func.coalesce(func.sum(_inv.c.amount_minor), 0)).where(
-                    _inv.c.status != "void",
+                    _inv.c.status != InvoiceStatus.VOID,
                     _inv.c.currency == cur,
                     _inv.c.issued_on > as_of - timedelta(days=days),
                     _inv.c.issued_on <= as_of,

@@ -44,6 +44,7 @@ from ...models import (
 from ..parties.customers import address_text
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
+from ..states.invoice_states import InvoiceStatus
 from .overdue import (
     dunning_days,
     level_for,
@@ -196,7 +197,7 @@ def _paper(session: Session, customer: Customer, as_of: date, title: str, level:
     ).first()  # fmt: skip
     rows = session.execute(
         select(Invoice, Order.number).outerjoin(Order, Order.id == Invoice.order_id)
-        .where(Invoice.customer_id == customer.id, Invoice.status == "open",
+        .where(Invoice.customer_id == customer.id, Invoice.status == InvoiceStatus.OPEN,
                Invoice.kind == "invoice")
         .order_by(Invoice.due_on, Invoice.id)
     ).all()  # fmt: skip

@@ -13,6 +13,8 @@ from sqlmodel import col, select
 from ...models import Customer, FollowUp
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
+from ..platform.money import check_amount
+from ..platform.settings import load_settings
 from .receivables import credit_exposure
 
 KINDS = ("call", "promise", "letter", "note", "hold", "release")
@@ -57,6 +59,9 @@ def record_follow_up(
     if kind in ("call", "note") and not note.strip():
         raise InvalidInput("say what was said or done", "note")
     with db.write() as session:
+        settings = load_settings(session)
+        check_amount(promise_minor, settings.max_amount_minor, "the promised amount",
+                     "promise_minor", settings.currency)  # fmt: skip
         customer = session.get(Customer, customer_id)
         if customer is None:
             raise NotFound(f"no customer with id {customer_id}")

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from ...models import Invoice, Payment, Setting, utcnow
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
+from ..states.invoice_states import InvoiceStatus
 
 KEY = "dunning_days"
 DEFAULT_DAYS = (7, 30, 60, 90)
@@ -81,13 +82,13 @@ def overdue_after_credit(
     inv = Invoice.__table__  # type: ignore[attr-defined]
     pay = Payment.__table__  # type: ignore[attr-defined]
     owed = inv.c.amount_minor - inv.c.paid_minor
-    late_where = [inv.c.status == "open", inv.c.kind == "invoice", inv.c.due_on < as_of,
+    late_where = [inv.c.status == InvoiceStatus.OPEN, inv.c.kind == "invoice", inv.c.due_on < as_of,
                   owed > 0]  # fmt: skip
     credit_parts = [
         select(pay.c.customer_id, pay.c.unapplied_minor.label("credit"))
         .where(pay.c.unapplied_minor != 0),
         select(inv.c.customer_id, (inv.c.paid_minor - inv.c.amount_minor).label("credit"))
-        .where(inv.c.amount_minor < 0, inv.c.status != "void",
+        .where(inv.c.amount_minor < 0, inv.c.status != InvoiceStatus.VOID,
                inv.c.amount_minor != inv.c.paid_minor),
     ]  # fmt: skip
     if customer_ids is not None:

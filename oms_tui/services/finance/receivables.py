@@ -1,5 +1,6 @@
 """Receivables: invoices from shipments (or at approval for prepaid orders), due dates from
-payment terms, payments and their allocation, credit notes, cash-on-delivery remittances.
+payment terms, payments and their allocation, credit notes (cash-on-delivery remittances
+pay through ``record_payment_in``: ``cod_remittances``).
 
 Money is integer minor units throughout. An invoice's open amount is ``amount_minor -
 paid_minor``; ``paid_minor`` is the sum of its ``payment_allocation`` rows, so aging as of
@@ -64,9 +65,11 @@ from ...models import (
 )
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
-from ..platform.money import format_money
+from ..platform.money import check_amount, format_money
 from ..platform.numbering import take_number
 from ..platform.settings import load_settings, read_int_settings, write_int_setting
+from ..states import invoice_states
+from ..states.invoice_states import InvoiceStatus
 from ..states.order_states import OrderStatus
 from .overdue import dunning_days, level_for, overdue_after_credit
 
@@ -168,7 +171,7 @@ def invoiced_minor(session: Session, order_id: int) -> int:
     return int(session.exec(
         select(func.coalesce(func.sum(Invoice.amount_minor), 0))
         .where(Invoice.order_id == order_id, Invoice.kind == "invoice",
-               Invoice.status != "void")
+               Invoice.status != InvoiceStatus.VOID)
     ).one())  # fmt: skip
 
 
@@ -228,7 +231,7 @@ class PaymentResult:
 def _open_invoices(session: Session, customer_id: int) -> list[Invoice]:
     return list(session.exec(
         select(Invoice)
-        .where(Invoice.customer_id == customer_id, Invoice.status == "open",
+        .where(Invoice.customer_id == customer_id, Invoice.status == InvoiceStatus.OPEN,
                Invoice.kind == "invoice")
         .order_by(Invoice.due_on, Invoice.issued_on, Invoice.id)
         .with_for_update()
@@ -239,10 +242,7 @@ def _apply(session: Session, payment: Payment, invoice: Invoice, amount: int) ->
     session.add(PaymentAllocation(payment_id=payment.id, invoice_id=invoice.id,
                                   amount_minor=amount))  # fmt: skip
     invoice.paid_minor += amount
-    invoice.status = "paid" if invoice.paid_minor >= invoice.amount_minor else "open"
-    if invoice.kind == "credit_note":
-        invoice.status = "paid" if invoice.paid_minor <= invoice.amount_minor else "open"
-    session.add(invoice)
+    invoice_states.settle(session, invoice, payment.created_by)
 
 
 def record_payment(
@@ -258,8 +258,25 @@ def record_payment(
     only invoices in that currency: oldest first skips the others (they stay open), and
     naming one in another currency is refused (``InvalidInput`` on ``invoices``).
 
+    The amount is above 0 and within the setting ``max_amount_minor`` (``InvalidInput`` on
+    ``amount``).
+
     ``today``: the caller's date (the app's clock; default the system date): a payment
     received after tomorrow is refused, and a dunning credit hold is released as of it."""
+    with db.write() as session:
+        result, _payment_id = record_payment_in(session, actor, customer_id, amount_minor,
+                                                received_on, method, reference,
+                                                invoice_numbers, today)  # fmt: skip
+        return result
+
+
+def record_payment_in(
+    session: Session, actor: str, customer_id: int, amount_minor: int, received_on: date,
+    method: str = "bank", reference: str = "", invoice_numbers: Sequence[str] | None = None,
+    today: date | None = None,
+) -> tuple[PaymentResult, int]:  # fmt: skip
+    """``record_payment`` in the caller's write transaction (a COD remittance records its
+    row in the same one); also returns the payment's id."""
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
         raise InvalidInput("the amount must be above 0", "amount")
     if method not in PAYMENT_METHODS:
@@ -268,49 +285,50 @@ def record_payment(
     today = today or date.today()
     if received_on > today + timedelta(days=1):
         raise InvalidInput("a payment cannot be received in the future", "received_on")
-    with db.write() as session:
-        customer = session.get(Customer, customer_id)
-        if customer is None:
-            raise NotFound(f"no customer with id {customer_id}")
-        company = load_settings(session).currency.upper()
-        candidates = _open_invoices(session, customer_id)
-        if invoice_numbers is not None:
-            by_number = {i.number: i for i in candidates}
-            chosen = []
-            for n in invoice_numbers:
-                inv = by_number.get(n.strip().upper())
-                if inv is None:
-                    raise InvalidInput(f"{n} is not an open invoice of {customer.name}",
-                                       "invoices")  # fmt: skip
-                if inv.currency.upper() != company:
-                    raise InvalidInput(f"{inv.number} is in {inv.currency.upper()}: payments "
-                                       f"are recorded in {company}, the company currency, "
-                                       "and cannot pay it", "invoices")  # fmt: skip
-                chosen.append(inv)
-            candidates = chosen
-        else:
-            candidates = [i for i in candidates if i.currency.upper() == company]
-        payment = Payment(number=take_number(session, PAYMENT_PREFIX, received_on.year),
-                          customer_id=customer_id, received_on=received_on,
-                          amount_minor=amount_minor, method=method,
-                          reference=reference.strip()[:100], created_by=actor)  # fmt: skip
-        session.add(payment)
-        session.flush()
-        left = amount_minor
-        applied = []
-        for inv in candidates:
-            if left == 0:
-                break
-            take = min(left, inv.amount_minor - inv.paid_minor)
-            if take <= 0:
-                continue
-            _apply(session, payment, inv, take)
-            left -= take
-            applied.append(Applied(inv.number, take, inv.amount_minor - inv.paid_minor))
-        payment.unapplied_minor = left
-        session.add(payment)
-        _release_hold_if_settled(session, customer, actor, today)
-        return PaymentResult(payment.number, amount_minor, tuple(applied), left)
+    settings = load_settings(session)
+    company = settings.currency.upper()
+    check_amount(amount_minor, settings.max_amount_minor, "the payment", "amount", company)
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"no customer with id {customer_id}")
+    candidates = _open_invoices(session, customer_id)
+    if invoice_numbers is not None:
+        by_number = {i.number: i for i in candidates}
+        chosen = []
+        for n in invoice_numbers:
+            inv = by_number.get(n.strip().upper())
+            if inv is None:
+                raise InvalidInput(f"{n} is not an open invoice of {customer.name}",
+                                   "invoices")  # fmt: skip
+            if inv.currency.upper() != company:
+                raise InvalidInput(f"{inv.number} is in {inv.currency.upper()}: payments "
+                                   f"are recorded in {company}, the company currency, "
+                                   "and cannot pay it", "invoices")  # fmt: skip
+            chosen.append(inv)
+        candidates = chosen
+    else:
+        candidates = [i for i in candidates if i.currency.upper() == company]
+    payment = Payment(number=take_number(session, PAYMENT_PREFIX, received_on.year),
+                      customer_id=customer_id, received_on=received_on,
+                      amount_minor=amount_minor, method=method,
+                      reference=reference.strip()[:100], created_by=actor)  # fmt: skip
+    session.add(payment)
+    session.flush()
+    left = amount_minor
+    applied = []
+    for inv in candidates:
+        if left == 0:
+            break
+        take = min(left, inv.amount_minor - inv.paid_minor)
+        if take <= 0:
+            continue
+        _apply(session, payment, inv, take)
+        left -= take
+        applied.append(Applied(inv.number, take, inv.amount_minor - inv.paid_minor))
+    payment.unapplied_minor = left
+    session.add(payment)
+    _release_hold_if_settled(session, customer, actor, today)
+    return PaymentResult(payment.number, amount_minor, tuple(applied), left), payment.id
 
 
 def _release_hold_if_settled(session: Session, customer: Customer, actor: str, today: date
@@ -349,7 +367,7 @@ def credit_note(db: Database, actor: str, invoice_number: str, amount_minor: int
     with db.write() as session:
         inv = session.exec(select(Invoice).where(Invoice.number == invoice_number.strip().upper())
                            .with_for_update()).first()  # fmt: skip
-        if inv is None or inv.kind != "invoice" or inv.status == "void":
+        if inv is None or inv.kind != "invoice" or inv.status == InvoiceStatus.VOID:
             raise NotFound(f"no invoice {invoice_number}")
         credited = -int(session.exec(
             select(func.coalesce(func.sum(Invoice.amount_minor), 0))
@@ -447,7 +465,7 @@ def _credits(session: Session, customer_id: int, on: date) -> list[_Credit]:
     notes = session.exec(
         select(Invoice)
         .where(Invoice.customer_id == customer_id, Invoice.kind == "credit_note",
-               Invoice.status == "open", Invoice.issued_on <= on,
+               Invoice.status == InvoiceStatus.OPEN, Invoice.issued_on <= on,
                Invoice.amount_minor != Invoice.paid_minor)
         .order_by(Invoice.issued_on, Invoice.id).with_for_update()
     ).all()  # fmt: skip
@@ -465,7 +483,7 @@ def _credit_on_account(session: Session, customer_id: int) -> int:
     notes = session.exec(
         select(func.coalesce(func.sum(Invoice.amount_minor - Invoice.paid_minor), 0))
         .where(Invoice.customer_id == customer_id, Invoice.kind == "credit_note",
-               Invoice.status == "open")
+               Invoice.status == InvoiceStatus.OPEN)
     ).one()  # fmt: skip
     return int(ahead) - int(notes)
 
@@ -475,7 +493,7 @@ def _apply_credit(session: Session, actor: str, customer_id: int, on: date,
     """Pay ``invoices`` (in the order given) from the customer's credit on account on
     ``on``, oldest credit first; one application record per credit used."""
     targets = [i for i in invoices if i.kind == "invoice" and i.issued_on <= on
-               and i.status == "open" and i.amount_minor > i.paid_minor]  # fmt: skip
+               and i.status == InvoiceStatus.OPEN and i.amount_minor > i.paid_minor]  # fmt: skip
     if not targets:
         return []
     applied: list[CreditApplied] = []
@@ -582,7 +600,7 @@ def credit_exposure(session: Session, customer_id: int, today: date | None = Non
         )
         .where(
             inv.c.customer_id == customer_id,
-            inv.c.status != "void",
+            inv.c.status != InvoiceStatus.VOID,
             inv.c.amount_minor != inv.c.paid_minor,
         )
         .subquery("open_invoices")
@@ -595,7 +613,11 @@ def credit_exposure(session: Session, customer_id: int, today: date | None = Non
     )
     invoiced = (
         select(func.coalesce(func.sum(Invoice.amount_minor), 0))
-        .where(Invoice.order_id == Order.id, Invoice.kind == "invoice", Invoice.status != "void")
+        .where(
+            Invoice.order_id == Order.id,
+            Invoice.kind == "invoice",
+            Invoice.status != InvoiceStatus.VOID,
+        )
         .correlate(Order)
         .scalar_subquery()
     )
@@ -625,61 +647,6 @@ def over_limit_warning(exposure: CreditExposure, order_minor: int, limit_minor: 
             f"{format_money(limit_minor, currency)}")  # fmt: skip
 
 
-# --------------------------------------------------------------------------------------------
-# Cash-on-delivery remittances from carriers
-
-
-@dataclass(frozen=True)
-class Remittance:
-    tracking_no: str
-    amount_minor: int
-
-
-@dataclass(frozen=True)
-class RemittanceResult:
-    matched: tuple[str, ...]  # payment numbers
-    differences: tuple[tuple[str, str], ...]  # (tracking number, what is wrong)
-
-
-def reconcile_cod(db: Database, actor: str, received_on: date, rows: Sequence[Remittance],
-                  today: date | None = None) -> RemittanceResult:  # fmt: skip
-    """A carrier's remittance list: each row pays the invoices of the shipment with that
-    tracking number. Amounts that differ from what is open are paid as far as they go and
-    reported; unknown tracking numbers, and shipments invoiced in a currency other than the
-    company's (``record_payment``), are reported and nothing is paid for them."""
-    matched: list[str] = []
-    problems: list[tuple[str, str]] = []
-    for row in rows:
-        with db.read() as session:
-            sh = session.exec(select(Shipment).where(Shipment.tracking_no == row.tracking_no)
-                              ).first()  # fmt: skip
-            if sh is None:
-                problems.append((row.tracking_no, "no shipment with this tracking number"))
-                continue
-            invoices = session.exec(
-                select(Invoice).where(Invoice.shipment_id == sh.id, Invoice.kind == "invoice",
-                                      Invoice.status == "open").order_by(Invoice.due_on)
-            ).all()  # fmt: skip
-            order = session.get(Order, sh.order_id)
-        due = sum(i.amount_minor - i.paid_minor for i in invoices)
-        if due == 0:
-            problems.append((row.tracking_no, "nothing open on this shipment (paid twice?)"))
-            continue
-        try:
-            result = record_payment(db, actor, order.customer_id, row.amount_minor,
-                                    received_on, "cod_remittance", row.tracking_no,
-                                    [i.number for i in invoices], today)  # fmt: skip
-        except InvalidInput as error:  # an invoice in another currency: for a person
-            if error.field != "invoices":
-                raise
-            problems.append((row.tracking_no, str(error)))
-            continue
-        matched.append(result.number)
-        if row.amount_minor != due:
-            problems.append((row.tracking_no, f"remitted {row.amount_minor}, open {due}"))
-    return RemittanceResult(tuple(matched), tuple(problems))
-
-
 @dataclass(frozen=True)
 class InvoiceView:
     number: str
@@ -702,7 +669,7 @@ def customer_invoices(db: Database, customer_id: int, open_only: bool = True
             .where(Invoice.customer_id == customer_id)
             .order_by(Invoice.due_on, Invoice.id))  # fmt: skip
     if open_only:
-        stmt = stmt.where(Invoice.status == "open")
+        stmt = stmt.where(Invoice.status == InvoiceStatus.OPEN)
     with db.read() as session:
         return [InvoiceView(i.number, i.kind, n or "", i.issued_on, i.due_on, i.amount_minor,
                             i.paid_minor, i.status)

@@ -34,12 +34,12 @@ from ...models import (
     Product,
     StockLevel,
     Warehouse,
-    utcnow,
 )
 from ..inventory import stock
 from ..platform.db import Database, retry
 from ..platform.errors import IllegalTransition, NotFound, StaleData
-from ..states.order_states import OrderStatus, check_transition, record_event
+from ..states import order_states
+from ..states.order_states import OrderStatus, record_event
 
 S = OrderStatus
 ALLOCATABLE = frozenset({S.APPROVED, S.BACKORDERED, S.PARTIALLY_BACKORDERED})
@@ -211,16 +211,12 @@ def _allocate_in(
     frm = order.status
     if target != frm:
         try:
-            check_transition(frm, target)
+            order_states.move(session, order, target, actor, summary)
         except IllegalTransition:  # e.g. part shipped: the reservations change, not the status
             if any(r.placed for r in results):
                 record_event(session, order, actor, frm, summary, frm)
             session.flush()
             return AllocationResult(order.id, order.number, frm, frm, tuple(results), summary)
-        order.status = target
-        order.updated_at = utcnow()
-        session.add(order)
-        record_event(session, order, actor, target, summary, frm)
     elif any(r.placed for r in results):
         record_event(session, order, actor, target, summary, frm)
     session.flush()

@@ -37,6 +37,9 @@ from ..platform.db import Database, retry
 from ..platform.errors import InvalidInput, NotFound
 from ..platform.numbering import take_number
 from ..production import materials
+from ..states import receipt_states, stocktake_states
+from ..states.receipt_states import ReceiptStatus
+from ..states.stocktake_states import StocktakeStatus
 from . import allocation
 
 RECEIPT_PREFIX, STOCKTAKE_PREFIX = "PR", "ST"
@@ -142,7 +145,7 @@ def receive(
                 receipt = session.exec(
                     select(PurchaseReceipt).where(PurchaseReceipt.number == wanted)
                 ).first()
-                if receipt is None or receipt.status != "open":
+                if receipt is None or receipt.status != ReceiptStatus.OPEN:
                     raise NotFound(f"no open receipt {receipt_number}")
                 if receipt.warehouse_id != wh.id:
                     raise InvalidInput(f"receipt {receipt.number} is for another warehouse",
@@ -174,8 +177,7 @@ def receive(
                 select(PurchaseReceiptLine).where(PurchaseReceiptLine.receipt_id == receipt.id)
             ).all()
             if all(rl.qty_received >= rl.qty_expected for rl in lines_now):
-                receipt.status, receipt.received_at = "received", utcnow()
-                session.add(receipt)
+                receipt_states.move(session, receipt, ReceiptStatus.RECEIVED, actor)
             filled = allocation.fill_backorders_in(session, actor, merged)
             made = materials.reserve_waiting_materials_in(session, actor, merged)
             return Outcome(receipt.number, len(merged), tuple(filled), tuple(made))
@@ -332,7 +334,9 @@ def start_stocktake(db: Database, actor: str, warehouse: str | int) -> Stocktake
     with db.write() as session:
         wh = _warehouse(session, warehouse)
         open_one = session.exec(
-            select(Stocktake).where(Stocktake.warehouse_id == wh.id, Stocktake.status == "open")
+            select(Stocktake).where(
+                Stocktake.warehouse_id == wh.id, Stocktake.status == StocktakeStatus.OPEN
+            )
         ).first()
         if open_one is None:
             open_one = Stocktake(number=take_number(session, STOCKTAKE_PREFIX, _year()),
@@ -373,7 +377,7 @@ def _open_stocktake(session: Session, stocktake_id: int) -> Stocktake:
     st = session.get(Stocktake, stocktake_id)
     if st is None:
         raise NotFound(f"no stocktake with id {stocktake_id}")
-    if st.status != "open":
+    if st.status != StocktakeStatus.OPEN:
         raise InvalidInput(f"stocktake {st.number} is {st.status}; start a new one", "stocktake")
     return st
 
@@ -447,8 +451,7 @@ def post_stocktake(db: Database, actor: str, stocktake_id: int, reason: str) -> 
                 if delta > 0:
                     gained.append(c.product_id)
             _reallocate(session, actor, sorted(set(touched)))
-            st.status, st.posted_by, st.posted_at, st.reason = "posted", actor, utcnow(), reason
-            session.add(st)
+            stocktake_states.move(session, st, StocktakeStatus.POSTED, actor, reason)
             filled = allocation.fill_backorders_in(session, actor, gained) if gained else []
             made = materials.reserve_waiting_materials_in(session, actor, gained)
             return Outcome(st.number, moves, tuple(filled), tuple(made))
@@ -459,5 +462,4 @@ def post_stocktake(db: Database, actor: str, stocktake_id: int, reason: str) -> 
 def cancel_stocktake(db: Database, actor: str, stocktake_id: int) -> None:
     with db.write() as session:
         st = _open_stocktake(session, stocktake_id)
-        st.status, st.posted_by, st.posted_at = "cancelled", actor, utcnow()
-        session.add(st)
+        stocktake_states.move(session, st, StocktakeStatus.CANCELLED, actor)

@@ -42,6 +42,9 @@ from ...models import (
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
 from ..platform.settings import read_int_settings, write_int_setting
+from ..states import production_states
+from ..states.order_states import OrderStatus
+from ..states.receipt_states import ReceiptStatus
 
 # Move kinds (StockMove.kind).
 RECEIPT, ISSUE, TRANSFER_IN, TRANSFER_OUT, ADJUSTMENT = (
@@ -357,7 +360,7 @@ def _incoming(session: Session, product_ids: Sequence[int]) -> dict[tuple[int, i
                func.sum(PurchaseReceiptLine.qty_expected - PurchaseReceiptLine.qty_received))
         .join(PurchaseReceipt, PurchaseReceipt.id == PurchaseReceiptLine.receipt_id)
         .where(col(PurchaseReceiptLine.product_id).in_(product_ids),
-               PurchaseReceipt.status == "open")
+               PurchaseReceipt.status == ReceiptStatus.OPEN)
         .group_by(PurchaseReceiptLine.product_id, PurchaseReceipt.warehouse_id)
     ).all()  # fmt: skip
     for pid, wid, qty in rows:
@@ -366,7 +369,7 @@ def _incoming(session: Session, product_ids: Sequence[int]) -> dict[tuple[int, i
         select(ProductionOrder.product_id, ProductionOrder.warehouse_id,
                func.sum(ProductionOrder.qty))
         .where(col(ProductionOrder.product_id).in_(product_ids),
-               col(ProductionOrder.status).in_(("planned", "in_progress")))
+               col(ProductionOrder.status).in_(production_states.OPEN))
         .group_by(ProductionOrder.product_id, ProductionOrder.warehouse_id)
     ).all()  # fmt: skip
     for pid, wid, qty in rows:
@@ -375,10 +378,10 @@ def _incoming(session: Session, product_ids: Sequence[int]) -> dict[tuple[int, i
     return out
 
 
-BACKORDER_STATUSES = ("backordered", "partially_backordered")
+BACKORDER_STATUSES = (OrderStatus.BACKORDERED, OrderStatus.PARTIALLY_BACKORDERED)
 # Orders that may still wait for stock: backordered, or part shipped with a remainder that
 # was never reserved (a partial shipment leaves the rest backordered).
-WAITING_STATUSES = (*BACKORDER_STATUSES, "partially_shipped")
+WAITING_STATUSES = (*BACKORDER_STATUSES, OrderStatus.PARTIALLY_SHIPPED)
 
 
 def backordered_qty(session: Session, product_id: int) -> int:

@@ -11,6 +11,8 @@ from sqlmodel import Session, col, or_, select
 from ...models import Customer, CustomerAddress, CustomerPhone, utcnow
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
+from ..platform.money import check_amount
+from ..platform.settings import load_settings
 from .regions import table_in
 
 GROUPS = ("retail", "wholesale", "dealer", "key_account")
@@ -129,6 +131,7 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
     if new.phone.strip() and len(digits) < 5:
         raise InvalidInput(f"'{new.phone}' does not look like a phone number", "phone")
     with db.write() as session:
+        _check_credit_limits(session, [new])
         region = new.region.strip() or table_in(session).region_of(new.province, new.city,
                                                                    new.street)  # fmt: skip
         code = new.code or _next_customer_code(session)
@@ -160,6 +163,13 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
                            customer.group, customer.region)  # fmt: skip
 
 
+def _check_credit_limits(session: Session, news: Sequence[NewCustomer]) -> None:
+    settings = load_settings(session)
+    for new in news:
+        check_amount(new.credit_limit_minor, settings.max_amount_minor, "the credit limit",
+                     "credit_limit_minor", settings.currency)  # fmt: skip
+
+
 def create_customers_in(session: Session, actor: str, news: Sequence[NewCustomer]) -> list[int]:
     """Many new customers (with their phone and default address) in the caller's
     transaction, with multi-row INSERTs: what imports use. Returns their ids in order."""
@@ -174,8 +184,9 @@ def create_customers_in(session: Session, actor: str, news: Sequence[NewCustomer
             raise InvalidInput("a customer needs a name", "name")
         if new.group not in GROUPS:
             raise InvalidInput(f"group must be one of {', '.join(GROUPS)}", "group")
-    table = table_in(session)
-    regions = [new.region.strip() or table.region_of(new.province, new.city, new.street)
+    _check_credit_limits(session, news)
+    places = table_in(session)
+    regions = [new.region.strip() or places.region_of(new.province, new.city, new.street)
                for new in news]  # fmt: skip
     codes = ["C" + n.rsplit("-", 1)[1] for n in take_numbers(session, "C", 0, len(news))]
     now = utcnow()

@@ -20,7 +20,9 @@ from ...models import (
 )
 from ..platform.db import Database
 from ..platform.errors import NotFound
-from .common import OPEN, _days_left, _stages
+from ..states.production_states import OPEN
+from ..states.production_states import ProductionStatus as P
+from .common import _days_left, _stages
 from .materials import _short_in
 
 # --------------------------------------------------------------------------------------------
@@ -49,7 +51,7 @@ class BoardRow:
     @property
     def progress(self) -> float:
         """Share of stages done (0 to 1)."""
-        if self.status == "done":
+        if self.status == P.DONE:
             return 1.0
         return max(self.stage_no - 1, 0) / self.stages if self.stages else 0.0
 
@@ -74,14 +76,14 @@ def board(db: Database, product_line: str | None = None, due_before: date | None
                       ProductionOrder.id)
             .limit(limit)
         )  # fmt: skip
-        statuses = (*OPEN, "done") if include_done else OPEN
+        statuses = (*OPEN, P.DONE) if include_done else OPEN
         stmt = stmt.where(col(ProductionOrder.status).in_(statuses))
         if product_line:
             stmt = stmt.where(Product.product_line == product_line)
         if due_before:
             stmt = stmt.where(col(ProductionOrder.due_date) <= due_before)
         rows = session.execute(stmt).all()
-        short = _short_in(session, [po.id for po, *_ in rows if po.status == "planned"])
+        short = _short_in(session, [po.id for po, *_ in rows if po.status == P.PLANNED])
         stage_lists: dict[int | None, list[RouteStage]] = {}
         out = []
         for po, order_number, customer_name, code, line in rows:
@@ -89,7 +91,7 @@ def board(db: Database, product_line: str | None = None, due_before: date | None
                 stage_lists[po.route_id] = _stages(session, po.route_id)
             stages = stage_lists[po.route_id]
             pos = next((i for i, s in enumerate(stages, 1) if s.seq == po.current_stage_seq), 0)
-            name = stages[pos - 1].name if pos else ("done" if po.status == "done" else "waiting")
+            name = stages[pos - 1].name if pos else ("done" if po.status == P.DONE else "waiting")
             out.append(BoardRow(po.id, po.number, order_number or "", customer_name or "", code,
                                 line, po.qty, po.status, name, pos, len(stages), po.due_date,
                                 po.expected_date, po.requirements_note, po.priority,
@@ -155,7 +157,7 @@ def capacity(db: Database, start: date | None = None, days: int = 14) -> list[Ca
                 col(ProductionOrder.route_id).is_not(None))).all():  # fmt: skip
             stages = _stages(session, po.route_id)
             finish = po.expected_date or start
-            if po.status == "planned":
+            if po.status == P.PLANNED:
                 first = finish - timedelta(days=max(_days_left(stages, 0) - 1, 0))
             else:
                 first = start
@@ -195,11 +197,11 @@ def for_orders(db: Database, order_ids: list[int]) -> dict[int, list[OrderProduc
             .outerjoin(RouteStage, (RouteStage.route_id == ProductionOrder.route_id)
                        & (RouteStage.seq == ProductionOrder.current_stage_seq))
             .where(col(ProductionOrder.order_id).in_(order_ids),
-                   ProductionOrder.status != "cancelled")
+                   ProductionOrder.status != P.CANCELLED)
             .order_by(ProductionOrder.id)
         ).all()  # fmt: skip
         for po, code, stage in rows:
-            label = "done" if po.status == "done" else (stage or "waiting to start")
+            label = "done" if po.status == P.DONE else (stage or "waiting to start")
             out[po.order_id].append(OrderProduction(po.number, code, label, po.expected_date,
                                                     po.status))  # fmt: skip
     return dict(out)

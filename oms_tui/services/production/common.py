@@ -1,5 +1,6 @@
-"""What the production modules share: the open states, a route's stages, the queue order
-of production orders, loading one for a change and writing its stage log."""
+"""What the production modules share: a route's stages, the queue order of production
+orders, loading one for a change. (The statuses, their moves and the stage log:
+``services/states/production_states.py``.)"""
 
 from __future__ import annotations
 
@@ -10,14 +11,12 @@ from sqlmodel import Session, col, select
 from ...models import (
     Product,
     ProductionOrder,
-    ProductionStageLog,
     RouteStage,
     Warehouse,
 )
 from ..platform.errors import NotFound
 
 PREFIX = "PO"
-OPEN = ("planned", "in_progress")
 
 
 def factory_warehouse_id(session: Session) -> int | None:
@@ -55,11 +54,3 @@ def _load(session: Session, production_order_id: int) -> ProductionOrder:
     if po is None:
         raise NotFound(f"no production order with id {production_order_id}")
     return po
-
-
-def _log(session: Session, po: ProductionOrder, stage: RouteStage | None, result: str,
-         actor: str, note: str = "") -> None:  # fmt: skip
-    session.add(ProductionStageLog(production_order_id=po.id,
-                                   stage_seq=stage.seq if stage else 0,
-                                   stage_name=stage.name if stage else result, result=result,
-                                   note=note, actor=actor))  # fmt: skip

@@ -22,7 +22,9 @@ from ...models import (
 from ..inventory import stock
 from ..platform.db import Database
 from ..platform.errors import NotFound
-from .common import _codes, _days_left, _log, _queue_key, _stages
+from ..states.production_states import ProductionStatus as P
+from ..states.production_states import log_stage
+from .common import _codes, _days_left, _queue_key, _stages
 
 # --------------------------------------------------------------------------------------------
 # Materials
@@ -114,7 +116,7 @@ def shortages(db: Database, production_order_id: int, today: date | None = None
         po = session.get(ProductionOrder, production_order_id)
         if po is None:
             raise NotFound(f"no production order with id {production_order_id}")
-        if po.status != "planned" or po.warehouse_id is None:
+        if po.status != P.PLANNED or po.warehouse_id is None:
             return []
         needs = _needs(session, po)
         levels = _levels_of(session, [m.id for m, _ in needs], po.warehouse_id)
@@ -174,7 +176,7 @@ def _short_in(session: Session, production_order_ids: Sequence[int]) -> set[int]
         .join(BomItem, BomItem.product_id == ProductionOrder.product_id)
         .outerjoin(StockLevel, at_factory)
         .where(col(ProductionOrder.id).in_(sorted(set(production_order_ids))),
-               ProductionOrder.status == "planned",
+               ProductionOrder.status == P.PLANNED,
                col(ProductionOrder.warehouse_id).is_not(None),
                BomItem.qty_per * ProductionOrder.qty > held + free)
     ).all()  # fmt: skip
@@ -216,7 +218,7 @@ def reserve_waiting_materials_in(session: Session, actor: str, material_ids: Ite
     rows = session.exec(
         select(ProductionOrder, BomItem.material_id, want)
         .join(BomItem, BomItem.product_id == ProductionOrder.product_id)
-        .where(ProductionOrder.status == "planned", col(BomItem.material_id).in_(ids),
+        .where(ProductionOrder.status == P.PLANNED, col(BomItem.material_id).in_(ids),
                col(ProductionOrder.warehouse_id).is_not(None), want > 0)
         .order_by(col(ProductionOrder.priority).desc(),  # the queue: see _queue_key
                   col(ProductionOrder.due_date).is_(None), ProductionOrder.due_date,
@@ -233,8 +235,8 @@ def reserve_waiting_materials_in(session: Session, actor: str, material_ids: Ite
             got.setdefault(po.id, []).append(f"{codes[material_id]} {take}")
             orders[po.id] = po
     for po_id, what in got.items():
-        _log(session, orders[po_id], None, "reserved", actor, "materials came in: " +
-             ", ".join(what))  # fmt: skip
+        log_stage(session, orders[po_id], None, "reserved", actor, "materials came in: " +
+                  ", ".join(what))  # fmt: skip
     session.flush()
     return [orders[i].number for i in got]  # in queue order
 
@@ -262,6 +264,6 @@ def release_materials_for_shortage_in(session: Session, actor: str, level: Stock
         if give < r.qty:
             stock.reserve_material(session, level, po.id, r.qty - give, f"for {po.number}")
         units -= give
-        _log(session, po, None, "short", actor, f"{code} {give} no longer reserved: {why}")
+        log_stage(session, po, None, "short", actor, f"{code} {give} no longer reserved: {why}")
         out.append(po.number)
     return out

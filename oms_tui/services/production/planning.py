@@ -19,18 +19,18 @@ from ...models import (
     Product,
     ProductionOrder,
     ProductionRoute,
-    ProductionStageLog,
     StockMove,
 )
 from ..inventory import stock
 from ..platform.db import Database
 from ..platform.numbering import take_number
+from ..states import production_states
+from ..states.production_states import OPEN, log_stage
+from ..states.production_states import ProductionStatus as P
 from .common import (
-    OPEN,
     PREFIX,
     _codes,
     _days_left,
-    _log,
     _stages,
     factory_warehouse_id,
 )
@@ -68,7 +68,7 @@ def create_for_order_in(session: Session, actor: str, order: Order, today: date 
         return []
     have = set(session.exec(
         select(ProductionOrder.order_line_id).where(
-            ProductionOrder.order_id == order.id, ProductionOrder.status != "cancelled")
+            ProductionOrder.order_id == order.id, ProductionOrder.status != P.CANCELLED)
     ).all())  # fmt: skip
     routes = {r.product_line: r for r in session.exec(select(ProductionRoute)).all()}
     factory = factory_warehouse_id(session)
@@ -86,10 +86,8 @@ def create_for_order_in(session: Session, actor: str, order: Order, today: date 
         )  # fmt: skip
         session.add(po)
         session.flush()
-        session.add(ProductionStageLog(production_order_id=po.id, stage_seq=0,
-                                       stage_name="planned", result="planned",
-                                       note=f"for {order.number} line {line.line_no}",
-                                       actor=actor))  # fmt: skip
+        log_stage(session, po, None, "planned", actor,
+                  f"for {order.number} line {line.line_no}")  # fmt: skip
         made.append(po)
     if not made:
         return []
@@ -101,7 +99,7 @@ def create_for_order_in(session: Session, actor: str, order: Order, today: date 
     for po in made:
         missing = _reserve_materials_in(session, po, needs[po.id], levels, today)
         if missing:
-            _log(session, po, None, "short", actor, shortage_text(missing))
+            log_stage(session, po, None, "short", actor, shortage_text(missing))
         out.append(Planned(po, tuple(missing)))
     return out
 
@@ -121,7 +119,7 @@ def cancel_for_order_in(session: Session, actor: str, order_id: int, reason: str
     if not running:
         return []
     held = stock.open_material_reservations(session, [po.id for po in running])
-    issued = _issued(session, order_id, [po for po in running if po.status == "in_progress"])
+    issued = _issued(session, order_id, [po for po in running if po.status == P.IN_PROGRESS])
     levels = stock.lock_levels(session, {r.product_id for r in held} | {p for _, p, _ in issued})
     codes = _codes(session, {r.product_id for r in held} | {p for _, p, _ in issued})
     freed: set[int] = set()
@@ -143,9 +141,7 @@ def cancel_for_order_in(session: Session, actor: str, order_id: int, reason: str
         if back:
             notes.append("materials back in stock: " + ", ".join(
                 sorted(f"{codes[p]} {qty}" for _, p, qty in back)))  # fmt: skip
-        po.status = "cancelled"
-        session.add(po)
-        _log(session, po, None, "cancelled", actor, "; ".join(notes))
+        production_states.move(session, po, P.CANCELLED, actor, "; ".join(notes))
         stopped.append(po.number)
     session.flush()
     if freed:
@@ -197,12 +193,12 @@ def _replan_route_in(session: Session, route_ids: set[int | None], today: date) 
                       col(ProductionOrder.due_date).is_(None), ProductionOrder.due_date,
                       ProductionOrder.id)
         ).all()  # fmt: skip
-        ahead = sum(r.qty for r in rows if r.status == "in_progress")
+        ahead = sum(r.qty for r in rows if r.status == P.IN_PROGRESS)
         whole = _days_left(stages, 0)
         left = {s.seq: _days_left(stages, s.seq) for s in stages}
         moved: dict[int, date] = {}
         for po_id, status, qty, seq, expected in rows:
-            if status == "in_progress":
+            if status == P.IN_PROGRESS:
                 days = left.get(seq, _days_left(stages, seq))
                 when = today + timedelta(days=max(days, 0))
             else:

@@ -21,7 +21,9 @@ from ...models import (
 from ..inventory import stock
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
-from .common import OPEN, _log, _stages
+from ..states.production_states import OPEN, log_stage
+from ..states.production_states import ProductionStatus as P
+from .common import _stages
 from .materials import reserve_waiting_materials_in
 
 # --------------------------------------------------------------------------------------------
@@ -141,7 +143,7 @@ def _follow_bom_in(session: Session, actor: str, product_id: int, material: Prod
     held = session.exec(
         select(MaterialReservation, ProductionOrder)
         .join(ProductionOrder, ProductionOrder.id == MaterialReservation.production_order_id)
-        .where(ProductionOrder.product_id == product_id, ProductionOrder.status == "planned",
+        .where(ProductionOrder.product_id == product_id, ProductionOrder.status == P.PLANNED,
                MaterialReservation.product_id == material.id,
                col(MaterialReservation.released_at).is_(None))
         .order_by(MaterialReservation.id)
@@ -160,7 +162,7 @@ def _follow_bom_in(session: Session, actor: str, product_id: int, material: Prod
             stock.release(session, level, r)
         if keep:
             stock.reserve_material(session, level, po_id, keep, f"for {po.number}")
-        _log(
+        log_stage(
             session,
             po,
             None,

@@ -14,14 +14,15 @@ from ...models import (
     Order,
     OrderLine,
     ProductionOrder,
-    utcnow,
 )
 from ..inventory import stock
 from ..platform.db import Database
 from ..platform.errors import IllegalTransition, InvalidInput, NotFound
+from ..states import order_states, production_states
 from ..states.order_states import OrderStatus as S
-from ..states.order_states import check_transition, record_event
-from .common import OPEN, _days_left, _load, _log, _stages
+from ..states.production_states import OPEN, log_stage
+from ..states.production_states import ProductionStatus as P
+from .common import _days_left, _load, _stages
 from .materials import _needs, _shortages_in, shortage_text
 from .planning import _replan_route_in
 
@@ -46,7 +47,7 @@ def start(db: Database, actor: str, production_order_id: int, today: date | None
         late = {r.product_id for r in held} - {p for p, _w in levels}
         if late:  # reserved meanwhile by a bill changed meanwhile: lock those too
             levels.update(stock.lock_levels(session, late))
-        if po.status != "planned":
+        if po.status != P.PLANNED:
             raise IllegalTransition(f"{po.number} is {po.status.replace('_', ' ')}, not waiting")
         if needs and po.warehouse_id is None:
             raise InvalidInput(f"{po.number} has no factory warehouse to take materials from",
@@ -68,14 +69,13 @@ def start(db: Database, actor: str, production_order_id: int, today: date | None
                            stock.PRODUCTION_USE, actor, reference=po.number,
                            order_id=po.order_id, reason=f"materials for {po.number}")  # fmt: skip
         stages = _stages(session, po.route_id)
-        po.status, po.started_at = "in_progress", utcnow()
         po.current_stage_seq = stages[0].seq if stages else 1
         note = ""
         if needs:
             units = sum(n for _, n in needs)
             note = f"{len(needs)} materials issued ({units} units, {reserved} of them reserved)"
-        _log(session, po, stages[0] if stages else None, "started", actor, note)
-        session.add(po)
+        production_states.move(session, po, P.IN_PROGRESS, actor, note,
+                               stages[0] if stages else None)  # fmt: skip
         _replan_route_in(session, {po.route_id}, today)
         session.flush()
         return po
@@ -89,17 +89,17 @@ def advance(db: Database, actor: str, production_order_id: int, note: str = "",
         po = session.get(ProductionOrder, production_order_id)
         if po is None:
             raise NotFound(f"no production order with id {production_order_id}")
-        if po.status != "in_progress":
+        if po.status != P.IN_PROGRESS:
             raise IllegalTransition(f"{po.number} is {po.status.replace('_', ' ')}: start it "
-                                    "first" if po.status == "planned" else
+                                    "first" if po.status == P.PLANNED else
                                     f"{po.number} is {po.status}")  # fmt: skip
         stages = _stages(session, po.route_id)
         current = next((s for s in stages if s.seq == po.current_stage_seq), None)
-        _log(session, po, current, "done", actor, note.strip())
+        log_stage(session, po, current, "done", actor, note.strip())
         later = [s for s in stages if s.seq > po.current_stage_seq]
         if later:
             po.current_stage_seq = later[0].seq
-            _log(session, po, later[0], "started", actor)
+            log_stage(session, po, later[0], "started", actor)
             # the work waiting behind it does not change: only this order's date moves
             po.expected_date = today + timedelta(days=_days_left(stages, po.current_stage_seq))
             session.add(po)
@@ -117,7 +117,7 @@ def quality_failure(db: Database, actor: str, production_order_id: int, back_to_
     today = today or date.today()
     with db.write() as session:
         po = _load(session, production_order_id)
-        if po.status != "in_progress":
+        if po.status != P.IN_PROGRESS:
             raise IllegalTransition(f"{po.number} is not in progress")
         stages = _stages(session, po.route_id)
         target = next((s for s in stages if s.seq == back_to_seq), None)
@@ -125,9 +125,10 @@ def quality_failure(db: Database, actor: str, production_order_id: int, back_to_
             raise InvalidInput("go back to a stage up to the current one "
                                f"({po.current_stage_seq})", "stage")  # fmt: skip
         current = next((s for s in stages if s.seq == po.current_stage_seq), None)
-        _log(session, po, current, "qc_fail", actor, f"{reason.strip()} -> back to {target.name}")
+        log_stage(session, po, current, "qc_fail", actor,
+                  f"{reason.strip()} -> back to {target.name}")  # fmt: skip
         po.current_stage_seq = target.seq
-        _log(session, po, target, "started", actor, "rework")
+        log_stage(session, po, target, "started", actor, "rework")
         session.add(po)
         _replan_route_in(session, {po.route_id}, today)
         session.flush()
@@ -146,8 +147,8 @@ def set_expected(db: Database, actor: str, production_order_id: int, when: date,
         old = po.expected_date
         po.expected_date = when
         session.add(po)
-        _log(session, po, None, "replanned", actor,
-             f"{old or '—'} -> {when}: {reason.strip()}")  # fmt: skip
+        log_stage(session, po, None, "replanned", actor,
+                  f"{old or '—'} -> {when}: {reason.strip()}")  # fmt: skip
         session.flush()
         return po
 
@@ -159,9 +160,8 @@ def _complete_in(session: Session, actor: str, po: ProductionOrder, today: date)
     level = levels[(po.product_id, po.warehouse_id)]
     stock.add_move(session, level, po.qty, stock.PRODUCTION_IN, actor, reference=po.number,
                    order_id=po.order_id, reason="production done")  # fmt: skip
-    po.status, po.completed_at, po.expected_date = "done", utcnow(), today
-    session.add(po)
-    _log(session, po, None, "completed", actor, f"{po.qty} into stock")
+    po.expected_date = today
+    production_states.move(session, po, P.DONE, actor, f"{po.qty} into stock")
     _replan_route_in(session, {po.route_id}, today)  # the queue behind it moves up
     if po.order_line_id is not None:
         line = session.get(OrderLine, po.order_line_id)
@@ -175,8 +175,4 @@ def _complete_in(session: Session, actor: str, po: ProductionOrder, today: date)
         col(ProductionOrder.status).in_(OPEN))).one()  # fmt: skip
     if waiting or order.status != S.IN_PRODUCTION:
         return
-    frm = order.status
-    check_transition(frm, S.READY_TO_SHIP)
-    order.status, order.updated_at = S.READY_TO_SHIP, utcnow()
-    session.add(order)
-    record_event(session, order, actor, S.READY_TO_SHIP, "production done, goods reserved", frm)
+    order_states.move(session, order, S.READY_TO_SHIP, actor, "production done, goods reserved")

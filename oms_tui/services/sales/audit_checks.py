@@ -8,8 +8,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col
 
 from ...models import (
@@ -27,7 +29,7 @@ from ...models import (
 from ..catalog.pricing import QuoteLine, load_price_book, product_info, quote
 from ..finance.receivables import credit_exposure, over_limit_warning
 from ..platform.db import Database
-from ..platform.errors import NotFound
+from ..platform.errors import NotFound, OmsError
 from ..platform.money import format_money
 from ..platform.settings import load_settings, read_int_settings, write_int_setting
 from ..states.order_states import OrderStatus
@@ -506,10 +508,25 @@ def submit_for_audit(
     today: date | None = None,
 ) -> CheckRun:  # fmt: skip
     """Send an order to audit (draft or on hold -> pending audit, event "submitted") and run
-    its checks. Use this instead of ``orders.submit_for_audit`` so every order in the queue
-    has its checks."""
+    its checks: the one way to submit an existing order, so every order in the queue has
+    its checks."""
     orders.transition(db, actor, order_id, S.PENDING_AUDIT, "submitted", expected_version)
     return check_run(db, order_id, today)
+
+
+def submit_new_order(db: Database, actor: str, customer_id: int, lines: Sequence[orders.NewLine],
+                     *, today: date | None = None, **options: Any) -> orders.OrderView:  # fmt: skip
+    """Save a new order straight into the audit queue (``orders.create_order`` with
+    ``submit``: its number, lines and the events "created" and "submitted"; ``options`` are
+    ``create_order``'s) and run its checks: how order entry saves. The checks run once the
+    order is committed, in their own transaction, so the order stands if they fail (the
+    audit queue checks an order without stored checks itself)."""
+    view = orders.create_order(db, actor, customer_id, lines, submit=True, **options)
+    try:
+        check_run(db, view.id, today)
+    except (OmsError, SQLAlchemyError):
+        pass  # saved all the same; the queue runs the checks when it shows the order
+    return view
 
 
 def submit_and_check(db: Database, actor: str, order_id: int, today: date | None = None

@@ -21,6 +21,7 @@ from ..platform.db import Database
 from ..platform.errors import NotFound
 from ..production import board
 from ..states.order_states import OrderStatus
+from ..states.production_states import ProductionStatus as P
 
 NOT_SALES = (OrderStatus.DRAFT, OrderStatus.CANCELLED, OrderStatus.REJECTED)
 
@@ -93,7 +94,7 @@ def orders_page(db: Database, customer_id: int, before: HistoryOrder | None = No
     for oid, number, at, status, channel, total in rows:
         text = "; ".join(
             f"{p.number} {p.stage}" + (f", expected {p.expected_date:%m-%d}"
-                                       if p.expected_date and p.status != "done" else "")
+                                       if p.expected_date and p.status != P.DONE else "")
             for p in made.get(oid, []))  # fmt: skip
         out.append(HistoryOrder(oid, number, at, status, channel, total, text))
     return out

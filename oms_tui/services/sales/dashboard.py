@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Date, Integer, String, column, func, select, 
 
 from ..platform.db import Database
 from ..platform.settings import CompanySettings, read_settings
+from ..states.invoice_states import InvoiceStatus
 from ..states.order_states import OrderStatus as S
 
 _order = table("sales_order", column("id", Integer), column("status", String))
@@ -55,7 +56,7 @@ def home_screen_data(db: Database, today: date | None = None) -> tuple[HomeCount
     with db.engine.connect() as conn:
         overdue = conn.execute(
             select(func.count(), func.coalesce(func.sum(owed), 0)).where(
-                _invoice.c.status == "open", _invoice.c.due_on < today
+                _invoice.c.status == InvoiceStatus.OPEN, _invoice.c.due_on < today
             )
         ).one()
         company = read_settings(conn)

@@ -27,8 +27,10 @@ from ..inventory import stock
 from ..parties.customers import address_text
 from ..platform.db import Database
 from ..platform.errors import IllegalTransition, InvalidInput, NotFound, StaleData
+from ..platform.money import check_amount, format_money
 from ..platform.numbering import normalise_order_number, take_number, take_numbers
 from ..platform.settings import CompanySettings, load_settings
+from ..states import order_states
 from ..states.order_states import OrderStatus, check_transition, record_event
 from .channels import channel_in, check_channels_in
 from .drafts import delete_draft_in
@@ -274,10 +276,7 @@ def create_order_in(
     record_event(session, order, actor, OrderStatus.DRAFT, "created")
     delete_draft_in(session, draft_id)
     if submit:
-        check_transition(order.status, OrderStatus.PENDING_AUDIT)
-        order.status = OrderStatus.PENDING_AUDIT
-        record_event(session, order, actor, OrderStatus.PENDING_AUDIT, "submitted",
-                     OrderStatus.DRAFT)  # fmt: skip
+        order_states.move(session, order, OrderStatus.PENDING_AUDIT, actor, "submitted")
     session.add(order)
     session.flush()
     return _view(session, order)
@@ -476,6 +475,7 @@ def _price(
     many orders are priced in one go (imports)."""
     quote_lines: list[QuoteLine] = []
     products: dict[int, Product] = {}
+    limit, currency = settings.max_amount_minor, settings.currency
     for no, new in enumerate(lines, start=1):
         if new.qty <= 0:
             raise InvalidInput(f"line {no}: quantity must be at least 1", f"lines.{no}.qty")
@@ -492,6 +492,9 @@ def _price(
             raise InvalidInput(f"line {no}: a price override needs a reason", f"lines.{no}.price")
         if new.unit_price_minor is not None and new.unit_price_minor < 0:
             raise InvalidInput(f"line {no}: a price cannot be negative", f"lines.{no}.price")
+        if new.unit_price_minor is not None:
+            check_amount(new.unit_price_minor, limit, f"line {no}: the price",
+                         f"lines.{no}.price", currency)  # fmt: skip
         if new.discount_minor < 0:
             raise InvalidInput(f"line {no}: discount out of range", f"lines.{no}.discount")
         quote_lines.append(QuoteLine(product_info(product), new.qty, new.discount_minor,
@@ -508,8 +511,14 @@ def _price(
                    tax_rounding=settings.tax_rounding, shipping_minor=shipping_minor,
                    shipping_source=ship_source)  # fmt: skip
     for no, (new, line) in enumerate(zip(lines, priced.lines, strict=True), start=1):
-        if new.discount_minor > line.qty * line.unit_price_minor:
+        gross = line.qty * line.unit_price_minor
+        check_amount(gross, limit, f"line {no}: {line.qty} x "
+                     f"{format_money(line.unit_price_minor, currency)} =", f"lines.{no}.qty",
+                     currency)  # fmt: skip
+        if new.discount_minor > gross:
             raise InvalidInput(f"line {no}: discount out of range", f"lines.{no}.discount")
+    check_amount(shipping_minor, limit, "the shipping", "shipping", currency)
+    check_amount(priced.totals.total_minor, limit, "the order total", "lines", currency)
     return priced, products
 
 
@@ -613,16 +622,14 @@ def transition(
                 raise StaleData(
                     f"order {order.number} was changed by someone else; reload it and try again"
                 )
-            frm, to = check_transition(order.status, to_status, reason)
+            # refused before anything else is written
+            _, to = check_transition(order.status, to_status, reason)
             if to is OrderStatus.PENDING_AUDIT:
                 has_line = session.exec(
                     select(OrderLine.id).where(OrderLine.order_id == order.id).limit(1)
                 ).first()
                 if has_line is None:
                     raise InvalidInput(f"order {order.number} has no lines to audit", "lines")
-            order.status = to
-            order.updated_at = utcnow()
-            session.add(order)
             text = reason.strip()
             freed = 0
             if releasing:
@@ -638,7 +645,7 @@ def transition(
                 from ..finance.receivables import invoice_order_in
 
                 invoice_order_in(session, actor, order)  # prepaid: invoiced at approval
-            record_event(session, order, actor, to, text, frm)
+            order_states.move(session, order, to, actor, text)
             session.flush()
             view = _view(session, order)
     except StaleDataError:
@@ -648,10 +655,6 @@ def transition(
 
         fill_backorders(db, actor, product_ids)
     return view
-
-
-def submit_for_audit(db: Database, actor: str, order_id: int) -> OrderView:
-    return transition(db, actor, order_id, OrderStatus.PENDING_AUDIT, "submitted")
 
 
 def get_order(db: Database, number: str) -> OrderView:

@@ -32,11 +32,16 @@ from ...models import (
     Product,
     Shipment,
     ShipmentLine,
-    utcnow,
 )
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
+from ..platform.money import check_amount
 from ..platform.numbering import take_number
+from ..platform.settings import get_settings
+from ..states import shipment_states, van_run_states
+from ..states.shipment_states import ShipmentStatus as H
+from ..states.shipment_states import TrackingStatus
+from ..states.van_run_states import RunStatus as V
 from . import dispatch, tracking
 
 RUN_PREFIX = "RUN"
@@ -166,7 +171,7 @@ def plan_run(db: Database, actor: str, van: str, run_date: date, driver: str = "
         on_runs = set(session.exec(
             select(DeliveryStop.shipment_id)
             .join(DeliveryRun, DeliveryRun.id == DeliveryStop.run_id)
-            .where((DeliveryRun.status != "returned") | (DeliveryStop.delivered == True))  # noqa: E712
+            .where((DeliveryRun.status != V.RETURNED) | (DeliveryStop.delivered == True))  # noqa: E712
         ).all())  # fmt: skip
     ready = [r for r in dispatch.ready_to_ship(db, warehouse_id, limit=10_000)
              if (r.carrier_id == carrier.id or (r.carrier_id is None
@@ -177,7 +182,7 @@ def plan_run(db: Database, actor: str, van: str, run_date: date, driver: str = "
         carrier = _van(session, van)
         shipments = session.exec(
             select(Shipment).where(col(Shipment.order_id).in_([r.order_id for r in ready]),
-                                   Shipment.status == "picking",
+                                   Shipment.status == H.PICKING,
                                    Shipment.carrier_id == carrier.id)
         ).all()  # fmt: skip
         shipments = [s for s in shipments if s.id not in on_runs]
@@ -201,7 +206,7 @@ def plan_run(db: Database, actor: str, van: str, run_date: date, driver: str = "
             col(Customer.id).in_({o.customer_id for o in orders.values()}))).all())  # fmt: skip
         earlier = set(session.exec(
             select(Shipment.order_id).where(col(Shipment.order_id).in_(orders),
-                                            col(Shipment.status).in_(("shipped", "delivered")))
+                                            col(Shipment.status).in_(shipment_states.LEFT))
         ).all())  # fmt: skip
 
         def stop_key(s: Shipment) -> tuple:
@@ -278,12 +283,15 @@ def settle_run(db: Database, actor: str, run_number: str,
                results: Mapping[int, StopResult]) -> RunView:  # fmt: skip
     """The van is back: ``results`` by stop id (a stop not given was not delivered)."""
     run = get_run(db, run_number)
-    if run.status == "returned":
+    if run.status == V.RETURNED:
         return run
+    settings = get_settings(db)
     for stop in run.stops:
         r = results.get(stop.id, StopResult(False))
         if r.containers_back < 0 or r.cash_collected_minor < 0:
             raise InvalidInput(f"stop {stop.seq}: counts and cash are 0 or more", "stop")
+        check_amount(r.cash_collected_minor, settings.max_amount_minor,
+                     f"stop {stop.seq}: the cash collected", "cash", settings.currency)  # fmt: skip
         may_return = stop.containers_to_collect + (stop.containers_out if r.delivered else 0)
         if r.containers_back > may_return:
             raise InvalidInput(f"stop {stop.seq}: {stop.customer_name} holds {may_return} "
@@ -293,14 +301,14 @@ def settle_run(db: Database, actor: str, run_number: str,
         if not r.delivered:
             continue
         current = dispatch.get_shipment(db, stop.shipment_id)
-        if current.status == "picking":
+        if current.status == H.PICKING:
             dispatch.ship(db, actor, stop.shipment_id, "", today=run.run_date)
-        if dispatch.get_shipment(db, stop.shipment_id).status == "shipped":
-            tracking.add_tracking_event(db, actor, stop.shipment_id, "delivered",
+        if dispatch.get_shipment(db, stop.shipment_id).status == H.SHIPPED:
+            tracking.add_tracking_event(db, actor, stop.shipment_id, TrackingStatus.DELIVERED,
                                         note=f"run {run.number}")  # fmt: skip
     with db.write() as session:
         record = session.get(DeliveryRun, run.id)
-        if record.status == "returned":
+        if record.status == V.RETURNED:
             return _run_view(session, run.id)
         collected = 0
         for stop in run.stops:
@@ -327,9 +335,8 @@ def settle_run(db: Database, actor: str, run_number: str,
                     deposit_minor=-r.containers_back * product.deposit_minor, run_id=run.id,
                     reason="returned empty", actor=actor,
                 ))  # fmt: skip
-        record.status, record.returned_at = "returned", utcnow()
         record.cash_collected_minor = collected
-        session.add(record)
+        van_run_states.move(session, record, V.RETURNED, actor)
         session.flush()
         return _run_view(session, run.id)
 

@@ -31,9 +31,7 @@ from ...models import (
     Shipment,
     ShipmentLine,
     StockLevel,
-    TrackingEvent,
     Warehouse,
-    utcnow,
 )
 from ..catalog.pricing import QuoteLine, chargeable_weight_g, freight, product_info
 from ..finance import receivables
@@ -41,14 +39,17 @@ from ..inventory import stock
 from ..platform.db import Database, retry
 from ..platform.errors import IllegalTransition, InvalidInput, NotFound
 from ..platform.numbering import take_number
-from ..states.order_states import OrderStatus, check_transition, record_event
+from ..states import order_states, shipment_states
+from ..states.order_states import OrderStatus, record_event
+from ..states.shipment_states import ShipmentStatus, TrackingStatus
 
 S = OrderStatus
+H = ShipmentStatus
 SHIPMENT_PREFIX = "SH"
 # Orders whose reserved goods may leave: partly backordered ones only when the customer
 # accepts partial shipments (checked per order).
 SHIPPABLE = (S.ALLOCATED, S.READY_TO_SHIP, S.PARTIALLY_BACKORDERED, S.PARTIALLY_SHIPPED)
-TRACKING_STATUSES = ("picked_up", "in_transit", "out_for_delivery", "delivered", "exception")
+TRACKING_STATUSES = tuple(TrackingStatus)
 
 
 # --------------------------------------------------------------------------------------------
@@ -206,7 +207,7 @@ def ready_to_ship(db: Database, warehouse_id: int | None = None, limit: int = 50
         open_shipments = {(oid, wid): (number, cid) for oid, wid, number, cid in session.execute(
             select(Shipment.order_id, Shipment.warehouse_id, Shipment.number, Shipment.carrier_id)
             .where(col(Shipment.order_id).in_({r[0] for r in rows}),
-                   col(Shipment.status).in_(("picking", "packed")))
+                   col(Shipment.status).in_(shipment_states.OPEN))
         ).all()} if rows else {}  # fmt: skip
     out = []
     for (oid, number, status, name, region, wid, wcode, cid, score, wanted, units,
@@ -299,11 +300,7 @@ def _to_ready(session: Session, actor: str, order: Order, why: str,
     (it still waits for stock: receipts fill it), and moves on only when it ships."""
     moving = (S.ALLOCATED, S.PARTIALLY_BACKORDERED) if partly_backordered_too else (S.ALLOCATED,)
     if order.status in moving:
-        check_transition(order.status, S.READY_TO_SHIP)
-        frm = order.status
-        order.status, order.updated_at = S.READY_TO_SHIP, utcnow()
-        session.add(order)
-        record_event(session, order, actor, S.READY_TO_SHIP, why, frm)
+        order_states.move(session, order, S.READY_TO_SHIP, actor, why)
 
 
 def create_shipments(
@@ -340,7 +337,7 @@ def create_shipments(
                     busy = session.exec(
                         select(Shipment.id).where(Shipment.order_id == order.id,
                                                   Shipment.warehouse_id == wid,
-                                                  col(Shipment.status).in_(("picking", "packed")))
+                                                  col(Shipment.status).in_(shipment_states.OPEN))
                     ).first()  # fmt: skip
                     if busy is not None:
                         continue
@@ -376,7 +373,7 @@ def _new_shipment(
     shipment = Shipment(
         number=take_number(session, SHIPMENT_PREFIX, today.year), order_id=order.id,
         warehouse_id=warehouse_id, carrier_id=option.carrier_id if option else None,
-        status="picking", freight_minor=option.freight_minor if option else 0,
+        status=H.PICKING, freight_minor=option.freight_minor if option else 0,
         weight_g=option.weight_g if option else 0,
         packages=_packages(session, qty_by_product),
         expected_date=option.expected_date if option else None, created_by=actor,
@@ -443,7 +440,7 @@ def order_shipments(db: Database, order_number: str) -> list[ShipmentView]:
             raise NotFound(f"no order {order_number}")
         ids = session.exec(
             select(Shipment.id).where(Shipment.order_id == order_id,
-                                      Shipment.status != "cancelled").order_by(Shipment.id)
+                                      Shipment.status != H.CANCELLED).order_by(Shipment.id)
         ).all()  # fmt: skip
         return shipment_views(session, list(ids))
 
@@ -458,7 +455,7 @@ def open_wave(db: Database, warehouse: str) -> list[ShipmentView]:
             raise NotFound(f"no warehouse '{warehouse}'")
         ids = session.exec(
             select(Shipment.id).where(Shipment.warehouse_id == wh.id,
-                                      Shipment.status == "picking").order_by(Shipment.id)
+                                      Shipment.status == H.PICKING).order_by(Shipment.id)
         ).all()  # fmt: skip
         return shipment_views(session, list(ids))
 
@@ -525,7 +522,7 @@ def _views_chunk(session: Session, ids: list[int]) -> list[ShipmentView]:
         by_shipment[r[0]].append(r)
     views = {}
     for sh, order, customer_name, wcode, ccode, cname in heads:
-        shipped = sh.status in ("shipped", "delivered")
+        shipped = sh.status in shipment_states.LEFT
         lines = []
         for (_sid, lid, qty, line_no, code, desc, name, ordered, qty_shipped, note, weight,
              volume, fragile, pid, wid) in by_shipment.get(sh.id, []):  # fmt: skip
@@ -594,7 +591,7 @@ def ship(
             stock.lock_levels(session, order_products)
             order = session.exec(select(Order).where(Order.id == sh.order_id)
                                  .with_for_update()).one()  # fmt: skip
-            if sh.status not in ("picking", "packed"):
+            if sh.status not in shipment_states.OPEN:
                 raise InvalidInput(f"shipment {sh.number} is already {sh.status}", "shipment")
             if carrier_id is not None:
                 sh.carrier_id = carrier_id
@@ -634,12 +631,9 @@ def ship(
             if option is not None:
                 sh.freight_minor, sh.weight_g = option.freight_minor, option.weight_g
                 sh.expected_date = option.expected_date
-            sh.status, sh.tracking_no = "shipped", tracking
+            sh.tracking_no = tracking
             sh.packages = packages if packages is not None else _packages(session, qty_by_product)
-            sh.shipped_at = utcnow()
-            session.add(sh)
-            session.add(TrackingEvent(shipment_id=sh.id, status="shipped",
-                                      note=f"by {actor}"))  # fmt: skip
+            shipment_states.move(session, sh, H.SHIPPED, actor)
             session.flush()
             all_lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
             done = all(ln.qty_shipped >= ln.qty for ln in all_lines)
@@ -648,16 +642,14 @@ def ship(
             if frm == S.ALLOCATED or frm == S.PARTIALLY_BACKORDERED:
                 _to_ready(session, actor, order, "packed", partly_backordered_too=True)
                 frm = order.status
-            if frm != target:
-                check_transition(frm, target)
-                order.status, order.updated_at = target, utcnow()
-                session.add(order)
-            receivables.invoice_shipment_in(session, actor, order, sh, today)
             units = sum(send.values())
-            record_event(session, order, actor, target,
-                         f"shipment {sh.number}: {units} units"
-                         + (f", {carrier.code} {tracking}" if carrier and tracking else ""),
-                         frm)  # fmt: skip
+            why = f"shipment {sh.number}: {units} units" + (
+                f", {carrier.code} {tracking}" if carrier and tracking else "")  # fmt: skip
+            if frm != target:
+                order_states.move(session, order, target, actor, why)
+            else:  # another part shipped: the status stays, the event says what left
+                record_event(session, order, actor, target, why, frm)
+            receivables.invoice_shipment_in(session, actor, order, sh, today)
             return sh.id
 
     sid = retry(run)

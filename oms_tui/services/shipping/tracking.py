@@ -17,7 +17,9 @@ from ...models import (
 )
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
-from ..states.order_states import record_event
+from ..states import order_states, shipment_states
+from ..states.shipment_states import ShipmentStatus as H
+from ..states.shipment_states import TrackingStatus
 from .dispatch import TRACKING_STATUSES, S
 
 # --------------------------------------------------------------------------------------------
@@ -37,27 +39,23 @@ def add_tracking_event(db: Database, actor: str, shipment_id: int, status: str,
         sh = session.get(Shipment, shipment_id)
         if sh is None:
             raise NotFound(f"no shipment with id {shipment_id}")
-        if sh.status not in ("shipped", "delivered"):
+        if sh.status not in shipment_states.LEFT:
             raise InvalidInput(f"shipment {sh.number} has not shipped yet", "status")
-        session.add(TrackingEvent(shipment_id=sh.id, status=status, location=location,
-                                  note=note or f"by {actor}", at=at or utcnow()))  # fmt: skip
-        if status == "delivered" and sh.status != "delivered":
-            sh.status, sh.delivered_at = "delivered", at or utcnow()
-            session.add(sh)
+        if status != TrackingStatus.DELIVERED or sh.status == H.DELIVERED:
+            session.add(TrackingEvent(shipment_id=sh.id, status=status, location=location,
+                                      note=note or f"by {actor}", at=at or utcnow()))  # fmt: skip
+        else:  # the event that closes the shipment
+            shipment_states.move(session, sh, H.DELIVERED, actor, note, location, at)
             session.flush()
             order = session.exec(select(Order).where(Order.id == sh.order_id)
                                  .with_for_update()).one()  # fmt: skip
             open_left = session.exec(
                 select(Shipment.id).where(Shipment.order_id == order.id,
-                                          Shipment.status != "delivered",
-                                          Shipment.status != "cancelled")
+                                          Shipment.status != H.DELIVERED,
+                                          Shipment.status != H.CANCELLED)
             ).first()  # fmt: skip
             if order.status == S.SHIPPED and open_left is None:
-                frm = order.status
-                order.status, order.updated_at = S.DELIVERED, utcnow()
-                session.add(order)
-                record_event(session, order, actor, S.DELIVERED,
-                             f"delivered ({sh.number})", frm)  # fmt: skip
+                order_states.move(session, order, S.DELIVERED, actor, f"delivered ({sh.number})")
         return sh.status
 
 
@@ -67,7 +65,7 @@ def overdue_shipments(db: Database, days: int = 2, today: date | None = None) ->
     with db.read() as session:
         return int(session.exec(
             select(func.count()).select_from(Shipment)
-            .where(Shipment.status == "shipped", col(Shipment.expected_date).is_not(None),
+            .where(Shipment.status == H.SHIPPED, col(Shipment.expected_date).is_not(None),
                    col(Shipment.expected_date) < today - timedelta(days=days))
         ).one())  # fmt: skip
 
@@ -75,13 +73,15 @@ def overdue_shipments(db: Database, days: int = 2, today: date | None = None) ->
 # --------------------------------------------------------------------------------------------
 # Tracking events from a carrier's CSV export
 
+K = TrackingStatus
 STATUS_WORDS = {
-    "picked_up": "picked_up", "picked up": "picked_up", "揽收": "picked_up", "已揽收": "picked_up",
-    "in_transit": "in_transit", "in transit": "in_transit", "运输中": "in_transit",
-    "out_for_delivery": "out_for_delivery", "out for delivery": "out_for_delivery",
-    "派送中": "out_for_delivery", "派件中": "out_for_delivery",
-    "delivered": "delivered", "签收": "delivered", "已签收": "delivered",
-    "exception": "exception", "异常": "exception", "问题件": "exception",
+    **{str(k): k for k in TrackingStatus},
+    "picked up": K.PICKED_UP, "揽收": K.PICKED_UP, "已揽收": K.PICKED_UP,
+    "in transit": K.IN_TRANSIT, "运输中": K.IN_TRANSIT,
+    "out for delivery": K.OUT_FOR_DELIVERY, "派送中": K.OUT_FOR_DELIVERY,
+    "派件中": K.OUT_FOR_DELIVERY,
+    "签收": K.DELIVERED, "已签收": K.DELIVERED,
+    "异常": K.EXCEPTION, "问题件": K.EXCEPTION,
 }  # fmt: skip
 COLUMN_WORDS = {
     "tracking_no": ("tracking_no", "tracking", "tracking number", "运单号", "快递单号", "单号"),
@@ -183,6 +183,6 @@ def import_tracking_csv(db: Database, actor: str, data: bytes) -> TrackingImport
             problems.append((n, str(error)))
             continue
         applied += 1
-        if after == "delivered" and before != "delivered":
+        if after == H.DELIVERED and before != H.DELIVERED:
             delivered.append(sh.number)
     return TrackingImport(applied, duplicates, tuple(delivered), tuple(problems))

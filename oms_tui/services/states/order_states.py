@@ -1,4 +1,6 @@
-"""The one order state machine. Every status change goes through ``check_transition``."""
+"""The one order state machine. Every change of an order's status goes through ``move``
+(which checks it with ``check_transition``); ``record_event`` alone writes the decisions
+that keep the status (a priority bump, a note on the timeline)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from ...models import OrderEvent
-from ..platform.errors import IllegalTransition
+from .machine import Machine
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -102,32 +104,41 @@ REASON_REQUIRED_FROM_TO = frozenset({(S.PENDING_AUDIT, S.DRAFT), (S.REJECTED, S.
 OPEN_STATUSES = frozenset(set(OrderStatus) - {S.CLOSED, S.CANCELLED, S.REJECTED, S.RETURNED})
 
 
+MACHINE = Machine(
+    "order", OrderStatus, TRANSITIONS, labels=LABELS, reason_required=REASON_REQUIRED,
+    reason_required_from_to=REASON_REQUIRED_FROM_TO,
+)  # fmt: skip
+
+
 def allowed_next(status: str) -> frozenset[OrderStatus]:
-    return TRANSITIONS[OrderStatus(status)]
+    return MACHINE.allowed_next(status)
 
 
 def check_transition(
     current: str, target: str, reason: str = ""
 ) -> tuple[OrderStatus, OrderStatus]:
     """Return the parsed pair, or raise ``IllegalTransition`` with a sentence a clerk can read."""
-    try:
-        frm, to = OrderStatus(current), OrderStatus(target)
-    except ValueError as exc:
-        raise IllegalTransition(f"unknown order status: {exc}") from None
-    if to not in TRANSITIONS[frm]:
-        options = ", ".join(sorted(s.label for s in TRANSITIONS[frm])) or "none (final)"
-        raise IllegalTransition(
-            f"an order that is {frm.label.lower()} cannot become {to.label.lower()}; "
-            f"possible: {options}"
-        )
-    if not reason.strip() and (to in REASON_REQUIRED or (frm, to) in REASON_REQUIRED_FROM_TO):
-        raise IllegalTransition(f"a reason is required to make an order {to.label.lower()}")
-    return frm, to
+    return MACHINE.check(current, target, reason)
+
+
+def move(session: Session, order: Order, to: str, actor: str, reason: str = "") -> OrderStatus:
+    """The one way an order's status changes: checks the move (``check_transition``, a
+    reason where one is required), sets the status and ``updated_at``, and writes the order
+    event (who, from, to, why). The version: ``Order`` maps it as its ``version_id_col``, so
+    the flush of this change bumps it and refuses a copy someone else changed meanwhile.
+    Returns the status the order came from."""
+    frm, new = MACHINE.change(order, to, reason)
+    session.add(order)
+    record_event(session, order, actor, new, reason, frm)
+    return frm
 
 
 def record_event(
     session: Session, order: Order, actor: str, to_status: str, reason: str = "",
     from_status: str | None = None,
 ) -> None:  # fmt: skip
+    """An order event. A status change writes its own through ``move``; call this directly
+    only for an order's creation and for decisions that keep the status (``from_status`` and
+    ``to_status`` both the current one)."""
     session.add(OrderEvent(order_id=order.id, actor=actor, from_status=from_status,
                            to_status=to_status, reason=reason))  # fmt: skip

@@ -38,18 +38,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Header, Label, Static
 from textual.worker import Worker
 
-from ..commands import ScreenCommands
-from ..failures import failure_text
-from ..services.fulfilment import stock_operations as ops
-from ..services.platform.errors import InvalidInput
-from ..widgets.footer import KeysFooter
-from ..widgets.form_dialog import FormField
-from ..widgets.order_list import OrderList, Piece, fit
-from ..widgets.scan_input import ScanInput
-from . import OmsScreen
-from .formats import signed
-from .list_screen import key_hint
-from .stock_form import StockForm
+from ...commands import ScreenCommands
+from ...failures import failure_text
+from ...services.fulfilment import stock_operations as ops
+from ...services.platform.errors import InvalidInput
+from ...widgets.footer import KeysFooter
+from ...widgets.form_dialog import FormField
+from ...widgets.order_list import OrderList, Piece, fit
+from ...widgets.scan_input import ScanInput
+from .. import OmsScreen
+from ..formats import signed
+from ..list_screen import key_hint
+from .dialogs import StockForm
 
 SCAN = re.compile(r"^(?P<code>.+?)\s*(?:(?P<op>[*=])\s*(?P<qty>\d+))?$")
 KEY_HINT = key_hint(("CODE", "+1"), ("CODE*5", "+5"), ("CODE=5", "set 5"),

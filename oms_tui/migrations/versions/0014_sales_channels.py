@@ -8,8 +8,8 @@ channel, and the idempotency key of imports (``sales_order (channel, external_re
 unique) stays as it is: nothing already imported is imported again. A new table only (no
 table copy).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-08 09:00:00
 """
 
@@ -20,8 +20,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,44 +1,8 @@
-"""Import: orders from a CSV or .xlsx file into the audit queue, previewed first.
-
-Choose the file: type its path on the file line and Enter, or pick one of the .csv/.xlsx
-files of the current folder, the documents folder and the downloads folder (newest first)
-with Up/Down and Enter. The profile (which column holds which field: ``oms`` our template,
-``taobao``, ``dealer``, or one saved) is picked by its digit after F6, the channel (one of
-the shop's, ``oms channel list``) by its letter or digit after F7 (by default the profile's
-own; a channel with a default profile brings it).
-
-The preview (``order_import.plan_import`` in a thread worker; nothing is written) counts the
-orders to create, update, leave unchanged and refuse, the new customers and the bad rows,
-and lists the planned orders (external id, customer, lines, action) and the problems (row,
-column, value, reason). An unknown product code is mapped by key (F8, or Enter on the
-problem): type our product code, the channel's code is remembered
-(``order_import.remember_alias``) and the file is previewed again. F2 imports
-(``order_import.run_import`` in a thread worker; the progress bar follows its batches)
-and shows what was created, updated and refused; F9 saves the error report
-(``order_import.problems_csv``) as a CSV in the documents folder and shows where.
-
-Keys (the README copies these rows; every F-key has a Ctrl twin):
-
-| Key         | Twin        | Where         | Does                                               |
-|-------------|-------------|---------------|----------------------------------------------------|
-| `Enter`     |             | import, file  | read the typed path, or the highlighted file       |
-| `Up`/`Down` |             | import, file  | highlight a file of the list                       |
-| `F6`        | `Ctrl+O`    | import        | profile: `1`-`9` picks (the channel follows it)    |
-| `F7`        | `Ctrl+N`    | import        | channel: `e` e-commerce, `d` dealer, `k` key       |
-|             |             |               | account, `p` phone, `w` walk-in, the shop's own    |
-|             |             |               | channels `1`-`9`, `a`...                           |
-| `F5`        | `Ctrl+R`    | import        | read the file and preview again                    |
-| `F8`        | `Enter`     | import preview| map the highlighted unknown product code to ours,  |
-|             |             |               | then preview again                                 |
-| `F2`        | `Ctrl+S`    | import preview| import: progress bar, then what was done           |
-| `F9`        | `Ctrl+B`    | import preview| save the error report (CSV) in the documents folder|
-| `F4`        | `Ctrl+L`    | import        | choose another file                                |
-"""
+"""Import: the file, its preview and the import (the package's docstring has the area's keys)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -52,106 +16,44 @@ from textual.message import Message
 from textual.widgets import Header, Label, ProgressBar, Static
 from textual.worker import Worker
 
-from ..commands import ScreenCommands
-from ..failures import logged_text
-from ..services.exchange import order_import
-from ..services.exchange.order_import import (
+from ...commands import ScreenCommands
+from ...failures import logged_text
+from ...services.exchange import order_import
+from ...services.exchange.order_import import (
     ImportPlan,
     ImportResult,
     PlannedOrder,
     Problem,
     Profile,
 )
-from ..services.sales.channels import Channel
-from ..widgets.footer import KeysFooter
-from ..widgets.order_list import OrderList, Piece, fit
-from ..widgets.scan_input import ScanInput
-from . import OmsScreen
-from .formats import plural
-from .list_screen import key_hint
-from .order_entry import CHANNEL_CHOICES, ChoiceDialog, PromptDialog
+from ...services.platform.printing import documents_dir
+from ...services.sales.channels import Channel
+from ...widgets.footer import KeysFooter
+from ...widgets.order_list import OrderList
+from ...widgets.scan_input import ScanInput
+from .. import OmsScreen
+from ..formats import plural
+from ..list_screen import key_hint
+from ..order_entry import CHANNEL_CHOICES, ChoiceDialog, PromptDialog
+from .files import FileRow, import_files, import_folders
+from .rows import (
+    UNKNOWN_CODE,
+    file_row,
+    files_head,
+    order_row,
+    orders_head,
+    plan_counts,
+    problem_row,
+    problems_head,
+    result_counts,
+    result_text,
+)
 
-SUFFIXES = (".csv", ".xlsx")
-MAX_FILES = 200
-UNKNOWN_CODE = "unknown product code"
 PROFILE_KEYS = "123456789abcdfghjlmnoqrstuvwxyz"  # no e, i, k, p (kept for nothing clashing)
 CHANNEL_LABEL = {value: label for _key, value, label in CHANNEL_CHOICES}
 CHANNEL_KEYS = "123456789abcfghijlmnoqrstuvxyz"  # the shop's own channels (not d e k p w)
 KEY_HINT = key_hint(("Enter", "read the file"), ("F4", "another file"),
                     ("F5", "read again"), ("F1", "all keys"))  # fmt: skip
-
-
-# -- the files to choose from ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FileRow:
-    path: Path
-    where: str  # the folder's short name: here, Documents, Downloads
-    modified: float
-    size: int
-
-
-def import_folders() -> list[tuple[str, Path]]:
-    """Where import files are looked for: the current folder, documents, downloads."""
-    from platformdirs import user_documents_dir, user_downloads_dir
-
-    folders = [("here", Path.cwd())]
-    for label, find in (("Documents", user_documents_dir), ("Downloads", user_downloads_dir)):
-        try:
-            folders.append((label, Path(find())))
-        except Exception:  # noqa: BLE001, S112 - a folder the platform does not know
-            continue
-    return folders
-
-
-def import_files(folders: Sequence[tuple[str, Path]], limit: int = MAX_FILES) -> list[FileRow]:
-    """The .csv and .xlsx files of ``folders``, newest first (a folder listed twice once)."""
-    seen: set[Path] = set()
-    rows: list[FileRow] = []
-    for label, folder in folders:
-        try:
-            entries = list(folder.iterdir())
-        except OSError:
-            continue
-        for path in entries:
-            try:
-                if path.suffix.lower() not in SUFFIXES or not path.is_file():
-                    continue
-                real = path.resolve()
-                if real in seen:
-                    continue
-                seen.add(real)
-                stat = path.stat()
-            except OSError:
-                continue
-            rows.append(FileRow(path, label, stat.st_mtime, stat.st_size))
-    rows.sort(key=lambda r: (-r.modified, r.path.name))
-    return rows[:limit]
-
-
-def size_text(size: int) -> str:
-    for unit in ("B", "kB", "MB"):
-        if size < 1000 or unit == "MB":
-            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
-        size /= 1000  # type: ignore[assignment]
-    return str(size)
-
-
-def file_row(row: FileRow, width: int) -> list[Piece]:
-    name = max(8, width - 1 - 11 - 12 - 10)
-    when = datetime.fromtimestamp(row.modified).strftime("%m-%d %H:%M")
-    return [
-        (" " + fit(row.path.name, name), ""),
-        (" " + fit(row.where, 10), "dim"),
-        (" " + when, "dim"),
-        (" " + fit(size_text(row.size), 9, True), "dim"),
-    ]
-
-
-def files_head(width: int) -> str:
-    name = max(8, width - 1 - 11 - 12 - 10)
-    return f" {fit('File', name)} {fit('Folder', 10)} {fit('Modified', 11)} {fit('Size', 9, True)}"
 
 
 def channel_choices(channels: Sequence[Channel]) -> list[tuple[str, str, str]]:
@@ -169,91 +71,6 @@ def channel_choices(channels: Sequence[Channel]) -> list[tuple[str, str, str]]:
             kind = CHANNEL_LABEL.get(c.kind, c.kind)
             out.append((next(spare, ""), c.name, f"{c.name}  ({kind}, profile {c.profile})"))
     return out
-
-
-# -- the preview -------------------------------------------------------------------------------
-
-ACTION_STYLE = {"create": "pass", "update": "warn", "unchanged": "dim", "refused": "fail"}
-
-
-def lines_text(order: PlannedOrder) -> str:
-    if order.action == "refused" and order.why:
-        return order.why
-    lines = ", ".join(f"{ln.product_code} x{ln.qty}" for ln in order.lines)
-    return f"{order.existing}: {lines}" if order.existing else lines
-
-
-def order_row(order: PlannedOrder, width: int) -> list[Piece]:
-    customer = 18
-    lines = max(6, width - 1 - 15 - (customer + 1) - 11)
-    name = order.customer_name + (" (new)" if order.customer_id is None else "")
-    return [
-        (" " + fit(order.external_id, 14), ""),
-        (" " + fit(name, customer), "" if order.customer_id is not None else "alert"),
-        (" " + fit(lines_text(order), lines), "dim"),
-        (" " + fit(order.action, 10), ACTION_STYLE.get(order.action, "")),
-    ]
-
-
-def orders_head(width: int) -> str:
-    customer = 18
-    lines = max(6, width - 1 - 15 - (customer + 1) - 11)
-    return (f" {fit('Order id', 14)} {fit('Customer', customer)} {fit('Lines', lines)} "
-            f"{fit('Action', 10)}")  # fmt: skip
-
-
-def problem_row(problem: Problem, width: int) -> list[Piece]:
-    reason = max(6, width - 1 - 6 - 13 - 14)
-    return [
-        (" " + fit(str(problem.row), 5, True), ""),
-        (" " + fit(problem.column, 12), ""),
-        (" " + fit(problem.value or "(empty)", 13), "" if problem.value else "dim"),
-        (" " + fit(problem.reason, reason),
-         "alert" if problem.reason.startswith(UNKNOWN_CODE) else "warn"),
-    ]  # fmt: skip
-
-
-def problems_head(width: int) -> str:
-    reason = max(6, width - 1 - 6 - 13 - 14)
-    return f" {fit('Row', 5, True)} {fit('Column', 12)} {fit('Value', 13)} {fit('Reason', reason)}"
-
-
-def bad_rows(problems: Sequence[Problem]) -> int:
-    return len({p.row for p in problems})
-
-
-def plan_counts(plan: ImportPlan) -> Content:
-    """``Create 2 · update 0 · unchanged 0 · refused 1 · bad rows 1 · new customers 2``."""
-    parts: list[str | tuple[str, str]] = []
-    for action, style in (("create", "$text-success"), ("update", "$text-warning"),
-                          ("unchanged", ""), ("refused", "$text-error")):  # fmt: skip
-        n = plan.count(action)
-        label = action.capitalize() if action == "create" else action
-        parts += [(f"{label} {n}", f"bold {style}" if n and style else ""), " · "]
-    bad = bad_rows(plan.problems)
-    parts += [(f"bad rows {bad}", "bold $text-error" if bad else ""), " · ",
-              f"new customers {plan.new_customers}"]  # fmt: skip
-    return Content.assemble(*parts)
-
-
-def result_counts(result: ImportResult) -> Content:
-    bad = bad_rows(result.problems)
-    return Content.assemble(
-        ("Imported: ", "bold"),
-        (f"created {len(result.created)}", "bold $text-success" if result.created else ""),
-        f" · updated {len(result.updated)} · unchanged {result.unchanged} · ",
-        (f"refused {len(result.refused)}", "bold $text-error" if result.refused else ""),
-        " · ", (f"bad rows {bad}", "bold $text-error" if bad else ""),
-    )  # fmt: skip
-
-
-def result_text(result: ImportResult) -> str:
-    numbers = [*result.created, *result.updated]
-    shown = ", ".join(numbers[:3]) + (f" and {len(numbers) - 3} more" if len(numbers) > 3 else "")
-    text = f"In the audit queue: {shown}." if numbers else "Nothing new to import."
-    if result.failed:
-        text += " F9 saves the error report."
-    return text
 
 
 # -- dialogs (the order entry's, styled here: their styles load with this screen) -----------
@@ -443,7 +260,7 @@ class OrderImportScreen(OmsScreen):
     @work(thread=True, exclusive=True, group="imp-profiles", exit_on_error=False,
           description="read the saved profiles and the channels")  # fmt: skip
     def read_profiles(self) -> None:
-        from ..services.sales.channels import list_channels
+        from ...services.sales.channels import list_channels
 
         self.post_message(self.ProfilesRead(order_import.profiles(self.db),
                                             list_channels(self.db)))  # fmt: skip
@@ -701,7 +518,7 @@ class OrderImportScreen(OmsScreen):
           description="save the report")  # fmt: skip
     def save_report(self, problems: list[Problem], refused: list[tuple[str, str]], stem: str,
                     now: datetime) -> None:  # fmt: skip
-        from ..services.platform.printing import documents_dir, safe_name
+        from ...services.platform.printing import safe_name
 
         path = documents_dir() / f"import-errors-{safe_name(stem)}-{now:%Y%m%d-%H%M%S}.csv"
         path.write_text(order_import.problems_csv(problems, refused), encoding="utf-8-sig",
