@@ -41,18 +41,20 @@ def payment_record(
     over-payment stays on the customer's account."""
     from ..services.finance import receivables
     from ..services.platform.money import format_money, parse_money
+    from ..services.platform.settings import get_settings
 
     settings, database = connect(db, user)
     who = one_customer(database, customer)
+    currency = get_settings(database).currency  # payments are in the company currency
     result = receivables.record_payment(database, settings.user, who.id,
-                                        parse_money(amount),
+                                        parse_money(amount, currency),
                                         date_option(on, "--date"), method, reference,
                                         invoice)  # fmt: skip
     for a in result.applied:
-        typer.echo(f"{a.invoice_number}\t{format_money(a.amount_minor)}\tleft "
-                   f"{format_money(a.left_minor)}")  # fmt: skip
-    say(f"{result.number}: {format_money(result.amount_minor)} from {who.name}"
-        + (f", {format_money(result.unapplied_minor)} kept on account"
+        typer.echo(f"{a.invoice_number}\t{format_money(a.amount_minor, result.currency)}\tleft "
+                   f"{format_money(a.left_minor, result.currency)}")  # fmt: skip
+    say(f"{result.number}: {format_money(result.amount_minor, result.currency)} from {who.name}"
+        + (f", {format_money(result.unapplied_minor, result.currency)} kept on account"
            if result.unapplied_minor else ""))  # fmt: skip
 
 
@@ -71,11 +73,13 @@ def payment_apply_credit(
     who = one_customer(database, customer)
     result = receivables.apply_credit_on_account(database, settings.user, who.id)
     for a in result.applied:
-        typer.echo(f"{a.invoice_number}\t{format_money(a.amount_minor)}\tfrom {a.source}\t"
-                   f"left {format_money(a.left_minor)}")  # fmt: skip
-    left = format_money(result.on_account_minor)
+        typer.echo(f"{a.invoice_number}\t{format_money(a.amount_minor, result.currency)}\t"
+                   f"from {a.source}\t"
+                   f"left {format_money(a.left_minor, result.currency)}")  # fmt: skip
+    left = format_money(result.on_account_minor, result.currency)
     if result.applied:
-        say(f"{format_money(result.applied_minor)} of credit on account applied for "
+        say(f"{format_money(result.applied_minor, result.currency)} of credit on account "
+            "applied for "
             f"{who.name}; {left} left on account")  # fmt: skip
     elif result.on_account_minor > 0:
         say(f"{who.name} has {left} on account and no open invoice it can pay")
@@ -107,17 +111,20 @@ def payment_cod(
     path = Path(file)
     if not path.is_file():
         raise InvalidInput(f"no file {file}")
+    from ..services.platform.settings import get_settings
+
+    settings, database = connect(db, user)
+    currency = get_settings(database).currency  # remittances are in the company currency
     rows, bad = [], []
     for n, row in enumerate(csv.reader(io.StringIO(decode_csv(path.read_bytes()))), start=1):
         amount = row[1].strip() if len(row) > 1 else ""
         if not row or not row[0].strip() or n == 1 and not amount[:1].isdigit():
             continue  # blank lines and a header
         try:
-            rows.append(cod_remittances.Remittance(row[0].strip(), parse_money(amount),
+            rows.append(cod_remittances.Remittance(row[0].strip(), parse_money(amount, currency),
                                                    row[2] if len(row) > 2 else ""))  # fmt: skip
         except InvalidInput as error:
             bad.append(f"row {n}: {error if amount else 'no amount to read'}")
-    settings, database = connect(db, user)
     result = cod_remittances.reconcile_cod(database, settings.user,
                                            date_option(on, "--date"), rows)  # fmt: skip
     for line in bad + [f"{t}: {why}" for t, why in result.differences + result.already]:

@@ -214,7 +214,7 @@ class NoticeDialog(ModalScreen[None]):
                 f" · {s.carrier_code or 'no carrier'} {s.tracking_no}".rstrip(),
                 f" · {sum(ln.qty for ln in s.lines)} units in {s.packages} "
                 f"package{'s' if s.packages != 1 else ''}",
-                f" · freight {format_money(s.freight_minor)}",
+                f" · freight {format_money(s.freight_minor, s.currency)}",
             ), id="notice-summary")  # fmt: skip
             yield Static(Content.styled("Shipping notice for the customer:", "dim"))
             yield Static(r.notice, id="notice-text")

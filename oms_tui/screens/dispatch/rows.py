@@ -102,7 +102,7 @@ def option_text(o: dispatch.CarrierOption, proposed: bool, current: bool) -> Con
     marks = ", ".join(m for m, on_ in (("proposed", proposed), ("current", current)) if on_)
     return Content.assemble(
         (fit(o.code, 7), "bold"),
-        f" {fit(format_money(o.freight_minor), 9, True)}  {o.transit_days} d"
+        f" {fit(format_money(o.freight_minor, o.currency), 9, True)}  {o.transit_days} d"
         f" → {o.expected_date:%m-%d}",
         ("" if o.meets_date else "  too late", "$text-warning"),
         (f"  {marks}" if marks else "", "$text-accent"),

@@ -20,6 +20,7 @@ from textual.widgets import Header, Static
 from ...commands import ScreenCommands
 from ...messages import Said
 from ...services.finance import dunning, follow_ups, receivables
+from ...services.platform.settings import get_settings
 from ...services.sales.customer_history import CustomerCard, customer_card
 from ...widgets.footer import KeysFooter
 from ...widgets.form_dialog import FormField, Run
@@ -98,7 +99,7 @@ class RecvBase(OmsScreen):
         db, user, today, highlighted = self.db, self.user, self.today, self.highlighted_invoice()
 
         def run(v: dict[str, str]) -> str:
-            minor = parse_amount(v["amount"])
+            minor = parse_amount(v["amount"], get_settings(db).currency)  # the company's
             received = parse_date(v["date"], today, "date") or today
             method = by_letter(v["method"] or "b", METHOD_LETTERS, "method", "Method")
             numbers = invoice_numbers(v["invoices"], highlighted)
@@ -128,7 +129,8 @@ class RecvBase(OmsScreen):
         def run(v: dict[str, str]) -> str:
             kind = by_letter(v["kind"] or "c", KIND_LETTERS, "kind", "Kind")
             promise_on = parse_date(v["promise_on"], today, "promise_on", past_ok=False)
-            promised = parse_amount(v["promise_minor"], "promise_minor") \
+            promised = parse_amount(v["promise_minor"], get_settings(db).currency,
+                                    "promise_minor") \
                 if v["promise_minor"].strip() else 0  # fmt: skip
             next_on = parse_date(v["next_action_on"], today, "next_action_on", past_ok=False)
             f = follow_ups.record_follow_up(db, user, cid, kind, v["note"],

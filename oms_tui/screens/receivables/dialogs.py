@@ -32,7 +32,7 @@ KIND_LETTERS = (("c", "call"), ("p", "promise"), ("l", "letter"), ("n", "note"))
 # -- parsing what was typed (raises InvalidInput naming the field) ------------------------------
 
 
-def parse_amount(text: str, field: str = "amount", currency: str = "CNY") -> int:
+def parse_amount(text: str, currency: str, field: str = "amount") -> int:
     try:
         minor = parse_money(text, currency)
     except InvalidInput as error:
@@ -119,7 +119,7 @@ class DunningDialog(ModalScreen[None]):
                     yield Static(Content.assemble(
                         (fit(s.customer_name, 18), "bold"),
                         f" {fit(s.title, 26)} {s.days_overdue:>4} d ",
-                        (fit(format_money(s.overdue_minor), 13, True),
+                        (fit(format_money(s.overdue_minor, s.currency), 13, True),
                          "$text-error" if s.level == 4 else ""),
                     ), classes="recv-step")  # fmt: skip
             yield Static(Content.styled(f"Letters {self.where}.", "dim"), id="recv-dunning-where")
@@ -151,10 +151,12 @@ class CollectionsDialog(ModalScreen[None]):
                 for row in r.rows:
                     bar = "█" * round(24 * row.amount_minor / top)
                     yield Static(Content.assemble(
-                        f"{row.period:%Y-%m} ", (fit(format_money(row.amount_minor), 15, True), ""),
+                        f"{row.period:%Y-%m} ",
+                        (fit(format_money(row.amount_minor, r.currency), 15, True), ""),
                         (f" {row.payments:>5} payments ", "dim"), (bar, "$accent"),
                     ), classes="recv-step")  # fmt: skip
-            yield Static(Content.assemble(("Total ", "dim"), format_money(r.amount_minor),
+            total = format_money(r.amount_minor, r.currency)
+            yield Static(Content.assemble(("Total ", "dim"), total,
                                           (f" in {r.payments:,} payments", "dim")))  # fmt: skip
 
     def action_close(self) -> None:

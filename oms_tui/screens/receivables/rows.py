@@ -18,38 +18,39 @@ from ...widgets.order_list import Piece, fit
 NAME_MIN = 12
 
 
-def amount(minor: int, currency: str = "CNY") -> str:
+def amount(minor: int, currency: str) -> str:
     """``123456`` -> ``1,234.56`` (no symbol: the columns say the currency once)."""
     return f"{from_minor(minor, currency):,.{exponent(currency)}f}"
 
 
-def applied_text(applied: Sequence[receivables.Applied | receivables.CreditApplied]) -> str:
+def applied_text(applied: Sequence[receivables.Applied | receivables.CreditApplied],
+                 currency: str) -> str:  # fmt: skip
     """``INV-1 100.00 (paid), INV-2 50.00 (20.00 left)``: what went to each invoice."""
     return ", ".join(
-        f"{a.invoice_number} {format_money(a.amount_minor)}"
-        + (f" ({format_money(a.left_minor)} left)" if a.left_minor else " (paid)")
+        f"{a.invoice_number} {format_money(a.amount_minor, currency)}"
+        + (f" ({format_money(a.left_minor, currency)} left)" if a.left_minor else " (paid)")
         for a in applied
     )  # fmt: skip
 
 
 def payment_text(name: str, r: receivables.PaymentResult) -> str:
-    applied = applied_text(r.applied)
-    text = f"{r.number}: {format_money(r.amount_minor)} from {name}"
+    applied = applied_text(r.applied, r.currency)
+    text = f"{r.number}: {format_money(r.amount_minor, r.currency)} from {name}"
     text += f" applied to {applied}" if applied else ", nothing open to apply it to"
     if r.unapplied_minor:
-        text += f"; {format_money(r.unapplied_minor)} kept on account"
+        text += f"; {format_money(r.unapplied_minor, r.currency)} kept on account"
     return text + "."
 
 
 def credit_text(name: str, r: receivables.CreditResult) -> str:
     """What applying a customer's credit on account did (the CLI's words)."""
-    left = format_money(r.on_account_minor)
+    left = format_money(r.on_account_minor, r.currency)
     if not r.applied:
         if r.on_account_minor > 0:
             return f"{name} has {left} on account and no open invoice it can pay."
         return f"{name} has no credit on account."
-    applied = applied_text(r.applied)
-    return (f"{format_money(r.applied_minor)} of credit on account applied for {name}: "
+    applied = applied_text(r.applied, r.currency)
+    return (f"{format_money(r.applied_minor, r.currency)} of credit on account applied for {name}: "
             f"{applied}; {left} left on account.")  # fmt: skip
 
 
@@ -57,7 +58,7 @@ def follow_up_text(f: follow_ups.FollowUpView) -> str:
     """One line of the log: what, said, promised, next."""
     parts = [f.kind, f.note] if f.note else [f.kind]
     if f.promise_on:
-        promised = f" {format_money(f.promise_minor)}" if f.promise_minor else ""
+        promised = f" {format_money(f.promise_minor, f.currency)}" if f.promise_minor else ""
         parts.append(f"promised{promised} by {f.promise_on:%m-%d}")
     if f.next_action_on and not f.done:
         parts.append(f"next {f.next_action_on:%m-%d}")
@@ -152,8 +153,8 @@ def invoice_row(i: receivables.InvoiceView, width: int, today: date) -> list[Pie
         (fit(i.number, 16), "dim" if i.kind != "invoice" else ""),
         (" " + fit(i.order_number, 14), "dim"),
         (" " + i.due_on.isoformat(), "fail" if over > 0 else ""),
-        (" " + fit(amount(i.amount_minor), 12, True), "dim"),
-        (" " + fit(amount(i.open_minor), 12, True), "pass" if i.open_minor < 0 else ""),
+        (" " + fit(amount(i.amount_minor, i.currency), 12, True), "dim"),
+        (" " + fit(amount(i.open_minor, i.currency), 12, True), "pass" if i.open_minor < 0 else ""),
         (" " + fit(str(over) if over > 0 else "", 5, True), "fail" if over > 30 else "warn"),
     ]
 
@@ -168,11 +169,12 @@ def credit_line(card: CustomerCard) -> Content:
     status = card.credit_status
     style = "bold $text-error" if card.credit_hold else (
         "bold $text-warning" if status != "ok" else "bold $text-success")  # fmt: skip
-    limit = format_money(card.credit_limit_minor) if card.credit_limit_minor else "none"
+    cur = card.currency
+    limit = format_money(card.credit_limit_minor, cur) if card.credit_limit_minor else "none"
     return Content.assemble(
         ("Credit: ", "dim"), (status, style),
-        f" · open {format_money(card.open_balance_minor)}",
-        (f" · overdue {format_money(card.overdue_minor)}", "$text-warning")
+        f" · open {format_money(card.open_balance_minor, cur)}",
+        (f" · overdue {format_money(card.overdue_minor, cur)}", "$text-warning")
         if card.overdue_minor else "",
         f" · limit {limit}",
     )  # fmt: skip
@@ -190,7 +192,7 @@ def today_row(f: follow_ups.FollowUpView, width: int) -> list[Piece]:
         (" " + fit(f.customer_name, name), ""),
         (" " + fit(f.kind, 7), "alert" if f.kind == "promise" else ""),
         (" " + fit(follow_up_text(f).removeprefix(f.kind).lstrip(" ·"), what), "dim"),
-        (" " + fit(amount(f.open_minor), 13, True), ""),
+        (" " + fit(amount(f.open_minor, f.currency), 13, True), ""),
     ]
 
 

@@ -13,10 +13,13 @@ Under the fields, the day's runs (``delivery_runs.runs_on``; Up/Down picks one) 
 picked run's stops: order, customer, address, cash to collect, full containers to leave
 and empties to collect, with the totals. F6 settles the picked run when the van is back:
 ``SettleRunScreen``, one stop at a time, ``d`` delivered or ``n`` not home, the empties
-brought back and the cash collected (``423`` or ``423.50``); F2 settles
-(``delivery_runs.settle_run``). An error (more empties than the customer holds...) goes
-to its stop and field with the bell and nothing is saved; settled, the run's result shows
-here: delivered stops, cash collected against due, containers.
+brought back and the cash collected (``423`` or ``423.50``), the totals showing the cash
+short or over what is due at the door; F2 settles (``delivery_runs.settle_run``). An
+error (more empties than the customer holds...) goes to its stop and field with the bell
+and nothing is saved; settled, the message says where the money went (the cash paying
+which invoices, what is short and left open with a follow-up, on account, deposits billed
+and credited: ``delivery_runs.money_sentence``) and the run's result shows here:
+delivered stops, cash collected against due, containers.
 
 Keys (the README copies these rows):
 

@@ -12,8 +12,8 @@ from ...widgets.order_list import fit
 from ..formats import plural
 
 
-def money(minor: int) -> str:
-    return format_money(minor) if minor else "—"
+def money(minor: int, currency: str) -> str:
+    return format_money(minor, currency) if minor else "—"
 
 
 # -- what the screens show ---------------------------------------------------------------------
@@ -40,14 +40,14 @@ def stop_head(width: int, returned: bool) -> str:
             f"{fit(cash, 10, True)} {fit('Full', 4, True)} {fit(empties, 4, True)}")  # fmt: skip
 
 
-def stop_row(s: StopView, width: int, returned: bool) -> Content:
+def stop_row(s: StopView, width: int, returned: bool, currency: str) -> Content:
     customer, address = stop_columns(width)
     if returned:
         mark = ("✓", "$text-success") if s.delivered else ("✗", "$text-warning")
-        cash, empties = money(s.cash_collected_minor), s.containers_back
+        cash, empties = money(s.cash_collected_minor, currency), s.containers_back
         full = s.containers_out if s.delivered else 0
     else:
-        mark, cash = (" ", ""), money(s.cash_due_minor)
+        mark, cash = (" ", ""), money(s.cash_due_minor, currency)
         full, empties = s.containers_out, s.containers_to_collect
     return Content.assemble(
         mark, f"{s.seq:>2} ", (fit(s.order_number, 14), "bold"),
@@ -61,7 +61,7 @@ def run_totals(run: RunView) -> Content:
         return result_text(run)
     return Content.assemble(
         (plural(len(run.stops), "stop"), "bold"),
-        f" · cash to collect {format_money(run.cash_due_minor)}"
+        f" · cash to collect {format_money(run.cash_due_minor, run.currency)}"
         f" · full out {run.containers_out} · empties to collect {run.containers_to_collect}",
     )  # fmt: skip
 
@@ -69,15 +69,17 @@ def run_totals(run: RunView) -> Content:
 def result_text(run: RunView) -> Content:
     """What settling did: delivered stops, cash collected against due, containers."""
     delivered = [s for s in run.stops if s.delivered]
-    due = sum(s.cash_due_minor for s in delivered)
+    due = sum(m.due_minor for m in run.money)  # at the door: COD goods and their deposits
     collected = run.cash_collected_minor
     gap = ""
     if collected != due:
-        gap = f" ({'short' if collected < due else 'over'} {format_money(abs(collected - due))})"
+        diff = format_money(abs(collected - due), run.currency)
+        gap = f" ({'short' if collected < due else 'over'} {diff})"
     waiting = len(run.stops) - len(delivered)
     return Content.assemble(
         (f"{len(delivered)} of {plural(len(run.stops), 'stop')} delivered", "bold"),
-        f" · cash {format_money(collected)} collected of {format_money(due)} due",
+        f" · cash {format_money(collected, run.currency)} collected of "
+        f"{format_money(due, run.currency)} due",
         (gap, "bold $text-warning"),
         f" · full out {sum(s.containers_out for s in delivered)}"
         f" · empties back {sum(s.containers_back for s in run.stops)}",
@@ -90,7 +92,7 @@ def run_label(run: RunView) -> Content:
         (fit(run.number, 16), "bold"), f" {fit(run.van_code, 6)} {fit(run.driver or '—', 10)} ",
         (fit(run.status, 8), "$text-success" if run.status == "returned" else "$text-accent"),
         f" {fit(plural(len(run.stops), 'stop'), 9, True)}"
-        f" {fit(format_money(run.cash_due_minor), 12, True)} due",
+        f" {fit(format_money(run.cash_due_minor, run.currency), 12, True)} due",
     )  # fmt: skip
 
 

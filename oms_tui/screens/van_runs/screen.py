@@ -194,7 +194,7 @@ class VanRunsScreen(JobScreen):
         returned = run.status == "returned"
         self.query_one("#van-run", Static).update(run_title(run))
         self.query_one("#van-head", Static).update(stop_head(width, returned))
-        stops.add_options(Option(stop_row(s, width, returned)) for s in run.stops)
+        stops.add_options(Option(stop_row(s, width, returned, run.currency)) for s in run.stops)
         self.query_one("#van-totals", Static).update(run_totals(run))
 
     # -- loading ---------------------------------------------------------------------------
@@ -372,19 +372,21 @@ class VanRunsScreen(JobScreen):
             self.load(run.run_date, run.number)
             return
         self.say("")
-        db, user = self.db, self.user
+        db, user, today = self.db, self.user, self.today
 
         def settle(results: Mapping[int, StopResult]) -> RunView:
-            return delivery_runs.settle_run(db, user, run.number, results)
+            return delivery_runs.settle_run(db, user, run.number, results, today)
 
         def finished(done: RunView | None) -> None:
             if done is None:
                 return
             waiting = sum(1 for s in done.stops if not s.delivered)
+            money = delivery_runs.money_sentence(done)  # the payments and the difference
             self.say(Content.assemble(
                 (f"{done.number} settled", "bold $text-success"),
                 f": {plural(waiting, 'stop')} wait{'s' if waiting == 1 else ''} for the next "
                 "run (F2 plans it)." if waiting else ": every stop delivered.",
+                f" {money}" if money else "",
             ))  # fmt: skip
             self.load(done.run_date, done.number)
 

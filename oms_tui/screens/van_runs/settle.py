@@ -117,7 +117,7 @@ class SettleRunScreen(TellsFailures, Screen[RunView | None]):
         if back < 0:
             return None, "van-back", f"Stop {stop.seq}: empties back, a whole number (0 or more)."
         try:
-            cash = parse_money(cash_text) if cash_text else 0
+            cash = parse_money(cash_text, self.run.currency) if cash_text else 0
         except InvalidInput as error:
             return None, "van-cash", f"Stop {stop.seq}: {error}."
         if cash < 0:
@@ -131,14 +131,15 @@ class SettleRunScreen(TellsFailures, Screen[RunView | None]):
         result, field, _error = self.parsed(s)
         done = "" if result is None else ("delivered" if result.delivered else "not home")
         back = "" if result is None else str(result.containers_back)
-        cash = "" if result is None else money(result.cash_collected_minor)
+        cash = "" if result is None else money(result.cash_collected_minor, self.run.currency)
         style = "" if result is None else ("$text-success" if result.delivered
                                            else "$text-warning")  # fmt: skip
         if field:
             done, style = "?", "bold $text-error"
         return Content.assemble(
             f"{s.seq:>2} ", (fit(s.order_number, 14), "bold"),
-            f" {fit(s.customer_name, customer)} {fit(money(s.cash_due_minor), 9, True)}"
+            f" {fit(s.customer_name, customer)}"
+            f" {fit(money(s.cash_due_minor, self.run.currency), 9, True)}"
             f" {s.containers_out:>3} {s.containers_to_collect:>3} │ ",
             (fit(done, 9), style), f" {fit(back, 4, True)} {fit(cash, 9, True)}",
         )  # fmt: skip
@@ -165,20 +166,33 @@ class SettleRunScreen(TellsFailures, Screen[RunView | None]):
         )
         leave = f", leave {stop.containers_out}" if stop.containers_out else ""
         self.query_one("#van-settle-due", Static).update(Content.styled(
-            f"due {money(stop.cash_due_minor)} · collect {stop.containers_to_collect}{leave}",
+            f"due {money(stop.cash_due_minor, self.run.currency)}"
+            f" · collect {stop.containers_to_collect}{leave}",
             "$text-muted"))  # fmt: skip
         widget = self.query_one(f"#{field}", ScanInput)
         widget.focus()
         widget.select_all()
 
     def show_totals(self) -> None:
-        results = [self.parsed(s)[0] for s in self.run.stops]
-        marked = [r for r in results if r is not None]
+        results = [(s, self.parsed(s)[0]) for s in self.run.stops]
+        marked = [r for _s, r in results if r is not None]
+        # due at the door as marked (a COD stop's goods and deposit for containers kept)
+        currency = self.run.currency
+
+        def money_of(minor: int) -> str:
+            return format_money(minor, currency)
+
+        due = sum(s.due_at_door(r.delivered, r.containers_back) if r else s.cash_due_minor
+                  for s, r in results)  # fmt: skip
+        gap = sum(r.cash_collected_minor - s.due_at_door(r.delivered, r.containers_back)
+                  for s, r in results if r)  # fmt: skip
         self.query_one("#van-settle-totals", Static).update(Content.assemble(
             (f"{len(marked)} of {len(results)} marked", "bold"),
             f" · {sum(1 for r in marked if r.delivered)} delivered"
-            f" · cash {format_money(sum(r.cash_collected_minor for r in marked))}"
-            f" of {format_money(self.run.cash_due_minor)} due"
+            f" · cash {money_of(sum(r.cash_collected_minor for r in marked))}"
+            f" of {money_of(due)} due",
+            (f" ({'short' if gap < 0 else 'over'} {money_of(abs(gap))})" if gap else "",
+             "bold $text-warning"),
             f" · empties back {sum(r.containers_back for r in marked)}",
         ))  # fmt: skip
 

@@ -50,6 +50,7 @@ from ..parties import customers
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound, OmsError
 from ..platform.money import parse_money
+from ..platform.settings import load_settings
 from ..sales import channels, orders
 from ..states.order_states import OrderStatus as S
 
@@ -326,6 +327,7 @@ class _Lookup:
 
     def __init__(self, session: Session, channel: str) -> None:
         self.session, self.channel = session, channel
+        self.currency = load_settings(session).currency  # the file's prices are in it
         self.products: dict[str, Product | None] = {}
         self.customers: dict[str, int | None] = {}
 
@@ -426,7 +428,7 @@ def plan_import(db: Database, data: bytes, channel: str | None = None,
                 bad_orders.add(ext)
                 continue
             product = look.product(get("product"))
-            price = parse_money(get("unit_price")) if get("unit_price") else None
+            price = parse_money(get("unit_price"), look.currency) if get("unit_price") else None
             order.rows.append(n)
             order.lines.append(PlannedLine(n, product.id, product.code, int(get("qty")), price,
                                            ""))  # fmt: skip
@@ -476,7 +478,7 @@ def _check_row(n: int, get, look: _Lookup) -> list[Problem]:  # noqa: ANN001
     price = get("unit_price")
     if price:
         try:
-            if parse_money(price) < 0:
+            if parse_money(price, look.currency) < 0:
                 out.append(Problem(n, "unit_price", price, "a price cannot be negative"))
         except InvalidInput:
             out.append(Problem(n, "unit_price", price, "not an amount"))

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -226,6 +226,7 @@ class PaymentResult:
     amount_minor: int
     applied: tuple[Applied, ...]
     unapplied_minor: int  # over-payment kept on the customer's account
+    currency: str = field(kw_only=True)  # ISO 4217: the company currency, which a payment is in
 
 
 def _open_invoices(session: Session, customer_id: int) -> list[Invoice]:
@@ -328,7 +329,9 @@ def record_payment_in(
     payment.unapplied_minor = left
     session.add(payment)
     _release_hold_if_settled(session, customer, actor, today)
-    return PaymentResult(payment.number, amount_minor, tuple(applied), left), payment.id
+    return PaymentResult(
+        payment.number, amount_minor, tuple(applied), left, currency=company
+    ), payment.id
 
 
 def _release_hold_if_settled(session: Session, customer: Customer, actor: str, today: date
@@ -413,6 +416,9 @@ class CreditApplied:
 class CreditResult:
     applied: tuple[CreditApplied, ...]
     on_account_minor: int  # credit still on the customer's account afterwards (0 or more)
+    currency: str = field(
+        kw_only=True
+    )  # ISO 4217: the company currency, which credit on account is in
 
     @property
     def applied_minor(self) -> int:
@@ -555,7 +561,11 @@ def apply_credit_on_account(db: Database, actor: str, customer_id: int,
                                 _open_invoices(session, customer_id))  # fmt: skip
         if applied:
             _release_hold_if_settled(session, customer, actor, today)
-        return CreditResult(tuple(applied), _credit_on_account(session, customer_id))
+        return CreditResult(
+            tuple(applied),
+            _credit_on_account(session, customer_id),
+            currency=load_settings(session).currency,
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -657,6 +667,7 @@ class InvoiceView:
     amount_minor: int
     paid_minor: int
     status: str
+    currency: str = field(kw_only=True)  # the invoice's
 
     @property
     def open_minor(self) -> int:
@@ -672,7 +683,7 @@ def customer_invoices(db: Database, customer_id: int, open_only: bool = True
         stmt = stmt.where(Invoice.status == InvoiceStatus.OPEN)
     with db.read() as session:
         return [InvoiceView(i.number, i.kind, n or "", i.issued_on, i.due_on, i.amount_minor,
-                            i.paid_minor, i.status)
+                            i.paid_minor, i.status, currency=i.currency)
                 for i, n in session.exec(stmt).all()]  # fmt: skip
 
 
@@ -684,4 +695,5 @@ def order_invoices(db: Database, order_id: int) -> list[InvoiceView]:
         rows = session.exec(select(Invoice).where(Invoice.order_id == order_id)
                             .order_by(Invoice.id)).all()  # fmt: skip
         return [InvoiceView(i.number, i.kind, order.number, i.issued_on, i.due_on,
-                            i.amount_minor, i.paid_minor, i.status) for i in rows]  # fmt: skip
+                            i.amount_minor, i.paid_minor, i.status, currency=i.currency)
+                for i in rows]  # fmt: skip

@@ -30,7 +30,7 @@ _EXPONENT = {"CNY": 2, "USD": 2, "EUR": 2, "HKD": 2, "GBP": 2, "JPY": 0, "KRW": 
 _SYMBOL = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$", "JPY": "¥", "TWD": "NT$"}
 
 
-def exponent(currency: str = "CNY") -> int:
+def exponent(currency: str) -> int:
     return _EXPONENT.get(currency.upper(), 2)
 
 
@@ -39,7 +39,7 @@ def round_half_up(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def to_minor(amount: Decimal | int | str, currency: str = "CNY") -> int:
+def to_minor(amount: Decimal | int | str, currency: str) -> int:
     """Major units (``Decimal("12.30")``) to minor units (``1230``), exactly."""
     if isinstance(amount, float):
         raise TypeError("money must not be a float; pass a Decimal or a string")
@@ -49,11 +49,11 @@ def to_minor(amount: Decimal | int | str, currency: str = "CNY") -> int:
     return int(value)
 
 
-def from_minor(minor: int, currency: str = "CNY") -> Decimal:
+def from_minor(minor: int, currency: str) -> Decimal:
     return Decimal(minor).scaleb(-exponent(currency))
 
 
-def parse_money(text: str, currency: str = "CNY") -> int:
+def parse_money(text: str, currency: str) -> int:
     """What a clerk typed (``1,234.5``, ``¥12``, ``-3``, full-width ``１２３．４５`` from a
     Chinese input method) to minor units, or a sentence saying why it is not an amount:
     exponent notation (``1e9``), more decimals than the currency has (``0.001`` in CNY),
@@ -83,8 +83,8 @@ def parse_money(text: str, currency: str = "CNY") -> int:
     return minor
 
 
-def check_amount(minor: int, limit: int, what: str = "the amount", field: str | None = None,
-                 currency: str = "CNY") -> int:  # fmt: skip
+def check_amount(minor: int, limit: int, what: str, field: str | None, currency: str
+                 ) -> int:  # fmt: skip
     """``minor`` if it is within ``limit`` either way (the setting ``max_amount_minor``,
     read by the service where the amount enters), else ``InvalidInput`` on ``field``:
     "the payment ¥10,000,000,000.01 is over the limit of ¥10,000,000,000.00 (...)"."""
@@ -95,7 +95,7 @@ def check_amount(minor: int, limit: int, what: str = "the amount", field: str | 
     return minor
 
 
-def format_money(minor: int, currency: str = "CNY", symbol: bool = True) -> str:
+def format_money(minor: int, currency: str, symbol: bool = True) -> str:
     """``123456`` -> ``¥1,234.56`` (or ``CNY 1,234.56`` where no symbol is known)."""
     exp = exponent(currency)
     value = from_minor(minor, currency)

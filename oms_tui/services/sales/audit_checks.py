@@ -107,7 +107,7 @@ def priority_score(
     customer_group: str,
     customer_tier: str,
     total_minor: int,
-    currency: str = "CNY",
+    currency: str,
     order_priority: int = 0,
     bump_points: int = 0,
     weights: AuditSettings | None = None,

@@ -25,7 +25,7 @@ from ..catalog.pricing import (
 )
 from ..inventory import stock
 from ..parties.customers import address_text
-from ..platform.db import Database
+from ..platform.db import Database, retry
 from ..platform.errors import IllegalTransition, InvalidInput, NotFound, StaleData
 from ..platform.money import check_amount, format_money
 from ..platform.numbering import normalise_order_number, take_number, take_numbers
@@ -610,13 +610,26 @@ def transition(
 
     ``expected_version`` (the version the user saw) refuses the change if somebody
     else saved the order meanwhile.
+
+    Cancelling releases the order's reservations and stops its production; the stock
+    freed is offered to the orders waiting for it (then to production short of it) in the
+    same transaction (``allocation.offer_freed_stock_in``), so no backorder waits while
+    the cancelled order's stock sits free. The levels of the order's products and
+    materials, and of the other products of the orders waiting for them, are locked
+    before the order, as every writer does (see ``services/inventory/stock.py``).
     """
-    try:
+    from ..fulfilment import allocation
+
+    def run() -> OrderView:
         with db.write() as session:
             releasing = str(to_status) == OrderStatus.CANCELLED
-            product_ids = stock.order_product_ids(session, order_id) if releasing else []
-            if releasing:  # stock levels are locked before the order (see services/stock.py)
-                stock.lock_levels(session, product_ids)
+            product_ids: set[int] = set()
+            if releasing:  # stock levels are locked before the order
+                product_ids = set(stock.order_product_ids(session, order_id))
+                waiting = allocation.waiting_orders(session, product_ids)
+                their = session.exec(select(OrderLine.product_id).where(
+                    col(OrderLine.order_id).in_(waiting))).all() if waiting else []  # fmt: skip
+                stock.lock_levels(session, product_ids | set(their))
             order = _load_for_update(session, order_id)
             if expected_version is not None and order.version != expected_version:
                 raise StaleData(
@@ -631,30 +644,32 @@ def transition(
                 if has_line is None:
                     raise InvalidInput(f"order {order.number} has no lines to audit", "lines")
             text = reason.strip()
-            freed = 0
+            freed: set[int] = set()
             if releasing:
-                freed = stock.release_order_in(session, order.id)
-                if freed:
-                    text += f" ({freed} reserved units released)"
+                units = stock.release_order_in(session, order.id)
+                if units:
+                    text += f" ({units} reserved units released)"
+                    freed |= product_ids
                 from ..production.planning import cancel_for_order_in
 
-                stopped = cancel_for_order_in(session, actor, order.id, reason.strip())
+                stopped, materials = cancel_for_order_in(session, actor, order.id,
+                                                         reason.strip())  # fmt: skip
                 if stopped:
                     text += f" (production stopped: {', '.join(stopped)})"
+                freed |= materials
             if to is OrderStatus.APPROVED and order.payment_method == "prepaid":
                 from ..finance.receivables import invoice_order_in
 
                 invoice_order_in(session, actor, order)  # prepaid: invoiced at approval
             order_states.move(session, order, to, actor, text)
             session.flush()
-            view = _view(session, order)
+            allocation.offer_freed_stock_in(session, actor, freed)
+            return _view(session, order)
+
+    try:
+        return retry(run)
     except StaleDataError:
         raise StaleData("the order was changed by someone else; reload it and try again") from None
-    if freed:  # the released stock goes to orders waiting for it (their own transaction)
-        from ..fulfilment.allocation import fill_backorders
-
-        fill_backorders(db, actor, product_ids)
-    return view
 
 
 def get_order(db: Database, number: str) -> OrderView:
