@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 
 from ..config import DatabaseUrlError, Settings, is_default_database
 from . import (
+    channel,
     db,
     dunning,
     export,
@@ -17,6 +18,7 @@ from . import (
     payment,
     printing,
     production,
+    region,
     report,
     run,
     settings,
@@ -82,9 +84,11 @@ for name, module in (
     ("payment", payment),
     ("dunning", dunning),
     ("production", production),
+    ("channel", channel),
     ("import", imports),
     ("export", export),
     ("report", report),
+    ("region", region),
 ):
     app.add_typer(module.app, name=name)
 

@@ -12,7 +12,7 @@ from .finance import (
     Payment,
     PaymentAllocation,
 )
-from .imports import ImportProfile, ProductAlias
+from .imports import ImportProfile, ProductAlias, SalesChannel
 from .orders import Allocation, NumberSequence, Order, OrderEvent, OrderLine
 from .parties import Customer, CustomerAddress, CustomerPhone, Setting, User
 from .production import (
@@ -77,6 +77,7 @@ __all__ = [
     "ReturnLine",
     "ReturnOrder",
     "RouteStage",
+    "SalesChannel",
     "Setting",
     "Shipment",
     "ShipmentLine",

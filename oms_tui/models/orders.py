@@ -36,9 +36,7 @@ class Order(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, max_length=24)
-    channel: str = Field(
-        default="phone", max_length=24
-    )  # phone, walk_in, ecommerce, dealer, key_account, standing
+    channel: str = Field(default="phone", max_length=24)  # a sales_channel name (phone, ...)
     external_ref: str | None = Field(default=None, max_length=64)  # the channel's own order id
     customer_id: int = Field(foreign_key="customer.id")
     ship_to_address_id: int | None = Field(default=None, foreign_key="customer_address.id")

@@ -3,8 +3,9 @@
 Choose the file: type its path on the file line and Enter, or pick one of the .csv/.xlsx
 files of the current folder, the documents folder and the downloads folder (newest first)
 with Up/Down and Enter. The profile (which column holds which field: ``oms`` our template,
-``taobao``, ``dealer``, or one saved) is picked by its digit after F6, the channel by its
-letter after F7 (by default the profile's own).
+``taobao``, ``dealer``, or one saved) is picked by its digit after F6, the channel (one of
+the shop's, ``oms channel list``) by its letter or digit after F7 (by default the profile's
+own; a channel with a default profile brings it).
 
 The preview (``order_import.plan_import`` in a thread worker; nothing is written) counts the
 orders to create, update, leave unchanged and refuse, the new customers and the bad rows,
@@ -24,7 +25,8 @@ Keys (the README copies these rows; every F-key has a Ctrl twin):
 | `Up`/`Down` |             | import, file  | highlight a file of the list                       |
 | `F6`        | `Ctrl+O`    | import        | profile: `1`-`9` picks (the channel follows it)    |
 | `F7`        | `Ctrl+N`    | import        | channel: `e` e-commerce, `d` dealer, `k` key       |
-|             |             |               | account, `p` phone, `w` walk-in                    |
+|             |             |               | account, `p` phone, `w` walk-in, the shop's own    |
+|             |             |               | channels `1`-`9`, `a`...                           |
 | `F5`        | `Ctrl+R`    | import        | read the file and preview again                    |
 | `F8`        | `Enter`     | import preview| map the highlighted unknown product code to ours,  |
 |             |             |               | then preview again                                 |

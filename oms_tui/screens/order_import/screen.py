@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -26,6 +27,7 @@ from ...services.exchange.order_import import (
     Profile,
 )
 from ...services.platform.printing import documents_dir
+from ...services.sales.channels import Channel
 from ...widgets.dialogs import ChoiceDialog, PromptDialog
 from ...widgets.footer import KeysFooter
 from ...widgets.order_list import OrderList
@@ -50,8 +52,26 @@ from .rows import (
 
 PROFILE_KEYS = "123456789abcdfghjlmnoqrstuvwxyz"  # no e, i, k, p (kept for nothing clashing)
 CHANNEL_LABEL = {value: label for _key, value, label in CHANNEL_CHOICES}
+CHANNEL_KEYS = "123456789abcfghijlmnoqrstuvxyz"  # the shop's own channels (not d e k p w)
 KEY_HINT = key_hint(("Enter", "read the file"), ("F4", "another file"),
                     ("F5", "read again"), ("F1", "all keys"))  # fmt: skip
+
+
+def channel_choices(channels: Sequence[Channel]) -> list[tuple[str, str, str]]:
+    """F7's choices: each kind's own channel by its letter (``e`` e-commerce, ...), the
+    shop's own channels (two web shops) by digit; not the standing orders'."""
+    letters = {value: key for key, value, _label in CHANNEL_CHOICES}
+    spare = iter(CHANNEL_KEYS)
+    out = []
+    for c in channels:
+        if c.kind == "standing":
+            continue
+        if c.name in letters:
+            out.append((letters[c.name], c.name, CHANNEL_LABEL[c.name]))
+        else:
+            kind = CHANNEL_LABEL.get(c.kind, c.kind)
+            out.append((next(spare, ""), c.name, f"{c.name}  ({kind}, profile {c.profile})"))
+    return out
 
 
 # -- the screen --------------------------------------------------------------------------------
@@ -95,9 +115,9 @@ class OrderImportScreen(OmsScreen):
     ]  # fmt: skip
 
     class ProfilesRead(Message):
-        def __init__(self, profiles: list[Profile]) -> None:
+        def __init__(self, profiles: list[Profile], channels: list[Channel]) -> None:
             super().__init__()
-            self.profiles = profiles
+            self.profiles, self.channels = profiles, channels
 
     class Planned(Message):
         def __init__(self, generation: int, path: Path, data: bytes, plan: ImportPlan) -> None:
@@ -129,6 +149,8 @@ class OrderImportScreen(OmsScreen):
         self.profiles: list[Profile] = [Profile(n, ch, dict(m)) for n, (ch, m)
                                         in order_import.SHIPPED_PROFILES.items()]  # fmt: skip
         self.profile = "oms"
+        self.channels: list[Channel] = [Channel(value, value, "")
+                                        for _key, value, _label in CHANNEL_CHOICES]  # fmt: skip
         self.channel: str | None = None  # None: the profile's own
         self.path: Path | None = None
         self.data: bytes | None = None
@@ -226,13 +248,16 @@ class OrderImportScreen(OmsScreen):
         self.files.load(lambda _cursor: (import_files(import_folders()), None))
 
     @work(thread=True, exclusive=True, group="imp-profiles", exit_on_error=False,
-          description="read the saved profiles")  # fmt: skip
+          description="read the saved profiles and the channels")  # fmt: skip
     def read_profiles(self) -> None:
-        self.post_message(self.ProfilesRead(order_import.profiles(self.db)))
+        from ...services.sales.channels import list_channels
+
+        self.post_message(self.ProfilesRead(order_import.profiles(self.db),
+                                            list_channels(self.db)))  # fmt: skip
 
     @on(ProfilesRead)
     def profiles_read(self, message: ProfilesRead) -> None:
-        self.profiles = message.profiles
+        self.profiles, self.channels = message.profiles, message.channels
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "move_file":  # only while choosing, else Up/Down are the lists'
@@ -302,9 +327,11 @@ class OrderImportScreen(OmsScreen):
         def picked(channel: str | None) -> None:
             if channel:
                 self.channel = channel
+                own = next((c.default_profile for c in self.channels if c.name == channel), "")
+                self.profile = own or self.profile  # the channel's files are read its way
                 self.changed()
 
-        self.app.push_screen(ChoiceDialog("Channel", CHANNEL_CHOICES,
+        self.app.push_screen(ChoiceDialog("Channel", channel_choices(self.channels),
                                           current=self.channel_now), picked)  # fmt: skip
 
     def changed(self) -> None:

@@ -32,9 +32,9 @@ from ..platform.numbering import normalise_order_number, take_number, take_numbe
 from ..platform.settings import CompanySettings, load_settings
 from ..states import order_states
 from ..states.order_states import OrderStatus, check_transition, record_event
+from .channels import channel_in, check_channels_in
 from .drafts import delete_draft_in
 
-CHANNELS = ("phone", "walk_in", "ecommerce", "dealer", "key_account", "standing")
 PAYMENT_METHODS = ("cod", "prepaid", "credit", "installments")
 SHIPPING_POLICIES = ("partial", "complete")  # partial shipments allowed / ship complete only
 ORDER_PREFIX = "SO"
@@ -222,8 +222,7 @@ def create_order_in(
 ) -> OrderView:
     """``create_order`` inside the caller's write transaction. ``shipping_policy``
     (``partial`` / ``complete``) defaults to the customer's."""
-    if channel not in CHANNELS:
-        raise InvalidInput(f"unknown channel '{channel}'; one of {', '.join(CHANNELS)}", "channel")
+    channel = channel_in(session, channel).name  # one of the shop's channels (sales_channel)
     if payment_method is not None and payment_method not in PAYMENT_METHODS:
         raise InvalidInput(f"unknown payment method '{payment_method}'", "payment_method")
     if submit and not lines:
@@ -293,6 +292,7 @@ class OrderSpec:
     external_ref: str | None = None
     payment_method: str | None = None
     notes: str = ""
+    ship_to_address_id: int | None = None  # one of the customer's; None: the default one
 
 
 def create_orders_in(session: Session, actor: str, specs: Sequence[OrderSpec]) -> list[str]:
@@ -306,16 +306,19 @@ def create_orders_in(session: Session, actor: str, specs: Sequence[OrderSpec]) -
     customer_ids = {s.customer_id for s in specs}
     found = {c.id: c for c in session.exec(
         select(Customer).where(col(Customer.id).in_(customer_ids))).all()}  # fmt: skip
-    addresses: dict[int, CustomerAddress] = {}
+    addresses: dict[int, CustomerAddress] = {}  # the default (else first) of each customer
+    by_id: dict[int, CustomerAddress] = {}
     for a in session.exec(select(CustomerAddress)
                           .where(col(CustomerAddress.customer_id).in_(customer_ids))
                           .order_by(col(CustomerAddress.is_default).desc(),
                                     col(CustomerAddress.id))).all():  # fmt: skip
         addresses.setdefault(a.customer_id, a)
+        by_id[a.id] = a
     product_ids = {ln.product_id for s in specs for ln in s.lines}
     known = {p.id: p for p in session.exec(
         select(Product).where(col(Product.id).in_(product_ids))).all()}  # fmt: skip
     books: dict[str, PriceBook] = {}
+    check_channels_in(session, {s.channel for s in specs})
     numbers = take_numbers(session, ORDER_PREFIX, datetime.now().year, len(specs))
     now = utcnow()
     order_rows, priced_all = [], []
@@ -323,13 +326,15 @@ def create_orders_in(session: Session, actor: str, specs: Sequence[OrderSpec]) -
         customer = found.get(spec.customer_id)
         if customer is None:
             raise NotFound(f"no customer with id {spec.customer_id}")
-        if spec.channel not in CHANNELS:
-            raise InvalidInput(f"unknown channel '{spec.channel}'", "channel")
         if not spec.lines:
             raise InvalidInput("an order needs at least one line before audit", "lines")
         if customer.group not in books:
             books[customer.group] = load_price_book(session, customer.group, known, date.today())
         address = addresses.get(customer.id)
+        if spec.ship_to_address_id is not None:
+            address = by_id.get(spec.ship_to_address_id)
+            if address is None or address.customer_id != customer.id:
+                raise InvalidInput("that ship-to address is not this customer's", "ship_to")
         region = (address.region if address else "") or customer.region
         priced, _ = _price(session, settings, customer, spec.lines, None, region, None,
                            known, books[customer.group])  # fmt: skip
