@@ -22,7 +22,7 @@ from textual.screen import ModalScreen, ScreenResultType
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..screens.quick_open import QuickOpen
+from .quick_open import QuickOpen
 from .scan_input import ScanInput
 
 

@@ -30,9 +30,9 @@ from ...services.sales.orders import NewLine, OrderQuote, OrderView, quote_order
 from ...widgets.dialogs import ChoiceDialog
 from ...widgets.footer import KeysFooter
 from ...widgets.new_caller import NewCallerPanel
+from ...widgets.quick_open import QuickOpen
 from ...widgets.scan_input import ScanInput
 from .. import OmsScreen
-from ..quick_open import QuickOpen
 from .customer_picker import CustomerPicker
 from .draft_autosave import DraftAutosave, DraftFound
 from .forms import NewAddressDialog
