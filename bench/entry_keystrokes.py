@@ -297,10 +297,10 @@ async def run_entry(
             await typist.type(phone)
             start = typist.count
             await typist.key("enter", "\r", "known: Enter picks the caller")
-            assert screen.customer_id == customer_id, (screen.customer_id, customer_id)
+            assert screen.model.customer_id == customer_id, (screen.model.customer_id, customer_id)
             await typist.key("f8", step="known: F8 recent orders")
             await typist.key("enter", "\r", "known: Enter copies the newest")
-            assert screen.lines, "the past order's lines were not copied"
+            assert screen.model.lines, "the past order's lines were not copied"
             await typist.key("f2", step="known: F2 saves")
             assert order_count(db, customer_id) == before + 1, "not saved"
             known_counts.append(typist.count - start)
@@ -320,12 +320,12 @@ async def run_entry(
             await typist.key("tab")
             await typist.type("1 Wensan Road")
             await typist.key("enter", "\r", "new: Enter creates the customer")
-            assert screen.customer_id is not None, "new customer not created"
+            assert screen.model.customer_id is not None, "new customer not created"
             a, b, c = product_codes
             for line in (a, f"{b}*3", c):
                 await typist.type(line)
                 await typist.key("enter", "\r", "new: Enter adds a line")
-            assert len(screen.lines) == 3, [ln.text for ln in screen.lines]
+            assert len(screen.model.lines) == 3, [ln.text for ln in screen.model.lines]
             await typist.key("f2", step="new: F2 saves")
             assert order_count(db) > before, "not saved"
             new_counts.append(typist.count - start)

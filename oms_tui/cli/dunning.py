@@ -27,7 +27,7 @@ def dunning_run(
     steps = dunning.run_dunning(database, settings.user, date_option(as_of, "--as-of"))
     for st in steps:
         typer.echo(f"{st.customer_name}\t{st.title}\t{st.days_overdue} days\t"
-                   f"{format_money(st.overdue_minor)}")  # fmt: skip
+                   f"{format_money(st.overdue_minor, st.currency)}")  # fmt: skip
     if not steps:
         say("No dunning step due")
         return

@@ -18,7 +18,7 @@ app = OmsTyper(help="Import orders from channel files (CSV, .xlsx).")
 def import_profile(
     name: Annotated[str, typer.Argument(metavar="NAME", help="Profile name.")],
     channel: Annotated[
-        str, typer.Option(metavar="CHANNEL", help="Channel of its orders.")
+        str, typer.Option(metavar="CHANNEL", help="Channel of its orders (`oms channel list`).")
     ] = "ecommerce",
     column: Annotated[
         list[str] | None,
@@ -54,16 +54,18 @@ def import_orders(
         str | None,
         typer.Option(
             metavar="CHANNEL",
-            help="phone, walk_in, ecommerce, dealer, key_account (default: the profile's)",
+            help="One of `oms channel list` (default: the profile's); the key of an imported "
+            "order is channel + its order id.",
         ),
     ] = None,
     profile: Annotated[
-        str,
+        str | None,
         typer.Option(
             metavar="NAME",
-            help="Column mapping: oms (our template), taobao, dealer, or one you saved.",
+            help="Column mapping: oms (our template), taobao, dealer, or one you saved "
+            "(default: the channel's, else oms).",
         ),
-    ] = "oms",
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would happen; write nothing.")
     ] = False,

@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 
 from ..config import DatabaseUrlError, Settings, is_default_database
 from . import (
+    channel,
     checks,
     db,
     dunning,
@@ -18,6 +19,7 @@ from . import (
     payment,
     printing,
     production,
+    region,
     report,
     run,
     settings,
@@ -84,9 +86,11 @@ for name, module in (
     ("payment", payment),
     ("dunning", dunning),
     ("production", production),
+    ("channel", channel),
     ("import", imports),
     ("export", export),
     ("report", report),
+    ("region", region),
 ):
     app.add_typer(module.app, name=name)
 

@@ -14,7 +14,8 @@ app = OmsTyper(
 )
 
 
-@app.command("record")
+# an amount such as -5 is the amount's to refuse, not an unknown option
+@app.command("record", context_settings={"ignore_unknown_options": True})
 def payment_record(
     customer: CustomerArg,
     amount: Annotated[str, typer.Argument(metavar="AMOUNT", help="Amount received, e.g. 1234.50")],
@@ -40,18 +41,20 @@ def payment_record(
     over-payment stays on the customer's account."""
     from ..services.finance import receivables
     from ..services.platform.money import format_money, parse_money
+    from ..services.platform.settings import get_settings
 
     settings, database = connect(db, user)
     who = one_customer(database, customer)
+    currency = get_settings(database).currency  # payments are in the company currency
     result = receivables.record_payment(database, settings.user, who.id,
-                                        parse_money(amount),
+                                        parse_money(amount, currency),
                                         date_option(on, "--date"), method, reference,
                                         invoice)  # fmt: skip
     for a in result.applied:
-        typer.echo(f"{a.invoice_number}\t{format_money(a.amount_minor)}\tleft "
-                   f"{format_money(a.left_minor)}")  # fmt: skip
-    say(f"{result.number}: {format_money(result.amount_minor)} from {who.name}"
-        + (f", {format_money(result.unapplied_minor)} kept on account"
+        typer.echo(f"{a.invoice_number}\t{format_money(a.amount_minor, result.currency)}\tleft "
+                   f"{format_money(a.left_minor, result.currency)}")  # fmt: skip
+    say(f"{result.number}: {format_money(result.amount_minor, result.currency)} from {who.name}"
+        + (f", {format_money(result.unapplied_minor, result.currency)} kept on account"
            if result.unapplied_minor else ""))  # fmt: skip
 
 
@@ -70,11 +73,13 @@ def payment_apply_credit(
     who = one_customer(database, customer)
     result = receivables.apply_credit_on_account(database, settings.user, who.id)
     for a in result.applied:
-        typer.echo(f"{a.invoice_number}\t{format_money(a.amount_minor)}\tfrom {a.source}\t"
-                   f"left {format_money(a.left_minor)}")  # fmt: skip
-    left = format_money(result.on_account_minor)
+        typer.echo(f"{a.invoice_number}\t{format_money(a.amount_minor, result.currency)}\t"
+                   f"from {a.source}\t"
+                   f"left {format_money(a.left_minor, result.currency)}")  # fmt: skip
+    left = format_money(result.on_account_minor, result.currency)
     if result.applied:
-        say(f"{format_money(result.applied_minor)} of credit on account applied for "
+        say(f"{format_money(result.applied_minor, result.currency)} of credit on account "
+            "applied for "
             f"{who.name}; {left} left on account")  # fmt: skip
     elif result.on_account_minor > 0:
         say(f"{who.name} has {left} on account and no open invoice it can pay")
@@ -85,19 +90,20 @@ def payment_apply_credit(
 @app.command("cod")
 def payment_cod(
     file: Annotated[
-        str, typer.Argument(metavar="FILE", help="CSV from the carrier: tracking number, amount.")
+        str, typer.Argument(metavar="FILE", help="CSV: tracking number, amount[, reference].")
     ],
     on: ReceivedOnOption = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
     """Reconcile a carrier's cash-on-delivery remittance list against the shipments:
-    each row pays that shipment's invoices; differences are listed (exit 1 when any)."""
+    each row pays that shipment's invoices once (a row imported before is listed as
+    already recorded); differences are listed (exit 1 when any)."""
     import csv
     import io
     from pathlib import Path
 
-    from ..services.finance import receivables
+    from ..services.finance import cod_remittances
     from ..services.platform.errors import InvalidInput
     from ..services.platform.money import parse_money
     from ..services.shipping.tracking import decode_csv
@@ -105,20 +111,26 @@ def payment_cod(
     path = Path(file)
     if not path.is_file():
         raise InvalidInput(f"no file {file}")
+    from ..services.platform.settings import get_settings
+
+    settings, database = connect(db, user)
+    currency = get_settings(database).currency  # remittances are in the company currency
     rows, bad = [], []
     for n, row in enumerate(csv.reader(io.StringIO(decode_csv(path.read_bytes()))), start=1):
-        if not row or not row[0].strip() or n == 1 and not row[1].strip()[:1].isdigit():
+        amount = row[1].strip() if len(row) > 1 else ""
+        if not row or not row[0].strip() or n == 1 and not amount[:1].isdigit():
             continue  # blank lines and a header
         try:
-            rows.append(receivables.Remittance(row[0].strip(), parse_money(row[1])))
-        except (IndexError, InvalidInput, ValueError):
-            bad.append(f"row {n}: no amount to read")
-    settings, database = connect(db, user)
-    result = receivables.reconcile_cod(database, settings.user,
-                                       date_option(on, "--date"), rows)  # fmt: skip
-    for line in bad + [f"{t}: {why}" for t, why in result.differences]:
+            rows.append(cod_remittances.Remittance(row[0].strip(), parse_money(amount, currency),
+                                                   row[2] if len(row) > 2 else ""))  # fmt: skip
+        except InvalidInput as error:
+            bad.append(f"row {n}: {error if amount else 'no amount to read'}")
+    result = cod_remittances.reconcile_cod(database, settings.user,
+                                           date_option(on, "--date"), rows)  # fmt: skip
+    for line in bad + [f"{t}: {why}" for t, why in result.differences + result.already]:
         typer.echo(line)
-    say(f"{len(result.matched)} remittances recorded, {len(bad) + len(result.differences)} "
-        "to look at")  # fmt: skip
+    say(f"{len(result.matched)} remittances recorded, "
+        + (f"{len(result.already)} already recorded, " if result.already else "")
+        + f"{len(bad) + len(result.differences)} to look at")  # fmt: skip
     if bad or result.differences:
         raise typer.Exit(1)

@@ -37,7 +37,7 @@ def run_plan(
     run = delivery_runs.plan_run(database, settings.user, van, day, driver)
     for s in run.stops:
         typer.echo(f"{s.seq:>3} {s.order_number} {s.ship_to_name or s.customer_name} "
-                   f"{s.address}  cash {format_money(s.cash_due_minor)} "
+                   f"{s.address}  cash {format_money(s.cash_due_minor, run.currency)} "
                    f"empties {s.containers_to_collect}")  # fmt: skip
     say(f"{run.number}: {len(run.stops)} stops, cash to collect "
-        f"{format_money(run.cash_due_minor)}")  # fmt: skip
+        f"{format_money(run.cash_due_minor, run.currency)}")  # fmt: skip

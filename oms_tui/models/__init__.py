@@ -4,8 +4,15 @@ from .audit import OrderAudit, OrderCheck, OrderLock
 from .base import utcnow
 from .catalog import PriceListItem, Product, Promotion, StockLevel, StockMove, Warehouse
 from .entry import OrderDraft, OrderTemplate, OrderTemplateLine
-from .finance import DunningLetter, FollowUp, Invoice, Payment, PaymentAllocation
-from .imports import ImportProfile, ProductAlias
+from .finance import (
+    CodRemittance,
+    DunningLetter,
+    FollowUp,
+    Invoice,
+    Payment,
+    PaymentAllocation,
+)
+from .imports import ImportProfile, ProductAlias, SalesChannel
 from .orders import Allocation, NumberSequence, Order, OrderEvent, OrderLine
 from .parties import Customer, CustomerAddress, CustomerPhone, Setting, User
 from .production import (
@@ -34,6 +41,7 @@ __all__ = [
     "BomItem",
     "Carrier",
     "CarrierRate",
+    "CodRemittance",
     "ContainerMove",
     "Customer",
     "CustomerAddress",
@@ -69,6 +77,7 @@ __all__ = [
     "ReturnLine",
     "ReturnOrder",
     "RouteStage",
+    "SalesChannel",
     "Setting",
     "Shipment",
     "ShipmentLine",

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from .base import utcnow
+from .base import money, utcnow
 
 
 class Product(SQLModel, table=True):
@@ -20,9 +20,9 @@ class Product(SQLModel, table=True):
     colour: str = Field(default="", max_length=64)
     spec: str = Field(default="", max_length=200)
     unit: str = Field(default="pcs", max_length=16)
-    list_price_minor: int = 0
-    cost_minor: int = 0
-    deposit_minor: int = 0  # returnable deposit (water barrels)
+    list_price_minor: int = money(0)
+    cost_minor: int = money(0)
+    deposit_minor: int = money(0)  # returnable deposit (water barrels)
     tax_rate_bp: int = 1300  # basis points: 1300 = 13 %
     weight_g: int = 0
     volume_cm3: int = 0
@@ -46,7 +46,7 @@ class PriceListItem(SQLModel, table=True):
     customer_group: str = Field(max_length=32)
     product_id: int = Field(foreign_key="product.id", index=True)
     min_qty: int = 1
-    unit_price_minor: int
+    unit_price_minor: int = money()
 
 
 class Promotion(SQLModel, table=True):
@@ -61,8 +61,8 @@ class Promotion(SQLModel, table=True):
     product_id: int | None = Field(default=None, foreign_key="product.id")
     product_line: str = Field(default="", max_length=32)
     percent_bp: int = 0
-    threshold_minor: int = 0
-    save_minor: int = 0
+    threshold_minor: int = money(0)
+    save_minor: int = money(0)
     starts_on: date
     ends_on: date
     active: bool = True

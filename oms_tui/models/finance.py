@@ -1,11 +1,12 @@
-"""Invoices (and credit notes), payments and how payments are applied."""
+"""Invoices (and credit notes), payments and how payments are applied, carriers'
+cash-on-delivery remittances recorded."""
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Integer, text
+from sqlalchemy import Column, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from .base import utcnow
+from .base import money, utcnow
 
 _invoice_version = Column("version", Integer, nullable=False)
 
@@ -40,8 +41,8 @@ class Invoice(SQLModel, table=True):
     shipment_id: int | None = Field(default=None, foreign_key="shipment.id")
     customer_id: int = Field(foreign_key="customer.id", index=True)
     currency: str = Field(default="CNY", max_length=3)
-    amount_minor: int  # credit notes are negative
-    paid_minor: int = 0
+    amount_minor: int = money()  # credit notes are negative
+    paid_minor: int = money(0)
     issued_on: date
     due_on: date
     status: str = Field(default="open", max_length=16)  # open, paid, void
@@ -60,10 +61,10 @@ class Payment(SQLModel, table=True):
     number: str = Field(unique=True, max_length=24)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     received_on: date
-    amount_minor: int
+    amount_minor: int = money()
     method: str = Field(default="bank", max_length=24)  # cash, bank, wechat, alipay, cod_remittance
     reference: str = Field(default="", max_length=100)
-    unapplied_minor: int = 0  # over-payment kept on account
+    unapplied_minor: int = money(0)  # over-payment kept on account
     created_by: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -74,7 +75,30 @@ class PaymentAllocation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     payment_id: int = Field(foreign_key="payment.id", index=True)
     invoice_id: int = Field(foreign_key="invoice.id", index=True)
-    amount_minor: int
+    amount_minor: int = money()
+
+
+class CodRemittance(SQLModel, table=True):
+    """A row of a carrier's cash-on-delivery remittance, once recorded (with the payment
+    it made). Its identity is the carrier, the tracking number and the remittance
+    reference (the file's, or the day it was received when the file has none): unique, so
+    the same row imported again, or by two clerks at once, pays once."""
+
+    __tablename__ = "cod_remittance"
+    __table_args__ = (
+        UniqueConstraint("tracking_no", "carrier", "reference", name="uq_cod_remittance"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tracking_no: str = Field(max_length=64)
+    carrier: str = Field(default="", max_length=16)  # the shipment's carrier code ("" none)
+    reference: str = Field(max_length=100)
+    shipment_id: int = Field(foreign_key="shipment.id")
+    payment_id: int = Field(foreign_key="payment.id")
+    amount_minor: int = money()
+    received_on: date
+    created_by: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class FollowUp(SQLModel, table=True):
@@ -92,7 +116,7 @@ class FollowUp(SQLModel, table=True):
     kind: str = Field(max_length=24)  # call, promise, letter, note, hold, release
     note: str = Field(default="")
     promise_on: date | None = None
-    promise_minor: int = 0
+    promise_minor: int = money(0)
     next_action_on: date | None = None
     done: bool = False  # the next action was taken (a later follow-up closes it)
 
@@ -108,6 +132,6 @@ class DunningLetter(SQLModel, table=True):
     level: int
     issued_on: date
     days_overdue: int
-    overdue_minor: int
+    overdue_minor: int = money()
     actor: str = Field(max_length=64)
     at: datetime = Field(default_factory=utcnow)

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from .base import utcnow
+from .base import money, utcnow
 
 
 class NumberSequence(SQLModel, table=True):
@@ -36,9 +36,7 @@ class Order(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, max_length=24)
-    channel: str = Field(
-        default="phone", max_length=24
-    )  # phone, walk_in, ecommerce, dealer, key_account, standing
+    channel: str = Field(default="phone", max_length=24)  # a sales_channel name (phone, ...)
     external_ref: str | None = Field(default=None, max_length=64)  # the channel's own order id
     customer_id: int = Field(foreign_key="customer.id")
     ship_to_address_id: int | None = Field(default=None, foreign_key="customer_address.id")
@@ -55,11 +53,11 @@ class Order(SQLModel, table=True):
     shipping_policy: str = Field(default="partial", max_length=16)  # partial, complete
     carrier_id: int | None = Field(default=None, foreign_key="carrier.id")
     currency: str = Field(default="CNY", max_length=3)
-    subtotal_minor: int = 0
-    discount_minor: int = 0
-    tax_minor: int = 0
-    shipping_minor: int = 0
-    total_minor: int = 0
+    subtotal_minor: int = money(0)
+    discount_minor: int = money(0)
+    tax_minor: int = money(0)
+    shipping_minor: int = money(0)
+    total_minor: int = money(0)
     notes: str = Field(default="")
     created_by: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow, index=True)
@@ -77,11 +75,11 @@ class OrderLine(SQLModel, table=True):
     product_id: int = Field(foreign_key="product.id", index=True)
     description: str = Field(default="", max_length=300)
     qty: int
-    unit_price_minor: int
-    discount_minor: int = 0  # for the whole line
+    unit_price_minor: int = money()
+    discount_minor: int = money(0)  # for the whole line
     tax_rate_bp: int = 0
-    tax_minor: int = 0
-    line_total_minor: int = 0  # qty * unit price - discount (tax per settings)
+    tax_minor: int = money(0)
+    line_total_minor: int = money(0)  # qty * unit price - discount (tax per settings)
     price_source: str = Field(
         default="list", max_length=200
     )  # e.g. "list", "dealer price >=10", "override: ..."

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from .base import utcnow
+from .base import money, utcnow
 
 
 class User(SQLModel, table=True):
@@ -40,7 +40,7 @@ class Customer(SQLModel, table=True):
     group: str = Field(default="retail", max_length=32)  # retail, wholesale, dealer, key_account
     tier: str = Field(default="C", max_length=8)  # A (best) .. D
     region: str = Field(default="", index=True, max_length=64)  # sales region: East, South, ...
-    credit_limit_minor: int = 0
+    credit_limit_minor: int = money(0)
     payment_terms: str = Field(
         default="COD", max_length=32
     )  # COD, PREPAID, NET30, EOM30, INSTALLMENTS

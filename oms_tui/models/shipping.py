@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, Integer
 from sqlmodel import Field, SQLModel
 
-from .base import utcnow
+from .base import money, utcnow
 
 
 class Carrier(SQLModel, table=True):
@@ -30,10 +30,10 @@ class CarrierRate(SQLModel, table=True):
     carrier_id: int = Field(foreign_key="carrier.id", index=True)
     region: str = Field(default="*", max_length=64)
     first_weight_g: int = 1000
-    first_price_minor: int = 0
-    additional_kg_minor: int = 0
-    min_charge_minor: int = 0
-    fragile_surcharge_minor: int = 0
+    first_price_minor: int = money(0)
+    additional_kg_minor: int = money(0)
+    min_charge_minor: int = money(0)
+    fragile_surcharge_minor: int = money(0)
     transit_days: int = 2
 
 
@@ -56,7 +56,7 @@ class Shipment(SQLModel, table=True):
         default="picking", max_length=16
     )  # picking, packed, shipped, delivered, cancelled
     tracking_no: str = Field(default="", index=True, max_length=64)
-    freight_minor: int = 0
+    freight_minor: int = money(0)
     packages: int = 1
     weight_g: int = 0
     expected_date: date | None = None
@@ -108,7 +108,7 @@ class DeliveryRun(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     returned_at: datetime | None = None
     returned_by: str | None = Field(default=None, max_length=64)  # who settled it
-    cash_collected_minor: int = 0
+    cash_collected_minor: int = money(0)
     version: int = Field(default=1, sa_column=_run_version)
 
 
@@ -122,12 +122,12 @@ class DeliveryStop(SQLModel, table=True):
     seq: int
     shipment_id: int = Field(foreign_key="shipment.id", index=True)
     customer_id: int = Field(foreign_key="customer.id")
-    cash_due_minor: int = 0  # cash on delivery
+    cash_due_minor: int = money(0)  # cash on delivery
     containers_out: int = 0  # full returnable containers delivered
     containers_to_collect: int = 0  # empties the customer holds (expected back)
     delivered: bool | None = None  # None until the run returns
     containers_back: int = 0
-    cash_collected_minor: int = 0
+    cash_collected_minor: int = money(0)
     note: str = Field(default="")
 
 
@@ -141,7 +141,7 @@ class ContainerMove(SQLModel, table=True):
     customer_id: int = Field(foreign_key="customer.id", index=True)
     product_id: int = Field(foreign_key="product.id")
     qty: int
-    deposit_minor: int = 0
+    deposit_minor: int = money(0)
     run_id: int | None = Field(default=None, foreign_key="delivery_run.id")
     shipment_id: int | None = Field(default=None, foreign_key="shipment.id")
     reason: str = Field(default="")

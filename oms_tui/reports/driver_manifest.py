@@ -1,5 +1,7 @@
-"""Driver manifest: a van's run, stop by stop, with the cash to collect and the empty
-containers to pick up, and lines to note what happened at each stop."""
+"""Driver manifest: a van's run, stop by stop, with the cash to collect (and, at a
+cash-on-delivery stop, the deposit for each container the customer keeps beyond the
+empties given back), the empty containers to pick up, and lines to note what happened at
+each stop."""
 
 from __future__ import annotations
 
@@ -52,6 +54,10 @@ def manifest_pdf(run: RunView, company: Company, paper: str = "A4") -> bytes:
         empties = f"collect {s.containers_to_collect}" + (
             f"\nleave {s.containers_out} full" if s.containers_out else ""
         )
+        if s.cash_on_delivery and s.containers_out and s.deposit_each_minor:
+            # collected at the door for each container left beyond the empties back
+            deposit = format_money(s.deposit_each_minor, company.currency)
+            empties += f"\n+ 押金 deposit\n{deposit} each"
         rows.append([str(s.seq), para(who, st["text"]), para(items, st["small"]),
                      format_money(s.cash_due_minor, company.currency) if s.cash_due_minor else "—",
                      para(empties + "\nback: ____", st["small"]),

@@ -1,4 +1,10 @@
-"""Screens: one module per workflow, named after it, plus the home screen.
+"""Screens: one module (or package) per workflow, named after it, plus the home screen.
+
+A large workflow is a package of its parts, so the file follows from the feature, e.g.
+``receivables/``: ``screen.py`` (the screen), ``dialogs.py`` (its dialogs, and how their
+fields are read), ``rows.py`` (how its rows and lines are written: pure text) and a module
+per screen it pushes (``customer.py``, ``today.py``); the package's docstring has the keys
+and says where each part lives, and the package exports the screen.
 
 ``WORKFLOWS`` is the one list of top-level areas: the app builds its ``MODES``, its
 go-to keys and its command palette entries from it, and the home menu lists it.

@@ -52,10 +52,10 @@ from ..services.sales import audit_checks, audit_decisions, audit_queue
 from ..services.sales.entry import parse_requested_date
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import OrderList, Piece, fit
+from ..widgets.quick_open import QuickOpen
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
 from .list_screen import key_hint
-from .quick_open import QuickOpen
 
 PAGE = 50
 KEY_HINT = key_hint(("b", "send back"), ("u", "bump"), ("Space", "select"),

@@ -34,7 +34,7 @@ def history_row(o: customer_history.HistoryOrder, width: int) -> list[Piece]:
         (fit(o.number, 15), ""),
         (" " + local_time(o.created_at, "%y-%m-%d"), "dim"),
         (" " + fit(o.status_label, 16), ""),
-        (" " + fit(format_money(o.total_minor), 13, True), ""),
+        (" " + fit(format_money(o.total_minor, o.currency), 13, True), ""),
     ]
     if made:
         pieces.append((" " + fit(o.production, made), "dim"))

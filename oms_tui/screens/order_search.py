@@ -40,9 +40,9 @@ from ..services.sales.audit_checks import get_audit_settings
 from ..services.sales.order_query import SYNTAX_HELP, AlertRule, alert_marks, parse_query
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import OrderList, Piece, fit
+from ..widgets.quick_open import QuickOpen
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
-from .quick_open import QuickOpen
 
 PAGE = 50
 

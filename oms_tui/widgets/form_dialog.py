@@ -5,15 +5,17 @@ the saved thing itself (``None`` when backed out). A stale refusal (``StaleData`
 document changed since the screen behind read it) closes the form instead: the screen
 behind says who changed it and when, and reads it again (``TellsFailures``).
 
-Areas subclass it for their ids and styles (``ID_PREFIX``, the ``*_CLASS`` names their
-``.tcss`` styles) and say whether Enter in any field saves (scan-and-go forms) or moves to
-the next field and saves on the last."""
+Areas use it as it is, saying whether Enter in any field saves (scan-and-go forms:
+``enter_saves``) or moves to the next field and saves on the last, and carry no styles of
+their own for it (``DEFAULT_CSS``). A dialog that lays its fields out otherwise (dispatch's
+ship dialog: a table of quantities, a carrier list) subclasses it and overrides
+``compose_fields``; Tab and Enter still move through its fields in the order they show.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -22,13 +24,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Label, Static
 from textual.worker import Worker
 
-from ..failures import TellsFailures, doing, failure_text
-from ..failures import error_text as error_text  # order entry's import, until it moves
+from ..failures import TellsFailures, failure_text
 from ..services.platform.errors import InvalidInput
+from .dialogs import Dialog
 from .scan_input import ScanInput
 
 
@@ -45,18 +47,35 @@ class FormField:
 Run = Callable[[dict[str, str]], Any]
 
 
-class FormDialog(TellsFailures, ModalScreen[Any]):
-    ID_PREFIX: ClassVar[str] = ""  # field ids "<prefix>f-<name>", error "<prefix>form-error"
-    CONTAINER_ID: ClassVar[str | None] = None
-    DIALOG_CLASS: ClassVar[str] = "form-dialog"
-    NOTE_CLASS: ClassVar[str] = "form-note"
-    ROW_CLASS: ClassVar[str] = "form-row"
-    LABEL_CLASS: ClassVar[str] = "form-label"
-    ERROR_CLASS: ClassVar[str] = "form-error"
-    ENTER_SAVES: ClassVar[bool] = False  # True: Enter in any field saves
-    FOCUS_FIRST_EMPTY: ClassVar[bool] = False  # True: start in the first field still blank
-    SUBTITLE: ClassVar[str] = "Enter next / saves · F2 saves · Esc backs out"
-    NOTE_FIRST: ClassVar[bool] = True  # the note above the fields (False: below them)
+class FormDialog(TellsFailures, Dialog[Any]):
+    """Labelled fields (ids ``f-<name>``, the error ``form-error``): Tab / Shift+Tab (and
+    Down / Up) move among them in the order typed, Enter moves on (saves on the last; in
+    any field with ``enter_saves``), F2 saves, Esc backs out."""
+
+    DEFAULT_CSS = """
+    FormDialog .form-field {
+        height: 1;
+        margin-bottom: 1;
+    }
+    FormDialog .form-field-label {
+        width: 10;
+        color: $text-muted;
+    }
+    FormDialog .dialog ScanInput {
+        background: $panel;
+        &:focus { background: $boost; }
+        &.-error { background: $error 30%; }
+    }
+    FormDialog #form-error {
+        height: auto;
+        color: $text-error;
+        text-style: bold;
+    }
+    """
+
+    CONTAINER_ID: ClassVar[str | None] = None  # the box's id (a subclass's own styles)
+    BUSY_TEXT: ClassVar[str] = "Saving…"  # under the fields while the call runs
+    DOING: ClassVar[str] = "save"  # what the call does: "Could not save: …"
     STALE_CLOSES: ClassVar[bool] = True  # see ``TellsFailures``
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -72,65 +91,91 @@ class FormDialog(TellsFailures, ModalScreen[Any]):
 
     def __init__(self, title: str, fields: Sequence[FormField], run: Run,
                  note: str | Content = "", *, focus: str | None = None,
-                 aliases: dict[str, str] | None = None) -> None:  # fmt: skip
+                 aliases: dict[str, str] | None = None, enter_saves: bool = False,
+                 focus_first_empty: bool = False, note_below: bool = False,
+                 subtitle: str | None = None) -> None:  # fmt: skip
+        """``focus``: the field to start in (else the first, or with ``focus_first_empty``
+        the first still blank); ``aliases``: a service's field name -> ours, for errors;
+        ``note_below``: the note under the fields instead of above them."""
         super().__init__()
         self.title_text, self.fields, self.run, self.note = title, list(fields), run, note
         self.aliases = aliases or {}
+        self.enter_saves, self.note_below = enter_saves, note_below
+        if subtitle is None:
+            subtitle = ("Tab next field · Enter saves · Esc backs out" if enter_saves
+                        else "Enter next / saves · F2 saves · Esc backs out")  # fmt: skip
+        self.subtitle = subtitle
         first = self.fields[0].name
-        if self.FOCUS_FIRST_EMPTY:
+        if focus_first_empty:
             first = next((f.name for f in self.fields if not f.value), first)
         self.first = focus or first
         self.busy = False
 
     def field_id(self, name: str) -> str:
-        return f"{self.ID_PREFIX}f-{name}"
+        return f"f-{name}"
+
+    def field(self, name: str) -> ScanInput:
+        return self.query_one(f"#{self.field_id(name)}", ScanInput)
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes=self.DIALOG_CLASS, id=self.CONTAINER_ID) as box:
+        with Vertical(classes="dialog", id=self.CONTAINER_ID) as box:
             box.border_title = self.title_text
-            box.border_subtitle = self.SUBTITLE
-            if self.note and self.NOTE_FIRST:
-                yield Static(self.note, classes=self.NOTE_CLASS)
-            for f in self.fields:
-                with Horizontal(classes=self.ROW_CLASS):
-                    yield Label(f.label, classes=self.LABEL_CLASS)
-                    yield ScanInput(f.value, id=self.field_id(f.name), keep_value=True,
-                                    placeholder=f.placeholder)  # fmt: skip
-            if self.note and not self.NOTE_FIRST:
-                yield Static(self.note, classes=self.NOTE_CLASS)
-            yield Static("", id=f"{self.ID_PREFIX}form-error", classes=self.ERROR_CLASS)
+            box.border_subtitle = self.subtitle
+            if self.note and not self.note_below:
+                yield Static(self.note, classes="dialog-text")
+            yield from self.compose_fields()
+            if self.note and self.note_below:
+                yield Static(self.note, classes="dialog-text")
+            yield Static("", id="form-error")
+
+    def compose_fields(self) -> ComposeResult:
+        """One labelled row per field (a dialog with another layout overrides this)."""
+        for f in self.fields:
+            with Horizontal(classes="form-field"):
+                yield Label(f.label, classes="form-field-label")
+                yield ScanInput(f.value, id=self.field_id(f.name), keep_value=True,
+                                placeholder=f.placeholder)  # fmt: skip
 
     def on_mount(self) -> None:
-        fields = [self.query_one(f"#{self.field_id(f.name)}", ScanInput) for f in self.fields]
-        for n, field in enumerate(fields):  # Tab / Enter move on in key order (a burst too)
-            field.next_field = partial(self._neighbour, fields, n)
-            field.enter_moves = not self.ENTER_SAVES and n < len(fields) - 1
-        self.query_one(f"#{self.field_id(self.first)}", ScanInput).focus()
+        last = len(self.fields) - 1
+        for n, f in enumerate(self.fields):  # Tab / Enter move on in key order (a burst too)
+            field = self.field(f.name)
+            field.next_field = self._neighbour_of(field)
+            field.enter_moves = not self.enter_saves and n < last
+        self.field(self.first).focus()
 
-    @staticmethod
-    def _neighbour(fields: list[ScanInput], n: int, step: int) -> ScanInput:
-        return fields[(n + step) % len(fields)]
+    def _neighbour_of(self, field: ScanInput) -> Callable[[int], ScanInput | None]:
+        def neighbour(step: int) -> ScanInput | None:
+            """The next (step 1) or previous (-1) stop in the order they show, if it is a
+            field; None for another stop (a list): the key moves the focus as usual."""
+            chain = self.focus_chain
+            if field not in chain:
+                return None
+            target = chain[(chain.index(field) + step) % len(chain)]
+            return target if isinstance(target, ScanInput) else None
+
+        return neighbour
 
     def values(self) -> dict[str, str]:
-        return {f.name: self.query_one(f"#{self.field_id(f.name)}", ScanInput).value
-                for f in self.fields}  # fmt: skip
+        return {f.name: self.field(f.name).value for f in self.fields}
 
     @on(ScanInput.Scanned)
     def entered(self, event: ScanInput.Scanned) -> None:
-        event.stop()  # Enter in the last field, or any with ENTER_SAVES (the others move on)
+        event.stop()  # Enter in the last field, or any with enter_saves (the others move on)
+        field = event.scan_input
+        if field.enter_moves and field.next_field is not None and field.next_field(1) is None:
+            self.focus_next()  # the next stop is not a field (a list): it takes the focus
+            return
         self.action_save()
 
     def action_save(self) -> None:
         if self.busy:
             return
         self.busy = True
-        self.query_one(f"#{self.ID_PREFIX}form-error", Static).update(
-            Content.styled("Saving…", "dim")
-        )
+        self.query_one("#form-error", Static).update(Content.styled(self.BUSY_TEXT, "dim"))
         self.save(self.values())
 
-    @work(thread=True, exclusive=True, group="form-dialog", exit_on_error=False,
-          description="save")  # fmt: skip
+    @work(thread=True, exclusive=True, group="form-dialog", exit_on_error=False)
     def save(self, values: dict[str, str]) -> None:
         self.post_message(self.Done(self.run(values)))
 
@@ -142,21 +187,26 @@ class FormDialog(TellsFailures, ModalScreen[Any]):
         """Nothing was saved: why under the fields, the field it is about focused (a
         refusal names it: ``InvalidInput.field``), with the bell."""
         self.busy = False
+        self.query_one("#form-error", Static).update(failure_text(self.DOING, error))
         named = error.field if isinstance(error, InvalidInput) else None
-        field = self.aliases.get(named or "", named)
-        names = [f.name for f in self.fields]
-        if field not in names:
-            field = names[0] if len(names) == 1 else None
-        self.query_one(f"#{self.ID_PREFIX}form-error", Static).update(
-            failure_text(doing(worker), error)
-        )
-        for name in names:
-            widget = self.query_one(f"#{self.field_id(name)}", ScanInput)
-            widget.set_class(name == field, "-error")
-            if name == field:
-                widget.focus()
-                widget.select_all()
+        target = self.error_target(self.aliases.get(named or "", named))
+        for f in self.fields:
+            field = self.field(f.name)
+            field.set_class(field is target, "-error")
+        if target is not None:
+            target.focus()
+            if isinstance(target, ScanInput):
+                target.select_all()  # the next scan (or typing) replaces what was wrong
         self.app.bell()
+
+    def error_target(self, name: str | None) -> Widget | None:
+        """Where an error about ``name`` goes: that field (or another stop with its id, a
+        list); the one field of a one-field form; else nowhere."""
+        wanted = self.field_id(name) if name else None
+        target = next((w for w in self.focus_chain if wanted and w.id == wanted), None)
+        if target is None and len(self.fields) == 1:
+            return self.field(self.fields[0].name)
+        return target
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -85,3 +85,18 @@ def test_first_start_on_a_fresh_machine_opens_the_app_on_the_demo_database():
     assert "Demo data: 300 customers" in result.stderr
     database = Database(str(path))
     assert schema.current_revision(database) == HEAD and has_orders(database)
+
+
+def test_an_amount_refused_is_one_line_and_no_traceback(tmp_path):
+    from tests.factories import make_customer
+
+    database = Database(str(tmp_path / "shop.db"))
+    schema.upgrade(database)
+    code = make_customer(database).code
+    database.dispose()
+    for typed in ("1e400", "-5"):
+        result = oms("--db", str(tmp_path / "shop.db"), "payment", "record", code, typed)
+        assert (result.returncode, result.stdout) == (1, "")
+        assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+        assert result.stderr.startswith(f"oms: '{typed}' is not an amount" if typed == "1e400"
+                                        else "oms: the amount must be above 0")  # fmt: skip

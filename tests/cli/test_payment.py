@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
+import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
-from oms_tui.models import Customer, Invoice
+from oms_tui.models import Customer, Invoice, Payment
 from oms_tui.services.shipping import dispatch
 from tests.audit_factories import customer
 from tests.cli.runner import oms
@@ -75,6 +76,43 @@ def test_cod_remittance_file(sqlite_db, tmp_path):
     assert done.stderr.strip() == "1 remittances recorded, 1 to look at"
     with sqlite_db.read() as s:
         assert s.exec(select(Invoice.status).where(Invoice.order_id == oid)).one() == "paid"
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("abc", "'abc' is not an amount (e.g. 12.50)"),
+        ("1e9", "'1e9' is not an amount: write it in digits, e.g. 1000000000"),
+        ("1e400", "'1e400' is not an amount: write it in digits, e.g. 1000000000"),
+        ("0.001", "'0.001' is not an amount: CNY has 2 decimals"),
+        ("-5", "the amount must be above 0"),
+        ("10000000000.01", "the payment ¥10,000,000,000.01 is over the limit of "
+                           "¥10,000,000,000.00 (setting max_amount_minor)"),
+    ],
+)  # fmt: skip
+def test_an_amount_refused_is_one_line(sqlite_db, typed, said):
+    code = _code(sqlite_db, customer(sqlite_db))
+    bad = oms("--db", sqlite_db.url, "payment", "record", code, typed)
+    assert (bad.exit_code, bad.stdout, bad.stderr) == (1, "", f"oms: {said}\n")
+
+
+def test_a_cod_file_imported_twice_pays_once(sqlite_db, tmp_path):
+    w = world(sqlite_db)
+    oid = allocated_order(sqlite_db, [(w.lamp, 1)])
+    [sh] = dispatch.create_shipments(sqlite_db, "picker", [oid], carrier_id=w.carriers["SF"])
+    dispatch.ship(sqlite_db, "packer", sh.id, "SF123456789012")
+    csv_file = tmp_path / "sf_cod.csv"
+    csv_file.write_text("运单号,代收金额,汇款单号\nSF123456789012,5.00,HK-0007\nSF1,1e3\n",
+                        encoding="utf-8")  # fmt: skip
+    first = oms("--db", sqlite_db.url, "payment", "cod", str(csv_file))
+    assert first.stdout.splitlines()[0] == ("row 3: '1e3' is not an amount: write it in digits, "
+                                            "e.g. 1000000000")  # fmt: skip
+    assert first.stderr.strip() == "1 remittances recorded, 2 to look at"
+    again = oms("--db", sqlite_db.url, "payment", "cod", str(csv_file))
+    assert again.stdout.splitlines()[1].startswith("SF123456789012: already recorded: PAY-")
+    assert again.stderr.strip() == "0 remittances recorded, 1 already recorded, 1 to look at"
+    with sqlite_db.read() as s:
+        assert s.exec(select(Payment.amount_minor)).all() == [500]
 
 
 def test_payment_apply_credit_and_the_auto_apply_setting(db):

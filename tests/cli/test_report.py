@@ -54,8 +54,8 @@ def test_json_totals_equal_the_open_amounts_net_of_credit_on_account(sqlite_db):
     open_sum = _open_sum(sqlite_db)
     assert open_sum == 100_000 + 44_950 - 999 + 3_300 - 4_999
     assert doc["as_of"] == TODAY.isoformat() and doc["currency"] == "CNY"
-    assert Decimal(doc["totals"]["total"]) == from_minor(open_sum)
-    assert sum(Decimal(c["total"]) for c in doc["customers"]) == from_minor(open_sum)
+    assert Decimal(doc["totals"]["total"]) == from_minor(open_sum, "CNY")
+    assert sum(Decimal(c["total"]) for c in doc["customers"]) == from_minor(open_sum, "CNY")
     for label in doc["columns"]:
         assert Decimal(doc["totals"][label]) == sum(Decimal(c[label]) for c in doc["customers"])
     assert doc["columns"][-2:] == ["on account", "total"]
@@ -73,7 +73,7 @@ def test_json_totals_equal_the_open_amounts_net_of_credit_on_account(sqlite_db):
     doc = json.loads(past.stdout)
     # a1 less the payment 100 days ago, a2 (issued 40 days ago), C's invoice; B not issued
     # yet; the over-payment came 5 days ago: nothing on account yet
-    assert Decimal(doc["totals"]["total"]) == from_minor(100_000 + 10_001 + 3_300)
+    assert Decimal(doc["totals"]["total"]) == from_minor(100_000 + 10_001 + 3_300, "CNY")
     assert doc["totals"]["on account"] == "0.00"
 
 

@@ -47,7 +47,7 @@ def _shipment(number: str = "SH-2026-000007", order: str = "SO-2026-000042", lin
         weight_g=0, expected_date=date(2026, 12, 2), carrier_reason="",
         customer_name="王小明", ship_to_name="王小明", ship_to_phone="138 0013 8000",
         ship_to_address="浙江省 杭州市 西湖区 文三路 90 号 3 幢 1201 室", notes="下午送",
-        lines=lines,
+        lines=lines, currency="CNY",
     )  # fmt: skip
 
 

@@ -18,14 +18,9 @@ from textual.widgets import Static
 from oms_tui.app import OmsApp, make_app
 from oms_tui.config import Settings
 from oms_tui.models import Order, OrderLine, Shipment, TrackingEvent
-from oms_tui.screens.dispatch import (
-    DispatchScreen,
-    GroupRow,
-    NoticeDialog,
-    ShipDialog,
-    TrackingDialog,
-    with_groups,
-)
+from oms_tui.screens.dispatch import DispatchScreen
+from oms_tui.screens.dispatch.dialogs import NoticeDialog, ShipDialog, TrackingDialog
+from oms_tui.screens.dispatch.rows import GroupRow, with_groups
 from oms_tui.services.inventory import stock
 from oms_tui.services.platform.db import Database
 from oms_tui.services.shipping import dispatch

@@ -17,14 +17,11 @@ from oms_tui.app import OmsApp
 from oms_tui.models import Order, OrderLine, PriceListItem, StockLevel, Warehouse
 from oms_tui.screens import order_entry
 from oms_tui.screens.key_help import grammar_sections
-from oms_tui.screens.order_entry import (
-    ChoiceDialog,
-    OrderEntryScreen,
-    ProductSearchDialog,
-    PromptDialog,
-)
+from oms_tui.screens.order_entry import OrderEntryScreen
+from oms_tui.screens.order_entry.product_search import ProductSearchDialog
 from oms_tui.services.platform.db import Database
 from oms_tui.services.sales import drafts, orders
+from oms_tui.widgets.dialogs import ChoiceDialog, PromptDialog
 from oms_tui.widgets.new_caller import NewCallerPanel
 from oms_tui.widgets.scan_input import ScanInput
 from tests.factories import make_customer, make_product
@@ -151,12 +148,12 @@ async def test_new_caller_three_lines_two_by_code_one_by_barcode_burst(
         await pilot.press(*"LED-9W*10", "enter")  # code*qty
         burst(app, "6901234500024\r")  # the strip, by a scanner
         await settle(pilot)
-        assert [ln.product.code for ln in screen.lines if ln.product] == [
+        assert [ln.product.code for ln in screen.model.lines if ln.product] == [
             "XD-40W", "LED-9W", "STRIP-5M"]  # fmt: skip
         await pilot.press("f2")
         await settle(pilot)
         assert "Saved SO-" in flat(screen_text(app))
-        assert screen.customer_id is None and screen.lines == []  # a fresh order
+        assert screen.model.customer_id is None and screen.model.lines == []  # a fresh order
         assert focused_id(app) == "customer"
 
     order, lines = db_order(sqlite_db)
@@ -200,7 +197,7 @@ async def test_a_new_caller_typed_in_one_burst_lands_field_by_field(
         await settle(pilot)
         burst(app, "刘备\t\t四川\t成都\t武侯祠大街1号\tw\r")
         await settle(pilot)
-        assert screen.customer_id is not None and focused_id(app) == "scan"
+        assert screen.model.customer_id is not None and focused_id(app) == "scan"
     with sqlite_db.read() as s:
         customer = s.exec(select(Customer).where(Customer.name == "刘备")).one()
         address = s.exec(select(CustomerAddress)
@@ -282,7 +279,7 @@ async def test_the_new_customer_fields_come_back_blank_for_the_next_caller(
         await pilot.press(*"李雷")
         await pilot.press("escape")  # backed out: nobody created
         await settle(pilot)
-        assert not panel.is_open and screen.customer_id is None
+        assert not panel.is_open and screen.model.customer_id is None
         assert focused_id(app) == "customer"
         with sqlite_db.read() as s:
             from oms_tui.models import Customer
@@ -310,7 +307,7 @@ async def test_known_caller_repeats_a_past_order(sqlite_db: Database, shop: dict
         screen = await open_entry(pilot)
         await pilot.press(*"0013", "enter")  # any part of the phone number
         await settle(pilot)
-        assert screen.customer_id == shop["known"]
+        assert screen.model.customer_id == shop["known"]
         text = flat(screen_text(app))
         assert "王小明 · retail · credit ok · overdue ¥0.00 · last order" in text
         await pilot.press("ctrl+y")  # F8's twin: recent orders
@@ -318,7 +315,10 @@ async def test_known_caller_repeats_a_past_order(sqlite_db: Database, shop: dict
         assert isinstance(app.screen, ChoiceDialog)
         await pilot.press("enter")  # the newest
         await settle(pilot)
-        assert [(ln.product.code, ln.qty) for ln in screen.lines] == [("XD-40W", 2), ("LED-9W", 12)]
+        assert [(ln.product.code, ln.qty) for ln in screen.model.lines] == [
+            ("XD-40W", 2),
+            ("LED-9W", 12),
+        ]
         await pilot.press("down", *"*3", "enter")  # quantities stay editable
         await pilot.press("f2")
         await settle(pilot)
@@ -340,10 +340,10 @@ async def test_live_totals_and_line_keys(sqlite_db: Database, shop: dict[str, in
         await pick_known_caller(pilot)
         await pilot.press(*"LED-9W", "enter", *"LED-9W", "enter")  # again: one line, qty 2
         await settle(pilot)
-        assert [(ln.product.code, ln.qty) for ln in screen.lines] == [("LED-9W", 2)]
+        assert [(ln.product.code, ln.qty) for ln in screen.model.lines] == [("LED-9W", 2)]
         await pilot.press(*"*10", "enter")  # the quantity break applies live
         await settle(pilot)
-        line = screen.lines[0]
+        line = screen.model.lines[0]
         assert (line.unit_minor, line.price_source) == (1_200, "retail price list (qty >= 10)")
         assert "Total ¥120.00 CNY" in flat(screen_text(app))
         await pilot.press(*"-5", "enter")  # a line discount
@@ -351,11 +351,11 @@ async def test_live_totals_and_line_keys(sqlite_db: Database, shop: dict[str, in
         assert "Discount ¥5.00" in flat(screen_text(app)) or "Disc ¥5.00" in flat(screen_text(app))
         await pilot.press("+", "enter")  # duplicate
         await settle(pilot)
-        assert len(screen.lines) == 2 and screen.selected == 1
+        assert len(screen.model.lines) == 2 and screen.model.selected == 1
         await pilot.press("ctrl+delete")
         await pilot.press("-", "enter")
         await settle(pilot)
-        assert screen.lines == []
+        assert screen.model.lines == []
         await pilot.press(*"DOOR-OAK", "enter")  # made to order: the note is asked for
         await settle(pilot)
         assert isinstance(app.screen, PromptDialog)
@@ -364,7 +364,7 @@ async def test_live_totals_and_line_keys(sqlite_db: Database, shop: dict[str, in
         await settle(pilot)
         await pilot.press("escape")  # no note for the second door
         await settle(pilot)
-        assert [(ln.product.code, ln.qty, ln.note) for ln in screen.lines] == [
+        assert [(ln.product.code, ln.qty, ln.note) for ln in screen.model.lines] == [
             ("DOOR-OAK", 1, "2100x900"), ("DOOR-OAK", 1, "")]  # fmt: skip
         assert "made to order" in screen_text(app)
         assert "credit" in flat(screen_text(app))
@@ -381,10 +381,10 @@ async def test_words_open_a_product_search(sqlite_db: Database, shop: dict[str, 
         assert [h.code for h in app.screen.hits] == ["LED-9W", "STRIP-5M"]
         await pilot.press("down", "enter")
         await settle(pilot)
-        assert [ln.product.code for ln in screen.lines] == ["STRIP-5M"]
+        assert [ln.product.code for ln in screen.model.lines] == ["STRIP-5M"]
         await pilot.press("f4", *"吸顶", "enter")  # F4 on the scan line: the same search
         await settle(pilot)
-        assert [ln.product.code for ln in screen.lines] == ["STRIP-5M", "XD-40W"]
+        assert [ln.product.code for ln in screen.model.lines] == ["STRIP-5M", "XD-40W"]
 
 
 # -- scanner bursts ---------------------------------------------------------------------------
@@ -425,8 +425,8 @@ async def test_ten_scans_back_to_back_add_exactly_ten_lines(
         await pick_known_caller(pilot)
         burst(app, "".join(f"{b}\r" for b in barcodes))
         await settle(pilot)
-        assert [ln.product.code for ln in screen.lines] == codes
-        assert [ln.qty for ln in screen.lines] == [1] * 10
+        assert [ln.product.code for ln in screen.model.lines] == codes
+        assert [ln.qty for ln in screen.model.lines] == [1] * 10
         # the same product scanned again adds to its line; a quantity rides along; then save
         burst(app, f"{barcodes[0]}\r{barcodes[0]}\r{codes[3]}*5\r")
         await settle(pilot)
@@ -472,7 +472,7 @@ async def test_validation_errors_show_at_the_field_and_ring(
         assert "is not a date" in screen_text(app) and len(bells) == 5
         await pilot.press("ctrl+u", *"+1", "enter")
         await settle(pilot)
-        assert screen.options.requested_date == date(2026, 3, 3)
+        assert screen.model.options.requested_date == date(2026, 3, 3)
     with sqlite_db.read() as s:
         assert len(s.exec(select(Order)).all()) == 1  # only the fixture's past order
 
@@ -490,7 +490,7 @@ async def test_escape_with_unsaved_changes_asks_first(
         assert isinstance(app.screen, ChoiceDialog)
         assert "Leave this order?" in screen_text(app)
         await pilot.press("n")
-        assert app.screen is screen and len(screen.lines) == 1
+        assert app.screen is screen and len(screen.model.lines) == 1
         await pilot.press("f12", "y")
         await settle(pilot)
         assert app.current_mode == "home"
@@ -529,9 +529,12 @@ async def test_a_crash_leaves_a_draft_that_the_next_start_offers(
         await settle(pilot)
         screen = again.screen
         assert isinstance(screen, OrderEntryScreen)
-        assert screen.customer_id == shop["known"]
-        assert [(ln.product.code, ln.qty) for ln in screen.lines] == [("XD-40W", 2), ("LED-9W", 1)]
-        assert screen.options.channel == "walk_in"
+        assert screen.model.customer_id == shop["known"]
+        assert [(ln.product.code, ln.qty) for ln in screen.model.lines] == [
+            ("XD-40W", 2),
+            ("LED-9W", 1),
+        ]
+        assert screen.model.options.channel == "walk_in"
         assert "Total ¥413.00 CNY" in flat(screen_text(again))
         await pilot.press("f2")
         await settle(pilot)
@@ -579,10 +582,10 @@ async def test_a_new_callers_details_typed_so_far_are_in_the_draft_and_resume(
         assert panel.values()["city"] == "南京"
         await pilot.press(*"中山路1号", "enter")
         await settle(pilot)
-        assert screen.customer_id is not None and focused_id(again) == "scan"
+        assert screen.model.customer_id is not None and focused_id(again) == "scan"
     with sqlite_db.read() as s:
         customer = s.exec(select(Customer).where(Customer.name == "赵六")).one()
-        assert customer.id == screen.customer_id
+        assert customer.id == screen.model.customer_id
 
 
 async def test_backing_out_of_a_new_caller_leaves_no_draft_of_it(
@@ -656,12 +659,14 @@ async def test_template_and_ship_to_by_key(sqlite_db: Database, shop: dict[str, 
         await settle(pilot)
         await pilot.press("1")
         await settle(pilot)
-        assert [(ln.product.code, ln.qty) for ln in screen.lines] == [("LED-9W", 6)]
+        assert [(ln.product.code, ln.qty) for ln in screen.model.lines] == [("LED-9W", 6)]
         await pilot.press("ctrl+o", "n")  # ship-to: a new address
         await settle(pilot)
         await pilot.press(*"体育场路 8 号", "tab", *"杭州市", "enter")
         await settle(pilot)
-        assert screen.ship_to is not None and screen.ship_to.text == "杭州市 体育场路 8 号"
+        assert (
+            screen.model.ship_to is not None and screen.model.ship_to.text == "杭州市 体育场路 8 号"
+        )
         await pilot.press("f2")
         await settle(pilot)
     order, lines = db_order(sqlite_db)

@@ -19,9 +19,10 @@ import pytest
 from sqlmodel import select
 
 from oms_tui.models import Order
-from oms_tui.screens.order_entry import ChoiceDialog, OrderEntryScreen
+from oms_tui.screens.order_entry import OrderEntryScreen
 from oms_tui.services.platform.db import Database
 from oms_tui.services.sales import drafts
+from oms_tui.widgets.dialogs import ChoiceDialog
 
 from .test_app import flat, frozen_app, screen_text
 from .test_order_entry import make_shop, settle
@@ -99,7 +100,7 @@ async def test_a_killed_process_leaves_a_draft_the_next_start_resumes(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, OrderEntryScreen)
-        assert screen.customer_id == shop["known"]
-        assert [(ln.product.id, ln.qty) for ln in screen.lines if ln.product] == [
+        assert screen.model.customer_id == shop["known"]
+        assert [(ln.product.id, ln.qty) for ln in screen.model.lines if ln.product] == [
             (shop["lamp"], 2), (shop["bulb"], 1)]  # fmt: skip
         assert "Total ¥413.00 CNY" in flat(screen_text(app))

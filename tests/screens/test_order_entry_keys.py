@@ -8,16 +8,13 @@ import pytest
 from textual.command import CommandPalette
 
 from oms_tui.models import Carrier, CarrierRate
-from oms_tui.screens.order_entry import (
-    ChoiceDialog,
-    CustomerInput,
-    LineDialog,
-    OrderEntryScreen,
-    PromptDialog,
-)
+from oms_tui.screens.order_entry import OrderEntryScreen
+from oms_tui.screens.order_entry.customer_picker import CustomerInput
+from oms_tui.screens.order_entry.forms import LineDialog
 from oms_tui.services.parties import customers
 from oms_tui.services.platform.db import Database
 from oms_tui.services.shipping.carriers import list_carriers
+from oms_tui.widgets.dialogs import ChoiceDialog, PromptDialog
 from oms_tui.widgets.scan_input import ScanInput
 
 from .test_app import flat, frozen_app, screen_text
@@ -80,7 +77,7 @@ async def test_carrier_and_saved_ship_to_give_the_shipping_estimate(
         assert "广州市 天河路 385 号" in screen_text(app)
         await pilot.press("2")  # the second saved address, by key
         await settle(pilot)
-        assert screen.ship_to is not None and screen.ship_to.id == south.id
+        assert screen.model.ship_to is not None and screen.model.ship_to.id == south.id
         assert "Ship to 广东 广州市 天河路 385 号" in flat(screen_text(app))
         await pilot.press("f10")
         assert "Carrier (shipping estimate): none" in screen_text(app)
@@ -91,7 +88,7 @@ async def test_carrier_and_saved_ship_to_give_the_shipping_estimate(
         assert "SF  顺丰速运 SF Express" in text and "ZTO" in text and "OLD" not in text
         await pilot.press("1")  # SF, first by code
         await settle(pilot)
-        assert app.screen is screen and screen.options.carrier_id == carriers["SF"]
+        assert app.screen is screen and screen.model.options.carrier_id == carriers["SF"]
         assert "ship SF" in flat(screen_text(app))
         assert "Ship ¥18.00" in flat(screen_text(app)) or "Shipping ¥18.00" in flat(
             screen_text(app))  # fmt: skip
@@ -126,7 +123,7 @@ async def test_price_override_needs_a_reason_and_is_saved_as_the_source(
         await pilot.press(*"matched rival quote", "enter")
         await settle(pilot)
         assert app.screen is screen
-        bulb = screen.lines[0]
+        bulb = screen.model.lines[0]
         assert (bulb.price_minor, bulb.override_reason) == (1_250, "matched rival quote")
         assert bulb.price_source == "override: matched rival quote"  # from the live quote
         row = flat(screen_text(app))
@@ -161,16 +158,16 @@ async def test_priority_notes_and_enter_to_edit_a_line(
         await pilot.press("3", "tab", *"10", "tab", *"贴墙安装", "enter")  # qty, discount, note
         await settle(pilot)
         assert app.screen is screen
-        line = screen.lines[0]
+        line = screen.model.lines[0]
         assert (line.qty, line.discount_minor, line.note) == (3, 1_000, "贴墙安装")
         await pilot.press("ctrl+g", "r", "u")  # priority: urgent
         await pilot.press("f10", "n", *"下午送, 先电话", "enter")  # notes
         await settle(pilot)
-        assert screen.options.priority == 2 and screen.options.notes == "下午送, 先电话"
+        assert screen.model.options.priority == 2 and screen.model.options.notes == "下午送, 先电话"
         assert "urgent · 下午送, 先电话" in flat(screen_text(app))
         await pilot.press("f10", "h", "c")  # shipping policy: ship complete only
         await settle(pilot)
-        assert screen.options.shipping_policy == "complete"
+        assert screen.model.options.shipping_policy == "complete"
         assert "urgent · ship complete" in flat(screen_text(app))
         await pilot.press("f2")
         await settle(pilot)
@@ -198,7 +195,10 @@ async def test_a_command_run_from_the_palette(sqlite_db: Database, shop: dict[st
         assert "Repeat an order" in screen_text(app)
         await pilot.press("1")
         await settle(pilot)
-        assert [(ln.product.code, ln.qty) for ln in screen.lines] == [("XD-40W", 2), ("LED-9W", 12)]
+        assert [(ln.product.code, ln.qty) for ln in screen.model.lines] == [
+            ("XD-40W", 2),
+            ("LED-9W", 12),
+        ]
 
 
 # -- type-ahead past the customer -------------------------------------------------------------
@@ -214,9 +214,12 @@ async def test_keys_after_the_customer_enter_reach_the_scan_line_in_order(
         screen = await open_entry(pilot)
         burst(app, "13800138\rXD-40W\rLED-9W*3\r*2\r")
         await settle(pilot)
-        assert screen.customer_id == shop["known"]
+        assert screen.model.customer_id == shop["known"]
         assert screen.query_one("#customer", ScanInput).value == "王小明"
-        assert [(ln.product.code, ln.qty) for ln in screen.lines] == [("XD-40W", 1), ("LED-9W", 2)]
+        assert [(ln.product.code, ln.qty) for ln in screen.model.lines] == [
+            ("XD-40W", 1),
+            ("LED-9W", 2),
+        ]
         assert screen.query_one("#scan", ScanInput).value == ""
         assert focused_id(app) == "scan"
         assert not screen.query_one("#customer", CustomerInput).holding
@@ -234,12 +237,12 @@ async def test_type_ahead_with_matches_shown_and_a_half_typed_code(
         await settle(pilot)
         burst(app, "\rSTRIP-5M\rXD-4")
         await settle(pilot)
-        assert screen.customer_id == shop["known"]
+        assert screen.model.customer_id == shop["known"]
         assert focused_id(app) == "scan"
         assert screen.query_one("#scan", ScanInput).value == "XD-4"
         await pilot.press(*"0W", "enter")
         await settle(pilot)
-        assert [ln.product.code for ln in screen.lines] == ["STRIP-5M", "XD-40W"]
+        assert [ln.product.code for ln in screen.model.lines] == ["STRIP-5M", "XD-40W"]
         await pilot.press("f2")
         await settle(pilot)
     _order, lines = db_order(sqlite_db)
@@ -260,7 +263,7 @@ async def test_type_ahead_for_an_unknown_caller_stays_in_the_customer_field(
         assert screen.query_one("#customer", ScanInput).value == "1390000111122"
         assert screen.query_one("#scan", ScanInput).value == ""
         assert not screen.query_one("#customer", CustomerInput).holding
-        assert screen.lines == [] and isinstance(screen, OrderEntryScreen)
+        assert screen.model.lines == [] and isinstance(screen, OrderEntryScreen)
 
 
 async def test_enter_again_on_the_picked_caller_goes_back_to_the_scan_line(
@@ -277,4 +280,4 @@ async def test_enter_again_on_the_picked_caller_goes_back_to_the_scan_line(
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen and focused_id(app) == "scan"
-        assert screen.customer_id == shop["known"]
+        assert screen.model.customer_id == shop["known"]

@@ -212,3 +212,31 @@ async def test_a_missing_file_is_said(sqlite_db: Database, tmp_path: Path) -> No
         assert "Could not read nope.csv: no file" in text(app)
         await pilot.press("f2")
         assert "Choose a file and see its preview first" in text(app)
+
+
+async def test_f7_offers_the_shops_own_channels(sqlite_db: Database, tmp_path: Path) -> None:
+    """A web shop added with `oms channel add` is picked by its digit; its default profile
+    comes with it, and its orders carry its name."""
+    from oms_tui.services.sales import channels
+
+    ids = shop(sqlite_db)
+    channels.add_channel(sqlite_db, "boss", "taobao-main", "ecommerce", "taobao")
+    names = order_import.SHIPPED_PROFILES["taobao"][1]
+    header = [names[f] for f in ("external_id", "customer_name", "phone", "address", "product",
+                                 "qty")]  # fmt: skip
+    path = write_csv(tmp_path / "tb.csv", [["12345", "刘洋", "139 1234 0000", "广州市 天河区",
+                                            "LAMP-1", "2"]], header)  # fmt: skip
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert "1 taobao-main (E-commerce, profile taobao)" in text(app)
+        await pilot.press("1")
+        await settle(pilot)
+        assert "Profile taobao (F6) · channel taobao-main (F7)" in text(app)
+        await read_path(pilot, str(path))
+        assert screen.plan is not None and screen.plan.channel == "taobao-main"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert stored(sqlite_db) == {"12345": (S.PENDING_AUDIT, "taobao-main", [(ids["lamp"], 2)])}

@@ -14,17 +14,15 @@ from oms_tui.app import OmsApp, make_app
 from oms_tui.config import Settings
 from oms_tui.models import Order, ProductionOrder, ProductionStageLog, StockMove
 from oms_tui.screens.key_help import KeyHelpScreen
-from oms_tui.screens.production import (
-    CapacityScreen,
-    HistoryDialog,
-    ProductionForm,
-    ProductionScreen,
-    StageGroup,
-)
+from oms_tui.screens.production import ProductionScreen
+from oms_tui.screens.production.capacity import CapacityScreen
+from oms_tui.screens.production.dialogs import HistoryDialog
+from oms_tui.screens.production.rows import StageGroup
 from oms_tui.services.fulfilment import stock_operations
 from oms_tui.services.platform.db import Database
 from oms_tui.services.production import board, planning, stages
 from oms_tui.services.states.order_states import OrderStatus as S
+from oms_tui.widgets.form_dialog import FormDialog
 from tests.services.test_production import _doors, _order_of
 
 from .test_app import flat, screen_text, settle
@@ -138,7 +136,7 @@ async def test_start_advance_quality_failure_expected_and_completion(
             await go_to(pilot, screen, ids["small"])
             await pilot.press("ctrl+n")
             await settle(pilot)
-            assert isinstance(app.screen, ProductionForm)
+            assert isinstance(app.screen, FormDialog)
             if n == 2:
                 await pilot.press(*"ok")
             await pilot.press("enter")
@@ -149,7 +147,7 @@ async def test_start_advance_quality_failure_expected_and_completion(
         await go_to(pilot, screen, ids["small"])
         await pilot.press("f8")  # quality failure: back to cutting (2), with the reason
         await settle(pilot)
-        assert isinstance(app.screen, ProductionForm)
+        assert isinstance(app.screen, FormDialog)
         assert "4 质检 QC (current)" in flat(screen_text(app))
         await pilot.press("2", "enter", *"gap", "enter")
         await settle(pilot)
@@ -167,7 +165,7 @@ async def test_start_advance_quality_failure_expected_and_completion(
         await settle(pilot)
         await pilot.press(*"+9", "enter", "enter")  # no reason: refused, nothing changes
         await settle(pilot)
-        assert isinstance(app.screen, ProductionForm)
+        assert isinstance(app.screen, FormDialog)
         assert "a reason is required" in flat(screen_text(app))
         await pilot.press(*"paint late", "enter")
         await settle(pilot)

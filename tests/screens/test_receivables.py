@@ -17,17 +17,15 @@ from textual.widgets import Static
 from oms_tui.app import OmsApp, make_app
 from oms_tui.config import Settings
 from oms_tui.models import Customer, DunningLetter, FollowUp, Invoice, Payment, PaymentAllocation
-from oms_tui.screens.receivables import (
-    CustomerScreen,
-    DunningDialog,
-    ReceivablesScreen,
-    RecvForm,
-    TodayScreen,
-    grid,
-)
+from oms_tui.screens.receivables import ReceivablesScreen
+from oms_tui.screens.receivables.customer import CustomerScreen
+from oms_tui.screens.receivables.dialogs import DunningDialog
+from oms_tui.screens.receivables.rows import grid
+from oms_tui.screens.receivables.today import TodayScreen
 from oms_tui.services.finance import aging
 from oms_tui.services.platform import printing
 from oms_tui.services.platform.db import Database
+from oms_tui.widgets.form_dialog import FormDialog
 from tests.audit_factories import customer as make_customer
 
 from .test_app import flat, screen_text, settle
@@ -118,7 +116,7 @@ async def test_aging_lists_customers_riskiest_first_with_totals_and_dso(sqlite_d
         assert "杭州明亮灯饰" in text_of(screen, "#recv-info")
         # F4: as of another date; 100 days ago nothing was issued yet
         await pilot.press("f4")
-        assert isinstance(app.screen, RecvForm)
+        assert isinstance(app.screen, FormDialog)
         await type_in(pilot, "-200")
         await pilot.press("enter")
         await settle(pilot)
@@ -155,7 +153,7 @@ async def test_record_a_payment_oldest_first_by_keys(sqlite_db: Database):
         screen = await open_receivables(pilot)
         await pilot.press("f6")  # the highlighted (riskiest) customer
         form = app.screen
-        assert isinstance(form, RecvForm)
+        assert isinstance(form, FormDialog)
         await type_in(pilot, "3500.50")
         await pilot.press("enter", "enter")  # the date: today
         await pilot.press("w", "enter")  # method: wechat
@@ -238,16 +236,16 @@ async def test_a_bad_amount_shows_the_error_at_the_field_and_saves_nothing(sqlit
         await pilot.press("f2")
         await settle(pilot)
         assert app.screen is form  # still open
-        assert "is not an amount" in text_of(form, "#recv-form-error")
-        amount = form.query_one("#recv-f-amount")
+        assert "is not an amount" in text_of(form, "#form-error")
+        amount = form.query_one("#f-amount")
         assert app.focused is amount and amount.has_class("-error")
         assert bells
         # a bad method letter: the method field
         await type_in(pilot, "12")
         await pilot.press("tab", "tab", "z", "f2")
         await settle(pilot)
-        assert "Method: one letter" in text_of(form, "#recv-form-error")
-        assert app.focused is form.query_one("#recv-f-method")
+        assert "Method: one letter" in text_of(form, "#form-error")
+        assert app.focused is form.query_one("#f-method")
         await pilot.press("escape")
         assert isinstance(app.screen, ReceivablesScreen)
     assert counts(sqlite_db) == (0, 0, 0)
@@ -330,7 +328,7 @@ async def test_a_promise_to_pay_shows_in_todays_list_on_its_date(sqlite_db: Data
         screen = await open_receivables(pilot)
         await pilot.press("down")  # Li Wei Hardware
         await pilot.press("f7")
-        assert isinstance(app.screen, RecvForm)
+        assert isinstance(app.screen, FormDialog)
         await pilot.press("p", "enter")
         await type_in(pilot, "will pay fri")
         await pilot.press("enter")
@@ -375,9 +373,9 @@ async def test_a_promise_without_its_date_is_refused_at_the_field(sqlite_db: Dat
         await pilot.press("f7", "p", "f2")
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, RecvForm)
-        assert "needs its date" in text_of(form, "#recv-form-error")
-        assert app.focused is form.query_one("#recv-f-promise_on")
+        assert isinstance(form, FormDialog)
+        assert "needs its date" in text_of(form, "#form-error")
+        assert app.focused is form.query_one("#f-promise_on")
     assert counts(sqlite_db) == (0, 0, 0)
 
 
@@ -395,8 +393,8 @@ async def test_run_dunning_and_print_the_letters(sqlite_db: Database):
         screen = await open_receivables(pilot)
         await pilot.press("f9")  # asks first: the as-of date, today by the app's clock
         form = app.screen
-        assert isinstance(form, RecvForm)
-        assert form.query_one("#recv-f-as_of").value == "2026-03-02"
+        assert isinstance(form, FormDialog)
+        assert form.query_one("#f-as_of").value == "2026-03-02"
         await pilot.press("escape")  # backs out: nothing run
         await settle(pilot)
         assert app.screen is screen
@@ -436,8 +434,8 @@ async def test_dunning_as_of_an_earlier_date_and_not_ahead_of_the_app_clock(
         await settle(pilot)
         assert app.screen is form and bells
         assert "dunning runs as of 2026-03-02 or an earlier day" in text_of(
-            form, "#recv-form-error")  # fmt: skip
-        assert app.focused is form.query_one("#recv-f-as_of")
+            form, "#form-error")  # fmt: skip
+        assert app.focused is form.query_one("#f-as_of")
         await type_in(pilot, "-20")  # 2026-02-10: 80 days after the oldest due date
         await pilot.press("enter")
         await settle(pilot)
@@ -471,8 +469,8 @@ async def test_a_payment_date_is_checked_against_the_app_clock(sqlite_db: Databa
         await pilot.press("f2")
         await settle(pilot)
         assert app.screen is form
-        assert "cannot be received in the future" in text_of(form, "#recv-form-error")
-        assert app.focused is form.query_one("#recv-f-date")
+        assert "cannot be received in the future" in text_of(form, "#form-error")
+        assert app.focused is form.query_one("#f-date")
         await pilot.press("escape")
     assert counts(sqlite_db) == (0, 0, 0)
     ahead = frozen_app(sqlite_db)
@@ -508,7 +506,7 @@ async def test_statement_and_a_release_refused_to_a_clerk(sqlite_db: Database):
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is form
-        assert "only a manager can release a credit hold" in text_of(form, "#recv-form-error")
+        assert "only a manager can release a credit hold" in text_of(form, "#form-error")
         assert bells
     [path] = printing.documents_dir().glob("statement-*.pdf")
     assert "杭州明亮灯饰" in pdf_text(path) and "INV-2026-000001" in pdf_text(path)
@@ -526,7 +524,7 @@ async def test_selected_invoices_are_paid_in_the_order_chosen(sqlite_db: Databas
         await pilot.press("down", "down", "space")  # INV-2026-000003 (not due)
         await pilot.press("f6")
         form = app.screen
-        assert form.query_one("#recv-f-invoices").value == "INV-2026-000003"
+        assert form.query_one("#f-invoices").value == "INV-2026-000003"
         await type_in(pilot, "500")
         await pilot.press("f2")
         await settle(pilot)
@@ -536,7 +534,7 @@ async def test_selected_invoices_are_paid_in_the_order_chosen(sqlite_db: Databas
 
 
 async def test_collections_per_month_by_key(sqlite_db: Database):
-    from oms_tui.screens.receivables import CollectionsDialog
+    from oms_tui.screens.receivables.dialogs import CollectionsDialog
 
     receivables_db(sqlite_db)
     app = frozen_app(sqlite_db)

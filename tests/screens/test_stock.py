@@ -13,12 +13,13 @@ from textual.pilot import Pilot
 from oms_tui.app import OmsApp, make_app
 from oms_tui.config import Settings
 from oms_tui.models import StockLevel, StockMove, Stocktake, StocktakeCount, Warehouse
-from oms_tui.screens.stock import LowStockScreen, ReorderScreen, StockScreen
-from oms_tui.screens.stock_form import StockForm
-from oms_tui.screens.stocktake import StocktakeScreen, parse_scan
+from oms_tui.screens.stock import StockScreen
+from oms_tui.screens.stock.lists import LowStockScreen, ReorderScreen
+from oms_tui.screens.stock.stocktake import StocktakeScreen, parse_scan
 from oms_tui.services.fulfilment import stock_operations as ops
 from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.errors import InvalidInput
+from oms_tui.widgets.form_dialog import FormDialog
 from oms_tui.widgets.order_list import OrderList
 from tests.factories import make_product
 
@@ -178,11 +179,11 @@ async def test_receive_goods_by_dialog_writes_the_move_and_the_level(
         await scan(pilot, "LED-40W")
         await pilot.press("f6")
         await settle(pilot)
-        assert isinstance(pilot.app.screen, StockForm)
+        assert isinstance(pilot.app.screen, FormDialog)
         # the focus starts in Qty (the warehouse is filled in: HZ)
         await pilot.press(*"abc", "enter")
         await settle(pilot)
-        assert isinstance(pilot.app.screen, StockForm)  # a bad quantity stays in the dialog
+        assert isinstance(pilot.app.screen, FormDialog)  # a bad quantity stays in the dialog
         assert "quantity" in screen_text(pilot.app)
         await pilot.press("tab", *"Opple", "tab", *"DN-77", "shift+tab", "shift+tab")
         await pilot.press(*"12")  # tabbing in selects the field: typing replaces it
@@ -209,7 +210,7 @@ async def test_transfer_and_adjust_by_dialog(sqlite_db: Database,
         await settle(pilot)
         await pilot.press(*"100", "enter")
         await settle(pilot)
-        assert isinstance(pilot.app.screen, StockForm)  # only 40 free in HZ
+        assert isinstance(pilot.app.screen, FormDialog)  # only 40 free in HZ
         assert "only 40 free" in screen_text(pilot.app)
         await pilot.press("ctrl+u", *"15", "tab", *"rebalance", "enter")
         await settle(pilot)
@@ -221,7 +222,7 @@ async def test_transfer_and_adjust_by_dialog(sqlite_db: Database,
         await pilot.press(*"-3", "enter")  # no reason: refused at the reason field
         await settle(pilot)
         form = pilot.app.screen
-        assert isinstance(form, StockForm)
+        assert isinstance(form, FormDialog)
         assert pilot.app.focused is form.query_one("#f-reason")
         await pilot.press(*"damaged", "enter")
         await settle(pilot)
@@ -362,7 +363,7 @@ async def test_stocktake_by_scanner_burst_saves_each_scan_and_posts_adjustments(
         # post with a reason: each difference is one adjustment move
         await pilot.press("f2")
         await settle(pilot)
-        assert isinstance(pilot.app.screen, StockForm)
+        assert isinstance(pilot.app.screen, FormDialog)
         await pilot.press(*"year-end count", "enter")
         await settle(pilot)
         assert pilot.app.screen is take
@@ -423,7 +424,7 @@ async def test_stock_actions_are_in_the_palette(sqlite_db: Database,
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(pilot.app.screen, StockForm)
+        assert isinstance(pilot.app.screen, FormDialog)
         await pilot.press("escape")
         await settle(pilot)
         assert pilot.app.screen is screen

@@ -22,7 +22,9 @@ from oms_tui.models import ContainerMove, DeliveryRun, Order, Shipment
 from oms_tui.screens.dispatch import DispatchScreen
 from oms_tui.screens.formats import parse_day
 from oms_tui.screens.key_help import grammar_sections
-from oms_tui.screens.van_runs import SettleRunScreen, VanRunsScreen
+from oms_tui.screens.van_runs import VanRunsScreen
+from oms_tui.screens.van_runs.settle import SettleRunScreen
+from oms_tui.services.finance import follow_ups, receivables
 from oms_tui.services.inventory import stock
 from oms_tui.services.platform import printing
 from oms_tui.services.platform.db import Database
@@ -122,12 +124,14 @@ async def test_plan_a_run_and_settle_it_by_keys(
         settling = pilot.app.screen
         assert isinstance(settling, SettleRunScreen)
         assert pilot.app.focused is settling.query_one("#van-done")
-        cash = money_typed(near_o.total_minor)
+        paid = near_o.total_minor - 1_000  # the customer was ¥10.00 short
+        cash = money_typed(paid)
         # stop 1: delivered, 6 empties back (it holds 3 + the 2 left: 5), the cash
         await pilot.press("d", "enter", "6", "enter", *cash, "enter")
         # stop 2: not home
         await pilot.press("n", "enter", "enter", "enter")
         assert "All 2 stops marked: F2 settles the run." in flat(screen_text(pilot.app))
+        assert "due (short ¥10.00) · empties back 6" in flat(screen_text(pilot.app))
         done = settling.query_one("#van-done", ScanInput)
         await pilot.press("up")  # back to stop 1: what was typed there
         assert (settling.index, done.value) == (0, "d")
@@ -147,10 +151,15 @@ async def test_plan_a_run_and_settle_it_by_keys(
         await settle(pilot)
         assert pilot.app.screen is screen
         shown = flat(screen_text(pilot.app))
-        assert f"{run.number} settled: 1 stop waits for the next run (F2 plans it)." in shown
-        due = f"¥{near_o.total_minor / 100:,.2f}"
-        assert (f"1 of 2 stops delivered · cash {due} collected of {due} due · full out 2 · "
-                "empties back 5 · 1 waits for the next run") in shown  # fmt: skip
+        [invoice] = receivables.order_invoices(db, near)
+        due, got = f"¥{near_o.total_minor / 100:,.2f}", f"¥{paid / 100:,.2f}"
+        # the payment and the difference, where they went (3 empties' deposit credited)
+        assert (f"{run.number} settled: 1 stop waits for the next run (F2 plans it). Cash "
+                f"{got} recorded, paying {invoice.number}; stop 1 ¥10.00 short "
+                f"({invoice.number} open, follow-up written); deposit ¥90.00 credited on "
+                "account.") in shown  # fmt: skip
+        assert (f"1 of 2 stops delivered · cash {got} collected of {due} due (short ¥10.00) · "
+                "full out 2 · empties back 5 · 1 waits for the next run") in shown  # fmt: skip
         assert f"{run.number} · VAN1 VAN1 快递 · 2026-11-30 · driver Wang · returned" in shown
         assert f"✓ 1 {near_o.number}" in shown and f"✗ 2 {far_o.number}" in shown
 
@@ -160,13 +169,17 @@ async def test_plan_a_run_and_settle_it_by_keys(
         far_shipment = s.exec(select(Shipment).where(Shipment.order_id == far)).one()
         record = s.exec(select(DeliveryRun).where(DeliveryRun.number == run.number)).one()
     assert far_shipment.status == "picking"  # waits for the next run
-    assert (record.status, record.cash_collected_minor) == ("returned", near_o.total_minor)
+    assert (record.status, record.cash_collected_minor) == ("returned", paid)
+    assert [(i.number, i.open_minor) for i in receivables.customer_invoices(db, near_cid)
+            if i.kind == "invoice"] == [(invoice.number, 1_000)]  # fmt: skip
+    [follow] = follow_ups.todays_follow_ups(db, MONDAY_MORNING.date())
+    assert follow.customer_id == near_cid and "¥10.00 short" in follow.note
     assert delivery_runs.container_balance(db, near_cid) == delivery_runs.ContainerBalance(
         near_cid, 0, 0)  # 3 held + 2 delivered - 5 back  # fmt: skip
     assert delivery_runs.container_balance(db, far_cid).held == 0
     settled = delivery_runs.get_run(db, run.number)
     assert [(s.delivered, s.containers_back, s.cash_collected_minor) for s in settled.stops] \
-        == [(True, 5, near_o.total_minor), (False, 0, 0)]  # fmt: skip
+        == [(True, 5, paid), (False, 0, 0)]  # fmt: skip
     assert stock.verify(db) == []
 
 

@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from oms_tui.config import log_path
 from oms_tui.messages import OpenOrder
 from oms_tui.screens.customer_history import CustomerHistoryScreen
-from oms_tui.screens.receivables import CustomerScreen
+from oms_tui.screens.receivables.customer import CustomerScreen
 from oms_tui.services.exchange import order_import
 from oms_tui.services.platform.db import Database
 from oms_tui.services.sales import orders

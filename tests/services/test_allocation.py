@@ -375,10 +375,10 @@ def test_bumped_points_are_not_counted_twice(whs):
     db = whs
     plain_score = audit_checks.priority_score(requested_date=None, today=date.today(),
                                        customer_group="retail", customer_tier="C",
-                                       total_minor=0)  # fmt: skip
+                                       total_minor=0, currency="CNY")  # fmt: skip
     bumped_score = audit_checks.priority_score(requested_date=None, today=date.today(),
                                         customer_group="retail", customer_tier="C",
-                                        total_minor=0, bump_points=100)  # fmt: skip
+                                        total_minor=0, currency="CNY", bump_points=100)  # fmt: skip
     assert bumped_score.score == plain_score.score + 100
     pid = make_product(db)
     bumped = approved(db, customer(db), [(pid, 4)])

@@ -262,17 +262,18 @@ def test_duplicate_suspicion_names_the_other_order(db):
 def test_priority_score_reasons_and_weights():
     p = audit_checks.priority_score(requested_date=TODAY + timedelta(days=1), today=TODAY,
                              customer_group="key_account", customer_tier="C",
-                             total_minor=1_230_000)  # fmt: skip
+                             total_minor=1_230_000, currency="CNY")  # fmt: skip
     assert p.text == "due tomorrow, key account, ¥12,300"
     assert p.score == 3 * 80 + 2 * 100 + 1 * 100
     later = audit_checks.priority_score(requested_date=TODAY + timedelta(days=20), today=TODAY,
                                  customer_group="retail", customer_tier="B",
-                                 total_minor=250_050)  # fmt: skip
+                                 total_minor=250_050, currency="CNY")  # fmt: skip
     assert later.reasons == ("tier B customer", "¥2,500.50")
     assert later.score == 2 * 40 + 25
     w = audit_checks.AuditSettings(audit_weight_due=10, audit_weight_tier=0, audit_weight_value=0)
     late = audit_checks.priority_score(requested_date=TODAY - timedelta(days=2), today=TODAY,
                                 customer_group="retail", customer_tier="A", total_minor=0,
+                                currency="CNY",
                                 order_priority=2, bump_points=100, weights=w)  # fmt: skip
     assert late.score == 10 * 100 + 200 + 100
     assert late.reasons == ("overdue by 2 days", "tier A customer", "¥0", "marked urgent",

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
-from oms_tui.models import Carrier, ContainerMove, CustomerAddress, Order, Shipment
+from oms_tui.models import Carrier, ContainerMove, CustomerAddress, Order, Payment, Shipment
 from oms_tui.reports.common import Company
 from oms_tui.reports.driver_manifest import manifest_pdf
+from oms_tui.services.finance import aging, dunning, follow_ups, receivables
 from oms_tui.services.fulfilment import allocation
 from oms_tui.services.inventory import stock
 from oms_tui.services.platform.errors import InvalidInput
@@ -73,7 +74,8 @@ def test_a_run_from_plan_to_settlement(db):
     assert "delivered" in text and "not home" in text
     for wanted in (run.number, "老李", "送货单 Driver manifest", near_stop.address,
                    near_stop.phone, "2 x W-BRL 桶装水 18.9L", "collect 3", "leave 2 full",
-                   "Stops 站点: 2", "Empties to collect 待回收空桶: 3"):  # fmt: skip
+                   "Stops 站点: 2", "Empties to collect 待回收空桶: 3",
+                   "+ 押金 deposit\n¥30.00 each"):  # fmt: skip
         assert wanted in text, wanted
 
     with pytest.raises(InvalidInput, match="holds 5 containers, not 6"):
@@ -147,3 +149,105 @@ def test_vans_and_the_runs_of_a_day(db):
     assert [len(r.stops) for r in delivery_runs.runs_on(db, DAY)] == [1, 1]
     later = delivery_runs.runs_on(db, date(2026, 12, 1))
     assert [r.run_date for r in later] == [date(2026, 12, 1)]
+
+
+# -- the seam: a settled run's cash and deposits in receivables ------------------------------
+
+
+def _exposure(db, customer_id: int, day: date) -> receivables.CreditExposure:
+    with db.read() as s:
+        return receivables.credit_exposure(s, customer_id, day)
+
+
+def _open_invoices(db, customer_id: int) -> list[tuple[str, int]]:
+    """(kind, open amount) of the customer's open invoices and credit notes."""
+    return [(i.kind, i.open_minor) for i in receivables.customer_invoices(db, customer_id)]
+
+
+def test_cash_collected_at_the_door_pays_the_invoice_aging_and_dunning_see_it(db):
+    """The issue's case: delivered, the cash due collected: the invoice is paid by a cash
+    payment naming the run, so it neither ages nor is dunned."""
+    _van, barrel = _water(db)
+    cid, oid = _order_for(db, barrel, 2, route_seq=1)
+    with db.write() as s:  # holds 2 empties: a swap, no deposit changes hands
+        s.add(ContainerMove(customer_id=cid, product_id=barrel, qty=2, deposit_minor=6_000,
+                            actor="t", reason="opening balance"))  # fmt: skip
+    run = delivery_runs.plan_run(db, "dispatcher", "VAN1", DAY)
+    [stop] = run.stops
+    due = _total(db, oid)
+
+    done = delivery_runs.settle_run(db, "dispatcher", run.number,
+                                    {stop.id: StopResult(True, 2, due)})  # fmt: skip
+
+    assert _open_invoices(db, cid) == []
+    with db.read() as s:
+        [payment] = s.exec(select(Payment).where(Payment.customer_id == cid)).all()
+    assert (payment.method, payment.reference, payment.amount_minor, payment.received_on,
+            payment.unapplied_minor) == ("cash", f"{run.number} stop 1", due, DAY, 0)  # fmt: skip
+    [invoice] = receivables.order_invoices(db, oid)
+    assert (invoice.paid_minor, invoice.status) == (due, "paid")
+    assert [m.paid for m in done.money] == [((invoice.number, due),)]
+    assert done.money[0].short_minor == 0 and done.money[0].on_account_minor == 0
+    later = DAY + timedelta(days=120)
+    assert [r.customer_id for r in aging.aging(db, later).rows] == []
+    assert _exposure(db, cid, later) == (0, 0, 0)
+    assert dunning.run_dunning(db, "finance", later) == []
+    assert delivery_runs.money_sentence(done) == f"Cash ¥{due / 100:,.2f} recorded, paying " \
+        f"{invoice.number}."  # fmt: skip
+
+
+def test_short_over_and_deposits_are_kept_never_dropped(db):
+    _van, barrel = _water(db)
+    near_cid, near = _order_for(db, barrel, 2, route_seq=1)
+    far_cid, far = _order_for(db, barrel, 4, route_seq=2)
+    with db.write() as s:  # the near customer holds 3 empties; the far one is new
+        s.add(ContainerMove(customer_id=near_cid, product_id=barrel, qty=3, deposit_minor=9_000,
+                            actor="t", reason="opening balance"))  # fmt: skip
+    run = delivery_runs.plan_run(db, "dispatcher", "VAN1", DAY, driver="老李")
+    near_stop, far_stop = run.stops
+    near_due, far_goods = _total(db, near), _total(db, far)
+    # far keeps 4 barrels: their deposit (¥30 each) is due at the door with the goods
+    assert far_stop.due_at_door(True, 0) == far_goods + 12_000
+    assert near_stop.due_at_door(True, 3) == near_due  # 1 more back than left: no deposit
+
+    done = delivery_runs.settle_run(db, "dispatcher", run.number, {
+        near_stop.id: StopResult(True, 3, near_due + 500),  # ¥5.00 over
+        far_stop.id: StopResult(True, 0, far_goods + 10_000),  # ¥20.00 short
+    }, today=DAY)  # fmt: skip
+
+    near_money, far_money = done.money
+    # near: the goods paid, ¥5.00 over on account, one empty's deposit credited on account
+    [near_invoice] = receivables.order_invoices(db, near)
+    assert near_invoice.status == "paid"
+    assert near_money.paid == ((near_invoice.number, near_due),)
+    assert (near_money.on_account_minor, near_money.short_minor) == (500, 0)
+    assert (near_money.deposit_billed_minor, near_money.deposit_credited_minor) == (0, 3_000)
+    assert _open_invoices(db, near_cid) == [("credit_note", -3_000)]
+    assert _exposure(db, near_cid, DAY).open_invoices_minor == -3_500
+    # far: the goods paid, then the deposit invoice as far as the cash went: ¥20.00 open
+    [goods] = receivables.order_invoices(db, far)
+    deposit_invoice = far_money.deposit_invoice
+    assert goods.status == "paid" and far_money.deposit_billed_minor == 12_000
+    assert far_money.paid == ((goods.number, far_goods), (deposit_invoice, 10_000))
+    assert far_money.short_minor == 2_000 and far_money.still_open == ((deposit_invoice, 2_000),)
+    assert _open_invoices(db, far_cid) == [("invoice", 2_000)]
+    [follow] = follow_ups.todays_follow_ups(db, DAY)
+    assert follow.customer_id == far_cid and follow.open_minor == 2_000
+    assert f"{run.number} stop 2" in follow.note and "¥20.00 short" in follow.note
+    # what is short ages and is dunned like any unpaid invoice (COD: due 7 days after)
+    late = DAY + timedelta(days=40)
+    report = aging.aging(db, late)
+    assert {r.customer_id: r.total_minor for r in report.rows} == {far_cid: 2_000, near_cid: -3_500}
+    [step] = dunning.run_dunning(db, "finance", late)
+    assert (step.customer_id, step.overdue_minor) == (far_cid, 2_000)
+    assert delivery_runs.container_balance(db, far_cid) == delivery_runs.ContainerBalance(
+        far_cid, 4, 12_000)  # fmt: skip
+    assert delivery_runs.money_sentence(done) == (
+        f"Cash ¥{(near_due + far_goods + 10_500) / 100:,.2f} recorded, paying 3 invoices; "
+        f"stop 2 ¥20.00 short ({deposit_invoice} open, follow-up written); ¥5.00 kept on "
+        "account; deposit ¥120.00 billed; deposit ¥30.00 credited on account."
+    )
+    # settling again records nothing more
+    assert delivery_runs.settle_run(db, "dispatcher", run.number, {}, today=DAY) == done
+    with db.read() as s:
+        assert len(s.exec(select(Payment).where(Payment.method == "cash")).all()) == 2

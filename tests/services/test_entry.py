@@ -33,14 +33,14 @@ from oms_tui.services.sales.entry import DraftLine, DraftOptions, EntryDraft, Sc
     ],
 )
 def test_scan_line_grammar(typed: str, expected: ScanEntry | None) -> None:
-    assert parse_scan(typed) == expected
+    assert parse_scan(typed, "CNY") == expected
 
 
 def test_codes_and_search_words_are_told_apart() -> None:
-    assert parse_scan("XD-40W").looks_like_code
-    assert parse_scan("6901234567892").looks_like_code
-    assert not parse_scan("吸顶灯 白").looks_like_code
-    assert not parse_scan("ceiling lamp").looks_like_code
+    assert parse_scan("XD-40W", "CNY").looks_like_code
+    assert parse_scan("6901234567892", "CNY").looks_like_code
+    assert not parse_scan("吸顶灯 白", "CNY").looks_like_code
+    assert not parse_scan("ceiling lamp", "CNY").looks_like_code
 
 
 @pytest.mark.parametrize(
@@ -50,7 +50,7 @@ def test_codes_and_search_words_are_told_apart() -> None:
 )  # fmt: skip
 def test_bad_quantities_and_amounts_name_their_field(typed: str, field: str) -> None:
     with pytest.raises(InvalidInput) as error:
-        parse_scan(typed)
+        parse_scan(typed, "CNY")
     assert error.value.field == field
 
 

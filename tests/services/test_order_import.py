@@ -192,6 +192,60 @@ def test_a_file_that_lacks_a_column_is_refused_whole(db, shop):
     assert len(order_import.run_import(db, "me", data, profile=profile.name).created) == 1
 
 
+def test_the_files_ship_to_is_the_orders_when_the_phone_matches_a_customer(db, shop):
+    """A known customer's phone with another name and address: the order goes where the
+    file says (a new address of the customer, not its default), and the auditor is warned
+    that the name is not the customer's."""
+    from oms_tui.models import CustomerAddress
+    from oms_tui.services.sales import audit_checks
+
+    data = _csv([
+        _row("S1", "LAMP-1", name="Someone Else", phone="138 0013 8000",
+             address="NEW PLACE 999 Different Rd Shenzhen"),
+        _row("S2", "BULB-2", name="王小明", phone="13800138000",
+             address="浙江 杭州市 西湖区 文三路 90 号"),  # his own default address
+    ])  # fmt: skip
+    assert len(order_import.run_import(db, "importer", data, "ecommerce").created) == 2
+    with db.read() as s:
+        s1 = s.exec(select(Order).where(Order.external_ref == "S1")).one()
+        s2 = s.exec(select(Order).where(Order.external_ref == "S2")).one()
+        addresses = s.exec(
+            select(CustomerAddress)
+            .where(CustomerAddress.customer_id == s1.customer_id)
+            .order_by(CustomerAddress.id)
+        ).all()
+        assert (
+            s.get(Customer, s1.customer_id).name == "王小明" == s.get(Customer, s2.customer_id).name
+        )
+    assert (s1.ship_to_name, s1.ship_to_address, s1.ship_to_phone, s1.ship_to_region) == (
+        "Someone Else",
+        "NEW PLACE 999 Different Rd Shenzhen",
+        "138 0013 8000",
+        "South",
+    )
+    assert [(a.contact_name, a.is_default) for a in addresses] == [
+        ("王小明", True),
+        ("Someone Else", False),
+    ]  # the default stays his
+    assert s1.ship_to_address_id == addresses[1].id and s2.ship_to_address_id == addresses[0].id
+    warned = [c for c in audit_checks.run_checks(db, s1.id) if c.level == "warn"
+              and c.code == "completeness"]  # fmt: skip
+    assert [c.reason for c in warned] == [
+        "ship-to name Someone Else is not the customer's (王小明)",
+        "no requested delivery date",
+    ]
+    assert not any("ship-to name" in c.reason for c in audit_checks.run_checks(db, s2.id))
+    # the same ship-to again: its address is found, not added twice
+    again = _csv([_row("S3", "LAMP-1", name="Someone  Else", phone="138 0013 8000",
+                       address="NEW PLACE 999  Different Rd Shenzhen")])  # fmt: skip
+    order_import.run_import(db, "importer", again, "ecommerce")
+    with db.read() as s:
+        s3 = s.exec(select(Order).where(Order.external_ref == "S3")).one()
+        count = s.exec(select(func.count()).select_from(CustomerAddress).where(
+            CustomerAddress.customer_id == s3.customer_id)).one()  # fmt: skip
+    assert count == 2 and s3.ship_to_address_id == addresses[1].id
+
+
 def test_template_round_trips(db, shop):
     text = order_import.template_csv()
     assert text.splitlines()[0] == ",".join(order_import.FIELDS)

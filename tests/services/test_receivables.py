@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from oms_tui.models import Customer, Invoice, Order, Payment, PaymentAllocation
-from oms_tui.services.finance import overdue, receivables
-from oms_tui.services.finance.receivables import Remittance, due_dates
+from oms_tui.services.finance import cod_remittances, overdue, receivables
+from oms_tui.services.finance.cod_remittances import Remittance
+from oms_tui.services.finance.receivables import due_dates
 from oms_tui.services.platform.errors import InvalidInput
 from oms_tui.services.sales import orders
 from oms_tui.services.shipping import dispatch
@@ -190,15 +191,17 @@ def test_cod_remittance_pays_the_shipments_invoices(db):
         Remittance(result.shipment.tracking_no, amount - 100),
         Remittance("SF000000000000", 5_000),
     ]
-    got = receivables.reconcile_cod(db, "finance", MONDAY, rows)
+    got = cod_remittances.reconcile_cod(db, "finance", MONDAY, rows)
     assert len(got.matched) == 1
     assert got.differences == (
         (result.shipment.tracking_no, f"remitted {amount - 100}, open {amount}"),
         ("SF000000000000", "no shipment with this tracking number"),
     )
     assert _invoices(db, oid)[0][2] == amount - 100
-    again = receivables.reconcile_cod(db, "finance", MONDAY,
-                                      [Remittance(result.shipment.tracking_no, 100)])  # fmt: skip
+    # the rest, in another remittance of the same day (its own reference)
+    again = cod_remittances.reconcile_cod(db, "finance", MONDAY,
+                                          [Remittance(result.shipment.tracking_no, 100,
+                                                      "补款 R-2")])  # fmt: skip
     assert again.differences == () and _invoices(db, oid)[0][3] == "paid"
 
 
@@ -589,8 +592,8 @@ def test_a_payment_is_in_the_company_currency_and_pays_only_its_invoices(db):
             s.add(Invoice(number=f"INV-FX{n}", customer_id=cid, currency=cur, order_id=order.id,
                           shipment_id=sh.id, amount_minor=500, issued_on=MONDAY,
                           due_on=MONDAY, created_by="t"))  # fmt: skip
-    got = receivables.reconcile_cod(db, "finance", MONDAY, [Remittance("FX1", 500),
-                                    Remittance("FX2", 500)], today=MONDAY)  # fmt: skip
+    got = cod_remittances.reconcile_cod(db, "finance", MONDAY, [Remittance("FX1", 500),
+                                        Remittance("FX2", 500)], today=MONDAY)  # fmt: skip
     assert len(got.matched) == 1
     assert got.differences == (("FX1", "INV-FX1 is in USD: payments are recorded in CNY, the "
                                 "company currency, and cannot pay it"),)  # fmt: skip

@@ -7,7 +7,7 @@ import sqlite3
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import BigInteger, Integer, inspect
 from sqlmodel import SQLModel
 
 from oms_tui.migrations import HEAD
@@ -34,6 +34,21 @@ def test_migrations_from_empty_database_build_the_whole_model(any_db_url):
         assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
     schema.upgrade(db)  # idempotent
     db.dispose()
+
+
+def test_every_money_column_holds_64_bits(any_db_url):
+    """BIGINT on PostgreSQL (INTEGER there stops at 21,474,836.47 yuan); SQLite's INTEGER
+    is 64-bit already."""
+    db = Database(any_db_url)
+    schema.upgrade(db)
+    with db.engine.connect() as conn:
+        insp = inspect(conn)
+        money = {f"{t}.{c['name']}": c["type"] for t in sorted(SQLModel.metadata.tables)
+                 for c in insp.get_columns(t) if c["name"].endswith("_minor")}  # fmt: skip
+    db.dispose()
+    assert len(money) >= 33 and "order_line.line_total_minor" in money
+    wide = BigInteger if db.dialect == "postgresql" else Integer
+    assert [name for name, kind in money.items() if not isinstance(kind, wide)] == []
 
 
 def test_upgrade_of_a_current_database_takes_no_backup(sqlite_db, tmp_path):

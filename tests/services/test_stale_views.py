@@ -130,10 +130,10 @@ def test_a_run_settled_meanwhile_is_not_settled_again(db):
     seen = delivery_runs.plan_run(db, "dispatcher", "VAN1", TODAY)
     [stop] = seen.stops
     delivery_runs.settle_run(db, "li", seen.number, {stop.id: StopResult(True, 0, 4_000)},
-                             seen.version)  # fmt: skip
+                             TODAY, expected_version=seen.version)  # fmt: skip
     with pytest.raises(StaleData, match=rf"run RUN-\S+ was changed by li {AT} \(settled\)"):
         delivery_runs.settle_run(db, "wang", seen.number, {stop.id: StopResult(True, 2, 0)},
-                                 seen.version)  # fmt: skip
+                                 TODAY, expected_version=seen.version)  # fmt: skip
     with db.read() as s:
         assert (
             s.exec(

@@ -4,17 +4,22 @@ A file (CSV in UTF-8 with or without BOM, or GB18030/GBK; or .xlsx) is read with
 **mapping profile**: which header holds which order field. Rows sharing an external order
 id make one order with several lines. Each row is checked; a bad row is reported (row
 number, column, value, reason) and its order is not imported (never a partial order),
-while every other order still is. Customers are matched by phone (digits only) or
-created; products by our code, barcode, or the channel's own code through the alias table
-(``remember_alias``: once mapped, known next time). A file's unit price is kept (an
-override with the reason "price from the <channel> file" when it differs from the price
-book, which the audit check then warns about).
+while every other order still is. The channel is one of the shop's own (``sales_channel``:
+two web shops are two channels); its default profile reads its files unless another is
+named. Customers are matched by phone (digits only) or created; the file's name, phone and
+address are the order's ship-to (a new address of a matched customer when it has no such
+one; a name that is not the customer's is a warning in the audit). Products by our code,
+barcode, or the channel's own code through the alias table (``remember_alias``: once
+mapped, known next time). A file's unit price is kept (an override with the reason "price
+from the <channel> file" when it differs from the price book, which the audit check then
+warns about).
 
-**Idempotent**: the key is channel + external order id. Importing the same file twice
-creates nothing new; a changed order not yet approved is updated (its lines replaced);
-one already approved is reported, not changed. ``plan_import`` (the preview / dry run)
-says all of this before anything is written; ``run_import`` writes it, a batch of orders
-per transaction, into the audit queue (status pending audit; the queue runs their checks).
+**Idempotent**: the key is the channel (its row's name) + external order id. Importing the
+same file twice creates nothing new; a changed order not yet approved is updated (its
+lines replaced); one already approved is reported, not changed. ``plan_import`` (the
+preview / dry run) says all of this before anything is written; ``run_import`` writes it,
+a batch of orders per transaction, into the audit queue (status pending audit; the queue
+runs their checks).
 """
 
 from __future__ import annotations
@@ -45,7 +50,8 @@ from ..parties import customers
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound, OmsError
 from ..platform.money import parse_money
-from ..sales import orders
+from ..platform.settings import load_settings
+from ..sales import channels, orders
 from ..states.order_states import OrderStatus as S
 
 FIELDS = ("external_id", "order_date", "customer_name", "phone", "address", "product",
@@ -181,8 +187,7 @@ def save_profile(db: Database, actor: str, name: str, channel: str, mapping: dic
     if name.lower() in SHIPPED_PROFILES:
         raise InvalidInput(f"'{name}' is a shipped profile; save yours under another name",
                            "name")  # fmt: skip
-    if channel not in orders.CHANNELS:
-        raise InvalidInput(f"unknown channel '{channel}'", "channel")
+    channel = channels.get_channel(db, channel).name
     unknown = set(mapping) - set(FIELDS)
     if unknown:
         raise InvalidInput(f"unknown field {sorted(unknown)[0]}; fields: {', '.join(FIELDS)}",
@@ -205,6 +210,7 @@ def remember_alias(db: Database, actor: str, channel: str, code: str, product_co
     if not code:
         raise InvalidInput("the channel's product code is empty", "code")
     with db.write() as session:
+        channel = channels.channel_in(session, channel).name
         product = session.exec(select(Product).where(Product.code == product_code.strip().upper())
                                ).first()  # fmt: skip
         if product is None:
@@ -321,6 +327,7 @@ class _Lookup:
 
     def __init__(self, session: Session, channel: str) -> None:
         self.session, self.channel = session, channel
+        self.currency = load_settings(session).currency  # the file's prices are in it
         self.products: dict[str, Product | None] = {}
         self.customers: dict[str, int | None] = {}
 
@@ -347,14 +354,20 @@ class _Lookup:
         self.customers.update(customers_by_phone(self.session, all_digits))
 
 
+def channel_and_profile(db: Database, channel: str | None, profile: str | None
+                        ) -> tuple[channels.Channel, Profile]:  # fmt: skip
+    """The channel named (else the profile's) and the profile named (else the channel's
+    default, else ``oms``); an unknown channel is refused with the list of channels."""
+    chan = channels.get_channel(db, channel) if channel else None
+    prof = get_profile(db, profile or (chan.profile if chan else "oms"))
+    return chan or channels.get_channel(db, prof.channel), prof
+
+
 def plan_import(db: Database, data: bytes, channel: str | None = None,
-                profile: str = "oms", filename: str = "") -> ImportPlan:  # fmt: skip
+                profile: str | None = None, filename: str = "") -> ImportPlan:  # fmt: skip
     """Read and check the file; say what importing it would do (the preview, the dry run)."""
-    prof = get_profile(db, profile)
-    channel = channel or prof.channel
-    if channel not in orders.CHANNELS:
-        raise InvalidInput(f"unknown channel '{channel}'; one of {', '.join(orders.CHANNELS)}",
-                           "channel")  # fmt: skip
+    chan, prof = channel_and_profile(db, channel, profile)
+    channel = chan.name
     rows = read_rows(data, filename)
     if not rows:
         raise InvalidInput("the file is empty", "file")
@@ -415,7 +428,7 @@ def plan_import(db: Database, data: bytes, channel: str | None = None,
                 bad_orders.add(ext)
                 continue
             product = look.product(get("product"))
-            price = parse_money(get("unit_price")) if get("unit_price") else None
+            price = parse_money(get("unit_price"), look.currency) if get("unit_price") else None
             order.rows.append(n)
             order.lines.append(PlannedLine(n, product.id, product.code, int(get("qty")), price,
                                            ""))  # fmt: skip
@@ -465,7 +478,7 @@ def _check_row(n: int, get, look: _Lookup) -> list[Problem]:  # noqa: ANN001
     price = get("unit_price")
     if price:
         try:
-            if parse_money(price) < 0:
+            if parse_money(price, look.currency) < 0:
                 out.append(Problem(n, "unit_price", price, "a price cannot be negative"))
         except InvalidInput:
             out.append(Problem(n, "unit_price", price, "not an amount"))
@@ -528,7 +541,7 @@ def run_import(
     actor: str,
     data: bytes,
     channel: str | None = None,
-    profile: str = "oms",
+    profile: str | None = None,
     filename: str = "",
     progress=None,
 ) -> ImportResult:  # noqa: ANN001
@@ -582,13 +595,16 @@ def _write_batch(session: Session, actor: str, channel: str, batch: list[Planned
               for o in batch}  # fmt: skip
     prices = _Prices(session, channel, batch, ids_of)
     creates = [o for o in batch if o.action == "create"]
+    ship_to = customers.ship_to_addresses_in(session, [  # the file's, not the customer's default
+        (ids_of[o.external_id], o.customer_name, o.phone, o.address) for o in creates])  # fmt: skip
     specs = []
-    for o in creates:
+    for o, address_id in zip(creates, ship_to, strict=True):
         notes = o.notes
         if o.order_date:
             notes = (f"ordered {o.order_date.isoformat()}; " + notes).rstrip("; ")
         specs.append(orders.OrderSpec(ids_of[o.external_id], prices.lines(o), channel,
-                                      o.external_id, o.payment_method, notes))  # fmt: skip
+                                      o.external_id, o.payment_method, notes,
+                                      address_id))  # fmt: skip
     out = list(zip(creates, orders.create_orders_in(session, actor, specs), strict=True))
     for o in batch:
         if o.action != "update":

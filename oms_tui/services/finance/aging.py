@@ -54,12 +54,13 @@ one report.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import (
+    BigInteger,
     Date,
     Integer,
     and_,
@@ -265,7 +266,9 @@ def aging_query(  # noqa: ANN201
     debt = u.c.credit == zero
 
     def summed(cond):  # noqa: ANN001, ANN202
-        return func.coalesce(func.sum(case((cond, u.c.amt), else_=zero)), zero)
+        # the sum of a 64-bit column is NUMERIC on PostgreSQL (a Decimal): back to BIGINT
+        total = cast(func.sum(case((cond, u.c.amt), else_=zero)), BigInteger)
+        return func.coalesce(total, zero)
 
     sums = [summed(and_(debt, u.c.due_on >= as_of))]
     for k in range(1, len(edges)):
@@ -398,6 +401,7 @@ class Collections:
     rows: tuple[CollectionRow, ...]  # every period from start to end, empty ones included
     payments: int
     amount_minor: int
+    currency: str = field(kw_only=True)  # ISO 4217: the company currency, which payments are in
 
 
 def period_start(day: date, by: str) -> date:
@@ -443,6 +447,7 @@ def collections(db: Database, start: date, end: date, by: str = "month") -> Coll
         .group_by(period)
     )
     with db.read() as session:
+        company = load_settings(session).currency
         found: dict[date, tuple[int, int]] = {}
         for p, n, amount in session.execute(query):
             key = date.fromisoformat(p) if isinstance(p, str) else p
@@ -456,4 +461,4 @@ def collections(db: Database, start: date, end: date, by: str = "month") -> Coll
         rows.append(CollectionRow(current, n, amount))
         current = _next_period(current, by)
     return Collections(start, end, by, tuple(rows), sum(r.payments for r in rows),
-                       sum(r.amount_minor for r in rows))  # fmt: skip
+                       sum(r.amount_minor for r in rows), currency=company)  # fmt: skip

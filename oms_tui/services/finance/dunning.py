@@ -26,7 +26,7 @@ account as a line of its own, and the balance and overdue net of it: the balance
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
@@ -44,6 +44,7 @@ from ...models import (
 from ..parties.customers import address_text
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
+from ..platform.settings import load_settings
 from ..states.invoice_states import InvoiceStatus
 from .overdue import (
     dunning_days,
@@ -65,6 +66,7 @@ class DunningStep:
     level: int
     days_overdue: int
     overdue_minor: int
+    currency: str = field(kw_only=True)  # ISO 4217: the company currency, which dunning counts in
 
     @property
     def title(self) -> str:
@@ -83,6 +85,7 @@ def run_dunning(db: Database, actor: str, as_of: date | None = None,
                            "as_of")  # fmt: skip
     as_of = as_of or today or date.today()
     with db.write() as session:
+        currency = load_settings(session).currency
         thresholds = dunning_days(session)
         overdue = overdue_after_credit(session, as_of)
         # The customers it may write, locked by id (no key update: orders and payments
@@ -119,7 +122,11 @@ def run_dunning(db: Database, actor: str, as_of: date | None = None,
                                  kind="hold" if level == 4 else "letter", note=note,
                                  next_action_on=as_of + timedelta(days=7)))  # fmt: skip
             session.flush()
-            steps.append(DunningStep(letter.id, customer.id, customer.name, level, days, total))
+            steps.append(
+                DunningStep(
+                    letter.id, customer.id, customer.name, level, days, total, currency=currency
+                )
+            )
         return steps
 
 

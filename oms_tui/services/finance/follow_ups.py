@@ -5,14 +5,16 @@ customer's open balance: open invoices less credit on account, as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from ...models import Customer, FollowUp
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
+from ..platform.money import check_amount
+from ..platform.settings import load_settings
 from .receivables import credit_exposure
 
 KINDS = ("call", "promise", "letter", "note", "hold", "release")
@@ -34,6 +36,9 @@ class FollowUpView:
     done: bool
     # the customer's open balance, less credit on account (today's list; below 0: in credit)
     open_minor: int = 0
+    currency: str = field(
+        kw_only=True
+    )  # ISO 4217: the company currency, which promises and balances are in
 
 
 def record_follow_up(
@@ -57,25 +62,40 @@ def record_follow_up(
     if kind in ("call", "note") and not note.strip():
         raise InvalidInput("say what was said or done", "note")
     with db.write() as session:
-        customer = session.get(Customer, customer_id)
-        if customer is None:
-            raise NotFound(f"no customer with id {customer_id}")
-        for earlier in session.exec(select(FollowUp).where(
-                FollowUp.customer_id == customer_id, FollowUp.done == False)).all():  # noqa: E712  # fmt: skip
-            earlier.done = True
-            session.add(earlier)
-        row = FollowUp(customer_id=customer_id, actor=actor, kind=kind, note=note.strip(),
-                       promise_on=promise_on, promise_minor=promise_minor,
-                       next_action_on=next_action_on or promise_on)  # fmt: skip
-        session.add(row)
-        session.flush()
-        return _view(row, customer)
+        settings = load_settings(session)
+        check_amount(promise_minor, settings.max_amount_minor, "the promised amount",
+                     "promise_minor", settings.currency)  # fmt: skip
+        return follow_up_in(session, actor, customer_id, kind, note,
+                            next_action_on=next_action_on or promise_on,
+                            promise_on=promise_on, promise_minor=promise_minor)  # fmt: skip
 
 
-def _view(row: FollowUp, customer: Customer, open_minor: int = 0) -> FollowUpView:
+def follow_up_in(
+    session: Session, actor: str, customer_id: int, kind: str, note: str, *,
+    next_action_on: date | None = None, promise_on: date | None = None, promise_minor: int = 0,
+) -> FollowUpView:  # fmt: skip
+    """Write a follow-up inside the caller's transaction (checked by the caller, e.g. a
+    settled van run noting cash short): the customer's earlier open ones are done."""
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"no customer with id {customer_id}")
+    for earlier in session.exec(select(FollowUp).where(
+            FollowUp.customer_id == customer_id, FollowUp.done == False)).all():  # noqa: E712  # fmt: skip
+        earlier.done = True
+        session.add(earlier)
+    row = FollowUp(customer_id=customer_id, actor=actor, kind=kind, note=note.strip(),
+                   promise_on=promise_on, promise_minor=promise_minor,
+                   next_action_on=next_action_on)  # fmt: skip
+    session.add(row)
+    session.flush()
+    return _view(row, customer, load_settings(session).currency)
+
+
+def _view(row: FollowUp, customer: Customer, currency: str, open_minor: int = 0
+          ) -> FollowUpView:  # fmt: skip
     return FollowUpView(row.id, row.customer_id, customer.code, customer.name, row.at, row.actor,
                         row.kind, row.note, row.promise_on, row.promise_minor,
-                        row.next_action_on, row.done, open_minor)  # fmt: skip
+                        row.next_action_on, row.done, open_minor, currency=currency)  # fmt: skip
 
 
 def todays_follow_ups(db: Database, today: date | None = None) -> list[FollowUpView]:
@@ -92,7 +112,8 @@ def todays_follow_ups(db: Database, today: date | None = None) -> list[FollowUpV
         ).all()  # fmt: skip
         balances = {cid: credit_exposure(session, cid, today).open_invoices_minor
                     for cid in dict.fromkeys(c.id for _f, c in rows)}  # fmt: skip
-        return [_view(f, c, balances[c.id]) for f, c in rows]
+        currency = load_settings(session).currency
+        return [_view(f, c, currency, balances[c.id]) for f, c in rows]
 
 
 def customer_log(db: Database, customer_id: int, limit: int = 100) -> list[FollowUpView]:
@@ -105,4 +126,5 @@ def customer_log(db: Database, customer_id: int, limit: int = 100) -> list[Follo
             select(FollowUp).where(FollowUp.customer_id == customer_id)
             .order_by(col(FollowUp.at).desc(), col(FollowUp.id).desc()).limit(limit)
         ).all()  # fmt: skip
-        return [_view(r, customer) for r in rows]
+        currency = load_settings(session).currency
+        return [_view(r, customer, currency) for r in rows]

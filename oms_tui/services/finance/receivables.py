@@ -1,5 +1,6 @@
 """Receivables: invoices from shipments (or at approval for prepaid orders), due dates from
-payment terms, payments and their allocation, credit notes, cash-on-delivery remittances.
+payment terms, payments and their allocation, credit notes (cash-on-delivery remittances
+pay through ``record_payment_in``: ``cod_remittances``).
 
 Money is integer minor units throughout. An invoice's open amount is ``amount_minor -
 paid_minor``; ``paid_minor`` is the sum of its ``payment_allocation`` rows, so aging as of
@@ -46,7 +47,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -64,7 +65,7 @@ from ...models import (
 )
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
-from ..platform.money import format_money
+from ..platform.money import check_amount, format_money
 from ..platform.numbering import take_number
 from ..platform.settings import load_settings, read_int_settings, write_int_setting
 from ..states import invoice_states
@@ -225,6 +226,7 @@ class PaymentResult:
     amount_minor: int
     applied: tuple[Applied, ...]
     unapplied_minor: int  # over-payment kept on the customer's account
+    currency: str = field(kw_only=True)  # ISO 4217: the company currency, which a payment is in
 
 
 def _open_invoices(session: Session, customer_id: int) -> list[Invoice]:
@@ -257,10 +259,28 @@ def record_payment(
     only invoices in that currency: oldest first skips the others (they stay open), and
     naming one in another currency is refused (``InvalidInput`` on ``invoices``).
 
+    The amount is above 0 and within the setting ``max_amount_minor`` (``InvalidInput`` on
+    ``amount``).
+
     ``today``: the caller's date (the app's clock; default the system date): a payment
     received after tomorrow is refused, and a dunning credit hold is released as of it.
     ``invoice_versions``: the invoices as the clerk saw them (number: version); a chosen
     one paid or credited meanwhile refuses the payment (``StaleData``, who and when)."""
+    with db.write() as session:
+        result, _payment_id = record_payment_in(session, actor, customer_id, amount_minor,
+                                                received_on, method, reference,
+                                                invoice_numbers, today,
+                                                invoice_versions)  # fmt: skip
+        return result
+
+
+def record_payment_in(
+    session: Session, actor: str, customer_id: int, amount_minor: int, received_on: date,
+    method: str = "bank", reference: str = "", invoice_numbers: Sequence[str] | None = None,
+    today: date | None = None, invoice_versions: Mapping[str, int] | None = None,
+) -> tuple[PaymentResult, int]:  # fmt: skip
+    """``record_payment`` in the caller's write transaction (a COD remittance records its
+    row in the same one); also returns the payment's id."""
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
         raise InvalidInput("the amount must be above 0", "amount")
     if method not in PAYMENT_METHODS:
@@ -269,50 +289,53 @@ def record_payment(
     today = today or date.today()
     if received_on > today + timedelta(days=1):
         raise InvalidInput("a payment cannot be received in the future", "received_on")
-    with db.write() as session:
-        customer = session.get(Customer, customer_id)
-        if customer is None:
-            raise NotFound(f"no customer with id {customer_id}")
-        company = load_settings(session).currency.upper()
-        candidates = _open_invoices(session, customer_id)
-        if invoice_numbers is not None:
-            by_number = {i.number: i for i in candidates}
-            chosen = []
-            for n in invoice_numbers:
-                inv = by_number.get(n.strip().upper())
-                if inv is None:
-                    raise InvalidInput(f"{n} is not an open invoice of {customer.name}",
-                                       "invoices")  # fmt: skip
-                if inv.currency.upper() != company:
-                    raise InvalidInput(f"{inv.number} is in {inv.currency.upper()}: payments "
-                                       f"are recorded in {company}, the company currency, "
-                                       "and cannot pay it", "invoices")  # fmt: skip
-                invoice_states.check_version(session, inv, (invoice_versions or {}).get(inv.number))
-                chosen.append(inv)
-            candidates = chosen
-        else:
-            candidates = [i for i in candidates if i.currency.upper() == company]
-        payment = Payment(number=take_number(session, PAYMENT_PREFIX, received_on.year),
-                          customer_id=customer_id, received_on=received_on,
-                          amount_minor=amount_minor, method=method,
-                          reference=reference.strip()[:100], created_by=actor)  # fmt: skip
-        session.add(payment)
-        session.flush()
-        left = amount_minor
-        applied = []
-        for inv in candidates:
-            if left == 0:
-                break
-            take = min(left, inv.amount_minor - inv.paid_minor)
-            if take <= 0:
-                continue
-            _apply(session, payment, inv, take)
-            left -= take
-            applied.append(Applied(inv.number, take, inv.amount_minor - inv.paid_minor))
-        payment.unapplied_minor = left
-        session.add(payment)
-        _release_hold_if_settled(session, customer, actor, today)
-        return PaymentResult(payment.number, amount_minor, tuple(applied), left)
+    settings = load_settings(session)
+    company = settings.currency.upper()
+    check_amount(amount_minor, settings.max_amount_minor, "the payment", "amount", company)
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"no customer with id {customer_id}")
+    candidates = _open_invoices(session, customer_id)
+    if invoice_numbers is not None:
+        by_number = {i.number: i for i in candidates}
+        chosen = []
+        for n in invoice_numbers:
+            inv = by_number.get(n.strip().upper())
+            if inv is None:
+                raise InvalidInput(f"{n} is not an open invoice of {customer.name}",
+                                   "invoices")  # fmt: skip
+            if inv.currency.upper() != company:
+                raise InvalidInput(f"{inv.number} is in {inv.currency.upper()}: payments "
+                                   f"are recorded in {company}, the company currency, "
+                                   "and cannot pay it", "invoices")  # fmt: skip
+            invoice_states.check_version(session, inv, (invoice_versions or {}).get(inv.number))
+            chosen.append(inv)
+        candidates = chosen
+    else:
+        candidates = [i for i in candidates if i.currency.upper() == company]
+    payment = Payment(number=take_number(session, PAYMENT_PREFIX, received_on.year),
+                      customer_id=customer_id, received_on=received_on,
+                      amount_minor=amount_minor, method=method,
+                      reference=reference.strip()[:100], created_by=actor)  # fmt: skip
+    session.add(payment)
+    session.flush()
+    left = amount_minor
+    applied = []
+    for inv in candidates:
+        if left == 0:
+            break
+        take = min(left, inv.amount_minor - inv.paid_minor)
+        if take <= 0:
+            continue
+        _apply(session, payment, inv, take)
+        left -= take
+        applied.append(Applied(inv.number, take, inv.amount_minor - inv.paid_minor))
+    payment.unapplied_minor = left
+    session.add(payment)
+    _release_hold_if_settled(session, customer, actor, today)
+    return PaymentResult(
+        payment.number, amount_minor, tuple(applied), left, currency=company
+    ), payment.id
 
 
 def _release_hold_if_settled(session: Session, customer: Customer, actor: str, today: date
@@ -400,6 +423,9 @@ class CreditApplied:
 class CreditResult:
     applied: tuple[CreditApplied, ...]
     on_account_minor: int  # credit still on the customer's account afterwards (0 or more)
+    currency: str = field(
+        kw_only=True
+    )  # ISO 4217: the company currency, which credit on account is in
 
     @property
     def applied_minor(self) -> int:
@@ -542,7 +568,11 @@ def apply_credit_on_account(db: Database, actor: str, customer_id: int,
                                 _open_invoices(session, customer_id))  # fmt: skip
         if applied:
             _release_hold_if_settled(session, customer, actor, today)
-        return CreditResult(tuple(applied), _credit_on_account(session, customer_id))
+        return CreditResult(
+            tuple(applied),
+            _credit_on_account(session, customer_id),
+            currency=load_settings(session).currency,
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -634,61 +664,6 @@ def over_limit_warning(exposure: CreditExposure, order_minor: int, limit_minor: 
             f"{format_money(limit_minor, currency)}")  # fmt: skip
 
 
-# --------------------------------------------------------------------------------------------
-# Cash-on-delivery remittances from carriers
-
-
-@dataclass(frozen=True)
-class Remittance:
-    tracking_no: str
-    amount_minor: int
-
-
-@dataclass(frozen=True)
-class RemittanceResult:
-    matched: tuple[str, ...]  # payment numbers
-    differences: tuple[tuple[str, str], ...]  # (tracking number, what is wrong)
-
-
-def reconcile_cod(db: Database, actor: str, received_on: date, rows: Sequence[Remittance],
-                  today: date | None = None) -> RemittanceResult:  # fmt: skip
-    """A carrier's remittance list: each row pays the invoices of the shipment with that
-    tracking number. Amounts that differ from what is open are paid as far as they go and
-    reported; unknown tracking numbers, and shipments invoiced in a currency other than the
-    company's (``record_payment``), are reported and nothing is paid for them."""
-    matched: list[str] = []
-    problems: list[tuple[str, str]] = []
-    for row in rows:
-        with db.read() as session:
-            sh = session.exec(select(Shipment).where(Shipment.tracking_no == row.tracking_no)
-                              ).first()  # fmt: skip
-            if sh is None:
-                problems.append((row.tracking_no, "no shipment with this tracking number"))
-                continue
-            invoices = session.exec(
-                select(Invoice).where(Invoice.shipment_id == sh.id, Invoice.kind == "invoice",
-                                      Invoice.status == InvoiceStatus.OPEN).order_by(Invoice.due_on)
-            ).all()  # fmt: skip
-            order = session.get(Order, sh.order_id)
-        due = sum(i.amount_minor - i.paid_minor for i in invoices)
-        if due == 0:
-            problems.append((row.tracking_no, "nothing open on this shipment (paid twice?)"))
-            continue
-        try:
-            result = record_payment(db, actor, order.customer_id, row.amount_minor,
-                                    received_on, "cod_remittance", row.tracking_no,
-                                    [i.number for i in invoices], today)  # fmt: skip
-        except InvalidInput as error:  # an invoice in another currency: for a person
-            if error.field != "invoices":
-                raise
-            problems.append((row.tracking_no, str(error)))
-            continue
-        matched.append(result.number)
-        if row.amount_minor != due:
-            problems.append((row.tracking_no, f"remitted {row.amount_minor}, open {due}"))
-    return RemittanceResult(tuple(matched), tuple(problems))
-
-
 @dataclass(frozen=True)
 class InvoiceView:
     number: str
@@ -699,6 +674,7 @@ class InvoiceView:
     amount_minor: int
     paid_minor: int
     status: str
+    currency: str = field(kw_only=True)  # the invoice's
     version: int = 1  # what a payment or credit chosen on this view passes
 
     @property
@@ -715,7 +691,7 @@ def customer_invoices(db: Database, customer_id: int, open_only: bool = True
         stmt = stmt.where(Invoice.status == InvoiceStatus.OPEN)
     with db.read() as session:
         return [InvoiceView(i.number, i.kind, n or "", i.issued_on, i.due_on, i.amount_minor,
-                            i.paid_minor, i.status, i.version)
+                            i.paid_minor, i.status, currency=i.currency, version=i.version)
                 for i, n in session.exec(stmt).all()]  # fmt: skip
 
 
@@ -727,5 +703,6 @@ def order_invoices(db: Database, order_id: int) -> list[InvoiceView]:
         rows = session.exec(select(Invoice).where(Invoice.order_id == order_id)
                             .order_by(Invoice.id)).all()  # fmt: skip
         return [InvoiceView(i.number, i.kind, order.number, i.issued_on, i.due_on,
-                            i.amount_minor, i.paid_minor, i.status, i.version)
+                            i.amount_minor, i.paid_minor, i.status, currency=i.currency,
+                            version=i.version)
                 for i in rows]  # fmt: skip

@@ -11,8 +11,9 @@ stock is not tied up by an order that cannot leave. Made-to-order lines go to pr
 
 Each reservation records why its warehouse was chosen (``Allocation.reason``), the order
 event sums it up, and the order's status follows: allocated, partially backordered,
-backordered, or in production. ``fill_backorders`` runs the same rule over waiting orders
-in priority order when stock arrives.
+backordered, or in production. ``fill_backorders_in`` runs the same rule over waiting
+orders in priority order when stock becomes free, through ``offer_freed_stock_in``: the
+one function every path that frees stock calls in its own transaction.
 """
 
 from __future__ import annotations
@@ -382,29 +383,42 @@ def fill_backorders_in(session: Session, actor: str, product_ids: Iterable[int],
     return out
 
 
+def offer_freed_stock_in(session: Session, actor: str, product_ids: Iterable[int]
+                         ) -> tuple[list[AllocationResult], list[str]]:  # fmt: skip
+    """Stock of these products became free here: the one way every path that frees stock
+    (a receipt, a transfer, an adjustment, a stocktake, a cancelled order or production
+    order) hands it on, inside its own write transaction, the levels of ``product_ids``
+    locked by the caller before any order. The free stock goes first to the waiting
+    orders in priority order (``fill_backorders_in``), then what they leave to the
+    planned production orders short of it as a material, first in the queue first.
+    Returns the orders filled and the production orders that reserved materials."""
+    from ..production.materials import reserve_waiting_materials_in
+
+    pids = sorted(set(product_ids))
+    if not pids:
+        return [], []
+    filled = fill_backorders_in(session, actor, pids)
+    return filled, reserve_waiting_materials_in(session, actor, pids)
+
+
 def fill_backorders(db: Database, actor: str, product_ids: Iterable[int]
                     ) -> list[AllocationResult]:  # fmt: skip
-    """Own transaction: after stock arrived outside the stock services, or was freed (a
-    cancelled order), or as a sweep. What the waiting orders leave goes to the planned
-    production orders short of it as a material."""
+    """Own transaction: after stock arrived outside the stock services (a data repair),
+    or as a sweep (``fill_all_backorders``): ``offer_freed_stock_in``."""
     pids = sorted(set(product_ids))
 
     def run() -> list[AllocationResult]:
-        from ..production.materials import reserve_waiting_materials_in
-
         with db.write() as session:
             lock_for_filling(session, pids)
-            filled = fill_backorders_in(session, actor, pids)
-            reserve_waiting_materials_in(session, actor, pids)
-            return filled
+            return offer_freed_stock_in(session, actor, pids)[0]
 
     return retry(run)
 
 
 def fill_all_backorders(db: Database, actor: str) -> list[AllocationResult]:
     """The sweep: every product some order waits for and some warehouse has free, offered
-    to the waiting orders in priority order (after stock freed outside a receipt, e.g. a
-    cancelled order, or as ``oms stock allocate``)."""
+    to the waiting orders in priority order (``oms stock allocate``: after stock came in
+    outside the services, e.g. a data repair; the services offer what they free at once)."""
     with db.read() as session:
         waiting = select(Order.id).where(col(Order.status).in_(stock.WAITING_STATUSES))
         wanted = set(session.exec(

@@ -1,12 +1,12 @@
 """Stock operations: receive goods, transfer between warehouses, adjust, stocktake.
 
-Each is one transaction that writes its ledger moves, and, where stock arrived, hands the
-free stock to waiting backorders in priority order (``allocation.fill_backorders_in``),
-then to planned production orders short of it as a material
-(``materials.reserve_waiting_materials_in``), inside the same transaction: when the
-receipt is saved, the orders have moved on. Stock found missing under what is reserved
-takes the reservations of the lowest-priority orders first, then those of the production
-orders last in the queue.
+Each is one transaction that writes its ledger moves and hands the stock it touched on
+(``allocation.offer_freed_stock_in``): what is free goes to waiting backorders in
+priority order, then to planned production orders short of it as a material, inside the
+same transaction: when the receipt is saved, the orders have moved on. Stock found
+missing under what is reserved takes the reservations of the lowest-priority orders
+first, then those of the production orders last in the queue; whole reservations are
+released, so what is left over of the last one is offered on like any free stock.
 """
 
 from __future__ import annotations
@@ -178,8 +178,7 @@ def receive(
             ).all()
             if all(rl.qty_received >= rl.qty_expected for rl in lines_now):
                 receipt_states.move(session, receipt, ReceiptStatus.RECEIVED, actor)
-            filled = allocation.fill_backorders_in(session, actor, merged)
-            made = materials.reserve_waiting_materials_in(session, actor, merged)
+            filled, made = allocation.offer_freed_stock_in(session, actor, merged)
             return Outcome(receipt.number, len(merged), tuple(filled), tuple(made))
 
     return retry(run)
@@ -194,7 +193,8 @@ def transfer(
     to_warehouse: str | int, qty: int, reason: str = "",
 ) -> Outcome:  # fmt: skip
     """Move free stock from one warehouse to another (two moves, one transaction);
-    backorders waiting for the product are then filled."""
+    backorders waiting for the product are then filled (the target warehouse may now
+    cover a line no warehouse covered alone)."""
     _qty(qty)
 
     def run() -> Outcome:
@@ -209,8 +209,7 @@ def transfer(
                            actor, reference=ref, reason=reason.strip())  # fmt: skip
             stock.add_move(session, levels[(product_id, dst.id)], qty, stock.TRANSFER_IN,
                            actor, reference=ref, reason=reason.strip())  # fmt: skip
-            filled = allocation.fill_backorders_in(session, actor, [product_id])
-            made = materials.reserve_waiting_materials_in(session, actor, [product_id])
+            filled, made = allocation.offer_freed_stock_in(session, actor, [product_id])
             return Outcome(ref, 2, tuple(filled), tuple(made))
 
     return retry(run)
@@ -269,7 +268,9 @@ def _reallocate(session: Session, actor: str, order_ids: list[int]) -> list[str]
 
 def adjust(db: Database, actor: str, product_id: int, warehouse: str | int, delta: int,
            reason: str) -> Outcome:  # fmt: skip
-    """A correction of on hand (damage, loss, found goods): reason required."""
+    """A correction of on hand (damage, loss, found goods): reason required. What is free
+    afterwards is offered on (found goods, or the rest of a reservation released whole
+    for a loss)."""
     if not reason.strip():
         raise InvalidInput("a reason is required for a stock adjustment", "reason")
     if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0:
@@ -289,10 +290,7 @@ def adjust(db: Database, actor: str, product_id: int, warehouse: str | int, delt
                                             f"adjusted: {reason.strip()}")  # fmt: skip
             stock.add_move(session, level, delta, stock.ADJUSTMENT, actor, reason=reason.strip())
             _reallocate(session, actor, touched)
-            filled, made = [], []
-            if delta > 0:
-                filled = allocation.fill_backorders_in(session, actor, [product_id])
-                made = materials.reserve_waiting_materials_in(session, actor, [product_id])
+            filled, made = allocation.offer_freed_stock_in(session, actor, [product_id])
             return Outcome("", 1, tuple(filled), tuple(made))
 
     return retry(run)
@@ -453,7 +451,7 @@ def post_stocktake(db: Database, actor: str, stocktake_id: int, reason: str,
             late = {c.product_id for c in counts} - set(counted)
             if late:  # counted while the levels were being locked
                 levels.update(allocation.lock_for_filling(session, late, holders=True))
-            moves, gained, touched = 0, [], []
+            moves, changed, touched = 0, [], []
             for c in sorted(counts, key=lambda c: c.product_id):
                 level = levels[(c.product_id, st.warehouse_id)]
                 c.book_qty = level.on_hand
@@ -468,12 +466,10 @@ def post_stocktake(db: Database, actor: str, stocktake_id: int, reason: str,
                 stock.add_move(session, level, delta, stock.ADJUSTMENT, actor,
                                reference=st.number, reason=why)  # fmt: skip
                 moves += 1
-                if delta > 0:
-                    gained.append(c.product_id)
+                changed.append(c.product_id)
             _reallocate(session, actor, sorted(set(touched)))
             stocktake_states.move(session, st, StocktakeStatus.POSTED, actor, reason)
-            filled = allocation.fill_backorders_in(session, actor, gained) if gained else []
-            made = materials.reserve_waiting_materials_in(session, actor, gained)
+            filled, made = allocation.offer_freed_stock_in(session, actor, changed)
             return Outcome(st.number, moves, tuple(filled), tuple(made))
 
     return retry(run)

@@ -11,6 +11,9 @@ from sqlmodel import Session, col, or_, select
 from ...models import Customer, CustomerAddress, CustomerPhone, utcnow
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
+from ..platform.money import check_amount
+from ..platform.settings import load_settings
+from .regions import table_in
 
 GROUPS = ("retail", "wholesale", "dealer", "key_account")
 FULL_NUMBER_DIGITS = 11  # a whole mobile number: its prefix match is the answer, no scan
@@ -106,7 +109,7 @@ class NewCustomer:
     name: str
     phone: str = ""
     group: str = "retail"
-    region: str = ""  # sales region (East, South, ...)
+    region: str = ""  # sales region (East, South, ...); "": from the province, city or street
     province: str = ""
     city: str = ""
     district: str = ""
@@ -128,6 +131,9 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
     if new.phone.strip() and len(digits) < 5:
         raise InvalidInput(f"'{new.phone}' does not look like a phone number", "phone")
     with db.write() as session:
+        _check_credit_limits(session, [new])
+        region = new.region.strip() or table_in(session).region_of(new.province, new.city,
+                                                                   new.street)  # fmt: skip
         code = new.code or _next_customer_code(session)
         if session.exec(select(Customer.id).where(Customer.code == code)).first() is not None:
             raise InvalidInput(f"customer code {code} is taken", "code")
@@ -136,7 +142,7 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
             name=name,
             group=new.group,
             tier=new.tier,
-            region=new.region,
+            region=region,
             credit_limit_minor=new.credit_limit_minor,
             payment_terms=new.payment_terms,
             notes=f"created by {actor}",
@@ -148,13 +154,20 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
                                       digits=digits, is_primary=True))  # fmt: skip
         if new.street or new.city:
             session.add(CustomerAddress(customer_id=customer.id, contact_name=name,
-                                        phone=new.phone.strip(), region=new.region,
+                                        phone=new.phone.strip(), region=region,
                                         province=new.province, city=new.city,
                                         district=new.district, street=new.street,
                                         is_default=True))  # fmt: skip
         session.flush()
         return CustomerHit(customer.id, customer.code, customer.name, new.phone.strip(),
                            customer.group, customer.region)  # fmt: skip
+
+
+def _check_credit_limits(session: Session, news: Sequence[NewCustomer]) -> None:
+    settings = load_settings(session)
+    for new in news:
+        check_amount(new.credit_limit_minor, settings.max_amount_minor, "the credit limit",
+                     "credit_limit_minor", settings.currency)  # fmt: skip
 
 
 def create_customers_in(session: Session, actor: str, news: Sequence[NewCustomer]) -> list[int]:
@@ -171,27 +184,32 @@ def create_customers_in(session: Session, actor: str, news: Sequence[NewCustomer
             raise InvalidInput("a customer needs a name", "name")
         if new.group not in GROUPS:
             raise InvalidInput(f"group must be one of {', '.join(GROUPS)}", "group")
+    _check_credit_limits(session, news)
+    places = table_in(session)
+    regions = [new.region.strip() or places.region_of(new.province, new.city, new.street)
+               for new in news]  # fmt: skip
     codes = ["C" + n.rsplit("-", 1)[1] for n in take_numbers(session, "C", 0, len(news))]
     now = utcnow()
     table = Customer.__table__  # type: ignore[attr-defined]
     returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     ids = list(session.execute(returning, [{
         "code": code, "name": new.name.strip(), "group": new.group, "tier": new.tier,
-        "region": new.region, "credit_limit_minor": new.credit_limit_minor,
+        "region": region, "credit_limit_minor": new.credit_limit_minor,
         "payment_terms": new.payment_terms, "shipping_policy": "partial", "credit_hold": False,
         "credit_hold_reason": "", "dunning_level": 0, "email": "",
         "notes": f"created by {actor}", "active": True, "created_at": now,
-    } for code, new in zip(codes, news, strict=True)]).scalars())  # fmt: skip
+    } for code, new, region in zip(codes, news, regions, strict=True)]).scalars())  # fmt: skip
     phones = [{"customer_id": cid, "number": new.phone.strip(),
                "digits": normalise_phone(new.phone), "label": "mobile", "is_primary": True}
               for cid, new in zip(ids, news, strict=True)
               if normalise_phone(new.phone)]  # fmt: skip
     addresses = [{
         "customer_id": cid, "label": "", "contact_name": new.name.strip(),
-        "phone": new.phone.strip(), "province": new.province, "region": new.region,
+        "phone": new.phone.strip(), "province": new.province, "region": region,
         "city": new.city, "district": new.district, "street": new.street, "postcode": "",
         "route_seq": 0, "is_default": True,
-    } for cid, new in zip(ids, news, strict=True) if new.street or new.city]  # fmt: skip
+    } for cid, new, region in zip(ids, news, regions, strict=True)
+        if new.street or new.city]  # fmt: skip
     if phones:
         session.execute(insert(CustomerPhone.__table__), phones)  # type: ignore[attr-defined]
     if addresses:
@@ -223,13 +241,55 @@ def address_text(a: CustomerAddress) -> str:
     return " ".join(p for p in (a.province, a.city, a.district, a.street) if p)
 
 
+def _squashed(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def ship_to_addresses_in(session: Session, wanted: Sequence[tuple[int, str, str, str]]
+                         ) -> list[int]:  # fmt: skip
+    """For each (customer id, contact name, phone, address as one line): the customer's saved
+    address of that name and text (spaces and case aside), else one added for it (not the
+    default; its region from the address). In the caller's transaction; what imports use.
+    Returns the addresses' ids in order."""
+    from sqlalchemy import insert
+
+    def key(cid: int, name: str, text: str) -> tuple[int, str, str]:
+        return cid, _squashed(name), _squashed(text)
+
+    found: dict[tuple[int, str, str], int] = {}
+    ids = sorted({cid for cid, *_ in wanted})
+    a = CustomerAddress
+    for start in range(0, len(ids), 500):
+        for aid, cid, name, *parts in session.exec(
+            select(a.id, a.customer_id, a.contact_name, a.province, a.city, a.district, a.street)
+            .where(col(a.customer_id).in_(ids[start:start + 500])).order_by(col(a.id))
+        ).all():  # fmt: skip
+            found.setdefault(key(cid, name, " ".join(p for p in parts if p)), aid)
+    table = table_in(session)
+    new: dict[tuple[int, str, str], dict] = {}
+    for cid, name, phone, text in wanted:
+        k = key(cid, name, text)
+        if k not in found and k not in new:
+            new[k] = {"customer_id": cid, "label": "", "contact_name": name.strip(),
+                      "phone": phone.strip(), "province": "", "region": table.region_of(text),
+                      "city": "", "district": "", "street": text.strip(), "postcode": "",
+                      "route_seq": 0, "is_default": False}  # fmt: skip
+    if new:
+        address_table = CustomerAddress.__table__  # type: ignore[attr-defined]
+        returning = insert(address_table).returning(address_table.c.id,
+                                                    sort_by_parameter_order=True)  # fmt: skip
+        found.update(zip(new, session.execute(returning, list(new.values())).scalars(),
+                         strict=True))  # fmt: skip
+    return [found[key(cid, name, text)] for cid, name, _, text in wanted]
+
+
 @dataclass(frozen=True)
 class NewAddress:
     street: str
     city: str = ""
     district: str = ""
     province: str = ""
-    region: str = ""  # sales region; default: the customer's
+    region: str = ""  # sales region; default: the province's or city's, else the customer's
     contact_name: str = ""
     phone: str = ""
     label: str = ""
@@ -262,7 +322,8 @@ def add_address(db: Database, actor: str, customer_id: int, new: NewAddress) -> 
         a = CustomerAddress(customer_id=customer_id, label=new.label.strip(),
                             contact_name=new.contact_name.strip() or c.name,
                             phone=new.phone.strip(), province=new.province.strip(),
-                            region=new.region.strip() or c.region,
+                            region=new.region.strip() or table_in(session).region_of(
+                                new.province, new.city, new.street) or c.region,
                             city=new.city.strip(), district=new.district.strip(),
                             street=new.street.strip(), postcode=new.postcode.strip(),
                             is_default=make_default)  # fmt: skip

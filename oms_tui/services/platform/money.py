@@ -1,20 +1,36 @@
 """The one money type: integer minor units in storage, ``Decimal`` in arithmetic.
 
 Formatting happens only here, at the screen and PDF edge. Floats are refused.
+
+Money columns are 64-bit (``BIGINT`` on PostgreSQL; SQLite's ``INTEGER`` already is).
+What a person may enter is bounded further: an amount over the setting ``max_amount_minor``
+(default ``MAX_AMOUNT_MINOR``, 10**12 minor units: ten thousand million yuan) is refused
+by the service it enters (``check_amount``), so a slip of the finger (an extra 000) or
+a garbled import is stopped with a sentence, on every engine alike.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import InvalidInput
+
+MAX_AMOUNT_MINOR = 10**12  # default of the setting max_amount_minor
+# The most the setting may be: sums of many such amounts still fit in 64 bits.
+AMOUNT_LIMIT_CEILING = 10**15
+_STORABLE = 2**63 - 1  # what a 64-bit column holds; parse_money refuses beyond it
+# what a clerk may type once grouping, spaces, sign and currency are taken off
+_DIGITS = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+_EXPONENT_FORM = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)e[+-]?\d+", re.ASCII | re.IGNORECASE)
 
 # Minor-unit exponent and display symbol per ISO 4217 code.
 _EXPONENT = {"CNY": 2, "USD": 2, "EUR": 2, "HKD": 2, "GBP": 2, "JPY": 0, "KRW": 0, "TWD": 2}
 _SYMBOL = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$", "JPY": "¥", "TWD": "NT$"}
 
 
-def exponent(currency: str = "CNY") -> int:
+def exponent(currency: str) -> int:
     return _EXPONENT.get(currency.upper(), 2)
 
 
@@ -23,7 +39,7 @@ def round_half_up(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def to_minor(amount: Decimal | int | str, currency: str = "CNY") -> int:
+def to_minor(amount: Decimal | int | str, currency: str) -> int:
     """Major units (``Decimal("12.30")``) to minor units (``1230``), exactly."""
     if isinstance(amount, float):
         raise TypeError("money must not be a float; pass a Decimal or a string")
@@ -33,13 +49,17 @@ def to_minor(amount: Decimal | int | str, currency: str = "CNY") -> int:
     return int(value)
 
 
-def from_minor(minor: int, currency: str = "CNY") -> Decimal:
+def from_minor(minor: int, currency: str) -> Decimal:
     return Decimal(minor).scaleb(-exponent(currency))
 
 
-def parse_money(text: str, currency: str = "CNY") -> int:
-    """What a clerk typed (``1,234.5``, ``¥12``, ``-3``) to minor units, or a clear error."""
-    cleaned = text.strip().replace(",", "").replace(" ", "")
+def parse_money(text: str, currency: str) -> int:
+    """What a clerk typed (``1,234.5``, ``¥12``, ``-3``, full-width ``１２３．４５`` from a
+    Chinese input method) to minor units, or a sentence saying why it is not an amount:
+    exponent notation (``1e9``), more decimals than the currency has (``0.001`` in CNY),
+    anything but digits (``abc``, ``nan``), more than a 64-bit column holds. Whether the
+    amount is within the company's limit is the service's to say (``check_amount``)."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().replace(",", "").replace(" ", "")
     sign = ""
     if cleaned[:1] in "+-" and cleaned:
         sign, cleaned = cleaned[0], cleaned[1:]
@@ -48,16 +68,34 @@ def parse_money(text: str, currency: str = "CNY") -> int:
             cleaned = cleaned[len(prefix) :]
     if not cleaned:
         raise InvalidInput("enter an amount, e.g. 12.50")
-    try:
-        value = Decimal(sign + cleaned) if cleaned[:1] not in "+-" else Decimal("x")
-    except InvalidOperation:
-        raise InvalidInput(f"'{text}' is not an amount (e.g. 12.50)") from None
-    if not value.is_finite():
+    if _EXPONENT_FORM.fullmatch(cleaned):
+        raise InvalidInput(f"'{text}' is not an amount: write it in digits, e.g. 1000000000")
+    if not _DIGITS.fullmatch(cleaned):
         raise InvalidInput(f"'{text}' is not an amount (e.g. 12.50)")
-    return to_minor(value, currency)
+    value = Decimal(sign + cleaned).scaleb(exponent(currency))
+    if value != value.to_integral_value():
+        places = exponent(currency)
+        raise InvalidInput(f"'{text}' is not an amount: {currency.upper()} has "
+                           f"{places or 'no'} decimals")  # fmt: skip
+    minor = int(value)
+    if abs(minor) > _STORABLE:
+        raise InvalidInput(f"'{text}' is not an amount: too large")
+    return minor
 
 
-def format_money(minor: int, currency: str = "CNY", symbol: bool = True) -> str:
+def check_amount(minor: int, limit: int, what: str, field: str | None, currency: str
+                 ) -> int:  # fmt: skip
+    """``minor`` if it is within ``limit`` either way (the setting ``max_amount_minor``,
+    read by the service where the amount enters), else ``InvalidInput`` on ``field``:
+    "the payment ¥10,000,000,000.01 is over the limit of ¥10,000,000,000.00 (...)"."""
+    if abs(minor) > limit:
+        raise InvalidInput(f"{what} {format_money(minor, currency)} is over the limit of "
+                           f"{format_money(limit, currency)} (setting max_amount_minor)",
+                           field)  # fmt: skip
+    return minor
+
+
+def format_money(minor: int, currency: str, symbol: bool = True) -> str:
     """``123456`` -> ``¥1,234.56`` (or ``CNY 1,234.56`` where no symbol is known)."""
     exp = exponent(currency)
     value = from_minor(minor, currency)

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, String, column, select, table
 
 from .db import Database
 from .errors import InvalidInput
+from .money import AMOUNT_LIMIT_CEILING, MAX_AMOUNT_MINOR
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -29,6 +30,8 @@ class CompanySettings:
     paper: str = "A4"  # A4 or Letter
     shipment_overdue_days: int = 2  # not delivered this long after the expected date: alert
     discount_limit_pct: int = 10  # the most a line's discount may be, except for managers
+    # the largest amount a person or an import may enter, in minor units (money.check_amount)
+    max_amount_minor: int = MAX_AMOUNT_MINOR
 
     @staticmethod
     def _parse(name: str, raw: str, kind: type) -> object:
@@ -43,7 +46,7 @@ _FIELDS = {f.name: f for f in fields(CompanySettings)}
 _TYPES = {"company_name": str, "currency": str, "prices_include_tax": bool, "tax_rounding": str,
           "company_address": str, "company_phone": str, "printer": str,
           "paper": str, "shipment_overdue_days": int,
-          "discount_limit_pct": int}  # fmt: skip
+          "discount_limit_pct": int, "max_amount_minor": int}  # fmt: skip
 
 
 def _parse_rows(rows: dict[str, str]) -> CompanySettings:
@@ -76,6 +79,9 @@ def set_setting(db: Database, actor: str, key: str, value: str) -> CompanySettin
         raise InvalidInput("tax_rounding must be 'line' or 'order'", "value")
     if key == "paper" and value.lower() not in {"a4", "letter"}:
         raise InvalidInput("paper must be 'A4' or 'Letter'", "value")
+    if key == "max_amount_minor" and not 1 <= int(value) <= AMOUNT_LIMIT_CEILING:
+        raise InvalidInput(f"max_amount_minor must be from 1 to {AMOUNT_LIMIT_CEILING:,} "
+                           "(minor units)", "value")  # fmt: skip
     from ...models import Setting, utcnow
 
     with db.write() as session:

@@ -26,8 +26,9 @@
   released; after it, the issued materials come back into stock with a ``production_use``
   move of the opposite sign whose reason names the cancelled production order (what was
   cut or spoilt is then written off with a stock adjustment: the shop counts it, the
-  system cannot know). Either way the freed materials go to the planned orders short of
-  them.
+  system cannot know). Either way the freed materials go to the customer orders waiting
+  for them, then to the planned orders short of them (the caller, ``orders.transition``,
+  offers them in the same transaction: ``allocation.offer_freed_stock_in``).
 - **Advance** finishes the current stage and starts the next; a **quality failure** sends
   the order back to a chosen earlier stage with the reason; a **new expected date** needs
   a reason. Every step is a ``production_stage_log`` row (who, when, what, why). None of

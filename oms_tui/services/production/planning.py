@@ -40,7 +40,6 @@ from .materials import (
     Shortage,
     _needs,
     _reserve_materials_in,
-    reserve_waiting_materials_in,
     shortage_text,
 )
 
@@ -106,21 +105,23 @@ def create_for_order_in(session: Session, actor: str, order: Order, today: date 
     return out
 
 
-def cancel_for_order_in(session: Session, actor: str, order_id: int, reason: str,
-                        today: date | None = None) -> list[str]:  # fmt: skip
+def cancel_for_order_in(session: Session, actor: str, order_id: int, reason: str
+                        ) -> tuple[list[str], set[int]]:  # fmt: skip
     """The order was cancelled: its open production orders stop. One not started releases
     its material reservations; one started gets its issued materials back into stock (a
     ``production_use`` move of the opposite sign, the reason naming it: what was cut or
-    spoilt is then written off with a stock adjustment). The freed materials go to the
-    planned orders short of them. The caller locked the levels of the order's products and
-    their materials (``stock.order_product_ids``) before the order."""
-    today = today or date.today()
+    spoilt is then written off with a stock adjustment). The caller locked the levels of
+    the order's products and their materials (``stock.order_product_ids``) before the
+    order, and offers the freed materials on in the same transaction (to waiting orders
+    first, then to the planned production orders short of them:
+    ``allocation.offer_freed_stock_in``). Returns the production orders stopped and the
+    materials freed."""
     ids = session.exec(select(ProductionOrder.id).where(
         ProductionOrder.order_id == order_id, col(ProductionOrder.status).in_(OPEN))
     ).all()  # fmt: skip
     running = [po for po in lock_production_orders(session, ids).values() if po.status in OPEN]
     if not running:
-        return []
+        return [], set()
     held = stock.open_material_reservations(session, [po.id for po in running])
     issued = _issued(session, order_id, [po for po in running if po.status == P.IN_PROGRESS])
     levels = stock.lock_levels(session, {r.product_id for r in held} | {p for _, p, _ in issued})
@@ -147,9 +148,7 @@ def cancel_for_order_in(session: Session, actor: str, order_id: int, reason: str
         production_states.move(session, po, P.CANCELLED, actor, "; ".join(notes))
         stopped.append(po.number)
     session.flush()
-    if freed:
-        reserve_waiting_materials_in(session, actor, freed, today)
-    return stopped
+    return stopped, freed
 
 
 def _issued(session: Session, order_id: int, started: list[ProductionOrder]

@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 
 from ...models import (
     Customer,
+    CustomerAddress,
     CustomerPhone,
     Order,
     OrderAudit,
@@ -106,7 +107,7 @@ def priority_score(
     customer_group: str,
     customer_tier: str,
     total_minor: int,
-    currency: str = "CNY",
+    currency: str,
     order_priority: int = 0,
     bump_points: int = 0,
     weights: AuditSettings | None = None,
@@ -206,6 +207,20 @@ def _local_date(at: datetime) -> date:
     return at.astimezone().date()
 
 
+def _known_name(session: Session, customer: Customer, name: str) -> bool:
+    """The ship-to name is the customer's, or its default address's contact (an office's
+    receptionist), or none."""
+    wanted = "".join(name.split()).casefold()
+    if not wanted or wanted == "".join(customer.name.split()).casefold():
+        return True
+    contact = session.execute(
+        select(CustomerAddress.contact_name)
+        .where(CustomerAddress.customer_id == customer.id, col(CustomerAddress.is_default))
+        .limit(1)
+    ).scalar()
+    return wanted == "".join((contact or "").split()).casefold()
+
+
 def _evaluate(session: Session, order: Order, today: date) -> list[CheckResult]:
     """Every check of one order, in display order."""
     settings = load_settings(session)
@@ -237,6 +252,10 @@ def _evaluate(session: Session, order: Order, today: date) -> list[CheckResult]:
         found.append(CheckResult("completeness", FAIL, "no contact phone"))
     if not order.ship_to_address.strip():
         found.append(CheckResult("completeness", FAIL, "no delivery address"))
+    if customer is not None and not _known_name(session, customer, order.ship_to_name):
+        found.append(CheckResult("completeness", WARN, (  # an import matched by phone
+            f"ship-to name {order.ship_to_name.strip()} is not the customer's "
+            f"({customer.name})")))  # fmt: skip
     if order.requested_date is None:
         found.append(CheckResult("completeness", WARN, "no requested delivery date"))
     if not lines:

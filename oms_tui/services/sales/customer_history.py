@@ -8,7 +8,7 @@ not used up), and what is past due less that credit."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func
@@ -19,6 +19,7 @@ from ..finance.receivables import credit_exposure
 from ..parties.customers import AddressView, address_text
 from ..platform.db import Database
 from ..platform.errors import NotFound
+from ..platform.settings import load_settings
 from ..production import board
 from ..states.order_states import OrderStatus
 from ..states.production_states import ProductionStatus as P
@@ -50,6 +51,7 @@ class HistoryOrder:
     channel: str
     total_minor: int
     production: str  # "PO-… 组装 assembly, expected 12-04"; "" when nothing is made for it
+    currency: str = field(kw_only=True)  # the order's
 
     @property
     def status_label(self) -> str:
@@ -81,7 +83,7 @@ def orders_page(db: Database, customer_id: int, before: HistoryOrder | None = No
                 limit: int = 50) -> list[HistoryOrder]:  # fmt: skip
     """Newest first; ``before`` is the last order of the previous page (keyset)."""
     stmt = (select(Order.id, Order.number, Order.created_at, Order.status, Order.channel,
-                   Order.total_minor)
+                   Order.total_minor, Order.currency)
             .where(Order.customer_id == customer_id)
             .order_by(col(Order.created_at).desc(), col(Order.id).desc()).limit(limit))  # fmt: skip
     if before is not None:
@@ -91,12 +93,12 @@ def orders_page(db: Database, customer_id: int, before: HistoryOrder | None = No
         rows = session.execute(stmt).all()
     made = board.for_orders(db, [r[0] for r in rows])
     out = []
-    for oid, number, at, status, channel, total in rows:
+    for oid, number, at, status, channel, total, currency in rows:
         text = "; ".join(
             f"{p.number} {p.stage}" + (f", expected {p.expected_date:%m-%d}"
                                        if p.expected_date and p.status != P.DONE else "")
             for p in made.get(oid, []))  # fmt: skip
-        out.append(HistoryOrder(oid, number, at, status, channel, total, text))
+        out.append(HistoryOrder(oid, number, at, status, channel, total, text, currency=currency))
     return out
 
 
@@ -121,6 +123,7 @@ class CustomerCard:
     addresses: tuple[AddressView, ...]
     notes: str
     committed_minor: int = 0  # approved orders not invoiced yet: they count against the limit
+    currency: str = field(kw_only=True)  # ISO 4217: the company currency, which balances are in
 
     @property
     def exposure_minor(self) -> int:
@@ -179,4 +182,5 @@ def customer_card(db: Database, customer_id: int, today: date | None = None) -> 
                 for a in addresses
             ),
             notes=c.notes, committed_minor=exposure.committed_minor,
+            currency=load_settings(session).currency,
         )  # fmt: skip

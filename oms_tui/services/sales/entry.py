@@ -62,7 +62,7 @@ def _qty(text: str) -> int:
     return qty
 
 
-def parse_scan(text: str, currency: str = "CNY") -> ScanEntry | None:
+def parse_scan(text: str, currency: str) -> ScanEntry | None:
     """What one scan-line entry means (see the module docstring); ``None`` for nothing typed.
 
     Raises ``InvalidInput`` (field ``qty`` / ``discount`` / ``price``) for a malformed

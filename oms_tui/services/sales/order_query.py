@@ -10,9 +10,10 @@ One line, fast to type, no field hopping. Words are separated by spaces; a word
 
 Keys: ``no:`` / ``number:`` / ``#``, ``cust:`` / ``customer:``, ``tel:`` / ``phone:``,
 ``st:`` / ``status:`` (a status or its start: ``pending``, ``hold``, ``ship``; several
-with commas), ``ch:`` / ``channel:`` (``phone``, ``walk``, ``ecom``, ``dealer``, ``key``,
-``standing``), ``from:`` / ``to:`` (``2026-11-01``, ``today``, ``yesterday``, ``-7``
-(7 days ago), ``+1``), ``p:`` / ``product:`` (a product code or barcode).
+with commas), ``ch:`` / ``channel:`` (a kind of channel, every channel of it: ``phone``,
+``walk``, ``ecom``, ``dealer``, ``key``, ``standing``), ``from:`` / ``to:``
+(``2026-11-01``, ``today``, ``yesterday``, ``-7`` (7 days ago), ``+1``), ``p:`` /
+``product:`` (a product code or barcode).
 
 Pure: no database; ``parse_query`` raises ``InvalidInput`` naming what was wrong.
 """
@@ -26,8 +27,9 @@ from datetime import date, datetime, timedelta
 from ..platform.errors import InvalidInput
 from ..states.order_states import LABELS, OrderStatus
 from .audit_checks import NOT_SHIPPED
+from .channels import KINDS
 from .order_search import OrderQuery
-from .orders import CHANNELS, ORDER_PREFIX
+from .orders import ORDER_PREFIX
 
 _KEYS = {
     "no": "number", "number": "number", "#": "number",
@@ -96,12 +98,12 @@ def parse_status(text: str) -> tuple[str, ...]:
 def parse_channel(text: str) -> str:
     word = text.strip().lower()
     word = _CHANNEL_ALIASES.get(word, word)
-    hits = [c for c in CHANNELS if c.startswith(word)]
-    if word in CHANNELS:
+    hits = [c for c in KINDS if c.startswith(word)]
+    if word in KINDS:
         return word
     if len(hits) == 1:
         return hits[0]
-    raise InvalidInput(f"no channel '{text}'; known: {', '.join(CHANNELS)}", "channel")
+    raise InvalidInput(f"no channel '{text}'; known: {', '.join(KINDS)}", "channel")
 
 
 def parse_query(text: str, today: date) -> OrderQuery:

@@ -43,6 +43,7 @@ from ..platform.numbering import normalise_order_number
 from ..states.order_states import OrderStatus
 from . import orders
 from .audit_checks import CheckResult, checks_in
+from .channels import names_for
 
 CUSTOMER_MATCH_LIMIT = 50  # customers matched by a name/phone fragment; more: type more
 _PRODUCT_LIST_MAX = 5_000  # lines of a product above which its orders are probed, not listed
@@ -161,8 +162,11 @@ def search(
         conditions.append(
             col(Order.created_at) < _local_midnight(query.date_to + timedelta(days=1))
         )
-    if query.channel.strip():
-        conditions.append(Order.channel == query.channel.strip())
+    if query.channel.strip():  # a channel, or a kind: each of its channels (two web shops)
+        with db.read() as session:
+            names = names_for(session, query.channel) or [query.channel.strip()]
+        conditions.append(Order.channel == names[0] if len(names) == 1
+                          else col(Order.channel).in_(names))  # fmt: skip
 
     probe: int | None = None
     if query.product != "" and query.product is not None:

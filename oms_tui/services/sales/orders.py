@@ -25,15 +25,16 @@ from ..catalog.pricing import (
 )
 from ..inventory import stock
 from ..parties.customers import address_text
-from ..platform.db import Database
+from ..platform.db import Database, retry
 from ..platform.errors import IllegalTransition, InvalidInput, NotFound, StaleData
+from ..platform.money import check_amount, format_money
 from ..platform.numbering import normalise_order_number, take_number, take_numbers
 from ..platform.settings import CompanySettings, load_settings
 from ..states import order_states
 from ..states.order_states import OrderStatus, check_transition, record_event
+from .channels import channel_in, check_channels_in
 from .drafts import delete_draft_in
 
-CHANNELS = ("phone", "walk_in", "ecommerce", "dealer", "key_account", "standing")
 PAYMENT_METHODS = ("cod", "prepaid", "credit", "installments")
 SHIPPING_POLICIES = ("partial", "complete")  # partial shipments allowed / ship complete only
 ORDER_PREFIX = "SO"
@@ -221,8 +222,7 @@ def create_order_in(
 ) -> OrderView:
     """``create_order`` inside the caller's write transaction. ``shipping_policy``
     (``partial`` / ``complete``) defaults to the customer's."""
-    if channel not in CHANNELS:
-        raise InvalidInput(f"unknown channel '{channel}'; one of {', '.join(CHANNELS)}", "channel")
+    channel = channel_in(session, channel).name  # one of the shop's channels (sales_channel)
     if payment_method is not None and payment_method not in PAYMENT_METHODS:
         raise InvalidInput(f"unknown payment method '{payment_method}'", "payment_method")
     if submit and not lines:
@@ -292,6 +292,7 @@ class OrderSpec:
     external_ref: str | None = None
     payment_method: str | None = None
     notes: str = ""
+    ship_to_address_id: int | None = None  # one of the customer's; None: the default one
 
 
 def create_orders_in(session: Session, actor: str, specs: Sequence[OrderSpec]) -> list[str]:
@@ -305,16 +306,19 @@ def create_orders_in(session: Session, actor: str, specs: Sequence[OrderSpec]) -
     customer_ids = {s.customer_id for s in specs}
     found = {c.id: c for c in session.exec(
         select(Customer).where(col(Customer.id).in_(customer_ids))).all()}  # fmt: skip
-    addresses: dict[int, CustomerAddress] = {}
+    addresses: dict[int, CustomerAddress] = {}  # the default (else first) of each customer
+    by_id: dict[int, CustomerAddress] = {}
     for a in session.exec(select(CustomerAddress)
                           .where(col(CustomerAddress.customer_id).in_(customer_ids))
                           .order_by(col(CustomerAddress.is_default).desc(),
                                     col(CustomerAddress.id))).all():  # fmt: skip
         addresses.setdefault(a.customer_id, a)
+        by_id[a.id] = a
     product_ids = {ln.product_id for s in specs for ln in s.lines}
     known = {p.id: p for p in session.exec(
         select(Product).where(col(Product.id).in_(product_ids))).all()}  # fmt: skip
     books: dict[str, PriceBook] = {}
+    check_channels_in(session, {s.channel for s in specs})
     numbers = take_numbers(session, ORDER_PREFIX, datetime.now().year, len(specs))
     now = utcnow()
     order_rows, priced_all = [], []
@@ -322,13 +326,15 @@ def create_orders_in(session: Session, actor: str, specs: Sequence[OrderSpec]) -
         customer = found.get(spec.customer_id)
         if customer is None:
             raise NotFound(f"no customer with id {spec.customer_id}")
-        if spec.channel not in CHANNELS:
-            raise InvalidInput(f"unknown channel '{spec.channel}'", "channel")
         if not spec.lines:
             raise InvalidInput("an order needs at least one line before audit", "lines")
         if customer.group not in books:
             books[customer.group] = load_price_book(session, customer.group, known, date.today())
         address = addresses.get(customer.id)
+        if spec.ship_to_address_id is not None:
+            address = by_id.get(spec.ship_to_address_id)
+            if address is None or address.customer_id != customer.id:
+                raise InvalidInput("that ship-to address is not this customer's", "ship_to")
         region = (address.region if address else "") or customer.region
         priced, _ = _price(session, settings, customer, spec.lines, None, region, None,
                            known, books[customer.group])  # fmt: skip
@@ -469,6 +475,7 @@ def _price(
     many orders are priced in one go (imports)."""
     quote_lines: list[QuoteLine] = []
     products: dict[int, Product] = {}
+    limit, currency = settings.max_amount_minor, settings.currency
     for no, new in enumerate(lines, start=1):
         if new.qty <= 0:
             raise InvalidInput(f"line {no}: quantity must be at least 1", f"lines.{no}.qty")
@@ -485,6 +492,9 @@ def _price(
             raise InvalidInput(f"line {no}: a price override needs a reason", f"lines.{no}.price")
         if new.unit_price_minor is not None and new.unit_price_minor < 0:
             raise InvalidInput(f"line {no}: a price cannot be negative", f"lines.{no}.price")
+        if new.unit_price_minor is not None:
+            check_amount(new.unit_price_minor, limit, f"line {no}: the price",
+                         f"lines.{no}.price", currency)  # fmt: skip
         if new.discount_minor < 0:
             raise InvalidInput(f"line {no}: discount out of range", f"lines.{no}.discount")
         quote_lines.append(QuoteLine(product_info(product), new.qty, new.discount_minor,
@@ -501,8 +511,14 @@ def _price(
                    tax_rounding=settings.tax_rounding, shipping_minor=shipping_minor,
                    shipping_source=ship_source)  # fmt: skip
     for no, (new, line) in enumerate(zip(lines, priced.lines, strict=True), start=1):
-        if new.discount_minor > line.qty * line.unit_price_minor:
+        gross = line.qty * line.unit_price_minor
+        check_amount(gross, limit, f"line {no}: {line.qty} x "
+                     f"{format_money(line.unit_price_minor, currency)} =", f"lines.{no}.qty",
+                     currency)  # fmt: skip
+        if new.discount_minor > gross:
             raise InvalidInput(f"line {no}: discount out of range", f"lines.{no}.discount")
+    check_amount(shipping_minor, limit, "the shipping", "shipping", currency)
+    check_amount(priced.totals.total_minor, limit, "the order total", "lines", currency)
     return priced, products
 
 
@@ -594,13 +610,23 @@ def transition(
 
     ``expected_version`` (the version the user saw) refuses the change if somebody
     else saved the order meanwhile.
+
+    Cancelling releases the order's reservations and stops its production; the stock
+    freed is offered to the orders waiting for it (then to production short of it) in the
+    same transaction (``allocation.offer_freed_stock_in``), so no backorder waits while
+    the cancelled order's stock sits free. The levels of the order's products and
+    materials, and of the other products of the orders waiting for them, are locked
+    before the order, as every writer does (see ``services/inventory/stock.py``).
     """
-    try:
+    from ..fulfilment import allocation
+
+    def run() -> OrderView:
         with db.write() as session:
             releasing = str(to_status) == OrderStatus.CANCELLED
-            product_ids = stock.order_product_ids(session, order_id) if releasing else []
-            if releasing:  # stock levels are locked before the order (see services/stock.py)
-                stock.lock_levels(session, product_ids)
+            product_ids: set[int] = set()
+            if releasing:  # stock levels are locked before the order
+                product_ids = set(stock.order_product_ids(session, order_id))
+                allocation.lock_for_filling(session, product_ids)
             order = _load_for_update(session, order_id)
             order_states.check_version(session, order, expected_version)
             # refused before anything else is written
@@ -612,30 +638,32 @@ def transition(
                 if has_line is None:
                     raise InvalidInput(f"order {order.number} has no lines to audit", "lines")
             text = reason.strip()
-            freed = 0
+            freed: set[int] = set()
             if releasing:
-                freed = stock.release_order_in(session, order.id)
-                if freed:
-                    text += f" ({freed} reserved units released)"
+                units = stock.release_order_in(session, order.id)
+                if units:
+                    text += f" ({units} reserved units released)"
+                    freed |= product_ids
                 from ..production.planning import cancel_for_order_in
 
-                stopped = cancel_for_order_in(session, actor, order.id, reason.strip())
+                stopped, materials = cancel_for_order_in(session, actor, order.id,
+                                                         reason.strip())  # fmt: skip
                 if stopped:
                     text += f" (production stopped: {', '.join(stopped)})"
+                freed |= materials
             if to is OrderStatus.APPROVED and order.payment_method == "prepaid":
                 from ..finance.receivables import invoice_order_in
 
                 invoice_order_in(session, actor, order)  # prepaid: invoiced at approval
             order_states.move(session, order, to, actor, text)
             session.flush()
-            view = _view(session, order)
+            allocation.offer_freed_stock_in(session, actor, freed)
+            return _view(session, order)
+
+    try:
+        return retry(run)
     except StaleDataError:
         raise StaleData("the order was changed by someone else; reload it and try again") from None
-    if freed:  # the released stock goes to orders waiting for it (their own transaction)
-        from ..fulfilment.allocation import fill_backorders
-
-        fill_backorders(db, actor, product_ids)
-    return view
 
 
 def get_order(db: Database, number: str) -> OrderView:

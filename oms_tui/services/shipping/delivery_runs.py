@@ -5,16 +5,26 @@ regions; orders with the van chosen, or no carrier), starts a shipment for each 
 orders the stops by the address's route sequence. The driver manifest lists per stop the
 address, phone, items, cash to collect (cash-on-delivery orders) and the empty containers
 to pick up. ``settle_run`` records what happened when the van is back: each delivered
-stop ships (stock issued) and is delivered, containers delivered and returned move the
-customer's container balance and deposit, the cash collected is summed; stops not
-delivered keep their shipment for the next run. Settling twice changes nothing more.
+stop ships (stock issued, invoiced) and is delivered, containers delivered and returned
+move the customer's container balance and deposit; stops not delivered keep their
+shipment for the next run. Settling twice changes nothing more.
+
+The money goes to receivables in the settlement's transaction, per stop: the deposit of
+the containers kept is billed, that of the empties brought back credited
+(``finance.deposits``); the cash collected is a payment (method cash, reference
+"RUN-2026-000001 stop 2") applied to the stop's invoices (its goods, then its deposit),
+then to the order's other open invoices, and what is left over is kept on account. Cash
+short of what was due at the door (``StopView.due_at_door``) leaves the rest open on the
+invoices, where aging and dunning see it, and writes a follow-up for the finance clerk.
+What settling did is read back from receivables into ``RunView.money``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -27,16 +37,23 @@ from ...models import (
     CustomerAddress,
     DeliveryRun,
     DeliveryStop,
+    Invoice,
     Order,
     OrderLine,
+    Payment,
+    PaymentAllocation,
     Product,
     Shipment,
     ShipmentLine,
 )
+from ..finance import deposits, follow_ups, receivables
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
+from ..platform.money import check_amount, format_money
 from ..platform.numbering import take_number
+from ..platform.settings import get_settings, load_settings
 from ..states import shipment_states, van_run_states
+from ..states.invoice_states import InvoiceStatus
 from ..states.shipment_states import ShipmentStatus as H
 from ..states.shipment_states import TrackingStatus
 from ..states.van_run_states import RunStatus as V
@@ -72,6 +89,42 @@ class StopView:
     containers_back: int
     cash_collected_minor: int
     note: str
+    deposit_each_minor: int = 0  # deposit of one of the stop's containers
+    cash_on_delivery: bool = False  # the order is paid at the door
+
+    def due_at_door(self, delivered: bool, containers_back: int) -> int:
+        """The cash the driver collects here: a cash-on-delivery order's total (on its
+        first delivery) and its deposit for the containers left beyond the empties
+        brought back; nothing at a stop not delivered."""
+        if not delivered:
+            return 0
+        kept = self.containers_out - containers_back
+        deposit = kept * self.deposit_each_minor if self.cash_on_delivery and kept > 0 else 0
+        return self.cash_due_minor + deposit
+
+
+@dataclass(frozen=True)
+class StopMoney:
+    """What settling a stop did to the customer's account, read back from receivables."""
+
+    seq: int
+    customer_name: str
+    due_minor: int  # cash due at the door (``StopView.due_at_door``)
+    collected_minor: int
+    payment_number: str  # the cash as a payment (method cash); "" when none collected
+    paid: tuple[tuple[str, int], ...]  # (invoice, amount) the cash paid
+    on_account_minor: int  # cash left over after the invoices, kept on account
+    deposit_invoice: str  # "" when no deposit was billed
+    deposit_billed_minor: int
+    deposit_credit_note: str  # "" when no deposit was credited
+    deposit_credited_minor: int
+    still_open: tuple[tuple[str, int], ...]  # (invoice, open amount) of the stop, now
+
+    @property
+    def short_minor(self) -> int:
+        """Cash short of what was due at the door: left open on the invoices, with a
+        follow-up."""
+        return max(self.due_minor - self.collected_minor, 0)
 
 
 @dataclass(frozen=True)
@@ -85,6 +138,8 @@ class RunView:
     driver: str
     stops: tuple[StopView, ...]
     cash_collected_minor: int
+    currency: str = field(kw_only=True)  # ISO 4217: the company currency, which drivers collect in
+    money: tuple[StopMoney, ...] = ()  # a settled run: per stop, what went where
     version: int = 1  # what settling this view passes as ``expected_version``
 
     @property
@@ -255,7 +310,19 @@ def _run_view(session: Session, run_id: int) -> RunView:
     stops = session.exec(
         select(DeliveryStop).where(DeliveryStop.run_id == run.id).order_by(DeliveryStop.seq)
     ).all()
-    views = {v.id: v for v in dispatch.shipment_views(session, [s.shipment_id for s in stops])}
+    shipment_ids = [s.shipment_id for s in stops]
+    views = {v.id: v for v in dispatch.shipment_views(session, shipment_ids)}
+    paid_at_door = dict(session.exec(
+        select(Shipment.id, Order.payment_method == "cod")
+        .join(Order, Order.id == Shipment.order_id).where(col(Shipment.id).in_(shipment_ids))
+    ).all())  # fmt: skip
+    deposit_each = dict(session.exec(
+        select(ShipmentLine.shipment_id, func.max(Product.deposit_minor))
+        .join(OrderLine, OrderLine.id == ShipmentLine.order_line_id)
+        .join(Product, Product.id == OrderLine.product_id)
+        .where(col(ShipmentLine.shipment_id).in_(shipment_ids), Product.deposit_minor > 0)
+        .group_by(ShipmentLine.shipment_id)
+    ).all())  # fmt: skip
     out = []
     for s in stops:
         sh = views[s.shipment_id]
@@ -267,11 +334,95 @@ def _run_view(session: Session, run_id: int) -> RunView:
             cash_due_minor=s.cash_due_minor, containers_out=s.containers_out,
             containers_to_collect=s.containers_to_collect, delivered=s.delivered,
             containers_back=s.containers_back, cash_collected_minor=s.cash_collected_minor,
-            note=s.note,
+            note=s.note, deposit_each_minor=int(deposit_each.get(s.shipment_id) or 0),
+            cash_on_delivery=bool(paid_at_door.get(s.shipment_id)),
         ))  # fmt: skip
+    currency = load_settings(session).currency
+    money = _stop_money(session, run.number, out) if run.status == V.RETURNED else ()
     return RunView(run.id, run.number, van.code if van else "", van.name if van else "",
                    run.run_date, run.status, run.driver, tuple(out),
-                   run.cash_collected_minor, run.version)  # fmt: skip
+                   run.cash_collected_minor, currency=currency, money=money,
+                   version=run.version)  # fmt: skip
+
+
+def _reference(run_number: str, seq: int) -> str:
+    """How a stop's payment, deposit invoice and credit note name it."""
+    return f"{run_number} stop {seq}"
+
+
+def _stop_money(session: Session, run_number: str, stops: list[StopView]
+                ) -> tuple[StopMoney, ...]:  # fmt: skip
+    """What a settled run's stops did to receivables: their cash payments, the deposits
+    billed and credited, what is still open on their invoices."""
+    refs = {_reference(run_number, s.seq): s for s in stops}
+    pays = {p.reference: p for p in session.exec(
+        select(Payment).where(col(Payment.customer_id).in_({s.customer_id for s in stops}),
+                              col(Payment.reference).in_(refs), Payment.method == "cash")
+    ).all()}  # fmt: skip
+    paid: dict[int, list[tuple[str, int]]] = {}
+    for pid, number, amount in session.execute(
+        select(PaymentAllocation.payment_id, Invoice.number, PaymentAllocation.amount_minor)
+        .join(Invoice, Invoice.id == PaymentAllocation.invoice_id)
+        .where(col(PaymentAllocation.payment_id).in_([p.id for p in pays.values()]))
+        .order_by(PaymentAllocation.id)
+    ).all():  # fmt: skip
+        paid.setdefault(pid, []).append((number, int(amount)))
+    shipment_ids = [s.shipment_id for s in stops]
+    docs = session.exec(
+        select(Invoice).where(col(Invoice.shipment_id).in_(shipment_ids),
+                              col(Invoice.order_id).is_(None))
+    ).all()  # fmt: skip
+    still_open: dict[int, list[tuple[str, int]]] = {}
+    for sid, number, left in session.execute(
+        select(Invoice.shipment_id, Invoice.number, Invoice.amount_minor - Invoice.paid_minor)
+        .where(col(Invoice.shipment_id).in_(shipment_ids), Invoice.kind == "invoice",
+               Invoice.status == InvoiceStatus.OPEN)
+        .order_by(Invoice.due_on, Invoice.id)
+    ).all():  # fmt: skip
+        still_open.setdefault(sid, []).append((number, int(left)))
+    out = []
+    for ref, s in refs.items():
+        pay = pays.get(ref)
+        mine = [d for d in docs if d.reason.startswith(f"{ref}:")]
+        bill = next((d for d in mine if d.kind == "invoice"), None)
+        note = next((d for d in mine if d.kind == "credit_note"), None)
+        out.append(StopMoney(
+            s.seq, s.customer_name, s.due_at_door(bool(s.delivered), s.containers_back),
+            s.cash_collected_minor, pay.number if pay else "",
+            tuple(paid.get(pay.id, ())) if pay else (), pay.unapplied_minor if pay else 0,
+            bill.number if bill else "", bill.amount_minor if bill else 0,
+            note.number if note else "", -note.amount_minor if note else 0,
+            tuple(still_open.get(s.shipment_id, ())) if s.delivered else (),
+        ))  # fmt: skip
+    return tuple(out)
+
+
+def money_sentence(run: RunView) -> str:
+    """A settled run's money in a sentence (the van runs screen says it after settling)."""
+    m, cur = run.money, run.currency
+    cash = sum(s.collected_minor for s in m)
+    paid = [number for s in m for number, _ in s.paid]
+    parts = []
+    if cash:
+        what = paid[0] if len(paid) == 1 else f"{len(paid)} invoices"
+        parts.append(f"cash {format_money(cash, cur)} recorded" +
+                     (f", paying {what}" if paid else ""))  # fmt: skip
+    for s in m:
+        if s.short_minor:
+            where = ", ".join(n for n, _ in s.still_open) or "the order"
+            parts.append(f"stop {s.seq} {format_money(s.short_minor, cur)} short "
+                         f"({where} open, follow-up written)")  # fmt: skip
+    over = sum(s.on_account_minor for s in m)
+    if over:
+        parts.append(f"{format_money(over, cur)} kept on account")
+    billed = sum(s.deposit_billed_minor for s in m)
+    if billed:
+        parts.append(f"deposit {format_money(billed, cur)} billed")
+    credited = sum(s.deposit_credited_minor for s in m)
+    if credited:
+        parts.append(f"deposit {format_money(credited, cur)} credited on account")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "." if text else ""
 
 
 @dataclass(frozen=True)
@@ -283,8 +434,11 @@ class StopResult:
 
 
 def settle_run(db: Database, actor: str, run_number: str, results: Mapping[int, StopResult],
-               expected_version: int | None = None) -> RunView:  # fmt: skip
+               today: date | None = None, expected_version: int | None = None
+               ) -> RunView:  # fmt: skip
     """The van is back: ``results`` by stop id (a stop not given was not delivered).
+    ``today``: the caller's date (the app's clock; default the system date), the day a
+    follow-up for cash short is due (the run's day when that is later).
     ``expected_version``: the version of the run the clerk typed the results against
     (``StaleData``, who settled it and when, when somebody else did meanwhile)."""
     with db.read() as session:
@@ -293,10 +447,13 @@ def settle_run(db: Database, actor: str, run_number: str, results: Mapping[int, 
     run = get_run(db, run_number)
     if run.status == V.RETURNED:
         return run
+    settings = get_settings(db)
     for stop in run.stops:
         r = results.get(stop.id, StopResult(False))
         if r.containers_back < 0 or r.cash_collected_minor < 0:
             raise InvalidInput(f"stop {stop.seq}: counts and cash are 0 or more", "stop")
+        check_amount(r.cash_collected_minor, settings.max_amount_minor,
+                     f"stop {stop.seq}: the cash collected", "cash", settings.currency)  # fmt: skip
         may_return = stop.containers_to_collect + (stop.containers_out if r.delivered else 0)
         if r.containers_back > may_return:
             raise InvalidInput(f"stop {stop.seq}: {stop.customer_name} holds {may_return} "
@@ -311,6 +468,7 @@ def settle_run(db: Database, actor: str, run_number: str, results: Mapping[int, 
         if dispatch.get_shipment(db, stop.shipment_id).status == H.SHIPPED:
             tracking.add_tracking_event(db, actor, stop.shipment_id, TrackingStatus.DELIVERED,
                                         note=f"run {run.number}")  # fmt: skip
+    today = max(run.run_date, today or date.today())  # the cash came in on the run's day
     with db.write() as session:
         record = session.exec(select(DeliveryRun).where(DeliveryRun.id == run.id)
                               .with_for_update()).one()  # fmt: skip
@@ -325,27 +483,78 @@ def settle_run(db: Database, actor: str, run_number: str, results: Mapping[int, 
             row.cash_collected_minor, row.note = r.cash_collected_minor, r.note
             session.add(row)
             collected += r.cash_collected_minor
-            product = _container_product(session, stop.shipment_id)
-            if product is None:
-                product = _any_container(session)
-            if product is None:
-                continue
-            if r.delivered and stop.containers_out:
-                session.add(ContainerMove(
-                    customer_id=stop.customer_id, product_id=product.id, qty=stop.containers_out,
-                    deposit_minor=stop.containers_out * product.deposit_minor, run_id=run.id,
-                    shipment_id=stop.shipment_id, reason="delivered", actor=actor,
-                ))  # fmt: skip
-            if r.containers_back:
-                session.add(ContainerMove(
-                    customer_id=stop.customer_id, product_id=product.id, qty=-r.containers_back,
-                    deposit_minor=-r.containers_back * product.deposit_minor, run_id=run.id,
-                    reason="returned empty", actor=actor,
-                ))  # fmt: skip
+            deposit = _containers_in(session, actor, run.id, stop, r)
+            _money_in(session, actor, run, stop, r, deposit, today)
         record.cash_collected_minor = collected
         van_run_states.move(session, record, V.RETURNED, actor)
         session.flush()
         return _run_view(session, run.id)
+
+
+def _containers_in(session: Session, actor: str, run_id: int, stop: StopView, r: StopResult
+                   ) -> tuple[int, str]:  # fmt: skip
+    """The containers a stop left and brought back, on the customer's container balance.
+    Returns the deposit that changed hands (above 0: the customer holds more) and how
+    many containers of which product, for the documents' reasons."""
+    product = _container_product(session, stop.shipment_id) or _any_container(session)
+    if product is None:
+        return 0, ""
+    out = stop.containers_out if r.delivered else 0
+    if out:
+        session.add(ContainerMove(
+            customer_id=stop.customer_id, product_id=product.id, qty=out,
+            deposit_minor=out * product.deposit_minor, run_id=run_id,
+            shipment_id=stop.shipment_id, reason="delivered", actor=actor,
+        ))  # fmt: skip
+    if r.containers_back:
+        session.add(ContainerMove(
+            customer_id=stop.customer_id, product_id=product.id, qty=-r.containers_back,
+            deposit_minor=-r.containers_back * product.deposit_minor, run_id=run_id,
+            reason="returned empty", actor=actor,
+        ))  # fmt: skip
+    kept = out - r.containers_back
+    return kept * product.deposit_minor, f"{abs(kept)} x {product.code}"
+
+
+def _money_in(session: Session, actor: str, run: RunView, stop: StopView, r: StopResult,
+              deposit: tuple[int, str], today: date) -> None:  # fmt: skip
+    """The stop's money in receivables: the deposit billed or credited, the cash as a
+    payment on the stop's invoices (then the order's others; the rest on account), and a
+    follow-up when the cash is short of what was due at the door."""
+    ref = _reference(run.number, stop.seq)
+    order = session.exec(select(Order).join(Shipment, Shipment.order_id == Order.id)
+                         .where(Shipment.id == stop.shipment_id)).one()  # fmt: skip
+    change, what = deposit
+    if change > 0:
+        deposits.bill_deposit_in(session, actor, order, change, run.run_date, stop.shipment_id,
+                                 f"{ref}: deposit for {what} kept")  # fmt: skip
+    elif change < 0:
+        deposits.credit_deposit_in(session, actor, stop.customer_id, -change, run.run_date,
+                                   stop.shipment_id, f"{ref}: deposit back for {what} "
+                                   "returned empty")  # fmt: skip
+    cash = r.cash_collected_minor
+    if cash:
+        company = load_settings(session).currency.upper()
+        open_ = session.exec(
+            select(Invoice).where(
+                (Invoice.shipment_id == stop.shipment_id) | (Invoice.order_id == order.id),
+                Invoice.kind == "invoice", Invoice.status == InvoiceStatus.OPEN,
+                func.upper(Invoice.currency) == company)
+        ).all()  # fmt: skip
+        # the stop's goods, then its deposit, then the order's other invoices, oldest due
+        open_ = sorted(open_, key=lambda i: (i.shipment_id != stop.shipment_id,
+                                             i.order_id is None, i.due_on, i.id))  # fmt: skip
+        receivables.record_payment_in(session, actor, stop.customer_id, cash, run.run_date,
+                                      "cash", ref, [i.number for i in open_], today)  # fmt: skip
+    due = stop.due_at_door(r.delivered, r.containers_back)
+    if cash < due:
+        money = partial(format_money, currency=load_settings(session).currency.upper())
+        follow_ups.follow_up_in(
+            session, actor, stop.customer_id, "note",
+            f"{ref} ({order.number}): cash {money(cash)} collected of {money(due)} due at "
+            f"the door, {money(due - cash)} short; left open on the invoices",
+            next_action_on=today,
+        )  # fmt: skip
 
 
 def _container_product(session: Session, shipment_id: int) -> Product | None:

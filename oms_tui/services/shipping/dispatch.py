@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
@@ -39,6 +39,7 @@ from ..inventory import stock
 from ..platform.db import Database, retry
 from ..platform.errors import IllegalTransition, InvalidInput, NotFound
 from ..platform.numbering import take_number
+from ..platform.settings import load_settings
 from ..states import order_states, shipment_states
 from ..states.order_states import OrderStatus, record_event
 from ..states.shipment_states import ShipmentStatus, TrackingStatus
@@ -67,6 +68,9 @@ class CarrierOption:
     expected_date: date
     meets_date: bool  # arrives by the requested date (True when none was asked)
     weight_g: int  # chargeable: the larger of actual and volumetric
+    currency: str = field(
+        kw_only=True
+    )  # ISO 4217: the company currency, which carrier rates are in
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ def carrier_options_in(session: Session, region: str, lines: Sequence[QuoteLine]
         if carrier.id not in best_rate or rate.region == region:
             best_rate[carrier.id] = (carrier, rate)
     fragile = any(ln.product.fragile for ln in lines)
+    currency = load_settings(session).currency  # carrier rates are in the company currency
     options = []
     for carrier, rate in best_rate.values():
         weight = chargeable_weight_g(lines, carrier.volumetric_divisor)
@@ -100,14 +105,13 @@ def carrier_options_in(session: Session, region: str, lines: Sequence[QuoteLine]
         arrives = ship_on + timedelta(days=rate.transit_days)
         options.append(CarrierOption(carrier.id, carrier.code, carrier.name, carrier.kind, fee,
                                      rate.transit_days, arrives,
-                                     wanted is None or arrives <= wanted, weight))  # fmt: skip
+                                     wanted is None or arrives <= wanted, weight,
+                                     currency=currency))  # fmt: skip
     options.sort(key=lambda o: (o.freight_minor, o.transit_days, o.code))
     if not options:
         return CarrierChoice((), None, f"no carrier serves {region or 'this region'}")
     from ..platform.money import format_money
-    from ..platform.settings import load_settings
 
-    currency = load_settings(session).currency  # carrier rates are in the company currency
     in_time = [o for o in options if o.meets_date]
     if in_time:
         pick = in_time[0]
@@ -270,6 +274,7 @@ class ShipmentView:
     notes: str
     lines: tuple[ShipmentLineView, ...]
     shipped_at: datetime | None = None
+    currency: str = field(kw_only=True)  # ISO 4217: the company currency, which freight is in
     version: int = 1  # what an action on this view passes as ``expected_version``
 
     @property
@@ -484,6 +489,7 @@ def shipment_views(session: Session, shipment_ids: Sequence[int]) -> list[Shipme
 
 
 def _views_chunk(session: Session, ids: list[int]) -> list[ShipmentView]:
+    currency = load_settings(session).currency  # freight is in the company currency
     heads = session.execute(
         select(Shipment, Order, Customer.name, Warehouse.code, Carrier.code, Carrier.name)
         .join(Order, Order.id == Shipment.order_id)
@@ -542,7 +548,7 @@ def _views_chunk(session: Session, ids: list[int]) -> list[ShipmentView]:
             expected_date=sh.expected_date, carrier_reason="", customer_name=customer_name,
             ship_to_name=order.ship_to_name, ship_to_phone=order.ship_to_phone,
             ship_to_address=order.ship_to_address, notes=order.notes, lines=tuple(lines),
-            shipped_at=sh.shipped_at, version=sh.version,
+            shipped_at=sh.shipped_at, currency=currency, version=sh.version,
         )  # fmt: skip
     return [views[i] for i in ids if i in views]
 

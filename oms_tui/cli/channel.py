@@ -1,0 +1,53 @@
+"""`oms channel add | list`: the shop's own sales channels (two web shops, several dealers)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .common import connect, say
+from .options import DbOption, OmsTyper, UserOption
+
+app = OmsTyper(help="Sales channels: the web shops and dealers the orders come from.")
+
+KINDS_HELP = "phone, walk_in, ecommerce, dealer, key_account or standing."
+
+
+@app.command("add")
+def channel_add(
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="One word, e.g. taobao-main, dealer-wuhan.")
+    ],
+    kind: Annotated[str, typer.Option("--kind", metavar="KIND", help=KINDS_HELP)],
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile",
+            metavar="PROFILE",
+            help="Import profile its files are read with (default: oms, our template).",
+        ),
+    ] = "",
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Add a channel: `oms channel add taobao-main --kind ecommerce --profile taobao`. Its
+    orders are its own: order 12345 of two web shops is two orders."""
+    from ..services.exchange import order_import
+    from ..services.sales import channels
+
+    settings, database = connect(db, user)
+    if profile.strip():
+        profile = order_import.get_profile(database, profile).name  # an unknown one: refused
+    c = channels.add_channel(database, settings.user, name, kind, profile)
+    say(f"channel {c.name} added ({c.kind}, profile {c.profile}): "
+        f"oms import orders FILE --channel {c.name}")  # fmt: skip
+
+
+@app.command("list")
+def channel_list(db: DbOption = None) -> None:
+    """The channels: name, kind, and the import profile their files are read with."""
+    from ..services.sales import channels
+
+    for c in channels.list_channels(connect(db)[1]):
+        typer.echo(f"{c.name:24} {c.kind:12} {c.profile}")

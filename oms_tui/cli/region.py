@@ -1,0 +1,52 @@
+"""`oms region list | set | fill`: which sales region each province is in (warehouses,
+carrier rates and allocation go by it), and customers without one given theirs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .common import connect, say
+from .options import DbOption, OmsTyper, UserOption
+
+app = OmsTyper(help="Sales regions of China's provinces (warehouses and carriers go by them).")
+
+
+@app.command("list")
+def region_list(db: DbOption = None) -> None:
+    """Every province and its region (`*`: changed by `oms region set`)."""
+    from ..services.parties import regions
+
+    for province, region, changed in regions.get_table(connect(db)[1]).rows():
+        typer.echo(f"{province}\t{region}{'  *' if changed else ''}")
+
+
+@app.command("set")
+def region_set(
+    province: Annotated[str, typer.Argument(metavar="PROVINCE", help="浙江, 浙江省 or Zhejiang.")],
+    region: Annotated[
+        str, typer.Argument(metavar="REGION", help="As the warehouses name it, e.g. East.")
+    ],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Put a province in another region (new customers there get it; `oms region fill`
+    gives it to those without one)."""
+    from ..services.parties import regions
+
+    settings, database = connect(db, user)
+    table = regions.set_region(database, settings.user, province, region)
+    p = regions.province_of(province)
+    assert p is not None
+    say(f"{p.name}: {table.region(p)}")
+
+
+@app.command("fill")
+def region_fill(db: DbOption = None) -> None:
+    """Give the customers and addresses that have no region the one of their province or
+    city (those typed or imported before regions were filled in)."""
+    from ..services.parties import regions
+
+    customers, addresses = regions.fill_regions(connect(db)[1])
+    say(f"region filled in for {customers} customers and {addresses} addresses")

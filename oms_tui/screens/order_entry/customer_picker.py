@@ -1,0 +1,426 @@
+"""Order entry's caller: the customer field, its matches, the new caller's fields and the
+card of the caller picked (credit, overdue, last order) with the ship-to.
+
+Typing searches (a worker; the matches show under the field, over the rows below, so
+showing them moves nothing); Up/Down move in them (the screen's keys call ``move``);
+Enter picks the highlighted one, or, when nobody matches, opens the new caller's fields
+(``widgets/new_caller.py``) with what was typed; that panel's customer is created here.
+A pick is posted as ``Picked``: the screen takes the caller into the order and then calls
+``to_next_field`` (keys typed after the Enter follow to the scan line, in order).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from ...failures import error_text
+from ...services.parties.customers import (
+    GROUPS,
+    CustomerHit,
+    NewCustomer,
+    create_customer,
+    search_customers,
+)
+from ...services.platform.errors import InvalidInput
+from ...services.platform.money import format_money
+from ...widgets.dialogs import ChoiceDialog
+from ...widgets.new_caller import NewCallerPanel
+from ...widgets.scan_input import ScanInput, copy_key
+from .messages import Problem
+from .row import Row
+
+if TYPE_CHECKING:
+    from ...services.platform.db import Database
+    from .. import OmsScreen
+    from .model import EntryModel
+
+GROUP_CHOICES = tuple((g[0], g, g.replace("_", " ").capitalize()) for g in GROUPS)
+
+
+class CustomerInput(ScanInput):
+    """The customer search field; keys typed after its Enter follow the caller to the scan line.
+
+    ``Widget.focus()`` goes through the app's queue, behind keys already queued there, so in
+    a burst (``13800138⏎XD-40W⏎``) the keys after Enter reached this field, not the scan line.
+    After Enter (with text) every further key is held until the screen calls ``hand_over``
+    (a customer was picked: the held keys, then any still queued here, are posted to the
+    scan line in order, and focus moves synchronously once this field's queue is empty) or
+    ``release`` (no pick: the keys are typed here). A timer releases a hold that nobody
+    answers, so the field can never swallow keys.
+    """
+
+    HOLD_SECONDS: ClassVar[float] = 3.0
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self._held: list[events.Key] | None = None
+        self._hold_timer: Any = None
+
+    @property
+    def holding(self) -> bool:
+        return self._held is not None or self._forward_to is not None
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self._forward_to is None and self._held is not None:
+            event.stop()
+            event.prevent_default()
+            self._held.append(copy_key(event))
+            return
+        if self._forward_to is None and event.key == "enter" and self.value.strip():
+            self._held = []
+            self._hold_timer = self.set_timer(self.HOLD_SECONDS, self.release)
+        await super()._on_key(event)
+
+    def _stop_timer(self) -> None:
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+
+    def hand_over(self, target: ScanInput) -> None:
+        """A customer was picked: keys typed after Enter go on to ``target``, in order."""
+        held, self._held = self._held, None
+        self._stop_timer()
+        for key in held or []:
+            target.post_message(key)
+        if held is None or self.screen.focused is not self:
+            target.focus()
+            return
+        super().hand_over(target)
+
+    def release(self) -> None:
+        """No pick (new customer, nothing typed, no answer): held keys are typed here."""
+        held, self._held = self._held, None
+        self._stop_timer()
+        if held:
+            self.cursor_position = len(self.value)  # after what was typed before Enter
+        for key in held or []:
+            if key.is_printable and key.character:
+                self.insert_text_at_cursor(key.character)
+            elif key.key == "backspace":
+                self.action_delete_left()
+            else:
+                self.post_message(key)
+
+
+class CustomerPicker(Vertical):
+    """The caller of the order: find one by phone, name or code, or create one."""
+
+    DEFAULT_CSS = """
+    /* Three rows: the field, the card, the ship-to (the matches and the new caller's
+       fields lie over the rows below). A fixed height, not auto: an auto height would be
+       measured again, overlays included, on every layout (a key's time, doubled). */
+    CustomerPicker {
+        height: 3;
+    }
+    CustomerPicker #customer {
+        width: 1fr;
+        &.-error { background: $error 30%; }
+    }
+    /* Over the rows below (overlay), not pushing them down: showing and hiding the matches
+       as the caller is picked moves nothing else, so nothing else is laid out or repainted. */
+    CustomerPicker #customer-hits {
+        overlay: screen;
+        height: auto;
+        max-height: 6;
+        border: none;
+        margin-left: 10;
+        background: $surface;
+        padding: 0;
+    }
+    CustomerPicker Row {
+        text-overflow: ellipsis;
+        &.-error { background: $error 30%; }
+    }
+    """
+
+    class Picked(Message):
+        """Enter picked this caller (or the new caller was created)."""
+
+        def __init__(self, hit: CustomerHit) -> None:
+            super().__init__()
+            self.hit = hit
+
+    class CustomersFound(Message):
+        def __init__(self, query: str, hits: list[CustomerHit]) -> None:
+            super().__init__()
+            self.query, self.hits = query, hits
+
+    class CallerCreated(Message):
+        def __init__(self, hit: CustomerHit) -> None:
+            super().__init__()
+            self.hit = hit
+
+    class CallerRefused(Message):
+        def __init__(self, error: str, field: str | None) -> None:
+            super().__init__()
+            self.error, self.field = error, field
+
+    def __init__(self, model: EntryModel, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.model = model
+        self.next_field: ScanInput | None = None  # where keys go after a pick (the scan line)
+        self._hits: list[CustomerHit] = []
+        self._hits_for: str | None = None
+        self._pending_pick: str | None = None
+        self._suppress_search = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="customer-row", classes="entry-row"):
+            yield Label("Customer", classes="entry-label")
+            yield CustomerInput(id="customer", keep_value=True,
+                                placeholder="phone, name or code; Enter picks")  # fmt: skip
+        yield OptionList(id="customer-hits")
+        yield NewCallerPanel(GROUPS, id="new-caller")
+        yield Row("", id="customer-card")
+        yield Row("", id="ship-to")
+
+    def on_mount(self) -> None:
+        hits = self.query_one("#customer-hits", OptionList)
+        hits.can_focus = False
+        hits.display = False
+        self.panel.warm_up()
+
+    # -- what the screen calls --------------------------------------------------------------
+
+    @property
+    def field(self) -> CustomerInput:
+        return self.query_one("#customer", CustomerInput)
+
+    @property
+    def panel(self) -> NewCallerPanel:
+        return self.query_one("#new-caller", NewCallerPanel)
+
+    @property
+    def db(self) -> Database:
+        return self._entry.db
+
+    @property
+    def _entry(self) -> OmsScreen:
+        return cast("OmsScreen", self.screen)
+
+    def show(self) -> None:
+        """The caller's card and ship-to (or what to do without one); fields in error."""
+        m = self.model
+        card = m.card
+        info = self.query_one("#customer-card", Row)
+        if card is None:
+            info.update(Content.styled("No customer yet: type a phone, name or code "
+                                       "(F7 / Ctrl+N: new customer)", "dim"))  # fmt: skip
+        else:
+            last = f"{card.last_order_on:%Y-%m-%d}" if card.last_order_on else "none"
+            status_style = "" if card.credit_status == "ok" else "bold $text-warning"
+            info.update(Content.assemble(
+                (f"{card.code} ", "dim"), (card.name, "bold"),
+                f" · {card.group.replace('_', ' ')} · credit ",
+                (card.credit_status, status_style or "$text-success"),
+                " · overdue ",
+                (format_money(card.overdue_minor, m.currency),
+                 "bold $text-error" if card.overdue_minor else ""),
+                f" · last order {last}",
+            ))  # fmt: skip
+        ship = self.query_one("#ship-to", Row)
+        if m.ship_to is not None:
+            a = m.ship_to
+            who = f"{a.contact_name} {a.phone}".strip()
+            ship.update(Content.assemble(("Ship to ", "dim"), a.text,
+                                         (f"  {who}" if who else "", "dim")))  # fmt: skip
+        elif card is not None:
+            ship.update(Content.styled("Ship to: no address on file (F6 / Ctrl+O adds one)",
+                                       "$text-warning"))  # fmt: skip
+        else:
+            ship.update("")
+        ship.set_class(m.error_field == "ship_to", "-error")
+        self.field.set_class(m.error_field == "customer", "-error")
+
+    def show_picked(self, name: str) -> None:
+        """The caller's name in the field (no search for it), the matches hidden."""
+        field = self.field
+        if field.value != name:
+            self._suppress_search = True
+            field.value = name
+        self.show_hits(name, [])
+
+    def clear(self) -> None:
+        """A new order: the field empty and focused, no matches."""
+        self._hits, self._hits_for, self._pending_pick = [], None, None
+        field = self.field
+        self._suppress_search = bool(field.value)
+        field.value = ""
+        self.show_hits("", [])
+        field.focus()
+
+    def to_next_field(self) -> None:
+        """Focus the scan line; keys typed after the customer's Enter follow, in order."""
+        if self.next_field is not None:
+            self.field.hand_over(self.next_field)
+
+    def move(self, step: int) -> bool:
+        """Up/Down in the matches shown under the focused field (False: none shown)."""
+        hits = self.query_one("#customer-hits", OptionList)
+        if self.screen.focused is self.field and hits.display and hits.option_count:
+            current = hits.highlighted or 0
+            hits.highlighted = max(0, min(hits.option_count - 1, current + step))
+            return True
+        return False
+
+    def hide_hits(self) -> bool:
+        """Esc: the matches hidden (False: none were shown)."""
+        hits = self.query_one("#customer-hits", OptionList)
+        if hits.display:
+            hits.display = False
+            return True
+        return False
+
+    def lookup(self) -> None:
+        """F4 in the customer field: the matches of what is typed, or a new customer."""
+        query = self.field.value.strip()
+        if query:
+            self.find_customers(query)
+            self.query_one("#customer-hits", OptionList).display = True
+        else:
+            self.new_caller("")
+
+    def new_caller(self, typed: str) -> None:
+        """The new caller's fields, over the rows below, ``typed`` filled in."""
+        self.query_one("#customer-hits", OptionList).display = False
+        self.panel.open(typed)
+
+    def new_caller_typed(self) -> tuple[tuple[str, str], ...]:
+        """What is typed in the new caller's fields, while they are open (for the draft)."""
+        if self.model.customer_id is not None or not self.panel.is_open:
+            return ()
+        return self.panel.typed()
+
+    # -- finding the caller ----------------------------------------------------------------
+
+    @on(Input.Changed, "#customer")
+    def customer_typed(self, event: Input.Changed) -> None:
+        if self._suppress_search:
+            self._suppress_search = False
+            return
+        query = event.value.strip()
+        if not query:
+            self.show_hits("", [])
+            return
+        self.find_customers(query)
+
+    @work(thread=True, exclusive=True, group="customer-search", exit_on_error=False)
+    def find_customers(self, query: str) -> None:
+        try:
+            hits = search_customers(self.db, query, limit=8)
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.post_message(Problem(f"customer search: {error_text(error)}"))
+            hits = []
+        self.post_message(self.CustomersFound(query, hits))
+
+    @on(CustomersFound)
+    def customers_found(self, message: CustomersFound) -> None:
+        if message.query != self.field.value.strip():
+            if message.query != self._pending_pick:
+                return  # an older search
+        self.show_hits(message.query, message.hits)
+        if self._pending_pick == message.query:
+            self._pending_pick = None
+            self.pick(message.query)
+
+    def show_hits(self, query: str, hits: list[CustomerHit]) -> None:
+        self._hits, self._hits_for = hits, query
+        widget = self.query_one("#customer-hits", OptionList)
+        if not hits:  # hidden: stale options stay unseen, no layout pass to clear them
+            widget.display = False
+            return
+        widget.set_options(
+            Option(Content.assemble((f"{h.code} ", "dim"), (h.name, "bold"),
+                                    f"  {h.phone}", (f"  {h.group}", "dim")))
+            for h in hits
+        )  # fmt: skip
+        if hits:
+            widget.highlighted = 0
+        widget.display = bool(hits) and self.screen.focused is self.field
+
+    @on(ScanInput.Scanned, "#customer")
+    def customer_entered(self, event: ScanInput.Scanned) -> None:
+        event.stop()
+        query = event.value.strip()
+        m = self.model
+        if not query:
+            if m.customer_id is not None:
+                self.to_next_field()
+            else:
+                self.field.release()
+            return
+        picked = {m.card.name if m.card else "", self._hits_for or ""}
+        if m.customer_id is not None and not self._hits and query in picked:
+            self.to_next_field()  # Enter again on the picked caller (its card may be loading)
+            return
+        if self._hits_for == query:
+            self.pick(query)
+        else:
+            self._pending_pick = query
+            self.find_customers(query)
+
+    def pick(self, query: str) -> None:
+        """Enter in the customer field: the highlighted match, or a new customer."""
+        if not self._hits:
+            self.field.release()
+            self._entry.say(f"No customer matches '{query}': new customer")
+            self.new_caller(query)
+            return
+        highlighted = self.query_one("#customer-hits", OptionList).highlighted or 0
+        self.choose(self._hits[min(highlighted, len(self._hits) - 1)])
+
+    def choose(self, hit: CustomerHit) -> None:
+        self.show_picked(hit.name)
+        self.post_message(self.Picked(hit))
+
+    # -- a new caller ----------------------------------------------------------------------
+
+    @on(NewCallerPanel.Submitted)
+    def new_caller_submitted(self, message: NewCallerPanel.Submitted) -> None:
+        v = message.values
+        self.create_caller(NewCustomer(name=v["name"], phone=v["phone"], group=message.group,
+                                       province=v["province"], city=v["city"],
+                                       street=v["street"]))  # fmt: skip
+
+    @work(thread=True, exclusive=True, group="new-customer", exit_on_error=False)
+    def create_caller(self, new: NewCustomer) -> None:
+        try:
+            hit = create_customer(self.db, self._entry.user, new)
+        except InvalidInput as error:
+            self.post_message(self.CallerRefused(str(error), error.field))
+        except Exception as error:  # noqa: BLE001 - shown in the panel; nothing was saved
+            self.post_message(self.CallerRefused(error_text(error), None))
+        else:
+            self.post_message(self.CallerCreated(hit))
+
+    @on(CallerCreated)
+    def caller_created(self, message: CallerCreated) -> None:
+        self.panel.close()
+        self.choose(message.hit)
+
+    @on(CallerRefused)
+    def caller_refused(self, message: CallerRefused) -> None:
+        self.panel.show_error(message.error, message.field)
+
+    @on(NewCallerPanel.GroupWanted)
+    def new_caller_group(self, message: NewCallerPanel.GroupWanted) -> None:
+        panel = self.panel
+
+        def chosen(group: str | None) -> None:
+            if group:
+                panel.set_group(group)
+
+        self.app.push_screen(ChoiceDialog("Customer group", GROUP_CHOICES,
+                                          current=message.current), chosen)  # fmt: skip
+
+    @on(NewCallerPanel.Cancelled)
+    def new_caller_cancelled(self) -> None:
+        self.field.focus()  # (the message goes on to the screen: the draft of the caller)

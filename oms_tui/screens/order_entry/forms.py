@@ -1,0 +1,59 @@
+"""Order entry's small forms (the shared ``FormDialog``; Enter in any field saves): a line's
+quantity, discount and requirements note; another ship-to address for the caller."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ...services.parties.customers import AddressView, NewAddress, add_address
+from ...services.platform.errors import InvalidInput
+from ...services.platform.money import from_minor, parse_money
+from ...widgets.form_dialog import FormDialog, FormField
+
+if TYPE_CHECKING:
+    from ...services.platform.db import Database
+    from .model import EntryLine
+
+
+class NewAddressDialog(FormDialog):
+    """Another ship-to for the customer; dismisses with the saved address."""
+
+    def __init__(self, db: Database, user: str, customer_id: int) -> None:
+        def run(v: dict[str, str]) -> AddressView:
+            return add_address(db, user, customer_id, NewAddress(
+                street=v["street"], city=v["city"], district=v["district"],
+                province=v["province"], contact_name=v["contact"], phone=v["phone"]))  # fmt: skip
+
+        super().__init__("New ship-to address", [
+            FormField("street", "Street"), FormField("city", "City"),
+            FormField("district", "District"), FormField("province", "Province"),
+            FormField("contact", "Contact"), FormField("phone", "Phone"),
+        ], run, enter_saves=True)  # fmt: skip
+
+
+class LineDialog(FormDialog):
+    """Quantity, discount and requirements note of one line; dismisses with them."""
+
+    def __init__(self, line: EntryLine, currency: str) -> None:
+        discount = f"{from_minor(line.discount_minor, currency)}" if line.discount_minor else ""
+
+        def run(values: dict[str, str]) -> dict[str, Any]:
+            text = values["qty"].strip()
+            if not text.isdigit() or int(text) < 1:
+                raise InvalidInput("quantity: a whole number, at least 1", "qty")
+            minor = 0
+            if values["discount"].strip():
+                try:
+                    minor = parse_money(values["discount"], currency)
+                except InvalidInput as error:
+                    raise InvalidInput(f"discount: {error}", "discount") from error
+                if minor < 0:
+                    raise InvalidInput("discount: cannot be negative", "discount")
+            return {"qty": int(text), "discount_minor": minor, "note": values["note"]}
+
+        super().__init__(f"Line: {line.product.code if line.product else line.text}", [
+            FormField("qty", "Quantity", str(line.qty)),
+            FormField("discount", "Discount", discount),
+            FormField("note", "Note", line.note),
+        ], run, "Note: size, colour, finish (made-to-order lines)", enter_saves=True,
+            note_below=True)  # fmt: skip

@@ -1,0 +1,486 @@
+"""Order entry's lines: the table of the order's lines under their column heads, then the
+totals and warnings of the last quote; and what the scan line's entries do to them.
+
+The screen hands each scan line entry to ``scanned`` (``services/entry.py`` parses it): a
+code or barcode adds a line (looked up in a worker; the line shows meanwhile), ``*3``
+``-5.50`` ``=12.50`` ``+`` ``-`` ``"note`` change the selected line, other words open the
+product search. Lines also come from a past order or a template (``copy_from``). Every
+change is made in the ``EntryModel`` and posted as ``Changed`` (the screen quotes again and
+saves the draft); rows are painted from the model.
+
+Painting is the slow part of a key here: the rows are ``Row``s, updated only when their
+text changes and without a layout pass; rows are mounted ahead in batches and hidden
+spares are reused, so adding a line mounts nothing most of the time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from rich.cells import cell_len
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+
+from ...failures import error_text
+from ...services.catalog.catalog import ProductHit, find_product, products_by_id, search_products
+from ...services.platform.errors import InvalidInput
+from ...services.platform.money import format_money
+from ...services.sales.entry import (
+    DELETE,
+    DISCOUNT,
+    DUPLICATE,
+    NOTE,
+    PRICE,
+    QTY,
+    ScanEntry,
+    parse_scan,
+)
+from ...services.sales.orders import OrderView, recent_orders
+from ...services.sales.templates import TemplateView, list_templates
+from ...widgets.dialogs import ChoiceDialog, PromptDialog
+from ...widgets.order_list import fit
+from .forms import LineDialog
+from .messages import Problem
+from .model import EntryLine
+from .product_search import ProductSearchDialog
+from .row import Row
+
+if TYPE_CHECKING:
+    from ...services.platform.db import Database
+    from ...widgets.scan_input import ScanInput
+    from .. import OmsScreen
+    from .model import EntryModel
+
+LINE_COMMANDS = (QTY, DISCOUNT, DELETE, DUPLICATE, NOTE, PRICE)
+
+
+class EntryLines(Vertical):
+    """The order's lines, selected one marked, and its totals."""
+
+    DEFAULT_CSS = """
+    EntryLines {
+        height: 1fr;
+    }
+    EntryLines #lines-head {
+        text-style: bold;
+        background: $panel;
+    }
+    EntryLines #lines {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+    }
+    EntryLines .spare-row {
+        display: none;
+    }
+    EntryLines .line-row {
+        &.-selected { background: $primary 40%; }
+        &.-pending { color: $text-muted; }
+        &.-error { background: $error 40%; }
+    }
+    EntryLines #totals, EntryLines #warnings {
+        text-overflow: ellipsis;
+    }
+    EntryLines #totals {
+        background: $panel;
+    }
+    """
+
+    ROW_BATCH: ClassVar[int] = 8  # line rows mounted ahead at a time
+
+    class Changed(Message):
+        """The lines changed (in the model): quote again, save the draft."""
+
+    class LookedUp(Message):
+        """A line's lookup has ended (its product placed, or the line gone): a save that
+        waited for the lookups may go on."""
+
+    class ProductResolved(Message):
+        def __init__(self, line: EntryLine, hit: ProductHit | None,
+                     hits: list[ProductHit]) -> None:  # fmt: skip
+            super().__init__()
+            self.line, self.hit, self.hits = line, hit, hits
+
+    class Listed(Message):
+        """Recent orders or templates, for a pick list."""
+
+        def __init__(self, kind: str, items: list[Any]) -> None:
+            super().__init__()
+            self.kind, self.items = kind, items
+
+    class LinesLoaded(Message):
+        """Lines to add (a repeated order, a template), products already looked up."""
+
+        def __init__(self, lines: list[EntryLine], source: str, missing: list[str]) -> None:
+            super().__init__()
+            self.lines, self.source, self.missing = lines, source, missing
+
+    def __init__(self, model: EntryModel, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.model = model
+        self.scan_line: ScanInput | None = None  # set by the screen: the lines' input
+
+    def compose(self) -> ComposeResult:
+        yield Row("", id="lines-head")
+        yield VerticalScroll(id="lines")
+        yield Row("", id="totals")
+        yield Row("", id="warnings")
+
+    def on_mount(self) -> None:
+        self.query_one("#lines", VerticalScroll).can_focus = False
+
+    def on_resize(self) -> None:
+        self.show_lines()
+
+    @property
+    def _entry(self) -> OmsScreen:
+        return cast("OmsScreen", self.screen)
+
+    @property
+    def db(self) -> Database:
+        return self._entry.db
+
+    def say(self, text: str, error: bool = False) -> None:
+        self._entry.say(text, error=error)
+
+    def changed(self) -> None:
+        """After a change in the model: the rows painted again, the screen told."""
+        self.show_lines()
+        self.post_message(self.Changed())
+
+    # -- painting --------------------------------------------------------------------------
+
+    def _columns(self) -> list[tuple[str, int, bool]]:
+        width = max(60, self.screen.size.width) - 3  # padding and the scrollbar
+        fixed = [("#", 2, True), ("Code", 10, False), ("", 0, False), ("Qty", 6, True),
+                 ("Unit", 9, True), ("Disc", 8, True), ("Amount", 10, True),
+                 ("Avail", 13, False)]  # fmt: skip
+        used = sum(w for _n, w, _r in fixed) + len(fixed) - 1
+        desc = max(8, width - used)
+        return [(n or "Description", w or desc, r) for n, w, r in fixed]
+
+    def _row_text(self, values: list[str]) -> str:
+        return " ".join(fit(v, w, r) for v, (_n, w, r) in zip(values, self._columns(),
+                                                               strict=True))  # fmt: skip
+
+    def show_lines(self) -> None:
+        if not self.is_mounted:
+            return
+        m = self.model
+        self.query_one("#lines-head", Row).update(
+            self._row_text([n for n, _w, _r in self._columns()])
+        )
+        box = self.query_one("#lines", VerticalScroll)
+        rows = list(box.query(".line-row").results(Row))
+        spares = list(box.query(".spare-row").results(Row))
+        while len(rows) > len(m.lines):  # back to the spares, hidden
+            row = rows.pop()
+            row.set_classes("spare-row")
+            spares.insert(0, row)
+        if len(rows) + len(spares) < len(m.lines) + 2:
+            # Mounting is the slow part of adding a line: mount rows ahead, a batch at a time
+            more = [Row("", classes="spare-row") for _ in range(self.ROW_BATCH)]
+            box.mount(*more)
+            spares.extend(more)
+        for n, line in enumerate(m.lines):
+            if n >= len(rows):
+                rows.append(spares.pop(0))
+            rows[n].update(self._line_text(n, line))
+            # one restyle per row whose state changed (each class changed apart was one)
+            wanted = {"line-row"}
+            for on_, name in ((n == m.selected, "-selected"),
+                              (n == m.error_line, "-error"),
+                              (line.product is None, "-pending")):  # fmt: skip
+                if on_:
+                    wanted.add(name)
+            if rows[n].classes != wanted:
+                rows[n].set_classes(wanted)
+        if m.lines and 0 <= m.selected < len(rows):
+            box.scroll_to_widget(rows[m.selected], animate=False)
+
+    def _line_text(self, n: int, line: EntryLine) -> str:
+        m = self.model
+        p = line.product
+        if p is None:
+            return self._row_text([str(n + 1), line.text, "looking up…", str(line.qty),
+                                   "", "", "", ""])  # fmt: skip
+        description = p.description + (f" [{line.note}]" if line.note else "")
+        unit = line.unit_minor if line.unit_minor is not None else p.list_price_minor
+        discount = line.line_discount_minor if line.unit_minor is not None else line.discount_minor
+        amount = line.amount_minor if line.amount_minor is not None else unit * line.qty - discount
+        unit_text = m.money(unit)
+        if line.price_minor is not None:  # overridden: the price typed, marked as in the grammar
+            unit_text = "=" + m.money(line.price_minor)
+            description += f" {{override: {line.override_reason}}}"
+        return self._row_text([
+            str(n + 1), p.code, description, str(line.qty), unit_text,
+            m.money(discount) if discount else "", m.money(amount),
+            p.availability(m.qty_before(line) + line.qty),
+        ])  # fmt: skip
+
+    def show_totals(self) -> None:
+        m = self.model
+        totals = self.query_one("#totals", Row)
+        warnings = self.query_one("#warnings", Row)
+        q = m.quote
+        if q is None and m.quote_error and m.resolved_lines():
+            totals.update(Content.styled("No totals until this is fixed:", "dim"))
+            warnings.update(Content.styled("⚠ " + m.quote_error, "bold $text-error"))
+            return
+        if q is None or not m.resolved_lines():
+            count = len(m.lines)
+            totals.update(Content.styled(
+                f"{count} line{'s' if count != 1 else ''}; totals show once the customer "
+                "and a line are known" if count or m.card is None else "No lines yet: "
+                "scan or type a product code below", "dim"))  # fmt: skip
+            warnings.update("")
+            return
+        t = q.quote.totals
+        cur = q.currency
+        amounts = [t.subtotal_minor, t.discount_minor, t.tax_minor, t.shipping_minor]
+        tail = f"Total {format_money(t.total_minor, cur)} {cur}"
+        for labels, gap in ((("Subtotal", "Discount", "Tax", "Shipping"), "  "),
+                            (("Sub", "Disc", "Tax", "Ship"), " ")):  # fmt: skip
+            head = gap.join(f"{k} {format_money(v, cur)}" for k, v in zip(labels, amounts,
+                                                                         strict=True))  # fmt: skip
+            if cell_len(head) + cell_len(tail) + 2 <= self.screen.size.width - 2:
+                break
+        totals.update(Content.assemble(head, "  ", (tail, "bold")))
+        warnings.update(Content.styled("⚠ " + "; ".join(q.warnings), "bold $text-warning")
+                        if q.warnings else "")  # fmt: skip
+
+    # -- the scan line's entries -------------------------------------------------------------
+
+    def scanned(self, value: str) -> None:
+        """One entry of the scan line (Enter ended it)."""
+        try:
+            entry = parse_scan(value, self.model.currency)
+        except InvalidInput as error:
+            self.say(f"{value.strip()}: {error}", error=True)
+            return
+        if entry is None:
+            self.edit_selected()
+            return
+        if entry.kind in LINE_COMMANDS:
+            self.line_command(entry)
+            return
+        line, text = self.model.add_scan(entry)
+        if line is None:
+            self.say(text)
+            self.changed()
+            return
+        self.resolve(line, entry.looks_like_code)
+        self.show_lines()
+
+    @work(thread=True, group="scan", exit_on_error=False)
+    def resolve(self, line: EntryLine, as_code: bool) -> None:
+        """Look up one scanned code (then words); lines keep their place meanwhile."""
+        try:
+            hit = find_product(self.db, line.text) if as_code else None
+            hits = [] if hit else search_products(self.db, line.text)
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.post_message(Problem(f"{line.text}: {error_text(error)}"))
+            hit, hits = None, []
+        self.post_message(self.ProductResolved(line, hit, hits))
+
+    @on(ProductResolved)
+    def product_resolved(self, message: ProductResolved) -> None:
+        line = message.line
+        if line not in self.model.lines:
+            return
+        if message.hit is not None:
+            self.place(line, message.hit)
+            return
+        if not message.hits:
+            self.drop(line, f"No product '{line.text}': check the code, or type words to "
+                      "search", error=True)  # fmt: skip
+            return
+
+        def picked(hit: ProductHit | None) -> None:
+            if line not in self.model.lines:
+                return
+            if hit is None:
+                self.drop(line, f"'{line.text}': nothing picked")
+            else:
+                self.place(line, hit)
+
+        self.app.push_screen(ProductSearchDialog(line.text, message.hits), picked)
+
+    def drop(self, line: EntryLine, text: str, error: bool = False) -> None:
+        """A line whose lookup found nothing: it goes, with why."""
+        self.model.drop_line(line)
+        self.changed()
+        self.say(text, error=error)
+        self.post_message(self.LookedUp())
+
+    def place(self, line: EntryLine, hit: ProductHit) -> None:
+        text, error = self.model.place_product(line, hit)
+        self.changed()
+        self.say(text, error=error)
+        if self.model.needs_note(line):
+            self.ask_note(line)
+        self.post_message(self.LookedUp())
+
+    def ask_note(self, line: EntryLine) -> None:
+        def noted(text: str | None) -> None:
+            if text is not None and line in self.model.lines:
+                self.model.set_note(line, text)
+                self.changed()
+
+        self.app.push_screen(
+            PromptDialog(f"Made to order: {line.name}", "Requirements (size, colour, finish):",
+                         line.note),
+            noted,
+        )  # fmt: skip
+
+    def line_command(self, entry: ScanEntry) -> None:
+        line = self.model.selected_line
+        if line is None:
+            self.say("No line selected: scan a product first", error=True)
+        elif entry.kind == DELETE:
+            self.delete_selected()
+        elif entry.kind == PRICE and entry.price_minor is not None:
+            self.ask_override(line, entry.price_minor)
+        else:
+            text, error = self.model.line_command(entry)
+            self.say(text, error=error)
+            if not error:
+                self.changed()
+
+    def ask_override(self, line: EntryLine, price_minor: int) -> None:
+        """A price override needs a reason (it travels to audit as the line's price source)."""
+        m = self.model
+
+        def check(text: str) -> str | None:
+            return None if text.strip() else "a reason is required (Esc keeps the price)"
+
+        def answered(reason: str | None) -> None:
+            if reason is None or line not in m.lines:
+                self.say(f"{line.name}: price not changed")
+                return
+            self.say(m.override_price(line, price_minor, reason))
+            self.changed()
+
+        self.app.push_screen(
+            PromptDialog(f"Price override: {line.name} at {m.money(price_minor)}",
+                         "Reason (shown to the auditor):", line.override_reason, check),
+            answered,
+        )  # fmt: skip
+
+    def delete_selected(self) -> None:
+        line = self.model.selected_line
+        if line is None:
+            self.app.bell()
+            return
+        self.model.drop_line(line)
+        self.changed()
+        self.say(f"Deleted {line.name}")
+
+    def edit_selected(self) -> None:
+        """Enter on the empty scan line: quantity, discount and note of the selected line."""
+        line = self.model.selected_line
+        if line is None or line.product is None:
+            return
+
+        def edited(values: dict[str, Any] | None) -> None:
+            if values and line in self.model.lines:
+                self.model.edit_line(line, values["qty"], values["discount_minor"],
+                                     values["note"])  # fmt: skip
+                self.changed()
+
+        self.app.push_screen(LineDialog(line, self.model.currency), edited)
+
+    def move(self, step: int) -> None:
+        """Up/Down: select a line; the message line says where its price came from."""
+        line = self.model.move(step)
+        if line is None:
+            return
+        self.show_lines()
+        if line.product is not None and line.price_source:
+            self.say(f"Line {self.model.selected + 1} {line.product.code}: price from "
+                     f"{line.price_source}")  # fmt: skip
+
+    def find_product(self, words: str) -> None:
+        """F4 on the scan line: the product search, narrowed by ``words``."""
+
+        def picked(hit: ProductHit | None) -> None:
+            if hit is not None:
+                line = EntryLine(hit.code, 1)
+                self.model.lines.append(line)
+                self.place(line, hit)
+
+        self.app.push_screen(ProductSearchDialog(words), picked)
+
+    # -- lines from a past order or a template ------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="lists", exit_on_error=False)
+    def copy_from(self, kind: str, customer_id: int | None) -> None:
+        """F8 (``orders``: the caller's recent orders) or F9 (``templates``): they are
+        listed to pick one by key, whose lines are added."""
+        try:
+            if kind == "orders":
+                items: list[Any] = recent_orders(self.db, customer_id, limit=9)  # type: ignore[arg-type]
+            else:
+                items = list_templates(self.db, customer_id)[:9]
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.post_message(Problem(error_text(error)))
+            return
+        self.post_message(self.Listed(kind, items))
+
+    @on(Listed)
+    def listed(self, message: Listed) -> None:
+        items = message.items
+        if not items:
+            self.say("No recent orders for this customer" if message.kind == "orders"
+                     else "No templates", error=True)  # fmt: skip
+            return
+        choices = []
+        for n, item in enumerate(items, start=1):
+            if isinstance(item, OrderView):
+                label = (f"{item.number}  {item.created_at:%Y-%m-%d}  {len(item.lines)} lines  "
+                         f"{format_money(item.total_minor, item.currency)}")  # fmt: skip
+            else:
+                assert isinstance(item, TemplateView)
+                label = f"{item.name}  {len(item.lines)} lines  {item.schedule}".rstrip()
+            choices.append((str(n), str(n - 1), label))
+        title = "Repeat an order" if message.kind == "orders" else "Add a template"
+
+        def picked(value: str | None) -> None:
+            if value is not None:
+                self.copy_lines(items[int(value)])
+
+        self.app.push_screen(ChoiceDialog(title, choices), picked)
+
+    @work(thread=True, exclusive=True, group="lists", exit_on_error=False)
+    def copy_lines(self, item: Any) -> None:
+        lines: list[EntryLine] = []
+        missing: list[str] = []
+        try:
+            # an order's lines and a template's lines both carry product id, code, qty, note
+            products = products_by_id(self.db, [ln.product_id for ln in item.lines])
+            for ln in item.lines:
+                hit = products.get(ln.product_id)
+                if hit is None or not hit.active:
+                    missing.append(ln.product_code)
+                else:
+                    lines.append(EntryLine(hit.code, ln.qty, hit, 0, ln.requirements_note))
+            is_order = isinstance(item, OrderView)
+            source = f"order {item.number}" if is_order else f"template {item.name}"
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.post_message(Problem(error_text(error)))
+            return
+        self.post_message(self.LinesLoaded(lines, source, missing))
+
+    @on(LinesLoaded)
+    def lines_loaded(self, message: LinesLoaded) -> None:
+        self.model.add_lines(message.lines)
+        text = f"Copied {len(message.lines)} lines from {message.source}"
+        if message.missing:
+            self.say(f"{text}; not sold any more: {', '.join(message.missing)}", error=True)
+        else:
+            self.say(text + "; change quantities with Up/Down and *N Enter")
+        if self.scan_line is not None:
+            self.scan_line.focus()
+        self.changed()

@@ -1,0 +1,525 @@
+"""The order entry screen: it composes the caller (``customer_picker.py``), the options row
+(``options.py``), the lines with their totals (``lines.py``), the message line and the scan
+line, owns the keys (the README's grammar: every binding is here, with its id) and does
+what joins them: the live quote, the draft (``draft_autosave.py``), the save, backing out.
+The order itself is the ``EntryModel`` (``model.py``); the widgets show it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Header, Input, Label
+
+from ...commands import ScreenCommands
+from ...failures import error_text
+from ...services.catalog.catalog import ProductHit, products_by_id
+from ...services.parties.customers import AddressView
+from ...services.platform.errors import InvalidInput, NotFound, OmsError
+from ...services.platform.money import format_money
+from ...services.sales.audit_checks import submit_new_order
+from ...services.sales.customer_history import CustomerCard, customer_card
+from ...services.sales.entry import DraftOptions, EntryDraft
+from ...services.sales.orders import NewLine, OrderQuote, OrderView, quote_order
+from ...widgets.dialogs import ChoiceDialog
+from ...widgets.footer import KeysFooter
+from ...widgets.new_caller import NewCallerPanel
+from ...widgets.quick_open import QuickOpen
+from ...widgets.scan_input import ScanInput
+from .. import OmsScreen
+from .customer_picker import CustomerPicker
+from .draft_autosave import DraftAutosave, DraftFound
+from .forms import NewAddressDialog
+from .lines import EntryLines
+from .messages import Problem
+from .model import EntryLine, EntryModel, line_number
+from .options import OrderOptions
+from .row import Row
+
+
+class OrderEntryScreen(QuickOpen, OmsScreen):
+    """Customer, lines, options and live totals of one order; saved to audit by F2."""
+
+    CSS_PATH = "order_entry.tcss"
+    COMMANDS = {ScreenCommands}
+    PALETTE_PREFIX = "Order entry"
+    MESSAGE_LAYOUT = False  # #message is one row high (a Row)
+    NEW_CALLER_SAVE_DELAY: ClassVar[float] = 0.5  # s after the last key in the new caller
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2,ctrl+s", "save", "Save", key_display="F2/^S", id="entry.save",
+                tooltip="Save: submit the order to the audit queue"),
+        Binding("f4,ctrl+l", "lookup", "Find", key_display="F4/^L", id="entry.lookup",
+                tooltip="Look up the focused field: customers, products, addresses"),
+        Binding("f6,ctrl+o", "ship_to", "Ship-to", key_display="F6/^O", show=False,
+                id="entry.ship_to", tooltip="Ship-to: another saved address or a new one"),
+        Binding("f7,ctrl+n", "new_customer", "New cust", key_display="F7/^N", show=False,
+                id="entry.new_customer", tooltip="New customer (name, phone, address, group)"),
+        Binding("f8,ctrl+y", "repeat_order", "Repeat", key_display="F8/^Y", show=False,
+                id="entry.repeat",
+                tooltip="Repeat one of the customer's recent orders"),
+        Binding("f9,ctrl+b", "templates", "Template", key_display="F9/^B", show=False,
+                id="entry.templates", tooltip="Add the lines of a named template"),
+        Binding("f10,ctrl+g", "options", "Options", key_display="F10/^G", show=False,
+                id="entry.options",
+                tooltip="Order options: channel, payment, delivery date, priority, notes"),
+        Binding("up", "move(-1)", "Select", key_display="Up/Down", show=False, id="entry.up",
+                tooltip="Up/Down: move in the customer matches, or select a line"),
+        Binding("down", "move(1)", "", show=False, id="entry.down"),  # listed with Up
+        Binding("ctrl+delete", "delete_line", "Delete line", key_display="^Del", show=False,
+                id="entry.delete_line", tooltip="Delete the selected line (or '-' Enter)"),
+        Binding("f12,escape", "back", "Back", key_display="F12/Esc", id="entry.back",
+                tooltip="Back out; asks first when the order is not saved"),
+    ]  # fmt: skip
+
+    # (action, palette title, help) for the command palette
+    PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("save", "Save order", "Submit to the audit queue (F2 / Ctrl+S)"),
+        ("lookup", "Look up", "Customers, products or addresses (F4 / Ctrl+L)"),
+        ("ship_to", "Ship-to address", "Another saved address or a new one (F6 / Ctrl+O)"),
+        ("new_customer", "New customer", "Create the caller (F7 / Ctrl+N)"),
+        ("repeat_order", "Repeat a recent order", "Copy its lines (F8 / Ctrl+Y)"),
+        ("templates", "Add a template", "A named template's lines (F9 / Ctrl+B)"),
+        ("options", "Order options", "Channel, payment, date, priority, notes (F10 / Ctrl+G)"),
+        ("delete_line", "Delete line", "The selected line (Ctrl+Del, or '-' Enter)"),
+        ("edit_line", "Edit line", "Quantity, discount, note (Enter on the empty scan line)"),
+    )
+
+    # -- messages from workers -----------------------------------------------------------------
+
+    class CardLoaded(Message):
+        def __init__(self, card: CustomerCard) -> None:
+            super().__init__()
+            self.card = card
+
+    class QuoteReady(Message):
+        def __init__(self, rev: int, lines: list[EntryLine], quote: OrderQuote | None,
+                     error: str = "", field: str | None = None) -> None:  # fmt: skip
+            super().__init__()
+            self.rev, self.lines, self.quote, self.error, self.field = (
+                rev, lines, quote, error, field)  # fmt: skip
+
+    class OrderSaved(Message):
+        def __init__(self, order: OrderView) -> None:
+            super().__init__()
+            self.order = order
+
+    class SaveFailed(Message):
+        def __init__(self, error: str, field: str | None) -> None:
+            super().__init__()
+            self.error, self.field = error, field
+
+    class Restored(Message):
+        def __init__(self, draft: EntryDraft, card: CustomerCard | None,
+                     products: dict[int, ProductHit]) -> None:  # fmt: skip
+            super().__init__()
+            self.draft, self.card, self.products = draft, card, products
+
+    # -- state and layout ------------------------------------------------------------------
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model = EntryModel()
+        self.autosave = DraftAutosave(self)
+        self._new_caller_timer: Any = None
+
+    @property
+    def dirty(self) -> bool:
+        """Something typed that is not saved as an order yet."""
+        return self.model.touched and not self.draft().empty
+
+    @property
+    def today(self) -> date:
+        return self.context.clock().date()
+
+    def compose(self) -> ComposeResult:
+        # Straight in the screen (between the docked header and footer), not in a container:
+        # each level between a field and the screen is walked again on every key.
+        yield Header()
+        yield CustomerPicker(self.model, id="customer-picker")
+        yield OrderOptions(self.model, id="options")
+        yield EntryLines(self.model, id="entry-lines")
+        yield Row("", id="message")
+        with Horizontal(id="scan-row", classes="entry-row"):
+            yield Label("Scan", classes="entry-label")
+            yield ScanInput(id="scan", placeholder="code, barcode, code*qty or words")
+        yield KeysFooter(compact=True)
+
+    @property
+    def picker(self) -> CustomerPicker:
+        return self.query_one(CustomerPicker)
+
+    @property
+    def options_row(self) -> OrderOptions:
+        return self.query_one(OrderOptions)
+
+    @property
+    def entry_lines(self) -> EntryLines:
+        return self.query_one(EntryLines)
+
+    @property
+    def scan(self) -> ScanInput:
+        return self.query_one("#scan", ScanInput)
+
+    def on_mount(self) -> None:
+        self.picker.next_field = self.entry_lines.scan_line = self.scan
+        self.picker.field.focus()
+        self.show_all()
+        self.autosave.look_for()
+
+    def show_all(self) -> None:
+        self.picker.show()
+        self.options_row.show()
+        self.entry_lines.show_lines()
+        self.entry_lines.show_totals()
+
+    @on(Problem)
+    def problem(self, message: Problem) -> None:
+        self.say(message.error, error=True)
+
+    # -- the caller --------------------------------------------------------------------------
+
+    @on(CustomerPicker.Picked)
+    def customer_picked(self, message: CustomerPicker.Picked) -> None:
+        hit = message.hit
+        self.model.choose_customer(hit)
+        self.picker.to_next_field()
+        self.say(f"Customer {hit.code} {hit.name}")
+        self.load_card(hit.id)
+        self.changed()
+
+    @work(thread=True, exclusive=True, group="customer-card", exit_on_error=False)
+    def load_card(self, customer_id: int) -> None:
+        try:
+            card = customer_card(self.db, customer_id, today=self.today)
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.post_message(Problem(f"customer: {error_text(error)}"))
+            return
+        self.post_message(self.CardLoaded(card))
+
+    @on(CardLoaded)
+    def card_loaded(self, message: CardLoaded) -> None:
+        if self.model.card_loaded(message.card):
+            self.picker.show()
+            self.options_row.show()
+            self.requote()
+
+    def _need_customer(self) -> bool:
+        if self.model.customer_id is None:
+            self.model.error_field = "customer"
+            self.picker.show()
+            self.say("Pick the customer first", error=True)
+            self.picker.field.focus()
+            return True
+        return False
+
+    def action_new_customer(self) -> None:
+        """The new caller's fields, in this screen over the rows below the customer field."""
+        typed = self.picker.field.value if self.model.customer_id is None else ""
+        self.picker.new_caller(typed)
+
+    @on(Input.Changed, "#new-caller ScanInput")
+    def new_caller_typed(self) -> None:
+        """The caller's details are part of the draft: saved a moment after typing stops."""
+        self.model.touched = True
+        if self._new_caller_timer is not None:
+            self._new_caller_timer.stop()
+        self._new_caller_timer = self.set_timer(self.NEW_CALLER_SAVE_DELAY,
+                                                self.save_draft_later)  # fmt: skip
+
+    @on(NewCallerPanel.Cancelled)
+    def new_caller_cancelled(self) -> None:
+        self.say("No new customer")
+        if self._new_caller_timer is not None:
+            self._new_caller_timer.stop()
+        if not self.draft().empty:
+            self.save_draft_later()
+        else:  # the draft held only the caller backed out of
+            self.autosave.drop()
+
+    def action_ship_to(self) -> None:
+        if self._need_customer() or self.model.card is None:
+            return
+        card = self.model.card
+        choices = [(str(n), str(a.id), f"{a.text}  {a.contact_name} {a.phone}".rstrip()
+                    + ("  (default)" if a.is_default else ""))
+                   for n, a in enumerate(card.addresses[:9], start=1)]  # fmt: skip
+        choices.append(("n", "new", "New address…"))
+
+        def picked(value: str | None) -> None:
+            now = self.model.card
+            if value == "new":
+                self.app.push_screen(NewAddressDialog(self.db, self.user, card.id),
+                                     self.address_added)  # fmt: skip
+            elif value is not None and now is not None:
+                self.model.set_ship_to(next(a for a in now.addresses if str(a.id) == value))
+                self.picker.show()
+                self.changed()
+
+        current = str(self.model.ship_to_id) if self.model.ship_to_id else None
+        self.app.push_screen(ChoiceDialog("Ship to", choices, current=current), picked)
+
+    def address_added(self, address: AddressView | None) -> None:
+        if address is None or self.model.customer_id is None:
+            return
+        self.model.set_ship_to(address)
+        self.model.error_field = None
+        self.load_card(self.model.customer_id)
+        self.picker.show()
+        self.changed()
+
+    # -- lines and options -----------------------------------------------------------------
+
+    @on(ScanInput.Scanned, "#scan")
+    def scanned(self, event: ScanInput.Scanned) -> None:
+        event.stop()
+        self.entry_lines.scanned(event.value)
+
+    def action_move(self, step: int) -> None:
+        if not self.picker.move(step):
+            self.entry_lines.move(step)
+
+    def action_delete_line(self) -> None:
+        self.entry_lines.delete_selected()
+
+    def action_edit_line(self) -> None:
+        self.entry_lines.edit_selected()
+
+    def action_lookup(self) -> None:
+        """F4: prompt a lookup on the focused field (as 5250 order entry did)."""
+        if self.focused is self.picker.field:
+            self.picker.lookup()
+            return
+        scan = self.scan
+        words = scan.value.strip()
+        scan.value = ""
+        self.entry_lines.find_product(words)
+
+    def action_repeat_order(self) -> None:
+        if not self._need_customer():
+            self.entry_lines.copy_from("orders", self.model.customer_id)
+
+    def action_templates(self) -> None:
+        self.entry_lines.copy_from("templates", self.model.customer_id)
+
+    def action_options(self) -> None:
+        self.options_row.open_menu(self.today)
+
+    # -- quoting and the draft ---------------------------------------------------------------
+
+    def changed(self) -> None:
+        """After a change (counted in the model): the lines painted, quote again, save."""
+        self.entry_lines.show_lines()
+        self.lines_changed()
+
+    @on(OrderOptions.Changed)
+    def options_changed(self) -> None:
+        self.changed()
+
+    @on(EntryLines.Changed)
+    def lines_changed(self) -> None:
+        """Re-quote in the background, save the draft (the lines are painted already)."""
+        self.requote()
+        self.save_draft_later()
+
+    @on(EntryLines.LookedUp)
+    def looked_up(self) -> None:
+        if self.model.save_pending and self.model.looked_up:
+            self.model.save_pending = False
+            self.action_save()
+
+    def requote(self) -> None:
+        m = self.model
+        lines = m.resolved_lines()
+        if m.customer_id is None or not lines:
+            m.quote = None
+            self.entry_lines.show_totals()
+            return
+        self.run_quote(m.rev, m.customer_id, m.ship_to_id, [ln.new_line() for ln in lines],
+                       lines, m.options.carrier_id)  # fmt: skip
+
+    @work(thread=True, exclusive=True, group="quote", exit_on_error=False)
+    def run_quote(self, rev: int, customer_id: int, ship_to_id: int | None,
+                  new: list[NewLine], lines: list[EntryLine],
+                  carrier_id: int | None = None) -> None:  # fmt: skip
+        try:
+            q = quote_order(self.db, customer_id, new, ship_to_address_id=ship_to_id,
+                            carrier_id=carrier_id)  # fmt: skip
+        except InvalidInput as error:
+            self.post_message(self.QuoteReady(rev, lines, None, str(error), error.field))
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.post_message(self.QuoteReady(rev, lines, None, error_text(error)))
+        else:
+            self.post_message(self.QuoteReady(rev, lines, q))
+
+    @on(QuoteReady)
+    def quote_ready(self, message: QuoteReady) -> None:
+        m = self.model
+        if message.quote is None:
+            if not m.quote_failed(message.rev, message.error, message.field):
+                return  # the order changed meanwhile; a newer quote is on its way
+            if line_number(message.field) is not None:
+                self.entry_lines.show_lines()
+        elif m.quoted(message.rev, message.lines, message.quote):
+            self.entry_lines.show_lines()
+        else:
+            return
+        self.entry_lines.show_totals()
+
+    def draft(self) -> EntryDraft:
+        return self.model.draft(self.picker.new_caller_typed())
+
+    def save_draft_later(self) -> None:
+        draft = self.draft()
+        if draft.empty:
+            return
+        card = self.model.card
+        typed = dict(draft.new_caller).get("name", "").strip() or self.picker.field.value.strip()
+        who = card.name if card else typed or "no customer"
+        summary = f"{who}: {len(draft.lines)} line{'s' if len(draft.lines) != 1 else ''}"
+        self.autosave.save(draft, self.model.rev, summary)
+
+    @on(DraftFound)
+    def draft_found(self, message: DraftFound) -> None:
+        draft = message.draft
+        if self.dirty:
+            return  # the clerk has started typing: keep the old draft for later
+
+        def answered(choice: str | None) -> None:
+            if choice == "r":
+                self.autosave.resume(draft.id)
+                self.restore(EntryDraft.from_payload(draft.payload))
+            elif choice == "d":
+                self.autosave.discard(draft.id)
+                self.say("Draft discarded")
+
+        saved = draft.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        self.app.push_screen(
+            ChoiceDialog("Unfinished order", [("r", "r", "Resume it"), ("d", "d", "Discard it")],
+                         text=f"{draft.summary or 'an order'} (saved {saved})"),
+            answered,
+        )  # fmt: skip
+
+    @work(thread=True, exclusive=True, group="restore", exit_on_error=False)
+    def restore(self, draft: EntryDraft) -> None:
+        try:
+            card = customer_card(self.db, draft.customer_id, today=self.today) \
+                if draft.customer_id is not None else None  # fmt: skip
+            products = products_by_id(self.db, [ln.product_id for ln in draft.lines])
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.post_message(Problem(f"could not resume the draft: {error_text(error)}"))
+            return
+        self.post_message(self.Restored(draft, card, products))
+
+    @on(Restored)
+    def restored(self, message: Restored) -> None:
+        draft, card = message.draft, message.card
+        self.model.restore(draft, card, message.products)
+        if card is not None:
+            self.picker.show_picked(card.name)
+        (self.scan if card else self.picker.field).focus()
+        new_caller = dict(draft.new_caller) if card is None else {}
+        self.say(
+            f"Resumed: {card.name if card else new_caller.get('name') or 'no customer'}, "
+            f"{len(self.model.lines)} lines" + (" (new customer)" if new_caller else "")
+        )
+        self.show_all()
+        if new_caller:  # the caller was being created: the details typed, back in place
+            self.picker.panel.open(values=new_caller)
+        self.changed()
+
+    # -- save and back ---------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        m = self.model
+        if not m.looked_up:
+            m.save_pending = True
+            self.say("Saving once the lines are looked up…")
+            return
+        if self._need_customer():
+            return
+        self.say("Saving…")
+        self.save_order(self.autosave.epoch, m.customer_id, m.ship_to_id,  # type: ignore[arg-type]
+                        m.new_lines(), m.options)  # fmt: skip
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def save_order(self, epoch: int, customer_id: int, ship_to_id: int | None,
+                   lines: list[NewLine], o: DraftOptions) -> None:  # fmt: skip
+        autosave = self.autosave
+        with autosave.lock:  # no draft save in flight: the order replaces the draft
+            try:
+                order = submit_new_order(  # saved into the audit queue, its checks run
+                    self.db, self.user, customer_id, lines, channel=o.channel,
+                    ship_to_address_id=ship_to_id, requested_date=o.requested_date,
+                    payment_method=o.payment_method, priority=o.priority, notes=o.notes,
+                    carrier_id=o.carrier_id, draft_id=autosave.draft_id,
+                    shipping_policy=o.shipping_policy,
+                )  # fmt: skip
+            except InvalidInput as error:
+                self.post_message(self.SaveFailed(str(error), error.field))
+                return
+            except NotFound as error:
+                field = "customer" if "customer" in str(error) else None
+                if str(error).startswith("line "):
+                    field = "lines." + str(error).split()[1].rstrip(":")
+                self.post_message(self.SaveFailed(str(error), field))
+                return
+            except OmsError as error:
+                self.post_message(self.SaveFailed(str(error), None))
+                return
+            except Exception as error:  # noqa: BLE001 - said on screen; the draft is kept
+                self.post_message(self.SaveFailed(f"not saved: {error_text(error)}", None))
+                return
+            autosave.order_saved(epoch)
+        self.post_message(self.OrderSaved(order))
+
+    @on(OrderSaved)
+    def order_saved(self, message: OrderSaved) -> None:
+        order = message.order
+        self.new_order()
+        self.say(f"Saved {order.number} for {order.customer_name}: "
+                 f"{format_money(order.total_minor, order.currency)}, waiting audit. "
+                 "Next caller.")  # fmt: skip
+
+    def new_order(self) -> None:
+        self.model.reset()
+        self.picker.clear()
+        self.scan.value = ""
+        self.show_all()
+
+    @on(SaveFailed)
+    def save_failed(self, message: SaveFailed) -> None:
+        focus = self.model.save_failed(message.field)
+        if focus == "scan":
+            self.scan.focus()
+        elif focus == "customer":
+            self.picker.field.focus()
+        self.show_all()
+        self.say(message.error[:1].upper() + message.error[1:], error=True)
+
+    def action_back(self) -> None:
+        if self.picker.hide_hits():
+            return
+        panel = self.picker.panel
+        if panel.is_open:  # (Esc in one of its fields closes it itself)
+            panel.action_cancel()
+            return
+        if not self.dirty:
+            self.app.call_later(self.app.run_action, "back_out")
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "y":
+                self.app.call_later(self.app.run_action, "back_out")
+
+        self.app.push_screen(ChoiceDialog(
+            "Leave this order?", [("y", "y", "Yes, leave (kept as a draft, offered next time)"),
+                                  ("n", "n", "No, stay")],
+            text="The order is not saved yet.",
+        ), answered)  # fmt: skip

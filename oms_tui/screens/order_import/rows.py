@@ -1,0 +1,127 @@
+"""Import: how the import screen writes the files to choose from, the planned orders, the
+problems and the counts of a preview or an import. Pure text, no widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from textual.content import Content
+
+from ...services.exchange.order_import import ImportPlan, ImportResult, PlannedOrder, Problem
+from ...widgets.order_list import Piece, fit
+from .files import FileRow
+
+UNKNOWN_CODE = "unknown product code"
+
+
+# -- the files to choose from ------------------------------------------------------------------
+
+
+def size_text(size: int) -> str:
+    for unit in ("B", "kB", "MB"):
+        if size < 1000 or unit == "MB":
+            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
+        size /= 1000  # type: ignore[assignment]
+    return str(size)
+
+
+def file_row(row: FileRow, width: int) -> list[Piece]:
+    name = max(8, width - 1 - 11 - 12 - 10)
+    when = datetime.fromtimestamp(row.modified).strftime("%m-%d %H:%M")
+    return [
+        (" " + fit(row.path.name, name), ""),
+        (" " + fit(row.where, 10), "dim"),
+        (" " + when, "dim"),
+        (" " + fit(size_text(row.size), 9, True), "dim"),
+    ]
+
+
+def files_head(width: int) -> str:
+    name = max(8, width - 1 - 11 - 12 - 10)
+    return f" {fit('File', name)} {fit('Folder', 10)} {fit('Modified', 11)} {fit('Size', 9, True)}"
+
+
+# -- the preview -------------------------------------------------------------------------------
+
+ACTION_STYLE = {"create": "pass", "update": "warn", "unchanged": "dim", "refused": "fail"}
+
+
+def lines_text(order: PlannedOrder) -> str:
+    if order.action == "refused" and order.why:
+        return order.why
+    lines = ", ".join(f"{ln.product_code} x{ln.qty}" for ln in order.lines)
+    return f"{order.existing}: {lines}" if order.existing else lines
+
+
+def order_row(order: PlannedOrder, width: int) -> list[Piece]:
+    customer = 18
+    lines = max(6, width - 1 - 15 - (customer + 1) - 11)
+    name = order.customer_name + (" (new)" if order.customer_id is None else "")
+    return [
+        (" " + fit(order.external_id, 14), ""),
+        (" " + fit(name, customer), "" if order.customer_id is not None else "alert"),
+        (" " + fit(lines_text(order), lines), "dim"),
+        (" " + fit(order.action, 10), ACTION_STYLE.get(order.action, "")),
+    ]
+
+
+def orders_head(width: int) -> str:
+    customer = 18
+    lines = max(6, width - 1 - 15 - (customer + 1) - 11)
+    return (f" {fit('Order id', 14)} {fit('Customer', customer)} {fit('Lines', lines)} "
+            f"{fit('Action', 10)}")  # fmt: skip
+
+
+def problem_row(problem: Problem, width: int) -> list[Piece]:
+    reason = max(6, width - 1 - 6 - 13 - 14)
+    return [
+        (" " + fit(str(problem.row), 5, True), ""),
+        (" " + fit(problem.column, 12), ""),
+        (" " + fit(problem.value or "(empty)", 13), "" if problem.value else "dim"),
+        (" " + fit(problem.reason, reason),
+         "alert" if problem.reason.startswith(UNKNOWN_CODE) else "warn"),
+    ]  # fmt: skip
+
+
+def problems_head(width: int) -> str:
+    reason = max(6, width - 1 - 6 - 13 - 14)
+    return f" {fit('Row', 5, True)} {fit('Column', 12)} {fit('Value', 13)} {fit('Reason', reason)}"
+
+
+def bad_rows(problems: Sequence[Problem]) -> int:
+    return len({p.row for p in problems})
+
+
+def plan_counts(plan: ImportPlan) -> Content:
+    """``Create 2 · update 0 · unchanged 0 · refused 1 · bad rows 1 · new customers 2``."""
+    parts: list[str | tuple[str, str]] = []
+    for action, style in (("create", "$text-success"), ("update", "$text-warning"),
+                          ("unchanged", ""), ("refused", "$text-error")):  # fmt: skip
+        n = plan.count(action)
+        label = action.capitalize() if action == "create" else action
+        parts += [(f"{label} {n}", f"bold {style}" if n and style else ""), " · "]
+    bad = bad_rows(plan.problems)
+    parts += [(f"bad rows {bad}", "bold $text-error" if bad else ""), " · ",
+              f"new customers {plan.new_customers}"]  # fmt: skip
+    return Content.assemble(*parts)
+
+
+def result_counts(result: ImportResult) -> Content:
+    bad = bad_rows(result.problems)
+    return Content.assemble(
+        ("Imported: ", "bold"),
+        (f"created {len(result.created)}", "bold $text-success" if result.created else ""),
+        f" · updated {len(result.updated)} · unchanged {result.unchanged} · ",
+        (f"refused {len(result.refused)}", "bold $text-error" if result.refused else ""),
+        " · ", (f"bad rows {bad}", "bold $text-error" if bad else ""),
+    )  # fmt: skip
+
+
+def result_text(result: ImportResult) -> str:
+    numbers = [*result.created, *result.updated]
+    shown = ", ".join(numbers[:3]) + (f" and {len(numbers) - 3} more" if len(numbers) > 3 else "")
+    text = f"In the audit queue: {shown}." if numbers else "Nothing new to import."
+    if result.failed:
+        text += " F9 saves the error report."
+    return text

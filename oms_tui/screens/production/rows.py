@@ -1,0 +1,169 @@
+"""Production: the board's rows (the orders under a header row per stage) and how they are
+written, an order's materials, and the capacity per route per day. Pure text, no widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from textual.content import Content
+
+from ...services.production.board import BoardRow, CapacityDay
+from ...services.production.materials import MaterialHeld
+from ...widgets.order_list import Piece, fit
+
+
+def short_date(d: date | None) -> str:
+    return f"{d:%m-%d}" if d else "—"
+
+
+# -- the board ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageGroup:
+    """A header row: the orders at one stage (of one route's stage names)."""
+
+    stage_no: int
+    stage_name: str
+    count: int
+    late: int
+    units: int
+    short: int = 0  # orders waiting to start that are short of materials
+
+
+Row = StageGroup | BoardRow
+
+
+def row_key(row: Row) -> Hashable:
+    if isinstance(row, StageGroup):
+        return ("stage", row.stage_no, row.stage_name)
+    return row.id
+
+
+def by_stage(rows: Sequence[BoardRow]) -> list[Row]:
+    """The board's rows under a header per stage, the furthest stage first (not started
+    last); within a stage the service's order (priority, then due date)."""
+    groups: dict[tuple[int, str], list[BoardRow]] = {}
+    for r in rows:
+        groups.setdefault((r.stage_no, r.stage_name), []).append(r)
+    out: list[Row] = []
+    for (no, name), members in sorted(groups.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
+        out.append(StageGroup(no, name, len(members), sum(1 for m in members if m.late),
+                              sum(m.qty for m in members),
+                              sum(1 for m in members if m.short)))  # fmt: skip
+        out.extend(members)
+    return out
+
+
+def bar(progress: float, width: int) -> str:
+    filled = max(0, min(width, round(progress * width)))
+    return "▰" * filled + "▱" * (width - filled)
+
+
+def stage_of(r: BoardRow) -> str:
+    return f"{r.stage_no}/{r.stages}" if r.stages else "—"
+
+
+def _widths(width: int) -> tuple[int, int, int, int]:
+    """(product, bar, customer, note) widths for a row ``width`` cells wide."""
+    wide = width >= 100
+    product, bar_w = (12, 8) if wide else (9, 4)
+    fixed = 14 + 1 + 14 + 1 + 1 + product + 1 + 3 + 1 + bar_w + 1 + 3 + 1 + 5 + 1 + 6
+    rest = max(6, width - fixed)
+    if not wide:
+        return product, bar_w, rest, 0
+    customer = min(rest, 22)
+    note = rest - customer - 1
+    return (product, bar_w, customer, note) if note >= 8 else (product, bar_w, rest, 0)
+
+
+def board_row(r: BoardRow, width: int) -> list[Piece]:
+    product, bar_w, customer, note = _widths(width)
+    pieces: list[Piece] = [
+        (fit(r.number, 14), "alert" if r.priority > 0 else ""),
+        (" " + fit(r.order_number, 14), ""),
+        (" " + fit(r.customer_name, customer), ""),
+        (" " + fit(r.product_code, product), ""),
+        (" " + fit(str(r.qty), 3, True), ""),
+    ]  # fmt: skip
+    if r.short:  # not started, so no progress to show: the bar and stage say why it waits
+        pieces.append((" " + fit("short", bar_w + 4), "fail"))
+    else:
+        pieces += [
+            (" " + bar(r.progress, bar_w), "pass" if r.status == "in_progress" else "dim"),
+            (" " + fit(stage_of(r), 3, True), ""),
+        ]
+    pieces += [
+        (" " + fit(short_date(r.due_date), 5), "dim"),
+        (" " + fit(short_date(r.expected_date) + ("!" if r.late else ""), 6),
+         "fail" if r.late else ""),
+    ]  # fmt: skip
+    if note:
+        pieces.append((" " + fit(r.requirements_note, note), "dim"))
+    return pieces
+
+
+def board_head(width: int) -> str:
+    product, bar_w, customer, note = _widths(width)
+    text = (f" {fit('Number', 14)} {fit('Order', 14)} {fit('Customer', customer)} "
+            f"{fit('Product', product)} {fit('Qty', 3, True)} {fit('Done', bar_w)} "
+            f"{fit('Stg', 3, True)} {fit('Due', 5)} {fit('Expect', 6)}")  # fmt: skip
+    return text + (f" {fit('Requirements', note)}" if note else "")
+
+
+# -- an order's materials -----------------------------------------------------------------------
+
+
+def materials_text(materials: Sequence[MaterialHeld]) -> Content:
+    """An order not short of anything: its bill as reserved for it (what is not reserved
+    yet is free in the factory warehouse, and the start takes it from there)."""
+    if not materials:
+        return Content.styled("No bill of materials: F6 starts it.", "dim")
+    whole = all(m.reserved >= m.needed for m in materials)
+    held = ", ".join(f"{m.material_code} {m.needed}" if m.reserved >= m.needed else
+                     f"{m.material_code} {m.reserved} of {m.needed} (rest free in stock)"
+                     for m in materials)  # fmt: skip
+    return Content.assemble(
+        ("Materials reserved: " if whole else "Materials in stock: ", "$text-success"),
+        held, ("; F6 starts it (issues them).", "dim"),
+    )  # fmt: skip
+
+
+# -- capacity ------------------------------------------------------------------------------------
+
+
+def capacity_text(days: Sequence[CapacityDay], width: int) -> Content:
+    """Per route: its capacity, then a line per day: planned units as a bar against the
+    capacity, over-capacity days marked."""
+    if not days:
+        return Content.styled("No production routes are set up.", "dim")
+    bar_w = max(10, min(28, width - 36))
+    lines: list[Content] = []
+    routes: dict[str, list[CapacityDay]] = {}
+    for d in days:
+        routes.setdefault(d.route, []).append(d)
+    for route, rows in routes.items():
+        cap = rows[0].capacity
+        over = sum(1 for d in rows if d.over)
+        if lines:
+            lines.append(Content(""))
+        lines.append(Content.assemble(
+            (route, "bold $text-accent"), (f"  capacity {cap} a day", "dim"),
+            (f"  {over} day{'s' if over != 1 else ''} over" if over else "  never over",
+             "bold $text-error" if over else "$text-success"),
+        ))  # fmt: skip
+        top = max([cap, *(d.planned_units for d in rows)]) or 1
+        for d in rows:
+            filled = round(d.planned_units / top * bar_w)
+            at_cap = round(cap / top * bar_w)
+            within, beyond = min(filled, at_cap), max(0, filled - at_cap)
+            lines.append(Content.assemble(
+                (f" {d.day:%a %m-%d} ", "dim"),
+                ("▰" * within, "$text-success"), ("▰" * beyond, "bold $text-error"),
+                ("▱" * max(0, bar_w - within - beyond), "dim"),
+                f" {d.planned_units:>4} / {cap:<4}",
+                (" OVER" if d.over else "", "bold $text-error"),
+            ))  # fmt: skip
+    return Content("\n").join(lines)

@@ -1,0 +1,399 @@
+"""Production: the board and its keys (the package's docstring has the area's keys)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+
+from ...commands import ScreenCommands
+from ...failures import error_text
+from ...messages import Said
+from ...services.platform.errors import InvalidInput, OmsError
+from ...services.production import board as production_board
+from ...services.production import materials as production_materials
+from ...services.production import stages as production_stages
+from ...services.production.board import BoardRow, StageView
+from ...services.sales.entry import parse_requested_date
+from ...widgets.footer import KeysFooter
+from ...widgets.form_dialog import FormDialog, FormField
+from ...widgets.order_list import OrderList, Piece, fit
+from ..formats import plural
+from ..list_screen import GroupedList, ListScreen
+from .capacity import CapacityScreen
+from .dialogs import HistoryDialog, OrderStory, parse_due
+from .rows import Row, StageGroup, board_head, board_row, by_stage, row_key, short_date
+
+# -- the board ---------------------------------------------------------------------------------
+
+
+class BoardList(GroupedList):
+    """The board: stage header rows between the orders."""
+
+    GROUP_ROW = StageGroup
+
+    def format_group(self, g: StageGroup, width: int) -> list[Piece]:
+        name = g.stage_name if g.stage_no else "waiting to start"
+        text = f"{plural(g.count, 'order')}, {plural(g.units, 'unit')}"
+        pieces: list[Piece] = [(fit(f"▸ {name}", 30), "alert"), (" " + text, "dim")]
+        if g.late:
+            pieces.append((f", {g.late} late", "fail"))
+        if g.short:
+            pieces.append((f", {g.short} short", "fail"))
+        return pieces
+
+
+# -- the screen ----------------------------------------------------------------------------------
+
+
+class ProductionScreen(ListScreen[BoardList]):
+    """Production orders by stage; start, advance, quality failures, new dates; capacity."""
+
+    PREFIX = "prod"
+    WHAT = "the board"
+    # what the footer has no room for at 80 columns (F5 refreshes, as on every list)
+    KEYS = (("Enter", "log"), ("l", "line"), ("F4", "due by"), ("F8", "QC fail"),
+            ("F9", "expected"), ("c", "capacity"))  # fmt: skip
+    HEAD_INSET = 2
+    FOOTER = KeysFooter
+    JOB_GROUP = "production-job"
+
+    MODE = "production"
+    CSS_PATH = "production.tcss"
+    COMMANDS = {ScreenCommands}
+    PALETTE_PREFIX = "Production"
+    PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("start", "Start", "Issue the materials and start the first stage (F6 / Ctrl+O)"),
+        ("advance", "Advance a stage", "The stage is done, the next starts; the last "
+                                       "completes the order (F7 / Ctrl+N)"),
+        ("quality", "Quality failure", "Back to a chosen stage, with the reason (F8 / Ctrl+Y)"),
+        ("expected", "New expected date", "A new date with the reason (F9 / Ctrl+B)"),
+        ("history", "Stage log and shortages", "Route, stage log, missing materials (Enter / h)"),
+        ("next_line", "Next product line", "Show one product line, then the next (l)"),
+        ("due_filter", "Due by", "Only orders due by a date; blank shows all (F4 / Ctrl+L)"),
+        ("capacity", "Capacity", "Units planned per route per day, next 14 days (F10 / c)"),
+        ("refresh", "Read again", "The board (F5 / Ctrl+R)"),
+    )  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f6,ctrl+o", "start", "Start", key_display="F6/^O", id="production.start",
+                tooltip="Start: issue the materials (a shortage is named)"),
+        Binding("f7,ctrl+n", "advance", "Advance", key_display="F7/^N",
+                id="production.advance", tooltip="Advance a stage (optional note)"),
+        Binding("f8,ctrl+y", "quality", "QC fail", key_display="F8/^Y",
+                id="production.quality", tooltip="Quality failure: back to a stage, reason"),
+        Binding("f9,ctrl+b", "expected", "Expected", key_display="F9/^B", show=False,
+                id="production.expected", tooltip="New expected date with the reason"),
+        Binding("enter,h", "history", "Log", key_display="Enter/h", show=False,
+                id="production.history", tooltip="Route, stage log and shortages"),
+        Binding("l", "next_line", "Line", show=False, id="production.line",
+                tooltip="Next product line (all, then each)"),
+        Binding("f4,ctrl+l", "due_filter", "Due by", key_display="F4/^L", show=False,
+                id="production.due", tooltip="Only orders due by a date (blank: all)"),
+        Binding("f10,c", "capacity", "Capacity", key_display="F10/c", id="production.capacity",
+                tooltip="Capacity per route per day, next 14 days"),
+        Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R", show=False,
+                id="production.refresh", tooltip="Read the board again"),
+    ]  # fmt: skip
+
+    class StoryReady(Message):
+        def __init__(self, story: OrderStory) -> None:
+            super().__init__()
+            self.story = story
+
+    class StagesReady(Message):
+        def __init__(self, row: BoardRow, stages: list[StageView]) -> None:
+            super().__init__()
+            self.row, self.stages = row, stages
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.line: str | None = None
+        self.due_by: date | None = None
+        self.lines: set[str] = set()  # product lines seen on the board
+
+    def make_list(self) -> BoardList:
+        return BoardList(board_row, key=row_key, id="prod-board",
+                         empty_text="No production order is open.")  # fmt: skip
+
+    def head(self, width: int) -> str:
+        return board_head(width)
+
+    @property
+    def board(self) -> BoardList:
+        return self.row_list
+
+    def orders(self) -> list[BoardRow]:
+        return self.board.members()
+
+    def status_text(self) -> Content:
+        rows = self.orders()
+        late = sum(1 for r in rows if r.late)
+        short = sum(1 for r in rows if r.short)
+        started = sum(1 for r in rows if r.status == "in_progress")
+        return Content.assemble(
+            (f"{len(rows)} open", "bold"), f" · {started} in progress",
+            (f" · {late} late", "bold $text-error") if late else "",
+            (f" · {short} short", "bold $text-error") if short else "",
+            (" · line ", "dim"), (self.line or "all", "bold $text-accent"),
+            (" · due by ", "dim"),
+            (self.due_by.isoformat() if self.due_by else "any", "bold $text-accent"),
+        )  # fmt: skip
+
+    def info_text(self, row: Row) -> Content:
+        if isinstance(row, StageGroup):
+            name = row.stage_name if row.stage_no else "waiting to start"
+            return Content.assemble(
+                (name, "bold"), f": {row.count} orders, {row.units} units",
+                (f", {row.late} late" if row.late else "", "bold $text-error"),
+                (f", {row.short} short of materials" if row.short else "", "bold $text-error"),
+                "\n",
+                ("Down to an order: F6 start, F7 advance, F8 quality failure.", "dim"),
+            )  # fmt: skip
+        if row.status == "planned" and row.short:
+            state, then = "short of materials", "Enter lists what is missing"
+        elif row.status == "planned":
+            state, then = "waiting to start", "F6 starts it (issues the materials)"
+        else:
+            state = f"at {row.stage_name} ({row.stage_no}/{row.stages})"
+            then = ("F7 completes it (last stage)" if row.stage_no == row.stages
+                    else "F7 when this stage is done")  # fmt: skip
+        late = ""
+        if row.late and row.due_date and row.expected_date:
+            late = f" · {(row.expected_date - row.due_date).days} d late"
+        return Content.assemble(
+            (row.number, "bold"), f" {row.product_line} · {state} · prio {row.priority}",
+            (late, "bold $text-error"), "\n",
+            (f"Note: {row.requirements_note} · " if row.requirements_note else "", ""),
+            (then, "dim"),
+        )  # fmt: skip
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def action_refresh(self, keep: bool = False) -> None:
+        db, line, due_by = self.db, self.line, self.due_by
+
+        def fetch(_cursor: Any) -> tuple[list[Row], None]:
+            rows = production_board.board(db, product_line=line, due_before=due_by)
+            return by_stage(rows), None
+
+        self.board.load(fetch, keep=keep)
+
+    def after_load(self) -> None:
+        self.lines |= {r.product_line for r in self.orders() if r.product_line}
+        if isinstance(self.board.highlighted, StageGroup) and len(self.board.rows) > 1:
+            self.board.cursor = 1  # on the first order, not its stage's header
+
+    @on(OrderList.Opened, "#prod-board")
+    def opened(self, message: OrderList.Opened) -> None:
+        self.action_history()
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def _order(self) -> BoardRow | None:
+        row = self.board.highlighted
+        if not isinstance(row, BoardRow):
+            self.say("Highlight a production order first (Down moves off the stage header).",
+                     error=True)  # fmt: skip
+            return None
+        return row
+
+    def _finished(self, text: str | None) -> None:
+        if text:
+            self.say(Content.styled(text, "bold $text-success"))
+            self.action_refresh(keep=True)
+
+    def action_next_line(self) -> None:
+        lines = sorted(self.lines)
+        if not lines:
+            self.say("No product line on the board yet.", error=True)
+            return
+        if self.line not in lines:
+            self.line = lines[0]
+        else:
+            at = lines.index(self.line)
+            self.line = lines[at + 1] if at + 1 < len(lines) else None
+        self.say(f"Showing {self.line or 'every product line'} (l: next).")
+        self.action_refresh()
+
+    def action_due_filter(self) -> None:
+        today = self.today
+
+        def run(v: dict[str, str]) -> str:
+            due = parse_due(v["due"], today)
+            return due.isoformat() if due else "-"
+
+        def finished(text: str | None) -> None:
+            if text is None:
+                return
+            self.due_by = None if text == "-" else date.fromisoformat(text)
+            self.say(f"Showing orders due by {self.due_by}." if self.due_by
+                     else "Showing every due date.")  # fmt: skip
+            self.action_refresh()
+
+        current = self.due_by.isoformat() if self.due_by else ""
+        self.app.push_screen(
+            FormDialog(
+                "Due by",
+                [
+                    FormField("due", "Due by", current, "+7, 2026-12-01 (blank: all)"),
+                ],
+                run,
+                "Only the orders due by this date (with a due date).",
+            ),
+            callback=finished,
+        )
+
+    def action_start(self) -> None:
+        row = self._order()
+        if row is None or not self._free():
+            return
+        if row.status != "planned":
+            self.say(f"{row.number} is already started: F7 advances it.", error=True)
+            return
+        self._busy = True
+        self.say(Content.styled(f"Starting {row.number}…", "dim"))
+        self.start(row, self.today)
+
+    @work(thread=True, exclusive=True, group="production-job", exit_on_error=False,
+          description="start the production order")  # fmt: skip
+    def start(self, row: BoardRow, today: date) -> None:
+        try:
+            po = production_stages.start(self.db, self.user, row.id, today, row.version)
+        except OmsError as error:  # a shortage, or the order moved on: the board is read again
+            self.post_message(Said(error_text(error), error=True, reload=True))
+            return
+        stages = production_board.stages_of(self.db, row.id)
+        first = next((s.name for s in stages if s.seq == po.current_stage_seq), "")
+        self.post_message(
+            Said(
+                f"{row.number} started: materials issued; at {first}, "
+                f"expected {short_date(po.expected_date)}.",
+                reload=True,
+            )
+        )
+
+    def action_advance(self) -> None:
+        row = self._order()
+        if row is None:
+            return
+        if row.status != "in_progress":
+            self.say(f"{row.number} is not started: F6 starts it.", error=True)
+            return
+        db, user, today = self.db, self.user, self.today
+        last = row.stage_no >= row.stages
+
+        def run(v: dict[str, str]) -> str:
+            po = production_stages.advance(db, user, row.id, v["note"], today, row.version)
+            if po.status == "done":
+                return (f"{row.number} done: {row.qty} {row.product_code} into stock, "
+                        f"reserved for {row.order_number}.")  # fmt: skip
+            return f"{row.number}: {row.stage_name} done, next stage started."
+
+        note = (
+            f"{row.stage_name} is the last stage: the goods go into stock, reserved for "
+            f"{row.order_number}."
+            if last
+            else f"{row.stage_name} ({row.stage_no}/{row.stages}) is done; the next starts."
+        )
+        self.app.push_screen(FormDialog(f"Advance {row.number}", [
+            FormField("note", "Note", "", "optional"),
+        ], run, note), callback=self._finished)  # fmt: skip
+
+    def action_quality(self) -> None:
+        row = self._order()
+        if row is None or not self._free():
+            return
+        if row.status != "in_progress":
+            self.say(f"{row.number} is not in progress: nothing to send back.", error=True)
+            return
+        self._busy = True
+        self.load_stages(row)
+
+    @work(thread=True, exclusive=True, group="production-job", exit_on_error=False,
+          description="read the route")  # fmt: skip
+    def load_stages(self, row: BoardRow) -> None:
+        self.post_message(self.StagesReady(row, production_board.stages_of(self.db, row.id)))
+
+    @on(StagesReady)
+    def stages_ready(self, message: StagesReady) -> None:
+        self._busy = False
+        row, stages = message.row, message.stages
+        allowed = stages[: max(row.stage_no, 1)]
+        db, user, today = self.db, self.user, self.today
+
+        def run(v: dict[str, str]) -> str:
+            text = v["back"].strip()
+            if not text.isdigit() or not 1 <= int(text) <= len(allowed):
+                raise InvalidInput(f"type the digit of a stage, 1 to {len(allowed)}", "back")
+            target = allowed[int(text) - 1]
+            production_stages.quality_failure(db, user, row.id, target.seq, v["reason"], today,
+                                              row.version)  # fmt: skip
+            return f"{row.number}: quality failure recorded, back to {target.name}."
+
+        note = Content("\n").join(
+            Content.assemble((f"{n} ", "bold $text-accent"), st.name,
+                             (" (current)" if n == row.stage_no else "", "dim"))
+            for n, st in enumerate(allowed, 1)
+        )  # fmt: skip
+        default = str(max(1, len(allowed) - 1))
+        self.app.push_screen(FormDialog(f"Quality failure {row.number}", [
+            FormField("back", "Back to", default, f"digit 1-{len(allowed)}"),
+            FormField("reason", "Reason", "", "what failed (required)"),
+        ], run, note), callback=self._finished)  # fmt: skip
+
+    def action_expected(self) -> None:
+        row = self._order()
+        if row is None:
+            return
+        db, user, today = self.db, self.user, self.today
+
+        def run(v: dict[str, str]) -> str:
+            try:
+                when = parse_requested_date(v["date"], today)
+            except InvalidInput as error:
+                raise InvalidInput(str(error), "date") from None
+            if when is None:
+                raise InvalidInput("type the new date: +3 or 2026-12-10", "date")
+            if not v["reason"].strip():
+                raise InvalidInput("a reason is required: supplier late, machine down…",
+                                   "reason")  # fmt: skip
+            production_stages.set_expected(db, user, row.id, when, v["reason"], row.version)
+            return f"{row.number}: expected {when:%Y-%m-%d} now."
+
+        note = (
+            f"Expected {short_date(row.expected_date)}, due {short_date(row.due_date)}. "
+            "The customer is told this date."
+        )
+        self.app.push_screen(FormDialog(f"New expected date {row.number}", [
+            FormField("date", "Expected", "", "+3, fri or 2026-12-10"),
+            FormField("reason", "Reason", "", "required"),
+        ], run, note), callback=self._finished)  # fmt: skip
+
+    def action_history(self) -> None:
+        row = self._order()
+        if row is None or not self._free():
+            return
+        self._busy = True
+        self.load_story(row, self.today)
+
+    @work(thread=True, exclusive=True, group="production-job", exit_on_error=False,
+          description="read the production order")  # fmt: skip
+    def load_story(self, row: BoardRow, today: date) -> None:
+        stages = production_board.stages_of(self.db, row.id)
+        log = production_board.history(self.db, row.id)
+        planned = row.status == "planned"
+        short = production_materials.shortages(self.db, row.id, today) if planned else []
+        held = production_materials.materials_held(self.db, row.id) if planned and not short else []
+        self.post_message(self.StoryReady(OrderStory(row, stages, log, short, held)))
+
+    @on(StoryReady)
+    def story_ready(self, message: StoryReady) -> None:
+        self._busy = False
+        self.app.push_screen(HistoryDialog(message.story))
+
+    def action_capacity(self) -> None:
+        self.app.push_screen(CapacityScreen(self.today))

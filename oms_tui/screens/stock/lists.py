@@ -1,0 +1,183 @@
+"""Stock: the lists pushed over the stock check (F4 below the reorder point, F10 reorder
+suggestions with their CSV export); Enter shows the product in the stock check."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Header, Static
+
+from ...commands import ScreenCommands
+from ...failures import failure_text
+from ...services.inventory import stock
+from ...services.platform.printing import documents_dir
+from ...widgets.footer import KeysFooter
+from ...widgets.order_list import OrderList, Piece
+from .. import OmsScreen
+from .rows import low_head, low_row, reorder_head, reorder_row
+
+
+class ProductListScreen(OmsScreen):
+    """A bounded list of product rows read in a worker; Enter opens the product in the
+    stock check (the screen dismisses with its id)."""
+
+    MESSAGE_ID = "list-status"
+
+    CSS_PATH = "stock.tcss"
+    COMMANDS = {ScreenCommands}
+    TITLE_TEXT = ""
+    EMPTY = ""
+    WHAT = ""  # what the list holds: "Could not read {WHAT}: ..."
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="stock-list"):
+            yield Static(Content.styled(self.TITLE_TEXT, "bold"), classes="list-title")
+            yield Static("", id="list-status", classes="list-status")
+            yield Static("", id="list-head", classes="list-head")
+            yield OrderList(self.format_row, key=lambda r: (r.product_id, r.warehouse_code),
+                            id="rows", empty_text=self.EMPTY)  # fmt: skip
+        yield KeysFooter(compact=True)
+
+    def format_row(self, row: Any, width: int) -> Sequence[Piece]:
+        raise NotImplementedError
+
+    def head(self, width: int) -> str:
+        raise NotImplementedError
+
+    def fetch_rows(self) -> list[Any]:
+        raise NotImplementedError
+
+    @property
+    def rows(self) -> OrderList[Any]:
+        return self.query_one("#rows", OrderList)
+
+    def on_mount(self) -> None:
+        self.query_one("#list-head", Static).update(self.head(self.size.width - 2))
+        self.rows.focus()
+        self.action_refresh()
+
+    def on_resize(self) -> None:
+        self.query_one("#list-head", Static).update(self.head(self.size.width - 2))
+
+    def action_refresh(self) -> None:
+        self.say(Content.styled("Reading…", "dim"))
+        self.rows.load(lambda _cursor: (self.fetch_rows(), None))
+
+    @on(OrderList.Loaded, "#rows")
+    def loaded(self, message: OrderList.Loaded) -> None:
+        self.say(self.summary(message.count))
+
+    def summary(self, count: int) -> str | Content:
+        return f"{count} rows"
+
+    @on(OrderList.Failed, "#rows")
+    def failed(self, message: OrderList.Failed) -> None:
+        self.say(failure_text(f"read {self.WHAT}", message.error), error=True)
+
+    @on(OrderList.Opened, "#rows")
+    def opened(self, message: OrderList.Opened) -> None:
+        self.dismiss(message.row.product_id)  # type: ignore[arg-type]
+
+    def action_open(self) -> None:
+        self.rows.action_open()
+
+
+class LowStockScreen(ProductListScreen):
+    """Every stocked product at or below its reorder point in a warehouse, worst first."""
+
+    PALETTE_PREFIX = "Low stock"
+    TITLE_TEXT = "Below the reorder point (free stock at or under it), furthest below first"
+    EMPTY = "No product is below its reorder point."
+    WHAT = "the products below their reorder point"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Show", key_display="Enter", id="stock.low.open",
+                tooltip="Show the product in the stock check"),
+        Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R", show=False,
+                id="stock.low.refresh", tooltip="Read the list again (F5 / Ctrl+R)"),
+    ]  # fmt: skip
+    PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("open", "Show product", "In the stock check (Enter)"),
+        ("refresh", "Read again", "The list (F5 / Ctrl+R)"),
+    )
+
+    def format_row(self, row: Any, width: int) -> Sequence[Piece]:
+        return low_row(row, width)
+
+    def head(self, width: int) -> str:
+        return low_head(width)
+
+    def fetch_rows(self) -> list[Any]:
+        return stock.below_reorder_point(self.db)
+
+    def summary(self, count: int) -> str | Content:
+        noun = "row" if count == 1 else "rows"
+        return Content.assemble((f"{count} {noun}", "bold"), "  Enter shows the product")
+
+
+class ReorderScreen(ProductListScreen):
+    """Reorder suggestions: point = daily demand x lead time + safety stock; what to order."""
+
+    PALETTE_PREFIX = "Reorder"
+    TITLE_TEXT = "Reorder suggestions: ROP = demand/day x lead days + safety; Order = to buy"
+    EMPTY = "Nothing needs ordering."
+    WHAT = "the reorder suggestions"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2,ctrl+s", "export", "Export CSV", key_display="F2/^S", id="stock.reorder.csv",
+                tooltip="Save the suggestions as a CSV file for purchasing"),
+        Binding("enter", "open", "Show", key_display="Enter", show=False,
+                id="stock.reorder.open", tooltip="Show the product in the stock check"),
+        Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R", show=False,
+                id="stock.reorder.refresh", tooltip="Compute the suggestions again"),
+    ]  # fmt: skip
+    PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("export", "Export CSV", "Save the suggestions for purchasing (F2 / Ctrl+S)"),
+        ("open", "Show product", "In the stock check (Enter)"),
+        ("refresh", "Compute again", "The suggestions (F5 / Ctrl+R)"),
+    )
+
+    class Exported(Message):
+        def __init__(self, path: Path, count: int) -> None:
+            super().__init__()
+            self.path, self.count = path, count
+
+    def format_row(self, row: Any, width: int) -> Sequence[Piece]:
+        return reorder_row(row, width)
+
+    def head(self, width: int) -> str:
+        return reorder_head(width)
+
+    def fetch_rows(self) -> list[Any]:
+        return stock.reorder_suggestions(self.db, today=self.context.clock().date())
+
+    def summary(self, count: int) -> str | Content:
+        noun = "suggestion" if count == 1 else "suggestions"
+        return Content.assemble((f"{count} {noun}", "bold"), "  F2 exports CSV · Enter shows")
+
+    def action_export(self) -> None:
+        rows = list(self.rows.rows)
+        if not rows:
+            self.say("Nothing to export.", error=True)
+            return
+        self.export(rows, self.context.clock())
+
+    @work(thread=True, exclusive=True, group="stock-export", exit_on_error=False,
+          description="save the CSV")  # fmt: skip
+    def export(self, rows: list[stock.ReorderRow], now: datetime) -> None:
+        path = documents_dir() / f"reorder-{now:%Y%m%d-%H%M%S}.csv"
+        path.write_text(stock.reorder_csv(rows), encoding="utf-8", newline="")
+        self.post_message(self.Exported(path, len(rows)))
+
+    @on(Exported)
+    def exported(self, message: Exported) -> None:
+        self.say(Content.assemble((f"{message.count} rows saved to ", "bold $text-success"),
+                                  str(message.path)))  # fmt: skip

@@ -1,0 +1,119 @@
+"""Van runs: how the runs and their stops are written (planned: cash and containers to
+collect; returned: what came back), and the settle screen's rows. Pure text, no widgets."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.screen import Screen
+
+from ...services.platform.money import format_money
+from ...services.shipping.delivery_runs import RunView, StopView
+from ...widgets.order_list import fit
+from ..formats import plural
+
+
+def money(minor: int, currency: str) -> str:
+    return format_money(minor, currency) if minor else "—"
+
+
+# -- what the screens show ---------------------------------------------------------------------
+
+_STOP_FIXED = 1 + 2 + 1 + 14 + 1 + 1 + 1 + 10 + 1 + 4 + 1 + 4
+
+
+def list_width(screen: Screen) -> int:
+    """The cells a stop row has: the screen less the list's padding and scrollbar."""
+    return screen.size.width - 3
+
+
+def stop_columns(width: int) -> tuple[int, int]:
+    """(customer, address) widths that fill ``width`` after the fixed columns."""
+    free = max(12, width - _STOP_FIXED)
+    customer = min(16, free // 2)
+    return customer, free - customer
+
+
+def stop_head(width: int, returned: bool) -> str:
+    customer, address = stop_columns(width)
+    cash, empties = ("Cash in", "Back") if returned else ("Cash", "Empt")
+    return (f"  # {fit('Order', 14)} {fit('Customer', customer)} {fit('Address', address)} "
+            f"{fit(cash, 10, True)} {fit('Full', 4, True)} {fit(empties, 4, True)}")  # fmt: skip
+
+
+def stop_row(s: StopView, width: int, returned: bool, currency: str) -> Content:
+    customer, address = stop_columns(width)
+    if returned:
+        mark = ("✓", "$text-success") if s.delivered else ("✗", "$text-warning")
+        cash, empties = money(s.cash_collected_minor, currency), s.containers_back
+        full = s.containers_out if s.delivered else 0
+    else:
+        mark, cash = (" ", ""), money(s.cash_due_minor, currency)
+        full, empties = s.containers_out, s.containers_to_collect
+    return Content.assemble(
+        mark, f"{s.seq:>2} ", (fit(s.order_number, 14), "bold"),
+        f" {fit(s.customer_name, customer)} ", (fit(s.address, address), "$text-muted"),
+        f" {fit(cash, 10, True)} {full:>4} {empties:>4}",
+    )  # fmt: skip
+
+
+def run_totals(run: RunView) -> Content:
+    if run.status == "returned":
+        return result_text(run)
+    return Content.assemble(
+        (plural(len(run.stops), "stop"), "bold"),
+        f" · cash to collect {format_money(run.cash_due_minor, run.currency)}"
+        f" · full out {run.containers_out} · empties to collect {run.containers_to_collect}",
+    )  # fmt: skip
+
+
+def result_text(run: RunView) -> Content:
+    """What settling did: delivered stops, cash collected against due, containers."""
+    delivered = [s for s in run.stops if s.delivered]
+    due = sum(m.due_minor for m in run.money)  # at the door: COD goods and their deposits
+    collected = run.cash_collected_minor
+    gap = ""
+    if collected != due:
+        diff = format_money(abs(collected - due), run.currency)
+        gap = f" ({'short' if collected < due else 'over'} {diff})"
+    waiting = len(run.stops) - len(delivered)
+    return Content.assemble(
+        (f"{len(delivered)} of {plural(len(run.stops), 'stop')} delivered", "bold"),
+        f" · cash {format_money(collected, run.currency)} collected of "
+        f"{format_money(due, run.currency)} due",
+        (gap, "bold $text-warning"),
+        f" · full out {sum(s.containers_out for s in delivered)}"
+        f" · empties back {sum(s.containers_back for s in run.stops)}",
+        f" · {waiting} wait{'s' if waiting == 1 else ''} for the next run" if waiting else "",
+    )  # fmt: skip
+
+
+def run_label(run: RunView) -> Content:
+    return Content.assemble(
+        (fit(run.number, 16), "bold"), f" {fit(run.van_code, 6)} {fit(run.driver or '—', 10)} ",
+        (fit(run.status, 8), "$text-success" if run.status == "returned" else "$text-accent"),
+        f" {fit(plural(len(run.stops), 'stop'), 9, True)}"
+        f" {fit(format_money(run.cash_due_minor, run.currency), 12, True)} due",
+    )  # fmt: skip
+
+
+def run_title(run: RunView) -> Content:
+    return Content.assemble(
+        (run.number, "bold"), f" · {run.van_code} {run.van_name} · {run.run_date.isoformat()}"
+        f" · driver {run.driver or '—'} · ",
+        (run.status, "bold $text-success" if run.status == "returned" else "bold $text-accent"),
+    )  # fmt: skip
+
+
+# -- the settle screen's rows -----------------------------------------------------------------
+
+_SETTLE_FIXED = 2 + 1 + 14 + 1 + 1 + 9 + 1 + 3 + 1 + 3 + 3 + 9 + 1 + 4 + 1 + 9
+
+
+def settle_customer(width: int) -> int:
+    return max(6, width - _SETTLE_FIXED)
+
+
+def settle_head(width: int) -> str:
+    return (f" # {fit('Order', 14)} {fit('Customer', settle_customer(width))} "
+            f"{fit('Due', 9, True)} {fit('Ful', 3, True)} {fit('Col', 3, True)} │ "
+            f"{fit('Done', 9)} {fit('Back', 4, True)} {fit('Cash', 9, True)}")  # fmt: skip
