@@ -94,6 +94,15 @@ async def entry_line(pilot: Pilot, world: World) -> None:
     await scan_product(pilot, world)
 
 
+async def entry_new_caller(pilot: Pilot, world: World) -> None:
+    """Order entry, a caller nobody has, their details typed and saved (Enter)."""
+    await pilot.press("e", *"13900001111", "enter")
+    await settle(pilot)
+    await pilot.press(*"李雷", "tab", "tab", *"浙江", "tab", *"杭州", "tab", *"文三路1号")
+    await pilot.press("f10", "w", "enter")
+    await settle(pilot)
+
+
 async def settled(pilot: Pilot, world: World) -> None:
     await settle(pilot)
 
@@ -164,6 +173,9 @@ CASES = {
     "entry customer pick": Case("oms_tui.screens.order_entry.customer_picker:search_customers",
                                 "search the customers", then(keys("e"), typed("13800138"),
                                 keys("enter")), keys("enter"), "Customer C", kept="13800138"),
+    "entry new caller": Case("oms_tui.screens.order_entry.customer_picker:create_customer",
+                             "save the customer", entry_new_caller, keys("enter"),
+                             "李雷 · wholesale", kept="文三路1号"),  # said in its panel
     "entry customer card": Case("oms_tui.screens.order_entry.screen:customer_card",
                                 "read the customer", entry_caller, keys("f6"), "浙江",
                                 kept="王小明"),
@@ -172,6 +184,9 @@ CASES = {
     "entry product": Case("oms_tui.screens.order_entry.lines:find_product",
                           "look up the product", entry_line, keys("enter"), "Lamp ",
                           kept="LAMP-1"),  # the code back on the scan line: Enter again
+    "entry product search": Case("oms_tui.screens.order_entry.product_search:search_products",
+                                 "search the products", then(entry_caller, typed("Lamp"),
+                                 keys("f4")), keys("end", "backspace"), "1 found", kept="Lamp"),
     "entry save": Case("oms_tui.screens.order_entry.screen:submit_new_order", "save the order",
                        then(entry_line, keys("f2")), keys("f2"), "Saved SO-", kept="LAMP-1"),
     # a draft not saved does not stop the order being saved
