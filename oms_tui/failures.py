@@ -140,3 +140,17 @@ class TellsFailures:
         """Tell the failure (``failure_text(doing(worker), error)``) where the clerk
         looks, and undo what waited for the worker."""
         raise NotImplementedError
+
+
+class PassesFailures(TellsFailures):
+    """For a widget that runs workers for its screen: a worker's state reaches only the
+    node that ran it (``Worker.StateChanged`` does not bubble), so a failure is handed to
+    the screen's ``worker_failed`` (logged only when the screen tells none). A widget with
+    something to undo overrides ``worker_failed``, undoes it and calls this one."""
+
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        screen = getattr(self, "screen", None)
+        if isinstance(screen, TellsFailures):
+            screen.worker_failed(worker, error)
+        else:
+            log_failure(doing(worker), error)

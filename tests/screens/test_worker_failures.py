@@ -82,6 +82,27 @@ async def import_file(pilot: Pilot, world: World) -> None:
     await settle(pilot)
 
 
+async def entry_caller(pilot: Pilot, world: World) -> None:
+    """Order entry, the caller picked by phone."""
+    await pilot.press("e", *"13800138", "enter")
+    await settle(pilot)
+
+
+async def entry_line(pilot: Pilot, world: World) -> None:
+    """Order entry, the caller picked, a line of the product scanned."""
+    await entry_caller(pilot, world)
+    await scan_product(pilot, world)
+
+
+async def entry_new_caller(pilot: Pilot, world: World) -> None:
+    """Order entry, a caller nobody has, their details typed and saved (Enter)."""
+    await pilot.press("e", *"13900001111", "enter")
+    await settle(pilot)
+    await pilot.press(*"李雷", "tab", "tab", *"浙江", "tab", *"杭州", "tab", *"文三路1号")
+    await pilot.press("f10", "w", "enter")
+    await settle(pilot)
+
+
 async def settled(pilot: Pilot, world: World) -> None:
     await settle(pilot)
 
@@ -95,6 +116,7 @@ class Case:
     shown: str  # on the screen once the read works
     bell: bool = True
     said: str = ""  # the failure's line on the screen, when not "Could not {doing}"
+    kept: str = ""  # what was typed, still on the screen after the failure
 
 
 CASES = {
@@ -145,6 +167,31 @@ CASES = {
     "import": Case("oms_tui.services.exchange.order_import:plan_import", "read the file",
                    then(keys("i"), import_file), keys("f5"), "1 row in orders.csv",
                    said="Could not read orders.csv: (sqlite3.OperationalError) database is"),
+    "entry customer search": Case("oms_tui.screens.order_entry.customer_picker:search_customers",
+                                  "search the customers", then(keys("e"), typed("1380013")),
+                                  keys("8", "enter"), "Customer C", kept="1380013"),
+    "entry customer pick": Case("oms_tui.screens.order_entry.customer_picker:search_customers",
+                                "search the customers", then(keys("e"), typed("13800138"),
+                                keys("enter")), keys("enter"), "Customer C", kept="13800138"),
+    "entry new caller": Case("oms_tui.screens.order_entry.customer_picker:create_customer",
+                             "save the customer", entry_new_caller, keys("enter"),
+                             "李雷 · wholesale", kept="文三路1号"),  # said in its panel
+    "entry customer card": Case("oms_tui.screens.order_entry.screen:customer_card",
+                                "read the customer", entry_caller, keys("f6"), "浙江",
+                                kept="王小明"),
+    "entry quote": Case("oms_tui.screens.order_entry.screen:quote_order", "quote the order",
+                        entry_line, then(typed("*3"), keys("enter")), "Total ¥", kept="LAMP-1"),
+    "entry product": Case("oms_tui.screens.order_entry.lines:find_product",
+                          "look up the product", entry_line, keys("enter"), "Lamp ",
+                          kept="LAMP-1"),  # the code back on the scan line: Enter again
+    "entry product search": Case("oms_tui.screens.order_entry.product_search:search_products",
+                                 "search the products", then(entry_caller, typed("Lamp"),
+                                 keys("f4")), keys("end", "backspace"), "1 found", kept="Lamp"),
+    "entry save": Case("oms_tui.screens.order_entry.screen:submit_new_order", "save the order",
+                       then(entry_line, keys("f2")), keys("f2"), "Saved SO-", kept="LAMP-1"),
+    # a draft not saved does not stop the order being saved
+    "entry draft": Case("oms_tui.screens.order_entry.draft_autosave:save_draft", "save the draft",
+                        entry_line, keys("f2"), "Saved SO-", kept="LAMP-1"),
 }  # fmt: skip
 
 
@@ -190,6 +237,7 @@ async def test_a_database_error_is_said_logged_and_the_screen_still_works(
         text = flat(screen_text(app))
         assert (case.said or f"Could not {case.doing}") in text
         assert "Reading" not in text
+        assert case.kept in text
         assert bool(bells) == case.bell
         logged = log_path().read_text(encoding="utf-8")
         assert f"Could not {case.doing}\nTraceback" in logged

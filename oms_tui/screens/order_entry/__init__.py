@@ -50,7 +50,7 @@ Where each part lives (one module per thing the clerk sees):
 - ``lines.py``: the lines, their totals, what the scan line's entries do;
 - ``product_search.py``, ``forms.py``: the product search, the line and address forms;
 - ``draft_autosave.py``: the draft saved after every change, offered on opening;
-- ``row.py``, ``messages.py``: the one-line row the parts paint, what their workers post;
+- ``row.py``: the one-line row the parts paint;
 - ``order_entry.tcss``: the screen's layout (each widget carries its own styles).
 """
 

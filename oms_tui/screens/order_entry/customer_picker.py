@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from ...failures import error_text
+from ...failures import PassesFailures, doing, failure_text
 from ...services.parties.customers import (
     GROUPS,
     CustomerHit,
@@ -34,10 +34,11 @@ from ...services.platform.money import format_money
 from ...widgets.dialogs import ChoiceDialog
 from ...widgets.new_caller import NewCallerPanel
 from ...widgets.scan_input import ScanInput, copy_key
-from .messages import Problem
 from .row import Row
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from ...services.platform.db import Database
     from .. import OmsScreen
     from .model import EntryModel
@@ -110,7 +111,7 @@ class CustomerInput(ScanInput):
                 self.post_message(key)
 
 
-class CustomerPicker(Vertical):
+class CustomerPicker(PassesFailures, Vertical):
     """The caller of the order: find one by phone, name or code, or create one."""
 
     DEFAULT_CSS = """
@@ -312,14 +313,10 @@ class CustomerPicker(Vertical):
             return
         self.find_customers(query)
 
-    @work(thread=True, exclusive=True, group="customer-search", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="customer-search", exit_on_error=False,
+          description="search the customers")  # fmt: skip
     def find_customers(self, query: str) -> None:
-        try:
-            hits = search_customers(self.db, query, limit=8)
-        except Exception as error:  # noqa: BLE001 - said on screen
-            self.post_message(Problem(f"customer search: {error_text(error)}"))
-            hits = []
-        self.post_message(self.CustomersFound(query, hits))
+        self.post_message(self.CustomersFound(query, search_customers(self.db, query, limit=8)))
 
     @on(CustomersFound)
     def customers_found(self, message: CustomersFound) -> None:
@@ -390,16 +387,27 @@ class CustomerPicker(Vertical):
                                        province=v["province"], city=v["city"],
                                        street=v["street"]))  # fmt: skip
 
-    @work(thread=True, exclusive=True, group="new-customer", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="new-customer", exit_on_error=False,
+          description="save the customer")  # fmt: skip
     def create_caller(self, new: NewCustomer) -> None:
         try:
             hit = create_customer(self.db, self._entry.user, new)
-        except InvalidInput as error:
+        except InvalidInput as error:  # in the panel, on the field it names
             self.post_message(self.CallerRefused(str(error), error.field))
-        except Exception as error:  # noqa: BLE001 - shown in the panel; nothing was saved
-            self.post_message(self.CallerRefused(error_text(error), None))
         else:
             self.post_message(self.CallerCreated(hit))
+
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        """A search that Enter waits on failed: the keys held after Enter go back into
+        the field (no new caller is opened for a search that did not answer); Enter
+        searches again. A new caller not saved is said in its panel, its fields as typed."""
+        if worker.group == "new-customer":
+            self.panel.show_error(failure_text(doing(worker), error))
+            return
+        if worker.group == "customer-search" and self._pending_pick is not None:
+            self._pending_pick = None
+            self.field.release()
+        super().worker_failed(worker, error)
 
     @on(CallerCreated)
     def caller_created(self, message: CallerCreated) -> None:

@@ -9,15 +9,15 @@ a newer one. The order's save takes ``lock`` too, so no draft save runs alongsid
 
 from __future__ import annotations
 
+from contextlib import suppress
 from functools import partial
 from threading import Lock
 from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from ...failures import error_text
+from ...services.platform.errors import NotFound
 from ...services.sales.drafts import DraftView, discard_draft, latest_draft, save_draft
-from .messages import Problem
 
 if TYPE_CHECKING:
     from ...services.sales.entry import EntryDraft
@@ -48,21 +48,19 @@ class DraftAutosave:
             return
         self.screen.run_worker(partial(self._write, self.epoch, rev, draft, summary),
                                name="write_draft", group="draft", thread=True,
-                               exit_on_error=False)  # fmt: skip
+                               exit_on_error=False, description="save the draft")  # fmt: skip
 
     def _write(self, epoch: int, rev: int, draft: EntryDraft, summary: str) -> None:
         screen = self.screen
         with self.lock:
             if epoch != self.epoch or rev < self.saved_rev:
                 return  # the order was saved meanwhile, or a newer draft is already written
-            try:
-                self.draft_id = save_draft(
-                    screen.db, screen.user, draft.payload(), draft_id=self.draft_id,
-                    customer_id=draft.customer_id, summary=summary,
-                )  # fmt: skip
-                self.saved_rev = rev
-            except Exception as error:  # noqa: BLE001 - said on screen; the order is on screen
-                screen.post_message(Problem(f"draft not saved: {error_text(error)}"))
+            # a failure is said (failures.py); the order is on screen, the next change saves
+            self.draft_id = save_draft(
+                screen.db, screen.user, draft.payload(), draft_id=self.draft_id,
+                customer_id=draft.customer_id, summary=summary,
+            )  # fmt: skip
+            self.saved_rev = rev
 
     def order_saved(self, epoch: int) -> None:
         """The order (begun in ``epoch``) was saved over its draft; call it holding ``lock``,
@@ -74,14 +72,12 @@ class DraftAutosave:
     def look_for(self) -> None:
         """Post ``DraftFound`` if the clerk has a draft (a worker)."""
         self.screen.run_worker(self._look_for, name="look_for_draft", group="draft",
-                               thread=True, exit_on_error=False)  # fmt: skip
+                               thread=True, exit_on_error=False,
+                               description="look for an unfinished order")  # fmt: skip
 
     def _look_for(self) -> None:
         screen = self.screen
-        try:
-            draft = latest_draft(screen.db, screen.user)
-        except Exception:  # noqa: BLE001 - nothing to offer
-            return
+        draft = latest_draft(screen.db, screen.user)
         if draft is not None:
             screen.post_message(DraftFound(draft))
 
@@ -91,13 +87,12 @@ class DraftAutosave:
 
     def discard(self, draft_id: int) -> None:
         self.screen.run_worker(partial(self._discard, draft_id), name="discard_draft",
-                               group="draft", thread=True, exit_on_error=False)  # fmt: skip
+                               group="draft", thread=True, exit_on_error=False,
+                               description="discard the draft")  # fmt: skip
 
     def _discard(self, draft_id: int) -> None:
-        try:
+        with suppress(NotFound):  # gone already
             discard_draft(self.screen.db, self.screen.user, draft_id)
-        except Exception:  # noqa: BLE001, S110 - gone already
-            pass
 
     def drop(self) -> None:
         """The draft held only what was backed out of: it goes, and a save of it still on

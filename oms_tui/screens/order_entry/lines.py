@@ -24,7 +24,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 
-from ...failures import error_text
+from ...failures import PassesFailures
 from ...services.catalog.catalog import ProductHit, find_product, products_by_id, search_products
 from ...services.platform.errors import InvalidInput
 from ...services.platform.money import format_money
@@ -43,7 +43,6 @@ from ...services.sales.templates import TemplateView, list_templates
 from ...widgets.dialogs import ChoiceDialog, PromptDialog
 from ...widgets.order_list import fit
 from .forms import LineDialog
-from .messages import Problem
 from .model import EntryLine
 from .product_search import ProductSearchDialog
 from .row import Row
@@ -57,7 +56,7 @@ if TYPE_CHECKING:
 LINE_COMMANDS = (QTY, DISCOUNT, DELETE, DUPLICATE, NOTE, PRICE)
 
 
-class EntryLines(Vertical):
+class EntryLines(PassesFailures, Vertical):
     """The order's lines, selected one marked, and its totals."""
 
     DEFAULT_CSS = """
@@ -99,9 +98,9 @@ class EntryLines(Vertical):
 
     class ProductResolved(Message):
         def __init__(self, line: EntryLine, hit: ProductHit | None,
-                     hits: list[ProductHit]) -> None:  # fmt: skip
+                     hits: list[ProductHit], failed: bool = False) -> None:  # fmt: skip
             super().__init__()
-            self.line, self.hit, self.hits = line, hit, hits
+            self.line, self.hit, self.hits, self.failed = line, hit, hits, failed
 
     class Listed(Message):
         """Recent orders or templates, for a pick list."""
@@ -274,15 +273,15 @@ class EntryLines(Vertical):
         self.resolve(line, entry.looks_like_code)
         self.show_lines()
 
-    @work(thread=True, group="scan", exit_on_error=False)
+    @work(thread=True, group="scan", exit_on_error=False, description="look up the product")
     def resolve(self, line: EntryLine, as_code: bool) -> None:
         """Look up one scanned code (then words); lines keep their place meanwhile."""
         try:
             hit = find_product(self.db, line.text) if as_code else None
             hits = [] if hit else search_products(self.db, line.text)
-        except Exception as error:  # noqa: BLE001 - said on screen
-            self.post_message(Problem(f"{line.text}: {error_text(error)}"))
-            hit, hits = None, []
+        except BaseException:
+            self.post_message(self.ProductResolved(line, None, [], failed=True))  # it goes
+            raise  # and the failure is said (failures.py)
         self.post_message(self.ProductResolved(line, hit, hits))
 
     @on(ProductResolved)
@@ -292,6 +291,13 @@ class EntryLines(Vertical):
             return
         if message.hit is not None:
             self.place(line, message.hit)
+            return
+        if message.failed:  # the lookup's failure is said; the code is back on the scan line
+            self.model.drop_line(line)
+            self.model.save_pending = False  # a save waiting for it would go without it
+            self.changed()
+            if self.scan_line is not None and not self.scan_line.value:
+                self.scan_line.value = line.text
             return
         if not message.hits:
             self.drop(line, f"No product '{line.text}': check the code, or type words to "
@@ -415,18 +421,15 @@ class EntryLines(Vertical):
 
     # -- lines from a past order or a template ------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="lists", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="lists", exit_on_error=False,
+          description="read the orders or templates")  # fmt: skip
     def copy_from(self, kind: str, customer_id: int | None) -> None:
         """F8 (``orders``: the caller's recent orders) or F9 (``templates``): they are
         listed to pick one by key, whose lines are added."""
-        try:
-            if kind == "orders":
-                items: list[Any] = recent_orders(self.db, customer_id, limit=9)  # type: ignore[arg-type]
-            else:
-                items = list_templates(self.db, customer_id)[:9]
-        except Exception as error:  # noqa: BLE001 - said on screen
-            self.post_message(Problem(error_text(error)))
-            return
+        if kind == "orders":
+            items: list[Any] = recent_orders(self.db, customer_id, limit=9)  # type: ignore[arg-type]
+        else:
+            items = list_templates(self.db, customer_id)[:9]
         self.post_message(self.Listed(kind, items))
 
     @on(Listed)
@@ -453,24 +456,20 @@ class EntryLines(Vertical):
 
         self.app.push_screen(ChoiceDialog(title, choices), picked)
 
-    @work(thread=True, exclusive=True, group="lists", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="lists", exit_on_error=False,
+          description="copy the lines")  # fmt: skip
     def copy_lines(self, item: Any) -> None:
         lines: list[EntryLine] = []
         missing: list[str] = []
-        try:
-            # an order's lines and a template's lines both carry product id, code, qty, note
-            products = products_by_id(self.db, [ln.product_id for ln in item.lines])
-            for ln in item.lines:
-                hit = products.get(ln.product_id)
-                if hit is None or not hit.active:
-                    missing.append(ln.product_code)
-                else:
-                    lines.append(EntryLine(hit.code, ln.qty, hit, 0, ln.requirements_note))
-            is_order = isinstance(item, OrderView)
-            source = f"order {item.number}" if is_order else f"template {item.name}"
-        except Exception as error:  # noqa: BLE001 - said on screen
-            self.post_message(Problem(error_text(error)))
-            return
+        # an order's lines and a template's lines both carry product id, code, qty, note
+        products = products_by_id(self.db, [ln.product_id for ln in item.lines])
+        for ln in item.lines:
+            hit = products.get(ln.product_id)
+            if hit is None or not hit.active:
+                missing.append(ln.product_code)
+            else:
+                lines.append(EntryLine(hit.code, ln.qty, hit, 0, ln.requirements_note))
+        source = f"order {item.number}" if isinstance(item, OrderView) else f"template {item.name}"
         self.post_message(self.LinesLoaded(lines, source, missing))
 
     @on(LinesLoaded)

@@ -12,12 +12,11 @@ from textual import on, work
 from textual.content import Content
 from textual.message import Message
 
-from ...failures import error_text
+from ...failures import PassesFailures
 from ...services.platform.errors import InvalidInput
 from ...services.sales.entry import parse_requested_date
 from ...services.shipping.carriers import CarrierView, list_carriers
 from ...widgets.dialogs import ChoiceDialog, PromptDialog
-from .messages import Problem
 from .model import OPTION_FIELDS
 from .row import Row
 
@@ -39,7 +38,7 @@ POLICY_CHOICES = (("t", "", "From the customer"), ("p", "partial", "Partial ship
 PRIORITY_NAMES = {0: "normal", 1: "high", 2: "urgent"}
 
 
-class OrderOptions(Row):
+class OrderOptions(PassesFailures, Row):
     """The options of the order in one row; ``open_menu`` (F10) asks for a change."""
 
     DEFAULT_CSS = """
@@ -158,14 +157,10 @@ class OrderOptions(Row):
 
         self.app.push_screen(ChoiceDialog("Order options", menu), picked)
 
-    @work(thread=True, exclusive=True, group="carriers", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="carriers", exit_on_error=False,
+          description="read the carriers")  # fmt: skip
     def load_carriers(self, choose: bool) -> None:
-        try:
-            carriers = list_carriers(self._entry.db)
-        except Exception as error:  # noqa: BLE001 - said on screen
-            self.post_message(Problem(f"carriers: {error_text(error)}"))
-            return
-        self.post_message(self.CarriersLoaded(carriers, choose))
+        self.post_message(self.CarriersLoaded(list_carriers(self._entry.db), choose))
 
     @on(CarriersLoaded)
     def carriers_loaded(self, message: CarriersLoaded) -> None:

@@ -4,7 +4,7 @@ are typed (a worker per change; an older answer is dropped); Up/Down and Enter p
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,10 +15,14 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...failures import TellsFailures, doing, failure_text
 from ...services.catalog.catalog import ProductHit, search_products
 from ...widgets.dialogs import Dialog
 from ...widgets.scan_input import ScanInput
 from .. import AppContext
+
+if TYPE_CHECKING:
+    from textual.worker import Worker
 
 
 def product_prompt(hit: ProductHit) -> Content:
@@ -27,7 +31,7 @@ def product_prompt(hit: ProductHit) -> Content:
     )
 
 
-class ProductSearchDialog(Dialog[ProductHit | None]):
+class ProductSearchDialog(TellsFailures, Dialog[ProductHit | None]):
     """Products matching the words typed, narrowed as you type; Enter picks."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -69,14 +73,16 @@ class ProductSearchDialog(Dialog[ProductHit | None]):
         if event.value != self.hits_for:
             self.search(event.value)
 
-    @work(thread=True, exclusive=True, group="product-search", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="product-search", exit_on_error=False,
+          description="search the products")  # fmt: skip
     def search(self, words: str) -> None:
-        context = cast(AppContext, self.app)
-        try:
-            hits = search_products(context.db, words)
-        except Exception:  # noqa: BLE001 - an empty list; the clerk types on
-            hits = []
-        self.post_message(self.Found(words, hits))
+        self.post_message(self.Found(words, search_products(cast(AppContext, self.app).db, words)))
+
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        """Said where the count of matches goes; the next word typed searches again."""
+        text = failure_text(doing(worker), error)
+        self.query_one("#search-status", Static).update(Content.styled(text, "bold $text-error"))
+        self.app.bell()
 
     @on(Found)
     def found(self, message: Found) -> None:

@@ -16,12 +16,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Header, Input, Label
+from textual.worker import Worker
 
 from ...commands import ScreenCommands
-from ...failures import error_text
+from ...failures import doing, failure_text
 from ...services.catalog.catalog import ProductHit, products_by_id
 from ...services.parties.customers import AddressView
-from ...services.platform.errors import InvalidInput, NotFound, OmsError
+from ...services.platform.errors import InvalidInput, NotFound
 from ...services.platform.money import format_money
 from ...services.sales.audit_checks import submit_new_order
 from ...services.sales.customer_history import CustomerCard, customer_card
@@ -37,7 +38,6 @@ from .customer_picker import CustomerPicker
 from .draft_autosave import DraftAutosave, DraftFound
 from .forms import NewAddressDialog
 from .lines import EntryLines
-from .messages import Problem
 from .model import EntryLine, EntryModel, line_number
 from .options import OrderOptions
 from .row import Row
@@ -179,10 +179,6 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         self.entry_lines.show_lines()
         self.entry_lines.show_totals()
 
-    @on(Problem)
-    def problem(self, message: Problem) -> None:
-        self.say(message.error, error=True)
-
     # -- the caller --------------------------------------------------------------------------
 
     @on(CustomerPicker.Picked)
@@ -194,14 +190,10 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         self.load_card(hit.id)
         self.changed()
 
-    @work(thread=True, exclusive=True, group="customer-card", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="customer-card", exit_on_error=False,
+          description="read the customer")  # fmt: skip
     def load_card(self, customer_id: int) -> None:
-        try:
-            card = customer_card(self.db, customer_id, today=self.today)
-        except Exception as error:  # noqa: BLE001 - said on screen
-            self.post_message(Problem(f"customer: {error_text(error)}"))
-            return
-        self.post_message(self.CardLoaded(card))
+        self.post_message(self.CardLoaded(customer_card(self.db, customer_id, today=self.today)))
 
     @on(CardLoaded)
     def card_loaded(self, message: CardLoaded) -> None:
@@ -244,7 +236,10 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
             self.autosave.drop()
 
     def action_ship_to(self) -> None:
-        if self._need_customer() or self.model.card is None:
+        if self._need_customer():
+            return
+        if self.model.card is None:  # its card not read yet (or not read at all): read it
+            self.load_card(self.model.customer_id)  # type: ignore[arg-type]
             return
         card = self.model.card
         choices = [(str(n), str(a.id), f"{a.text}  {a.contact_name} {a.phone}".rstrip()
@@ -344,17 +339,16 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         self.run_quote(m.rev, m.customer_id, m.ship_to_id, [ln.new_line() for ln in lines],
                        lines, m.options.carrier_id)  # fmt: skip
 
-    @work(thread=True, exclusive=True, group="quote", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="quote", exit_on_error=False,
+          description="quote the order")  # fmt: skip
     def run_quote(self, rev: int, customer_id: int, ship_to_id: int | None,
                   new: list[NewLine], lines: list[EntryLine],
                   carrier_id: int | None = None) -> None:  # fmt: skip
         try:
             q = quote_order(self.db, customer_id, new, ship_to_address_id=ship_to_id,
                             carrier_id=carrier_id)  # fmt: skip
-        except InvalidInput as error:
+        except InvalidInput as error:  # shown under the totals, on the line it names
             self.post_message(self.QuoteReady(rev, lines, None, str(error), error.field))
-        except Exception as error:  # noqa: BLE001 - said on screen
-            self.post_message(self.QuoteReady(rev, lines, None, error_text(error)))
         else:
             self.post_message(self.QuoteReady(rev, lines, q))
 
@@ -406,15 +400,12 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
             answered,
         )  # fmt: skip
 
-    @work(thread=True, exclusive=True, group="restore", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="restore", exit_on_error=False,
+          description="resume the draft")  # fmt: skip
     def restore(self, draft: EntryDraft) -> None:
-        try:
-            card = customer_card(self.db, draft.customer_id, today=self.today) \
-                if draft.customer_id is not None else None  # fmt: skip
-            products = products_by_id(self.db, [ln.product_id for ln in draft.lines])
-        except Exception as error:  # noqa: BLE001 - said on screen
-            self.post_message(Problem(f"could not resume the draft: {error_text(error)}"))
-            return
+        card = customer_card(self.db, draft.customer_id, today=self.today) \
+            if draft.customer_id is not None else None  # fmt: skip
+        products = products_by_id(self.db, [ln.product_id for ln in draft.lines])
         self.post_message(self.Restored(draft, card, products))
 
     @on(Restored)
@@ -448,7 +439,8 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         self.save_order(self.autosave.epoch, m.customer_id, m.ship_to_id,  # type: ignore[arg-type]
                         m.new_lines(), m.options)  # fmt: skip
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False,
+          description="save the order")  # fmt: skip
     def save_order(self, epoch: int, customer_id: int, ship_to_id: int | None,
                    lines: list[NewLine], o: DraftOptions) -> None:  # fmt: skip
         autosave = self.autosave
@@ -469,12 +461,6 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
                 if str(error).startswith("line "):
                     field = "lines." + str(error).split()[1].rstrip(":")
                 self.post_message(self.SaveFailed(str(error), field))
-                return
-            except OmsError as error:
-                self.post_message(self.SaveFailed(str(error), None))
-                return
-            except Exception as error:  # noqa: BLE001 - said on screen; the draft is kept
-                self.post_message(self.SaveFailed(f"not saved: {error_text(error)}", None))
                 return
             autosave.order_saved(epoch)
         self.post_message(self.OrderSaved(order))
@@ -502,6 +488,21 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
             self.picker.field.focus()
         self.show_all()
         self.say(message.error[:1].upper() + message.error[1:], error=True)
+
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        """Told on the message line (``failures.py``); a failed save leaves the order on
+        screen as it was (its draft kept), F2 saves it again; a failed quote leaves no
+        stale totals."""
+        if worker.group == "save":
+            self.model.save_failed(None)
+            self.show_all()
+            text = failure_text(doing(worker), error)  # a service's sentence, capitalised
+            self.say(text[:1].upper() + text[1:], error=True)
+            return
+        if worker.group == "quote":
+            self.model.quote_failed(self.model.rev, "", None)
+            self.entry_lines.show_totals()
+        super().worker_failed(worker, error)
 
     def action_back(self) -> None:
         if self.picker.hide_hits():
