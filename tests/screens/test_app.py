@@ -11,9 +11,9 @@ import pytest
 from sqlmodel import select
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.worker import WorkerFailed
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets._footer import FooterKey
+from textual.worker import WorkerFailed
 
 import oms_tui.app as app_module
 from oms_tui.app import OmsApp, make_app
