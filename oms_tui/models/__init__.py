@@ -14,7 +14,7 @@ from .finance import (
 )
 from .imports import ImportProfile, ProductAlias, SalesChannel
 from .orders import Allocation, NumberSequence, Order, OrderEvent, OrderLine
-from .parties import Customer, CustomerAddress, CustomerPhone, Setting, User
+from .parties import Customer, CustomerAddress, CustomerNameGram, CustomerPhone, Setting, User
 from .production import (
     BomItem,
     MaterialReservation,
@@ -45,6 +45,7 @@ __all__ = [
     "ContainerMove",
     "Customer",
     "CustomerAddress",
+    "CustomerNameGram",
     "CustomerPhone",
     "DeliveryRun",
     "DeliveryStop",

@@ -1,4 +1,4 @@
-"""Customers: create and search (by phone digits, name or code)."""
+"""Customers: create and search (any fragment of a name, code, pinyin, phone or address)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,22 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import Integer, insert
+from sqlalchemy import text as sql_text
 from sqlmodel import Session, col, or_, select
 
-from ...models import Customer, CustomerAddress, CustomerPhone, utcnow
+from ...models import Customer, CustomerAddress, CustomerNameGram, CustomerPhone, utcnow
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
 from ..platform.money import check_amount
+from ..platform.search_text import (
+    MIN_TRIGRAM,
+    fts_phrase,
+    is_short_chinese,
+    like_contains,
+    name_keys_row,
+    short_grams,
+)
 from ..platform.settings import load_settings
 from .regions import table_in
 
@@ -65,43 +75,93 @@ def _hits(session: Session, ids: Sequence[int]) -> list[CustomerHit]:
 
 
 def search_customers(db: Database, query: str, limit: int = 20) -> list[CustomerHit]:
-    """Customers matching a phone (any part of it), a name or a code.
+    """Customers matching any fragment of a name, code, pinyin (full or initials: ``yongan``,
+    ``szya``), phone number (the last four digits too) or address; the one way every
+    screen and the order search find a customer.
 
-    Prefix matches come from indexes; a phone fragment from the middle of a
-    number is searched only when the prefix found fewer than ``limit``.
+    A whole customer code gives that customer alone. Otherwise best first: what starts with
+    the query (name, code, pinyin, initials, phone; from their indexes), then what contains
+    it (from the substring index: FTS5 trigram / pg_trgm; 1-2 Chinese characters from
+    ``customer_name_gram``). A ``%`` or ``_`` typed is that character. At most ``limit``.
     """
-    q = query.strip()
+    q = " ".join(query.split())
     if not q:
         return []
     with db.read() as session:
-        ids: list[int] = []
-        digits = normalise_phone(q)
-        if _PHONE_LIKE.fullmatch(q) and len(digits) >= 3:
-            stmt = (
-                select(CustomerPhone.customer_id)
+        return _hits(session, _matching_ids(session, q, limit))
+
+
+def _matching_ids(session: Session, q: str, limit: int) -> list[int]:
+    found: dict[int, None] = {}
+
+    def take(stmt) -> bool:  # noqa: ANN001  (True: enough found)
+        for cid in session.execute(stmt.limit(limit)).scalars():
+            found.setdefault(cid, None)
+        return len(found) >= limit
+
+    take(select(Customer.id).where(Customer.code == q.upper()))
+    if found:  # a whole code is that customer, and no other
+        return list(found)
+    digits = normalise_phone(q)
+    if _PHONE_LIKE.fullmatch(q) and len(digits) >= 3:
+        stmt = (select(CustomerPhone.customer_id)
                 .where(_prefix_range(CustomerPhone.digits, digits))
-                .order_by(CustomerPhone.digits)
-                .limit(limit)
-            )
-            ids = list(dict.fromkeys(session.exec(stmt).all()))
-            if len(ids) < limit and not (ids and len(digits) >= FULL_NUMBER_DIGITS):
-                more = session.exec(
-                    select(CustomerPhone.customer_id)
-                    .where(col(CustomerPhone.digits).contains(digits))
-                    .limit(limit)
-                ).all()
-                ids = list(dict.fromkeys([*ids, *more]))[:limit]
-        else:
-            stmt = (
-                select(Customer.id)
-                .where(
-                    or_(_prefix_range(Customer.name, q), _prefix_range(Customer.code, q.upper()))
-                )
-                .order_by(Customer.name)
-                .limit(limit)
-            )
-            ids = list(session.exec(stmt).all())
-        return _hits(session, ids)
+                .order_by(CustomerPhone.digits))  # fmt: skip
+        if take(stmt) or (found and len(digits) >= FULL_NUMBER_DIGITS):
+            return list(found)[:limit]
+        if take(_contains(session, "phone", digits)):
+            return list(found)[:limit]
+        # then as any other text: digits are also in codes (C000123) and addresses
+    low = q.casefold()
+    starts = [_prefix_range(Customer.name, q), _prefix_range(Customer.code, q.upper())]
+    if low.isascii():
+        starts += [_prefix_range(Customer.pinyin, low.replace(" ", "")),
+                   _prefix_range(Customer.initials, low)]  # fmt: skip
+    if take(select(Customer.id).where(or_(*starts)).order_by(Customer.name)):
+        return list(found)[:limit]
+    if is_short_chinese(q):
+        take(select(CustomerNameGram.customer_id).where(CustomerNameGram.gram == q))
+    elif len(q) >= MIN_TRIGRAM:
+        if not take(_contains(session, "customer", q)):
+            take(_contains(session, "address", q))
+    return list(found)[:limit]
+
+
+# What the substring index covers (migration 0018): per source, SQLite's FTS5 table over the
+# source table, and the expression PostgreSQL's pg_trgm index holds (written exactly as
+# indexed, or PostgreSQL does not use the index).
+_SOURCES = {
+    "customer": ("customer_fts", "customer", "id",
+                 "(name || ' ' || code || ' ' || pinyin || ' ' || initials)"),
+    "phone": ("customer_phone_fts", "customer_phone", "customer_id", "digits"),
+    "address": ("customer_address_fts", "customer_address", "customer_id",
+                "(province || ' ' || city || ' ' || district || ' ' || street)"),
+}  # fmt: skip
+
+
+def _contains(session: Session, source: str, fragment: str):  # noqa: ANN202
+    """Customer ids whose ``source`` contains ``fragment`` (3 characters or more), from the
+    engine's substring index."""
+    fts, table, customer_col, expression = _SOURCES[source]
+    if session.get_bind().dialect.name == "sqlite":
+        t = sql_text(f"SELECT {table}.{customer_col} AS cid FROM {fts} JOIN {table} "
+                     f"ON {table}.id = {fts}.rowid WHERE {fts} MATCH :q")  # fmt: skip
+        return t.bindparams(q=fts_phrase(fragment)).columns(cid=Integer).subquery().select()
+    t = sql_text(f"SELECT {customer_col} AS cid FROM {table} WHERE {expression} ILIKE :q")
+    return t.bindparams(q=like_contains(fragment)).columns(cid=Integer).subquery().select()
+
+
+def name_gram_rows(names: Sequence[tuple[int, str]]) -> list[dict[str, object]]:
+    """``customer_name_gram`` rows for (customer id, name) pairs."""
+    return [{"gram": g, "customer_id": cid} for cid, name in names
+            for g in sorted(short_grams(name))]  # fmt: skip
+
+
+def _add_grams(session: Session, names: Sequence[tuple[int, str]]) -> None:
+    rows = name_gram_rows(names)
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(CustomerNameGram.__table__),  # type: ignore[attr-defined]
+                        rows[start:start + 5000])  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -140,6 +200,7 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
         customer = Customer(
             code=code,
             name=name,
+            **name_keys_row(name),
             group=new.group,
             tier=new.tier,
             region=region,
@@ -149,6 +210,7 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
         )
         session.add(customer)
         session.flush()
+        _add_grams(session, [(customer.id, name)])
         if digits:
             session.add(CustomerPhone(customer_id=customer.id, number=new.phone.strip(),
                                       digits=digits, is_primary=True))  # fmt: skip
@@ -173,8 +235,6 @@ def _check_credit_limits(session: Session, news: Sequence[NewCustomer]) -> None:
 def create_customers_in(session: Session, actor: str, news: Sequence[NewCustomer]) -> list[int]:
     """Many new customers (with their phone and default address) in the caller's
     transaction, with multi-row INSERTs: what imports use. Returns their ids in order."""
-    from sqlalchemy import insert
-
     from ..platform.numbering import take_numbers
 
     if not news:
@@ -193,12 +253,14 @@ def create_customers_in(session: Session, actor: str, news: Sequence[NewCustomer
     table = Customer.__table__  # type: ignore[attr-defined]
     returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     ids = list(session.execute(returning, [{
-        "code": code, "name": new.name.strip(), "group": new.group, "tier": new.tier,
+        "code": code, "name": new.name.strip(), **name_keys_row(new.name.strip()),
+        "group": new.group, "tier": new.tier,
         "region": region, "credit_limit_minor": new.credit_limit_minor,
         "payment_terms": new.payment_terms, "shipping_policy": "partial", "credit_hold": False,
         "credit_hold_reason": "", "dunning_level": 0, "email": "",
         "notes": f"created by {actor}", "active": True, "created_at": now,
     } for code, new, region in zip(codes, news, regions, strict=True)]).scalars())  # fmt: skip
+    _add_grams(session, [(cid, new.name.strip()) for cid, new in zip(ids, news, strict=True)])
     phones = [{"customer_id": cid, "number": new.phone.strip(),
                "digits": normalise_phone(new.phone), "label": "mobile", "is_primary": True}
               for cid, new in zip(ids, news, strict=True)
@@ -251,7 +313,6 @@ def ship_to_addresses_in(session: Session, wanted: Sequence[tuple[int, str, str,
     address of that name and text (spaces and case aside), else one added for it (not the
     default; its region from the address). In the caller's transaction; what imports use.
     Returns the addresses' ids in order."""
-    from sqlalchemy import insert
 
     def key(cid: int, name: str, text: str) -> tuple[int, str, str]:
         return cid, _squashed(name), _squashed(text)
