@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, insert
+from sqlalchemy import Connection, Integer, insert
 from sqlalchemy import text as sql_text
 from sqlmodel import Session, col, or_, select
 
@@ -56,22 +56,23 @@ class CustomerHit:
     region: str
 
 
-def _hits(session: Session, ids: Sequence[int]) -> list[CustomerHit]:
+_CUSTOMER = Customer.__table__  # type: ignore[attr-defined]
+_PHONE = CustomerPhone.__table__  # type: ignore[attr-defined]
+_GRAM = CustomerNameGram.__table__  # type: ignore[attr-defined]
+
+
+def _hits(conn: Connection, ids: Sequence[int]) -> list[CustomerHit]:
+    """The customers of ``ids`` in that order, each with its primary (else newest) phone:
+    one Core query (a search runs on every keystroke of a lookup: no ORM objects)."""
     if not ids:
         return []
-    customers = {c.id: c for c in session.exec(select(Customer).where(col(Customer.id).in_(ids)))}
-    phones: dict[int, str] = {}
-    for p in session.exec(
-        select(CustomerPhone)
-        .where(col(CustomerPhone.customer_id).in_(ids))
-        .order_by(col(CustomerPhone.is_primary).desc(), col(CustomerPhone.id).desc())
-    ):
-        phones[p.customer_id] = p.number
-    return [
-        CustomerHit(c.id, c.code, c.name, phones.get(c.id, ""), c.group, c.region)
-        for i in ids
-        if (c := customers.get(i)) is not None
-    ]
+    c, p = _CUSTOMER.c, _PHONE.c
+    phone = (select(p.number).where(p.customer_id == c.id)
+             .order_by(p.is_primary.desc(), p.id.desc()).limit(1).scalar_subquery())  # fmt: skip
+    stmt = select(c.id, c.code, c.name, phone, c["group"], c.region).where(c.id.in_(ids))
+    rows = {r[0]: r for r in conn.execute(stmt)}
+    return [CustomerHit(r[0], r[1], r[2], r[3] or "", r[4], r[5])
+            for i in ids if (r := rows.get(i)) is not None]  # fmt: skip
 
 
 def search_customers(db: Database, query: str, limit: int = 20) -> list[CustomerHit]:
@@ -88,7 +89,8 @@ def search_customers(db: Database, query: str, limit: int = 20) -> list[Customer
     if not q:
         return []
     with db.read() as session:
-        return _hits(session, _matching_ids(session, q, limit))
+        conn = session.connection()
+        return _hits(conn, _matching_ids(conn, q, limit))
 
 
 def matching_customer_ids(db: Database, query: str, limit: int = 500) -> list[int]:
@@ -98,42 +100,44 @@ def matching_customer_ids(db: Database, query: str, limit: int = 500) -> list[in
     if not q:
         return []
     with db.read() as session:
-        return _matching_ids(session, q, limit)
+        return _matching_ids(session.connection(), q, limit)
 
 
-def _matching_ids(session: Session, q: str, limit: int) -> list[int]:
+def _matching_ids(conn: Connection, q: str, limit: int) -> list[int]:
     found: dict[int, None] = {}
 
     def take(stmt) -> bool:  # noqa: ANN001  (True: enough found)
-        for cid in session.execute(stmt.limit(limit)).scalars():
+        for cid in conn.execute(stmt.limit(limit)).scalars():
             found.setdefault(cid, None)
         return len(found) >= limit
 
-    take(select(Customer.id).where(Customer.code == q.upper()))
-    if found:  # a whole code is that customer, and no other
-        return list(found)
+    c, p = _CUSTOMER.c, _PHONE.c
     digits = normalise_phone(q)
     if _PHONE_LIKE.fullmatch(q) and len(digits) >= 3:
-        stmt = (select(CustomerPhone.customer_id)
-                .where(_prefix_range(CustomerPhone.digits, digits))
-                .order_by(CustomerPhone.digits))  # fmt: skip
+        stmt = select(p.customer_id).where(_prefix_range(p.digits, digits)).order_by(p.digits)
         if take(stmt) or (found and len(digits) >= FULL_NUMBER_DIGITS):
             return list(found)[:limit]
-        if take(_contains(session, "phone", digits)):
+        if take(_contains(conn, "phone", digits)):
             return list(found)[:limit]
         # then as any other text: digits are also in codes (C000123) and addresses
-    low = q.casefold()
-    starts = [_prefix_range(Customer.name, q), _prefix_range(Customer.code, q.upper())]
+    low, code = q.casefold(), q.upper()
+    starts = [_prefix_range(c.name, q), _prefix_range(c.code, code)]
     if low.isascii():
-        starts += [_prefix_range(Customer.pinyin, low.replace(" ", "")),
-                   _prefix_range(Customer.initials, low)]  # fmt: skip
-    if take(select(Customer.id).where(or_(*starts)).order_by(Customer.name)):
+        starts += [_prefix_range(c.pinyin, low.replace(" ", "")),
+                   _prefix_range(c.initials, low)]  # fmt: skip
+    exact = (c.code == code).label("exact")
+    first = list(conn.execute(select(c.id, exact).where(or_(*starts))
+                              .order_by(exact.desc(), c.name).limit(limit)))  # fmt: skip
+    if first and first[0][1]:  # a whole code is that customer, and no other
+        return [first[0][0]]
+    found.update(dict.fromkeys(r[0] for r in first))
+    if len(found) >= limit:
         return list(found)[:limit]
     if is_short_chinese(q):
-        take(select(CustomerNameGram.customer_id).where(CustomerNameGram.gram == q))
+        take(select(_GRAM.c.customer_id).where(_GRAM.c.gram == q))
     elif len(q) >= MIN_TRIGRAM:
-        if not take(_contains(session, "customer", q)):
-            take(_contains(session, "address", q))
+        if not take(_contains(conn, "customer", q)):
+            take(_contains(conn, "address", q))
     return list(found)[:limit]
 
 
@@ -149,11 +153,11 @@ _SOURCES = {
 }  # fmt: skip
 
 
-def _contains(session: Session, source: str, fragment: str):  # noqa: ANN202
+def _contains(conn: Connection, source: str, fragment: str):  # noqa: ANN202
     """Customer ids whose ``source`` contains ``fragment`` (3 characters or more), from the
     engine's substring index."""
     fts, table, customer_col, expression = _SOURCES[source]
-    if session.get_bind().dialect.name == "sqlite":
+    if conn.dialect.name == "sqlite":
         t = sql_text(f"SELECT {table}.{customer_col} AS cid FROM {fts} JOIN {table} "
                      f"ON {table}.id = {fts}.rowid WHERE {fts} MATCH :q")  # fmt: skip
         return t.bindparams(q=fts_phrase(fragment)).columns(cid=Integer).subquery().select()
