@@ -463,3 +463,23 @@ async def test_home_flags_shipments_not_delivered_after_their_expected_date(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "not delivered" not in flat(screen_text(app))
+
+
+async def test_keys_list_wraps_under_the_description_and_names_keys_once(
+    counts_db: Database,
+) -> None:
+    app = frozen_app(counts_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, KeyHelpScreen)
+        does = list(app.screen.query(".key-help-does").results(Static))
+        assert len({d.region.x for d in does}) == 1  # one column: wrapped lines stay in it
+        options = next(d for d in does if str(d.render()).startswith("Order options"))
+        assert options.region.height == 2  # wraps at 80 columns, under itself
+        texts = [str(d.render()) for d in does]
+        assert "Move in the customer matches, or select a line" in texts  # not "Up/Down: …"
+        assert not any(t.startswith("Up/Down:") for t in texts)
