@@ -17,7 +17,9 @@ warns about).
 
 **Idempotent**: the key is the channel (its row's name) + external order id. Importing the
 same file twice creates nothing new; a changed order not yet approved is updated (its
-lines replaced); one already approved is reported, not changed. ``plan_import`` (the
+lines replaced); one already approved is reported, not changed. Imports into one
+channel write a batch at a time and look again at which orders exist first, so the same
+file imported twice at once creates each order once. ``plan_import`` (the
 preview / dry run) says all of this before anything is written; ``run_import`` writes it,
 a batch of orders per transaction, into the audit queue (status pending audit; the queue
 runs their checks).
@@ -44,6 +46,7 @@ from ...models import (
     OrderLine,
     Product,
     ProductAlias,
+    SalesChannel,
     utcnow,
 )
 from ..parties import customers
@@ -555,15 +558,22 @@ def run_import(
             (updated if o.action == "update" else created).append(number)
         if progress is not None:
             progress(min(start + BATCH, len(todo)), len(todo))
+    said = {ext for ext, _ in refused}  # and those approved since the preview:
+    refused += [(o.external_id, o.why) for o in todo
+                if o.action == "refused" and o.external_id not in said]  # fmt: skip
     return ImportResult(plan, tuple(created), tuple(updated), plan.count("unchanged"),
                         tuple(refused))  # fmt: skip
 
 
 def _write_batch(session: Session, actor: str, channel: str, batch: list[PlannedOrder]
                  ) -> list[tuple[PlannedOrder, str]]:  # fmt: skip
-    """The batch's customers (matched by phone, else created: another import or a clerk
-    may have given these phones a customer since the preview, ``customers_for_phones_in``
-    looks again), then its new orders in one go, then the updates."""
+    """The batch's customers (matched by phone, else created), then its new orders in one
+    go, then the updates. Another import may have written some of these orders, or given
+    these phones a customer, since the preview: both are looked at again here, under the
+    channel's lock and the customers' (``customers_for_phones_in``)."""
+    _hold_channel(session, channel)
+    _against_existing(session, channel, {o.external_id: o for o in batch})
+    batch = [o for o in batch if o.action in ("create", "update")]
     unknown = [o for o in batch if o.customer_id is None]
     found = customers.customers_for_phones_in(session, actor, [
         customers.NewCustomer(name=o.customer_name, phone=o.phone, street=o.address)
@@ -596,6 +606,14 @@ def _write_batch(session: Session, actor: str, channel: str, batch: list[Planned
     for o in batch:
         o.customer_id = ids_of[o.external_id]
     return out
+
+
+def _hold_channel(session: Session, channel: str) -> None:
+    """Imports into one channel write one batch at a time (PostgreSQL: the channel's row
+    lock, the first lock an import's transaction takes; SQLite: ``BEGIN IMMEDIATE``), so
+    an order another import wrote is seen before this one writes it again."""
+    session.exec(select(SalesChannel.id).where(SalesChannel.name == channel)
+                 .with_for_update()).first()  # fmt: skip
 
 
 class _Prices:
