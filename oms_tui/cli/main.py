@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 
 from ..config import DatabaseUrlError, Settings, is_default_database
 from . import (
+    backup,
     channel,
     checks,
     db,
@@ -76,6 +77,8 @@ app.command()(db.init)
 app.command()(db.generate)
 app.command("settings")(settings.settings_cmd)
 app.command("verify")(checks.verify)
+app.command("backup")(backup.backup_cmd)
+app.command("restore")(backup.restore_cmd)
 for name, module in (
     ("db", db),
     ("standing", standing),
