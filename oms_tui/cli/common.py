@@ -96,8 +96,8 @@ def bring_current(database) -> str | None:  # noqa: ANN001
 
 
 # What an upgrade on PostgreSQL says (it copies nothing, unlike a SQLite file).
-NO_PG_BACKUP = ("no backup was taken (PostgreSQL): take one first with `oms backup` "
-                "(pg_dump) or your server's own backups")  # fmt: skip
+NO_PG_BACKUP = ("on PostgreSQL oms takes no backup before upgrading: take one with "
+                "`oms backup` (pg_dump) or your server's own backups")  # fmt: skip
 
 
 def open_current(settings: Settings):  # noqa: ANN201

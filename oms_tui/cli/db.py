@@ -67,7 +67,7 @@ def db_upgrade(db: DbOption = None) -> None:
     database = open_existing(settings)
     before = schema.current_revision(database)
     if database.dialect == "postgresql" and schema.needs_upgrade(database):
-        say(f"oms db upgrade: {NO_PG_BACKUP}.")
+        say(f"Note: {NO_PG_BACKUP}.")
     backup = schema.upgrade_with_backup(database)
     after = schema.current_revision(database)
     if before == after:

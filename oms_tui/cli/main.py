@@ -132,7 +132,8 @@ def run_app(settings: Settings, *, headless: bool = False, exit_when_ready: bool
             say(notice)
     from ..app import make_app
 
-    app = make_app(settings, database, exit_when_ready=exit_when_ready, notice=notice)
+    app = make_app(settings, database, exit_when_ready=exit_when_ready, notice=notice,
+                   daily_backup=not exit_when_ready)  # fmt: skip
     app.run(headless=headless)
 
 

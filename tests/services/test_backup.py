@@ -189,10 +189,11 @@ def test_backups_are_private_compressed_and_named_with_date_and_revision(db):
 
 
 def test_the_daily_backup_is_taken_once_a_day(db):
-    made = backup.daily(db, date.today())
+    made = backup.daily(db, datetime(2026, 12, 7, 8, 0))
     assert made is not None and backup.backups_in(db)[0][0] == made.path
-    assert backup.daily(db, date.today()) is None
+    assert backup.daily(db, datetime(2026, 12, 7, 17, 0)) is None
     assert len(backup.backups_in(db)) == 1
+    assert backup.daily(db, datetime(2026, 12, 8, 8, 0)) is not None
 
 
 def test_rotation_keeps_n_days_and_m_weeks_and_all_of_today():

@@ -210,12 +210,15 @@ def _take_postgres(db: Database, final: Path) -> None:
         safe_files.publish(part, final)
 
 
-def daily(db: Database, today: date | None = None) -> Backup | None:
+def daily(db: Database, now: datetime | None = None) -> Backup | None:
     """The daily backup, unless the folder holds one taken today already."""
-    today = today or date.today()
-    if any(when.date() == today for _path, when in backups_in(db)):
+    now = now or datetime.now()
+    if any(when.date() == now.date() for _path, when in backups_in(db)):
         return None
-    return take(db)
+    try:
+        return take(db, now=now)
+    except OmsError as exc:
+        raise OmsError(f"no daily backup: {exc}") from None
 
 
 # -- opening one ----------------------------------------------------------------------------
