@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .common import check_place, open_database, open_existing, resolve_settings, say, where
-from .options import DbOption, UserOption
+from .options import DbOption
 
 
 def backup_cmd(
@@ -81,14 +81,13 @@ def restore_cmd(
         ),  # fmt: skip
     ] = False,
     db: DbOption = None,
-    user: UserOption = None,
 ) -> None:
     """Replace the database with a backup: refused for a backup of a newer schema, and
     while other oms processes have the database open (unless --force); the database as it
     was is kept as a backup first; an older backup is brought to the newest schema."""
     from ..services.platform import backup
 
-    settings = resolve_settings(db, user)
+    settings = resolve_settings(db)
     check_place(settings, create=True)
     database = open_database(settings)
     done = backup.restore(database, file, force=force)

@@ -102,6 +102,9 @@ for name, module in (
 def main_callback(ctx: typer.Context, db: GlobalDb = None, user: GlobalUser = None) -> None:
     """Open the terminal app (creating a demo database on first run)."""
     State.settings = Settings.resolve(db=db, user=user)
+    from ..services.platform import presence
+
+    presence.set_user(State.settings.user)  # who `oms restore` names while this runs
     if ctx.invoked_subcommand is None:
         run_app(State.settings)
 

@@ -23,6 +23,12 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 _held: dict[Path, int] = {}  # folder -> the descriptor whose lock says "this process is here"
+_acting: list[str] = []  # who this process acts for (``set_user``)
+
+
+def set_user(user: str) -> None:
+    """Who this process acts for, as others are told (else OMS_USER or the login name)."""
+    _acting[:] = [user]
 
 
 def clerks_dir(database: Path) -> Path:
@@ -75,7 +81,7 @@ def others(database: Path) -> list[str]:
 def _user() -> str:
     from ...config import os_user
 
-    return (os.environ.get("OMS_USER") or os_user()).replace(" ", "_")
+    return (_acting[0] if _acting else os.environ.get("OMS_USER") or os_user()).replace(" ", "_")
 
 
 def application_name(schema: str) -> str:
