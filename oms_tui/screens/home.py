@@ -162,7 +162,8 @@ class HomeScreen(OmsScreen):
         """Back the database up unless a backup of today exists (``backup.daily``)."""
         from ..services.platform import backup
 
-        made = backup.daily(db, now)
+        worker = get_current_worker()  # closing the app stops it (not a whole copy's wait)
+        made = backup.daily(db, now, stop=lambda: worker.is_cancelled)
         if made is not None:
             self.post_message(Said(f"Daily backup saved: {made.path}"))
 

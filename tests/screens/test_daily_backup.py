@@ -54,10 +54,10 @@ async def test_keys_work_while_the_daily_backup_runs(sqlite_db: Database, monkey
     release, started = threading.Event(), threading.Event()
     real = backup.daily
 
-    def slow_daily(db, now):  # noqa: ANN001, ANN202
+    def slow_daily(db, now, stop):  # noqa: ANN001, ANN202
         started.set()
         release.wait(60)
-        return real(db, now)
+        return real(db, now, stop)
 
     monkeypatch.setattr(backup, "daily", slow_daily)
     app = frozen_app(sqlite_db, daily_backup=True)

@@ -196,6 +196,14 @@ def test_the_daily_backup_is_taken_once_a_day(db):
     assert backup.daily(db, datetime(2026, 12, 8, 8, 0)) is not None
 
 
+def test_a_backup_stopped_midway_leaves_nothing(sqlite_db):
+    """The app closing stops its daily backup between chunks (``stop``)."""
+    make_order(sqlite_db)
+    with pytest.raises(safe_files.Stopped):
+        backup.daily(sqlite_db, datetime(2026, 12, 7, 8, 0), stop=lambda: True)
+    assert list(backup.folder(sqlite_db).iterdir()) == []
+
+
 def test_rotation_keeps_n_days_and_m_weeks_and_all_of_today():
     def at(day: str, hour: int = 9) -> tuple[Path, datetime]:
         when = datetime.fromisoformat(f"{day}T{hour:02d}:00:00")

@@ -22,7 +22,7 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -151,10 +151,11 @@ def to_remove(taken: list[tuple[Path, datetime]], keep_daily: int, keep_weekly: 
 # -- taking one -----------------------------------------------------------------------------
 
 
-def take(db: Database, out: Path | None = None, *, label: str = "",
-         now: datetime | None = None, spare: Path | None = None) -> Backup:  # fmt: skip
+def take(db: Database, out: Path | None = None, *, label: str = "", now: datetime | None = None,
+         spare: Path | None = None, stop: Callable[[], bool] | None = None) -> Backup:  # fmt: skip
     """Back the database up into the backups folder (rotated after, ``spare`` aside) or
-    to ``out``."""
+    to ``out``. ``stop``: asked while compressing; when it says so, nothing is left
+    (``safe_files.Stopped``)."""
     revision = schema.current_revision(db)
     if revision is None:
         raise OmsError("the database has no oms tables: nothing to back up")
@@ -169,7 +170,7 @@ def take(db: Database, out: Path | None = None, *, label: str = "",
         raise OmsError(f"{final} already exists: give another --out, or remove it first")
     safe_files.remove_stale_parts(final.parent)
     if db.dialect == "sqlite":
-        _take_sqlite(db, final)
+        _take_sqlite(db, final, stop)
     else:
         _take_postgres(db, final)
     backup = Backup(final, revision, final.stat().st_size)
@@ -184,7 +185,7 @@ def take(db: Database, out: Path | None = None, *, label: str = "",
     return backup
 
 
-def _take_sqlite(db: Database, final: Path) -> None:
+def _take_sqlite(db: Database, final: Path, stop: Callable[[], bool] | None) -> None:
     source = sqlite_path(db.url)
     if source is None:
         raise OmsError("an in-memory database cannot be backed up")
@@ -192,7 +193,7 @@ def _take_sqlite(db: Database, final: Path) -> None:
     with safe_files.removed_on_failure(raw):
         safe_files.sqlite_snapshot(source, raw)
         safe_files.pause_point("copy")
-        safe_files.gzip_into(raw, final)
+        safe_files.gzip_into(raw, final, stop)
     raw.unlink()
 
 
@@ -210,13 +211,16 @@ def _take_postgres(db: Database, final: Path) -> None:
         safe_files.publish(part, final)
 
 
-def daily(db: Database, now: datetime | None = None) -> Backup | None:
+def daily(db: Database, now: datetime | None = None,
+          stop: Callable[[], bool] | None = None) -> Backup | None:  # fmt: skip
     """The daily backup, unless the folder holds one taken today already."""
     now = now or datetime.now()
     if any(when.date() == now.date() for _path, when in backups_in(db)):
         return None
     try:
-        return take(db, now=now)
+        return take(db, now=now, stop=stop)
+    except safe_files.Stopped:
+        raise
     except OmsError as exc:
         raise OmsError(f"no daily backup: {exc}") from None
 

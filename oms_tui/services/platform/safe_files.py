@@ -20,7 +20,7 @@ import re
 import shutil
 import signal
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,6 +31,10 @@ PAUSE_SIGNAL_ENV = "OMS_TEST_PAUSE_SIGNAL"
 CHUNK = 1 << 20
 BUSY_TIMEOUT_S = 30.0
 _PART = re.compile(r"^\..+\.(\d+)\.part$")
+
+
+class Stopped(OmsError):
+    """A copy given up on request (its temporary files removed)."""
 
 
 def pause_point(name: str) -> None:
@@ -151,15 +155,18 @@ def check_sqlite(conn: sqlite3.Connection, path: Path) -> None:
         raise OmsError(f"{path} is damaged: {result[0][0]}")
 
 
-def gzip_into(raw: Path, final: Path) -> Path:
+def gzip_into(raw: Path, final: Path, stop: Callable[[], bool] | None = None) -> Path:
     """Compress ``raw`` into ``final`` through a temporary name; read back (its CRC and
-    length) before the rename."""
+    length) before the rename. ``stop`` is asked between chunks: when it says so, nothing
+    is left and ``Stopped`` is raised (an app closing does not wait for the whole copy)."""
     part = part_name(final)
     with removed_on_failure(part):
         with os.fdopen(create_private(part), "wb") as out, open(raw, "rb") as src:
             with gzip.GzipFile(filename=final.stem, mode="wb", fileobj=out, mtime=0) as zipped:
                 first = True
                 while chunk := src.read(CHUNK):
+                    if stop is not None and stop():
+                        raise Stopped(f"the backup to {final} was stopped")
                     zipped.write(chunk)
                     if first:
                         zipped.flush()
