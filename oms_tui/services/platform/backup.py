@@ -276,16 +276,10 @@ def _unpacked(file: Path) -> Iterator[tuple[Path, str]]:
 def opened(file: Path, db: Database) -> Iterator[Opened]:
     """The backup restored into a scratch database (a temporary file; for PostgreSQL a
     scratch database on ``db``'s server), brought to the newest schema, for the block."""
-    kind = kind_of(file)
-    if kind == "sqlite":
+    if kind_of(file) == "sqlite":
         with _unpacked(file) as (path, revision):
-            copy = Database(f"sqlite:///{path}")
-            try:
-                if revision != HEAD:
-                    schema.upgrade(copy)
-                yield Opened(copy, revision)
-            finally:
-                copy.dispose()
+            with _current(f"sqlite:///{path}", revision) as copy:
+                yield copy
         return
     if db.dialect != "postgresql":
         raise OmsError(f"{file} is a PostgreSQL backup: open it with --db naming a "
@@ -294,13 +288,20 @@ def opened(file: Path, db: Database) -> Iterator[Opened]:
     revision = _check_revision(file, revision)
     with pg_backup.scratch_database(db.url) as url:
         pg_backup.restore_into(url, file, dumped)
-        copy = Database(_with_schema(url, dumped))
-        try:
-            if revision != HEAD:
-                schema.upgrade(copy)
-            yield Opened(copy, revision)
-        finally:
-            copy.dispose()
+        with _current(_with_schema(url, dumped), revision) as copy:
+            yield copy
+
+
+@contextmanager
+def _current(url: str, revision: str) -> Iterator[Opened]:
+    """The scratch database at ``url``, brought to the newest schema, for the block."""
+    copy = Database(url)
+    try:
+        if revision != HEAD:
+            schema.upgrade(copy)
+        yield Opened(copy, revision)
+    finally:
+        copy.dispose()
 
 
 def _with_schema(url: str, name: str) -> str:
