@@ -38,10 +38,11 @@ def backup_cmd(
     from ..services.platform import backup
 
     settings = resolve_settings(db)
-    database = open_existing(settings)
-    if verify is not None:
-        _verify(database, verify)
+    if verify is not None:  # a SQLite backup needs no database; a PostgreSQL one a server
+        postgres = backup.kind_of(verify) == "postgresql"
+        _verify(open_existing(settings) if postgres else None, verify)
         return
+    database = open_existing(settings)
     done = backup.take(database, out)
     say(f"Backup of {where(settings)} (schema {done.revision}): {done.path} "
         f"({_size(done.size)})")  # fmt: skip

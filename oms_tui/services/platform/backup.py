@@ -273,7 +273,7 @@ def _unpacked(file: Path) -> Iterator[tuple[Path, str]]:
 
 
 @contextmanager
-def opened(file: Path, db: Database) -> Iterator[Opened]:
+def opened(file: Path, db: Database | None) -> Iterator[Opened]:
     """The backup restored into a scratch database (a temporary file; for PostgreSQL a
     scratch database on ``db``'s server), brought to the newest schema, for the block."""
     if kind_of(file) == "sqlite":
@@ -281,7 +281,7 @@ def opened(file: Path, db: Database) -> Iterator[Opened]:
             with _current(f"sqlite:///{path}", revision) as copy:
                 yield copy
         return
-    if db.dialect != "postgresql":
+    if db is None or db.dialect != "postgresql":
         raise OmsError(f"{file} is a PostgreSQL backup: open it with --db naming a "
                        "PostgreSQL server")  # fmt: skip
     dumped, revision = pg_backup.contents(file)
