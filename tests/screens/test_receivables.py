@@ -409,7 +409,7 @@ async def test_run_dunning_and_print_the_letters(sqlite_db: Database):
         await pilot.press("enter")
         assert app.screen is screen
         assert "Dunning: 2 letters, 1 credit hold" in text_of(screen, "#recv-message")
-    path = printing.documents_dir() / "dunning-letters-2026-03-02.pdf"
+    path = printing.documents_dir() / "dunning-DR-2026-000001.pdf"  # the run's number
     assert path.exists()
     text = pdf_text(path)
     assert "杭州明亮灯饰" in text and "Li Wei Hardware" in text
@@ -446,7 +446,7 @@ async def test_dunning_as_of_an_earlier_date_and_not_ahead_of_the_app_clock(
             (ids["late"], 3, 80)]  # fmt: skip
         await pilot.press("enter")
         assert "Dunning: 1 letter" in text_of(screen, "#recv-message")
-    assert (printing.documents_dir() / "dunning-letters-2026-02-10.pdf").exists()
+    assert (printing.documents_dir() / "dunning-DR-2026-000001.pdf").exists()
     with sqlite_db.read() as s:
         letters = s.exec(select(DunningLetter.customer_id, DunningLetter.issued_on)).all()
         assert [tuple(x) for x in letters] == [(ids["late"], date(2026, 2, 10))]
