@@ -12,7 +12,8 @@ outstanding (``aging.dso``, last 90 days) on the status line. F4 changes the as-
 Enter opens the customer: open invoices (number, order, due, amount, open, days over),
 credit status (``customer_history.customer_card``) and the follow-up log (``follow_ups.
 customer_log``). From either view, for the highlighted (or open) customer: F6 records a
-payment (amount ``1234.50``, date, method by one letter, reference; applied oldest first,
+payment (amount ``1234.50``, or ``USD 120`` in another currency, date, method by one
+letter, reference; applied oldest first (in its currency),
 or ``h`` to the highlighted invoice, or to invoice numbers typed; what was applied and
 what is kept on account are shown), F7 a follow-up (kind by letter, note, promise date and
 amount, next action date), ``t`` applies their credit on account (over-payments, what is

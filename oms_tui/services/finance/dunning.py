@@ -25,6 +25,9 @@ something still overdue, the next run takes the step due. A run is numbered
 (``DR-2026-000001``), and its letters are saved with its steps, in one transaction
 (``run_dunning``); ``reprint`` prints a run's or a customer's letters again.
 
+Dunning counts in the company currency, as the credit exposure does (no exchange rates):
+invoices, payments and credit in another currency are neither dunned nor on its letters.
+
 Letters and statements (``AccountPaper``) list the open invoices, then the credit on
 account as a line of its own, and the balance and overdue net of it: the balance is
 ``credit_exposure``'s open invoices less credit on account, the overdue its overdue.
@@ -282,10 +285,11 @@ def _paper(session: Session, customer: Customer, as_of: date, title: str, level:
         select(CustomerAddress).where(CustomerAddress.customer_id == customer.id)
         .order_by(col(CustomerAddress.is_default).desc(), CustomerAddress.id)
     ).first()  # fmt: skip
+    company = load_settings(session).currency.upper()
     rows = session.execute(
         select(Invoice, Order.number).outerjoin(Order, Order.id == Invoice.order_id)
         .where(Invoice.customer_id == customer.id, Invoice.status == InvoiceStatus.OPEN,
-               Invoice.kind == "invoice")
+               Invoice.kind == "invoice", Invoice.currency == company)
         .order_by(Invoice.due_on, Invoice.id)
     ).all()  # fmt: skip
     items = tuple(OpenItem(i.number, n or "", i.issued_on, i.due_on, i.amount_minor,
@@ -296,6 +300,7 @@ def _paper(session: Session, customer: Customer, as_of: date, title: str, level:
     on_account = sum(i.open_minor for i in items) - exposure.open_invoices_minor
     pays = session.exec(
         select(Payment).where(Payment.customer_id == customer.id, Payment.amount_minor > 0,
+                              Payment.currency == company,
                               Payment.received_on >= as_of - timedelta(days=payments_days))
         .order_by(Payment.received_on, Payment.id)
     ).all()  # fmt: skip
