@@ -29,7 +29,7 @@ from . import WORKFLOWS, OmsScreen
 # (tile id = ``HomeCounts`` field, label) in reading order; the overdue tile also shows money.
 TILES: tuple[tuple[str, str], ...] = (
     ("waiting_audit", "Waiting audit"),
-    ("on_hold", "On hold"),
+    ("on_hold", "Held for later"),  # held until a later date; held and due are in the queue
     ("backorders", "Backorders"),
     ("in_production", "In production"),
     ("ready_to_ship", "Ready to ship"),
