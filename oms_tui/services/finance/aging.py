@@ -404,7 +404,7 @@ class Collections:
     rows: tuple[CollectionRow, ...]  # every period from start to end, empty ones included
     payments: int
     amount_minor: int
-    currency: str = field(kw_only=True)  # ISO 4217: the company currency, which payments are in
+    currency: str = field(kw_only=True)  # ISO 4217: the company currency, the payments counted
 
 
 def period_start(day: date, by: str) -> date:
