@@ -159,7 +159,7 @@ def one_customer(database, text: str):  # noqa: ANN001, ANN201
 def print_document(database, pdf_of, name: str, out: str | None, paper: str | None = None) -> None:  # noqa: ANN001
     """Render with the company's details and deliver: ``--out``, else the printer, else a
     file in the documents folder; say where in one line."""
-    from ..reports.common import PAGE_SIZES, Company
+    from ..reports.common import PAGE_SIZES, company_of
     from ..services.platform.errors import InvalidInput
     from ..services.platform.printing import deliver
     from ..services.platform.settings import get_settings
@@ -168,8 +168,6 @@ def print_document(database, pdf_of, name: str, out: str | None, paper: str | No
         raise InvalidInput(f"--paper {paper}: use A4 or Letter")
 
     company_settings = get_settings(database)
-    cs = company_settings
-    company = Company(cs.company_name, cs.company_address, cs.company_phone, currency=cs.currency)
-    pdf = pdf_of(company, paper or company_settings.paper)
+    pdf = pdf_of(company_of(company_settings), paper or company_settings.paper)
     done = deliver(pdf, name, company_settings.printer, out)
     say(f"{name}: {done}")
