@@ -9,7 +9,7 @@ from oms_tui.services.catalog.catalog import search_products
 from oms_tui.services.parties.customers import (
     NewCustomer,
     create_customer,
-    create_customers_in,
+    customers_for_phones_in,
     search_customers,
 )
 from oms_tui.services.platform.search_text import like_contains, name_keys
@@ -87,7 +87,7 @@ def test_customers_created_in_bulk_are_found_too(db):
     with db.write() as session:
         new = NewCustomer(name="南京永安五金店", phone="025 5555 0101", city="南京市",
                           street="中山路 1 号")  # fmt: skip
-        create_customers_in(session, "t", [new])
+        customers_for_phones_in(session, "t", [new])
     assert names(db, "永安") == ["南京永安五金店"]
     assert names(db, "njya") == ["南京永安五金店"]
     assert names(db, "0101") == ["南京永安五金店"]
