@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-big bench-allocate bench-documents clean setup
+.PHONY: run test lint bench bench-big bench-search bench-allocate bench-documents clean setup
 
 setup: $(STAMP)
 
@@ -36,6 +36,9 @@ bench: $(STAMP)
 
 bench-big: $(STAMP)
 	$(BIN)/python bench/big_db.py
+
+bench-search: $(STAMP)
+	$(BIN)/python bench/search.py
 
 bench-allocate: $(STAMP)
 	$(BIN)/python bench/allocate.py
