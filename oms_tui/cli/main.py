@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 
 from ..config import DatabaseUrlError, Settings, is_default_database
 from . import (
+    audit,
     backup,
     channel,
     checks,
@@ -94,6 +95,7 @@ for name, module in (
     ("export", export),
     ("report", report),
     ("region", region),
+    ("audit", audit),
 ):
     app.add_typer(module.app, name=name)
 

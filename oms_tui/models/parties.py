@@ -21,6 +21,29 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class ChangeLog(SQLModel, table=True):
+    """The append-only trail of changes to master data (settings, customers' credit,
+    products, users): who, when, which entity (``customer`` + its code, ``setting`` + its
+    key), which field, the value before and after, and why. Services write it; nothing
+    updates or deletes a row."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (
+        Index("ix_change_log_entity", "entity", "entity_key", "id"),
+        Index("ix_change_log_actor", "actor", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=64)
+    entity: str = Field(max_length=32)  # setting, customer, product, user
+    entity_key: str = Field(max_length=64)  # the setting's key, the customer's code ...
+    field: str = Field(max_length=64)
+    before: str = Field(default="")
+    after: str = Field(default="")
+    reason: str = Field(default="")
+
+
 class Setting(SQLModel, table=True):
     """Company-wide settings as key/value text; typed access in services/settings.py."""
 

@@ -59,6 +59,7 @@ from ...models import (
     Warehouse,
     utcnow,
 )
+from ..platform.change_log import record_change
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
 from ..platform.settings import read_int_settings, write_int_setting
@@ -623,7 +624,6 @@ def reorder_csv(rows: Sequence[ReorderRow]) -> str:
 def apply_reorder_points(db: Database, actor: str, rows: Sequence[ReorderRow]) -> int:
     """Store the computed reorder points on the levels (what ``below_reorder_point`` and the
     low-stock marks use). Returns the number of levels changed."""
-    del actor  # levels carry no author; the ledger is untouched
     changed = 0
     with db.write() as session:
         codes = dict(session.exec(select(Warehouse.code, Warehouse.id)).all())
@@ -633,6 +633,16 @@ def apply_reorder_points(db: Database, actor: str, rows: Sequence[ReorderRow]) -
                                          StockLevel.warehouse_id == codes[r.warehouse_code])
             ).first()  # fmt: skip
             if level is not None and level.reorder_point != r.reorder_point:
+                record_change(
+                    session,
+                    actor,
+                    "product",
+                    r.code,  # who set it (the ledger
+                    f"reorder_point {r.warehouse_code}",  # is untouched)
+                    level.reorder_point,
+                    r.reorder_point,
+                    "computed from demand",
+                )
                 level.reorder_point = r.reorder_point
                 session.add(level)
                 changed += 1

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, or_, select
 
 from ...models import Customer, CustomerAddress, CustomerPhone, utcnow
+from ..platform.change_log import record_change
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
 from ..platform.money import check_amount
@@ -398,3 +399,13 @@ def add_address(db: Database, actor: str, customer_id: int, new: NewAddress) -> 
         session.flush()
         return AddressView(a.id, a.label, a.contact_name, a.phone, address_text(a), a.region,
                            a.is_default)  # fmt: skip
+
+
+def set_credit_hold_in(session: Session, actor: str, customer: Customer, hold: bool,
+                       reason: str) -> None:  # fmt: skip
+    """Put a customer on credit hold or release them, the reason kept on the customer and
+    the change (who, before, after, why) in the change log: the one way a hold changes."""
+    record_change(session, actor, "customer", customer.code, "credit_hold",
+                  customer.credit_hold, hold, reason)  # fmt: skip
+    customer.credit_hold, customer.credit_hold_reason = hold, reason
+    session.add(customer)

@@ -76,6 +76,20 @@ def _parse_rows(rows: dict[str, str]) -> CompanySettings:
     return CompanySettings(**values)
 
 
+def store_setting(session: Session, actor: str, key: str, value: str, reason: str = "") -> None:
+    """Write one ``setting`` row, who and when, and the change (before, after) in the change
+    log: the one way a setting is written."""
+    from ...models import Setting, utcnow
+    from .change_log import record_change
+
+    row = session.get(Setting, key)
+    before = row.value if row is not None else "(default)"
+    row = row or Setting(key=key)
+    record_change(session, actor, "setting", key, "value", before, value, reason)
+    row.value, row.updated_at, row.updated_by = value, utcnow(), actor
+    session.add(row)
+
+
 def read_settings(conn: Connection | Session) -> CompanySettings:
     """Settings through a Core connection or a session (same query)."""
     return _parse_rows(dict(conn.execute(select(_setting.c.key, _setting.c.value)).all()))
@@ -116,14 +130,10 @@ def set_setting(db: Database, actor: str, key: str, value: str) -> CompanySettin
                                f"names ({', '.join(AUDIT_CHECK_NAMES)}), comma-separated, "
                                "or 'all'", "value")  # fmt: skip
         value = ",".join(dict.fromkeys(names))
-    from ...models import Setting, utcnow
-
     with db.write() as session:
-        row = session.get(Setting, key) or Setting(key=key)
         if key == "currency":
             _check_currency_change(session, load_settings(session).currency.upper(), value)
-        row.value, row.updated_at, row.updated_by = value, utcnow(), actor
-        session.add(row)
+        store_setting(session, actor, key, value)
         session.flush()
         return load_settings(session)
 
@@ -175,11 +185,7 @@ def write_int_setting(db: Database, actor: str, group: type[T], key: str, value:
         raise InvalidInput(f"unknown {what} setting '{key}'; known: {', '.join(keys)}", "key")
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidInput(f"{key} must be a whole number, 0 or more", "value")
-    from ...models import Setting, utcnow
-
     with db.write() as session:
-        row = session.get(Setting, key) or Setting(key=key)
-        row.value, row.updated_at, row.updated_by = str(value), utcnow(), actor
-        session.add(row)
+        store_setting(session, actor, key, str(value))
         session.flush()
         return read_int_settings(session, group)
