@@ -120,6 +120,34 @@ def say(text: str) -> None:
     typer.echo(text, err=True)
 
 
+def csv_encoding(database, option: str | None) -> str:  # noqa: ANN001
+    """``--encoding`` as given, else the setting ``csv_encoding`` (else UTF-8 with a BOM)."""
+    from ..services.platform.csv_files import csv_encoding_name
+
+    if option is not None or database is None:
+        return csv_encoding_name(option)
+    from ..services.platform.settings import get_settings
+
+    return csv_encoding_name(get_settings(database).csv_encoding)
+
+
+def emit_csv(text: str, out: str | None = None, encoding: str | None = None) -> None:
+    """CSV text written as every CSV oms writes (``services/platform/csv_files.py``: UTF-8
+    with a BOM, or GB18030): to the file ``out``, else (or ``-``) to stdout."""
+    import sys
+    from pathlib import Path
+
+    from ..services.platform.csv_files import encode_csv
+
+    data = encode_csv(text, encoding)
+    if out and out != "-":
+        Path(out).write_bytes(data)
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
 def date_option(text: str | None, name: str):  # noqa: ANN201
     from datetime import date
 

@@ -64,6 +64,12 @@ GlobalUser = Annotated[
 DbOption = Annotated[str | None, typer.Option("--db", metavar="URL", help=_DB_HELP)]
 UserOption = Annotated[str | None, typer.Option("--user", metavar="NAME", help=_USER_HELP)]
 
+EncodingOption = Annotated[
+    str | None,
+    typer.Option("--encoding", metavar="ENCODING",
+                 help="CSV files: utf-8 (with a BOM, the default) or gb18030 "
+                      "(default: the setting csv_encoding)."),
+]  # fmt: skip
 OutOption = Annotated[
     str | None,
     typer.Option("--out", metavar="FILE", help="Save the PDF here instead of printing it."),

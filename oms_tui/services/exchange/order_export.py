@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -13,6 +12,7 @@ from decimal import Decimal
 from sqlmodel import col, select
 
 from ...models import Customer, CustomerPhone, Order, OrderLine, Product
+from ..platform.csv_files import csv_bytes
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
 from ..states.order_states import OrderStatus
@@ -68,17 +68,15 @@ def export_rows(db: Database, statuses: Sequence[str] = (), start: date | None =
     return out
 
 
-def render(rows: list[dict[str, str]], fmt: str) -> bytes:
+def render(rows: list[dict[str, str]], fmt: str, encoding: str | None = None) -> bytes:
+    """The file's bytes; a CSV as every CSV oms writes (``csv_files``: UTF-8 with a BOM,
+    or ``encoding`` gb18030)."""
     if fmt not in FORMATS:
         raise InvalidInput(f"format must be one of {', '.join(FORMATS)}", "format")
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=1).encode()
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return buf.getvalue().encode("utf-8-sig")  # BOM: spreadsheet tools read Chinese right
+        return csv_bytes(FIELDS, ([r[f] for f in FIELDS] for r in rows), encoding)
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)

@@ -47,6 +47,7 @@ from ...models import (
     utcnow,
 )
 from ..parties import customers
+from ..platform.csv_files import csv_text
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound, OmsError
 from ..platform.money import parse_money
@@ -230,11 +231,7 @@ TEMPLATE_EXAMPLE = ("TB20261130001", "2026-11-30 14:05", "王小明", "138 0013 
 
 def template_csv() -> str:
     """Our own import template (profile ``oms``): the header and one example row."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(FIELDS)
-    writer.writerow(TEMPLATE_EXAMPLE)
-    return buf.getvalue()
+    return csv_text(FIELDS, [TEMPLATE_EXAMPLE])
 
 
 # --------------------------------------------------------------------------------------------
@@ -657,15 +654,11 @@ class _Prices:
 
 
 def problems_csv(problems: Sequence[Problem], refused: Sequence[tuple[str, str]] = ()) -> str:
-    """The error report: row, column, value, reason (UTF-8 CSV)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(("row", "column", "value", "reason"))
-    for p in problems:
-        writer.writerow((p.row, p.column, p.value, p.reason))
-    for ext, why in refused:
-        writer.writerow(("", "external_id", ext, why))
-    return buf.getvalue()
+    """The error report: row, column, value, reason (CSV text; written with
+    ``csv_files.encode_csv``)."""
+    rows = [(p.row, p.column, p.value, p.reason) for p in problems]
+    rows += [("", "external_id", ext, why) for ext, why in refused]
+    return csv_text(("row", "column", "value", "reason"), rows)
 
 
 def read_file(path: str | Path) -> bytes:
