@@ -16,7 +16,7 @@ from ..platform.csv_files import csv_bytes
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
 from ..states.order_states import OrderStatus
-from .order_import import FIELDS
+from .order_import import FIELDS, INVOICE_FIELDS
 
 FORMATS = ("csv", "json", "xlsx")
 
@@ -64,6 +64,7 @@ def export_rows(db: Database, statuses: Sequence[str] = (), start: date | None =
                 "unit_price": f"{Decimal(line.unit_price_minor) / 100:.2f}",
                 "notes": order.notes,
                 "payment_method": order.payment_method,
+                **{f: getattr(customer, f) for f in INVOICE_FIELDS},
             })  # fmt: skip
     return out
 
