@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from ..config import Settings, sqlite_path
+from ..i18n import _
 
 
 class State:
@@ -51,15 +52,18 @@ def check_place(settings: Settings, *, create: bool) -> None:
     if path is None:
         return
     if path.is_dir():
-        raise OmsError(f"{path} is a folder: --db names the database file, e.g. {path / 'oms.db'}")
+        raise OmsError(_("{path} is a folder: --db names the database file, e.g. {file}").format(
+            path=path, file=path / "oms.db"))  # fmt: skip
     if path.exists():
         return
     if not create:
-        raise OmsError(f"no database at {path}: check --db, or create it with `oms init`")
+        raise OmsError(_("no database at {path}: check --db, or create it with `oms init`").format(
+            path=path))  # fmt: skip
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OmsError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
+        raise OmsError(_("cannot create the folder {path}: {error}").format(
+            path=path.parent, error=exc.strerror)) from None  # fmt: skip
 
 
 def open_existing(settings: Settings):  # noqa: ANN201
@@ -77,8 +81,8 @@ def require_oms_tables(database, settings: Settings) -> None:  # noqa: ANN001
     from ..services.platform.errors import OmsError
 
     if schema.current_revision(database) is None:
-        raise OmsError(f"{where(settings)} has no oms tables: check --db, "
-                       "or create them with `oms init`")  # fmt: skip
+        raise OmsError(_("{place} has no oms tables: check --db, or create them with "
+                         "`oms init`").format(place=where(settings)))  # fmt: skip
 
 
 def bring_current(database) -> str | None:  # noqa: ANN001
@@ -89,8 +93,10 @@ def bring_current(database) -> str | None:  # noqa: ANN001
     if not schema.needs_upgrade(database):
         return None
     backup = schema.upgrade_with_backup(database)
-    copied = f"; the old one was copied to {backup}" if backup else ""
-    return f"Database upgraded to the newest schema{copied}"
+    if backup:
+        return _("Database upgraded to the newest schema; the old one was copied to "
+                 "{backup}").format(backup=backup)  # fmt: skip
+    return _("Database upgraded to the newest schema")
 
 
 def open_current(settings: Settings):  # noqa: ANN201
@@ -156,7 +162,9 @@ def date_option(text: str | None, name: str):  # noqa: ANN201
     try:
         return date.fromisoformat(text) if text else date.today()
     except ValueError:
-        raise InvalidInput(f"{name} {text}: use YYYY-MM-DD") from None
+        raise InvalidInput(
+            _("{option} {text}: use YYYY-MM-DD").format(option=name, text=text)
+        ) from None
 
 
 def one_customer(database, text: str):  # noqa: ANN001, ANN201
@@ -169,12 +177,9 @@ def one_customer(database, text: str):  # noqa: ANN001, ANN201
     if exact or len(hits) == 1:
         return (exact or hits)[0]
     if not hits:
-        raise NotFound(f"no customer matches '{text}'")
-    raise InvalidInput(
-        f"'{text}' matches several customers: "
-        + ", ".join(f"{h.code} {h.name}" for h in hits)
-        + "; give the code"
-    )
+        raise NotFound(_("no customer matches '{text}'").format(text=text))
+    raise InvalidInput(_("'{text}' matches several customers: {customers}; give the code").format(
+        text=text, customers=", ".join(f"{h.code} {h.name}" for h in hits)))  # fmt: skip
 
 
 def print_document(database, pdf_of, name: str, out: str | None, paper: str | None = None) -> None:  # noqa: ANN001
@@ -186,7 +191,7 @@ def print_document(database, pdf_of, name: str, out: str | None, paper: str | No
     from ..services.platform.settings import get_settings
 
     if paper is not None and paper.lower() not in PAGE_SIZES:
-        raise InvalidInput(f"--paper {paper}: use A4 or Letter")
+        raise InvalidInput(_("--paper {paper}: use A4 or Letter").format(paper=paper))
 
     company_settings = get_settings(database)
     cs = company_settings

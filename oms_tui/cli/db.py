@@ -8,10 +8,13 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .common import check_place, connect, open_database, open_existing, resolve_settings, say, where
 from .options import DbOption, OmsTyper, UserOption
 
-app = OmsTyper(help="Database schema: upgrade, show the current revision.")
+app = OmsTyper(
+    help=_("Database schema: upgrade, show the current revision.")
+)  # its line in `oms --help`
 
 
 def initialise(db, user: str, demo: bool) -> None:  # noqa: ANN001

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import typer
 
+from ..i18n import _
 from .common import connect, date_option, print_document, say
 from .options import AsOfOption, DbOption, OmsTyper, OutOption, UserOption
 
-app = OmsTyper(help="Dunning: reminders, notices and credit holds for overdue accounts.")
+app = OmsTyper(
+    help=_("Dunning: reminders, notices and credit holds for overdue accounts.")
+)  # its line in `oms --help`
 
 
 @app.command("run")

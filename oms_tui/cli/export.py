@@ -7,10 +7,13 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .common import csv_encoding, date_option, open_current, resolve_settings, say
 from .options import DbOption, EncodingOption, OmsTyper
 
-app = OmsTyper(help="Export orders (CSV, JSON, .xlsx) in the import template's columns.")
+app = OmsTyper(
+    help=_("Export orders (CSV, JSON, .xlsx) in the import template's columns.")
+)  # its line in `oms --help`
 
 
 @app.command("orders")

@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .common import connect, csv_encoding, emit_csv, say
 from .options import DbOption, EncodingOption, OmsTyper, UserOption
 
-app = OmsTyper(help="Import orders from channel files (CSV, .xlsx).")
+app = OmsTyper(help=_("Import orders from channel files (CSV, .xlsx)."))
 
 
 @app.command("profile")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .common import connect, csv_encoding, emit_csv, open_current, resolve_settings, say
 from .options import (
     AsOfOption,
@@ -17,7 +18,9 @@ from .options import (
     UserOption,
 )
 
-app = OmsTyper(help="Receivables reports: aging, days sales outstanding, collections.")
+app = OmsTyper(
+    help=_("Receivables reports: aging, days sales outstanding, collections.")
+)  # its line in `oms --help`
 
 
 def _report_date(option: str, value: str | None):  # noqa: ANN202

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .common import (
     connect,
     csv_encoding,
@@ -18,7 +19,9 @@ from .common import (
 )
 from .options import DbOption, EncodingOption, OmsTyper, ProductArg, UserOption, WarehouseArg
 
-app = OmsTyper(help="Stock: check the ledger, allocate, receive, reorder suggestions.")
+app = OmsTyper(
+    help=_("Stock: check the ledger, allocate, receive, reorder suggestions.")
+)  # its line in `oms --help`
 
 
 @app.command("verify")
