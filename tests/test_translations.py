@@ -267,3 +267,19 @@ def test_switching_the_language() -> None:
         assert i18n.ngettext("invoice, {amount}", "invoices, {amount}", 3) == "invoices, {amount}"
     finally:
         i18n.set_language("en")
+
+
+def test_amounts_and_dates_read_the_same_in_both_languages() -> None:
+    """¥1,234.00 and 2026-12-07 whatever the language (issue #18 item 4)."""
+    from datetime import UTC, datetime
+
+    from oms_tui.screens.formats import local_time
+    from oms_tui.services.platform.money import format_money
+
+    at = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    shown = []
+    for language in ("en", "zh_CN"):
+        i18n.set_language(language)
+        shown.append((format_money(123_400, "CNY"), local_time(at, "%Y-%m-%d")))
+    i18n.set_language("en")
+    assert shown == [("¥1,234.00", "2026-12-07")] * 2
