@@ -32,7 +32,7 @@ from . import WORKFLOWS, OmsScreen
 # (tile id = ``HomeCounts`` field, label) in reading order; the overdue tile also shows money.
 TILES: tuple[tuple[str, str], ...] = (
     ("waiting_audit", N_("Waiting audit")),
-    ("on_hold", N_("On hold")),
+    ("on_hold", N_("Held for later")),  # held until a later date; held and due are in the queue
     ("backorders", N_("Backorders")),
     ("in_production", N_("In production")),
     ("ready_to_ship", N_("Ready to ship")),
