@@ -111,3 +111,19 @@ async def test_the_menu_keeps_its_letters(counts_db: Database) -> None:
         menu = pilot.app.screen.query_one("#menu", OptionList)
         shown = [str(menu.get_option_at_index(i).prompt)[0] for i in range(menu.option_count)]
         assert shown == [wf.key for wf in WORKFLOWS]
+
+
+async def test_switching_in_an_area_changes_home_too(counts_db: Database) -> None:
+    """Home is not on screen when the language changes: it is in it when the clerk is back."""
+    async with frozen_app(counts_db).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert "返回" in footer_words(pilot.app)  # the area's app-wide keys at once
+        await pilot.press("f12")
+        await settle(pilot)
+        text = flat(screen_text(pilot.app))
+        assert "订单录入" in text and "待审" in text and "Order entry" not in text
+        assert "按键" in footer_words(pilot.app)
