@@ -36,7 +36,7 @@ USER_FACING = ("app.py", "commands.py", "failures.py", "screens", "widgets", "cl
 
 CONVERTED = frozenset({
     "app.py", "commands.py", "failures.py",
-    "screens/__init__.py", "screens/home.py", "screens/key_help.py",
+    "screens/__init__.py", "screens/home.py", "screens/key_help.py", "screens/placeholder.py",
     "widgets/__init__.py", "widgets/footer.py", "widgets/count_tile.py",
     "cli/__init__.py", "cli/__main__.py", "cli/main.py", "cli/common.py", "cli/options.py",
     "cli/customer.py", "cli/invoice.py", "cli/user.py",
@@ -47,7 +47,7 @@ NOT_YET = frozenset({
     "screens/audit_queue.py", "screens/audit_rows.py", "screens/customer_history.py",
     "screens/formats.py",
     "screens/list_screen.py", "screens/order_detail.py", "screens/order_documents.py",
-    "screens/order_search.py", "screens/placeholder.py", "screens/printouts.py",
+    "screens/order_search.py", "screens/printouts.py",
     "screens/dispatch/__init__.py", "screens/dispatch/dialogs.py", "screens/dispatch/rows.py",
     "screens/dispatch/screen.py",
     "screens/order_entry/__init__.py", "screens/order_entry/customer_picker.py",
@@ -80,7 +80,7 @@ NOT_YET = frozenset({
     "reports/driver_manifest.py", "reports/fonts.py", "reports/label.py",
     "reports/packing_list.py", "reports/pick_list.py",
 })  # fmt: skip
-NOT_YET_MOST = 79  # lower it with each module converted; never raise it
+NOT_YET_MOST = 78  # lower it with each module converted; never raise it
 
 MARKERS = {"_", "N_", "ngettext", "gettext"}
 # keyword arguments that hold names, not words
