@@ -127,3 +127,20 @@ async def test_switching_in_an_area_changes_home_too(counts_db: Database) -> Non
         text = flat(screen_text(pilot.app))
         assert "订单录入" in text and "待审" in text and "Order entry" not in text
         assert "按键" in footer_words(pilot.app)
+
+
+async def test_chinese_typed_in_a_field_is_text_not_commands(counts_db: Database) -> None:
+    """Key grammar (item 3): what an input method types into a field, Chinese or the
+    letters of a pinyin it passes through, stays in the field; no area opens."""
+    from oms_tui.screens.order_search import OrderSearchScreen
+    from oms_tui.widgets.scan_input import ScanInput
+
+    async with frozen_app(counts_db, language="zh_CN").run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, OrderSearchScreen)
+        await pilot.press(*"王a小e明s")
+        assert pilot.app.screen is screen
+        assert screen.query_one("#query", ScanInput).value == "王a小e明s"
