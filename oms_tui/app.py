@@ -18,6 +18,7 @@ Key grammar (the README copies this table):
 | `F1`       | `?`         | everywhere (`?` not in field) | show / close the list of keys      |
 | `F5`       | `Ctrl+R`    | home                          | refresh counts (also every 30 s)   |
 | `Ctrl+T`   |             | everywhere                    | light / dark theme                 |
+| `Ctrl+F`   |             | everywhere                    | interface language 中文 / English  |
 | `Ctrl+P`   |             | everywhere                    | command palette ("Go to: ...")     |
 | `Tab`      | `Shift+Tab` | everywhere                    | next / previous field              |
 
