@@ -34,7 +34,7 @@ i18n-extract: $(STAMP)
 
 i18n-update: $(STAMP)
 	$(BIN)/pybabel -q update -D oms -i $(POT) -d $(LOCALE) --no-wrap --no-fuzzy-matching \
-		--ignore-obsolete
+		--ignore-obsolete --ignore-pot-creation-date  # no churn: the .po changes with its texts
 
 i18n-compile: $(STAMP)
 	$(BIN)/pybabel compile -D oms -d $(LOCALE) --statistics
