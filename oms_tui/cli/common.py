@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 
 from ..config import Settings, sqlite_path
-from ..i18n import _
+from ..i18n import N_, _
 
 
 class State:
@@ -93,10 +93,17 @@ def bring_current(database) -> str | None:  # noqa: ANN001
     if not schema.needs_upgrade(database):
         return None
     backup = schema.upgrade_with_backup(database)
+    if database.dialect == "postgresql":
+        return _("Database upgraded to the newest schema; {why}").format(why=_(NO_PG_BACKUP))
     if backup:
         return _("Database upgraded to the newest schema; the old one was copied to "
                  "{backup}").format(backup=backup)  # fmt: skip
     return _("Database upgraded to the newest schema")
+
+
+# What an upgrade on PostgreSQL says (it copies nothing, unlike a SQLite file).
+NO_PG_BACKUP = N_("on PostgreSQL oms takes no backup before upgrading: take one with "
+                  "`oms backup` (pg_dump) or your server's own backups")  # fmt: skip
 
 
 def open_current(settings: Settings):  # noqa: ANN201
@@ -185,7 +192,7 @@ def one_customer(database, text: str):  # noqa: ANN001, ANN201
 def print_document(database, pdf_of, name: str, out: str | None, paper: str | None = None) -> None:  # noqa: ANN001
     """Render with the company's details and deliver: ``--out``, else the printer, else a
     file in the documents folder; say where in one line."""
-    from ..reports.common import PAGE_SIZES, Company
+    from ..reports.common import PAGE_SIZES, company_of
     from ..services.platform.errors import InvalidInput
     from ..services.platform.printing import deliver
     from ..services.platform.settings import get_settings
@@ -194,8 +201,6 @@ def print_document(database, pdf_of, name: str, out: str | None, paper: str | No
         raise InvalidInput(_("--paper {paper}: use A4 or Letter").format(paper=paper))
 
     company_settings = get_settings(database)
-    cs = company_settings
-    company = Company(cs.company_name, cs.company_address, cs.company_phone, currency=cs.currency)
-    pdf = pdf_of(company, paper or company_settings.paper)
+    pdf = pdf_of(company_of(company_settings), paper or company_settings.paper)
     done = deliver(pdf, name, company_settings.printer, out)
     say(f"{name}: {done}")

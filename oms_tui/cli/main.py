@@ -10,6 +10,7 @@ import typer
 from ..config import DatabaseUrlError, Settings, is_default_database
 from ..i18n import _, use_for_command_line
 from . import (
+    backup,
     channel,
     checks,
     customer,
@@ -85,6 +86,10 @@ app.command(short_help=_("Add N generated orders (with customers, catalog, invoi
 )
 app.command("settings", short_help=_("Show the settings, or change one."))(settings.settings_cmd)
 app.command("verify", short_help=_("Check every invariant of the data."))(checks.verify)
+app.command("backup", short_help=_("Back the database up while clerks keep working."))(
+    backup.backup_cmd
+)
+app.command("restore", short_help=_("Replace the database with a backup."))(backup.restore_cmd)
 for name, module in (
     ("db", db),
     ("standing", standing),
@@ -111,6 +116,9 @@ for name, module in (
 def main_callback(ctx: typer.Context, db: GlobalDb = None, user: GlobalUser = None) -> None:
     # (no docstring: the app's help above is what `oms --help` shows)
     State.settings = Settings.resolve(db=db, user=user)
+    from ..services.platform import presence
+
+    presence.set_user(State.settings.user)  # who `oms restore` names while this runs
     if ctx.invoked_subcommand is None:
         run_app(State.settings)
 
@@ -147,7 +155,7 @@ def run_app(settings: Settings, *, headless: bool = False, exit_when_ready: bool
 
     language = interface_language(database, settings.user)
     app = make_app(settings, database, exit_when_ready=exit_when_ready, notice=notice,
-                   language=language)  # fmt: skip
+                   daily_backup=not exit_when_ready, language=language)  # fmt: skip
     app.run(headless=headless)
 
 

@@ -566,8 +566,9 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
                 prio = audit_decisions.bump(db, user, oid, kw["reason"], today=self.today)
                 text = f"{row.number} bumped to {prio.score}: {kw['reason']}."
         except OmsError as error:  # changed meanwhile (StaleData), or refused: read again
-            self.post_message(Said(f"{row.number}: {error_text(error)} The queue is reloaded.",
-                                   error=True, reload=True))  # fmt: skip
+            said = error_text(error)  # the order named once (a refusal names it already)
+            said = said if row.number in said else f"{row.number}: {said}"
+            self.post_message(Said(f"{said[0].upper()}{said[1:]}.", error=True, reload=True))
             return
         self.post_message(Said(text, reload=True))
 

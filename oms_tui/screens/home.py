@@ -20,7 +20,7 @@ from textual.worker import Worker, get_current_worker
 
 from ..failures import doing, failure_text
 from ..i18n import N_, _, ngettext
-from ..messages import HomeReady, SettingsLoaded
+from ..messages import HomeReady, Said, SettingsLoaded
 from ..services.platform.db import Database
 from ..services.platform.money import format_money
 from ..services.platform.settings import CompanySettings
@@ -51,6 +51,7 @@ class HomeScreen(OmsScreen):
     """Counts load in a thread worker, so the screen paints before the database answers."""
 
     REFRESH_SECONDS: float = 30.0
+    MESSAGE_ID = "home-message"  # hidden until the daily backup has something to say
 
     BINDINGS = [
         Binding(
@@ -95,6 +96,7 @@ class HomeScreen(OmsScreen):
             menu.border_title = _("Menu: press a letter, or arrows and Enter")
             yield menu
             yield Static(_("Loading today's counts…"), id="counts-status")
+            yield Static("", id=self.MESSAGE_ID)
         yield KeysFooter()
 
     def retranslate(self) -> None:
@@ -148,6 +150,9 @@ class HomeScreen(OmsScreen):
         )  # fmt: skip
         self.app.post_message(SettingsLoaded(message.company.company_name, counts.currency))
         self.call_after_refresh(self.app.post_message, HomeReady())
+        if self.context.daily_backup:  # once per opening of the app, after the counts
+            self.context.daily_backup = False
+            self.take_daily_backup(self.db, self.context.clock())
         # After the counts have painted: the alert query needs the data model (sqlmodel),
         # which the start-up path does not import.
         self.call_after_refresh(self.load_alerts, self.db, self.context.clock)
@@ -166,6 +171,17 @@ class HomeScreen(OmsScreen):
         late = overdue_shipments(db, days, today=clock().date())
         if not get_current_worker().is_cancelled:
             self.post_message(self.AlertsLoaded(found, late_shipments=late, late_days=days))
+
+    @work(thread=True, group="home-backup", exit_on_error=False,
+          description=N_("take the daily backup"))  # fmt: skip
+    def take_daily_backup(self, db: Database, now: datetime) -> None:
+        """Back the database up unless a backup of today exists (``backup.daily``)."""
+        from ..services.platform import backup
+
+        worker = get_current_worker()  # closing the app stops it (not a whole copy's wait)
+        made = backup.daily(db, now, stop=lambda: worker.is_cancelled)
+        if made is not None:
+            self.post_message(Said(_("Daily backup saved: {path}").format(path=made.path)))
 
     @on(AlertsLoaded)
     def show_alerts(self, message: AlertsLoaded) -> None:
@@ -196,6 +212,9 @@ class HomeScreen(OmsScreen):
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
         """Said on the line the counts (or the alerts) would be on, without the bell: the
         clerk asked for nothing; before the counts, the app is told (``HomeReady``)."""
+        if worker.group == "home-backup":  # on the message line, with the bell
+            super().worker_failed(worker, error)
+            return
         text = failure_text(doing(worker), error)
         if "no such table" in text or "does not exist" in text:  # i18n: no (the database says)
             text += _(". Is the database set up? Run: oms db upgrade")

@@ -326,7 +326,12 @@ async def test_an_order_changed_meanwhile_is_refused_and_the_queue_reloads(queue
         await pilot.press("a")
         await settle(pilot)
         text = flat(screen_text(app))
-        assert "was changed by wang at " in text  # who and when
+        number = orders.get_order_by_id(db, ids["clean2"]).number
+        # who and when, whole on one line at 80 columns
+        said = next(ln for ln in screen_text(app).splitlines() if "was changed by" in ln)
+        assert f"Order {number} was changed by wang at " in said
+        assert said.rstrip().endswith("nothing was saved."), said
+        assert "was changed by wang at " in text
         assert status(db, ids["clean2"]) == S.ON_HOLD  # nothing overwritten
         assert ids["clean2"] not in {r.order_id for r in the_list(app).rows}
 

@@ -10,7 +10,7 @@ import io
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 from sqlmodel import select
 
 from oms_tui.models import Order, OrderLine
@@ -20,7 +20,7 @@ from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.errors import InvalidInput
 from oms_tui.services.sales import channels, order_search
 from oms_tui.services.sales.order_query import parse_query
-from tests.factories import make_product
+from tests.factories import customer_before_0019, make_product
 
 
 def _csv(rows, header=order_import.FIELDS) -> bytes:
@@ -107,16 +107,8 @@ def test_orders_imported_before_channels_were_rows_are_not_imported_again(any_db
     schema.upgrade(db, "0013")  # the revision before channels
     now = datetime.now(UTC)
     lamp = make_product(db, code="LAMP-1", price_minor=8_900)
+    customer_id = customer_before_0019(db, "C000001", "李娜", "139 1234 5678")
     with db.engine.begin() as conn:  # rows as 0013 had them
-        customer_id = conn.execute(text(
-            "INSERT INTO customer (code, name, \"group\", tier, region, credit_limit_minor, "
-            "payment_terms, shipping_policy, credit_hold, credit_hold_reason, dunning_level, "
-            "email, notes, active, created_at) VALUES ('C000001', '李娜', 'retail', 'C', "
-            "'East', 0, 'COD', 'partial', false, '', 0, '', '', true, :now) RETURNING id"),
-            {"now": now}).scalar_one()  # fmt: skip
-        conn.execute(text("INSERT INTO customer_phone (customer_id, number, digits, label, "
-                          "is_primary) VALUES (:c, '139 1234 5678', '13912345678', 'mobile', "
-                          "true)"), {"c": customer_id})  # fmt: skip
         order_id = conn.execute(insert(Order.__table__).returning(Order.__table__.c.id), {
             "number": "SO-2026-000001", "channel": "ecommerce", "external_ref": "TB1",
             "customer_id": customer_id, "ship_to_name": "李娜", "ship_to_phone": "",

@@ -5,8 +5,10 @@ recorded on an invoice (issue #18)
 Native ADD COLUMN with server defaults (no table copy); existing users follow the company's
 language (or the locale), existing customers need normal (普通) invoices.
 
+Written on 0015; chained after 0017 when main's 0016 and 0017 were merged in.
+
 Revision ID: 0019
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-07 14:00:00
 """
 
@@ -17,7 +19,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0019"
-down_revision: str | None = "0015"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

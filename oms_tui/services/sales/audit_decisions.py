@@ -20,9 +20,16 @@ from ...models import (
 )
 from ..fulfilment import allocation
 from ..platform.db import Database, retry
-from ..platform.errors import InvalidInput, NotFound, OmsError, StaleData
+from ..platform.errors import InvalidInput, NotFound, OmsError
 from ..platform.settings import get_settings
-from ..states.order_states import OPEN_STATUSES, OrderStatus, check_version, move, record_event
+from ..states.order_states import (
+    OPEN_STATUSES,
+    OrderStatus,
+    check_version,
+    move,
+    record_event,
+    stale_order,
+)
 from . import orders
 from .audit_checks import (
     FAIL,
@@ -108,7 +115,8 @@ def hold(
     try:
         retry(run)
     except StaleDataError:
-        raise StaleData("the order was changed by someone else; reload it and try again") from None
+        with db.read() as session:
+            raise stale_order(session, order_id) from None
     return orders.get_order_by_id(db, order_id)
 
 
