@@ -7,27 +7,28 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .common import connect, date_option
 from .options import DbOption, OmsTyper
 
-app = OmsTyper(help="The audit trail: changes to settings, customers and products.")
+app = OmsTyper(help=_("The audit trail: changes to settings, customers and products."))
 
 
-@app.command("log")
+@app.command("log", help=_(
+    "The changes, newest first: when (local time), who, what (entity:key field), before "
+    "-> after, and why."))  # fmt: skip
 def audit_log(
     entity: Annotated[str | None, typer.Option(
         "--entity", metavar="ENTITY:KEY",
-        help="setting, customer, product or user; with a key: customer:C000123.")] = None,
+        help=_("setting, customer, product or user; with a key: customer:C000123."))] = None,
     user: Annotated[str | None, typer.Option(
-        "--user", metavar="NAME", help="Only the changes this user made.")] = None,
+        "--user", metavar="NAME", help=_("Only the changes this user made."))] = None,
     since: Annotated[str | None, typer.Option(
-        "--from", metavar="DATE", help="From this day on (YYYY-MM-DD).")] = None,
+        "--from", metavar="DATE", help=_("From this day on (YYYY-MM-DD)."))] = None,
     limit: Annotated[int, typer.Option(
-        "--limit", metavar="N", min=1, help="At most N changes (default 200).")] = 200,
+        "--limit", metavar="N", min=1, help=_("At most N changes (default 200)."))] = 200,
     db: DbOption = None,
 ) -> None:  # fmt: skip
-    """The changes, newest first: when (local time), who, what (entity:key field), before
-    -> after, and why."""
     from ..services.platform import change_log
 
     kind, key = change_log.parse_entity(entity) if entity else (None, None)
@@ -38,4 +39,5 @@ def audit_log(
         typer.echo(f"{c.at.astimezone():%Y-%m-%d %H:%M}  {c.actor}  {c.entity}:{c.entity_key} "
                    f"{c.field}: {c.before or '-'} -> {c.after or '-'}{why}")  # fmt: skip
     if not rows:
-        typer.echo("no changes recorded" + (" that match" if entity or user or since else ""))
+        typer.echo(_("no changes that match") if entity or user or since
+                   else _("no changes recorded"))  # fmt: skip

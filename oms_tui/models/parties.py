@@ -19,6 +19,8 @@ class User(SQLModel, table=True):
     )  # clerk, auditor, warehouse, finance, manager, admin
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    # interface language (zh_CN, en); "": the company's setting, else the locale's (i18n.py)
+    language: str = Field(default="", max_length=8)
 
 
 class ChangeLog(SQLModel, table=True):
@@ -76,6 +78,14 @@ class Customer(SQLModel, table=True):
     notes: str = Field(default="")
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    # Chinese invoicing (fapiao) data: the title printed on the invoice (发票抬头), the
+    # taxpayer id (纳税人识别号, the unified social credit code), bank and account, and the
+    # kind of VAT invoice the customer needs: "normal" (普通发票) or "special" (专用发票)
+    invoice_title: str = Field(default="", max_length=200)
+    taxpayer_id: str = Field(default="", max_length=20)
+    bank_name: str = Field(default="", max_length=200)
+    bank_account: str = Field(default="", max_length=40)
+    invoice_type: str = Field(default="normal", max_length=16)
 
 
 class CustomerPhone(SQLModel, table=True):
