@@ -616,3 +616,21 @@ async def test_collections_per_month_by_key(sqlite_db: Database):
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_back_on_the_next_day_the_aging_is_as_of_today(sqlite_db: Database) -> None:
+    """The clerk left receivables open overnight in another area: coming back reads it
+    again as of the new day, not the day it was first read."""
+    receivables_db(sqlite_db)
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_receivables(pilot)
+        assert f"As of {FROZEN.date()} (today)" in text_of(screen, "#recv-status")
+        await pilot.press("f12")  # home
+        await settle(pilot)
+        app.clock = lambda: FROZEN + timedelta(days=1)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen is screen
+        tomorrow = FROZEN.date() + timedelta(days=1)
+        assert f"As of {tomorrow} (today)" in text_of(screen, "#recv-status")

@@ -20,7 +20,7 @@ from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.errors import InvalidInput
 from oms_tui.services.sales import channels, order_search
 from oms_tui.services.sales.order_query import parse_query
-from tests.factories import make_product
+from tests.factories import customer_before_0019, make_product
 
 
 def _csv(rows, header=order_import.FIELDS) -> bytes:
@@ -106,17 +106,8 @@ def test_orders_imported_before_channels_were_rows_are_not_imported_again(any_db
     db = Database(any_db_url)
     schema.upgrade(db, "0013")  # the revision before channels
     now = datetime.now(UTC)
+    customer_id = customer_before_0019(db, "C000001", "李娜", "139 1234 5678")
     with db.engine.begin() as conn:  # rows as 0013 had them (raw: later columns left out)
-        conn.exec_driver_sql(
-            'INSERT INTO customer (id, code, name, "group", tier, region, credit_limit_minor,'
-            " payment_terms, shipping_policy, credit_hold, credit_hold_reason, dunning_level,"
-            " email, notes, active, created_at) VALUES (1, 'C000001', '李娜', 'retail', 'C',"
-            " 'East', 0, 'COD', 'partial', false, '', 0, '', '', true, '2026-01-05 09:00:00')"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO customer_phone (id, customer_id, number, digits, label, is_primary)"
-            " VALUES (1, 1, '139 1234 5678', '13912345678', 'mobile', true)"
-        )
         conn.exec_driver_sql(
             "INSERT INTO product (id, code, name, product_line, model, colour, spec, unit,"
             " list_price_minor, cost_minor, deposit_minor, tax_rate_bp, weight_g, volume_cm3,"
@@ -124,7 +115,7 @@ def test_orders_imported_before_channels_were_rows_are_not_imported_again(any_db
             " units_per_package) VALUES (1, 'LAMP-1', 'LAMP-1', '', '', '', '', 'pcs', 8900,"
             " 4000, 0, 1300, 1000, 0, false, false, 7, true, '2026-01-05 09:00:00', 0)"
         )
-        customer_id, lamp = 1, 1
+        lamp = 1
         order_id = conn.execute(insert(Order.__table__).returning(Order.__table__.c.id), {
             "number": "SO-2026-000001", "channel": "ecommerce", "external_ref": "TB1",
             "customer_id": customer_id, "ship_to_name": "李娜", "ship_to_phone": "",

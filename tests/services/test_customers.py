@@ -141,27 +141,15 @@ def test_the_upgrade_keeps_a_phone_with_its_first_customer_and_notes_the_others(
     from oms_tui.models import CustomerPhone, FollowUp
     from oms_tui.services.platform import schema
     from oms_tui.services.platform.db import Database
+    from tests.factories import customer_before_0019
 
     db = Database(any_db_url)
-    schema.upgrade(db, "0016")
-    with db.engine.begin() as conn:  # rows as 0016 had them (raw: later columns left out)
-        for cid, name in ((1, "王小明"), (2, "王大明"), (3, "李娜")):
-            conn.exec_driver_sql(
-                'INSERT INTO customer (id, code, name, "group", tier, region,'
-                " credit_limit_minor, payment_terms, shipping_policy, credit_hold,"
-                " credit_hold_reason, dunning_level, email, notes, active, created_at) VALUES"
-                f" ({cid}, 'C00000{cid}', '{name}', 'retail', 'C', '', 0, 'COD', 'partial',"
-                " false, '', 0, '', '', true, '2026-01-05 09:00:00')"
-            )
-        for pid, cid, number, digits in ((1, 1, "138 0013 8000", "13800138000"),
-                                         (2, 2, "139 0000 0001", "13900000001")):  # fmt: skip
-            conn.exec_driver_sql(
-                "INSERT INTO customer_phone (id, customer_id, number, digits, label,"
-                f" is_primary) VALUES ({pid}, {cid}, '{number}', '{digits}', 'mobile', true)"
-            )
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("SELECT setval('customer_phone_id_seq', 2)")
-    a, b, c = (SimpleNamespace(id=i, code=f"C00000{i}") for i in (1, 2, 3))
+    schema.upgrade(db, "0015")
+    a = SimpleNamespace(
+        id=customer_before_0019(db, "C000001", "王小明", "138 0013 8000"), code="C000001"
+    )
+    b = SimpleNamespace(id=customer_before_0019(db, "C000002", "王大明", "139 0000 0001"))
+    c = SimpleNamespace(id=customer_before_0019(db, "C000003", "李娜"))
     with db.write() as s:  # as older imports and typing left them
         s.add_all([
             # the same phone, its digits as an older rule kept them (the +86 not dropped)

@@ -19,7 +19,7 @@ from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.errors import InvalidInput
 from oms_tui.services.platform.settings import get_settings, set_setting
 from tests.audit_factories import customer
-from tests.factories import dun
+from tests.factories import customer_before_0019, dun
 
 DAY = date(2026, 11, 30)
 
@@ -128,14 +128,8 @@ def test_the_company_currency_stays_once_documents_are_in_it(db):
 def test_payments_stored_before_get_the_company_currency(tmp_path):
     db = Database(f"sqlite:///{tmp_path / 'oms.db'}")
     schema.upgrade(db, "0015")
-    cid = 1
-    with db.engine.begin() as conn:  # rows as 0015 had them (raw: later columns left out)
-        conn.exec_driver_sql(
-            'INSERT INTO customer (id, code, name, "group", tier, region, credit_limit_minor,'
-            " payment_terms, shipping_policy, credit_hold, credit_hold_reason, dunning_level,"
-            " email, notes, active, created_at) VALUES (1, 'C000001', '王小明', 'retail', 'C',"
-            " '', 0, 'COD', 'partial', 0, '', 0, '', '', 1, '2026-01-05 09:00:00')"
-        )
+    cid = customer_before_0019(db, "C000001", "王小明")  # the customer table as 0015 had it
+    with db.engine.begin() as conn:
         conn.execute(text("INSERT INTO setting (key, value, updated_by, updated_at) VALUES "
                           "('currency', 'hkd', 'admin', '2026-01-05 09:00:00')"))  # fmt: skip
         conn.execute(text(

@@ -15,10 +15,11 @@
 A later batch (table copy) migration of ``customer``, ``customer_phone`` or
 ``customer_address`` on SQLite drops these triggers with the old table: create them again.
 
-Written on 0015 (its branch); chained after 0017 when main's 0016 and 0017 were merged in.
+Written on 0015 (its branch); chained after main's newest, 0020, when merged with it (last:
+0019 changes the customer table, and its triggers here must be made after any such change).
 
 Revision ID: 0018
-Revises: 0017
+Revises: 0020
 Create Date: 2026-12-07 14:00:00
 """
 
@@ -29,7 +30,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0017"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -137,9 +137,19 @@ class ReceivablesScreen(RecvBase):
         self.rows.focus()
         self.reload(keep=False)
 
+    # Coming back to the screen reads the aging again when it is older than this (another
+    # area's work, another clerk's payments), or when it was read for another day.
+    STALE_AFTER = timedelta(minutes=5)
+
     def on_screen_resume(self) -> None:
         self.rows.focus()
-        if self._away:  # back from a customer or today's list: payments may have come in
+        report = self.report
+        old = report is not None and (
+            report.as_of != self.day
+            or self._read_at is None
+            or self.context.clock() - self._read_at > self.STALE_AFTER
+        )
+        if self._away or old:  # back from a customer or today's list: payments may be in
             self._away = False
             self.reload()
 
@@ -173,7 +183,10 @@ class ReceivablesScreen(RecvBase):
     def action_refresh(self) -> None:
         self.reload()
 
+    _read_at: datetime | None = None  # when the aging shown was asked for (the app clock)
+
     def reload(self, keep: bool = True) -> None:
+        self._read_at = self.context.clock()
         self.read(self.day, keep)
 
     @work(thread=True, exclusive=True, group="recv-aging", exit_on_error=False,
