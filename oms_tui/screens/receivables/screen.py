@@ -50,7 +50,7 @@ class ReceivablesScreen(RecvBase):
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("open", "Open customer", "Open invoices, credit, follow-ups (Enter)"),
         ("find", "Find customer", "By any part of the name, code, phone or pinyin; again: "
-                                  "the next one (/ or Ctrl+F)"),
+                                  "the next one (/ or f)"),
         ("as_of", "Aging as of", "Another date: -30, 2026-01-31 (F4 / Ctrl+L)"),
         ("payment", "Record payment", "From the highlighted customer (F6 / Ctrl+O)"),
         ("follow_up", "Record follow-up", "Call, promise, letter, note (F7 / Ctrl+N)"),
@@ -65,7 +65,7 @@ class ReceivablesScreen(RecvBase):
         ("collections", "Collections", "Money received per month, last 12 months (c)"),
     )  # fmt: skip
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash,ctrl+f", "find", "Find", key_display="/", id="recv.find",
+        Binding("slash,f", "find", "Find", key_display="/", id="recv.find",
                 tooltip="Find a customer in the list: any part of the name, code, phone or "
                         "pinyin (永安, szya, 1234); the same again: the next one"),
         Binding("c", "collections", "Collections", key_display="c", show=False,
