@@ -10,7 +10,7 @@ and N orders: the customer count of a 1,000,000-order database without generatin
 orders (``oms generate`` makes one customer per 20 orders), when time is short.
 
 The database is upgraded first when it is older than the code (``schema.upgrade``: migration
-0018 fills the pinyin and builds the substring index; the seconds it took are printed).
+0021 fills the pinyin and builds the substring index; the seconds it took are printed).
 Queries are drawn from the database's own rows (a seeded random sample): the middle of a
 name (2 Chinese characters, 3-4 characters), full pinyin of two characters from its middle,
 initials, a phone's last four digits, a Latin word. Each shape runs ``--count`` queries per

@@ -64,7 +64,7 @@ class Customer(SQLModel, table=True):
     code: str = Field(unique=True, max_length=32)
     name: str = Field(index=True, max_length=200)
     # the name's pinyin, full and initials (services/platform/search_text.name_keys), written
-    # with the name; with name and code they are searched by any fragment (migration 0018:
+    # with the name; with name and code they are searched by any fragment (migration 0021:
     # FTS5 trigram on SQLite, pg_trgm on PostgreSQL, besides these prefix indexes)
     pinyin: str = Field(default="", index=True, max_length=400)
     initials: str = Field(default="", index=True, max_length=200)

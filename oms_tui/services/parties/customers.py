@@ -143,7 +143,7 @@ def _matching_ids(conn: Connection, q: str, limit: int) -> list[int]:
     return list(found)[:limit]
 
 
-# What the substring index covers (migration 0018): per source, SQLite's FTS5 table over the
+# What the substring index covers (migration 0021): per source, SQLite's FTS5 table over the
 # source table, and the expression PostgreSQL's pg_trgm index holds (written exactly as
 # indexed, or PostgreSQL does not use the index).
 _SOURCES = {

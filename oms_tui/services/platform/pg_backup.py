@@ -95,7 +95,7 @@ def contents(file: Path) -> tuple[str, str | None]:
 def restore_into(url: str, file: Path, schema: str, database: str | None = None) -> None:
     """Drop the schema and create it again from the dump, in one transaction (``psql
     --single-transaction``, stopping at the first error: then nothing changed). The search
-    indexes (migration 0018) need pg_trgm, which belongs to the database, not the dumped
+    indexes (migration 0021) need pg_trgm, which belongs to the database, not the dumped
     schema: created in ``public`` first where missing (a scratch database has none)."""
     require("pg_restore", "psql")
     script = _run(["pg_restore", "--no-owner", "--no-privileges", "--file=-", str(file)],

@@ -18,7 +18,7 @@ A later batch (table copy) migration of ``customer``, ``customer_phone`` or
 Written on 0015 (its branch); chained after main's newest, 0020, when merged with it (last:
 0019 changes the customer table, and its triggers here must be made after any such change).
 
-Revision ID: 0018
+Revision ID: 0021
 Revises: 0020
 Create Date: 2026-12-07 14:00:00
 """
@@ -29,7 +29,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0018"
+revision: str = "0021"
 down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
