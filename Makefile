@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-big bench-allocate bench-documents clean setup \
+.PHONY: run test lint bench bench-big bench-search bench-allocate bench-documents clean setup \
 	i18n i18n-extract i18n-update i18n-compile
 
 LOCALE := oms_tui/locale
@@ -57,6 +57,9 @@ bench: $(STAMP)
 
 bench-big: $(STAMP)
 	$(BIN)/python bench/big_db.py
+
+bench-search: $(STAMP)
+	$(BIN)/python bench/search.py
 
 bench-allocate: $(STAMP)
 	$(BIN)/python bench/allocate.py

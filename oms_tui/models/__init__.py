@@ -14,7 +14,15 @@ from .finance import (
 )
 from .imports import ImportProfile, ProductAlias, SalesChannel
 from .orders import Allocation, NumberSequence, Order, OrderEvent, OrderLine
-from .parties import ChangeLog, Customer, CustomerAddress, CustomerPhone, Setting, User
+from .parties import (
+    ChangeLog,
+    Customer,
+    CustomerAddress,
+    CustomerNameGram,
+    CustomerPhone,
+    Setting,
+    User,
+)
 from .production import (
     BomItem,
     MaterialReservation,
@@ -46,6 +54,7 @@ __all__ = [
     "ContainerMove",
     "Customer",
     "CustomerAddress",
+    "CustomerNameGram",
     "CustomerPhone",
     "DeliveryRun",
     "DeliveryStop",

@@ -63,6 +63,11 @@ class Customer(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, max_length=32)
     name: str = Field(index=True, max_length=200)
+    # the name's pinyin, full and initials (services/platform/search_text.name_keys), written
+    # with the name; with name and code they are searched by any fragment (migration 0021:
+    # FTS5 trigram on SQLite, pg_trgm on PostgreSQL, besides these prefix indexes)
+    pinyin: str = Field(default="", index=True, max_length=400)
+    initials: str = Field(default="", index=True, max_length=200)
     group: str = Field(default="retail", max_length=32)  # retail, wholesale, dealer, key_account
     tier: str = Field(default="C", max_length=8)  # A (best) .. D
     region: str = Field(default="", index=True, max_length=64)  # sales region: East, South, ...
@@ -86,6 +91,16 @@ class Customer(SQLModel, table=True):
     bank_name: str = Field(default="", max_length=200)
     bank_account: str = Field(default="", max_length=40)
     invoice_type: str = Field(default="normal", max_length=16)
+
+
+class CustomerNameGram(SQLModel, table=True):
+    """Each Chinese character of a customer's name and each pair of neighbours: a fragment
+    of one or two Chinese characters (永安) is found here, as no trigram index can find it."""
+
+    __tablename__ = "customer_name_gram"
+
+    gram: str = Field(primary_key=True, max_length=2)
+    customer_id: int = Field(foreign_key="customer.id", primary_key=True)
 
 
 class CustomerPhone(SQLModel, table=True):

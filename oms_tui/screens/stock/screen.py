@@ -133,7 +133,7 @@ class StockScreen(OmsScreen):
         self.scan.focus()
 
     def on_screen_resume(self) -> None:
-        self.scan.focus()
+        self.scan.focus_selected()  # what was left typed there is replaced by the next scan
 
     def on_resize(self) -> None:
         self.query_one("#ledger-head", Static).update(ledger_head(self.size.width - 2))
