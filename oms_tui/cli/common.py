@@ -56,8 +56,10 @@ def check_place(settings: Settings, *, create: bool) -> None:
         return
     if not create:
         raise OmsError(f"no database at {path}: check --db, or create it with `oms init`")
+    from ..services.platform.files import private_dir
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
     except OSError as exc:
         raise OmsError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
 
@@ -149,9 +151,19 @@ def one_customer(database, text: str):  # noqa: ANN001, ANN201
     )
 
 
-def print_document(database, pdf_of, name: str, out: str | None, paper: str | None = None) -> None:  # noqa: ANN001
-    """Render with the company's details and deliver: ``--out``, else the printer, else a
-    file in the documents folder; say where in one line."""
+def write_out(out: str, data: bytes, force: bool, database_url: str):  # noqa: ANN201
+    """``--out FILE``: ``data`` written there (0600), refusing an existing file without
+    ``--force`` and the database in use always."""
+    from ..services.platform.files import database_files, write_private
+
+    return write_private(out, data, overwrite=force, protect=database_files(database_url))
+
+
+def print_document(database, pdf_of, name: str, out: str | None, paper: str | None = None,  # noqa: ANN001
+                   force: bool = False) -> None:  # fmt: skip
+    """Render with the company's details and deliver: ``--out`` (an existing file only
+    with ``--force``, never the database), else the printer, else a file in the documents
+    folder; say where in one line."""
     from ..reports.common import PAGE_SIZES, Company
     from ..services.platform.errors import InvalidInput
     from ..services.platform.printing import deliver
@@ -164,5 +176,8 @@ def print_document(database, pdf_of, name: str, out: str | None, paper: str | No
     cs = company_settings
     company = Company(cs.company_name, cs.company_address, cs.company_phone, currency=cs.currency)
     pdf = pdf_of(company, paper or company_settings.paper)
-    done = deliver(pdf, name, company_settings.printer, out)
+    from ..services.platform.files import database_files
+
+    done = deliver(pdf, name, company_settings.printer, out, overwrite=force,
+                   protect=database_files(database.url))  # fmt: skip
     say(f"{name}: {done}")

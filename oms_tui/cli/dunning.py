@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from .common import connect, date_option, print_document, say
-from .options import AsOfOption, DbOption, OmsTyper, OutOption, UserOption
+from .options import AsOfOption, DbOption, ForceOption, OmsTyper, OutOption, UserOption
 
 app = OmsTyper(help="Dunning: reminders, notices and credit holds for overdue accounts.")
 
@@ -14,6 +14,7 @@ app = OmsTyper(help="Dunning: reminders, notices and credit holds for overdue ac
 def dunning_run(
     as_of: AsOfOption = None,
     out: OutOption = None,
+    force: ForceOption = False,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
@@ -33,4 +34,4 @@ def dunning_run(
         return
     papers = [dunning.letter(database, st.letter_id) for st in steps]
     print_document(database, lambda company, size: account_pdf(papers, company, size),
-                   f"dunning-{papers[0].as_of.isoformat()}", out)  # fmt: skip
+                   f"dunning-{papers[0].as_of.isoformat()}", out, force=force)  # fmt: skip

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .common import connect, say
+from .common import connect, say, write_out
 from .options import DbOption, OmsTyper, UserOption
 
 app = OmsTyper(help="Import orders from channel files (CSV, .xlsx).")
@@ -72,14 +72,15 @@ def import_orders(
     errors: Annotated[
         str | None, typer.Option("--errors", metavar="FILE", help="Write the problems as CSV here.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --errors file when it exists.")
+    ] = False,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
     """Import orders into the audit queue. Rows sharing an order id make one order; bad rows
     are listed (row, column, value, reason) and their orders left out, the rest imported;
     importing again creates no duplicate. Exit 1 when any row failed."""
-    from pathlib import Path
-
     from ..services.exchange import order_import
 
     settings, database = connect(db, user)
@@ -111,7 +112,8 @@ def import_orders(
     for ext, why in refused:
         typer.echo(f"order {ext}: {why}")
     if errors and (problems or refused):
-        Path(errors).write_text(order_import.problems_csv(problems, refused), encoding="utf-8-sig")
+        report = order_import.problems_csv(problems, refused).encode("utf-8-sig")
+        write_out(errors, report, force, settings.database_url)
     say(summary)
     if problems or refused:
         raise typer.Exit(1)

@@ -68,6 +68,10 @@ OutOption = Annotated[
     str | None,
     typer.Option("--out", metavar="FILE", help="Save the PDF here instead of printing it."),
 ]
+ForceOption = Annotated[
+    bool,
+    typer.Option("--force", help="Replace the --out file when it exists (never the database)."),
+]
 PaperOption = Annotated[
     str | None,
     typer.Option("--paper", metavar="PAPER", help="A4 or Letter (default: the paper setting)."),

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from .common import connect, date_option, open_current, resolve_settings, say
-from .options import DbOption, OmsTyper, ProductArg, UserOption, WarehouseArg
+from .common import connect, date_option, open_current, resolve_settings, say, write_out
+from .options import DbOption, ForceOption, OmsTyper, ProductArg, UserOption, WarehouseArg
 
 app = OmsTyper(help="Stock: check the ledger, allocate, receive, reorder suggestions.")
 
@@ -159,13 +159,12 @@ def stock_reorder(
     apply: Annotated[
         bool, typer.Option("--apply", help="Store the computed reorder points on the levels.")
     ] = False,
+    force: ForceOption = False,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
     """Reorder suggestions: reorder point = average daily demand x lead time + safety stock;
     the suggested quantity tops free + incoming stock up to it plus one lead time's demand."""
-    from pathlib import Path
-
     from ..services.inventory import stock
 
     settings, database = connect(db, user)
@@ -173,7 +172,7 @@ def stock_reorder(
     if out == "-":
         typer.echo(stock.reorder_csv(rows), nl=False)
     elif out:
-        Path(out).write_text(stock.reorder_csv(rows), encoding="utf-8-sig")
+        write_out(out, stock.reorder_csv(rows).encode("utf-8-sig"), force, settings.database_url)
         say(f"{len(rows)} suggestions written to {out}")
     else:
         for r in rows:

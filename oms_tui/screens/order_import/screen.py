@@ -508,11 +508,11 @@ class OrderImportScreen(OmsScreen):
           description="save the report")  # fmt: skip
     def save_report(self, problems: list[Problem], refused: list[tuple[str, str]], stem: str,
                     now: datetime) -> None:  # fmt: skip
+        from ...services.platform.files import write_private
         from ...services.platform.printing import safe_name
 
         path = documents_dir() / f"import-errors-{safe_name(stem)}-{now:%Y%m%d-%H%M%S}.csv"
-        path.write_text(order_import.problems_csv(problems, refused), encoding="utf-8-sig",
-                        newline="")  # fmt: skip
+        write_private(path, order_import.problems_csv(problems, refused).encode("utf-8-sig"))
         self.post_message(self.Saved(path, len(problems) + len(refused)))
 
     @on(Saved)

@@ -173,8 +173,10 @@ class ReorderScreen(ProductListScreen):
     @work(thread=True, exclusive=True, group="stock-export", exit_on_error=False,
           description="save the CSV")  # fmt: skip
     def export(self, rows: list[stock.ReorderRow], now: datetime) -> None:
+        from ...services.platform.files import write_private
+
         path = documents_dir() / f"reorder-{now:%Y%m%d-%H%M%S}.csv"
-        path.write_text(stock.reorder_csv(rows), encoding="utf-8", newline="")
+        write_private(path, stock.reorder_csv(rows).encode("utf-8"))
         self.post_message(self.Exported(path, len(rows)))
 
     @on(Exported)

@@ -3,6 +3,11 @@
 SQLite: WAL, busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` for write
 transactions, so several ``oms`` processes on one file never lose an update.
 PostgreSQL: row locks (``SELECT ... FOR UPDATE``) in the services that check then write.
+
+A new SQLite file is made 0600 before SQLite opens it, so its WAL and shared-memory files
+(which SQLite gives the database file's mode) are its owner's only too. An error's text
+never holds the statement's parameters (``hide_parameters``): no customer data reaches a
+message or ``oms.log`` that way.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
 from ...config import normalise_url, sqlite_path
+from .files import create_private
 
 if TYPE_CHECKING:  # sqlmodel (with pydantic) is imported on first use, not at start-up
     from sqlmodel import Session
@@ -28,11 +34,16 @@ _WRITE = "oms_write"
 def make_engine(url: str, echo: bool = False) -> Engine:
     url = normalise_url(url)
     if not url.startswith("sqlite"):
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
 
-    kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}}
-    if sqlite_path(url) is None:  # in-memory: one shared connection
+    kwargs: dict = {"hide_parameters": True,
+                    "connect_args": {"check_same_thread": False,
+                                     "timeout": BUSY_TIMEOUT_MS / 1000}}  # fmt: skip
+    path = sqlite_path(url)
+    if path is None:  # in-memory: one shared connection
         kwargs["poolclass"] = StaticPool
+    elif path.parent.is_dir():
+        create_private(path)  # a new database: its owner's only (an existing one: as it is)
     # No folder is made here: only creating a database (``oms init``, the first start) does.
     engine = create_engine(url, echo=echo, **kwargs)
 

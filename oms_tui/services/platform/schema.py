@@ -11,6 +11,7 @@ from sqlalchemy import inspect, text
 from ...config import sqlite_path
 from ...migrations import HEAD
 from .db import Database
+from .files import create_private
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -72,6 +73,7 @@ def backup_sqlite(db: Database, label: str = "pre-upgrade") -> Path | None:
         return None
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}")
+    create_private(target)  # the copy holds what the database does: its owner's only
     src = sqlite3.connect(path)
     try:
         dst = sqlite3.connect(target)
