@@ -59,14 +59,9 @@ def _by_label(labels: tuple[str, ...], values: tuple[int, ...], total: int, cur:
 
 
 def _csv_text(header: list[str], rows: list[list[str]]) -> str:
-    import csv
-    import io
+    from ..services.platform.text import csv_text
 
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue()
+    return csv_text([header, *rows], lineterminator="\n")
 
 
 @app.command("aging")

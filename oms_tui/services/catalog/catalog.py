@@ -107,7 +107,7 @@ def search_products(db: Database, query: str, limit: int = 20, active_only: bool
     with db.read() as session:
         stmt = select(Product)
         for w in words:
-            stmt = stmt.where(func.lower(haystack).contains(w.lower()))
+            stmt = stmt.where(func.lower(haystack).contains(w.lower(), autoescape=True))
         if active_only:
             stmt = stmt.where(Product.active == True)  # noqa: E712
         products = session.exec(stmt.order_by(Product.code).limit(limit)).all()

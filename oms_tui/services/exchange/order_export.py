@@ -1,9 +1,12 @@
 """Orders out, in our import template's columns (one row per order line), as CSV, JSON or
-.xlsx: what an export holds imports again into an empty database as the same orders."""
+.xlsx: what an export holds imports again into an empty database as the same orders.
+
+Every CSV and .xlsx cell goes through ``text.safe_cell``: a name like ``=HYPERLINK(...)``
+is written as text (a leading apostrophe, which the import takes off again), never as a
+formula, and control characters are dropped (openpyxl refuses them)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -15,6 +18,7 @@ from sqlmodel import col, select
 from ...models import Customer, CustomerPhone, Order, OrderLine, Product
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
+from ..platform.text import csv_text, safe_cell
 from ..states.order_states import OrderStatus
 from .order_import import FIELDS
 
@@ -74,18 +78,15 @@ def render(rows: list[dict[str, str]], fmt: str) -> bytes:
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=1).encode()
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return buf.getvalue().encode("utf-8-sig")  # BOM: spreadsheet tools read Chinese right
+        text = csv_text([FIELDS, *([r[f] for f in FIELDS] for r in rows)])
+        return text.encode("utf-8-sig")  # BOM: spreadsheet tools read Chinese right
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("orders")
     sheet.append(list(FIELDS))
     for r in rows:
-        sheet.append([r[f] for f in FIELDS])
+        sheet.append([safe_cell(r[f]) for f in FIELDS])
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

@@ -607,17 +607,12 @@ REORDER_CSV_HEADER = ("product_code", "product_name", "warehouse", "on_hand", "r
 
 def reorder_csv(rows: Sequence[ReorderRow]) -> str:
     """The suggestions as CSV text (UTF-8 with the header) for purchasing."""
-    import csv
-    import io
+    from ..platform.text import csv_text
 
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(REORDER_CSV_HEADER)
-    for r in rows:
-        writer.writerow((r.code, r.name, r.warehouse_code, r.on_hand, r.reserved, r.available,
-                         r.incoming, r.daily_demand, r.lead_time_days, r.safety_stock,
-                         r.reorder_point, r.suggested_qty))  # fmt: skip
-    return buf.getvalue()
+    return csv_text([REORDER_CSV_HEADER, *(
+        (r.code, r.name, r.warehouse_code, r.on_hand, r.reserved, r.available, r.incoming,
+         r.daily_demand, r.lead_time_days, r.safety_stock, r.reorder_point, r.suggested_qty)
+        for r in rows)])  # fmt: skip
 
 
 def apply_reorder_points(db: Database, actor: str, rows: Sequence[ReorderRow]) -> int:

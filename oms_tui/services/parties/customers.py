@@ -1,10 +1,14 @@
-"""Customers: create and search (by phone digits, name or code)."""
+"""Customers: create and search (by phone digits, name or code).
+
+What is kept of a customer's text goes through ``text.clean_text`` here, whoever calls
+(a screen, the CLI, an import): no control character, nothing longer than its column."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, or_, select
 
@@ -13,16 +17,19 @@ from ..platform.db import Database
 from ..platform.errors import InvalidInput
 from ..platform.money import check_amount
 from ..platform.settings import load_settings
+from ..platform.text import clean_text
 from .regions import table_in
 
 GROUPS = ("retail", "wholesale", "dealer", "key_account")
 FULL_NUMBER_DIGITS = 11  # a whole mobile number: its prefix match is the answer, no scan
-_NON_DIGITS = re.compile(r"\D+")
+_NON_DIGITS = re.compile(r"\D+", re.ASCII)
 _PHONE_LIKE = re.compile(r"[\d\s()+\-]+")
 
 
 def normalise_phone(text: str) -> str:
-    """Digits only; a leading +86/0086 country code is dropped (as clerks type the rest)."""
+    """ASCII digits only (full-width ones as typed with a Chinese input method count; other
+    scripts' do not); a leading +86/0086 country code is dropped (as clerks type the rest)."""
+    text = unicodedata.normalize("NFKC", text)
     digits = _NON_DIGITS.sub("", text)
     if digits.startswith("0086"):
         digits = digits[4:]
@@ -120,8 +127,28 @@ class NewCustomer:
     payment_terms: str = "COD"
 
 
+# what each text field of a customer or an address holds (its column's length)
+LIMITS = {"name": 200, "phone": 40, "region": 64, "province": 64, "city": 100,
+          "district": 100, "street": 300, "contact_name": 200, "label": 64,
+          "postcode": 16}  # fmt: skip
+
+
+def cleaned(value: str, field: str) -> str:
+    """A customer's or address's text field as it is kept (``clean_text``; a street may
+    have several lines)."""
+    return clean_text(value, LIMITS[field], f"the {field.replace('_', ' ')}", field,
+                      multiline=field == "street")  # fmt: skip
+
+
+def _clean(new: NewCustomer) -> NewCustomer:
+    return replace(new, **{f: cleaned(getattr(new, f), f) for f in
+                           ("name", "phone", "region", "province", "city", "district",
+                            "street")})  # fmt: skip
+
+
 def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
     """A customer with its first phone and default ship-to address."""
+    new = _clean(new)
     name = new.name.strip()
     if not name:
         raise InvalidInput("a customer needs a name", "name")
@@ -179,6 +206,7 @@ def create_customers_in(session: Session, actor: str, news: Sequence[NewCustomer
 
     if not news:
         return []
+    news = [_clean(new) for new in news]
     for new in news:
         if not new.name.strip():
             raise InvalidInput("a customer needs a name", "name")
@@ -267,6 +295,8 @@ def ship_to_addresses_in(session: Session, wanted: Sequence[tuple[int, str, str,
             found.setdefault(key(cid, name, " ".join(p for p in parts if p)), aid)
     table = table_in(session)
     new: dict[tuple[int, str, str], dict] = {}
+    wanted = [(cid, cleaned(name, "contact_name"), cleaned(phone, "phone"),
+               cleaned(text, "street")) for cid, name, phone, text in wanted]  # fmt: skip
     for cid, name, phone, text in wanted:
         k = key(cid, name, text)
         if k not in found and k not in new:
@@ -301,6 +331,9 @@ def add_address(db: Database, actor: str, customer_id: int, new: NewAddress) -> 
     """Another ship-to for a customer (optionally the new default)."""
     from ..platform.errors import NotFound
 
+    new = replace(new, **{f: cleaned(getattr(new, f), f) for f in
+                          ("street", "city", "district", "province", "region", "contact_name",
+                           "phone", "label", "postcode")})  # fmt: skip
     if not new.street.strip():
         raise InvalidInput("an address needs a street (road, number, building)", "street")
     if new.phone.strip() and len(normalise_phone(new.phone)) < 5:
