@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import traceback
 from typing import TYPE_CHECKING, ClassVar
@@ -39,6 +40,7 @@ from .services.platform.errors import OmsError, StaleData
 if TYPE_CHECKING:
     from logging.handlers import RotatingFileHandler
 
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 LOG_BYTES = 1_000_000  # per file; the three before it are kept (oms.log.1 .. .3)
 LOG_BACKUPS = 3
 
@@ -102,8 +104,15 @@ def _withheld(error: BaseException) -> str:
     statement = getattr(error, "statement", None)
     if isinstance(statement, str):  # sqlalchemy's StatementError: SQL with placeholders
         orig = getattr(error, "orig", None)
-        code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or ""
-        return f"(SQLSTATE {code or '?'}) in {statement[:500]}"
+        kind = type(orig)
+        lines = str(orig).strip().splitlines()  # the first line; DETAIL lines quote values
+        said = _QUOTED.sub("'…'", lines[0]) if lines else ""  # and so may a quoted word
+        code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+        return (
+            f"({kind.__module__}.{kind.__qualname__}) {said}"
+            + (f" [SQLSTATE {code}]" if code else "")
+            + f" in {statement[:500]}"
+        )
     return f"[message withheld: {len(str(error))} characters]"
 
 
