@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from oms_tui.models import Customer, Order
+from oms_tui.models import Customer
 from oms_tui.services.catalog.catalog import search_products
 from oms_tui.services.exchange import import_files, order_export, order_import
 from oms_tui.services.inventory import stock
@@ -135,10 +135,14 @@ def test_old_rows_with_control_characters_export_without_a_crash(db, shop):
     """xlsx export crashed with IllegalCharacterError on a control character."""
     c = make_customer(db, name="Wang", phone="138 0013 8000")
     orders.create_order(db, "clerk", c.id, [orders.NewLine(shop, 1)], submit=True)
-    with db.write() as s:  # as a row written before the services cleaned text
-        s.get(Customer, c.id).name = "Wang\x1b[31m\x07"
-        for o in s.exec(select(Order)).all():
-            o.ship_to_name = "Wang\x1b[31m\x07"
+    raw = db.engine.raw_connection()  # as written before any check: under SQLAlchemy's
+    try:
+        mark = "?" if db.dialect == "sqlite" else "%s"
+        cursor = raw.cursor()
+        cursor.execute(f"UPDATE sales_order SET ship_to_name = {mark}", ("Wang\x1b[31m\x07",))
+        raw.commit()
+    finally:
+        raw.close()
     rows = order_export.export_rows(db)
     book = load_workbook(io.BytesIO(order_export.render(rows, "xlsx")))
     assert book.active["C2"].value == "Wang[31m"
@@ -200,3 +204,23 @@ def test_the_reorder_csv_neutralises_names():
                            4, 0, -3)  # fmt: skip
     cells = next(iter(csv.reader(io.StringIO(stock.reorder_csv([row]).splitlines()[1]))))
     assert cells[:2] == ["'=cmd|' /C calc'!A0", "'@SUM(1)"] and cells[-1] == "-3"
+
+
+def test_a_net_under_every_service_refuses_control_characters_and_overlong_text(db, shop):
+    """Text a service does not clean itself (a payment's reference, a profile's name) is
+    refused as InvalidInput on both engines: PostgreSQL cannot store a NUL (a ValueError
+    traceback before) and refused a long value with a DataError that SQLite kept."""
+    from datetime import date
+
+    from oms_tui.services.finance import receivables
+
+    c = make_customer(db, name="Wang", phone="138 0013 8000")
+    with pytest.raises(InvalidInput, match=r"the reference holds a control character \(U\+0000\)"):
+        receivables.record_payment(db, "clerk", c.id, 100, date.today(), reference="a\x00b")
+    with pytest.raises(InvalidInput, match="the name is 65 characters long; the most is 64"):
+        order_import.save_profile(db, "me", "p" * 65, "ecommerce",
+                                  {f: f for f in order_import.FIELDS})  # fmt: skip
+    with pytest.raises(InvalidInput, match=r"the text searched for holds a control character"):
+        search_products(db, "lamp\x1b")
+    done = receivables.record_payment(db, "clerk", c.id, 100, date.today(), reference="ok")
+    assert done

@@ -4,6 +4,12 @@ SQLite: WAL, busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` for write
 transactions, so several ``oms`` processes on one file never lose an update.
 PostgreSQL: row locks (``SELECT ... FOR UPDATE``) in the services that check then write.
 
+Two nets under the services' own text checks (``text.clean_text``), alike on both engines:
+a statement with a text parameter holding a control character (a NUL PostgreSQL cannot
+store, an ESC that would reach a terminal) is refused, and a flush of a row whose text is
+longer than its column (which PostgreSQL refuses with a ``DataError`` and SQLite keeps) is
+refused; both as ``InvalidInput`` naming the field.
+
 A new SQLite file is made 0600 before SQLite opens it, so its WAL and shared-memory files
 (which SQLite gives the database file's mode) are its owner's only too. An error's text
 never holds the statement's parameters (``hide_parameters``): no customer data reaches a
@@ -12,6 +18,7 @@ message or ``oms.log`` that way.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +29,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
 from ...config import normalise_url, sqlite_path
+from .errors import InvalidInput
 from .files import create_private
+from .text import control_character
 
 if TYPE_CHECKING:  # sqlmodel (with pydantic) is imported on first use, not at start-up
     from sqlmodel import Session
@@ -34,7 +43,9 @@ _WRITE = "oms_write"
 def make_engine(url: str, echo: bool = False) -> Engine:
     url = normalise_url(url)
     if not url.startswith("sqlite"):
-        return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
+        engine = create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
+        event.listen(engine, "before_cursor_execute", _refuse_control_characters)
+        return engine
 
     kwargs: dict = {"hide_parameters": True,
                     "connect_args": {"check_same_thread": False,
@@ -46,6 +57,7 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         create_private(path)  # a new database: its owner's only (an existing one: as it is)
     # No folder is made here: only creating a database (``oms init``, the first start) does.
     engine = create_engine(url, echo=echo, **kwargs)
+    event.listen(engine, "before_cursor_execute", _refuse_control_characters)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # noqa: ANN001
@@ -65,6 +77,53 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     return engine
 
 
+def _refuse_control_characters(conn, cursor, statement, parameters, context, executemany
+                               ) -> None:  # noqa: ANN001  # fmt: skip
+    # several rows (executemany), else one (a batch of "insert many values" is one too)
+    many = executemany and isinstance(parameters, list | tuple) and parameters and (
+        isinstance(parameters[0], list | tuple | dict))  # fmt: skip
+    rows = parameters if many else [parameters]
+    names = getattr(getattr(context, "compiled", None), "positiontup", None)
+    for row in rows:
+        pairs = row.items() if isinstance(row, dict) else enumerate(row or ())
+        for key, value in pairs:
+            if isinstance(value, str) and (bad := control_character(value)):
+                # positional (SQLite): by the compiled names, repeated per row in a batch
+                name = key if isinstance(key, str) else (
+                    names[key % len(names)] if names else "text")  # fmt: skip
+                field = re.sub(r"(_\d+|__\d+)$", "", name)
+                what = f"the {field.replace('_', ' ')}"
+                if statement.lstrip()[:6].upper() == "SELECT":  # a search: its words
+                    what, field = "the text searched for", "search"
+                raise InvalidInput(f"{what} holds a control character ({bad}): remove it",
+                                   field)  # fmt: skip
+
+
+def _refuse_overlong(session, _context, _instances) -> None:  # noqa: ANN001
+    for row in (*session.new, *session.dirty):
+        table = getattr(type(row), "__table__", None)
+        for column in table.columns if table is not None else ():
+            length = getattr(column.type, "length", None)
+            value = getattr(row, column.key, None) if length else None
+            if isinstance(value, str) and len(value) > length:
+                what = column.name.replace("_", " ")
+                raise InvalidInput(f"the {what} is {len(value):,} characters long; the most is "
+                                   f"{length:,}", column.name)  # fmt: skip
+
+
+_checks_flushes: list[bool] = []
+
+
+def _check_flushes() -> None:
+    """``_refuse_overlong`` before every flush (registered on first use: the ORM is not
+    imported at start-up)."""
+    if not _checks_flushes:
+        from sqlalchemy.orm import Session as OrmSession
+
+        event.listen(OrmSession, "before_flush", _refuse_overlong)
+        _checks_flushes.append(True)
+
+
 class Database:
     """Engine plus the two kinds of unit of work: ``read()`` and ``write()``."""
 
@@ -82,6 +141,7 @@ class Database:
         """One write transaction: committed on success, rolled back on any error."""
         from sqlmodel import Session
 
+        _check_flushes()
         with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
             yield session
 
