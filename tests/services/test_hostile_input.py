@@ -224,3 +224,23 @@ def test_a_net_under_every_service_refuses_control_characters_and_overlong_text(
         search_products(db, "lamp\x1b")
     done = receivables.record_payment(db, "clerk", c.id, 100, date.today(), reference="ok")
     assert done
+
+
+def test_broken_xlsx_files_are_sentences():
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["external_id", "phone"])
+    good = io.BytesIO()
+    book.save(good)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b"<row r='2'><c r='A2'><v>1</v></c>")
+            dst.writestr(item, data)
+    with pytest.raises(InvalidInput, match=r"^not a readable \.xlsx file \("):
+        list(import_files.iter_rows(broken.getvalue(), "x.xlsx"))

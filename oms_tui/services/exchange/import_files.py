@@ -12,12 +12,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 from ..platform.errors import InvalidInput
-from ..platform.text import unquote_cell
+from ..platform.text import shown, unquote_cell
 
 # What one file may hold; beyond, it is refused whole (memory stays under 300 MB):
 MAX_FILE_BYTES = 64 * 2**20
@@ -26,6 +27,11 @@ MAX_COLUMNS = 200
 MAX_LINE = 1_000_000  # characters in one line of a CSV file
 MAX_XLSX_UNPACKED = 512 * 2**20  # an .xlsx's parts, unzipped (read as a stream)
 MAX_XLSX_STRINGS = 32 * 2**20  # its shared strings (openpyxl holds them all)
+
+
+# what a broken .xlsx raises inside openpyxl (zip, XML, a value of the wrong kind)
+_UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError,
+               AttributeError, SyntaxError, OSError, EOFError)  # fmt: skip
 
 
 def read_file(path: str | Path) -> bytes:
@@ -91,8 +97,6 @@ def _bounded_lines(stream: io.TextIOBase) -> Iterator[str]:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
-    import zipfile
-
     from openpyxl import load_workbook
 
     try:
@@ -105,9 +109,11 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
                                f"{MAX_XLSX_UNPACKED // 2**20} MB (text "
                                f"{MAX_XLSX_STRINGS // 2**20} MB): split it", "file")  # fmt: skip
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise InvalidInput(f"not a readable .xlsx file ({error})", "file") from None
+    except _UNREADABLE as error:
+        raise InvalidInput(f"not a readable .xlsx file ({_first_line(error)})", "file") from None
     try:
+        if not book.worksheets:
+            raise InvalidInput("the .xlsx file has no sheet", "file")
         sheet = book.worksheets[0]
         # The declared extent may lie (a 5 KB file declaring A1:XFD1048576 once took
         # gigabytes padding every row to it): read only the cells that are there.
@@ -117,8 +123,14 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
             while end and values[end - 1] is None:
                 end -= 1
             yield ["" if v is None else _cell_text(v) for v in values[:end]]
+    except _UNREADABLE as error:  # a sheet's XML broken part way
+        raise InvalidInput(f"not a readable .xlsx file ({_first_line(error)})", "file") from None
     finally:
         book.close()
+
+
+def _first_line(error: BaseException) -> str:
+    return shown((str(error).strip().splitlines() or [type(error).__name__])[0], 200)
 
 
 def _cell_text(value: object) -> str:
