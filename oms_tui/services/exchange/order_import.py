@@ -86,6 +86,8 @@ FIELD_LIMITS = {"external_id": 64, "order_date": 40, "customer_name": 200, "phon
                 "payment_method": 24}  # fmt: skip
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # an order date outside is a typo
 CHUNK = 1000  # rows read before their customers are looked up together
+_WHOLE = re.compile(r"[0-9]{1,9}", re.ASCII)
+_DATE_TEXT = re.compile(r"[0-9:./ -]+", re.ASCII)
 
 # Profiles shipped with the product; saved ones (table import_profile) are added by name.
 SHIPPED_PROFILES: dict[str, tuple[str, dict[str, str]]] = {
@@ -275,7 +277,7 @@ def _parse_date(text: str) -> date:
 
 def _date_problem(text: str) -> str | None:
     """Why ``text`` is not an order date; None when it is one."""
-    if not re.fullmatch(r"[0-9:./ -]+", text, re.ASCII):
+    if not _DATE_TEXT.fullmatch(text):
         return "unreadable date (2026-11-30)"
     try:
         when = _parse_date(text)
@@ -290,7 +292,7 @@ def _quantity(text: str) -> int | None:
     """A whole number of ASCII (or full-width) digits, else None: ``1_000``, ``+5``,
     ``1e9``, ``2.0`` or Arabic-Indic digits are not quantities."""
     t = unicodedata.normalize("NFKC", text)
-    return int(t) if re.fullmatch(r"[0-9]{1,9}", t, re.ASCII) else None
+    return int(t) if _WHOLE.fullmatch(t) else None
 
 
 def customers_by_phone(session: Session, all_digits: Iterable[str]) -> dict[str, int | None]:

@@ -45,11 +45,14 @@ def clean_text(value: str | None, max_len: int, what: str, field: str | None = N
     control character ("the name holds a control character (U+001B)"), or more than
     ``max_len`` characters. ``multiline`` keeps line breaks (as ``\\n``); otherwise they
     and tabs become spaces."""
-    text = (value or "").replace("\t", " ")
-    text = _LINE_BREAKS.sub("\n" if multiline else " ", text).strip()
-    bad = control_character(text)
-    if bad:
-        raise InvalidInput(f"{what} holds a control character ({bad}): remove it", field)
+    text = value or ""
+    if text.isprintable():  # the usual case: no control, line break or odd space at all
+        text = text.strip()
+    else:
+        text = _LINE_BREAKS.sub("\n" if multiline else " ", text.replace("\t", " ")).strip()
+        bad = control_character(text)
+        if bad:
+            raise InvalidInput(f"{what} holds a control character ({bad}): remove it", field)
     if len(text) > max_len:
         raise InvalidInput(f"{what} is {len(text):,} characters long; the most is {max_len:,}",
                            field)  # fmt: skip
