@@ -58,10 +58,7 @@ def check_place(settings: Settings, *, create: bool) -> None:
         raise OmsError(f"no database at {path}: check --db, or create it with `oms init`")
     from ..services.platform.files import private_dir
 
-    try:
-        private_dir(path.parent)
-    except OSError as exc:
-        raise OmsError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
+    private_dir(path.parent)  # 0700; an OmsError naming the folder when it cannot be made
 
 
 def open_existing(settings: Settings):  # noqa: ANN201
@@ -92,7 +89,14 @@ def bring_current(database) -> str | None:  # noqa: ANN001
         return None
     backup = schema.upgrade_with_backup(database)
     copied = f"; the old one was copied to {backup}" if backup else ""
+    if database.dialect == "postgresql":
+        copied = f"; {NO_PG_BACKUP}"
     return f"Database upgraded to the newest schema{copied}"
+
+
+# What an upgrade on PostgreSQL says (it copies nothing, unlike a SQLite file).
+NO_PG_BACKUP = ("on PostgreSQL oms takes no backup before upgrading: take one with "
+                "`oms backup` (pg_dump) or your server's own backups")  # fmt: skip
 
 
 def open_current(settings: Settings):  # noqa: ANN201

@@ -20,7 +20,7 @@ from ...services.finance import aging, dunning
 from ...services.platform.money import format_money
 from ...widgets.footer import KeysFooter
 from ...widgets.form_dialog import FormDialog, FormField
-from ...widgets.order_list import OrderList, Piece, fit
+from ...widgets.order_list import OrderList, Piece, fit, fit_name
 from ..formats import plural
 from ..list_screen import key_hint
 from ..printouts import deliver_documents
@@ -231,13 +231,17 @@ class ReceivablesScreen(RecvBase):
             return
         cur = self.report.currency
         share = f" ({row.overdue_minor * 100 // row.total_minor}%)" if row.total_minor > 0 else ""
+        opened = f" · open {format_money(row.total_minor, cur)}"
+        on_account = (f" (on account {format_money(row.on_account_minor, cur)})"
+                      if row.on_account_minor else "")  # fmt: skip
+        overdue = (f" · overdue {format_money(row.overdue_minor, cur)}{share}"
+                   if row.overdue_minor > 0 else " · nothing overdue")  # fmt: skip
+        # the name gives way: the amounts show whole
+        name = fit_name(row.name, info.content_size.width or self.size.width - 2, row.code, " ",
+                        opened, on_account, overdue)  # fmt: skip
         info.update(Content.assemble(
-            (row.code, "dim"), " ", (row.name, "bold"),
-            f" · open {format_money(row.total_minor, cur)}",
-            (f" (on account {format_money(row.on_account_minor, cur)})", "$text-success")
-            if row.on_account_minor else "",
-            (f" · overdue {format_money(row.overdue_minor, cur)}{share}", "$text-warning")
-            if row.overdue_minor > 0 else (" · nothing overdue", "$text-success"),
+            (row.code, "dim"), " ", (name, "bold"), opened, (on_account, "$text-success"),
+            (overdue, "$text-warning" if row.overdue_minor > 0 else "$text-success"),
         ))  # fmt: skip
 
     @on(OrderList.Failed, "#recv-aging")

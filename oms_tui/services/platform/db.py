@@ -28,7 +28,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
-from ...config import normalise_url, sqlite_path
+from ...config import normalise_url, pg_schema, sqlite_path
+from . import presence
 from .errors import InvalidInput
 from .files import create_private
 from .text import control_character
@@ -43,7 +44,10 @@ _WRITE = "oms_write"
 def make_engine(url: str, echo: bool = False) -> Engine:
     url = normalise_url(url)
     if not url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
+        # named, so that `oms restore` sees the other oms sessions (``presence``)
+        name = presence.application_name(pg_schema(url))
+        engine = create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True,
+                               connect_args={"application_name": name})  # fmt: skip
         event.listen(engine, "before_cursor_execute", _refuse_control_characters)
         return engine
 
@@ -68,6 +72,8 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+        if path is not None:  # this process has the file open (`oms restore` asks)
+            presence.register(path)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001

@@ -1,7 +1,8 @@
-"""Files oms writes (the database, its backups, PDFs, exports, error reports, the log) are
-its owner's alone: files 0600, folders 0700, whatever the umask. A file asked for by name
-(``--out``) is never written over unless ``overwrite`` (``--force``), and never when it is
-the database in use (or its WAL, shared-memory or journal file), ``--force`` or not."""
+"""Files oms writes (the database, PDFs, exports, error reports, the log; backups are
+``safe_files``') are its owner's alone: files 0600, folders 0700, whatever the umask. A
+file asked for by name (``--out``) is never written over unless ``overwrite``
+(``--force``), and never when it is the database in use (or its WAL, shared-memory or
+journal file), ``--force`` or not."""
 
 from __future__ import annotations
 
@@ -10,18 +11,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import InvalidInput
+from .safe_files import private_dir
 
 FILE_MODE = 0o600
-DIR_MODE = 0o700
 _SQLITE_SIDES = ("", "-wal", "-shm", "-journal")
 
-
-def private_dir(path: str | Path) -> Path:
-    """``path`` as a folder, made (with its parents) readable by its owner only."""
-    path = Path(path)
-    if not path.is_dir():
-        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    return path
+__all__ = ["FILE_MODE", "create_private", "database_files", "private_dir", "write_private"]
 
 
 def create_private(path: str | Path) -> bool:
@@ -54,7 +49,7 @@ def write_private(path: str | Path, data: bytes, *, overwrite: bool = True,
         raise InvalidInput(f"{path} is a folder: name a file", "out")
     if path.exists() and not overwrite:
         raise InvalidInput(f"{path} exists: give --force to replace it", "out")
-    private_dir(path.parent)
+    private_dir(path.parent.absolute())
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | (0 if overwrite else os.O_EXCL)
     try:
         fd = os.open(path, flags, FILE_MODE)

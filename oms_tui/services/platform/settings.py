@@ -32,6 +32,15 @@ class CompanySettings:
     discount_limit_pct: int = 10  # the most a line's discount may be, except for managers
     # the largest amount a person or an import may enter, in minor units (money.check_amount)
     max_amount_minor: int = MAX_AMOUNT_MINOR
+    # audit warnings that also stop a bulk approval (check names, comma-separated, or "all");
+    # failed checks always do. Default none: a warning is shown and recorded with the approval
+    bulk_approve_blocks: str = ""
+
+    @property
+    def bulk_blocking_checks(self) -> frozenset[str]:
+        """The check names whose warnings stop a bulk approval."""
+        names = {n.strip().lower() for n in self.bulk_approve_blocks.split(",") if n.strip()}
+        return frozenset(AUDIT_CHECK_NAMES) if "all" in names else frozenset(names)
 
     @staticmethod
     def _parse(name: str, raw: str, kind: type) -> object:
@@ -42,11 +51,24 @@ class CompanySettings:
         return raw
 
 
+# The audit checks' names (services/sales/audit_checks.py runs them; a test keeps both equal).
+AUDIT_CHECK_NAMES = (
+    "completeness",
+    "product",
+    "price",
+    "cost",
+    "credit",
+    "stock",
+    "made_to_order",
+    "duplicate",
+)
+
 _FIELDS = {f.name: f for f in fields(CompanySettings)}
 _TYPES = {"company_name": str, "currency": str, "prices_include_tax": bool, "tax_rounding": str,
           "company_address": str, "company_phone": str, "printer": str,
           "paper": str, "shipment_overdue_days": int,
-          "discount_limit_pct": int, "max_amount_minor": int}  # fmt: skip
+          "discount_limit_pct": int, "max_amount_minor": int,
+          "bulk_approve_blocks": str}  # fmt: skip
 
 
 def _parse_rows(rows: dict[str, str]) -> CompanySettings:
@@ -82,6 +104,14 @@ def set_setting(db: Database, actor: str, key: str, value: str) -> CompanySettin
     if key == "max_amount_minor" and not 1 <= int(value) <= AMOUNT_LIMIT_CEILING:
         raise InvalidInput(f"max_amount_minor must be from 1 to {AMOUNT_LIMIT_CEILING:,} "
                            "(minor units)", "value")  # fmt: skip
+    if key == "bulk_approve_blocks":
+        names = [n.strip().lower() for n in value.split(",") if n.strip()]
+        unknown = [n for n in names if n not in AUDIT_CHECK_NAMES and n != "all"]
+        if unknown:
+            raise InvalidInput(f"unknown check '{unknown[0]}'; bulk_approve_blocks takes check "
+                               f"names ({', '.join(AUDIT_CHECK_NAMES)}), comma-separated, "
+                               "or 'all'", "value")  # fmt: skip
+        value = ",".join(dict.fromkeys(names))
     from ...models import Setting, utcnow
 
     with db.write() as session:
