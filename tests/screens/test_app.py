@@ -13,7 +13,7 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets._footer import FooterKey
-from textual.worker import WorkerFailed
+from textual.worker import WorkerCancelled, WorkerFailed
 
 import oms_tui.app as app_module
 from oms_tui.app import OmsApp, make_app
@@ -107,6 +107,8 @@ async def settle(pilot: Pilot) -> None:
         try:
             await pilot.app.workers.wait_for_complete()
         except WorkerFailed:  # told on the screen by the one failure path (failures.py)
+            pass
+        except WorkerCancelled:  # an exclusive one replaced by a newer (a timer's refresh)
             pass
         await pilot.pause()
 

@@ -206,10 +206,11 @@ def test_the_reorder_csv_neutralises_names():
     assert cells[:2] == ["'=cmd|' /C calc'!A0", "'@SUM(1)"] and cells[-1] == "-3"
 
 
-def test_a_net_under_every_service_refuses_control_characters_and_overlong_text(db, shop):
-    """Text a service does not clean itself (a payment's reference, a profile's name) is
-    refused as InvalidInput on both engines: PostgreSQL cannot store a NUL (a ValueError
-    traceback before) and refused a long value with a DataError that SQLite kept."""
+def test_a_net_under_every_service_refuses_control_characters(db, shop):
+    """Text a service does not clean itself (a payment's reference, a search) is refused as
+    InvalidInput on both engines: PostgreSQL cannot store a NUL (a ValueError traceback
+    before). A profile's name is cleaned by its service: a long one was a DataError on
+    PostgreSQL that SQLite kept."""
     from datetime import date
 
     from oms_tui.services.finance import receivables

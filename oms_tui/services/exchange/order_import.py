@@ -207,7 +207,7 @@ def get_profile(db: Database, name: str) -> Profile:
 def save_profile(db: Database, actor: str, name: str, channel: str, mapping: dict[str, str]
                  ) -> Profile:  # fmt: skip
     """Save (or replace) a channel's mapping; the shipped profiles cannot be replaced."""
-    name = name.strip()
+    name = clean_text(name, 64, "the name", "name")
     if not name:
         raise InvalidInput("give the profile a name", "name")
     if name.lower() in SHIPPED_PROFILES:
@@ -232,7 +232,7 @@ def save_profile(db: Database, actor: str, name: str, channel: str, mapping: dic
 
 def remember_alias(db: Database, actor: str, channel: str, code: str, product_code: str) -> None:
     """The channel's code ``code`` means our product ``product_code`` from now on."""
-    code = code.strip()
+    code = clean_text(code, 64, "the channel's product code", "code")
     if not code:
         raise InvalidInput("the channel's product code is empty", "code")
     with db.write() as session:

@@ -4,11 +4,9 @@ SQLite: WAL, busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` for write
 transactions, so several ``oms`` processes on one file never lose an update.
 PostgreSQL: row locks (``SELECT ... FOR UPDATE``) in the services that check then write.
 
-Two nets under the services' own text checks (``text.clean_text``), alike on both engines:
-a statement with a text parameter holding a control character (a NUL PostgreSQL cannot
-store, an ESC that would reach a terminal) is refused, and a flush of a row whose text is
-longer than its column (which PostgreSQL refuses with a ``DataError`` and SQLite keeps) is
-refused; both as ``InvalidInput`` naming the field.
+A net under the services' own text checks (``text.clean_text``), alike on both engines: a
+statement with a text parameter holding a control character (a NUL PostgreSQL cannot
+store, an ESC that would reach a terminal) is refused as ``InvalidInput`` naming the field.
 
 A new SQLite file is made 0600 before SQLite opens it, so its WAL and shared-memory files
 (which SQLite gives the database file's mode) are its owner's only too. An error's text
@@ -105,31 +103,6 @@ def _refuse_control_characters(conn, cursor, statement, parameters, context, exe
                                    field)  # fmt: skip
 
 
-def _refuse_overlong(session, _context, _instances) -> None:  # noqa: ANN001
-    for row in (*session.new, *session.dirty):
-        table = getattr(type(row), "__table__", None)
-        for column in table.columns if table is not None else ():
-            length = getattr(column.type, "length", None)
-            value = getattr(row, column.key, None) if length else None
-            if isinstance(value, str) and len(value) > length:
-                what = column.name.replace("_", " ")
-                raise InvalidInput(f"the {what} is {len(value):,} characters long; the most is "
-                                   f"{length:,}", column.name)  # fmt: skip
-
-
-_checks_flushes: list[bool] = []
-
-
-def _check_flushes() -> None:
-    """``_refuse_overlong`` before every flush (registered on first use: the ORM is not
-    imported at start-up)."""
-    if not _checks_flushes:
-        from sqlalchemy.orm import Session as OrmSession
-
-        event.listen(OrmSession, "before_flush", _refuse_overlong)
-        _checks_flushes.append(True)
-
-
 class Database:
     """Engine plus the two kinds of unit of work: ``read()`` and ``write()``."""
 
@@ -147,7 +120,6 @@ class Database:
         """One write transaction: committed on success, rolled back on any error."""
         from sqlmodel import Session
 
-        _check_flushes()
         with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
             yield session
 
