@@ -163,12 +163,21 @@ def write_out(out: str, data: bytes, force: bool, database_url: str):  # noqa: A
     return write_private(out, data, overwrite=force, protect=database_files(database_url))
 
 
+def check_out(out: str | None, force: bool, database_url: str) -> None:
+    """Refuse ``--out FILE`` before any work when it would be refused at the end: the
+    database in use, or an existing file without ``--force``."""
+    from ..services.platform.files import check_target, database_files
+
+    if out is not None:
+        check_target(out, overwrite=force, protect=database_files(database_url))
+
+
 def print_document(database, pdf_of, name: str, out: str | None, paper: str | None = None,  # noqa: ANN001
                    force: bool = False) -> None:  # fmt: skip
     """Render with the company's details and deliver: ``--out`` (an existing file only
     with ``--force``, never the database), else the printer, else a file in the documents
     folder; say where in one line."""
-    from ..reports.common import PAGE_SIZES, Company
+    from ..reports.common import PAGE_SIZES, company_of
     from ..services.platform.errors import InvalidInput
     from ..services.platform.printing import deliver
     from ..services.platform.settings import get_settings
@@ -177,9 +186,7 @@ def print_document(database, pdf_of, name: str, out: str | None, paper: str | No
         raise InvalidInput(f"--paper {paper}: use A4 or Letter")
 
     company_settings = get_settings(database)
-    cs = company_settings
-    company = Company(cs.company_name, cs.company_address, cs.company_phone, currency=cs.currency)
-    pdf = pdf_of(company, paper or company_settings.paper)
+    pdf = pdf_of(company_of(company_settings), paper or company_settings.paper)
     from ..services.platform.files import database_files
 
     done = deliver(pdf, name, company_settings.printer, out, overwrite=force,

@@ -530,6 +530,7 @@ class OrderSimulator:
         pid = self.ids.take(Payment)
         row = {
             "id": pid, "number": "", "customer_id": customer.id, "received_on": when.date(),
+            "currency": self.cat.settings.currency.upper(),  # the company's, as its invoices
             "amount_minor": amount, "method": method, "reference": reference,
             "unapplied_minor": amount - sum(a for _, a in applied), "created_by": "chen.jing",
             "created_at": when,

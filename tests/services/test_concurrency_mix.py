@@ -36,7 +36,7 @@ from oms_tui.models import (
     ProductionOrder,
 )
 from oms_tui.services.checks import invariants
-from oms_tui.services.finance import dunning, receivables
+from oms_tui.services.finance import receivables
 from oms_tui.services.fulfilment import allocation, stock_operations
 from oms_tui.services.inventory import stock
 from oms_tui.services.platform.db import Database
@@ -47,6 +47,7 @@ from oms_tui.services.shipping import dispatch
 from oms_tui.services.states.order_states import OrderStatus as S
 from oms_tui.services.states.production_states import OPEN
 from oms_tui.services.states.production_states import ProductionStatus as P
+from tests.factories import dun
 from tests.production_factories import door_line
 from tests.stock_factories import customer, warehouse
 
@@ -149,7 +150,7 @@ def _one(db: Database, rng: random.Random, actor: str, kind: str, ids: dict) -> 
             if sh.status == "picking":
                 dispatch.ship(db, actor, sh.id, "", expected_version=sh.version)
     elif kind == "dunning":
-        dunning.run_dunning(db, actor, today=TODAY)
+        dun(db, today=TODAY, actor=actor)
     elif kind == "payment":
         row = _pick(db, rng, select(Invoice.customer_id).where(
             Invoice.status == "open", Invoice.kind == "invoice").distinct()

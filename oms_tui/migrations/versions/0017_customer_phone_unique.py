@@ -26,7 +26,7 @@ A phone that normalises to nothing ('') is nobody's and never a duplicate.
 Downgrade drops the index; the cleared ``digits`` are not put back.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-07 14:00:00
 """
 
@@ -39,7 +39,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0015"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -16,7 +16,8 @@ from .safe_files import private_dir
 FILE_MODE = 0o600
 _SQLITE_SIDES = ("", "-wal", "-shm", "-journal")
 
-__all__ = ["FILE_MODE", "create_private", "database_files", "private_dir", "write_private"]
+__all__ = ["FILE_MODE", "check_target", "create_private", "database_files", "private_dir",
+           "write_private"]
 
 
 def create_private(path: str | Path) -> bool:
@@ -36,11 +37,9 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def write_private(path: str | Path, data: bytes, *, overwrite: bool = True,
-                  protect: Iterable[Path] = ()) -> Path:  # fmt: skip
-    """Write ``data`` to ``path`` as a 0600 file (its folder made 0700 when new). An
-    existing file is refused unless ``overwrite`` (the sentence names ``--force``); a file
-    in ``protect`` (the database in use: see ``database_files``) always is."""
+def check_target(path: str | Path, *, overwrite: bool = False, protect: Iterable[Path] = ()
+                 ) -> Path:  # fmt: skip
+    """``path`` when ``write_private`` may write it; else ``InvalidInput`` saying why."""
     path = Path(path)
     for kept in protect:
         if same_file(path, kept):
@@ -49,6 +48,15 @@ def write_private(path: str | Path, data: bytes, *, overwrite: bool = True,
         raise InvalidInput(f"{path} is a folder: name a file", "out")
     if path.exists() and not overwrite:
         raise InvalidInput(f"{path} exists: give --force to replace it", "out")
+    return path
+
+
+def write_private(path: str | Path, data: bytes, *, overwrite: bool = True,
+                  protect: Iterable[Path] = ()) -> Path:  # fmt: skip
+    """Write ``data`` to ``path`` as a 0600 file (its folder made 0700 when new). An
+    existing file is refused unless ``overwrite`` (the sentence names ``--force``); a file
+    in ``protect`` (the database in use: see ``database_files``) always is."""
+    path = check_target(path, overwrite=overwrite, protect=protect)
     private_dir(path.parent.absolute())
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | (0 if overwrite else os.O_EXCL)
     try:

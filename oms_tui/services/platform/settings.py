@@ -104,6 +104,10 @@ def set_setting(db: Database, actor: str, key: str, value: str) -> CompanySettin
     if key == "max_amount_minor" and not 1 <= int(value) <= AMOUNT_LIMIT_CEILING:
         raise InvalidInput(f"max_amount_minor must be from 1 to {AMOUNT_LIMIT_CEILING:,} "
                            "(minor units)", "value")  # fmt: skip
+    if key == "currency":
+        value = value.strip().upper()
+        if len(value) != 3 or not value.isascii() or not value.isalpha():
+            raise InvalidInput(f"currency '{value}': three letters, e.g. CNY or USD", "value")
     if key == "bulk_approve_blocks":
         names = [n.strip().lower() for n in value.split(",") if n.strip()]
         unknown = [n for n in names if n not in AUDIT_CHECK_NAMES and n != "all"]
@@ -116,10 +120,29 @@ def set_setting(db: Database, actor: str, key: str, value: str) -> CompanySettin
 
     with db.write() as session:
         row = session.get(Setting, key) or Setting(key=key)
+        if key == "currency":
+            _check_currency_change(session, load_settings(session).currency.upper(), value)
         row.value, row.updated_at, row.updated_by = value, utcnow(), actor
         session.add(row)
         session.flush()
         return load_settings(session)
+
+
+def _check_currency_change(session: Session, old: str, new: str) -> None:
+    """The company currency is what payments, credit on account, the credit limit and the
+    totals are counted in: once an order, an invoice or a payment is in it, changing it
+    would turn every one of those amounts into another currency's, so it is refused."""
+    from ...models import Invoice, Order, Payment
+
+    if new == old:
+        return
+    for model, what in ((Order, "orders"), (Invoice, "invoices"), (Payment, "payments")):
+        found = session.execute(
+            select(model.id).where(model.currency == old).limit(1)  # type: ignore[attr-defined]
+        ).first()
+        if found is not None:
+            raise InvalidInput(f"the company currency stays {old}: {what} are already in it "
+                               f"(changing it would count them in {new})", "value")  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
