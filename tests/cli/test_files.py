@@ -68,6 +68,8 @@ def test_print_out_never_replaces_the_database_in_use(sqlite_db):
     assert live.read_bytes()[:16] == before == b"SQLite format 3\x00"
     with sqlite_db.read() as s:
         assert s.exec(select(func.count()).select_from(Customer)).one() == 1
+    done = oms("--db", sqlite_db.url, "dunning", "run", "--out", str(live), "--force")
+    assert done.exit_code == 1 and "is the database in use" in done.stderr
     for side in ("-wal", "-shm"):
         done = oms("--db", sqlite_db.url, "export", "orders", "--out", f"{live}{side}",
                    "--force")  # fmt: skip
