@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 
-from .common import connect, say, write_out
-from .options import DbOption, OmsTyper, UserOption
+from ..i18n import _
+from .common import connect, csv_encoding, emit_csv, say
+from .options import DbOption, EncodingOption, OmsTyper, UserOption
 
-app = OmsTyper(help="Import orders from channel files (CSV, .xlsx).")
+app = OmsTyper(help=_("Import orders from channel files (CSV, .xlsx)."))
 
 
 @app.command("profile")
@@ -75,6 +76,7 @@ def import_orders(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the --errors file when it exists.")
     ] = False,
+    encoding: EncodingOption = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
@@ -114,20 +116,21 @@ def import_orders(
     for ext, why in refused:
         typer.echo(f"order {ext}: {why}")
     if errors and (problems or refused):
-        report = order_import.problems_csv(problems, refused).encode("utf-8-sig")
-        write_out(errors, report, force, settings.database_url)
+        emit_csv(order_import.problems_csv(problems, refused), errors,
+                 csv_encoding(database, encoding), force=force,
+                 database_url=settings.database_url)  # fmt: skip
     say(summary)
     if problems or refused:
         raise typer.Exit(1)
 
 
 @app.command("template")
-def import_template() -> None:
+def import_template(encoding: EncodingOption = None) -> None:
     """Print our own import template (CSV header and an example row): `oms import template >
     orders.csv`."""
     from ..services.exchange.order_import import template_csv
 
-    typer.echo(template_csv(), nl=False)
+    emit_csv(template_csv(), None, csv_encoding(None, encoding))
 
 
 @app.command("alias")

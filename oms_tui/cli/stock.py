@@ -7,10 +7,29 @@ from typing import Annotated
 
 import typer
 
-from .common import connect, date_option, open_current, resolve_settings, say, write_out
-from .options import DbOption, ForceOption, OmsTyper, ProductArg, UserOption, WarehouseArg
+from ..i18n import _
+from .common import (
+    connect,
+    csv_encoding,
+    date_option,
+    emit_csv,
+    open_current,
+    resolve_settings,
+    say,
+)
+from .options import (
+    DbOption,
+    EncodingOption,
+    ForceOption,
+    OmsTyper,
+    ProductArg,
+    UserOption,
+    WarehouseArg,
+)
 
-app = OmsTyper(help="Stock: check the ledger, allocate, receive, reorder suggestions.")
+app = OmsTyper(
+    help=_("Stock: check the ledger, allocate, receive, reorder suggestions.")
+)  # its line in `oms --help`
 
 
 @app.command("verify")
@@ -156,6 +175,7 @@ def stock_reorder(
     out: Annotated[
         str | None, typer.Option("--out", metavar="FILE", help="Write CSV here ('-': stdout).")
     ] = None,
+    encoding: EncodingOption = None,
     apply: Annotated[
         bool, typer.Option("--apply", help="Store the computed reorder points on the levels.")
     ] = False,
@@ -169,11 +189,11 @@ def stock_reorder(
 
     settings, database = connect(db, user)
     rows = stock.reorder_suggestions(database, days=days)
-    if out == "-":
-        typer.echo(stock.reorder_csv(rows), nl=False)
-    elif out:
-        write_out(out, stock.reorder_csv(rows).encode("utf-8-sig"), force, settings.database_url)
-        say(f"{len(rows)} suggestions written to {out}")
+    if out:
+        emit_csv(stock.reorder_csv(rows), out, csv_encoding(database, encoding), force=force,
+                 database_url=settings.database_url)  # fmt: skip
+        if out != "-":
+            say(f"{len(rows)} suggestions written to {out}")
     else:
         for r in rows:
             typer.echo(f"{r.code:18} {r.warehouse_code:4} free {r.available:>6} incoming "

@@ -35,8 +35,6 @@ runs their checks).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import unicodedata
@@ -61,18 +59,22 @@ from ...models import (
     utcnow,
 )
 from ..parties import customers
+from ..parties.invoicing import Invoicing
+from ..platform.csv_files import csv_text
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound, OmsError
 from ..platform.money import check_amount, parse_money
 from ..platform.settings import load_settings
-from ..platform.text import clean_text, csv_text, shown
+from ..platform.text import clean_text, shown
 from ..sales import channels, orders
 from ..states.order_states import OrderStatus as S
 from .import_files import iter_rows
 from .import_files import read_file as read_file  # the callers' way in
 
+# the customer's invoicing data (optional; taken for customers the import creates)
+INVOICE_FIELDS = ("invoice_title", "taxpayer_id", "bank_name", "bank_account", "invoice_type")
 FIELDS = ("external_id", "order_date", "customer_name", "phone", "address", "product",
-          "qty", "unit_price", "notes", "payment_method")  # fmt: skip
+          "qty", "unit_price", "notes", "payment_method", *INVOICE_FIELDS)  # fmt: skip
 REQUIRED = ("external_id", "customer_name", "phone", "address", "product", "qty")
 PAYMENT_WORDS = {
     "cod": "cod", "货到付款": "cod", "cash on delivery": "cod",
@@ -86,7 +88,8 @@ BATCH = 500  # orders per transaction
 FIELD_LIMITS = {"external_id": 64, "order_date": 40, "customer_name": 200, "phone": 40,
                 "address": 300, "product": 64, "qty": 20, "unit_price": 40,
                 "notes": orders.MAX_NOTES - 40,  # "ordered 2026-11-30; " goes before them
-                "payment_method": 24}  # fmt: skip
+                "payment_method": 24, "invoice_title": 200, "taxpayer_id": 20,
+                "bank_name": 200, "bank_account": 40, "invoice_type": 16}  # fmt: skip
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # an order date outside is a typo
 CHUNK = 1000  # rows read before their customers are looked up together
 _WHOLE = re.compile(r"[0-9]{1,9}", re.ASCII)
@@ -99,6 +102,7 @@ SHIPPED_PROFILES: dict[str, tuple[str, dict[str, str]]] = {
         "external_id": "订单编号", "order_date": "订单付款时间", "customer_name": "收货人姓名",
         "phone": "联系手机", "address": "收货地址", "product": "商家编码", "qty": "购买数量",
         "unit_price": "商品价格", "notes": "订单备注", "payment_method": "支付方式",
+        "invoice_title": "发票抬头", "taxpayer_id": "纳税人识别号",
     }),
     "dealer": ("dealer", {
         "external_id": "PO Number", "order_date": "Order Date", "customer_name": "Ship To",
@@ -145,6 +149,7 @@ class PlannedOrder:
     payment_method: str | None
     notes: str
     lines: list[PlannedLine] = field(default_factory=list)
+    invoicing: Invoicing = Invoicing()  # for a new customer
     action: str = "create"  # create, update, unchanged, refused
     existing: str = ""  # the order number when it exists
     why: str = ""
@@ -251,16 +256,12 @@ def remember_alias(db: Database, actor: str, channel: str, code: str, product_co
 
 TEMPLATE_EXAMPLE = ("TB20261130001", "2026-11-30 14:05", "王小明", "138 0013 8000",
                     "浙江省 杭州市 西湖区 文三路 90 号", "L-C300-18W-WH", "2", "89.00",
-                    "下午送", "prepaid")  # fmt: skip
+                    "下午送", "prepaid", "", "", "", "", "普通")  # fmt: skip
 
 
 def template_csv() -> str:
     """Our own import template (profile ``oms``): the header and one example row."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(FIELDS)
-    writer.writerow(TEMPLATE_EXAMPLE)
-    return buf.getvalue()
+    return csv_text(FIELDS, [TEMPLATE_EXAMPLE])
 
 
 # --------------------------------------------------------------------------------------------
@@ -419,6 +420,7 @@ def _plan_row(n: int, row: list[str], where: dict[str, int], prof: Profile, look
             order_date=_parse_date(when) if when else None,
             payment_method=PAYMENT_WORDS.get(values["payment_method"].lower()),
             notes=values["notes"],
+            invoicing=Invoicing(*(values[f] for f in INVOICE_FIELDS)).checked(),
         )  # fmt: skip
     elif customers.normalise_phone(order.phone) != digits:
         why = f"order {ext} has another phone on an earlier row"
@@ -500,6 +502,11 @@ def _check_row(n: int, values: dict[str, str], look: _Lookup, told: set[str]
         known = ", ".join(sorted(set(PAYMENT_WORDS.values())))
         problem("payment_method", f"unknown payment method: one of {known} (or 货到付款, "
                                   "在线支付, 月结, 分期 ...)")  # fmt: skip
+    try:
+        Invoicing(*(values[f] for f in INVOICE_FIELDS)).checked()
+    except InvalidInput as error:
+        f = error.field or "taxpayer_id"
+        problem(f, str(error))
     for f in ("customer_name", "address", "notes"):
         if "\ufffd" in values[f]:
             problem(f, "unreadable text (wrong encoding?)")
@@ -604,7 +611,8 @@ def _write_batch(session: Session, actor: str, channel: str, batch: list[Planned
     batch = [o for o in batch if o.action in ("create", "update")]
     unknown = [o for o in batch if o.customer_id is None]
     found = customers.customers_for_phones_in(session, actor, [
-        customers.NewCustomer(name=o.customer_name, phone=o.phone, street=o.address)
+        customers.NewCustomer(name=o.customer_name, phone=o.phone, street=o.address,
+                              invoicing=o.invoicing)
         for o in unknown])  # fmt: skip
     ids_by_order = dict(zip([o.external_id for o in unknown], found, strict=True))
     ids_of = {o.external_id: o.customer_id or ids_by_order[o.external_id]
@@ -681,11 +689,8 @@ class _Prices:
 
 
 def problems_csv(problems: Sequence[Problem], refused: Sequence[tuple[str, str]] = ()) -> str:
-    """The error report: row, column, value, reason (CSV, cells made safe: ``csv_text``)."""
-    return csv_text(
-        [
-            ("row", "column", "value", "reason"),
-            *((p.row, p.column, p.value, p.reason) for p in problems),
-            *(("", "external_id", ext, why) for ext, why in refused),
-        ]
-    )
+    """The error report: row, column, value, reason (CSV text, every cell made safe by
+    ``csv_files.csv_text``; written with ``csv_files.encode_csv``)."""
+    rows = [(p.row, p.column, p.value, p.reason) for p in problems]
+    rows += [("", "external_id", ext, why) for ext, why in refused]
+    return csv_text(("row", "column", "value", "reason"), rows)

@@ -16,8 +16,14 @@ from .safe_files import private_dir
 FILE_MODE = 0o600
 _SQLITE_SIDES = ("", "-wal", "-shm", "-journal")
 
-__all__ = ["FILE_MODE", "check_target", "create_private", "database_files", "private_dir",
-           "write_private"]
+__all__ = [
+    "FILE_MODE",
+    "check_target",
+    "create_private",
+    "database_files",
+    "private_dir",
+    "write_private",
+]
 
 
 def create_private(path: str | Path) -> bool:

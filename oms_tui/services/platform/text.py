@@ -7,7 +7,8 @@ terminal shows.
   other control character, or a character that turns the text's direction; refused when
   longer than the field holds. So no such character reaches the database, a terminal, a
   PDF or an export from what was typed or imported.
-- ``safe_cell``: a cell as every export writes it (CSV, .xlsx, error reports): control
+- ``safe_cell``: a cell as every export writes it (CSV through ``csv_files.csv_text``,
+  .xlsx, error reports): control
   characters dropped, and a cell that a spreadsheet would run as a formula (starting with
   ``=``, ``+``, ``-``, ``@``, a tab or a carriage return: OWASP's CSV-injection list) made
   text with a leading apostrophe. A plain number (``-12.50``) is left as it is.
@@ -20,7 +21,6 @@ terminal shows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
 
 from .errors import InvalidInput
 
@@ -84,16 +84,3 @@ def shown(text: str, limit: int = 80) -> str:
     (``\\x1b``, ``\\n``), cut to ``limit`` characters with an ellipsis."""
     out = _ANY_CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
     return out if len(out) <= limit else out[: limit - 1] + "…"
-
-
-def csv_text(rows: Iterable[Sequence[object]], lineterminator: str = "\r\n") -> str:
-    """Rows (the header first) as CSV text, every cell through ``safe_cell``: what every
-    CSV export and error report writes."""
-    import csv
-    import io
-
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator=lineterminator)
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return buf.getvalue()
