@@ -6,9 +6,11 @@ hands it to the screen's ``worker_failed``, which shows ``failure_text``: an ``O
 as its sentence (services write those for the person at the keyboard), anything else as
 "Could not <what the worker does>: <the error's first line>", logged with its traceback
 to ``oms.log`` in the user's data folder (``config.log_path``) for whoever supports the
-clerk. What a worker does is its ``description`` (``@work(description="read the runs")``).
-A cancelled worker (an exclusive one replaced by a newer one) has not failed: nothing is
-shown.
+clerk. The log holds no customer data: its frames and each exception's type, never the
+exception's message (which may quote a name or a phone), a database error's statement
+without its values; the file is its owner's only (0600, folder 0700). What a worker does
+is its ``description`` (``@work(description="read the runs")``). A cancelled worker (an
+exclusive one replaced by a newer one) has not failed: nothing is shown.
 
 Catch an error in a worker only where the screen does something with it (a refusal that
 reloads the list, a field to focus): everything else comes here.
@@ -24,7 +26,9 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
+import traceback
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.worker import Worker, WorkerCancelled, WorkerState
@@ -37,6 +41,7 @@ from .services.platform.errors import OmsError, StaleData
 if TYPE_CHECKING:
     from logging.handlers import RotatingFileHandler
 
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 LOG_BYTES = 1_000_000  # per file; the three before it are kept (oms.log.1 .. .3)
 LOG_BACKUPS = 3
 
@@ -74,12 +79,54 @@ def logged_text(doing: str, error: BaseException) -> str:
 
 
 def log_failure(doing: str, error: BaseException) -> None:
-    """Write the failure and its traceback to the log file (nothing else: no customer data
-    but what the error's own text holds)."""
+    """Write the failure and its traceback to the log file (no customer data: see
+    ``traceback_text``)."""
     if _file_handler() is not None:
         # the log is for whoever supports the clerk: in English
         logged = "Could not %s"  # i18n: no
         logger.error(logged, doing, exc_info=(type(error), error, error.__traceback__))
+
+
+def traceback_text(error: BaseException) -> str:
+    """The traceback of ``error`` (and of the errors it came from) with each exception's
+    type but not its message, which may hold customer data; a database error says its
+    SQLSTATE and statement (parameters are never in it: ``hide_parameters``)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or (None if current.__suppress_context__
+                                        else current.__context__)  # fmt: skip
+    parts = []
+    for exc in reversed(chain):
+        parts.append("Traceback (most recent call last):\n")  # i18n: no (the log, for developers)
+        parts.extend(traceback.format_tb(exc.__traceback__))
+        kind = type(exc)
+        name = kind.__qualname__ if kind.__module__ == "builtins" else (
+            f"{kind.__module__}.{kind.__qualname__}")  # fmt: skip
+        parts.append(f"{name}: {_withheld(exc)}\n")
+    return "".join(parts).rstrip("\n")
+
+
+def _withheld(error: BaseException) -> str:
+    statement = getattr(error, "statement", None)
+    if isinstance(statement, str):  # sqlalchemy's StatementError: SQL with placeholders
+        orig = getattr(error, "orig", None)
+        kind = type(orig)
+        lines = str(orig).strip().splitlines()  # the first line; DETAIL lines quote values
+        said = _QUOTED.sub("'…'", lines[0]) if lines else ""  # and so may a quoted word
+        code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+        return (
+            f"({kind.__module__}.{kind.__qualname__}) {said}"
+            + (f" [SQLSTATE {code}]" if code else "")  # i18n: no (the log, for developers)
+            + f" in {statement[:500]}"
+        )
+    return f"[message withheld: {len(str(error))} characters]"  # i18n: no (the log, for developers)
+
+
+class _NoDataFormatter(logging.Formatter):
+    def formatException(self, ei) -> str:  # noqa: ANN001, N802
+        return traceback_text(ei[1])
 
 
 def _file_handler() -> RotatingFileHandler | None:
@@ -87,6 +134,14 @@ def _file_handler() -> RotatingFileHandler | None:
     data folder moved (tests); None when it cannot be written: the line on screen is all
     there is then."""
     from logging.handlers import RotatingFileHandler  # on the first failure, not at start-up
+
+    from .services.platform.files import FILE_MODE, create_private, private_dir
+
+    class PrivateFileHandler(RotatingFileHandler):
+        def _open(self):  # noqa: ANN202  (the log and each one after a rollover: 0600)
+            create_private(self.baseFilename)
+            os.chmod(self.baseFilename, FILE_MODE)
+            return super()._open()
 
     path = log_path()
     with _lock:
@@ -97,12 +152,12 @@ def _file_handler() -> RotatingFileHandler | None:
                 logger.removeHandler(handler)
                 handler.close()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handler = RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
-                                          encoding="utf-8")  # fmt: skip
+            private_dir(path.parent)
+            handler = PrivateFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
+                                         encoding="utf-8")  # fmt: skip
         except OSError:
             return None
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        handler.setFormatter(_NoDataFormatter("%(asctime)s %(levelname)s %(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         return handler

@@ -32,7 +32,43 @@ def test_anything_else_names_what_failed_and_is_logged_with_its_traceback() -> N
     assert text == "Could not read the runs: 'customer'"
     logged = log_path().read_text(encoding="utf-8")
     assert "ERROR Could not read the runs\nTraceback (most recent call last):" in logged
-    assert "KeyError: 'customer'" in logged
+    assert "KeyError: [message withheld: 10 characters]" in logged  # the type, not the data
+
+
+def test_the_log_holds_no_customer_data_and_is_the_owners_only(any_db_url) -> None:
+    """A failure quoting a customer (an error's message, a database error's parameters and
+    its DETAIL) leaves the frames and the statement in oms.log, never the values."""
+    import stat
+
+    from sqlalchemy import text
+
+    from oms_tui.services.platform.db import Database
+
+    who = "".join(["王小明 ", "138", "00138000"])  # not on a line a traceback quotes
+    db = Database(any_db_url)
+    with db.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE person (name TEXT UNIQUE)"))
+        conn.execute(text("INSERT INTO person VALUES (:n)"), {"n": who})
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO person VALUES (:n)"), {"n": who})
+    except Exception as error:  # noqa: BLE001
+        failure_text("save the customer", error)
+    try:
+        raise ValueError(f"no phone for {who}")
+    except ValueError as error:
+        shown = failure_text("read the customer", error)
+    assert "13800138000" in shown  # the clerk sees it on the screen ...
+    logged = log_path().read_text(encoding="utf-8")
+    assert "13800138000" not in logged and "王小明" not in logged  # ... the log does not
+    assert {"sqlite": "sqlalchemy.exc.IntegrityError: (sqlite3.IntegrityError) UNIQUE "
+            "constraint failed: person.name in INSERT INTO person VALUES (?)",
+            "postgresql": "sqlalchemy.exc.IntegrityError: (psycopg.errors.UniqueViolation) "
+            "duplicate key value violates unique constraint '…' [SQLSTATE 23505] in INSERT "
+            "INTO person VALUES (%(n)s)"}[db.dialect] in logged  # fmt: skip
+    assert "ValueError: [message withheld" in logged
+    assert stat.S_IMODE(log_path().stat().st_mode) == 0o600
+    assert stat.S_IMODE(log_path().parent.stat().st_mode) == 0o700
 
 
 class Probe(TellsFailures, Screen[None]):

@@ -59,11 +59,9 @@ def check_place(settings: Settings, *, create: bool) -> None:
     if not create:
         raise OmsError(_("no database at {path}: check --db, or create it with `oms init`").format(
             path=path))  # fmt: skip
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OmsError(_("cannot create the folder {path}: {error}").format(
-            path=path.parent, error=exc.strerror)) from None  # fmt: skip
+    from ..services.platform.files import private_dir
+
+    private_dir(path.parent)  # 0700; an OmsError naming the folder when it cannot be made
 
 
 def open_existing(settings: Settings):  # noqa: ANN201
@@ -144,17 +142,18 @@ def csv_encoding(database, option: str | None) -> str:  # noqa: ANN001
     return csv_encoding_name(get_settings(database).csv_encoding)
 
 
-def emit_csv(text: str, out: str | None = None, encoding: str | None = None) -> None:
+def emit_csv(text: str, out: str | None = None, encoding: str | None = None, *,
+             force: bool = False, database_url: str = "") -> None:  # fmt: skip
     """CSV text written as every CSV oms writes (``services/platform/csv_files.py``: UTF-8
-    with a BOM, or GB18030): to the file ``out``, else (or ``-``) to stdout."""
+    with a BOM, or GB18030): to the file ``out`` (0600; an existing one only with
+    ``force``, never the database: ``write_out``), else (or ``-``) to stdout."""
     import sys
-    from pathlib import Path
 
     from ..services.platform.csv_files import encode_csv
 
     data = encode_csv(text, encoding)
     if out and out != "-":
-        Path(out).write_bytes(data)
+        write_out(out, data, force, database_url)
         return
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
@@ -189,9 +188,28 @@ def one_customer(database, text: str):  # noqa: ANN001, ANN201
         text=text, customers=", ".join(f"{h.code} {h.name}" for h in hits)))  # fmt: skip
 
 
-def print_document(database, pdf_of, name: str, out: str | None, paper: str | None = None) -> None:  # noqa: ANN001
-    """Render with the company's details and deliver: ``--out``, else the printer, else a
-    file in the documents folder; say where in one line."""
+def write_out(out: str, data: bytes, force: bool, database_url: str):  # noqa: ANN201
+    """``--out FILE``: ``data`` written there (0600), refusing an existing file without
+    ``--force`` and the database in use always."""
+    from ..services.platform.files import database_files, write_private
+
+    return write_private(out, data, overwrite=force, protect=database_files(database_url))
+
+
+def check_out(out: str | None, force: bool, database_url: str) -> None:
+    """Refuse ``--out FILE`` before any work when it would be refused at the end: the
+    database in use, or an existing file without ``--force``."""
+    from ..services.platform.files import check_target, database_files
+
+    if out is not None:
+        check_target(out, overwrite=force, protect=database_files(database_url))
+
+
+def print_document(database, pdf_of, name: str, out: str | None, paper: str | None = None,  # noqa: ANN001
+                   force: bool = False) -> None:  # fmt: skip
+    """Render with the company's details and deliver: ``--out`` (an existing file only
+    with ``--force``, never the database), else the printer, else a file in the documents
+    folder; say where in one line."""
     from ..reports.common import PAGE_SIZES, company_of
     from ..services.platform.errors import InvalidInput
     from ..services.platform.printing import deliver
@@ -202,5 +220,8 @@ def print_document(database, pdf_of, name: str, out: str | None, paper: str | No
 
     company_settings = get_settings(database)
     pdf = pdf_of(company_of(company_settings), paper or company_settings.paper)
-    done = deliver(pdf, name, company_settings.printer, out)
+    from ..services.platform.files import database_files
+
+    done = deliver(pdf, name, company_settings.printer, out, overwrite=force,
+                   protect=database_files(database.url))  # fmt: skip
     say(f"{name}: {done}")

@@ -8,8 +8,8 @@ from datetime import date
 import typer
 
 from ..i18n import _
-from .common import connect, date_option, say
-from .options import AsOfOption, DbOption, OmsTyper, OutOption, UserOption
+from .common import check_out, connect, date_option, say
+from .options import AsOfOption, DbOption, ForceOption, OmsTyper, OutOption, UserOption
 
 app = OmsTyper(
     help=_("Dunning: reminders, notices and credit holds for overdue accounts.")
@@ -38,6 +38,7 @@ def _deliver(path: str, name: str, printer: str, out: str | None) -> None:
 def dunning_run(
     as_of: AsOfOption = None,
     out: OutOption = None,
+    force: ForceOption = False,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
@@ -49,9 +50,11 @@ def dunning_run(
     from ..services.platform.money import format_money
 
     settings, database = connect(db, user)
+    check_out(out, force, settings.database_url)  # before any step is taken
     render, cs = _renderer(database)
     run = dunning.run_dunning(database, settings.user, date_option(as_of, "--as-of"),
-                              date.today(), render=render, out=out)  # fmt: skip
+                              date.today(), render=render, out=out,
+                              overwrite=force)  # fmt: skip
     for st in run.steps:
         typer.echo(f"{st.customer_name}\t{st.title}\t{st.days_overdue} days\t"
                    f"{format_money(st.overdue_minor, st.currency)}")  # fmt: skip
@@ -69,13 +72,15 @@ def dunning_reprint(
         ..., metavar="RUN_OR_CUSTOMER", help="A run's number (DR-2026-000001) or a customer's code."
     ),
     out: OutOption = None,
+    force: ForceOption = False,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
     """Print a dunning run's letters again, or a customer's last letter."""
     from ..services.finance import dunning
 
-    _settings, database = connect(db, user)
+    settings, database = connect(db, user)
+    check_out(out, force, settings.database_url)
     render, cs = _renderer(database)
-    done = dunning.reprint(database, key, render=render, out=out)
+    done = dunning.reprint(database, key, render=render, out=out, overwrite=force)
     _deliver(done.path, done.name, cs.printer, out)

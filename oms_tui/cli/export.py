@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from ..i18n import _
-from .common import csv_encoding, date_option, open_current, resolve_settings, say
-from .options import DbOption, EncodingOption, OmsTyper
+from .common import csv_encoding, date_option, open_current, resolve_settings, say, write_out
+from .options import DbOption, EncodingOption, ForceOption, OmsTyper
 
 app = OmsTyper(
     help=_("Export orders (CSV, JSON, .xlsx) in the import template's columns.")
@@ -38,22 +38,22 @@ def export_orders(
             "--out", metavar="FILE", help="Write here (default: stdout; xlsx needs a file)."
         ),
     ] = None,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Orders in the import template's columns, one row per line: importing the export into
     an empty database gives the same orders."""
-    from pathlib import Path
-
     from ..services.exchange import order_export
     from ..services.platform.errors import InvalidInput
 
-    database = open_current(resolve_settings(db))
+    settings = resolve_settings(db)
+    database = open_current(settings)
     rows = order_export.export_rows(database, status or (),
                                     date_option(start, "--from") if start else None,
                                     date_option(end, "--to") if end else None)  # fmt: skip
     data = order_export.render(rows, fmt, csv_encoding(database, encoding))
     if out:
-        Path(out).write_bytes(data)
+        write_out(out, data, force, settings.database_url)
         say(f"{len(rows)} order lines written to {out}")
     elif fmt == "xlsx":
         raise InvalidInput("--format xlsx needs --out FILE.xlsx")

@@ -73,6 +73,9 @@ def import_orders(
     errors: Annotated[
         str | None, typer.Option("--errors", metavar="FILE", help="Write the problems as CSV here.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --errors file when it exists.")
+    ] = False,
     encoding: EncodingOption = None,
     db: DbOption = None,
     user: UserOption = None,
@@ -114,7 +117,8 @@ def import_orders(
         typer.echo(f"order {ext}: {why}")
     if errors and (problems or refused):
         emit_csv(order_import.problems_csv(problems, refused), errors,
-                 csv_encoding(database, encoding))  # fmt: skip
+                 csv_encoding(database, encoding), force=force,
+                 database_url=settings.database_url)  # fmt: skip
     say(summary)
     if problems or refused:
         raise typer.Exit(1)

@@ -108,6 +108,10 @@ OutOption = Annotated[
     str | None,
     typer.Option("--out", metavar="FILE", help=_("Save the PDF here instead of printing it.")),
 ]
+ForceOption = Annotated[
+    bool,
+    typer.Option("--force", help=_("Replace the --out file when it exists (never the database).")),
+]
 PaperOption = Annotated[
     str | None,
     typer.Option("--paper", metavar="PAPER", help=_("A4 or Letter (default: the paper setting).")),

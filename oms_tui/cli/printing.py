@@ -9,7 +9,7 @@ import typer
 
 from ..i18n import _
 from .common import connect, one_customer, open_current, print_document, resolve_settings
-from .options import DbOption, OmsTyper, OutOption, PaperOption
+from .options import DbOption, ForceOption, OmsTyper, OutOption, PaperOption
 
 app = OmsTyper(
     help=_("Print documents: packing lists, pick lists, shipping labels.")
@@ -33,6 +33,7 @@ def print_packing_list(
         str, typer.Argument(metavar="ORDER_NO", help="Order number (so-2026-123 works too).")
     ],
     out: OutOption = None,
+    force: ForceOption = False,
     paper: PaperOption = None,
     db: DbOption = None,
 ) -> None:
@@ -40,14 +41,16 @@ def print_packing_list(
     from ..reports.packing_list import packing_list_pdf
 
     database, shipments = _order_shipments(db, order)
+    name = f"packing-list-{shipments[0].order_number}"
     print_document(database, lambda company, size: packing_list_pdf(shipments, company, size),
-                   f"packing-list-{shipments[0].order_number}", out, paper)  # fmt: skip
+                   name, out, paper, force=force)  # fmt: skip
 
 
 @app.command("pick-list")
 def print_pick_list(
     warehouse: Annotated[str, typer.Option("--warehouse", metavar="CODE", help="Warehouse code.")],
     out: OutOption = None,
+    force: ForceOption = False,
     paper: PaperOption = None,
     db: DbOption = None,
 ) -> None:
@@ -62,13 +65,14 @@ def print_pick_list(
         raise NotFound(f"nothing is being picked in {warehouse.upper()}")
     code = warehouse.upper()
     print_document(database, lambda company, size: pick_list_pdf(shipments, company, code, size),
-                   f"pick-list-{code}", out, paper)  # fmt: skip
+                   f"pick-list-{code}", out, paper, force=force)  # fmt: skip
 
 
 @app.command("label")
 def print_label(
     order: Annotated[str, typer.Argument(metavar="ORDER_NO", help="Order number.")],
     out: OutOption = None,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Shipping labels (100 x 150 mm, one per package) for an order's shipments."""
@@ -76,7 +80,7 @@ def print_label(
 
     database, shipments = _order_shipments(db, order)
     print_document(database, lambda company, _size: labels_pdf(shipments, company),
-                   f"labels-{shipments[0].order_number}", out)  # fmt: skip
+                   f"labels-{shipments[0].order_number}", out, force=force)  # fmt: skip
 
 
 @app.command("manifest")
@@ -85,6 +89,7 @@ def print_manifest(
         str, typer.Argument(metavar="RUN_NO", help="Delivery run number (RUN-2026-000001).")
     ],
     out: OutOption = None,
+    force: ForceOption = False,
     paper: PaperOption = None,
     db: DbOption = None,
 ) -> None:
@@ -95,7 +100,7 @@ def print_manifest(
     database = open_current(resolve_settings(db))
     view = delivery_runs.get_run(database, run)
     print_document(database, lambda company, size: manifest_pdf(view, company, size),
-                   f"manifest-{view.number}", out, paper)  # fmt: skip
+                   f"manifest-{view.number}", out, paper, force=force)  # fmt: skip
 
 
 @app.command("statement")
@@ -104,6 +109,7 @@ def print_statement(
         str, typer.Argument(metavar="CUSTOMER", help="Customer code (or a phone / name).")
     ],
     out: OutOption = None,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """A customer's statement of account: open items, recent payments, balance."""
@@ -114,4 +120,4 @@ def print_statement(
     who = one_customer(database, customer)
     paper = dunning.statement(database, who.id)
     print_document(database, lambda company, size: account_pdf([paper], company, size),
-                   f"statement-{who.code}", out)  # fmt: skip
+                   f"statement-{who.code}", out, force=force)  # fmt: skip

@@ -17,7 +17,15 @@ from .common import (
     resolve_settings,
     say,
 )
-from .options import DbOption, EncodingOption, OmsTyper, ProductArg, UserOption, WarehouseArg
+from .options import (
+    DbOption,
+    EncodingOption,
+    ForceOption,
+    OmsTyper,
+    ProductArg,
+    UserOption,
+    WarehouseArg,
+)
 
 app = OmsTyper(
     help=_("Stock: check the ledger, allocate, receive, reorder suggestions.")
@@ -171,6 +179,7 @@ def stock_reorder(
     apply: Annotated[
         bool, typer.Option("--apply", help="Store the computed reorder points on the levels.")
     ] = False,
+    force: ForceOption = False,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
@@ -181,7 +190,8 @@ def stock_reorder(
     settings, database = connect(db, user)
     rows = stock.reorder_suggestions(database, days=days)
     if out:
-        emit_csv(stock.reorder_csv(rows), out, csv_encoding(database, encoding))
+        emit_csv(stock.reorder_csv(rows), out, csv_encoding(database, encoding), force=force,
+                 database_url=settings.database_url)  # fmt: skip
         if out != "-":
             say(f"{len(rows)} suggestions written to {out}")
     else:

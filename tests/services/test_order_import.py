@@ -164,7 +164,7 @@ def test_every_error_kind_is_reported_and_good_orders_still_import(db, shop):
         (6, "address", "", "missing address"),
         (7, "customer_name", "\ufffd\ufffd", "unreadable text (wrong encoding?)"),
         (9, "qty", "-1", "quantity must be a whole number 1 to 100,000"),
-        (10, "unit_price", "abc", "not an amount"),
+        (10, "unit_price", "abc", "'abc' is not an amount (e.g. 12.50)"),
     ]
     assert set(_orders(db)) == {"OK1"}  # X6 not half imported
     report = order_import.problems_csv(result.problems, result.refused)
@@ -268,7 +268,7 @@ def test_malformed_files_never_crash_nor_leave_a_partial_order(sqlite_db, data):
         result = order_import.run_import(sqlite_db, "fuzz", data, "ecommerce")
     except OmsError:
         return  # a clear message for the whole file (no header, unreadable ...)
-    rows = order_import.read_rows(data)
+    rows = list(order_import.iter_rows(data))
     wanted = {}
     for r in rows[1:]:
         if r and r[0].strip():

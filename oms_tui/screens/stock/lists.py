@@ -175,11 +175,13 @@ class ReorderScreen(ProductListScreen):
           description="save the CSV")  # fmt: skip
     def export(self, rows: list[stock.ReorderRow], now: datetime) -> None:
         from ...services.platform.csv_files import encode_csv
+        from ...services.platform.files import write_private
         from ...services.platform.settings import get_settings
 
         path = documents_dir() / f"reorder-{now:%Y%m%d-%H%M%S}.csv"
         # as every CSV oms writes: UTF-8 with a BOM (Excel on Chinese Windows), or GB18030
-        path.write_bytes(encode_csv(stock.reorder_csv(rows), get_settings(self.db).csv_encoding))
+        write_private(path, encode_csv(stock.reorder_csv(rows),
+                                       get_settings(self.db).csv_encoding))  # fmt: skip
         self.post_message(self.Exported(path, len(rows)))
 
     @on(Exported)

@@ -1,5 +1,9 @@
 """Orders out, in our import template's columns (one row per order line), as CSV, JSON or
-.xlsx: what an export holds imports again into an empty database as the same orders."""
+.xlsx: what an export holds imports again into an empty database as the same orders.
+
+Every CSV and .xlsx cell goes through ``text.safe_cell``: a name like ``=HYPERLINK(...)``
+is written as text (a leading apostrophe, which the import takes off again), never as a
+formula, and control characters are dropped (openpyxl refuses them)."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from ...models import Customer, CustomerPhone, Order, OrderLine, Product
 from ..platform.csv_files import csv_bytes
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
+from ..platform.text import safe_cell
 from ..states.order_states import OrderStatus
 from .order_import import FIELDS, INVOICE_FIELDS
 
@@ -84,7 +89,7 @@ def render(rows: list[dict[str, str]], fmt: str, encoding: str | None = None) ->
     sheet = book.create_sheet("orders")
     sheet.append(list(FIELDS))
     for r in rows:
-        sheet.append([r[f] for f in FIELDS])
+        sheet.append([safe_cell(r[f]) for f in FIELDS])
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

@@ -106,7 +106,8 @@ Render = Callable[[Sequence["AccountPaper"]], bytes]
 
 
 def run_dunning(db: Database, actor: str, as_of: date | None = None, today: date | None = None,
-                *, render: Render, out: str | Path | None = None) -> DunningRun:  # fmt: skip
+                *, render: Render, out: str | Path | None = None, overwrite: bool = False
+                ) -> DunningRun:  # fmt: skip
     """Take the dunning step every customer has reached (see the module docstring), and
     save their letters, in one transaction.
 
@@ -182,7 +183,8 @@ def run_dunning(db: Database, actor: str, as_of: date | None = None, today: date
                 )
             )
             papers.append(_paper(session, customer, as_of, LEVELS[level], level, 30))
-        path = str(printing.save(render(papers), run_name(number), out)) if papers else ""
+        path = str(printing.save(render(papers), run_name(number), out, overwrite=overwrite)
+                   ) if papers else ""  # fmt: skip
         return DunningRun(number, as_of, tuple(steps), path, tuple(held))
 
 
@@ -335,8 +337,8 @@ class Reprint:
     letters: int
 
 
-def reprint(db: Database, key: str, *, render: Render, out: str | Path | None = None
-            ) -> Reprint:  # fmt: skip
+def reprint(db: Database, key: str, *, render: Render, out: str | Path | None = None,
+            overwrite: bool = False) -> Reprint:  # fmt: skip
     """The letters of a run (``key`` its number, DR-2026-000001) or a customer's last
     letter (``key`` the customer's code), rendered again as of the day they were issued
     (what is still open then: an invoice paid since is not on it) and saved again, under
@@ -359,7 +361,8 @@ def reprint(db: Database, key: str, *, render: Render, out: str | Path | None = 
                 raise NotFound(f"{customer.name} ({customer.code}) has had no dunning letter")
             name = f"{run_name(rows[0].run or rows[0].issued_on.isoformat())}-{customer.code}"
         papers = [_letter_paper(session, r) for r in rows]
-    return Reprint(name, str(printing.save(render(papers), name, out)), len(papers))
+    saved = printing.save(render(papers), name, out, overwrite=overwrite)
+    return Reprint(name, str(saved), len(papers))
 
 
 def statement(db: Database, customer_id: int, as_of: date | None = None,

@@ -1,10 +1,14 @@
-"""Customers: create and search (any fragment of a name, code, pinyin, phone or address)."""
+"""Customers: create and search (any fragment of a name, code, pinyin, phone or address).
+
+What is kept of a customer's text goes through ``text.clean_text`` here, whoever calls
+(a screen, the CLI, an import): no control character, nothing longer than its column."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection, Integer, insert
 from sqlalchemy import text as sql_text
@@ -24,17 +28,20 @@ from ..platform.search_text import (
     short_grams,
 )
 from ..platform.settings import load_settings
+from ..platform.text import clean_text
 from .invoicing import Invoicing
 from .regions import table_in
 
 GROUPS = ("retail", "wholesale", "dealer", "key_account")
 FULL_NUMBER_DIGITS = 11  # a whole mobile number: its prefix match is the answer, no scan
-_NON_DIGITS = re.compile(r"\D+")
+_NON_DIGITS = re.compile(r"\D+", re.ASCII)
 _PHONE_LIKE = re.compile(r"[\d\s()+\-]+")
 
 
 def normalise_phone(text: str) -> str:
-    """Digits only; a leading +86/0086 country code is dropped (as clerks type the rest)."""
+    """ASCII digits only (full-width ones as typed with a Chinese input method count; other
+    scripts' do not); a leading +86/0086 country code is dropped (as clerks type the rest)."""
+    text = unicodedata.normalize("NFKC", text)
     digits = _NON_DIGITS.sub("", text)
     if digits.startswith("0086"):
         digits = digits[4:]
@@ -197,6 +204,25 @@ class NewCustomer:
     invoicing: Invoicing = Invoicing()  # 发票抬头, 纳税人识别号 ... (all optional)
 
 
+# what each text field of a customer or an address holds (its column's length)
+LIMITS = {"name": 200, "phone": 40, "region": 64, "province": 64, "city": 100,
+          "district": 100, "street": 300, "contact_name": 200, "label": 64,
+          "postcode": 16}  # fmt: skip
+
+
+def cleaned(value: str, field: str) -> str:
+    """A customer's or address's text field as it is kept (``clean_text``; a street may
+    have several lines)."""
+    return clean_text(value, LIMITS[field], f"the {field.replace('_', ' ')}", field,
+                      multiline=field == "street")  # fmt: skip
+
+
+def _clean(new: NewCustomer) -> NewCustomer:
+    return replace(new, **{f: cleaned(getattr(new, f), f) for f in
+                           ("name", "phone", "region", "province", "city", "district",
+                            "street")})  # fmt: skip
+
+
 def hold_customer_creation(session: Session) -> None:
     """Hold the customer-code counter's row until the caller's transaction ends.
 
@@ -240,6 +266,7 @@ def _refuse_a_taken_phone(session: Session, phone: str, digits: str) -> None:
 def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
     """A customer with its first phone and default ship-to address. A phone that is
     another customer's already is refused, naming that customer."""
+    new = _clean(new)
     name = new.name.strip()
     if not name:
         raise InvalidInput("a customer needs a name", "name")
@@ -325,6 +352,7 @@ def _create_customers_in(session: Session, actor: str, news: Sequence[NewCustome
 
     if not news:
         return []
+    news = [_clean(new) for new in news]
     for new in news:
         if not new.name.strip():
             raise InvalidInput("a customer needs a name", "name")
@@ -416,6 +444,8 @@ def ship_to_addresses_in(session: Session, wanted: Sequence[tuple[int, str, str,
             found.setdefault(key(cid, name, " ".join(p for p in parts if p)), aid)
     table = table_in(session)
     new: dict[tuple[int, str, str], dict] = {}
+    wanted = [(cid, cleaned(name, "contact_name"), cleaned(phone, "phone"),
+               cleaned(text, "street")) for cid, name, phone, text in wanted]  # fmt: skip
     for cid, name, phone, text in wanted:
         k = key(cid, name, text)
         if k not in found and k not in new:
@@ -450,6 +480,9 @@ def add_address(db: Database, actor: str, customer_id: int, new: NewAddress) -> 
     """Another ship-to for a customer (optionally the new default)."""
     from ..platform.errors import NotFound
 
+    new = replace(new, **{f: cleaned(getattr(new, f), f) for f in
+                          ("street", "city", "district", "province", "region", "contact_name",
+                           "phone", "label", "postcode")})  # fmt: skip
     if not new.street.strip():
         raise InvalidInput("an address needs a street (road, number, building)", "street")
     if new.phone.strip() and len(normalise_phone(new.phone)) < 5:

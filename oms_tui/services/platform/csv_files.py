@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .errors import InvalidInput
+from .text import safe_cell
 
 # What users may call an encoding, to what Python writes.
 _ENCODINGS = {"utf-8": "utf-8-sig", "utf8": "utf-8-sig", "utf-8-sig": "utf-8-sig",
@@ -36,12 +37,13 @@ def csv_encoding_name(text: str | None) -> str:
 
 
 def csv_text(header: Sequence[object] | None, rows: Iterable[Sequence[object]]) -> str:
-    """The rows (after an optional header) as CSV text, CRLF line ends."""
+    """The rows (after an optional header) as CSV text, CRLF line ends; every cell through
+    ``text.safe_cell`` (a formula-like cell made text, control characters dropped)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     if header is not None:
         writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return buf.getvalue()
 
 
@@ -61,6 +63,6 @@ def encode_csv(text: str, encoding: str | None = None) -> bytes:
 def write_csv(path: str | Path, header: Sequence[object] | None,
               rows: Iterable[Sequence[object]], encoding: str | None = None) -> Path:  # fmt: skip
     """Write the CSV file at ``path`` (see ``csv_bytes``); returns the path."""
-    target = Path(path)
-    target.write_bytes(csv_bytes(header, rows, encoding))
-    return target
+    from .files import write_private
+
+    return write_private(path, csv_bytes(header, rows, encoding))

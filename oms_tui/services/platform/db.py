@@ -3,10 +3,20 @@
 SQLite: WAL, busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` for write
 transactions, so several ``oms`` processes on one file never lose an update.
 PostgreSQL: row locks (``SELECT ... FOR UPDATE``) in the services that check then write.
+
+A net under the services' own text checks (``text.clean_text``), alike on both engines: a
+statement with a text parameter holding a control character (a NUL PostgreSQL cannot
+store, an ESC that would reach a terminal) is refused as ``InvalidInput`` naming the field.
+
+A new SQLite file is made 0600 before SQLite opens it, so its WAL and shared-memory files
+(which SQLite gives the database file's mode) are its owner's only too. An error's text
+never holds the statement's parameters (``hide_parameters``): no customer data reaches a
+message or ``oms.log`` that way.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +28,9 @@ from sqlalchemy.pool import StaticPool
 
 from ...config import normalise_url, pg_schema, sqlite_path
 from . import presence
+from .errors import InvalidInput
+from .files import create_private
+from .text import control_character
 
 if TYPE_CHECKING:  # sqlmodel (with pydantic) is imported on first use, not at start-up
     from sqlmodel import Session
@@ -31,15 +44,22 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     if not url.startswith("sqlite"):
         # named, so that `oms restore` sees the other oms sessions (``presence``)
         name = presence.application_name(pg_schema(url))
-        return create_engine(url, echo=echo, pool_pre_ping=True,
-                             connect_args={"application_name": name})  # fmt: skip
+        engine = create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True,
+                               connect_args={"application_name": name})  # fmt: skip
+        event.listen(engine, "before_cursor_execute", _refuse_control_characters)
+        return engine
 
-    kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}}
+    kwargs: dict = {"hide_parameters": True,
+                    "connect_args": {"check_same_thread": False,
+                                     "timeout": BUSY_TIMEOUT_MS / 1000}}  # fmt: skip
     path = sqlite_path(url)
     if path is None:  # in-memory: one shared connection
         kwargs["poolclass"] = StaticPool
+    elif path.parent.is_dir():
+        create_private(path)  # a new database: its owner's only (an existing one: as it is)
     # No folder is made here: only creating a database (``oms init``, the first start) does.
     engine = create_engine(url, echo=echo, **kwargs)
+    event.listen(engine, "before_cursor_execute", _refuse_control_characters)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # noqa: ANN001
@@ -59,6 +79,28 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def _refuse_control_characters(conn, cursor, statement, parameters, context, executemany
+                               ) -> None:  # noqa: ANN001  # fmt: skip
+    # several rows (executemany), else one (a batch of "insert many values" is one too)
+    many = executemany and isinstance(parameters, list | tuple) and parameters and (
+        isinstance(parameters[0], list | tuple | dict))  # fmt: skip
+    rows = parameters if many else [parameters]
+    names = getattr(getattr(context, "compiled", None), "positiontup", None)
+    for row in rows:
+        pairs = row.items() if isinstance(row, dict) else enumerate(row or ())
+        for key, value in pairs:
+            if isinstance(value, str) and (bad := control_character(value)):
+                # positional (SQLite): by the compiled names, repeated per row in a batch
+                name = key if isinstance(key, str) else (
+                    names[key % len(names)] if names else "text")  # fmt: skip
+                field = re.sub(r"(_\d+|__\d+)$", "", name)
+                what = f"the {field.replace('_', ' ')}"
+                if statement.lstrip()[:6].upper() == "SELECT":  # a search: its words
+                    what, field = "the text searched for", "search"
+                raise InvalidInput(f"{what} holds a control character ({bad}): remove it",
+                                   field)  # fmt: skip
 
 
 class Database:

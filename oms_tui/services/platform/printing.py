@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OmsError
+from .files import private_dir, write_private
 
 LP_TIMEOUT_S = 60
 
@@ -41,22 +42,21 @@ class PrintFailed(OmsError):
 def documents_dir() -> Path:
     from platformdirs import user_documents_dir
 
-    path = Path(user_documents_dir()) / "oms"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(Path(user_documents_dir()) / "oms")
 
 
 def safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "document"
 
 
-def save(pdf: bytes, name: str, out: str | Path | None = None) -> Path:
-    """Write ``pdf`` to ``out``, else to the documents folder as ``name``.pdf (a reprint
-    replaces the earlier file of that name)."""
-    path = Path(out) if out is not None else documents_dir() / f"{safe_name(name)}.pdf"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pdf)
-    return path
+def save(pdf: bytes, name: str, out: str | Path | None = None, *, overwrite: bool = False,
+         protect: Iterable[Path] = ()) -> Path:  # fmt: skip
+    """Write ``pdf`` (0600) to ``out``, else to the documents folder as ``name``.pdf (a
+    reprint replaces the earlier file of that name). An existing ``out`` is replaced only
+    when ``overwrite``; one in ``protect`` (the database in use) never is."""
+    if out is None:
+        return write_private(documents_dir() / f"{safe_name(name)}.pdf", pdf)
+    return write_private(out, pdf, overwrite=overwrite, protect=protect)
 
 
 def send(pdf: bytes, name: str, printer: str) -> None:
@@ -91,13 +91,13 @@ def deliver_all(docs: Sequence[tuple[str, bytes]], printer: str = "") -> list[De
     return [Delivered(path, printer) for path in paths]
 
 
-def deliver(pdf: bytes, name: str, printer: str = "", out: str | Path | None = None
-            ) -> Delivered:  # fmt: skip
+def deliver(pdf: bytes, name: str, printer: str = "", out: str | Path | None = None, *,
+            overwrite: bool = False, protect: Iterable[Path] = ()) -> Delivered:  # fmt: skip
     """One document: saved to ``out`` when given (and not printed: the caller asked for a
-    file), else saved in the documents folder as ``name``.pdf and printed when a printer
-    is set."""
+    file; see ``save`` for ``overwrite`` and ``protect``), else saved in the documents
+    folder as ``name``.pdf and printed when a printer is set."""
     if out is not None:
-        return Delivered(str(save(pdf, name, out)))
+        return Delivered(str(save(pdf, name, out, overwrite=overwrite, protect=protect)))
     return deliver_all([(name, pdf)], printer)[0]
 
 

@@ -6,7 +6,7 @@ Every function takes the acting user and runs one transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import insert
@@ -30,6 +30,7 @@ from ..platform.errors import IllegalTransition, InvalidInput, NotFound
 from ..platform.money import check_amount, format_money
 from ..platform.numbering import normalise_order_number, take_number, take_numbers
 from ..platform.settings import CompanySettings, load_settings
+from ..platform.text import clean_text
 from ..states import order_states
 from ..states.order_states import OrderStatus, check_transition, record_event
 from .channels import channel_in, check_channels_in
@@ -39,6 +40,7 @@ PAYMENT_METHODS = ("cod", "prepaid", "credit", "installments")
 SHIPPING_POLICIES = ("partial", "complete")  # partial shipments allowed / ship complete only
 ORDER_PREFIX = "SO"
 MAX_LINE_QTY = 100_000  # more on one line is a typing slip, not an order
+MAX_NOTES = 2_000  # characters of an order's notes
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,7 @@ def create_order_in(
 ) -> OrderView:
     """``create_order`` inside the caller's write transaction. ``shipping_policy``
     (``partial`` / ``complete``) defaults to the customer's."""
+    notes, external_ref = _clean_notes(notes), _clean_ref(external_ref)
     channel = channel_in(session, channel).name  # one of the shop's channels (sales_channel)
     if payment_method is not None and payment_method not in PAYMENT_METHODS:
         raise InvalidInput(f"unknown payment method '{payment_method}'", "payment_method")
@@ -295,6 +298,14 @@ class OrderSpec:
     ship_to_address_id: int | None = None  # one of the customer's; None: the default one
 
 
+def _clean_notes(notes: str) -> str:
+    return clean_text(notes, MAX_NOTES, "the notes", "notes", multiline=True)
+
+
+def _clean_ref(ref: str | None) -> str | None:
+    return None if ref is None else clean_text(ref, 64, "the channel's order id", "external_ref")
+
+
 def create_orders_in(session: Session, actor: str, specs: Sequence[OrderSpec]) -> list[str]:
     """Many orders straight into the audit queue in the caller's transaction, priced by the
     same engine as ``create_order_in`` (one price book per customer group, numbers taken
@@ -302,6 +313,8 @@ def create_orders_in(session: Session, actor: str, specs: Sequence[OrderSpec]) -
     Any invalid order raises (the caller's transaction then writes none of them)."""
     if not specs:
         return []
+    specs = [replace(s, notes=_clean_notes(s.notes), external_ref=_clean_ref(s.external_ref))
+             for s in specs]  # fmt: skip
     settings = load_settings(session)
     customer_ids = {s.customer_id for s in specs}
     found = {c.id: c for c in session.exec(
