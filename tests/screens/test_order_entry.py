@@ -12,6 +12,7 @@ from textual.app import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+from textual.worker import WorkerCancelled
 
 from oms_tui.app import OmsApp
 from oms_tui.models import Order, OrderLine, PriceListItem, StockLevel, Warehouse
@@ -71,10 +72,20 @@ def make_shop(sqlite_db: Database) -> dict[str, int]:
 
 
 async def settle(pilot: Pilot, rounds: int = 6) -> None:
-    """Workers start workers (lookup, then quote, then draft): wait until all are done."""
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+    """Workers start workers (lookup, then quote, then draft): wait until all are done,
+    and every key typed ahead has been given (``type_ahead.py``)."""
+    app = pilot.app
+    done = 0
+    for _ in range(400):
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # a search replaced by the next key's: not a failure
+            pass
         await pilot.pause()
+        busy = isinstance(app, OmsApp) and app.holding_keys
+        done = 0 if busy else done + 1
+        if done >= rounds:
+            return
 
 
 def burst(app: OmsApp, text: str) -> None:
