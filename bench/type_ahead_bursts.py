@@ -33,7 +33,7 @@ from oms_tui.screens.order_entry import OrderEntryScreen  # noqa: E402
 from oms_tui.services.platform import schema  # noqa: E402
 from oms_tui.services.platform.db import Database  # noqa: E402
 from tests.factories import make_product  # noqa: E402
-from tests.screens.test_app import frozen_app  # noqa: E402
+from tests.screens.test_app import flat, frozen_app, screen_text  # noqa: E402
 from tests.screens.test_order_entry import make_shop  # noqa: E402
 from tests.screens.test_receivables import receivables_db  # noqa: E402
 from tests.screens.test_stock import add_warehouses  # noqa: E402
@@ -80,8 +80,9 @@ async def made_to_order(pilot: Pilot, ms: float) -> bool:
 
 
 async def ship_to(pilot: Pilot, ms: float) -> bool:
-    await send(pilot, ms, "e", PHONE, "enter", "f6", "n", "江南大道 100 号", "tab", "杭州市",
-               "tab", "滨江区", "tab", "浙江", "tab", "李娜", "tab", "13700001111", "enter")  # fmt: skip
+    await send(pilot, ms, "e", PHONE, "enter", "f6", "n", "江南大道 100 号", "tab",
+               "杭州市", "tab", "滨江区", "tab", "浙江", "tab", "李娜", "tab", "13700001111",
+               "enter")  # fmt: skip
     screen = await entry(pilot)
     ship = screen.model.ship_to
     return pilot.app.screen is screen and ship is not None and (
@@ -176,6 +177,9 @@ async def run_burst(name: str, ms: float, runs: int, tmp: Path) -> dict[str, Any
                 ok = await burst(pilot, ms)
             except Exception as error:  # noqa: BLE001 (counted, and the next run goes on)
                 ok, failures = False, [*failures, f"run {n}: {error!r}"[:200]]
+            if not ok:
+                seen = flat(screen_text(app))[-400:]
+                failures = [*failures, f"run {n}: {type(app.screen).__name__}: {seen}"]
             right += ok
             await reset(pilot)
     db.dispose()
@@ -196,8 +200,9 @@ async def main() -> None:
                     name, ms, args.runs, Path(tmp)
                 )
                 print(name, ms, results[name][f"{ms}ms"], file=sys.stderr, flush=True)  # fmt: skip
+    seconds = round(time.perf_counter() - started, 1)
     print(json.dumps({"bench": "type_ahead_bursts", "runs": args.runs, "results": results,
-                      "seconds": round(time.perf_counter() - started, 1)}, ensure_ascii=False))  # fmt: skip
+                      "seconds": seconds}, ensure_ascii=False))  # fmt: skip
 
 
 if __name__ == "__main__":

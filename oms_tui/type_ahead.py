@@ -26,12 +26,14 @@ it is held, in arrival order. A key has settled when
    dialog closed run first);
 3. no worker it started is still running or unanswered: a worker started while a key
    settles (a product lookup that may ask for a made-to-order item's requirements, the
-   list F8 picks from, a form being saved, the stock card F6 needs) holds the keys typed
+   list F8 picks from, a form being saved, the stock card F6 needs), or while keys wait
+   for another worker's answer (a list's page, the card of the caller a search picked),
+   holds the keys typed
    after it until its end has been handled by the node that ran it (``TellsFailures``
    ends the hold, success or failure; a dialog closing on the result ends it as it
    closes, ``release_keys``; a node gone ends it too), and then settles as above. That is
    what typing slowly does: the clerk sees the answer before the next key. Background
-   work (``BACKGROUND``: the search as you type, the live quote, draft saves, list pages,
+   work (``BACKGROUND``: the search as you type, the live quote, draft saves,
    home counts, long jobs) never holds keys; ``hold_keys_for(node, worker)`` holds for
    one such worker that a key does wait on (the search Enter picks with, the draft
    looked for as the entry screen opens), or for one started outside a key.
@@ -43,8 +45,9 @@ reordered; typed slowly, no key is ever held (the gate is open when it arrives).
 Safety nets, never the rule: a round whose probe is lost (a widget removed with it in its
 queue) is started again after ``STALL_SECONDS``; after ``SETTLE_ROUNDS`` rounds that keep
 changing the keys go on; a worker hold ends after ``HOLD_SECONDS`` (a worker that hangs
-must not swallow the keyboard). Only nodes that end holds (``EndsKeyHolds``: every
-``TellsFailures``) get their workers held.
+must not swallow the keyboard). Workers of oms's own nodes are held (not Textual's: the
+command palette's search); a node that is not ``EndsKeyHolds`` (every ``TellsFailures``
+is) has its hold ended once its worker has finished, its node's queue probed first.
 """
 
 from __future__ import annotations
@@ -71,8 +74,8 @@ ENDED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)  # a hol
 
 # Worker groups that never hold keys: work the clerk does not wait for to type on.
 BACKGROUND = frozenset({
-    "customer-search", "quote", "draft", "order-list-page", "home-counts", "home-alerts",
-    "warm-up", "order-lock-release", "imp-run", "stock-export", "recv-print",
+    "customer-search", "quote", "draft", "home-counts", "home-alerts", "warm-up",
+    "order-lock-release", "imp-run", "stock-export", "recv-print",
 })  # fmt: skip
 
 
@@ -120,11 +123,13 @@ class TypeAhead:
         worker's end; a dialog that closes on the result calls it as it closes): the keys
         held for it go on, once that has settled."""
         if self._holds.pop(worker, None) is not None:
-            self._start_settling()
+            self._start_settling(worker.node)
 
     def _worker_added(self, worker: Worker) -> None:
-        if (self._settling and worker.group not in BACKGROUND
-                and isinstance(worker.node, EndsKeyHolds)):  # fmt: skip
+        # started by a key (settling) or by the answer keys wait for (a hold): part of it
+        # (oms's own nodes only: Textual's, the command palette's search, are not awaited)
+        if ((self._settling or self._holds) and worker.group not in BACKGROUND
+                and type(worker.node).__module__.startswith("oms_tui.")):  # fmt: skip
             self.hold_keys_for(worker)
 
     def _check_holds(self) -> None:
@@ -163,13 +168,14 @@ class TypeAhead:
             return
         await self._give(self._typed_ahead.popleft())
 
-    def _start_settling(self) -> None:
+    def _start_settling(self, node: DOMNode | None = None) -> None:
         self._settling = True
         self._round = 0
-        self._settle()
+        self._settle(node)
 
-    def _settle(self) -> None:
-        """One round: a probe along the focused widget, its ancestors and the app."""
+    def _settle(self, node: DOMNode | None = None) -> None:
+        """One round: a probe along the focused widget, its ancestors and the app (after
+        ``node`` and its ancestors: a worker's node, whose answer may still be queued)."""
         self._generation += 1
         generation = self._generation
         if self._stall is not None:
@@ -182,6 +188,8 @@ class TypeAhead:
         focused = screen.focused if screen is not None else None
         start: DOMNode = focused or screen or self  # type: ignore[assignment]
         chain: list[MessagePump] = list(start.ancestors_with_self)
+        if node is not None and node.is_attached and node not in chain:
+            chain[:0] = [n for n in node.ancestors_with_self if n not in chain]
         if chain[-1] is not self:
             chain.append(self)  # type: ignore[arg-type]
 
