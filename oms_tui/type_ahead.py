@@ -91,6 +91,7 @@ class TypeAhead:
     STALL_SECONDS: ClassVar[float] = 1.0
     HOLD_SECONDS: ClassVar[float] = 5.0
     POLL_SECONDS: ClassVar[float] = 0.02  # holds whose node is gone are looked for so often
+    HELD_MODULES: ClassVar[tuple[str, ...]] = ("oms_tui.",)  # whose nodes' workers hold keys
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -129,7 +130,7 @@ class TypeAhead:
         # started by a key (settling) or by the answer keys wait for (a hold): part of it
         # (oms's own nodes only: Textual's, the command palette's search, are not awaited)
         if ((self._settling or self._holds) and worker.group not in BACKGROUND
-                and type(worker.node).__module__.startswith("oms_tui.")):  # fmt: skip
+                and type(worker.node).__module__.startswith(self.HELD_MODULES)):  # fmt: skip
             self.hold_keys_for(worker)
 
     def _check_holds(self) -> None:
