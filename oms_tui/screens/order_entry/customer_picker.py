@@ -113,7 +113,7 @@ class CustomerPicker(PassesFailures, Vertical):
         with Horizontal(id="customer-row", classes="entry-row"):
             yield Label("Customer", classes="entry-label")
             yield ScanInput(id="customer", keep_value=True,
-                                placeholder="phone, name or code; Enter picks")  # fmt: skip
+                            placeholder="phone, name or code; Enter picks")  # fmt: skip
         yield OptionList(id="customer-hits")
         yield NewCallerPanel(GROUPS, id="new-caller")
         yield Row("", id="customer-card")
