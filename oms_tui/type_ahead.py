@@ -74,8 +74,8 @@ ENDED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)  # a hol
 
 # Worker groups that never hold keys: work the clerk does not wait for to type on.
 BACKGROUND = frozenset({
-    "customer-search", "quote", "draft", "home-counts", "home-alerts", "warm-up",
-    "order-lock-release", "imp-run", "stock-export", "recv-print",
+    "customer-search", "quote", "draft", "home-counts", "home-alerts", "home-backup",
+    "warm-up", "order-lock-release", "imp-run", "stock-export", "recv-print",
 })  # fmt: skip
 
 

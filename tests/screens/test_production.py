@@ -161,6 +161,8 @@ async def test_start_advance_quality_failure_expected_and_completion(
         assert "back to 开料 cutting" in message(screen)
 
         await go_to(pilot, screen, ids["small"])
+        before = po_of(sqlite_db, ids["small"]).expected_date
+        assert before is not None and before > TODAY  # so +9 from it differs from +9 from today
         await pilot.press("f9")  # a new expected date, with the reason
         await settle(pilot)
         await pilot.press(*"+9", "enter", "enter")  # no reason: refused, nothing changes
@@ -169,7 +171,8 @@ async def test_start_advance_quality_failure_expected_and_completion(
         assert "a reason is required" in flat(screen_text(app))
         await pilot.press(*"paint late", "enter")
         await settle(pilot)
-        assert po_of(sqlite_db, ids["small"]).expected_date == TODAY + timedelta(days=9)
+        # +9: nine days later than it was expected, not nine days from today
+        assert po_of(sqlite_db, ids["small"]).expected_date == before + timedelta(days=9)
 
         await go_to(pilot, screen, ids["small"])
         await pilot.press("enter")  # the stage log
@@ -283,10 +286,11 @@ async def test_filters_by_line_and_due_date(sqlite_db: Database) -> None:
         assert "line all" in flat(screen_text(app))
 
 
-async def test_capacity_view_marks_the_days_over_capacity(sqlite_db: Database) -> None:
+async def test_capacity_view_shows_how_long_each_route_is_booked(sqlite_db: Database) -> None:
     plant(sqlite_db)
-    over = [d for d in board.capacity(sqlite_db, TODAY, 14) if d.over]
-    assert over  # 13 doors waiting on a line that makes 4 a day
+    days = board.capacity(sqlite_db, TODAY, 14)
+    busy = [d for d in days if d.planned_units]
+    assert busy and all(d.planned_units <= d.capacity for d in days)  # 13 doors at 4 a day
     app = prod_app(sqlite_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_board(pilot)
@@ -294,9 +298,11 @@ async def test_capacity_view_marks_the_days_over_capacity(sqlite_db: Database) -
         await settle(pilot)
         assert isinstance(app.screen, CapacityScreen)
         text = flat(screen_text(app))
-        assert f"{len(over)} days over capacity" in text
-        first = over[0]
-        assert f"{first.day:%a %m-%d}" in text and "OVER" in text
+        assert "all open work fits these days" in text and "OVER" not in text
+        total = sum(d.planned_units for d in days if d.route == busy[0].route)
+        assert f"{total} units: booked until {busy[-1].day:%a %m-%d}" in text
+        first = busy[0]
+        assert f"{first.day:%a %m-%d}" in text
         assert f"{first.planned_units} / {first.capacity}" in text
         await pilot.press("escape")
         await settle(pilot)
@@ -333,3 +339,32 @@ async def test_f7_on_a_board_somebody_else_moved_on_says_who_and_reads_it_again(
                 ProductionStageLog.production_order_id == ids["small"])
                 .order_by(ProductionStageLog.id.desc())).first()  # fmt: skip
         assert len(into) == 1 and last.actor == "wang"
+
+
+async def test_the_board_reads_itself_again_when_another_clerk_changed_it(
+    sqlite_db: Database,
+) -> None:
+    """A cheap check (a count and the versions) finds the board out of date and reads it
+    again: two more orders planned elsewhere, one advanced elsewhere. The check runs on a
+    timer; here it is called, so the test does not wait on the clock."""
+    ids = plant(sqlite_db)
+    app = prod_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_board(pilot)
+        before = len(screen.orders())
+        await go_to(pilot, screen, ids["big"])
+        _order_of(sqlite_db, [(ids["door"], 1, "")])  # another clerk's orders, planned
+        _order_of(sqlite_db, [(ids["door"], 3, "")])
+        screen.check_current()
+        await settle(pilot)
+        await settle(pilot)
+        assert len(screen.orders()) == before + 2
+        assert f"{before + 2} open" in flat(screen_text(app))
+        assert screen.board.highlighted.id == ids["big"]  # the highlight stays on its order
+        later = NOW.date() + timedelta(days=40)
+        stages.set_expected(sqlite_db, "wang", ids["small"], later, "paint late")
+        screen.check_current()
+        await settle(pilot)
+        await settle(pilot)
+        row = next(r for r in screen.orders() if r.id == ids["small"])
+        assert row.expected_date == later  # read again

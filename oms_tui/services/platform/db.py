@@ -10,13 +10,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
-from ...config import normalise_url, sqlite_path
+from ...config import normalise_url, pg_schema, sqlite_path
+from . import presence
 
 if TYPE_CHECKING:  # sqlmodel (with pydantic) is imported on first use, not at start-up
     from sqlmodel import Session
@@ -28,10 +29,14 @@ _WRITE = "oms_write"
 def make_engine(url: str, echo: bool = False) -> Engine:
     url = normalise_url(url)
     if not url.startswith("sqlite"):
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        # named, so that `oms restore` sees the other oms sessions (``presence``)
+        name = presence.application_name(pg_schema(url))
+        return create_engine(url, echo=echo, pool_pre_ping=True,
+                             connect_args={"application_name": name})  # fmt: skip
 
     kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}}
-    if sqlite_path(url) is None:  # in-memory: one shared connection
+    path = sqlite_path(url)
+    if path is None:  # in-memory: one shared connection
         kwargs["poolclass"] = StaticPool
     # No folder is made here: only creating a database (``oms init``, the first start) does.
     engine = create_engine(url, echo=echo, **kwargs)
@@ -45,6 +50,8 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+        if path is not None:  # this process has the file open (`oms restore` asks)
+            presence.register(path)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
@@ -100,3 +107,17 @@ def retry(fn: Callable[[], T], attempts: int = 5) -> T:
                 raise
             time.sleep(0.01 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+def change_stamp(db: Database, model: Any, *where: Any) -> tuple[int, int, int]:
+    """A cheap mark of the rows of ``model`` that ``where`` selects: how many, the sum of
+    their versions, the newest id. It changes when a row joins, changes (its version) or
+    leaves, so a list can tell it is out of date without reading itself again."""
+    from sqlalchemy import func, select
+
+    with db.read() as session:
+        row = session.execute(
+            select(func.count(), func.coalesce(func.sum(model.version), 0),
+                   func.coalesce(func.max(model.id), 0)).where(*where)
+        ).one()  # fmt: skip
+    return int(row[0]), int(row[1]), int(row[2])
