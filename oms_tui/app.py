@@ -37,9 +37,11 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
@@ -52,6 +54,7 @@ from .screens.home import HomeScreen
 from .screens.key_help import KeyHelpScreen
 from .services.platform.db import Database
 from .type_ahead import TypeAhead
+from .widgets.order_list import fit
 
 APP_NAME = "OMS"
 
@@ -196,6 +199,20 @@ class OmsApp(TellsFailures, TypeAhead, App[None]):
         from .screens.order_detail import OrderDetailScreen
 
         self.push_screen(OrderDetailScreen(message.number))
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """ "Company — user @ database" in the header: when it does not fit, the company
+        gives way first, then the database; the user's name never does (who is acting is
+        what a clerk sharing a terminal must see)."""
+        room = max(24, self.size.width - 18)  # less the header's icon (8) and clock space (10)
+        user, at, where = sub_title.partition(" @ ")
+        if at and cell_len(title) + 3 + cell_len(sub_title) > room:
+            title = fit(title, max(8, room - 3 - cell_len(sub_title))).rstrip()
+            spare = room - cell_len(title) - 3 - cell_len(user) - 3
+            if cell_len(where) > spare:
+                where = fit(where, max(4, spare)).rstrip()
+            sub_title = f"{user} @ {where}"
+        return super().format_title(title, sub_title)
 
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
         """The app's own workers (warming up, releasing an order) have no message line:
