@@ -10,8 +10,15 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
-from oms_tui.services.platform import schema
-from oms_tui.services.platform.db import Database
+# Tests speak English unless they choose Chinese (``i18n.set_language``): the locale of the
+# machine running them must not decide (the command line's help is built at import).
+for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
+
+from oms_tui import i18n  # noqa: E402
+from oms_tui.services.platform import schema  # noqa: E402
+from oms_tui.services.platform.db import Database  # noqa: E402
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
@@ -22,6 +29,14 @@ CACHE_HOME = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
 ENGINES = (
     ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if PG_URL else ["sqlite"]
 )
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Each test starts in English; one that switches to Chinese does not leak it."""
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
 
 
 @pytest.fixture(autouse=True)

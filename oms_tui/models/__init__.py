@@ -14,7 +14,7 @@ from .finance import (
 )
 from .imports import ImportProfile, ProductAlias, SalesChannel
 from .orders import Allocation, NumberSequence, Order, OrderEvent, OrderLine
-from .parties import Customer, CustomerAddress, CustomerPhone, Setting, User
+from .parties import ChangeLog, Customer, CustomerAddress, CustomerPhone, Setting, User
 from .production import (
     BomItem,
     MaterialReservation,
@@ -40,6 +40,7 @@ __all__ = [
     "Allocation",
     "BomItem",
     "Carrier",
+    "ChangeLog",
     "CarrierRate",
     "CodRemittance",
     "ContainerMove",

@@ -322,8 +322,9 @@ async def test_reorder_csv_written_where_the_screen_says(
         assert "saved to" in text
         written = list(Path(reorder_dir()).glob("reorder-*.csv"))
         assert len(written) == 1
-        content = written[0].read_text(encoding="utf-8")
-        assert content.startswith("product_code,product_name,warehouse")
+        data = written[0].read_bytes()  # UTF-8 with a BOM, as the CLI's: Excel reads Chinese
+        assert data.startswith(b"\xef\xbb\xbfproduct_code,product_name,warehouse")
+        content = data.decode("utf-8-sig")
         assert "LED-40W" in content
 
 

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, or_, select
 
 from ...models import Customer, CustomerAddress, CustomerPhone, utcnow
+from ..platform.change_log import record_change
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
 from ..platform.money import check_amount
 from ..platform.settings import load_settings
+from .invoicing import Invoicing
 from .regions import table_in
 
 GROUPS = ("retail", "wholesale", "dealer", "key_account")
@@ -118,6 +120,7 @@ class NewCustomer:
     tier: str = "C"
     credit_limit_minor: int = 0
     payment_terms: str = "COD"
+    invoicing: Invoicing = Invoicing()  # 发票抬头, 纳税人识别号 ... (all optional)
 
 
 def hold_customer_creation(session: Session) -> None:
@@ -171,6 +174,7 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
     digits = normalise_phone(new.phone)
     if new.phone.strip() and len(digits) < 5:
         raise InvalidInput(f"'{new.phone}' does not look like a phone number", "phone")
+    invoicing = new.invoicing.checked()
     with db.write() as session:
         _check_credit_limits(session, [new])
         hold_customer_creation(session)
@@ -190,6 +194,7 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
             credit_limit_minor=new.credit_limit_minor,
             payment_terms=new.payment_terms,
             notes=f"created by {actor}",
+            **invoicing.columns(),
         )
         session.add(customer)
         session.flush()
@@ -251,6 +256,7 @@ def _create_customers_in(session: Session, actor: str, news: Sequence[NewCustome
             raise InvalidInput("a customer needs a name", "name")
         if new.group not in GROUPS:
             raise InvalidInput(f"group must be one of {', '.join(GROUPS)}", "group")
+    invoicing = [new.invoicing.checked().columns() for new in news]
     _check_credit_limits(session, news)
     places = table_in(session)
     regions = [new.region.strip() or places.region_of(new.province, new.city, new.street)
@@ -264,8 +270,9 @@ def _create_customers_in(session: Session, actor: str, news: Sequence[NewCustome
         "region": region, "credit_limit_minor": new.credit_limit_minor,
         "payment_terms": new.payment_terms, "shipping_policy": "partial", "credit_hold": False,
         "credit_hold_reason": "", "dunning_level": 0, "email": "",
-        "notes": f"created by {actor}", "active": True, "created_at": now,
-    } for code, new, region in zip(codes, news, regions, strict=True)]).scalars())  # fmt: skip
+        "notes": f"created by {actor}", "active": True, "created_at": now, **invoice,
+    } for code, new, region, invoice in zip(codes, news, regions, invoicing,
+                                            strict=True)]).scalars())  # fmt: skip
     phones = [{"customer_id": cid, "number": new.phone.strip(),
                "digits": normalise_phone(new.phone), "label": "mobile", "is_primary": True}
               for cid, new in zip(ids, news, strict=True)
@@ -398,3 +405,13 @@ def add_address(db: Database, actor: str, customer_id: int, new: NewAddress) -> 
         session.flush()
         return AddressView(a.id, a.label, a.contact_name, a.phone, address_text(a), a.region,
                            a.is_default)  # fmt: skip
+
+
+def set_credit_hold_in(session: Session, actor: str, customer: Customer, hold: bool,
+                       reason: str) -> None:  # fmt: skip
+    """Put a customer on credit hold or release them, the reason kept on the customer and
+    the change (who, before, after, why) in the change log: the one way a hold changes."""
+    record_change(session, actor, "customer", customer.code, "credit_hold",
+                  customer.credit_hold, hold, reason)  # fmt: skip
+    customer.credit_hold, customer.credit_hold_reason = hold, reason
+    session.add(customer)
