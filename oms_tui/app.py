@@ -55,6 +55,7 @@ from .screens import HOME_MODE, WORKFLOWS
 from .screens.home import HomeScreen
 from .screens.key_help import KeyHelpScreen
 from .services.platform.db import Database
+from .type_ahead import TypeAhead
 from .widgets.order_list import fit
 
 APP_NAME = "OMS"
@@ -83,7 +84,7 @@ def short_database(url: str, limit: int = 32) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class OmsApp(TellsFailures, App[None]):
+class OmsApp(TellsFailures, TypeAhead, App[None]):
     """Order management: home plus one mode per workflow area, all reached by one key."""
 
     CSS_PATH = "app.tcss"

@@ -37,6 +37,7 @@ from .config import log_path
 from .i18n import _
 from .messages import Said
 from .services.platform.errors import OmsError, StaleData
+from .type_ahead import ENDED, EndsKeyHolds, release_keys
 
 if TYPE_CHECKING:
     from logging.handlers import RotatingFileHandler
@@ -172,13 +173,20 @@ def doing(worker: Worker) -> str:
     return worker.name.replace("_", " ") or worker.group
 
 
-class TellsFailures:
+class TellsFailures(EndsKeyHolds):
     """For a screen or dialog: a worker it ran that raised goes to ``worker_failed``; a
     stale refusal in a dialog with ``STALE_CLOSES`` goes to the screen behind it."""
 
     STALE_CLOSES: ClassVar[bool] = False
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        try:
+            self._worker_changed(event)
+        finally:  # what the worker's end opened or focused is ready: held keys go on
+            if event.state in ENDED:
+                release_keys(self, event.worker)  # type: ignore[arg-type]
+
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
         worker, error = event.worker, event.worker.error
         if event.state is not WorkerState.ERROR or worker.is_cancelled:
             return

@@ -30,6 +30,7 @@ from textual.worker import Worker
 
 from ..failures import TellsFailures, failure_text
 from ..services.platform.errors import InvalidInput
+from ..type_ahead import release_keys
 from .dialogs import Dialog
 from .scan_input import ScanInput
 
@@ -110,6 +111,7 @@ class FormDialog(TellsFailures, Dialog[Any]):
             first = next((f.name for f in self.fields if not f.value), first)
         self.first = focus or first
         self.busy = False
+        self._saving: Worker | None = None  # keys typed on wait for it (``type_ahead.py``)
 
     def field_id(self, name: str) -> str:
         return f"f-{name}"
@@ -173,7 +175,7 @@ class FormDialog(TellsFailures, Dialog[Any]):
             return
         self.busy = True
         self.query_one("#form-error", Static).update(Content.styled(self.BUSY_TEXT, "dim"))
-        self.save(self.values())
+        self._saving = self.save(self.values())  # (keys typed on wait for it: type_ahead.py)
 
     @work(thread=True, exclusive=True, group="form-dialog", exit_on_error=False)
     def save(self, values: dict[str, str]) -> None:
@@ -182,6 +184,7 @@ class FormDialog(TellsFailures, Dialog[Any]):
     @on(Done)
     def done(self, message: Done) -> None:
         self.dismiss(message.result)
+        release_keys(self, self._saving)  # keys typed on go to the screen behind
 
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
         """Nothing was saved: why under the fields, the field it is about focused (a

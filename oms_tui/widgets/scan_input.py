@@ -11,14 +11,11 @@ posts ``Scanned(value)``.
 screen ahead of any key still queued here (an F2 typed right after a scan is handled after
 the scan, as typed). A multi-line paste is split into one ``Scanned`` per line.
 
-Moving to another field in a burst has the same trap: ``Tab`` is a binding too, and the
-keys typed after it were already queued here (the app hands each key to the field focused
-when it arrives), so ``李雷⇥浙江`` typed fast, or arriving in one packet over SSH, put
-``浙江`` in the name. ``hand_over(target)`` moves on in arrival order: every key still
-queued here is passed on to ``target``, in order, and the focus moves synchronously once
-this field's queue is empty (no key can slip in between). A form that sets ``next_field``
-gets Tab / Shift+Tab (and Down / Up; Enter too with ``enter_moves``) handled so, in
-``_on_key``.
+A form that sets ``next_field`` gets Tab / Shift+Tab (and Down / Up; Enter too with
+``enter_moves``) moving to that field (a panel's fields can so keep Tab among themselves).
+Keys typed ahead of a focus change (``李雷⇥浙江`` in one burst) are the app's concern, not
+the field's: ``type_ahead.py`` gives the app each key only once the one before (the Tab)
+has moved the focus.
 """
 
 from __future__ import annotations
@@ -30,15 +27,6 @@ from textual import events
 from textual.message import Message
 from textual.widgets import Input
 from textual.widgets.input import Selection
-
-
-def copy_key(event: events.Key) -> events.Key:
-    return events.Key(event.key, event.character)
-
-
-def _set_select_on_focus(widget: Input, value: bool) -> None:
-    # a plain function: Textual inspects a callback's signature, slow for builtins (setattr)
-    widget.select_on_focus = value
 
 
 class ScanInput(Input):
@@ -74,7 +62,6 @@ class ScanInput(Input):
         # set by a form: the field ``step`` (+1 next, -1 previous) away, None to let the key be
         self.next_field: Callable[[int], ScanInput | None] | None = None
         self.enter_moves = False  # with next_field: Enter moves on (a form's fields but the last)
-        self._forward_to: ScanInput | None = None
 
     def focus_selected(self) -> None:
         """Take the focus with the whole text selected: what a search line does when its
@@ -82,35 +69,6 @@ class ScanInput(Input):
         when the line had the focus already, and no Focus event selects it)."""
         self.focus()
         self.selection = Selection(0, len(self.value))
-
-    # -- moving on in arrival order -------------------------------------------------------
-
-    def hand_over(self, target: ScanInput, select: bool = False) -> None:
-        """Keys still queued here go on to ``target`` in order; the focus follows them.
-        ``select``: as focusing it would, its text is selected first (``select_on_focus``),
-        so keys passed on replace it, as they would if typed slowly."""
-        if select and target.select_on_focus:
-            target.selection = Selection(0, len(target.value))
-        self._forward_to = target
-        self._hand_over_when_drained()
-
-    def _hand_over_when_drained(self) -> None:
-        # Synchronous from the empty-queue check to set_focus: no key can slip in between.
-        if self._forward_to is not None and self._message_queue.empty():
-            target, self._forward_to = self._forward_to, None
-            if self.screen.focused is self:
-                # Keys already passed on are typed there: no select-all on this focus (the
-                # callback runs after the Focus event, which is queued first).
-                select_on_focus, target.select_on_focus = target.select_on_focus, False
-                self.screen.set_focus(target)
-                target.call_later(_set_select_on_focus, target, select_on_focus)
-
-    def on_idle(self) -> None:
-        self._hand_over_when_drained()
-
-    def _on_focus(self, event: events.Focus) -> None:
-        self._forward_to = None
-        super()._on_focus(event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # One line: Up/Down never scroll it, they pass on to the screen (select a line).
@@ -124,12 +82,6 @@ class ScanInput(Input):
         target.post_message(message)
 
     async def _on_key(self, event: events.Key) -> None:
-        if self._forward_to is not None:  # queued here before the focus moved on
-            event.stop()
-            event.prevent_default()
-            self._forward_to.post_message(copy_key(event))
-            self._hand_over_when_drained()
-            return
         step = self.STEP_KEYS.get(event.key)
         if event.key == "enter" and self.enter_moves:
             step = 1
@@ -138,7 +90,7 @@ class ScanInput(Input):
             if target is not None:
                 event.stop()
                 event.prevent_default()
-                self.hand_over(target, select=True)
+                self.screen.set_focus(target)  # its text selected (select_on_focus)
                 return
         if event.key == "enter":
             event.stop()

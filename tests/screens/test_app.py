@@ -102,10 +102,14 @@ def frozen_app(db: Database, **kwargs: bool) -> OmsApp:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let thread workers (the counts, then the alerts they start) finish and paint."""
-    for _ in range(2):
+    """Let thread workers (the counts, then the alerts they start) finish and paint, and
+    every key typed ahead be given (``type_ahead.py``)."""
+    app = pilot.app
+    rounds = 0
+    while rounds < 2 or (isinstance(app, OmsApp) and app.holding_keys and rounds < 400):
+        rounds += 1
         try:
-            await pilot.app.workers.wait_for_complete()
+            await app.workers.wait_for_complete()
         except WorkerFailed:  # told on the screen by the one failure path (failures.py)
             pass
         except WorkerCancelled:  # replaced by a newer one (exclusive): that one is waited for

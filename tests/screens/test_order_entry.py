@@ -12,6 +12,7 @@ from textual.app import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+from textual.worker import WorkerCancelled
 
 from oms_tui.app import OmsApp
 from oms_tui.models import Order, OrderLine, PriceListItem, StockLevel, Warehouse
@@ -71,10 +72,20 @@ def make_shop(sqlite_db: Database) -> dict[str, int]:
 
 
 async def settle(pilot: Pilot, rounds: int = 6) -> None:
-    """Workers start workers (lookup, then quote, then draft): wait until all are done."""
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+    """Workers start workers (lookup, then quote, then draft): wait until all are done,
+    and every key typed ahead has been given (``type_ahead.py``)."""
+    app = pilot.app
+    done = 0
+    for _ in range(400):
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # a search replaced by the next key's: not a failure
+            pass
         await pilot.pause()
+        busy = isinstance(app, OmsApp) and app.holding_keys
+        done = 0 if busy else done + 1
+        if done >= rounds:
+            return
 
 
 def burst(app: OmsApp, text: str) -> None:
@@ -626,6 +637,67 @@ async def test_backing_out_of_a_new_caller_leaves_no_draft_of_it(
         await pilot.press("escape")  # not a new customer after all
         await settle(pilot)
     assert drafts.latest_draft(sqlite_db, "clerk") is None
+
+
+async def test_an_order_left_as_a_draft_is_offered_when_back_in_the_same_session(
+    sqlite_db: Database, shop: dict[str, int]
+) -> None:
+    """Issue 16.13: "kept as a draft, offered next time": ``y`` then ``e`` offers it
+    (resume or discard), with an empty order behind; resumed, it is the order left."""
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        await pick_known_caller(pilot)
+        await pilot.press(*"XD-40W", "enter")
+        await settle(pilot)
+        await pilot.press("f12", "y")
+        await settle(pilot)
+        assert app.current_mode == "home"
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceDialog) and "Unfinished order" in screen_text(app)
+        assert screen.model.lines == [] and screen.model.customer_id is None
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen is screen and screen.model.customer_id == shop["known"]
+        assert [ln.product.code for ln in screen.model.lines] == ["XD-40W"]
+        await pilot.press("f2")
+        await settle(pilot)
+    assert drafts.latest_draft(sqlite_db, "clerk") is None  # the order replaced its draft
+    with sqlite_db.read() as s:
+        assert len(s.exec(select(Order)).all()) == 2
+
+
+async def test_discard_the_order_on_screen_by_key_or_on_leaving(
+    sqlite_db: Database, shop: dict[str, int]
+) -> None:
+    """Ctrl+Z (and the palette's "Discard order") asks, then drops the order and its
+    draft; the leave dialog's ``d`` does the same on the way home."""
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        await pick_known_caller(pilot)
+        await pilot.press(*"XD-40W", "enter")
+        await settle(pilot)
+        assert drafts.latest_draft(sqlite_db, "clerk") is not None
+        await pilot.press("ctrl+z")
+        assert "Discard this order?" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is screen and screen.model.lines == []
+        assert drafts.latest_draft(sqlite_db, "clerk") is None
+        assert app.focused is screen.picker.field
+        await pick_known_caller(pilot)
+        await pilot.press(*"LED-9W", "enter")
+        await settle(pilot)
+        await pilot.press("f12", "d")
+        await settle(pilot)
+        assert app.current_mode == "home"
+        assert drafts.latest_draft(sqlite_db, "clerk") is None
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.screen is screen and screen.model.lines == []
+    assert ("discard", "Discard order") in [(a, t) for a, t, _h in screen.PALETTE]
 
 
 async def test_discarding_the_offered_draft(sqlite_db: Database, shop: dict[str, int]) -> None:

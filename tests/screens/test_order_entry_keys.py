@@ -9,7 +9,6 @@ from textual.command import CommandPalette
 
 from oms_tui.models import Carrier, CarrierRate
 from oms_tui.screens.order_entry import OrderEntryScreen
-from oms_tui.screens.order_entry.customer_picker import CustomerInput
 from oms_tui.screens.order_entry.forms import LineDialog
 from oms_tui.services.parties import customers
 from oms_tui.services.platform.db import Database
@@ -222,7 +221,7 @@ async def test_keys_after_the_customer_enter_reach_the_scan_line_in_order(
         ]
         assert screen.query_one("#scan", ScanInput).value == ""
         assert focused_id(app) == "scan"
-        assert not screen.query_one("#customer", CustomerInput).holding
+        assert not app.holding_keys
 
 
 async def test_type_ahead_with_matches_shown_and_a_half_typed_code(
@@ -249,20 +248,23 @@ async def test_type_ahead_with_matches_shown_and_a_half_typed_code(
     assert [ln.product_id for ln in lines] == [shop["strip"], shop["lamp"]]
 
 
-async def test_type_ahead_for_an_unknown_caller_stays_in_the_customer_field(
+async def test_type_ahead_for_an_unknown_caller_goes_to_the_new_callers_fields(
     sqlite_db: Database, shop: dict[str, int]
 ) -> None:
-    """No pick (a new customer): keys held after Enter are typed back into the customer
-    field, none lost, none sent to the scan line."""
+    """No pick (a new customer): keys typed after Enter go where they would typed slowly,
+    the new caller's first empty field (the name; the phone is filled in), none lost,
+    none sent to the scan line."""
     app = frozen_app(sqlite_db)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_entry(pilot)
         burst(app, "13900001111\r22")
         await settle(pilot)
         assert screen.query_one("#new-caller").display  # the new caller's fields
-        assert screen.query_one("#customer", ScanInput).value == "1390000111122"
+        assert screen.query_one("#customer", ScanInput).value == "13900001111"
+        assert screen.query_one("#new-caller-phone", ScanInput).value == "13900001111"
+        assert screen.query_one("#new-caller-name", ScanInput).value == "22"
         assert screen.query_one("#scan", ScanInput).value == ""
-        assert not screen.query_one("#customer", CustomerInput).holding
+        assert not app.holding_keys
         assert screen.model.lines == [] and isinstance(screen, OrderEntryScreen)
 
 

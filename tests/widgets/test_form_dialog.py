@@ -9,7 +9,13 @@ from textual import events
 from textual.app import App
 
 from oms_tui.services.platform.errors import InvalidInput
+from oms_tui.type_ahead import TypeAhead
 from oms_tui.widgets.form_dialog import FormDialog, FormField
+
+
+class TypingApp(TypeAhead, App[Any]):
+    """An app with type-ahead, as ``OmsApp`` is (keys typed ahead wait for the Tab)."""
+
 
 FIELDS = [FormField("code", "Code"), FormField("qty", "Qty", "1"), FormField("note", "Note")]
 
@@ -31,7 +37,7 @@ async def open_form(app: App[Any], pilot: Any, run: Any) -> list[Any]:
 
 
 async def test_a_burst_with_tab_and_enter_lands_field_by_field() -> None:
-    app: App[Any] = App()
+    app: App[Any] = TypingApp()
     async with app.run_test() as pilot:
         results = await open_form(app, pilot, lambda values: values)
         burst(app, "AB-1\t3\rcall first\r")  # Tab, then Enter moves on; Enter on the last saves
@@ -47,7 +53,7 @@ async def test_a_refusal_is_shown_at_its_field_and_nothing_is_dismissed() -> Non
             raise InvalidInput("qty: a whole number", "qty")
         return "saved"
 
-    app: App[Any] = App()
+    app: App[Any] = TypingApp()
     async with app.run_test() as pilot:
         results = await open_form(app, pilot, run)
         burst(app, "AB-1\tx\r\r")

@@ -34,12 +34,10 @@ as ``=12.50``; Up/Down on a line says where its price came from. Dialogs answer 
 (``y``/``n``, ``r``/``d``, option letters), Enter takes the highlighted choice, Esc/F12
 backs out. Letters never act while typing in a field.
 
-Typing ahead past the customer (``13800138⏎XD-40W⏎`` in one burst): Textual moves focus
-through the app's queue, behind keys already queued, so those keys would land in the
-customer field. ``CustomerInput`` holds every key that follows its Enter until the screen
-has decided: a picked customer gets them replayed, in order, on the scan line (the field
-keeps passing keys on until its own queue is empty, then moves focus itself, at once); a
-new customer or no pick puts them back into the customer field.
+Typing ahead (``13800138⏎XD-40W⏎`` in one burst): the keys after the customer's Enter
+wait (``type_ahead.py``, for the whole app) until the search it waits on has answered and
+the focus has moved: to the scan line for a customer picked, to the new caller's first
+empty field for a new one, as if typed slowly.
 
 Where each part lives (one module per thing the clerk sees):
 

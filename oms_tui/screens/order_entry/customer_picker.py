@@ -11,9 +11,9 @@ A pick is posted as ``Picked``: the screen takes the caller into the order and t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, cast
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -31,10 +31,11 @@ from ...services.parties.customers import (
 )
 from ...services.platform.errors import InvalidInput
 from ...services.platform.money import format_money
+from ...type_ahead import hold_keys_for
 from ...widgets.dialogs import ChoiceDialog
 from ...widgets.new_caller import NewCallerPanel
 from ...widgets.order_list import fit_name
-from ...widgets.scan_input import ScanInput, copy_key
+from ...widgets.scan_input import ScanInput
 from .row import Row
 
 if TYPE_CHECKING:
@@ -45,71 +46,6 @@ if TYPE_CHECKING:
     from .model import EntryModel
 
 GROUP_CHOICES = tuple((g[0], g, g.replace("_", " ").capitalize()) for g in GROUPS)
-
-
-class CustomerInput(ScanInput):
-    """The customer search field; keys typed after its Enter follow the caller to the scan line.
-
-    ``Widget.focus()`` goes through the app's queue, behind keys already queued there, so in
-    a burst (``13800138⏎XD-40W⏎``) the keys after Enter reached this field, not the scan line.
-    After Enter (with text) every further key is held until the screen calls ``hand_over``
-    (a customer was picked: the held keys, then any still queued here, are posted to the
-    scan line in order, and focus moves synchronously once this field's queue is empty) or
-    ``release`` (no pick: the keys are typed here). A timer releases a hold that nobody
-    answers, so the field can never swallow keys.
-    """
-
-    HOLD_SECONDS: ClassVar[float] = 3.0
-
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-        super().__init__(*args, **kwargs)
-        self._held: list[events.Key] | None = None
-        self._hold_timer: Any = None
-
-    @property
-    def holding(self) -> bool:
-        return self._held is not None or self._forward_to is not None
-
-    async def _on_key(self, event: events.Key) -> None:
-        if self._forward_to is None and self._held is not None:
-            event.stop()
-            event.prevent_default()
-            self._held.append(copy_key(event))
-            return
-        if self._forward_to is None and event.key == "enter" and self.value.strip():
-            self._held = []
-            self._hold_timer = self.set_timer(self.HOLD_SECONDS, self.release)
-        await super()._on_key(event)
-
-    def _stop_timer(self) -> None:
-        if self._hold_timer is not None:
-            self._hold_timer.stop()
-            self._hold_timer = None
-
-    def hand_over(self, target: ScanInput) -> None:
-        """A customer was picked: keys typed after Enter go on to ``target``, in order."""
-        held, self._held = self._held, None
-        self._stop_timer()
-        for key in held or []:
-            target.post_message(key)
-        if held is None or self.screen.focused is not self:
-            target.focus()
-            return
-        super().hand_over(target)
-
-    def release(self) -> None:
-        """No pick (new customer, nothing typed, no answer): held keys are typed here."""
-        held, self._held = self._held, None
-        self._stop_timer()
-        if held:
-            self.cursor_position = len(self.value)  # after what was typed before Enter
-        for key in held or []:
-            if key.is_printable and key.character:
-                self.insert_text_at_cursor(key.character)
-            elif key.key == "backspace":
-                self.action_delete_left()
-            else:
-                self.post_message(key)
 
 
 class CustomerPicker(PassesFailures, Vertical):
@@ -177,8 +113,8 @@ class CustomerPicker(PassesFailures, Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="customer-row", classes="entry-row"):
             yield Label("Customer", classes="entry-label")
-            yield CustomerInput(id="customer", keep_value=True,
-                                placeholder="phone, name or code; Enter picks")  # fmt: skip
+            yield ScanInput(id="customer", keep_value=True,
+                            placeholder="phone, name or code; Enter picks")  # fmt: skip
         yield OptionList(id="customer-hits")
         yield NewCallerPanel(GROUPS, id="new-caller")
         yield Row("", id="customer-card")
@@ -193,8 +129,8 @@ class CustomerPicker(PassesFailures, Vertical):
     # -- what the screen calls --------------------------------------------------------------
 
     @property
-    def field(self) -> CustomerInput:
-        return self.query_one("#customer", CustomerInput)
+    def field(self) -> ScanInput:
+        return self.query_one("#customer", ScanInput)
 
     @property
     def panel(self) -> NewCallerPanel:
@@ -265,9 +201,10 @@ class CustomerPicker(PassesFailures, Vertical):
         field.focus()
 
     def to_next_field(self) -> None:
-        """Focus the scan line; keys typed after the customer's Enter follow, in order."""
+        """Focus the scan line (keys typed after the customer's Enter follow: the app
+        holds them until the focus is there, ``type_ahead.py``)."""
         if self.next_field is not None:
-            self.field.hand_over(self.next_field)
+            self.next_field.focus()
 
     def move(self, step: int) -> bool:
         """Up/Down in the matches shown under the focused field (False: none shown)."""
@@ -357,8 +294,6 @@ class CustomerPicker(PassesFailures, Vertical):
         if not query:
             if m.customer_id is not None:
                 self.to_next_field()
-            else:
-                self.field.release()
             return
         picked = {m.card.name if m.card else "", self._hits_for or ""}
         if m.customer_id is not None and not self._hits and query in picked:
@@ -368,12 +303,11 @@ class CustomerPicker(PassesFailures, Vertical):
             self.pick(query)
         else:
             self._pending_pick = query
-            self.find_customers(query)
+            hold_keys_for(self, self.find_customers(query))  # keys typed on wait for the pick
 
     def pick(self, query: str) -> None:
         """Enter in the customer field: the highlighted match, or a new customer."""
         if not self._hits:
-            self.field.release()
             self._entry.say(f"No customer matches '{query}': new customer")
             self.new_caller(query)
             return
@@ -404,15 +338,14 @@ class CustomerPicker(PassesFailures, Vertical):
             self.post_message(self.CallerCreated(hit))
 
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
-        """A search that Enter waits on failed: the keys held after Enter go back into
-        the field (no new caller is opened for a search that did not answer); Enter
-        searches again. A new caller not saved is said in its panel, its fields as typed."""
+        """A search that Enter waits on failed: the keys typed after Enter go on into the
+        field (no new caller is opened for a search that did not answer); Enter searches
+        again. A new caller not saved is said in its panel, its fields as typed."""
         if worker.group == "new-customer":
             self.panel.show_error(failure_text(doing(worker), error))
             return
         if worker.group == "customer-search" and self._pending_pick is not None:
             self._pending_pick = None
-            self.field.release()
         super().worker_failed(worker, error)
 
     @on(CallerCreated)

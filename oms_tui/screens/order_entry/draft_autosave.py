@@ -18,8 +18,11 @@ from textual.message import Message
 
 from ...services.platform.errors import NotFound
 from ...services.sales.drafts import DraftView, discard_draft, latest_draft, save_draft
+from ...type_ahead import hold_keys_for
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from ...services.sales.entry import EntryDraft
     from .. import OmsScreen
 
@@ -42,11 +45,11 @@ class DraftAutosave:
         self.epoch = 0  # a new order starts a new epoch: older draft saves are void
         self.saved_rev = -1
 
-    def save(self, draft: EntryDraft, rev: int, summary: str) -> None:
+    def save(self, draft: EntryDraft, rev: int, summary: str) -> Worker | None:
         """Save ``draft`` (revision ``rev``) in a worker; nothing when it is empty."""
         if draft.empty:
-            return
-        self.screen.run_worker(partial(self._write, self.epoch, rev, draft, summary),
+            return None
+        return self.screen.run_worker(partial(self._write, self.epoch, rev, draft, summary),
                                name="write_draft", group="draft", thread=True,
                                exit_on_error=False, description="save the draft")  # fmt: skip
 
@@ -70,16 +73,25 @@ class DraftAutosave:
         self.saved_rev = -1
 
     def look_for(self) -> None:
-        """Post ``DraftFound`` if the clerk has a draft (a worker)."""
-        self.screen.run_worker(self._look_for, name="look_for_draft", group="draft",
-                               thread=True, exit_on_error=False,
-                               description="look for an unfinished order")  # fmt: skip
+        """Post ``DraftFound`` if the clerk has a draft (a worker; keys typed meanwhile
+        wait for it: they belong to the resume / discard choice, if it comes)."""
+        hold_keys_for(self.screen, self.screen.run_worker(
+            self._look_for, name="look_for_draft", group="draft", thread=True,
+            exit_on_error=False, description="look for an unfinished order"))  # fmt: skip
 
     def _look_for(self) -> None:
         screen = self.screen
         draft = latest_draft(screen.db, screen.user)
         if draft is not None:
             screen.post_message(DraftFound(draft))
+
+    def start_new(self) -> None:
+        """The order on screen was left as its draft: the next one is a draft of its own
+        (saves of the one left still on their way are void)."""
+        with self.lock:
+            self.draft_id = None
+            self.epoch += 1
+            self.saved_rev = -1
 
     def resume(self, draft_id: int) -> None:
         """The order on screen continues this draft: it is saved over it."""
@@ -97,7 +109,7 @@ class DraftAutosave:
     def drop(self) -> None:
         """The draft held only what was backed out of: it goes, and a save of it still on
         its way is void."""
-        if self.draft_id is not None:
-            draft_id, self.draft_id = self.draft_id, None
-            self.epoch += 1
+        draft_id, self.draft_id = self.draft_id, None
+        self.epoch += 1
+        if draft_id is not None:
             self.discard(draft_id)

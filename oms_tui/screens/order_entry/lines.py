@@ -277,6 +277,8 @@ class EntryLines(PassesFailures, Vertical):
             self.say(text)
             self.changed()
             return
+        # (keys typed on wait for the answer, ``type_ahead.py``: it may ask, made to order
+        # for the requirements, words for which product, and they answer it)
         self.resolve(line, entry.looks_like_code)
         self.show_lines()
 

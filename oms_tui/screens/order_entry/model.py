@@ -163,14 +163,14 @@ class EntryModel:
 
     def add_scan(self, entry: ScanEntry) -> tuple[EntryLine | None, str]:
         """A code scanned: one more of a line that has it (not made to order), else a new
-        line to look up (returned, with no sentence yet)."""
+        line to look up (returned, with no sentence yet). A line still being looked up
+        is never added to (its product may be made to order: each scan of one is its own
+        line); ``place_product`` merges a stocked one once it is known."""
         text = entry.text
         for n, line in enumerate(self.lines):
             p = line.product
-            same = (p is not None and (p.code.upper() == text.upper() or p.barcode == text)) or (
-                p is None and line.text == text
-            )
-            if same and not (p is not None and p.made_to_order):
+            same = p is not None and (p.code.upper() == text.upper() or p.barcode == text)
+            if same and not p.made_to_order:  # type: ignore[union-attr]
                 line.qty += entry.qty or 1
                 self.selected = n
                 self.changed()

@@ -28,7 +28,8 @@ from ...services.sales.audit_checks import submit_new_order
 from ...services.sales.customer_history import CustomerCard, customer_card
 from ...services.sales.entry import DraftOptions, EntryDraft
 from ...services.sales.orders import NewLine, OrderQuote, OrderView, quote_order
-from ...widgets.dialogs import ChoiceDialog
+from ...type_ahead import hold_keys_for
+from ...widgets.dialogs import ChoiceDialog, ConfirmDialog
 from ...widgets.footer import KeysFooter
 from ...widgets.new_caller import NewCallerPanel
 from ...widgets.quick_open import QuickOpen
@@ -77,6 +78,8 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
                 id="entry.delete_line", tooltip="Delete the selected line (or '-' Enter)"),
         Binding("f12,escape", "back", "Back", key_display="F12/Esc", id="entry.back",
                 tooltip="Back out; asks first when the order is not saved"),
+        Binding("ctrl+z", "discard", "Discard", key_display="^Z", show=False,
+                id="entry.discard", tooltip="Discard the order on screen and its draft"),
     ]  # fmt: skip
 
     # (action, palette title, help) for the command palette
@@ -90,6 +93,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         ("options", "Order options", "Channel, payment, date, priority, notes (F10 / Ctrl+G)"),
         ("delete_line", "Delete line", "The selected line (Ctrl+Del, or '-' Enter)"),
         ("edit_line", "Edit line", "Quantity, discount, note (Enter on the empty scan line)"),
+        ("discard", "Discard order", "The order on screen and its draft go (Ctrl+Z)"),
     )
 
     # -- messages from workers -----------------------------------------------------------------
@@ -129,6 +133,8 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         self.model = EntryModel()
         self.autosave = DraftAutosave(self)
         self._new_caller_timer: Any = None
+        self._leaving = False  # "leave, kept as a draft" answered: on the way home
+        self._left = False  # left so: a new order when back, the draft offered
 
     @property
     def dirty(self) -> bool:
@@ -173,6 +179,17 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         self.picker.field.focus()
         self.show_all()
         self.autosave.look_for()
+
+    def on_screen_suspend(self) -> None:
+        if self._leaving:
+            self._leaving, self._left = False, True
+
+    def on_screen_resume(self) -> None:
+        if self._left:  # back after leaving an order as a draft: a new one, the draft offered
+            self._left = False
+            self.autosave.start_new()
+            self.new_order()
+            self.autosave.look_for()
 
     def show_all(self) -> None:
         self.picker.show()
@@ -370,15 +387,15 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
     def draft(self) -> EntryDraft:
         return self.model.draft(self.picker.new_caller_typed())
 
-    def save_draft_later(self) -> None:
+    def save_draft_later(self) -> Worker | None:
         draft = self.draft()
         if draft.empty:
-            return
+            return None
         card = self.model.card
         typed = dict(draft.new_caller).get("name", "").strip() or self.picker.field.value.strip()
         who = card.name if card else typed or "no customer"
         summary = f"{who}: {len(draft.lines)} line{'s' if len(draft.lines) != 1 else ''}"
-        self.autosave.save(draft, self.model.rev, summary)
+        return self.autosave.save(draft, self.model.rev, summary)
 
     @on(DraftFound)
     def draft_found(self, message: DraftFound) -> None:
@@ -518,11 +535,37 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
             return
 
         def answered(choice: str | None) -> None:
-            if choice == "y":
+            if choice == "y":  # its draft saved now (keys typed on wait for it)
+                saving = self.save_draft_later()
+                if saving is not None:
+                    hold_keys_for(self, saving)
+                self._leaving = True
+            elif choice == "d":
+                self.discard()
+            if choice in ("y", "d"):
                 self.app.call_later(self.app.run_action, "back_out")
 
         self.app.push_screen(ChoiceDialog(
             "Leave this order?", [("y", "y", "Yes, leave (kept as a draft, offered next time)"),
-                                  ("n", "n", "No, stay")],
+                                  ("d", "d", "Discard it and leave"), ("n", "n", "No, stay")],
             text="The order is not saved yet.",
         ), answered)  # fmt: skip
+
+    def action_discard(self) -> None:
+        """Ctrl+Z: the order on screen goes, and its draft (asks first; Ctrl+F is the
+        interface language everywhere)."""
+        if not self.dirty:
+            self.say("Nothing to discard")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.discard()
+                self.say("Order discarded. Next caller.")
+
+        self.app.push_screen(ConfirmDialog(
+            "Discard this order?", "What is typed goes, and its draft."), answered)  # fmt: skip
+
+    def discard(self) -> None:
+        self.autosave.drop()
+        self.new_order()

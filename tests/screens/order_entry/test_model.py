@@ -64,6 +64,25 @@ def test_a_lookup_finding_a_product_on_another_line_merges_but_made_to_order_nev
     assert door.note == "2100x900" and not model.needs_note(door)
 
 
+def test_a_code_scanned_again_before_its_lookup_answered_is_a_line_of_its_own() -> None:
+    """Not known yet whether it is made to order: each scan its own line; a stocked one
+    merges once both are looked up (as if scanned slowly), a made-to-order one never."""
+    model = EntryModel()
+    first, _ = scan(model, "DOOR-OAK")
+    second, _ = scan(model, "DOOR-OAK")
+    assert first is not None and second is not None and second is not first
+    model.place_product(first, DOOR)
+    model.place_product(second, DOOR)
+    assert [(ln.name, ln.qty) for ln in model.lines] == [("DOOR-OAK", 1), ("DOOR-OAK", 1)]
+    assert model.needs_note(first) and model.needs_note(second)
+    lamp1, _ = scan(model, "XD-40W")
+    lamp2, _ = scan(model, "XD-40W*2")
+    assert lamp1 is not None and lamp2 is not None
+    model.place_product(lamp1, LAMP)
+    assert model.place_product(lamp2, LAMP) == ("XD-40W: quantity 3", False)
+    assert [(ln.name, ln.qty) for ln in model.lines][2:] == [("XD-40W", 3)]
+
+
 def test_a_product_no_longer_sold_drops_its_line() -> None:
     model = EntryModel()
     looked_up(model, "LED-9W", BULB)
