@@ -226,7 +226,6 @@ def prepare(db: Database) -> None:
             catalog.build_catalog(session, rng, ids, (now - timedelta(days=400)).date())
         if not has_customers:
             customers.build_customers(session, rng, ids, 300, (now - timedelta(days=400)).date())
-        rows.fix_sequences(session, ids.used())
 
 
 def run(url: str, n: int, seed: int = 1) -> dict:

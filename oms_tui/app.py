@@ -130,11 +130,13 @@ class OmsApp(TellsFailures, App[None]):
         *,
         exit_when_ready: bool = False,
         notice: str | None = None,
+        daily_backup: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.db = db
         self.exit_when_ready = exit_when_ready
+        self.daily_backup = daily_backup  # still to take, once home has painted (home.py)
         self.notice = notice
         self._warmed = False
         self.clock: Callable[[], datetime] = datetime.now
@@ -270,12 +272,16 @@ def make_app(
     *,
     exit_when_ready: bool = False,
     notice: str | None = None,
+    daily_backup: bool = False,
 ) -> OmsApp:
     """The one way to build the app (CLI, tests, benchmark).
 
     ``db`` defaults to the settings' database. ``exit_when_ready`` exits as soon as the
     home screen has painted its counts (start-up benchmark). ``notice`` is shown in the app
-    once it is up (what ``oms`` did to the database before opening it).
+    once it is up (what ``oms`` did to the database before opening it). ``daily_backup``:
+    once home has painted, back the database up unless a backup of today exists (``oms``
+    does; tests and the benchmark do not).
     """
     database = db or Database(settings.database_url)
-    return OmsApp(settings, database, exit_when_ready=exit_when_ready, notice=notice)
+    return OmsApp(settings, database, exit_when_ready=exit_when_ready, notice=notice,
+                  daily_backup=daily_backup)  # fmt: skip

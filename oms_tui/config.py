@@ -101,6 +101,21 @@ def sqlite_path(url: str) -> Path | None:
     return Path(path)
 
 
+def pg_schema(url: str) -> str:
+    """The schema a PostgreSQL URL works in: the first of ``options=-csearch_path=...``,
+    else ``public``."""
+    from sqlalchemy.engine import make_url
+
+    options = make_url(url).query.get("options", "")
+    for option in options if isinstance(options, tuple) else (options,):
+        for word in option.split():
+            if word.startswith("-csearch_path="):
+                first = word.split("=", 1)[1].split(",")[0].strip().strip('"')
+                if first:
+                    return first
+    return "public"
+
+
 @dataclass(frozen=True)
 class Settings:
     """How this process runs: which database, which acting user."""

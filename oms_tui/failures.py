@@ -44,9 +44,13 @@ logger.propagate = False  # only the log file; never the terminal the app draws 
 _lock = threading.Lock()
 
 
-def error_text(error: BaseException) -> str:
-    """An error's first line (a service's sentence), short enough for a message line."""
+def error_text(error: BaseException, width: int = 76) -> str:
+    """An error's first line (a service's sentence), short enough for a message line; a
+    refusal of a stale view in its short form when the whole one would be cut at ``width``
+    (so who changed it and when always show)."""
     text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if isinstance(error, StaleData) and len(text) > width:
+        text = error.short
     return text[:300]
 
 

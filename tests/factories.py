@@ -34,3 +34,18 @@ def make_order(db: Database, qty: int = 2, submit: bool = False, **kw) -> orders
     c = make_customer(db, phone=f"139{next(_seq):08d}")
     pid = make_product(db)
     return orders.create_order(db, "tester", c.id, [orders.NewLine(pid, qty)], submit=submit, **kw)
+
+
+def dun(db: Database, as_of=None, today=None, actor: str = "finance"):  # noqa: ANN001, ANN201
+    """The steps of a dunning run as of ``as_of``, on that day (``today``: the caller's
+    date, default ``as_of``), its letters rendered as the app renders them."""
+    return list(dun_run(db, as_of, today, actor).steps)
+
+
+def dun_run(db: Database, as_of=None, today=None, actor: str = "finance"):  # noqa: ANN001, ANN201
+    from oms_tui.reports.account_letter import renderer
+    from oms_tui.reports.common import Company
+    from oms_tui.services.finance import dunning
+
+    render = renderer(Company("杭州测试公司", currency="CNY"))
+    return dunning.run_dunning(db, actor, as_of, today or as_of, render=render)

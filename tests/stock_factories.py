@@ -35,8 +35,9 @@ def warehouse(db: Database, code: str, region: str = "", rank: int = 0) -> int:
         return w.id
 
 
-def customer(db: Database, region: str = "East", policy: str = "partial") -> int:
-    cid = audit_customer(db, region=region, phone=f"136{next(_seq):08d}")
+def customer(db: Database, region: str = "East", policy: str = "partial",
+             phone: str | None = None) -> int:  # fmt: skip
+    cid = audit_customer(db, region=region, phone=phone or f"136{next(_seq):08d}")
     if policy != "partial":
         set_customer(db, cid, shipping_policy=policy)
     return cid

@@ -65,3 +65,19 @@ async def test_a_worker_replaced_by_a_newer_one_is_not_told_as_failed() -> None:
         await pilot.pause()
         assert replaced.is_cancelled
         assert probe.failed == [("do it", "second")]
+
+
+def test_a_stale_refusal_keeps_who_and_when_within_a_message_line() -> None:
+    from datetime import UTC, datetime
+
+    from oms_tui.failures import error_text
+    from oms_tui.services.states.machine import Change, stale
+
+    change = Change("wang", datetime.now(UTC), "customer phoned (follow up 2026-12-08)")
+    error = stale("order SO-2026-000002", change)
+    assert "customer phoned" in str(error)  # the whole sentence (logs, CLI) says what too
+    line = error_text(error)
+    assert len(line) <= 76 and line.startswith("order SO-2026-000002 was changed by wang at ")
+    assert line.endswith("; nothing was saved")
+    short = stale("order SO-1", Change("li", datetime.now(UTC), "ok"))
+    assert error_text(short) == str(short)  # fits: said whole

@@ -90,7 +90,14 @@ def bring_current(database) -> str | None:  # noqa: ANN001
         return None
     backup = schema.upgrade_with_backup(database)
     copied = f"; the old one was copied to {backup}" if backup else ""
+    if database.dialect == "postgresql":
+        copied = f"; {NO_PG_BACKUP}"
     return f"Database upgraded to the newest schema{copied}"
+
+
+# What an upgrade on PostgreSQL says (it copies nothing, unlike a SQLite file).
+NO_PG_BACKUP = ("on PostgreSQL oms takes no backup before upgrading: take one with "
+                "`oms backup` (pg_dump) or your server's own backups")  # fmt: skip
 
 
 def open_current(settings: Settings):  # noqa: ANN201
@@ -152,7 +159,7 @@ def one_customer(database, text: str):  # noqa: ANN001, ANN201
 def print_document(database, pdf_of, name: str, out: str | None, paper: str | None = None) -> None:  # noqa: ANN001
     """Render with the company's details and deliver: ``--out``, else the printer, else a
     file in the documents folder; say where in one line."""
-    from ..reports.common import PAGE_SIZES, Company
+    from ..reports.common import PAGE_SIZES, company_of
     from ..services.platform.errors import InvalidInput
     from ..services.platform.printing import deliver
     from ..services.platform.settings import get_settings
@@ -161,8 +168,6 @@ def print_document(database, pdf_of, name: str, out: str | None, paper: str | No
         raise InvalidInput(f"--paper {paper}: use A4 or Letter")
 
     company_settings = get_settings(database)
-    cs = company_settings
-    company = Company(cs.company_name, cs.company_address, cs.company_phone, currency=cs.currency)
-    pdf = pdf_of(company, paper or company_settings.paper)
+    pdf = pdf_of(company_of(company_settings), paper or company_settings.paper)
     done = deliver(pdf, name, company_settings.printer, out)
     say(f"{name}: {done}")

@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from .common import check_place, connect, open_database, open_existing, resolve_settings, say, where
+from .common import (
+    NO_PG_BACKUP,
+    check_place,
+    connect,
+    open_database,
+    open_existing,
+    resolve_settings,
+    say,
+    where,
+)
 from .options import DbOption, OmsTyper, UserOption
 
 app = OmsTyper(help="Database schema: upgrade, show the current revision.")
@@ -50,13 +59,15 @@ def init(
 
 @app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
-    """Bring an oms database to the newest schema (a SQLite file is copied first); `oms init`
-    creates one."""
+    """Bring an oms database to the newest schema (a SQLite file is copied first; on
+    PostgreSQL take a backup first with `oms backup`); `oms init` creates one."""
     from ..services.platform import schema
 
     settings = resolve_settings(db)
     database = open_existing(settings)
     before = schema.current_revision(database)
+    if database.dialect == "postgresql" and schema.needs_upgrade(database):
+        say(f"Note: {NO_PG_BACKUP}.")
     backup = schema.upgrade_with_backup(database)
     after = schema.current_revision(database)
     if before == after:

@@ -1,13 +1,34 @@
-"""`oms dunning run`: reminders, notices and credit holds for overdue accounts."""
+"""`oms dunning run` and `oms dunning reprint`: reminders, notices and credit holds for
+overdue accounts, their letters saved with the steps and printed after."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import typer
 
-from .common import connect, date_option, print_document, say
+from .common import connect, date_option, say
 from .options import AsOfOption, DbOption, OmsTyper, OutOption, UserOption
 
 app = OmsTyper(help="Dunning: reminders, notices and credit holds for overdue accounts.")
+
+
+def _renderer(database):  # noqa: ANN001, ANN202
+    """The letters' PDF with the company's details and paper, and the settings."""
+    from ..reports.account_letter import renderer
+    from ..reports.common import company_of
+    from ..services.platform.settings import get_settings
+
+    cs = get_settings(database)
+    return renderer(company_of(cs), cs.paper), cs
+
+
+def _deliver(path: str, name: str, printer: str, out: str | None) -> None:
+    """Print a saved PDF (not when ``--out`` asked for a file) and say where it went."""
+    from ..services.platform import printing
+
+    done = printing.Delivered(path) if out else printing.print_saved(path, name, printer)
+    say(f"{name}: {done}")
 
 
 @app.command("run")
@@ -18,19 +39,40 @@ def dunning_run(
     user: UserOption = None,
 ) -> None:
     """Take each overdue customer's dunning step (reminder, second notice, final notice,
-    credit hold; thresholds: setting dunning_days) and print the letters."""
-    from ..reports.account_letter import account_pdf
+    credit hold; thresholds: setting dunning_days) as of today or an earlier day; a
+    customer who promised to pay by a day not yet past is not escalated. The letters are
+    saved with the steps (dunning-DR-YEAR-N.pdf), then printed."""
     from ..services.finance import dunning
     from ..services.platform.money import format_money
 
     settings, database = connect(db, user)
-    steps = dunning.run_dunning(database, settings.user, date_option(as_of, "--as-of"))
-    for st in steps:
+    render, cs = _renderer(database)
+    run = dunning.run_dunning(database, settings.user, date_option(as_of, "--as-of"),
+                              date.today(), render=render, out=out)  # fmt: skip
+    for st in run.steps:
         typer.echo(f"{st.customer_name}\t{st.title}\t{st.days_overdue} days\t"
                    f"{format_money(st.overdue_minor, st.currency)}")  # fmt: skip
-    if not steps:
+    for name in run.promised:
+        say(f"{name}: not escalated, a promise to pay stands")
+    if not run.steps:
         say("No dunning step due")
         return
-    papers = [dunning.letter(database, st.letter_id) for st in steps]
-    print_document(database, lambda company, size: account_pdf(papers, company, size),
-                   f"dunning-{papers[0].as_of.isoformat()}", out)  # fmt: skip
+    _deliver(run.path, f"{dunning.run_name(run.number)}", cs.printer, out)
+
+
+@app.command("reprint")
+def dunning_reprint(
+    key: str = typer.Argument(
+        ..., metavar="RUN_OR_CUSTOMER", help="A run's number (DR-2026-000001) or a customer's code."
+    ),
+    out: OutOption = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Print a dunning run's letters again, or a customer's last letter."""
+    from ..services.finance import dunning
+
+    _settings, database = connect(db, user)
+    render, cs = _renderer(database)
+    done = dunning.reprint(database, key, render=render, out=out)
+    _deliver(done.path, done.name, cs.printer, out)

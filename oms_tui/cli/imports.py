@@ -106,6 +106,8 @@ def import_orders(
         summary = (f"{len(result.created)} orders created, {len(result.updated)} updated, "
                    f"{result.unchanged} unchanged, {len(refused)} refused, "
                    f"{len(problems)} bad rows")  # fmt: skip
+        if result.unchanged and not (result.created or result.updated or problems or refused):
+            summary = f"already imported: {result.unchanged} orders unchanged, nothing created"
     for p in problems:
         typer.echo(f"row {p.row}: {p.column} '{p.value}': {p.reason}")
     for ext, why in refused:

@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 
 from ..config import DatabaseUrlError, Settings, is_default_database
 from . import (
+    backup,
     channel,
     checks,
     db,
@@ -76,6 +77,8 @@ app.command()(db.init)
 app.command()(db.generate)
 app.command("settings")(settings.settings_cmd)
 app.command("verify")(checks.verify)
+app.command("backup")(backup.backup_cmd)
+app.command("restore")(backup.restore_cmd)
 for name, module in (
     ("db", db),
     ("standing", standing),
@@ -99,6 +102,9 @@ for name, module in (
 def main_callback(ctx: typer.Context, db: GlobalDb = None, user: GlobalUser = None) -> None:
     """Open the terminal app (creating a demo database on first run)."""
     State.settings = Settings.resolve(db=db, user=user)
+    from ..services.platform import presence
+
+    presence.set_user(State.settings.user)  # who `oms restore` names while this runs
     if ctx.invoked_subcommand is None:
         run_app(State.settings)
 
@@ -129,7 +135,8 @@ def run_app(settings: Settings, *, headless: bool = False, exit_when_ready: bool
             say(notice)
     from ..app import make_app
 
-    app = make_app(settings, database, exit_when_ready=exit_when_ready, notice=notice)
+    app = make_app(settings, database, exit_when_ready=exit_when_ready, notice=notice,
+                   daily_backup=not exit_when_ready)  # fmt: skip
     app.run(headless=headless)
 
 

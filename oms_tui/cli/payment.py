@@ -34,22 +34,30 @@ def payment_record(
         ),
     ] = None,
     on: ReceivedOnOption = None,
+    currency: Annotated[
+        str | None,
+        typer.Option(
+            "--currency",
+            metavar="CODE",
+            help="What the payment is in (USD, ...); default: the company currency.",
+        ),
+    ] = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Record a payment: applied to the oldest open invoices (or the ones named); an
-    over-payment stays on the customer's account."""
+    """Record a payment: applied to the oldest open invoices in its currency (or the ones
+    named); an over-payment stays on the customer's account, in that currency."""
     from ..services.finance import receivables
     from ..services.platform.money import format_money, parse_money
     from ..services.platform.settings import get_settings
 
     settings, database = connect(db, user)
     who = one_customer(database, customer)
-    currency = get_settings(database).currency  # payments are in the company currency
+    cur = receivables.currency_code(currency or get_settings(database).currency)
     result = receivables.record_payment(database, settings.user, who.id,
-                                        parse_money(amount, currency),
+                                        parse_money(amount, cur),
                                         date_option(on, "--date"), method, reference,
-                                        invoice)  # fmt: skip
+                                        invoice, currency=cur)  # fmt: skip
     for a in result.applied:
         typer.echo(f"{a.invoice_number}\t{format_money(a.amount_minor, result.currency)}\tleft "
                    f"{format_money(a.left_minor, result.currency)}")  # fmt: skip

@@ -17,13 +17,14 @@ def settings_cmd(
     user: UserOption = None,
 ) -> None:
     """Show the settings (company, printing, audit weights and alerts, stock, aging,
-    dunning and credit on account), or change one: `oms settings currency CNY`,
+    dunning, credit on account and backups), or change one: `oms settings currency CNY`,
     `oms settings audit_alert_hours 2`, `oms settings stock_split_lines 0`,
     `oms settings dunning_days 7,30,60,90`, `oms settings credit_auto_apply 0`."""
     from dataclasses import asdict
 
     from ..services.finance import aging, overdue, receivables
     from ..services.inventory import stock
+    from ..services.platform import backup
     from ..services.platform.errors import InvalidInput
     from ..services.platform.settings import get_settings, set_setting
     from ..services.sales import audit_checks
@@ -33,7 +34,8 @@ def settings_cmd(
         raise InvalidInput(f"give a value: oms settings {key} VALUE")
     if key is not None and value is not None:
         numeric = {**asdict(audit_checks.AuditSettings()), **asdict(stock.StockSettings()),
-                   **asdict(receivables.ReceivablesSettings())}  # fmt: skip
+                   **asdict(receivables.ReceivablesSettings()),
+                   **asdict(backup.BackupSettings())}  # fmt: skip
         if key in numeric:
             try:
                 number = int(value)
@@ -43,6 +45,8 @@ def settings_cmd(
                 stock.set_stock_setting(database, settings.user, key, number)
             elif key in asdict(receivables.ReceivablesSettings()):
                 receivables.set_receivables_setting(database, settings.user, key, number)
+            elif key in asdict(backup.BackupSettings()):
+                backup.set_backup_setting(database, settings.user, key, number)
             else:
                 audit_checks.set_audit_setting(database, settings.user, key, number)
         elif key == overdue.KEY:
@@ -56,6 +60,7 @@ def settings_cmd(
         **asdict(audit_checks.get_audit_settings(database)),
         **asdict(stock.get_stock_settings(database)),
         **asdict(receivables.get_receivables_settings(database)),
+        **asdict(backup.get_backup_settings(database)),
         aging.BUCKETS_KEY: ",".join(map(str, aging.get_aging_buckets(database))),
         overdue.KEY: ",".join(map(str, _dunning_days(database))),
     }

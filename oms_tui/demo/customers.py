@@ -42,14 +42,14 @@ def build_customers(
 ) -> list[CustomerInfo]:
     """``count`` customers with a phone or two and a default ship-to address each."""
     codes = take_numbers(session, "C", 0, count)
-    first_id = ids.take(Customer, count)
+    customer_ids = ids.take_many(Customer, count)
     created = datetime.combine(start, time(2, 0), UTC)
     customers, phones, addresses, infos = [], [], [], []
     used_digits: set[str] = set()
     regions = list(REGION_WEIGHTS)
     region_w = list(REGION_WEIGHTS.values())
     for i in range(count):
-        cid = first_id + i
+        cid = customer_ids[i]
         code = "C" + codes[i].rsplit("-", 1)[1]
         group = _weighted(rng, (("retail", 60), ("wholesale", 15), ("dealer", 15),
                                 ("key_account", 10)))  # fmt: skip

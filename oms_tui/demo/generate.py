@@ -24,7 +24,7 @@ from ..services.platform.db import Database
 from .catalog import build_catalog, load_catalog, write_settings, write_users
 from .customers import build_customers, load_customers
 from .orders import OrderSimulator
-from .rows import IdAllocator, fix_sequences
+from .rows import IdAllocator
 
 BATCH = 10_000
 
@@ -79,7 +79,6 @@ def generate_orders(
             created_customers = max(300, n // 20)
             build_customers(session, rng, ids, created_customers,
                             (now - timedelta(days=400)).date())  # fmt: skip
-        fix_sequences(session, ids.used())
     with db.read() as session:
         customers = load_customers(session)
     if not customers:
@@ -99,7 +98,6 @@ def generate_orders(
                 sim.add_order(customer, datetime.fromtimestamp(epoch, UTC))
             sim.assign_numbers(session)
             counts = sim.write(session)
-            fix_sequences(session, ids.used())
         for key in totals:
             totals[key] += counts.get(key, 0)
         done += len(chunk)

@@ -259,7 +259,7 @@ class OrderSimulator:
                        tax_rounding=settings.tax_rounding, shipping_minor=shipping)  # fmt: skip
         totals = priced.totals
         lines: list[_Line] = []
-        first_line = self.ids.take(OrderLine, len(picks))
+        line_ids = self.ids.take_many(OrderLine, len(picks))
         for no, ((product, _qty), pl) in enumerate(zip(picks, priced.lines, strict=True), 1):
             note = ""
             if product.made_to_order:
@@ -273,7 +273,7 @@ class OrderSimulator:
                     )
                 )
             row = {
-                "id": first_line + no - 1, "order_id": oid, "line_no": no,
+                "id": line_ids[no - 1], "order_id": oid, "line_no": no,
                 "product_id": product.id, "description": product.description, "qty": pl.qty,
                 "unit_price_minor": pl.unit_price_minor, "discount_minor": pl.discount_minor,
                 "tax_rate_bp": product.tax_rate_bp, "tax_minor": pl.tax_minor,
@@ -314,9 +314,9 @@ class OrderSimulator:
             events = [(None, S.DRAFT, "created", times[0])]
             if len(path) > 1:
                 events.append((path[-2][0], path[-1][0], path[-1][1], times[-1]))
-        first_event = self.ids.take(OrderEvent, len(events))
+        event_ids = self.ids.take_many(OrderEvent, len(events))
         self.rows[OrderEvent].extend(
-            {"id": first_event + i, "order_id": oid, "at": t,
+            {"id": event_ids[i], "order_id": oid, "at": t,
              "actor": order["created_by"] if s is S.DRAFT and prev is None else self._actor(s),
              "from_status": str(prev) if prev else None, "to_status": str(s), "reason": reason}
             for i, (prev, s, reason, t) in enumerate(events)
@@ -530,6 +530,7 @@ class OrderSimulator:
         pid = self.ids.take(Payment)
         row = {
             "id": pid, "number": "", "customer_id": customer.id, "received_on": when.date(),
+            "currency": self.cat.settings.currency.upper(),  # the company's, as its invoices
             "amount_minor": amount, "method": method, "reference": reference,
             "unapplied_minor": amount - sum(a for _, a in applied), "created_by": "chen.jing",
             "created_at": when,

@@ -1,10 +1,11 @@
-"""Writing generated rows fast: Core bulk inserts with precomputed ids, sequences fixed
-afterwards, and small random helpers (EAN-13, phones, names)."""
+"""Writing generated rows fast: Core bulk inserts with ids taken beforehand (``IdAllocator``),
+and small random helpers (EAN-13, phones, names)."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from operator import itemgetter
 from typing import Any
@@ -76,35 +77,52 @@ def _is_temporal(sa_type: Any) -> bool:
 
 
 class IdAllocator:
-    """Precomputed primary keys: max(id) + 1 onwards, per table, inside the write transaction."""
+    """New primary keys, taken inside the write transaction that inserts the rows.
+
+    SQLite: max(id) + 1 onwards, per table (``BEGIN IMMEDIATE`` keeps every other writer
+    out until the rows are in). PostgreSQL: from the table's own id sequence, a block at a
+    time (``nextval`` over ``generate_series``): a clerk saving at the same time takes the
+    next value of the same sequence, so the two never meet, and the sequence never needs
+    moving afterwards (a ``setval`` to max(id) + 1 would hand out again an id a clerk had
+    taken but not yet committed). The ids of a block are increasing, not always
+    consecutive; values left over at the end are a gap, as a rolled-back insert leaves.
+    """
+
+    FIRST_BLOCK = 64
+    LAST_BLOCK = 16_384
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._next: dict[str, int] = {}
+        self._from_sequence = session.get_bind().dialect.name == "postgresql"
+        self._next: dict[str, int] = {}  # SQLite: the next id per table
+        self._pool: dict[str, deque[int]] = {}  # PostgreSQL: ids taken, not yet handed out
+        self._block: dict[str, int] = {}
 
-    def take(self, model: type[SQLModel], count: int = 1) -> int:
-        """The first of ``count`` consecutive new ids."""
+    def take(self, model: type[SQLModel]) -> int:
+        """One new id."""
+        return self.take_many(model, 1)[0]
+
+    def take_many(self, model: type[SQLModel], count: int) -> list[int]:
+        """``count`` new ids, increasing."""
         table = model.__table__  # type: ignore[attr-defined]
-        if table.name not in self._next:
-            top = self._session.execute(select(func.max(table.c.id))).scalar()
-            self._next[table.name] = (top or 0) + 1
-        first = self._next[table.name]
-        self._next[table.name] = first + count
-        return first
-
-    def used(self) -> list[str]:
-        return list(self._next)
-
-
-def fix_sequences(session: Session, tables: Iterable[str]) -> None:
-    """PostgreSQL: move each serial id sequence past the ids inserted explicitly."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    for name in tables:
-        session.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-            f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
-        ))  # fmt: skip
+        name = table.name
+        if not self._from_sequence:
+            if name not in self._next:
+                top = self._session.execute(select(func.max(table.c.id))).scalar()
+                self._next[name] = (top or 0) + 1
+            first = self._next[name]
+            self._next[name] = first + count
+            return list(range(first, first + count))
+        pool = self._pool.setdefault(name, deque())
+        if len(pool) < count:
+            block = min(2 * self._block.get(name, self.FIRST_BLOCK // 2), self.LAST_BLOCK)
+            self._block[name] = block
+            pool.extend(self._session.execute(
+                text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) "
+                     "FROM generate_series(1, :n)"),
+                {"t": name, "n": max(block, count - len(pool))},
+            ).scalars())  # fmt: skip
+        return [pool.popleft() for _ in range(count)]
 
 
 def _ean13(body12: str) -> str:

@@ -23,7 +23,7 @@ from .catalog import build_catalog, write_settings, write_users
 from .customers import build_customers
 from .orders import OrderSimulator
 from .reference import Catalog, CustomerInfo, DemoSummary
-from .rows import IdAllocator, Row, bulk_insert, fix_sequences
+from .rows import IdAllocator, Row, bulk_insert
 
 # --------------------------------------------------------------------------- seeding
 
@@ -153,7 +153,6 @@ def seed_demo(db: Database, actor: str, *, seed: int = 2026, today: date | None 
         counts = sim.write(session)
         bulk_insert(session, StockMove, receipts)
         bulk_insert(session, StockLevel, levels)
-        fix_sequences(session, ids.used())
         n_products = len(catalog.products)
     return DemoSummary(
         customers=len(people), products=n_products, warehouses=len(catalog.warehouses),

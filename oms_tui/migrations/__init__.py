@@ -5,4 +5,4 @@ One migration per schema change; never edit one after it has landed.
 
 # The newest revision. tests/services/test_schema.py checks it equals Alembic's head,
 # so start-up can tell whether a database is current without importing Alembic.
-HEAD = "0015"
+HEAD = "0017"

@@ -55,12 +55,17 @@ class Invoice(SQLModel, table=True):
 
 
 class Payment(SQLModel, table=True):
+    """A payment received, in its ``currency`` (ISO 4217; the company currency unless the
+    clerk says another): it pays invoices in that currency only, and what it leaves on
+    account is credit in that currency."""
+
     __tablename__ = "payment"
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, max_length=24)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     received_on: date
+    currency: str = Field(default="CNY", max_length=3)
     amount_minor: int = money()
     method: str = Field(default="bank", max_length=24)  # cash, bank, wechat, alipay, cod_remittance
     reference: str = Field(default="", max_length=100)
@@ -123,11 +128,14 @@ class FollowUp(SQLModel, table=True):
 
 class DunningLetter(SQLModel, table=True):
     """A dunning step taken for a customer: reminder (1), second notice (2), final notice
-    (3), credit hold (4); the letter printed from it lists the overdue invoices then."""
+    (3), credit hold (4); the letter printed from it lists the overdue invoices then.
+    ``run``: the number of the dunning run that took it (``DR-2026-000001``; "" for letters
+    written before runs were numbered), the name of the PDF its letter was saved in."""
 
     __tablename__ = "dunning_letter"
 
     id: int | None = Field(default=None, primary_key=True)
+    run: str = Field(default="", max_length=24, index=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     level: int
     issued_on: date

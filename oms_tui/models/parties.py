@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from .base import money, utcnow
@@ -55,7 +56,14 @@ class Customer(SQLModel, table=True):
 
 
 class CustomerPhone(SQLModel, table=True):
+    """A customer's phone, as typed and normalised (``customers.normalise_phone``). A
+    normalised phone is one customer's (a unique index; no phone, ``''``, is nobody's)."""
+
     __tablename__ = "customer_phone"
+    __table_args__ = (
+        Index("uq_customer_phone_digits", "digits", unique=True,
+              sqlite_where=text("digits <> ''"), postgresql_where=text("digits <> ''")),
+    )  # fmt: skip
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)

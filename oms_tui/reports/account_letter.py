@@ -5,7 +5,7 @@ overdue net of it, recent payments. Chinese names and addresses print as Chinese
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
@@ -39,6 +39,11 @@ WORDING = {
        "Your account is on credit hold for the long-overdue invoices below. It is released "
        "once they are paid.",
 }  # fmt: skip
+
+
+def renderer(company: Company, paper: str = "A4") -> Callable[[Sequence[AccountPaper]], bytes]:
+    """Letters as ``dunning.run_dunning`` and ``dunning.reprint`` render them."""
+    return lambda papers: account_pdf(papers, company, paper)
 
 
 def account_pdf(papers: Sequence[AccountPaper], company: Company, paper: str = "A4") -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode import createBarcodeDrawing
@@ -29,6 +30,12 @@ class Company:
     # the company currency (ISO 4217): amounts the company keeps in it (cash a driver
     # collects, payments, statements) are printed in it; always given, never assumed
     currency: str = field(kw_only=True)
+
+
+def company_of(settings: Any) -> Company:
+    """The company as documents print it, from the company settings."""
+    return Company(settings.company_name, settings.company_address, settings.company_phone,
+                   currency=settings.currency)  # fmt: skip
 
 
 def page_size(name: str) -> tuple[float, float]:

@@ -123,6 +123,7 @@ class AppContext(Protocol):
 
     db: Database
     settings: Settings
+    daily_backup: bool  # the daily backup is still to take (home takes it)
 
     clock: Callable[[], datetime]
 

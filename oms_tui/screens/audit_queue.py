@@ -6,11 +6,11 @@ Keys (the README copies these rows; letters act on the highlighted order):
 |-------------|-------------|--------------|---------------------------------------------------|
 | `a`         |             | audit queue  | approve (a failed check asks why approve anyway)  |
 | `x`         |             | audit queue  | reject: reason by digit (preset) or typed, Enter  |
-| `h`         |             | audit queue  | hold: reason, follow-up date (`+1`, `mon`, ISO)   |
+| `h`         |             | audit queue  | hold (again): reason, follow-up (`+1`, `mon`, ISO) |
 | `b`         |             | audit queue  | send back to entry for correction: reason         |
 | `u`         |             | audit queue  | bump the priority: reason                         |
 | `Space`     |             | audit queue  | select / unselect the order, move to the next     |
-| `A`         | `F2`/`Ctrl+S` | audit queue | approve the selected orders whose checks all pass |
+| `A`         | `F2`/`Ctrl+S` | audit queue | approve the selected orders (failures skipped)    |
 | `Down`/`Up` | `j`/`k`     | any list     | next / previous order (PgDn/PgUp, Home/End)       |
 | `Enter`     |             | any list     | open the order's detail                           |
 | `F5`        | `Ctrl+R`    | audit queue  | score the queue again and reload it               |
@@ -23,7 +23,9 @@ at once in the order of the stored scores; then the queue is scored again
 that is done, the highlight staying on its order. Every decision goes through
 ``services.audit`` with the version the reviewer saw: an order changed meanwhile is refused
 (StaleData), shown in red with a bell, and the queue reloads. Rows marked ``W`` have waited
-in audit too long, ``D`` are due soon.
+in audit too long, ``D`` are due soon, ``H`` are on hold (their follow-up date has come:
+they come first, earliest follow-up first). A decision the order's status does not allow
+is refused before any reason is asked for.
 """
 
 from __future__ import annotations
@@ -47,14 +49,15 @@ from ..commands import ScreenCommands
 from ..failures import error_text, failure_text
 from ..messages import OpenOrder, Said
 from ..services.platform.errors import OmsError
-from ..services.platform.money import format_money
 from ..services.sales import audit_checks, audit_decisions, audit_queue
 from ..services.sales.entry import parse_requested_date
+from ..services.states.order_states import OrderStatus, allowed_next
 from ..widgets.footer import KeysFooter
-from ..widgets.order_list import OrderList, Piece, fit
+from ..widgets.order_list import OrderList
 from ..widgets.quick_open import QuickOpen
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
+from .audit_rows import queue_head, queue_row
 from .list_screen import key_hint
 
 PAGE = 50
@@ -68,6 +71,13 @@ HOLD_REASONS = ("Waiting for payment", "Customer to confirm", "Stock to arrive",
 SEND_BACK_REASONS = ("Correct the prices", "Address incomplete", "Requirements note missing",
                      "Wrong customer")  # fmt: skip
 BUMP_REASONS = ("Customer called", "Key account asked", "Sales manager asked")
+# The decisions by the status they move an order to: (key, what it does, as done).
+DECISIONS = {
+    OrderStatus.APPROVED: ("a", "approve", "approved"),
+    OrderStatus.REJECTED: ("x", "reject", "rejected"),
+    OrderStatus.ON_HOLD: ("h", "hold", "held"),
+    OrderStatus.DRAFT: ("b", "send back", "sent back"),
+}
 APPROVE_ANYWAY_REASONS = ("Manager approved", "Paid in advance", "Checked with the customer")
 
 
@@ -186,6 +196,11 @@ class BulkResultDialog(QuickOpen, ModalScreen[None]):
                     (": " + ", ".join(r.approved)) if r.approved else "",
                 )
             )
+            if r.warned:
+                yield Static(Content.styled(f"Approved with warnings {len(r.warned)}:", "bold"))
+                yield Static(Content("\n").join(
+                    Content.assemble((f"{number} ", "bold"), why) for number, why in r.warned
+                ))  # fmt: skip
             if r.skipped:
                 yield Static(Content.styled(f"Skipped {len(r.skipped)}:", "bold $text-warning"))
                 yield Static(Content("\n").join(
@@ -194,38 +209,6 @@ class BulkResultDialog(QuickOpen, ModalScreen[None]):
 
 
 # -- the screen ------------------------------------------------------------------------------
-
-
-def queue_row(row: audit_queue.QueueRow, width: int) -> list[Piece]:
-    """One line of the queue: marks, number, customer, total, score, checks (and reasons)."""
-    level = row.checks_level or "pass"
-    checks = row.checks_summary or "checking…"
-    fixed = 2 + 15 + 12 + 5 + 2
-    customer = 12 if width < 100 else 16
-    reasons_w = 0 if width < 100 else max(0, (width - fixed - customer - 1) // 2)
-    checks_w = max(4, width - fixed - customer - 1 - (reasons_w + 1 if reasons_w else 0))
-    marks = ("W" if row.waiting_too_long else " ") + ("D" if row.due_soon else " ")
-    pieces: list[Piece] = [
-        (marks, "alert"),
-        (" " + fit(row.number, 14), ""),
-        (" " + fit(row.customer_name, customer), ""),
-        (" " + fit(format_money(row.total_minor, row.currency), 11, True), ""),
-        (" " + fit(str(row.priority_score), 4, True), "dim"),
-    ]
-    if reasons_w:
-        pieces.append((" " + fit(row.priority_reasons, reasons_w), "dim"))
-    pieces.append(("  " + fit(checks, checks_w), level if row.checks_level else "dim"))
-    return pieces
-
-
-def queue_head(width: int) -> str:
-    customer = 12 if width < 100 else 16
-    reasons_w = 0 if width < 100 else max(0, (width - 36 - customer - 1) // 2)
-    text = (f"   {fit('Order', 14)} {fit('Customer', customer)} {fit('Total', 11, True)} "
-            f"{fit('Prio', 4, True)}")  # fmt: skip
-    if reasons_w:
-        text += " " + fit("Why", reasons_w)
-    return text + "  Checks"
 
 
 class AuditQueueScreen(QuickOpen, OmsScreen):
@@ -251,7 +234,7 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
                 tooltip="Bump the priority, with a reason"),
         Binding("A,f2,ctrl+s", "approve_selected", "Bulk", key_display="A/F2", show=False,
                 id="audit.approve_selected",
-                tooltip="Approve the selected orders whose checks all pass (A, F2 / Ctrl+S)"),
+                tooltip="Approve the selected orders; failed checks skip one (A, F2 / Ctrl+S)"),
         Binding("space", "select", "Select", key_display="Space", show=False,
                 id="audit.select", tooltip="Select / unselect the order for bulk approval"),
         Binding("enter", "open", "Open", key_display="Enter", show=False, id="audit.open",
@@ -270,7 +253,7 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
         ("send_back", "Send back to entry", "For correction, with a reason (b)"),
         ("bump", "Bump priority", "With a reason (u)"),
         ("select", "Select / unselect", "For bulk approval (Space)"),
-        ("approve_selected", "Approve selected", "Those whose checks all pass (A, F2 / Ctrl+S)"),
+        ("approve_selected", "Approve selected", "Failed checks skip one (A, F2 / Ctrl+S)"),
         ("open", "Open order", "Lines, checks, timeline (Enter)"),
         ("refresh", "Refresh queue", "Score again and reload (F5 / Ctrl+R)"),
     )
@@ -295,6 +278,7 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
         self._busy = False
         self._rescore_when_shown = True  # on opening: score again once the first page shows
         self._checking: set[int] = set()  # order ids whose checks a worker is running
+        self._count: audit_queue.QueueCount | None = None  # read with the first page
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -337,13 +321,18 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
         return self.context.clock().astimezone(UTC)
 
     def show_status(self) -> None:
-        q = self.queue
-        count = f"{len(q.rows)}{'+' if q.loading_more else ''}"
+        q, n = self.queue, self._count
+        if n is None:
+            count = f"{len(q.rows)}{'+' if q.loading_more else ''}"
+        else:
+            count = str(n.in_queue)
         noun = "order" if count == "1" else "orders"
+        held = f" ({n.held_due} held, follow-up due)" if n and n.held_due else ""
         selected = f" · {len(q.selected)} selected" if q.selected else ""
         self.query_one("#audit-status", Static).update(Content.assemble(
-            (f"{count} {noun} waiting", "bold"), selected, ("   W", "bold $text-warning"),
-            " waiting too long  ", ("D", "bold $text-warning"), " due soon",
+            (f"{count} {noun} waiting", "bold"), held, selected,
+            ("   H", "bold $text-warning"), " held ", ("W", "bold $text-warning"),
+            " too long ", ("D", "bold $text-warning"), " due soon",
         ), layout=False)  # fmt: skip
 
     def show_info(self, row: audit_queue.QueueRow | None) -> None:
@@ -359,6 +348,7 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
             (row.number, "bold"), f"  prio {row.priority_score}: {row.priority_reasons}\n",
             f"wanted {wanted} · in audit since {since}",
             (" · " + ", ".join(marks), "bold $text-warning") if marks else "",
+            (" · on hold" if row.status == OrderStatus.ON_HOLD else ""),
             (f" · follow up {row.follow_up_on}" if row.follow_up_on else ""),
         ), layout=False)  # fmt: skip
 
@@ -371,6 +361,8 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
         page = audit_queue.queue(
             self.db, limit=PAGE, after=cursor, today=self.today, now=self.now()
         )
+        if cursor is None:  # the first page: the count by the queue's rule (as home shows)
+            self._count = audit_queue.count(self.db, self.today)
         return list(page.rows), page.next
 
     def _check_unchecked(self) -> None:
@@ -468,12 +460,22 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
     def action_open(self) -> None:
         self.queue.action_open()
 
-    def _row(self) -> audit_queue.QueueRow | None:
+    def _row(self, to: OrderStatus | None = None) -> audit_queue.QueueRow | None:
+        """The highlighted order, if ``to`` is a status it can move to now: an action its
+        status does not allow is refused here, before any reason is asked for."""
         row = self.queue.highlighted
         if row is None:
             self.say("No order highlighted.", error=True)
         elif self._busy:
             self.say("Wait: the last decision is still being saved.", error=True)
+            return None
+        elif to is not None and to not in allowed_next(row.status) and to != row.status:
+            status = OrderStatus(row.status)
+            can = [f"{key} {verb}" + (" again" if s == status else "")
+                   for s, (key, verb, _done) in DECISIONS.items()
+                   if s in allowed_next(status) or s == status]  # fmt: skip
+            self.say(f"{row.number} {status.label.lower()} cannot be {DECISIONS[to][2]}: "
+                     + ", ".join(can) + ".", error=True)  # fmt: skip
             return None
         return row
 
@@ -487,7 +489,7 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
                              callback=answered)  # fmt: skip
 
     def action_approve(self) -> None:
-        row = self._row()
+        row = self._row(OrderStatus.APPROVED)
         if row is None:
             return
         if not row.checks_level:
@@ -501,18 +503,19 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
             self.decide("approve", row)
 
     def action_reject(self) -> None:
-        if row := self._row():
+        if row := self._row(OrderStatus.REJECTED):
             self._ask(f"Reject {row.number}: why?", REJECT_REASONS,
                       lambda reason, _d: self.decide("reject", row, reason=reason))  # fmt: skip
 
     def action_hold(self) -> None:
-        if row := self._row():
-            self._ask(f"Hold {row.number}: why, and until when?", HOLD_REASONS,
+        if row := self._row(OrderStatus.ON_HOLD):
+            again = " again" if row.status == OrderStatus.ON_HOLD else ""
+            self._ask(f"Hold {row.number}{again}: why, and until when?", HOLD_REASONS,
                       lambda reason, d: self.decide("hold", row, reason=reason, follow_up=d),
                       ask_date=True)  # fmt: skip
 
     def action_send_back(self) -> None:
-        if row := self._row():
+        if row := self._row(OrderStatus.DRAFT):
             self._ask(f"Send {row.number} back to entry: what to correct?", SEND_BACK_REASONS,
                       lambda reason, _d: self.decide("send_back", row, reason=reason))  # fmt: skip
 
@@ -563,8 +566,9 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
                 prio = audit_decisions.bump(db, user, oid, kw["reason"], today=self.today)
                 text = f"{row.number} bumped to {prio.score}: {kw['reason']}."
         except OmsError as error:  # changed meanwhile (StaleData), or refused: read again
-            self.post_message(Said(f"{row.number}: {error_text(error)} The queue is reloaded.",
-                                   error=True, reload=True))  # fmt: skip
+            said = error_text(error)  # the order named once (a refusal names it already)
+            said = said if row.number in said else f"{row.number}: {said}"
+            self.post_message(Said(f"{said[0].upper()}{said[1:]}.", error=True, reload=True))
             return
         self.post_message(Said(text, reload=True))
 

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
 from ..failures import doing, failure_text
-from ..messages import HomeReady, SettingsLoaded
+from ..messages import HomeReady, Said, SettingsLoaded
 from ..services.platform.db import Database
 from ..services.platform.money import format_money
 from ..services.platform.settings import CompanySettings
@@ -29,7 +29,7 @@ from . import WORKFLOWS, OmsScreen
 # (tile id = ``HomeCounts`` field, label) in reading order; the overdue tile also shows money.
 TILES: tuple[tuple[str, str], ...] = (
     ("waiting_audit", "Waiting audit"),
-    ("on_hold", "On hold"),
+    ("on_hold", "Held for later"),  # held until a later date; held and due are in the queue
     ("backorders", "Backorders"),
     ("in_production", "In production"),
     ("ready_to_ship", "Ready to ship"),
@@ -45,6 +45,7 @@ class HomeScreen(OmsScreen):
     """Counts load in a thread worker, so the screen paints before the database answers."""
 
     REFRESH_SECONDS: float = 30.0
+    MESSAGE_ID = "home-message"  # hidden until the daily backup has something to say
 
     BINDINGS = [
         Binding(
@@ -88,6 +89,7 @@ class HomeScreen(OmsScreen):
             menu.border_title = "Menu: press a letter, or arrows and Enter"
             yield menu
             yield Static("Loading today's counts…", id="counts-status")
+            yield Static("", id=self.MESSAGE_ID)
         yield Footer()
 
     # -- refreshing ---------------------------------------------------------------------------
@@ -132,6 +134,9 @@ class HomeScreen(OmsScreen):
         )
         self.app.post_message(SettingsLoaded(message.company.company_name, counts.currency))
         self.call_after_refresh(self.app.post_message, HomeReady())
+        if self.context.daily_backup:  # once per opening of the app, after the counts
+            self.context.daily_backup = False
+            self.take_daily_backup(self.db, self.context.clock())
         # After the counts have painted: the alert query needs the data model (sqlmodel),
         # which the start-up path does not import.
         self.call_after_refresh(self.load_alerts, self.db, self.context.clock)
@@ -150,6 +155,17 @@ class HomeScreen(OmsScreen):
         late = overdue_shipments(db, days, today=clock().date())
         if not get_current_worker().is_cancelled:
             self.post_message(self.AlertsLoaded(found, late_shipments=late, late_days=days))
+
+    @work(thread=True, group="home-backup", exit_on_error=False,
+          description="take the daily backup")  # fmt: skip
+    def take_daily_backup(self, db: Database, now: datetime) -> None:
+        """Back the database up unless a backup of today exists (``backup.daily``)."""
+        from ..services.platform import backup
+
+        worker = get_current_worker()  # closing the app stops it (not a whole copy's wait)
+        made = backup.daily(db, now, stop=lambda: worker.is_cancelled)
+        if made is not None:
+            self.post_message(Said(f"Daily backup saved: {made.path}"))
 
     @on(AlertsLoaded)
     def show_alerts(self, message: AlertsLoaded) -> None:
@@ -179,6 +195,9 @@ class HomeScreen(OmsScreen):
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
         """Said on the line the counts (or the alerts) would be on, without the bell: the
         clerk asked for nothing; before the counts, the app is told (``HomeReady``)."""
+        if worker.group == "home-backup":  # on the message line, with the bell
+            super().worker_failed(worker, error)
+            return
         text = failure_text(doing(worker), error)
         if "no such table" in text or "does not exist" in text:
             text += ". Is the database set up? Run: oms db upgrade"

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
@@ -46,7 +46,9 @@ def grammar_sections(screen: Screen) -> dict[str, list[tuple[str, str]]]:
     for (section, _action), bindings in by_action.items():
         binding = next((b for b in bindings if b.show), bindings[0])
         ordered = [binding] + [b for b in bindings if b is not binding]
-        sections[section].append((_key_text(app, ordered), binding.tooltip or binding.description))
+        keys = _key_text(app, ordered)
+        sections[section].append((keys, _without_keys(binding.tooltip or binding.description,
+                                                      keys)))  # fmt: skip
     sections["everywhere"].extend(EVERYWHERE_EXTRA)
     ids = {b.tooltip or b.description: b.id for bs in by_action.values() for b in bs}
     rank = {binding_id: n for n, binding_id in enumerate(EVERYWHERE_ORDER)}
@@ -82,12 +84,29 @@ class KeyHelpScreen(ModalScreen[None]):
                 rows.append(_row(*left, key_width=2, width=24) + _row(*right, key_width=2))
             yield Static(Content("\n").join(rows), classes="key-help-rows")
             yield Static("Everywhere", classes="key-help-heading")
-            yield Static(Content("\n").join(_row(k, d) for k, d in sections["everywhere"]),
-                         classes="key-help-rows")  # fmt: skip
+            yield from _rows(sections["everywhere"])
             if sections["screen"]:
                 yield Static("This screen", classes="key-help-heading")
-                yield Static(Content("\n").join(_row(k, d) for k, d in sections["screen"]),
-                             classes="key-help-rows")  # fmt: skip
+                yield from _rows(sections["screen"])
+
+
+def _rows(rows: list[tuple[str, str]]) -> ComposeResult:
+    """Keys and what they do, a row each; a long description wraps under itself."""
+    with Vertical(classes="key-help-rows"):
+        for keys, does in rows:
+            with Horizontal(classes="key-help-row"):
+                yield Static(keys, classes="key-help-key", markup=False)
+                yield Static(does, classes="key-help-does", markup=False)
+
+
+def _without_keys(does: str, keys: str) -> str:
+    """A tooltip may start by naming its keys ("Up/Down: move…"), which the list shows
+    already in the keys column: said once."""
+    head, sep, rest = does.partition(":")
+    if sep and head.strip().lower() == keys.lower() and rest.strip():
+        rest = rest.strip()
+        return rest[0].upper() + rest[1:]
+    return does
 
 
 def _row(keys: str, does: str, *, key_width: int = 9, width: int = 0) -> Content:

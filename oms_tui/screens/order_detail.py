@@ -27,7 +27,7 @@ from ..services.sales import order_locks
 from ..services.sales.order_search import Link, OrderDetail, detail
 from ..services.states.order_states import OrderStatus
 from ..widgets.footer import KeysFooter
-from ..widgets.order_list import fit
+from ..widgets.order_list import fit, widest
 from . import OmsScreen
 from .formats import local_time
 
@@ -217,15 +217,19 @@ class OrderDetailScreen(OmsScreen):
 
         # lines ----------------------------------------------------------------------------
         width = max(40, self.size.width - 8)
-        desc = max(8, width - 46)
+        # codes and amounts whole (the order's lines are all here): the description gives way
+        code_w = widest((ln.product_code for ln in o.lines), 12)
+        price_w = widest((money(ln.unit_price_minor) for ln in o.lines), 11)
+        amount_w = widest((money(ln.line_total_minor) for ln in o.lines), 11)
+        desc = max(8, width - 46 - (code_w - 12) - (price_w - 11) - (amount_w - 11))
         rows = [Content.styled(
-            f"{'#':>2} {fit('Product', 12)} {fit('Description', desc)} {'Qty':>5} "
-            f"{'Price':>11} {'Amount':>11}", "bold")]  # fmt: skip
+            f"{'#':>2} {fit('Product', code_w)} {fit('Description', desc)} {'Qty':>5} "
+            f"{fit('Price', price_w, True)} {fit('Amount', amount_w, True)}", "bold")]  # fmt: skip
         for ln in o.lines:
             rows.append(Content(
-                f"{ln.line_no:>2} {fit(ln.product_code, 12)} {fit(ln.description, desc)} "
-                f"{ln.qty:>5} {fit(money(ln.unit_price_minor), 11, True)} "
-                f"{fit(money(ln.line_total_minor), 11, True)}"))  # fmt: skip
+                f"{ln.line_no:>2} {fit(ln.product_code, code_w)} {fit(ln.description, desc)} "
+                f"{ln.qty:>5} {fit(money(ln.unit_price_minor), price_w, True)} "
+                f"{fit(money(ln.line_total_minor), amount_w, True)}"))  # fmt: skip
             source = ln.price_source + (
                 f"; discount {money(ln.discount_minor)}" if ln.discount_minor else ""
             )

@@ -15,12 +15,31 @@ Document = tuple[str, Callable[[Any, str], bytes]]
 def deliver_documents(db: Any, docs: Sequence[Document]) -> str:
     """Render each document, save them all, print them when a printer is set; says where
     they went, in one phrase."""
-    from ..reports.common import Company
+    from ..reports.common import company_of
     from ..services.platform import printing
     from ..services.platform.settings import get_settings
 
     settings = get_settings(db)
-    company = Company(settings.company_name, settings.company_address, settings.company_phone,
-                      currency=settings.currency)  # fmt: skip
+    company = company_of(settings)
     pdfs = [(name, pdf_of(company, settings.paper)) for name, pdf_of in docs]
     return printing.summary(printing.deliver_all(pdfs, settings.printer))
+
+
+def letters_renderer(db: Any) -> Callable[[Sequence[Any]], bytes]:
+    """Dunning letters rendered with the company's details and paper size (what
+    ``dunning.run_dunning`` saves with the steps it takes)."""
+    from ..reports.account_letter import renderer
+    from ..reports.common import company_of
+    from ..services.platform.settings import get_settings
+
+    settings = get_settings(db)
+    return renderer(company_of(settings), settings.paper)
+
+
+def print_saved(db: Any, path: str, name: str) -> str:
+    """Send a saved PDF to the printer the ``printer`` setting names (if any); says where
+    it went, in one phrase."""
+    from ..services.platform import printing
+    from ..services.platform.settings import get_settings
+
+    return str(printing.print_saved(path, name, get_settings(db).printer))

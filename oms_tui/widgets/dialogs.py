@@ -83,7 +83,10 @@ class ChoiceDialog(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = self.title_text
-            box.border_subtitle = "letter or Enter picks · Esc backs out"
+            keys = [key for key, _value, _label in self.choices]
+            kind = "digit" if all(k.isdigit() for k in keys) else (
+                "letter" if all(k.isalpha() for k in keys) else "key")  # fmt: skip
+            box.border_subtitle = f"{kind} or Enter picks · Esc backs out"
             if self.text:
                 yield Static(self.text, classes="dialog-text")
             options = [

@@ -21,7 +21,7 @@ order after one that left the list), at the same height on screen.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -457,3 +457,26 @@ def fit(text: str, width: int, right: bool = False) -> str:
         text = set_cell_size(text, width - 1) + "…"
     pad = width - cell_len(text)
     return (" " * pad + text) if right else set_cell_size(text, width)
+
+
+def fit_whole(whole: str, width: int, beside: str, beside_width: int,
+              right: bool = False) -> tuple[str, str]:  # fmt: skip
+    """A value never cut (a product code, an order number, an amount) and the text beside
+    it that gives way: when ``whole`` is longer than ``width`` it takes the cells it needs
+    and ``beside`` (a description, a name) gets that many fewer, so the row keeps its width
+    and the columns after both stay where they are. Returns both, fitted."""
+    need = max(width, cell_len(whole))
+    return fit(whole, need, right), fit(beside, max(0, beside_width - (need - width)))
+
+
+def fit_name(name: str, width: int, *beside: str) -> str:
+    """A name on a line of ``width`` cells that gives way, so the values beside it on the
+    same line (amounts, dates, codes: ``beside``) show whole."""
+    room = width - sum(cell_len(b) for b in beside)
+    return name if cell_len(name) <= room else fit(name, max(4, room))
+
+
+def widest(values: Iterable[str], minimum: int) -> int:
+    """The cells a column needs to show every one of ``values`` whole (at least ``minimum``):
+    for lists held whole (an order's lines), so a code or an amount is never cut."""
+    return max([minimum, *(cell_len(v) for v in values)])

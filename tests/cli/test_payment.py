@@ -164,3 +164,24 @@ def test_payment_apply_credit_and_the_auto_apply_setting(db):
     waiting = oms("--db", db.url, "payment", "apply-credit", code)
     assert waiting.stdout == ""
     assert waiting.stderr.strip() == "林小燕 has ¥10.00 on account and no open invoice it can pay"
+
+
+def test_a_payment_in_another_currency_pays_that_currencys_invoice(sqlite_db):
+    cid = customer(sqlite_db, name="Acme Ltd", phone="13700000077")
+    code = _code(sqlite_db, cid)
+    _invoice(sqlite_db, cid, 30_000, date.today() - timedelta(days=10), "INV-CNY")
+    with sqlite_db.write() as s:
+        s.add(Invoice(number="INV-USD", customer_id=cid, currency="USD", amount_minor=12_000,
+                      issued_on=date.today(), due_on=date.today(), created_by="t"))  # fmt: skip
+    paid = oms("--db", sqlite_db.url, "payment", "record", code, "150", "--currency", "usd")
+    assert paid.exit_code == 0, paid.stderr
+    assert paid.stdout.splitlines() == ["INV-USD\t$120.00\tleft $0.00"]
+    assert "$30.00 kept on account" in paid.stderr
+    with sqlite_db.read() as s:
+        assert s.exec(select(Payment.currency)).all() == ["USD"]
+    bad = oms("--db", sqlite_db.url, "payment", "record", code, "1", "--currency", "dollars")
+    assert bad.exit_code != 0
+    assert bad.stderr.strip() == "oms: currency 'dollars': three letters, e.g. CNY or USD"
+    changed = oms("--db", sqlite_db.url, "settings", "currency", "USD")
+    assert changed.exit_code != 0
+    assert "the company currency stays CNY: invoices are already in it" in changed.stderr

@@ -20,7 +20,7 @@ from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 import oms_tui.app as app_module
 from oms_tui.app import OmsApp, make_app
 from oms_tui.config import Settings
-from oms_tui.models import Customer, Invoice, Order
+from oms_tui.models import Customer, Invoice, Order, OrderAudit
 from oms_tui.screens import HOME_MODE, WORKFLOWS
 from oms_tui.screens.home import HomeScreen
 from oms_tui.screens.key_help import KeyHelpScreen
@@ -38,7 +38,7 @@ USER = "clerk"
 STATUSES = {
     "draft": 1,  # not counted anywhere
     "pending_audit": 3,
-    "on_hold": 2,
+    "on_hold": 2,  # held until a later date (not in the audit queue yet)
     "backordered": 1,
     "partially_backordered": 1,
     "in_production": 1,
@@ -73,6 +73,9 @@ def fill_counts_db(db: Database) -> None:
     for status, count in STATUSES.items():
         add_orders(db, status, count, n)
         n += count
+    with db.write() as session:  # the held orders are to be looked at again next year
+        for order_id in session.exec(select(Order.id).where(Order.status == "on_hold")):
+            session.add(OrderAudit(order_id=order_id, follow_up_on=date(2999, 1, 1)))
     with db.write() as session:
         cid = session.exec(select(Customer.id)).first()
         past, future = date(2000, 1, 31), date(2999, 1, 31)
@@ -190,10 +193,11 @@ async def test_refresh_key_and_its_twin_reread_the_counts(counts_db: Database) -
         await pilot.press("f5")
         await settle(pilot)
         assert tile_values(app)["waiting_audit"] == "5"
-        add_orders(counts_db, "on_hold", 1, 200)
+        add_orders(counts_db, "on_hold", 1, 200)  # no follow-up date: back in the queue
         await pilot.press("ctrl+r")
         await settle(pilot)
-        assert tile_values(app)["on_hold"] == "3"
+        assert tile_values(app)["waiting_audit"] == "6"
+        assert tile_values(app)["on_hold"] == "2"
 
 
 async def test_counts_are_fresh_when_coming_back_home(counts_db: Database) -> None:
@@ -456,12 +460,12 @@ async def test_palette_offers_theme_and_refresh(counts_db: Database) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert app.theme == "textual-light"
-        add_orders(counts_db, "on_hold", 5, 100)
+        add_orders(counts_db, "on_hold", 5, 100)  # held with no follow-up date: in the queue
         await pilot.press("ctrl+p", *"refresh counts")
         await settle(pilot)  # the palette's search
         await pilot.press("enter")
         await settle(pilot)
-        assert tile_values(app)["on_hold"] == "7"
+        assert tile_values(app)["waiting_audit"] == "8"
 
 
 def test_sub_title_names_the_database_without_secrets() -> None:
@@ -520,3 +524,23 @@ async def test_home_flags_shipments_not_delivered_after_their_expected_date(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "not delivered" not in flat(screen_text(app))
+
+
+async def test_keys_list_wraps_under_the_description_and_names_keys_once(
+    counts_db: Database,
+) -> None:
+    app = frozen_app(counts_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, KeyHelpScreen)
+        does = list(app.screen.query(".key-help-does").results(Static))
+        assert len({d.region.x for d in does}) == 1  # one column: wrapped lines stay in it
+        options = next(d for d in does if str(d.render()).startswith("Order options"))
+        assert options.region.height == 2  # wraps at 80 columns, under itself
+        texts = [str(d.render()) for d in does]
+        assert "Move in the customer matches, or select a line" in texts  # not "Up/Down: …"
+        assert not any(t.startswith("Up/Down:") for t in texts)

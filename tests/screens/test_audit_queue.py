@@ -13,7 +13,9 @@ from oms_tui.app import OmsApp, make_app
 from oms_tui.config import Settings
 from oms_tui.models import Order, OrderAudit, OrderEvent
 from oms_tui.services.platform.db import Database
+from oms_tui.services.platform.settings import set_setting
 from oms_tui.services.sales import audit_checks, audit_decisions, orders
+from oms_tui.services.sales.dashboard import home_counts
 from oms_tui.services.sales.order_search import detail
 from oms_tui.services.states.order_states import OrderStatus as S
 from oms_tui.widgets.order_list import OrderList
@@ -226,7 +228,8 @@ async def test_send_back_with_a_typed_reason_and_bump(queue_db) -> None:
         assert the_list(app).rows[0].order_id == ids["clean1"]
 
 
-async def test_bulk_approve_skips_the_order_with_a_warning(queue_db) -> None:
+async def test_bulk_approve_takes_warnings_and_lists_them(queue_db) -> None:
+    """By default only failed checks block a bulk approval: the warning is listed."""
     db, ids = queue_db
     app = queue_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -238,18 +241,75 @@ async def test_bulk_approve_skips_the_order_with_a_warning(queue_db) -> None:
         await pilot.press("A")
         await settle(pilot)
         text = flat(screen_text(app))
-        assert "Approved 2" in text and "Skipped 1" in text
+        assert "Approved 3" in text and "Approved with warnings 1" in text
         short = orders.get_order_by_id(db, ids["short"]).number
-        assert f"{short} warn stock" in text
-        assert [status(db, ids[n]) for n in ("clean1", "short", "clean3", "clean2")] == [
-            S.ALLOCATED,
-            S.PENDING_AUDIT,
-            S.ALLOCATED,
-            S.PENDING_AUDIT,
-        ]
+        assert f"{short} stock: line 1" in text
+        assert [status(db, ids[n]) for n in ("clean1", "clean3", "clean2")] == [
+            S.ALLOCATED, S.ALLOCATED, S.PENDING_AUDIT]  # fmt: skip
+        assert status(db, ids["short"]) not in (S.PENDING_AUDIT, S.ON_HOLD)
         await pilot.press("enter")  # closes the result
         await pilot.press("f2")  # nothing selected now
         assert "Select orders with Space first" in screen_text(app)
+
+
+async def test_bulk_approve_skips_the_warnings_the_setting_names(queue_db) -> None:
+    db, ids = queue_db
+    set_setting(db, "boss", "bulk_approve_blocks", "stock")
+    app = queue_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_queue(pilot)
+        for name in ("clean1", "short"):
+            await goto(pilot, ids[name])
+            await pilot.press("space")
+        await pilot.press("f2")
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "Approved 1" in text and "Skipped 1" in text
+        short = orders.get_order_by_id(db, ids["short"]).number
+        assert f"{short} warn stock" in text
+        assert [status(db, ids[n]) for n in ("clean1", "short")] == [S.ALLOCATED, S.PENDING_AUDIT]
+
+
+async def test_held_orders_are_marked_first_and_refuse_what_their_status_does_not_allow(
+    queue_db,
+) -> None:
+    db, ids = queue_db
+    today = date.today()
+    audit_decisions.hold(db, "li", ids["clean4"], "deposit", today, today=today)  # due today
+    audit_decisions.hold(db, "li", ids["clean2"], "deposit", today + timedelta(days=9))
+    app = queue_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_queue(pilot)
+        queue = the_list(app)
+        assert [r.order_id for r in queue.rows][0] == ids["clean4"]  # held and due: first
+        assert ids["clean2"] not in {r.order_id for r in queue.rows}  # held for later
+        held = orders.get_order_by_id(db, ids["clean4"]).number
+        line = next(ln for ln in screen_text(app).splitlines() if held in ln)
+        assert line.lstrip().startswith("H")
+        text = flat(screen_text(app))
+        assert "4 orders waiting (1 held, follow-up due)" in text
+        home = home_counts(db)
+        assert home.waiting_audit == 4 and home.on_hold == 1  # home says the same
+        await goto(pilot, ids["clean4"])
+        assert "on hold" in screen_text(app)
+        await pilot.press("b")  # send back: not from hold; refused before any reason is asked
+        await settle(pilot)
+        assert app.screen is not None and app.screen.query("#queue")  # no dialog opened
+        refusal = f"{held} on hold cannot be sent back: a approve, x reject, h hold again."
+        assert refusal in flat(screen_text(app))
+        assert status(db, ids["clean4"]) == S.ON_HOLD
+        await pilot.press("h")  # held again, to a later date
+        await settle(pilot)
+        assert f"Hold {held} again" in screen_text(app)
+        await pilot.press("2", "tab", *"+3", "enter")
+        await settle(pilot)
+        follow_up = (today + timedelta(days=3)).isoformat()
+        assert last_event(db, ids["clean4"]) == (
+            USER,
+            "on_hold",
+            f"held again: Customer to confirm (follow up {follow_up})",
+        )
+        assert ids["clean4"] not in {r.order_id for r in the_list(app).rows}
 
 
 async def test_an_order_changed_meanwhile_is_refused_and_the_queue_reloads(queue_db) -> None:
@@ -264,7 +324,12 @@ async def test_an_order_changed_meanwhile_is_refused_and_the_queue_reloads(queue
         await pilot.press("a")
         await settle(pilot)
         text = flat(screen_text(app))
-        assert "was changed by wang at " in text  # who and when
+        number = orders.get_order_by_id(db, ids["clean2"]).number
+        # who and when, whole on one line at 80 columns
+        said = next(ln for ln in screen_text(app).splitlines() if "was changed by" in ln)
+        assert f"Order {number} was changed by wang at " in said
+        assert said.rstrip().endswith("nothing was saved."), said
+        assert "was changed by wang at " in text
         assert status(db, ids["clean2"]) == S.ON_HOLD  # nothing overwritten
         assert ids["clean2"] not in {r.order_id for r in the_list(app).rows}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
+from oms_tui.messages import OpenOrder
 from oms_tui.services.platform.db import Database
 from oms_tui.services.sales import order_locks, orders
 
@@ -164,3 +165,25 @@ async def test_the_order_documents_open_with_their_details(sqlite_db: Database) 
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, OrderDetailScreen)
+
+
+async def test_detail_shows_whole_codes_and_amounts_at_80_columns(sqlite_db: Database) -> None:
+    """Colour variants differ at the end of the code: both show whole, the description gives
+    way; so does a seven-figure amount."""
+    from tests.audit_factories import customer, order
+    from tests.factories import make_product
+
+    cid = customer(sqlite_db, name="苏州永安设计工作室", phone="13800138001")
+    white = make_product(sqlite_db, code="L-D075-12W-WH", name="LED downlight 75mm 12W white "
+                         "recessed, warm light", price_minor=123_456_789)  # fmt: skip
+    black = make_product(sqlite_db, code="L-D075-12W-BK", name="LED downlight 75mm 12W black "
+                         "recessed, warm light", price_minor=2_500)  # fmt: skip
+    view = order(sqlite_db, cid, [(white, 1), (black, 2)])
+    app = queue_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.post_message(OpenOrder(view.number))
+        await settle(pilot)
+        text = screen_text(app)
+        assert "L-D075-12W-WH" in text and "L-D075-12W-BK" in text
+        assert "¥1,234,567.89" in text

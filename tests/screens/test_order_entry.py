@@ -306,6 +306,28 @@ async def test_the_new_customer_fields_come_back_blank_for_the_next_caller(
         assert "王五 · retail" in flat(screen_text(app))
 
 
+async def test_a_new_caller_with_a_known_customers_phone_is_refused_at_the_phone(
+    sqlite_db: Database, shop: dict[str, int]
+) -> None:
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        await pilot.press(*"李雷", "enter")  # nobody of that name: a new caller
+        await settle(pilot)
+        panel = screen.query_one("#new-caller", NewCallerPanel)
+        assert panel.is_open and focused_id(app) == "new-caller-phone"
+        await pilot.press(*"008613800138000", "enter")  # 王小明's, typed another way
+        await settle(pilot)
+        assert panel.is_open and focused_id(app) == "new-caller-phone"
+        assert "-error" in panel.query_one("#new-caller-phone").classes
+        assert "008613800138000 is already the phone of C000001 王小明" in flat(
+            screen_text(app))  # fmt: skip
+        with sqlite_db.read() as s:
+            from oms_tui.models import Customer
+
+            assert s.exec(select(Customer).where(Customer.name == "李雷")).first() is None
+
+
 async def test_known_caller_repeats_a_past_order(sqlite_db: Database, shop: dict[str, int]) -> None:
     app = frozen_app(sqlite_db)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -161,6 +161,8 @@ async def test_start_advance_quality_failure_expected_and_completion(
         assert "back to 开料 cutting" in message(screen)
 
         await go_to(pilot, screen, ids["small"])
+        before = po_of(sqlite_db, ids["small"]).expected_date
+        assert before is not None and before > TODAY  # so +9 from it differs from +9 from today
         await pilot.press("f9")  # a new expected date, with the reason
         await settle(pilot)
         await pilot.press(*"+9", "enter", "enter")  # no reason: refused, nothing changes
@@ -169,7 +171,8 @@ async def test_start_advance_quality_failure_expected_and_completion(
         assert "a reason is required" in flat(screen_text(app))
         await pilot.press(*"paint late", "enter")
         await settle(pilot)
-        assert po_of(sqlite_db, ids["small"]).expected_date == TODAY + timedelta(days=9)
+        # +9: nine days later than it was expected, not nine days from today
+        assert po_of(sqlite_db, ids["small"]).expected_date == before + timedelta(days=9)
 
         await go_to(pilot, screen, ids["small"])
         await pilot.press("enter")  # the stage log
@@ -283,10 +286,11 @@ async def test_filters_by_line_and_due_date(sqlite_db: Database) -> None:
         assert "line all" in flat(screen_text(app))
 
 
-async def test_capacity_view_marks_the_days_over_capacity(sqlite_db: Database) -> None:
+async def test_capacity_view_shows_how_long_each_route_is_booked(sqlite_db: Database) -> None:
     plant(sqlite_db)
-    over = [d for d in board.capacity(sqlite_db, TODAY, 14) if d.over]
-    assert over  # 13 doors waiting on a line that makes 4 a day
+    days = board.capacity(sqlite_db, TODAY, 14)
+    busy = [d for d in days if d.planned_units]
+    assert busy and all(d.planned_units <= d.capacity for d in days)  # 13 doors at 4 a day
     app = prod_app(sqlite_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_board(pilot)
@@ -294,9 +298,11 @@ async def test_capacity_view_marks_the_days_over_capacity(sqlite_db: Database) -
         await settle(pilot)
         assert isinstance(app.screen, CapacityScreen)
         text = flat(screen_text(app))
-        assert f"{len(over)} days over capacity" in text
-        first = over[0]
-        assert f"{first.day:%a %m-%d}" in text and "OVER" in text
+        assert "all open work fits these days" in text and "OVER" not in text
+        total = sum(d.planned_units for d in days if d.route == busy[0].route)
+        assert f"{total} units: booked until {busy[-1].day:%a %m-%d}" in text
+        first = busy[0]
+        assert f"{first.day:%a %m-%d}" in text
         assert f"{first.planned_units} / {first.capacity}" in text
         await pilot.press("escape")
         await settle(pilot)

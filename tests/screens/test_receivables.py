@@ -223,6 +223,31 @@ async def test_pay_the_highlighted_invoice_in_the_customer_view_overpayment_on_a
         assert s.exec(select(Payment.unapplied_minor).order_by(Payment.id)).all() == [0, 10_000]
 
 
+async def test_a_payment_typed_in_usd_pays_the_highlighted_usd_invoice(sqlite_db: Database):
+    receivables_db(sqlite_db)
+    with sqlite_db.write() as s:  # an invoice in US dollars
+        s.exec(select(Invoice).where(Invoice.number == "INV-2026-000003")).one().currency = "USD"
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_receivables(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        cust = app.screen
+        assert isinstance(cust, CustomerScreen)
+        await pilot.press("down", "down", "f6")  # INV-2026-000003
+        await type_in(pilot, "USD 850")
+        for _ in range(4):
+            await pilot.press("tab")
+        await pilot.press("h", "enter")
+        await settle(pilot)
+        message = text_of(cust, "#recv-cust-message")
+        assert "$850.00 from" in message and "INV-2026-000003 $800.00 (paid)" in message
+        assert "$50.00 kept on account" in message
+    assert paid(sqlite_db, "INV-2026-000003") == (80_000, "paid")
+    with sqlite_db.read() as s:
+        assert s.exec(select(Payment.currency, Payment.unapplied_minor)).all() == [("USD", 5_000)]
+
+
 async def test_a_bad_amount_shows_the_error_at_the_field_and_saves_nothing(sqlite_db: Database):
     receivables_db(sqlite_db)
     app = frozen_app(sqlite_db)
@@ -409,7 +434,7 @@ async def test_run_dunning_and_print_the_letters(sqlite_db: Database):
         await pilot.press("enter")
         assert app.screen is screen
         assert "Dunning: 2 letters, 1 credit hold" in text_of(screen, "#recv-message")
-    path = printing.documents_dir() / "dunning-letters-2026-03-02.pdf"
+    path = printing.documents_dir() / "dunning-DR-2026-000001.pdf"  # the run's number
     assert path.exists()
     text = pdf_text(path)
     assert "杭州明亮灯饰" in text and "Li Wei Hardware" in text
@@ -446,7 +471,7 @@ async def test_dunning_as_of_an_earlier_date_and_not_ahead_of_the_app_clock(
             (ids["late"], 3, 80)]  # fmt: skip
         await pilot.press("enter")
         assert "Dunning: 1 letter" in text_of(screen, "#recv-message")
-    assert (printing.documents_dir() / "dunning-letters-2026-02-10.pdf").exists()
+    assert (printing.documents_dir() / "dunning-DR-2026-000001.pdf").exists()
     with sqlite_db.read() as s:
         letters = s.exec(select(DunningLetter.customer_id, DunningLetter.issued_on)).all()
         assert [tuple(x) for x in letters] == [(ids["late"], date(2026, 2, 10))]

@@ -3,14 +3,18 @@ and the alerts."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
 
 from oms_tui.models import Order, OrderAudit, OrderCheck, OrderEvent, OrderLine, Promotion
+from oms_tui.services.platform import settings
 from oms_tui.services.platform.errors import IllegalTransition, InvalidInput, StaleData
 from oms_tui.services.sales import audit_checks, audit_decisions, audit_queue, orders
+from oms_tui.services.sales.dashboard import home_counts
 from oms_tui.services.states.order_states import OrderStatus as S
 from tests.audit_factories import (
     customer,
@@ -400,7 +404,7 @@ def test_reject_hold_and_send_back_need_reasons_and_record_them(db):
     assert run.status == S.PENDING_AUDIT and len(run.checks) == 8
 
 
-def test_approve_many_approves_only_all_pass_orders_and_says_why_for_the_rest(db):
+def test_approve_many_approves_with_warnings_recorded_and_says_why_for_the_rest(db):
     cid, pid = _clean(db)
     short = make_product(db)  # no stock
     good1, good2 = order(db, cid, [(pid, 1)]), order(db, cid, [(pid, 2)])
@@ -409,17 +413,50 @@ def test_approve_many_approves_only_all_pass_orders_and_says_why_for_the_rest(db
     for v in (good1, good2, warned):
         audit_checks.submit_for_audit(db, "wang", v.id)
     result = audit_decisions.approve_many(db, "li", [good1.id, warned.id, draft.id, good2.id, 9999])
-    assert result.approved == (good1.number, good2.number)
-    skipped = dict(result.skipped)
-    assert skipped[warned.number] == (
-        f"warn stock: line 1 {_code(db, short)}: backorder: 3 short (0 available, 3 ordered)"
-    )
-    assert skipped[draft.number] == "not in audit (draft)"
-    assert skipped["order #9999"] == "no order with id 9999"
+    # a warning does not block by default: approved, the warning named with it
+    assert result.approved == (good1.number, warned.number, good2.number)
+    why = f"stock: line 1 {_code(db, short)}: backorder: 3 short (0 available, 3 ordered)"
+    assert result.warned == ((warned.number, why),)
+    assert dict(result.skipped) == {draft.number: "not in audit (draft)",
+                                    "order #9999": "no order with id 9999"}  # fmt: skip
     assert [orders.get_order_by_id(db, v.id).status for v in (good1, good2, warned, draft)] == [
-        S.ALLOCATED, S.ALLOCATED, S.PENDING_AUDIT, S.DRAFT]  # fmt: skip
+        S.ALLOCATED, S.ALLOCATED, S.BACKORDERED, S.DRAFT]  # fmt: skip
     assert _events(db, good2.id)[-2] == ("li", "pending_audit", "approved",
                                          "approved in bulk: all checks pass")  # fmt: skip
+    assert _events(db, warned.id)[-2] == ("li", "pending_audit", "approved",
+                                          f"approved in bulk: warnings: {why}")  # fmt: skip
+
+
+def test_approve_many_skips_the_warnings_the_setting_names(db):
+    cid, pid = _clean(db)
+    short = make_product(db)  # no stock
+    good, warned = order(db, cid, [(pid, 1)]), order(db, cid, [(short, 3)])
+    for v in (good, warned):
+        audit_checks.submit_for_audit(db, "wang", v.id)
+    settings.set_setting(db, "boss", "bulk_approve_blocks", "Stock, credit")
+    assert settings.get_settings(db).bulk_blocking_checks == {"stock", "credit"}
+    result = audit_decisions.approve_many(db, "li", [good.id, warned.id])
+    assert result.approved == (good.number,)
+    assert dict(result.skipped) == {
+        warned.number: (
+            f"warn stock: line 1 {_code(db, short)}: backorder: 3 short (0 available, 3 ordered)"
+        )
+    }
+    assert orders.get_order_by_id(db, warned.id).status == S.PENDING_AUDIT
+    settings.set_setting(db, "boss", "bulk_approve_blocks", "all")
+    assert settings.get_settings(db).bulk_blocking_checks == set(settings.AUDIT_CHECK_NAMES)
+    with pytest.raises(InvalidInput, match="unknown check 'stok'"):
+        settings.set_setting(db, "boss", "bulk_approve_blocks", "stok")
+
+
+def test_the_settings_know_every_audit_check_by_name(db):
+    cid, pid = _clean(db)
+    view = order(db, cid, [(pid, 1)], submit=True)
+    run = audit_checks.submit_and_check(db, "wang", view.id)
+    assert {c.code for c in run.checks} <= set(settings.AUDIT_CHECK_NAMES)
+    source = Path(audit_checks.__file__).read_text()
+    named = re.findall(r'CheckResult\(\s*"([a-z_]+)"', source)
+    assert set(named) == set(settings.AUDIT_CHECK_NAMES)
 
 
 def test_submit_and_check_checks_an_order_created_straight_into_audit(db):
@@ -473,6 +510,54 @@ def test_queue_highest_priority_first_keyset_paged_with_check_summaries(db):
     assert audit_decisions.refresh_priorities(db, today=TODAY) == 7
     assert next(r for r in audit_queue.queue(db, today=TODAY).rows
                 if r.order_id == unchecked.id).priority_reasons == "¥225"  # fmt: skip
+
+
+def test_held_orders_come_first_by_follow_up_date_across_pages_and_counts_agree(db):
+    cid, pid = _clean(db)
+    pending = [order(db, cid, [(pid, n)]) for n in (1, 2, 3)]
+    held = [order(db, cid, [(pid, n)]) for n in (4, 5, 6, 7)]
+    for v in pending + held:
+        audit_checks.submit_for_audit(db, "wang", v.id, today=TODAY)
+    # follow up in 3, 1 and 2 days, and one not until next month
+    for v, days in zip(held, (3, 1, 2, 30), strict=True):
+        audit_decisions.hold(db, "li", v.id, "deposit", TODAY + timedelta(days=days), today=TODAY)
+    later = TODAY + timedelta(days=5)
+    seen, after = [], None
+    while True:
+        page = audit_queue.queue(db, limit=2, after=after, today=later)
+        seen += page.rows
+        if page.next is None:
+            break
+        after = page.next
+    ids = [r.order_id for r in seen]
+    assert ids[:3] == [held[1].id, held[2].id, held[0].id]  # earliest follow-up first
+    assert [r.status for r in seen[:3]] == [S.ON_HOLD] * 3
+    assert set(ids[3:]) == {v.id for v in pending} and len(ids) == 6
+    count = audit_queue.count(db, later)
+    assert (count.pending, count.held_due, count.held_later, count.in_queue) == (3, 3, 1, 6)
+    home = home_counts(db, today=later)
+    assert (home.waiting_audit, home.on_hold) == (len(ids), 1)  # home says what the queue lists
+
+
+def test_an_order_on_hold_can_be_held_again_with_a_later_date(db):
+    cid, pid = _clean(db)
+    v = order(db, cid, [(pid, 1)])
+    audit_checks.submit_for_audit(db, "wang", v.id, today=TODAY)
+    audit_decisions.hold(db, "li", v.id, "deposit", TODAY + timedelta(days=1), today=TODAY)
+    seen = orders.get_order_by_id(db, v.id)
+    later = TODAY + timedelta(days=4)
+    view = audit_decisions.hold(db, "li", v.id, "no answer", later, seen.version, today=TODAY)
+    assert view.status == S.ON_HOLD and view.version > seen.version
+    assert _events(db, v.id)[-1] == (
+        "li",
+        "on_hold",
+        "on_hold",
+        f"held again: no answer (follow up {later.isoformat()})",
+    )
+    with db.read() as s:
+        assert s.get(OrderAudit, v.id).follow_up_on == later
+    with pytest.raises(StaleData):  # acted on the view before the second hold
+        audit_decisions.hold(db, "li", v.id, "again", later, seen.version, today=TODAY)
 
 
 def test_alerts_count_long_waits_and_near_unshipped_delivery_dates(db):

@@ -21,6 +21,7 @@ import random
 import traceback
 from collections import Counter
 from datetime import date, timedelta
+from itertools import count
 
 import pytest
 from sqlalchemy import func
@@ -35,7 +36,7 @@ from oms_tui.models import (
     ProductionOrder,
 )
 from oms_tui.services.checks import invariants
-from oms_tui.services.finance import dunning, receivables
+from oms_tui.services.finance import receivables
 from oms_tui.services.fulfilment import allocation, stock_operations
 from oms_tui.services.inventory import stock
 from oms_tui.services.platform.db import Database
@@ -46,6 +47,7 @@ from oms_tui.services.shipping import dispatch
 from oms_tui.services.states.order_states import OrderStatus as S
 from oms_tui.services.states.production_states import OPEN
 from oms_tui.services.states.production_states import ProductionStatus as P
+from tests.factories import dun
 from tests.production_factories import door_line
 from tests.stock_factories import customer, warehouse
 
@@ -54,6 +56,7 @@ PROCESSES = 8
 OPERATIONS = int(os.environ.get("OMS_MIX_OPERATIONS", "24"))
 TODAY = date.today()
 STOCKED = 5  # products S1..S5; M1 and M2 are materials of the door, sold as well
+_NEW_CALLERS = count(1)  # in each process; the phone also carries the clerk's number
 WEIGHTS = {"entry": 14, "approve": 18, "receive": 14, "allocate": 4, "production": 16,
            "ship": 12, "dunning": 5, "payment": 10, "cancel": 7}  # fmt: skip
 
@@ -106,8 +109,9 @@ def _pick(db: Database, rng: random.Random, stmt):  # noqa: ANN001, ANN202
 def _one(db: Database, rng: random.Random, actor: str, kind: str, ids: dict) -> str:
     """One operation; returns what happened ("ok", or "idle" when there was nothing to do)."""
     if kind == "entry":
-        if rng.random() < 0.2:
-            customer_id = customer(db, region="East")
+        if rng.random() < 0.2:  # a new caller, a phone of its own (one customer's)
+            customer_id = customer(db, region="East",
+                                   phone=f"135{actor[-1]}{next(_NEW_CALLERS):07d}")  # fmt: skip
         else:
             customer_id = rng.choice(ids["customers"])
         goods = ids["stocked"] + (ids["door"] if rng.random() < 0.3 else [])
@@ -146,7 +150,7 @@ def _one(db: Database, rng: random.Random, actor: str, kind: str, ids: dict) -> 
             if sh.status == "picking":
                 dispatch.ship(db, actor, sh.id, "", expected_version=sh.version)
     elif kind == "dunning":
-        dunning.run_dunning(db, actor, today=TODAY)
+        dun(db, today=TODAY, actor=actor)
     elif kind == "payment":
         row = _pick(db, rng, select(Invoice.customer_id).where(
             Invoice.status == "open", Invoice.kind == "invoice").distinct()

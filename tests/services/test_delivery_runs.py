@@ -13,7 +13,7 @@ from sqlmodel import select
 from oms_tui.models import Carrier, ContainerMove, CustomerAddress, Order, Payment, Shipment
 from oms_tui.reports.common import Company
 from oms_tui.reports.driver_manifest import manifest_pdf
-from oms_tui.services.finance import aging, dunning, follow_ups, receivables
+from oms_tui.services.finance import aging, follow_ups, receivables
 from oms_tui.services.fulfilment import allocation
 from oms_tui.services.inventory import stock
 from oms_tui.services.platform.errors import InvalidInput
@@ -21,6 +21,7 @@ from oms_tui.services.shipping import delivery_runs
 from oms_tui.services.shipping.delivery_runs import StopResult
 from oms_tui.services.states.order_states import OrderStatus as S
 from tests.dispatch_factories import carrier, product
+from tests.factories import dun
 from tests.reports.test_documents import squares
 from tests.stock_factories import approved, customer, warehouse
 
@@ -191,7 +192,7 @@ def test_cash_collected_at_the_door_pays_the_invoice_aging_and_dunning_see_it(db
     later = DAY + timedelta(days=120)
     assert [r.customer_id for r in aging.aging(db, later).rows] == []
     assert _exposure(db, cid, later) == (0, 0, 0)
-    assert dunning.run_dunning(db, "finance", later) == []
+    assert dun(db, later) == []
     assert delivery_runs.money_sentence(done) == f"Cash ¥{due / 100:,.2f} recorded, paying " \
         f"{invoice.number}."  # fmt: skip
 
@@ -238,7 +239,7 @@ def test_short_over_and_deposits_are_kept_never_dropped(db):
     late = DAY + timedelta(days=40)
     report = aging.aging(db, late)
     assert {r.customer_id: r.total_minor for r in report.rows} == {far_cid: 2_000, near_cid: -3_500}
-    [step] = dunning.run_dunning(db, "finance", late)
+    [step] = dun(db, late)
     assert (step.customer_id, step.overdue_minor) == (far_cid, 2_000)
     assert delivery_runs.container_balance(db, far_cid) == delivery_runs.ContainerBalance(
         far_cid, 4, 12_000)  # fmt: skip

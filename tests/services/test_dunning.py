@@ -19,7 +19,7 @@ from oms_tui.services.platform.errors import InvalidInput
 from oms_tui.services.sales import audit_checks
 from tests.audit_factories import customer as make_customer
 from tests.audit_factories import order
-from tests.factories import make_product
+from tests.factories import dun, make_product
 
 TODAY = date(2026, 11, 30)
 
@@ -40,16 +40,16 @@ def test_dunning_steps_up_with_days_overdue_and_holds_credit_at_the_last(db):
     clean = make_customer(db, phone="13600000002")
     _invoice(db, cid, 50_000, TODAY - timedelta(days=8), "INV-1")
     _invoice(db, clean, 9_000, TODAY + timedelta(days=3), "INV-2")  # not due yet
-    steps = dunning.run_dunning(db, "finance", TODAY)
+    steps = dun(db, TODAY)
     assert [(s.customer_id, s.level, s.days_overdue, s.overdue_minor) for s in steps] == [
         (cid, 1, 8, 50_000)
     ]
     assert steps[0].title.startswith("Reminder")
-    assert dunning.run_dunning(db, "finance", TODAY) == []  # the same step is not repeated
+    assert dun(db, TODAY) == []  # the same step is not repeated
     # 45 days on: the second notice; 100 days: straight to credit hold, one letter
-    later = dunning.run_dunning(db, "finance", TODAY + timedelta(days=30))
+    later = dun(db, TODAY + timedelta(days=30))
     assert [(s.level, s.days_overdue) for s in later if s.customer_id == cid] == [(2, 38)]
-    held = dunning.run_dunning(db, "finance", TODAY + timedelta(days=90))
+    held = dun(db, TODAY + timedelta(days=90))
     assert [(s.level, s.days_overdue) for s in held if s.customer_id == cid] == [(4, 98)]
     c = _customer(db, cid)
     assert c.credit_hold and c.credit_hold_reason.startswith("overdue 98 days: credit hold")
@@ -66,7 +66,7 @@ def test_dunning_steps_up_with_days_overdue_and_holds_credit_at_the_last(db):
     receivables.record_payment(db, "finance", cid, 50_000, TODAY)
     c = _customer(db, cid)
     assert not c.credit_hold and c.credit_hold_reason.startswith("released on payment")
-    dunning.run_dunning(db, "finance", TODAY + timedelta(days=91))
+    dun(db, TODAY + timedelta(days=91))
     assert _customer(db, cid).dunning_level == 0
 
 
@@ -85,7 +85,7 @@ def test_thresholds_from_the_setting(db):
     cid = make_customer(db, phone="13600000003")
     _invoice(db, cid, 1_000, TODAY - timedelta(days=15), "INV-3")
     overdue.set_dunning_days(db, "boss", "3,10,14,20")
-    [step] = dunning.run_dunning(db, "finance", TODAY)
+    [step] = dun(db, TODAY)
     assert step.level == 3  # 15 days: final notice with these thresholds
 
 
@@ -141,7 +141,7 @@ def test_letters_and_statements_print_chinese_and_the_figures(db):
     _invoice(db, cid, 12_345, TODAY - timedelta(days=40), "INV-5")
     _invoice(db, cid, 1_000, TODAY + timedelta(days=10), "INV-6")
     receivables.record_payment(db, "finance", cid, 2_345, TODAY - timedelta(days=5))
-    [step] = dunning.run_dunning(db, "finance", TODAY)
+    [step] = dun(db, TODAY)
     letter = dunning.letter(db, step.letter_id)
     statement = dunning.statement(db, cid, TODAY)
     assert (letter.balance_minor, letter.overdue_minor) == (11_000, 10_000)
@@ -159,11 +159,13 @@ def test_dunning_is_not_run_ahead_of_the_callers_today(db):
     cid = make_customer(db, phone="13600000009")
     _invoice(db, cid, 5_000, TODAY - timedelta(days=8), "INV-9")
     with pytest.raises(InvalidInput, match="dunning runs as of 2026-11-30 or an earlier day"):
-        dunning.run_dunning(db, "finance", TODAY + timedelta(days=1), today=TODAY)
+        dunning.run_dunning(
+            db, "finance", TODAY + timedelta(days=1), today=TODAY, render=lambda papers: b""
+        )
     assert _customer(db, cid).dunning_level == 0  # nothing recorded
     # as of an earlier day: 3 days overdue then, below the reminder's 7
-    assert dunning.run_dunning(db, "finance", TODAY - timedelta(days=5), today=TODAY) == []
-    [step] = dunning.run_dunning(db, "finance", today=TODAY)  # as of today by default
+    assert dun(db, TODAY - timedelta(days=5), TODAY) == []
+    [step] = dun(db, today=TODAY)  # as of today by default
     assert (step.customer_id, step.level, step.days_overdue) == (cid, 1, 8)
 
 
@@ -192,7 +194,7 @@ def test_a_customer_whose_credit_covers_the_overdue_is_not_dunned_nor_held(db):
         s.add(c)
     _over_pay(db, cid, 51_000, "INV-11")  # 50,000 on account: exactly what is overdue
     assert _exposure(db, cid).overdue_minor == 0
-    assert dunning.run_dunning(db, "finance", TODAY, today=TODAY) == []
+    assert dun(db, TODAY, TODAY) == []
     c = _customer(db, cid)
     assert (c.dunning_level, c.credit_hold) == (0, False)  # clean again, not held
     with db.read() as s:
@@ -207,7 +209,7 @@ def test_a_customer_whose_credit_covers_the_overdue_is_not_dunned_nor_held(db):
 def test_a_credit_hold_by_dunning_is_released_when_credit_covers_the_overdue(db):
     cid = make_customer(db, phone="13600000011")
     _invoice(db, cid, 50_000, TODAY - timedelta(days=100), "INV-12")
-    [step] = dunning.run_dunning(db, "finance", TODAY, today=TODAY)
+    [step] = dun(db, TODAY, TODAY)
     assert step.level == 4 and _customer(db, cid).credit_hold
     _over_pay(db, cid, 51_000, "INV-13")  # named another invoice: the rest on account
     c = _customer(db, cid)
@@ -219,7 +221,7 @@ def test_partly_covered_the_level_follows_the_net_overdue_oldest_first(db):
     _invoice(db, cid, 30_000, TODAY - timedelta(days=100), "INV-14")  # hold level alone
     _invoice(db, cid, 20_000, TODAY - timedelta(days=40), "INV-15")  # second notice
     _over_pay(db, cid, 36_000, "INV-16")  # 35,000: all of INV-14, 5,000 of INV-15
-    [step] = dunning.run_dunning(db, "finance", TODAY, today=TODAY)
+    [step] = dun(db, TODAY, TODAY)
     assert (step.level, step.days_overdue, step.overdue_minor) == (2, 40, 15_000)
     assert step.overdue_minor == _exposure(db, cid).overdue_minor
     c = _customer(db, cid)
@@ -229,7 +231,7 @@ def test_partly_covered_the_level_follows_the_net_overdue_oldest_first(db):
         assert (row.level, row.days_overdue, row.overdue_minor) == (2, 40, 15_000)
     # covering INV-14 and exactly all of INV-15 but one: still 40 days, 1 overdue
     _over_pay(db, cid, 15_000 - 1 + 1_000, "INV-17")
-    assert dunning.run_dunning(db, "finance", TODAY, today=TODAY) == []  # level 2 already had
+    assert dun(db, TODAY, TODAY) == []  # level 2 already had
     with db.read() as s:
         assert overdue.overdue_after_credit(s, TODAY) == {cid: overdue.Overdue(40, 1)}
 
@@ -238,7 +240,7 @@ def test_statement_and_letter_print_the_credit_on_account_and_the_net_balance(db
     cid = make_customer(db, phone="13600000013")
     _invoice(db, cid, 12_345, TODAY - timedelta(days=40), "INV-18")
     _over_pay(db, cid, 3_000, "INV-19")  # INV-19 paid, 2,000 on account
-    [step] = dunning.run_dunning(db, "finance", TODAY, today=TODAY)
+    [step] = dun(db, TODAY, TODAY)
     assert (step.level, step.overdue_minor) == (2, 10_345)
     letter = dunning.letter(db, step.letter_id)
     statement = dunning.statement(db, cid, TODAY)

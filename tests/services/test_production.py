@@ -380,7 +380,24 @@ def test_board_filters_and_capacity(db):
     assert [r.number for r in late] == [early.number]  # 5 days of work, due in 3
     days = board.capacity(db, TODAY, days=7)
     assert {d.route for d in days} == {"木门生产线 Door line"}
-    assert max(d.planned_units for d in days) == 4 and any(d.over for d in days)
+    # 4 doors at 3 a day, as planning counts them: 3 today, 1 tomorrow, then free
+    assert [d.planned_units for d in days[:3]] == [3, 1, 0]
+    assert [d.backlog for d in days[:2]] == [1, 0]
+    assert all(d.planned_units <= d.capacity for d in days)
+
+
+def test_capacity_agrees_with_the_planned_dates(db):
+    """The view's days are the plan's: an order waiting behind others starts on the day its
+    expected date was counted from (before, a 5-day order counted on every day of its 5
+    and showed '141 / 12 OVER' while every date fitted)."""
+    ids = _doors(db, capacity=4)
+    pos = [_po(db, _order_of(db, [(ids["door"], q, "")])) for q in (4, 4, 4)]
+    planning.replan(db, TODAY)
+    days = board.capacity(db, TODAY, days=7)
+    assert [d.planned_units for d in days[:4]] == [4, 4, 4, 0]
+    whole = sum(days_ for _name, days_ in STAGES)
+    starts = [(_po(db, po.order_id).expected_date - TODAY).days - whole for po in pos]
+    assert starts == [0, 1, 2]  # the days the view shows them starting
 
 
 def test_stages_of_lists_the_route_in_order(db):

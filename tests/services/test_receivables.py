@@ -523,7 +523,7 @@ def test_credit_pays_only_invoices_of_its_currency_and_a_cod_order_keeps_its_tot
     with db.write() as s:
         s.add(Invoice(number="INV-USD", customer_id=cid, currency="USD", amount_minor=1_000,
                       issued_on=MONDAY, due_on=MONDAY, created_by="t"))  # fmt: skip
-        # settled outside oms (a payment here is in the company currency and cannot pay it)
+        # settled outside oms
         s.add(Invoice(number="INV-USD-PAID", customer_id=cid, currency="USD",
                       amount_minor=1_000, paid_minor=1_000, status="paid", issued_on=MONDAY,
                       due_on=MONDAY, created_by="t"))  # fmt: skip
@@ -537,7 +537,8 @@ def test_credit_pays_only_invoices_of_its_currency_and_a_cod_order_keeps_its_tot
         ("INV-CNY", 800, result.applied[0].source)
     ]
     assert result.applied[0].source.startswith("payment PAY-")
-    assert result.on_account_minor == 300  # the USD credit note waits for a USD invoice
+    assert result.on_account_minor == 0  # in CNY: the USD credit note is not added to it
+    # the USD credit note waits for a USD invoice
     assert [r for r in _invoice_rows(db, cid) if r[0] == usd_note] == [(usd_note, -300, 0, "open")]
     # a cash-on-delivery order's invoice is collected at the door: the credit waits
     oid = allocated_order(db, [(w.shade, 1)])
@@ -549,7 +550,7 @@ def test_credit_pays_only_invoices_of_its_currency_and_a_cod_order_keeps_its_tot
     assert [p[1] for p in _payments(db, cod_customer)[0]] == ["bank"]
 
 
-def test_a_payment_is_in_the_company_currency_and_pays_only_its_invoices(db):
+def test_a_payment_in_the_company_currency_pays_only_its_invoices(db):
     from tests.stock_factories import customer
 
     world(db)
@@ -566,8 +567,8 @@ def test_a_payment_is_in_the_company_currency_and_pays_only_its_invoices(db):
     # naming the USD invoice (with a CNY one) is refused at the field, nothing is recorded
     _open_invoice(db, cid, 300, MONDAY, "INV-CNY2")
     before = _payments(db, cid)
-    with pytest.raises(InvalidInput, match="INV-USD is in USD: payments are recorded in CNY, "
-                       "the company currency, and cannot pay it") as refused:  # fmt: skip
+    with pytest.raises(InvalidInput, match="INV-USD is in USD: a payment in CNY cannot "
+                       "pay it") as refused:  # fmt: skip
         receivables.record_payment(db, "finance", cid, 1_000, MONDAY, today=MONDAY,
                                    invoice_numbers=["INV-CNY2", "inv-usd"])  # fmt: skip
     assert refused.value.field == "invoices"
@@ -595,8 +596,8 @@ def test_a_payment_is_in_the_company_currency_and_pays_only_its_invoices(db):
     got = cod_remittances.reconcile_cod(db, "finance", MONDAY, [Remittance("FX1", 500),
                                         Remittance("FX2", 500)], today=MONDAY)  # fmt: skip
     assert len(got.matched) == 1
-    assert got.differences == (("FX1", "INV-FX1 is in USD: payments are recorded in CNY, the "
-                                "company currency, and cannot pay it"),)  # fmt: skip
+    assert got.differences == (("FX1", "INV-FX1 is in USD: a payment in CNY cannot pay "
+                                "it"),)  # fmt: skip
     assert [r[2:] for r in _invoice_rows(db, cid) if r[0].startswith("INV-FX")] == [
         (0, "open"), (500, "paid")]  # fmt: skip
 

@@ -55,3 +55,16 @@ async def test_a_confirm_is_yes_or_no() -> None:
     assert await answers(ConfirmDialog("Cancel ST-1?", "Counts are discarded."), "n") == [False]
     assert await answers(ConfirmDialog("Cancel ST-1?", "Counts are discarded."),
                          "escape") == [False]  # fmt: skip
+
+
+async def test_a_choice_says_which_kind_of_key_picks() -> None:
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        for choices, kind in ((CHOICES, "letter"), ([("1", "a", "A"), ("2", "b", "B")], "digit"),
+                              ([("1", "a", "A"), ("x", "b", "B")], "key")):  # fmt: skip
+            app.push_screen(ChoiceDialog("Which", choices))
+            await pilot.pause()
+            box = app.screen.query_one(".dialog")
+            assert box.border_subtitle == f"{kind} or Enter picks · Esc backs out"
+            app.pop_screen()
+            await pilot.pause()

@@ -11,7 +11,7 @@ from textual.content import Content
 from ...services.platform.money import format_money
 from ...services.shipping import dispatch
 from ...services.states.order_states import OrderStatus
-from ...widgets.order_list import Piece, fit
+from ...widgets.order_list import Piece, fit, fit_whole
 from ..formats import plural
 
 # -- the list --------------------------------------------------------------------------------
@@ -111,7 +111,8 @@ def option_text(o: dispatch.CarrierOption, proposed: bool, current: bool) -> Con
 
 def line_text(ln: dispatch.ShipmentLineView) -> str:
     back = str(ln.backordered) if ln.backordered else ""
-    return (f"{ln.line_no:>2} {fit(ln.product_code, 12)} {fit(ln.description, 20)} "
+    code, description = fit_whole(ln.product_code, 12, ln.description, 20)
+    return (f"{ln.line_no:>2} {code} {description} "
             f"{ln.ordered:>5} {ln.shipped_before:>5} {back:>5} {ln.qty:>6}")  # fmt: skip
 
 

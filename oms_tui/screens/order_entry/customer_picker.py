@@ -33,6 +33,7 @@ from ...services.platform.errors import InvalidInput
 from ...services.platform.money import format_money
 from ...widgets.dialogs import ChoiceDialog
 from ...widgets.new_caller import NewCallerPanel
+from ...widgets.order_list import fit_name
 from ...widgets.scan_input import ScanInput, copy_key
 from .row import Row
 
@@ -218,14 +219,19 @@ class CustomerPicker(PassesFailures, Vertical):
         else:
             last = f"{card.last_order_on:%Y-%m-%d}" if card.last_order_on else "none"
             status_style = "" if card.credit_status == "ok" else "bold $text-warning"
+            group = f" · {card.group.replace('_', ' ')} · credit "
+            overdue = format_money(card.overdue_minor, m.currency)
+            tail = f" · last order {last}"
+            # the name gives way: the amount and the date beside it show whole
+            width = info.content_size.width or self.size.width - 2
+            name = fit_name(card.name, width, f"{card.code} ", group, card.credit_status,
+                            " · overdue ", overdue, tail)  # fmt: skip
             info.update(Content.assemble(
-                (f"{card.code} ", "dim"), (card.name, "bold"),
-                f" · {card.group.replace('_', ' ')} · credit ",
+                (f"{card.code} ", "dim"), (name, "bold"), group,
                 (card.credit_status, status_style or "$text-success"),
                 " · overdue ",
-                (format_money(card.overdue_minor, m.currency),
-                 "bold $text-error" if card.overdue_minor else ""),
-                f" · last order {last}",
+                (overdue, "bold $text-error" if card.overdue_minor else ""),
+                tail,
             ))  # fmt: skip
         ship = self.query_one("#ship-to", Row)
         if m.ship_to is not None:

@@ -41,7 +41,7 @@ from ...services.sales.entry import (
 from ...services.sales.orders import OrderView, recent_orders
 from ...services.sales.templates import TemplateView, list_templates
 from ...widgets.dialogs import ChoiceDialog, PromptDialog
-from ...widgets.order_list import fit
+from ...widgets.order_list import fit, widest
 from .forms import LineDialog
 from .model import EntryLine
 from .product_search import ProductSearchDialog
@@ -151,25 +151,34 @@ class EntryLines(PassesFailures, Vertical):
 
     # -- painting --------------------------------------------------------------------------
 
+    _cols: list[tuple[str, int, bool]] | None = None  # as the last paint measured them
+
     def _columns(self) -> list[tuple[str, int, bool]]:
+        """The lines' columns: a code and an amount are never cut (the order's lines are all
+        here, so each gets the width of its longest); the description gives way."""
         width = max(60, self.screen.size.width) - 3  # padding and the scrollbar
-        fixed = [("#", 2, True), ("Code", 10, False), ("", 0, False), ("Qty", 6, True),
-                 ("Unit", 9, True), ("Disc", 8, True), ("Amount", 10, True),
+        m = self.model
+        code = widest((ln.product.code if ln.product else ln.text for ln in m.lines), 10)
+        amounts = [m.money(_amount(ln)) for ln in m.lines if ln.product is not None]
+        fixed = [("#", 2, True), ("Code", code, False), ("", 0, False), ("Qty", 6, True),
+                 ("Unit", 9, True), ("Disc", 8, True), ("Amount", widest(amounts, 10), True),
                  ("Avail", 13, False)]  # fmt: skip
         used = sum(w for _n, w, _r in fixed) + len(fixed) - 1
         desc = max(8, width - used)
         return [(n or "Description", w or desc, r) for n, w, r in fixed]
 
-    def _row_text(self, values: list[str]) -> str:
-        return " ".join(fit(v, w, r) for v, (_n, w, r) in zip(values, self._columns(),
-                                                               strict=True))  # fmt: skip
+    def _row_text(self, values: list[str], columns: list[tuple[str, int, bool]] | None = None
+                  ) -> str:  # fmt: skip
+        columns = columns or self._cols or self._columns()
+        return " ".join(fit(v, w, r) for v, (_n, w, r) in zip(values, columns, strict=True))
 
     def show_lines(self) -> None:
         if not self.is_mounted:
             return
         m = self.model
+        self._cols = self._columns()
         self.query_one("#lines-head", Row).update(
-            self._row_text([n for n, _w, _r in self._columns()])
+            self._row_text([n for n, _w, _r in self._cols], self._cols)
         )
         box = self.query_one("#lines", VerticalScroll)
         rows = list(box.query(".line-row").results(Row))
@@ -206,9 +215,7 @@ class EntryLines(PassesFailures, Vertical):
             return self._row_text([str(n + 1), line.text, "looking up…", str(line.qty),
                                    "", "", "", ""])  # fmt: skip
         description = p.description + (f" [{line.note}]" if line.note else "")
-        unit = line.unit_minor if line.unit_minor is not None else p.list_price_minor
-        discount = line.line_discount_minor if line.unit_minor is not None else line.discount_minor
-        amount = line.amount_minor if line.amount_minor is not None else unit * line.qty - discount
+        unit, discount, amount = _prices(line)
         unit_text = m.money(unit)
         if line.price_minor is not None:  # overridden: the price typed, marked as in the grammar
             unit_text = "=" + m.money(line.price_minor)
@@ -483,3 +490,18 @@ class EntryLines(PassesFailures, Vertical):
         if self.scan_line is not None:
             self.scan_line.focus()
         self.changed()
+
+
+def _prices(line: EntryLine) -> tuple[int, int, int]:
+    """(unit, discount, amount) of a line whose product is known: as priced, or from the
+    list price until the pricing answers."""
+    p = line.product
+    assert p is not None
+    unit = line.unit_minor if line.unit_minor is not None else p.list_price_minor
+    discount = line.line_discount_minor if line.unit_minor is not None else line.discount_minor
+    amount = line.amount_minor if line.amount_minor is not None else unit * line.qty - discount
+    return unit, discount, amount
+
+
+def _amount(line: EntryLine) -> int:
+    return _prices(line)[2]

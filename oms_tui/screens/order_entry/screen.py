@@ -34,6 +34,7 @@ from ...widgets.new_caller import NewCallerPanel
 from ...widgets.quick_open import QuickOpen
 from ...widgets.scan_input import ScanInput
 from .. import OmsScreen
+from ..formats import plural
 from .customer_picker import CustomerPicker
 from .draft_autosave import DraftAutosave, DraftFound
 from .forms import NewAddressDialog
@@ -418,7 +419,8 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         new_caller = dict(draft.new_caller) if card is None else {}
         self.say(
             f"Resumed: {card.name if card else new_caller.get('name') or 'no customer'}, "
-            f"{len(self.model.lines)} lines" + (" (new customer)" if new_caller else "")
+            + plural(len(self.model.lines), "line")
+            + (" (new customer)" if new_caller else "")
         )
         self.show_all()
         if new_caller:  # the caller was being created: the details typed, back in place

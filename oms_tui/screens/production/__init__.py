@@ -21,7 +21,8 @@ failure: the stage to go back to by its digit (this one or an earlier one) and t
 F9 sets a new expected date (``+3``, ``2026-12-10``) with the reason. Enter (or ``h``) shows the
 order's route, stage log and, before it starts, its materials: what it is short of, or
 what is reserved for it. F10 (or ``c``) opens the capacity view: per route, for the next 14
-days, units planned against the route's daily capacity, days over capacity marked.
+days, the units the plan starts each day against the route's daily capacity (as planning
+counts them: open work goes through at that rate), and how long each route is booked.
 
 Every query and write runs in a thread worker. A dialog's error shows under its fields with
 the field focused and the bell; nothing is saved. Each key acts on the order as the board

@@ -19,6 +19,7 @@ from ...services.production import board as production_board
 from ...services.production.board import CapacityDay
 from ...widgets.footer import KeysFooter
 from .. import OmsScreen
+from ..formats import plural
 from .rows import capacity_text
 
 CAPACITY_DAYS = 14
@@ -74,13 +75,13 @@ class CapacityScreen(OmsScreen):
         status = self.query_one("#prod-cap-status", Static)
         self.days = message.days
         end = self.today + timedelta(days=CAPACITY_DAYS - 1)
-        over = sum(1 for d in self.days if d.over)
-        routes = len({d.route for d in self.days})
+        last = {d.route: d for d in self.days}  # each route's last day
+        past = sorted(r for r, d in last.items() if d.backlog)
         status.update(Content.assemble(
             ("Capacity ", "bold"), f"{self.today:%m-%d} to {end:%m-%d} · ",
-            f"{routes} route{'s' if routes != 1 else ''} · ",
-            (f"{over} day{'s' if over != 1 else ''} over capacity", "bold $text-error")
-            if over else ("no day over capacity", "$text-success"),
+            plural(len(last), "route") + " · ",
+            (f"booked past {end:%m-%d}: {', '.join(past)}", "bold $text-error")
+            if past else ("all open work fits these days", "$text-success"),
         ))  # fmt: skip
         self.query_one("#prod-cap-days", Static).update(capacity_text(self.days, self.size.width))
 

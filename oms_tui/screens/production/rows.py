@@ -11,7 +11,7 @@ from textual.content import Content
 
 from ...services.production.board import BoardRow, CapacityDay
 from ...services.production.materials import MaterialHeld
-from ...widgets.order_list import Piece, fit
+from ...widgets.order_list import Piece, fit, fit_whole
 
 
 def short_date(d: date | None) -> str:
@@ -81,11 +81,12 @@ def _widths(width: int) -> tuple[int, int, int, int]:
 
 def board_row(r: BoardRow, width: int) -> list[Piece]:
     product, bar_w, customer, note = _widths(width)
+    code, customer_text = fit_whole(r.product_code, product, r.customer_name, customer)
     pieces: list[Piece] = [
         (fit(r.number, 14), "alert" if r.priority > 0 else ""),
         (" " + fit(r.order_number, 14), ""),
-        (" " + fit(r.customer_name, customer), ""),
-        (" " + fit(r.product_code, product), ""),
+        (" " + customer_text, ""),
+        (" " + code, ""),
         (" " + fit(str(r.qty), 3, True), ""),
     ]  # fmt: skip
     if r.short:  # not started, so no progress to show: the bar and stage say why it waits
@@ -135,8 +136,8 @@ def materials_text(materials: Sequence[MaterialHeld]) -> Content:
 
 
 def capacity_text(days: Sequence[CapacityDay], width: int) -> Content:
-    """Per route: its capacity, then a line per day: planned units as a bar against the
-    capacity, over-capacity days marked."""
+    """Per route: its capacity and how long its open work keeps it busy, then a line per
+    day: the units the plan starts that day as a bar against the capacity."""
     if not days:
         return Content.styled("No production routes are set up.", "dim")
     bar_w = max(10, min(28, width - 36))
@@ -146,24 +147,25 @@ def capacity_text(days: Sequence[CapacityDay], width: int) -> Content:
         routes.setdefault(d.route, []).append(d)
     for route, rows in routes.items():
         cap = rows[0].capacity
-        over = sum(1 for d in rows if d.over)
+        busy = [d for d in rows if d.planned_units]
+        total = sum(d.planned_units for d in rows) + rows[-1].backlog
         if lines:
             lines.append(Content(""))
+        if not busy:
+            state = ("  free: nothing waiting", "$text-success")
+        elif rows[-1].backlog:
+            state = (f"  {total} units: booked past {rows[-1].day:%m-%d}", "bold $text-error")
+        else:
+            state = (f"  {total} units: booked until {busy[-1].day:%a %m-%d}", "$text-warning")
         lines.append(Content.assemble(
-            (route, "bold $text-accent"), (f"  capacity {cap} a day", "dim"),
-            (f"  {over} day{'s' if over != 1 else ''} over" if over else "  never over",
-             "bold $text-error" if over else "$text-success"),
+            (route, "bold $text-accent"), (f"  capacity {cap} a day", "dim"), state,
         ))  # fmt: skip
-        top = max([cap, *(d.planned_units for d in rows)]) or 1
         for d in rows:
-            filled = round(d.planned_units / top * bar_w)
-            at_cap = round(cap / top * bar_w)
-            within, beyond = min(filled, at_cap), max(0, filled - at_cap)
+            filled = round(d.planned_units / max(cap, 1) * bar_w)
             lines.append(Content.assemble(
                 (f" {d.day:%a %m-%d} ", "dim"),
-                ("▰" * within, "$text-success"), ("▰" * beyond, "bold $text-error"),
-                ("▱" * max(0, bar_w - within - beyond), "dim"),
+                ("▰" * filled, "$text-success" if filled < bar_w else "$text-warning"),
+                ("▱" * max(0, bar_w - filled), "dim"),
                 f" {d.planned_units:>4} / {cap:<4}",
-                (" OVER" if d.over else "", "bold $text-error"),
             ))  # fmt: skip
     return Content("\n").join(lines)

@@ -352,8 +352,12 @@ class ProductionScreen(ListScreen[BoardList]):
         db, user, today = self.db, self.user, self.today
 
         def run(v: dict[str, str]) -> str:
+            # +3: three days later than the date expected now (the supplier is 3 days late),
+            # not three days from today; a weekday or a date as anywhere else
+            relative = v["date"].strip().startswith("+") and row.expected_date is not None
+            base = max(row.expected_date, today) if relative and row.expected_date else today
             try:
-                when = parse_requested_date(v["date"], today)
+                when = parse_requested_date(v["date"], base)
             except InvalidInput as error:
                 raise InvalidInput(str(error), "date") from None
             if when is None:
@@ -365,11 +369,11 @@ class ProductionScreen(ListScreen[BoardList]):
             return f"{row.number}: expected {when:%Y-%m-%d} now."
 
         note = (
-            f"Expected {short_date(row.expected_date)}, due {short_date(row.due_date)}. "
-            "The customer is told this date."
+            f"Expected {short_date(row.expected_date)}, due {short_date(row.due_date)}; "
+            "+3 moves it 3 days later. The customer is told this date."
         )
         self.app.push_screen(FormDialog(f"New expected date {row.number}", [
-            FormField("date", "Expected", "", "+3, fri or 2026-12-10"),
+            FormField("date", "Expected", "", "+3 (days later), fri or 2026-12-10"),
             FormField("reason", "Reason", "", "required"),
         ], run, note), callback=self._finished)  # fmt: skip
 

@@ -12,7 +12,8 @@ outstanding (``aging.dso``, last 90 days) on the status line. F4 changes the as-
 Enter opens the customer: open invoices (number, order, due, amount, open, days over),
 credit status (``customer_history.customer_card``) and the follow-up log (``follow_ups.
 customer_log``). From either view, for the highlighted (or open) customer: F6 records a
-payment (amount ``1234.50``, date, method by one letter, reference; applied oldest first,
+payment (amount ``1234.50``, or ``USD 120`` in another currency, date, method by one
+letter, reference; applied oldest first (in its currency),
 or ``h`` to the highlighted invoice, or to invoice numbers typed; what was applied and
 what is kept on account are shown), F7 a follow-up (kind by letter, note, promise date and
 amount, next action date), ``t`` applies their credit on account (over-payments, what is
@@ -22,8 +23,9 @@ account are shown), F10 prints a statement of account, F11 releases a credit hol
 manager's; the service says who may). F8 lists today's follow-ups (Enter opens the
 customer); F9 asks for the date to run dunning as of (today by the app's clock, or an
 earlier day: ``-7``, ``2026-01-31``; Enter runs, Esc backs out), shows the steps taken and
-prints their letters as one PDF (``printing.deliver_all`` through ``printouts.
-deliver_documents``: saved in the documents folder, then printed when a printer is set).
+prints their letters: one PDF saved with the steps by ``dunning.run_dunning`` (rendered by
+``printouts.letters_renderer``), then printed from the file when a printer is set
+(``printouts.print_saved``).
 The dates the services check (a payment's, dunning's) are checked against the app's clock.
 
 Every query, write and PDF runs in a thread worker. A dialog's error shows under its

@@ -20,6 +20,7 @@ from textual.widgets import Header, Static
 from ...commands import ScreenCommands
 from ...messages import Said
 from ...services.finance import dunning, follow_ups, receivables
+from ...services.platform.money import split_currency
 from ...services.platform.settings import get_settings
 from ...services.sales.customer_history import CustomerCard, customer_card
 from ...widgets.footer import KeysFooter
@@ -105,19 +106,21 @@ class RecvBase(OmsScreen):
         versions = self.invoice_versions()
 
         def run(v: dict[str, str]) -> str:
-            minor = parse_amount(v["amount"], get_settings(db).currency)  # the company's
+            # the company currency, or another typed before the amount: USD 120
+            currency, amount = split_currency(v["amount"], get_settings(db).currency)
+            minor = parse_amount(amount, currency)
             received = parse_date(v["date"], today, "date") or today
             method = by_letter(v["method"] or "b", METHOD_LETTERS, "method", "Method")
             numbers = invoice_numbers(v["invoices"], highlighted)
             result = receivables.record_payment(db, user, cid, minor, received, method,
                                                 v["reference"], numbers, today,
-                                                versions)  # fmt: skip
+                                                versions, currency)  # fmt: skip
             return payment_text(name, result)
 
         legend = "  ".join(f"{letter} {m.replace('_', ' ')}" for letter, m in METHOD_LETTERS)
         to = f"h {highlighted} · " if highlighted else ""
         self._form(f"Payment from {name}", [
-            FormField("amount", "Amount", "", "e.g. 1234.50"),
+            FormField("amount", "Amount", "", "e.g. 1234.50, USD 99"),
             FormField("date", "Received", today.isoformat(), "2026-01-31, -1 yesterday"),
             FormField("method", "Method", "b", "one letter (below)"),
             FormField("reference", "Reference", "", "bank ref, cheque no (optional)"),

@@ -20,10 +20,10 @@ from ...services.finance import aging, dunning
 from ...services.platform.money import format_money
 from ...widgets.footer import KeysFooter
 from ...widgets.form_dialog import FormDialog, FormField
-from ...widgets.order_list import OrderList, Piece, fit
+from ...widgets.order_list import OrderList, Piece, fit, fit_name
 from ..formats import plural
 from ..list_screen import key_hint
-from ..printouts import deliver_documents
+from ..printouts import letters_renderer, print_saved
 from .customer import CustomerScreen, RecvBase
 from .dialogs import CollectionsDialog, DunningDialog, parse_date
 from .rows import Grid, grid, grid_cells, grid_head
@@ -231,13 +231,17 @@ class ReceivablesScreen(RecvBase):
             return
         cur = self.report.currency
         share = f" ({row.overdue_minor * 100 // row.total_minor}%)" if row.total_minor > 0 else ""
+        opened = f" · open {format_money(row.total_minor, cur)}"
+        on_account = (f" (on account {format_money(row.on_account_minor, cur)})"
+                      if row.on_account_minor else "")  # fmt: skip
+        overdue = (f" · overdue {format_money(row.overdue_minor, cur)}{share}"
+                   if row.overdue_minor > 0 else " · nothing overdue")  # fmt: skip
+        # the name gives way: the amounts show whole
+        name = fit_name(row.name, info.content_size.width or self.size.width - 2, row.code, " ",
+                        opened, on_account, overdue)  # fmt: skip
         info.update(Content.assemble(
-            (row.code, "dim"), " ", (row.name, "bold"),
-            f" · open {format_money(row.total_minor, cur)}",
-            (f" (on account {format_money(row.on_account_minor, cur)})", "$text-success")
-            if row.on_account_minor else "",
-            (f" · overdue {format_money(row.overdue_minor, cur)}{share}", "$text-warning")
-            if row.overdue_minor > 0 else (" · nothing overdue", "$text-success"),
+            (row.code, "dim"), " ", (name, "bold"), opened, (on_account, "$text-success"),
+            (overdue, "$text-warning" if row.overdue_minor > 0 else "$text-success"),
         ))  # fmt: skip
 
     @on(OrderList.Failed, "#recv-aging")
@@ -309,46 +313,43 @@ class ReceivablesScreen(RecvBase):
                      error=True)  # fmt: skip
             return
         db, user, today = self.db, self.user, self.today
-        taken: list[tuple[date, list[dunning.DunningStep]]] = []
+        taken: list[dunning.DunningRun] = []
 
         def run(v: dict[str, str]) -> str:
             day = parse_date(v["as_of"], today, "as_of") or today
-            taken.append((day, dunning.run_dunning(db, user, day, today=today)))
+            taken.append(dunning.run_dunning(db, user, day, today, render=letters_renderer(db)))
             return day.isoformat()
 
         def finished(text: str | None) -> None:
             if not text or not taken:
                 return  # backed out: nothing was run
-            day, steps = taken[-1]
-            if not steps:
-                self.say(f"Dunning as of {day}: no customer has reached a new step.")
+            done = taken[-1]
+            promised = (f" ({plural(len(done.promised), 'customer')} promised to pay)"
+                        if done.promised else "")  # fmt: skip
+            if not done.steps:
+                self.say(f"Dunning as of {done.as_of}: no customer has reached a new "
+                         f"step{promised}.")  # fmt: skip
                 return
             self._busy = True
             self.say(Content.styled("Printing the dunning letters…", "dim"))
-            self.print_letters(day, steps)
+            self.print_letters(done)
 
         self.app.push_screen(FormDialog("Run dunning", [
             FormField("as_of", "As of", today.isoformat(), "-7, 2026-01-31, blank: today"),
         ], run, note=Content.styled(
             "Takes the step each customer has reached by this date (reminder, second and "
-            "final notice, credit hold) and prints their letters. Enter runs.", "dim",
+            "final notice, credit hold; not for a promise to pay standing), saves their "
+            "letters and prints them. Enter runs.", "dim",
         )), callback=finished)  # fmt: skip
 
     @work(thread=True, exclusive=True, group="recv-dunning", exit_on_error=False,
           description="print the dunning letters")  # fmt: skip
-    def print_letters(self, day: date, steps: list[dunning.DunningStep]) -> None:
-        from ...reports.account_letter import account_pdf
-
-        db = self.db
+    def print_letters(self, done: dunning.DunningRun) -> None:
         try:
-            papers = [dunning.letter(db, s.letter_id) for s in steps]
-            where = deliver_documents(db, [(
-                f"dunning-letters-{day}",
-                lambda company, size: account_pdf(papers, company, size),
-            )])  # fmt: skip
+            where = print_saved(self.db, done.path, dunning.run_name(done.number))
         except Exception as error:  # noqa: BLE001 - the steps stand; say what did not print
             where = f"not printed: {logged_text('print the dunning letters', error)}"
-        self.post_message(self.DunningDone(steps, where))
+        self.post_message(self.DunningDone(list(done.steps), where))
 
     @on(DunningDone)
     def dunning_done(self, message: DunningDone) -> None:

@@ -23,6 +23,7 @@ from ...services.platform.printing import documents_dir
 from ...widgets.footer import KeysFooter
 from ...widgets.order_list import OrderList, Piece
 from .. import OmsScreen
+from ..formats import plural
 from .rows import low_head, low_row, reorder_head, reorder_row
 
 
@@ -78,7 +79,7 @@ class ProductListScreen(OmsScreen):
         self.say(self.summary(message.count))
 
     def summary(self, count: int) -> str | Content:
-        return f"{count} rows"
+        return plural(count, "row")
 
     @on(OrderList.Failed, "#rows")
     def failed(self, message: OrderList.Failed) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.content import Content
 
 from ...services.inventory import stock
-from ...widgets.order_list import Piece, fit
+from ...widgets.order_list import Piece, fit, fit_whole
 from ..formats import local_time, signed
 
 KIND_LABEL = {
@@ -100,10 +100,10 @@ def card_title(card: stock.StockCard) -> Content:
 
 
 def low_row(r: stock.LowStockRow, width: int) -> list[Piece]:
-    name = max(6, width - 16 - 5 - 4 * 9)
+    code, name = fit_whole(r.code, 15, r.name, max(6, width - 16 - 5 - 4 * 9))
     return [
-        (fit(r.code, 15), ""),
-        (" " + fit(r.name, name), ""),
+        (code, ""),
+        (" " + name, ""),
         (" " + fit(r.warehouse_code, 4), ""),
         (" " + fit(str(r.on_hand), 8, True), ""),
         (" " + fit(str(r.reserved), 8, True), "dim"),
@@ -120,10 +120,10 @@ def low_head(width: int) -> str:
 
 
 def reorder_row(r: stock.ReorderRow, width: int) -> list[Piece]:
-    name = max(6, width - 13 - 5 - 7 * 7)
+    code, name = fit_whole(r.code, 12, r.name, max(6, width - 13 - 5 - 7 * 7))
     return [
-        (fit(r.code, 12), ""),
-        (" " + fit(r.name, name), ""),
+        (code, ""),
+        (" " + name, ""),
         (" " + fit(r.warehouse_code, 4), ""),
         (" " + fit(str(r.available), 6, True), "warn" if r.available <= r.reorder_point else ""),
         (" " + fit(str(r.incoming), 6, True), "dim"),

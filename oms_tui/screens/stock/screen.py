@@ -20,7 +20,7 @@ from ...services.inventory import stock
 from ...services.platform.errors import InvalidInput, NotFound
 from ...widgets.footer import KeysFooter
 from ...widgets.form_dialog import FormField, Run
-from ...widgets.order_list import OrderList, fit
+from ...widgets.order_list import OrderList, fit_whole
 from ...widgets.scan_input import ScanInput
 from .. import OmsScreen
 from ..formats import signed
@@ -217,9 +217,10 @@ class StockScreen(OmsScreen):
         self.hits = message.hits
         matches = self.query_one("#matches", OptionList)
         matches.set_options(
-            Option(Content.assemble((fit(h.code, 14), "bold"), " ", fit(h.description, 48),
+            Option(Content.assemble((code, "bold"), " ", description,
                                     (f" {h.available:>6} free", "dim")))
             for h in message.hits
+            for code, description in [fit_whole(h.code, 14, h.description, 48)]
         )  # fmt: skip
         matches.highlighted = 0
         self._show("matches")

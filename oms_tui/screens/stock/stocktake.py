@@ -44,10 +44,10 @@ from ...services.platform.errors import InvalidInput
 from ...widgets.dialogs import ConfirmDialog
 from ...widgets.footer import KeysFooter
 from ...widgets.form_dialog import FormField
-from ...widgets.order_list import OrderList, Piece, fit
+from ...widgets.order_list import OrderList, Piece, fit, fit_whole
 from ...widgets.scan_input import ScanInput
 from .. import OmsScreen
-from ..formats import signed
+from ..formats import plural, signed
 from ..list_screen import key_hint
 from .dialogs import stock_form
 
@@ -77,11 +77,11 @@ def parse_scan(text: str) -> Scan:
 
 
 def count_row(c: ops.CountView, width: int) -> list[Piece]:
-    name = max(6, width - 16 - 4 * 8)
+    code, name = fit_whole(c.code, 15, c.name, max(6, width - 16 - 4 * 8))
     diff = c.difference
     return [
-        (fit(c.code, 15), ""),
-        (" " + fit(c.name, name), ""),
+        (code, ""),
+        (" " + name, ""),
         (" " + fit(str(c.counted), 7, True), "alert"),
         (" " + fit(str(c.book), 7, True), "dim"),
         (" " + fit(signed(diff) if diff else "0", 7, True), "fail" if diff < 0 else
@@ -259,7 +259,7 @@ class StocktakeScreen(OmsScreen):
         diffs = sum(1 for c in rows if c.difference)
         self.query_one("#count-info", Static).update(Content.assemble(
             (f"{view.number} {view.warehouse_code}", "bold $text-accent"), " · ",
-            (f"{len(rows)} products, {units} units counted", "bold"),
+            (f"{plural(len(rows), 'product')}, {plural(units, 'unit')} counted", "bold"),
             (f" · {diffs} differ from the book", "bold $text-warning") if diffs else "",
         ))  # fmt: skip
         self.count_list.load(lambda _cursor: (rows, None), keep=True)
@@ -359,10 +359,10 @@ class StocktakeScreen(OmsScreen):
         def run(values: dict[str, str]) -> str:
             out = ops.post_stocktake(db, user, sid, values["reason"], version)
             filled = f"; filled {', '.join(out.filled_orders)}" if out.filled_orders else ""
-            return f"Posted {out.number}: {out.moves} adjustment moves{filled}."
+            return f"Posted {out.number}: {plural(out.moves, 'adjustment move')}{filled}."
 
         note = (
-            f"{len(self.counts)} products counted, {diffs} differ from the book: each "
+            f"{plural(len(self.counts), 'product')} counted, {diffs} differ from the book: each "
             "difference becomes an adjustment move. Products not counted stay as they are."
         )
         self.app.push_screen(stock_form(f"Post {view.number} ({view.warehouse_code})",

@@ -10,6 +10,7 @@ million orders answers in a few queries:
 - an invoice's paid amount is the sum of the payments (and credits) applied to it, and its
   status follows (paid once nothing is left, open while something is; void aside);
 - a payment's amount is what it applied plus what it left on account (``unapplied``);
+- a payment is applied only to invoices (and credit notes) in its own currency;
 - stock: every level is its ledger and its open reservations (``stock.verify``).
 """
 
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
 class Broken:
     """One invariant broken by one document: which check, which document, what is wrong."""
 
-    check: str  # "order totals", "invoiced", "invoice paid", "invoice status", "payment", "stock"
+    # "order totals", "invoiced", "invoice paid", "invoice status", "payment", "payment
+    # currency", "stock"
+    check: str
     subject: str  # the document's number (a product @ warehouse for stock)
     text: str
 
@@ -44,7 +47,7 @@ def verify(db: Database) -> list[Broken]:
     """Every broken invariant, one per document and check (empty: all hold)."""
     with db.read() as session:
         out = _order_totals(session) + _invoiced(session) + _invoices(session)
-        out += _payments(session)
+        out += _payments(session) + _payment_currencies(session)
     return out + [Broken("stock", f"{d.product_code} @ {d.warehouse_code}",
                          f"{d.what} is {d.recorded}, the ledger says {d.expected}")
                   for d in stock.verify(db)]  # fmt: skip
@@ -144,3 +147,15 @@ def _payments(session: Session) -> list[Broken]:
     ).all()  # fmt: skip
     return [Broken("payment", n, f"amount is {amount}, applied {a} + on account {u} make "
                    f"{a + u}") for n, amount, a, u in rows]  # fmt: skip
+
+
+def _payment_currencies(session: Session) -> list[Broken]:
+    rows = session.execute(
+        select(Payment.number, Payment.currency, Invoice.number, Invoice.currency)
+        .join(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
+        .join(Invoice, Invoice.id == PaymentAllocation.invoice_id)
+        .where(func.upper(Invoice.currency) != func.upper(Payment.currency))
+        .order_by(Payment.number, Invoice.number)
+    ).all()  # fmt: skip
+    return [Broken("payment currency", n, f"in {cur} is applied to {inv} in {inv_cur}")
+            for n, cur, inv, inv_cur in rows]  # fmt: skip

@@ -6,7 +6,8 @@ id make one order with several lines. Each row is checked; a bad row is reported
 number, column, value, reason) and its order is not imported (never a partial order),
 while every other order still is. The channel is one of the shop's own (``sales_channel``:
 two web shops are two channels); its default profile reads its files unless another is
-named. Customers are matched by phone (digits only) or created; the file's name, phone and
+named. Customers are matched by phone (normalised) or created, one per phone even when
+two imports run at once (``customers.customers_for_phones_in``); the file's name, phone and
 address are the order's ship-to (a new address of a matched customer when it has no such
 one; a name that is not the customer's is a warning in the audit). Products by our code,
 barcode, or the channel's own code through the alias table (``remember_alias``: once
@@ -16,7 +17,9 @@ warns about).
 
 **Idempotent**: the key is the channel (its row's name) + external order id. Importing the
 same file twice creates nothing new; a changed order not yet approved is updated (its
-lines replaced); one already approved is reported, not changed. ``plan_import`` (the
+lines replaced); one already approved is reported, not changed. Imports into one
+channel write a batch at a time and look again at which orders exist first, so the same
+file imported twice at once creates each order once. ``plan_import`` (the
 preview / dry run) says all of this before anything is written; ``run_import`` writes it,
 a batch of orders per transaction, into the audit queue (status pending audit; the queue
 runs their checks).
@@ -38,12 +41,12 @@ from sqlmodel import Session, col, select
 
 from ...models import (
     Customer,
-    CustomerPhone,
     ImportProfile,
     Order,
     OrderLine,
     Product,
     ProductAlias,
+    SalesChannel,
     utcnow,
 )
 from ..parties import customers
@@ -306,22 +309,6 @@ def _parse_date(text: str) -> date:
     raise ValueError(text)
 
 
-def customers_by_phone(session: Session, all_digits: Iterable[str]) -> dict[str, int | None]:
-    """digits -> the first customer with that phone (None: nobody)."""
-    wanted = sorted(set(all_digits))
-    out: dict[str, int | None] = dict.fromkeys(wanted)
-    for start in range(0, len(wanted), 500):
-        rows = session.exec(
-            select(CustomerPhone.digits, CustomerPhone.customer_id)
-            .where(col(CustomerPhone.digits).in_(wanted[start:start + 500]))
-            .order_by(CustomerPhone.customer_id)
-        ).all()  # fmt: skip
-        for digits, cid in rows:
-            if out.get(digits) is None:
-                out[digits] = cid
-    return out
-
-
 class _Lookup:
     """Products and customers resolved once per import."""
 
@@ -351,7 +338,7 @@ class _Lookup:
 
     def preload(self, all_digits: Iterable[str]) -> None:
         """Customers by phone for many numbers at once (500 to a query)."""
-        self.customers.update(customers_by_phone(self.session, all_digits))
+        self.customers.update(customers.customers_by_phone(self.session, all_digits))
 
 
 def channel_and_profile(db: Database, channel: str | None, profile: str | None
@@ -571,27 +558,28 @@ def run_import(
             (updated if o.action == "update" else created).append(number)
         if progress is not None:
             progress(min(start + BATCH, len(todo)), len(todo))
+    said = {ext for ext, _ in refused}  # and those approved since the preview:
+    refused += [(o.external_id, o.why) for o in todo
+                if o.action == "refused" and o.external_id not in said]  # fmt: skip
     return ImportResult(plan, tuple(created), tuple(updated), plan.count("unchanged"),
                         tuple(refused))  # fmt: skip
 
 
 def _write_batch(session: Session, actor: str, channel: str, batch: list[PlannedOrder]
                  ) -> list[tuple[PlannedOrder, str]]:  # fmt: skip
-    """New customers (one per phone), then the new orders in one go, then the updates."""
-    new_by_phone: OrderedDict[str, PlannedOrder] = OrderedDict()
-    unknown = [customers.normalise_phone(o.phone) for o in batch if o.customer_id is None]
-    # found again now: another import or a clerk may have created them since the preview
-    known: dict[str, int] = {d: c for d, c in customers_by_phone(session, unknown).items()
-                             if c is not None}  # fmt: skip
-    for o in batch:
-        digits = customers.normalise_phone(o.phone)
-        if o.customer_id is None and digits not in known:
-            new_by_phone.setdefault(digits, o)
-    ids = customers.create_customers_in(session, actor, [
+    """The batch's customers (matched by phone, else created), then its new orders in one
+    go, then the updates. Another import may have written some of these orders, or given
+    these phones a customer, since the preview: both are looked at again here, under the
+    channel's lock and the customers' (``customers_for_phones_in``)."""
+    _hold_channel(session, channel)
+    _against_existing(session, channel, {o.external_id: o for o in batch})
+    batch = [o for o in batch if o.action in ("create", "update")]
+    unknown = [o for o in batch if o.customer_id is None]
+    found = customers.customers_for_phones_in(session, actor, [
         customers.NewCustomer(name=o.customer_name, phone=o.phone, street=o.address)
-        for o in new_by_phone.values()])  # fmt: skip
-    known.update(zip(new_by_phone, ids, strict=True))
-    ids_of = {o.external_id: o.customer_id or known[customers.normalise_phone(o.phone)]
+        for o in unknown])  # fmt: skip
+    ids_by_order = dict(zip([o.external_id for o in unknown], found, strict=True))
+    ids_of = {o.external_id: o.customer_id or ids_by_order[o.external_id]
               for o in batch}  # fmt: skip
     prices = _Prices(session, channel, batch, ids_of)
     creates = [o for o in batch if o.action == "create"]
@@ -618,6 +606,14 @@ def _write_batch(session: Session, actor: str, channel: str, batch: list[Planned
     for o in batch:
         o.customer_id = ids_of[o.external_id]
     return out
+
+
+def _hold_channel(session: Session, channel: str) -> None:
+    """Imports into one channel write one batch at a time (PostgreSQL: the channel's row
+    lock, the first lock an import's transaction takes; SQLite: ``BEGIN IMMEDIATE``), so
+    an order another import wrote is seen before this one writes it again."""
+    session.exec(select(SalesChannel.id).where(SalesChannel.name == channel)
+                 .with_for_update()).first()  # fmt: skip
 
 
 class _Prices:

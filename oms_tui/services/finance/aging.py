@@ -17,8 +17,8 @@ is not put in the bucket of its own date) plus the over-payments kept on account
 payment is recorded, so the same as of any later date) less what of them was applied to
 invoices by ``D``: such an application is a payment of its own, received the day it was
 applied, whose ``unapplied_minor`` is minus what it took (``services/receivables.py``), so
-it counts from that day on, like its allocations. Payments carry no currency: they count in
-the company currency's report only. The customer's **total** is net: the buckets
+it counts from that day on, like its allocations. A payment counts in the report of its
+own currency. The customer's **total** is net: the buckets
 plus the credit on account, so a customer who over-paid shows a negative total rather than
 the gross amount of their invoices; a customer with credit and nothing owed is listed too.
 
@@ -234,16 +234,19 @@ def _open_rows(as_of: date, currency: str, payments: bool = True):  # noqa: ANN2
                 _pay.c.received_on.label("due_on"),
                 (-_pay.c.unapplied_minor).label("amt"),
                 _int(1).label("credit"),
-            ).where(_pay.c.received_on <= as_of, _pay.c.unapplied_minor != 0)
+            ).where(
+                _pay.c.received_on <= as_of,
+                _pay.c.unapplied_minor != 0,
+                _pay.c.currency == currency,
+            )
         )
     return union_all(*parts).subquery("open_rows")
 
 
 def _currency(session: Session, currency: str | None) -> tuple[str, bool]:
-    """The report's currency, and whether it is the company's (payments count in it)."""
-    company = load_settings(session).currency.upper()
-    cur = (currency or company).upper()
-    return cur, cur == company
+    """The report's currency, and whether its payments count (they do: each counts in the
+    report of its own currency)."""
+    return (currency or load_settings(session).currency).upper(), True
 
 
 def _int(n: int):  # noqa: ANN202
@@ -401,7 +404,7 @@ class Collections:
     rows: tuple[CollectionRow, ...]  # every period from start to end, empty ones included
     payments: int
     amount_minor: int
-    currency: str = field(kw_only=True)  # ISO 4217: the company currency, which payments are in
+    currency: str = field(kw_only=True)  # ISO 4217: the company currency, the payments counted
 
 
 def period_start(day: date, by: str) -> date:
@@ -431,23 +434,25 @@ def _period_sql(dialect: str, by: str):  # noqa: ANN202
 
 def collections(db: Database, start: date, end: date, by: str = "month") -> Collections:
     """Payments received per period between ``start`` and ``end`` (both included), grouped
-    in SQL; every period in the range is listed, those without payments as 0."""
+    in SQL; every period in the range is listed, those without payments as 0. Payments in
+    the company currency (those in another are not added to them)."""
     if by not in PERIODS:
         raise InvalidInput(f"by must be one of {', '.join(PERIODS)}, not '{by}'", "by")
     if end < start:
         raise InvalidInput(f"the period ends ({end}) before it starts ({start})", "end")
     period = _period_sql(db.dialect, by).label("period")
-    query = (
-        select(period, func.count(), func.coalesce(func.sum(_pay.c.amount_minor), 0))
-        .where(
-            _pay.c.received_on >= start,
-            _pay.c.received_on <= end,
-            _pay.c.method.not_in(NOT_CASH_METHODS),
-        )
-        .group_by(period)
-    )
     with db.read() as session:
         company = load_settings(session).currency
+        query = (
+            select(period, func.count(), func.coalesce(func.sum(_pay.c.amount_minor), 0))
+            .where(
+                _pay.c.received_on >= start,
+                _pay.c.received_on <= end,
+                _pay.c.method.not_in(NOT_CASH_METHODS),
+                _pay.c.currency == company.upper(),
+            )
+            .group_by(period)
+        )
         found: dict[date, tuple[int, int]] = {}
         for p, n, amount in session.execute(query):
             key = date.fromisoformat(p) if isinstance(p, str) else p

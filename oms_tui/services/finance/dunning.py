@@ -19,6 +19,15 @@ hold: the audit's credit check then fails their new orders. The hold's reason st
 releases it (``receivables.record_payment``); a manager can release it earlier with a
 reason (``release_credit_hold``). A customer with nothing overdue (net) starts again from 0.
 
+A customer with a promise to pay standing (``promises_standing``: recorded by the day the
+run is as of, for a day not past yet) is not escalated; once the day has passed with
+something still overdue, the next run takes the step due. A run is numbered
+(``DR-2026-000001``), and its letters are saved with its steps, in one transaction
+(``run_dunning``); ``reprint`` prints a run's or a customer's letters again.
+
+Dunning counts in the company currency, as the credit exposure does (no exchange rates):
+invoices, payments and credit in another currency are neither dunned nor on its letters.
+
 Letters and statements (``AccountPaper``) list the open invoices, then the credit on
 account as a line of its own, and the balance and overdue net of it: the balance is
 ``credit_exposure``'s open invoices less credit on account, the overdue its overdue.
@@ -26,9 +35,12 @@ account as a line of its own, and the balance and overdue net of it: the balance
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ...models import (
@@ -42,8 +54,10 @@ from ...models import (
     User,
 )
 from ..parties.customers import address_text
+from ..platform import printing
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
+from ..platform.numbering import take_number
 from ..platform.settings import load_settings
 from ..states.invoice_states import InvoiceStatus
 from .overdue import (
@@ -56,6 +70,7 @@ from .receivables import credit_exposure
 LEVELS = {1: "Reminder 付款提醒", 2: "Second notice 二次催款通知", 3: "Final notice 最后催款通知",
           4: "Credit hold 暂停赊销通知"}  # fmt: skip
 RELEASERS = ("manager", "admin")
+RUN_PREFIX = "DR"
 
 
 @dataclass(frozen=True)
@@ -73,32 +88,63 @@ class DunningStep:
         return LEVELS[self.level]
 
 
-def run_dunning(db: Database, actor: str, as_of: date | None = None,
-                today: date | None = None) -> list[DunningStep]:  # fmt: skip
-    """Take the dunning step every customer has reached (see the module docstring).
+@dataclass(frozen=True)
+class DunningRun:
+    """What a run did: its number (the name of its letters' PDF), the steps it took, the
+    PDF saved with them ("" when no step was due), the customers a promise to pay held."""
+
+    number: str
+    as_of: date
+    steps: tuple[DunningStep, ...]
+    path: str = ""
+    promised: tuple[str, ...] = ()  # names of the customers not escalated: promised to pay
+
+
+# the letters' PDF from their papers: the caller's (reports.account_letter), since services
+# do not import reports
+Render = Callable[[Sequence["AccountPaper"]], bytes]
+
+
+def run_dunning(db: Database, actor: str, as_of: date | None = None, today: date | None = None,
+                *, render: Render, out: str | Path | None = None) -> DunningRun:  # fmt: skip
+    """Take the dunning step every customer has reached (see the module docstring), and
+    save their letters, in one transaction.
 
     ``as_of``: the day to count days overdue to (default ``today``). ``today``: the
-    caller's date (the app's clock); when given, an ``as_of`` after it is refused, since
-    letters and credit holds would go out before they are due."""
-    if today is not None and as_of is not None and as_of > today:
+    caller's date (the app's clock; default the system date): an ``as_of`` after it is
+    refused, since letters and credit holds would go out before they are due.
+
+    The run takes a number (``DR-2026-000001``) first: the number's row lock makes a
+    second run wait until the first has committed, so two runs never step one customer.
+    The letters are rendered (``render``) and saved (``printing.save``: in the documents
+    folder as ``dunning-DR-...pdf``, or ``out``) before the steps commit: a render or a
+    save that fails leaves no step taken, and a process killed before the commit leaves
+    none either (at most a file the next run's number writes over). Printing comes after,
+    from the saved file; ``reprint`` prints a run's or a customer's letters again."""
+    today = today or date.today()
+    as_of = as_of or today
+    if as_of > today:
         raise InvalidInput(f"dunning runs as of {today} or an earlier day, not {as_of}",
                            "as_of")  # fmt: skip
-    as_of = as_of or today or date.today()
     with db.write() as session:
+        number = take_number(session, RUN_PREFIX, as_of.year)
         currency = load_settings(session).currency
         thresholds = dunning_days(session)
         overdue = overdue_after_credit(session, as_of)
         # The customers it may write, locked by id (no key update: orders and payments
         # referring to them go on) and read afresh, then what they owe read again under
-        # the locks: two runs at once take each step once (the second sees the level the
-        # first wrote), and a payment saved meanwhile counts.
+        # the locks: a payment saved meanwhile counts.
         customers = session.exec(
             select(Customer).where(col(Customer.id).in_(overdue) | (Customer.dunning_level > 0))
             .order_by(Customer.id).with_for_update(key_share=True)
             .execution_options(populate_existing=True)
         ).all()  # fmt: skip
-        overdue = overdue_after_credit(session, as_of, [c.id for c in customers])
+        ids = [c.id for c in customers]
+        overdue = overdue_after_credit(session, as_of, ids)
+        promised = promises_standing(session, as_of, ids)
         steps: list[DunningStep] = []
+        held: list[str] = []
+        papers: list[AccountPaper] = []
         for customer in customers:
             if customer.id not in overdue:
                 customer.dunning_level = 0  # clean again (paid, or covered by credit)
@@ -108,11 +154,15 @@ def run_dunning(db: Database, actor: str, as_of: date | None = None,
             level = level_for(days, thresholds)
             if level <= customer.dunning_level:
                 continue
+            if customer.id in promised:
+                held.append(customer.name)  # not escalated until the promise is broken
+                continue
             letter = DunningLetter(customer_id=customer.id, level=level, issued_on=as_of,
-                                   days_overdue=days, overdue_minor=total, actor=actor)  # fmt: skip
+                                   days_overdue=days, overdue_minor=total, actor=actor,
+                                   run=number)  # fmt: skip
             session.add(letter)
             customer.dunning_level = level
-            note = f"{LEVELS[level]}: {days} days overdue"
+            note = f"{LEVELS[level]}: {days} days overdue ({number})"
             if level == 4 and not customer.credit_hold:
                 customer.credit_hold = True
                 customer.credit_hold_reason = (f"overdue {days} days: credit hold by dunning "
@@ -127,7 +177,31 @@ def run_dunning(db: Database, actor: str, as_of: date | None = None,
                     letter.id, customer.id, customer.name, level, days, total, currency=currency
                 )
             )
-        return steps
+            papers.append(_paper(session, customer, as_of, LEVELS[level], level, 30))
+        path = str(printing.save(render(papers), run_name(number), out)) if papers else ""
+        return DunningRun(number, as_of, tuple(steps), path, tuple(held))
+
+
+def promises_standing(session: Session, as_of: date, customer_ids: Sequence[int]) -> set[int]:
+    """The customers with a promise to pay not broken on ``as_of``: made by then, for a
+    day not past yet (``promise_on`` on or after ``as_of``). A later follow-up closes the
+    promise as a task (``done``), not as a promise: it stands until its day has passed."""
+    if not customer_ids:
+        return set()
+    made_by = (datetime.combine(as_of + timedelta(days=1), time(), UTC)
+               if as_of < date.max else None)  # fmt: skip
+    stmt = select(FollowUp.customer_id).where(
+        FollowUp.kind == "promise", col(FollowUp.customer_id).in_(customer_ids),
+        col(FollowUp.promise_on).is_not(None), col(FollowUp.promise_on) >= as_of,
+    )  # fmt: skip
+    if made_by is not None:
+        stmt = stmt.where(FollowUp.at < made_by)
+    return set(session.exec(stmt).all())
+
+
+def run_name(number: str) -> str:
+    """The file name a run's letters are saved under."""
+    return f"dunning-{number}"
 
 
 def release_credit_hold(db: Database, actor: str, customer_id: int, reason: str) -> None:
@@ -211,10 +285,11 @@ def _paper(session: Session, customer: Customer, as_of: date, title: str, level:
         select(CustomerAddress).where(CustomerAddress.customer_id == customer.id)
         .order_by(col(CustomerAddress.is_default).desc(), CustomerAddress.id)
     ).first()  # fmt: skip
+    company = load_settings(session).currency.upper()
     rows = session.execute(
         select(Invoice, Order.number).outerjoin(Order, Order.id == Invoice.order_id)
         .where(Invoice.customer_id == customer.id, Invoice.status == InvoiceStatus.OPEN,
-               Invoice.kind == "invoice")
+               Invoice.kind == "invoice", Invoice.currency == company)
         .order_by(Invoice.due_on, Invoice.id)
     ).all()  # fmt: skip
     items = tuple(OpenItem(i.number, n or "", i.issued_on, i.due_on, i.amount_minor,
@@ -225,6 +300,7 @@ def _paper(session: Session, customer: Customer, as_of: date, title: str, level:
     on_account = sum(i.open_minor for i in items) - exposure.open_invoices_minor
     pays = session.exec(
         select(Payment).where(Payment.customer_id == customer.id, Payment.amount_minor > 0,
+                              Payment.currency == company,
                               Payment.received_on >= as_of - timedelta(days=payments_days))
         .order_by(Payment.received_on, Payment.id)
     ).all()  # fmt: skip
@@ -241,8 +317,46 @@ def letter(db: Database, letter_id: int) -> AccountPaper:
         row = session.get(DunningLetter, letter_id)
         if row is None:
             raise NotFound(f"no dunning letter {letter_id}")
-        customer = session.get(Customer, row.customer_id)
-        return _paper(session, customer, row.issued_on, LEVELS[row.level], row.level, 30)
+        return _letter_paper(session, row)
+
+
+def _letter_paper(session: Session, row: DunningLetter) -> AccountPaper:
+    customer = session.get(Customer, row.customer_id)
+    return _paper(session, customer, row.issued_on, LEVELS[row.level], row.level, 30)
+
+
+@dataclass(frozen=True)
+class Reprint:
+    name: str  # the file name: the run's, or the run's and the customer's code
+    path: str  # where the PDF was saved again
+    letters: int
+
+
+def reprint(db: Database, key: str, *, render: Render, out: str | Path | None = None
+            ) -> Reprint:  # fmt: skip
+    """The letters of a run (``key`` its number, DR-2026-000001) or a customer's last
+    letter (``key`` the customer's code), rendered again as of the day they were issued
+    (what is still open then: an invoice paid since is not on it) and saved again, under
+    the run's name (replacing its file) or the run's and the customer's; printed after by
+    the caller, as a run's are."""
+    key = key.strip().upper()
+    with db.read() as session:
+        rows = session.exec(select(DunningLetter).where(DunningLetter.run == key)
+                            .order_by(DunningLetter.id)).all()  # fmt: skip
+        name = run_name(key)
+        if not rows:
+            customer = session.exec(select(Customer).where(func.upper(Customer.code) == key)
+                                    ).first()  # fmt: skip
+            if customer is None:
+                raise NotFound(f"no dunning run or customer '{key}'")
+            rows = session.exec(select(DunningLetter).where(DunningLetter.customer_id ==
+                                customer.id).order_by(col(DunningLetter.id).desc())
+                                .limit(1)).all()  # fmt: skip
+            if not rows:
+                raise NotFound(f"{customer.name} ({customer.code}) has had no dunning letter")
+            name = f"{run_name(rows[0].run or rows[0].issued_on.isoformat())}-{customer.code}"
+        papers = [_letter_paper(session, r) for r in rows]
+    return Reprint(name, str(printing.save(render(papers), name, out)), len(papers))
 
 
 def statement(db: Database, customer_id: int, as_of: date | None = None,

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from ...models import Invoice, Payment, Setting, utcnow
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
+from ..platform.settings import load_settings
 from ..states.invoice_states import InvoiceStatus
 
 KEY = "dunning_days"
@@ -70,7 +71,8 @@ class Overdue(NamedTuple):
 def overdue_after_credit(
     session: Session, as_of: date, customer_ids: Collection[int] | None = None
 ) -> dict[int, Overdue]:
-    """Per customer with overdue money left once their credit on account is set against
+    """Per customer with overdue money left, in the company currency (as the credit
+    exposure counts; no exchange rates), once their credit on account in it is set against
     the oldest overdue invoices first: how many days (to ``as_of``) the oldest invoice not
     covered is overdue, and what is overdue less the credit (``credit_exposure``'s
     ``overdue_minor``). Customers the credit covers are not in the result.
@@ -82,14 +84,15 @@ def overdue_after_credit(
     inv = Invoice.__table__  # type: ignore[attr-defined]
     pay = Payment.__table__  # type: ignore[attr-defined]
     owed = inv.c.amount_minor - inv.c.paid_minor
+    company = load_settings(session).currency.upper()
     late_where = [inv.c.status == InvoiceStatus.OPEN, inv.c.kind == "invoice", inv.c.due_on < as_of,
-                  owed > 0]  # fmt: skip
+                  owed > 0, inv.c.currency == company]  # fmt: skip
     credit_parts = [
         select(pay.c.customer_id, pay.c.unapplied_minor.label("credit"))
-        .where(pay.c.unapplied_minor != 0),
+        .where(pay.c.unapplied_minor != 0, pay.c.currency == company),
         select(inv.c.customer_id, (inv.c.paid_minor - inv.c.amount_minor).label("credit"))
         .where(inv.c.amount_minor < 0, inv.c.status != InvoiceStatus.VOID,
-               inv.c.amount_minor != inv.c.paid_minor),
+               inv.c.amount_minor != inv.c.paid_minor, inv.c.currency == company),
     ]  # fmt: skip
     if customer_ids is not None:
         ids = list(customer_ids)

@@ -24,7 +24,7 @@ its own column (``services/aging.py``).
 
 **Applying credit on account** (``apply_credit_on_account``, and automatically to each new
 invoice while the setting ``credit_auto_apply`` is 1, the default): oldest credit first,
-oldest due invoice first, in the same currency (over-payments carry none: the company's).
+oldest due invoice first, in the same currency (an over-payment's is its payment's).
 Each use of one credit is recorded like a credit note's application: a zero-amount payment
 of method ``on_account``, received on the day it is applied, by the acting user, reference
 "credit on account from payment PAY-..." (or "... from credit note CN-..."), with ``+x``
@@ -36,8 +36,15 @@ an earlier day (before the application was received) still shows the credit on a
 and the invoice open. What is left of one over-payment is its ``unapplied_minor`` plus the
 ``unapplied_minor`` of the applications whose reference names it.
 
+**Payments in other currencies**: a payment has its ``currency`` (the company currency
+unless the clerk says another); it pays invoices in it only, and what it leaves on account
+is credit in it (``oms verify`` checks that no payment is applied to an invoice in another
+currency).
+
 **Credit exposure** (``credit_exposure``, the one figure the audit's credit check, order
-entry's quote warning and the customer card use): open invoices less credit on account,
+entry's quote warning and the customer card use): in the company currency (the credit
+limit's; there are no exchange rates, so invoices, credit and orders in another currency
+are not added to it), open invoices less credit on account,
 plus the part of approved orders not invoiced yet (``COMMITTED`` statuses: approved up to
 partially shipped; an order's invoices are subtracted, so a prepaid order, invoiced at
 approval, and the invoiced part of a partly shipped one count once, on their invoices).
@@ -226,7 +233,15 @@ class PaymentResult:
     amount_minor: int
     applied: tuple[Applied, ...]
     unapplied_minor: int  # over-payment kept on the customer's account
-    currency: str = field(kw_only=True)  # ISO 4217: the company currency, which a payment is in
+    currency: str = field(kw_only=True)  # ISO 4217: the payment's
+
+
+def currency_code(text: str) -> str:
+    """An ISO 4217 code as stored: three letters, upper case (``InvalidInput`` else)."""
+    code = (text or "").strip().upper()
+    if len(code) != 3 or not code.isascii() or not code.isalpha():
+        raise InvalidInput(f"currency '{text}': three letters, e.g. CNY or USD", "currency")
+    return code
 
 
 def _open_invoices(session: Session, customer_id: int) -> list[Invoice]:
@@ -250,14 +265,15 @@ def record_payment(
     db: Database, actor: str, customer_id: int, amount_minor: int, received_on: date,
     method: str = "bank", reference: str = "", invoice_numbers: Sequence[str] | None = None,
     today: date | None = None, invoice_versions: Mapping[str, int] | None = None,
+    currency: str | None = None,
 ) -> PaymentResult:  # fmt: skip
     """A payment received: applied to the chosen invoices in the order given, else to the
     customer's open invoices oldest due first; what is left is kept on account.
 
-    A payment has no currency of its own: it is in the company currency (the ``currency``
-    setting), as collections, statements and the credit on account read it. So it pays
-    only invoices in that currency: oldest first skips the others (they stay open), and
-    naming one in another currency is refused (``InvalidInput`` on ``invoices``).
+    ``currency``: what the payment is in (ISO 4217, three letters; default the company
+    currency, the ``currency`` setting). It pays only invoices in that currency: oldest
+    first skips the others (they stay open), naming one in another currency is refused
+    (``InvalidInput`` on ``invoices``), and what it leaves on account is credit in it.
 
     The amount is above 0 and within the setting ``max_amount_minor`` (``InvalidInput`` on
     ``amount``).
@@ -270,7 +286,7 @@ def record_payment(
         result, _payment_id = record_payment_in(session, actor, customer_id, amount_minor,
                                                 received_on, method, reference,
                                                 invoice_numbers, today,
-                                                invoice_versions)  # fmt: skip
+                                                invoice_versions, currency)  # fmt: skip
         return result
 
 
@@ -278,6 +294,7 @@ def record_payment_in(
     session: Session, actor: str, customer_id: int, amount_minor: int, received_on: date,
     method: str = "bank", reference: str = "", invoice_numbers: Sequence[str] | None = None,
     today: date | None = None, invoice_versions: Mapping[str, int] | None = None,
+    currency: str | None = None,
 ) -> tuple[PaymentResult, int]:  # fmt: skip
     """``record_payment`` in the caller's write transaction (a COD remittance records its
     row in the same one); also returns the payment's id."""
@@ -290,8 +307,8 @@ def record_payment_in(
     if received_on > today + timedelta(days=1):
         raise InvalidInput("a payment cannot be received in the future", "received_on")
     settings = load_settings(session)
-    company = settings.currency.upper()
-    check_amount(amount_minor, settings.max_amount_minor, "the payment", "amount", company)
+    cur = currency_code(currency or settings.currency)
+    check_amount(amount_minor, settings.max_amount_minor, "the payment", "amount", cur)
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFound(f"no customer with id {customer_id}")
@@ -304,17 +321,16 @@ def record_payment_in(
             if inv is None:
                 raise InvalidInput(f"{n} is not an open invoice of {customer.name}",
                                    "invoices")  # fmt: skip
-            if inv.currency.upper() != company:
-                raise InvalidInput(f"{inv.number} is in {inv.currency.upper()}: payments "
-                                   f"are recorded in {company}, the company currency, "
-                                   "and cannot pay it", "invoices")  # fmt: skip
+            if inv.currency.upper() != cur:
+                raise InvalidInput(f"{inv.number} is in {inv.currency.upper()}: a payment "
+                                   f"in {cur} cannot pay it", "invoices")  # fmt: skip
             invoice_states.check_version(session, inv, (invoice_versions or {}).get(inv.number))
             chosen.append(inv)
         candidates = chosen
     else:
-        candidates = [i for i in candidates if i.currency.upper() == company]
+        candidates = [i for i in candidates if i.currency.upper() == cur]
     payment = Payment(number=take_number(session, PAYMENT_PREFIX, received_on.year),
-                      customer_id=customer_id, received_on=received_on,
+                      customer_id=customer_id, received_on=received_on, currency=cur,
                       amount_minor=amount_minor, method=method,
                       reference=reference.strip()[:100], created_by=actor)  # fmt: skip
     session.add(payment)
@@ -334,7 +350,7 @@ def record_payment_in(
     session.add(payment)
     _release_hold_if_settled(session, customer, actor, today)
     return PaymentResult(
-        payment.number, amount_minor, tuple(applied), left, currency=company
+        payment.number, amount_minor, tuple(applied), left, currency=cur
     ), payment.id
 
 
@@ -397,6 +413,7 @@ def credit_note(db: Database, actor: str, invoice_number: str, amount_minor: int
         if use > 0:
             payment = Payment(number=take_number(session, PAYMENT_PREFIX, issued.year),
                               customer_id=inv.customer_id, received_on=issued, amount_minor=0,
+                              currency=inv.currency.upper(),
                               method=CREDIT_NOTE_METHOD, reference=note.number,
                               created_by=actor)  # fmt: skip
             session.add(payment)
@@ -456,14 +473,13 @@ def _credits(session: Session, customer_id: int, on: date) -> list[_Credit]:
     """The customer's credit on account that exists on ``on``, oldest first, its rows
     locked (``FOR UPDATE`` on PostgreSQL; SQLite's write transaction already is) so two
     clerks cannot spend the same credit."""
-    company = load_settings(session).currency.upper()
     pays = session.exec(
         select(Payment)
         .where(Payment.customer_id == customer_id, col(Payment.unapplied_minor) > 0,
                Payment.received_on <= on)
         .order_by(Payment.received_on, Payment.id).with_for_update()
     ).all()  # fmt: skip
-    out = [_Credit(f"payment {p.number}", p.received_on, company, p.unapplied_minor)
+    out = [_Credit(f"payment {p.number}", p.received_on, p.currency.upper(), p.unapplied_minor)
            for p in pays]  # fmt: skip
     if out:  # less what was applied from each before (its applications name it)
         used = dict(session.execute(
@@ -488,15 +504,16 @@ def _credits(session: Session, customer_id: int, on: date) -> list[_Credit]:
     return out
 
 
-def _credit_on_account(session: Session, customer_id: int) -> int:
-    """All the customer's credit on account (0 or more), any date, any currency."""
+def _credit_on_account(session: Session, customer_id: int, currency: str) -> int:
+    """The customer's credit on account in ``currency`` (0 or more), any date."""
     session.flush()
     ahead = session.exec(select(func.coalesce(func.sum(Payment.unapplied_minor), 0))
-                         .where(Payment.customer_id == customer_id)).one()  # fmt: skip
+                         .where(Payment.customer_id == customer_id,
+                                Payment.currency == currency)).one()  # fmt: skip
     notes = session.exec(
         select(func.coalesce(func.sum(Invoice.amount_minor - Invoice.paid_minor), 0))
         .where(Invoice.customer_id == customer_id, Invoice.kind == "credit_note",
-               Invoice.status == InvoiceStatus.OPEN)
+               Invoice.status == InvoiceStatus.OPEN, Invoice.currency == currency)
     ).one()  # fmt: skip
     return int(ahead) - int(notes)
 
@@ -519,6 +536,7 @@ def _apply_credit(session: Session, actor: str, customer_id: int, on: date,
             if record is None:
                 record = Payment(number=take_number(session, PAYMENT_PREFIX, on.year),
                                  customer_id=customer_id, received_on=on, amount_minor=0,
+                                 currency=credit.currency,
                                  method=ON_ACCOUNT_METHOD, reference=credit.why,
                                  created_by=actor)  # fmt: skip
                 session.add(record)
@@ -568,11 +586,9 @@ def apply_credit_on_account(db: Database, actor: str, customer_id: int,
                                 _open_invoices(session, customer_id))  # fmt: skip
         if applied:
             _release_hold_if_settled(session, customer, actor, today)
-        return CreditResult(
-            tuple(applied),
-            _credit_on_account(session, customer_id),
-            currency=load_settings(session).currency,
-        )
+        company = load_settings(session).currency.upper()
+        return CreditResult(tuple(applied), _credit_on_account(session, customer_id, company),
+                            currency=company)  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -595,8 +611,8 @@ class CreditExposure(NamedTuple):
 def credit_exposure(session: Session, customer_id: int, today: date | None = None,
                     exclude_order_id: int | None = None) -> CreditExposure:  # fmt: skip
     """The customer's open invoices, approved orders not yet invoiced, and overdue amount,
-    in one statement of four aggregates. ``exclude_order_id``: an order left out of the
-    committed part (the one being checked, added by the caller).
+    in the company currency, in one statement of four aggregates. ``exclude_order_id``: an
+    order left out of the committed part (the one being checked, added by the caller).
 
     Each aggregate reads one customer's rows through an index: the unsettled invoices
     from ``ix_invoice_unsettled`` alone (hence its two conditions, spelled as the index's),
@@ -604,6 +620,7 @@ def credit_exposure(session: Session, customer_id: int, today: date | None = Non
     ``ix_sales_order_customer_created`` (status filtered on the customer's orders) with
     each order's invoices through ``ix_invoice_order_id``."""
     today = today or date.today()
+    company = load_settings(session).currency.upper()
     inv = Invoice.__table__  # type: ignore[attr-defined]
     owed = inv.c.amount_minor - inv.c.paid_minor
     is_invoice = inv.c.amount_minor > 0  # credit notes are negative
@@ -619,13 +636,18 @@ def credit_exposure(session: Session, customer_id: int, today: date | None = Non
             inv.c.customer_id == customer_id,
             inv.c.status != InvoiceStatus.VOID,
             inv.c.amount_minor != inv.c.paid_minor,
+            inv.c.currency == company,
         )
         .subquery("open_invoices")
     )
     on_account = (
         select(func.coalesce(func.sum(Payment.unapplied_minor), 0))
         # over-payments (above 0) less the credit applied from them since (below 0)
-        .where(Payment.customer_id == customer_id, col(Payment.unapplied_minor) != 0)
+        .where(
+            Payment.customer_id == customer_id,
+            col(Payment.unapplied_minor) != 0,
+            Payment.currency == company,
+        )
         .scalar_subquery()
     )
     invoiced = (
@@ -640,7 +662,9 @@ def credit_exposure(session: Session, customer_id: int, today: date | None = Non
     )
     left = Order.total_minor - invoiced
     orders = select(func.coalesce(func.sum(case((left > 0, left), else_=0)), 0)).where(
-        Order.customer_id == customer_id, col(Order.status).in_([str(s) for s in COMMITTED])
+        Order.customer_id == customer_id,
+        col(Order.status).in_([str(s) for s in COMMITTED]),
+        Order.currency == company,
     )
     if exclude_order_id is not None:
         orders = orders.where(Order.id != exclude_order_id)

@@ -41,7 +41,7 @@ from ..inventory import stock
 from ..platform.db import Database, retry
 from ..platform.errors import IllegalTransition, NotFound, StaleData
 from ..states import order_states
-from ..states.order_states import OrderStatus, record_event
+from ..states.order_states import OrderStatus, record_event, stale_order
 
 S = OrderStatus
 ALLOCATABLE = frozenset({S.APPROVED, S.BACKORDERED, S.PARTIALLY_BACKORDERED})
@@ -277,7 +277,8 @@ def allocate_order(db: Database, actor: str, order_id: int,
     try:
         return retry(run)
     except StaleDataError:
-        raise StaleData("the order was changed by someone else; reload it and try again") from None
+        with db.read() as session:
+            raise stale_order(session, order_id) from None
 
 
 def allocate_approved(db: Database, actor: str, limit: int | None = None

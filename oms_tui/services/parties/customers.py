@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, or_, select
@@ -120,8 +120,49 @@ class NewCustomer:
     payment_terms: str = "COD"
 
 
+def hold_customer_creation(session: Session) -> None:
+    """Hold the customer-code counter's row until the caller's transaction ends.
+
+    Every transaction that creates customers takes a number from this counter, so on
+    PostgreSQL they run one after another from here on (SQLite: ``BEGIN IMMEDIATE``
+    already does), and a phone looked up after this sees every customer created before:
+    the check that a phone is nobody's yet stays true until this transaction commits."""
+    from ..platform.numbering import take_numbers
+
+    take_numbers(session, "C", 0, 0)
+
+
+def customers_by_phone(session: Session, all_digits: Iterable[str]) -> dict[str, int | None]:
+    """Normalised phone -> the customer who has it (None: nobody), 500 to a query."""
+    wanted = sorted(set(all_digits) - {""})
+    out: dict[str, int | None] = dict.fromkeys(wanted)
+    for start in range(0, len(wanted), 500):
+        rows = session.exec(
+            select(CustomerPhone.digits, CustomerPhone.customer_id)
+            .where(col(CustomerPhone.digits).in_(wanted[start:start + 500]))
+            .order_by(CustomerPhone.customer_id)
+        ).all()  # fmt: skip
+        for digits, cid in rows:
+            if out.get(digits) is None:
+                out[digits] = cid
+    return out
+
+
+def _refuse_a_taken_phone(session: Session, phone: str, digits: str) -> None:
+    """A phone is one customer's: typing it for a new one names the customer who has it."""
+    owner = session.exec(
+        select(Customer.code, Customer.name).join(CustomerPhone,
+                                                  col(CustomerPhone.customer_id) == Customer.id)
+        .where(CustomerPhone.digits == digits)
+    ).first()  # fmt: skip
+    if owner is not None:
+        raise InvalidInput(f"{phone.strip()} is already the phone of {owner[0]} {owner[1]}: "
+                           "find them by it, or type another number", "phone")  # fmt: skip
+
+
 def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
-    """A customer with its first phone and default ship-to address."""
+    """A customer with its first phone and default ship-to address. A phone that is
+    another customer's already is refused, naming that customer."""
     name = new.name.strip()
     if not name:
         raise InvalidInput("a customer needs a name", "name")
@@ -132,6 +173,9 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
         raise InvalidInput(f"'{new.phone}' does not look like a phone number", "phone")
     with db.write() as session:
         _check_credit_limits(session, [new])
+        hold_customer_creation(session)
+        if digits:
+            _refuse_a_taken_phone(session, new.phone, digits)
         region = new.region.strip() or table_in(session).region_of(new.province, new.city,
                                                                    new.street)  # fmt: skip
         code = new.code or _next_customer_code(session)
@@ -170,9 +214,32 @@ def _check_credit_limits(session: Session, news: Sequence[NewCustomer]) -> None:
                      "credit_limit_minor", settings.currency)  # fmt: skip
 
 
-def create_customers_in(session: Session, actor: str, news: Sequence[NewCustomer]) -> list[int]:
-    """Many new customers (with their phone and default address) in the caller's
-    transaction, with multi-row INSERTs: what imports use. Returns their ids in order."""
+def customers_for_phones_in(session: Session, actor: str, news: Sequence[NewCustomer]
+                            ) -> list[int]:  # fmt: skip
+    """The customer of each new caller's phone: the one who has it, else one created for it
+    (from the first caller with that phone; with its default address), in the caller's
+    transaction with multi-row INSERTs: what imports use. Returns the ids in order.
+
+    Creation is held first (``hold_customer_creation``), so a phone another import or a
+    clerk gave a customer a moment ago is matched, never created twice."""
+    if not news:
+        return []
+    hold_customer_creation(session)
+    digits = [normalise_phone(new.phone) for new in news]
+    known = customers_by_phone(session, digits)
+    fresh: dict[str, NewCustomer] = {}
+    for d, new in zip(digits, news, strict=True):
+        if d and known.get(d) is None:
+            fresh.setdefault(d, new)
+    no_phone = [new for d, new in zip(digits, news, strict=True) if not d]
+    ids = iter(_create_customers_in(session, actor, [*fresh.values(), *no_phone]))
+    known.update((d, next(ids)) for d in fresh)
+    return [known[d] if d else next(ids) for d in digits]
+
+
+def _create_customers_in(session: Session, actor: str, news: Sequence[NewCustomer]
+                         ) -> list[int]:  # fmt: skip
+    """New customers (with their phone and default address), their phones nobody's."""
     from sqlalchemy import insert
 
     from ..platform.numbering import take_numbers

@@ -16,7 +16,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
-from ...config import normalise_url, sqlite_path
+from ...config import normalise_url, pg_schema, sqlite_path
+from . import presence
 
 if TYPE_CHECKING:  # sqlmodel (with pydantic) is imported on first use, not at start-up
     from sqlmodel import Session
@@ -28,10 +29,14 @@ _WRITE = "oms_write"
 def make_engine(url: str, echo: bool = False) -> Engine:
     url = normalise_url(url)
     if not url.startswith("sqlite"):
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        # named, so that `oms restore` sees the other oms sessions (``presence``)
+        name = presence.application_name(pg_schema(url))
+        return create_engine(url, echo=echo, pool_pre_ping=True,
+                             connect_args={"application_name": name})  # fmt: skip
 
     kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}}
-    if sqlite_path(url) is None:  # in-memory: one shared connection
+    path = sqlite_path(url)
+    if path is None:  # in-memory: one shared connection
         kwargs["poolclass"] = StaticPool
     # No folder is made here: only creating a database (``oms init``, the first start) does.
     engine = create_engine(url, echo=echo, **kwargs)
@@ -45,6 +50,8 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+        if path is not None:  # this process has the file open (`oms restore` asks)
+            presence.register(path)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001

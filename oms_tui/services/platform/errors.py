@@ -22,4 +22,10 @@ class IllegalTransition(OmsError):
 
 
 class StaleData(OmsError):
-    """Somebody else saved a change first; nothing was overwritten."""
+    """Somebody else saved a change first; nothing was overwritten. ``short``: the same
+    sentence in as few words as a one-line message at 80 columns needs (who and when kept,
+    what they did cut first)."""
+
+    def __init__(self, message: str, short: str | None = None) -> None:
+        super().__init__(message)
+        self.short = short or message

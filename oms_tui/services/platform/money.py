@@ -53,6 +53,16 @@ def from_minor(minor: int, currency: str) -> Decimal:
     return Decimal(minor).scaleb(-exponent(currency))
 
 
+def split_currency(text: str, default: str) -> tuple[str, str]:
+    """An amount typed with an ISO 4217 code before it (``USD 120``, ``usd120.50``): the
+    code (upper case) and the amount; without one, ``default`` and the text as typed."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    code, rest = cleaned[:3], cleaned[3:].strip()
+    if code.isascii() and code.isalpha() and rest[:1].isdigit():
+        return code.upper(), rest
+    return default.upper(), text
+
+
 def parse_money(text: str, currency: str) -> int:
     """What a clerk typed (``1,234.5``, ``¥12``, ``-3``, full-width ``１２３．４５`` from a
     Chinese input method) to minor units, or a sentence saying why it is not an amount:

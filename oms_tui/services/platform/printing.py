@@ -101,6 +101,18 @@ def deliver(pdf: bytes, name: str, printer: str = "", out: str | Path | None = N
     return deliver_all([(name, pdf)], printer)[0]
 
 
+def print_saved(path: str | Path, name: str, printer: str = "") -> Delivered:
+    """Send a PDF already saved (``save``) to the printer when one is set. ``PrintFailed``
+    when it does not take it: the file is kept, and the sentence names it."""
+    if not printer:
+        return Delivered(str(path))
+    try:
+        send(Path(path).read_bytes(), name, printer)
+    except OmsError as error:
+        raise PrintFailed(printer, str(error), [Delivered(str(path))]) from None
+    return Delivered(str(path), printer)
+
+
 def summary(done: Sequence[Delivered]) -> str:
     """Where documents went, in one phrase: "sent to printer P; saved as a.pdf, b.pdf in
     DIR", or "saved as /path/a.pdf"."""

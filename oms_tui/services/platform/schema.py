@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from sqlalchemy import inspect, text
 
 from ...config import sqlite_path
 from ...migrations import HEAD
+from . import safe_files
 from .db import Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -66,21 +66,34 @@ def upgrade(db: Database, revision: str = "head") -> None:
 
 
 def backup_sqlite(db: Database, label: str = "pre-upgrade") -> Path | None:
-    """Copy a SQLite database (consistently, with the backup API) beside it; returns the copy."""
+    """Copy a SQLite database (consistently, with the backup API) beside it; returns the copy.
+
+    Written under a temporary name, checked, and renamed only when complete: a process
+    killed during the copy leaves no truncated file under the copy's name (``safe_files``).
+    """
     path = sqlite_path(db.url)
     if path is None or not path.exists():
         return None
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}")
-    src = sqlite3.connect(path)
+    safe_files.remove_stale_parts(path.parent)
+    part = safe_files.part_name(target)
+    with safe_files.removed_on_failure(part):
+        safe_files.sqlite_snapshot(path, part)
+        safe_files.pause_point("copy")
+        return safe_files.publish(part, target)
+
+
+def is_known(revision: str) -> bool:
+    """Whether this oms knows the revision (a newer oms's is unknown here)."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     try:
-        dst = sqlite3.connect(target)
-        with dst:
-            src.backup(dst)
-        dst.close()
-    finally:
-        src.close()
-    return target
+        return script.get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def upgrade_with_backup(db: Database) -> Path | None:
@@ -93,4 +106,4 @@ def upgrade_with_backup(db: Database) -> Path | None:
 
 
 __all__ = ["HEAD", "upgrade", "upgrade_with_backup", "needs_upgrade", "current_revision",
-           "backup_sqlite", "is_empty", "alembic_config"]  # fmt: skip
+           "backup_sqlite", "is_empty", "alembic_config", "is_known"]  # fmt: skip

@@ -32,6 +32,15 @@ class CompanySettings:
     discount_limit_pct: int = 10  # the most a line's discount may be, except for managers
     # the largest amount a person or an import may enter, in minor units (money.check_amount)
     max_amount_minor: int = MAX_AMOUNT_MINOR
+    # audit warnings that also stop a bulk approval (check names, comma-separated, or "all");
+    # failed checks always do. Default none: a warning is shown and recorded with the approval
+    bulk_approve_blocks: str = ""
+
+    @property
+    def bulk_blocking_checks(self) -> frozenset[str]:
+        """The check names whose warnings stop a bulk approval."""
+        names = {n.strip().lower() for n in self.bulk_approve_blocks.split(",") if n.strip()}
+        return frozenset(AUDIT_CHECK_NAMES) if "all" in names else frozenset(names)
 
     @staticmethod
     def _parse(name: str, raw: str, kind: type) -> object:
@@ -42,11 +51,24 @@ class CompanySettings:
         return raw
 
 
+# The audit checks' names (services/sales/audit_checks.py runs them; a test keeps both equal).
+AUDIT_CHECK_NAMES = (
+    "completeness",
+    "product",
+    "price",
+    "cost",
+    "credit",
+    "stock",
+    "made_to_order",
+    "duplicate",
+)
+
 _FIELDS = {f.name: f for f in fields(CompanySettings)}
 _TYPES = {"company_name": str, "currency": str, "prices_include_tax": bool, "tax_rounding": str,
           "company_address": str, "company_phone": str, "printer": str,
           "paper": str, "shipment_overdue_days": int,
-          "discount_limit_pct": int, "max_amount_minor": int}  # fmt: skip
+          "discount_limit_pct": int, "max_amount_minor": int,
+          "bulk_approve_blocks": str}  # fmt: skip
 
 
 def _parse_rows(rows: dict[str, str]) -> CompanySettings:
@@ -82,14 +104,45 @@ def set_setting(db: Database, actor: str, key: str, value: str) -> CompanySettin
     if key == "max_amount_minor" and not 1 <= int(value) <= AMOUNT_LIMIT_CEILING:
         raise InvalidInput(f"max_amount_minor must be from 1 to {AMOUNT_LIMIT_CEILING:,} "
                            "(minor units)", "value")  # fmt: skip
+    if key == "currency":
+        value = value.strip().upper()
+        if len(value) != 3 or not value.isascii() or not value.isalpha():
+            raise InvalidInput(f"currency '{value}': three letters, e.g. CNY or USD", "value")
+    if key == "bulk_approve_blocks":
+        names = [n.strip().lower() for n in value.split(",") if n.strip()]
+        unknown = [n for n in names if n not in AUDIT_CHECK_NAMES and n != "all"]
+        if unknown:
+            raise InvalidInput(f"unknown check '{unknown[0]}'; bulk_approve_blocks takes check "
+                               f"names ({', '.join(AUDIT_CHECK_NAMES)}), comma-separated, "
+                               "or 'all'", "value")  # fmt: skip
+        value = ",".join(dict.fromkeys(names))
     from ...models import Setting, utcnow
 
     with db.write() as session:
         row = session.get(Setting, key) or Setting(key=key)
+        if key == "currency":
+            _check_currency_change(session, load_settings(session).currency.upper(), value)
         row.value, row.updated_at, row.updated_by = value, utcnow(), actor
         session.add(row)
         session.flush()
         return load_settings(session)
+
+
+def _check_currency_change(session: Session, old: str, new: str) -> None:
+    """The company currency is what payments, credit on account, the credit limit and the
+    totals are counted in: once an order, an invoice or a payment is in it, changing it
+    would turn every one of those amounts into another currency's, so it is refused."""
+    from ...models import Invoice, Order, Payment
+
+    if new == old:
+        return
+    for model, what in ((Order, "orders"), (Invoice, "invoices"), (Payment, "payments")):
+        found = session.execute(
+            select(model.id).where(model.currency == old).limit(1)  # type: ignore[attr-defined]
+        ).first()
+        if found is not None:
+            raise InvalidInput(f"the company currency stays {old}: {what} are already in it "
+                               f"(changing it would count them in {new})", "value")  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------

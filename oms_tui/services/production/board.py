@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from ...models import (
@@ -22,7 +23,7 @@ from ..platform.db import Database
 from ..platform.errors import NotFound
 from ..states.production_states import OPEN
 from ..states.production_states import ProductionStatus as P
-from .common import _days_left, _stages
+from .common import _stages
 from .materials import _short_in
 
 # --------------------------------------------------------------------------------------------
@@ -137,41 +138,36 @@ def history(db: Database, production_order_id: int) -> list[StageLogView]:
 class CapacityDay:
     day: date
     route: str
-    planned_units: int
+    planned_units: int  # units the plan starts on the route that day (at most ``capacity``)
     capacity: int
-
-    @property
-    def over(self) -> bool:
-        return self.planned_units > self.capacity
+    backlog: int = 0  # units of the route's open orders not yet started by the end of the day
 
 
 def capacity(db: Database, start: date | None = None, days: int = 14) -> list[CapacityDay]:
-    """Units planned on each route each day (an open order counts on every day from its
-    planned start to its expected date) against the route's daily capacity."""
+    """Units started on each route each day, as the planning counts them (``planning``:
+    the open orders' units go through a route at its daily capacity, in queue order, the
+    ones in progress first): the route is full until its backlog of units is worked off,
+    so a day is never over capacity; how long it stays booked is what the view shows."""
     start = start or date.today()
-    end = start + timedelta(days=days - 1)
     with db.read() as session:
         routes = {r.id: r for r in session.exec(select(ProductionRoute)).all()}
-        load: dict[tuple[int, date], int] = defaultdict(int)
-        for po in session.exec(select(ProductionOrder).where(
-                col(ProductionOrder.status).in_(OPEN),
-                col(ProductionOrder.route_id).is_not(None))).all():  # fmt: skip
-            stages = _stages(session, po.route_id)
-            finish = po.expected_date or start
-            if po.status == P.PLANNED:
-                first = finish - timedelta(days=max(_days_left(stages, 0) - 1, 0))
-            else:
-                first = start
-            day = max(first, start)
-            while day <= min(finish, end):
-                load[(po.route_id, day)] += po.qty
-                day += timedelta(days=1)
+        units: dict[int, int] = defaultdict(int)
+        for route_id, qty in session.execute(
+            select(ProductionOrder.route_id, func.sum(ProductionOrder.qty))
+            .where(col(ProductionOrder.status).in_(OPEN),
+                   col(ProductionOrder.route_id).is_not(None))
+            .group_by(ProductionOrder.route_id)
+        ).all():  # fmt: skip
+            units[route_id] = int(qty or 0)
     out = []
     for rid, route in sorted(routes.items(), key=lambda kv: kv[1].name):
+        cap = max(route.daily_capacity, 1)
+        left = units.get(rid, 0)
         for i in range(days):
-            day = start + timedelta(days=i)
-            out.append(CapacityDay(day, route.name, load.get((rid, day), 0),
-                                   route.daily_capacity))  # fmt: skip
+            started = min(cap, left)
+            left -= started
+            out.append(CapacityDay(start + timedelta(days=i), route.name, started,
+                                   route.daily_capacity, left))  # fmt: skip
     return out
 
 

@@ -9,21 +9,30 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import col
 
 from ...models import (
     Customer,
     Order,
     OrderAudit,
+    utcnow,
 )
 from ..fulfilment import allocation
-from ..platform.db import Database
+from ..platform.db import Database, retry
 from ..platform.errors import InvalidInput, NotFound, OmsError
-from ..states.order_states import OPEN_STATUSES, OrderStatus, record_event
+from ..platform.settings import get_settings
+from ..states.order_states import (
+    OPEN_STATUSES,
+    OrderStatus,
+    check_version,
+    move,
+    record_event,
+    stale_order,
+)
 from . import orders
 from .audit_checks import (
     FAIL,
-    PASS,
     WARN,
     Priority,
     S,
@@ -81,18 +90,34 @@ def hold(
     expected_version: int | None = None, today: date | None = None,
 ) -> orders.OrderView:  # fmt: skip
     """Put on hold (reason required) until ``follow_up`` (today or later): the order comes
-    back into the queue on that date."""
+    back into the queue on that date. An order already on hold is held again: its
+    follow-up date moves (the customer still has not called back), with the reason."""
     if follow_up < (today or date.today()):
         raise InvalidInput("the follow-up date is in the past", "follow_up")
     if not reason.strip():
         raise InvalidInput("a reason is required to put an order on hold", "reason")
     text = f"{reason.strip()} (follow up {follow_up.isoformat()})"
-    view = orders.transition(db, actor, order_id, S.ON_HOLD, text, expected_version)
-    with db.write() as session:
-        record = session.get(OrderAudit, order_id) or OrderAudit(order_id=order_id)
-        record.follow_up_on = follow_up
-        session.add(record)
-    return view
+
+    def run() -> None:
+        with db.write() as session:
+            order = _lock_order(session, order_id)
+            check_version(session, order, expected_version)
+            if order.status == S.ON_HOLD:  # held again: same status, a new date
+                order.updated_at = utcnow()  # the flush bumps the version
+                session.add(order)
+                record_event(session, order, actor, S.ON_HOLD, f"held again: {text}", S.ON_HOLD)
+            else:
+                move(session, order, S.ON_HOLD, actor, text)
+            record = session.get(OrderAudit, order_id) or OrderAudit(order_id=order_id)
+            record.follow_up_on = follow_up
+            session.add(record)
+
+    try:
+        retry(run)
+    except StaleDataError:
+        with db.read() as session:
+            raise stale_order(session, order_id) from None
+    return orders.get_order_by_id(db, order_id)
 
 
 def send_back(db: Database, actor: str, order_id: int, reason: str,
@@ -105,15 +130,20 @@ def send_back(db: Database, actor: str, order_id: int, reason: str,
 class BulkApproval:
     approved: tuple[str, ...]  # order numbers
     skipped: tuple[tuple[str, str], ...]  # (number, why)
+    warned: tuple[tuple[str, str], ...] = ()  # (number, warnings) approved with warnings
 
 
 def approve_many(db: Database, actor: str, order_ids: Sequence[int], today: date | None = None
                  ) -> BulkApproval:  # fmt: skip
-    """Approve the orders whose checks, run again now, all pass (no warning, no failure);
-    skip the rest with the reason. Each order is its own transaction; an order changed by
-    someone between its checks and its approval is skipped, never overwritten."""
+    """Approve the orders whose checks, run again now, pass; a failed check skips the order,
+    and so does a warning of a check the setting ``bulk_approve_blocks`` names (default
+    none: the warnings are recorded with the approval and listed). Each order is its own
+    transaction; an order changed by someone between its checks and its approval is
+    skipped, never overwritten."""
     approved: list[str] = []
     skipped: list[tuple[str, str]] = []
+    warned: list[tuple[str, str]] = []
+    blocking = get_settings(db).bulk_blocking_checks
     for order_id in order_ids:
         label = f"order #{order_id}"
         try:
@@ -126,20 +156,24 @@ def approve_many(db: Database, actor: str, order_ids: Sequence[int], today: date
                 skipped.append((label, f"not in audit ({OrderStatus(status).label.lower()})"))
                 continue
             run = check_run(db, order_id, today)
-            bad = [c for c in run.checks if c.level != PASS]
+            bad = [c for c in run.checks
+                   if c.level == FAIL or (c.level == WARN and c.code in blocking)]  # fmt: skip
             if bad:
                 skipped.append((label, "; ".join(f"{c.level} {c.code}: {c.reason}" for c in bad)))
                 continue
-            orders.transition(db, actor, order_id, S.APPROVED,
-                              "approved in bulk: all checks pass", run.version)  # fmt: skip
+            warns = "; ".join(f"{c.code}: {c.reason}" for c in run.checks if c.level == WARN)
+            text = "approved in bulk: " + (f"warnings: {warns}" if warns else "all checks pass")
+            orders.transition(db, actor, order_id, S.APPROVED, text, run.version)
             approved.append(label)
+            if warns:
+                warned.append((label, warns))
             try:
                 allocation.allocate_order(db, actor, order_id)
             except OmsError:
                 pass  # approved; left for the allocation sweep (oms stock allocate)
         except OmsError as exc:
             skipped.append((label, str(exc)))
-    return BulkApproval(tuple(approved), tuple(skipped))
+    return BulkApproval(tuple(approved), tuple(skipped), tuple(warned))
 
 
 def bump(db: Database, actor: str, order_id: int, reason: str, today: date | None = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import Date, and_, func, literal, select, tuple_
 from sqlmodel import col
 
 from ...models import (
@@ -18,6 +18,7 @@ from ...models import (
 )
 from ..platform.db import Database
 from .audit_checks import NOT_SHIPPED, S, _local_date, audit_settings
+from .dashboard import QueueCount, audit_queue_count, in_audit_queue
 
 # --------------------------------------------------------------------------------------------
 # Queue and alerts
@@ -26,8 +27,13 @@ from .audit_checks import NOT_SHIPPED, S, _local_date, audit_settings
 
 @dataclass(frozen=True)
 class QueueCursor:
+    """Where the last page ended: among the held orders (by follow-up date, then id) or
+    among those pending audit (by score, highest first, then newest)."""
+
     score: int
     order_id: int
+    held: bool = False
+    follow_up_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,7 @@ class QueueRow:
     priority_reasons: str
     checks_level: str  # pass | warn | fail | "" (never checked)
     checks_summary: str  # "fail: credit; warn: stock" / "all pass" / "" (never checked)
-    follow_up_on: date | None
+    follow_up_on: date | None  # held orders: the date the reviewer set to look again
     waiting_too_long: bool  # alert: in audit longer than audit_alert_hours
     due_soon: bool  # alert: requested date within audit_due_soon_days (or past)
 
@@ -55,6 +61,22 @@ class QueueRow:
 class QueuePage:
     rows: tuple[QueueRow, ...]
     next: QueueCursor | None  # pass as ``after`` for the next page; None: last page
+
+
+# Held orders without a follow-up date sort first among the held.
+_NO_DATE = date(2000, 1, 1)
+
+
+def _held_due(today: date):  # noqa: ANN202
+    """On hold and due again (the queue's rule, ``dashboard.in_audit_queue``)."""
+    return and_(Order.status == S.ON_HOLD,
+                in_audit_queue(Order.status, col(OrderAudit.follow_up_on), today))  # fmt: skip
+
+
+def count(db: Database, today: date | None = None) -> QueueCount:
+    """How many orders the queue holds (the home screen shows the same count)."""
+    with db.engine.connect() as conn:
+        return audit_queue_count(conn, today or _local_date(utcnow()))
 
 
 def _entered_audit():  # noqa: ANN202
@@ -71,43 +93,54 @@ def queue(
     db: Database, limit: int = 50, after: QueueCursor | None = None, today: date | None = None,
     now: datetime | None = None,
 ) -> QueuePage:  # fmt: skip
-    """Orders waiting for a decision, highest priority first (then newest): pending audit,
-    and on hold whose follow-up date has come (or that has none). Keyset-paged on
-    (score desc, id desc); the stored check summary comes along."""
+    """Orders waiting for a decision: first those on hold whose follow-up date has come (or
+    that have none), earliest follow-up first, so the reviewer picks up what was put off;
+    then those pending audit, highest priority first (then newest). Keyset-paged; the
+    stored check summary comes along."""
     now = now or utcnow()
     today = today or _local_date(now)
     with db.read() as session:
         w = audit_settings(session)
         score = func.coalesce(OrderAudit.priority_score, 0)
         entered = _entered_audit()
-        stmt = (
+        base = (
             select(
-                Order.id, Order.number, Order.status, Order.version, Customer.name,
-                Order.total_minor, Order.currency, Order.requested_date, Order.created_at,
-                func.coalesce(entered, Order.updated_at), score,
-                OrderAudit.priority_reasons, OrderAudit.checks_level, OrderAudit.checks_summary,
+                Order.id,
+                Order.number,
+                Order.status,
+                Order.version,
+                Customer.name,
+                Order.total_minor,
+                Order.currency,
+                Order.requested_date,
+                Order.created_at,
+                func.coalesce(entered, Order.updated_at),
+                score,
+                OrderAudit.priority_reasons,
+                OrderAudit.checks_level,
+                OrderAudit.checks_summary,
                 OrderAudit.follow_up_on,
             )  # fmt: skip
             .join(Customer, col(Customer.id) == Order.customer_id)
             .outerjoin(OrderAudit, col(OrderAudit.order_id) == Order.id)
-            .where(
-                or_(
-                    Order.status == S.PENDING_AUDIT,
-                    and_(
-                        Order.status == S.ON_HOLD,
-                        or_(
-                            col(OrderAudit.follow_up_on).is_(None),
-                            col(OrderAudit.follow_up_on) <= today,
-                        ),
-                    ),
-                )
+        )
+        rows: list = []
+        if after is None or after.held:
+            follow_up = func.coalesce(OrderAudit.follow_up_on, literal(_NO_DATE, Date))
+            held = base.where(_held_due(today)).order_by(follow_up, col(Order.id))
+            if after is not None:
+                mark = literal(after.follow_up_on or _NO_DATE, Date)
+                held = held.where(tuple_(follow_up, Order.id) > tuple_(mark, after.order_id))
+            rows += session.execute(held.limit(limit + 1)).all()
+        if len(rows) <= limit:
+            pending = base.where(Order.status == S.PENDING_AUDIT).order_by(
+                score.desc(), col(Order.id).desc()
             )
-            .order_by(score.desc(), col(Order.id).desc())
-            .limit(limit + 1)
-        )  # fmt: skip
-        if after is not None:
-            stmt = stmt.where(tuple_(score, Order.id) < tuple_(after.score, after.order_id))
-        rows = session.execute(stmt).all()
+            if after is not None and not after.held:
+                pending = pending.where(
+                    tuple_(score, Order.id) < tuple_(after.score, after.order_id)
+                )
+            rows += session.execute(pending.limit(limit + 1 - len(rows))).all()
     cutoff = now - timedelta(hours=w.audit_alert_hours)
     due_by = today + timedelta(days=w.audit_due_soon_days)
     out = tuple(
@@ -132,7 +165,11 @@ def queue(
         )  # fmt: skip
         for r in rows[:limit]
     )
-    nxt = QueueCursor(out[-1].priority_score, out[-1].order_id) if len(rows) > limit else None
+    nxt = None
+    if len(rows) > limit:
+        last = out[-1]
+        nxt = QueueCursor(last.priority_score, last.order_id, last.status == S.ON_HOLD,
+                          last.follow_up_on)  # fmt: skip
     return QueuePage(out, nxt)
 
 

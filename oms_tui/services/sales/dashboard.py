@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, Date, Integer, String, column, func, select, table
+from sqlalchemy import Connection, Date, Integer, String, and_, column, func, or_, select, table
 
 from ..platform.db import Database
 from ..platform.settings import CompanySettings, read_settings
@@ -19,6 +19,7 @@ from ..states.invoice_states import InvoiceStatus
 from ..states.order_states import OrderStatus as S
 
 _order = table("sales_order", column("id", Integer), column("status", String))
+_order_audit = table("order_audit", column("order_id", Integer), column("follow_up_on", Date))
 _invoice = table(
     "invoice",
     column("status", String),
@@ -29,9 +30,55 @@ _invoice = table(
 
 
 @dataclass(frozen=True)
+class QueueCount:
+    pending: int  # pending audit
+    held_due: int  # on hold, their follow-up date has come (or none was set)
+    held_later: int  # on hold until a later date: not in the audit queue yet
+
+    @property
+    def in_queue(self) -> int:
+        return self.pending + self.held_due
+
+
+def in_audit_queue(status, follow_up_on, today: date):  # noqa: ANN001, ANN201
+    """The one rule of what the audit queue holds, over either the models' columns or the
+    light tables here: pending audit, or on hold with the follow-up date come (or none)."""
+    return or_(
+        status == S.PENDING_AUDIT,
+        and_(status == S.ON_HOLD, or_(follow_up_on.is_(None), follow_up_on <= today)),
+    )
+
+
+def audit_queue_count(conn: Connection, today: date) -> QueueCount:
+    """How many orders the audit queue holds, and how many are held for later."""
+    rows = conn.execute(
+        select(_order.c.status, func.count())
+        .select_from(_order.outerjoin(_order_audit, _order_audit.c.order_id == _order.c.id))
+        .where(
+            or_(
+                in_audit_queue(_order.c.status, _order_audit.c.follow_up_on, today),
+                _order.c.status == S.ON_HOLD,
+            )
+        )  # fmt: skip
+        .group_by(_order.c.status)
+    ).all()
+    by = {str(status): int(n) for status, n in rows}
+    held = by.get(S.ON_HOLD.value, 0)
+    due = conn.execute(
+        select(func.count())
+        .select_from(_order.outerjoin(_order_audit, _order_audit.c.order_id == _order.c.id))
+        .where(
+            _order.c.status == S.ON_HOLD,
+            in_audit_queue(_order.c.status, _order_audit.c.follow_up_on, today),
+        )  # fmt: skip
+    ).scalar_one()
+    return QueueCount(by.get(S.PENDING_AUDIT.value, 0), int(due), held - int(due))
+
+
+@dataclass(frozen=True)
 class HomeCounts:
-    waiting_audit: int
-    on_hold: int
+    waiting_audit: int  # the audit queue: pending audit, and held whose follow-up has come
+    on_hold: int  # held until a later date (not in the queue yet)
     backorders: int
     in_production: int
     ready_to_ship: int
@@ -54,6 +101,7 @@ def home_screen_data(db: Database, today: date | None = None) -> tuple[HomeCount
     today = today or date.today()
     owed = _invoice.c.amount_minor - _invoice.c.paid_minor
     with db.engine.connect() as conn:
+        queued = audit_queue_count(conn, today)  # the queue's own rule: both say the same
         overdue = conn.execute(
             select(func.count(), func.coalesce(func.sum(owed), 0)).where(
                 _invoice.c.status == InvoiceStatus.OPEN, _invoice.c.due_on < today
@@ -61,8 +109,8 @@ def home_screen_data(db: Database, today: date | None = None) -> tuple[HomeCount
         ).one()
         company = read_settings(conn)
         counts = HomeCounts(
-            waiting_audit=_count_status(conn, S.PENDING_AUDIT),
-            on_hold=_count_status(conn, S.ON_HOLD),
+            waiting_audit=queued.in_queue,
+            on_hold=queued.held_later,
             backorders=_count_status(conn, S.BACKORDERED, S.PARTIALLY_BACKORDERED),
             in_production=_count_status(conn, S.IN_PRODUCTION),
             ready_to_ship=_count_status(conn, S.READY_TO_SHIP, S.PARTIALLY_SHIPPED),

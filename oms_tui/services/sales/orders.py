@@ -26,7 +26,7 @@ from ..catalog.pricing import (
 from ..inventory import stock
 from ..parties.customers import address_text
 from ..platform.db import Database, retry
-from ..platform.errors import IllegalTransition, InvalidInput, NotFound, StaleData
+from ..platform.errors import IllegalTransition, InvalidInput, NotFound
 from ..platform.money import check_amount, format_money
 from ..platform.numbering import normalise_order_number, take_number, take_numbers
 from ..platform.settings import CompanySettings, load_settings
@@ -663,7 +663,8 @@ def transition(
     try:
         return retry(run)
     except StaleDataError:
-        raise StaleData("the order was changed by someone else; reload it and try again") from None
+        with db.read() as session:
+            raise order_states.stale_order(session, order_id) from None
 
 
 def get_order(db: Database, number: str) -> OrderView:

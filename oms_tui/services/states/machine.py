@@ -148,7 +148,8 @@ def stale(name: str, change: Change | None) -> StaleData:
     """The refusal of an action taken on an older view of a document (``name``, e.g.
     ``PO-2026-000003``): who changed it since and when; nothing was saved."""
     since = change.text if change else "changed by someone else"
-    return StaleData(f"{name} was {since}; nothing was saved")
+    short = f"{name} was changed {change.by}; nothing was saved" if change else None
+    return StaleData(f"{name} was {since}; nothing was saved", short)
 
 
 def expect_version(doc: Any, expected: int | None, name: str,

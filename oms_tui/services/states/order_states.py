@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
 
-from ...models import OrderEvent
-from .machine import Change, Machine, expect_version
+from ...models import Order, OrderEvent
+from ..platform.errors import StaleData
+from .machine import Change, Machine, expect_version, stale
 
 if TYPE_CHECKING:
     from sqlmodel import Session
-
-    from ...models import Order
 
 
 class OrderStatus(StrEnum):
@@ -153,6 +152,15 @@ def last_change(session: Session, order: Order) -> Change | None:
     if event is None:
         return None
     return Change(event.actor, event.at, event.reason or MACHINE.label(event.to_status).lower())
+
+
+def stale_order(session: Session, order_id: int) -> StaleData:
+    """The refusal when a save lost the race to another one (the flush found the version
+    moved on): read again, it names who changed the order, when and what."""
+    order = session.get(Order, order_id)
+    if order is None:
+        return StaleData("the order was removed meanwhile; nothing was saved")
+    return stale(f"order {order.number}", last_change(session, order))
 
 
 def check_version(session: Session, order: Order, expected: int | None) -> None:

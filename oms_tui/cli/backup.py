@@ -1,0 +1,97 @@
+"""`oms backup [--out FILE] [--verify FILE]` and `oms restore FILE [--force]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import check_place, open_database, open_existing, resolve_settings, say, where
+from .options import DbOption
+
+
+def backup_cmd(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="Write the backup here (a file or a folder) instead of the "
+            "backups folder (which is rotated).",
+        ),
+    ] = None,
+    verify: Annotated[
+        Path | None,
+        typer.Option(
+            "--verify",
+            metavar="FILE",
+            help="Do not back up: open this backup and run every invariant check.",
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Back the database up while clerks keep working: compressed, named with the date and
+    schema revision, into the backups folder (beside a SQLite file; oms's data folder for
+    PostgreSQL, through pg_dump), keeping the newest of the last backup_keep_daily days and
+    backup_keep_weekly weeks. --verify FILE opens a backup and checks it (exit 1 if broken)."""
+    from ..services.platform import backup
+
+    settings = resolve_settings(db)
+    if verify is not None:  # a SQLite backup needs no database; a PostgreSQL one a server
+        postgres = backup.kind_of(verify) == "postgresql"
+        _verify(open_existing(settings) if postgres else None, verify)
+        return
+    database = open_existing(settings)
+    done = backup.take(database, out)
+    say(f"Backup of {where(settings)} (schema {done.revision}): {done.path} "
+        f"({_size(done.size)})")  # fmt: skip
+    if done.removed:
+        say(f"Rotation removed {len(done.removed)} older backup"
+            f"{'' if len(done.removed) == 1 else 's'}.")  # fmt: skip
+
+
+def _verify(database, file: Path) -> None:  # noqa: ANN001
+    from ..services.checks import invariants
+    from ..services.platform import backup
+
+    with backup.opened(file, database) as copy:
+        broken = invariants.verify(copy.db)
+    for problem in broken:
+        typer.echo(str(problem))
+    if broken:
+        say(f"oms: {file}: {len(broken)} broken invariant{'' if len(broken) == 1 else 's'}")
+        raise typer.Exit(1)
+    say(f"{file}: a complete backup (schema {copy.revision}); every invariant holds.")
+
+
+def _size(size: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:,} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+def restore_cmd(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The backup to restore.")],
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Restore even while other oms processes have the database open."
+        ),  # fmt: skip
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Replace the database with a backup: refused for a backup of a newer schema, and
+    while other oms processes have the database open (unless --force); the database as it
+    was is kept as a backup first; an older backup is brought to the newest schema."""
+    from ..services.platform import backup
+
+    settings = resolve_settings(db)
+    check_place(settings, create=True)
+    database = open_database(settings)
+    done = backup.restore(database, file, force=force)
+    kept = f"; the database as it was is kept in {done.kept}" if done.kept else ""
+    upgraded = "; brought to the newest schema" if done.upgraded else ""
+    say(f"Restored {file} (schema {done.revision}) into {where(settings)}{upgraded}{kept}")
