@@ -8,7 +8,11 @@ WORKERS ?= auto
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-big bench-allocate bench-documents clean setup
+.PHONY: run test lint bench bench-big bench-search bench-allocate bench-documents clean setup \
+	i18n i18n-extract i18n-update i18n-compile
+
+LOCALE := oms_tui/locale
+POT    := build/oms.pot
 
 setup: $(STAMP)
 
@@ -18,7 +22,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python -m oms_tui.reports.fonts >/dev/null  # the PDFs' Chinese font, made once
+	$(BIN)/pybabel -q compile -D oms -d $(LOCALE)  # the catalogs (.mo, also committed)
 	touch $(STAMP)
+
+# Translations (docs/i18n.md): extract the marked texts, merge them into each language's
+# .po (a translator fills in the new ones), compile the .po into the .mo the package ships.
+i18n: i18n-extract i18n-update i18n-compile
+
+i18n-extract: $(STAMP)
+	mkdir -p build
+	$(BIN)/pybabel -q extract -F babel.cfg --add-location=file --sort-output --no-wrap \
+		--project=oms --copyright-holder="oms" -o $(POT) .
+
+i18n-update: $(STAMP)
+	$(BIN)/pybabel -q update -D oms -i $(POT) -d $(LOCALE) --no-wrap --no-fuzzy-matching \
+		--ignore-obsolete --ignore-pot-creation-date  # no churn: the .po changes with its texts
+
+i18n-compile: $(STAMP)
+	$(BIN)/pybabel compile -D oms -d $(LOCALE) --statistics
 
 run: $(STAMP)
 	$(BIN)/oms
@@ -38,6 +59,9 @@ bench: $(STAMP)
 
 bench-big: $(STAMP)
 	$(BIN)/python bench/big_db.py
+
+bench-search: $(STAMP)
+	$(BIN)/python bench/search.py
 
 bench-allocate: $(STAMP)
 	$(BIN)/python bench/allocate.py

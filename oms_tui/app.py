@@ -18,6 +18,7 @@ Key grammar (the README copies this table):
 | `F1`       | `?`         | everywhere (`?` not in field) | show / close the list of keys      |
 | `F5`       | `Ctrl+R`    | home                          | refresh counts (also every 30 s)   |
 | `Ctrl+T`   |             | everywhere                    | light / dark theme                 |
+| `Ctrl+F`   |             | everywhere                    | interface language 中文 / English  |
 | `Ctrl+P`   |             | everywhere                    | command palette ("Go to: ...")     |
 | `Tab`      | `Shift+Tab` | everywhere                    | next / previous field              |
 
@@ -37,22 +38,36 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
 from .commands import GoToCommands
 from .config import Settings, sqlite_path
 from .failures import TellsFailures, doing, log_failure
+from .i18n import CHINESE, ENGLISH, LANGUAGES, N_, _, current_language, set_language
 from .messages import HomeReady, OpenOrder, SettingsLoaded
 from .screens import HOME_MODE, WORKFLOWS
 from .screens.home import HomeScreen
 from .screens.key_help import KeyHelpScreen
 from .services.platform.db import Database
+from .widgets.order_list import fit
 
 APP_NAME = "OMS"
+# Textual's own words that oms shows (the palette key, its system commands), for the catalog:
+# the key footer and the palette say them through ``_``.
+TEXTUAL_WORDS = (
+    N_("palette"), N_("Open the command palette"), N_("Theme"), N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"), N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"), N_("Maximize"),
+    N_("Maximize the focused widget"), N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"), N_("Bell"), N_("Ring the bell"),
+)  # fmt: skip
 
 
 def short_database(url: str, limit: int = 32) -> str:
@@ -83,36 +98,46 @@ class OmsApp(TellsFailures, App[None]):
         Binding(
             "f12,escape",
             "back_out",
-            "Back",
+            N_("Back"),
             key_display="F12/Esc",
             id="app.back",
-            tooltip="Back out: close this screen, or go home",
+            tooltip=N_("Back out: close this screen, or go home"),
         ),
         Binding(
             "f1,question_mark",
             "toggle_keys",
-            "Keys",
+            N_("Keys"),
             key_display="F1/?",
             id="app.keys",
-            tooltip="This list of keys",
+            tooltip=N_("This list of keys"),
         ),
         Binding(
             "ctrl+t",
             "toggle_dark",
-            "Theme",
+            N_("Theme"),
             key_display="^T",
             id="app.theme",
-            tooltip="Light / dark theme",
+            tooltip=N_("Light / dark theme"),
         ),
         # Ctrl+Q (Textual's own quit binding, priority) is the twin.
         Binding(
             "f3",
             "quit",
-            "Quit",
+            N_("Quit"),
             key_display="F3/^Q",
             priority=True,
             id="app.quit",
-            tooltip="Exit OMS",
+            tooltip=N_("Exit OMS"),
+        ),
+        # Not in the footer (a setting, changed seldom): in F1 and the palette.
+        Binding(
+            "ctrl+f",
+            "switch_language",
+            N_("Language"),
+            key_display="^F",
+            show=False,
+            id="app.language",
+            tooltip=N_("Interface language: 中文 / English (kept as your setting)"),
         ),
         *(
             Binding(wf.key, f"switch_mode({wf.mode!r})", wf.title, show=False, id=f"go.{wf.mode}")
@@ -145,7 +170,7 @@ class OmsApp(TellsFailures, App[None]):
     def on_mount(self) -> None:
         # What happened before the app painted (the terminal lines are hidden behind it).
         if self.notice:
-            self.notify(self.notice, title="Database", timeout=self.NOTICE_TIMEOUT, markup=False)
+            self.notify(self.notice, title=_("Database"), timeout=self.NOTICE_TIMEOUT, markup=False)
 
     # -- keys ---------------------------------------------------------------------------------
 
@@ -172,17 +197,54 @@ class OmsApp(TellsFailures, App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
-            if command.title != "Keys":  # ours lists the grammar, not the focused widget's keys
-                yield command
-        yield SystemCommand("Keys", "Every key of this screen (F1 / ?)", self.action_toggle_keys)
+            # ours lists the grammar, not the focused widget's keys
+            if command.title != "Keys":  # i18n: no (Textual's title)
+                yield SystemCommand(_(command.title), _(command.help), command.callback,
+                                    command.discover)  # fmt: skip
+        yield SystemCommand(_("Keys"), _("Every key of this screen (F1 / ?)"),
+                            self.action_toggle_keys)  # fmt: skip
+        yield SystemCommand(_("Light / dark theme"), _("Switch between light and dark (Ctrl+T)"),
+                            self.action_toggle_dark)  # fmt: skip
+        other = CHINESE if current_language() == ENGLISH else ENGLISH
         yield SystemCommand(
-            "Light / dark theme", "Switch between light and dark (Ctrl+T)", self.action_toggle_dark
-        )
+            _("Language: {language}").format(language=LANGUAGES[other]),
+            _("Speak {language} from now on; kept as your setting (Ctrl+F)").format(
+                language=LANGUAGES[other]),
+            self.action_switch_language,
+        )  # fmt: skip
         if isinstance(screen, HomeScreen):
             yield SystemCommand(
-                "Refresh counts", "Read today's counts again (F5 / Ctrl+R)",
+                _("Refresh counts"), _("Read today's counts again (F5 / Ctrl+R)"),
                 screen.action_refresh_counts,
             )  # fmt: skip
+
+    # -- language -----------------------------------------------------------------------------
+
+    def action_switch_language(self) -> None:
+        """Ctrl+F: the other language (中文 / English), at once, kept as the user's setting."""
+        language = CHINESE if current_language() == ENGLISH else ENGLISH
+        self.apply_language(language)
+        self.save_language(language)
+
+    def apply_language(self, language: str) -> None:
+        """Speak ``language`` on every screen now: the key footers and F1 follow the
+        bindings; each screen that shows words of its own says them again (``retranslate``)."""
+        set_language(language)
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                retranslate = getattr(screen, "retranslate", None)
+                if retranslate is not None:
+                    retranslate()
+        self.refresh_bindings()
+
+    @work(thread=True, group="language", exit_on_error=False,
+          description=N_("save the language"))  # fmt: skip
+    def save_language(self, language: str) -> None:
+        from .services.platform.language import set_user_language
+
+        set_user_language(self.db, self.settings.user, self.settings.user, language)
+        self.call_from_thread(self.notify, _("Interface language: {language}").format(
+            language=LANGUAGES[language]), timeout=3)  # fmt: skip
 
     # -- messages -----------------------------------------------------------------------------
 
@@ -195,6 +257,20 @@ class OmsApp(TellsFailures, App[None]):
         from .screens.order_detail import OrderDetailScreen
 
         self.push_screen(OrderDetailScreen(message.number))
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """ "Company — user @ database" in the header: when it does not fit, the company
+        gives way first, then the database; the user's name never does (who is acting is
+        what a clerk sharing a terminal must see)."""
+        room = max(24, self.size.width - 18)  # less the header's icon (8) and clock space (10)
+        user, at, where = sub_title.partition(" @ ")
+        if at and cell_len(title) + 3 + cell_len(sub_title) > room:
+            title = fit(title, max(8, room - 3 - cell_len(sub_title))).rstrip()
+            spare = room - cell_len(title) - 3 - cell_len(user) - 3
+            if cell_len(where) > spare:
+                where = fit(where, max(4, spare)).rstrip()
+            sub_title = f"{user} @ {where}"
+        return super().format_title(title, sub_title)
 
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
         """The app's own workers (warming up, releasing an order) have no message line:
@@ -209,7 +285,7 @@ class OmsApp(TellsFailures, App[None]):
             self._warmed = True
             self.warm_up()
 
-    @work(thread=True, group="warm-up", exit_on_error=False, description="warm up")
+    @work(thread=True, group="warm-up", exit_on_error=False, description=N_("warm up"))
     def warm_up(self) -> None:
         """Import the data model once home is painted, so the first workflow opens at once.
 
@@ -272,6 +348,7 @@ def make_app(
     *,
     exit_when_ready: bool = False,
     notice: str | None = None,
+    language: str | None = None,
     daily_backup: bool = False,
 ) -> OmsApp:
     """The one way to build the app (CLI, tests, benchmark).
@@ -280,8 +357,11 @@ def make_app(
     home screen has painted its counts (start-up benchmark). ``notice`` is shown in the app
     once it is up (what ``oms`` did to the database before opening it). ``daily_backup``:
     once home has painted, back the database up unless a backup of today exists (``oms``
-    does; tests and the benchmark do not).
+    does; tests and the benchmark do not). ``language``: the interface language (``oms``
+    passes the user's, ``services.platform.language``); None keeps the one in use.
     """
+    if language is not None:
+        set_language(language)
     database = db or Database(settings.database_url)
     return OmsApp(settings, database, exit_when_ready=exit_when_ready, notice=notice,
                   daily_backup=daily_backup)  # fmt: skip

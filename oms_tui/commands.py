@@ -8,18 +8,22 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from .i18n import _
 from .screens import HOME_MODE, WORKFLOWS
 
 
 def go_to_targets() -> Iterator[tuple[str, str, str]]:
-    """(command text, mode, help) for each place the palette can take the clerk."""
-    yield "Go to: Home", HOME_MODE, "Today's counts and the menu (F12 / Esc)"
+    """(command text, mode, help) for each place the palette can take the clerk, in the
+    current language (the key is the same in every language)."""
+    yield _("Go to: Home"), HOME_MODE, _("Today's counts and the menu (F12 / Esc)")
     for wf in WORKFLOWS:
-        yield f"Go to: {wf.title}", wf.mode, f"{wf.summary} (key {wf.key})"
+        yield (_("Go to: {area}").format(area=_(wf.title)), wf.mode,
+               _("{summary} (key {key})").format(summary=_(wf.summary), key=wf.key))  # fmt: skip
 
 
 class GoToCommands(Provider):
-    """Navigation by typing: ``audit`` finds "Go to: Audit queue"."""
+    """Navigation by typing: ``audit`` finds "Go to: Audit queue" (``审单`` finds it in
+    Chinese)."""
 
     async def discover(self) -> Hits:
         for text, mode, help_text in go_to_targets():
@@ -43,14 +47,15 @@ class ScreenCommands(Provider):
     """The current screen's own actions by name, the hidden ones too.
 
     A screen lists them in ``PALETTE`` as ``(action, title, help)`` (``action_<action>`` is
-    called) and names itself in ``PALETTE_PREFIX``: "Order entry: Save".
+    called) and names itself in ``PALETTE_PREFIX``: "Order entry: Save". Both are
+    msgids (``N_``), said in the current language here.
     """
 
     def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         screen = self.screen
         prefix = getattr(screen, "PALETTE_PREFIX", "")
         return [
-            (f"{prefix}: {title}" if prefix else title, help_text,
+            (f"{_(prefix)}: {_(title)}" if prefix else _(title), _(help_text),
              getattr(screen, f"action_{action}"))
             for action, title, help_text in getattr(screen, "PALETTE", ())
         ]  # fmt: skip

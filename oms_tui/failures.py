@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.worker import Worker, WorkerCancelled, WorkerState
 
 from .config import log_path
+from .i18n import _
 from .messages import Said
 from .services.platform.errors import OmsError, StaleData
 
@@ -59,7 +60,8 @@ def failure_text(doing: str, error: BaseException) -> str:
     …" for anything else, which is also logged with its traceback (from any thread)."""
     if isinstance(error, OmsError):
         return error_text(error)
-    return f"Could not {doing}: {logged_text(doing, error)}"
+    return _("Could not {doing}: {error}").format(doing=_(doing),
+                                                  error=logged_text(doing, error))  # fmt: skip
 
 
 def logged_text(doing: str, error: BaseException) -> str:
@@ -75,7 +77,9 @@ def log_failure(doing: str, error: BaseException) -> None:
     """Write the failure and its traceback to the log file (nothing else: no customer data
     but what the error's own text holds)."""
     if _file_handler() is not None:
-        logger.error("Could not %s", doing, exc_info=(type(error), error, error.__traceback__))
+        # the log is for whoever supports the clerk: in English
+        logged = "Could not %s"  # i18n: no
+        logger.error(logged, doing, exc_info=(type(error), error, error.__traceback__))
 
 
 def _file_handler() -> RotatingFileHandler | None:
@@ -137,7 +141,8 @@ class TellsFailures:
             return False
         behind = stack[-2]
         self.dismiss(None)  # type: ignore[attr-defined]
-        behind.post_message(Said(f"{error_text(error)}: read again.", error=True, reload=True))
+        behind.post_message(Said(_("{error}: read again.").format(error=error_text(error)),
+                                 error=True, reload=True))  # fmt: skip
         return True
 
     def worker_failed(self, worker: Worker, error: BaseException) -> None:

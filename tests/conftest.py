@@ -11,15 +11,30 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
-from oms_tui.services.platform import schema
-from oms_tui.services.platform.db import Database
-from tests.databases import ENGINES, PG_URL, Databases, with_search_path
+# Tests speak English unless they choose Chinese (``i18n.set_language``): the locale of the
+# machine running them must not decide (the command line's help is built at import).
+for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
+
+from oms_tui import i18n  # noqa: E402
+from oms_tui.services.platform import schema  # noqa: E402
+from oms_tui.services.platform.db import Database  # noqa: E402
+from tests.databases import ENGINES, PG_URL, Databases, with_search_path  # noqa: E402
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 # the user's cache stays: the Chinese font is made there once (reports/fonts.py, ~10 s), not
 # once per test (every test has its own HOME)
 CACHE_HOME = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Each test starts in English; one that switches to Chinese does not leak it."""
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
 
 
 @pytest.fixture(autouse=True)

@@ -49,3 +49,23 @@ def dun_run(db: Database, as_of=None, today=None, actor: str = "finance"):  # no
 
     render = renderer(Company("杭州测试公司", currency="CNY"))
     return dunning.run_dunning(db, actor, as_of, today or as_of, render=render)
+
+
+def customer_before_0019(db: Database, code: str, name: str, phone: str = "") -> int:
+    """A customer row (and its phone) with the columns older schemas had, for tests that
+    upgrade from one: the service writes 0019's invoicing columns too. Returns its id."""
+    from sqlalchemy import text
+
+    with db.engine.begin() as conn:
+        cid = conn.execute(text(
+            "INSERT INTO customer (code, name, \"group\", tier, region, credit_limit_minor, "
+            "payment_terms, shipping_policy, credit_hold, credit_hold_reason, dunning_level, "
+            "email, notes, active, created_at) VALUES (:code, :name, 'retail', 'C', 'East', 0, "
+            "'COD', 'partial', false, '', 0, '', '', true, CURRENT_TIMESTAMP) RETURNING id"),
+            {"code": code, "name": name}).scalar_one()  # fmt: skip
+        if phone:
+            conn.execute(text(
+                "INSERT INTO customer_phone (customer_id, number, digits, label, is_primary) "
+                "VALUES (:c, :n, :d, 'mobile', true)"),
+                {"c": cid, "n": phone, "d": phone.replace(" ", "")})  # fmt: skip
+    return cid

@@ -6,10 +6,13 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .common import connect, say
 from .options import DbOption, OmsTyper, UserOption
 
-app = OmsTyper(help="Sales channels: the web shops and dealers the orders come from.")
+app = OmsTyper(
+    help=_("Sales channels: the web shops and dealers the orders come from.")
+)  # its line in `oms --help`
 
 KINDS_HELP = "phone, walk_in, ecommerce, dealer, key_account or standing."
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from ..config import Settings, sqlite_path
+from ..i18n import N_, _
 
 
 class State:
@@ -51,15 +52,18 @@ def check_place(settings: Settings, *, create: bool) -> None:
     if path is None:
         return
     if path.is_dir():
-        raise OmsError(f"{path} is a folder: --db names the database file, e.g. {path / 'oms.db'}")
+        raise OmsError(_("{path} is a folder: --db names the database file, e.g. {file}").format(
+            path=path, file=path / "oms.db"))  # fmt: skip
     if path.exists():
         return
     if not create:
-        raise OmsError(f"no database at {path}: check --db, or create it with `oms init`")
+        raise OmsError(_("no database at {path}: check --db, or create it with `oms init`").format(
+            path=path))  # fmt: skip
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OmsError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
+        raise OmsError(_("cannot create the folder {path}: {error}").format(
+            path=path.parent, error=exc.strerror)) from None  # fmt: skip
 
 
 def open_existing(settings: Settings):  # noqa: ANN201
@@ -77,8 +81,8 @@ def require_oms_tables(database, settings: Settings) -> None:  # noqa: ANN001
     from ..services.platform.errors import OmsError
 
     if schema.current_revision(database) is None:
-        raise OmsError(f"{where(settings)} has no oms tables: check --db, "
-                       "or create them with `oms init`")  # fmt: skip
+        raise OmsError(_("{place} has no oms tables: check --db, or create them with "
+                         "`oms init`").format(place=where(settings)))  # fmt: skip
 
 
 def bring_current(database) -> str | None:  # noqa: ANN001
@@ -89,15 +93,17 @@ def bring_current(database) -> str | None:  # noqa: ANN001
     if not schema.needs_upgrade(database):
         return None
     backup = schema.upgrade_with_backup(database)
-    copied = f"; the old one was copied to {backup}" if backup else ""
     if database.dialect == "postgresql":
-        copied = f"; {NO_PG_BACKUP}"
-    return f"Database upgraded to the newest schema{copied}"
+        return _("Database upgraded to the newest schema; {why}").format(why=_(NO_PG_BACKUP))
+    if backup:
+        return _("Database upgraded to the newest schema; the old one was copied to "
+                 "{backup}").format(backup=backup)  # fmt: skip
+    return _("Database upgraded to the newest schema")
 
 
 # What an upgrade on PostgreSQL says (it copies nothing, unlike a SQLite file).
-NO_PG_BACKUP = ("on PostgreSQL oms takes no backup before upgrading: take one with "
-                "`oms backup` (pg_dump) or your server's own backups")  # fmt: skip
+NO_PG_BACKUP = N_("on PostgreSQL oms takes no backup before upgrading: take one with "
+                  "`oms backup` (pg_dump) or your server's own backups")  # fmt: skip
 
 
 def open_current(settings: Settings):  # noqa: ANN201
@@ -127,6 +133,34 @@ def say(text: str) -> None:
     typer.echo(text, err=True)
 
 
+def csv_encoding(database, option: str | None) -> str:  # noqa: ANN001
+    """``--encoding`` as given, else the setting ``csv_encoding`` (else UTF-8 with a BOM)."""
+    from ..services.platform.csv_files import csv_encoding_name
+
+    if option is not None or database is None:
+        return csv_encoding_name(option)
+    from ..services.platform.settings import get_settings
+
+    return csv_encoding_name(get_settings(database).csv_encoding)
+
+
+def emit_csv(text: str, out: str | None = None, encoding: str | None = None) -> None:
+    """CSV text written as every CSV oms writes (``services/platform/csv_files.py``: UTF-8
+    with a BOM, or GB18030): to the file ``out``, else (or ``-``) to stdout."""
+    import sys
+    from pathlib import Path
+
+    from ..services.platform.csv_files import encode_csv
+
+    data = encode_csv(text, encoding)
+    if out and out != "-":
+        Path(out).write_bytes(data)
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
 def date_option(text: str | None, name: str):  # noqa: ANN201
     from datetime import date
 
@@ -135,7 +169,9 @@ def date_option(text: str | None, name: str):  # noqa: ANN201
     try:
         return date.fromisoformat(text) if text else date.today()
     except ValueError:
-        raise InvalidInput(f"{name} {text}: use YYYY-MM-DD") from None
+        raise InvalidInput(
+            _("{option} {text}: use YYYY-MM-DD").format(option=name, text=text)
+        ) from None
 
 
 def one_customer(database, text: str):  # noqa: ANN001, ANN201
@@ -148,12 +184,9 @@ def one_customer(database, text: str):  # noqa: ANN001, ANN201
     if exact or len(hits) == 1:
         return (exact or hits)[0]
     if not hits:
-        raise NotFound(f"no customer matches '{text}'")
-    raise InvalidInput(
-        f"'{text}' matches several customers: "
-        + ", ".join(f"{h.code} {h.name}" for h in hits)
-        + "; give the code"
-    )
+        raise NotFound(_("no customer matches '{text}'").format(text=text))
+    raise InvalidInput(_("'{text}' matches several customers: {customers}; give the code").format(
+        text=text, customers=", ".join(f"{h.code} {h.name}" for h in hits)))  # fmt: skip
 
 
 def print_document(database, pdf_of, name: str, out: str | None, paper: str | None = None) -> None:  # noqa: ANN001
@@ -165,7 +198,7 @@ def print_document(database, pdf_of, name: str, out: str | None, paper: str | No
     from ..services.platform.settings import get_settings
 
     if paper is not None and paper.lower() not in PAGE_SIZES:
-        raise InvalidInput(f"--paper {paper}: use A4 or Letter")
+        raise InvalidInput(_("--paper {paper}: use A4 or Letter").format(paper=paper))
 
     company_settings = get_settings(database)
     pdf = pdf_of(company_of(company_settings), paper or company_settings.paper)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .common import (
     NO_PG_BACKUP,
     check_place,
@@ -20,7 +21,9 @@ from .common import (
 )
 from .options import DbOption, OmsTyper, UserOption
 
-app = OmsTyper(help="Database schema: upgrade, show the current revision.")
+app = OmsTyper(
+    help=_("Database schema: upgrade, show the current revision.")
+)  # its line in `oms --help`
 
 
 def initialise(db, user: str, demo: bool) -> None:  # noqa: ANN001

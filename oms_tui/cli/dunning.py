@@ -7,10 +7,13 @@ from datetime import date
 
 import typer
 
+from ..i18n import _
 from .common import connect, date_option, say
 from .options import AsOfOption, DbOption, OmsTyper, OutOption, UserOption
 
-app = OmsTyper(help="Dunning: reminders, notices and credit holds for overdue accounts.")
+app = OmsTyper(
+    help=_("Dunning: reminders, notices and credit holds for overdue accounts.")
+)  # its line in `oms --help`
 
 
 def _renderer(database):  # noqa: ANN001, ANN202

@@ -7,10 +7,13 @@ from typing import Annotated
 
 import typer
 
-from .common import date_option, open_current, resolve_settings, say
-from .options import DbOption, OmsTyper
+from ..i18n import _
+from .common import csv_encoding, date_option, open_current, resolve_settings, say
+from .options import DbOption, EncodingOption, OmsTyper
 
-app = OmsTyper(help="Export orders (CSV, JSON, .xlsx) in the import template's columns.")
+app = OmsTyper(
+    help=_("Export orders (CSV, JSON, .xlsx) in the import template's columns.")
+)  # its line in `oms --help`
 
 
 @app.command("orders")
@@ -28,6 +31,7 @@ def export_orders(
     fmt: Annotated[
         str, typer.Option("--format", metavar="FORMAT", help="csv, json or xlsx.")
     ] = "csv",
+    encoding: EncodingOption = None,
     out: Annotated[
         str | None,
         typer.Option(
@@ -47,7 +51,7 @@ def export_orders(
     rows = order_export.export_rows(database, status or (),
                                     date_option(start, "--from") if start else None,
                                     date_option(end, "--to") if end else None)  # fmt: skip
-    data = order_export.render(rows, fmt)
+    data = order_export.render(rows, fmt, csv_encoding(database, encoding))
     if out:
         Path(out).write_bytes(data)
         say(f"{len(rows)} order lines written to {out}")

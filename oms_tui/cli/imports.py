@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 
-from .common import connect, say
-from .options import DbOption, OmsTyper, UserOption
+from ..i18n import _
+from .common import connect, csv_encoding, emit_csv, say
+from .options import DbOption, EncodingOption, OmsTyper, UserOption
 
-app = OmsTyper(help="Import orders from channel files (CSV, .xlsx).")
+app = OmsTyper(help=_("Import orders from channel files (CSV, .xlsx)."))
 
 
 @app.command("profile")
@@ -72,14 +73,13 @@ def import_orders(
     errors: Annotated[
         str | None, typer.Option("--errors", metavar="FILE", help="Write the problems as CSV here.")
     ] = None,
+    encoding: EncodingOption = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
     """Import orders into the audit queue. Rows sharing an order id make one order; bad rows
     are listed (row, column, value, reason) and their orders left out, the rest imported;
     importing again creates no duplicate. Exit 1 when any row failed."""
-    from pathlib import Path
-
     from ..services.exchange import order_import
 
     settings, database = connect(db, user)
@@ -113,19 +113,20 @@ def import_orders(
     for ext, why in refused:
         typer.echo(f"order {ext}: {why}")
     if errors and (problems or refused):
-        Path(errors).write_text(order_import.problems_csv(problems, refused), encoding="utf-8-sig")
+        emit_csv(order_import.problems_csv(problems, refused), errors,
+                 csv_encoding(database, encoding))  # fmt: skip
     say(summary)
     if problems or refused:
         raise typer.Exit(1)
 
 
 @app.command("template")
-def import_template() -> None:
+def import_template(encoding: EncodingOption = None) -> None:
     """Print our own import template (CSV header and an example row): `oms import template >
     orders.csv`."""
     from ..services.exchange.order_import import template_csv
 
-    typer.echo(template_csv(), nl=False)
+    emit_csv(template_csv(), None, csv_encoding(None, encoding))
 
 
 @app.command("alias")

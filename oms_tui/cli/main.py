@@ -6,17 +6,20 @@ from __future__ import annotations
 import sys
 
 import typer
-from typer.core import TyperGroup
 
 from ..config import DatabaseUrlError, Settings, is_default_database
+from ..i18n import _, use_for_command_line
 from . import (
+    audit,
     backup,
     channel,
     checks,
+    customer,
     db,
     dunning,
     export,
     imports,
+    invoice,
     payment,
     printing,
     production,
@@ -27,6 +30,7 @@ from . import (
     standing,
     stock,
     tracking,
+    user,
 )
 from .common import (
     State,
@@ -39,10 +43,10 @@ from .common import (
     say,
     where,
 )
-from .options import GlobalDb, GlobalUser, OmsTyper
+from .options import GlobalDb, GlobalUser, OmsTyper, TranslatedGroup
 
 
-class _OmsGroup(TyperGroup):
+class _OmsGroup(TranslatedGroup):
     """Runs a command, then closes the databases it opened; an expected error (a service's
     ``OmsError``, a database URL oms cannot use, a database that cannot be reached or read)
     is one line and exit code 1."""
@@ -59,26 +63,34 @@ class _OmsGroup(TyperGroup):
             raise typer.Exit(1) from None
         except DatabaseError as exc:
             at = f" ({place(State.opened[-1].url)})" if State.opened else ""
-            say(f"oms: database error: {str(exc.orig).strip().splitlines()[0]}{at}")
+            error = str(exc.orig).strip().splitlines()[0]
+            say("oms: " + _("database error: {error}{at}").format(error=error, at=at))
             raise typer.Exit(1) from None
         finally:
             close_databases()
 
 
+use_for_command_line()  # click's own words (Usage:, Options ...) from our catalog too
+
 app = OmsTyper(
     cls=_OmsGroup,
-    help="oms: keyboard-first order management for small makers and distributors.",
+    help=_("oms: keyboard-first order management for small makers and distributors."),
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-app.command()(db.init)
-app.command()(db.generate)
-app.command("settings")(settings.settings_cmd)
-app.command("verify")(checks.verify)
-app.command("backup")(backup.backup_cmd)
-app.command("restore")(backup.restore_cmd)
+# the commands' one-line summaries in `oms --help`, in the locale's language
+app.command(short_help=_("Create the database (or bring it to the current schema)."))(db.init)
+app.command(short_help=_("Add N generated orders (with customers, catalog, invoices)."))(
+    db.generate
+)
+app.command("settings", short_help=_("Show the settings, or change one."))(settings.settings_cmd)
+app.command("verify", short_help=_("Check every invariant of the data."))(checks.verify)
+app.command("backup", short_help=_("Back the database up while clerks keep working."))(
+    backup.backup_cmd
+)
+app.command("restore", short_help=_("Replace the database with a backup."))(backup.restore_cmd)
 for name, module in (
     ("db", db),
     ("standing", standing),
@@ -94,13 +106,17 @@ for name, module in (
     ("export", export),
     ("report", report),
     ("region", region),
+    ("customer", customer),
+    ("invoice", invoice),
+    ("user", user),
+    ("audit", audit),
 ):
     app.add_typer(module.app, name=name)
 
 
 @app.callback(invoke_without_command=True)
 def main_callback(ctx: typer.Context, db: GlobalDb = None, user: GlobalUser = None) -> None:
-    """Open the terminal app (creating a demo database on first run)."""
+    # (no docstring: the app's help above is what `oms --help` shows)
     State.settings = Settings.resolve(db=db, user=user)
     from ..services.platform import presence
 
@@ -123,20 +139,25 @@ def run_app(settings: Settings, *, headless: bool = False, exit_when_ready: bool
     check_place(settings, create=default)  # the first start makes the data folder
     database = open_database(settings)
     if default and schema.is_empty(database):
-        say(f"No database yet: creating one with demo data at {where(settings)} ...")
+        say(_("No database yet: creating one with demo data at {place} ...").format(
+            place=where(settings)))  # fmt: skip
         db.initialise(database, settings.user, demo=True)
-        notice = (f"A demo database was created at {where(settings)}. For your own data, "
-                  "`oms init --db FILE` creates an empty one.")  # fmt: skip
-        say("Done. Start again with `oms` any time; `oms --help` lists the commands.")
+        notice = _(
+            "A demo database was created at {place}. For your own data, "
+            "`oms init --db FILE` creates an empty one."
+        ).format(place=where(settings))
+        say(_("Done. Start again with `oms` any time; `oms --help` lists the commands."))
     else:
         require_oms_tables(database, settings)
         notice = bring_current(database)
         if notice:
             say(notice)
     from ..app import make_app
+    from ..services.platform.language import interface_language
 
+    language = interface_language(database, settings.user)
     app = make_app(settings, database, exit_when_ready=exit_when_ready, notice=notice,
-                   daily_backup=not exit_when_ready)  # fmt: skip
+                   daily_backup=not exit_when_ready, language=language)  # fmt: skip
     app.run(headless=headless)
 
 
@@ -145,5 +166,5 @@ def main() -> None:
     try:
         app(prog_name="oms")
     except KeyboardInterrupt:
-        say("oms: interrupted")
+        say("oms: " + _("interrupted"))
         sys.exit(130)

@@ -6,11 +6,12 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .common import connect, date_option, one_customer, say
 from .options import CustomerArg, DbOption, OmsTyper, ReceivedOnOption, UserOption
 
 app = OmsTyper(
-    help="Payments: record one, reconcile a carrier's COD remittances, apply credit on account."
+    help=_("Payments: record one, reconcile a carrier's COD remittances, apply credit on account.")
 )
 
 

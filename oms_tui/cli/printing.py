@@ -7,10 +7,13 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .common import connect, one_customer, open_current, print_document, resolve_settings
 from .options import DbOption, OmsTyper, OutOption, PaperOption
 
-app = OmsTyper(help="Print documents: packing lists, pick lists, shipping labels.")
+app = OmsTyper(
+    help=_("Print documents: packing lists, pick lists, shipping labels.")
+)  # its line in `oms --help`
 
 
 def _order_shipments(db: str | None, order: str):  # noqa: ANN202

@@ -7,10 +7,13 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .common import connect, open_current, resolve_settings, say
 from .options import DbOption, OmsTyper, UserOption
 
-app = OmsTyper(help="Production: routes per product line, bills of materials.")
+app = OmsTyper(
+    help=_("Production: routes per product line, bills of materials.")
+)  # its line in `oms --help`
 
 
 @app.command("routes")

@@ -7,10 +7,13 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .common import connect, say
 from .options import DbOption, OmsTyper, UserOption
 
-app = OmsTyper(help="Sales regions of China's provinces (warehouses and carriers go by them).")
+app = OmsTyper(
+    help=_("Sales regions of China's provinces (warehouses and carriers go by them).")
+)  # its line in `oms --help`
 
 
 @app.command("list")

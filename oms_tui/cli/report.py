@@ -6,10 +6,21 @@ from typing import Annotated
 
 import typer
 
-from .common import connect, open_current, resolve_settings, say
-from .options import AsOfOption, CurrencyOption, DbOption, FormatOption, OmsTyper, UserOption
+from ..i18n import _
+from .common import connect, csv_encoding, emit_csv, open_current, resolve_settings, say
+from .options import (
+    AsOfOption,
+    CurrencyOption,
+    DbOption,
+    EncodingOption,
+    FormatOption,
+    OmsTyper,
+    UserOption,
+)
 
-app = OmsTyper(help="Receivables reports: aging, days sales outstanding, collections.")
+app = OmsTyper(
+    help=_("Receivables reports: aging, days sales outstanding, collections.")
+)  # its line in `oms --help`
 
 
 def _report_date(option: str, value: str | None):  # noqa: ANN202
@@ -58,15 +69,11 @@ def _by_label(labels: tuple[str, ...], values: tuple[int, ...], total: int, cur:
     return {**shown, "total": _amount(total, cur)}
 
 
-def _csv_text(header: list[str], rows: list[list[str]]) -> str:
-    import csv
-    import io
+def _csv_out(database, encoding: str | None, header: list[str], rows: list[list[str]]) -> None:  # noqa: ANN001
+    """A report as CSV on stdout, as every CSV oms writes (UTF-8 with a BOM, or GB18030)."""
+    from ..services.platform.csv_files import csv_text
 
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue()
+    emit_csv(csv_text(header, rows), None, csv_encoding(database, encoding))
 
 
 @app.command("aging")
@@ -81,6 +88,7 @@ def report_aging(
         ),
     ] = None,
     currency: CurrencyOption = None,
+    encoding: EncodingOption = None,
     db: DbOption = None,
 ) -> None:
     """Open receivables per customer as of a date, aged on the due date: not yet due, then
@@ -94,9 +102,8 @@ def report_aging(
 
     when = _report_date("--as-of", as_of)
     out = _report_format(fmt)
-    report = aging.aging(
-        open_current(resolve_settings(db)), when, buckets=buckets, currency=currency
-    )
+    database = open_current(resolve_settings(db))
+    report = aging.aging(database, when, buckets=buckets, currency=currency)
     cur = report.currency
     labels = (*report.labels, "on account")  # then "total" (net)
     if out == "json":
@@ -116,7 +123,7 @@ def report_aging(
         rows = [[r.code, r.name, *(_amount(v, cur) for v in r.amounts),
                  _amount(r.on_account_minor, cur), _amount(r.total_minor, cur)]
                 for r in report.rows]  # fmt: skip
-        typer.echo(_csv_text(["code", "name", *labels, "total"], rows), nl=False)
+        _csv_out(database, encoding, ["code", "name", *labels, "total"], rows)
         return
     totals = (*report.totals, report.on_account_minor, report.total_minor)
     width = max([14, *(len(_amount(t, cur, True)) + 1 for t in totals)])
@@ -160,6 +167,7 @@ def report_collections(
         str, typer.Option(metavar="PERIOD", help="month, week (from Monday) or day.")
     ] = "month",
     fmt: FormatOption = "table",
+    encoding: EncodingOption = None,
     db: DbOption = None,
 ) -> None:
     """Payments received per period (credit note applications are not money received)."""
@@ -183,7 +191,7 @@ def report_collections(
     elif out == "csv":
         rows = [[r.period.isoformat(), str(r.payments), _amount(r.amount_minor, cur)]
                 for r in c.rows]  # fmt: skip
-        typer.echo(_csv_text(["period", "payments", "amount"], rows), nl=False)
+        _csv_out(database, encoding, ["period", "payments", "amount"], rows)
     else:
         typer.echo(f"Collections {first} to {last} by {c.by} ({cur})")
         for r in c.rows:

@@ -6,10 +6,11 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .common import connect, date_option, say
 from .options import DbOption, OmsTyper, UserOption
 
-app = OmsTyper(help="Own-van delivery runs (daily routes).")
+app = OmsTyper(help=_("Own-van delivery runs (daily routes)."))
 
 
 @app.command("plan")

@@ -7,10 +7,21 @@ from typing import Annotated
 
 import typer
 
-from .common import connect, date_option, open_current, resolve_settings, say
-from .options import DbOption, OmsTyper, ProductArg, UserOption, WarehouseArg
+from ..i18n import _
+from .common import (
+    connect,
+    csv_encoding,
+    date_option,
+    emit_csv,
+    open_current,
+    resolve_settings,
+    say,
+)
+from .options import DbOption, EncodingOption, OmsTyper, ProductArg, UserOption, WarehouseArg
 
-app = OmsTyper(help="Stock: check the ledger, allocate, receive, reorder suggestions.")
+app = OmsTyper(
+    help=_("Stock: check the ledger, allocate, receive, reorder suggestions.")
+)  # its line in `oms --help`
 
 
 @app.command("verify")
@@ -156,6 +167,7 @@ def stock_reorder(
     out: Annotated[
         str | None, typer.Option("--out", metavar="FILE", help="Write CSV here ('-': stdout).")
     ] = None,
+    encoding: EncodingOption = None,
     apply: Annotated[
         bool, typer.Option("--apply", help="Store the computed reorder points on the levels.")
     ] = False,
@@ -164,17 +176,14 @@ def stock_reorder(
 ) -> None:
     """Reorder suggestions: reorder point = average daily demand x lead time + safety stock;
     the suggested quantity tops free + incoming stock up to it plus one lead time's demand."""
-    from pathlib import Path
-
     from ..services.inventory import stock
 
     settings, database = connect(db, user)
     rows = stock.reorder_suggestions(database, days=days)
-    if out == "-":
-        typer.echo(stock.reorder_csv(rows), nl=False)
-    elif out:
-        Path(out).write_text(stock.reorder_csv(rows), encoding="utf-8-sig")
-        say(f"{len(rows)} suggestions written to {out}")
+    if out:
+        emit_csv(stock.reorder_csv(rows), out, csv_encoding(database, encoding))
+        if out != "-":
+            say(f"{len(rows)} suggestions written to {out}")
     else:
         for r in rows:
             typer.echo(f"{r.code:18} {r.warehouse_code:4} free {r.available:>6} incoming "

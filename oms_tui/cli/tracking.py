@@ -6,10 +6,13 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .common import connect, say
 from .options import DbOption, OmsTyper, UserOption
 
-app = OmsTyper(help="Shipment tracking: import a carrier's status export.")
+app = OmsTyper(
+    help=_("Shipment tracking: import a carrier's status export.")
+)  # its line in `oms --help`
 
 
 @app.command("import")

@@ -28,6 +28,7 @@ from ..services.catalog.pricing import ProductInfo as PricedProduct
 from ..services.catalog.pricing import (
     PromotionInfo,
 )
+from ..services.platform.search_text import name_keys_row
 from ..services.platform.settings import load_settings
 from .reference import (
     CARRIERS,
@@ -88,6 +89,7 @@ def build_catalog(session: Session, rng: random.Random, ids: IdAllocator, start:
         products.append({
             "id": ids.take(Product), "code": code,
             "barcode": _ean13(f"692{next(barcode) + 100_000_000:09d}"), "name": name,
+            **name_keys_row(name),
             "product_line": line, "model": model, "colour": colour, "spec": spec, "unit": unit,
             "list_price_minor": price, "cost_minor": cost, "deposit_minor": deposit,
             "tax_rate_bp": tax, "weight_g": weight, "volume_cm3": volume, "fragile": fragile,

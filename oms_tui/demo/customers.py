@@ -12,10 +12,12 @@ from sqlmodel import Session
 from ..models import (
     Customer,
     CustomerAddress,
+    CustomerNameGram,
     CustomerPhone,
 )  # fmt: skip
-from ..services.parties.customers import address_text, normalise_phone
+from ..services.parties.customers import address_text, name_gram_rows, normalise_phone
 from ..services.platform.numbering import take_numbers
+from ..services.platform.search_text import name_keys_row
 from .reference import (
     BRANDS,
     COMPANY_KINDS,
@@ -79,7 +81,8 @@ def build_customers(
             limit //= 2
         hold = group != "retail" and rng.random() < 0.06
         customers.append({
-            "id": cid, "code": code, "name": name, "group": group, "tier": tier,
+            "id": cid, "code": code, "name": name, **name_keys_row(name), "group": group,
+            "tier": tier,
             "region": region, "credit_limit_minor": limit, "payment_terms": terms,
             "shipping_policy": "complete" if profile == "builder" and rng.random() < 0.5
             else "partial",
@@ -118,6 +121,8 @@ def build_customers(
             profile, numbers[-1][0], aid, contact, " ".join((province, city, district, street)),
         ))  # fmt: skip
     bulk_insert(session, Customer, customers)
+    grams = name_gram_rows([(c["id"], c["name"]) for c in customers])
+    bulk_insert(session, CustomerNameGram, grams)
     bulk_insert(session, CustomerPhone, phones)
     bulk_insert(session, CustomerAddress, addresses)
     return infos

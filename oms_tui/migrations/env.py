@@ -2,6 +2,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import oms_tui.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from oms_tui.migrations import include_name
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -26,6 +27,7 @@ def _run(connection) -> None:  # noqa: ANN001
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

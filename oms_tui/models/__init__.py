@@ -14,7 +14,15 @@ from .finance import (
 )
 from .imports import ImportProfile, ProductAlias, SalesChannel
 from .orders import Allocation, NumberSequence, Order, OrderEvent, OrderLine
-from .parties import Customer, CustomerAddress, CustomerPhone, Setting, User
+from .parties import (
+    ChangeLog,
+    Customer,
+    CustomerAddress,
+    CustomerNameGram,
+    CustomerPhone,
+    Setting,
+    User,
+)
 from .production import (
     BomItem,
     MaterialReservation,
@@ -40,11 +48,13 @@ __all__ = [
     "Allocation",
     "BomItem",
     "Carrier",
+    "ChangeLog",
     "CarrierRate",
     "CodRemittance",
     "ContainerMove",
     "Customer",
     "CustomerAddress",
+    "CustomerNameGram",
     "CustomerPhone",
     "DeliveryRun",
     "DeliveryStop",

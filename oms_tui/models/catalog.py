@@ -15,6 +15,9 @@ class Product(SQLModel, table=True):
     code: str = Field(unique=True, max_length=40)
     barcode: str | None = Field(default=None, unique=True, max_length=40)
     name: str = Field(index=True, max_length=200)
+    # the name's pinyin, full and initials (search_text.name_keys), written with the name
+    pinyin: str = Field(default="", max_length=400)
+    initials: str = Field(default="", max_length=200)
     product_line: str = Field(default="", index=True, max_length=32)  # lighting, water, doors ...
     model: str = Field(default="", max_length=100)
     colour: str = Field(default="", max_length=64)

@@ -52,6 +52,12 @@ class Invoice(SQLModel, table=True):
     created_by: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
     version: int = Field(default=1, sa_column=_invoice_version)
+    # the official fapiao (发票) issued for it outside oms (the tax system): its number and
+    # date, and who recorded them when (services/finance/fapiao.py)
+    fapiao_number: str = Field(default="", max_length=32)
+    fapiao_date: date | None = None
+    fapiao_recorded_by: str = Field(default="", max_length=64)
+    fapiao_recorded_at: datetime | None = None
 
 
 class Payment(SQLModel, table=True):

@@ -19,6 +19,31 @@ class User(SQLModel, table=True):
     )  # clerk, auditor, warehouse, finance, manager, admin
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    # interface language (zh_CN, en); "": the company's setting, else the locale's (i18n.py)
+    language: str = Field(default="", max_length=8)
+
+
+class ChangeLog(SQLModel, table=True):
+    """The append-only trail of changes to master data (settings, customers' credit,
+    products, users): who, when, which entity (``customer`` + its code, ``setting`` + its
+    key), which field, the value before and after, and why. Services write it; nothing
+    updates or deletes a row."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (
+        Index("ix_change_log_entity", "entity", "entity_key", "id"),
+        Index("ix_change_log_actor", "actor", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=64)
+    entity: str = Field(max_length=32)  # setting, customer, product, user
+    entity_key: str = Field(max_length=64)  # the setting's key, the customer's code ...
+    field: str = Field(max_length=64)
+    before: str = Field(default="")
+    after: str = Field(default="")
+    reason: str = Field(default="")
 
 
 class Setting(SQLModel, table=True):
@@ -38,6 +63,11 @@ class Customer(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, max_length=32)
     name: str = Field(index=True, max_length=200)
+    # the name's pinyin, full and initials (services/platform/search_text.name_keys), written
+    # with the name; with name and code they are searched by any fragment (migration 0021:
+    # FTS5 trigram on SQLite, pg_trgm on PostgreSQL, besides these prefix indexes)
+    pinyin: str = Field(default="", index=True, max_length=400)
+    initials: str = Field(default="", index=True, max_length=200)
     group: str = Field(default="retail", max_length=32)  # retail, wholesale, dealer, key_account
     tier: str = Field(default="C", max_length=8)  # A (best) .. D
     region: str = Field(default="", index=True, max_length=64)  # sales region: East, South, ...
@@ -53,6 +83,24 @@ class Customer(SQLModel, table=True):
     notes: str = Field(default="")
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    # Chinese invoicing (fapiao) data: the title printed on the invoice (发票抬头), the
+    # taxpayer id (纳税人识别号, the unified social credit code), bank and account, and the
+    # kind of VAT invoice the customer needs: "normal" (普通发票) or "special" (专用发票)
+    invoice_title: str = Field(default="", max_length=200)
+    taxpayer_id: str = Field(default="", max_length=20)
+    bank_name: str = Field(default="", max_length=200)
+    bank_account: str = Field(default="", max_length=40)
+    invoice_type: str = Field(default="normal", max_length=16)
+
+
+class CustomerNameGram(SQLModel, table=True):
+    """Each Chinese character of a customer's name and each pair of neighbours: a fragment
+    of one or two Chinese characters (永安) is found here, as no trigram index can find it."""
+
+    __tablename__ = "customer_name_gram"
+
+    gram: str = Field(primary_key=True, max_length=2)
+    customer_id: int = Field(foreign_key="customer.id", primary_key=True)
 
 
 class CustomerPhone(SQLModel, table=True):

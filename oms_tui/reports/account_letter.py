@@ -12,7 +12,7 @@ from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, Tabl
 
 from ..services.finance.dunning import AccountPaper
 from ..services.finance.receivables import METHOD_WORDS
-from ..services.platform.money import format_money
+from ..services.platform.money import capital_amount, format_money
 from .common import (
     GRID,
     SHADE,
@@ -102,6 +102,10 @@ def account_pdf(papers: Sequence[AccountPaper], company: Company, paper: str = "
                                    *(("SPAN", (3, r), (4, r)) for r in range(last + 1, 0))
                                    ]))  # fmt: skip
         story.append(table)
+        if company.currency.upper() == "CNY":  # as Chinese finance documents: 大写 too
+            words = capital_amount(p.balance_minor)
+            story += [Spacer(1, 2 * mm),
+                      para(f"余额（大写）Balance in words: 人民币{words}", st["text"])]  # fmt: skip
         if p.payments:
             story += [Spacer(1, 4 * mm), para("Payments received 近期收款", st["heading"])]
             pay_rows = [[x.number, x.received_on.isoformat(), METHOD_WORDS.get(x.method, x.method),

@@ -10,7 +10,7 @@ import io
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ..services.platform.money import format_money
+from ..services.platform.money import capital_amount, format_money
 from ..services.shipping.delivery_runs import RunView
 from .common import (
     GRID,
@@ -76,6 +76,8 @@ def manifest_pdf(run: RunView, company: Company, paper: str = "A4") -> bytes:
         f"{format_money(run.cash_due_minor, company.currency)}   Full containers out 送出满桶: "
         f"{run.containers_out}   Empties to collect 待回收空桶: {run.containers_to_collect}"
     )
+    if company.currency.upper() == "CNY":  # the cash the driver settles, in 大写 too
+        totals += f"\n代收合计（大写）Cash in words: 人民币{capital_amount(run.cash_due_minor)}"
     sign = "Driver 司机 ______________   Checked in by 收车 ______________   Date 日期 ________"
     doc.build([head, Spacer(1, 4 * mm), table, Spacer(1, 4 * mm), para(totals, st["text"]),
                Spacer(1, 8 * mm), para(sign, st["text"])], canvasmaker=NumberedCanvas)  # fmt: skip

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ..failures import TellsFailures, doing, failure_text
+from ..i18n import N_
 from ..messages import Said
 from ..services.platform.errors import StaleData
 
@@ -58,60 +59,60 @@ class Workflow:
 
 WORKFLOWS: tuple[Workflow, ...] = (
     Workflow(
-        "entry", "e", "Order entry", "order_entry", "OrderEntryScreen",
-        "Phone, walk-in and dealer orders",
-        ("Find the customer by phone, name or code; F4 prompts a lookup on any field.",
-         "Add lines by product code or scan; prices come from the pricing engine.",
-         "Stock, credit limit and totals show as you type; save a draft or submit to audit."),
+        "entry", "e", N_("Order entry"), "order_entry", "OrderEntryScreen",
+        N_("Phone, walk-in and dealer orders"),
+        (N_("Find the customer by phone, name or code; F4 prompts a lookup on any field."),
+         N_("Add lines by product code or scan; prices come from the pricing engine."),
+         N_("Stock, credit limit and totals show as you type; save a draft or submit to audit.")),
     ),
     Workflow(
-        "audit", "a", "Audit queue", "audit_queue", "AuditQueueScreen",
-        "Approve, reject or hold new orders",
-        ("Pending orders highest priority first, with automatic check results",
-         "(credit, price overrides, stock, address).",
-         "Approve / reject / hold / send back by key; bulk approve the clean ones."),
+        "audit", "a", N_("Audit queue"), "audit_queue", "AuditQueueScreen",
+        N_("Approve, reject or hold new orders"),
+        (N_("Pending orders highest priority first, with automatic check results"),
+         N_("(credit, price overrides, stock, address)."),
+         N_("Approve / reject / hold / send back by key; bulk approve the clean ones.")),
     ),
     Workflow(
-        "orders", "o", "Order search", "order_search", "OrderSearchScreen",
-        "Find any order; status and history",
-        ("Find any order by number, customer, phone or status, newest first.",
-         "Open it to see lines, status history, shipments and invoices.",
-         "Cancel or reprint documents from the order, by key."),
+        "orders", "o", N_("Order search"), "order_search", "OrderSearchScreen",
+        N_("Find any order; status and history"),
+        (N_("Find any order by number, customer, phone or status, newest first."),
+         N_("Open it to see lines, status history, shipments and invoices."),
+         N_("Cancel or reprint documents from the order, by key.")),
     ),
     Workflow(
-        "stock", "s", "Stock", "stock", "StockScreen",
-        "On hand, allocated, receive and count",
-        ("On hand, allocated and available per product and warehouse.",
-         "Receive, adjust and count stock with the barcode scanner;",
-         "every move is recorded with who and why."),
+        "stock", "s", N_("Stock"), "stock", "StockScreen",
+        N_("On hand, allocated, receive and count"),
+        (N_("On hand, allocated and available per product and warehouse."),
+         N_("Receive, adjust and count stock with the barcode scanner;"),
+         N_("every move is recorded with who and why.")),
     ),
     Workflow(
-        "production", "p", "Production", "production", "ProductionScreen",
-        "Work orders for made-to-order lines",
-        ("Made-to-order and backordered lines grouped into work orders.",
-         "Start and finish work orders and report quantities made;",
-         "finished goods allocate to their orders and release them to dispatch."),
+        "production", "p", N_("Production"), "production", "ProductionScreen",
+        N_("Work orders for made-to-order lines"),
+        (N_("Made-to-order and backordered lines grouped into work orders."),
+         N_("Start and finish work orders and report quantities made;"),
+         N_("finished goods allocate to their orders and release them to dispatch.")),
     ),
     Workflow(
-        "dispatch", "d", "Dispatch", "dispatch", "DispatchScreen",
-        "Pick, pack and ship ready orders",
-        ("Orders ready to ship: pick lists, scan-to-pack, weights and carrier.",
-         "Print packing lists and labels; mark shipped, partially if the",
-         "customer's policy allows; the invoice is raised on shipping."),
+        "dispatch", "d", N_("Dispatch"), "dispatch", "DispatchScreen",
+        N_("Pick, pack and ship ready orders"),
+        (N_("Orders ready to ship: pick lists, scan-to-pack, weights and carrier."),
+         N_("Print packing lists and labels; mark shipped, partially if the"),
+         N_("customer's policy allows; the invoice is raised on shipping.")),
     ),
     Workflow(
-        "receivables", "r", "Receivables", "receivables", "ReceivablesScreen",
-        "Invoices, payments, overdue accounts",
-        ("Open and overdue invoices by customer with ageing buckets.",
-         "Record payments and apply them to invoices; credit notes for returns.",
-         "Put customers on credit hold and print statements."),
+        "receivables", "r", N_("Receivables"), "receivables", "ReceivablesScreen",
+        N_("Invoices, payments, overdue accounts"),
+        (N_("Open and overdue invoices by customer with ageing buckets."),
+         N_("Record payments and apply them to invoices; credit notes for returns."),
+         N_("Put customers on credit hold and print statements.")),
     ),
     Workflow(
-        "import", "i", "Import", "order_import", "OrderImportScreen",
-        "Load orders from CSV / Excel files",
-        ("Load e-commerce and dealer orders from CSV or Excel files.",
-         "Preview every row with its errors before anything is saved;",
-         "a file goes in whole or not at all, and is never imported twice."),
+        "import", "i", N_("Import"), "order_import", "OrderImportScreen",
+        N_("Load orders from CSV / Excel files"),
+        (N_("Load e-commerce and dealer orders from CSV or Excel files."),
+         N_("Preview every row with its errors before anything is saved;"),
+         N_("a file goes in whole or not at all, and is never imported twice.")),
     ),
 )  # fmt: skip
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,32 +14,37 @@ from textual.containers import Grid, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
 from ..failures import doing, failure_text
+from ..i18n import N_, _, ngettext
 from ..messages import HomeReady, Said, SettingsLoaded
 from ..services.platform.db import Database
 from ..services.platform.money import format_money
 from ..services.platform.settings import CompanySettings
 from ..services.sales.dashboard import HomeCounts, home_screen_data
 from ..widgets import CountTile
+from ..widgets.footer import KeysFooter
 from . import WORKFLOWS, OmsScreen
 
 # (tile id = ``HomeCounts`` field, label) in reading order; the overdue tile also shows money.
 TILES: tuple[tuple[str, str], ...] = (
-    ("waiting_audit", "Waiting audit"),
-    ("on_hold", "Held for later"),  # held until a later date; held and due are in the queue
-    ("backorders", "Backorders"),
-    ("in_production", "In production"),
-    ("ready_to_ship", "Ready to ship"),
-    ("overdue_invoices", "Overdue receivables"),
+    ("waiting_audit", N_("Waiting audit")),
+    ("on_hold", N_("Held for later")),  # held until a later date; held and due are in the queue
+    ("backorders", N_("Backorders")),
+    ("in_production", N_("In production")),
+    ("ready_to_ship", N_("Ready to ship")),
+    ("overdue_invoices", N_("Overdue receivables")),
 )
 
 
 def menu_prompt(key: str, title: str, summary: str) -> Content:
-    return Content.assemble((key, "bold $text-accent"), f"  {title:<13} ", (summary, "dim"))
+    """``e  Order entry   Phone, …``: the title padded to 13 cells (a Chinese character
+    takes two)."""
+    pad = " " * max(0, 13 - cell_len(title))
+    return Content.assemble((key, "bold $text-accent"), f"  {title}{pad} ", (summary, "dim"))
 
 
 class HomeScreen(OmsScreen):
@@ -51,10 +57,10 @@ class HomeScreen(OmsScreen):
         Binding(
             "f5,ctrl+r",
             "refresh_counts",
-            "Refresh",
+            N_("Refresh"),
             key_display="F5/^R",
             id="home.refresh",
-            tooltip="Read today's counts again (also every 30 s)",
+            tooltip=N_("Read today's counts again (also every 30 s)"),
         ),
     ]
 
@@ -82,15 +88,24 @@ class HomeScreen(OmsScreen):
         with Vertical(id="home"):
             with Grid(id="counts"):
                 for tile_id, label in TILES:
-                    yield CountTile(label, id=tile_id)
+                    yield CountTile(_(label), id=tile_id)
             yield Static("", id="alerts")
-            options = [Option(menu_prompt(w.key, w.title, w.summary), id=w.mode) for w in WORKFLOWS]
+            options = [Option(menu_prompt(w.key, _(w.title), _(w.summary)), id=w.mode)
+                       for w in WORKFLOWS]  # fmt: skip
             menu = OptionList(*options, id="menu")
-            menu.border_title = "Menu: press a letter, or arrows and Enter"
+            menu.border_title = _("Menu: press a letter, or arrows and Enter")
             yield menu
-            yield Static("Loading today's counts…", id="counts-status")
+            yield Static(_("Loading today's counts…"), id="counts-status")
             yield Static("", id=self.MESSAGE_ID)
-        yield Footer()
+        yield KeysFooter()
+
+    def retranslate(self) -> None:
+        """The language changed: the screen again in it, with fresh counts."""
+        self.call_later(self._retranslate)
+
+    async def _retranslate(self) -> None:
+        await self.recompose()
+        self.action_refresh_counts()
 
     # -- refreshing ---------------------------------------------------------------------------
 
@@ -110,7 +125,7 @@ class HomeScreen(OmsScreen):
         self.load_counts(self.db, self.context.clock)
 
     @work(thread=True, exclusive=True, group="home-counts", exit_on_error=False,
-          description="read the counts")  # fmt: skip
+          description=N_("read the counts"))  # fmt: skip
     def load_counts(self, db: Database, clock: Callable[[], datetime]) -> None:
         """Read the counts with the services' own session; post the result back."""
         counts, company = home_screen_data(db, today=clock().date())
@@ -124,14 +139,15 @@ class HomeScreen(OmsScreen):
             tile = self.query_one(f"#{tile_id}", CountTile)
             if tile_id == "overdue_invoices":
                 amount = format_money(counts.overdue_minor, counts.currency)
-                noun = "invoice" if counts.overdue_invoices == 1 else "invoices"
-                tile.show_count(counts.overdue_invoices, f"{noun}, {amount}")
+                detail = ngettext("invoice, {amount}", "invoices, {amount}",
+                                  counts.overdue_invoices).format(amount=amount)  # fmt: skip
+                tile.show_count(counts.overdue_invoices, detail)
             else:
                 tile.show_count(getattr(counts, tile_id))
-        every = f"{self.REFRESH_SECONDS:g} s"
         self.query_one("#counts-status", Static).update(
-            f"Counts at {message.at:%H:%M}; refreshed every {every} and on F5 / Ctrl+R."
-        )
+            _("Counts at {time}; refreshed every {seconds} s and on F5 / Ctrl+R.").format(
+                time=f"{message.at:%H:%M}", seconds=f"{self.REFRESH_SECONDS:g}")
+        )  # fmt: skip
         self.app.post_message(SettingsLoaded(message.company.company_name, counts.currency))
         self.call_after_refresh(self.app.post_message, HomeReady())
         if self.context.daily_backup:  # once per opening of the app, after the counts
@@ -142,7 +158,7 @@ class HomeScreen(OmsScreen):
         self.call_after_refresh(self.load_alerts, self.db, self.context.clock)
 
     @work(thread=True, exclusive=True, group="home-alerts", exit_on_error=False,
-          description="read the alerts")  # fmt: skip
+          description=N_("read the alerts"))  # fmt: skip
     def load_alerts(self, db: Database, clock: Callable[[], datetime]) -> None:
         """Orders waiting in audit too long and orders due soon but not shipped."""
         from ..services.platform.settings import get_settings
@@ -157,7 +173,7 @@ class HomeScreen(OmsScreen):
             self.post_message(self.AlertsLoaded(found, late_shipments=late, late_days=days))
 
     @work(thread=True, group="home-backup", exit_on_error=False,
-          description="take the daily backup")  # fmt: skip
+          description=N_("take the daily backup"))  # fmt: skip
     def take_daily_backup(self, db: Database, now: datetime) -> None:
         """Back the database up unless a backup of today exists (``backup.daily``)."""
         from ..services.platform import backup
@@ -165,7 +181,7 @@ class HomeScreen(OmsScreen):
         worker = get_current_worker()  # closing the app stops it (not a whole copy's wait)
         made = backup.daily(db, now, stop=lambda: worker.is_cancelled)
         if made is not None:
-            self.post_message(Said(f"Daily backup saved: {made.path}"))
+            self.post_message(Said(_("Daily backup saved: {path}").format(path=made.path)))
 
     @on(AlertsLoaded)
     def show_alerts(self, message: AlertsLoaded) -> None:
@@ -174,22 +190,23 @@ class HomeScreen(OmsScreen):
         late, late_days = message.late_shipments, message.late_days
         waiting, due = found.waiting_too_long, found.due_soon_not_shipped
         line.set_class(bool(waiting or due or late), "-attention")
-        days = "day" if found.due_soon_days == 1 else "days"
         hot = "bold $text-warning"
         if late:  # three alerts: the short form, so it fits 80 columns
             line.update(Content.assemble(
-                ("Alerts ", "bold"), (f"{waiting:,}", hot if waiting else "bold"),
-                f" in audit > {found.alert_hours} h · ", (f"{due:,}", hot if due else "bold"),
-                f" due in {found.due_soon_days} d, not shipped · ", (f"{late:,}", hot),
-                f" shipped, late > {late_days} d",
+                (_("Alerts") + " ", "bold"), (f"{waiting:,}", hot if waiting else "bold"),
+                _(" in audit > {hours} h · ").format(hours=found.alert_hours),
+                (f"{due:,}", hot if due else "bold"),
+                _(" due in {days} d, not shipped · ").format(days=found.due_soon_days),
+                (f"{late:,}", hot), _(" shipped, late > {days} d").format(days=late_days),
             ))  # fmt: skip
             return
         line.update(Content.assemble(
-            ("Alerts ", "bold"),
+            (_("Alerts") + " ", "bold"),
             (f"{waiting:,}", hot if waiting else "bold"),
-            f" waiting in audit over {found.alert_hours} h · ",
+            _(" waiting in audit over {hours} h · ").format(hours=found.alert_hours),
             (f"{due:,}", hot if due else "bold"),
-            f" due within {found.due_soon_days} {days}, not shipped",
+            ngettext(" due within {days} day, not shipped", " due within {days} days, not shipped",
+                     found.due_soon_days).format(days=found.due_soon_days),
         ))  # fmt: skip
 
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
@@ -199,8 +216,8 @@ class HomeScreen(OmsScreen):
             super().worker_failed(worker, error)
             return
         text = failure_text(doing(worker), error)
-        if "no such table" in text or "does not exist" in text:
-            text += ". Is the database set up? Run: oms db upgrade"
+        if "no such table" in text or "does not exist" in text:  # i18n: no (the database says)
+            text += _(". Is the database set up? Run: oms db upgrade")
         said = Content.styled(text, "bold $text-error")
         if worker.group == "home-alerts":
             self.query_one("#alerts", Static).update(said)

@@ -11,10 +11,11 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from ..i18n import N_, _
 from . import WORKFLOWS
 
-EVERYWHERE_EXTRA = (("Tab", "Next field (Shift+Tab: previous)"),)
-EVERYWHERE_ORDER = ("app.back", "app.keys", "app.quit", "app.theme")
+EVERYWHERE_EXTRA = (("Tab", N_("Next field (Shift+Tab: previous)")),)  # i18n: no (a key)
+EVERYWHERE_ORDER = ("app.back", "app.keys", "app.quit", "app.theme", "app.language")
 
 
 def _key_text(app: App, bindings: list[Binding]) -> str:
@@ -43,26 +44,29 @@ def grammar_sections(screen: Screen) -> dict[str, list[tuple[str, str]]]:
         if namespace is screen and enabled and binding.id and binding.description:
             by_action[("screen", binding.action)].append(binding)
     sections: dict[str, list[tuple[str, str]]] = {"areas": [], "everywhere": [], "screen": []}
+    ids: dict[tuple[str, str], str] = {}
     for (section, _action), bindings in by_action.items():
         binding = next((b for b in bindings if b.show), bindings[0])
         ordered = [binding] + [b for b in bindings if b is not binding]
         keys = _key_text(app, ordered)
-        sections[section].append((keys, _without_keys(binding.tooltip or binding.description,
-                                                      keys)))  # fmt: skip
+        row = (keys, binding.tooltip or binding.description)
+        sections[section].append(row)
+        ids[row] = binding.id or ""
     sections["everywhere"].extend(EVERYWHERE_EXTRA)
-    ids = {b.tooltip or b.description: b.id for bs in by_action.values() for b in bs}
     rank = {binding_id: n for n, binding_id in enumerate(EVERYWHERE_ORDER)}
-    sections["everywhere"].sort(key=lambda row: rank.get(ids.get(row[1]) or "", len(rank)))
-    order = {wf.title: n for n, wf in enumerate(WORKFLOWS)}
-    sections["areas"].sort(key=lambda row: order.get(row[1], len(order)))
-    return sections
+    sections["everywhere"].sort(key=lambda row: rank.get(ids.get(row, ""), len(rank)))
+    order = {f"go.{wf.mode}": n for n, wf in enumerate(WORKFLOWS)}
+    sections["areas"].sort(key=lambda row: order.get(ids.get(row, ""), len(order)))
+    # The descriptions are msgids (``N_``): said in the current language.
+    return {name: [(keys, _without_keys(_(does), keys)) for keys, does in rows]
+            for name, rows in sections.items()}  # fmt: skip
 
 
 class KeyHelpScreen(ModalScreen[None]):
     """The keys of the screen underneath, grouped as the README's key grammar."""
 
     BINDINGS = [
-        Binding("f1,question_mark,escape,f12", "dismiss", "Close", key_display="F1/Esc",
+        Binding("f1,question_mark,escape,f12", "dismiss", N_("Close"), key_display="F1/Esc",
                 id="keys.close"),
     ]  # fmt: skip
 
@@ -73,20 +77,21 @@ class KeyHelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         sections = self._sections
         with VerticalScroll(id="key-help") as box:
-            box.border_title = "Keys"
-            box.border_subtitle = "F1, ? or Esc closes"
-            yield Static("Areas [dim](any screen, when no text field has focus)[/]",
-                         classes="key-help-heading")  # fmt: skip
+            box.border_title = _("Keys")
+            box.border_subtitle = _("F1, ? or Esc closes")
+            yield Static(Content.assemble(_("Areas"), " ", (
+                _("(any screen, when no text field has focus)"), "dim")),
+                classes="key-help-heading")  # fmt: skip
             areas = sections["areas"]
             half = (len(areas) + 1) // 2
             rows = []
             for left, right in zip(areas[:half], areas[half:] + [("", "")], strict=False):
                 rows.append(_row(*left, key_width=2, width=24) + _row(*right, key_width=2))
             yield Static(Content("\n").join(rows), classes="key-help-rows")
-            yield Static("Everywhere", classes="key-help-heading")
+            yield Static(_("Everywhere"), classes="key-help-heading")
             yield from _rows(sections["everywhere"])
             if sections["screen"]:
-                yield Static("This screen", classes="key-help-heading")
+                yield Static(_("This screen"), classes="key-help-heading")
                 yield from _rows(sections["screen"])
 
 

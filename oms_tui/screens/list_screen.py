@@ -19,14 +19,15 @@ from collections.abc import Callable, Hashable, Sequence
 from datetime import date
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker
 
-from ..failures import failure_text
+from ..failures import failure_text, log_failure
 from ..messages import Said
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import Format, OrderList, Piece
@@ -107,6 +108,15 @@ class ListScreen(JobScreen, Generic[ListT]):
     KEYS: ClassVar[tuple[tuple[str, str], ...]]  # the key hint: (key, what it does)
     HEAD_INSET: ClassVar[int] = 1  # the heads are this much narrower than the screen
     FOOTER: ClassVar[type[Footer]] = KeysFooter
+    # How often the list checks it is current (``stamp``: a cheap query); when what it
+    # shows has changed (another clerk, another process) it is read again.
+    STALE_CHECK_SECONDS: ClassVar[float] = 15.0
+    _stamp: Hashable | None = None  # the last mark read
+
+    class Stamped(Message):
+        def __init__(self, stamp: Hashable) -> None:
+            super().__init__()
+            self.stamp = stamp
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -149,6 +159,11 @@ class ListScreen(JobScreen, Generic[ListT]):
     def after_load(self) -> None:
         """A page of the list came in and the status and details show it."""
 
+    def stamp(self) -> Hashable | None:
+        """A cheap mark of what the list shows, read in a worker (a count, the versions):
+        when it changes, the list is read again. None: the list does not check."""
+        return None
+
     def reload_after_job(self) -> None:
         self.action_refresh(keep=True)
 
@@ -174,18 +189,46 @@ class ListScreen(JobScreen, Generic[ListT]):
         self.row_list.focus()
         self.show_head()
         self.action_refresh()
+        self.set_interval(self.STALE_CHECK_SECONDS, self.check_current)
+
+    def check_current(self) -> None:
+        """Is the list still what the database holds? (a timer, and after each read)"""
+        if self.is_current and not self._busy:
+            self.read_stamp()
+
+    @work(thread=True, exclusive=True, group="stale-check", exit_on_error=False,
+          description="check the list is current")  # fmt: skip
+    def read_stamp(self) -> None:
+        stamp = self.stamp()
+        if stamp is not None:
+            self.post_message(self.Stamped(stamp))
+
+    @on(Stamped)
+    def stamped(self, message: Stamped) -> None:
+        seen, self._stamp = self._stamp, message.stamp
+        if seen is not None and seen != message.stamp and not self._busy:
+            self.action_refresh(keep=True)  # changed meanwhile: read again, highlight kept
+
+    def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        if worker.group == "stale-check":  # a check every few seconds: logged, never a bell
+            log_failure("check the list is current", error)
+            return
+        super().worker_failed(worker, error)
 
     def on_resize(self) -> None:
         self.show_head()
 
     def on_screen_resume(self) -> None:
         self.row_list.focus()
+        if not self._busy:  # back from another screen: what it shows may have changed
+            self.action_refresh(keep=True)
 
     @on(OrderList.Loaded)
     def list_loaded(self) -> None:
         self.show_status()
         self.show_info(self.row_list.highlighted)
         self.after_load()
+        self.check_current()  # the mark of what was just read, to compare the next with
 
     @on(OrderList.Failed)
     def list_failed(self, message: OrderList.Failed) -> None:

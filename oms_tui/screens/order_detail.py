@@ -21,9 +21,10 @@ from textual.widgets import Header, Static
 from textual.worker import Worker
 
 from ..commands import ScreenCommands
+from ..failures import log_failure
 from ..services.platform.money import format_money
 from ..services.production import board
-from ..services.sales import order_locks
+from ..services.sales import order_locks, orders
 from ..services.sales.order_search import Link, OrderDetail, detail
 from ..services.states.order_states import OrderStatus
 from ..widgets.footer import KeysFooter
@@ -83,9 +84,19 @@ class OrderDetailScreen(OmsScreen):
             self.others = others
             self.made = made  # its production orders: stage and expected date
 
+    class Current(Message):
+        """What a check found: who else has the order open, its version, its last change."""
+
+        def __init__(self, others: str, version: int, change: str) -> None:
+            super().__init__()
+            self.others, self.version, self.change = others, version, change
+
+    CHECK_SECONDS: ClassVar[float] = 15.0  # how often it looks whether the order changed
+
     def __init__(self, number: str) -> None:
         super().__init__()
         self.number = number
+        self.version: int | None = None  # as shown
         self.order_id: int | None = None
         self.customer_id: int | None = None
 
@@ -106,6 +117,30 @@ class OrderDetailScreen(OmsScreen):
         self.query_one("#detail-lock").display = False
         self.query_one("#detail", VerticalScroll).focus()
         self.action_reload()
+        self.set_interval(self.CHECK_SECONDS, self.check_current)
+
+    def check_current(self) -> None:
+        """Who else has it open now, and was it changed since it was read? (a timer)"""
+        if self.order_id is not None and self.is_current:
+            self.read_current(self.order_id)
+
+    @work(thread=True, exclusive=True, group="detail-check", exit_on_error=False,
+          description="check the order is current")  # fmt: skip
+    def read_current(self, order_id: int) -> None:
+        now = self.context.clock().astimezone(UTC)
+        editing = order_locks.open_for_edit(self.db, self.user, order_id, now=now)
+        version, change = orders.version_of(self.db, order_id)
+        self.post_message(self.Current(editing.warning, version, change))
+
+    @on(Current)
+    def current(self, message: Current) -> None:
+        changed = ""
+        if self.version is not None and message.version != self.version:
+            changed = f"{message.change} since it was read: F5 reads it again"
+        text = "; ".join(t for t in (message.others, changed) if t)
+        lock = self.query_one("#detail-lock", Static)
+        lock.display = bool(text)
+        lock.update(Content.assemble(("⚠ ", "bold"), text))
 
     def on_unmount(self) -> None:
         if self.order_id is not None:
@@ -159,6 +194,9 @@ class OrderDetailScreen(OmsScreen):
         self.post_message(self.Loaded(order, editing.warning, made))
 
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
+        if worker.group == "detail-check":  # a check every few seconds: logged, no bell
+            log_failure("check the order is current", error)
+            return
         if self.order_id is None:  # never shown: no "Reading…" left above the message
             self.query_one("#detail-head", Static).update(Content.styled(self.number, "bold"))
         super().worker_failed(worker, error)
@@ -187,6 +225,7 @@ class OrderDetailScreen(OmsScreen):
         if said.display:  # read again after a failure: nothing wrong to say now
             said.display = False
         self.order_id = o.id
+        self.version = o.version
         self.customer_id = o.customer_id
         self.sub_title = o.number
         lock = self.query_one("#detail-lock", Static)

@@ -10,6 +10,7 @@ Keys (the README copies these rows):
 | `Enter`     |             | any list              | open the order's detail                      |
 | `F5`        | `Ctrl+R`    | order search          | search again                                 |
 
+The screen opens, and comes back, on the query line with the last query selected (F4 too).
 The query line (``services/order_query.py``): an order number (``so-2026-12``), a phone
 (3 digits or more), a name; ``st:pending,hold``, ``ch:phone``, ``from:-7``, ``to:today``,
 ``p:CODE``. The list reads ``order_search.search`` pages (keyset, newest first) in thread
@@ -141,6 +142,11 @@ class OrderSearchScreen(QuickOpen, OmsScreen):
         self.query_one("#results-head", Static).update(results_head(self.size.width - 1))
         self.run_search("", focus=False)
 
+    def on_screen_resume(self) -> None:
+        # back to order search: the query line, its last query selected (keys typed now
+        # are a query, never keys of the results: issue #16)
+        self.query_one("#query", ScanInput).focus_selected()
+
     def on_resize(self) -> None:
         self.query_one("#results-head", Static).update(results_head(self.size.width - 1))
 
@@ -224,7 +230,7 @@ class OrderSearchScreen(QuickOpen, OmsScreen):
         return True
 
     def action_query(self) -> None:
-        self.query_one("#query", ScanInput).focus()
+        self.query_one("#query", ScanInput).focus_selected()
 
     def action_results(self) -> None:
         self.results.focus()

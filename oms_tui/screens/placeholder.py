@@ -6,8 +6,11 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
-from textual.widgets import Footer, Header, Static
+from textual.content import Content
+from textual.widgets import Header, Static
 
+from ..i18n import _
+from ..widgets.footer import KeysFooter
 from . import WORKFLOW_BY_MODE, WORKFLOWS, OmsScreen, Workflow
 
 
@@ -24,15 +27,17 @@ class PlaceholderScreen(OmsScreen):
         wf = self.workflow
         yield Header()
         with Vertical(classes="placeholder"):
-            yield Static(f"{wf.title}  [dim]({wf.key})[/]", classes="placeholder-title")
-            yield Static("Not built yet. This screen will show:", classes="placeholder-status")
-            yield Static("\n".join(wf.plan), classes="placeholder-plan")
+            yield Static(Content.assemble(_(wf.title), "  ", (f"({wf.key})", "dim")),
+                         classes="placeholder-title")  # fmt: skip
+            yield Static(_("Not built yet. This screen will show:"), classes="placeholder-status")
+            yield Static("\n".join(_(line) for line in wf.plan), classes="placeholder-plan")
             yield Static(
-                "[b]Esc[/] or [b]F12[/] goes back home.  [b]F1[/] or [b]?[/] lists the keys.  "
-                "Areas:",
+                Content.from_markup(_("[b]Esc[/] or [b]F12[/] goes back home.  [b]F1[/] or [b]?[/] "
+                                      "lists the keys.  Areas:")),
                 classes="placeholder-keys",
-            )
+            )  # fmt: skip
             with Grid(classes="placeholder-areas"):
                 for w in WORKFLOWS:
-                    yield Static(f"[b]{w.key}[/] {w.title}", classes="-current" if w is wf else "")
-        yield Footer()
+                    yield Static(Content.assemble((w.key, "bold"), " ", _(w.title)),
+                                 classes="-current" if w is wf else "")  # fmt: skip
+        yield KeysFooter()

@@ -11,9 +11,12 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from ..i18n import _, current_language
+
 
 class KeysFooter(Footer):
-    """A ``Footer`` that rebuilds only when the keys it shows change.
+    """A ``Footer`` that rebuilds only when the keys it shows change, and says them in the
+    current language (binding descriptions are msgids, ``N_``: ``oms_tui/i18n.py``).
 
     Textual's ``Footer`` recomposes (every key a new widget, then a layout and a full
     repaint) on each bindings update, and every focus change is two of them (textual 8.2.8:
@@ -56,7 +59,12 @@ class KeysFooter(Footer):
 
     def compose(self) -> ComposeResult:
         self._shown = self._keys(self.screen)
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):  # descriptions are msgids (``N_``)
+                widget.description = _(widget.description)
+                if isinstance(widget.tooltip, str):
+                    widget.tooltip = _(widget.tooltip)
+            yield widget
         self.call_after_refresh(self._fit_keys)
 
     def on_resize(self) -> None:
@@ -105,7 +113,8 @@ class KeysFooter(Footer):
                 first[binding.action] = (key, binding.description, binding.key_display,
                                          binding.group, enabled, tooltip)  # fmt: skip
         palette = bindings.get(screen.app.COMMAND_PALETTE_BINDING)
-        return (*first.items(), palette[1:] if palette else None)
+        # the language too: switching it rebuilds the keys in the new one
+        return (current_language(), *first.items(), palette[1:] if palette else None)
 
     def on_mount(self) -> None:  # Footer's own on_mount runs too (it follows the bindings)
         self.app.screen_change_signal.subscribe(self, self._screen_changed)
@@ -114,7 +123,8 @@ class KeysFooter(Footer):
         self.app.screen_change_signal.unsubscribe(self)
 
     def _screen_changed(self, screen: Screen) -> None:
-        if screen is self.screen and self._stale:
+        stale = self._stale or (self._shown is not None and self._shown[0] != current_language())
+        if screen is self.screen and stale:
             self._stale = False
             self.bindings_changed(screen)
 
@@ -130,7 +140,8 @@ class KeysFooter(Footer):
             if shown == self._shown:
                 return  # shown already, or a recompose that will show it is due
             before, self._shown = self._shown, shown
-            if before is not None and before[-1] == shown[-1] and self._update_in_place(screen):
+            if (before is not None and before[-1] == shown[-1] and before[0] == shown[0]
+                    and self._update_in_place(screen)):  # fmt: skip
                 return
         super().bindings_changed(screen)
 
@@ -165,9 +176,10 @@ class KeysFooter(Footer):
         """One shown key changed to ``binding``; repainted only if what it shows changed (a
         panel's own key with the same text, ``F2/^S Save``, changes only the action run)."""
         key_display = self.app.get_key_display(binding)
-        shown = (key_display, binding.description, not enabled)
+        shown = (key_display, _(binding.description), not enabled)
         was = (widget.key_display, widget.description, widget._disabled)
         widget.key, widget.action = binding.key, binding.action
+        tooltip = _(tooltip) if tooltip else tooltip
         if (widget.tooltip or "") != (tooltip or ""):
             widget.tooltip = tooltip or None
         if shown != was:
@@ -176,7 +188,8 @@ class KeysFooter(Footer):
             widget.refresh(layout=shown[:2] != was[:2])
 
     def _new_key(self, binding: Binding, enabled: bool, tooltip: str) -> FooterKey:
-        key = FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
-                        binding.action, disabled=not enabled, tooltip=tooltip)  # fmt: skip
+        key = FooterKey(binding.key, self.app.get_key_display(binding), _(binding.description),
+                        binding.action, disabled=not enabled,
+                        tooltip=_(tooltip) if tooltip else tooltip)  # fmt: skip
         key.set_reactive(FooterKey.compact, self.compact)
         return key

@@ -76,6 +76,13 @@ class ScanInput(Input):
         self.enter_moves = False  # with next_field: Enter moves on (a form's fields but the last)
         self._forward_to: ScanInput | None = None
 
+    def focus_selected(self) -> None:
+        """Take the focus with the whole text selected: what a search line does when its
+        screen opens or comes back, so the last query is there and typing replaces it (even
+        when the line had the focus already, and no Focus event selects it)."""
+        self.focus()
+        self.selection = Selection(0, len(self.value))
+
     # -- moving on in arrival order -------------------------------------------------------
 
     def hand_over(self, target: ScanInput, select: bool = False) -> None:

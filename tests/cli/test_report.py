@@ -90,7 +90,7 @@ def test_table_and_csv(sqlite_db):
     assert table.stderr.strip() == "3 customers with open receivables or credit on account"
 
     out = oms("--db", sqlite_db.url, "report", "aging", "--format", "csv")
-    rows = list(csv.reader(io.StringIO(out.stdout)))
+    rows = list(csv.reader(io.StringIO(out.stdout.removeprefix("\ufeff"))))  # BOM: CSV files
     assert rows[0] == ["code", "name", "not due", "1-30", "31-60", "61-90", "91-120",
                        "over 120", "on account", "total"]  # fmt: skip
     assert rows[1:] == [
@@ -127,7 +127,7 @@ def test_dso_collections_and_buckets(sqlite_db):
     changed = oms("--db", sqlite_db.url, "report", "buckets", "45,90")
     assert changed.stdout.strip() == "45,90  (not due, 1-45, 46-90, over 90)"
     header = oms("--db", sqlite_db.url, "report", "aging", "--format", "csv").stdout
-    assert header.splitlines()[0] == "code,name,not due,1-45,46-90,over 90,on account,total"
+    assert header.splitlines()[0] == "\ufeffcode,name,not due,1-45,46-90,over 90,on account,total"
 
 
 def test_bad_input_is_one_line_and_exit_1(sqlite_db):

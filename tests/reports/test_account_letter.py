@@ -59,3 +59,17 @@ def test_payment_methods_print_as_words():
     assert "COD remittance 代收货款" in text and "WeChat Pay 微信支付" in text
     assert "Credit on account 账户贷项" in text
     assert "cod_remittance" not in text and "wechat" not in text and "on_account" not in text
+
+
+def test_statement_shows_the_balance_in_capital_numerals():
+    """Chinese finance documents give the amount in 大写 beside the figures; the text is in
+    the PDF (the embedded font's characters), not only drawn."""
+    items = (OpenItem("INV-A-001", "SO-001", AS_OF - timedelta(days=10), AS_OF + timedelta(days=20),
+                      123_450, 123_450, 0),)  # fmt: skip
+    paper = AccountPaper("Statement 对账单", AS_OF, "A", "客户 A", "杭州市", "136", items, (),
+                         level=0)  # fmt: skip
+    text = "\n".join(_pages(account_pdf([paper], COMPANY)))
+    assert "¥1,234.50" in text
+    assert "人民币壹仟贰佰叁拾肆元伍角整" in text
+    dollars = Company("Bright Lamps", "", currency="USD")
+    assert "大写" not in "\n".join(_pages(account_pdf([paper], dollars)))  # 人民币 only

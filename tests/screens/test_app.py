@@ -544,3 +544,15 @@ async def test_keys_list_wraps_under_the_description_and_names_keys_once(
         texts = [str(d.render()) for d in does]
         assert "Move in the customer matches, or select a line" in texts  # not "Up/Down: …"
         assert not any(t.startswith("Up/Down:") for t in texts)
+
+
+async def test_the_header_never_cuts_the_users_name(counts_db: Database) -> None:
+    set_setting(counts_db, "test", "company_name",
+                "浙江永安照明电器股份有限公司 "
+                "Zhejiang Yong'an Lighting Appliances Co., Ltd.")  # fmt: skip
+    app = frozen_app(counts_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        head = screen_text(app).splitlines()[0]
+        assert "clerk @ oms.db" in head  # the company gives way, not who is acting
+        assert "浙江永安照明" in head

@@ -187,3 +187,37 @@ async def test_detail_shows_whole_codes_and_amounts_at_80_columns(sqlite_db: Dat
         text = screen_text(app)
         assert "L-D075-12W-WH" in text and "L-D075-12W-BK" in text
         assert "¥1,234,567.89" in text
+
+
+async def test_detail_says_when_someone_else_opened_or_changed_the_order_since(
+    sqlite_db: Database,
+) -> None:
+    """A check (a timer; called here, not waited for) finds another clerk on the order and
+    a change since it was read: both said, without pressing F5."""
+    from datetime import timedelta
+
+    from oms_tui.services.sales import audit_decisions
+
+    ids = build_queue(sqlite_db)
+    oid = ids["clean1"]
+    app = queue_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_queue(pilot)
+        await goto(pilot, oid)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert "open by" not in flat(screen_text(app))
+        order_locks.open_for_edit(sqlite_db, "wang", oid)
+        audit_decisions.hold(sqlite_db, "wang", oid, "customer phoned",
+                             date.today() + timedelta(days=1))  # fmt: skip
+        screen.check_current()
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "open by wang since" in text
+        assert "changed by wang at" in text and "F5 reads it again" in text
+        await pilot.press("f5")
+        await settle(pilot)
+        screen.check_current()
+        await settle(pilot)
+        assert "F5 reads it again" not in flat(screen_text(app))  # read again: current now

@@ -699,3 +699,18 @@ async def test_template_and_ship_to_by_key(sqlite_db: Database, shop: dict[str, 
     order, lines = db_order(sqlite_db)
     assert order.ship_to_address == "杭州市 体育场路 8 号"
     assert [(ln.qty, ln.unit_price_minor) for ln in lines] == [(6, 1_500)]
+
+
+async def test_the_caller_is_found_by_the_middle_of_the_name_or_its_pinyin(
+    sqlite_db: Database, shop: dict[str, int]
+) -> None:
+    """Issue #16: the customer field finds by any fragment and by pinyin (the one customer
+    search), not only by what a name starts with."""
+    make_customer(sqlite_db, name="苏州永安设计工作室", phone="0512 6688 1234")
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        await pilot.press(*"szya", "enter")  # its initials (永安 or yongan would do too)
+        await settle(pilot)
+        assert screen.query_one("#customer", ScanInput).value == "苏州永安设计工作室"
+        assert screen.model.customer_id not in (None, shop["known"])

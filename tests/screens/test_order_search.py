@@ -114,3 +114,36 @@ async def test_open_order_from_the_command_palette(many_db: Database) -> None:
         await settle(pilot)
         assert type(app.screen).__name__ == "OrderDetailScreen"
         assert first in flat(screen_text(app))
+
+
+async def test_coming_back_focuses_the_query_line_with_the_last_query_selected(
+    many_db: Database,
+) -> None:
+    """Issue #16: back on order search, a typed query is a query (``p:W-19L`` once opened
+    Production: the results had the focus and ``p`` is its key)."""
+    from textual.widgets import Input
+
+    app = queue_app(many_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await search(pilot, "四灯")  # the middle of 李四灯饰: 2 Chinese characters
+        assert {f.row.customer_name for f in results(app).rows} == {"李四灯饰"}
+        assert app.focused is results(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+        await pilot.press("o")
+        await settle(pilot)
+        query = app.screen.query_one("#query", Input)
+        assert app.focused is query and query.selected_text == "四灯"
+        await pilot.press(*"p:W-19L", "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "OrderSearchScreen"
+        assert query.value == "p:W-19L" and len(results(app).rows) == PAGE
+        await pilot.press("escape", "o")
+        await settle(pilot)
+        await pilot.press(*"W-19L", "enter")  # no p: needed for a whole product code
+        await settle(pilot)
+        assert query.value == "W-19L" and len(results(app).rows) == PAGE

@@ -339,3 +339,32 @@ async def test_f7_on_a_board_somebody_else_moved_on_says_who_and_reads_it_again(
                 ProductionStageLog.production_order_id == ids["small"])
                 .order_by(ProductionStageLog.id.desc())).first()  # fmt: skip
         assert len(into) == 1 and last.actor == "wang"
+
+
+async def test_the_board_reads_itself_again_when_another_clerk_changed_it(
+    sqlite_db: Database,
+) -> None:
+    """A cheap check (a count and the versions) finds the board out of date and reads it
+    again: two more orders planned elsewhere, one advanced elsewhere. The check runs on a
+    timer; here it is called, so the test does not wait on the clock."""
+    ids = plant(sqlite_db)
+    app = prod_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_board(pilot)
+        before = len(screen.orders())
+        await go_to(pilot, screen, ids["big"])
+        _order_of(sqlite_db, [(ids["door"], 1, "")])  # another clerk's orders, planned
+        _order_of(sqlite_db, [(ids["door"], 3, "")])
+        screen.check_current()
+        await settle(pilot)
+        await settle(pilot)
+        assert len(screen.orders()) == before + 2
+        assert f"{before + 2} open" in flat(screen_text(app))
+        assert screen.board.highlighted.id == ids["big"]  # the highlight stays on its order
+        later = NOW.date() + timedelta(days=40)
+        stages.set_expected(sqlite_db, "wang", ids["small"], later, "paint late")
+        screen.check_current()
+        await settle(pilot)
+        await settle(pilot)
+        row = next(r for r in screen.orders() if r.id == ids["small"])
+        assert row.expected_date == later  # read again

@@ -127,6 +127,43 @@ async def test_aging_lists_customers_riskiest_first_with_totals_and_dso(sqlite_d
         assert app.current_mode == "import"
 
 
+async def test_find_a_customer_in_the_list_by_any_fragment_or_pinyin(sqlite_db: Database):
+    """Issue #16: among 100+ rows a clerk finds the customer by a part of the name, its
+    pinyin or a phone's last digits; / again with the same text goes to the next one."""
+    ids = receivables_db(sqlite_db)
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_receivables(pilot)
+
+        async def find(text: str | None) -> None:
+            await pilot.press("slash")
+            assert isinstance(app.screen, FormDialog)
+            if text is not None:
+                await type_in(pilot, text)  # replaces the last text (selected)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen is screen
+
+        await find("照明")  # the middle of 西湖照明工程部
+        assert screen.rows.highlighted.customer_id == ids["fine"]
+        await find("0002")  # a phone's last digits
+        assert screen.rows.highlighted.customer_id == ids["bit"]
+        await find("hzml")  # pinyin initials of 杭州明亮灯饰
+        assert screen.rows.highlighted.customer_id == ids["late"]
+        await find("灯饰")
+        assert screen.rows.highlighted.customer_id == ids["late"]
+        await find("1360000000")  # all three phones: the first, then the next, then round
+        assert screen.rows.highlighted.customer_id == ids["late"]
+        for then in ("bit", "fine", "late"):
+            await find(None)  # Enter on the last text, as it was
+            assert screen.rows.highlighted.customer_id == ids[then]
+        await find("nobody")
+        assert "No customer in the list matches “nobody”" in flat(screen_text(app))
+        await pilot.press("f")  # the twin (Ctrl+F is the language); the last text, selected
+        assert app.screen.field("find").value == "nobody"
+        await pilot.press("escape")
+
+
 def test_grid_merges_the_oldest_buckets_when_the_amounts_do_not_fit():
     row = aging.AgingRow(1, "C1", "A customer", (2_000_000_00, 1_000_000_00, 1_100_000_00,
                                                  1_200_000_00, 1_300_000_00, 1_400_000_00),
@@ -579,3 +616,21 @@ async def test_collections_per_month_by_key(sqlite_db: Database):
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_back_on_the_next_day_the_aging_is_as_of_today(sqlite_db: Database) -> None:
+    """The clerk left receivables open overnight in another area: coming back reads it
+    again as of the new day, not the day it was first read."""
+    receivables_db(sqlite_db)
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_receivables(pilot)
+        assert f"As of {FROZEN.date()} (today)" in text_of(screen, "#recv-status")
+        await pilot.press("f12")  # home
+        await settle(pilot)
+        app.clock = lambda: FROZEN + timedelta(days=1)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen is screen
+        tomorrow = FROZEN.date() + timedelta(days=1)
+        assert f"As of {tomorrow} (today)" in text_of(screen, "#recv-status")

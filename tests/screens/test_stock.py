@@ -200,6 +200,30 @@ async def test_receive_goods_by_dialog_writes_the_move_and_the_level(
         assert screen.ledger.rows[0].qty == 12
 
 
+async def test_the_move_just_made_shows_highlighted_at_the_top_of_the_ledger(
+    sqlite_db: Database, stock_db: dict[str, int]
+) -> None:
+    lamp = stock_db["lamp"]
+    for n in range(30):  # a ledger longer than the screen
+        ops.adjust(sqlite_db, "li", lamp, "HZ", 1 if n % 2 else -1, f"recount {n}")
+    async with stock_app(sqlite_db).run_test(size=(80, 24)) as pilot:
+        screen = await open_stock(pilot)
+        await scan(pilot, "LED-40W")
+        for _ in range(20):  # the clerk had looked further down the ledger
+            await pilot.press("down")
+        assert screen.ledger.cursor == 20
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press(*"3", "enter")
+        await settle(pilot)
+        await settle(pilot)
+        newest = moves(sqlite_db, lamp)[-1]
+        ledger = screen.ledger
+        assert ledger.cursor == 0 and ledger.scroll_offset.y == 0
+        assert (ledger.highlighted.kind, ledger.highlighted.qty) == ("receipt", 3) == newest[:2]
+        assert ledger.highlighted.reference in screen_text(pilot.app)
+
+
 async def test_transfer_and_adjust_by_dialog(sqlite_db: Database,
                                              stock_db: dict[str, int]) -> None:  # fmt: skip
     lamp = stock_db["lamp"]
@@ -298,8 +322,9 @@ async def test_reorder_csv_written_where_the_screen_says(
         assert "saved to" in text
         written = list(Path(reorder_dir()).glob("reorder-*.csv"))
         assert len(written) == 1
-        content = written[0].read_text(encoding="utf-8")
-        assert content.startswith("product_code,product_name,warehouse")
+        data = written[0].read_bytes()  # UTF-8 with a BOM, as the CLI's: Excel reads Chinese
+        assert data.startswith(b"\xef\xbb\xbfproduct_code,product_name,warehouse")
+        content = data.decode("utf-8-sig")
         assert "LED-40W" in content
 
 

@@ -20,7 +20,7 @@ from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.errors import InvalidInput
 from oms_tui.services.sales import channels, order_search
 from oms_tui.services.sales.order_query import parse_query
-from tests.factories import make_customer, make_product
+from tests.factories import customer_before_0019, make_product
 
 
 def _csv(rows, header=order_import.FIELDS) -> bytes:
@@ -106,12 +106,19 @@ def test_orders_imported_before_channels_were_rows_are_not_imported_again(any_db
     db = Database(any_db_url)
     schema.upgrade(db, "0013")  # the revision before channels
     now = datetime.now(UTC)
-    customer = make_customer(db, name="李娜", phone="139 1234 5678")
-    lamp = make_product(db, code="LAMP-1", price_minor=8_900)
-    with db.engine.begin() as conn:  # rows as 0013 had them (the tables are unchanged since)
+    customer_id = customer_before_0019(db, "C000001", "李娜", "139 1234 5678")
+    with db.engine.begin() as conn:  # rows as 0013 had them (raw: later columns left out)
+        conn.exec_driver_sql(
+            "INSERT INTO product (id, code, name, product_line, model, colour, spec, unit,"
+            " list_price_minor, cost_minor, deposit_minor, tax_rate_bp, weight_g, volume_cm3,"
+            " fragile, made_to_order, lead_time_days, active, created_at,"
+            " units_per_package) VALUES (1, 'LAMP-1', 'LAMP-1', '', '', '', '', 'pcs', 8900,"
+            " 4000, 0, 1300, 1000, 0, false, false, 7, true, '2026-01-05 09:00:00', 0)"
+        )
+        lamp = 1
         order_id = conn.execute(insert(Order.__table__).returning(Order.__table__.c.id), {
             "number": "SO-2026-000001", "channel": "ecommerce", "external_ref": "TB1",
-            "customer_id": customer.id, "ship_to_name": "李娜", "ship_to_phone": "",
+            "customer_id": customer_id, "ship_to_name": "李娜", "ship_to_phone": "",
             "ship_to_address": "上海市", "ship_to_region": "East", "status": "pending_audit",
             "priority": 0, "payment_method": "prepaid", "payment_terms": "COD",
             "shipping_policy": "partial", "currency": "CNY", "subtotal_minor": 8_900,

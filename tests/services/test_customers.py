@@ -34,7 +34,8 @@ def people(db):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [("13800138000", ["王小明"]), ("138 0013", ["王小明"]), ("8888-1234", ["Wang Fang"]),
-     ("0013 8000", ["王小明"]), ("王", ["王大锤", "王小明"]), ("Wang", ["Wang Fang"]),
+     ("0013 8000", ["王小明"]), ("王", ["王大锤", "王小明"]),
+     ("Wang", ["Wang Fang", "王大锤", "王小明"]),  # 王's pinyin too (issue #16)
      ("王小", ["王小明"])],
 )  # fmt: skip
 def test_search(people, query, expected):
@@ -135,15 +136,20 @@ def test_the_upgrade_keeps_a_phone_with_its_first_customer_and_notes_the_others(
     """0017 on a database that already has one phone on two customers: it does not fail;
     the first customer keeps the phone, the other keeps the number as typed (no longer
     found by it) and gets a note; customers without a phone are left as they are."""
+    from types import SimpleNamespace
+
     from oms_tui.models import CustomerPhone, FollowUp
     from oms_tui.services.platform import schema
     from oms_tui.services.platform.db import Database
+    from tests.factories import customer_before_0019
 
     db = Database(any_db_url)
     schema.upgrade(db, "0015")
-    a = create_customer(db, "t", NewCustomer(name="王小明", phone="138 0013 8000"))
-    b = create_customer(db, "t", NewCustomer(name="王大明", phone="139 0000 0001"))
-    c = create_customer(db, "t", NewCustomer(name="李娜"))
+    a = SimpleNamespace(
+        id=customer_before_0019(db, "C000001", "王小明", "138 0013 8000"), code="C000001"
+    )
+    b = SimpleNamespace(id=customer_before_0019(db, "C000002", "王大明", "139 0000 0001"))
+    c = SimpleNamespace(id=customer_before_0019(db, "C000003", "李娜"))
     with db.write() as s:  # as older imports and typing left them
         s.add_all([
             # the same phone, its digits as an older rule kept them (the +86 not dropped)

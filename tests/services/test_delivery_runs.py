@@ -17,6 +17,7 @@ from oms_tui.services.finance import aging, follow_ups, receivables
 from oms_tui.services.fulfilment import allocation
 from oms_tui.services.inventory import stock
 from oms_tui.services.platform.errors import InvalidInput
+from oms_tui.services.platform.money import capital_amount
 from oms_tui.services.shipping import delivery_runs
 from oms_tui.services.shipping.delivery_runs import StopResult
 from oms_tui.services.states.order_states import OrderStatus as S
@@ -78,6 +79,7 @@ def test_a_run_from_plan_to_settlement(db):
                    "Stops 站点: 2", "Empties to collect 待回收空桶: 3",
                    "+ 押金 deposit\n¥30.00 each"):  # fmt: skip
         assert wanted in text, wanted
+    assert f"人民币{capital_amount(run.cash_due_minor)}" in text  # the cash to settle, 大写
 
     with pytest.raises(InvalidInput, match="holds 5 containers, not 6"):
         delivery_runs.settle_run(db, "dispatcher", run.number,

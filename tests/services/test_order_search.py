@@ -17,6 +17,7 @@ from oms_tui.models import (
 )
 from oms_tui.services.platform.errors import InvalidInput, NotFound
 from oms_tui.services.sales import audit_checks, audit_decisions, order_search, orders
+from oms_tui.services.sales.order_query import parse_query
 from oms_tui.services.sales.order_search import OrderQuery, search
 from oms_tui.services.states.order_states import OrderStatus as S
 from tests.audit_factories import customer, order, set_created, stock
@@ -110,6 +111,28 @@ def test_each_predicate(db, book):
               OrderQuery(customer="王", phone="139 1111 2222")):  # fmt: skip
         page = search(db, q)
         assert page.rows == () and page.next is None
+
+
+def test_a_bare_code_barcode_phone_or_number_is_taken_as_that(db, book):
+    """Issue #16: no prefix needed for a word that is exactly a product code or barcode, a
+    phone, a customer code or an order number; a number typed in part lists the numbers."""
+    from tests.audit_factories import set_product
+
+    o = book["orders"]
+    set_product(db, book["lamp"], barcode="6920000000017")
+
+    def found(line: str) -> list[str]:
+        return _numbers(search(db, parse_query(line, date(2026, 3, 5))))
+
+    lamps = _newest_first([o[i] for i in (0, 1, 4, 5, 6, 7)])
+    assert found("XD-40W") == found("xd-40w") == found("p:XD-40W") == lamps
+    assert found("6920000000017") == lamps  # scanned: looks like a phone, is a barcode
+    assert found("XD-40W 李雷") == _newest_first([o[1], o[4]])
+    assert found("13911112222") == found("李雷") == found("lilei") == _newest_first([o[1], o[4]])
+    assert found("ka0001") == found("hmm") == _newest_first([o[2], o[5]])  # code, initials
+    assert found("小明") == _newest_first([o[0], o[3], o[6], o[7]])  # the middle of a name
+    assert found(o[2].number) == [o[2].number]
+    assert found(o[2].number.lower()[:-1]) == _newest_first(o)  # SO-YYYY-00000: all eight
 
 
 def test_refused_queries(db, book):

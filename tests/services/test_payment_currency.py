@@ -19,7 +19,7 @@ from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.errors import InvalidInput
 from oms_tui.services.platform.settings import get_settings, set_setting
 from tests.audit_factories import customer
-from tests.factories import dun
+from tests.factories import customer_before_0019, dun
 
 DAY = date(2026, 11, 30)
 
@@ -128,7 +128,7 @@ def test_the_company_currency_stays_once_documents_are_in_it(db):
 def test_payments_stored_before_get_the_company_currency(tmp_path):
     db = Database(f"sqlite:///{tmp_path / 'oms.db'}")
     schema.upgrade(db, "0015")
-    cid = customer(db, phone="13800002005")  # the customer table is as 0015 has it
+    cid = customer_before_0019(db, "C000001", "王小明")  # the customer table as 0015 had it
     with db.engine.begin() as conn:
         conn.execute(text("INSERT INTO setting (key, value, updated_by, updated_at) VALUES "
                           "('currency', 'hkd', 'admin', '2026-01-05 09:00:00')"))  # fmt: skip

@@ -434,3 +434,14 @@ def test_the_board_marks_the_planned_orders_short_of_materials(db):
     assert short() == {second.number, big.number}
     assert [x.material_code for x in materials.shortages(db, second.id, TODAY)] == ["RM-OAK"]
     assert stock.verify(db) == []
+
+
+def test_the_board_stamp_moves_when_an_order_is_planned_or_changed(db):
+    ids = _doors(db, capacity=4)
+    first = board.board_stamp(db)
+    assert first == board.board_stamp(db)  # nothing changed: the same mark
+    po = _po(db, _order_of(db, [(ids["door"], 2, "")]))
+    planned = board.board_stamp(db)
+    assert planned != first and planned[0] == first[0] + 1
+    stages.set_expected(db, "wang", po.id, TODAY + timedelta(days=20), "supplier late")
+    assert board.board_stamp(db) != planned  # a change of one order: its version moved

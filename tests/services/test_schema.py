@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import BigInteger, Integer, inspect
 from sqlmodel import SQLModel
 
-from oms_tui.migrations import HEAD
+from oms_tui.migrations import HEAD, include_name
 from oms_tui.services.platform import schema
 from oms_tui.services.platform.db import Database
 from tests.factories import make_order
@@ -31,7 +31,8 @@ def test_migrations_from_empty_database_build_the_whole_model(any_db_url):
         tables = set(inspect(conn).get_table_names())
         assert set(SQLModel.metadata.tables) <= tables
         # the migrations describe exactly the models: nothing left for autogenerate
-        assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        assert compare_metadata(context, SQLModel.metadata) == []
     schema.upgrade(db)  # idempotent
     db.dispose()
 

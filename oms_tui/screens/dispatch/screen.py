@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date
 from typing import ClassVar
 
@@ -191,6 +192,9 @@ class DispatchScreen(ListScreen[DispatchList]):
         db = self.db
         self.orders.load(lambda _cursor: (with_groups(dispatch.ready_to_ship(db)), None),
                          keep=keep)  # fmt: skip
+
+    def stamp(self) -> Hashable:
+        return dispatch.ready_stamp(self.db)
 
     def reload_after_job(self) -> None:
         self.orders.clear_selection()  # a job that changed the list ends the selection

@@ -508,11 +508,13 @@ class OrderImportScreen(OmsScreen):
           description="save the report")  # fmt: skip
     def save_report(self, problems: list[Problem], refused: list[tuple[str, str]], stem: str,
                     now: datetime) -> None:  # fmt: skip
+        from ...services.platform.csv_files import encode_csv
         from ...services.platform.printing import safe_name
+        from ...services.platform.settings import get_settings
 
         path = documents_dir() / f"import-errors-{safe_name(stem)}-{now:%Y%m%d-%H%M%S}.csv"
-        path.write_text(order_import.problems_csv(problems, refused), encoding="utf-8-sig",
-                        newline="")  # fmt: skip
+        path.write_bytes(encode_csv(order_import.problems_csv(problems, refused),
+                                    get_settings(self.db).csv_encoding))  # fmt: skip
         self.post_message(self.Saved(path, len(problems) + len(refused)))
 
     @on(Saved)

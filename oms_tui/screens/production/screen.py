@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date
 from typing import Any, ClassVar
 
@@ -181,6 +182,9 @@ class ProductionScreen(ListScreen[BoardList]):
             return by_stage(rows), None
 
         self.board.load(fetch, keep=keep)
+
+    def stamp(self) -> Hashable:
+        return production_board.board_stamp(self.db)
 
     def after_load(self) -> None:
         self.lines |= {r.product_line for r in self.orders() if r.product_line}

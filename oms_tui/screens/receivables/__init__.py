@@ -7,7 +7,9 @@ merged into one ``over N`` column, never cut), the credit on account (unapplied 
 notes and over-payments; the column shows when anybody has some) and the net total; the
 totals row under the list, and the open, overdue (less credit on account) and days sales
 outstanding (``aging.dso``, last 90 days) on the status line. F4 changes the as-of date
-(``2026-01-31``, ``-30`` thirty days ago, blank today).
+(``2026-01-31``, ``-30`` thirty days ago, blank today). ``/`` (or ``f``) finds a customer in
+the list by any part of the name, code, phone or pinyin (``customers.search_customers``'
+rules); asked again, the last text is there, selected, and Enter goes on to the next one.
 
 Enter opens the customer: open invoices (number, order, due, amount, open, days over),
 credit status (``customer_history.customer_card``) and the follow-up log (``follow_ups.
@@ -37,6 +39,8 @@ Keys (the README copies these rows; every F-key has a Ctrl twin):
 |-------------|-------------|---------------|----------------------------------------------------|
 | `Enter`     |             | receivables   | open the customer: invoices, credit, follow-ups    |
 |             |             | today's list  | open the customer                                  |
+| `/`         | `f`         | receivables   | find a customer in the list: any part of the name, |
+|             |             |               | code, phone or pinyin; the same again: the next    |
 | `F4`        | `Ctrl+L`    | receivables   | aging as of another date (`-30`, `2026-01-31`)     |
 | `F5`        | `Ctrl+R`    | receivables   | read again                                         |
 | `F6`        | `Ctrl+O`    | receivables   | record a payment: amount, date, method letter,     |

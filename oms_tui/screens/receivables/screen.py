@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -17,6 +17,8 @@ from textual.worker import Worker
 
 from ...failures import failure_text, logged_text
 from ...services.finance import aging, dunning
+from ...services.parties import customers
+from ...services.platform.errors import InvalidInput
 from ...services.platform.money import format_money
 from ...widgets.footer import KeysFooter
 from ...widgets.form_dialog import FormDialog, FormField
@@ -30,6 +32,7 @@ from .rows import Grid, grid, grid_cells, grid_head
 from .today import TodayScreen
 
 DSO_DAYS = 90
+FIND_LIMIT = 2000  # customers a find matches, best first, looked for among the list's rows
 # the keys the Footer has no room for at 80 columns (Enter opens, as on every list)
 AGING_KEYS = key_hint(("F4", "as of"), ("F8", "today"), ("F9", "dunning"),
                       ("F10", "statement"), ("F11", "release"), ("t", "apply credit"))  # fmt: skip
@@ -46,6 +49,8 @@ class ReceivablesScreen(RecvBase):
     PALETTE_PREFIX = "Receivables"
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("open", "Open customer", "Open invoices, credit, follow-ups (Enter)"),
+        ("find", "Find customer", "By any part of the name, code, phone or pinyin; again: "
+                                  "the next one (/ or f)"),
         ("as_of", "Aging as of", "Another date: -30, 2026-01-31 (F4 / Ctrl+L)"),
         ("payment", "Record payment", "From the highlighted customer (F6 / Ctrl+O)"),
         ("follow_up", "Record follow-up", "Call, promise, letter, note (F7 / Ctrl+N)"),
@@ -60,6 +65,9 @@ class ReceivablesScreen(RecvBase):
         ("collections", "Collections", "Money received per month, last 12 months (c)"),
     )  # fmt: skip
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash,f", "find", "Find", key_display="/", id="recv.find",
+                tooltip="Find a customer in the list: any part of the name, code, phone or "
+                        "pinyin (永安, szya, 1234); the same again: the next one"),
         Binding("c", "collections", "Collections", key_display="c", show=False,
                 id="recv.collections", tooltip="Money received per month, last 12 months"),
         Binding("f6,ctrl+o", "payment", "Payment", key_display="F6/^O", id="recv.payment",
@@ -102,6 +110,7 @@ class ReceivablesScreen(RecvBase):
         self.grid: Grid | None = None
         self._busy = False
         self._away = False  # a screen of the area was pushed over this one
+        self._find = ""  # the last text found (asked again, selected; the same: the next)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -128,9 +137,19 @@ class ReceivablesScreen(RecvBase):
         self.rows.focus()
         self.reload(keep=False)
 
+    # Coming back to the screen reads the aging again when it is older than this (another
+    # area's work, another clerk's payments), or when it was read for another day.
+    STALE_AFTER = timedelta(minutes=5)
+
     def on_screen_resume(self) -> None:
         self.rows.focus()
-        if self._away:  # back from a customer or today's list: payments may have come in
+        report = self.report
+        old = report is not None and (
+            report.as_of != self.day
+            or self._read_at is None
+            or self.context.clock() - self._read_at > self.STALE_AFTER
+        )
+        if self._away or old:  # back from a customer or today's list: payments may be in
             self._away = False
             self.reload()
 
@@ -164,7 +183,10 @@ class ReceivablesScreen(RecvBase):
     def action_refresh(self) -> None:
         self.reload()
 
+    _read_at: datetime | None = None  # when the aging shown was asked for (the app clock)
+
     def reload(self, keep: bool = True) -> None:
+        self._read_at = self.context.clock()
         self.read(self.day, keep)
 
     @work(thread=True, exclusive=True, group="recv-aging", exit_on_error=False,
@@ -258,6 +280,42 @@ class ReceivablesScreen(RecvBase):
 
     def action_open(self) -> None:
         self.rows.action_open()
+
+    def action_find(self) -> None:
+        """Ask what to find (the last text there, selected); highlight the first customer of
+        the list it matches after the highlighted one (``customers.search_customers``' rules:
+        any fragment of name, code, phone, address or pinyin)."""
+        db = self.db
+        found: list[list[int]] = []
+
+        def run(v: dict[str, str]) -> str:
+            text = v["find"].strip()
+            if not text:
+                raise InvalidInput("type a part of a name, code, phone or pinyin", "find")
+            found.append(customers.matching_customer_ids(db, text, limit=FIND_LIMIT))
+            return text
+
+        def finished(text: str | None) -> None:
+            if text and found:
+                self.show_found(text, set(found[-1]))
+
+        self.app.push_screen(FormDialog("Find customer", [
+            FormField("find", "Find", self._find, "永安, szya, C000123, 1234"),
+        ], run), callback=finished)  # fmt: skip
+
+    def show_found(self, text: str, ids: set[int]) -> None:
+        again, self._find = text == self._find, text
+        hits = [i for i, r in enumerate(self.rows.rows) if r.customer_id in ids]
+        if not hits:
+            self.say(f"No customer in the list matches “{text}” (nothing open as of "
+                     f"{self.day}, or no such customer).", error=True)  # fmt: skip
+            return
+        start = self.rows.cursor if again else -1
+        at = next((i for i in hits if i > start), hits[0])
+        self.rows.cursor = at
+        self.rows.focus()
+        self.say(f"“{text}”: {hits.index(at) + 1} of {plural(len(hits), 'customer')} in the "
+                 "list (/ again: the next)")  # fmt: skip
 
     def action_as_of(self) -> None:
         today = self.today

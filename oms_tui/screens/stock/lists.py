@@ -174,8 +174,12 @@ class ReorderScreen(ProductListScreen):
     @work(thread=True, exclusive=True, group="stock-export", exit_on_error=False,
           description="save the CSV")  # fmt: skip
     def export(self, rows: list[stock.ReorderRow], now: datetime) -> None:
+        from ...services.platform.csv_files import encode_csv
+        from ...services.platform.settings import get_settings
+
         path = documents_dir() / f"reorder-{now:%Y%m%d-%H%M%S}.csv"
-        path.write_text(stock.reorder_csv(rows), encoding="utf-8", newline="")
+        # as every CSV oms writes: UTF-8 with a BOM (Excel on Chinese Windows), or GB18030
+        path.write_bytes(encode_csv(stock.reorder_csv(rows), get_settings(self.db).csv_encoding))
         self.post_message(self.Exported(path, len(rows)))
 
     @on(Exported)

@@ -133,7 +133,7 @@ class StockScreen(OmsScreen):
         self.scan.focus()
 
     def on_screen_resume(self) -> None:
-        self.scan.focus()
+        self.scan.focus_selected()  # what was left typed there is replaced by the next scan
 
     def on_resize(self) -> None:
         self.query_one("#ledger-head", Static).update(ledger_head(self.size.width - 2))
@@ -208,7 +208,9 @@ class StockScreen(OmsScreen):
             rows = stock.ledger(db, pid, before=before, limit=PAGE)
             return rows, (rows[-1] if len(rows) == PAGE else None)
 
-        self.ledger.load(fetch, keep=same)
+        # after an operation (a note says what it did) the newest move is the one just made:
+        # a new list, highlighted on its first row, so it shows at the top, not scrolled out
+        self.ledger.load(fetch, keep=same and not message.note)
 
     @on(Matches)
     def matches_found(self, message: Matches) -> None:

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, func, or_, select
 
 from ...models import Product, StockLevel
 from ..platform.db import Database
+from ..platform.search_text import like_contains
 
 IN_STOCK, LOW, BACKORDER, MADE_TO_ORDER = "in stock", "low", "backorder", "made to order"
 
@@ -95,19 +96,23 @@ def find_product(db: Database, code_or_barcode: str) -> ProductHit | None:
 
 def search_products(db: Database, query: str, limit: int = 20, active_only: bool = True
                     ) -> list[ProductHit]:  # fmt: skip
-    """Products whose code starts with the query, or whose name/model/colour/spec contain
-    every word of it (``吸顶灯 白`` finds white ceiling lamps)."""
+    """Products containing every word of the query anywhere in their code, barcode, name,
+    model, colour, spec or name's pinyin (full or initials): ``吸顶灯 白`` finds white
+    ceiling lamps, ``F900`` and ``xdd`` find them too. A ``%`` or ``_`` typed is that
+    character. The one way screens search products; the catalog is small (hundreds of
+    products), so this reads the product table rather than a substring index."""
     words = query.split()
     if not words:
         return []
-    haystack = (
-        Product.name + " " + Product.model + " " + Product.colour + " " + Product.spec
-        + " " + Product.code
+    haystack = func.lower(
+        Product.code + " " + func.coalesce(Product.barcode, "") + " " + Product.name + " "
+        + Product.model + " " + Product.colour + " " + Product.spec + " " + Product.pinyin
+        + " " + Product.initials
     )  # fmt: skip
     with db.read() as session:
         stmt = select(Product)
         for w in words:
-            stmt = stmt.where(func.lower(haystack).contains(w.lower()))
+            stmt = stmt.where(haystack.like(like_contains(w.lower()), escape="\\"))
         if active_only:
             stmt = stmt.where(Product.active == True)  # noqa: E712
         products = session.exec(stmt.order_by(Product.code).limit(limit)).all()

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -13,10 +12,11 @@ from decimal import Decimal
 from sqlmodel import col, select
 
 from ...models import Customer, CustomerPhone, Order, OrderLine, Product
+from ..platform.csv_files import csv_bytes
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
 from ..states.order_states import OrderStatus
-from .order_import import FIELDS
+from .order_import import FIELDS, INVOICE_FIELDS
 
 FORMATS = ("csv", "json", "xlsx")
 
@@ -64,21 +64,20 @@ def export_rows(db: Database, statuses: Sequence[str] = (), start: date | None =
                 "unit_price": f"{Decimal(line.unit_price_minor) / 100:.2f}",
                 "notes": order.notes,
                 "payment_method": order.payment_method,
+                **{f: getattr(customer, f) for f in INVOICE_FIELDS},
             })  # fmt: skip
     return out
 
 
-def render(rows: list[dict[str, str]], fmt: str) -> bytes:
+def render(rows: list[dict[str, str]], fmt: str, encoding: str | None = None) -> bytes:
+    """The file's bytes; a CSV as every CSV oms writes (``csv_files``: UTF-8 with a BOM,
+    or ``encoding`` gb18030)."""
     if fmt not in FORMATS:
         raise InvalidInput(f"format must be one of {', '.join(FORMATS)}", "format")
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=1).encode()
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return buf.getvalue().encode("utf-8-sig")  # BOM: spreadsheet tools read Chinese right
+        return csv_bytes(FIELDS, ([r[f] for f in FIELDS] for r in rows), encoding)
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)

@@ -50,6 +50,8 @@ from ...models import (
     utcnow,
 )
 from ..parties import customers
+from ..parties.invoicing import Invoicing
+from ..platform.csv_files import csv_text
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound, OmsError
 from ..platform.money import parse_money
@@ -57,8 +59,10 @@ from ..platform.settings import load_settings
 from ..sales import channels, orders
 from ..states.order_states import OrderStatus as S
 
+# the customer's invoicing data (optional; taken for customers the import creates)
+INVOICE_FIELDS = ("invoice_title", "taxpayer_id", "bank_name", "bank_account", "invoice_type")
 FIELDS = ("external_id", "order_date", "customer_name", "phone", "address", "product",
-          "qty", "unit_price", "notes", "payment_method")  # fmt: skip
+          "qty", "unit_price", "notes", "payment_method", *INVOICE_FIELDS)  # fmt: skip
 REQUIRED = ("external_id", "customer_name", "phone", "address", "product", "qty")
 PAYMENT_WORDS = {
     "cod": "cod", "货到付款": "cod", "cash on delivery": "cod",
@@ -76,6 +80,7 @@ SHIPPED_PROFILES: dict[str, tuple[str, dict[str, str]]] = {
         "external_id": "订单编号", "order_date": "订单付款时间", "customer_name": "收货人姓名",
         "phone": "联系手机", "address": "收货地址", "product": "商家编码", "qty": "购买数量",
         "unit_price": "商品价格", "notes": "订单备注", "payment_method": "支付方式",
+        "invoice_title": "发票抬头", "taxpayer_id": "纳税人识别号",
     }),
     "dealer": ("dealer", {
         "external_id": "PO Number", "order_date": "Order Date", "customer_name": "Ship To",
@@ -122,6 +127,7 @@ class PlannedOrder:
     payment_method: str | None
     notes: str
     lines: list[PlannedLine] = field(default_factory=list)
+    invoicing: Invoicing = Invoicing()  # for a new customer
     action: str = "create"  # create, update, unchanged, refused
     existing: str = ""  # the order number when it exists
     why: str = ""
@@ -228,16 +234,12 @@ def remember_alias(db: Database, actor: str, channel: str, code: str, product_co
 
 TEMPLATE_EXAMPLE = ("TB20261130001", "2026-11-30 14:05", "王小明", "138 0013 8000",
                     "浙江省 杭州市 西湖区 文三路 90 号", "L-C300-18W-WH", "2", "89.00",
-                    "下午送", "prepaid")  # fmt: skip
+                    "下午送", "prepaid", "", "", "", "", "普通")  # fmt: skip
 
 
 def template_csv() -> str:
     """Our own import template (profile ``oms``): the header and one example row."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(FIELDS)
-    writer.writerow(TEMPLATE_EXAMPLE)
-    return buf.getvalue()
+    return csv_text(FIELDS, [TEMPLATE_EXAMPLE])
 
 
 # --------------------------------------------------------------------------------------------
@@ -408,6 +410,7 @@ def plan_import(db: Database, data: bytes, channel: str | None = None,
                     customer_id=look.customer(digits), order_date=_maybe_date(get("order_date")),
                     payment_method=PAYMENT_WORDS.get(get("payment_method").lower()),
                     notes=get("notes"),
+                    invoicing=Invoicing(*(get(f) for f in INVOICE_FIELDS)).checked(),
                 )  # fmt: skip
             elif customers.normalise_phone(order.phone) != digits:
                 why = f"order {ext} has another phone on an earlier row"
@@ -475,6 +478,11 @@ def _check_row(n: int, get, look: _Lookup) -> list[Problem]:  # noqa: ANN001
             _parse_date(when)
         except ValueError:
             out.append(Problem(n, "order_date", when, "unreadable date (2026-11-30)"))
+    try:
+        Invoicing(*(get(f) for f in INVOICE_FIELDS)).checked()
+    except InvalidInput as error:
+        f = error.field or "taxpayer_id"
+        out.append(Problem(n, f, get(f), str(error)))
     for f in ("customer_name", "address", "notes"):
         if "\ufffd" in get(f):
             out.append(Problem(n, f, get(f), "unreadable text (wrong encoding?)"))
@@ -576,7 +584,8 @@ def _write_batch(session: Session, actor: str, channel: str, batch: list[Planned
     batch = [o for o in batch if o.action in ("create", "update")]
     unknown = [o for o in batch if o.customer_id is None]
     found = customers.customers_for_phones_in(session, actor, [
-        customers.NewCustomer(name=o.customer_name, phone=o.phone, street=o.address)
+        customers.NewCustomer(name=o.customer_name, phone=o.phone, street=o.address,
+                              invoicing=o.invoicing)
         for o in unknown])  # fmt: skip
     ids_by_order = dict(zip([o.external_id for o in unknown], found, strict=True))
     ids_of = {o.external_id: o.customer_id or ids_by_order[o.external_id]
@@ -653,15 +662,11 @@ class _Prices:
 
 
 def problems_csv(problems: Sequence[Problem], refused: Sequence[tuple[str, str]] = ()) -> str:
-    """The error report: row, column, value, reason (UTF-8 CSV)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(("row", "column", "value", "reason"))
-    for p in problems:
-        writer.writerow((p.row, p.column, p.value, p.reason))
-    for ext, why in refused:
-        writer.writerow(("", "external_id", ext, why))
-    return buf.getvalue()
+    """The error report: row, column, value, reason (CSV text; written with
+    ``csv_files.encode_csv``)."""
+    rows = [(p.row, p.column, p.value, p.reason) for p in problems]
+    rows += [("", "external_id", ext, why) for ext, why in refused]
+    return csv_text(("row", "column", "value", "reason"), rows)
 
 
 def read_file(path: str | Path) -> bytes:

@@ -73,10 +73,10 @@ from sqlalchemy import (
     union_all,
 )
 
-from ...models import Customer, Invoice, Payment, PaymentAllocation, Setting, utcnow
+from ...models import Customer, Invoice, Payment, PaymentAllocation, Setting
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
-from ..platform.settings import load_settings
+from ..platform.settings import load_settings, store_setting
 from ..states.invoice_states import InvoiceStatus
 from .receivables import NOT_CASH_METHODS
 
@@ -145,9 +145,7 @@ def set_aging_buckets(db: Database, actor: str, value: str | Sequence[int]) -> t
     """Store the overdue bucket limits (days), e.g. ``"30,60,90,120"``."""
     limits = parse_buckets(value)
     with db.write() as session:
-        row = session.get(Setting, BUCKETS_KEY) or Setting(key=BUCKETS_KEY)
-        row.value, row.updated_at, row.updated_by = ",".join(map(str, limits)), utcnow(), actor
-        session.add(row)
+        store_setting(session, actor, BUCKETS_KEY, ",".join(map(str, limits)))
     return limits
 
 

@@ -53,7 +53,7 @@ from ...models import (
     Payment,
     User,
 )
-from ..parties.customers import address_text
+from ..parties.customers import address_text, set_credit_hold_in
 from ..platform import printing
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
@@ -164,9 +164,13 @@ def run_dunning(db: Database, actor: str, as_of: date | None = None, today: date
             customer.dunning_level = level
             note = f"{LEVELS[level]}: {days} days overdue ({number})"
             if level == 4 and not customer.credit_hold:
-                customer.credit_hold = True
-                customer.credit_hold_reason = (f"overdue {days} days: credit hold by dunning "
-                                               f"({as_of})")  # fmt: skip
+                set_credit_hold_in(
+                    session,
+                    actor,
+                    customer,
+                    True,
+                    f"overdue {days} days: credit hold by dunning ({as_of})",
+                )
             session.add(customer)
             session.add(FollowUp(customer_id=customer.id, actor=actor,
                                  kind="hold" if level == 4 else "letter", note=note,
@@ -219,9 +223,8 @@ def release_credit_hold(db: Database, actor: str, customer_id: int, reason: str)
             raise NotFound(f"no customer with id {customer_id}")
         if not customer.credit_hold:
             raise InvalidInput(f"{customer.name} is not on credit hold", "customer")
-        customer.credit_hold = False
-        customer.credit_hold_reason = f"released by {actor}: {reason.strip()}"
-        session.add(customer)
+        set_credit_hold_in(session, actor, customer, False,
+                           f"released by {actor}: {reason.strip()}")  # fmt: skip
         session.add(FollowUp(customer_id=customer.id, actor=actor, kind="release",
                              note=reason.strip(), done=True))  # fmt: skip
 

@@ -14,10 +14,10 @@ from typing import NamedTuple
 from sqlalchemy import case, func, literal_column, union_all
 from sqlmodel import Session, select
 
-from ...models import Invoice, Payment, Setting, utcnow
+from ...models import Invoice, Payment, Setting
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
-from ..platform.settings import load_settings
+from ..platform.settings import load_settings, store_setting
 from ..states.invoice_states import InvoiceStatus
 
 KEY = "dunning_days"
@@ -51,9 +51,7 @@ def dunning_days(session: Session) -> tuple[int, int, int, int]:
 def set_dunning_days(db: Database, actor: str, value: str) -> tuple[int, int, int, int]:
     days = parse_days(value)
     with db.write() as session:
-        row = session.get(Setting, KEY) or Setting(key=KEY)
-        row.value, row.updated_at, row.updated_by = ",".join(map(str, days)), utcnow(), actor
-        session.add(row)
+        store_setting(session, actor, KEY, ",".join(map(str, days)))
     return days
 
 

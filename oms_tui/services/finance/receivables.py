@@ -70,6 +70,7 @@ from ...models import (
     PaymentAllocation,
     Shipment,
 )
+from ..parties.customers import set_credit_hold_in
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
 from ..platform.money import check_amount, format_money
@@ -367,8 +368,8 @@ def _release_hold_if_settled(session: Session, customer: Customer, actor: str, t
     late = overdue_after_credit(session, today, [customer.id]).get(customer.id)
     level = level_for(late.days, dunning_days(session)) if late else 0
     if level < 4:
-        customer.credit_hold = False
-        customer.credit_hold_reason = f"released on payment ({actor}, {today})"
+        set_credit_hold_in(session, actor, customer, False,
+                           f"released on payment ({actor}, {today})")  # fmt: skip
         customer.dunning_level = level
         session.add(customer)
 

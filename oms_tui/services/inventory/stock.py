@@ -59,6 +59,7 @@ from ...models import (
     Warehouse,
     utcnow,
 )
+from ..platform.change_log import record_change
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
 from ..platform.settings import read_int_settings, write_int_setting
@@ -606,24 +607,19 @@ REORDER_CSV_HEADER = ("product_code", "product_name", "warehouse", "on_hand", "r
 
 
 def reorder_csv(rows: Sequence[ReorderRow]) -> str:
-    """The suggestions as CSV text (UTF-8 with the header) for purchasing."""
-    import csv
-    import io
+    """The suggestions as CSV text with the header, for purchasing (written with
+    ``csv_files.encode_csv``: UTF-8 with a BOM, or GB18030)."""
+    from ..platform.csv_files import csv_text
 
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(REORDER_CSV_HEADER)
-    for r in rows:
-        writer.writerow((r.code, r.name, r.warehouse_code, r.on_hand, r.reserved, r.available,
-                         r.incoming, r.daily_demand, r.lead_time_days, r.safety_stock,
-                         r.reorder_point, r.suggested_qty))  # fmt: skip
-    return buf.getvalue()
+    return csv_text(REORDER_CSV_HEADER, (
+        (r.code, r.name, r.warehouse_code, r.on_hand, r.reserved, r.available, r.incoming,
+         r.daily_demand, r.lead_time_days, r.safety_stock, r.reorder_point, r.suggested_qty)
+        for r in rows))  # fmt: skip
 
 
 def apply_reorder_points(db: Database, actor: str, rows: Sequence[ReorderRow]) -> int:
     """Store the computed reorder points on the levels (what ``below_reorder_point`` and the
     low-stock marks use). Returns the number of levels changed."""
-    del actor  # levels carry no author; the ledger is untouched
     changed = 0
     with db.write() as session:
         codes = dict(session.exec(select(Warehouse.code, Warehouse.id)).all())
@@ -633,6 +629,16 @@ def apply_reorder_points(db: Database, actor: str, rows: Sequence[ReorderRow]) -
                                          StockLevel.warehouse_id == codes[r.warehouse_code])
             ).first()  # fmt: skip
             if level is not None and level.reorder_point != r.reorder_point:
+                record_change(
+                    session,
+                    actor,
+                    "product",
+                    r.code,  # who set it (the ledger
+                    f"reorder_point {r.warehouse_code}",  # is untouched)
+                    level.reorder_point,
+                    r.reorder_point,
+                    "computed from demand",
+                )
                 level.reorder_point = r.reorder_point
                 session.add(level)
                 changed += 1

@@ -1,4 +1,4 @@
-"""Customers: create and search (by phone digits, name or code)."""
+"""Customers: create and search (any fragment of a name, code, pinyin, phone or address)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,25 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import Connection, Integer, insert
+from sqlalchemy import text as sql_text
 from sqlmodel import Session, col, or_, select
 
-from ...models import Customer, CustomerAddress, CustomerPhone, utcnow
+from ...models import Customer, CustomerAddress, CustomerNameGram, CustomerPhone, utcnow
+from ..platform.change_log import record_change
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
 from ..platform.money import check_amount
+from ..platform.search_text import (
+    MIN_TRIGRAM,
+    fts_phrase,
+    is_short_chinese,
+    like_contains,
+    name_keys_row,
+    short_grams,
+)
 from ..platform.settings import load_settings
+from .invoicing import Invoicing
 from .regions import table_in
 
 GROUPS = ("retail", "wholesale", "dealer", "key_account")
@@ -46,62 +58,126 @@ class CustomerHit:
     region: str
 
 
-def _hits(session: Session, ids: Sequence[int]) -> list[CustomerHit]:
+_CUSTOMER = Customer.__table__  # type: ignore[attr-defined]
+_PHONE = CustomerPhone.__table__  # type: ignore[attr-defined]
+_GRAM = CustomerNameGram.__table__  # type: ignore[attr-defined]
+
+
+def _hits(conn: Connection, ids: Sequence[int]) -> list[CustomerHit]:
+    """The customers of ``ids`` in that order, each with its primary (else newest) phone:
+    one Core query (a search runs on every keystroke of a lookup: no ORM objects)."""
     if not ids:
         return []
-    customers = {c.id: c for c in session.exec(select(Customer).where(col(Customer.id).in_(ids)))}
-    phones: dict[int, str] = {}
-    for p in session.exec(
-        select(CustomerPhone)
-        .where(col(CustomerPhone.customer_id).in_(ids))
-        .order_by(col(CustomerPhone.is_primary).desc(), col(CustomerPhone.id).desc())
-    ):
-        phones[p.customer_id] = p.number
-    return [
-        CustomerHit(c.id, c.code, c.name, phones.get(c.id, ""), c.group, c.region)
-        for i in ids
-        if (c := customers.get(i)) is not None
-    ]
+    c, p = _CUSTOMER.c, _PHONE.c
+    phone = (select(p.number).where(p.customer_id == c.id)
+             .order_by(p.is_primary.desc(), p.id.desc()).limit(1).scalar_subquery())  # fmt: skip
+    stmt = select(c.id, c.code, c.name, phone, c["group"], c.region).where(c.id.in_(ids))
+    rows = {r[0]: r for r in conn.execute(stmt)}
+    return [CustomerHit(r[0], r[1], r[2], r[3] or "", r[4], r[5])
+            for i in ids if (r := rows.get(i)) is not None]  # fmt: skip
 
 
 def search_customers(db: Database, query: str, limit: int = 20) -> list[CustomerHit]:
-    """Customers matching a phone (any part of it), a name or a code.
+    """Customers matching any fragment of a name, code, pinyin (full or initials: ``yongan``,
+    ``szya``), phone number (the last four digits too) or address; the one way every
+    screen and the order search find a customer.
 
-    Prefix matches come from indexes; a phone fragment from the middle of a
-    number is searched only when the prefix found fewer than ``limit``.
+    A whole customer code gives that customer alone. Otherwise best first: what starts with
+    the query (name, code, pinyin, initials, phone; from their indexes), then what contains
+    it (from the substring index: FTS5 trigram / pg_trgm; 1-2 Chinese characters from
+    ``customer_name_gram``). A ``%`` or ``_`` typed is that character. At most ``limit``.
     """
-    q = query.strip()
+    q = " ".join(query.split())
     if not q:
         return []
     with db.read() as session:
-        ids: list[int] = []
-        digits = normalise_phone(q)
-        if _PHONE_LIKE.fullmatch(q) and len(digits) >= 3:
-            stmt = (
-                select(CustomerPhone.customer_id)
-                .where(_prefix_range(CustomerPhone.digits, digits))
-                .order_by(CustomerPhone.digits)
-                .limit(limit)
-            )
-            ids = list(dict.fromkeys(session.exec(stmt).all()))
-            if len(ids) < limit and not (ids and len(digits) >= FULL_NUMBER_DIGITS):
-                more = session.exec(
-                    select(CustomerPhone.customer_id)
-                    .where(col(CustomerPhone.digits).contains(digits))
-                    .limit(limit)
-                ).all()
-                ids = list(dict.fromkeys([*ids, *more]))[:limit]
-        else:
-            stmt = (
-                select(Customer.id)
-                .where(
-                    or_(_prefix_range(Customer.name, q), _prefix_range(Customer.code, q.upper()))
-                )
-                .order_by(Customer.name)
-                .limit(limit)
-            )
-            ids = list(session.exec(stmt).all())
-        return _hits(session, ids)
+        conn = session.connection()
+        return _hits(conn, _matching_ids(conn, q, limit))
+
+
+def matching_customer_ids(db: Database, query: str, limit: int = 500) -> list[int]:
+    """The ids ``search_customers`` would give, best first, without reading the customers:
+    what a screen finding a customer among its own rows asks (receivables' find)."""
+    q = " ".join(query.split())
+    if not q:
+        return []
+    with db.read() as session:
+        return _matching_ids(session.connection(), q, limit)
+
+
+def _matching_ids(conn: Connection, q: str, limit: int) -> list[int]:
+    found: dict[int, None] = {}
+
+    def take(stmt) -> bool:  # noqa: ANN001  (True: enough found)
+        for cid in conn.execute(stmt.limit(limit)).scalars():
+            found.setdefault(cid, None)
+        return len(found) >= limit
+
+    c, p = _CUSTOMER.c, _PHONE.c
+    digits = normalise_phone(q)
+    if _PHONE_LIKE.fullmatch(q) and len(digits) >= 3:
+        stmt = select(p.customer_id).where(_prefix_range(p.digits, digits)).order_by(p.digits)
+        if take(stmt) or (found and len(digits) >= FULL_NUMBER_DIGITS):
+            return list(found)[:limit]
+        if take(_contains(conn, "phone", digits)):
+            return list(found)[:limit]
+        # then as any other text: digits are also in codes (C000123) and addresses
+    low, code = q.casefold(), q.upper()
+    starts = [_prefix_range(c.name, q), _prefix_range(c.code, code)]
+    if low.isascii():
+        starts += [_prefix_range(c.pinyin, low.replace(" ", "")),
+                   _prefix_range(c.initials, low)]  # fmt: skip
+    exact = (c.code == code).label("exact")
+    first = list(conn.execute(select(c.id, exact).where(or_(*starts))
+                              .order_by(exact.desc(), c.name).limit(limit)))  # fmt: skip
+    if first and first[0][1]:  # a whole code is that customer, and no other
+        return [first[0][0]]
+    found.update(dict.fromkeys(r[0] for r in first))
+    if len(found) >= limit:
+        return list(found)[:limit]
+    if is_short_chinese(q):
+        take(select(_GRAM.c.customer_id).where(_GRAM.c.gram == q))
+    elif len(q) >= MIN_TRIGRAM:
+        if not take(_contains(conn, "customer", q)):
+            take(_contains(conn, "address", q))
+    return list(found)[:limit]
+
+
+# What the substring index covers (migration 0021): per source, SQLite's FTS5 table over the
+# source table, and the expression PostgreSQL's pg_trgm index holds (written exactly as
+# indexed, or PostgreSQL does not use the index).
+_SOURCES = {
+    "customer": ("customer_fts", "customer", "id",
+                 "(name || ' ' || code || ' ' || pinyin || ' ' || initials)"),
+    "phone": ("customer_phone_fts", "customer_phone", "customer_id", "digits"),
+    "address": ("customer_address_fts", "customer_address", "customer_id",
+                "(province || ' ' || city || ' ' || district || ' ' || street)"),
+}  # fmt: skip
+
+
+def _contains(conn: Connection, source: str, fragment: str):  # noqa: ANN202
+    """Customer ids whose ``source`` contains ``fragment`` (3 characters or more), from the
+    engine's substring index."""
+    fts, table, customer_col, expression = _SOURCES[source]
+    if conn.dialect.name == "sqlite":
+        t = sql_text(f"SELECT {table}.{customer_col} AS cid FROM {fts} JOIN {table} "
+                     f"ON {table}.id = {fts}.rowid WHERE {fts} MATCH :q")  # fmt: skip
+        return t.bindparams(q=fts_phrase(fragment)).columns(cid=Integer).subquery().select()
+    t = sql_text(f"SELECT {customer_col} AS cid FROM {table} WHERE {expression} ILIKE :q")
+    return t.bindparams(q=like_contains(fragment)).columns(cid=Integer).subquery().select()
+
+
+def name_gram_rows(names: Sequence[tuple[int, str]]) -> list[dict[str, object]]:
+    """``customer_name_gram`` rows for (customer id, name) pairs."""
+    return [{"gram": g, "customer_id": cid} for cid, name in names
+            for g in sorted(short_grams(name))]  # fmt: skip
+
+
+def _add_grams(session: Session, names: Sequence[tuple[int, str]]) -> None:
+    rows = name_gram_rows(names)
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(CustomerNameGram.__table__),  # type: ignore[attr-defined]
+                        rows[start:start + 5000])  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -118,6 +194,7 @@ class NewCustomer:
     tier: str = "C"
     credit_limit_minor: int = 0
     payment_terms: str = "COD"
+    invoicing: Invoicing = Invoicing()  # 发票抬头, 纳税人识别号 ... (all optional)
 
 
 def hold_customer_creation(session: Session) -> None:
@@ -171,6 +248,7 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
     digits = normalise_phone(new.phone)
     if new.phone.strip() and len(digits) < 5:
         raise InvalidInput(f"'{new.phone}' does not look like a phone number", "phone")
+    invoicing = new.invoicing.checked()
     with db.write() as session:
         _check_credit_limits(session, [new])
         hold_customer_creation(session)
@@ -184,15 +262,18 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
         customer = Customer(
             code=code,
             name=name,
+            **name_keys_row(name),
             group=new.group,
             tier=new.tier,
             region=region,
             credit_limit_minor=new.credit_limit_minor,
             payment_terms=new.payment_terms,
             notes=f"created by {actor}",
+            **invoicing.columns(),
         )
         session.add(customer)
         session.flush()
+        _add_grams(session, [(customer.id, name)])
         if digits:
             session.add(CustomerPhone(customer_id=customer.id, number=new.phone.strip(),
                                       digits=digits, is_primary=True))  # fmt: skip
@@ -240,8 +321,6 @@ def customers_for_phones_in(session: Session, actor: str, news: Sequence[NewCust
 def _create_customers_in(session: Session, actor: str, news: Sequence[NewCustomer]
                          ) -> list[int]:  # fmt: skip
     """New customers (with their phone and default address), their phones nobody's."""
-    from sqlalchemy import insert
-
     from ..platform.numbering import take_numbers
 
     if not news:
@@ -251,6 +330,7 @@ def _create_customers_in(session: Session, actor: str, news: Sequence[NewCustome
             raise InvalidInput("a customer needs a name", "name")
         if new.group not in GROUPS:
             raise InvalidInput(f"group must be one of {', '.join(GROUPS)}", "group")
+    invoicing = [new.invoicing.checked().columns() for new in news]
     _check_credit_limits(session, news)
     places = table_in(session)
     regions = [new.region.strip() or places.region_of(new.province, new.city, new.street)
@@ -260,12 +340,15 @@ def _create_customers_in(session: Session, actor: str, news: Sequence[NewCustome
     table = Customer.__table__  # type: ignore[attr-defined]
     returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     ids = list(session.execute(returning, [{
-        "code": code, "name": new.name.strip(), "group": new.group, "tier": new.tier,
+        "code": code, "name": new.name.strip(), **name_keys_row(new.name.strip()),
+        "group": new.group, "tier": new.tier,
         "region": region, "credit_limit_minor": new.credit_limit_minor,
         "payment_terms": new.payment_terms, "shipping_policy": "partial", "credit_hold": False,
         "credit_hold_reason": "", "dunning_level": 0, "email": "",
-        "notes": f"created by {actor}", "active": True, "created_at": now,
-    } for code, new, region in zip(codes, news, regions, strict=True)]).scalars())  # fmt: skip
+        "notes": f"created by {actor}", "active": True, "created_at": now, **invoice,
+    } for code, new, region, invoice in zip(codes, news, regions, invoicing,
+                                            strict=True)]).scalars())  # fmt: skip
+    _add_grams(session, [(cid, new.name.strip()) for cid, new in zip(ids, news, strict=True)])
     phones = [{"customer_id": cid, "number": new.phone.strip(),
                "digits": normalise_phone(new.phone), "label": "mobile", "is_primary": True}
               for cid, new in zip(ids, news, strict=True)
@@ -318,7 +401,6 @@ def ship_to_addresses_in(session: Session, wanted: Sequence[tuple[int, str, str,
     address of that name and text (spaces and case aside), else one added for it (not the
     default; its region from the address). In the caller's transaction; what imports use.
     Returns the addresses' ids in order."""
-    from sqlalchemy import insert
 
     def key(cid: int, name: str, text: str) -> tuple[int, str, str]:
         return cid, _squashed(name), _squashed(text)
@@ -398,3 +480,13 @@ def add_address(db: Database, actor: str, customer_id: int, new: NewAddress) -> 
         session.flush()
         return AddressView(a.id, a.label, a.contact_name, a.phone, address_text(a), a.region,
                            a.is_default)  # fmt: skip
+
+
+def set_credit_hold_in(session: Session, actor: str, customer: Customer, hold: bool,
+                       reason: str) -> None:  # fmt: skip
+    """Put a customer on credit hold or release them, the reason kept on the customer and
+    the change (who, before, after, why) in the change log: the one way a hold changes."""
+    record_change(session, actor, "customer", customer.code, "credit_hold",
+                  customer.credit_hold, hold, reason)  # fmt: skip
+    customer.credit_hold, customer.credit_hold_reason = hold, reason
+    session.add(customer)

@@ -24,9 +24,10 @@ from importlib import resources
 
 from sqlmodel import Session, col, select
 
-from ...models import Customer, CustomerAddress, Setting, utcnow
+from ...models import Customer, CustomerAddress, Setting
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
+from ..platform.settings import store_setting
 
 KEY = "province_regions"  # the company's changes: "山东=East,福建=East"
 _NOT_A_PLACE = set("区县路街道镇乡村巷弄里号")  # 朝阳区, 中山路: a district or street, not a city
@@ -149,10 +150,8 @@ def set_region(db: Database, actor: str, province: str, region: str) -> RegionTa
         changes.pop(p.name, None)
         if region != p.region:
             changes[p.name] = region
-        row = session.get(Setting, KEY) or Setting(key=KEY)
-        row.value = ",".join(f"{k}={v}" for k, v in changes.items())
-        row.updated_at, row.updated_by = utcnow(), actor
-        session.add(row)
+        store_setting(session, actor, KEY, ",".join(f"{k}={v}" for k, v in changes.items()),
+                      f"{p.name} in {region}")  # fmt: skip
         return RegionTable(changes)
 
 

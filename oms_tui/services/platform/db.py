@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
@@ -107,3 +107,17 @@ def retry(fn: Callable[[], T], attempts: int = 5) -> T:
                 raise
             time.sleep(0.01 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+def change_stamp(db: Database, model: Any, *where: Any) -> tuple[int, int, int]:
+    """A cheap mark of the rows of ``model`` that ``where`` selects: how many, the sum of
+    their versions, the newest id. It changes when a row joins, changes (its version) or
+    leaves, so a list can tell it is out of date without reading itself again."""
+    from sqlalchemy import func, select
+
+    with db.read() as session:
+        row = session.execute(
+            select(func.count(), func.coalesce(func.sum(model.version), 0),
+                   func.coalesce(func.max(model.id), 0)).where(*where)
+        ).one()  # fmt: skip
+    return int(row[0]), int(row[1]), int(row[2])

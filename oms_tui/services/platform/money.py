@@ -118,3 +118,65 @@ def format_money(minor: int, currency: str, symbol: bool = True) -> str:
 def percent_of(minor: int, rate_bp: int) -> int:
     """``rate_bp`` basis points of an amount, rounded half up to a minor unit."""
     return round_half_up(Decimal(minor) * rate_bp / Decimal(10_000))
+
+
+# --------------------------------------------------------------------------------------------
+# The amount in Chinese capital numerals (大写金额), as Chinese finance documents (receipts,
+# statements, cheques) show it beside the figures: 壹仟贰佰叁拾肆元伍角整 for ¥1,234.50.
+# The rules (中国人民银行《支付结算办法》, 正确填写票据和结算凭证的基本规定): 元 is followed
+# by 整 when there are no 角 and 分, 角 may be (and here is) followed by 整, 分 never is; a
+# run of zeros between digits is one 零 (also across 万 and 亿); 元 then 分 without 角
+# writes 零 between them (叁佰贰拾伍元零肆分); a ten keeps its 壹 (壹拾伍元整).
+
+_CAPITAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_CAPITAL_PLACES = ("", "拾", "佰", "仟")
+# each group of four digits: 元, 万, 亿, 万亿 (10**12) and 亿亿 (10**16) past a 64-bit amount
+_CAPITAL_GROUPS = ("", "万", "亿", "万亿", "亿亿")
+
+
+def capital_amount(minor: int, currency: str = "CNY") -> str:
+    """``minor`` (fen) in capital numerals: ``123450`` -> ``壹仟贰佰叁拾肆元伍角整``;
+    ``0`` -> ``零元整``; negative amounts start with ``负``. Exact on every integer a
+    64-bit column holds. Only for currencies of 2 decimals (元, 角, 分)."""
+    if exponent(currency) != 2:
+        raise ValueError(f"capital numerals are for yuan and fen, not {currency}")
+    sign = "负" if minor < 0 else ""
+    yuan, fen = divmod(abs(minor), 100)
+    jiao, fen = divmod(fen, 10)
+    words = _capital_integer(yuan)
+    if not jiao and not fen:
+        return f"{sign}{words or '零'}元整"
+    out = f"{words}元" if yuan else ""
+    if jiao:
+        out += _CAPITAL_DIGITS[jiao] + "角"
+    elif yuan:  # 元 then 分 with no 角 between: 零
+        out += "零"
+    out += _CAPITAL_DIGITS[fen] + "分" if fen else "整"
+    return sign + out
+
+
+def _capital_integer(n: int) -> str:
+    """The whole yuan in capital numerals ("" for 0), zeros written once where due."""
+    groups: list[int] = []
+    while n:
+        n, group = divmod(n, 10_000)
+        groups.append(group)
+    out: list[str] = []
+    zero = False  # a zero waits to be written before the next digit
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        if not group:
+            zero = bool(out)
+            continue
+        for place in range(3, -1, -1):
+            digit = group // 10**place % 10
+            if not digit:
+                zero = zero or bool(out)
+                continue
+            if zero:
+                out.append("零")
+                zero = False
+            out.append(_CAPITAL_DIGITS[digit] + _CAPITAL_PLACES[place])
+        out.append(_CAPITAL_GROUPS[index])
+        zero = group % 10 == 0  # trailing zeros of this group: a 零 if a digit follows
+    return "".join(out)

@@ -94,11 +94,14 @@ def contents(file: Path) -> tuple[str, str | None]:
 
 def restore_into(url: str, file: Path, schema: str, database: str | None = None) -> None:
     """Drop the schema and create it again from the dump, in one transaction (``psql
-    --single-transaction``, stopping at the first error: then nothing changed)."""
+    --single-transaction``, stopping at the first error: then nothing changed). The search
+    indexes (migration 0021) need pg_trgm, which belongs to the database, not the dumped
+    schema: created in ``public`` first where missing (a scratch database has none)."""
     require("pg_restore", "psql")
     script = _run(["pg_restore", "--no-owner", "--no-privileges", "--file=-", str(file)],
                   dict(os.environ)).stdout  # fmt: skip
-    drop = f'DROP SCHEMA IF EXISTS "{schema}" CASCADE;\n'.encode()
+    drop = (f'CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;\n'
+            f'DROP SCHEMA IF EXISTS "{schema}" CASCADE;\n').encode()  # fmt: skip
     _run(["psql", "--no-psqlrc", "--quiet", "--single-transaction", "-v", "ON_ERROR_STOP=1",
           "--file=-"], libpq_env(url, database), input=drop + script)  # fmt: skip
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Connection, String, column, select, table
 
+from ...i18n import normalise as normalise_language
+from .csv_files import csv_encoding_name
 from .db import Database
 from .errors import InvalidInput
 from .money import AMOUNT_LIMIT_CEILING, MAX_AMOUNT_MINOR
@@ -32,6 +34,10 @@ class CompanySettings:
     discount_limit_pct: int = 10  # the most a line's discount may be, except for managers
     # the largest amount a person or an import may enter, in minor units (money.check_amount)
     max_amount_minor: int = MAX_AMOUNT_MINOR
+    # the interface language of users who chose none (zh_CN, en); "": the locale's
+    language: str = ""
+    # how CSV files are written (csv_files.py): "utf-8" (with a BOM) or "gb18030"
+    csv_encoding: str = "utf-8"
     # audit warnings that also stop a bulk approval (check names, comma-separated, or "all");
     # failed checks always do. Default none: a warning is shown and recorded with the approval
     bulk_approve_blocks: str = ""
@@ -61,19 +67,34 @@ AUDIT_CHECK_NAMES = (
     "stock",
     "made_to_order",
     "duplicate",
+    "invoicing",  # only for a customer who needs a special VAT invoice (专用发票)
 )
 
 _FIELDS = {f.name: f for f in fields(CompanySettings)}
 _TYPES = {"company_name": str, "currency": str, "prices_include_tax": bool, "tax_rounding": str,
           "company_address": str, "company_phone": str, "printer": str,
           "paper": str, "shipment_overdue_days": int,
-          "discount_limit_pct": int, "max_amount_minor": int,
-          "bulk_approve_blocks": str}  # fmt: skip
+          "discount_limit_pct": int, "max_amount_minor": int, "language": str,
+          "csv_encoding": str, "bulk_approve_blocks": str}  # fmt: skip
 
 
 def _parse_rows(rows: dict[str, str]) -> CompanySettings:
     values = {k: CompanySettings._parse(k, v, _TYPES[k]) for k, v in rows.items() if k in _FIELDS}
     return CompanySettings(**values)
+
+
+def store_setting(session: Session, actor: str, key: str, value: str, reason: str = "") -> None:
+    """Write one ``setting`` row, who and when, and the change (before, after) in the change
+    log: the one way a setting is written."""
+    from ...models import Setting, utcnow
+    from .change_log import record_change
+
+    row = session.get(Setting, key)
+    before = row.value if row is not None else "(default)"
+    row = row or Setting(key=key)
+    record_change(session, actor, "setting", key, "value", before, value, reason)
+    row.value, row.updated_at, row.updated_by = value, utcnow(), actor
+    session.add(row)
 
 
 def read_settings(conn: Connection | Session) -> CompanySettings:
@@ -101,6 +122,12 @@ def set_setting(db: Database, actor: str, key: str, value: str) -> CompanySettin
         raise InvalidInput("tax_rounding must be 'line' or 'order'", "value")
     if key == "paper" and value.lower() not in {"a4", "letter"}:
         raise InvalidInput("paper must be 'A4' or 'Letter'", "value")
+    if key == "language" and value and normalise_language(value) is None:
+        raise InvalidInput("language must be zh_CN or en (or empty: the locale's)", "value")
+    if key == "language":
+        value = normalise_language(value) or ""
+    if key == "csv_encoding":
+        value = csv_encoding_name(value)
     if key == "max_amount_minor" and not 1 <= int(value) <= AMOUNT_LIMIT_CEILING:
         raise InvalidInput(f"max_amount_minor must be from 1 to {AMOUNT_LIMIT_CEILING:,} "
                            "(minor units)", "value")  # fmt: skip
@@ -116,14 +143,10 @@ def set_setting(db: Database, actor: str, key: str, value: str) -> CompanySettin
                                f"names ({', '.join(AUDIT_CHECK_NAMES)}), comma-separated, "
                                "or 'all'", "value")  # fmt: skip
         value = ",".join(dict.fromkeys(names))
-    from ...models import Setting, utcnow
-
     with db.write() as session:
-        row = session.get(Setting, key) or Setting(key=key)
         if key == "currency":
             _check_currency_change(session, load_settings(session).currency.upper(), value)
-        row.value, row.updated_at, row.updated_by = value, utcnow(), actor
-        session.add(row)
+        store_setting(session, actor, key, value)
         session.flush()
         return load_settings(session)
 
@@ -175,11 +198,7 @@ def write_int_setting(db: Database, actor: str, group: type[T], key: str, value:
         raise InvalidInput(f"unknown {what} setting '{key}'; known: {', '.join(keys)}", "key")
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidInput(f"{key} must be a whole number, 0 or more", "value")
-    from ...models import Setting, utcnow
-
     with db.write() as session:
-        row = session.get(Setting, key) or Setting(key=key)
-        row.value, row.updated_at, row.updated_by = str(value), utcnow(), actor
-        session.add(row)
+        store_setting(session, actor, key, str(value))
         session.flush()
         return read_int_settings(session, group)

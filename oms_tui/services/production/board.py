@@ -19,7 +19,7 @@ from ...models import (
     ProductionStageLog,
     RouteStage,
 )
-from ..platform.db import Database
+from ..platform.db import Database, change_stamp
 from ..platform.errors import NotFound
 from ..states.production_states import OPEN
 from ..states.production_states import ProductionStatus as P
@@ -141,6 +141,13 @@ class CapacityDay:
     planned_units: int  # units the plan starts on the route that day (at most ``capacity``)
     capacity: int
     backlog: int = 0  # units of the route's open orders not yet started by the end of the day
+
+
+def board_stamp(db: Database) -> tuple[int, int, int]:
+    """A cheap mark of the open production orders (how many, their versions, the newest):
+    it changes when one is planned, advanced, replanned by hand or closed, so a board can
+    tell it is out of date without reading it again."""
+    return change_stamp(db, ProductionOrder, col(ProductionOrder.status).in_(OPEN))
 
 
 def capacity(db: Database, start: date | None = None, days: int = 14) -> list[CapacityDay]:

@@ -28,6 +28,7 @@ from ...models import (
 )
 from ..catalog.pricing import QuoteLine, load_price_book, product_info, quote
 from ..finance.receivables import credit_exposure, over_limit_warning
+from ..parties.invoicing import SPECIAL as SPECIAL_INVOICE
 from ..platform.db import Database
 from ..platform.errors import NotFound, OmsError
 from ..platform.money import format_money
@@ -177,7 +178,8 @@ def _priority_of(
 
 @dataclass(frozen=True)
 class CheckResult:
-    code: str  # completeness, product, price, cost, credit, stock, made_to_order, duplicate
+    code: str  # completeness, product, price, cost, credit, stock, made_to_order, duplicate,
+    # invoicing (only for a customer who needs a special VAT invoice)
     level: str  # pass | warn | fail
     reason: str
 
@@ -435,7 +437,29 @@ def _evaluate(session: Session, order: Order, today: date) -> list[CheckResult]:
                 why = f"possible duplicate of {number} (same lines, {gap} apart)"
                 found.append(CheckResult("duplicate", WARN, why))
     out += found or [CheckResult("duplicate", PASS, "no order with the same lines in 24 hours")]
+    if customer is not None and customer.invoice_type == SPECIAL_INVOICE:
+        out.append(_invoicing_check(customer))
     return out
+
+
+def _invoicing_check(customer: Customer) -> CheckResult:
+    """A customer who needs a special VAT invoice (专用发票): the fapiao cannot be issued
+    without their taxpayer id (纳税人识别号), nor well without the title and bank."""
+    if not customer.taxpayer_id:
+        return CheckResult("invoicing", WARN, "needs a special VAT invoice (专用发票) but has "
+                           "no taxpayer id (纳税人识别号)")  # fmt: skip
+    missing = [
+        what
+        for what, value in (
+            ("invoice title", customer.invoice_title),
+            ("bank account", customer.bank_account),
+        )
+        if not value
+    ]
+    if missing:
+        return CheckResult("invoicing", WARN, "special VAT invoice (专用发票): no "
+                           + " and no ".join(missing))  # fmt: skip
+    return CheckResult("invoicing", PASS, "special VAT invoice data complete")
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,12 @@ One line, fast to type, no field hopping. Words are separated by spaces; a word
 
 - ``SO-2026-123`` / ``so-2026`` (starts with the order prefix and a dash): order number
   (a whole number exactly, or the start of one); ``#123`` or ``no:123`` also;
-- a word of digits (spaces and dashes allowed inside, 3 digits or more): phone;
-- anything else: customer name or code (several such words are one name).
+- a word of digits (spaces and dashes allowed inside, 3 digits or more): phone (any part);
+- anything else: customer name or code (several such words are one name), any part of it
+  or of its pinyin (the customer search's rules).
+
+The search (``order_search``) then takes a word that is exactly a product code or barcode
+as that product (no ``p:`` needed), and a whole customer code as that customer alone.
 
 Keys: ``no:`` / ``number:`` / ``#``, ``cust:`` / ``customer:``, ``tel:`` / ``phone:``,
 ``st:`` / ``status:`` (a status or its start: ``pending``, ``hold``, ``ship``; several
@@ -49,7 +53,8 @@ _CHANNEL_ALIASES = {"walk": "walk_in", "ecom": "ecommerce", "web": "ecommerce",
                     "key": "key_account"}  # fmt: skip
 
 SYNTAX_HELP = (
-    "number, phone or name; st:pending ch:phone from:-7 to:today p:CODE (st: several with commas)"
+    "number, phone, name or pinyin, product code; st:pending ch:phone from:-7 to:today"
+    " (st: several with commas)"
 )
 
 

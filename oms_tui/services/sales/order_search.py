@@ -3,7 +3,9 @@
 Search pages by keyset on (created_at desc, id desc): a page costs the same wherever it is,
 there is no OFFSET and no COUNT over the table. Every predicate is answered from an index:
 
-- number: the unique number index (a whole number exactly, else a prefix range);
+- number: the unique number index (a whole number exactly, and a prefix range when the
+  number was typed short or in part: ``so-2026-0028`` lists SO-2026-002800..99 too);
+- a word that is exactly a product code or barcode: that product (no ``p:`` needed);
 - customer (name/code) and phone: the customer search (``customers.search_customers``)
   gives customer ids, then ``ix_sales_order_customer_created``;
 - status: ``ix_sales_order_status_created`` (status, created_at, id), already in page order;
@@ -19,10 +21,10 @@ there is no OFFSET and no COUNT over the table. Every predicate is answered from
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import exists, func, select, tuple_
+from sqlalchemy import exists, func, or_, select, tuple_
 from sqlmodel import col
 
 from ...models import (
@@ -35,6 +37,7 @@ from ...models import (
     ReturnOrder,
     Shipment,
 )
+from ..catalog.catalog import find_product
 from ..fulfilment import allocation
 from ..parties.customers import search_customers
 from ..platform.db import Database
@@ -110,10 +113,43 @@ def _customer_ids(db: Database, text: str, what: str) -> tuple[set[int], bool]:
 def _product_id(db: Database, product: str | int) -> int | None:
     if isinstance(product, int):
         return product
-    from ..catalog.catalog import find_product
-
     hit = find_product(db, product)
     return hit.id if hit else None
+
+
+def _exact_words(db: Database, query: OrderQuery) -> OrderQuery:
+    """A word typed without a prefix that is exactly a product code or barcode is taken as
+    that product (``L-F900-24W-GD``, ``6920000000017``: the line grammar guessed a name or
+    a phone). A whole customer code or phone number needs nothing here: the customer search
+    answers it with that customer alone."""
+    if query.product not in ("", None):
+        return query
+    words = query.customer.split()
+    for word in words:
+        if (hit := find_product(db, word)) is not None:
+            rest = " ".join(w for w in words if w != word)
+            return replace(query, customer=rest, product=hit.id)
+    digits = "".join(ch for ch in query.phone if ch.isdigit())
+    if len(digits) >= 8 and (hit := find_product(db, digits)) is not None:
+        return replace(query, phone="", product=hit.id)
+    return query
+
+
+def _number_condition(typed: str):  # noqa: ANN202
+    """A whole order number (``so-2026-12``: SO-2026-000012), and the numbers starting with
+    what was typed when its last part is short (``so-2026-0028``: SO-2026-002800..99 too)."""
+    wanted = typed.strip().upper()
+    parts = wanted.split("-")
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        whole = normalise_order_number(wanted)
+        if len(parts[2]) >= len(whole.rsplit("-", 1)[1]):
+            return Order.number == whole
+        return or_(Order.number == whole, _starts(wanted))
+    return _starts(wanted)
+
+
+def _starts(prefix: str):  # noqa: ANN202
+    return (col(Order.number) >= prefix) & (col(Order.number) < prefix + "\U0010ffff")
 
 
 def search(
@@ -122,6 +158,7 @@ def search(
     """One page of orders matching every given field, newest first."""
     if limit < 1:
         raise InvalidInput("a page holds at least one row", "limit")
+    query = _exact_words(db, query)
     conditions = []
     truncated = False
     customer_ids: set[int] | None = None
@@ -136,13 +173,7 @@ def search(
         conditions.append(col(Order.customer_id).in_(sorted(customer_ids)))
 
     if query.number.strip():
-        wanted = normalise_order_number(query.number)
-        parts = wanted.split("-")
-        if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():  # a whole number
-            conditions.append(Order.number == wanted)
-        else:
-            conditions.append(col(Order.number) >= wanted)
-            conditions.append(col(Order.number) < wanted + "\U0010ffff")
+        conditions.append(_number_condition(query.number))
 
     statuses = [query.status] if isinstance(query.status, str) else list(query.status)
     statuses = [s for s in (x.strip() for x in statuses) if s]

@@ -36,7 +36,7 @@ from ...models import (
 from ..catalog.pricing import QuoteLine, chargeable_weight_g, freight, product_info
 from ..finance import receivables
 from ..inventory import stock
-from ..platform.db import Database, retry
+from ..platform.db import Database, change_stamp, retry
 from ..platform.errors import IllegalTransition, InvalidInput, NotFound
 from ..platform.numbering import take_number
 from ..platform.settings import load_settings
@@ -176,6 +176,13 @@ class ReadyOrder:
     units: int  # reserved in this warehouse, ready to pick
     backordered: bool  # part of the order still waits for stock
     in_shipment: str  # number of an open (picking/packed) shipment, if any
+
+
+def ready_stamp(db: Database) -> tuple[int, int, int]:
+    """A cheap mark of the orders ready to ship (how many, their versions, the newest):
+    it changes when one becomes ready, is shipped or changed, so the dispatch list can tell
+    it is out of date without reading it again."""
+    return change_stamp(db, Order, col(Order.status).in_(SHIPPABLE))
 
 
 def ready_to_ship(db: Database, warehouse_id: int | None = None, limit: int = 500

@@ -1,0 +1,43 @@
+"""`oms audit log`: who changed which setting, customer's credit hold or product's reorder
+point, from what to what, and why (the change log, newest first)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..i18n import _
+from .common import connect, date_option
+from .options import DbOption, OmsTyper
+
+app = OmsTyper(help=_("The audit trail: changes to settings, customers and products."))
+
+
+@app.command("log", help=_(
+    "The changes, newest first: when (local time), who, what (entity:key field), before "
+    "-> after, and why."))  # fmt: skip
+def audit_log(
+    entity: Annotated[str | None, typer.Option(
+        "--entity", metavar="ENTITY:KEY",
+        help=_("setting, customer, product or user; with a key: customer:C000123."))] = None,
+    user: Annotated[str | None, typer.Option(
+        "--user", metavar="NAME", help=_("Only the changes this user made."))] = None,
+    since: Annotated[str | None, typer.Option(
+        "--from", metavar="DATE", help=_("From this day on (YYYY-MM-DD)."))] = None,
+    limit: Annotated[int, typer.Option(
+        "--limit", metavar="N", min=1, help=_("At most N changes (default 200)."))] = 200,
+    db: DbOption = None,
+) -> None:  # fmt: skip
+    from ..services.platform import change_log
+
+    kind, key = change_log.parse_entity(entity) if entity else (None, None)
+    day = date_option(since, "--from") if since else None
+    rows = change_log.change_log(connect(db)[1], kind, key, user, day, limit)
+    for c in rows:
+        why = f"  ({c.reason})" if c.reason else ""
+        typer.echo(f"{c.at.astimezone():%Y-%m-%d %H:%M}  {c.actor}  {c.entity}:{c.entity_key} "
+                   f"{c.field}: {c.before or '-'} -> {c.after or '-'}{why}")  # fmt: skip
+    if not rows:
+        typer.echo(_("no changes that match") if entity or user or since
+                   else _("no changes recorded"))  # fmt: skip

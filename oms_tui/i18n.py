@@ -1,0 +1,127 @@
+"""The interface language: gettext catalogs, the current language, and the functions every
+user-visible string goes through (docs/i18n.md).
+
+- ``_("Order entry")``: the text in the current language (the English text is the msgid).
+- ``ngettext("{n} invoice", "{n} invoices", n)``: the plural form for ``n``.
+- ``N_("Back")``: marks a text for the catalog without translating it now. Class-level
+  texts (``Binding`` descriptions and tooltips, the ``WORKFLOWS`` titles, tile labels) are
+  built at import, before anyone knows the user's language: they are written ``N_(...)``
+  and translated where they are shown (the key footer, F1, the palette, the home menu), so
+  switching the language changes them at once.
+
+Catalogs live in ``oms_tui/locale/<lang>/LC_MESSAGES/oms.po`` (the source, edited by
+translators) and ``oms.mo`` (compiled, shipped in the package: reading them needs only the
+standard library). ``make i18n`` extracts, updates and compiles them with Babel.
+
+Which language: the user's setting (``app_user.language``), else the company's
+(setting ``language``), else the locale (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``,
+``LANG``: ``LANG=zh_CN.UTF-8`` gives Chinese), else English. The command line follows the
+locale only (its help is built before any database is opened).
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+DOMAIN = "oms"
+LOCALE_DIR = Path(__file__).parent / "locale"
+ENGLISH = "en"
+CHINESE = "zh_CN"
+# The languages oms speaks, each named in itself (what a language menu shows).
+LANGUAGES: dict[str, str] = {ENGLISH: "English", CHINESE: "中文"}
+_ENV_ORDER = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+_language: str | None = None
+_translations: dict[str, _gettext.NullTranslations] = {}
+
+
+def normalise(tag: str | None) -> str | None:
+    """A language tag as users write it (``zh_CN.UTF-8``, ``zh-cn``, ``zh``, ``zh_Hans``,
+    ``en_US``, ``English``, ``中文``) as one of ``LANGUAGES``; None when it names none
+    (``C``, ``POSIX``, blank, a language oms does not speak)."""
+    if not tag:
+        return None
+    text = tag.strip()
+    if text in LANGUAGES.values():
+        return next(code for code, name in LANGUAGES.items() if name == text)
+    base = text.split(".", 1)[0].split("@", 1)[0].replace("-", "_").lower()
+    if base in ("zh", "zh_cn", "zh_hans", "zh_sg", "zh_hans_cn", "chinese"):
+        return CHINESE
+    if base == "en" or base.startswith("en_") or base == "english":
+        return ENGLISH
+    return None
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> str | None:
+    """The locale's language, read as gettext reads it (``LANGUAGE`` may list several,
+    ``zh_CN:en``); None when the locale names no language oms speaks."""
+    env = os.environ if environ is None else environ
+    for name in _ENV_ORDER:
+        value = env.get(name)
+        if not value:
+            continue
+        for part in value.split(":"):
+            found = normalise(part)
+            if found:
+                return found
+        if name != "LANGUAGE":  # the first variable set decides, as for gettext
+            return None
+    return None
+
+
+def resolve(user: str | None = None, company: str | None = None,
+            environ: Mapping[str, str] | None = None) -> str:  # fmt: skip
+    """The user's language, else the company's, else the locale's, else English."""
+    return normalise(user) or normalise(company) or from_environment(environ) or ENGLISH
+
+
+def _catalog(language: str) -> _gettext.NullTranslations:
+    if language not in _translations:
+        _translations[language] = _gettext.translation(
+            DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True
+        )
+    return _translations[language]
+
+
+def set_language(language: str | None) -> str:
+    """Speak ``language`` from now on (anything ``normalise`` reads; None: the locale's).
+    Returns the language now in use."""
+    global _language
+    _language = normalise(language) or from_environment() or ENGLISH
+    return _language
+
+
+def current_language() -> str:
+    """The language in use (the locale's until ``set_language`` is called)."""
+    return _language or set_language(None)
+
+
+def gettext(message: str) -> str:
+    """``message`` (the English msgid) in the current language."""
+    if not message:
+        return message
+    return _catalog(current_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form for ``n`` in the current language (Chinese has one form)."""
+    return _catalog(current_language()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's own name for it)
+    """Marks ``message`` for the catalog; translated where it is shown (see module doc)."""
+    return message
+
+
+_ = gettext
+
+
+def use_for_command_line() -> None:
+    """Let click's own words (``Usage:``, ``Options``, ``Show this message and exit.``)
+    come from our catalog too: click asks the standard library's gettext, in the locale's
+    language, as the command line's own texts do."""
+    _gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    _gettext.textdomain(DOMAIN)

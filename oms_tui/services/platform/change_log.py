@@ -1,0 +1,77 @@
+"""The change log: who changed which piece of master data, from what to what, and why.
+
+Orders, stock moves, payments and follow-ups keep their own events; settings, customers'
+credit holds and products' reorder points are written here (``record_change``), by the
+services that change them, in the same transaction. Append-only: nothing updates or
+deletes a row. ``oms audit log`` reads it (``change_log``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from sqlmodel import Session, col, select
+
+from ...models import ChangeLog
+from .db import Database
+from .errors import InvalidInput
+
+ENTITIES = ("setting", "customer", "product", "user")
+
+
+@dataclass(frozen=True)
+class Change:
+    at: datetime
+    actor: str
+    entity: str
+    entity_key: str
+    field: str
+    before: str
+    after: str
+    reason: str
+
+
+def record_change(session: Session, actor: str, entity: str, key: str, field: str,
+                  before: object, after: object, reason: str = "") -> None:  # fmt: skip
+    """One field of one entity changed (nothing is written when it did not change)."""
+    old, new = _text(before), _text(after)
+    if old != new:
+        session.add(ChangeLog(actor=actor, entity=entity, entity_key=key, field=field,
+                              before=old, after=new, reason=reason.strip()))  # fmt: skip
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def parse_entity(text: str) -> tuple[str, str | None]:
+    """``customer:C000123`` -> ("customer", "C000123"); ``setting`` -> ("setting", None)."""
+    entity, _, key = text.strip().partition(":")
+    entity = entity.strip().lower()
+    if entity not in ENTITIES:
+        raise InvalidInput(f"no entity '{entity}': one of {', '.join(ENTITIES)}, e.g. "
+                           "customer:C000123", "entity")  # fmt: skip
+    return entity, key.strip() or None
+
+
+def change_log(db: Database, entity: str | None = None, key: str | None = None,
+               user: str | None = None, since: date | None = None, limit: int = 200
+               ) -> list[Change]:  # fmt: skip
+    """The changes, newest first: of one entity (and key), by one user, from a day on."""
+    stmt = select(ChangeLog).order_by(col(ChangeLog.id).desc()).limit(limit)
+    if entity:
+        stmt = stmt.where(ChangeLog.entity == entity)
+    if key:
+        stmt = stmt.where(ChangeLog.entity_key == key)
+    if user:
+        stmt = stmt.where(ChangeLog.actor == user)
+    if since:
+        stmt = stmt.where(ChangeLog.at >= datetime.combine(since, time(), tzinfo=UTC))
+    with db.read() as session:
+        return [Change(r.at, r.actor, r.entity, r.entity_key, r.field, r.before, r.after,
+                       r.reason) for r in session.exec(stmt).all()]  # fmt: skip
