@@ -3,6 +3,8 @@
 
 PYTHON ?= python3
 VENV   ?= .venv
+# test processes (pytest-xdist): one per core; `make test WORKERS=0` runs them in this one
+WORKERS ?= auto
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
@@ -45,7 +47,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check oms_tui tests bench
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check oms_tui tests bench

@@ -1,5 +1,6 @@
-"""Shared fixtures: a fresh migrated database per test, on SQLite and (when
-OMS_TEST_POSTGRES_URL is set) on PostgreSQL too."""
+"""Shared fixtures: a migrated database per test, on SQLite and (when
+OMS_TEST_POSTGRES_URL is set) on PostgreSQL too. The migrations run once per test process,
+not per test (tests/databases.py says how)."""
 
 from __future__ import annotations
 
@@ -19,16 +20,13 @@ os.environ["LANG"] = "C.UTF-8"
 from oms_tui import i18n  # noqa: E402
 from oms_tui.services.platform import schema  # noqa: E402
 from oms_tui.services.platform.db import Database  # noqa: E402
+from tests.databases import ENGINES, PG_URL, Databases, with_search_path  # noqa: E402
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
-PG_URL = os.environ.get("OMS_TEST_POSTGRES_URL")
 # the user's cache stays: the Chinese font is made there once (reports/fonts.py, ~10 s), not
 # once per test (every test has its own HOME)
 CACHE_HOME = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-ENGINES = (
-    ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if PG_URL else ["sqlite"]
-)
 
 
 @pytest.fixture(autouse=True)
@@ -52,54 +50,72 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setenv("OMS_USER", "tester")
 
 
-def _pg_database(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A throwaway PostgreSQL schema per test (search_path points at it)."""
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory) -> Iterator[Databases]:  # noqa: ANN001
+    """This test process's templates: ``databases.get(engine, tmp_path[, state, build])``."""
+    made = Databases(tmp_path_factory.mktemp("templates"), PG_URL)
+    yield made
+    made.close()
+
+
+def _pg_database() -> Iterator[str]:
+    """A throwaway PostgreSQL schema of the test's own (search_path points at it)."""
     assert PG_URL
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    sep = "&" if "?" in PG_URL else "?"
     try:
-        yield f"{PG_URL}{sep}options=-csearch_path%3D{name}"
+        yield with_search_path(PG_URL, name)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
         admin.dispose()
 
 
-@pytest.fixture
-def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # noqa: ANN001
-    """URL of an empty database: SQLite file by default, parametrised by ``engine``."""
-    engine = getattr(request, "param", "sqlite")
+def _empty_url(engine: str, tmp_path) -> Iterator[str]:  # noqa: ANN001
     if engine == "postgresql":
-        yield from _pg_database(request)
+        yield from _pg_database()
     else:
         yield f"sqlite:///{tmp_path / 'oms.db'}"
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # noqa: ANN001
+    """URL of an empty database of the test's own: SQLite file by default, parametrised
+    by ``engine`` (``indirect=True``). For tests of the migrations and of ``oms init``."""
+    yield from _empty_url(getattr(request, "param", "sqlite"), tmp_path)
 
 
 @pytest.fixture(params=ENGINES)
 def any_db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # noqa: ANN001
     """Like ``db_url`` but runs the test once per available engine."""
-    if request.param == "postgresql":
-        yield from _pg_database(request)
-    else:
-        yield f"sqlite:///{tmp_path / 'oms.db'}"
+    yield from _empty_url(request.param, tmp_path)
 
 
-@pytest.fixture
-def db(any_db_url: str) -> Iterator[Database]:
-    """A migrated, empty database on each available engine."""
-    database = Database(any_db_url)
-    schema.upgrade(database)
+@pytest.fixture(params=ENGINES)
+def db(request: pytest.FixtureRequest, databases: Databases, tmp_path) -> Iterator[Database]:  # noqa: ANN001
+    """A migrated database on each available engine, holding only what the migrations insert
+    (a copy of this process's template file; this process's PostgreSQL schema, emptied)."""
+    database = databases.get(request.param, tmp_path)
     yield database
     database.dispose()
 
 
+@pytest.fixture(params=ENGINES)
+def fresh_db(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:  # noqa: ANN001
+    """Like ``db`` but migrated now into a database of the test's own: for tests whose child
+    processes connect by URL and may still hold it when the test ends."""
+    for url in _empty_url(request.param, tmp_path):
+        database = Database(url)
+        schema.upgrade(database)
+        yield database
+        database.dispose()
+
+
 @pytest.fixture
-def sqlite_db(tmp_path) -> Iterator[Database]:  # noqa: ANN001
-    """A migrated, empty SQLite database (screens and CLI tests)."""
-    database = Database(f"sqlite:///{tmp_path / 'oms.db'}")
-    schema.upgrade(database)
+def sqlite_db(databases: Databases, tmp_path) -> Iterator[Database]:  # noqa: ANN001
+    """A migrated SQLite database (screens and CLI tests): a copy of the template file."""
+    database = databases.get("sqlite", tmp_path)
     yield database
     database.dispose()

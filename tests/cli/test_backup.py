@@ -16,6 +16,13 @@ from tests.factories import make_order
 from tests.services.test_invariants import _day
 
 
+@pytest.fixture
+def db(fresh_db: Database) -> Database:
+    """A restore rewrites the whole database: one of the test's own rather than this
+    process's shared schema (conftest)."""
+    return fresh_db
+
+
 def test_backup_verify_and_restore(db, tmp_path):
     first = make_order(db).number
     made = oms("--db", db.url, "backup")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets._footer import FooterKey
-from textual.worker import WorkerCancelled, WorkerFailed
+from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 
 import oms_tui.app as app_module
 from oms_tui.app import OmsApp, make_app
@@ -101,20 +103,53 @@ def frozen_app(db: Database, **kwargs: bool) -> OmsApp:
     return app
 
 
-async def settle(pilot: Pilot) -> None:
-    """Let thread workers (the counts, then the alerts they start) finish and paint, and
-    every key typed ahead be given (``type_ahead.py``)."""
-    app = pilot.app
-    rounds = 0
-    while rounds < 2 or (isinstance(app, OmsApp) and app.holding_keys and rounds < 400):
-        rounds += 1
+def _busy(app: OmsApp) -> list[object]:
+    """What the app still has to do: workers, unhandled messages (of every screen, not only
+    the one on top: a screen being switched to reads its first page while it is built),
+    callbacks waiting for the screen's next repaint, keys typed ahead not yet given
+    (``type_ahead.py``)."""
+    pumps = [app, *list(app._registry)]
+    return [
+        *(w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)),
+        *(p for p in pumps if p.message_queue_size),
+        *([app.screen] if app.screen._callbacks else []),
+        *(["keys typed ahead"] if isinstance(app, OmsApp) and app.holding_keys else []),
+    ]
+
+
+async def settle(pilot: Pilot, *, raise_failures: bool = False) -> None:
+    """Until the app has nothing left to do: its thread workers, and the workers their
+    answers start (counts then alerts; a page, then its checks, then a rescore and the page
+    again), finished; every message handled and the screen painted. Waits on the app, never
+    on the clock: a loaded machine only takes longer. A failed worker is told on the screen
+    by the one failure path (failures.py), or raised with ``raise_failures``."""
+    for _ in range(1000):
         try:
-            await app.workers.wait_for_complete()
-        except WorkerFailed:  # told on the screen by the one failure path (failures.py)
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # replaced by a newer one of its group (exclusive)
             pass
-        except WorkerCancelled:  # replaced by a newer one (exclusive): that one is waited for
-            pass
-        await pilot.pause()
+        except WorkerFailed:
+            if raise_failures:
+                raise
+        await pilot.pause()  # the answers handled; callbacks after the paint may start more
+        if not _busy(pilot.app):
+            await pilot.pause()
+            if not _busy(pilot.app):
+                return
+    raise AssertionError(f"the app never settled: {_busy(pilot.app)}")
+
+
+async def until(
+    pilot: Pilot, condition: Callable[[], object], what: str, *, then_settle: bool = True
+) -> None:
+    """Let the app run until ``condition()`` holds (a timer of its own has fired and its work
+    is done), then settle. The bound fails a broken build; it is not a timing."""
+    deadline = time.monotonic() + 120
+    while not condition():
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        await pilot.pause(0.01)
+    if then_settle:
+        await settle(pilot)
 
 
 def tile_values(app: OmsApp) -> dict[str, str]:
@@ -179,18 +214,37 @@ async def test_counts_are_fresh_when_coming_back_home(counts_db: Database) -> No
         assert tile_values(app)["in_production"] == "5"
 
 
+def record_intervals(
+    monkeypatch: pytest.MonkeyPatch, cls: type
+) -> list[tuple[float, Callable[[], object]]]:
+    """Every ``set_interval`` of ``cls`` (still set) as (interval, callback): a test calls
+    the callback as the timer's tick would, rather than waiting for it on the clock."""
+    timers: list[tuple[float, Callable[[], object]]] = []
+    set_interval = cls.set_interval
+
+    def recorded(self, interval, callback, **kw):  # noqa: ANN001, ANN202
+        timers.append((interval, callback))
+        return set_interval(self, interval, callback, **kw)
+
+    monkeypatch.setattr(cls, "set_interval", recorded)
+    return timers
+
+
 async def test_counts_refresh_on_a_timer(
     counts_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(HomeScreen, "REFRESH_SECONDS", 0.2)
+    """Home reads its counts again every REFRESH_SECONDS while shown. The timer is driven
+    by hand (its callback called as its tick would), not waited for on the clock."""
+    timers = record_intervals(monkeypatch, HomeScreen)
     app = frozen_app(counts_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        home = app.screen
+        [(interval, tick)] = [(i, t) for i, t in timers if t == home.action_refresh_counts]
+        assert interval == HomeScreen.REFRESH_SECONDS
         add_orders(counts_db, "ready_to_ship", 3, 100)
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if tile_values(app)["ready_to_ship"] == "6":
-                break
+        tick()
+        await settle(pilot)
         assert tile_values(app)["ready_to_ship"] == "6"
 
 
@@ -201,7 +255,7 @@ async def test_full_collections_wait_for_a_pause_in_the_typing(
     pressed for a moment, never automatically on a key; Python's setting comes back at exit."""
     import gc
 
-    monkeypatch.setattr(OmsApp, "GC_IDLE_S", 0.05)
+    timers = record_intervals(monkeypatch, OmsApp)
     before = gc.get_threshold()
     app = frozen_app(counts_db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -209,7 +263,6 @@ async def test_full_collections_wait_for_a_pause_in_the_typing(
         await app.workers.wait_for_complete()  # the warm-up
         await pilot.pause()
         assert gc.get_threshold()[2] >= 1_000_000 and gc.get_threshold()[:2] == before[:2]
-        import time
 
         now = time.monotonic()
         gc.collect(1)  # something moved up a generation since the last full collection
@@ -222,9 +275,13 @@ async def test_full_collections_wait_for_a_pause_in_the_typing(
         app._last_key, app._last_full_gc = time.monotonic(), now - app.GC_MAX_S  # nonstop
         app._collect_if_idle()
         assert app._last_full_gc >= now
-        app._last_full_gc = started = time.monotonic() - 1
+        [(interval, tick)] = [(i, t) for i, t in timers if t == app._collect_if_idle]
+        assert interval == app.GC_IDLE_S / 2
+        # the timer's own round, after 10 x GC_IDLE_S without a key
+        app._last_key = time.monotonic() - app.GC_IDLE_S
+        app._last_full_gc = started = time.monotonic() - 10 * app.GC_IDLE_S
         gc.collect(1)
-        await pilot.pause(0.8)  # the timer's own round, after 10 x GC_IDLE_S without a key
+        tick()
         assert app._last_full_gc > started
     assert gc.get_threshold() == before
 
@@ -319,7 +376,7 @@ async def test_palette_goes_to_an_area_by_typing(counts_db: Database) -> None:
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"dispatch")
         assert app.current_mode == HOME_MODE  # letters went into the search field
-        await pilot.pause(0.3)  # the palette searches in the background
+        await settle(pilot)  # the palette searches in a worker
         await pilot.press("enter")
         await pilot.pause()
         assert app.current_mode == "dispatch"
@@ -401,13 +458,13 @@ async def test_palette_offers_theme_and_refresh(counts_db: Database) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p", *"light / dark")
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette's search
         await pilot.press("enter")
         await pilot.pause()
         assert app.theme == "textual-light"
         add_orders(counts_db, "on_hold", 5, 100)  # held with no follow-up date: in the queue
         await pilot.press("ctrl+p", *"refresh counts")
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette's search
         await pilot.press("enter")
         await settle(pilot)
         assert tile_values(app)["waiting_audit"] == "8"

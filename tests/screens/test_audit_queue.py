@@ -22,7 +22,7 @@ from oms_tui.widgets.order_list import OrderList
 from tests.audit_factories import customer, order, stock
 from tests.factories import make_product
 
-from .test_app import flat, screen_text, settle
+from .test_app import flat, screen_text, settle, until
 
 USER = "clerk"
 
@@ -134,10 +134,8 @@ async def test_the_list_shows_before_the_rescore_ends_and_keeps_the_highlight(
         await settle(pilot)
         await pilot.press("a")
         queue = the_list(app)
-        for _ in range(250):
-            if queue.rows and started.is_set():
-                break
-            await pilot.pause(0.02)
+        await until(pilot, lambda: queue.rows and started.is_set(),
+                    "the first page shown while scoring", then_settle=False)  # fmt: skip
         assert len(queue.rows) == 5 and started.is_set() and not release.is_set()
         text = flat(screen_text(app))
         assert "5 orders waiting" in text and "Scoring the queue" in text

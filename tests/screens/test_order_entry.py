@@ -12,7 +12,6 @@ from textual.app import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
-from textual.worker import WorkerCancelled
 
 from oms_tui.app import OmsApp
 from oms_tui.models import Order, OrderLine, PriceListItem, StockLevel, Warehouse
@@ -27,7 +26,8 @@ from oms_tui.widgets.new_caller import NewCallerPanel
 from oms_tui.widgets.scan_input import ScanInput
 from tests.factories import make_customer, make_product
 
-from .test_app import flat, frozen_app, screen_text
+from .test_app import flat, frozen_app, screen_text, until
+from .test_app import settle as settle_app
 
 # The fixture catalog (prices include 13 % tax, the default setting).
 LAMP = {"code": "XD-40W", "barcode": "6901234567892", "name": "吸顶灯", "model": "XD40",
@@ -71,21 +71,16 @@ def make_shop(sqlite_db: Database) -> dict[str, int]:
     return ids
 
 
-async def settle(pilot: Pilot, rounds: int = 6) -> None:
-    """Workers start workers (lookup, then quote, then draft): wait until all are done,
-    and every key typed ahead has been given (``type_ahead.py``)."""
-    app = pilot.app
-    done = 0
-    for _ in range(400):
-        try:
-            await app.workers.wait_for_complete()
-        except WorkerCancelled:  # a search replaced by the next key's: not a failure
-            pass
-        await pilot.pause()
-        busy = isinstance(app, OmsApp) and app.holding_keys
-        done = 0 if busy else done + 1
-        if done >= rounds:
-            return
+async def settle(pilot: Pilot) -> None:
+    """Workers start workers (lookup, then quote, then draft): wait until all are done, and
+    every key typed ahead has been given (``type_ahead.py``)."""
+    await settle_app(pilot, raise_failures=True)
+
+
+def draft_of(db: Database) -> dict | None:
+    """The new caller in the clerk's latest draft, if any."""
+    draft = drafts.latest_draft(db, "clerk")
+    return None if draft is None else draft.payload.get("new_caller")
 
 
 def burst(app: OmsApp, text: str) -> None:
@@ -583,15 +578,15 @@ async def test_a_new_callers_details_typed_so_far_are_in_the_draft_and_resume(
     start offers the draft and puts the details back in the new caller's fields."""
     from oms_tui.models import Customer
 
-    monkeypatch.setattr(OrderEntryScreen, "NEW_CALLER_SAVE_DELAY", 0.05)
+    monkeypatch.setattr(OrderEntryScreen, "NEW_CALLER_SAVE_DELAY", 0.05)  # a short wait
     app = frozen_app(sqlite_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_entry(pilot)
         await pilot.press(*"13900004444", "enter")
         await settle(pilot)
         await pilot.press(*"赵六", "tab", "tab", *"江苏", "tab", *"南京")
-        await pilot.pause(0.2)
-        await settle(pilot)
+        await until(pilot, lambda: (draft_of(sqlite_db) or {}).get("city") == "南京",
+                    "the new caller saved in the draft")  # fmt: skip
         app.exit()  # the terminal closes before the caller is saved
     draft = drafts.latest_draft(sqlite_db, "clerk")
     assert draft is not None and draft.customer_id is None
@@ -624,15 +619,15 @@ async def test_a_new_callers_details_typed_so_far_are_in_the_draft_and_resume(
 async def test_backing_out_of_a_new_caller_leaves_no_draft_of_it(
     sqlite_db: Database, shop: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(OrderEntryScreen, "NEW_CALLER_SAVE_DELAY", 0.05)
+    monkeypatch.setattr(OrderEntryScreen, "NEW_CALLER_SAVE_DELAY", 0.05)  # a short wait
     app = frozen_app(sqlite_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_entry(pilot)
         await pilot.press(*"13900005555", "enter")
         await settle(pilot)
         await pilot.press(*"孙七")
-        await pilot.pause(0.2)
-        await settle(pilot)
+        await until(pilot, lambda: (draft_of(sqlite_db) or {}).get("name") == "孙七",
+                    "the new caller saved in the draft")  # fmt: skip
         assert drafts.latest_draft(sqlite_db, "clerk") is not None
         await pilot.press("escape")  # not a new customer after all
         await settle(pilot)

@@ -446,7 +446,7 @@ async def test_stock_actions_are_in_the_palette(sqlite_db: Database,
         await pilot.press("ctrl+p")
         assert isinstance(pilot.app.screen, CommandPalette)
         await pilot.press(*"receive goods")
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette's search
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, FormDialog)

@@ -23,6 +23,15 @@ from oms_tui.services.platform.errors import OmsError
 from tests.conftest import PG_URL
 from tests.factories import make_order
 
+
+@pytest.fixture
+def db(fresh_db: Database) -> Database:
+    """Child processes here connect by URL and may outlive a failing test, and a restore
+    rewrites the whole database: one of the test's own rather than this process's shared
+    schema (conftest)."""
+    return fresh_db
+
+
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = [sys.executable, "-m", "tests.services.backup_processes"]
 

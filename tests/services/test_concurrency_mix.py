@@ -222,7 +222,8 @@ def run_mix(db: Database, ids: dict) -> tuple[Counter, list[str]]:
 
 
 @pytest.mark.slow
-def test_eight_processes_doing_the_days_work_at_once(db):
+def test_eight_processes_doing_the_days_work_at_once(fresh_db):
+    db = fresh_db  # child processes connect by URL: a schema of its own
     ids = _setup(db)
     tally, failures = run_mix(db, ids)
     print(sorted(tally.items()))  # noqa: T201 - what ran, for the log

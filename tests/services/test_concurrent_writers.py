@@ -13,6 +13,7 @@ import io
 import multiprocessing as mp
 import traceback
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -20,6 +21,14 @@ from oms_tui.models import Customer, CustomerPhone, Order, Product
 from oms_tui.services.exchange import order_import
 from oms_tui.services.platform.db import Database
 from tests.factories import make_customer, make_product
+
+
+@pytest.fixture
+def db(fresh_db: Database) -> Database:
+    """Child processes here connect by URL and may outlive a failing test: a database of
+    each test's own rather than this process's shared schema (conftest)."""
+    return fresh_db
+
 
 PHONES = 300  # new callers in each file: one batch (order_import.BATCH) of orders
 WAIT = 120  # seconds any child waits for the other side: a bound, never a timing

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -38,6 +39,7 @@ from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.errors import OmsError
 from oms_tui.services.platform.settings import load_settings
 from oms_tui.services.states.order_states import TRANSITIONS, OrderStatus, check_transition
+from tests.databases import ENGINES, Databases
 
 TODAY = date(2026, 11, 24)
 SHIPPED_OR_LATER = {"partially_shipped", "shipped", "delivered", "closed", "returned"}
@@ -48,10 +50,12 @@ def _seed(db: Database, seed: int = 7) -> DemoSummary:
     return seed_demo(db, "tester", seed=seed, today=TODAY, customers=80, orders=500)
 
 
-@pytest.fixture
-def demo(db: Database) -> Database:
-    _seed(db)
-    return db
+@pytest.fixture(params=ENGINES)
+def demo(request: pytest.FixtureRequest, databases: Databases, tmp_path) -> Iterator[Database]:  # noqa: ANN001
+    """The demo company (seed 7): seeded once per test process, copied for each test."""
+    database = databases.get(request.param, tmp_path, "demo", _seed)
+    yield database
+    database.dispose()
 
 
 def _events_by_order(session) -> dict[int, list[OrderEvent]]:  # noqa: ANN001

@@ -26,6 +26,14 @@ from oms_tui.services.platform.errors import NotFound
 from tests.audit_factories import customer as make_customer
 from tests.factories import dun, dun_run
 
+
+@pytest.fixture
+def db(fresh_db: Database) -> Database:
+    """Child processes here connect by URL and may outlive a failing test: a database of
+    each test's own rather than this process's shared schema (conftest)."""
+    return fresh_db
+
+
 TODAY = date.today()
 PROCESSES = 4
 CUSTOMERS = 12

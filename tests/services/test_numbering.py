@@ -51,7 +51,8 @@ def _create_many(url: str, customer_id: int, product_id: int, start, out) -> Non
 
 
 @pytest.mark.slow
-def test_concurrent_processes_get_unique_gap_free_numbers(db):
+def test_concurrent_processes_get_unique_gap_free_numbers(fresh_db):
+    db = fresh_db  # child processes connect by URL: a schema of its own
     c = make_customer(db)
     pid = make_product(db)
     ctx = mp.get_context("spawn")

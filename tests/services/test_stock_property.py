@@ -369,7 +369,7 @@ def _run(db: Database, step: tuple, expected: dict, placed: list[int]) -> None: 
         expected[(pids[p], whs[w])] = counted
 
 
-@settings(max_examples=300, deadline=None,
+@settings(max_examples=100, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])  # fmt: skip
 @given(st.lists(steps, min_size=1, max_size=14))
