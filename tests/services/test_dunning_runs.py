@@ -22,7 +22,7 @@ from oms_tui.services.checks import invariants
 from oms_tui.services.finance import dunning, follow_ups
 from oms_tui.services.platform import printing
 from oms_tui.services.platform.db import Database
-from oms_tui.services.platform.errors import NotFound
+from oms_tui.services.platform.errors import NotFound, OmsError
 from tests.audit_factories import customer as make_customer
 from tests.factories import dun, dun_run
 
@@ -141,7 +141,7 @@ def test_a_letter_that_cannot_be_rendered_or_saved_leaves_no_step_taken(db, tmp_
         dunning.run_dunning(db, "finance", TODAY, TODAY, render=broken)
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the folder should be")
-    with pytest.raises(OSError):
+    with pytest.raises(OmsError, match="cannot create the folder .*not-a-folder"):
         dunning.run_dunning(db, "finance", TODAY, TODAY, render=lambda papers: b"%PDF",
                             out=blocked / "letters.pdf")  # fmt: skip
     with db.read() as s:

@@ -18,10 +18,23 @@ from openpyxl import Workbook
 from oms_tui.services.exchange import import_files, order_import
 
 LIMIT_MB = 300
+# The peak is the child's own: VmHWM of its address space (made new by exec). Not
+# ru_maxrss, which Linux keeps across exec, so a child of a big test process (an xdist
+# worker of ~430 MB) would report its parent's size.
 CHILD = """
 import atexit, resource, sys
-atexit.register(lambda: print("PEAK_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                              file=sys.stderr))
+
+def peak_kb():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+atexit.register(lambda: print("PEAK_KB", peak_kb(), file=sys.stderr))
 from oms_tui.cli.main import main
 sys.argv = ["oms", *sys.argv[1:]]
 main()
