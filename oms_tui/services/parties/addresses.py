@@ -104,7 +104,7 @@ def _at(table: dict[str, list[tuple[Place, bool]]], text: str, at: int,
     """Every (place, short form, end) of a name in ``table`` starting at ``at``."""
     found = []
     for size in range(min(longest, len(text) - at), 1, -1):
-        for place, short in table.get(text[at:at + size], ()):
+        for place, short in table.get(text[at : at + size], ()):
             end = at + size
             if short and end < len(text) and text[end] in _NOT_AFTER_SHORT:
                 continue  # 朝阳区 is not 朝阳(市), 中山路 not 中山(市)
@@ -139,14 +139,13 @@ def split_address(text: str) -> AddressParts:
                 districts.append((place, short, k))
             for district_place, district_short, k in districts:
                 shorts = prov_short + city_short + district_short
-                levels = bool(province) + bool(city_place[1] and j > i) + bool(
-                    district_place[2])
+                levels = bool(province) + bool(city_place[1] and j > i) + bool(district_place[2])
                 score = (k, levels, -shorts)
                 if score > best[0]:
                     place = _merge(prov, city_place, district_place, districts)
                     best = (score, place, k)
     (province, city, district), end = best[1], best[2]
-    return AddressParts(province, city, district, t[_skip(t, end):].strip())
+    return AddressParts(province, city, district, t[_skip(t, end) :].strip())
 
 
 def _merge(prov: Place, city: Place, district: Place,
