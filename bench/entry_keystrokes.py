@@ -315,7 +315,8 @@ async def run_entry(
             await typist.type(f"Bench Caller {n}")
             await typist.key("tab")
             await typist.key("tab")  # the phone is filled in from what was typed
-            await typist.type("浙江省杭州市西湖区文三路1号")  # the address as one line
+            for ch in "浙江省杭州市西湖区文三路1号":  # the address as one line, split per key
+                await typist.key(ch, ch, "new: a key of the address line")
             await typist.key("enter", "\r", "new: Enter creates the customer")
             assert screen.model.customer_id is not None, "new customer not created"
             a, b, c = product_codes
