@@ -13,10 +13,9 @@ into its parts below it, each correctable (``address_line.py``). Keys while a fi
 has focus: Tab / Shift+Tab (and Down / Up) move between its fields and stay in it, Enter
 or F2 saves, F4 (the lookup of the focused field, as everywhere) or F10 / Ctrl+G lists
 the groups (``GroupWanted``: the screen asks, then calls ``set_group``), Esc / F12 backs
-out. The group is a field too: ``w`` or
-``wholesale`` typed there is enough. Its keys in the footer are the entry screen's (Save,
-Find, Back), so the footer does not change size as the panel opens and closes (a layout
-pass less each time).
+out. The group is a field too: ``w`` or ``wholesale`` typed there is enough. Its keys in
+the footer are the entry screen's (Save, Find, Back), so the footer does not change size
+as the panel opens and closes (a layout pass less each time).
 """
 
 from __future__ import annotations

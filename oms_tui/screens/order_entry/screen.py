@@ -268,7 +268,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         def picked(value: str | None) -> None:
             now = self.model.card
             if value == "new":
-                phone = card.phones[0] if card.phones else ""  # the contact: the caller's
+                phone = card.phones[0] if card.phones else ""  # contact and phone: the caller's
                 self.app.push_screen(NewAddressDialog(self.db, self.user, card.id, card.name,
                                                       phone), self.address_added)  # fmt: skip
             elif value is not None and now is not None:
