@@ -65,8 +65,9 @@ async def reset_entry(pilot: Pilot) -> None:
 
 
 async def new_caller(pilot: Pilot, ms: float) -> bool:
+    # the address as one line, the city corrected
     await send(pilot, ms, "e", "13900001111", "enter", "Zhao Liu", "tab", "tab", "江苏南京",
-               "tab", "tab", "苏州市")  # the address as one line, the city corrected
+               "tab", "tab", "苏州市")  # fmt: skip
     screen = await entry(pilot)
     got = [value(screen, f"#new-caller-{n}") for n in ("name", "phone", "province", "city")]
     return got == ["Zhao Liu", "13900001111", "江苏省", "苏州市"]

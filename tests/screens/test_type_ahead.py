@@ -168,7 +168,8 @@ async def test_the_new_callers_address_line_and_a_part_corrected(
                    "shift+tab", "shift+tab", "end", "江南大道88号")  # fmt: skip
         fields = {n: value(screen, f"#new-caller-{n}") for n in PARTS}
         assert fields == {"address": "浙江杭州滨江区江南大道88号", "province": "浙江省",
-                          "city": "宁波市", "district": "滨江区", "street": "江南大道88号"}
+                          "city": "宁波市", "district": "滨江区",
+                          "street": "江南大道88号"}  # fmt: skip
         assert app.focused is screen.query_one("#new-caller-address")
         await send(pilot, ms, "enter")
         assert screen.model.ship_to is not None and screen.model.ship_to.text == (
