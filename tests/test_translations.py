@@ -83,7 +83,7 @@ NOT_YET = frozenset({
 })  # fmt: skip
 NOT_YET_MOST = 79  # lower it with each module converted; never raise it
 
-MARKERS = {"_", "N_", "ngettext", "gettext"}
+MARKERS = {"_", "N_", "ngettext", "gettext", "tr"}  # tr: a document's words (i18n.py)
 # keyword arguments that hold names, not words
 NAME_KEYWORDS = {"id", "classes", "group", "key_display", "name", "action", "variant", "key",
                  "mode", "screen_class", "module", "metavar", "envvar", "encoding", "exclusive",
@@ -214,6 +214,26 @@ def _package_messages() -> dict[str, int]:
                 if text:
                     found.setdefault(text, lineno)
     return found
+
+
+def marked_inside_f_strings(path: Path) -> list[str]:
+    """``line: text`` for each text marked inside an f-string (``f"{_('Date')}: ..."``):
+    Python 3.11 reads an f-string as one token, so ``make i18n`` never sees the text and it
+    stays English in every language."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.JoinedStr):
+            continue
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Call) and getattr(inner.func, "id", "") in MARKERS \
+                    and any(isinstance(a, ast.Constant) for a in inner.args):  # fmt: skip
+                found.append(f"{path.relative_to(ROOT)}:{inner.lineno}: {inner.args[0].value!r}")
+    return found
+
+
+def test_no_text_is_marked_inside_an_f_string() -> None:
+    found = [hit for p in ROOT.rglob("*.py") for hit in marked_inside_f_strings(p)]
+    assert not found, "mark it outside the f-string: " + "; ".join(found)
 
 
 def test_every_marked_message_has_a_chinese_translation() -> None:

@@ -109,6 +109,9 @@ class Customer(SQLModel, table=True):
     bank_name: str = Field(default="", max_length=200)
     bank_account: str = Field(default="", max_length=40)
     invoice_type: str = Field(default="normal", max_length=16)
+    # the language of the documents sent to them (packing lists, labels, letters, statements):
+    # zh_CN or en; "": the company's setting ``language``, else both (i18n.document_words)
+    language: str = Field(default="", max_length=8)
 
 
 class CustomerNameGram(SQLModel, table=True):

@@ -30,12 +30,15 @@ class Company:
     # the company currency (ISO 4217): amounts the company keeps in it (cash a driver
     # collects, payments, statements) are printed in it; always given, never assumed
     currency: str = field(kw_only=True)
+    # the language of the company's own papers (pick lists, driver manifests) and of a
+    # customer's who chose none: the setting ``language``; "" prints both (i18n.py)
+    language: str = field(default="", kw_only=True)
 
 
 def company_of(settings: Any) -> Company:
     """The company as documents print it, from the company settings."""
     return Company(settings.company_name, settings.company_address, settings.company_phone,
-                   currency=settings.currency)  # fmt: skip
+                   currency=settings.currency, language=settings.language)  # fmt: skip
 
 
 def page_size(name: str) -> tuple[float, float]:
