@@ -40,6 +40,10 @@ CONVERTED = frozenset({
     "widgets/__init__.py", "widgets/footer.py", "widgets/count_tile.py",
     "cli/__init__.py", "cli/__main__.py", "cli/main.py", "cli/common.py", "cli/options.py",
     "cli/customer.py", "cli/invoice.py", "cli/user.py", "cli/audit.py",
+    # reports: in the reader's language (i18n.document_words)
+    "reports/__init__.py", "reports/account_letter.py", "reports/common.py",
+    "reports/driver_manifest.py", "reports/fonts.py", "reports/label.py",
+    "reports/packing_list.py", "reports/pick_list.py",
 })  # fmt: skip
 
 NOT_YET = frozenset({
@@ -76,12 +80,8 @@ NOT_YET = frozenset({
     "cli/imports.py", "cli/payment.py", "cli/printing.py", "cli/production.py",
     "cli/region.py", "cli/report.py", "cli/run.py", "cli/settings.py", "cli/standing.py",
     "cli/stock.py", "cli/tracking.py",
-    # reports (PDFs: bilingual today; per customer language is issue #18 item 5)
-    "reports/__init__.py", "reports/account_letter.py", "reports/common.py",
-    "reports/driver_manifest.py", "reports/fonts.py", "reports/label.py",
-    "reports/packing_list.py", "reports/pick_list.py",
 })  # fmt: skip
-NOT_YET_MOST = 79  # lower it with each module converted; never raise it
+NOT_YET_MOST = 71  # lower it with each module converted; never raise it
 
 MARKERS = {"_", "N_", "ngettext", "gettext", "tr"}  # tr: a document's words (i18n.py)
 # keyword arguments that hold names, not words

@@ -57,14 +57,14 @@ def account_pdf(papers: Sequence[AccountPaper], company: Company, paper: str = "
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=page_size(paper), leftMargin=18 * mm,
                             rightMargin=18 * mm, topMargin=15 * mm, bottomMargin=18 * mm,
-                            title="Account", author=company.name, invariant=1)  # fmt: skip
+                            title=company.name, author=company.name, invariant=1)  # fmt: skip
     width = doc.width
     story: list = []
     for n, p in enumerate(papers):
         tr = document_words(p.language)
         if n:
             story.append(PageBreak())
-        story.append(NewPageCount())  # "Page x of y" per letter
+        story.append(NewPageCount(p.language))  # "Page x of y" per letter
         contact = "  ".join(x for x in (company.address, company.phone) if x)
         story += [para(company.name, st["company"]), para(contact, st["small"]),
                   Spacer(1, 6 * mm), para(tr(TITLES.get(p.level, TITLES[0])), st["title"]),

@@ -17,6 +17,7 @@ from .common import (
     GRID,
     SHADE,
     Company,
+    NewPageCount,
     NumberedCanvas,
     TickBox,
     barcode,
@@ -84,6 +85,7 @@ def manifest_pdf(run: RunView, company: Company, paper: str = "A4") -> bytes:
         totals += "\n" + tr("Cash in words") + f": 人民币{capital_amount(run.cash_due_minor)}"
     sign = "   ".join((tr("Driver") + " ______________", tr("Checked in by") + " ______________",
                        tr("Date") + " ________"))  # fmt: skip
-    doc.build([head, Spacer(1, 4 * mm), table, Spacer(1, 4 * mm), para(totals, st["text"]),
-               Spacer(1, 8 * mm), para(sign, st["text"])], canvasmaker=NumberedCanvas)  # fmt: skip
+    doc.build([NewPageCount(company.language), head, Spacer(1, 4 * mm), table, Spacer(1, 4 * mm),
+               para(totals, st["text"]), Spacer(1, 8 * mm), para(sign, st["text"])],
+              canvasmaker=NumberedCanvas)  # fmt: skip
     return buf.getvalue()

@@ -18,7 +18,8 @@ LABEL_SIZE = (100 * mm, 150 * mm)
 
 def labels_pdf(shipments: Sequence[ShipmentView], company: Company) -> bytes:
     st = styles()
-    title = document_words(shipments[0].language if shipments else "")("Shipping labels")
+    tr = document_words(shipments[0].language if shipments else "")
+    title = tr("Shipping labels")
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=LABEL_SIZE, leftMargin=5 * mm, rightMargin=5 * mm,
                             topMargin=5 * mm, bottomMargin=5 * mm, title=title,

@@ -71,7 +71,8 @@ def packing_list_pdf(shipments: Sequence[ShipmentView], company: Company, paper:
     size = page_size(paper)
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=size, invariant=1, pageCompression=0)
-    c.setTitle(document_words(shipments[0].language if shipments else "")("Packing list"))
+    tr = document_words(shipments[0].language if shipments else "")
+    c.setTitle(tr("Packing list"))
     c.setAuthor(company.name)
     for shipment in shipments:
         _one(c, shipment, company, size)

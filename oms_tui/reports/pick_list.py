@@ -15,6 +15,7 @@ from .common import (
     GRID,
     SHADE,
     Company,
+    NewPageCount,
     NumberedCanvas,
     TickBox,
     page_size,
@@ -55,7 +56,7 @@ def pick_list_pdf(shipments: Sequence[ShipmentView], company: Company, wave: str
                             title=tr("Pick list"), author=company.name, invariant=1)  # fmt: skip
     width = doc.width
     listed = ", ".join(f"{s.number} ({s.order_number})" for s in shipments)
-    story: list = [para(company.name, st["company"]),
+    story: list = [NewPageCount(company.language), para(company.name, st["company"]),
                    para(tr("Pick list") + (f"  {wave}" if wave else ""), st["title"]),
                    para(tr("Shipments") + f" ({len(shipments)}): {listed}", st["small"])]
     for wh, rows in pick_rows(shipments).items():

@@ -83,3 +83,12 @@ def test_a_letter_in_chinese_only_for_a_chinese_customer():
     assert "Reminder" not in text and "Balance" not in text and "Days over" not in text
     english = "\n".join(_pages(account_pdf([replace(_paper("B", 1), language="en")], COMPANY)))
     assert "Reminder" in english and "付款提醒" not in english and "逾期" not in english
+
+
+def test_pages_are_counted_in_the_letters_language():
+    from dataclasses import replace
+
+    pages = _pages(account_pdf([replace(_paper("A", 1), language="zh_CN"),
+                                replace(_paper("B", 1), language="en")], COMPANY))  # fmt: skip
+    assert "第 1 页 / 共 1 页" in pages[0] and "Page 1 of 1" not in pages[0]
+    assert "Page 1 of 1" in pages[1] and "第 1 页" not in pages[1]
