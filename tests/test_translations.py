@@ -38,6 +38,7 @@ CONVERTED = frozenset({
     "app.py", "commands.py", "failures.py",
     "screens/__init__.py", "screens/home.py", "screens/key_help.py", "screens/placeholder.py",
     "widgets/__init__.py", "widgets/footer.py", "widgets/count_tile.py",
+    "widgets/address_line.py",
     "cli/__init__.py", "cli/__main__.py", "cli/main.py", "cli/common.py", "cli/options.py",
     "cli/customer.py", "cli/invoice.py", "cli/user.py", "cli/audit.py",
     "cli/backup.py", "cli/channel.py", "cli/checks.py", "cli/db.py", "cli/dunning.py",

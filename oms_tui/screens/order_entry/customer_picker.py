@@ -63,15 +63,16 @@ class CustomerPicker(PassesFailures, Vertical):
         &.-error { background: $error 30%; }
     }
     /* Over the rows below (overlay), not pushing them down: showing and hiding the matches
-       as the caller is picked moves nothing else, so nothing else is laid out or repainted. */
+       as the caller is picked moves nothing else, so nothing else is laid out or repainted.
+       Whole rows (indented under the field by padding, not margin): a row it lies over is
+       hidden whole, never cut in half. One row per match: the name gives way. */
     CustomerPicker #customer-hits {
         overlay: screen;
         height: auto;
         max-height: 6;
         border: none;
-        margin-left: 10;
         background: $surface;
-        padding: 0;
+        padding: 0 0 0 10;
     }
     CustomerPicker Row {
         text-overflow: ellipsis;
@@ -277,8 +278,11 @@ class CustomerPicker(PassesFailures, Vertical):
         if not hits:  # hidden: stale options stay unseen, no layout pass to clear them
             widget.display = False
             return
+        width = self.size.width - 10 - 2  # (the padding; a scroll bar)
         widget.set_options(
-            Option(Content.assemble((f"{h.code} ", "dim"), (h.name, "bold"),
+            Option(Content.assemble((f"{h.code} ", "dim"),
+                                    (fit_name(h.name, width, f"{h.code} ", f"  {h.phone}",
+                                              f"  {h.group}"), "bold"),
                                     f"  {h.phone}", (f"  {h.group}", "dim")))
             for h in hits
         )  # fmt: skip
@@ -325,7 +329,7 @@ class CustomerPicker(PassesFailures, Vertical):
         v = message.values
         self.create_caller(NewCustomer(name=v["name"], phone=v["phone"], group=message.group,
                                        province=v["province"], city=v["city"],
-                                       street=v["street"]))  # fmt: skip
+                                       district=v["district"], street=v["street"]))  # fmt: skip
 
     @work(thread=True, exclusive=True, group="new-customer", exit_on_error=False,
           description="save the customer")  # fmt: skip

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ...i18n import _
 from ...services.parties.customers import AddressView, NewAddress, add_address
 from ...services.platform.errors import InvalidInput
 from ...services.platform.money import from_minor, parse_money
+from ...widgets.address_line import PARTS, AddressLine
 from ...widgets.form_dialog import FormDialog, FormField
 
 if TYPE_CHECKING:
@@ -16,19 +18,28 @@ if TYPE_CHECKING:
 
 
 class NewAddressDialog(FormDialog):
-    """Another ship-to for the customer; dismisses with the saved address."""
+    """Another ship-to for the customer; dismisses with the saved address. The address is
+    typed as one line and shows split into its parts, each correctable (``AddressLine``);
+    the contact and phone are the customer's until changed."""
 
-    def __init__(self, db: Database, user: str, customer_id: int) -> None:
+    def __init__(self, db: Database, user: str, customer_id: int, contact: str = "",
+                 phone: str = "") -> None:  # fmt: skip
         def run(v: dict[str, str]) -> AddressView:
             return add_address(db, user, customer_id, NewAddress(
                 street=v["street"], city=v["city"], district=v["district"],
                 province=v["province"], contact_name=v["contact"], phone=v["phone"]))  # fmt: skip
 
+        said = _("as said: 浙江省杭州市滨江区江南大道88号")
         super().__init__("New ship-to address", [
-            FormField("street", "Street"), FormField("city", "City"),
-            FormField("district", "District"), FormField("province", "Province"),
-            FormField("contact", "Contact"), FormField("phone", "Phone"),
+            FormField("address", _("Address"), placeholder=said),
+            FormField("province", "Province"), FormField("city", "City"),
+            FormField("district", "District"), FormField("street", "Street"),
+            FormField("contact", "Contact", contact), FormField("phone", "Phone", phone),
         ], run, enter_saves=True)  # fmt: skip
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        AddressLine(self, self.field("address"), {name: self.field(name) for name in PARTS})
 
 
 class LineDialog(FormDialog):

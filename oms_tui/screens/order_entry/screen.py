@@ -268,8 +268,9 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         def picked(value: str | None) -> None:
             now = self.model.card
             if value == "new":
-                self.app.push_screen(NewAddressDialog(self.db, self.user, card.id),
-                                     self.address_added)  # fmt: skip
+                phone = card.phones[0] if card.phones else ""  # contact and phone: the caller's
+                self.app.push_screen(NewAddressDialog(self.db, self.user, card.id, card.name,
+                                                      phone), self.address_added)  # fmt: skip
             elif value is not None and now is not None:
                 self.model.set_ship_to(next(a for a in now.addresses if str(a.id) == value))
                 self.picker.show()

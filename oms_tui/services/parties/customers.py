@@ -417,7 +417,10 @@ class AddressView:
 
 
 def address_text(a: CustomerAddress) -> str:
-    return " ".join(p for p in (a.province, a.city, a.district, a.street) if p)
+    """The address on one line; a municipality's city, which is its province, once
+    (北京市 朝阳区 …, not 北京市 北京市 朝阳区 …)."""
+    parts = [p for p in (a.province, a.city, a.district, a.street) if p]
+    return " ".join(p for n, p in enumerate(parts) if n == 0 or p != parts[n - 1])
 
 
 def _squashed(text: str) -> str:
