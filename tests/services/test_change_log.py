@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlmodel import select
 
 from oms_tui.models import Customer
 from oms_tui.services.finance import aging, dunning, overdue
@@ -188,3 +189,24 @@ def test_a_customers_history_pages_newest_first(db):
     assert [r.actor for r in whole] == ["u4", "u3", "u2", "u1", "u0", "tester"]
     assert _all_pages(db, "customer", hit.code, 2) == whole
     assert history_page(db, "customer", "C-NOBODY") == []
+
+
+def test_a_route_position_and_regions_filled_in_are_logged(db):
+    from oms_tui.models import CustomerAddress
+    from oms_tui.services.parties import regions
+    from oms_tui.services.shipping import delivery_runs
+
+    hit = make_customer(db)
+    with db.write() as s:
+        address = s.exec(select(CustomerAddress).where(CustomerAddress.customer_id == hit.id)
+                         ).one()  # fmt: skip
+        address.region = ""
+        s.add(address)
+        s.get(Customer, hit.id).region = ""
+    delivery_runs.set_route_seq(db, "driver", address.id, 4)
+    assert regions.fill_regions(db, "boss") == (1, 1)
+    assert _log(db, "customer", hit.code)[1:] == [
+        ("driver", "route_seq", "0", "4", "杭州市 西湖区文三路 90 号"),
+        ("boss", "address_region", "", "East", "from its place: 浙江 杭州市 西湖区文三路 90 号"),
+        ("boss", "region", "", "East", "from its address"),
+    ]
