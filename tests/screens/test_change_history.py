@@ -141,3 +141,30 @@ async def test_the_changes_follow_the_language(sqlite_db: Database) -> None:
         await settle(pilot)
         text = flat(screen_text(app))
         assert "变更记录 · " + hit.code in text and "tester 新建 — → 王小明" in text
+
+
+async def test_a_long_history_loads_more_as_pgdn_goes_down(sqlite_db: Database) -> None:
+    from oms_tui.services.platform.change_log import record_changes
+
+    hit = make_customer(sqlite_db)
+    with sqlite_db.write() as s:  # 120 changes, more than a page
+        record_changes(s, "wang", "customer", [(hit.code, "route_seq", n, n + 1)
+                                               for n in range(120)])  # fmt: skip
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(CustomerHistoryScreen(hit.id))
+        await settle(pilot)
+        await pilot.press("f11")
+        await settle(pilot)
+        assert len(changes_rows(app)) == 50
+        for _ in range(4):
+            await pilot.press("pagedown")
+            await settle(pilot)
+        rows = changes_rows(app)
+        assert len(rows) == 100 and len({(r.source, r.id) for r in rows}) == 100
+        for _ in range(6):
+            await pilot.press("pagedown")
+            await settle(pilot)
+        assert [r.field for r in changes_rows(app)][-1] == "created"  # all 121, the first last
+        assert len(changes_rows(app)) == 121
