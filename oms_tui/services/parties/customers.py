@@ -136,7 +136,8 @@ def _matching_ids(conn: Connection, q: str, limit: int) -> list[int]:
                    _prefix_range(c.initials, low)]  # fmt: skip
     exact = (c.code == code).label("exact")
     first = list(conn.execute(select(c.id, exact).where(or_(*starts))
-                              .order_by(exact.desc(), c.name).limit(limit)))  # fmt: skip
+                              .order_by(exact.desc(), c.pinyin, c.name)  # as people sort
+                              .limit(limit)))  # fmt: skip
     if first and first[0][1]:  # a whole code is that customer, and no other
         return [first[0][0]]
     found.update(dict.fromkeys(r[0] for r in first))

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from ...models import ChangeLog, Order, OrderEvent
 from ..platform.db import Database
+from ..platform.permissions import anyone
 
 CHANGE, EVENT = 0, 1  # where a row comes from; at one instant an order's event comes first
 STATUS = "status"  # the field of an order's event: before and after are order statuses
@@ -30,6 +31,7 @@ class HistoryRow:
     id: int  # the row's id in its table (with ``at`` and ``source``: the page's cursor)
 
 
+@anyone("a read: every role sees customers, products and orders (the .view permissions)")
 def history_page(db: Database, entity: str, key: str, before: HistoryRow | None = None,
                  limit: int = 50) -> list[HistoryRow]:  # fmt: skip
     """The history of ``entity`` ``key`` (``customer`` + code, ``product`` + code, ``order``
