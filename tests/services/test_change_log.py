@@ -210,3 +210,30 @@ def test_a_route_position_and_regions_filled_in_are_logged(db):
         ("boss", "address_region", "", "East", "from its place: 浙江 杭州市 西湖区文三路 90 号"),
         ("boss", "region", "", "East", "from its address"),
     ]
+
+
+def test_settings_and_credit_holds_are_written_in_one_place_each():
+    """A setting row is made or changed only by ``store_setting``, a credit hold only by
+    ``set_credit_hold_in``: both log the change, so nothing else may write them."""
+    import ast
+    import re
+    from pathlib import Path
+
+    import oms_tui
+
+    services = Path(oms_tui.__file__).parent / "services"
+    setting_writes, hold_writes = [], []
+    for path in services.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        name = str(path.relative_to(services))
+        if name != "platform/settings.py" and re.search(
+                r"\bSetting\(|(update|insert)\(\s*(_setting|Setting)\b", source):
+            setting_writes.append(name)
+        for node in ast.walk(ast.parse(source)):
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            flat = [t for top in targets
+                    for t in (top.elts if isinstance(top, ast.Tuple) else [top])]
+            if any(isinstance(t, ast.Attribute) and t.attr == "credit_hold" for t in flat):
+                hold_writes.append(f"{name}:{node.lineno}")
+    assert setting_writes == []
+    assert [w.split(":")[0] for w in hold_writes] == ["parties/customers.py"]
