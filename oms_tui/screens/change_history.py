@@ -43,6 +43,7 @@ FIELDS = {
     "region": N_("region"),
     "address_region": N_("address region"),
     "route_seq": N_("route position"),
+    "language": N_("document language"),
     "invoice_title": N_("invoice title"),
     "taxpayer_id": N_("taxpayer id"),
     "bank_name": N_("bank"),
