@@ -49,9 +49,10 @@ def region_set(
 @app.command("fill", help=_(
     "Give the customers and addresses that have no region the one of their province or city "
     "(those typed or imported before regions were filled in)."))  # fmt: skip
-def region_fill(db: DbOption = None) -> None:
+def region_fill(db: DbOption = None, user: UserOption = None) -> None:
     from ..services.parties import regions
 
-    customers, addresses = regions.fill_regions(connect(db)[1])
+    settings, database = connect(db, user)
+    customers, addresses = regions.fill_regions(database, settings.user)
     say(_("region filled in for {customers} customers and {addresses} addresses").format(
         customers=customers, addresses=addresses))

@@ -23,6 +23,7 @@ from ..services.sales import customer_history
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import OrderList, Piece, fit
 from . import OmsScreen
+from .change_history import CHANGES_PALETTE, changes_binding, open_changes
 from .formats import local_time
 
 PAGE = 50
@@ -49,6 +50,7 @@ class CustomerHistoryScreen(OmsScreen):
     PALETTE_PREFIX = "Customer history"
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("reload", "Read again", "Read the customer's history again (F5 / Ctrl+R)"),
+        CHANGES_PALETTE,
     )
     DEFAULT_CSS = """
     CustomerHistoryScreen #hist-summary { height: auto; padding: 0 1; }
@@ -58,6 +60,7 @@ class CustomerHistoryScreen(OmsScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5,ctrl+r", "reload", "Reload", key_display="F5/^R",
                 id="customers.history.reload", tooltip="Read the history again"),
+        changes_binding("customers.history"),
     ]  # fmt: skip
 
     class Summed(Message):
@@ -68,6 +71,7 @@ class CustomerHistoryScreen(OmsScreen):
     def __init__(self, customer_id: int) -> None:
         super().__init__()
         self.customer_id = customer_id
+        self.customer = ("", "")  # code and name, once read
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -107,6 +111,7 @@ class CustomerHistoryScreen(OmsScreen):
     def show(self, message: Summed) -> None:
         part = self.query_one("#hist-summary", Static)
         s = message.summary
+        self.customer = (s.code, s.name)
         money = lambda minor: format_money(minor, s.currency)  # noqa: E731
         part.update(Content("\n").join([
             Content.assemble((s.name, "bold $text-accent"), f"  {s.code}",
@@ -119,6 +124,10 @@ class CustomerHistoryScreen(OmsScreen):
                              (money(s.overdue_minor), "bold $text-error" if s.overdue_minor
                               else "")),
         ]))  # fmt: skip
+
+    def action_changes(self) -> None:
+        code, name = self.customer
+        open_changes(self, "customer", code, f"{code} {name}")
 
     @on(OrderList.Opened, "#hist-orders")
     def opened(self, message: OrderList.Opened) -> None:

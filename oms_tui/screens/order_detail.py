@@ -30,6 +30,7 @@ from ..services.states.order_states import OrderStatus
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import fit, widest
 from . import OmsScreen
+from .change_history import CHANGES_PALETTE, changes_binding, open_changes
 from .formats import local_time
 
 LEVEL_STYLE = {"fail": "bold $text-error", "warn": "$text-warning", "pass": "$text-success"}
@@ -63,6 +64,7 @@ class OrderDetailScreen(OmsScreen):
             "Documents",
             "Shipments, invoices, production orders, returns, with their details (F7 / Ctrl+N)",
         ),
+        CHANGES_PALETTE,
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -72,6 +74,7 @@ class OrderDetailScreen(OmsScreen):
                 id="orders.detail.customer", tooltip="The customer's history"),
         Binding("f7,ctrl+n", "documents", "Documents", key_display="F7/^N",
                 id="orders.detail.documents", tooltip="The order's documents and their details"),
+        changes_binding("orders.detail"),
         Binding("j", "scroll(1)", "Down", show=False, id="orders.detail.down"),
         Binding("k", "scroll(-1)", "Up", show=False, id="orders.detail.up"),
     ]  # fmt: skip
@@ -160,6 +163,11 @@ class OrderDetailScreen(OmsScreen):
         from .customer_history import CustomerHistoryScreen
 
         self.app.push_screen(CustomerHistoryScreen(self.customer_id))
+
+    def action_changes(self) -> None:
+        """Its status changes and decisions, and what the change log holds of it."""
+        number = self.sub_title if self.order_id is not None else None
+        open_changes(self, "order", number, self.sub_title)
 
     def action_documents(self) -> None:
         if self.order_id is None:

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from ...commands import ScreenCommands
+from ...i18n import N_
 from ...messages import Said
 from ...services.finance import dunning, follow_ups, receivables
 from ...services.platform.money import split_currency
@@ -27,6 +28,7 @@ from ...widgets.footer import KeysFooter
 from ...widgets.form_dialog import FormDialog, FormField, Run
 from ...widgets.order_list import OrderList, Piece, fit
 from .. import OmsScreen
+from ..change_history import CHANGES_PALETTE, changes_binding, open_changes
 from ..formats import local_time, plural
 from ..list_screen import key_hint
 from ..printouts import deliver_documents
@@ -227,6 +229,7 @@ class CustomerScreen(RecvBase):
         ("statement", "Print statement", "Statement of account (F10 / Ctrl+G)"),
         ("release_hold", "Release credit hold", "Managers, with a reason (F11 / Ctrl+U)"),
         ("refresh", "Read again", "Invoices, credit, follow-ups (F5 / Ctrl+R)"),
+        (*CHANGES_PALETTE[:2], N_("Who changed what, when, from what to what, and why (Ctrl+E)")),
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f6,ctrl+o", "payment", "Payment", key_display="F6/^O", id="recv.cust.payment",
@@ -242,6 +245,7 @@ class CustomerScreen(RecvBase):
                 id="recv.cust.release", tooltip="Release the credit hold (managers; reason)"),
         Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R", show=False,
                 id="recv.cust.refresh", tooltip="Read the invoices and follow-ups again"),
+        changes_binding("recv.cust", "^E", "ctrl+e"),  # F11 releases a hold here
     ]  # fmt: skip
 
     class Read(Message):
@@ -297,6 +301,10 @@ class CustomerScreen(RecvBase):
 
     def action_refresh(self) -> None:
         self.reload()
+
+    def action_changes(self) -> None:
+        card = self.card
+        open_changes(self, "customer", card and card.code, card and f"{card.code} {card.name}")
 
     def reload(self) -> None:
         self.read(self.customer_id, self.today)

@@ -23,6 +23,7 @@ from ...widgets.form_dialog import FormField, Run
 from ...widgets.order_list import OrderList, fit_whole
 from ...widgets.scan_input import ScanInput
 from .. import OmsScreen
+from ..change_history import CHANGES_PALETTE, changes_binding, open_changes
 from ..formats import signed
 from ..list_screen import key_hint
 from .dialogs import stock_form, warehouse_code, whole_number
@@ -55,6 +56,7 @@ class StockScreen(OmsScreen):
         ("low_stock", "Below reorder point", "Products low in a warehouse (F4 / Ctrl+L)"),
         ("reorder", "Reorder suggestions", "What to buy; export CSV (F10 / Ctrl+G)"),
         ("refresh", "Read again", "The product's stock and ledger (F5 / Ctrl+R)"),
+        CHANGES_PALETTE,
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -72,6 +74,7 @@ class StockScreen(OmsScreen):
                 id="stock.reorder", tooltip="Reorder suggestions; export CSV"),
         Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R", show=False,
                 id="stock.refresh", tooltip="Read the product's stock and ledger again"),
+        changes_binding("stock", priority=True),  # Ctrl+E, not the scan line's "end"
         Binding("down", "move(1)", "", show=False, id="stock.next"),
         Binding("up", "move(-1)", "", show=False, id="stock.previous"),
         Binding("pagedown", "page(1)", "Page down", show=False, priority=True,
@@ -265,6 +268,12 @@ class StockScreen(OmsScreen):
             self.say("Scan or type a product first.", error=True)
             return
         self.find(self.card.code, product_id=self.card.product_id)
+
+    def action_changes(self) -> None:
+        """The product's changes (reorder points ...): of the product shown."""
+        card = self._card_or_say()
+        if card is not None:
+            open_changes(self, "product", card.code, f"{card.code} {card.name}")
 
     def action_low_stock(self) -> None:
         self.app.push_screen(LowStockScreen(), callback=self.show_product)
