@@ -40,6 +40,12 @@ CONVERTED = frozenset({
     "widgets/__init__.py", "widgets/footer.py", "widgets/count_tile.py",
     "cli/__init__.py", "cli/__main__.py", "cli/main.py", "cli/common.py", "cli/options.py",
     "cli/customer.py", "cli/invoice.py", "cli/user.py", "cli/audit.py",
+    "widgets/dialogs.py",
+    "widgets/form_dialog.py",
+    "widgets/new_caller.py",
+    "widgets/order_list.py",
+    "widgets/quick_open.py",
+    "widgets/scan_input.py",
 })  # fmt: skip
 
 NOT_YET = frozenset({
@@ -67,9 +73,6 @@ NOT_YET = frozenset({
     "screens/stock/rows.py", "screens/stock/screen.py", "screens/stock/stocktake.py",
     "screens/van_runs/__init__.py", "screens/van_runs/rows.py", "screens/van_runs/screen.py",
     "screens/van_runs/settle.py",
-    # widgets
-    "widgets/dialogs.py", "widgets/form_dialog.py", "widgets/new_caller.py",
-    "widgets/order_list.py", "widgets/quick_open.py", "widgets/scan_input.py",
     # command line (their one-line help in `oms --help` is converted already)
     "cli/backup.py", "cli/channel.py", "cli/checks.py", "cli/db.py", "cli/dunning.py",
     "cli/export.py",
@@ -81,7 +84,7 @@ NOT_YET = frozenset({
     "reports/driver_manifest.py", "reports/fonts.py", "reports/label.py",
     "reports/packing_list.py", "reports/pick_list.py",
 })  # fmt: skip
-NOT_YET_MOST = 79  # lower it with each module converted; never raise it
+NOT_YET_MOST = 73  # lower it with each module converted; never raise it
 
 MARKERS = {"_", "N_", "ngettext", "gettext"}
 # keyword arguments that hold names, not words
