@@ -46,21 +46,26 @@ CONVERTED = frozenset({
     "widgets/order_list.py",
     "widgets/quick_open.py",
     "widgets/scan_input.py",
+    "screens/order_entry/__init__.py",
+    "screens/order_entry/customer_picker.py",
+    "screens/order_entry/draft_autosave.py",
+    "screens/order_entry/forms.py",
+    "screens/order_entry/lines.py",
+    "screens/order_entry/model.py",
+    "screens/order_entry/options.py",
+    "screens/order_entry/product_search.py",
+    "screens/order_entry/row.py",
+    "screens/order_entry/screen.py",
+    "screens/formats.py",
 })  # fmt: skip
 
 NOT_YET = frozenset({
     # screens (issue #18: next sessions)
     "screens/audit_queue.py", "screens/audit_rows.py", "screens/customer_history.py",
-    "screens/formats.py",
     "screens/list_screen.py", "screens/order_detail.py", "screens/order_documents.py",
     "screens/order_search.py", "screens/printouts.py",
     "screens/dispatch/__init__.py", "screens/dispatch/dialogs.py", "screens/dispatch/rows.py",
     "screens/dispatch/screen.py",
-    "screens/order_entry/__init__.py", "screens/order_entry/customer_picker.py",
-    "screens/order_entry/draft_autosave.py", "screens/order_entry/forms.py",
-    "screens/order_entry/lines.py", "screens/order_entry/model.py",
-    "screens/order_entry/options.py", "screens/order_entry/product_search.py",
-    "screens/order_entry/row.py", "screens/order_entry/screen.py",
     "screens/order_import/__init__.py", "screens/order_import/files.py",
     "screens/order_import/rows.py", "screens/order_import/screen.py",
     "screens/production/__init__.py", "screens/production/capacity.py",
@@ -84,7 +89,7 @@ NOT_YET = frozenset({
     "reports/driver_manifest.py", "reports/fonts.py", "reports/label.py",
     "reports/packing_list.py", "reports/pick_list.py",
 })  # fmt: skip
-NOT_YET_MOST = 73  # lower it with each module converted; never raise it
+NOT_YET_MOST = 62  # lower it with each module converted; never raise it
 
 MARKERS = {"_", "N_", "ngettext", "gettext"}
 # keyword arguments that hold names, not words
