@@ -43,3 +43,40 @@ async def test_order_entry_switches_language_keeping_the_order(
         await pilot.press("ctrl+f")
         await settle(pilot)
         assert "Total ¥" in screen_text(pilot.app)
+
+
+async def test_audit_queue_search_and_detail_switch_language_at_once(sqlite_db: Database) -> None:
+    """Ctrl+F in the queue, in an order's detail over it, and in order search: each says
+    its own words again in the other language (heads, counts, statuses, checks, keys)."""
+    from .test_audit_queue import build_queue, open_queue, queue_app
+
+    build_queue(sqlite_db)
+    app = queue_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_queue(pilot)
+        assert "orders waiting" in screen_text(app)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        text = flat(screen_text(app))
+        for words in ("张订单待审", "订单", "客户", "合计", "检查", "全部通过", "退回", "批量通过",
+                      "通过", "驳回"):  # fmt: skip
+            assert words in text, words
+        assert "waiting" not in text and "all pass" not in text and "send back" not in text
+        await pilot.press("enter")  # the order's detail, in Chinese from the start
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "待审" in text and "明细（1）" in text and "Pending audit" not in text
+        await pilot.press("ctrl+f")  # English again, the detail read again in it
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "Pending audit" in text and "Lines (1)" in text and "明细" not in text
+        await pilot.press("f12", "f12", "o")
+        await settle(pilot)
+        await pilot.press(*"st:pending", "enter")
+        await settle(pilot)
+        assert "Pending audit" in screen_text(app)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "状态" in text and "待审" in text and "张订单" in text
+        assert "Status" not in text and "Pending audit" not in text
