@@ -115,3 +115,9 @@ def test_order_search_zh(snap_compare: SnapCompare, fixed_db: Database,
 def test_reason_dialog_zh(snap_compare: SnapCompare, fixed_db: Database) -> None:
     app = queue_app(fixed_db, clock=FROZEN, language="zh_CN")
     assert snap_compare(app, terminal_size=(80, 24), run_before=then("a", "h", "2"))
+
+
+def test_customer_history_zh(snap_compare: SnapCompare, fixed_db: Database) -> None:
+    app = queue_app(fixed_db, clock=FROZEN, language="zh_CN")
+    assert snap_compare(app, terminal_size=(80, 24),
+                        run_before=then("a", "down", "down", "enter", "f6"))  # fmt: skip
