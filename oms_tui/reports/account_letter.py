@@ -74,7 +74,7 @@ def account_pdf(papers: Sequence[AccountPaper], company: Company, paper: str = "
                   Spacer(1, 4 * mm), para(tr(WORDING.get(p.level, WORDING[0])), st["text"]),
                   Spacer(1, 4 * mm)]  # fmt: skip
         rows: list[list] = [[para(h, st["small"]) for h in (
-            tr("Invoice"), tr("Order"), tr("Issued"), tr("Due"), tr("Amount"), tr("Open"),
+            tr("Invoice"), tr("Order"), tr("Issued"), tr("Due"), tr("Amount"), tr("Open amount"),
             tr("Days over"))]]  # fmt: skip
         for i in p.items:
             rows.append([i.number, i.order_number, i.issued_on.isoformat(), i.due_on.isoformat(),

@@ -154,7 +154,7 @@ def _blocks(s: ShipmentView, company: Company, width: float, tr: Callable[[str],
     carrier = s.carrier_name or "—"
     if s.tracking_no:
         carrier += f" {s.tracking_no}"
-    info = [(tr("Customer"), s.customer_name), (tr("Ship to"), s.ship_to_name),
+    info = [(tr("Customer"), s.customer_name), (tr("Consignee"), s.ship_to_name),
             (tr("Phone"), s.ship_to_phone or "—"), (tr("Address"), s.ship_to_address or "—"),
             (tr("Warehouse"), s.warehouse_code), (tr("Carrier"), carrier),
             (tr("Expected"),

@@ -28,6 +28,7 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import Worker
 
 from ..failures import failure_text, log_failure
+from ..i18n import N_, _
 from ..messages import Said
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import Format, OrderList, Piece
@@ -56,7 +57,7 @@ class JobScreen(OmsScreen):
 
     def _free(self) -> bool:
         if self._busy:
-            self.say("Wait: the last job is still running.", error=True)
+            self.say(_("Wait: the last job is still running."), error=True)
             return False
         return True
 
@@ -197,7 +198,7 @@ class ListScreen(JobScreen, Generic[ListT]):
             self.read_stamp()
 
     @work(thread=True, exclusive=True, group="stale-check", exit_on_error=False,
-          description="check the list is current")  # fmt: skip
+          description=N_("check the list is current"))  # fmt: skip
     def read_stamp(self) -> None:
         stamp = self.stamp()
         if stamp is not None:
@@ -211,7 +212,7 @@ class ListScreen(JobScreen, Generic[ListT]):
 
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
         if worker.group == "stale-check":  # a check every few seconds: logged, never a bell
-            log_failure("check the list is current", error)
+            log_failure("check the list is current", error)  # i18n: no (the log)
             return
         super().worker_failed(worker, error)
 

@@ -36,8 +36,9 @@ from .address_line import PARTS, AddressLine
 from .scan_input import ScanInput
 
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("name", "Name"), ("phone", "Phone"), ("address", N_("Address")), ("province", "Province"),
-    ("city", "City"), ("district", N_("District")), ("street", "Street"), ("group", "Group"),
+    ("name", N_("Name")), ("phone", N_("Phone")), ("address", N_("Address")),
+    ("province", N_("Province")), ("city", N_("City")), ("district", N_("District")),
+    ("street", N_("Street")), ("group", N_("Group")),
 )  # fmt: skip
 DEFAULT_GROUP = "retail"
 
@@ -93,14 +94,14 @@ class NewCallerPanel(Vertical):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2,ctrl+s", "save", "Save", key_display="F2/^S", id="new_caller.save",
-                tooltip="Create the customer (as Enter in any field)"),
-        Binding("f4,ctrl+l", "group", "Find", key_display="F4/^L", id="new_caller.find",
-                tooltip="List the customer groups (the one field here with a lookup)"),
-        Binding("f10,ctrl+g", "group", "Group", key_display="F10/^G", show=False,
-                id="new_caller.group", tooltip="The new customer's group"),
-        Binding("escape,f12", "cancel", "Back", key_display="F12/Esc", id="new_caller.back",
-                tooltip="Back to the customer field; nobody is created"),
+        Binding("f2,ctrl+s", "save", N_("Save"), key_display="F2/^S", id="new_caller.save",
+                tooltip=N_("Create the customer (as Enter in any field)")),
+        Binding("f4,ctrl+l", "group", N_("Find"), key_display="F4/^L", id="new_caller.find",
+                tooltip=N_("List the customer groups (the one field here with a lookup)")),
+        Binding("f10,ctrl+g", "group", N_("Group"), key_display="F10/^G", show=False,
+                id="new_caller.group", tooltip=N_("The new customer's group")),
+        Binding("escape,f12", "cancel", N_("Back"), key_display="F12/Esc", id="new_caller.back",
+                tooltip=N_("Back to the customer field; nobody is created")),
     ]  # fmt: skip
 
     names: ClassVar[tuple[str, ...]] = tuple(name for name, _label in FIELDS)
@@ -127,11 +128,24 @@ class NewCallerPanel(Vertical):
         self.groups = groups
         self.busy = False
         self._warming = False
-        self.border_title = "New customer"
-        self.border_subtitle = "Tab next field · Enter saves · Esc backs out"
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Its titles and labels in the current language."""
+        self.border_title = _("New customer")
+        self.border_subtitle = _("Tab next field · Enter saves · Esc backs out")
+        if self.is_mounted:
+            for label, (_name, text) in zip(self.query(".new-caller-label").results(Label),
+                                            FIELDS, strict=True):  # fmt: skip
+                label.update(_(text))
+            self.field("group").placeholder = self._group_hint()
+
+    def _group_hint(self) -> str:
+        groups = ", ".join(g.replace("_", " ") for g in self.groups)
+        return _("F4 lists them: {groups}").format(groups=groups)
 
     def compose(self) -> ComposeResult:
-        hint = {"group": "F4 lists them: " + ", ".join(g.replace("_", " ") for g in self.groups),
+        hint = {"group": self._group_hint(),
                 "address": _("as said: 浙江省杭州市滨江区江南大道88号")}  # fmt: skip
         for name, label in FIELDS:
             with Horizontal(classes="new-caller-row"):
@@ -246,12 +260,12 @@ class NewCallerPanel(Vertical):
         group = self.group
         if group is None:
             names = [g.replace("_", " ") for g in self.groups]
-            self.show_error(f"group: {', '.join(names[:-1])} or {names[-1]} (F4 lists them)",
-                            "group")  # fmt: skip
+            self.show_error(_("group: {groups} or {last} (F4 lists them)").format(
+                groups=", ".join(names[:-1]), last=names[-1]), "group")  # fmt: skip
             return
         self.busy = True
         self.set_group(group)
-        self._error(Content.styled("Saving…", "dim"))
+        self._error(Content.styled(_("Saving…"), "dim"))
         self.post_message(self.Submitted(self.values(), group))
 
     def action_group(self) -> None:

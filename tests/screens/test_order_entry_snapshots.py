@@ -89,3 +89,26 @@ def test_order_entry_new_caller_fields(
         await settle(pilot)
 
     assert snap_compare(frozen_app(sqlite_db), terminal_size=size, run_before=new_caller)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_order_entry_with_a_customer_and_three_lines_zh(
+    snap_compare: SnapCompare, sqlite_db: Database, dated_shop: dict[str, int],
+    size: tuple[int, int],
+) -> None:  # fmt: skip
+    """In Chinese (issue #18): labels, columns, totals and keys fit (double-width text)."""
+    assert snap_compare(frozen_app(sqlite_db, language="zh_CN"), terminal_size=size,
+                        run_before=customer_and_three_lines)  # fmt: skip
+
+
+def test_order_entry_options_zh(snap_compare: SnapCompare, sqlite_db: Database,
+                                dated_shop: dict[str, int]) -> None:  # fmt: skip
+    """The F10 options menu in Chinese over the order: its letters are the English ones."""
+
+    async def options(pilot: Pilot) -> None:
+        await customer_and_three_lines(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+
+    assert snap_compare(frozen_app(sqlite_db, language="zh_CN"), terminal_size=(80, 24),
+                        run_before=options)  # fmt: skip

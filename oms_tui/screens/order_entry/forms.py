@@ -30,11 +30,11 @@ class NewAddressDialog(FormDialog):
                 province=v["province"], contact_name=v["contact"], phone=v["phone"]))  # fmt: skip
 
         said = _("as said: 浙江省杭州市滨江区江南大道88号")
-        super().__init__("New ship-to address", [
+        super().__init__(_("New ship-to address"), [
             FormField("address", _("Address"), placeholder=said),
-            FormField("province", "Province"), FormField("city", "City"),
-            FormField("district", "District"), FormField("street", "Street"),
-            FormField("contact", "Contact", contact), FormField("phone", "Phone", phone),
+            FormField("province", _("Province")), FormField("city", _("City")),
+            FormField("district", _("District")), FormField("street", _("Street")),
+            FormField("contact", _("Contact"), contact), FormField("phone", _("Phone"), phone),
         ], run, enter_saves=True)  # fmt: skip
 
     def on_mount(self) -> None:
@@ -51,20 +51,22 @@ class LineDialog(FormDialog):
         def run(values: dict[str, str]) -> dict[str, Any]:
             text = values["qty"].strip()
             if not text.isdigit() or int(text) < 1:
-                raise InvalidInput("quantity: a whole number, at least 1", "qty")
+                raise InvalidInput(_("quantity: a whole number, at least 1"), "qty")
             minor = 0
             if values["discount"].strip():
                 try:
                     minor = parse_money(values["discount"], currency)
                 except InvalidInput as error:
-                    raise InvalidInput(f"discount: {error}", "discount") from error
+                    raise InvalidInput(_("discount: {error}").format(error=error),
+                                       "discount") from error
                 if minor < 0:
-                    raise InvalidInput("discount: cannot be negative", "discount")
+                    raise InvalidInput(_("discount: cannot be negative"), "discount")
             return {"qty": int(text), "discount_minor": minor, "note": values["note"]}
 
-        super().__init__(f"Line: {line.product.code if line.product else line.text}", [
-            FormField("qty", "Quantity", str(line.qty)),
-            FormField("discount", "Discount", discount),
-            FormField("note", "Note", line.note),
-        ], run, "Note: size, colour, finish (made-to-order lines)", enter_saves=True,
+        code = line.product.code if line.product else line.text
+        super().__init__(_("Line: {code}").format(code=code), [
+            FormField("qty", _("Quantity"), str(line.qty)),
+            FormField("discount", _("Discount"), discount),
+            FormField("note", _("Note"), line.note),
+        ], run, _("Note: size, colour, finish (made-to-order lines)"), enter_saves=True,
             note_below=True)  # fmt: skip

@@ -24,9 +24,9 @@ from ...i18n import N_, _
 from .errors import OmsError
 
 # The roles, from the order desk to the back office (issue 17), and their names as shown.
-ROLE_NAMES = {"clerk": N_("clerk"), "auditor": N_("auditor"), "warehouse": N_("warehouse"),
-              "production": N_("production"), "finance": N_("finance"),
-              "manager": N_("manager"), "admin": N_("admin")}  # fmt: skip
+ROLE_NAMES = {"clerk": N_("order clerk"), "auditor": N_("auditor"),
+              "warehouse": N_("warehouse staff"), "production": N_("production staff"),
+              "finance": N_("finance"), "manager": N_("manager"), "admin": N_("admin")}  # fmt: skip
 ROLES = tuple(ROLE_NAMES)
 
 # fmt: off
@@ -121,6 +121,11 @@ def allowed(role: str | None, permission: str) -> bool:
     return role in PERMISSIONS[permission]
 
 
+def role_name(role: str) -> str:
+    """A role as people call it, in the current language (its code when unknown)."""
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+
+
 def permissions_of(role: str) -> list[str]:
     return [p for p, roles in PERMISSIONS.items() if role in roles]
 
@@ -155,8 +160,9 @@ def check(db: object, actor: str, permission: str) -> str:
     role = role_of(db, actor)
     if not allowed(role, permission):
         raise NotPermitted(_("{user} ({role}) may not {what}: ask someone who may ({roles})")
-                           .format(user=actor, role=_(role), what=_(MEANINGS[permission]),
-                                   roles=", ".join(_(r) for r in ROLES
+                           .format(user=actor, role=role_name(role),
+                                   what=_(MEANINGS[permission]),
+                                   roles=", ".join(role_name(r) for r in ROLES
                                                    if allowed(r, permission))))  # fmt: skip
     return role
 
