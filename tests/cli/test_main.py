@@ -9,11 +9,11 @@ from sqlalchemy import inspect
 
 from oms_tui import app as app_module
 from oms_tui.app import make_app
-from oms_tui.config import Settings, default_data_dir
+from oms_tui.config import Settings, default_data_dir, os_user
 from oms_tui.migrations import HEAD
 from oms_tui.services.platform import schema
 from oms_tui.services.platform.db import Database
-from tests.cli.runner import oms
+from tests.cli.runner import AS_ITSELF, oms
 
 
 @pytest.fixture
@@ -40,10 +40,11 @@ def test_first_start_creates_the_demo_database_at_the_default_place(opened, monk
     monkeypatch.setattr("oms_tui.demo.seed.seed_demo", lambda db, user, **kw: seeded.append(user))
     path = default_data_dir() / "oms.db"
     assert not path.parent.exists()
-    result = oms("--user", "wang")
+    result = oms(env=AS_ITSELF)
     assert result.exit_code == 0, result.stderr
     assert f"creating one with demo data at {path}" in result.stderr
-    assert seeded == ["wang"] and opened[0]["ran"]
+    assert seeded == [os_user()] and opened[0]["ran"]
+    assert opened[0]["settings"].user == os_user()  # the first user: the database's admin
     assert f"A demo database was created at {path}" in opened[0]["notice"]
     assert schema.current_revision(Database(str(path))) == HEAD
 
