@@ -157,16 +157,22 @@ def run_app(settings: Settings, *, headless: bool = False, exit_when_ready: bool
     from ..app import make_app
     from ..services.platform.identity import identity_mode
     from ..services.platform.language import interface_language
+    from ..services.platform.permissions import NotPermitted
 
     # password mode: the app's login screen says who acts; else the OS account (or, for an
     # admin, the --user acted for), refused in one line here
-    sign_in = identity_mode(database) == "password"
+    sign_in, refused = identity_mode(database) == "password", None
     if not sign_in:
-        settings = acting(settings, database)
+        try:
+            settings = acting(settings, database)
+        except NotPermitted as exc:
+            if settings.requested:  # --user: the command line's answer, one line
+                raise
+            refused = str(exc)  # the app says it, whom to ask and the command
     language = interface_language(database, settings.user)
     app = make_app(settings, database, exit_when_ready=exit_when_ready, notice=notice,
-                   daily_backup=not exit_when_ready, language=language,
-                   sign_in=sign_in)  # fmt: skip
+                   daily_backup=not exit_when_ready and not refused, language=language,
+                   sign_in=sign_in, refused=refused)  # fmt: skip
     app.run(headless=headless)
 
 
