@@ -50,7 +50,7 @@ class SignInScreen(Screen[str]):
     SignInScreen .hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = []
-    AUTO_FOCUS = "Input"
+    AUTO_FOCUS = "Input"  # i18n: no (a selector)
 
     def __init__(self, db: object, user: str | None = None) -> None:
         """``user`` None: sign in (the name asked); else the idle lock of ``user``."""

@@ -22,6 +22,13 @@ def password_mode(db: Database) -> None:
     set_setting(db, "admin", "identity", "password")
 
 
+def clocked_app(db: Database, now: list[float]):  # noqa: ANN201
+    """The app in password mode, idle time measured by ``now[0]`` (the test moves it)."""
+    app = frozen_app(db, sign_in=True)
+    app.idle_clock = lambda: now[0]
+    return app
+
+
 async def sign_in(pilot, name: str, password: str) -> None:  # noqa: ANN001
     if name:
         await pilot.press(*name, "enter")
@@ -54,8 +61,7 @@ async def test_the_idle_lock_keeps_the_order_being_typed(sqlite_db: Database) ->
     make_shop(sqlite_db)
     password_mode(sqlite_db)
     now = [1000.0]
-    app = frozen_app(sqlite_db, sign_in=True)
-    app.idle_clock = lambda: now[0]
+    app = clocked_app(sqlite_db, now)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await sign_in(pilot, "clerk", "clerk-password")
@@ -91,8 +97,7 @@ async def test_the_idle_lock_follows_the_setting_and_zero_is_never(sqlite_db: Da
     password_mode(sqlite_db)
     set_setting(sqlite_db, "admin", "idle_lock_minutes", "0")
     now = [0.0]
-    app = frozen_app(sqlite_db, sign_in=True)
-    app.idle_clock = lambda: now[0]
+    app = clocked_app(sqlite_db, now)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await sign_in(pilot, "clerk", "clerk-password")

@@ -337,3 +337,15 @@ def test_the_demo_company_keeps_every_invariant(demo: Database) -> None:
     from oms_tui.services.checks import invariants
 
     assert invariants.verify(demo) == []
+
+
+def test_the_demo_team_has_a_chinese_name_in_every_role(demo: Database) -> None:
+    from oms_tui.services.platform.permissions import ROLES
+    from oms_tui.services.platform.users import list_users
+
+    people = list_users(demo)
+    for role in ROLES:
+        named = [u for u in people if u.role == role and u.active
+                 and any("\u4e00" <= ch <= "\u9fff" for ch in u.display_name)]  # fmt: skip
+        assert named or role == "admin", f"nobody with a Chinese name is {role}"
+    assert any(u.role == "admin" and u.active for u in people)

@@ -191,3 +191,14 @@ def test_in_password_mode_the_login_decides_who_acts(db) -> None:
     assert acting_user(db, "root", token=token).user == "clerk"
     with pytest.raises(NotPermitted, match="only an admin acts on behalf"):
         acting_user(db, "root", "finance", token=token)
+
+
+def test_docs_security_shows_the_permissions_matrix_as_the_code_has_it() -> None:
+    from pathlib import Path
+
+    from oms_tui.services.platform.permissions import MATRIX, MEANINGS
+
+    doc = (Path(__file__).parents[2] / "docs" / "security.md").read_text(encoding="utf-8")
+    assert MATRIX.strip("\n") in doc, "copy permissions.MATRIX into docs/security.md"
+    for permission, meaning in MEANINGS.items():
+        assert f"| `{permission}` | {meaning} |" in doc
