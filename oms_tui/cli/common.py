@@ -135,12 +135,15 @@ NO_PG_BACKUP = N_("on PostgreSQL oms takes no backup before upgrading: take one 
                   "`oms backup` (pg_dump) or your server's own backups")  # fmt: skip
 
 
-def open_current(settings: Settings):  # noqa: ANN201
-    """The existing oms database (see ``open_existing``) at the newest schema."""
+def open_current(settings: Settings, *, check_user: bool = True):  # noqa: ANN201
+    """The existing oms database (see ``open_existing``) at the newest schema, once the
+    user running the command is known to it (``acting``; not for `oms login`/`logout`)."""
     database = open_existing(settings)
     done = bring_current(database)
     if done:
         say(done)
+    if check_user:
+        acting(settings, database)
     return database
 
 

@@ -41,7 +41,7 @@ def login(
     from ..services.platform.files import write_private
 
     settings = resolve_settings(db)
-    database = open_current(settings)
+    database = open_current(settings, check_user=False)
     if identity.identity_mode(database) != "password":
         raise OmsError(_("this database uses OS accounts (the setting identity is os): you act "
                          "as your login name, no `oms login` needed"))  # fmt: skip
@@ -63,6 +63,6 @@ def logout(db: DbOption = None) -> None:
     if token is None:
         say(_("Not logged in"))
         return
-    who = identity.logout(open_current(settings), token)
+    who = identity.logout(open_current(settings, check_user=False), token)
     path.unlink(missing_ok=True)
     say(_("Logged out {name}").format(name=who) if who else _("Not logged in"))
