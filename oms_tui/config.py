@@ -121,10 +121,11 @@ def pg_schema(url: str) -> str:
 class Settings:
     """How this process runs: which database, which acting user.
 
-    ``user`` is who acts: once the database is open, the command line puts there the user
-    its identity mode says (``services/platform/identity.py``: the OS account, or the one
-    logged in; or, for an admin, the ``--user`` they act on behalf of). ``requested`` is
-    the ``--user`` given (``OMS_USER`` only passes it), None without one."""
+    ``user`` is who acts: the OS account running oms until the database is open; then the
+    command line puts there the user its identity mode says (``services/platform/
+    identity.py``: the OS account, or the one logged in; or, for an admin, the ``--user``
+    they act on behalf of). ``requested`` is the ``--user`` given (``OMS_USER`` only passes
+    it), None without one: never trusted before ``identity.acting_user`` checked it."""
 
     database_url: str
     user: str
@@ -134,5 +135,4 @@ class Settings:
     def resolve(cls, db: str | None = None, user: str | None = None) -> Settings:
         url = db or os.environ.get(ENV_DATABASE_URL) or default_database_url()
         requested = user or os.environ.get(ENV_USER) or None
-        return cls(database_url=normalise_url(url), user=requested or os_user(),
-                   requested=requested)  # fmt: skip
+        return cls(database_url=normalise_url(url), user=os_user(), requested=requested)
