@@ -21,10 +21,10 @@ from ...models import LoginSession, User, utcnow
 from .change_log import record_change
 from .db import Database
 from .errors import InvalidInput, NotFound
-from .permissions import ROLES, NotPermitted, anyone, check, requires, role_of
+from .permissions import ROLES, anyone, check, requires, role_of
 from .text import clean_text
 
-__all__ = ["ROLES", "NotPermitted", "UserInfo", "active_admins", "add_user", "ensure_user",
+__all__ = ["ROLES", "UserInfo", "active_admins", "add_user", "ensure_user",
            "list_users", "set_active", "set_password", "set_role", "user_info"]  # fmt: skip
 
 MIN_PASSWORD = 8  # characters
