@@ -1,6 +1,6 @@
 """Users of a database: who they are, their role, whether they may sign in, their password.
 
-``oms user add | list | role | disable | enable | password`` and the app call these. Every
+``oms user add | list | role | disable | enable | password`` call these. Every
 change is written to the change log (entity ``user``, the user's name as its key; a
 password change is logged as "set", never its value nor its hash). The database always
 keeps one active admin: the last one can be neither disabled nor given another role.
