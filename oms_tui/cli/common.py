@@ -17,6 +17,7 @@ class State:
     opened: list = []
     acting: dict = {}  # (database URL, --user) -> the settings with the user who acts
     command = "oms"  # what runs (`oms payment`), for the record of an admin acting on behalf
+    first_admin: str | None = None  # said when this command made the database's first admin
 
 
 def resolve_settings(db: str | None = None, user: str | None = None) -> Settings:
@@ -36,6 +37,7 @@ def open_database(settings: Settings):  # noqa: ANN201
 
 def close_databases() -> None:
     State.acting.clear()
+    State.first_admin = None
     while State.opened:
         State.opened.pop().dispose()
 
@@ -64,7 +66,8 @@ def acting(settings: Settings, database) -> Settings:  # noqa: ANN001
         acts = identity.acting_user(database, os_user(), settings.requested,
                                     read_token(settings.database_url), State.command)  # fmt: skip
         if acts.made_admin:
-            say(_(FIRST_ADMIN).format(user=os_user()))
+            State.first_admin = _(FIRST_ADMIN).format(user=os_user())
+            say(State.first_admin)
         presence.set_user(acts.user)
         State.acting[key] = replace(settings, user=acts.user)
     return State.acting[key]

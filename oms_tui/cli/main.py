@@ -165,6 +165,8 @@ def run_app(settings: Settings, *, headless: bool = False, exit_when_ready: bool
     if not sign_in:
         try:
             settings = acting(settings, database)
+            if State.first_admin:  # the app hides the terminal: it says it again
+                notice = f"{notice}\n{State.first_admin}" if notice else State.first_admin
         except NotPermitted as exc:
             if settings.requested:  # --user: the command line's answer, one line
                 raise

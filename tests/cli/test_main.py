@@ -63,6 +63,25 @@ async def test_the_first_start_notice_is_shown_in_the_app(sqlite_db):
         assert "/data/oms/oms.db" in str(app.screen.query_one(Toast).render())
 
 
+def test_a_database_without_an_admin_makes_the_os_account_admin_and_the_app_says_so(
+    sqlite_db, opened
+):
+    from sqlmodel import delete
+
+    from oms_tui.models import User
+
+    with sqlite_db.write() as session:
+        session.exec(delete(User).where(User.role == "admin"))
+    result = oms("--db", sqlite_db.url, env=AS_ITSELF)
+    assert result.exit_code == 0, result.stderr
+    said = (f"{os_user()} is the admin of this database (the first user of a database is its "
+            "admin); add the others with `oms user add NAME --role ROLE`")  # fmt: skip
+    assert result.stderr == said + "\n" and opened[0]["notice"] == said
+    assert opened[0]["settings"].user == os_user()
+    again = oms("--db", sqlite_db.url, env=AS_ITSELF)  # said once
+    assert again.stderr == "" and opened[1]["notice"] is None
+
+
 def test_a_later_start_opens_the_database_as_it_is(sqlite_db, opened):
     result = oms("--db", sqlite_db.url)
     assert result.exit_code == 0, result.stderr
