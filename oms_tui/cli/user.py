@@ -43,10 +43,9 @@ def user_language(
 
 
 def _show(info) -> str:  # noqa: ANN001
-    from ..services.platform.permissions import ROLE_NAMES
-
+    """One user: the role as ``--role`` takes it (a code, as product codes stay codes)."""
     state = _("active") if info.active else _("disabled")
-    return f"{info.name}  {info.display_name}  {_(ROLE_NAMES[info.role])}  {state}"
+    return f"{info.name}  {info.display_name}  {info.role}  {state}"
 
 
 RoleArgument = Annotated[str, typer.Argument(metavar="ROLE", help=_(
