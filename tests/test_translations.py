@@ -40,6 +40,8 @@ CONVERTED = frozenset({
     "widgets/__init__.py", "widgets/footer.py", "widgets/count_tile.py",
     "cli/__init__.py", "cli/__main__.py", "cli/main.py", "cli/common.py", "cli/options.py",
     "cli/customer.py", "cli/invoice.py", "cli/user.py", "cli/audit.py",
+    "screens/stock/__init__.py", "screens/stock/dialogs.py", "screens/stock/lists.py",
+    "screens/stock/rows.py", "screens/stock/screen.py", "screens/stock/stocktake.py",
 })  # fmt: skip
 
 NOT_YET = frozenset({
@@ -63,8 +65,6 @@ NOT_YET = frozenset({
     "screens/receivables/__init__.py", "screens/receivables/customer.py",
     "screens/receivables/dialogs.py", "screens/receivables/rows.py",
     "screens/receivables/screen.py", "screens/receivables/today.py",
-    "screens/stock/__init__.py", "screens/stock/dialogs.py", "screens/stock/lists.py",
-    "screens/stock/rows.py", "screens/stock/screen.py", "screens/stock/stocktake.py",
     "screens/van_runs/__init__.py", "screens/van_runs/rows.py", "screens/van_runs/screen.py",
     "screens/van_runs/settle.py",
     # widgets
@@ -81,7 +81,7 @@ NOT_YET = frozenset({
     "reports/driver_manifest.py", "reports/fonts.py", "reports/label.py",
     "reports/packing_list.py", "reports/pick_list.py",
 })  # fmt: skip
-NOT_YET_MOST = 79  # lower it with each module converted; never raise it
+NOT_YET_MOST = 73  # lower it with each module converted; never raise it
 
 MARKERS = {"_", "N_", "ngettext", "gettext"}
 # keyword arguments that hold names, not words

