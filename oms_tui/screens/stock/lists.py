@@ -136,7 +136,7 @@ class ReorderScreen(ProductListScreen):
     """Reorder suggestions: point = daily demand x lead time + safety stock; what to order."""
 
     PALETTE_PREFIX = N_("Reorder")
-    TITLE_TEXT = N_("Reorder suggestions: ROP = demand/day x lead days + safety; Order = to buy")
+    TITLE_TEXT = N_("Reorder suggestions: ROP = demand/day x lead days + safety; Buy = to order")
     EMPTY = N_("Nothing needs ordering.")
     WHAT = N_("read the reorder suggestions")
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -10,6 +10,7 @@ from ...i18n import N_, _
 from ...services.inventory import stock
 from ...widgets.order_list import Piece, fit, fit_whole
 from ..formats import local_time, signed
+from ..list_screen import head_line
 
 KIND_LABEL = {
     stock.RECEIPT: N_("receipt"), stock.ISSUE: N_("issue"), stock.TRANSFER_IN: N_("transfer in"),
@@ -52,12 +53,6 @@ def ledger_head(width: int) -> str:
     text = head_line((N_("Date"), 14), (N_("Whse"), 4), (N_("Move"), 14), (N_("Qty"), 7, True),
                      (N_("Reference"), 14), (N_("User"), 10))  # fmt: skip
     return text + (" " + _("Why") if width - _LEDGER_FIXED - 1 > 0 else "")
-
-
-def head_line(*columns: tuple[str, int] | tuple[str, int, bool]) -> str:
-    """Column heads (each marked ``N_``, said in the current language) fitted to their
-    widths, one space before each: ``(text, width)`` or ``(text, width, right)``."""
-    return "".join(" " + fit(_(c[0]), c[1], len(c) > 2 and bool(c[2])) for c in columns)
 
 
 _NUMBERS = ((8, N_("On hand")), (8, N_("Reserved")), (9, N_("Available")), (8, N_("Incoming")),
@@ -158,6 +153,6 @@ def reorder_row(r: stock.ReorderRow, width: int) -> list[Piece]:
 
 def reorder_head(width: int) -> str:
     name = max(6, width - 13 - 5 - 7 * 7)
-    heads = (N_("Avail"), N_("In"), N_("/day"), N_("Lead"), N_("ROP"), N_("New"), N_("Order"))
+    heads = (N_("Avail"), N_("In"), N_("/day"), N_("Lead"), N_("ROP"), N_("New"), N_("Buy"))
     return (head_line((N_("Product"), 12), (N_("Name"), name), (N_("Whse"), 4)) + " "
             + " ".join(fit(_(h), 6, True) for h in heads))  # fmt: skip

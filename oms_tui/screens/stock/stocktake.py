@@ -49,9 +49,8 @@ from ...widgets.order_list import OrderList, Piece, fit, fit_whole
 from ...widgets.scan_input import ScanInput
 from .. import OmsScreen
 from ..formats import signed
-from ..list_screen import key_hint
+from ..list_screen import head_line, key_hint
 from .dialogs import stock_form
-from .rows import head_line
 
 SCAN = re.compile(r"^(?P<code>.+?)\s*(?:(?P<op>[*=])\s*(?P<qty>\d+))?$")
 
