@@ -42,13 +42,17 @@ CONVERTED = frozenset({
     "cli/customer.py", "cli/invoice.py", "cli/user.py", "cli/audit.py",
     "screens/stock/__init__.py", "screens/stock/dialogs.py", "screens/stock/lists.py",
     "screens/stock/rows.py", "screens/stock/screen.py", "screens/stock/stocktake.py",
+    "screens/list_screen.py",
+    "screens/production/__init__.py", "screens/production/capacity.py",
+    "screens/production/dialogs.py", "screens/production/rows.py",
+    "screens/production/screen.py",
 })  # fmt: skip
 
 NOT_YET = frozenset({
     # screens (issue #18: next sessions)
     "screens/audit_queue.py", "screens/audit_rows.py", "screens/customer_history.py",
     "screens/formats.py",
-    "screens/list_screen.py", "screens/order_detail.py", "screens/order_documents.py",
+    "screens/order_detail.py", "screens/order_documents.py",
     "screens/order_search.py", "screens/printouts.py",
     "screens/dispatch/__init__.py", "screens/dispatch/dialogs.py", "screens/dispatch/rows.py",
     "screens/dispatch/screen.py",
@@ -59,9 +63,6 @@ NOT_YET = frozenset({
     "screens/order_entry/row.py", "screens/order_entry/screen.py",
     "screens/order_import/__init__.py", "screens/order_import/files.py",
     "screens/order_import/rows.py", "screens/order_import/screen.py",
-    "screens/production/__init__.py", "screens/production/capacity.py",
-    "screens/production/dialogs.py", "screens/production/rows.py",
-    "screens/production/screen.py",
     "screens/receivables/__init__.py", "screens/receivables/customer.py",
     "screens/receivables/dialogs.py", "screens/receivables/rows.py",
     "screens/receivables/screen.py", "screens/receivables/today.py",
@@ -81,7 +82,7 @@ NOT_YET = frozenset({
     "reports/driver_manifest.py", "reports/fonts.py", "reports/label.py",
     "reports/packing_list.py", "reports/pick_list.py",
 })  # fmt: skip
-NOT_YET_MOST = 73  # lower it with each module converted; never raise it
+NOT_YET_MOST = 67  # lower it with each module converted; never raise it
 
 MARKERS = {"_", "N_", "ngettext", "gettext"}
 # keyword arguments that hold names, not words

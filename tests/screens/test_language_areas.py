@@ -17,6 +17,8 @@ from oms_tui.config import Settings
 from oms_tui.services.platform.db import Database
 
 from .test_app import USER, flat, screen_text, settle
+from .test_production_snapshots import FROZEN as PRODUCTION_FROZEN
+from .test_production_snapshots import board_db
 from .test_stock_snapshots import FROZEN as STOCK_FROZEN
 from .test_stock_snapshots import stock_check_db
 
@@ -29,6 +31,15 @@ def chinese_app(db: Database, frozen: datetime, user: str = USER) -> OmsApp:
     app = make_app(Settings(database_url=db.url, user=user), db, language="zh_CN")
     app.clock = lambda: frozen
     return app
+
+
+def open_area(*keys: str) -> RunBefore:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+
+    return run_before
 
 
 # -- stock -----------------------------------------------------------------------------------
@@ -62,10 +73,26 @@ async def test_stock_check_speaks_chinese_and_switches(sqlite_db: Database) -> N
         assert "On hand" in text and "LED-40W" in text and "现存" not in text
 
 
+# -- production ------------------------------------------------------------------------------
+
+
+def production_board(db: Database) -> tuple[OmsApp, RunBefore]:
+    """Doors and lamps at several stages under their stage headers, one late, one short."""
+    board_db(db)
+    return chinese_app(db, PRODUCTION_FROZEN, "clerk"), open_area("p")
+
+
+def production_capacity(db: Database) -> tuple[OmsApp, RunBefore]:
+    board_db(db)
+    return chinese_app(db, PRODUCTION_FROZEN, "clerk"), open_area("p", "c")
+
+
 # -- every area, snapshots in both sizes ------------------------------------------------------
 
 SCENARIOS: dict[str, Scenario] = {
     "stock_check": stock_check,
+    "production_board": production_board,
+    "production_capacity": production_capacity,
 }
 
 
