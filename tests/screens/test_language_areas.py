@@ -17,6 +17,9 @@ from oms_tui.config import Settings
 from oms_tui.services.platform.db import Database
 
 from .test_app import USER, flat, screen_text, settle
+from .test_dispatch import go_to
+from .test_dispatch_snapshots import FROZEN as DISPATCH_FROZEN
+from .test_dispatch_snapshots import dispatch_db
 from .test_production_snapshots import FROZEN as PRODUCTION_FROZEN
 from .test_production_snapshots import board_db
 from .test_stock_snapshots import FROZEN as STOCK_FROZEN
@@ -87,12 +90,42 @@ def production_capacity(db: Database) -> tuple[OmsApp, RunBefore]:
     return chinese_app(db, PRODUCTION_FROZEN, "clerk"), open_area("p", "c")
 
 
+# -- dispatch --------------------------------------------------------------------------------
+
+
+def dispatch_to(number: str, *keys: str) -> RunBefore:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        await go_to(pilot, pilot.app.screen, number)
+        await pilot.press(*keys)
+        await settle(pilot)
+
+    return run_before
+
+
+def dispatch_list(db: Database) -> tuple[OmsApp, RunBefore]:
+    """Orders of two warehouses and carriers under their headers, one in a wave, one part
+    backordered, one selected."""
+    dispatch_db(db)
+    return chinese_app(db, DISPATCH_FROZEN, "clerk"), dispatch_to("SO-2026-000102", "space")
+
+
+def ship_dialog(db: Database) -> tuple[OmsApp, RunBefore]:
+    """The ship dialog: lines, packages, carriers with the proposal and why, tracking."""
+    dispatch_db(db)
+    return chinese_app(db, DISPATCH_FROZEN, "clerk"), dispatch_to("SO-2026-000101", "f6")
+
+
 # -- every area, snapshots in both sizes ------------------------------------------------------
 
 SCENARIOS: dict[str, Scenario] = {
     "stock_check": stock_check,
     "production_board": production_board,
     "production_capacity": production_capacity,
+    "dispatch_list": dispatch_list,
+    "ship_dialog": ship_dialog,
 }
 
 
