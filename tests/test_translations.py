@@ -48,6 +48,8 @@ CONVERTED = frozenset({
     "screens/production/screen.py",
     "screens/dispatch/__init__.py", "screens/dispatch/dialogs.py", "screens/dispatch/rows.py",
     "screens/dispatch/screen.py",
+    "screens/van_runs/__init__.py", "screens/van_runs/rows.py", "screens/van_runs/screen.py",
+    "screens/van_runs/settle.py",
 })  # fmt: skip
 
 NOT_YET = frozenset({
@@ -66,8 +68,6 @@ NOT_YET = frozenset({
     "screens/receivables/__init__.py", "screens/receivables/customer.py",
     "screens/receivables/dialogs.py", "screens/receivables/rows.py",
     "screens/receivables/screen.py", "screens/receivables/today.py",
-    "screens/van_runs/__init__.py", "screens/van_runs/rows.py", "screens/van_runs/screen.py",
-    "screens/van_runs/settle.py",
     # widgets
     "widgets/dialogs.py", "widgets/form_dialog.py", "widgets/new_caller.py",
     "widgets/order_list.py", "widgets/quick_open.py", "widgets/scan_input.py",
@@ -82,7 +82,7 @@ NOT_YET = frozenset({
     "reports/driver_manifest.py", "reports/fonts.py", "reports/label.py",
     "reports/packing_list.py", "reports/pick_list.py",
 })  # fmt: skip
-NOT_YET_MOST = 63  # lower it with each module converted; never raise it
+NOT_YET_MOST = 59  # lower it with each module converted; never raise it
 
 MARKERS = {"_", "N_", "ngettext", "gettext", "pgettext"}
 # keyword arguments that hold names, not words

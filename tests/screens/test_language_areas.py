@@ -24,6 +24,8 @@ from .test_production_snapshots import FROZEN as PRODUCTION_FROZEN
 from .test_production_snapshots import board_db
 from .test_stock_snapshots import FROZEN as STOCK_FROZEN
 from .test_stock_snapshots import stock_check_db
+from .test_van_runs_snapshots import FROZEN as VAN_FROZEN
+from .test_van_runs_snapshots import van_db
 
 SnapCompare = Callable[..., bool]
 RunBefore = Callable[[Pilot], Awaitable[None]]
@@ -118,6 +120,22 @@ def ship_dialog(db: Database) -> tuple[OmsApp, RunBefore]:
     return chinese_app(db, DISPATCH_FROZEN, "clerk"), dispatch_to("SO-2026-000101", "f6")
 
 
+# -- van runs --------------------------------------------------------------------------------
+
+
+def van_runs(db: Database) -> tuple[OmsApp, RunBefore]:
+    """The day's planned run: its stops with cash and containers to collect."""
+    van_db(db)
+    return chinese_app(db, VAN_FROZEN, "clerk"), open_area("d", "f10")
+
+
+def van_settle(db: Database) -> tuple[OmsApp, RunBefore]:
+    """Settling the run, the first stop marked delivered with an empty back."""
+    van_db(db)
+    return chinese_app(db, VAN_FROZEN, "clerk"), open_area("d", "f10", "f6", "d", "enter",
+                                                           "1", "enter")
+
+
 # -- every area, snapshots in both sizes ------------------------------------------------------
 
 SCENARIOS: dict[str, Scenario] = {
@@ -126,6 +144,8 @@ SCENARIOS: dict[str, Scenario] = {
     "production_capacity": production_capacity,
     "dispatch_list": dispatch_list,
     "ship_dialog": ship_dialog,
+    "van_runs": van_runs,
+    "van_settle": van_settle,
 }
 
 
