@@ -50,6 +50,9 @@ CONVERTED = frozenset({
     "screens/dispatch/screen.py",
     "screens/van_runs/__init__.py", "screens/van_runs/rows.py", "screens/van_runs/screen.py",
     "screens/van_runs/settle.py",
+    "screens/receivables/__init__.py", "screens/receivables/customer.py",
+    "screens/receivables/dialogs.py", "screens/receivables/rows.py",
+    "screens/receivables/screen.py", "screens/receivables/today.py",
 })  # fmt: skip
 
 NOT_YET = frozenset({
@@ -65,9 +68,6 @@ NOT_YET = frozenset({
     "screens/order_entry/row.py", "screens/order_entry/screen.py",
     "screens/order_import/__init__.py", "screens/order_import/files.py",
     "screens/order_import/rows.py", "screens/order_import/screen.py",
-    "screens/receivables/__init__.py", "screens/receivables/customer.py",
-    "screens/receivables/dialogs.py", "screens/receivables/rows.py",
-    "screens/receivables/screen.py", "screens/receivables/today.py",
     # widgets
     "widgets/dialogs.py", "widgets/form_dialog.py", "widgets/new_caller.py",
     "widgets/order_list.py", "widgets/quick_open.py", "widgets/scan_input.py",
@@ -82,7 +82,7 @@ NOT_YET = frozenset({
     "reports/driver_manifest.py", "reports/fonts.py", "reports/label.py",
     "reports/packing_list.py", "reports/pick_list.py",
 })  # fmt: skip
-NOT_YET_MOST = 59  # lower it with each module converted; never raise it
+NOT_YET_MOST = 53  # lower it with each module converted; never raise it
 
 MARKERS = {"_", "N_", "ngettext", "gettext", "pgettext"}
 # keyword arguments that hold names, not words

@@ -22,6 +22,8 @@ from .test_dispatch_snapshots import FROZEN as DISPATCH_FROZEN
 from .test_dispatch_snapshots import dispatch_db
 from .test_production_snapshots import FROZEN as PRODUCTION_FROZEN
 from .test_production_snapshots import board_db
+from .test_receivables import FROZEN as RECEIVABLES_FROZEN
+from .test_receivables import receivables_db
 from .test_stock_snapshots import FROZEN as STOCK_FROZEN
 from .test_stock_snapshots import stock_check_db
 from .test_van_runs_snapshots import FROZEN as VAN_FROZEN
@@ -136,6 +138,21 @@ def van_settle(db: Database) -> tuple[OmsApp, RunBefore]:
                                                            "1", "enter")
 
 
+# -- receivables -----------------------------------------------------------------------------
+
+
+def receivables_aging(db: Database) -> tuple[OmsApp, RunBefore]:
+    """The aging by customer, riskiest first, with the highlighted customer's line."""
+    receivables_db(db)
+    return chinese_app(db, RECEIVABLES_FROZEN, "clerk"), open_area("r")
+
+
+def receivables_customer(db: Database) -> tuple[OmsApp, RunBefore]:
+    """The first customer's account: open invoices, credit line, follow-ups."""
+    receivables_db(db)
+    return chinese_app(db, RECEIVABLES_FROZEN, "clerk"), open_area("r", "enter")
+
+
 # -- every area, snapshots in both sizes ------------------------------------------------------
 
 SCENARIOS: dict[str, Scenario] = {
@@ -146,6 +163,8 @@ SCENARIOS: dict[str, Scenario] = {
     "ship_dialog": ship_dialog,
     "van_runs": van_runs,
     "van_settle": van_settle,
+    "receivables_aging": receivables_aging,
+    "receivables_customer": receivables_customer,
 }
 
 
