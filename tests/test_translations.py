@@ -53,6 +53,8 @@ CONVERTED = frozenset({
     "screens/receivables/__init__.py", "screens/receivables/customer.py",
     "screens/receivables/dialogs.py", "screens/receivables/rows.py",
     "screens/receivables/screen.py", "screens/receivables/today.py",
+    "screens/order_import/__init__.py", "screens/order_import/files.py",
+    "screens/order_import/rows.py", "screens/order_import/screen.py",
 })  # fmt: skip
 
 NOT_YET = frozenset({
@@ -66,8 +68,6 @@ NOT_YET = frozenset({
     "screens/order_entry/lines.py", "screens/order_entry/model.py",
     "screens/order_entry/options.py", "screens/order_entry/product_search.py",
     "screens/order_entry/row.py", "screens/order_entry/screen.py",
-    "screens/order_import/__init__.py", "screens/order_import/files.py",
-    "screens/order_import/rows.py", "screens/order_import/screen.py",
     # widgets
     "widgets/dialogs.py", "widgets/form_dialog.py", "widgets/new_caller.py",
     "widgets/order_list.py", "widgets/quick_open.py", "widgets/scan_input.py",
@@ -82,7 +82,7 @@ NOT_YET = frozenset({
     "reports/driver_manifest.py", "reports/fonts.py", "reports/label.py",
     "reports/packing_list.py", "reports/pick_list.py",
 })  # fmt: skip
-NOT_YET_MOST = 53  # lower it with each module converted; never raise it
+NOT_YET_MOST = 49  # lower it with each module converted; never raise it
 
 MARKERS = {"_", "N_", "ngettext", "gettext", "pgettext"}
 # keyword arguments that hold names, not words

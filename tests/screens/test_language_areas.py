@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
@@ -16,10 +17,11 @@ from oms_tui.app import OmsApp, make_app
 from oms_tui.config import Settings
 from oms_tui.services.platform.db import Database
 
-from .test_app import USER, flat, screen_text, settle
+from .test_app import FROZEN_NOW, USER, flat, screen_text, settle
 from .test_dispatch import go_to
 from .test_dispatch_snapshots import FROZEN as DISPATCH_FROZEN
 from .test_dispatch_snapshots import dispatch_db
+from .test_order_import import _row, shop, write_csv
 from .test_production_snapshots import FROZEN as PRODUCTION_FROZEN
 from .test_production_snapshots import board_db
 from .test_receivables import FROZEN as RECEIVABLES_FROZEN
@@ -134,8 +136,9 @@ def van_runs(db: Database) -> tuple[OmsApp, RunBefore]:
 def van_settle(db: Database) -> tuple[OmsApp, RunBefore]:
     """Settling the run, the first stop marked delivered with an empty back."""
     van_db(db)
-    return chinese_app(db, VAN_FROZEN, "clerk"), open_area("d", "f10", "f6", "d", "enter",
-                                                           "1", "enter")
+    return chinese_app(db, VAN_FROZEN, "clerk"), open_area(
+        "d", "f10", "f6", "d", "enter", "1", "enter"
+    )
 
 
 # -- receivables -----------------------------------------------------------------------------
@@ -174,3 +177,31 @@ def test_area_zh(snap_compare: SnapCompare, sqlite_db: Database, scenario: str,
                  size: tuple[int, int]) -> None:  # fmt: skip
     app, run_before = SCENARIOS[scenario](sqlite_db)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+# -- import (a file read from the current folder: its own fixtures) ---------------------------
+
+
+def import_preview(db: Database, folder: Path, monkeypatch: pytest.MonkeyPatch) -> OmsApp:
+    """The preview of a file with two good orders, an unknown product code and a bad
+    quantity, read by its name from the current folder."""
+    shop(db)
+    monkeypatch.chdir(folder)
+    write_csv(folder / "orders.csv", [
+        _row("TB20261130001", "LAMP-1", "2"), _row("TB20261130001", "BULB-2", "3"),
+        _row("TB20261130002", "BULB-2", "5", name="王小明", phone="13800138000"),
+        _row("TB20261130003", "TB-LAMP-XL", "1", name="Chen Li", phone="137 0000 1111"),
+        _row("TB20261130004", "LAMP-1", "two", name="Zhao Min", phone="136 0000 2222"),
+    ])  # fmt: skip
+    return chinese_app(db, FROZEN_NOW)
+
+
+read_orders_csv = open_area("i", *"orders.csv", "enter")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_import_preview_zh(snap_compare: SnapCompare, sqlite_db: Database, tmp_path: Path,
+                           monkeypatch: pytest.MonkeyPatch,
+                           size: tuple[int, int]) -> None:  # fmt: skip
+    app = import_preview(sqlite_db, tmp_path, monkeypatch)
+    assert snap_compare(app, terminal_size=size, run_before=read_orders_csv)
