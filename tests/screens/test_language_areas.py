@@ -21,7 +21,7 @@ from .test_app import FROZEN_NOW, USER, flat, screen_text, settle
 from .test_dispatch import go_to
 from .test_dispatch_snapshots import FROZEN as DISPATCH_FROZEN
 from .test_dispatch_snapshots import dispatch_db
-from .test_order_import import _row, shop, write_csv
+from .test_order_import_snapshots import preview_file
 from .test_production_snapshots import FROZEN as PRODUCTION_FROZEN
 from .test_production_snapshots import board_db
 from .test_receivables import FROZEN as RECEIVABLES_FROZEN
@@ -171,6 +171,36 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 
+# (scenario, words on screen in Chinese, the same in English after Ctrl+F)
+SWITCHES = [
+    ("production_board", "工单号", "Number"),
+    ("dispatch_list", "待发 5", "5 ready"),
+    ("van_runs", "应收现金", "cash to collect"),
+    ("receivables_aging", "未到期", "not due"),
+    ("receivables_customer", "跟进记录", "Follow-ups"),
+]
+
+
+@pytest.mark.parametrize(("scenario", "chinese", "english"), SWITCHES,
+                         ids=[s[0] for s in SWITCHES])  # fmt: skip
+async def test_an_open_area_switches_language_at_once(
+    sqlite_db: Database, scenario: str, chinese: str, english: str
+) -> None:
+    """Ctrl+F on an open area: its own words (heads, status, hints, rows) in English at
+    once, what it shows kept; and back."""
+    app, run_before = SCENARIOS[scenario](sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await run_before(pilot)
+        screen = pilot.app.screen
+        assert chinese in flat(screen_text(pilot.app))
+        for expected, absent in ((english, chinese), (chinese, english)):
+            await pilot.press("ctrl+f")
+            await settle(pilot)
+            text = flat(screen_text(pilot.app))
+            assert pilot.app.screen is screen
+            assert expected in text and absent not in text, text
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_area_zh(snap_compare: SnapCompare, sqlite_db: Database, scenario: str,
@@ -185,14 +215,7 @@ def test_area_zh(snap_compare: SnapCompare, sqlite_db: Database, scenario: str,
 def import_preview(db: Database, folder: Path, monkeypatch: pytest.MonkeyPatch) -> OmsApp:
     """The preview of a file with two good orders, an unknown product code and a bad
     quantity, read by its name from the current folder."""
-    shop(db)
-    monkeypatch.chdir(folder)
-    write_csv(folder / "orders.csv", [
-        _row("TB20261130001", "LAMP-1", "2"), _row("TB20261130001", "BULB-2", "3"),
-        _row("TB20261130002", "BULB-2", "5", name="王小明", phone="13800138000"),
-        _row("TB20261130003", "TB-LAMP-XL", "1", name="Chen Li", phone="137 0000 1111"),
-        _row("TB20261130004", "LAMP-1", "two", name="Zhao Min", phone="136 0000 2222"),
-    ])  # fmt: skip
+    preview_file(db, folder, monkeypatch)
     return chinese_app(db, FROZEN_NOW)
 
 
