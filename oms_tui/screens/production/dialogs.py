@@ -24,6 +24,11 @@ from ...widgets.order_list import fit
 from ..formats import local_time
 from .rows import materials_text, short_date
 
+# what a stage log row says happened (``log_stage``), in the current language; a row with
+# no stage is named by it too
+STAGE_RESULTS = (N_("planned"), N_("started"), N_("done"), N_("qc_fail"), N_("replanned"),
+                 N_("reserved"), N_("rework"), N_("short"))  # fmt: skip
+
 
 def parse_due(text: str, today: date) -> date | None:
     """A due-by date for the filter: ``2026-12-01`` (past ones too), ``+7``, ``mon``;
@@ -105,7 +110,8 @@ class HistoryDialog(ModalScreen[None]):
             yield Static(Content("\n").join(
                 Content.assemble((local_time(e.at, "%m-%d %H:%M"), "dim"), " ",
                                  (fit(e.actor, 8), "bold"), " ",
-                                 fit(e.stage_name, 16), " ", (fit(e.result, 9), "$text-accent"),
+                                 fit(_(e.stage_name), 16), " ",
+                                 (fit(_(e.result), 9), "$text-accent"),
                                  (f" {e.note}" if e.note else "", "italic"))
                 for e in s.log
             ) if s.log else Content.styled(_("no entries"), "dim"),
