@@ -31,7 +31,7 @@ i18n: i18n-extract i18n-update i18n-compile
 
 i18n-extract: $(STAMP)
 	mkdir -p build
-	$(BIN)/pybabel -q extract -F babel.cfg --add-location=file --sort-output --no-wrap \
+	$(BIN)/pybabel -q extract -F babel.cfg -k tr --add-location=file --sort-output --no-wrap \
 		--project=oms --copyright-holder="oms" -o $(POT) .
 
 i18n-update: $(STAMP)

@@ -65,10 +65,12 @@ async def reset_entry(pilot: Pilot) -> None:
 
 
 async def new_caller(pilot: Pilot, ms: float) -> bool:
-    await send(pilot, ms, "e", "13900001111", "enter", "Zhao Liu", "tab", "tab", "Jiangsu")
+    # the address as one line, the city corrected
+    await send(pilot, ms, "e", "13900001111", "enter", "Zhao Liu", "tab", "tab", "江苏南京",
+               "tab", "tab", "苏州市")  # fmt: skip
     screen = await entry(pilot)
-    got = [value(screen, f"#new-caller-{n}") for n in ("name", "phone", "province")]
-    return got == ["Zhao Liu", "13900001111", "Jiangsu"]
+    got = [value(screen, f"#new-caller-{n}") for n in ("name", "phone", "province", "city")]
+    return got == ["Zhao Liu", "13900001111", "江苏省", "苏州市"]
 
 
 async def made_to_order(pilot: Pilot, ms: float) -> bool:
@@ -80,14 +82,14 @@ async def made_to_order(pilot: Pilot, ms: float) -> bool:
 
 
 async def ship_to(pilot: Pilot, ms: float) -> bool:
-    await send(pilot, ms, "e", PHONE, "enter", "f6", "n", "江南大道 100 号", "tab",
-               "杭州市", "tab", "滨江区", "tab", "浙江", "tab", "李娜", "tab", "13700001111",
+    await send(pilot, ms, "e", PHONE, "enter", "f6", "n", "浙江杭州滨江区江南大道 100 号",
+               "tab", "tab", "tab", "tab", "tab", "李娜", "tab", "13700001111",
                "enter")  # fmt: skip
     screen = await entry(pilot)
     ship = screen.model.ship_to
     return pilot.app.screen is screen and ship is not None and (
         ship.text, ship.contact_name, ship.phone) == (
-        "浙江 杭州市 滨江区 江南大道 100 号", "李娜", "13700001111")  # fmt: skip
+        "浙江省 杭州市 滨江区 江南大道 100 号", "李娜", "13700001111")  # fmt: skip
 
 
 async def repeat_and_save(pilot: Pilot, ms: float) -> bool:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 DOMAIN = "oms"
@@ -118,6 +118,30 @@ def pgettext(context: str, message: str) -> str:
     with two meanings on screen (``pgettext("column", "Back")``, backordered units, is not
     the key ``Back``, 返回)."""
     return _catalog(current_language()).pgettext(context, message)
+
+
+def document_words(language: str | None) -> Callable[[str], str]:
+    """The texts of a printed document in ``language``, whatever the interface speaks:
+    ``zh_CN`` Chinese, ``en`` English, anything else (""; no language chosen) both, the
+    English then the Chinese (``Order 订单``), as every document was before they had a
+    language. Reports call the result ``tr``: ``tr("Packing list")``; ``make i18n``
+    extracts ``tr(...)`` texts as it does ``_(...)``."""
+    chosen = normalise(language)
+    if chosen == ENGLISH:
+        return _english_text
+    chinese = _catalog(CHINESE).gettext
+    if chosen == CHINESE:
+        return chinese
+
+    def both(message: str) -> str:
+        translated = chinese(message)
+        return message if not message or translated == message else f"{message} {translated}"
+
+    return both
+
+
+def _english_text(message: str) -> str:
+    return message
 
 
 def N_(message: str) -> str:  # noqa: N802 (gettext's own name for it)

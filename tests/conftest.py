@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
 # Tests speak English unless they choose Chinese (``i18n.set_language``): the locale of the
@@ -23,6 +24,11 @@ from oms_tui.services.platform.db import Database  # noqa: E402
 from tests.databases import ENGINES, PG_URL, Databases, with_search_path  # noqa: E402
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+# No test depends on the clock: hypothesis's default 200 ms deadline per example failed a
+# property test on the loaded 2-core machine (its first example reads a data file).
+hypothesis_settings.register_profile("oms", deadline=None)
+hypothesis_settings.load_profile("oms")
 
 # the user's cache stays: the Chinese font is made there once (reports/fonts.py, ~10 s), not
 # once per test (every test has its own HOME)

@@ -34,7 +34,30 @@ ENGINES = (
     ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if PG_URL else ["sqlite"]
 )
 Build = Callable[[Database], object]
-BARE = "migrated"  # the state every test starts from: the schema and the migrations' rows
+BARE = "migrated"  # the state every test starts from: the schema, the migrations' rows, users
+
+# The users every test database has (services refuse a name that is no user: permissions.py).
+# A name that is a role has that role; the other names tests act as are admins, who may do
+# everything, so a test about a business rule is not about permissions. Tests of who may do
+# what use the role-named users, or add their own.
+ROLE_USERS = ("clerk", "auditor", "warehouse", "production", "finance", "manager", "admin")
+ADMIN_USERS = ("tester", "t", "wang", "li", "liu", "zhao", "zhang", "lin", "store",
+               "counter", "importer", "picker", "packer", "dispatcher", "buyer", "cron",
+               "clerk2", "qc", "eng", "me", "f", "d", "script", "carrier", "wu",
+               "system", "demo", "driver", "someone", "alice", "bob", "other")  # fmt: skip
+
+
+def seed_users(db: Database) -> None:
+    """Insert the test users (ROLE_USERS, ADMIN_USERS and the OS account running the tests,
+    admin, as the first user of a new database would be)."""
+    from oms_tui.config import os_user
+    from oms_tui.models import User
+
+    names = {name: name for name in ROLE_USERS}
+    names.update({name: "admin" for name in (*ADMIN_USERS, os_user()) if name not in names})
+    with db.write() as session:
+        for name, role in names.items():
+            session.add(User(name=name, display_name=name, role=role))
 
 
 def with_search_path(url: str, name: str) -> str:
@@ -56,6 +79,7 @@ class SqliteTemplates:
             if state == BARE:
                 made = Database(f"sqlite:///{path}")
                 schema.upgrade(made)
+                seed_users(made)
             else:
                 shutil.copyfile(self.template(BARE), path)
                 made = Database(f"sqlite:///{path}")
@@ -88,6 +112,7 @@ class PostgresSchema:
             conn.execute(text(f'CREATE SCHEMA "{self.name}"'))
         migrated = Database(self.url)
         schema.upgrade(migrated)
+        seed_users(migrated)
         migrated.dispose()
         self.engine: Engine = create_engine(self.url)
         meta = MetaData()

@@ -1,5 +1,6 @@
-"""`oms audit log`: who changed which setting, customer's credit hold or product's reorder
-point, from what to what, and why (the change log, newest first)."""
+"""`oms audit log`: who changed which setting, customer (created, addresses, invoicing data,
+credit hold), product's reorder point or warehouse's rank, from what to what, and why (the
+change log, newest first)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from ..i18n import _
 from .common import connect, date_option
 from .options import DbOption, OmsTyper
 
-app = OmsTyper(help=_("The audit trail: changes to settings, customers and products."))
+app = OmsTyper(help=_("The audit trail: changes to settings, customers, products and "
+                      "warehouses."))
 
 
 @app.command("log", help=_(
@@ -20,7 +22,8 @@ app = OmsTyper(help=_("The audit trail: changes to settings, customers and produ
 def audit_log(
     entity: Annotated[str | None, typer.Option(
         "--entity", metavar="ENTITY:KEY",
-        help=_("setting, customer, product or user; with a key: customer:C000123."))] = None,
+        help=_("setting, customer, product, warehouse or user; with a key: "
+               "customer:C000123."))] = None,
     user: Annotated[str | None, typer.Option(
         "--user", metavar="NAME", help=_("Only the changes this user made."))] = None,
     since: Annotated[str | None, typer.Option(

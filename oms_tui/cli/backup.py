@@ -7,8 +7,19 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _, ngettext
 from .common import check_place, open_database, open_existing, resolve_settings, say, where
 from .options import DbOption
+
+BACKUP_HELP = _(
+    "Back the database up while clerks keep working: compressed, named with the date and "
+    "schema revision, into the backups folder (beside a SQLite file; oms's data folder for "
+    "PostgreSQL, through pg_dump), keeping the newest of the last backup_keep_daily days and "
+    "backup_keep_weekly weeks. --verify FILE opens a backup and checks it (exit 1 if broken).")
+RESTORE_HELP = _(
+    "Replace the database with a backup: refused for a backup of a newer schema, and while "
+    "other oms processes have the database open (unless --force); the database as it was is "
+    "kept as a backup first; an older backup is brought to the newest schema.")
 
 
 def backup_cmd(
@@ -17,8 +28,8 @@ def backup_cmd(
         typer.Option(
             "--out",
             metavar="FILE",
-            help="Write the backup here (a file or a folder) instead of the "
-            "backups folder (which is rotated).",
+            help=_("Write the backup here (a file or a folder) instead of the backups folder "
+                   "(which is rotated)."),
         ),
     ] = None,
     verify: Annotated[
@@ -26,15 +37,12 @@ def backup_cmd(
         typer.Option(
             "--verify",
             metavar="FILE",
-            help="Do not back up: open this backup and run every invariant check.",
+            help=_("Do not back up: open this backup and run every invariant check."),
         ),
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Back the database up while clerks keep working: compressed, named with the date and
-    schema revision, into the backups folder (beside a SQLite file; oms's data folder for
-    PostgreSQL, through pg_dump), keeping the newest of the last backup_keep_daily days and
-    backup_keep_weekly weeks. --verify FILE opens a backup and checks it (exit 1 if broken)."""
+    """`oms backup` (its help: BACKUP_HELP)."""
     from ..services.platform import backup
 
     settings = resolve_settings(db)
@@ -44,11 +52,13 @@ def backup_cmd(
         return
     database = open_existing(settings)
     done = backup.take(database, out)
-    say(f"Backup of {where(settings)} (schema {done.revision}): {done.path} "
-        f"({_size(done.size)})")  # fmt: skip
+    say(_("Backup of {database} (schema {revision}): {path} ({size})").format(
+        database=where(settings), revision=done.revision, path=done.path,
+        size=_size(done.size)))  # fmt: skip
     if done.removed:
-        say(f"Rotation removed {len(done.removed)} older backup"
-            f"{'' if len(done.removed) == 1 else 's'}.")  # fmt: skip
+        n = len(done.removed)
+        say(ngettext("Rotation removed {n} older backup.", "Rotation removed {n} older backups.",
+                     n).format(n=n))  # fmt: skip
 
 
 def _verify(database, file: Path) -> None:  # noqa: ANN001
@@ -60,13 +70,15 @@ def _verify(database, file: Path) -> None:  # noqa: ANN001
     for problem in broken:
         typer.echo(str(problem))
     if broken:
-        say(f"oms: {file}: {len(broken)} broken invariant{'' if len(broken) == 1 else 's'}")
+        say(ngettext("oms: {file}: {n} broken invariant", "oms: {file}: {n} broken invariants",
+                     len(broken)).format(file=file, n=len(broken)))  # fmt: skip
         raise typer.Exit(1)
-    say(f"{file}: a complete backup (schema {copy.revision}); every invariant holds.")
+    say(_("{file}: a complete backup (schema {revision}); every invariant holds.").format(
+        file=file, revision=copy.revision))
 
 
 def _size(size: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
+    for unit in ("bytes", "KB", "MB", "GB"):  # i18n: no
         if size < 1024 or unit == "GB":
             return f"{size:,} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
         size /= 1024
@@ -74,24 +86,26 @@ def _size(size: int) -> str:
 
 
 def restore_cmd(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="The backup to restore.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=_("The backup to restore."))],
     force: Annotated[
         bool,
         typer.Option(
-            "--force", help="Restore even while other oms processes have the database open."
+            "--force", help=_("Restore even while other oms processes have the database open.")
         ),  # fmt: skip
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Replace the database with a backup: refused for a backup of a newer schema, and
-    while other oms processes have the database open (unless --force); the database as it
-    was is kept as a backup first; an older backup is brought to the newest schema."""
+    """`oms restore` (its help: RESTORE_HELP)."""
     from ..services.platform import backup
 
     settings = resolve_settings(db)
     check_place(settings, create=True)
     database = open_database(settings)
     done = backup.restore(database, file, force=force)
-    kept = f"; the database as it was is kept in {done.kept}" if done.kept else ""
-    upgraded = "; brought to the newest schema" if done.upgraded else ""
-    say(f"Restored {file} (schema {done.revision}) into {where(settings)}{upgraded}{kept}")
+    said = _("Restored {file} (schema {revision}) into {database}").format(
+        file=file, revision=done.revision, database=where(settings))
+    if done.upgraded:
+        said += _("; brought to the newest schema")
+    if done.kept:
+        said += _("; the database as it was is kept in {path}").format(path=done.kept)
+    say(said)

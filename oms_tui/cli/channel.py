@@ -14,13 +14,15 @@ app = OmsTyper(
     help=_("Sales channels: the web shops and dealers the orders come from.")
 )  # its line in `oms --help`
 
-KINDS_HELP = "phone, walk_in, ecommerce, dealer, key_account or standing."
+KINDS_HELP = _("phone, walk_in, ecommerce, dealer, key_account or standing.")
 
 
-@app.command("add")
+@app.command("add", help=_(
+    "Add a channel: `oms channel add taobao-main --kind ecommerce --profile taobao`. Its "
+    "orders are its own: order 12345 of two web shops is two orders."))  # fmt: skip
 def channel_add(
     name: Annotated[
-        str, typer.Argument(metavar="NAME", help="One word, e.g. taobao-main, dealer-wuhan.")
+        str, typer.Argument(metavar="NAME", help=_("One word, e.g. taobao-main, dealer-wuhan."))
     ],
     kind: Annotated[str, typer.Option("--kind", metavar="KIND", help=KINDS_HELP)],
     profile: Annotated[
@@ -28,14 +30,12 @@ def channel_add(
         typer.Option(
             "--profile",
             metavar="PROFILE",
-            help="Import profile its files are read with (default: oms, our template).",
+            help=_("Import profile its files are read with (default: oms, our template)."),
         ),
     ] = "",
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Add a channel: `oms channel add taobao-main --kind ecommerce --profile taobao`. Its
-    orders are its own: order 12345 of two web shops is two orders."""
     from ..services.exchange import order_import
     from ..services.sales import channels
 
@@ -43,13 +43,13 @@ def channel_add(
     if profile.strip():
         profile = order_import.get_profile(database, profile).name  # an unknown one: refused
     c = channels.add_channel(database, settings.user, name, kind, profile)
-    say(f"channel {c.name} added ({c.kind}, profile {c.profile}): "
-        f"oms import orders FILE --channel {c.name}")  # fmt: skip
+    say(_("channel {name} added ({kind}, profile {profile}): oms import orders FILE --channel "
+          "{name}").format(name=c.name, kind=c.kind, profile=c.profile))  # fmt: skip
 
 
-@app.command("list")
+@app.command("list", help=_(
+    "The channels: name, kind, and the import profile their files are read with."))
 def channel_list(db: DbOption = None) -> None:
-    """The channels: name, kind, and the import profile their files are read with."""
     from ..services.sales import channels
 
     for c in channels.list_channels(connect(db)[1]):

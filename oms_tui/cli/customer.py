@@ -1,4 +1,5 @@
-"""`oms customer invoicing`: a customer's Chinese invoicing data (发票抬头, 纳税人识别号 ...)."""
+"""`oms customer invoicing` and `language`: a customer's Chinese invoicing data (发票抬头,
+纳税人识别号 ...) and the language their documents print in."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from .options import CustomerArg, DbOption, OmsTyper, UserOption
 
 TYPE_WORDS = {"normal": N_("normal (普通)"), "special": N_("special (专用)")}
 
-app = OmsTyper(help=_("Customers: invoicing data (invoice title, taxpayer id, bank)."))
+app = OmsTyper(help=_("Customers: invoicing data (invoice title, taxpayer id, bank) and the "
+                      "language of their documents."))
 
 
 def _opt(flag: str, metavar: str, help_text: str) -> typer.models.OptionInfo:
@@ -58,3 +60,32 @@ def customer_invoicing(
         typer.echo(f"{label}: {value}")
     if changes:
         say(_("{code}: invoicing data saved").format(code=code))
+
+
+@app.command("language", help=_(
+    "Show the language a customer's documents print in (packing lists, labels, dunning "
+    "letters, statements), or set it: zh_CN (中文), en (English), or default (the company's "
+    "setting `oms settings language`, else both languages)."))  # fmt: skip
+def customer_language(
+    customer: CustomerArg,
+    language: Annotated[
+        str | None, typer.Argument(metavar="LANGUAGE", help=_("zh_CN, en or default."))
+    ] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    from ..i18n import LANGUAGES
+    from ..services.parties import language as languages
+    from .common import one_customer
+
+    settings, database = connect(db, user)
+    code = one_customer(database, customer).code
+    if language is not None:
+        languages.set_customer_language(database, settings.user, code, language)
+    chosen, printed = languages.customer_language(database, code)
+    shown = LANGUAGES.get(printed) or _("both languages")
+    typer.echo(f"{code}: {printed or '—'} ({shown})"
+               + ("" if chosen else " " + _("(not chosen: the company's)")))  # fmt: skip
+    if language is not None:
+        say(_("{code}: documents print in {language} from now on").format(code=code,
+                                                                        language=shown))

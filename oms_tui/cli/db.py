@@ -34,15 +34,20 @@ def initialise(db, user: str, demo: bool) -> None:  # noqa: ANN001
     if demo:
         from ..demo.seed import seed_demo
 
-        say(f"Demo data: {seed_demo(db, user)}.")
+        say(_("Demo data: {summary}.").format(summary=seed_demo(db, user)))
+
+
+INIT_HELP = _("Create the database (or bring it to the current schema); --demo adds demo data.")
+GENERATE_HELP = _("Add N generated orders (with customers, catalog, invoices) for testing at "
+                  "scale.")  # fmt: skip
 
 
 def init(
-    demo: Annotated[bool, typer.Option("--demo", help="Fill it with the demo company.")] = False,
+    demo: Annotated[bool, typer.Option("--demo", help=_("Fill it with the demo company."))] = False,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Create the database (or bring it to the current schema); --demo adds demo data."""
+    """`oms init` (its help: INIT_HELP)."""
     from ..services.platform import schema
     from ..services.platform.errors import OmsError
 
@@ -54,51 +59,53 @@ def init(
 
         schema.upgrade_with_backup(database)
         if has_orders(database):
-            raise OmsError(f"{where(settings)} already holds orders; demo data goes into an "
-                           "empty database (use another --db)")  # fmt: skip
+            raise OmsError(_("{database} already holds orders; demo data goes into an empty "
+                             "database (use another --db)").format(database=where(settings)))
     initialise(database, settings.user, demo)
-    say(f"Database ready at {where(settings)}")
+    say(_("Database ready at {database}").format(database=where(settings)))
 
 
-@app.command("upgrade")
+@app.command("upgrade", help=_(
+    "Bring an oms database to the newest schema (a SQLite file is copied first; on PostgreSQL "
+    "take a backup first with `oms backup`); `oms init` creates one."))  # fmt: skip
 def db_upgrade(db: DbOption = None) -> None:
-    """Bring an oms database to the newest schema (a SQLite file is copied first; on
-    PostgreSQL take a backup first with `oms backup`); `oms init` creates one."""
     from ..services.platform import schema
 
     settings = resolve_settings(db)
     database = open_existing(settings)
     before = schema.current_revision(database)
     if database.dialect == "postgresql" and schema.needs_upgrade(database):
-        say(f"Note: {NO_PG_BACKUP}.")
+        say(_("Note: {advice}.").format(advice=NO_PG_BACKUP))
     backup = schema.upgrade_with_backup(database)
     after = schema.current_revision(database)
     if before == after:
-        say(f"Already at the newest schema ({after}): {where(settings)}")
+        say(_("Already at the newest schema ({revision}): {database}").format(
+            revision=after, database=where(settings)))
     else:
-        note = f"; backup: {backup}" if backup else ""
-        say(f"Upgraded {before} -> {after}{note}")
+        said = _("Upgraded {before} -> {after}").format(before=before, after=after)
+        say(said + (_("; backup: {path}").format(path=backup) if backup else ""))
 
 
-@app.command("current")
+@app.command("current", help=_("Print the database's schema revision."))
 def db_current(db: DbOption = None) -> None:
-    """Print the database's schema revision."""
     from ..migrations import HEAD
     from ..services.platform import schema
 
     rev = schema.current_revision(open_existing(resolve_settings(db)))
-    typer.echo(f"{rev} (newest: {HEAD})")
+    typer.echo(f"{rev} " + _("(newest: {revision})").format(revision=HEAD))
 
 
 def generate(
     orders: Annotated[
-        int, typer.Option("--orders", min=1, metavar="N", help="How many orders to add.")
+        int, typer.Option("--orders", min=1, metavar="N", help=_("How many orders to add."))
     ],
-    seed: Annotated[int, typer.Option(metavar="N", help="Random seed (same seed, same data).")] = 1,
+    seed: Annotated[
+        int, typer.Option(metavar="N", help=_("Random seed (same seed, same data)."))
+    ] = 1,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Add N generated orders (with customers, catalog, invoices) for testing at scale."""
+    """`oms generate` (its help: GENERATE_HELP)."""
     from ..demo.generate import generate_orders
 
     settings, database = connect(db, user)
@@ -109,7 +116,9 @@ def generate(
         now = time.perf_counter()
         if now - last[0] >= 2 or done == total:
             last[0] = now
-            say(f"  {done:,}/{total:,} orders ({now - start:.0f} s)")
+            say("  " + _("{done}/{total} orders ({seconds} s)").format(
+                done=f"{done:,}", total=f"{total:,}", seconds=f"{now - start:.0f}"))
 
     summary = generate_orders(database, settings.user, orders, seed=seed, progress=progress)
-    say(f"Added {summary} to {where(settings)} in {time.perf_counter() - start:.1f} s.")
+    say(_("Added {summary} to {database} in {seconds} s.").format(
+        summary=summary, database=where(settings), seconds=f"{time.perf_counter() - start:.1f}"))

@@ -7,7 +7,7 @@ from datetime import date
 
 import typer
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from .common import check_out, connect, date_option, say
 from .options import AsOfOption, DbOption, ForceOption, OmsTyper, OutOption, UserOption
 
@@ -34,7 +34,11 @@ def _deliver(path: str, name: str, printer: str, out: str | None) -> None:
     say(f"{name}: {done}")
 
 
-@app.command("run")
+@app.command("run", help=_(
+    "Take each overdue customer's dunning step (reminder, second notice, final notice, credit "
+    "hold; thresholds: setting dunning_days) as of today or an earlier day; a customer who "
+    "promised to pay by a day not yet past is not escalated. The letters are saved with the "
+    "steps (dunning-DR-YEAR-N.pdf), then printed."))  # fmt: skip
 def dunning_run(
     as_of: AsOfOption = None,
     out: OutOption = None,
@@ -42,10 +46,6 @@ def dunning_run(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Take each overdue customer's dunning step (reminder, second notice, final notice,
-    credit hold; thresholds: setting dunning_days) as of today or an earlier day; a
-    customer who promised to pay by a day not yet past is not escalated. The letters are
-    saved with the steps (dunning-DR-YEAR-N.pdf), then printed."""
     from ..services.finance import dunning
     from ..services.platform.money import format_money
 
@@ -56,27 +56,28 @@ def dunning_run(
                               date.today(), render=render, out=out,
                               overwrite=force)  # fmt: skip
     for st in run.steps:
-        typer.echo(f"{st.customer_name}\t{st.title}\t{st.days_overdue} days\t"
+        days = ngettext("{n} day", "{n} days", st.days_overdue).format(n=st.days_overdue)
+        typer.echo(f"{st.customer_name}\t{st.title}\t{days}\t"
                    f"{format_money(st.overdue_minor, st.currency)}")  # fmt: skip
     for name in run.promised:
-        say(f"{name}: not escalated, a promise to pay stands")
+        say(_("{name}: not escalated, a promise to pay stands").format(name=name))
     if not run.steps:
-        say("No dunning step due")
+        say(_("No dunning step due"))
         return
     _deliver(run.path, f"{dunning.run_name(run.number)}", cs.printer, out)
 
 
-@app.command("reprint")
+@app.command("reprint", help=_("Print a dunning run's letters again, or a customer's last letter."))
 def dunning_reprint(
     key: str = typer.Argument(
-        ..., metavar="RUN_OR_CUSTOMER", help="A run's number (DR-2026-000001) or a customer's code."
+        ..., metavar="RUN_OR_CUSTOMER",
+        help=_("A run's number (DR-2026-000001) or a customer's code."),
     ),
     out: OutOption = None,
     force: ForceOption = False,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Print a dunning run's letters again, or a customer's last letter."""
     from ..services.finance import dunning
 
     settings, database = connect(db, user)

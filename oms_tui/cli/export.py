@@ -16,33 +16,35 @@ app = OmsTyper(
 )  # its line in `oms --help`
 
 
-@app.command("orders")
+@app.command("orders", help=_(
+    "Orders in the import template's columns, one row per line: importing the export into an "
+    "empty database gives the same orders."))  # fmt: skip
 def export_orders(
     status: Annotated[
         list[str] | None,
-        typer.Option("--status", metavar="STATUS", help="Only these statuses (repeat)."),
+        typer.Option("--status", metavar="STATUS", help=_("Only these statuses (repeat).")),
     ] = None,
     start: Annotated[
-        str | None, typer.Option("--from", metavar="DATE", help="Created on or after (YYYY-MM-DD).")
+        str | None,
+        typer.Option("--from", metavar="DATE", help=_("Created on or after (YYYY-MM-DD).")),
     ] = None,
     end: Annotated[
-        str | None, typer.Option("--to", metavar="DATE", help="Created on or before (YYYY-MM-DD).")
+        str | None,
+        typer.Option("--to", metavar="DATE", help=_("Created on or before (YYYY-MM-DD).")),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", metavar="FORMAT", help="csv, json or xlsx.")
+        str, typer.Option("--format", metavar="FORMAT", help=_("csv, json or xlsx."))
     ] = "csv",
     encoding: EncodingOption = None,
     out: Annotated[
         str | None,
         typer.Option(
-            "--out", metavar="FILE", help="Write here (default: stdout; xlsx needs a file)."
+            "--out", metavar="FILE", help=_("Write here (default: stdout; xlsx needs a file).")
         ),
     ] = None,
     force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
-    """Orders in the import template's columns, one row per line: importing the export into
-    an empty database gives the same orders."""
     from ..services.exchange import order_export
     from ..services.platform.errors import InvalidInput
 
@@ -54,8 +56,8 @@ def export_orders(
     data = order_export.render(rows, fmt, csv_encoding(database, encoding))
     if out:
         write_out(out, data, force, settings.database_url)
-        say(f"{len(rows)} order lines written to {out}")
+        say(_("{n} order lines written to {file}").format(n=len(rows), file=out))
     elif fmt == "xlsx":
-        raise InvalidInput("--format xlsx needs --out FILE.xlsx")
+        raise InvalidInput(_("--format xlsx needs --out FILE.xlsx"))
     else:
         sys.stdout.buffer.write(data)

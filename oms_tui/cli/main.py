@@ -81,16 +81,18 @@ app = OmsTyper(
     rich_markup_mode=None,
 )
 # the commands' one-line summaries in `oms --help`, in the locale's language
-app.command(short_help=_("Create the database (or bring it to the current schema)."))(db.init)
-app.command(short_help=_("Add N generated orders (with customers, catalog, invoices)."))(
-    db.generate
-)
-app.command("settings", short_help=_("Show the settings, or change one."))(settings.settings_cmd)
-app.command("verify", short_help=_("Check every invariant of the data."))(checks.verify)
-app.command("backup", short_help=_("Back the database up while clerks keep working."))(
-    backup.backup_cmd
-)
-app.command("restore", short_help=_("Replace the database with a backup."))(backup.restore_cmd)
+app.command(short_help=_("Create the database (or bring it to the current schema)."),
+            help=db.INIT_HELP)(db.init)  # fmt: skip
+app.command(short_help=_("Add N generated orders (with customers, catalog, invoices)."),
+            help=db.GENERATE_HELP)(db.generate)  # fmt: skip
+app.command("settings", short_help=_("Show the settings, or change one."),
+            help=settings.SETTINGS_HELP)(settings.settings_cmd)  # fmt: skip
+app.command("verify", short_help=_("Check every invariant of the data."),
+            help=checks.VERIFY_HELP)(checks.verify)  # fmt: skip
+app.command("backup", short_help=_("Back the database up while clerks keep working."),
+            help=backup.BACKUP_HELP)(backup.backup_cmd)  # fmt: skip
+app.command("restore", short_help=_("Replace the database with a backup."),
+            help=backup.RESTORE_HELP)(backup.restore_cmd)  # fmt: skip
 for name, module in (
     ("db", db),
     ("standing", standing),

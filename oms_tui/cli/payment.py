@@ -16,22 +16,27 @@ app = OmsTyper(
 
 
 # an amount such as -5 is the amount's to refuse, not an unknown option
-@app.command("record", context_settings={"ignore_unknown_options": True})
+@app.command("record", context_settings={"ignore_unknown_options": True}, help=_(
+    "Record a payment: applied to the oldest open invoices in its currency (or the ones "
+    "named); an over-payment stays on the customer's account, in that currency."))
 def payment_record(
     customer: CustomerArg,
-    amount: Annotated[str, typer.Argument(metavar="AMOUNT", help="Amount received, e.g. 1234.50")],
+    amount: Annotated[
+        str, typer.Argument(metavar="AMOUNT", help=_("Amount received, e.g. 1234.50"))
+    ],
     method: Annotated[
-        str, typer.Option(metavar="METHOD", help="cash, bank, wechat, alipay, card, cod_remittance")
+        str,
+        typer.Option(metavar="METHOD", help=_("cash, bank, wechat, alipay, card, cod_remittance")),
     ] = "bank",
     reference: Annotated[
-        str, typer.Option(metavar="REF", help="Bank reference, receipt number ...")
+        str, typer.Option(metavar="REF", help=_("Bank reference, receipt number ..."))
     ] = "",
     invoice: Annotated[
         list[str] | None,
         typer.Option(
             "--invoice",
             metavar="INV-...",
-            help="Pay this invoice (repeat for more); default: oldest due first.",
+            help=_("Pay this invoice (repeat for more); default: oldest due first."),
         ),
     ] = None,
     on: ReceivedOnOption = None,
@@ -40,14 +45,12 @@ def payment_record(
         typer.Option(
             "--currency",
             metavar="CODE",
-            help="What the payment is in (USD, ...); default: the company currency.",
+            help=_("What the payment is in (USD, ...); default: the company currency."),
         ),
     ] = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Record a payment: applied to the oldest open invoices in its currency (or the ones
-    named); an over-payment stays on the customer's account, in that currency."""
     from ..services.finance import receivables
     from ..services.platform.money import format_money, parse_money
     from ..services.platform.settings import get_settings
@@ -60,21 +63,26 @@ def payment_record(
                                         date_option(on, "--date"), method, reference,
                                         invoice, currency=cur)  # fmt: skip
     for a in result.applied:
-        typer.echo(f"{a.invoice_number}\t{format_money(a.amount_minor, result.currency)}\tleft "
-                   f"{format_money(a.left_minor, result.currency)}")  # fmt: skip
-    say(f"{result.number}: {format_money(result.amount_minor, result.currency)} from {who.name}"
-        + (f", {format_money(result.unapplied_minor, result.currency)} kept on account"
-           if result.unapplied_minor else ""))  # fmt: skip
+        typer.echo(f"{a.invoice_number}\t{format_money(a.amount_minor, result.currency)}\t"
+                   + _("left {amount}").format(
+                       amount=format_money(a.left_minor, result.currency)))  # fmt: skip
+    said = _("{number}: {amount} from {customer}").format(
+        number=result.number, amount=format_money(result.amount_minor, result.currency),
+        customer=who.name)  # fmt: skip
+    if result.unapplied_minor:
+        said += _(", {amount} kept on account").format(
+            amount=format_money(result.unapplied_minor, result.currency))
+    say(said)
 
 
-@app.command("apply-credit")
+@app.command("apply-credit", help=_(
+    "Apply the customer's credit on account (over-payments, credit notes not used up) to "
+    "their open invoices now: oldest credit first, oldest due invoice first."))
 def payment_apply_credit(
     customer: CustomerArg,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Apply the customer's credit on account (over-payments, credit notes not used up) to
-    their open invoices now: oldest credit first, oldest due invoice first."""
     from ..services.finance import receivables
     from ..services.platform.money import format_money
 
@@ -83,31 +91,33 @@ def payment_apply_credit(
     result = receivables.apply_credit_on_account(database, settings.user, who.id)
     for a in result.applied:
         typer.echo(f"{a.invoice_number}\t{format_money(a.amount_minor, result.currency)}\t"
-                   f"from {a.source}\t"
-                   f"left {format_money(a.left_minor, result.currency)}")  # fmt: skip
+                   + _("from {source}").format(source=a.source) + "\t"
+                   + _("left {amount}").format(
+                       amount=format_money(a.left_minor, result.currency)))  # fmt: skip
     left = format_money(result.on_account_minor, result.currency)
     if result.applied:
-        say(f"{format_money(result.applied_minor, result.currency)} of credit on account "
-            "applied for "
-            f"{who.name}; {left} left on account")  # fmt: skip
+        say(_("{amount} of credit on account applied for {customer}; {left} left on account")
+            .format(amount=format_money(result.applied_minor, result.currency),
+                    customer=who.name, left=left))  # fmt: skip
     elif result.on_account_minor > 0:
-        say(f"{who.name} has {left} on account and no open invoice it can pay")
+        say(_("{customer} has {left} on account and no open invoice it can pay").format(
+            customer=who.name, left=left))
     else:
-        say(f"{who.name} has no credit on account")
+        say(_("{customer} has no credit on account").format(customer=who.name))
 
 
-@app.command("cod")
+@app.command("cod", help=_(
+    "Reconcile a carrier's cash-on-delivery remittance list against the shipments: each row "
+    "pays that shipment's invoices once (a row imported before is listed as already "
+    "recorded); differences are listed (exit 1 when any)."))  # fmt: skip
 def payment_cod(
     file: Annotated[
-        str, typer.Argument(metavar="FILE", help="CSV: tracking number, amount[, reference].")
+        str, typer.Argument(metavar="FILE", help=_("CSV: tracking number, amount[, reference]."))
     ],
     on: ReceivedOnOption = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Reconcile a carrier's cash-on-delivery remittance list against the shipments:
-    each row pays that shipment's invoices once (a row imported before is listed as
-    already recorded); differences are listed (exit 1 when any)."""
     import csv
     import io
     from pathlib import Path
@@ -119,7 +129,7 @@ def payment_cod(
 
     path = Path(file)
     if not path.is_file():
-        raise InvalidInput(f"no file {file}")
+        raise InvalidInput(_("no file {file}").format(file=file))
     from ..services.platform.settings import get_settings
 
     settings, database = connect(db, user)
@@ -133,13 +143,15 @@ def payment_cod(
             rows.append(cod_remittances.Remittance(row[0].strip(), parse_money(amount, currency),
                                                    row[2] if len(row) > 2 else ""))  # fmt: skip
         except InvalidInput as error:
-            bad.append(f"row {n}: {error if amount else 'no amount to read'}")
+            bad.append(_("row {row}: {why}").format(
+                row=n, why=error if amount else _("no amount to read")))
     result = cod_remittances.reconcile_cod(database, settings.user,
                                            date_option(on, "--date"), rows)  # fmt: skip
     for line in bad + [f"{t}: {why}" for t, why in result.differences + result.already]:
         typer.echo(line)
-    say(f"{len(result.matched)} remittances recorded, "
-        + (f"{len(result.already)} already recorded, " if result.already else "")
-        + f"{len(bad) + len(result.differences)} to look at")  # fmt: skip
+    said = _("{n} remittances recorded, ").format(n=len(result.matched))
+    if result.already:
+        said += _("{n} already recorded, ").format(n=len(result.already))
+    say(said + _("{n} to look at").format(n=len(bad) + len(result.differences)))
     if bad or result.differences:
         raise typer.Exit(1)

@@ -23,21 +23,23 @@ def _order_shipments(db: str | None, order: str):  # noqa: ANN202
     database = open_current(resolve_settings(db))
     shipments = dispatch.order_shipments(database, order)
     if not shipments:
-        raise NotFound(f"order {order} has no shipment yet: start picking it in Dispatch")
+        raise NotFound(_("order {order} has no shipment yet: start picking it in Dispatch")
+                       .format(order=order))  # fmt: skip
     return database, shipments
 
 
-@app.command("packing-list")
+@app.command("packing-list", help=_(
+    "The packing lists of an order's shipments (one page or more each), in the customer's "
+    "language."))  # fmt: skip
 def print_packing_list(
     order: Annotated[
-        str, typer.Argument(metavar="ORDER_NO", help="Order number (so-2026-123 works too).")
+        str, typer.Argument(metavar="ORDER_NO", help=_("Order number (so-2026-123 works too)."))
     ],
     out: OutOption = None,
     force: ForceOption = False,
     paper: PaperOption = None,
     db: DbOption = None,
 ) -> None:
-    """The packing lists of an order's shipments (one page or more each)."""
     from ..reports.packing_list import packing_list_pdf
 
     database, shipments = _order_shipments(db, order)
@@ -46,15 +48,17 @@ def print_packing_list(
                    name, out, paper, force=force)  # fmt: skip
 
 
-@app.command("pick-list")
+@app.command("pick-list", help=_(
+    "The pick list of the warehouse's open wave (shipments being picked)."))
 def print_pick_list(
-    warehouse: Annotated[str, typer.Option("--warehouse", metavar="CODE", help="Warehouse code.")],
+    warehouse: Annotated[
+        str, typer.Option("--warehouse", metavar="CODE", help=_("Warehouse code."))
+    ],
     out: OutOption = None,
     force: ForceOption = False,
     paper: PaperOption = None,
     db: DbOption = None,
 ) -> None:
-    """The pick list of the warehouse's open wave (shipments being picked)."""
     from ..reports.pick_list import pick_list_pdf
     from ..services.platform.errors import NotFound
     from ..services.shipping import dispatch
@@ -62,20 +66,21 @@ def print_pick_list(
     database = connect(db)[1]
     shipments = dispatch.open_wave(database, warehouse)
     if not shipments:
-        raise NotFound(f"nothing is being picked in {warehouse.upper()}")
+        raise NotFound(_("nothing is being picked in {warehouse}").format(
+            warehouse=warehouse.upper()))
     code = warehouse.upper()
     print_document(database, lambda company, size: pick_list_pdf(shipments, company, code, size),
                    f"pick-list-{code}", out, paper, force=force)  # fmt: skip
 
 
-@app.command("label")
+@app.command("label", help=_(
+    "Shipping labels (100 x 150 mm, one per package) for an order's shipments."))
 def print_label(
-    order: Annotated[str, typer.Argument(metavar="ORDER_NO", help="Order number.")],
+    order: Annotated[str, typer.Argument(metavar="ORDER_NO", help=_("Order number."))],
     out: OutOption = None,
     force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
-    """Shipping labels (100 x 150 mm, one per package) for an order's shipments."""
     from ..reports.label import labels_pdf
 
     database, shipments = _order_shipments(db, order)
@@ -83,17 +88,17 @@ def print_label(
                    f"labels-{shipments[0].order_number}", out, force=force)  # fmt: skip
 
 
-@app.command("manifest")
+@app.command("manifest", help=_(
+    "The driver manifest of a van's run: stops, address, phone, items, cash, empties."))
 def print_manifest(
     run: Annotated[
-        str, typer.Argument(metavar="RUN_NO", help="Delivery run number (RUN-2026-000001).")
+        str, typer.Argument(metavar="RUN_NO", help=_("Delivery run number (RUN-2026-000001)."))
     ],
     out: OutOption = None,
     force: ForceOption = False,
     paper: PaperOption = None,
     db: DbOption = None,
 ) -> None:
-    """The driver manifest of a van's run: stops, address, phone, items, cash, empties."""
     from ..reports.driver_manifest import manifest_pdf
     from ..services.shipping import delivery_runs
 
@@ -103,16 +108,16 @@ def print_manifest(
                    f"manifest-{view.number}", out, paper, force=force)  # fmt: skip
 
 
-@app.command("statement")
+@app.command("statement", help=_(
+    "A customer's statement of account: open items, recent payments, balance."))
 def print_statement(
     customer: Annotated[
-        str, typer.Argument(metavar="CUSTOMER", help="Customer code (or a phone / name).")
+        str, typer.Argument(metavar="CUSTOMER", help=_("Customer code (or a phone / name)."))
     ],
     out: OutOption = None,
     force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
-    """A customer's statement of account: open items, recent payments, balance."""
     from ..reports.account_letter import account_pdf
     from ..services.finance import dunning
 

@@ -16,26 +16,27 @@ app = OmsTyper(
 )  # its line in `oms --help`
 
 
-@app.command("list")
+@app.command("list", help=_("Every province and its region (`*`: changed by `oms region set`)."))
 def region_list(db: DbOption = None) -> None:
-    """Every province and its region (`*`: changed by `oms region set`)."""
     from ..services.parties import regions
 
     for province, region, changed in regions.get_table(connect(db)[1]).rows():
         typer.echo(f"{province}\t{region}{'  *' if changed else ''}")
 
 
-@app.command("set")
+@app.command("set", help=_(
+    "Put a province in another region (new customers there get it; `oms region fill` gives "
+    "it to those without one)."))  # fmt: skip
 def region_set(
-    province: Annotated[str, typer.Argument(metavar="PROVINCE", help="浙江, 浙江省 or Zhejiang.")],
+    province: Annotated[
+        str, typer.Argument(metavar="PROVINCE", help=_("浙江, 浙江省 or Zhejiang."))
+    ],
     region: Annotated[
-        str, typer.Argument(metavar="REGION", help="As the warehouses name it, e.g. East.")
+        str, typer.Argument(metavar="REGION", help=_("As the warehouses name it, e.g. East."))
     ],
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Put a province in another region (new customers there get it; `oms region fill`
-    gives it to those without one)."""
     from ..services.parties import regions
 
     settings, database = connect(db, user)
@@ -45,11 +46,13 @@ def region_set(
     say(f"{p.name}: {table.region(p)}")
 
 
-@app.command("fill")
-def region_fill(db: DbOption = None) -> None:
-    """Give the customers and addresses that have no region the one of their province or
-    city (those typed or imported before regions were filled in)."""
+@app.command("fill", help=_(
+    "Give the customers and addresses that have no region the one of their province or city "
+    "(those typed or imported before regions were filled in)."))  # fmt: skip
+def region_fill(db: DbOption = None, user: UserOption = None) -> None:
     from ..services.parties import regions
 
-    customers, addresses = regions.fill_regions(connect(db)[1])
-    say(f"region filled in for {customers} customers and {addresses} addresses")
+    settings, database = connect(db, user)
+    customers, addresses = regions.fill_regions(database, settings.user)
+    say(_("region filled in for {customers} customers and {addresses} addresses").format(
+        customers=customers, addresses=addresses))

@@ -33,14 +33,15 @@ def _report_date(option: str, value: str | None):  # noqa: ANN202
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInput(f"{option} {value}: use YYYY-MM-DD") from None
+        raise InvalidInput(_("{option} {value}: use YYYY-MM-DD").format(option=option,
+                                                                        value=value)) from None
 
 
 def _report_format(fmt: str) -> str:
     from ..services.platform.errors import InvalidInput
 
     if fmt.lower() not in {"table", "csv", "json"}:
-        raise InvalidInput(f"--format {fmt}: use table, csv or json")
+        raise InvalidInput(_("--format {format}: use table, csv or json").format(format=fmt))
     return fmt.lower()
 
 
@@ -50,13 +51,18 @@ def _amount(minor: int, currency: str, grouped: bool = False) -> str:
     return f"{from_minor(minor, currency):{',' if grouped else ''}.{exponent(currency)}f}"
 
 
-def _cells(text: str, width: int) -> str:
-    """Cut and pad to ``width`` terminal cells (Chinese characters take two)."""
+def _width(text: str) -> int:
+    """Terminal cells ``text`` takes (Chinese characters take two)."""
     import unicodedata
 
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cells(text: str, width: int) -> str:
+    """Cut and pad to ``width`` terminal cells (Chinese characters take two)."""
     out, used = [], 0
     for ch in text:
-        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        w = _width(ch)
         if used + w > width:
             break
         out.append(ch)
@@ -76,7 +82,12 @@ def _csv_out(database, encoding: str | None, header: list[str], rows: list[list[
     emit_csv(csv_text(header, rows), None, csv_encoding(database, encoding))
 
 
-@app.command("aging")
+@app.command("aging", help=_(
+    "Open receivables per customer as of a date, aged on the due date: not yet due, then "
+    "overdue by bucket; then the credit on account (unapplied credit notes and over-payments, "
+    "negative, not aged) and the net total; riskiest customers first (overdue money weighted "
+    "by its bucket, less the credit on account). CSV lists the customers only; table and JSON "
+    "end with the totals."))  # fmt: skip
 def report_aging(
     as_of: AsOfOption = None,
     fmt: FormatOption = "table",
@@ -84,18 +95,13 @@ def report_aging(
         str | None,
         typer.Option(
             metavar="DAYS,...",
-            help="Overdue limits in days for this report (default: aging_buckets).",
+            help=_("Overdue limits in days for this report (default: aging_buckets)."),
         ),
     ] = None,
     currency: CurrencyOption = None,
     encoding: EncodingOption = None,
     db: DbOption = None,
 ) -> None:
-    """Open receivables per customer as of a date, aged on the due date: not yet due, then
-    overdue by bucket; then the credit on account (unapplied credit notes and
-    over-payments, negative, not aged) and the net total; riskiest customers first
-    (overdue money weighted by its bucket, less the credit on account). CSV lists the
-    customers only; table and JSON end with the totals."""
     import json
 
     from ..services.finance import aging
@@ -105,10 +111,12 @@ def report_aging(
     database = open_current(resolve_settings(db))
     report = aging.aging(database, when, buckets=buckets, currency=currency)
     cur = report.currency
-    labels = (*report.labels, "on account")  # then "total" (net)
+    # CSV and JSON keep their column names in English (files read by programs); the table
+    # says them in the current language
+    labels = (*report.labels, "on account")  # then "total" (net); i18n: no
     if out == "json":
         doc = {
-            "as_of": report.as_of.isoformat(), "currency": cur, "aged_on": "due date",
+            "as_of": report.as_of.isoformat(), "currency": cur, "aged_on": "due date",  # i18n: no
             "buckets": list(report.limits), "columns": [*labels, "total"],
             "customers": [{"code": r.code, "name": r.name, "risk": r.risk,
                            **_by_label(labels, (*r.amounts, r.on_account_minor),
@@ -127,50 +135,57 @@ def report_aging(
         return
     totals = (*report.totals, report.on_account_minor, report.total_minor)
     width = max([14, *(len(_amount(t, cur, True)) + 1 for t in totals)])
-    head = "".join(f"{label:>{width}}" for label in (*labels, "total"))
-    typer.echo(f"Aging as of {report.as_of} ({cur}), aged on the due date, riskiest first")
-    typer.echo(f"{'customer':12} {'name':20}{head}")
+    shown = (*report.labels, _("on account"), _("total"))
+    head = "".join(" " * max(width - _width(label), 1) + label for label in shown)
+    typer.echo(_("Aging as of {date} ({currency}), aged on the due date, riskiest first")
+               .format(date=report.as_of, currency=cur))  # fmt: skip
+    typer.echo(_cells(_("customer"), 12) + " " + _cells(_("name"), 20) + head)
     for r in report.rows:
         cells = "".join(f"{_amount(v, cur, True):>{width}}"
                         for v in (*r.amounts, r.on_account_minor, r.total_minor))  # fmt: skip
         typer.echo(f"{_cells(r.code, 12)} {_cells(r.name, 20)}{cells}")
     cells = "".join(f"{_amount(v, cur, True):>{width}}" for v in totals)
-    typer.echo(f"{'total':33}{cells}")
-    say(f"{len(report.rows)} customers with open receivables or credit on account")
+    typer.echo(_cells(_("total"), 33) + cells)
+    say(_("{n} customers with open receivables or credit on account").format(
+        n=len(report.rows)))
 
 
-@app.command("dso")
+@app.command("dso", help=_(
+    "Days sales outstanding: open receivables on the date / sales invoiced over the last N "
+    "days (credit notes deducted) x N."))  # fmt: skip
 def report_dso(
     as_of: AsOfOption = None,
-    days: Annotated[int, typer.Option(metavar="N", help="Sales over this many days.")] = 90,
+    days: Annotated[int, typer.Option(metavar="N", help=_("Sales over this many days."))] = 90,
     currency: CurrencyOption = None,
     db: DbOption = None,
 ) -> None:
-    """Days sales outstanding: open receivables on the date / sales invoiced over the last
-    N days (credit notes deducted) x N."""
     from ..services.finance import aging
 
     when = _report_date("--as-of", as_of)
     r = aging.dso(open_current(resolve_settings(db)), when, days=days, currency=currency)
     cur = r.currency
-    figure = "n/a (no sales)" if r.dso is None else f"{r.dso} days"
-    typer.echo(f"DSO as of {r.as_of} over {r.days} days: {figure}  (receivables "
-               f"{_amount(r.receivables_minor, cur, True)}, sales "
-               f"{_amount(r.sales_minor, cur, True)} {cur})")  # fmt: skip
+    figure = _("n/a (no sales)") if r.dso is None else _("{n} days").format(n=r.dso)
+    typer.echo(_("DSO as of {date} over {days} days: {figure}  (receivables {receivables}, "
+                 "sales {sales} {currency})").format(
+        date=r.as_of, days=r.days, figure=figure,
+        receivables=_amount(r.receivables_minor, cur, True),
+        sales=_amount(r.sales_minor, cur, True), currency=cur))  # fmt: skip
 
 
-@app.command("collections")
+@app.command("collections", help=_(
+    "Payments received per period (credit note applications are not money received)."))
 def report_collections(
-    start: Annotated[str, typer.Option("--from", metavar="DATE", help="First day (YYYY-MM-DD).")],
-    end: Annotated[str, typer.Option("--to", metavar="DATE", help="Last day (YYYY-MM-DD).")],
+    start: Annotated[
+        str, typer.Option("--from", metavar="DATE", help=_("First day (YYYY-MM-DD)."))
+    ],
+    end: Annotated[str, typer.Option("--to", metavar="DATE", help=_("Last day (YYYY-MM-DD)."))],
     by: Annotated[
-        str, typer.Option(metavar="PERIOD", help="month, week (from Monday) or day.")
+        str, typer.Option(metavar="PERIOD", help=_("month, week (from Monday) or day."))
     ] = "month",
     fmt: FormatOption = "table",
     encoding: EncodingOption = None,
     db: DbOption = None,
 ) -> None:
-    """Payments received per period (credit note applications are not money received)."""
     import json
 
     from ..services.finance import aging
@@ -193,23 +208,25 @@ def report_collections(
                 for r in c.rows]  # fmt: skip
         _csv_out(database, encoding, ["period", "payments", "amount"], rows)
     else:
-        typer.echo(f"Collections {first} to {last} by {c.by} ({cur})")
+        typer.echo(_("Collections {first} to {last} by {period} ({currency})").format(
+            first=first, last=last, period=c.by, currency=cur))
         for r in c.rows:
             typer.echo(f"{r.period.isoformat():12} {r.payments:>9} "
                        f"{_amount(r.amount_minor, cur, True):>18}")  # fmt: skip
-        typer.echo(f"{'total':12} {c.payments:>9} {_amount(c.amount_minor, cur, True):>18}")
+        typer.echo(_cells(_("total"), 12)
+                   + f" {c.payments:>9} {_amount(c.amount_minor, cur, True):>18}")  # fmt: skip
 
 
-@app.command("buckets")
+@app.command("buckets", help=_(
+    "Show the aging buckets' limits (setting aging_buckets), or change them."))
 def report_buckets(
     limits: Annotated[
         str | None,
-        typer.Argument(metavar="LIMITS", help="New overdue limits in days, e.g. 30,60,90,120."),
+        typer.Argument(metavar="LIMITS", help=_("New overdue limits in days, e.g. 30,60,90,120.")),
     ] = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Show the aging buckets' limits (setting aging_buckets), or change them."""
     from ..services.finance import aging
 
     settings, database = connect(db, user)

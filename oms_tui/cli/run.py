@@ -13,23 +13,23 @@ from .options import DbOption, OmsTyper, UserOption
 app = OmsTyper(help=_("Own-van delivery runs (daily routes)."))
 
 
-@app.command("plan")
+@app.command("plan", help=_(
+    "Build a van's run from the ready orders of its area, in route order; print the stops "
+    "(then `oms print manifest RUN-...`)."))  # fmt: skip
 def run_plan(
     van: Annotated[
-        str, typer.Option("--van", metavar="CODE", help="The van's carrier code (kind own_van).")
+        str, typer.Option("--van", metavar="CODE", help=_("The van's carrier code (kind own_van)."))
     ],
     on: Annotated[
         str | None,
-        typer.Option("--date", metavar="DATE", help="Run date (YYYY-MM-DD); default today."),
+        typer.Option("--date", metavar="DATE", help=_("Run date (YYYY-MM-DD); default today.")),
     ] = None,
     driver: Annotated[
-        str, typer.Option(metavar="NAME", help="The driver's name, printed on the manifest.")
+        str, typer.Option(metavar="NAME", help=_("The driver's name, printed on the manifest."))
     ] = "",
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Build a van's run from the ready orders of its area, in route order; print the
-    stops (then `oms print manifest RUN-...`)."""
     from ..services.platform.money import format_money
     from ..services.shipping import delivery_runs
 
@@ -38,7 +38,8 @@ def run_plan(
     run = delivery_runs.plan_run(database, settings.user, van, day, driver)
     for s in run.stops:
         typer.echo(f"{s.seq:>3} {s.order_number} {s.ship_to_name or s.customer_name} "
-                   f"{s.address}  cash {format_money(s.cash_due_minor, run.currency)} "
-                   f"empties {s.containers_to_collect}")  # fmt: skip
-    say(f"{run.number}: {len(run.stops)} stops, cash to collect "
-        f"{format_money(run.cash_due_minor, run.currency)}")  # fmt: skip
+                   f"{s.address}  " + _("cash {cash} empties {empties}").format(
+                       cash=format_money(s.cash_due_minor, run.currency),
+                       empties=s.containers_to_collect))  # fmt: skip
+    say(_("{run}: {n} stops, cash to collect {cash}").format(
+        run=run.number, n=len(run.stops), cash=format_money(run.cash_due_minor, run.currency)))

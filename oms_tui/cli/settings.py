@@ -6,20 +6,24 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .common import connect
 from .options import DbOption, UserOption
 
+SETTINGS_HELP = _(
+    "Show the settings (company, printing, audit weights and alerts, stock, aging, dunning, "
+    "credit on account and backups), or change one: `oms settings currency CNY`, "
+    "`oms settings audit_alert_hours 2`, `oms settings stock_split_lines 0`, "
+    "`oms settings dunning_days 7,30,60,90`, `oms settings credit_auto_apply 0`.")
+
 
 def settings_cmd(
-    key: Annotated[str | None, typer.Argument(metavar="KEY", help="Setting to change.")] = None,
-    value: Annotated[str | None, typer.Argument(metavar="VALUE", help="Its new value.")] = None,
+    key: Annotated[str | None, typer.Argument(metavar="KEY", help=_("Setting to change."))] = None,
+    value: Annotated[str | None, typer.Argument(metavar="VALUE", help=_("Its new value."))] = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Show the settings (company, printing, audit weights and alerts, stock, aging,
-    dunning, credit on account and backups), or change one: `oms settings currency CNY`,
-    `oms settings audit_alert_hours 2`, `oms settings stock_split_lines 0`,
-    `oms settings dunning_days 7,30,60,90`, `oms settings credit_auto_apply 0`."""
+    """`oms settings` (its help: SETTINGS_HELP)."""
     from dataclasses import asdict
 
     from ..services.finance import aging, overdue, receivables
@@ -31,7 +35,7 @@ def settings_cmd(
 
     settings, database = connect(db, user)
     if key is not None and value is None:
-        raise InvalidInput(f"give a value: oms settings {key} VALUE")
+        raise InvalidInput(_("give a value: oms settings {key} VALUE").format(key=key))
     if key is not None and value is not None:
         numeric = {**asdict(audit_checks.AuditSettings()), **asdict(stock.StockSettings()),
                    **asdict(receivables.ReceivablesSettings()),
@@ -40,7 +44,8 @@ def settings_cmd(
             try:
                 number = int(value)
             except ValueError:
-                raise InvalidInput(f"{key} must be a whole number, 0 or more") from None
+                raise InvalidInput(_("{key} must be a whole number, 0 or more").format(
+                    key=key)) from None
             if key in asdict(stock.StockSettings()):
                 stock.set_stock_setting(database, settings.user, key, number)
             elif key in asdict(receivables.ReceivablesSettings()):

@@ -13,18 +13,18 @@ from .options import DbOption, OmsTyper, UserOption
 app = OmsTyper(help=_("Standing orders (recurring deliveries)."))
 
 
-@app.command("run")
+@app.command("run", help=_(
+    "Create the standing orders due today into the audit queue (run it each morning)."))
 def standing_run(
     on: Annotated[
         str | None,
         typer.Option(
-            "--date", metavar="DATE", help="Run as of this date (YYYY-MM-DD); default today."
+            "--date", metavar="DATE", help=_("Run as of this date (YYYY-MM-DD); default today.")
         ),
     ] = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Create the standing orders due today into the audit queue (run it each morning)."""
     from ..services.sales.templates import run_standing_orders
 
     day = date_option(on, "--date")
@@ -33,7 +33,7 @@ def standing_run(
     for number in result.created:
         typer.echo(number)
     for problem in result.failed:
-        say(f"oms: not created: {problem}")
-    say(f"{len(result.created)} standing orders created for {day}")
+        say(_("oms: not created: {problem}").format(problem=problem))
+    say(_("{n} standing orders created for {day}").format(n=len(result.created), day=day))
     if result.failed:
         raise typer.Exit(1)

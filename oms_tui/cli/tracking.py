@@ -15,16 +15,16 @@ app = OmsTyper(
 )  # its line in `oms --help`
 
 
-@app.command("import")
+@app.command("import", help=_(
+    "Record carrier status events from a CSV export (UTF-8 or GB18030; English or Chinese "
+    "headers and statuses). Bad rows are listed with their row number; exit 1 when any."))
 def tracking_import(
     file: Annotated[
-        str, typer.Argument(metavar="FILE", help="CSV: tracking number, status, time, location.")
+        str, typer.Argument(metavar="FILE", help=_("CSV: tracking number, status, time, location."))
     ],
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Record carrier status events from a CSV export (UTF-8 or GB18030; English or Chinese
-    headers and statuses). Bad rows are listed with their row number; exit 1 when any."""
     from pathlib import Path
 
     from ..services.platform.errors import InvalidInput
@@ -32,14 +32,15 @@ def tracking_import(
 
     path = Path(file)
     if not path.is_file():
-        raise InvalidInput(f"no file {file}")
+        raise InvalidInput(_("no file {file}").format(file=file))
     settings, database = connect(db, user)
     result = tracking.import_tracking_csv(database, settings.user,
                                           path.read_bytes())  # fmt: skip
     for row, why in result.problems:
-        typer.echo(f"row {row}: {why}")
-    say(f"{result.applied} events recorded, {result.duplicates} already known, "
-        f"{len(result.delivered)} shipments delivered, "
-        f"{len(result.problems)} rows refused")  # fmt: skip
+        typer.echo(_("row {row}: {why}").format(row=row, why=why))
+    say(_("{applied} events recorded, {known} already known, {delivered} shipments delivered, "
+          "{refused} rows refused").format(applied=result.applied, known=result.duplicates,
+                                           delivered=len(result.delivered),
+                                           refused=len(result.problems)))  # fmt: skip
     if result.problems:
         raise typer.Exit(1)

@@ -4,8 +4,10 @@ and small random helpers (EAN-13, phones, names)."""
 from __future__ import annotations
 
 import random
+import re
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from operator import itemgetter
 from typing import Any
@@ -14,6 +16,7 @@ from sqlalchemy import TypeDecorator, func, insert, select, text
 from sqlmodel import Session, SQLModel
 
 from ..services.finance.receivables import due_dates
+from ..services.platform.search_text import name_keys_row
 from .reference import ENGLISH, GIVEN, PINYIN, SURNAMES
 
 Row = dict[str, Any]  # one table row for a bulk insert
@@ -33,6 +36,47 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
+# --------------------------------------------------------------------------- language
+
+# The demo's texts are written Chinese first, then English ("杭州仓 Hangzhou (East)",
+# "王芳 Emily Wang"): as they are for an English-speaking user, Chinese only for a Chinese one.
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_ENGLISH_STARTS = re.compile(r"\s+[(A-Za-z]")
+_chinese: list[bool] = [False]
+
+
+def chinese_only(text: str) -> str:
+    """``text`` without its English tail: what follows its Chinese from the first word in
+    Latin letters or "(" on, when no Chinese comes after it ("LED吸顶灯 Ceiling light" ->
+    "LED吸顶灯"; "浙江省杭州市 (Hangzhou)" -> "浙江省杭州市"); else ``text`` as it is."""
+    if not _CJK.search(text):
+        return text
+    for found in _ENGLISH_STARTS.finditer(text):
+        if _CJK.search(text, 0, found.start()) and not _CJK.search(text, found.start()):
+            return text[:found.start()]
+    return text
+
+
+@contextmanager
+def chinese_text() -> Iterator[None]:
+    """While open, the rows ``bulk_insert`` writes keep only the Chinese of their texts (and
+    a name's pinyin follows its name): the demo for a Chinese-speaking company."""
+    _chinese[0] = True
+    try:
+        yield
+    finally:
+        _chinese[0] = False
+
+
+def _to_chinese(rows: Sequence[Row]) -> None:
+    for row in rows:  # in place: the builders read their rows again (products' names)
+        for key, value in row.items():
+            if isinstance(value, str):
+                row[key] = chinese_only(value)
+        if "pinyin" in row and "name" in row:
+            row.update(name_keys_row(row["name"]))
+
+
 def bulk_insert(session: Session, model: type[SQLModel], rows: Sequence[Row]) -> None:
     """Insert plain rows (all with the same keys) in one go, in the session's transaction.
 
@@ -42,6 +86,8 @@ def bulk_insert(session: Session, model: type[SQLModel], rows: Sequence[Row]) ->
     """
     if not rows:
         return
+    if _chinese[0]:
+        _to_chinese(rows)
     table = model.__table__  # type: ignore[attr-defined]
     dialect = session.get_bind().dialect.name
     columns = list(rows[0])

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from contextlib import nullcontext
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from ..i18n import CHINESE, current_language
 from ..models import (
     Allocation,
     Order,
@@ -23,7 +25,7 @@ from .catalog import build_catalog, write_settings, write_users
 from .customers import build_customers
 from .orders import OrderSimulator
 from .reference import Catalog, CustomerInfo, DemoSummary
-from .rows import IdAllocator, Row, bulk_insert
+from .rows import IdAllocator, Row, bulk_insert, chinese_text
 
 # --------------------------------------------------------------------------- seeding
 
@@ -127,11 +129,14 @@ def stock_rows(session: Session, catalog: Catalog, ids: IdAllocator, rng: random
 
 
 def seed_demo(db: Database, actor: str, *, seed: int = 2026, today: date | None = None,
-              customers: int = 300, orders: int = 3000) -> DemoSummary:  # fmt: skip
-    """Fill an empty database with the demo company and a year of orders."""
+              customers: int = 300, orders: int = 3000, language: str | None = None
+              ) -> DemoSummary:  # fmt: skip
+    """Fill an empty database with the demo company and a year of orders; in Chinese only
+    when ``language`` (default: the interface's) is Chinese, else in both languages."""
     rng = random.Random(seed)
     now = _now_for(today)
-    with db.write() as session:
+    chinese = (language or current_language()) == CHINESE
+    with db.write() as session, chinese_text() if chinese else nullcontext():
         if session.execute(select(func.count()).select_from(Order)).scalar():
             from ..services.platform.errors import InvalidInput
 

@@ -20,6 +20,7 @@ from .parties import (
     CustomerAddress,
     CustomerNameGram,
     CustomerPhone,
+    LoginSession,
     Setting,
     User,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "ReturnOrder",
     "RouteStage",
     "SalesChannel",
+    "LoginSession",
     "Setting",
     "Shipment",
     "ShipmentLine",

@@ -16,11 +16,29 @@ class User(SQLModel, table=True):
     display_name: str = Field(default="", max_length=128)
     role: str = Field(
         default="clerk", max_length=32
-    )  # clerk, auditor, warehouse, finance, manager, admin
+    )  # platform/permissions.py: ROLES
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     # interface language (zh_CN, en); "": the company's setting, else the locale's (i18n.py)
     language: str = Field(default="", max_length=8)
+    # password mode (the identity setting "password"): an argon2 hash; "" = no password set
+    password_hash: str = Field(default="", max_length=255)
+    failed_logins: int = 0  # wrong passwords since the last good one
+    locked_until: datetime | None = None  # too many wrong passwords: no login before this
+
+
+class LoginSession(SQLModel, table=True):
+    """A login on the command line in password mode (``oms login``): the process keeps the
+    token, the database only its hash, so a copied database gives no one a session."""
+
+    __tablename__ = "login_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    token_hash: str = Field(unique=True, max_length=64)  # sha256 hex of the token
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    ended_at: datetime | None = None  # ``oms logout``, or the user disabled
 
 
 class ChangeLog(SQLModel, table=True):
@@ -91,6 +109,9 @@ class Customer(SQLModel, table=True):
     bank_name: str = Field(default="", max_length=200)
     bank_account: str = Field(default="", max_length=40)
     invoice_type: str = Field(default="normal", max_length=16)
+    # the language of the documents sent to them (packing lists, labels, letters, statements):
+    # zh_CN or en; "": the company's setting ``language``, else both (i18n.document_words)
+    language: str = Field(default="", max_length=8)
 
 
 class CustomerNameGram(SQLModel, table=True):

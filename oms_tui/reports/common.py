@@ -17,6 +17,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, Paragraph
 
+from ..i18n import document_words
 from .fonts import fonts
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
@@ -30,19 +31,22 @@ class Company:
     # the company currency (ISO 4217): amounts the company keeps in it (cash a driver
     # collects, payments, statements) are printed in it; always given, never assumed
     currency: str = field(kw_only=True)
+    # the language of the company's own papers (pick lists, driver manifests) and of a
+    # customer's who chose none: the setting ``language``; "" prints both (i18n.py)
+    language: str = field(default="", kw_only=True)
 
 
 def company_of(settings: Any) -> Company:
     """The company as documents print it, from the company settings."""
     return Company(settings.company_name, settings.company_address, settings.company_phone,
-                   currency=settings.currency)  # fmt: skip
+                   currency=settings.currency, language=settings.language)  # fmt: skip
 
 
 def page_size(name: str) -> tuple[float, float]:
     try:
         return PAGE_SIZES[name.lower()]
     except KeyError:
-        raise ValueError(f"paper '{name}': use A4 or Letter") from None
+        raise ValueError(f"paper '{name}': use A4 or Letter") from None  # i18n: no
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -75,7 +79,8 @@ def para(text: str, style: ParagraphStyle) -> Paragraph:
 
 def barcode(value: str, width_mm: float = 60, height_mm: float = 11):  # noqa: ANN201
     """A Code128 barcode drawing of ``value`` with the text under it."""
-    drawing = createBarcodeDrawing("Code128", value=value, barHeight=height_mm * mm,
+    drawing = createBarcodeDrawing("Code128", value=value,  # a symbology's name; i18n: no
+                                   barHeight=height_mm * mm,
                                    humanReadable=True, fontName=fonts().latin,
                                    fontSize=7)  # fmt: skip
     scale = min(1.0, (width_mm * mm) / drawing.width)
@@ -143,16 +148,19 @@ def tick_mark() -> TickBox:
 
 class NumberedCanvas(canvas.Canvas):
     """Draws "Page x of y" at the foot of every page once the page count is known; counted
-    per letter when a ``NewPageCount`` starts each one (a file of dunning letters)."""
+    per letter when a ``NewPageCount`` starts each one (a file of dunning letters), in the
+    language the ``NewPageCount`` gives (else both)."""
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self._saved: list[dict] = []
         self._count_no = 0  # which count the page belongs to
+        self._count_language = ""
 
-    def new_page_count(self) -> None:
+    def new_page_count(self, language: str = "") -> None:
         """This page starts a count of its own (page 1 of the next letter)."""
         self._count_no += 1
+        self._count_language = language
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
         self._saved.append(dict(self.__dict__))
@@ -164,21 +172,25 @@ class NumberedCanvas(canvas.Canvas):
         for state in self._saved:
             self.__dict__.update(state)
             seen[self._count_no] += 1
-            self.setFont(fonts().latin, 8)
+            self.setFont(fonts().text, 8)  # the CJK font: "第 1 页" has Chinese in it
             width = self._pagesize[0]
-            self.drawRightString(width - 15 * mm, 10 * mm,
-                                 f"Page {seen[self._count_no]} of "
-                                 f"{totals[self._count_no]}")  # fmt: skip
+            tr = document_words(self._count_language)
+            self.drawRightString(width - 15 * mm, 10 * mm, tr("Page {n} of {total}").format(
+                n=seen[self._count_no], total=totals[self._count_no]))  # fmt: skip
             super().showPage()
         super().save()
 
 
 class NewPageCount(Flowable):
     """Put first in each letter of a file: its pages are numbered "Page 1 of n" on their
-    own (``NumberedCanvas``), not through the whole file."""
+    own (``NumberedCanvas``), not through the whole file, in ``language``."""
+
+    def __init__(self, language: str = "") -> None:
+        super().__init__()
+        self.language = language
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:  # noqa: ARG002
         return 0, 0
 
     def draw(self) -> None:
-        self.canv.new_page_count()
+        self.canv.new_page_count(self.language)

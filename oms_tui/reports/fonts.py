@@ -20,7 +20,7 @@ from pathlib import Path
 
 PACKAGE = "justmytype-intl-cjk"
 VARIABLE_FONT = "fonts/ofl/notosanssc/NotoSansSC[wght].ttf"  # inside justmytype_intl_cjk
-REGULAR = "NotoSansSC-Regular"
+REGULAR = "NotoSansSC-Regular"  # i18n: no
 # what reportlab does not read: layout, vertical metrics, variation tables' leftovers
 UNUSED_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "STAT", "vhea", "vmtx")
 _lock = threading.Lock()
@@ -78,8 +78,9 @@ def _regular_instance(source: Path, version: str):  # noqa: ANN202 - a fontTools
             del font[tag]
     static = instantiateVariableFont(font, {"wght": 400}, updateFontNames=False)
     names = static["name"]
-    for name_id, value in ((1, "Noto Sans SC"), (2, "Regular"), (3, f"{REGULAR};{version}"),
-                           (4, "Noto Sans SC Regular"), (6, REGULAR)):  # fmt: skip
+    own = ((1, "Noto Sans SC"), (2, "Regular"), (3, f"{REGULAR};{version}"),  # i18n: no
+           (4, "Noto Sans SC Regular"), (6, REGULAR))  # the font's own names; i18n: no
+    for name_id, value in own:
         names.setName(value, name_id, 3, 1, 0x409)
         names.setName(value, name_id, 1, 0, 0)
     static["OS/2"].usWeightClass = 400
@@ -96,7 +97,7 @@ def fonts() -> Fonts:
         path = os.environ.get("OMS_CJK_FONT") or str(regular_font())
         kwargs = {"subfontIndex": 0} if path.lower().endswith(".ttc") else {}
         pdfmetrics.registerFont(TTFont("OmsCJK", path, **kwargs))
-    return Fonts("OmsCJK", "OmsCJK", "Helvetica", "Helvetica-Bold", path)
+    return Fonts("OmsCJK", "OmsCJK", "Helvetica", "Helvetica-Bold", path)  # i18n: no
 
 
 if __name__ == "__main__":  # `python -m oms_tui.reports.fonts`: make the font now (setup)

@@ -14,13 +14,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
+from ..i18n import N_, document_words
 from ..services.shipping.dispatch import ShipmentLineView, ShipmentView
 from .common import GRID, SHADE, Company, code128, cubic_m, kg, page_size
 from .fonts import fonts
 
 TARE_G_PER_PACKAGE = 300  # carton and filling, added to the net weight for the gross
-FRAGILE_INSTRUCTIONS = (
-    "易碎品：每件单独用气泡膜包裹，箱内填充，箱外贴“易碎 向上”标识，不得倒置或重压。 "
+FRAGILE_INSTRUCTIONS = N_(
     "Fragile: wrap each item in bubble film, fill the carton, mark it FRAGILE / THIS SIDE UP, "
     "do not stack heavy goods on it."
 )
@@ -71,7 +71,8 @@ def packing_list_pdf(shipments: Sequence[ShipmentView], company: Company, paper:
     size = page_size(paper)
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=size, invariant=1, pageCompression=0)
-    c.setTitle("Packing list")
+    tr = document_words(shipments[0].language if shipments else "")
+    c.setTitle(tr("Packing list"))
     c.setAuthor(company.name)
     for shipment in shipments:
         _one(c, shipment, company, size)
@@ -81,7 +82,8 @@ def packing_list_pdf(shipments: Sequence[ShipmentView], company: Company, paper:
 
 def _one(c: canvas.Canvas, s: ShipmentView, company: Company, size: tuple[float, float]) -> None:
     width = size[0] - 2 * MARGIN
-    blocks = _blocks(s, company, width)
+    tr = document_words(s.language)
+    blocks = _blocks(s, company, width, tr)
     pages: list[list[tuple[Block, float]]] = [[]]
     top = size[1] - MARGIN
     y = top
@@ -100,11 +102,12 @@ def _one(c: canvas.Canvas, s: ShipmentView, company: Company, size: tuple[float,
     f = fonts()
     for n, page in enumerate(pages, start=1):
         if n > 1:
-            _continued(c, s, size, n)
+            _continued(c, s, size, n, tr)
         for block, at in page:
             block.draw(c, at)
-        c.setFont(f.latin, 8)
-        c.drawRightString(size[0] - MARGIN, 10 * mm, f"Page {n} of {len(pages)}")
+        c.setFont(f.text, 8)  # the CJK font: "第 1 页" has Chinese in it
+        c.drawRightString(size[0] - MARGIN, 10 * mm,
+                          tr("Page {n} of {total}").format(n=n, total=len(pages)))
         c.drawString(MARGIN, 10 * mm, f"{s.number} · {s.order_number}")
         c.showPage()
 
@@ -113,14 +116,17 @@ def _continued_height() -> float:
     return 10 * mm
 
 
-def _continued(c: canvas.Canvas, s: ShipmentView, size: tuple[float, float], n: int) -> None:
+def _continued(c: canvas.Canvas, s: ShipmentView, size: tuple[float, float], n: int,
+               tr: Callable[[str], str]) -> None:  # fmt: skip
     f = fonts()
     c.setFont(f.bold, 10)
-    title = f"装箱单 Packing list {s.number} · {s.order_number} (continued, page {n})"
+    title = (tr("Packing list") + f" {s.number} · {s.order_number} "
+             + tr("(continued, page {n})").format(n=n))  # fmt: skip
     c.drawString(MARGIN, size[1] - MARGIN - 4 * mm, title)
 
 
-def _blocks(s: ShipmentView, company: Company, width: float) -> list[Block]:
+def _blocks(s: ShipmentView, company: Company, width: float, tr: Callable[[str], str]
+            ) -> list[Block]:  # fmt: skip
     f = fonts()
     blocks: list[Block] = []
 
@@ -133,10 +139,10 @@ def _blocks(s: ShipmentView, company: Company, width: float) -> list[Block]:
             c.setFont(f.text, SMALL)
             c.drawString(MARGIN, y - 21, contact)
         c.setFont(f.bold, 15)
-        c.drawString(MARGIN, y - 42, "装箱单 Packing list")
+        c.drawString(MARGIN, y - 42, tr("Packing list"))
         x = MARGIN + width - 62 * mm
-        for i, (label, value) in enumerate((("Order 订单", s.order_number),
-                                             ("Shipment 发货单", s.number))):  # fmt: skip
+        for i, (label, value) in enumerate(((tr("Order"), s.order_number),
+                                             (tr("Shipment"), s.number))):  # fmt: skip
             top = y - i * 24 * mm
             c.setFont(f.text, SMALL)
             c.drawString(x, top - 7, label)
@@ -148,13 +154,13 @@ def _blocks(s: ShipmentView, company: Company, width: float) -> list[Block]:
     carrier = s.carrier_name or "—"
     if s.tracking_no:
         carrier += f" {s.tracking_no}"
-    info = [("Customer 客户", s.customer_name), ("Ship to 收货人", s.ship_to_name),
-            ("Phone 电话", s.ship_to_phone or "—"), ("Address 地址", s.ship_to_address or "—"),
-            ("Warehouse 仓库", s.warehouse_code), ("Carrier 承运", carrier),
-            ("Expected 预计送达",
+    info = [(tr("Customer"), s.customer_name), (tr("Consignee"), s.ship_to_name),
+            (tr("Phone"), s.ship_to_phone or "—"), (tr("Address"), s.ship_to_address or "—"),
+            (tr("Warehouse"), s.warehouse_code), (tr("Carrier"), carrier),
+            (tr("Expected"),
              s.expected_date.isoformat() if s.expected_date else "—")]  # fmt: skip
     if s.notes:
-        info.append(("Notes 备注", s.notes))
+        info.append((tr("Notes"), s.notes))
     label_w = 32 * mm
     for label, value in info:
         lines = wrap(value, f.text, TEXT, width - label_w)
@@ -175,7 +181,8 @@ def _blocks(s: ShipmentView, company: Company, width: float) -> list[Block]:
     xs = [MARGIN]
     for w in cols:
         xs.append(xs[-1] + w)
-    heads = ("#", "Code 编码", "Description 品名", "Ordered 订购", "This 本次", "Backord. 欠货")
+    heads = ("#", tr("Code"), tr("Description"), tr("Ordered"), tr("This time"),
+             tr("Backord."))  # fmt: skip
 
     def table_head(c: canvas.Canvas, y: float) -> None:
         c.setFillColor(SHADE)
@@ -193,18 +200,18 @@ def _blocks(s: ShipmentView, company: Company, width: float) -> list[Block]:
     head = Block(14, table_head, keep_with_next=True)
     blocks.append(head)
     for ln in s.lines:
-        row = _line_block(ln, xs, cols, width)
+        row = _line_block(ln, xs, cols, width, tr)
         row.table_head = head
         blocks.append(row)
     blocks.append(Block(3 * mm, lambda c, y: None))
 
     # -- packing instructions, remaining, totals, signatures --------------------------------
     if any(ln.fragile for ln in s.lines):
-        blocks += _text_block("Packing instructions 包装要求", FRAGILE_INSTRUCTIONS, width)
+        blocks += _text_block(tr("Packing instructions"), tr(FRAGILE_INSTRUCTIONS), width)
     remaining = [(ln, ln.ordered - ln.shipped_before - ln.qty) for ln in s.lines]
     remaining = [(ln, q) for ln, q in remaining if q > 0]
     if remaining:
-        title = "Remaining to deliver 待发货"
+        title = tr("Remaining to deliver")
         blocks.append(Block(16, lambda c, y: _heading(c, y, title), keep_with_next=True))
         for ln, q in remaining:
             lines = wrap(ln.description, f.text, TEXT, width - 34 * mm - 30 * mm)
@@ -219,16 +226,18 @@ def _blocks(s: ShipmentView, company: Company, width: float) -> list[Block]:
                 c.setFont(f.latin_bold, 10)
                 c.drawRightString(MARGIN + width - 2, y - 9, str(q))
                 c.setFont(f.text, SMALL)
-                c.drawRightString(MARGIN + width - 10 * mm, y - 9, "Still to come 待发")
+                c.drawRightString(MARGIN + width - 10 * mm, y - 9, tr("Still to come"))
                 _hline(c, y - 11 * len(lines) - 2, width)
 
             blocks.append(Block(11 * len(lines) + 4, draw_rest))
     net = s.net_weight_g
     gross = net + TARE_G_PER_PACKAGE * s.packages
-    totals = (f"Packages 件数: {s.packages}   Net weight 净重: {kg(net)}   "
-              f"Gross weight 毛重: {kg(gross)}   Volume 体积: {cubic_m(s.volume_cm3)}")  # fmt: skip
+    totals = "   ".join((tr("Packages") + f": {s.packages}", tr("Net weight") + f": {kg(net)}",
+                         tr("Gross weight") + f": {kg(gross)}",
+                         tr("Volume") + f": {cubic_m(s.volume_cm3)}"))  # fmt: skip
     blocks += _text_block("", totals, width, before=3 * mm)
-    roles = ("Picker 拣货", "Checker 复核", "Driver 司机", "Receiver 收货人")
+    roles = (tr("Picker"), tr("Checker"), tr("Driver"), tr("Receiver"))
+    signature, day = tr("Signature"), tr("Date")
 
     def signatures(c: canvas.Canvas, y: float) -> None:
         for i, role in enumerate(roles):
@@ -236,19 +245,19 @@ def _blocks(s: ShipmentView, company: Company, width: float) -> list[Block]:
             c.setFont(f.text, SMALL)
             c.drawString(MARGIN, at, role)
             c.setFont(f.text, TEXT)
-            c.drawString(MARGIN + 30 * mm, at, "Signature 签字: ______________")
-            c.drawString(MARGIN + 30 * mm + (width - 30 * mm) / 2, at, "Date 日期: ____________")
+            c.drawString(MARGIN + 30 * mm, at, f"{signature}: ______________")
+            c.drawString(MARGIN + 30 * mm + (width - 30 * mm) / 2, at, f"{day}: ____________")
 
     blocks.append(Block(6 * mm + 4 * 20, signatures))
     return blocks
 
 
-def _line_block(ln: ShipmentLineView, xs: list[float], cols: list[float], width: float
-                ) -> Block:  # fmt: skip
+def _line_block(ln: ShipmentLineView, xs: list[float], cols: list[float], width: float,
+                tr: Callable[[str], str]) -> Block:  # fmt: skip
     f = fonts()
-    desc = ln.description + ("  [易碎 FRAGILE]" if ln.fragile else "")
+    desc = ln.description + ("  [" + tr("FRAGILE") + "]" if ln.fragile else "")
     lines = wrap(desc, f.text, TEXT, cols[2] - 4)
-    note = wrap(f"Note 要求: {ln.note}", f.text, SMALL, width - xs[2] + xs[0] - 4) \
+    note = wrap(tr("Note") + f": {ln.note}", f.text, SMALL, width - xs[2] + xs[0] - 4) \
         if ln.note else []  # fmt: skip
     code = wrap(ln.product_code, f.text, SMALL, cols[1] - 4)
     rows = max(len(lines), len(code))

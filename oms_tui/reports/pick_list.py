@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
+from ..i18n import document_words
 from ..services.shipping.dispatch import ShipmentView
 from .common import (
     GRID,
     SHADE,
     Company,
+    NewPageCount,
     NumberedCanvas,
     TickBox,
     page_size,
@@ -44,22 +46,23 @@ def pick_rows(shipments: Sequence[ShipmentView]
 
 def pick_list_pdf(shipments: Sequence[ShipmentView], company: Company, wave: str = "",
                   paper: str = "A4") -> bytes:  # fmt: skip
+    """The wave's pick list, for the warehouse: in the company's language (``Company``)."""
+    tr = document_words(company.language)
     st = styles()
     f = fonts()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=page_size(paper), leftMargin=15 * mm,
                             rightMargin=15 * mm, topMargin=12 * mm, bottomMargin=18 * mm,
-                            title="Pick list", author=company.name, invariant=1)  # fmt: skip
+                            title=tr("Pick list"), author=company.name, invariant=1)  # fmt: skip
     width = doc.width
     listed = ", ".join(f"{s.number} ({s.order_number})" for s in shipments)
-    story: list = [para(company.name, st["company"]),
-                   para("拣货单 Pick list" + (f"  {wave}" if wave else ""), st["title"]),
-                   para(f"{len(shipments)} shipment{'s' if len(shipments) != 1 else ''}: "
-                        f"{listed}", st["small"])]  # fmt: skip
+    story: list = [NewPageCount(company.language), para(company.name, st["company"]),
+                   para(tr("Pick list") + (f"  {wave}" if wave else ""), st["title"]),
+                   para(tr("Shipments") + f" ({len(shipments)}): {listed}", st["small"])]
     for wh, rows in pick_rows(shipments).items():
-        story += [Spacer(1, 4 * mm), para(f"Warehouse 仓库 {wh}", st["heading"])]
+        story += [Spacer(1, 4 * mm), para(tr("Warehouse") + f" {wh}", st["heading"])]
         table = [[para(h, st["small"]) for h in
-                  ("Bin 库位", "Code 编码", "Description 品名", "Qty 数量", "Shipments 发货单")]
+                  (tr("Bin"), tr("Code"), tr("Description"), tr("Qty"), tr("Shipments"))]
                  + [tick_mark()]]  # fmt: skip
         for bin_, code, desc, qty, numbers in rows:
             table.append([para(bin_ or "—", st["text"]), para(code, st["small"]),
@@ -74,7 +77,8 @@ def pick_list_pdf(shipments: Sequence[ShipmentView], company: Company, wave: str
                                ("ALIGN", (3, 1), (3, -1), "RIGHT"),
                                ("FONT", (3, 1), (3, -1), f.latin_bold, 10)]))  # fmt: skip
         story.append(t)
-    sign = "Picked by 拣货人 ______________   Date 日期 ____________"
+    sign = tr("Picked by") + " ______________   " + tr("Date") + " ____________"
     story += [Spacer(1, 8 * mm), para(sign, st["text"])]
     doc.build(story, canvasmaker=NumberedCanvas)
     return buf.getvalue()
+

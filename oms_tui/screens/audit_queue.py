@@ -47,6 +47,7 @@ from textual.worker import Worker
 
 from ..commands import ScreenCommands
 from ..failures import error_text, failure_text
+from ..i18n import N_, _, ngettext
 from ..messages import OpenOrder, Said
 from ..services.platform.errors import OmsError
 from ..services.sales import audit_checks, audit_decisions, audit_queue
@@ -58,27 +59,37 @@ from ..widgets.quick_open import QuickOpen
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
 from .audit_rows import queue_head, queue_row
+from .formats import said
 from .list_screen import key_hint
 
 PAGE = 50
-KEY_HINT = key_hint(("b", "send back"), ("u", "bump"), ("Space", "select"),
-                    ("A/F2", "bulk approve"), ("Enter", "open"), ("F5", "refresh"))  # fmt: skip
+KEYS = (("b", N_("send back")), ("u", N_("bump")),
+        ("Space", N_("select")),  # i18n: no (key names stay)
+        ("A/F2", N_("bulk approve")),
+        ("Enter", N_("open")), ("F5", N_("refresh")))  # fmt: skip  # i18n: no (key names)
 
-REJECT_REASONS = ("Customer cancelled", "Duplicate order", "Price not agreed",
-                  "Credit refused", "Cannot deliver there")  # fmt: skip
-HOLD_REASONS = ("Waiting for payment", "Customer to confirm", "Stock to arrive",
-                "Credit review")  # fmt: skip
-SEND_BACK_REASONS = ("Correct the prices", "Address incomplete", "Requirements note missing",
-                     "Wrong customer")  # fmt: skip
-BUMP_REASONS = ("Customer called", "Key account asked", "Sales manager asked")
+# Preset reasons (N_): the one picked is saved as typed, in the reviewer's language.
+REJECT_REASONS = (N_("Customer cancelled"), N_("Duplicate order"), N_("Price not agreed"),
+                  N_("Credit refused"), N_("Cannot deliver there"))  # fmt: skip
+HOLD_REASONS = (N_("Waiting for payment"), N_("Customer to confirm"), N_("Stock to arrive"),
+                N_("Credit review"))  # fmt: skip
+SEND_BACK_REASONS = (N_("Correct the prices"), N_("Address incomplete"),
+                     N_("Requirements note missing"), N_("Wrong customer"))  # fmt: skip
+BUMP_REASONS = (N_("Customer called"), N_("Key account asked"), N_("Sales manager asked"))
 # The decisions by the status they move an order to: (key, what it does, as done).
 DECISIONS = {
-    OrderStatus.APPROVED: ("a", "approve", "approved"),
-    OrderStatus.REJECTED: ("x", "reject", "rejected"),
-    OrderStatus.ON_HOLD: ("h", "hold", "held"),
-    OrderStatus.DRAFT: ("b", "send back", "sent back"),
+    OrderStatus.APPROVED: ("a", N_("approve"), N_("approved")),
+    OrderStatus.REJECTED: ("x", N_("reject"), N_("rejected")),
+    OrderStatus.ON_HOLD: ("h", N_("hold"), N_("held")),
+    OrderStatus.DRAFT: ("b", N_("send back"), N_("sent back")),
 }
-APPROVE_ANYWAY_REASONS = ("Manager approved", "Paid in advance", "Checked with the customer")
+APPROVE_ANYWAY_REASONS = (N_("Manager approved"), N_("Paid in advance"),
+                          N_("Checked with the customer"))  # fmt: skip
+
+
+def key_hints() -> Content:
+    """The key hint line in the current language."""
+    return key_hint(*((key, _(does)) for key, does in KEYS))
 
 
 # -- dialogs ---------------------------------------------------------------------------------
@@ -106,18 +117,19 @@ class ReasonDialog(QuickOpen, ModalScreen[tuple[str, date | None] | None]):
     """A reason (preset by digit, or typed) and, for a hold, a follow-up date; Enter saves."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="audit.dialog.cancel"),
+        Binding("escape,f12", "cancel", N_("Back"), key_display="Esc", id="audit.dialog.cancel"),
     ]
 
     def __init__(self, title: str, presets: Sequence[str], *, today: date,
                  ask_date: bool = False) -> None:  # fmt: skip
         super().__init__()
-        self.title_text, self.presets, self.today, self.ask_date = title, presets, today, ask_date
+        self.title_text, self.today, self.ask_date = title, today, ask_date
+        self.presets = [_(p) for p in presets]  # (N_ texts: in the reviewer's language)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="audit-dialog") as box:
             box.border_title = self.title_text
-            box.border_subtitle = "digit: preset · Enter saves · Esc backs out"
+            box.border_subtitle = _("digit: preset · Enter saves · Esc backs out")
             yield Static(
                 Content("\n").join(
                     Content.assemble((f"{n} ", "bold $text-accent"), text)
@@ -126,13 +138,14 @@ class ReasonDialog(QuickOpen, ModalScreen[tuple[str, date | None] | None]):
                 classes="dialog-presets",
             )
             with Horizontal(classes="form-row"):
-                yield Label("Reason", classes="form-label")
-                yield ReasonInput(self.presets, id="reason", placeholder="a digit or type why")
+                yield Label(_("Reason"), classes="form-label")
+                yield ReasonInput(self.presets, id="reason",
+                                  placeholder=_("a digit or type why"))  # fmt: skip
             if self.ask_date:
                 with Horizontal(classes="form-row"):
-                    yield Label("Follow up", classes="form-label")
+                    yield Label(_("Follow up"), classes="form-label")
                     yield ScanInput("+1", id="follow-up", keep_value=True,
-                                    placeholder="+1, mon or 2026-12-01")  # fmt: skip
+                                    placeholder=_("+1, mon or 2026-12-01"))  # fmt: skip
             yield Static("", id="dialog-error", classes="dialog-error")
 
     def on_mount(self) -> None:
@@ -153,7 +166,7 @@ class ReasonDialog(QuickOpen, ModalScreen[tuple[str, date | None] | None]):
         event.stop()
         reason = self.query_one("#reason", ReasonInput).value.strip()
         if not reason:
-            self._error("A reason is required: a digit for a preset, or type it.", "reason")
+            self._error(_("A reason is required: a digit for a preset, or type it."), "reason")
             return
         if not self.ask_date:
             self.dismiss((reason, None))
@@ -162,10 +175,10 @@ class ReasonDialog(QuickOpen, ModalScreen[tuple[str, date | None] | None]):
         try:
             follow_up = parse_requested_date(date_field.value, self.today)
         except OmsError as error:
-            self._error(str(error).replace("requested_date", "follow-up date"), "follow-up")
+            self._error(str(error).replace("requested_date", _("follow-up date")), "follow-up")
             return
         if follow_up is None:
-            self._error("Type the follow-up date: +1, mon or 2026-12-01.", "follow-up")
+            self._error(_("Type the follow-up date: +1, mon or 2026-12-01."), "follow-up")
             return
         self.dismiss((reason, follow_up))
 
@@ -177,7 +190,7 @@ class BulkResultDialog(QuickOpen, ModalScreen[None]):
     """What a bulk approval did: approved numbers, skipped ones with why."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12,enter", "dismiss", "Close", key_display="Enter/Esc",
+        Binding("escape,f12,enter", "dismiss", N_("Close"), key_display="Enter/Esc",
                 id="audit.bulk.close"),
     ]  # fmt: skip
 
@@ -188,21 +201,23 @@ class BulkResultDialog(QuickOpen, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         r = self.result
         with VerticalScroll(classes="audit-dialog", id="bulk-result") as box:
-            box.border_title = "Bulk approval"
-            box.border_subtitle = "Enter or Esc closes"
+            box.border_title = _("Bulk approval")
+            box.border_subtitle = _("Enter or Esc closes")
             yield Static(
                 Content.assemble(
-                    (f"Approved {len(r.approved)}", "bold $text-success"),
+                    (_("Approved {n}").format(n=len(r.approved)), "bold $text-success"),
                     (": " + ", ".join(r.approved)) if r.approved else "",
                 )
             )
             if r.warned:
-                yield Static(Content.styled(f"Approved with warnings {len(r.warned)}:", "bold"))
+                warned = _("Approved with warnings {n}:").format(n=len(r.warned))
+                yield Static(Content.styled(warned, "bold"))
                 yield Static(Content("\n").join(
                     Content.assemble((f"{number} ", "bold"), why) for number, why in r.warned
                 ))  # fmt: skip
             if r.skipped:
-                yield Static(Content.styled(f"Skipped {len(r.skipped)}:", "bold $text-warning"))
+                yield Static(Content.styled(_("Skipped {n}:").format(n=len(r.skipped)),
+                                           "bold $text-warning"))
                 yield Static(Content("\n").join(
                     Content.assemble((f"{number} ", "bold"), why) for number, why in r.skipped
                 ))  # fmt: skip
@@ -219,43 +234,44 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
 
     CSS_PATH = "audit_queue.tcss"
     COMMANDS = {ScreenCommands}
-    PALETTE_PREFIX = "Audit"
+    PALETTE_PREFIX = N_("Audit")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "approve", "Approve", id="audit.approve",
-                tooltip="Approve the order (a failed check asks why)"),
-        Binding("x", "reject", "Reject", id="audit.reject",
-                tooltip="Reject: a reason, preset by digit or typed"),
-        Binding("h", "hold", "Hold", id="audit.hold",
-                tooltip="Put on hold: reason and follow-up date (+1, mon, 2026-12-01)"),
-        Binding("b", "send_back", "Send back", show=False, id="audit.send_back",
-                tooltip="Send back to entry for correction, with a reason"),
-        Binding("u", "bump", "Bump", show=False, id="audit.bump",
-                tooltip="Bump the priority, with a reason"),
-        Binding("A,f2,ctrl+s", "approve_selected", "Bulk", key_display="A/F2", show=False,
+        Binding("a", "approve", N_("Approve"), id="audit.approve",
+                tooltip=N_("Approve the order (a failed check asks why)")),
+        Binding("x", "reject", N_("Reject"), id="audit.reject",
+                tooltip=N_("Reject: a reason, preset by digit or typed")),
+        Binding("h", "hold", N_("Hold"), id="audit.hold",
+                tooltip=N_("Put on hold: reason and follow-up date (+1, mon, 2026-12-01)")),
+        Binding("b", "send_back", N_("Send back"), show=False, id="audit.send_back",
+                tooltip=N_("Send back to entry for correction, with a reason")),
+        Binding("u", "bump", N_("Bump"), show=False, id="audit.bump",
+                tooltip=N_("Bump the priority, with a reason")),
+        Binding("A,f2,ctrl+s", "approve_selected", N_("Bulk"), key_display="A/F2", show=False,
                 id="audit.approve_selected",
-                tooltip="Approve the selected orders; failed checks skip one (A, F2 / Ctrl+S)"),
-        Binding("space", "select", "Select", key_display="Space", show=False,
-                id="audit.select", tooltip="Select / unselect the order for bulk approval"),
-        Binding("enter", "open", "Open", key_display="Enter", show=False, id="audit.open",
-                tooltip="Open the order: lines, checks, timeline"),
-        Binding("down,j", "move(1)", "Next", key_display="Down/j", show=False, id="audit.next",
-                tooltip="Next order (Up / k: previous)"),
+                tooltip=N_("Approve the selected orders; failed checks skip one (A, F2 / Ctrl+S)")),
+        Binding("space", "select", N_("Select"), key_display="Space", show=False,
+                id="audit.select", tooltip=N_("Select / unselect the order for bulk approval")),
+        Binding("enter", "open", N_("Open"), key_display="Enter", show=False, id="audit.open",
+                tooltip=N_("Open the order: lines, checks, timeline")),
+        Binding("down,j", "move(1)", N_("Next"), key_display="Down/j", show=False, id="audit.next",
+                tooltip=N_("Next order (Up / k: previous)")),
         Binding("up,k", "move(-1)", "", show=False, id="audit.previous"),  # listed with Down
-        Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R", show=False,
-                id="audit.refresh", tooltip="Score the queue again and reload it (F5 / Ctrl+R)"),
+        Binding("f5,ctrl+r", "refresh", N_("Refresh"), key_display="F5/^R", show=False,
+                id="audit.refresh",
+                tooltip=N_("Score the queue again and reload it (F5 / Ctrl+R)")),
     ]  # fmt: skip
 
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("approve", "Approve", "The highlighted order (a)"),
-        ("reject", "Reject", "With a reason (x)"),
-        ("hold", "Hold", "Reason and follow-up date (h)"),
-        ("send_back", "Send back to entry", "For correction, with a reason (b)"),
-        ("bump", "Bump priority", "With a reason (u)"),
-        ("select", "Select / unselect", "For bulk approval (Space)"),
-        ("approve_selected", "Approve selected", "Failed checks skip one (A, F2 / Ctrl+S)"),
-        ("open", "Open order", "Lines, checks, timeline (Enter)"),
-        ("refresh", "Refresh queue", "Score again and reload (F5 / Ctrl+R)"),
+        ("approve", N_("Approve"), N_("The highlighted order (a)")),
+        ("reject", N_("Reject"), N_("With a reason (x)")),
+        ("hold", N_("Hold"), N_("Reason and follow-up date (h)")),
+        ("send_back", N_("Send back to entry"), N_("For correction, with a reason (b)")),
+        ("bump", N_("Bump priority"), N_("With a reason (u)")),
+        ("select", N_("Select / unselect"), N_("For bulk approval (Space)")),
+        ("approve_selected", N_("Approve selected"), N_("Failed checks skip one (A, F2 / Ctrl+S)")),
+        ("open", N_("Open order"), N_("Lines, checks, timeline (Enter)")),
+        ("refresh", N_("Refresh queue"), N_("Score again and reload (F5 / Ctrl+R)")),
     )
 
     class BulkDone(Message):
@@ -288,12 +304,12 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
             yield Static("", id="audit-status")
             yield Static("", id="audit-head")
             queue = OrderList(queue_row, key=lambda r: r.order_id, id="queue",
-                              empty_text="Nothing waiting for audit.")  # fmt: skip
+                              empty_text=N_("Nothing waiting for audit."))  # fmt: skip
             queue.load(self._fetch)  # the stored scores first, read while the screen is built
             yield queue
             yield Static("", id="audit-info")
             yield Static("", id="audit-message")
-            yield Static(KEY_HINT, id="audit-keys")
+            yield Static(key_hints(), id="audit-keys")
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -304,6 +320,14 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
 
     def on_resize(self) -> None:
         self.query_one("#audit-head", Static).update(queue_head(self.size.width - 1))
+
+    def retranslate(self) -> None:
+        """The language changed: heads, counts, the order's line and the keys in it."""
+        self.on_resize()
+        self.query_one("#audit-keys", Static).update(key_hints())
+        self.show_status()
+        self.show_info(self.queue.highlighted)
+        self.queue.reload()  # the rows' words ("checking…") too
 
     def on_screen_resume(self) -> None:
         if not self._rescore_when_shown:  # back from an order's detail: it may have changed
@@ -326,13 +350,15 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
             count = f"{len(q.rows)}{'+' if q.loading_more else ''}"
         else:
             count = str(n.in_queue)
-        noun = "order" if count == "1" else "orders"
-        held = f" ({n.held_due} held, follow-up due)" if n and n.held_due else ""
-        selected = f" · {len(q.selected)} selected" if q.selected else ""
+        waiting = ngettext("{count} order waiting", "{count} orders waiting",
+                           1 if count == "1" else 2).format(count=count)
+        held = (_(" ({n} held, follow-up due)").format(n=n.held_due) if n and n.held_due
+                else "")  # fmt: skip
+        selected = _(" · {n} selected").format(n=len(q.selected)) if q.selected else ""
         self.query_one("#audit-status", Static).update(Content.assemble(
-            (f"{count} {noun} waiting", "bold"), held, selected,
-            ("   H", "bold $text-warning"), " held ", ("W", "bold $text-warning"),
-            " too long ", ("D", "bold $text-warning"), " due soon",
+            (waiting, "bold"), held, selected,
+            ("   H", "bold $text-warning"), _(" held "), ("W", "bold $text-warning"),
+            _(" too long "), ("D", "bold $text-warning"), _(" due soon"),
         ), layout=False)  # fmt: skip
 
     def show_info(self, row: audit_queue.QueueRow | None) -> None:
@@ -340,16 +366,18 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
         if row is None:
             info.update("", layout=False)
             return
-        wanted = row.requested_date.isoformat() if row.requested_date else "no date"
+        wanted = row.requested_date.isoformat() if row.requested_date else _("no date")
         since = row.waiting_since.astimezone().strftime("%m-%d %H:%M")
-        marks = [t for t, on_ in (("waiting too long", row.waiting_too_long),
-                                  ("due soon", row.due_soon)) if on_]  # fmt: skip
+        marks = [t for t, on_ in ((_("waiting too long"), row.waiting_too_long),
+                                  (_("due soon"), row.due_soon)) if on_]  # fmt: skip
         info.update(Content.assemble(
-            (row.number, "bold"), f"  prio {row.priority_score}: {row.priority_reasons}\n",
-            f"wanted {wanted} · in audit since {since}",
+            (row.number, "bold"),
+            _("  prio {score}: {reasons}").format(score=row.priority_score,
+                                                  reasons=row.priority_reasons) + "\n",
+            _("wanted {date} · in audit since {since}").format(date=wanted, since=since),
             (" · " + ", ".join(marks), "bold $text-warning") if marks else "",
-            (" · on hold" if row.status == OrderStatus.ON_HOLD else ""),
-            (f" · follow up {row.follow_up_on}" if row.follow_up_on else ""),
+            (_(" · on hold") if row.status == OrderStatus.ON_HOLD else ""),
+            (_(" · follow up {date}").format(date=row.follow_up_on) if row.follow_up_on else ""),
         ), layout=False)  # fmt: skip
 
     # -- loading -----------------------------------------------------------------------------
@@ -374,7 +402,7 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
             self.check_rows(self.db, self.today, rows)
 
     @work(thread=True, group="audit-checks", exit_on_error=False,
-          description="run the checks")  # fmt: skip
+          description=N_("run the checks"))  # fmt: skip
     def check_rows(self, db: Any, today: date, rows: list[audit_queue.QueueRow]) -> None:
         for row in rows:
             run = audit_checks.check_run(db, row.order_id, today)
@@ -401,11 +429,11 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
             self.show_info(highlighted)
 
     def action_refresh(self) -> None:
-        self.say("Scoring the queue…")
+        self.say(_("Scoring the queue…"))
         self.rescore(self.db, self.today)
 
     @work(thread=True, exclusive=True, group="audit-rescore", exit_on_error=False,
-          description="score the queue")  # fmt: skip
+          description=N_("score the queue"))  # fmt: skip
     def rescore(self, db: Any, today: date) -> None:
         audit_decisions.refresh_priorities(db, today)
         self.post_message(self.Rescored())
@@ -435,7 +463,7 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
             self._rescore_when_shown = False
             self.action_refresh()
             return
-        self.say(failure_text("read the queue", message.error), error=True)
+        self.say(failure_text(N_("read the queue"), message.error), error=True)
 
     @on(OrderList.Highlighted, "#queue")
     def highlighted(self, message: OrderList.Highlighted) -> None:
@@ -465,17 +493,19 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
         status does not allow is refused here, before any reason is asked for."""
         row = self.queue.highlighted
         if row is None:
-            self.say("No order highlighted.", error=True)
+            self.say(_("No order highlighted."), error=True)
         elif self._busy:
-            self.say("Wait: the last decision is still being saved.", error=True)
+            self.say(_("Wait: the last decision is still being saved."), error=True)
             return None
         elif to is not None and to not in allowed_next(row.status) and to != row.status:
             status = OrderStatus(row.status)
-            can = [f"{key} {verb}" + (" again" if s == status else "")
+            can = [(_("{key} {verb} again") if s == status else _("{key} {verb}")).format(
+                       key=key, verb=_(verb))
                    for s, (key, verb, _done) in DECISIONS.items()
                    if s in allowed_next(status) or s == status]  # fmt: skip
-            self.say(f"{row.number} {status.label.lower()} cannot be {DECISIONS[to][2]}: "
-                     + ", ".join(can) + ".", error=True)  # fmt: skip
+            self.say(_("{number} {status} cannot be {done}: {can}.").format(
+                number=row.number, status=said(status.label).lower(),
+                done=_(DECISIONS[to][2]), can=", ".join(can)), error=True)  # fmt: skip
             return None
         return row
 
@@ -493,10 +523,11 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
         if row is None:
             return
         if not row.checks_level:
-            self.say(f"{row.number} is still being checked: a moment, then approve.", error=True)
+            self.say(_("{number} is still being checked: a moment, then approve.").format(
+                number=row.number), error=True)
             return
         if row.checks_level == audit_checks.FAIL:
-            self._ask(f"Approve {row.number} despite failed checks: why?",
+            self._ask(_("Approve {number} despite failed checks: why?").format(number=row.number),
                       APPROVE_ANYWAY_REASONS,
                       lambda reason, _d: self.decide("approve", row, reason=reason))  # fmt: skip
         else:
@@ -504,71 +535,82 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
 
     def action_reject(self) -> None:
         if row := self._row(OrderStatus.REJECTED):
-            self._ask(f"Reject {row.number}: why?", REJECT_REASONS,
+            self._ask(_("Reject {number}: why?").format(number=row.number), REJECT_REASONS,
                       lambda reason, _d: self.decide("reject", row, reason=reason))  # fmt: skip
 
     def action_hold(self) -> None:
         if row := self._row(OrderStatus.ON_HOLD):
-            again = " again" if row.status == OrderStatus.ON_HOLD else ""
-            self._ask(f"Hold {row.number}{again}: why, and until when?", HOLD_REASONS,
+            title = (_("Hold {number} again: why, and until when?")
+                     if row.status == OrderStatus.ON_HOLD
+                     else _("Hold {number}: why, and until when?"))  # fmt: skip
+            self._ask(title.format(number=row.number), HOLD_REASONS,
                       lambda reason, d: self.decide("hold", row, reason=reason, follow_up=d),
                       ask_date=True)  # fmt: skip
 
     def action_send_back(self) -> None:
         if row := self._row(OrderStatus.DRAFT):
-            self._ask(f"Send {row.number} back to entry: what to correct?", SEND_BACK_REASONS,
+            self._ask(_("Send {number} back to entry: what to correct?").format(number=row.number),
+                      SEND_BACK_REASONS,
                       lambda reason, _d: self.decide("send_back", row, reason=reason))  # fmt: skip
 
     def action_bump(self) -> None:
         if row := self._row():
-            self._ask(f"Bump {row.number}: why?", BUMP_REASONS,
+            self._ask(_("Bump {number}: why?").format(number=row.number), BUMP_REASONS,
                       lambda reason, _d: self.decide("bump", row, reason=reason))  # fmt: skip
 
     def action_approve_selected(self) -> None:
         ids = [r.order_id for r in self.queue.selected.values()]
         if not ids:
-            self.say("Select orders with Space first, then A (or F2) approves them.", error=True)
+            self.say(_("Select orders with Space first, then A (or F2) approves them."), error=True)
             return
         self._busy = True
-        self.say(f"Approving {len(ids)} selected orders…")
+        self.say(ngettext("Approving {n} selected order…", "Approving {n} selected orders…",
+                          len(ids)).format(n=len(ids)))
         self.approve_selected(ids)
 
     @work(thread=True, exclusive=True, group="audit-decision", exit_on_error=False,
-          description="approve the selected orders")  # fmt: skip
+          description=N_("approve the selected orders"))  # fmt: skip
     def approve_selected(self, ids: list[int]) -> None:
         result = audit_decisions.approve_many(self.db, self.user, ids, today=self.today)
         self.post_message(self.BulkDone(result))
 
     def decide(self, kind: str, row: audit_queue.QueueRow, **kw: Any) -> None:
         self._busy = True
-        self.say(f"Saving: {kind.replace('_', ' ')} {row.number}…")
+        verb = {"approve": N_("approve"), "reject": N_("reject"), "hold": N_("hold"),
+                "send_back": N_("send back"), "bump": N_("bump")}[kind]
+        self.say(_("Saving: {verb} {number}…").format(verb=_(verb), number=row.number))
         self.run_decision(kind, row, kw)
 
     @work(thread=True, exclusive=True, group="audit-decision", exit_on_error=False,
-          description="save the decision")  # fmt: skip
+          description=N_("save the decision"))  # fmt: skip
     def run_decision(self, kind: str, row: audit_queue.QueueRow, kw: dict[str, Any]) -> None:
         db, user, oid, version = self.db, self.user, row.order_id, row.version
         try:
             if kind == "approve":
                 view = audit_decisions.approve(db, user, oid, version, reason=kw.get("reason", ""))
-                text = f"{row.number} approved: {view.status_label.lower()}."
+                text = _("{number} approved: {status}.").format(
+                    number=row.number, status=said(view.status_label).lower())
             elif kind == "reject":
                 audit_decisions.reject(db, user, oid, kw["reason"], version)
-                text = f"{row.number} rejected: {kw['reason']}."
+                text = _("{number} rejected: {reason}.").format(number=row.number,
+                                                               reason=kw["reason"])
             elif kind == "hold":
                 audit_decisions.hold(db, user, oid, kw["reason"], kw["follow_up"], version,
                            today=self.today)  # fmt: skip
-                text = f"{row.number} on hold until {kw['follow_up']}: {kw['reason']}."
+                text = _("{number} on hold until {date}: {reason}.").format(
+                    number=row.number, date=kw["follow_up"], reason=kw["reason"])
             elif kind == "send_back":
                 audit_decisions.send_back(db, user, oid, kw["reason"], version)
-                text = f"{row.number} sent back to entry: {kw['reason']}."
+                text = _("{number} sent back to entry: {reason}.").format(number=row.number,
+                                                                         reason=kw["reason"])
             else:
                 prio = audit_decisions.bump(db, user, oid, kw["reason"], today=self.today)
-                text = f"{row.number} bumped to {prio.score}: {kw['reason']}."
+                text = _("{number} bumped to {score}: {reason}.").format(
+                    number=row.number, score=prio.score, reason=kw["reason"])
         except OmsError as error:  # changed meanwhile (StaleData), or refused: read again
-            said = error_text(error)  # the order named once (a refusal names it already)
-            said = said if row.number in said else f"{row.number}: {said}"
-            self.post_message(Said(f"{said[0].upper()}{said[1:]}.", error=True, reload=True))
+            told = error_text(error)  # the order named once (a refusal names it already)
+            told = told if row.number in told else f"{row.number}: {told}"
+            self.post_message(Said(f"{told[0].upper()}{told[1:]}.", error=True, reload=True))
             return
         self.post_message(Said(text, reload=True))
 
@@ -583,7 +625,8 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
     def bulk_done(self, message: BulkDone) -> None:
         self._busy = False
         r = message.result
-        self.say(f"Approved {len(r.approved)}, skipped {len(r.skipped)}.")
+        self.say(_("Approved {approved}, skipped {skipped}.").format(approved=len(r.approved),
+                                                                     skipped=len(r.skipped)))
         self.queue.clear_selection()
         self.queue.reload()
         self.show_status()

@@ -3,16 +3,35 @@ width (no Textual widget here: a test can check a line as text)."""
 
 from __future__ import annotations
 
+from ..i18n import N_, _
 from ..services.platform.money import format_money
 from ..services.sales import audit_queue
 from ..services.states.order_states import OrderStatus
 from ..widgets.order_list import Piece, fit
 
+# the levels of ``audit_checks.summarise`` (a service's words: "fail: credit; warn: stock")
+LEVEL_WORDS = {"fail": N_("fail"), "warn": N_("warn")}
+ALL_PASS = "all pass"  # i18n: no (the service's phrase, translated below)
+N_("all pass")
+
+
+def checks_text(summary: str) -> str:
+    """A queue row's checks (``audit_checks.summarise``) in the current language: the
+    levels translated, the check codes as they are."""
+    if summary == ALL_PASS:
+        return _(ALL_PASS)
+    parts = []
+    for part in summary.split("; "):
+        level, sep, codes = part.partition(": ")
+        parts.append(f"{_(LEVEL_WORDS[level])}: {codes}" if sep and level in LEVEL_WORDS
+                     else part)  # fmt: skip
+    return "; ".join(parts)
+
 
 def queue_row(row: audit_queue.QueueRow, width: int) -> list[Piece]:
     """One line of the queue: marks, number, customer, total, score, checks (and reasons)."""
     level = row.checks_level or "pass"
-    checks = row.checks_summary or "checking…"
+    checks = checks_text(row.checks_summary) if row.checks_summary else _("checking…")
     fixed = 3 + 15 + 12 + 5 + 2
     customer = 12 if width < 100 else 16
     reasons_w = 0 if width < 100 else max(0, (width - fixed - customer - 1) // 2)
@@ -35,8 +54,8 @@ def queue_row(row: audit_queue.QueueRow, width: int) -> list[Piece]:
 def queue_head(width: int) -> str:
     customer = 12 if width < 100 else 16
     reasons_w = 0 if width < 100 else max(0, (width - 37 - customer - 1) // 2)
-    text = (f"    {fit('Order', 14)} {fit('Customer', customer)} {fit('Total', 11, True)} "
-            f"{fit('Prio', 4, True)}")  # fmt: skip
+    heads = [fit(_("Order"), 14), fit(_("Customer"), customer), fit(_("Total"), 11, True),
+             fit(_("Prio"), 4, True)]  # fmt: skip
     if reasons_w:
-        text += " " + fit("Why", reasons_w)
-    return text + "  Checks"
+        heads.append(fit(_("Why"), reasons_w))
+    return "    " + " ".join(heads) + "  " + _("Checks")

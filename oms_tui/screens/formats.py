@@ -5,7 +5,38 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from ..i18n import N_, _
 from ..services.sales.entry import parse_requested_date
+
+# The services speak English (their words are not ours to mark): what the screens show of
+# them as it is, marked here for the catalog and translated where shown (``said``). The
+# order statuses (``OrderStatus.label``), a customer card's credit status
+# (``CustomerCard.credit_status``), a product's availability (``ProductHit.availability``),
+# the customer groups (``customers.GROUPS``).
+STATUS_WORDS = (
+    N_("Draft"), N_("Pending audit"), N_("Approved"), N_("Rejected"), N_("On hold"),
+    N_("Allocated"), N_("Part backordered"), N_("Backordered"), N_("In production"),
+    N_("Ready to ship"), N_("Part shipped"), N_("Shipped"), N_("Delivered"), N_("Closed"),
+    N_("Cancelled"), N_("Returned"),
+)  # fmt: skip
+STOCK_WORDS = (N_("in stock"), N_("low"), N_("backorder"), N_("made to order"))
+CREDIT_WORDS = (N_("on credit hold"), N_("overdue"), N_("over credit limit"), N_("ok"))
+GROUP_WORDS = {"retail": N_("retail"), "wholesale": N_("wholesale"), "dealer": N_("dealer"),
+               "key_account": N_("key account")}  # fmt: skip
+
+
+def said(text: str) -> str:
+    """A service's word or phrase (a status label, a credit status: ``on credit hold:
+    reason``) in the current language; a reason after ``: `` stays as typed."""
+    head, sep, rest = text.partition(": ")
+    if sep and head in CREDIT_WORDS:
+        return _("{status}: {reason}").format(status=_(head), reason=rest)
+    return _(text) if text else text
+
+
+def group_name(group: str) -> str:
+    """A customer group (``key_account``) as people say it (``key account``, 大客户)."""
+    return _(GROUP_WORDS.get(group, group.replace("_", " ")))
 
 
 def local_time(at: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -16,6 +47,7 @@ def local_time(at: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def plural(n: int, noun: str) -> str:
+    """English only: a screen in both languages uses ``ngettext``."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,6 +23,7 @@ from textual.worker import Worker
 
 from ..commands import ScreenCommands
 from ..failures import log_failure
+from ..i18n import N_, _
 from ..services.platform.money import format_money
 from ..services.production import board
 from ..services.sales import order_locks, orders
@@ -30,7 +32,8 @@ from ..services.states.order_states import OrderStatus
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import fit, widest
 from . import OmsScreen
-from .formats import local_time
+from .change_history import CHANGES_PALETTE, changes_binding, open_changes
+from .formats import local_time, said
 
 LEVEL_STYLE = {"fail": "bold $text-error", "warn": "$text-warning", "pass": "$text-success"}
 
@@ -39,9 +42,14 @@ def status_label(status: str | None) -> str:
     if not status:
         return "—"
     try:
-        return OrderStatus(status).label
+        return said(OrderStatus(status).label)
     except ValueError:
         return status
+
+
+def padded(label: str, width: int) -> str:
+    """``label`` and spaces to ``width`` cells (a Chinese character takes two), one at least."""
+    return label + " " * max(1, width - cell_len(label))
 
 
 class OrderDetailScreen(OmsScreen):
@@ -50,30 +58,33 @@ class OrderDetailScreen(OmsScreen):
     MESSAGE_ID = "detail-message"  # under the order, shown when there is something to say
     CSS_PATH = "order_detail.tcss"
     COMMANDS = {ScreenCommands}
-    PALETTE_PREFIX = "Order"
+    PALETTE_PREFIX = N_("Order")
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("reload", "Read again", "Read the order again (F5 / Ctrl+R)"),
+        ("reload", N_("Read again"), N_("Read the order again (F5 / Ctrl+R)")),
         (
             "customer",
-            "Customer history",
-            "The customer's orders, totals, average order value, open balance (F6 / Ctrl+O)",
+            N_("Customer history"),
+            N_("The customer's orders, totals, average order value, open balance (F6 / Ctrl+O)"),
         ),
         (
             "documents",
-            "Documents",
-            "Shipments, invoices, production orders, returns, with their details (F7 / Ctrl+N)",
+            N_("Documents"),
+            N_("Shipments, invoices, production orders, returns, with their details (F7 / Ctrl+N)"),
         ),
+        CHANGES_PALETTE,
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f5,ctrl+r", "reload", "Reload", key_display="F5/^R", id="orders.detail.reload",
-                tooltip="Read the order again"),
-        Binding("f6,ctrl+o", "customer", "Customer", key_display="F6/^O",
-                id="orders.detail.customer", tooltip="The customer's history"),
-        Binding("f7,ctrl+n", "documents", "Documents", key_display="F7/^N",
-                id="orders.detail.documents", tooltip="The order's documents and their details"),
-        Binding("j", "scroll(1)", "Down", show=False, id="orders.detail.down"),
-        Binding("k", "scroll(-1)", "Up", show=False, id="orders.detail.up"),
+        Binding("f5,ctrl+r", "reload", N_("Reload"), key_display="F5/^R", id="orders.detail.reload",
+                tooltip=N_("Read the order again")),
+        Binding("f6,ctrl+o", "customer", N_("Customer"), key_display="F6/^O",
+                id="orders.detail.customer", tooltip=N_("The customer's history")),
+        Binding("f7,ctrl+n", "documents", N_("Documents"), key_display="F7/^N",
+                id="orders.detail.documents",
+                tooltip=N_("The order's documents and their details")),
+        changes_binding("orders.detail"),
+        Binding("j", "scroll(1)", N_("Down"), show=False, id="orders.detail.down"),
+        Binding("k", "scroll(-1)", N_("Up"), show=False, id="orders.detail.up"),
     ]  # fmt: skip
 
     class Loaded(Message):
@@ -104,7 +115,7 @@ class OrderDetailScreen(OmsScreen):
         yield Header()
         with VerticalScroll(id="detail"):
             yield Static("", id="detail-lock")
-            yield Static(f"Reading {self.number}…", id="detail-head")
+            yield Static(_("Reading {number}…").format(number=self.number), id="detail-head")
             yield Static("", id="detail-lines", classes="detail-part")
             yield Static("", id="detail-totals")
             yield Static("", id="detail-checks", classes="detail-part")
@@ -125,7 +136,7 @@ class OrderDetailScreen(OmsScreen):
             self.read_current(self.order_id)
 
     @work(thread=True, exclusive=True, group="detail-check", exit_on_error=False,
-          description="check the order is current")  # fmt: skip
+          description=N_("check the order is current"))  # fmt: skip
     def read_current(self, order_id: int) -> None:
         now = self.context.clock().astimezone(UTC)
         editing = order_locks.open_for_edit(self.db, self.user, order_id, now=now)
@@ -136,7 +147,8 @@ class OrderDetailScreen(OmsScreen):
     def current(self, message: Current) -> None:
         changed = ""
         if self.version is not None and message.version != self.version:
-            changed = f"{message.change} since it was read: F5 reads it again"
+            changed = _("{change} since it was read: F5 reads it again").format(
+                change=message.change)
         text = "; ".join(t for t in (message.others, changed) if t)
         lock = self.query_one("#detail-lock", Static)
         lock.display = bool(text)
@@ -147,11 +159,16 @@ class OrderDetailScreen(OmsScreen):
             db, user, order_id = self.db, self.user, self.order_id
             self.app.run_worker(
                 lambda: order_locks.release(db, user, order_id), thread=True,
-                group="order-lock-release", exit_on_error=False, description="release the order",
+                group="order-lock-release", exit_on_error=False,
+                description=N_("release the order"),
             )  # fmt: skip
 
     def action_reload(self) -> None:
         self.load(self.number)
+
+    def retranslate(self) -> None:
+        """The language changed: the order shown again in it."""
+        self.action_reload()
 
     def action_customer(self) -> None:
         if self.customer_id is None:
@@ -161,6 +178,11 @@ class OrderDetailScreen(OmsScreen):
 
         self.app.push_screen(CustomerHistoryScreen(self.customer_id))
 
+    def action_changes(self) -> None:
+        """Its status changes and decisions, and what the change log holds of it."""
+        number = self.sub_title if self.order_id is not None else None
+        open_changes(self, "order", number, self.sub_title)
+
     def action_documents(self) -> None:
         if self.order_id is None:
             self.app.bell()
@@ -168,7 +190,7 @@ class OrderDetailScreen(OmsScreen):
         self.load_documents(self.order_id, self.sub_title or self.number)
 
     @work(thread=True, exclusive=True, group="order-documents", exit_on_error=False,
-          description="read the documents")  # fmt: skip
+          description=N_("read the documents"))  # fmt: skip
     def load_documents(self, order_id: int, number: str) -> None:
         from ..services.sales.order_documents import order_documents
 
@@ -185,7 +207,7 @@ class OrderDetailScreen(OmsScreen):
         scroller.scroll_relative(y=step, animate=False)
 
     @work(thread=True, exclusive=True, group="order-detail", exit_on_error=False,
-          description="read the order")  # fmt: skip
+          description=N_("read the order"))  # fmt: skip
     def load(self, number: str) -> None:
         order = detail(self.db, number)
         now = self.context.clock().astimezone(UTC)
@@ -195,7 +217,7 @@ class OrderDetailScreen(OmsScreen):
 
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
         if worker.group == "detail-check":  # a check every few seconds: logged, no bell
-            log_failure("check the order is current", error)
+            log_failure("check the order is current", error)  # i18n: no (the log)
             return
         if self.order_id is None:  # never shown: no "Reading…" left above the message
             self.query_one("#detail-head", Static).update(Content.styled(self.number, "bold"))
@@ -210,20 +232,21 @@ class OrderDetailScreen(OmsScreen):
                 continue
             for a in ls.reserved:
                 why = (f" ({a.reason})" if a.reason else "", "dim")
-                what = f"{a.qty} reserved in {a.warehouse_code}"
-                out.append(Content.assemble(("   stock: ", "dim"), what, why))
+                what = _("{qty} reserved in {warehouse}").format(qty=a.qty,
+                                                                warehouse=a.warehouse_code)
+                out.append(Content.assemble(("   " + _("stock:") + " ", "dim"), what, why))
             if ls.backordered:
-                short = (f"{ls.backordered} backordered", "bold $warning")
-                out.append(Content.assemble(("   stock: ", "dim"), short))
+                short = (_("{qty} backordered").format(qty=ls.backordered), "bold $warning")
+                out.append(Content.assemble(("   " + _("stock:") + " ", "dim"), short))
         return out
 
     @on(Loaded)
     def show(self, message: Loaded) -> None:
         d = message.order
         o = d.order
-        said = self.query_one(f"#{self.MESSAGE_ID}")
-        if said.display:  # read again after a failure: nothing wrong to say now
-            said.display = False
+        message_line = self.query_one(f"#{self.MESSAGE_ID}")
+        if message_line.display:  # read again after a failure: nothing wrong to say now
+            message_line.display = False
         self.order_id = o.id
         self.version = o.version
         self.customer_id = o.customer_id
@@ -234,24 +257,28 @@ class OrderDetailScreen(OmsScreen):
         money = lambda minor: format_money(minor, o.currency)  # noqa: E731
 
         # header ----------------------------------------------------------------------------
+        # the channel and payment method as codes (what the query line takes: ch:phone)
         payment = " / ".join(p for p in (o.payment_method, o.payment_terms) if p) or "—"
         ship_to = " ".join(p for p in (o.ship_to_name, o.ship_to_phone) if p)
         head = [
-            Content.assemble((o.number, "bold $text-accent"), "  ", (o.status_label, "bold"),
-                             f"  priority {d.priority_score}",
+            Content.assemble((o.number, "bold $text-accent"), "  ", (said(o.status_label), "bold"),
+                             _("  priority {score}").format(score=d.priority_score),
                              (f" ({d.priority_reasons})" if d.priority_reasons else "", "dim")),
-            Content.assemble(("Customer ", "dim"), o.customer_name, ("  Channel ", "dim"),
-                             o.channel, ("  Payment ", "dim"), payment),
-            Content.assemble(("Ship to  ", "dim"), ship_to + ("  " if ship_to else ""),
+            Content.assemble((padded(_("Customer"), 9), "dim"), o.customer_name,
+                             ("  " + _("Channel") + " ", "dim"),
+                             o.channel,
+                             ("  " + _("Payment") + " ", "dim"), payment),
+            Content.assemble((padded(_("Ship to"), 9), "dim"), ship_to + ("  " if ship_to else ""),
                              o.ship_to_address or "—"),
-            Content.assemble(("Created  ", "dim"), local_time(o.created_at), f" by {o.created_by}",
-                             ("  Wanted ", "dim"),
+            Content.assemble((padded(_("Created"), 9), "dim"), local_time(o.created_at),
+                             _(" by {user}").format(user=o.created_by),
+                             ("  " + _("Wanted") + " ", "dim"),
                              o.requested_date.isoformat() if o.requested_date else "—",
-                             ("  Follow up ", "dim") if d.follow_up_on else "",
+                             ("  " + _("Follow up") + " ", "dim") if d.follow_up_on else "",
                              d.follow_up_on.isoformat() if d.follow_up_on else ""),
         ]  # fmt: skip
         if o.notes:
-            head.append(Content.assemble(("Notes    ", "dim"), o.notes))
+            head.append(Content.assemble((padded(_("Notes"), 9), "dim"), o.notes))
         self.query_one("#detail-head", Static).update(Content("\n").join(head))
 
         # lines ----------------------------------------------------------------------------
@@ -262,37 +289,40 @@ class OrderDetailScreen(OmsScreen):
         amount_w = widest((money(ln.line_total_minor) for ln in o.lines), 11)
         desc = max(8, width - 46 - (code_w - 12) - (price_w - 11) - (amount_w - 11))
         rows = [Content.styled(
-            f"{'#':>2} {fit('Product', code_w)} {fit('Description', desc)} {'Qty':>5} "
-            f"{fit('Price', price_w, True)} {fit('Amount', amount_w, True)}", "bold")]  # fmt: skip
+            " ".join([" #", fit(_("Product"), code_w), fit(_("Description"), desc),
+                      fit(_("Qty"), 5, True), fit(_("Price"), price_w, True),
+                      fit(_("Amount"), amount_w, True)]), "bold")]  # fmt: skip
         for ln in o.lines:
             rows.append(Content(
                 f"{ln.line_no:>2} {fit(ln.product_code, code_w)} {fit(ln.description, desc)} "
                 f"{ln.qty:>5} {fit(money(ln.unit_price_minor), price_w, True)} "
                 f"{fit(money(ln.line_total_minor), amount_w, True)}"))  # fmt: skip
             source = ln.price_source + (
-                f"; discount {money(ln.discount_minor)}" if ln.discount_minor else ""
-            )
-            rows.append(Content.styled(f"   price: {source}", "dim"))
+                _("; discount {amount}").format(amount=money(ln.discount_minor))
+                if ln.discount_minor else ""
+            )  # fmt: skip
+            rows.append(Content.styled("   " + _("price: {source}").format(source=source), "dim"))
             if ln.requirements_note:
-                rows.append(Content.styled(f"   note: {ln.requirements_note}", "dim"))
+                rows.append(Content.styled(
+                    "   " + _("note: {note}").format(note=ln.requirements_note), "dim"))
             rows.extend(self._stock_rows(d, ln.line_no))
         if not o.lines:
-            rows.append(Content.styled("no lines", "dim"))
+            rows.append(Content.styled(_("no lines"), "dim"))
         part = self.query_one("#detail-lines", Static)
-        part.border_title = f"Lines ({len(o.lines)})"
+        part.border_title = _("Lines ({n})").format(n=len(o.lines))
         part.update(Content("\n").join(rows))
-        totals = f"Subtotal {money(o.subtotal_minor)}  "
-        for label, minor in (("Discount", o.discount_minor), ("Tax", o.tax_minor),
-                             ("Shipping", o.shipping_minor)):  # fmt: skip
+        totals = _("Subtotal") + f" {money(o.subtotal_minor)}  "
+        for label, minor in ((_("Discount"), o.discount_minor), (_("Tax"), o.tax_minor),
+                             (_("Shipping"), o.shipping_minor)):  # fmt: skip
             totals += f"{label} {money(minor)}  " if minor else ""
         self.query_one("#detail-totals", Static).update(
-            Content.assemble(totals, ("Total " + money(o.total_minor), "bold"))
+            Content.assemble(totals, (_("Total") + " " + money(o.total_minor), "bold"))
         )
 
         # checks ---------------------------------------------------------------------------
         part = self.query_one("#detail-checks", Static)
-        part.border_title = "Checks" + (f" at {local_time(d.checked_at, '%m-%d %H:%M')}"
-                                        if d.checked_at else "")  # fmt: skip
+        part.border_title = (_("Checks at {time}").format(
+            time=local_time(d.checked_at, "%m-%d %H:%M")) if d.checked_at else _("Checks"))
         if d.checks:
             part.update(Content("\n").join(
                 Content.assemble((f"{c.level.upper():<4} ", LEVEL_STYLE.get(c.level, "")),
@@ -300,11 +330,11 @@ class OrderDetailScreen(OmsScreen):
                 for c in d.checks
             ))  # fmt: skip
         else:
-            part.update(Content.styled("not checked", "dim"))
+            part.update(Content.styled(_("not checked"), "dim"))
 
         # timeline -------------------------------------------------------------------------
         part = self.query_one("#detail-timeline", Static)
-        part.border_title = f"Timeline ({len(d.timeline)})"
+        part.border_title = _("Timeline ({n})").format(n=len(d.timeline))
         part.update(Content("\n").join(
             Content.assemble(
                 (local_time(e.at, "%m-%d %H:%M"), "dim"), " ", (fit(e.actor, 8), "bold"), " ",
@@ -312,20 +342,20 @@ class OrderDetailScreen(OmsScreen):
                 (f"  {e.reason}" if e.reason else "", "italic"),
             )
             for e in d.timeline
-        ) if d.timeline else Content.styled("no events", "dim"))  # fmt: skip
+        ) if d.timeline else Content.styled(_("no events"), "dim"))  # fmt: skip
 
         # links ----------------------------------------------------------------------------
         part = self.query_one("#detail-links", Static)
-        part.border_title = "Documents"
+        part.border_title = _("Documents")
 
         def listed(name: str, links: tuple[Link, ...]) -> Content:
-            text = ", ".join(f"{x.number} ({x.status})" for x in links) or "none"
-            return Content.assemble((f"{name:<18}", "dim"), text)
+            text = ", ".join(f"{x.number} ({x.status})" for x in links) or _("none")
+            return Content.assemble((padded(name, 18), "dim"), text)
 
         part.update(Content("\n").join([
-            listed("Shipments", d.shipments), listed("Invoices", d.invoices),
+            listed(_("Shipments"), d.shipments), listed(_("Invoices"), d.invoices),
             *self._production_rows(message.made, d.production_orders),
-            listed("Returns", d.returns),
+            listed(_("Returns"), d.returns),
         ]))  # fmt: skip
 
     @staticmethod
@@ -333,16 +363,18 @@ class OrderDetailScreen(OmsScreen):
                          links: tuple[Link, ...]) -> list[Content]:  # fmt: skip
         """Each production order with its stage and expected date (a cancelled one as a
         link: ``for_orders`` leaves it out)."""
-        label = ("Production orders ", "dim")
+        label = (padded(_("Production orders"), 18), "dim")
         if not made:
-            text = ", ".join(f"{x.number} ({x.status})" for x in links) or "none"
+            text = ", ".join(f"{x.number} ({x.status})" for x in links) or _("none")
             return [Content.assemble(label, text)]
         rows = []
         for n, p in enumerate(made):
             if p.status == "done":
-                when = f"done {p.expected_date}"
+                when = _("done {date}").format(date=p.expected_date)
+            elif p.expected_date:
+                when = _("expected {date}").format(date=p.expected_date)
             else:
-                when = f"expected {p.expected_date}" if p.expected_date else "no date yet"
+                when = _("no date yet")
             rows.append(Content.assemble(
                 label if n == 0 else " " * 18, (p.number, "bold"), f" {p.product_code} ",
                 (p.stage, "$text-success" if p.status == "done" else "$text-accent"),

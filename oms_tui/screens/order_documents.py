@@ -16,8 +16,12 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..i18n import N_, _
 from ..services.sales.order_documents import Document
 from ..widgets.order_list import fit
+
+# the kinds of document (``order_documents.Document.kind``: a service's words), for the catalog
+KINDS = (N_("shipment"), N_("invoice"), N_("credit note"), N_("production"), N_("return"))
 
 
 class DocumentsDialog(ModalScreen[None]):
@@ -29,7 +33,7 @@ class DocumentsDialog(ModalScreen[None]):
     DocumentsDialog #docs-detail { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "close", "Back", key_display="Esc", id="orders.documents.close"),
+        Binding("escape,f12", "close", N_("Back"), key_display="Esc", id="orders.documents.close"),
     ]
 
     def __init__(self, number: str, documents: Sequence[Document]) -> None:
@@ -38,12 +42,12 @@ class DocumentsDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="docs") as box:
-            box.border_title = f"Documents of {self.number}"
-            box.border_subtitle = "Up/Down picks · Esc backs out"
+            box.border_title = _("Documents of {number}").format(number=self.number)
+            box.border_subtitle = _("Up/Down picks · Esc backs out")
             yield OptionList(*[Option(Content.assemble(
-                (fit(d.kind, 11), "dim"), (fit(d.number, 16), "bold"),
+                (fit(_(d.kind), 11), "dim"), (fit(d.number, 16), "bold"),
                 fit(d.status.replace("_", " "), 11), (" " + d.summary, "dim"),
-            )) for d in self.documents] or [Option("No documents yet.", disabled=True)],
+            )) for d in self.documents] or [Option(_("No documents yet."), disabled=True)],
                 id="docs-list")  # fmt: skip
             with VerticalScroll(id="docs-detail"):
                 yield Static("", id="docs-text")
@@ -63,7 +67,7 @@ class DocumentsDialog(ModalScreen[None]):
             return
         d = self.documents[index]
         self.query_one("#docs-text", Static).update(Content("\n").join(
-            [Content.styled(f"{d.kind} {d.number} ({d.status.replace('_', ' ')})", "bold")]
+            [Content.styled(f"{_(d.kind)} {d.number} ({d.status.replace('_', ' ')})", "bold")]
             + [Content(line) for line in d.details]))  # fmt: skip
 
     def action_close(self) -> None:

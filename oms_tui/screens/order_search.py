@@ -33,6 +33,7 @@ from textual.widgets import Header, Label, Static
 
 from ..commands import ScreenCommands
 from ..failures import failure_text
+from ..i18n import N_, _, ngettext
 from ..messages import OpenOrder
 from ..services.platform.errors import OmsError
 from ..services.platform.money import format_money
@@ -44,8 +45,12 @@ from ..widgets.order_list import OrderList, Piece, fit
 from ..widgets.quick_open import QuickOpen
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
+from .formats import said
 
 PAGE = 50
+# the query line's help (a service's words, ``order_query.SYNTAX_HELP``), for the catalog
+N_("number, phone, name or pinyin, product code; st:pending ch:phone from:-7 to:today"
+   " (st: several with commas)")
 
 
 @dataclass(frozen=True)
@@ -66,15 +71,16 @@ def found_row(item: FoundRow, width: int) -> list[Piece]:
         (" " + fit(r.number, 14), ""),
         (" " + at.strftime("%m-%d %H:%M"), "dim"),
         (" " + fit(r.customer_name, customer), ""),
-        (" " + fit(r.status_label, 13), ""),
+        (" " + fit(said(r.status_label), 13), ""),
         (" " + fit(format_money(r.total_minor, r.currency), 11, True), ""),
     ]
 
 
 def results_head(width: int) -> str:
     customer = max(8, width - 2 - 15 - 12 - 14 - 12 - 1)
-    return (f"   {fit('Order', 14)} {fit('Created', 11)} {fit('Customer', customer)} "
-            f"{fit('Status', 13)} {fit('Total', 11, True)}")  # fmt: skip
+    heads = [fit(_("Order"), 14), fit(_("Created"), 11), fit(_("Customer"), customer),
+             fit(_("Status"), 13), fit(_("Total"), 11, True)]  # fmt: skip
+    return "   " + " ".join(heads)
 
 
 class OrderSearchScreen(QuickOpen, OmsScreen):
@@ -85,23 +91,23 @@ class OrderSearchScreen(QuickOpen, OmsScreen):
 
     CSS_PATH = "order_search.tcss"
     COMMANDS = {ScreenCommands}
-    PALETTE_PREFIX = "Orders"
+    PALETTE_PREFIX = N_("Orders")
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("query", "Find", "Back to the query line (F4 / Ctrl+L, / in the results)"),
-        ("search", "Search again", "Run the query again (F5 / Ctrl+R)"),
-        ("open", "Open order", "Open the highlighted order (Enter)"),
+        ("query", N_("Find"), N_("Back to the query line (F4 / Ctrl+L, / in the results)")),
+        ("search", N_("Search again"), N_("Run the query again (F5 / Ctrl+R)")),
+        ("open", N_("Open order"), N_("Open the highlighted order (Enter)")),
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f4,ctrl+l", "query", "Find", key_display="F4/^L", id="orders.query",
-                tooltip="Back to the query line (/ in the results)"),
+        Binding("f4,ctrl+l", "query", N_("Find"), key_display="F4/^L", id="orders.query",
+                tooltip=N_("Back to the query line (/ in the results)")),
         Binding("slash", "query", "", show=False, id="orders.query_slash"),
-        Binding("f5,ctrl+r", "search", "Refresh", key_display="F5/^R", show=False,
-                id="orders.refresh", tooltip="Search again (F5 / Ctrl+R)"),
-        Binding("down", "results", "Results", key_display="Down", show=False,
-                id="orders.results", tooltip="From the query line to the results"),
-        Binding("enter", "open", "Open", key_display="Enter", show=False, id="orders.open",
-                tooltip="Open the highlighted order"),
+        Binding("f5,ctrl+r", "search", N_("Refresh"), key_display="F5/^R", show=False,
+                id="orders.refresh", tooltip=N_("Search again (F5 / Ctrl+R)")),
+        Binding("down", "results", N_("Results"), key_display="Down", show=False,
+                id="orders.results", tooltip=N_("From the query line to the results")),
+        Binding("enter", "open", N_("Open"), key_display="Enter", show=False, id="orders.open",
+                tooltip=N_("Open the highlighted order")),
     ]  # fmt: skip
 
     class Truncated(Message):
@@ -117,16 +123,16 @@ class OrderSearchScreen(QuickOpen, OmsScreen):
         yield Header()
         with Vertical(id="search"):
             with Horizontal(id="query-row"):
-                yield Label("Find", id="query-label")
+                yield Label(_("Find"), id="query-label")
                 yield ScanInput(
                     id="query",
                     keep_value=True,
-                    placeholder="number, phone or name; st:pending from:-7",
+                    placeholder=_("number, phone or name; st:pending from:-7"),
                 )
-            yield Static(Content.styled(SYNTAX_HELP, "dim"), id="search-status")
+            yield Static(Content.styled(_(SYNTAX_HELP), "dim"), id="search-status")
             yield Static("", id="results-head")
             yield OrderList(found_row, key=lambda f: f.row.id, id="results",
-                            empty_text="No order matches.")  # fmt: skip
+                            empty_text=N_("No order matches."))  # fmt: skip
         yield KeysFooter(compact=True)
 
     @property
@@ -150,6 +156,14 @@ class OrderSearchScreen(QuickOpen, OmsScreen):
     def on_resize(self) -> None:
         self.query_one("#results-head", Static).update(results_head(self.size.width - 1))
 
+    def retranslate(self) -> None:
+        """The language changed: the label, hint, heads, rows and count line in it."""
+        self.query_one("#query-label", Label).update(_("Find"))
+        self.query_one("#query", ScanInput).placeholder = _(
+            "number, phone or name; st:pending from:-7")
+        self.on_resize()
+        self.action_search()
+
     # -- searching ----------------------------------------------------------------------------
 
     @on(ScanInput.Scanned, "#query")
@@ -168,7 +182,7 @@ class OrderSearchScreen(QuickOpen, OmsScreen):
             return
         self._query_text = text
         self._truncated = False
-        self.say(Content.styled("Searching…", "dim"))
+        self.say(Content.styled(_("Searching…"), "dim"))
         # the old rows stay until the first page comes (no "loading…" repaint meanwhile)
         self.results.load(self._fetcher(query), clear=False)
         if focus:
@@ -204,19 +218,20 @@ class OrderSearchScreen(QuickOpen, OmsScreen):
     @on(OrderList.Loaded, "#results")
     def loaded(self, message: OrderList.Loaded) -> None:
         more = "+" if message.more else ""
-        noun = "order" if message.count == 1 and not more else "orders"
-        parts: list[Any] = [(f"{message.count}{more} {noun}", "bold")]
+        count = ngettext("{count} order", "{count} orders", 2 if more else message.count)
+        parts: list[Any] = [(count.format(count=f"{message.count}{more}"), "bold")]
         if self._query_text.strip():
-            parts.append(f" for “{self._query_text.strip()}”")
+            parts.append(_(" for “{text}”").format(text=self._query_text.strip()))
         if self._truncated:
-            parts.append((" · many customers match: only the first 50; type more", "$text-warning"))
-        parts += [("   W", "bold $text-warning"), " waiting too long  ",
-                  ("D", "bold $text-warning"), " due soon"]  # fmt: skip
+            parts.append((_(" · many customers match: only the first 50; type more"),
+                          "$text-warning"))  # fmt: skip
+        parts += [("   W", "bold $text-warning"), _(" waiting too long  "),
+                  ("D", "bold $text-warning"), _(" due soon")]  # fmt: skip
         self.say(Content.assemble(*parts))
 
     @on(OrderList.Failed, "#results")
     def failed(self, message: OrderList.Failed) -> None:
-        self.say(failure_text("search the orders", message.error), error=True)
+        self.say(failure_text(N_("search the orders"), message.error), error=True)
 
     @on(OrderList.Opened, "#results")
     def opened(self, message: OrderList.Opened) -> None:

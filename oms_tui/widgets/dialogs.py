@@ -22,6 +22,7 @@ from textual.screen import ModalScreen, ScreenResultType
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..i18n import N_, _
 from .quick_open import QuickOpen
 from .scan_input import ScanInput
 
@@ -69,7 +70,7 @@ class ChoiceDialog(Dialog[str | None]):
     ``choices`` are ``(letter, value, label)``; the answer is the value."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="dialog.cancel"),
+        Binding("escape,f12", "cancel", N_("Back"), key_display="Esc", id="dialog.cancel"),
     ]
 
     def __init__(self, title: str, choices: Sequence[tuple[str, str, str]], text: str = "",
@@ -84,9 +85,12 @@ class ChoiceDialog(Dialog[str | None]):
         with Vertical(classes="dialog") as box:
             box.border_title = self.title_text
             keys = [key for key, _value, _label in self.choices]
-            kind = "digit" if all(k.isdigit() for k in keys) else (
-                "letter" if all(k.isalpha() for k in keys) else "key")  # fmt: skip
-            box.border_subtitle = f"{kind} or Enter picks · Esc backs out"
+            if all(k.isdigit() for k in keys):
+                box.border_subtitle = _("digit or Enter picks · Esc backs out")
+            elif all(k.isalpha() for k in keys):
+                box.border_subtitle = _("letter or Enter picks · Esc backs out")
+            else:
+                box.border_subtitle = _("key or Enter picks · Esc backs out")
             if self.text:
                 yield Static(self.text, classes="dialog-text")
             options = [
@@ -128,7 +132,7 @@ class PromptDialog(Dialog[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="dialog.cancel"),
+        Binding("escape,f12", "cancel", N_("Back"), key_display="Esc", id="dialog.cancel"),
     ]
 
     def __init__(self, title: str, label: str, value: str = "",
@@ -139,7 +143,7 @@ class PromptDialog(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = self.title_text
-            box.border_subtitle = "Enter saves · Esc backs out"
+            box.border_subtitle = _("Enter saves · Esc backs out")
             yield Static(self.label, classes="dialog-text")
             yield ScanInput(self.value, id="prompt", keep_value=True)
             yield Static("", id="prompt-error")
@@ -163,8 +167,9 @@ class ConfirmDialog(Dialog[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # (ids from the stocktake, where it was first asked: a keymap may name them)
-        Binding("y,enter", "answer(True)", "Yes", key_display="y", id="stock.confirm.yes"),
-        Binding("n,escape,f12", "answer(False)", "No", key_display="n/Esc", id="stock.confirm.no"),
+        Binding("y,enter", "answer(True)", N_("Yes"), key_display="y", id="stock.confirm.yes"),
+        Binding("n,escape,f12", "answer(False)", N_("No"), key_display="n/Esc",
+                id="stock.confirm.no"),
     ]  # fmt: skip
 
     def __init__(self, title: str, text: str) -> None:
@@ -174,7 +179,7 @@ class ConfirmDialog(Dialog[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = self.title_text
-            box.border_subtitle = "y or Enter: yes · n or Esc: no"
+            box.border_subtitle = _("y or Enter: yes · n or Esc: no")
             yield Static(self.text)
 
     def action_answer(self, yes: bool) -> None:

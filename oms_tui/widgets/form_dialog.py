@@ -29,6 +29,7 @@ from textual.widgets import Label, Static
 from textual.worker import Worker
 
 from ..failures import TellsFailures, failure_text
+from ..i18n import N_, _
 from ..services.platform.errors import InvalidInput
 from ..type_ahead import release_keys
 from .dialogs import Dialog
@@ -75,14 +76,14 @@ class FormDialog(TellsFailures, Dialog[Any]):
     """
 
     CONTAINER_ID: ClassVar[str | None] = None  # the box's id (a subclass's own styles)
-    BUSY_TEXT: ClassVar[str] = "Saving…"  # under the fields while the call runs
-    DOING: ClassVar[str] = "save"  # what the call does: "Could not save: …"
+    BUSY_TEXT: ClassVar[str] = N_("Saving…")  # under the fields while the call runs (N_)
+    DOING: ClassVar[str] = N_("save")  # what the call does (N_): "Could not save: …"
     STALE_CLOSES: ClassVar[bool] = True  # see ``TellsFailures``
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="form.cancel"),
-        Binding("f2,ctrl+s", "save", "Save", key_display="F2/^S", id="form.save",
-                tooltip="Save (as Enter on the last field)"),
+        Binding("escape,f12", "cancel", N_("Back"), key_display="Esc", id="form.cancel"),
+        Binding("f2,ctrl+s", "save", N_("Save"), key_display="F2/^S", id="form.save",
+                tooltip=N_("Save (as Enter on the last field)")),
     ]  # fmt: skip
 
     class Done(Message):
@@ -103,8 +104,8 @@ class FormDialog(TellsFailures, Dialog[Any]):
         self.aliases = aliases or {}
         self.enter_saves, self.note_below = enter_saves, note_below
         if subtitle is None:
-            subtitle = ("Tab next field · Enter saves · Esc backs out" if enter_saves
-                        else "Enter next / saves · F2 saves · Esc backs out")  # fmt: skip
+            subtitle = (_("Tab next field · Enter saves · Esc backs out") if enter_saves
+                        else _("Enter next / saves · F2 saves · Esc backs out"))  # fmt: skip
         self.subtitle = subtitle
         first = self.fields[0].name
         if focus_first_empty:
@@ -174,7 +175,7 @@ class FormDialog(TellsFailures, Dialog[Any]):
         if self.busy:
             return
         self.busy = True
-        self.query_one("#form-error", Static).update(Content.styled(self.BUSY_TEXT, "dim"))
+        self.query_one("#form-error", Static).update(Content.styled(_(self.BUSY_TEXT), "dim"))
         self._saving = self.save(self.values())  # (keys typed on wait for it: type_ahead.py)
 
     @work(thread=True, exclusive=True, group="form-dialog", exit_on_error=False)

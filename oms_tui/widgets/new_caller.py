@@ -8,13 +8,14 @@ dialog over the dimmed screen) was the slowest key of a new caller's order, ~20-
 
 The panel only gathers what is typed: ``Submitted`` carries the values and the group to
 the screen, which creates the customer through the service and answers with ``close`` or
-``show_error``. Keys while a field of it has focus: Tab / Shift+Tab (and Down / Up) move
-between its fields and stay in it, Enter or F2 saves, F4 (the lookup of the focused field,
-as everywhere) or F10 / Ctrl+G lists the groups (``GroupWanted``: the screen asks, then
-calls ``set_group``), Esc / F12 backs out. The group is a field too: ``w`` or
-``wholesale`` typed there is enough. Its keys in the footer are the entry screen's (Save,
-Find, Back), so the footer does not change size as the panel opens and closes (a layout
-pass less each time).
+``show_error``. The address is typed as one line as the caller says it and shows split
+into its parts below it, each correctable (``address_line.py``). Keys while a field of it
+has focus: Tab / Shift+Tab (and Down / Up) move between its fields and stay in it, Enter
+or F2 saves, F4 (the lookup of the focused field, as everywhere) or F10 / Ctrl+G lists
+the groups (``GroupWanted``: the screen asks, then calls ``set_group``), Esc / F12 backs
+out. The group is a field too: ``w`` or ``wholesale`` typed there is enough. Its keys in
+the footer are the entry screen's (Save, Find, Back), so the footer does not change size
+as the panel opens and closes (a layout pass less each time).
 """
 
 from __future__ import annotations
@@ -30,11 +31,14 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Label, Static
 
+from ..i18n import N_, _
+from .address_line import PARTS, AddressLine
 from .scan_input import ScanInput
 
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("name", "Name"), ("phone", "Phone"), ("province", "Province"), ("city", "City"),
-    ("street", "Street"), ("group", "Group"),
+    ("name", N_("Name")), ("phone", N_("Phone")), ("address", N_("Address")),
+    ("province", N_("Province")), ("city", N_("City")), ("district", N_("District")),
+    ("street", N_("Street")), ("group", N_("Group")),
 )  # fmt: skip
 DEFAULT_GROUP = "retail"
 
@@ -66,16 +70,15 @@ def resolve_group(typed: str, groups: tuple[str, ...]) -> str | None:
 
 
 class NewCallerPanel(Vertical):
-    """Name, phone, province, city, street and group of a new customer; hidden until
-    ``open``."""
+    """Name, phone, address (one line, split into province, city, district and street:
+    ``address_line.py``) and group of a new customer; hidden until ``open``."""
 
     DEFAULT_CSS = """
     NewCallerPanel {
         display: none;
         overlay: screen;
         height: auto;
-        margin-left: 10;
-        border: round $primary;
+        border: round $primary;  /* whole rows: what it lies over is never cut in half */
         border-title-color: $text-accent;
         border-subtitle-color: $text-muted;
         background: $surface;
@@ -91,14 +94,14 @@ class NewCallerPanel(Vertical):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2,ctrl+s", "save", "Save", key_display="F2/^S", id="new_caller.save",
-                tooltip="Create the customer (as Enter in any field)"),
-        Binding("f4,ctrl+l", "group", "Find", key_display="F4/^L", id="new_caller.find",
-                tooltip="List the customer groups (the one field here with a lookup)"),
-        Binding("f10,ctrl+g", "group", "Group", key_display="F10/^G", show=False,
-                id="new_caller.group", tooltip="The new customer's group"),
-        Binding("escape,f12", "cancel", "Back", key_display="F12/Esc", id="new_caller.back",
-                tooltip="Back to the customer field; nobody is created"),
+        Binding("f2,ctrl+s", "save", N_("Save"), key_display="F2/^S", id="new_caller.save",
+                tooltip=N_("Create the customer (as Enter in any field)")),
+        Binding("f4,ctrl+l", "group", N_("Find"), key_display="F4/^L", id="new_caller.find",
+                tooltip=N_("List the customer groups (the one field here with a lookup)")),
+        Binding("f10,ctrl+g", "group", N_("Group"), key_display="F10/^G", show=False,
+                id="new_caller.group", tooltip=N_("The new customer's group")),
+        Binding("escape,f12", "cancel", N_("Back"), key_display="F12/Esc", id="new_caller.back",
+                tooltip=N_("Back to the customer field; nobody is created")),
     ]  # fmt: skip
 
     names: ClassVar[tuple[str, ...]] = tuple(name for name, _label in FIELDS)
@@ -125,14 +128,28 @@ class NewCallerPanel(Vertical):
         self.groups = groups
         self.busy = False
         self._warming = False
-        self.border_title = "New customer"
-        self.border_subtitle = "Tab next field · Enter saves · Esc backs out"
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Its titles and labels in the current language."""
+        self.border_title = _("New customer")
+        self.border_subtitle = _("Tab next field · Enter saves · Esc backs out")
+        if self.is_mounted:
+            for label, (_name, text) in zip(self.query(".new-caller-label").results(Label),
+                                            FIELDS, strict=True):  # fmt: skip
+                label.update(_(text))
+            self.field("group").placeholder = self._group_hint()
+
+    def _group_hint(self) -> str:
+        groups = ", ".join(g.replace("_", " ") for g in self.groups)
+        return _("F4 lists them: {groups}").format(groups=groups)
 
     def compose(self) -> ComposeResult:
-        hint = {"group": "F4 lists them: " + ", ".join(g.replace("_", " ") for g in self.groups)}
+        hint = {"group": self._group_hint(),
+                "address": _("as said: 浙江省杭州市滨江区江南大道88号")}  # fmt: skip
         for name, label in FIELDS:
             with Horizontal(classes="new-caller-row"):
-                yield Label(label, classes="new-caller-label")
+                yield Label(_(label), classes="new-caller-label")
                 yield ScanInput(
                     DEFAULT_GROUP if name == "group" else "",
                     keep_value=True,
@@ -144,6 +161,9 @@ class NewCallerPanel(Vertical):
     def on_mount(self) -> None:
         for name in self.names:  # Tab, Shift+Tab, Down, Up: among these fields, in key order
             self.field(name).next_field = partial(self._neighbour, name)
+        # the address typed as one line fills province, city, district, street (correctable)
+        parts = {name: self.field(name) for name in PARTS}
+        self.address = AddressLine(self, self.field("address"), parts)
 
     def _neighbour(self, name: str, step: int) -> ScanInput:
         names = self.names
@@ -169,6 +189,7 @@ class NewCallerPanel(Vertical):
             if field.value != value:  # only what changed: each change asks for a layout
                 field.value = value
             field.remove_class("-error")
+        self.address.reset()
         self._error("")
         self.display = True
         self.field(self._first_empty()).focus()
@@ -239,12 +260,12 @@ class NewCallerPanel(Vertical):
         group = self.group
         if group is None:
             names = [g.replace("_", " ") for g in self.groups]
-            self.show_error(f"group: {', '.join(names[:-1])} or {names[-1]} (F4 lists them)",
-                            "group")  # fmt: skip
+            self.show_error(_("group: {groups} or {last} (F4 lists them)").format(
+                groups=", ".join(names[:-1]), last=names[-1]), "group")  # fmt: skip
             return
         self.busy = True
         self.set_group(group)
-        self._error(Content.styled("Saving…", "dim"))
+        self._error(Content.styled(_("Saving…"), "dim"))
         self.post_message(self.Submitted(self.values(), group))
 
     def action_group(self) -> None:

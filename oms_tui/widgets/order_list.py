@@ -37,7 +37,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-Row = TypeVar("Row")
+from ..i18n import N_, _
+
+Row = TypeVar("Row")  # i18n: no
 # fetch(cursor of the page before, or None for the first) -> (rows, next cursor or None)
 Fetch = Callable[[Any], tuple[Sequence[Any], Any]]
 # (text, component class name without the "order-list--" prefix, or "")
@@ -92,14 +94,14 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
     }  # fmt: skip
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "move(1)", "Next", key_display="Down/j", show=False, id="list.next"),
-        Binding("up,k", "move(-1)", "Previous", key_display="Up/k", show=False, id="list.prev"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="list.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="list.page_up"),
-        Binding("home", "first", "First", show=False, id="list.first"),
-        Binding("end", "last", "Last loaded", show=False, id="list.last"),
-        Binding("enter", "open", "Open", key_display="Enter", show=False, id="list.open"),
-        Binding("space", "toggle", "Select", key_display="Space", show=False, id="list.select"),
+        Binding("down,j", "move(1)", N_("Next"), key_display="Down/j", show=False, id="list.next"),
+        Binding("up,k", "move(-1)", N_("Previous"), key_display="Up/k", show=False, id="list.prev"),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False, id="list.page_down"),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False, id="list.page_up"),
+        Binding("home", "first", N_("First"), show=False, id="list.first"),
+        Binding("end", "last", N_("Last loaded"), show=False, id="list.last"),
+        Binding("enter", "open", N_("Open"), key_display="Enter", show=False, id="list.open"),
+        Binding("space", "toggle", N_("Select"), key_display="Space", show=False, id="list.select"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
@@ -158,7 +160,7 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
 
     def __init__(
         self, format_row: Format, key: Callable[[Any], Hashable], *,
-        empty_text: str = "No orders.", id: str | None = None, classes: str | None = None,
+        empty_text: str = N_("No orders."), id: str | None = None, classes: str | None = None,
     ) -> None:  # fmt: skip
         super().__init__(id=id, classes=classes)
         self.format_row = format_row
@@ -418,9 +420,9 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
             text = ""
             if index == len(self.rows):
                 if self.loading_more:
-                    text = " loading…" if not self.rows else " loading more…"
+                    text = " " + (_("loading…") if not self.rows else _("loading more…"))
                 elif not self.rows:
-                    text = " " + self.empty_text
+                    text = " " + _(self.empty_text)  # (an N_ text, or one the caller translated)
             return Strip([Segment(text, base + self._style("dim"))]).adjust_cell_length(width, base)
         row = self.rows[index]
         selected = self.key(row) in self.selected

@@ -80,3 +80,14 @@ def _last_invoice(db: Database) -> str:
 
     with db.read() as s:
         return s.exec(select(Invoice.number).order_by(col(Invoice.id).desc())).first()
+
+
+def test_a_customers_document_language(sqlite_db: Database) -> None:
+    url = sqlite_db.url
+    customer(sqlite_db, "明光照明", phone="13900000001")
+    shown = oms("--db", url, "customer", "language", "明光照明")
+    assert shown.exit_code == 0 and "both languages" in shown.stdout, shown.stderr
+    set_ = oms("--db", url, "customer", "language", "明光照明", "zh_CN")
+    assert set_.exit_code == 0 and "zh_CN (中文)" in set_.stdout, set_.stderr
+    bad = oms("--db", url, "customer", "language", "明光照明", "fr")
+    assert bad.exit_code == 1 and "language 'fr'" in bad.stderr and "Traceback" not in bad.stderr

@@ -48,7 +48,7 @@ def test_print_documents_of_a_wave(sqlite_db, tmp_path, monkeypatch):
     label = tmp_path / "label.pdf"
     assert oms("--db", sqlite_db.url, "print", "label", sh.order_number, "--out",
                str(label)).exit_code == 0  # fmt: skip
-    assert "Package 件 1 of 1" in _text(label)
+    assert "Package 1 of 1 第 1 件 / 共 1 件" in _text(label)
 
     # no printer configured and no --out: the PDF goes to the documents folder
     saved = oms("--db", sqlite_db.url, "print", "packing-list", sh.order_number)

@@ -73,3 +73,22 @@ def test_statement_shows_the_balance_in_capital_numerals():
     assert "人民币壹仟贰佰叁拾肆元伍角整" in text
     dollars = Company("Bright Lamps", "", currency="USD")
     assert "大写" not in "\n".join(_pages(account_pdf([paper], dollars)))  # 人民币 only
+
+
+def test_a_letter_in_chinese_only_for_a_chinese_customer():
+    from dataclasses import replace
+
+    text = "\n".join(_pages(account_pdf([replace(_paper("A", 1), language="zh_CN")], COMPANY)))
+    assert "付款提醒" in text and "逾期天数" in text and "余额（大写）: 人民币壹佰元整" in text
+    assert "Reminder" not in text and "Balance" not in text and "Days over" not in text
+    english = "\n".join(_pages(account_pdf([replace(_paper("B", 1), language="en")], COMPANY)))
+    assert "Reminder" in english and "付款提醒" not in english and "逾期" not in english
+
+
+def test_pages_are_counted_in_the_letters_language():
+    from dataclasses import replace
+
+    pages = _pages(account_pdf([replace(_paper("A", 1), language="zh_CN"),
+                                replace(_paper("B", 1), language="en")], COMPANY))  # fmt: skip
+    assert "第 1 页 / 共 1 页" in pages[0] and "Page 1 of 1" not in pages[0]
+    assert "Page 1 of 1" in pages[1] and "第 1 页" not in pages[1]

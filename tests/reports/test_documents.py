@@ -59,11 +59,11 @@ def test_packing_list_reads_back_with_chinese_and_quantities():
     pdf = packing_list_pdf([_shipment()], COMPANY)
     pages = _text(pdf)
     text = "\n".join(pages)
-    for wanted in ("明光水木实业", "装箱单 Packing list", "SO-2026-000042", "SH-2026-000007",
+    for wanted in ("明光水木实业", "Packing list 装箱单", "SO-2026-000042", "SH-2026-000007",
                    "王小明", "138 0013 8000", "浙江省 杭州市 西湖区 文三路 90 号 3 幢 1201 室",
                    "顺丰速运 SF SF123456789012", "2026-12-02", "下午送",
                    "L-C300-18W", "LED吸顶灯 Ceiling light 18W", "D-OAK-2050", "实木门 Oak door",
-                   "尺寸 2050x860，哑光清漆", "易碎 FRAGILE", "Packing instructions",
+                   "尺寸 2050x860，哑光清漆", "FRAGILE 易碎", "Packing instructions",
                    "Remaining to deliver", "Packages 件数: 2",
                    # net 6 x 1 kg + 30 kg; gross + 2 x 0.3 kg; 6 x 2,000 + 120,000 cm3
                    "Net weight 净重: 36.00 kg", "Gross weight 毛重: 36.60 kg",
@@ -116,8 +116,8 @@ def test_pick_list_groups_by_warehouse_and_bin():
                ("B-02", "LAMP", "吸顶灯", 7, ["SH-1", "SH-2"])],
     }  # fmt: skip
     text = "\n".join(_text(pick_list_pdf([a, b, c], COMPANY, "HZ")))
-    for wanted in ("拣货单 Pick list", "Warehouse 仓库 GZ", "Warehouse 仓库 HZ", "B-02", "吸顶灯",
-                   "SH-1, SH-2", "3 shipments"):  # fmt: skip
+    for wanted in ("Pick list 拣货单", "Warehouse 仓库 GZ", "Warehouse 仓库 HZ", "B-02", "吸顶灯",
+                   "SH-1, SH-2", "Shipments 发货单 (3)"):  # fmt: skip
         assert wanted in text, wanted
 
 
@@ -152,7 +152,7 @@ def test_labels_one_per_package():
     for n, page in enumerate(pages, 1):
         # the count and the weight on lines of their own ("1 of 178.30" was "1 of 1", 78.30)
         lines = page.splitlines()
-        assert f"Package 件 {n} of 3" in lines
+        assert f"Package {n} of 3 第 {n} 件 / 共 3 件" in lines
         assert "Shipment gross weight 毛重 36.90 kg" in lines  # 36 kg net + 3 x 300 g
         assert "王小明" in page and "文三路 90 号" in page and "SF123456789012" in page
 
@@ -208,3 +208,25 @@ def test_a_real_shipment_prints(db):
     assert sh.order_number in text and "吸顶灯 Ceiling lamp" in text
     wave = dispatch.open_wave(db, "hz")
     assert [s.number for s in wave] == [sh.number]
+
+
+def test_each_shipment_prints_in_its_customers_language():
+    """A wave holds customers of both languages: each packing list and label in its own."""
+    from dataclasses import replace
+
+    chinese = replace(_shipment("SH-ZH"), language="zh_CN")
+    english = replace(_shipment("SH-EN"), language="en")
+    zh_page, en_page = _text(packing_list_pdf([chinese, english], COMPANY))
+    assert "装箱单" in zh_page and "品名" in zh_page and "第 1 页 / 共 1 页" in zh_page
+    assert "Packing list" not in zh_page and "Description" not in zh_page
+    assert "Packing list" in en_page and "Page 1 of 1" in en_page
+    assert "装箱单" not in en_page and "订购" not in en_page
+    assert "王小明" in en_page  # the customer's data as typed, whatever the language
+    labels = _text(labels_pdf([replace(chinese, packages=1)], COMPANY))
+    assert "第 1 件 / 共 1 件" in labels[0] and "Package" not in labels[0]
+
+
+def test_the_pick_list_is_in_the_companys_language():
+    english = Company(COMPANY.name, currency="CNY", language="en")
+    text = "\n".join(_text(pick_list_pdf([_shipment()], english, "W1")))
+    assert "Pick list" in text and "拣货单" not in text and "Picked by" in text

@@ -27,8 +27,9 @@ from .test_app import flat, screen_text, settle, until
 USER = "clerk"
 
 
-def queue_app(db: Database, clock: datetime | None = None) -> OmsApp:
-    app = make_app(Settings(database_url=db.url, user=USER), db)
+def queue_app(db: Database, clock: datetime | None = None,
+              language: str | None = None) -> OmsApp:  # fmt: skip
+    app = make_app(Settings(database_url=db.url, user=USER), db, language=language)
     if clock is not None:
         app.clock = lambda: clock
     return app

@@ -82,3 +82,42 @@ def test_order_search(snap_compare: SnapCompare, fixed_db: Database) -> None:
     app = queue_app(fixed_db, clock=FROZEN)
     assert snap_compare(app, terminal_size=(80, 24),
                         run_before=then("o", *"st:pending", "enter"))  # fmt: skip
+
+
+# -- in Chinese (issue #18): double-width labels, columns and statuses still fit ---------------
+
+SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+
+
+@SIZES
+def test_audit_queue_zh(snap_compare: SnapCompare, fixed_db: Database,
+                        size: tuple[int, int]) -> None:  # fmt: skip
+    app = queue_app(fixed_db, clock=FROZEN, language="zh_CN")
+    assert snap_compare(app, terminal_size=size, run_before=then("a", "down", "space"))
+
+
+@SIZES
+def test_order_detail_zh(snap_compare: SnapCompare, fixed_db: Database,
+                         size: tuple[int, int]) -> None:  # fmt: skip
+    app = queue_app(fixed_db, clock=FROZEN, language="zh_CN")
+    assert snap_compare(app, terminal_size=size,
+                        run_before=then("a", "down", "down", "enter"))  # fmt: skip
+
+
+@SIZES
+def test_order_search_zh(snap_compare: SnapCompare, fixed_db: Database,
+                         size: tuple[int, int]) -> None:  # fmt: skip
+    app = queue_app(fixed_db, clock=FROZEN, language="zh_CN")
+    assert snap_compare(app, terminal_size=size,
+                        run_before=then("o", *"st:pending", "enter"))  # fmt: skip
+
+
+def test_reason_dialog_zh(snap_compare: SnapCompare, fixed_db: Database) -> None:
+    app = queue_app(fixed_db, clock=FROZEN, language="zh_CN")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=then("a", "h", "2"))
+
+
+def test_customer_history_zh(snap_compare: SnapCompare, fixed_db: Database) -> None:
+    app = queue_app(fixed_db, clock=FROZEN, language="zh_CN")
+    assert snap_compare(app, terminal_size=(80, 24),
+                        run_before=then("a", "down", "down", "enter", "f6"))  # fmt: skip

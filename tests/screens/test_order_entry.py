@@ -142,14 +142,14 @@ async def test_new_caller_three_lines_two_by_code_one_by_barcode_burst(
         assert panel.values()["phone"] == "13900001111"  # prefilled from what was typed
         assert focused_id(app) == "new-caller-name"
         assert "New customer" in screen_text(app)
-        await pilot.press(*"李雷", "tab", "tab", *"浙江", "tab", *"杭州", "tab", *"文三路1号")
+        await pilot.press(*"李雷", "tab", "tab", *"浙江杭州西湖区文三路1号")  # as said: one line
         await pilot.press("f10", "w")  # group by key: wholesale
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen and not panel.is_open
         assert focused_id(app) == "scan"
         assert "李雷 · wholesale · credit ok" in flat(screen_text(app))
-        assert "Ship to 浙江 杭州 文三路1号" in flat(screen_text(app))
+        assert "Ship to 浙江省 杭州市 西湖区 文三路1号" in flat(screen_text(app))
         await pilot.press(*"xd-40w", "enter")  # by code, any case
         await pilot.press(*"LED-9W*10", "enter")  # code*qty
         burst(app, "6901234500024\r")  # the strip, by a scanner
@@ -164,7 +164,7 @@ async def test_new_caller_three_lines_two_by_code_one_by_barcode_burst(
 
     order, lines = db_order(sqlite_db)
     assert order.status == "pending_audit" and order.channel == "phone"
-    assert order.ship_to_address == "浙江 杭州 文三路1号"
+    assert order.ship_to_address == "浙江省 杭州市 西湖区 文三路1号"
     assert [(ln.line_no, ln.product_id, ln.qty, ln.unit_price_minor, ln.discount_minor,
              ln.line_total_minor, ln.price_source) for ln in lines] == [
         (1, shop["lamp"], 1, 19_900, 0, 19_900, "list price"),
@@ -201,15 +201,16 @@ async def test_a_new_caller_typed_in_one_burst_lands_field_by_field(
         screen = await open_entry(pilot)
         await pilot.press(*"13900006666", "enter")
         await settle(pilot)
-        burst(app, "刘备\t\t四川\t成都\t武侯祠大街1号\tw\r")
+        burst(app, "刘备\t\t四川成都武侯区武侯祠大街1号\t\t\t\t\tw\r")  # to the group: w
         await settle(pilot)
         assert screen.model.customer_id is not None and focused_id(app) == "scan"
     with sqlite_db.read() as s:
         customer = s.exec(select(Customer).where(Customer.name == "刘备")).one()
         address = s.exec(select(CustomerAddress)
                          .where(CustomerAddress.customer_id == customer.id)).one()  # fmt: skip
-        assert (customer.group, address.province, address.city, address.street) == (
-            "wholesale", "四川", "成都", "武侯祠大街1号")  # fmt: skip
+        assert (customer.group, address.province, address.city, address.district,
+                address.street) == (
+            "wholesale", "四川省", "成都市", "武侯区", "武侯祠大街1号")  # fmt: skip
 
 
 async def test_the_new_callers_group_is_typed_or_looked_up_and_a_wrong_one_is_refused(
@@ -224,7 +225,7 @@ async def test_the_new_callers_group_is_typed_or_looked_up_and_a_wrong_one_is_re
         await pilot.press(*"张三", "enter")
         await settle(pilot)
         assert panel.is_open and focused_id(app) == "new-caller-phone"
-        await pilot.press(*"13900003333", "tab", "tab", "tab", "tab", "ctrl+u", "q", "f2")
+        await pilot.press(*"13900003333", *["tab"] * 6, "ctrl+u", "q", "f2")  # to the group
         await settle(pilot)  # no group starts with q: refused at the field, nobody created
         assert panel.is_open and focused_id(app) == "new-caller-group"
         assert "-error" in panel.field("group").classes
@@ -295,16 +296,41 @@ async def test_the_new_customer_fields_come_back_blank_for_the_next_caller(
         await pilot.press("ctrl+u", *"王五", "enter")  # the next caller, by name
         await settle(pilot)
         assert panel.is_open
-        assert panel.values() == {"name": "王五", "phone": "", "province": "", "city": "",
-                                  "street": "", "group": "retail"}  # fmt: skip
+        assert panel.values() == {"name": "王五", "phone": "", "address": "", "province": "",
+                                  "city": "", "district": "", "street": "",
+                                  "group": "retail"}  # fmt: skip
         assert panel.group == "retail" and "retail" in flat(screen_text(app))
         assert not panel.query(".-error") and "required" not in flat(screen_text(app))
         assert focused_id(app) == "new-caller-phone"
-        await pilot.press(*"13900002222", "tab", *"浙江", "tab", *"杭州", "tab", *"文三路2号",
-                          "enter")  # fmt: skip
+        await pilot.press(*"13900002222", "tab", *"浙江杭州文三路2号", "enter")
         await settle(pilot)
         assert app.screen is screen and focused_id(app) == "scan"
         assert "王五 · retail" in flat(screen_text(app))
+
+
+async def test_the_customer_matches_cover_whole_rows_one_match_a_row(
+    sqlite_db: Database, shop: dict[str, int]
+) -> None:
+    """Issue 16.14: the match list lay over the right part of the row under the field, so
+    "No custom" of the message there showed beside it; a long name wrapped its match onto
+    two rows. Now the rows it lies over are hidden whole and each match is one row."""
+    long = "苏州永安设计工程装饰建材灯饰照明有限公司 Yongan Design Engineering Co."
+    make_customer(sqlite_db, name=long, phone="0512 4769 9080")
+    make_customer(sqlite_db, name="苏州永安灯饰", phone="0512 4769 9081")
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_entry(pilot)
+        rows = screen_text(app).splitlines()
+        assert "No customer yet" in rows[2]
+        await pilot.press(*"永安")
+        await settle(pilot)
+        rows = screen_text(app).splitlines()
+        assert "0512 4769 9080" in rows[2] and "0512 4769 9081" in rows[3]  # a row each
+        assert rows[2].startswith(" " * 10) and "苏州永安设计" in rows[2]
+        assert "No custom" not in screen_text(app)  # hidden whole, not cut
+        await pilot.press("escape")  # the matches go: the message under them is whole
+        await settle(pilot)
+        assert "No customer yet: type a phone, name or code" in screen_text(app)
 
 
 async def test_a_new_caller_with_a_known_customers_phone_is_refused_at_the_phone(
@@ -584,14 +610,15 @@ async def test_a_new_callers_details_typed_so_far_are_in_the_draft_and_resume(
         await open_entry(pilot)
         await pilot.press(*"13900004444", "enter")
         await settle(pilot)
-        await pilot.press(*"赵六", "tab", "tab", *"江苏", "tab", *"南京")
-        await until(pilot, lambda: (draft_of(sqlite_db) or {}).get("city") == "南京",
+        await pilot.press(*"赵六", "tab", "tab", *"江苏南京鼓楼区")
+        await until(pilot, lambda: (draft_of(sqlite_db) or {}).get("district") == "鼓楼区",
                     "the new caller saved in the draft")  # fmt: skip
         app.exit()  # the terminal closes before the caller is saved
     draft = drafts.latest_draft(sqlite_db, "clerk")
     assert draft is not None and draft.customer_id is None
     assert draft.payload["new_caller"] == {"name": "赵六", "phone": "13900004444",
-                                           "province": "江苏", "city": "南京",
+                                           "address": "江苏南京鼓楼区", "province": "江苏省",
+                                           "city": "南京市", "district": "鼓楼区",
                                            "group": "retail"}  # fmt: skip
     assert draft.summary.startswith("赵六")
 
@@ -607,7 +634,7 @@ async def test_a_new_callers_details_typed_so_far_are_in_the_draft_and_resume(
         assert isinstance(screen, OrderEntryScreen)
         panel = screen.query_one("#new-caller", NewCallerPanel)
         assert panel.is_open and focused_id(again) == "new-caller-street"
-        assert panel.values()["city"] == "南京"
+        assert panel.values()["city"] == "南京市"
         await pilot.press(*"中山路1号", "enter")
         await settle(pilot)
         assert screen.model.customer_id is not None and focused_id(again) == "scan"

@@ -74,7 +74,7 @@ def test_order_entry_new_caller_fields(
     size: tuple[int, int],
 ) -> None:  # fmt: skip
     """An unknown caller: the new customer's fields over the order, the phone filled in,
-    a refused group marked."""
+    the address typed as one line shown in its parts, a refused group marked."""
 
     async def new_caller(pilot: Pilot) -> None:
         await settle(pilot)
@@ -82,10 +82,33 @@ def test_order_entry_new_caller_fields(
         await settle(pilot)
         await pilot.press(*"13900001111", "enter")
         await settle(pilot)
-        await pilot.press(*"李雷", "tab", "tab", *"浙江", "tab", *"杭州", "tab", *"文三路1号",
-                          "tab", "ctrl+u", *"x", "enter")  # fmt: skip
+        await pilot.press(*"李雷", "tab", "tab", *"浙江杭州西湖区文三路1号", *["tab"] * 5,
+                          "ctrl+u", *"x", "enter")  # fmt: skip
         for field in pilot.app.screen.query(ScanInput):
             field.cursor_blink = False
         await settle(pilot)
 
     assert snap_compare(frozen_app(sqlite_db), terminal_size=size, run_before=new_caller)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_order_entry_with_a_customer_and_three_lines_zh(
+    snap_compare: SnapCompare, sqlite_db: Database, dated_shop: dict[str, int],
+    size: tuple[int, int],
+) -> None:  # fmt: skip
+    """In Chinese (issue #18): labels, columns, totals and keys fit (double-width text)."""
+    assert snap_compare(frozen_app(sqlite_db, language="zh_CN"), terminal_size=size,
+                        run_before=customer_and_three_lines)  # fmt: skip
+
+
+def test_order_entry_options_zh(snap_compare: SnapCompare, sqlite_db: Database,
+                                dated_shop: dict[str, int]) -> None:  # fmt: skip
+    """The F10 options menu in Chinese over the order: its letters are the English ones."""
+
+    async def options(pilot: Pilot) -> None:
+        await customer_and_three_lines(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+
+    assert snap_compare(frozen_app(sqlite_db, language="zh_CN"), terminal_size=(80, 24),
+                        run_before=options)  # fmt: skip

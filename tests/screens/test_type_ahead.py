@@ -47,7 +47,8 @@ CASES = [
 PHONE = "".join(ch for ch in KNOWN_PHONE if ch.isdigit())  # 13800138000, the known caller
 
 NAMED = {"tab": "\t", "shift+tab": None, "enter": "\r", "escape": "\x1b",
-         "backspace": "\x7f", "f2": None, "f6": None, "f7": None, "f8": None}  # fmt: skip
+         "backspace": "\x7f", "end": None, "f2": None, "f6": None, "f7": None,
+         "f8": None}  # fmt: skip
 
 
 def keys(*parts: str) -> list[str]:
@@ -124,16 +125,16 @@ def shop(sqlite_db: Database) -> dict[str, int]:
 async def test_two_tabs_in_the_new_callers_fields(
     sqlite_db: Database, shop: dict[str, int], ms: float | None, run: int
 ) -> None:
-    """Issue 16.1: ``Zhao Liu ⇥⇥ Jiangsu``: the name, the phone kept, the province."""
+    """Issue 16.1: ``Zhao Liu ⇥⇥ 江苏…``: the name, the phone kept, the address."""
     app = frozen_app(sqlite_db)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_entry(pilot)
         await send(pilot, None, "13900001111", "enter")  # nobody: the new caller's fields
         assert app.focused is screen.query_one("#new-caller-name")
-        await send(pilot, ms, "Zhao Liu", "tab", "tab", "Jiangsu")
+        await send(pilot, ms, "Zhao Liu", "tab", "tab", "江苏南京")
         fields = {n: value(screen, f"#new-caller-{n}") for n in ("name", "phone", "province")}
-        assert fields == {"name": "Zhao Liu", "phone": "13900001111", "province": "Jiangsu"}
-        assert app.focused is screen.query_one("#new-caller-province")
+        assert fields == {"name": "Zhao Liu", "phone": "13900001111", "province": "江苏省"}
+        assert app.focused is screen.query_one("#new-caller-address")
 
 
 @pytest.mark.parametrize(("ms", "run"), CASES)
@@ -144,29 +145,56 @@ async def test_a_new_caller_typed_from_the_customer_field_in_one_go(
     app = frozen_app(sqlite_db)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_entry(pilot)
-        await send(pilot, ms, "13900001111", "enter", "Zhao Liu", "tab", "tab", "Jiangsu")
+        await send(pilot, ms, "13900001111", "enter", "Zhao Liu", "tab", "tab", "江苏南京")
         fields = {n: value(screen, f"#new-caller-{n}") for n in ("name", "phone", "province")}
-        assert fields == {"name": "Zhao Liu", "phone": "13900001111", "province": "Jiangsu"}
+        assert fields == {"name": "Zhao Liu", "phone": "13900001111", "province": "江苏省"}
         assert value(screen, "#customer") == "13900001111" and value(screen, "#scan") == ""
+
+
+PARTS = ("address", "province", "city", "district", "street")
+
+
+@pytest.mark.parametrize(("ms", "run"), CASES)
+async def test_the_new_callers_address_line_and_a_part_corrected(
+    sqlite_db: Database, shop: dict[str, int], ms: float | None, run: int
+) -> None:
+    """Issue 16.15: the address as one line fills the parts as it is typed; two Tabs and a
+    correction in the burst land in the city, and the line typed on keeps it."""
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        await send(pilot, None, "13900001111", "enter")  # nobody: the new caller's fields
+        await send(pilot, ms, "李娜", "tab", "tab", "浙江杭州滨江区", "tab", "tab", "宁波市",
+                   "shift+tab", "shift+tab", "end", "江南大道88号")  # fmt: skip
+        fields = {n: value(screen, f"#new-caller-{n}") for n in PARTS}
+        assert fields == {"address": "浙江杭州滨江区江南大道88号", "province": "浙江省",
+                          "city": "宁波市", "district": "滨江区",
+                          "street": "江南大道88号"}  # fmt: skip
+        assert app.focused is screen.query_one("#new-caller-address")
+        await send(pilot, ms, "enter")
+        assert screen.model.ship_to is not None and screen.model.ship_to.text == (
+            "浙江省 宁波市 滨江区 江南大道88号")  # fmt: skip
 
 
 @pytest.mark.parametrize(("ms", "run"), CASES)
 async def test_the_ship_to_dialog(
     sqlite_db: Database, shop: dict[str, int], ms: float | None, run: int
 ) -> None:
-    """Issue 16.2: F6, ``n`` (new address), six fields by Tab, Enter saves: each field
-    gets what was typed for it, the order ships there."""
+    """Issues 16.2, 16.15: F6, ``n`` (new address), the address as one line, a Tab to the
+    city corrected, Enter saves: the parts as split and corrected, the contact and phone
+    the customer's, the order ships there."""
     app = frozen_app(sqlite_db)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_entry(pilot)
         await send(pilot, None, PHONE, "enter")
-        await send(pilot, ms, "f6", "n", "江南大道 100 号", "tab", "杭州市", "tab", "滨江区",
-                   "tab", "浙江", "tab", "李娜", "tab", "13700001111", "enter")  # fmt: skip
+        await send(pilot, ms, "f6", "n", "浙江省杭州市滨江区江南大道 100 号", "tab", "tab",
+                   "宁波市", "enter")  # fmt: skip
         assert app.screen is screen
         ship = screen.model.ship_to
-        assert ship is not None
+        card = screen.model.card
+        assert ship is not None and card is not None
         assert (ship.text, ship.contact_name, ship.phone) == (
-            "浙江 杭州市 滨江区 江南大道 100 号", "李娜", "13700001111")  # fmt: skip
+            "浙江省 宁波市 滨江区 江南大道 100 号", card.name, card.phones[0])  # fmt: skip
 
 
 @pytest.mark.parametrize(("ms", "run"), CASES)

@@ -131,6 +131,8 @@ CASES = {
     "order documents": Case("oms_tui.services.sales.order_documents:order_documents",
                             "read the documents", then(order_detail, keys("f7")), keys("f7"),
                             "Documents of"),
+    "changes": Case("oms_tui.services.sales.change_history:history_page", "read the changes",
+                    then(order_detail, keys("f11")), keys("f5"), "— → Draft"),
     "customer history": Case("oms_tui.services.sales.customer_history:summary",
                              "read the history", customer_history, keys("f5"), "Average"),
     "stock": Case("oms_tui.services.inventory.stock:find_stock_card", "read the stock",

@@ -74,10 +74,10 @@ def test_a_run_from_plan_to_settlement(db):
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(manifest)).pages)
     assert squares(manifest) == 2 * len(run.stops) and "☐" not in text  # drawn tick boxes
     assert "delivered" in text and "not home" in text
-    for wanted in (run.number, "老李", "送货单 Driver manifest", near_stop.address,
+    for wanted in (run.number, "老李", "Driver manifest 送货单", near_stop.address,
                    near_stop.phone, "2 x W-BRL 桶装水 18.9L", "collect 3", "leave 2 full",
                    "Stops 站点: 2", "Empties to collect 待回收空桶: 3",
-                   "+ 押金 deposit\n¥30.00 each"):  # fmt: skip
+                   "+ deposit 押金\n¥30.00 each"):  # fmt: skip
         assert wanted in text, wanted
     assert f"人民币{capital_amount(run.cash_due_minor)}" in text  # the cash to settle, 大写
 

@@ -337,3 +337,42 @@ def test_the_demo_company_keeps_every_invariant(demo: Database) -> None:
     from oms_tui.services.checks import invariants
 
     assert invariants.verify(demo) == []
+
+
+def test_chinese_only_keeps_a_texts_chinese_and_leaves_others_alone() -> None:
+    from oms_tui.demo.rows import chinese_only
+
+    assert chinese_only("明光水木实业有限公司 Mingguang Light, Water & Wood Co.") == \
+        "明光水木实业有限公司"  # fmt: skip
+    assert chinese_only("浙江省杭州市余杭区良渚街道明光路88号 (88 Mingguang Rd)") == \
+        "浙江省杭州市余杭区良渚街道明光路88号"  # fmt: skip
+    assert chinese_only("明光山泉水 18.9L 桶装 Spring water barrel") == "明光山泉水 18.9L 桶装"
+    assert chinese_only("LED吸顶灯 Ceiling light") == "LED吸顶灯"
+    assert chinese_only("王芳 Emily Wang") == "王芳"
+    for kept in ("Emily Wang", "SO-2026-000001", "c0001@example.cn", "浙江 杭州市 3幢1201室",
+                 "左开 left 右开"):  # English, codes, no English tail
+        assert chinese_only(kept) == kept
+
+
+def test_a_chinese_demo_is_in_chinese(sqlite_db: Database) -> None:
+    """For a Chinese-speaking user the demo speaks Chinese: company, warehouses, products,
+    carriers, customers, staff, notes, with no English tail and pinyin that follows."""
+    from oms_tui.models import Warehouse
+
+    seed_demo(sqlite_db, "tester", seed=3, today=TODAY, customers=40, orders=120,
+              language="zh_CN")  # fmt: skip
+    english = re.compile(r"[\u4e00-\u9fff][^A-Za-z]*\s[A-Za-z]{3,}")
+    with sqlite_db.read() as session:
+        company = load_settings(session).company_name
+        texts = [company, *session.execute(select(Warehouse.name)).scalars(),
+                 *session.execute(select(Product.name)).scalars(),
+                 *session.execute(select(Product.colour)).scalars(),
+                 *session.execute(select(Carrier.name)).scalars(),
+                 *session.execute(select(Customer.name)).scalars(),
+                 *session.execute(select(User.display_name)).scalars(),
+                 *session.execute(select(Order.notes)).scalars()]
+        lamp = session.execute(select(Product.name, Product.pinyin)
+                               .where(Product.code.like("L-C300-%"))).first()  # fmt: skip
+    assert company == "明光水木实业有限公司"
+    assert not [t for t in texts if english.search(t)]
+    assert lamp == ("LED吸顶灯", "ledxidingdeng")

@@ -245,7 +245,7 @@ def test_a_shipment_of_25_barrels_is_25_packages_unless_the_packer_says_otherwis
     [sh] = dispatch.create_shipments(db, "picker", [oid], today=MONDAY)
     assert sh.packages == 26
     labels = PdfReader(io.BytesIO(labels_pdf([sh], Company("山泉水业", currency="CNY")))).pages
-    assert len(labels) == 26 and "Package 件 26 of 26" in labels[-1].extract_text()
+    assert len(labels) == 26 and "Package 26 of 26 第 26 件 / 共 26 件" in labels[-1].extract_text()
     barrel_line = next(ln.order_line_id for ln in sh.lines if ln.product_code == "W-BRL")
     lamp_line = next(ln.order_line_id for ln in sh.lines if ln.product_code == "LAMP-1")
     # 10 barrels leave today, no lamps: 10 packages, counted for what left

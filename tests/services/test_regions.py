@@ -96,7 +96,7 @@ def test_a_company_moves_a_province_and_fills_the_customers_without_one(db):
         for row in (*s.exec(select(Customer)).all(), *s.exec(select(CustomerAddress)).all()):
             row.region = ""
             s.add(row)
-    assert regions.fill_regions(db) == (1, 1)
-    assert regions.fill_regions(db) == (0, 0)
+    assert regions.fill_regions(db, "boss") == (1, 1)
+    assert regions.fill_regions(db, "boss") == (0, 0)
     with db.read() as s:
         assert s.exec(select(Customer.region)).all() == ["North"]

@@ -148,3 +148,11 @@ def test_the_migration_fills_pinyin_and_grams_of_older_rows(any_db_url):
         assert names(db, "1234") == names(db, "设计工") == ["苏州永安设计工作室"]
     finally:
         db.dispose()
+
+
+def test_customers_found_by_the_start_of_their_code_list_in_pinyin_order(db) -> None:
+    """Chinese lists sort as people sort them, by pinyin (阿 a, 李 li, 张 zhang), not by
+    the characters' code points (张 U+5F20 before 李 U+674E) nor by when they were added."""
+    for name in ("张伟五金店", "李娜灯饰", "阿里水站"):
+        create_customer(db, "t", NewCustomer(name=name))
+    assert [h.name for h in search_customers(db, "C0")] == ["阿里水站", "李娜灯饰", "张伟五金店"]

@@ -173,13 +173,14 @@ class NoticeDialog(ModalScreen[None]):
         s = r.shipment
         label = status_word(r.order_status)
         units = sum(ln.qty for ln in s.lines)
+        no_carrier = _("no carrier")
         with Vertical(classes="dispatch-dialog", id="notice-dialog") as box:
             box.border_title = _("{number} shipped").format(number=s.number)
             box.border_subtitle = _("c copies the notice · Enter or Esc closes")
             yield Static(Content.assemble(
                 (_("{number} is {status}").format(number=s.order_number, status=label),
                  "bold $text-success"),
-                f" · {s.carrier_code or _('no carrier')} {s.tracking_no}".rstrip(),
+                f" · {s.carrier_code or no_carrier} {s.tracking_no}".rstrip(),
                 " · " + ngettext("{units} units in {n} package", "{units} units in {n} packages",
                                  s.packages).format(units=units, n=s.packages),
                 " · " + _("freight {amount}").format(

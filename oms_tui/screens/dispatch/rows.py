@@ -13,6 +13,7 @@ from ...services.platform.money import format_money
 from ...services.shipping import dispatch
 from ...services.states.order_states import OrderStatus
 from ...widgets.order_list import Piece, fit, fit_whole
+from ..formats import said
 from ..list_screen import head_line
 
 # -- the list --------------------------------------------------------------------------------
@@ -59,21 +60,9 @@ def with_groups(ready: Sequence[dispatch.ReadyOrder]) -> list[Row]:
     return rows
 
 
-# the order statuses this area names (``order_states.LABELS``), for the catalog
-STATUS_LABELS = (
-    N_("Allocated"),
-    N_("Part backordered"),
-    N_("Ready to ship"),
-    N_("Part shipped"),
-    N_("Shipped"),
-    N_("Delivered"),
-    N_("In production"),
-)
-
-
 def status_word(status: str) -> str:
     """An order's status as a word in a sentence: ``ready to ship`` (``待发货``)."""
-    return _(OrderStatus(status).label).lower()
+    return said(OrderStatus(status).label).lower()
 
 
 def state_label(r: dispatch.ReadyOrder) -> str:
@@ -145,4 +134,4 @@ def lines_head() -> str:
     return (head_line((N_("Ln"), 2, True), (N_("Product"), 12), (N_("Description"), 20),
                       (ordered, 5, True), (N_("Sent"), 5, True), (back, 5, True),
                       (N_("Picked"), 6, True))[1:]
-            + "  " + _("Ship"))  # fmt: skip
+            + "  " + pgettext("quantity", "Ship"))  # fmt: skip

@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ...failures import PassesFailures, doing, failure_text
+from ...i18n import N_, _
 from ...services.parties.customers import (
     GROUPS,
     CustomerHit,
@@ -36,6 +37,7 @@ from ...widgets.dialogs import ChoiceDialog
 from ...widgets.new_caller import NewCallerPanel
 from ...widgets.order_list import fit_name
 from ...widgets.scan_input import ScanInput
+from ..formats import group_name, said
 from .row import Row
 
 if TYPE_CHECKING:
@@ -45,7 +47,11 @@ if TYPE_CHECKING:
     from .. import OmsScreen
     from .model import EntryModel
 
-GROUP_CHOICES = tuple((g[0], g, g.replace("_", " ").capitalize()) for g in GROUPS)
+
+
+def group_choices() -> tuple[tuple[str, str, str], ...]:
+    """(letter, group, label) of each customer group; the letter is the group's own."""
+    return tuple((g[0], g, group_name(g).capitalize()) for g in GROUPS)
 
 
 class CustomerPicker(PassesFailures, Vertical):
@@ -63,15 +69,16 @@ class CustomerPicker(PassesFailures, Vertical):
         &.-error { background: $error 30%; }
     }
     /* Over the rows below (overlay), not pushing them down: showing and hiding the matches
-       as the caller is picked moves nothing else, so nothing else is laid out or repainted. */
+       as the caller is picked moves nothing else, so nothing else is laid out or repainted.
+       Whole rows (indented under the field by padding, not margin): a row it lies over is
+       hidden whole, never cut in half. One row per match: the name gives way. */
     CustomerPicker #customer-hits {
         overlay: screen;
         height: auto;
         max-height: 6;
         border: none;
-        margin-left: 10;
         background: $surface;
-        padding: 0;
+        padding: 0 0 0 10;
     }
     CustomerPicker Row {
         text-overflow: ellipsis;
@@ -112,9 +119,9 @@ class CustomerPicker(PassesFailures, Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="customer-row", classes="entry-row"):
-            yield Label("Customer", classes="entry-label")
+            yield Label(_("Customer"), classes="entry-label")
             yield ScanInput(id="customer", keep_value=True,
-                            placeholder="phone, name or code; Enter picks")  # fmt: skip
+                            placeholder=_("phone, name or code; Enter picks"))  # fmt: skip
         yield OptionList(id="customer-hits")
         yield NewCallerPanel(GROUPS, id="new-caller")
         yield Row("", id="customer-card")
@@ -150,22 +157,24 @@ class CustomerPicker(PassesFailures, Vertical):
         card = m.card
         info = self.query_one("#customer-card", Row)
         if card is None:
-            info.update(Content.styled("No customer yet: type a phone, name or code "
-                                       "(F7 / Ctrl+N: new customer)", "dim"))  # fmt: skip
+            info.update(Content.styled(_("No customer yet: type a phone, name or code "
+                                         "(F7 / Ctrl+N: new customer)"), "dim"))  # fmt: skip
         else:
-            last = f"{card.last_order_on:%Y-%m-%d}" if card.last_order_on else "none"
+            last = f"{card.last_order_on:%Y-%m-%d}" if card.last_order_on else _("none")
             status_style = "" if card.credit_status == "ok" else "bold $text-warning"
-            group = f" · {card.group.replace('_', ' ')} · credit "
+            group = _(" · {group} · credit ").format(group=group_name(card.group))
+            credit = said(card.credit_status)
             overdue = format_money(card.overdue_minor, m.currency)
-            tail = f" · last order {last}"
+            tail = _(" · last order {date}").format(date=last)
+            overdue_word = _(" · overdue ")
             # the name gives way: the amount and the date beside it show whole
             width = info.content_size.width or self.size.width - 2
-            name = fit_name(card.name, width, f"{card.code} ", group, card.credit_status,
-                            " · overdue ", overdue, tail)  # fmt: skip
+            name = fit_name(card.name, width, f"{card.code} ", group, credit,
+                            overdue_word, overdue, tail)  # fmt: skip
             info.update(Content.assemble(
                 (f"{card.code} ", "dim"), (name, "bold"), group,
-                (card.credit_status, status_style or "$text-success"),
-                " · overdue ",
+                (credit, status_style or "$text-success"),
+                overdue_word,
                 (overdue, "bold $text-error" if card.overdue_minor else ""),
                 tail,
             ))  # fmt: skip
@@ -173,15 +182,22 @@ class CustomerPicker(PassesFailures, Vertical):
         if m.ship_to is not None:
             a = m.ship_to
             who = f"{a.contact_name} {a.phone}".strip()
-            ship.update(Content.assemble(("Ship to ", "dim"), a.text,
+            ship.update(Content.assemble((_("Ship to "), "dim"), a.text,
                                          (f"  {who}" if who else "", "dim")))  # fmt: skip
         elif card is not None:
-            ship.update(Content.styled("Ship to: no address on file (F6 / Ctrl+O adds one)",
+            ship.update(Content.styled(_("Ship to: no address on file (F6 / Ctrl+O adds one)"),
                                        "$text-warning"))  # fmt: skip
         else:
             ship.update("")
         ship.set_class(m.error_field == "ship_to", "-error")
         self.field.set_class(m.error_field == "customer", "-error")
+
+    def retranslate(self) -> None:
+        """Its label, hint, card and the new caller's panel in the current language."""
+        self.query_one("#customer-row Label", Label).update(_("Customer"))
+        self.field.placeholder = _("phone, name or code; Enter picks")
+        self.panel.retranslate()
+        self.show()
 
     def show_picked(self, name: str) -> None:
         """The caller's name in the field (no search for it), the matches hidden."""
@@ -257,7 +273,7 @@ class CustomerPicker(PassesFailures, Vertical):
         self.find_customers(query)
 
     @work(thread=True, exclusive=True, group="customer-search", exit_on_error=False,
-          description="search the customers")  # fmt: skip
+          description=N_("search the customers"))  # fmt: skip
     def find_customers(self, query: str) -> None:
         self.post_message(self.CustomersFound(query, search_customers(self.db, query, limit=8)))
 
@@ -277,9 +293,12 @@ class CustomerPicker(PassesFailures, Vertical):
         if not hits:  # hidden: stale options stay unseen, no layout pass to clear them
             widget.display = False
             return
+        width = self.size.width - 10 - 2  # (the padding; a scroll bar)
         widget.set_options(
-            Option(Content.assemble((f"{h.code} ", "dim"), (h.name, "bold"),
-                                    f"  {h.phone}", (f"  {h.group}", "dim")))
+            Option(Content.assemble((f"{h.code} ", "dim"),
+                                    (fit_name(h.name, width, f"{h.code} ", f"  {h.phone}",
+                                              f"  {group_name(h.group)}"), "bold"),
+                                    f"  {h.phone}", (f"  {group_name(h.group)}", "dim")))
             for h in hits
         )  # fmt: skip
         if hits:
@@ -308,7 +327,7 @@ class CustomerPicker(PassesFailures, Vertical):
     def pick(self, query: str) -> None:
         """Enter in the customer field: the highlighted match, or a new customer."""
         if not self._hits:
-            self._entry.say(f"No customer matches '{query}': new customer")
+            self._entry.say(_("No customer matches '{text}': new customer").format(text=query))
             self.new_caller(query)
             return
         highlighted = self.query_one("#customer-hits", OptionList).highlighted or 0
@@ -325,10 +344,10 @@ class CustomerPicker(PassesFailures, Vertical):
         v = message.values
         self.create_caller(NewCustomer(name=v["name"], phone=v["phone"], group=message.group,
                                        province=v["province"], city=v["city"],
-                                       street=v["street"]))  # fmt: skip
+                                       district=v["district"], street=v["street"]))  # fmt: skip
 
     @work(thread=True, exclusive=True, group="new-customer", exit_on_error=False,
-          description="save the customer")  # fmt: skip
+          description=N_("save the customer"))  # fmt: skip
     def create_caller(self, new: NewCustomer) -> None:
         try:
             hit = create_customer(self.db, self._entry.user, new)
@@ -365,7 +384,7 @@ class CustomerPicker(PassesFailures, Vertical):
             if group:
                 panel.set_group(group)
 
-        self.app.push_screen(ChoiceDialog("Customer group", GROUP_CHOICES,
+        self.app.push_screen(ChoiceDialog(_("Customer group"), group_choices(),
                                           current=message.current), chosen)  # fmt: skip
 
     @on(NewCallerPanel.Cancelled)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+from ...i18n import N_
 from ...services.platform.errors import NotFound
 from ...services.sales.drafts import DraftView, discard_draft, latest_draft, save_draft
 from ...type_ahead import hold_keys_for
@@ -51,7 +52,7 @@ class DraftAutosave:
             return None
         return self.screen.run_worker(partial(self._write, self.epoch, rev, draft, summary),
                                name="write_draft", group="draft", thread=True,
-                               exit_on_error=False, description="save the draft")  # fmt: skip
+                               exit_on_error=False, description=N_("save the draft"))  # fmt: skip
 
     def _write(self, epoch: int, rev: int, draft: EntryDraft, summary: str) -> None:
         screen = self.screen
@@ -77,7 +78,7 @@ class DraftAutosave:
         wait for it: they belong to the resume / discard choice, if it comes)."""
         hold_keys_for(self.screen, self.screen.run_worker(
             self._look_for, name="look_for_draft", group="draft", thread=True,
-            exit_on_error=False, description="look for an unfinished order"))  # fmt: skip
+            exit_on_error=False, description=N_("look for an unfinished order")))  # fmt: skip
 
     def _look_for(self) -> None:
         screen = self.screen
@@ -100,7 +101,7 @@ class DraftAutosave:
     def discard(self, draft_id: int) -> None:
         self.screen.run_worker(partial(self._discard, draft_id), name="discard_draft",
                                group="draft", thread=True, exit_on_error=False,
-                               description="discard the draft")  # fmt: skip
+                               description=N_("discard the draft"))  # fmt: skip
 
     def _discard(self, draft_id: int) -> None:
         with suppress(NotFound):  # gone already

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ...i18n import _
 from ...services.parties.customers import AddressView, NewAddress, add_address
 from ...services.platform.errors import InvalidInput
 from ...services.platform.money import from_minor, parse_money
+from ...widgets.address_line import PARTS, AddressLine
 from ...widgets.form_dialog import FormDialog, FormField
 
 if TYPE_CHECKING:
@@ -16,19 +18,28 @@ if TYPE_CHECKING:
 
 
 class NewAddressDialog(FormDialog):
-    """Another ship-to for the customer; dismisses with the saved address."""
+    """Another ship-to for the customer; dismisses with the saved address. The address is
+    typed as one line and shows split into its parts, each correctable (``AddressLine``);
+    the contact and phone are the customer's until changed."""
 
-    def __init__(self, db: Database, user: str, customer_id: int) -> None:
+    def __init__(self, db: Database, user: str, customer_id: int, contact: str = "",
+                 phone: str = "") -> None:  # fmt: skip
         def run(v: dict[str, str]) -> AddressView:
             return add_address(db, user, customer_id, NewAddress(
                 street=v["street"], city=v["city"], district=v["district"],
                 province=v["province"], contact_name=v["contact"], phone=v["phone"]))  # fmt: skip
 
-        super().__init__("New ship-to address", [
-            FormField("street", "Street"), FormField("city", "City"),
-            FormField("district", "District"), FormField("province", "Province"),
-            FormField("contact", "Contact"), FormField("phone", "Phone"),
+        said = _("as said: 浙江省杭州市滨江区江南大道88号")
+        super().__init__(_("New ship-to address"), [
+            FormField("address", _("Address"), placeholder=said),
+            FormField("province", _("Province")), FormField("city", _("City")),
+            FormField("district", _("District")), FormField("street", _("Street")),
+            FormField("contact", _("Contact"), contact), FormField("phone", _("Phone"), phone),
         ], run, enter_saves=True)  # fmt: skip
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        AddressLine(self, self.field("address"), {name: self.field(name) for name in PARTS})
 
 
 class LineDialog(FormDialog):
@@ -40,20 +51,22 @@ class LineDialog(FormDialog):
         def run(values: dict[str, str]) -> dict[str, Any]:
             text = values["qty"].strip()
             if not text.isdigit() or int(text) < 1:
-                raise InvalidInput("quantity: a whole number, at least 1", "qty")
+                raise InvalidInput(_("quantity: a whole number, at least 1"), "qty")
             minor = 0
             if values["discount"].strip():
                 try:
                     minor = parse_money(values["discount"], currency)
                 except InvalidInput as error:
-                    raise InvalidInput(f"discount: {error}", "discount") from error
+                    raise InvalidInput(_("discount: {error}").format(error=error),
+                                       "discount") from error
                 if minor < 0:
-                    raise InvalidInput("discount: cannot be negative", "discount")
+                    raise InvalidInput(_("discount: cannot be negative"), "discount")
             return {"qty": int(text), "discount_minor": minor, "note": values["note"]}
 
-        super().__init__(f"Line: {line.product.code if line.product else line.text}", [
-            FormField("qty", "Quantity", str(line.qty)),
-            FormField("discount", "Discount", discount),
-            FormField("note", "Note", line.note),
-        ], run, "Note: size, colour, finish (made-to-order lines)", enter_saves=True,
+        code = line.product.code if line.product else line.text
+        super().__init__(_("Line: {code}").format(code=code), [
+            FormField("qty", _("Quantity"), str(line.qty)),
+            FormField("discount", _("Discount"), discount),
+            FormField("note", _("Note"), line.note),
+        ], run, _("Note: size, colour, finish (made-to-order lines)"), enter_saves=True,
             note_below=True)  # fmt: skip

@@ -25,6 +25,7 @@ from textual.content import Content
 from textual.message import Message
 
 from ...failures import PassesFailures
+from ...i18n import N_, _, ngettext
 from ...services.catalog.catalog import ProductHit, find_product, products_by_id, search_products
 from ...services.platform.errors import InvalidInput
 from ...services.platform.money import format_money
@@ -42,6 +43,7 @@ from ...services.sales.orders import OrderView, recent_orders
 from ...services.sales.templates import TemplateView, list_templates
 from ...widgets.dialogs import ChoiceDialog, PromptDialog
 from ...widgets.order_list import fit, widest
+from ..formats import said
 from .forms import LineDialog
 from .model import EntryLine
 from .product_search import ProductSearchDialog
@@ -160,12 +162,12 @@ class EntryLines(PassesFailures, Vertical):
         m = self.model
         code = widest((ln.product.code if ln.product else ln.text for ln in m.lines), 10)
         amounts = [m.money(_amount(ln)) for ln in m.lines if ln.product is not None]
-        fixed = [("#", 2, True), ("Code", code, False), ("", 0, False), ("Qty", 6, True),
-                 ("Unit", 9, True), ("Disc", 8, True), ("Amount", widest(amounts, 10), True),
-                 ("Avail", 13, False)]  # fmt: skip
+        fixed = [("#", 2, True), (_("Code"), code, False), ("", 0, False), (_("Qty"), 6, True),
+                 (_("Unit"), 9, True), (_("Disc"), 8, True),
+                 (_("Amount"), widest(amounts, 10), True), (_("Avail"), 13, False)]  # fmt: skip
         used = sum(w for _n, w, _r in fixed) + len(fixed) - 1
         desc = max(8, width - used)
-        return [(n or "Description", w or desc, r) for n, w, r in fixed]
+        return [(n or _("Description"), w or desc, r) for n, w, r in fixed]
 
     def _row_text(self, values: list[str], columns: list[tuple[str, int, bool]] | None = None
                   ) -> str:  # fmt: skip
@@ -189,7 +191,7 @@ class EntryLines(PassesFailures, Vertical):
             spares.insert(0, row)
         if len(rows) + len(spares) < len(m.lines) + 2:
             # Mounting is the slow part of adding a line: mount rows ahead, a batch at a time
-            more = [Row("", classes="spare-row") for _ in range(self.ROW_BATCH)]
+            more = [Row("", classes="spare-row") for _n in range(self.ROW_BATCH)]
             box.mount(*more)
             spares.extend(more)
         for n, line in enumerate(m.lines):
@@ -212,18 +214,18 @@ class EntryLines(PassesFailures, Vertical):
         m = self.model
         p = line.product
         if p is None:
-            return self._row_text([str(n + 1), line.text, "looking up…", str(line.qty),
+            return self._row_text([str(n + 1), line.text, _("looking up…"), str(line.qty),
                                    "", "", "", ""])  # fmt: skip
         description = p.description + (f" [{line.note}]" if line.note else "")
         unit, discount, amount = _prices(line)
         unit_text = m.money(unit)
         if line.price_minor is not None:  # overridden: the price typed, marked as in the grammar
             unit_text = "=" + m.money(line.price_minor)
-            description += f" {{override: {line.override_reason}}}"
+            description += " {" + _("override: {reason}").format(reason=line.override_reason) + "}"
         return self._row_text([
             str(n + 1), p.code, description, str(line.qty), unit_text,
             m.money(discount) if discount else "", m.money(amount),
-            p.availability(m.qty_before(line) + line.qty),
+            said(p.availability(m.qty_before(line) + line.qty)),
         ])  # fmt: skip
 
     def show_totals(self) -> None:
@@ -232,25 +234,27 @@ class EntryLines(PassesFailures, Vertical):
         warnings = self.query_one("#warnings", Row)
         q = m.quote
         if q is None and m.quote_error and m.resolved_lines():
-            totals.update(Content.styled("No totals until this is fixed:", "dim"))
+            totals.update(Content.styled(_("No totals until this is fixed:"), "dim"))
             warnings.update(Content.styled("⚠ " + m.quote_error, "bold $text-error"))
             return
         if q is None or not m.resolved_lines():
             count = len(m.lines)
             totals.update(Content.styled(
-                f"{count} line{'s' if count != 1 else ''}; totals show once the customer "
-                "and a line are known" if count or m.card is None else "No lines yet: "
-                "scan or type a product code below", "dim"))  # fmt: skip
+                ngettext("{n} line; totals show once the customer and a line are known",
+                         "{n} lines; totals show once the customer and a line are known",
+                         count).format(n=count) if count or m.card is None
+                else _("No lines yet: scan or type a product code below"), "dim"))  # fmt: skip
             warnings.update("")
             return
         t = q.quote.totals
         cur = q.currency
         amounts = [t.subtotal_minor, t.discount_minor, t.tax_minor, t.shipping_minor]
-        tail = f"Total {format_money(t.total_minor, cur)} {cur}"
-        for labels, gap in ((("Subtotal", "Discount", "Tax", "Shipping"), "  "),
-                            (("Sub", "Disc", "Tax", "Ship"), " ")):  # fmt: skip
-            head = gap.join(f"{k} {format_money(v, cur)}" for k, v in zip(labels, amounts,
-                                                                         strict=True))  # fmt: skip
+        tail = _("Total {amount} {currency}").format(amount=format_money(t.total_minor, cur),
+                                                     currency=cur)  # fmt: skip
+        for labels, gap in (((N_("Subtotal"), N_("Discount"), N_("Tax"), N_("Shipping")), "  "),
+                            ((N_("Sub"), N_("Disc"), N_("Tax"), N_("Ship")), " ")):  # fmt: skip
+            pairs = zip(labels, amounts, strict=True)
+            head = gap.join(f"{_(k)} {format_money(v, cur)}" for k, v in pairs)
             if cell_len(head) + cell_len(tail) + 2 <= self.screen.size.width - 2:
                 break
         totals.update(Content.assemble(head, "  ", (tail, "bold")))
@@ -282,7 +286,7 @@ class EntryLines(PassesFailures, Vertical):
         self.resolve(line, entry.looks_like_code)
         self.show_lines()
 
-    @work(thread=True, group="scan", exit_on_error=False, description="look up the product")
+    @work(thread=True, group="scan", exit_on_error=False, description=N_("look up the product"))
     def resolve(self, line: EntryLine, as_code: bool) -> None:
         """Look up one scanned code (then words); lines keep their place meanwhile."""
         try:
@@ -309,15 +313,15 @@ class EntryLines(PassesFailures, Vertical):
                 self.scan_line.value = line.text
             return
         if not message.hits:
-            self.drop(line, f"No product '{line.text}': check the code, or type words to "
-                      "search", error=True)  # fmt: skip
+            self.drop(line, _("No product '{text}': check the code, or type words to "
+                        "search").format(text=line.text), error=True)  # fmt: skip
             return
 
         def picked(hit: ProductHit | None) -> None:
             if line not in self.model.lines:
                 return
             if hit is None:
-                self.drop(line, f"'{line.text}': nothing picked")
+                self.drop(line, _("'{text}': nothing picked").format(text=line.text))
             else:
                 self.place(line, hit)
 
@@ -345,15 +349,15 @@ class EntryLines(PassesFailures, Vertical):
                 self.changed()
 
         self.app.push_screen(
-            PromptDialog(f"Made to order: {line.name}", "Requirements (size, colour, finish):",
-                         line.note),
+            PromptDialog(_("Made to order: {name}").format(name=line.name),
+                         _("Requirements (size, colour, finish):"), line.note),
             noted,
         )  # fmt: skip
 
     def line_command(self, entry: ScanEntry) -> None:
         line = self.model.selected_line
         if line is None:
-            self.say("No line selected: scan a product first", error=True)
+            self.say(_("No line selected: scan a product first"), error=True)
         elif entry.kind == DELETE:
             self.delete_selected()
         elif entry.kind == PRICE and entry.price_minor is not None:
@@ -369,18 +373,19 @@ class EntryLines(PassesFailures, Vertical):
         m = self.model
 
         def check(text: str) -> str | None:
-            return None if text.strip() else "a reason is required (Esc keeps the price)"
+            return None if text.strip() else _("a reason is required (Esc keeps the price)")
 
         def answered(reason: str | None) -> None:
             if reason is None or line not in m.lines:
-                self.say(f"{line.name}: price not changed")
+                self.say(_("{name}: price not changed").format(name=line.name))
                 return
             self.say(m.override_price(line, price_minor, reason))
             self.changed()
 
         self.app.push_screen(
-            PromptDialog(f"Price override: {line.name} at {m.money(price_minor)}",
-                         "Reason (shown to the auditor):", line.override_reason, check),
+            PromptDialog(_("Price override: {name} at {price}").format(
+                name=line.name, price=m.money(price_minor)),
+                _("Reason (shown to the auditor):"), line.override_reason, check),
             answered,
         )  # fmt: skip
 
@@ -391,7 +396,7 @@ class EntryLines(PassesFailures, Vertical):
             return
         self.model.drop_line(line)
         self.changed()
-        self.say(f"Deleted {line.name}")
+        self.say(_("Deleted {name}").format(name=line.name))
 
     def edit_selected(self) -> None:
         """Enter on the empty scan line: quantity, discount and note of the selected line."""
@@ -414,8 +419,8 @@ class EntryLines(PassesFailures, Vertical):
             return
         self.show_lines()
         if line.product is not None and line.price_source:
-            self.say(f"Line {self.model.selected + 1} {line.product.code}: price from "
-                     f"{line.price_source}")  # fmt: skip
+            self.say(_("Line {n} {code}: price from {source}").format(
+                n=self.model.selected + 1, code=line.product.code, source=line.price_source))
 
     def find_product(self, words: str) -> None:
         """F4 on the scan line: the product search, narrowed by ``words``."""
@@ -431,7 +436,7 @@ class EntryLines(PassesFailures, Vertical):
     # -- lines from a past order or a template ------------------------------------------------
 
     @work(thread=True, exclusive=True, group="lists", exit_on_error=False,
-          description="read the orders or templates")  # fmt: skip
+          description=N_("read the orders or templates"))  # fmt: skip
     def copy_from(self, kind: str, customer_id: int | None) -> None:
         """F8 (``orders``: the caller's recent orders) or F9 (``templates``): they are
         listed to pick one by key, whose lines are added."""
@@ -445,19 +450,23 @@ class EntryLines(PassesFailures, Vertical):
     def listed(self, message: Listed) -> None:
         items = message.items
         if not items:
-            self.say("No recent orders for this customer" if message.kind == "orders"
-                     else "No templates", error=True)  # fmt: skip
+            self.say(_("No recent orders for this customer") if message.kind == "orders"
+                     else _("No templates"), error=True)  # fmt: skip
             return
         choices = []
         for n, item in enumerate(items, start=1):
             if isinstance(item, OrderView):
-                label = (f"{item.number}  {item.created_at:%Y-%m-%d}  {len(item.lines)} lines  "
+                count = ngettext("{n} line", "{n} lines", len(item.lines)).format(
+                    n=len(item.lines))
+                label = (f"{item.number}  {item.created_at:%Y-%m-%d}  {count}  "
                          f"{format_money(item.total_minor, item.currency)}")  # fmt: skip
             else:
                 assert isinstance(item, TemplateView)
-                label = f"{item.name}  {len(item.lines)} lines  {item.schedule}".rstrip()
+                count = ngettext("{n} line", "{n} lines", len(item.lines)).format(
+                    n=len(item.lines))
+                label = f"{item.name}  {count}  {item.schedule}".rstrip()
             choices.append((str(n), str(n - 1), label))
-        title = "Repeat an order" if message.kind == "orders" else "Add a template"
+        title = _("Repeat an order") if message.kind == "orders" else _("Add a template")
 
         def picked(value: str | None) -> None:
             if value is not None:
@@ -466,7 +475,7 @@ class EntryLines(PassesFailures, Vertical):
         self.app.push_screen(ChoiceDialog(title, choices), picked)
 
     @work(thread=True, exclusive=True, group="lists", exit_on_error=False,
-          description="copy the lines")  # fmt: skip
+          description=N_("copy the lines"))  # fmt: skip
     def copy_lines(self, item: Any) -> None:
         lines: list[EntryLine] = []
         missing: list[str] = []
@@ -478,17 +487,20 @@ class EntryLines(PassesFailures, Vertical):
                 missing.append(ln.product_code)
             else:
                 lines.append(EntryLine(hit.code, ln.qty, hit, 0, ln.requirements_note))
-        source = f"order {item.number}" if isinstance(item, OrderView) else f"template {item.name}"
+        source = (_("order {number}").format(number=item.number) if isinstance(item, OrderView)
+                  else _("template {name}").format(name=item.name))  # fmt: skip
         self.post_message(self.LinesLoaded(lines, source, missing))
 
     @on(LinesLoaded)
     def lines_loaded(self, message: LinesLoaded) -> None:
         self.model.add_lines(message.lines)
-        text = f"Copied {len(message.lines)} lines from {message.source}"
+        text = ngettext("Copied {n} line from {source}", "Copied {n} lines from {source}",
+                        len(message.lines)).format(n=len(message.lines), source=message.source)
         if message.missing:
-            self.say(f"{text}; not sold any more: {', '.join(message.missing)}", error=True)
+            self.say(_("{text}; not sold any more: {codes}").format(
+                text=text, codes=", ".join(message.missing)), error=True)
         else:
-            self.say(text + "; change quantities with Up/Down and *N Enter")
+            self.say(_("{text}; change quantities with Up/Down and *N Enter").format(text=text))
         if self.scan_line is not None:
             self.scan_line.focus()
         self.changed()

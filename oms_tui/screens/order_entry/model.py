@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ...i18n import _
 from ...services.catalog.catalog import ProductHit
 from ...services.parties.customers import AddressView, CustomerHit
 from ...services.platform.money import exponent, from_minor
@@ -174,7 +175,7 @@ class EntryModel:
                 line.qty += entry.qty or 1
                 self.selected = n
                 self.changed()
-                return None, f"{line.name}: quantity {line.qty}"
+                return None, _("{name}: quantity {qty}").format(name=line.name, qty=line.qty)
         line = EntryLine(text, entry.qty or 1)
         self.lines.append(line)
         self.selected = len(self.lines) - 1
@@ -192,18 +193,19 @@ class EntryModel:
         goes; the same product on another line (not made to order): added to that one."""
         if not hit.active:
             self.drop_line(line)
-            return f"{hit.code} is no longer sold", True
+            return _("{code} is no longer sold").format(code=hit.code), True
         for other in self.lines:
             if other is not line and other.product is not None and other.product.id == hit.id \
                     and not hit.made_to_order:  # fmt: skip
                 other.qty += line.qty
                 self.drop_line(line)
                 self.selected = self.lines.index(other)
-                return f"{hit.code}: quantity {other.qty}", False
+                return _("{name}: quantity {qty}").format(name=hit.code, qty=other.qty), False
         line.product = hit
         self.selected = self.lines.index(line)
         self.changed()
-        return f"Added {hit.code} {hit.description} × {line.qty}", False
+        return _("Added {code} {description} × {qty}").format(
+            code=hit.code, description=hit.description, qty=line.qty), False
 
     def needs_note(self, line: EntryLine) -> bool:
         """A made-to-order line without its requirements (size, colour, finish)."""
@@ -218,31 +220,33 @@ class EntryModel:
         name = line.name
         if entry.kind == QTY:
             line.qty = entry.qty or 1
-            text = f"{name}: quantity {line.qty}"
+            text = _("{name}: quantity {qty}").format(name=name, qty=line.qty)
         elif entry.kind == DISCOUNT:
             line.discount_minor = entry.amount_minor
-            text = f"{name}: discount {self.money(entry.amount_minor)}"
+            text = _("{name}: discount {amount}").format(name=name,
+                                                          amount=self.money(entry.amount_minor))
         elif entry.kind == NOTE:
             line.note = entry.text
-            text = f"{name}: note '{entry.text}'"
+            text = _("{name}: note '{note}'").format(name=name, note=entry.text)
         elif entry.kind == PRICE and entry.price_minor is None:
             line.price_minor, line.override_reason = None, ""
-            text = f"{name}: price from the price book again"
+            text = _("{name}: price from the price book again").format(name=name)
         elif entry.kind == DUPLICATE:
             if line.product is None:
-                return "That line is still being looked up", True
+                return _("That line is still being looked up"), True
             self.lines.insert(self.selected + 1, replace(line))
             self.selected += 1
-            text = f"{name}: duplicated"
+            text = _("{name}: duplicated").format(name=name)
         else:
-            raise ValueError(f"not a line command: {entry.kind}")
+            raise ValueError(f"not a line command: {entry.kind}")  # i18n: no (a bug)
         self.changed()
         return text, False
 
     def override_price(self, line: EntryLine, price_minor: int, reason: str) -> str:
         line.price_minor, line.override_reason = price_minor, reason.strip()
         self.changed()
-        return f"{line.name}: unit price {self.money(price_minor)} (override: {reason.strip()})"
+        return _("{name}: unit price {price} (override: {reason})").format(
+            name=line.name, price=self.money(price_minor), reason=reason.strip())
 
     def edit_line(self, line: EntryLine, qty: int, discount_minor: int, note: str) -> None:
         line.qty, line.discount_minor, line.note = qty, discount_minor, note.strip()

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.message import Message
 
 from ...failures import PassesFailures
+from ...i18n import N_, _
 from ...services.platform.errors import InvalidInput
 from ...services.sales.entry import parse_requested_date
 from ...services.shipping.carriers import CarrierView, list_carriers
@@ -26,16 +27,34 @@ if TYPE_CHECKING:
     from .. import OmsScreen
     from .model import EntryModel
 
-CHANNEL_CHOICES = (("p", "phone", "Phone"), ("w", "walk_in", "Walk-in"),
-                   ("e", "ecommerce", "E-commerce"), ("d", "dealer", "Dealer"),
-                   ("k", "key_account", "Key account"))  # fmt: skip
-PAYMENT_CHOICES = (("t", "", "From the customer's terms"), ("c", "cod", "Cash on delivery"),
-                   ("p", "prepaid", "Prepaid"), ("r", "credit", "Credit terms"),
-                   ("i", "installments", "Installments"))  # fmt: skip
-PRIORITY_CHOICES = (("n", "0", "Normal"), ("h", "1", "High"), ("u", "2", "Urgent"))
-POLICY_CHOICES = (("t", "", "From the customer"), ("p", "partial", "Partial shipments allowed"),
-                  ("c", "complete", "Ship complete only"))  # fmt: skip
-PRIORITY_NAMES = {0: "normal", 1: "high", 2: "urgent"}
+# (letter, value, label): labels N_, translated when shown (``translated``)
+CHANNEL_CHOICES = (("p", "phone", N_("Phone")), ("w", "walk_in", N_("Walk-in")),
+                   ("e", "ecommerce", N_("E-commerce")), ("d", "dealer", N_("Dealer")),
+                   ("k", "key_account", N_("Key account")))  # fmt: skip
+PAYMENT_CHOICES = (("t", "", N_("From the customer's terms")),
+                   ("c", "cod", N_("Cash on delivery")), ("p", "prepaid", N_("Prepaid")),
+                   ("r", "credit", N_("Credit terms")),
+                   ("i", "installments", N_("Installments")))  # fmt: skip
+PRIORITY_CHOICES = (("n", "0", N_("Normal")), ("h", "1", N_("High")), ("u", "2", N_("Urgent")))
+POLICY_CHOICES = (("t", "", N_("From the customer")),
+                  ("p", "partial", N_("Partial shipments allowed")),
+                  ("c", "complete", N_("Ship complete only")))  # fmt: skip
+PRIORITY_NAMES = {0: N_("normal"), 1: N_("high"), 2: N_("urgent")}
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
+
+def translated(choices: tuple[tuple[str, str, str], ...]) -> list[tuple[str, str, str]]:
+    """The choices with their labels in the current language (the letters stay)."""
+    return [(key, value, _(label)) for key, value, label in choices]
+
+
+def label_of(choices: tuple[tuple[str, str, str], ...], value: str) -> str:
+    """The label of ``value`` among ``choices`` in the current language (else the value)."""
+    return next((_(label) for _k, v, label in choices if v == value), value)
+
+
+def priority_name(priority: int) -> str:
+    return _(PRIORITY_NAMES[priority]) if priority in PRIORITY_NAMES else str(priority)
 
 
 class OrderOptions(PassesFailures, Row):
@@ -71,20 +90,20 @@ class OrderOptions(PassesFailures, Row):
     def show(self) -> None:
         m = self.model
         o = m.options
-        channel = dict((v, label) for _k, v, label in CHANNEL_CHOICES).get(o.channel, o.channel)
-        payment = dict((v, label) for _k, v, label in PAYMENT_CHOICES).get(
-            o.payment_method or "", o.payment_method or ""
-        )
+        channel = label_of(CHANNEL_CHOICES, o.channel)
+        payment = label_of(PAYMENT_CHOICES, o.payment_method or "")
         if not o.payment_method:
-            payment = f"per terms ({m.card.payment_terms})" if m.card else "per terms"
-        when = f"{o.requested_date:%Y-%m-%d %a}" if o.requested_date else "—"
+            payment = (_("per terms ({terms})").format(terms=m.card.payment_terms) if m.card
+                       else _("per terms"))  # fmt: skip
+        day = o.requested_date
+        when = f"{day:%Y-%m-%d} {_(WEEKDAYS[day.weekday()])}" if day else "—"
         carrier = self.carrier_name(o.carrier_id, short=True)
         text = Content.assemble(
-            ("Options ", "dim"), channel, " · pay ", payment, " · deliver ", when,
-            " · ", PRIORITY_NAMES.get(o.priority, str(o.priority)),
-            (f" · ship {carrier}" if carrier else "", ""),
-            (" · ship complete" if o.shipping_policy == "complete" else "", "bold"),
-            (" · partial ok" if o.shipping_policy == "partial" else "", ""),
+            (_("Options") + " ", "dim"), channel, _(" · pay "), payment, _(" · deliver "), when,
+            " · ", priority_name(o.priority),
+            (_(" · ship {carrier}").format(carrier=carrier) if carrier else "", ""),
+            (_(" · ship complete") if o.shipping_policy == "complete" else "", "bold"),
+            (_(" · partial ok") if o.shipping_policy == "partial" else "", ""),
             (f" · {o.notes}" if o.notes else "", ""),
         )  # fmt: skip
         self.update(text)
@@ -96,7 +115,7 @@ class OrderOptions(PassesFailures, Row):
         for c in self.carriers or []:
             if c.id == carrier_id:
                 return c.code if short else f"{c.code} {c.name}"
-        return f"carrier {carrier_id}"
+        return _("carrier {id}").format(id=carrier_id)
 
     def _changed(self) -> None:
         self.show()
@@ -105,15 +124,22 @@ class OrderOptions(PassesFailures, Row):
     def open_menu(self, today: date) -> None:
         """F10: which option to change, by letter; then its own question."""
         o = self.model.options
-        when = f"{o.requested_date:%Y-%m-%d}" if o.requested_date else "none"
-        menu = [("c", "channel", f"Channel: {o.channel}"),
-                ("p", "payment", f"Payment: {o.payment_method or 'from terms'}"),
-                ("d", "date", f"Delivery date: {when}"),
-                ("r", "priority", f"Priority: {PRIORITY_NAMES.get(o.priority)}"),
-                ("s", "carrier", "Carrier (shipping estimate): "
-                 f"{self.carrier_name(o.carrier_id) or 'none'}"),
-                ("h", "policy", f"Shipping: {o.shipping_policy or 'as the customer'}"),
-                ("n", "notes", f"Notes: {o.notes or 'none'}")]  # fmt: skip
+        none = _("none")
+        when = f"{o.requested_date:%Y-%m-%d}" if o.requested_date else none
+        payment = (label_of(PAYMENT_CHOICES, o.payment_method) if o.payment_method
+                   else _("from terms"))  # fmt: skip
+        policy = (label_of(POLICY_CHOICES, o.shipping_policy) if o.shipping_policy
+                  else _("as the customer"))  # fmt: skip
+        menu = [("c", "channel", _("Channel: {channel}").format(
+                    channel=label_of(CHANNEL_CHOICES, o.channel))),
+                ("p", "payment", _("Payment: {payment}").format(payment=payment)),
+                ("d", "date", _("Delivery date: {date}").format(date=when)),
+                ("r", "priority", _("Priority: {priority}").format(
+                    priority=priority_name(o.priority))),
+                ("s", "carrier", _("Carrier (shipping estimate): {carrier}").format(
+                    carrier=self.carrier_name(o.carrier_id) or none)),
+                ("h", "policy", _("Shipping: {policy}").format(policy=policy)),
+                ("n", "notes", _("Notes: {notes}").format(notes=o.notes or none))]  # fmt: skip
 
         def set_option(**change: Any) -> None:
             self.model.set_options(**change)
@@ -129,20 +155,23 @@ class OrderOptions(PassesFailures, Row):
         def picked(what: str | None) -> None:
             push = self.app.push_screen
             if what == "channel":
-                push(ChoiceDialog("Channel", CHANNEL_CHOICES, current=o.channel),
+                push(ChoiceDialog(_("Channel"), translated(CHANNEL_CHOICES), current=o.channel),
                      lambda v: v is not None and set_option(channel=v))  # fmt: skip
             elif what == "payment":
-                push(ChoiceDialog("Payment", PAYMENT_CHOICES, current=o.payment_method or ""),
+                push(ChoiceDialog(_("Payment"), translated(PAYMENT_CHOICES),
+                                  current=o.payment_method or ""),
                      lambda v: v is not None and set_option(payment_method=v or None))  # fmt: skip
             elif what == "policy":
-                push(ChoiceDialog("Shipping policy", POLICY_CHOICES,
+                push(ChoiceDialog(_("Shipping policy"), translated(POLICY_CHOICES),
                                   current=o.shipping_policy or ""),
                      lambda v: v is not None and set_option(shipping_policy=v or None))  # fmt: skip
             elif what == "priority":
-                push(ChoiceDialog("Priority", PRIORITY_CHOICES, current=str(o.priority)),
+                push(ChoiceDialog(_("Priority"), translated(PRIORITY_CHOICES),
+                                  current=str(o.priority)),
                      lambda v: v is not None and set_option(priority=int(v)))  # fmt: skip
             elif what == "date":
-                push(PromptDialog("Delivery date", "2026-12-01, +1 (tomorrow), mon … (blank: none)",
+                push(PromptDialog(_("Delivery date"),
+                                  _("2026-12-01, +1 (tomorrow), mon … (blank: none)"),
                                   when if o.requested_date else "", check_date),
                      lambda v: v is not None and set_option(
                          requested_date=parse_requested_date(v, today)))  # fmt: skip
@@ -152,13 +181,14 @@ class OrderOptions(PassesFailures, Row):
                 else:
                     self.choose_carrier()
             elif what == "notes":
-                push(PromptDialog("Order notes", "Notes for the warehouse and driver:", o.notes),
+                push(PromptDialog(_("Order notes"), _("Notes for the warehouse and driver:"),
+                                  o.notes),
                      lambda v: v is not None and set_option(notes=v.strip()))  # fmt: skip
 
-        self.app.push_screen(ChoiceDialog("Order options", menu), picked)
+        self.app.push_screen(ChoiceDialog(_("Order options"), menu), picked)
 
     @work(thread=True, exclusive=True, group="carriers", exit_on_error=False,
-          description="read the carriers")  # fmt: skip
+          description=N_("read the carriers"))  # fmt: skip
     def load_carriers(self, choose: bool) -> None:
         self.post_message(self.CarriersLoaded(list_carriers(self._entry.db), choose))
 
@@ -172,7 +202,7 @@ class OrderOptions(PassesFailures, Row):
     def choose_carrier(self) -> None:
         """Carrier by key: ``1``-``9`` in code order, ``0`` none (no shipping estimate)."""
         carriers = (self.carriers or [])[:9]
-        choices = [("0", "", "None: no shipping estimate")]
+        choices = [("0", "", _("None: no shipping estimate"))]
         choices += [(str(n), str(c.id), f"{c.code}  {c.name}  ({c.kind.replace('_', ' ')})")
                     for n, c in enumerate(carriers, start=1)]  # fmt: skip
         current = str(self.model.options.carrier_id) if self.model.options.carrier_id else ""
@@ -182,7 +212,8 @@ class OrderOptions(PassesFailures, Row):
                 return
             self.model.set_carrier(int(value) if value else None)
             name = self.carrier_name(self.model.options.carrier_id)
-            self._entry.say(f"Carrier: {name}" if name else "No carrier: no shipping estimate")
+            self._entry.say(_("Carrier: {name}").format(name=name) if name
+                            else _("No carrier: no shipping estimate"))  # fmt: skip
             self._changed()
 
-        self.app.push_screen(ChoiceDialog("Carrier", choices, current=current), picked)
+        self.app.push_screen(ChoiceDialog(_("Carrier"), choices, current=current), picked)

@@ -16,10 +16,12 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...failures import TellsFailures, doing, failure_text
+from ...i18n import N_, _, ngettext
 from ...services.catalog.catalog import ProductHit, search_products
 from ...widgets.dialogs import Dialog
 from ...widgets.scan_input import ScanInput
 from .. import AppContext
+from ..formats import said
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
 
 def product_prompt(hit: ProductHit) -> Content:
     return Content.assemble(
-        (f"{hit.code} ", "bold"), hit.description, (f"  {hit.availability(1)}", "dim")
+        (f"{hit.code} ", "bold"), hit.description, (f"  {said(hit.availability(1))}", "dim")
     )
 
 
@@ -35,7 +37,7 @@ class ProductSearchDialog(TellsFailures, Dialog[ProductHit | None]):
     """Products matching the words typed, narrowed as you type; Enter picks."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="dialog.cancel"),
+        Binding("escape,f12", "cancel", N_("Back"), key_display="Esc", id="dialog.cancel"),
         Binding("up", "move(-1)", show=False),
         Binding("down", "move(1)", show=False),
     ]
@@ -54,10 +56,10 @@ class ProductSearchDialog(TellsFailures, Dialog[ProductHit | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
-            box.border_title = "Find a product"
-            box.border_subtitle = "words narrow · Up/Down · Enter picks · Esc backs out"
+            box.border_title = _("Find a product")
+            box.border_subtitle = _("words narrow · Up/Down · Enter picks · Esc backs out")
             yield ScanInput(self.words, id="words", keep_value=True,
-                            placeholder="name, model, colour, spec or code")  # fmt: skip
+                            placeholder=_("name, model, colour, spec or code"))  # fmt: skip
             yield OptionList(id="products")
             yield Static("", id="search-status", classes="dialog-text")
 
@@ -74,7 +76,7 @@ class ProductSearchDialog(TellsFailures, Dialog[ProductHit | None]):
             self.search(event.value)
 
     @work(thread=True, exclusive=True, group="product-search", exit_on_error=False,
-          description="search the products")  # fmt: skip
+          description=N_("search the products"))  # fmt: skip
     def search(self, words: str) -> None:
         self.post_message(self.Found(words, search_products(cast(AppContext, self.app).db, words)))
 
@@ -99,7 +101,8 @@ class ProductSearchDialog(TellsFailures, Dialog[ProductHit | None]):
         products.set_options(Option(product_prompt(h)) for h in hits)
         if hits:
             products.highlighted = 0
-        status = f"{len(hits)} found" if hits else f"nothing matches '{words}'"
+        status = (ngettext("{n} found", "{n} found", len(hits)).format(n=len(hits)) if hits
+                  else _("nothing matches '{text}'").format(text=words))  # fmt: skip
         self.query_one("#search-status", Static).update(status)
 
     def action_move(self, step: int) -> None:

@@ -20,6 +20,7 @@ from textual.worker import Worker
 
 from ...commands import ScreenCommands
 from ...failures import doing, failure_text
+from ...i18n import N_, _, ngettext
 from ...services.catalog.catalog import ProductHit, products_by_id
 from ...services.parties.customers import AddressView
 from ...services.platform.errors import InvalidInput, NotFound
@@ -35,7 +36,6 @@ from ...widgets.new_caller import NewCallerPanel
 from ...widgets.quick_open import QuickOpen
 from ...widgets.scan_input import ScanInput
 from .. import OmsScreen
-from ..formats import plural
 from .customer_picker import CustomerPicker
 from .draft_autosave import DraftAutosave, DraftFound
 from .forms import NewAddressDialog
@@ -50,51 +50,54 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
 
     CSS_PATH = "order_entry.tcss"
     COMMANDS = {ScreenCommands}
-    PALETTE_PREFIX = "Order entry"
+    PALETTE_PREFIX = N_("Order entry")
     MESSAGE_LAYOUT = False  # #message is one row high (a Row)
     NEW_CALLER_SAVE_DELAY: ClassVar[float] = 0.5  # s after the last key in the new caller
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2,ctrl+s", "save", "Save", key_display="F2/^S", id="entry.save",
-                tooltip="Save: submit the order to the audit queue"),
-        Binding("f4,ctrl+l", "lookup", "Find", key_display="F4/^L", id="entry.lookup",
-                tooltip="Look up the focused field: customers, products, addresses"),
-        Binding("f6,ctrl+o", "ship_to", "Ship-to", key_display="F6/^O", show=False,
-                id="entry.ship_to", tooltip="Ship-to: another saved address or a new one"),
-        Binding("f7,ctrl+n", "new_customer", "New cust", key_display="F7/^N", show=False,
-                id="entry.new_customer", tooltip="New customer (name, phone, address, group)"),
-        Binding("f8,ctrl+y", "repeat_order", "Repeat", key_display="F8/^Y", show=False,
+        Binding("f2,ctrl+s", "save", N_("Save"), key_display="F2/^S", id="entry.save",
+                tooltip=N_("Save: submit the order to the audit queue")),
+        Binding("f4,ctrl+l", "lookup", N_("Find"), key_display="F4/^L", id="entry.lookup",
+                tooltip=N_("Look up the focused field: customers, products, addresses")),
+        Binding("f6,ctrl+o", "ship_to", N_("Ship-to"), key_display="F6/^O", show=False,
+                id="entry.ship_to", tooltip=N_("Ship-to: another saved address or a new one")),
+        Binding("f7,ctrl+n", "new_customer", N_("New cust"), key_display="F7/^N", show=False,
+                id="entry.new_customer", tooltip=N_("New customer (name, phone, address, group)")),
+        Binding("f8,ctrl+y", "repeat_order", N_("Repeat"), key_display="F8/^Y", show=False,
                 id="entry.repeat",
-                tooltip="Repeat one of the customer's recent orders"),
-        Binding("f9,ctrl+b", "templates", "Template", key_display="F9/^B", show=False,
-                id="entry.templates", tooltip="Add the lines of a named template"),
-        Binding("f10,ctrl+g", "options", "Options", key_display="F10/^G", show=False,
+                tooltip=N_("Repeat one of the customer's recent orders")),
+        Binding("f9,ctrl+b", "templates", N_("Template"), key_display="F9/^B", show=False,
+                id="entry.templates", tooltip=N_("Add the lines of a named template")),
+        Binding("f10,ctrl+g", "options", N_("Options"), key_display="F10/^G", show=False,
                 id="entry.options",
-                tooltip="Order options: channel, payment, delivery date, priority, notes"),
-        Binding("up", "move(-1)", "Select", key_display="Up/Down", show=False, id="entry.up",
-                tooltip="Up/Down: move in the customer matches, or select a line"),
+                tooltip=N_("Order options: channel, payment, delivery date, priority, notes")),
+        Binding("up", "move(-1)", N_("Select"), key_display="Up/Down", show=False, id="entry.up",
+                tooltip=N_("Up/Down: move in the customer matches, or select a line")),
         Binding("down", "move(1)", "", show=False, id="entry.down"),  # listed with Up
-        Binding("ctrl+delete", "delete_line", "Delete line", key_display="^Del", show=False,
-                id="entry.delete_line", tooltip="Delete the selected line (or '-' Enter)"),
-        Binding("f12,escape", "back", "Back", key_display="F12/Esc", id="entry.back",
-                tooltip="Back out; asks first when the order is not saved"),
-        Binding("ctrl+z", "discard", "Discard", key_display="^Z", show=False,
-                id="entry.discard", tooltip="Discard the order on screen and its draft"),
+        Binding("ctrl+delete", "delete_line", N_("Delete line"), key_display="^Del", show=False,
+                id="entry.delete_line", tooltip=N_("Delete the selected line (or '-' Enter)")),
+        Binding("f12,escape", "back", N_("Back"), key_display="F12/Esc", id="entry.back",
+                tooltip=N_("Back out; asks first when the order is not saved")),
+        Binding("ctrl+z", "discard", N_("Discard"), key_display="^Z", show=False,
+                id="entry.discard", tooltip=N_("Discard the order on screen and its draft")),
     ]  # fmt: skip
 
     # (action, palette title, help) for the command palette
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("save", "Save order", "Submit to the audit queue (F2 / Ctrl+S)"),
-        ("lookup", "Look up", "Customers, products or addresses (F4 / Ctrl+L)"),
-        ("ship_to", "Ship-to address", "Another saved address or a new one (F6 / Ctrl+O)"),
-        ("new_customer", "New customer", "Create the caller (F7 / Ctrl+N)"),
-        ("repeat_order", "Repeat a recent order", "Copy its lines (F8 / Ctrl+Y)"),
-        ("templates", "Add a template", "A named template's lines (F9 / Ctrl+B)"),
-        ("options", "Order options", "Channel, payment, date, priority, notes (F10 / Ctrl+G)"),
-        ("delete_line", "Delete line", "The selected line (Ctrl+Del, or '-' Enter)"),
-        ("edit_line", "Edit line", "Quantity, discount, note (Enter on the empty scan line)"),
-        ("discard", "Discard order", "The order on screen and its draft go (Ctrl+Z)"),
-    )
+        ("save", N_("Save order"), N_("Submit to the audit queue (F2 / Ctrl+S)")),
+        ("lookup", N_("Look up"), N_("Customers, products or addresses (F4 / Ctrl+L)")),
+        ("ship_to", N_("Ship-to address"),
+         N_("Another saved address or a new one (F6 / Ctrl+O)")),
+        ("new_customer", N_("New customer"), N_("Create the caller (F7 / Ctrl+N)")),
+        ("repeat_order", N_("Repeat a recent order"), N_("Copy its lines (F8 / Ctrl+Y)")),
+        ("templates", N_("Add a template"), N_("A named template's lines (F9 / Ctrl+B)")),
+        ("options", N_("Order options"),
+         N_("Channel, payment, date, priority, notes (F10 / Ctrl+G)")),
+        ("delete_line", N_("Delete line"), N_("The selected line (Ctrl+Del, or '-' Enter)")),
+        ("edit_line", N_("Edit line"),
+         N_("Quantity, discount, note (Enter on the empty scan line)")),
+        ("discard", N_("Discard order"), N_("The order on screen and its draft go (Ctrl+Z)")),
+    )  # fmt: skip
 
     # -- messages from workers -----------------------------------------------------------------
 
@@ -154,8 +157,8 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         yield EntryLines(self.model, id="entry-lines")
         yield Row("", id="message")
         with Horizontal(id="scan-row", classes="entry-row"):
-            yield Label("Scan", classes="entry-label")
-            yield ScanInput(id="scan", placeholder="code, barcode, code*qty or words")
+            yield Label(_("Scan"), classes="entry-label")
+            yield ScanInput(id="scan", placeholder=_("code, barcode, code*qty or words"))
         yield KeysFooter(compact=True)
 
     @property
@@ -191,6 +194,13 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
             self.new_order()
             self.autosave.look_for()
 
+    def retranslate(self) -> None:
+        """The language changed: its words again in it; the order as it is."""
+        self.query_one("#scan-row Label", Label).update(_("Scan"))
+        self.scan.placeholder = _("code, barcode, code*qty or words")
+        self.picker.retranslate()
+        self.show_all()
+
     def show_all(self) -> None:
         self.picker.show()
         self.options_row.show()
@@ -204,12 +214,12 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         hit = message.hit
         self.model.choose_customer(hit)
         self.picker.to_next_field()
-        self.say(f"Customer {hit.code} {hit.name}")
+        self.say(_("Customer {code} {name}").format(code=hit.code, name=hit.name))
         self.load_card(hit.id)
         self.changed()
 
     @work(thread=True, exclusive=True, group="customer-card", exit_on_error=False,
-          description="read the customer")  # fmt: skip
+          description=N_("read the customer"))  # fmt: skip
     def load_card(self, customer_id: int) -> None:
         self.post_message(self.CardLoaded(customer_card(self.db, customer_id, today=self.today)))
 
@@ -224,7 +234,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         if self.model.customer_id is None:
             self.model.error_field = "customer"
             self.picker.show()
-            self.say("Pick the customer first", error=True)
+            self.say(_("Pick the customer first"), error=True)
             self.picker.field.focus()
             return True
         return False
@@ -234,7 +244,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         typed = self.picker.field.value if self.model.customer_id is None else ""
         self.picker.new_caller(typed)
 
-    @on(Input.Changed, "#new-caller ScanInput")
+    @on(Input.Changed, "#new-caller ScanInput")  # i18n: no (a selector)
     def new_caller_typed(self) -> None:
         """The caller's details are part of the draft: saved a moment after typing stops."""
         self.model.touched = True
@@ -245,7 +255,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
 
     @on(NewCallerPanel.Cancelled)
     def new_caller_cancelled(self) -> None:
-        self.say("No new customer")
+        self.say(_("No new customer"))
         if self._new_caller_timer is not None:
             self._new_caller_timer.stop()
         if not self.draft().empty:
@@ -261,22 +271,23 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
             return
         card = self.model.card
         choices = [(str(n), str(a.id), f"{a.text}  {a.contact_name} {a.phone}".rstrip()
-                    + ("  (default)" if a.is_default else ""))
+                    + ("  " + _("(default)") if a.is_default else ""))
                    for n, a in enumerate(card.addresses[:9], start=1)]  # fmt: skip
-        choices.append(("n", "new", "New address…"))
+        choices.append(("n", "new", _("New address…")))
 
         def picked(value: str | None) -> None:
             now = self.model.card
             if value == "new":
-                self.app.push_screen(NewAddressDialog(self.db, self.user, card.id),
-                                     self.address_added)  # fmt: skip
+                phone = card.phones[0] if card.phones else ""  # contact and phone: the caller's
+                self.app.push_screen(NewAddressDialog(self.db, self.user, card.id, card.name,
+                                                      phone), self.address_added)  # fmt: skip
             elif value is not None and now is not None:
                 self.model.set_ship_to(next(a for a in now.addresses if str(a.id) == value))
                 self.picker.show()
                 self.changed()
 
         current = str(self.model.ship_to_id) if self.model.ship_to_id else None
-        self.app.push_screen(ChoiceDialog("Ship to", choices, current=current), picked)
+        self.app.push_screen(ChoiceDialog(_("Ship to"), choices, current=current), picked)
 
     def address_added(self, address: AddressView | None) -> None:
         if address is None or self.model.customer_id is None:
@@ -358,7 +369,7 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
                        lines, m.options.carrier_id)  # fmt: skip
 
     @work(thread=True, exclusive=True, group="quote", exit_on_error=False,
-          description="quote the order")  # fmt: skip
+          description=N_("quote the order"))  # fmt: skip
     def run_quote(self, rev: int, customer_id: int, ship_to_id: int | None,
                   new: list[NewLine], lines: list[EntryLine],
                   carrier_id: int | None = None) -> None:  # fmt: skip
@@ -393,8 +404,9 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
             return None
         card = self.model.card
         typed = dict(draft.new_caller).get("name", "").strip() or self.picker.field.value.strip()
-        who = card.name if card else typed or "no customer"
-        summary = f"{who}: {len(draft.lines)} line{'s' if len(draft.lines) != 1 else ''}"
+        who = card.name if card else typed or _("no customer")
+        summary = ngettext("{who}: {n} line", "{who}: {n} lines", len(draft.lines)).format(
+            who=who, n=len(draft.lines))
         return self.autosave.save(draft, self.model.rev, summary)
 
     @on(DraftFound)
@@ -409,17 +421,19 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
                 self.restore(EntryDraft.from_payload(draft.payload))
             elif choice == "d":
                 self.autosave.discard(draft.id)
-                self.say("Draft discarded")
+                self.say(_("Draft discarded"))
 
         saved = draft.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
         self.app.push_screen(
-            ChoiceDialog("Unfinished order", [("r", "r", "Resume it"), ("d", "d", "Discard it")],
-                         text=f"{draft.summary or 'an order'} (saved {saved})"),
+            ChoiceDialog(_("Unfinished order"), [("r", "r", _("Resume it")),
+                                                 ("d", "d", _("Discard it"))],
+                         text=_("{summary} (saved {time})").format(
+                             summary=draft.summary or _("an order"), time=saved)),
             answered,
         )  # fmt: skip
 
     @work(thread=True, exclusive=True, group="restore", exit_on_error=False,
-          description="resume the draft")  # fmt: skip
+          description=N_("resume the draft"))  # fmt: skip
     def restore(self, draft: EntryDraft) -> None:
         card = customer_card(self.db, draft.customer_id, today=self.today) \
             if draft.customer_id is not None else None  # fmt: skip
@@ -434,11 +448,12 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
             self.picker.show_picked(card.name)
         (self.scan if card else self.picker.field).focus()
         new_caller = dict(draft.new_caller) if card is None else {}
+        who = card.name if card else new_caller.get("name") or _("no customer")
+        count = len(self.model.lines)
         self.say(
-            f"Resumed: {card.name if card else new_caller.get('name') or 'no customer'}, "
-            + plural(len(self.model.lines), "line")
-            + (" (new customer)" if new_caller else "")
-        )
+            ngettext("Resumed: {who}, {n} line", "Resumed: {who}, {n} lines", count).format(
+                who=who, n=count) + (_(" (new customer)") if new_caller else "")
+        )  # fmt: skip
         self.show_all()
         if new_caller:  # the caller was being created: the details typed, back in place
             self.picker.panel.open(values=new_caller)
@@ -450,16 +465,16 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         m = self.model
         if not m.looked_up:
             m.save_pending = True
-            self.say("Saving once the lines are looked up…")
+            self.say(_("Saving once the lines are looked up…"))
             return
         if self._need_customer():
             return
-        self.say("Saving…")
+        self.say(_("Saving…"))
         self.save_order(self.autosave.epoch, m.customer_id, m.ship_to_id,  # type: ignore[arg-type]
                         m.new_lines(), m.options)  # fmt: skip
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False,
-          description="save the order")  # fmt: skip
+          description=N_("save the order"))  # fmt: skip
     def save_order(self, epoch: int, customer_id: int, ship_to_id: int | None,
                    lines: list[NewLine], o: DraftOptions) -> None:  # fmt: skip
         autosave = self.autosave
@@ -488,9 +503,9 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
     def order_saved(self, message: OrderSaved) -> None:
         order = message.order
         self.new_order()
-        self.say(f"Saved {order.number} for {order.customer_name}: "
-                 f"{format_money(order.total_minor, order.currency)}, waiting audit. "
-                 "Next caller.")  # fmt: skip
+        self.say(_("Saved {number} for {customer}: {amount}, waiting audit. Next caller.").format(
+            number=order.number, customer=order.customer_name,
+            amount=format_money(order.total_minor, order.currency)))  # fmt: skip
 
     def new_order(self) -> None:
         self.model.reset()
@@ -546,25 +561,26 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
                 self.app.call_later(self.app.run_action, "back_out")
 
         self.app.push_screen(ChoiceDialog(
-            "Leave this order?", [("y", "y", "Yes, leave (kept as a draft, offered next time)"),
-                                  ("d", "d", "Discard it and leave"), ("n", "n", "No, stay")],
-            text="The order is not saved yet.",
+            _("Leave this order?"),
+            [("y", "y", _("Yes, leave (kept as a draft, offered next time)")),
+             ("d", "d", _("Discard it and leave")), ("n", "n", _("No, stay"))],
+            text=_("The order is not saved yet."),
         ), answered)  # fmt: skip
 
     def action_discard(self) -> None:
         """Ctrl+Z: the order on screen goes, and its draft (asks first; Ctrl+F is the
         interface language everywhere)."""
         if not self.dirty:
-            self.say("Nothing to discard")
+            self.say(_("Nothing to discard"))
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.discard()
-                self.say("Order discarded. Next caller.")
+                self.say(_("Order discarded. Next caller."))
 
-        self.app.push_screen(ConfirmDialog(
-            "Discard this order?", "What is typed goes, and its draft."), answered)  # fmt: skip
+        question = ConfirmDialog(_("Discard this order?"), _("What is typed goes, and its draft."))
+        self.app.push_screen(question, answered)
 
     def discard(self) -> None:
         self.autosave.drop()

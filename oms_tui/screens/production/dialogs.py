@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ...i18n import N_, _
+from ...i18n import N_, _, pgettext
 from ...services.platform.errors import InvalidInput
 from ...services.production.board import BoardRow, StageLogView, StageView
 from ...services.production.materials import MaterialHeld, Shortage
@@ -86,7 +86,7 @@ class HistoryDialog(ModalScreen[None]):
             yield Static(Content.assemble((_("Route") + "  ", "dim"), route))
             yield Static(Content.assemble(
                 (_("Due") + " ", "dim"), short_date(r.due_date),
-                ("  " + _("Expected") + " ", "dim"),
+                ("  " + pgettext("production", "Expected") + " ", "dim"),
                 (short_date(r.expected_date), "bold $text-error" if r.late else "bold"),
                 ("  " + _("late") if r.late else "", "bold $text-error"),
                 ("  " + _("Note") + " ", "dim") if r.requirements_note else "",

@@ -10,7 +10,7 @@ from datetime import date
 from rich.cells import cell_len
 from textual.content import Content
 
-from ...i18n import N_, _
+from ...i18n import N_, _, pgettext
 from ...services.production.board import BoardRow, CapacityDay
 from ...services.production.materials import MaterialHeld
 from ...widgets.order_list import Piece, fit, fit_whole
@@ -126,8 +126,9 @@ def board_row(r: BoardRow, width: int) -> list[Piece]:
 def board_head(width: int) -> str:
     product, bar_w, customer, note = _widths(width)
     qty_w, stage_w = _narrow()
+    done = pgettext("progress", "Done")
     text = head_line((N_("Number"), 14), (N_("Order"), 14), (N_("Customer"), customer),
-                     (N_("Product"), product), (N_("Qty"), qty_w, True), (N_("Done"), bar_w),
+                     (N_("Product"), product), (N_("Qty"), qty_w, True), (done, bar_w),
                      (N_("Stg"), stage_w, True), (N_("Due"), 5), (N_("Expect"), 6))  # fmt: skip
     return text + (head_line((N_("Requirements"), note)) if note else "")
 

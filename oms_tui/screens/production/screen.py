@@ -13,7 +13,7 @@ from textual.message import Message
 
 from ...commands import ScreenCommands
 from ...failures import error_text
-from ...i18n import N_, _, ngettext
+from ...i18n import N_, _, ngettext, pgettext
 from ...messages import Said
 from ...services.platform.errors import InvalidInput, OmsError
 from ...services.production import board as production_board
@@ -427,7 +427,8 @@ class ProductionScreen(ListScreen[BoardList]):
         ).format(expected=short_date(row.expected_date), due=short_date(row.due_date))
         title = _("New expected date {number}").format(number=row.number)
         self.app.push_screen(FormDialog(title, [
-            FormField("date", _("Expected"), "", _("+3 (days later), fri or 2026-12-10")),
+            FormField("date", pgettext("production", "Expected"), "",
+                      _("+3 (days later), fri or 2026-12-10")),
             FormField("reason", _("Reason"), "", _("required")),
         ], run, note), callback=self._finished)  # fmt: skip
 

@@ -28,6 +28,7 @@ from ...widgets.footer import KeysFooter
 from ...widgets.form_dialog import FormDialog, FormField, Run
 from ...widgets.order_list import OrderList, Piece, fit
 from .. import OmsScreen
+from ..change_history import CHANGES_PALETTE, changes_binding, open_changes
 from ..formats import local_time
 from ..list_screen import key_hint
 from ..printouts import deliver_documents
@@ -244,6 +245,7 @@ class CustomerScreen(RecvBase):
         ("statement", N_("Print statement"), N_("Statement of account (F10 / Ctrl+G)")),
         ("release_hold", N_("Release credit hold"), N_("Managers, with a reason (F11 / Ctrl+U)")),
         ("refresh", N_("Read again"), N_("Invoices, credit, follow-ups (F5 / Ctrl+R)")),
+        (*CHANGES_PALETTE[:2], N_("Who changed what, when, from what to what, and why (Ctrl+E)")),
     )  # fmt: skip
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f6,ctrl+o", "payment", N_("Payment"), key_display="F6/^O",
@@ -260,6 +262,7 @@ class CustomerScreen(RecvBase):
                 id="recv.cust.release", tooltip=N_("Release the credit hold (managers; reason)")),
         Binding("f5,ctrl+r", "refresh", N_("Refresh"), key_display="F5/^R", show=False,
                 id="recv.cust.refresh", tooltip=N_("Read the invoices and follow-ups again")),
+        changes_binding("recv.cust", "^E", "ctrl+e"),  # F11 releases a hold here
     ]  # fmt: skip
 
     class Read(Message):
@@ -327,6 +330,10 @@ class CustomerScreen(RecvBase):
 
     def action_refresh(self) -> None:
         self.reload()
+
+    def action_changes(self) -> None:
+        card = self.card
+        open_changes(self, "customer", card and card.code, card and f"{card.code} {card.name}")
 
     def reload(self) -> None:
         self.read(self.customer_id, self.today)

@@ -16,6 +16,7 @@ from ...services.finance import aging, follow_ups, receivables
 from ...services.platform.money import exponent, format_money, from_minor
 from ...services.sales.customer_history import CustomerCard
 from ...widgets.order_list import Piece, fit
+from ..formats import said
 from ..list_screen import head_line
 
 NAME_MIN = 12
@@ -215,19 +216,8 @@ def credit_line(card: CustomerCard) -> Content:
 
 
 def credit_status(card: CustomerCard) -> str:
-    """``CustomerCard.credit_status`` in the current language: on credit hold (and why),
-    overdue, over credit limit, ok."""
-    status = card.credit_status
-    if card.credit_hold:
-        reason = card.credit_hold_reason
-        return (_("on credit hold: {reason}").format(reason=reason) if reason
-                else _("on credit hold"))  # fmt: skip
-    words = {
-        "overdue": _("overdue"),
-        "ok": _("ok"),
-        "over credit limit": _("over credit limit"),  # i18n: no (the key: the service's words)
-    }
-    return words.get(status, status)
+    """``CustomerCard.credit_status`` in the current language (``formats.said``)."""
+    return said(card.credit_status)
 
 
 # -- today's follow-ups -------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from ...widgets.form_dialog import FormField, Run
 from ...widgets.order_list import OrderList, fit_whole
 from ...widgets.scan_input import ScanInput
 from .. import OmsScreen
+from ..change_history import CHANGES_PALETTE, changes_binding, open_changes
 from ..formats import signed
 from ..list_screen import key_hint
 from .dialogs import stock_form, warehouse_code, whole_number
@@ -59,6 +60,7 @@ class StockScreen(OmsScreen):
         ("low_stock", N_("Below reorder point"), N_("Products low in a warehouse (F4 / Ctrl+L)")),
         ("reorder", N_("Reorder suggestions"), N_("What to buy; export CSV (F10 / Ctrl+G)")),
         ("refresh", N_("Read again"), N_("The product's stock and ledger (F5 / Ctrl+R)")),
+        CHANGES_PALETTE,
     )  # fmt: skip
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,6 +78,7 @@ class StockScreen(OmsScreen):
                 id="stock.reorder", tooltip=N_("Reorder suggestions; export CSV")),
         Binding("f5,ctrl+r", "refresh", N_("Refresh"), key_display="F5/^R", show=False,
                 id="stock.refresh", tooltip=N_("Read the product's stock and ledger again")),
+        changes_binding("stock", priority=True),  # Ctrl+E, not the scan line's "end"
         Binding("down", "move(1)", "", show=False, id="stock.next"),
         Binding("up", "move(-1)", "", show=False, id="stock.previous"),
         Binding("pagedown", "page(1)", N_("Page down"), show=False, priority=True,
@@ -290,6 +293,12 @@ class StockScreen(OmsScreen):
             self.say(_("Scan or type a product first."), error=True)
             return
         self.find(self.card.code, product_id=self.card.product_id)
+
+    def action_changes(self) -> None:
+        """The product's changes (reorder points ...): of the product shown."""
+        card = self._card_or_say()
+        if card is not None:
+            open_changes(self, "product", card.code, f"{card.code} {card.name}")
 
     def action_low_stock(self) -> None:
         self.app.push_screen(LowStockScreen(), callback=self.show_product)

@@ -619,7 +619,7 @@ def _write_batch(session: Session, actor: str, channel: str, batch: list[Planned
               for o in batch}  # fmt: skip
     prices = _Prices(session, channel, batch, ids_of)
     creates = [o for o in batch if o.action == "create"]
-    ship_to = customers.ship_to_addresses_in(session, [  # the file's, not the customer's default
+    ship_to = customers.ship_to_addresses_in(session, actor, [  # the file's, not the default
         (ids_of[o.external_id], o.customer_name, o.phone, o.address) for o in creates])  # fmt: skip
     specs = []
     for o, address_id in zip(creates, ship_to, strict=True):

@@ -54,6 +54,7 @@ from ...models import (
     User,
 )
 from ..parties.customers import address_text, set_credit_hold_in
+from ..parties.language import document_language
 from ..platform import printing
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
@@ -271,6 +272,7 @@ class AccountPaper:
     # over-payments and unapplied credit notes (above 0: credit; below 0 only if the books
     # are wrong), as ``receivables.credit_exposure`` counts them
     on_account_minor: int = 0
+    language: str = ""  # the letter's language: the customer's (parties/language.py)
 
     @property
     def balance_minor(self) -> int:
@@ -290,7 +292,8 @@ def _paper(session: Session, customer: Customer, as_of: date, title: str, level:
         select(CustomerAddress).where(CustomerAddress.customer_id == customer.id)
         .order_by(col(CustomerAddress.is_default).desc(), CustomerAddress.id)
     ).first()  # fmt: skip
-    company = load_settings(session).currency.upper()
+    settings = load_settings(session)
+    company = settings.currency.upper()
     rows = session.execute(
         select(Invoice, Order.number).outerjoin(Order, Order.id == Invoice.order_id)
         .where(Invoice.customer_id == customer.id, Invoice.status == InvoiceStatus.OPEN,
@@ -313,7 +316,7 @@ def _paper(session: Session, customer: Customer, as_of: date, title: str, level:
         title, as_of, customer.code, customer.name, address_text(address) if address else "",
         address.phone if address else "", items,
         tuple(PaymentItem(p.number, p.received_on, p.method, p.amount_minor) for p in pays),
-        level, on_account,
+        level, on_account, document_language(customer.language, settings.language),
     )  # fmt: skip
 
 

@@ -735,8 +735,7 @@ def list_warehouses(db: Database, active_only: bool = True) -> list[WarehouseVie
 
 def set_allocation_rank(db: Database, actor: str, code: str, rank: int) -> WarehouseView:
     """Where a warehouse stands in the allocation order after the customer's region's own
-    (lower first: order them by distance or cost)."""
-    del actor  # warehouses carry no author
+    (lower first: order them by distance or cost); the change in the change log."""
     if isinstance(rank, bool) or not isinstance(rank, int) or rank < 0:
         raise InvalidInput("the rank is a whole number, 0 or more", "rank")
     with db.write() as session:
@@ -745,6 +744,8 @@ def set_allocation_rank(db: Database, actor: str, code: str, rank: int) -> Wareh
         ).first()
         if wh is None:
             raise NotFound(f"no warehouse '{code}'")
+        record_change(session, actor, "warehouse", wh.code, "allocation_rank",
+                      wh.allocation_rank, rank)
         wh.allocation_rank = rank
         session.add(wh)
         return WarehouseView(wh.id, wh.code, wh.name, wh.region, wh.allocation_rank, wh.active)

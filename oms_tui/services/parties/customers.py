@@ -15,10 +15,10 @@ from sqlalchemy import text as sql_text
 from sqlmodel import Session, col, or_, select
 
 from ...models import Customer, CustomerAddress, CustomerNameGram, CustomerPhone, utcnow
-from ..platform.change_log import record_change
+from ..platform.change_log import CREATED, record_change, record_changes
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
-from ..platform.money import check_amount
+from ..platform.money import check_amount, format_money
 from ..platform.search_text import (
     MIN_TRIGRAM,
     fts_phrase,
@@ -136,7 +136,8 @@ def _matching_ids(conn: Connection, q: str, limit: int) -> list[int]:
                    _prefix_range(c.initials, low)]  # fmt: skip
     exact = (c.code == code).label("exact")
     first = list(conn.execute(select(c.id, exact).where(or_(*starts))
-                              .order_by(exact.desc(), c.name).limit(limit)))  # fmt: skip
+                              .order_by(exact.desc(), c.pinyin, c.name)  # as people sort
+                              .limit(limit)))  # fmt: skip
     if first and first[0][1]:  # a whole code is that customer, and no other
         return [first[0][0]]
     found.update(dict.fromkeys(r[0] for r in first))
@@ -311,8 +312,23 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
                                         district=new.district, street=new.street,
                                         is_default=True))  # fmt: skip
         session.flush()
+        record_changes(session, actor, "customer", _created(session, [(code, new)]))
         return CustomerHit(customer.id, customer.code, customer.name, new.phone.strip(),
                            customer.group, customer.region)  # fmt: skip
+
+
+def _created(session: Session, made: Sequence[tuple[str, NewCustomer]]
+             ) -> list[tuple[str, str, object, object]]:  # fmt: skip
+    """The change-log rows of new customers (code, customer as typed): that each was
+    created, under which name, and the credit limit given (when one is)."""
+    currency = load_settings(session).currency
+    rows: list[tuple[str, str, object, object]] = []
+    for code, new in made:
+        rows.append((code, CREATED, "", new.name.strip()))
+        if new.credit_limit_minor:
+            rows.append((code, "credit_limit", "",
+                         format_money(new.credit_limit_minor, currency)))  # fmt: skip
+    return rows
 
 
 def _check_credit_limits(session: Session, news: Sequence[NewCustomer]) -> None:
@@ -377,6 +393,8 @@ def _create_customers_in(session: Session, actor: str, news: Sequence[NewCustome
     } for code, new, region, invoice in zip(codes, news, regions, invoicing,
                                             strict=True)]).scalars())  # fmt: skip
     _add_grams(session, [(cid, new.name.strip()) for cid, new in zip(ids, news, strict=True)])
+    record_changes(session, actor, "customer",
+                   _created(session, list(zip(codes, news, strict=True))))  # fmt: skip
     phones = [{"customer_id": cid, "number": new.phone.strip(),
                "digits": normalise_phone(new.phone), "label": "mobile", "is_primary": True}
               for cid, new in zip(ids, news, strict=True)
@@ -416,19 +434,22 @@ class AddressView:
 
 
 def address_text(a: CustomerAddress) -> str:
-    return " ".join(p for p in (a.province, a.city, a.district, a.street) if p)
+    """The address on one line; a municipality's city, which is its province, once
+    (北京市 朝阳区 …, not 北京市 北京市 朝阳区 …)."""
+    parts = [p for p in (a.province, a.city, a.district, a.street) if p]
+    return " ".join(p for n, p in enumerate(parts) if n == 0 or p != parts[n - 1])
 
 
 def _squashed(text: str) -> str:
     return "".join(text.split()).casefold()
 
 
-def ship_to_addresses_in(session: Session, wanted: Sequence[tuple[int, str, str, str]]
-                         ) -> list[int]:  # fmt: skip
+def ship_to_addresses_in(session: Session, actor: str,
+                         wanted: Sequence[tuple[int, str, str, str]]) -> list[int]:  # fmt: skip
     """For each (customer id, contact name, phone, address as one line): the customer's saved
     address of that name and text (spaces and case aside), else one added for it (not the
-    default; its region from the address). In the caller's transaction; what imports use.
-    Returns the addresses' ids in order."""
+    default; its region from the address; in the change log as ``actor``'s). In the
+    caller's transaction; what imports use. Returns the addresses' ids in order."""
 
     def key(cid: int, name: str, text: str) -> tuple[int, str, str]:
         return cid, _squashed(name), _squashed(text)
@@ -459,7 +480,27 @@ def ship_to_addresses_in(session: Session, wanted: Sequence[tuple[int, str, str,
                                                     sort_by_parameter_order=True)  # fmt: skip
         found.update(zip(new, session.execute(returning, list(new.values())).scalars(),
                          strict=True))  # fmt: skip
+        codes = _codes(session, {row["customer_id"] for row in new.values()})
+        record_changes(session, actor, "customer", [
+            (codes[row["customer_id"]], "address", "", _address_line(row["contact_name"],
+                                                                     row["street"]))
+            for row in new.values()], "from an imported order")  # fmt: skip
     return [found[key(cid, name, text)] for cid, name, _, text in wanted]
+
+
+def _codes(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    wanted = sorted(ids)
+    out: dict[int, str] = {}
+    for start in range(0, len(wanted), 500):
+        out.update(session.exec(select(Customer.id, Customer.code)
+                                .where(col(Customer.id).in_(wanted[start:start + 500]))).all())
+    return out  # fmt: skip
+
+
+def _address_line(contact: str, text: str, label: str = "", default: bool = False) -> str:
+    """An address as the change log keeps it: ``label: contact, text (default)``."""
+    line = ", ".join(p for p in (contact, text) if p)
+    return (f"{label}: " if label else "") + line + (" (default)" if default else "")
 
 
 @dataclass(frozen=True)
@@ -511,6 +552,8 @@ def add_address(db: Database, actor: str, customer_id: int, new: NewAddress) -> 
                             is_default=make_default)  # fmt: skip
         session.add(a)
         session.flush()
+        record_change(session, actor, "customer", c.code, "address", "",
+                      _address_line(a.contact_name, address_text(a), a.label, make_default))
         return AddressView(a.id, a.label, a.contact_name, a.phone, address_text(a), a.region,
                            a.is_default)  # fmt: skip
 

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from sqlmodel import select
 
 from ...models import Customer
+from ..platform.change_log import record_change
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
 
@@ -98,12 +99,13 @@ def get_invoicing(db: Database, code: str) -> Invoicing:
 
 
 def set_invoicing(db: Database, actor: str, code: str, data: Invoicing) -> Invoicing:
-    """Store a customer's invoicing data (checked first); returns it as stored."""
-    del actor  # customer master data carries no author yet (as its addresses)
+    """Store a customer's invoicing data (checked first), each field changed in the change
+    log; returns it as stored."""
     data = data.checked()
     with db.write() as session:
         c = _customer(session, code)
         for name, value in data.columns().items():
+            record_change(session, actor, "customer", c.code, name, getattr(c, name), value)
             setattr(c, name, value)
         session.add(c)
     return data

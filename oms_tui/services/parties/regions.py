@@ -25,6 +25,7 @@ from importlib import resources
 from sqlmodel import Session, col, select
 
 from ...models import Customer, CustomerAddress, Setting
+from ..platform.change_log import record_change
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
 from ..platform.settings import store_setting
@@ -159,14 +160,20 @@ def address_region(table: RegionTable, a: CustomerAddress) -> str:
     return table.region_of(a.province, a.city, a.district, a.street)
 
 
-def fill_regions(db: Database) -> tuple[int, int]:
+def fill_regions(db: Database, actor: str) -> tuple[int, int]:
     """Addresses without a region get their place's; customers without one, their default
-    address's (else another address's). Returns (customers, addresses) filled."""
+    address's (else another address's); each in the change log as ``actor``'s. Returns
+    (customers, addresses) filled."""
     filled_addresses = filled_customers = 0
     with db.write() as session:
         table = table_in(session)
         for a in session.exec(select(CustomerAddress).where(CustomerAddress.region == "")):
             if region := address_region(table, a):
+                code = session.exec(select(Customer.code).where(Customer.id == a.customer_id)
+                                    ).one()  # fmt: skip
+                place = " ".join(p for p in (a.province, a.city, a.district, a.street) if p)
+                record_change(session, actor, "customer", code, "address_region", "", region,
+                              f"from its place: {place}")  # fmt: skip
                 a.region = region
                 session.add(a)
                 filled_addresses += 1
@@ -178,6 +185,8 @@ def fill_regions(db: Database) -> tuple[int, int]:
                 .order_by(col(CustomerAddress.is_default).desc(), col(CustomerAddress.id))
             ).first()
             if region:
+                record_change(session, actor, "customer", c.code, "region", "", region,
+                              "from its address")  # fmt: skip
                 c.region = region
                 session.add(c)
                 filled_customers += 1

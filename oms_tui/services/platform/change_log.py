@@ -1,23 +1,27 @@
 """The change log: who changed which piece of master data, from what to what, and why.
 
-Orders, stock moves, payments and follow-ups keep their own events; settings, customers'
-credit holds and products' reorder points are written here (``record_change``), by the
-services that change them, in the same transaction. Append-only: nothing updates or
-deletes a row. ``oms audit log`` reads it (``change_log``).
+Orders, stock moves, payments and follow-ups keep their own events; settings, customers
+(created, addresses, invoicing data, credit holds), products' reorder points and
+warehouses' allocation ranks are written here (``record_change``, ``record_changes`` for
+many rows at once), by the services that change them, in the same transaction.
+Append-only: nothing updates or deletes a row. ``oms audit log`` reads it (``change_log``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from ...models import ChangeLog
+from ...models import ChangeLog, utcnow
 from .db import Database
 from .errors import InvalidInput
 
-ENTITIES = ("setting", "customer", "product", "user")
+ENTITIES = ("setting", "customer", "product", "warehouse", "user")
+CREATED = "created"  # the field of the row that says an entity was made (before: "")
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,20 @@ def record_change(session: Session, actor: str, entity: str, key: str, field: st
     if old != new:
         session.add(ChangeLog(actor=actor, entity=entity, entity_key=key, field=field,
                               before=old, after=new, reason=reason.strip()))  # fmt: skip
+
+
+def record_changes(session: Session, actor: str, entity: str,
+                   changes: Iterable[tuple[str, str, object, object]], reason: str = "") -> None:
+    """Many changes of one kind of entity at once, (key, field, before, after) each (what an
+    import writes: one multi-row INSERT, not an object per row); unchanged ones are left."""
+    now = utcnow()
+    rows = [{"at": now, "actor": actor, "entity": entity, "entity_key": key, "field": field,
+             "before": old, "after": new, "reason": reason.strip()}
+            for key, field, before, after in changes
+            if (old := _text(before)) != (new := _text(after))]  # fmt: skip
+    table = ChangeLog.__table__  # type: ignore[attr-defined]
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(table), rows[start:start + 5000])
 
 
 def _text(value: object) -> str:

@@ -6,8 +6,9 @@ from sqlmodel import select
 
 from ...models import User
 from .db import Database
+from .permissions import ROLES
 
-ROLES = ("clerk", "auditor", "warehouse", "finance", "manager", "admin")
+__all__ = ["ROLES", "ensure_user"]
 
 
 def ensure_user(db: Database, name: str, role: str = "clerk") -> User:

@@ -47,6 +47,7 @@ from ...models import (
     ShipmentLine,
 )
 from ..finance import deposits, follow_ups, receivables
+from ..platform.change_log import record_change
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
 from ..platform.money import check_amount, format_money
@@ -572,13 +573,16 @@ def _any_container(session: Session) -> Product | None:
 
 
 def set_route_seq(db: Database, actor: str, address_id: int, seq: int) -> None:
-    """Where an address stands on the van's route (1 first; 0 takes it off the route)."""
-    del actor  # addresses carry no author
+    """Where an address stands on the van's route (1 first; 0 takes it off the route); the
+    change in the change log (the customer's, the address in its reason)."""
     if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
         raise InvalidInput("the route position is a whole number, 0 or more", "route_seq")
     with db.write() as session:
         address = session.get(CustomerAddress, address_id)
         if address is None:
             raise NotFound(f"no address with id {address_id}")
+        code = session.exec(select(Customer.code).where(Customer.id == address.customer_id)).one()
+        record_change(session, actor, "customer", code, "route_seq", address.route_seq, seq,
+                      " ".join(p for p in (address.label, address.city, address.street) if p))
         address.route_seq = seq
         session.add(address)

@@ -36,6 +36,7 @@ from ...models import (
 from ..catalog.pricing import QuoteLine, chargeable_weight_g, freight, product_info
 from ..finance import receivables
 from ..inventory import stock
+from ..parties.language import document_language
 from ..platform.db import Database, change_stamp, retry
 from ..platform.errors import IllegalTransition, InvalidInput, NotFound
 from ..platform.numbering import take_number
@@ -283,6 +284,8 @@ class ShipmentView:
     shipped_at: datetime | None = None
     currency: str = field(kw_only=True)  # ISO 4217: the company currency, which freight is in
     version: int = 1  # what an action on this view passes as ``expected_version``
+    # the packing list's and label's language: the customer's (parties/language.py)
+    language: str = ""
 
     @property
     def net_weight_g(self) -> int:
@@ -496,9 +499,11 @@ def shipment_views(session: Session, shipment_ids: Sequence[int]) -> list[Shipme
 
 
 def _views_chunk(session: Session, ids: list[int]) -> list[ShipmentView]:
-    currency = load_settings(session).currency  # freight is in the company currency
+    company = load_settings(session)
+    currency = company.currency  # freight is in the company currency
     heads = session.execute(
-        select(Shipment, Order, Customer.name, Warehouse.code, Carrier.code, Carrier.name)
+        select(Shipment, Order, Customer.name, Warehouse.code, Carrier.code, Carrier.name,
+               Customer.language)
         .join(Order, Order.id == Shipment.order_id)
         .join(Customer, Customer.id == Order.customer_id)
         .join(Warehouse, Warehouse.id == Shipment.warehouse_id)
@@ -535,7 +540,7 @@ def _views_chunk(session: Session, ids: list[int]) -> list[ShipmentView]:
     for r in rows:
         by_shipment[r[0]].append(r)
     views = {}
-    for sh, order, customer_name, wcode, ccode, cname in heads:
+    for sh, order, customer_name, wcode, ccode, cname, customer_language in heads:
         shipped = sh.status in shipment_states.LEFT
         lines = []
         for (_sid, lid, qty, line_no, code, desc, name, ordered, qty_shipped, note, weight,
@@ -556,6 +561,7 @@ def _views_chunk(session: Session, ids: list[int]) -> list[ShipmentView]:
             ship_to_name=order.ship_to_name, ship_to_phone=order.ship_to_phone,
             ship_to_address=order.ship_to_address, notes=order.notes, lines=tuple(lines),
             shipped_at=sh.shipped_at, currency=currency, version=sh.version,
+            language=document_language(customer_language, company.language),
         )  # fmt: skip
     return [views[i] for i in ids if i in views]
 
