@@ -104,7 +104,7 @@ async def test_plan_a_run_and_settle_it_by_keys(
         manifest = printing.documents_dir() / f"manifest-{run.number}.pdf"
         assert manifest.exists()
         printed = pdf_text(manifest)
-        for wanted in (run.number, "driver 司机: Wang", near_o.number, far_o.number,
+        for wanted in (run.number, "Driver 司机: Wang", near_o.number, far_o.number,
                        run.stops[0].address, "collect 3", "leave 2 full", "leave 4 full",
                        "Stops 站点: 2"):  # fmt: skip
             assert wanted in printed, wanted
