@@ -8,7 +8,7 @@ from datetime import datetime
 
 from textual.content import Content
 
-from ...i18n import N_, _
+from ...i18n import N_, _, pgettext
 from ...services.exchange.order_import import ImportPlan, ImportResult, PlannedOrder, Problem
 from ...widgets.order_list import Piece, fit
 from ..list_screen import head_line
@@ -30,12 +30,17 @@ def size_text(size: int) -> str:
     return str(size)
 
 
+def folder_word(where: str) -> str:
+    """A folder's short name (``files.import_folders``) in the current language."""
+    return pgettext("folder", "Documents") if where == "Documents" else _(where)  # i18n: no
+
+
 def file_row(row: FileRow, width: int) -> list[Piece]:
     name = max(8, width - 1 - 11 - 12 - 10)
     when = datetime.fromtimestamp(row.modified).strftime("%m-%d %H:%M")
     return [
         (" " + fit(row.path.name, name), ""),
-        (" " + fit(_(row.where), 10), "dim"),
+        (" " + fit(folder_word(row.where), 10), "dim"),
         (" " + when, "dim"),
         (" " + fit(size_text(row.size), 9, True), "dim"),
     ]

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from ...commands import ScreenCommands
-from ...i18n import N_, _, ngettext
+from ...i18n import N_, _, ngettext, pgettext
 from ...messages import Said
 from ...services.finance import dunning, follow_ups, receivables
 from ...services.platform.money import split_currency
@@ -165,7 +165,8 @@ class RecvBase(OmsScreen):
             FormField("note", _("Note"), "", _("what was said or done")),
             FormField("promise_on", _("Promised"), "", _("pay date: +7, fri, 2026-12-01")),
             FormField("promise_minor", _("Amount"), "", _("promised amount (optional)")),
-            FormField("next_action_on", _("Next"), "", _("next action date (promise: its date)")),
+            FormField("next_action_on", pgettext("follow-up", "Next"), "",
+                      _("next action date (promise: its date)")),
         ], run, note=Content.styled(_("Kind: {legend}").format(
             legend=letters_legend(KIND_LETTERS)), "dim"))  # fmt: skip
 

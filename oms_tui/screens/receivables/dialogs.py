@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ...i18n import N_, _, ngettext
+from ...i18n import N_, _, ngettext, pgettext
 from ...services.finance import aging, dunning
 from ...services.platform.errors import InvalidInput
 from ...services.platform.money import format_money, parse_money
@@ -71,7 +71,17 @@ def by_letter(text: str, choices: Sequence[tuple[str, str]], field: str, what: s
 
 def letters_legend(choices: Sequence[tuple[str, str]], sep: str = "  ") -> str:
     """``b bank  c cash …``: each letter and what it stands for, in the current language."""
-    return sep.join(f"{letter} {_(name.replace('_', ' '))}" for letter, name in choices)
+    return sep.join(f"{letter} {method_word(name)}" for letter, name in choices)
+
+
+def method_word(name: str) -> str:
+    """A payment method (or a follow-up kind) as stored, in the current language."""
+    words = {"bank": pgettext("payment method", "bank"), "cash": pgettext("payment method", "cash"),
+             "wechat": pgettext("payment method", "wechat"),
+             "alipay": pgettext("payment method", "alipay"),
+             "card": pgettext("payment method", "card"),
+             "cod_remittance": pgettext("payment method", "cod remittance")}  # fmt: skip
+    return words.get(name) or _(name.replace("_", " "))
 
 
 def invoice_numbers(text: str, highlighted: str = "") -> list[str] | None:

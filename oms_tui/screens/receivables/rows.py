@@ -21,10 +21,9 @@ from ..list_screen import head_line
 
 NAME_MIN = 12
 
-# follow-up kinds and payment methods as stored, said in the current language (``_(kind)``)
+# follow-up kinds as stored, said in the current language (``_(kind)``; the payment methods:
+# ``dialogs.method_word``)
 KIND_WORDS = (N_("call"), N_("promise"), N_("letter"), N_("note"))
-METHOD_WORDS = (N_("bank"), N_("cash"), N_("wechat"), N_("alipay"), N_("card"),
-                N_("cod remittance"))  # fmt: skip
 
 
 def amount(minor: int, currency: str) -> str:

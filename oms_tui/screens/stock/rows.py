@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual.content import Content
 
-from ...i18n import N_, _
+from ...i18n import N_, _, pgettext
 from ...services.inventory import stock
 from ...widgets.order_list import Piece, fit, fit_whole
 from ..formats import local_time, signed
@@ -130,7 +130,8 @@ def low_head(width: int) -> str:
         head_line((N_("Product"), 15), (N_("Name"), name), (N_("Whse"), 4))
         + " "
         + " ".join(
-            fit(_(h), 8, True) for h in (N_("On hand"), N_("Reserved"), N_("Avail"), N_("Reorder"))
+            fit(_(h), 8, True)
+            for h in (N_("On hand"), N_("Reserved"), pgettext("stock", "Avail"), N_("Reorder"))
         )
     )
 
@@ -153,6 +154,7 @@ def reorder_row(r: stock.ReorderRow, width: int) -> list[Piece]:
 
 def reorder_head(width: int) -> str:
     name = max(6, width - 13 - 5 - 7 * 7)
-    heads = (N_("Avail"), N_("In"), N_("/day"), N_("Lead"), N_("ROP"), N_("New"), N_("Buy"))
+    heads = (pgettext("stock", "Avail"), N_("In"), N_("/day"), N_("Lead"), N_("ROP"), N_("New"),
+             N_("Buy"))  # fmt: skip
     return (head_line((N_("Product"), 12), (N_("Name"), name), (N_("Whse"), 4)) + " "
             + " ".join(fit(_(h), 6, True) for h in heads))  # fmt: skip

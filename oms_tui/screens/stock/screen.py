@@ -14,7 +14,7 @@ from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...commands import ScreenCommands
-from ...i18n import N_, _, ngettext
+from ...i18n import N_, _, ngettext, pgettext
 from ...services.catalog.catalog import ProductHit, search_products
 from ...services.fulfilment import stock_operations
 from ...services.inventory import stock
@@ -384,8 +384,8 @@ class StockScreen(OmsScreen):
             )
 
         self._form(_("Transfer {code}").format(code=card.code), [
-            FormField("from", _("From"), src, ", ".join(codes)),
-            FormField("to", _("To"), dst, ", ".join(codes)),
+            FormField("from", pgettext("warehouse", "From"), src, ", ".join(codes)),
+            FormField("to", pgettext("warehouse", "To"), dst, ", ".join(codes)),
             FormField("qty", _("Qty"), "", _("units to move")),
             FormField("reason", _("Reason"), "", _("why (optional)")),
         ], run, note)  # fmt: skip

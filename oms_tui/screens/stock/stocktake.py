@@ -39,7 +39,7 @@ from textual.worker import Worker
 
 from ...commands import ScreenCommands
 from ...failures import failure_text
-from ...i18n import N_, _, ngettext
+from ...i18n import N_, _, ngettext, pgettext
 from ...services.fulfilment import stock_operations as ops
 from ...services.platform.errors import InvalidInput
 from ...widgets.dialogs import ConfirmDialog
@@ -57,7 +57,8 @@ SCAN = re.compile(r"^(?P<code>.+?)\s*(?:(?P<op>[*=])\s*(?P<qty>\d+))?$")
 
 def key_hints() -> Content:
     return key_hint(("CODE", "+1"), ("CODE*5", "+5"), ("CODE=5", _("set 5")),
-                    ("F2", _("post")), ("F8", _("cancel")), ("F12", _("back")))  # fmt: skip
+                    ("F2", _("post")), ("F8", _("cancel")),
+                    ("F12", pgettext("key", "back")))  # fmt: skip
 
 
 @dataclass(frozen=True)
