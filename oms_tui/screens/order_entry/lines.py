@@ -524,4 +524,4 @@ def _amount(line: EntryLine) -> int:
 def _total_word(word: str) -> str:
     """A head of the totals line: "Ship" there is the shipping charge (运费), not the key
     that ships (发货)."""
-    return pgettext("charge", "Ship") if word == "Ship" else _(word)
+    return pgettext("charge", "Ship") if word == "Ship" else _(word)  # i18n: no (a msgid)
