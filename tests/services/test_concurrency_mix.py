@@ -1,6 +1,6 @@
 """Eight ``oms`` processes doing the day's work at once (issue #15, items 7 and 8).
 
-Each process (spawned: its own interpreter and connection pool) runs the same mix a busy
+Each process (its own, tests/processes.py: own connections and pool) runs the same mix a busy
 day has, on the same few products, for a fixed number of operations: order entry (with a
 new customer now and then), approval (which allocates and plans production), receipts
 (which fill backorders and reserve production materials), cancellations (which free
@@ -15,7 +15,6 @@ invariant: order totals, invoice paid amounts, payments, stock) find nothing."""
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import random
 import traceback
@@ -47,6 +46,7 @@ from oms_tui.services.shipping import dispatch
 from oms_tui.services.states.order_states import OrderStatus as S
 from oms_tui.services.states.production_states import OPEN
 from oms_tui.services.states.production_states import ProductionStatus as P
+from tests import processes
 from tests.factories import dun
 from tests.production_factories import door_line
 from tests.stock_factories import customer, warehouse
@@ -201,7 +201,7 @@ def _work(url: str, actor: str, seed: int, ids: dict, barrier, results) -> None:
 
 
 def run_mix(db: Database, ids: dict) -> tuple[Counter, list[str]]:
-    ctx = mp.get_context("spawn")
+    ctx = processes.context()
     barrier = ctx.Barrier(PROCESSES)
     results = ctx.Queue()
     procs = [ctx.Process(target=_work, args=(db.url, f"clerk{n}", 1000 + n, ids, barrier,

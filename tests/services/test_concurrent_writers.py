@@ -1,7 +1,7 @@
 """Two writers at once (issue #15, item 9): imports with the same new phones, the same file
 imported twice, and ``oms generate`` while a clerk saves an order.
 
-Each writer is a spawned process (its own interpreter and connections). The race is made,
+Each writer is a process of its own (tests/processes.py: own connections). The race is made,
 not hoped for: a child waits at a barrier (or an event) at the point where the other
 writer must act, so the interleaving is the same on every run; every wait is bounded.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import multiprocessing as mp
 import traceback
 
 import pytest
@@ -20,6 +19,7 @@ from sqlmodel import select
 from oms_tui.models import Customer, CustomerPhone, Order, Product
 from oms_tui.services.exchange import order_import
 from oms_tui.services.platform.db import Database
+from tests import processes
 from tests.databases import seed_users
 from tests.factories import make_customer, make_product
 
@@ -88,7 +88,7 @@ def _import_cli(url: str, path: str, barrier, results) -> None:  # noqa: ANN001
 
 
 def _run(target, argsets) -> list:  # noqa: ANN001
-    ctx = mp.get_context("spawn")
+    ctx = processes.context()
     barrier = ctx.Barrier(len(argsets))
     results = ctx.Queue()
     procs = [ctx.Process(target=target, args=(*args, barrier, results)) for args in argsets]
@@ -174,7 +174,7 @@ def test_generate_while_a_clerk_saves_an_order_collides_on_no_id(db):
     with db.read() as s:
         customer_id = s.exec(select(Customer.id).order_by(Customer.id)).first()
         product_id = s.exec(select(Product.id).where(Product.active).order_by(Product.id)).first()
-    ctx = mp.get_context("spawn")
+    ctx = processes.context()
     ids_taken, saved, results = ctx.Event(), ctx.Event(), ctx.Queue()
     child = ctx.Process(target=_generate, args=(db.url, ids_taken, saved, results))
     child.start()

@@ -5,7 +5,6 @@ today or earlier; letters are stepped only together with their saved PDF, and re
 from __future__ import annotations
 
 import io
-import multiprocessing as mp
 import traceback
 from collections import Counter
 from datetime import date, timedelta
@@ -23,6 +22,7 @@ from oms_tui.services.finance import dunning, follow_ups
 from oms_tui.services.platform import printing
 from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.errors import NotFound, OmsError
+from tests import processes
 from tests.audit_factories import customer as make_customer
 from tests.factories import dun, dun_run
 
@@ -66,7 +66,7 @@ def test_processes_running_dunning_at_once_step_each_customer_once(db):
     ids = [make_customer(db, phone=f"1390000{n:04d}") for n in range(CUSTOMERS)]
     for cid in ids:
         _invoice(db, cid, 10_000, TODAY - timedelta(days=100), f"INV-{cid}")
-    ctx = mp.get_context("spawn")
+    ctx = processes.context()
     barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
     procs = [ctx.Process(target=_run, args=(db.url, f"clerk{n}", barrier, results))
              for n in range(PROCESSES)]  # fmt: skip
@@ -173,7 +173,7 @@ def _killed_run(url: str, rendering, never) -> None:  # noqa: ANN001
 def test_a_run_killed_before_its_letters_are_saved_leaves_no_step(db):
     cid = make_customer(db, phone="13900001007")
     _invoice(db, cid, 10_000, TODAY - timedelta(days=100), "INV-K")
-    ctx = mp.get_context("spawn")
+    ctx = processes.context()
     rendering, never = ctx.Event(), ctx.Event()
     proc = ctx.Process(target=_killed_run, args=(db.url, rendering, never))
     proc.start()

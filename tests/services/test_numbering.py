@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import re
 from datetime import datetime
 
@@ -15,6 +14,7 @@ from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.errors import InvalidInput
 from oms_tui.services.platform.numbering import format_number
 from oms_tui.services.sales import orders
+from tests import processes
 from tests.factories import make_customer, make_product
 
 PER_PROCESS = 25
@@ -55,7 +55,7 @@ def test_concurrent_processes_get_unique_gap_free_numbers(fresh_db):
     db = fresh_db  # child processes connect by URL: a schema of its own
     c = make_customer(db)
     pid = make_product(db)
-    ctx = mp.get_context("spawn")
+    ctx = processes.context()
     start, out = ctx.Barrier(PROCESSES), ctx.Queue()
     procs = [ctx.Process(target=_create_many, args=(db.url, c.id, pid, start, out))
              for _ in range(PROCESSES)]  # fmt: skip

@@ -1,6 +1,6 @@
 """Several ``oms`` processes approve orders for the same SKU at once (issue #5, acceptance).
 
-Four OS processes (spawned, so each has its own interpreter and connection pool) approve
+Four OS processes (tests/processes.py: each has its own connections and pool) approve
 their share of 32 orders as fast as they can, on one SQLite file and on PostgreSQL. There is
 less stock than demand. While they run, the test process keeps reading the stock levels:
 reserved never exceeds on hand. Afterwards every order is allocated or (partly)
@@ -9,7 +9,6 @@ empty."""
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import threading
 import time
 import traceback
@@ -23,6 +22,7 @@ from oms_tui.services.inventory import stock
 from oms_tui.services.platform.db import Database
 from oms_tui.services.sales import audit_decisions, orders
 from oms_tui.services.states.order_states import OrderStatus as S
+from tests import processes
 from tests.factories import make_product
 from tests.stock_factories import customer, receive, warehouse
 
@@ -81,7 +81,7 @@ def test_processes_approving_the_same_sku_never_oversell(fresh_db):
         demand += qty
     assert demand == 80 > sum(STOCK.values())
 
-    ctx = mp.get_context("spawn")
+    ctx = processes.context()
     barrier = ctx.Barrier(PROCESSES)
     results = ctx.Queue()
     shares = [order_ids[i::PROCESSES] for i in range(PROCESSES)]
