@@ -91,15 +91,19 @@ async def test_the_invoicing_form_in_one_burst(
     assert data == Invoicing(TITLE, GOOD_ID, "工商银行杭州分行", "1202 0000 1234", "special")
 
 
-async def test_ctrl_u_opens_it_from_a_text_field_in_chinese(
+async def test_ctrl_u_clears_a_field_with_text_and_opens_it_from_an_empty_one_in_chinese(
     sqlite_db: Database, shop: dict[str, int]
 ) -> None:
-    """The twin works where the focus always is (a text field), and the form reads whole
-    at 80x24 in Chinese: every label, the type in the clerk's words."""
+    """The twin where the focus always is (a text field): with text it clears to the start,
+    as in any field; on the empty scan line it opens the form, which reads whole at 80x24
+    in Chinese: every label, the type in the clerk's words."""
     app = frozen_app(sqlite_db, language="zh_CN")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_entry(pilot)
         await send(pilot, None, PHONE, "enter", "LED")
+        await pilot.press("ctrl+u")
+        await send(pilot, None)
+        assert app.screen is screen and screen.scan.value == ""
         await pilot.press("ctrl+u")
         await send(pilot, None)
         dialog = app.screen
@@ -109,4 +113,4 @@ async def test_ctrl_u_opens_it_from_a_text_field_in_chinese(
         for label in ("开票资料", "发票抬头", "纳税人识别号", "开户行", "账号", "发票类型"):
             assert label in text
         await send(pilot, None, "escape")
-        assert app.screen is screen and screen.scan.value == "LED"
+        assert app.screen is screen and app.focused is screen.scan

@@ -72,11 +72,13 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
                 tooltip=N_("Repeat one of the customer's recent orders")),
         Binding("f9,ctrl+b", "templates", N_("Template"), key_display="F9/^B", show=False,
                 id="entry.templates", tooltip=N_("Add the lines of a named template")),
-        # Ctrl+U (the twin) must come before a text field's "delete to the line's start"
-        Binding("f11", "invoicing", N_("Invoicing"), key_display=INVOICING_KEY,
-                id="entry.invoicing", tooltip=N_("The customer's invoicing data: 发票抬头, "
-                                                 "纳税人识别号, bank, account, 普通 / 专用")),
-        Binding("ctrl+u", "invoicing", "", show=False, priority=True, id="entry.invoicing_u"),
+        Binding("f11,ctrl+u", "invoicing", N_("Invoicing"), key_display=INVOICING_KEY,
+                show=False, id="entry.invoicing",
+                tooltip=N_("The customer's invoicing data: 发票抬头, 纳税人识别号, bank, "
+                           "account, 普通 / 专用 (Ctrl+U: from an empty field)")),
+        # Ctrl+U before a field's own (as stock's Ctrl+E): action_invoicing says when it clears
+        Binding("ctrl+u", "invoicing(True)", "", show=False, priority=True,
+                id="entry.invoicing_u"),
         Binding("f10,ctrl+g", "options", N_("Options"), key_display="F10/^G", show=False,
                 id="entry.options",
                 tooltip=N_("Order options: channel, payment, delivery date, priority, notes")),
@@ -314,8 +316,16 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         self.picker.show()
         self.changed()
 
-    def action_invoicing(self) -> None:
-        """F11: the caller's invoicing data in a form (saved at once, the order kept)."""
+    def action_invoicing(self, twin: bool = False) -> None:
+        """F11: the caller's invoicing data in a form (saved at once, the order kept). Ctrl+U
+        opens it from an empty field (the scan line, where the focus rests between lines);
+        in a field with text, or in the new caller's fields, it clears to the start as in
+        any field (clerks clear the customer field so)."""
+        focused = self.focused
+        if twin and isinstance(focused, Input) and (
+                focused.cursor_position > 0 or self.picker.panel in focused.ancestors):
+            focused.action_delete_left_all()
+            return
         if self._need_customer():
             return
         card = self.model.card
