@@ -54,6 +54,7 @@ from .messages import HomeReady, OpenOrder, SettingsLoaded
 from .screens import HOME_MODE, WORKFLOWS
 from .screens.home import HomeScreen
 from .screens.key_help import KeyHelpScreen
+from .screens.sign_in import IdleLock, RefusedScreen
 from .services.platform.db import Database
 from .type_ahead import TypeAhead
 from .widgets.order_list import fit
@@ -84,7 +85,7 @@ def short_database(url: str, limit: int = 32) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class OmsApp(TellsFailures, TypeAhead, App[None]):
+class OmsApp(TellsFailures, TypeAhead, IdleLock, App[None]):
     """Order management: home plus one mode per workflow area, all reached by one key."""
 
     CSS_PATH = "app.tcss"
@@ -157,6 +158,8 @@ class OmsApp(TellsFailures, TypeAhead, App[None]):
         exit_when_ready: bool = False,
         notice: str | None = None,
         daily_backup: bool = False,
+        sign_in: bool = False,
+        refused: str | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -166,9 +169,23 @@ class OmsApp(TellsFailures, TypeAhead, App[None]):
         self.notice = notice
         self._warmed = False
         self.clock: Callable[[], datetime] = datetime.now
-        self.sub_title = f"{settings.user} @ {short_database(db.url)}"
+        self.sign_in, self.refused = sign_in, refused  # password mode; an unknown OS account
+        self.show_user()
+
+    def show_user(self) -> None:
+        self.sub_title = f"{self.settings.user} @ {short_database(self.db.url)}"
+
+    def signed_in_now(self) -> None:
+        """Someone signed in (password mode): home counts again, as them."""
+        if isinstance(self.screen, HomeScreen):
+            self.screen.action_refresh_counts()
 
     def on_mount(self) -> None:
+        if self.refused:
+            self.locked = True
+            self.push_screen(RefusedScreen(self.refused))
+        elif self.sign_in:
+            self.start_sign_in()
         # What happened before the app painted (the terminal lines are hidden behind it).
         if self.notice:
             self.notify(self.notice, title=_("Database"), timeout=self.NOTICE_TIMEOUT, markup=False)
@@ -176,6 +193,8 @@ class OmsApp(TellsFailures, TypeAhead, App[None]):
     # -- keys ---------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.locked:  # signing in, the idle lock, refused: nothing but quitting
+            return action == "quit"
         if action == "back_out":
             # Hidden (and the key passed on) when there is nothing to back out of.
             return len(self.screen_stack) > 1 or self.current_mode != HOME_MODE
@@ -340,6 +359,7 @@ class OmsApp(TellsFailures, TypeAhead, App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self._last_key = time.monotonic()
+        self.note_input(event)
         await super().on_event(event)
 
 
@@ -351,6 +371,8 @@ def make_app(
     notice: str | None = None,
     language: str | None = None,
     daily_backup: bool = False,
+    sign_in: bool = False,
+    refused: str | None = None,
 ) -> OmsApp:
     """The one way to build the app (CLI, tests, benchmark).
 
@@ -360,9 +382,11 @@ def make_app(
     once home has painted, back the database up unless a backup of today exists (``oms``
     does; tests and the benchmark do not). ``language``: the interface language (``oms``
     passes the user's, ``services.platform.language``); None keeps the one in use.
+    ``sign_in``: password mode, the sign-in screen first and the idle lock
+    (``screens/sign_in.py``); ``refused``: why the OS account may not use the database.
     """
     if language is not None:
         set_language(language)
     database = db or Database(settings.database_url)
     return OmsApp(settings, database, exit_when_ready=exit_when_ready, notice=notice,
-                  daily_backup=daily_backup)  # fmt: skip
+                  daily_backup=daily_backup, sign_in=sign_in, refused=refused)  # fmt: skip

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,11 +26,13 @@ def default_database_url() -> str:
 
 
 def os_user() -> str:
-    """The OS login name: the acting user until login and roles arrive."""
+    """The operating-system account running this process, from its real user id (never an
+    environment variable, which anyone can set): who acts in the identity mode ``os``."""
     try:
-        return getpass.getuser() or "clerk"
-    except (KeyError, OSError):
-        return os.environ.get("USER") or os.environ.get("USERNAME") or "clerk"
+        import pwd
+    except ImportError:  # Windows: the account of the process's token
+        return os.getlogin()
+    return pwd.getpwuid(os.getuid()).pw_name
 
 
 URL_FORMS = "sqlite:///PATH, postgresql://USER@HOST/DATABASE or a file path"
@@ -118,15 +119,20 @@ def pg_schema(url: str) -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    """How this process runs: which database, which acting user."""
+    """How this process runs: which database, which acting user.
+
+    ``user`` is who acts: the OS account running oms until the database is open; then the
+    command line puts there the user its identity mode says (``services/platform/
+    identity.py``: the OS account, or the one logged in; or, for an admin, the ``--user``
+    they act on behalf of). ``requested`` is the ``--user`` given (``OMS_USER`` only passes
+    it), None without one: never trusted before ``identity.acting_user`` checked it."""
 
     database_url: str
     user: str
+    requested: str | None = None
 
     @classmethod
     def resolve(cls, db: str | None = None, user: str | None = None) -> Settings:
         url = db or os.environ.get(ENV_DATABASE_URL) or default_database_url()
-        return cls(
-            database_url=normalise_url(url),
-            user=user or os.environ.get(ENV_USER) or os_user(),
-        )
+        requested = user or os.environ.get(ENV_USER) or None
+        return cls(database_url=normalise_url(url), user=os_user(), requested=requested)

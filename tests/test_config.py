@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,17 @@ def test_the_default_database_is_recognised_however_it_is_written(tmp_path):
     path = default_data_dir() / "oms.db"
     assert is_default_database(f"sqlite:///{path}") and is_default_database(str(path))
     assert not is_default_database(str(tmp_path / "oms.db"))
+
+
+def test_the_os_account_is_the_real_uids_not_an_environment_variables(monkeypatch):
+    import pwd
+
+    from oms_tui.config import Settings, os_user
+
+    for name in ("USER", "LOGNAME", "USERNAME", "LNAME"):
+        monkeypatch.setenv(name, "mallory")
+    monkeypatch.setenv("OMS_USER", "admin")
+    assert os_user() == pwd.getpwuid(os.getuid()).pw_name != "mallory"
+    settings = Settings.resolve()
+    # --user / OMS_USER is only asked for: who acts is decided once the database is open
+    assert (settings.user, settings.requested) == (os_user(), "admin")

@@ -15,12 +15,15 @@ class State:
 
     settings: Settings | None = None
     opened: list = []
+    acting: dict = {}  # (database URL, --user) -> the settings with the user who acts
+    command = "oms"  # what runs (`oms payment`), for the record of an admin acting on behalf
+    first_admin: str | None = None  # said when this command made the database's first admin
 
 
 def resolve_settings(db: str | None = None, user: str | None = None) -> Settings:
     base = State.settings or Settings.resolve()
     if db or user:
-        return Settings.resolve(db=db or base.database_url, user=user or base.user)
+        return Settings.resolve(db=db or base.database_url, user=user or base.requested)
     return base
 
 
@@ -33,14 +36,45 @@ def open_database(settings: Settings):  # noqa: ANN201
 
 
 def close_databases() -> None:
+    State.acting.clear()
+    State.first_admin = None
     while State.opened:
         State.opened.pop().dispose()
 
 
 def connect(db: str | None, user: str | None = None):  # noqa: ANN201
-    """The command's settings (``--db``, ``--user``) and its database at the newest schema."""
+    """The command's settings (``--db``, ``--user``) with the user who acts (``acting``),
+    and its database at the newest schema."""
     settings = resolve_settings(db, user)
-    return settings, open_current(settings)
+    database = open_current(settings)
+    return acting(settings, database), database
+
+
+def acting(settings: Settings, database) -> Settings:  # noqa: ANN001
+    """``settings`` with the user who acts, as the database's identity mode says
+    (``services/platform/identity.py``): the OS account, or the one logged in with ``oms
+    login``; an admin's ``--user NAME`` acts on behalf of NAME (recorded). A refusal is one
+    line saying what to do. Decided once per command and database."""
+    from dataclasses import replace
+
+    from ..config import os_user
+    from ..services.platform import identity, presence
+    from .login import read_token
+
+    key = (settings.database_url, settings.requested)
+    if key not in State.acting:
+        acts = identity.acting_user(database, os_user(), settings.requested,
+                                    read_token(settings.database_url), State.command)  # fmt: skip
+        if acts.made_admin:
+            State.first_admin = _(FIRST_ADMIN).format(user=os_user())
+            say(State.first_admin)
+        presence.set_user(acts.user)
+        State.acting[key] = replace(settings, user=acts.user)
+    return State.acting[key]
+
+
+FIRST_ADMIN = N_("{user} is the admin of this database (the first user of a database is its "
+                 "admin); add the others with `oms user add NAME --role ROLE`")  # fmt: skip
 
 
 def check_place(settings: Settings, *, create: bool) -> None:
@@ -104,12 +138,15 @@ NO_PG_BACKUP = N_("on PostgreSQL oms takes no backup before upgrading: take one 
                   "`oms backup` (pg_dump) or your server's own backups")  # fmt: skip
 
 
-def open_current(settings: Settings):  # noqa: ANN201
-    """The existing oms database (see ``open_existing``) at the newest schema."""
+def open_current(settings: Settings, *, check_user: bool = True):  # noqa: ANN201
+    """The existing oms database (see ``open_existing``) at the newest schema, once the
+    user running the command is known to it (``acting``; not for `oms login`/`logout`)."""
     database = open_existing(settings)
     done = bring_current(database)
     if done:
         say(done)
+    if check_user:
+        acting(settings, database)
     return database
 
 

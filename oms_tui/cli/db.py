@@ -10,6 +10,7 @@ import typer
 
 from ..i18n import _
 from .common import (
+    FIRST_ADMIN,
     NO_PG_BACKUP,
     check_place,
     connect,
@@ -26,15 +27,21 @@ app = OmsTyper(
 )  # its line in `oms --help`
 
 
-def initialise(db, user: str, demo: bool) -> None:  # noqa: ANN001
-    """The newest schema, and with ``demo`` the demo company (saying what it holds)."""
+def initialise(db, demo: bool) -> None:  # noqa: ANN001
+    """The newest schema, the OS account running oms as admin when the database has none
+    (a new one: said once, in the change log), and with ``demo`` the demo company (saying
+    what it holds)."""
+    from ..config import os_user
     from ..services.platform import schema
+    from ..services.platform.identity import first_admin
 
     schema.upgrade(db)
+    if first_admin(db, os_user()):
+        say(_(FIRST_ADMIN).format(user=os_user()))
     if demo:
         from ..demo.seed import seed_demo
 
-        say(_("Demo data: {summary}.").format(summary=seed_demo(db, user)))
+        say(_("Demo data: {summary}.").format(summary=seed_demo(db, os_user())))
 
 
 INIT_HELP = _("Create the database (or bring it to the current schema); --demo adds demo data.")
@@ -61,7 +68,7 @@ def init(
         if has_orders(database):
             raise OmsError(_("{database} already holds orders; demo data goes into an empty "
                              "database (use another --db)").format(database=where(settings)))
-    initialise(database, settings.user, demo)
+    initialise(database, demo)
     say(_("Database ready at {database}").format(database=where(settings)))
 
 

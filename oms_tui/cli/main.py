@@ -20,6 +20,7 @@ from . import (
     export,
     imports,
     invoice,
+    login,
     payment,
     printing,
     production,
@@ -34,6 +35,7 @@ from . import (
 )
 from .common import (
     State,
+    acting,
     bring_current,
     check_place,
     close_databases,
@@ -93,6 +95,8 @@ app.command("backup", short_help=_("Back the database up while clerks keep worki
             help=backup.BACKUP_HELP)(backup.backup_cmd)  # fmt: skip
 app.command("restore", short_help=_("Replace the database with a backup."),
             help=backup.RESTORE_HELP)(backup.restore_cmd)  # fmt: skip
+app.command("login", short_help=_("Sign in (password mode)."))(login.login)
+app.command("logout", short_help=_("Sign out (password mode)."))(login.logout)
 for name, module in (
     ("db", db),
     ("standing", standing),
@@ -120,9 +124,7 @@ for name, module in (
 def main_callback(ctx: typer.Context, db: GlobalDb = None, user: GlobalUser = None) -> None:
     # (no docstring: the app's help above is what `oms --help` shows)
     State.settings = Settings.resolve(db=db, user=user)
-    from ..services.platform import presence
-
-    presence.set_user(State.settings.user)  # who `oms restore` names while this runs
+    State.command = f"oms {ctx.invoked_subcommand or ''}".strip()
     if ctx.invoked_subcommand is None:
         run_app(State.settings)
 
@@ -143,7 +145,7 @@ def run_app(settings: Settings, *, headless: bool = False, exit_when_ready: bool
     if default and schema.is_empty(database):
         say(_("No database yet: creating one with demo data at {place} ...").format(
             place=where(settings)))  # fmt: skip
-        db.initialise(database, settings.user, demo=True)
+        db.initialise(database, demo=True)
         notice = _(
             "A demo database was created at {place}. For your own data, "
             "`oms init --db FILE` creates an empty one."
@@ -155,11 +157,26 @@ def run_app(settings: Settings, *, headless: bool = False, exit_when_ready: bool
         if notice:
             say(notice)
     from ..app import make_app
+    from ..services.platform.identity import identity_mode
     from ..services.platform.language import interface_language
+    from ..services.platform.permissions import NotPermitted
 
+    # password mode: the app's login screen says who acts; else the OS account (or, for an
+    # admin, the --user acted for), refused in one line here
+    sign_in, refused = identity_mode(database) == "password", None
+    if not sign_in:
+        try:
+            settings = acting(settings, database)
+            if State.first_admin:  # the app hides the terminal: it says it again
+                notice = f"{notice}\n{State.first_admin}" if notice else State.first_admin
+        except NotPermitted as exc:
+            if settings.requested:  # --user: the command line's answer, one line
+                raise
+            refused = str(exc)  # the app says it, whom to ask and the command
     language = interface_language(database, settings.user)
     app = make_app(settings, database, exit_when_ready=exit_when_ready, notice=notice,
-                   daily_backup=not exit_when_ready, language=language)  # fmt: skip
+                   daily_backup=not exit_when_ready and not refused, language=language,
+                   sign_in=sign_in, refused=refused)  # fmt: skip
     app.run(headless=headless)
 
 

@@ -86,7 +86,7 @@ class OmsTyper(typer.Typer):
 
 
 _DB_HELP = _("SQLAlchemy URL or SQLite file path (env OMS_DATABASE_URL).")
-_USER_HELP = _("Acting user (env OMS_USER; default: your login name).")
+_USER_HELP = _("An admin acting on behalf of this user (env OMS_USER); default: you.")
 # The environment is read once, by the top-level options; a sub-command's own --db/--user
 # (accepted after the command name too) only override what was given explicitly.
 GlobalDb = Annotated[

@@ -24,13 +24,14 @@ COMPANY = {
     "company_phone": "0571-8888 6600",
 }
 
-STAFF = (  # login, display name, role
+STAFF = (  # login, display name, role: one or more in each role; the OS account is admin
     ("wang.fang", "王芳 Wang Fang", "clerk"),
     ("zhao.lei", "赵磊 Zhao Lei", "clerk"),
     ("li.na", "李娜 Li Na", "auditor"),
     ("zhang.wei", "张伟 Zhang Wei", "warehouse"),
     ("chen.jing", "陈静 Chen Jing", "finance"),
     ("liu.yang", "刘洋 Liu Yang", "manager"),
+    ("sun.li", "孙丽 Sun Li", "production"),
 )
 _CLERKS = ("wang.fang", "zhao.lei")
 

@@ -11,7 +11,14 @@ from oms_tui.cli import app
 _runner = CliRunner()
 
 
-def oms(*args: str, env: dict[str, str] | None = None) -> Result:
+# The OS account running the tests, acting as itself: no --user (the tests' OMS_USER is an
+# admin acting on behalf of "tester", who is no user of a database `oms init` just made).
+AS_ITSELF: dict[str, str | None] = {"OMS_USER": None}
+
+
+def oms(*args: str, env: dict[str, str | None] | None = None, input: str | None = None
+        ) -> Result:  # noqa: A002  # fmt: skip
     """Run ``oms ARGS``; ``env`` is added to the environment for this run only. A bug (an
     unexpected exception) fails the test with its traceback rather than an exit code."""
-    return _runner.invoke(app, list(args), env=env, catch_exceptions=False, prog_name="oms")
+    return _runner.invoke(app, list(args), env=env, input=input, catch_exceptions=False,
+                          prog_name="oms")  # fmt: skip

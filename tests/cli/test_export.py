@@ -10,6 +10,7 @@ from oms_tui.services.platform.db import Database
 from oms_tui.services.sales import orders
 from tests.cli.runner import oms
 from tests.cli.test_imports import _catalog, _snapshot
+from tests.databases import seed_users
 from tests.factories import make_customer
 
 
@@ -35,6 +36,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_orders(sqlite_
     for fmt in ("csv", "xlsx"):
         empty = Database(f"sqlite:///{tmp_path}/empty-{fmt}.db")
         schema.upgrade(empty)
+        seed_users(empty)
         _catalog(empty)
         done = oms("--db", empty.url, "import", "orders", str(tmp_path / f"orders.{fmt}"),
                    "--channel", "phone")  # fmt: skip

@@ -16,7 +16,7 @@ from oms_tui.services.platform import schema
 from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.files import write_private
 from oms_tui.services.platform.printing import save
-from tests.cli.runner import oms
+from tests.cli.runner import AS_ITSELF, oms
 from tests.factories import make_customer
 
 
@@ -52,7 +52,7 @@ def test_an_existing_database_keeps_its_mode(tmp_path):
     place = tmp_path / "shared.db"
     assert oms("init", "--db", str(place)).exit_code == 0
     place.chmod(0o660)  # a database shared by a group on purpose
-    assert oms("settings", "--db", str(place)).exit_code == 0
+    assert oms("settings", "--db", str(place), env=AS_ITSELF).exit_code == 0
     assert mode(place) == 0o660
 
 

@@ -9,11 +9,11 @@ from sqlalchemy import inspect
 
 from oms_tui import app as app_module
 from oms_tui.app import make_app
-from oms_tui.config import Settings, default_data_dir
+from oms_tui.config import Settings, default_data_dir, os_user
 from oms_tui.migrations import HEAD
 from oms_tui.services.platform import schema
 from oms_tui.services.platform.db import Database
-from tests.cli.runner import oms
+from tests.cli.runner import AS_ITSELF, oms
 
 
 @pytest.fixture
@@ -40,10 +40,11 @@ def test_first_start_creates_the_demo_database_at_the_default_place(opened, monk
     monkeypatch.setattr("oms_tui.demo.seed.seed_demo", lambda db, user, **kw: seeded.append(user))
     path = default_data_dir() / "oms.db"
     assert not path.parent.exists()
-    result = oms("--user", "wang")
+    result = oms(env=AS_ITSELF)
     assert result.exit_code == 0, result.stderr
     assert f"creating one with demo data at {path}" in result.stderr
-    assert seeded == ["wang"] and opened[0]["ran"]
+    assert seeded == [os_user()] and opened[0]["ran"]
+    assert opened[0]["settings"].user == os_user()  # the first user: the database's admin
     assert f"A demo database was created at {path}" in opened[0]["notice"]
     assert schema.current_revision(Database(str(path))) == HEAD
 
@@ -60,6 +61,25 @@ async def test_the_first_start_notice_is_shown_in_the_app(sqlite_db):
         await pilot.pause()
         assert [m.notification.message for m in seen if isinstance(m, Notify)] == [notice]
         assert "/data/oms/oms.db" in str(app.screen.query_one(Toast).render())
+
+
+def test_a_database_without_an_admin_makes_the_os_account_admin_and_the_app_says_so(
+    sqlite_db, opened
+):
+    from sqlmodel import delete
+
+    from oms_tui.models import User
+
+    with sqlite_db.write() as session:
+        session.exec(delete(User).where(User.role == "admin"))
+    result = oms("--db", sqlite_db.url, env=AS_ITSELF)
+    assert result.exit_code == 0, result.stderr
+    said = (f"{os_user()} is the admin of this database (the first user of a database is its "
+            "admin); add the others with `oms user add NAME --role ROLE`")  # fmt: skip
+    assert result.stderr == said + "\n" and opened[0]["notice"] == said
+    assert opened[0]["settings"].user == os_user()
+    again = oms("--db", sqlite_db.url, env=AS_ITSELF)  # said once
+    assert again.stderr == "" and opened[1]["notice"] is None
 
 
 def test_a_later_start_opens_the_database_as_it_is(sqlite_db, opened):

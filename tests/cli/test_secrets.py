@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 from oms_tui.app import short_database
 from oms_tui.services.platform import schema
 from oms_tui.services.platform.db import Database
-from tests.cli.runner import oms
+from tests.cli.runner import AS_ITSELF, oms
 from tests.conftest import PG_URL
 
 SECRET = "s3cr3t-pw"
@@ -38,7 +38,7 @@ def test_settings_of_a_real_database_never_show_the_password(db_url):
     url = with_password(db_url)  # trust authentication takes any password
     assert SECRET in url
     schema.upgrade(Database(db_url))
-    done = oms("--db", url, "settings")
+    done = oms("--db", url, "settings", env=AS_ITSELF)  # its first user, the admin
     assert done.exit_code == 0, done.stderr
     assert "company_name" in done.stdout
     assert SECRET not in done.stdout + done.stderr

@@ -69,7 +69,7 @@ def test_oms_audit_log_lists_filters_and_refuses_in_one_line(sqlite_db):
     url = sqlite_db.url
     settings.set_setting(sqlite_db, "li", "discount_limit_pct", "15")
     settings.set_setting(sqlite_db, "wang", "paper", "Letter")
-    out = oms("audit", "log", "--db", url)
+    out = oms("audit", "log", "--entity", "setting", "--db", url)
     assert out.exit_code == 0
     lines = out.stdout.splitlines()
     assert "wang  setting:paper value: (default) -> Letter" in lines[0]

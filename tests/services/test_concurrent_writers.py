@@ -20,13 +20,16 @@ from sqlmodel import select
 from oms_tui.models import Customer, CustomerPhone, Order, Product
 from oms_tui.services.exchange import order_import
 from oms_tui.services.platform.db import Database
+from tests.databases import seed_users
 from tests.factories import make_customer, make_product
 
 
 @pytest.fixture
 def db(fresh_db: Database) -> Database:
     """Child processes here connect by URL and may outlive a failing test: a database of
-    each test's own rather than this process's shared schema (conftest)."""
+    each test's own rather than this process's shared schema (conftest), with the test
+    users (the commands run here act as one)."""
+    seed_users(fresh_db)
     return fresh_db
 
 

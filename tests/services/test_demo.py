@@ -376,3 +376,15 @@ def test_a_chinese_demo_is_in_chinese(sqlite_db: Database) -> None:
     assert company == "明光水木实业有限公司"
     assert not [t for t in texts if english.search(t)]
     assert lamp == ("LED吸顶灯", "ledxidingdeng")
+
+
+def test_the_demo_team_has_a_chinese_name_in_every_role(demo: Database) -> None:
+    from oms_tui.services.platform.permissions import ROLES
+    from oms_tui.services.platform.users import list_users
+
+    people = list_users(demo)
+    for role in ROLES:
+        named = [u for u in people if u.role == role and u.active
+                 and any("\u4e00" <= ch <= "\u9fff" for ch in u.display_name)]  # fmt: skip
+        assert named or role == "admin", f"nobody with a Chinese name is {role}"
+    assert any(u.role == "admin" and u.active for u in people)

@@ -171,7 +171,9 @@ def test_many_matching_customers_are_reported_truncated(db, monkeypatch):
     for name in ("王一", "王二"):
         order(db, customer(db, name=name), [(pid, 1)])
     page = search(db, OrderQuery(customer="王"))
-    assert page.customers_truncated and [r.customer_name for r in page.rows] == ["王一"]
+    # one customer's orders (the first match: by pinyin, 王二 wang'er, on SQLite's prefix
+    # index; by the name index on PostgreSQL), and the page says there were more
+    assert page.customers_truncated and len({r.customer_name for r in page.rows}) == 1
 
 
 def test_detail_has_lines_checks_timeline_and_links(db):

@@ -37,7 +37,6 @@ NOT_YET_DECLARED = frozenset({
     "platform.language",
     "platform.presence",
     "platform.schema", "platform.settings",
-    "platform.users",
     "production.board", "production.materials", "production.planning",
     "production.routes", "production.stages",
     "sales.audit_checks", "sales.audit_decisions", "sales.audit_queue", "sales.channels",

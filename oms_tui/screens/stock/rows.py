@@ -3,10 +3,11 @@ rows of the lists pushed over the stock check (low stock, reorder). Pure text, n
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.content import Content
 
 from ...services.inventory import stock
-from ...widgets.order_list import Piece, fit, fit_whole
+from ...widgets.order_list import Piece, fit, fit_name, fit_whole
 from ..formats import local_time, signed
 
 KIND_LABEL = {
@@ -87,13 +88,17 @@ def card_table(card: stock.StockCard, width: int) -> Content:
     return Content("\n").join(lines)
 
 
-def card_title(card: stock.StockCard) -> Content:
-    extra = [card.description] if card.description else []
-    extra += [card.unit, "made to order" if card.made_to_order else f"lead {card.lead_time_days} d"]
-    if card.barcode:
-        extra.append(card.barcode)
-    return Content.assemble((card.code, "bold $text-accent"), f"  {card.name}  ",
-                            (" · ".join(e for e in extra if e), "dim"))  # fmt: skip
+def card_title(card: stock.StockCard, width: int) -> Content:
+    """Code, name, description, unit, lead time, barcode on a line of ``width`` cells: the
+    code and the barcode (what a clerk reads or scans) whole, the name and the description
+    give way (the line was cut at its end: the barcode read ``6901…``)."""
+    lead = "made to order" if card.made_to_order else f"lead {card.lead_time_days} d"
+    tail = " · ".join(e for e in (card.unit, lead, card.barcode) if e)
+    name = fit_name(card.name, width, card.code, "    ", tail)
+    room = width - cell_len(f"{card.code}  {name}  {tail}") - cell_len(" · ")
+    about = f"{fit_name(card.description, room)} · " if card.description and room > 4 else ""
+    return Content.assemble((card.code, "bold $text-accent"), f"  {name}  ",
+                            (about + tail, "dim"))  # fmt: skip
 
 
 # -- the rows of the lists pushed over the stock check ----------------------------------------

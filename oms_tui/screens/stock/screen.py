@@ -141,6 +141,7 @@ class StockScreen(OmsScreen):
     def on_resize(self) -> None:
         self.query_one("#ledger-head", Static).update(ledger_head(self.size.width - 2))
         if self.card is not None:
+            self.query_one("#card-title", Static).update(card_title(self.card, self.size.width - 2))
             self.query_one("#card-table", Static).update(card_table(self.card, self.size.width))
 
     def _show(self, part: str) -> None:
@@ -193,7 +194,7 @@ class StockScreen(OmsScreen):
             return  # a newer scan is on its way
         same = self.card is not None and self.card.product_id == message.card.product_id
         self.card = card = message.card
-        self.query_one("#card-title", Static).update(card_title(card))
+        self.query_one("#card-title", Static).update(card_title(card, self.size.width - 2))
         self.query_one("#card-table", Static).update(card_table(card, self.size.width))
         self.query_one("#ledger-head", Static).update(ledger_head(self.size.width - 2))
         self._show("card")

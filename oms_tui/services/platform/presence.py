@@ -27,7 +27,7 @@ _acting: list[str] = []  # who this process acts for (``set_user``)
 
 
 def set_user(user: str) -> None:
-    """Who this process acts for, as others are told (else OMS_USER or the login name)."""
+    """Who this process acts for, as others are told (else the OS account running it)."""
     _acting[:] = [user]
 
 
@@ -81,7 +81,7 @@ def others(database: Path) -> list[str]:
 def _user() -> str:
     from ...config import os_user
 
-    return (_acting[0] if _acting else os.environ.get("OMS_USER") or os_user()).replace(" ", "_")
+    return (_acting[0] if _acting else os_user()).replace(" ", "_")
 
 
 def application_name(schema: str) -> str:

@@ -41,6 +41,11 @@ class CompanySettings:
     # audit warnings that also stop a bulk approval (check names, comma-separated, or "all");
     # failed checks always do. Default none: a warning is shown and recorded with the approval
     bulk_approve_blocks: str = ""
+    # who is acting (identity.py): "os", the operating-system account running oms; or
+    # "password", users sign in (a shop PC shared by several people)
+    identity: str = "os"
+    login_attempts: int = 5  # wrong passwords in a row before a user is locked out 15 min
+    idle_lock_minutes: int = 15  # password mode: the app locks after this long idle; 0 never
 
     @property
     def bulk_blocking_checks(self) -> frozenset[str]:
@@ -75,7 +80,8 @@ _TYPES = {"company_name": str, "currency": str, "prices_include_tax": bool, "tax
           "company_address": str, "company_phone": str, "printer": str,
           "paper": str, "shipment_overdue_days": int,
           "discount_limit_pct": int, "max_amount_minor": int, "language": str,
-          "csv_encoding": str, "bulk_approve_blocks": str}  # fmt: skip
+          "csv_encoding": str, "bulk_approve_blocks": str, "identity": str,
+          "login_attempts": int, "idle_lock_minutes": int}  # fmt: skip
 
 
 def _parse_rows(rows: dict[str, str]) -> CompanySettings:
@@ -143,6 +149,10 @@ def set_setting(db: Database, actor: str, key: str, value: str) -> CompanySettin
                                f"names ({', '.join(AUDIT_CHECK_NAMES)}), comma-separated, "
                                "or 'all'", "value")  # fmt: skip
         value = ",".join(dict.fromkeys(names))
+    if key in ("identity", "login_attempts", "idle_lock_minutes"):
+        from .identity import check_identity_setting
+
+        value = check_identity_setting(db, actor, key, value)
     with db.write() as session:
         if key == "currency":
             _check_currency_change(session, load_settings(session).currency.upper(), value)
