@@ -114,3 +114,17 @@ async def test_ctrl_u_clears_a_field_with_text_and_opens_it_from_an_empty_one_in
             assert label in text
         await send(pilot, None, "escape")
         assert app.screen is screen and app.focused is screen.scan
+
+
+async def test_a_new_caller_once_created(sqlite_db: Database, shop: dict[str, int]) -> None:
+    """A new caller: the same form once the customer is created (Enter in its fields)."""
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        await send(pilot, None, "13900001111", "enter", "赵六商贸", "tab", "tab",
+                   "江苏南京玄武区中山路1号", "enter")  # fmt: skip
+        assert app.focused is screen.scan
+        await send(pilot, None, "f11", TITLE, "tab", GOOD_ID, "f2")
+        assert app.screen is screen
+        data = get_invoicing(sqlite_db, code_of(screen))
+    assert (data.invoice_title, data.taxpayer_id, data.invoice_type) == (TITLE, GOOD_ID, "normal")
