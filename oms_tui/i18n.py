@@ -3,6 +3,8 @@ user-visible string goes through (docs/i18n.md).
 
 - ``_("Order entry")``: the text in the current language (the English text is the msgid).
 - ``ngettext("{n} invoice", "{n} invoices", n)``: the plural form for ``n``.
+- ``pgettext("column", "Back")``: the same English word with another meaning (a
+  context in the catalog, ``msgctxt``).
 - ``N_("Back")``: marks a text for the catalog without translating it now. Class-level
   texts (``Binding`` descriptions and tooltips, the ``WORKFLOWS`` titles, tile labels) are
   built at import, before anyone knows the user's language: they are written ``N_(...)``
@@ -109,6 +111,13 @@ def gettext(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form for ``n`` in the current language (Chinese has one form)."""
     return _catalog(current_language()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the current language as meant in ``context``: for one English word
+    with two meanings on screen (``pgettext("column", "Back")``, backordered units, is not
+    the key ``Back``, 返回)."""
+    return _catalog(current_language()).pgettext(context, message)
 
 
 def document_words(language: str | None) -> Callable[[str], str]:

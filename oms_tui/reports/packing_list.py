@@ -157,7 +157,7 @@ def _blocks(s: ShipmentView, company: Company, width: float, tr: Callable[[str],
     info = [(tr("Customer"), s.customer_name), (tr("Consignee"), s.ship_to_name),
             (tr("Phone"), s.ship_to_phone or "—"), (tr("Address"), s.ship_to_address or "—"),
             (tr("Warehouse"), s.warehouse_code), (tr("Carrier"), carrier),
-            (tr("Expected"),
+            (tr("Expected delivery"),
              s.expected_date.isoformat() if s.expected_date else "—")]  # fmt: skip
     if s.notes:
         info.append((tr("Notes"), s.notes))

@@ -31,15 +31,22 @@ from ..failures import failure_text, log_failure
 from ..i18n import N_, _
 from ..messages import Said
 from ..widgets.footer import KeysFooter
-from ..widgets.order_list import Format, OrderList, Piece
+from ..widgets.order_list import Format, OrderList, Piece, fit
 from . import OmsScreen
 
 
 def key_hint(*keys: tuple[str, str]) -> Content:
-    """The key hint line: each (key, what it does), the key in bold accent."""
+    """The key hint line: each (key, what it does), the key in bold accent; what it does
+    is said in the current language (marked ``N_`` where it is written)."""
     return Content.assemble(*(
-        part for key, does in keys for part in ((key, "bold $text-accent"), f" {does}  ")
+        part for key, does in keys for part in ((key, "bold $text-accent"), f" {_(does)}  ")
     ))  # fmt: skip
+
+
+def head_line(*columns: tuple[str, int] | tuple[str, int, bool]) -> str:
+    """Column heads (each marked ``N_``, said in the current language) fitted to their
+    widths, one space before each: ``(text, width)`` or ``(text, width, right)``."""
+    return "".join(" " + fit(_(c[0]), c[1], len(c) > 2 and bool(c[2])) for c in columns)
 
 
 class JobScreen(OmsScreen):
@@ -105,8 +112,8 @@ class ListScreen(JobScreen, Generic[ListT]):
     without a selector (``Highlighted`` covers ``Opened`` and ``SelectionChanged`` too)."""
 
     PREFIX: ClassVar[str]  # of the ids; the message line is ``{PREFIX}-message``
-    WHAT: ClassVar[str]  # what the list holds: "Could not read {WHAT}: ..."
-    KEYS: ClassVar[tuple[tuple[str, str], ...]]  # the key hint: (key, what it does)
+    WHAT: ClassVar[str]  # what the list holds (``N_``): "Could not read {WHAT}: ..."
+    KEYS: ClassVar[tuple[tuple[str, str], ...]]  # the key hint: (key, what it does: ``N_``)
     HEAD_INSET: ClassVar[int] = 1  # the heads are this much narrower than the screen
     FOOTER: ClassVar[type[Footer]] = KeysFooter
     # How often the list checks it is current (``stamp``: a cheap query); when what it
@@ -212,12 +219,22 @@ class ListScreen(JobScreen, Generic[ListT]):
 
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
         if worker.group == "stale-check":  # a check every few seconds: logged, never a bell
-            log_failure("check the list is current", error)  # i18n: no (the log)
+            log_failure("check the list is current", error)  # i18n: no (the log's words)
             return
         super().worker_failed(worker, error)
 
     def on_resize(self) -> None:
         self.show_head()
+
+    def retranslate(self) -> None:
+        """The language changed: the key hint, heads, status and details again in it, and
+        the list read again (its rows say words too)."""
+        self.query_one(f"#{self.PREFIX}-keys", Static).update(key_hint(*self.KEYS))
+        self.show_head()
+        self.show_status()
+        self.show_info(self.row_list.highlighted)
+        if not self._busy:
+            self.action_refresh(keep=True)
 
     def on_screen_resume(self) -> None:
         self.row_list.focus()
@@ -233,7 +250,8 @@ class ListScreen(JobScreen, Generic[ListT]):
 
     @on(OrderList.Failed)
     def list_failed(self, message: OrderList.Failed) -> None:
-        self.say(failure_text(f"read {self.WHAT}", message.error), error=True)
+        doing = _("read {what}").format(what=_(self.WHAT))
+        self.say(failure_text(doing, message.error), error=True)
 
     @on(OrderList.Highlighted)
     def list_highlighted(self, message: OrderList.Highlighted) -> None:

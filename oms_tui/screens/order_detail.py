@@ -23,7 +23,7 @@ from textual.worker import Worker
 
 from ..commands import ScreenCommands
 from ..failures import log_failure
-from ..i18n import N_, _
+from ..i18n import N_, _, pgettext
 from ..services.platform.money import format_money
 from ..services.production import board
 from ..services.sales import order_locks, orders
@@ -267,7 +267,7 @@ class OrderDetailScreen(OmsScreen):
             Content.assemble((padded(_("Customer"), 9), "dim"), o.customer_name,
                              ("  " + _("Channel") + " ", "dim"),
                              o.channel,
-                             ("  " + _("Payment") + " ", "dim"), payment),
+                             ("  " + pgettext("method", "Payment") + " ", "dim"), payment),
             Content.assemble((padded(_("Ship to"), 9), "dim"), ship_to + ("  " if ship_to else ""),
                              o.ship_to_address or "—"),
             Content.assemble((padded(_("Created"), 9), "dim"), local_time(o.created_at),

@@ -612,7 +612,7 @@ async def test_collections_per_month_by_key(sqlite_db: Database):
         assert isinstance(app.screen, CollectionsDialog)
         text = flat(screen_text(app))
         assert "Collections 2025-04 to 2026-03" in text
-        assert "2026-03 ¥100.00 1 payments" in text and "Total ¥100.00 in 1 payments" in text
+        assert "2026-03 ¥100.00 1 payment" in text and "Total ¥100.00 in 1 payment" in text
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen

@@ -423,7 +423,7 @@ async def test_stocktake_resumes_its_saved_counts_and_can_be_cancelled(
         assert take.view is None and "no active warehouse" in screen_text(pilot.app)
         await scan(pilot, "gz")
         assert take.view is not None and take.view.id == view.id
-        assert "1 products counted so far" in flat(screen_text(pilot.app))
+        assert "1 product counted so far" in flat(screen_text(pilot.app))
         await scan(pilot, "LED-40W*2")
         assert take.counts[stock_db["lamp"]].counted == 5
         await pilot.press("f8")

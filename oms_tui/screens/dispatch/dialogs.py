@@ -15,18 +15,23 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...i18n import N_, _, ngettext
 from ...services.platform.errors import InvalidInput, NotFound
 from ...services.platform.money import format_money
 from ...services.shipping import dispatch, tracking
-from ...services.states.order_states import OrderStatus
 from ...widgets.form_dialog import FormDialog, FormField
 from ...widgets.scan_input import ScanInput
-from .rows import LINES_HEAD, line_text, option_text
+from .rows import line_text, lines_head, option_text, status_word
 
 # tracking status by the letter typed: (letter, status, label)
-TRACKING_LETTERS = (("p", "picked_up", "picked up"), ("t", "in_transit", "in transit"),
-                    ("o", "out_for_delivery", "out for delivery"), ("d", "delivered", "delivered"),
-                    ("x", "exception", "exception"))  # fmt: skip
+# (the label is said in the current language; typing it in English works in both)
+TRACKING_LETTERS = (("p", "picked_up", N_("picked up")), ("t", "in_transit", N_("in transit")),
+                    ("o", "out_for_delivery", N_("out for delivery")),
+                    ("d", "delivered", N_("delivered")),
+                    ("x", "exception", N_("exception")))  # fmt: skip
+
+# a shipment's statuses as ``track`` says them (``_(status)``), for the catalog
+SHIPMENT_STATUSES = (N_("picking"), N_("packed"), N_("shipped"))
 
 
 # runs in the dialog's worker: (quantities by order line, packages, carrier id or None,
@@ -41,11 +46,11 @@ class ShipDialog(FormDialog):
     between packages and tracking; dismisses with the ``ShipResult``."""
 
     CSS_PATH = "dispatch.tcss"
-    CONTAINER_ID, BUSY_TEXT, DOING = "ship-dialog", "Shipping…", "ship"
+    CONTAINER_ID, BUSY_TEXT, DOING = "ship-dialog", N_("Shipping…"), N_("ship")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="dispatch.ship.cancel"),
-        Binding("f2,ctrl+s", "save", "Ship", key_display="F2/^S", id="dispatch.ship.confirm",
-                tooltip="Ship with these quantities, carrier and tracking number"),
+        Binding("escape,f12", "cancel", N_("Back"), key_display="Esc", id="dispatch.ship.cancel"),
+        Binding("f2,ctrl+s", "save", N_("Ship"), key_display="F2/^S", id="dispatch.ship.confirm",
+                tooltip=N_("Ship with these quantities, carrier and tracking number")),
     ]  # fmt: skip
 
     def __init__(self, view: dispatch.ShipmentView, choice: dispatch.CarrierChoice,
@@ -60,32 +65,34 @@ class ShipDialog(FormDialog):
                 except ValueError:
                     qty = -1
                 if not 0 <= qty <= ln.qty:
-                    raise InvalidInput(f"Line {ln.line_no} {ln.product_code}: ship 0 to "
-                                       f"{ln.qty} (what was picked).", f"qty-{n}")  # fmt: skip
+                    raise InvalidInput(_("Line {n} {code}: ship 0 to {qty} (what was picked).")
+                                       .format(n=ln.line_no, code=ln.product_code, qty=ln.qty),
+                                       f"qty-{n}")  # fmt: skip
                 quantities[ln.order_line_id] = qty
             if not any(quantities.values()):
-                raise InvalidInput("Nothing to ship: every quantity is 0.", "qty-0")
+                raise InvalidInput(_("Nothing to ship: every quantity is 0."), "qty-0")
             try:
                 packages = int(values["packages"].strip())
             except ValueError:
                 packages = 0
             if packages < 1:
-                raise InvalidInput("Packages: 1 or more.", "packages")
+                raise InvalidInput(_("Packages: 1 or more."), "packages")
             carrier_id = int(values["carrier"]) if values["carrier"] else None
             return run(quantities, packages, carrier_id, values["tracking"])
 
         fields = [FormField(f"qty-{n}", "", str(ln.qty)) for n, ln in enumerate(view.lines)]
         fields += [
-            FormField("packages", "Packages", str(max(1, view.packages))),
-            FormField("tracking", "Tracking", "", "scan or type the tracking number"),
+            FormField("packages", _("Packages"), str(max(1, view.packages))),
+            FormField("tracking", _("Tracking"), "", _("scan or type the tracking number")),
         ]
         super().__init__(
-            f"Ship {view.number} · {view.order_number} · {view.customer_name}",
+            _("Ship {number}").format(number=view.number)
+            + f" · {view.order_number} · {view.customer_name}",
             fields,
             ship,
             focus="tracking",
             aliases={"qty": "qty-0"},
-            subtitle="Enter on tracking (or F2) ships · Tab next · Esc backs out",
+            subtitle=_("Enter on tracking (or F2) ships · Tab next · Esc backs out"),
         )
 
     def field_id(self, name: str) -> str:
@@ -93,7 +100,7 @@ class ShipDialog(FormDialog):
 
     def compose_fields(self) -> ComposeResult:
         v = self.view
-        yield Static(Content.styled(LINES_HEAD, "bold"), classes="dispatch-lines-head")
+        yield Static(Content.styled(lines_head(), "bold"), classes="dispatch-lines-head")
         with VerticalScroll(id="ship-lines"):
             for n, ln in enumerate(v.lines):
                 with Horizontal(classes="dispatch-form-row"):
@@ -101,7 +108,7 @@ class ShipDialog(FormDialog):
                     yield ScanInput(str(ln.qty), id=self.field_id(f"qty-{n}"), type="integer",
                                     keep_value=True, classes="dispatch-qty")  # fmt: skip
         with Horizontal(classes="dispatch-form-row"):
-            yield Label("Packages", classes="dispatch-label")
+            yield Label(_("Packages"), classes="dispatch-label")
             yield ScanInput(str(max(1, v.packages)), id=self.field_id("packages"),
                             type="integer", keep_value=True, classes="dispatch-qty")  # fmt: skip
             yield Static(f"  {v.warehouse_code} → {v.ship_to_name} {v.ship_to_phone}",
@@ -113,13 +120,14 @@ class ShipDialog(FormDialog):
             for o in self.choice.options
         ), id=self.field_id("carrier"))  # fmt: skip
         with Horizontal(classes="dispatch-carrier-row"):
-            yield Label("Carrier", classes="dispatch-label")
+            yield Label(_("Carrier"), classes="dispatch-label")
             yield options
-        yield Static(Content.styled(f"Why: {self.choice.reason}", "dim"), id="ship-reason")
+        why = _("Why: {reason}").format(reason=self.choice.reason)
+        yield Static(Content.styled(why, "dim"), id="ship-reason")
         with Horizontal(classes="dispatch-form-row"):
-            yield Label("Tracking", classes="dispatch-label")
+            yield Label(_("Tracking"), classes="dispatch-label")
             yield ScanInput(id=self.field_id("tracking"), keep_value=True,
-                            placeholder="scan or type the tracking number")  # fmt: skip
+                            placeholder=_("scan or type the tracking number"))  # fmt: skip
 
     def on_mount(self) -> None:
         self.query_one("#ship-lines").can_focus = False  # Tab goes from field to field
@@ -150,9 +158,9 @@ class NoticeDialog(ModalScreen[None]):
 
     CSS_PATH = "dispatch.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "copy", "Copy notice", id="dispatch.notice.copy",
-                tooltip="Copy the shipping notice to the clipboard"),
-        Binding("escape,f12,enter", "close", "Close", key_display="Enter/Esc",
+        Binding("c", "copy", N_("Copy notice"), id="dispatch.notice.copy",
+                tooltip=N_("Copy the shipping notice to the clipboard")),
+        Binding("escape,f12,enter", "close", N_("Close"), key_display="Enter/Esc",
                 id="dispatch.notice.close"),
     ]  # fmt: skip
 
@@ -163,23 +171,27 @@ class NoticeDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         r = self.result
         s = r.shipment
-        label = OrderStatus(r.order_status).label.lower()
+        label = status_word(r.order_status)
+        units = sum(ln.qty for ln in s.lines)
+        no_carrier = _("no carrier")
         with Vertical(classes="dispatch-dialog", id="notice-dialog") as box:
-            box.border_title = f"{s.number} shipped"
-            box.border_subtitle = "c copies the notice · Enter or Esc closes"
+            box.border_title = _("{number} shipped").format(number=s.number)
+            box.border_subtitle = _("c copies the notice · Enter or Esc closes")
             yield Static(Content.assemble(
-                (f"{s.order_number} is {label}", "bold $text-success"),
-                f" · {s.carrier_code or 'no carrier'} {s.tracking_no}".rstrip(),
-                f" · {sum(ln.qty for ln in s.lines)} units in {s.packages} "
-                f"package{'s' if s.packages != 1 else ''}",
-                f" · freight {format_money(s.freight_minor, s.currency)}",
+                (_("{number} is {status}").format(number=s.order_number, status=label),
+                 "bold $text-success"),
+                f" · {s.carrier_code or no_carrier} {s.tracking_no}".rstrip(),
+                " · " + ngettext("{units} units in {n} package", "{units} units in {n} packages",
+                                 s.packages).format(units=units, n=s.packages),
+                " · " + _("freight {amount}").format(
+                    amount=format_money(s.freight_minor, s.currency)),
             ), id="notice-summary")  # fmt: skip
-            yield Static(Content.styled("Shipping notice for the customer:", "dim"))
+            yield Static(Content.styled(_("Shipping notice for the customer:"), "dim"))
             yield Static(r.notice, id="notice-text")
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.result.notice)
-        self.notify("Shipping notice copied.", timeout=2)
+        self.notify(_("Shipping notice copied."), timeout=2)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -194,27 +206,27 @@ class TrackingDialog(FormDialog):
     status by one letter; where. Enter in the last field saves."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="dispatch.track.cancel"),
-        Binding("f2,ctrl+s", "save", "Save", key_display="F2/^S", id="dispatch.track.save"),
+        Binding("escape,f12", "cancel", N_("Back"), key_display="Esc", id="dispatch.track.cancel"),
+        Binding("f2,ctrl+s", "save", N_("Save"), key_display="F2/^S", id="dispatch.track.save"),
     ]  # fmt: skip
 
     def __init__(self, shipment: str, run: TrackRun) -> None:
         def save(values: dict[str, str]) -> str:
             number, typed = values["shipment"].strip(), values["status"].strip().lower()
             if not number:
-                raise InvalidInput("Scan or type the shipment (or order) number.", "shipment")
+                raise InvalidInput(_("Scan or type the shipment (or order) number."), "shipment")
             status = next((s for letter, s, label in TRACKING_LETTERS
-                           if typed in (letter, s, label)), None)  # fmt: skip
+                           if typed in (letter, s, label, _(label))), None)  # fmt: skip
             if status is None:
-                raise InvalidInput("Status: one letter, p t o d or x.", "status")
+                raise InvalidInput(_("Status: one letter, p t o d or x."), "status")
             return run(number, status, values["location"].strip(), "")
 
-        legend = Content("  ").join(Content.assemble((letter, "bold $text-accent"), f" {label}")
+        legend = Content("  ").join(Content.assemble((letter, "bold $text-accent"), " " + _(label))
                                     for letter, _s, label in TRACKING_LETTERS)  # fmt: skip
-        super().__init__("Tracking event", [
-            FormField("shipment", "Shipment", shipment, "shipment or order number (scan)"),
-            FormField("status", "Status", "", "one letter, below"),
-            FormField("location", "Location", "", "where (optional)"),
+        super().__init__(_("Tracking event"), [
+            FormField("shipment", _("Shipment"), shipment, _("shipment or order number (scan)")),
+            FormField("status", _("Status"), "", _("one letter, below")),
+            FormField("location", _("Location"), "", _("where (optional)")),
         ], save, legend, aliases={"order": "shipment"}, focus_first_empty=True,
             note_below=True)  # fmt: skip
 
@@ -233,11 +245,24 @@ def track(db: Any, user: str, number: str, status: str, location: str, note: str
             sent = [s for s in dispatch.order_shipments(db, text)
                     if s.status in ("shipped", "delivered")]  # fmt: skip
         except NotFound:
-            raise InvalidInput(f"no shipment or order {number.strip()}", "shipment") from None
+            raise InvalidInput(
+                _("no shipment or order {number}").format(number=number.strip()), "shipment"
+            ) from None
         if not sent:
-            raise InvalidInput(f"order {text} has no shipped shipment yet", "shipment")
+            raise InvalidInput(
+                _("order {number} has no shipped shipment yet").format(number=text), "shipment"
+            )
         view = sent[-1]
     now = tracking.add_tracking_event(db, user, view.id, status, location, note)
     label = next(lb for _l, s, lb in TRACKING_LETTERS if s == status)
-    where = f" at {location}" if location else ""
-    return f"{view.number} ({view.order_number}): {label}{where}; shipment {now}."
+    if location:
+        return _("{number} ({order}): {event} at {location}; shipment {status}.").format(
+            number=view.number,
+            order=view.order_number,
+            event=_(label),
+            location=location,
+            status=_(now),
+        )
+    return _("{number} ({order}): {event}; shipment {status}.").format(
+        number=view.number, order=view.order_number, event=_(label), status=_(now)
+    )

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 from textual.content import Content
 
+from ...i18n import N_, _, ngettext, pgettext
 from ...services.platform.money import format_money
 from ...services.shipping import dispatch
 from ...services.states.order_states import OrderStatus
 from ...widgets.order_list import Piece, fit, fit_whole
-from ..formats import plural
+from ..formats import said
+from ..list_screen import head_line
 
 # -- the list --------------------------------------------------------------------------------
 
@@ -58,10 +60,15 @@ def with_groups(ready: Sequence[dispatch.ReadyOrder]) -> list[Row]:
     return rows
 
 
+def status_word(status: str) -> str:
+    """An order's status as a word in a sentence: ``ready to ship`` (``待发货``)."""
+    return said(OrderStatus(status).label).lower()
+
+
 def state_label(r: dispatch.ReadyOrder) -> str:
     if r.status == OrderStatus.PARTIALLY_SHIPPED:
-        return "p.ship"
-    return "part" if r.backordered else ""
+        return _("p.ship")
+    return _("part") if r.backordered else ""
 
 
 _FIXED = 14 + 1 + 1 + 8 + 1 + 5 + 1 + 6 + 1 + 14 + 1 + 4
@@ -82,29 +89,34 @@ def order_row(r: dispatch.ReadyOrder, width: int) -> list[Piece]:
 
 def list_head(width: int) -> str:
     customer = max(6, width - 1 - _FIXED)
-    return (f" {fit('Order', 14)} {fit('Customer', customer)} {fit('Region', 8)} "
-            f"{fit('Units', 5, True)} {fit('', 6)} {fit('Shipment', 14)} "
-            f"{fit('Prio', 4, True)}")  # fmt: skip
+    return head_line((N_("Order"), 14), (N_("Customer"), customer), (N_("Region"), 8),
+                     (N_("Units"), 5, True), ("", 6), (N_("Shipment"), 14),
+                     (N_("Prio"), 4, True))  # fmt: skip
 
 
 def group_size(g: GroupRow) -> str:
-    return f"{plural(len(g.keys), 'order')}, {plural(g.units, 'unit')}"
+    return _("{orders}, {units}").format(
+        orders=ngettext("{n} order", "{n} orders", len(g.keys)).format(n=len(g.keys)),
+        units=ngettext("{n} unit", "{n} units", g.units).format(n=g.units),
+    )
 
 
 def carrier_label(code: str) -> str:
-    return code or "carrier: cheapest in time"
+    return code or _("carrier: cheapest in time")
 
 
 # -- the ship dialog ---------------------------------------------------------------------------
 
 
 def option_text(o: dispatch.CarrierOption, proposed: bool, current: bool) -> Content:
-    marks = ", ".join(m for m, on_ in (("proposed", proposed), ("current", current)) if on_)
+    marks = ", ".join(m for m, on_ in ((_("proposed"), proposed), (_("current"), current))
+                      if on_)  # fmt: skip
     return Content.assemble(
         (fit(o.code, 7), "bold"),
-        f" {fit(format_money(o.freight_minor, o.currency), 9, True)}  {o.transit_days} d"
-        f" → {o.expected_date:%m-%d}",
-        ("" if o.meets_date else "  too late", "$text-warning"),
+        f" {fit(format_money(o.freight_minor, o.currency), 9, True)}  "
+        + _("{days} d").format(days=o.transit_days)
+        + f" → {o.expected_date:%m-%d}",
+        ("" if o.meets_date else "  " + _("too late"), "$text-warning"),
         (f"  {marks}" if marks else "", "$text-accent"),
     )
 
@@ -116,5 +128,10 @@ def line_text(ln: dispatch.ShipmentLineView) -> str:
             f"{ln.ordered:>5} {ln.shipped_before:>5} {back:>5} {ln.qty:>6}")  # fmt: skip
 
 
-LINES_HEAD = f"{'Ln':>2} {fit('Product', 12)} {fit('Description', 20)} " \
-             f"{'Order':>5} {'Sent':>5} {'Back':>5} {'Picked':>6}  Ship"  # fmt: skip
+def lines_head() -> str:
+    """The heads of the ship dialog's lines (the quantity to ship is typed under Ship)."""
+    ordered, back = pgettext("quantity", "Order"), pgettext("quantity", "Back")
+    return (head_line((N_("Ln"), 2, True), (N_("Product"), 12), (N_("Description"), 20),
+                      (ordered, 5, True), (N_("Sent"), 5, True), (back, 5, True),
+                      (N_("Picked"), 6, True))[1:]
+            + "  " + pgettext("quantity", "Ship"))  # fmt: skip

@@ -13,11 +13,10 @@ from textual.message import Message
 
 from ...commands import ScreenCommands
 from ...failures import logged_text
+from ...i18n import N_, _, ngettext
 from ...messages import OpenOrder, Said
 from ...services.shipping import dispatch
-from ...services.states.order_states import OrderStatus
 from ...widgets.order_list import OrderList, Piece, fit
-from ..formats import plural
 from ..list_screen import GroupedList, ListScreen
 from ..printouts import Document, deliver_documents
 from .dialogs import NoticeDialog, ShipDialog, TrackingDialog, track
@@ -29,6 +28,7 @@ from .rows import (
     list_head,
     order_row,
     row_key,
+    status_word,
     with_groups,
 )
 
@@ -42,7 +42,7 @@ class DispatchList(GroupedList):
 
     def format_group(self, g: GroupRow, width: int) -> list[Piece]:
         chosen = sum(1 for k in g.keys if k in self.selected)
-        text = group_size(g) + (f", {chosen} selected" if chosen else "")
+        text = group_size(g) + (_(", {n} selected").format(n=chosen) if chosen else "")
         return [(fit(f"{g.warehouse_code} › {carrier_label(g.carrier_code)}", 36), "alert"),
                 (" " + text, "dim")]  # fmt: skip
 
@@ -84,54 +84,59 @@ class DispatchScreen(ListScreen[DispatchList]):
     """Ready orders by warehouse and carrier; waves with their paperwork; ship; tracking."""
 
     PREFIX = "dispatch"
-    WHAT = "the ready orders"
+    WHAT = N_("the ready orders")
     JOB_GROUP = "dispatch-job"
-    KEYS = (("Space", "select"), ("g", "group"), ("F7", "packing list"), ("F8", "labels"),
-            ("F9", "tracking"), ("F5", "refresh"))  # fmt: skip
+    KEYS = (
+        ("Space", N_("select")),  # i18n: no (the key's name)
+        ("g", N_("group")), ("F7", N_("packing list")), ("F8", N_("labels")),
+        ("F9", N_("tracking")), ("F5", N_("refresh")),
+    )  # fmt: skip
 
     MODE = "dispatch"
     CSS_PATH = "dispatch.tcss"
     COMMANDS = {ScreenCommands}
-    PALETTE_PREFIX = "Dispatch"
+    PALETTE_PREFIX = N_("Dispatch")
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("start_wave", "Start wave", "Shipments for the selected orders; print the pick list "
-                                     "and packing lists (F2 / Ctrl+S)"),
-        ("ship", "Ship", "The order's open shipment: quantities, carrier, tracking "
-                         "(F6 / Ctrl+O)"),
-        ("packing_list", "Reprint packing list", "Of the highlighted order (F7 / Ctrl+N)"),
-        ("labels", "Reprint labels", "Of the highlighted order (F8 / Ctrl+Y)"),
-        ("pick_list", "Reprint pick list", "Of the highlighted order's wave (F11 / Ctrl+U)"),
-        ("tracking", "Tracking event", "Picked up, in transit, delivered… (F9 / Ctrl+B)"),
-        ("select", "Select / unselect", "The order, or the group on its header (Space)"),
-        ("select_group", "Select group", "Every order of the highlighted group (g)"),
-        ("open", "Open order", "Lines, status history, shipments (Enter)"),
-        ("refresh", "Read again", "The ready list (F5 / Ctrl+R)"),
-        ("van_runs", "Van runs", "Plan the own vans' runs, print manifests, settle returned "
-                                 "runs (F10 / Ctrl+G)"),
+        ("start_wave", N_("Start wave"), N_("Shipments for the selected orders; print the pick "
+                                            "list and packing lists (F2 / Ctrl+S)")),
+        ("ship", N_("Ship"), N_("The order's open shipment: quantities, carrier, tracking "
+                                "(F6 / Ctrl+O)")),
+        ("packing_list", N_("Reprint packing list"), N_("Of the highlighted order (F7 / Ctrl+N)")),
+        ("labels", N_("Reprint labels"), N_("Of the highlighted order (F8 / Ctrl+Y)")),
+        ("pick_list", N_("Reprint pick list"),
+         N_("Of the highlighted order's wave (F11 / Ctrl+U)")),
+        ("tracking", N_("Tracking event"), N_("Picked up, in transit, delivered… (F9 / Ctrl+B)")),
+        ("select", N_("Select / unselect"), N_("The order, or the group on its header (Space)")),
+        ("select_group", N_("Select group"), N_("Every order of the highlighted group (g)")),
+        ("open", N_("Open order"), N_("Lines, status history, shipments (Enter)")),
+        ("refresh", N_("Read again"), N_("The ready list (F5 / Ctrl+R)")),
+        ("van_runs", N_("Van runs"), N_("Plan the own vans' runs, print manifests, settle "
+                                        "returned runs (F10 / Ctrl+G)")),
     )  # fmt: skip
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2,ctrl+s", "start_wave", "Wave", key_display="F2/^S",
-                id="dispatch.wave", tooltip="Start a wave: shipments, pick and packing lists"),
-        Binding("f6,ctrl+o", "ship", "Ship", key_display="F6/^O", id="dispatch.ship",
-                tooltip="Ship the open shipment: qty, carrier, tracking no."),
-        Binding("f7,ctrl+n", "packing_list", "Packing list", key_display="F7/^N", show=False,
-                id="dispatch.packing_list", tooltip="Reprint the order's packing list"),
-        Binding("f8,ctrl+y", "labels", "Labels", key_display="F8/^Y", show=False,
-                id="dispatch.labels", tooltip="Reprint the order's shipping labels"),
-        Binding("f11,ctrl+u", "pick_list", "Pick list", key_display="F11/^U", show=False,
-                id="dispatch.pick_list", tooltip="Reprint the pick list of the order's wave"),
-        Binding("f9,ctrl+b", "tracking", "Tracking", key_display="F9/^B", show=False,
-                id="dispatch.tracking", tooltip="Tracking event: status letter and location"),
-        Binding("space", "select", "Select", key_display="Space", show=False,
-                id="dispatch.select", tooltip="Select / unselect (a group on its header)"),
-        Binding("g", "select_group", "Group", show=False, id="dispatch.select_group",
-                tooltip="Select / unselect the highlighted order's group"),
-        Binding("enter", "open", "Open", key_display="Enter", show=False, id="dispatch.open",
-                tooltip="Open the order's detail"),
-        Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R", show=False,
-                id="dispatch.refresh", tooltip="Read the ready list again"),
-        Binding("f10,ctrl+g", "van_runs", "Van runs", key_display="F10/^G", show=False,
-                id="dispatch.van_runs", tooltip="Van runs: plan, manifest, settle"),
+        Binding("f2,ctrl+s", "start_wave", N_("Wave"), key_display="F2/^S",
+                id="dispatch.wave", tooltip=N_("Start a wave: shipments, pick and packing lists")),
+        Binding("f6,ctrl+o", "ship", N_("Ship"), key_display="F6/^O", id="dispatch.ship",
+                tooltip=N_("Ship the open shipment: qty, carrier, tracking no.")),
+        Binding("f7,ctrl+n", "packing_list", N_("Packing list"), key_display="F7/^N", show=False,
+                id="dispatch.packing_list", tooltip=N_("Reprint the order's packing list")),
+        Binding("f8,ctrl+y", "labels", N_("Labels"), key_display="F8/^Y", show=False,
+                id="dispatch.labels", tooltip=N_("Reprint the order's shipping labels")),
+        Binding("f11,ctrl+u", "pick_list", N_("Pick list"), key_display="F11/^U", show=False,
+                id="dispatch.pick_list", tooltip=N_("Reprint the pick list of the order's wave")),
+        Binding("f9,ctrl+b", "tracking", N_("Tracking"), key_display="F9/^B", show=False,
+                id="dispatch.tracking", tooltip=N_("Tracking event: status letter and location")),
+        Binding("space", "select", N_("Select"), key_display="Space", show=False,
+                id="dispatch.select", tooltip=N_("Select / unselect (a group on its header)")),
+        Binding("g", "select_group", N_("Select a group"), show=False,
+                id="dispatch.select_group",
+                tooltip=N_("Select / unselect the highlighted order's group")),
+        Binding("enter", "open", N_("Open"), key_display="Enter", show=False, id="dispatch.open",
+                tooltip=N_("Open the order's detail")),
+        Binding("f5,ctrl+r", "refresh", N_("Refresh"), key_display="F5/^R", show=False,
+                id="dispatch.refresh", tooltip=N_("Read the ready list again")),
+        Binding("f10,ctrl+g", "van_runs", N_("Van runs"), key_display="F10/^G", show=False,
+                id="dispatch.van_runs", tooltip=N_("Van runs: plan, manifest, settle")),
     ]  # fmt: skip
 
     class ShipReady(Message):
@@ -145,7 +150,11 @@ class DispatchScreen(ListScreen[DispatchList]):
 
     def make_list(self) -> DispatchList:
         return DispatchList(order_row, key=row_key, id="dispatch-list",
-                            empty_text="No order is ready to ship.")  # fmt: skip
+                            empty_text=_("No order is ready to ship."))  # fmt: skip
+
+    def retranslate(self) -> None:
+        self.orders.empty_text = _("No order is ready to ship.")
+        super().retranslate()
 
     def head(self, width: int) -> str:
         return list_head(width)
@@ -163,10 +172,10 @@ class DispatchScreen(ListScreen[DispatchList]):
         picking = sum(1 for r in ready if r.in_shipment)
         chosen = len(self.orders.selected)
         return Content.assemble(
-            (f"{len(ready)} ready", "bold"),
-            f" in {len(whs)} warehouse{'s' if len(whs) != 1 else ''}",
-            f" · {picking} in a wave" if picking else "",
-            (f" · {chosen} selected", "bold $text-accent") if chosen else "",
+            (_("{n} ready").format(n=len(ready)), "bold"),
+            ngettext(" in {n} warehouse", " in {n} warehouses", len(whs)).format(n=len(whs)),
+            _(" · {n} in a wave").format(n=picking) if picking else "",
+            (_(" · {n} selected").format(n=chosen), "bold $text-accent") if chosen else "",
         )  # fmt: skip
 
     def info_text(self, row: Row) -> Content:
@@ -174,15 +183,18 @@ class DispatchScreen(ListScreen[DispatchList]):
             return Content.assemble(
                 (f"{row.warehouse_code} › {carrier_label(row.carrier_code)}", "bold"),
                 f": {group_size(row)}\n",
-                ("Space or g selects the group; F2 starts a wave of the selected.", "dim"),
+                (_("Space or g selects the group; F2 starts a wave of the selected."), "dim"),
             )  # fmt: skip
-        wanted = row.requested_date.isoformat() if row.requested_date else "no date"
-        label = OrderStatus(row.status).label.lower()
-        then = (f"in {row.in_shipment}: F6 ships it" if row.in_shipment
-                else "not picked yet: Space selects, F2 starts a wave")  # fmt: skip
+        wanted = row.requested_date.isoformat() if row.requested_date else _("no date")
+        then = (_("in {shipment}: F6 ships it").format(shipment=row.in_shipment)
+                if row.in_shipment
+                else _("not picked yet: Space selects, F2 starts a wave"))  # fmt: skip
         return Content.assemble(
-            (row.number, "bold"), f"  {label} · wanted {wanted} · prio {row.priority_score}"
-            f" · {row.warehouse_code} {row.units} units\n",
+            (row.number, "bold"),
+            "  " + _("{status} · wanted {day} · prio {priority} · {warehouse} {units}").format(
+                status=status_word(row.status), day=wanted, priority=row.priority_score,
+                warehouse=row.warehouse_code,
+                units=ngettext("{n} unit", "{n} units", row.units).format(n=row.units)) + "\n",
             (then, "dim"),
         )  # fmt: skip
 
@@ -231,7 +243,7 @@ class DispatchScreen(ListScreen[DispatchList]):
     def _order(self) -> dispatch.ReadyOrder | None:
         row = self.orders.highlighted
         if not isinstance(row, dispatch.ReadyOrder):
-            self.say("Highlight an order first (Down moves off the group's header).", error=True)
+            self.say(_("Highlight an order first (Down moves off the group's header)."), error=True)
             return None
         return row
 
@@ -239,17 +251,24 @@ class DispatchScreen(ListScreen[DispatchList]):
         chosen = [r for r in self.orders.selected.values()
                   if isinstance(r, dispatch.ReadyOrder)]  # fmt: skip
         if not chosen:
-            self.say("Select orders with Space (a group with g) first; F2 starts their wave.",
+            self.say(_("Select orders with Space (a group with g) first; F2 starts their wave."),
                      error=True)  # fmt: skip
             return
         if not self._free():
             return
         self._busy = True
-        self.say(Content.styled(f"Starting a wave of {len(chosen)} orders…", "dim"))
+        self.say(
+            Content.styled(
+                ngettext(
+                    "Starting a wave of {n} order…", "Starting a wave of {n} orders…", len(chosen)
+                ).format(n=len(chosen)),
+                "dim",
+            )
+        )
         self.run_wave(chosen, self.today)
 
     @work(thread=True, exclusive=True, group="dispatch-job", exit_on_error=False,
-          description="start the wave")  # fmt: skip
+          description=N_("start the wave"))  # fmt: skip
     def run_wave(self, chosen: list[dispatch.ReadyOrder], today: date) -> None:
         db, user = self.db, self.user
         by_warehouse: dict[int, list[int]] = {}
@@ -261,21 +280,32 @@ class DispatchScreen(ListScreen[DispatchList]):
                 shipments += dispatch.create_shipments(db, user, ids, warehouse_id=wid,
                                                        today=today)  # fmt: skip
         except Exception as error:  # noqa: BLE001 - shipments made stand; the list is read again
-            done = f" ({len(shipments)} shipments were made)" if shipments else ""
-            self.post_message(Said(f"Wave not started{done}: "
-                                   f"{logged_text('start the wave', error)}",
-                                   error=True, reload=True))  # fmt: skip
+            why = logged_text(N_("start the wave"), error)
+            text = (
+                ngettext(
+                    "Wave not started ({n} shipment was made): {error}",
+                    "Wave not started ({n} shipments were made): {error}",
+                    len(shipments),
+                ).format(n=len(shipments), error=why)
+                if shipments
+                else _("Wave not started: {error}").format(error=why)
+            )
+            self.post_message(Said(text, error=True, reload=True))  # fmt: skip
             return
         if not shipments:
-            self.post_message(Said("Nothing new to pick: the selected orders are already in "
-                                   "a wave (F7 reprints).", error=True, reload=True))  # fmt: skip
+            nothing = _(
+                "Nothing new to pick: the selected orders are already in a wave (F7 reprints)."
+            )
+            self.post_message(Said(nothing, error=True, reload=True))
             return
         from ...reports.packing_list import packing_list_pdf
         from ...reports.pick_list import pick_list_pdf
 
         first, last = shipments[0].number, shipments[-1].number
         wave = first if first == last else f"{first}…{last}"
-        made = f"Wave of {len(shipments)} shipment{'s' if len(shipments) != 1 else ''} ({wave})"
+        made = ngettext(
+            "Wave of {n} shipment ({wave})", "Wave of {n} shipments ({wave})", len(shipments)
+        ).format(n=len(shipments), wave=wave)
         try:
             where = deliver_documents(db, [
                 (f"pick-list-{first}",
@@ -284,28 +314,34 @@ class DispatchScreen(ListScreen[DispatchList]):
                  lambda company, paper: packing_list_pdf(shipments, company, paper)),
             ])  # fmt: skip
         except Exception as error:  # noqa: BLE001 - the wave stands; say what did not print
-            text = logged_text("print the wave's lists", error)
-            self.post_message(Said(f"{made}; not printed: {text} (F11 reprints the pick list, "
-                                   "F7 the packing list)", error=True, reload=True))  # fmt: skip
+            text = logged_text(N_("print the wave's lists"), error)
+            self.post_message(Said(_("{made}; not printed: {error} (F11 reprints the pick list, "
+                                     "F7 the packing list)").format(made=made, error=text),
+                                   error=True, reload=True))  # fmt: skip
             return
-        self.post_message(Said(f"{made}: pick list and packing lists {where}.", reload=True))
+        self.post_message(
+            Said(
+                _("{made}: pick list and packing lists {where}.").format(made=made, where=where),
+                reload=True,
+            )
+        )
 
     def action_ship(self) -> None:
         row = self._order()
         if row is None:
             return
         if not row.in_shipment:
-            self.say(f"{row.number} is not in a wave yet: Space selects it, F2 starts one.",
-                     error=True)  # fmt: skip
+            self.say(_("{number} is not in a wave yet: Space selects it, F2 starts one.").format(
+                number=row.number), error=True)  # fmt: skip
             return
         if not self._free():
             return
         self._busy = True
-        self.say(Content.styled(f"Reading {row.in_shipment}…", "dim"))
+        self.say(Content.styled(_("Reading {number}…").format(number=row.in_shipment), "dim"))
         self.load_shipment(row.in_shipment, self.today)
 
     @work(thread=True, exclusive=True, group="dispatch-job", exit_on_error=False,
-          description="read the shipment")  # fmt: skip
+          description=N_("read the shipment"))  # fmt: skip
     def load_shipment(self, number: str, today: date) -> None:
         view = dispatch.get_shipment_by_number(self.db, number)
         choice = dispatch.shipment_carrier_choice(self.db, view.id, today)
@@ -317,7 +353,12 @@ class DispatchScreen(ListScreen[DispatchList]):
         self.say("")
         view = message.view
         if view.status not in ("picking", "packed"):
-            self.say(f"{view.number} is already {view.status}.", error=True)
+            self.say(
+                _("{number} is already {status}.").format(
+                    number=view.number, status=_(view.status)
+                ),
+                error=True,
+            )
             self.action_refresh(keep=True)
             return
         db, user, today = self.db, self.user, self.today
@@ -334,8 +375,9 @@ class DispatchScreen(ListScreen[DispatchList]):
             s = result.shipment
             self.last_shipped.pop(s.order_number, None)
             self.last_shipped[s.order_number] = s.number
-            label = OrderStatus(result.order_status).label.lower()
-            self.say(Content.assemble((f"{s.number} shipped", "bold $text-success"),
+            label = status_word(result.order_status)
+            self.say(Content.assemble((_("{number} shipped").format(number=s.number),
+                                       "bold $text-success"),
                                       f": {s.order_number} {label}, {s.carrier_code} "
                                       f"{s.tracking_no}".rstrip()))  # fmt: skip
             self.action_refresh(keep=True)
@@ -348,22 +390,29 @@ class DispatchScreen(ListScreen[DispatchList]):
         if row is None or not self._free():
             return
         self._busy = True
-        self.say(Content.styled(f"Printing the {kind} of {row.number}…", "dim"))
+        self.say(
+            Content.styled(
+                _("Printing the {document} of {number}…").format(
+                    document=_(kind), number=row.number
+                ),
+                "dim",
+            )
+        )
         self.reprint(row.number, kind)
 
     def action_packing_list(self) -> None:
-        self._reprint("packing list")
+        self._reprint(N_("packing list"))
 
     def action_labels(self) -> None:
-        self._reprint("labels")
+        self._reprint(N_("labels"))
 
     def action_pick_list(self) -> None:
-        self._reprint("pick list")
+        self._reprint(N_("pick list"))
 
     @work(thread=True, exclusive=True, group="dispatch-job", exit_on_error=False,
-          description="print the packing list, labels or pick list")  # fmt: skip
+          description=N_("print the packing list, labels or pick list"))  # fmt: skip
     def reprint(self, number: str, kind: str) -> None:
-        if kind == "pick list":
+        if kind == "pick list":  # i18n: no (a kind, not said)
             from ...reports.pick_list import pick_list_pdf
 
             code, wave = dispatch.order_wave(self.db, number)
@@ -371,15 +420,17 @@ class DispatchScreen(ListScreen[DispatchList]):
                 f"pick-list-{code}",
                 lambda company, paper: pick_list_pdf(wave, company, code, paper),
             )])  # fmt: skip
-            self.post_message(Said(f"Pick list of {code} ({plural(len(wave), 'shipment')}) "
-                                   f"{where}."))  # fmt: skip
+            self.post_message(Said(ngettext("Pick list of {code} ({n} shipment) {where}.",
+                                            "Pick list of {code} ({n} shipments) {where}.",
+                                            len(wave)).format(code=code, n=len(wave),
+                                                              where=where)))  # fmt: skip
             return
         shipments = dispatch.order_shipments(self.db, number)
         open_ = [s for s in shipments if s.status in ("picking", "packed")]
         shipments = open_ or shipments[-1:]
         if not shipments:
-            self.post_message(Said(f"{number} has no shipment yet: Space selects it, F2 starts "
-                                   "a wave.", error=True))  # fmt: skip
+            self.post_message(Said(_("{number} has no shipment yet: Space selects it, F2 starts "
+                                     "a wave.").format(number=number), error=True))  # fmt: skip
             return
         docs: list[Document]
         if kind == "labels":
@@ -396,7 +447,13 @@ class DispatchScreen(ListScreen[DispatchList]):
                 )
             ]
         where = deliver_documents(self.db, docs)
-        self.post_message(Said(f"{kind.capitalize()} of {number} {where}."))
+        self.post_message(
+            Said(
+                _("{document} of {number} {where}.").format(
+                    document=_(kind).capitalize(), number=number, where=where
+                )
+            )
+        )
 
     def action_tracking(self) -> None:
         row = self.orders.highlighted

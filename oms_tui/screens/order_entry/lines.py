@@ -25,7 +25,7 @@ from textual.content import Content
 from textual.message import Message
 
 from ...failures import PassesFailures
-from ...i18n import N_, _, ngettext
+from ...i18n import N_, _, ngettext, pgettext
 from ...services.catalog.catalog import ProductHit, find_product, products_by_id, search_products
 from ...services.platform.errors import InvalidInput
 from ...services.platform.money import format_money
@@ -254,7 +254,7 @@ class EntryLines(PassesFailures, Vertical):
         for labels, gap in (((N_("Subtotal"), N_("Discount"), N_("Tax"), N_("Shipping")), "  "),
                             ((N_("Sub"), N_("Disc"), N_("Tax"), N_("Ship")), " ")):  # fmt: skip
             pairs = zip(labels, amounts, strict=True)
-            head = gap.join(f"{_(k)} {format_money(v, cur)}" for k, v in pairs)
+            head = gap.join(_total_word(k) + f" {format_money(v, cur)}" for k, v in pairs)
             if cell_len(head) + cell_len(tail) + 2 <= self.screen.size.width - 2:
                 break
         totals.update(Content.assemble(head, "  ", (tail, "bold")))
@@ -519,3 +519,9 @@ def _prices(line: EntryLine) -> tuple[int, int, int]:
 
 def _amount(line: EntryLine) -> int:
     return _prices(line)[2]
+
+
+def _total_word(word: str) -> str:
+    """A head of the totals line: "Ship" there is the shipping charge (运费), not the key
+    that ships (发货)."""
+    return pgettext("charge", "Ship") if word == "Ship" else _(word)

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.message import Message
 
 from ...failures import PassesFailures
-from ...i18n import N_, _
+from ...i18n import N_, _, pgettext
 from ...services.platform.errors import InvalidInput
 from ...services.sales.entry import parse_requested_date
 from ...services.shipping.carriers import CarrierView, list_carriers
@@ -158,7 +158,7 @@ class OrderOptions(PassesFailures, Row):
                 push(ChoiceDialog(_("Channel"), translated(CHANNEL_CHOICES), current=o.channel),
                      lambda v: v is not None and set_option(channel=v))  # fmt: skip
             elif what == "payment":
-                push(ChoiceDialog(_("Payment"), translated(PAYMENT_CHOICES),
+                push(ChoiceDialog(pgettext("method", "Payment"), translated(PAYMENT_CHOICES),
                                   current=o.payment_method or ""),
                      lambda v: v is not None and set_option(payment_method=v or None))  # fmt: skip
             elif what == "policy":

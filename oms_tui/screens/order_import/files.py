@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...i18n import N_
+
 SUFFIXES = (".csv", ".xlsx")
 MAX_FILES = 200
 
@@ -26,8 +28,9 @@ def import_folders() -> list[tuple[str, Path]]:
     """Where import files are looked for: the current folder, documents, downloads."""
     from platformdirs import user_documents_dir, user_downloads_dir
 
-    folders = [("here", Path.cwd())]
-    for label, find in (("Documents", user_documents_dir), ("Downloads", user_downloads_dir)):
+    folders = [(N_("here"), Path.cwd())]  # the labels are said in the current language
+    for label, find in ((N_("Documents"), user_documents_dir),
+                        (N_("Downloads"), user_downloads_dir)):  # fmt: skip
         try:
             folders.append((label, Path(find())))
         except Exception:  # noqa: BLE001, S112 - a folder the platform does not know

@@ -18,6 +18,7 @@ from textual.worker import Worker
 
 from ...commands import ScreenCommands
 from ...failures import logged_text
+from ...i18n import N_, _, ngettext
 from ...services.exchange import order_import
 from ...services.exchange.order_import import (
     ImportPlan,
@@ -33,7 +34,6 @@ from ...widgets.footer import KeysFooter
 from ...widgets.order_list import OrderList
 from ...widgets.scan_input import ScanInput
 from .. import OmsScreen
-from ..formats import plural
 from ..list_screen import key_hint
 from ..order_entry.options import CHANNEL_CHOICES
 from .files import FileRow, import_files, import_folders
@@ -53,8 +53,22 @@ from .rows import (
 PROFILE_KEYS = "123456789abcdfghjlmnoqrstuvwxyz"  # no e, i, k, p (kept for nothing clashing)
 CHANNEL_LABEL = {value: label for _key, value, label in CHANNEL_CHOICES}
 CHANNEL_KEYS = "123456789abcfghijlmnoqrstuvxyz"  # the shop's own channels (not d e k p w)
-KEY_HINT = key_hint(("Enter", "read the file"), ("F4", "another file"),
-                    ("F5", "read again"), ("F1", "all keys"))  # fmt: skip
+# the channels' names (``order_entry.options.CHANNEL_CHOICES``), said in the current language
+CHANNEL_WORDS = (N_("Phone"), N_("Walk-in"), N_("E-commerce"), N_("Dealer"), N_("Key account"))
+
+
+def key_hints() -> Content:
+    return key_hint(("Enter", N_("read the file")),  # i18n: no (the key's name)
+                    ("F4", N_("another file")),
+                    ("F5", N_("read again")), ("F1", N_("all keys")))  # fmt: skip
+
+
+def orders_text(n: int) -> str:
+    return ngettext("{n} order", "{n} orders", n).format(n=n)
+
+
+def channel_label(channel: str) -> str:
+    return _(CHANNEL_LABEL[channel]) if channel in CHANNEL_LABEL else channel
 
 
 def channel_choices(channels: Sequence[Channel]) -> list[tuple[str, str, str]]:
@@ -67,10 +81,17 @@ def channel_choices(channels: Sequence[Channel]) -> list[tuple[str, str, str]]:
         if c.kind == "standing":
             continue
         if c.name in letters:
-            out.append((letters[c.name], c.name, CHANNEL_LABEL[c.name]))
+            out.append((letters[c.name], c.name, channel_label(c.name)))
         else:
-            kind = CHANNEL_LABEL.get(c.kind, c.kind)
-            out.append((next(spare, ""), c.name, f"{c.name}  ({kind}, profile {c.profile})"))
+            out.append(
+                (
+                    next(spare, ""),
+                    c.name,
+                    _("{name}  ({kind}, profile {profile})").format(
+                        name=c.name, kind=channel_label(c.kind), profile=c.profile
+                    ),
+                )
+            )
     return out
 
 
@@ -85,33 +106,36 @@ class OrderImportScreen(OmsScreen):
     MODE = "import"
     CSS_PATH = "order_import.tcss"
     COMMANDS = {ScreenCommands}
-    PALETTE_PREFIX = "Import"
+    PALETTE_PREFIX = N_("Import")
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("import_orders", "Import the orders", "As previewed, into the audit queue (F2 / Ctrl+S)"),
-        ("choose_file", "Choose another file", "Type a path or pick from the list (F4 / Ctrl+L)"),
-        ("preview", "Preview again", "Read the file again and check it (F5 / Ctrl+R)"),
-        ("profile", "Profile", "Which column holds which field (F6 / Ctrl+O)"),
-        ("channel", "Channel", "Where the orders came from (F7 / Ctrl+N)"),
-        ("map_code", "Map product code", "An unknown code to one of ours (F8 / Ctrl+Y)"),
-        ("save_report", "Save error report", "The bad rows as CSV (F9 / Ctrl+B)"),
-    )
+        ("import_orders", N_("Import the orders"),
+         N_("As previewed, into the audit queue (F2 / Ctrl+S)")),
+        ("choose_file", N_("Choose another file"),
+         N_("Type a path or pick from the list (F4 / Ctrl+L)")),
+        ("preview", N_("Preview again"), N_("Read the file again and check it (F5 / Ctrl+R)")),
+        ("profile", N_("Profile"), N_("Which column holds which field (F6 / Ctrl+O)")),
+        ("channel", N_("Channel"), N_("Where the orders came from (F7 / Ctrl+N)")),
+        ("map_code", N_("Map product code"), N_("An unknown code to one of ours (F8 / Ctrl+Y)")),
+        ("save_report", N_("Save error report"), N_("The bad rows as CSV (F9 / Ctrl+B)")),
+    )  # fmt: skip
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2,ctrl+s", "import_orders", "Import", key_display="F2/^S", id="import.run",
-                tooltip="Import the previewed orders into the audit queue"),
-        Binding("f6,ctrl+o", "profile", "Profile", key_display="F6/^O", id="import.profile",
-                tooltip="Profile: which column holds which field (1-9 picks)"),
-        Binding("f7,ctrl+n", "channel", "Channel", key_display="F7/^N", id="import.channel",
-                tooltip="Channel the orders came from (a letter picks)"),
-        Binding("f8,ctrl+y", "map_code", "Map code", key_display="F8/^Y", id="import.map",
-                tooltip="Map the highlighted unknown product code to ours"),
-        Binding("f9,ctrl+b", "save_report", "Report", key_display="F9/^B", id="import.report",
-                tooltip="Save the error report (CSV) in the documents folder"),
-        Binding("f4,ctrl+l", "choose_file", "File", key_display="F4/^L", show=False,
-                id="import.file", tooltip="Choose another file"),
-        Binding("f5,ctrl+r", "preview", "Again", key_display="F5/^R", show=False,
-                id="import.preview", tooltip="Read the file and preview it again"),
-        Binding("down", "move_file(1)", "Next file", show=False, id="import.file_next"),
-        Binding("up", "move_file(-1)", "Previous file", show=False, id="import.file_prev"),
+        Binding("f2,ctrl+s", "import_orders", N_("Import"), key_display="F2/^S",
+                id="import.run", tooltip=N_("Import the previewed orders into the audit queue")),
+        Binding("f6,ctrl+o", "profile", N_("Profile"), key_display="F6/^O", id="import.profile",
+                tooltip=N_("Profile: which column holds which field (1-9 picks)")),
+        Binding("f7,ctrl+n", "channel", N_("Channel"), key_display="F7/^N", id="import.channel",
+                tooltip=N_("Channel the orders came from (a letter picks)")),
+        Binding("f8,ctrl+y", "map_code", N_("Map code"), key_display="F8/^Y", id="import.map",
+                tooltip=N_("Map the highlighted unknown product code to ours")),
+        Binding("f9,ctrl+b", "save_report", N_("Report"), key_display="F9/^B",
+                id="import.report",
+                tooltip=N_("Save the error report (CSV) in the documents folder")),
+        Binding("f4,ctrl+l", "choose_file", N_("File"), key_display="F4/^L", show=False,
+                id="import.file", tooltip=N_("Choose another file")),
+        Binding("f5,ctrl+r", "preview", N_("Again"), key_display="F5/^R", show=False,
+                id="import.preview", tooltip=N_("Read the file and preview it again")),
+        Binding("down", "move_file(1)", N_("Next file"), show=False, id="import.file_next"),
+        Binding("up", "move_file(-1)", N_("Previous file"), show=False, id="import.file_prev"),
     ]  # fmt: skip
 
     class ProfilesRead(Message):
@@ -163,26 +187,26 @@ class OrderImportScreen(OmsScreen):
         yield Header()
         with Vertical(id="imp"):
             with Horizontal(id="imp-file-row"):
-                yield Label("File", id="imp-file-label")
+                yield Label(_("File"), id="imp-file-label")
                 yield ScanInput(id="imp-path", keep_value=True,
-                                placeholder="type a path and Enter, or pick below")  # fmt: skip
+                                placeholder=_("type a path and Enter, or pick below"))  # fmt: skip
             yield Static("", id="imp-settings")
             with Vertical(id="imp-choose"):
                 yield Static("", id="imp-files-head")
                 yield OrderList(file_row, key=lambda r: str(r.path), id="imp-files",
-                                empty_text="No .csv or .xlsx files here, in Documents or "
-                                           "Downloads: type the path.")  # fmt: skip
+                                empty_text=_("No .csv or .xlsx files here, in Documents or "
+                                             "Downloads: type the path."))  # fmt: skip
             with Vertical(id="imp-preview"):
                 yield Static("", id="imp-counts")
                 yield Static("", id="imp-orders-head")
                 yield OrderList(order_row, key=lambda o: o.external_id, id="imp-orders",
-                                empty_text="No orders in the file.")  # fmt: skip
+                                empty_text=_("No orders in the file."))  # fmt: skip
                 yield Static("", id="imp-problems-head")
                 yield OrderList(problem_row, key=lambda p: (p.row, p.column), id="imp-problems",
-                                empty_text="No problems: every row is good.")  # fmt: skip
+                                empty_text=_("No problems: every row is good."))  # fmt: skip
             yield ProgressBar(id="imp-progress", show_eta=False)
             yield Static("", id="imp-message")
-            yield Static(KEY_HINT, id="imp-keys")
+            yield Static(key_hints(), id="imp-keys")
         yield KeysFooter(compact=True)
 
     # -- parts ---------------------------------------------------------------------------------
@@ -217,13 +241,18 @@ class OrderImportScreen(OmsScreen):
         return "ecommerce"
 
     def show_settings(self) -> None:
-        channel = CHANNEL_LABEL.get(self.channel_now, self.channel_now)
+        channel = channel_label(self.channel_now)
         parts: list[str | tuple[str, str]] = [
-            ("Profile ", "dim"), (self.profile, "bold"), (" (F6) · channel ", "dim"),
-            (channel, "bold"), (" (F7)", "dim"),
+            (_("Profile") + " ", "dim"), (self.profile, "bold"),
+            (" (F6) · " + _("channel") + " ", "dim"), (channel, "bold"), (" (F7)", "dim"),
         ]  # fmt: skip
         if self.plan is not None and self.path is not None:
-            parts += [(" · ", "dim"), f"{plural(self.plan.rows, 'row')} in {self.path.name}"]
+            parts += [
+                (" · ", "dim"),
+                ngettext("{n} row in {file}", "{n} rows in {file}", self.plan.rows).format(
+                    n=self.plan.rows, file=self.path.name
+                ),
+            ]
         self.query_one("#imp-settings", Static).update(Content.assemble(*parts))
 
     def show_stage(self, preview: bool) -> None:
@@ -231,16 +260,39 @@ class OrderImportScreen(OmsScreen):
         self.query_one("#imp-preview").display = preview
 
     def on_mount(self) -> None:
-        width = self.size.width - 2
-        self.query_one("#imp-files-head", Static).update(files_head(width))
-        self.query_one("#imp-orders-head", Static).update(orders_head(width))
+        self.show_heads()
         self.progress.display = False
         self.show_stage(False)
         self.show_settings()
         self.path_input.focus()
         self.list_files()
         self.read_profiles()
-        self.say("Type the file's path, or pick one with Up/Down; Enter reads it.")
+        self.say(_("Type the file's path, or pick one with Up/Down; Enter reads it."))
+
+    def show_heads(self) -> None:
+        width = self.size.width - 2
+        self.query_one("#imp-files-head", Static).update(files_head(width))
+        self.query_one("#imp-orders-head", Static).update(orders_head(width))
+        if self.plan is not None:
+            self.query_one("#imp-problems-head", Static).update(self.problems_heading())
+
+    def problems_heading(self) -> str | Content:
+        if self.plan is not None and self.plan.problems:
+            return problems_head(self.size.width - 2)
+        return Content.styled(" " + _("Problems: none"), "bold")
+
+    def retranslate(self) -> None:
+        """The language changed: labels, heads, settings and the lists again in it."""
+        self.query_one("#imp-file-label", Label).update(_("File"))
+        self.path_input.placeholder = _("type a path and Enter, or pick below")
+        self.query_one("#imp-keys", Static).update(key_hints())
+        self.show_heads()
+        self.show_settings()
+        for rows in (self.files, self.orders, self.problems):
+            rows.update_rows(list(rows.rows))
+        if self.plan is not None:
+            counts = result_counts(self.result) if self.result else plan_counts(self.plan)
+            self.query_one("#imp-counts", Static).update(counts)
 
     # -- choosing the file, profile and channel -----------------------------------------------
 
@@ -248,7 +300,7 @@ class OrderImportScreen(OmsScreen):
         self.files.load(lambda _cursor: (import_files(import_folders()), None))
 
     @work(thread=True, exclusive=True, group="imp-profiles", exit_on_error=False,
-          description="read the saved profiles and the channels")  # fmt: skip
+          description=N_("read the saved profiles and the channels"))  # fmt: skip
     def read_profiles(self) -> None:
         from ...services.sales.channels import list_channels
 
@@ -276,7 +328,7 @@ class OrderImportScreen(OmsScreen):
         elif self.files.highlighted is not None:
             self.read(self.files.highlighted.path)
         else:
-            self.say("Type the file's path (.csv or .xlsx), then Enter.", error=True)
+            self.say(_("Type the file's path (.csv or .xlsx), then Enter."), error=True)
 
     @on(OrderList.Opened, "#imp-files")
     def file_opened(self, event: OrderList.Opened) -> None:
@@ -292,7 +344,7 @@ class OrderImportScreen(OmsScreen):
 
     def is_busy(self) -> bool:
         if self.busy:
-            self.say(f"{self.busy} Wait for it to finish.", error=True)
+            self.say(_("{doing} Wait for it to finish.").format(doing=self.busy), error=True)
         return bool(self.busy)
 
     def action_choose_file(self) -> None:
@@ -303,13 +355,14 @@ class OrderImportScreen(OmsScreen):
         self.show_settings()
         self.path_input.focus()
         self.list_files()
-        self.say("Type the file's path, or pick one with Up/Down; Enter reads it.")
+        self.say(_("Type the file's path, or pick one with Up/Down; Enter reads it."))
 
     def action_profile(self) -> None:
         if self.is_busy():
             return
         choices = [(PROFILE_KEYS[n], p.name,
-                    f"{p.name}  ({p.channel}; order id column '{p.mapping.get('external_id')}')")
+                    _("{name}  ({channel}; order id column '{column}')").format(
+                        name=p.name, channel=p.channel, column=p.mapping.get("external_id")))
                    for n, p in enumerate(self.profiles[:len(PROFILE_KEYS)])]  # fmt: skip
 
         def picked(name: str | None) -> None:
@@ -317,7 +370,7 @@ class OrderImportScreen(OmsScreen):
                 self.profile, self.channel = name, None
                 self.changed()
 
-        self.app.push_screen(ChoiceDialog("Profile", choices, current=self.profile),
+        self.app.push_screen(ChoiceDialog(_("Profile"), choices, current=self.profile),
                              picked)  # fmt: skip
 
     def action_channel(self) -> None:
@@ -331,7 +384,7 @@ class OrderImportScreen(OmsScreen):
                 self.profile = own or self.profile  # the channel's files are read its way
                 self.changed()
 
-        self.app.push_screen(ChoiceDialog("Channel", channel_choices(self.channels),
+        self.app.push_screen(ChoiceDialog(_("Channel"), channel_choices(self.channels),
                                           current=self.channel_now), picked)  # fmt: skip
 
     def changed(self) -> None:
@@ -344,7 +397,7 @@ class OrderImportScreen(OmsScreen):
 
     def action_preview(self) -> None:
         if self.path is None:
-            self.say("Choose a file first: type its path or pick one, then Enter.", error=True)
+            self.say(_("Choose a file first: type its path or pick one, then Enter."), error=True)
             return
         if self.is_busy():
             return
@@ -352,11 +405,13 @@ class OrderImportScreen(OmsScreen):
         self.result = None
         self.progress.update(total=None, progress=0)
         self.progress.display = True
-        self.say(Content.styled(f"Reading and checking {self.path.name}…", "dim"))
+        self.say(
+            Content.styled(_("Reading and checking {file}…").format(file=self.path.name), "dim")
+        )
         self.plan_file(self._generation, self.path, self.profile, self.channel_now)
 
     @work(thread=True, exclusive=True, group="imp-plan", exit_on_error=False,
-          description="read the file")  # fmt: skip
+          description=N_("read the file"))  # fmt: skip
     def plan_file(self, generation: int, path: Path, profile: str, channel: str) -> None:
         data = order_import.read_file(path)
         plan = order_import.plan_import(self.db, data, channel, profile, path.name)
@@ -372,22 +427,26 @@ class OrderImportScreen(OmsScreen):
         self.show_stage(True)
         self.show_settings()
         self.query_one("#imp-counts", Static).update(plan_counts(plan))
-        self.query_one("#imp-problems-head", Static).update(
-            problems_head(self.size.width - 2) if plan.problems else
-            Content.styled(" Problems: none", "bold"))  # fmt: skip
+        self.query_one("#imp-problems-head", Static).update(self.problems_heading())
         rows, problems = list(plan.orders), list(plan.problems)
         self.orders.load(lambda _cursor: (rows, None))
         self.problems.load(lambda _cursor: (problems, None))
         (self.problems if problems else self.orders).focus()
         todo = plan.count("create") + plan.count("update")
         if not todo:
-            self.say("Nothing to import: every order is unchanged, refused or has a bad row.")
+            self.say(_("Nothing to import: every order is unchanged, refused or has a bad row."))
         elif problems:
             unknown = any(p.reason.startswith(UNKNOWN_CODE) for p in problems)
-            hint = "F8 on a code maps it" if unknown else "F9 saves the error report"
-            self.say(f"F2 imports {plural(todo, 'order')}; bad rows' orders stay out. {hint}.")
+            hint = _("F8 on a code maps it") if unknown else _("F9 saves the error report")
+            self.say(
+                _("F2 imports {orders}; bad rows' orders stay out. {hint}.").format(
+                    orders=orders_text(todo), hint=hint
+                )
+            )
         else:
-            self.say(f"F2 imports {plural(todo, 'order')} into the audit queue.")
+            self.say(
+                _("F2 imports {orders} into the audit queue.").format(orders=orders_text(todo))
+            )
 
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
         """What waited for the worker goes on; the failure is said, a file's refusal with
@@ -398,8 +457,11 @@ class OrderImportScreen(OmsScreen):
         self.busy = ""
         self.progress.display = False
         if worker.group == "imp-plan" and self.path is not None:
-            text = logged_text("read the file", error)
-            self.say(f"Could not read {self.path.name}: {text}", error=True)
+            text = logged_text(N_("read the file"), error)
+            self.say(
+                _("Could not read {file}: {error}").format(file=self.path.name, error=text),
+                error=True,
+            )
         else:
             super().worker_failed(worker, error)
 
@@ -415,21 +477,22 @@ class OrderImportScreen(OmsScreen):
             return
         problem = self.problems.highlighted if self.plan is not None else None
         if problem is None or not problem.reason.startswith(UNKNOWN_CODE):
-            self.say("Highlight an unknown product code in the problems, then F8.", error=True)
+            self.say(_("Highlight an unknown product code in the problems, then F8."), error=True)
             return
         channel, code = self.channel_now, problem.value
 
         def answered(ours: str | None) -> None:
             if ours and ours.strip():
-                self.busy = "Saving the code."
+                self.busy = _("Saving the code.")
                 self.map_code(channel, code, ours.strip())
 
-        label = (f"The {CHANNEL_LABEL.get(channel, channel)} code {code} is our product "
-                 f"(code or barcode of ours; remembered for this channel):")  # fmt: skip
-        self.app.push_screen(PromptDialog("Map product code", label), answered)
+        label = _("The {channel} code {code} is our product (code or barcode of ours; "
+                  "remembered for this channel):").format(channel=channel_label(channel),
+                                                          code=code)  # fmt: skip
+        self.app.push_screen(PromptDialog(_("Map product code"), label), answered)
 
     @work(thread=True, exclusive=True, group="imp-map", exit_on_error=False,
-          description="map the code")  # fmt: skip
+          description=N_("map the code"))  # fmt: skip
     def map_code(self, channel: str, code: str, ours: str) -> None:
         order_import.remember_alias(self.db, self.context.settings.user, channel, code, ours)
         self.post_message(self.Mapped(code, ours))
@@ -438,8 +501,9 @@ class OrderImportScreen(OmsScreen):
     def mapped(self, message: Mapped) -> None:
         self.busy = ""
         self.action_preview()
-        self.say(Content.assemble((f"{message.code} now means {message.ours.upper()}", "bold"),
-                                  "; previewing again…"))  # fmt: skip
+        self.say(Content.assemble((_("{code} now means {ours}").format(
+            code=message.code, ours=message.ours.upper()), "bold"),
+            _("; previewing again…")))  # fmt: skip
 
     # -- importing -----------------------------------------------------------------------------
 
@@ -448,23 +512,23 @@ class OrderImportScreen(OmsScreen):
             return
         plan, data, path = self.plan, self.data, self.path
         if plan is None or data is None or path is None:
-            self.say("Choose a file and see its preview first (Enter on the file).", error=True)
+            self.say(_("Choose a file and see its preview first (Enter on the file)."), error=True)
             return
         if self.result is not None:
-            self.say("Imported already: F5 previews the file again.", error=True)
+            self.say(_("Imported already: F5 previews the file again."), error=True)
             return
         total = plan.count("create") + plan.count("update")
         if not total:
-            self.say("Nothing to import: no order to create or update.", error=True)
+            self.say(_("Nothing to import: no order to create or update."), error=True)
             return
-        self.busy = "Importing."
+        self.busy = _("Importing.")
         self.progress.update(total=total, progress=0)
         self.progress.display = True
-        self.say(Content.styled(f"Importing {plural(total, 'order')}…", "dim"))
+        self.say(Content.styled(_("Importing {orders}…").format(orders=orders_text(total)), "dim"))
         self.run_import(data, path.name, plan.profile, plan.channel)
 
     @work(thread=True, exclusive=True, group="imp-run", exit_on_error=False,
-          description="import the orders")  # fmt: skip
+          description=N_("import the orders"))  # fmt: skip
     def run_import(self, data: bytes, filename: str, profile: str, channel: str) -> None:
         def progress(done: int, total: int) -> None:
             self.post_message(self.Progress(done, total))
@@ -496,16 +560,16 @@ class OrderImportScreen(OmsScreen):
 
     def action_save_report(self) -> None:
         if self.plan is None or self.path is None:
-            self.say("Choose a file and see its preview first.", error=True)
+            self.say(_("Choose a file and see its preview first."), error=True)
             return
         problems, refused = self.report_rows()
         if not problems and not refused:
-            self.say("No problems to report: every row is good.", error=True)
+            self.say(_("No problems to report: every row is good."), error=True)
             return
         self.save_report(problems, refused, self.path.stem, self.context.clock())
 
     @work(thread=True, exclusive=True, group="imp-report", exit_on_error=False,
-          description="save the report")  # fmt: skip
+          description=N_("save the report"))  # fmt: skip
     def save_report(self, problems: list[Problem], refused: list[tuple[str, str]], stem: str,
                     now: datetime) -> None:  # fmt: skip
         from ...services.platform.csv_files import encode_csv
@@ -520,5 +584,7 @@ class OrderImportScreen(OmsScreen):
 
     @on(Saved)
     def saved(self, message: Saved) -> None:
-        self.say(Content.assemble((f"Error report ({plural(message.rows, 'row')}) saved to ",
-                                   "bold $text-success"), str(message.path)))  # fmt: skip
+        saved = ngettext(
+            "Error report ({n} row) saved to ", "Error report ({n} rows) saved to ", message.rows
+        ).format(n=message.rows)
+        self.say(Content.assemble((saved, "bold $text-success"), str(message.path)))

@@ -15,11 +15,11 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from ...commands import ScreenCommands
+from ...i18n import N_, _, ngettext
 from ...services.production import board as production_board
 from ...services.production.board import CapacityDay
 from ...widgets.footer import KeysFooter
 from .. import OmsScreen
-from ..formats import plural
 from .rows import capacity_text
 
 CAPACITY_DAYS = 14
@@ -31,13 +31,13 @@ class CapacityScreen(OmsScreen):
     MESSAGE_ID = "prod-cap-status"
     CSS_PATH = "production.tcss"
     COMMANDS = {ScreenCommands}
-    PALETTE_PREFIX = "Capacity"
+    PALETTE_PREFIX = N_("Capacity")
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("refresh", "Read again", "Units planned per route per day (F5 / Ctrl+R)"),
+        ("refresh", N_("Read again"), N_("Units planned per route per day (F5 / Ctrl+R)")),
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R",
-                id="production.capacity.refresh", tooltip="Read the capacity again"),
+        Binding("f5,ctrl+r", "refresh", N_("Refresh"), key_display="F5/^R",
+                id="production.capacity.refresh", tooltip=N_("Read the capacity again")),
     ]  # fmt: skip
 
     class Loaded(Message):
@@ -53,7 +53,7 @@ class CapacityScreen(OmsScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="prod-capacity"):
-            yield Static(Content.styled("Reading the capacity…", "dim"), id="prod-cap-status")
+            yield Static(Content.styled(_("Reading the capacity…"), "dim"), id="prod-cap-status")
             with VerticalScroll(id="prod-cap-scroll"):
                 yield Static("", id="prod-cap-days")
         yield KeysFooter(compact=True)
@@ -65,8 +65,11 @@ class CapacityScreen(OmsScreen):
     def action_refresh(self) -> None:
         self.load(self.today)
 
+    def retranslate(self) -> None:
+        self.action_refresh()
+
     @work(thread=True, exclusive=True, group="production-capacity", exit_on_error=False,
-          description="read the capacity")  # fmt: skip
+          description=N_("read the capacity"))  # fmt: skip
     def load(self, today: date) -> None:
         self.post_message(self.Loaded(production_board.capacity(self.db, today, CAPACITY_DAYS)))
 
@@ -78,10 +81,12 @@ class CapacityScreen(OmsScreen):
         last = {d.route: d for d in self.days}  # each route's last day
         past = sorted(r for r, d in last.items() if d.backlog)
         status.update(Content.assemble(
-            ("Capacity ", "bold"), f"{self.today:%m-%d} to {end:%m-%d} · ",
-            plural(len(last), "route") + " · ",
-            (f"booked past {end:%m-%d}: {', '.join(past)}", "bold $text-error")
-            if past else ("all open work fits these days", "$text-success"),
+            (_("Capacity") + " ", "bold"),
+            _("{start} to {end}").format(start=f"{self.today:%m-%d}", end=f"{end:%m-%d}"), " · ",
+            ngettext("{n} route", "{n} routes", len(last)).format(n=len(last)) + " · ",
+            (_("booked past {day}: {routes}").format(day=f"{end:%m-%d}", routes=", ".join(past)),
+             "bold $text-error")
+            if past else (_("all open work fits these days"), "$text-success"),
         ))  # fmt: skip
         self.query_one("#prod-cap-days", Static).update(capacity_text(self.days, self.size.width))
 

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ...i18n import N_, _, pgettext
 from ...services.platform.errors import InvalidInput
 from ...services.production.board import BoardRow, StageLogView, StageView
 from ...services.production.materials import MaterialHeld, Shortage
@@ -22,6 +23,11 @@ from ...services.sales.entry import parse_requested_date
 from ...widgets.order_list import fit
 from ..formats import local_time
 from .rows import materials_text, short_date
+
+# what a stage log row says happened (``log_stage``), in the current language; a row with
+# no stage is named by it too
+STAGE_RESULTS = (N_("planned"), N_("started"), N_("done"), N_("qc_fail"), N_("replanned"),
+                 N_("reserved"), N_("rework"), N_("short"))  # fmt: skip
 
 
 def parse_due(text: str, today: date) -> date | None:
@@ -58,7 +64,7 @@ class HistoryDialog(ModalScreen[None]):
 
     CSS_PATH = "production.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12,enter", "close", "Close", key_display="Enter/Esc",
+        Binding("escape,f12,enter", "close", N_("Close"), key_display="Enter/Esc",
                 id="production.history.close"),
     ]  # fmt: skip
 
@@ -70,39 +76,46 @@ class HistoryDialog(ModalScreen[None]):
         s, r = self.story, self.story.row
         with VerticalScroll(classes="prod-dialog", id="prod-history") as box:
             box.border_title = f"{r.number} · {r.order_number} · {r.product_code} x{r.qty}"
-            box.border_subtitle = "Up/Down scrolls · Enter or Esc closes"
+            box.border_subtitle = _("Up/Down scrolls · Enter or Esc closes")
             route = Content(" → ").join(
                 Content.styled(f"{n} {st.name}", "bold $text-accent" if n == r.stage_no else
                                ("$text-success" if n < r.stage_no else "dim"))
                 for n, st in enumerate(s.stages, 1)
-            ) if s.stages else Content.styled("no route for this product line", "dim")  # fmt: skip
-            yield Static(Content.assemble(("Route  ", "dim"), route))
+            ) if s.stages else Content.styled(_("no route for this product line"),
+                                              "dim")  # fmt: skip
+            yield Static(Content.assemble((_("Route") + "  ", "dim"), route))
             yield Static(Content.assemble(
-                ("Due ", "dim"), short_date(r.due_date), ("  Expected ", "dim"),
+                (_("Due") + " ", "dim"), short_date(r.due_date),
+                ("  " + pgettext("production", "Expected") + " ", "dim"),
                 (short_date(r.expected_date), "bold $text-error" if r.late else "bold"),
-                ("  late" if r.late else "", "bold $text-error"),
-                ("  Note ", "dim") if r.requirements_note else "", r.requirements_note,
+                ("  " + _("late") if r.late else "", "bold $text-error"),
+                ("  " + _("Note") + " ", "dim") if r.requirements_note else "",
+                r.requirements_note,
             ))  # fmt: skip
             if s.shortages:
-                yield Static(Content.styled("Shortages (it cannot start):", "bold $text-error"),
+                yield Static(Content.styled(_("Shortages (it cannot start):"), "bold $text-error"),
                              classes="prod-section")  # fmt: skip
                 yield Static(Content("\n").join(
                     Content.assemble((fit(x.material_code, 12), "bold"), " ",
                                      fit(x.material_name, 18),
-                                     f" short {x.short} ({x.available} of {x.needed}),"
-                                     f" blocks from {x.blocks_from:%m-%d}")
+                                     _(" short {short} ({available} of {needed}), blocks from "
+                                       "{day}").format(short=x.short, available=x.available,
+                                                       needed=x.needed,
+                                                       day=f"{x.blocks_from:%m-%d}"))
                     for x in s.shortages
                 ))  # fmt: skip
             elif r.status == "planned":
                 yield Static(materials_text(s.materials), classes="prod-section")
-            yield Static(Content.styled("Stage log", "bold"), classes="prod-section")
+            yield Static(Content.styled(_("Stage log"), "bold"), classes="prod-section")
             yield Static(Content("\n").join(
                 Content.assemble((local_time(e.at, "%m-%d %H:%M"), "dim"), " ",
                                  (fit(e.actor, 8), "bold"), " ",
-                                 fit(e.stage_name, 16), " ", (fit(e.result, 9), "$text-accent"),
+                                 fit(_(e.stage_name), 16), " ",
+                                 (fit(_(e.result), 9), "$text-accent"),
                                  (f" {e.note}" if e.note else "", "italic"))
                 for e in s.log
-            ) if s.log else Content.styled("no entries", "dim"), id="prod-history-log")  # fmt: skip
+            ) if s.log else Content.styled(_("no entries"), "dim"),
+                id="prod-history-log")  # fmt: skip
 
     def on_mount(self) -> None:
         self.query_one("#prod-history").focus()

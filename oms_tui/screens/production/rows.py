@@ -7,15 +7,25 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from rich.cells import cell_len
 from textual.content import Content
 
+from ...i18n import N_, _, pgettext
 from ...services.production.board import BoardRow, CapacityDay
 from ...services.production.materials import MaterialHeld
 from ...widgets.order_list import Piece, fit, fit_whole
+from ..list_screen import head_line
+
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
 def short_date(d: date | None) -> str:
     return f"{d:%m-%d}" if d else "—"
+
+
+def weekday_date(d: date) -> str:
+    """``Mon 03-02`` (``周一 03-02``): the day's short name in the current language."""
+    return f"{_(WEEKDAYS[d.weekday()])} {d:%m-%d}"
 
 
 # -- the board ---------------------------------------------------------------------------------
@@ -66,11 +76,17 @@ def stage_of(r: BoardRow) -> str:
     return f"{r.stage_no}/{r.stages}" if r.stages else "—"
 
 
+def _narrow() -> tuple[int, int]:
+    """(qty, stage) widths: 3 cells, or what their heads take in the current language."""
+    return max(3, cell_len(_("Qty"))), max(3, cell_len(_("Stg")))
+
+
 def _widths(width: int) -> tuple[int, int, int, int]:
     """(product, bar, customer, note) widths for a row ``width`` cells wide."""
     wide = width >= 100
     product, bar_w = (12, 8) if wide else (9, 4)
-    fixed = 14 + 1 + 14 + 1 + 1 + product + 1 + 3 + 1 + bar_w + 1 + 3 + 1 + 5 + 1 + 6
+    qty_w, stage_w = _narrow()
+    fixed = 14 + 1 + 14 + 1 + 1 + product + 1 + qty_w + 1 + bar_w + 1 + stage_w + 1 + 5 + 1 + 6
     rest = max(6, width - fixed)
     if not wide:
         return product, bar_w, rest, 0
@@ -81,20 +97,21 @@ def _widths(width: int) -> tuple[int, int, int, int]:
 
 def board_row(r: BoardRow, width: int) -> list[Piece]:
     product, bar_w, customer, note = _widths(width)
+    qty_w, stage_w = _narrow()
     code, customer_text = fit_whole(r.product_code, product, r.customer_name, customer)
     pieces: list[Piece] = [
         (fit(r.number, 14), "alert" if r.priority > 0 else ""),
         (" " + fit(r.order_number, 14), ""),
         (" " + customer_text, ""),
         (" " + code, ""),
-        (" " + fit(str(r.qty), 3, True), ""),
+        (" " + fit(str(r.qty), qty_w, True), ""),
     ]  # fmt: skip
     if r.short:  # not started, so no progress to show: the bar and stage say why it waits
-        pieces.append((" " + fit("short", bar_w + 4), "fail"))
+        pieces.append((" " + fit(_("short"), bar_w + 1 + stage_w), "fail"))
     else:
         pieces += [
             (" " + bar(r.progress, bar_w), "pass" if r.status == "in_progress" else "dim"),
-            (" " + fit(stage_of(r), 3, True), ""),
+            (" " + fit(stage_of(r), stage_w, True), ""),
         ]
     pieces += [
         (" " + fit(short_date(r.due_date), 5), "dim"),
@@ -108,10 +125,12 @@ def board_row(r: BoardRow, width: int) -> list[Piece]:
 
 def board_head(width: int) -> str:
     product, bar_w, customer, note = _widths(width)
-    text = (f" {fit('Number', 14)} {fit('Order', 14)} {fit('Customer', customer)} "
-            f"{fit('Product', product)} {fit('Qty', 3, True)} {fit('Done', bar_w)} "
-            f"{fit('Stg', 3, True)} {fit('Due', 5)} {fit('Expect', 6)}")  # fmt: skip
-    return text + (f" {fit('Requirements', note)}" if note else "")
+    qty_w, stage_w = _narrow()
+    done = pgettext("progress", "Done")
+    text = head_line((N_("Number"), 14), (N_("Order"), 14), (N_("Customer"), customer),
+                     (N_("Product"), product), (N_("Qty"), qty_w, True), (done, bar_w),
+                     (N_("Stg"), stage_w, True), (N_("Due"), 5), (N_("Expect"), 6))  # fmt: skip
+    return text + (head_line((N_("Requirements"), note)) if note else "")
 
 
 # -- an order's materials -----------------------------------------------------------------------
@@ -121,14 +140,15 @@ def materials_text(materials: Sequence[MaterialHeld]) -> Content:
     """An order not short of anything: its bill as reserved for it (what is not reserved
     yet is free in the factory warehouse, and the start takes it from there)."""
     if not materials:
-        return Content.styled("No bill of materials: F6 starts it.", "dim")
+        return Content.styled(_("No bill of materials: F6 starts it."), "dim")
     whole = all(m.reserved >= m.needed for m in materials)
     held = ", ".join(f"{m.material_code} {m.needed}" if m.reserved >= m.needed else
-                     f"{m.material_code} {m.reserved} of {m.needed} (rest free in stock)"
+                     _("{code} {reserved} of {needed} (rest free in stock)").format(
+                         code=m.material_code, reserved=m.reserved, needed=m.needed)
                      for m in materials)  # fmt: skip
     return Content.assemble(
-        ("Materials reserved: " if whole else "Materials in stock: ", "$text-success"),
-        held, ("; F6 starts it (issues them).", "dim"),
+        (_("Materials reserved: ") if whole else _("Materials in stock: "), "$text-success"),
+        held, (_("; F6 starts it (issues them)."), "dim"),
     )  # fmt: skip
 
 
@@ -139,7 +159,7 @@ def capacity_text(days: Sequence[CapacityDay], width: int) -> Content:
     """Per route: its capacity and how long its open work keeps it busy, then a line per
     day: the units the plan starts that day as a bar against the capacity."""
     if not days:
-        return Content.styled("No production routes are set up.", "dim")
+        return Content.styled(_("No production routes are set up."), "dim")
     bar_w = max(10, min(28, width - 36))
     lines: list[Content] = []
     routes: dict[str, list[CapacityDay]] = {}
@@ -152,18 +172,29 @@ def capacity_text(days: Sequence[CapacityDay], width: int) -> Content:
         if lines:
             lines.append(Content(""))
         if not busy:
-            state = ("  free: nothing waiting", "$text-success")
+            state = ("  " + _("free: nothing waiting"), "$text-success")
         elif rows[-1].backlog:
-            state = (f"  {total} units: booked past {rows[-1].day:%m-%d}", "bold $text-error")
+            state = (
+                "  "
+                + _("{n} units: booked past {day}").format(n=total, day=f"{rows[-1].day:%m-%d}"),
+                "bold $text-error",
+            )
         else:
-            state = (f"  {total} units: booked until {busy[-1].day:%a %m-%d}", "$text-warning")
+            state = (
+                "  "
+                + _("{n} units: booked until {day}").format(
+                    n=total, day=weekday_date(busy[-1].day)
+                ),
+                "$text-warning",
+            )
         lines.append(Content.assemble(
-            (route, "bold $text-accent"), (f"  capacity {cap} a day", "dim"), state,
+            (route, "bold $text-accent"), ("  " + _("capacity {n} a day").format(n=cap), "dim"),
+            state,
         ))  # fmt: skip
         for d in rows:
             filled = round(d.planned_units / max(cap, 1) * bar_w)
             lines.append(Content.assemble(
-                (f" {d.day:%a %m-%d} ", "dim"),
+                (f" {weekday_date(d.day)} ", "dim"),
                 ("▰" * filled, "$text-success" if filled < bar_w else "$text-warning"),
                 ("▱" * max(0, bar_w - filled), "dim"),
                 f" {d.planned_units:>4} / {cap:<4}",

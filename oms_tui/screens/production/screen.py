@@ -13,6 +13,7 @@ from textual.message import Message
 
 from ...commands import ScreenCommands
 from ...failures import error_text
+from ...i18n import N_, _, ngettext, pgettext
 from ...messages import Said
 from ...services.platform.errors import InvalidInput, OmsError
 from ...services.production import board as production_board
@@ -23,7 +24,6 @@ from ...services.sales.entry import parse_requested_date
 from ...widgets.footer import KeysFooter
 from ...widgets.form_dialog import FormDialog, FormField
 from ...widgets.order_list import OrderList, Piece, fit
-from ..formats import plural
 from ..list_screen import GroupedList, ListScreen
 from .capacity import CapacityScreen
 from .dialogs import HistoryDialog, OrderStory, parse_due
@@ -38,14 +38,22 @@ class BoardList(GroupedList):
     GROUP_ROW = StageGroup
 
     def format_group(self, g: StageGroup, width: int) -> list[Piece]:
-        name = g.stage_name if g.stage_no else "waiting to start"
-        text = f"{plural(g.count, 'order')}, {plural(g.units, 'unit')}"
+        name = g.stage_name if g.stage_no else _("waiting to start")
+        text = _("{orders}, {units}").format(orders=orders_text(g.count), units=units_text(g.units))
         pieces: list[Piece] = [(fit(f"▸ {name}", 30), "alert"), (" " + text, "dim")]
         if g.late:
-            pieces.append((f", {g.late} late", "fail"))
+            pieces.append((_(", {n} late").format(n=g.late), "fail"))
         if g.short:
-            pieces.append((f", {g.short} short", "fail"))
+            pieces.append((_(", {n} short").format(n=g.short), "fail"))
         return pieces
+
+
+def orders_text(n: int) -> str:
+    return ngettext("{n} order", "{n} orders", n).format(n=n)
+
+
+def units_text(n: int) -> str:
+    return ngettext("{n} unit", "{n} units", n).format(n=n)
 
 
 # -- the screen ----------------------------------------------------------------------------------
@@ -55,10 +63,13 @@ class ProductionScreen(ListScreen[BoardList]):
     """Production orders by stage; start, advance, quality failures, new dates; capacity."""
 
     PREFIX = "prod"
-    WHAT = "the board"
+    WHAT = N_("the board")
     # what the footer has no room for at 80 columns (F5 refreshes, as on every list)
-    KEYS = (("Enter", "log"), ("l", "line"), ("F4", "due by"), ("F8", "QC fail"),
-            ("F9", "expected"), ("c", "capacity"))  # fmt: skip
+    KEYS = (
+        ("Enter", N_("log")),  # i18n: no (the key's name)
+        ("l", N_("line")), ("F4", N_("due by")), ("F8", N_("QC fail")),
+        ("F9", N_("expected")), ("c", N_("capacity")),
+    )  # fmt: skip
     HEAD_INSET = 2
     FOOTER = KeysFooter
     JOB_GROUP = "production-job"
@@ -66,38 +77,42 @@ class ProductionScreen(ListScreen[BoardList]):
     MODE = "production"
     CSS_PATH = "production.tcss"
     COMMANDS = {ScreenCommands}
-    PALETTE_PREFIX = "Production"
+    PALETTE_PREFIX = N_("Production")
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("start", "Start", "Issue the materials and start the first stage (F6 / Ctrl+O)"),
-        ("advance", "Advance a stage", "The stage is done, the next starts; the last "
-                                       "completes the order (F7 / Ctrl+N)"),
-        ("quality", "Quality failure", "Back to a chosen stage, with the reason (F8 / Ctrl+Y)"),
-        ("expected", "New expected date", "A new date with the reason (F9 / Ctrl+B)"),
-        ("history", "Stage log and shortages", "Route, stage log, missing materials (Enter / h)"),
-        ("next_line", "Next product line", "Show one product line, then the next (l)"),
-        ("due_filter", "Due by", "Only orders due by a date; blank shows all (F4 / Ctrl+L)"),
-        ("capacity", "Capacity", "Units planned per route per day, next 14 days (F10 / c)"),
-        ("refresh", "Read again", "The board (F5 / Ctrl+R)"),
+        ("start", N_("Start"), N_("Issue the materials and start the first stage (F6 / Ctrl+O)")),
+        ("advance", N_("Advance a stage"), N_("The stage is done, the next starts; the last "
+                                              "completes the order (F7 / Ctrl+N)")),
+        ("quality", N_("Quality failure"),
+         N_("Back to a chosen stage, with the reason (F8 / Ctrl+Y)")),
+        ("expected", N_("New expected date"), N_("A new date with the reason (F9 / Ctrl+B)")),
+        ("history", N_("Stage log and shortages"),
+         N_("Route, stage log, missing materials (Enter / h)")),
+        ("next_line", N_("Next product line"), N_("Show one product line, then the next (l)")),
+        ("due_filter", N_("Due by"),
+         N_("Only orders due by a date; blank shows all (F4 / Ctrl+L)")),
+        ("capacity", N_("Capacity"),
+         N_("Units planned per route per day, next 14 days (F10 / c)")),
+        ("refresh", N_("Read again"), N_("The board (F5 / Ctrl+R)")),
     )  # fmt: skip
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f6,ctrl+o", "start", "Start", key_display="F6/^O", id="production.start",
-                tooltip="Start: issue the materials (a shortage is named)"),
-        Binding("f7,ctrl+n", "advance", "Advance", key_display="F7/^N",
-                id="production.advance", tooltip="Advance a stage (optional note)"),
-        Binding("f8,ctrl+y", "quality", "QC fail", key_display="F8/^Y",
-                id="production.quality", tooltip="Quality failure: back to a stage, reason"),
-        Binding("f9,ctrl+b", "expected", "Expected", key_display="F9/^B", show=False,
-                id="production.expected", tooltip="New expected date with the reason"),
-        Binding("enter,h", "history", "Log", key_display="Enter/h", show=False,
-                id="production.history", tooltip="Route, stage log and shortages"),
-        Binding("l", "next_line", "Line", show=False, id="production.line",
-                tooltip="Next product line (all, then each)"),
-        Binding("f4,ctrl+l", "due_filter", "Due by", key_display="F4/^L", show=False,
-                id="production.due", tooltip="Only orders due by a date (blank: all)"),
-        Binding("f10,c", "capacity", "Capacity", key_display="F10/c", id="production.capacity",
-                tooltip="Capacity per route per day, next 14 days"),
-        Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R", show=False,
-                id="production.refresh", tooltip="Read the board again"),
+        Binding("f6,ctrl+o", "start", N_("Start"), key_display="F6/^O", id="production.start",
+                tooltip=N_("Start: issue the materials (a shortage is named)")),
+        Binding("f7,ctrl+n", "advance", N_("Advance"), key_display="F7/^N",
+                id="production.advance", tooltip=N_("Advance a stage (optional note)")),
+        Binding("f8,ctrl+y", "quality", N_("QC fail"), key_display="F8/^Y",
+                id="production.quality", tooltip=N_("Quality failure: back to a stage, reason")),
+        Binding("f9,ctrl+b", "expected", N_("Expected"), key_display="F9/^B", show=False,
+                id="production.expected", tooltip=N_("New expected date with the reason")),
+        Binding("enter,h", "history", N_("Log"), key_display="Enter/h", show=False,
+                id="production.history", tooltip=N_("Route, stage log and shortages")),
+        Binding("l", "next_line", N_("Line"), show=False, id="production.line",
+                tooltip=N_("Next product line (all, then each)")),
+        Binding("f4,ctrl+l", "due_filter", N_("Due by"), key_display="F4/^L", show=False,
+                id="production.due", tooltip=N_("Only orders due by a date (blank: all)")),
+        Binding("f10,c", "capacity", N_("Capacity"), key_display="F10/c",
+                id="production.capacity", tooltip=N_("Capacity per route per day, next 14 days")),
+        Binding("f5,ctrl+r", "refresh", N_("Refresh"), key_display="F5/^R", show=False,
+                id="production.refresh", tooltip=N_("Read the board again")),
     ]  # fmt: skip
 
     class StoryReady(Message):
@@ -118,7 +133,11 @@ class ProductionScreen(ListScreen[BoardList]):
 
     def make_list(self) -> BoardList:
         return BoardList(board_row, key=row_key, id="prod-board",
-                         empty_text="No production order is open.")  # fmt: skip
+                         empty_text=_("No production order is open."))  # fmt: skip
+
+    def retranslate(self) -> None:
+        self.board.empty_text = _("No production order is open.")
+        super().retranslate()
 
     def head(self, width: int) -> str:
         return board_head(width)
@@ -136,39 +155,48 @@ class ProductionScreen(ListScreen[BoardList]):
         short = sum(1 for r in rows if r.short)
         started = sum(1 for r in rows if r.status == "in_progress")
         return Content.assemble(
-            (f"{len(rows)} open", "bold"), f" · {started} in progress",
-            (f" · {late} late", "bold $text-error") if late else "",
-            (f" · {short} short", "bold $text-error") if short else "",
-            (" · line ", "dim"), (self.line or "all", "bold $text-accent"),
-            (" · due by ", "dim"),
-            (self.due_by.isoformat() if self.due_by else "any", "bold $text-accent"),
+            (_("{n} open").format(n=len(rows)), "bold"),
+            _(" · {n} in progress").format(n=started),
+            (_(" · {n} late").format(n=late), "bold $text-error") if late else "",
+            (_(" · {n} short").format(n=short), "bold $text-error") if short else "",
+            (_(" · line "), "dim"), (self.line or _("all"), "bold $text-accent"),
+            (_(" · due by "), "dim"),
+            (self.due_by.isoformat() if self.due_by else _("any"), "bold $text-accent"),
         )  # fmt: skip
 
     def info_text(self, row: Row) -> Content:
         if isinstance(row, StageGroup):
-            name = row.stage_name if row.stage_no else "waiting to start"
+            name = row.stage_name if row.stage_no else _("waiting to start")
             return Content.assemble(
-                (name, "bold"), f": {row.count} orders, {row.units} units",
-                (f", {row.late} late" if row.late else "", "bold $text-error"),
-                (f", {row.short} short of materials" if row.short else "", "bold $text-error"),
+                (name, "bold"),
+                ": " + _("{orders}, {units}").format(orders=orders_text(row.count),
+                                                     units=units_text(row.units)),
+                (_(", {n} late").format(n=row.late) if row.late else "", "bold $text-error"),
+                (_(", {n} short of materials").format(n=row.short) if row.short else "",
+                 "bold $text-error"),
                 "\n",
-                ("Down to an order: F6 start, F7 advance, F8 quality failure.", "dim"),
+                (_("Down to an order: F6 start, F7 advance, F8 quality failure."), "dim"),
             )  # fmt: skip
         if row.status == "planned" and row.short:
-            state, then = "short of materials", "Enter lists what is missing"
+            state, then = _("short of materials"), _("Enter lists what is missing")
         elif row.status == "planned":
-            state, then = "waiting to start", "F6 starts it (issues the materials)"
+            state, then = _("waiting to start"), _("F6 starts it (issues the materials)")
         else:
-            state = f"at {row.stage_name} ({row.stage_no}/{row.stages})"
-            then = ("F7 completes it (last stage)" if row.stage_no == row.stages
-                    else "F7 when this stage is done")  # fmt: skip
+            state = _("at {stage} ({n}/{of})").format(
+                stage=row.stage_name, n=row.stage_no, of=row.stages
+            )
+            then = (_("F7 completes it (last stage)") if row.stage_no == row.stages
+                    else _("F7 when this stage is done"))  # fmt: skip
         late = ""
         if row.late and row.due_date and row.expected_date:
-            late = f" · {(row.expected_date - row.due_date).days} d late"
+            late = _(" · {days} d late").format(days=(row.expected_date - row.due_date).days)
         return Content.assemble(
-            (row.number, "bold"), f" {row.product_line} · {state} · prio {row.priority}",
+            (row.number, "bold"),
+            _(" {line} · {state} · prio {priority}").format(line=row.product_line, state=state,
+                                                            priority=row.priority),
             (late, "bold $text-error"), "\n",
-            (f"Note: {row.requirements_note} · " if row.requirements_note else "", ""),
+            (_("Note: {note} · ").format(note=row.requirements_note)
+             if row.requirements_note else "", ""),
             (then, "dim"),
         )  # fmt: skip
 
@@ -200,7 +228,7 @@ class ProductionScreen(ListScreen[BoardList]):
     def _order(self) -> BoardRow | None:
         row = self.board.highlighted
         if not isinstance(row, BoardRow):
-            self.say("Highlight a production order first (Down moves off the stage header).",
+            self.say(_("Highlight a production order first (Down moves off the stage header)."),
                      error=True)  # fmt: skip
             return None
         return row
@@ -213,14 +241,14 @@ class ProductionScreen(ListScreen[BoardList]):
     def action_next_line(self) -> None:
         lines = sorted(self.lines)
         if not lines:
-            self.say("No product line on the board yet.", error=True)
+            self.say(_("No product line on the board yet."), error=True)
             return
         if self.line not in lines:
             self.line = lines[0]
         else:
             at = lines.index(self.line)
             self.line = lines[at + 1] if at + 1 < len(lines) else None
-        self.say(f"Showing {self.line or 'every product line'} (l: next).")
+        self.say(_("Showing {what} (l: next).").format(what=self.line or _("every product line")))
         self.action_refresh()
 
     def action_due_filter(self) -> None:
@@ -234,19 +262,19 @@ class ProductionScreen(ListScreen[BoardList]):
             if text is None:
                 return
             self.due_by = None if text == "-" else date.fromisoformat(text)
-            self.say(f"Showing orders due by {self.due_by}." if self.due_by
-                     else "Showing every due date.")  # fmt: skip
+            self.say(_("Showing orders due by {day}.").format(day=self.due_by) if self.due_by
+                     else _("Showing every due date."))  # fmt: skip
             self.action_refresh()
 
         current = self.due_by.isoformat() if self.due_by else ""
         self.app.push_screen(
             FormDialog(
-                "Due by",
+                _("Due by"),
                 [
-                    FormField("due", "Due by", current, "+7, 2026-12-01 (blank: all)"),
+                    FormField("due", _("Due by"), current, _("+7, 2026-12-01 (blank: all)")),
                 ],
                 run,
-                "Only the orders due by this date (with a due date).",
+                _("Only the orders due by this date (with a due date)."),
             ),
             callback=finished,
         )
@@ -256,14 +284,17 @@ class ProductionScreen(ListScreen[BoardList]):
         if row is None or not self._free():
             return
         if row.status != "planned":
-            self.say(f"{row.number} is already started: F7 advances it.", error=True)
+            self.say(
+                _("{number} is already started: F7 advances it.").format(number=row.number),
+                error=True,
+            )
             return
         self._busy = True
-        self.say(Content.styled(f"Starting {row.number}…", "dim"))
+        self.say(Content.styled(_("Starting {number}…").format(number=row.number), "dim"))
         self.start(row, self.today)
 
     @work(thread=True, exclusive=True, group="production-job", exit_on_error=False,
-          description="start the production order")  # fmt: skip
+          description=N_("start the production order"))  # fmt: skip
     def start(self, row: BoardRow, today: date) -> None:
         try:
             po = production_stages.start(self.db, self.user, row.id, today, row.version)
@@ -274,8 +305,9 @@ class ProductionScreen(ListScreen[BoardList]):
         first = next((s.name for s in stages if s.seq == po.current_stage_seq), "")
         self.post_message(
             Said(
-                f"{row.number} started: materials issued; at {first}, "
-                f"expected {short_date(po.expected_date)}.",
+                _("{number} started: materials issued; at {stage}, expected {day}.").format(
+                    number=row.number, stage=first, day=short_date(po.expected_date)
+                ),
                 reload=True,
             )
         )
@@ -285,7 +317,9 @@ class ProductionScreen(ListScreen[BoardList]):
         if row is None:
             return
         if row.status != "in_progress":
-            self.say(f"{row.number} is not started: F6 starts it.", error=True)
+            self.say(
+                _("{number} is not started: F6 starts it.").format(number=row.number), error=True
+            )
             return
         db, user, today = self.db, self.user, self.today
         last = row.stage_no >= row.stages
@@ -293,18 +327,24 @@ class ProductionScreen(ListScreen[BoardList]):
         def run(v: dict[str, str]) -> str:
             po = production_stages.advance(db, user, row.id, v["note"], today, row.version)
             if po.status == "done":
-                return (f"{row.number} done: {row.qty} {row.product_code} into stock, "
-                        f"reserved for {row.order_number}.")  # fmt: skip
-            return f"{row.number}: {row.stage_name} done, next stage started."
+                return _("{number} done: {qty} {code} into stock, reserved for {order}.").format(
+                    number=row.number, qty=row.qty, code=row.product_code, order=row.order_number
+                )
+            return _("{number}: {stage} done, next stage started.").format(
+                number=row.number, stage=row.stage_name
+            )
 
         note = (
-            f"{row.stage_name} is the last stage: the goods go into stock, reserved for "
-            f"{row.order_number}."
+            _("{stage} is the last stage: the goods go into stock, reserved for {order}.").format(
+                stage=row.stage_name, order=row.order_number
+            )
             if last
-            else f"{row.stage_name} ({row.stage_no}/{row.stages}) is done; the next starts."
+            else _("{stage} ({n}/{of}) is done; the next starts.").format(
+                stage=row.stage_name, n=row.stage_no, of=row.stages
+            )
         )
-        self.app.push_screen(FormDialog(f"Advance {row.number}", [
-            FormField("note", "Note", "", "optional"),
+        self.app.push_screen(FormDialog(_("Advance {number}").format(number=row.number), [
+            FormField("note", _("Note"), "", _("optional")),
         ], run, note), callback=self._finished)  # fmt: skip
 
     def action_quality(self) -> None:
@@ -312,13 +352,16 @@ class ProductionScreen(ListScreen[BoardList]):
         if row is None or not self._free():
             return
         if row.status != "in_progress":
-            self.say(f"{row.number} is not in progress: nothing to send back.", error=True)
+            self.say(
+                _("{number} is not in progress: nothing to send back.").format(number=row.number),
+                error=True,
+            )
             return
         self._busy = True
         self.load_stages(row)
 
     @work(thread=True, exclusive=True, group="production-job", exit_on_error=False,
-          description="read the route")  # fmt: skip
+          description=N_("read the route"))  # fmt: skip
     def load_stages(self, row: BoardRow) -> None:
         self.post_message(self.StagesReady(row, production_board.stages_of(self.db, row.id)))
 
@@ -332,21 +375,25 @@ class ProductionScreen(ListScreen[BoardList]):
         def run(v: dict[str, str]) -> str:
             text = v["back"].strip()
             if not text.isdigit() or not 1 <= int(text) <= len(allowed):
-                raise InvalidInput(f"type the digit of a stage, 1 to {len(allowed)}", "back")
+                raise InvalidInput(
+                    _("type the digit of a stage, 1 to {n}").format(n=len(allowed)), "back"
+                )
             target = allowed[int(text) - 1]
             production_stages.quality_failure(db, user, row.id, target.seq, v["reason"], today,
                                               row.version)  # fmt: skip
-            return f"{row.number}: quality failure recorded, back to {target.name}."
+            return _("{number}: quality failure recorded, back to {stage}.").format(
+                number=row.number, stage=target.name
+            )
 
         note = Content("\n").join(
             Content.assemble((f"{n} ", "bold $text-accent"), st.name,
-                             (" (current)" if n == row.stage_no else "", "dim"))
+                             (_(" (current)") if n == row.stage_no else "", "dim"))
             for n, st in enumerate(allowed, 1)
         )  # fmt: skip
         default = str(max(1, len(allowed) - 1))
-        self.app.push_screen(FormDialog(f"Quality failure {row.number}", [
-            FormField("back", "Back to", default, f"digit 1-{len(allowed)}"),
-            FormField("reason", "Reason", "", "what failed (required)"),
+        self.app.push_screen(FormDialog(_("Quality failure {number}").format(number=row.number), [
+            FormField("back", _("Back to"), default, _("digit 1-{n}").format(n=len(allowed))),
+            FormField("reason", _("Reason"), "", _("what failed (required)")),
         ], run, note), callback=self._finished)  # fmt: skip
 
     def action_expected(self) -> None:
@@ -365,20 +412,24 @@ class ProductionScreen(ListScreen[BoardList]):
             except InvalidInput as error:
                 raise InvalidInput(str(error), "date") from None
             if when is None:
-                raise InvalidInput("type the new date: +3 or 2026-12-10", "date")
+                raise InvalidInput(_("type the new date: +3 or 2026-12-10"), "date")
             if not v["reason"].strip():
-                raise InvalidInput("a reason is required: supplier late, machine down…",
+                raise InvalidInput(_("a reason is required: supplier late, machine down…"),
                                    "reason")  # fmt: skip
             production_stages.set_expected(db, user, row.id, when, v["reason"], row.version)
-            return f"{row.number}: expected {when:%Y-%m-%d} now."
+            return _("{number}: expected {day} now.").format(
+                number=row.number, day=f"{when:%Y-%m-%d}"
+            )
 
-        note = (
-            f"Expected {short_date(row.expected_date)}, due {short_date(row.due_date)}; "
-            "+3 moves it 3 days later. The customer is told this date."
-        )
-        self.app.push_screen(FormDialog(f"New expected date {row.number}", [
-            FormField("date", "Expected", "", "+3 (days later), fri or 2026-12-10"),
-            FormField("reason", "Reason", "", "required"),
+        note = _(
+            "Expected {expected}, due {due}; +3 moves it 3 days later. The customer is "
+            "told this date."
+        ).format(expected=short_date(row.expected_date), due=short_date(row.due_date))
+        title = _("New expected date {number}").format(number=row.number)
+        self.app.push_screen(FormDialog(title, [
+            FormField("date", pgettext("production", "Expected"), "",
+                      _("+3 (days later), fri or 2026-12-10")),
+            FormField("reason", _("Reason"), "", _("required")),
         ], run, note), callback=self._finished)  # fmt: skip
 
     def action_history(self) -> None:
@@ -389,7 +440,7 @@ class ProductionScreen(ListScreen[BoardList]):
         self.load_story(row, self.today)
 
     @work(thread=True, exclusive=True, group="production-job", exit_on_error=False,
-          description="read the production order")  # fmt: skip
+          description=N_("read the production order"))  # fmt: skip
     def load_story(self, row: BoardRow, today: date) -> None:
         stages = production_board.stages_of(self.db, row.id)
         log = production_board.history(self.db, row.id)

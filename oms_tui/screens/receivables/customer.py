@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from ...commands import ScreenCommands
-from ...i18n import N_
+from ...i18n import N_, _, ngettext, pgettext
 from ...messages import Said
 from ...services.finance import dunning, follow_ups, receivables
 from ...services.platform.money import split_currency
@@ -29,7 +29,7 @@ from ...widgets.form_dialog import FormDialog, FormField, Run
 from ...widgets.order_list import OrderList, Piece, fit
 from .. import OmsScreen
 from ..change_history import CHANGES_PALETTE, changes_binding, open_changes
-from ..formats import local_time, plural
+from ..formats import local_time
 from ..list_screen import key_hint
 from ..printouts import deliver_documents
 from .dialogs import (
@@ -37,6 +37,7 @@ from .dialogs import (
     METHOD_LETTERS,
     by_letter,
     invoice_numbers,
+    letters_legend,
     parse_amount,
     parse_date,
 )
@@ -49,8 +50,10 @@ from .rows import (
     payment_text,
 )
 
-CUSTOMER_KEYS = key_hint(("F6", "payment"), ("F7", "follow-up"), ("F10", "statement"),
-                         ("F11", "release hold"), ("F5", "refresh"))  # fmt: skip
+
+def customer_keys() -> Content:
+    return key_hint(("F6", N_("payment")), ("F7", N_("follow-up")), ("F10", N_("statement")),
+                    ("F11", N_("release hold")), ("F5", N_("refresh")))  # fmt: skip
 
 
 # -- the keys that act on a customer (the aging view's too) ---------------------------------
@@ -112,23 +115,26 @@ class RecvBase(OmsScreen):
             currency, amount = split_currency(v["amount"], get_settings(db).currency)
             minor = parse_amount(amount, currency)
             received = parse_date(v["date"], today, "date") or today
-            method = by_letter(v["method"] or "b", METHOD_LETTERS, "method", "Method")
+            method = by_letter(v["method"] or "b", METHOD_LETTERS, "method", N_("Method"))
             numbers = invoice_numbers(v["invoices"], highlighted)
             result = receivables.record_payment(db, user, cid, minor, received, method,
                                                 v["reference"], numbers, today,
                                                 versions, currency)  # fmt: skip
             return payment_text(name, result)
 
-        legend = "  ".join(f"{letter} {m.replace('_', ' ')}" for letter, m in METHOD_LETTERS)
-        to = f"h {highlighted} · " if highlighted else ""
-        self._form(f"Payment from {name}", [
-            FormField("amount", "Amount", "", "e.g. 1234.50, USD 99"),
-            FormField("date", "Received", today.isoformat(), "2026-01-31, -1 yesterday"),
-            FormField("method", "Method", "b", "one letter (below)"),
-            FormField("reference", "Reference", "", "bank ref, cheque no (optional)"),
-            FormField("invoices", "Apply to", self.chosen_invoices(),
-                      f"blank oldest first · {to}or numbers"),
-        ], run, note=Content.styled(f"Method: {legend}", "dim"),
+        apply_to = (
+            _("blank oldest first · h {invoice} · or numbers").format(invoice=highlighted)
+            if highlighted
+            else _("blank oldest first · or numbers")
+        )
+        self._form(_("Payment from {name}").format(name=name), [
+            FormField("amount", _("Amount"), "", _("e.g. 1234.50, USD 99")),
+            FormField("date", _("Received"), today.isoformat(), _("2026-01-31, -1 yesterday")),
+            FormField("method", _("Method"), "b", _("one letter (below)")),
+            FormField("reference", _("Reference"), "", _("bank ref, cheque no (optional)")),
+            FormField("invoices", _("Apply to"), self.chosen_invoices(), apply_to),
+        ], run, note=Content.styled(_("Method: {legend}").format(
+            legend=letters_legend(METHOD_LETTERS)), "dim"),
            aliases={"received_on": "date"})  # fmt: skip
 
     def action_follow_up(self) -> None:
@@ -139,7 +145,7 @@ class RecvBase(OmsScreen):
         db, user, today = self.db, self.user, self.today
 
         def run(v: dict[str, str]) -> str:
-            kind = by_letter(v["kind"] or "c", KIND_LETTERS, "kind", "Kind")
+            kind = by_letter(v["kind"] or "c", KIND_LETTERS, "kind", N_("Kind"))
             promise_on = parse_date(v["promise_on"], today, "promise_on", past_ok=False)
             promised = parse_amount(v["promise_minor"], get_settings(db).currency,
                                     "promise_minor") \
@@ -148,17 +154,21 @@ class RecvBase(OmsScreen):
             f = follow_ups.record_follow_up(db, user, cid, kind, v["note"],
                                             next_action_on=next_on, promise_on=promise_on,
                                             promise_minor=promised, today=today)  # fmt: skip
-            nxt = f" · next action {f.next_action_on}" if f.next_action_on else ""
-            return f"Follow-up for {name}: {follow_up_text(f)}{nxt}."
+            if f.next_action_on:
+                return _("Follow-up for {name}: {what} · next action {day}.").format(
+                    name=name, what=follow_up_text(f), day=f.next_action_on
+                )
+            return _("Follow-up for {name}: {what}.").format(name=name, what=follow_up_text(f))
 
-        legend = "  ".join(f"{letter} {k}" for letter, k in KIND_LETTERS)
-        self._form(f"Follow-up: {name}", [
-            FormField("kind", "Kind", "c", "one letter (below)"),
-            FormField("note", "Note", "", "what was said or done"),
-            FormField("promise_on", "Promised", "", "pay date: +7, fri, 2026-12-01"),
-            FormField("promise_minor", "Amount", "", "promised amount (optional)"),
-            FormField("next_action_on", "Next", "", "next action date (promise: its date)"),
-        ], run, note=Content.styled(f"Kind: {legend}", "dim"))  # fmt: skip
+        self._form(_("Follow-up: {name}").format(name=name), [
+            FormField("kind", _("Kind"), "c", _("one letter (below)")),
+            FormField("note", _("Note"), "", _("what was said or done")),
+            FormField("promise_on", _("Promised"), "", _("pay date: +7, fri, 2026-12-01")),
+            FormField("promise_minor", _("Amount"), "", _("promised amount (optional)")),
+            FormField("next_action_on", pgettext("follow-up", "Next"), "",
+                      _("next action date (promise: its date)")),
+        ], run, note=Content.styled(_("Kind: {legend}").format(
+            legend=letters_legend(KIND_LETTERS)), "dim"))  # fmt: skip
 
     def action_release_hold(self) -> None:
         who = self.customer()
@@ -169,22 +179,27 @@ class RecvBase(OmsScreen):
 
         def run(v: dict[str, str]) -> str:
             dunning.release_credit_hold(db, user, cid, v["reason"])
-            return f"Credit hold of {name} released: {v['reason'].strip()}."
+            return _("Credit hold of {name} released: {reason}.").format(
+                name=name, reason=v["reason"].strip()
+            )
 
-        self._form(f"Release credit hold: {name}", [
-            FormField("reason", "Reason", "", "why (kept on the customer)"),
-        ], run, note=Content.styled("Managers only; the reason is recorded.", "dim"))  # fmt: skip
+        self._form(_("Release credit hold: {name}").format(name=name), [
+            FormField("reason", _("Reason"), "", _("why (kept on the customer)")),
+        ], run, note=Content.styled(_("Managers only; the reason is recorded."),
+                                    "dim"))  # fmt: skip
 
     def action_apply_credit(self) -> None:
         who = self.customer()
         if who is None:
             return
         cid, name = who
-        self.say(Content.styled(f"Applying the credit on account of {name}…", "dim"))
+        self.say(
+            Content.styled(_("Applying the credit on account of {name}…").format(name=name), "dim")
+        )
         self.apply_credit(cid, name, self.today)
 
     @work(thread=True, exclusive=True, group="recv-credit", exit_on_error=False,
-          description="apply the credit on account")  # fmt: skip
+          description=N_("apply the credit on account"))  # fmt: skip
     def apply_credit(self, customer_id: int, name: str, today: date) -> None:
         result = receivables.apply_credit_on_account(self.db, self.user, customer_id, today)
         text = credit_text(name, result)
@@ -198,11 +213,11 @@ class RecvBase(OmsScreen):
         if who is None:
             return
         cid, name = who
-        self.say(Content.styled(f"Printing the statement of {name}…", "dim"))
+        self.say(Content.styled(_("Printing the statement of {name}…").format(name=name), "dim"))
         self.print_statement(cid, name, self.today)
 
     @work(thread=True, exclusive=True, group="recv-print", exit_on_error=False,
-          description="print the statement")  # fmt: skip
+          description=N_("print the statement"))  # fmt: skip
     def print_statement(self, customer_id: int, name: str, today: date) -> None:
         from ...reports.account_letter import account_pdf
 
@@ -211,7 +226,7 @@ class RecvBase(OmsScreen):
             f"statement-{paper.customer_code}-{today}",
             lambda company, size: account_pdf([paper], company, size),
         )])  # fmt: skip
-        self.post_message(Said(f"Statement of {name} {where}."))
+        self.post_message(Said(_("Statement of {name} {where}.").format(name=name, where=where)))
 
 
 # -- the customer's account --------------------------------------------------------------------
@@ -221,30 +236,33 @@ class CustomerScreen(RecvBase):
     """One customer's open invoices, credit status and follow-ups; the same keys act on it."""
 
     MESSAGE_ID = "recv-cust-message"
-    PALETTE_PREFIX = "Customer account"
+    PALETTE_PREFIX = N_("Customer account")
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("payment", "Record payment", "Oldest first, or h: the highlighted invoice (F6 / Ctrl+O)"),
-        ("follow_up", "Record follow-up", "Call, promise, letter, note (F7 / Ctrl+N)"),
-        ("apply_credit", "Apply credit on account", "To the open invoices, oldest due first (t)"),
-        ("statement", "Print statement", "Statement of account (F10 / Ctrl+G)"),
-        ("release_hold", "Release credit hold", "Managers, with a reason (F11 / Ctrl+U)"),
-        ("refresh", "Read again", "Invoices, credit, follow-ups (F5 / Ctrl+R)"),
+        ("payment", N_("Record payment"),
+         N_("Oldest first, or h: the highlighted invoice (F6 / Ctrl+O)")),
+        ("follow_up", N_("Record follow-up"), N_("Call, promise, letter, note (F7 / Ctrl+N)")),
+        ("apply_credit", N_("Apply credit on account"),
+         N_("To the open invoices, oldest due first (t)")),
+        ("statement", N_("Print statement"), N_("Statement of account (F10 / Ctrl+G)")),
+        ("release_hold", N_("Release credit hold"), N_("Managers, with a reason (F11 / Ctrl+U)")),
+        ("refresh", N_("Read again"), N_("Invoices, credit, follow-ups (F5 / Ctrl+R)")),
         (*CHANGES_PALETTE[:2], N_("Who changed what, when, from what to what, and why (Ctrl+E)")),
-    )
+    )  # fmt: skip
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f6,ctrl+o", "payment", "Payment", key_display="F6/^O", id="recv.cust.payment",
-                tooltip="Record a payment (oldest first, or h: the highlighted invoice)"),
-        Binding("f7,ctrl+n", "follow_up", "Follow-up", key_display="F7/^N",
-                id="recv.cust.follow_up", tooltip="Record a call, promise, letter or note"),
-        Binding("t", "apply_credit", "Apply credit", key_display="t",
+        Binding("f6,ctrl+o", "payment", N_("Payment"), key_display="F6/^O",
+                id="recv.cust.payment",
+                tooltip=N_("Record a payment (oldest first, or h: the highlighted invoice)")),
+        Binding("f7,ctrl+n", "follow_up", N_("Follow-up"), key_display="F7/^N",
+                id="recv.cust.follow_up", tooltip=N_("Record a call, promise, letter or note")),
+        Binding("t", "apply_credit", N_("Apply credit"), key_display="t",
                 id="recv.cust.apply_credit",
-                tooltip="Apply the credit on account to the open invoices, oldest due first"),
-        Binding("f10,ctrl+g", "statement", "Statement", key_display="F10/^G", show=False,
-                id="recv.cust.statement", tooltip="Print the statement of account"),
-        Binding("f11,ctrl+u", "release_hold", "Release", key_display="F11/^U", show=False,
-                id="recv.cust.release", tooltip="Release the credit hold (managers; reason)"),
-        Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R", show=False,
-                id="recv.cust.refresh", tooltip="Read the invoices and follow-ups again"),
+                tooltip=N_("Apply the credit on account to the open invoices, oldest due first")),
+        Binding("f10,ctrl+g", "statement", N_("Statement"), key_display="F10/^G", show=False,
+                id="recv.cust.statement", tooltip=N_("Print the statement of account")),
+        Binding("f11,ctrl+u", "release_hold", N_("Release"), key_display="F11/^U", show=False,
+                id="recv.cust.release", tooltip=N_("Release the credit hold (managers; reason)")),
+        Binding("f5,ctrl+r", "refresh", N_("Refresh"), key_display="F5/^R", show=False,
+                id="recv.cust.refresh", tooltip=N_("Read the invoices and follow-ups again")),
         changes_binding("recv.cust", "^E", "ctrl+e"),  # F11 releases a hold here
     ]  # fmt: skip
 
@@ -263,16 +281,16 @@ class CustomerScreen(RecvBase):
         yield Header()
         with Vertical(id="recv-cust"):
             yield Static(
-                Content.styled(self.customer_name or "Reading…", "bold"), id="recv-cust-title"
+                Content.styled(self.customer_name or _("Reading…"), "bold"), id="recv-cust-title"
             )
             yield Static("", id="recv-cust-credit")
             yield Static(invoice_head(), id="recv-inv-head")
             yield OrderList(self.format_invoice, key=lambda i: i.number, id="recv-invoices",
-                            empty_text="No open invoices.")  # fmt: skip
-            yield Static(Content.styled(" Follow-ups, newest first", "bold"), id="recv-log-head")
+                            empty_text=_("No open invoices."))  # fmt: skip
+            yield Static(self._log_head(), id="recv-log-head")
             yield Static("", id="recv-log")
             yield Static("", id="recv-cust-message")
-            yield Static(CUSTOMER_KEYS, id="recv-cust-keys")
+            yield Static(customer_keys(), id="recv-cust-keys")
         yield KeysFooter(compact=True)
 
     @property
@@ -284,6 +302,18 @@ class CustomerScreen(RecvBase):
 
     def on_mount(self) -> None:
         self.invoices.focus()
+        self.reload()
+
+    @staticmethod
+    def _log_head() -> Content:
+        return Content.styled(" " + _("Follow-ups, newest first"), "bold")
+
+    def retranslate(self) -> None:
+        """The language changed: the heads, the key hint and the account read again."""
+        self.query_one("#recv-inv-head", Static).update(invoice_head())
+        self.query_one("#recv-log-head", Static).update(self._log_head())
+        self.query_one("#recv-cust-keys", Static).update(customer_keys())
+        self.invoices.empty_text = _("No open invoices.")
         self.reload()
 
     def customer(self) -> tuple[int, str] | None:
@@ -310,7 +340,7 @@ class CustomerScreen(RecvBase):
         self.read(self.customer_id, self.today)
 
     @work(thread=True, exclusive=True, group="recv-customer", exit_on_error=False,
-          description="read the customer")  # fmt: skip
+          description=N_("read the customer"))  # fmt: skip
     def read(self, customer_id: int, today: date) -> None:
         card = customer_card(self.db, customer_id, today)
         invoices = receivables.customer_invoices(self.db, customer_id)
@@ -322,8 +352,10 @@ class CustomerScreen(RecvBase):
         self.card = card = message.card
         self.query_one("#recv-cust-title", Static).update(Content.assemble(
             (card.name, "bold $text-accent"), f" ({card.code})",
-            (f"  terms {card.payment_terms} · {plural(len(message.invoices), 'open item')}",
-             "dim"),
+            ("  " + _("terms {terms} · {items}").format(
+                terms=card.payment_terms,
+                items=ngettext("{n} open item", "{n} open items", len(message.invoices)).format(
+                    n=len(message.invoices))), "dim"),
         ))  # fmt: skip
         self.query_one("#recv-cust-credit", Static).update(credit_line(card))
         rows = message.invoices
@@ -332,5 +364,7 @@ class CustomerScreen(RecvBase):
                                   (fit(f.actor, 8), "dim"),
                                   " ", follow_up_text(f)) for f in message.log]  # fmt: skip
         self.query_one("#recv-log", Static).update(
-            Content("\n").join(lines) if lines else Content.styled(" No follow-ups yet.", "dim")
+            Content("\n").join(lines)
+            if lines
+            else Content.styled(" " + _("No follow-ups yet."), "dim")
         )

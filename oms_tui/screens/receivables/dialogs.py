@@ -16,11 +16,12 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ...i18n import N_, _, ngettext, pgettext
 from ...services.finance import aging, dunning
 from ...services.platform.errors import InvalidInput
 from ...services.platform.money import format_money, parse_money
 from ...widgets.order_list import fit
-from ..formats import parse_day, plural
+from ..formats import parse_day
 
 # payment method by the letter typed: (letter, method)
 METHOD_LETTERS = (("b", "bank"), ("c", "cash"), ("w", "wechat"), ("a", "alipay"),
@@ -38,7 +39,7 @@ def parse_amount(text: str, currency: str, field: str = "amount") -> int:
     except InvalidInput as error:
         raise InvalidInput(str(error), field) from None
     if minor <= 0:
-        raise InvalidInput("the amount must be above 0, e.g. 1234.50", field)
+        raise InvalidInput(_("the amount must be above 0, e.g. 1234.50"), field)
     return minor
 
 
@@ -51,7 +52,7 @@ def parse_date(text: str, today: date, field: str, *, past_ok: bool = True) -> d
     except InvalidInput as error:
         raise InvalidInput(str(error), field) from None
     if not past_ok and day < today:
-        raise InvalidInput(f"{day} is in the past", field)
+        raise InvalidInput(_("{day} is in the past").format(day=day), field)
     return day
 
 
@@ -60,8 +61,27 @@ def by_letter(text: str, choices: Sequence[tuple[str, str]], field: str, what: s
     for letter, name in choices:
         if t in (letter, name):
             return name
-    legend = ", ".join(f"{letter} {name.replace('_', ' ')}" for letter, name in choices)
-    raise InvalidInput(f"{what}: one letter, {legend}", field)
+    raise InvalidInput(
+        _("{what}: one letter, {legend}").format(
+            what=_(what), legend=letters_legend(choices, ", ")
+        ),
+        field,
+    )
+
+
+def letters_legend(choices: Sequence[tuple[str, str]], sep: str = "  ") -> str:
+    """``b bank  c cash …``: each letter and what it stands for, in the current language."""
+    return sep.join(f"{letter} {method_word(name)}" for letter, name in choices)
+
+
+def method_word(name: str) -> str:
+    """A payment method (or a follow-up kind) as stored, in the current language."""
+    words = {"bank": pgettext("payment method", "bank"), "cash": pgettext("payment method", "cash"),
+             "wechat": pgettext("payment method", "wechat"),
+             "alipay": pgettext("payment method", "alipay"),
+             "card": pgettext("payment method", "card"),
+             "cod_remittance": pgettext("payment method", "cod remittance")}  # fmt: skip
+    return words.get(name) or _(name.replace("_", " "))
 
 
 def invoice_numbers(text: str, highlighted: str = "") -> list[str] | None:
@@ -71,8 +91,8 @@ def invoice_numbers(text: str, highlighted: str = "") -> list[str] | None:
         return None
     if t.lower() == "h":
         if not highlighted:
-            raise InvalidInput("no invoice is highlighted: leave blank (oldest first) or "
-                               "type invoice numbers", "invoices")  # fmt: skip
+            raise InvalidInput(_("no invoice is highlighted: leave blank (oldest first) or "
+                                 "type invoice numbers"), "invoices")  # fmt: skip
         return [highlighted]
     return [n for n in t.replace(",", " ").split() if n]
 
@@ -85,7 +105,7 @@ class DunningDialog(ModalScreen[None]):
 
     CSS_PATH = "receivables.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12,enter", "close", "Close", key_display="Enter/Esc",
+        Binding("escape,f12,enter", "close", N_("Close"), key_display="Enter/Esc",
                 id="recv.dunning.close"),
     ]  # fmt: skip
 
@@ -95,17 +115,23 @@ class DunningDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="recv-dialog", id="recv-dunning") as box:
-            box.border_title = f"Dunning: {plural(len(self.steps), 'step')}"
-            box.border_subtitle = "Enter or Esc closes"
+            box.border_title = ngettext(
+                "Dunning: {n} step", "Dunning: {n} steps", len(self.steps)
+            ).format(n=len(self.steps))
+            box.border_subtitle = _("Enter or Esc closes")
             with VerticalScroll(id="recv-dunning-steps"):
                 for s in self.steps:
                     yield Static(Content.assemble(
                         (fit(s.customer_name, 18), "bold"),
-                        f" {fit(s.title, 26)} {s.days_overdue:>4} d ",
+                        f" {fit(s.title, 26)} "
+                        + _("{days} d").format(days=f"{s.days_overdue:>4}") + " ",
                         (fit(format_money(s.overdue_minor, s.currency), 13, True),
                          "$text-error" if s.level == 4 else ""),
                     ), classes="recv-step")  # fmt: skip
-            yield Static(Content.styled(f"Letters {self.where}.", "dim"), id="recv-dunning-where")
+            yield Static(
+                Content.styled(_("Letters {where}.").format(where=self.where), "dim"),
+                id="recv-dunning-where",
+            )
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -116,7 +142,7 @@ class CollectionsDialog(ModalScreen[None]):
 
     CSS_PATH = "receivables.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12,enter", "close", "Close", key_display="Enter/Esc",
+        Binding("escape,f12,enter", "close", N_("Close"), key_display="Enter/Esc",
                 id="recv.collections.close"),
     ]  # fmt: skip
 
@@ -128,19 +154,24 @@ class CollectionsDialog(ModalScreen[None]):
         r = self.report
         top = max((row.amount_minor for row in r.rows), default=0) or 1
         with Vertical(classes="recv-dialog", id="recv-collections") as box:
-            box.border_title = f"Collections {r.start:%Y-%m} to {r.end:%Y-%m}"
-            box.border_subtitle = "Enter or Esc closes"
+            box.border_title = _("Collections {start} to {end}").format(
+                start=f"{r.start:%Y-%m}", end=f"{r.end:%Y-%m}"
+            )
+            box.border_subtitle = _("Enter or Esc closes")
             with VerticalScroll(id="recv-collections-rows"):
                 for row in r.rows:
                     bar = "█" * round(24 * row.amount_minor / top)
                     yield Static(Content.assemble(
                         f"{row.period:%Y-%m} ",
                         (fit(format_money(row.amount_minor, r.currency), 15, True), ""),
-                        (f" {row.payments:>5} payments ", "dim"), (bar, "$accent"),
+                        (" " + ngettext("{n} payment", "{n} payments", row.payments).format(
+                            n=f"{row.payments:>5}") + " ", "dim"), (bar, "$accent"),
                     ), classes="recv-step")  # fmt: skip
             total = format_money(r.amount_minor, r.currency)
-            yield Static(Content.assemble(("Total ", "dim"), total,
-                                          (f" in {r.payments:,} payments", "dim")))  # fmt: skip
+            yield Static(Content.assemble((_("Total") + " ", "dim"), total,
+                                          (ngettext(" in {n} payment", " in {n} payments",
+                                                    r.payments).format(n=f"{r.payments:,}"),
+                                           "dim")))  # fmt: skip
 
     def action_close(self) -> None:
         self.dismiss(None)

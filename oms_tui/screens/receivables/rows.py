@@ -8,14 +8,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from rich.cells import cell_len
 from textual.content import Content
 
+from ...i18n import N_, _, pgettext
 from ...services.finance import aging, follow_ups, receivables
 from ...services.platform.money import exponent, format_money, from_minor
 from ...services.sales.customer_history import CustomerCard
 from ...widgets.order_list import Piece, fit
+from ..formats import said
+from ..list_screen import head_line
 
 NAME_MIN = 12
+
+# follow-up kinds as stored, said in the current language (``_(kind)``; the payment methods:
+# ``dialogs.method_word``)
+KIND_WORDS = (N_("call"), N_("promise"), N_("letter"), N_("note"))
 
 
 def amount(minor: int, currency: str) -> str:
@@ -28,18 +36,27 @@ def applied_text(applied: Sequence[receivables.Applied | receivables.CreditAppli
     """``INV-1 100.00 (paid), INV-2 50.00 (20.00 left)``: what went to each invoice."""
     return ", ".join(
         f"{a.invoice_number} {format_money(a.amount_minor, currency)}"
-        + (f" ({format_money(a.left_minor, currency)} left)" if a.left_minor else " (paid)")
+        + (_(" ({amount} left)").format(amount=format_money(a.left_minor, currency))
+           if a.left_minor else _(" (paid)"))
         for a in applied
     )  # fmt: skip
 
 
 def payment_text(name: str, r: receivables.PaymentResult) -> str:
     applied = applied_text(r.applied, r.currency)
-    text = f"{r.number}: {format_money(r.amount_minor, r.currency)} from {name}"
-    text += f" applied to {applied}" if applied else ", nothing open to apply it to"
+    text = _("{number}: {amount} from {name}").format(
+        number=r.number, amount=format_money(r.amount_minor, r.currency), name=name
+    )
+    text += (
+        _(" applied to {invoices}").format(invoices=applied)
+        if applied
+        else _(", nothing open to apply it to")
+    )
     if r.unapplied_minor:
-        text += f"; {format_money(r.unapplied_minor, r.currency)} kept on account"
-    return text + "."
+        text += _("; {amount} kept on account").format(
+            amount=format_money(r.unapplied_minor, r.currency)
+        )
+    return _("{text}.").format(text=text)
 
 
 def credit_text(name: str, r: receivables.CreditResult) -> str:
@@ -47,28 +64,37 @@ def credit_text(name: str, r: receivables.CreditResult) -> str:
     left = format_money(r.on_account_minor, r.currency)
     if not r.applied:
         if r.on_account_minor > 0:
-            return f"{name} has {left} on account and no open invoice it can pay."
-        return f"{name} has no credit on account."
+            return _("{name} has {amount} on account and no open invoice it can pay.").format(
+                name=name, amount=left
+            )
+        return _("{name} has no credit on account.").format(name=name)
     applied = applied_text(r.applied, r.currency)
-    return (f"{format_money(r.applied_minor, r.currency)} of credit on account applied for {name}: "
-            f"{applied}; {left} left on account.")  # fmt: skip
+    return _("{amount} of credit on account applied for {name}: {invoices}; {left} left on "
+             "account.").format(amount=format_money(r.applied_minor, r.currency), name=name,
+                                invoices=applied, left=left)  # fmt: skip
 
 
 def follow_up_text(f: follow_ups.FollowUpView) -> str:
     """One line of the log: what, said, promised, next."""
-    parts = [f.kind, f.note] if f.note else [f.kind]
+    parts = [_(f.kind), f.note] if f.note else [_(f.kind)]
     if f.promise_on:
-        promised = f" {format_money(f.promise_minor, f.currency)}" if f.promise_minor else ""
-        parts.append(f"promised{promised} by {f.promise_on:%m-%d}")
+        day = f"{f.promise_on:%m-%d}"
+        parts.append(
+            _("promised {amount} by {day}").format(
+                amount=format_money(f.promise_minor, f.currency), day=day
+            )
+            if f.promise_minor
+            else _("promised by {day}").format(day=day)
+        )
     if f.next_action_on and not f.done:
-        parts.append(f"next {f.next_action_on:%m-%d}")
+        parts.append(_("next {day}").format(day=f"{f.next_action_on:%m-%d}"))
     return " · ".join(parts)
 
 
 # -- the aging grid ------------------------------------------------------------------------------
 
 
-ON_ACCOUNT = "on account"
+ON_ACCOUNT = N_("on account")
 
 
 @dataclass(frozen=True)
@@ -89,9 +115,17 @@ class Grid:
 
 def group_label(report: aging.AgingReport, group: tuple[int, ...]) -> str:
     if len(group) == 1:
-        return report.labels[group[0]]
+        return bucket_label(report.labels[group[0]])
     first = group[0]
-    return "overdue" if first == 1 else f"over {report.limits[first - 2]}"
+    return _("overdue") if first == 1 else _("over {days}").format(days=report.limits[first - 2])
+
+
+def bucket_label(label: str) -> str:
+    """A bucket as the service names it (``not due``, ``1-30``, ``over 120``), said in the
+    current language."""
+    if label.startswith("over "):
+        return _("over {days}").format(days=label.removeprefix("over "))
+    return _("not due") if label == "not due" else label  # i18n: no (the service's name)
 
 
 def grid(report: aging.AgingReport, width: int) -> Grid:
@@ -100,19 +134,19 @@ def grid(report: aging.AgingReport, width: int) -> Grid:
     groups = [(i,) for i in range(len(report.labels))]
     cur = report.currency
     credit = any(r.on_account_minor for r in report.rows)
-    extra = [ON_ACCOUNT] if credit else []
+    extra = [_(ON_ACCOUNT)] if credit else []
     while True:
-        labels = [group_label(report, g) for g in groups] + extra + ["Total"]
+        labels = [group_label(report, g) for g in groups] + extra + [_("Total")]
         widths = []
         for n, label in enumerate(labels):
             if n < len(groups):
                 cells = [sum(r.amounts[i] for i in groups[n]) for r in report.rows]
                 cells.append(sum(report.totals[i] for i in groups[n]))
-            elif label == ON_ACCOUNT:
+            elif credit and n == len(groups):
                 cells = [r.on_account_minor for r in report.rows] + [report.on_account_minor]
             else:
                 cells = [r.total_minor for r in report.rows] + [report.total_minor]
-            widths.append(max([len(label)] + [len(amount(c, cur)) for c in cells]))
+            widths.append(max([cell_len(label)] + [len(amount(c, cur)) for c in cells]))
         name_w = width - sum(w + 1 for w in widths)
         if name_w >= NAME_MIN or len(groups) <= 2:
             return Grid(max(6, name_w), tuple(groups), tuple(labels), tuple(widths), credit)
@@ -120,7 +154,7 @@ def grid(report: aging.AgingReport, width: int) -> Grid:
 
 
 def grid_head(g: Grid) -> str:
-    return f" {fit('Customer', g.name_w)}" + "".join(
+    return head_line((N_("Customer"), g.name_w)) + "".join(
         f" {fit(label, w, True)}" for label, w in zip(g.labels, g.widths, strict=True)
     )
 
@@ -160,24 +194,29 @@ def invoice_row(i: receivables.InvoiceView, width: int, today: date) -> list[Pie
 
 
 def invoice_head() -> str:
-    return (f" {fit('Invoice', 16)} {fit('Order', 14)} {fit('Due', 10)} "
-            f"{fit('Amount', 12, True)} {fit('Open', 12, True)} "
-            f"{fit('Over', 5, True)}")  # fmt: skip
+    return head_line((N_("Invoice"), 16), (N_("Order"), 14), (N_("Due"), 10),
+                     (N_("Amount"), 12, True), (pgettext("amount", "Open"), 12, True),
+                     (N_("Over"), 5, True))  # fmt: skip
 
 
 def credit_line(card: CustomerCard) -> Content:
-    status = card.credit_status
+    status = credit_status(card)
     style = "bold $text-error" if card.credit_hold else (
-        "bold $text-warning" if status != "ok" else "bold $text-success")  # fmt: skip
+        "bold $text-warning" if card.credit_status != "ok" else "bold $text-success")  # fmt: skip
     cur = card.currency
-    limit = format_money(card.credit_limit_minor, cur) if card.credit_limit_minor else "none"
+    limit = format_money(card.credit_limit_minor, cur) if card.credit_limit_minor else _("none")
     return Content.assemble(
-        ("Credit: ", "dim"), (status, style),
-        f" · open {format_money(card.open_balance_minor, cur)}",
-        (f" · overdue {format_money(card.overdue_minor, cur)}", "$text-warning")
-        if card.overdue_minor else "",
-        f" · limit {limit}",
+        (_("Credit: "), "dim"), (status, style),
+        _(" · open {amount}").format(amount=format_money(card.open_balance_minor, cur)),
+        (_(" · overdue {amount}").format(amount=format_money(card.overdue_minor, cur)),
+         "$text-warning") if card.overdue_minor else "",
+        _(" · limit {amount}").format(amount=limit),
     )  # fmt: skip
+
+
+def credit_status(card: CustomerCard) -> str:
+    """``CustomerCard.credit_status`` in the current language (``formats.said``)."""
+    return said(card.credit_status)
 
 
 # -- today's follow-ups -------------------------------------------------------------------------
@@ -190,8 +229,8 @@ def today_row(f: follow_ups.FollowUpView, width: int) -> list[Piece]:
     return [
         (fit(due, 5), "dim"),
         (" " + fit(f.customer_name, name), ""),
-        (" " + fit(f.kind, 7), "alert" if f.kind == "promise" else ""),
-        (" " + fit(follow_up_text(f).removeprefix(f.kind).lstrip(" ·"), what), "dim"),
+        (" " + fit(_(f.kind), 7), "alert" if f.kind == "promise" else ""),
+        (" " + fit(follow_up_text(f).removeprefix(_(f.kind)).lstrip(" ·"), what), "dim"),
         (" " + fit(amount(f.open_minor, f.currency), 13, True), ""),
     ]
 
@@ -199,5 +238,5 @@ def today_row(f: follow_ups.FollowUpView, width: int) -> list[Piece]:
 def today_head(width: int) -> str:
     name = max(8, min(20, width - 6 - 8 - 14 - 12))
     what = max(4, width - 6 - (name + 1) - 8 - 14)
-    return (f" {fit('Due', 5)} {fit('Customer', name)} {fit('Kind', 7)} {fit('What', what)} "
-            f"{fit('Open', 13, True)}")  # fmt: skip
+    return head_line((N_("Due"), 5), (N_("Customer"), name), (N_("Kind"), 7),
+                     (N_("What"), what), (pgettext("amount", "Open"), 13, True))  # fmt: skip

@@ -16,6 +16,7 @@ from textual.widgets import Header, Static
 from textual.worker import Worker
 
 from ...failures import failure_text, logged_text
+from ...i18n import N_, _, ngettext
 from ...services.finance import aging, dunning
 from ...services.parties import customers
 from ...services.platform.errors import InvalidInput
@@ -23,7 +24,6 @@ from ...services.platform.money import format_money
 from ...widgets.footer import KeysFooter
 from ...widgets.form_dialog import FormDialog, FormField
 from ...widgets.order_list import OrderList, Piece, fit, fit_name
-from ..formats import plural
 from ..list_screen import key_hint
 from ..printouts import letters_renderer, print_saved
 from .customer import CustomerScreen, RecvBase
@@ -34,8 +34,16 @@ from .today import TodayScreen
 DSO_DAYS = 90
 FIND_LIMIT = 2000  # customers a find matches, best first, looked for among the list's rows
 # the keys the Footer has no room for at 80 columns (Enter opens, as on every list)
-AGING_KEYS = key_hint(("F4", "as of"), ("F8", "today"), ("F9", "dunning"),
-                      ("F10", "statement"), ("F11", "release"), ("t", "apply credit"))  # fmt: skip
+
+
+def aging_keys() -> Content:
+    return key_hint(("F4", N_("as of")), ("F8", N_("today")), ("F9", N_("dunning")),
+                    ("F10", N_("statement")), ("F11", N_("release")),
+                    ("t", N_("apply credit")))  # fmt: skip
+
+
+def customers_text(n: int) -> str:
+    return ngettext("{n} customer", "{n} customers", n).format(n=n)
 
 
 # -- the aging view ---------------------------------------------------------------------------
@@ -46,51 +54,51 @@ class ReceivablesScreen(RecvBase):
 
     MODE = "receivables"
     MESSAGE_ID = "recv-message"
-    PALETTE_PREFIX = "Receivables"
+    PALETTE_PREFIX = N_("Receivables")
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("open", "Open customer", "Open invoices, credit, follow-ups (Enter)"),
-        ("find", "Find customer", "By any part of the name, code, phone or pinyin; again: "
-                                  "the next one (/ or f)"),
-        ("as_of", "Aging as of", "Another date: -30, 2026-01-31 (F4 / Ctrl+L)"),
-        ("payment", "Record payment", "From the highlighted customer (F6 / Ctrl+O)"),
-        ("follow_up", "Record follow-up", "Call, promise, letter, note (F7 / Ctrl+N)"),
-        ("apply_credit", "Apply credit on account", "Of the highlighted customer to their "
-                                                    "open invoices, oldest due first (t)"),
-        ("today", "Today's follow-ups", "Due today or before (F8 / Ctrl+Y)"),
-        ("dunning", "Run dunning", "As of a date (default today): reminders, notices, "
-                                   "credit holds; print letters (F9 / Ctrl+B)"),
-        ("statement", "Print statement", "Of the highlighted customer (F10 / Ctrl+G)"),
-        ("release_hold", "Release credit hold", "Managers, with a reason (F11 / Ctrl+U)"),
-        ("refresh", "Read again", "The aging (F5 / Ctrl+R)"),
-        ("collections", "Collections", "Money received per month, last 12 months (c)"),
+        ("open", N_("Open customer"), N_("Open invoices, credit, follow-ups (Enter)")),
+        ("find", N_("Find customer"), N_("By any part of the name, code, phone or pinyin; "
+                                         "again: the next one (/ or f)")),
+        ("as_of", N_("Aging as of"), N_("Another date: -30, 2026-01-31 (F4 / Ctrl+L)")),
+        ("payment", N_("Record payment"), N_("From the highlighted customer (F6 / Ctrl+O)")),
+        ("follow_up", N_("Record follow-up"), N_("Call, promise, letter, note (F7 / Ctrl+N)")),
+        ("apply_credit", N_("Apply credit on account"),
+         N_("Of the highlighted customer to their open invoices, oldest due first (t)")),
+        ("today", N_("Today's follow-ups"), N_("Due today or before (F8 / Ctrl+Y)")),
+        ("dunning", N_("Run dunning"), N_("As of a date (default today): reminders, notices, "
+                                          "credit holds; print letters (F9 / Ctrl+B)")),
+        ("statement", N_("Print statement"), N_("Of the highlighted customer (F10 / Ctrl+G)")),
+        ("release_hold", N_("Release credit hold"), N_("Managers, with a reason (F11 / Ctrl+U)")),
+        ("refresh", N_("Read again"), N_("The aging (F5 / Ctrl+R)")),
+        ("collections", N_("Collections"), N_("Money received per month, last 12 months (c)")),
     )  # fmt: skip
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash,f", "find", "Find", key_display="/", id="recv.find",
-                tooltip="Find a customer in the list: any part of the name, code, phone or "
-                        "pinyin (永安, szya, 1234); the same again: the next one"),
-        Binding("c", "collections", "Collections", key_display="c", show=False,
-                id="recv.collections", tooltip="Money received per month, last 12 months"),
-        Binding("f6,ctrl+o", "payment", "Payment", key_display="F6/^O", id="recv.payment",
-                tooltip="Record a payment from the highlighted customer"),
-        Binding("f7,ctrl+n", "follow_up", "Follow-up", key_display="F7/^N", id="recv.follow_up",
-                tooltip="Record a call, promise, letter or note"),
-        Binding("t", "apply_credit", "Apply credit", key_display="t", id="recv.apply_credit",
-                tooltip="Apply the customer's credit on account to their open invoices"),
-        Binding("f8,ctrl+y", "today", "Today", key_display="F8/^Y", show=False, id="recv.today",
-                tooltip="Today's follow-ups; Enter opens the customer"),
-        Binding("f9,ctrl+b", "dunning", "Dunning", key_display="F9/^B", show=False,
+        Binding("slash,f", "find", N_("Find"), key_display="/", id="recv.find",
+                tooltip=N_("Find a customer in the list: any part of the name, code, phone or "
+                           "pinyin (永安, szya, 1234); the same again: the next one")),
+        Binding("c", "collections", N_("Collections"), key_display="c", show=False,
+                id="recv.collections", tooltip=N_("Money received per month, last 12 months")),
+        Binding("f6,ctrl+o", "payment", N_("Payment"), key_display="F6/^O", id="recv.payment",
+                tooltip=N_("Record a payment from the highlighted customer")),
+        Binding("f7,ctrl+n", "follow_up", N_("Follow-up"), key_display="F7/^N",
+                id="recv.follow_up", tooltip=N_("Record a call, promise, letter or note")),
+        Binding("t", "apply_credit", N_("Apply credit"), key_display="t", id="recv.apply_credit",
+                tooltip=N_("Apply the customer's credit on account to their open invoices")),
+        Binding("f8,ctrl+y", "today", N_("Today"), key_display="F8/^Y", show=False,
+                id="recv.today", tooltip=N_("Today's follow-ups; Enter opens the customer")),
+        Binding("f9,ctrl+b", "dunning", N_("Dunning"), key_display="F9/^B", show=False,
                 id="recv.dunning",
-                tooltip="Run dunning as of a date (default today); print the letters"),
-        Binding("f10,ctrl+g", "statement", "Statement", key_display="F10/^G", show=False,
-                id="recv.statement", tooltip="Print the customer's statement of account"),
-        Binding("f11,ctrl+u", "release_hold", "Release", key_display="F11/^U", show=False,
-                id="recv.release", tooltip="Release the customer's credit hold (managers)"),
-        Binding("f4,ctrl+l", "as_of", "As of", key_display="F4/^L", show=False,
-                id="recv.as_of", tooltip="Aging as of another date"),
-        Binding("enter", "open", "Open", key_display="Enter", show=False, id="recv.open",
-                tooltip="Open the customer: invoices, credit, follow-ups"),
-        Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R", show=False,
-                id="recv.refresh", tooltip="Read the aging again"),
+                tooltip=N_("Run dunning as of a date (default today); print the letters")),
+        Binding("f10,ctrl+g", "statement", N_("Statement"), key_display="F10/^G", show=False,
+                id="recv.statement", tooltip=N_("Print the customer's statement of account")),
+        Binding("f11,ctrl+u", "release_hold", N_("Release"), key_display="F11/^U", show=False,
+                id="recv.release", tooltip=N_("Release the customer's credit hold (managers)")),
+        Binding("f4,ctrl+l", "as_of", N_("As of"), key_display="F4/^L", show=False,
+                id="recv.as_of", tooltip=N_("Aging as of another date")),
+        Binding("enter", "open", N_("Open"), key_display="Enter", show=False, id="recv.open",
+                tooltip=N_("Open the customer: invoices, credit, follow-ups")),
+        Binding("f5,ctrl+r", "refresh", N_("Refresh"), key_display="F5/^R", show=False,
+                id="recv.refresh", tooltip=N_("Read the aging again")),
     ]  # fmt: skip
 
     class Read(Message):
@@ -99,9 +107,10 @@ class ReceivablesScreen(RecvBase):
             self.report, self.dso, self.keep = report, dso, keep
 
     class DunningDone(Message):
-        def __init__(self, steps: list[dunning.DunningStep], where: str) -> None:
+        def __init__(self, steps: list[dunning.DunningStep], where: str,
+                     printed: bool = True) -> None:  # fmt: skip
             super().__init__()
-            self.steps, self.where = steps, where
+            self.steps, self.where, self.printed = steps, where, printed
 
     def __init__(self) -> None:
         super().__init__()
@@ -115,14 +124,14 @@ class ReceivablesScreen(RecvBase):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="recv"):
-            yield Static(Content.styled("Reading the aging…", "dim"), id="recv-status")
+            yield Static(Content.styled(_("Reading the aging…"), "dim"), id="recv-status")
             yield Static("", id="recv-head")
             yield OrderList(self.format_row, key=lambda r: r.customer_id, id="recv-aging",
-                            empty_text="No open receivables.")  # fmt: skip
+                            empty_text=_("No open receivables."))  # fmt: skip
             yield Static("", id="recv-totals")
             yield Static("", id="recv-info")
             yield Static("", id="recv-message")
-            yield Static(AGING_KEYS, id="recv-keys")
+            yield Static(aging_keys(), id="recv-keys")
         yield KeysFooter(compact=True)
 
     @property
@@ -156,6 +165,13 @@ class ReceivablesScreen(RecvBase):
     def on_resize(self) -> None:
         self.show_grid()
 
+    def retranslate(self) -> None:
+        """The language changed: the key hint, and the aging read again (its heads, totals
+        and status in the new language)."""
+        self.query_one("#recv-keys", Static).update(aging_keys())
+        self.rows.empty_text = _("No open receivables.")
+        self.reload()
+
     def grid_width(self) -> int:
         return max(40, self.size.width - 2)  # less the scrollbar and the selection mark
 
@@ -173,7 +189,7 @@ class ReceivablesScreen(RecvBase):
     def customer(self) -> tuple[int, str] | None:
         row = self.rows.highlighted
         if row is None:
-            self.say("No customer highlighted: nobody owes anything as of this date.",
+            self.say(_("No customer highlighted: nobody owes anything as of this date."),
                      error=True)  # fmt: skip
             return None
         return row.customer_id, row.name
@@ -190,7 +206,7 @@ class ReceivablesScreen(RecvBase):
         self.read(self.day, keep)
 
     @work(thread=True, exclusive=True, group="recv-aging", exit_on_error=False,
-          description="read the aging")  # fmt: skip
+          description=N_("read the aging"))  # fmt: skip
     def read(self, as_of: date, keep: bool) -> None:
         report = aging.aging(self.db, as_of)
         dso = aging.dso(self.db, as_of, DSO_DAYS)
@@ -211,18 +227,21 @@ class ReceivablesScreen(RecvBase):
         self.rows.load(lambda _cursor: (rows, None), keep=message.keep)
         overdue = sum(r.overdue_minor for r in report.rows)  # each less its credit
         dso = message.dso
-        days = f"DSO {dso.dso} d" if dso.dso is not None else "DSO —"
-        as_of = f"As of {report.as_of}" + (" (today)" if report.as_of == self.today else "")
+        days = _("DSO {days} d").format(days=dso.dso if dso.dso is not None else "—")
+        as_of = (_("As of {day} (today)") if report.as_of == self.today
+                 else _("As of {day}")).format(day=report.as_of)  # fmt: skip
         self.query_one("#recv-status", Static).update(
             Content.assemble(
                 (as_of, "bold"),
                 (f" · {days}", "bold"),
-                f" · open {format_money(report.total_minor, report.currency)}",
-                (f" · overdue {format_money(overdue, report.currency)}", "$text-warning")
+                _(" · open {amount}").format(
+                    amount=format_money(report.total_minor, report.currency)),
+                (_(" · overdue {amount}").format(amount=format_money(overdue, report.currency)),
+                 "$text-warning")
                 if overdue
                 else "",
             )
-        )
+        )  # fmt: skip
 
     def show_grid(self) -> None:
         report = self.report
@@ -234,7 +253,8 @@ class ReceivablesScreen(RecvBase):
         totals = g.values(report.totals, report.total_minor, report.on_account_minor)
         cells = grid_cells(g, totals, report.currency)
         self.query_one("#recv-totals", Static).update(Content.assemble(
-            (" " + fit(f"Total: {plural(len(report.rows), 'customer')}", g.name_w), "bold"),
+            (" " + fit(_("Total: {customers}").format(customers=customers_text(len(report.rows))),
+                       g.name_w), "bold"),
             *((text, "bold") for text, _style in cells),
         ))  # fmt: skip
 
@@ -253,11 +273,14 @@ class ReceivablesScreen(RecvBase):
             return
         cur = self.report.currency
         share = f" ({row.overdue_minor * 100 // row.total_minor}%)" if row.total_minor > 0 else ""
-        opened = f" · open {format_money(row.total_minor, cur)}"
-        on_account = (f" (on account {format_money(row.on_account_minor, cur)})"
-                      if row.on_account_minor else "")  # fmt: skip
-        overdue = (f" · overdue {format_money(row.overdue_minor, cur)}{share}"
-                   if row.overdue_minor > 0 else " · nothing overdue")  # fmt: skip
+        opened = _(" · open {amount}").format(amount=format_money(row.total_minor, cur))
+        on_account = (
+            _(" (on account {amount})").format(amount=format_money(row.on_account_minor, cur))
+            if row.on_account_minor
+            else ""
+        )
+        overdue = (_(" · overdue {amount}").format(amount=format_money(row.overdue_minor, cur))
+                   + share if row.overdue_minor > 0 else _(" · nothing overdue"))  # fmt: skip
         # the name gives way: the amounts show whole
         name = fit_name(row.name, info.content_size.width or self.size.width - 2, row.code, " ",
                         opened, on_account, overdue)  # fmt: skip
@@ -268,7 +291,7 @@ class ReceivablesScreen(RecvBase):
 
     @on(OrderList.Failed, "#recv-aging")
     def load_failed(self, message: OrderList.Failed) -> None:
-        self.say(failure_text("read the aging", message.error), error=True)
+        self.say(failure_text(N_("read the aging"), message.error), error=True)
 
     @on(OrderList.Opened, "#recv-aging")
     def opened(self, message: OrderList.Opened) -> None:
@@ -291,7 +314,7 @@ class ReceivablesScreen(RecvBase):
         def run(v: dict[str, str]) -> str:
             text = v["find"].strip()
             if not text:
-                raise InvalidInput("type a part of a name, code, phone or pinyin", "find")
+                raise InvalidInput(_("type a part of a name, code, phone or pinyin"), "find")
             found.append(customers.matching_customer_ids(db, text, limit=FIND_LIMIT))
             return text
 
@@ -299,23 +322,24 @@ class ReceivablesScreen(RecvBase):
             if text and found:
                 self.show_found(text, set(found[-1]))
 
-        self.app.push_screen(FormDialog("Find customer", [
-            FormField("find", "Find", self._find, "永安, szya, C000123, 1234"),
+        self.app.push_screen(FormDialog(_("Find customer"), [
+            FormField("find", _("Find"), self._find, "永安, szya, C000123, 1234"),  # i18n: no
         ], run), callback=finished)  # fmt: skip
 
     def show_found(self, text: str, ids: set[int]) -> None:
         again, self._find = text == self._find, text
         hits = [i for i, r in enumerate(self.rows.rows) if r.customer_id in ids]
         if not hits:
-            self.say(f"No customer in the list matches “{text}” (nothing open as of "
-                     f"{self.day}, or no such customer).", error=True)  # fmt: skip
+            self.say(_("No customer in the list matches “{text}” (nothing open as of {day}, or "
+                       "no such customer).").format(text=text, day=self.day),
+                     error=True)  # fmt: skip
             return
         start = self.rows.cursor if again else -1
         at = next((i for i in hits if i > start), hits[0])
         self.rows.cursor = at
         self.rows.focus()
-        self.say(f"“{text}”: {hits.index(at) + 1} of {plural(len(hits), 'customer')} in the "
-                 "list (/ again: the next)")  # fmt: skip
+        self.say(_("“{text}”: {n} of {customers} in the list (/ again: the next)").format(
+            text=text, n=hits.index(at) + 1, customers=customers_text(len(hits))))  # fmt: skip
 
     def action_as_of(self) -> None:
         today = self.today
@@ -330,8 +354,9 @@ class ReceivablesScreen(RecvBase):
                 self.say("")
                 self.reload(keep=False)
 
-        self.app.push_screen(FormDialog("Aging as of", [
-            FormField("as_of", "As of", self.day.isoformat(), "-30, 2026-01-31, blank: today"),
+        self.app.push_screen(FormDialog(_("Aging as of"), [
+            FormField("as_of", _("As of"), self.day.isoformat(),
+                      _("-30, 2026-01-31, blank: today")),
         ], run), callback=finished)  # fmt: skip
 
     def action_today(self) -> None:
@@ -353,7 +378,7 @@ class ReceivablesScreen(RecvBase):
         self.read_collections(self.context.clock().date())
 
     @work(thread=True, exclusive=True, group="recv-collections", exit_on_error=False,
-          description="read the collections")  # fmt: skip
+          description=N_("read the collections"))  # fmt: skip
     def read_collections(self, today: date) -> None:
         months = today.year * 12 + today.month - 1 - 11  # twelve months, this one included
         start = date(months // 12, months % 12 + 1, 1)
@@ -367,7 +392,7 @@ class ReceivablesScreen(RecvBase):
         """Ask the as-of date (the question is the form: Enter runs, Esc backs out); the
         form's worker runs dunning, then the letters print in this screen's worker."""
         if self._busy:
-            self.say("Wait: the letters of the last dunning run are still printing.",
+            self.say(_("Wait: the letters of the last dunning run are still printing."),
                      error=True)  # fmt: skip
             return
         db, user, today = self.db, self.user, self.today
@@ -382,31 +407,41 @@ class ReceivablesScreen(RecvBase):
             if not text or not taken:
                 return  # backed out: nothing was run
             done = taken[-1]
-            promised = (f" ({plural(len(done.promised), 'customer')} promised to pay)"
-                        if done.promised else "")  # fmt: skip
             if not done.steps:
-                self.say(f"Dunning as of {done.as_of}: no customer has reached a new "
-                         f"step{promised}.")  # fmt: skip
+                self.say(
+                    (
+                        _(
+                            "Dunning as of {day}: no customer has reached a new step ({customers} "
+                            "promised to pay)."
+                        )
+                        if done.promised
+                        else _("Dunning as of {day}: no customer has reached a new step.")
+                    ).format(day=done.as_of, customers=customers_text(len(done.promised)))
+                )
                 return
             self._busy = True
-            self.say(Content.styled("Printing the dunning letters…", "dim"))
+            self.say(Content.styled(_("Printing the dunning letters…"), "dim"))
             self.print_letters(done)
 
-        self.app.push_screen(FormDialog("Run dunning", [
-            FormField("as_of", "As of", today.isoformat(), "-7, 2026-01-31, blank: today"),
-        ], run, note=Content.styled(
+        self.app.push_screen(FormDialog(_("Run dunning"), [
+            FormField("as_of", _("As of"), today.isoformat(), _("-7, 2026-01-31, blank: today")),
+        ], run, note=Content.styled(_(
             "Takes the step each customer has reached by this date (reminder, second and "
             "final notice, credit hold; not for a promise to pay standing), saves their "
-            "letters and prints them. Enter runs.", "dim",
+            "letters and prints them. Enter runs."), "dim",
         )), callback=finished)  # fmt: skip
 
     @work(thread=True, exclusive=True, group="recv-dunning", exit_on_error=False,
-          description="print the dunning letters")  # fmt: skip
+          description=N_("print the dunning letters"))  # fmt: skip
     def print_letters(self, done: dunning.DunningRun) -> None:
         try:
             where = print_saved(self.db, done.path, dunning.run_name(done.number))
         except Exception as error:  # noqa: BLE001 - the steps stand; say what did not print
-            where = f"not printed: {logged_text('print the dunning letters', error)}"
+            where = _("not printed: {error}").format(
+                error=logged_text(N_("print the dunning letters"), error)
+            )
+            self.post_message(self.DunningDone(list(done.steps), where, printed=False))
+            return
         self.post_message(self.DunningDone(list(done.steps), where))
 
     @on(DunningDone)
@@ -414,11 +449,12 @@ class ReceivablesScreen(RecvBase):
         self._busy = False
         steps = message.steps
         holds = sum(1 for s in steps if s.level == 4)
-        held = f", {plural(holds, 'credit hold')}" if holds else ""
-        printed = not message.where.startswith("not printed")
+        letters = ngettext("{n} letter", "{n} letters", len(steps)).format(n=len(steps))
+        if holds:
+            letters += ", " + ngettext("{n} credit hold", "{n} credit holds", holds).format(n=holds)
         self.say(Content.assemble(
-            (f"Dunning: {plural(len(steps), 'letter')}{held}", "bold $text-success"),
-            f"; letters {message.where}.",
-        ), error=not printed)  # fmt: skip
+            (_("Dunning: {letters}").format(letters=letters), "bold $text-success"),
+            _("; letters {where}.").format(where=message.where),
+        ), error=not message.printed)  # fmt: skip
         self.reload()
         self.app.push_screen(DunningDialog(steps, message.where))

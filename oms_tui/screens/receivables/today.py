@@ -14,11 +14,11 @@ from textual.widgets import Header, Static
 
 from ...commands import ScreenCommands
 from ...failures import failure_text
+from ...i18n import N_, _, ngettext
 from ...services.finance import follow_ups
 from ...widgets.footer import KeysFooter
 from ...widgets.order_list import OrderList
 from .. import OmsScreen
-from ..formats import plural
 from .rows import today_head, today_row
 
 
@@ -29,16 +29,16 @@ class TodayScreen(OmsScreen):
     MESSAGE_ID = "recv-today-status"
     CSS_PATH = "receivables.tcss"
     COMMANDS = {ScreenCommands}
-    PALETTE_PREFIX = "Today's follow-ups"
+    PALETTE_PREFIX = N_("Today's follow-ups")
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("open", "Open customer", "Invoices, credit, follow-ups (Enter)"),
-        ("refresh", "Read again", "Today's follow-ups (F5 / Ctrl+R)"),
+        ("open", N_("Open customer"), N_("Invoices, credit, follow-ups (Enter)")),
+        ("refresh", N_("Read again"), N_("Today's follow-ups (F5 / Ctrl+R)")),
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", key_display="Enter", id="recv.today.open",
-                tooltip="Open the customer"),
-        Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R", show=False,
-                id="recv.today.refresh", tooltip="Read today's follow-ups again"),
+        Binding("enter", "open", N_("Open"), key_display="Enter", id="recv.today.open",
+                tooltip=N_("Open the customer")),
+        Binding("f5,ctrl+r", "refresh", N_("Refresh"), key_display="F5/^R", show=False,
+                id="recv.today.refresh", tooltip=N_("Read today's follow-ups again")),
     ]  # fmt: skip
 
     def compose(self) -> ComposeResult:
@@ -47,7 +47,7 @@ class TodayScreen(OmsScreen):
             yield Static("", id="recv-today-status")
             yield Static("", id="recv-today-head")
             yield OrderList(today_row, key=lambda f: f.id, id="recv-today-list",
-                            empty_text="Nothing to follow up today.")  # fmt: skip
+                            empty_text=_("Nothing to follow up today."))  # fmt: skip
         yield KeysFooter(compact=True)
 
     @property
@@ -59,22 +59,28 @@ class TodayScreen(OmsScreen):
         self.rows.focus()
         self.action_refresh()
 
+    def retranslate(self) -> None:
+        self.rows.empty_text = _("Nothing to follow up today.")
+        self.query_one("#recv-today-head", Static).update(today_head(self.size.width - 2))
+        self.action_refresh()
+
     def action_refresh(self) -> None:
         db, today = self.db, self.context.clock().date()
-        self.query_one("#recv-today-status", Static).update(Content.styled("Reading…", "dim"))
+        self.query_one("#recv-today-status", Static).update(Content.styled(_("Reading…"), "dim"))
         self.rows.load(lambda _cursor: (follow_ups.todays_follow_ups(db, today), None))
 
     @on(OrderList.Loaded, "#recv-today-list")
     def loaded(self, message: OrderList.Loaded) -> None:
         today = self.context.clock().date()
         self.query_one("#recv-today-status", Static).update(Content.assemble(
-            (f"{plural(message.count, 'follow-up')} due by {today}", "bold"),
-            "  Enter opens the customer",
+            (ngettext("{n} follow-up due by {day}", "{n} follow-ups due by {day}",
+                      message.count).format(n=message.count, day=today), "bold"),
+            "  " + _("Enter opens the customer"),
         ))  # fmt: skip
 
     @on(OrderList.Failed, "#recv-today-list")
     def failed(self, message: OrderList.Failed) -> None:
-        self.say(failure_text("read today's follow-ups", message.error), error=True)
+        self.say(failure_text(N_("read today's follow-ups"), message.error), error=True)
 
     @on(OrderList.Opened, "#recv-today-list")
     def opened(self, message: OrderList.Opened) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ...i18n import _
 from ...services.platform.errors import InvalidInput
 from ...widgets.form_dialog import FormDialog, FormField, Run
 
@@ -29,21 +30,22 @@ def whole_number(text: str, field: str = "qty", *, signed_ok: bool = False) -> i
     try:
         n = int(t)
     except ValueError:
-        want = "+5 or -3" if signed_ok else "a whole number above 0"
-        raise InvalidInput(f"type the quantity: {want}", field) from None
+        want = _("+5 or -3") if signed_ok else _("a whole number above 0")
+        raise InvalidInput(_("type the quantity: {want}").format(want=want), field) from None
     if n == 0 or (n < 0 and not signed_ok):
-        raise InvalidInput(
-            "the quantity must be "
-            + ("+N or -N, not 0" if signed_ok else "a whole number above 0"),
-            field,
-        )
+        raise InvalidInput(_("the quantity must be +N or -N, not 0") if signed_ok
+                           else _("the quantity must be a whole number above 0"),
+                           field)  # fmt: skip
     return n
 
 
 def warehouse_code(text: str, codes: Sequence[str], field: str = "warehouse") -> str:
     code = text.strip().upper()
     if not code:
-        raise InvalidInput(f"type a warehouse: {', '.join(codes)}", field)
+        raise InvalidInput(_("type a warehouse: {codes}").format(codes=", ".join(codes)), field)
     if codes and code not in codes:
-        raise InvalidInput(f"no warehouse '{text.strip()}': {', '.join(codes)}", field)
+        raise InvalidInput(
+            _("no warehouse '{code}': {codes}").format(code=text.strip(), codes=", ".join(codes)),
+            field,
+        )
     return code

@@ -18,12 +18,12 @@ from textual.widgets import Header, Static
 
 from ...commands import ScreenCommands
 from ...failures import failure_text
+from ...i18n import N_, _, ngettext
 from ...services.inventory import stock
 from ...services.platform.printing import documents_dir
 from ...widgets.footer import KeysFooter
 from ...widgets.order_list import OrderList, Piece
 from .. import OmsScreen
-from ..formats import plural
 from .rows import low_head, low_row, reorder_head, reorder_row
 
 
@@ -37,16 +37,16 @@ class ProductListScreen(OmsScreen):
     COMMANDS = {ScreenCommands}
     TITLE_TEXT = ""
     EMPTY = ""
-    WHAT = ""  # what the list holds: "Could not read {WHAT}: ..."
+    WHAT = ""  # reading what the list holds: "Could not {WHAT}: ..."
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(classes="stock-list"):
-            yield Static(Content.styled(self.TITLE_TEXT, "bold"), classes="list-title")
+            yield Static(Content.styled(_(self.TITLE_TEXT), "bold"), classes="list-title")
             yield Static("", id="list-status", classes="list-status")
             yield Static("", id="list-head", classes="list-head")
             yield OrderList(self.format_row, key=lambda r: (r.product_id, r.warehouse_code),
-                            id="rows", empty_text=self.EMPTY)  # fmt: skip
+                            id="rows", empty_text=_(self.EMPTY))  # fmt: skip
         yield KeysFooter(compact=True)
 
     def format_row(self, row: Any, width: int) -> Sequence[Piece]:
@@ -70,8 +70,15 @@ class ProductListScreen(OmsScreen):
     def on_resize(self) -> None:
         self.query_one("#list-head", Static).update(self.head(self.size.width - 2))
 
+    def retranslate(self) -> None:
+        """The language changed: the title, heads and rows again in it."""
+        self.query_one(".list-title", Static).update(Content.styled(_(self.TITLE_TEXT), "bold"))
+        self.rows.empty_text = _(self.EMPTY)
+        self.on_resize()
+        self.action_refresh()
+
     def action_refresh(self) -> None:
-        self.say(Content.styled("Reading…", "dim"))
+        self.say(Content.styled(_("Reading…"), "dim"))
         self.rows.load(lambda _cursor: (self.fetch_rows(), None))
 
     @on(OrderList.Loaded, "#rows")
@@ -79,11 +86,11 @@ class ProductListScreen(OmsScreen):
         self.say(self.summary(message.count))
 
     def summary(self, count: int) -> str | Content:
-        return plural(count, "row")
+        return ngettext("{n} row", "{n} rows", count).format(n=count)
 
     @on(OrderList.Failed, "#rows")
     def failed(self, message: OrderList.Failed) -> None:
-        self.say(failure_text(f"read {self.WHAT}", message.error), error=True)
+        self.say(failure_text(self.WHAT, message.error), error=True)
 
     @on(OrderList.Opened, "#rows")
     def opened(self, message: OrderList.Opened) -> None:
@@ -96,19 +103,19 @@ class ProductListScreen(OmsScreen):
 class LowStockScreen(ProductListScreen):
     """Every stocked product at or below its reorder point in a warehouse, worst first."""
 
-    PALETTE_PREFIX = "Low stock"
-    TITLE_TEXT = "Below the reorder point (free stock at or under it), furthest below first"
-    EMPTY = "No product is below its reorder point."
-    WHAT = "the products below their reorder point"
+    PALETTE_PREFIX = N_("Low stock")
+    TITLE_TEXT = N_("Below the reorder point (free stock at or under it), furthest below first")
+    EMPTY = N_("No product is below its reorder point.")
+    WHAT = N_("read the products below their reorder point")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Show", key_display="Enter", id="stock.low.open",
-                tooltip="Show the product in the stock check"),
-        Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R", show=False,
-                id="stock.low.refresh", tooltip="Read the list again (F5 / Ctrl+R)"),
+        Binding("enter", "open", N_("Show"), key_display="Enter", id="stock.low.open",
+                tooltip=N_("Show the product in the stock check")),
+        Binding("f5,ctrl+r", "refresh", N_("Refresh"), key_display="F5/^R", show=False,
+                id="stock.low.refresh", tooltip=N_("Read the list again (F5 / Ctrl+R)")),
     ]  # fmt: skip
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("open", "Show product", "In the stock check (Enter)"),
-        ("refresh", "Read again", "The list (F5 / Ctrl+R)"),
+        ("open", N_("Show product"), N_("In the stock check (Enter)")),
+        ("refresh", N_("Read again"), N_("The list (F5 / Ctrl+R)")),
     )
 
     def format_row(self, row: Any, width: int) -> Sequence[Piece]:
@@ -121,29 +128,30 @@ class LowStockScreen(ProductListScreen):
         return stock.below_reorder_point(self.db)
 
     def summary(self, count: int) -> str | Content:
-        noun = "row" if count == 1 else "rows"
-        return Content.assemble((f"{count} {noun}", "bold"), "  Enter shows the product")
+        rows = ngettext("{n} row", "{n} rows", count).format(n=count)
+        return Content.assemble((rows, "bold"), "  " + _("Enter shows the product"))
 
 
 class ReorderScreen(ProductListScreen):
     """Reorder suggestions: point = daily demand x lead time + safety stock; what to order."""
 
-    PALETTE_PREFIX = "Reorder"
-    TITLE_TEXT = "Reorder suggestions: ROP = demand/day x lead days + safety; Order = to buy"
-    EMPTY = "Nothing needs ordering."
-    WHAT = "the reorder suggestions"
+    PALETTE_PREFIX = N_("Reorder")
+    TITLE_TEXT = N_("Reorder suggestions: ROP = demand/day x lead days + safety; Buy = to order")
+    EMPTY = N_("Nothing needs ordering.")
+    WHAT = N_("read the reorder suggestions")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2,ctrl+s", "export", "Export CSV", key_display="F2/^S", id="stock.reorder.csv",
-                tooltip="Save the suggestions as a CSV file for purchasing"),
-        Binding("enter", "open", "Show", key_display="Enter", show=False,
-                id="stock.reorder.open", tooltip="Show the product in the stock check"),
-        Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R", show=False,
-                id="stock.reorder.refresh", tooltip="Compute the suggestions again"),
+        Binding("f2,ctrl+s", "export", N_("Export CSV"), key_display="F2/^S",
+                id="stock.reorder.csv",
+                tooltip=N_("Save the suggestions as a CSV file for purchasing")),
+        Binding("enter", "open", N_("Show"), key_display="Enter", show=False,
+                id="stock.reorder.open", tooltip=N_("Show the product in the stock check")),
+        Binding("f5,ctrl+r", "refresh", N_("Refresh"), key_display="F5/^R", show=False,
+                id="stock.reorder.refresh", tooltip=N_("Compute the suggestions again")),
     ]  # fmt: skip
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("export", "Export CSV", "Save the suggestions for purchasing (F2 / Ctrl+S)"),
-        ("open", "Show product", "In the stock check (Enter)"),
-        ("refresh", "Compute again", "The suggestions (F5 / Ctrl+R)"),
+        ("export", N_("Export CSV"), N_("Save the suggestions for purchasing (F2 / Ctrl+S)")),
+        ("open", N_("Show product"), N_("In the stock check (Enter)")),
+        ("refresh", N_("Compute again"), N_("The suggestions (F5 / Ctrl+R)")),
     )
 
     class Exported(Message):
@@ -161,18 +169,18 @@ class ReorderScreen(ProductListScreen):
         return stock.reorder_suggestions(self.db, today=self.context.clock().date())
 
     def summary(self, count: int) -> str | Content:
-        noun = "suggestion" if count == 1 else "suggestions"
-        return Content.assemble((f"{count} {noun}", "bold"), "  F2 exports CSV · Enter shows")
+        found = ngettext("{n} suggestion", "{n} suggestions", count).format(n=count)
+        return Content.assemble((found, "bold"), "  " + _("F2 exports CSV · Enter shows"))
 
     def action_export(self) -> None:
         rows = list(self.rows.rows)
         if not rows:
-            self.say("Nothing to export.", error=True)
+            self.say(_("Nothing to export."), error=True)
             return
         self.export(rows, self.context.clock())
 
     @work(thread=True, exclusive=True, group="stock-export", exit_on_error=False,
-          description="save the CSV")  # fmt: skip
+          description=N_("save the CSV"))  # fmt: skip
     def export(self, rows: list[stock.ReorderRow], now: datetime) -> None:
         from ...services.platform.csv_files import encode_csv
         from ...services.platform.files import write_private
@@ -186,5 +194,6 @@ class ReorderScreen(ProductListScreen):
 
     @on(Exported)
     def exported(self, message: Exported) -> None:
-        self.say(Content.assemble((f"{message.count} rows saved to ", "bold $text-success"),
+        saved = ngettext("{n} row saved to ", "{n} rows saved to ", message.count)
+        self.say(Content.assemble((saved.format(n=message.count), "bold $text-success"),
                                   str(message.path)))  # fmt: skip

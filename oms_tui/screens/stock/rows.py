@@ -6,14 +6,17 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual.content import Content
 
+from ...i18n import N_, _, pgettext
 from ...services.inventory import stock
 from ...widgets.order_list import Piece, fit, fit_name, fit_whole
 from ..formats import local_time, signed
+from ..list_screen import head_line
 
 KIND_LABEL = {
-    stock.RECEIPT: "receipt", stock.ISSUE: "issue", stock.TRANSFER_IN: "transfer in",
-    stock.TRANSFER_OUT: "transfer out", stock.ADJUSTMENT: "adjustment",
-    stock.PRODUCTION_IN: "made", stock.PRODUCTION_USE: "used in prod", stock.RETURN_IN: "return",
+    stock.RECEIPT: N_("receipt"), stock.ISSUE: N_("issue"), stock.TRANSFER_IN: N_("transfer in"),
+    stock.TRANSFER_OUT: N_("transfer out"), stock.ADJUSTMENT: N_("adjustment"),
+    stock.PRODUCTION_IN: N_("made"), stock.PRODUCTION_USE: N_("used in prod"),
+    stock.RETURN_IN: N_("return"),
 }  # fmt: skip
 
 
@@ -27,8 +30,8 @@ def move_label(m: stock.MoveView) -> str:
     """What the ledger calls a move: its kind, and for production use which way it went
     (materials issued to a production order, or back from a cancelled one)."""
     if m.kind == stock.PRODUCTION_USE and m.qty > 0:
-        return "back from prod"
-    return KIND_LABEL.get(m.kind, m.kind)
+        return _("back from prod")
+    return _(KIND_LABEL[m.kind]) if m.kind in KIND_LABEL else m.kind
 
 
 def ledger_row(m: stock.MoveView, width: int) -> list[Piece]:
@@ -47,41 +50,48 @@ def ledger_row(m: stock.MoveView, width: int) -> list[Piece]:
 
 
 def ledger_head(width: int) -> str:
-    text = (f" {fit('Date', 14)} {fit('Whse', 4)} {fit('Move', 14)} {fit('Qty', 7, True)} "
-            f"{fit('Reference', 14)} {fit('User', 10)}")  # fmt: skip
-    return text + (" Why" if width - _LEDGER_FIXED - 1 > 0 else "")
+    text = head_line((N_("Date"), 14), (N_("Whse"), 4), (N_("Move"), 14), (N_("Qty"), 7, True),
+                     (N_("Reference"), 14), (N_("User"), 10))  # fmt: skip
+    return text + (" " + _("Why") if width - _LEDGER_FIXED - 1 > 0 else "")
 
 
-_NUMBERS = ((8, "On hand"), (8, "Reserved"), (9, "Available"), (8, "Incoming"), (7, "Reorder"))
+_NUMBERS = ((8, N_("On hand")), (8, N_("Reserved")), (9, N_("Available")), (8, N_("Incoming")),
+            (7, N_("Reorder")))  # fmt: skip
+
+
+def _mark_width() -> int:
+    """The low / out mark at a row's end (3 cells in English, a Chinese word takes 4)."""
+    return max(3, cell_len(_("low")), cell_len(_("out")))
 
 
 def _name_width(width: int) -> int:
-    return max(6, width - 2 - 5 - sum(w + 1 for w, _ in _NUMBERS) - 4)
+    return max(6, width - 2 - 5 - sum(w + 1 for w, _head in _NUMBERS) - 1 - _mark_width())
 
 
 def card_table(card: stock.StockCard, width: int) -> Content:
     """Column heads, one line per warehouse (low stock marked), the totals."""
     name_w = _name_width(width)
     lines = [Content.styled(
-        f" {fit('Whse', 4)} {fit('', name_w)}"
-        + "".join(f" {fit(head, w, True)}" for w, head in _NUMBERS), "bold"
+        head_line((N_("Whse"), 4), ("", name_w))
+        + "".join(" " + fit(_(head), w, True) for w, head in _NUMBERS), "bold"
     )]  # fmt: skip
     for w in card.warehouses:
         mark, style = "", ""
         if w.available <= 0:
-            mark, style = "out", "bold $text-error"
+            mark, style = _("out"), "bold $text-error"
         elif w.low:
-            mark, style = "low", "bold $text-warning"
+            mark, style = _("low"), "bold $text-warning"
         numbers = (w.on_hand, w.reserved, w.available, w.incoming, w.reorder_point)
         text = (f" {fit(w.code, 4)} {fit(w.name, name_w)}"
                 + "".join(f" {fit(str(n), cw, True)}" for n, (cw, _) in zip(numbers, _NUMBERS,
                                                                                strict=True))
-                + f" {mark:<3}")  # fmt: skip
+                + " " + fit(mark, _mark_width()))  # fmt: skip
         lines.append(Content.styled(text, style) if style else Content(text))
     totals = (card.on_hand, card.reserved, card.available, card.incoming)
-    back = f"{card.backordered} backordered" if card.backordered else ""
+    back = _("{n} backordered").format(n=card.backordered) if card.backordered else ""
     lines.append(Content.assemble(
-        (f" {fit('All', 4)} {fit(back, name_w)}", "bold $text-error" if back else "bold"),
+        (head_line((N_("All"), 4)) + " " + fit(back, name_w),
+         "bold $text-error" if back else "bold"),
         ("".join(f" {fit(str(n), cw, True)}" for n, (cw, _) in zip(totals, _NUMBERS[:4],
                                                                     strict=True)), "bold"),
     ))  # fmt: skip
@@ -92,7 +102,8 @@ def card_title(card: stock.StockCard, width: int) -> Content:
     """Code, name, description, unit, lead time, barcode on a line of ``width`` cells: the
     code and the barcode (what a clerk reads or scans) whole, the name and the description
     give way (the line was cut at its end: the barcode read ``6901…``)."""
-    lead = "made to order" if card.made_to_order else f"lead {card.lead_time_days} d"
+    lead = _("made to order") if card.made_to_order else _("lead {days} d").format(
+        days=card.lead_time_days)
     tail = " · ".join(e for e in (card.unit, lead, card.barcode) if e)
     name = fit_name(card.name, width, card.code, "    ", tail)
     room = width - cell_len(f"{card.code}  {name}  {tail}") - cell_len(" · ")
@@ -119,8 +130,13 @@ def low_row(r: stock.LowStockRow, width: int) -> list[Piece]:
 
 def low_head(width: int) -> str:
     name = max(6, width - 16 - 5 - 4 * 9)
-    return f" {fit('Product', 15)} {fit('Name', name)} {fit('Whse', 4)} " + " ".join(
-        fit(h, 8, True) for h in ("On hand", "Reserved", "Avail", "Reorder")
+    return (
+        head_line((N_("Product"), 15), (N_("Name"), name), (N_("Whse"), 4))
+        + " "
+        + " ".join(
+            fit(_(h), 8, True)
+            for h in (N_("On hand"), N_("Reserved"), pgettext("stock", "Avail"), N_("Reorder"))
+        )
     )
 
 
@@ -142,6 +158,7 @@ def reorder_row(r: stock.ReorderRow, width: int) -> list[Piece]:
 
 def reorder_head(width: int) -> str:
     name = max(6, width - 13 - 5 - 7 * 7)
-    return (f" {fit('Product', 12)} {fit('Name', name)} {fit('Whse', 4)} "
-            + " ".join(fit(h, 6, True) for h in ("Avail", "In", "/day", "Lead", "ROP",
-                                                 "New", "Order")))  # fmt: skip
+    heads = (pgettext("stock", "Avail"), N_("In"), N_("/day"), N_("Lead"), N_("ROP"), N_("New"),
+             N_("Buy"))  # fmt: skip
+    return (head_line((N_("Product"), 12), (N_("Name"), name), (N_("Whse"), 4)) + " "
+            + " ".join(fit(_(h), 6, True) for h in heads))  # fmt: skip

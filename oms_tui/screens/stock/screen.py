@@ -14,6 +14,7 @@ from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...commands import ScreenCommands
+from ...i18n import N_, _, ngettext, pgettext
 from ...services.catalog.catalog import ProductHit, search_products
 from ...services.fulfilment import stock_operations
 from ...services.inventory import stock
@@ -33,8 +34,10 @@ from .rows import card_table, card_title, ledger_head, ledger_row
 PAGE = 50
 
 
-KEY_HINT = key_hint(("F6", "receive"), ("F7", "transfer"), ("F8", "adjust"), ("F9", "count"),
-                    ("F4", "low"), ("F10", "reorder"), ("PgDn", "more"))  # fmt: skip
+def key_hints() -> Content:
+    return key_hint(("F6", _("receive")), ("F7", _("transfer")), ("F8", _("adjust")),
+                    ("F9", _("count")), ("F4", _("low")), ("F10", _("reorder")),
+                    ("PgDn", _("more")))  # fmt: skip
 
 
 # -- the stock check -------------------------------------------------------------------------
@@ -47,40 +50,41 @@ class StockScreen(OmsScreen):
 
     CSS_PATH = "stock.tcss"
     COMMANDS = {ScreenCommands}
-    PALETTE_PREFIX = "Stock"
+    PALETTE_PREFIX = N_("Stock")
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("receive", "Receive goods", "Into a warehouse, with supplier and reference (F6 / Ctrl+O)"),
-        ("transfer", "Transfer", "Between warehouses, with a reason (F7 / Ctrl+N)"),
-        ("adjust", "Adjust", "Correct on hand by +/- qty with a reason (F8 / Ctrl+Y)"),
-        ("stocktake", "Stocktake", "Count a warehouse by scanner (F9 / Ctrl+B)"),
-        ("low_stock", "Below reorder point", "Products low in a warehouse (F4 / Ctrl+L)"),
-        ("reorder", "Reorder suggestions", "What to buy; export CSV (F10 / Ctrl+G)"),
-        ("refresh", "Read again", "The product's stock and ledger (F5 / Ctrl+R)"),
+        ("receive", N_("Receive goods"),
+         N_("Into a warehouse, with supplier and reference (F6 / Ctrl+O)")),
+        ("transfer", N_("Transfer"), N_("Between warehouses, with a reason (F7 / Ctrl+N)")),
+        ("adjust", N_("Adjust"), N_("Correct on hand by +/- qty with a reason (F8 / Ctrl+Y)")),
+        ("stocktake", N_("Stocktake"), N_("Count a warehouse by scanner (F9 / Ctrl+B)")),
+        ("low_stock", N_("Below reorder point"), N_("Products low in a warehouse (F4 / Ctrl+L)")),
+        ("reorder", N_("Reorder suggestions"), N_("What to buy; export CSV (F10 / Ctrl+G)")),
+        ("refresh", N_("Read again"), N_("The product's stock and ledger (F5 / Ctrl+R)")),
         CHANGES_PALETTE,
-    )
+    )  # fmt: skip
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f6,ctrl+o", "receive", "Receive", key_display="F6/^O", id="stock.receive",
-                tooltip="Receive goods of this product: warehouse, qty, supplier, reference"),
-        Binding("f9,ctrl+b", "stocktake", "Count", key_display="F9/^B", id="stock.stocktake",
-                tooltip="Stocktake: count a warehouse by scanner, post the differences"),
-        Binding("f7,ctrl+n", "transfer", "Transfer", key_display="F7/^N", show=False,
-                id="stock.transfer", tooltip="Transfer this product: from, to, qty, reason"),
-        Binding("f8,ctrl+y", "adjust", "Adjust", key_display="F8/^Y", show=False,
-                id="stock.adjust", tooltip="Adjust on hand: warehouse, +/- qty, reason"),
-        Binding("f4,ctrl+l", "low_stock", "Low", key_display="F4/^L", show=False,
-                id="stock.low", tooltip="Products below their reorder point"),
-        Binding("f10,ctrl+g", "reorder", "Reorder", key_display="F10/^G", show=False,
-                id="stock.reorder", tooltip="Reorder suggestions; export CSV"),
-        Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R", show=False,
-                id="stock.refresh", tooltip="Read the product's stock and ledger again"),
+        Binding("f6,ctrl+o", "receive", N_("Receive"), key_display="F6/^O", id="stock.receive",
+                tooltip=N_("Receive goods of this product: warehouse, qty, supplier, reference")),
+        Binding("f9,ctrl+b", "stocktake", N_("Count"), key_display="F9/^B", id="stock.stocktake",
+                tooltip=N_("Stocktake: count a warehouse by scanner, post the differences")),
+        Binding("f7,ctrl+n", "transfer", N_("Transfer"), key_display="F7/^N", show=False,
+                id="stock.transfer", tooltip=N_("Transfer this product: from, to, qty, reason")),
+        Binding("f8,ctrl+y", "adjust", N_("Adjust"), key_display="F8/^Y", show=False,
+                id="stock.adjust", tooltip=N_("Adjust on hand: warehouse, +/- qty, reason")),
+        Binding("f4,ctrl+l", "low_stock", N_("Low"), key_display="F4/^L", show=False,
+                id="stock.low", tooltip=N_("Products below their reorder point")),
+        Binding("f10,ctrl+g", "reorder", N_("Reorder"), key_display="F10/^G", show=False,
+                id="stock.reorder", tooltip=N_("Reorder suggestions; export CSV")),
+        Binding("f5,ctrl+r", "refresh", N_("Refresh"), key_display="F5/^R", show=False,
+                id="stock.refresh", tooltip=N_("Read the product's stock and ledger again")),
         changes_binding("stock", priority=True),  # Ctrl+E, not the scan line's "end"
         Binding("down", "move(1)", "", show=False, id="stock.next"),
         Binding("up", "move(-1)", "", show=False, id="stock.previous"),
-        Binding("pagedown", "page(1)", "Page down", show=False, priority=True,
-                id="stock.page_down", tooltip="Ledger: next page (more moves load)"),
-        Binding("pageup", "page(-1)", "Page up", show=False, priority=True,
-                id="stock.page_up", tooltip="Ledger: previous page"),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False, priority=True,
+                id="stock.page_down", tooltip=N_("Ledger: next page (more moves load)")),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False, priority=True,
+                id="stock.page_up", tooltip=N_("Ledger: previous page")),
     ]  # fmt: skip
 
     class CardLoaded(Message):
@@ -103,22 +107,36 @@ class StockScreen(OmsScreen):
         yield Header()
         with Vertical(id="stock"):
             with Horizontal(id="scan-row"):
-                yield Label("Product", id="scan-label")
-                yield ScanInput(id="stock-scan", placeholder="scan or type a code, barcode or name")
+                yield Label(_("Product"), id="scan-label")
+                yield ScanInput(
+                    id="stock-scan", placeholder=_("scan or type a code, barcode or name")
+                )
             yield Static("", id="stock-message")
-            yield Static(
-                "Scan a barcode or type a product code and Enter; words search by name.",
-                id="stock-help",
-            )
+            yield Static(self._help_text(), id="stock-help")
             yield OptionList(id="matches")
             with Vertical(id="card"):
                 yield Static("", id="card-title")
                 yield Static("", id="card-table")
                 yield Static("", id="ledger-head")
                 yield OrderList(ledger_row, key=lambda m: m.id, id="ledger",
-                                empty_text="No stock moves yet.")  # fmt: skip
-            yield Static(KEY_HINT, id="stock-keys")
+                                empty_text=_("No stock moves yet."))  # fmt: skip
+            yield Static(key_hints(), id="stock-keys")
         yield KeysFooter(compact=True)
+
+    @staticmethod
+    def _help_text() -> str:
+        return _("Scan a barcode or type a product code and Enter; words search by name.")
+
+    def retranslate(self) -> None:
+        """The language changed: the screen's own words again, and the card read again."""
+        self.query_one("#scan-label", Label).update(_("Product"))
+        self.scan.placeholder = _("scan or type a code, barcode or name")
+        self.query_one("#stock-help", Static).update(self._help_text())
+        self.query_one("#stock-keys", Static).update(key_hints())
+        self.ledger.empty_text = _("No stock moves yet.")
+        self.on_resize()
+        if self.card is not None:
+            self.find(self.card.code, product_id=self.card.product_id)
 
     @property
     def ledger(self) -> OrderList[stock.MoveView]:
@@ -165,11 +183,12 @@ class StockScreen(OmsScreen):
     def find(self, text: str = "", product_id: int | None = None, note: str = "") -> None:
         self._seq += 1
         if not note:
-            self.say(Content.styled(f"Looking up {text}…" if text else "Reading…", "dim"))
+            looking = _("Looking up {text}…").format(text=text) if text else _("Reading…")
+            self.say(Content.styled(looking, "dim"))
         self.lookup(self._seq, text, product_id, note)
 
     @work(thread=True, exclusive=True, group="stock-card", exit_on_error=False,
-          description="read the stock")  # fmt: skip
+          description=N_("read the stock"))  # fmt: skip
     def lookup(self, seq: int, text: str, product_id: int | None, note: str) -> None:
         """The product's card; a code, barcode or name typed (a newer scan cancels it)."""
         db = self.db
@@ -181,7 +200,9 @@ class StockScreen(OmsScreen):
             except NotFound:  # not a code or barcode: words of a name
                 hits = search_products(db, text, limit=100)
                 if not hits:
-                    raise NotFound(f"Nothing matches “{text}”: no code, barcode or name.") from None
+                    raise NotFound(
+                        _("Nothing matches “{text}”: no code, barcode or name.").format(text=text)
+                    ) from None
                 if len(hits) > 1:
                     self.post_message(self.Matches(seq, text, hits))
                     return
@@ -202,8 +223,9 @@ class StockScreen(OmsScreen):
             self.say(Content.styled(message.note, "bold $text-success"))
         else:
             self.say(Content.assemble(
-                (f"{card.available} available", "bold"), f" of {card.on_hand} on hand",
-                (f" · {card.backordered} backordered", "bold $text-error")
+                (_("{n} available").format(n=card.available), "bold"),
+                _(" of {n} on hand").format(n=card.on_hand),
+                (_(" · {n} backordered").format(n=card.backordered), "bold $text-error")
                 if card.backordered else "",
             ))  # fmt: skip
         db, pid = self.db, card.product_id
@@ -224,15 +246,18 @@ class StockScreen(OmsScreen):
         matches = self.query_one("#matches", OptionList)
         matches.set_options(
             Option(Content.assemble((code, "bold"), " ", description,
-                                    (f" {h.available:>6} free", "dim")))
+                                    (f" {h.available:>6} " + _("free"), "dim")))
             for h in message.hits
             for code, description in [fit_whole(h.code, 14, h.description, 48)]
         )  # fmt: skip
         matches.highlighted = 0
         self._show("matches")
         more = "+" if len(message.hits) >= 100 else ""
-        self.say(Content.assemble((f"{len(message.hits)}{more} match “{message.words}”", "bold"),
-                                  ": Up/Down, then Enter on the empty line"))  # fmt: skip
+        found = ngettext(
+            "{count} match “{words}”", "{count} match “{words}”", len(message.hits)
+        ).format(count=f"{len(message.hits)}{more}", words=message.words)
+        self.say(Content.assemble((found, "bold"),
+                                  _(": Up/Down, then Enter on the empty line")))  # fmt: skip
 
     @on(OptionList.OptionSelected, "#matches")
     def clicked(self, event: OptionList.OptionSelected) -> None:
@@ -266,7 +291,7 @@ class StockScreen(OmsScreen):
 
     def action_refresh(self) -> None:
         if self.card is None:
-            self.say("Scan or type a product first.", error=True)
+            self.say(_("Scan or type a product first."), error=True)
             return
         self.find(self.card.code, product_id=self.card.product_id)
 
@@ -290,7 +315,7 @@ class StockScreen(OmsScreen):
 
     def _card_or_say(self) -> stock.StockCard | None:
         if self.card is None or not self.query_one("#card").display:
-            self.say("Scan or type a product first: the operation is for the product shown.",
+            self.say(_("Scan or type a product first: the operation is for the product shown."),
                      error=True)  # fmt: skip
             return None
         return self.card
@@ -309,7 +334,9 @@ class StockScreen(OmsScreen):
     def _codes_note(self, card: stock.StockCard) -> tuple[list[str], str]:
         codes = [w.code for w in card.warehouses]
         free = "  ".join(f"{w.code} {w.available}" for w in card.warehouses)
-        return codes, f"{card.code} {card.name}\nWarehouses (free): {free}"
+        return codes, f"{card.code} {card.name}\n" + _("Warehouses (free): {free}").format(
+            free=free
+        )
 
     def action_receive(self) -> None:
         card = self._card_or_say()
@@ -324,13 +351,18 @@ class StockScreen(OmsScreen):
             out = stock_operations.receive(
                 db, user, wh, [(pid, qty)], supplier=v["supplier"], reference=v["reference"]
             )
-            return _outcome(f"Received {qty} {card.code} into {wh}: {out.number}", out)
+            return _outcome(
+                _("Received {qty} {code} into {warehouse}: {number}").format(
+                    qty=qty, code=card.code, warehouse=wh, number=out.number
+                ),
+                out,
+            )
 
-        self._form(f"Receive {card.code}", [
-            FormField("warehouse", "Warehouse", codes[0] if codes else "", ", ".join(codes)),
-            FormField("qty", "Qty", "", "units received"),
-            FormField("supplier", "Supplier", "", "optional"),
-            FormField("reference", "Reference", "", "delivery note, PO (optional)"),
+        self._form(_("Receive {code}").format(code=card.code), [
+            FormField("warehouse", _("Warehouse"), codes[0] if codes else "", ", ".join(codes)),
+            FormField("qty", _("Qty"), "", _("units received")),
+            FormField("supplier", _("Supplier"), "", _("optional")),
+            FormField("reference", _("Reference"), "", _("delivery note, PO (optional)")),
         ], run, note)  # fmt: skip
 
     def action_transfer(self) -> None:
@@ -348,13 +380,15 @@ class StockScreen(OmsScreen):
             b = warehouse_code(v["to"], codes, "to")
             qty = whole_number(v["qty"])
             stock_operations.transfer(db, user, pid, a, b, qty, v["reason"])
-            return f"Transferred {qty} {card.code} from {a} to {b}."
+            return _("Transferred {qty} {code} from {source} to {target}.").format(
+                qty=qty, code=card.code, source=a, target=b
+            )
 
-        self._form(f"Transfer {card.code}", [
-            FormField("from", "From", src, ", ".join(codes)),
-            FormField("to", "To", dst, ", ".join(codes)),
-            FormField("qty", "Qty", "", "units to move"),
-            FormField("reason", "Reason", "", "why (optional)"),
+        self._form(_("Transfer {code}").format(code=card.code), [
+            FormField("from", pgettext("warehouse", "From"), src, ", ".join(codes)),
+            FormField("to", pgettext("warehouse", "To"), dst, ", ".join(codes)),
+            FormField("qty", _("Qty"), "", _("units to move")),
+            FormField("reason", _("Reason"), "", _("why (optional)")),
         ], run, note)  # fmt: skip
 
     def action_adjust(self) -> None:
@@ -368,18 +402,23 @@ class StockScreen(OmsScreen):
             wh = warehouse_code(v["warehouse"], codes)
             delta = whole_number(v["qty"], signed_ok=True)
             if not v["reason"].strip():
-                raise InvalidInput("a reason is required: damaged, lost, found…", "reason")
+                raise InvalidInput(_("a reason is required: damaged, lost, found…"), "reason")
             out = stock_operations.adjust(db, user, pid, wh, delta, v["reason"])
-            return _outcome(f"Adjusted {card.code} in {wh} by {signed(delta)}", out)
+            return _outcome(
+                _("Adjusted {code} in {warehouse} by {qty}").format(
+                    code=card.code, warehouse=wh, qty=signed(delta)
+                ),
+                out,
+            )
 
-        self._form(f"Adjust {card.code}", [
-            FormField("warehouse", "Warehouse", codes[0] if codes else "", ", ".join(codes)),
-            FormField("qty", "+/- Qty", "", "+5 found, -3 damaged"),
-            FormField("reason", "Reason", "", "required"),
+        self._form(_("Adjust {code}").format(code=card.code), [
+            FormField("warehouse", _("Warehouse"), codes[0] if codes else "", ", ".join(codes)),
+            FormField("qty", _("+/- Qty"), "", _("+5 found, -3 damaged")),
+            FormField("reason", _("Reason"), "", _("required")),
         ], run, note)  # fmt: skip
 
 
 def _outcome(text: str, out: stock_operations.Outcome) -> str:
     if out.filled_orders:
-        return f"{text}; filled {', '.join(out.filled_orders)}."
-    return text + "."
+        return _("{text}; filled {orders}.").format(text=text, orders=", ".join(out.filled_orders))
+    return _("{text}.").format(text=text)

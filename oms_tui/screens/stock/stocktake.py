@@ -39,6 +39,7 @@ from textual.worker import Worker
 
 from ...commands import ScreenCommands
 from ...failures import failure_text
+from ...i18n import N_, _, ngettext, pgettext
 from ...services.fulfilment import stock_operations as ops
 from ...services.platform.errors import InvalidInput
 from ...widgets.dialogs import ConfirmDialog
@@ -47,13 +48,17 @@ from ...widgets.form_dialog import FormField
 from ...widgets.order_list import OrderList, Piece, fit, fit_whole
 from ...widgets.scan_input import ScanInput
 from .. import OmsScreen
-from ..formats import plural, signed
-from ..list_screen import key_hint
+from ..formats import signed
+from ..list_screen import head_line, key_hint
 from .dialogs import stock_form
 
 SCAN = re.compile(r"^(?P<code>.+?)\s*(?:(?P<op>[*=])\s*(?P<qty>\d+))?$")
-KEY_HINT = key_hint(("CODE", "+1"), ("CODE*5", "+5"), ("CODE=5", "set 5"),
-                    ("F2", "post"), ("F8", "cancel"), ("F12", "back"))  # fmt: skip
+
+
+def key_hints() -> Content:
+    return key_hint(("CODE", "+1"), ("CODE*5", "+5"), ("CODE=5", _("set 5")),
+                    ("F2", _("post")), ("F8", _("cancel")),
+                    ("F12", pgettext("key", "back")))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -68,11 +73,11 @@ def parse_scan(text: str) -> Scan:
     """``CODE`` (+1), ``CODE*QTY`` (+QTY), ``CODE=QTY`` (set the count to QTY)."""
     m = SCAN.match(text.strip())
     if m is None or not m["code"].strip():
-        raise InvalidInput("scan or type a product code", "product")
+        raise InvalidInput(_("scan or type a product code"), "product")
     qty = int(m["qty"]) if m["qty"] else 1
     replace = m["op"] == "="
     if qty == 0 and not replace:
-        raise InvalidInput("CODE*0 adds nothing: CODE=0 sets the count to 0", "qty")
+        raise InvalidInput(_("CODE*0 adds nothing: CODE=0 sets the count to 0"), "qty")
     return Scan(m["code"].strip(), qty, replace, text.strip())
 
 
@@ -91,8 +96,8 @@ def count_row(c: ops.CountView, width: int) -> list[Piece]:
 
 def count_head(width: int) -> str:
     name = max(6, width - 16 - 4 * 8)
-    return (f" {fit('Product', 15)} {fit('Name', name)} "
-            + " ".join(fit(h, 7, True) for h in ("Counted", "Book", "Diff")))  # fmt: skip
+    return head_line((N_("Product"), 15), (N_("Name"), name), (N_("Counted"), 7, True),
+                     (N_("Book"), 7, True), (N_("Diff"), 7, True))  # fmt: skip
 
 
 class StocktakeScreen(OmsScreen):
@@ -102,19 +107,21 @@ class StocktakeScreen(OmsScreen):
 
     CSS_PATH = ["stock.tcss", "stocktake.tcss"]
     COMMANDS = {ScreenCommands}
-    PALETTE_PREFIX = "Stocktake"
+    PALETTE_PREFIX = N_("Stocktake")
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("post", "Post", "Differences become adjustment moves, with a reason (F2 / Ctrl+S)"),
-        ("cancel_count", "Cancel stocktake", "Discard this stocktake's counts (F8 / Ctrl+Y)"),
-        ("refresh", "Read again", "The counts and book quantities (F5 / Ctrl+R)"),
-    )
+        ("post", N_("Post"),
+         N_("Differences become adjustment moves, with a reason (F2 / Ctrl+S)")),
+        ("cancel_count", N_("Cancel stocktake"),
+         N_("Discard this stocktake's counts (F8 / Ctrl+Y)")),
+        ("refresh", N_("Read again"), N_("The counts and book quantities (F5 / Ctrl+R)")),
+    )  # fmt: skip
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2,ctrl+s", "post", "Post", key_display="F2/^S", id="stocktake.post",
-                tooltip="Post: each difference becomes an adjustment move (reason asked)"),
-        Binding("f8,ctrl+y", "cancel_count", "Cancel", key_display="F8/^Y", show=False,
-                id="stocktake.cancel", tooltip="Cancel this stocktake (asks first)"),
-        Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R", show=False,
-                id="stocktake.refresh", tooltip="Read the counts and book quantities again"),
+        Binding("f2,ctrl+s", "post", N_("Post"), key_display="F2/^S", id="stocktake.post",
+                tooltip=N_("Post: each difference becomes an adjustment move (reason asked)")),
+        Binding("f8,ctrl+y", "cancel_count", N_("Cancel"), key_display="F8/^Y", show=False,
+                id="stocktake.cancel", tooltip=N_("Cancel this stocktake (asks first)")),
+        Binding("f5,ctrl+r", "refresh", N_("Refresh"), key_display="F5/^R", show=False,
+                id="stocktake.refresh", tooltip=N_("Read the counts and book quantities again")),
         Binding("down", "move(1)", "", show=False, id="stocktake.next"),
         Binding("up", "move(-1)", "", show=False, id="stocktake.previous"),
         Binding("pagedown", "page(1)", "", show=False, priority=True, id="stocktake.page_down"),
@@ -153,14 +160,16 @@ class StocktakeScreen(OmsScreen):
         yield Header()
         with Vertical(id="stocktake"):
             with Horizontal(id="count-row"):
-                yield Label("Warehouse", id="count-label")
-                yield ScanInput(id="count-scan", placeholder="warehouse code, then Enter")
+                yield Label(_("Warehouse"), id="count-label")
+                yield ScanInput(id="count-scan", placeholder=_("warehouse code, then Enter"))
             yield Static("", id="count-message")
             yield Static("", id="count-info")
             yield Static("", id="count-head")
-            yield OrderList(count_row, key=lambda c: c.product_id, id="count-list",
-                            empty_text="Nothing counted yet: scan the first product.")  # fmt: skip
-            yield Static(KEY_HINT, id="count-keys")
+            empty = _("Nothing counted yet: scan the first product.")
+            yield OrderList(
+                count_row, key=lambda c: c.product_id, id="count-list", empty_text=empty
+            )
+            yield Static(key_hints(), id="count-keys")
         yield KeysFooter(compact=True)
 
     @property
@@ -187,10 +196,21 @@ class StocktakeScreen(OmsScreen):
                 for n, (code, name) in enumerate(self.warehouses, 1)
             )  # fmt: skip
             self.query_one("#count-info", Static).update(choices)
-            self.say("Which warehouse? Its code or digit, then Enter.")
+            self.say(_("Which warehouse? Its code or digit, then Enter."))
         else:
-            self.say("Which warehouse? Type its code, then Enter.")
+            self.say(_("Which warehouse? Type its code, then Enter."))
         self.scan.focus()
+
+    def retranslate(self) -> None:
+        """The language changed: the screen's own words again."""
+        counting = self.view is not None
+        self.query_one("#count-label", Label).update(_("Count") if counting else _("Warehouse"))
+        self.scan.placeholder = (_("scan: CODE, CODE*QTY adds, CODE=QTY sets") if counting
+                                 else _("warehouse code, then Enter"))  # fmt: skip
+        self.count_list.empty_text = _("Nothing counted yet: scan the first product.")
+        self.query_one("#count-keys", Static).update(key_hints())
+        self.on_resize()
+        self._show_counts()
 
     def _counting(self, on: bool) -> None:
         """Show the counted products (and their heads) once a stocktake is open."""
@@ -219,14 +239,18 @@ class StocktakeScreen(OmsScreen):
         if text.isdigit() and 1 <= int(text) <= len(self.warehouses):
             text = self.warehouses[int(text) - 1][0]
         if not text:
-            self.say("Type the warehouse code, then Enter.", error=True)
+            self.say(_("Type the warehouse code, then Enter."), error=True)
             return
         self._opening = True
-        self.say(Content.styled(f"Opening the stocktake of {text.upper()}…", "dim"))
+        self.say(
+            Content.styled(
+                _("Opening the stocktake of {warehouse}…").format(warehouse=text.upper()), "dim"
+            )
+        )
         self.open_stocktake(text)
 
     @work(thread=True, exclusive=True, group="stocktake-open", exit_on_error=False,
-          description="open the stocktake")  # fmt: skip
+          description=N_("open the stocktake"))  # fmt: skip
     def open_stocktake(self, code: str) -> None:
         self.post_message(self.Opened(ops.start_stocktake(self.db, self.user, code)))
 
@@ -240,14 +264,22 @@ class StocktakeScreen(OmsScreen):
         fresh = self.view is None
         self.view = view = message.view
         self.counts = {c.product_id: c for c in view.counts}
-        self.query_one("#count-label", Label).update("Count")
-        self.scan.placeholder = "scan: CODE, CODE*QTY adds, CODE=QTY sets"
+        self.query_one("#count-label", Label).update(_("Count"))
+        self.scan.placeholder = _("scan: CODE, CODE*QTY adds, CODE=QTY sets")
         self._counting(True)
         self._show_counts()
         if fresh:
-            resumed = f", {len(view.counts)} products counted so far" if view.counts else ""
+            said = (
+                ngettext(
+                    " open, {n} product counted so far: scan the products.",
+                    " open, {n} products counted so far: scan the products.",
+                    len(view.counts),
+                ).format(n=len(view.counts))
+                if view.counts
+                else _(" open: scan the products.")
+            )
             self.say(Content.assemble((f"{view.number} {view.warehouse_code}", "bold"),
-                                      f" open{resumed}: scan the products."))  # fmt: skip
+                                      said))  # fmt: skip
         self.scan.focus()
 
     def _show_counts(self) -> None:
@@ -259,8 +291,11 @@ class StocktakeScreen(OmsScreen):
         diffs = sum(1 for c in rows if c.difference)
         self.query_one("#count-info", Static).update(Content.assemble(
             (f"{view.number} {view.warehouse_code}", "bold $text-accent"), " · ",
-            (f"{plural(len(rows), 'product')}, {plural(units, 'unit')} counted", "bold"),
-            (f" · {diffs} differ from the book", "bold $text-warning") if diffs else "",
+            (_("{products}, {units} counted").format(
+                products=ngettext("{n} product", "{n} products", len(rows)).format(n=len(rows)),
+                units=ngettext("{n} unit", "{n} units", units).format(n=units)), "bold"),
+            (_(" · {n} differ from the book").format(n=diffs), "bold $text-warning")
+            if diffs else "",
         ))  # fmt: skip
         self.count_list.load(lambda _cursor: (rows, None), keep=True)
 
@@ -270,7 +305,7 @@ class StocktakeScreen(OmsScreen):
         try:
             scan = parse_scan(text)
         except InvalidInput as error:
-            self.say(f"{text}: {error}", error=True)
+            self.say(f"{text}: {error}", error=True)  # i18n: no (the code typed, the error's words)
             return
         with self._lock:
             self._queue.append(scan)
@@ -280,7 +315,7 @@ class StocktakeScreen(OmsScreen):
             self.drain()
 
     @work(thread=True, group="stocktake-count", exit_on_error=False,
-          description="save the counts")  # fmt: skip
+          description=N_("save the counts"))  # fmt: skip
     def drain(self) -> None:
         """Save the queued scans one by one, in the order scanned. A scan that fails is
         said and the next ones still count: the scanner does not wait for the clerk."""
@@ -296,7 +331,7 @@ class StocktakeScreen(OmsScreen):
                 count = ops.record_count(self.db, self.user, view.id, scan.code, scan.qty,
                                          replace=scan.replace)  # fmt: skip
             except Exception as error:  # noqa: BLE001 - said per scan; the burst goes on
-                text = failure_text("save the count", error)
+                text = failure_text(N_("save the count"), error)
                 self.post_message(self.Refused(f"{scan.text}: {text}"))
                 continue
             self.post_message(self.Counted(count, scan))
@@ -311,7 +346,9 @@ class StocktakeScreen(OmsScreen):
         self.say(
             Content.assemble(
                 (f"{c.code} {how}", "bold $text-success"),
-                f" → {c.counted} counted (book {c.book}) {fit(c.name, 30)}",
+                _(" → {counted} counted (book {book}) {name}").format(
+                    counted=c.counted, book=c.book, name=fit(c.name, 30)
+                ),
             )
         )
 
@@ -334,10 +371,12 @@ class StocktakeScreen(OmsScreen):
 
     def _ready(self) -> ops.StocktakeView | None:
         if self.view is None:
-            self.say("Choose the warehouse first.", error=True)
+            self.say(_("Choose the warehouse first."), error=True)
             return None
         if self.pending:
-            self.say(f"Wait: {self.pending} scans are still being saved.", error=True)
+            self.say(ngettext("Wait: {n} scan is still being saved.",
+                              "Wait: {n} scans are still being saved.",
+                              self.pending).format(n=self.pending), error=True)  # fmt: skip
             return None
         return self.view
 
@@ -351,22 +390,34 @@ class StocktakeScreen(OmsScreen):
         if view is None:
             return
         if not self.counts:
-            self.say("Nothing counted yet: scan the products first.", error=True)
+            self.say(_("Nothing counted yet: scan the products first."), error=True)
             return
         db, user, sid, version = self.db, self.user, view.id, view.version
         diffs = sum(1 for c in self.counts.values() if c.difference)
 
         def run(values: dict[str, str]) -> str:
             out = ops.post_stocktake(db, user, sid, values["reason"], version)
-            filled = f"; filled {', '.join(out.filled_orders)}" if out.filled_orders else ""
-            return f"Posted {out.number}: {plural(out.moves, 'adjustment move')}{filled}."
+            moves = ngettext("{n} adjustment move", "{n} adjustment moves", out.moves).format(
+                n=out.moves
+            )
+            if out.filled_orders:
+                return _("Posted {number}: {moves}; filled {orders}.").format(
+                    number=out.number, moves=moves, orders=", ".join(out.filled_orders)
+                )
+            return _("Posted {number}: {moves}.").format(number=out.number, moves=moves)
 
-        note = (
-            f"{plural(len(self.counts), 'product')} counted, {diffs} differ from the book: each "
-            "difference becomes an adjustment move. Products not counted stay as they are."
+        counted = ngettext("{n} product", "{n} products", len(self.counts)).format(
+            n=len(self.counts)
         )
-        self.app.push_screen(stock_form(f"Post {view.number} ({view.warehouse_code})",
-                                        [FormField("reason", "Reason", "", "required: why")],
+        note = _(
+            "{counted} counted, {diffs} differ from the book: each difference becomes an "
+            "adjustment move. Products not counted stay as they are."
+        ).format(counted=counted, diffs=diffs)
+        title = _("Post {number} ({warehouse})").format(
+            number=view.number, warehouse=view.warehouse_code
+        )
+        self.app.push_screen(stock_form(title,
+                                        [FormField("reason", _("Reason"), "", _("required: why"))],
                                         run, note), callback=self.posted)  # fmt: skip
 
     def posted(self, text: str | None) -> None:
@@ -385,8 +436,8 @@ class StocktakeScreen(OmsScreen):
         self.counts = {}
         self.count_list.load(lambda _cursor: ([], None))
         self._counting(False)
-        self.query_one("#count-label", Label).update("Warehouse")
-        self.scan.placeholder = "warehouse code, then Enter"
+        self.query_one("#count-label", Label).update(_("Warehouse"))
+        self.scan.placeholder = _("warehouse code, then Enter")
         self.query_one("#count-info", Static).update("")
         if text is not None:
             self.say(text)
@@ -402,8 +453,10 @@ class StocktakeScreen(OmsScreen):
                 self.cancel_stocktake(view)
 
         self.app.push_screen(ConfirmDialog(
-            f"Cancel {view.number}?",
-            f"The {len(self.counts)} counts of {view.number} are discarded; nothing is posted.",
+            _("Cancel {number}?").format(number=view.number),
+            ngettext("The {n} count of {number} is discarded; nothing is posted.",
+                     "The {n} counts of {number} are discarded; nothing is posted.",
+                     len(self.counts)).format(n=len(self.counts), number=view.number),
         ), callback=answered)  # fmt: skip
 
     class Cancelled(Message):
@@ -412,11 +465,13 @@ class StocktakeScreen(OmsScreen):
             self.number = number
 
     @work(thread=True, exclusive=True, group="stocktake-open", exit_on_error=False,
-          description="cancel the stocktake")  # fmt: skip
+          description=N_("cancel the stocktake"))  # fmt: skip
     def cancel_stocktake(self, view: ops.StocktakeView) -> None:
         ops.cancel_stocktake(self.db, self.user, view.id, view.version)
         self.post_message(self.Cancelled(view.number))
 
     @on(Cancelled)
     def cancelled(self, message: Cancelled) -> None:
-        self._back_to_warehouse(f"{message.number} cancelled: nothing posted.")
+        self._back_to_warehouse(
+            _("{number} cancelled: nothing posted.").format(number=message.number)
+        )

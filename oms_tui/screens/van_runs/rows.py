@@ -6,10 +6,18 @@ from __future__ import annotations
 from textual.content import Content
 from textual.screen import Screen
 
+from ...i18n import N_, _, ngettext, pgettext
 from ...services.platform.money import format_money
 from ...services.shipping.delivery_runs import RunView, StopView
 from ...widgets.order_list import fit
-from ..formats import plural
+from ..list_screen import head_line
+
+# a run's statuses, said in the current language (``_(run.status)``)
+RUN_STATUSES = (N_("planned"), N_("returned"))
+
+
+def stops_text(n: int) -> str:
+    return ngettext("{n} stop", "{n} stops", n).format(n=n)
 
 
 def money(minor: int, currency: str) -> str:
@@ -35,9 +43,11 @@ def stop_columns(width: int) -> tuple[int, int]:
 
 def stop_head(width: int, returned: bool) -> str:
     customer, address = stop_columns(width)
-    cash, empties = ("Cash in", "Back") if returned else ("Cash", "Empt")
-    return (f"  # {fit('Order', 14)} {fit('Customer', customer)} {fit('Address', address)} "
-            f"{fit(cash, 10, True)} {fit('Full', 4, True)} {fit(empties, 4, True)}")  # fmt: skip
+    cash, empties = ((N_("Cash in"), pgettext("containers", "Back")) if returned
+                     else (N_("Cash"), N_("Empt")))  # fmt: skip
+    return "  #" + head_line((N_("Order"), 14), (N_("Customer"), customer),
+                             (N_("Address"), address), (cash, 10, True), (N_("Full"), 4, True),
+                             (empties, 4, True))  # fmt: skip
 
 
 def stop_row(s: StopView, width: int, returned: bool, currency: str) -> Content:
@@ -60,9 +70,10 @@ def run_totals(run: RunView) -> Content:
     if run.status == "returned":
         return result_text(run)
     return Content.assemble(
-        (plural(len(run.stops), "stop"), "bold"),
-        f" · cash to collect {format_money(run.cash_due_minor, run.currency)}"
-        f" · full out {run.containers_out} · empties to collect {run.containers_to_collect}",
+        (stops_text(len(run.stops)), "bold"),
+        _(" · cash to collect {amount} · full out {full} · empties to collect {empties}").format(
+            amount=format_money(run.cash_due_minor, run.currency), full=run.containers_out,
+            empties=run.containers_to_collect),
     )  # fmt: skip
 
 
@@ -74,33 +85,38 @@ def result_text(run: RunView) -> Content:
     gap = ""
     if collected != due:
         diff = format_money(abs(collected - due), run.currency)
-        gap = f" ({'short' if collected < due else 'over'} {diff})"
+        gap = (_(" (short {amount})") if collected < due else _(" (over {amount})")).format(
+            amount=diff
+        )
     waiting = len(run.stops) - len(delivered)
     return Content.assemble(
-        (f"{len(delivered)} of {plural(len(run.stops), 'stop')} delivered", "bold"),
-        f" · cash {format_money(collected, run.currency)} collected of "
-        f"{format_money(due, run.currency)} due",
+        (_("{n} of {stops} delivered").format(n=len(delivered), stops=stops_text(len(run.stops))),
+         "bold"),
+        _(" · cash {collected} collected of {due} due").format(
+            collected=format_money(collected, run.currency), due=format_money(due, run.currency)),
         (gap, "bold $text-warning"),
-        f" · full out {sum(s.containers_out for s in delivered)}"
-        f" · empties back {sum(s.containers_back for s in run.stops)}",
-        f" · {waiting} wait{'s' if waiting == 1 else ''} for the next run" if waiting else "",
+        _(" · full out {full} · empties back {empties}").format(
+            full=sum(s.containers_out for s in delivered),
+            empties=sum(s.containers_back for s in run.stops)),
+        ngettext(" · {n} waits for the next run", " · {n} wait for the next run",
+                 waiting).format(n=waiting) if waiting else "",
     )  # fmt: skip
 
 
 def run_label(run: RunView) -> Content:
     return Content.assemble(
         (fit(run.number, 16), "bold"), f" {fit(run.van_code, 6)} {fit(run.driver or '—', 10)} ",
-        (fit(run.status, 8), "$text-success" if run.status == "returned" else "$text-accent"),
-        f" {fit(plural(len(run.stops), 'stop'), 9, True)}"
-        f" {fit(format_money(run.cash_due_minor, run.currency), 12, True)} due",
+        (fit(_(run.status), 8), "$text-success" if run.status == "returned" else "$text-accent"),
+        f" {fit(stops_text(len(run.stops)), 9, True)}"
+        f" {fit(format_money(run.cash_due_minor, run.currency), 12, True)} " + _("due"),
     )  # fmt: skip
 
 
 def run_title(run: RunView) -> Content:
     return Content.assemble(
-        (run.number, "bold"), f" · {run.van_code} {run.van_name} · {run.run_date.isoformat()}"
-        f" · driver {run.driver or '—'} · ",
-        (run.status, "bold $text-success" if run.status == "returned" else "bold $text-accent"),
+        (run.number, "bold"), f" · {run.van_code} {run.van_name} · {run.run_date.isoformat()} · "
+        + _("driver {name}").format(name=run.driver or "—") + " · ",
+        (_(run.status), "bold $text-success" if run.status == "returned" else "bold $text-accent"),
     )  # fmt: skip
 
 
@@ -114,6 +130,8 @@ def settle_customer(width: int) -> int:
 
 
 def settle_head(width: int) -> str:
-    return (f" # {fit('Order', 14)} {fit('Customer', settle_customer(width))} "
-            f"{fit('Due', 9, True)} {fit('Ful', 3, True)} {fit('Col', 3, True)} │ "
-            f"{fit('Done', 9)} {fit('Back', 4, True)} {fit('Cash', 9, True)}")  # fmt: skip
+    due, done = pgettext("amount", "Due"), pgettext("stop", "Done")
+    back = pgettext("containers", "Back")
+    return (" #" + head_line((N_("Order"), 14), (N_("Customer"), settle_customer(width)),
+                             (due, 9, True), (N_("Ful"), 3, True), (N_("Col"), 3, True))
+            + " │" + head_line((done, 9), (back, 4, True), (N_("Cash"), 9, True)))  # fmt: skip

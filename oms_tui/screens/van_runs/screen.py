@@ -17,16 +17,17 @@ from textual.widgets.option_list import Option
 
 from ...commands import ScreenCommands
 from ...failures import error_text, logged_text
+from ...i18n import N_, _, ngettext
 from ...messages import Said
 from ...services.platform.errors import InvalidInput
 from ...services.shipping import delivery_runs
 from ...services.shipping.delivery_runs import RunView, StopResult, VanView
 from ...widgets.footer import KeysFooter
 from ...widgets.scan_input import ScanInput
-from ..formats import parse_day, plural
+from ..formats import parse_day
 from ..list_screen import JobScreen
 from ..printouts import deliver_documents
-from .rows import list_width, run_label, run_title, run_totals, stop_head, stop_row
+from .rows import list_width, run_label, run_title, run_totals, stop_head, stop_row, stops_text
 from .settle import SettleRunScreen
 
 VAN_KEYS = "123456789abcdefghijklmnopqrstuvwxyz"
@@ -48,29 +49,31 @@ class VanRunsScreen(JobScreen):
 
     CSS_PATH = "van_runs.tcss"
     COMMANDS = {ScreenCommands}
-    PALETTE_PREFIX = "Van runs"
+    PALETTE_PREFIX = N_("Van runs")
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("plan", "Plan run", "The van's run from the ready orders of its area; print the "
-                             "driver manifest (F2 / Ctrl+S)"),
-        ("settle", "Settle run", "The van is back: delivered, empties, cash (F6 / Ctrl+O)"),
-        ("manifest", "Print manifest", "The picked run's driver manifest again (F7 / Ctrl+N)"),
-        ("refresh", "Read again", "The day's runs (F5 / Ctrl+R)"),
+        ("plan", N_("Plan run"), N_("The van's run from the ready orders of its area; print "
+                                    "the driver manifest (F2 / Ctrl+S)")),
+        ("settle", N_("Settle run"),
+         N_("The van is back: delivered, empties, cash (F6 / Ctrl+O)")),
+        ("manifest", N_("Print manifest"),
+         N_("The picked run's driver manifest again (F7 / Ctrl+N)")),
+        ("refresh", N_("Read again"), N_("The day's runs (F5 / Ctrl+R)")),
     )  # fmt: skip
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "back", "Back", key_display="F12/Esc", id="vans.back",
-                tooltip="Back to dispatch (its list is read again)"),
-        Binding("f2,ctrl+s", "plan", "Plan", key_display="F2/^S", id="vans.plan",
-                tooltip="Plan the van's run; print the driver manifest"),
-        Binding("f6,ctrl+o", "settle", "Settle", key_display="F6/^O", id="vans.settle",
-                tooltip="Settle the picked run: delivered, empties, cash"),
-        Binding("f7,ctrl+n", "manifest", "Manifest", key_display="F7/^N", show=False,
-                id="vans.manifest", tooltip="Print the picked run's driver manifest again"),
-        Binding("f5,ctrl+r", "refresh", "Refresh", key_display="F5/^R", show=False,
-                id="vans.refresh", tooltip="Read the day's runs again"),
-        Binding("up", "pick(-1)", "Previous run", key_display="Up", show=False,
-                id="vans.prev", tooltip="Previous run of the day"),
-        Binding("down", "pick(1)", "Next run", key_display="Down", show=False,
-                id="vans.next", tooltip="Next run of the day"),
+        Binding("escape,f12", "back", N_("Back"), key_display="F12/Esc", id="vans.back",
+                tooltip=N_("Back to dispatch (its list is read again)")),
+        Binding("f2,ctrl+s", "plan", N_("Plan"), key_display="F2/^S", id="vans.plan",
+                tooltip=N_("Plan the van's run; print the driver manifest")),
+        Binding("f6,ctrl+o", "settle", N_("Settle"), key_display="F6/^O", id="vans.settle",
+                tooltip=N_("Settle the picked run: delivered, empties, cash")),
+        Binding("f7,ctrl+n", "manifest", N_("Manifest"), key_display="F7/^N", show=False,
+                id="vans.manifest", tooltip=N_("Print the picked run's driver manifest again")),
+        Binding("f5,ctrl+r", "refresh", N_("Refresh"), key_display="F5/^R", show=False,
+                id="vans.refresh", tooltip=N_("Read the day's runs again")),
+        Binding("up", "pick(-1)", N_("Previous run"), key_display="Up", show=False,
+                id="vans.prev", tooltip=N_("Previous run of the day")),
+        Binding("down", "pick(1)", N_("Next run"), key_display="Down", show=False,
+                id="vans.next", tooltip=N_("Next run of the day")),
     ]  # fmt: skip
 
     class Loaded(Message):
@@ -108,13 +111,14 @@ class VanRunsScreen(JobScreen):
         yield Header()
         with Vertical(id="van-runs"):
             with Horizontal(classes="van-form-row"):
-                yield Label("Van", classes="van-label")
+                yield Label(_("Van"), classes="van-label", id="van-van-label")
                 yield ScanInput("1", id="van-van", keep_value=True)
-                yield Label("Day", classes="van-label")
+                yield Label(_("Day"), classes="van-label", id="van-date-label")
                 yield ScanInput(self.today.isoformat(), id="van-date", keep_value=True,
                                 placeholder="+1, 2026-12-01")  # fmt: skip
-                yield Label("Driver", classes="van-label")
-                yield ScanInput(id="van-driver", keep_value=True, placeholder="name, Enter plans")
+                yield Label(_("Driver"), classes="van-label", id="van-driver-label")
+                yield ScanInput(id="van-driver", keep_value=True,
+                                placeholder=_("name, Enter plans"))  # fmt: skip
             yield Static("", id="van-vans")
             yield OptionList(id="van-list")
             yield Static("", id="van-run")
@@ -143,6 +147,16 @@ class VanRunsScreen(JobScreen):
     def on_resize(self) -> None:
         self.show_run(self.picked)
 
+    def retranslate(self) -> None:
+        """The language changed: the labels, the vans, the runs and the picked run again."""
+        for name, text in (("van", _("Van")), ("date", _("Day")), ("driver", _("Driver"))):
+            self.query_one(f"#van-{name}-label", Label).update(text)
+        self.query_one("#van-driver", ScanInput).placeholder = _("name, Enter plans")
+        if self.day is not None:
+            picked = self.picked
+            self.show_vans()
+            self.show_runs(picked.number if picked else "")
+
     def mark_field(self, field: str | None) -> None:
         for widget in self.query(ScanInput):
             widget.set_class(widget.id == field, "-error")
@@ -160,7 +174,7 @@ class VanRunsScreen(JobScreen):
     def show_vans(self) -> None:
         chosen = self.van_of(self.query_one("#van-van", ScanInput).value)
         if not self.vans:
-            text = Content.styled("No own van: add a carrier of kind own_van.", "$text-warning")
+            text = Content.styled(_("No own van: add a carrier of kind own_van."), "$text-warning")
         else:
             text = Content("  ").join(Content.assemble(
                 (key, "bold $text-accent"),
@@ -173,7 +187,8 @@ class VanRunsScreen(JobScreen):
         runs.clear_options()
         if not self.runs:
             runs.add_option(Option(Content.styled(
-                f"No run on {self.day}: the van, the driver, then Enter (F2) plans one.",
+                _("No run on {day}: the van, the driver, then Enter (F2) plans one.").format(
+                    day=self.day),
                 "$text-muted"), disabled=True))  # fmt: skip
             self.show_run(None)
             return
@@ -200,7 +215,7 @@ class VanRunsScreen(JobScreen):
     # -- loading ---------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="van-load", exit_on_error=False,
-          description="read the runs")  # fmt: skip
+          description=N_("read the runs"))  # fmt: skip
     def load(self, day: date, pick: str) -> None:
         vans = delivery_runs.list_vans(self.db)
         runs = delivery_runs.runs_on(self.db, day)
@@ -233,8 +248,8 @@ class VanRunsScreen(JobScreen):
         field = event.scan_input.id
         if field == "van-van":
             if self.van_of(event.value) is None:
-                self.fail(f"Van: one of the keys listed ({', '.join(k for k, _v in self.vans)}).",
-                          "van-van")  # fmt: skip
+                keys = ", ".join(k for k, _v in self.vans)
+                self.fail(_("Van: one of the keys listed ({keys}).").format(keys=keys), "van-van")
                 return
             self.clear_fault()
             self.query_one("#van-date", ScanInput).focus()
@@ -254,7 +269,7 @@ class VanRunsScreen(JobScreen):
         try:
             return parse_day(text, self.today)
         except InvalidInput as error:
-            self.fail(f"Day: {error}.", "van-date")
+            self.fail(_("Day: {error}.").format(error=error), "van-date")
             return None
 
     def fail(self, text: str, field: str | None) -> None:
@@ -288,42 +303,50 @@ class VanRunsScreen(JobScreen):
         van = self.van_of(self.query_one("#van-van", ScanInput).value)
         if van is None:
             keys = ", ".join(k for k, _v in self.vans)
-            self.fail(f"Van: one of the keys listed ({keys})." if keys
-                      else "No own van to plan a run for.", "van-van")  # fmt: skip
+            self.fail(_("Van: one of the keys listed ({keys}).").format(keys=keys) if keys
+                      else _("No own van to plan a run for."), "van-van")  # fmt: skip
             return
         day = self.day_typed()
         if day is None:
             return
         if day < self.today:
-            self.fail(f"Day: {day} is in the past; plan today or later.", "van-date")
+            self.fail(
+                _("Day: {day} is in the past; plan today or later.").format(day=day), "van-date"
+            )
             return
         if not self._free():
             return
         self._busy = True
         self.clear_fault()
         driver = self.query_one("#van-driver", ScanInput).value.strip()
-        self.say(Content.styled(f"Planning {van.code} on {day}…", "dim"))
+        self.say(Content.styled(_("Planning {van} on {day}…").format(van=van.code, day=day), "dim"))
         self.plan(van.code, day, driver)
 
     @work(thread=True, exclusive=True, group="van-job", exit_on_error=False,
-          description="plan the run")  # fmt: skip
+          description=N_("plan the run"))  # fmt: skip
     def plan(self, van: str, day: date, driver: str) -> None:
         try:
             run = delivery_runs.plan_run(self.db, self.user, van, day, driver)
         except InvalidInput as error:  # said at the field it is about
             field = "van-date" if error.field in ("date", "run_date") else "van-van"
-            self.post_message(self.Refused(f"Not planned: {error_text(error)}.", field))
+            self.post_message(
+                self.Refused(_("Not planned: {error}.").format(error=error_text(error)), field)
+            )
             return
-        made = f"{run.number} planned: {plural(len(run.stops), 'stop')}"
+        made = _("{number} planned: {stops}").format(
+            number=run.number, stops=stops_text(len(run.stops))
+        )
         try:
             where = self.print_manifest(run)
         except Exception as error:  # noqa: BLE001 - the run stands; say what did not print
-            text = logged_text("print the driver manifest", error)
-            self.post_message(self.Planned(f"{made}; manifest not printed: {text} "
-                                           "(F7 prints it)", run, error=True))  # fmt: skip
+            text = logged_text(N_("print the driver manifest"), error)
+            self.post_message(self.Planned(_("{made}; manifest not printed: {error} (F7 prints "
+                                             "it)").format(made=made, error=text),
+                                           run, error=True))  # fmt: skip
             return
         self.post_message(self.Planned(
-            Content.assemble((made, "bold $text-success"), f"; driver manifest {where}."),
+            Content.assemble((made, "bold $text-success"),
+                             _("; driver manifest {where}.").format(where=where)),
             run))  # fmt: skip
 
     def print_manifest(self, run: RunView) -> str:
@@ -337,7 +360,7 @@ class VanRunsScreen(JobScreen):
     def _picked_run(self) -> RunView | None:
         run = self.picked
         if run is None:
-            self.say(f"No run on {self.day} to pick: F2 plans one.", error=True)
+            self.say(_("No run on {day} to pick: F2 plans one.").format(day=self.day), error=True)
         return run
 
     def action_manifest(self) -> None:
@@ -345,25 +368,29 @@ class VanRunsScreen(JobScreen):
         if run is None or not self._free():
             return
         self._busy = True
-        self.say(Content.styled(f"Printing the manifest of {run.number}…", "dim"))
+        self.say(
+            Content.styled(_("Printing the manifest of {number}…").format(number=run.number), "dim")
+        )
         self.reprint(run.number)
 
     @work(thread=True, exclusive=True, group="van-job", exit_on_error=False,
-          description="print the driver manifest")  # fmt: skip
+          description=N_("print the driver manifest"))  # fmt: skip
     def reprint(self, number: str) -> None:
         where = self.print_manifest(delivery_runs.get_run(self.db, number))
-        self.post_message(Said(f"Driver manifest of {number} {where}."))
+        self.post_message(
+            Said(_("Driver manifest of {number} {where}.").format(number=number, where=where))
+        )
 
     def action_settle(self) -> None:
         run = self._picked_run()
         if run is None or not self._free():
             return
         self._busy = True
-        self.say(Content.styled(f"Reading {run.number}…", "dim"))
+        self.say(Content.styled(_("Reading {number}…").format(number=run.number), "dim"))
         self.read_for_settling(run.number)
 
     @work(thread=True, exclusive=True, group="van-job", exit_on_error=False,
-          description="read the run")  # fmt: skip
+          description=N_("read the run"))  # fmt: skip
     def read_for_settling(self, number: str) -> None:
         self.post_message(self.SettleReady(delivery_runs.get_run(self.db, number)))
 
@@ -372,7 +399,7 @@ class VanRunsScreen(JobScreen):
         self._busy = False
         run = message.run
         if run.status == "returned":
-            self.say(f"{run.number} is already settled.", error=True)
+            self.say(_("{number} is already settled.").format(number=run.number), error=True)
             self.load(run.run_date, run.number)
             return
         self.say("")
@@ -387,9 +414,11 @@ class VanRunsScreen(JobScreen):
             waiting = sum(1 for s in done.stops if not s.delivered)
             money = delivery_runs.money_sentence(done)  # the payments and the difference
             self.say(Content.assemble(
-                (f"{done.number} settled", "bold $text-success"),
-                f": {plural(waiting, 'stop')} wait{'s' if waiting == 1 else ''} for the next "
-                "run (F2 plans it)." if waiting else ": every stop delivered.",
+                (_("{number} settled").format(number=done.number), "bold $text-success"),
+                ngettext(": {stops} waits for the next run (F2 plans it).",
+                         ": {stops} wait for the next run (F2 plans it).",
+                         waiting).format(stops=stops_text(waiting))
+                if waiting else _(": every stop delivered."),
                 f" {money}" if money else "",
             ))  # fmt: skip
             self.load(done.run_date, done.number)

@@ -19,20 +19,20 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker
 
 from ...failures import TellsFailures, doing, failure_text
+from ...i18n import N_, _, pgettext
 from ...services.platform.errors import InvalidInput
 from ...services.platform.money import format_money, parse_money
 from ...services.shipping.delivery_runs import RunView, StopResult, StopView
 from ...widgets.footer import KeysFooter
 from ...widgets.order_list import fit
 from ...widgets.scan_input import ScanInput
-from ..formats import plural
-from .rows import list_width, money, run_title, settle_customer, settle_head
+from .rows import list_width, money, run_title, settle_customer, settle_head, stops_text
 
 # runs in the settle screen's worker: results by stop id -> the settled run
 SettleRun = Callable[[Mapping[int, StopResult]], RunView]
 
 DONE = {"d": True, "n": False}
-_STOP_IN_ERROR = re.compile(r"^stop (\d+):")
+_STOP_IN_ERROR = re.compile(r"^stop (\d+):")  # i18n: no (the services' words)
 
 
 class SettleRunScreen(TellsFailures, Screen[RunView | None]):
@@ -44,14 +44,15 @@ class SettleRunScreen(TellsFailures, Screen[RunView | None]):
     CSS_PATH = "van_runs.tcss"
     STALE_CLOSES = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "cancel", "Back", key_display="Esc", id="vans.settle.cancel",
-                tooltip="Back out: nothing is saved"),
-        Binding("f2,ctrl+s", "settle", "Settle", key_display="F2/^S", id="vans.settle.confirm",
-                tooltip="Settle: ship the delivered stops, book the empties and the cash"),
-        Binding("up", "stop(-1)", "Previous stop", key_display="Up", show=False,
-                id="vans.settle.prev", tooltip="Previous stop"),
-        Binding("down", "stop(1)", "Next stop", key_display="Down", show=False,
-                id="vans.settle.next", tooltip="Next stop"),
+        Binding("escape,f12", "cancel", N_("Back"), key_display="Esc", id="vans.settle.cancel",
+                tooltip=N_("Back out: nothing is saved")),
+        Binding("f2,ctrl+s", "settle", N_("Settle"), key_display="F2/^S",
+                id="vans.settle.confirm",
+                tooltip=N_("Settle: ship the delivered stops, book the empties and the cash")),
+        Binding("up", "stop(-1)", N_("Previous stop"), key_display="Up", show=False,
+                id="vans.settle.prev", tooltip=N_("Previous stop")),
+        Binding("down", "stop(1)", N_("Next stop"), key_display="Down", show=False,
+                id="vans.settle.next", tooltip=N_("Next stop")),
     ]  # fmt: skip
 
     class Settled(Message):
@@ -70,24 +71,25 @@ class SettleRunScreen(TellsFailures, Screen[RunView | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="van-settle"):
-            yield Static(Content.assemble(("Settle ", "bold"), run_title(self.run)),
+            yield Static(Content.assemble((_("Settle") + " ", "bold"), run_title(self.run)),
                          id="van-settle-title")  # fmt: skip
             yield Static("", id="van-settle-head")
             yield OptionList(id="van-settle-stops")
             with Horizontal(classes="van-form-row"):
                 yield Label("", id="van-settle-stop")
-                yield Label("Done", classes="van-label-short")
+                yield Label(pgettext("stop", "Done"), classes="van-label-short")
                 yield ScanInput(id="van-done", keep_value=True, placeholder="d/n")
-                yield Label("Back", classes="van-label-short")
+                yield Label(pgettext("containers", "Back"), classes="van-label-short")
                 yield ScanInput(id="van-back", keep_value=True, placeholder="0")
-                yield Label("Cash", classes="van-label-short")
+                yield Label(_("Cash"), classes="van-label-short")
                 yield ScanInput(id="van-cash", keep_value=True, placeholder="0.00")
                 yield Static("", id="van-settle-due")
             yield Static(Content.assemble(
-                ("d", "bold $text-accent"), " delivered  ", ("n", "bold $text-accent"),
-                " not home  ", ("Enter", "bold $text-accent"), " next field  ",
-                ("Up/Down", "bold $text-accent"), " stop  ", ("F2", "bold $text-accent"),
-                " settles",
+                ("d", "bold $text-accent"), " " + _("delivered") + "  ",
+                ("n", "bold $text-accent"), " " + _("not home") + "  ",
+                ("Enter", "bold $text-accent"), " " + _("next field") + "  ",  # i18n: no (keys)
+                ("Up/Down", "bold $text-accent"), " " + _("stop") + "  ",  # i18n: no (keys)
+                ("F2", "bold $text-accent"), " " + _("settles"),
             ), id="van-settle-keys")  # fmt: skip
             yield Static("", id="van-settle-error")
             yield Static("", id="van-settle-totals")
@@ -111,19 +113,27 @@ class SettleRunScreen(TellsFailures, Screen[RunView | None]):
         """The stop's entry as a result (None while unmarked), or (None, field, error)."""
         letter, back_text, cash_text = (t.strip() for t in self.entries[stop.id])
         if letter.lower() not in ("", *DONE):
-            return None, "van-done", f"Stop {stop.seq}: d delivered or n not home."
+            return None, "van-done", _("Stop {n}: d delivered or n not home.").format(n=stop.seq)
         try:
             back = int(back_text or "0")
         except ValueError:
             back = -1
         if back < 0:
-            return None, "van-back", f"Stop {stop.seq}: empties back, a whole number (0 or more)."
+            return (
+                None,
+                "van-back",
+                _("Stop {n}: empties back, a whole number (0 or more).").format(n=stop.seq),
+            )
         try:
             cash = parse_money(cash_text, self.run.currency) if cash_text else 0
         except InvalidInput as error:
-            return None, "van-cash", f"Stop {stop.seq}: {error}."
+            return None, "van-cash", _("Stop {n}: {error}.").format(n=stop.seq, error=error)
         if cash < 0:
-            return None, "van-cash", f"Stop {stop.seq}: the cash collected is 0 or more."
+            return (
+                None,
+                "van-cash",
+                _("Stop {n}: the cash collected is 0 or more.").format(n=stop.seq),
+            )
         if not letter:
             return None, None, ""
         return StopResult(DONE[letter.lower()], back, cash), None, ""
@@ -131,7 +141,7 @@ class SettleRunScreen(TellsFailures, Screen[RunView | None]):
     def row(self, s: StopView, width: int) -> Content:
         customer = settle_customer(width)
         result, field, _error = self.parsed(s)
-        done = "" if result is None else ("delivered" if result.delivered else "not home")
+        done = "" if result is None else (_("delivered") if result.delivered else _("not home"))
         back = "" if result is None else str(result.containers_back)
         cash = "" if result is None else money(result.cash_collected_minor, self.run.currency)
         style = "" if result is None else ("$text-success" if result.delivered
@@ -164,13 +174,16 @@ class SettleRunScreen(TellsFailures, Screen[RunView | None]):
                                strict=True):  # fmt: skip
             self.query_one(f"#{name}", ScanInput).value = value
         self.query_one("#van-settle-stop", Label).update(
-            Content.styled(f"Stop {stop.seq}/{len(self.run.stops)}", "bold")
+            Content.styled(_("Stop {n}/{of}").format(n=stop.seq, of=len(self.run.stops)), "bold")
         )
-        leave = f", leave {stop.containers_out}" if stop.containers_out else ""
+        due = money(stop.cash_due_minor, self.run.currency)
+        text = (
+            _("due {amount} · collect {n}, leave {out}")
+            if stop.containers_out
+            else _("due {amount} · collect {n}")
+        ).format(amount=due, n=stop.containers_to_collect, out=stop.containers_out)
         self.query_one("#van-settle-due", Static).update(Content.styled(
-            f"due {money(stop.cash_due_minor, self.run.currency)}"
-            f" · collect {stop.containers_to_collect}{leave}",
-            "$text-muted"))  # fmt: skip
+            text, "$text-muted"))  # fmt: skip
         widget = self.query_one(f"#{field}", ScanInput)
         widget.focus()
         widget.select_all()
@@ -189,13 +202,14 @@ class SettleRunScreen(TellsFailures, Screen[RunView | None]):
         gap = sum(r.cash_collected_minor - s.due_at_door(r.delivered, r.containers_back)
                   for s, r in results if r)  # fmt: skip
         self.query_one("#van-settle-totals", Static).update(Content.assemble(
-            (f"{len(marked)} of {len(results)} marked", "bold"),
-            f" · {sum(1 for r in marked if r.delivered)} delivered"
-            f" · cash {money_of(sum(r.cash_collected_minor for r in marked))}"
-            f" of {money_of(due)} due",
-            (f" ({'short' if gap < 0 else 'over'} {money_of(abs(gap))})" if gap else "",
-             "bold $text-warning"),
-            f" · empties back {sum(r.containers_back for r in marked)}",
+            (_("{n} of {of} marked").format(n=len(marked), of=len(results)), "bold"),
+            _(" · {n} delivered · cash {collected} of {due} due").format(
+                n=sum(1 for r in marked if r.delivered),
+                collected=money_of(sum(r.cash_collected_minor for r in marked)),
+                due=money_of(due)),
+            ((_(" (short {amount})") if gap < 0 else _(" (over {amount})")).format(
+                amount=money_of(abs(gap))) if gap else "", "bold $text-warning"),
+            _(" · empties back {n}").format(n=sum(r.containers_back for r in marked)),
         ))  # fmt: skip
 
     def fail(self, text: str, field: str | None) -> None:
@@ -240,7 +254,8 @@ class SettleRunScreen(TellsFailures, Screen[RunView | None]):
             self.show_stop(unmarked)
             return
         self.query_one("#van-settle-error", Static).update(Content.styled(
-            f"All {plural(len(self.run.stops), 'stop')} marked: F2 settles the run.",
+            _("All {stops} marked: F2 settles the run.").format(
+                stops=stops_text(len(self.run.stops))),
             "bold $text-success"))  # fmt: skip
 
     def stored(self) -> bool:
@@ -274,16 +289,17 @@ class SettleRunScreen(TellsFailures, Screen[RunView | None]):
             result, field, error = self.parsed(stop)
             if field or result is None:
                 self.show_stop(index, field or "van-done")
-                self.fail(error or f"Stop {stop.seq} ({stop.customer_name}): mark it d delivered "
-                          "or n not home.", field or "van-done")  # fmt: skip
+                self.fail(error or _("Stop {n} ({customer}): mark it d delivered or n not "
+                                     "home.").format(n=stop.seq, customer=stop.customer_name),
+                          field or "van-done")  # fmt: skip
                 return
             results[stop.id] = result
         self.busy = True
-        self.query_one("#van-settle-error", Static).update(Content.styled("Settling…", "dim"))
+        self.query_one("#van-settle-error", Static).update(Content.styled(_("Settling…"), "dim"))
         self.save(results)
 
     @work(thread=True, exclusive=True, group="van-settle", exit_on_error=False,
-          description="settle the run")  # fmt: skip
+          description=N_("settle the run"))  # fmt: skip
     def save(self, results: dict[int, StopResult]) -> None:
         self.post_message(self.Settled(self.settle(results)))
 
