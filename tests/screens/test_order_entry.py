@@ -750,7 +750,7 @@ async def test_footer_fits_80_columns_and_every_key_has_a_twin(
         for key in keys:
             assert key.region.width > 0 and key.region.right <= 80, key.description
         rows = dict(grammar_sections(app.screen)["screen"])  # what F1 lists
-        for keys_shown in ("F2/^S", "F4/^L", "F6/^O", "F7/^N", "F8/^Y", "F9/^B", "F10/^G",
+        for keys_shown in ("F2/^S", "F4/^L", "F6/^O", "F7/^N", "F8/^Y", "F9/^B", "F10/^G", "F11/^U",
                            "F12/Esc", "^Del", "Up/Down"):  # fmt: skip
             assert keys_shown in rows, keys_shown
     doc = order_entry.__doc__ or ""

@@ -48,7 +48,7 @@ PHONE = "".join(ch for ch in KNOWN_PHONE if ch.isdigit())  # 13800138000, the kn
 
 NAMED = {"tab": "\t", "shift+tab": None, "enter": "\r", "escape": "\x1b",
          "backspace": "\x7f", "end": None, "f2": None, "f6": None, "f7": None,
-         "f8": None}  # fmt: skip
+         "f8": None, "f11": None}  # fmt: skip
 
 
 def keys(*parts: str) -> list[str]:

@@ -97,6 +97,20 @@ def test_audit_passes_complete_special_invoice_data_and_ignores_normal(db) -> No
     assert "invoicing" not in _checks(db)  # a normal invoice: no such check
 
 
+def test_order_entry_is_told_what_the_check_would_warn(db) -> None:  # noqa: ANN001
+    """``invoicing_warning``: the check's warning for a customer before any order (order
+    entry shows it with its key), None once the data is complete or for a normal one."""
+    cid = customer(db, invoicing=Invoicing(invoice_title="某公司", bank_account="6227",
+                                           invoice_type="special"))  # fmt: skip
+    warning = audit_checks.invoicing_warning(db, cid)
+    assert warning is not None and "纳税人识别号" in warning
+    with db.read() as s:
+        code = s.get(Customer, cid).code  # type: ignore[union-attr]
+    invoicing.set_invoicing(db, "wang", code, Invoicing("某公司", TAX_ID, "", "6227", "special"))
+    assert audit_checks.invoicing_warning(db, cid) is None
+    assert audit_checks.invoicing_warning(db, customer(db)) is None  # a normal invoice
+
+
 def test_fapiao_is_recorded_once_per_number(db) -> None:  # noqa: ANN001
     cid = customer(db)
     today = date(2026, 12, 7)

@@ -17,6 +17,7 @@ Keys (the README copies these rows; every F-key has a Ctrl twin ``Input`` does n
 | `F8`        | `Ctrl+Y`    | order entry         | repeat one of the customer's recent orders     |
 | `F9`        | `Ctrl+B`    | order entry         | add a named template's lines                   |
 | `F10`       | `Ctrl+G`    | entry, new customer | order options / the groups; `s` carrier        |
+| `F11`       | `Ctrl+U`    | order entry         | the customer's invoicing data (开票资料)       |
 | `Up`/`Down` |             | customer field      | move in the matches; `Enter` picks             |
 | `Up`/`Down` |             | scan line           | select a line (the scan line keeps focus)      |
 | `Enter`     |             | empty scan line     | edit the selected line: qty, discount, note    |
@@ -46,7 +47,8 @@ Where each part lives (one module per thing the clerk sees):
 - ``customer_picker.py``: the customer field, its matches, the new caller, the card;
 - ``options.py``: the options row and the F10 menu;
 - ``lines.py``: the lines, their totals, what the scan line's entries do;
-- ``product_search.py``, ``forms.py``: the product search, the line and address forms;
+- ``product_search.py``, ``forms.py``: the product search; the line, address and
+  invoicing forms;
 - ``draft_autosave.py``: the draft saved after every change, offered on opening;
 - ``row.py``: the one-line row the parts paint;
 - ``order_entry.tcss``: the screen's layout (each widget carries its own styles).

@@ -1,12 +1,23 @@
 """Order entry's small forms (the shared ``FormDialog``; Enter in any field saves): a line's
-quantity, discount and requirements note; another ship-to address for the caller."""
+quantity, discount and requirements note; another ship-to address for the caller; the
+caller's invoicing data (发票抬头, 纳税人识别号, 开户行, 账号, 普通 / 专用)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...i18n import _
+from textual import on, work
+from textual.message import Message
+
+from ...i18n import N_, _
 from ...services.parties.customers import AddressView, NewAddress, add_address
+from ...services.parties.invoicing import (
+    NORMAL,
+    SPECIAL,
+    Invoicing,
+    get_invoicing,
+    set_invoicing,
+)
 from ...services.platform.errors import InvalidInput
 from ...services.platform.money import from_minor, parse_money
 from ...widgets.address_line import PARTS, AddressLine
@@ -70,3 +81,52 @@ class LineDialog(FormDialog):
             FormField("note", _("Note"), line.note),
         ], run, _("Note: size, colour, finish (made-to-order lines)"), enter_saves=True,
             note_below=True)  # fmt: skip
+
+
+INVOICE_TYPES = {NORMAL: N_("normal"), SPECIAL: N_("special")}  # typed either way: 普通 / 专用
+
+
+class InvoicingDialog(FormDialog):
+    """The customer's invoicing data, read as the form opens (keys typed meanwhile wait for
+    it) and saved by ``invoicing.set_invoicing`` (a wrong taxpayer id or type refused at
+    its field, in the service's words); dismisses with the data as stored."""
+
+    CSS_PATH = "order_entry.tcss"  # its labels are wider (纳税人识别号)
+    CONTAINER_ID = "invoicing-form"
+
+    class Read(Message):
+        def __init__(self, data: Invoicing) -> None:
+            super().__init__()
+            self.data = data
+
+    def __init__(self, db: Database, user: str, code: str, name: str) -> None:
+        def run(v: dict[str, str]) -> Invoicing:
+            return set_invoicing(db, user, code, Invoicing(**v))
+
+        self.db, self.code = db, code
+        super().__init__(_("Invoicing: {code} {name}").format(code=code, name=name), [
+            FormField("invoice_title", _("Invoice title"), placeholder=name),
+            FormField("taxpayer_id", _("Taxpayer id"), placeholder=_("18 letters and digits")),
+            FormField("bank_name", _("Bank")), FormField("bank_account", _("Account")),
+            FormField("invoice_type", _("Invoice type"),
+                      placeholder=_("normal (普通) or special (专用)")),
+        ], run)  # fmt: skip
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.read()
+
+    @work(thread=True, exclusive=True, group="invoicing-read", exit_on_error=False,
+          description=N_("read the invoicing data"))  # fmt: skip
+    def read(self) -> None:
+        self.post_message(self.Read(get_invoicing(self.db, self.code)))
+
+    @on(Read)
+    def shown(self, message: Read) -> None:
+        """The data as stored, the type in the clerk's words; the first blank field focused."""
+        values = message.data.columns()
+        values["invoice_type"] = _(INVOICE_TYPES.get(values["invoice_type"], ""))
+        for name, value in values.items():
+            self.field(name).value = value
+        first = next((f.name for f in self.fields if not values[f.name]), self.fields[0].name)
+        self.field(first).focus()

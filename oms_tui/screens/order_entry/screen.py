@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Header, Input, Label
 from textual.worker import Worker
@@ -23,9 +24,10 @@ from ...failures import doing, failure_text
 from ...i18n import N_, _, ngettext
 from ...services.catalog.catalog import ProductHit, products_by_id
 from ...services.parties.customers import AddressView
+from ...services.parties.invoicing import Invoicing
 from ...services.platform.errors import InvalidInput, NotFound
 from ...services.platform.money import format_money
-from ...services.sales.audit_checks import submit_new_order
+from ...services.sales.audit_checks import invoicing_warning, submit_new_order
 from ...services.sales.customer_history import CustomerCard, customer_card
 from ...services.sales.entry import DraftOptions, EntryDraft
 from ...services.sales.orders import NewLine, OrderQuote, OrderView, quote_order
@@ -38,11 +40,13 @@ from ...widgets.scan_input import ScanInput
 from .. import OmsScreen
 from .customer_picker import CustomerPicker
 from .draft_autosave import DraftAutosave, DraftFound
-from .forms import NewAddressDialog
+from .forms import InvoicingDialog, NewAddressDialog
 from .lines import EntryLines
 from .model import EntryLine, EntryModel, line_number
 from .options import OrderOptions
 from .row import Row
+
+INVOICING_KEY = "F11/^U"
 
 
 class OrderEntryScreen(QuickOpen, OmsScreen):
@@ -68,6 +72,13 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
                 tooltip=N_("Repeat one of the customer's recent orders")),
         Binding("f9,ctrl+b", "templates", N_("Template"), key_display="F9/^B", show=False,
                 id="entry.templates", tooltip=N_("Add the lines of a named template")),
+        Binding("f11,ctrl+u", "invoicing", N_("Invoicing"), key_display=INVOICING_KEY,
+                show=False, id="entry.invoicing",
+                tooltip=N_("The customer's invoicing data: 发票抬头, 纳税人识别号, bank, "
+                           "account, 普通 / 专用 (Ctrl+U: from an empty field)")),
+        # Ctrl+U before a field's own (as stock's Ctrl+E): action_invoicing says when it clears
+        Binding("ctrl+u", "invoicing(True)", "", show=False, priority=True,
+                id="entry.invoicing_u"),
         Binding("f10,ctrl+g", "options", N_("Options"), key_display="F10/^G", show=False,
                 id="entry.options",
                 tooltip=N_("Order options: channel, payment, delivery date, priority, notes")),
@@ -91,6 +102,8 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         ("new_customer", N_("New customer"), N_("Create the caller (F7 / Ctrl+N)")),
         ("repeat_order", N_("Repeat a recent order"), N_("Copy its lines (F8 / Ctrl+Y)")),
         ("templates", N_("Add a template"), N_("A named template's lines (F9 / Ctrl+B)")),
+        ("invoicing", N_("Invoicing data"),
+         N_("Invoice title, taxpayer id, bank, account, type (F11 / Ctrl+U)")),
         ("options", N_("Order options"),
          N_("Channel, payment, date, priority, notes (F10 / Ctrl+G)")),
         ("delete_line", N_("Delete line"), N_("The selected line (Ctrl+Del, or '-' Enter)")),
@@ -102,9 +115,9 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
     # -- messages from workers -----------------------------------------------------------------
 
     class CardLoaded(Message):
-        def __init__(self, card: CustomerCard) -> None:
+        def __init__(self, card: CustomerCard, invoicing: str | None = None) -> None:
             super().__init__()
-            self.card = card
+            self.card, self.invoicing = card, invoicing  # what the invoicing check warns
 
     class QuoteReady(Message):
         def __init__(self, rev: int, lines: list[EntryLine], quote: OrderQuote | None,
@@ -221,7 +234,8 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
     @work(thread=True, exclusive=True, group="customer-card", exit_on_error=False,
           description=N_("read the customer"))  # fmt: skip
     def load_card(self, customer_id: int) -> None:
-        self.post_message(self.CardLoaded(customer_card(self.db, customer_id, today=self.today)))
+        card = customer_card(self.db, customer_id, today=self.today)
+        self.post_message(self.CardLoaded(card, invoicing_warning(self.db, customer_id)))
 
     @on(CardLoaded)
     def card_loaded(self, message: CardLoaded) -> None:
@@ -229,6 +243,10 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
             self.picker.show()
             self.options_row.show()
             self.requote()
+            if message.invoicing:  # the audit would warn: asked while the caller is on
+                self.say(Content.styled(_("Special VAT invoice: its data is incomplete "
+                                          "({key})").format(key=INVOICING_KEY),
+                                        "bold $text-warning"))  # fmt: skip
 
     def _need_customer(self) -> bool:
         if self.model.customer_id is None:
@@ -297,6 +315,29 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         self.load_card(self.model.customer_id)
         self.picker.show()
         self.changed()
+
+    def action_invoicing(self, twin: bool = False) -> None:
+        """F11: the caller's invoicing data in a form (saved at once, the order kept). Ctrl+U
+        opens it from an empty field (the scan line, where the focus rests between lines);
+        in a field with text, or in the new caller's fields, it clears to the start as in
+        any field (clerks clear the customer field so)."""
+        focused = self.focused
+        if twin and isinstance(focused, Input) and (
+                focused.cursor_position > 0 or self.picker.panel in focused.ancestors):
+            focused.action_delete_left_all()
+            return
+        if self._need_customer():
+            return
+        card = self.model.card
+        if card is None:  # not read yet (or not read at all): read it
+            self.load_card(self.model.customer_id)  # type: ignore[arg-type]
+            return
+
+        def saved(data: Invoicing | None) -> None:
+            if data is not None:
+                self.say(_("Invoicing data of {name} saved").format(name=card.name))
+
+        self.app.push_screen(InvoicingDialog(self.db, self.user, card.code, card.name), saved)
 
     # -- lines and options -----------------------------------------------------------------
 

@@ -462,6 +462,18 @@ def _invoicing_check(customer: Customer) -> CheckResult:
     return CheckResult("invoicing", PASS, "special VAT invoice data complete")
 
 
+def invoicing_warning(db: Database, customer_id: int) -> str | None:
+    """What the ``invoicing`` check would warn about an order of this customer now (a
+    special VAT invoice without taxpayer id, title or bank account), or None: order entry
+    tells it when the caller is picked, with the key that completes the data."""
+    with db.read() as session:
+        customer = session.get(Customer, customer_id)
+        if customer is None or customer.invoice_type != SPECIAL_INVOICE:
+            return None
+        result = _invoicing_check(customer)
+    return result.reason if result.level == WARN else None
+
+
 @dataclass(frozen=True)
 class CheckRun:
     order_id: int
