@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .common import check_place, open_database, open_existing, resolve_settings, say, where
-from .options import DbOption
+from .options import DbOption, UserOption
 
 
 def backup_cmd(
@@ -30,6 +30,7 @@ def backup_cmd(
         ),
     ] = None,
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """Back the database up while clerks keep working: compressed, named with the date and
     schema revision, into the backups folder (beside a SQLite file; oms's data folder for
@@ -37,13 +38,13 @@ def backup_cmd(
     backup_keep_weekly weeks. --verify FILE opens a backup and checks it (exit 1 if broken)."""
     from ..services.platform import backup
 
-    settings = resolve_settings(db)
+    settings = resolve_settings(db, user)
     if verify is not None:  # a SQLite backup needs no database; a PostgreSQL one a server
         postgres = backup.kind_of(verify) == "postgresql"
         _verify(open_existing(settings) if postgres else None, verify)
         return
     database = open_existing(settings)
-    done = backup.take(database, out)
+    done = backup.take(database, settings.user, out)
     say(f"Backup of {where(settings)} (schema {done.revision}): {done.path} "
         f"({_size(done.size)})")  # fmt: skip
     if done.removed:
@@ -82,16 +83,20 @@ def restore_cmd(
         ),  # fmt: skip
     ] = False,
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """Replace the database with a backup: refused for a backup of a newer schema, and
     while other oms processes have the database open (unless --force); the database as it
     was is kept as a backup first; an older backup is brought to the newest schema."""
-    from ..services.platform import backup
+    from ..services.platform import backup, schema
 
-    settings = resolve_settings(db)
+    settings = resolve_settings(db, user)
     check_place(settings, create=True)
     database = open_database(settings)
-    done = backup.restore(database, file, force=force)
+    if schema.current_revision(database) is None:  # nothing there yet, nobody to ask
+        done = backup.restore_new(database, file, force=force)
+    else:
+        done = backup.restore(database, settings.user, file, force=force)
     kept = f"; the database as it was is kept in {done.kept}" if done.kept else ""
     upgraded = "; brought to the newest schema" if done.upgraded else ""
     say(f"Restored {file} (schema {done.revision}) into {where(settings)}{upgraded}{kept}")

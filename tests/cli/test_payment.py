@@ -123,7 +123,7 @@ def test_payment_apply_credit_and_the_auto_apply_setting(db):
 
     shown = oms("--db", db.url, "settings").stdout
     assert "credit_auto_apply        1" in shown
-    off = oms("--db", db.url, "--user", "boss", "settings", "credit_auto_apply", "0")
+    off = oms("--db", db.url, "--user", "admin", "settings", "credit_auto_apply", "0")
     assert off.exit_code == 0, off.stderr
     assert "credit_auto_apply        0" in off.stdout
     bad = oms("--db", db.url, "settings", "credit_auto_apply", "2")
