@@ -280,3 +280,9 @@ def test_each_user_sets_their_own_language_and_no_name_is_added_by_it(db, role):
         language.set_user_language(db, "mallory", "mallory", "en")
     with db.read() as s:
         assert s.exec(select(User).where(User.name == "mallory")).first() is None
+
+
+def test_a_restore_with_nobody_to_ask_is_only_where_no_database_is(sqlite_db, tmp_path):
+    made = backup.take(sqlite_db, "admin", tmp_path)
+    with pytest.raises(NotPermitted, match="the database holds oms data already"):
+        backup.restore_new(sqlite_db, made.path)
