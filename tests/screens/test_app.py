@@ -96,9 +96,9 @@ def counts_db(sqlite_db: Database) -> Database:
     return sqlite_db
 
 
-def frozen_app(db: Database, **kwargs: bool) -> OmsApp:
+def frozen_app(db: Database, user: str = USER, **kwargs: bool) -> OmsApp:
     """The app as the CLI builds it, with a fixed user and a frozen clock."""
-    app = make_app(Settings(database_url=db.url, user=USER), db, **kwargs)
+    app = make_app(Settings(database_url=db.url, user=user), db, **kwargs)
     app.clock = lambda: FROZEN_NOW
     return app
 
