@@ -8,8 +8,16 @@ from typing import Annotated
 import typer
 
 from ..i18n import _, ngettext
-from .common import check_place, open_database, open_existing, resolve_settings, say, where
-from .options import DbOption
+from .common import (
+    acting,
+    check_place,
+    open_database,
+    open_existing,
+    resolve_settings,
+    say,
+    where,
+)
+from .options import DbOption, UserOption
 
 BACKUP_HELP = _(
     "Back the database up while clerks keep working: compressed, named with the date and "
@@ -41,17 +49,18 @@ def backup_cmd(
         ),
     ] = None,
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """`oms backup` (its help: BACKUP_HELP)."""
     from ..services.platform import backup
 
-    settings = resolve_settings(db)
+    settings = resolve_settings(db, user)
     if verify is not None:  # a SQLite backup needs no database; a PostgreSQL one a server
         postgres = backup.kind_of(verify) == "postgresql"
         _verify(open_existing(settings) if postgres else None, verify)
         return
     database = open_existing(settings)
-    done = backup.take(database, out)
+    done = backup.take(database, acting(settings, database).user, out)
     say(_("Backup of {database} (schema {revision}): {path} ({size})").format(
         database=where(settings), revision=done.revision, path=done.path,
         size=_size(done.size)))  # fmt: skip
@@ -94,14 +103,18 @@ def restore_cmd(
         ),  # fmt: skip
     ] = False,
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """`oms restore` (its help: RESTORE_HELP)."""
-    from ..services.platform import backup
+    from ..services.platform import backup, schema
 
-    settings = resolve_settings(db)
+    settings = resolve_settings(db, user)
     check_place(settings, create=True)
     database = open_database(settings)
-    done = backup.restore(database, file, force=force)
+    if schema.current_revision(database) is None:  # nothing there yet, nobody to ask
+        done = backup.restore_new(database, file, force=force)
+    else:
+        done = backup.restore(database, acting(settings, database).user, file, force=force)
     said = _("Restored {file} (schema {revision}) into {database}").format(
         file=file, revision=done.revision, database=where(settings))
     if done.upgraded:

@@ -76,7 +76,7 @@ def test_restore_refuses_in_one_line(sqlite_db, tmp_path):
     make_order(sqlite_db)
     with sqlite_db.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0999'")
-    newer = backup.take(sqlite_db, tmp_path / "newer.db.gz").path
+    newer = backup.take(sqlite_db, "admin", tmp_path / "newer.db.gz").path
     with sqlite_db.engine.begin() as conn:
         conn.exec_driver_sql(f"UPDATE alembic_version SET version_num = '{HEAD}'")
     refused = oms("--db", sqlite_db.url, "restore", str(newer))
@@ -90,7 +90,7 @@ def test_restore_refuses_in_one_line(sqlite_db, tmp_path):
 
 def test_restore_into_a_new_file(sqlite_db, tmp_path):
     order = make_order(sqlite_db).number
-    made = backup.take(sqlite_db).path
+    made = backup.take(sqlite_db, "admin").path
     target = tmp_path / "new" / "oms.db"
     restored = oms("--db", str(target), "restore", str(made))
     assert restored.exit_code == 0, restored.stderr

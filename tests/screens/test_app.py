@@ -66,7 +66,7 @@ def add_orders(db: Database, status: str, count: int, start: int) -> None:
 
 def fill_counts_db(db: Database) -> None:
     """A company whose home counts are known: see ``STATUSES`` and ``EXPECTED_TILES``."""
-    set_setting(db, "test", "company_name", "Acme Trading")
+    set_setting(db, "admin", "company_name", "Acme Trading")
     with db.write() as session:
         session.add(Customer(code="C000001", name="Li Wei Hardware"))
     n = 1
@@ -96,9 +96,9 @@ def counts_db(sqlite_db: Database) -> Database:
     return sqlite_db
 
 
-def frozen_app(db: Database, **kwargs: bool) -> OmsApp:
+def frozen_app(db: Database, user: str = USER, **kwargs: bool) -> OmsApp:
     """The app as the CLI builds it, with a fixed user and a frozen clock."""
-    app = make_app(Settings(database_url=db.url, user=USER), db, **kwargs)
+    app = make_app(Settings(database_url=db.url, user=user), db, **kwargs)
     app.clock = lambda: FROZEN_NOW
     return app
 
@@ -549,7 +549,7 @@ async def test_keys_list_wraps_under_the_description_and_names_keys_once(
 
 
 async def test_the_header_never_cuts_the_users_name(counts_db: Database) -> None:
-    set_setting(counts_db, "test", "company_name",
+    set_setting(counts_db, "admin", "company_name",
                 "浙江永安照明电器股份有限公司 "
                 "Zhejiang Yong'an Lighting Appliances Co., Ltd.")  # fmt: skip
     app = frozen_app(counts_db)

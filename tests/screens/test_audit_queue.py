@@ -255,7 +255,7 @@ async def test_bulk_approve_takes_warnings_and_lists_them(queue_db) -> None:
 
 async def test_bulk_approve_skips_the_warnings_the_setting_names(queue_db) -> None:
     db, ids = queue_db
-    set_setting(db, "boss", "bulk_approve_blocks", "stock")
+    set_setting(db, "admin", "bulk_approve_blocks", "stock")
     app = queue_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_queue(pilot)

@@ -83,7 +83,7 @@ async def test_the_palette_speaks_the_language(counts_db: Database) -> None:
 
 
 async def test_a_user_without_a_choice_follows_the_company(counts_db: Database) -> None:
-    set_setting(counts_db, "boss", "language", "zh_CN")
+    set_setting(counts_db, "admin", "language", "zh_CN")
     assert language.interface_language(counts_db, USER) == "zh_CN"
     language.set_user_language(counts_db, USER, USER, "en")
     assert language.interface_language(counts_db, USER) == "en"

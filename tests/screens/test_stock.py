@@ -25,7 +25,7 @@ from tests.factories import make_product
 
 from .test_app import flat, screen_text, settle
 
-USER = "clerk"
+USER = "warehouse"
 
 
 def add_warehouses(db: Database) -> None:
@@ -79,8 +79,8 @@ def stock_db(sqlite_db: Database) -> dict[str, int]:
     return ids
 
 
-def stock_app(db: Database) -> OmsApp:
-    return make_app(Settings(database_url=db.url, user=USER), db)
+def stock_app(db: Database, user: str = USER) -> OmsApp:
+    return make_app(Settings(database_url=db.url, user=user), db)
 
 
 async def open_stock(pilot: Pilot) -> StockScreen:

@@ -337,7 +337,7 @@ async def test_a_payment_opened_and_filled_in_one_burst(
     """Issue 16.2: F6 (the riskiest customer), the amount, Tab past the date, ``w``
     (wechat) over the method, the reference, Enter to the last field and Enter saves."""
     ids = receivables_db(sqlite_db)
-    app = frozen_app(sqlite_db)
+    app = frozen_app(sqlite_db, "finance")  # who records payments
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot)
         await send(pilot, None, "r")

@@ -231,7 +231,7 @@ async def test_a_database_error_is_said_logged_and_the_screen_still_works(
     module, name = case.broken.split(":")
     switch = Switch(getattr(__import__(module, fromlist=[name]), name))
     monkeypatch.setattr(f"{module}.{name}", switch)
-    app = frozen_app(world["db"])
+    app = frozen_app(world["db"], "manager")  # who may do every step of every case
     bells: list[int] = []
     monkeypatch.setattr(app, "bell", lambda: bells.append(1))
     async with app.run_test(size=(80, 24)) as pilot:

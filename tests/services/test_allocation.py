@@ -289,12 +289,12 @@ def test_allocate_approved_sweeps_orders_left_at_approved(whs):
     receive(db, "HZ", pid, 5)
     first, second = approved(db, customer(db), [(pid, 3)]), approved(db, customer(db), [(pid, 3)])
 
-    results = allocation.allocate_approved(db, "sweep")
+    results = allocation.allocate_approved(db, "warehouse")
 
     assert [r.order_id for r in results] == [first, second]  # oldest first
     assert (status(db, first), status(db, second)) == (S.ALLOCATED, S.PARTIALLY_BACKORDERED)
     assert held(db, first) == {"HZ": 3} and held(db, second) == {"HZ": 2}
-    assert allocation.allocate_approved(db, "sweep") == []
+    assert allocation.allocate_approved(db, "warehouse") == []
 
 
 # -- release -----------------------------------------------------------------------------------
@@ -557,8 +557,8 @@ def test_the_sweep_fills_backorders_for_stock_that_arrived_outside_the_services(
     with db.write() as s:  # a bare ledger move, as a data repair would write
         lv = stock.lock_levels(s, [pid])[(pid, wid)]
         stock.add_move(s, lv, 4, stock.RECEIPT, "repair", reason="found on the shelf")
-    filled = allocation.fill_all_backorders(db, "night-run")
+    filled = allocation.fill_all_backorders(db, "warehouse")
     assert [r.order_id for r in filled] == [waiting]
     assert status(db, waiting) == S.ALLOCATED and level(db, pid, "HZ") == (4, 3)
-    assert allocation.fill_all_backorders(db, "night-run") == []
+    assert allocation.fill_all_backorders(db, "warehouse") == []
     assert stock.verify(db) == []

@@ -289,9 +289,9 @@ def test_priority_is_stored_with_the_checks_and_weights_come_from_settings(db):
     view = order(db, cid, [(pid, 2)], requested_date=TODAY + timedelta(days=1))
     run = audit_checks.submit_for_audit(db, "wang", view.id, today=TODAY)
     assert run.priority.score == 3 * 80 + 2 * 100 + 5_000 * 100 // 1_000_000
-    audit_checks.set_audit_setting(db, "boss", "audit_weight_due", 5)
+    audit_checks.set_audit_setting(db, "admin", "audit_weight_due", 5)
     with pytest.raises(InvalidInput, match="unknown audit setting"):
-        audit_checks.set_audit_setting(db, "boss", "audit_weight_mood", 1)
+        audit_checks.set_audit_setting(db, "admin", "audit_weight_mood", 1)
     run = audit_checks.check_run(db, view.id, today=TODAY)
     assert run.priority.score == 5 * 80 + 2 * 100
     with db.read() as s:
@@ -311,7 +311,7 @@ def test_bump_raises_priority_and_records_an_event_without_a_status_change(db):
     assert [r.number for r in audit_queue.queue(db, today=TODAY).rows] == [high.number, low.number]
     with pytest.raises(InvalidInput, match="reason"):
         audit_decisions.bump(db, "li", low.id, " ")
-    audit_checks.set_audit_setting(db, "boss", "audit_bump_points", 250)
+    audit_checks.set_audit_setting(db, "admin", "audit_bump_points", 250)
     prio = audit_decisions.bump(db, "li", low.id, "customer called twice", today=TODAY)
     prio = audit_decisions.bump(db, "li", low.id, "still waiting", today=TODAY)
     assert prio.reasons[-1] == "bumped +500"
@@ -433,7 +433,7 @@ def test_approve_many_skips_the_warnings_the_setting_names(db):
     good, warned = order(db, cid, [(pid, 1)]), order(db, cid, [(short, 3)])
     for v in (good, warned):
         audit_checks.submit_for_audit(db, "wang", v.id)
-    settings.set_setting(db, "boss", "bulk_approve_blocks", "Stock, credit")
+    settings.set_setting(db, "admin", "bulk_approve_blocks", "Stock, credit")
     assert settings.get_settings(db).bulk_blocking_checks == {"stock", "credit"}
     result = audit_decisions.approve_many(db, "li", [good.id, warned.id])
     assert result.approved == (good.number,)
@@ -443,10 +443,10 @@ def test_approve_many_skips_the_warnings_the_setting_names(db):
         )
     }
     assert orders.get_order_by_id(db, warned.id).status == S.PENDING_AUDIT
-    settings.set_setting(db, "boss", "bulk_approve_blocks", "all")
+    settings.set_setting(db, "admin", "bulk_approve_blocks", "all")
     assert settings.get_settings(db).bulk_blocking_checks == set(settings.AUDIT_CHECK_NAMES)
     with pytest.raises(InvalidInput, match="unknown check 'stok'"):
-        settings.set_setting(db, "boss", "bulk_approve_blocks", "stok")
+        settings.set_setting(db, "admin", "bulk_approve_blocks", "stok")
 
 
 def test_the_settings_know_every_audit_check_by_name(db):
@@ -571,8 +571,8 @@ def test_alerts_count_long_waits_and_near_unshipped_delivery_dates(db):
     assert audit_queue.alerts(db, now) == audit_queue.AuditAlerts(0, 1, 4, 2)
     later_now = now + timedelta(hours=5)
     assert audit_queue.alerts(db, later_now).waiting_too_long == 2
-    audit_checks.set_audit_setting(db, "boss", "audit_alert_hours", 6)
-    audit_checks.set_audit_setting(db, "boss", "audit_due_soon_days", 30)
+    audit_checks.set_audit_setting(db, "admin", "audit_alert_hours", 6)
+    audit_checks.set_audit_setting(db, "admin", "audit_due_soon_days", 30)
     assert audit_queue.alerts(db, later_now) == audit_queue.AuditAlerts(0, 2, 6, 30)
     assert draft.status == S.DRAFT
     rows = audit_queue.queue(db, now=later_now).rows

@@ -21,7 +21,9 @@ from oms_tui.services.checks import invariants
 from oms_tui.services.platform import backup, safe_files, schema
 from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.errors import OmsError
+from oms_tui.services.platform.permissions import unchecked
 from tests.conftest import PG_URL
+from tests.databases import seed_users
 from tests.factories import make_order
 
 
@@ -69,7 +71,7 @@ def test_a_backup_taken_while_another_process_writes_restores_every_committed_or
     try:
         assert next(lines).strip() == "ready"
         before = {next(lines).strip() for _ in range(5)}  # committed before the backup began
-        made = backup.take(db)
+        made = backup.take(db, "admin")
         during = {next(lines).strip() for _ in range(5)}  # the writer went on meanwhile
     finally:
         stop.touch()
@@ -81,7 +83,7 @@ def test_a_backup_taken_while_another_process_writes_restores_every_committed_or
 
     with backup.opened(made.path, db) as copy:  # what `oms backup --verify` checks
         assert invariants.verify(copy.db) == []
-    restored = backup.restore(db, made.path)
+    restored = backup.restore(db, "admin", made.path)
     assert restored.revision == HEAD and not restored.upgraded and restored.kept is not None
     got = numbers(db)
     assert {first} | before <= got <= committed
@@ -96,13 +98,13 @@ def test_restore_refuses_a_backup_of_a_newer_schema(db, tmp_path):
     order = make_order(db).number
     with db.engine.begin() as conn:  # as a newer oms would have left it
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0999'")
-    newer = backup.take(db, tmp_path)
+    newer = backup.take(db, "admin", tmp_path)
     assert "-r0999" in newer.path.name
     with db.engine.begin() as conn:
         conn.exec_driver_sql(f"UPDATE alembic_version SET version_num = '{HEAD}'")
     later = make_order(db).number
     with pytest.raises(OmsError, match=f"newer oms \\(schema 0999; this oms knows up to {HEAD}"):
-        backup.restore(db, newer.path)
+        backup.restore(db, "admin", newer.path)
     with pytest.raises(OmsError, match="newer oms"):
         with backup.opened(newer.path, db):
             pass
@@ -112,11 +114,12 @@ def test_restore_refuses_a_backup_of_a_newer_schema(db, tmp_path):
 
 def test_restore_of_an_older_backup_brings_it_to_the_newest_schema(any_db_url, tmp_path):
     db = Database(any_db_url)
-    schema.upgrade(db, "0014")
-    older = backup.take(db, tmp_path)
+    schema.upgrade(db, "0014")  # from before users: nobody to check, so unchecked here
+    older = unchecked(backup.take)(db, "admin", tmp_path)
     schema.upgrade(db)
+    seed_users(db)
     make_order(db)
-    restored = backup.restore(db, older.path)
+    restored = backup.restore(db, "admin", older.path)
     assert (restored.revision, restored.upgraded) == ("0014", True)
     assert schema.current_revision(db) == HEAD and numbers(db) == set()
     db.dispose()
@@ -124,7 +127,7 @@ def test_restore_of_an_older_backup_brings_it_to_the_newest_schema(any_db_url, t
 
 def test_restore_waits_for_the_other_clerks_unless_forced(db):
     order = make_order(db).number
-    made = backup.take(db)
+    made = backup.take(db, "admin")
     make_order(db)
     holder = start("holder", db.url, stdin=subprocess.PIPE)
     assert holder.stdout is not None and holder.stdin is not None
@@ -135,9 +138,9 @@ def test_restore_waits_for_the_other_clerks_unless_forced(db):
         # named by its OS account (the environment's OMS_USER says nothing of who runs it)
         with pytest.raises(OmsError, match="1 other oms process has the database open: "
                                            f"{os_user()} \\(process"):  # fmt: skip
-            backup.restore(db, made.path)
+            backup.restore(db, "admin", made.path)
         assert len(numbers(db)) == 2
-        assert backup.restore(db, made.path, force=True).kept is not None
+        assert backup.restore(db, "admin", made.path, force=True).kept is not None
         assert numbers(db) == {order}
     finally:
         holder.stdin.close()
@@ -161,9 +164,9 @@ def test_a_copy_killed_midway_leaves_no_file_under_a_final_name(db):
     left = sorted(p.name for p in backup.folder(db).iterdir())
     assert backup.backups_in(db) == []
     assert [name for name in left if name.endswith(".part")]  # it was killed mid-copy
-    made = backup.take(db)  # the next one is whole and clears what the killed one left
+    made = backup.take(db, "admin")  # the next one is whole, clears what the killed one left
     assert sorted(p.name for p in backup.folder(db).iterdir()) == [made.path.name]
-    assert backup.restore(db, made.path).revision == HEAD  # whole: it restores
+    assert backup.restore(db, "admin", made.path).revision == HEAD  # whole: it restores
     assert invariants.verify(db) == [] and len(numbers(db)) == 1
 
 
@@ -192,7 +195,7 @@ def test_an_upgrade_killed_during_its_copy_leaves_no_truncated_backup(sqlite_db,
 
 def test_backups_are_private_compressed_and_named_with_date_and_revision(db):
     make_order(db)
-    made = backup.take(db, now=datetime(2026, 12, 7, 9, 30, 5))
+    made = backup.take(db, "admin", now=datetime(2026, 12, 7, 9, 30, 5))
     suffix = ".db.gz" if db.dialect == "sqlite" else ".pgdump"
     assert made.path.name == f"{backup.prefix(db)}-20261207-093005-r{HEAD}{suffix}"
     assert made.path.read_bytes()[:5].startswith(b"\x1f\x8b" if suffix == ".db.gz" else b"PGDMP")
@@ -240,22 +243,22 @@ def test_rotation_after_a_backup_removes_the_old_ones(db):
     make_order(db)
     backup.set_backup_setting(db, "tester", "backup_keep_daily", 1)
     backup.set_backup_setting(db, "tester", "backup_keep_weekly", 0)
-    old = backup.take(db, now=datetime(2026, 12, 1, 9))
-    new = backup.take(db, now=datetime(2026, 12, 2, 9))
+    old = backup.take(db, "admin", now=datetime(2026, 12, 1, 9))
+    new = backup.take(db, "admin", now=datetime(2026, 12, 2, 9))
     assert new.removed == (old.path,) and not old.path.exists()
     assert [p for p, _ in backup.backups_in(db)] == [new.path]
 
 
 def test_a_truncated_backup_is_refused_whole(sqlite_db, tmp_path):
     make_order(sqlite_db)
-    made = backup.take(sqlite_db)
+    made = backup.take(sqlite_db, "admin")
     cut = tmp_path / "cut.db.gz"
     cut.write_bytes(made.path.read_bytes()[: made.size // 2])
     with pytest.raises(OmsError, match="is not a complete oms backup"):
-        backup.restore(sqlite_db, cut)
+        backup.restore(sqlite_db, "admin", cut)
     (tmp_path / "notes.txt").write_text("hello")
     with pytest.raises(OmsError, match="is not an oms backup"):
-        backup.restore(sqlite_db, tmp_path / "notes.txt")
+        backup.restore(sqlite_db, "admin", tmp_path / "notes.txt")
     assert len(numbers(sqlite_db)) == 1
 
 
@@ -264,8 +267,9 @@ def test_a_truncated_backup_is_refused_whole(sqlite_db, tmp_path):
 def test_without_the_postgresql_client_tools_it_says_so(any_db_url, monkeypatch, tmp_path):
     db = Database(any_db_url)
     schema.upgrade(db)
+    seed_users(db)
     monkeypatch.setenv("PATH", str(tmp_path))  # no pg_dump on it
     missing = "pg_dump and pg_restore not found: PostgreSQL backups need them; install"
     with pytest.raises(OmsError, match=missing):
-        backup.take(db)
+        backup.take(db, "admin")
     db.dispose()

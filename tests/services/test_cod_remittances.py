@@ -90,9 +90,11 @@ def test_two_imports_of_one_list_at_the_same_moment_pay_once(db_url):
     let go together: one pays, the other reports the row as already recorded."""
     from oms_tui.services.platform import schema
     from oms_tui.services.platform.db import Database
+    from tests.databases import seed_users
 
     db = Database(db_url)
     schema.upgrade(db)
+    seed_users(db)
     tracking, amount = _shipped(db)
     rows = [Remittance(tracking, amount - 100)]
     results, errors = [], []

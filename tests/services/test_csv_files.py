@@ -38,9 +38,9 @@ def test_unknown_encoding_is_refused() -> None:
 
 def test_the_setting(db) -> None:  # noqa: ANN001
     assert get_settings(db).csv_encoding == "utf-8"
-    assert set_setting(db, "boss", "csv_encoding", "GB18030").csv_encoding == "gb18030"
+    assert set_setting(db, "admin", "csv_encoding", "GB18030").csv_encoding == "gb18030"
     with pytest.raises(InvalidInput):
-        set_setting(db, "boss", "csv_encoding", "ascii")
+        set_setting(db, "admin", "csv_encoding", "ascii")
 
 
 def test_no_other_module_writes_csv_itself() -> None:

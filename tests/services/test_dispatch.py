@@ -179,14 +179,14 @@ def test_tracking_import_from_a_carrier_csv(db):
               "123456789012,飞走了,2026-12-01 07:00,上海,\n"
               "123456789012,派送中,yesterday,上海,\n"
               "123456789012,已签收,2026-12-02 10:30,上海,本人签收\n")  # fmt: skip
-    first = tracking.import_tracking_csv(db, "clerk", export.encode("gb18030"))
+    first = tracking.import_tracking_csv(db, "warehouse", export.encode("gb18030"))
     assert (first.applied, first.duplicates, first.delivered) == (3, 0, (sh.number,))
     assert first.problems == (
         (4, "no shipment with tracking number 999999999999"),
         (5, "unknown status '飞走了'"),
         (6, "unreadable time 'yesterday' (use 2026-11-30 14:05)"),
     )
-    again = tracking.import_tracking_csv(db, "clerk", ("\ufeff" + export).encode())
+    again = tracking.import_tracking_csv(db, "warehouse", ("\ufeff" + export).encode())
     assert (again.applied, again.duplicates) == (0, 3)
     with db.read() as s:
         events = s.exec(select(TrackingEvent.status, TrackingEvent.location)
@@ -197,7 +197,7 @@ def test_tracking_import_from_a_carrier_csv(db):
         ("shipped", ""), ("picked_up", "杭州"), ("in_transit", "上海, 转运中心"),
         ("delivered", "上海")]  # fmt: skip
     with pytest.raises(InvalidInput, match="no tracking_no or status column"):
-        tracking.import_tracking_csv(db, "clerk", b"a,b\n1,2\n")
+        tracking.import_tracking_csv(db, "warehouse", b"a,b\n1,2\n")
 
 
 def test_the_backordered_rest_of_a_part_shipped_order_fills_when_stock_arrives(db):

@@ -68,8 +68,9 @@ def test_processes_running_dunning_at_once_step_each_customer_once(db):
         _invoice(db, cid, 10_000, TODAY - timedelta(days=100), f"INV-{cid}")
     ctx = processes.context()
     barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
-    procs = [ctx.Process(target=_run, args=(db.url, f"clerk{n}", barrier, results))
-             for n in range(PROCESSES)]  # fmt: skip
+    runners = ("finance", "manager", "admin", "li")  # users who may run dunning
+    procs = [ctx.Process(target=_run, args=(db.url, name, barrier, results))
+             for name in runners[:PROCESSES]]  # fmt: skip
     for p in procs:
         p.start()
     reports = [results.get(timeout=600) for _ in procs]

@@ -217,13 +217,13 @@ def test_a_net_under_every_service_refuses_control_characters(db, shop):
 
     c = make_customer(db, name="Wang", phone="138 0013 8000")
     with pytest.raises(InvalidInput, match=r"the reference holds a control character \(U\+0000\)"):
-        receivables.record_payment(db, "clerk", c.id, 100, date.today(), reference="a\x00b")
+        receivables.record_payment(db, "finance", c.id, 100, date.today(), reference="a\x00b")
     with pytest.raises(InvalidInput, match="the name is 65 characters long; the most is 64"):
         order_import.save_profile(db, "me", "p" * 65, "ecommerce",
                                   {f: f for f in order_import.FIELDS})  # fmt: skip
     with pytest.raises(InvalidInput, match=r"the text searched for holds a control character"):
         search_products(db, "lamp\x1b")
-    done = receivables.record_payment(db, "clerk", c.id, 100, date.today(), reference="ok")
+    done = receivables.record_payment(db, "finance", c.id, 100, date.today(), reference="ok")
     assert done
 
 

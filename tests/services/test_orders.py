@@ -151,5 +151,5 @@ def test_a_discount_over_the_limit_needs_a_manager(db):
         orders.create_order(db, "clerk1", c.id, too_much)
     assert refused.value.field == "lines.1.discount"
     assert orders.create_order(db, "boss", c.id, too_much).discount_minor == 2_001
-    company_settings.set_setting(db, "boss", "discount_limit_pct", "25")
+    company_settings.set_setting(db, "admin", "discount_limit_pct", "25")
     orders.create_order(db, "clerk1", c.id, too_much)

@@ -76,9 +76,12 @@ from sqlalchemy import (
 from ...models import Customer, Invoice, Payment, PaymentAllocation, Setting
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
+from ..platform.permissions import anyone, requires
 from ..platform.settings import load_settings, store_setting
 from ..states.invoice_states import InvoiceStatus
 from .receivables import NOT_CASH_METHODS
+
+READ = "a read of the receivables, taking no acting user"
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -136,11 +139,13 @@ def aging_buckets(session: Session) -> tuple[int, ...]:
         return DEFAULT_BUCKETS  # a bad row falls back to the default rather than failing
 
 
+@anyone(READ)
 def get_aging_buckets(db: Database) -> tuple[int, ...]:
     with db.read() as session:
         return aging_buckets(session)
 
 
+@requires("settings.change")
 def set_aging_buckets(db: Database, actor: str, value: str | Sequence[int]) -> tuple[int, ...]:
     """Store the overdue bucket limits (days), e.g. ``"30,60,90,120"``."""
     limits = parse_buckets(value)
@@ -305,6 +310,7 @@ def aging_query(  # noqa: ANN201
     )
 
 
+@anyone(READ)
 def aging(
     db: Database,
     as_of: date,
@@ -331,6 +337,7 @@ def aging(
                        sum(totals) + on_account, on_account)  # fmt: skip
 
 
+@anyone(READ)
 def receivables_total(db: Database, as_of: date, currency: str | None = None) -> int:
     """All open receivables on ``as_of``, net of the credit on account (the aging report's
     grand total), one SQL sum."""
@@ -354,6 +361,7 @@ class Dso:
     dso: Decimal | None  # receivables / sales x days, 1 decimal; None without sales
 
 
+@anyone(READ)
 def dso(db: Database, as_of: date, days: int = 90, currency: str | None = None) -> Dso:
     """Days sales outstanding = open receivables on ``as_of`` / sales invoiced over the
     ``days`` days ending on ``as_of`` (issued after ``as_of - days``, up to and including
@@ -430,6 +438,7 @@ def _period_sql(dialect: str, by: str):  # noqa: ANN202
     return cast(func.date_trunc(by, col), Date)
 
 
+@anyone(READ)
 def collections(db: Database, start: date, end: date, by: str = "month") -> Collections:
     """Payments received per period between ``start`` and ``end`` (both included), grouped
     in SQL; every period in the range is listed, those without payments as 0. Payments in

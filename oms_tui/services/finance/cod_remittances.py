@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 from ...models import Carrier, CodRemittance, Invoice, Order, Payment, Shipment
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
+from ..platform.permissions import requires
 from ..states.invoice_states import InvoiceStatus
 from .receivables import record_payment_in
 
@@ -50,6 +51,7 @@ class _Outcome:
     already: str = ""  # recorded before: how
 
 
+@requires("payments.record")
 def reconcile_cod(db: Database, actor: str, received_on: date, rows: Sequence[Remittance],
                   today: date | None = None) -> RemittanceResult:  # fmt: skip
     """A carrier's remittance list received on ``received_on``: each row pays the invoices

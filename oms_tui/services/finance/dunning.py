@@ -16,8 +16,10 @@ the highest level due, not one per level skipped), records it (``dunning_letter`
 follow-up with the next action a week later) and at level 4 puts the customer on credit
 hold: the audit's credit check then fails their new orders. The hold's reason starts with
 "overdue", so a payment that leaves nothing overdue as long as the credit-hold threshold
-releases it (``receivables.record_payment``); a manager can release it earlier with a
-reason (``release_credit_hold``). A customer with nothing overdue (net) starts again from 0.
+releases it, automatically, as the rule's release, not the payer's
+(``receivables.record_payment``); a manager can release it earlier with a reason
+(``release_credit_hold``, ``credit.release``). A customer with nothing overdue (net)
+starts again from 0.
 
 A customer with a promise to pay standing (``promises_standing``: recorded by the day the
 run is as of, for a day not past yet) is not escalated; once the day has passed with
@@ -51,7 +53,6 @@ from ...models import (
     Invoice,
     Order,
     Payment,
-    User,
 )
 from ..parties.customers import address_text, set_credit_hold_in
 from ..parties.language import document_language
@@ -59,6 +60,7 @@ from ..platform import printing
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
 from ..platform.numbering import take_number
+from ..platform.permissions import anyone, requires
 from ..platform.settings import load_settings
 from ..states.invoice_states import InvoiceStatus
 from .overdue import (
@@ -68,9 +70,10 @@ from .overdue import (
 )
 from .receivables import credit_exposure
 
+READ = "a read of the receivables, taking no acting user"
+
 LEVELS = {1: "Reminder 付款提醒", 2: "Second notice 二次催款通知", 3: "Final notice 最后催款通知",
           4: "Credit hold 暂停赊销通知"}  # fmt: skip
-RELEASERS = ("manager", "admin")
 RUN_PREFIX = "DR"
 
 
@@ -106,6 +109,7 @@ class DunningRun:
 Render = Callable[[Sequence["AccountPaper"]], bytes]
 
 
+@requires("dunning.run")
 def run_dunning(db: Database, actor: str, as_of: date | None = None, today: date | None = None,
                 *, render: Render, out: str | Path | None = None, overwrite: bool = False
                 ) -> DunningRun:  # fmt: skip
@@ -211,16 +215,13 @@ def run_name(number: str) -> str:
     return f"dunning-{number}"
 
 
+@requires("credit.release")
 def release_credit_hold(db: Database, actor: str, customer_id: int, reason: str) -> None:
-    """A manager lets a customer on credit hold order on credit again; the reason is kept
-    on the customer and in their follow-up log."""
+    """A manager lets a customer on credit hold order on credit again (``credit.release``);
+    the reason is kept on the customer and in their follow-up log."""
     if not reason.strip():
         raise InvalidInput("a reason is required to release a credit hold", "reason")
     with db.write() as session:
-        user = session.exec(select(User).where(User.name == actor)).first()
-        if user is None or user.role not in RELEASERS:
-            raise InvalidInput(f"only a manager can release a credit hold ({actor} is "
-                               f"{user.role if user else 'not a known user'})", "user")  # fmt: skip
         customer = session.get(Customer, customer_id)
         if customer is None:
             raise NotFound(f"no customer with id {customer_id}")
@@ -320,6 +321,7 @@ def _paper(session: Session, customer: Customer, as_of: date, title: str, level:
     )  # fmt: skip
 
 
+@anyone(READ)
 def letter(db: Database, letter_id: int) -> AccountPaper:
     with db.read() as session:
         row = session.get(DunningLetter, letter_id)
@@ -340,6 +342,7 @@ class Reprint:
     letters: int
 
 
+@anyone("a copy of letters already sent")
 def reprint(db: Database, key: str, *, render: Render, out: str | Path | None = None,
             overwrite: bool = False) -> Reprint:  # fmt: skip
     """The letters of a run (``key`` its number, DR-2026-000001) or a customer's last
@@ -368,6 +371,7 @@ def reprint(db: Database, key: str, *, render: Render, out: str | Path | None = 
     return Reprint(name, str(saved), len(papers))
 
 
+@anyone(READ)
 def statement(db: Database, customer_id: int, as_of: date | None = None,
               payments_days: int = 90) -> AccountPaper:  # fmt: skip
     """Statement of account: every open invoice, the credit on account, the balance net of

@@ -17,7 +17,10 @@ from sqlmodel import select
 from ...models import Invoice, utcnow
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
+from ..platform.permissions import anyone, requires
 from ..states.invoice_states import check_version
+
+READ = "a read of the receivables, taking no acting user"
 
 _NUMBER = re.compile(r"\d{8}|\d{20}")
 
@@ -38,6 +41,7 @@ def check_fapiao_number(text: str) -> str:
     return number
 
 
+@requires("payments.record")
 def record_fapiao(db: Database, actor: str, invoice_number: str, fapiao_number: str,
                   issued_on: date, *, today: date | None = None,
                   expected_version: int | None = None) -> FapiaoRecord:  # fmt: skip
@@ -72,6 +76,7 @@ def record_fapiao(db: Database, actor: str, invoice_number: str, fapiao_number: 
         return FapiaoRecord(invoice.number, number, issued_on, actor)
 
 
+@anyone(READ)
 def fapiao_of(db: Database, invoice_number: str) -> FapiaoRecord | None:
     """The fapiao recorded for an invoice, or None."""
     with db.read() as session:

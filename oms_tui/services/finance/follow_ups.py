@@ -14,8 +14,11 @@ from ...models import Customer, FollowUp
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
 from ..platform.money import check_amount
+from ..platform.permissions import anyone, requires
 from ..platform.settings import load_settings
 from .receivables import credit_exposure
+
+READ = "a read of the receivables, taking no acting user"
 
 KINDS = ("call", "promise", "letter", "note", "hold", "release")
 
@@ -41,6 +44,7 @@ class FollowUpView:
     )  # ISO 4217: the company currency, which promises and balances are in
 
 
+@requires("dunning.run")
 def record_follow_up(
     db: Database, actor: str, customer_id: int, kind: str, note: str = "", *,
     next_action_on: date | None = None, promise_on: date | None = None,
@@ -98,6 +102,7 @@ def _view(row: FollowUp, customer: Customer, currency: str, open_minor: int = 0
                         row.next_action_on, row.done, open_minor, currency=currency)  # fmt: skip
 
 
+@anyone(READ)
 def todays_follow_ups(db: Database, today: date | None = None) -> list[FollowUpView]:
     """Open follow-ups due today or earlier (the oldest first), with each customer's open
     balance net of credit on account (``credit_exposure``, one statement per customer)."""
@@ -116,6 +121,7 @@ def todays_follow_ups(db: Database, today: date | None = None) -> list[FollowUpV
         return [_view(f, c, currency, balances[c.id]) for f, c in rows]
 
 
+@anyone(READ)
 def customer_log(db: Database, customer_id: int, limit: int = 100) -> list[FollowUpView]:
     """A customer's follow-ups, newest first."""
     with db.read() as session:

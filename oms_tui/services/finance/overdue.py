@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from ...models import Invoice, Payment, Setting
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
+from ..platform.permissions import requires
 from ..platform.settings import load_settings, store_setting
 from ..states.invoice_states import InvoiceStatus
 
@@ -48,6 +49,7 @@ def dunning_days(session: Session) -> tuple[int, int, int, int]:
         return DEFAULT_DAYS
 
 
+@requires("settings.change")
 def set_dunning_days(db: Database, actor: str, value: str) -> tuple[int, int, int, int]:
     days = parse_days(value)
     with db.write() as session:

@@ -75,11 +75,14 @@ from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
 from ..platform.money import check_amount, format_money
 from ..platform.numbering import take_number
+from ..platform.permissions import anyone, requires
 from ..platform.settings import load_settings, read_int_settings, write_int_setting
 from ..states import invoice_states
 from ..states.invoice_states import InvoiceStatus
 from ..states.order_states import OrderStatus
 from .overdue import dunning_days, level_for, overdue_after_credit
+
+READ = "a read of the receivables, taking no acting user"
 
 INVOICE_PREFIX, CREDIT_PREFIX, PAYMENT_PREFIX = "INV", "CN", "PAY"
 PAYMENT_METHODS = ("cash", "bank", "wechat", "alipay", "cod_remittance", "card")
@@ -113,11 +116,13 @@ def receivables_settings(session: Session) -> ReceivablesSettings:
     return read_int_settings(session, ReceivablesSettings)
 
 
+@anyone(READ)
 def get_receivables_settings(db: Database) -> ReceivablesSettings:
     with db.read() as session:
         return receivables_settings(session)
 
 
+@requires("settings.change")
 def set_receivables_setting(db: Database, actor: str, key: str, value: int
                             ) -> ReceivablesSettings:  # fmt: skip
     whole = isinstance(value, int) and not isinstance(value, bool)
@@ -262,6 +267,7 @@ def _apply(session: Session, payment: Payment, invoice: Invoice, amount: int) ->
     invoice_states.settle(session, invoice, payment.created_by)
 
 
+@requires("payments.record")
 def record_payment(
     db: Database, actor: str, customer_id: int, amount_minor: int, received_on: date,
     method: str = "bank", reference: str = "", invoice_numbers: Sequence[str] | None = None,
@@ -361,7 +367,13 @@ def _release_hold_if_settled(session: Session, customer: Customer, actor: str, t
     released once nothing is overdue as long as the credit-hold step of dunning asks
     (``dunning_days``, 90 days by default), net of the credit on account as dunning counts
     it (``overdue.overdue_after_credit``); a hold for another reason stays until a manager
-    releases it."""
+    releases it (``dunning.release_credit_hold``, ``credit.release``).
+
+    The release is the dunning rule's, not the payer's decision: the rule that put the hold
+    on takes it off once its reason is gone, whoever's payment (``payments.record``), van
+    cash (``vans.settle``) or applied credit (``credit.manage``) settled it. So it asks no
+    ``credit.release`` of the actor, and is recorded as automatic: the change log's why
+    says "released automatically" and names the payment's recorder as who triggered it."""
     if not customer.credit_hold or not customer.credit_hold_reason.lower().startswith("overdue"):
         return
     session.flush()
@@ -369,7 +381,7 @@ def _release_hold_if_settled(session: Session, customer: Customer, actor: str, t
     level = level_for(late.days, dunning_days(session)) if late else 0
     if level < 4:
         set_credit_hold_in(session, actor, customer, False,
-                           f"released on payment ({actor}, {today})")  # fmt: skip
+                           f"released automatically on payment ({actor}, {today})")  # fmt: skip
         customer.dunning_level = level
         session.add(customer)
 
@@ -378,6 +390,7 @@ def _release_hold_if_settled(session: Session, customer: Customer, actor: str, t
 # Credit notes
 
 
+@requires("payments.record")
 def credit_note(db: Database, actor: str, invoice_number: str, amount_minor: int, reason: str,
                 issued: date | None = None, expected_version: int | None = None
                 ) -> str:  # fmt: skip
@@ -572,6 +585,7 @@ def _auto_apply(session: Session, actor: str, order: Order, invoices: Sequence[I
     return _apply_credit(session, actor, order.customer_id, issued, invoices)
 
 
+@requires("credit.manage")
 def apply_credit_on_account(db: Database, actor: str, customer_id: int,
                             today: date | None = None) -> CreditResult:  # fmt: skip
     """Apply the customer's credit on account (over-payments, what is left of credit notes)
@@ -707,6 +721,7 @@ class InvoiceView:
         return self.amount_minor - self.paid_minor
 
 
+@anyone(READ)
 def customer_invoices(db: Database, customer_id: int, open_only: bool = True
                       ) -> list[InvoiceView]:  # fmt: skip
     stmt = (select(Invoice, Order.number).outerjoin(Order, Order.id == Invoice.order_id)
@@ -720,6 +735,7 @@ def customer_invoices(db: Database, customer_id: int, open_only: bool = True
                 for i, n in session.exec(stmt).all()]  # fmt: skip
 
 
+@anyone(READ)
 def order_invoices(db: Database, order_id: int) -> list[InvoiceView]:
     with db.read() as session:
         order = session.get(Order, order_id)

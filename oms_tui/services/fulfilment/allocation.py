@@ -40,8 +40,14 @@ from ...models import (
 from ..inventory import stock
 from ..platform.db import Database, retry
 from ..platform.errors import IllegalTransition, NotFound, StaleData
+from ..platform.permissions import anyone, requires, unchecked
 from ..states import order_states
 from ..states.order_states import OrderStatus, record_event, stale_order
+
+READ = "where an order's goods stand, taking no acting user"
+# Allocation is the rule run on an order once it is approved (orders.audit decided that);
+# whoever approved it triggers it, and the rule alone chooses the stock.
+RULE = "allocating an approved order: the rule's work after an approval, whoever approved"
 
 S = OrderStatus
 ALLOCATABLE = frozenset({S.APPROVED, S.BACKORDERED, S.PARTIALLY_BACKORDERED})
@@ -256,6 +262,7 @@ def _lock_order(session: Session, order_id: int) -> Order:
     return order
 
 
+@anyone(RULE)
 def allocate_order(db: Database, actor: str, order_id: int,
                    expected_version: int | None = None) -> AllocationResult:  # fmt: skip
     """Reserve stock for an approved (or backordered) order in one transaction."""
@@ -281,6 +288,7 @@ def allocate_order(db: Database, actor: str, order_id: int,
             raise stale_order(session, order_id) from None
 
 
+@requires("stock.move")
 def allocate_approved(db: Database, actor: str, limit: int | None = None
                       ) -> list[AllocationResult]:  # fmt: skip
     """Allocate every order left at ``approved`` (oldest first), one transaction each:
@@ -402,6 +410,7 @@ def offer_freed_stock_in(session: Session, actor: str, product_ids: Iterable[int
     return filled, reserve_waiting_materials_in(session, actor, pids)
 
 
+@requires("stock.move")
 def fill_backorders(db: Database, actor: str, product_ids: Iterable[int]
                     ) -> list[AllocationResult]:  # fmt: skip
     """Own transaction: after stock arrived outside the stock services (a data repair),
@@ -416,6 +425,7 @@ def fill_backorders(db: Database, actor: str, product_ids: Iterable[int]
     return retry(run)
 
 
+@requires("stock.move")
 def fill_all_backorders(db: Database, actor: str) -> list[AllocationResult]:
     """The sweep: every product some order waits for and some warehouse has free, offered
     to the waiting orders in priority order (``oms stock allocate``: after stock came in
@@ -431,7 +441,7 @@ def fill_all_backorders(db: Database, actor: str) -> list[AllocationResult]:
         ).all()) if wanted else set()  # fmt: skip
     out: list[AllocationResult] = []
     for pid in sorted(wanted & free):
-        out += fill_backorders(db, actor, [pid])
+        out += unchecked(fill_backorders)(db, actor, [pid])
     return out
 
 
@@ -445,6 +455,7 @@ class AllocationView:
     open: bool
 
 
+@anyone(READ)
 def order_allocations(db: Database, order_id: int) -> list[AllocationView]:
     """An order's reservations, open ones first, with why each warehouse was chosen."""
     with db.read() as session:
@@ -471,6 +482,7 @@ class LineStock:
     made_to_order: bool
 
 
+@anyone(READ)
 def line_stock(db: Database, order_id: int) -> list[LineStock]:
     """Per line of an order: its open reservations and its backordered quantity."""
     views = [a for a in order_allocations(db, order_id) if a.open]

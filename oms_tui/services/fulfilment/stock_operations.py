@@ -36,11 +36,14 @@ from ..inventory import stock
 from ..platform.db import Database, retry
 from ..platform.errors import InvalidInput, NotFound
 from ..platform.numbering import take_number
+from ..platform.permissions import anyone, requires
 from ..production import materials
 from ..states import receipt_states, stocktake_states
 from ..states.receipt_states import ReceiptStatus
 from ..states.stocktake_states import StocktakeStatus
 from . import allocation
+
+READ = "a stocktake's counts, taking no acting user"
 
 RECEIPT_PREFIX, STOCKTAKE_PREFIX = "PR", "ST"
 
@@ -95,6 +98,7 @@ def _year() -> int:
 # Receipts
 
 
+@requires("stock.move")
 def expect_receipt(
     db: Database, actor: str, warehouse: str | int, lines: Sequence[tuple[int, int]], *,
     supplier: str = "", reference: str = "", expected_on: date | None = None,
@@ -121,6 +125,7 @@ def expect_receipt(
         return number
 
 
+@requires("stock.move")
 def receive(
     db: Database, actor: str, warehouse: str | int, lines: Sequence[tuple[int, int]], *,
     supplier: str = "", reference: str = "", receipt_number: str | None = None,
@@ -188,6 +193,7 @@ def receive(
 # Transfers and adjustments
 
 
+@requires("stock.move")
 def transfer(
     db: Database, actor: str, product_id: int, from_warehouse: str | int,
     to_warehouse: str | int, qty: int, reason: str = "",
@@ -266,6 +272,7 @@ def _reallocate(session: Session, actor: str, order_ids: list[int]) -> list[str]
     return numbers
 
 
+@requires("stock.move")
 def adjust(db: Database, actor: str, product_id: int, warehouse: str | int, delta: int,
            reason: str) -> Outcome:  # fmt: skip
     """A correction of on hand (damage, loss, found goods): reason required. What is free
@@ -328,6 +335,7 @@ class StocktakeView:
         return tuple(c for c in self.counts if c.difference)
 
 
+@requires("stock.move")
 def start_stocktake(db: Database, actor: str, warehouse: str | int) -> StocktakeView:
     """Open a count of a warehouse (or return the one already open there)."""
     with db.write() as session:
@@ -364,6 +372,7 @@ def _stocktake_view(session: Session, st: Stocktake) -> StocktakeView:
                          counts, st.version)  # fmt: skip
 
 
+@anyone(READ)
 def get_stocktake(db: Database, stocktake_id: int) -> StocktakeView:
     with db.read() as session:
         st = session.get(Stocktake, stocktake_id)
@@ -390,6 +399,7 @@ def _open_stocktake(session: Session, stocktake_id: int, *, changing: bool = Fal
     return st
 
 
+@requires("stock.move")
 def record_count(db: Database, actor: str, stocktake_id: int, code_or_barcode: str,
                  qty: int = 1, *, replace: bool = False) -> CountView:  # fmt: skip
     """One scan: add ``qty`` to the product's count (or set it, with ``replace``); saved
@@ -425,6 +435,7 @@ def record_count(db: Database, actor: str, stocktake_id: int, code_or_barcode: s
                          level.on_hand if level else 0)  # fmt: skip
 
 
+@requires("stock.move")
 def post_stocktake(db: Database, actor: str, stocktake_id: int, reason: str,
                    expected_version: int | None = None) -> Outcome:  # fmt: skip
     """Each counted product whose count differs from the book gets an adjustment move
@@ -475,6 +486,7 @@ def post_stocktake(db: Database, actor: str, stocktake_id: int, reason: str,
     return retry(run)
 
 
+@requires("stock.move")
 def cancel_stocktake(db: Database, actor: str, stocktake_id: int,
                      expected_version: int | None = None) -> None:  # fmt: skip
     with db.write() as session:

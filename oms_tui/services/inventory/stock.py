@@ -62,12 +62,15 @@ from ...models import (
 from ..platform.change_log import record_change
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
+from ..platform.permissions import anyone, requires
 from ..platform.settings import read_int_settings, write_int_setting
 from ..states import production_states
 from ..states.order_states import OrderStatus
 from ..states.receipt_states import ReceiptStatus
 from .locks import lock_levels as lock_levels  # callers lock through stock.lock_levels
 from .locks import lock_more_levels as lock_more_levels
+
+READ = "stock levels, moves and rules, taking no acting user (stock.view is everyone's)"
 
 # Move kinds (StockMove.kind).
 RECEIPT, ISSUE, TRANSFER_IN, TRANSFER_OUT, ADJUSTMENT = (
@@ -95,11 +98,13 @@ def stock_settings(session: Session) -> StockSettings:
     return read_int_settings(session, StockSettings)
 
 
+@anyone(READ)
 def get_stock_settings(db: Database) -> StockSettings:
     with db.read() as session:
         return stock_settings(session)
 
 
+@requires("settings.change")
 def set_stock_setting(db: Database, actor: str, key: str, value: int) -> StockSettings:
     whole = isinstance(value, int) and not isinstance(value, bool)
     if whole and key == "stock_split_lines" and value not in (0, 1):
@@ -415,6 +420,7 @@ def _card(session: Session, product: Product) -> StockCard:
     )  # fmt: skip
 
 
+@anyone(READ)
 def stock_card(db: Database, product_id: int) -> StockCard:
     with db.read() as session:
         product = session.get(Product, product_id)
@@ -423,6 +429,7 @@ def stock_card(db: Database, product_id: int) -> StockCard:
         return _card(session, product)
 
 
+@anyone(READ)
 def find_stock_card(db: Database, code_or_barcode: str) -> StockCard:
     """By exact code or barcode (a scan), case-insensitive code."""
     text = code_or_barcode.strip()
@@ -450,6 +457,7 @@ class MoveView:
     actor: str
 
 
+@anyone(READ)
 def ledger(db: Database, product_id: int, before: MoveView | None = None, limit: int = 100,
            warehouse_id: int | None = None) -> list[MoveView]:  # fmt: skip
     """A product's moves, newest first, a page at a time (keyset on time and id: ``before``
@@ -487,6 +495,7 @@ class LowStockRow:
     reorder_point: int
 
 
+@anyone(READ)
 def below_reorder_point(db: Database, limit: int = 500) -> list[LowStockRow]:
     """Every stocked product whose free stock in a warehouse is at or below its reorder
     point (where one is set), the furthest below first. Free = on hand - reserved, and
@@ -555,6 +564,7 @@ def _demand_since(session: Session, since: datetime) -> dict[tuple[int, int], in
     return {(pid, wid): int(q or 0) for pid, wid, q in rows if q}
 
 
+@anyone(READ)
 def reorder_suggestions(db: Database, days: int | None = None, today: date | None = None,
                         only_needed: bool = True) -> list[ReorderRow]:  # fmt: skip
     """Reorder point = average daily demand over the last ``days`` days x the product's lead
@@ -617,6 +627,7 @@ def reorder_csv(rows: Sequence[ReorderRow]) -> str:
         for r in rows))  # fmt: skip
 
 
+@requires("stock.plan")
 def apply_reorder_points(db: Database, actor: str, rows: Sequence[ReorderRow]) -> int:
     """Store the computed reorder points on the levels (what ``below_reorder_point`` and the
     low-stock marks use). Returns the number of levels changed."""
@@ -662,6 +673,7 @@ class Difference:
                 f"the ledger says {self.expected}")  # fmt: skip
 
 
+@anyone(READ)
 def verify(db: Database) -> list[Difference]:
     """Compare every level with its ledger and its open reservations (order lines' and
     production orders' materials), in SQL (grouped sums), including moves or reservations
@@ -723,6 +735,7 @@ class WarehouseView:
     active: bool
 
 
+@anyone(READ)
 def list_warehouses(db: Database, active_only: bool = True) -> list[WarehouseView]:
     """Warehouses in allocation order (rank, then code)."""
     stmt = select(Warehouse).order_by(Warehouse.allocation_rank, Warehouse.code)
@@ -733,6 +746,7 @@ def list_warehouses(db: Database, active_only: bool = True) -> list[WarehouseVie
                 for w in session.exec(stmt).all()]  # fmt: skip
 
 
+@requires("stock.plan")
 def set_allocation_rank(db: Database, actor: str, code: str, rank: int) -> WarehouseView:
     """Where a warehouse stands in the allocation order after the customer's region's own
     (lower first: order them by distance or cost); the change in the change log."""

@@ -14,6 +14,10 @@ the app takes when it opens.
 - **Restore** refuses a backup of a newer schema (an oms newer than this one made it) and,
   unless forced, a database other oms processes have open (``presence``); it keeps the
   database as it was as a backup first, and brings an older backup to the newest schema.
+- **Who.** Backing up and restoring by hand is ``backup.run`` (admins: ``take``,
+  ``restore``); the daily backup is taken on everyone's behalf by whoever opens the app
+  (``daily``); a backup restored where no oms database is yet (``restore_new``) has
+  nobody to ask, and brings its own users.
 """
 
 from __future__ import annotations
@@ -32,11 +36,15 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from ...config import default_data_dir, pg_schema, sqlite_path
+from ...i18n import _
 from ...migrations import HEAD
 from . import pg_backup, presence, safe_files, schema
 from .db import Database
 from .errors import OmsError
+from .permissions import NotPermitted, anyone, requires
 from .settings import read_int_settings, write_int_setting
+
+READ = "where the backups are and how many are kept: no data of the database"
 
 SUFFIXES = {"sqlite": ".db.gz", "postgresql": ".pgdump"}
 _NAME = re.compile(r"^(?P<prefix>.+)-(?P<day>\d{8})-(?P<time>\d{6})-r(?P<revision>\w+?)"
@@ -52,11 +60,13 @@ class BackupSettings:
     backup_keep_weekly: int = 4  # and the newest of each of the last M weeks
 
 
+@anyone(READ)
 def get_backup_settings(db: Database) -> BackupSettings:
     with db.read() as session:
         return read_int_settings(session, BackupSettings)
 
 
+@requires("settings.change")
 def set_backup_setting(db: Database, actor: str, key: str, value: int) -> BackupSettings:
     return write_int_setting(db, actor, BackupSettings, key, value, "backup")
 
@@ -91,6 +101,7 @@ class Restored:
 # -- where and what -------------------------------------------------------------------------
 
 
+@anyone(READ)
 def folder(db: Database) -> Path:
     """The backups folder: ``backups/`` beside a SQLite file, else in oms's data folder."""
     path = sqlite_path(db.url)
@@ -99,6 +110,7 @@ def folder(db: Database) -> Path:
     return default_data_dir() / "backups"
 
 
+@anyone(READ)
 def prefix(db: Database) -> str:
     """What a backup's name starts with: the file's name, or the database and schema."""
     path = sqlite_path(db.url)
@@ -109,11 +121,13 @@ def prefix(db: Database) -> str:
     return f"{make_url(db.url).database}-{pg_schema(db.url)}"
 
 
+@anyone(READ)
 def backup_name(db: Database, revision: str, when: datetime, label: str = "") -> str:
     tail = f"-{label}" if label else ""
     return f"{prefix(db)}-{when:%Y%m%d-%H%M%S}-r{revision}{tail}{SUFFIXES[db.dialect]}"
 
 
+@anyone(READ)
 def backups_in(db: Database) -> list[tuple[Path, datetime]]:
     """This database's backups in its folder, newest first, with when each was taken."""
     where, start = folder(db), prefix(db)
@@ -151,8 +165,17 @@ def to_remove(taken: list[tuple[Path, datetime]], keep_daily: int, keep_weekly: 
 # -- taking one -----------------------------------------------------------------------------
 
 
-def take(db: Database, out: Path | None = None, *, label: str = "", now: datetime | None = None,
-         spare: Path | None = None, stop: Callable[[], bool] | None = None) -> Backup:  # fmt: skip
+@requires("backup.run")
+def take(db: Database, actor: str, out: Path | None = None, *, label: str = "",
+         now: datetime | None = None) -> Backup:  # fmt: skip
+    """Back the database up by hand (``oms backup``) into the backups folder (rotated
+    after) or to ``out``."""
+    return _take(db, out, label=label, now=now)
+
+
+def _take(db: Database, out: Path | None = None, *, label: str = "",
+          now: datetime | None = None, spare: Path | None = None,
+          stop: Callable[[], bool] | None = None) -> Backup:  # fmt: skip
     """Back the database up into the backups folder (rotated after, ``spare`` aside) or
     to ``out``. ``stop``: asked while compressing; when it says so, nothing is left
     (``safe_files.Stopped``)."""
@@ -211,6 +234,7 @@ def _take_postgres(db: Database, final: Path) -> None:
         safe_files.publish(part, final)
 
 
+@anyone("the daily backup when the app opens is taken on everyone's behalf")
 def daily(db: Database, now: datetime | None = None,
           stop: Callable[[], bool] | None = None) -> Backup | None:  # fmt: skip
     """The daily backup, unless the folder holds one taken today already."""
@@ -218,7 +242,7 @@ def daily(db: Database, now: datetime | None = None,
     if any(when.date() == now.date() for _path, when in backups_in(db)):
         return None
     try:
-        return take(db, now=now, stop=stop)
+        return _take(db, now=now, stop=stop)
     except safe_files.Stopped:
         raise
     except OmsError as exc:
@@ -314,6 +338,7 @@ def _with_schema(url: str, name: str) -> str:
 # -- restoring one --------------------------------------------------------------------------
 
 
+@anyone(READ)
 def others_connected(db: Database) -> list[str]:
     """The other oms processes that have this database open (see ``presence``)."""
     path = sqlite_path(db.url)
@@ -329,8 +354,24 @@ def others_connected(db: Database) -> list[str]:
     return presence.others_on_postgres([tuple(row) for row in rows], pg_schema(db.url))
 
 
-def restore(db: Database, file: Path, *, force: bool = False) -> Restored:
+@requires("backup.run")
+def restore(db: Database, actor: str, file: Path, *, force: bool = False) -> Restored:
     """Replace the database's contents with the backup's (see the module docstring)."""
+    return _restore(db, file, force)
+
+
+@anyone("restoring where no oms database is yet: it has no users to ask, the backup "
+        "brings its own; refused where there is one (that is `restore`, backup.run)")  # fmt: skip
+def restore_new(db: Database, file: Path, *, force: bool = False) -> Restored:
+    """Restore a backup into a place that holds no oms database (a new file, an empty
+    schema): the way back after the database was lost."""
+    if schema.current_revision(db) is not None:
+        raise NotPermitted(_("the database holds oms data already: replacing it is a "
+                             "restore by a user who may back up and restore"))  # fmt: skip
+    return _restore(db, file, force)
+
+
+def _restore(db: Database, file: Path, force: bool) -> Restored:
     kind = kind_of(file)
     if kind != db.dialect:
         raise OmsError(f"{file} is a {_ENGINE[kind]} backup; the database is "
@@ -368,7 +409,7 @@ def _before_restore(db: Database, force: bool, file: Path) -> Path | None:
                        f"{', '.join(others)}; ask them to close oms, or use --force")  # fmt: skip
     if schema.is_empty(db) or schema.current_revision(db) is None:
         return None
-    return take(db, label="before-restore", spare=file).path
+    return _take(db, label="before-restore", spare=file).path
 
 
 def _copy_into(copy: Path, target: Path | None) -> None:

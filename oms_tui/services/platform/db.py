@@ -30,6 +30,7 @@ from ...config import normalise_url, pg_schema, sqlite_path
 from . import presence
 from .errors import InvalidInput
 from .files import create_private
+from .permissions import anyone
 from .text import control_character
 
 if TYPE_CHECKING:  # sqlmodel (with pydantic) is imported on first use, not at start-up
@@ -151,6 +152,7 @@ def retry(fn: Callable[[], T], attempts: int = 5) -> T:
     raise AssertionError("unreachable")
 
 
+@anyone("a count of rows that tells a list it is out of date: no data")
 def change_stamp(db: Database, model: Any, *where: Any) -> tuple[int, int, int]:
     """A cheap mark of the rows of ``model`` that ``where`` selects: how many, the sum of
     their versions, the newest id. It changes when a row joins, changes (its version) or

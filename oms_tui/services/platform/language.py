@@ -9,11 +9,13 @@ from sqlalchemy import String, column, select, table, update
 from ...i18n import LANGUAGES, normalise, resolve
 from .db import Database
 from .errors import InvalidInput
+from .permissions import anyone, check, role_of
 from .settings import get_settings
 
 _user = table("app_user", column("name", String), column("language", String))
 
 
+@anyone("a user's interface language: no data")
 def user_language(db: Database, user: str) -> str:
     """The user's own choice (``zh_CN``, ``en``), or "" when they made none."""
     with db.engine.connect() as conn:
@@ -21,23 +23,28 @@ def user_language(db: Database, user: str) -> str:
     return (found[0] or "") if found else ""
 
 
+@anyone("a user's interface language: no data")
 def interface_language(db: Database, user: str) -> str:
     """The language ``user`` sees: theirs, else the company's, else the locale's."""
     return resolve(user_language(db, user), get_settings(db).language)
 
 
+@anyone("each user chooses their own interface language; another user's is users.manage")
 def set_user_language(db: Database, actor: str, user: str, language: str) -> str:
     """Keep ``language`` as ``user``'s choice ("" or ``default``: follow the company's
-    setting and the locale). Returns what is stored."""
-    del actor  # a user's own preference: no record of who (the user row has no author)
+    setting and the locale). Returns what is stored. A user sets their own (no record of
+    who: the user row has no author); another user's language is ``users.manage``; a name
+    that is no user of the database is refused, never added."""
     wanted = language.strip()
     code = "" if wanted in ("", "default") else normalise(wanted)
     if code is None:
         raise InvalidInput(f"language '{language}': use {', '.join(LANGUAGES)} or default",
                            "language")  # fmt: skip
-    from .users import ensure_user
-
-    ensure_user(db, user)
+    if user == actor:
+        role_of(db, actor)
+    else:
+        check(db, actor, "users.manage")
+        role_of(db, user)
     with db.write() as session:
         session.execute(update(_user).where(_user.c.name == user).values(language=code))
     return code

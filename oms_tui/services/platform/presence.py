@@ -17,11 +17,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .permissions import anyone
+
 try:
     import fcntl
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
+PRESENCE = "which oms processes have a database file open: every process says so"
 _held: dict[Path, int] = {}  # folder -> the descriptor whose lock says "this process is here"
 _acting: list[str] = []  # who this process acts for (``set_user``)
 
@@ -31,11 +34,13 @@ def set_user(user: str) -> None:
     _acting[:] = [user]
 
 
+@anyone(PRESENCE)
 def clerks_dir(database: Path) -> Path:
     database = database.resolve()
     return database.with_name(database.name + ".clerks")
 
 
+@anyone(PRESENCE)
 def register(database: Path) -> None:
     """Say this process has the database open, until it ends (once per database)."""
     folder = clerks_dir(database)
@@ -52,6 +57,7 @@ def register(database: Path) -> None:
     _held[folder] = fd
 
 
+@anyone(PRESENCE)
 def others(database: Path) -> list[str]:
     """The other processes that have the database file open ("wang (process 4242)")."""
     folder = clerks_dir(database)

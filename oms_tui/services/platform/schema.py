@@ -11,6 +11,12 @@ from ...config import sqlite_path
 from ...migrations import HEAD
 from . import safe_files
 from .db import Database
+from .permissions import anyone
+
+SCHEMA = "which schema the database is at: no data"
+# Every command brings an older database to the program's schema before anyone works in
+# it, and a database older than the users table has nobody to ask.
+UPGRADE = "the schema follows the program: brought up to date for whoever opens it"
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -24,6 +30,7 @@ def alembic_config(url: str):  # noqa: ANN201
     return cfg
 
 
+@anyone(SCHEMA)
 def current_revision(db: Database) -> str | None:
     """The database's schema revision; None for an empty database."""
     with db.engine.connect() as conn:
@@ -32,15 +39,18 @@ def current_revision(db: Database) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+@anyone(SCHEMA)
 def is_empty(db: Database) -> bool:
     with db.engine.connect() as conn:
         return not inspect(conn).get_table_names()
 
 
+@anyone(SCHEMA)
 def needs_upgrade(db: Database) -> bool:
     return current_revision(db) != HEAD
 
 
+@anyone(UPGRADE)
 def upgrade(db: Database, revision: str = "head") -> None:
     from alembic import command
 
@@ -65,6 +75,7 @@ def upgrade(db: Database, revision: str = "head") -> None:
                 conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
+@anyone(UPGRADE)
 def backup_sqlite(db: Database, label: str = "pre-upgrade") -> Path | None:
     """Copy a SQLite database (consistently, with the backup API) beside it; returns the copy.
 
@@ -96,6 +107,7 @@ def is_known(revision: str) -> bool:
         return False
 
 
+@anyone(UPGRADE)
 def upgrade_with_backup(db: Database) -> Path | None:
     """Bring an older database to the current schema, copying it first. Returns the backup."""
     if not needs_upgrade(db):

@@ -12,6 +12,7 @@ from .csv_files import csv_encoding_name
 from .db import Database
 from .errors import InvalidInput
 from .money import AMOUNT_LIMIT_CEILING, MAX_AMOUNT_MINOR
+from .permissions import anyone, requires
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -112,11 +113,13 @@ def load_settings(session: Session) -> CompanySettings:
     return read_settings(session)
 
 
+@anyone("the company's settings are read by every screen and command")
 def get_settings(db: Database) -> CompanySettings:
     with db.engine.connect() as conn:
         return read_settings(conn)
 
 
+@requires("settings.change")
 def set_setting(db: Database, actor: str, key: str, value: str) -> CompanySettings:
     if key not in _FIELDS:
         raise InvalidInput(f"unknown setting '{key}'; known: {', '.join(sorted(_FIELDS))}", "key")
@@ -200,6 +203,7 @@ def read_int_settings(session: Session, group: type[T]) -> T:
     return group(**values)
 
 
+@requires("settings.change")
 def write_int_setting(db: Database, actor: str, group: type[T], key: str, value: int,
                       what: str) -> T:  # fmt: skip
     """Store one whole number (0 or more) of the group; returns the group as stored."""

@@ -21,10 +21,13 @@ from ...models import (
 )
 from ..platform.db import Database, change_stamp
 from ..platform.errors import NotFound
+from ..platform.permissions import anyone
 from ..states.production_states import OPEN
 from ..states.production_states import ProductionStatus as P
 from .common import _stages
 from .materials import _short_in
+
+READ = "the production board, taking no acting user (production.view is everyone's)"
 
 # --------------------------------------------------------------------------------------------
 # The board and what other screens show
@@ -62,6 +65,7 @@ class BoardRow:
         return bool(self.due_date and self.expected_date and self.expected_date > self.due_date)
 
 
+@anyone(READ)
 def board(db: Database, product_line: str | None = None, due_before: date | None = None,
           include_done: bool = False, limit: int = 500) -> list[BoardRow]:  # fmt: skip
     """Open production orders by stage (furthest first), then priority and due date; the
@@ -108,6 +112,7 @@ class StageView:
     planned_days: int
 
 
+@anyone(READ)
 def stages_of(db: Database, production_order_id: int) -> list[StageView]:
     """The stages of the order's route in order (a quality failure goes back to one)."""
     with db.read() as session:
@@ -126,6 +131,7 @@ class StageLogView:
     actor: str
 
 
+@anyone(READ)
 def history(db: Database, production_order_id: int) -> list[StageLogView]:
     with db.read() as session:
         rows = session.exec(select(ProductionStageLog).where(
@@ -143,6 +149,7 @@ class CapacityDay:
     backlog: int = 0  # units of the route's open orders not yet started by the end of the day
 
 
+@anyone(READ)
 def board_stamp(db: Database) -> tuple[int, int, int]:
     """A cheap mark of the open production orders (how many, their versions, the newest):
     it changes when one is planned, advanced, replanned by hand or closed, so a board can
@@ -150,6 +157,7 @@ def board_stamp(db: Database) -> tuple[int, int, int]:
     return change_stamp(db, ProductionOrder, col(ProductionOrder.status).in_(OPEN))
 
 
+@anyone(READ)
 def capacity(db: Database, start: date | None = None, days: int = 14) -> list[CapacityDay]:
     """Units started on each route each day, as the planning counts them (``planning``:
     the open orders' units go through a route at its daily capacity, in queue order, the
@@ -189,6 +197,7 @@ class OrderProduction:
     status: str
 
 
+@anyone(READ)
 def for_orders(db: Database, order_ids: list[int]) -> dict[int, list[OrderProduction]]:
     """Production state per order: stage and expected date of each production order."""
     if not order_ids:

@@ -22,9 +22,12 @@ from ...models import (
 from ..inventory import stock
 from ..platform.db import Database
 from ..platform.errors import NotFound
+from ..platform.permissions import anyone
 from ..states.production_states import ProductionStatus as P
 from ..states.production_states import log_stage
 from .common import _codes, _days_left, _queue_key, _stages, lock_production_orders
+
+READ = "a production order's materials, taking no acting user"
 
 # --------------------------------------------------------------------------------------------
 # Materials
@@ -107,6 +110,7 @@ def _shortages_in(
     return [Shortage(m.code, m.name, need, have[m.id], start) for m, need in missing]
 
 
+@anyone(READ)
 def shortages(db: Database, production_order_id: int, today: date | None = None
               ) -> list[Shortage]:  # fmt: skip
     """Materials the factory warehouse lacks for this order (beyond what is reserved for
@@ -133,6 +137,7 @@ class MaterialHeld:
     reserved: int
 
 
+@anyone(READ)
 def materials_held(db: Database, production_order_id: int) -> list[MaterialHeld]:
     """The bill of a production order, each material with what is reserved for it now
     (what the board's detail shows of an order that is not short)."""

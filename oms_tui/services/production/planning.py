@@ -24,6 +24,7 @@ from ...models import (
 from ..inventory import stock
 from ..platform.db import Database
 from ..platform.numbering import take_number
+from ..platform.permissions import anyone
 from ..states import production_states
 from ..states.production_states import OPEN, log_stage
 from ..states.production_states import ProductionStatus as P
@@ -233,6 +234,7 @@ def _set_expected_dates(session: Session, moved: dict[int, date]) -> None:
                         .values(expected_date=bindparam("when")), bulk)  # fmt: skip
 
 
+@anyone("expected dates worked out again from the routes' capacity: the rule's, whoever runs it")
 def replan(db: Database, today: date | None = None) -> None:
     with db.write() as session:
         routes = set(session.exec(select(ProductionOrder.route_id).where(

@@ -21,10 +21,13 @@ from ...models import (
 from ..inventory import stock
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
+from ..platform.permissions import anyone, requires
 from ..states.production_states import OPEN, log_stage
 from ..states.production_states import ProductionStatus as P
 from .common import _stages, lock_production_orders
 from .materials import reserve_waiting_materials_in
+
+READ = "the production routes, taking no acting user"
 
 # --------------------------------------------------------------------------------------------
 # Configuration: routes per product line, bills of materials
@@ -39,6 +42,7 @@ class RouteView:
     stages: tuple[tuple[str, int], ...]  # (name, planned days)
 
 
+@anyone(READ)
 def routes(db: Database) -> list[RouteView]:
     with db.read() as session:
         out = []
@@ -48,6 +52,7 @@ def routes(db: Database) -> list[RouteView]:
         return out
 
 
+@requires("production.plan")
 def set_route(db: Database, actor: str, name: str, product_line: str, daily_capacity: int,
               stages: list[tuple[str, int]] | None = None) -> RouteView:  # fmt: skip
     """Create or change a route: its product line, daily capacity and (when no production
@@ -100,6 +105,7 @@ def set_route(db: Database, actor: str, name: str, product_line: str, daily_capa
         )
 
 
+@requires("production.plan")
 def set_bom(db: Database, actor: str, product_code: str, material_code: str, qty_per: int,
             today: date | None = None) -> None:  # fmt: skip
     """How many of a material one unit of a made-to-order product takes (0 removes it).

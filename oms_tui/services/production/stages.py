@@ -18,6 +18,7 @@ from ...models import (
 from ..inventory import stock
 from ..platform.db import Database
 from ..platform.errors import IllegalTransition, InvalidInput, NotFound
+from ..platform.permissions import requires
 from ..states import order_states, production_states
 from ..states.order_states import OrderStatus as S
 from ..states.production_states import OPEN, log_stage
@@ -30,6 +31,7 @@ from .planning import _replan_route_in
 # Stage flow
 
 
+@requires("production.advance")
 def start(db: Database, actor: str, production_order_id: int, today: date | None = None,
           expected_version: int | None = None) -> ProductionOrder:  # fmt: skip
     """Start the first stage: the bill of materials is issued from the factory warehouse.
@@ -86,6 +88,7 @@ def start(db: Database, actor: str, production_order_id: int, today: date | None
         return po
 
 
+@requires("production.advance")
 def advance(db: Database, actor: str, production_order_id: int, note: str = "",
             today: date | None = None, expected_version: int | None = None
             ) -> ProductionOrder:  # fmt: skip
@@ -115,6 +118,7 @@ def advance(db: Database, actor: str, production_order_id: int, note: str = "",
         return po
 
 
+@requires("production.advance")
 def quality_failure(db: Database, actor: str, production_order_id: int, back_to_seq: int,
                     reason: str, today: date | None = None,
                     expected_version: int | None = None) -> ProductionOrder:  # fmt: skip
@@ -142,6 +146,7 @@ def quality_failure(db: Database, actor: str, production_order_id: int, back_to_
         return po
 
 
+@requires("production.plan")
 def set_expected(db: Database, actor: str, production_order_id: int, when: date,
                  reason: str, expected_version: int | None = None) -> ProductionOrder:  # fmt: skip
     """A new expected date (a supplier is late, a machine broke), with the reason."""

@@ -40,10 +40,13 @@ from ..parties.language import document_language
 from ..platform.db import Database, change_stamp, retry
 from ..platform.errors import IllegalTransition, InvalidInput, NotFound
 from ..platform.numbering import take_number
+from ..platform.permissions import anyone, requires
 from ..platform.settings import load_settings
 from ..states import order_states, shipment_states
 from ..states.order_states import OrderStatus, record_event
 from ..states.shipment_states import ShipmentStatus, TrackingStatus
+
+READ = "shipments and what is ready to ship, taking no acting user"
 
 S = OrderStatus
 H = ShipmentStatus
@@ -179,6 +182,7 @@ class ReadyOrder:
     in_shipment: str  # number of an open (picking/packed) shipment, if any
 
 
+@anyone(READ)
 def ready_stamp(db: Database) -> tuple[int, int, int]:
     """A cheap mark of the orders ready to ship (how many, their versions, the newest):
     it changes when one becomes ready, is shipped or changed, so the dispatch list can tell
@@ -186,6 +190,7 @@ def ready_stamp(db: Database) -> tuple[int, int, int]:
     return change_stamp(db, Order, col(Order.status).in_(SHIPPABLE))
 
 
+@anyone(READ)
 def ready_to_ship(db: Database, warehouse_id: int | None = None, limit: int = 500
                   ) -> list[ReadyOrder]:  # fmt: skip
     """Orders with reserved goods that may leave, one row per order and warehouse,
@@ -319,6 +324,7 @@ def _to_ready(session: Session, actor: str, order: Order, why: str,
         order_states.move(session, order, S.READY_TO_SHIP, actor, why)
 
 
+@requires("dispatch.ship")
 def create_shipments(
     db: Database, actor: str, order_ids: Sequence[int], warehouse_id: int | None = None,
     carrier_id: int | None = None, today: date | None = None,
@@ -405,6 +411,7 @@ def _new_shipment(
     return shipment.id
 
 
+@anyone(READ)
 def shipment_carrier_choice(db: Database, shipment_id: int, today: date | None = None
                             ) -> CarrierChoice:  # fmt: skip
     """The carriers that could take a shipment as picked (its order's region and requested
@@ -428,6 +435,7 @@ def shipment_carrier_choice(db: Database, shipment_id: int, today: date | None =
                                   order.requested_date)  # fmt: skip
 
 
+@anyone(READ)
 def get_shipment(db: Database, shipment_id: int) -> ShipmentView:
     with db.read() as session:
         views = shipment_views(session, [shipment_id])
@@ -436,6 +444,7 @@ def get_shipment(db: Database, shipment_id: int) -> ShipmentView:
     return views[0]
 
 
+@anyone(READ)
 def get_shipment_by_number(db: Database, number: str) -> ShipmentView:
     with db.read() as session:
         sid = session.exec(select(Shipment.id).where(Shipment.number == number.strip().upper())
@@ -445,6 +454,7 @@ def get_shipment_by_number(db: Database, number: str) -> ShipmentView:
         return shipment_views(session, [sid])[0]
 
 
+@anyone(READ)
 def order_shipments(db: Database, order_number: str) -> list[ShipmentView]:
     """An order's shipments (not cancelled), oldest first."""
     from ..platform.numbering import normalise_order_number
@@ -461,6 +471,7 @@ def order_shipments(db: Database, order_number: str) -> list[ShipmentView]:
         return shipment_views(session, list(ids))
 
 
+@anyone(READ)
 def open_wave(db: Database, warehouse: str) -> list[ShipmentView]:
     """The shipments being picked in a warehouse (status picking), by number."""
     with db.read() as session:
@@ -476,6 +487,7 @@ def open_wave(db: Database, warehouse: str) -> list[ShipmentView]:
         return shipment_views(session, list(ids))
 
 
+@anyone(READ)
 def order_wave(db: Database, order_number: str) -> tuple[str, list[ShipmentView]]:
     """The wave an order is being picked in: its open shipment's warehouse code and the
     shipments being picked there (what that warehouse's pick list covers)."""
@@ -587,6 +599,7 @@ def validate_tracking(carrier: Carrier | None, tracking_no: str) -> str:
     return text
 
 
+@requires("dispatch.ship")
 def ship(
     db: Database, actor: str, shipment_id: int, tracking_no: str = "",
     quantities: dict[int, int] | None = None, packages: int | None = None,

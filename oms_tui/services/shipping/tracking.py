@@ -17,15 +17,19 @@ from ...models import (
 )
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
+from ..platform.permissions import anyone, requires
 from ..states import order_states, shipment_states
 from ..states.shipment_states import ShipmentStatus as H
 from ..states.shipment_states import TrackingStatus
 from .dispatch import TRACKING_STATUSES, S
 
+READ = "a count of shipments overdue, taking no acting user"
+
 # --------------------------------------------------------------------------------------------
 # Tracking
 
 
+@requires("dispatch.ship")
 def add_tracking_event(db: Database, actor: str, shipment_id: int, status: str,
                        location: str = "", note: str = "", at: datetime | None = None
                        ) -> str:  # fmt: skip
@@ -63,6 +67,7 @@ def add_tracking_event(db: Database, actor: str, shipment_id: int, status: str,
         return sh.status
 
 
+@anyone(READ)
 def overdue_shipments(db: Database, days: int = 2, today: date | None = None) -> int:
     """Shipments not confirmed delivered ``days`` after their expected date (home alert)."""
     today = today or date.today()
@@ -115,6 +120,7 @@ def decode_csv(data: bytes) -> str:
             raise InvalidInput("the file is neither UTF-8 nor GB18030 text", "file") from None
 
 
+@requires("dispatch.ship")
 def import_tracking_csv(db: Database, actor: str, data: bytes) -> TrackingImport:
     """Carrier status events from CSV (columns by header, English or Chinese: tracking
     number, status, time, location, note). Each good row is recorded (delivered closes
