@@ -20,7 +20,13 @@ os.environ["LANG"] = "C.UTF-8"
 from oms_tui import i18n  # noqa: E402
 from oms_tui.services.platform import schema  # noqa: E402
 from oms_tui.services.platform.db import Database  # noqa: E402
-from tests.databases import ENGINES, PG_URL, Databases, with_search_path  # noqa: E402
+from tests.databases import (  # noqa: E402
+    ENGINES,
+    PG_URL,
+    Databases,
+    seed_users,
+    with_search_path,
+)
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
@@ -105,10 +111,12 @@ def db(request: pytest.FixtureRequest, databases: Databases, tmp_path) -> Iterat
 @pytest.fixture(params=ENGINES)
 def fresh_db(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:  # noqa: ANN001
     """Like ``db`` but migrated now into a database of the test's own: for tests whose child
-    processes connect by URL and may still hold it when the test ends."""
+    processes connect by URL and may still hold it when the test ends. It holds the test
+    users, as ``db`` does."""
     for url in _empty_url(request.param, tmp_path):
         database = Database(url)
         schema.upgrade(database)
+        seed_users(database)
         yield database
         database.dispose()
 

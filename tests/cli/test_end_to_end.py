@@ -88,10 +88,12 @@ def test_first_start_on_a_fresh_machine_opens_the_app_on_the_demo_database():
 
 
 def test_an_amount_refused_is_one_line_and_no_traceback(tmp_path):
+    from tests.databases import seed_users
     from tests.factories import make_customer
 
     database = Database(str(tmp_path / "shop.db"))
     schema.upgrade(database)
+    seed_users(database)
     code = make_customer(database).code
     database.dispose()
     for typed in ("1e400", "-5"):

@@ -10,6 +10,7 @@ from oms_tui.services.platform.db import Database
 from oms_tui.services.sales import orders
 from tests.cli.runner import oms
 from tests.cli.test_imports import _catalog, _snapshot
+from tests.databases import seed_users
 from tests.factories import make_customer
 
 
@@ -20,7 +21,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_orders(sqlite_
     orders.create_order(sqlite_db, "clerk", a.id, [orders.NewLine(ids["LAMP-1"], 2),
                                                    orders.NewLine(ids["BULB-2"], 10)],
                         submit=True, notes="下午送")  # fmt: skip
-    orders.create_order(sqlite_db, "clerk", b.id, [orders.NewLine(
+    orders.create_order(sqlite_db, "manager", b.id, [orders.NewLine(  # a price: a manager's
         ids["LAMP-1"], 1, unit_price_minor=7_500, override_reason="老客户")], submit=True,
         payment_method="prepaid")  # fmt: skip
     for fmt in ("csv", "json", "xlsx"):
@@ -35,6 +36,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_orders(sqlite_
     for fmt in ("csv", "xlsx"):
         empty = Database(f"sqlite:///{tmp_path}/empty-{fmt}.db")
         schema.upgrade(empty)
+        seed_users(empty)
         _catalog(empty)
         done = oms("--db", empty.url, "import", "orders", str(tmp_path / f"orders.{fmt}"),
                    "--channel", "phone")  # fmt: skip

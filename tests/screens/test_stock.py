@@ -471,7 +471,7 @@ async def test_the_ledger_tells_materials_used_in_production_from_those_back(
     with sqlite_db.read() as s:
         po = s.exec(select(ProductionOrder).where(ProductionOrder.order_id == oid)).one()
     stages.start(sqlite_db, "liu", po.id)
-    orders.transition(sqlite_db, "clerk", oid, S.CANCELLED, "customer cancelled")
+    orders.transition(sqlite_db, "manager", oid, S.CANCELLED, "customer cancelled")
     assert [m[:3] for m in moves(sqlite_db, ids["oak"]) if m[0] == "production_use"] == [
         ("production_use", -6, po.number), ("production_use", 6, po.number)]  # fmt: skip
     async with stock_app(sqlite_db).run_test(size=(80, 24)) as pilot:

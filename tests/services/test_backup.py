@@ -21,6 +21,7 @@ from oms_tui.services.platform import backup, safe_files, schema
 from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.errors import OmsError
 from tests.conftest import PG_URL
+from tests.databases import seed_users
 from tests.factories import make_order
 
 
@@ -114,6 +115,7 @@ def test_restore_of_an_older_backup_brings_it_to_the_newest_schema(any_db_url, t
     schema.upgrade(db, "0014")
     older = backup.take(db, tmp_path)
     schema.upgrade(db)
+    seed_users(db)
     make_order(db)
     restored = backup.restore(db, older.path)
     assert (restored.revision, restored.upgraded) == ("0014", True)

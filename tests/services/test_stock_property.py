@@ -52,6 +52,7 @@ from oms_tui.services.platform.errors import IllegalTransition, InvalidInput
 from oms_tui.services.production import stages
 from oms_tui.services.sales import orders
 from oms_tui.services.states.order_states import OrderStatus as S
+from tests.databases import seed_users
 from tests.factories import make_product
 from tests.stock_factories import customer, set_priority, warehouse
 
@@ -69,6 +70,7 @@ def template(tmp_path_factory) -> Path:  # noqa: ANN001
     path = tmp_path_factory.mktemp("stock_property") / "template.db"
     db = Database(f"sqlite:///{path}")
     schema.upgrade(db)
+    seed_users(db)
     warehouse(db, "HZ", region="East", rank=0)
     warehouse(db, "BJ", region="North", rank=1)
     warehouse(db, "SH", rank=2)
@@ -283,7 +285,7 @@ def _run(db: Database, step: tuple, expected: dict, placed: list[int]) -> None: 
             mine = select(ProductionOrder).where(ProductionOrder.order_id == oid)
             started = s.exec(mine.where(ProductionOrder.status == "in_progress")).all()
         if cancellable:
-            orders.transition(db, "clerk", oid, S.CANCELLED, "customer cancelled")
+            orders.transition(db, "manager", oid, S.CANCELLED, "customer cancelled")
             if started:
                 event("cancelled after the start")
             for po in started:  # its issued materials come back

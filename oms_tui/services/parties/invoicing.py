@@ -17,6 +17,7 @@ from sqlmodel import select
 from ...models import Customer
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
+from ..platform.permissions import anyone, requires
 
 NORMAL, SPECIAL = "normal", "special"
 INVOICE_TYPES = (NORMAL, SPECIAL)
@@ -90,6 +91,7 @@ def check_taxpayer_id(text: str) -> str:
     return code
 
 
+@anyone("a read: a customer's invoicing data")
 def get_invoicing(db: Database, code: str) -> Invoicing:
     with db.read() as session:
         c = _customer(session, code)
@@ -97,6 +99,7 @@ def get_invoicing(db: Database, code: str) -> Invoicing:
                          c.invoice_type)  # fmt: skip
 
 
+@requires("customers.edit")
 def set_invoicing(db: Database, actor: str, code: str, data: Invoicing) -> Invoicing:
     """Store a customer's invoicing data (checked first); returns it as stored."""
     del actor  # customer master data carries no author yet (as its addresses)

@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from ...models import Customer, CustomerAddress, Setting
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
+from ..platform.permissions import anyone, requires
 from ..platform.settings import store_setting
 
 KEY = "province_regions"  # the company's changes: "山东=East,福建=East"
@@ -131,11 +132,13 @@ def table_in(session: Session) -> RegionTable:
     return RegionTable(_parse(raw or ""))
 
 
+@anyone("a read: the region table")
 def get_table(db: Database) -> RegionTable:
     with db.read() as session:
         return table_in(session)
 
 
+@requires("settings.change")
 def set_region(db: Database, actor: str, province: str, region: str) -> RegionTable:
     """Put a province in another region (the shipped one again: the change is dropped)."""
     p = province_of(province)
@@ -159,6 +162,7 @@ def address_region(table: RegionTable, a: CustomerAddress) -> str:
     return table.region_of(a.province, a.city, a.district, a.street)
 
 
+@anyone("derives blank regions from addresses; nothing typed changes")
 def fill_regions(db: Database) -> tuple[int, int]:
     """Addresses without a region get their place's; customers without one, their default
     address's (else another address's). Returns (customers, addresses) filled."""
