@@ -22,6 +22,7 @@ from textual.worker import Worker
 
 from ..commands import ScreenCommands
 from ..failures import log_failure
+from ..services.parties.masking import shown_contact
 from ..services.platform.money import format_money
 from ..services.production import board
 from ..services.sales import order_locks, orders
@@ -235,7 +236,8 @@ class OrderDetailScreen(OmsScreen):
 
         # header ----------------------------------------------------------------------------
         payment = " / ".join(p for p in (o.payment_method, o.payment_terms) if p) or "—"
-        ship_to = " ".join(p for p in (o.ship_to_name, o.ship_to_phone) if p)
+        phone, address = shown_contact(self.role, o.ship_to_phone, o.ship_to_address)
+        ship_to = " ".join(p for p in (o.ship_to_name, phone) if p)
         head = [
             Content.assemble((o.number, "bold $text-accent"), "  ", (o.status_label, "bold"),
                              f"  priority {d.priority_score}",
@@ -243,7 +245,7 @@ class OrderDetailScreen(OmsScreen):
             Content.assemble(("Customer ", "dim"), o.customer_name, ("  Channel ", "dim"),
                              o.channel, ("  Payment ", "dim"), payment),
             Content.assemble(("Ship to  ", "dim"), ship_to + ("  " if ship_to else ""),
-                             o.ship_to_address or "—"),
+                             address or "—"),
             Content.assemble(("Created  ", "dim"), local_time(o.created_at), f" by {o.created_by}",
                              ("  Wanted ", "dim"),
                              o.requested_date.isoformat() if o.requested_date else "—",

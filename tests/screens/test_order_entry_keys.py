@@ -107,7 +107,7 @@ async def test_carrier_and_saved_ship_to_give_the_shipping_estimate(
 async def test_price_override_needs_a_reason_and_is_saved_as_the_source(
     sqlite_db: Database, shop: dict[str, int]
 ) -> None:
-    app = frozen_app(sqlite_db)
+    app = frozen_app(sqlite_db, "manager")  # a price changed on a line: prices.override
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_entry(pilot)
         await pilot.press(*"13800138", "enter")

@@ -67,6 +67,10 @@ class ProductionScreen(ListScreen[BoardList]):
     CSS_PATH = "production.tcss"
     COMMANDS = {ScreenCommands}
     PALETTE_PREFIX = "Production"
+    ACTION_PERMISSIONS: ClassVar[dict[str, str]] = {
+        "start": "production.advance", "advance": "production.advance",
+        "quality": "production.advance", "expected": "production.plan",
+    }  # fmt: skip
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("start", "Start", "Issue the materials and start the first stage (F6 / Ctrl+O)"),
         ("advance", "Advance a stage", "The stage is done, the next starts; the last "

@@ -47,8 +47,9 @@ from .rows import (
     payment_text,
 )
 
-CUSTOMER_KEYS = key_hint(("F6", "payment"), ("F7", "follow-up"), ("F10", "statement"),
-                         ("F11", "release hold"), ("F5", "refresh"))  # fmt: skip
+CUSTOMER_KEYS = (("F6", "payment", "payment"), ("F7", "follow-up", "follow_up"),
+                 ("F10", "statement", "statement"), ("F11", "release hold", "release_hold"),
+                 ("F5", "refresh", "refresh"))  # fmt: skip
 
 
 # -- the keys that act on a customer (the aging view's too) ---------------------------------
@@ -61,10 +62,19 @@ class RecvBase(OmsScreen):
     CSS_PATH = "receivables.tcss"
     COMMANDS = {ScreenCommands}
     MESSAGE_ID = ""
+    ACTION_PERMISSIONS: ClassVar[dict[str, str]] = {
+        "payment": "payments.record", "follow_up": "dunning.run", "dunning": "dunning.run",
+        "apply_credit": "credit.manage", "release_hold": "credit.release",
+    }  # fmt: skip
 
     @property
     def today(self) -> date:
         return self.context.clock().date()
+
+    def keys_offered(self, keys: tuple[tuple[str, str, str], ...]) -> Content:
+        """The key hint line of (key, what it does, action), without the keys the user's
+        role may not use (``ACTION_PERMISSIONS``)."""
+        return key_hint(*((key, does) for key, does, action in keys if self.may_act(action)))
 
     def customer(self) -> tuple[int, str] | None:
         """(id, name) of the customer the keys act on; None says why not."""
@@ -268,7 +278,7 @@ class CustomerScreen(RecvBase):
             yield Static(Content.styled(" Follow-ups, newest first", "bold"), id="recv-log-head")
             yield Static("", id="recv-log")
             yield Static("", id="recv-cust-message")
-            yield Static(CUSTOMER_KEYS, id="recv-cust-keys")
+            yield Static(self.keys_offered(CUSTOMER_KEYS), id="recv-cust-keys")
         yield KeysFooter(compact=True)
 
     @property

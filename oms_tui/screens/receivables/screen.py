@@ -24,7 +24,6 @@ from ...widgets.footer import KeysFooter
 from ...widgets.form_dialog import FormDialog, FormField
 from ...widgets.order_list import OrderList, Piece, fit, fit_name
 from ..formats import plural
-from ..list_screen import key_hint
 from ..printouts import letters_renderer, print_saved
 from .customer import CustomerScreen, RecvBase
 from .dialogs import CollectionsDialog, DunningDialog, parse_date
@@ -34,8 +33,10 @@ from .today import TodayScreen
 DSO_DAYS = 90
 FIND_LIMIT = 2000  # customers a find matches, best first, looked for among the list's rows
 # the keys the Footer has no room for at 80 columns (Enter opens, as on every list)
-AGING_KEYS = key_hint(("F4", "as of"), ("F8", "today"), ("F9", "dunning"),
-                      ("F10", "statement"), ("F11", "release"), ("t", "apply credit"))  # fmt: skip
+# (key, what it does, action): a key the user's role may not use is left out
+AGING_KEYS = (("F4", "as of", "as_of"), ("F8", "today", "today"), ("F9", "dunning", "dunning"),
+              ("F10", "statement", "statement"), ("F11", "release", "release_hold"),
+              ("t", "apply credit", "apply_credit"))  # fmt: skip
 
 
 # -- the aging view ---------------------------------------------------------------------------
@@ -122,7 +123,7 @@ class ReceivablesScreen(RecvBase):
             yield Static("", id="recv-totals")
             yield Static("", id="recv-info")
             yield Static("", id="recv-message")
-            yield Static(AGING_KEYS, id="recv-keys")
+            yield Static(self.keys_offered(AGING_KEYS), id="recv-keys")
         yield KeysFooter(compact=True)
 
     @property

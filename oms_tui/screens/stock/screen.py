@@ -47,6 +47,10 @@ class StockScreen(OmsScreen):
     CSS_PATH = "stock.tcss"
     COMMANDS = {ScreenCommands}
     PALETTE_PREFIX = "Stock"
+    ACTION_PERMISSIONS: ClassVar[dict[str, str]] = {
+        "receive": "stock.move", "transfer": "stock.move", "adjust": "stock.move",
+        "stocktake": "stock.move", "reorder": "stock.plan",
+    }  # fmt: skip
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("receive", "Receive goods", "Into a warehouse, with supplier and reference (F6 / Ctrl+O)"),
         ("transfer", "Transfer", "Between warehouses, with a reason (F7 / Ctrl+N)"),
