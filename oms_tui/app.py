@@ -51,7 +51,7 @@ from .config import Settings, sqlite_path
 from .failures import TellsFailures, doing, log_failure
 from .i18n import CHINESE, ENGLISH, LANGUAGES, N_, _, current_language, set_language
 from .messages import HomeReady, OpenOrder, SettingsLoaded
-from .screens import HOME_MODE, WORKFLOWS
+from .screens import HOME_MODE, WORKFLOW_BY_MODE, WORKFLOWS, OmsScreen
 from .screens.home import HomeScreen
 from .screens.key_help import KeyHelpScreen
 from .screens.sign_in import IdleLock, RefusedScreen
@@ -199,9 +199,18 @@ class OmsApp(TellsFailures, TypeAhead, IdleLock, App[None]):
             # Hidden (and the key passed on) when there is nothing to back out of.
             return len(self.screen_stack) > 1 or self.current_mode != HOME_MODE
         if action == "switch_mode":
-            # A dialog must be answered (or backed out of) before changing area.
-            return not isinstance(self.screen, ModalScreen)
+            # A dialog must be answered (or backed out of) before changing area; an area
+            # the user's role may not open is not offered.
+            if isinstance(self.screen, ModalScreen):
+                return False
+            workflow = WORKFLOW_BY_MODE.get(str(parameters[0])) if parameters else None
+            return workflow is None or self.may(workflow.permission)
         return True
+
+    def may(self, permission: str) -> bool:
+        """Whether the acting user's role has ``permission`` (as the current screen read it)."""
+        screen = self.screen
+        return isinstance(screen, OmsScreen) and screen.may(permission)
 
     def action_back_out(self) -> None:
         """F12 / Esc: close the top screen of this area, or go home from an area's base screen."""

@@ -9,14 +9,16 @@ from typing import Any
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from .i18n import _
-from .screens import HOME_MODE, WORKFLOWS
+from .screens import HOME_MODE, OmsScreen
 
 
-def go_to_targets() -> Iterator[tuple[str, str, str]]:
+def go_to_targets(screen: object = None) -> Iterator[tuple[str, str, str]]:
     """(command text, mode, help) for each place the palette can take the clerk, in the
-    current language (the key is the same in every language)."""
+    current language (the key is the same in every language): the areas the user's role
+    may open, as ``screen`` (the one the palette was opened on) read it."""
     yield _("Go to: Home"), HOME_MODE, _("Today's counts and the menu (F12 / Esc)")
-    for wf in WORKFLOWS:
+    workflows = screen.open_workflows() if isinstance(screen, OmsScreen) else ()
+    for wf in workflows:
         yield (_("Go to: {area}").format(area=_(wf.title)), wf.mode,
                _("{summary} (key {key})").format(summary=_(wf.summary), key=wf.key))  # fmt: skip
 
@@ -26,12 +28,12 @@ class GoToCommands(Provider):
     Chinese)."""
 
     async def discover(self) -> Hits:
-        for text, mode, help_text in go_to_targets():
+        for text, mode, help_text in go_to_targets(self.screen):
             yield DiscoveryHit(text, partial(self.app.switch_mode, mode), help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for text, mode, help_text in go_to_targets():
+        for text, mode, help_text in go_to_targets(self.screen):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(
@@ -58,6 +60,7 @@ class ScreenCommands(Provider):
             (f"{_(prefix)}: {_(title)}" if prefix else _(title), _(help_text),
              getattr(screen, f"action_{action}"))
             for action, title, help_text in getattr(screen, "PALETTE", ())
+            if not isinstance(screen, OmsScreen) or screen.may_act(action)
         ]  # fmt: skip
 
     async def discover(self) -> Hits:

@@ -62,7 +62,9 @@ def order(
 ) -> orders.OrderView:  # fmt: skip
     new = [x if isinstance(x, orders.NewLine) else orders.NewLine(*x) for x in lines]
     kw.setdefault("requested_date", date.today() + timedelta(days=10))
-    return orders.create_order(db, "clerk", customer_id, new, submit=submit, **kw)
+    # a price changed on a line is a manager's (prices.override); the rest, a clerk's
+    actor = "manager" if any(ln.unit_price_minor is not None for ln in new) else "clerk"
+    return orders.create_order(db, actor, customer_id, new, submit=submit, **kw)
 
 
 def invoice(db: Database, customer_id: int, amount_minor: int, due_on: date,

@@ -44,7 +44,7 @@ ROLE_USERS = ("clerk", "auditor", "warehouse", "production", "finance", "manager
 ADMIN_USERS = ("tester", "t", "wang", "li", "liu", "zhao", "zhang", "lin", "store",
                "counter", "importer", "picker", "packer", "dispatcher", "buyer", "cron",
                "clerk2", "qc", "eng", "me", "f", "d", "script", "carrier", "wu",
-               "system", "demo", "driver", "someone", "alice", "bob", "other")  # fmt: skip
+               "system", "demo", "driver", "someone", "alice", "bob", "other", "boss")  # fmt: skip
 
 
 def seed_users(db: Database) -> None:

@@ -50,7 +50,7 @@ def export_orders(
 
     settings = resolve_settings(db)
     database = open_current(settings)
-    rows = order_export.export_rows(database, status or (),
+    rows = order_export.export_rows(database, settings.user, status or (),
                                     date_option(start, "--from") if start else None,
                                     date_option(end, "--to") if end else None)  # fmt: skip
     data = order_export.render(rows, fmt, csv_encoding(database, encoding))

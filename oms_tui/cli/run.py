@@ -30,15 +30,19 @@ def run_plan(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
+    from ..services.parties.masking import shown_contact
     from ..services.platform.money import format_money
+    from ..services.platform.permissions import role_of
     from ..services.shipping import delivery_runs
 
     day = date_option(on, "--date")
     settings, database = connect(db, user)
     run = delivery_runs.plan_run(database, settings.user, van, day, driver)
+    role = role_of(database, settings.user)
     for s in run.stops:
+        address = shown_contact(role, "", s.address)[1]
         typer.echo(f"{s.seq:>3} {s.order_number} {s.ship_to_name or s.customer_name} "
-                   f"{s.address}  " + _("cash {cash} empties {empties}").format(
+                   f"{address}  " + _("cash {cash} empties {empties}").format(
                        cash=format_money(s.cash_due_minor, run.currency),
                        empties=s.containers_to_collect))  # fmt: skip
     say(_("{run}: {n} stops, cash to collect {cash}").format(

@@ -9,6 +9,12 @@ and says where each part lives, and the package exports the screen.
 ``WORKFLOWS`` is the one list of top-level areas: the app builds its ``MODES``, its
 go-to keys and its command palette entries from it, and the home menu lists it.
 Each area's screen is imported only when the user first opens it, so start-up stays lean.
+
+Who may do what (``services/platform/permissions.py``): each area names the permission it
+needs, and a screen names those of its actions in ``ACTION_PERMISSIONS``. A user whose
+role lacks one does not see the area in the home menu or the palette, nor the action's
+key in the footer or the palette, and the key does nothing; the service refuses the call
+anyway. The role is looked up once per screen (``OmsScreen.role``).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from ..failures import TellsFailures, doing, failure_text
 from ..i18n import N_
 from ..messages import Said
 from ..services.platform.errors import StaleData
+from ..services.platform.permissions import allowed, role_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -50,6 +57,7 @@ class Workflow:
     screen_class: str
     summary: str  # one line for the home menu (fits 80 columns)
     plan: tuple[str, ...]  # what the screen will do, from the product plan
+    permission: str  # what a user's role needs to open it (permissions.MATRIX)
 
     def load(self) -> Screen:
         """Import the area's screen module on first use and build its screen."""
@@ -64,6 +72,7 @@ WORKFLOWS: tuple[Workflow, ...] = (
         (N_("Find the customer by phone, name or code; F4 prompts a lookup on any field."),
          N_("Add lines by product code or scan; prices come from the pricing engine."),
          N_("Stock, credit limit and totals show as you type; save a draft or submit to audit.")),
+        "orders.enter",
     ),
     Workflow(
         "audit", "a", N_("Audit queue"), "audit_queue", "AuditQueueScreen",
@@ -71,6 +80,7 @@ WORKFLOWS: tuple[Workflow, ...] = (
         (N_("Pending orders highest priority first, with automatic check results"),
          N_("(credit, price overrides, stock, address)."),
          N_("Approve / reject / hold / send back by key; bulk approve the clean ones.")),
+        "orders.audit",
     ),
     Workflow(
         "orders", "o", N_("Order search"), "order_search", "OrderSearchScreen",
@@ -78,6 +88,7 @@ WORKFLOWS: tuple[Workflow, ...] = (
         (N_("Find any order by number, customer, phone or status, newest first."),
          N_("Open it to see lines, status history, shipments and invoices."),
          N_("Cancel or reprint documents from the order, by key.")),
+        "orders.view",
     ),
     Workflow(
         "stock", "s", N_("Stock"), "stock", "StockScreen",
@@ -85,6 +96,7 @@ WORKFLOWS: tuple[Workflow, ...] = (
         (N_("On hand, allocated and available per product and warehouse."),
          N_("Receive, adjust and count stock with the barcode scanner;"),
          N_("every move is recorded with who and why.")),
+        "stock.view",
     ),
     Workflow(
         "production", "p", N_("Production"), "production", "ProductionScreen",
@@ -92,6 +104,7 @@ WORKFLOWS: tuple[Workflow, ...] = (
         (N_("Made-to-order and backordered lines grouped into work orders."),
          N_("Start and finish work orders and report quantities made;"),
          N_("finished goods allocate to their orders and release them to dispatch.")),
+        "production.view",
     ),
     Workflow(
         "dispatch", "d", N_("Dispatch"), "dispatch", "DispatchScreen",
@@ -99,6 +112,7 @@ WORKFLOWS: tuple[Workflow, ...] = (
         (N_("Orders ready to ship: pick lists, scan-to-pack, weights and carrier."),
          N_("Print packing lists and labels; mark shipped, partially if the"),
          N_("customer's policy allows; the invoice is raised on shipping.")),
+        "dispatch.ship",
     ),
     Workflow(
         "receivables", "r", N_("Receivables"), "receivables", "ReceivablesScreen",
@@ -106,6 +120,7 @@ WORKFLOWS: tuple[Workflow, ...] = (
         (N_("Open and overdue invoices by customer with ageing buckets."),
          N_("Record payments and apply them to invoices; credit notes for returns."),
          N_("Put customers on credit hold and print statements.")),
+        "finance.view",
     ),
     Workflow(
         "import", "i", N_("Import"), "order_import", "OrderImportScreen",
@@ -113,6 +128,7 @@ WORKFLOWS: tuple[Workflow, ...] = (
         (N_("Load e-commerce and dealer orders from CSV or Excel files."),
          N_("Preview every row with its errors before anything is saved;"),
          N_("a file goes in whole or not at all, and is never imported twice.")),
+        "orders.import",
     ),
 )  # fmt: skip
 
@@ -144,6 +160,42 @@ class OmsScreen(TellsFailures, Screen[None]):
     @property
     def user(self) -> str:
         return self.context.settings.user
+
+    # Actions of this screen that need a permission: action name -> permission. Hidden
+    # (footer, palette) and inert for a role without it.
+    ACTION_PERMISSIONS: ClassVar[dict[str, str]] = {}
+    _role: str | None = None
+    _role_read = False
+
+    @property
+    def role(self) -> str | None:
+        """The acting user's role, read once for this screen (None: no user of this
+        database, or disabled: then nothing that needs a permission is offered)."""
+        if not self._role_read:
+            try:
+                self._role = role_of(self.db, self.user)
+            except Exception:  # noqa: BLE001 - not a user, or no database: the reads say why
+                self._role = None
+            self._role_read = True
+        return self._role
+
+    def may(self, permission: str) -> bool:
+        """Whether the acting user's role has ``permission``."""
+        return allowed(self.role, permission)
+
+    def may_act(self, action: str) -> bool:
+        """Whether the acting user may run this screen's ``action`` (``ACTION_PERMISSIONS``)."""
+        needed = self.ACTION_PERMISSIONS.get(action)
+        return needed is None or self.may(needed)
+
+    def open_workflows(self) -> tuple[Workflow, ...]:
+        """The areas the acting user may open, in menu order."""
+        return tuple(wf for wf in WORKFLOWS if self.may(wf.permission))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """An action the user's role may not do is hidden and does nothing; a screen that
+        checks more calls this first."""
+        return self.may_act(action)
 
     # The one-line message a screen answers a key with (``say``): the Static with this id.
     MESSAGE_ID: ClassVar[str] = "message"

@@ -235,6 +235,10 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
     CSS_PATH = "audit_queue.tcss"
     COMMANDS = {ScreenCommands}
     PALETTE_PREFIX = N_("Audit")
+    ACTION_PERMISSIONS: ClassVar[dict[str, str]] = {
+        action: "orders.audit"
+        for action in ("approve", "reject", "hold", "send_back", "bump", "approve_selected")
+    }
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "approve", N_("Approve"), id="audit.approve",

@@ -27,7 +27,7 @@ from ..services.platform.settings import CompanySettings
 from ..services.sales.dashboard import HomeCounts, home_screen_data
 from ..widgets import CountTile
 from ..widgets.footer import KeysFooter
-from . import WORKFLOWS, OmsScreen
+from . import OmsScreen
 
 # (tile id = ``HomeCounts`` field, label) in reading order; the overdue tile also shows money.
 TILES: tuple[tuple[str, str], ...] = (
@@ -91,7 +91,7 @@ class HomeScreen(OmsScreen):
                     yield CountTile(_(label), id=tile_id)
             yield Static("", id="alerts")
             options = [Option(menu_prompt(w.key, _(w.title), _(w.summary)), id=w.mode)
-                       for w in WORKFLOWS]  # fmt: skip
+                       for w in self.open_workflows()]  # fmt: skip
             menu = OptionList(*options, id="menu")
             menu.border_title = _("Menu: press a letter, or arrows and Enter")
             yield menu

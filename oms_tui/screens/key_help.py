@@ -12,7 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..i18n import N_, _
-from . import WORKFLOWS
+from . import WORKFLOW_BY_MODE, WORKFLOWS, OmsScreen
 
 EVERYWHERE_EXTRA = (("Tab", N_("Next field (Shift+Tab: previous)")),)  # i18n: no (a key)
 EVERYWHERE_ORDER = ("app.back", "app.keys", "app.quit", "app.theme", "app.language")
@@ -23,6 +23,12 @@ def _key_text(app: App, bindings: list[Binding]) -> str:
     if first.key_display:
         return first.key_display
     return " / ".join(dict.fromkeys(app.get_key_display(b) for b in bindings))
+
+
+def _may_open(screen: Screen, binding_id: str) -> bool:
+    """An area's key is listed for a user whose role may open it (``go.<mode>``)."""
+    workflow = WORKFLOW_BY_MODE.get(binding_id.removeprefix("go."))
+    return workflow is None or not isinstance(screen, OmsScreen) or screen.may(workflow.permission)
 
 
 def grammar_sections(screen: Screen) -> dict[str, list[tuple[str, str]]]:
@@ -38,6 +44,8 @@ def grammar_sections(screen: Screen) -> dict[str, list[tuple[str, str]]]:
             if binding.system or not binding.description:
                 continue
             section = "areas" if (binding.id or "").startswith("go.") else "everywhere"
+            if section == "areas" and not _may_open(screen, binding.id or ""):
+                continue
             by_action[(section, binding.action)].append(binding)
     # The screen's own keys (they have ids); not Screen's tab/copy, nor the focused widget's.
     for namespace, binding, enabled, _tooltip in screen.active_bindings.values():

@@ -24,6 +24,7 @@ from textual.worker import Worker
 from ..commands import ScreenCommands
 from ..failures import log_failure
 from ..i18n import N_, _, pgettext
+from ..services.parties.masking import shown_contact
 from ..services.platform.money import format_money
 from ..services.production import board
 from ..services.sales import order_locks, orders
@@ -259,7 +260,8 @@ class OrderDetailScreen(OmsScreen):
         # header ----------------------------------------------------------------------------
         # the channel and payment method as codes (what the query line takes: ch:phone)
         payment = " / ".join(p for p in (o.payment_method, o.payment_terms) if p) or "—"
-        ship_to = " ".join(p for p in (o.ship_to_name, o.ship_to_phone) if p)
+        phone, address = shown_contact(self.role, o.ship_to_phone, o.ship_to_address)
+        ship_to = " ".join(p for p in (o.ship_to_name, phone) if p)
         head = [
             Content.assemble((o.number, "bold $text-accent"), "  ", (said(o.status_label), "bold"),
                              _("  priority {score}").format(score=d.priority_score),
@@ -269,7 +271,7 @@ class OrderDetailScreen(OmsScreen):
                              o.channel,
                              ("  " + pgettext("method", "Payment") + " ", "dim"), payment),
             Content.assemble((padded(_("Ship to"), 9), "dim"), ship_to + ("  " if ship_to else ""),
-                             o.ship_to_address or "—"),
+                             address or "—"),
             Content.assemble((padded(_("Created"), 9), "dim"), local_time(o.created_at),
                              _(" by {user}").format(user=o.created_by),
                              ("  " + _("Wanted") + " ", "dim"),

@@ -242,7 +242,7 @@ class OrderSearchScreen(QuickOpen, OmsScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "results":  # Down in the query line only (the list has its own)
             return isinstance(self.focused, ScanInput)
-        return True
+        return super().check_action(action, parameters)
 
     def action_query(self) -> None:
         self.query_one("#query", ScanInput).focus_selected()

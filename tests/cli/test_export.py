@@ -21,7 +21,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_orders(sqlite_
     orders.create_order(sqlite_db, "clerk", a.id, [orders.NewLine(ids["LAMP-1"], 2),
                                                    orders.NewLine(ids["BULB-2"], 10)],
                         submit=True, notes="下午送")  # fmt: skip
-    orders.create_order(sqlite_db, "clerk", b.id, [orders.NewLine(
+    orders.create_order(sqlite_db, "manager", b.id, [orders.NewLine(  # a price: a manager's
         ids["LAMP-1"], 1, unit_price_minor=7_500, override_reason="老客户")], submit=True,
         payment_method="prepaid")  # fmt: skip
     for fmt in ("csv", "json", "xlsx"):

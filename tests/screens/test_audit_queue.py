@@ -24,12 +24,12 @@ from tests.factories import make_product
 
 from .test_app import flat, screen_text, settle, until
 
-USER = "clerk"
+USER = "auditor"  # the audit desk (approving past a failed check is a manager's)
 
 
-def queue_app(db: Database, clock: datetime | None = None,
+def queue_app(db: Database, clock: datetime | None = None, user: str = USER,
               language: str | None = None) -> OmsApp:  # fmt: skip
-    app = make_app(Settings(database_url=db.url, user=USER), db, language=language)
+    app = make_app(Settings(database_url=db.url, user=user), db, language=language)
     if clock is not None:
         app.clock = lambda: clock
     return app
@@ -342,7 +342,7 @@ async def test_approving_a_failed_order_asks_why(sqlite_db: Database) -> None:
     stock(sqlite_db, pid, 10)
     view = order(sqlite_db, cid, [(pid, 1)])
     audit_checks.submit_for_audit(sqlite_db, "wang", view.id)
-    app = queue_app(sqlite_db)
+    app = queue_app(sqlite_db, user="manager")  # past a failed check: a manager's
     async with app.run_test(size=(80, 24)) as pilot:
         await open_queue(pilot)
         assert "fail: credit" in screen_text(app)

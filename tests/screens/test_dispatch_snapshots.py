@@ -58,7 +58,7 @@ def dispatch_db(db: Database) -> None:
 
 def test_dispatch_list(snap_compare: SnapCompare, sqlite_db: Database) -> None:
     dispatch_db(sqlite_db)
-    app = make_app(Settings(database_url=sqlite_db.url, user="clerk"), sqlite_db)
+    app = make_app(Settings(database_url=sqlite_db.url, user="warehouse"), sqlite_db)
     app.clock = lambda: FROZEN
 
     async def run_before(pilot: Pilot) -> None:
@@ -74,7 +74,7 @@ def test_dispatch_list(snap_compare: SnapCompare, sqlite_db: Database) -> None:
 
 def test_ship_dialog(snap_compare: SnapCompare, sqlite_db: Database) -> None:
     dispatch_db(sqlite_db)
-    app = make_app(Settings(database_url=sqlite_db.url, user="clerk"), sqlite_db)
+    app = make_app(Settings(database_url=sqlite_db.url, user="warehouse"), sqlite_db)
     app.clock = lambda: FROZEN
 
     async def run_before(pilot: Pilot) -> None:

@@ -18,7 +18,7 @@ from oms_tui.services.platform import language
 from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.settings import set_setting
 
-from .test_app import USER, fill_counts_db, flat, frozen_app, screen_text, settle
+from .test_app import ADMIN, fill_counts_db, flat, frozen_app, screen_text, settle
 from .test_snapshots import then
 
 SnapCompare = Callable[..., bool]
@@ -35,7 +35,7 @@ def footer_words(app) -> list[str]:  # noqa: ANN001
 
 
 async def test_home_in_chinese(counts_db: Database) -> None:
-    async with frozen_app(counts_db, language="zh_CN").run_test(size=(80, 24)) as pilot:
+    async with frozen_app(counts_db, ADMIN, language="zh_CN").run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         text = flat(screen_text(pilot.app))
         for words in ("订单录入", "审单", "库存", "生产进度", "发货", "应收账款", "待审",
@@ -48,7 +48,7 @@ async def test_home_in_chinese(counts_db: Database) -> None:
 async def test_switching_the_language_is_at_once_and_kept(counts_db: Database) -> None:
     """Ctrl+F: home, its footer, F1 and the palette in Chinese at once, the key grammar
     unchanged; the choice is the user's (read again at the next start)."""
-    async with frozen_app(counts_db).run_test(size=(80, 24)) as pilot:
+    async with frozen_app(counts_db, ADMIN).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "Order entry" in screen_text(pilot.app)
         await pilot.press("ctrl+f")
@@ -67,12 +67,12 @@ async def test_switching_the_language_is_at_once_and_kept(counts_db: Database) -
         await pilot.press("a")  # the same letter opens the audit queue in Chinese
         await settle(pilot)
         assert isinstance(pilot.app.screen, AuditQueueScreen)
-    assert language.user_language(counts_db, USER) == "zh_CN"
-    assert language.interface_language(counts_db, USER) == "zh_CN"
+    assert language.user_language(counts_db, ADMIN) == "zh_CN"
+    assert language.interface_language(counts_db, ADMIN) == "zh_CN"
 
 
 async def test_the_palette_speaks_the_language(counts_db: Database) -> None:
-    async with frozen_app(counts_db, language="zh_CN").run_test(size=(100, 30)) as pilot:
+    async with frozen_app(counts_db, ADMIN, language="zh_CN").run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
         await settle(pilot)
@@ -84,21 +84,21 @@ async def test_the_palette_speaks_the_language(counts_db: Database) -> None:
 
 async def test_a_user_without_a_choice_follows_the_company(counts_db: Database) -> None:
     set_setting(counts_db, "admin", "language", "zh_CN")
-    assert language.interface_language(counts_db, USER) == "zh_CN"
-    language.set_user_language(counts_db, USER, USER, "en")
-    assert language.interface_language(counts_db, USER) == "en"
-    language.set_user_language(counts_db, USER, USER, "default")
-    assert language.user_language(counts_db, USER) == ""
+    assert language.interface_language(counts_db, ADMIN) == "zh_CN"
+    language.set_user_language(counts_db, ADMIN, ADMIN, "en")
+    assert language.interface_language(counts_db, ADMIN) == "en"
+    language.set_user_language(counts_db, ADMIN, ADMIN, "default")
+    assert language.user_language(counts_db, ADMIN) == ""
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_home_zh(snap_compare: SnapCompare, counts_db: Database, size: tuple[int, int]) -> None:
-    app = frozen_app(counts_db, language="zh_CN")
+    app = frozen_app(counts_db, ADMIN, language="zh_CN")
     assert snap_compare(app, terminal_size=size, run_before=then())
 
 
 def test_home_keys_panel_zh(snap_compare: SnapCompare, counts_db: Database) -> None:
-    app = frozen_app(counts_db, language="zh_CN")
+    app = frozen_app(counts_db, ADMIN, language="zh_CN")
     assert snap_compare(app, terminal_size=(80, 24), run_before=then("f1"))
 
 
@@ -106,7 +106,7 @@ async def test_the_menu_keeps_its_letters(counts_db: Database) -> None:
     """Key grammar: the menu shows the same letters, in the same order, in Chinese."""
     from oms_tui.screens import WORKFLOWS
 
-    async with frozen_app(counts_db, language="zh_CN").run_test(size=(80, 24)) as pilot:
+    async with frozen_app(counts_db, ADMIN, language="zh_CN").run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         menu = pilot.app.screen.query_one("#menu", OptionList)
         shown = [str(menu.get_option_at_index(i).prompt)[0] for i in range(menu.option_count)]
@@ -115,7 +115,7 @@ async def test_the_menu_keeps_its_letters(counts_db: Database) -> None:
 
 async def test_switching_in_an_area_changes_home_too(counts_db: Database) -> None:
     """Home is not on screen when the language changes: it is in it when the clerk is back."""
-    async with frozen_app(counts_db).run_test(size=(80, 24)) as pilot:
+    async with frozen_app(counts_db, ADMIN).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("a")
         await settle(pilot)
@@ -135,7 +135,7 @@ async def test_chinese_typed_in_a_field_is_text_not_commands(counts_db: Database
     from oms_tui.screens.order_search import OrderSearchScreen
     from oms_tui.widgets.scan_input import ScanInput
 
-    async with frozen_app(counts_db, language="zh_CN").run_test(size=(80, 24)) as pilot:
+    async with frozen_app(counts_db, ADMIN, language="zh_CN").run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("o")
         await settle(pilot)

@@ -9,7 +9,7 @@ from oms_tui.services.platform.db import Database
 from oms_tui.services.sales import order_locks, orders
 
 from .test_app import flat, screen_text, settle
-from .test_audit_queue import build_queue, goto, open_queue, queue_app
+from .test_audit_queue import USER, build_queue, goto, open_queue, queue_app
 
 
 async def test_detail_shows_the_timeline_and_who_else_has_it_open(sqlite_db: Database) -> None:
@@ -31,7 +31,7 @@ async def test_detail_shows_the_timeline_and_who_else_has_it_open(sqlite_db: Dat
         assert "Payment cod / COD" in text
         # the clerk has it open too now; scroll down to the checks and the timeline
         at = datetime.combine(today, time(10, 15)).astimezone(UTC)
-        assert [h.user for h in order_locks.holders(sqlite_db, oid, now=at)] == ["wang", "clerk"]
+        assert [h.user for h in order_locks.holders(sqlite_db, oid, now=at)] == ["wang", USER]
         for _ in range(30):
             await pilot.press("j")
         text = flat(screen_text(app))

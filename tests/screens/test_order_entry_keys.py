@@ -104,10 +104,28 @@ async def test_carrier_and_saved_ship_to_give_the_shipping_estimate(
     )
 
 
+async def test_a_clerk_is_told_at_once_that_a_price_change_needs_a_manager(
+    sqlite_db: Database, shop: dict[str, int]
+) -> None:
+    app = frozen_app(sqlite_db)  # a clerk: no prices.override
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_entry(pilot)
+        await pilot.press(*"13800138", "enter")
+        await settle(pilot)
+        await pilot.press(*"LED-9W*2", "enter")
+        await settle(pilot)
+        await pilot.press(*"=12.50", "enter")
+        await settle(pilot)
+        assert app.screen is screen  # no reason asked
+        assert "line 1: changing a price needs a manager (clerk is clerk)" in flat(
+            screen_text(app))  # fmt: skip
+        assert screen.model.lines[0].price_minor is None  # the price engine's still
+
+
 async def test_price_override_needs_a_reason_and_is_saved_as_the_source(
     sqlite_db: Database, shop: dict[str, int]
 ) -> None:
-    app = frozen_app(sqlite_db)
+    app = frozen_app(sqlite_db, "manager")  # a price changed on a line: prices.override
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_entry(pilot)
         await pilot.press(*"13800138", "enter")

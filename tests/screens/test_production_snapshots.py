@@ -82,7 +82,7 @@ def board_db(db: Database) -> None:
 def test_production_board(snap_compare: SnapCompare, sqlite_db: Database,
                           size: tuple[int, int]) -> None:  # fmt: skip
     board_db(sqlite_db)
-    app = make_app(Settings(database_url=sqlite_db.url, user="clerk"), sqlite_db)
+    app = make_app(Settings(database_url=sqlite_db.url, user="production"), sqlite_db)
     app.clock = lambda: FROZEN
 
     async def run_before(pilot: Pilot) -> None:

@@ -25,7 +25,7 @@ from tests.factories import make_product
 
 from .test_app import flat, screen_text, settle
 
-USER = "warehouse"
+USER = "warehouse"  # stock moves are the warehouse's (stock.move)
 
 
 def add_warehouses(db: Database) -> None:
@@ -471,7 +471,7 @@ async def test_the_ledger_tells_materials_used_in_production_from_those_back(
     with sqlite_db.read() as s:
         po = s.exec(select(ProductionOrder).where(ProductionOrder.order_id == oid)).one()
     stages.start(sqlite_db, "liu", po.id)
-    orders.transition(sqlite_db, "clerk", oid, S.CANCELLED, "customer cancelled")
+    orders.transition(sqlite_db, "manager", oid, S.CANCELLED, "customer cancelled")
     assert [m[:3] for m in moves(sqlite_db, ids["oak"]) if m[0] == "production_use"] == [
         ("production_use", -6, po.number), ("production_use", 6, po.number)]  # fmt: skip
     async with stock_app(sqlite_db).run_test(size=(80, 24)) as pilot:
@@ -481,6 +481,6 @@ async def test_the_ledger_tells_materials_used_in_production_from_those_back(
         lines = screen_text(pilot.app).splitlines()
         back = next(line for line in lines if "back from prod" in line)
         used = next(line for line in lines if "used in prod" in line)
-        assert "+6" in back and po.number in back and "clerk" in back
+        assert "+6" in back and po.number in back and "manager" in back
         assert "-6" in used and po.number in used and "liu" in used
         assert lines.index(back) < lines.index(used)  # newest first

@@ -32,7 +32,7 @@ from oms_tui.widgets.form_dialog import FormDialog
 from oms_tui.widgets.scan_input import ScanInput
 from tests.factories import make_product
 
-from .test_app import frozen_app
+from .test_app import ADMIN, frozen_app
 from .test_order_entry import KNOWN_PHONE, make_shop
 from .test_receivables import TODAY, receivables_db
 from .test_stock import add_warehouses, level, moves, stock_app
@@ -126,7 +126,7 @@ async def test_two_tabs_in_the_new_callers_fields(
     sqlite_db: Database, shop: dict[str, int], ms: float | None, run: int
 ) -> None:
     """Issue 16.1: ``Zhao Liu ⇥⇥ 江苏…``: the name, the phone kept, the address."""
-    app = frozen_app(sqlite_db)
+    app = frozen_app(sqlite_db, ADMIN)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_entry(pilot)
         await send(pilot, None, "13900001111", "enter")  # nobody: the new caller's fields
@@ -142,7 +142,7 @@ async def test_a_new_caller_typed_from_the_customer_field_in_one_go(
     sqlite_db: Database, shop: dict[str, int], ms: float | None, run: int
 ) -> None:
     """The search Enter waits on, the panel opening, two Tabs: all in one burst."""
-    app = frozen_app(sqlite_db)
+    app = frozen_app(sqlite_db, ADMIN)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_entry(pilot)
         await send(pilot, ms, "13900001111", "enter", "Zhao Liu", "tab", "tab", "江苏南京")
@@ -183,7 +183,7 @@ async def test_the_ship_to_dialog(
     """Issues 16.2, 16.15: F6, ``n`` (new address), the address as one line, a Tab to the
     city corrected, Enter saves: the parts as split and corrected, the contact and phone
     the customer's, the order ships there."""
-    app = frozen_app(sqlite_db)
+    app = frozen_app(sqlite_db, ADMIN)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_entry(pilot)
         await send(pilot, None, PHONE, "enter")
@@ -201,7 +201,7 @@ async def test_the_ship_to_dialog(
 async def test_the_line_dialog(
     sqlite_db: Database, shop: dict[str, int], ms: float | None, run: int
 ) -> None:
-    app = frozen_app(sqlite_db)
+    app = frozen_app(sqlite_db, ADMIN)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_entry(pilot)
         await send(pilot, None, PHONE, "enter")
@@ -217,7 +217,7 @@ async def test_made_to_order_scans_each_make_a_line_and_a_prompt(
 ) -> None:
     """Issue 16.4: each door its own line and its own requirements prompt, in order: the
     keys after a scan answer that scan's prompt."""
-    app = frozen_app(sqlite_db)
+    app = frozen_app(sqlite_db, ADMIN)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_entry(pilot)
         await send(pilot, None, PHONE, "enter")
@@ -235,7 +235,7 @@ async def test_repeat_an_order_and_save_in_one_burst(
 ) -> None:
     """Issue 16.3: ``<phone> ⏎ F8 1 F2``: the caller, the repeat dialog answered, the
     lines copied, then saved."""
-    app = frozen_app(sqlite_db)
+    app = frozen_app(sqlite_db, ADMIN)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_entry(pilot)
         await send(pilot, ms, PHONE, "enter", "f8", "1", "f2")
@@ -256,7 +256,7 @@ async def test_keys_typed_from_home_before_the_entry_screen_opens(
 ) -> None:
     """Issue 16.3: ``e <phone> ⏎ <barcode> ⏎`` from home: the screen opens, the caller is
     picked, the line is scanned."""
-    app = frozen_app(sqlite_db)
+    app = frozen_app(sqlite_db, ADMIN)
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot)
         await send(pilot, ms, "e", PHONE, "enter", "6901234567892", "enter")
@@ -273,7 +273,7 @@ async def test_keys_typed_before_the_draft_choice_opens(
 ) -> None:
     """A draft waits: ``e d <phone> ⏎``: the choice opens (its look-up is a worker), ``d``
     discards the draft, the phone goes to the customer field."""
-    app = frozen_app(sqlite_db)
+    app = frozen_app(sqlite_db, ADMIN)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_entry(pilot)
         await send(pilot, None, PHONE, "enter", "XD-40W", "enter")
@@ -356,7 +356,7 @@ async def test_a_prompt_backed_out_of_and_typed_again(
     sqlite_db: Database, shop: dict[str, int], ms: float | None, run: int
 ) -> None:
     """A dialog closed by Esc: the keys after it go to the screen behind, in order."""
-    app = frozen_app(sqlite_db)
+    app = frozen_app(sqlite_db, ADMIN)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_entry(pilot)
         await send(pilot, None, PHONE, "enter")

@@ -50,7 +50,7 @@ def van_db(db: Database) -> None:
 
 def test_planned_van_run(snap_compare: SnapCompare, sqlite_db: Database) -> None:
     van_db(sqlite_db)
-    app = make_app(Settings(database_url=sqlite_db.url, user="clerk"), sqlite_db)
+    app = make_app(Settings(database_url=sqlite_db.url, user="warehouse"), sqlite_db)
     app.clock = lambda: FROZEN
 
     async def run_before(pilot: Pilot) -> None:

@@ -25,7 +25,7 @@ from oms_tui.services.sales import orders
 from tests.factories import make_customer, make_product
 from tests.stock_factories import receive, warehouse
 
-from .test_app import flat, frozen_app, screen_text, settle
+from .test_app import ADMIN, flat, frozen_app, screen_text, settle
 
 World = dict[str, Any]
 Keys = Callable[[Pilot, World], Awaitable[None]]
@@ -231,7 +231,7 @@ async def test_a_database_error_is_said_logged_and_the_screen_still_works(
     module, name = case.broken.split(":")
     switch = Switch(getattr(__import__(module, fromlist=[name]), name))
     monkeypatch.setattr(f"{module}.{name}", switch)
-    app = frozen_app(world["db"], "manager")  # who may do every step of every case
+    app = frozen_app(world["db"], ADMIN)
     bells: list[int] = []
     monkeypatch.setattr(app, "bell", lambda: bells.append(1))
     async with app.run_test(size=(80, 24)) as pilot:

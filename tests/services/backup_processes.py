@@ -19,7 +19,7 @@ def writer(url: str, stop: Path) -> None:
     product = make_product(db, code="WRITER-1")
     print("ready", flush=True)
     while not stop.exists():
-        order = orders.create_order(db, "writer", customer.id, [orders.NewLine(product, 1)])
+        order = orders.create_order(db, "clerk", customer.id, [orders.NewLine(product, 1)])
         print(order.number, flush=True)
 
 

@@ -20,6 +20,7 @@ from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.errors import InvalidInput
 from oms_tui.services.sales import channels, order_search
 from oms_tui.services.sales.order_query import parse_query
+from tests.databases import seed_users
 from tests.factories import customer_before_0019, make_product
 
 
@@ -131,6 +132,7 @@ def test_orders_imported_before_channels_were_rows_are_not_imported_again(any_db
             "tax_minor": 0, "line_total_minor": 8_900, "price_source": "list",
             "requirements_note": "", "qty_shipped": 0, "qty_returned": 0})  # fmt: skip
     schema.upgrade(db)
+    seed_users(db)
     assert [(c.name, c.kind) for c in channels.list_channels(db)] == [
         (k, k) for k in channels.KINDS
     ]

@@ -38,6 +38,7 @@ from oms_tui.services.checks import invariants
 from oms_tui.services.finance import receivables
 from oms_tui.services.fulfilment import allocation, stock_operations
 from oms_tui.services.inventory import stock
+from oms_tui.services.platform import users
 from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.errors import OmsError
 from oms_tui.services.production import stages
@@ -84,7 +85,7 @@ def _setup(db: Database) -> dict[str, list[int]]:
     for cid in ids["customers"]:
         view = orders.create_order(db, "clerk", cid, [orders.NewLine(ids["stocked"][0], 1)],
                                    submit=True)  # fmt: skip
-        audit_decisions.approve(db, "auditor", view.id, reason="set-up")
+        audit_decisions.approve(db, "manager", view.id, reason="set-up")
         stock_operations.receive(db, "store", "HZ", [(ids["stocked"][0], 1)])
         shipped = dispatch.create_shipments(db, "packer", [view.id],
                                             today=TODAY - timedelta(days=90))  # fmt: skip
@@ -96,7 +97,7 @@ def _setup(db: Database) -> dict[str, list[int]]:
     for cid in ids["customers"][:4]:
         view = orders.create_order(db, "clerk", cid, [orders.NewLine(ids["door"][0], 2)],
                                    submit=True)  # fmt: skip
-        audit_decisions.approve(db, "auditor", view.id, reason="set-up")
+        audit_decisions.approve(db, "manager", view.id, reason="set-up")
     return ids
 
 
@@ -204,7 +205,9 @@ def run_mix(db: Database, ids: dict) -> tuple[Counter, list[str]]:
     ctx = processes.context()
     barrier = ctx.Barrier(PROCESSES)
     results = ctx.Queue()
-    procs = [ctx.Process(target=_work, args=(db.url, f"clerk{n}", 1000 + n, ids, barrier,
+    for n in range(PROCESSES):  # each does every kind of the day's work: an admin
+        users.ensure_user(db, f"staff{n}", "admin")
+    procs = [ctx.Process(target=_work, args=(db.url, f"staff{n}", 1000 + n, ids, barrier,
                                              results)) for n in range(PROCESSES)]  # fmt: skip
     for p in procs:
         p.start()

@@ -17,7 +17,7 @@ def test_summary_and_pages(db):
     pid = make_product(db, price_minor=10_000)
     made = [orders.create_order(db, "clerk", c.id, [orders.NewLine(pid, q)], submit=True)
             for q in (1, 2, 3)]  # fmt: skip
-    orders.transition(db, "clerk", made[0].id, S.CANCELLED, "duplicate")
+    orders.transition(db, "manager", made[0].id, S.CANCELLED, "duplicate")
     with db.write() as s:
         s.add(Invoice(number="INV-H1", customer_id=c.id, amount_minor=7_000, paid_minor=1_000,
                       issued_on=date.today(), due_on=date.today() - timedelta(days=3),

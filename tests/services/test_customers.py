@@ -141,6 +141,7 @@ def test_the_upgrade_keeps_a_phone_with_its_first_customer_and_notes_the_others(
     from oms_tui.models import CustomerPhone, FollowUp
     from oms_tui.services.platform import schema
     from oms_tui.services.platform.db import Database
+    from tests.databases import seed_users
     from tests.factories import customer_before_0019
 
     db = Database(any_db_url)
@@ -159,6 +160,7 @@ def test_the_upgrade_keeps_a_phone_with_its_first_customer_and_notes_the_others(
             CustomerPhone(customer_id=b.id, number="", digits=""),
         ])  # fmt: skip
     schema.upgrade(db)
+    seed_users(db)
     with db.read() as s:
         phones = s.exec(select(CustomerPhone.customer_id, CustomerPhone.number,
                                CustomerPhone.digits).order_by(CustomerPhone.id)).all()  # fmt: skip

@@ -128,13 +128,13 @@ def test_stock_freed_by_a_cancellation_is_offered_in_the_same_transaction(db, mo
 
     monkeypatch.setattr(allocation, "fill_backorders_in", broken)
     with pytest.raises(RuntimeError, match="allocation failed"):
-        orders.transition(db, "clerk", cancelled, S.CANCELLED, "customer changed their mind")
+        orders.transition(db, "manager", cancelled, S.CANCELLED, "customer changed their mind")
     # one transaction: the cancellation did not happen without its stock being offered
     assert status(db, cancelled) == S.ALLOCATED and held(db, cancelled) == {"HZ": 5}
     assert status(db, waiting) == S.BACKORDERED
 
     monkeypatch.undo()
-    orders.transition(db, "clerk", cancelled, S.CANCELLED, "customer changed their mind")
+    orders.transition(db, "manager", cancelled, S.CANCELLED, "customer changed their mind")
     assert status(db, cancelled) == S.CANCELLED and held(db, cancelled) == {}
     assert status(db, waiting) == S.ALLOCATED and level(db, pid, "HZ") == (5, 3)
     assert stock.verify(db) == []
@@ -149,7 +149,7 @@ def test_materials_freed_by_a_cancelled_production_order_reach_a_backorder_first
     assert _held(db, later_door.id).get("RM-OAK", 0) == 0
     boards = _waiting(db, ids["oak"], 5)  # oak boards sold as such: backordered
 
-    orders.transition(db, "clerk", door_order, S.CANCELLED, "customer cancelled")
+    orders.transition(db, "manager", door_order, S.CANCELLED, "customer cancelled")
 
     # the waiting customer order first, then the planned door short of boards
     assert status(db, boards) == S.ALLOCATED and held(db, boards) == {"HZ": 5}

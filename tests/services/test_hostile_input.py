@@ -108,7 +108,7 @@ def test_formulas_are_text_in_every_export_and_import_again_as_typed(db, shop):
                  for n, name in enumerate(FORMULAS)])  # fmt: skip
     result = order_import.run_import(db, "importer", data, "ecommerce")
     assert len(result.created) == len(FORMULAS), result.problems
-    rows = order_export.export_rows(db)
+    rows = order_export.export_rows(db, "importer")
     text = order_export.render(rows, "csv").decode("utf-8-sig")
     cells = [c for r in csv.reader(io.StringIO(text)) for c in r]
     assert not [c for c in cells if c.startswith(FORMULA_START)
@@ -143,7 +143,7 @@ def test_old_rows_with_control_characters_export_without_a_crash(db, shop):
         raw.commit()
     finally:
         raw.close()
-    rows = order_export.export_rows(db)
+    rows = order_export.export_rows(db, "importer")
     book = load_workbook(io.BytesIO(order_export.render(rows, "xlsx")))
     assert book.active["C2"].value == "Wang[31m"
     assert "\x1b" not in order_export.render(rows, "csv").decode("utf-8-sig")

@@ -44,7 +44,7 @@ def _create_many(url: str, customer_id: int, product_id: int, start, out) -> Non
     start.wait()
     numbers = []
     for _ in range(PER_PROCESS):
-        numbers.append(orders.create_order(db, "proc", customer_id, [
+        numbers.append(orders.create_order(db, "t", customer_id, [
             orders.NewLine(product_id, 1)]).number)  # fmt: skip
     out.put(numbers)
     db.dispose()

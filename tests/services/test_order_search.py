@@ -231,7 +231,7 @@ def test_detail_has_lines_checks_timeline_and_links(db):
     assert [(c.code, c.level) for c in d.checks if c.level != "pass"] == [("price", "warn")]
     assert d.checked_at is not None and d.priority_reasons.endswith("¥40")
     assert [(e.actor, e.from_status, e.to_status, e.reason) for e in d.timeline] == [
-        ("clerk", None, "draft", "created"),
+        ("manager", None, "draft", "created"),  # it has a price override
         ("wang", "draft", "pending_audit", "submitted"),
         ("li", "pending_audit", "approved", "approved (warnings: price)"),
         ("li", "approved", "allocated", d.timeline[-1].reason),

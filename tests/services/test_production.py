@@ -251,7 +251,7 @@ def test_stock_freed_by_a_cancelled_customer_order_goes_to_a_short_door(db):
     spares = _order_of(db, [(ids["hinge"], 99, "")])  # hinges sold as spare parts
     po = _po(db, _order_of(db, [(ids["door"], 1, "")]))
     assert _held(db, po.id) == {"RM-OAK": 3, "RM-HINGE": 1}
-    orders.transition(db, "clerk", spares, S.CANCELLED, "customer cancelled")
+    orders.transition(db, "manager", spares, S.CANCELLED, "customer cancelled")
     assert _held(db, po.id) == {"RM-OAK": 3, "RM-HINGE": 2}
     assert stock.verify(db) == []
 
@@ -261,7 +261,7 @@ def test_cancelling_before_the_start_releases_the_materials_to_the_next_door(db)
     oid = _order_of(db, [(ids["door"], 9, "")])
     first = _po(db, oid)
     waiting = _po(db, _order_of(db, [(ids["door"], 2, "")]))  # 3 of its 6 boards
-    orders.transition(db, "clerk", oid, S.CANCELLED, "customer changed their mind")
+    orders.transition(db, "manager", oid, S.CANCELLED, "customer changed their mind")
     assert _po(db, oid).status == "cancelled" and _held(db, first.id) == {}
     assert ("cancelled", "customer changed their mind; materials released: RM-HINGE 18, "
             "RM-OAK 27") in _log(db, first.id)  # fmt: skip
@@ -278,15 +278,15 @@ def test_cancelling_after_the_start_returns_the_issued_materials(db):
     stages.advance(db, "zhang", po.id, today=TODAY)  # cutting started
     waiting = _po(db, _order_of(db, [(ids["door"], 9, "")]))  # 24 boards left: 3 short
     assert _held(db, waiting.id) == {"RM-OAK": 24, "RM-HINGE": 18}
-    orders.transition(db, "clerk", oid, S.CANCELLED, "customer cancelled")
+    orders.transition(db, "manager", oid, S.CANCELLED, "customer cancelled")
     assert _po(db, oid).status == "cancelled"
     assert _used(db, po) == {ids["oak"]: 0, ids["hinge"]: 0}  # issued, then back
     with db.read() as s:
         back = s.exec(select(StockMove).where(StockMove.reference == po.number,
                                               StockMove.qty > 0)).all()  # fmt: skip
     assert sorted((m.kind, m.qty, m.reason, m.actor) for m in back) == [
-        ("production_use", 4, f"back from cancelled {po.number}: customer cancelled", "clerk"),
-        ("production_use", 6, f"back from cancelled {po.number}: customer cancelled", "clerk"),
+        ("production_use", 4, f"back from cancelled {po.number}: customer cancelled", "manager"),
+        ("production_use", 6, f"back from cancelled {po.number}: customer cancelled", "manager"),
     ]
     assert ("cancelled", "customer cancelled; materials back in stock: RM-HINGE 4, RM-OAK 6"
             ) in _log(db, po.id)  # fmt: skip
@@ -362,7 +362,7 @@ def test_stage_flow_quality_failure_and_completion_ready_to_ship(db):
 def test_cancelling_the_order_stops_its_production(db):
     ids = _doors(db)
     oid = _order_of(db, [(ids["door"], 1, "")])
-    orders.transition(db, "clerk", oid, S.CANCELLED, "customer changed their mind")
+    orders.transition(db, "manager", oid, S.CANCELLED, "customer changed their mind")
     assert _po(db, oid).status == "cancelled"
     assert "production stopped" in orders.get_order_by_id(db, oid).events[-1].reason
 

@@ -258,7 +258,7 @@ def test_credit_exposure_counts_approved_orders_not_yet_invoiced_once(db):
     # pending audit, and approved then cancelled: not committed
     orders.create_order(db, "clerk", cid, [orders.NewLine(w.lamp, 1)], submit=True)
     gone = approved(db, cid, [(w.lamp, 1)])
-    orders.transition(db, "clerk", gone, S.CANCELLED, "customer changed their mind")
+    orders.transition(db, "manager", gone, S.CANCELLED, "customer changed their mind")
     # prepaid: invoiced at approval, so it counts on its invoice, not again as committed
     set_customer(db, cid, payment_terms="PREPAID")
     prepaid = approved(db, cid, [(w.shade, 1)])

@@ -399,7 +399,7 @@ def _door_shop(db) -> dict[str, int]:
     ids["cancelled"], _ = started(3)
     ids["planned"] = _order_of(db, [(ids["door"], 1, "")])
     for oid in (ids["cancelled"], old):
-        orders.transition(db, "clerk", oid, S.CANCELLED, "customer cancelled")
+        orders.transition(db, "manager", oid, S.CANCELLED, "customer cancelled")
     return ids
 
 

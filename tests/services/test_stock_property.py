@@ -285,7 +285,7 @@ def _run(db: Database, step: tuple, expected: dict, placed: list[int]) -> None: 
             mine = select(ProductionOrder).where(ProductionOrder.order_id == oid)
             started = s.exec(mine.where(ProductionOrder.status == "in_progress")).all()
         if cancellable:
-            orders.transition(db, "clerk", oid, S.CANCELLED, "customer cancelled")
+            orders.transition(db, "manager", oid, S.CANCELLED, "customer cancelled")
             if started:
                 event("cancelled after the start")
             for po in started:  # its issued materials come back

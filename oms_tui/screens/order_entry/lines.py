@@ -361,6 +361,14 @@ class EntryLines(PassesFailures, Vertical):
         elif entry.kind == DELETE:
             self.delete_selected()
         elif entry.kind == PRICE and entry.price_minor is not None:
+            screen = self._entry
+            if not screen.may("prices.override"):
+                # said at once, not at the save (the service refuses it: prices.override)
+                role = _(screen.role) if screen.role else "?"
+                self.say(_("line {no}: changing a price needs a manager ({user} is {role})")
+                         .format(no=self.model.lines.index(line) + 1, user=screen.user,
+                                 role=role), error=True)  # fmt: skip
+                return
             self.ask_override(line, entry.price_minor)
         else:
             text, error = self.model.line_command(entry)

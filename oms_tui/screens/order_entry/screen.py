@@ -55,6 +55,9 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
     CSS_PATH = "order_entry.tcss"
     COMMANDS = {ScreenCommands}
     PALETTE_PREFIX = N_("Order entry")
+    ACTION_PERMISSIONS: ClassVar[dict[str, str]] = {
+        "save": "orders.enter", "new_customer": "customers.edit",
+    }  # fmt: skip
     MESSAGE_LAYOUT = False  # #message is one row high (a Row)
     NEW_CALLER_SAVE_DELAY: ClassVar[float] = 0.5  # s after the last key in the new caller
 

@@ -314,7 +314,7 @@ class OrderImportScreen(OmsScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "move_file":  # only while choosing, else Up/Down are the lists'
             return self.query_one("#imp-choose").display
-        return True
+        return super().check_action(action, parameters)
 
     def action_move_file(self, step: int) -> None:
         self.files.action_move(step)

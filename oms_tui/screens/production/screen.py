@@ -78,6 +78,10 @@ class ProductionScreen(ListScreen[BoardList]):
     CSS_PATH = "production.tcss"
     COMMANDS = {ScreenCommands}
     PALETTE_PREFIX = N_("Production")
+    ACTION_PERMISSIONS: ClassVar[dict[str, str]] = {
+        "start": "production.advance", "advance": "production.advance",
+        "quality": "production.advance", "expected": "production.plan",
+    }  # fmt: skip
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("start", N_("Start"), N_("Issue the materials and start the first stage (F6 / Ctrl+O)")),
         ("advance", N_("Advance a stage"), N_("The stage is done, the next starts; the last "

@@ -50,10 +50,10 @@ from .rows import (
     payment_text,
 )
 
-
-def customer_keys() -> Content:
-    return key_hint(("F6", N_("payment")), ("F7", N_("follow-up")), ("F10", N_("statement")),
-                    ("F11", N_("release hold")), ("F5", N_("refresh")))  # fmt: skip
+# (key, what it does, action): a key the user's role may not use is left out
+CUSTOMER_KEYS = (("F6", N_("payment"), "payment"), ("F7", N_("follow-up"), "follow_up"),
+                 ("F10", N_("statement"), "statement"), ("F11", N_("release hold"), "release_hold"),
+                 ("F5", N_("refresh"), "refresh"))  # fmt: skip
 
 
 # -- the keys that act on a customer (the aging view's too) ---------------------------------
@@ -66,10 +66,19 @@ class RecvBase(OmsScreen):
     CSS_PATH = "receivables.tcss"
     COMMANDS = {ScreenCommands}
     MESSAGE_ID = ""
+    ACTION_PERMISSIONS: ClassVar[dict[str, str]] = {
+        "payment": "payments.record", "follow_up": "dunning.run", "dunning": "dunning.run",
+        "apply_credit": "credit.manage", "release_hold": "credit.release",
+    }  # fmt: skip
 
     @property
     def today(self) -> date:
         return self.context.clock().date()
+
+    def keys_offered(self, keys: tuple[tuple[str, str, str], ...]) -> Content:
+        """The key hint line of (key, what it does, action), without the keys the user's
+        role may not use (``ACTION_PERMISSIONS``)."""
+        return key_hint(*((key, does) for key, does, action in keys if self.may_act(action)))
 
     def customer(self) -> tuple[int, str] | None:
         """(id, name) of the customer the keys act on; None says why not."""
@@ -290,7 +299,7 @@ class CustomerScreen(RecvBase):
             yield Static(self._log_head(), id="recv-log-head")
             yield Static("", id="recv-log")
             yield Static("", id="recv-cust-message")
-            yield Static(customer_keys(), id="recv-cust-keys")
+            yield Static(self.keys_offered(CUSTOMER_KEYS), id="recv-cust-keys")
         yield KeysFooter(compact=True)
 
     @property
@@ -312,7 +321,7 @@ class CustomerScreen(RecvBase):
         """The language changed: the heads, the key hint and the account read again."""
         self.query_one("#recv-inv-head", Static).update(invoice_head())
         self.query_one("#recv-log-head", Static).update(self._log_head())
-        self.query_one("#recv-cust-keys", Static).update(customer_keys())
+        self.query_one("#recv-cust-keys", Static).update(self.keys_offered(CUSTOMER_KEYS))
         self.invoices.empty_text = _("No open invoices.")
         self.reload()
 

@@ -24,7 +24,6 @@ from ...services.platform.money import format_money
 from ...widgets.footer import KeysFooter
 from ...widgets.form_dialog import FormDialog, FormField
 from ...widgets.order_list import OrderList, Piece, fit, fit_name
-from ..list_screen import key_hint
 from ..printouts import letters_renderer, print_saved
 from .customer import CustomerScreen, RecvBase
 from .dialogs import CollectionsDialog, DunningDialog, parse_date
@@ -36,10 +35,11 @@ FIND_LIMIT = 2000  # customers a find matches, best first, looked for among the 
 # the keys the Footer has no room for at 80 columns (Enter opens, as on every list)
 
 
-def aging_keys() -> Content:
-    return key_hint(("F4", N_("as of")), ("F8", N_("today")), ("F9", N_("dunning")),
-                    ("F10", N_("statement")), ("F11", N_("release")),
-                    ("t", N_("apply credit")))  # fmt: skip
+# (key, what it does, action): a key the user's role may not use is left out
+AGING_KEYS = (("F4", N_("as of"), "as_of"), ("F8", N_("today"), "today"),
+              ("F9", N_("dunning"), "dunning"), ("F10", N_("statement"), "statement"),
+              ("F11", N_("release"), "release_hold"),
+              ("t", N_("apply credit"), "apply_credit"))  # fmt: skip
 
 
 def customers_text(n: int) -> str:
@@ -131,7 +131,7 @@ class ReceivablesScreen(RecvBase):
             yield Static("", id="recv-totals")
             yield Static("", id="recv-info")
             yield Static("", id="recv-message")
-            yield Static(aging_keys(), id="recv-keys")
+            yield Static(self.keys_offered(AGING_KEYS), id="recv-keys")
         yield KeysFooter(compact=True)
 
     @property
@@ -168,7 +168,7 @@ class ReceivablesScreen(RecvBase):
     def retranslate(self) -> None:
         """The language changed: the key hint, and the aging read again (its heads, totals
         and status in the new language)."""
-        self.query_one("#recv-keys", Static).update(aging_keys())
+        self.query_one("#recv-keys", Static).update(self.keys_offered(AGING_KEYS))
         self.rows.empty_text = _("No open receivables.")
         self.reload()
 

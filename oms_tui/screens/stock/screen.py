@@ -51,6 +51,10 @@ class StockScreen(OmsScreen):
     CSS_PATH = "stock.tcss"
     COMMANDS = {ScreenCommands}
     PALETTE_PREFIX = N_("Stock")
+    ACTION_PERMISSIONS: ClassVar[dict[str, str]] = {
+        "receive": "stock.move", "transfer": "stock.move", "adjust": "stock.move",
+        "stocktake": "stock.move", "reorder": "stock.plan",
+    }  # fmt: skip
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("receive", N_("Receive goods"),
          N_("Into a warehouse, with supplier and reference (F6 / Ctrl+O)")),

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, func, or_, select
 
 from ...models import Product, StockLevel
 from ..platform.db import Database
+from ..platform.permissions import anyone
 from ..platform.search_text import like_contains
 
 IN_STOCK, LOW, BACKORDER, MADE_TO_ORDER = "in stock", "low", "backorder", "made to order"
@@ -80,6 +81,7 @@ def _hits(session: Session, products: Sequence[Product]) -> list[ProductHit]:
     ]
 
 
+@anyone("a read: products are seen by everyone")
 def find_product(db: Database, code_or_barcode: str) -> ProductHit | None:
     """Exact product code (any case) or barcode, as typed or scanned."""
     text = code_or_barcode.strip()
@@ -94,6 +96,7 @@ def find_product(db: Database, code_or_barcode: str) -> ProductHit | None:
         return _hits(session, [product])[0] if product else None
 
 
+@anyone("a read: products are seen by everyone")
 def search_products(db: Database, query: str, limit: int = 20, active_only: bool = True
                     ) -> list[ProductHit]:  # fmt: skip
     """Products containing every word of the query anywhere in their code, barcode, name,
@@ -119,6 +122,7 @@ def search_products(db: Database, query: str, limit: int = 20, active_only: bool
         return _hits(session, products)
 
 
+@anyone("a read: products are seen by everyone")
 def products_by_id(db: Database, ids: Sequence[int]) -> dict[int, ProductHit]:
     with db.read() as session:
         products = session.exec(select(Product).where(col(Product.id).in_(list(ids)))).all()

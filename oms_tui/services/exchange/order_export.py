@@ -19,6 +19,7 @@ from ...models import Customer, CustomerPhone, Order, OrderLine, Product
 from ..platform.csv_files import csv_bytes
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
+from ..platform.permissions import requires
 from ..platform.text import safe_cell
 from ..states.order_states import OrderStatus
 from .order_import import FIELDS, INVOICE_FIELDS
@@ -26,10 +27,14 @@ from .order_import import FIELDS, INVOICE_FIELDS
 FORMATS = ("csv", "json", "xlsx")
 
 
-def export_rows(db: Database, statuses: Sequence[str] = (), start: date | None = None,
-                end: date | None = None) -> list[dict[str, str]]:  # fmt: skip
+@requires("orders.import")
+def export_rows(db: Database, actor: str, statuses: Sequence[str] = (),
+                start: date | None = None, end: date | None = None
+                ) -> list[dict[str, str]]:  # fmt: skip
     """One dict per order line, keyed by the template's fields; orders by number. The
-    external id is the channel's own id when the order has one, else our number."""
+    external id is the channel's own id when the order has one, else our number. The
+    whole order book with the customers' phones and addresses: for those who move orders
+    in and out as files (``orders.import``)."""
     for s in statuses:
         try:
             OrderStatus(s)

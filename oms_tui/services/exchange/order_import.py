@@ -64,6 +64,7 @@ from ..platform.csv_files import csv_text
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound, OmsError
 from ..platform.money import check_amount, parse_money
+from ..platform.permissions import anyone, requires
 from ..platform.settings import load_settings
 from ..platform.text import clean_text, shown
 from ..sales import channels, orders
@@ -193,6 +194,7 @@ class ImportResult:
 # Profiles and aliases
 
 
+@anyone("a read: the import profiles")
 def profiles(db: Database) -> list[Profile]:
     out = [Profile(n, ch, dict(m)) for n, (ch, m) in SHIPPED_PROFILES.items()]
     with db.read() as session:
@@ -201,6 +203,7 @@ def profiles(db: Database) -> list[Profile]:
     return out
 
 
+@anyone("a read: one import profile")
 def get_profile(db: Database, name: str) -> Profile:
     for p in profiles(db):
         if p.name.lower() == name.strip().lower():
@@ -209,6 +212,7 @@ def get_profile(db: Database, name: str) -> Profile:
     raise NotFound(f"no import profile '{name}'; known: {known}")
 
 
+@requires("orders.import")
 def save_profile(db: Database, actor: str, name: str, channel: str, mapping: dict[str, str]
                  ) -> Profile:  # fmt: skip
     """Save (or replace) a channel's mapping; the shipped profiles cannot be replaced."""
@@ -235,6 +239,7 @@ def save_profile(db: Database, actor: str, name: str, channel: str, mapping: dic
     return Profile(name, channel, dict(mapping))
 
 
+@requires("orders.import")
 def remember_alias(db: Database, actor: str, channel: str, code: str, product_code: str) -> None:
     """The channel's code ``code`` means our product ``product_code`` from now on."""
     code = clean_text(code, 64, "the channel's product code", "code")
@@ -334,6 +339,7 @@ class _Lookup:
         self.customers = customers.customers_by_phone(self.session, all_digits)
 
 
+@anyone("a read: the channel and profile of an import")
 def channel_and_profile(db: Database, channel: str | None, profile: str | None
                         ) -> tuple[channels.Channel, Profile]:  # fmt: skip
     """The channel named (else the profile's) and the profile named (else the channel's
@@ -343,6 +349,7 @@ def channel_and_profile(db: Database, channel: str | None, profile: str | None
     return chan or channels.get_channel(db, prof.channel), prof
 
 
+@anyone("reads a file and says what importing it would do; writes nothing")
 def plan_import(db: Database, data: bytes, channel: str | None = None,
                 profile: str | None = None, filename: str = "") -> ImportPlan:  # fmt: skip
     """Read and check the file; say what importing it would do (the preview, the dry run).
@@ -555,6 +562,7 @@ def _against_existing(session: Session, channel: str, planned: dict[str, Planned
 # Writing
 
 
+@requires("orders.import")
 def run_import(
     db: Database,
     actor: str,
@@ -637,7 +645,8 @@ def _write_batch(session: Session, actor: str, channel: str, batch: list[Planned
                                                  Order.external_ref == o.external_id)
                              .with_for_update()).one()  # fmt: skip
         view = orders.replace_lines_in(session, actor, order, prices.lines(o),
-                                       f"updated from the {channel} file")  # fmt: skip
+                                       f"updated from the {channel} file",
+                                       channel_prices=True)  # fmt: skip
         out.append((o, view.number))
     for o in batch:
         o.customer_id = ids_of[o.external_id]

@@ -19,6 +19,7 @@ from ..platform.change_log import CREATED, record_change, record_changes
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
 from ..platform.money import check_amount, format_money
+from ..platform.permissions import anyone, requires
 from ..platform.search_text import (
     MIN_TRIGRAM,
     fts_phrase,
@@ -84,6 +85,7 @@ def _hits(conn: Connection, ids: Sequence[int]) -> list[CustomerHit]:
             for i in ids if (r := rows.get(i)) is not None]  # fmt: skip
 
 
+@anyone("a read: customers are seen by everyone (contacts masked on screen)")
 def search_customers(db: Database, query: str, limit: int = 20) -> list[CustomerHit]:
     """Customers matching any fragment of a name, code, pinyin (full or initials: ``yongan``,
     ``szya``), phone number (the last four digits too) or address; the one way every
@@ -102,6 +104,7 @@ def search_customers(db: Database, query: str, limit: int = 20) -> list[Customer
         return _hits(conn, _matching_ids(conn, q, limit))
 
 
+@anyone("a read: customer search")
 def matching_customer_ids(db: Database, query: str, limit: int = 500) -> list[int]:
     """The ids ``search_customers`` would give, best first, without reading the customers:
     what a screen finding a customer among its own rows asks (receivables' find)."""
@@ -264,6 +267,7 @@ def _refuse_a_taken_phone(session: Session, phone: str, digits: str) -> None:
                            "find them by it, or type another number", "phone")  # fmt: skip
 
 
+@requires("customers.edit")
 def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
     """A customer with its first phone and default ship-to address. A phone that is
     another customer's already is refused, naming that customer."""
@@ -517,6 +521,7 @@ class NewAddress:
     make_default: bool = False
 
 
+@requires("customers.edit")
 def add_address(db: Database, actor: str, customer_id: int, new: NewAddress) -> AddressView:
     """Another ship-to for a customer (optionally the new default)."""
     from ..platform.errors import NotFound

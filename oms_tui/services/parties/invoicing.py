@@ -18,6 +18,7 @@ from ...models import Customer
 from ..platform.change_log import record_change
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
+from ..platform.permissions import anyone, requires
 
 NORMAL, SPECIAL = "normal", "special"
 INVOICE_TYPES = (NORMAL, SPECIAL)
@@ -91,6 +92,7 @@ def check_taxpayer_id(text: str) -> str:
     return code
 
 
+@anyone("a read: a customer's invoicing data")
 def get_invoicing(db: Database, code: str) -> Invoicing:
     with db.read() as session:
         c = _customer(session, code)
@@ -98,6 +100,7 @@ def get_invoicing(db: Database, code: str) -> Invoicing:
                          c.invoice_type)  # fmt: skip
 
 
+@requires("customers.edit")
 def set_invoicing(db: Database, actor: str, code: str, data: Invoicing) -> Invoicing:
     """Store a customer's invoicing data (checked first), each field changed in the change
     log; returns it as stored."""

@@ -28,6 +28,7 @@ from ...models import Customer, CustomerAddress, Setting
 from ..platform.change_log import record_change
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
+from ..platform.permissions import anyone, requires
 from ..platform.settings import store_setting
 
 KEY = "province_regions"  # the company's changes: "山东=East,福建=East"
@@ -132,11 +133,13 @@ def table_in(session: Session) -> RegionTable:
     return RegionTable(_parse(raw or ""))
 
 
+@anyone("a read: the region table")
 def get_table(db: Database) -> RegionTable:
     with db.read() as session:
         return table_in(session)
 
 
+@requires("settings.change")
 def set_region(db: Database, actor: str, province: str, region: str) -> RegionTable:
     """Put a province in another region (the shipped one again: the change is dropped)."""
     p = province_of(province)
@@ -160,6 +163,7 @@ def address_region(table: RegionTable, a: CustomerAddress) -> str:
     return table.region_of(a.province, a.city, a.district, a.street)
 
 
+@anyone("derives blank regions from addresses; nothing typed changes")
 def fill_regions(db: Database, actor: str) -> tuple[int, int]:
     """Addresses without a region get their place's; customers without one, their default
     address's (else another address's); each in the change log as ``actor``'s. Returns

@@ -32,6 +32,7 @@ from ..parties.invoicing import SPECIAL as SPECIAL_INVOICE
 from ..platform.db import Database
 from ..platform.errors import NotFound, OmsError
 from ..platform.money import format_money
+from ..platform.permissions import anyone, requires
 from ..platform.settings import load_settings, read_int_settings, write_int_setting
 from ..states.order_states import OrderStatus
 from . import orders
@@ -69,11 +70,13 @@ def audit_settings(session: Session) -> AuditSettings:
     return read_int_settings(session, AuditSettings)
 
 
+@anyone("a read: the audit weights")
 def get_audit_settings(db: Database) -> AuditSettings:
     with db.read() as session:
         return audit_settings(session)
 
 
+@requires("settings.change")
 def set_audit_setting(db: Database, actor: str, key: str, value: int) -> AuditSettings:
     """Change one weight or threshold (whole numbers, not negative)."""
     return write_int_setting(db, actor, AuditSettings, key, value, "audit")
@@ -511,6 +514,7 @@ def _run_in(session: Session, order_id: int, today: date) -> CheckRun:
     return CheckRun(order.id, order.number, order.status, order.version, tuple(results), prio)
 
 
+@anyone("runs and stores an order's checks, for whoever looks at it")
 def run_checks(db: Database, order_id: int, today: date | None = None) -> list[CheckResult]:
     """Run every check on an order and store the results (replacing the previous run)
     with the order's priority score. ``today``: the date for overdue and urgency."""
@@ -518,12 +522,14 @@ def run_checks(db: Database, order_id: int, today: date | None = None) -> list[C
         return list(_run_in(session, order_id, today or date.today()).checks)
 
 
+@anyone("runs and stores an order's checks, for whoever looks at it")
 def check_run(db: Database, order_id: int, today: date | None = None) -> CheckRun:
     """``run_checks`` returning the order's number, status, version and priority too."""
     with db.write() as session:
         return _run_in(session, order_id, today or date.today())
 
 
+@anyone("a read: an order's last checks")
 def stored_checks(db: Database, order_id: int) -> list[CheckResult]:
     """The last run's results (empty if the order was never checked)."""
     with db.read() as session:
@@ -539,6 +545,7 @@ def checks_in(session: Session, order_id: int) -> list[CheckResult]:
     return [CheckResult(*r) for r in rows]
 
 
+@requires("orders.enter")
 def submit_for_audit(
     db: Database, actor: str, order_id: int, expected_version: int | None = None,
     today: date | None = None,
@@ -550,6 +557,7 @@ def submit_for_audit(
     return check_run(db, order_id, today)
 
 
+@requires("orders.enter")
 def submit_new_order(db: Database, actor: str, customer_id: int, lines: Sequence[orders.NewLine],
                      *, today: date | None = None, **options: Any) -> orders.OrderView:  # fmt: skip
     """Save a new order straight into the audit queue (``orders.create_order`` with
@@ -565,6 +573,7 @@ def submit_new_order(db: Database, actor: str, customer_id: int, lines: Sequence
     return view
 
 
+@requires("orders.enter")
 def submit_and_check(db: Database, actor: str, order_id: int, today: date | None = None
                      ) -> CheckRun:  # fmt: skip
     """Make sure an order is in audit with its checks: an order already pending audit (e.g.

@@ -21,6 +21,7 @@ from ...models import (
 from ..fulfilment import allocation
 from ..platform.db import Database, retry
 from ..platform.errors import InvalidInput, NotFound, OmsError
+from ..platform.permissions import anyone, check, requires
 from ..platform.settings import get_settings
 from ..states.order_states import (
     OPEN_STATUSES,
@@ -49,6 +50,7 @@ from .audit_checks import (
 # --------------------------------------------------------------------------------------------
 
 
+@requires("orders.audit")
 def approve(
     db: Database, actor: str, order_id: int, expected_version: int | None = None,
     reason: str = "",
@@ -56,7 +58,8 @@ def approve(
     """Approve an order in audit (pending or on hold).
 
     Uses the stored checks (run now if the order was never checked). Warnings are named in
-    the event; a failed check needs ``reason`` (why the reviewer approves anyway).
+    the event; a failed check needs ``reason`` (why the reviewer approves anyway) and
+    ``orders.override`` (a manager: an auditor holds or rejects such an order).
     Approval hands the order on to allocation at once (its own transaction): the view
     returned shows the status that followed (allocated, backordered, in production). An
     order whose allocation was interrupted stays ``approved`` for ``oms stock allocate``.
@@ -64,6 +67,8 @@ def approve(
     checks = stored_checks(db, order_id) or run_checks(db, order_id)
     fails = [c for c in checks if c.level == FAIL]
     warns = list(dict.fromkeys(c.code for c in checks if c.level == WARN))
+    if fails:
+        check(db, actor, "orders.override")
     if fails and not reason.strip():
         raise InvalidInput(
             "checks failed (" + "; ".join(f"{c.code}: {c.reason}" for c in fails)
@@ -79,12 +84,14 @@ def approve(
     return orders.get_order_by_id(db, order_id)
 
 
+@requires("orders.audit")
 def reject(db: Database, actor: str, order_id: int, reason: str,
            expected_version: int | None = None) -> orders.OrderView:  # fmt: skip
     """Reject (reason required); the clerk may correct it back to draft later."""
     return orders.transition(db, actor, order_id, S.REJECTED, reason, expected_version)
 
 
+@requires("orders.audit")
 def hold(
     db: Database, actor: str, order_id: int, reason: str, follow_up: date,
     expected_version: int | None = None, today: date | None = None,
@@ -120,6 +127,7 @@ def hold(
     return orders.get_order_by_id(db, order_id)
 
 
+@requires("orders.audit")
 def send_back(db: Database, actor: str, order_id: int, reason: str,
               expected_version: int | None = None) -> orders.OrderView:  # fmt: skip
     """Send back to entry (draft) for correction; reason required."""
@@ -133,6 +141,7 @@ class BulkApproval:
     warned: tuple[tuple[str, str], ...] = ()  # (number, warnings) approved with warnings
 
 
+@requires("orders.audit")
 def approve_many(db: Database, actor: str, order_ids: Sequence[int], today: date | None = None
                  ) -> BulkApproval:  # fmt: skip
     """Approve the orders whose checks, run again now, pass; a failed check skips the order,
@@ -176,6 +185,7 @@ def approve_many(db: Database, actor: str, order_ids: Sequence[int], today: date
     return BulkApproval(tuple(approved), tuple(skipped), tuple(warned))
 
 
+@requires("orders.audit")
 def bump(db: Database, actor: str, order_id: int, reason: str, today: date | None = None
          ) -> Priority:  # fmt: skip
     """Raise an open order's priority by ``audit_bump_points``; records an order event
@@ -200,6 +210,7 @@ def bump(db: Database, actor: str, order_id: int, reason: str, today: date | Non
         return prio
 
 
+@anyone("scores the queue again as the date moves on; automatic")
 def refresh_priorities(db: Database, today: date | None = None) -> int:
     """Score again every order in the queue (urgency changes with the date; orders that
     reached audit without these services get their first score). Returns how many."""

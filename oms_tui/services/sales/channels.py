@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from ...models import SalesChannel
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
+from ..platform.permissions import anyone, requires
 
 KINDS = ("phone", "walk_in", "ecommerce", "dealer", "key_account", "standing")
 MAX_NAME = 24  # sales_order.channel
@@ -58,6 +59,7 @@ def channels_in(session: Session) -> list[Channel]:
     return _ordered(session.exec(select(SalesChannel)).all())
 
 
+@anyone("a read: the sales channels")
 def list_channels(db: Database) -> list[Channel]:
     """Every channel, by kind, each kind's own channel first."""
     with db.read() as session:
@@ -81,6 +83,7 @@ def channel_in(session: Session, name: str) -> Channel:
     return _view(row)
 
 
+@anyone("a read: a sales channel")
 def get_channel(db: Database, name: str) -> Channel:
     with db.read() as session:
         return channel_in(session, name)
@@ -103,6 +106,7 @@ def names_for(session: Session, word: str) -> list[str]:
         (SalesChannel.name == w) | (SalesChannel.kind == w))).all())  # fmt: skip
 
 
+@requires("settings.change")
 def add_channel(db: Database, actor: str, name: str, kind: str, default_profile: str = ""
                 ) -> Channel:  # fmt: skip
     """A new channel of one of the ``KINDS``; its name is one word, unique (any case)."""

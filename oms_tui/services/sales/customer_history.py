@@ -19,6 +19,7 @@ from ..finance.receivables import credit_exposure
 from ..parties.customers import AddressView, address_text
 from ..platform.db import Database
 from ..platform.errors import NotFound
+from ..platform.permissions import anyone
 from ..platform.settings import load_settings
 from ..production import board
 from ..states.order_states import OrderStatus
@@ -58,6 +59,7 @@ class HistoryOrder:
         return OrderStatus(self.status).label
 
 
+@anyone("a read: a customer's history")
 def summary(db: Database, customer_id: int, today: date | None = None) -> HistorySummary:
     today = today or date.today()
     with db.read() as session:
@@ -79,6 +81,7 @@ def summary(db: Database, customer_id: int, today: date | None = None) -> Histor
                           currency)  # fmt: skip
 
 
+@anyone("a read: a customer's orders")
 def orders_page(db: Database, customer_id: int, before: HistoryOrder | None = None,
                 limit: int = 50) -> list[HistoryOrder]:  # fmt: skip
     """Newest first; ``before`` is the last order of the previous page (keyset)."""
@@ -148,6 +151,7 @@ class CustomerCard:
         return next((a for a in self.addresses if a.is_default), next(iter(self.addresses), None))
 
 
+@anyone("a read: a customer's card (contacts masked on screen)")
 def customer_card(db: Database, customer_id: int, today: date | None = None) -> CustomerCard:
     today = today or date.today()
     with db.read() as session:

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import Connection, Date, Integer, String, and_, column, func, or_, select, table
 
 from ..platform.db import Database
+from ..platform.permissions import anyone
 from ..platform.settings import CompanySettings, read_settings
 from ..states.invoice_states import InvoiceStatus
 from ..states.order_states import OrderStatus as S
@@ -92,10 +93,12 @@ def _count_status(conn: Connection, *statuses: str) -> int:
     return int(conn.execute(stmt).scalar_one())
 
 
+@anyone("a read: the home screen's counts")
 def home_counts(db: Database, today: date | None = None) -> HomeCounts:
     return home_screen_data(db, today)[0]
 
 
+@anyone("a read: the home screen")
 def home_screen_data(db: Database, today: date | None = None) -> tuple[HomeCounts, CompanySettings]:
     """The counts and the company settings, in one connection."""
     today = today or date.today()
@@ -121,6 +124,7 @@ def home_screen_data(db: Database, today: date | None = None) -> tuple[HomeCount
         return counts, company
 
 
+@anyone("a read: whether any order exists")
 def has_orders(db: Database) -> bool:
     with db.engine.connect() as conn:
         return conn.execute(select(_order.c.id).limit(1)).first() is not None

@@ -20,6 +20,7 @@ from ...models import (
 )
 from ..platform.db import Database
 from ..platform.money import format_money
+from ..platform.permissions import anyone
 from ..platform.settings import load_settings
 from ..shipping import dispatch
 
@@ -37,6 +38,7 @@ def _when(at) -> str:  # noqa: ANN001
     return at.astimezone().strftime("%m-%d %H:%M") if at is not None else "—"
 
 
+@anyone("a read: an order's documents")
 def order_documents(db: Database, order_id: int) -> list[Document]:
     out: list[Document] = []
     with db.read() as session:

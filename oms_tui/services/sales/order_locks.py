@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 from ...models import Order, OrderLock, Setting, utcnow
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
+from ..platform.permissions import anyone, requires
 
 STALE_MINUTES_KEY = "order_lock_stale_minutes"
 DEFAULT_STALE_MINUTES = 30
@@ -61,11 +62,12 @@ def _aware(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
-def open_for_edit(db: Database, user: str, order_id: int, now: datetime | None = None
+@requires("orders.view")
+def open_for_edit(db: Database, actor: str, order_id: int, now: datetime | None = None
                   ) -> EditSession:  # fmt: skip
-    """Record that ``user`` has the order open (or refresh it); return who else has."""
-    user = user.strip()
-    if not user:
+    """Record that ``actor`` has the order open (or refresh it); return who else has."""
+    actor = actor.strip()
+    if not actor:
         raise InvalidInput("who is editing? (no user name)", "user")
     now = now or utcnow()
     with db.write() as session:
@@ -76,23 +78,24 @@ def open_for_edit(db: Database, user: str, order_id: int, now: datetime | None =
             delete(OrderLock).where(OrderLock.order_id == order_id, col(OrderLock.seen_at) < cutoff)
         )
         mine = session.execute(
-            select(OrderLock).where(OrderLock.order_id == order_id, OrderLock.user == user)
+            select(OrderLock).where(OrderLock.order_id == order_id, OrderLock.user == actor)
         ).scalar_one_or_none()
         if mine is None:
-            mine = OrderLock(order_id=order_id, user=user, opened_at=now, seen_at=now)
+            mine = OrderLock(order_id=order_id, user=actor, opened_at=now, seen_at=now)
         else:
             mine.seen_at = now
         session.add(mine)
         session.flush()
         others = session.execute(
             select(OrderLock.user, OrderLock.opened_at)
-            .where(OrderLock.order_id == order_id, OrderLock.user != user)
+            .where(OrderLock.order_id == order_id, OrderLock.user != actor)
             .order_by(col(OrderLock.opened_at), col(OrderLock.id))
         ).all()
-        return EditSession(order_id, user, _aware(mine.opened_at),
+        return EditSession(order_id, actor, _aware(mine.opened_at),
                            tuple(Holder(u, _aware(at)) for u, at in others))  # fmt: skip
 
 
+@anyone("a read: who has an order open")
 def holders(db: Database, order_id: int, now: datetime | None = None) -> tuple[Holder, ...]:
     """Who has the order open now (stale rows left out), without recording anything."""
     now = now or utcnow()
@@ -106,10 +109,11 @@ def holders(db: Database, order_id: int, now: datetime | None = None) -> tuple[H
         return tuple(Holder(u, _aware(at)) for u, at in rows)
 
 
-def release(db: Database, user: str, order_id: int) -> bool:
+@requires("orders.view")
+def release(db: Database, actor: str, order_id: int) -> bool:
     """The user closed the order; returns whether they had it open."""
     with db.write() as session:
         result = session.execute(
-            delete(OrderLock).where(OrderLock.order_id == order_id, OrderLock.user == user.strip())
+            delete(OrderLock).where(OrderLock.order_id == order_id, OrderLock.user == actor.strip())
         )
         return bool(result.rowcount)

@@ -43,6 +43,7 @@ from ..parties.customers import search_customers
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
 from ..platform.numbering import normalise_order_number
+from ..platform.permissions import anyone
 from ..states.order_states import OrderStatus
 from . import orders
 from .audit_checks import CheckResult, checks_in
@@ -152,6 +153,7 @@ def _starts(prefix: str):  # noqa: ANN202
     return (col(Order.number) >= prefix) & (col(Order.number) < prefix + "\U0010ffff")
 
 
+@anyone("a read: order search")
 def search(
     db: Database, query: OrderQuery, after: SearchCursor | None = None, limit: int = 50
 ) -> SearchPage:
@@ -313,6 +315,7 @@ class OrderDetail:
         return self.order.events
 
 
+@anyone("a read: an order's detail")
 def detail(db: Database, number: str) -> OrderDetail:
     """An order by number (``so-2026-12`` works) with everything a reviewer needs."""
     view = orders.get_order(db, number)

@@ -13,6 +13,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
+from ...i18n import _
 from ...models import Customer, CustomerAddress, Order, OrderEvent, OrderLine, Product, utcnow
 from ..catalog.pricing import (
     PriceBook,
@@ -29,6 +30,7 @@ from ..platform.db import Database, retry
 from ..platform.errors import IllegalTransition, InvalidInput, NotFound
 from ..platform.money import check_amount, format_money
 from ..platform.numbering import normalise_order_number, take_number, take_numbers
+from ..platform.permissions import NotPermitted, allowed, anyone, check, requires, role_of
 from ..platform.settings import CompanySettings, load_settings
 from ..platform.text import clean_text
 from ..states import order_states
@@ -159,6 +161,7 @@ def _view(session: Session, order: Order, detail: bool = False) -> OrderView:
     )  # fmt: skip
 
 
+@requires("orders.enter")
 def create_order(
     db: Database,
     actor: str,
@@ -403,8 +406,10 @@ EDITABLE = frozenset({OrderStatus.DRAFT, OrderStatus.PENDING_AUDIT, OrderStatus.
 
 
 def replace_lines_in(session: Session, actor: str, order: Order, lines: Sequence[NewLine],
-                     reason: str) -> OrderView:  # fmt: skip
-    """New lines for an order not yet approved (priced again); the change is an event."""
+                     reason: str, *, channel_prices: bool = False) -> OrderView:  # fmt: skip
+    """New lines for an order not yet approved (priced again); the change is an event.
+    ``channel_prices``: the prices are the sales channel's (an import's file, as
+    ``create_orders_in`` takes them), not a change typed by the actor."""
     if order.status not in EDITABLE:
         raise IllegalTransition(f"order {order.number} is {OrderStatus(order.status).label.lower()}"
                                 ": its lines can no longer change")  # fmt: skip
@@ -414,9 +419,8 @@ def replace_lines_in(session: Session, actor: str, order: Order, lines: Sequence
         session.delete(old)
     session.flush()
     customer = session.get(Customer, order.customer_id)
-    _write_lines(
-        session, load_settings(session), customer, order, lines, order.shipping_minor, actor
-    )
+    _write_lines(session, load_settings(session), customer, order, lines, order.shipping_minor,
+                 actor, checked=not channel_prices)  # fmt: skip
     order.updated_at = utcnow()
     session.add(order)
     record_event(session, order, actor, order.status, reason, order.status)
@@ -424,35 +428,43 @@ def replace_lines_in(session: Session, actor: str, order: Order, lines: Sequence
     return _view(session, order)
 
 
-# Roles that may give any line discount; everyone else up to ``discount_limit_pct``.
-DISCOUNT_ANY_ROLES = ("manager", "admin")
+class PriceNotPermitted(NotPermitted, InvalidInput):
+    """A price or discount beyond the actor's authority: refused (``NotPermitted``) and said
+    at the line's field (``InvalidInput.field``), where order entry shows it."""
 
 
-def _check_discounts(session: Session, settings: CompanySettings, actor: str,
-                     lines: Sequence[NewLine], priced: Quote) -> None:  # fmt: skip
-    """A line discount above the company's limit (setting ``discount_limit_pct``) needs a
-    manager: said at the line's discount field."""
-    if not any(new.discount_minor for new in lines):
+def _check_price_authority(session: Session, settings: CompanySettings, actor: str,
+                           lines: Sequence[NewLine], priced: Quote) -> None:  # fmt: skip
+    """A price changed on a line, or a discount above the company's limit (setting
+    ``discount_limit_pct``), needs ``prices.override`` (a manager): said at the line's field."""
+    if not any(new.discount_minor or new.unit_price_minor is not None for new in lines):
         return
     from ...models import User
 
-    role = session.exec(select(User.role).where(User.name == actor)).first() or "clerk"
-    if role in DISCOUNT_ANY_ROLES:
+    role = session.exec(select(User.role).where(User.name == actor)).first()
+    if allowed(role, "prices.override"):
         return
     limit = settings.discount_limit_pct
     for no, (new, line) in enumerate(zip(lines, priced.lines, strict=True), start=1):
+        shown = _(role) if role else "?"
+        if new.unit_price_minor is not None:
+            raise PriceNotPermitted(_("line {no}: changing a price needs a manager ({user} is "
+                                      "{role})").format(no=no, user=actor, role=shown),
+                                    f"lines.{no}.price")  # fmt: skip
         gross = line.qty * line.unit_price_minor
         if new.discount_minor and new.discount_minor * 100 > gross * limit:
-            raise InvalidInput(f"line {no}: a discount over {limit}% needs a manager "
-                               f"({actor} is {role})", f"lines.{no}.discount")  # fmt: skip
+            raise PriceNotPermitted(_("line {no}: a discount over {limit}% needs a manager "
+                                      "({user} is {role})").format(
+                no=no, limit=limit, user=actor, role=shown), f"lines.{no}.discount")  # fmt: skip
 
 
 def _write_lines(session: Session, settings: CompanySettings, customer: Customer, order: Order,
                  lines: Sequence[NewLine], shipping_minor: int | None,
-                 actor: str) -> None:  # fmt: skip
+                 actor: str, checked: bool = True) -> None:  # fmt: skip
     priced, products = _price(session, settings, customer, lines, order.carrier_id,
                               order.ship_to_region, shipping_minor)  # fmt: skip
-    _check_discounts(session, settings, actor, lines, priced)
+    if checked:
+        _check_price_authority(session, settings, actor, lines, priced)
     for no, (new, line) in enumerate(zip(lines, priced.lines, strict=True), start=1):
         product = products[line.product_id]
         session.add(OrderLine(
@@ -544,6 +556,7 @@ class OrderQuote:
     warnings: tuple[str, ...]
 
 
+@anyone("prices an order being typed; saves nothing")
 def quote_order(
     db: Database,
     customer_id: int,
@@ -581,6 +594,7 @@ def quote_order(
         return OrderQuote(priced, settings.currency, tuple(warnings))
 
 
+@anyone("a read: a customer's latest orders")
 def recent_orders(db: Database, customer_id: int, limit: int = 5) -> list[OrderView]:
     """The customer's latest orders, newest first, with their lines (to repeat one)."""
     with db.read() as session:
@@ -611,6 +625,28 @@ def _load_for_update(session: Session, order_id: int) -> Order:
     return order
 
 
+# What moving an order to each status needs (``transition`` checks it; any other status is
+# reached through allocation, production and dispatch, or by a manager's override).
+TRANSITION_PERMISSIONS: dict[OrderStatus, tuple[str, ...]] = {
+    OrderStatus.PENDING_AUDIT: ("orders.enter", "orders.audit"),  # submitted; held, back in
+    OrderStatus.DRAFT: ("orders.audit", "orders.enter"),  # sent back; a rejected one reopened
+    OrderStatus.APPROVED: ("orders.audit",),
+    OrderStatus.REJECTED: ("orders.audit",),
+    OrderStatus.ON_HOLD: ("orders.audit",),
+    OrderStatus.CANCELLED: ("orders.cancel",),
+}
+
+
+def _check_transition_permission(db: Database, actor: str, to_status: str) -> None:
+    try:
+        needs = TRANSITION_PERMISSIONS.get(OrderStatus(to_status), ("orders.override",))
+    except ValueError:
+        return  # not a status: check_transition says so
+    role = role_of(db, actor)
+    if not any(allowed(role, p) for p in needs):
+        check(db, actor, needs[0])  # refused, naming who may
+
+
 def transition(
     db: Database,
     actor: str,
@@ -632,6 +668,8 @@ def transition(
     before the order, as every writer does (see ``services/inventory/stock.py``).
     """
     from ..fulfilment import allocation
+
+    _check_transition_permission(db, actor, to_status)
 
     def run() -> OrderView:
         with db.write() as session:
@@ -680,6 +718,11 @@ def transition(
             raise order_states.stale_order(session, order_id) from None
 
 
+# Declared: the permission depends on the status the order moves to (checked above).
+transition.__permission__ = "by status: TRANSITION_PERMISSIONS"  # type: ignore[attr-defined]
+
+
+@anyone("a read: an order")
 def get_order(db: Database, number: str) -> OrderView:
     """An order with its lines and events, by number (case-insensitive, ``so-2026-12`` works)."""
     wanted = normalise_order_number(number)
@@ -690,6 +733,7 @@ def get_order(db: Database, number: str) -> OrderView:
         return _view(session, order, detail=True)
 
 
+@anyone("a read: an order's version")
 def version_of(db: Database, order_id: int) -> tuple[int, str]:
     """The order's version and who changed it last ("changed by li at 10:05 (approved)"):
     a cheap read for a screen that shows the order, to tell it was changed since."""
@@ -701,6 +745,7 @@ def version_of(db: Database, order_id: int) -> tuple[int, str]:
         return order.version, change.text if change else "changed"
 
 
+@anyone("a read: an order")
 def get_order_by_id(db: Database, order_id: int) -> OrderView:
     with db.read() as session:
         order = session.get(Order, order_id)

@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from ...models import OrderTemplate, OrderTemplateLine, Product
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound, OmsError
+from ..platform.permissions import anyone, requires
 from .audit_checks import run_checks
 from .orders import NewLine, create_order_in
 
@@ -53,6 +54,7 @@ def first_run_on_or_after(start: date, weekday: int) -> date:
     return start + timedelta(days=(weekday - start.weekday()) % 7)
 
 
+@requires("orders.enter")
 def create_template(
     db: Database,
     actor: str,
@@ -97,6 +99,7 @@ def create_template(
     return get_template(db, t.id)
 
 
+@anyone("a read: a template")
 def get_template(db: Database, template_id: int) -> TemplateView:
     return _views(db, [template_id])[0]
 
@@ -141,11 +144,13 @@ def _views(db: Database, ids: Sequence[int] | None = None, customer_id: int | No
         ]
 
 
+@anyone("a read: the templates")
 def list_templates(db: Database, customer_id: int | None = None) -> list[TemplateView]:
     """Active templates: the customer's own and the shared ones."""
     return _views(db, customer_id=customer_id)
 
 
+@anyone("a read: the standing orders due")
 def due_standing_orders(db: Database, today: date) -> list[TemplateView]:
     with db.read() as session:
         ids = session.exec(
@@ -164,6 +169,7 @@ class StandingRun:
     failed: tuple[str, ...]  # "office weekly water: line 1: W-19L is no longer sold"
 
 
+@requires("orders.enter")
 def run_standing_orders(db: Database, actor: str, today: date | None = None) -> StandingRun:
     """Create today's due standing orders into the audit queue.
 
