@@ -47,7 +47,7 @@ def test_a_clerk_cannot_add_users_nor_act_for_another(sqlite_db, as_account) -> 
     refused = oms("user", "add", "mallory", "--role", "admin", "--db", sqlite_db.url,
                   env=AS_ITSELF)  # fmt: skip
     assert refused.exit_code == 1
-    assert refused.stderr.startswith("oms: clerk (order clerk) may not add users")
+    assert refused.stderr.startswith("oms: clerk (clerk) may not add users")
     behalf = oms("--user", "admin", "user", "list", "--db", sqlite_db.url)
     assert behalf.exit_code == 1 and behalf.stderr == (
         "oms: --user admin: only an admin acts on behalf of another user (you are clerk)\n")

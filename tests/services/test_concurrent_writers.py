@@ -20,7 +20,6 @@ from oms_tui.models import Customer, CustomerPhone, Order, Product
 from oms_tui.services.exchange import order_import
 from oms_tui.services.platform.db import Database
 from tests import processes
-from tests.databases import seed_users
 from tests.factories import make_customer, make_product
 
 
@@ -28,8 +27,7 @@ from tests.factories import make_customer, make_product
 def db(fresh_db: Database) -> Database:
     """Child processes here connect by URL and may outlive a failing test: a database of
     each test's own rather than this process's shared schema (conftest), with the test
-    users (the commands run here act as one)."""
-    seed_users(fresh_db)
+    users (the commands run here act as one; fresh_db seeds them)."""
     return fresh_db
 
 

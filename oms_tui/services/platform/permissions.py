@@ -20,14 +20,21 @@ import inspect
 from collections.abc import Callable
 from typing import TypeVar
 
-from ...i18n import N_, _
+from ...i18n import N_, _, pgettext
 from .errors import OmsError
 
-# The roles, from the order desk to the back office (issue 17), and their names as shown.
-ROLE_NAMES = {"clerk": N_("order clerk"), "auditor": N_("auditor"),
-              "warehouse": N_("warehouse staff"), "production": N_("production staff"),
-              "finance": N_("finance"), "manager": N_("manager"), "admin": N_("admin")}  # fmt: skip
-ROLES = tuple(ROLE_NAMES)
+# The roles, from the order desk to the back office (issue 17).
+ROLES = ("clerk", "auditor", "warehouse", "production", "finance", "manager", "admin")
+
+
+def role_names() -> dict[str, str]:
+    """Each role's name in the current language (its code in English: what ``--role``
+    takes). In a context of its own: "production" the role is not the document kind."""
+    return {"clerk": pgettext("role", "clerk"), "auditor": pgettext("role", "auditor"),
+            "warehouse": pgettext("role", "warehouse"),
+            "production": pgettext("role", "production"),
+            "finance": pgettext("role", "finance"), "manager": pgettext("role", "manager"),
+            "admin": pgettext("role", "admin")}  # fmt: skip
 
 # fmt: off
 MATRIX = """
@@ -123,7 +130,7 @@ def allowed(role: str | None, permission: str) -> bool:
 
 def role_name(role: str) -> str:
     """A role as people call it, in the current language (its code when unknown)."""
-    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+    return role_names().get(role, role)
 
 
 def permissions_of(role: str) -> list[str]:
