@@ -7,7 +7,7 @@ import io
 
 from sqlmodel import select
 
-from oms_tui.models import OrderLine, StockLevel, User, Warehouse
+from oms_tui.models import OrderLine, StockLevel, Warehouse
 from oms_tui.services.inventory import stock
 from oms_tui.services.platform.users import ensure_user
 from oms_tui.services.sales import orders
@@ -35,8 +35,6 @@ def test_receive_fills_a_backorder_and_verify_agrees(sqlite_db):
     assert f"{view.number}\tbackordered\tL1 3 backordered" in allocated.stdout
 
     ensure_user(sqlite_db, "仓管", "warehouse")  # a login name in Chinese, acted for
-    with sqlite_db.write() as s:  # a warehouse clerk with a Chinese name
-        s.add(User(name="仓管", display_name="仓管", role="warehouse"))
     received = oms("--db", sqlite_db.url, "--user", "仓管", "stock", "receive", "hz",
                    "6900000000011", "5", "--supplier", "宁波灯具厂")  # fmt: skip
     assert received.exit_code == 0, received.stderr

@@ -151,7 +151,7 @@ def test_production_board_doors(snap_compare: SnapCompare, sqlite_db: Database) 
         po.number, po.due_date = "PO-2026-000106", today + timedelta(days=6)
         s.add(po)
     planning.replan(sqlite_db, today)
-    app = make_app(Settings(database_url=sqlite_db.url, user="clerk"), sqlite_db)
+    app = make_app(Settings(database_url=sqlite_db.url, user="production"), sqlite_db)
     app.clock = lambda: BOARD_FROZEN
     whole(snapped(snap_compare, app, keys(["p"])), OAK, WALNUT)
 

@@ -17,7 +17,7 @@ from oms_tui.app import OmsApp, make_app
 from oms_tui.config import Settings
 from oms_tui.services.platform.db import Database
 
-from .test_app import FROZEN_NOW, USER, flat, screen_text, settle
+from .test_app import ADMIN, FROZEN_NOW, flat, screen_text, settle
 from .test_dispatch import go_to
 from .test_dispatch_snapshots import FROZEN as DISPATCH_FROZEN
 from .test_dispatch_snapshots import dispatch_db
@@ -36,7 +36,7 @@ RunBefore = Callable[[Pilot], Awaitable[None]]
 Scenario = Callable[[Database], tuple[OmsApp, RunBefore]]
 
 
-def chinese_app(db: Database, frozen: datetime, user: str = USER) -> OmsApp:
+def chinese_app(db: Database, frozen: datetime, user: str = ADMIN) -> OmsApp:
     app = make_app(Settings(database_url=db.url, user=user), db, language="zh_CN")
     app.clock = lambda: frozen
     return app
@@ -88,12 +88,12 @@ async def test_stock_check_speaks_chinese_and_switches(sqlite_db: Database) -> N
 def production_board(db: Database) -> tuple[OmsApp, RunBefore]:
     """Doors and lamps at several stages under their stage headers, one late, one short."""
     board_db(db)
-    return chinese_app(db, PRODUCTION_FROZEN, "clerk"), open_area("p")
+    return chinese_app(db, PRODUCTION_FROZEN, ADMIN), open_area("p")
 
 
 def production_capacity(db: Database) -> tuple[OmsApp, RunBefore]:
     board_db(db)
-    return chinese_app(db, PRODUCTION_FROZEN, "clerk"), open_area("p", "c")
+    return chinese_app(db, PRODUCTION_FROZEN, ADMIN), open_area("p", "c")
 
 
 # -- dispatch --------------------------------------------------------------------------------
@@ -115,13 +115,13 @@ def dispatch_list(db: Database) -> tuple[OmsApp, RunBefore]:
     """Orders of two warehouses and carriers under their headers, one in a wave, one part
     backordered, one selected."""
     dispatch_db(db)
-    return chinese_app(db, DISPATCH_FROZEN, "clerk"), dispatch_to("SO-2026-000102", "space")
+    return chinese_app(db, DISPATCH_FROZEN, ADMIN), dispatch_to("SO-2026-000102", "space")
 
 
 def ship_dialog(db: Database) -> tuple[OmsApp, RunBefore]:
     """The ship dialog: lines, packages, carriers with the proposal and why, tracking."""
     dispatch_db(db)
-    return chinese_app(db, DISPATCH_FROZEN, "clerk"), dispatch_to("SO-2026-000101", "f6")
+    return chinese_app(db, DISPATCH_FROZEN, ADMIN), dispatch_to("SO-2026-000101", "f6")
 
 
 # -- van runs --------------------------------------------------------------------------------
@@ -130,13 +130,13 @@ def ship_dialog(db: Database) -> tuple[OmsApp, RunBefore]:
 def van_runs(db: Database) -> tuple[OmsApp, RunBefore]:
     """The day's planned run: its stops with cash and containers to collect."""
     van_db(db)
-    return chinese_app(db, VAN_FROZEN, "clerk"), open_area("d", "f10")
+    return chinese_app(db, VAN_FROZEN, ADMIN), open_area("d", "f10")
 
 
 def van_settle(db: Database) -> tuple[OmsApp, RunBefore]:
     """Settling the run, the first stop marked delivered with an empty back."""
     van_db(db)
-    return chinese_app(db, VAN_FROZEN, "clerk"), open_area(
+    return chinese_app(db, VAN_FROZEN, ADMIN), open_area(
         "d", "f10", "f6", "d", "enter", "1", "enter"
     )
 
@@ -147,13 +147,13 @@ def van_settle(db: Database) -> tuple[OmsApp, RunBefore]:
 def receivables_aging(db: Database) -> tuple[OmsApp, RunBefore]:
     """The aging by customer, riskiest first, with the highlighted customer's line."""
     receivables_db(db)
-    return chinese_app(db, RECEIVABLES_FROZEN, "clerk"), open_area("r")
+    return chinese_app(db, RECEIVABLES_FROZEN, ADMIN), open_area("r")
 
 
 def receivables_customer(db: Database) -> tuple[OmsApp, RunBefore]:
     """The first customer's account: open invoices, credit line, follow-ups."""
     receivables_db(db)
-    return chinese_app(db, RECEIVABLES_FROZEN, "clerk"), open_area("r", "enter")
+    return chinese_app(db, RECEIVABLES_FROZEN, ADMIN), open_area("r", "enter")
 
 
 # -- every area, snapshots in both sizes ------------------------------------------------------

@@ -19,7 +19,7 @@ SnapCompare = Callable[..., bool]
 
 def test_aging_view(snap_compare: SnapCompare, sqlite_db: Database) -> None:
     receivables_db(sqlite_db)
-    app = frozen_app(sqlite_db, "clerk")  # a look anyone may take
+    app = frozen_app(sqlite_db, "finance")  # the receivables desk
 
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)

@@ -40,7 +40,7 @@ def stock_check_db(db: Database) -> None:
 
 def test_stock_check(snap_compare: SnapCompare, sqlite_db: Database) -> None:
     stock_check_db(sqlite_db)
-    app = stock_app(sqlite_db, "clerk")  # a look anyone may take
+    app = stock_app(sqlite_db, "warehouse")  # the stock desk
     app.clock = lambda: FROZEN
 
     async def run_before(pilot: Pilot) -> None:

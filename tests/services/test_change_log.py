@@ -132,12 +132,12 @@ def test_an_address_added_is_logged(db):
 def test_invoicing_fields_changed_are_logged_one_by_one(db):
     hit = make_customer(db)
     invoicing.set_invoicing(db, "zhao", hit.code, Invoicing("杭州明光照明有限公司", TAX_ID))
-    invoicing.set_invoicing(db, "qian", hit.code, Invoicing("杭州明光照明有限公司", TAX_ID,
+    invoicing.set_invoicing(db, "li", hit.code, Invoicing("杭州明光照明有限公司", TAX_ID,
                                                             invoice_type="专票"))  # fmt: skip
     assert _log(db, "customer", hit.code)[1:] == [
         ("zhao", "invoice_title", "", "杭州明光照明有限公司", ""),
         ("zhao", "taxpayer_id", "", TAX_ID, ""),
-        ("qian", "invoice_type", "normal", "special", ""),
+        ("li", "invoice_type", "normal", "special", ""),
     ]
 
 

@@ -465,6 +465,7 @@ def _invoicing_check(customer: Customer) -> CheckResult:
     return CheckResult("invoicing", PASS, "special VAT invoice data complete")
 
 
+@anyone("a read: what the invoicing check would say of a customer")
 def invoicing_warning(db: Database, customer_id: int) -> str | None:
     """What the ``invoicing`` check would warn about an order of this customer now (a
     special VAT invoice without taxpayer id, title or bank account), or None: order entry
