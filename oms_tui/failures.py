@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.worker import Worker, WorkerCancelled, WorkerState
 
 from .config import log_path
-from .i18n import _
+from .i18n import _, shown
 from .messages import Said
 from .services.platform.errors import OmsError, StaleData
 from .type_ahead import ENDED, EndsKeyHolds, release_keys
@@ -56,9 +56,9 @@ def error_text(error: BaseException, width: int = 76) -> str:
     refusal of a stale view in its short form when the whole one would be cut at ``width``
     (so who changed it and when always show)."""
     text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    if isinstance(error, StaleData) and len(text) > width:
+    if isinstance(error, StaleData) and len(shown(text)) > width:
         text = error.short
-    return text[:300]
+    return shown(text)[:300]
 
 
 def failure_text(doing: str, error: BaseException) -> str:

@@ -25,7 +25,10 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+import re
+import struct
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from pathlib import Path
 
 DOMAIN = "oms"
@@ -118,6 +121,127 @@ def pgettext(context: str, message: str) -> str:
     with two meanings on screen (``pgettext("column", "Back")``, backordered units, is not
     the key ``Back``, 返回)."""
     return _catalog(current_language()).pgettext(context, message)
+
+
+# A service's sentence (``N_("overdue by {days}")`` formatted in English): what ``shown``
+# reads back. A template whose own words are fewer letters than this matches too much
+# (``{status}: {reason}``) and is never read back.
+_PLACEHOLDER = re.compile(r"\{(\w*)(?:[!:][^{}]*)?\}")
+_FEWEST_LETTERS = 4
+
+
+def shown(text: str) -> str:
+    """A sentence a service said in English, in the current language.
+
+    Services speak English (a stored audit reason, an event's why, an error's sentence:
+    the record of what was said, the same for every reader): each sentence is a template
+    marked ``N_("overdue by {days}")`` and formatted in English. Whatever shows one to a
+    person (the message line, a failure, the audit checks, the CLI's error line) passes it
+    through ``shown``: the catalog's translation when the text is a msgid; else the
+    translation of the template it was formatted from, each value read back the same way
+    (``overdue by 3 days`` -> ``逾期 3 天``); else the text as it is (a reason a person
+    typed, a name, a sentence already translated)."""
+    if not text or current_language() == ENGLISH:
+        return text
+    return _shown(current_language(), text)
+
+
+@lru_cache(maxsize=8192)
+def _shown(language: str, text: str) -> str:
+    catalog = _catalog(language)
+    translated = catalog.gettext(text)
+    if translated != text:
+        return translated
+    best: tuple[int, str] | None = None  # (values left English, the sentence)
+    for pattern, singular, plural in _templates(language):
+        found = pattern.fullmatch(text)
+        if not found:
+            continue
+        raw = found.groupdict()
+        values = {k: _shown(language, v) for k, v in raw.items()}
+        if plural is None:
+            template = catalog.gettext(singular)
+        else:
+            counts = [v for v in raw.values() if v.strip().lstrip("-").isdigit()]
+            template = catalog.ngettext(singular, plural, int(counts[0]) if counts else 1)
+        try:
+            sentence = template.format(**values)
+        except (KeyError, IndexError, ValueError):
+            continue  # a translation that does not take these values: try the next
+        # ``Could not read the runs: …`` is ``Could not {doing}`` (``read the runs`` is a
+        # msgid) rather than ``Could not read {file}`` (``the runs`` is not): the reading
+        # that leaves the fewest English words wins; on a tie, the most specific template
+        english = sum(1 for k, v in values.items() if v == raw[k] and _ENGLISH_WORDS.search(v))
+        if best is None or english < best[0]:
+            best = (english, sentence)
+            if english == 0:
+                break
+    return best[1] if best else text
+
+
+_ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}")
+
+
+def _template_pattern(template: str) -> re.Pattern[str] | None:
+    """A regular expression matching what ``template.format(...)`` gives, each value a
+    named group; None for a template that cannot be read back (positional fields, too few
+    words of its own)."""
+    parts, seen, at = [], set(), 0
+    for field in _PLACEHOLDER.finditer(template):
+        name = field.group(1)
+        if not name or not name.isidentifier():
+            return None
+        parts.append(re.escape(template[at : field.start()].replace("{{", "{").replace("}}", "}")))
+        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
+        seen.add(name)
+        at = field.end()
+    if not seen:
+        return None
+    rest = template[at:]
+    parts.append(re.escape(rest.replace("{{", "{").replace("}}", "}")))
+    own = _PLACEHOLDER.sub("", template)
+    if len(re.findall(r"[A-Za-z]", own)) < _FEWEST_LETTERS:
+        return None
+    return re.compile("".join(parts), re.DOTALL)
+
+
+@lru_cache(maxsize=4)
+def _templates(language: str) -> tuple[tuple[re.Pattern[str], str, str | None], ...]:
+    """Every msgid with placeholders in ``language``'s catalog, as a pattern, the most
+    specific first (most words of its own)."""
+    found = []
+    for singular, plural in _mo_messages(language):
+        if "\x04" in singular or "{" not in singular:
+            continue  # a word in a context, or no values to read back
+        for english in (singular, plural) if plural else (singular,):
+            pattern = _template_pattern(english)
+            if pattern is not None:
+                weight = len(_PLACEHOLDER.sub("", english))
+                found.append((weight, pattern, singular, plural))
+    found.sort(key=lambda item: -item[0])
+    return tuple((p, s, pl) for _w, p, s, pl in found)
+
+
+def _mo_messages(language: str) -> list[tuple[str, str | None]]:
+    """(msgid, msgid_plural or None) of each message in ``language``'s compiled catalog
+    (the standard library's reader keeps no plural msgid)."""
+    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []
+    magic = struct.unpack("<I", data[:4])[0]
+    order = "<" if magic == 0x950412DE else ">"
+    _rev, count, originals = struct.unpack(order + "3I", data[4:16])
+    found = []
+    for i in range(count):
+        length, offset = struct.unpack(
+            order + "2I", data[originals + 8 * i : originals + 8 * i + 8]
+        )
+        ids = data[offset : offset + length].decode("utf-8").split("\x00")
+        if ids[0]:
+            found.append((ids[0], ids[1] if len(ids) > 1 else None))
+    return found
 
 
 def document_words(language: str | None) -> Callable[[str], str]:

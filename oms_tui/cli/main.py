@@ -8,7 +8,7 @@ import sys
 import typer
 
 from ..config import DatabaseUrlError, Settings, is_default_database
-from ..i18n import _, use_for_command_line
+from ..i18n import _, shown, use_for_command_line
 from . import (
     audit,
     backup,
@@ -61,7 +61,7 @@ class _OmsGroup(TranslatedGroup):
         try:
             return super().invoke(ctx)
         except (OmsError, DatabaseUrlError) as exc:
-            say(f"oms: {exc}")
+            say(f"oms: {shown(str(exc))}")
             raise typer.Exit(1) from None
         except DatabaseError as exc:
             at = f" ({place(State.opened[-1].url)})" if State.opened else ""

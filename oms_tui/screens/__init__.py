@@ -29,7 +29,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ..failures import TellsFailures, doing, failure_text
-from ..i18n import N_
+from ..i18n import N_, shown
 from ..messages import Said
 from ..services.platform.errors import StaleData
 from ..services.platform.permissions import allowed, role_of
@@ -206,6 +206,8 @@ class OmsScreen(TellsFailures, Screen[None]):
         """Show ``text`` on the screen's message line; an error in the error style, with
         the bell (a clerk whose eyes are on the paper order hears it)."""
         message = self.query_one(f"#{self.MESSAGE_ID}", Static)
+        if isinstance(text, str):
+            text = shown(text)  # a service's sentence in the clerk's language
         message.update(Content.styled(str(text), "bold $text-error") if error else text,
                        layout=self.MESSAGE_LAYOUT)  # fmt: skip
         message.set_class(error, "-error")

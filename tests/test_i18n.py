@@ -1,0 +1,55 @@
+"""``i18n.shown``: a service's English sentence read back in the reader's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from oms_tui import i18n
+
+
+@pytest.fixture
+def chinese():
+    before = i18n.current_language()
+    i18n.set_language(i18n.CHINESE)
+    yield
+    i18n.set_language(before)
+
+
+def test_a_msgid_is_its_translation(chinese) -> None:
+    assert i18n.shown("Pending audit") == "待审"
+
+
+def test_a_formatted_sentence_is_its_templates_translation_with_the_values(chinese) -> None:
+    # "Could not {doing}: {error}" with doing = "read the runs", itself a msgid
+    assert i18n.shown("Could not read the runs: disk full") == "无法读取线路：disk full"
+
+
+def test_the_reading_that_leaves_fewest_english_words_wins(chinese) -> None:
+    # also "Could not read {file}: {error}" (file = "the runs"): that reading leaves English
+    assert "the runs" not in i18n.shown("Could not read the runs: x")
+
+
+def test_plural_templates_take_the_form_for_the_count(chinese) -> None:
+    assert i18n.shown("3 orders") == "3 张订单"
+
+
+def test_what_no_template_says_stays_as_typed(chinese) -> None:
+    for text in ("customer asked to wait", "王丽 13800000000", "", "Pending audit: Helen"):
+        assert i18n.shown(text) == text
+
+
+def test_english_is_left_alone() -> None:
+    before = i18n.current_language()
+    i18n.set_language(i18n.ENGLISH)
+    try:
+        assert i18n.shown("Pending audit") == "Pending audit"
+    finally:
+        i18n.set_language(before)
+
+
+def test_a_template_with_too_few_words_of_its_own_is_never_read_back() -> None:
+    assert i18n._template_pattern("{status}: {reason}") is None
+    assert i18n._template_pattern("{n} rows") is not None
+    assert i18n._template_pattern("{} rows") is None
+    found = i18n._template_pattern("moved {n} of {n} to {place}").fullmatch("moved 2 of 2 to A")
+    assert found and found.groupdict() == {"n": "2", "place": "A"}
