@@ -175,7 +175,8 @@ NAME_KEYWORDS = {"id", "classes", "group", "key_display", "name", "action", "var
                  "prog_name", "cls"}  # fmt: skip
 # calls whose arguments are names (a query, a CSS class, a mode)
 NAME_CALLS = {"work", "query_one", "query", "import_module", "getattr", "get", "set_class",
-              "has_class", "add_class", "remove_class", "switch_mode", "Exit"}  # fmt: skip
+              "has_class", "add_class", "remove_class", "switch_mode", "Exit",
+              "anyone", "unchecked"}  # fmt: skip (a service's permission note, for developers)
 STYLE_WORDS = {"bold", "dim", "italic", "underline", "reverse", "strike", "not", "on", "link"}
 WORD = re.compile(r"[A-Za-z]{2,}")
 
