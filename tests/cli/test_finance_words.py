@@ -13,19 +13,14 @@ from oms_tui.models import Invoice
 from oms_tui.services.platform.db import Database
 from tests.audit_factories import customer
 from tests.factories import dun
+from tests.test_i18n import chinese  # noqa: F401 (the fixture every test here uses)
 
 from .runner import oms
 
-
-@pytest.fixture
-def chinese():
-    before = i18n.current_language()
-    i18n.set_language(i18n.CHINESE)
-    yield
-    i18n.set_language(before)
+pytestmark = pytest.mark.usefixtures("chinese")
 
 
-def test_a_refused_setting_and_a_refused_user_in_chinese(sqlite_db: Database, chinese) -> None:
+def test_a_refused_setting_and_a_refused_user_in_chinese(sqlite_db: Database) -> None:
     url = sqlite_db.url
     bad = oms("--db", url, "settings", "paper", "A5")
     assert bad.exit_code == 1 and bad.stderr == "oms: paper 须为 'A4' 或 'Letter'\n"
@@ -37,7 +32,7 @@ def test_a_refused_setting_and_a_refused_user_in_chinese(sqlite_db: Database, ch
     assert refused.stderr.startswith("oms: clerk（") and "无权修改公司设置" in refused.stderr
 
 
-def test_the_change_log_says_why_in_chinese(sqlite_db: Database, chinese) -> None:
+def test_the_change_log_says_why_in_chinese(sqlite_db: Database) -> None:
     today = date.today()
     cid = customer(sqlite_db, phone="13600000001")
     with sqlite_db.write() as s:
@@ -54,8 +49,8 @@ def test_the_change_log_says_why_in_chinese(sqlite_db: Database, chinese) -> Non
     assert f"(overdue 100 days: credit hold by dunning ({today}))" in english.stdout
 
 
-def test_a_remittance_file_says_what_it_could_not_pay_in_chinese(sqlite_db: Database, tmp_path,
-                                                                 chinese) -> None:  # fmt: skip
+def test_a_remittance_file_says_what_it_could_not_pay_in_chinese(sqlite_db: Database,
+                                                                 tmp_path) -> None:  # fmt: skip
     remittances = tmp_path / "cod.csv"
     remittances.write_text("tracking,amount\nSF000000001,12.50\nSF000000002,abc\n",
                            encoding="utf-8")  # fmt: skip

@@ -23,16 +23,11 @@ from oms_tui.services.production import board, stages
 from tests.audit_factories import customer as make_customer
 from tests.factories import dun
 from tests.services.test_production import STAGES, _doors, _order_of, _po
+from tests.test_i18n import chinese  # noqa: F401 (the fixture every test here uses)
+
+pytestmark = pytest.mark.usefixtures("chinese")
 
 TODAY = date(2026, 11, 30)
-
-
-@pytest.fixture
-def chinese():
-    before = i18n.current_language()
-    i18n.set_language(i18n.CHINESE)
-    yield
-    i18n.set_language(before)
 
 
 def english_words(text: str, *kept: str) -> list[str]:
@@ -54,7 +49,7 @@ def read_back(sentences: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
             if english_words(i18n.shown(s), *codes)}  # fmt: skip
 
 
-def test_money_errors_read_in_chinese(chinese) -> None:
+def test_money_errors_read_in_chinese() -> None:
     said = {
         refusal(parse_money, "abc", "CNY"): ("abc",),
         refusal(parse_money, " ", "CNY"): (),
@@ -72,7 +67,7 @@ def test_money_errors_read_in_chinese(chinese) -> None:
         "'1.5' 不是金额：JPY 没有小数")
 
 
-def test_settings_refusals_read_in_chinese(db, chinese) -> None:
+def test_settings_refusals_read_in_chinese(db) -> None:
     keys = tuple(settings._FIELDS)
     said = {
         refusal(settings.set_setting, db, "admin", "paper", "A5"): ("paper", "A4", "Letter"),
@@ -94,7 +89,7 @@ def _invoice(db, cid: int, amount: int, due: date, number: str) -> None:
                       due_on=due, created_by="t"))  # fmt: skip
 
 
-def test_dunning_payments_and_their_stored_reasons_read_in_chinese(db, chinese) -> None:
+def test_dunning_payments_and_their_stored_reasons_read_in_chinese(db) -> None:
     cid = make_customer(db, phone="13600000001")
     _invoice(db, cid, 50_000, TODAY - timedelta(days=100), "INV-1")
     [step] = dun(db, TODAY)
@@ -130,7 +125,7 @@ def test_dunning_payments_and_their_stored_reasons_read_in_chinese(db, chinese) 
                                  "本单 ¥300.00 > ¥1,000.00")
 
 
-def test_production_refusals_and_its_log_read_in_chinese(db, chinese) -> None:
+def test_production_refusals_and_its_log_read_in_chinese(db) -> None:
     ids = _doors(db)
     big = _po(db, _order_of(db, [(ids["door"], 11, "")]))  # 33 oak boards, 30 there
     short = refusal(stages.start, db, "liu", big.id, TODAY)
