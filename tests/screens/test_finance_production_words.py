@@ -6,12 +6,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from oms_tui.app import OmsApp, make_app
 from oms_tui.config import Settings
 from oms_tui.models import Order
 from oms_tui.screens.production.dialogs import HistoryDialog
 from oms_tui.screens.receivables.dialogs import DunningDialog
+from oms_tui.screens.sign_in import RefusedScreen
+from oms_tui.services.platform import identity
 from oms_tui.services.platform.db import Database
+from oms_tui.services.platform.permissions import NotPermitted
 
 from .test_app import flat, screen_text, settle
 from .test_production import NOW, USER, go_to, message, open_board, plant
@@ -62,3 +67,18 @@ async def test_a_money_error_and_the_dunning_steps_in_chinese(sqlite_db: Databas
         steps = flat(screen_text(app))
         assert "暂停赊销通知" in steps and "付款提醒" in steps
         assert "Credit hold" not in steps and "Reminder" not in steps
+
+
+
+async def test_an_os_account_that_is_no_user_is_refused_in_chinese(sqlite_db: Database) -> None:
+    with pytest.raises(NotPermitted) as refused:  # what `oms` answers an unknown OS account
+        identity.acting_user(sqlite_db, "mallory")
+    why = str(refused.value)
+    assert why.startswith("mallory is no user of this database")  # the record: English
+    app = make_app(Settings(database_url=sqlite_db.url, user="mallory"), sqlite_db,
+                   language="zh_CN", refused=why)  # fmt: skip
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, RefusedScreen)
+        text = flat(screen_text(app))
+        assert "mallory 不是这个数据库的用户：请管理员" in text and "no user" not in text
