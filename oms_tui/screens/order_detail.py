@@ -23,7 +23,7 @@ from textual.worker import Worker
 
 from ..commands import ScreenCommands
 from ..failures import log_failure
-from ..i18n import N_, _, pgettext
+from ..i18n import N_, _, pgettext, shown
 from ..services.parties.masking import shown_contact
 from ..services.platform.money import format_money
 from ..services.production import board
@@ -379,7 +379,7 @@ class OrderDetailScreen(OmsScreen):
                 when = _("no date yet")
             rows.append(Content.assemble(
                 label if n == 0 else " " * 18, (p.number, "bold"), f" {p.product_code} ",
-                (p.stage, "$text-success" if p.status == "done" else "$text-accent"),
+                (shown(p.stage), "$text-success" if p.status == "done" else "$text-accent"),
                 f", {when}",
             ))  # fmt: skip
         return rows
