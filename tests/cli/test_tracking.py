@@ -9,11 +9,16 @@ from tests.cli.runner import oms
 from tests.dispatch_factories import allocated_order, world
 
 
+def _shipped(db) -> None:  # noqa: ANN001
+    """A shipment that left with tracking number 123456789012."""
+    w = world(db)
+    oid = allocated_order(db, [(w.lamp, 1)])
+    [sh] = dispatch.create_shipments(db, "picker", [oid], today=date(2026, 11, 30))
+    dispatch.ship(db, "packer", sh.id, "123456789012", today=date(2026, 11, 30))
+
+
 def test_tracking_import_lists_bad_rows_and_exits_1(sqlite_db, tmp_path):
-    w = world(sqlite_db)
-    oid = allocated_order(sqlite_db, [(w.lamp, 1)])
-    [sh] = dispatch.create_shipments(sqlite_db, "picker", [oid], today=date(2026, 11, 30))
-    dispatch.ship(sqlite_db, "packer", sh.id, "123456789012", today=date(2026, 11, 30))
+    _shipped(sqlite_db)
     csv_file = tmp_path / "zto.csv"
     csv_file.write_text("tracking,status,time,location\n123456789012,delivered,"
                         "2026-12-02 10:30,上海\n55,lost,,\n", encoding="utf-8")  # fmt: skip
@@ -30,10 +35,7 @@ def test_a_chinese_clerk_reads_the_refused_rows_in_chinese(sqlite_db, tmp_path):
     """`LANG=zh_CN.UTF-8 oms tracking import`: each refused row's reason in Chinese."""
     from oms_tui import i18n
 
-    w = world(sqlite_db)
-    oid = allocated_order(sqlite_db, [(w.lamp, 1)])
-    [sh] = dispatch.create_shipments(sqlite_db, "picker", [oid], today=date(2026, 11, 30))
-    dispatch.ship(sqlite_db, "packer", sh.id, "123456789012", today=date(2026, 11, 30))
+    _shipped(sqlite_db)
     csv_file = tmp_path / "zto.csv"
     csv_file.write_text("运单号,状态,时间\n123456789012,运输中,2026-12-01 08:00\n55,lost,,\n"
                         "777,已签收,,\n123456789012,派送中,yesterday\n", encoding="utf-8")

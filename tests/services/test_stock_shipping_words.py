@@ -26,8 +26,11 @@ from oms_tui.services.states import (
 )
 from oms_tui.services.states.machine import Change, stale
 from tests.dispatch_factories import world
+from tests.test_i18n import chinese  # noqa: F401 (the fixture: the reader's language Chinese)
 
 from .test_dispatch import MONDAY, _lines
+
+pytestmark = pytest.mark.usefixtures("chinese")
 
 # What may stay in Latin letters on a Chinese screen: codes and document numbers.
 CODES = re.compile(r"\b(?:SO|SH|RUN|ST|PR|PO|INV)-[\d-]+|\b[A-Z]{2,}\d*\b")
@@ -37,21 +40,13 @@ def english_words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z]{2,}", CODES.sub("", text))
 
 
-@pytest.fixture
-def chinese():
-    before = i18n.current_language()
-    i18n.set_language(i18n.CHINESE)
-    yield
-    i18n.set_language(before)
-
-
 def refusal(check) -> str:  # noqa: ANN001
     with pytest.raises((IllegalTransition, InvalidInput, NotFound, StaleData)) as caught:
         check()
     return str(caught.value)
 
 
-def test_state_refusals_name_the_statuses_in_chinese(chinese) -> None:
+def test_state_refusals_name_the_statuses_in_chinese() -> None:
     said = refusal(lambda: order_states.check_transition("draft", "shipped"))
     assert said == ("an order that is draft cannot become shipped; "
                     "possible: Cancelled, Pending audit")  # fmt: skip
@@ -74,20 +69,21 @@ def test_state_refusals_name_the_statuses_in_chinese(chinese) -> None:
         "线路状态为“已结算”，不能改为“送货中”；已是最终状态")
 
 
-def test_a_stale_view_says_who_changed_it_in_chinese(chinese) -> None:
+def test_a_stale_view_says_who_changed_it_in_chinese() -> None:
     at = datetime(2026, 11, 30, 2, 5, tzinfo=UTC)
     name = "order SO-2026-000001"
     error = stale(name, Change("li", at, "approved"))
     when = at.astimezone().strftime("%Y-%m-%d %H:%M")
     assert str(error) == f"order SO-2026-000001 was changed by li at {when} (approved); " \
                          "nothing was saved"  # fmt: skip
-    assert i18n.shown(str(error)) == f"订单 SO-2026-000001 已被li 于 {when}修改（通过）；未保存任何内容"
+    assert i18n.shown(str(error)) == (
+        f"订单 SO-2026-000001 已被li 于 {when}修改（通过）；未保存任何内容")
     assert i18n.shown(error.short) == f"订单 SO-2026-000001 已被li 于 {when}修改；未保存任何内容"
     nobody = stale(name, None)
     assert i18n.shown(str(nobody)) == "订单 SO-2026-000001 已被其他人修改；未保存任何内容"
 
 
-def test_an_allocation_summary_reads_line_by_line_in_chinese(chinese) -> None:
+def test_an_allocation_summary_reads_line_by_line_in_chinese() -> None:
     hz = Warehouse(id=1, code="HZ", name="杭州", region="East", allocation_rank=1)
     bj = Warehouse(id=2, code="BJ", name="北京", region="North", allocation_rank=2)
     prefs = allocation.warehouse_preference([hz, bj], "East")
@@ -107,8 +103,8 @@ def test_an_allocation_summary_reads_line_by_line_in_chinese(chinese) -> None:
                        "L2 to production (PO-2026-000003: RM-OAK short 3 (30 of 33)); "
                        "L3 2 backordered")  # fmt: skip
     shown = i18n.shown(summary)
-    assert shown.startswith("第 1 行从 BJ 分配 3（分配顺序第 2 位；没有仓库能满足全部 7（明细不拆分））；"
-                            "第 1 行缺货待发 4；")  # fmt: skip
+    assert shown.startswith("第 1 行从 BJ 分配 3（分配顺序第 2 位；没有仓库能满足全部 7"
+                            "（明细不拆分））；第 1 行缺货待发 4；")  # fmt: skip
     assert "；第 2 行转生产（PO-2026-000003：" in shown  # the materials: production's words
     assert shown.endswith("；第 3 行缺货待发 2")
     assert i18n.shown(prefs[0][1]) == "客户所在地区 East"
@@ -116,7 +112,7 @@ def test_an_allocation_summary_reads_line_by_line_in_chinese(chinese) -> None:
     assert i18n.shown(waiting) == "整单发货：所有明细都能满足之前不分配库存；第 3 行缺货待发 2"
 
 
-def test_carrier_reasons_in_chinese(db, chinese) -> None:
+def test_carrier_reasons_in_chinese(db) -> None:
     w = world(db)
     lines = _lines(db, [(w.lamp, 1)])
     with db.read() as s:
@@ -131,7 +127,7 @@ def test_carrier_reasons_in_chinese(db, chinese) -> None:
     assert i18n.shown("no carrier serves this region") == "没有承运商服务 该地区"
 
 
-def test_stock_errors_and_ledger_differences_in_chinese(db, chinese) -> None:
+def test_stock_errors_and_ledger_differences_in_chinese(db) -> None:
     world(db)
     said = refusal(lambda: stock_operations.adjust(db, "admin", 1, "HZ", 3, " "))
     assert i18n.shown(said) == "库存调整须填写原因"
@@ -144,7 +140,7 @@ def test_stock_errors_and_ledger_differences_in_chinese(db, chinese) -> None:
     assert i18n.shown(str(diff)) == "LAMP @ HZ：现存为 5，库存流水为 3"
 
 
-def test_a_settled_runs_money_in_chinese(chinese) -> None:
+def test_a_settled_runs_money_in_chinese() -> None:
     money = (
         delivery_runs.StopMoney(1, "王丽", 12_000, 12_000, "PAY-1", (("INV-2026-000001", 12_000),),
                                 0, "", 0, "", 0, ()),
@@ -170,7 +166,8 @@ def test_the_shipping_notice_speaks_the_customers_language() -> None:
         currency="CNY", language="zh_CN",
     )  # fmt: skip
     assert dispatch.shipping_notice(view) == (
-        "您好 王丽，\n您的订单 SO-2026-000001 已由 顺丰 发货。\n运单号：SF123\n预计送达：2026-12-02")
+        "您好 王丽，\n您的订单 SO-2026-000001 已由 顺丰 发货。\n"
+        "运单号：SF123\n预计送达：2026-12-02")
     english = dispatch.shipping_notice(replace(view, language="en", tracking_no=""))
     assert english == "Hello 王丽,\nYour order SO-2026-000001 has shipped with 顺丰.\n" \
                       "Expected: 2026-12-02"  # fmt: skip

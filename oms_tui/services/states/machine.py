@@ -98,7 +98,7 @@ class Machine(Generic[St]):
     def parse(self, status: str) -> St:
         try:
             return self.statuses(status)
-        except ValueError as exc:
+        except ValueError:
             raise IllegalTransition(N_("unknown {noun} status: {status}").format(
                 noun=self.noun, status=status)) from None
 
@@ -115,7 +115,7 @@ class Machine(Generic[St]):
                 options[len(_CANNOT) - 2 :] = [", ".join(options[len(_CANNOT) - 2 :])]
             raise IllegalTransition(_CANNOT[len(options)].format(
                 thing=self.a_noun, status=self.label(frm).lower(),
-                target=self.label(to).lower(), **dict(zip(_OPTION_NAMES, options))))
+                target=self.label(to).lower(), **dict(zip(_OPTION_NAMES, options, strict=False))))
         if not reason.strip() and (
             to in self.reason_required or (frm, to) in self.reason_required_from_to
         ):
