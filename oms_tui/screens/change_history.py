@@ -52,6 +52,23 @@ FIELDS = {
     "reorder_point": N_("reorder point"),
     "allocation_rank": N_("rank"),
     "value": N_("value"),
+    # a product's (services/catalog/maintenance.py FIELDS, and discontinue/resume)
+    "name": N_("name"),
+    "barcode": N_("barcode"),
+    "unit": N_("unit"),
+    "price": N_("list price"),
+    "cost": N_("cost"),
+    "deposit": N_("deposit"),
+    "tax": N_("tax rate"),
+    "line": N_("product line"),
+    "model": N_("model"),
+    "colour": N_("colour"),
+    "spec": N_("spec"),
+    "lead_time": N_("lead time"),
+    "weight": N_("weight (g)"),
+    "per_package": N_("per package"),
+    "made_to_order": N_("made to order"),
+    "active": N_("active"),
     change_history.STATUS: N_("status"),
 }
 WORDS = {"yes": N_("yes"), "no": N_("no"), "normal": N_("normal"), "special": N_("special")}
