@@ -232,3 +232,24 @@ def test_a_clerk_is_refused_by_the_command(sqlite_db: Database) -> None:
     assert done.exit_code == 1
     assert done.stderr.startswith("oms: clerk (clerk) may not change products, prices")
     assert maintenance.product_card(sqlite_db, "W-1").values["price"] == "¥20.00"
+
+
+def test_edits_at_the_same_time_each_log_the_price_the_other_left(db: Database) -> None:
+    """Two people changing one price at once: one waits for the other (the row is locked
+    for the change), so each change's "before" is what the other left, and the last
+    "after" is the price kept."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    make_product(db, code="LED-40W", name="LED panel 40W", price_minor=10_000)
+
+    def edit(user: str, cents: int) -> None:
+        for n in range(8):
+            maintenance.set_product(db, user, "LED-40W", {"price": f"{cents + n}.00"})
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(edit, ("manager", "admin"), (200, 300)))
+    rows = logged(db, "LED-40W")
+    assert len(rows) == 16
+    assert rows[0][2] == "¥100.00"
+    assert all(later[2] == earlier[3] for earlier, later in zip(rows, rows[1:], strict=False))
+    assert maintenance.product_card(db, "LED-40W").values["price"] == rows[-1][3]

@@ -160,17 +160,15 @@ def _shown(session: Session, field: str, value: Any) -> str:
     return str(value)
 
 
-def _product(session: Session, code_or_barcode: str) -> Product:
+def _product(session: Session, code_or_barcode: str, changing: bool = False) -> Product:
+    """The product with this code (any case) or barcode; ``changing``: its row locked
+    until the transaction ends (PostgreSQL; SQLite's write transaction holds the file), so
+    two edits at once do not both read the same "before"."""
     text = code_or_barcode.strip()
-    product = (
-        session.exec(
-            select(Product).where(
-                or_(Product.code == text.upper(), Product.code == text, Product.barcode == text)
-            )  # fmt: skip
-        ).first()
-        if text
-        else None
+    stmt = select(Product).where(
+        or_(Product.code == text.upper(), Product.code == text, Product.barcode == text)
     )
+    product = session.exec(stmt.with_for_update() if changing else stmt).first() if text else None
     if product is None:
         raise NotFound(N_("no product '{code}'").format(code=text))
     return product
@@ -245,7 +243,7 @@ def set_product(db: Database, actor: str, code_or_barcode: str, changes: Mapping
                               "12.50"), "field")  # fmt: skip
     reason = clean_text(reason, 500, N_("the reason"), "reason")
     with db.write() as session:
-        product = _product(session, code_or_barcode)
+        product = _product(session, code_or_barcode, changing=True)
         values = {f: _parse(session, f, t) for f, t in changes.items()}
         if values.get("barcode"):
             _refuse_taken(session, str(values["barcode"]), "barcode", product.id)
@@ -278,7 +276,7 @@ def set_active(db: Database, actor: str, code_or_barcode: str, active: bool,
     if not active and not reason:
         raise InvalidInput(N_("say why the product is discontinued (--reason)"), "reason")
     with db.write() as session:
-        product = _product(session, code_or_barcode)
+        product = _product(session, code_or_barcode, changing=True)
         if product.active == active:
             raise InvalidInput((N_("{code} is already active") if active
                                 else N_("{code} is already discontinued")).format(
