@@ -41,6 +41,7 @@ CONVERTED = frozenset({
     "widgets/address_line.py",
     "cli/__init__.py", "cli/__main__.py", "cli/main.py", "cli/common.py", "cli/options.py",
     "cli/customer.py", "cli/invoice.py", "cli/user.py", "cli/audit.py", "cli/login.py",
+    "cli/product.py",
     "screens/sign_in.py",
     "screens/change_history.py",
     "cli/backup.py", "cli/channel.py", "cli/checks.py", "cli/db.py", "cli/dunning.py",

@@ -38,7 +38,7 @@ def test_help_reads_as_words(path):
     assert not re.search(r"<[\w\[\], ]+>", text), text  # <str>, <int>, <list[str]>
     assert not re.search(r"\{\w+\}", text), text  # {order}
     usage = text.splitlines()[0]
-    words = r"Usage: [a-z -]+( \[OPTIONS\])?( \[?[A-Z_]+\]?)*( COMMAND \[ARGS\]\.\.\.)?"
+    words = r"Usage: [a-z -]+( \[OPTIONS\])?( \[?[A-Z_]+(\.\.\.)?\]?)*( COMMAND \[ARGS\]\.\.\.)?"
     assert re.fullmatch(words, usage), usage
     for line in text.splitlines():  # an option's value: a word in capitals, or a pattern
         m = re.match(r"  (--[a-z-]+) (\S+)  ", line)

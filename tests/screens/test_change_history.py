@@ -13,6 +13,7 @@ from oms_tui.models import Customer
 from oms_tui.screens.change_history import ChangeHistoryScreen, change_row
 from oms_tui.screens.customer_history import CustomerHistoryScreen
 from oms_tui.screens.receivables.customer import CustomerScreen
+from oms_tui.services.catalog import maintenance
 from oms_tui.services.inventory import stock
 from oms_tui.services.parties.customers import set_credit_hold_in
 from oms_tui.services.platform.db import Database
@@ -117,6 +118,25 @@ async def test_the_stock_card_opens_the_products_changes_over_the_scan_line(
         await pilot.press("enter")
         await settle(pilot)
         assert [r.field for r in changes_rows(pilot.app)] == ["reorder_point HZ"]
+
+
+async def test_the_stock_card_shows_a_products_edits(
+    sqlite_db: Database, stock_db: dict[str, int],  # noqa: F811
+) -> None:
+    """`oms product set` (services/catalog/maintenance.py) writes the product's change log:
+    the stock card's F11 shows each field changed, labelled, with its before and after."""
+    maintenance.set_product(sqlite_db, "boss", "LED-40W", {"price": "25.00", "tax": "9"},
+                            reason="new price list")  # fmt: skip
+    async with stock_app(sqlite_db).run_test(size=(80, 24)) as pilot:
+        await open_stock(pilot)
+        await scan(pilot, "LED-40W")
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert [(r.actor, r.field, r.before, r.after) for r in changes_rows(pilot.app)] == [
+            ("boss", "tax", "13%", "9%"), ("boss", "price", "¥19.99", "¥25.00")]
+        text = flat(screen_text(pilot.app))
+        assert "boss tax rate 13% → 9% new price list" in text
+        assert "boss list price ¥19.99 → ¥25.00 new price list" in text
 
 
 def test_a_long_change_is_cut_to_the_row_and_keeps_its_columns() -> None:

@@ -24,6 +24,7 @@ from oms_tui.models import (
     Shipment,
     User,
 )
+from oms_tui.services.catalog import maintenance
 from oms_tui.services.finance import dunning, receivables
 from oms_tui.services.fulfilment import allocation, stock_operations
 from oms_tui.services.inventory import stock
@@ -130,6 +131,11 @@ def plan_route(db: Database, tmp_path: Path) -> Call:
                                           [("cutting", 1), ("assembly", 2)])  # fmt: skip
 
 
+def change_price(db: Database, tmp_path: Path) -> Call:
+    make_product(db, "LAMP-9", "吸顶灯", price=12_000)
+    return lambda actor: maintenance.set_product(db, actor, "LAMP-9", {"price": "99.00"})
+
+
 def change_setting(db: Database, tmp_path: Path) -> Call:
     return lambda actor: settings.set_setting(db, actor, "discount_limit_pct", "100")
 
@@ -150,6 +156,7 @@ CASES: dict[str, Callable[[Database, Path], Call]] = {
     "stock.plan": rank_warehouse,
     "production.advance": start_production,
     "production.plan": plan_route,
+    "catalog.edit": change_price,
     "settings.change": change_setting,
     "users.manage": set_anothers_language,
 }

@@ -93,6 +93,10 @@ class DispatchScreen(ListScreen[DispatchList]):
     )  # fmt: skip
 
     MODE = "dispatch"
+    # the area needs dispatch.ship already; declared so the keys follow the services
+    ACTION_PERMISSIONS: ClassVar[dict[str, str]] = {
+        "start_wave": "dispatch.ship", "ship": "dispatch.ship", "tracking": "dispatch.ship",
+    }  # fmt: skip
     CSS_PATH = "dispatch.tcss"
     COMMANDS = {ScreenCommands}
     PALETTE_PREFIX = N_("Dispatch")

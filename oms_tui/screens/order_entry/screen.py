@@ -56,7 +56,8 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
     COMMANDS = {ScreenCommands}
     PALETTE_PREFIX = N_("Order entry")
     ACTION_PERMISSIONS: ClassVar[dict[str, str]] = {
-        "save": "orders.enter", "new_customer": "customers.edit",
+        "save": "orders.enter", "discard": "orders.enter", "new_customer": "customers.edit",
+        "invoicing": "customers.edit",
     }  # fmt: skip
     MESSAGE_LAYOUT = False  # #message is one row high (a Row)
     NEW_CALLER_SAVE_DELAY: ClassVar[float] = 0.5  # s after the last key in the new caller
@@ -294,7 +295,8 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         choices = [(str(n), str(a.id), f"{a.text}  {a.contact_name} {a.phone}".rstrip()
                     + ("  " + _("(default)") if a.is_default else ""))
                    for n, a in enumerate(card.addresses[:9], start=1)]  # fmt: skip
-        choices.append(("n", "new", _("New address…")))
+        if self.may("customers.edit"):  # a new address is the customer's (add_address)
+            choices.append(("n", "new", _("New address…")))
 
         def picked(value: str | None) -> None:
             now = self.model.card

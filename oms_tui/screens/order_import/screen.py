@@ -102,6 +102,9 @@ class OrderImportScreen(OmsScreen):
     """File, profile and channel; the preview; import with a progress bar; the error report."""
 
     MESSAGE_ID = "imp-message"
+    ACTION_PERMISSIONS: ClassVar[dict[str, str]] = {
+        "import_orders": "orders.import", "map_code": "orders.import",
+    }  # fmt: skip
 
     MODE = "import"
     CSS_PATH = "order_import.tcss"

@@ -104,6 +104,10 @@ class StocktakeScreen(OmsScreen):
     """Warehouse first, then one scan line that counts; F2 posts, F8 cancels."""
 
     MESSAGE_ID = "count-message"
+    # opened by the stock screen's stocktake key (stock.move); counting by scan is too
+    ACTION_PERMISSIONS: ClassVar[dict[str, str]] = {
+        "post": "stock.move", "cancel_count": "stock.move",
+    }  # fmt: skip
 
     CSS_PATH = ["stock.tcss", "stocktake.tcss"]
     COMMANDS = {ScreenCommands}

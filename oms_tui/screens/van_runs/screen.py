@@ -46,6 +46,7 @@ class VanRunsScreen(JobScreen):
 
     MESSAGE_ID = "van-message"
     JOB_GROUP = "van-job"
+    ACTION_PERMISSIONS: ClassVar[dict[str, str]] = {"plan": "vans.run", "settle": "vans.settle"}
 
     CSS_PATH = "van_runs.tcss"
     COMMANDS = {ScreenCommands}
