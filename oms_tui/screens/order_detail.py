@@ -23,7 +23,7 @@ from textual.worker import Worker
 
 from ..commands import ScreenCommands
 from ..failures import log_failure
-from ..i18n import N_, _, pgettext
+from ..i18n import N_, _, pgettext, shown
 from ..services.parties.masking import shown_contact
 from ..services.platform.money import format_money
 from ..services.production import board
@@ -280,7 +280,7 @@ class OrderDetailScreen(OmsScreen):
                              d.follow_up_on.isoformat() if d.follow_up_on else ""),
         ]  # fmt: skip
         if o.notes:
-            head.append(Content.assemble((padded(_("Notes"), 9), "dim"), o.notes))
+            head.append(Content.assemble((padded(_("Notes"), 9), "dim"), shown(o.notes)))
         self.query_one("#detail-head", Static).update(Content("\n").join(head))
 
         # lines ----------------------------------------------------------------------------
