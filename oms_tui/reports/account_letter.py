@@ -38,7 +38,7 @@ WORDING = {
     4: N_("Your account is on credit hold for the long-overdue invoices below. It is released "
           "once they are paid."),
 }
-# How a payment was made, as the customer reads it (the screens' words are METHOD_WORDS)
+# How a payment was made, as the customer reads it
 METHODS = {"cash": N_("Cash"), "bank": N_("Bank transfer"), "wechat": N_("WeChat Pay"),
            "alipay": N_("Alipay"), "card": N_("Card"), "cod_remittance": N_("COD remittance"),
            CREDIT_NOTE_METHOD: N_("Credit note"),

@@ -379,7 +379,7 @@ class OrderDetailScreen(OmsScreen):
                 when = _("no date yet")
             rows.append(Content.assemble(
                 label if n == 0 else " " * 18, (p.number, "bold"), f" {p.product_code} ",
-                (p.stage, "$text-success" if p.status == "done" else "$text-accent"),
+                (shown(p.stage), "$text-success" if p.status == "done" else "$text-accent"),
                 f", {when}",
             ))  # fmt: skip
         return rows
