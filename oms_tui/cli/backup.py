@@ -77,7 +77,7 @@ def _verify(database, file: Path) -> None:  # noqa: ANN001
     with backup.opened(file, database) as copy:
         broken = invariants.verify(copy.db)
     for problem in broken:
-        typer.echo(str(problem))
+        typer.echo(problem.shown())
     if broken:
         say(ngettext("oms: {file}: {n} broken invariant", "oms: {file}: {n} broken invariants",
                      len(broken)).format(file=file, n=len(broken)))  # fmt: skip

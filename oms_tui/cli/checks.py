@@ -22,7 +22,7 @@ def verify(db: DbOption = None) -> None:
 
     broken = invariants.verify(connect(db)[1])
     for problem in broken:
-        typer.echo(str(problem))
+        typer.echo(problem.shown())
     if broken:
         say(ngettext("oms: {n} broken invariant", "oms: {n} broken invariants",
                      len(broken)).format(n=len(broken)))

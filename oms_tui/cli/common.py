@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 
 from ..config import Settings, sqlite_path
-from ..i18n import N_, _
+from ..i18n import N_, _, shown
 
 
 class State:
@@ -261,4 +261,4 @@ def print_document(database, pdf_of, name: str, out: str | None, paper: str | No
 
     done = deliver(pdf, name, company_settings.printer, out, overwrite=force,
                    protect=database_files(database.url))  # fmt: skip
-    say(f"{name}: {done}")
+    say(f"{name}: {shown(str(done))}")

@@ -31,7 +31,7 @@ def _deliver(path: str, name: str, printer: str, out: str | None) -> None:
     from ..services.platform import printing
 
     done = printing.Delivered(path) if out else printing.print_saved(path, name, printer)
-    say(f"{name}: {done}")
+    say(f"{name}: {shown(str(done))}")
 
 
 @app.command("run", help=_(

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import _, shown
 from .common import connect, csv_encoding, emit_csv, say
 from .options import DbOption, EncodingOption, OmsTyper, UserOption
 
@@ -121,9 +121,9 @@ def import_orders(
                 n=result.unchanged)
     for p in problems:
         typer.echo(_("row {row}: {column} '{value}': {reason}").format(
-            row=p.row, column=p.column, value=p.value, reason=p.reason))
+            row=p.row, column=p.column, value=p.value, reason=shown(p.reason)))
     for ext, why in refused:
-        typer.echo(_("order {order}: {why}").format(order=ext, why=why))
+        typer.echo(_("order {order}: {why}").format(order=ext, why=shown(why)))
     if errors and (problems or refused):
         emit_csv(order_import.problems_csv(problems, refused), errors,
                  csv_encoding(database, encoding), force=force,

@@ -280,7 +280,7 @@ class OrderDetailScreen(OmsScreen):
                              d.follow_up_on.isoformat() if d.follow_up_on else ""),
         ]  # fmt: skip
         if o.notes:
-            head.append(Content.assemble((padded(_("Notes"), 9), "dim"), o.notes))
+            head.append(Content.assemble((padded(_("Notes"), 9), "dim"), shown(o.notes)))
         self.query_one("#detail-head", Static).update(Content("\n").join(head))
 
         # lines ----------------------------------------------------------------------------

@@ -1,12 +1,16 @@
 """Printing from a screen's worker: PDFs rendered with the company's details and paper
 size, all saved in the documents folder, then sent to the printer the ``printer`` setting
 names (``printing.deliver_all``); one phrase says where they went. A printer that fails
-raises ``printing.PrintFailed``, whose sentence names the files kept."""
+raises ``printing.PrintFailed``, whose sentence names the files kept. The phrase is the
+service's English read back in the clerk's language (``i18n.shown``): the screens put it
+in their own sentences."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
+
+from ..i18n import shown
 
 # (file name, pdf_of(company, paper size) -> the PDF's bytes)
 Document = tuple[str, Callable[[Any, str], bytes]]
@@ -22,7 +26,7 @@ def deliver_documents(db: Any, docs: Sequence[Document]) -> str:
     settings = get_settings(db)
     company = company_of(settings)
     pdfs = [(name, pdf_of(company, settings.paper)) for name, pdf_of in docs]
-    return printing.summary(printing.deliver_all(pdfs, settings.printer))
+    return shown(printing.summary(printing.deliver_all(pdfs, settings.printer)))
 
 
 def letters_renderer(db: Any) -> Callable[[Sequence[Any]], bytes]:
@@ -42,4 +46,4 @@ def print_saved(db: Any, path: str, name: str) -> str:
     from ..services.platform import printing
     from ..services.platform.settings import get_settings
 
-    return str(printing.print_saved(path, name, get_settings(db).printer))
+    return shown(str(printing.print_saved(path, name, get_settings(db).printer)))

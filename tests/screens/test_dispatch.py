@@ -137,7 +137,7 @@ async def test_a_wave_from_selection_to_printed_pdfs_and_shipped_status(
         assert "LAMP-1" in pick_text and "SHADE-1" in pick_text
         assert message(screen) == (
             f"Wave of 2 shipments ({sa.number}…{sb.number}): pick list and packing lists "
-            f"saved as {pick.name}, {packing.name} in {docs}."
+            f"saved in {docs} as {pick.name}, {packing.name}."
         )
         assert screen.orders.selected == {}
         rows = {r.order_id: r for r in screen.ready_orders()}
@@ -351,8 +351,8 @@ async def test_a_printer_that_fails_keeps_the_wave_s_documents_and_f11_reprints_
         assert sa.number in pdf_text(pick) and sa.number in pdf_text(packing)
         assert message(screen) == (
             f"Wave of 1 shipment ({sa.number}); not printed: printer 'nowhere' failed: lp: "
-            f"The printer or class does not exist; saved as {pick.name}, {packing.name} in "
-            f"{docs} (F11 reprints the pick list, F7 the packing list)"
+            f"The printer or class does not exist; saved in {docs} as {pick.name}, "
+            f"{packing.name} (F11 reprints the pick list, F7 the packing list)"
         )
         pick.unlink()
         settings.set_setting(db, "admin", "printer", "")

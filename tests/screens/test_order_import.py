@@ -129,6 +129,37 @@ async def test_preview_import_and_error_report(sqlite_db: Database, tmp_path: Pa
         assert "Error report (1 row) saved to" in text(app)
 
 
+async def test_problems_and_the_error_report_in_chinese(sqlite_db: Database,
+                                                         tmp_path: Path) -> None:  # fmt: skip
+    """A Chinese clerk reads each bad row's reason in Chinese, on the screen and in the
+    error report (its heads too); the service's record stays English."""
+    shop(sqlite_db)
+    path = write_csv(tmp_path / "shop.csv", [
+        _row("TB1", "LAMP-1", "2"),
+        _row("TB3", "LAMP-1", "lots", name="Chen Li", phone="137 0000 1111"),  # row 3: bad
+        _row("TB4", "ACME-9", "1"),  # row 4: a code not ours
+    ])  # fmt: skip
+    app = frozen_app(sqlite_db, language="zh_CN")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot)
+        await read_path(pilot, str(path))
+        shown = text(app)
+        assert "3 qty lots 数量必须是 1 到 100,000 的整数" in shown
+        assert "4 product ACME-9 未知商品编码（请对应到我们的商品编码）" in shown
+        assert "quantity" not in shown and "unknown" not in shown
+        assert screen.plan is not None
+        assert screen.plan.problems[0].reason == "quantity must be a whole number 1 to 100,000"
+        await pilot.press("f9")
+        await settle(pilot)
+        reports = list((Path(os.environ["XDG_DOCUMENTS_DIR"]) / "oms").glob("import-errors-*"))
+        rows = list(csv.reader(io.StringIO(reports[0].read_text(encoding="utf-8-sig"))))
+        assert rows == [
+            ["行", "列", "值", "原因"],
+            ["3", "qty", "lots", "数量必须是 1 到 100,000 的整数"],
+            ["4", "product", "ACME-9", "未知商品编码（请对应到我们的商品编码）"],
+        ]
+
+
 async def test_unknown_code_mapped_by_key_then_resolved(sqlite_db: Database,
                                                        tmp_path: Path) -> None:  # fmt: skip
     ids = shop(sqlite_db)

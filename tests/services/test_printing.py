@@ -68,7 +68,7 @@ def test_a_wave_is_saved_whole_before_the_printer_fails(tmp_path, monkeypatch):
     assert (folder / "packing-lists-SH-1.pdf").read_bytes() == b"%PDF pack"
     assert str(failed.value) == (
         "printer 'warehouse1' failed: lp: The printer or class does not exist (1 of 2 printed); "
-        f"saved as pick-list-SH-1.pdf, packing-lists-SH-1.pdf in {folder}"
+        f"saved in {folder} as pick-list-SH-1.pdf, packing-lists-SH-1.pdf"
     )
     assert [d.printed for d in failed.value.kept] == [True, False]
 

@@ -22,7 +22,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ...failures import PassesFailures, doing, failure_text
-from ...i18n import N_, _
+from ...i18n import N_, _, shown
 from ...services.parties.customers import (
     GROUPS,
     CustomerHit,
@@ -352,7 +352,7 @@ class CustomerPicker(PassesFailures, Vertical):
         try:
             hit = create_customer(self.db, self._entry.user, new)
         except InvalidInput as error:  # in the panel, on the field it names
-            self.post_message(self.CallerRefused(str(error), error.field))
+            self.post_message(self.CallerRefused(shown(str(error)), error.field))
         else:
             self.post_message(self.CallerCreated(hit))
 

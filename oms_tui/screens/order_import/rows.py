@@ -8,7 +8,7 @@ from datetime import datetime
 
 from textual.content import Content
 
-from ...i18n import N_, _, pgettext
+from ...i18n import N_, _, pgettext, shown
 from ...services.exchange.order_import import ImportPlan, ImportResult, PlannedOrder, Problem
 from ...widgets.order_list import Piece, fit
 from ..list_screen import head_line
@@ -59,7 +59,7 @@ ACTION_STYLE = {"create": "pass", "update": "warn", "unchanged": "dim", "refused
 
 def lines_text(order: PlannedOrder) -> str:
     if order.action == "refused" and order.why:
-        return order.why
+        return shown(order.why)
     lines = ", ".join(f"{ln.product_code} x{ln.qty}" for ln in order.lines)
     return f"{order.existing}: {lines}" if order.existing else lines
 
@@ -89,7 +89,7 @@ def problem_row(problem: Problem, width: int) -> list[Piece]:
         (" " + fit(str(problem.row), 5, True), ""),
         (" " + fit(problem.column, 12), ""),
         (" " + fit(problem.value or _("(empty)"), 13), "" if problem.value else "dim"),
-        (" " + fit(problem.reason, reason),
+        (" " + fit(shown(problem.reason), reason),
          "alert" if problem.reason.startswith(UNKNOWN_CODE) else "warn"),
     ]  # fmt: skip
 
@@ -134,11 +134,11 @@ def result_counts(result: ImportResult) -> Content:
 
 def result_text(result: ImportResult) -> str:
     numbers = [*result.created, *result.updated]
-    shown = ", ".join(numbers[:3]) + (
+    listed = ", ".join(numbers[:3]) + (
         _(" and {n} more").format(n=len(numbers) - 3) if len(numbers) > 3 else ""
     )
     text = (
-        _("In the audit queue: {orders}.").format(orders=shown)
+        _("In the audit queue: {orders}.").format(orders=listed)
         if numbers
         else _("Nothing new to import.")
     )

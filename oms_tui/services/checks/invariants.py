@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, case, func, or_, select
 
+from ...i18n import N_, shown
 from ...models import Invoice, Order, OrderLine, Payment, PaymentAllocation
 from ..inventory import stock
 from ..platform.db import Database
@@ -30,28 +31,42 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 
+# The checks, by the name a finding gives (read back by ``i18n.shown`` where shown).
+ORDER_TOTALS = N_("order totals")
+INVOICED = N_("invoiced")
+INVOICE_PAID = N_("invoice paid")
+INVOICE_STATUS = N_("invoice status")
+PAYMENT = N_("payment")
+PAYMENT_CURRENCY = N_("payment currency")
+STOCK = N_("stock")
+
+
 @dataclass(frozen=True)
 class Broken:
-    """One invariant broken by one document: which check, which document, what is wrong."""
+    """One invariant broken by one document: which check, which document, what is wrong
+    (the check and the text in English, each read back by ``i18n.shown`` where shown)."""
 
-    # "order totals", "invoiced", "invoice paid", "invoice status", "payment", "payment
-    # currency", "stock"
-    check: str
+    check: str  # ORDER_TOTALS, INVOICED, INVOICE_PAID, ... STOCK
     subject: str  # the document's number (a product @ warehouse for stock)
     text: str
 
     def __str__(self) -> str:
         return f"{self.check}: {self.subject}: {self.text}"
 
+    def shown(self) -> str:
+        """The line in the reader's language (``i18n.shown``: the check and the text)."""
+        return f"{shown(self.check)}: {self.subject}: {shown(self.text)}"
 
-@anyone("reads the books to check they add up; changes nothing")
+
+@anyone("reads the books to check they add up; changes nothing")  # i18n: no
 def verify(db: Database) -> list[Broken]:
     """Every broken invariant, one per document and check (empty: all hold)."""
     with db.read() as session:
         out = _order_totals(session) + _invoiced(session) + _invoices(session)
         out += _payments(session) + _payment_currencies(session)
-    return out + [Broken("stock", f"{d.product_code} @ {d.warehouse_code}",
-                         f"{d.what} is {d.recorded}, the ledger says {d.expected}")
+    ledger = N_("{what} is {recorded}, the ledger says {expected}")
+    return out + [Broken(STOCK, f"{d.product_code} @ {d.warehouse_code}",
+                         ledger.format(what=d.what, recorded=d.recorded, expected=d.expected))
                   for d in stock.verify(db)]  # fmt: skip
 
 
@@ -64,7 +79,8 @@ def _order_totals(session: Session) -> list[Broken]:
         .where(OrderLine.line_total_minor != line - OrderLine.discount_minor)
         .order_by(Order.number, OrderLine.line_no)
     ).all()  # fmt: skip
-    out = [Broken("order totals", n, f"line {no} total is {got}, qty x price - discount is {want}")
+    line_total = N_("line {line} total is {total}, qty x price - discount is {expected}")
+    out = [Broken(ORDER_TOTALS, n, line_total.format(line=no, total=got, expected=want))
            for n, no, got, want in bad_lines]  # fmt: skip
     gross = func.coalesce(func.sum(line), 0)
     discount = func.coalesce(func.sum(OrderLine.discount_minor), 0)
@@ -81,20 +97,18 @@ def _order_totals(session: Session) -> list[Broken]:
     ).all()  # fmt: skip
     for number, subtotal, lines, disc, line_disc, total, without_tax, tax in rows:
         if subtotal != lines:
-            out.append(Broken("order totals", number,
-                              f"subtotal is {subtotal}, its lines make {lines}"))  # fmt: skip
+            out.append(Broken(ORDER_TOTALS, number,
+                              N_("subtotal is {subtotal}, its lines make {lines}").format(
+                                  subtotal=subtotal, lines=lines)))  # fmt: skip
         if disc != line_disc:
-            out.append(Broken("order totals", number,
-                              f"discount is {disc}, its lines' make {line_disc}"))  # fmt: skip
+            out.append(Broken(ORDER_TOTALS, number,
+                              N_("discount is {discount}, its lines' make {lines}").format(
+                                  discount=disc, lines=line_disc)))  # fmt: skip
         if total not in (without_tax, without_tax + tax):
-            out.append(
-                Broken(
-                    "order totals",
-                    number,
-                    f"total is {total}, subtotal - discount "
-                    f"+ shipping (+ tax) make {without_tax} ({without_tax + tax})",
-                )
-            )
+            out.append(Broken(ORDER_TOTALS, number, N_(
+                "total is {total}, subtotal - discount + shipping (+ tax) make {net} "
+                "({with_tax})").format(total=total, net=without_tax,
+                                       with_tax=without_tax + tax)))  # fmt: skip
     return out
 
 
@@ -108,8 +122,8 @@ def _invoiced(session: Session) -> list[Broken]:
         .having(billed > Order.total_minor)
         .order_by(Order.number)
     ).all()  # fmt: skip
-    return [Broken("invoiced", n, f"invoices make {b}, more than its total {t}")
-            for n, t, b in rows]  # fmt: skip
+    return [Broken(INVOICED, n, N_("invoices make {billed}, more than its total {total}")
+                   .format(billed=b, total=t)) for n, t, b in rows]  # fmt: skip
 
 
 def _invoices(session: Session) -> list[Broken]:
@@ -121,8 +135,8 @@ def _invoices(session: Session) -> list[Broken]:
         .having(Invoice.paid_minor != applied)
         .order_by(Invoice.number)
     ).all()  # fmt: skip
-    out = [Broken("invoice paid", n, f"paid is {paid}, the payments applied make {sums}")
-           for n, paid, sums in rows]  # fmt: skip
+    out = [Broken(INVOICE_PAID, n, N_("paid is {paid}, the payments applied make {applied}")
+                  .format(paid=paid, applied=sums)) for n, paid, sums in rows]  # fmt: skip
     settled = case((Invoice.kind == "credit_note", Invoice.paid_minor <= Invoice.amount_minor),
                    else_=Invoice.paid_minor >= Invoice.amount_minor)  # fmt: skip
     wrong = session.execute(
@@ -133,7 +147,8 @@ def _invoices(session: Session) -> list[Broken]:
                    Invoice.status.not_in(("open", "paid"))))
         .order_by(Invoice.number)
     ).all()  # fmt: skip
-    out += [Broken("invoice status", n, f"is {st} with {paid} paid of {amount}")
+    out += [Broken(INVOICE_STATUS, n, N_("is {status} with {paid} paid of {amount}")
+                   .format(status=st, paid=paid, amount=amount))
             for n, st, amount, paid in wrong]  # fmt: skip
     return out
 
@@ -147,8 +162,10 @@ def _payments(session: Session) -> list[Broken]:
         .having(Payment.amount_minor != applied + Payment.unapplied_minor)
         .order_by(Payment.number)
     ).all()  # fmt: skip
-    return [Broken("payment", n, f"amount is {amount}, applied {a} + on account {u} make "
-                   f"{a + u}") for n, amount, a, u in rows]  # fmt: skip
+    return [Broken(PAYMENT, n, N_("amount is {amount}, applied {applied} + on account "
+                                  "{on_account} make {total}").format(
+                amount=amount, applied=a, on_account=u, total=a + u))
+            for n, amount, a, u in rows]  # fmt: skip
 
 
 def _payment_currencies(session: Session) -> list[Broken]:
@@ -159,5 +176,7 @@ def _payment_currencies(session: Session) -> list[Broken]:
         .where(func.upper(Invoice.currency) != func.upper(Payment.currency))
         .order_by(Payment.number, Invoice.number)
     ).all()  # fmt: skip
-    return [Broken("payment currency", n, f"in {cur} is applied to {inv} in {inv_cur}")
+    return [Broken(PAYMENT_CURRENCY, n, N_("in {currency} is applied to {invoice} in "
+                                           "{invoice_currency}").format(
+                currency=cur, invoice=inv, invoice_currency=inv_cur))
             for n, cur, inv, inv_cur in rows]  # fmt: skip

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
+from ...i18n import N_
 from ..platform.errors import InvalidInput
 from ..platform.text import shown, unquote_cell
 
@@ -38,11 +39,13 @@ def read_file(path: str | Path) -> bytes:
     """The file's bytes; one over ``MAX_FILE_BYTES`` is refused before it is read."""
     p = Path(path)
     if not p.is_file():
-        raise InvalidInput(f"no file {path}", "file")
+        raise InvalidInput(N_("no file {file}").format(file=path), "file")
     size = p.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise InvalidInput(f"{p.name} is {size / 2**20:,.0f} MB; an import file may be "
-                           f"{MAX_FILE_BYTES // 2**20} MB at most: split it", "file")  # fmt: skip
+        raise InvalidInput(N_("{file} is {size} MB; an import file may be {most} MB at most: "
+                              "split it").format(file=p.name, size=f"{size / 2**20:,.0f}",
+                                                 most=MAX_FILE_BYTES // 2**20),
+                           "file")  # fmt: skip
     return p.read_bytes()
 
 
@@ -59,7 +62,7 @@ def encoding_of(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
         return "utf-8-sig" if encoding == "utf-8" else encoding
-    raise InvalidInput("the file is neither UTF-8 nor GB18030/GBK text", "file")
+    raise InvalidInput(N_("the file is neither UTF-8 nor GB18030/GBK text"), "file")
 
 
 def iter_rows(data: bytes, filename: str = "") -> Iterator[list[str]]:
@@ -67,16 +70,17 @@ def iter_rows(data: bytes, filename: str = "") -> Iterator[list[str]]:
     with more than ``MAX_ROWS`` rows, a row with more than ``MAX_COLUMNS`` cells, or a
     line longer than ``MAX_LINE`` characters is refused whole."""
     if len(data) > MAX_FILE_BYTES:
-        raise InvalidInput(f"an import file may be {MAX_FILE_BYTES // 2**20} MB at most: "
-                           "split it", "file")  # fmt: skip
+        raise InvalidInput(N_("an import file may be {most} MB at most: split it").format(
+            most=MAX_FILE_BYTES // 2**20), "file")  # fmt: skip
     rows = _xlsx_rows(data) if (filename.lower().endswith(".xlsx")
                                 or data[:4] == b"PK\x03\x04") else _csv_rows(data)  # fmt: skip
     for n, row in enumerate(rows, start=1):
         if n > MAX_ROWS + 1:
-            raise InvalidInput(f"the file has more than {MAX_ROWS:,} rows: split it", "file")
+            raise InvalidInput(N_("the file has more than {most} rows: split it").format(
+                most=f"{MAX_ROWS:,}"), "file")  # fmt: skip
         if len(row) > MAX_COLUMNS:
-            raise InvalidInput(f"row {n} has {len(row):,} columns; the most is {MAX_COLUMNS}",
-                               "file")  # fmt: skip
+            raise InvalidInput(N_("row {row} has {columns} columns; the most is {most}").format(
+                row=n, columns=f"{len(row):,}", most=MAX_COLUMNS), "file")  # fmt: skip
         yield [unquote_cell(cell) for cell in row]
 
 
@@ -85,14 +89,15 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
     try:
         yield from csv.reader(_bounded_lines(stream))
     except csv.Error as error:
-        raise InvalidInput(f"not a readable CSV file: {error}", "file") from None
+        raise InvalidInput(N_("not a readable CSV file: {error}").format(error=error),
+                           "file") from None  # fmt: skip
 
 
 def _bounded_lines(stream: io.TextIOBase) -> Iterator[str]:
     while line := stream.readline(MAX_LINE):
         if len(line) >= MAX_LINE and not line.endswith(("\n", "\r")):
-            raise InvalidInput(f"a line of the file is longer than {MAX_LINE:,} characters",
-                               "file")  # fmt: skip
+            raise InvalidInput(N_("a line of the file is longer than {most} characters").format(
+                most=f"{MAX_LINE:,}"), "file")  # fmt: skip
         yield line
 
 
@@ -105,15 +110,16 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
         unpacked = sum(p.file_size for p in parts)
         strings = sum(p.file_size for p in parts if p.filename.endswith("sharedStrings.xml"))
         if unpacked > MAX_XLSX_UNPACKED or strings > MAX_XLSX_STRINGS:
-            raise InvalidInput(f"the .xlsx unpacks to {unpacked / 2**20:,.0f} MB; the most is "
-                               f"{MAX_XLSX_UNPACKED // 2**20} MB (text "
-                               f"{MAX_XLSX_STRINGS // 2**20} MB): split it", "file")  # fmt: skip
+            raise InvalidInput(N_("the .xlsx unpacks to {size} MB; the most is {most} MB (text "
+                                  "{text} MB): split it").format(
+                size=f"{unpacked / 2**20:,.0f}", most=MAX_XLSX_UNPACKED // 2**20,
+                text=MAX_XLSX_STRINGS // 2**20), "file")  # fmt: skip
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except _UNREADABLE as error:
-        raise InvalidInput(f"not a readable .xlsx file ({_first_line(error)})", "file") from None
+        raise _unreadable_xlsx(error) from None
     try:
         if not book.worksheets:
-            raise InvalidInput("the .xlsx file has no sheet", "file")
+            raise InvalidInput(N_("the .xlsx file has no sheet"), "file")
         sheet = book.worksheets[0]
         # The declared extent may lie (a 5 KB file declaring A1:XFD1048576 once took
         # gigabytes padding every row to it): read only the cells that are there.
@@ -124,9 +130,14 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
                 end -= 1
             yield ["" if v is None else _cell_text(v) for v in values[:end]]
     except _UNREADABLE as error:  # a sheet's XML broken part way
-        raise InvalidInput(f"not a readable .xlsx file ({_first_line(error)})", "file") from None
+        raise _unreadable_xlsx(error) from None
     finally:
         book.close()
+
+
+def _unreadable_xlsx(error: BaseException) -> InvalidInput:
+    return InvalidInput(N_("not a readable .xlsx file ({error})").format(
+        error=_first_line(error)), "file")  # fmt: skip
 
 
 def _first_line(error: BaseException) -> str:

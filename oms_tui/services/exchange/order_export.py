@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from sqlmodel import col, select
 
+from ...i18n import N_
 from ...models import Customer, CustomerPhone, Order, OrderLine, Product
 from ..platform.csv_files import csv_bytes
 from ..platform.db import Database
@@ -40,7 +41,8 @@ def export_rows(db: Database, actor: str, statuses: Sequence[str] = (),
             OrderStatus(s)
         except ValueError:
             known = ", ".join(x.value for x in OrderStatus)
-            raise InvalidInput(f"unknown status '{s}'; one of {known}", "status") from None
+            raise InvalidInput(N_("unknown status '{status}'; one of {known}").format(
+                status=s, known=known), "status") from None  # fmt: skip
     stmt = (select(Order, Customer, OrderLine, Product)
             .join(Customer, Customer.id == Order.customer_id)
             .join(OrderLine, OrderLine.order_id == Order.id)
@@ -83,7 +85,8 @@ def render(rows: list[dict[str, str]], fmt: str, encoding: str | None = None) ->
     """The file's bytes; a CSV as every CSV oms writes (``csv_files``: UTF-8 with a BOM,
     or ``encoding`` gb18030)."""
     if fmt not in FORMATS:
-        raise InvalidInput(f"format must be one of {', '.join(FORMATS)}", "format")
+        raise InvalidInput(N_("format must be one of {formats}").format(
+            formats=", ".join(FORMATS)), "format")  # fmt: skip
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=1).encode()
     if fmt == "csv":

@@ -48,6 +48,8 @@ from itertools import islice
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import Session, col, select
 
+from ...i18n import N_, pgettext
+from ...i18n import shown as in_language
 from ...models import (
     Customer,
     ImportProfile,
@@ -78,7 +80,7 @@ FIELDS = ("external_id", "order_date", "customer_name", "phone", "address", "pro
           "qty", "unit_price", "notes", "payment_method", *INVOICE_FIELDS)  # fmt: skip
 REQUIRED = ("external_id", "customer_name", "phone", "address", "product", "qty")
 PAYMENT_WORDS = {
-    "cod": "cod", "货到付款": "cod", "cash on delivery": "cod",
+    "cod": "cod", "货到付款": "cod", "cash on delivery": "cod",  # i18n: no (as files say it)
     "prepaid": "prepaid", "在线支付": "prepaid", "已付款": "prepaid", "支付宝": "prepaid",
     "微信": "prepaid", "credit": "credit", "月结": "credit", "账期": "credit",
     "installments": "installments", "分期": "installments",
@@ -91,6 +93,26 @@ FIELD_LIMITS = {"external_id": 64, "order_date": 40, "customer_name": 200, "phon
                 "notes": orders.MAX_NOTES - 40,  # "ordered 2026-11-30; " goes before them
                 "payment_method": 24, "invoice_title": 200, "taxpayer_id": 20,
                 "bank_name": 200, "bank_account": 40, "invoice_type": 16}  # fmt: skip
+# each field as a sentence names it ("the customer name holds a control character ...")
+FIELD_NAMES = {
+    "external_id": N_("the external id"), "order_date": N_("the order date"),
+    "customer_name": N_("the customer name"), "phone": N_("the phone"),
+    "address": N_("the address"), "product": N_("the product"), "qty": N_("the qty"),
+    "unit_price": N_("the unit price"), "notes": N_("the notes"),
+    "payment_method": N_("the payment method"), "invoice_title": N_("the invoice title"),
+    "taxpayer_id": N_("the taxpayer id"), "bank_name": N_("the bank name"),
+    "bank_account": N_("the bank account"), "invoice_type": N_("the invoice type"),
+}  # fmt: skip
+MISSING = {"customer_name": N_("missing customer name"), "address": N_("missing address")}
+# an order's status in the sentence refusing to change it ("SO-1 is approved: ...")
+_STATUS_WORDS = {
+    S.APPROVED: N_("approved"), S.REJECTED: N_("rejected"), S.ALLOCATED: N_("allocated"),
+    S.PARTIALLY_BACKORDERED: N_("part backordered"), S.BACKORDERED: N_("backordered"),
+    S.IN_PRODUCTION: N_("in production"), S.READY_TO_SHIP: N_("ready to ship"),
+    S.PARTIALLY_SHIPPED: N_("part shipped"), S.SHIPPED: N_("shipped"),
+    S.DELIVERED: N_("delivered"), S.CLOSED: N_("closed"), S.CANCELLED: N_("cancelled"),
+    S.RETURNED: N_("returned"),
+}  # fmt: skip
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # an order date outside is a typo
 CHUNK = 1000  # rows read before their customers are looked up together
 _WHOLE = re.compile(r"[0-9]{1,9}", re.ASCII)
@@ -106,9 +128,10 @@ SHIPPED_PROFILES: dict[str, tuple[str, dict[str, str]]] = {
         "invoice_title": "发票抬头", "taxpayer_id": "纳税人识别号",
     }),
     "dealer": ("dealer", {
-        "external_id": "PO Number", "order_date": "Order Date", "customer_name": "Ship To",
-        "phone": "Phone", "address": "Address", "product": "Item Code", "qty": "Quantity",
-        "unit_price": "Unit Price", "notes": "Remarks",
+        "external_id": "PO Number", "order_date": "Order Date",  # i18n: no (the file's heads)
+        "customer_name": "Ship To", "phone": "Phone", "address": "Address",  # i18n: no
+        "product": "Item Code", "qty": "Quantity", "unit_price": "Unit Price",  # i18n: no
+        "notes": "Remarks",  # i18n: no
     }),
 }  # fmt: skip
 
@@ -194,7 +217,7 @@ class ImportResult:
 # Profiles and aliases
 
 
-@anyone("a read: the import profiles")
+@anyone("a read: the import profiles")  # i18n: no
 def profiles(db: Database) -> list[Profile]:
     out = [Profile(n, ch, dict(m)) for n, (ch, m) in SHIPPED_PROFILES.items()]
     with db.read() as session:
@@ -203,33 +226,34 @@ def profiles(db: Database) -> list[Profile]:
     return out
 
 
-@anyone("a read: one import profile")
+@anyone("a read: one import profile")  # i18n: no
 def get_profile(db: Database, name: str) -> Profile:
     for p in profiles(db):
         if p.name.lower() == name.strip().lower():
             return p
     known = ", ".join(p.name for p in profiles(db))
-    raise NotFound(f"no import profile '{name}'; known: {known}")
+    raise NotFound(N_("no import profile '{name}'; known: {known}").format(name=name, known=known))
 
 
 @requires("orders.import")
 def save_profile(db: Database, actor: str, name: str, channel: str, mapping: dict[str, str]
                  ) -> Profile:  # fmt: skip
     """Save (or replace) a channel's mapping; the shipped profiles cannot be replaced."""
-    name = clean_text(name, 64, "the name", "name")
+    name = clean_text(name, 64, N_("the name"), "name")
     if not name:
-        raise InvalidInput("give the profile a name", "name")
+        raise InvalidInput(N_("give the profile a name"), "name")
     if name.lower() in SHIPPED_PROFILES:
-        raise InvalidInput(f"'{name}' is a shipped profile; save yours under another name",
-                           "name")  # fmt: skip
+        raise InvalidInput(N_("'{name}' is a shipped profile; save yours under another name")
+                           .format(name=name), "name")  # fmt: skip
     channel = channels.get_channel(db, channel).name
     unknown = set(mapping) - set(FIELDS)
     if unknown:
-        raise InvalidInput(f"unknown field {sorted(unknown)[0]}; fields: {', '.join(FIELDS)}",
-                           "mapping")  # fmt: skip
+        raise InvalidInput(N_("unknown field {field}; fields: {fields}").format(
+            field=sorted(unknown)[0], fields=", ".join(FIELDS)), "mapping")  # fmt: skip
     missing = [f for f in REQUIRED if not mapping.get(f)]
     if missing:
-        raise InvalidInput(f"map a column to {', '.join(missing)}", "mapping")
+        raise InvalidInput(N_("map a column to {fields}").format(fields=", ".join(missing)),
+                           "mapping")  # fmt: skip
     with db.write() as session:
         row = session.exec(select(ImportProfile).where(ImportProfile.name == name)).first()
         row = row or ImportProfile(name=name, created_by=actor)
@@ -242,15 +266,15 @@ def save_profile(db: Database, actor: str, name: str, channel: str, mapping: dic
 @requires("orders.import")
 def remember_alias(db: Database, actor: str, channel: str, code: str, product_code: str) -> None:
     """The channel's code ``code`` means our product ``product_code`` from now on."""
-    code = clean_text(code, 64, "the channel's product code", "code")
+    code = clean_text(code, 64, N_("the channel's product code"), "code")
     if not code:
-        raise InvalidInput("the channel's product code is empty", "code")
+        raise InvalidInput(N_("the channel's product code is empty"), "code")
     with db.write() as session:
         channel = channels.channel_in(session, channel).name
         product = session.exec(select(Product).where(Product.code == product_code.strip().upper())
                                ).first()  # fmt: skip
         if product is None:
-            raise NotFound(f"no product {product_code}")
+            raise NotFound(N_("no product {code}").format(code=product_code))
         same = (ProductAlias.channel == channel) & (ProductAlias.code == code)
         row = session.exec(select(ProductAlias).where(same)).first()
         row = row or ProductAlias(channel=channel, code=code, product_id=product.id,
@@ -287,13 +311,13 @@ def _parse_date(text: str) -> date:
 def _date_problem(text: str) -> str | None:
     """Why ``text`` is not an order date; None when it is one."""
     if not _DATE_TEXT.fullmatch(text):
-        return "unreadable date (2026-11-30)"
+        return N_("unreadable date (2026-11-30)")
     try:
         when = _parse_date(text)
     except ValueError:
-        return "unreadable date (2026-11-30)"
+        return N_("unreadable date (2026-11-30)")
     if not FIRST_YEAR <= when.year <= LAST_YEAR:
-        return f"a date from {FIRST_YEAR} to {LAST_YEAR}, please"
+        return N_("a date from {first} to {last}, please").format(first=FIRST_YEAR, last=LAST_YEAR)
     return None
 
 
@@ -339,7 +363,7 @@ class _Lookup:
         self.customers = customers.customers_by_phone(self.session, all_digits)
 
 
-@anyone("a read: the channel and profile of an import")
+@anyone("a read: the channel and profile of an import")  # i18n: no
 def channel_and_profile(db: Database, channel: str | None, profile: str | None
                         ) -> tuple[channels.Channel, Profile]:  # fmt: skip
     """The channel named (else the profile's) and the profile named (else the channel's
@@ -349,7 +373,7 @@ def channel_and_profile(db: Database, channel: str | None, profile: str | None
     return chan or channels.get_channel(db, prof.channel), prof
 
 
-@anyone("reads a file and says what importing it would do; writes nothing")
+@anyone("reads a file and says what importing it would do; writes nothing")  # i18n: no
 def plan_import(db: Database, data: bytes, channel: str | None = None,
                 profile: str | None = None, filename: str = "") -> ImportPlan:  # fmt: skip
     """Read and check the file; say what importing it would do (the preview, the dry run).
@@ -359,7 +383,7 @@ def plan_import(db: Database, data: bytes, channel: str | None = None,
     rows = iter_rows(data, filename)
     first = next(rows, None)
     if first is None:
-        raise InvalidInput("the file is empty", "file")
+        raise InvalidInput(N_("the file is empty"), "file")
     header = [h.strip() for h in first]
     where: dict[str, int] = {}
     missing = []
@@ -372,9 +396,10 @@ def plan_import(db: Database, data: bytes, channel: str | None = None,
             if f in REQUIRED:
                 missing.append(name)
     if missing:
-        raise InvalidInput(
-            f"the file has no column {', '.join(missing)} (profile '{prof.name}'); its "
-            f"header: {shown(', '.join(header[:12]), 200)}", "file")  # fmt: skip
+        raise InvalidInput(N_("the file has no column {columns} (profile '{profile}'); its "
+                              "header: {header}").format(
+            columns=", ".join(missing), profile=prof.name,
+            header=shown(", ".join(header[:12]), 200)), "file")  # fmt: skip
     problems: list[Problem] = []
     planned: OrderedDict[str, PlannedOrder] = OrderedDict()
     bad_orders: set[str] = set()
@@ -392,7 +417,8 @@ def plan_import(db: Database, data: bytes, channel: str | None = None,
         for ext in bad_orders:
             if ext in planned:
                 order = planned[ext]
-                order.action, order.why = "refused", "another row of this order has a problem"
+                order.action = "refused"
+                order.why = N_("another row of this order has a problem")
         _against_existing(session, channel, planned)
     return ImportPlan(channel, prof.name, count, tuple(planned.values()),
                       tuple(sorted(problems, key=lambda p: p.row)))  # fmt: skip
@@ -408,7 +434,7 @@ def _plan_row(n: int, row: list[str], where: dict[str, int], prof: Profile, look
     ext = values["external_id"]
     if not ext:
         if "external_id" not in {p.column for p in row_problems}:
-            problems.append(Problem(n, prof.mapping["external_id"], "", "no order id"))
+            problems.append(Problem(n, prof.mapping["external_id"], "", N_("no order id")))
         problems.extend(row_problems)
         return
     row_problems += _check_row(n, values, look, {p.column for p in row_problems})
@@ -430,7 +456,7 @@ def _plan_row(n: int, row: list[str], where: dict[str, int], prof: Profile, look
             invoicing=Invoicing(*(values[f] for f in INVOICE_FIELDS)).checked(),
         )  # fmt: skip
     elif customers.normalise_phone(order.phone) != digits:
-        why = f"order {ext} has another phone on an earlier row"
+        why = N_("order {order} has another phone on an earlier row").format(order=ext)
         problems.append(Problem(n, prof.mapping["phone"], shown(values["phone"]), why))
         bad_orders.add(ext)
         return
@@ -451,7 +477,7 @@ def _cleaned(n: int, row: list[str], where: dict[str, int]
         i = where.get(f)
         raw = row[i] if i is not None and i < len(row) else ""
         try:
-            values[f] = clean_text(raw, FIELD_LIMITS[f], f"the {f.replace('_', ' ')}", f,
+            values[f] = clean_text(raw, FIELD_LIMITS[f], FIELD_NAMES[f], f,
                                    multiline=f in ("address", "notes"))  # fmt: skip
         except InvalidInput as error:
             values[f] = ""
@@ -471,34 +497,38 @@ def _check_row(n: int, values: dict[str, str], look: _Lookup, told: set[str]
 
     for f in ("customer_name", "address"):
         if not values[f]:
-            problem(f, f"missing {f.replace('_', ' ')}")
+            problem(f, MISSING[f])
     phone = values["phone"]
     digits = customers.normalise_phone(phone)
     if not phone:
-        problem("phone", "missing phone")
+        problem("phone", N_("missing phone"))
     elif not 7 <= len(digits) <= 15:
-        problem("phone", "not a phone number (7 to 15 digits)")
+        problem("phone", N_("not a phone number (7 to 15 digits)"))
     code = values["product"]
     if not code:
-        problem("product", "missing product code")
+        problem("product", N_("missing product code"))
     else:
         product = look.product(code)
         if product is None:
-            problem("product", "unknown product code (map it to ours)")
+            problem("product", N_("unknown product code (map it to ours)"))
         elif not product.active:
-            problem("product", f"{product.code} is no longer sold")
+            problem("product", N_("{product} is no longer sold").format(product=product.code))
     q = _quantity(values["qty"])
     if q is None or not 0 < q <= MAX_QTY:
-        problem("qty", f"quantity must be a whole number 1 to {MAX_QTY:,}")
+        problem(
+            "qty", N_("quantity must be a whole number 1 to {most}").format(most=f"{MAX_QTY:,}")
+        )
     price = values["unit_price"]
     if price:
         try:
             if price.lstrip()[:1] == "+":
-                raise InvalidInput(f"'{price}' is not an amount: no sign, please")
+                raise InvalidInput(
+                    N_("'{price}' is not an amount: no sign, please").format(price=price)
+                )
             minor = parse_money(price, look.currency)
             if minor < 0:
-                raise InvalidInput("a price cannot be negative")
-            check_amount(minor, look.max_amount, "the price", "unit_price", look.currency)
+                raise InvalidInput(N_("a price cannot be negative"))
+            check_amount(minor, look.max_amount, N_("the price"), "unit_price", look.currency)
         except InvalidInput as error:
             problem("unit_price", str(error))
     when = values["order_date"]
@@ -507,8 +537,8 @@ def _check_row(n: int, values: dict[str, str], look: _Lookup, told: set[str]
     pay = values["payment_method"]
     if pay and pay.lower() not in PAYMENT_WORDS:
         known = ", ".join(sorted(set(PAYMENT_WORDS.values())))
-        problem("payment_method", f"unknown payment method: one of {known} (or 货到付款, "
-                                  "在线支付, 月结, 分期 ...)")  # fmt: skip
+        problem("payment_method", N_("unknown payment method: one of {known} (or 货到付款, "
+                                     "在线支付, 月结, 分期 ...)").format(known=known))  # fmt: skip
     try:
         Invoicing(*(values[f] for f in INVOICE_FIELDS)).checked()
     except InvalidInput as error:
@@ -516,7 +546,7 @@ def _check_row(n: int, values: dict[str, str], look: _Lookup, told: set[str]
         problem(f, str(error))
     for f in ("customer_name", "address", "notes"):
         if "\ufffd" in values[f]:
-            problem(f, "unreadable text (wrong encoding?)")
+            problem(f, N_("unreadable text (wrong encoding?)"))
     return out
 
 
@@ -552,9 +582,10 @@ def _against_existing(session: Session, channel: str, planned: dict[str, Planned
         elif order.status in orders.EDITABLE:
             plan.action = "update"
         else:
-            plan.action, plan.why = (
-                "refused",
-                (f"{order.number} is {S(order.status).label.lower()}: changes are not applied"),
+            status = _STATUS_WORDS.get(S(order.status), S(order.status).label.lower())
+            plan.action = "refused"
+            plan.why = N_("{number} is {status}: changes are not applied").format(
+                number=order.number, status=status
             )
 
 
@@ -595,8 +626,10 @@ def run_import(
                 except OmsError as error:
                     refused.append((o.external_id, str(error)))
                 except (DataError, IntegrityError) as error:  # a rule the services missed
-                    why = str(error.orig).strip().splitlines()[0] if error.orig else "refused"
-                    refused.append((o.external_id, f"the database refused it: {why}"))
+                    why = str(error.orig).strip().splitlines()[0] if error.orig else N_("refused")
+                    refused.append(
+                        (o.external_id, N_("the database refused it: {why}").format(why=why))
+                    )
         for o, number in done:
             (updated if o.action == "update" else created).append(number)
         if progress is not None:
@@ -633,7 +666,9 @@ def _write_batch(session: Session, actor: str, channel: str, batch: list[Planned
     for o, address_id in zip(creates, ship_to, strict=True):
         notes = o.notes
         if o.order_date:
-            notes = (f"ordered {o.order_date.isoformat()}; " + notes).rstrip("; ")
+            day = o.order_date.isoformat()
+            notes = (N_("ordered {day}; {notes}").format(day=day, notes=notes) if notes
+                     else N_("ordered {day}").format(day=day))  # fmt: skip
         specs.append(orders.OrderSpec(ids_of[o.external_id], prices.lines(o), channel,
                                       o.external_id, o.payment_method, notes,
                                       address_id))  # fmt: skip
@@ -645,7 +680,8 @@ def _write_batch(session: Session, actor: str, channel: str, batch: list[Planned
                                                  Order.external_ref == o.external_id)
                              .with_for_update()).one()  # fmt: skip
         view = orders.replace_lines_in(session, actor, order, prices.lines(o),
-                                       f"updated from the {channel} file",
+                                       N_("updated from the {channel} file").format(
+                                           channel=channel),
                                        channel_prices=True)  # fmt: skip
         out.append((o, view.number))
     for o in batch:
@@ -691,7 +727,8 @@ class _Prices:
                 )
                 if listed.unit_price_minor != ln.unit_price_minor:
                     price = ln.unit_price_minor
-            reason = f"price from the {self.channel} file" if price is not None else ""
+            reason = (N_("price from the {channel} file").format(channel=self.channel)
+                      if price is not None else "")  # fmt: skip
             out.append(orders.NewLine(ln.product_id, ln.qty, unit_price_minor=price,
                                       override_reason=reason))  # fmt: skip
         return out
@@ -699,7 +736,10 @@ class _Prices:
 
 def problems_csv(problems: Sequence[Problem], refused: Sequence[tuple[str, str]] = ()) -> str:
     """The error report: row, column, value, reason (CSV text, every cell made safe by
-    ``csv_files.csv_text``; written with ``csv_files.encode_csv``)."""
-    rows = [(p.row, p.column, p.value, p.reason) for p in problems]
-    rows += [("", "external_id", ext, why) for ext, why in refused]
-    return csv_text(("row", "column", "value", "reason"), rows)
+    ``csv_files.csv_text``; written with ``csv_files.encode_csv``), for the clerk who
+    imports: the heads and the reasons in their language (``i18n.shown``)."""
+    rows = [(p.row, p.column, p.value, in_language(p.reason)) for p in problems]
+    rows += [("", "external_id", ext, in_language(why)) for ext, why in refused]
+    head = (pgettext("error report", "row"), pgettext("error report", "column"),
+            pgettext("error report", "value"), pgettext("error report", "reason"))  # fmt: skip
+    return csv_text(head, rows)

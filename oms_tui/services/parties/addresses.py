@@ -30,7 +30,7 @@ from .regions import provinces
 _NOT_AFTER_SHORT = set("区县市旗州路街道镇乡村巷弄里号大")
 _BETWEEN = " \u3000\t,，、"  # what may stand between the parts
 _COUNTRY = ("中华人民共和国", "中国")
-_SUFFIX = re.compile(r"(.{2,}?)(?:市|地区|盟|(?:[\u4e00-\u9fff]{1,5}?族)*自治州)")
+_SUFFIX = re.compile(r"(.{2,}?)(?:市|地区|盟|(?:[\u4e00-\u9fff]{1,5}?族)*自治州)")  # i18n: no
 
 
 @dataclass(frozen=True)

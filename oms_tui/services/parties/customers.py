@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Integer, insert
 from sqlalchemy import text as sql_text
 from sqlmodel import Session, col, or_, select
 
+from ...i18n import N_
 from ...models import Customer, CustomerAddress, CustomerNameGram, CustomerPhone, utcnow
 from ..platform.change_log import CREATED, record_change, record_changes
 from ..platform.db import Database
@@ -85,7 +86,7 @@ def _hits(conn: Connection, ids: Sequence[int]) -> list[CustomerHit]:
             for i in ids if (r := rows.get(i)) is not None]  # fmt: skip
 
 
-@anyone("a read: customers are seen by everyone (contacts masked on screen)")
+@anyone("a read: customers are seen by everyone (contacts masked on screen)")  # i18n: no
 def search_customers(db: Database, query: str, limit: int = 20) -> list[CustomerHit]:
     """Customers matching any fragment of a name, code, pinyin (full or initials: ``yongan``,
     ``szya``), phone number (the last four digits too) or address; the one way every
@@ -104,7 +105,7 @@ def search_customers(db: Database, query: str, limit: int = 20) -> list[Customer
         return _hits(conn, _matching_ids(conn, q, limit))
 
 
-@anyone("a read: customer search")
+@anyone("a read: customer search")  # i18n: no
 def matching_customer_ids(db: Database, query: str, limit: int = 500) -> list[int]:
     """The ids ``search_customers`` would give, best first, without reading the customers:
     what a screen finding a customer among its own rows asks (receivables' find)."""
@@ -159,10 +160,10 @@ def _matching_ids(conn: Connection, q: str, limit: int) -> list[int]:
 # indexed, or PostgreSQL does not use the index).
 _SOURCES = {
     "customer": ("customer_fts", "customer", "id",
-                 "(name || ' ' || code || ' ' || pinyin || ' ' || initials)"),
+                 "(name || ' ' || code || ' ' || pinyin || ' ' || initials)"),  # i18n: no
     "phone": ("customer_phone_fts", "customer_phone", "customer_id", "digits"),
     "address": ("customer_address_fts", "customer_address", "customer_id",
-                "(province || ' ' || city || ' ' || district || ' ' || street)"),
+                "(province || ' ' || city || ' ' || district || ' ' || street)"),  # i18n: no
 }  # fmt: skip
 
 
@@ -171,10 +172,12 @@ def _contains(conn: Connection, source: str, fragment: str):  # noqa: ANN202
     engine's substring index."""
     fts, table, customer_col, expression = _SOURCES[source]
     if conn.dialect.name == "sqlite":
-        t = sql_text(f"SELECT {table}.{customer_col} AS cid FROM {fts} JOIN {table} "
-                     f"ON {table}.id = {fts}.rowid WHERE {fts} MATCH :q")  # fmt: skip
+        sql = (f"SELECT {table}.{customer_col} AS cid FROM {fts} JOIN {table} "  # i18n: no
+               f"ON {table}.id = {fts}.rowid WHERE {fts} MATCH :q")  # fmt: skip
+        t = sql_text(sql)
         return t.bindparams(q=fts_phrase(fragment)).columns(cid=Integer).subquery().select()
-    t = sql_text(f"SELECT {customer_col} AS cid FROM {table} WHERE {expression} ILIKE :q")
+    sql = f"SELECT {customer_col} AS cid FROM {table} WHERE {expression} ILIKE :q"  # i18n: no
+    t = sql_text(sql)
     return t.bindparams(q=like_contains(fragment)).columns(cid=Integer).subquery().select()
 
 
@@ -209,6 +212,12 @@ class NewCustomer:
 
 
 # what each text field of a customer or an address holds (its column's length)
+# ... and how a sentence names it ("the street holds a control character ...")
+FIELD_NAMES = {"name": N_("the name"), "phone": N_("the phone"), "region": N_("the region"),
+               "province": N_("the province"), "city": N_("the city"),
+               "district": N_("the district"), "street": N_("the street"),
+               "contact_name": N_("the contact name"), "label": N_("the label"),
+               "postcode": N_("the postcode")}  # fmt: skip
 LIMITS = {"name": 200, "phone": 40, "region": 64, "province": 64, "city": 100,
           "district": 100, "street": 300, "contact_name": 200, "label": 64,
           "postcode": 16}  # fmt: skip
@@ -217,7 +226,7 @@ LIMITS = {"name": 200, "phone": 40, "region": 64, "province": 64, "city": 100,
 def cleaned(value: str, field: str) -> str:
     """A customer's or address's text field as it is kept (``clean_text``; a street may
     have several lines)."""
-    return clean_text(value, LIMITS[field], f"the {field.replace('_', ' ')}", field,
+    return clean_text(value, LIMITS[field], FIELD_NAMES[field], field,
                       multiline=field == "street")  # fmt: skip
 
 
@@ -255,6 +264,19 @@ def customers_by_phone(session: Session, all_digits: Iterable[str]) -> dict[str,
     return out
 
 
+_NEEDS_A_NAME = N_("a customer needs a name")
+
+
+def _bad_group() -> InvalidInput:
+    return InvalidInput(N_("group must be one of {groups}").format(groups=", ".join(GROUPS)),
+                        "group")  # fmt: skip
+
+
+def _not_a_phone(phone: str) -> InvalidInput:
+    return InvalidInput(N_("'{phone}' does not look like a phone number").format(phone=phone),
+                        "phone")  # fmt: skip
+
+
 def _refuse_a_taken_phone(session: Session, phone: str, digits: str) -> None:
     """A phone is one customer's: typing it for a new one names the customer who has it."""
     owner = session.exec(
@@ -263,8 +285,9 @@ def _refuse_a_taken_phone(session: Session, phone: str, digits: str) -> None:
         .where(CustomerPhone.digits == digits)
     ).first()  # fmt: skip
     if owner is not None:
-        raise InvalidInput(f"{phone.strip()} is already the phone of {owner[0]} {owner[1]}: "
-                           "find them by it, or type another number", "phone")  # fmt: skip
+        raise InvalidInput(N_("{phone} is already the phone of {code} {name}: find them by it, "
+                              "or type another number").format(
+            phone=phone.strip(), code=owner[0], name=owner[1]), "phone")  # fmt: skip
 
 
 @requires("customers.edit")
@@ -274,12 +297,12 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
     new = _clean(new)
     name = new.name.strip()
     if not name:
-        raise InvalidInput("a customer needs a name", "name")
+        raise InvalidInput(_NEEDS_A_NAME, "name")
     if new.group not in GROUPS:
-        raise InvalidInput(f"group must be one of {', '.join(GROUPS)}", "group")
+        raise _bad_group()
     digits = normalise_phone(new.phone)
     if new.phone.strip() and len(digits) < 5:
-        raise InvalidInput(f"'{new.phone}' does not look like a phone number", "phone")
+        raise _not_a_phone(new.phone)
     invoicing = new.invoicing.checked()
     with db.write() as session:
         _check_credit_limits(session, [new])
@@ -290,7 +313,7 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
                                                                    new.street)  # fmt: skip
         code = new.code or _next_customer_code(session)
         if session.exec(select(Customer.id).where(Customer.code == code)).first() is not None:
-            raise InvalidInput(f"customer code {code} is taken", "code")
+            raise InvalidInput(N_("customer code {code} is taken").format(code=code), "code")
         customer = Customer(
             code=code,
             name=name,
@@ -300,7 +323,7 @@ def create_customer(db: Database, actor: str, new: NewCustomer) -> CustomerHit:
             region=region,
             credit_limit_minor=new.credit_limit_minor,
             payment_terms=new.payment_terms,
-            notes=f"created by {actor}",
+            notes=N_("created by {actor}").format(actor=actor),
             **invoicing.columns(),
         )
         session.add(customer)
@@ -338,7 +361,7 @@ def _created(session: Session, made: Sequence[tuple[str, NewCustomer]]
 def _check_credit_limits(session: Session, news: Sequence[NewCustomer]) -> None:
     settings = load_settings(session)
     for new in news:
-        check_amount(new.credit_limit_minor, settings.max_amount_minor, "the credit limit",
+        check_amount(new.credit_limit_minor, settings.max_amount_minor, N_("the credit limit"),
                      "credit_limit_minor", settings.currency)  # fmt: skip
 
 
@@ -375,9 +398,9 @@ def _create_customers_in(session: Session, actor: str, news: Sequence[NewCustome
     news = [_clean(new) for new in news]
     for new in news:
         if not new.name.strip():
-            raise InvalidInput("a customer needs a name", "name")
+            raise InvalidInput(_NEEDS_A_NAME, "name")
         if new.group not in GROUPS:
-            raise InvalidInput(f"group must be one of {', '.join(GROUPS)}", "group")
+            raise _bad_group()
     invoicing = [new.invoicing.checked().columns() for new in news]
     _check_credit_limits(session, news)
     places = table_in(session)
@@ -393,7 +416,8 @@ def _create_customers_in(session: Session, actor: str, news: Sequence[NewCustome
         "region": region, "credit_limit_minor": new.credit_limit_minor,
         "payment_terms": new.payment_terms, "shipping_policy": "partial", "credit_hold": False,
         "credit_hold_reason": "", "dunning_level": 0, "email": "",
-        "notes": f"created by {actor}", "active": True, "created_at": now, **invoice,
+        "notes": N_("created by {actor}").format(actor=actor), "active": True,
+        "created_at": now, **invoice,
     } for code, new, region, invoice in zip(codes, news, regions, invoicing,
                                             strict=True)]).scalars())  # fmt: skip
     _add_grams(session, [(cid, new.name.strip()) for cid, new in zip(ids, news, strict=True)])
@@ -488,7 +512,7 @@ def ship_to_addresses_in(session: Session, actor: str,
         record_changes(session, actor, "customer", [
             (codes[row["customer_id"]], "address", "", _address_line(row["contact_name"],
                                                                      row["street"]))
-            for row in new.values()], "from an imported order")  # fmt: skip
+            for row in new.values()], N_("from an imported order"))  # fmt: skip
     return [found[key(cid, name, text)] for cid, name, _, text in wanted]
 
 
@@ -503,8 +527,8 @@ def _codes(session: Session, ids: Iterable[int]) -> dict[int, str]:
 
 def _address_line(contact: str, text: str, label: str = "", default: bool = False) -> str:
     """An address as the change log keeps it: ``label: contact, text (default)``."""
-    line = ", ".join(p for p in (contact, text) if p)
-    return (f"{label}: " if label else "") + line + (" (default)" if default else "")
+    line = (f"{label}: " if label else "") + ", ".join(p for p in (contact, text) if p)
+    return N_("{address} (default)").format(address=line) if default else line
 
 
 @dataclass(frozen=True)
@@ -530,13 +554,13 @@ def add_address(db: Database, actor: str, customer_id: int, new: NewAddress) -> 
                           ("street", "city", "district", "province", "region", "contact_name",
                            "phone", "label", "postcode")})  # fmt: skip
     if not new.street.strip():
-        raise InvalidInput("an address needs a street (road, number, building)", "street")
+        raise InvalidInput(N_("an address needs a street (road, number, building)"), "street")
     if new.phone.strip() and len(normalise_phone(new.phone)) < 5:
-        raise InvalidInput(f"'{new.phone}' does not look like a phone number", "phone")
+        raise _not_a_phone(new.phone)
     with db.write() as session:
         c = session.get(Customer, customer_id)
         if c is None:
-            raise NotFound(f"no customer with id {customer_id}")
+            raise NotFound(N_("no customer with id {id}").format(id=customer_id))
         has_any = session.exec(
             select(CustomerAddress.id).where(CustomerAddress.customer_id == customer_id)
         ).first()

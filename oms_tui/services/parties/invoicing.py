@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 from sqlmodel import select
 
+from ...i18n import N_
 from ...models import Customer
 from ..platform.change_log import record_change
 from ..platform.db import Database
@@ -27,7 +28,7 @@ _TYPE_WORDS = {
     "normal": NORMAL, "普通": NORMAL, "普票": NORMAL, "普通发票": NORMAL,
     "增值税普通发票": NORMAL, "": NORMAL,
     "special": SPECIAL, "专用": SPECIAL, "专票": SPECIAL, "专用发票": SPECIAL,
-    "增值税专用发票": SPECIAL, "vat special": SPECIAL,
+    "增值税专用发票": SPECIAL, "vat special": SPECIAL,  # i18n: no (as people write it)
 }  # fmt: skip
 TYPE_WORDS_ZH = {NORMAL: "普通", SPECIAL: "专用"}
 
@@ -65,8 +66,8 @@ def invoice_type_of(text: str) -> str:
     """``normal`` or ``special`` from what was typed (普通 / 专用, 普票 / 专票 ...)."""
     word = " ".join(text.strip().lower().split())
     if word not in _TYPE_WORDS:
-        raise InvalidInput(f"invoice type '{text}': use normal (普通) or special (专用)",
-                           "invoice_type")  # fmt: skip
+        raise InvalidInput(N_("invoice type '{type}': use normal (普通) or special (专用)")
+                           .format(type=text), "invoice_type")  # fmt: skip
     return _TYPE_WORDS[word]
 
 
@@ -79,20 +80,20 @@ def check_taxpayer_id(text: str) -> str:
         return ""
     if len(code) == 18:
         if any(ch not in _CODE_CHARS for ch in code):
-            raise InvalidInput(f"taxpayer id {code}: a character that no such id has",
-                               "taxpayer_id")  # fmt: skip
+            raise InvalidInput(N_("taxpayer id {id}: a character that no such id has")
+                               .format(id=code), "taxpayer_id")  # fmt: skip
         total = sum(_CODE_CHARS.index(ch) * w for ch, w in zip(code, _WEIGHTS, strict=False))
         if _CODE_CHARS[(31 - total % 31) % 31] != code[17]:
-            raise InvalidInput(f"taxpayer id {code}: the check character does not match "
-                               "(a typing slip?)", "taxpayer_id")  # fmt: skip
+            raise InvalidInput(N_("taxpayer id {id}: the check character does not match "
+                                  "(a typing slip?)").format(id=code), "taxpayer_id")  # fmt: skip
         return code
     if not _OLD_FORM.fullmatch(code):
-        raise InvalidInput(f"taxpayer id {code}: 18 letters and digits (15, 17 or 20 for "
-                           "older ids)", "taxpayer_id")  # fmt: skip
+        raise InvalidInput(N_("taxpayer id {id}: 18 letters and digits (15, 17 or 20 for older "
+                              "ids)").format(id=code), "taxpayer_id")  # fmt: skip
     return code
 
 
-@anyone("a read: a customer's invoicing data")
+@anyone("a read: a customer's invoicing data")  # i18n: no
 def get_invoicing(db: Database, code: str) -> Invoicing:
     with db.read() as session:
         c = _customer(session, code)
@@ -117,5 +118,5 @@ def set_invoicing(db: Database, actor: str, code: str, data: Invoicing) -> Invoi
 def _customer(session, code: str) -> Customer:  # noqa: ANN001
     c = session.exec(select(Customer).where(Customer.code == code.strip().upper())).first()
     if c is None:
-        raise NotFound(f"no customer {code}")
+        raise NotFound(N_("no customer {code}").format(code=code))
     return c

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from ...i18n import LANGUAGES, normalise
+from ...i18n import LANGUAGES, N_, normalise
 from ...models import Customer
 from ..platform.change_log import record_change
 from ..platform.db import Database
@@ -25,7 +25,10 @@ def document_language_in(session: Session, customer_language: str) -> str:
     return document_language(customer_language, load_settings(session).language)
 
 
-@anyone("a customer's document language is no secret: it decides how their papers print")
+@anyone(
+    "a customer's document language is no secret: "  # i18n: no
+    "it decides how their papers print"
+)
 def customer_language(db: Database, code: str) -> tuple[str, str]:
     """The customer's own choice ("" when none) and the language their documents print in."""
     with db.read() as session:
@@ -40,8 +43,8 @@ def set_customer_language(db: Database, actor: str, code: str, language: str) ->
     wanted = language.strip()
     chosen = "" if wanted in ("", "default") else normalise(wanted)
     if chosen is None:
-        raise InvalidInput(f"language '{language}': use {', '.join(LANGUAGES)} or default",
-                           "language")  # fmt: skip
+        raise InvalidInput(N_("language '{language}': use {languages} or default").format(
+            language=language, languages=", ".join(LANGUAGES)), "language")  # fmt: skip
     with db.write() as session:
         customer = _customer(session, code)
         record_change(session, actor, "customer", customer.code, "language",
@@ -54,5 +57,5 @@ def set_customer_language(db: Database, actor: str, code: str, language: str) ->
 def _customer(session: Session, code: str) -> Customer:
     found = session.exec(select(Customer).where(Customer.code == code.strip().upper())).first()
     if found is None:
-        raise NotFound(f"no customer {code}")
+        raise NotFound(N_("no customer {code}").format(code=code))
     return found

@@ -24,6 +24,7 @@ from importlib import resources
 
 from sqlmodel import Session, col, select
 
+from ...i18n import N_
 from ...models import Customer, CustomerAddress, Setting
 from ..platform.change_log import record_change
 from ..platform.db import Database
@@ -133,7 +134,7 @@ def table_in(session: Session) -> RegionTable:
     return RegionTable(_parse(raw or ""))
 
 
-@anyone("a read: the region table")
+@anyone("a read: the region table")  # i18n: no
 def get_table(db: Database) -> RegionTable:
     with db.read() as session:
         return table_in(session)
@@ -144,18 +145,19 @@ def set_region(db: Database, actor: str, province: str, region: str) -> RegionTa
     """Put a province in another region (the shipped one again: the change is dropped)."""
     p = province_of(province)
     if p is None or province.strip().lower() not in {n.lower() for n in (*p.names, *p.pinyin)}:
-        raise InvalidInput(f"no province '{province.strip()}' (e.g. 浙江, 浙江省, Zhejiang)",
-                           "province")  # fmt: skip
+        raise InvalidInput(N_("no province '{province}' (e.g. 浙江, 浙江省, Zhejiang)").format(
+            province=province.strip()), "province")  # fmt: skip
     region = region.strip()
     if not region or any(c in region for c in ",="):
-        raise InvalidInput("name the region as the warehouses do, e.g. East", "region")
+        raise InvalidInput(N_("name the region as the warehouses do, e.g. East"), "region")
     with db.write() as session:
         changes = dict(table_in(session).changes)
         changes.pop(p.name, None)
         if region != p.region:
             changes[p.name] = region
         store_setting(session, actor, KEY, ",".join(f"{k}={v}" for k, v in changes.items()),
-                      f"{p.name} in {region}")  # fmt: skip
+                      N_("{province} put in region {region}").format(province=p.name,
+                                                                     region=region))  # fmt: skip
         return RegionTable(changes)
 
 
@@ -163,7 +165,7 @@ def address_region(table: RegionTable, a: CustomerAddress) -> str:
     return table.region_of(a.province, a.city, a.district, a.street)
 
 
-@anyone("derives blank regions from addresses; nothing typed changes")
+@anyone("derives blank regions from addresses; nothing typed changes")  # i18n: no
 def fill_regions(db: Database, actor: str) -> tuple[int, int]:
     """Addresses without a region get their place's; customers without one, their default
     address's (else another address's); each in the change log as ``actor``'s. Returns
@@ -177,7 +179,7 @@ def fill_regions(db: Database, actor: str) -> tuple[int, int]:
                                     ).one()  # fmt: skip
                 place = " ".join(p for p in (a.province, a.city, a.district, a.street) if p)
                 record_change(session, actor, "customer", code, "address_region", "", region,
-                              f"from its place: {place}")  # fmt: skip
+                              N_("from its place: {place}").format(place=place))  # fmt: skip
                 a.region = region
                 session.add(a)
                 filled_addresses += 1
@@ -190,7 +192,7 @@ def fill_regions(db: Database, actor: str) -> tuple[int, int]:
             ).first()
             if region:
                 record_change(session, actor, "customer", c.code, "region", "", region,
-                              "from its address")  # fmt: skip
+                              N_("from its address"))  # fmt: skip
                 c.region = region
                 session.add(c)
                 filled_customers += 1

@@ -36,7 +36,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from ...config import default_data_dir, pg_schema, sqlite_path
-from ...i18n import _
+from ...i18n import N_
 from ...migrations import HEAD
 from . import pg_backup, presence, safe_files, schema
 from .db import Database
@@ -44,10 +44,10 @@ from .errors import OmsError
 from .permissions import NotPermitted, anyone, requires
 from .settings import read_int_settings, write_int_setting
 
-READ = "where the backups are and how many are kept: no data of the database"
+READ = "where the backups are and how many are kept: no data of the database"  # i18n: no
 
 SUFFIXES = {"sqlite": ".db.gz", "postgresql": ".pgdump"}
-_NAME = re.compile(r"^(?P<prefix>.+)-(?P<day>\d{8})-(?P<time>\d{6})-r(?P<revision>\w+?)"
+_NAME = re.compile(r"^(?P<prefix>.+)-(?P<day>\d{8})-(?P<time>\d{6})-r(?P<revision>\w+?)"  # i18n: no
                    r"(?:-(?P<label>[a-z-]+))?(?P<suffix>\.db\.gz|\.pgdump)$")  # fmt: skip
 _GZIP, _PGDUMP = b"\x1f\x8b", b"PGDMP"
 
@@ -117,7 +117,7 @@ def prefix(db: Database) -> str:
     if path is not None:
         return path.stem
     if db.dialect != "postgresql":
-        raise OmsError("backups are made of a SQLite file or a PostgreSQL database")
+        raise OmsError(N_("backups are made of a SQLite file or a PostgreSQL database"))
     return f"{make_url(db.url).database}-{pg_schema(db.url)}"
 
 
@@ -181,7 +181,7 @@ def _take(db: Database, out: Path | None = None, *, label: str = "",
     (``safe_files.Stopped``)."""
     revision = schema.current_revision(db)
     if revision is None:
-        raise OmsError("the database has no oms tables: nothing to back up")
+        raise OmsError(N_("the database has no oms tables: nothing to back up"))
     now = now or datetime.now()
     name = backup_name(db, revision, now, label)
     if out is None:
@@ -190,7 +190,8 @@ def _take(db: Database, out: Path | None = None, *, label: str = "",
         final = out / name if out.is_dir() else out
         safe_files.private_dir(final.parent)
     if final.exists():
-        raise OmsError(f"{final} already exists: give another --out, or remove it first")
+        raise OmsError(N_("{file} already exists: give another --out, or remove it first")
+                       .format(file=final))  # fmt: skip
     safe_files.remove_stale_parts(final.parent)
     if db.dialect == "sqlite":
         _take_sqlite(db, final, stop)
@@ -211,7 +212,7 @@ def _take(db: Database, out: Path | None = None, *, label: str = "",
 def _take_sqlite(db: Database, final: Path, stop: Callable[[], bool] | None) -> None:
     source = sqlite_path(db.url)
     if source is None:
-        raise OmsError("an in-memory database cannot be backed up")
+        raise OmsError(N_("an in-memory database cannot be backed up"))
     raw = safe_files.part_name(final.with_name(final.name + ".raw"))
     with safe_files.removed_on_failure(raw):
         safe_files.sqlite_snapshot(source, raw)
@@ -234,7 +235,7 @@ def _take_postgres(db: Database, final: Path) -> None:
         safe_files.publish(part, final)
 
 
-@anyone("the daily backup when the app opens is taken on everyone's behalf")
+@anyone("the daily backup when the app opens is taken on everyone's behalf")  # i18n: no
 def daily(db: Database, now: datetime | None = None,
           stop: Callable[[], bool] | None = None) -> Backup | None:  # fmt: skip
     """The daily backup, unless the folder holds one taken today already."""
@@ -246,7 +247,7 @@ def daily(db: Database, now: datetime | None = None,
     except safe_files.Stopped:
         raise
     except OmsError as exc:
-        raise OmsError(f"no daily backup: {exc}") from None
+        raise OmsError(N_("no daily backup: {error}").format(error=exc)) from None
 
 
 # -- opening one ----------------------------------------------------------------------------
@@ -258,23 +259,27 @@ def kind_of(file: Path) -> str:
         with open(file, "rb") as f:
             head = f.read(5)
     except FileNotFoundError:
-        raise OmsError(f"no file {file}") from None
+        raise OmsError(N_("no file {file}").format(file=file)) from None
     except OSError as exc:
-        raise OmsError(f"cannot read {file}: {exc.strerror}") from None
+        raise OmsError(N_("cannot read {file}: {error}").format(file=file, error=exc.strerror)
+                       ) from None  # fmt: skip
     if head.startswith(_GZIP):
         return "sqlite"
     if head.startswith(_PGDUMP):
         return "postgresql"
-    raise OmsError(f"{file} is not an oms backup (neither a compressed SQLite file nor a "
-                   "pg_dump archive)")  # fmt: skip
+    raise OmsError(N_("{file} is not an oms backup (neither a compressed SQLite file nor a "
+                      "pg_dump archive)").format(file=file))  # fmt: skip
 
 
 def _check_revision(file: Path, revision: str | None) -> str:
     if revision is None:
-        raise OmsError(f"{file} is not an oms backup: it has no schema revision")
+        raise OmsError(
+            N_("{file} is not an oms backup: it has no schema revision").format(file=file)
+        )
     if not schema.is_known(revision):
-        raise OmsError(f"{file} was made by a newer oms (schema {revision}; this oms knows up "
-                       f"to {HEAD}): upgrade oms first")  # fmt: skip
+        raise OmsError(N_("{file} was made by a newer oms (schema {revision}; this oms knows "
+                          "up to {head}): upgrade oms first").format(
+            file=file, revision=revision, head=HEAD))  # fmt: skip
     return revision
 
 
@@ -288,7 +293,7 @@ def _unpacked(file: Path) -> Iterator[tuple[Path, str]]:
         try:
             safe_files.check_sqlite(conn, file)
             try:
-                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()  # i18n: no
             except sqlite3.DatabaseError:
                 row = None
         finally:
@@ -306,8 +311,8 @@ def opened(file: Path, db: Database | None) -> Iterator[Opened]:
                 yield copy
         return
     if db is None or db.dialect != "postgresql":
-        raise OmsError(f"{file} is a PostgreSQL backup: open it with --db naming a "
-                       "PostgreSQL server")  # fmt: skip
+        raise OmsError(N_("{file} is a PostgreSQL backup: open it with --db naming a "
+                          "PostgreSQL server").format(file=file))  # fmt: skip
     dumped, revision = pg_backup.contents(file)
     revision = _check_revision(file, revision)
     with pg_backup.scratch_database(db.url) as url:
@@ -348,7 +353,7 @@ def others_connected(db: Database) -> list[str]:
         return []
     with db.engine.connect() as conn:
         rows = conn.execute(text(
-            "SELECT usename, application_name, host(client_addr) FROM pg_stat_activity"
+            "SELECT usename, application_name, host(client_addr) FROM pg_stat_activity"  # i18n: no
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )).all()  # fmt: skip
     return presence.others_on_postgres([tuple(row) for row in rows], pg_schema(db.url))
@@ -360,22 +365,25 @@ def restore(db: Database, actor: str, file: Path, *, force: bool = False) -> Res
     return _restore(db, file, force)
 
 
-@anyone("restoring where no oms database is yet: it has no users to ask, the backup "
+@anyone("restoring where no oms database is yet: it has no users to ask, the backup "  # i18n: no
         "brings its own; refused where there is one (that is `restore`, backup.run)")  # fmt: skip
 def restore_new(db: Database, file: Path, *, force: bool = False) -> Restored:
     """Restore a backup into a place that holds no oms database (a new file, an empty
     schema): the way back after the database was lost."""
     if schema.current_revision(db) is not None:
-        raise NotPermitted(_("the database holds oms data already: replacing it is a "
-                             "restore by a user who may back up and restore"))  # fmt: skip
+        raise NotPermitted(N_("the database holds oms data already: replacing it is a "
+                              "restore by a user who may back up and restore"))  # fmt: skip
     return _restore(db, file, force)
 
 
 def _restore(db: Database, file: Path, force: bool) -> Restored:
     kind = kind_of(file)
     if kind != db.dialect:
-        raise OmsError(f"{file} is a {_ENGINE[kind]} backup; the database is "
-                       f"{_ENGINE.get(db.dialect, db.dialect)}")  # fmt: skip
+        raise OmsError(
+            N_("{file} is a {engine} backup; the database is {database}").format(
+                file=file, engine=_ENGINE[kind], database=_ENGINE.get(db.dialect, db.dialect)
+            )
+        )
     if kind == "sqlite":
         with _unpacked(file) as (copy, revision):
             kept = _before_restore(db, force, file)
@@ -384,8 +392,9 @@ def _restore(db: Database, file: Path, force: bool) -> Restored:
         dumped, revision = pg_backup.contents(file)
         revision = _check_revision(file, revision)
         if dumped != pg_schema(db.url):
-            raise OmsError(f"{file} holds the schema {dumped}; the database works in "
-                           f"{pg_schema(db.url)} (--db with search_path={dumped})")  # fmt: skip
+            raise OmsError(N_("{file} holds the schema {schema}; the database works in "
+                              "{works_in} (--db with search_path={schema})").format(
+                file=file, schema=dumped, works_in=pg_schema(db.url)))  # fmt: skip
         pg_backup.require("pg_restore", "psql")
         kept = _before_restore(db, force, file)
         db.dispose()
@@ -404,9 +413,13 @@ def _before_restore(db: Database, force: bool, file: Path) -> Path | None:
     """Refuse while others have the database open (unless forced); keep it as it is."""
     others = others_connected(db)
     if others and not force:
-        who = "process has" if len(others) == 1 else "processes have"
-        raise OmsError(f"{len(others)} other oms {who} the database open: "
-                       f"{', '.join(others)}; ask them to close oms, or use --force")  # fmt: skip
+        if len(others) == 1:
+            text = N_("1 other oms process has the database open: {who}; ask them to close "
+                      "oms, or use --force")  # fmt: skip
+        else:
+            text = N_("{n} other oms processes have the database open: {who}; ask them to "
+                      "close oms, or use --force")  # fmt: skip
+        raise OmsError(text.format(n=len(others), who=", ".join(others)))
     if schema.is_empty(db) or schema.current_revision(db) is None:
         return None
     return _take(db, label="before-restore", spare=file).path
@@ -416,7 +429,7 @@ def _copy_into(copy: Path, target: Path | None) -> None:
     """The backup's pages into the live file through SQLite's backup API: one write
     transaction, so other connections see the old contents or the new, never a mix."""
     if target is None:
-        raise OmsError("an in-memory database cannot be restored into")
+        raise OmsError(N_("an in-memory database cannot be restored into"))
     src = sqlite3.connect(copy)
     try:
         dst = sqlite3.connect(target, timeout=safe_files.BUSY_TIMEOUT_S)

@@ -17,6 +17,7 @@ import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ...i18n import N_
 from .errors import InvalidInput
 from .text import safe_cell
 
@@ -32,7 +33,8 @@ def csv_encoding_name(text: str | None) -> str:
     is ``InvalidInput``."""
     name = (text or DEFAULT_ENCODING).strip().lower().replace("_", "-")
     if name not in _ENCODINGS:
-        raise InvalidInput(f"CSV encoding '{text}': use {' or '.join(ENCODINGS)}", "encoding")
+        raise InvalidInput(N_("CSV encoding '{encoding}': use {first} or {second}").format(
+            encoding=text, first=ENCODINGS[0], second=ENCODINGS[1]), "encoding")  # fmt: skip
     return "gb18030" if name == "gb18030" else "utf-8"
 
 

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from ...i18n import N_
 from .errors import InvalidInput
 from .safe_files import private_dir
 
@@ -49,11 +50,12 @@ def check_target(path: str | Path, *, overwrite: bool = False, protect: Iterable
     path = Path(path)
     for kept in protect:
         if same_file(path, kept):
-            raise InvalidInput(f"{path} is the database in use: write somewhere else", "out")
+            raise InvalidInput(N_("{file} is the database in use: write somewhere else").format(
+                file=path), "out")  # fmt: skip
     if path.is_dir():
-        raise InvalidInput(f"{path} is a folder: name a file", "out")
+        raise InvalidInput(N_("{file} is a folder: name a file").format(file=path), "out")
     if path.exists() and not overwrite:
-        raise InvalidInput(f"{path} exists: give --force to replace it", "out")
+        raise _exists(path)
     return path
 
 
@@ -68,13 +70,18 @@ def write_private(path: str | Path, data: bytes, *, overwrite: bool = True,
     try:
         fd = os.open(path, flags, FILE_MODE)
     except FileExistsError:
-        raise InvalidInput(f"{path} exists: give --force to replace it", "out") from None
+        raise _exists(path) from None
     except OSError as error:
-        raise InvalidInput(f"cannot write {path}: {error.strerror}", "out") from None
+        raise InvalidInput(N_("cannot write {file}: {error}").format(
+            file=path, error=error.strerror), "out") from None  # fmt: skip
     with os.fdopen(fd, "wb") as out:
         os.fchmod(out.fileno(), FILE_MODE)  # an existing file replaced keeps no wider mode
         out.write(data)
     return path
+
+
+def _exists(path: Path) -> InvalidInput:
+    return InvalidInput(N_("{file} exists: give --force to replace it").format(file=path), "out")
 
 
 def database_files(url: str) -> list[Path]:

@@ -22,19 +22,24 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from ...config import pg_schema
+from ...i18n import N_
 from .errors import OmsError
 
-INSTALL = ("install the PostgreSQL client tools (Debian/Ubuntu: apt install postgresql-client; "
-           "macOS: brew install libpq), the same major version as the server or newer")  # fmt: skip
+INSTALL = N_("install the PostgreSQL client tools (Debian/Ubuntu: apt install "
+             "postgresql-client; macOS: brew install libpq), the same major version as the "
+             "server or newer")  # fmt: skip
 
 
 def require(*tools: str) -> None:
     """Refuse in one sentence when a client tool is not on the PATH."""
     missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
-        them = "it" if len(missing) == 1 else "them"
-        raise OmsError(f"{' and '.join(missing)} not found: PostgreSQL backups need {them}; "
-                       f"{INSTALL}")  # fmt: skip
+        if len(missing) == 1:
+            text = N_("{tool} not found: PostgreSQL backups need it; {install}")
+        else:
+            text = N_("{tools} and {tool} not found: PostgreSQL backups need them; {install}")
+        raise OmsError(text.format(tools=", ".join(missing[:-1]), tool=missing[-1],
+                                   install=INSTALL))  # fmt: skip
 
 
 def libpq_env(url: str, database: str | None = None) -> dict[str, str]:
@@ -51,7 +56,7 @@ def libpq_env(url: str, database: str | None = None) -> dict[str, str]:
         value = u.query.get(name)
         if value:
             env[var] = value if isinstance(value, str) else " ".join(value)
-    env["PGAPPNAME"] = "oms backup"
+    env["PGAPPNAME"] = "oms backup"  # i18n: no
     return env
 
 
@@ -60,8 +65,15 @@ def _run(args: list[str], env: dict[str, str], input: bytes | None = None,  # no
     done = subprocess.run(args, env=env, capture_output=True, check=False, input=input)
     if done.returncode != 0:
         err = (done.stderr or b"").decode(errors="replace").strip().splitlines()
-        raise OmsError(f"{args[0]} failed: {err[0] if err else f'exit {done.returncode}'}")
+        raise _failed(args[0], err, done.returncode)
     return done
+
+
+def _failed(tool: str, err: list[str], code: int) -> OmsError:
+    """A client tool's failure: its first line of errors, else its exit code."""
+    if err:
+        return OmsError(N_("{tool} failed: {error}").format(tool=tool, error=err[0]))
+    return OmsError(N_("{tool} failed (exit {code})").format(tool=tool, code=code))
 
 
 def dump(url: str, out_fd: int) -> None:
@@ -74,7 +86,7 @@ def dump(url: str, out_fd: int) -> None:
                               stderr=subprocess.PIPE, check=False)  # fmt: skip
     if done.returncode != 0:
         err = done.stderr.decode(errors="replace").strip().splitlines()
-        raise OmsError(f"pg_dump failed: {err[0] if err else f'exit {done.returncode}'}")
+        raise _failed("pg_dump", err, done.returncode)
 
 
 def contents(file: Path) -> tuple[str, str | None]:
@@ -82,13 +94,15 @@ def contents(file: Path) -> tuple[str, str | None]:
     require("pg_restore")
     env = dict(os.environ)
     listing = _run(["pg_restore", "--list", str(file)], env).stdout.decode(errors="replace")
-    schemas = re.findall(r"^\d+; \d+ \d+ SCHEMA - (\S+) ", listing, re.MULTILINE)
+    schemas = re.findall(r"^\d+; \d+ \d+ SCHEMA - (\S+) ", listing, re.MULTILINE)  # i18n: no
     data = _run(["pg_restore", "--data-only", "--table=alembic_version", "--file=-", str(file)],
                 env).stdout.decode(errors="replace")  # fmt: skip
-    rows = data.split(" FROM stdin;\n", 1)
+    rows = data.split(" FROM stdin;\n", 1)  # i18n: no
     revision = rows[1].split("\n", 1)[0].strip() if len(rows) == 2 else None
     if not schemas:
-        raise OmsError(f"{file} holds no schema: not an oms backup of PostgreSQL")
+        raise OmsError(
+            N_("{file} holds no schema: not an oms backup of PostgreSQL").format(file=file)
+        )
     return schemas[0], (revision if revision and revision != "\\." else None)
 
 
@@ -100,7 +114,7 @@ def restore_into(url: str, file: Path, schema: str, database: str | None = None)
     require("pg_restore", "psql")
     script = _run(["pg_restore", "--no-owner", "--no-privileges", "--file=-", str(file)],
                   dict(os.environ)).stdout  # fmt: skip
-    drop = (f'CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;\n'
+    drop = (f'CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;\n'  # i18n: no
             f'DROP SCHEMA IF EXISTS "{schema}" CASCADE;\n').encode()  # fmt: skip
     _run(["psql", "--no-psqlrc", "--quiet", "--single-transaction", "-v", "ON_ERROR_STOP=1",
           "--file=-"], libpq_env(url, database), input=drop + script)  # fmt: skip
@@ -114,15 +128,16 @@ def scratch_database(url: str) -> Iterator[str]:
     try:
         try:
             with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
+                conn.execute(text(f'CREATE DATABASE "{name}"'))  # i18n: no
         except DBAPIError as exc:
             first = str(exc.orig).strip().splitlines()[0]
-            raise OmsError("cannot create a scratch database to open the backup in (the "
-                           f"user needs CREATEDB): {first}") from None  # fmt: skip
+            raise OmsError(N_("cannot create a scratch database to open the backup in (the "
+                              "user needs CREATEDB): {error}").format(error=first)
+                           ) from None  # fmt: skip
         try:
             yield make_url(url).set(database=name).render_as_string(hide_password=False)
         finally:
             with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))  # i18n: no
     finally:
         admin.dispose()

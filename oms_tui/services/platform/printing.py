@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...i18n import N_
 from .errors import OmsError
 from .files import private_dir, write_private
 
@@ -36,7 +37,11 @@ class PrintFailed(OmsError):
 
     def __init__(self, printer: str, why: str, kept: Sequence[Delivered]) -> None:
         self.printer, self.why, self.kept = printer, why, tuple(kept)
-        super().__init__(f"printer '{printer}' failed: {why}; {summary(kept)}")
+        super().__init__(
+            N_("printer '{printer}' failed: {why}; {kept}").format(
+                printer=printer, why=why, kept=summary(kept)
+            )
+        )
 
 
 def documents_dir() -> Path:
@@ -63,15 +68,20 @@ def send(pdf: bytes, name: str, printer: str) -> None:
     """Hand ``pdf`` to ``lp -d printer``; an ``OmsError`` saying why when it does not go."""
     lp = shutil.which("lp")
     if lp is None:
-        raise OmsError("the lp command is not installed")
+        raise OmsError(N_("the lp command is not installed"))
     try:
         done = subprocess.run([lp, "-d", printer, "-t", name, "-"], input=pdf,
                               capture_output=True, timeout=LP_TIMEOUT_S, check=False)  # fmt: skip
     except subprocess.TimeoutExpired:
-        raise OmsError(f"lp did not answer in {LP_TIMEOUT_S} s") from None
+        raise OmsError(N_("lp did not answer in {seconds} s").format(seconds=LP_TIMEOUT_S)
+                       ) from None  # fmt: skip
     if done.returncode != 0:
         why = (done.stderr or done.stdout).decode(errors="replace").strip().splitlines()
-        raise OmsError(why[0].rstrip(".") if why else f"lp failed (exit {done.returncode})")
+        raise OmsError(
+            why[0].rstrip(".")
+            if why
+            else N_("lp failed (exit {code})").format(code=done.returncode)
+        )
 
 
 def deliver_all(docs: Sequence[tuple[str, bytes]], printer: str = "") -> list[Delivered]:
@@ -84,8 +94,8 @@ def deliver_all(docs: Sequence[tuple[str, bytes]], printer: str = "") -> list[De
         try:
             send(pdf, name, printer)
         except OmsError as error:
-            sent = f" ({n} of {len(docs)} printed)" if n else ""
-            raise PrintFailed(printer, f"{error}{sent}",
+            why = N_("{why} ({n} of {total} printed)").format(why=error, n=n, total=len(docs))
+            raise PrintFailed(printer, why if n else str(error),
                               [Delivered(p, printer if i < n else "")
                                for i, p in enumerate(paths)]) from None  # fmt: skip
     return [Delivered(path, printer) for path in paths]
@@ -114,14 +124,16 @@ def print_saved(path: str | Path, name: str, printer: str = "") -> Delivered:
 
 
 def summary(done: Sequence[Delivered]) -> str:
-    """Where documents went, in one phrase: "sent to printer P; saved as a.pdf, b.pdf in
-    DIR", or "saved as /path/a.pdf"."""
+    """Where documents went, in one phrase (in English; ``i18n.shown`` reads it back):
+    "sent to printer P; saved in DIR as a.pdf, b.pdf", or "saved as /path/a.pdf"."""
     paths = [Path(d.path) for d in done]
     if len(paths) > 1 and len({p.parent for p in paths}) == 1:
-        saved = f"saved as {', '.join(p.name for p in paths)} in {paths[0].parent}"
+        saved = N_("saved in {folder} as {files}").format(
+            folder=paths[0].parent, files=", ".join(p.name for p in paths)
+        )
     else:
-        saved = "saved as " + ", ".join(str(p) for p in paths)
+        saved = N_("saved as {files}").format(files=", ".join(str(p) for p in paths))
     printers = {d.printer for d in done}
     if done and len(printers) == 1 and "" not in printers:
-        return f"sent to printer {done[0].printer}; {saved}"
+        return N_("sent to printer {printer}; {saved}").format(printer=done[0].printer, saved=saved)
     return saved

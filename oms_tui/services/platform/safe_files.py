@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ...i18n import N_
 from .errors import OmsError
 
 PAUSE_ENV = "OMS_TEST_PAUSE_AT"
@@ -55,7 +56,11 @@ def private_dir(path: Path) -> Path:
             path.mkdir(mode=0o700, parents=True, exist_ok=True)
             path.chmod(0o700)
         except OSError as exc:
-            raise OmsError(f"cannot create the folder {path}: {exc.strerror}") from None
+            raise OmsError(
+                N_("cannot create the folder {folder}: {error}").format(
+                    folder=path, error=exc.strerror
+                )
+            ) from None
     return path
 
 
@@ -64,7 +69,8 @@ def create_private(path: Path) -> int:
     try:
         return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:
-        raise OmsError(f"cannot write {path}: {exc.strerror}") from None
+        raise OmsError(N_("cannot write {file}: {error}").format(file=path, error=exc.strerror)
+                       ) from None  # fmt: skip
 
 
 def part_name(final: Path) -> Path:
@@ -138,7 +144,7 @@ def sqlite_snapshot(source: Path, target: Path) -> None:
         dst = sqlite3.connect(target)
         try:
             src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")
+            dst.execute("PRAGMA journal_mode=DELETE")  # i18n: no
             check_sqlite(dst, target)
         finally:
             dst.close()
@@ -148,11 +154,13 @@ def sqlite_snapshot(source: Path, target: Path) -> None:
 
 def check_sqlite(conn: sqlite3.Connection, path: Path) -> None:
     try:
-        result = conn.execute("PRAGMA quick_check").fetchall()
+        result = conn.execute("PRAGMA quick_check").fetchall()  # i18n: no
     except sqlite3.DatabaseError as exc:
-        raise OmsError(f"{path} is not a readable SQLite database: {exc}") from None
+        raise OmsError(
+            N_("{file} is not a readable SQLite database: {error}").format(file=path, error=exc)
+        ) from None
     if result != [("ok",)]:
-        raise OmsError(f"{path} is damaged: {result[0][0]}")
+        raise OmsError(N_("{file} is damaged: {error}").format(file=path, error=result[0][0]))
 
 
 def gzip_into(raw: Path, final: Path, stop: Callable[[], bool] | None = None) -> Path:
@@ -166,7 +174,7 @@ def gzip_into(raw: Path, final: Path, stop: Callable[[], bool] | None = None) ->
                 first = True
                 while chunk := src.read(CHUNK):
                     if stop is not None and stop():
-                        raise Stopped(f"the backup to {final} was stopped")
+                        raise Stopped(N_("the backup to {file} was stopped").format(file=final))
                     zipped.write(chunk)
                     if first:
                         zipped.flush()
@@ -178,7 +186,7 @@ def gzip_into(raw: Path, final: Path, stop: Callable[[], bool] | None = None) ->
             while chunk := check.read(CHUNK):
                 read += len(chunk)
         if read != raw.stat().st_size:
-            raise OmsError(f"the compressed copy of {raw} came out short")
+            raise OmsError(N_("the compressed copy of {file} came out short").format(file=raw))
         return publish(part, final)
 
 
@@ -189,4 +197,6 @@ def gunzip_into(source: Path, target: Path) -> None:
             shutil.copyfileobj(src, out, CHUNK)
     except (gzip.BadGzipFile, EOFError, OSError) as exc:
         target.unlink(missing_ok=True)
-        raise OmsError(f"{source} is not a complete oms backup: {exc}") from None
+        raise OmsError(
+            N_("{file} is not a complete oms backup: {error}").format(file=source, error=exc)
+        ) from None
