@@ -21,7 +21,7 @@ from ...models import LoginSession, User, utcnow
 from .change_log import record_change
 from .db import Database
 from .errors import InvalidInput, NotFound
-from .permissions import ROLES, anyone, check, requires, role_of
+from .permissions import ROLES, anyone, check, requires
 from .text import clean_text
 
 __all__ = ["ROLES", "UserInfo", "active_admins", "add_user", "ensure_user",
@@ -168,9 +168,7 @@ def check_new_password(password: str) -> None:
 def set_password(db: Database, actor: str, name: str, password: str) -> None:
     """Set ``name``'s password (an admin for anyone, a user their own); their other
     command-line logins end. The change log says it was set, nothing of what it is."""
-    if actor == name:
-        role_of(db, actor)  # an active user
-    else:
+    if actor != name:  # (an active user: checked by @anyone)
         check(db, actor, "users.manage")
     check_new_password(password)
     hashed = hash_password(password)
