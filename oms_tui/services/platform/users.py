@@ -24,8 +24,8 @@ from .errors import InvalidInput, NotFound
 from .permissions import ROLES, anyone, check, requires
 from .text import clean_text
 
-__all__ = ["ROLES", "UserInfo", "active_admins", "add_user", "ensure_user",
-           "list_users", "set_active", "set_password", "set_role", "user_info"]  # fmt: skip
+__all__ = ["ROLES", "UserInfo", "active_admins", "add_user", "list_users", "set_active",
+           "set_password", "set_role", "user_info"]  # fmt: skip
 
 MIN_PASSWORD = 8  # characters
 NAME_MAX = 64  # app_user.name
@@ -187,21 +187,3 @@ def _password_change(actor: str, name: str, before: str):  # noqa: ANN202
     # written even when it was set before (record_change skips a field that did not change)
     return ChangeLog(actor=actor, entity="user", entity_key=name, field="password",
                      before=before, after="set (new)")  # fmt: skip
-
-
-@anyone("the row of a name already acting (tests, a language choice); people are added "
-        "with add_user, by an admin")
-def ensure_user(db: Database, name: str, role: str = "clerk") -> User:
-    """The user row for ``name``, created when missing (tests and the demo; people are added
-    with ``add_user``)."""
-    with db.read() as session:
-        user = session.exec(select(User).where(User.name == name)).first()
-        if user is not None:
-            return user
-    with db.write() as session:
-        user = session.exec(select(User).where(User.name == name)).first()
-        if user is None:
-            user = User(name=name, display_name=name, role=role)
-            session.add(user)
-            session.flush()
-        return user
