@@ -224,3 +224,16 @@ class Databases:
     def close(self) -> None:
         if self._pg is not None:
             self._pg.drop()
+
+
+def ensure_user(db: Database, name: str, role: str = "clerk") -> None:
+    """The user ``name``, added with ``role`` when the database has none of that name (a
+    test's own; people are added by an admin with ``users.add_user``, and no service adds
+    a user silently)."""
+    from sqlmodel import select
+
+    from oms_tui.models import User
+
+    with db.write() as session:
+        if session.exec(select(User.id).where(User.name == name)).first() is None:
+            session.add(User(name=name, display_name=name, role=role))

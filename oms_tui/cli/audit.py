@@ -32,15 +32,20 @@ def audit_log(
         "--limit", metavar="N", min=1, help=_("At most N changes (default 200)."))] = 200,
     db: DbOption = None,
 ) -> None:  # fmt: skip
+    from ..services.parties.masking import shown_change
     from ..services.platform import change_log
+    from ..services.platform.permissions import role_of
 
     kind, key = change_log.parse_entity(entity) if entity else (None, None)
     day = date_option(since, "--from") if since else None
-    rows = change_log.change_log(connect(db)[1], kind, key, user, day, limit)
+    settings, database = connect(db)
+    rows = change_log.change_log(database, kind, key, user, day, limit)
+    role = role_of(database, settings.user)  # addresses and phones masked without contact
     for c in rows:
-        why = f"  ({shown(c.reason)})" if c.reason else ""
+        before, after, reason = shown_change(role, c.field, c.before, c.after, c.reason)
+        why = f"  ({shown(reason)})" if reason else ""
         typer.echo(f"{c.at.astimezone():%Y-%m-%d %H:%M}  {c.actor}  {c.entity}:{c.entity_key} "
-                   f"{c.field}: {c.before or '-'} -> {c.after or '-'}{why}")  # fmt: skip
+                   f"{c.field}: {before or '-'} -> {after or '-'}{why}")  # fmt: skip
     if not rows:
         typer.echo(_("no changes that match") if entity or user or since
                    else _("no changes recorded"))  # fmt: skip

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from .common import (
     acting,
     check_place,
@@ -28,6 +28,26 @@ RESTORE_HELP = _(
     "Replace the database with a backup: refused for a backup of a newer schema, and while "
     "other oms processes have the database open (unless --force); the database as it was is "
     "kept as a backup first; an older backup is brought to the newest schema.")
+
+
+# A database from before oms knew its users: who may back it up or restore over it cannot be
+# checked. One line saying what to do instead of a database error.
+BEFORE_USERS = N_(
+    "{place} is at schema {revision}, from before oms knew its users (schema {users}): "
+    "nobody can be checked to back it up or restore over it. Bring it up to date first with "
+    "`oms db upgrade` (it copies a SQLite file first; on PostgreSQL keep a copy with "
+    "pg_dump first)")  # fmt: skip
+
+
+def users_known(database, settings) -> None:  # noqa: ANN001
+    """Refuse, in one line, a database older than the users (``schema.before_users``)."""
+    from ..services.platform import schema
+    from ..services.platform.errors import OmsError
+
+    revision = schema.before_users(database)
+    if revision is not None:
+        raise OmsError(_(BEFORE_USERS).format(place=where(settings), revision=revision,
+                                              users=schema.USERS_REVISION))  # fmt: skip
 
 
 def backup_cmd(
@@ -60,6 +80,7 @@ def backup_cmd(
         _verify(open_existing(settings) if postgres else None, verify)
         return
     database = open_existing(settings)
+    users_known(database, settings)
     done = backup.take(database, acting(settings, database).user, out)
     say(_("Backup of {database} (schema {revision}): {path} ({size})").format(
         database=where(settings), revision=done.revision, path=done.path,
@@ -114,6 +135,7 @@ def restore_cmd(
     if schema.current_revision(database) is None:  # nothing there yet, nobody to ask
         done = backup.restore_new(database, file, force=force)
     else:
+        users_known(database, settings)
         done = backup.restore(database, acting(settings, database).user, file, force=force)
     said = _("Restored {file} (schema {revision}) into {database}").format(
         file=file, revision=done.revision, database=where(settings))

@@ -10,6 +10,7 @@ The other screens take their key and palette entry from here (``changes_binding`
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from textual import on
@@ -22,6 +23,7 @@ from textual.widgets import Header, Static
 from ..commands import ScreenCommands
 from ..failures import failure_text
 from ..i18n import N_, _, shown
+from ..services.parties.masking import shown_change
 from ..services.sales import change_history
 from ..services.sales.change_history import HistoryRow
 from ..services.states.order_states import OrderStatus
@@ -106,6 +108,13 @@ def value_text(row: HistoryRow, value: str) -> str:
         except ValueError:
             return value
     return _(WORDS[value]) if value in WORDS else value
+
+
+def shown_row(row: HistoryRow, role: str | None) -> HistoryRow:
+    """``row`` as ``role`` may see it: addresses and phones masked without
+    ``customers.contact`` (``masking.shown_change``)."""
+    before, after, reason = shown_change(role, row.field, row.before, row.after, row.reason)
+    return replace(row, before=before, after=after, reason=reason)
 
 
 def change_text(row: HistoryRow) -> str:
@@ -194,11 +203,12 @@ class ChangeHistoryScreen(OmsScreen):
         self.action_reload()
 
     def action_reload(self) -> None:
-        db, entity, key = self.db, self.entity, self.key
+        db, entity, key, role = self.db, self.entity, self.key, self.role
 
         def fetch(before: Any) -> tuple[list[HistoryRow], Any]:
             rows = change_history.history_page(db, entity, key, before=before, limit=PAGE)
-            return rows, (rows[-1] if len(rows) == PAGE else None)
+            return [shown_row(row, role) for row in rows], (rows[-1] if len(rows) == PAGE
+                                                            else None)  # fmt: skip
 
         self.list.load(fetch, keep=True)
 

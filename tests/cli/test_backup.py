@@ -10,7 +10,7 @@ from oms_tui.migrations import HEAD
 from oms_tui.models import Payment
 from oms_tui.services.platform import backup, schema
 from oms_tui.services.platform.db import Database
-from tests.cli.runner import oms
+from tests.cli.runner import AS_ITSELF, oms
 from tests.conftest import PG_URL
 from tests.factories import make_order
 from tests.services.test_invariants import _day
@@ -123,4 +123,37 @@ def test_db_upgrade_on_postgresql_says_it_takes_no_backup(any_db_url):
         "Note: on PostgreSQL oms takes no backup before upgrading: take one with "
         "`oms backup` (pg_dump) or your server's own backups.")  # fmt: skip
     assert done.stderr.splitlines()[1] == f"Upgraded 0014 -> {HEAD}"
+    db.dispose()
+
+
+def test_a_database_from_before_the_users_is_refused_in_one_line_saying_what_to_do(
+        any_db_url, tmp_path):  # fmt: skip
+    """`oms backup` and `oms restore` over a database older than migration 0022 (users who
+    can be checked) say so in one line, exit 1 and change nothing; a backup from then is
+    checked (brought up to date in its scratch copy); once upgraded, both work."""
+    db = Database(any_db_url)
+    schema.upgrade(db, "0021")
+    old = backup._take(db, tmp_path / "old")  # (a backup of then: nobody to check)
+    for args in (("backup",), ("restore", str(old.path))):
+        refused = oms("--db", any_db_url, *args)
+        assert (refused.exit_code, refused.stdout) == (1, ""), args
+        assert refused.stderr.startswith("oms: ") and refused.stderr.count("\n") == 1, args
+        assert "is at schema 0021, from before oms knew its users (schema 0022)" in (
+            refused.stderr) and "`oms db upgrade`" in refused.stderr  # fmt: skip
+    assert schema.current_revision(db) == "0021"
+    assert backup.backups_in(db) == []
+
+    checked = oms("--db", any_db_url, "backup", "--verify", str(old.path))
+    assert checked.exit_code == 0, checked.stderr
+    assert checked.stderr.strip() == (f"{old.path}: a complete backup (schema 0021); every "
+                                      "invariant holds.")  # fmt: skip
+
+    assert oms("--db", any_db_url, "db", "upgrade").exit_code == 0
+    made = oms("--db", any_db_url, "backup", env=AS_ITSELF)  # the first user: the admin
+    assert made.exit_code == 0, made.stderr
+    restored = oms("--db", any_db_url, "restore", str(old.path), env=AS_ITSELF)
+    assert restored.exit_code == 0, restored.stderr
+    assert "(schema 0021)" in restored.stderr and "brought to the newest schema" in (
+        restored.stderr)  # fmt: skip
+    assert schema.current_revision(db) == HEAD
     db.dispose()

@@ -49,6 +49,10 @@ def test_a_user_chooses_a_language(sqlite_db: Database) -> None:
     assert oms("--db", url, "--user", "lin", "user", "language").stdout == "lin: en (English)\n"
     bad = oms("--db", url, "user", "language", "klingon")
     assert bad.exit_code == 1 and bad.stderr.startswith("oms: language 'klingon': use")
+    # a name that is no user is refused, and is not added by choosing a language
+    nobody = oms("--db", url, "--user", "ghost", "user", "language", "en")
+    assert nobody.exit_code == 1 and "ghost" in nobody.stderr
+    assert "ghost" not in oms("--db", url, "user", "list").stdout
 
 
 def test_customer_invoicing_and_fapiao(sqlite_db: Database) -> None:

@@ -9,10 +9,10 @@ from sqlmodel import select
 
 from oms_tui.models import OrderLine, StockLevel, Warehouse
 from oms_tui.services.inventory import stock
-from oms_tui.services.platform.users import ensure_user
 from oms_tui.services.sales import orders
 from oms_tui.services.states.order_states import OrderStatus as S
 from tests.cli.runner import oms
+from tests.databases import ensure_user
 from tests.factories import make_customer, make_product
 
 

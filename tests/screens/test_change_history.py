@@ -17,9 +17,9 @@ from oms_tui.services.catalog import maintenance
 from oms_tui.services.inventory import stock
 from oms_tui.services.parties.customers import set_credit_hold_in
 from oms_tui.services.platform.db import Database
-from oms_tui.services.platform.users import ensure_user
 from oms_tui.services.sales.change_history import CHANGE, HistoryRow
 from oms_tui.widgets.order_list import OrderList
+from tests.databases import ensure_user
 from tests.factories import make_customer, make_order
 
 from .test_app import flat, frozen_app, screen_text, settle

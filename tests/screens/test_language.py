@@ -144,3 +144,20 @@ async def test_chinese_typed_in_a_field_is_text_not_commands(counts_db: Database
         await pilot.press(*"王a小e明s")
         assert pilot.app.screen is screen
         assert screen.query_one("#query", ScanInput).value == "王a小e明s"
+
+
+async def test_switching_the_language_adds_no_user(counts_db: Database) -> None:
+    """Ctrl+F keeps the choice for the acting user; for a name that is no user of the
+    database (only a test builds such an app: oms refuses it before the app opens) the
+    language changes on screen, nothing is kept and no user is added."""
+    from sqlmodel import select
+
+    from oms_tui.models import User
+
+    async with frozen_app(counts_db, "ghost").run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert i18n.current_language() == "zh_CN"
+    with counts_db.read() as session:
+        assert session.exec(select(User).where(User.name == "ghost")).first() is None

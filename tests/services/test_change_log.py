@@ -17,11 +17,11 @@ from oms_tui.services.parties.invoicing import Invoicing
 from oms_tui.services.platform import settings
 from oms_tui.services.platform.change_log import change_log, parse_entity, record_change
 from oms_tui.services.platform.errors import InvalidInput
-from oms_tui.services.platform.users import ensure_user
 from oms_tui.services.sales import orders
 from oms_tui.services.sales.change_history import HistoryRow, history_page
 from oms_tui.services.states.order_states import OrderStatus
 from tests.cli.runner import oms
+from tests.databases import ensure_user
 from tests.factories import make_customer, make_order
 from tests.services.test_invoicing import TAX_ID
 from tests.stock_factories import warehouse

@@ -38,7 +38,6 @@ from oms_tui.services.checks import invariants
 from oms_tui.services.finance import receivables
 from oms_tui.services.fulfilment import allocation, stock_operations
 from oms_tui.services.inventory import stock
-from oms_tui.services.platform import users
 from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.errors import OmsError
 from oms_tui.services.production import stages
@@ -48,6 +47,7 @@ from oms_tui.services.states.order_states import OrderStatus as S
 from oms_tui.services.states.production_states import OPEN
 from oms_tui.services.states.production_states import ProductionStatus as P
 from tests import processes
+from tests.databases import ensure_user
 from tests.factories import dun
 from tests.production_factories import door_line
 from tests.stock_factories import customer, warehouse
@@ -206,7 +206,7 @@ def run_mix(db: Database, ids: dict) -> tuple[Counter, list[str]]:
     barrier = ctx.Barrier(PROCESSES)
     results = ctx.Queue()
     for n in range(PROCESSES):  # each does every kind of the day's work: an admin
-        users.ensure_user(db, f"staff{n}", "admin")
+        ensure_user(db, f"staff{n}", "admin")
     procs = [ctx.Process(target=_work, args=(db.url, f"staff{n}", 1000 + n, ids, barrier,
                                              results)) for n in range(PROCESSES)]  # fmt: skip
     for p in procs:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from oms_tui.services.parties.masking import mask_address, mask_phone, shown_contact
+from oms_tui.services.parties.masking import mask_address, mask_phone, shown_change, shown_contact
 from oms_tui.services.platform.permissions import ROLES, allowed
 
 
@@ -46,3 +46,19 @@ def test_only_a_role_with_customers_contact_sees_them_in_full(role):
 
 def test_production_is_the_role_that_sees_them_masked():
     assert [r for r in ROLES if not allowed(r, "customers.contact")] == ["production"]
+
+
+@pytest.mark.parametrize(("field", "row", "masked"), [
+    ("address", ("", "仓库: 王芳, 浙江省 杭州市 西湖区 文三路 90 号 (default)", ""),
+     ("", "仓库: 王芳, 浙江省 杭州市 西湖区… (default)", "")),
+    ("address", ("", "王芳, 90 Wensan Rd, Xihu, Hangzhou", "from an imported order"),
+     ("", "王芳, …, Xihu, Hangzhou", "from an imported order")),
+    ("address_region", ("", "East", "from its place: 浙江省 杭州市 西湖区 文三路 90 号"),
+     ("", "East", "from its place: 浙江省 杭州市 西湖区…")),
+    ("route_seq", ("0", "3", "仓库 杭州市 文三路 90 号"), ("0", "3", "仓库 杭州市…")),
+    ("phone", ("13800138000", "13900139000", ""), ("138****8000", "139****9000", "")),
+    ("credit_hold", ("no", "yes", "overdue"), ("no", "yes", "overdue")),
+])  # fmt: skip
+def test_a_change_log_row_is_masked_where_it_holds_an_address_or_a_phone(field, row, masked):
+    assert shown_change("production", field, *row) == masked
+    assert shown_change("clerk", field, *row) == row

@@ -135,14 +135,14 @@ def test_bulk_creation_prices_and_records_like_one_at_a_time(db):
 
 def test_a_discount_over_the_limit_needs_a_manager(db):
     from oms_tui.services.platform import settings as company_settings
-    from oms_tui.services.platform import users
     from oms_tui.services.platform.errors import InvalidInput
+    from tests.databases import ensure_user
     from tests.factories import make_customer, make_product
 
     c = make_customer(db, phone="13800007777")
     pid = make_product(db, price_minor=10_000)
-    users.ensure_user(db, "clerk1", "clerk")
-    users.ensure_user(db, "boss", "manager")
+    ensure_user(db, "clerk1", "clerk")
+    ensure_user(db, "boss", "manager")
     ten_percent = [orders.NewLine(pid, 2, discount_minor=2_000)]
     orders.create_order(db, "clerk1", c.id, ten_percent)  # at the limit: fine
     too_much = [orders.NewLine(pid, 2, discount_minor=2_001)]

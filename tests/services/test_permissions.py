@@ -112,3 +112,53 @@ def test_requires_checks_before_the_function_runs(db) -> None:
         change(db, actor="manager", value=2)
     assert ran == [1]
     assert change.__permission__ == "settings.change"
+
+
+def writers() -> list[tuple[str, str, object]]:
+    """Every entry point that records an acting user (it takes ``actor``)."""
+    return [(module, name, function) for module, name, function in entry_points()
+            if "actor" in inspect.signature(function).parameters]  # fmt: skip
+
+
+def test_every_writer_records_only_an_active_user_of_the_database(db) -> None:
+    """Whatever it declares (``@requires`` or ``@anyone``), an entry point taking an actor
+    refuses a name that is no user, and a disabled user, before it does anything (its other
+    arguments are not even looked at)."""
+    with db.write() as session:
+        session.add(User(name="gone", display_name="gone", role="admin", active=False))
+    found = writers()
+    assert len(found) > 50 and ("platform.language", "set_user_language") in {
+        (m, n) for m, n, _f in found}  # fmt: skip
+    for module, name, function in found:
+        parameters = inspect.signature(function).parameters
+        others = {p: None for p, spec in parameters.items()
+                  if p not in ("db", "actor") and spec.default is inspect.Parameter.empty}
+        for actor, why in (("mallory", "mallory is not a user"), ("gone", "gone is disabled")):
+            try:
+                function(db, actor=actor, **others)  # type: ignore[operator]
+            except NotPermitted as refused:
+                assert why in str(refused), f"{module}.{name}: {refused}"
+            else:
+                raise AssertionError(f"{module}.{name} ran for {actor}")
+
+
+def test_an_anyone_writer_and_an_unchecked_step_check_the_actor_but_not_the_role(db) -> None:
+    ran = []
+
+    @permissions.anyone("a test")
+    def note(db, actor: str, text: str) -> str:
+        ran.append((actor, text))
+        return text
+
+    @permissions.anyone("a read")
+    def read(db, key: str) -> str:
+        return key
+
+    assert note(db, "production", "x") == "x"
+    with pytest.raises(NotPermitted, match="mallory is not a user"):
+        note(db, "mallory", "y")
+    with pytest.raises(NotPermitted, match="mallory is not a user"):
+        permissions.unchecked(note)(db, "mallory", "z")
+    assert permissions.unchecked(note)(db, "clerk", "w") == "w"
+    assert ran == [("production", "x"), ("clerk", "w")]
+    assert read(db, "k") == "k" and read.__permission__ == "anyone: a read"

@@ -120,9 +120,9 @@ def test_a_refusal_says_who_may(db):
 
 
 def test_a_clerk_keeps_to_their_own_drafts_and_a_manager_may_touch_any(db):
-    from oms_tui.services.platform import users
+    from tests.databases import ensure_user
 
-    users.ensure_user(db, "clerk9", "clerk")
+    ensure_user(db, "clerk9", "clerk")
     mine = drafts.save_draft(db, "clerk", {"notes": "下午送"}, summary="王小明")
     with pytest.raises(NotPermitted, match=f"draft {mine} is clerk's: clerk9 may change"):
         drafts.save_draft(db, "clerk9", {"notes": "overwritten"}, draft_id=mine)

@@ -19,11 +19,11 @@ from sqlmodel import col, select
 
 from oms_tui.models import Allocation, Order, OrderEvent, OrderLine, StockLevel
 from oms_tui.services.inventory import stock
-from oms_tui.services.platform import users
 from oms_tui.services.platform.db import Database
 from oms_tui.services.sales import audit_decisions, orders
 from oms_tui.services.states.order_states import OrderStatus as S
 from tests import processes
+from tests.databases import ensure_user
 from tests.factories import make_product
 from tests.stock_factories import customer, receive, warehouse
 
@@ -87,7 +87,7 @@ def test_processes_approving_the_same_sku_never_oversell(fresh_db):
     results = ctx.Queue()
     shares = [order_ids[i::PROCESSES] for i in range(PROCESSES)]
     for i in range(PROCESSES):  # approving past the failed stock check is a manager's
-        users.ensure_user(db, f"manager{i}", "manager")
+        ensure_user(db, f"manager{i}", "manager")
     procs = [
         ctx.Process(target=_approve_share, args=(db.url, f"manager{i}", share, barrier, results))
         for i, share in enumerate(shares)

@@ -16,6 +16,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...i18n import N_, _, ngettext, shown
+from ...services.parties.masking import shown_contact
 from ...services.platform.errors import InvalidInput, NotFound
 from ...services.platform.money import format_money
 from ...services.shipping import dispatch, tracking
@@ -54,8 +55,10 @@ class ShipDialog(FormDialog):
     ]  # fmt: skip
 
     def __init__(self, view: dispatch.ShipmentView, choice: dispatch.CarrierChoice,
-                 run: ShipRun) -> None:  # fmt: skip
+                 run: ShipRun, role: str | None = None) -> None:  # fmt: skip
         self.view, self.choice = view, choice
+        # the ship-to phone as the user's role may see it (masked without customers.contact)
+        self.phone = shown_contact(role, view.ship_to_phone, view.ship_to_address)[0]
 
         def ship(values: dict[str, str]) -> dispatch.ShipResult:
             quantities: dict[int, int] = {}
@@ -111,7 +114,7 @@ class ShipDialog(FormDialog):
             yield Label(_("Packages"), classes="dispatch-label")
             yield ScanInput(str(max(1, v.packages)), id=self.field_id("packages"),
                             type="integer", keep_value=True, classes="dispatch-qty")  # fmt: skip
-            yield Static(f"  {v.warehouse_code} → {v.ship_to_name} {v.ship_to_phone}",
+            yield Static(f"  {v.warehouse_code} → {v.ship_to_name} {self.phone}",
                          classes="dispatch-note")  # fmt: skip
         proposed = self.choice.proposed
         options = OptionList(*(

@@ -387,7 +387,7 @@ class DispatchScreen(ListScreen[DispatchList]):
             self.action_refresh(keep=True)
             self.app.push_screen(NoticeDialog(result))
 
-        self.app.push_screen(ShipDialog(view, message.choice, run), callback=finished)
+        self.app.push_screen(ShipDialog(view, message.choice, run, self.role), callback=finished)
 
     def _reprint(self, kind: str) -> None:
         row = self._order()

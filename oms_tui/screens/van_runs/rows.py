@@ -7,6 +7,7 @@ from textual.content import Content
 from textual.screen import Screen
 
 from ...i18n import N_, _, ngettext, pgettext
+from ...services.parties.masking import shown_contact
 from ...services.platform.money import format_money
 from ...services.shipping.delivery_runs import RunView, StopView
 from ...widgets.order_list import fit
@@ -50,8 +51,11 @@ def stop_head(width: int, returned: bool) -> str:
                              (empties, 4, True))  # fmt: skip
 
 
-def stop_row(s: StopView, width: int, returned: bool, currency: str) -> Content:
+def stop_row(s: StopView, width: int, returned: bool, currency: str, role: str | None
+             ) -> Content:  # fmt: skip
+    """A stop's row; its address as ``role`` may see it (masked without customers.contact)."""
     customer, address = stop_columns(width)
+    where = shown_contact(role, s.phone, s.address)[1]
     if returned:
         mark = ("✓", "$text-success") if s.delivered else ("✗", "$text-warning")
         cash, empties = money(s.cash_collected_minor, currency), s.containers_back
@@ -61,7 +65,7 @@ def stop_row(s: StopView, width: int, returned: bool, currency: str) -> Content:
         full, empties = s.containers_out, s.containers_to_collect
     return Content.assemble(
         mark, f"{s.seq:>2} ", (fit(s.order_number, 14), "bold"),
-        f" {fit(s.customer_name, customer)} ", (fit(s.address, address), "$text-muted"),
+        f" {fit(s.customer_name, customer)} ", (fit(where, address), "$text-muted"),
         f" {fit(cash, 10, True)} {full:>4} {empties:>4}",
     )  # fmt: skip
 

@@ -210,7 +210,9 @@ class VanRunsScreen(JobScreen):
         returned = run.status == "returned"
         self.query_one("#van-run", Static).update(run_title(run))
         self.query_one("#van-head", Static).update(stop_head(width, returned))
-        stops.add_options(Option(stop_row(s, width, returned, run.currency)) for s in run.stops)
+        role = self.role
+        stops.add_options(Option(stop_row(s, width, returned, run.currency, role))
+                          for s in run.stops)  # fmt: skip
         self.query_one("#van-totals", Static).update(run_totals(run))
 
     # -- loading ---------------------------------------------------------------------------

@@ -2,9 +2,14 @@
 
 A role without ``customers.contact`` (production) sees ``138****0000`` and the address
 down to its district (``浙江省杭州市西湖区…``): enough to know where an order goes, not
-enough to call or visit. Screens and CLI outputs that show a customer's phone or address
-pass them through ``shown_contact`` with the acting user's role; nothing here reads the
-database.
+enough to call or visit. One function per kind of view, each given the acting user's role:
+
+- ``shown_contact``: a phone and an address (order detail, dispatch, a van run's stops,
+  ``oms run``);
+- ``shown_change``: a row of the change log (the Changes screen, ``oms audit log``), whose
+  address changes hold a whole address.
+
+Nothing here reads the database.
 """
 
 from __future__ import annotations
@@ -58,3 +63,43 @@ def shown_contact(role: str | None, phone: str, address: str) -> tuple[str, str]
     if allowed(role, "customers.contact"):
         return phone, address
     return mask_phone(phone), mask_address(address)
+
+
+# The change log's fields that hold contact data: in before and after (an address added,
+# as "label: contact, address"; a phone), or in the reason (where an address is, said when
+# its region or its place on the van's route changed).
+_CHANGED_ADDRESS = frozenset({"address"})
+_CHANGED_PHONE = frozenset({"phone"})
+_ADDRESS_IN_REASON = frozenset({"address_region", "route_seq"})
+
+
+def shown_change(role: str | None, field: str, before: str, after: str, reason: str
+                 ) -> tuple[str, str, str]:  # fmt: skip
+    """A change-log row's (before, after, reason) as ``role`` may see them: whole with
+    ``customers.contact``, else with the addresses and phones in it masked."""
+    if allowed(role, "customers.contact"):
+        return before, after, reason
+    name = field.partition(" ")[0]
+    if name in _CHANGED_ADDRESS:
+        return _masked_address_line(before), _masked_address_line(after), reason
+    if name in _CHANGED_PHONE:
+        return mask_phone(before), mask_phone(after), reason
+    if name in _ADDRESS_IN_REASON:
+        return before, after, mask_address(reason)
+    return before, after, reason
+
+
+_DEFAULT = " (default)"
+
+
+def _masked_address_line(line: str) -> str:
+    """An address as the change log keeps it (``label: contact, address (default)``) with
+    the address masked: who it is for stays, where is cut to the district."""
+    if not line:
+        return ""
+    default = line.endswith(_DEFAULT)
+    body = line.removesuffix(_DEFAULT)
+    who, comma, where = body.partition(", ")
+    if not comma:
+        who, where = "", body
+    return who + comma + mask_address(where) + (_DEFAULT if default else "")

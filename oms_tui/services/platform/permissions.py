@@ -6,8 +6,12 @@ permission, a column per role, ``x`` where the role has it. Services declare wha
 need with ``@requires(permission)`` (the acting user's role is looked up in the database
 on every call: an unknown, disabled or wrong-role user is refused with ``NotPermitted``,
 whatever the screen showed), or ``@anyone(why)`` for reads and automatic work that any
-signed-in user may do. ``tests/services/test_permissions.py`` walks every public service
-function taking a database and fails on one that declares neither.
+signed-in user may do. Whichever it declares, a function that records an acting user
+(its ``actor``) runs only for an active user of the database: ``@anyone`` and
+``unchecked`` check that much, in one place (``_guarded``), so no writer records a name
+nobody has. ``tests/services/test_permissions.py`` walks every public service function
+taking a database and fails on one that declares neither, and calls every one that takes
+an actor as an unknown and as a disabled user.
 
 Screens and the palette ask ``allowed(role, permission)`` to hide what the user may not
 do; the service refuses it anyway.
@@ -176,6 +180,29 @@ def check(db: object, actor: str, permission: str) -> str:
     return role
 
 
+def _guarded(function: F, permission: str | None) -> F:
+    """``function`` checking its acting user before it runs: an active user of the database
+    whose role has ``permission`` (``None``: any role). A function without an acting user
+    (a read, automatic work that records nobody) is returned as it is."""
+    signature = inspect.signature(function)
+    names = [n for n in ACTOR_PARAMETERS if n in signature.parameters]
+    if not names or "db" not in signature.parameters:
+        return function
+    actor_name = names[0]
+
+    @functools.wraps(function)
+    def checked(*args: object, **kwargs: object) -> object:
+        bound = signature.bind(*args, **kwargs)
+        db, actor = bound.arguments["db"], str(bound.arguments[actor_name])
+        if permission is None:
+            role_of(db, actor)
+        else:
+            check(db, actor, permission)
+        return function(*args, **kwargs)
+
+    return checked  # type: ignore[return-value]
+
+
 def requires(permission: str) -> Callable[[F], F]:
     """Declare and check: the function's ``db`` and acting user must have ``permission``."""
     if permission not in PERMISSIONS:
@@ -183,36 +210,34 @@ def requires(permission: str) -> Callable[[F], F]:
 
     def declare(function: F) -> F:
         signature = inspect.signature(function)
-        names = [n for n in ACTOR_PARAMETERS if n in signature.parameters]
-        assert "db" in signature.parameters and names, (
+        assert "db" in signature.parameters and any(
+            n in signature.parameters for n in ACTOR_PARAMETERS), (
             f"{function.__qualname__}: @requires needs parameters db and actor")  # i18n: no
-        actor_name = names[0]
-
-        @functools.wraps(function)
-        def checked(*args: object, **kwargs: object) -> object:
-            bound = signature.bind(*args, **kwargs)
-            check(bound.arguments["db"], str(bound.arguments[actor_name]), permission)
-            return function(*args, **kwargs)
-
+        checked = _guarded(function, permission)
         checked.__permission__ = permission  # type: ignore[attr-defined]
-        return checked  # type: ignore[return-value]
+        return checked
 
     return declare
 
 
 def anyone(why: str) -> Callable[[F], F]:
     """Declare that any user may call this (a read, or work done on everyone's behalf, as
-    the daily backup); ``why`` says so where it is read."""
+    the daily backup); ``why`` says so where it is read. A function that takes an acting
+    user (``actor``) records what it does as theirs, so the actor must still be an active
+    user of the database (``NotPermitted`` for an unknown or disabled name), whatever their
+    role; a function without one (a read, automatic work) is not checked."""
 
     def declare(function: F) -> F:
-        function.__permission__ = f"anyone: {why}"  # type: ignore[attr-defined]
-        return function
+        checked = _guarded(function, None)
+        checked.__permission__ = f"anyone: {why}"  # type: ignore[attr-defined]
+        return checked
 
     return declare
 
 
 def unchecked(function: F) -> F:
-    """``function`` without its own check, for a service that runs another's entry point as
-    one step of an action checked under its own permission: settling a van run
-    (``vans.settle``) ships what was delivered without the settler needing ``dispatch.ship``."""
-    return inspect.unwrap(function)  # type: ignore[return-value]
+    """``function`` without its own permission check, for a service that runs another's entry
+    point as one step of an action checked under its own permission: settling a van run
+    (``vans.settle``) ships what was delivered without the settler needing ``dispatch.ship``.
+    The acting user must still be an active user of the database (as ``anyone``)."""
+    return _guarded(inspect.unwrap(function), None)  # type: ignore[arg-type]

@@ -109,6 +109,25 @@ def is_known(revision: str) -> bool:
         return False
 
 
+# The schema from which a database knows who acts: users with passwords and logins
+# (migration 0022, issue 17). Before it, nobody can be checked, so no backup.run either.
+USERS_REVISION = "0022"
+
+
+@anyone(SCHEMA)
+def before_users(db: Database) -> str | None:
+    """The database's revision when it is older than ``USERS_REVISION`` (None: it is not,
+    or it is empty, or at a revision this oms does not know)."""
+    from alembic.script import ScriptDirectory
+
+    revision = current_revision(db)
+    if revision is None or not is_known(revision):
+        return None
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    upto = {r.revision for r in script.iterate_revisions(revision, "base")}
+    return None if USERS_REVISION in upto else revision
+
+
 @anyone(UPGRADE)
 def upgrade_with_backup(db: Database) -> Path | None:
     """Bring an older database to the current schema, copying it first. Returns the backup."""
@@ -120,4 +139,5 @@ def upgrade_with_backup(db: Database) -> Path | None:
 
 
 __all__ = ["HEAD", "upgrade", "upgrade_with_backup", "needs_upgrade", "current_revision",
-           "backup_sqlite", "is_empty", "alembic_config", "is_known"]  # fmt: skip
+           "backup_sqlite", "is_empty", "alembic_config", "is_known", "before_users",
+           "USERS_REVISION"]  # fmt: skip

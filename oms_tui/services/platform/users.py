@@ -21,11 +21,11 @@ from ...models import LoginSession, User, utcnow
 from .change_log import record_change
 from .db import Database
 from .errors import InvalidInput, NotFound
-from .permissions import ROLES, anyone, check, requires, role_of
+from .permissions import ROLES, anyone, check, requires
 from .text import clean_text
 
-__all__ = ["ROLES", "UserInfo", "active_admins", "add_user", "ensure_user",
-           "list_users", "set_active", "set_password", "set_role", "user_info"]  # fmt: skip
+__all__ = ["ROLES", "UserInfo", "active_admins", "add_user", "list_users", "set_active",
+           "set_password", "set_role", "user_info"]  # fmt: skip
 
 MIN_PASSWORD = 8  # characters
 NAME_MAX = 64  # app_user.name
@@ -170,9 +170,7 @@ def check_new_password(password: str) -> None:
 def set_password(db: Database, actor: str, name: str, password: str) -> None:
     """Set ``name``'s password (an admin for anyone, a user their own); their other
     command-line logins end. The change log says it was set, nothing of what it is."""
-    if actor == name:
-        role_of(db, actor)  # an active user
-    else:
+    if actor != name:  # (an active user: checked by @anyone)
         check(db, actor, "users.manage")
     check_new_password(password)
     hashed = hash_password(password)
@@ -191,21 +189,3 @@ def _password_change(actor: str, name: str, before: str):  # noqa: ANN202
     # written even when it was set before (record_change skips a field that did not change)
     return ChangeLog(actor=actor, entity="user", entity_key=name, field="password",
                      before=before, after=N_("set (new)"))  # fmt: skip
-
-
-@anyone("the row of a name already acting (tests, a language choice); people are added "  # i18n: no
-        "with add_user, by an admin")
-def ensure_user(db: Database, name: str, role: str = "clerk") -> User:
-    """The user row for ``name``, created when missing (tests and the demo; people are added
-    with ``add_user``)."""
-    with db.read() as session:
-        user = session.exec(select(User).where(User.name == name)).first()
-        if user is not None:
-            return user
-    with db.write() as session:
-        user = session.exec(select(User).where(User.name == name)).first()
-        if user is None:
-            user = User(name=name, display_name=name, role=role)
-            session.add(user)
-            session.flush()
-        return user
