@@ -77,7 +77,9 @@ class KeysFooter(Footer):
         keys = [c for c in self.children if isinstance(c, FooterKey)]
         palette = next((k for k in keys if k.has_class("-command-palette")), None)
         keys = [k for k in keys if k is not palette]
-        room = self.size.width - (self._width(palette) - 1 if palette is not None else 0)
+        # the palette key takes its text, its padding and its left border ("▏"): one cell
+        # more than ``_width``; the last key's margin may sit under that border
+        room = self.size.width - (self._width(palette) if palette is not None else 0)
         if not keys or room <= 0:
             return
         action = {k: k.action.rpartition(".")[2] for k in keys}

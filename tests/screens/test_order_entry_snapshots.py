@@ -26,11 +26,16 @@ SnapCompare = Callable[..., bool]
 
 @pytest.fixture
 def dated_shop(sqlite_db: Database, shop: dict[str, int]) -> dict[str, int]:  # noqa: F811
-    with sqlite_db.write() as s:
+    date_past_orders(sqlite_db)
+    return shop
+
+
+def date_past_orders(db: Database) -> None:
+    """The shop's past order dated (its age on screen does not move with the day)."""
+    with db.write() as s:
         for order in s.exec(select(Order)):
             order.created_at = datetime(2026, 2, 20, 4, 0, tzinfo=UTC)
             s.add(order)
-    return shop
 
 
 async def customer_and_three_lines(pilot: Pilot) -> None:
@@ -42,6 +47,21 @@ async def customer_and_three_lines(pilot: Pilot) -> None:
     await pilot.press(*"XD-40W*2", "enter", *"LED-9W*12", "enter", *"STRIP-5M", "enter")
     await settle(pilot)
     await pilot.press("up")
+    for field in pilot.app.screen.query(ScanInput):
+        field.cursor_blink = False
+    await settle(pilot)
+
+
+async def new_caller(pilot: Pilot) -> None:
+    """An unknown caller's fields: the phone filled in, the address typed as one line, a
+    refused group."""
+    await settle(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+    await pilot.press(*"13900001111", "enter")
+    await settle(pilot)
+    await pilot.press(*"李雷", "tab", "tab", *"浙江杭州西湖区文三路1号", *["tab"] * 5,
+                      "ctrl+u", *"x", "enter")  # fmt: skip
     for field in pilot.app.screen.query(ScanInput):
         field.cursor_blink = False
     await settle(pilot)
@@ -75,19 +95,6 @@ def test_order_entry_new_caller_fields(
 ) -> None:  # fmt: skip
     """An unknown caller: the new customer's fields over the order, the phone filled in,
     the address typed as one line shown in its parts, a refused group marked."""
-
-    async def new_caller(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        await pilot.press(*"13900001111", "enter")
-        await settle(pilot)
-        await pilot.press(*"李雷", "tab", "tab", *"浙江杭州西湖区文三路1号", *["tab"] * 5,
-                          "ctrl+u", *"x", "enter")  # fmt: skip
-        for field in pilot.app.screen.query(ScanInput):
-            field.cursor_blink = False
-        await settle(pilot)
-
     assert snap_compare(frozen_app(sqlite_db), terminal_size=size, run_before=new_caller)
 
 

@@ -29,9 +29,14 @@ def _utc(local: datetime) -> datetime:
 
 @pytest.fixture
 def fixed_db(sqlite_db: Database) -> Database:
+    fixed_queue(sqlite_db)
+    return sqlite_db
+
+
+def fixed_queue(db: Database) -> None:
     """The queue of ``build_queue``, every time in it fixed relative to ``FROZEN``."""
-    ids = build_queue(sqlite_db, requested=date(2026, 3, 3))
-    with sqlite_db.write() as s:
+    ids = build_queue(db, requested=date(2026, 3, 3))
+    with db.write() as s:
         for n, oid in enumerate(sorted(ids.values())):
             at = _utc(FROZEN - timedelta(hours=6 - n))  # the first three wait too long
             o = s.get(Order, oid)
@@ -46,9 +51,8 @@ def fixed_db(sqlite_db: Database) -> Database:
             record = s.get(OrderAudit, oid)
             record.checked_at = at
             s.add(record)
-    order_locks.open_for_edit(sqlite_db, "wang", ids["short"], now=_utc(FROZEN) - timedelta(
+    order_locks.open_for_edit(db, "wang", ids["short"], now=_utc(FROZEN) - timedelta(
         minutes=20))  # fmt: skip
-    return sqlite_db
 
 
 def then(*keys: str) -> Callable[[Pilot], Any]:

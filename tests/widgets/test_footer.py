@@ -160,3 +160,20 @@ async def test_keys_that_do_not_fit_are_dropped_theme_first_never_back_keys_or_q
         await pilot.pause()
         await pilot.pause()
         assert all(k.display for k in footer.query("FooterKey"))
+
+
+async def test_no_key_runs_under_the_palette_key_at_any_width() -> None:
+    """Every width from 50 to 120 columns: the keys shown end before the palette key's left
+    border (at one width the last key, Quit, lost its last cell under it: Chinese "退出"
+    showed "退" on the import screen at 120 columns)."""
+    app = CrowdedApp()
+    async with app.run_test(size=(50, 10)) as pilot:
+        for width in range(50, 121):
+            await pilot.resize_terminal(width, 10)
+            await pilot.pause()
+            await pilot.pause()
+            footer = app.screen.query_one(KeysFooter)
+            palette = footer.query_one("FooterKey.-command-palette")
+            shown = [k for k in footer.query("FooterKey") if k.display and k is not palette]
+            assert {"Back", "Keys", "Quit"} <= {k.description for k in shown}, width
+            assert max(k.region.right for k in shown) <= palette.region.x, width
