@@ -219,7 +219,7 @@ SHOTS: dict[str, Shot] = {
                    dispatch_to("SO-2026-000101", "f6", *"731234567890", "f2")),
     "tracking": Shot(TrackingDialog, ready, DISPATCH_FROZEN, "warehouse", open_area("d", "f9")),
     "van_runs": Shot(VanRunsScreen, vans, VAN_FROZEN, "warehouse", open_area("d", "f10")),
-    "van_settle": Shot(SettleRunScreen, vans, VAN_FROZEN, "warehouse",
+    "van_settle": Shot(SettleRunScreen, vans, VAN_FROZEN, "manager",
                        open_area("d", "f10", "f6", "d", "enter", "1", "enter")),
     # receivables
     "receivables_aging": Shot(ReceivablesScreen, ledger, RECEIVABLES_FROZEN, "finance", aging),
