@@ -39,6 +39,7 @@ from oms_tui.screens.dispatch import DispatchScreen
 from oms_tui.screens.key_help import KeyHelpScreen
 from oms_tui.screens.order_import import OrderImportScreen
 from oms_tui.screens.production.capacity import CapacityScreen
+from oms_tui.screens.receivables import ReceivablesScreen
 from oms_tui.screens.stock import StockScreen
 from oms_tui.screens.stock.stocktake import StocktakeScreen
 from oms_tui.screens.van_runs import VanRunsScreen
@@ -139,6 +140,7 @@ NEEDS: dict[str, dict[str, Services]] = {
         "dunning": (dunning.run_dunning,),
         "statement": NONE, "as_of": NONE, "collections": NONE, "find": NONE, "open": NONE,
         "refresh": NONE, "today": NONE,
+        "van_runs": NONE,  # its screen offers plan and settle by role
     },
     "CustomerScreen": {
         "payment": (receivables.record_payment,),
@@ -179,6 +181,7 @@ AREA: dict[tuple[str, str], str] = {
 # (screen, action): declared though its services check nothing (a choice of what to show)
 STRICTER: dict[tuple[str, str], str] = {
     ("StockScreen", "reorder"): "what to buy is the planners' (stock.plan), as reorder points",
+    ("ReceivablesScreen", "van_runs"): "finance reaches the van runs to settle them (vans.settle)",
 }
 
 # dialog -> the screen and action that open it (the dialog's own keys need what that needs)
@@ -404,6 +407,22 @@ async def test_van_runs_plan_for_who_runs_the_vans_and_settle_for_who_settles(
         delivery_runs.plan_run(sqlite_db, "finance", "VAN1", date(2026, 11, 30))
     with pytest.raises(NotPermitted, match=r"^clerk \(clerk\) may not settle the cash"):
         delivery_runs.settle_run(sqlite_db, "clerk", "VR-1", {})
+
+
+async def test_finance_reaches_the_van_runs_from_receivables_to_settle_them(
+    sqlite_db: Database,
+) -> None:
+    """Finance settles a driver's cash (vans.settle) but has no dispatch, which is how the
+    warehouse reaches the runs: receivables' ``v`` opens them, with Settle and no Plan."""
+    app = app_as(sqlite_db, "finance")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await reach(pilot, "receivables", ReceivablesScreen)
+        assert "van_runs" in offered(app)
+        assert "Receivables: Van runs" in palette(app)
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, VanRunsScreen)
+        assert {"settle"} <= offered(app) and "plan" not in offered(app)
 
 
 async def test_the_import_offers_import_and_map_code_only_to_who_imports(

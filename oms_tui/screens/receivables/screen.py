@@ -71,13 +71,20 @@ class ReceivablesScreen(RecvBase):
         ("release_hold", N_("Release credit hold"), N_("Managers, with a reason (F11 / Ctrl+U)")),
         ("refresh", N_("Read again"), N_("The aging (F5 / Ctrl+R)")),
         ("collections", N_("Collections"), N_("Money received per month, last 12 months (c)")),
+        ("van_runs", N_("Van runs"), N_("Settle a driver's cash and empties (v)")),
     )  # fmt: skip
+    # the van runs' settle is finance's too (vans.settle), who has no dispatch to reach them by
+    ACTION_PERMISSIONS: ClassVar[dict[str, str]] = {**RecvBase.ACTION_PERMISSIONS,
+                                                    "van_runs": "vans.settle"}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash,f", "find", N_("Find"), key_display="/", id="recv.find",
                 tooltip=N_("Find a customer in the list: any part of the name, code, phone or "
                            "pinyin (永安, szya, 1234); the same again: the next one")),
         Binding("c", "collections", N_("Collections"), key_display="c", show=False,
                 id="recv.collections", tooltip=N_("Money received per month, last 12 months")),
+        Binding("v", "van_runs", N_("Van runs"), key_display="v", show=False,
+                id="recv.van_runs",
+                tooltip=N_("The van runs: settle a driver's cash and empties")),
         Binding("f6,ctrl+o", "payment", N_("Payment"), key_display="F6/^O", id="recv.payment",
                 tooltip=N_("Record a payment from the highlighted customer")),
         Binding("f7,ctrl+n", "follow_up", N_("Follow-up"), key_display="F7/^N",
@@ -373,6 +380,12 @@ class ReceivablesScreen(RecvBase):
         def __init__(self, report: aging.Collections) -> None:
             super().__init__()
             self.report = report
+
+    def action_van_runs(self) -> None:
+        from ..van_runs import VanRunsScreen
+
+        # back here, the list is read again: a settled run's cash is in the ledger
+        self.app.push_screen(VanRunsScreen(), callback=lambda _: self.action_refresh())
 
     def action_collections(self) -> None:
         self.read_collections(self.context.clock().date())
