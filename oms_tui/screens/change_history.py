@@ -19,6 +19,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Header, Static
 
+from .. import i18n
 from ..commands import ScreenCommands
 from ..failures import failure_text
 from ..i18n import N_, _
@@ -96,7 +97,7 @@ def change_text(row: HistoryRow) -> str:
 def change_row(row: HistoryRow, width: int) -> list[Piece]:
     room = max(0, width - WHEN - WHO - WHAT - 3)
     change = change_text(row)
-    reason = f"  {row.reason}" if row.reason else ""
+    reason = f"  {i18n.shown(row.reason)}" if row.reason else ""
     shown = fit(change + reason, room)
     cut = len(change)  # the reason in its own style, when it shows at all
     return [
@@ -204,7 +205,7 @@ class ChangeHistoryScreen(OmsScreen):
         whole.update(Content.assemble(
             (local_time(row.at), "dim"), " ", (row.actor, "bold"), " ",
             (field_label(row.field), "bold"), ": ", change_text(row),
-            (f"  {row.reason}" if row.reason else "", "italic"),
+            (f"  {i18n.shown(row.reason)}" if row.reason else "", "italic"),
         ))  # fmt: skip
 
 
