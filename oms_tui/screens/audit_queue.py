@@ -47,7 +47,7 @@ from textual.worker import Worker
 
 from ..commands import ScreenCommands
 from ..failures import error_text, failure_text
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, ngettext, shown
 from ..messages import OpenOrder, Said
 from ..services.platform.errors import OmsError
 from ..services.sales import audit_checks, audit_decisions, audit_queue
@@ -175,7 +175,8 @@ class ReasonDialog(QuickOpen, ModalScreen[tuple[str, date | None] | None]):
         try:
             follow_up = parse_requested_date(date_field.value, self.today)
         except OmsError as error:
-            self._error(str(error).replace("requested_date", _("follow-up date")), "follow-up")
+            self._error(shown(str(error)).replace("requested_date", _("follow-up date")),
+                        "follow-up")  # fmt: skip
             return
         if follow_up is None:
             self._error(_("Type the follow-up date: +1, mon or 2026-12-01."), "follow-up")

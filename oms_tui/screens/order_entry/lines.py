@@ -235,7 +235,7 @@ class EntryLines(PassesFailures, Vertical):
         q = m.quote
         if q is None and m.quote_error and m.resolved_lines():
             totals.update(Content.styled(_("No totals until this is fixed:"), "dim"))
-            warnings.update(Content.styled("⚠ " + m.quote_error, "bold $text-error"))
+            warnings.update(Content.styled("⚠ " + shown(m.quote_error), "bold $text-error"))
             return
         if q is None or not m.resolved_lines():
             count = len(m.lines)
@@ -268,7 +268,7 @@ class EntryLines(PassesFailures, Vertical):
         try:
             entry = parse_scan(value, self.model.currency)
         except InvalidInput as error:
-            self.say(f"{value.strip()}: {error}", error=True)
+            self.say(f"{value.strip()}: {shown(str(error))}", error=True)
             return
         if entry is None:
             self.edit_selected()
