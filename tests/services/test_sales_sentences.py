@@ -160,9 +160,9 @@ def test_decisions_and_their_events_in_chinese(db, chinese) -> None:
     assert i18n.shown(error) == "没有 id 为 9999 的订单"
 
 
-def _refusal(call, *args) -> str:
+def _refusal(call, *args, **kwargs) -> str:
     with pytest.raises(OmsError) as raised:
-        call(*args)
+        call(*args, **kwargs)
     return str(raised.value)
 
 
@@ -199,8 +199,8 @@ def test_a_cancelled_orders_event_says_what_was_released(db, chinese) -> None:
     view = order(db, cid, [(lamp, 4)])
     audit_checks.submit_for_audit(db, "wang", view.id)
     audit_decisions.approve(db, "boss", view.id)
-    cancelled = orders.transition(db, "boss", view.id, S.CANCELLED, "客户取消")
-    reason = cancelled.events[-1].reason
+    orders.transition(db, "boss", view.id, S.CANCELLED, "客户取消")
+    reason = orders.get_order_by_id(db, view.id).events[-1].reason
     assert reason == "客户取消 (4 reserved units released)"
     assert i18n.shown(reason) == "客户取消（释放预留 4 件）"
 

@@ -634,7 +634,7 @@ def submit_for_audit(
     """Send an order to audit (draft or on hold -> pending audit, event "submitted") and run
     its checks: the one way to submit an existing order, so every order in the queue has
     its checks."""
-    orders.transition(db, actor, order_id, S.PENDING_AUDIT, "submitted", expected_version)
+    orders.transition(db, actor, order_id, S.PENDING_AUDIT, N_("submitted"), expected_version)
     return check_run(db, order_id, today)
 
 

@@ -284,10 +284,10 @@ def create_order_in(
     session.add(order)
     session.flush()
     _write_lines(session, settings, customer, order, lines, shipping_minor, actor)
-    record_event(session, order, actor, OrderStatus.DRAFT, "created")
+    record_event(session, order, actor, OrderStatus.DRAFT, N_("created"))
     delete_draft_in(session, draft_id)
     if submit:
-        order_states.move(session, order, OrderStatus.PENDING_AUDIT, actor, "submitted")
+        order_states.move(session, order, OrderStatus.PENDING_AUDIT, actor, N_("submitted"))
     session.add(order)
     session.flush()
     return _view(session, order)
@@ -397,11 +397,11 @@ def create_orders_in(session: Session, actor: str, specs: Sequence[OrderSpec]) -
                 "qty_shipped": 0, "qty_returned": 0,
             })  # fmt: skip
         event_rows.append({"order_id": order_id, "at": now, "actor": actor, "from_status": None,
-                           "to_status": OrderStatus.DRAFT, "reason": "created"})  # fmt: skip
+                           "to_status": OrderStatus.DRAFT, "reason": N_("created")})  # fmt: skip
         event_rows.append({"order_id": order_id, "at": now, "actor": actor,
                            "from_status": OrderStatus.DRAFT,
                            "to_status": OrderStatus.PENDING_AUDIT,
-                           "reason": "submitted"})  # fmt: skip
+                           "reason": N_("submitted")})  # fmt: skip
     session.execute(insert(OrderLine.__table__), line_rows)  # type: ignore[attr-defined]
     session.execute(insert(OrderEvent.__table__), event_rows)  # type: ignore[attr-defined]
     return numbers
