@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from ..i18n import N_, _, shown
-from ..services.sales.audit_checks import reasons_of
 from ..services.sales.entry import parse_requested_date
 
 # The services speak English (their words are not ours to mark): what the screens show of
@@ -45,6 +44,8 @@ def said_each(sentences: Iterable[str], sep: str = "; ") -> str:
 def priority_reasons(text: str) -> str:
     """An order's stored priority reasons (``overdue by 2 days, key account, ¥5,000``), each
     in the current language."""
+    from ..services.sales.audit_checks import reasons_of  # only the audit screens need it
+
     return said_each(reasons_of(text), ", ")
 
 
