@@ -108,7 +108,7 @@ def prepare(db, customers: int, orders: int) -> None:  # noqa: ANN001
     from oms_tui.demo.catalog import build_catalog, load_catalog, write_settings, write_users
     from oms_tui.demo.customers import build_customers
     from oms_tui.demo.generate import generate_orders
-    from oms_tui.demo.rows import IdAllocator, fix_sequences
+    from oms_tui.demo.rows import IdAllocator
 
     rng = random.Random(1)
     start = (datetime.now(UTC) - timedelta(days=400)).date()
@@ -118,8 +118,7 @@ def prepare(db, customers: int, orders: int) -> None:  # noqa: ANN001
             write_settings(session, "bench")
             write_users(session, "bench")
             build_catalog(session, rng, ids, start)
-        build_customers(session, rng, ids, customers, start)
-        fix_sequences(session, ids.used())
+        build_customers(session, rng, ids, customers, start)  # ids from the sequences
     generate_orders(db, "bench", orders, seed=1)
     if db.dialect == "postgresql":  # as autovacuum would after a bulk load: fresh statistics
         with db.engine.connect() as conn:

@@ -32,8 +32,9 @@ from oms_tui.models import Payment, StockMove  # noqa: E402
 from oms_tui.screens.order_entry import OrderEntryScreen  # noqa: E402
 from oms_tui.services.platform import schema  # noqa: E402
 from oms_tui.services.platform.db import Database  # noqa: E402
+from tests.databases import seed_users  # noqa: E402
 from tests.factories import make_product  # noqa: E402
-from tests.screens.test_app import flat, frozen_app, screen_text  # noqa: E402
+from tests.screens.test_app import ADMIN, flat, frozen_app, screen_text  # noqa: E402
 from tests.screens.test_order_entry import make_shop  # noqa: E402
 from tests.screens.test_receivables import receivables_db  # noqa: E402
 from tests.screens.test_stock import add_warehouses  # noqa: E402
@@ -169,8 +170,9 @@ async def run_burst(name: str, ms: float, runs: int, tmp: Path) -> dict[str, Any
     setup, burst, reset = BURSTS[name]
     db = Database(f"sqlite:///{tmp / f'{name}-{ms:g}.db'}")
     schema.upgrade(db)
+    seed_users(db)  # the test users; the bursts are typed by an admin, who opens every area
     setup(db)
-    app = frozen_app(db)
+    app = frozen_app(db, ADMIN)
     right, failures = 0, []
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot)

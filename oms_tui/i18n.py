@@ -139,8 +139,9 @@ def shown(text: str) -> str:
     person (the message line, a failure, the audit checks, the CLI's error line) passes it
     through ``shown``: the catalog's translation when the text is a msgid; else the
     translation of the template it was formatted from, each value read back the same way
-    (``overdue by 3 days`` -> ``逾期 3 天``); else the text as it is (a reason a person
-    typed, a name, a sentence already translated)."""
+    (``overdue by 3 days`` -> ``逾期 3 天``); a list of sentences joined by ``; `` item by
+    item; else the text as it is (a reason a person typed, a name, a sentence already
+    translated)."""
     if not text or current_language() == ENGLISH:
         return text
     return _shown(current_language(), text)
@@ -152,7 +153,7 @@ def _shown(language: str, text: str) -> str:
     translated = catalog.gettext(text)
     if translated != text:
         return translated
-    best: tuple[int, str] | None = None  # (values left English, the sentence)
+    best: tuple[int, str, str] | None = None  # (values left English, the sentence, template)
     for pattern, singular, plural in _templates(language):
         found = pattern.fullmatch(text)
         if not found:
@@ -176,10 +177,42 @@ def _shown(language: str, text: str) -> str:
         # its English words, and loses to the reading that leaves only the data in English.
         english = sum(len(_ENGLISH_WORDS.findall(v)) for v in values.values())
         if best is None or english < best[0]:
-            best = (english, sentence)
+            best = (english, sentence, singular)
             if english == 0:
                 break
+    items = _list_items(text) if "; " in text else [text]
+    if len(items) > 1:
+        # a list of sentences (``L1 4 backordered; L2 to production``): each item read back.
+        # A template whose own words hold no ``; `` matched across the items (``{qty}
+        # backordered``): the list wins unless it leaves more English words; one that
+        # spans them (``{why}; {codes} short``) only when the list leaves fewer.
+        listed = _LIST_JOINER.get(language, "; ").join(_shown(language, i) for i in items)
+        left = len(_ENGLISH_WORDS.findall(listed))
+        before = len(_ENGLISH_WORDS.findall(best[1] if best else text))
+        across = best is not None and "; " not in _PLACEHOLDER.sub("", best[2])
+        if left < before or (across and left == before):
+            return listed
     return best[1] if best else text
+
+
+# How a list of sentences is joined in each language (``; `` otherwise).
+_LIST_JOINER = {CHINESE: "；"}
+
+
+def _list_items(text: str) -> list[str]:
+    """``text`` cut at each ``; `` outside brackets (``2 from A (region East; B short)``
+    is one item)."""
+    items, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char in "([{（":
+            depth += 1
+        elif char in ")]}）":
+            depth = max(depth - 1, 0)
+        elif char == ";" and depth == 0 and text[i + 1 : i + 2] == " ":
+            items.append(text[start:i])
+            start = i + 2
+    items.append(text[start:])
+    return [item for item in items if item]
 
 
 _ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}")

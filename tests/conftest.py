@@ -25,6 +25,7 @@ from tests.databases import (  # noqa: E402
     ENGINES,
     PG_URL,
     Databases,
+    create_extensions,
     seed_users,
     with_search_path,
 )
@@ -74,6 +75,7 @@ def _pg_database() -> Iterator[str]:
     """A throwaway PostgreSQL schema of the test's own (search_path points at it)."""
     assert PG_URL
     name = f"t_{uuid.uuid4().hex[:12]}"
+    create_extensions(PG_URL)
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{name}"'))

@@ -60,6 +60,30 @@ def seed_users(db: Database) -> None:
             session.add(User(name=name, display_name=name, role=role))
 
 
+_EXTENSIONS_READY: set[str] = set()
+
+
+def create_extensions(server_url: str) -> None:
+    """pg_trgm (migration 0021) in the test database, made once, under a lock: two test
+    processes starting together on a database that has never had it both run the
+    migration's ``CREATE EXTENSION IF NOT EXISTS``, and the second one fails on the
+    catalog's unique index (seen on a new machine). Once it exists, that statement writes
+    nothing and cannot race."""
+    if server_url in _EXTENSIONS_READY:
+        return
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(7201021)"))
+            try:
+                conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"))
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(7201021)"))
+    finally:
+        engine.dispose()
+    _EXTENSIONS_READY.add(server_url)
+
+
 def with_search_path(url: str, name: str) -> str:
     """``url`` with every connection's search_path set to schema ``name``."""
     sep = "&" if "?" in url else "?"
@@ -107,6 +131,7 @@ class PostgresSchema:
     def __init__(self, server_url: str) -> None:
         self.name = f"w_{uuid.uuid4().hex[:12]}"
         self.url = with_search_path(server_url, self.name)
+        create_extensions(server_url)
         self.admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
         with self.admin.connect() as conn:
             conn.execute(text(f'CREATE SCHEMA "{self.name}"'))

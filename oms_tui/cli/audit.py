@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import _, shown
 from .common import connect, date_option
 from .options import DbOption, OmsTyper
 
@@ -38,7 +38,7 @@ def audit_log(
     day = date_option(since, "--from") if since else None
     rows = change_log.change_log(connect(db)[1], kind, key, user, day, limit)
     for c in rows:
-        why = f"  ({c.reason})" if c.reason else ""
+        why = f"  ({shown(c.reason)})" if c.reason else ""
         typer.echo(f"{c.at.astimezone():%Y-%m-%d %H:%M}  {c.actor}  {c.entity}:{c.entity_key} "
                    f"{c.field}: {c.before or '-'} -> {c.after or '-'}{why}")  # fmt: skip
     if not rows:

@@ -7,7 +7,7 @@ from datetime import date
 
 import typer
 
-from ..i18n import _, ngettext
+from ..i18n import _, ngettext, shown
 from .common import check_out, connect, date_option, say
 from .options import AsOfOption, DbOption, ForceOption, OmsTyper, OutOption, UserOption
 
@@ -57,7 +57,7 @@ def dunning_run(
                               overwrite=force)  # fmt: skip
     for st in run.steps:
         days = ngettext("{n} day", "{n} days", st.days_overdue).format(n=st.days_overdue)
-        typer.echo(f"{st.customer_name}\t{st.title}\t{days}\t"
+        typer.echo(f"{st.customer_name}\t{shown(st.title)}\t{days}\t"
                    f"{format_money(st.overdue_minor, st.currency)}")  # fmt: skip
     for name in run.promised:
         say(_("{name}: not escalated, a promise to pay stands").format(name=name))

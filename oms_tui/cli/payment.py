@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import _, shown
 from .common import connect, date_option, one_customer, say
 from .options import CustomerArg, DbOption, OmsTyper, ReceivedOnOption, UserOption
 
@@ -91,7 +91,7 @@ def payment_apply_credit(
     result = receivables.apply_credit_on_account(database, settings.user, who.id)
     for a in result.applied:
         typer.echo(f"{a.invoice_number}\t{format_money(a.amount_minor, result.currency)}\t"
-                   + _("from {source}").format(source=a.source) + "\t"
+                   + _("from {source}").format(source=shown(a.source)) + "\t"
                    + _("left {amount}").format(
                        amount=format_money(a.left_minor, result.currency)))  # fmt: skip
     left = format_money(result.on_account_minor, result.currency)
@@ -144,10 +144,10 @@ def payment_cod(
                                                    row[2] if len(row) > 2 else ""))  # fmt: skip
         except InvalidInput as error:
             bad.append(_("row {row}: {why}").format(
-                row=n, why=error if amount else _("no amount to read")))
+                row=n, why=shown(str(error)) if amount else _("no amount to read")))
     result = cod_remittances.reconcile_cod(database, settings.user,
                                            date_option(on, "--date"), rows)  # fmt: skip
-    for line in bad + [f"{t}: {why}" for t, why in result.differences + result.already]:
+    for line in bad + [f"{t}: {shown(why)}" for t, why in result.differences + result.already]:
         typer.echo(line)
     said = _("{n} remittances recorded, ").format(n=len(result.matched))
     if result.already:

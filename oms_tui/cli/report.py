@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import _, shown
 from .common import connect, csv_encoding, emit_csv, open_current, resolve_settings, say
 from .options import (
     AsOfOption,
@@ -71,8 +71,8 @@ def _cells(text: str, width: int) -> str:
 
 
 def _by_label(labels: tuple[str, ...], values: tuple[int, ...], total: int, cur: str) -> dict:
-    shown = {label: _amount(v, cur) for label, v in zip(labels, values, strict=True)}
-    return {**shown, "total": _amount(total, cur)}
+    cells = {label: _amount(v, cur) for label, v in zip(labels, values, strict=True)}
+    return {**cells, "total": _amount(total, cur)}
 
 
 def _csv_out(database, encoding: str | None, header: list[str], rows: list[list[str]]) -> None:  # noqa: ANN001
@@ -135,8 +135,8 @@ def report_aging(
         return
     totals = (*report.totals, report.on_account_minor, report.total_minor)
     width = max([14, *(len(_amount(t, cur, True)) + 1 for t in totals)])
-    shown = (*report.labels, _("on account"), _("total"))
-    head = "".join(" " * max(width - _width(label), 1) + label for label in shown)
+    heads = (*(shown(label) for label in report.labels), _("on account"), _("total"))
+    head = "".join(" " * max(width - _width(label), 1) + label for label in heads)
     typer.echo(_("Aging as of {date} ({currency}), aged on the due date, riskiest first")
                .format(date=report.as_of, currency=cur))  # fmt: skip
     typer.echo(_cells(_("customer"), 12) + " " + _cells(_("name"), 20) + head)
@@ -233,4 +233,5 @@ def report_buckets(
     if limits is not None:
         aging.set_aging_buckets(database, settings.user, limits)
     current = aging.get_aging_buckets(database)
-    typer.echo(f"{','.join(map(str, current))}  ({', '.join(aging.bucket_labels(current))})")
+    labels = ", ".join(shown(label) for label in aging.bucket_labels(current))
+    typer.echo(f"{','.join(map(str, current))}  ({labels})")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import _, shown
 from .common import (
     connect,
     csv_encoding,
@@ -40,7 +40,7 @@ def stock_verify(db: DbOption = None) -> None:
 
     diffs = stock.verify(connect(db)[1])
     for diff in diffs:
-        typer.echo(str(diff))
+        typer.echo(shown(str(diff)))
     if diffs:
         say(_("oms: {n} differences between stock levels and the ledger").format(n=len(diffs)))
         raise typer.Exit(1)
@@ -57,7 +57,7 @@ def stock_allocate(db: DbOption = None, user: UserOption = None) -> None:
     results = allocation.allocate_approved(database, settings.user)
     filled = allocation.fill_all_backorders(database, settings.user)
     for r in results + filled:
-        typer.echo(f"{r.number}\t{r.status}\t{r.summary}")
+        typer.echo(f"{r.number}\t{r.status}\t{shown(r.summary)}")
     say(_("{allocated} orders allocated, {filled} backorders filled").format(
         allocated=len(results), filled=len(filled)))
 
@@ -118,7 +118,7 @@ def stock_receive(
     say(_("{number}: {qty} x {code} received into {warehouse}").format(
         number=out.number, qty=qty, code=card.code, warehouse=warehouse.upper()))
     for r in out.filled:
-        typer.echo(f"{r.number}\t{r.status}\t{r.summary}")
+        typer.echo(f"{r.number}\t{r.status}\t{shown(r.summary)}")
 
 
 @app.command("warehouses", help=_(

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import _, shown
 from .common import connect, say
 from .options import DbOption, OmsTyper, UserOption
 
@@ -37,7 +37,7 @@ def tracking_import(
     result = tracking.import_tracking_csv(database, settings.user,
                                           path.read_bytes())  # fmt: skip
     for row, why in result.problems:
-        typer.echo(_("row {row}: {why}").format(row=row, why=why))
+        typer.echo(_("row {row}: {why}").format(row=row, why=shown(why)))
     say(_("{applied} events recorded, {known} already known, {delivered} shipments delivered, "
           "{refused} rows refused").format(applied=result.applied, known=result.duplicates,
                                            delivered=len(result.delivered),

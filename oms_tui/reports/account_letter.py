@@ -38,8 +38,8 @@ WORDING = {
     4: N_("Your account is on credit hold for the long-overdue invoices below. It is released "
           "once they are paid."),
 }
-# How a payment was made, as the customer reads it (the screens' words are METHOD_WORDS)
-METHODS = {"cash": N_("Cash"), "bank": N_("Bank transfer"), "wechat": N_("WeChat Pay"),
+# How a payment was made, as the customer reads it
+METHODS = {"cash": N_("In cash"), "bank": N_("Bank transfer"), "wechat": N_("WeChat Pay"),
            "alipay": N_("Alipay"), "card": N_("Card"), "cod_remittance": N_("COD remittance"),
            CREDIT_NOTE_METHOD: N_("Credit note"),
            ON_ACCOUNT_METHOD: N_("Credit on account")}  # fmt: skip

@@ -19,10 +19,9 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Header, Static
 
-from .. import i18n
 from ..commands import ScreenCommands
 from ..failures import failure_text
-from ..i18n import N_, _
+from ..i18n import N_, _, shown
 from ..services.sales import change_history
 from ..services.sales.change_history import HistoryRow
 from ..services.states.order_states import OrderStatus
@@ -55,7 +54,9 @@ FIELDS = {
     "value": N_("value"),
     change_history.STATUS: N_("status"),
 }
-WORDS = {"yes": N_("yes"), "no": N_("no"), "normal": N_("normal"), "special": N_("special")}
+WORDS = {"yes": N_("yes"), "no": N_("no"), "normal": N_("normal"), "special": N_("special"),
+         "(default)": N_("(default)"),
+         "set (new)": N_("set (new)")}  # i18n: no (the key: the value as stored)
 
 
 def changes_binding(screen: str, key_display: str = "F11/^E", keys: str = "f11,ctrl+e",
@@ -97,15 +98,15 @@ def change_text(row: HistoryRow) -> str:
 def change_row(row: HistoryRow, width: int) -> list[Piece]:
     room = max(0, width - WHEN - WHO - WHAT - 3)
     change = change_text(row)
-    reason = f"  {i18n.shown(row.reason)}" if row.reason else ""
-    shown = fit(change + reason, room)
+    reason = f"  {shown(row.reason)}" if row.reason else ""  # a system's why, read back
+    text = fit(change + reason, room)
     cut = len(change)  # the reason in its own style, when it shows at all
     return [
         (local_time(row.at, "%y-%m-%d %H:%M"), "dim"),
         (" " + fit(row.actor, WHO), ""),
         (" " + fit(field_label(row.field), WHAT), ""),
-        (" " + shown[:cut], ""),
-        (shown[cut:], "dim"),
+        (" " + text[:cut], ""),
+        (text[cut:], "dim"),
     ]
 
 
@@ -205,7 +206,7 @@ class ChangeHistoryScreen(OmsScreen):
         whole.update(Content.assemble(
             (local_time(row.at), "dim"), " ", (row.actor, "bold"), " ",
             (field_label(row.field), "bold"), ": ", change_text(row),
-            (f"  {i18n.shown(row.reason)}" if row.reason else "", "italic"),
+            (f"  {shown(row.reason)}" if row.reason else "", "italic"),
         ))  # fmt: skip
 
 

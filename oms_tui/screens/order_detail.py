@@ -234,7 +234,7 @@ class OrderDetailScreen(OmsScreen):
             if ls.line_no != line_no:
                 continue
             for a in ls.reserved:
-                why = (f" ({a.reason})" if a.reason else "", "dim")
+                why = (" (" + shown(a.reason) + ")" if a.reason else "", "dim")
                 what = _("{qty} reserved in {warehouse}").format(qty=a.qty,
                                                                 warehouse=a.warehouse_code)
                 out.append(Content.assemble(("   " + _("stock:") + " ", "dim"), what, why))
@@ -344,7 +344,7 @@ class OrderDetailScreen(OmsScreen):
             Content.assemble(
                 (local_time(e.at, "%m-%d %H:%M"), "dim"), " ", (fit(e.actor, 8), "bold"), " ",
                 f"{status_label(e.from_status)} → {status_label(e.to_status)}",
-                (f"  {shown(e.reason)}" if e.reason else "", "italic"),
+                ("  " + shown(e.reason) if e.reason else "", "italic"),
             )
             for e in d.timeline
         ) if d.timeline else Content.styled(_("no events"), "dim"))  # fmt: skip
@@ -382,7 +382,7 @@ class OrderDetailScreen(OmsScreen):
                 when = _("no date yet")
             rows.append(Content.assemble(
                 label if n == 0 else " " * 18, (p.number, "bold"), f" {p.product_code} ",
-                (p.stage, "$text-success" if p.status == "done" else "$text-accent"),
+                (shown(p.stage), "$text-success" if p.status == "done" else "$text-accent"),
                 f", {when}",
             ))  # fmt: skip
         return rows

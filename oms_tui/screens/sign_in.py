@@ -23,7 +23,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from ..i18n import _
+from ..i18n import _, shown
 
 IDLE_CHECK_S = 15.0  # how often the app looks at how long it has been idle
 
@@ -102,7 +102,7 @@ class SignInScreen(Screen[str]):
         self.app.call_from_thread(self.dismiss, who)
 
     def refused(self, why: str) -> None:
-        self.query_one("#sign-in-message", Static).update(why)
+        self.query_one("#sign-in-message", Static).update(shown(why))
         password = self.query_one("#password", Input)
         password.value = ""
         password.focus()
@@ -124,7 +124,7 @@ class RefusedScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="refused") as box:
             box.border_title = _("Not a user of this database")
-            yield Static(self.why)
+            yield Static(shown(self.why))
             yield Static(_("Any key quits."))
 
     def on_key(self, event: events.Key) -> None:

@@ -131,3 +131,34 @@ def test_warehouse_order_and_expected_goods(sqlite_db):
     assert got.exit_code == 0, got.stderr
     shown = oms("--db", sqlite_db.url, "stock", "show", "LAMP-4").stdout
     assert "HZ                20         0        20         0" in shown
+
+
+def test_a_chinese_clerk_reads_allocations_differences_and_refusals_in_chinese(sqlite_db):
+    """`LANG=zh_CN.UTF-8 oms stock ...`: what allocating did, a ledger difference and a
+    refusal, each in Chinese, codes and numbers as they are."""
+    from oms_tui import i18n
+
+    _warehouse(sqlite_db)
+    pid = make_product(sqlite_db, code="LAMP-3")
+    customer = make_customer(sqlite_db)
+    view = orders.create_order(sqlite_db, "t", customer.id, [orders.NewLine(pid, 3)], submit=True)
+    orders.transition(sqlite_db, "t", view.id, S.APPROVED, "ok")
+    before = i18n.current_language()
+    i18n.set_language("zh_CN")  # what the locale's LANG=zh_CN.UTF-8 gives the command line
+    try:
+        allocated = oms("--db", sqlite_db.url, "stock", "allocate")
+        received = oms("--db", sqlite_db.url, "stock", "receive", "hz", "LAMP-3", "2")
+        with sqlite_db.write() as s:  # tamper behind the ledger's back
+            level = s.exec(select(StockLevel).where(StockLevel.product_id == pid)).one()
+            level.on_hand = 7
+            s.add(level)
+        bad = oms("--db", sqlite_db.url, "stock", "verify")
+        nowhere = oms("--db", sqlite_db.url, "stock", "receive", "XX", "LAMP-3", "5")
+    finally:
+        i18n.set_language(before)
+    assert f"{view.number}\tbackordered\t第 1 行缺货待发 3" in allocated.stdout
+    assert received.stdout.startswith(
+        f"{view.number}\tpartially_backordered\t第 1 行从 HZ 分配 2（客户所在地区 East）；"
+        "第 1 行缺货待发 1")  # fmt: skip
+    assert "LAMP-3 @ HZ：现存为 7，库存流水为 2" in bad.stdout
+    assert nowhere.stderr.strip() == "oms: 没有启用的仓库“XX”"

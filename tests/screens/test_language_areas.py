@@ -228,3 +228,14 @@ def test_import_preview_zh(snap_compare: SnapCompare, sqlite_db: Database, tmp_p
                            size: tuple[int, int]) -> None:  # fmt: skip
     app = import_preview(sqlite_db, tmp_path, monkeypatch)
     assert snap_compare(app, terminal_size=size, run_before=read_orders_csv)
+
+
+async def test_the_ship_dialog_says_why_in_chinese(sqlite_db: Database) -> None:
+    """The carrier proposal's reason, a service's sentence, in Chinese (i18n.shown): the
+    carrier codes, amounts and days as they are."""
+    app, run_before = ship_dialog(sqlite_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await run_before(pilot)
+        text = flat(screen_text(pilot.app))
+        assert "原因：" in text and "最便宜" in text, text
+        assert "cheapest" not in text and "Why" not in text

@@ -242,6 +242,23 @@ async def test_keys_after_the_customer_enter_reach_the_scan_line_in_order(
         assert not app.holding_keys
 
 
+async def test_codes_typed_without_their_hyphens_make_lines(
+    sqlite_db: Database, shop: dict[str, int]
+) -> None:
+    """``xd40w`` is ``XD-40W`` and ``led9w*3`` three ``LED-9W`` (issue 16.15: fewer keys for
+    a new caller), typed in one burst after the customer."""
+    app = frozen_app(sqlite_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(pilot)
+        burst(app, "13800138\rxd40w\rled9w*3\r")
+        await settle(pilot)
+        assert [(ln.product.code, ln.qty) for ln in screen.model.lines] == [
+            ("XD-40W", 1),
+            ("LED-9W", 3),
+        ]
+        assert screen.query_one("#scan", ScanInput).value == ""
+
+
 async def test_type_ahead_with_matches_shown_and_a_half_typed_code(
     sqlite_db: Database, shop: dict[str, int]
 ) -> None:

@@ -157,7 +157,7 @@ async def test_plan_a_run_and_settle_it_by_keys(
         assert (f"{run.number} settled: 1 stop waits for the next run (F2 plans it). Cash "
                 f"{got} recorded, paying {invoice.number}; stop 1 ¥10.00 short "
                 f"({invoice.number} open, follow-up written); deposit ¥90.00 credited on "
-                "account.") in shown  # fmt: skip
+                "account") in shown  # fmt: skip
         assert (f"1 of 2 stops delivered · cash {got} collected of {due} due (short ¥10.00) · "
                 "full out 2 · empties back 5 · 1 waits for the next run") in shown  # fmt: skip
         assert f"{run.number} · VAN1 VAN1 快递 · 2026-11-30 · driver Wang · returned" in shown

@@ -154,8 +154,8 @@ def test_no_split_and_nobody_has_it_all_takes_one_warehouse_and_backorders_the_r
     assert result.lines[0].backordered == 4
     assert level(db, pid, "BJ") == (5, 0)
     assert events(db, oid)[-1][2] == (
-        "L1 3 from HZ (customer's region East; no warehouse has all 7 (lines not split)), "
-        "4 backordered"
+        "L1 3 from HZ (customer's region East; no warehouse has all 7 (lines not split)); "
+        "L1 4 backordered"
     )
 
 
@@ -186,7 +186,7 @@ def test_partial_policy_reserves_what_exists_and_backorders_the_rest(whs):
     assert events(db, oid)[-1] == (
         S.APPROVED, S.PARTIALLY_BACKORDERED,
         "L1 2 from HZ (customer's region East); "
-        "L2 1 from HZ (customer's region East), 2 backordered",
+        "L2 1 from HZ (customer's region East); L2 2 backordered",
     )  # fmt: skip
 
 

@@ -42,6 +42,20 @@ def test_find_by_code_any_case_or_barcode_and_search_by_words(db):
     assert catalog.find_product(db, "6901234567892").description == "吸顶灯 XD40 白色 40W 3000K"
 
 
+def test_a_code_typed_without_its_separators_finds_the_one_product(db):
+    pid = make_product(db, code="W-BRL-189", name="桶装水 18.9L")
+    make_product(db, code="DOOR-OAK", name="橡木门")
+    make_product(db, code="XD-40", name="吸顶灯")
+    make_product(db, code="XD40", name="吸顶灯 新款")  # the same without its hyphen
+    assert catalog.find_product(db, "wbrl189").id == pid
+    assert catalog.find_product(db, "w brl/189").id == pid
+    assert catalog.find_product(db, "dooroak").code == "DOOR-OAK"
+    assert catalog.find_product(db, "xd40").code == "XD40"  # the exact code first
+    assert catalog.find_product(db, "x-d40") is None  # two codes read XD40: none is guessed
+    assert catalog.find_product(db, "brl189") is None  # a fragment is a search, not a code
+    assert catalog.compact_code(" w-brl 189") == "WBRL189"
+
+
 def test_availability_labels(db):
     plenty, low, none = make_product(db), make_product(db), make_product(db)
     door = make_product(db, made_to_order=True)

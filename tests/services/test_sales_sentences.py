@@ -157,7 +157,7 @@ def test_decisions_and_their_events_in_chinese(db, chinese) -> None:
     assert i18n.shown(why) == f"stock 检查警告：第 1 行 {code}：缺货待发：短缺 3（可用 0，订购 3）"
     ((missing, (error,)),) = bulk.skipped
     assert missing == "order #9999" and i18n.shown(missing) == "订单 #9999"
-    assert i18n.shown(error) == "没有 id 为 9999 的订单"
+    assert i18n.shown(error) == "没有编号为 9999 的订单"
 
 
 def _refusal(call, *args, **kwargs) -> str:

@@ -28,4 +28,5 @@ def test_a_run_goes_out_and_returns_once(db):
     back = state_factories.moved(db, DeliveryRun, rid, van_run_states.move, V.RETURNED)
     assert back.status == V.RETURNED and back.returned_at is not None
     text = state_factories.refused(db, DeliveryRun, rid, van_run_states.move, V.OUT)
-    assert text == "a van run that is returned cannot become out; possible: none (final)"
+    assert text == ("a van run that is settled cannot become out on delivery; "
+                    "possible: none (final)")  # fmt: skip

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...i18n import N_, _, ngettext
+from ...i18n import N_, _, ngettext, shown
 from ...services.platform.errors import InvalidInput, NotFound
 from ...services.platform.money import format_money
 from ...services.shipping import dispatch, tracking
@@ -122,7 +122,7 @@ class ShipDialog(FormDialog):
         with Horizontal(classes="dispatch-carrier-row"):
             yield Label(_("Carrier"), classes="dispatch-label")
             yield options
-        why = _("Why: {reason}").format(reason=self.choice.reason)
+        why = _("Why: {reason}").format(reason=shown(self.choice.reason))
         yield Static(Content.styled(why, "dim"), id="ship-reason")
         with Horizontal(classes="dispatch-form-row"):
             yield Label(_("Tracking"), classes="dispatch-label")

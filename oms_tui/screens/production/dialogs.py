@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ...i18n import N_, _, pgettext
+from ...i18n import N_, _, pgettext, shown
 from ...services.platform.errors import InvalidInput
 from ...services.production.board import BoardRow, StageLogView, StageView
 from ...services.production.materials import MaterialHeld, Shortage
@@ -112,7 +112,7 @@ class HistoryDialog(ModalScreen[None]):
                                  (fit(e.actor, 8), "bold"), " ",
                                  fit(_(e.stage_name), 16), " ",
                                  (fit(_(e.result), 9), "$text-accent"),
-                                 (f" {e.note}" if e.note else "", "italic"))
+                                 (f" {shown(e.note)}" if e.note else "", "italic"))
                 for e in s.log
             ) if s.log else Content.styled(_("no entries"), "dim"),
                 id="prod-history-log")  # fmt: skip

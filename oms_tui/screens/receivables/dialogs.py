@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ...i18n import N_, _, ngettext, pgettext
+from ...i18n import N_, _, ngettext, pgettext, shown
 from ...services.finance import aging, dunning
 from ...services.platform.errors import InvalidInput
 from ...services.platform.money import format_money, parse_money
@@ -123,7 +123,7 @@ class DunningDialog(ModalScreen[None]):
                 for s in self.steps:
                     yield Static(Content.assemble(
                         (fit(s.customer_name, 18), "bold"),
-                        f" {fit(s.title, 26)} "
+                        f" {fit(shown(s.title), 26)} "
                         + _("{days} d").format(days=f"{s.days_overdue:>4}") + " ",
                         (fit(format_money(s.overdue_minor, s.currency), 13, True),
                          "$text-error" if s.level == 4 else ""),

@@ -11,7 +11,7 @@ from datetime import date
 from rich.cells import cell_len
 from textual.content import Content
 
-from ...i18n import N_, _, pgettext
+from ...i18n import N_, _, pgettext, shown
 from ...services.finance import aging, follow_ups, receivables
 from ...services.platform.money import exponent, format_money, from_minor
 from ...services.sales.customer_history import CustomerCard
@@ -76,7 +76,7 @@ def credit_text(name: str, r: receivables.CreditResult) -> str:
 
 def follow_up_text(f: follow_ups.FollowUpView) -> str:
     """One line of the log: what, said, promised, next."""
-    parts = [_(f.kind), f.note] if f.note else [_(f.kind)]
+    parts = [_(f.kind), shown(f.note)] if f.note else [_(f.kind)]  # dunning's note: read back
     if f.promise_on:
         day = f"{f.promise_on:%m-%d}"
         parts.append(

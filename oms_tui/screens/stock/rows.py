@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual.content import Content
 
-from ...i18n import N_, _, pgettext
+from ...i18n import N_, _, pgettext, shown
 from ...services.inventory import stock
 from ...widgets.order_list import Piece, fit, fit_name, fit_whole
 from ..formats import local_time, signed
@@ -45,7 +45,7 @@ def ledger_row(m: stock.MoveView, width: int) -> list[Piece]:
         (" " + fit(m.actor, 10), "dim"),
     ]
     if reason:
-        pieces.append((" " + fit(m.reason, reason), "dim"))
+        pieces.append((" " + fit(shown(m.reason), reason), "dim"))
     return pieces
 
 

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from ...commands import ScreenCommands
 from ...failures import error_text, logged_text
-from ...i18n import N_, _, ngettext
+from ...i18n import N_, _, ngettext, shown
 from ...messages import Said
 from ...services.platform.errors import InvalidInput
 from ...services.shipping import delivery_runs
@@ -419,7 +419,7 @@ class VanRunsScreen(JobScreen):
                          ": {stops} wait for the next run (F2 plans it).",
                          waiting).format(stops=stops_text(waiting))
                 if waiting else _(": every stop delivered."),
-                f" {money}" if money else "",
+                " " + shown(money) if money else "",
             ))  # fmt: skip
             self.load(done.run_date, done.number)
 

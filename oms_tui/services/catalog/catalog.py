@@ -86,7 +86,9 @@ def _hits(session: Session, products: Sequence[Product]) -> list[ProductHit]:
 
 @anyone("a read: products are seen by everyone")  # i18n: no
 def find_product(db: Database, code_or_barcode: str) -> ProductHit | None:
-    """Exact product code (any case) or barcode, as typed or scanned."""
+    """Exact product code (any case) or barcode, as typed or scanned; else the one product
+    whose code is the text without its separators (``wbrl189`` is ``W-BRL-189``: clerks
+    skip the hyphens), when only one code reads so."""
     text = code_or_barcode.strip()
     if not text:
         return None
@@ -96,7 +98,26 @@ def find_product(db: Database, code_or_barcode: str) -> ProductHit | None:
                 or_(Product.code == text.upper(), Product.code == text, Product.barcode == text)
             )  # fmt: skip
         ).first()
+        if product is None and (compact := compact_code(text)):
+            found = session.exec(select(Product).where(_compact(Product.code) == compact)
+                                 .limit(2)).all()  # fmt: skip
+            product = found[0] if len(found) == 1 else None
         return _hits(session, [product])[0] if product else None
+
+
+_SEPARATORS = "- _./"
+
+
+def compact_code(text: str) -> str:
+    """A code as ``find_product`` compares it without separators: ``w-brl 189`` -> ``WBRL189``."""
+    return "".join(c for c in text.upper() if c not in _SEPARATORS)
+
+
+def _compact(column):  # noqa: ANN001, ANN202 (a SQL expression, on both engines)
+    expr = func.upper(column)
+    for separator in _SEPARATORS:
+        expr = func.replace(expr, separator, "")
+    return expr
 
 
 @anyone("a read: products are seen by everyone")  # i18n: no

@@ -73,6 +73,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from ...i18n import N_
 from ...models import Customer, Invoice, Payment, PaymentAllocation, Setting
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
@@ -81,7 +82,7 @@ from ..platform.settings import load_settings, store_setting
 from ..states.invoice_states import InvoiceStatus
 from .receivables import NOT_CASH_METHODS
 
-READ = "a read of the receivables, taking no acting user"
+READ = "a read of the receivables, taking no acting user"  # i18n: no
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -110,20 +111,22 @@ def parse_buckets(value: str | Sequence[int]) -> tuple[int, ...]:
             limits = tuple(int(p) for p in parts)
         except ValueError:
             raise InvalidInput(
-                f"aging buckets '{value}': give rising whole days, e.g. 30,60,90,120", "value"
+                N_("aging buckets '{value}': give rising whole days, e.g. 30,60,90,120")
+                .format(value=value), "value"
             ) from None
     else:
         limits = tuple(value)
         if any(isinstance(n, bool) or not isinstance(n, int) for n in limits):
-            raise InvalidInput("aging buckets must be whole days, e.g. 30,60,90,120", "value")
+            raise InvalidInput(N_("aging buckets must be whole days, e.g. 30,60,90,120"), "value")
     if not limits:
-        raise InvalidInput("give at least one aging bucket limit, e.g. 30,60,90,120", "value")
+        raise InvalidInput(N_("give at least one aging bucket limit, e.g. 30,60,90,120"),
+                           "value")  # fmt: skip
     if len(limits) > MAX_BUCKETS:
-        raise InvalidInput(f"at most {MAX_BUCKETS} aging bucket limits", "value")
+        raise InvalidInput(N_("at most {n} aging bucket limits").format(n=MAX_BUCKETS), "value")
     if limits[0] < 1 or any(b <= a for a, b in zip(limits, limits[1:], strict=False)):
         raise InvalidInput(
-            f"aging buckets {','.join(map(str, limits))}: each limit above 0 and above "
-            "the one before, e.g. 30,60,90,120",
+            N_("aging buckets {limits}: each limit above 0 and above the one before, "
+               "e.g. 30,60,90,120").format(limits=",".join(map(str, limits))),
             "value",
         )
     return limits
@@ -156,12 +159,12 @@ def set_aging_buckets(db: Database, actor: str, value: str | Sequence[int]) -> t
 
 def bucket_labels(limits: Sequence[int]) -> tuple[str, ...]:
     """``(30, 60)`` -> ``("not due", "1-30", "31-60", "over 60")``."""
-    labels = ["not due"]
+    labels = [N_("not due")]
     low = 1
     for high in limits:
         labels.append(f"{low}-{high}")
         low = high + 1
-    labels.append(f"over {limits[-1]}")
+    labels.append(N_("over {days}").format(days=limits[-1]))
     return tuple(labels)
 
 
@@ -367,7 +370,7 @@ def dso(db: Database, as_of: date, days: int = 90, currency: str | None = None) 
     ``days`` days ending on ``as_of`` (issued after ``as_of - days``, up to and including
     ``as_of``; credit notes count as negative sales, void invoices not at all) x ``days``."""
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        raise InvalidInput("days must be a whole number, 1 or more", "days")
+        raise InvalidInput(N_("days must be a whole number, 1 or more"), "days")
     with db.read() as session:
         cur, payments = _currency(session, currency)
         u = _open_rows(as_of, cur, payments)
@@ -434,7 +437,8 @@ def _period_sql(dialect: str, by: str):  # noqa: ANN202
     if dialect == "sqlite":  # dates are ISO text
         if by == "month":
             return func.strftime("%Y-%m-01", col)
-        return func.date(col, "weekday 0", "-6 days")  # the Sunday on or after, less 6 days
+        # the Sunday on or after, less 6 days
+        return func.date(col, "weekday 0", "-6 days")  # i18n: no
     return cast(func.date_trunc(by, col), Date)
 
 
@@ -444,9 +448,11 @@ def collections(db: Database, start: date, end: date, by: str = "month") -> Coll
     in SQL; every period in the range is listed, those without payments as 0. Payments in
     the company currency (those in another are not added to them)."""
     if by not in PERIODS:
-        raise InvalidInput(f"by must be one of {', '.join(PERIODS)}, not '{by}'", "by")
+        raise InvalidInput(N_("by must be one of {periods}, not '{by}'")
+                           .format(periods=", ".join(PERIODS), by=by), "by")  # fmt: skip
     if end < start:
-        raise InvalidInput(f"the period ends ({end}) before it starts ({start})", "end")
+        raise InvalidInput(N_("the period ends ({end}) before it starts ({start})")
+                           .format(end=end, start=start), "end")  # fmt: skip
     period = _period_sql(db.dialect, by).label("period")
     with db.read() as session:
         company = load_settings(session).currency

@@ -21,6 +21,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from ...i18n import N_
 from ...models import Carrier, CodRemittance, Invoice, Order, Payment, Shipment
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
@@ -95,7 +96,8 @@ def _recorded(session: Session, tracking_no: str, reference: str, carrier: str |
     if found is None:
         return ""
     on, number = found
-    return f"already recorded: {number}, received {on.isoformat()}"
+    return N_("already recorded: {payment}, received {date}").format(payment=number,
+                                                                   date=on.isoformat())
 
 
 def _record(session: Session, actor: str, received_on: date, row: Remittance, reference: str,
@@ -104,7 +106,7 @@ def _record(session: Session, actor: str, received_on: date, row: Remittance, re
     sh = session.exec(select(Shipment).where(Shipment.tracking_no == row.tracking_no)
                       .with_for_update()).first()  # fmt: skip
     if sh is None:
-        return _Outcome(problem="no shipment with this tracking number")
+        return _Outcome(problem=N_("no shipment with this tracking number"))
     carrier = session.get(Carrier, sh.carrier_id) if sh.carrier_id is not None else None
     code = carrier.code if carrier is not None else ""
     before = _recorded(session, row.tracking_no, reference, code)
@@ -116,7 +118,7 @@ def _record(session: Session, actor: str, received_on: date, row: Remittance, re
     ).all()  # fmt: skip
     due = sum(i.amount_minor - i.paid_minor for i in invoices)
     if due == 0:
-        return _Outcome(problem="nothing open on this shipment (paid twice?)")
+        return _Outcome(problem=N_("nothing open on this shipment (paid twice?)"))
     order = session.get(Order, sh.order_id)
     try:
         result, payment_id = record_payment_in(
@@ -132,5 +134,6 @@ def _record(session: Session, actor: str, received_on: date, row: Remittance, re
                               amount_minor=row.amount_minor, received_on=received_on,
                               created_by=actor))  # fmt: skip
     session.flush()
-    differs = "" if row.amount_minor == due else f"remitted {row.amount_minor}, open {due}"
+    differs = "" if row.amount_minor == due else N_("remitted {amount}, open {due}").format(
+        amount=row.amount_minor, due=due)
     return _Outcome(payment=result.number, problem=differs)

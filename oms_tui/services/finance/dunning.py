@@ -45,6 +45,7 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from ...i18n import N_
 from ...models import (
     Customer,
     CustomerAddress,
@@ -70,10 +71,12 @@ from .overdue import (
 )
 from .receivables import credit_exposure
 
-READ = "a read of the receivables, taking no acting user"
+READ = "a read of the receivables, taking no acting user"  # i18n: no
 
-LEVELS = {1: "Reminder 付款提醒", 2: "Second notice 二次催款通知", 3: "Final notice 最后催款通知",
-          4: "Credit hold 暂停赊销通知"}  # fmt: skip
+# each step's name, in English as services speak (shown through i18n.shown; a letter
+# prints its title in the customer's language, reports/account_letter.py)
+LEVELS = {1: N_("Reminder"), 2: N_("Second notice"), 3: N_("Final notice"),
+          4: N_("Credit hold")}  # fmt: skip
 RUN_PREFIX = "DR"
 
 
@@ -130,8 +133,8 @@ def run_dunning(db: Database, actor: str, as_of: date | None = None, today: date
     today = today or date.today()
     as_of = as_of or today
     if as_of > today:
-        raise InvalidInput(f"dunning runs as of {today} or an earlier day, not {as_of}",
-                           "as_of")  # fmt: skip
+        raise InvalidInput(N_("dunning runs as of {today} or an earlier day, not {as_of}")
+                           .format(today=today, as_of=as_of), "as_of")  # fmt: skip
     with db.write() as session:
         number = take_number(session, RUN_PREFIX, as_of.year)
         currency = load_settings(session).currency
@@ -168,14 +171,16 @@ def run_dunning(db: Database, actor: str, as_of: date | None = None, today: date
                                    run=number)  # fmt: skip
             session.add(letter)
             customer.dunning_level = level
-            note = f"{LEVELS[level]}: {days} days overdue ({number})"
+            note = N_("{step}: {days} days overdue ({run})").format(step=LEVELS[level], days=days,
+                                                                  run=number)
             if level == 4 and not customer.credit_hold:
                 set_credit_hold_in(
                     session,
                     actor,
                     customer,
                     True,
-                    f"overdue {days} days: credit hold by dunning ({as_of})",
+                    N_("overdue {days} days: credit hold by dunning ({as_of})").format(days=days,
+                                                                        as_of=as_of),
                 )
             session.add(customer)
             session.add(FollowUp(customer_id=customer.id, actor=actor,
@@ -220,15 +225,17 @@ def release_credit_hold(db: Database, actor: str, customer_id: int, reason: str)
     """A manager lets a customer on credit hold order on credit again (``credit.release``);
     the reason is kept on the customer and in their follow-up log."""
     if not reason.strip():
-        raise InvalidInput("a reason is required to release a credit hold", "reason")
+        raise InvalidInput(N_("a reason is required to release a credit hold"), "reason")
     with db.write() as session:
         customer = session.get(Customer, customer_id)
         if customer is None:
-            raise NotFound(f"no customer with id {customer_id}")
+            raise NotFound(N_("no customer with id {id}").format(id=customer_id))
         if not customer.credit_hold:
-            raise InvalidInput(f"{customer.name} is not on credit hold", "customer")
+            raise InvalidInput(N_("{customer} is not on credit hold").format(
+                customer=customer.name), "customer")
         set_credit_hold_in(session, actor, customer, False,
-                           f"released by {actor}: {reason.strip()}")  # fmt: skip
+                           N_("released by {user}: {reason}").format(
+                               user=actor, reason=reason.strip()))
         session.add(FollowUp(customer_id=customer.id, actor=actor, kind="release",
                              note=reason.strip(), done=True))  # fmt: skip
 
@@ -326,7 +333,7 @@ def letter(db: Database, letter_id: int) -> AccountPaper:
     with db.read() as session:
         row = session.get(DunningLetter, letter_id)
         if row is None:
-            raise NotFound(f"no dunning letter {letter_id}")
+            raise NotFound(N_("no dunning letter {id}").format(id=letter_id))
         return _letter_paper(session, row)
 
 
@@ -342,7 +349,7 @@ class Reprint:
     letters: int
 
 
-@anyone("a copy of letters already sent")
+@anyone("a copy of letters already sent")  # i18n: no
 def reprint(db: Database, key: str, *, render: Render, out: str | Path | None = None,
             overwrite: bool = False) -> Reprint:  # fmt: skip
     """The letters of a run (``key`` its number, DR-2026-000001) or a customer's last
@@ -359,12 +366,13 @@ def reprint(db: Database, key: str, *, render: Render, out: str | Path | None = 
             customer = session.exec(select(Customer).where(func.upper(Customer.code) == key)
                                     ).first()  # fmt: skip
             if customer is None:
-                raise NotFound(f"no dunning run or customer '{key}'")
+                raise NotFound(N_("no dunning run or customer '{key}'").format(key=key))
             rows = session.exec(select(DunningLetter).where(DunningLetter.customer_id ==
                                 customer.id).order_by(col(DunningLetter.id).desc())
                                 .limit(1)).all()  # fmt: skip
             if not rows:
-                raise NotFound(f"{customer.name} ({customer.code}) has had no dunning letter")
+                raise NotFound(N_("{customer} ({code}) has had no dunning letter").format(
+                    customer=customer.name, code=customer.code))
             name = f"{run_name(rows[0].run or rows[0].issued_on.isoformat())}-{customer.code}"
         papers = [_letter_paper(session, r) for r in rows]
     saved = printing.save(render(papers), name, out, overwrite=overwrite)
@@ -379,6 +387,6 @@ def statement(db: Database, customer_id: int, as_of: date | None = None,
     with db.read() as session:
         customer = session.get(Customer, customer_id)
         if customer is None:
-            raise NotFound(f"no customer with id {customer_id}")
-        return _paper(session, customer, as_of or date.today(), "Statement of account 对账单",
+            raise NotFound(N_("no customer with id {id}").format(id=customer_id))
+        return _paper(session, customer, as_of or date.today(), N_("Statement of account"),
                       0, payments_days)  # fmt: skip

@@ -14,13 +14,14 @@ from datetime import date
 
 from sqlmodel import select
 
+from ...i18n import N_
 from ...models import Invoice, utcnow
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
 from ..platform.permissions import anyone, requires
 from ..states.invoice_states import check_version
 
-READ = "a read of the receivables, taking no acting user"
+READ = "a read of the receivables, taking no acting user"  # i18n: no
 
 _NUMBER = re.compile(r"\d{8}|\d{20}")
 
@@ -36,8 +37,8 @@ class FapiaoRecord:
 def check_fapiao_number(text: str) -> str:
     number = "".join(text.split())
     if not _NUMBER.fullmatch(number):
-        raise InvalidInput(f"fapiao number '{text}': 8 digits (paper) or 20 digits (digital)",
-                           "fapiao_number")  # fmt: skip
+        raise InvalidInput(N_("fapiao number '{text}': 8 digits (paper) or 20 digits "
+                              "(digital)").format(text=text), "fapiao_number")  # fmt: skip
     return number
 
 
@@ -51,24 +52,25 @@ def record_fapiao(db: Database, actor: str, invoice_number: str, fapiao_number: 
     fapiao, 红字发票, is not taken yet)."""
     number = check_fapiao_number(fapiao_number)
     if issued_on > (today or date.today()):
-        raise InvalidInput(f"fapiao date {issued_on}: in the future", "fapiao_date")
+        raise InvalidInput(N_("fapiao date {date}: in the future").format(date=issued_on),
+                           "fapiao_date")  # fmt: skip
     with db.write() as session:
         wanted = Invoice.number == invoice_number.strip().upper()
         invoice = session.exec(select(Invoice).where(wanted).with_for_update()).first()
         if invoice is None:
-            raise NotFound(f"no invoice {invoice_number}")
+            raise NotFound(N_("no invoice {number}").format(number=invoice_number))
         check_version(session, invoice, expected_version)
         if invoice.kind != "invoice":
-            raise InvalidInput(f"{invoice.number} is a credit note: record its red fapiao "
-                               "in the tax system", "invoice")  # fmt: skip
+            raise InvalidInput(N_("{number} is a credit note: record its red fapiao in the tax "
+                                  "system").format(number=invoice.number), "invoice")  # fmt: skip
         if issued_on < invoice.issued_on:
-            raise InvalidInput(f"fapiao date {issued_on}: before the invoice "
-                               f"({invoice.issued_on})", "fapiao_date")  # fmt: skip
+            raise InvalidInput(N_("fapiao date {date}: before the invoice ({issued})").format(
+                date=issued_on, issued=invoice.issued_on), "fapiao_date")  # fmt: skip
         other = session.exec(select(Invoice.number).where(
             Invoice.fapiao_number == number, Invoice.id != invoice.id)).first()  # fmt: skip
         if other is not None:
-            raise InvalidInput(f"fapiao {number} is recorded on {other} already",
-                               "fapiao_number")  # fmt: skip
+            raise InvalidInput(N_("fapiao {fapiao} is recorded on {invoice} already").format(
+                fapiao=number, invoice=other), "fapiao_number")  # fmt: skip
         invoice.fapiao_number, invoice.fapiao_date = number, issued_on
         invoice.fapiao_recorded_by, invoice.fapiao_recorded_at = actor, utcnow()
         session.add(invoice)
@@ -83,7 +85,7 @@ def fapiao_of(db: Database, invoice_number: str) -> FapiaoRecord | None:
         invoice = session.exec(select(Invoice).where(
             Invoice.number == invoice_number.strip().upper())).first()  # fmt: skip
         if invoice is None:
-            raise NotFound(f"no invoice {invoice_number}")
+            raise NotFound(N_("no invoice {number}").format(number=invoice_number))
         if not invoice.fapiao_number or invoice.fapiao_date is None:
             return None
         return FapiaoRecord(invoice.number, invoice.fapiao_number, invoice.fapiao_date,

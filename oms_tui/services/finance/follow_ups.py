@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from ...i18n import N_
 from ...models import Customer, FollowUp
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
@@ -18,7 +19,7 @@ from ..platform.permissions import anyone, requires
 from ..platform.settings import load_settings
 from .receivables import credit_exposure
 
-READ = "a read of the receivables, taking no acting user"
+READ = "a read of the receivables, taking no acting user"  # i18n: no
 
 KINDS = ("call", "promise", "letter", "note", "hold", "release")
 
@@ -54,20 +55,21 @@ def record_follow_up(
     Earlier open follow-ups of the customer are done: this one carries the next action."""
     today = today or date.today()
     if kind not in KINDS:
-        raise InvalidInput(f"unknown follow-up '{kind}'; one of {', '.join(KINDS)}", "kind")
+        raise InvalidInput(N_("unknown follow-up '{kind}'; one of {kinds}").format(
+            kind=kind, kinds=", ".join(KINDS)), "kind")
     if kind == "promise" and promise_on is None:
-        raise InvalidInput("a promise to pay needs its date", "promise_on")
+        raise InvalidInput(N_("a promise to pay needs its date"), "promise_on")
     if promise_on is not None and promise_on < today:
-        raise InvalidInput("the promised date is in the past", "promise_on")
+        raise InvalidInput(N_("the promised date is in the past"), "promise_on")
     if next_action_on is not None and next_action_on < today:
-        raise InvalidInput("the next action date is in the past", "next_action_on")
+        raise InvalidInput(N_("the next action date is in the past"), "next_action_on")
     if isinstance(promise_minor, bool) or not isinstance(promise_minor, int) or promise_minor < 0:
-        raise InvalidInput("the promised amount cannot be negative", "promise_minor")
+        raise InvalidInput(N_("the promised amount cannot be negative"), "promise_minor")
     if kind in ("call", "note") and not note.strip():
-        raise InvalidInput("say what was said or done", "note")
+        raise InvalidInput(N_("say what was said or done"), "note")
     with db.write() as session:
         settings = load_settings(session)
-        check_amount(promise_minor, settings.max_amount_minor, "the promised amount",
+        check_amount(promise_minor, settings.max_amount_minor, N_("the promised amount"),
                      "promise_minor", settings.currency)  # fmt: skip
         return follow_up_in(session, actor, customer_id, kind, note,
                             next_action_on=next_action_on or promise_on,
@@ -82,7 +84,7 @@ def follow_up_in(
     settled van run noting cash short): the customer's earlier open ones are done."""
     customer = session.get(Customer, customer_id)
     if customer is None:
-        raise NotFound(f"no customer with id {customer_id}")
+        raise NotFound(N_("no customer with id {id}").format(id=customer_id))
     for earlier in session.exec(select(FollowUp).where(
             FollowUp.customer_id == customer_id, FollowUp.done == False)).all():  # noqa: E712  # fmt: skip
         earlier.done = True
@@ -127,7 +129,7 @@ def customer_log(db: Database, customer_id: int, limit: int = 100) -> list[Follo
     with db.read() as session:
         customer = session.get(Customer, customer_id)
         if customer is None:
-            raise NotFound(f"no customer with id {customer_id}")
+            raise NotFound(N_("no customer with id {id}").format(id=customer_id))
         rows = session.exec(
             select(FollowUp).where(FollowUp.customer_id == customer_id)
             .order_by(col(FollowUp.at).desc(), col(FollowUp.id).desc()).limit(limit)

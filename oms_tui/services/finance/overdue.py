@@ -14,6 +14,7 @@ from typing import NamedTuple
 from sqlalchemy import case, func, literal_column, union_all
 from sqlmodel import Session, select
 
+from ...i18n import N_
 from ...models import Invoice, Payment, Setting
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
@@ -29,13 +30,13 @@ def parse_days(value: str) -> tuple[int, int, int, int]:
     try:
         days = tuple(int(x) for x in value.replace(" ", "").split(","))
     except ValueError:
-        raise InvalidInput(f"dunning days '{value}': four whole numbers, e.g. 7,30,60,90",
-                           "value") from None  # fmt: skip
+        raise InvalidInput(N_("dunning days '{value}': four whole numbers, e.g. 7,30,60,90")
+                           .format(value=value), "value") from None  # fmt: skip
     rising = all(b > a for a, b in zip(days, days[1:], strict=False))
     if len(days) != 4 or days[0] < 1 or not rising:
         raise InvalidInput(
-            f"dunning days '{value}': four increasing numbers above 0, e.g. 7,30,60,90 "
-            "(reminder, second, final, credit hold)", "value")  # fmt: skip
+            N_("dunning days '{value}': four increasing numbers above 0, e.g. 7,30,60,90 "
+               "(reminder, second, final, credit hold)").format(value=value), "value")  # fmt: skip
     return days  # type: ignore[return-value]
 
 

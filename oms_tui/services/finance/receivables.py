@@ -61,6 +61,7 @@ from typing import NamedTuple
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from ...i18n import N_
 from ...models import (
     Customer,
     Invoice,
@@ -82,7 +83,7 @@ from ..states.invoice_states import InvoiceStatus
 from ..states.order_states import OrderStatus
 from .overdue import dunning_days, level_for, overdue_after_credit
 
-READ = "a read of the receivables, taking no acting user"
+READ = "a read of the receivables, taking no acting user"  # i18n: no
 
 INVOICE_PREFIX, CREDIT_PREFIX, PAYMENT_PREFIX = "INV", "CN", "PAY"
 PAYMENT_METHODS = ("cash", "bank", "wechat", "alipay", "cod_remittance", "card")
@@ -90,12 +91,6 @@ PAYMENT_METHODS = ("cash", "bank", "wechat", "alipay", "cod_remittance", "card")
 # invoice it corrects, credit on account applied to an invoice. Collections leave them out.
 CREDIT_NOTE_METHOD, ON_ACCOUNT_METHOD = "credit_note", "on_account"
 NOT_CASH_METHODS = (CREDIT_NOTE_METHOD, ON_ACCOUNT_METHOD)
-# what a letter or statement prints for each method (the codes are for the database)
-METHOD_WORDS = {"cash": "Cash 现金", "bank": "Bank transfer 银行转账",
-                "wechat": "WeChat Pay 微信支付", "alipay": "Alipay 支付宝", "card": "Card 银行卡",
-                "cod_remittance": "COD remittance 代收货款",
-                CREDIT_NOTE_METHOD: "Credit note 贷项通知单",
-                ON_ACCOUNT_METHOD: "Credit on account 账户贷项"}  # fmt: skip
 COD_DAYS = 7
 S = OrderStatus
 # Approved and not (fully) shipped: the customer is committed to pay what is not invoiced.
@@ -127,8 +122,8 @@ def set_receivables_setting(db: Database, actor: str, key: str, value: int
                             ) -> ReceivablesSettings:  # fmt: skip
     whole = isinstance(value, int) and not isinstance(value, bool)
     if whole and key == "credit_auto_apply" and value not in (0, 1):
-        raise InvalidInput("credit_auto_apply must be 0 (apply credit on account only when "
-                           "asked) or 1 (to each new invoice)", "value")  # fmt: skip
+        raise InvalidInput(N_("credit_auto_apply must be 0 (apply credit on account only when "
+                              "asked) or 1 (to each new invoice)"), "value")  # fmt: skip
     return write_int_setting(db, actor, ReceivablesSettings, key, value, "receivables")
 
 
@@ -246,7 +241,8 @@ def currency_code(text: str) -> str:
     """An ISO 4217 code as stored: three letters, upper case (``InvalidInput`` else)."""
     code = (text or "").strip().upper()
     if len(code) != 3 or not code.isascii() or not code.isalpha():
-        raise InvalidInput(f"currency '{text}': three letters, e.g. CNY or USD", "currency")
+        raise InvalidInput(N_("currency '{text}': three letters, e.g. CNY or USD").format(
+            text=text), "currency")
     return code
 
 
@@ -306,19 +302,19 @@ def record_payment_in(
     """``record_payment`` in the caller's write transaction (a COD remittance records its
     row in the same one); also returns the payment's id."""
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
-        raise InvalidInput("the amount must be above 0", "amount")
+        raise InvalidInput(N_("the amount must be above 0"), "amount")
     if method not in PAYMENT_METHODS:
-        raise InvalidInput(f"unknown payment method '{method}'; one of "
-                           f"{', '.join(PAYMENT_METHODS)}", "method")  # fmt: skip
+        raise InvalidInput(N_("unknown payment method '{method}'; one of {methods}").format(
+            method=method, methods=", ".join(PAYMENT_METHODS)), "method")  # fmt: skip
     today = today or date.today()
     if received_on > today + timedelta(days=1):
-        raise InvalidInput("a payment cannot be received in the future", "received_on")
+        raise InvalidInput(N_("a payment cannot be received in the future"), "received_on")
     settings = load_settings(session)
     cur = currency_code(currency or settings.currency)
-    check_amount(amount_minor, settings.max_amount_minor, "the payment", "amount", cur)
+    check_amount(amount_minor, settings.max_amount_minor, N_("the payment"), "amount", cur)
     customer = session.get(Customer, customer_id)
     if customer is None:
-        raise NotFound(f"no customer with id {customer_id}")
+        raise NotFound(N_("no customer with id {id}").format(id=customer_id))
     candidates = _open_invoices(session, customer_id)
     if invoice_numbers is not None:
         by_number = {i.number: i for i in candidates}
@@ -326,11 +322,13 @@ def record_payment_in(
         for n in invoice_numbers:
             inv = by_number.get(n.strip().upper())
             if inv is None:
-                raise InvalidInput(f"{n} is not an open invoice of {customer.name}",
-                                   "invoices")  # fmt: skip
+                raise InvalidInput(N_("{number} is not an open invoice of {customer}").format(
+                    number=n, customer=customer.name), "invoices")  # fmt: skip
             if inv.currency.upper() != cur:
-                raise InvalidInput(f"{inv.number} is in {inv.currency.upper()}: a payment "
-                                   f"in {cur} cannot pay it", "invoices")  # fmt: skip
+                raise InvalidInput(N_("{number} is in {currency}: a payment in {paid_in} cannot "
+                                      "pay it").format(number=inv.number,
+                                                       currency=inv.currency.upper(),
+                                                       paid_in=cur), "invoices")  # fmt: skip
             invoice_states.check_version(session, inv, (invoice_versions or {}).get(inv.number))
             chosen.append(inv)
         candidates = chosen
@@ -381,7 +379,8 @@ def _release_hold_if_settled(session: Session, customer: Customer, actor: str, t
     level = level_for(late.days, dunning_days(session)) if late else 0
     if level < 4:
         set_credit_hold_in(session, actor, customer, False,
-                           f"released automatically on payment ({actor}, {today})")  # fmt: skip
+                           N_("released automatically on payment ({user}, {date})").format(
+                               user=actor, date=today))  # fmt: skip
         customer.dunning_level = level
         session.add(customer)
 
@@ -399,23 +398,25 @@ def credit_note(db: Database, actor: str, invoice_number: str, amount_minor: int
     as credit on the customer's account. Returns the credit note's number.
     ``expected_version``: the invoice as the clerk saw it (``StaleData`` once changed)."""
     if not reason.strip():
-        raise InvalidInput("a reason is required for a credit note", "reason")
+        raise InvalidInput(N_("a reason is required for a credit note"), "reason")
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
-        raise InvalidInput("the credit must be above 0", "amount")
+        raise InvalidInput(N_("the credit must be above 0"), "amount")
     issued = issued or date.today()
     with db.write() as session:
         inv = session.exec(select(Invoice).where(Invoice.number == invoice_number.strip().upper())
                            .with_for_update()).first()  # fmt: skip
         if inv is None or inv.kind != "invoice" or inv.status == InvoiceStatus.VOID:
-            raise NotFound(f"no invoice {invoice_number}")
+            raise NotFound(N_("no invoice {number}").format(number=invoice_number))
         invoice_states.check_version(session, inv, expected_version)
         credited = -int(session.exec(
             select(func.coalesce(func.sum(Invoice.amount_minor), 0))
             .where(Invoice.kind == "credit_note", Invoice.corrects_invoice_id == inv.id)
         ).one())  # fmt: skip
         if credited + amount_minor > inv.amount_minor:
-            raise InvalidInput(f"{inv.number} is {inv.amount_minor} and {credited} is already "
-                               "credited: the credit note would exceed it", "amount")  # fmt: skip
+            raise InvalidInput(N_("{number} is {amount} and {credited} is already credited: "
+                                  "the credit note would exceed it").format(
+                number=inv.number, amount=inv.amount_minor, credited=credited),
+                "amount")  # fmt: skip
         note = Invoice(number=take_number(session, CREDIT_PREFIX, issued.year),
                        kind="credit_note", order_id=inv.order_id, corrects_invoice_id=inv.id,
                        customer_id=inv.customer_id, currency=inv.currency,
@@ -480,7 +481,7 @@ class _Credit:
 
 def _why(source: str) -> str:
     """The reference of an application: what the credit was (and the link back to it)."""
-    return f"credit on account from {source}"
+    return N_("credit on account from {source}").format(source=source)
 
 
 def _credits(session: Session, customer_id: int, on: date) -> list[_Credit]:
@@ -493,8 +494,8 @@ def _credits(session: Session, customer_id: int, on: date) -> list[_Credit]:
                Payment.received_on <= on)
         .order_by(Payment.received_on, Payment.id).with_for_update()
     ).all()  # fmt: skip
-    out = [_Credit(f"payment {p.number}", p.received_on, p.currency.upper(), p.unapplied_minor)
-           for p in pays]  # fmt: skip
+    out = [_Credit(N_("payment {number}").format(number=p.number), p.received_on,
+                   p.currency.upper(), p.unapplied_minor) for p in pays]  # fmt: skip
     if out:  # less what was applied from each before (its applications name it)
         used = dict(session.execute(
             select(Payment.reference, func.sum(Payment.unapplied_minor))
@@ -512,8 +513,9 @@ def _credits(session: Session, customer_id: int, on: date) -> list[_Credit]:
                Invoice.amount_minor != Invoice.paid_minor)
         .order_by(Invoice.issued_on, Invoice.id).with_for_update()
     ).all()  # fmt: skip
-    out += [_Credit(f"credit note {n.number}", n.issued_on, n.currency.upper(),
-                    n.paid_minor - n.amount_minor, note=n) for n in notes]  # fmt: skip
+    out += [_Credit(N_("credit note {number}").format(number=n.number), n.issued_on,
+                    n.currency.upper(), n.paid_minor - n.amount_minor, note=n)
+            for n in notes]  # fmt: skip
     out.sort(key=lambda c: (c.dated, c.note is not None))  # stable: ids within a kind
     return out
 
@@ -596,7 +598,7 @@ def apply_credit_on_account(db: Database, actor: str, customer_id: int,
     with db.write() as session:
         customer = session.get(Customer, customer_id)
         if customer is None:
-            raise NotFound(f"no customer with id {customer_id}")
+            raise NotFound(N_("no customer with id {id}").format(id=customer_id))
         applied = _apply_credit(session, actor, customer_id, today,
                                 _open_invoices(session, customer_id))  # fmt: skip
         if applied:
@@ -697,10 +699,11 @@ def over_limit_warning(exposure: CreditExposure, order_minor: int, limit_minor: 
     (0: no limit), else None: one wording for the audit check and order entry."""
     if not limit_minor or exposure.total_minor + order_minor <= limit_minor:
         return None
-    return (f"over credit limit: owes {format_money(exposure.open_invoices_minor, currency)} "
-            f"on invoices + {format_money(exposure.committed_minor, currency)} approved not "
-            f"invoiced + this order {format_money(order_minor, currency)} > "
-            f"{format_money(limit_minor, currency)}")  # fmt: skip
+    return N_("over credit limit: owes {owed} on invoices + {committed} approved not invoiced "
+              "+ this order {order} > {limit}").format(
+        owed=format_money(exposure.open_invoices_minor, currency),
+        committed=format_money(exposure.committed_minor, currency),
+        order=format_money(order_minor, currency), limit=format_money(limit_minor, currency))
 
 
 @dataclass(frozen=True)
@@ -740,7 +743,7 @@ def order_invoices(db: Database, order_id: int) -> list[InvoiceView]:
     with db.read() as session:
         order = session.get(Order, order_id)
         if order is None:
-            raise NotFound(f"no order with id {order_id}")
+            raise NotFound(N_("no order with id {id}").format(id=order_id))
         rows = session.exec(select(Invoice).where(Invoice.order_id == order_id)
                             .order_by(Invoice.id)).all()  # fmt: skip
         return [InvoiceView(i.number, i.kind, order.number, i.issued_on, i.due_on,

@@ -26,6 +26,7 @@ from sqlalchemy import func
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
+from ...i18n import N_
 from ...models import (
     Allocation,
     BomItem,
@@ -44,10 +45,11 @@ from ..platform.permissions import anyone, requires, unchecked
 from ..states import order_states
 from ..states.order_states import OrderStatus, record_event, stale_order
 
-READ = "where an order's goods stand, taking no acting user"
+READ = "where an order's goods stand, taking no acting user"  # i18n: no
 # Allocation is the rule run on an order once it is approved (orders.audit decided that);
 # whoever approved it triggers it, and the rule alone chooses the stock.
-RULE = "allocating an approved order: the rule's work after an approval, whoever approved"
+RULE = ("allocating an approved order: the rule's work after an approval, "  # i18n: no
+        "whoever approved")
 
 S = OrderStatus
 ALLOCATABLE = frozenset({S.APPROVED, S.BACKORDERED, S.PARTIALLY_BACKORDERED})
@@ -74,7 +76,8 @@ class LineAllocation:
     reserved_before: int
     backordered: int
     to_production: bool
-    materials_short: str = ""  # the production order's materials it could not reserve
+    # the production order and its materials it could not reserve
+    materials_short: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,8 @@ def warehouse_preference(warehouses: Sequence[Warehouse], region: str
     ranked = sorted((w for w in warehouses if w.active), key=lambda w: (w.allocation_rank, w.code))
     home = [w for w in ranked if region and w.region == region]
     rest = [w for w in ranked if w not in home]
-    out = [(w, f"customer's region {region}") for w in home]
-    out += [(w, f"allocation order #{w.allocation_rank}") for w in rest]
+    out = [(w, N_("customer's region {region}").format(region=region)) for w in home]
+    out += [(w, N_("allocation order #{rank}").format(rank=w.allocation_rank)) for w in rest]
     return out
 
 
@@ -113,7 +116,8 @@ def _plan_line(
         for wh, why in prefs:
             take = min(left, free.get(wh.id, 0))
             if take > 0:
-                reason = why if not short else f"{why}; {', '.join(short)} short"
+                reason = why if not short else N_("{why}; {codes} short").format(
+                    why=why, codes=", ".join(short))
                 plan.append((wh, take, reason))
                 left -= take
             else:
@@ -124,12 +128,14 @@ def _plan_line(
     skipped = []
     for wh, why in prefs:
         if free.get(wh.id, 0) >= need:
-            reason = why if not skipped else f"{why}; {', '.join(skipped)} cannot cover the line"
+            reason = why if not skipped else N_("{why}; {codes} cannot cover the line").format(
+                why=why, codes=", ".join(skipped))
             return [(wh, need, reason)]
         skipped.append(wh.code)
     for wh, why in prefs:  # nobody has it all: the first with any, rest backordered
         if free.get(wh.id, 0) > 0:
-            return [(wh, free[wh.id], f"{why}; no warehouse has all {need} (lines not split)")]
+            return [(wh, free[wh.id], N_("{why}; no warehouse has all {need} (lines not split)")
+                     .format(why=why, need=need))]  # fmt: skip
     return []
 
 
@@ -202,7 +208,7 @@ def _allocate_in(
 
         planned = create_for_order_in(session, actor, order)
         line_no = {ln.id: ln.line_no for ln in lines}
-        short = {line_no[p.order.order_line_id]: f"{p.order.number}: {shortage_text(p.shortages)}"
+        short = {line_no[p.order.order_line_id]: (p.order.number, shortage_text(p.shortages))
                  for p in planned if p.shortages}  # fmt: skip
         results = [replace(r, materials_short=short[r.line_no]) if r.line_no in short else r
                    for r in results]  # fmt: skip
@@ -232,20 +238,27 @@ def _allocate_in(
 
 
 def _summary(results: Sequence[LineAllocation], waiting_complete: bool) -> str:
+    """What allocating did, a sentence per line and outcome joined by ``; `` (each read back
+    in the clerk's language by ``i18n.shown``): ``L1 3 from SH (customer's region East);
+    L1 2 backordered``."""
     parts = []
-    for r in results:
-        bits = [f"{p.qty} from {p.warehouse_code} ({p.reason})" for p in r.placed]
-        if r.to_production:
-            bits.append(f"to production ({r.materials_short})" if r.materials_short
-                        else "to production")  # fmt: skip
-        if r.backordered > 0:
-            bits.append(f"{r.backordered} backordered")
-        if bits:
-            parts.append(f"L{r.line_no} " + ", ".join(bits))
-    text = "; ".join(parts) or "nothing more to reserve"
     if waiting_complete:
-        text = "ship complete: nothing reserved until every line can be covered; " + text
-    return text
+        parts.append(N_("ship complete: nothing reserved until every line can be covered"))
+    for r in results:
+        parts += [N_("L{line} {qty} from {warehouse} ({reason})").format(
+            line=r.line_no, qty=p.qty, warehouse=p.warehouse_code, reason=p.reason)
+            for p in r.placed]  # fmt: skip
+        if r.to_production and r.materials_short:
+            number, materials = r.materials_short
+            parts.append(N_("L{line} to production ({number}: {materials})").format(
+                line=r.line_no, number=number, materials=materials))
+        elif r.to_production:
+            parts.append(N_("L{line} to production").format(line=r.line_no))
+        if r.backordered > 0:
+            parts.append(N_("L{line} {qty} backordered").format(line=r.line_no, qty=r.backordered))
+    if len(parts) == int(waiting_complete):
+        parts.append(N_("nothing more to reserve"))
+    return "; ".join(parts)
 
 
 def _warehouses(session: Session) -> list[Warehouse]:
@@ -258,7 +271,7 @@ def _lock_order(session: Session, order_id: int) -> Order:
         .execution_options(populate_existing=True)
     ).first()  # fmt: skip
     if order is None:
-        raise NotFound(f"no order with id {order_id}")
+        raise NotFound(N_("no order with id {id}").format(id=order_id))
     return order
 
 
@@ -274,10 +287,9 @@ def allocate_order(db: Database, actor: str, order_id: int,
             order = _lock_order(session, order_id)
             order_states.check_version(session, order, expected_version)
             if order.status not in ALLOCATABLE:
-                raise IllegalTransition(
-                    f"order {order.number} is {S(order.status).label.lower()}: only approved or "
-                    "backordered orders are allocated"
-                )
+                raise IllegalTransition(N_(
+                    "order {number} is {status}: only approved or backordered orders are "
+                    "allocated").format(number=order.number, status=S(order.status).label.lower()))
             split = bool(stock.stock_settings(session).stock_split_lines)
             return _allocate_in(session, actor, order, levels, _warehouses(session), split)
 
@@ -489,7 +501,7 @@ def line_stock(db: Database, order_id: int) -> list[LineStock]:
     with db.read() as session:
         order = session.get(Order, order_id)
         if order is None:
-            raise NotFound(f"no order with id {order_id}")
+            raise NotFound(N_("no order with id {id}").format(id=order_id))
         rows = session.execute(
             select(OrderLine.line_no, OrderLine.qty - OrderLine.qty_shipped,
                    Product.made_to_order)

@@ -18,6 +18,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from ...i18n import N_
 from ...models import (
     Allocation,
     Order,
@@ -43,7 +44,7 @@ from ..states.receipt_states import ReceiptStatus
 from ..states.stocktake_states import StocktakeStatus
 from . import allocation
 
-READ = "a stocktake's counts, taking no acting user"
+READ = "a stocktake's counts, taking no acting user"  # i18n: no
 
 RECEIPT_PREFIX, STOCKTAKE_PREFIX = "PR", "ST"
 
@@ -70,15 +71,15 @@ def _warehouse(session: Session, code_or_id: str | int) -> Warehouse:
             select(Warehouse).where(func.upper(Warehouse.code) == code_or_id.strip().upper())
         ).first()
     if wh is None or not wh.active:
-        raise NotFound(f"no active warehouse '{code_or_id}'")
+        raise NotFound(N_("no active warehouse '{code}'").format(code=code_or_id))
     return wh
 
 
-def _qty(qty: int, what: str = "quantity") -> int:
+def _qty(qty: int) -> int:
     if isinstance(qty, bool) or not isinstance(qty, int) or qty <= 0:
-        raise InvalidInput(f"the {what} must be a whole number above 0", "qty")
+        raise InvalidInput(N_("the quantity must be a whole number above 0"), "qty")
     if qty > stock.MAX_MOVE_QTY:
-        raise InvalidInput(f"{qty} is implausibly large for one move", "qty")
+        raise InvalidInput(N_("{qty} is implausibly large for one move").format(qty=qty), "qty")
     return qty
 
 
@@ -86,7 +87,7 @@ def _products(session: Session, ids: Sequence[int]) -> dict[int, Product]:
     found = {p.id: p for p in session.exec(select(Product).where(col(Product.id).in_(ids))).all()}
     missing = set(ids) - set(found)
     if missing:
-        raise NotFound(f"no product with id {min(missing)}")
+        raise NotFound(N_("no product with id {id}").format(id=min(missing)))
     return found
 
 
@@ -105,7 +106,7 @@ def expect_receipt(
 ) -> str:  # fmt: skip
     """An open purchase receipt: goods ordered from a supplier, counted as incoming."""
     if not lines:
-        raise InvalidInput("a receipt needs at least one line", "lines")
+        raise InvalidInput(N_("a receipt needs at least one line"), "lines")
     with db.write() as session:
         wh = _warehouse(session, warehouse)
         _products(session, [p for p, _ in lines])
@@ -135,7 +136,7 @@ def receive(
     With ``receipt_number`` the goods are booked against that open receipt (which closes
     when everything expected is in); without, a new receipt is written as received."""
     if not lines:
-        raise InvalidInput("nothing to receive", "lines")
+        raise InvalidInput(N_("nothing to receive"), "lines")
     merged: dict[int, int] = {}
     for pid, qty in lines:
         merged[pid] = merged.get(pid, 0) + _qty(qty)
@@ -151,10 +152,10 @@ def receive(
                     select(PurchaseReceipt).where(PurchaseReceipt.number == wanted)
                 ).first()
                 if receipt is None or receipt.status != ReceiptStatus.OPEN:
-                    raise NotFound(f"no open receipt {receipt_number}")
+                    raise NotFound(N_("no open receipt {number}").format(number=receipt_number))
                 if receipt.warehouse_id != wh.id:
-                    raise InvalidInput(f"receipt {receipt.number} is for another warehouse",
-                                       "warehouse")  # fmt: skip
+                    raise InvalidInput(N_("receipt {number} is for another warehouse").format(
+                        number=receipt.number), "warehouse")
             else:
                 receipt = PurchaseReceipt(
                     number=take_number(session, RECEIPT_PREFIX, _year()),
@@ -174,7 +175,8 @@ def receive(
                     rl.qty_expected += qty
                 rl.qty_received += qty
                 session.add(rl)
-                why = f"from {receipt.supplier}" if receipt.supplier else ""
+                why = N_("from {supplier}").format(supplier=receipt.supplier) \
+                    if receipt.supplier else ""  # fmt: skip
                 stock.add_move(session, levels[(pid, wh.id)], qty, stock.RECEIPT, actor,
                                reference=receipt.number, reason=why)  # fmt: skip
             session.flush()
@@ -207,7 +209,7 @@ def transfer(
         with db.write() as session:
             src, dst = _warehouse(session, from_warehouse), _warehouse(session, to_warehouse)
             if src.id == dst.id:
-                raise InvalidInput("choose two different warehouses", "to_warehouse")
+                raise InvalidInput(N_("choose two different warehouses"), "to_warehouse")
             _products(session, [product_id])
             levels = allocation.lock_for_filling(session, [product_id])
             ref = f"{src.code}->{dst.code}"
@@ -279,9 +281,9 @@ def adjust(db: Database, actor: str, product_id: int, warehouse: str | int, delt
     afterwards is offered on (found goods, or the rest of a reservation released whole
     for a loss)."""
     if not reason.strip():
-        raise InvalidInput("a reason is required for a stock adjustment", "reason")
+        raise InvalidInput(N_("a reason is required for a stock adjustment"), "reason")
     if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0:
-        raise InvalidInput("the adjustment must be a whole number, not 0", "qty")
+        raise InvalidInput(N_("the adjustment must be a whole number, not 0"), "qty")
     _qty(abs(delta))
 
     def run() -> Outcome:
@@ -291,10 +293,11 @@ def adjust(db: Database, actor: str, product_id: int, warehouse: str | int, delt
             levels = allocation.lock_for_filling(session, [product_id], holders=delta < 0)
             level = levels[(product_id, wh.id)]
             if level.on_hand + delta < 0:
-                raise InvalidInput(f"only {level.on_hand} on hand: cannot take away {-delta}",
-                                   "qty")  # fmt: skip
+                raise InvalidInput(N_("only {on_hand} on hand: cannot take away {qty}").format(
+                    on_hand=level.on_hand, qty=-delta), "qty")
             touched = _release_for_shortage(session, actor, level, level.on_hand + delta,
-                                            f"adjusted: {reason.strip()}")  # fmt: skip
+                                            N_("adjusted: {reason}").format(
+                                                reason=reason.strip()))  # fmt: skip
             stock.add_move(session, level, delta, stock.ADJUSTMENT, actor, reason=reason.strip())
             _reallocate(session, actor, touched)
             filled, made = allocation.offer_freed_stock_in(session, actor, [product_id])
@@ -377,7 +380,7 @@ def get_stocktake(db: Database, stocktake_id: int) -> StocktakeView:
     with db.read() as session:
         st = session.get(Stocktake, stocktake_id)
         if st is None:
-            raise NotFound(f"no stocktake with id {stocktake_id}")
+            raise NotFound(N_("no stocktake with id {id}").format(id=stocktake_id))
         return _stocktake_view(session, st)
 
 
@@ -390,12 +393,12 @@ def _open_stocktake(session: Session, stocktake_id: int, *, changing: bool = Fal
                       .with_for_update(read=not changing)
                       .execution_options(populate_existing=True)).first()  # fmt: skip
     if st is None:
-        raise NotFound(f"no stocktake with id {stocktake_id}")
+        raise NotFound(N_("no stocktake with id {id}").format(id=stocktake_id))
     stocktake_states.check_version(st, expected_version)
     if st.status != StocktakeStatus.OPEN:
-        raise InvalidInput(f"stocktake {st.number} was {st.status} "
-                           f"{stocktake_states.last_change(st).by}; start a new one",
-                           "stocktake")  # fmt: skip
+        raise InvalidInput(N_("stocktake {number} was {status} {by}; start a new one").format(
+            number=st.number, status=st.status, by=stocktake_states.last_change(st).by),
+            "stocktake")  # fmt: skip
     return st
 
 
@@ -406,9 +409,9 @@ def record_count(db: Database, actor: str, stocktake_id: int, code_or_barcode: s
     at once, so a dropped connection loses no count."""
     text = code_or_barcode.strip()
     if not text:
-        raise InvalidInput("scan or type a product code", "product")
+        raise InvalidInput(N_("scan or type a product code"), "product")
     if isinstance(qty, bool) or not isinstance(qty, int) or qty < 0 or (qty == 0 and not replace):
-        raise InvalidInput("the count must be a whole number above 0", "qty")
+        raise InvalidInput(N_("the count must be a whole number above 0"), "qty")
     _qty(max(qty, 1))
     with db.write() as session:
         st = _open_stocktake(session, stocktake_id)
@@ -417,7 +420,7 @@ def record_count(db: Database, actor: str, stocktake_id: int, code_or_barcode: s
                                   | (Product.barcode == text))
         ).first()  # fmt: skip
         if product is None:
-            raise NotFound(f"no product with code or barcode '{text}'")
+            raise NotFound(N_("no product with code or barcode '{code}'").format(code=text))
         row = session.exec(
             select(StocktakeCount).where(StocktakeCount.stocktake_id == st.id,
                                          StocktakeCount.product_id == product.id)
@@ -443,7 +446,7 @@ def post_stocktake(db: Database, actor: str, stocktake_id: int, reason: str,
     (a cycle count of part of the warehouse is a normal stocktake). ``expected_version``:
     the version the clerk saw (``StaleData`` once another clerk posted or cancelled it)."""
     if not reason.strip():
-        raise InvalidInput("a reason is required to post a stocktake", "reason")
+        raise InvalidInput(N_("a reason is required to post a stocktake"), "reason")
 
     def run() -> Outcome:
         with db.write() as session:
@@ -458,7 +461,8 @@ def post_stocktake(db: Database, actor: str, stocktake_id: int, reason: str,
                 select(StocktakeCount).where(StocktakeCount.stocktake_id == st.id)
             ).all()
             if not counts:
-                raise InvalidInput(f"stocktake {st.number} has no counts yet", "counts")
+                raise InvalidInput(N_("stocktake {number} has no counts yet").format(
+                    number=st.number), "counts")
             late = {c.product_id for c in counts} - set(counted)
             if late:  # counted while the levels were being locked
                 levels.update(allocation.lock_for_filling(session, late, holders=True))
@@ -470,10 +474,12 @@ def post_stocktake(db: Database, actor: str, stocktake_id: int, reason: str,
                 delta = c.counted - level.on_hand
                 if delta == 0:
                     continue
-                why = (f"stocktake {st.number}: counted {c.counted}, book {level.on_hand}; "
-                       f"{reason.strip()}")  # fmt: skip
+                why = N_("stocktake {number}: counted {counted}, book {book}; {reason}").format(
+                    number=st.number, counted=c.counted, book=level.on_hand,
+                    reason=reason.strip())  # fmt: skip
                 touched += _release_for_shortage(session, actor, level, c.counted,
-                                                 f"stocktake {st.number}")  # fmt: skip
+                                                 N_("stocktake {number}").format(
+                                                     number=st.number))  # fmt: skip
                 stock.add_move(session, level, delta, stock.ADJUSTMENT, actor,
                                reference=st.number, reason=why)  # fmt: skip
                 moves += 1

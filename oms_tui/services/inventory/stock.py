@@ -45,6 +45,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import case, func, or_
 from sqlmodel import Session, col, select
 
+from ...i18n import N_
 from ...models import (
     Allocation,
     BomItem,
@@ -70,7 +71,7 @@ from ..states.receipt_states import ReceiptStatus
 from .locks import lock_levels as lock_levels  # callers lock through stock.lock_levels
 from .locks import lock_more_levels as lock_more_levels
 
-READ = "stock levels, moves and rules, taking no acting user (stock.view is everyone's)"
+READ = "stock levels, moves and rules, taking no acting user (stock.view is everyone's)"  # i18n: no
 
 # Move kinds (StockMove.kind).
 RECEIPT, ISSUE, TRANSFER_IN, TRANSFER_OUT, ADJUSTMENT = (
@@ -108,9 +109,9 @@ def get_stock_settings(db: Database) -> StockSettings:
 def set_stock_setting(db: Database, actor: str, key: str, value: int) -> StockSettings:
     whole = isinstance(value, int) and not isinstance(value, bool)
     if whole and key == "stock_split_lines" and value not in (0, 1):
-        raise InvalidInput("stock_split_lines must be 0 (never split) or 1 (split)", "value")
+        raise InvalidInput(N_("stock_split_lines must be 0 (never split) or 1 (split)"), "value")
     if whole and key == "stock_demand_days" and value < 1:
-        raise InvalidInput("stock_demand_days must be at least 1", "value")
+        raise InvalidInput(N_("stock_demand_days must be at least 1"), "value")
     return write_int_setting(db, actor, StockSettings, key, value, "stock")
 
 
@@ -125,14 +126,13 @@ def add_move(
     """One ledger move and its effect on the level (locked by the caller). Stock that is
     reserved cannot be moved out: ``on_hand`` never drops below ``reserved``."""
     if kind not in MOVE_KINDS:
-        raise InvalidInput(f"unknown stock move kind '{kind}'", "kind")
+        raise InvalidInput(N_("unknown stock move kind '{kind}'").format(kind=kind), "kind")
     if qty == 0:
-        raise InvalidInput("a stock move of 0 changes nothing", "qty")
+        raise InvalidInput(N_("a stock move of 0 changes nothing"), "qty")
     if level.on_hand + qty < level.reserved:
-        free = level.on_hand - level.reserved
-        raise InvalidInput(
-            f"only {free} free to move ({level.on_hand} on hand, {level.reserved} reserved)", "qty"
-        )
+        raise InvalidInput(N_("only {free} free to move ({on_hand} on hand, {reserved} reserved)")
+                           .format(free=level.on_hand - level.reserved, on_hand=level.on_hand,
+                                   reserved=level.reserved), "qty")  # fmt: skip
     level.on_hand += qty
     session.add(level)
     move = StockMove(product_id=level.product_id, warehouse_id=level.warehouse_id, qty=qty,
@@ -144,7 +144,8 @@ def add_move(
 
 def _hold(level: StockLevel, qty: int) -> None:
     if qty <= 0 or qty > level.on_hand - level.reserved:
-        raise InvalidInput(f"cannot reserve {qty}: {level.on_hand - level.reserved} available")
+        raise InvalidInput(N_("cannot reserve {qty}: {free} available").format(
+            qty=qty, free=level.on_hand - level.reserved))
     level.reserved += qty
 
 
@@ -239,21 +240,21 @@ def issue_in(
     ).all()}  # fmt: skip
     unknown = set(quantities) - set(lines)
     if unknown:
-        raise NotFound(f"order line {min(unknown)} is not on this order")
+        raise NotFound(N_("order line {id} is not on this order").format(id=min(unknown)))
     levels = lock_levels(session, {lines[i].product_id for i in quantities})
     allocs = open_allocations(session, list(quantities))
     out: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for line_id, qty in sorted(quantities.items()):
         line = lines[line_id]
         if qty <= 0:
-            raise InvalidInput(f"line {line.line_no}: ship a quantity above 0", "qty")
+            raise InvalidInput(N_("line {line}: ship a quantity above 0").format(
+                line=line.line_no), "qty")
         mine = [a for a in allocs if a.order_line_id == line_id
                 and (warehouse_id is None or a.warehouse_id == warehouse_id)]  # fmt: skip
         if sum(a.qty for a in mine) < qty:
             raise InvalidInput(
-                f"line {line.line_no}: only {sum(a.qty for a in mine)} reserved to ship, not {qty}",
-                "qty",
-            )
+                N_("line {line}: only {reserved} reserved to ship, not {qty}").format(
+                    line=line.line_no, reserved=sum(a.qty for a in mine), qty=qty), "qty")
         left = qty
         for alloc in mine:
             if left == 0:
@@ -262,9 +263,10 @@ def issue_in(
             level = levels[(line.product_id, alloc.warehouse_id)]
             release(session, level, alloc)
             if take < alloc.qty:
-                reserve(session, level, line, alloc.qty - take, "remainder after part shipment")
+                reserve(session, level, line, alloc.qty - take,
+                        N_("remainder after part shipment"))  # fmt: skip
             add_move(session, level, -take, ISSUE, actor, reference=reference, order_id=order_id,
-                     reason=f"line {line.line_no}")  # fmt: skip
+                     reason=N_("order line {line}").format(line=line.line_no))  # fmt: skip
             out[line_id].append((alloc.warehouse_id, take))
             left -= take
         line.qty_shipped += qty
@@ -425,7 +427,7 @@ def stock_card(db: Database, product_id: int) -> StockCard:
     with db.read() as session:
         product = session.get(Product, product_id)
         if product is None:
-            raise NotFound(f"no product with id {product_id}")
+            raise NotFound(N_("no product with id {id}").format(id=product_id))
         return _card(session, product)
 
 
@@ -434,14 +436,14 @@ def find_stock_card(db: Database, code_or_barcode: str) -> StockCard:
     """By exact code or barcode (a scan), case-insensitive code."""
     text = code_or_barcode.strip()
     if not text:
-        raise InvalidInput("type or scan a product code or barcode", "product")
+        raise InvalidInput(N_("type or scan a product code or barcode"), "product")
     with db.read() as session:
         product = session.exec(
             select(Product).where(or_(Product.code == text.upper(), Product.code == text,
                                       Product.barcode == text))
         ).first()  # fmt: skip
         if product is None:
-            raise NotFound(f"no product with code or barcode '{text}'")
+            raise NotFound(N_("no product with code or barcode '{code}'").format(code=text))
         return _card(session, product)
 
 
@@ -577,7 +579,7 @@ def reorder_suggestions(db: Database, days: int | None = None, today: date | Non
     with db.read() as session:
         n = days or stock_settings(session).stock_demand_days
         if n < 1:
-            raise InvalidInput("demand days must be at least 1", "days")
+            raise InvalidInput(N_("demand days must be at least 1"), "days")
         since = datetime.combine(today - timedelta(days=n), time.min, tzinfo=UTC)
         demand = _demand_since(session, since)
         rows = session.execute(
@@ -648,7 +650,7 @@ def apply_reorder_points(db: Database, actor: str, rows: Sequence[ReorderRow]) -
                     f"reorder_point {r.warehouse_code}",  # is untouched)
                     level.reorder_point,
                     r.reorder_point,
-                    "computed from demand",
+                    N_("computed from demand"),
                 )
                 level.reorder_point = r.reorder_point
                 session.add(level)
@@ -664,13 +666,14 @@ def apply_reorder_points(db: Database, actor: str, rows: Sequence[ReorderRow]) -
 class Difference:
     product_code: str
     warehouse_code: str
-    what: str  # "on hand", "reserved", "available"
+    what: str  # "on hand", "reserved", "available" (marked where they are made: ``verify``)
     recorded: int
     expected: int
 
     def __str__(self) -> str:
-        return (f"{self.product_code} @ {self.warehouse_code}: {self.what} is {self.recorded}, "
-                f"the ledger says {self.expected}")  # fmt: skip
+        return N_("{product} @ {warehouse}: {what} is {recorded}, the ledger says {expected}"
+                  ).format(product=self.product_code, warehouse=self.warehouse_code,
+                           what=self.what, recorded=self.recorded, expected=self.expected)
 
 
 @anyone(READ)
@@ -713,11 +716,11 @@ def verify(db: Database) -> list[Difference]:
         on_hand, reserved = levels.get(key, (0, 0))
         names = (pcode.get(key[0], f"#{key[0]}"), wcode.get(key[1], f"#{key[1]}"))
         if on_hand != moves.get(key, 0):
-            out.append(Difference(*names, "on hand", on_hand, moves.get(key, 0)))
+            out.append(Difference(*names, N_("on hand"), on_hand, moves.get(key, 0)))
         if reserved != held.get(key, 0):
-            out.append(Difference(*names, "reserved", reserved, held.get(key, 0)))
+            out.append(Difference(*names, N_("reserved"), reserved, held.get(key, 0)))
         if on_hand - reserved < 0:
-            out.append(Difference(*names, "available", on_hand - reserved, 0))
+            out.append(Difference(*names, N_("available"), on_hand - reserved, 0))
     return out
 
 
@@ -751,13 +754,13 @@ def set_allocation_rank(db: Database, actor: str, code: str, rank: int) -> Wareh
     """Where a warehouse stands in the allocation order after the customer's region's own
     (lower first: order them by distance or cost); the change in the change log."""
     if isinstance(rank, bool) or not isinstance(rank, int) or rank < 0:
-        raise InvalidInput("the rank is a whole number, 0 or more", "rank")
+        raise InvalidInput(N_("the rank is a whole number, 0 or more"), "rank")
     with db.write() as session:
         wh = session.exec(
             select(Warehouse).where(func.upper(Warehouse.code) == code.strip().upper())
         ).first()
         if wh is None:
-            raise NotFound(f"no warehouse '{code}'")
+            raise NotFound(N_("no warehouse '{code}'").format(code=code))
         record_change(session, actor, "warehouse", wh.code, "allocation_rank",
                       wh.allocation_rank, rank)
         wh.allocation_rank = rank

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from ...i18n import N_
 from ...models import ChangeLog, utcnow
 from .db import Database
 from .errors import InvalidInput
@@ -73,12 +74,13 @@ def parse_entity(text: str) -> tuple[str, str | None]:
     entity, _, key = text.strip().partition(":")
     entity = entity.strip().lower()
     if entity not in ENTITIES:
-        raise InvalidInput(f"no entity '{entity}': one of {', '.join(ENTITIES)}, e.g. "
-                           "customer:C000123", "entity")  # fmt: skip
+        raise InvalidInput(N_("no entity '{entity}': one of {entities}, e.g. customer:C000123")
+                           .format(entity=entity, entities=", ".join(ENTITIES)),
+                           "entity")  # fmt: skip
     return entity, key.strip() or None
 
 
-@anyone("who changed what, as every order's events are, is open to every user")
+@anyone("who changed what, as every order's events are, is open to every user")  # i18n: no
 def change_log(db: Database, entity: str | None = None, key: str | None = None,
                user: str | None = None, since: date | None = None, limit: int = 200
                ) -> list[Change]:  # fmt: skip

@@ -27,6 +27,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
 from ...config import normalise_url, pg_schema, sqlite_path
+from ...i18n import N_
 from . import presence
 from .errors import InvalidInput
 from .files import create_private
@@ -66,10 +67,10 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     def _on_connect(dbapi_conn, _record):  # noqa: ANN001
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA journal_mode=WAL")  # i18n: no
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # i18n: no
+        cur.execute("PRAGMA foreign_keys=ON")  # i18n: no
+        cur.execute("PRAGMA synchronous=NORMAL")  # i18n: no
         cur.close()
         if path is not None:  # this process has the file open (`oms restore` asks)
             presence.register(path)
@@ -77,7 +78,7 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
         write = conn.get_execution_options().get(_WRITE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")  # i18n: no
 
     return engine
 
@@ -97,10 +98,11 @@ def _refuse_control_characters(conn, cursor, statement, parameters, context, exe
                 name = key if isinstance(key, str) else (
                     names[key % len(names)] if names else "text")  # fmt: skip
                 field = re.sub(r"(_\d+|__\d+)$", "", name)
-                what = f"the {field.replace('_', ' ')}"
                 if statement.lstrip()[:6].upper() == "SELECT":  # a search: its words
-                    what, field = "the text searched for", "search"
-                raise InvalidInput(f"{what} holds a control character ({bad}): remove it",
+                    raise InvalidInput(N_("the text searched for holds a control character "
+                                          "({char}): remove it").format(char=bad), "search")
+                raise InvalidInput(N_("the {field} holds a control character ({char}): remove "
+                                      "it").format(field=field.replace("_", " "), char=bad),
                                    field)  # fmt: skip
 
 
@@ -152,7 +154,7 @@ def retry(fn: Callable[[], T], attempts: int = 5) -> T:
     raise AssertionError("unreachable")
 
 
-@anyone("a count of rows that tells a list it is out of date: no data")
+@anyone("a count of rows that tells a list it is out of date: no data")  # i18n: no
 def change_stamp(db: Database, model: Any, *where: Any) -> tuple[int, int, int]:
     """A cheap mark of the rows of ``model`` that ``where`` selects: how many, the sum of
     their versions, the newest id. It changes when a row joins, changes (its version) or

@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from ...i18n import _
+from ...i18n import N_
 from ...models import LoginSession, User, utcnow
 from .change_log import record_change
 from .db import Database
@@ -49,13 +49,13 @@ class Acting:
     made_admin: bool = False  # this start made the OS account the database's first admin
 
 
-@anyone("a setting read on every start")
+@anyone("a setting read on every start")  # i18n: no
 def identity_mode(db: Database) -> str:
     mode = get_settings(db).identity.strip().lower()
     return mode if mode in MODES else "os"
 
 
-@anyone("on every start, before anyone acts: a database without an admin gets one")
+@anyone("on every start, before anyone acts: a database without an admin gets one")  # i18n: no
 def first_admin(db: Database, account: str) -> bool:
     """Make ``account`` (the OS account running oms) admin when the database has no active
     admin (a new one); whether it did."""
@@ -66,7 +66,7 @@ def first_admin(db: Database, account: str) -> bool:
         if active_admins(session):
             return False
         user = session.exec(select(User).where(User.name == account)).first()
-        why = _("the first user of a database is its admin")
+        why = N_("the first user of a database is its admin")
         if user is None:
             user = User(name=account, display_name=account, role="admin")
             record_change(session, account, "user", account, "role", "", "admin", why)
@@ -85,7 +85,7 @@ def _admins_line(db: Database) -> str:
     return ", ".join(admins[:3]) + (", ..." if len(admins) > 3 else "")
 
 
-@anyone("who is acting: decided here, before any other service is called")
+@anyone("who is acting: decided here, before any other service is called")  # i18n: no
 def acting_user(db: Database, account: str, requested: str | None = None,
                 token: str | None = None, command: str = "") -> Acting:  # fmt: skip
     """The user this process acts for. ``account``: the OS account; ``requested``: the
@@ -96,7 +96,7 @@ def acting_user(db: Database, account: str, requested: str | None = None,
     if mode == "os":
         me = account
         if user_info(db, me) is None:
-            raise NotPermitted(_(
+            raise NotPermitted(N_(
                 "{account} is no user of this database: ask an admin ({admins}) to add you "
                 "with `oms user add {account} --role ROLE`").format(
                     account=account, admins=_admins_line(db)))  # fmt: skip
@@ -104,21 +104,21 @@ def acting_user(db: Database, account: str, requested: str | None = None,
     else:
         found = session_user(db, token) if token else None
         if found is None:
-            raise NotPermitted(_("log in first: oms login"))
+            raise NotPermitted(N_("log in first: oms login"))
         me = found
     if not requested or requested == me:
         return Acting(me, None, made)
     if role_of(db, me) != "admin":
-        raise NotPermitted(_("--user {name}: only an admin acts on behalf of another user "
+        raise NotPermitted(N_("--user {name}: only an admin acts on behalf of another user "
                              "(you are {me})").format(name=requested, me=me))  # fmt: skip
     role_of(db, requested)  # an active user of this database
     with db.write() as session:
         record_change(session, me, "user", requested, "on_behalf", "", me,
-                      command or _("acting on behalf"))  # fmt: skip
+                      command or N_("acting on behalf"))  # fmt: skip
     return Acting(requested, me, made)
 
 
-@anyone("an admin only (checked inside), from set_setting")
+@anyone("an admin only (checked inside), from set_setting")  # i18n: no
 def check_identity_setting(db: Database, actor: str, key: str, value: str) -> str:
     """The settings ``identity``, ``login_attempts`` and ``idle_lock_minutes`` as stored:
     only an admin changes them, and password mode only an admin who has a password."""
@@ -126,18 +126,18 @@ def check_identity_setting(db: Database, actor: str, key: str, value: str) -> st
     text = value.strip().lower()
     if key == "identity":
         if text not in MODES:
-            raise InvalidInput(_("identity must be os or password"), "value")
+            raise InvalidInput(N_("identity must be os or password"), "value")
         if text == "password":
             with db.read() as session:
                 mine = session.exec(select(User.password_hash).where(User.name == actor)).first()
             if not mine:
-                raise InvalidInput(_("set your own password first (`oms user password {me}`): "
+                raise InvalidInput(N_("set your own password first (`oms user password {me}`): "
                                      "in password mode you sign in with it").format(me=actor),
                                    "value")  # fmt: skip
         return text
     limits = {"login_attempts": (1, 100), "idle_lock_minutes": (0, 24 * 60)}[key]
     if not text.isdigit() or not limits[0] <= int(text) <= limits[1]:
-        raise InvalidInput(_("{key} must be a whole number from {low} to {high}").format(
+        raise InvalidInput(N_("{key} must be a whole number from {low} to {high}").format(
             key=key, low=limits[0], high=limits[1]), "value")  # fmt: skip
     return str(int(text))
 
@@ -149,7 +149,7 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment
 
 
-@anyone("signing in: the password is the check")
+@anyone("signing in: the password is the check")  # i18n: no
 def check_password(db: Database, name: str, password: str, now: datetime | None = None) -> str:
     """``name``'s password checked (the login screen, the lock screen, ``oms login``); their
     name, or ``LoginRefused`` saying why. Wrong passwords are counted: the
@@ -163,24 +163,24 @@ def check_password(db: Database, name: str, password: str, now: datetime | None 
     with db.write() as session:
         user = session.exec(select(User).where(User.name == name.strip())).first()
         if user is None or not user.active:
-            raise LoginRefused(_("wrong name or password"))
+            raise LoginRefused(N_("wrong name or password"))
         until = _aware(user.locked_until)
         if until is not None and until > now:
             raise LoginRefused(_locked(name, until))
         if not user.password_hash:
-            raise LoginRefused(_("{name} has no password yet: an admin sets one with `oms user "
+            raise LoginRefused(N_("{name} has no password yet: an admin sets one with `oms user "
                                  "password {name}`").format(name=user.name))  # fmt: skip
         hasher = PasswordHasher()
         try:
             hasher.verify(user.password_hash, password)
         except (VerificationError, InvalidHashError):
             user.failed_logins += 1
-            refused = _("wrong name or password")
+            refused = N_("wrong name or password")
             if user.failed_logins >= attempts:
                 user.locked_until, user.failed_logins = now + timedelta(minutes=LOCK_MINUTES), 0
                 record_change(session, user.name, "user", user.name, "locked_until", "",
                               user.locked_until.isoformat(timespec="seconds"),
-                              _("{n} wrong passwords in a row").format(n=attempts))  # fmt: skip
+                              N_("{n} wrong passwords in a row").format(n=attempts))  # fmt: skip
                 refused = _locked(user.name, user.locked_until)
         else:
             user.failed_logins, user.locked_until = 0, None
@@ -193,7 +193,7 @@ def check_password(db: Database, name: str, password: str, now: datetime | None 
 
 
 def _locked(name: str, until: datetime) -> str:
-    return _("{name} is locked after too many wrong passwords, until {time}").format(
+    return N_("{name} is locked after too many wrong passwords, until {time}").format(
         name=name, time=f"{until.astimezone():%H:%M}")  # fmt: skip
 
 
@@ -201,7 +201,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@anyone("signing in: the password is the check")
+@anyone("signing in: the password is the check")  # i18n: no
 def login(db: Database, name: str, password: str, now: datetime | None = None) -> str:
     """A command-line login: the password checked, a new random token returned (the caller
     keeps it in a 0600 file), its sha256 stored with an expiry."""
@@ -216,7 +216,7 @@ def login(db: Database, name: str, password: str, now: datetime | None = None) -
     return token
 
 
-@anyone("the token is the check")
+@anyone("the token is the check")  # i18n: no
 def session_user(db: Database, token: str, now: datetime | None = None) -> str | None:
     """Whom a command-line login token signs in: an active user, not ended, not expired."""
     now = now or utcnow()
@@ -232,7 +232,7 @@ def session_user(db: Database, token: str, now: datetime | None = None) -> str |
     return row[1]
 
 
-@anyone("the token is the check")
+@anyone("the token is the check")  # i18n: no
 def logout(db: Database, token: str) -> str | None:
     """End the login of ``token``; whose it was (None: none that was open)."""
     with db.write() as session:
@@ -250,6 +250,6 @@ def _name_of(session: Session, user_id: int) -> str:
     return session.exec(select(User.name).where(User.id == user_id)).one()
 
 
-__all__ = ["MODES", "Acting", "LoginRefused", "acting_user", "check_identity_setting",
+__all__ = ["MODES", "Acting", "LoginRefused", "acting_user", "check_identity_setting",  # i18n: no
            "check_password", "end_sessions", "first_admin", "identity_mode", "login", "logout",
            "session_user"]  # fmt: skip

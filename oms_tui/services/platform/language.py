@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import String, column, select, table, update
 
-from ...i18n import LANGUAGES, normalise, resolve
+from ...i18n import LANGUAGES, N_, normalise, resolve
 from .db import Database
 from .errors import InvalidInput
 from .permissions import anyone, check, role_of
@@ -15,7 +15,7 @@ from .settings import get_settings
 _user = table("app_user", column("name", String), column("language", String))
 
 
-@anyone("a user's interface language: no data")
+@anyone("a user's interface language: no data")  # i18n: no
 def user_language(db: Database, user: str) -> str:
     """The user's own choice (``zh_CN``, ``en``), or "" when they made none."""
     with db.engine.connect() as conn:
@@ -23,13 +23,15 @@ def user_language(db: Database, user: str) -> str:
     return (found[0] or "") if found else ""
 
 
-@anyone("a user's interface language: no data")
+@anyone("a user's interface language: no data")  # i18n: no
 def interface_language(db: Database, user: str) -> str:
     """The language ``user`` sees: theirs, else the company's, else the locale's."""
     return resolve(user_language(db, user), get_settings(db).language)
 
 
-@anyone("each user chooses their own interface language; another user's is users.manage")
+@anyone(
+    "each user chooses their own interface language; another user's is users.manage"  # i18n: no
+)
 def set_user_language(db: Database, actor: str, user: str, language: str) -> str:
     """Keep ``language`` as ``user``'s choice ("" or ``default``: follow the company's
     setting and the locale). Returns what is stored. A user sets their own (no record of
@@ -38,8 +40,8 @@ def set_user_language(db: Database, actor: str, user: str, language: str) -> str
     wanted = language.strip()
     code = "" if wanted in ("", "default") else normalise(wanted)
     if code is None:
-        raise InvalidInput(f"language '{language}': use {', '.join(LANGUAGES)} or default",
-                           "language")  # fmt: skip
+        raise InvalidInput(N_("language '{language}': use {codes} or default").format(
+            language=language, codes=", ".join(LANGUAGES)), "language")
     if user == actor:
         role_of(db, actor)
     else:

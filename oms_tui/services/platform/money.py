@@ -15,6 +15,7 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
+from ...i18n import N_
 from .errors import InvalidInput
 
 MAX_AMOUNT_MINOR = 10**12  # default of the setting max_amount_minor
@@ -42,10 +43,11 @@ def round_half_up(value: Decimal) -> int:
 def to_minor(amount: Decimal | int | str, currency: str) -> int:
     """Major units (``Decimal("12.30")``) to minor units (``1230``), exactly."""
     if isinstance(amount, float):
-        raise TypeError("money must not be a float; pass a Decimal or a string")
+        raise TypeError("money must not be a float; pass a Decimal or a string")  # i18n: no
     value = Decimal(amount) * (10 ** exponent(currency))
     if value != value.to_integral_value():
-        raise InvalidInput(f"{amount} has more decimals than {currency} allows")
+        raise InvalidInput(N_("{amount} has more decimals than {currency} allows").format(
+            amount=amount, currency=currency))
     return int(value)
 
 
@@ -77,19 +79,23 @@ def parse_money(text: str, currency: str) -> int:
         if prefix and cleaned.upper().startswith(prefix.upper()):
             cleaned = cleaned[len(prefix) :]
     if not cleaned:
-        raise InvalidInput("enter an amount, e.g. 12.50")
+        raise InvalidInput(N_("enter an amount, e.g. 12.50"))
     if _EXPONENT_FORM.fullmatch(cleaned):
-        raise InvalidInput(f"'{text}' is not an amount: write it in digits, e.g. 1000000000")
+        raise InvalidInput(N_("'{text}' is not an amount: write it in digits, e.g. 1000000000")
+                           .format(text=text))  # fmt: skip
     if not _DIGITS.fullmatch(cleaned):
-        raise InvalidInput(f"'{text}' is not an amount (e.g. 12.50)")
+        raise InvalidInput(N_("'{text}' is not an amount (e.g. 12.50)").format(text=text))
     value = Decimal(sign + cleaned).scaleb(exponent(currency))
     if value != value.to_integral_value():
         places = exponent(currency)
-        raise InvalidInput(f"'{text}' is not an amount: {currency.upper()} has "
-                           f"{places or 'no'} decimals")  # fmt: skip
+        if not places:
+            raise InvalidInput(N_("'{text}' is not an amount: {currency} has no decimals")
+                               .format(text=text, currency=currency.upper()))  # fmt: skip
+        raise InvalidInput(N_("'{text}' is not an amount: {currency} has {places} decimals")
+                           .format(text=text, currency=currency.upper(), places=places))
     minor = int(value)
     if abs(minor) > _STORABLE:
-        raise InvalidInput(f"'{text}' is not an amount: too large")
+        raise InvalidInput(N_("'{text}' is not an amount: too large").format(text=text))
     return minor
 
 
@@ -99,10 +105,29 @@ def check_amount(minor: int, limit: int, what: str, field: str | None, currency:
     read by the service where the amount enters), else ``InvalidInput`` on ``field``:
     "the payment ¥10,000,000,000.01 is over the limit of ¥10,000,000,000.00 (...)"."""
     if abs(minor) > limit:
-        raise InvalidInput(f"{what} {format_money(minor, currency)} is over the limit of "
-                           f"{format_money(limit, currency)} (setting max_amount_minor)",
-                           field)  # fmt: skip
+        said = _OVER_LIMIT.get(what, N_("{what} {amount} is over the limit of {limit} (setting "
+                                        "max_amount_minor)"))  # fmt: skip
+        raise InvalidInput(said.format(what=what, amount=format_money(minor, currency),
+                                       limit=format_money(limit, currency)), field)
     return minor
+
+
+# The same sentence, one whole template for each amount services name ("the payment"): read
+# back, ``{what} {amount}`` would split "the" from "payment ¥1,000.00" (i18n.shown).
+_OVER_LIMIT = {
+    N_("the payment"): N_("the payment {amount} is over the limit of {limit} (setting "
+                      "max_amount_minor)"),
+    N_("the promised amount"): N_("the promised amount {amount} is over the limit of {limit} "
+                              "(setting max_amount_minor)"),
+    N_("the price"): N_("the price {amount} is over the limit of {limit} (setting "
+                    "max_amount_minor)"),
+    N_("the shipping"): N_("the shipping {amount} is over the limit of {limit} (setting "
+                       "max_amount_minor)"),
+    N_("the order total"): N_("the order total {amount} is over the limit of {limit} (setting "
+                          "max_amount_minor)"),
+    N_("the credit limit"): N_("the credit limit {amount} is over the limit of {limit} (setting "
+                           "max_amount_minor)"),
+}
 
 
 def format_money(minor: int, currency: str, symbol: bool = True) -> str:
@@ -139,7 +164,7 @@ def capital_amount(minor: int, currency: str = "CNY") -> str:
     ``0`` -> ``零元整``; negative amounts start with ``负``. Exact on every integer a
     64-bit column holds. Only for currencies of 2 decimals (元, 角, 分)."""
     if exponent(currency) != 2:
-        raise ValueError(f"capital numerals are for yuan and fen, not {currency}")
+        raise ValueError(f"capital numerals are for yuan and fen, not {currency}")  # i18n: no
     sign = "负" if minor < 0 else ""
     yuan, fen = divmod(abs(minor), 100)
     jiao, fen = divmod(fen, 10)

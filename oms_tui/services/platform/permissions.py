@@ -37,8 +37,9 @@ def role_names() -> dict[str, str]:
             "admin": pgettext("role", "admin")}  # fmt: skip
 
 # fmt: off
-MATRIX = """
-permission            clerk auditor warehouse production finance manager admin
+MATRIX = (
+    "\n"  # i18n: no (the table _parse reads, of codes: no words for a person)
+    """permission            clerk auditor warehouse production finance manager admin
 orders.view             x     x        x          x         x       x      x
 orders.enter            x                                           x      x
 orders.import           x                                           x      x
@@ -69,6 +70,7 @@ settings.change                                                            x
 users.manage                                                               x
 backup.run                                                                 x
 """
+)
 # fmt: on
 
 # What each permission lets one do, for `oms user permissions` and docs/security.md.
@@ -108,19 +110,19 @@ MEANINGS = {
 def _parse(matrix: str) -> dict[str, frozenset[str]]:
     lines = [line.split() for line in matrix.strip().splitlines()]
     header, rows = lines[0][1:], lines[1:]
-    assert tuple(header) == ROLES, "the matrix's columns are the roles, in order"
+    assert tuple(header) == ROLES, "the matrix's columns are the roles, in order"  # i18n: no
     columns = [matrix.strip().splitlines()[0].index(role) for role in header]
     table: dict[str, frozenset[str]] = {}
     for raw, words in zip(matrix.strip().splitlines()[1:], rows, strict=True):
         marks = {role for role, at in zip(header, columns, strict=True)
                  if raw[at:at + len(role)].strip() == "x"}  # fmt: skip
-        assert len(marks) == raw.count("x"), f"a mark out of its column: {words[0]}"
+        assert len(marks) == raw.count("x"), f"a mark out of its column: {words[0]}"  # i18n: no
         table[words[0]] = frozenset(marks)
     return table
 
 
 PERMISSIONS: dict[str, frozenset[str]] = _parse(MATRIX)  # permission -> roles that have it
-assert set(PERMISSIONS) == set(MEANINGS), "every permission says what it allows"
+assert set(PERMISSIONS) == set(MEANINGS), "every permission says what it allows"  # i18n: no
 
 
 def allowed(role: str | None, permission: str) -> bool:
@@ -177,13 +179,13 @@ def check(db: object, actor: str, permission: str) -> str:
 def requires(permission: str) -> Callable[[F], F]:
     """Declare and check: the function's ``db`` and acting user must have ``permission``."""
     if permission not in PERMISSIONS:
-        raise KeyError(f"unknown permission {permission!r}: add it to MATRIX")
+        raise KeyError(f"unknown permission {permission!r}: add it to MATRIX")  # i18n: no
 
     def declare(function: F) -> F:
         signature = inspect.signature(function)
         names = [n for n in ACTOR_PARAMETERS if n in signature.parameters]
         assert "db" in signature.parameters and names, (
-            f"{function.__qualname__}: @requires needs parameters db and actor")
+            f"{function.__qualname__}: @requires needs parameters db and actor")  # i18n: no
         actor_name = names[0]
 
         @functools.wraps(function)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ...i18n import N_
 from .permissions import anyone
 
 try:
@@ -24,7 +25,7 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-PRESENCE = "which oms processes have a database file open: every process says so"
+PRESENCE = "which oms processes have a database file open: every process says so"  # i18n: no
 _held: dict[Path, int] = {}  # folder -> the descriptor whose lock says "this process is here"
 _acting: list[str] = []  # who this process acts for (``set_user``)
 
@@ -75,8 +76,8 @@ def others(database: Path) -> list[str]:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                user = os.read(fd, 200).decode(errors="replace").strip() or "someone"
-                found.append(f"{user} (process {path.name})")
+                user = os.read(fd, 200).decode(errors="replace").strip() or N_("someone")
+                found.append(N_("{user} (process {pid})").format(user=user, pid=path.name))
                 continue
             path.unlink(missing_ok=True)  # its process has ended
         finally:
@@ -92,7 +93,7 @@ def _user() -> str:
 
 def application_name(schema: str) -> str:
     """What an oms connection to PostgreSQL calls itself (63 characters at most)."""
-    return f"oms pid={os.getpid()} user={_user()[:16]} schema={schema}"[:63]
+    return f"oms pid={os.getpid()} user={_user()[:16]} schema={schema}"[:63]  # i18n: no
 
 
 def others_on_postgres(rows: list[tuple[str, str, str | None]], schema: str) -> list[str]:
@@ -101,10 +102,15 @@ def others_on_postgres(rows: list[tuple[str, str, str | None]], schema: str) -> 
     mine = application_name(schema)
     found = []
     for user, name, address in rows:
-        if not name or not name.startswith("oms pid=") or name == mine:
+        if not name or not name.startswith("oms pid=") or name == mine:  # i18n: no
             continue
-        head, _, rest = name.removeprefix("oms pid=").partition(" schema=")
+        head, _, rest = name.removeprefix("oms pid=").partition(" schema=")  # i18n: no
         pid, _, clerk = head.partition(" user=")
         if rest == schema or (len(name) == 63 and rest and schema.startswith(rest)):
-            found.append(f"{clerk or user} (process {pid} on {address or 'this machine'})")
+            if address:
+                found.append(N_("{user} (process {pid} on {address})").format(
+                    user=clerk or user, pid=pid, address=address))
+            else:
+                found.append(N_("{user} (process {pid} on this machine)").format(
+                    user=clerk or user, pid=pid))
     return found

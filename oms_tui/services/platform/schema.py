@@ -8,15 +8,16 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 
 from ...config import sqlite_path
+from ...i18n import N_
 from ...migrations import HEAD
 from . import safe_files
 from .db import Database
 from .permissions import anyone
 
-SCHEMA = "which schema the database is at: no data"
+SCHEMA = "which schema the database is at: no data"  # i18n: no
 # Every command brings an older database to the program's schema before anyone works in
 # it, and a database older than the users table has nobody to ask.
-UPGRADE = "the schema follows the program: brought up to date for whoever opens it"
+UPGRADE = "the schema follows the program: brought up to date for whoever opens it"  # i18n: no
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -36,7 +37,7 @@ def current_revision(db: Database) -> str | None:
     with db.engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()  # i18n: no
 
 
 @anyone(SCHEMA)
@@ -61,18 +62,19 @@ def upgrade(db: Database, revision: str = "head") -> None:
             # Batch migrations copy tables; with foreign keys on, dropping the old copy checks
             # every referencing row (minutes on a big file). Off for the migration (it can only
             # be changed outside a transaction), checked before commit, on again after.
-            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # i18n: no
         try:
             with conn.begin():
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
                 if sqlite:
-                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()  # i18n: no
                     if broken:
-                        raise RuntimeError(f"migration left broken references: {broken[:5]}")
+                        raise RuntimeError(N_("migration left broken references: {rows}")
+                                           .format(rows=broken[:5]))  # fmt: skip
         finally:
             if sqlite:
-                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # i18n: no
 
 
 @anyone(UPGRADE)

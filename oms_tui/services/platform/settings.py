@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Connection, String, column, select, table
 
+from ...i18n import N_
 from ...i18n import normalise as normalise_language
 from .csv_files import csv_encoding_name
 from .db import Database
@@ -23,7 +24,7 @@ _setting = table("setting", column("key", String), column("value", String))
 
 @dataclass(frozen=True)
 class CompanySettings:
-    company_name: str = "My Company"
+    company_name: str = "My Company"  # i18n: no (a name, until the company gives its own)
     currency: str = "CNY"
     prices_include_tax: bool = True
     tax_rounding: str = "line"  # "line": round tax per line; "order": once on the order total
@@ -113,7 +114,7 @@ def load_settings(session: Session) -> CompanySettings:
     return read_settings(session)
 
 
-@anyone("the company's settings are read by every screen and command")
+@anyone("the company's settings are read by every screen and command")  # i18n: no
 def get_settings(db: Database) -> CompanySettings:
     with db.engine.connect() as conn:
         return read_settings(conn)
@@ -122,35 +123,38 @@ def get_settings(db: Database) -> CompanySettings:
 @requires("settings.change")
 def set_setting(db: Database, actor: str, key: str, value: str) -> CompanySettings:
     if key not in _FIELDS:
-        raise InvalidInput(f"unknown setting '{key}'; known: {', '.join(sorted(_FIELDS))}", "key")
+        raise InvalidInput(N_("unknown setting '{key}'; known: {keys}").format(
+            key=key, keys=", ".join(sorted(_FIELDS))), "key")
     try:
         CompanySettings._parse(key, value, _TYPES[key])
     except ValueError:
-        raise InvalidInput(f"'{value}' is not a valid value for {key}", "value") from None
+        raise InvalidInput(N_("'{value}' is not a valid value for {key}").format(
+            value=value, key=key), "value") from None
     if key == "tax_rounding" and value not in {"line", "order"}:
-        raise InvalidInput("tax_rounding must be 'line' or 'order'", "value")
+        raise InvalidInput(N_("tax_rounding must be 'line' or 'order'"), "value")
     if key == "paper" and value.lower() not in {"a4", "letter"}:
-        raise InvalidInput("paper must be 'A4' or 'Letter'", "value")
+        raise InvalidInput(N_("paper must be 'A4' or 'Letter'"), "value")
     if key == "language" and value and normalise_language(value) is None:
-        raise InvalidInput("language must be zh_CN or en (or empty: the locale's)", "value")
+        raise InvalidInput(N_("language must be zh_CN or en (or empty: the locale's)"), "value")
     if key == "language":
         value = normalise_language(value) or ""
     if key == "csv_encoding":
         value = csv_encoding_name(value)
     if key == "max_amount_minor" and not 1 <= int(value) <= AMOUNT_LIMIT_CEILING:
-        raise InvalidInput(f"max_amount_minor must be from 1 to {AMOUNT_LIMIT_CEILING:,} "
-                           "(minor units)", "value")  # fmt: skip
+        raise InvalidInput(N_("max_amount_minor must be from 1 to {most} (minor units)")
+                           .format(most=f"{AMOUNT_LIMIT_CEILING:,}"), "value")  # fmt: skip
     if key == "currency":
         value = value.strip().upper()
         if len(value) != 3 or not value.isascii() or not value.isalpha():
-            raise InvalidInput(f"currency '{value}': three letters, e.g. CNY or USD", "value")
+            raise InvalidInput(N_("currency '{text}': three letters, e.g. CNY or USD").format(
+                text=value), "value")
     if key == "bulk_approve_blocks":
         names = [n.strip().lower() for n in value.split(",") if n.strip()]
         unknown = [n for n in names if n not in AUDIT_CHECK_NAMES and n != "all"]
         if unknown:
-            raise InvalidInput(f"unknown check '{unknown[0]}'; bulk_approve_blocks takes check "
-                               f"names ({', '.join(AUDIT_CHECK_NAMES)}), comma-separated, "
-                               "or 'all'", "value")  # fmt: skip
+            raise InvalidInput(N_("unknown check '{check}'; bulk_approve_blocks takes check names "
+                                  "({checks}), comma-separated, or 'all'").format(
+                check=unknown[0], checks=", ".join(AUDIT_CHECK_NAMES)), "value")
         value = ",".join(dict.fromkeys(names))
     if key in ("identity", "login_attempts", "idle_lock_minutes"):
         from .identity import check_identity_setting
@@ -172,13 +176,15 @@ def _check_currency_change(session: Session, old: str, new: str) -> None:
 
     if new == old:
         return
-    for model, what in ((Order, "orders"), (Invoice, "invoices"), (Payment, "payments")):
+    for model, what in ((Order, N_("orders")), (Invoice, N_("invoices")),
+                        (Payment, N_("payments"))):  # fmt: skip
         found = session.execute(
             select(model.id).where(model.currency == old).limit(1)  # type: ignore[attr-defined]
         ).first()
         if found is not None:
-            raise InvalidInput(f"the company currency stays {old}: {what} are already in it "
-                               f"(changing it would count them in {new})", "value")  # fmt: skip
+            raise InvalidInput(N_("the company currency stays {old}: {what} are already in it "
+                                  "(changing it would count them in {new})").format(
+                old=old, what=what, new=new), "value")
 
 
 # --------------------------------------------------------------------------------------------
@@ -209,9 +215,10 @@ def write_int_setting(db: Database, actor: str, group: type[T], key: str, value:
     """Store one whole number (0 or more) of the group; returns the group as stored."""
     keys = [f.name for f in fields(group)]  # type: ignore[arg-type]
     if key not in keys:
-        raise InvalidInput(f"unknown {what} setting '{key}'; known: {', '.join(keys)}", "key")
+        raise InvalidInput(N_("unknown {what} setting '{key}'; known: {keys}").format(
+            what=what, key=key, keys=", ".join(keys)), "key")
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInput(f"{key} must be a whole number, 0 or more", "value")
+        raise InvalidInput(N_("{key} must be a whole number, 0 or more").format(key=key), "value")
     with db.write() as session:
         store_setting(session, actor, key, str(value))
         session.flush()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from ...i18n import N_
 from .errors import InvalidInput
 
 # C0 and C1 controls (but tab, line feed, carriage return: whitespace handled apart), DEL,
@@ -52,10 +53,11 @@ def clean_text(value: str | None, max_len: int, what: str, field: str | None = N
         text = _LINE_BREAKS.sub("\n" if multiline else " ", text.replace("\t", " ")).strip()
         bad = control_character(text)
         if bad:
-            raise InvalidInput(f"{what} holds a control character ({bad}): remove it", field)
+            raise InvalidInput(N_("{what} holds a control character ({char}): remove it")
+                               .format(what=what, char=bad), field)  # fmt: skip
     if len(text) > max_len:
-        raise InvalidInput(f"{what} is {len(text):,} characters long; the most is {max_len:,}",
-                           field)  # fmt: skip
+        raise InvalidInput(N_("{what} is {length} characters long; the most is {most}").format(
+            what=what, length=f"{len(text):,}", most=f"{max_len:,}"), field)
     return text
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from ...i18n import _
+from ...i18n import N_
 from ...models import LoginSession, User, utcnow
 from .change_log import record_change
 from .db import Database
@@ -48,9 +48,9 @@ def _info(user: User) -> UserInfo:
 
 def check_name(name: str) -> str:
     """A login name as stored: trimmed, no spaces or control characters, at most 64."""
-    text = clean_text(name, NAME_MAX, _("the user name"), "name")
+    text = clean_text(name, NAME_MAX, N_("the user name"), "name")
     if not text or any(c.isspace() for c in text) or not text.isprintable():
-        raise InvalidInput(_("'{name}' cannot be a user name: one word without spaces, e.g. "
+        raise InvalidInput(N_("'{name}' cannot be a user name: one word without spaces, e.g. "
                              "wang.fang").format(name=text), "name")  # fmt: skip
     return text
 
@@ -58,7 +58,7 @@ def check_name(name: str) -> str:
 def check_role(role: str) -> str:
     wanted = role.strip().lower()
     if wanted not in ROLES:
-        raise InvalidInput(_("no role '{role}': one of {roles}").format(
+        raise InvalidInput(N_("no role '{role}': one of {roles}").format(
             role=role, roles=", ".join(ROLES)), "role")  # fmt: skip
     return wanted
 
@@ -66,7 +66,7 @@ def check_role(role: str) -> str:
 def _user(session: Session, name: str) -> User:
     user = session.exec(select(User).where(User.name == name)).first()
     if user is None:
-        raise NotFound(_("no user {name}: `oms user list` shows the users").format(name=name))
+        raise NotFound(N_("no user {name}: `oms user list` shows the users").format(name=name))
     return user
 
 
@@ -78,7 +78,7 @@ def active_admins(session: Session) -> list[str]:
 def _keep_an_admin(session: Session, user: User) -> None:
     """Refuse when ``user`` is the last active admin (they are about to stop being one)."""
     if user.role == "admin" and user.active and active_admins(session) == [user.name]:
-        raise InvalidInput(_("{name} is the last active admin: make another user admin "
+        raise InvalidInput(N_("{name} is the last active admin: make another user admin "
                              "first (`oms user role NAME admin`)").format(name=user.name),
                            "name")  # fmt: skip
 
@@ -87,26 +87,26 @@ def _keep_an_admin(session: Session, user: User) -> None:
 def add_user(db: Database, actor: str, name: str, role: str, display_name: str = "") -> UserInfo:
     """A new user of this database, active, without a password."""
     name, role = check_name(name), check_role(role)
-    shown = clean_text(display_name, 128, _("the display name"), "display_name") or name
+    shown = clean_text(display_name, 128, N_("the display name"), "display_name") or name
     with db.write() as session:
         if session.exec(select(User.id).where(User.name == name)).first() is not None:
-            raise InvalidInput(_("{name} is a user already: `oms user role {name} ROLE` "
+            raise InvalidInput(N_("{name} is a user already: `oms user role {name} ROLE` "
                                  "changes the role").format(name=name), "name")  # fmt: skip
         user = User(name=name, display_name=shown, role=role)
         session.add(user)
-        record_change(session, actor, "user", name, "role", "", role, "added")
+        record_change(session, actor, "user", name, "role", "", role, N_("added"))
         record_change(session, actor, "user", name, "display_name", "", shown)
         session.flush()
         return _info(user)
 
 
-@anyone("who works here and in which role is no secret: whom to ask for what")
+@anyone("who works here and in which role is no secret: whom to ask for what")  # i18n: no
 def list_users(db: Database) -> list[UserInfo]:
     with db.read() as session:
         return [_info(u) for u in session.exec(select(User).order_by(User.name))]
 
 
-@anyone("a user's own account, or an admin's look at anyone's")
+@anyone("a user's own account, or an admin's look at anyone's")  # i18n: no
 def user_info(db: Database, name: str) -> UserInfo | None:
     with db.read() as session:
         user = session.exec(select(User).where(User.name == name)).first()
@@ -158,13 +158,15 @@ def hash_password(password: str) -> str:
 
 def check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput(_("a password needs at least {n} characters").format(
+        raise InvalidInput(N_("a password needs at least {n} characters").format(
             n=MIN_PASSWORD), "password")  # fmt: skip
     if not password.isprintable():
-        raise InvalidInput(_("a password cannot hold control characters"), "password")
+        raise InvalidInput(N_("a password cannot hold control characters"), "password")
 
 
-@anyone("checked inside: a user sets their own password, an admin (users.manage) anyone's")
+@anyone(
+    "checked inside: a user sets their own password, an admin (users.manage) anyone's"  # i18n: no
+)
 def set_password(db: Database, actor: str, name: str, password: str) -> None:
     """Set ``name``'s password (an admin for anyone, a user their own); their other
     command-line logins end. The change log says it was set, nothing of what it is."""
@@ -188,10 +190,10 @@ def _password_change(actor: str, name: str, before: str):  # noqa: ANN202
 
     # written even when it was set before (record_change skips a field that did not change)
     return ChangeLog(actor=actor, entity="user", entity_key=name, field="password",
-                     before=before, after="set (new)")  # fmt: skip
+                     before=before, after=N_("set (new)"))  # fmt: skip
 
 
-@anyone("the row of a name already acting (tests, a language choice); people are added "
+@anyone("the row of a name already acting (tests, a language choice); people are added "  # i18n: no
         "with add_user, by an admin")
 def ensure_user(db: Database, name: str, role: str = "clerk") -> User:
     """The user row for ``name``, created when missing (tests and the demo; people are added

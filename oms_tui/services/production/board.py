@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from ...i18n import N_
 from ...models import (
     Customer,
     Order,
@@ -27,7 +28,7 @@ from ..states.production_states import ProductionStatus as P
 from .common import _stages
 from .materials import _short_in
 
-READ = "the production board, taking no acting user (production.view is everyone's)"
+READ = "the production board, taking no acting user (production.view is everyone's)"  # i18n: no
 
 # --------------------------------------------------------------------------------------------
 # The board and what other screens show
@@ -118,7 +119,8 @@ def stages_of(db: Database, production_order_id: int) -> list[StageView]:
     with db.read() as session:
         po = session.get(ProductionOrder, production_order_id)
         if po is None:
-            raise NotFound(f"no production order with id {production_order_id}")
+            raise NotFound(N_("no production order with id {id}").format(
+                id=production_order_id))
         return [StageView(s.seq, s.name, s.planned_days) for s in _stages(session, po.route_id)]
 
 
@@ -214,7 +216,7 @@ def for_orders(db: Database, order_ids: list[int]) -> dict[int, list[OrderProduc
             .order_by(ProductionOrder.id)
         ).all()  # fmt: skip
         for po, code, stage in rows:
-            label = "done" if po.status == P.DONE else (stage or "waiting to start")
+            label = N_("done") if po.status == P.DONE else (stage or N_("waiting to start"))
             out[po.order_id].append(OrderProduction(po.number, code, label, po.expected_date,
                                                     po.status))  # fmt: skip
     return dict(out)

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import ScalarSelect, func
 from sqlmodel import Session, col, select
 
+from ...i18n import N_
 from ...models import (
     BomItem,
     MaterialReservation,
@@ -27,7 +28,7 @@ from ..states.production_states import ProductionStatus as P
 from ..states.production_states import log_stage
 from .common import _codes, _days_left, _queue_key, _stages, lock_production_orders
 
-READ = "a production order's materials, taking no acting user"
+READ = "a production order's materials, taking no acting user"  # i18n: no
 
 # --------------------------------------------------------------------------------------------
 # Materials
@@ -64,8 +65,11 @@ def _planned_start(session: Session, po: ProductionOrder, today: date) -> date:
 def shortage_text(missing: list[Shortage] | tuple[Shortage, ...]) -> str:
     """``RM-OAK short 3 (30 of 33), blocking since 12-03; ...``: how the start refusal, the
     stage log and the approval's event name a shortage."""
-    return "; ".join(f"{s.material_code} short {s.short} ({s.available} of {s.needed}), "
-                     f"blocking since {s.blocks_from:%m-%d}" for s in missing)  # fmt: skip
+    return "; ".join(N_("{material} short {short} ({available} of {needed}), blocking since "
+                        "{since}").format(material=s.material_code, short=s.short,
+                                          available=s.available, needed=s.needed,
+                                          since=f"{s.blocks_from:%m-%d}")
+                     for s in missing)  # fmt: skip
 
 
 def _held(session: Session, po_id: int) -> dict[int, int]:
@@ -119,7 +123,8 @@ def shortages(db: Database, production_order_id: int, today: date | None = None
     with db.read() as session:
         po = session.get(ProductionOrder, production_order_id)
         if po is None:
-            raise NotFound(f"no production order with id {production_order_id}")
+            raise NotFound(N_("no production order with id {id}").format(
+                id=production_order_id))
         if po.status != P.PLANNED or po.warehouse_id is None:
             return []
         needs = _needs(session, po)
@@ -144,7 +149,8 @@ def materials_held(db: Database, production_order_id: int) -> list[MaterialHeld]
     with db.read() as session:
         po = session.get(ProductionOrder, production_order_id)
         if po is None:
-            raise NotFound(f"no production order with id {production_order_id}")
+            raise NotFound(N_("no production order with id {id}").format(
+                id=production_order_id))
         held = _held(session, po.id)
         return [MaterialHeld(m.code, m.name, need, held.get(m.id, 0))
                 for m, need in _needs(session, po)]  # fmt: skip
@@ -201,7 +207,8 @@ def _reserve_materials_in(session: Session, po: ProductionOrder,
         level = levels[(m.id, po.warehouse_id)]
         take = min(need - held.get(m.id, 0), level.on_hand - level.reserved)
         if take > 0:
-            stock.reserve_material(session, level, po.id, take, f"for {po.number}")
+            stock.reserve_material(session, level, po.id, take,
+                                   N_("reserved for {number}").format(number=po.number))
     session.flush()
     return _shortages_in(session, po, needs, levels, today)
 
@@ -242,12 +249,13 @@ def reserve_waiting_materials_in(session: Session, actor: str, material_ids: Ite
         level = levels[(material_id, po.warehouse_id)]
         take = min(short, level.on_hand - level.reserved)
         if take > 0:
-            stock.reserve_material(session, level, po.id, take, f"for {po.number}")
+            stock.reserve_material(session, level, po.id, take,
+                                   N_("reserved for {number}").format(number=po.number))
             got.setdefault(po.id, []).append(f"{codes[material_id]} {take}")
             orders[po.id] = po
     for po_id, what in got.items():
-        log_stage(session, orders[po_id], None, "reserved", actor, "materials came in: " +
-                  ", ".join(what))  # fmt: skip
+        log_stage(session, orders[po_id], None, "reserved", actor,
+                  N_("materials came in: {materials}").format(materials=", ".join(what)))
     session.flush()
     return [orders[i].number for i in got]  # in queue order
 
@@ -278,8 +286,11 @@ def release_materials_for_shortage_in(session: Session, actor: str, level: Stock
         give = min(units, r.qty)
         stock.release(session, level, r)
         if give < r.qty:
-            stock.reserve_material(session, level, po.id, r.qty - give, f"for {po.number}")
+            stock.reserve_material(session, level, po.id, r.qty - give,
+                                   N_("reserved for {number}").format(number=po.number))
         units -= give
-        log_stage(session, po, None, "short", actor, f"{code} {give} no longer reserved: {why}")
+        log_stage(session, po, None, "short", actor,
+                  N_("{material} {qty} no longer reserved: {why}").format(material=code, qty=give,
+                                                                          why=why))  # fmt: skip
         out.append(po.number)
     return out

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, update
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
+from ...i18n import N_
 from ...models import (
     Order,
     OrderLine,
@@ -89,7 +90,8 @@ def create_for_order_in(session: Session, actor: str, order: Order, today: date 
         session.add(po)
         session.flush()
         log_stage(session, po, None, "planned", actor,
-                  f"for {order.number} line {line.line_no}")  # fmt: skip
+                  N_("for {order} line {line}").format(order=order.number,
+                                                       line=line.line_no))  # fmt: skip
         made.append(po)
     if not made:
         return []
@@ -134,19 +136,24 @@ def cancel_for_order_in(session: Session, actor: str, order_id: int, reason: str
         for r in released:
             stock.release(session, levels[(r.product_id, r.warehouse_id)], r)
         back = [(w, p, qty) for (po_id, w), p, qty in issued if po_id == po.id]
-        why = f"back from cancelled {po.number}" + (f": {reason}" if reason else "")
+        why = (N_("back from cancelled {number}: {reason}") if reason
+               else N_("back from cancelled {number}")).format(number=po.number, reason=reason)
         for w, p, qty in back:
             stock.add_move(session, levels[(p, w)], qty, stock.PRODUCTION_USE, actor,
                            reference=po.number, order_id=po.order_id, reason=why)  # fmt: skip
         freed |= {r.product_id for r in released} | {p for _, p, _ in back}
-        notes = [reason] if reason else []
+        # one sentence, each part a template whose first value is the sentence before it
+        note = reason
         if released:
-            notes.append("materials released: " + ", ".join(
-                sorted(f"{codes[r.product_id]} {r.qty}" for r in released)))  # fmt: skip
+            said = ", ".join(sorted(f"{codes[r.product_id]} {r.qty}" for r in released))
+            note = (N_("{note}; materials released: {materials}") if note else
+                    N_("materials released: {materials}")).format(note=note, materials=said)
         if back:
-            notes.append("materials back in stock: " + ", ".join(
-                sorted(f"{codes[p]} {qty}" for _, p, qty in back)))  # fmt: skip
-        production_states.move(session, po, P.CANCELLED, actor, "; ".join(notes))
+            said = ", ".join(sorted(f"{codes[p]} {qty}" for _, p, qty in back))
+            note = (N_("{note}; materials back in stock: {materials}") if note else
+                    N_("materials back in stock: {materials}")).format(note=note,
+                                                                      materials=said)
+        production_states.move(session, po, P.CANCELLED, actor, note)
         stopped.append(po.number)
     session.flush()
     return stopped, freed
@@ -234,7 +241,10 @@ def _set_expected_dates(session: Session, moved: dict[int, date]) -> None:
                         .values(expected_date=bindparam("when")), bulk)  # fmt: skip
 
 
-@anyone("expected dates worked out again from the routes' capacity: the rule's, whoever runs it")
+@anyone(
+    "expected dates worked out again from the routes' capacity: "  # i18n: no
+    "the rule's, whoever runs it"
+)
 def replan(db: Database, today: date | None = None) -> None:
     with db.write() as session:
         routes = set(session.exec(select(ProductionOrder.route_id).where(

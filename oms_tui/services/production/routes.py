@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from ...i18n import N_
 from ...models import (
     BomItem,
     MaterialReservation,
@@ -27,7 +28,7 @@ from ..states.production_states import ProductionStatus as P
 from .common import _stages, lock_production_orders
 from .materials import reserve_waiting_materials_in
 
-READ = "the production routes, taking no acting user"
+READ = "the production routes, taking no acting user"  # i18n: no
 
 # --------------------------------------------------------------------------------------------
 # Configuration: routes per product line, bills of materials
@@ -60,24 +61,25 @@ def set_route(db: Database, actor: str, name: str, product_line: str, daily_capa
     del actor  # routes carry no author
     name, product_line = name.strip(), product_line.strip()
     if not name or not product_line:
-        raise InvalidInput("a route needs a name and a product line", "name")
+        raise InvalidInput(N_("a route needs a name and a product line"), "name")
     if isinstance(daily_capacity, bool) or not isinstance(daily_capacity, int) \
             or daily_capacity < 1:  # fmt: skip
-        raise InvalidInput("the daily capacity is a whole number of units, 1 or more",
+        raise InvalidInput(N_("the daily capacity is a whole number of units, 1 or more"),
                            "capacity")  # fmt: skip
     if stages is not None:
         if not stages:
-            raise InvalidInput("a route needs at least one stage", "stages")
+            raise InvalidInput(N_("a route needs at least one stage"), "stages")
         for stage, days in stages:
             if not stage.strip() or days < 0:
-                raise InvalidInput(f"stage '{stage}': a name and 0 or more planned days",
-                                   "stages")  # fmt: skip
+                raise InvalidInput(N_("stage '{stage}': a name and 0 or more planned days")
+                                   .format(stage=stage), "stages")  # fmt: skip
     with db.write() as session:
         route = session.exec(select(ProductionRoute).where(ProductionRoute.name == name)).first()
         other = (ProductionRoute.product_line == product_line) & (ProductionRoute.name != name)
         clash = session.exec(select(ProductionRoute).where(other)).first()
         if clash is not None:
-            raise InvalidInput(f"{clash.name} already makes the {product_line} line", "line")
+            raise InvalidInput(N_("{route} already makes the {line} line").format(
+                route=clash.name, line=product_line), "line")
         route = route or ProductionRoute(name=name)
         route.product_line, route.daily_capacity = product_line, daily_capacity
         session.add(route)
@@ -87,8 +89,9 @@ def set_route(db: Database, actor: str, name: str, product_line: str, daily_capa
                 ProductionOrder.route_id == route.id,
                 col(ProductionOrder.status).in_(OPEN))).first()  # fmt: skip
             if busy is not None:
-                raise InvalidInput(f"{name} has production orders open: change its stages "
-                                   "once they are done", "stages")  # fmt: skip
+                raise InvalidInput(N_("{route} has production orders open: change its stages "
+                                      "once they are done").format(route=name),
+                                   "stages")  # fmt: skip
             for old in _stages(session, route.id):
                 session.delete(old)
             session.flush()
@@ -113,20 +116,21 @@ def set_bom(db: Database, actor: str, product_code: str, material_code: str, qty
     the material beyond the new bill is released, what the new bill lacks is reserved
     from free stock (first in the queue first), each change in their log."""
     if isinstance(qty_per, bool) or not isinstance(qty_per, int) or qty_per < 0:
-        raise InvalidInput("the quantity per unit is a whole number, 0 or more", "qty")
+        raise InvalidInput(N_("the quantity per unit is a whole number, 0 or more"), "qty")
     with db.write() as session:
 
         def product(code: str) -> Product:
             p = session.exec(select(Product).where(Product.code == code.strip().upper())).first()
             if p is None:
-                raise NotFound(f"no product {code}")
+                raise NotFound(N_("no product {code}").format(code=code))
             return p
 
         made, material = product(product_code), product(material_code)
         if not made.made_to_order:
-            raise InvalidInput(f"{made.code} is not made to order", "product")
+            raise InvalidInput(N_("{code} is not made to order").format(code=made.code),
+                               "product")  # fmt: skip
         if made.id == material.id:
-            raise InvalidInput("a product cannot be its own material", "material")
+            raise InvalidInput(N_("a product cannot be its own material"), "material")
         levels = stock.lock_levels(session, [material.id])  # levels first, as every writer
         pair = (BomItem.product_id == made.id) & (BomItem.material_id == material.id)
         row = session.exec(select(BomItem).where(pair)).first()
@@ -175,12 +179,14 @@ def _follow_bom_in(session: Session, actor: str, product_id: int, material: Prod
         for r, _po in (x for x in held if x[1].id == po_id):
             stock.release(session, level, r)
         if keep:
-            stock.reserve_material(session, level, po_id, keep, f"for {po.number}")
+            stock.reserve_material(session, level, po_id, keep,
+                                   N_("reserved for {number}").format(number=po.number))
         log_stage(
             session,
             po,
             None,
             "released",
             actor,
-            f"bill changed to {qty_per} {material.code} a unit: {have[po_id] - keep} released",
+            N_("bill changed to {qty} {material} a unit: {released} released").format(
+                qty=qty_per, material=material.code, released=have[po_id] - keep),
         )

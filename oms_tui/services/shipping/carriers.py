@@ -23,7 +23,7 @@ class CarrierView:
     kind: str  # express, freight, own_van
 
 
-@anyone("the carriers: no customer or money data")
+@anyone("the carriers: no customer or money data")  # i18n: no
 def list_carriers(db: Database, active_only: bool = True) -> list[CarrierView]:
     """The carriers, by code (active ones only unless ``active_only`` is False)."""
     with db.read() as session:

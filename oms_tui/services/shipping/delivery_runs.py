@@ -29,6 +29,7 @@ from functools import partial
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from ...i18n import N_
 from ...models import (
     Carrier,
     CarrierRate,
@@ -61,7 +62,7 @@ from ..states.shipment_states import TrackingStatus
 from ..states.van_run_states import RunStatus as V
 from . import dispatch, tracking
 
-READ = "van runs, vans and containers, taking no acting user"
+READ = "van runs, vans and containers, taking no acting user"  # i18n: no
 
 RUN_PREFIX = "RUN"
 
@@ -185,7 +186,7 @@ def _van(session: Session, code: str) -> Carrier:
     van = session.exec(select(Carrier).where(func.upper(Carrier.code) == code.strip().upper())
                        ).first()  # fmt: skip
     if van is None or van.kind != "own_van":
-        raise NotFound(f"no own van '{code}' (a carrier of kind own_van)")
+        raise NotFound(N_("no own van '{code}' (a carrier of kind own_van)").format(code=code))
     return van
 
 
@@ -251,8 +252,8 @@ def plan_run(db: Database, actor: str, van: str, run_date: date, driver: str = "
         ).all()  # fmt: skip
         shipments = [s for s in shipments if s.id not in on_runs]
         if not shipments:
-            raise InvalidInput(f"nothing ready to deliver by {carrier.code} on {run_date}",
-                               "van")  # fmt: skip
+            raise InvalidInput(N_("nothing ready to deliver by {van} on {date}").format(
+                van=carrier.code, date=run_date), "van")
         run = DeliveryRun(number=take_number(session, RUN_PREFIX, run_date.year),
                           carrier_id=carrier.id, run_date=run_date, driver=driver.strip(),
                           created_by=actor)  # fmt: skip
@@ -311,7 +312,7 @@ def _run_record(session: Session, number: str) -> DeliveryRun:
     run = session.exec(select(DeliveryRun).where(
         DeliveryRun.number == number.strip().upper())).first()  # fmt: skip
     if run is None:
-        raise NotFound(f"no delivery run {number}")
+        raise NotFound(N_("no delivery run {number}").format(number=number))
     return run
 
 
@@ -358,7 +359,7 @@ def _run_view(session: Session, run_id: int) -> RunView:
 
 def _reference(run_number: str, seq: int) -> str:
     """How a stop's payment, deposit invoice and credit note name it."""
-    return f"{run_number} stop {seq}"
+    return N_("{run} stop {seq}").format(run=run_number, seq=seq)
 
 
 def _stop_money(session: Session, run_number: str, stops: list[StopView]
@@ -409,31 +410,39 @@ def _stop_money(session: Session, run_number: str, stops: list[StopView]
 
 
 def money_sentence(run: RunView) -> str:
-    """A settled run's money in a sentence (the van runs screen says it after settling)."""
+    """A settled run's money, a sentence each joined by ``; `` (the van runs screen says it
+    after settling, each read back in the clerk's language by ``i18n.shown``)."""
     m, cur = run.money, run.currency
     cash = sum(s.collected_minor for s in m)
     paid = [number for s in m for number, _ in s.paid]
     parts = []
-    if cash:
-        what = paid[0] if len(paid) == 1 else f"{len(paid)} invoices"
-        parts.append(f"cash {format_money(cash, cur)} recorded" +
-                     (f", paying {what}" if paid else ""))  # fmt: skip
+    if cash and len(paid) == 1:
+        parts.append(N_("Cash {amount} recorded, paying {invoice}").format(
+            amount=format_money(cash, cur), invoice=paid[0]))
+    elif cash and paid:
+        parts.append(N_("Cash {amount} recorded, paying {n} invoices").format(
+            amount=format_money(cash, cur), n=len(paid)))
+    elif cash:
+        parts.append(N_("Cash {amount} recorded").format(amount=format_money(cash, cur)))
     for s in m:
-        if s.short_minor:
-            where = ", ".join(n for n, _ in s.still_open) or "the order"
-            parts.append(f"stop {s.seq} {format_money(s.short_minor, cur)} short "
-                         f"({where} open, follow-up written)")  # fmt: skip
+        if s.short_minor and s.still_open:
+            parts.append(N_("stop {seq} {amount} short ({invoices} open, follow-up written)")
+                         .format(seq=s.seq, amount=format_money(s.short_minor, cur),
+                                 invoices=", ".join(n for n, _ in s.still_open)))  # fmt: skip
+        elif s.short_minor:
+            parts.append(N_("stop {seq} {amount} short (the order open, follow-up written)")
+                         .format(seq=s.seq, amount=format_money(s.short_minor, cur)))
     over = sum(s.on_account_minor for s in m)
     if over:
-        parts.append(f"{format_money(over, cur)} kept on account")
+        parts.append(N_("{amount} kept on account").format(amount=format_money(over, cur)))
     billed = sum(s.deposit_billed_minor for s in m)
     if billed:
-        parts.append(f"deposit {format_money(billed, cur)} billed")
+        parts.append(N_("deposit {amount} billed").format(amount=format_money(billed, cur)))
     credited = sum(s.deposit_credited_minor for s in m)
     if credited:
-        parts.append(f"deposit {format_money(credited, cur)} credited on account")
-    text = "; ".join(parts)
-    return text[:1].upper() + text[1:] + "." if text else ""
+        parts.append(N_("deposit {amount} credited on account").format(
+            amount=format_money(credited, cur)))
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -463,13 +472,17 @@ def settle_run(db: Database, actor: str, run_number: str, results: Mapping[int, 
     for stop in run.stops:
         r = results.get(stop.id, StopResult(False))
         if r.containers_back < 0 or r.cash_collected_minor < 0:
-            raise InvalidInput(f"stop {stop.seq}: counts and cash are 0 or more", "stop")
+            raise InvalidInput(N_("stop {seq}: counts and cash are 0 or more").format(
+                seq=stop.seq), "stop")
         check_amount(r.cash_collected_minor, settings.max_amount_minor,
-                     f"stop {stop.seq}: the cash collected", "cash", settings.currency)  # fmt: skip
+                     N_("stop {seq}: the cash collected").format(seq=stop.seq), "cash",
+                     settings.currency)  # fmt: skip
         may_return = stop.containers_to_collect + (stop.containers_out if r.delivered else 0)
         if r.containers_back > may_return:
-            raise InvalidInput(f"stop {stop.seq}: {stop.customer_name} holds {may_return} "
-                               f"containers, not {r.containers_back}", "containers")  # fmt: skip
+            raise InvalidInput(N_("stop {seq}: {customer} holds {held} containers, not {back}")
+                               .format(seq=stop.seq, customer=stop.customer_name,
+                                       held=may_return, back=r.containers_back),
+                               "containers")  # fmt: skip
     # ship what was delivered (each its own transaction; idempotent): steps of settling
     # (vans.settle), which asks no dispatch.ship of whoever settles
     ship, delivered = unchecked(dispatch.ship), unchecked(tracking.add_tracking_event)
@@ -482,7 +495,7 @@ def settle_run(db: Database, actor: str, run_number: str, results: Mapping[int, 
             ship(db, actor, stop.shipment_id, "", today=run.run_date)
         if dispatch.get_shipment(db, stop.shipment_id).status == H.SHIPPED:
             delivered(db, actor, stop.shipment_id, TrackingStatus.DELIVERED,
-                      note=f"run {run.number}")  # fmt: skip
+                      note=N_("van run {number}").format(number=run.number))  # fmt: skip
     today = max(run.run_date, today or date.today())  # the cash came in on the run's day
     with db.write() as session:
         record = session.exec(select(DeliveryRun).where(DeliveryRun.id == run.id)
@@ -519,13 +532,13 @@ def _containers_in(session: Session, actor: str, run_id: int, stop: StopView, r:
         session.add(ContainerMove(
             customer_id=stop.customer_id, product_id=product.id, qty=out,
             deposit_minor=out * product.deposit_minor, run_id=run_id,
-            shipment_id=stop.shipment_id, reason="delivered", actor=actor,
+            shipment_id=stop.shipment_id, reason=N_("delivered"), actor=actor,
         ))  # fmt: skip
     if r.containers_back:
         session.add(ContainerMove(
             customer_id=stop.customer_id, product_id=product.id, qty=-r.containers_back,
             deposit_minor=-r.containers_back * product.deposit_minor, run_id=run_id,
-            reason="returned empty", actor=actor,
+            reason=N_("returned empty"), actor=actor,
         ))  # fmt: skip
     kept = out - r.containers_back
     return kept * product.deposit_minor, f"{abs(kept)} x {product.code}"
@@ -542,11 +555,13 @@ def _money_in(session: Session, actor: str, run: RunView, stop: StopView, r: Sto
     change, what = deposit
     if change > 0:
         deposits.bill_deposit_in(session, actor, order, change, run.run_date, stop.shipment_id,
-                                 f"{ref}: deposit for {what} kept")  # fmt: skip
+                                 N_("{reference}: deposit for {what} kept").format(
+                                     reference=ref, what=what))  # fmt: skip
     elif change < 0:
         deposits.credit_deposit_in(session, actor, stop.customer_id, -change, run.run_date,
-                                   stop.shipment_id, f"{ref}: deposit back for {what} "
-                                   "returned empty")  # fmt: skip
+                                   stop.shipment_id,
+                                   N_("{reference}: deposit back for {what} returned empty")
+                                   .format(reference=ref, what=what))  # fmt: skip
     cash = r.cash_collected_minor
     if cash:
         company = load_settings(session).currency.upper()
@@ -566,8 +581,10 @@ def _money_in(session: Session, actor: str, run: RunView, stop: StopView, r: Sto
         money = partial(format_money, currency=load_settings(session).currency.upper())
         follow_ups.follow_up_in(
             session, actor, stop.customer_id, "note",
-            f"{ref} ({order.number}): cash {money(cash)} collected of {money(due)} due at "
-            f"the door, {money(due - cash)} short; left open on the invoices",
+            N_("{reference} ({order}): cash {collected} collected of {due} due at the door, "
+               "{short} short; left open on the invoices").format(
+                reference=ref, order=order.number, collected=money(cash), due=money(due),
+                short=money(due - cash)),
             next_action_on=today,
         )  # fmt: skip
 
@@ -591,11 +608,11 @@ def set_route_seq(db: Database, actor: str, address_id: int, seq: int) -> None:
     """Where an address stands on the van's route (1 first; 0 takes it off the route); the
     change in the change log (the customer's, the address in its reason)."""
     if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
-        raise InvalidInput("the route position is a whole number, 0 or more", "route_seq")
+        raise InvalidInput(N_("the route position is a whole number, 0 or more"), "route_seq")
     with db.write() as session:
         address = session.get(CustomerAddress, address_id)
         if address is None:
-            raise NotFound(f"no address with id {address_id}")
+            raise NotFound(N_("no address with id {id}").format(id=address_id))
         code = session.exec(select(Customer.code).where(Customer.id == address.customer_id)).one()
         record_change(session, actor, "customer", code, "route_seq", address.route_seq, seq,
                       " ".join(p for p in (address.label, address.city, address.street) if p))

@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from ...i18n import N_, document_words
 from ...models import (
     Allocation,
     Carrier,
@@ -46,7 +47,7 @@ from ..states import order_states, shipment_states
 from ..states.order_states import OrderStatus, record_event
 from ..states.shipment_states import ShipmentStatus, TrackingStatus
 
-READ = "shipments and what is ready to ship, taking no acting user"
+READ = "shipments and what is ready to ship, taking no acting user"  # i18n: no
 
 S = OrderStatus
 H = ShipmentStatus
@@ -113,30 +114,34 @@ def carrier_options_in(session: Session, region: str, lines: Sequence[QuoteLine]
                                      currency=currency))  # fmt: skip
     options.sort(key=lambda o: (o.freight_minor, o.transit_days, o.code))
     if not options:
-        return CarrierChoice((), None, f"no carrier serves {region or 'this region'}")
+        return CarrierChoice((), None, N_("no carrier serves {region}").format(
+            region=region or N_("this region")))
     from ..platform.money import format_money
 
+    # each sentence a template (i18n.shown reads them back); the carriers too late after
+    # the proposal, each its own sentence: ``SF cheapest (¥38.00, 1 days); ZTO ¥20.00
+    # arrives 12-02, too late``
     in_time = [o for o in options if o.meets_date]
     if in_time:
         pick = in_time[0]
+        fee = format_money(pick.freight_minor, currency)
         if wanted is None:
-            reason = f"{pick.code} cheapest ({format_money(pick.freight_minor, currency)}, " \
-                     f"{pick.transit_days} days)"  # fmt: skip
+            reason = N_("{code} cheapest ({freight}, {days} days)").format(
+                code=pick.code, freight=fee, days=pick.transit_days)
         else:
-            fee = format_money(pick.freight_minor, currency)
-            reason = (f"{pick.code} cheapest that arrives by {wanted:%m-%d} "
-                      f"({fee}, {pick.transit_days} days)")  # fmt: skip
+            reason = N_("{code} cheapest that arrives by {date} ({freight}, {days} days)").format(
+                code=pick.code, date=f"{wanted:%m-%d}", freight=fee, days=pick.transit_days)
         cheaper = [o for o in options if o.freight_minor < pick.freight_minor]
-        if cheaper:
-            reason += "; " + ", ".join(
-                f"{o.code} {format_money(o.freight_minor, currency)} "
-                f"arrives {o.expected_date:%m-%d}, "
-                "too late" for o in cheaper[:2])  # fmt: skip
+        reason = "; ".join([reason, *(
+            N_("{code} {freight} arrives {date}, too late").format(
+                code=o.code, freight=format_money(o.freight_minor, currency),
+                date=f"{o.expected_date:%m-%d}")
+            for o in cheaper[:2])])  # fmt: skip
     else:
         pick = min(options, key=lambda o: (o.transit_days, o.freight_minor, o.code))
-        reason = (f"none arrives by {wanted:%m-%d}; {pick.code} fastest "
-                  f"({pick.transit_days} days, "
-                  f"{format_money(pick.freight_minor, currency)})")  # fmt: skip
+        reason = N_("none arrives by {date}; {code} fastest ({days} days, {freight})").format(
+            date=f"{wanted:%m-%d}", code=pick.code, days=pick.transit_days,
+            freight=format_money(pick.freight_minor, currency))
     return CarrierChoice(tuple(options), pick, reason)
 
 
@@ -343,11 +348,11 @@ def create_shipments(
                     select(Order).where(Order.id == order_id).with_for_update()
                 ).first()  # fmt: skip
                 if order is None:
-                    raise NotFound(f"no order with id {order_id}")
+                    raise NotFound(N_("no order with id {id}").format(id=order_id))
                 if order.status not in SHIPPABLE:
                     raise IllegalTransition(
-                        f"order {order.number} is {S(order.status).label.lower()}: nothing to ship"
-                    )
+                        N_("order {number} is {status}: nothing to ship").format(
+                            number=order.number, status=S(order.status).label.lower()))
                 whs = sorted({w for (w,) in session.execute(
                     select(Allocation.warehouse_id)
                     .join(OrderLine, OrderLine.id == Allocation.order_line_id)
@@ -367,7 +372,7 @@ def create_shipments(
                     ids.append(_new_shipment(session, actor, order, wid, reserved, carrier_id,
                                              today))  # fmt: skip
                 if whs:
-                    _to_ready(session, actor, order, "picking started")
+                    _to_ready(session, actor, order, N_("picking started"))
         return ids
 
     created = retry(run)
@@ -389,8 +394,9 @@ def _new_shipment(
     option = next((o for o in choice.options if o.carrier_id == chosen), None) if chosen else None
     if chosen and option is None:
         code = session.get(Carrier, chosen)
-        raise InvalidInput(f"{code.code if code else chosen} does not serve "
-                           f"{order.ship_to_region or 'this region'}", "carrier")  # fmt: skip
+        raise InvalidInput(N_("{carrier} does not serve {region}").format(
+            carrier=code.code if code else chosen,
+            region=order.ship_to_region or N_("this region")), "carrier")
     option = option or choice.proposed
     shipment = Shipment(
         number=take_number(session, SHIPMENT_PREFIX, today.year), order_id=order.id,
@@ -404,9 +410,10 @@ def _new_shipment(
     session.flush()
     for ln in sorted(lines, key=lambda x: x.line_no):
         session.add(ShipmentLine(shipment_id=shipment.id, order_line_id=ln.id, qty=reserved[ln.id]))
-    why = choice.reason if option is choice.proposed else "carrier chosen by the clerk"
+    why = choice.reason if option is choice.proposed else N_("carrier chosen by the clerk")
     record_event(session, order, actor, order.status,
-                 f"shipment {shipment.number} from warehouse #{warehouse_id}: {why}",
+                 N_("shipment {number} from warehouse #{warehouse}: {why}").format(
+                     number=shipment.number, warehouse=warehouse_id, why=why),
                  order.status)  # fmt: skip
     return shipment.id
 
@@ -420,7 +427,7 @@ def shipment_carrier_choice(db: Database, shipment_id: int, today: date | None =
     with db.read() as session:
         sh = session.get(Shipment, shipment_id)
         if sh is None:
-            raise NotFound(f"no shipment with id {shipment_id}")
+            raise NotFound(N_("no shipment with id {id}").format(id=shipment_id))
         order = session.get(Order, sh.order_id)
         assert order is not None
         qty_by_product: dict[int, int] = defaultdict(int)
@@ -440,7 +447,7 @@ def get_shipment(db: Database, shipment_id: int) -> ShipmentView:
     with db.read() as session:
         views = shipment_views(session, [shipment_id])
     if not views:
-        raise NotFound(f"no shipment with id {shipment_id}")
+        raise NotFound(N_("no shipment with id {id}").format(id=shipment_id))
     return views[0]
 
 
@@ -450,7 +457,7 @@ def get_shipment_by_number(db: Database, number: str) -> ShipmentView:
         sid = session.exec(select(Shipment.id).where(Shipment.number == number.strip().upper())
                            ).first()  # fmt: skip
         if sid is None:
-            raise NotFound(f"no shipment {number}")
+            raise NotFound(N_("no shipment {number}").format(number=number))
         return shipment_views(session, [sid])[0]
 
 
@@ -463,7 +470,7 @@ def order_shipments(db: Database, order_number: str) -> list[ShipmentView]:
     with db.read() as session:
         order_id = session.exec(select(Order.id).where(Order.number == wanted)).first()
         if order_id is None:
-            raise NotFound(f"no order {order_number}")
+            raise NotFound(N_("no order {number}").format(number=order_number))
         ids = session.exec(
             select(Shipment.id).where(Shipment.order_id == order_id,
                                       Shipment.status != H.CANCELLED).order_by(Shipment.id)
@@ -479,7 +486,7 @@ def open_wave(db: Database, warehouse: str) -> list[ShipmentView]:
             select(Warehouse).where(func.upper(Warehouse.code) == warehouse.strip().upper())
         ).first()
         if wh is None:
-            raise NotFound(f"no warehouse '{warehouse}'")
+            raise NotFound(N_("no warehouse '{code}'").format(code=warehouse))
         ids = session.exec(
             select(Shipment.id).where(Shipment.warehouse_id == wh.id,
                                       Shipment.status == H.PICKING).order_by(Shipment.id)
@@ -493,7 +500,8 @@ def order_wave(db: Database, order_number: str) -> tuple[str, list[ShipmentView]
     shipments being picked there (what that warehouse's pick list covers)."""
     picking = [s for s in order_shipments(db, order_number) if s.status == "picking"]
     if not picking:
-        raise NotFound(f"{order_number.strip().upper()} is not being picked: no pick list")
+        raise NotFound(N_("{number} is not being picked: no pick list").format(
+            number=order_number.strip().upper()))
     code = picking[-1].warehouse_code
     return code, open_wave(db, code)
 
@@ -593,9 +601,11 @@ def validate_tracking(carrier: Carrier | None, tracking_no: str) -> str:
     if not text:
         if carrier.kind == "own_van":
             return ""
-        raise InvalidInput(f"enter the {carrier.name} tracking number", "tracking")
+        raise InvalidInput(N_("enter the {carrier} tracking number").format(
+            carrier=carrier.name), "tracking")
     if carrier.tracking_pattern and not re.fullmatch(carrier.tracking_pattern, text):
-        raise InvalidInput(f"'{text}' is not a {carrier.code} tracking number", "tracking")
+        raise InvalidInput(N_("'{number}' is not a {carrier} tracking number").format(
+            number=text, carrier=carrier.code), "tracking")
     return text
 
 
@@ -615,13 +625,13 @@ def ship(
     today = today or date.today()
     if packages is not None and (isinstance(packages, bool) or not isinstance(packages, int)
                                  or packages < 1):  # fmt: skip
-        raise InvalidInput("packages must be 1 or more", "packages")
+        raise InvalidInput(N_("packages must be 1 or more"), "packages")
 
     def run() -> int:
         with db.write() as session:
             sh = session.get(Shipment, shipment_id)
             if sh is None:
-                raise NotFound(f"no shipment with id {shipment_id}")
+                raise NotFound(N_("no shipment with id {id}").format(id=shipment_id))
             order_products = stock.order_product_ids(session, sh.order_id)
             stock.lock_levels(session, order_products)
             order = session.exec(select(Order).where(Order.id == sh.order_id)
@@ -631,7 +641,8 @@ def ship(
                               .execution_options(populate_existing=True)).one()  # fmt: skip
             shipment_states.check_version(session, sh, expected_version)
             if sh.status not in shipment_states.OPEN:
-                raise InvalidInput(f"shipment {sh.number} is already {sh.status}", "shipment")
+                raise InvalidInput(N_("shipment {number} is already {status}").format(
+                    number=sh.number, status=sh.status), "shipment")
             if carrier_id is not None:
                 sh.carrier_id = carrier_id
             carrier = session.get(Carrier, sh.carrier_id) if sh.carrier_id else None
@@ -642,15 +653,16 @@ def ship(
                 {lid: sl.qty for lid, sl in lines.items()}  # fmt: skip
             for lid, qty in wanted.items():
                 if lid not in lines:
-                    raise InvalidInput(f"order line {lid} is not in shipment {sh.number}", "qty")
+                    raise InvalidInput(N_("order line {id} is not in shipment {number}").format(
+                        id=lid, number=sh.number), "qty")
                 if isinstance(qty, bool) or not isinstance(qty, int) or qty < 0:
-                    raise InvalidInput("shipped quantities are whole numbers, 0 or more", "qty")
+                    raise InvalidInput(N_("shipped quantities are whole numbers, 0 or more"), "qty")
                 if qty > lines[lid].qty:
-                    raise InvalidInput(f"only {lines[lid].qty} picked for that line, not {qty}",
-                                       "qty")  # fmt: skip
+                    raise InvalidInput(N_("only {picked} picked for that line, not {qty}").format(
+                        picked=lines[lid].qty, qty=qty), "qty")
             send = {lid: q for lid, q in wanted.items() if q > 0}
             if not send:
-                raise InvalidInput("nothing to ship: every quantity is 0", "qty")
+                raise InvalidInput(N_("nothing to ship: every quantity is 0"), "qty")
             stock.issue_in(session, actor, order.id, send, sh.number, sh.warehouse_id)
             for lid, sl in lines.items():
                 if send.get(lid, 0) != sl.qty:
@@ -679,11 +691,14 @@ def ship(
             target = S.SHIPPED if done else S.PARTIALLY_SHIPPED
             frm = order.status
             if frm == S.ALLOCATED or frm == S.PARTIALLY_BACKORDERED:
-                _to_ready(session, actor, order, "packed", partly_backordered_too=True)
+                _to_ready(session, actor, order, N_("packed"), partly_backordered_too=True)
                 frm = order.status
             units = sum(send.values())
-            why = f"shipment {sh.number}: {units} units" + (
-                f", {carrier.code} {tracking}" if carrier and tracking else "")  # fmt: skip
+            if carrier and tracking:
+                why = N_("shipment {number}: {units} units, {carrier} {tracking}").format(
+                    number=sh.number, units=units, carrier=carrier.code, tracking=tracking)
+            else:
+                why = N_("shipment {number}: {units} units").format(number=sh.number, units=units)
             if frm != target:
                 order_states.move(session, order, target, actor, why)
             else:  # another part shipped: the status stays, the event says what left
@@ -699,15 +714,20 @@ def ship(
 
 
 def shipping_notice(view: ShipmentView) -> str:
-    """The message for the customer: order, carrier, tracking number, expected date."""
-    who = view.ship_to_name or view.customer_name
-    parts = [f"您好 {who}，您的订单 {view.order_number} 已发货。",
-             f"Your order {view.order_number} has shipped"
-             + (f" with {view.carrier_name}" if view.carrier_name else "") + "."]  # fmt: skip
+    """The message for the customer, in the customer's language (``view.language``; none
+    chosen: English then Chinese, as the packing list): order, carrier, tracking number,
+    expected date."""
+    tr = document_words(view.language)
+    parts = [tr("Hello {name},").format(name=view.ship_to_name or view.customer_name)]
+    if view.carrier_name:
+        parts.append(tr("Your order {number} has shipped with {carrier}.").format(
+            number=view.order_number, carrier=view.carrier_name))
+    else:
+        parts.append(tr("Your order {number} has shipped.").format(number=view.order_number))
     if view.tracking_no:
-        parts.append(f"快递单号 Tracking number: {view.tracking_no}")
+        parts.append(tr("Tracking number: {number}").format(number=view.tracking_no))
     if view.expected_date:
-        parts.append(f"预计送达 Expected: {view.expected_date.isoformat()}")
+        parts.append(tr("Expected: {date}").format(date=view.expected_date.isoformat()))
     if view.partial:
-        parts.append("其余商品将另行发货 The rest follows in a later shipment.")
+        parts.append(tr("The rest follows in a later shipment."))
     return "\n".join(parts)

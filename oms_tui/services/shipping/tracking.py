@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from ...i18n import N_
 from ...models import (
     Order,
     Shipment,
@@ -23,7 +24,7 @@ from ..states.shipment_states import ShipmentStatus as H
 from ..states.shipment_states import TrackingStatus
 from .dispatch import TRACKING_STATUSES, S
 
-READ = "a count of shipments overdue, taking no acting user"
+READ = "a count of shipments overdue, taking no acting user"  # i18n: no
 
 # --------------------------------------------------------------------------------------------
 # Tracking
@@ -37,22 +38,24 @@ def add_tracking_event(db: Database, actor: str, shipment_id: int, status: str,
     Delivered closes the shipment, and the order once all its shipments are delivered and
     nothing is left to ship. Returns the shipment's status."""
     if status not in TRACKING_STATUSES:
-        raise InvalidInput(f"unknown tracking status '{status}'; one of "
-                           f"{', '.join(TRACKING_STATUSES)}", "status")  # fmt: skip
+        raise InvalidInput(N_("unknown tracking status '{status}'; one of {statuses}").format(
+            status=status, statuses=", ".join(TRACKING_STATUSES)), "status")
     with db.write() as session:
         sh = session.get(Shipment, shipment_id)
         if sh is None:
-            raise NotFound(f"no shipment with id {shipment_id}")
+            raise NotFound(N_("no shipment with id {id}").format(id=shipment_id))
         # the lock order (services/inventory/stock.py): the order, then its shipment
         order = session.exec(select(Order).where(Order.id == sh.order_id)
                              .with_for_update()).one()  # fmt: skip
         sh = session.exec(select(Shipment).where(Shipment.id == shipment_id).with_for_update()
                           .execution_options(populate_existing=True)).one()  # fmt: skip
         if sh.status not in shipment_states.LEFT:
-            raise InvalidInput(f"shipment {sh.number} has not shipped yet", "status")
+            raise InvalidInput(N_("shipment {number} has not shipped yet").format(
+                number=sh.number), "status")
         if status != TrackingStatus.DELIVERED or sh.status == H.DELIVERED:
             session.add(TrackingEvent(shipment_id=sh.id, status=status, location=location,
-                                      note=note or f"by {actor}", at=at or utcnow(),
+                                      note=note or N_("by {actor}").format(actor=actor),
+                                      at=at or utcnow(),
                                       actor=actor))  # fmt: skip
         else:  # the event that closes the shipment
             shipment_states.move(session, sh, H.DELIVERED, actor, note, location, at)
@@ -63,7 +66,8 @@ def add_tracking_event(db: Database, actor: str, shipment_id: int, status: str,
                                           Shipment.status != H.CANCELLED)
             ).first()  # fmt: skip
             if order.status == S.SHIPPED and open_left is None:
-                order_states.move(session, order, S.DELIVERED, actor, f"delivered ({sh.number})")
+                order_states.move(session, order, S.DELIVERED, actor,
+                                  N_("delivered ({number})").format(number=sh.number))
         return sh.status
 
 
@@ -85,15 +89,16 @@ def overdue_shipments(db: Database, days: int = 2, today: date | None = None) ->
 K = TrackingStatus
 STATUS_WORDS = {
     **{str(k): k for k in TrackingStatus},
-    "picked up": K.PICKED_UP, "揽收": K.PICKED_UP, "已揽收": K.PICKED_UP,
-    "in transit": K.IN_TRANSIT, "运输中": K.IN_TRANSIT,
-    "out for delivery": K.OUT_FOR_DELIVERY, "派送中": K.OUT_FOR_DELIVERY,
+    "picked up": K.PICKED_UP, "揽收": K.PICKED_UP, "已揽收": K.PICKED_UP,  # i18n: no
+    "in transit": K.IN_TRANSIT, "运输中": K.IN_TRANSIT,  # i18n: no
+    "out for delivery": K.OUT_FOR_DELIVERY, "派送中": K.OUT_FOR_DELIVERY,  # i18n: no
     "派件中": K.OUT_FOR_DELIVERY,
     "签收": K.DELIVERED, "已签收": K.DELIVERED,
     "异常": K.EXCEPTION, "问题件": K.EXCEPTION,
 }  # fmt: skip
 COLUMN_WORDS = {
-    "tracking_no": ("tracking_no", "tracking", "tracking number", "运单号", "快递单号", "单号"),
+    "tracking_no": ("tracking_no", "tracking", "tracking number", "运单号", "快递单号",  # i18n: no
+                    "单号"),
     "status": ("status", "状态"),
     "at": ("at", "time", "date", "时间"),
     "location": ("location", "place", "地点", "网点"),
@@ -117,7 +122,7 @@ def decode_csv(data: bytes) -> str:
         try:
             return data.decode("gb18030")
         except UnicodeDecodeError:
-            raise InvalidInput("the file is neither UTF-8 nor GB18030 text", "file") from None
+            raise InvalidInput(N_("the file is neither UTF-8 nor GB18030 text"), "file") from None
 
 
 @requires("dispatch.ship")
@@ -131,7 +136,7 @@ def import_tracking_csv(db: Database, actor: str, data: bytes) -> TrackingImport
 
     rows = list(csv.reader(io.StringIO(decode_csv(data))))
     if not rows:
-        raise InvalidInput("the file is empty", "file")
+        raise InvalidInput(N_("the file is empty"), "file")
     header = [h.strip().lower() for h in rows[0]]
     where: dict[str, int] = {}
     for key, words in COLUMN_WORDS.items():
@@ -140,8 +145,11 @@ def import_tracking_csv(db: Database, actor: str, data: bytes) -> TrackingImport
                 where[key] = i
                 break
     missing = [k for k in ("tracking_no", "status") if k not in where]
+    if len(missing) == 2:
+        raise InvalidInput(N_("no tracking_no or status column in the header"), "file")
     if missing:
-        raise InvalidInput(f"no {' or '.join(missing)} column in the header", "file")
+        raise InvalidInput(N_("no {column} column in the header").format(column=missing[0]),
+                           "file")  # fmt: skip
     applied = duplicates = 0
     delivered: list[str] = []
     problems: list[tuple[int, str]] = []
@@ -156,17 +164,18 @@ def import_tracking_csv(db: Database, actor: str, data: bytes) -> TrackingImport
         number, word = cell("tracking_no"), cell("status")
         status = STATUS_WORDS.get(word.lower()) or STATUS_WORDS.get(word)
         if not number:
-            problems.append((n, "no tracking number"))
+            problems.append((n, N_("no tracking number")))
             continue
         if status is None:
-            problems.append((n, f"unknown status '{word}'"))
+            problems.append((n, N_("unknown status '{status}'").format(status=word)))
             continue
         at = None
         if cell("at"):
             try:
                 at = datetime.fromisoformat(cell("at").replace("/", "-"))
             except ValueError:
-                problems.append((n, f"unreadable time '{cell('at')}' (use 2026-11-30 14:05)"))
+                problems.append((n, N_("unreadable time '{time}' (use 2026-11-30 14:05)").format(
+                    time=cell("at"))))
                 continue
             if at.tzinfo is None:
                 at = at.astimezone()  # local time as typed
@@ -175,7 +184,8 @@ def import_tracking_csv(db: Database, actor: str, data: bytes) -> TrackingImport
                               ).first() or session.exec(
                 select(Shipment).where(Shipment.tracking_no == number)).first()  # fmt: skip
             if sh is None:
-                problems.append((n, f"no shipment with tracking number {number}"))
+                problems.append((n, N_("no shipment with tracking number {number}").format(
+                    number=number)))
                 continue
             same = [TrackingEvent.shipment_id == sh.id, TrackingEvent.status == status,
                     TrackingEvent.location == cell("location")]  # fmt: skip
@@ -188,7 +198,7 @@ def import_tracking_csv(db: Database, actor: str, data: bytes) -> TrackingImport
         try:
             before = sh.status
             after = add_tracking_event(db, actor, sh.id, status, cell("location"),
-                                       cell("note") or "imported", at)  # fmt: skip
+                                       cell("note") or N_("imported"), at)  # fmt: skip
         except InvalidInput as error:
             problems.append((n, str(error)))
             continue

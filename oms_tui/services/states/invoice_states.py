@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
 
+from ...i18n import N_
 from ...models import Payment, PaymentAllocation
 from .machine import Change, Machine, expect_version
 
@@ -32,7 +33,12 @@ TRANSITIONS: dict[InvoiceStatus, frozenset[InvoiceStatus]] = {
     InvoiceStatus.VOID: frozenset(),
 }
 
-MACHINE = Machine("invoice", InvoiceStatus, TRANSITIONS)
+# How a refusal says each status (i18n.shown reads them back; "open" alone is the key word).
+LABELS = {InvoiceStatus.OPEN: N_("still open"), InvoiceStatus.PAID: N_("paid"),
+          InvoiceStatus.VOID: N_("void")}  # fmt: skip
+
+MACHINE = Machine(N_("invoice"), InvoiceStatus, TRANSITIONS, a_noun=N_("an invoice"),
+                  labels=LABELS)  # fmt: skip
 
 
 def move(session: Session, invoice: Invoice, to: str, actor: str) -> InvoiceStatus:

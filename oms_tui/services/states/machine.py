@@ -31,18 +31,37 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from ...i18n import N_
 from ...models import utcnow
 from ..platform.errors import IllegalTransition, StaleData
 
-St = TypeVar("St", bound=StrEnum)
+St = TypeVar("St", bound=StrEnum)  # i18n: no
+
+# The refusal of a move, one template for each number of moves possible instead (a list
+# built from pieces could not be read back in the clerk's language, i18n.shown).
+_CANNOT = (
+    N_("{thing} that is {status} cannot become {target}; possible: none (final)"),
+    N_("{thing} that is {status} cannot become {target}; possible: {a}"),
+    N_("{thing} that is {status} cannot become {target}; possible: {a}, {b}"),
+    N_("{thing} that is {status} cannot become {target}; possible: {a}, {b}, {c}"),
+    N_("{thing} that is {status} cannot become {target}; possible: {a}, {b}, {c}, {d}"),
+    N_("{thing} that is {status} cannot become {target}; possible: {a}, {b}, {c}, {d}, {e}"),
+)
+_OPTION_NAMES = ("a", "b", "c", "d", "e")
 
 
 class Machine(Generic[St]):
     """The moves allowed between the statuses of one kind of document (``noun``).
 
-    ``labels``: how a status reads in a sentence (default: its value, ``_`` as spaces);
+    ``a_noun``: the noun with its article as a sentence says it (``N_("an order")``,
+    default built from ``noun``); ``labels``: how a status reads (default: its value,
+    ``_`` as spaces), lower case in a refusal, so each label's lower case is a message
+    too (the state modules mark them: ``N_("part backordered")``);
     ``reason_required``: statuses a move into needs a reason; ``reason_required_from_to``:
-    single moves that need one; ``stamps``: the timestamp attributes set when a document
+    single moves that need one; ``no_reason``: the refusal of such a move without one, a
+    template naming the noun with ``{target}`` after it (``N_("a reason is required to make
+    an order {target}")``: two values side by side could not be told apart when read back);
+    ``stamps``: the timestamp attributes set when a document
     enters a status (``{SHIPPED: ("shipped_at",)}``).
     """
 
@@ -52,25 +71,25 @@ class Machine(Generic[St]):
         statuses: type[St],
         transitions: Mapping[St, Iterable[St]],
         *,
+        a_noun: str = "",
         labels: Mapping[St, str] | None = None,
         reason_required: Iterable[St] = (),
         reason_required_from_to: Iterable[tuple[St, St]] = (),
+        no_reason: str = "",
         stamps: Mapping[St, tuple[str, ...]] | None = None,
     ) -> None:
         missing = set(statuses) - set(transitions)
         if missing:
-            raise ValueError(f"{noun}: no transitions given for {sorted(missing)}")
+            raise ValueError(f"{noun}: no transitions given for {sorted(missing)}")  # i18n: no
         self.noun = noun
+        self.a_noun = a_noun or ("an " if noun[0] in "aeiou" else "a ") + noun
         self.statuses = statuses
         self.transitions: dict[St, frozenset[St]] = {s: frozenset(transitions[s]) for s in statuses}
         self.labels = dict(labels or {})
         self.reason_required = frozenset(reason_required)
         self.reason_required_from_to = frozenset(reason_required_from_to)
+        self.no_reason = no_reason
         self.stamps = dict(stamps or {})
-
-    @property
-    def _a_noun(self) -> str:
-        return ("an " if self.noun[0] in "aeiou" else "a ") + self.noun
 
     def label(self, status: str) -> str:
         """How a status reads ("Part backordered"; without a label "in progress")."""
@@ -79,8 +98,9 @@ class Machine(Generic[St]):
     def parse(self, status: str) -> St:
         try:
             return self.statuses(status)
-        except ValueError as exc:
-            raise IllegalTransition(f"unknown {self.noun} status: {exc}") from None
+        except ValueError:
+            raise IllegalTransition(N_("unknown {noun} status: {status}").format(
+                noun=self.noun, status=status)) from None
 
     def allowed_next(self, status: str) -> frozenset[St]:
         return self.transitions[self.parse(status)]
@@ -90,18 +110,20 @@ class Machine(Generic[St]):
         can read (what is possible instead; that a reason is required)."""
         frm, to = self.parse(current), self.parse(target)
         if to not in self.transitions[frm]:
-            options = ", ".join(sorted(self.label(s) for s in self.transitions[frm]))
-            raise IllegalTransition(
-                f"{self._a_noun} that is {self.label(frm).lower()} cannot become "
-                f"{self.label(to).lower()}; "
-                f"possible: {options or 'none (final)'}"
-            )
+            options = sorted(self.label(s) for s in self.transitions[frm])
+            if len(options) >= len(_CANNOT):  # the last value takes the rest
+                options[len(_CANNOT) - 2 :] = [", ".join(options[len(_CANNOT) - 2 :])]
+            raise IllegalTransition(_CANNOT[len(options)].format(
+                thing=self.a_noun, status=self.label(frm).lower(),
+                target=self.label(to).lower(), **dict(zip(_OPTION_NAMES, options, strict=False))))
         if not reason.strip() and (
             to in self.reason_required or (frm, to) in self.reason_required_from_to
         ):
-            raise IllegalTransition(
-                f"a reason is required to make {self._a_noun} {self.label(to).lower()}"
-            )
+            target = self.label(to).lower()
+            if self.no_reason:
+                raise IllegalTransition(self.no_reason.format(target=target))
+            raise IllegalTransition(N_("a reason is required to make {thing} {target}").format(
+                thing=self.a_noun, target=target))
         return frm, to
 
     def change(
@@ -135,21 +157,31 @@ class Change:
         at = (self.at if self.at.tzinfo else self.at.replace(tzinfo=UTC)).astimezone()
         when = f"{at:%H:%M}" if at.date() == datetime.now().astimezone().date() else \
             f"{at:%Y-%m-%d %H:%M}"  # fmt: skip
-        return f"by {self.who or 'someone else'} at {when}"
+        return N_("by {who} at {time}").format(who=self.who or N_("someone else"), time=when)
+
+    @property
+    def _what(self) -> str:
+        return self.what if len(self.what) <= 30 else self.what[:29] + "…"
 
     @property
     def text(self) -> str:
         """``changed by li at 10:05 (quality check done)`` (what, cut to 30 characters)."""
-        what = self.what if len(self.what) <= 30 else self.what[:29] + "…"
-        return f"changed {self.by}" + (f" ({what})" if what else "")
+        if self.what:
+            return N_("changed {by} ({what})").format(by=self.by, what=self._what)
+        return N_("changed {by}").format(by=self.by)
 
 
 def stale(name: str, change: Change | None) -> StaleData:
     """The refusal of an action taken on an older view of a document (``name``, e.g.
     ``PO-2026-000003``): who changed it since and when; nothing was saved."""
-    since = change.text if change else "changed by someone else"
-    short = f"{name} was changed {change.by}; nothing was saved" if change else None
-    return StaleData(f"{name} was {since}; nothing was saved", short)
+    if change is None:
+        return StaleData(N_("{name} was changed by someone else; nothing was saved").format(
+            name=name))
+    short = N_("{name} was changed {by}; nothing was saved").format(name=name, by=change.by)
+    if not change.what:
+        return StaleData(short)
+    return StaleData(N_("{name} was changed {by} ({what}); nothing was saved").format(
+        name=name, by=change.by, what=change._what), short)
 
 
 def expect_version(doc: Any, expected: int | None, name: str,

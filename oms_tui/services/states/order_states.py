@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
 
+from ...i18n import N_
 from ...models import Order, OrderEvent
 from ..platform.errors import StaleData
 from .machine import Change, Machine, expect_version, stale
@@ -43,22 +44,22 @@ class OrderStatus(StrEnum):
 S = OrderStatus
 
 LABELS: dict[OrderStatus, str] = {
-    S.DRAFT: "Draft",
-    S.PENDING_AUDIT: "Pending audit",
-    S.APPROVED: "Approved",
-    S.REJECTED: "Rejected",
-    S.ON_HOLD: "On hold",
-    S.ALLOCATED: "Allocated",
-    S.PARTIALLY_BACKORDERED: "Part backordered",
-    S.BACKORDERED: "Backordered",
-    S.IN_PRODUCTION: "In production",
-    S.READY_TO_SHIP: "Ready to ship",
-    S.PARTIALLY_SHIPPED: "Part shipped",
-    S.SHIPPED: "Shipped",
-    S.DELIVERED: "Delivered",
-    S.CLOSED: "Closed",
-    S.CANCELLED: "Cancelled",
-    S.RETURNED: "Returned",
+    S.DRAFT: N_("Draft"),
+    S.PENDING_AUDIT: N_("Pending audit"),
+    S.APPROVED: N_("Approved"),
+    S.REJECTED: N_("Rejected"),
+    S.ON_HOLD: N_("On hold"),
+    S.ALLOCATED: N_("Allocated"),
+    S.PARTIALLY_BACKORDERED: N_("Part backordered"),
+    S.BACKORDERED: N_("Backordered"),
+    S.IN_PRODUCTION: N_("In production"),
+    S.READY_TO_SHIP: N_("Ready to ship"),
+    S.PARTIALLY_SHIPPED: N_("Part shipped"),
+    S.SHIPPED: N_("Shipped"),
+    S.DELIVERED: N_("Delivered"),
+    S.CLOSED: N_("Closed"),
+    S.CANCELLED: N_("Cancelled"),
+    S.RETURNED: N_("Returned"),
 }
 
 # Statuses from which an order can still be cancelled: nothing has left the warehouse.
@@ -106,8 +107,16 @@ OPEN_STATUSES = frozenset(set(OrderStatus) - {S.CLOSED, S.CANCELLED, S.REJECTED,
 
 
 MACHINE = Machine(
-    "order", OrderStatus, TRANSITIONS, labels=LABELS, reason_required=REASON_REQUIRED,
-    reason_required_from_to=REASON_REQUIRED_FROM_TO,
+    N_("order"), OrderStatus, TRANSITIONS, a_noun=N_("an order"), labels=LABELS,
+    reason_required=REASON_REQUIRED, reason_required_from_to=REASON_REQUIRED_FROM_TO,
+    no_reason=N_("a reason is required to make an order {target}"),
+)  # fmt: skip
+# The labels as a refusal says them, in lower case (i18n.shown reads them back).
+SAID = (
+    N_("draft"), N_("pending audit"), N_("approved"), N_("rejected"), N_("on hold"),
+    N_("allocated"), N_("part backordered"), N_("backordered"), N_("in production"),
+    N_("ready to ship"), N_("part shipped"), N_("shipped"), N_("delivered"), N_("closed"),
+    N_("cancelled"), N_("returned"),
 )  # fmt: skip
 
 
@@ -159,11 +168,12 @@ def stale_order(session: Session, order_id: int) -> StaleData:
     moved on): read again, it names who changed the order, when and what."""
     order = session.get(Order, order_id)
     if order is None:
-        return StaleData("the order was removed meanwhile; nothing was saved")
-    return stale(f"order {order.number}", last_change(session, order))
+        return StaleData(N_("the order was removed meanwhile; nothing was saved"))
+    return stale(N_("order {number}").format(number=order.number), last_change(session, order))
 
 
 def check_version(session: Session, order: Order, expected: int | None) -> None:
     """Refuse an action taken on another version of the order than its own (``StaleData``
     naming who changed it and when)."""
-    expect_version(order, expected, f"order {order.number}", lambda: last_change(session, order))
+    expect_version(order, expected, N_("order {number}").format(number=order.number),
+                   lambda: last_change(session, order))  # fmt: skip

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
 
+from ...i18n import N_
 from ...models import ProductionStageLog
 from .machine import Change, Machine, expect_version
 
@@ -38,12 +39,15 @@ TRANSITIONS: dict[ProductionStatus, frozenset[ProductionStatus]] = {
 OPEN = (P.PLANNED, P.IN_PROGRESS)
 
 MACHINE = Machine(
-    "production order", ProductionStatus, TRANSITIONS,
+    N_("production order"), ProductionStatus, TRANSITIONS, a_noun=N_("a production order"),
     stamps={P.IN_PROGRESS: ("started_at",), P.DONE: ("completed_at",)},
 )  # fmt: skip
 
-# What the stage log says of a move into each status.
-LOG_RESULT = {P.IN_PROGRESS: "started", P.DONE: "completed", P.CANCELLED: "cancelled"}
+# How a refusal says each status (i18n.shown reads them back).
+SAID = (N_("planned"), N_("in progress"), N_("done"), N_("cancelled"))
+# What the stage log says of a move into each status (stored; shown through i18n.shown).
+LOG_RESULT = {P.IN_PROGRESS: N_("started"), P.DONE: N_("completed"),
+              P.CANCELLED: N_("cancelled")}  # fmt: skip
 
 
 def move(session: Session, po: ProductionOrder, to: str, actor: str, note: str = "",

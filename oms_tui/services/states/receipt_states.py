@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from ...i18n import N_
 from .machine import Machine
 
 if TYPE_CHECKING:
@@ -28,8 +29,12 @@ TRANSITIONS: dict[ReceiptStatus, frozenset[ReceiptStatus]] = {
     ReceiptStatus.CANCELLED: frozenset(),
 }
 
-MACHINE = Machine("receipt", ReceiptStatus, TRANSITIONS,
-                  stamps={ReceiptStatus.RECEIVED: ("received_at",)})  # fmt: skip
+# How a refusal says each status (i18n.shown reads them back; "open" alone is the key word).
+LABELS = {ReceiptStatus.OPEN: N_("expected"), ReceiptStatus.RECEIVED: N_("received"),
+          ReceiptStatus.CANCELLED: N_("cancelled")}  # fmt: skip
+
+MACHINE = Machine(N_("receipt"), ReceiptStatus, TRANSITIONS, a_noun=N_("a receipt"),
+                  labels=LABELS, stamps={ReceiptStatus.RECEIVED: ("received_at",)})  # fmt: skip
 
 
 def move(session: Session, receipt: PurchaseReceipt, to: str, actor: str) -> ReceiptStatus:

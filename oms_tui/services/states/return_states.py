@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from ...i18n import N_
 from ...models import Order
 from .machine import Machine
 from .order_states import record_event
@@ -34,7 +35,11 @@ TRANSITIONS: dict[ReturnStatus, frozenset[ReturnStatus]] = {
     R.REJECTED: frozenset(),
 }
 
-MACHINE = Machine("return", ReturnStatus, TRANSITIONS, reason_required={R.REJECTED})
+MACHINE = Machine(N_("return"), ReturnStatus, TRANSITIONS, a_noun=N_("a return"),
+                  reason_required={R.REJECTED},
+                  no_reason=N_("a reason is required to make a return {target}"))  # fmt: skip
+# How a refusal and the order's event say each status (i18n.shown reads them back).
+SAID = (N_("requested"), N_("received"), N_("refunded"), N_("rejected"))
 
 
 def move(session: Session, ret: ReturnOrder, to: str, actor: str, reason: str = ""
@@ -45,8 +50,9 @@ def move(session: Session, ret: ReturnOrder, to: str, actor: str, reason: str = 
     frm, new = MACHINE.change(ret, to, reason)
     session.add(ret)
     order = session.get(Order, ret.order_id)
-    text = f"return {ret.number} {MACHINE.label(new)}" + (
-        f": {reason.strip()}" if reason.strip() else ""
-    )
+    text = N_("return {number} {status}").format(number=ret.number, status=MACHINE.label(new))
+    if reason.strip():
+        text = N_("return {number} {status}: {reason}").format(
+            number=ret.number, status=MACHINE.label(new), reason=reason.strip())
     record_event(session, order, actor, order.status, text, order.status)
     return frm

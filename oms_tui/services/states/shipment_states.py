@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
 
+from ...i18n import N_
 from ...models import TrackingEvent, utcnow
 from .machine import Change, Machine, expect_version
 
@@ -54,9 +55,11 @@ OPEN = (H.PICKING, H.PACKED)
 LEFT = (H.SHIPPED, H.DELIVERED)
 
 MACHINE = Machine(
-    "shipment", ShipmentStatus, TRANSITIONS,
+    N_("shipment"), ShipmentStatus, TRANSITIONS, a_noun=N_("a shipment"),
     stamps={H.SHIPPED: ("shipped_at",), H.DELIVERED: ("delivered_at",)},
 )  # fmt: skip
+# How a refusal says each status (i18n.shown reads them back).
+SAID = (N_("picking"), N_("packed"), N_("shipped"), N_("delivered"), N_("cancelled"))
 
 
 def move(session: Session, shipment: Shipment, to: str, actor: str, note: str = "",
@@ -69,7 +72,8 @@ def move(session: Session, shipment: Shipment, to: str, actor: str, note: str = 
     frm, new = MACHINE.change(shipment, to, at=when)
     session.add(shipment)
     session.add(TrackingEvent(shipment_id=shipment.id, status=new, location=location,
-                              note=note or f"by {actor}", at=when, actor=actor))  # fmt: skip
+                              note=note or N_("by {actor}").format(actor=actor), at=when,
+                              actor=actor))  # fmt: skip
     return frm
 
 
@@ -84,10 +88,10 @@ def last_change(session: Session, shipment: Shipment) -> Change | None:
     ).first()  # fmt: skip
     if event is not None:
         return Change(event.actor, event.at, MACHINE.label(event.status))
-    return Change(shipment.created_by, shipment.created_at, "picking started")
+    return Change(shipment.created_by, shipment.created_at, N_("picking started"))
 
 
 def check_version(session: Session, shipment: Shipment, expected: int | None) -> None:
     """Refuse an action taken on another version of the shipment than its own."""
-    expect_version(shipment, expected, f"shipment {shipment.number}",
+    expect_version(shipment, expected, N_("shipment {number}").format(number=shipment.number),
                    lambda: last_change(session, shipment))  # fmt: skip

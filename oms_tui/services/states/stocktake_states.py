@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from ...i18n import N_
 from .machine import Change, Machine, expect_version
 
 if TYPE_CHECKING:
@@ -30,7 +31,12 @@ TRANSITIONS: dict[StocktakeStatus, frozenset[StocktakeStatus]] = {
     T.CANCELLED: frozenset(),
 }
 
-MACHINE = Machine("stocktake", StocktakeStatus, TRANSITIONS, reason_required={T.POSTED},
+# How a refusal says each status (i18n.shown reads them back; "open" alone is the key word).
+LABELS = {T.OPEN: N_("being counted"), T.POSTED: N_("posted"), T.CANCELLED: N_("cancelled")}
+
+MACHINE = Machine(N_("stocktake"), StocktakeStatus, TRANSITIONS, a_noun=N_("a stocktake"),
+                  labels=LABELS, reason_required={T.POSTED},
+                  no_reason=N_("a reason is required to make a stocktake {target}"),
                   stamps={T.POSTED: ("posted_at",), T.CANCELLED: ("posted_at",)})  # fmt: skip
 
 
@@ -52,9 +58,10 @@ def last_change(st: Stocktake) -> Change:
     started it."""
     if st.posted_at is not None:
         return Change(st.posted_by or "", st.posted_at, MACHINE.label(st.status))
-    return Change(st.started_by, st.started_at, "started")
+    return Change(st.started_by, st.started_at, N_("started"))
 
 
 def check_version(st: Stocktake, expected: int | None) -> None:
     """Refuse posting or cancelling a stocktake another version of which was shown."""
-    expect_version(st, expected, f"stocktake {st.number}", lambda: last_change(st))
+    expect_version(st, expected, N_("stocktake {number}").format(number=st.number),
+                   lambda: last_change(st))  # fmt: skip

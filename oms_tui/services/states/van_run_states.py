@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from ...i18n import N_
 from .machine import Change, Machine, expect_version
 
 if TYPE_CHECKING:
@@ -32,7 +33,11 @@ TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
     V.RETURNED: frozenset(),
 }
 
-MACHINE = Machine("van run", RunStatus, TRANSITIONS, stamps={V.RETURNED: ("returned_at",)})
+# How a refusal says each status (i18n.shown reads them back; "out" alone is the stock word).
+LABELS = {V.PLANNED: N_("planned"), V.OUT: N_("out on delivery"), V.RETURNED: N_("settled")}
+
+MACHINE = Machine(N_("van run"), RunStatus, TRANSITIONS, a_noun=N_("a van run"),
+                  labels=LABELS, stamps={V.RETURNED: ("returned_at",)})  # fmt: skip
 
 
 def move(session: Session, run: DeliveryRun, to: str, actor: str,
@@ -50,10 +55,11 @@ def move(session: Session, run: DeliveryRun, to: str, actor: str,
 def last_change(run: DeliveryRun) -> Change:
     """Who changed the run last and when: who settled it, else who planned it."""
     if run.returned_at is not None:
-        return Change(run.returned_by or "", run.returned_at, "settled")
-    return Change(run.created_by, run.created_at, "planned")
+        return Change(run.returned_by or "", run.returned_at, N_("settled"))
+    return Change(run.created_by, run.created_at, N_("planned"))
 
 
 def check_version(run: DeliveryRun, expected: int | None) -> None:
     """Refuse an action taken on another version of the run than its own."""
-    expect_version(run, expected, f"run {run.number}", lambda: last_change(run))
+    expect_version(run, expected, N_("van run {number}").format(number=run.number),
+                   lambda: last_change(run))  # fmt: skip
