@@ -171,8 +171,11 @@ def _shown(language: str, text: str) -> str:
             continue  # a translation that does not take these values: try the next
         # ``Could not read the runs: …`` is ``Could not {doing}`` (``read the runs`` is a
         # msgid) rather than ``Could not read {file}`` (``the runs`` is not): the reading
-        # that leaves the fewest English words wins; on a tie, the most specific template
-        english = sum(1 for k, v in values.items() if v == raw[k] and _ENGLISH_WORDS.search(v))
+        # that leaves the fewest English words wins; on a tie, the most specific template.
+        # Counted in the values as read back: a value only partly read back (``{code} is no
+        # longer sold`` taking all of ``standing order weekly water: line 1: W-19L``) keeps
+        # its English words, and loses to the reading that leaves only the data in English.
+        english = sum(len(_ENGLISH_WORDS.findall(v)) for v in values.values())
         if best is None or english < best[0]:
             best = (english, sentence, singular)
             if english == 0:

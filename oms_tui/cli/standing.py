@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import _, shown
 from .common import connect, date_option, say
 from .options import DbOption, OmsTyper, UserOption
 
@@ -33,7 +33,7 @@ def standing_run(
     for number in result.created:
         typer.echo(number)
     for problem in result.failed:
-        say(_("oms: not created: {problem}").format(problem=problem))
+        say(_("oms: not created: {problem}").format(problem=shown(problem)))
     say(_("{n} standing orders created for {day}").format(n=len(result.created), day=day))
     if result.failed:
         raise typer.Exit(1)

@@ -47,7 +47,7 @@ from textual.worker import Worker
 
 from ..commands import ScreenCommands
 from ..failures import error_text, failure_text
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, ngettext, shown
 from ..messages import OpenOrder, Said
 from ..services.platform.errors import OmsError
 from ..services.sales import audit_checks, audit_decisions, audit_queue
@@ -59,7 +59,7 @@ from ..widgets.quick_open import QuickOpen
 from ..widgets.scan_input import ScanInput
 from . import OmsScreen
 from .audit_rows import queue_head, queue_row
-from .formats import said
+from .formats import priority_reasons, said, said_each
 from .list_screen import key_hint
 
 PAGE = 50
@@ -175,7 +175,8 @@ class ReasonDialog(QuickOpen, ModalScreen[tuple[str, date | None] | None]):
         try:
             follow_up = parse_requested_date(date_field.value, self.today)
         except OmsError as error:
-            self._error(str(error).replace("requested_date", _("follow-up date")), "follow-up")
+            self._error(shown(str(error)).replace("requested_date", _("follow-up date")),
+                        "follow-up")  # fmt: skip
             return
         if follow_up is None:
             self._error(_("Type the follow-up date: +1, mon or 2026-12-01."), "follow-up")
@@ -213,13 +214,15 @@ class BulkResultDialog(QuickOpen, ModalScreen[None]):
                 warned = _("Approved with warnings {n}:").format(n=len(r.warned))
                 yield Static(Content.styled(warned, "bold"))
                 yield Static(Content("\n").join(
-                    Content.assemble((f"{number} ", "bold"), why) for number, why in r.warned
+                    Content.assemble((f"{number} ", "bold"), said_each(why))
+                    for number, why in r.warned
                 ))  # fmt: skip
             if r.skipped:
                 yield Static(Content.styled(_("Skipped {n}:").format(n=len(r.skipped)),
                                            "bold $text-warning"))
                 yield Static(Content("\n").join(
-                    Content.assemble((f"{number} ", "bold"), why) for number, why in r.skipped
+                    Content.assemble((f"{number} ", "bold"), said_each(why))
+                    for number, why in r.skipped
                 ))  # fmt: skip
 
 
@@ -377,7 +380,8 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
         info.update(Content.assemble(
             (row.number, "bold"),
             _("  prio {score}: {reasons}").format(score=row.priority_score,
-                                                  reasons=row.priority_reasons) + "\n",
+                                                  reasons=priority_reasons(row.priority_reasons))
+            + "\n",
             _("wanted {date} · in audit since {since}").format(date=wanted, since=since),
             (" · " + ", ".join(marks), "bold $text-warning") if marks else "",
             (_(" · on hold") if row.status == OrderStatus.ON_HOLD else ""),

@@ -8,6 +8,7 @@ from ..services.platform.money import format_money
 from ..services.sales import audit_queue
 from ..services.states.order_states import OrderStatus
 from ..widgets.order_list import Piece, fit
+from .formats import priority_reasons
 
 # the levels of ``audit_checks.summarise`` (a service's words: "fail: credit; warn: stock")
 LEVEL_WORDS = {"fail": N_("fail"), "warn": N_("warn")}
@@ -46,7 +47,7 @@ def queue_row(row: audit_queue.QueueRow, width: int) -> list[Piece]:
         (" " + fit(str(row.priority_score), 4, True), "dim"),
     ]
     if reasons_w:
-        pieces.append((" " + fit(row.priority_reasons, reasons_w), "dim"))
+        pieces.append((" " + fit(priority_reasons(row.priority_reasons), reasons_w), "dim"))
     pieces.append(("  " + fit(checks, checks_w), level if row.checks_level else "dim"))
     return pieces
 

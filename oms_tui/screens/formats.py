@@ -3,9 +3,10 @@ one definition each, shared by every area (the PDFs have their own in ``reports`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
-from ..i18n import N_, _
+from ..i18n import N_, _, shown
 from ..services.sales.entry import parse_requested_date
 
 # The services speak English (their words are not ours to mark): what the screens show of
@@ -32,6 +33,20 @@ def said(text: str) -> str:
     if sep and head in CREDIT_WORDS:
         return _("{status}: {reason}").format(status=_(head), reason=rest)
     return _(text) if text else text
+
+
+def said_each(sentences: Iterable[str], sep: str = "; ") -> str:
+    """A service's sentences said together (who has an order open, a quote's warnings, a
+    bulk approval's why), each in the current language (``i18n.shown``)."""
+    return sep.join(shown(s) for s in sentences)
+
+
+def priority_reasons(text: str) -> str:
+    """An order's stored priority reasons (``overdue by 2 days, key account, ¥5,000``), each
+    in the current language."""
+    from ..services.sales.audit_checks import reasons_of  # only the audit screens need it
+
+    return said_each(reasons_of(text), ", ")
 
 
 def group_name(group: str) -> str:

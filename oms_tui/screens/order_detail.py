@@ -34,7 +34,7 @@ from ..widgets.footer import KeysFooter
 from ..widgets.order_list import fit, widest
 from . import OmsScreen
 from .change_history import CHANGES_PALETTE, changes_binding, open_changes
-from .formats import local_time, said
+from .formats import local_time, priority_reasons, said, said_each
 
 LEVEL_STYLE = {"fail": "bold $text-error", "warn": "$text-warning", "pass": "$text-success"}
 
@@ -142,7 +142,8 @@ class OrderDetailScreen(OmsScreen):
         now = self.context.clock().astimezone(UTC)
         editing = order_locks.open_for_edit(self.db, self.user, order_id, now=now)
         version, change = orders.version_of(self.db, order_id)
-        self.post_message(self.Current(editing.warning, version, change))
+        others = said_each(h.text for h in editing.others)  # "open by wang since 10:02"
+        self.post_message(self.Current(others, version, shown(change)))
 
     @on(Current)
     def current(self, message: Current) -> None:
@@ -214,7 +215,8 @@ class OrderDetailScreen(OmsScreen):
         now = self.context.clock().astimezone(UTC)
         editing = order_locks.open_for_edit(self.db, self.user, order.order.id, now=now)
         made = board.for_orders(self.db, [order.order.id]).get(order.order.id, [])
-        self.post_message(self.Loaded(order, editing.warning, made))
+        others = said_each(h.text for h in editing.others)
+        self.post_message(self.Loaded(order, others, made))
 
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
         if worker.group == "detail-check":  # a check every few seconds: logged, no bell
@@ -265,7 +267,8 @@ class OrderDetailScreen(OmsScreen):
         head = [
             Content.assemble((o.number, "bold $text-accent"), "  ", (said(o.status_label), "bold"),
                              _("  priority {score}").format(score=d.priority_score),
-                             (f" ({d.priority_reasons})" if d.priority_reasons else "", "dim")),
+                             (f" ({priority_reasons(d.priority_reasons)})" if d.priority_reasons
+                              else "", "dim")),
             Content.assemble((padded(_("Customer"), 9), "dim"), o.customer_name,
                              ("  " + _("Channel") + " ", "dim"),
                              o.channel,
@@ -299,7 +302,7 @@ class OrderDetailScreen(OmsScreen):
                 f"{ln.line_no:>2} {fit(ln.product_code, code_w)} {fit(ln.description, desc)} "
                 f"{ln.qty:>5} {fit(money(ln.unit_price_minor), price_w, True)} "
                 f"{fit(money(ln.line_total_minor), amount_w, True)}"))  # fmt: skip
-            source = ln.price_source + (
+            source = shown(ln.price_source) + (
                 _("; discount {amount}").format(amount=money(ln.discount_minor))
                 if ln.discount_minor else ""
             )  # fmt: skip
@@ -328,7 +331,7 @@ class OrderDetailScreen(OmsScreen):
         if d.checks:
             part.update(Content("\n").join(
                 Content.assemble((f"{c.level.upper():<4} ", LEVEL_STYLE.get(c.level, "")),
-                                 (f"{c.code:<13} ", "bold"), c.reason)
+                                 (f"{c.code:<13} ", "bold"), shown(c.reason))
                 for c in d.checks
             ))  # fmt: skip
         else:

@@ -244,7 +244,7 @@ async def test_bulk_approve_takes_warnings_and_lists_them(queue_db) -> None:
         text = flat(screen_text(app))
         assert "Approved 3" in text and "Approved with warnings 1" in text
         short = orders.get_order_by_id(db, ids["short"]).number
-        assert f"{short} stock: line 1" in text
+        assert f"{short} stock check warns: line 1" in text
         assert [status(db, ids[n]) for n in ("clean1", "clean3", "clean2")] == [
             S.ALLOCATED, S.ALLOCATED, S.PENDING_AUDIT]  # fmt: skip
         assert status(db, ids["short"]) not in (S.PENDING_AUDIT, S.ON_HOLD)
@@ -267,7 +267,7 @@ async def test_bulk_approve_skips_the_warnings_the_setting_names(queue_db) -> No
         text = flat(screen_text(app))
         assert "Approved 1" in text and "Skipped 1" in text
         short = orders.get_order_by_id(db, ids["short"]).number
-        assert f"{short} warn stock" in text
+        assert f"{short} stock check warns" in text
         assert [status(db, ids[n]) for n in ("clean1", "short")] == [S.ALLOCATED, S.PENDING_AUDIT]
 
 

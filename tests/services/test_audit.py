@@ -346,7 +346,7 @@ def test_approve_names_warnings_and_needs_a_reason_over_a_failure(db):
     set_customer(db, cid, credit_hold=True)
     failed = order(db, cid, [(pid, 5)])
     audit_checks.submit_for_audit(db, "wang", failed.id)
-    with pytest.raises(InvalidInput, match="checks failed \\(credit: customer is on credit hold"):
+    with pytest.raises(InvalidInput, match="checks failed \\(credit\\); give a reason"):
         audit_decisions.approve(db, "li", failed.id)
     assert orders.get_order_by_id(db, failed.id).status == S.PENDING_AUDIT
     audit_decisions.approve(db, "boss", failed.id, reason="paid in cash at the counter")
@@ -415,16 +415,18 @@ def test_approve_many_approves_with_warnings_recorded_and_says_why_for_the_rest(
     result = audit_decisions.approve_many(db, "li", [good1.id, warned.id, draft.id, good2.id, 9999])
     # a warning does not block by default: approved, the warning named with it
     assert result.approved == (good1.number, warned.number, good2.number)
-    why = f"stock: line 1 {_code(db, short)}: backorder: 3 short (0 available, 3 ordered)"
-    assert result.warned == ((warned.number, why),)
-    assert dict(result.skipped) == {draft.number: "not in audit (draft)",
-                                    "order #9999": "no order with id 9999"}  # fmt: skip
+    why = (
+        f"stock check warns: line 1 {_code(db, short)}: backorder: 3 short (0 available, 3 ordered)"
+    )
+    assert result.warned == ((warned.number, (why,)),)
+    assert dict(result.skipped) == {draft.number: ("not in audit (draft)",),
+                                    "order #9999": ("no order with id 9999",)}  # fmt: skip
     assert [orders.get_order_by_id(db, v.id).status for v in (good1, good2, warned, draft)] == [
         S.ALLOCATED, S.ALLOCATED, S.BACKORDERED, S.DRAFT]  # fmt: skip
     assert _events(db, good2.id)[-2] == ("li", "pending_audit", "approved",
                                          "approved in bulk: all checks pass")  # fmt: skip
     assert _events(db, warned.id)[-2] == ("li", "pending_audit", "approved",
-                                          f"approved in bulk: warnings: {why}")  # fmt: skip
+                                          "approved in bulk (warnings: stock)")  # fmt: skip
 
 
 def test_approve_many_skips_the_warnings_the_setting_names(db):
@@ -439,7 +441,8 @@ def test_approve_many_skips_the_warnings_the_setting_names(db):
     assert result.approved == (good.number,)
     assert dict(result.skipped) == {
         warned.number: (
-            f"warn stock: line 1 {_code(db, short)}: backorder: 3 short (0 available, 3 ordered)"
+            f"stock check warns: line 1 {_code(db, short)}: backorder: 3 short (0 available, "
+            "3 ordered)",
         )
     }
     assert orders.get_order_by_id(db, warned.id).status == S.PENDING_AUDIT

@@ -101,7 +101,7 @@ def test_spend_save_best_reached_threshold_spread_over_lines():
     assert small.totals.discount_minor == 1_000 and small.totals.total_minor == 11_000
     big = q([QuoteLine(LAMP, 5), QuoteLine(WATER, 1)], book=book, group="retail")
     assert big.totals.discount_minor == 8_000
-    assert "spend 500 save 80 share" in big.lines[0].price_source
+    assert "share of spend 500 save 80" in big.lines[0].price_source
 
 
 @given(st.integers(0, 10**9), st.lists(st.integers(0, 10**9), min_size=1, max_size=20))

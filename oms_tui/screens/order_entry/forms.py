@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.message import Message
 
-from ...i18n import N_, _
+from ...i18n import N_, _, shown
 from ...services.parties.customers import AddressView, NewAddress, add_address
 from ...services.parties.invoicing import (
     NORMAL,
@@ -68,7 +68,7 @@ class LineDialog(FormDialog):
                 try:
                     minor = parse_money(values["discount"], currency)
                 except InvalidInput as error:
-                    raise InvalidInput(_("discount: {error}").format(error=error),
+                    raise InvalidInput(_("discount: {error}").format(error=shown(str(error))),
                                        "discount") from error
                 if minor < 0:
                     raise InvalidInput(_("discount: cannot be negative"), "discount")

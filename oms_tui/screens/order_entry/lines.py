@@ -25,7 +25,7 @@ from textual.content import Content
 from textual.message import Message
 
 from ...failures import PassesFailures
-from ...i18n import N_, _, ngettext, pgettext
+from ...i18n import N_, _, ngettext, pgettext, shown
 from ...services.catalog.catalog import ProductHit, find_product, products_by_id, search_products
 from ...services.platform.errors import InvalidInput
 from ...services.platform.money import format_money
@@ -43,7 +43,7 @@ from ...services.sales.orders import OrderView, recent_orders
 from ...services.sales.templates import TemplateView, list_templates
 from ...widgets.dialogs import ChoiceDialog, PromptDialog
 from ...widgets.order_list import fit, widest
-from ..formats import said
+from ..formats import said, said_each
 from .forms import LineDialog
 from .model import EntryLine
 from .product_search import ProductSearchDialog
@@ -235,7 +235,7 @@ class EntryLines(PassesFailures, Vertical):
         q = m.quote
         if q is None and m.quote_error and m.resolved_lines():
             totals.update(Content.styled(_("No totals until this is fixed:"), "dim"))
-            warnings.update(Content.styled("⚠ " + m.quote_error, "bold $text-error"))
+            warnings.update(Content.styled("⚠ " + shown(m.quote_error), "bold $text-error"))
             return
         if q is None or not m.resolved_lines():
             count = len(m.lines)
@@ -258,7 +258,7 @@ class EntryLines(PassesFailures, Vertical):
             if cell_len(head) + cell_len(tail) + 2 <= self.screen.size.width - 2:
                 break
         totals.update(Content.assemble(head, "  ", (tail, "bold")))
-        warnings.update(Content.styled("⚠ " + "; ".join(q.warnings), "bold $text-warning")
+        warnings.update(Content.styled("⚠ " + said_each(q.warnings), "bold $text-warning")
                         if q.warnings else "")  # fmt: skip
 
     # -- the scan line's entries -------------------------------------------------------------
@@ -268,7 +268,7 @@ class EntryLines(PassesFailures, Vertical):
         try:
             entry = parse_scan(value, self.model.currency)
         except InvalidInput as error:
-            self.say(f"{value.strip()}: {error}", error=True)
+            self.say(f"{value.strip()}: {shown(str(error))}", error=True)
             return
         if entry is None:
             self.edit_selected()
@@ -428,7 +428,8 @@ class EntryLines(PassesFailures, Vertical):
         self.show_lines()
         if line.product is not None and line.price_source:
             self.say(_("Line {n} {code}: price from {source}").format(
-                n=self.model.selected + 1, code=line.product.code, source=line.price_source))
+                n=self.model.selected + 1, code=line.product.code,
+                source=shown(line.price_source)))  # fmt: skip
 
     def find_product(self, words: str) -> None:
         """F4 on the scan line: the product search, narrowed by ``words``."""
@@ -472,7 +473,7 @@ class EntryLines(PassesFailures, Vertical):
                 assert isinstance(item, TemplateView)
                 count = ngettext("{n} line", "{n} lines", len(item.lines)).format(
                     n=len(item.lines))
-                label = f"{item.name}  {count}  {item.schedule}".rstrip()
+                label = f"{item.name}  {count}  {shown(item.schedule)}".rstrip()
             choices.append((str(n), str(n - 1), label))
         title = _("Repeat an order") if message.kind == "orders" else _("Add a template")
 

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.message import Message
 
 from ...failures import PassesFailures
-from ...i18n import N_, _, pgettext
+from ...i18n import N_, _, pgettext, shown
 from ...services.platform.errors import InvalidInput
 from ...services.sales.entry import parse_requested_date
 from ...services.shipping.carriers import CarrierView, list_carriers
@@ -149,7 +149,7 @@ class OrderOptions(PassesFailures, Row):
             try:
                 parse_requested_date(text, today)
             except InvalidInput as error:
-                return str(error)
+                return shown(str(error))
             return None
 
         def picked(what: str | None) -> None:

@@ -21,7 +21,7 @@ from textual.worker import Worker
 
 from ...commands import ScreenCommands
 from ...failures import doing, failure_text
-from ...i18n import N_, _, ngettext
+from ...i18n import N_, _, ngettext, shown
 from ...services.catalog.catalog import ProductHit, products_by_id
 from ...services.parties.customers import AddressView
 from ...services.parties.invoicing import Invoicing
@@ -567,7 +567,8 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         elif focus == "customer":
             self.picker.field.focus()
         self.show_all()
-        self.say(message.error[:1].upper() + message.error[1:], error=True)
+        said = shown(message.error)  # the service's English read back, then capitalised
+        self.say(said[:1].upper() + said[1:], error=True)
 
     def worker_failed(self, worker: Worker, error: BaseException) -> None:
         """Told on the message line (``failures.py``); a failed save leaves the order on

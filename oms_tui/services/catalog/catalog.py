@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, or_, select
 
+from ...i18n import N_
 from ...models import Product, StockLevel
 from ..platform.db import Database
 from ..platform.permissions import anyone
 from ..platform.search_text import like_contains
 
-IN_STOCK, LOW, BACKORDER, MADE_TO_ORDER = "in stock", "low", "backorder", "made to order"
+# a product's availability, shown through ``i18n.shown`` (the screens: ``said``)
+IN_STOCK, LOW, BACKORDER, MADE_TO_ORDER = (N_("in stock"), N_("low"), N_("backorder"),
+                                           N_("made to order"))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def _hits(session: Session, products: Sequence[Product]) -> list[ProductHit]:
     ]
 
 
-@anyone("a read: products are seen by everyone")
+@anyone("a read: products are seen by everyone")  # i18n: no
 def find_product(db: Database, code_or_barcode: str) -> ProductHit | None:
     """Exact product code (any case) or barcode, as typed or scanned; else the one product
     whose code is the text without its separators (``wbrl189`` is ``W-BRL-189``: clerks
@@ -117,7 +120,7 @@ def _compact(column):  # noqa: ANN001, ANN202 (a SQL expression, on both engines
     return expr
 
 
-@anyone("a read: products are seen by everyone")
+@anyone("a read: products are seen by everyone")  # i18n: no
 def search_products(db: Database, query: str, limit: int = 20, active_only: bool = True
                     ) -> list[ProductHit]:  # fmt: skip
     """Products containing every word of the query anywhere in their code, barcode, name,
@@ -143,7 +146,7 @@ def search_products(db: Database, query: str, limit: int = 20, active_only: bool
         return _hits(session, products)
 
 
-@anyone("a read: products are seen by everyone")
+@anyone("a read: products are seen by everyone")  # i18n: no
 def products_by_id(db: Database, ids: Sequence[int]) -> dict[int, ProductHit]:
     with db.read() as session:
         products = session.exec(select(Product).where(col(Product.id).in_(list(ids)))).all()

@@ -15,8 +15,16 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from ...i18n import N_
 from ...models import PriceListItem, Product
 from ..platform.money import percent_of, round_half_up
+
+# A price source (``order_line.price_source``) is an English sentence, shown through
+# ``i18n.shown``: the base price's, then each step that changed it wrapped around it as a
+# whole template (``list price; promotion spring -10%; line discount``), so it reads back
+# step by step. The audit checks read ``override:`` and ``line discount`` in it.
+LIST_PRICE = N_("list price")
+LINE_DISCOUNT = N_("line discount")
 
 
 @dataclass(frozen=True)
@@ -178,9 +186,15 @@ class PriceBook:
     def base_price(self, product: ProductInfo, group: str, qty: int) -> Price:
         for min_qty, price in self.group_prices.get(product.id, []):
             if min_qty <= qty:
-                brk = f" (qty >= {min_qty})" if min_qty > 1 else ""
-                return Price(price, f"{group} price list{brk}")
-        return Price(product.list_price_minor, "list price")
+                if min_qty > 1:
+                    return Price(
+                        price,
+                        N_("{group} price list (qty >= {min_qty})").format(
+                            group=group, min_qty=min_qty
+                        ),
+                    )
+                return Price(price, N_("{group} price list").format(group=group))
+        return Price(product.list_price_minor, LIST_PRICE)
 
 
 def _spread(total: int, weights: list[int]) -> list[int]:
@@ -206,17 +220,16 @@ def quote(
     shipping_source: str = "",
 ) -> Quote:
     """Price a whole order. Pure: the same inputs always give the same quote."""
-    staged: list[tuple[QuoteLine, int, int, list[str]]] = []  # line, unit, discount, sources
+    staged: list[tuple[QuoteLine, int, int, str]] = []  # line, unit, discount, price source
     for line in lines:
-        sources: list[str] = []
         if line.override_price_minor is not None:
             unit = line.override_price_minor
-            sources.append(f"override: {line.override_reason.strip()}")
+            source = N_("override: {reason}").format(reason=line.override_reason.strip())
             promo_discount = 0
         else:
             base = book.base_price(line.product, customer_group, line.qty)
             unit = base.unit_price_minor
-            sources.append(base.source)
+            source = base.source
             best = max(
                 (p for p in book.promotions if p.covers(line.product)),
                 key=lambda p: (p.percent_bp, -p.id),
@@ -225,11 +238,13 @@ def quote(
             promo_discount = 0
             if best is not None:
                 promo_discount = percent_of(unit * line.qty, best.percent_bp)
-                sources.append(f"promotion {best.name} -{Decimal(best.percent_bp) / 100:g}%")
+                source = N_("{source}; promotion {name} -{percent}%").format(
+                    source=source, name=best.name, percent=f"{Decimal(best.percent_bp) / 100:g}"
+                )
         discount = promo_discount + line.manual_discount_minor
         if line.manual_discount_minor:
-            sources.append("line discount")
-        staged.append((line, unit, min(discount, unit * line.qty), sources))
+            source = N_("{source}; line discount").format(source=source)
+        staged.append((line, unit, min(discount, unit * line.qty), source))
 
     merchandise = sum(unit * ln.qty - disc for ln, unit, disc, _ in staged)
     spend_save = max(
@@ -245,9 +260,9 @@ def quote(
 
     priced: list[PricedLine] = []
     inputs: list[LineInput] = []
-    for (line, unit, disc, sources), share in zip(staged, shares, strict=True):
+    for (line, unit, disc, source), share in zip(staged, shares, strict=True):
         if share:
-            sources = [*sources, f"{spend_save.name} share"]
+            source = N_("{source}; share of {name}").format(source=source, name=spend_save.name)
         li = LineInput(line.qty, unit, line.product.tax_rate_bp, disc + share)
         amounts = line_amounts(li, prices_include_tax)
         inputs.append(li)
@@ -255,7 +270,7 @@ def quote(
         priced.append(PricedLine(
             product_id=line.product.id, qty=line.qty, unit_price_minor=unit,
             discount_minor=disc + share, amount_minor=amounts.amount_minor,
-            tax_minor=amounts.tax_minor, price_source="; ".join(sources),
+            tax_minor=amounts.tax_minor, price_source=source,
             below_cost=net_unit < line.product.cost_minor * line.qty,
         ))  # fmt: skip
     totals = order_totals(inputs, prices_include_tax, tax_rounding, shipping_minor)
@@ -336,11 +351,18 @@ def shipping_quote(
     ).all()
     rate = next((r for r in rates if r.region == region), None) or next(iter(rates), None)
     if rate is None:
-        return 0, f"{carrier.name}: no rate for {region or 'this region'}"
+        if not region:
+            return 0, N_("{carrier}: no rate for this region").format(carrier=carrier.name)
+        return 0, N_("{carrier}: no rate for {region}").format(carrier=carrier.name, region=region)
     weight = chargeable_weight_g(lines, carrier.volumetric_divisor)
     fragile = any(ln.product.fragile for ln in lines)
     fee = freight(weight, rate.first_weight_g, rate.first_price_minor, rate.additional_kg_minor,
                   rate.min_charge_minor, rate.fragile_surcharge_minor, fragile)  # fmt: skip
-    where = rate.region if rate.region != "*" else "any region"
-    kg = Decimal(weight) / 1000
-    return fee, f"{carrier.name} {where}, {kg:g} kg" + (" fragile" if fragile else "")
+    where = rate.region if rate.region != "*" else N_("any region")
+    kg = f"{Decimal(weight) / 1000:g}"
+    template = (
+        N_("{carrier} to {region}, {kg} kg, fragile")
+        if fragile
+        else N_("{carrier} to {region}, {kg} kg")
+    )
+    return fee, template.format(carrier=carrier.name, region=where, kg=kg)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col
 
+from ...i18n import N_
 from ...models import (
     Customer,
     CustomerAddress,
@@ -26,7 +27,7 @@ from ...models import (
     StockLevel,
     utcnow,
 )
-from ..catalog.pricing import QuoteLine, load_price_book, product_info, quote
+from ..catalog.pricing import LINE_DISCOUNT, QuoteLine, load_price_book, product_info, quote
 from ..finance.receivables import credit_exposure, over_limit_warning
 from ..parties.invoicing import SPECIAL as SPECIAL_INVOICE
 from ..platform.db import Database
@@ -70,7 +71,7 @@ def audit_settings(session: Session) -> AuditSettings:
     return read_int_settings(session, AuditSettings)
 
 
-@anyone("a read: the audit weights")
+@anyone("a read: the audit weights")  # i18n: no
 def get_audit_settings(db: Database) -> AuditSettings:
     with db.read() as session:
         return audit_settings(session)
@@ -94,14 +95,29 @@ class Priority:
 
     @property
     def text(self) -> str:
-        return ", ".join(self.reasons)
+        """The reasons as stored (``order_audit.priority_reasons``): each a sentence of its
+        own, shown one by one (``reasons_of``)."""
+        return REASONS_SEPARATOR.join(self.reasons)
+
+
+REASONS_SEPARATOR = ", "  # i18n: no (no reason holds it: amounts are "¥2,500")
+
+
+def reasons_of(text: str) -> list[str]:
+    """The stored reasons (``Priority.text``) one by one, each to be shown (``i18n.shown``)."""
+    return [r for r in text.split(REASONS_SEPARATOR) if r] if text else []
 
 
 _TIER_POINTS = {"A": 75, "B": 40}
 
-
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+# the longer check reasons (``line 2 LED-9W: ...``), each one sentence
+PRICE_DIFFERS = N_("line {line} {product}: {price} but the price book gives {book} ({source})")
+DISCOUNT_DIFFERS = N_(
+    "line {line} {product}: discount {discount} but the price book gives {book} ({source})"
+)
+BACKORDER = N_(
+    "line {line} {product}: backorder: {short} short ({available} available, {qty} ordered)"
+)
 
 
 def priority_score(
@@ -130,23 +146,27 @@ def priority_score(
         days = (requested_date - today).days
         if days < 0:
             urgency = 100
-            reasons.append(f"overdue by {_days(-days)}")
+            reasons.append(
+                (N_("overdue by {n} day") if days == -1 else N_("overdue by {n} days")).format(
+                    n=-days
+                )
+            )
         elif days == 0:
             urgency = 100
-            reasons.append("due today")
+            reasons.append(N_("due today"))
         elif days == 1:
             urgency = 80
-            reasons.append("due tomorrow")
+            reasons.append(N_("due tomorrow"))
         elif days <= 7:
             urgency = 50 if days <= 3 else 20
-            reasons.append(f"due in {_days(days)}")
+            reasons.append(N_("due in {n} days").format(n=days))
     if customer_group == "key_account":
         customer = 100
-        reasons.append("key account")
+        reasons.append(N_("key account"))
     else:
         customer = _TIER_POINTS.get(customer_tier.strip().upper(), 0)
         if customer:
-            reasons.append(f"tier {customer_tier.strip().upper()} customer")
+            reasons.append(N_("tier {tier} customer").format(tier=customer_tier.strip().upper()))
     full = max(1, w.audit_value_full_minor)
     value = min(100, max(0, total_minor) * 100 // full)
     reasons.append(format_money(total_minor, currency).removesuffix(".00"))
@@ -158,9 +178,9 @@ def priority_score(
         + bump_points
     )
     if order_priority > 0:
-        reasons.append("marked urgent" if order_priority >= 2 else "marked high")
+        reasons.append(N_("marked urgent") if order_priority >= 2 else N_("marked high"))
     if bump_points:
-        reasons.append(f"bumped +{bump_points}")
+        reasons.append(N_("bumped +{points}").format(points=bump_points))
     return Priority(score, tuple(reasons))
 
 
@@ -197,14 +217,14 @@ def summarise(results: Sequence[CheckResult]) -> str:
     for level in (FAIL, WARN):
         codes = list(dict.fromkeys(r.code for r in results if r.level == level))
         if codes:
-            parts.append(f"{level}: {', '.join(codes)}")
-    return "; ".join(parts) or "all pass"
+            parts.append(f"{level}: {', '.join(codes)}")  # i18n: no (codes: audit_rows)
+    return "; ".join(parts) or N_("all pass")
 
 
 def _lock_order(session: Session, order_id: int) -> Order:
     order = session.scalars(select(Order).where(Order.id == order_id).with_for_update()).first()
     if order is None:
-        raise NotFound(f"no order with id {order_id}")
+        raise NotFound(N_("no order with id {id}").format(id=order_id))
     return order
 
 
@@ -240,8 +260,9 @@ def _evaluate(session: Session, order: Order, today: date) -> list[CheckResult]:
     lines: list[tuple[OrderLine, Product | None]] = [(ln, p) for ln, p in rows]
     out: list[CheckResult] = []
 
-    def tag(ln: OrderLine, p: Product | None) -> str:
-        return f"line {ln.line_no} {p.code if p else f'product #{ln.product_id}'}"
+    def at(ln: OrderLine, p: Product, template: str, **values: object) -> str:
+        """A line's sentence: ``line 2 LED-9W: no longer sold``."""
+        return template.format(line=ln.line_no, product=p.code, **values)
 
     # completeness ---------------------------------------------------------------------------
     found: list[CheckResult] = []
@@ -254,27 +275,40 @@ def _evaluate(session: Session, order: Order, today: date) -> list[CheckResult]:
         ).scalar()
     )
     if not phone:
-        found.append(CheckResult("completeness", FAIL, "no contact phone"))
+        found.append(CheckResult("completeness", FAIL, N_("no contact phone")))
     if not order.ship_to_address.strip():
-        found.append(CheckResult("completeness", FAIL, "no delivery address"))
+        found.append(CheckResult("completeness", FAIL, N_("no delivery address")))
     if customer is not None and not _known_name(session, customer, order.ship_to_name):
-        found.append(CheckResult("completeness", WARN, (  # an import matched by phone
-            f"ship-to name {order.ship_to_name.strip()} is not the customer's "
-            f"({customer.name})")))  # fmt: skip
+        found.append(CheckResult("completeness", WARN,  # an import matched by phone
+            N_("ship-to name {name} is not the customer's ({customer})").format(
+                name=order.ship_to_name.strip(), customer=customer.name)))  # fmt: skip
     if order.requested_date is None:
-        found.append(CheckResult("completeness", WARN, "no requested delivery date"))
+        found.append(CheckResult("completeness", WARN, N_("no requested delivery date")))
     if not lines:
-        found.append(CheckResult("completeness", FAIL, "no lines"))
-    out += found or [CheckResult("completeness", PASS, "phone, address and delivery date given")]
+        found.append(CheckResult("completeness", FAIL, N_("no lines")))
+    out += found or [CheckResult("completeness", PASS,
+                                 N_("phone, address and delivery date given"))]  # fmt: skip
 
     # products exist and are sold ------------------------------------------------------------
     found = []
     for ln, p in lines:
         if p is None:
-            found.append(CheckResult("product", FAIL, f"{tag(ln, p)}: no such product"))
+            found.append(
+                CheckResult(
+                    "product",
+                    FAIL,
+                    N_("line {line} product #{id}: no such product").format(
+                        line=ln.line_no, id=ln.product_id
+                    ),
+                )
+            )
         elif not p.active:
-            found.append(CheckResult("product", FAIL, f"{tag(ln, p)}: no longer sold"))
-    out += found or [CheckResult("product", PASS, f"all {len(lines)} products are sold")]
+            found.append(
+                CheckResult("product", FAIL, at(ln, p, N_("line {line} {product}: no longer sold")))
+            )
+    out += found or [
+        CheckResult("product", PASS, N_("all {n} products are sold").format(n=len(lines)))
+    ]
     priced = [(ln, p) for ln, p in lines if p is not None]
 
     # prices equal the pricing engine's --------------------------------------------------------
@@ -298,25 +332,32 @@ def _evaluate(session: Session, order: Order, today: date) -> list[CheckResult]:
         # whatever the stored discount exceeds the engine's without one, then quote again.
         first = requote([0] * len(priced))
         manual = [
-            max(0, ln.discount_minor - q.discount_minor) if "line discount" in ln.price_source
+            max(0, ln.discount_minor - q.discount_minor) if LINE_DISCOUNT in ln.price_source
             else 0
             for (ln, _), q in zip(priced, first.lines, strict=True)
         ]  # fmt: skip
         engine = requote(manual) if any(manual) else first
         for (ln, p), q in zip(priced, engine.lines, strict=True):
             if ln.price_source.startswith("override:"):
-                found.append(CheckResult("price", WARN, f"{tag(ln, p)}: {ln.price_source}"))
+                found.append(
+                    CheckResult(
+                        "price",
+                        WARN,
+                        at(ln, p, N_("line {line} {product}: {source}"), source=ln.price_source),
+                    )
+                )
             elif ln.unit_price_minor != q.unit_price_minor:
-                found.append(CheckResult("price", FAIL, (
-                    f"{tag(ln, p)}: {format_money(ln.unit_price_minor, money)} but the price "
-                    f"book gives {format_money(q.unit_price_minor, money)} ({q.price_source})"
-                )))  # fmt: skip
+                price, book = (format_money(m, money) for m in (ln.unit_price_minor,
+                                                                q.unit_price_minor))  # fmt: skip
+                said = at(ln, p, PRICE_DIFFERS, price=price, book=book, source=q.price_source)
+                found.append(CheckResult("price", FAIL, said))
             elif ln.discount_minor != q.discount_minor:
-                found.append(CheckResult("price", FAIL, (
-                    f"{tag(ln, p)}: discount {format_money(ln.discount_minor, money)} but the "
-                    f"price book gives {format_money(q.discount_minor, money)} ({q.price_source})"
-                )))  # fmt: skip
-    out += found or [CheckResult("price", PASS, "prices match the price book")]
+                discount, book = (format_money(m, money) for m in (ln.discount_minor,
+                                                                   q.discount_minor))  # fmt: skip
+                said = at(ln, p, DISCOUNT_DIFFERS, discount=discount, book=book,
+                          source=q.price_source)  # fmt: skip
+                found.append(CheckResult("price", FAIL, said))
+    out += found or [CheckResult("price", PASS, N_("prices match the price book"))]
 
     # price below cost -------------------------------------------------------------------------
     found = []
@@ -324,18 +365,36 @@ def _evaluate(session: Session, order: Order, today: date) -> list[CheckResult]:
         net = ln.line_total_minor - (ln.tax_minor if settings.prices_include_tax else 0)
         cost = p.cost_minor * ln.qty
         if net < cost:
-            found.append(CheckResult("cost", WARN, (
-                f"{tag(ln, p)}: sold for {format_money(net, money)} net, "
-                f"costs {format_money(cost, money)}"
-            )))  # fmt: skip
-    out += found or [CheckResult("cost", PASS, "no line below cost")]
+            found.append(
+                CheckResult(
+                    "cost",
+                    WARN,
+                    at(
+                        ln,
+                        p,
+                        N_("line {line} {product}: sold for {net} net, costs {cost}"),
+                        net=format_money(net, money),
+                        cost=format_money(cost, money),
+                    ),
+                )
+            )
+    out += found or [CheckResult("cost", PASS, N_("no line below cost"))]
 
     # credit -------------------------------------------------------------------------------------
     found = []
     if customer is not None:
         if customer.credit_hold:
-            why = f": {customer.credit_hold_reason}" if customer.credit_hold_reason else ""
-            found.append(CheckResult("credit", FAIL, f"customer is on credit hold{why}"))
+            found.append(
+                CheckResult(
+                    "credit",
+                    FAIL,
+                    N_("customer is on credit hold: {reason}").format(
+                        reason=customer.credit_hold_reason
+                    )
+                    if customer.credit_hold_reason
+                    else N_("customer is on credit hold"),
+                )
+            )
         terms = order.payment_terms.upper()
         on_credit = order.payment_method == "credit" or terms.startswith(("NET", "EOM"))
         if on_credit:
@@ -345,15 +404,24 @@ def _evaluate(session: Session, order: Order, today: date) -> list[CheckResult]:
             if over:
                 found.append(CheckResult("credit", WARN, over))
             if exposure.overdue_minor > 0:
-                found.append(CheckResult("credit", WARN, (
-                    f"overdue balance {format_money(exposure.overdue_minor, money)}")))  # fmt: skip
+                found.append(
+                    CheckResult(
+                        "credit",
+                        WARN,
+                        N_("overdue balance {amount}").format(
+                            amount=format_money(exposure.overdue_minor, money)
+                        ),
+                    )
+                )
         if not found:
             found.append(CheckResult("credit", PASS, (
-                "within credit limit, nothing overdue" if on_credit
-                else f"no credit needed ({order.payment_method})"
+                N_("within credit limit, nothing overdue") if on_credit
+                else N_("no credit needed ({method})").format(method=order.payment_method)
             )))  # fmt: skip
     else:
-        found.append(CheckResult("credit", FAIL, f"no customer with id {order.customer_id}"))
+        found.append(
+            CheckResult("credit", FAIL, N_("no customer with id {id}").format(id=order.customer_id))
+        )
     out += found
 
     # stock availability per line (made-to-order lines are produced, not picked) ---------------
@@ -372,17 +440,19 @@ def _evaluate(session: Session, order: Order, today: date) -> list[CheckResult]:
     for ln, p in stocked:
         have = max(0, left[p.id])
         if have < ln.qty:
-            found.append(CheckResult("stock", WARN, (
-                f"{tag(ln, p)}: backorder: {ln.qty - have} short ({have} available, "
-                f"{ln.qty} ordered)"
-            )))  # fmt: skip
+            said = at(ln, p, BACKORDER, short=ln.qty - have, available=have, qty=ln.qty)
+            found.append(CheckResult("stock", WARN, said))
         left[p.id] = have - ln.qty
     if not found:
         found.append(
             CheckResult(
                 "stock",
                 PASS,
-                (f"all {len(stocked)} stocked lines available" if stocked else "no stocked lines"),
+                (
+                    N_("all {n} stocked lines available").format(n=len(stocked))
+                    if stocked
+                    else N_("no stocked lines")
+                ),
             )
         )
     out += found
@@ -396,7 +466,14 @@ def _evaluate(session: Session, order: Order, today: date) -> list[CheckResult]:
                 CheckResult(
                     "made_to_order",
                     FAIL,
-                    f"{tag(ln, p)}: made to order but no requirements note (size, colour, finish)",
+                    at(
+                        ln,
+                        p,
+                        N_(
+                            "line {line} {product}: made to order but no requirements note "
+                            "(size, colour, finish)"
+                        ),
+                    ),
                 )
             )
     out += found or [
@@ -404,9 +481,9 @@ def _evaluate(session: Session, order: Order, today: date) -> list[CheckResult]:
             "made_to_order",
             PASS,
             (
-                f"{len(mto)} made-to-order lines have requirements"
+                N_("{n} made-to-order lines have requirements").format(n=len(mto))
                 if mto
-                else "no made-to-order lines"
+                else N_("no made-to-order lines")
             ),
         )
     ]
@@ -436,10 +513,13 @@ def _evaluate(session: Session, order: Order, today: date) -> list[CheckResult]:
         for oid, number, at in others:
             if their[oid] == mine:
                 minutes = abs(int((order.created_at - at).total_seconds())) // 60
-                gap = f"{minutes // 60} h" if minutes >= 60 else f"{minutes} min"
-                why = f"possible duplicate of {number} (same lines, {gap} apart)"
+                why = (N_("possible duplicate of {number} (same lines, {hours} h apart)").format(
+                    number=number, hours=minutes // 60) if minutes >= 60 else N_(
+                    "possible duplicate of {number} (same lines, {minutes} min apart)").format(
+                    number=number, minutes=minutes))  # fmt: skip
                 found.append(CheckResult("duplicate", WARN, why))
-    out += found or [CheckResult("duplicate", PASS, "no order with the same lines in 24 hours")]
+    out += found or [CheckResult("duplicate", PASS,
+                                 N_("no order with the same lines in 24 hours"))]  # fmt: skip
     if customer is not None and customer.invoice_type == SPECIAL_INVOICE:
         out.append(_invoicing_check(customer))
     return out
@@ -449,23 +529,23 @@ def _invoicing_check(customer: Customer) -> CheckResult:
     """A customer who needs a special VAT invoice (专用发票): the fapiao cannot be issued
     without their taxpayer id (纳税人识别号), nor well without the title and bank."""
     if not customer.taxpayer_id:
-        return CheckResult("invoicing", WARN, "needs a special VAT invoice (专用发票) but has "
-                           "no taxpayer id (纳税人识别号)")  # fmt: skip
-    missing = [
-        what
-        for what, value in (
-            ("invoice title", customer.invoice_title),
-            ("bank account", customer.bank_account),
+        return CheckResult("invoicing", WARN, N_("needs a special VAT invoice (专用发票) but "
+                                                 "has no taxpayer id (纳税人识别号)"))  # fmt: skip
+    if not customer.invoice_title and not customer.bank_account:
+        return CheckResult(
+            "invoicing",
+            WARN,
+            N_("special VAT invoice (专用发票): no invoice title and no bank account"),
         )
-        if not value
-    ]
-    if missing:
-        return CheckResult("invoicing", WARN, "special VAT invoice (专用发票): no "
-                           + " and no ".join(missing))  # fmt: skip
-    return CheckResult("invoicing", PASS, "special VAT invoice data complete")
+    if not customer.invoice_title:
+        return CheckResult("invoicing", WARN,
+                           N_("special VAT invoice (专用发票): no invoice title"))  # fmt: skip
+    if not customer.bank_account:
+        return CheckResult("invoicing", WARN, N_("special VAT invoice (专用发票): no bank account"))
+    return CheckResult("invoicing", PASS, N_("special VAT invoice data complete"))
 
 
-@anyone("a read: what the invoicing check would say of a customer")
+@anyone("a read: what the invoicing check would say of a customer")  # i18n: no
 def invoicing_warning(db: Database, customer_id: int) -> str | None:
     """What the ``invoicing`` check would warn about an order of this customer now (a
     special VAT invoice without taxpayer id, title or bank account), or None: order entry
@@ -515,7 +595,7 @@ def _run_in(session: Session, order_id: int, today: date) -> CheckRun:
     return CheckRun(order.id, order.number, order.status, order.version, tuple(results), prio)
 
 
-@anyone("runs and stores an order's checks, for whoever looks at it")
+@anyone("runs and stores an order's checks, for whoever looks at it")  # i18n: no
 def run_checks(db: Database, order_id: int, today: date | None = None) -> list[CheckResult]:
     """Run every check on an order and store the results (replacing the previous run)
     with the order's priority score. ``today``: the date for overdue and urgency."""
@@ -523,14 +603,14 @@ def run_checks(db: Database, order_id: int, today: date | None = None) -> list[C
         return list(_run_in(session, order_id, today or date.today()).checks)
 
 
-@anyone("runs and stores an order's checks, for whoever looks at it")
+@anyone("runs and stores an order's checks, for whoever looks at it")  # i18n: no
 def check_run(db: Database, order_id: int, today: date | None = None) -> CheckRun:
     """``run_checks`` returning the order's number, status, version and priority too."""
     with db.write() as session:
         return _run_in(session, order_id, today or date.today())
 
 
-@anyone("a read: an order's last checks")
+@anyone("a read: an order's last checks")  # i18n: no
 def stored_checks(db: Database, order_id: int) -> list[CheckResult]:
     """The last run's results (empty if the order was never checked)."""
     with db.read() as session:
@@ -554,7 +634,7 @@ def submit_for_audit(
     """Send an order to audit (draft or on hold -> pending audit, event "submitted") and run
     its checks: the one way to submit an existing order, so every order in the queue has
     its checks."""
-    orders.transition(db, actor, order_id, S.PENDING_AUDIT, "submitted", expected_version)
+    orders.transition(db, actor, order_id, S.PENDING_AUDIT, N_("submitted"), expected_version)
     return check_run(db, order_id, today)
 
 
@@ -582,7 +662,7 @@ def submit_and_check(db: Database, actor: str, order_id: int, today: date | None
     with db.read() as session:
         order = session.get(Order, order_id)
         if order is None:
-            raise NotFound(f"no order with id {order_id}")
+            raise NotFound(N_("no order with id {id}").format(id=order_id))
         pending = order.status == S.PENDING_AUDIT
     if pending:
         return check_run(db, order_id, today)

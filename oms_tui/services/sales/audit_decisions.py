@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import col
 
+from ...i18n import N_
 from ...models import (
     Customer,
     Order,
@@ -35,6 +36,7 @@ from . import orders
 from .audit_checks import (
     FAIL,
     WARN,
+    CheckResult,
     Priority,
     S,
     _lock_order,
@@ -69,16 +71,15 @@ def approve(
     warns = list(dict.fromkeys(c.code for c in checks if c.level == WARN))
     if fails:
         check(db, actor, "orders.override")
+    failed = ", ".join(dict.fromkeys(c.code for c in fails))  # the checks' codes
     if fails and not reason.strip():
-        raise InvalidInput(
-            "checks failed (" + "; ".join(f"{c.code}: {c.reason}" for c in fails)
-            + "); give a reason to approve anyway", "reason",
-        )  # fmt: skip
-    text = reason.strip() or "approved"
+        raise InvalidInput(N_("checks failed ({checks}); give a reason to approve anyway").format(
+            checks=failed), "reason")  # fmt: skip
+    text = reason.strip() or N_("approved")
     if fails:
-        text += " (approved despite: " + ", ".join(dict.fromkeys(c.code for c in fails)) + ")"
+        text = N_("{reason} (approved despite: {checks})").format(reason=text, checks=failed)
     if warns:
-        text += " (warnings: " + ", ".join(warns) + ")"
+        text = N_("{reason} (warnings: {checks})").format(reason=text, checks=", ".join(warns))
     orders.transition(db, actor, order_id, S.APPROVED, text, expected_version)
     allocation.allocate_order(db, actor, order_id)
     return orders.get_order_by_id(db, order_id)
@@ -100,10 +101,12 @@ def hold(
     back into the queue on that date. An order already on hold is held again: its
     follow-up date moves (the customer still has not called back), with the reason."""
     if follow_up < (today or date.today()):
-        raise InvalidInput("the follow-up date is in the past", "follow_up")
+        raise InvalidInput(N_("the follow-up date is in the past"), "follow_up")
     if not reason.strip():
-        raise InvalidInput("a reason is required to put an order on hold", "reason")
-    text = f"{reason.strip()} (follow up {follow_up.isoformat()})"
+        raise InvalidInput(N_("a reason is required to put an order on hold"), "reason")
+    text = N_("{reason} (follow up {date})").format(
+        reason=reason.strip(), date=follow_up.isoformat()
+    )
 
     def run() -> None:
         with db.write() as session:
@@ -112,7 +115,14 @@ def hold(
             if order.status == S.ON_HOLD:  # held again: same status, a new date
                 order.updated_at = utcnow()  # the flush bumps the version
                 session.add(order)
-                record_event(session, order, actor, S.ON_HOLD, f"held again: {text}", S.ON_HOLD)
+                record_event(
+                    session,
+                    order,
+                    actor,
+                    S.ON_HOLD,
+                    N_("held again: {reason}").format(reason=text),
+                    S.ON_HOLD,
+                )
             else:
                 move(session, order, S.ON_HOLD, actor, text)
             record = session.get(OrderAudit, order_id) or OrderAudit(order_id=order_id)
@@ -136,9 +146,18 @@ def send_back(db: Database, actor: str, order_id: int, reason: str,
 
 @dataclass(frozen=True)
 class BulkApproval:
+    """What a bulk approval did; each why a sentence (shown through ``i18n.shown``)."""
+
     approved: tuple[str, ...]  # order numbers
-    skipped: tuple[tuple[str, str], ...]  # (number, why)
-    warned: tuple[tuple[str, str], ...] = ()  # (number, warnings) approved with warnings
+    skipped: tuple[tuple[str, tuple[str, ...]], ...]  # (number, why: a sentence each)
+    warned: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (number, its checks' warnings)
+
+
+def check_said(c: CheckResult) -> str:
+    """A check's result as one sentence: ``stock check warns: line 1 …: backorder: …``."""
+    template = (N_("{check} check failed: {reason}") if c.level == FAIL
+                else N_("{check} check warns: {reason}"))  # fmt: skip
+    return template.format(check=c.code, reason=c.reason)
 
 
 @requires("orders.audit")
@@ -150,28 +169,39 @@ def approve_many(db: Database, actor: str, order_ids: Sequence[int], today: date
     transaction; an order changed by someone between its checks and its approval is
     skipped, never overwritten."""
     approved: list[str] = []
-    skipped: list[tuple[str, str]] = []
-    warned: list[tuple[str, str]] = []
+    skipped: list[tuple[str, tuple[str, ...]]] = []
+    warned: list[tuple[str, tuple[str, ...]]] = []
     blocking = get_settings(db).bulk_blocking_checks
     for order_id in order_ids:
-        label = f"order #{order_id}"
+        label = N_("order #{id}").format(id=order_id)
         try:
             with db.read() as session:
                 order = session.get(Order, order_id)
                 if order is None:
-                    raise NotFound(f"no order with id {order_id}")
+                    raise NotFound(N_("no order with id {id}").format(id=order_id))
                 label, status = order.number, order.status
             if status not in (S.PENDING_AUDIT, S.ON_HOLD):
-                skipped.append((label, f"not in audit ({OrderStatus(status).label.lower()})"))
+                skipped.append(
+                    (
+                        label,
+                        (
+                            N_("not in audit ({status})").format(
+                                status=OrderStatus(status).label.lower()
+                            ),
+                        ),
+                    )
+                )
                 continue
             run = check_run(db, order_id, today)
             bad = [c for c in run.checks
                    if c.level == FAIL or (c.level == WARN and c.code in blocking)]  # fmt: skip
             if bad:
-                skipped.append((label, "; ".join(f"{c.level} {c.code}: {c.reason}" for c in bad)))
+                skipped.append((label, tuple(check_said(c) for c in bad)))
                 continue
-            warns = "; ".join(f"{c.code}: {c.reason}" for c in run.checks if c.level == WARN)
-            text = "approved in bulk: " + (f"warnings: {warns}" if warns else "all checks pass")
+            warns = tuple(check_said(c) for c in run.checks if c.level == WARN)
+            codes = ", ".join(dict.fromkeys(c.code for c in run.checks if c.level == WARN))
+            text = (N_("approved in bulk (warnings: {checks})").format(checks=codes) if warns
+                    else N_("approved in bulk: all checks pass"))  # fmt: skip
             orders.transition(db, actor, order_id, S.APPROVED, text, run.version)
             approved.append(label)
             if warns:
@@ -181,7 +211,7 @@ def approve_many(db: Database, actor: str, order_ids: Sequence[int], today: date
             except OmsError:
                 pass  # approved; left for the allocation sweep (oms stock allocate)
         except OmsError as exc:
-            skipped.append((label, str(exc)))
+            skipped.append((label, (str(exc),)))
     return BulkApproval(tuple(approved), tuple(skipped), tuple(warned))
 
 
@@ -191,12 +221,14 @@ def bump(db: Database, actor: str, order_id: int, reason: str, today: date | Non
     """Raise an open order's priority by ``audit_bump_points``; records an order event
     (from and to the current status) with "priority bumped: <reason>"."""
     if not reason.strip():
-        raise InvalidInput("a reason is required to bump an order", "reason")
+        raise InvalidInput(N_("a reason is required to bump an order"), "reason")
     with db.write() as session:
         order = _lock_order(session, order_id)
         if order.status not in OPEN_STATUSES:
-            raise InvalidInput(f"order {order.number} is {OrderStatus(order.status).label.lower()}"
-                               "; only open orders can be bumped", "order")  # fmt: skip
+            raise InvalidInput(N_("order {number} is {status}; only open orders can be bumped"
+                                  ).format(number=order.number,
+                                           status=OrderStatus(order.status).label.lower()),
+                               "order")  # fmt: skip
         w = audit_settings(session)
         record = session.get(OrderAudit, order.id) or OrderAudit(order_id=order.id)
         record.bump_points += w.audit_bump_points
@@ -205,12 +237,13 @@ def bump(db: Database, actor: str, order_id: int, reason: str, today: date | Non
         record.priority_score, record.priority_reasons = prio.score, prio.text
         session.add(record)
         record_event(session, order, actor, order.status,
-                            f"priority bumped: {reason.strip()}", order.status)  # fmt: skip
+                     N_("priority bumped: {reason}").format(reason=reason.strip()),
+                     order.status)  # fmt: skip
         session.flush()
         return prio
 
 
-@anyone("scores the queue again as the date moves on; automatic")
+@anyone("scores the queue again as the date moves on; automatic")  # i18n: no
 def refresh_priorities(db: Database, today: date | None = None) -> int:
     """Score again every order in the queue (urgency changes with the date; orders that
     reached audit without these services get their first score). Returns how many."""

@@ -74,7 +74,7 @@ def _held_due(today: date):  # noqa: ANN202
                 in_audit_queue(Order.status, col(OrderAudit.follow_up_on), today))  # fmt: skip
 
 
-@anyone("a read: the audit queue")
+@anyone("a read: the audit queue")  # i18n: no
 def count(db: Database, today: date | None = None) -> QueueCount:
     """How many orders the queue holds (the home screen shows the same count)."""
     with db.engine.connect() as conn:
@@ -91,7 +91,7 @@ def _entered_audit():  # noqa: ANN202
     )
 
 
-@anyone("a read: the audit queue")
+@anyone("a read: the audit queue")  # i18n: no
 def queue(
     db: Database, limit: int = 50, after: QueueCursor | None = None, today: date | None = None,
     now: datetime | None = None,
@@ -191,7 +191,7 @@ class AuditAlerts:
     due_soon_days: int
 
 
-@anyone("a read: the audit queue")
+@anyone("a read: the audit queue")  # i18n: no
 def alerts(db: Database, now: datetime | None = None) -> AuditAlerts:
     """Counts for the home screen. Drafts are not counted as due (not yet orders to ship)."""
     now = now or utcnow()

@@ -31,7 +31,9 @@ class HistoryRow:
     id: int  # the row's id in its table (with ``at`` and ``source``: the page's cursor)
 
 
-@anyone("a read: every role sees customers, products and orders (the .view permissions)")
+@anyone(
+    "a read: every role sees customers, products and orders (the .view permissions)"  # i18n: no
+)
 def history_page(db: Database, entity: str, key: str, before: HistoryRow | None = None,
                  limit: int = 50) -> list[HistoryRow]:  # fmt: skip
     """The history of ``entity`` ``key`` (``customer`` + code, ``product`` + code, ``order``

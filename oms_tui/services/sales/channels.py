@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from ...i18n import N_
 from ...models import SalesChannel
 from ..platform.db import Database
 from ..platform.errors import InvalidInput
@@ -59,7 +60,7 @@ def channels_in(session: Session) -> list[Channel]:
     return _ordered(session.exec(select(SalesChannel)).all())
 
 
-@anyone("a read: the sales channels")
+@anyone("a read: the sales channels")  # i18n: no
 def list_channels(db: Database) -> list[Channel]:
     """Every channel, by kind, each kind's own channel first."""
     with db.read() as session:
@@ -69,9 +70,9 @@ def list_channels(db: Database) -> list[Channel]:
 def unknown_channel(name: str, known: Iterable[Channel]) -> InvalidInput:
     """The refusal of a name that is no channel: the channels there are, and how to add one."""
     names = ", ".join(c.name for c in known)
-    return InvalidInput(f"unknown channel '{name.strip()}'; channels: {names}; add one: oms "
-                        f"channel add NAME --kind KIND ({', '.join(KINDS)})",
-                        "channel")  # fmt: skip
+    return InvalidInput(N_("unknown channel '{name}'; channels: {names}; add one: oms channel "
+                           "add NAME --kind KIND ({kinds})").format(
+        name=name.strip(), names=names, kinds=", ".join(KINDS)), "channel")  # fmt: skip
 
 
 def channel_in(session: Session, name: str) -> Channel:
@@ -83,7 +84,7 @@ def channel_in(session: Session, name: str) -> Channel:
     return _view(row)
 
 
-@anyone("a read: a sales channel")
+@anyone("a read: a sales channel")  # i18n: no
 def get_channel(db: Database, name: str) -> Channel:
     with db.read() as session:
         return channel_in(session, name)
@@ -112,17 +113,20 @@ def add_channel(db: Database, actor: str, name: str, kind: str, default_profile:
     """A new channel of one of the ``KINDS``; its name is one word, unique (any case)."""
     clean = normalise_name(name)
     if not clean:
-        raise InvalidInput("give the channel a name, e.g. taobao-main", "name")
+        raise InvalidInput(N_("give the channel a name, e.g. taobao-main"), "name")
     if not _NAME.fullmatch(clean) or len(clean) > MAX_NAME:
-        raise InvalidInput(f"a channel's name is one word of up to {MAX_NAME} characters (no "
-                           "spaces, commas or quotes), e.g. taobao-main", "name")  # fmt: skip
+        raise InvalidInput(N_("a channel's name is one word of up to {n} characters (no spaces, "
+                              "commas or quotes), e.g. taobao-main").format(n=MAX_NAME),
+                           "name")  # fmt: skip
     kind = kind.strip().lower()
     if kind not in KINDS:
-        raise InvalidInput(f"unknown kind '{kind}'; one of {', '.join(KINDS)}", "kind")
+        raise InvalidInput(N_("unknown kind '{kind}'; one of {kinds}").format(
+            kind=kind, kinds=", ".join(KINDS)), "kind")  # fmt: skip
     with db.write() as session:
         taken = session.exec(select(SalesChannel).where(SalesChannel.name == clean)).first()
         if taken is not None:
-            raise InvalidInput(f"there is a channel {clean} already ({taken.kind})", "name")
+            raise InvalidInput(N_("there is a channel {name} already ({kind})").format(
+                name=clean, kind=taken.kind), "name")  # fmt: skip
         row = SalesChannel(name=clean, kind=kind, default_profile=default_profile.strip(),
                            created_by=actor)  # fmt: skip
         session.add(row)

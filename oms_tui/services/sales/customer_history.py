@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from ...i18n import N_, _
 from ...models import Customer, CustomerAddress, CustomerPhone, Order
 from ..finance.receivables import credit_exposure
 from ..parties.customers import AddressView, address_text
@@ -59,13 +60,13 @@ class HistoryOrder:
         return OrderStatus(self.status).label
 
 
-@anyone("a read: a customer's history")
+@anyone("a read: a customer's history")  # i18n: no
 def summary(db: Database, customer_id: int, today: date | None = None) -> HistorySummary:
     today = today or date.today()
     with db.read() as session:
         c = session.get(Customer, customer_id)
         if c is None:
-            raise NotFound(f"no customer with id {customer_id}")
+            raise NotFound(N_("no customer with id {id}").format(id=customer_id))
         count, total, last = session.execute(
             select(func.count(), func.coalesce(func.sum(Order.total_minor), 0),
                    func.max(Order.created_at))
@@ -81,7 +82,7 @@ def summary(db: Database, customer_id: int, today: date | None = None) -> Histor
                           currency)  # fmt: skip
 
 
-@anyone("a read: a customer's orders")
+@anyone("a read: a customer's orders")  # i18n: no
 def orders_page(db: Database, customer_id: int, before: HistoryOrder | None = None,
                 limit: int = 50) -> list[HistoryOrder]:  # fmt: skip
     """Newest first; ``before`` is the last order of the previous page (keyset)."""
@@ -97,9 +98,10 @@ def orders_page(db: Database, customer_id: int, before: HistoryOrder | None = No
     made = board.for_orders(db, [r[0] for r in rows])
     out = []
     for oid, number, at, status, channel, total, currency in rows:
-        text = "; ".join(
-            f"{p.number} {p.stage}" + (f", expected {p.expected_date:%m-%d}"
-                                       if p.expected_date and p.status != P.DONE else "")
+        text = "; ".join(  # shown, never stored: in the reader's language now
+            _("{number} {stage}, expected {date}").format(
+                number=p.number, stage=p.stage, date=f"{p.expected_date:%m-%d}")
+            if p.expected_date and p.status != P.DONE else f"{p.number} {p.stage}"
             for p in made.get(oid, []))  # fmt: skip
         out.append(HistoryOrder(oid, number, at, status, channel, total, text, currency=currency))
     return out
@@ -137,27 +139,27 @@ class CustomerCard:
     def credit_status(self) -> str:
         """One phrase: on hold / overdue / over limit / ok."""
         if self.credit_hold:
-            return "on credit hold" + (
-                f": {self.credit_hold_reason}" if self.credit_hold_reason else ""
-            )
+            if self.credit_hold_reason:
+                return N_("on credit hold: {reason}").format(reason=self.credit_hold_reason)
+            return N_("on credit hold")
         if self.overdue_minor > 0:
-            return "overdue"
+            return N_("overdue")
         if self.credit_limit_minor and self.exposure_minor > self.credit_limit_minor:
-            return "over credit limit"
-        return "ok"
+            return N_("over credit limit")
+        return N_("ok")
 
     @property
     def default_address(self) -> AddressView | None:
         return next((a for a in self.addresses if a.is_default), next(iter(self.addresses), None))
 
 
-@anyone("a read: a customer's card (contacts masked on screen)")
+@anyone("a read: a customer's card (contacts masked on screen)")  # i18n: no
 def customer_card(db: Database, customer_id: int, today: date | None = None) -> CustomerCard:
     today = today or date.today()
     with db.read() as session:
         c = session.get(Customer, customer_id)
         if c is None:
-            raise NotFound(f"no customer with id {customer_id}")
+            raise NotFound(N_("no customer with id {id}").format(id=customer_id))
         exposure = credit_exposure(session, customer_id, today)
         last = session.exec(
             select(func.max(Order.created_at)).where(Order.customer_id == customer_id)

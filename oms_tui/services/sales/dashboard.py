@@ -93,12 +93,12 @@ def _count_status(conn: Connection, *statuses: str) -> int:
     return int(conn.execute(stmt).scalar_one())
 
 
-@anyone("a read: the home screen's counts")
+@anyone("a read: the home screen's counts")  # i18n: no
 def home_counts(db: Database, today: date | None = None) -> HomeCounts:
     return home_screen_data(db, today)[0]
 
 
-@anyone("a read: the home screen")
+@anyone("a read: the home screen")  # i18n: no
 def home_screen_data(db: Database, today: date | None = None) -> tuple[HomeCounts, CompanySettings]:
     """The counts and the company settings, in one connection."""
     today = today or date.today()
@@ -124,7 +124,7 @@ def home_screen_data(db: Database, today: date | None = None) -> tuple[HomeCount
         return counts, company
 
 
-@anyone("a read: whether any order exists")
+@anyone("a read: whether any order exists")  # i18n: no
 def has_orders(db: Database) -> bool:
     with db.engine.connect() as conn:
         return conn.execute(select(_order.c.id).limit(1)).first() is not None

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from ...i18n import N_
 from ..platform.errors import InvalidInput
 from ..platform.money import parse_money
 
@@ -55,10 +56,11 @@ class ScanEntry:
 
 def _qty(text: str) -> int:
     if not _INT.fullmatch(text):
-        raise InvalidInput(f"'{text}' is not a quantity (a whole number)", "qty")
+        raise InvalidInput(N_("'{text}' is not a quantity (a whole number)").format(text=text),
+                           "qty")  # fmt: skip
     qty = int(text)
     if qty < 1:
-        raise InvalidInput("quantity must be at least 1", "qty")
+        raise InvalidInput(N_("quantity must be at least 1"), "qty")
     return qty
 
 
@@ -87,7 +89,7 @@ def parse_scan(text: str, currency: str) -> ScanEntry | None:
         except InvalidInput as error:
             raise InvalidInput(str(error), "price") from None
         if price < 0:
-            raise InvalidInput("a price cannot be negative", "price")
+            raise InvalidInput(N_("a price cannot be negative"), "price")
         return ScanEntry(PRICE, price_minor=price)
     if t.startswith("-"):
         try:
@@ -95,14 +97,14 @@ def parse_scan(text: str, currency: str) -> ScanEntry | None:
         except InvalidInput as error:
             raise InvalidInput(str(error), "discount") from None
         if amount < 0:
-            raise InvalidInput("a discount cannot be negative", "discount")
+            raise InvalidInput(N_("a discount cannot be negative"), "discount")
         return ScanEntry(DISCOUNT, amount_minor=amount)
     if "*" in t:
         left, _, right = (p.strip() for p in t.partition("*"))
         if _INT.fullmatch(left) and right and not _INT.fullmatch(right):
             return ScanEntry(PRODUCT, right, qty=_qty(left))
         if not left:
-            raise InvalidInput("type the code before the *", "qty")
+            raise InvalidInput(N_("type the code before the *"), "qty")
         return ScanEntry(PRODUCT, left, qty=_qty(right))
     return ScanEntry(PRODUCT, t)
 
@@ -130,11 +132,13 @@ def parse_requested_date(text: str, today: date) -> date | None:
         wanted = date.fromisoformat(t)
     except ValueError:
         raise InvalidInput(
-            f"'{text.strip()}' is not a date: type 2026-12-01, +1 (tomorrow) or mon",
+            N_("'{text}' is not a date: type 2026-12-01, +1 (tomorrow) or mon").format(
+                text=text.strip()
+            ),
             "requested_date",
         ) from None
     if wanted < today:
-        raise InvalidInput(f"{wanted} is in the past", "requested_date")
+        raise InvalidInput(N_("{date} is in the past").format(date=wanted), "requested_date")
     return wanted
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
+from ...i18n import N_, _
 from ...models import (
     Invoice,
     Payment,
@@ -38,7 +39,7 @@ def _when(at) -> str:  # noqa: ANN001
     return at.astimezone().strftime("%m-%d %H:%M") if at is not None else "—"
 
 
-@anyone("a read: an order's documents")
+@anyone("a read: an order's documents")  # i18n: no
 def order_documents(db: Database, order_id: int) -> list[Document]:
     out: list[Document] = []
     with db.read() as session:
@@ -51,16 +52,20 @@ def order_documents(db: Database, order_id: int) -> list[Document]:
         for e in session.exec(tracked.order_by(TrackingEvent.at)) if shipment_ids else ():
             events.setdefault(e.shipment_id, []).append(e)
         for v in views:
-            head = f"{v.carrier_name or 'no carrier'} {v.tracking_no}".strip()
+            carrier = v.carrier_name or _("no carrier")
+            head = f"{carrier} {v.tracking_no}".strip()
             freight = format_money(v.freight_minor, company)
-            details = [f"Carrier: {head}", f"From {v.warehouse_code}, expected "
-                       f"{v.expected_date or '—'}, freight {freight}"]  # fmt: skip
+            details = [_("Carrier: {carrier}").format(carrier=head),
+                       _("From {warehouse}, expected {date}, freight {freight}").format(
+                           warehouse=v.warehouse_code, date=v.expected_date or "—",
+                           freight=freight)]  # fmt: skip
             details += [f"  {ln.product_code} x {ln.qty}  {ln.description}" for ln in v.lines]
             for e in events.get(v.id, []):
                 status = e.status.replace("_", " ")
                 details.append(f"{_when(e.at)} {status} {e.location} {e.note}".rstrip())
             out.append(Document("shipment", v.number, v.status,
-                                f"{head}; {sum(ln.qty for ln in v.lines)} units",
+                                _("{carrier}; {n} units").format(
+                                    carrier=head, n=sum(ln.qty for ln in v.lines)),
                                 tuple(details)))  # fmt: skip
         invoices = session.exec(select(Invoice).where(Invoice.order_id == order_id)
                                 .order_by(Invoice.id)).all()  # fmt: skip
@@ -73,35 +78,51 @@ def order_documents(db: Database, order_id: int) -> list[Document]:
             ).all()  # fmt: skip
             open_minor = inv.amount_minor - inv.paid_minor
             cur = inv.currency
-            details = [f"Amount {format_money(inv.amount_minor, cur)}, paid "
-                       f"{format_money(inv.paid_minor, cur)}, "
-                       f"open {format_money(open_minor, cur)}",
-                       f"Issued {inv.issued_on}, due {inv.due_on}"]  # fmt: skip
+            details = [_("Amount {amount}, paid {paid}, open {open}").format(
+                           amount=format_money(inv.amount_minor, cur),
+                           paid=format_money(inv.paid_minor, cur),
+                           open=format_money(open_minor, cur)),
+                       _("Issued {issued}, due {due}").format(issued=inv.issued_on,
+                                                              due=inv.due_on)]  # fmt: skip
             if inv.reason:
-                details.append(f"Reason: {inv.reason}")
+                details.append(_("Reason: {reason}").format(reason=inv.reason))
             details += [f"  {n} {d} {m} {format_money(a, cur)}" for n, d, m, a in pays]
-            kind = "credit note" if inv.kind == "credit_note" else "invoice"
+            kind = N_("credit note") if inv.kind == "credit_note" else N_("invoice")
             out.append(Document(kind, inv.number, inv.status,
-                                f"{format_money(inv.amount_minor, cur)}, open "
-                                f"{format_money(open_minor, cur)}, due {inv.due_on}",
+                                _("{amount}, open {open}, due {due}").format(
+                                    amount=format_money(inv.amount_minor, cur),
+                                    open=format_money(open_minor, cur), due=inv.due_on),
                                 tuple(details)))  # fmt: skip
         made = select(ProductionOrder).where(ProductionOrder.order_id == order_id)
         for po in session.exec(made.order_by(ProductionOrder.id)).all():
             log = session.exec(select(ProductionStageLog).where(
                 ProductionStageLog.production_order_id == po.id)
                 .order_by(ProductionStageLog.id)).all()  # fmt: skip
-            details = [f"{po.qty} made, due {po.due_date or '—'}, expected "
-                       f"{po.expected_date or '—'}"]  # fmt: skip
+            details = [
+                _("{qty} made, due {due}, expected {expected}").format(
+                    qty=po.qty, due=po.due_date or "—", expected=po.expected_date or "—"
+                )
+            ]
             if po.requirements_note:
-                details.append(f"Requirements: {po.requirements_note}")
+                details.append(_("Requirements: {note}").format(note=po.requirements_note))
             details += [f"{_when(r.at)} {r.stage_name} {r.result} {r.note} ({r.actor})"
                         for r in log]  # fmt: skip
             out.append(Document("production", po.number, po.status,
-                                f"{po.qty} units, expected {po.expected_date or '—'}",
+                                _("{qty} units, expected {expected}").format(
+                                    qty=po.qty, expected=po.expected_date or "—"),
                                 tuple(details)))  # fmt: skip
         for r in session.exec(select(ReturnOrder).where(ReturnOrder.order_id == order_id)
                               .order_by(ReturnOrder.id)).all():  # fmt: skip
-            out.append(Document("return", r.number, r.status, r.reason,
-                                (f"Reason: {r.reason}", f"By {r.created_by} "
-                                 f"{_when(r.created_at)}")))  # fmt: skip
+            out.append(
+                Document(
+                    "return",
+                    r.number,
+                    r.status,
+                    r.reason,
+                    (
+                        _("Reason: {reason}").format(reason=r.reason),
+                        _("By {user} {time}").format(user=r.created_by, time=_when(r.created_at)),
+                    ),
+                )
+            )
     return out

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlmodel import Session, col
 
+from ...i18n import N_
 from ...models import Order, OrderLock, Setting, utcnow
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound
@@ -34,7 +35,9 @@ class Holder:
     @property
     def text(self) -> str:
         """``open by wang since 10:02`` (local time)."""
-        return f"open by {self.user} since {self.since.astimezone():%H:%M}"
+        return N_("open by {user} since {time}").format(
+            user=self.user, time=f"{self.since.astimezone():%H:%M}"
+        )
 
 
 @dataclass(frozen=True)
@@ -68,11 +71,11 @@ def open_for_edit(db: Database, actor: str, order_id: int, now: datetime | None 
     """Record that ``actor`` has the order open (or refresh it); return who else has."""
     actor = actor.strip()
     if not actor:
-        raise InvalidInput("who is editing? (no user name)", "user")
+        raise InvalidInput(N_("who is editing? (no user name)"), "user")
     now = now or utcnow()
     with db.write() as session:
         if session.get(Order, order_id) is None:
-            raise NotFound(f"no order with id {order_id}")
+            raise NotFound(N_("no order with id {id}").format(id=order_id))
         cutoff = now - timedelta(minutes=stale_minutes(session))
         session.execute(
             delete(OrderLock).where(OrderLock.order_id == order_id, col(OrderLock.seen_at) < cutoff)
@@ -95,7 +98,7 @@ def open_for_edit(db: Database, actor: str, order_id: int, now: datetime | None 
                            tuple(Holder(u, _aware(at)) for u, at in others))  # fmt: skip
 
 
-@anyone("a read: who has an order open")
+@anyone("a read: who has an order open")  # i18n: no
 def holders(db: Database, order_id: int, now: datetime | None = None) -> tuple[Holder, ...]:
     """Who has the order open now (stale rows left out), without recording anything."""
     now = now or utcnow()

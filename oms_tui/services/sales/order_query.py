@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from ...i18n import N_
 from ..platform.errors import InvalidInput
 from ..states.order_states import LABELS, OrderStatus
 from .audit_checks import NOT_SHIPPED
@@ -52,10 +53,14 @@ _STATUS_ALIASES = {"pending": OrderStatus.PENDING_AUDIT, "audit": OrderStatus.PE
 _CHANNEL_ALIASES = {"walk": "walk_in", "ecom": "ecommerce", "web": "ecommerce",
                     "key": "key_account"}  # fmt: skip
 
-SYNTAX_HELP = (
+SYNTAX_HELP = N_(
     "number, phone, name or pinyin, product code; st:pending ch:phone from:-7 to:today"
     " (st: several with commas)"
 )
+# the search line's fields, as a refusal names them ("phone given twice")
+FIELD_WORDS = {"number": N_("number"), "customer": N_("customer"), "phone": N_("phone"),
+               "status": N_("status"), "channel": N_("channel"), "date_from": N_("date from"),
+               "date_to": N_("date to"), "product": N_("product")}  # fmt: skip
 
 
 def parse_search_date(text: str, today: date, field: str) -> date:
@@ -71,7 +76,10 @@ def parse_search_date(text: str, today: date, field: str) -> date:
         return date.fromisoformat(t)
     except ValueError:
         raise InvalidInput(
-            f"'{text}' is not a date: type 2026-11-01, today, -7 (7 days ago) or +1", field
+            N_("'{text}' is not a date: type 2026-11-01, today, -7 (7 days ago) or +1").format(
+                text=text
+            ),
+            field,
         ) from None
 
 
@@ -93,10 +101,12 @@ def parse_status(text: str) -> tuple[str, ...]:
         if exact or len(hits) == 1:
             out.append((exact or hits)[0])
         elif hits:
-            raise InvalidInput(f"status '{word}' could be {', '.join(hits)}: type more", "status")
+            raise InvalidInput(N_("status '{word}' could be {statuses}: type more").format(
+                word=word, statuses=", ".join(hits)), "status")  # fmt: skip
         else:
             known = ", ".join(s.value for s in OrderStatus)
-            raise InvalidInput(f"no status '{word}'; known: {known}", "status")
+            raise InvalidInput(N_("no status '{word}'; known: {known}").format(
+                word=word, known=known), "status")  # fmt: skip
     return tuple(dict.fromkeys(out))
 
 
@@ -108,7 +118,8 @@ def parse_channel(text: str) -> str:
         return word
     if len(hits) == 1:
         return hits[0]
-    raise InvalidInput(f"no channel '{text}'; known: {', '.join(KINDS)}", "channel")
+    raise InvalidInput(N_("no channel '{text}'; known: {known}").format(
+        text=text, known=", ".join(KINDS)), "channel")  # fmt: skip
 
 
 def parse_query(text: str, today: date) -> OrderQuery:
@@ -118,7 +129,8 @@ def parse_query(text: str, today: date) -> OrderQuery:
 
     def put(field: str, value: object) -> None:
         if field in values and field != "status":
-            raise InvalidInput(f"{field.replace('_', ' ')} given twice", field)
+            raise InvalidInput(N_("{field} given twice").format(
+                field=FIELD_WORDS.get(field, field.replace("_", " "))), field)  # fmt: skip
         values[field] = value
 
     last_phone = False
@@ -131,14 +143,15 @@ def parse_query(text: str, today: date) -> OrderQuery:
                   and _PHONE_PART.fullmatch(words[i + 1]) is not None
                   and sum(ch.isdigit() for ch in words[i + 1]) >= 3)  # fmt: skip
         if "phone" in values and not last_phone and _PHONE.fullmatch(word) and digits >= 3:
-            raise InvalidInput("phone given twice", "phone")
+            raise InvalidInput(N_("{field} given twice").format(field=FIELD_WORDS["phone"]),
+                               "phone")  # fmt: skip
         key, sep, value = word.partition(":")
         if word.startswith("#") and len(word) > 1:
             key, sep, value = "#", ":", word[1:]
         if sep and key.lower() in _KEYS:
             field = _KEYS[key.lower()]
             if not value:
-                raise InvalidInput(f"nothing after '{key}:'", field)
+                raise InvalidInput(N_("nothing after '{key}:'").format(key=key), field)
             if field == "status":
                 put(field, tuple(values.get("status", ())) + parse_status(value))  # type: ignore[arg-type]
             elif field == "channel":
@@ -164,7 +177,7 @@ def parse_query(text: str, today: date) -> OrderQuery:
         put("customer", " ".join(names))
     date_from, date_to = values.get("date_from"), values.get("date_to")
     if isinstance(date_from, date) and isinstance(date_to, date) and date_from > date_to:
-        raise InvalidInput("the date range ends before it starts", "date_to")
+        raise InvalidInput(N_("the date range ends before it starts"), "date_to")
     return OrderQuery(**values)  # type: ignore[arg-type]
 
 

@@ -27,6 +27,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import exists, func, or_, select, tuple_
 from sqlmodel import col
 
+from ...i18n import N_
 from ...models import (
     Customer,
     Invoice,
@@ -106,7 +107,7 @@ def _local_midnight(d: date) -> datetime:
 def _customer_ids(db: Database, text: str, what: str) -> tuple[set[int], bool]:
     hits = search_customers(db, text, limit=CUSTOMER_MATCH_LIMIT + 1)
     if what == "phone" and not hits and sum(ch.isdigit() for ch in text) < 3:
-        raise InvalidInput("type at least 3 digits of the phone number", "phone")
+        raise InvalidInput(N_("type at least 3 digits of the phone number"), "phone")
     ids = {h.id for h in hits[:CUSTOMER_MATCH_LIMIT]}
     return ids, len(hits) > CUSTOMER_MATCH_LIMIT
 
@@ -153,13 +154,13 @@ def _starts(prefix: str):  # noqa: ANN202
     return (col(Order.number) >= prefix) & (col(Order.number) < prefix + "\U0010ffff")
 
 
-@anyone("a read: order search")
+@anyone("a read: order search")  # i18n: no
 def search(
     db: Database, query: OrderQuery, after: SearchCursor | None = None, limit: int = 50
 ) -> SearchPage:
     """One page of orders matching every given field, newest first."""
     if limit < 1:
-        raise InvalidInput("a page holds at least one row", "limit")
+        raise InvalidInput(N_("a page holds at least one row"), "limit")
     query = _exact_words(db, query)
     conditions = []
     truncated = False
@@ -181,14 +182,14 @@ def search(
     statuses = [s for s in (x.strip() for x in statuses) if s]
     for s in statuses:
         if s not in OrderStatus.__members__.values():
-            raise InvalidInput(f"unknown order status '{s}'", "status")
+            raise InvalidInput(N_("unknown order status '{status}'").format(status=s), "status")
     if len(statuses) == 1:
         conditions.append(Order.status == statuses[0])
     elif statuses:
         conditions.append(col(Order.status).in_(statuses))
 
     if query.date_from and query.date_to and query.date_from > query.date_to:
-        raise InvalidInput("the date range ends before it starts", "date_to")
+        raise InvalidInput(N_("the date range ends before it starts"), "date_to")
     if query.date_from:
         conditions.append(col(Order.created_at) >= _local_midnight(query.date_from))
     if query.date_to:
@@ -315,7 +316,7 @@ class OrderDetail:
         return self.order.events
 
 
-@anyone("a read: an order's detail")
+@anyone("a read: an order's detail")  # i18n: no
 def detail(db: Database, number: str) -> OrderDetail:
     """An order by number (``so-2026-12`` works) with everything a reviewer needs."""
     view = orders.get_order(db, number)

@@ -13,7 +13,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
-from ...i18n import _
+from ...i18n import N_
 from ...models import Customer, CustomerAddress, Order, OrderEvent, OrderLine, Product, utcnow
 from ..catalog.pricing import (
     PriceBook,
@@ -230,21 +230,26 @@ def create_order_in(
     notes, external_ref = _clean_notes(notes), _clean_ref(external_ref)
     channel = channel_in(session, channel).name  # one of the shop's channels (sales_channel)
     if payment_method is not None and payment_method not in PAYMENT_METHODS:
-        raise InvalidInput(f"unknown payment method '{payment_method}'", "payment_method")
+        raise InvalidInput(N_("unknown payment method '{method}'").format(method=payment_method),
+                           "payment_method")  # fmt: skip
     if submit and not lines:
-        raise InvalidInput("an order needs at least one line before audit", "lines")
+        raise InvalidInput(N_("an order needs at least one line before audit"), "lines")
     if shipping_policy is not None and shipping_policy not in SHIPPING_POLICIES:
-        raise InvalidInput(f"unknown shipping policy '{shipping_policy}'; one of "
-                           f"{', '.join(SHIPPING_POLICIES)}", "shipping_policy")  # fmt: skip
+        raise InvalidInput(
+            N_("unknown shipping policy '{policy}'; one of {policies}").format(
+                policy=shipping_policy, policies=", ".join(SHIPPING_POLICIES)
+            ),
+            "shipping_policy",
+        )
     settings = load_settings(session)
     customer = session.get(Customer, customer_id)
     if customer is None:
-        raise NotFound(f"no customer with id {customer_id}")
+        raise NotFound(N_("no customer with id {id}").format(id=customer_id))
     address = None
     if ship_to_address_id is not None:
         address = session.get(CustomerAddress, ship_to_address_id)
         if address is None or address.customer_id != customer_id:
-            raise InvalidInput("that ship-to address is not this customer's", "ship_to")
+            raise InvalidInput(N_("that ship-to address is not this customer's"), "ship_to")
     else:
         address = session.exec(
             select(CustomerAddress)
@@ -279,10 +284,10 @@ def create_order_in(
     session.add(order)
     session.flush()
     _write_lines(session, settings, customer, order, lines, shipping_minor, actor)
-    record_event(session, order, actor, OrderStatus.DRAFT, "created")
+    record_event(session, order, actor, OrderStatus.DRAFT, N_("created"))
     delete_draft_in(session, draft_id)
     if submit:
-        order_states.move(session, order, OrderStatus.PENDING_AUDIT, actor, "submitted")
+        order_states.move(session, order, OrderStatus.PENDING_AUDIT, actor, N_("submitted"))
     session.add(order)
     session.flush()
     return _view(session, order)
@@ -302,11 +307,12 @@ class OrderSpec:
 
 
 def _clean_notes(notes: str) -> str:
-    return clean_text(notes, MAX_NOTES, "the notes", "notes", multiline=True)
+    return clean_text(notes, MAX_NOTES, N_("the notes"), "notes", multiline=True)
 
 
 def _clean_ref(ref: str | None) -> str | None:
-    return None if ref is None else clean_text(ref, 64, "the channel's order id", "external_ref")
+    return None if ref is None else clean_text(ref, 64, N_("the channel's order id"),
+                                               "external_ref")  # fmt: skip
 
 
 def create_orders_in(session: Session, actor: str, specs: Sequence[OrderSpec]) -> list[str]:
@@ -341,16 +347,16 @@ def create_orders_in(session: Session, actor: str, specs: Sequence[OrderSpec]) -
     for spec, number in zip(specs, numbers, strict=True):
         customer = found.get(spec.customer_id)
         if customer is None:
-            raise NotFound(f"no customer with id {spec.customer_id}")
+            raise NotFound(N_("no customer with id {id}").format(id=spec.customer_id))
         if not spec.lines:
-            raise InvalidInput("an order needs at least one line before audit", "lines")
+            raise InvalidInput(N_("an order needs at least one line before audit"), "lines")
         if customer.group not in books:
             books[customer.group] = load_price_book(session, customer.group, known, date.today())
         address = addresses.get(customer.id)
         if spec.ship_to_address_id is not None:
             address = by_id.get(spec.ship_to_address_id)
             if address is None or address.customer_id != customer.id:
-                raise InvalidInput("that ship-to address is not this customer's", "ship_to")
+                raise InvalidInput(N_("that ship-to address is not this customer's"), "ship_to")
         region = (address.region if address else "") or customer.region
         priced, _ = _price(session, settings, customer, spec.lines, None, region, None,
                            known, books[customer.group])  # fmt: skip
@@ -391,11 +397,11 @@ def create_orders_in(session: Session, actor: str, specs: Sequence[OrderSpec]) -
                 "qty_shipped": 0, "qty_returned": 0,
             })  # fmt: skip
         event_rows.append({"order_id": order_id, "at": now, "actor": actor, "from_status": None,
-                           "to_status": OrderStatus.DRAFT, "reason": "created"})  # fmt: skip
+                           "to_status": OrderStatus.DRAFT, "reason": N_("created")})  # fmt: skip
         event_rows.append({"order_id": order_id, "at": now, "actor": actor,
                            "from_status": OrderStatus.DRAFT,
                            "to_status": OrderStatus.PENDING_AUDIT,
-                           "reason": "submitted"})  # fmt: skip
+                           "reason": N_("submitted")})  # fmt: skip
     session.execute(insert(OrderLine.__table__), line_rows)  # type: ignore[attr-defined]
     session.execute(insert(OrderEvent.__table__), event_rows)  # type: ignore[attr-defined]
     return numbers
@@ -411,10 +417,13 @@ def replace_lines_in(session: Session, actor: str, order: Order, lines: Sequence
     ``channel_prices``: the prices are the sales channel's (an import's file, as
     ``create_orders_in`` takes them), not a change typed by the actor."""
     if order.status not in EDITABLE:
-        raise IllegalTransition(f"order {order.number} is {OrderStatus(order.status).label.lower()}"
-                                ": its lines can no longer change")  # fmt: skip
+        raise IllegalTransition(
+            N_("order {number} is {status}: its lines can no longer change").format(
+                number=order.number, status=OrderStatus(order.status).label.lower()
+            )
+        )
     if not lines:
-        raise InvalidInput("an order needs at least one line", "lines")
+        raise InvalidInput(N_("an order needs at least one line"), "lines")
     for old in session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all():
         session.delete(old)
     session.flush()
@@ -446,16 +455,16 @@ def _check_price_authority(session: Session, settings: CompanySettings, actor: s
         return
     limit = settings.discount_limit_pct
     for no, (new, line) in enumerate(zip(lines, priced.lines, strict=True), start=1):
-        shown = _(role) if role else "?"
+        said = role or "?"  # the role's code: read back as its name (i18n.shown)
         if new.unit_price_minor is not None:
-            raise PriceNotPermitted(_("line {no}: changing a price needs a manager ({user} is "
-                                      "{role})").format(no=no, user=actor, role=shown),
+            raise PriceNotPermitted(N_("line {no}: changing a price needs a manager ({user} is "
+                                       "{role})").format(no=no, user=actor, role=said),
                                     f"lines.{no}.price")  # fmt: skip
         gross = line.qty * line.unit_price_minor
         if new.discount_minor and new.discount_minor * 100 > gross * limit:
-            raise PriceNotPermitted(_("line {no}: a discount over {limit}% needs a manager "
-                                      "({user} is {role})").format(
-                no=no, limit=limit, user=actor, role=shown), f"lines.{no}.discount")  # fmt: skip
+            raise PriceNotPermitted(N_("line {no}: a discount over {limit}% needs a manager "
+                                       "({user} is {role})").format(
+                no=no, limit=limit, user=actor, role=said), f"lines.{no}.discount")  # fmt: skip
 
 
 def _write_lines(session: Session, settings: CompanySettings, customer: Customer, order: Order,
@@ -503,25 +512,32 @@ def _price(
     limit, currency = settings.max_amount_minor, settings.currency
     for no, new in enumerate(lines, start=1):
         if new.qty <= 0:
-            raise InvalidInput(f"line {no}: quantity must be at least 1", f"lines.{no}.qty")
+            raise InvalidInput(N_("line {no}: quantity must be at least 1").format(no=no),
+                               f"lines.{no}.qty")  # fmt: skip
         if new.qty > MAX_LINE_QTY:
-            raise InvalidInput(f"line {no}: {new.qty} is implausibly large", f"lines.{no}.qty")
+            raise InvalidInput(N_("line {no}: {qty} is implausibly large").format(
+                no=no, qty=new.qty), f"lines.{no}.qty")  # fmt: skip
         product = (products.get(new.product_id) or (known or {}).get(new.product_id)
                    or session.get(Product, new.product_id))  # fmt: skip
         if product is None:
-            raise NotFound(f"line {no}: no product with id {new.product_id}")
+            raise NotFound(N_("line {no}: no product with id {id}").format(
+                no=no, id=new.product_id))  # fmt: skip
         if not product.active:
-            raise InvalidInput(f"line {no}: {product.code} is no longer sold", f"lines.{no}")
+            raise InvalidInput(N_("line {no}: {product} is no longer sold").format(
+                no=no, product=product.code), f"lines.{no}")  # fmt: skip
         products[product.id] = product
         if new.unit_price_minor is not None and not new.override_reason.strip():
-            raise InvalidInput(f"line {no}: a price override needs a reason", f"lines.{no}.price")
+            raise InvalidInput(N_("line {no}: a price override needs a reason").format(no=no),
+                               f"lines.{no}.price")  # fmt: skip
         if new.unit_price_minor is not None and new.unit_price_minor < 0:
-            raise InvalidInput(f"line {no}: a price cannot be negative", f"lines.{no}.price")
+            raise InvalidInput(N_("line {no}: a price cannot be negative").format(no=no),
+                               f"lines.{no}.price")  # fmt: skip
         if new.unit_price_minor is not None:
-            check_amount(new.unit_price_minor, limit, f"line {no}: the price",
+            check_amount(new.unit_price_minor, limit, N_("line {no}: the price").format(no=no),
                          f"lines.{no}.price", currency)  # fmt: skip
         if new.discount_minor < 0:
-            raise InvalidInput(f"line {no}: discount out of range", f"lines.{no}.discount")
+            raise InvalidInput(N_("line {no}: discount out of range").format(no=no),
+                               f"lines.{no}.discount")  # fmt: skip
         quote_lines.append(QuoteLine(product_info(product), new.qty, new.discount_minor,
                                      new.unit_price_minor, new.override_reason))  # fmt: skip
     ship_source = ""
@@ -537,13 +553,14 @@ def _price(
                    shipping_source=ship_source)  # fmt: skip
     for no, (new, line) in enumerate(zip(lines, priced.lines, strict=True), start=1):
         gross = line.qty * line.unit_price_minor
-        check_amount(gross, limit, f"line {no}: {line.qty} x "
-                     f"{format_money(line.unit_price_minor, currency)} =", f"lines.{no}.qty",
-                     currency)  # fmt: skip
+        check_amount(gross, limit, N_("line {no}: {qty} x {price} =").format(
+            no=no, qty=line.qty, price=format_money(line.unit_price_minor, currency)),
+            f"lines.{no}.qty", currency)  # fmt: skip
         if new.discount_minor > gross:
-            raise InvalidInput(f"line {no}: discount out of range", f"lines.{no}.discount")
-    check_amount(shipping_minor, limit, "the shipping", "shipping", currency)
-    check_amount(priced.totals.total_minor, limit, "the order total", "lines", currency)
+            raise InvalidInput(N_("line {no}: discount out of range").format(no=no),
+                               f"lines.{no}.discount")  # fmt: skip
+    check_amount(shipping_minor, limit, N_("the shipping"), "shipping", currency)
+    check_amount(priced.totals.total_minor, limit, N_("the order total"), "lines", currency)
     return priced, products
 
 
@@ -556,7 +573,7 @@ class OrderQuote:
     warnings: tuple[str, ...]
 
 
-@anyone("prices an order being typed; saves nothing")
+@anyone("prices an order being typed; saves nothing")  # i18n: no
 def quote_order(
     db: Database,
     customer_id: int,
@@ -570,14 +587,16 @@ def quote_order(
         settings = load_settings(session)
         customer = session.get(Customer, customer_id)
         if customer is None:
-            raise NotFound(f"no customer with id {customer_id}")
+            raise NotFound(N_("no customer with id {id}").format(id=customer_id))
         region = customer.region
         if ship_to_address_id is not None:
             address = session.get(CustomerAddress, ship_to_address_id)
             region = (address.region if address else "") or region
         priced, products = _price(session, settings, customer, lines, carrier_id, region, None)
         warnings = [
-            f"line {no}: {products[ln.product_id].code} priced below cost"
+            N_("line {no}: {product} priced below cost").format(
+                no=no, product=products[ln.product_id].code
+            )
             for no, ln in enumerate(priced.lines, start=1)
             if ln.below_cost
         ]
@@ -590,11 +609,11 @@ def quote_order(
             if over:
                 warnings.append(over)
         if customer.credit_hold:
-            warnings.append("customer is on credit hold")
+            warnings.append(N_("customer is on credit hold"))
         return OrderQuote(priced, settings.currency, tuple(warnings))
 
 
-@anyone("a read: a customer's latest orders")
+@anyone("a read: a customer's latest orders")  # i18n: no
 def recent_orders(db: Database, customer_id: int, limit: int = 5) -> list[OrderView]:
     """The customer's latest orders, newest first, with their lines (to repeat one)."""
     with db.read() as session:
@@ -621,7 +640,7 @@ def _default_payment(terms: str) -> str:
 def _load_for_update(session: Session, order_id: int) -> Order:
     order = session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
     if order is None:
-        raise NotFound(f"no order with id {order_id}")
+        raise NotFound(N_("no order with id {id}").format(id=order_id))
     return order
 
 
@@ -687,20 +706,25 @@ def transition(
                     select(OrderLine.id).where(OrderLine.order_id == order.id).limit(1)
                 ).first()
                 if has_line is None:
-                    raise InvalidInput(f"order {order.number} has no lines to audit", "lines")
+                    raise InvalidInput(N_("order {number} has no lines to audit").format(
+                        number=order.number), "lines")  # fmt: skip
             text = reason.strip()
             freed: set[int] = set()
             if releasing:
                 units = stock.release_order_in(session, order.id)
                 if units:
-                    text += f" ({units} reserved units released)"
+                    text = (N_("{reason} ({units} reserved units released)") if text
+                            else N_("{units} reserved units released")).format(
+                        reason=text, units=units)  # fmt: skip
                     freed |= product_ids
                 from ..production.planning import cancel_for_order_in
 
                 stopped, materials = cancel_for_order_in(session, actor, order.id,
                                                          reason.strip())  # fmt: skip
                 if stopped:
-                    text += f" (production stopped: {', '.join(stopped)})"
+                    text = (N_("{reason} (production stopped: {orders})") if text
+                            else N_("production stopped: {orders}")).format(
+                        reason=text, orders=", ".join(stopped))  # fmt: skip
                 freed |= materials
             if to is OrderStatus.APPROVED and order.payment_method == "prepaid":
                 from ..finance.receivables import invoice_order_in
@@ -719,36 +743,36 @@ def transition(
 
 
 # Declared: the permission depends on the status the order moves to (checked above).
-transition.__permission__ = "by status: TRANSITION_PERMISSIONS"  # type: ignore[attr-defined]
+transition.__permission__ = "by status: TRANSITION_PERMISSIONS"  # type: ignore[attr-defined]  # i18n: no
 
 
-@anyone("a read: an order")
+@anyone("a read: an order")  # i18n: no
 def get_order(db: Database, number: str) -> OrderView:
     """An order with its lines and events, by number (case-insensitive, ``so-2026-12`` works)."""
     wanted = normalise_order_number(number)
     with db.read() as session:
         order = session.exec(select(Order).where(Order.number == wanted)).first()
         if order is None:
-            raise NotFound(f"no order {number.strip()}")
+            raise NotFound(N_("no order {number}").format(number=number.strip()))
         return _view(session, order, detail=True)
 
 
-@anyone("a read: an order's version")
+@anyone("a read: an order's version")  # i18n: no
 def version_of(db: Database, order_id: int) -> tuple[int, str]:
     """The order's version and who changed it last ("changed by li at 10:05 (approved)"):
     a cheap read for a screen that shows the order, to tell it was changed since."""
     with db.read() as session:
         order = session.get(Order, order_id)
         if order is None:
-            raise NotFound(f"no order with id {order_id}")
+            raise NotFound(N_("no order with id {id}").format(id=order_id))
         change = order_states.last_change(session, order)
-        return order.version, change.text if change else "changed"
+        return order.version, change.text if change else N_("changed")
 
 
-@anyone("a read: an order")
+@anyone("a read: an order")  # i18n: no
 def get_order_by_id(db: Database, order_id: int) -> OrderView:
     with db.read() as session:
         order = session.get(Order, order_id)
         if order is None:
-            raise NotFound(f"no order with id {order_id}")
+            raise NotFound(N_("no order with id {id}").format(id=order_id))
         return _view(session, order, detail=True)

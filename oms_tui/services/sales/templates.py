@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from sqlmodel import col, select
 
+from ...i18n import N_
 from ...models import OrderTemplate, OrderTemplateLine, Product
 from ..platform.db import Database
 from ..platform.errors import InvalidInput, NotFound, OmsError
@@ -20,7 +21,7 @@ from ..platform.permissions import anyone, requires
 from .audit_checks import run_checks
 from .orders import NewLine, create_order_in
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,9 @@ def _schedule_text(t: OrderTemplate) -> str:
     if not t.standing or t.weekday is None:
         return ""
     day = WEEKDAYS[t.weekday]
-    return f"every {day}" if t.every_weeks == 1 else f"every {t.every_weeks} weeks on {day}"
+    if t.every_weeks == 1:
+        return N_("every {day}").format(day=day)
+    return N_("every {n} weeks on {day}").format(n=t.every_weeks, day=day)
 
 
 def first_run_on_or_after(start: date, weekday: int) -> date:
@@ -69,15 +72,15 @@ def create_template(
 ) -> TemplateView:
     """A template of (product id, qty) lines; with ``weekday`` it is a standing order."""
     if not name.strip():
-        raise InvalidInput("a template needs a name", "name")
+        raise InvalidInput(N_("a template needs a name"), "name")
     if not lines:
-        raise InvalidInput("a template needs at least one line", "lines")
+        raise InvalidInput(N_("a template needs at least one line"), "lines")
     if weekday is not None and not 0 <= weekday <= 6:
-        raise InvalidInput("weekday is 0 (Monday) to 6 (Sunday)", "weekday")
+        raise InvalidInput(N_("weekday is 0 (Monday) to 6 (Sunday)"), "weekday")
     if every_weeks < 1:
-        raise InvalidInput("every_weeks must be at least 1", "every_weeks")
+        raise InvalidInput(N_("every_weeks must be at least 1"), "every_weeks")
     if weekday is not None and customer_id is None:
-        raise InvalidInput("a standing order needs a customer", "customer")
+        raise InvalidInput(N_("a standing order needs a customer"), "customer")
     with db.write() as session:
         t = OrderTemplate(
             name=name.strip(), customer_id=customer_id, channel=channel,
@@ -90,16 +93,18 @@ def create_template(
         session.flush()
         for no, (product_id, qty) in enumerate(lines, start=1):
             if qty <= 0:
-                raise InvalidInput(f"line {no}: quantity must be at least 1", f"lines.{no}.qty")
+                raise InvalidInput(N_("line {no}: quantity must be at least 1").format(no=no),
+                                   f"lines.{no}.qty")  # fmt: skip
             if session.get(Product, product_id) is None:
-                raise NotFound(f"line {no}: no product with id {product_id}")
+                raise NotFound(N_("line {no}: no product with id {id}").format(
+                    no=no, id=product_id))  # fmt: skip
             session.add(OrderTemplateLine(template_id=t.id, line_no=no, product_id=product_id,
                                           qty=qty))  # fmt: skip
         session.flush()
     return get_template(db, t.id)
 
 
-@anyone("a read: a template")
+@anyone("a read: a template")  # i18n: no
 def get_template(db: Database, template_id: int) -> TemplateView:
     return _views(db, [template_id])[0]
 
@@ -117,7 +122,7 @@ def _views(db: Database, ids: Sequence[int] | None = None, customer_id: int | No
             )
         templates = session.exec(stmt.order_by(OrderTemplate.name)).all()
         if ids is not None and len(templates) != len(set(ids)):
-            raise NotFound("no such template")
+            raise NotFound(N_("no such template"))
         lines = session.exec(
             select(OrderTemplateLine, Product.code)
             .join(Product, col(Product.id) == OrderTemplateLine.product_id)
@@ -144,13 +149,13 @@ def _views(db: Database, ids: Sequence[int] | None = None, customer_id: int | No
         ]
 
 
-@anyone("a read: the templates")
+@anyone("a read: the templates")  # i18n: no
 def list_templates(db: Database, customer_id: int | None = None) -> list[TemplateView]:
     """Active templates: the customer's own and the shared ones."""
     return _views(db, customer_id=customer_id)
 
 
-@anyone("a read: the standing orders due")
+@anyone("a read: the standing orders due")  # i18n: no
 def due_standing_orders(db: Database, today: date) -> list[TemplateView]:
     with db.read() as session:
         ids = session.exec(
@@ -197,12 +202,13 @@ def run_standing_orders(db: Database, actor: str, today: date | None = None) -> 
                     session, actor, t.customer_id,
                     [NewLine(ln.product_id, ln.qty, requirements_note=ln.requirements_note)
                      for ln in t.lines],
-                    channel="standing", notes=f"standing order: {t.name} ({t.schedule})",
+                    channel="standing", notes=N_("standing order: {name} ({schedule})").format(
+                        name=t.name, schedule=t.schedule),
                     requested_date=today, submit=True,
                 )  # fmt: skip
                 created.append(order.number)
         except OmsError as exc:
-            failed.append(f"{t.name}: {exc}")
+            failed.append(N_("standing order {name}: {error}").format(name=t.name, error=exc))
             continue
         run_checks(db, order.id, today)  # into the audit queue with its checks, like any order
     return StandingRun(tuple(created), tuple(failed))
