@@ -153,6 +153,12 @@ def _shown(language: str, text: str) -> str:
     translated = catalog.gettext(text)
     if translated != text:
         return translated
+    if text[:1].islower() and _LOWER_WORDS.fullmatch(text):
+        # a word written in lower case inside a sentence (``not in audit (draft)``): the
+        # catalog has it as a label (``Draft``)
+        translated = catalog.gettext(text[0].upper() + text[1:])
+        if translated != text[0].upper() + text[1:]:
+            return translated
     best: tuple[int, str, str] | None = None  # (values left English, the sentence, template)
     for pattern, singular, plural in _templates(language):
         found = pattern.fullmatch(text)
@@ -216,6 +222,7 @@ def _list_items(text: str) -> list[str]:
 
 
 _ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}")
+_LOWER_WORDS = re.compile(r"[a-z]+(?: [a-z]+){0,2}")  # one to three words, no digits
 
 
 def _template_pattern(template: str) -> re.Pattern[str] | None:

@@ -63,3 +63,9 @@ def test_a_list_of_sentences_is_read_back_item_by_item(chinese) -> None:
         "L1 3 from HZ (region East; BJ short)", "L1 4 backordered"]
     # what no template says keeps its own "; "
     assert i18n.shown("call first; back door") == "call first; back door"
+
+
+def test_a_status_word_in_lower_case_inside_a_sentence_is_read_back(chinese) -> None:
+    assert i18n.shown("draft") == i18n.shown("Draft") == "草稿"
+    assert "draft" not in i18n.shown("not in audit (draft)")
+    assert i18n.shown("nothing like a label") == "nothing like a label"
