@@ -47,7 +47,7 @@ CONVERTED = frozenset({
     "cli/backup.py", "cli/channel.py", "cli/checks.py", "cli/db.py", "cli/dunning.py",
     "cli/export.py", "cli/imports.py", "cli/payment.py", "cli/printing.py", "cli/production.py",
     "cli/region.py", "cli/report.py", "cli/run.py", "cli/settings.py", "cli/standing.py",
-    "cli/stock.py", "cli/tracking.py",
+    "cli/stock.py", "cli/tracking.py", "cli/help_format.py",
     # reports: in the reader's language (i18n.document_words)
     "reports/__init__.py", "reports/account_letter.py", "reports/common.py",
     "reports/driver_manifest.py", "reports/fonts.py", "reports/label.py",

@@ -9,6 +9,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from ..i18n import N_, _
+from .help_format import CellContext, short_help
 
 # typer's own words in help (its copy of click): the ones it asks the standard library's
 # gettext for (``Options``, ``Commands``, ``env var: ...``; ``i18n.use_for_command_line``
@@ -22,11 +23,20 @@ CLICK_WORDS = (
 
 class TranslatedHelp:
     """For a typer command or group: the usage line and the help option in the current
-    language."""
+    language, laid out by terminal cells (``help_format``: Chinese fits 80 columns)."""
+
+    context_class = CellContext
 
     def format_usage(self, ctx: typer.Context, formatter: Any) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage:") + " ")
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The command's line in its group's list, ``limit`` cells at most (click counts
+        characters: a Chinese line took two lines)."""
+        if self.short_help or not self.help or self.deprecated:  # type: ignore[attr-defined]
+            return super().get_short_help_str(limit)  # type: ignore[misc]
+        return short_help(self.help, limit).strip()  # type: ignore[attr-defined]
 
     def get_help_option(self, ctx: typer.Context) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]

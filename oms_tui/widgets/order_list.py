@@ -451,12 +451,24 @@ class OrderList(ScrollView, Generic[Row], can_focus=True):
         return strip
 
 
+def _chop(text: str, cells: int) -> str:
+    """The longest start of ``text`` in at most ``cells`` cells, whole characters only."""
+    used = 0
+    for i, ch in enumerate(text):
+        used += cell_len(ch)
+        if used > cells:
+            return text[:i]
+    return text
+
+
 def fit(text: str, width: int, right: bool = False) -> str:
     """``text`` in exactly ``width`` cells (CJK counts 2), cut with ``…`` when too long."""
     if width <= 0:
         return ""
     if cell_len(text) > width:
-        text = set_cell_size(text, width - 1) + "…"
+        # whole characters only, "…" right after the last (a Chinese character that would
+        # be cut in half is left out, and the cell it leaves goes after the "…")
+        text = _chop(text, width - 1) + "…"
     pad = width - cell_len(text)
     return (" " * pad + text) if right else set_cell_size(text, width)
 

@@ -325,8 +325,9 @@ async def test_the_customer_matches_cover_whole_rows_one_match_a_row(
         await pilot.press(*"永安")
         await settle(pilot)
         rows = screen_text(app).splitlines()
-        assert "0512 4769 9080" in rows[2] and "0512 4769 9081" in rows[3]  # a row each
-        assert rows[2].startswith(" " * 10) and "苏州永安设计" in rows[2]
+        # a row each, in name order (pinyin: ...yongan deng... before ...yongan she...)
+        assert "0512 4769 9081" in rows[2] and "0512 4769 9080" in rows[3]
+        assert rows[3].startswith(" " * 10) and "苏州永安设计" in rows[3]
         assert "No custom" not in screen_text(app)  # hidden whole, not cut
         await pilot.press("escape")  # the matches go: the message under them is whole
         await settle(pilot)

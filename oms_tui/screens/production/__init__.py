@@ -7,6 +7,10 @@ progress bar (stages done), the stage as k/n, due and expected date; an expected
 the due date is late, marked ``!`` in red, and an order waiting to start whose materials
 are not all there (reserved or free in the factory warehouse) is marked ``short`` in red
 where its bar and stage would be (the stage headers and the status line count both).
+The product column is as wide as the longest code on the board (a code is never cut);
+when that leaves the customer fewer than 7 cells (80 columns, a door's code with its size
+and finish), the bar goes, then the sales order's column (the line under the list names
+the order then), so a customer's name shows its start and "…" (``rows.board_columns``).
 ``l`` cycles the product line shown (all, then each line seen on the board); F4 shows only
 orders due by a date (``+7``, ``2026-12-01``; blank shows all again). The line under the
 list tells the highlighted order's requirements note, priority, how late it is and whether

@@ -81,56 +81,88 @@ def _narrow() -> tuple[int, int]:
     return max(3, cell_len(_("Qty"))), max(3, cell_len(_("Stg")))
 
 
-def _widths(width: int) -> tuple[int, int, int, int]:
-    """(product, bar, customer, note) widths for a row ``width`` cells wide."""
+CUSTOMER_MIN = 7  # cells: a name's first three Chinese characters (or six letters) and "…"
+
+
+@dataclass(frozen=True)
+class BoardColumns:
+    """How a board ``width`` cells wide is shared: the product column as wide as the
+    longest code on the board (a code is never cut), the customer what is left, at least
+    ``CUSTOMER_MIN``. When a long code leaves the customer less, the progress bar goes
+    first (the stage column says ``2/4`` anyway), then the sales order's number (the
+    details line under the board names it); the bar comes back when that frees enough."""
+
+    product: int
+    bar: int  # 0: no bar; the stage column also holds "short"
+    order: bool  # the sales order's number shown
+    customer: int
+    note: int  # the requirements (wide boards only)
+    qty: int
+    stage: int
+
+
+def board_columns(width: int, code_width: int = 0) -> BoardColumns:
     wide = width >= 100
-    product, bar_w = (12, 8) if wide else (9, 4)
+    product = max(12 if wide else 9, code_width)
     qty_w, stage_w = _narrow()
-    fixed = 14 + 1 + 14 + 1 + 1 + product + 1 + qty_w + 1 + bar_w + 1 + stage_w + 1 + 5 + 1 + 6
-    rest = max(6, width - fixed)
-    if not wide:
-        return product, bar_w, rest, 0
-    customer = min(rest, 22)
-    note = rest - customer - 1
-    return (product, bar_w, customer, note) if note >= 8 else (product, bar_w, rest, 0)
+    options = ((8 if wide else 4, True), (0, True), (8 if wide else 4, False), (0, False))
+    for bar_w, order in options:
+        stage = stage_w if bar_w else max(stage_w, cell_len(_("short")))
+        # number, sales order, customer, product, qty, bar, stage, due, expected (one space
+        # before each but the first)
+        fixed = (14 + (15 if order else 0) + 1 + 1 + product + 1 + qty_w
+                 + (1 + bar_w if bar_w else 0) + 1 + stage + 1 + 5 + 1 + 6)  # fmt: skip
+        rest = width - fixed
+        if rest >= CUSTOMER_MIN:
+            break
+    rest = max(0, rest)
+    customer, note = rest, 0
+    if wide and rest - min(rest, 22) - 1 >= 8:
+        customer = min(rest, 22)
+        note = rest - customer - 1
+    return BoardColumns(product, bar_w, order, customer, note, qty_w, stage)
 
 
-def board_row(r: BoardRow, width: int) -> list[Piece]:
-    product, bar_w, customer, note = _widths(width)
-    qty_w, stage_w = _narrow()
-    code, customer_text = fit_whole(r.product_code, product, r.customer_name, customer)
-    pieces: list[Piece] = [
-        (fit(r.number, 14), "alert" if r.priority > 0 else ""),
-        (" " + fit(r.order_number, 14), ""),
+def board_row(r: BoardRow, width: int, code_width: int = 0) -> list[Piece]:
+    c = board_columns(width, code_width)
+    code, customer_text = fit_whole(r.product_code, c.product, r.customer_name, c.customer)
+    pieces: list[Piece] = [(fit(r.number, 14), "alert" if r.priority > 0 else "")]
+    if c.order:
+        pieces.append((" " + fit(r.order_number, 14), ""))
+    pieces += [
         (" " + customer_text, ""),
         (" " + code, ""),
-        (" " + fit(str(r.qty), qty_w, True), ""),
+        (" " + fit(str(r.qty), c.qty, True), ""),
     ]  # fmt: skip
     if r.short:  # not started, so no progress to show: the bar and stage say why it waits
-        pieces.append((" " + fit(_("short"), bar_w + 1 + stage_w), "fail"))
+        pieces.append((" " + fit(_("short"), (c.bar + 1 if c.bar else 0) + c.stage), "fail"))
     else:
-        pieces += [
-            (" " + bar(r.progress, bar_w), "pass" if r.status == "in_progress" else "dim"),
-            (" " + fit(stage_of(r), stage_w, True), ""),
-        ]
+        if c.bar:
+            pieces.append((" " + bar(r.progress, c.bar),
+                           "pass" if r.status == "in_progress" else "dim"))  # fmt: skip
+        pieces.append((" " + fit(stage_of(r), c.stage, True), ""))
     pieces += [
         (" " + fit(short_date(r.due_date), 5), "dim"),
         (" " + fit(short_date(r.expected_date) + ("!" if r.late else ""), 6),
          "fail" if r.late else ""),
     ]  # fmt: skip
-    if note:
-        pieces.append((" " + fit(r.requirements_note, note), "dim"))
+    if c.note:
+        pieces.append((" " + fit(r.requirements_note, c.note), "dim"))
     return pieces
 
 
-def board_head(width: int) -> str:
-    product, bar_w, customer, note = _widths(width)
-    qty_w, stage_w = _narrow()
-    done = pgettext("progress", "Done")
-    text = head_line((N_("Number"), 14), (N_("Order"), 14), (N_("Customer"), customer),
-                     (N_("Product"), product), (N_("Qty"), qty_w, True), (done, bar_w),
-                     (N_("Stg"), stage_w, True), (N_("Due"), 5), (N_("Expect"), 6))  # fmt: skip
-    return text + (head_line((N_("Requirements"), note)) if note else "")
+def board_head(width: int, code_width: int = 0) -> str:
+    c = board_columns(width, code_width)
+    columns: list[tuple[str, int] | tuple[str, int, bool]] = [(N_("Number"), 14)]
+    if c.order:
+        columns.append((N_("Order"), 14))
+    columns += [(N_("Customer"), c.customer), (N_("Product"), c.product),
+                (N_("Qty"), c.qty, True)]  # fmt: skip
+    if c.bar:
+        columns.append((pgettext("progress", "Done"), c.bar))
+    columns += [(N_("Stg"), c.stage, True), (N_("Due"), 5), (N_("Expect"), 6)]
+    text = head_line(*columns)
+    return text + (head_line((N_("Requirements"), c.note)) if c.note else "")
 
 
 # -- an order's materials -----------------------------------------------------------------------

@@ -6,6 +6,7 @@ from collections.abc import Hashable
 from datetime import date
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -27,7 +28,16 @@ from ...widgets.order_list import OrderList, Piece, fit
 from ..list_screen import GroupedList, ListScreen
 from .capacity import CapacityScreen
 from .dialogs import HistoryDialog, OrderStory, parse_due
-from .rows import Row, StageGroup, board_head, board_row, by_stage, row_key, short_date
+from .rows import (
+    Row,
+    StageGroup,
+    board_columns,
+    board_head,
+    board_row,
+    by_stage,
+    row_key,
+    short_date,
+)
 
 # -- the board ---------------------------------------------------------------------------------
 
@@ -36,6 +46,24 @@ class BoardList(GroupedList):
     """The board: stage header rows between the orders."""
 
     GROUP_ROW = StageGroup
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(self.format_order, key=row_key, **kwargs)
+        self._codes: tuple[int, int, int] = (0, 0, 0)  # (rows' id, their count, widest code)
+
+    @property
+    def code_width(self) -> int:
+        """The cells the longest product code on the board takes: the product column's
+        width, the same on every row (``rows.board_columns``)."""
+        rows = self.rows
+        if self._codes[:2] != (id(rows), len(rows)):
+            widest = max((cell_len(r.product_code) for r in rows if isinstance(r, BoardRow)),
+                         default=0)  # fmt: skip
+            self._codes = (id(rows), len(rows), widest)
+        return self._codes[2]
+
+    def format_order(self, row: BoardRow, width: int) -> list[Piece]:
+        return board_row(row, width, self.code_width)
 
     def format_group(self, g: StageGroup, width: int) -> list[Piece]:
         name = g.stage_name if g.stage_no else _("waiting to start")
@@ -136,15 +164,14 @@ class ProductionScreen(ListScreen[BoardList]):
         self.lines: set[str] = set()  # product lines seen on the board
 
     def make_list(self) -> BoardList:
-        return BoardList(board_row, key=row_key, id="prod-board",
-                         empty_text=_("No production order is open."))  # fmt: skip
+        return BoardList(id="prod-board", empty_text=_("No production order is open."))
 
     def retranslate(self) -> None:
         self.board.empty_text = _("No production order is open.")
         super().retranslate()
 
     def head(self, width: int) -> str:
-        return board_head(width)
+        return board_head(width, self.board.code_width)
 
     @property
     def board(self) -> BoardList:
@@ -194,8 +221,10 @@ class ProductionScreen(ListScreen[BoardList]):
         late = ""
         if row.late and row.due_date and row.expected_date:
             late = _(" · {days} d late").format(days=(row.expected_date - row.due_date).days)
+        # the sales order's number, when the board has no room for its column
+        shown = board_columns(self.size.width - self.HEAD_INSET, self.board.code_width).order
         return Content.assemble(
-            (row.number, "bold"),
+            (row.number, "bold"), ("" if shown else f" {row.order_number}", "bold"),
             _(" {line} · {state} · prio {priority}").format(line=row.product_line, state=state,
                                                             priority=row.priority),
             (late, "bold $text-error"), "\n",
@@ -219,6 +248,7 @@ class ProductionScreen(ListScreen[BoardList]):
         return production_board.board_stamp(self.db)
 
     def after_load(self) -> None:
+        self.show_head()  # the product column is as wide as the longest code read
         self.lines |= {r.product_line for r in self.orders() if r.product_line}
         if isinstance(self.board.highlighted, StageGroup) and len(self.board.rows) > 1:
             self.board.cursor = 1  # on the first order, not its stage's header

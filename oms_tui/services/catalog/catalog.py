@@ -11,7 +11,7 @@ from ...i18n import N_
 from ...models import Product, StockLevel
 from ..platform.db import Database
 from ..platform.permissions import anyone
-from ..platform.search_text import like_contains
+from ..platform.search_text import like_contains, name_order
 
 # a product's availability, shown through ``i18n.shown`` (the screens: ``said``)
 IN_STOCK, LOW, BACKORDER, MADE_TO_ORDER = (N_("in stock"), N_("low"), N_("backorder"),
@@ -125,9 +125,10 @@ def search_products(db: Database, query: str, limit: int = 20, active_only: bool
                     ) -> list[ProductHit]:  # fmt: skip
     """Products containing every word of the query anywhere in their code, barcode, name,
     model, colour, spec or name's pinyin (full or initials): ``吸顶灯 白`` finds white
-    ceiling lamps, ``F900`` and ``xdd`` find them too. A ``%`` or ``_`` typed is that
-    character. The one way screens search products; the catalog is small (hundreds of
-    products), so this reads the product table rather than a substring index."""
+    ceiling lamps, ``F900`` and ``xdd`` find them too; in name order (pinyin, then name,
+    then code: a product's variants together). A ``%`` or ``_`` typed is that character.
+    The one way screens search products; the catalog is small (hundreds of products), so
+    this reads the product table rather than a substring index."""
     words = query.split()
     if not words:
         return []
@@ -142,7 +143,9 @@ def search_products(db: Database, query: str, limit: int = 20, active_only: bool
             stmt = stmt.where(haystack.like(like_contains(w.lower()), escape="\\"))
         if active_only:
             stmt = stmt.where(Product.active == True)  # noqa: E712
-        products = session.exec(stmt.order_by(Product.code).limit(limit)).all()
+        products = session.exec(
+            stmt.order_by(*name_order(Product.pinyin, Product.name, Product.code)).limit(limit)
+        ).all()
         return _hits(session, products)
 
 
