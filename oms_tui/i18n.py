@@ -153,9 +153,10 @@ def _shown(language: str, text: str) -> str:
     translated = catalog.gettext(text)
     if translated != text:
         return translated
-    if text[:1].islower() and _LOWER_WORDS.fullmatch(text):
-        # a word written in lower case inside a sentence (``not in audit (draft)``): the
-        # catalog has it as a label (``Draft``)
+    if text in LOWER_CASE_LABELS:
+        # a status written in lower case inside a sentence (``not in audit (draft)``): the
+        # catalog has it as a label (``Draft``); a code that reads as a word (the check
+        # ``stock``) is not one of these and stays a code
         translated = catalog.gettext(text[0].upper() + text[1:])
         if translated != text[0].upper() + text[1:]:
             return translated
@@ -222,7 +223,9 @@ def _list_items(text: str) -> list[str]:
 
 
 _ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}")
-_LOWER_WORDS = re.compile(r"[a-z]+(?: [a-z]+){0,2}")  # one to three words, no digits
+# The labels (``Draft``, ``On hold``) a sentence may hold in lower case (``draft``): the
+# screens register their status words (``screens/formats.STATUS_WORDS``).
+LOWER_CASE_LABELS: set[str] = set()
 
 
 def _template_pattern(template: str) -> re.Pattern[str] | None:

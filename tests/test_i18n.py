@@ -66,6 +66,10 @@ def test_a_list_of_sentences_is_read_back_item_by_item(chinese) -> None:
 
 
 def test_a_status_word_in_lower_case_inside_a_sentence_is_read_back(chinese) -> None:
+    import oms_tui.screens.formats  # noqa: F401 (registers the status words)
+
     assert i18n.shown("draft") == i18n.shown("Draft") == "草稿"
+    assert {"draft", "on hold", "pending audit"} <= i18n.LOWER_CASE_LABELS
+    assert "approved as asked" not in i18n.LOWER_CASE_LABELS
     assert "draft" not in i18n.shown("not in audit (draft)")
     assert i18n.shown("nothing like a label") == "nothing like a label"

@@ -3,7 +3,7 @@ width (no Textual widget here: a test can check a line as text)."""
 
 from __future__ import annotations
 
-from ..i18n import N_, _
+from ..i18n import N_, _, pgettext
 from ..services.platform.money import format_money
 from ..services.sales import audit_queue
 from ..services.states.order_states import OrderStatus
@@ -16,15 +16,32 @@ ALL_PASS = "all pass"  # i18n: no (the service's phrase, translated below)
 N_("all pass")
 
 
+def check_names() -> dict[str, str]:
+    """The audit checks by code (``audit_checks``), as a clerk reads them in the language in
+    use (the codes are what ``bulk_approve_blocks`` takes)."""
+    return {"completeness": pgettext("check", "completeness"),
+            "product": pgettext("check", "product"), "price": pgettext("check", "price"),
+            "cost": pgettext("check", "cost"), "credit": pgettext("check", "credit"),
+            "stock": pgettext("check", "stock"),
+            "made_to_order": pgettext("check", "made to order"),
+            "duplicate": pgettext("check", "duplicate"),
+            "invoicing": pgettext("check", "invoicing")}  # fmt: skip
+
+
+def check_name(code: str) -> str:
+    return check_names().get(code, code)
+
+
 def checks_text(summary: str) -> str:
     """A queue row's checks (``audit_checks.summarise``) in the current language: the
-    levels translated, the check codes as they are."""
+    levels and the checks' names translated."""
     if summary == ALL_PASS:
         return _(ALL_PASS)
     parts = []
     for part in summary.split("; "):
         level, sep, codes = part.partition(": ")
-        parts.append(f"{_(LEVEL_WORDS[level])}: {codes}" if sep and level in LEVEL_WORDS
+        names = ", ".join(check_name(c) for c in codes.split(", "))
+        parts.append(f"{_(LEVEL_WORDS[level])}: {names}" if sep and level in LEVEL_WORDS
                      else part)  # fmt: skip
     return "; ".join(parts)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
-from ..i18n import N_, _, shown
+from ..i18n import LOWER_CASE_LABELS, N_, _, shown
 from ..services.sales.entry import parse_requested_date
 
 # The services speak English (their words are not ours to mark): what the screens show of
@@ -20,6 +20,7 @@ STATUS_WORDS = (
     N_("Ready to ship"), N_("Part shipped"), N_("Shipped"), N_("Delivered"), N_("Closed"),
     N_("Cancelled"), N_("Returned"),
 )  # fmt: skip
+LOWER_CASE_LABELS.update(word.lower() for word in STATUS_WORDS)  # "not in audit (draft)"
 STOCK_WORDS = (N_("in stock"), N_("low"), N_("backorder"), N_("made to order"))
 CREDIT_WORDS = (N_("on credit hold"), N_("overdue"), N_("over credit limit"), N_("ok"))
 GROUP_WORDS = {"retail": N_("retail"), "wholesale": N_("wholesale"), "dealer": N_("dealer"),

@@ -33,10 +33,16 @@ from ..services.states.order_states import OrderStatus
 from ..widgets.footer import KeysFooter
 from ..widgets.order_list import fit, widest
 from . import OmsScreen
+from .audit_rows import check_name, check_names
 from .change_history import CHANGES_PALETTE, changes_binding, open_changes
 from .formats import local_time, priority_reasons, said, said_each
 
 LEVEL_STYLE = {"fail": "bold $text-error", "warn": "$text-warning", "pass": "$text-success"}
+# a check's level as the column shows it (the audit queue says the same words in lower case)
+def level_labels() -> dict[str, str]:
+    """A check's level as the column shows it, in the language in use."""
+    return {"fail": pgettext("check level", "FAIL"), "warn": pgettext("check level", "WARN"),
+            "pass": pgettext("check level", "PASS")}  # fmt: skip
 
 
 def status_label(status: str | None) -> str:
@@ -329,9 +335,14 @@ class OrderDetailScreen(OmsScreen):
         part.border_title = (_("Checks at {time}").format(
             time=local_time(d.checked_at, "%m-%d %H:%M")) if d.checked_at else _("Checks"))
         if d.checks:
+            labels, names = level_labels(), check_names()
+            room = widest(labels.values(), 4)
+            name_room = widest((check_name(c.code) for c in d.checks), 13)
             part.update(Content("\n").join(
-                Content.assemble((f"{c.level.upper():<4} ", LEVEL_STYLE.get(c.level, "")),
-                                 (f"{c.code:<13} ", "bold"), shown(c.reason))
+                Content.assemble((fit(labels.get(c.level, c.level.upper()), room) + " ",
+                                  LEVEL_STYLE.get(c.level, "")),
+                                 (fit(names.get(c.code, c.code), name_room) + " ", "bold"),
+                                 shown(c.reason))
                 for c in d.checks
             ))  # fmt: skip
         else:

@@ -45,6 +45,6 @@ async def test_a_bulk_approval_says_why_in_chinese(sqlite_db: Database) -> None:
         text = flat(screen_text(app))
         assert "带警告通过 1 张" in text
         # the sentence wraps in the dialog: "... 短缺 │ │ 4（可用 1，订购 5）"
-        assert "stock 检查警告：第 1 行 SPOT-7W：缺货待发：短缺" in text
+        assert "库存 检查警告：第 1 行 SPOT-7W：缺货待发：短缺" in text
         assert "4（可用 1，订购 5）" in text
         assert "check warns" not in text and "backorder" not in text

@@ -150,11 +150,11 @@ def test_decisions_and_their_events_in_chinese(db, chinese) -> None:
     said = [i18n.shown(r) for r in reasons]
     later = (TODAY + timedelta(days=3)).isoformat()
     assert f"再次暂停：还没回电（跟进 {later}）" in said
-    assert "优先级已提升：客户催单" in said and "批量通过（警告：stock）" in said
+    assert "优先级已提升：客户催单" in said and "批量通过（警告：库存）" in said
     assert all(english(s, "stock") == [] for s in said), said
     code = _code(db, rare)
     ((_number, (why,)),) = bulk.warned
-    assert i18n.shown(why) == f"stock 检查警告：第 1 行 {code}：缺货待发：短缺 3（可用 0，订购 3）"
+    assert i18n.shown(why) == f"库存 检查警告：第 1 行 {code}：缺货待发：短缺 3（可用 0，订购 3）"
     ((missing, (error,)),) = bulk.skipped
     assert missing == "order #9999" and i18n.shown(missing) == "订单 #9999"
     assert i18n.shown(error) == "没有编号为 9999 的订单"
