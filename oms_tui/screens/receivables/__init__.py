@@ -55,6 +55,7 @@ Keys (the README copies these rows; every F-key has a Ctrl twin):
 |             |             |               | print the letters                                  |
 | `F10`       | `Ctrl+G`    | receivables   | print the customer's statement of account          |
 | `F11`       | `Ctrl+U`    | receivables   | release the customer's credit hold (reason)        |
+| `v`         |             | receivables   | the van runs: settle a driver's cash (finance)     |
 | `Space`     |             | customer      | select invoices: F6 then pays them, in that order  |
 | `F2`        | `Ctrl+S`    | dialogs       | save (as Enter on the last field)                  |
 
