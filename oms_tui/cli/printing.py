@@ -21,11 +21,16 @@ def _with_contacts(db: str | None):  # noqa: ANN202
     (``customers.contact``): a packing list, a label, a driver's manifest and a statement
     carry them unmasked, as the carrier, the driver and the post need them, so a role that
     sees them masked (production) does not print these (docs/security.md)."""
+    return _acting_with_contacts(db)[1]
+
+
+def _acting_with_contacts(db: str | None):  # noqa: ANN202
+    """The acting user and ``_with_contacts``'s database."""
     from ..services.platform.permissions import check
 
     settings, database = connect(db)
     check(database, settings.user, "customers.contact")
-    return database
+    return settings.user, database
 
 
 def _order_shipments(db: str | None, order: str):  # noqa: ANN202
@@ -133,8 +138,8 @@ def print_statement(
     from ..reports.account_letter import account_pdf
     from ..services.finance import dunning
 
-    database = _with_contacts(db)
+    user, database = _acting_with_contacts(db)
     who = one_customer(database, customer)
-    paper = dunning.statement(database, who.id)
+    paper = dunning.statement(database, user, who.id)
     print_document(database, lambda company, size: account_pdf([paper], company, size),
                    f"statement-{who.code}", out, force=force)  # fmt: skip

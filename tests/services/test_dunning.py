@@ -144,7 +144,7 @@ def test_letters_and_statements_print_chinese_and_the_figures(db):
     receivables.record_payment(db, "finance", cid, 2_345, TODAY - timedelta(days=5))
     [step] = dun(db, TODAY)
     letter = dunning.letter(db, step.letter_id)
-    statement = dunning.statement(db, cid, TODAY)
+    statement = dunning.statement(db, "finance", cid, TODAY)
     assert (letter.balance_minor, letter.overdue_minor) == (11_000, 10_000)
     pdf = account_pdf([letter, statement], Company("明光水木实业", currency="CNY"))
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
@@ -202,7 +202,7 @@ def test_a_customer_whose_credit_covers_the_overdue_is_not_dunned_nor_held(db):
         assert s.exec(select(DunningLetter).where(DunningLetter.customer_id == cid)).all() == []
         assert overdue.overdue_after_credit(s, TODAY) == {}
     # the statement shows the credit as a line and nets it: nothing owed, nothing overdue
-    paper = dunning.statement(db, cid, TODAY)
+    paper = dunning.statement(db, "finance", cid, TODAY)
     assert [i.number for i in paper.items] == ["INV-10"]
     assert (paper.on_account_minor, paper.balance_minor, paper.overdue_minor) == (50_000, 0, 0)
 
@@ -245,7 +245,7 @@ def test_statement_and_letter_print_the_credit_on_account_and_the_net_balance(db
     [step] = dun(db, TODAY, TODAY)
     assert (step.level, step.overdue_minor) == (2, 10_345)
     letter = dunning.letter(db, step.letter_id)
-    statement = dunning.statement(db, cid, TODAY)
+    statement = dunning.statement(db, "finance", cid, TODAY)
     for paper in (letter, statement):
         assert (paper.on_account_minor, paper.balance_minor, paper.overdue_minor) == (
             2_000, 10_345, 10_345)  # fmt: skip
@@ -257,7 +257,7 @@ def test_statement_and_letter_print_the_credit_on_account_and_the_net_balance(db
         assert "Balance 余额" in page and "¥103.45" in page  # net: 123.45 - 20.00
     # a customer in credit: a negative balance, nothing overdue
     _over_pay(db, cid, 20_000, "INV-20")
-    statement = dunning.statement(db, cid, TODAY)
+    statement = dunning.statement(db, "finance", cid, TODAY)
     assert (statement.balance_minor, statement.overdue_minor) == (-8_655, 0)
     text = (
         PdfReader(io.BytesIO(account_pdf([statement], Company("明光", currency="CNY"))))
@@ -278,3 +278,15 @@ def test_todays_list_shows_the_balance_net_of_credit_on_account(db):
     _over_pay(db, cid, 10_000, "INV-23")  # 9,000 more: in credit
     [item] = follow_ups.todays_follow_ups(db, TODAY)
     assert item.open_minor == -4_200
+
+
+def test_a_statement_of_account_is_finances_to_see(db) -> None:
+    """A customer's account (invoices, balance, payments) is finance's: the warehouse and a
+    clerk, who see the customer's address, may not print it (issue 17: statements)."""
+    cid = make_customer(db)
+    _invoice(db, cid, 5_000, TODAY - timedelta(days=10), "INV-S1")
+    assert dunning.statement(db, "finance", cid, TODAY).balance_minor == 5_000
+    assert dunning.statement(db, "manager", cid, TODAY).balance_minor == 5_000
+    for role in ("warehouse", "clerk"):
+        with pytest.raises(NotPermitted, match=rf"^{role} \({role}\) may not see receivables"):
+            dunning.statement(db, role, cid, TODAY)

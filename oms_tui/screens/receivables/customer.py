@@ -230,7 +230,7 @@ class RecvBase(OmsScreen):
     def print_statement(self, customer_id: int, name: str, today: date) -> None:
         from ...reports.account_letter import account_pdf
 
-        paper = dunning.statement(self.db, customer_id, today)
+        paper = dunning.statement(self.db, self.user, customer_id, today)
         where = deliver_documents(self.db, [(
             f"statement-{paper.customer_code}-{today}",
             lambda company, size: account_pdf([paper], company, size),

@@ -379,11 +379,11 @@ def reprint(db: Database, key: str, *, render: Render, out: str | Path | None = 
     return Reprint(name, str(saved), len(papers))
 
 
-@anyone(READ)
-def statement(db: Database, customer_id: int, as_of: date | None = None,
+@requires("finance.view")
+def statement(db: Database, actor: str, customer_id: int, as_of: date | None = None,
               payments_days: int = 90) -> AccountPaper:  # fmt: skip
     """Statement of account: every open invoice, the credit on account, the balance net of
-    it, and the payments of the last days."""
+    it, and the payments of the last days (a customer's account: finance's to see)."""
     with db.read() as session:
         customer = session.get(Customer, customer_id)
         if customer is None:
