@@ -62,13 +62,15 @@ def test_english_is_as_the_services_say_it() -> None:
     assert [said(w) for w in service_words()] == service_words()
 
 
-def test_the_queue_checks_levels_translated_codes_kept(chinese: None) -> None:
+def test_the_queue_checks_levels_and_names_translated(chinese: None) -> None:
     from oms_tui.screens.audit_rows import checks_text
     from oms_tui.services.sales.audit_checks import CheckResult, summarise
 
     results = [CheckResult("credit", "fail", "x"), CheckResult("stock", "warn", "y"),
                CheckResult("duplicate", "warn", "z"), CheckResult("price", "pass", "")]
-    assert checks_text(summarise(results)) == "未通过: credit; 警告: stock, duplicate"
+    assert checks_text(summarise(results)) == "未通过: 信用; 警告: 库存, 重复订单"
     assert checks_text(summarise(results[3:])) == "全部通过"
     i18n.set_language("en")
     assert checks_text(summarise(results)) == summarise(results)
+    made = [CheckResult("made_to_order", "fail", "x")]
+    assert checks_text(summarise(made)) == "fail: made to order"  # the name, not the code
