@@ -310,6 +310,20 @@ def document_words(language: str | None) -> Callable[[str], str]:
     return both
 
 
+def document_sentence(language: str | None, text: str) -> str:
+    """A service's sentence (``shown``) on a printed document in ``language``, as
+    ``document_words`` gives its words: Chinese, English, or both (the English, then the
+    Chinese when it differs). A note an importer wrote (``ordered 2026-11-30; …``) reads
+    in the customer's language on their packing list."""
+    chosen = normalise(language)
+    if not text or chosen == ENGLISH:
+        return text
+    chinese = _shown(CHINESE, text)
+    if chosen == CHINESE:
+        return chinese
+    return text if chinese == text else f"{text} {chinese}"
+
+
 def _english_text(message: str) -> str:
     return message
 

@@ -73,3 +73,11 @@ def test_a_status_word_in_lower_case_inside_a_sentence_is_read_back(chinese) -> 
     assert "approved as asked" not in i18n.LOWER_CASE_LABELS
     assert "draft" not in i18n.shown("not in audit (draft)")
     assert i18n.shown("nothing like a label") == "nothing like a label"
+
+
+def test_a_stored_sentence_on_a_document_reads_in_the_documents_language() -> None:
+    note = "ordered 2026-11-30; 送货前电话"  # what an importer writes (exchange/order_import)
+    assert i18n.document_sentence("zh_CN", note) == "下单日期 2026-11-30；送货前电话"
+    assert i18n.document_sentence("en", note) == note
+    assert i18n.document_sentence("", note) == f"{note} 下单日期 2026-11-30；送货前电话"
+    assert i18n.document_sentence("zh_CN", "左开") == "左开"  # a clerk's own note as typed

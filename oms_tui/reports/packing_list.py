@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
-from ..i18n import N_, document_words
+from ..i18n import N_, document_sentence, document_words
 from ..services.shipping.dispatch import ShipmentLineView, ShipmentView
 from .common import GRID, SHADE, Company, code128, cubic_m, kg, page_size
 from .fonts import fonts
@@ -160,7 +160,7 @@ def _blocks(s: ShipmentView, company: Company, width: float, tr: Callable[[str],
             (tr("Expected delivery"),
              s.expected_date.isoformat() if s.expected_date else "—")]  # fmt: skip
     if s.notes:
-        info.append((tr("Notes"), s.notes))
+        info.append((tr("Notes"), document_sentence(s.language, s.notes)))
     label_w = 32 * mm
     for label, value in info:
         lines = wrap(value, f.text, TEXT, width - label_w)

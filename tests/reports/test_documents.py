@@ -226,6 +226,19 @@ def test_each_shipment_prints_in_its_customers_language():
     assert "第 1 件 / 共 1 件" in labels[0] and "Package" not in labels[0]
 
 
+def test_an_importers_note_reads_in_the_customers_language():
+    """The note an import writes (``ordered 2026-11-30; …``) is a service's sentence: on a
+    Chinese customer's packing list it reads in Chinese; the clerk's own words as typed."""
+    from dataclasses import replace
+
+    note = "ordered 2026-11-30; 下午送"
+    zh_page, en_page = _text(packing_list_pdf(
+        [replace(_shipment("SH-ZH"), language="zh_CN", notes=note),
+         replace(_shipment("SH-EN"), language="en", notes=note)], COMPANY))  # fmt: skip
+    assert "下单日期 2026-11-30" in zh_page and "ordered" not in zh_page
+    assert "ordered 2026-11-30" in en_page and "下单日期" not in en_page
+
+
 def test_the_pick_list_is_in_the_companys_language():
     english = Company(COMPANY.name, currency="CNY", language="en")
     text = "\n".join(_text(pick_list_pdf([_shipment()], english, "W1")))
