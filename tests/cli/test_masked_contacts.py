@@ -43,13 +43,18 @@ def test_documents_carrying_addresses_are_not_printed_by_production(sqlite_db, t
     [sh] = dispatch.create_shipments(sqlite_db, "picker", [oid], today=date(2026, 11, 30))
     with sqlite_db.read() as s:
         code = s.get(Customer, s.get(Order, oid).customer_id).code
-    for n, args in enumerate((("label", sh.order_number), ("packing-list", sh.order_number),
-                              ("statement", code))):  # fmt: skip
+    # who prints each: the warehouse its papers, finance a statement (a customer's account)
+    for n, (args, printer) in enumerate(((("label", sh.order_number), "warehouse"),
+                                         (("packing-list", sh.order_number), "warehouse"),
+                                         (("statement", code), "finance"))):  # fmt: skip
         out = tmp_path / f"doc{n}.pdf"
         refused = oms("--db", sqlite_db.url, "--user", "production", "print", *args,
                       "--out", str(out))  # fmt: skip
         assert (refused.exit_code, refused.stderr) == (1, REFUSED), args
         assert not out.exists()
-        done = oms("--db", sqlite_db.url, "--user", "warehouse", "print", *args, "--out",
+        done = oms("--db", sqlite_db.url, "--user", printer, "print", *args, "--out",
                    str(out))  # fmt: skip
         assert done.exit_code == 0 and out.exists(), (args, done.stderr)
+    refused = oms("--db", sqlite_db.url, "--user", "warehouse", "print", "statement", code,
+                  "--out", str(tmp_path / "not.pdf"))  # fmt: skip
+    assert refused.exit_code == 1 and "may not see receivables" in refused.stderr
