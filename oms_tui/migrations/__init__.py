@@ -5,7 +5,7 @@ One migration per schema change; never edit one after it has landed.
 
 # The newest revision. tests/services/test_schema.py checks it equals Alembic's head,
 # so start-up can tell whether a database is current without importing Alembic.
-HEAD = "0023"  # after 0022: see 0023_customer_language.py
+HEAD = "0024"  # after 0023: see 0024_customer_orders_index.py
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:

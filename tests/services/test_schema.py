@@ -52,6 +52,28 @@ def test_every_money_column_holds_64_bits(any_db_url):
     assert [name for name, kind in money.items() if not isinstance(kind, wide)] == []
 
 
+def test_a_customers_newest_orders_come_from_the_index_alone(any_db_url):
+    """Order search by customer reads the page's keys from ix_sales_order_customer_created
+    (migration 0024): on PostgreSQL the index carries the order id (INCLUDE), on SQLite
+    every index carries the rowid, so the query plan reads no table rows for the keys."""
+    db = Database(any_db_url)
+    schema.upgrade(db)
+    keys = ("SELECT id, created_at FROM sales_order WHERE customer_id IN (1, 2, 3) "
+            "ORDER BY created_at DESC, id DESC LIMIT 51")  # fmt: skip
+    with db.engine.connect() as conn:
+        if db.dialect == "postgresql":
+            definition = conn.exec_driver_sql(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = "
+                "'ix_sales_order_customer_created'"
+            ).scalar_one()
+            assert definition.endswith("(customer_id, created_at) INCLUDE (id)")
+        else:
+            plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + keys))  # fmt: skip
+            assert "COVERING INDEX ix_sales_order_customer_created" in plan
+    db.dispose()
+
+
 def test_upgrade_of_a_current_database_takes_no_backup(sqlite_db, tmp_path):
     make_order(sqlite_db)
     assert schema.upgrade_with_backup(sqlite_db) is None
