@@ -30,7 +30,8 @@ import oms_tui.widgets
 from oms_tui.app import make_app
 from oms_tui.config import Settings
 from oms_tui.models import ProductionStageLog
-from oms_tui.screens.audit_queue import AuditQueueScreen, BulkResultDialog, ReasonDialog
+from oms_tui.screens.audit_dialogs import BulkResultDialog, ReasonDialog
+from oms_tui.screens.audit_queue import AuditQueueScreen
 from oms_tui.screens.change_history import ChangeHistoryScreen
 from oms_tui.screens.customer_history import CustomerHistoryScreen
 from oms_tui.screens.dispatch import DispatchScreen
