@@ -21,6 +21,7 @@ os.environ["LANG"] = "C.UTF-8"
 from oms_tui import i18n  # noqa: E402
 from oms_tui.services.platform import schema  # noqa: E402
 from oms_tui.services.platform.db import Database  # noqa: E402
+from tests import pilot as pilot_waits  # noqa: E402
 from tests.databases import (  # noqa: E402
     ENGINES,
     PG_URL,
@@ -31,6 +32,10 @@ from tests.databases import (  # noqa: E402
 )
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+# A test's Pilot waits on the app (its queues, keys held), with a 2 ms idle step, not
+# Textual's 20 ms guess: tests/pilot.py says why.
+pilot_waits.install()
 
 # No test depends on the clock: hypothesis's default 200 ms deadline per example failed a
 # property test on the loaded 2-core machine (its first example reads a data file).

@@ -15,7 +15,7 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets._footer import FooterKey
-from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
+from textual.worker import WorkerCancelled, WorkerFailed
 
 import oms_tui.app as app_module
 from oms_tui.app import OmsApp, make_app
@@ -30,6 +30,7 @@ from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.settings import set_setting
 from oms_tui.services.sales.dashboard import home_counts
 from oms_tui.widgets import CountTile
+from tests.pilot import busy
 
 FROZEN_NOW = datetime(2026, 3, 2, 9, 30)
 USER = "clerk"
@@ -105,20 +106,6 @@ def frozen_app(db: Database, user: str = USER, **kwargs: bool) -> OmsApp:
     return app
 
 
-def _busy(app: OmsApp) -> list[object]:
-    """What the app still has to do: workers, unhandled messages (of every screen, not only
-    the one on top: a screen being switched to reads its first page while it is built),
-    callbacks waiting for the screen's next repaint, keys typed ahead not yet given
-    (``type_ahead.py``)."""
-    pumps = [app, *list(app._registry)]
-    return [
-        *(w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)),
-        *(p for p in pumps if p.message_queue_size),
-        *([app.screen] if app.screen._callbacks else []),
-        *(["keys typed ahead"] if isinstance(app, OmsApp) and app.holding_keys else []),
-    ]
-
-
 async def settle(pilot: Pilot, *, raise_failures: bool = False) -> None:
     """Until the app has nothing left to do: its thread workers, and the workers their
     answers start (counts then alerts; a page, then its checks, then a rescore and the page
@@ -134,11 +121,11 @@ async def settle(pilot: Pilot, *, raise_failures: bool = False) -> None:
             if raise_failures:
                 raise
         await pilot.pause()  # the answers handled; callbacks after the paint may start more
-        if not _busy(pilot.app):
+        if not busy(pilot.app):
             await pilot.pause()
-            if not _busy(pilot.app):
+            if not busy(pilot.app):
                 return
-    raise AssertionError(f"the app never settled: {_busy(pilot.app)}")
+    raise AssertionError(f"the app never settled: {busy(pilot.app)}")
 
 
 async def until(

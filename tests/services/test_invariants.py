@@ -50,7 +50,8 @@ def test_each_broken_invariant_is_one_line(db):
         order = s.get(Order, order_id)
         order.total_minor += 1  # total no longer its lines'
         order.subtotal_minor += 1
-        line = s.exec(select(OrderLine).where(OrderLine.order_id == order_id)).first()
+        line = s.exec(select(OrderLine).where(OrderLine.order_id == order_id)
+                          .order_by(OrderLine.id)).first()  # line 1  # fmt: skip
         line.line_total_minor += 7
         invoice = s.exec(select(Invoice).where(Invoice.kind == "invoice")).first()
         invoice.paid_minor += 3  # no payment says so (and it is "paid" with something open)

@@ -63,8 +63,8 @@ def test_a_customers_newest_orders_come_from_the_index_alone(any_db_url):
     with db.engine.connect() as conn:
         if db.dialect == "postgresql":
             definition = conn.exec_driver_sql(
-                "SELECT indexdef FROM pg_indexes WHERE indexname = "
-                "'ix_sales_order_customer_created'"
+                "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                "AND indexname = 'ix_sales_order_customer_created'"
             ).scalar_one()
             assert definition.endswith("(customer_id, created_at) INCLUDE (id)")
         else:
