@@ -46,6 +46,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check oms_tui tests bench
+	$(BIN)/ruff format --check oms_tui tests bench
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal
 

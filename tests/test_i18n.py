@@ -60,7 +60,9 @@ def test_a_list_of_sentences_is_read_back_item_by_item(chinese) -> None:
     assert i18n.shown("L1 4 backordered; L2 to production") == "第 1 行缺货待发 4；第 2 行转生产"
     # a "; " inside brackets stays in its item
     assert i18n._list_items("L1 3 from HZ (region East; BJ short); L1 4 backordered") == [
-        "L1 3 from HZ (region East; BJ short)", "L1 4 backordered"]
+        "L1 3 from HZ (region East; BJ short)",
+        "L1 4 backordered",
+    ]
     # what no template says keeps its own "; "
     assert i18n.shown("call first; back door") == "call first; back door"
 

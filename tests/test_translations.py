@@ -110,9 +110,22 @@ NAME_KEYWORDS = {"id", "classes", "group", "key_display", "name", "action", "var
                  "mode", "screen_class", "module", "metavar", "envvar", "encoding", "exclusive",
                  "prog_name", "cls"}  # fmt: skip
 # calls whose arguments are names (a query, a CSS class, a mode)
-NAME_CALLS = {"work", "query_one", "query", "import_module", "getattr", "get", "set_class",
-              "has_class", "add_class", "remove_class", "switch_mode", "Exit",
-              "anyone", "unchecked"}  # fmt: skip (a service's permission note, for developers)
+NAME_CALLS = {
+    "work",
+    "query_one",
+    "query",
+    "import_module",
+    "getattr",
+    "get",
+    "set_class",
+    "has_class",
+    "add_class",
+    "remove_class",
+    "switch_mode",
+    "Exit",
+    "anyone",
+    "unchecked",
+}  # fmt: skip (a service's permission note, for developers)
 STYLE_WORDS = {"bold", "dim", "italic", "underline", "reverse", "strike", "not", "on", "link"}
 WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -186,8 +199,10 @@ def unwrapped_words(path: Path) -> list[str]:
                 if isinstance(call, ast.Call) and name in MARKERS and any(
                         isinstance(a, ast.Constant) and isinstance(a.value, str)
                         for a in call.args):  # fmt: skip
-                    found.append(f"{path.relative_to(ROOT)}:{call.lineno}: marked inside an "
-                                 f"f-string (not extracted): {ast.unparse(call)}")
+                    found.append(
+                        f"{path.relative_to(ROOT)}:{call.lineno}: marked inside an "
+                        f"f-string (not extracted): {ast.unparse(call)}"
+                    )
     for node in ast.walk(tree):
         if id(node) in skip:
             continue

@@ -12,8 +12,7 @@ from ..i18n import _, shown
 from .common import connect, date_option
 from .options import DbOption, OmsTyper
 
-app = OmsTyper(help=_("The audit trail: changes to settings, customers, products and "
-                      "warehouses."))
+app = OmsTyper(help=_("The audit trail: changes to settings, customers, products and warehouses."))
 
 
 @app.command("log", help=_(

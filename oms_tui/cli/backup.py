@@ -23,11 +23,13 @@ BACKUP_HELP = _(
     "Back the database up while clerks keep working: compressed, named with the date and "
     "schema revision, into the backups folder (beside a SQLite file; oms's data folder for "
     "PostgreSQL, through pg_dump), keeping the newest of the last backup_keep_daily days and "
-    "backup_keep_weekly weeks. --verify FILE opens a backup and checks it (exit 1 if broken).")
+    "backup_keep_weekly weeks. --verify FILE opens a backup and checks it (exit 1 if broken)."
+)
 RESTORE_HELP = _(
     "Replace the database with a backup: refused for a backup of a newer schema, and while "
     "other oms processes have the database open (unless --force); the database as it was is "
-    "kept as a backup first; an older backup is brought to the newest schema.")
+    "kept as a backup first; an older backup is brought to the newest schema."
+)
 
 
 # A database from before oms knew its users: who may back it up or restore over it cannot be
@@ -56,8 +58,10 @@ def backup_cmd(
         typer.Option(
             "--out",
             metavar="FILE",
-            help=_("Write the backup here (a file or a folder) instead of the backups folder "
-                   "(which is rotated)."),
+            help=_(
+                "Write the backup here (a file or a folder) instead of the backups folder "
+                "(which is rotated)."
+            ),
         ),
     ] = None,
     verify: Annotated[
@@ -103,8 +107,11 @@ def _verify(database, file: Path) -> None:  # noqa: ANN001
         say(ngettext("oms: {file}: {n} broken invariant", "oms: {file}: {n} broken invariants",
                      len(broken)).format(file=file, n=len(broken)))  # fmt: skip
         raise typer.Exit(1)
-    say(_("{file}: a complete backup (schema {revision}); every invariant holds.").format(
-        file=file, revision=copy.revision))
+    say(
+        _("{file}: a complete backup (schema {revision}); every invariant holds.").format(
+            file=file, revision=copy.revision
+        )
+    )
 
 
 def _size(size: int) -> str:
@@ -138,7 +145,8 @@ def restore_cmd(
         users_known(database, settings)
         done = backup.restore(database, acting(settings, database).user, file, force=force)
     said = _("Restored {file} (schema {revision}) into {database}").format(
-        file=file, revision=done.revision, database=where(settings))
+        file=file, revision=done.revision, database=where(settings)
+    )
     if done.upgraded:
         said += _("; brought to the newest schema")
     if done.kept:

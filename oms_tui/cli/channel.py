@@ -47,8 +47,9 @@ def channel_add(
           "{name}").format(name=c.name, kind=c.kind, profile=c.profile))  # fmt: skip
 
 
-@app.command("list", help=_(
-    "The channels: name, kind, and the import profile their files are read with."))
+@app.command(
+    "list", help=_("The channels: name, kind, and the import profile their files are read with.")
+)
 def channel_list(db: DbOption = None) -> None:
     from ..services.sales import channels
 

@@ -13,7 +13,8 @@ VERIFY_HELP = _(
     "order, an invoice's paid amount equals the payments applied to it (and its status "
     "follows), a payment equals what it applied plus what it left on account, and stock "
     "levels equal their ledger (as `oms stock verify`). One line per failure; exit 1 when "
-    "any.")
+    "any."
+)
 
 
 def verify(db: DbOption = None) -> None:
@@ -24,7 +25,10 @@ def verify(db: DbOption = None) -> None:
     for problem in broken:
         typer.echo(problem.shown())
     if broken:
-        say(ngettext("oms: {n} broken invariant", "oms: {n} broken invariants",
-                     len(broken)).format(n=len(broken)))
+        say(
+            ngettext("oms: {n} broken invariant", "oms: {n} broken invariants", len(broken)).format(
+                n=len(broken)
+            )
+        )
         raise typer.Exit(1)
     say(_("Every invariant holds: order totals, invoices, payments, stock."))

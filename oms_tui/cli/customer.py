@@ -13,8 +13,12 @@ from .options import CustomerArg, DbOption, OmsTyper, UserOption
 
 TYPE_WORDS = {"normal": N_("normal (普通)"), "special": N_("special (专用)")}
 
-app = OmsTyper(help=_("Customers: invoicing data (invoice title, taxpayer id, bank) and the "
-                      "language of their documents."))
+app = OmsTyper(
+    help=_(
+        "Customers: invoicing data (invoice title, taxpayer id, bank) and the "
+        "language of their documents."
+    )
+)
 
 
 def _opt(flag: str, metavar: str, help_text: str) -> typer.models.OptionInfo:
@@ -87,5 +91,6 @@ def customer_language(
     typer.echo(f"{code}: {printed or '—'} ({shown})"
                + ("" if chosen else " " + _("(not chosen: the company's)")))  # fmt: skip
     if language is not None:
-        say(_("{code}: documents print in {language} from now on").format(code=code,
-                                                                        language=shown))
+        say(
+            _("{code}: documents print in {language} from now on").format(code=code, language=shown)
+        )

@@ -66,8 +66,12 @@ def init(
 
         schema.upgrade_with_backup(database)
         if has_orders(database):
-            raise OmsError(_("{database} already holds orders; demo data goes into an empty "
-                             "database (use another --db)").format(database=where(settings)))
+            raise OmsError(
+                _(
+                    "{database} already holds orders; demo data goes into an empty "
+                    "database (use another --db)"
+                ).format(database=where(settings))
+            )
     initialise(database, demo)
     say(_("Database ready at {database}").format(database=where(settings)))
 
@@ -86,8 +90,11 @@ def db_upgrade(db: DbOption = None) -> None:
     backup = schema.upgrade_with_backup(database)
     after = schema.current_revision(database)
     if before == after:
-        say(_("Already at the newest schema ({revision}): {database}").format(
-            revision=after, database=where(settings)))
+        say(
+            _("Already at the newest schema ({revision}): {database}").format(
+                revision=after, database=where(settings)
+            )
+        )
     else:
         said = _("Upgraded {before} -> {after}").format(before=before, after=after)
         say(said + (_("; backup: {path}").format(path=backup) if backup else ""))
@@ -123,9 +130,16 @@ def generate(
         now = time.perf_counter()
         if now - last[0] >= 2 or done == total:
             last[0] = now
-            say("  " + _("{done}/{total} orders ({seconds} s)").format(
-                done=f"{done:,}", total=f"{total:,}", seconds=f"{now - start:.0f}"))
+            say(
+                "  "
+                + _("{done}/{total} orders ({seconds} s)").format(
+                    done=f"{done:,}", total=f"{total:,}", seconds=f"{now - start:.0f}"
+                )
+            )
 
     summary = generate_orders(database, settings.user, orders, seed=seed, progress=progress)
-    say(_("Added {summary} to {database} in {seconds} s.").format(
-        summary=summary, database=where(settings), seconds=f"{time.perf_counter() - start:.1f}"))
+    say(
+        _("Added {summary} to {database} in {seconds} s.").format(
+            summary=summary, database=where(settings), seconds=f"{time.perf_counter() - start:.1f}"
+        )
+    )

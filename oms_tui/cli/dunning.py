@@ -70,7 +70,8 @@ def dunning_run(
 @app.command("reprint", help=_("Print a dunning run's letters again, or a customer's last letter."))
 def dunning_reprint(
     key: str = typer.Argument(
-        ..., metavar="RUN_OR_CUSTOMER",
+        ...,
+        metavar="RUN_OR_CUSTOMER",
         help=_("A run's number (DR-2026-000001) or a customer's code."),
     ),
     out: OutOption = None,

@@ -15,9 +15,13 @@ from .options import DbOption, EncodingOption, OmsTyper, UserOption
 app = OmsTyper(help=_("Import orders from channel files (CSV, .xlsx)."))
 
 
-@app.command("profile", help=_(
-    "Save a column mapping for a channel's files (fields: external_id, order_date, "
-    "customer_name, phone, address, product, qty, unit_price, notes, payment_method)."))
+@app.command(
+    "profile",
+    help=_(
+        "Save a column mapping for a channel's files (fields: external_id, order_date, "
+        "customer_name, phone, address, product, qty, unit_price, notes, payment_method)."
+    ),
+)
 def import_profile(
     name: Annotated[str, typer.Argument(metavar="NAME", help=_("Profile name."))],
     channel: Annotated[
@@ -44,8 +48,11 @@ def import_profile(
         mapping[field_name.strip()] = header.strip()
     settings, database = connect(db, user)
     p = order_import.save_profile(database, settings.user, name, channel, mapping)
-    say(_("profile {name} saved ({channel}, {n} columns)").format(
-        name=p.name, channel=p.channel, n=len(p.mapping)))
+    say(
+        _("profile {name} saved ({channel}, {n} columns)").format(
+            name=p.name, channel=p.channel, n=len(p.mapping)
+        )
+    )
 
 
 @app.command("orders", help=_(
@@ -60,16 +67,20 @@ def import_orders(
         str | None,
         typer.Option(
             metavar="CHANNEL",
-            help=_("One of `oms channel list` (default: the profile's); the key of an imported "
-                   "order is channel + its order id."),
+            help=_(
+                "One of `oms channel list` (default: the profile's); the key of an imported "
+                "order is channel + its order id."
+            ),
         ),
     ] = None,
     profile: Annotated[
         str | None,
         typer.Option(
             metavar="NAME",
-            help=_("Column mapping: oms (our template), taobao, dealer, or one you saved "
-                   "(default: the channel's, else oms)."),
+            help=_(
+                "Column mapping: oms (our template), taobao, dealer, or one you saved "
+                "(default: the channel's, else oms)."
+            ),
         ),
     ] = None,
     dry_run: Annotated[
@@ -106,8 +117,7 @@ def import_orders(
             now = time.perf_counter()
             if total > 1000 and (now - last[0] >= 2 or done == total):
                 last[0] = now
-                say("  " + _("{done}/{total} orders").format(done=f"{done:,}",
-                                                              total=f"{total:,}"))
+                say("  " + _("{done}/{total} orders").format(done=f"{done:,}", total=f"{total:,}"))
 
         result = order_import.run_import(database, settings.user, data, channel, profile, file,
                                          progress)  # fmt: skip
@@ -118,10 +128,14 @@ def import_orders(
             unchanged=result.unchanged, refused=len(refused), bad=len(problems))  # fmt: skip
         if result.unchanged and not (result.created or result.updated or problems or refused):
             summary = _("already imported: {n} orders unchanged, nothing created").format(
-                n=result.unchanged)
+                n=result.unchanged
+            )
     for p in problems:
-        typer.echo(_("row {row}: {column} '{value}': {reason}").format(
-            row=p.row, column=p.column, value=p.value, reason=shown(p.reason)))
+        typer.echo(
+            _("row {row}: {column} '{value}': {reason}").format(
+                row=p.row, column=p.column, value=p.value, reason=shown(p.reason)
+            )
+        )
     for ext, why in refused:
         typer.echo(_("order {order}: {why}").format(order=ext, why=shown(why)))
     if errors and (problems or refused):
@@ -142,8 +156,10 @@ def import_template(encoding: EncodingOption = None) -> None:
     emit_csv(template_csv(), None, csv_encoding(None, encoding))
 
 
-@app.command("alias", help=_(
-    "Remember that a channel's product code means one of ours (used by later imports)."))
+@app.command(
+    "alias",
+    help=_("Remember that a channel's product code means one of ours (used by later imports)."),
+)
 def import_alias(
     channel: Annotated[
         str, typer.Argument(metavar="CHANNEL", help=_("The channel whose code it is."))

@@ -16,9 +16,14 @@ app = OmsTyper(
 
 
 # an amount such as -5 is the amount's to refuse, not an unknown option
-@app.command("record", context_settings={"ignore_unknown_options": True}, help=_(
-    "Record a payment: applied to the oldest open invoices in its currency (or the ones "
-    "named); an over-payment stays on the customer's account, in that currency."))
+@app.command(
+    "record",
+    context_settings={"ignore_unknown_options": True},
+    help=_(
+        "Record a payment: applied to the oldest open invoices in its currency (or the ones "
+        "named); an over-payment stays on the customer's account, in that currency."
+    ),
+)
 def payment_record(
     customer: CustomerArg,
     amount: Annotated[
@@ -71,13 +76,18 @@ def payment_record(
         customer=who.name)  # fmt: skip
     if result.unapplied_minor:
         said += _(", {amount} kept on account").format(
-            amount=format_money(result.unapplied_minor, result.currency))
+            amount=format_money(result.unapplied_minor, result.currency)
+        )
     say(said)
 
 
-@app.command("apply-credit", help=_(
-    "Apply the customer's credit on account (over-payments, credit notes not used up) to "
-    "their open invoices now: oldest credit first, oldest due invoice first."))
+@app.command(
+    "apply-credit",
+    help=_(
+        "Apply the customer's credit on account (over-payments, credit notes not used up) to "
+        "their open invoices now: oldest credit first, oldest due invoice first."
+    ),
+)
 def payment_apply_credit(
     customer: CustomerArg,
     db: DbOption = None,
@@ -100,8 +110,11 @@ def payment_apply_credit(
             .format(amount=format_money(result.applied_minor, result.currency),
                     customer=who.name, left=left))  # fmt: skip
     elif result.on_account_minor > 0:
-        say(_("{customer} has {left} on account and no open invoice it can pay").format(
-            customer=who.name, left=left))
+        say(
+            _("{customer} has {left} on account and no open invoice it can pay").format(
+                customer=who.name, left=left
+            )
+        )
     else:
         say(_("{customer} has no credit on account").format(customer=who.name))
 
@@ -143,8 +156,11 @@ def payment_cod(
             rows.append(cod_remittances.Remittance(row[0].strip(), parse_money(amount, currency),
                                                    row[2] if len(row) > 2 else ""))  # fmt: skip
         except InvalidInput as error:
-            bad.append(_("row {row}: {why}").format(
-                row=n, why=shown(str(error)) if amount else _("no amount to read")))
+            bad.append(
+                _("row {row}: {why}").format(
+                    row=n, why=shown(str(error)) if amount else _("no amount to read")
+                )
+            )
     result = cod_remittances.reconcile_cod(database, settings.user,
                                            date_option(on, "--date"), rows)  # fmt: skip
     for line in bad + [f"{t}: {shown(why)}" for t, why in result.differences + result.already]:

@@ -65,8 +65,9 @@ def print_packing_list(
                    name, out, paper, force=force)  # fmt: skip
 
 
-@app.command("pick-list", help=_(
-    "The pick list of the warehouse's open wave (shipments being picked)."))
+@app.command(
+    "pick-list", help=_("The pick list of the warehouse's open wave (shipments being picked).")
+)
 def print_pick_list(
     warehouse: Annotated[
         str, typer.Option("--warehouse", metavar="CODE", help=_("Warehouse code."))
@@ -83,15 +84,17 @@ def print_pick_list(
     database = connect(db)[1]
     shipments = dispatch.open_wave(database, warehouse)
     if not shipments:
-        raise NotFound(_("nothing is being picked in {warehouse}").format(
-            warehouse=warehouse.upper()))
+        raise NotFound(
+            _("nothing is being picked in {warehouse}").format(warehouse=warehouse.upper())
+        )
     code = warehouse.upper()
     print_document(database, lambda company, size: pick_list_pdf(shipments, company, code, size),
                    f"pick-list-{code}", out, paper, force=force)  # fmt: skip
 
 
-@app.command("label", help=_(
-    "Shipping labels (100 x 150 mm, one per package) for an order's shipments."))
+@app.command(
+    "label", help=_("Shipping labels (100 x 150 mm, one per package) for an order's shipments.")
+)
 def print_label(
     order: Annotated[str, typer.Argument(metavar="ORDER_NO", help=_("Order number."))],
     out: OutOption = None,
@@ -105,8 +108,10 @@ def print_label(
                    f"labels-{shipments[0].order_number}", out, force=force)  # fmt: skip
 
 
-@app.command("manifest", help=_(
-    "The driver manifest of a van's run: stops, address, phone, items, cash, empties."))
+@app.command(
+    "manifest",
+    help=_("The driver manifest of a van's run: stops, address, phone, items, cash, empties."),
+)
 def print_manifest(
     run: Annotated[
         str, typer.Argument(metavar="RUN_NO", help=_("Delivery run number (RUN-2026-000001)."))
@@ -125,8 +130,9 @@ def print_manifest(
                    f"manifest-{view.number}", out, paper, force=force)  # fmt: skip
 
 
-@app.command("statement", help=_(
-    "A customer's statement of account: open items, recent payments, balance."))
+@app.command(
+    "statement", help=_("A customer's statement of account: open items, recent payments, balance.")
+)
 def print_statement(
     customer: Annotated[
         str, typer.Argument(metavar="CUSTOMER", help=_("Customer code (or a phone / name)."))

@@ -115,8 +115,10 @@ def _set_active(code: str, active: bool, reason: str, db: str | None, user: str 
     return maintenance.set_active(database, settings.user, code, active, reason).code
 
 
-@app.command("discontinue", help=_(
-    "Stop selling a product: product search leaves it out. Its stock and orders stay."))
+@app.command(
+    "discontinue",
+    help=_("Stop selling a product: product search leaves it out. Its stock and orders stay."),
+)
 def product_discontinue(code: ProductArg, reason: ReasonOption = "", db: DbOption = None,
                         user: UserOption = None) -> None:  # fmt: skip
     say(_("{code} discontinued").format(code=_set_active(code, False, reason, db, user)))

@@ -16,8 +16,9 @@ app = OmsTyper(
 )  # its line in `oms --help`
 
 
-@app.command("routes", help=_(
-    "The routes: product line, daily capacity, stages with their planned days."))
+@app.command(
+    "routes", help=_("The routes: product line, daily capacity, stages with their planned days.")
+)
 def production_routes(db: DbOption = None) -> None:
     from ..services.production import routes
 
@@ -26,8 +27,10 @@ def production_routes(db: DbOption = None) -> None:
                    f"{_stages(r.stages)}")  # fmt: skip
 
 
-@app.command("route", help=_(
-    "Create or change a route (stages only while no production order is open on it)."))
+@app.command(
+    "route",
+    help=_("Create or change a route (stages only while no production order is open on it)."),
+)
 def production_route(
     name: Annotated[str, typer.Argument(metavar="NAME", help=_("Route name."))],
     line: Annotated[
@@ -54,8 +57,9 @@ def production_route(
         for text in stage:
             label, _colon, days = text.rpartition(":")
             if not label or not days.strip().isdigit():
-                raise InvalidInput(_("--stage {text}: use NAME:DAYS, e.g. cutting:1").format(
-                    text=text))
+                raise InvalidInput(
+                    _("--stage {text}: use NAME:DAYS, e.g. cutting:1").format(text=text)
+                )
             stages.append((label, int(days)))
     settings, database = connect(db, user)
     r = routes.set_route(database, settings.user, name, line, capacity, stages)
@@ -70,15 +74,12 @@ def _stages(stages) -> str:  # noqa: ANN001
     return " -> ".join(f"{name} (" + _("{n} d").format(n=days) + ")" for name, days in stages)
 
 
-@app.command("bom", help=_(
-    "Set how much of a material one unit of a made-to-order product takes."))
+@app.command("bom", help=_("Set how much of a material one unit of a made-to-order product takes."))
 def production_bom(
     product: Annotated[
         str, typer.Argument(metavar="PRODUCT", help=_("Made-to-order product code."))
     ],
-    material: Annotated[
-        str, typer.Argument(metavar="MATERIAL", help=_("Material product code."))
-    ],
+    material: Annotated[str, typer.Argument(metavar="MATERIAL", help=_("Material product code."))],
     qty: Annotated[int, typer.Argument(metavar="QTY", help=_("Per unit made (0 removes it)."))],
     db: DbOption = None,
     user: UserOption = None,
@@ -87,5 +88,8 @@ def production_bom(
 
     settings, database = connect(db, user)
     routes.set_bom(database, settings.user, product, material, qty)
-    say(_("{product}: {qty} x {material} per unit").format(product=product.upper(), qty=qty,
-                                                          material=material.upper()))
+    say(
+        _("{product}: {qty} x {material} per unit").format(
+            product=product.upper(), qty=qty, material=material.upper()
+        )
+    )

@@ -54,5 +54,8 @@ def region_fill(db: DbOption = None, user: UserOption = None) -> None:
 
     settings, database = connect(db, user)
     customers, addresses = regions.fill_regions(database, settings.user)
-    say(_("region filled in for {customers} customers and {addresses} addresses").format(
-        customers=customers, addresses=addresses))
+    say(
+        _("region filled in for {customers} customers and {addresses} addresses").format(
+            customers=customers, addresses=addresses
+        )
+    )

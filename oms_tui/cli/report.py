@@ -33,8 +33,9 @@ def _report_date(option: str, value: str | None):  # noqa: ANN202
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInput(_("{option} {value}: use YYYY-MM-DD").format(option=option,
-                                                                        value=value)) from None
+        raise InvalidInput(
+            _("{option} {value}: use YYYY-MM-DD").format(option=option, value=value)
+        ) from None
 
 
 def _report_format(fmt: str) -> str:
@@ -146,8 +147,7 @@ def report_aging(
         typer.echo(f"{_cells(r.code, 12)} {_cells(r.name, 20)}{cells}")
     cells = "".join(f"{_amount(v, cur, True):>{width}}" for v in totals)
     typer.echo(_cells(_("total"), 33) + cells)
-    say(_("{n} customers with open receivables or credit on account").format(
-        n=len(report.rows)))
+    say(_("{n} customers with open receivables or credit on account").format(n=len(report.rows)))
 
 
 @app.command("dso", help=_(
@@ -172,8 +172,10 @@ def report_dso(
         sales=_amount(r.sales_minor, cur, True), currency=cur))  # fmt: skip
 
 
-@app.command("collections", help=_(
-    "Payments received per period (credit note applications are not money received)."))
+@app.command(
+    "collections",
+    help=_("Payments received per period (credit note applications are not money received)."),
+)
 def report_collections(
     start: Annotated[
         str, typer.Option("--from", metavar="DATE", help=_("First day (YYYY-MM-DD)."))
@@ -208,8 +210,11 @@ def report_collections(
                 for r in c.rows]  # fmt: skip
         _csv_out(database, encoding, ["period", "payments", "amount"], rows)
     else:
-        typer.echo(_("Collections {first} to {last} by {period} ({currency})").format(
-            first=first, last=last, period=c.by, currency=cur))
+        typer.echo(
+            _("Collections {first} to {last} by {period} ({currency})").format(
+                first=first, last=last, period=c.by, currency=cur
+            )
+        )
         for r in c.rows:
             typer.echo(f"{r.period.isoformat():12} {r.payments:>9} "
                        f"{_amount(r.amount_minor, cur, True):>18}")  # fmt: skip
@@ -217,8 +222,9 @@ def report_collections(
                    + f" {c.payments:>9} {_amount(c.amount_minor, cur, True):>18}")  # fmt: skip
 
 
-@app.command("buckets", help=_(
-    "Show the aging buckets' limits (setting aging_buckets), or change them."))
+@app.command(
+    "buckets", help=_("Show the aging buckets' limits (setting aging_buckets), or change them.")
+)
 def report_buckets(
     limits: Annotated[
         str | None,

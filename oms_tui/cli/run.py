@@ -45,5 +45,8 @@ def run_plan(
                    f"{address}  " + _("cash {cash} empties {empties}").format(
                        cash=format_money(s.cash_due_minor, run.currency),
                        empties=s.containers_to_collect))  # fmt: skip
-    say(_("{run}: {n} stops, cash to collect {cash}").format(
-        run=run.number, n=len(run.stops), cash=format_money(run.cash_due_minor, run.currency)))
+    say(
+        _("{run}: {n} stops, cash to collect {cash}").format(
+            run=run.number, n=len(run.stops), cash=format_money(run.cash_due_minor, run.currency)
+        )
+    )

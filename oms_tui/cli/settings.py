@@ -14,7 +14,8 @@ SETTINGS_HELP = _(
     "Show the settings (company, printing, audit weights and alerts, stock, aging, dunning, "
     "credit on account and backups), or change one: `oms settings currency CNY`, "
     "`oms settings audit_alert_hours 2`, `oms settings stock_split_lines 0`, "
-    "`oms settings dunning_days 7,30,60,90`, `oms settings credit_auto_apply 0`.")
+    "`oms settings dunning_days 7,30,60,90`, `oms settings credit_auto_apply 0`."
+)
 
 
 def settings_cmd(
@@ -44,8 +45,9 @@ def settings_cmd(
             try:
                 number = int(value)
             except ValueError:
-                raise InvalidInput(_("{key} must be a whole number, 0 or more").format(
-                    key=key)) from None
+                raise InvalidInput(
+                    _("{key} must be a whole number, 0 or more").format(key=key)
+                ) from None
             if key in asdict(stock.StockSettings()):
                 stock.set_stock_setting(database, settings.user, key, number)
             elif key in asdict(receivables.ReceivablesSettings()):

@@ -13,8 +13,10 @@ from .options import DbOption, OmsTyper, UserOption
 app = OmsTyper(help=_("Standing orders (recurring deliveries)."))
 
 
-@app.command("run", help=_(
-    "Create the standing orders due today into the audit queue (run it each morning)."))
+@app.command(
+    "run",
+    help=_("Create the standing orders due today into the audit queue (run it each morning)."),
+)
 def standing_run(
     on: Annotated[
         str | None,

@@ -32,9 +32,13 @@ app = OmsTyper(
 )  # its line in `oms --help`
 
 
-@app.command("verify", help=_(
-    "Check that every stock level equals the sum of its ledger moves and its reserved "
-    "quantity the sum of open allocations; list the differences (exit 1 when any)."))
+@app.command(
+    "verify",
+    help=_(
+        "Check that every stock level equals the sum of its ledger moves and its reserved "
+        "quantity the sum of open allocations; list the differences (exit 1 when any)."
+    ),
+)
 def stock_verify(db: DbOption = None) -> None:
     from ..services.inventory import stock
 
@@ -58,12 +62,16 @@ def stock_allocate(db: DbOption = None, user: UserOption = None) -> None:
     filled = allocation.fill_all_backorders(database, settings.user)
     for r in results + filled:
         typer.echo(f"{r.number}\t{r.status}\t{shown(r.summary)}")
-    say(_("{allocated} orders allocated, {filled} backorders filled").format(
-        allocated=len(results), filled=len(filled)))
+    say(
+        _("{allocated} orders allocated, {filled} backorders filled").format(
+            allocated=len(results), filled=len(filled)
+        )
+    )
 
 
-@app.command("show", help=_(
-    "One product's stock per warehouse: on hand, reserved, available, incoming."))
+@app.command(
+    "show", help=_("One product's stock per warehouse: on hand, reserved, available, incoming.")
+)
 def stock_show(code: ProductArg, db: DbOption = None) -> None:
     from ..services.inventory import stock
 
@@ -91,8 +99,9 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return room + text if right else text + room
 
 
-@app.command("receive", help=_(
-    "Goods in: a receipt move; waiting backorders are filled in priority order."))
+@app.command(
+    "receive", help=_("Goods in: a receipt move; waiting backorders are filled in priority order.")
+)
 def stock_receive(
     warehouse: WarehouseArg,
     code: ProductArg,
@@ -115,8 +124,11 @@ def stock_receive(
     out = stock_operations.receive(database, settings.user, warehouse, [(card.product_id, qty)],
                                    supplier=supplier, reference=reference,
                                    receipt_number=receipt)  # fmt: skip
-    say(_("{number}: {qty} x {code} received into {warehouse}").format(
-        number=out.number, qty=qty, code=card.code, warehouse=warehouse.upper()))
+    say(
+        _("{number}: {qty} x {code} received into {warehouse}").format(
+            number=out.number, qty=qty, code=card.code, warehouse=warehouse.upper()
+        )
+    )
     for r in out.filled:
         typer.echo(f"{r.number}\t{r.status}\t{shown(r.summary)}")
 
@@ -132,8 +144,9 @@ def stock_warehouses(db: DbOption = None) -> None:
                    + f"  {w.region:10} {w.name}")  # fmt: skip
 
 
-@app.command("rank", help=_(
-    "Set a warehouse's place in the allocation order (by distance or cost)."))
+@app.command(
+    "rank", help=_("Set a warehouse's place in the allocation order (by distance or cost).")
+)
 def stock_rank(
     warehouse: WarehouseArg,
     rank: Annotated[
@@ -146,8 +159,11 @@ def stock_rank(
 
     settings, database = connect(db, user)
     w = stock.set_allocation_rank(database, settings.user, warehouse, rank)
-    say(_("{warehouse} is now rank {rank} in the allocation order").format(
-        warehouse=w.code, rank=w.allocation_rank))
+    say(
+        _("{warehouse} is now rank {rank} in the allocation order").format(
+            warehouse=w.code, rank=w.allocation_rank
+        )
+    )
 
 
 @app.command("expect", help=_(
@@ -156,9 +172,7 @@ def stock_rank(
 def stock_expect(
     warehouse: WarehouseArg,
     code: ProductArg,
-    qty: Annotated[
-        int, typer.Argument(metavar="QTY", help=_("Units ordered from the supplier."))
-    ],
+    qty: Annotated[int, typer.Argument(metavar="QTY", help=_("Units ordered from the supplier."))],
     supplier: Annotated[str, typer.Option(metavar="NAME", help=_("The supplier."))] = "",
     on: Annotated[
         str | None,
@@ -178,13 +192,18 @@ def stock_expect(
                                              expected_on=when)  # fmt: skip
     typer.echo(number)
     said = _("{number}: {qty} x {code} expected in {warehouse}").format(
-        number=number, qty=qty, code=card.code, warehouse=warehouse.upper())
+        number=number, qty=qty, code=card.code, warehouse=warehouse.upper()
+    )
     say(said + (_(" on {day}").format(day=when) if when else ""))
 
 
-@app.command("reorder", help=_(
-    "Reorder suggestions: reorder point = average daily demand x lead time + safety stock; the "
-    "suggested quantity tops free + incoming stock up to it plus one lead time's demand."))
+@app.command(
+    "reorder",
+    help=_(
+        "Reorder suggestions: reorder point = average daily demand x lead time + safety stock; the "
+        "suggested quantity tops free + incoming stock up to it plus one lead time's demand."
+    ),
+)
 def stock_reorder(
     days: Annotated[
         int | None,

@@ -15,9 +15,13 @@ app = OmsTyper(
 )  # its line in `oms --help`
 
 
-@app.command("import", help=_(
-    "Record carrier status events from a CSV export (UTF-8 or GB18030; English or Chinese "
-    "headers and statuses). Bad rows are listed with their row number; exit 1 when any."))
+@app.command(
+    "import",
+    help=_(
+        "Record carrier status events from a CSV export (UTF-8 or GB18030; English or Chinese "
+        "headers and statuses). Bad rows are listed with their row number; exit 1 when any."
+    ),
+)
 def tracking_import(
     file: Annotated[
         str, typer.Argument(metavar="FILE", help=_("CSV: tracking number, status, time, location."))

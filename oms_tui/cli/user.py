@@ -11,8 +11,11 @@ from ..i18n import LANGUAGES, _
 from .common import connect, say
 from .options import DbOption, OmsTyper, UserOption
 
-app = OmsTyper(help=_("Users: add them, their roles and passwords, disable them; each "
-                      "user's interface language."))
+app = OmsTyper(
+    help=_(
+        "Users: add them, their roles and passwords, disable them; each user's interface language."
+    )
+)
 
 
 @app.command("language", help=_(
@@ -56,8 +59,10 @@ ReasonOption = Annotated[str, typer.Option("--reason", metavar="TEXT",
                                            help=_("Why, for the change log."))]  # fmt: skip
 
 
-@app.command("add", help=_(
-    "Add a user (in the identity mode os, NAME is their login name on this computer)."))
+@app.command(
+    "add",
+    help=_("Add a user (in the identity mode os, NAME is their login name on this computer)."),
+)
 def user_add(
     name: NameArgument,
     role: Annotated[str, typer.Option("--role", metavar="ROLE", help=_(

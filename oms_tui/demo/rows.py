@@ -53,7 +53,7 @@ def chinese_only(text: str) -> str:
         return text
     for found in _ENGLISH_STARTS.finditer(text):
         if _CJK.search(text, 0, found.start()) and not _CJK.search(text, found.start()):
-            return text[:found.start()]
+            return text[: found.start()]
     return text
 
 

@@ -32,8 +32,12 @@ class Order(SQLModel, table=True):
         Index("ix_sales_order_status_priority", "status", "priority"),
         # the id too (PostgreSQL: INCLUDE; SQLite's indexes carry the rowid): a customer's
         # newest orders are picked from the index alone (order search, migration 0024)
-        Index("ix_sales_order_customer_created", "customer_id", "created_at",
-              postgresql_include=["id"]),
+        Index(
+            "ix_sales_order_customer_created",
+            "customer_id",
+            "created_at",
+            postgresql_include=["id"],
+        ),
     )
     __mapper_args__ = {"version_id_col": _order_version}
 

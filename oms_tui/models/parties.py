@@ -14,9 +14,7 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, max_length=64)  # login name, recorded on every event
     display_name: str = Field(default="", max_length=128)
-    role: str = Field(
-        default="clerk", max_length=32
-    )  # platform/permissions.py: ROLES
+    role: str = Field(default="clerk", max_length=32)  # platform/permissions.py: ROLES
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     # interface language (zh_CN, en); "": the company's setting, else the locale's (i18n.py)

@@ -31,12 +31,16 @@ TITLES = {0: N_("Statement of account"), 1: N_("Reminder"), 2: N_("Second notice
           3: N_("Final notice"), 4: N_("Credit hold")}  # fmt: skip
 WORDING = {
     0: N_("This is your account as of the date above. Please contact us with any question."),
-    1: N_("The invoices below are past due. Please arrange payment; if you have paid, thank "
-          "you and please ignore this reminder."),
+    1: N_(
+        "The invoices below are past due. Please arrange payment; if you have paid, thank "
+        "you and please ignore this reminder."
+    ),
     2: N_("We reminded you earlier of the overdue invoices below. Please pay within 7 days."),
     3: N_("Final notice: unless paid within 7 days, we will stop supplying you on credit."),
-    4: N_("Your account is on credit hold for the long-overdue invoices below. It is released "
-          "once they are paid."),
+    4: N_(
+        "Your account is on credit hold for the long-overdue invoices below. It is released "
+        "once they are paid."
+    ),
 }
 # How a payment was made, as the customer reads it
 METHODS = {"cash": N_("In cash"), "bank": N_("Bank transfer"), "wechat": N_("WeChat Pay"),

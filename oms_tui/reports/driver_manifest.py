@@ -41,7 +41,8 @@ def manifest_pdf(run: RunView, company: Company, paper: str = "A4") -> bytes:
     width = doc.width
     about = (
         f"{run.van_name} ({run.van_code})  ·  {run.run_date.isoformat()}  ·  "
-        + tr("Driver") + f": {run.driver or '__________'}"
+        + tr("Driver")
+        + f": {run.driver or '__________'}"
     )
     left = [
         para(company.name, st["company"]),

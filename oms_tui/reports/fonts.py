@@ -78,8 +78,13 @@ def _regular_instance(source: Path, version: str):  # noqa: ANN202 - a fontTools
             del font[tag]
     static = instantiateVariableFont(font, {"wght": 400}, updateFontNames=False)
     names = static["name"]
-    own = ((1, "Noto Sans SC"), (2, "Regular"), (3, f"{REGULAR};{version}"),  # i18n: no
-           (4, "Noto Sans SC Regular"), (6, REGULAR))  # the font's own names; i18n: no
+    own = (  # the font's own names
+        (1, "Noto Sans SC"),  # i18n: no
+        (2, "Regular"),  # i18n: no
+        (3, f"{REGULAR};{version}"),  # i18n: no
+        (4, "Noto Sans SC Regular"),  # i18n: no
+        (6, REGULAR),
+    )
     for name_id, value in own:
         names.setName(value, name_id, 3, 1, 0x409)
         names.setName(value, name_id, 1, 0, 0)

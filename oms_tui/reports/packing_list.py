@@ -106,8 +106,9 @@ def _one(c: canvas.Canvas, s: ShipmentView, company: Company, size: tuple[float,
         for block, at in page:
             block.draw(c, at)
         c.setFont(f.text, 8)  # the CJK font: "第 1 页" has Chinese in it
-        c.drawRightString(size[0] - MARGIN, 10 * mm,
-                          tr("Page {n} of {total}").format(n=n, total=len(pages)))
+        c.drawRightString(
+            size[0] - MARGIN, 10 * mm, tr("Page {n} of {total}").format(n=n, total=len(pages))
+        )
         c.drawString(MARGIN, 10 * mm, f"{s.number} · {s.order_number}")
         c.showPage()
 

@@ -56,9 +56,12 @@ def pick_list_pdf(shipments: Sequence[ShipmentView], company: Company, wave: str
                             title=tr("Pick list"), author=company.name, invariant=1)  # fmt: skip
     width = doc.width
     listed = ", ".join(f"{s.number} ({s.order_number})" for s in shipments)
-    story: list = [NewPageCount(company.language), para(company.name, st["company"]),
-                   para(tr("Pick list") + (f"  {wave}" if wave else ""), st["title"]),
-                   para(tr("Shipments") + f" ({len(shipments)}): {listed}", st["small"])]
+    story: list = [
+        NewPageCount(company.language),
+        para(company.name, st["company"]),
+        para(tr("Pick list") + (f"  {wave}" if wave else ""), st["title"]),
+        para(tr("Shipments") + f" ({len(shipments)}): {listed}", st["small"]),
+    ]
     for wh, rows in pick_rows(shipments).items():
         story += [Spacer(1, 4 * mm), para(tr("Warehouse") + f" {wh}", st["heading"])]
         table = [[para(h, st["small"]) for h in
@@ -81,4 +84,3 @@ def pick_list_pdf(shipments: Sequence[ShipmentView], company: Company, wave: str
     story += [Spacer(1, 8 * mm), para(sign, st["text"])]
     doc.build(story, canvasmaker=NumberedCanvas)
     return buf.getvalue()
-

@@ -147,8 +147,9 @@ class BulkResultDialog(QuickOpen, ModalScreen[None]):
                     for number, why in r.warned
                 ))  # fmt: skip
             if r.skipped:
-                yield Static(Content.styled(_("Skipped {n}:").format(n=len(r.skipped)),
-                                           "bold $text-warning"))
+                yield Static(
+                    Content.styled(_("Skipped {n}:").format(n=len(r.skipped)), "bold $text-warning")
+                )
                 yield Static(Content("\n").join(
                     Content.assemble((f"{number} ", "bold"), said_each(why))
                     for number, why in r.skipped

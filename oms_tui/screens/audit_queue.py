@@ -221,8 +221,9 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
             count = f"{len(q.rows)}{'+' if q.loading_more else ''}"
         else:
             count = str(n.in_queue)
-        waiting = ngettext("{count} order waiting", "{count} orders waiting",
-                           1 if count == "1" else 2).format(count=count)
+        waiting = ngettext(
+            "{count} order waiting", "{count} orders waiting", 1 if count == "1" else 2
+        ).format(count=count)
         held = (_(" ({n} held, follow-up due)").format(n=n.held_due) if n and n.held_due
                 else "")  # fmt: skip
         selected = _(" · {n} selected").format(n=len(q.selected)) if q.selected else ""
@@ -395,8 +396,12 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
         if row is None:
             return
         if not row.checks_level:
-            self.say(_("{number} is still being checked: a moment, then approve.").format(
-                number=row.number), error=True)
+            self.say(
+                _("{number} is still being checked: a moment, then approve.").format(
+                    number=row.number
+                ),
+                error=True,
+            )
             return
         if row.checks_level == audit_checks.FAIL:
             self._ask(_("Approve {number} despite failed checks: why?").format(number=row.number),
@@ -436,8 +441,11 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
             self.say(_("Select orders with Space first, then A (or F2) approves them."), error=True)
             return
         self._busy = True
-        self.say(ngettext("Approving {n} selected order…", "Approving {n} selected orders…",
-                          len(ids)).format(n=len(ids)))
+        self.say(
+            ngettext(
+                "Approving {n} selected order…", "Approving {n} selected orders…", len(ids)
+            ).format(n=len(ids))
+        )
         self.approve_selected(ids)
 
     @work(thread=True, exclusive=True, group="audit-decision", exit_on_error=False,
@@ -448,8 +456,13 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
 
     def decide(self, kind: str, row: audit_queue.QueueRow, **kw: Any) -> None:
         self._busy = True
-        verb = {"approve": N_("approve"), "reject": N_("reject"), "hold": N_("hold"),
-                "send_back": N_("send back"), "bump": N_("bump")}[kind]
+        verb = {
+            "approve": N_("approve"),
+            "reject": N_("reject"),
+            "hold": N_("hold"),
+            "send_back": N_("send back"),
+            "bump": N_("bump"),
+        }[kind]
         self.say(_("Saving: {verb} {number}…").format(verb=_(verb), number=row.number))
         self.run_decision(kind, row, kw)
 
@@ -461,24 +474,29 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
             if kind == "approve":
                 view = audit_decisions.approve(db, user, oid, version, reason=kw.get("reason", ""))
                 text = _("{number} approved: {status}.").format(
-                    number=row.number, status=said(view.status_label).lower())
+                    number=row.number, status=said(view.status_label).lower()
+                )
             elif kind == "reject":
                 audit_decisions.reject(db, user, oid, kw["reason"], version)
-                text = _("{number} rejected: {reason}.").format(number=row.number,
-                                                               reason=kw["reason"])
+                text = _("{number} rejected: {reason}.").format(
+                    number=row.number, reason=kw["reason"]
+                )
             elif kind == "hold":
                 audit_decisions.hold(db, user, oid, kw["reason"], kw["follow_up"], version,
                            today=self.today)  # fmt: skip
                 text = _("{number} on hold until {date}: {reason}.").format(
-                    number=row.number, date=kw["follow_up"], reason=kw["reason"])
+                    number=row.number, date=kw["follow_up"], reason=kw["reason"]
+                )
             elif kind == "send_back":
                 audit_decisions.send_back(db, user, oid, kw["reason"], version)
-                text = _("{number} sent back to entry: {reason}.").format(number=row.number,
-                                                                         reason=kw["reason"])
+                text = _("{number} sent back to entry: {reason}.").format(
+                    number=row.number, reason=kw["reason"]
+                )
             else:
                 prio = audit_decisions.bump(db, user, oid, kw["reason"], today=self.today)
                 text = _("{number} bumped to {score}: {reason}.").format(
-                    number=row.number, score=prio.score, reason=kw["reason"])
+                    number=row.number, score=prio.score, reason=kw["reason"]
+                )
         except OmsError as error:  # changed meanwhile (StaleData), or refused: read again
             told = error_text(error)  # the order named once (a refusal names it already)
             told = told if row.number in told else f"{row.number}: {told}"
@@ -497,8 +515,11 @@ class AuditQueueScreen(QuickOpen, OmsScreen):
     def bulk_done(self, message: BulkDone) -> None:
         self._busy = False
         r = message.result
-        self.say(_("Approved {approved}, skipped {skipped}.").format(approved=len(r.approved),
-                                                                     skipped=len(r.skipped)))
+        self.say(
+            _("Approved {approved}, skipped {skipped}.").format(
+                approved=len(r.approved), skipped=len(r.skipped)
+            )
+        )
         self.queue.clear_selection()
         self.queue.reload()
         self.show_status()

@@ -73,9 +73,14 @@ FIELDS = {
     "active": N_("active"),
     change_history.STATUS: N_("status"),
 }
-WORDS = {"yes": N_("yes"), "no": N_("no"), "normal": N_("normal"), "special": N_("special"),
-         "(default)": N_("(default)"),
-         "set (new)": N_("set (new)")}  # i18n: no (the key: the value as stored)
+WORDS = {
+    "yes": N_("yes"),
+    "no": N_("no"),
+    "normal": N_("normal"),
+    "special": N_("special"),
+    "(default)": N_("(default)"),
+    "set (new)": N_("set (new)"),  # i18n: no (the key: the value as stored)
+}
 
 
 def changes_binding(screen: str, key_display: str = "F11/^E", keys: str = "f11,ctrl+e",
@@ -89,8 +94,11 @@ def changes_binding(screen: str, key_display: str = "F11/^E", keys: str = "f11,c
                    tooltip=N_("Who changed what, when, from what to what, and why"))  # fmt: skip
 
 
-CHANGES_PALETTE = ("changes", N_("Changes"),
-                   N_("Who changed what, when, from what to what, and why (F11 / Ctrl+E)"))
+CHANGES_PALETTE = (
+    "changes",
+    N_("Changes"),
+    N_("Who changed what, when, from what to what, and why (F11 / Ctrl+E)"),
+)
 
 
 def field_label(field: str) -> str:

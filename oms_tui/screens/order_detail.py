@@ -38,6 +38,8 @@ from .change_history import CHANGES_PALETTE, changes_binding, open_changes
 from .formats import local_time, priority_reasons, said, said_each
 
 LEVEL_STYLE = {"fail": "bold $text-error", "warn": "$text-warning", "pass": "$text-success"}
+
+
 # a check's level as the column shows it (the audit queue says the same words in lower case)
 def level_labels() -> dict[str, str]:
     """A check's level as the column shows it, in the language in use."""
@@ -156,7 +158,8 @@ class OrderDetailScreen(OmsScreen):
         changed = ""
         if self.version is not None and message.version != self.version:
             changed = _("{change} since it was read: F5 reads it again").format(
-                change=message.change)
+                change=message.change
+            )
         text = "; ".join(t for t in (message.others, changed) if t)
         lock = self.query_one("#detail-lock", Static)
         lock.display = bool(text)
@@ -241,8 +244,9 @@ class OrderDetailScreen(OmsScreen):
                 continue
             for a in ls.reserved:
                 why = (" (" + shown(a.reason) + ")" if a.reason else "", "dim")
-                what = _("{qty} reserved in {warehouse}").format(qty=a.qty,
-                                                                warehouse=a.warehouse_code)
+                what = _("{qty} reserved in {warehouse}").format(
+                    qty=a.qty, warehouse=a.warehouse_code
+                )
                 out.append(Content.assemble(("   " + _("stock:") + " ", "dim"), what, why))
             if ls.backordered:
                 short = (_("{qty} backordered").format(qty=ls.backordered), "bold $warning")
@@ -314,8 +318,11 @@ class OrderDetailScreen(OmsScreen):
             )  # fmt: skip
             rows.append(Content.styled("   " + _("price: {source}").format(source=source), "dim"))
             if ln.requirements_note:
-                rows.append(Content.styled(
-                    "   " + _("note: {note}").format(note=ln.requirements_note), "dim"))
+                rows.append(
+                    Content.styled(
+                        "   " + _("note: {note}").format(note=ln.requirements_note), "dim"
+                    )
+                )
             rows.extend(self._stock_rows(d, ln.line_no))
         if not o.lines:
             rows.append(Content.styled(_("no lines"), "dim"))
@@ -332,8 +339,11 @@ class OrderDetailScreen(OmsScreen):
 
         # checks ---------------------------------------------------------------------------
         part = self.query_one("#detail-checks", Static)
-        part.border_title = (_("Checks at {time}").format(
-            time=local_time(d.checked_at, "%m-%d %H:%M")) if d.checked_at else _("Checks"))
+        part.border_title = (
+            _("Checks at {time}").format(time=local_time(d.checked_at, "%m-%d %H:%M"))
+            if d.checked_at
+            else _("Checks")
+        )
         if d.checks:
             labels, names = level_labels(), check_names()
             room = widest(labels.values(), 4)

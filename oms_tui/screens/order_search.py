@@ -49,8 +49,10 @@ from .formats import said
 
 PAGE = 50
 # the query line's help (a service's words, ``order_query.SYNTAX_HELP``), for the catalog
-N_("number, phone, name or pinyin, product code; st:pending ch:phone from:-7 to:today"
-   " (st: several with commas)")
+N_(
+    "number, phone, name or pinyin, product code; st:pending ch:phone from:-7 to:today"
+    " (st: several with commas)"
+)
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,8 @@ class OrderSearchScreen(QuickOpen, OmsScreen):
         """The language changed: the label, hint, heads, rows and count line in it."""
         self.query_one("#query-label", Label).update(_("Find"))
         self.query_one("#query", ScanInput).placeholder = _(
-            "number, phone or name; st:pending from:-7")
+            "number, phone or name; st:pending from:-7"
+        )
         self.on_resize()
         self.action_search()
 

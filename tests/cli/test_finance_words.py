@@ -25,8 +25,9 @@ def test_a_refused_setting_and_a_refused_user_in_chinese(sqlite_db: Database) ->
     bad = oms("--db", url, "settings", "paper", "A5")
     assert bad.exit_code == 1 and bad.stderr == "oms: paper 须为 'A4' 或 'Letter'\n"
     money = oms("--db", url, "settings", "max_amount_minor", "0")
-    assert money.stderr == ("oms: max_amount_minor 须在 1 到 1,000,000,000,000,000 之间"
-                            "（最小货币单位）\n")
+    assert money.stderr == (
+        "oms: max_amount_minor 须在 1 到 1,000,000,000,000,000 之间（最小货币单位）\n"
+    )
     refused = oms("--db", url, "--user", "clerk", "settings", "paper", "A4")
     assert refused.exit_code == 1
     assert refused.stderr.startswith("oms: clerk（") and "无权修改公司设置" in refused.stderr

@@ -22,8 +22,14 @@ REFUSED = ("oms: production (production) may not see customers' full phone numbe
 
 def test_the_audit_log_masks_addresses_for_production_only(sqlite_db):
     cid = customer(sqlite_db)
-    customers.add_address(sqlite_db, "clerk", cid, customers.NewAddress(
-        street=STREET, district="西湖区", city="杭州市", province="浙江省", contact_name="王芳"))
+    customers.add_address(
+        sqlite_db,
+        "clerk",
+        cid,
+        customers.NewAddress(
+            street=STREET, district="西湖区", city="杭州市", province="浙江省", contact_name="王芳"
+        ),
+    )
     with sqlite_db.read() as s:
         code = s.get(Customer, cid).code
     masked = oms("--db", sqlite_db.url, "--user", "production", "audit", "log", "--entity",

@@ -37,8 +37,11 @@ def test_a_chinese_clerk_reads_the_refused_rows_in_chinese(sqlite_db, tmp_path):
 
     _shipped(sqlite_db)
     csv_file = tmp_path / "zto.csv"
-    csv_file.write_text("运单号,状态,时间\n123456789012,运输中,2026-12-01 08:00\n55,lost,,\n"
-                        "777,已签收,,\n123456789012,派送中,yesterday\n", encoding="utf-8")
+    csv_file.write_text(
+        "运单号,状态,时间\n123456789012,运输中,2026-12-01 08:00\n55,lost,,\n"
+        "777,已签收,,\n123456789012,派送中,yesterday\n",
+        encoding="utf-8",
+    )
     before = i18n.current_language()
     i18n.set_language("zh_CN")  # what the locale's LANG=zh_CN.UTF-8 gives the command line
     try:
@@ -46,7 +49,9 @@ def test_a_chinese_clerk_reads_the_refused_rows_in_chinese(sqlite_db, tmp_path):
     finally:
         i18n.set_language(before)
     assert done.exit_code == 1
-    assert done.stdout == ("第 3 行：未知状态“lost”\n"
-                           "第 4 行：没有运单号为 777 的发货单\n"
-                           "第 5 行：无法识别的时间“yesterday”（格式如 2026-11-30 14:05）\n")
+    assert done.stdout == (
+        "第 3 行：未知状态“lost”\n"
+        "第 4 行：没有运单号为 777 的发货单\n"
+        "第 5 行：无法识别的时间“yesterday”（格式如 2026-11-30 14:05）\n"
+    )
     assert done.stderr.strip() == "登记 1 条物流状态，0 条已有，0 张发货单已送达，拒绝 3 行"

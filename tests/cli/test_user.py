@@ -50,7 +50,8 @@ def test_a_clerk_cannot_add_users_nor_act_for_another(sqlite_db, as_account) -> 
     assert refused.stderr.startswith("oms: clerk (clerk) may not add users")
     behalf = oms("--user", "admin", "user", "list", "--db", sqlite_db.url)
     assert behalf.exit_code == 1 and behalf.stderr == (
-        "oms: --user admin: only an admin acts on behalf of another user (you are clerk)\n")
+        "oms: --user admin: only an admin acts on behalf of another user (you are clerk)\n"
+    )
 
 
 def test_an_admin_acting_on_behalf_is_recorded(sqlite_db, as_account) -> None:
@@ -116,7 +117,8 @@ def test_password_mode_login_acts_as_the_user_until_logout(sqlite_db, as_account
     out = oms("logout", "--db", url, env=AS_ITSELF)
     assert out.stderr == "Logged out finance\n" and not token_file.exists()
     assert oms("user", "list", "--db", url, env=AS_ITSELF).stderr == (
-        "oms: log in first: oms login\n")
+        "oms: log in first: oms login\n"
+    )
 
 
 def test_login_in_os_mode_says_it_is_not_needed(sqlite_db) -> None:

@@ -82,7 +82,9 @@ async def test_order_detail_shows_the_orders_events_then_its_customers_changes(
         await settle(pilot)
         rows = changes_rows(app)
         assert [(r.actor, r.field, r.before, r.after) for r in rows] == [
-            ("tester", "status", "draft", "pending_audit"), ("tester", "status", "", "draft")]
+            ("tester", "status", "draft", "pending_audit"),
+            ("tester", "status", "", "draft"),
+        ]
         text = flat(screen_text(app))
         assert f"Changes · {order.number}" in text and "Draft → Pending audit" in text
         await pilot.press("escape", "f6")  # the customer's history, then its changes
@@ -94,7 +96,8 @@ async def test_order_detail_shows_the_orders_events_then_its_customers_changes(
 
 
 async def test_the_stock_card_opens_the_products_changes_over_the_scan_line(
-    sqlite_db: Database, stock_db: dict[str, int],  # noqa: F811
+    sqlite_db: Database,
+    stock_db: dict[str, int],  # noqa: F811
 ) -> None:
     row = stock.ReorderRow(stock_db["lamp"], "LED-40W", "LED panel 40W", "HZ", 40, 0, 0,
                            "1.50", 7, 5, 16, 0, 0)  # fmt: skip
@@ -109,7 +112,11 @@ async def test_the_stock_card_opens_the_products_changes_over_the_scan_line(
         await settle(pilot)
         [change] = changes_rows(pilot.app)
         assert (change.actor, change.field, change.before, change.after) == (
-            "buyer", "reorder_point HZ", "0", "16")
+            "buyer",
+            "reorder_point HZ",
+            "0",
+            "16",
+        )
         assert "buyer reorder point HZ: 0 → 16 computed from demand" in flat(screen_text(pilot.app))
         await pilot.press("escape")
         await settle(pilot)
@@ -121,7 +128,8 @@ async def test_the_stock_card_opens_the_products_changes_over_the_scan_line(
 
 
 async def test_the_stock_card_shows_a_products_edits(
-    sqlite_db: Database, stock_db: dict[str, int],  # noqa: F811
+    sqlite_db: Database,
+    stock_db: dict[str, int],  # noqa: F811
 ) -> None:
     """`oms product set` (services/catalog/maintenance.py) writes the product's change log:
     the stock card's F11 shows each field changed, labelled, with its before and after."""
@@ -133,15 +141,25 @@ async def test_the_stock_card_shows_a_products_edits(
         await pilot.press("ctrl+e")
         await settle(pilot)
         assert [(r.actor, r.field, r.before, r.after) for r in changes_rows(pilot.app)] == [
-            ("boss", "tax", "13%", "9%"), ("boss", "price", "¥19.99", "¥25.00")]
+            ("boss", "tax", "13%", "9%"),
+            ("boss", "price", "¥19.99", "¥25.00"),
+        ]
         text = flat(screen_text(pilot.app))
         assert "boss tax rate 13% → 9% new price list" in text
         assert "boss list price ¥19.99 → ¥25.00 new price list" in text
 
 
 def test_a_long_change_is_cut_to_the_row_and_keeps_its_columns() -> None:
-    row = HistoryRow(datetime(2026, 12, 7, 8, 30, tzinfo=UTC), "zhangsan-the-clerk", "address",
-                     "", "上海市 浦东新区 世纪大道 1 号 " * 4, "from an imported order", CHANGE, 1)
+    row = HistoryRow(
+        datetime(2026, 12, 7, 8, 30, tzinfo=UTC),
+        "zhangsan-the-clerk",
+        "address",
+        "",
+        "上海市 浦东新区 世纪大道 1 号 " * 4,
+        "from an imported order",
+        CHANGE,
+        1,
+    )
     text = "".join(piece for piece, _style in change_row(row, 79))
     assert text.startswith(row.at.astimezone().strftime("%y-%m-%d %H:%M") + " zhangsa… address ")
     assert text.rstrip().endswith("…") and cell_len(text) == 79  # (a half cell left: after the …)

@@ -69,7 +69,6 @@ async def test_a_money_error_and_the_dunning_steps_in_chinese(sqlite_db: Databas
         assert "Credit hold" not in steps and "Reminder" not in steps
 
 
-
 async def test_an_os_account_that_is_no_user_is_refused_in_chinese(sqlite_db: Database) -> None:
     with pytest.raises(NotPermitted) as refused:  # what `oms` answers an unknown OS account
         identity.acting_user(sqlite_db, "mallory")

@@ -108,5 +108,5 @@ async def test_production_sees_the_ship_to_phone_and_address_masked(sqlite_db):
             app.post_message(OpenOrder(number))
             await settle(pilot)
             text = flat(screen_text(app))
-            ship_to = text[text.index("Ship to"):][:80]
+            ship_to = text[text.index("Ship to") :][:80]
             assert number in text and phone in ship_to and address in ship_to, (user, ship_to)

@@ -66,8 +66,12 @@ def test_the_queue_checks_levels_and_names_translated(chinese: None) -> None:
     from oms_tui.screens.audit_rows import checks_text
     from oms_tui.services.sales.audit_checks import CheckResult, summarise
 
-    results = [CheckResult("credit", "fail", "x"), CheckResult("stock", "warn", "y"),
-               CheckResult("duplicate", "warn", "z"), CheckResult("price", "pass", "")]
+    results = [
+        CheckResult("credit", "fail", "x"),
+        CheckResult("stock", "warn", "y"),
+        CheckResult("duplicate", "warn", "z"),
+        CheckResult("price", "pass", ""),
+    ]
     assert checks_text(summarise(results)) == "未通过: 信用; 警告: 库存, 重复订单"
     assert checks_text(summarise(results[3:])) == "全部通过"
     i18n.set_language("en")

@@ -126,7 +126,12 @@ def test_an_address_added_is_logged(db):
         "滨江区江南大道 3 号", city="杭州市", label="仓库", contact_name="王工",
         make_default=True))  # fmt: skip
     assert _log(db, "customer", hit.code)[-1] == (
-        "li", "address", "", "仓库: 王工, 杭州市 滨江区江南大道 3 号 (default)", "")
+        "li",
+        "address",
+        "",
+        "仓库: 王工, 杭州市 滨江区江南大道 3 号 (default)",
+        "",
+    )
 
 
 def test_invoicing_fields_changed_are_logged_one_by_one(db):
@@ -227,12 +232,14 @@ def test_settings_and_credit_holds_are_written_in_one_place_each():
         source = path.read_text(encoding="utf-8")
         name = str(path.relative_to(services))
         if name != "platform/settings.py" and re.search(
-                r"\bSetting\(|(update|insert)\(\s*(_setting|Setting)\b", source):
+            r"\bSetting\(|(update|insert)\(\s*(_setting|Setting)\b", source
+        ):
             setting_writes.append(name)
         for node in ast.walk(ast.parse(source)):
             targets = node.targets if isinstance(node, ast.Assign) else []
-            flat = [t for top in targets
-                    for t in (top.elts if isinstance(top, ast.Tuple) else [top])]
+            flat = [
+                t for top in targets for t in (top.elts if isinstance(top, ast.Tuple) else [top])
+            ]
             if any(isinstance(t, ast.Attribute) and t.attr == "credit_hold" for t in flat):
                 hold_writes.append(f"{name}:{node.lineno}")
     assert setting_writes == []

@@ -349,8 +349,13 @@ def test_chinese_only_keeps_a_texts_chinese_and_leaves_others_alone() -> None:
     assert chinese_only("明光山泉水 18.9L 桶装 Spring water barrel") == "明光山泉水 18.9L 桶装"
     assert chinese_only("LED吸顶灯 Ceiling light") == "LED吸顶灯"
     assert chinese_only("王芳 Emily Wang") == "王芳"
-    for kept in ("Emily Wang", "SO-2026-000001", "c0001@example.cn", "浙江 杭州市 3幢1201室",
-                 "左开 left 右开"):  # English, codes, no English tail
+    for kept in (
+        "Emily Wang",
+        "SO-2026-000001",
+        "c0001@example.cn",
+        "浙江 杭州市 3幢1201室",
+        "左开 left 右开",
+    ):  # English, codes, no English tail
         assert chinese_only(kept) == kept
 
 
@@ -364,13 +369,16 @@ def test_a_chinese_demo_is_in_chinese(sqlite_db: Database) -> None:
     english = re.compile(r"[\u4e00-\u9fff][^A-Za-z]*\s[A-Za-z]{3,}")
     with sqlite_db.read() as session:
         company = load_settings(session).company_name
-        texts = [company, *session.execute(select(Warehouse.name)).scalars(),
-                 *session.execute(select(Product.name)).scalars(),
-                 *session.execute(select(Product.colour)).scalars(),
-                 *session.execute(select(Carrier.name)).scalars(),
-                 *session.execute(select(Customer.name)).scalars(),
-                 *session.execute(select(User.display_name)).scalars(),
-                 *session.execute(select(Order.notes)).scalars()]
+        texts = [
+            company,
+            *session.execute(select(Warehouse.name)).scalars(),
+            *session.execute(select(Product.name)).scalars(),
+            *session.execute(select(Product.colour)).scalars(),
+            *session.execute(select(Carrier.name)).scalars(),
+            *session.execute(select(Customer.name)).scalars(),
+            *session.execute(select(User.display_name)).scalars(),
+            *session.execute(select(Order.notes)).scalars(),
+        ]
         lamp = session.execute(select(Product.name, Product.pinyin)
                                .where(Product.code.like("L-C300-%"))).first()  # fmt: skip
     assert company == "明光水木实业有限公司"

@@ -64,7 +64,8 @@ def test_money_errors_read_in_chinese() -> None:
     assert read_back(said) == {}
     assert i18n.shown("'abc' is not an amount (e.g. 12.50)") == "'abc' 不是金额（例如 12.50）"
     assert i18n.shown("'1.5' is not an amount: JPY has no decimals") == (
-        "'1.5' 不是金额：JPY 没有小数")
+        "'1.5' 不是金额：JPY 没有小数"
+    )
 
 
 def test_settings_refusals_read_in_chinese(db) -> None:
@@ -121,8 +122,9 @@ def test_dunning_payments_and_their_stored_reasons_read_in_chinese(db) -> None:
     assert i18n.shown(released) == f"收款后自动解除（finance，{TODAY}）"
     limit = receivables.over_limit_warning(receivables.CreditExposure(90_000, 20_000, 0),
                                            30_000, 100_000, "CNY")  # fmt: skip
-    assert i18n.shown(limit) == ("超出信用额度：发票欠款 ¥900.00 + 已通过未开票 ¥200.00 + "
-                                 "本单 ¥300.00 > ¥1,000.00")
+    assert i18n.shown(limit) == (
+        "超出信用额度：发票欠款 ¥900.00 + 已通过未开票 ¥200.00 + 本单 ¥300.00 > ¥1,000.00"
+    )
 
 
 def test_production_refusals_and_its_log_read_in_chinese(db) -> None:

@@ -76,7 +76,10 @@ def test_the_matrix_reads_as_the_issue_describes_the_roles() -> None:
             assert "manager" in roles, permission
         assert "admin" in roles, permission
     assert {p for p, roles in PERMISSIONS.items() if "manager" not in roles} == {
-        "settings.change", "users.manage", "backup.run"}
+        "settings.change",
+        "users.manage",
+        "backup.run",
+    }
 
 
 def test_a_mark_outside_its_column_is_refused() -> None:
@@ -131,8 +134,11 @@ def test_every_writer_records_only_an_active_user_of_the_database(db) -> None:
         (m, n) for m, n, _f in found}  # fmt: skip
     for module, name, function in found:
         parameters = inspect.signature(function).parameters
-        others = {p: None for p, spec in parameters.items()
-                  if p not in ("db", "actor") and spec.default is inspect.Parameter.empty}
+        others = {
+            p: None
+            for p, spec in parameters.items()
+            if p not in ("db", "actor") and spec.default is inspect.Parameter.empty
+        }
         for actor, why in (("mallory", "mallory is not a user"), ("gone", "gone is disabled")):
             try:
                 function(db, actor=actor, **others)  # type: ignore[operator]

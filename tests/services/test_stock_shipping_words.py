@@ -66,7 +66,8 @@ def test_state_refusals_name_the_statuses_in_chinese() -> None:
     unknown = refusal(lambda: order_states.check_transition("draft", "lost"))
     assert i18n.shown(unknown) == "未知的订单状态：lost"  # what was asked, as it was
     assert i18n.shown(refusal(lambda: van_run_states.MACHINE.check("returned", "out"))) == (
-        "线路状态为“已结算”，不能改为“送货中”；已是最终状态")
+        "线路状态为“已结算”，不能改为“送货中”；已是最终状态"
+    )
 
 
 def test_a_stale_view_says_who_changed_it_in_chinese() -> None:
@@ -77,7 +78,8 @@ def test_a_stale_view_says_who_changed_it_in_chinese() -> None:
     assert str(error) == f"order SO-2026-000001 was changed by li at {when} (approved); " \
                          "nothing was saved"  # fmt: skip
     assert i18n.shown(str(error)) == (
-        f"订单 SO-2026-000001 已被li 于 {when}修改（通过）；未保存任何内容")
+        f"订单 SO-2026-000001 已被li 于 {when}修改（通过）；未保存任何内容"
+    )
     assert i18n.shown(error.short) == f"订单 SO-2026-000001 已被li 于 {when}修改；未保存任何内容"
     nobody = stale(name, None)
     assert i18n.shown(str(nobody)) == "订单 SO-2026-000001 已被其他人修改；未保存任何内容"
@@ -120,7 +122,8 @@ def test_carrier_reasons_in_chinese(db) -> None:
         too_soon = dispatch.carrier_options_in(s, "East", lines, MONDAY, MONDAY)
         nowhere = dispatch.carrier_options_in(s, "Tibet", lines, MONDAY, None)
     assert i18n.shown(by_tue.reason).startswith(
-        "SF 是 12-01 前送达中最便宜的（¥38.00，1 天）；ZTO ¥20.00，12-02 送达，太晚")
+        "SF 是 12-01 前送达中最便宜的（¥38.00，1 天）；ZTO ¥20.00，12-02 送达，太晚"
+    )
     assert i18n.shown(too_soon.reason) == "没有承运商能在 11-30 前送达；SF 最快（1 天，¥38.00）"
     if nowhere.proposed is None:
         assert i18n.shown(nowhere.reason) == "没有承运商服务 Tibet"
@@ -150,10 +153,14 @@ def test_a_settled_runs_money_in_chinese() -> None:
     run = delivery_runs.RunView(1, "RUN-2026-000001", "VAN1", "一号车", MONDAY, "returned", "王",
                                 (), 13_000, currency="CNY", money=money)  # fmt: skip
     said = delivery_runs.money_sentence(run)
-    assert said == ("Cash ¥130.00 recorded, paying INV-2026-000001; stop 2 ¥20.00 short "
-                    "(INV-2026-000002 open, follow-up written); deposit ¥20.00 billed")
-    assert i18n.shown(said) == ("已记录现金 ¥130.00，冲抵 INV-2026-000001；第 2 站短收 ¥20.00"
-                                "（INV-2026-000002 未结，已记跟进）；押金 ¥20.00 已开票")
+    assert said == (
+        "Cash ¥130.00 recorded, paying INV-2026-000001; stop 2 ¥20.00 short "
+        "(INV-2026-000002 open, follow-up written); deposit ¥20.00 billed"
+    )
+    assert i18n.shown(said) == (
+        "已记录现金 ¥130.00，冲抵 INV-2026-000001；第 2 站短收 ¥20.00"
+        "（INV-2026-000002 未结，已记跟进）；押金 ¥20.00 已开票"
+    )
 
 
 def test_the_shipping_notice_speaks_the_customers_language() -> None:
@@ -166,8 +173,8 @@ def test_the_shipping_notice_speaks_the_customers_language() -> None:
         currency="CNY", language="zh_CN",
     )  # fmt: skip
     assert dispatch.shipping_notice(view) == (
-        "您好 王丽，\n您的订单 SO-2026-000001 已由 顺丰 发货。\n"
-        "运单号：SF123\n预计送达：2026-12-02")
+        "您好 王丽，\n您的订单 SO-2026-000001 已由 顺丰 发货。\n运单号：SF123\n预计送达：2026-12-02"
+    )
     english = dispatch.shipping_notice(replace(view, language="en", tracking_no=""))
     assert english == "Hello 王丽,\nYour order SO-2026-000001 has shipped with 顺丰.\n" \
                       "Expected: 2026-12-02"  # fmt: skip

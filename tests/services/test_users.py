@@ -34,8 +34,10 @@ def test_an_admin_adds_a_user_and_the_change_log_says_who(db) -> None:
         "wang.fang", "王芳", "clerk", True)  # fmt: skip
     assert "wang.fang" in [u.name for u in users.list_users(db)]
     logged = change_log(db, "user", "wang.fang")
-    assert {(c.actor, c.field, c.after) for c in logged} >= {("admin", "role", "clerk"),
-                                                            ("admin", "display_name", "王芳")}
+    assert {(c.actor, c.field, c.after) for c in logged} >= {
+        ("admin", "role", "clerk"),
+        ("admin", "display_name", "王芳"),
+    }
     with pytest.raises(InvalidInput, match="is a user already"):
         users.add_user(db, "admin", "wang.fang", "clerk")
     with pytest.raises(InvalidInput, match="no role 'boss'"):
@@ -138,8 +140,10 @@ def test_the_os_account_acts_and_an_unknown_one_is_told_whom_to_ask(db) -> None:
     only_admin(db)
     with pytest.raises(NotPermitted) as refused:
         acting_user(db, "mallory")
-    assert str(refused.value) == ("mallory is no user of this database: ask an admin (admin) "
-                                  "to add you with `oms user add mallory --role ROLE`")
+    assert str(refused.value) == (
+        "mallory is no user of this database: ask an admin (admin) "
+        "to add you with `oms user add mallory --role ROLE`"
+    )
 
 
 def test_only_an_admin_acts_on_behalf_of_another_and_it_is_recorded(db) -> None:
@@ -162,7 +166,8 @@ def test_a_database_without_an_admin_makes_the_os_account_its_admin_once(db) -> 
     assert acts.user == "newcomer" and acts.made_admin
     assert users.user_info(db, "newcomer").role == "admin"
     assert [(c.actor, c.field, c.after) for c in change_log(db, "user", "newcomer")] == [
-        ("newcomer", "role", "admin")]
+        ("newcomer", "role", "admin")
+    ]
     assert not acting_user(db, "newcomer").made_admin  # said once
     assert not acting_user(db, "clerk").made_admin  # the next one is no admin
 

@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     from .model import EntryModel
 
 
-
 def group_choices() -> tuple[tuple[str, str, str], ...]:
     """(letter, group, label) of each customer group; the letter is the group's own."""
     return tuple((g[0], g, group_name(g).capitalize()) for g in GROUPS)

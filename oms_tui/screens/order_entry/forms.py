@@ -68,8 +68,9 @@ class LineDialog(FormDialog):
                 try:
                     minor = parse_money(values["discount"], currency)
                 except InvalidInput as error:
-                    raise InvalidInput(_("discount: {error}").format(error=shown(str(error))),
-                                       "discount") from error
+                    raise InvalidInput(
+                        _("discount: {error}").format(error=shown(str(error))), "discount"
+                    ) from error
                 if minor < 0:
                     raise InvalidInput(_("discount: cannot be negative"), "discount")
             return {"qty": int(text), "discount_minor": minor, "note": values["note"]}

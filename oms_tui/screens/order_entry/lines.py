@@ -465,14 +465,12 @@ class EntryLines(PassesFailures, Vertical):
         choices = []
         for n, item in enumerate(items, start=1):
             if isinstance(item, OrderView):
-                count = ngettext("{n} line", "{n} lines", len(item.lines)).format(
-                    n=len(item.lines))
+                count = ngettext("{n} line", "{n} lines", len(item.lines)).format(n=len(item.lines))
                 label = (f"{item.number}  {item.created_at:%Y-%m-%d}  {count}  "
                          f"{format_money(item.total_minor, item.currency)}")  # fmt: skip
             else:
                 assert isinstance(item, TemplateView)
-                count = ngettext("{n} line", "{n} lines", len(item.lines)).format(
-                    n=len(item.lines))
+                count = ngettext("{n} line", "{n} lines", len(item.lines)).format(n=len(item.lines))
                 label = f"{item.name}  {count}  {shown(item.schedule)}".rstrip()
             choices.append((str(n), str(n - 1), label))
         title = _("Repeat an order") if message.kind == "orders" else _("Add a template")
@@ -503,11 +501,16 @@ class EntryLines(PassesFailures, Vertical):
     @on(LinesLoaded)
     def lines_loaded(self, message: LinesLoaded) -> None:
         self.model.add_lines(message.lines)
-        text = ngettext("Copied {n} line from {source}", "Copied {n} lines from {source}",
-                        len(message.lines)).format(n=len(message.lines), source=message.source)
+        text = ngettext(
+            "Copied {n} line from {source}", "Copied {n} lines from {source}", len(message.lines)
+        ).format(n=len(message.lines), source=message.source)
         if message.missing:
-            self.say(_("{text}; not sold any more: {codes}").format(
-                text=text, codes=", ".join(message.missing)), error=True)
+            self.say(
+                _("{text}; not sold any more: {codes}").format(
+                    text=text, codes=", ".join(message.missing)
+                ),
+                error=True,
+            )
         else:
             self.say(_("{text}; change quantities with Up/Down and *N Enter").format(text=text))
         if self.scan_line is not None:

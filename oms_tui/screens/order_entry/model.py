@@ -205,7 +205,8 @@ class EntryModel:
         self.selected = self.lines.index(line)
         self.changed()
         return _("Added {code} {description} × {qty}").format(
-            code=hit.code, description=hit.description, qty=line.qty), False
+            code=hit.code, description=hit.description, qty=line.qty
+        ), False
 
     def needs_note(self, line: EntryLine) -> bool:
         """A made-to-order line without its requirements (size, colour, finish)."""
@@ -223,8 +224,9 @@ class EntryModel:
             text = _("{name}: quantity {qty}").format(name=name, qty=line.qty)
         elif entry.kind == DISCOUNT:
             line.discount_minor = entry.amount_minor
-            text = _("{name}: discount {amount}").format(name=name,
-                                                          amount=self.money(entry.amount_minor))
+            text = _("{name}: discount {amount}").format(
+                name=name, amount=self.money(entry.amount_minor)
+            )
         elif entry.kind == NOTE:
             line.note = entry.text
             text = _("{name}: note '{note}'").format(name=name, note=entry.text)
@@ -246,7 +248,8 @@ class EntryModel:
         line.price_minor, line.override_reason = price_minor, reason.strip()
         self.changed()
         return _("{name}: unit price {price} (override: {reason})").format(
-            name=line.name, price=self.money(price_minor), reason=reason.strip())
+            name=line.name, price=self.money(price_minor), reason=reason.strip()
+        )
 
     def edit_line(self, line: EntryLine, qty: int, discount_minor: int, note: str) -> None:
         line.qty, line.discount_minor, line.note = qty, discount_minor, note.strip()

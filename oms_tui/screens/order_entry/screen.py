@@ -275,8 +275,11 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         in a field with text, or in the new caller's fields, it clears to the start as in
         any field (clerks clear the customer field so)."""
         focused = self.focused
-        if twin and isinstance(focused, Input) and (
-                focused.cursor_position > 0 or self.picker.panel in focused.ancestors):
+        if (
+            twin
+            and isinstance(focused, Input)
+            and (focused.cursor_position > 0 or self.picker.panel in focused.ancestors)
+        ):
             focused.action_delete_left_all()
             return
         if self._need_customer():
@@ -400,7 +403,8 @@ class OrderEntryScreen(QuickOpen, OmsScreen):
         typed = dict(draft.new_caller).get("name", "").strip() or self.picker.field.value.strip()
         who = card.name if card else typed or _("no customer")
         summary = ngettext("{who}: {n} line", "{who}: {n} lines", len(draft.lines)).format(
-            who=who, n=len(draft.lines))
+            who=who, n=len(draft.lines)
+        )
         return self.autosave.save(draft, self.model.rev, summary)
 
     @on(DraftFound)

@@ -74,8 +74,10 @@ class ReceivablesScreen(RecvBase):
         ("van_runs", N_("Van runs"), N_("Settle a driver's cash and empties (v)")),
     )  # fmt: skip
     # the van runs' settle is finance's too (vans.settle), who has no dispatch to reach them by
-    ACTION_PERMISSIONS: ClassVar[dict[str, str]] = {**RecvBase.ACTION_PERMISSIONS,
-                                                    "van_runs": "vans.settle"}
+    ACTION_PERMISSIONS: ClassVar[dict[str, str]] = {
+        **RecvBase.ACTION_PERMISSIONS,
+        "van_runs": "vans.settle",
+    }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash,f", "find", N_("Find"), key_display="/", id="recv.find",
                 tooltip=N_("Find a customer in the list: any part of the name, code, phone or "

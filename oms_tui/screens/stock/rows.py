@@ -102,8 +102,11 @@ def card_title(card: stock.StockCard, width: int) -> Content:
     """Code, name, description, unit, lead time, barcode on a line of ``width`` cells: the
     code and the barcode (what a clerk reads or scans) whole, the name and the description
     give way (the line was cut at its end: the barcode read ``6901…``)."""
-    lead = _("made to order") if card.made_to_order else _("lead {days} d").format(
-        days=card.lead_time_days)
+    lead = (
+        _("made to order")
+        if card.made_to_order
+        else _("lead {days} d").format(days=card.lead_time_days)
+    )
     tail = " · ".join(e for e in (card.unit, lead, card.barcode) if e)
     name = fit_name(card.name, width, card.code, "    ", tail)
     room = width - cell_len(f"{card.code}  {name}  {tail}") - cell_len(" · ")

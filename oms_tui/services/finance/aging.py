@@ -111,8 +111,10 @@ def parse_buckets(value: str | Sequence[int]) -> tuple[int, ...]:
             limits = tuple(int(p) for p in parts)
         except ValueError:
             raise InvalidInput(
-                N_("aging buckets '{value}': give rising whole days, e.g. 30,60,90,120")
-                .format(value=value), "value"
+                N_("aging buckets '{value}': give rising whole days, e.g. 30,60,90,120").format(
+                    value=value
+                ),
+                "value",
             ) from None
     else:
         limits = tuple(value)
@@ -125,8 +127,10 @@ def parse_buckets(value: str | Sequence[int]) -> tuple[int, ...]:
         raise InvalidInput(N_("at most {n} aging bucket limits").format(n=MAX_BUCKETS), "value")
     if limits[0] < 1 or any(b <= a for a, b in zip(limits, limits[1:], strict=False)):
         raise InvalidInput(
-            N_("aging buckets {limits}: each limit above 0 and above the one before, "
-               "e.g. 30,60,90,120").format(limits=",".join(map(str, limits))),
+            N_(
+                "aging buckets {limits}: each limit above 0 and above the one before, "
+                "e.g. 30,60,90,120"
+            ).format(limits=",".join(map(str, limits))),
             "value",
         )
     return limits

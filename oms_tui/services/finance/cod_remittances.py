@@ -96,8 +96,9 @@ def _recorded(session: Session, tracking_no: str, reference: str, carrier: str |
     if found is None:
         return ""
     on, number = found
-    return N_("already recorded: {payment}, received {date}").format(payment=number,
-                                                                   date=on.isoformat())
+    return N_("already recorded: {payment}, received {date}").format(
+        payment=number, date=on.isoformat()
+    )
 
 
 def _record(session: Session, actor: str, received_on: date, row: Remittance, reference: str,
@@ -134,6 +135,9 @@ def _record(session: Session, actor: str, received_on: date, row: Remittance, re
                               amount_minor=row.amount_minor, received_on=received_on,
                               created_by=actor))  # fmt: skip
     session.flush()
-    differs = "" if row.amount_minor == due else N_("remitted {amount}, open {due}").format(
-        amount=row.amount_minor, due=due)
+    differs = (
+        ""
+        if row.amount_minor == due
+        else N_("remitted {amount}, open {due}").format(amount=row.amount_minor, due=due)
+    )
     return _Outcome(payment=result.number, problem=differs)

@@ -171,16 +171,18 @@ def run_dunning(db: Database, actor: str, as_of: date | None = None, today: date
                                    run=number)  # fmt: skip
             session.add(letter)
             customer.dunning_level = level
-            note = N_("{step}: {days} days overdue ({run})").format(step=LEVELS[level], days=days,
-                                                                  run=number)
+            note = N_("{step}: {days} days overdue ({run})").format(
+                step=LEVELS[level], days=days, run=number
+            )
             if level == 4 and not customer.credit_hold:
                 set_credit_hold_in(
                     session,
                     actor,
                     customer,
                     True,
-                    N_("overdue {days} days: credit hold by dunning ({as_of})").format(days=days,
-                                                                        as_of=as_of),
+                    N_("overdue {days} days: credit hold by dunning ({as_of})").format(
+                        days=days, as_of=as_of
+                    ),
                 )
             session.add(customer)
             session.add(FollowUp(customer_id=customer.id, actor=actor,
@@ -231,11 +233,16 @@ def release_credit_hold(db: Database, actor: str, customer_id: int, reason: str)
         if customer is None:
             raise NotFound(N_("no customer with id {id}").format(id=customer_id))
         if not customer.credit_hold:
-            raise InvalidInput(N_("{customer} is not on credit hold").format(
-                customer=customer.name), "customer")
-        set_credit_hold_in(session, actor, customer, False,
-                           N_("released by {user}: {reason}").format(
-                               user=actor, reason=reason.strip()))
+            raise InvalidInput(
+                N_("{customer} is not on credit hold").format(customer=customer.name), "customer"
+            )
+        set_credit_hold_in(
+            session,
+            actor,
+            customer,
+            False,
+            N_("released by {user}: {reason}").format(user=actor, reason=reason.strip()),
+        )
         session.add(FollowUp(customer_id=customer.id, actor=actor, kind="release",
                              note=reason.strip(), done=True))  # fmt: skip
 
@@ -371,8 +378,11 @@ def reprint(db: Database, key: str, *, render: Render, out: str | Path | None = 
                                 customer.id).order_by(col(DunningLetter.id).desc())
                                 .limit(1)).all()  # fmt: skip
             if not rows:
-                raise NotFound(N_("{customer} ({code}) has had no dunning letter").format(
-                    customer=customer.name, code=customer.code))
+                raise NotFound(
+                    N_("{customer} ({code}) has had no dunning letter").format(
+                        customer=customer.name, code=customer.code
+                    )
+                )
             name = f"{run_name(rows[0].run or rows[0].issued_on.isoformat())}-{customer.code}"
         papers = [_letter_paper(session, r) for r in rows]
     saved = printing.save(render(papers), name, out, overwrite=overwrite)

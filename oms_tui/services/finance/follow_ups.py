@@ -55,8 +55,12 @@ def record_follow_up(
     Earlier open follow-ups of the customer are done: this one carries the next action."""
     today = today or date.today()
     if kind not in KINDS:
-        raise InvalidInput(N_("unknown follow-up '{kind}'; one of {kinds}").format(
-            kind=kind, kinds=", ".join(KINDS)), "kind")
+        raise InvalidInput(
+            N_("unknown follow-up '{kind}'; one of {kinds}").format(
+                kind=kind, kinds=", ".join(KINDS)
+            ),
+            "kind",
+        )
     if kind == "promise" and promise_on is None:
         raise InvalidInput(N_("a promise to pay needs its date"), "promise_on")
     if promise_on is not None and promise_on < today:

@@ -241,8 +241,9 @@ def currency_code(text: str) -> str:
     """An ISO 4217 code as stored: three letters, upper case (``InvalidInput`` else)."""
     code = (text or "").strip().upper()
     if len(code) != 3 or not code.isascii() or not code.isalpha():
-        raise InvalidInput(N_("currency '{text}': three letters, e.g. CNY or USD").format(
-            text=text), "currency")
+        raise InvalidInput(
+            N_("currency '{text}': three letters, e.g. CNY or USD").format(text=text), "currency"
+        )
     return code
 
 
@@ -699,11 +700,15 @@ def over_limit_warning(exposure: CreditExposure, order_minor: int, limit_minor: 
     (0: no limit), else None: one wording for the audit check and order entry."""
     if not limit_minor or exposure.total_minor + order_minor <= limit_minor:
         return None
-    return N_("over credit limit: owes {owed} on invoices + {committed} approved not invoiced "
-              "+ this order {order} > {limit}").format(
+    return N_(
+        "over credit limit: owes {owed} on invoices + {committed} approved not invoiced "
+        "+ this order {order} > {limit}"
+    ).format(
         owed=format_money(exposure.open_invoices_minor, currency),
         committed=format_money(exposure.committed_minor, currency),
-        order=format_money(order_minor, currency), limit=format_money(limit_minor, currency))
+        order=format_money(order_minor, currency),
+        limit=format_money(limit_minor, currency),
+    )
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,10 @@ from ..states.order_states import OrderStatus, record_event, stale_order
 READ = "where an order's goods stand, taking no acting user"  # i18n: no
 # Allocation is the rule run on an order once it is approved (orders.audit decided that);
 # whoever approved it triggers it, and the rule alone chooses the stock.
-RULE = ("allocating an approved order: the rule's work after an approval, "  # i18n: no
-        "whoever approved")
+RULE = (
+    "allocating an approved order: the rule's work after an approval, "  # i18n: no
+    "whoever approved"
+)
 
 S = OrderStatus
 ALLOCATABLE = frozenset({S.APPROVED, S.BACKORDERED, S.PARTIALLY_BACKORDERED})
@@ -116,8 +118,11 @@ def _plan_line(
         for wh, why in prefs:
             take = min(left, free.get(wh.id, 0))
             if take > 0:
-                reason = why if not short else N_("{why}; {codes} short").format(
-                    why=why, codes=", ".join(short))
+                reason = (
+                    why
+                    if not short
+                    else N_("{why}; {codes} short").format(why=why, codes=", ".join(short))
+                )
                 plan.append((wh, take, reason))
                 left -= take
             else:
@@ -128,8 +133,13 @@ def _plan_line(
     skipped = []
     for wh, why in prefs:
         if free.get(wh.id, 0) >= need:
-            reason = why if not skipped else N_("{why}; {codes} cannot cover the line").format(
-                why=why, codes=", ".join(skipped))
+            reason = (
+                why
+                if not skipped
+                else N_("{why}; {codes} cannot cover the line").format(
+                    why=why, codes=", ".join(skipped)
+                )
+            )
             return [(wh, need, reason)]
         skipped.append(wh.code)
     for wh, why in prefs:  # nobody has it all: the first with any, rest backordered
@@ -250,8 +260,11 @@ def _summary(results: Sequence[LineAllocation], waiting_complete: bool) -> str:
             for p in r.placed]  # fmt: skip
         if r.to_production and r.materials_short:
             number, materials = r.materials_short
-            parts.append(N_("L{line} to production ({number}: {materials})").format(
-                line=r.line_no, number=number, materials=materials))
+            parts.append(
+                N_("L{line} to production ({number}: {materials})").format(
+                    line=r.line_no, number=number, materials=materials
+                )
+            )
         elif r.to_production:
             parts.append(N_("L{line} to production").format(line=r.line_no))
         if r.backordered > 0:
@@ -287,9 +300,12 @@ def allocate_order(db: Database, actor: str, order_id: int,
             order = _lock_order(session, order_id)
             order_states.check_version(session, order, expected_version)
             if order.status not in ALLOCATABLE:
-                raise IllegalTransition(N_(
-                    "order {number} is {status}: only approved or backordered orders are "
-                    "allocated").format(number=order.number, status=S(order.status).label.lower()))
+                raise IllegalTransition(
+                    N_(
+                        "order {number} is {status}: only approved or backordered orders are "
+                        "allocated"
+                    ).format(number=order.number, status=S(order.status).label.lower())
+                )
             split = bool(stock.stock_settings(session).stock_split_lines)
             return _allocate_in(session, actor, order, levels, _warehouses(session), split)
 

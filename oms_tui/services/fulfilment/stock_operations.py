@@ -154,8 +154,12 @@ def receive(
                 if receipt is None or receipt.status != ReceiptStatus.OPEN:
                     raise NotFound(N_("no open receipt {number}").format(number=receipt_number))
                 if receipt.warehouse_id != wh.id:
-                    raise InvalidInput(N_("receipt {number} is for another warehouse").format(
-                        number=receipt.number), "warehouse")
+                    raise InvalidInput(
+                        N_("receipt {number} is for another warehouse").format(
+                            number=receipt.number
+                        ),
+                        "warehouse",
+                    )
             else:
                 receipt = PurchaseReceipt(
                     number=take_number(session, RECEIPT_PREFIX, _year()),
@@ -293,8 +297,12 @@ def adjust(db: Database, actor: str, product_id: int, warehouse: str | int, delt
             levels = allocation.lock_for_filling(session, [product_id], holders=delta < 0)
             level = levels[(product_id, wh.id)]
             if level.on_hand + delta < 0:
-                raise InvalidInput(N_("only {on_hand} on hand: cannot take away {qty}").format(
-                    on_hand=level.on_hand, qty=-delta), "qty")
+                raise InvalidInput(
+                    N_("only {on_hand} on hand: cannot take away {qty}").format(
+                        on_hand=level.on_hand, qty=-delta
+                    ),
+                    "qty",
+                )
             touched = _release_for_shortage(session, actor, level, level.on_hand + delta,
                                             N_("adjusted: {reason}").format(
                                                 reason=reason.strip()))  # fmt: skip
@@ -461,8 +469,9 @@ def post_stocktake(db: Database, actor: str, stocktake_id: int, reason: str,
                 select(StocktakeCount).where(StocktakeCount.stocktake_id == st.id)
             ).all()
             if not counts:
-                raise InvalidInput(N_("stocktake {number} has no counts yet").format(
-                    number=st.number), "counts")
+                raise InvalidInput(
+                    N_("stocktake {number} has no counts yet").format(number=st.number), "counts"
+                )
             late = {c.product_id for c in counts} - set(counted)
             if late:  # counted while the levels were being locked
                 levels.update(allocation.lock_for_filling(session, late, holders=True))

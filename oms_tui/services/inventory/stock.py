@@ -144,8 +144,11 @@ def add_move(
 
 def _hold(level: StockLevel, qty: int) -> None:
     if qty <= 0 or qty > level.on_hand - level.reserved:
-        raise InvalidInput(N_("cannot reserve {qty}: {free} available").format(
-            qty=qty, free=level.on_hand - level.reserved))
+        raise InvalidInput(
+            N_("cannot reserve {qty}: {free} available").format(
+                qty=qty, free=level.on_hand - level.reserved
+            )
+        )
     level.reserved += qty
 
 
@@ -247,14 +250,18 @@ def issue_in(
     for line_id, qty in sorted(quantities.items()):
         line = lines[line_id]
         if qty <= 0:
-            raise InvalidInput(N_("line {line}: ship a quantity above 0").format(
-                line=line.line_no), "qty")
+            raise InvalidInput(
+                N_("line {line}: ship a quantity above 0").format(line=line.line_no), "qty"
+            )
         mine = [a for a in allocs if a.order_line_id == line_id
                 and (warehouse_id is None or a.warehouse_id == warehouse_id)]  # fmt: skip
         if sum(a.qty for a in mine) < qty:
             raise InvalidInput(
                 N_("line {line}: only {reserved} reserved to ship, not {qty}").format(
-                    line=line.line_no, reserved=sum(a.qty for a in mine), qty=qty), "qty")
+                    line=line.line_no, reserved=sum(a.qty for a in mine), qty=qty
+                ),
+                "qty",
+            )
         left = qty
         for alloc in mine:
             if left == 0:
@@ -671,9 +678,15 @@ class Difference:
     expected: int
 
     def __str__(self) -> str:
-        return N_("{product} @ {warehouse}: {what} is {recorded}, the ledger says {expected}"
-                  ).format(product=self.product_code, warehouse=self.warehouse_code,
-                           what=self.what, recorded=self.recorded, expected=self.expected)
+        return N_(
+            "{product} @ {warehouse}: {what} is {recorded}, the ledger says {expected}"
+        ).format(
+            product=self.product_code,
+            warehouse=self.warehouse_code,
+            what=self.what,
+            recorded=self.recorded,
+            expected=self.expected,
+        )
 
 
 @anyone(READ)
@@ -761,8 +774,9 @@ def set_allocation_rank(db: Database, actor: str, code: str, rank: int) -> Wareh
         ).first()
         if wh is None:
             raise NotFound(N_("no warehouse '{code}'").format(code=code))
-        record_change(session, actor, "warehouse", wh.code, "allocation_rank",
-                      wh.allocation_rank, rank)
+        record_change(
+            session, actor, "warehouse", wh.code, "allocation_rank", wh.allocation_rank, rank
+        )
         wh.allocation_rank = rank
         session.add(wh)
         return WarehouseView(wh.id, wh.code, wh.name, wh.region, wh.allocation_rank, wh.active)

@@ -547,8 +547,13 @@ def _codes(session: Session, ids: Iterable[int]) -> dict[int, str]:
     wanted = sorted(ids)
     out: dict[int, str] = {}
     for start in range(0, len(wanted), 500):
-        out.update(session.exec(select(Customer.id, Customer.code)
-                                .where(col(Customer.id).in_(wanted[start:start + 500]))).all())
+        out.update(
+            session.exec(
+                select(Customer.id, Customer.code).where(
+                    col(Customer.id).in_(wanted[start : start + 500])
+                )
+            ).all()
+        )
     return out  # fmt: skip
 
 
@@ -608,8 +613,15 @@ def add_address(db: Database, actor: str, customer_id: int, new: NewAddress) -> 
                             is_default=make_default)  # fmt: skip
         session.add(a)
         session.flush()
-        record_change(session, actor, "customer", c.code, "address", "",
-                      _address_line(a.contact_name, address_text(a), a.label, make_default))
+        record_change(
+            session,
+            actor,
+            "customer",
+            c.code,
+            "address",
+            "",
+            _address_line(a.contact_name, address_text(a), a.label, make_default),
+        )
         return AddressView(a.id, a.label, a.contact_name, a.phone, address_text(a), a.region,
                            a.is_default)  # fmt: skip
 

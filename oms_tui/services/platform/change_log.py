@@ -47,8 +47,13 @@ def record_change(session: Session, actor: str, entity: str, key: str, field: st
                               before=old, after=new, reason=reason.strip()))  # fmt: skip
 
 
-def record_changes(session: Session, actor: str, entity: str,
-                   changes: Iterable[tuple[str, str, object, object]], reason: str = "") -> None:
+def record_changes(
+    session: Session,
+    actor: str,
+    entity: str,
+    changes: Iterable[tuple[str, str, object, object]],
+    reason: str = "",
+) -> None:
     """Many changes of one kind of entity at once, (key, field, before, after) each (what an
     import writes: one multi-row INSERT, not an object per row); unchanged ones are left."""
     now = utcnow()
@@ -58,7 +63,7 @@ def record_changes(session: Session, actor: str, entity: str,
             if (old := _text(before)) != (new := _text(after))]  # fmt: skip
     table = ChangeLog.__table__  # type: ignore[attr-defined]
     for start in range(0, len(rows), 5000):
-        session.execute(insert(table), rows[start:start + 5000])
+        session.execute(insert(table), rows[start : start + 5000])
 
 
 def _text(value: object) -> str:

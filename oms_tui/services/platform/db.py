@@ -99,8 +99,12 @@ def _refuse_control_characters(conn, cursor, statement, parameters, context, exe
                     names[key % len(names)] if names else "text")  # fmt: skip
                 field = re.sub(r"(_\d+|__\d+)$", "", name)
                 if statement.lstrip()[:6].upper() == "SELECT":  # a search: its words
-                    raise InvalidInput(N_("the text searched for holds a control character "
-                                          "({char}): remove it").format(char=bad), "search")
+                    raise InvalidInput(
+                        N_(
+                            "the text searched for holds a control character ({char}): remove it"
+                        ).format(char=bad),
+                        "search",
+                    )
                 raise InvalidInput(N_("the {field} holds a control character ({char}): remove "
                                       "it").format(field=field.replace("_", " "), char=bad),
                                    field)  # fmt: skip

@@ -40,8 +40,12 @@ def set_user_language(db: Database, actor: str, user: str, language: str) -> str
     wanted = language.strip()
     code = "" if wanted in ("", "default") else normalise(wanted)
     if code is None:
-        raise InvalidInput(N_("language '{language}': use {codes} or default").format(
-            language=language, codes=", ".join(LANGUAGES)), "language")
+        raise InvalidInput(
+            N_("language '{language}': use {codes} or default").format(
+                language=language, codes=", ".join(LANGUAGES)
+            ),
+            "language",
+        )
     if user != actor:  # (the actor is an active user: checked by @anyone)
         check(db, actor, "users.manage")
         role_of(db, user)

@@ -46,8 +46,11 @@ def to_minor(amount: Decimal | int | str, currency: str) -> int:
         raise TypeError("money must not be a float; pass a Decimal or a string")  # i18n: no
     value = Decimal(amount) * (10 ** exponent(currency))
     if value != value.to_integral_value():
-        raise InvalidInput(N_("{amount} has more decimals than {currency} allows").format(
-            amount=amount, currency=currency))
+        raise InvalidInput(
+            N_("{amount} has more decimals than {currency} allows").format(
+                amount=amount, currency=currency
+            )
+        )
     return int(value)
 
 
@@ -91,8 +94,11 @@ def parse_money(text: str, currency: str) -> int:
         if not places:
             raise InvalidInput(N_("'{text}' is not an amount: {currency} has no decimals")
                                .format(text=text, currency=currency.upper()))  # fmt: skip
-        raise InvalidInput(N_("'{text}' is not an amount: {currency} has {places} decimals")
-                           .format(text=text, currency=currency.upper(), places=places))
+        raise InvalidInput(
+            N_("'{text}' is not an amount: {currency} has {places} decimals").format(
+                text=text, currency=currency.upper(), places=places
+            )
+        )
     minor = int(value)
     if abs(minor) > _STORABLE:
         raise InvalidInput(N_("'{text}' is not an amount: too large").format(text=text))
@@ -107,26 +113,36 @@ def check_amount(minor: int, limit: int, what: str, field: str | None, currency:
     if abs(minor) > limit:
         said = _OVER_LIMIT.get(what, N_("{what} {amount} is over the limit of {limit} (setting "
                                         "max_amount_minor)"))  # fmt: skip
-        raise InvalidInput(said.format(what=what, amount=format_money(minor, currency),
-                                       limit=format_money(limit, currency)), field)
+        raise InvalidInput(
+            said.format(
+                what=what, amount=format_money(minor, currency), limit=format_money(limit, currency)
+            ),
+            field,
+        )
     return minor
 
 
 # The same sentence, one whole template for each amount services name ("the payment"): read
 # back, ``{what} {amount}`` would split "the" from "payment ¥1,000.00" (i18n.shown).
 _OVER_LIMIT = {
-    N_("the payment"): N_("the payment {amount} is over the limit of {limit} (setting "
-                      "max_amount_minor)"),
-    N_("the promised amount"): N_("the promised amount {amount} is over the limit of {limit} "
-                              "(setting max_amount_minor)"),
-    N_("the price"): N_("the price {amount} is over the limit of {limit} (setting "
-                    "max_amount_minor)"),
-    N_("the shipping"): N_("the shipping {amount} is over the limit of {limit} (setting "
-                       "max_amount_minor)"),
-    N_("the order total"): N_("the order total {amount} is over the limit of {limit} (setting "
-                          "max_amount_minor)"),
-    N_("the credit limit"): N_("the credit limit {amount} is over the limit of {limit} (setting "
-                           "max_amount_minor)"),
+    N_("the payment"): N_(
+        "the payment {amount} is over the limit of {limit} (setting max_amount_minor)"
+    ),
+    N_("the promised amount"): N_(
+        "the promised amount {amount} is over the limit of {limit} (setting max_amount_minor)"
+    ),
+    N_("the price"): N_(
+        "the price {amount} is over the limit of {limit} (setting max_amount_minor)"
+    ),
+    N_("the shipping"): N_(
+        "the shipping {amount} is over the limit of {limit} (setting max_amount_minor)"
+    ),
+    N_("the order total"): N_(
+        "the order total {amount} is over the limit of {limit} (setting max_amount_minor)"
+    ),
+    N_("the credit limit"): N_(
+        "the credit limit {amount} is over the limit of {limit} (setting max_amount_minor)"
+    ),
 }
 
 

@@ -40,6 +40,7 @@ def role_names() -> dict[str, str]:
             "finance": pgettext("role", "finance"), "manager": pgettext("role", "manager"),
             "admin": pgettext("role", "admin")}  # fmt: skip
 
+
 # fmt: off
 MATRIX = (
     "\n"  # i18n: no (the table _parse reads, of codes: no words for a person)
@@ -161,8 +162,12 @@ def role_of(db: object, actor: str) -> str:
     with db.read() as session:  # type: ignore[attr-defined]
         row = session.exec(select(User.role, User.active).where(User.name == actor)).first()
     if row is None:
-        raise NotPermitted(_("{user} is not a user of this database: an admin adds them "
-                             "with `oms user add {user} --role ROLE`").format(user=actor))
+        raise NotPermitted(
+            _(
+                "{user} is not a user of this database: an admin adds them "
+                "with `oms user add {user} --role ROLE`"
+            ).format(user=actor)
+        )
     if not row[1]:
         raise NotPermitted(_("{user} is disabled in this database").format(user=actor))
     return str(row[0])
@@ -211,8 +216,8 @@ def requires(permission: str) -> Callable[[F], F]:
     def declare(function: F) -> F:
         signature = inspect.signature(function)
         assert "db" in signature.parameters and any(
-            n in signature.parameters for n in ACTOR_PARAMETERS), (
-            f"{function.__qualname__}: @requires needs parameters db and actor")  # i18n: no
+            n in signature.parameters for n in ACTOR_PARAMETERS
+        ), f"{function.__qualname__}: @requires needs parameters db and actor"  # i18n: no
         checked = _guarded(function, permission)
         checked.__permission__ = permission  # type: ignore[attr-defined]
         return checked

@@ -108,9 +108,13 @@ def others_on_postgres(rows: list[tuple[str, str, str | None]], schema: str) -> 
         pid, _, clerk = head.partition(" user=")
         if rest == schema or (len(name) == 63 and rest and schema.startswith(rest)):
             if address:
-                found.append(N_("{user} (process {pid} on {address})").format(
-                    user=clerk or user, pid=pid, address=address))
+                found.append(
+                    N_("{user} (process {pid} on {address})").format(
+                        user=clerk or user, pid=pid, address=address
+                    )
+                )
             else:
-                found.append(N_("{user} (process {pid} on this machine)").format(
-                    user=clerk or user, pid=pid))
+                found.append(
+                    N_("{user} (process {pid} on this machine)").format(user=clerk or user, pid=pid)
+                )
     return found

@@ -123,13 +123,18 @@ def get_settings(db: Database) -> CompanySettings:
 @requires("settings.change")
 def set_setting(db: Database, actor: str, key: str, value: str) -> CompanySettings:
     if key not in _FIELDS:
-        raise InvalidInput(N_("unknown setting '{key}'; known: {keys}").format(
-            key=key, keys=", ".join(sorted(_FIELDS))), "key")
+        raise InvalidInput(
+            N_("unknown setting '{key}'; known: {keys}").format(
+                key=key, keys=", ".join(sorted(_FIELDS))
+            ),
+            "key",
+        )
     try:
         CompanySettings._parse(key, value, _TYPES[key])
     except ValueError:
-        raise InvalidInput(N_("'{value}' is not a valid value for {key}").format(
-            value=value, key=key), "value") from None
+        raise InvalidInput(
+            N_("'{value}' is not a valid value for {key}").format(value=value, key=key), "value"
+        ) from None
     if key == "tax_rounding" and value not in {"line", "order"}:
         raise InvalidInput(N_("tax_rounding must be 'line' or 'order'"), "value")
     if key == "paper" and value.lower() not in {"a4", "letter"}:
@@ -146,15 +151,20 @@ def set_setting(db: Database, actor: str, key: str, value: str) -> CompanySettin
     if key == "currency":
         value = value.strip().upper()
         if len(value) != 3 or not value.isascii() or not value.isalpha():
-            raise InvalidInput(N_("currency '{text}': three letters, e.g. CNY or USD").format(
-                text=value), "value")
+            raise InvalidInput(
+                N_("currency '{text}': three letters, e.g. CNY or USD").format(text=value), "value"
+            )
     if key == "bulk_approve_blocks":
         names = [n.strip().lower() for n in value.split(",") if n.strip()]
         unknown = [n for n in names if n not in AUDIT_CHECK_NAMES and n != "all"]
         if unknown:
-            raise InvalidInput(N_("unknown check '{check}'; bulk_approve_blocks takes check names "
-                                  "({checks}), comma-separated, or 'all'").format(
-                check=unknown[0], checks=", ".join(AUDIT_CHECK_NAMES)), "value")
+            raise InvalidInput(
+                N_(
+                    "unknown check '{check}'; bulk_approve_blocks takes check names "
+                    "({checks}), comma-separated, or 'all'"
+                ).format(check=unknown[0], checks=", ".join(AUDIT_CHECK_NAMES)),
+                "value",
+            )
         value = ",".join(dict.fromkeys(names))
     if key in ("identity", "login_attempts", "idle_lock_minutes"):
         from .identity import check_identity_setting
@@ -182,9 +192,13 @@ def _check_currency_change(session: Session, old: str, new: str) -> None:
             select(model.id).where(model.currency == old).limit(1)  # type: ignore[attr-defined]
         ).first()
         if found is not None:
-            raise InvalidInput(N_("the company currency stays {old}: {what} are already in it "
-                                  "(changing it would count them in {new})").format(
-                old=old, what=what, new=new), "value")
+            raise InvalidInput(
+                N_(
+                    "the company currency stays {old}: {what} are already in it "
+                    "(changing it would count them in {new})"
+                ).format(old=old, what=what, new=new),
+                "value",
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -215,8 +229,12 @@ def write_int_setting(db: Database, actor: str, group: type[T], key: str, value:
     """Store one whole number (0 or more) of the group; returns the group as stored."""
     keys = [f.name for f in fields(group)]  # type: ignore[arg-type]
     if key not in keys:
-        raise InvalidInput(N_("unknown {what} setting '{key}'; known: {keys}").format(
-            what=what, key=key, keys=", ".join(keys)), "key")
+        raise InvalidInput(
+            N_("unknown {what} setting '{key}'; known: {keys}").format(
+                what=what, key=key, keys=", ".join(keys)
+            ),
+            "key",
+        )
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidInput(N_("{key} must be a whole number, 0 or more").format(key=key), "value")
     with db.write() as session:

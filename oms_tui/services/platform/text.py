@@ -56,8 +56,12 @@ def clean_text(value: str | None, max_len: int, what: str, field: str | None = N
             raise InvalidInput(N_("{what} holds a control character ({char}): remove it")
                                .format(what=what, char=bad), field)  # fmt: skip
     if len(text) > max_len:
-        raise InvalidInput(N_("{what} is {length} characters long; the most is {most}").format(
-            what=what, length=f"{len(text):,}", most=f"{max_len:,}"), field)
+        raise InvalidInput(
+            N_("{what} is {length} characters long; the most is {most}").format(
+                what=what, length=f"{len(text):,}", most=f"{max_len:,}"
+            ),
+            field,
+        )
     return text
 
 

@@ -144,8 +144,11 @@ def set_active(db: Database, actor: str, name: str, active: bool, reason: str = 
 
 
 def end_sessions(session: Session, user: User) -> None:
-    for row in session.exec(select(LoginSession).where(LoginSession.user_id == user.id,
-                                                       col(LoginSession.ended_at).is_(None))):
+    for row in session.exec(
+        select(LoginSession).where(
+            LoginSession.user_id == user.id, col(LoginSession.ended_at).is_(None)
+        )
+    ):
         row.ended_at = utcnow()
         session.add(row)
 

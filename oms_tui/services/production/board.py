@@ -119,8 +119,7 @@ def stages_of(db: Database, production_order_id: int) -> list[StageView]:
     with db.read() as session:
         po = session.get(ProductionOrder, production_order_id)
         if po is None:
-            raise NotFound(N_("no production order with id {id}").format(
-                id=production_order_id))
+            raise NotFound(N_("no production order with id {id}").format(id=production_order_id))
         return [StageView(s.seq, s.name, s.planned_days) for s in _stages(session, po.route_id)]
 
 

@@ -65,8 +65,7 @@ def _load(session: Session, production_order_id: int) -> ProductionOrder:
                       .with_for_update().execution_options(populate_existing=True)
                       ).first()  # fmt: skip
     if po is None:
-        raise NotFound(N_("no production order with id {id}").format(
-            id=production_order_id))
+        raise NotFound(N_("no production order with id {id}").format(id=production_order_id))
     return po
 
 
@@ -100,8 +99,7 @@ def lock_for_change(
     changed it and when) when the clerk acted on another version than it has now."""
     seen = session.get(ProductionOrder, production_order_id)
     if seen is None:
-        raise NotFound(N_("no production order with id {id}").format(
-            id=production_order_id))
+        raise NotFound(N_("no production order with id {id}").format(id=production_order_id))
     levels = stock.lock_levels(session, {seen.product_id, *materials})
     if seen.order_id is not None:
         session.exec(select(Order.id).where(Order.id == seen.order_id).with_for_update()).all()

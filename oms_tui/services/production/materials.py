@@ -123,8 +123,7 @@ def shortages(db: Database, production_order_id: int, today: date | None = None
     with db.read() as session:
         po = session.get(ProductionOrder, production_order_id)
         if po is None:
-            raise NotFound(N_("no production order with id {id}").format(
-                id=production_order_id))
+            raise NotFound(N_("no production order with id {id}").format(id=production_order_id))
         if po.status != P.PLANNED or po.warehouse_id is None:
             return []
         needs = _needs(session, po)
@@ -149,8 +148,7 @@ def materials_held(db: Database, production_order_id: int) -> list[MaterialHeld]
     with db.read() as session:
         po = session.get(ProductionOrder, production_order_id)
         if po is None:
-            raise NotFound(N_("no production order with id {id}").format(
-                id=production_order_id))
+            raise NotFound(N_("no production order with id {id}").format(id=production_order_id))
         held = _held(session, po.id)
         return [MaterialHeld(m.code, m.name, need, held.get(m.id, 0))
                 for m, need in _needs(session, po)]  # fmt: skip
@@ -207,8 +205,9 @@ def _reserve_materials_in(session: Session, po: ProductionOrder,
         level = levels[(m.id, po.warehouse_id)]
         take = min(need - held.get(m.id, 0), level.on_hand - level.reserved)
         if take > 0:
-            stock.reserve_material(session, level, po.id, take,
-                                   N_("reserved for {number}").format(number=po.number))
+            stock.reserve_material(
+                session, level, po.id, take, N_("reserved for {number}").format(number=po.number)
+            )
     session.flush()
     return _shortages_in(session, po, needs, levels, today)
 
@@ -249,13 +248,20 @@ def reserve_waiting_materials_in(session: Session, actor: str, material_ids: Ite
         level = levels[(material_id, po.warehouse_id)]
         take = min(short, level.on_hand - level.reserved)
         if take > 0:
-            stock.reserve_material(session, level, po.id, take,
-                                   N_("reserved for {number}").format(number=po.number))
+            stock.reserve_material(
+                session, level, po.id, take, N_("reserved for {number}").format(number=po.number)
+            )
             got.setdefault(po.id, []).append(f"{codes[material_id]} {take}")
             orders[po.id] = po
     for po_id, what in got.items():
-        log_stage(session, orders[po_id], None, "reserved", actor,
-                  N_("materials came in: {materials}").format(materials=", ".join(what)))
+        log_stage(
+            session,
+            orders[po_id],
+            None,
+            "reserved",
+            actor,
+            N_("materials came in: {materials}").format(materials=", ".join(what)),
+        )
     session.flush()
     return [orders[i].number for i in got]  # in queue order
 
@@ -286,8 +292,13 @@ def release_materials_for_shortage_in(session: Session, actor: str, level: Stock
         give = min(units, r.qty)
         stock.release(session, level, r)
         if give < r.qty:
-            stock.reserve_material(session, level, po.id, r.qty - give,
-                                   N_("reserved for {number}").format(number=po.number))
+            stock.reserve_material(
+                session,
+                level,
+                po.id,
+                r.qty - give,
+                N_("reserved for {number}").format(number=po.number),
+            )
         units -= give
         log_stage(session, po, None, "short", actor,
                   N_("{material} {qty} no longer reserved: {why}").format(material=code, qty=give,

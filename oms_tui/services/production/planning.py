@@ -136,8 +136,11 @@ def cancel_for_order_in(session: Session, actor: str, order_id: int, reason: str
         for r in released:
             stock.release(session, levels[(r.product_id, r.warehouse_id)], r)
         back = [(w, p, qty) for (po_id, w), p, qty in issued if po_id == po.id]
-        why = (N_("back from cancelled {number}: {reason}") if reason
-               else N_("back from cancelled {number}")).format(number=po.number, reason=reason)
+        why = (
+            N_("back from cancelled {number}: {reason}")
+            if reason
+            else N_("back from cancelled {number}")
+        ).format(number=po.number, reason=reason)
         for w, p, qty in back:
             stock.add_move(session, levels[(p, w)], qty, stock.PRODUCTION_USE, actor,
                            reference=po.number, order_id=po.order_id, reason=why)  # fmt: skip
@@ -146,13 +149,18 @@ def cancel_for_order_in(session: Session, actor: str, order_id: int, reason: str
         note = reason
         if released:
             said = ", ".join(sorted(f"{codes[r.product_id]} {r.qty}" for r in released))
-            note = (N_("{note}; materials released: {materials}") if note else
-                    N_("materials released: {materials}")).format(note=note, materials=said)
+            note = (
+                N_("{note}; materials released: {materials}")
+                if note
+                else N_("materials released: {materials}")
+            ).format(note=note, materials=said)
         if back:
             said = ", ".join(sorted(f"{codes[p]} {qty}" for _, p, qty in back))
-            note = (N_("{note}; materials back in stock: {materials}") if note else
-                    N_("materials back in stock: {materials}")).format(note=note,
-                                                                      materials=said)
+            note = (
+                N_("{note}; materials back in stock: {materials}")
+                if note
+                else N_("materials back in stock: {materials}")
+            ).format(note=note, materials=said)
         production_states.move(session, po, P.CANCELLED, actor, note)
         stopped.append(po.number)
     session.flush()

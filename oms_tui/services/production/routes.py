@@ -78,8 +78,12 @@ def set_route(db: Database, actor: str, name: str, product_line: str, daily_capa
         other = (ProductionRoute.product_line == product_line) & (ProductionRoute.name != name)
         clash = session.exec(select(ProductionRoute).where(other)).first()
         if clash is not None:
-            raise InvalidInput(N_("{route} already makes the {line} line").format(
-                route=clash.name, line=product_line), "line")
+            raise InvalidInput(
+                N_("{route} already makes the {line} line").format(
+                    route=clash.name, line=product_line
+                ),
+                "line",
+            )
         route = route or ProductionRoute(name=name)
         route.product_line, route.daily_capacity = product_line, daily_capacity
         session.add(route)
@@ -179,8 +183,9 @@ def _follow_bom_in(session: Session, actor: str, product_id: int, material: Prod
         for r, _po in (x for x in held if x[1].id == po_id):
             stock.release(session, level, r)
         if keep:
-            stock.reserve_material(session, level, po_id, keep,
-                                   N_("reserved for {number}").format(number=po.number))
+            stock.reserve_material(
+                session, level, po_id, keep, N_("reserved for {number}").format(number=po.number)
+            )
         log_stage(
             session,
             po,
@@ -188,5 +193,6 @@ def _follow_bom_in(session: Session, actor: str, product_id: int, material: Prod
             "released",
             actor,
             N_("bill changed to {qty} {material} a unit: {released} released").format(
-                qty=qty_per, material=material.code, released=have[po_id] - keep),
+                qty=qty_per, material=material.code, released=have[po_id] - keep
+            ),
         )

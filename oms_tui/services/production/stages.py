@@ -39,9 +39,14 @@ STATUS_WORDS = {P.PLANNED: N_("planned"), P.IN_PROGRESS: N_("in progress"), P.DO
 
 def _is(po: ProductionOrder) -> str:
     """``PO-2026-000001 is done``: why a change is refused, one whole sentence per status."""
-    said = {P.PLANNED: N_("{number} is planned"), P.IN_PROGRESS: N_("{number} is in progress"),
-            P.DONE: N_("{number} is done"), P.CANCELLED: N_("{number} is cancelled")}
+    said = {
+        P.PLANNED: N_("{number} is planned"),
+        P.IN_PROGRESS: N_("{number} is in progress"),
+        P.DONE: N_("{number} is done"),
+        P.CANCELLED: N_("{number} is cancelled"),
+    }
     return said[po.status].format(number=po.number)
+
 
 @requires("production.advance")
 def start(db: Database, actor: str, production_order_id: int, today: date | None = None,
@@ -53,8 +58,7 @@ def start(db: Database, actor: str, production_order_id: int, today: date | None
     with db.write() as session:
         po = session.get(ProductionOrder, production_order_id)
         if po is None:
-            raise NotFound(N_("no production order with id {id}").format(
-                id=production_order_id))
+            raise NotFound(N_("no production order with id {id}").format(id=production_order_id))
         needs = _needs(session, po)
         held = stock.open_material_reservations(session, [po.id])
         po, levels = lock_for_change(
@@ -68,15 +72,22 @@ def start(db: Database, actor: str, production_order_id: int, today: date | None
         if late:  # reserved meanwhile by a bill changed meanwhile: lock those too
             levels.update(stock.lock_levels(session, late))
         if po.status != P.PLANNED:
-            raise IllegalTransition(N_("{number} is {status}, not waiting").format(
-                number=po.number, status=STATUS_WORDS.get(po.status, po.status)))
+            raise IllegalTransition(
+                N_("{number} is {status}, not waiting").format(
+                    number=po.number, status=STATUS_WORDS.get(po.status, po.status)
+                )
+            )
         if needs and po.warehouse_id is None:
             raise InvalidInput(N_("{number} has no factory warehouse to take materials from")
                                .format(number=po.number), "materials")  # fmt: skip
         missing = _shortages_in(session, po, needs, levels, today)
         if missing:
-            raise InvalidInput(N_("{number} cannot start: {shortages}").format(
-                number=po.number, shortages=shortage_text(missing)), "materials")
+            raise InvalidInput(
+                N_("{number} cannot start: {shortages}").format(
+                    number=po.number, shortages=shortage_text(missing)
+                ),
+                "materials",
+            )
         # The reservation becomes the issue: released, then the whole bill moved out (the
         # part never reserved comes from free stock: add_move refuses reserved stock).
         for r in held:
@@ -86,17 +97,24 @@ def start(db: Database, actor: str, production_order_id: int, today: date | None
             had[r.product_id] += r.qty
         reserved = sum(min(had[m.id], need) for m, need in needs)
         for material, need in needs:
-            stock.add_move(session, levels[(material.id, po.warehouse_id)], -need,
-                           stock.PRODUCTION_USE, actor, reference=po.number,
-                           order_id=po.order_id,
-                           reason=N_("materials for {number}").format(number=po.number))
+            stock.add_move(
+                session,
+                levels[(material.id, po.warehouse_id)],
+                -need,
+                stock.PRODUCTION_USE,
+                actor,
+                reference=po.number,
+                order_id=po.order_id,
+                reason=N_("materials for {number}").format(number=po.number),
+            )
         stages = _stages(session, po.route_id)
         po.current_stage_seq = stages[0].seq if stages else 1
         note = ""
         if needs:
             units = sum(n for _, n in needs)
             note = N_("{n} materials issued ({units} units, {reserved} of them reserved)").format(
-                n=len(needs), units=units, reserved=reserved)
+                n=len(needs), units=units, reserved=reserved
+            )
         production_states.move(session, po, P.IN_PROGRESS, actor, note,
                                stages[0] if stages else None)  # fmt: skip
         _replan_route_in(session, {po.route_id}, today)
@@ -116,8 +134,9 @@ def advance(db: Database, actor: str, production_order_id: int, note: str = "",
         po, _levels = lock_for_change(session, production_order_id, expected_version)
         if po.status != P.IN_PROGRESS:
             if po.status == P.PLANNED:
-                raise IllegalTransition(N_("{number} is planned: start it first").format(
-                    number=po.number))
+                raise IllegalTransition(
+                    N_("{number} is planned: start it first").format(number=po.number)
+                )
             raise IllegalTransition(_is(po))
         stages = _stages(session, po.route_id)
         current = next((s for s in stages if s.seq == po.current_stage_seq), None)
@@ -150,8 +169,12 @@ def quality_failure(db: Database, actor: str, production_order_id: int, back_to_
         stages = _stages(session, po.route_id)
         target = next((s for s in stages if s.seq == back_to_seq), None)
         if target is None or target.seq > po.current_stage_seq:
-            raise InvalidInput(N_("go back to a stage up to the current one ({seq})").format(
-                seq=po.current_stage_seq), "stage")
+            raise InvalidInput(
+                N_("go back to a stage up to the current one ({seq})").format(
+                    seq=po.current_stage_seq
+                ),
+                "stage",
+            )
         current = next((s for s in stages if s.seq == po.current_stage_seq), None)
         log_stage(session, po, current, "qc_fail", actor,
                   N_("{reason} -> back to {stage}").format(reason=reason.strip(),

@@ -50,8 +50,12 @@ def save_draft(
     with db.write() as session:
         draft = session.get(OrderDraft, draft_id) if draft_id is not None else None
         if draft is not None:
-            _check_owner(session, actor, draft, N_("draft {id} is {owner}'s: {user} may "
-                                                   "change only their own drafts"))
+            _check_owner(
+                session,
+                actor,
+                draft,
+                N_("draft {id} is {owner}'s: {user} may change only their own drafts"),
+            )
         else:
             draft = OrderDraft(user=actor)
         draft.payload, draft.customer_id, draft.summary = text, customer_id, summary[:200]
@@ -83,8 +87,12 @@ def discard_draft(db: Database, actor: str, draft_id: int) -> None:
         d = session.get(OrderDraft, draft_id)
         if d is None:
             raise NotFound(_("no draft {id}").format(id=draft_id))
-        _check_owner(session, actor, d, N_("draft {id} is {owner}'s: {user} may discard "
-                                           "only their own drafts"))
+        _check_owner(
+            session,
+            actor,
+            d,
+            N_("draft {id} is {owner}'s: {user} may discard only their own drafts"),
+        )
         session.delete(d)
 
 

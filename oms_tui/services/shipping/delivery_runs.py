@@ -252,8 +252,12 @@ def plan_run(db: Database, actor: str, van: str, run_date: date, driver: str = "
         ).all()  # fmt: skip
         shipments = [s for s in shipments if s.id not in on_runs]
         if not shipments:
-            raise InvalidInput(N_("nothing ready to deliver by {van} on {date}").format(
-                van=carrier.code, date=run_date), "van")
+            raise InvalidInput(
+                N_("nothing ready to deliver by {van} on {date}").format(
+                    van=carrier.code, date=run_date
+                ),
+                "van",
+            )
         run = DeliveryRun(number=take_number(session, RUN_PREFIX, run_date.year),
                           carrier_id=carrier.id, run_date=run_date, driver=driver.strip(),
                           created_by=actor)  # fmt: skip
@@ -417,11 +421,17 @@ def money_sentence(run: RunView) -> str:
     paid = [number for s in m for number, _ in s.paid]
     parts = []
     if cash and len(paid) == 1:
-        parts.append(N_("Cash {amount} recorded, paying {invoice}").format(
-            amount=format_money(cash, cur), invoice=paid[0]))
+        parts.append(
+            N_("Cash {amount} recorded, paying {invoice}").format(
+                amount=format_money(cash, cur), invoice=paid[0]
+            )
+        )
     elif cash and paid:
-        parts.append(N_("Cash {amount} recorded, paying {n} invoices").format(
-            amount=format_money(cash, cur), n=len(paid)))
+        parts.append(
+            N_("Cash {amount} recorded, paying {n} invoices").format(
+                amount=format_money(cash, cur), n=len(paid)
+            )
+        )
     elif cash:
         parts.append(N_("Cash {amount} recorded").format(amount=format_money(cash, cur)))
     for s in m:
@@ -430,8 +440,11 @@ def money_sentence(run: RunView) -> str:
                          .format(seq=s.seq, amount=format_money(s.short_minor, cur),
                                  invoices=", ".join(n for n, _ in s.still_open)))  # fmt: skip
         elif s.short_minor:
-            parts.append(N_("stop {seq} {amount} short (the order open, follow-up written)")
-                         .format(seq=s.seq, amount=format_money(s.short_minor, cur)))
+            parts.append(
+                N_("stop {seq} {amount} short (the order open, follow-up written)").format(
+                    seq=s.seq, amount=format_money(s.short_minor, cur)
+                )
+            )
     over = sum(s.on_account_minor for s in m)
     if over:
         parts.append(N_("{amount} kept on account").format(amount=format_money(over, cur)))
@@ -440,8 +453,9 @@ def money_sentence(run: RunView) -> str:
         parts.append(N_("deposit {amount} billed").format(amount=format_money(billed, cur)))
     credited = sum(s.deposit_credited_minor for s in m)
     if credited:
-        parts.append(N_("deposit {amount} credited on account").format(
-            amount=format_money(credited, cur)))
+        parts.append(
+            N_("deposit {amount} credited on account").format(amount=format_money(credited, cur))
+        )
     return "; ".join(parts)
 
 
@@ -472,8 +486,9 @@ def settle_run(db: Database, actor: str, run_number: str, results: Mapping[int, 
     for stop in run.stops:
         r = results.get(stop.id, StopResult(False))
         if r.containers_back < 0 or r.cash_collected_minor < 0:
-            raise InvalidInput(N_("stop {seq}: counts and cash are 0 or more").format(
-                seq=stop.seq), "stop")
+            raise InvalidInput(
+                N_("stop {seq}: counts and cash are 0 or more").format(seq=stop.seq), "stop"
+            )
         check_amount(r.cash_collected_minor, settings.max_amount_minor,
                      N_("stop {seq}: the cash collected").format(seq=stop.seq), "cash",
                      settings.currency)  # fmt: skip
@@ -614,7 +629,15 @@ def set_route_seq(db: Database, actor: str, address_id: int, seq: int) -> None:
         if address is None:
             raise NotFound(N_("no address with id {id}").format(id=address_id))
         code = session.exec(select(Customer.code).where(Customer.id == address.customer_id)).one()
-        record_change(session, actor, "customer", code, "route_seq", address.route_seq, seq,
-                      " ".join(p for p in (address.label, address.city, address.street) if p))
+        record_change(
+            session,
+            actor,
+            "customer",
+            code,
+            "route_seq",
+            address.route_seq,
+            seq,
+            " ".join(p for p in (address.label, address.city, address.street) if p),
+        )
         address.route_seq = seq
         session.add(address)

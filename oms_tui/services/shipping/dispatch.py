@@ -114,8 +114,9 @@ def carrier_options_in(session: Session, region: str, lines: Sequence[QuoteLine]
                                      currency=currency))  # fmt: skip
     options.sort(key=lambda o: (o.freight_minor, o.transit_days, o.code))
     if not options:
-        return CarrierChoice((), None, N_("no carrier serves {region}").format(
-            region=region or N_("this region")))
+        return CarrierChoice(
+            (), None, N_("no carrier serves {region}").format(region=region or N_("this region"))
+        )
     from ..platform.money import format_money
 
     # each sentence a template (i18n.shown reads them back); the carriers too late after
@@ -127,10 +128,12 @@ def carrier_options_in(session: Session, region: str, lines: Sequence[QuoteLine]
         fee = format_money(pick.freight_minor, currency)
         if wanted is None:
             reason = N_("{code} cheapest ({freight}, {days} days)").format(
-                code=pick.code, freight=fee, days=pick.transit_days)
+                code=pick.code, freight=fee, days=pick.transit_days
+            )
         else:
             reason = N_("{code} cheapest that arrives by {date} ({freight}, {days} days)").format(
-                code=pick.code, date=f"{wanted:%m-%d}", freight=fee, days=pick.transit_days)
+                code=pick.code, date=f"{wanted:%m-%d}", freight=fee, days=pick.transit_days
+            )
         cheaper = [o for o in options if o.freight_minor < pick.freight_minor]
         reason = "; ".join([reason, *(
             N_("{code} {freight} arrives {date}, too late").format(
@@ -140,8 +143,11 @@ def carrier_options_in(session: Session, region: str, lines: Sequence[QuoteLine]
     else:
         pick = min(options, key=lambda o: (o.transit_days, o.freight_minor, o.code))
         reason = N_("none arrives by {date}; {code} fastest ({days} days, {freight})").format(
-            date=f"{wanted:%m-%d}", code=pick.code, days=pick.transit_days,
-            freight=format_money(pick.freight_minor, currency))
+            date=f"{wanted:%m-%d}",
+            code=pick.code,
+            days=pick.transit_days,
+            freight=format_money(pick.freight_minor, currency),
+        )
     return CarrierChoice(tuple(options), pick, reason)
 
 
@@ -352,7 +358,9 @@ def create_shipments(
                 if order.status not in SHIPPABLE:
                     raise IllegalTransition(
                         N_("order {number} is {status}: nothing to ship").format(
-                            number=order.number, status=S(order.status).label.lower()))
+                            number=order.number, status=S(order.status).label.lower()
+                        )
+                    )
                 whs = sorted({w for (w,) in session.execute(
                     select(Allocation.warehouse_id)
                     .join(OrderLine, OrderLine.id == Allocation.order_line_id)
@@ -394,9 +402,13 @@ def _new_shipment(
     option = next((o for o in choice.options if o.carrier_id == chosen), None) if chosen else None
     if chosen and option is None:
         code = session.get(Carrier, chosen)
-        raise InvalidInput(N_("{carrier} does not serve {region}").format(
-            carrier=code.code if code else chosen,
-            region=order.ship_to_region or N_("this region")), "carrier")
+        raise InvalidInput(
+            N_("{carrier} does not serve {region}").format(
+                carrier=code.code if code else chosen,
+                region=order.ship_to_region or N_("this region"),
+            ),
+            "carrier",
+        )
     option = option or choice.proposed
     shipment = Shipment(
         number=take_number(session, SHIPMENT_PREFIX, today.year), order_id=order.id,
@@ -500,8 +512,11 @@ def order_wave(db: Database, order_number: str) -> tuple[str, list[ShipmentView]
     shipments being picked there (what that warehouse's pick list covers)."""
     picking = [s for s in order_shipments(db, order_number) if s.status == "picking"]
     if not picking:
-        raise NotFound(N_("{number} is not being picked: no pick list").format(
-            number=order_number.strip().upper()))
+        raise NotFound(
+            N_("{number} is not being picked: no pick list").format(
+                number=order_number.strip().upper()
+            )
+        )
     code = picking[-1].warehouse_code
     return code, open_wave(db, code)
 
@@ -601,11 +616,16 @@ def validate_tracking(carrier: Carrier | None, tracking_no: str) -> str:
     if not text:
         if carrier.kind == "own_van":
             return ""
-        raise InvalidInput(N_("enter the {carrier} tracking number").format(
-            carrier=carrier.name), "tracking")
+        raise InvalidInput(
+            N_("enter the {carrier} tracking number").format(carrier=carrier.name), "tracking"
+        )
     if carrier.tracking_pattern and not re.fullmatch(carrier.tracking_pattern, text):
-        raise InvalidInput(N_("'{number}' is not a {carrier} tracking number").format(
-            number=text, carrier=carrier.code), "tracking")
+        raise InvalidInput(
+            N_("'{number}' is not a {carrier} tracking number").format(
+                number=text, carrier=carrier.code
+            ),
+            "tracking",
+        )
     return text
 
 
@@ -641,8 +661,12 @@ def ship(
                               .execution_options(populate_existing=True)).one()  # fmt: skip
             shipment_states.check_version(session, sh, expected_version)
             if sh.status not in shipment_states.OPEN:
-                raise InvalidInput(N_("shipment {number} is already {status}").format(
-                    number=sh.number, status=sh.status), "shipment")
+                raise InvalidInput(
+                    N_("shipment {number} is already {status}").format(
+                        number=sh.number, status=sh.status
+                    ),
+                    "shipment",
+                )
             if carrier_id is not None:
                 sh.carrier_id = carrier_id
             carrier = session.get(Carrier, sh.carrier_id) if sh.carrier_id else None
@@ -653,13 +677,21 @@ def ship(
                 {lid: sl.qty for lid, sl in lines.items()}  # fmt: skip
             for lid, qty in wanted.items():
                 if lid not in lines:
-                    raise InvalidInput(N_("order line {id} is not in shipment {number}").format(
-                        id=lid, number=sh.number), "qty")
+                    raise InvalidInput(
+                        N_("order line {id} is not in shipment {number}").format(
+                            id=lid, number=sh.number
+                        ),
+                        "qty",
+                    )
                 if isinstance(qty, bool) or not isinstance(qty, int) or qty < 0:
                     raise InvalidInput(N_("shipped quantities are whole numbers, 0 or more"), "qty")
                 if qty > lines[lid].qty:
-                    raise InvalidInput(N_("only {picked} picked for that line, not {qty}").format(
-                        picked=lines[lid].qty, qty=qty), "qty")
+                    raise InvalidInput(
+                        N_("only {picked} picked for that line, not {qty}").format(
+                            picked=lines[lid].qty, qty=qty
+                        ),
+                        "qty",
+                    )
             send = {lid: q for lid, q in wanted.items() if q > 0}
             if not send:
                 raise InvalidInput(N_("nothing to ship: every quantity is 0"), "qty")
@@ -696,7 +728,8 @@ def ship(
             units = sum(send.values())
             if carrier and tracking:
                 why = N_("shipment {number}: {units} units, {carrier} {tracking}").format(
-                    number=sh.number, units=units, carrier=carrier.code, tracking=tracking)
+                    number=sh.number, units=units, carrier=carrier.code, tracking=tracking
+                )
             else:
                 why = N_("shipment {number}: {units} units").format(number=sh.number, units=units)
             if frm != target:
@@ -720,8 +753,11 @@ def shipping_notice(view: ShipmentView) -> str:
     tr = document_words(view.language)
     parts = [tr("Hello {name},").format(name=view.ship_to_name or view.customer_name)]
     if view.carrier_name:
-        parts.append(tr("Your order {number} has shipped with {carrier}.").format(
-            number=view.order_number, carrier=view.carrier_name))
+        parts.append(
+            tr("Your order {number} has shipped with {carrier}.").format(
+                number=view.order_number, carrier=view.carrier_name
+            )
+        )
     else:
         parts.append(tr("Your order {number} has shipped.").format(number=view.order_number))
     if view.tracking_no:

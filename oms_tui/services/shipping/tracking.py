@@ -38,8 +38,12 @@ def add_tracking_event(db: Database, actor: str, shipment_id: int, status: str,
     Delivered closes the shipment, and the order once all its shipments are delivered and
     nothing is left to ship. Returns the shipment's status."""
     if status not in TRACKING_STATUSES:
-        raise InvalidInput(N_("unknown tracking status '{status}'; one of {statuses}").format(
-            status=status, statuses=", ".join(TRACKING_STATUSES)), "status")
+        raise InvalidInput(
+            N_("unknown tracking status '{status}'; one of {statuses}").format(
+                status=status, statuses=", ".join(TRACKING_STATUSES)
+            ),
+            "status",
+        )
     with db.write() as session:
         sh = session.get(Shipment, shipment_id)
         if sh is None:
@@ -50,8 +54,9 @@ def add_tracking_event(db: Database, actor: str, shipment_id: int, status: str,
         sh = session.exec(select(Shipment).where(Shipment.id == shipment_id).with_for_update()
                           .execution_options(populate_existing=True)).one()  # fmt: skip
         if sh.status not in shipment_states.LEFT:
-            raise InvalidInput(N_("shipment {number} has not shipped yet").format(
-                number=sh.number), "status")
+            raise InvalidInput(
+                N_("shipment {number} has not shipped yet").format(number=sh.number), "status"
+            )
         if status != TrackingStatus.DELIVERED or sh.status == H.DELIVERED:
             session.add(TrackingEvent(shipment_id=sh.id, status=status, location=location,
                                       note=note or N_("by {actor}").format(actor=actor),
@@ -66,8 +71,13 @@ def add_tracking_event(db: Database, actor: str, shipment_id: int, status: str,
                                           Shipment.status != H.CANCELLED)
             ).first()  # fmt: skip
             if order.status == S.SHIPPED and open_left is None:
-                order_states.move(session, order, S.DELIVERED, actor,
-                                  N_("delivered ({number})").format(number=sh.number))
+                order_states.move(
+                    session,
+                    order,
+                    S.DELIVERED,
+                    actor,
+                    N_("delivered ({number})").format(number=sh.number),
+                )
         return sh.status
 
 
@@ -174,8 +184,14 @@ def import_tracking_csv(db: Database, actor: str, data: bytes) -> TrackingImport
             try:
                 at = datetime.fromisoformat(cell("at").replace("/", "-"))
             except ValueError:
-                problems.append((n, N_("unreadable time '{time}' (use 2026-11-30 14:05)").format(
-                    time=cell("at"))))
+                problems.append(
+                    (
+                        n,
+                        N_("unreadable time '{time}' (use 2026-11-30 14:05)").format(
+                            time=cell("at")
+                        ),
+                    )
+                )
                 continue
             if at.tzinfo is None:
                 at = at.astimezone()  # local time as typed
@@ -184,8 +200,9 @@ def import_tracking_csv(db: Database, actor: str, data: bytes) -> TrackingImport
                               ).first() or session.exec(
                 select(Shipment).where(Shipment.tracking_no == number)).first()  # fmt: skip
             if sh is None:
-                problems.append((n, N_("no shipment with tracking number {number}").format(
-                    number=number)))
+                problems.append(
+                    (n, N_("no shipment with tracking number {number}").format(number=number))
+                )
                 continue
             same = [TrackingEvent.shipment_id == sh.id, TrackingEvent.status == status,
                     TrackingEvent.location == cell("location")]  # fmt: skip

@@ -99,8 +99,9 @@ class Machine(Generic[St]):
         try:
             return self.statuses(status)
         except ValueError:
-            raise IllegalTransition(N_("unknown {noun} status: {status}").format(
-                noun=self.noun, status=status)) from None
+            raise IllegalTransition(
+                N_("unknown {noun} status: {status}").format(noun=self.noun, status=status)
+            ) from None
 
     def allowed_next(self, status: str) -> frozenset[St]:
         return self.transitions[self.parse(status)]
@@ -113,17 +114,25 @@ class Machine(Generic[St]):
             options = sorted(self.label(s) for s in self.transitions[frm])
             if len(options) >= len(_CANNOT):  # the last value takes the rest
                 options[len(_CANNOT) - 2 :] = [", ".join(options[len(_CANNOT) - 2 :])]
-            raise IllegalTransition(_CANNOT[len(options)].format(
-                thing=self.a_noun, status=self.label(frm).lower(),
-                target=self.label(to).lower(), **dict(zip(_OPTION_NAMES, options, strict=False))))
+            raise IllegalTransition(
+                _CANNOT[len(options)].format(
+                    thing=self.a_noun,
+                    status=self.label(frm).lower(),
+                    target=self.label(to).lower(),
+                    **dict(zip(_OPTION_NAMES, options, strict=False)),
+                )
+            )
         if not reason.strip() and (
             to in self.reason_required or (frm, to) in self.reason_required_from_to
         ):
             target = self.label(to).lower()
             if self.no_reason:
                 raise IllegalTransition(self.no_reason.format(target=target))
-            raise IllegalTransition(N_("a reason is required to make {thing} {target}").format(
-                thing=self.a_noun, target=target))
+            raise IllegalTransition(
+                N_("a reason is required to make {thing} {target}").format(
+                    thing=self.a_noun, target=target
+                )
+            )
         return frm, to
 
     def change(
@@ -175,13 +184,18 @@ def stale(name: str, change: Change | None) -> StaleData:
     """The refusal of an action taken on an older view of a document (``name``, e.g.
     ``PO-2026-000003``): who changed it since and when; nothing was saved."""
     if change is None:
-        return StaleData(N_("{name} was changed by someone else; nothing was saved").format(
-            name=name))
+        return StaleData(
+            N_("{name} was changed by someone else; nothing was saved").format(name=name)
+        )
     short = N_("{name} was changed {by}; nothing was saved").format(name=name, by=change.by)
     if not change.what:
         return StaleData(short)
-    return StaleData(N_("{name} was changed {by} ({what}); nothing was saved").format(
-        name=name, by=change.by, what=change._what), short)
+    return StaleData(
+        N_("{name} was changed {by} ({what}); nothing was saved").format(
+            name=name, by=change.by, what=change._what
+        ),
+        short,
+    )
 
 
 def expect_version(doc: Any, expected: int | None, name: str,

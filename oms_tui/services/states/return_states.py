@@ -53,6 +53,7 @@ def move(session: Session, ret: ReturnOrder, to: str, actor: str, reason: str = 
     text = N_("return {number} {status}").format(number=ret.number, status=MACHINE.label(new))
     if reason.strip():
         text = N_("return {number} {status}: {reason}").format(
-            number=ret.number, status=MACHINE.label(new), reason=reason.strip())
+            number=ret.number, status=MACHINE.label(new), reason=reason.strip()
+        )
     record_event(session, order, actor, order.status, text, order.status)
     return frm
