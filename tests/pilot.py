@@ -18,12 +18,14 @@ measured 109 s wall for 42 CPU s over 60 snapshot tests); 2 ms keeps its rule.
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Callable
 from typing import Any
 
 from textual import _wait
 from textual.app import App
 from textual.pilot import Pilot
-from textual.worker import WorkerState
+from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 
 IDLE_STEP_S = 0.002  # Textual's default: 1 / 50
 QUEUE_WAIT_BOUND = 100_000  # turns of the event loop before a test is told the app never quiets
@@ -81,3 +83,38 @@ def install() -> None:
 
     Pilot.press, Pilot.pause = press_and_wait, pause_and_wait  # type: ignore[method-assign]
     Pilot._oms_waits_on_the_app = True  # type: ignore[attr-defined]
+
+
+async def settle(pilot: Pilot, *, raise_failures: bool = False) -> None:
+    """Until the app has nothing left to do: its thread workers, and the workers their
+    answers start (counts then alerts; a page, then its checks, then a rescore and the page
+    again), finished; every message handled and the screen painted. Waits on the app, never
+    on the clock: a loaded machine only takes longer. A failed worker is told on the screen
+    by the one failure path (failures.py), or raised with ``raise_failures``."""
+    for _ in range(1000):
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # replaced by a newer one of its group (exclusive)
+            pass
+        except WorkerFailed:
+            if raise_failures:
+                raise
+        await pilot.pause()  # the answers handled; callbacks after the paint may start more
+        if not busy(pilot.app):
+            await pilot.pause()
+            if not busy(pilot.app):
+                return
+    raise AssertionError(f"the app never settled: {busy(pilot.app)}")
+
+
+async def until(
+    pilot: Pilot, condition: Callable[[], object], what: str, *, then_settle: bool = True
+) -> None:
+    """Let the app run until ``condition()`` holds (a timer of its own has fired and its work
+    is done), then settle. The bound fails a broken build; it is not a timing."""
+    deadline = time.monotonic() + 120
+    while not condition():
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        await pilot.pause(0.01)
+    if then_settle:
+        await settle(pilot)

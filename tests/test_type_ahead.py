@@ -15,6 +15,7 @@ from textual.widgets import Input
 
 from oms_tui.failures import TellsFailures
 from oms_tui.type_ahead import TypeAhead
+from tests.pilot import settle
 
 KEYS = {"\t": ("tab", "\t"), "\r": ("enter", "\r"), "\b": ("backspace", "\x7f")}
 
@@ -80,16 +81,6 @@ def burst(app: App[Any], text: str, fkeys: dict[str, str] | None = None) -> None
         app.post_message(event)
 
 
-async def settled(app: Any, pilot: Any) -> None:
-    for _ in range(100):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not getattr(app, "holding_keys", False) and all(w.is_finished for w in app.workers):
-            await pilot.pause()
-            return
-    raise AssertionError("never settled")
-
-
 def values(app: App[Any]) -> tuple[str, str]:
     return app.query_one("#one", Input).value, app.query_one("#two", Input).value
 
@@ -98,7 +89,7 @@ async def test_a_backspace_and_an_enter_stay_where_they_were_typed() -> None:
     app = TypingForm()
     async with app.run_test() as pilot:
         burst(app, "ba\bc\rAAA1\rBBB2\r")
-        await settled(app, pilot)
+        await settle(pilot)
         assert app.submitted == ["bc", "AAA1", "BBB2"]
 
 
@@ -106,7 +97,7 @@ async def test_keys_after_a_tab_go_to_the_next_field() -> None:
     app = TypingForm()
     async with app.run_test() as pilot:
         burst(app, "李雷\t浙江")
-        await settled(app, pilot)
+        await settle(pilot)
         assert values(app) == ("李雷", "浙江")
         assert app.keys_held_total > 0  # (they did have to wait)
 
@@ -115,7 +106,7 @@ async def test_keys_after_a_binding_that_opens_a_dialog_go_into_it() -> None:
     app = TypingForm()
     async with app.run_test() as pilot:
         burst(app, "ab§yes\rcd", {"§": "f5"})
-        await settled(app, pilot)
+        await settle(pilot)
         assert app.answers == ["yes"] and values(app) == ("abcd", "")
 
 
@@ -123,7 +114,7 @@ async def test_keys_wait_for_a_worker_whose_answer_opens_a_dialog() -> None:
     app = TypingForm()
     async with app.run_test() as pilot:
         burst(app, "§yes\rcd", {"§": "f6"})
-        await settled(app, pilot)
+        await settle(pilot)
         assert app.answers == ["yes"] and values(app) == ("cd", "")
 
 
@@ -134,7 +125,7 @@ async def test_5_and_20_ms_apart_as_in_one_burst() -> None:
             for ch in "ab\tc§yes\rd":
                 burst(app, ch, {"§": "f5"})
                 await asyncio.sleep(ms / 1000)
-            await settled(app, pilot)
+            await settle(pilot)
             assert app.answers == ["yes"] and values(app) == ("ab", "cd")
 
 
@@ -143,5 +134,5 @@ async def test_without_it_the_keys_overtake_each_other() -> None:
     app = Form()
     async with app.run_test() as pilot:
         burst(app, "李雷\t浙江ab§yes\r", {"§": "f5"})
-        await settled(app, pilot)
+        await settle(pilot)
         assert (values(app), app.answers) != (("李雷", "浙江ab"), ["yes"])

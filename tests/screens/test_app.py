@@ -12,10 +12,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 from textual.command import CommandPalette
-from textual.pilot import Pilot
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets._footer import FooterKey
-from textual.worker import WorkerCancelled, WorkerFailed
 
 import oms_tui.app as app_module
 from oms_tui.app import OmsApp, make_app
@@ -30,7 +28,7 @@ from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.settings import set_setting
 from oms_tui.services.sales.dashboard import home_counts
 from oms_tui.widgets import CountTile
-from tests.pilot import busy
+from tests.pilot import settle, until  # noqa: F401  (the screens tests take them from here)
 
 FROZEN_NOW = datetime(2026, 3, 2, 9, 30)
 USER = "clerk"
@@ -104,41 +102,6 @@ def frozen_app(db: Database, user: str = USER, **kwargs: bool) -> OmsApp:
     app = make_app(Settings(database_url=db.url, user=user), db, **kwargs)
     app.clock = lambda: FROZEN_NOW
     return app
-
-
-async def settle(pilot: Pilot, *, raise_failures: bool = False) -> None:
-    """Until the app has nothing left to do: its thread workers, and the workers their
-    answers start (counts then alerts; a page, then its checks, then a rescore and the page
-    again), finished; every message handled and the screen painted. Waits on the app, never
-    on the clock: a loaded machine only takes longer. A failed worker is told on the screen
-    by the one failure path (failures.py), or raised with ``raise_failures``."""
-    for _ in range(1000):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:  # replaced by a newer one of its group (exclusive)
-            pass
-        except WorkerFailed:
-            if raise_failures:
-                raise
-        await pilot.pause()  # the answers handled; callbacks after the paint may start more
-        if not busy(pilot.app):
-            await pilot.pause()
-            if not busy(pilot.app):
-                return
-    raise AssertionError(f"the app never settled: {busy(pilot.app)}")
-
-
-async def until(
-    pilot: Pilot, condition: Callable[[], object], what: str, *, then_settle: bool = True
-) -> None:
-    """Let the app run until ``condition()`` holds (a timer of its own has fired and its work
-    is done), then settle. The bound fails a broken build; it is not a timing."""
-    deadline = time.monotonic() + 120
-    while not condition():
-        assert time.monotonic() < deadline, f"never happened: {what}"
-        await pilot.pause(0.01)
-    if then_settle:
-        await settle(pilot)
 
 
 def tile_values(app: OmsApp) -> dict[str, str]:

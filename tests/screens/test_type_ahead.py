@@ -19,9 +19,7 @@ from sqlmodel import select
 from textual import events
 from textual.app import _character_to_key
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled, WorkerFailed
 
-from oms_tui.app import OmsApp
 from oms_tui.models import Order, OrderLine, Payment
 from oms_tui.screens.order_entry import OrderEntryScreen
 from oms_tui.screens.receivables import ReceivablesScreen
@@ -31,6 +29,7 @@ from oms_tui.widgets.dialogs import ChoiceDialog, PromptDialog
 from oms_tui.widgets.form_dialog import FormDialog
 from oms_tui.widgets.scan_input import ScanInput
 from tests.factories import make_product
+from tests.pilot import settle
 
 from .test_app import ADMIN, frozen_app
 from .test_order_entry import KNOWN_PHONE, make_shop
@@ -62,43 +61,25 @@ def key_event(key: str) -> events.Key:
     return events.Key(key if key.isalnum() else _character_to_key(key), key)
 
 
-async def settled(pilot: Pilot) -> None:
-    """Every key given and handled, every worker done (conditions, no clock)."""
-    app = pilot.app
-    assert isinstance(app, OmsApp)
-    quiet = 0
-    for _ in range(400):
-        try:
-            await app.workers.wait_for_complete()
-        except (WorkerFailed, WorkerCancelled):  # told on screen (failures.py), or replaced
-            pass
-        await pilot.pause()
-        busy = app.holding_keys or any(not w.is_finished for w in app.workers)
-        quiet = 0 if busy else quiet + 1
-        if quiet >= 3:
-            return
-    raise AssertionError("the app never settled")
-
-
 async def send(pilot: Pilot, ms: float | None, *parts: str) -> None:
     """Type ``parts``: slowly (``ms`` None), in one burst (0) or ``ms`` apart."""
     for key in keys(*parts):
         if ms is None:
             await pilot.press(key)
-            await settled(pilot)
+            await settle(pilot)
             continue
         event = key_event(key)
         event.set_sender(pilot.app)
         pilot.app.post_message(event)
         if ms:
             await asyncio.sleep(ms / 1000)
-    await settled(pilot)
+    await settle(pilot)
 
 
 async def open_entry(pilot: Pilot) -> OrderEntryScreen:
-    await settled(pilot)
+    await settle(pilot)
     await pilot.press("e")
-    await settled(pilot)
+    await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, OrderEntryScreen)
     return screen
@@ -258,7 +239,7 @@ async def test_keys_typed_from_home_before_the_entry_screen_opens(
     picked, the line is scanned."""
     app = frozen_app(sqlite_db, ADMIN)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settled(pilot)
+        await settle(pilot)
         await send(pilot, ms, "e", PHONE, "enter", "6901234567892", "enter")
         screen = app.screen
         assert isinstance(screen, OrderEntryScreen)
@@ -278,7 +259,7 @@ async def test_keys_typed_before_the_draft_choice_opens(
         screen = await open_entry(pilot)
         await send(pilot, None, PHONE, "enter", "XD-40W", "enter")
         await pilot.press("f12")  # leave: kept as a draft
-        await settled(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ChoiceDialog)
         await send(pilot, None, "y")
         assert app.screen is not screen
@@ -301,7 +282,7 @@ async def test_stock_receive_opened_and_filled_in_one_burst(
     add_warehouses(sqlite_db)
     lamp = make_product(sqlite_db, code="LED-40W", name="LED panel 40W", barcode="6901234567892")
     async with stock_app(sqlite_db).run_test(size=(80, 24)) as pilot:
-        await settled(pilot)
+        await settle(pilot)
         await send(pilot, None, "s")
         screen = pilot.app.screen
         assert isinstance(screen, StockScreen)
@@ -321,7 +302,7 @@ async def test_stock_receive_a_burst_starting_with_tab(
     add_warehouses(sqlite_db)
     lamp = make_product(sqlite_db, code="LED-40W", name="LED panel 40W", barcode="6901234567892")
     async with stock_app(sqlite_db).run_test(size=(80, 24)) as pilot:
-        await settled(pilot)
+        await settle(pilot)
         await send(pilot, None, "s", "LED-40W", "enter", "f6", "7")
         assert isinstance(pilot.app.screen, FormDialog)
         await send(pilot, ms, "tab", "ACME", "tab", "DN-1", "enter")
@@ -339,7 +320,7 @@ async def test_a_payment_opened_and_filled_in_one_burst(
     ids = receivables_db(sqlite_db)
     app = frozen_app(sqlite_db, "finance")  # who records payments
     async with app.run_test(size=(80, 24)) as pilot:
-        await settled(pilot)
+        await settle(pilot)
         await send(pilot, None, "r")
         assert isinstance(app.screen, ReceivablesScreen)
         await send(pilot, ms, "f6", "3500.50", "tab", "tab", "w", "tab", "WX-889", "enter",

@@ -8,6 +8,7 @@ from typing import Any
 from textual.app import App, ComposeResult
 
 from oms_tui.widgets.order_list import OrderList
+from tests.pilot import settle
 
 
 def numbers(start: int, stop: int, page: int = 50, gate: threading.Event | None = None) -> Any:
@@ -34,21 +35,15 @@ class ListApp(App[None]):
         return self.query_one("#list", OrderList)
 
 
-async def settle(app: App, pilot) -> None:  # noqa: ANN001
-    for _ in range(4):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def test_a_new_list_can_keep_the_old_rows_until_its_first_page() -> None:
     app = ListApp()
     async with app.run_test(size=(40, 12)) as pilot:
         rows = app.rows
         rows.load(numbers(0, 1000))
-        await settle(app, pilot)
+        await settle(pilot)
         rows.focus()
         await pilot.press("pagedown", "space")
-        await settle(app, pilot)
+        await settle(pilot)
         assert rows.cursor > 0 and rows.selected
 
         gate = threading.Event()
@@ -56,7 +51,7 @@ async def test_a_new_list_can_keep_the_old_rows_until_its_first_page() -> None:
         await pilot.pause()
         assert rows.rows[0] == 0 and rows.cursor > 0  # the old rows, as they were
         gate.set()
-        await settle(app, pilot)
+        await settle(pilot)
         assert rows.rows == [5000, 5001, 5002]
         assert rows.cursor == 0 and rows.scroll_offset.y == 0 and not rows.selected
         assert rows.virtual_size.height == 3  # no more to load: no "loading more…" line
@@ -71,9 +66,9 @@ async def test_a_failed_new_list_does_not_leave_the_old_rows() -> None:
     async with app.run_test(size=(40, 12), message_hook=lambda m: failures.extend(
             [str(m.error)] if isinstance(m, OrderList.Failed) else [])) as pilot:  # fmt: skip
         app.rows.load(numbers(0, 30))
-        await settle(app, pilot)
+        await settle(pilot)
         app.rows.load(broken, clear=False)
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.rows.rows == [] and set(failures) == {"database gone"}
 
 
@@ -82,7 +77,7 @@ async def test_more_rows_grow_the_scroll_range_without_a_layout_pass() -> None:
     async with app.run_test(size=(40, 12)) as pilot:
         rows = app.rows
         rows.load(numbers(0, 1000))
-        await settle(app, pilot)
+        await settle(pilot)
         loaded = len(rows.rows)
         layouts: list[bool] = []
         refresh = rows.refresh
@@ -94,7 +89,7 @@ async def test_more_rows_grow_the_scroll_range_without_a_layout_pass() -> None:
         rows.refresh = counting  # type: ignore[method-assign]
         rows.focus()
         await pilot.press("end")
-        await settle(app, pilot)
+        await settle(pilot)
         assert len(rows.rows) > loaded  # the next page came
         assert layouts and not any(layouts)  # repainted, never laid out (a screen-wide pass)
         assert rows.virtual_size.height == len(rows.rows) + 1
@@ -114,13 +109,13 @@ class EarlyApp(ListApp):
 async def test_a_list_can_start_reading_before_it_is_mounted() -> None:
     app = EarlyApp()
     async with app.run_test(size=(40, 12)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         rows = app.rows
         assert rows.rows[:3] == [0, 1, 2] and rows.cursor == 0 and rows.loading_more
         assert rows.virtual_size.height == len(rows.rows) + 1
         rows.focus()
         await pilot.press("end")
-        await settle(app, pilot)
+        await settle(pilot)
         assert len(rows.rows) >= 100
 
 
@@ -131,7 +126,7 @@ async def test_a_screenful_beyond_the_screen_is_loaded_ahead() -> None:
         rows.load(numbers(0, 10_000))
         rows.focus()
         for _ in range(3):
-            await settle(app, pilot)
+            await settle(pilot)
             height = rows.size.height
             # the next PageDown lands on rows already loaded (no "loading more…" shown)
             assert len(rows.rows) >= rows.scroll_offset.y + 2 * height
@@ -153,8 +148,8 @@ async def test_moving_the_highlight_renders_only_the_rows_it_left_and_reached() 
     async with app.run_test(size=(40, 12)) as pilot:
         app.rows.load(numbers(0, 1000))
         app.rows.focus()
-        await settle(app, pilot)
+        await settle(pilot)
         formatted.clear()
         await pilot.press("down")
-        await settle(app, pilot)
+        await settle(pilot)
         assert sorted(formatted) == [0, 1]

@@ -7,6 +7,7 @@ from textual.app import App, ComposeResult, _character_to_key
 from textual.widgets import Input
 
 from oms_tui.widgets.scan_input import ScanInput
+from tests.pilot import settle
 
 
 class ScanApp(App[None]):
@@ -39,17 +40,12 @@ def burst(app: App, keys: list[str]) -> None:
         app.post_message(event)
 
 
-async def settle(app: App, pilot) -> None:  # noqa: ANN001
-    for _ in range(5):
-        await pilot.pause()
-
-
 async def test_ten_scans_back_to_back_stay_ten_scans() -> None:
     codes = [f"690123450{n:04d}" for n in range(10)]
     app = ScanApp()
     async with app.run_test() as pilot:
         burst(app, [k for code in codes for k in [*code, "enter"]])
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.scans == codes
         assert app.query_one("#scan", ScanInput).value == ""
 
@@ -59,7 +55,7 @@ async def test_thirty_characters_arrive_complete_and_in_order() -> None:
     app = ScanApp()
     async with app.run_test() as pilot:
         burst(app, list(typed))
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.query_one("#scan", ScanInput).value == typed
 
 
@@ -67,7 +63,7 @@ async def test_backspace_in_a_burst_deletes_where_it_was_typed() -> None:
     app = ScanApp()
     async with app.run_test() as pilot:
         burst(app, ["b", "a", "backspace", "c", "enter"])
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.scans == ["bc"]
 
 
@@ -76,7 +72,7 @@ async def test_a_plain_input_runs_the_scans_together() -> None:
     app = ScanApp(Input)
     async with app.run_test() as pilot:
         burst(app, [*"AAA1", "enter", *"BBB2", "enter"])
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.submitted != ["AAA1", "BBB2"]
 
 
@@ -87,13 +83,13 @@ async def test_a_multi_line_paste_is_one_scan_per_line() -> None:
         scan.value = "X"
         scan.cursor_position = 1
         scan.post_message(events.Paste("A1\nB2\r\nC3"))
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.scans == ["XA1", "B2"]
         assert scan.value == "C3"  # not ended by a newline: still being typed
         scan.post_message(events.Paste("D4\n"))
-        await settle(app, pilot)
+        await settle(pilot)
         scan.post_message(events.Paste("E5"))
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.scans == ["XA1", "B2", "C3D4"] and scan.value == "E5"
 
 
