@@ -52,8 +52,9 @@ from oms_tui.services.platform.permissions import PERMISSIONS, NotPermitted
 from oms_tui.services.production import routes, stages
 from oms_tui.services.sales import audit_checks, audit_decisions, drafts
 from oms_tui.services.shipping import delivery_runs, dispatch, tracking
+from tests.pilot import settle
 
-from .test_app import flat, screen_text, settle
+from .app_helpers import flat, screen_text
 
 Services = tuple[Callable[..., object], ...]
 NONE: Services = ()

@@ -28,11 +28,9 @@ from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.settings import set_setting
 from oms_tui.services.sales.dashboard import home_counts
 from oms_tui.widgets import CountTile
-from tests.pilot import settle, until  # noqa: F401  (the screens tests take them from here)
+from tests.pilot import settle
 
-FROZEN_NOW = datetime(2026, 3, 2, 9, 30)
-USER = "clerk"
-ADMIN = "admin"  # may open every area (a clerk has no audit, dispatch or receivables)
+from .app_helpers import ADMIN, FROZEN_NOW, flat, frozen_app, screen_text
 
 # Orders by status in the fixture database, and what the home screen must show for them.
 STATUSES = {
@@ -96,29 +94,8 @@ def counts_db(sqlite_db: Database) -> Database:
     return sqlite_db
 
 
-def frozen_app(db: Database, user: str = USER, **kwargs: bool) -> OmsApp:
-    """The app as the CLI builds it, with a fixed user (a clerk unless said: an admin
-    opens every area) and a frozen clock."""
-    app = make_app(Settings(database_url=db.url, user=user), db, **kwargs)
-    app.clock = lambda: FROZEN_NOW
-    return app
-
-
 def tile_values(app: OmsApp) -> dict[str, str]:
     return {tile.id: str(tile.value) for tile in app.screen.query(CountTile) if tile.id}
-
-
-def flat(text: str) -> str:
-    """Text with line breaks and runs of spaces collapsed (what wraps on screen still matches)."""
-    return " ".join(text.split())
-
-
-def screen_text(app: OmsApp) -> str:
-    """The visible text of the whole screen."""
-    return "\n".join(
-        "".join(segment.text for segment in line)
-        for line in app.screen._compositor.render_update(full=True).strips  # type: ignore[union-attr]
-    )
 
 
 # -- home ------------------------------------------------------------------------------------
@@ -456,9 +433,8 @@ __all__ = ["fill_counts_db", "frozen_app", "settle", "schema"]
 async def test_home_flags_shipments_not_delivered_after_their_expected_date(
     sqlite_db: Database,
 ) -> None:
-    from datetime import date, datetime, timedelta
+    from datetime import date, timedelta
 
-    from oms_tui.config import Settings
     from oms_tui.services.shipping import dispatch, tracking
     from tests.dispatch_factories import allocated_order, world
 

@@ -21,8 +21,9 @@ from oms_tui.services.states.order_states import OrderStatus as S
 from oms_tui.widgets.order_list import OrderList
 from tests.audit_factories import customer, order, stock
 from tests.factories import make_product
+from tests.pilot import settle, until
 
-from .test_app import flat, screen_text, settle, until
+from .app_helpers import flat, screen_text
 
 USER = "auditor"  # the audit desk (approving past a failed check is a manager's)
 

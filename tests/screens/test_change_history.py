@@ -21,8 +21,9 @@ from oms_tui.services.sales.change_history import CHANGE, HistoryRow
 from oms_tui.widgets.order_list import OrderList
 from tests.databases import ensure_user
 from tests.factories import make_customer, make_order
+from tests.pilot import settle
 
-from .test_app import flat, frozen_app, screen_text, settle
+from .app_helpers import flat, frozen_app, screen_text
 from .test_receivables import frozen_app as receivables_app
 from .test_receivables import open_receivables, receivables_db, type_in
 from .test_stock import open_stock, scan, stock_app, stock_db  # noqa: F401  (a fixture)

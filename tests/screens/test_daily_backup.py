@@ -11,8 +11,9 @@ from oms_tui.screens.home import HomeScreen
 from oms_tui.services.platform import backup
 from oms_tui.services.platform.db import Database
 from tests.factories import make_order
+from tests.pilot import settle
 
-from .test_app import FROZEN_NOW, frozen_app, settle
+from .app_helpers import FROZEN_NOW, frozen_app
 
 
 def message(app) -> Static:  # noqa: ANN001

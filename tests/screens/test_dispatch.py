@@ -27,8 +27,9 @@ from oms_tui.services.shipping import dispatch
 from oms_tui.services.states.order_states import OrderStatus as S
 from oms_tui.widgets.scan_input import ScanInput
 from tests.dispatch_factories import World, allocated_order, world
+from tests.pilot import settle
 
-from .test_app import flat, screen_text, settle
+from .app_helpers import flat, screen_text
 
 USER = "packer"
 MONDAY_MORNING = datetime(2026, 11, 30, 9, 30)

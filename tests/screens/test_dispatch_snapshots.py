@@ -20,9 +20,9 @@ from oms_tui.services.fulfilment import stock_operations
 from oms_tui.services.platform.db import Database
 from oms_tui.services.shipping import dispatch
 from tests.dispatch_factories import allocated_order, world
+from tests.pilot import settle
 from tests.stock_factories import set_priority
 
-from .test_app import settle
 from .test_dispatch import go_to
 
 SnapCompare = Callable[..., bool]

@@ -15,7 +15,7 @@ from oms_tui.services.platform.db import Database
 from oms_tui.services.sales.customer_history import customer_card
 from oms_tui.widgets.scan_input import ScanInput
 
-from .test_app import flat, frozen_app, screen_text
+from .app_helpers import flat, frozen_app, screen_text
 from .test_order_entry import make_shop
 from .test_type_ahead import CASES, PHONE, lines_of, open_entry, send
 

@@ -63,7 +63,8 @@ from oms_tui.services.platform.db import Database
 from oms_tui.widgets.dialogs import ChoiceDialog, ConfirmDialog, PromptDialog
 from oms_tui.widgets.form_dialog import FormDialog
 
-from .test_app import ADMIN, FROZEN_NOW, fill_counts_db
+from .app_helpers import ADMIN, FROZEN_NOW
+from .test_app import fill_counts_db
 from .test_dispatch_snapshots import FROZEN as DISPATCH_FROZEN
 from .test_dispatch_snapshots import dispatch_db
 from .test_language_areas import dispatch_to, open_area, read_orders_csv, scan_the_lamp

@@ -17,8 +17,9 @@ from oms_tui.screens.sign_in import RefusedScreen
 from oms_tui.services.platform import identity
 from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.permissions import NotPermitted
+from tests.pilot import settle
 
-from .test_app import flat, screen_text, settle
+from .app_helpers import flat, screen_text
 from .test_production import NOW, USER, go_to, message, open_board, plant
 from .test_receivables import FROZEN, open_receivables, receivables_db, text_of
 

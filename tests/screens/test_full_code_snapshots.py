@@ -34,9 +34,10 @@ from oms_tui.services.production import planning
 from oms_tui.widgets.scan_input import ScanInput
 from tests.audit_factories import customer, order, stock
 from tests.factories import make_product
+from tests.pilot import settle
 from tests.services.test_production import _order_of
 
-from .test_app import frozen_app, screen_text, settle
+from .app_helpers import frozen_app, screen_text
 from .test_order_entry_snapshots import dated_shop, shop  # noqa: F401  (fixtures)
 from .test_production_snapshots import FROZEN as BOARD_FROZEN
 from .test_production_snapshots import board_db

@@ -17,8 +17,10 @@ from oms_tui.screens.key_help import KeyHelpScreen
 from oms_tui.services.platform import language
 from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.settings import set_setting
+from tests.pilot import settle
 
-from .test_app import ADMIN, fill_counts_db, flat, frozen_app, screen_text, settle
+from .app_helpers import ADMIN, flat, frozen_app, screen_text
+from .test_app import fill_counts_db
 from .test_snapshots import then
 
 SnapCompare = Callable[..., bool]

@@ -16,8 +16,9 @@ from textual.pilot import Pilot
 from oms_tui.app import OmsApp, make_app
 from oms_tui.config import Settings
 from oms_tui.services.platform.db import Database
+from tests.pilot import settle
 
-from .test_app import ADMIN, FROZEN_NOW, flat, screen_text, settle
+from .app_helpers import ADMIN, FROZEN_NOW, flat, screen_text
 from .test_dispatch import go_to
 from .test_dispatch_snapshots import FROZEN as DISPATCH_FROZEN
 from .test_dispatch_snapshots import dispatch_db

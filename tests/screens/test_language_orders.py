@@ -7,7 +7,7 @@ from __future__ import annotations
 from oms_tui import i18n
 from oms_tui.services.platform.db import Database
 
-from .test_app import flat, frozen_app, screen_text
+from .app_helpers import flat, frozen_app, screen_text
 from .test_order_entry import open_entry, pick_known_caller, settle, shop  # noqa: F401
 
 

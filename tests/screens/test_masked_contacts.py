@@ -14,8 +14,9 @@ from oms_tui.services.parties import customers
 from oms_tui.services.shipping import dispatch
 from oms_tui.services.shipping.delivery_runs import StopView
 from tests.audit_factories import customer
+from tests.pilot import settle
 
-from .test_app import flat, screen_text, settle
+from .app_helpers import flat, screen_text
 from .test_permissions import app_as
 
 STREET = "文三路 90 号"

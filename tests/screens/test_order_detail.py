@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, time
 from oms_tui.messages import OpenOrder
 from oms_tui.services.platform.db import Database
 from oms_tui.services.sales import order_locks, orders
+from tests.pilot import settle
 
-from .test_app import flat, screen_text, settle
+from .app_helpers import flat, screen_text
 from .test_audit_queue import USER, build_queue, goto, open_queue, queue_app
 
 

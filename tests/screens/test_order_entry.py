@@ -25,9 +25,10 @@ from oms_tui.widgets.dialogs import ChoiceDialog, PromptDialog
 from oms_tui.widgets.new_caller import NewCallerPanel
 from oms_tui.widgets.scan_input import ScanInput
 from tests.factories import make_customer, make_product
+from tests.pilot import settle as settle_app
+from tests.pilot import until
 
-from .test_app import flat, frozen_app, screen_text, until
-from .test_app import settle as settle_app
+from .app_helpers import flat, frozen_app, screen_text
 
 # The fixture catalog (prices include 13 % tax, the default setting).
 LAMP = {"code": "XD-40W", "barcode": "6901234567892", "name": "吸顶灯", "model": "XD40",

@@ -24,7 +24,7 @@ from oms_tui.services.platform.db import Database
 from oms_tui.services.sales import drafts
 from oms_tui.widgets.dialogs import ChoiceDialog
 
-from .test_app import flat, frozen_app, screen_text
+from .app_helpers import flat, frozen_app, screen_text
 from .test_order_entry import make_shop, settle
 
 ROOT = Path(__file__).resolve().parents[2]

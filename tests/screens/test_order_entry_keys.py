@@ -16,7 +16,7 @@ from oms_tui.services.shipping.carriers import list_carriers
 from oms_tui.widgets.dialogs import ChoiceDialog, PromptDialog
 from oms_tui.widgets.scan_input import ScanInput
 
-from .test_app import flat, frozen_app, screen_text
+from .app_helpers import flat, frozen_app, screen_text
 from .test_order_entry import burst, db_order, focused_id, make_shop, open_entry, settle
 
 

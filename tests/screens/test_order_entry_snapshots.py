@@ -18,7 +18,7 @@ from oms_tui.models import Order
 from oms_tui.services.platform.db import Database
 from oms_tui.widgets.scan_input import ScanInput
 
-from .test_app import frozen_app
+from .app_helpers import frozen_app
 from .test_order_entry import settle, shop  # noqa: F401  (shop is a fixture)
 
 SnapCompare = Callable[..., bool]

@@ -21,8 +21,9 @@ from oms_tui.services.exchange import order_import
 from oms_tui.services.platform.db import Database
 from oms_tui.services.states.order_states import OrderStatus as S
 from tests.factories import make_customer, make_product
+from tests.pilot import settle
 
-from .test_app import flat, frozen_app, screen_text, settle
+from .app_helpers import flat, frozen_app, screen_text
 
 HEADER = list(order_import.FIELDS)
 

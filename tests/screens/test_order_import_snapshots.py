@@ -13,8 +13,9 @@ import pytest
 from textual.pilot import Pilot
 
 from oms_tui.services.platform.db import Database
+from tests.pilot import settle
 
-from .test_app import frozen_app, settle
+from .app_helpers import frozen_app
 from .test_order_import import _row, shop, write_csv
 
 SnapCompare = Callable[..., bool]

@@ -15,8 +15,8 @@ from textual.pilot import Pilot
 from oms_tui.models import Order, OrderAudit, OrderCheck, OrderEvent
 from oms_tui.services.platform.db import Database
 from oms_tui.services.sales import order_locks
+from tests.pilot import settle
 
-from .test_app import settle
 from .test_audit_queue import build_queue, queue_app
 
 SnapCompare = Callable[..., bool]

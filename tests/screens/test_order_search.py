@@ -11,8 +11,9 @@ from oms_tui.services.sales import orders
 from oms_tui.widgets.order_list import OrderList
 from tests.audit_factories import customer, order, stock
 from tests.factories import make_product
+from tests.pilot import settle
 
-from .test_app import flat, screen_text, settle
+from .app_helpers import flat, screen_text
 from .test_audit_queue import queue_app
 
 PAGE = 50

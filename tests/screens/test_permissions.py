@@ -17,8 +17,9 @@ from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.permissions import allowed
 from tests.audit_factories import customer, order
 from tests.factories import make_product
+from tests.pilot import settle
 
-from .test_app import flat, screen_text, settle
+from .app_helpers import flat, screen_text
 
 
 def app_as(db: Database, user: str):  # noqa: ANN201

@@ -23,9 +23,10 @@ from oms_tui.services.platform.db import Database
 from oms_tui.services.production import board, planning, stages
 from oms_tui.services.states.order_states import OrderStatus as S
 from oms_tui.widgets.form_dialog import FormDialog
+from tests.pilot import settle
 from tests.services.test_production import _doors, _order_of
 
-from .test_app import flat, screen_text, settle
+from .app_helpers import flat, screen_text
 
 USER = "liu"
 NOW = datetime(2026, 11, 30, 9, 30)

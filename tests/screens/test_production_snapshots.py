@@ -27,9 +27,8 @@ from oms_tui.models import (
 from oms_tui.services.fulfilment import stock_operations
 from oms_tui.services.platform.db import Database
 from oms_tui.services.production import planning, stages
+from tests.pilot import settle
 from tests.services.test_production import _doors, _order_of
-
-from .test_app import settle
 
 SnapCompare = Callable[..., bool]
 FROZEN = datetime(2026, 11, 30, 9, 30)  # local time

@@ -27,8 +27,9 @@ from oms_tui.services.platform import printing
 from oms_tui.services.platform.db import Database
 from oms_tui.widgets.form_dialog import FormDialog
 from tests.audit_factories import customer as make_customer
+from tests.pilot import settle
 
-from .test_app import flat, screen_text, settle
+from .app_helpers import flat, screen_text
 
 FROZEN = datetime(2026, 3, 2, 9, 30)  # local time
 TODAY = FROZEN.date()

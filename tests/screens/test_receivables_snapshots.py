@@ -10,8 +10,8 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 
 from oms_tui.services.platform.db import Database
+from tests.pilot import settle
 
-from .test_app import settle
 from .test_receivables import frozen_app, receivables_db
 
 SnapCompare = Callable[..., bool]

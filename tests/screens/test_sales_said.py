@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from oms_tui.services.platform.db import Database
+from tests.pilot import settle
 
-from .test_app import flat, screen_text, settle
+from .app_helpers import flat, screen_text
 from .test_audit_queue import build_queue, goto, open_queue, queue_app
 
 

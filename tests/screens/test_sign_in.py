@@ -11,8 +11,9 @@ from oms_tui.services.platform import users
 from oms_tui.services.platform.db import Database
 from oms_tui.services.platform.settings import set_setting
 from oms_tui.widgets.scan_input import ScanInput
+from tests.pilot import settle
 
-from .test_app import flat, frozen_app, screen_text, settle
+from .app_helpers import flat, frozen_app, screen_text
 from .test_order_entry import make_shop
 
 

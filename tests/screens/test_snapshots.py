@@ -14,8 +14,10 @@ from textual.pilot import Pilot
 
 from oms_tui.screens.placeholder import PlaceholderScreen
 from oms_tui.services.platform.db import Database
+from tests.pilot import settle
 
-from .test_app import fill_counts_db, frozen_app, settle
+from .app_helpers import frozen_app
+from .test_app import fill_counts_db
 
 SnapCompare = Callable[..., bool]
 

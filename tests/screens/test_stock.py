@@ -22,8 +22,9 @@ from oms_tui.services.platform.errors import InvalidInput
 from oms_tui.widgets.form_dialog import FormDialog
 from oms_tui.widgets.order_list import OrderList
 from tests.factories import make_product
+from tests.pilot import settle
 
-from .test_app import flat, screen_text, settle
+from .app_helpers import flat, screen_text
 
 USER = "warehouse"  # stock moves are the warehouse's (stock.move)
 

@@ -15,8 +15,8 @@ from oms_tui.models import StockMove
 from oms_tui.services.fulfilment import stock_operations as ops
 from oms_tui.services.platform.db import Database
 from tests.factories import make_product
+from tests.pilot import settle
 
-from .test_app import settle
 from .test_stock import add_warehouses, set_reorder_point, stock_app
 
 SnapCompare = Callable[..., bool]

@@ -31,7 +31,7 @@ from oms_tui.widgets.scan_input import ScanInput
 from tests.factories import make_product
 from tests.pilot import settle
 
-from .test_app import ADMIN, frozen_app
+from .app_helpers import ADMIN, frozen_app
 from .test_order_entry import KNOWN_PHONE, make_shop
 from .test_receivables import TODAY, receivables_db
 from .test_stock import add_warehouses, level, moves, stock_app

@@ -32,9 +32,10 @@ from oms_tui.services.platform.errors import InvalidInput
 from oms_tui.services.shipping import delivery_runs
 from oms_tui.services.states.order_states import OrderStatus as S
 from oms_tui.widgets.scan_input import ScanInput
+from tests.pilot import settle
 from tests.services.test_delivery_runs import _order_for, _water
 
-from .test_app import flat, screen_text, settle
+from .app_helpers import flat, screen_text
 
 MONDAY_MORNING = datetime(2026, 11, 30, 9, 30)
 

@@ -16,9 +16,8 @@ from oms_tui.config import Settings
 from oms_tui.models import ContainerMove, Customer, Order
 from oms_tui.services.platform.db import Database
 from oms_tui.services.shipping import delivery_runs
+from tests.pilot import settle
 from tests.services.test_delivery_runs import _order_for, _water
-
-from .test_app import settle
 
 SnapCompare = Callable[..., bool]
 FROZEN = datetime(2026, 11, 30, 9, 30)  # local time

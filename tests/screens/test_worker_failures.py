@@ -23,9 +23,10 @@ from oms_tui.services.exchange import order_import
 from oms_tui.services.platform.db import Database
 from oms_tui.services.sales import orders
 from tests.factories import make_customer, make_product
+from tests.pilot import settle
 from tests.stock_factories import receive, warehouse
 
-from .test_app import ADMIN, flat, frozen_app, screen_text, settle
+from .app_helpers import ADMIN, flat, frozen_app, screen_text
 
 World = dict[str, Any]
 Keys = Callable[[Pilot, World], Awaitable[None]]
