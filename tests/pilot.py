@@ -27,7 +27,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 
-IDLE_STEP_S = 0.002  # Textual's default: 1 / 50
+IDLE_STEP_S = 0.002  # (Textual's own step: 1 / 50 s)
 QUEUE_WAIT_BOUND = 100_000  # turns of the event loop before a test is told the app never quiets
 
 

@@ -138,6 +138,18 @@ def _exact_words(db: Database, query: OrderQuery) -> OrderQuery:
     return query
 
 
+def _newest_keys(conditions: list, rows: int):  # noqa: ANN202
+    """The ids and times of the newest ``rows`` orders matching ``conditions`` (page order),
+    as a subquery (``oid``, ``at``): by customer, from the customer index alone."""
+    return (
+        select(Order.id.label("oid"), Order.created_at.label("at"))
+        .where(*conditions)
+        .order_by(col(Order.created_at).desc(), col(Order.id).desc())
+        .limit(rows)
+        .subquery()
+    )
+
+
 def _number_condition(typed: str):  # noqa: ANN202
     """A whole order number (``so-2026-12``: SO-2026-000012), and the numbers starting with
     what was typed when its last part is short (``so-2026-0028``: SO-2026-002800..99 too)."""
@@ -232,24 +244,17 @@ def search(
         Order.id, Order.number, Order.created_at, Order.customer_id, Customer.name,
         Order.status, Order.channel, Order.total_minor, Order.currency, Order.requested_date,
     )  # fmt: skip
-    newest_first = (col(Order.created_at).desc(), col(Order.id).desc())
     if probe is None:
         # The page's keys first (by customer: from ix_sales_order_customer_created alone,
         # an index-only scan), then its rows by primary key: a customer's older orders are
         # never read from the table (on a cold cache that reading was most of the time).
-        page = (
-            select(Order.id.label("pid"), Order.created_at.label("pat"))
-            .where(*conditions)
-            .order_by(*newest_first)
-            .limit(limit + 1)
-            .subquery()
-        )
+        page = _newest_keys(conditions, limit + 1)
         stmt = (
             select(*columns)
             .select_from(page)
-            .join(Order, col(Order.id) == page.c.pid)
+            .join(Order, col(Order.id) == page.c.oid)
             .join(Customer, col(Customer.id) == Order.customer_id)
-            .order_by(page.c.pat.desc(), page.c.pid.desc())
+            .order_by(page.c.at.desc(), page.c.oid.desc())
         )
         with db.read() as session:
             rows = session.execute(stmt).all()
@@ -261,20 +266,14 @@ def search(
     # other fields, from their index, in page order) are probed per page. When the product
     # is rare among them (say water barrels in key-account orders) the page comes back short
     # with a cursor at the end of the window; the next page carries on from there.
-    window = (
-        select(Order.id.label("wid"), Order.created_at.label("wat"))
-        .where(*conditions)
-        .order_by(*newest_first)
-        .limit(PROBE_WINDOW)
-        .subquery()
-    )
+    window = _newest_keys(conditions, PROBE_WINDOW)
     stmt = (
         select(*columns)
         .select_from(window)
-        .join(Order, col(Order.id) == window.c.wid)
+        .join(Order, col(Order.id) == window.c.oid)
         .join(Customer, col(Customer.id) == Order.customer_id)
-        .where(exists().where(OrderLine.order_id == window.c.wid, OrderLine.product_id == probe))
-        .order_by(window.c.wat.desc(), window.c.wid.desc())
+        .where(exists().where(OrderLine.order_id == window.c.oid, OrderLine.product_id == probe))
+        .order_by(window.c.at.desc(), window.c.oid.desc())
         .limit(limit + 1)
     )
     with db.read() as session:
@@ -283,9 +282,9 @@ def search(
         if len(rows) > limit:
             return SearchPage(out, SearchCursor(out[-1].created_at, out[-1].id), truncated)
         edge = session.execute(
-            select(window.c.wat, window.c.wid, select(func.count()).select_from(window)
+            select(window.c.at, window.c.oid, select(func.count()).select_from(window)
                    .scalar_subquery())
-            .order_by(window.c.wat.asc(), window.c.wid.asc())
+            .order_by(window.c.at.asc(), window.c.oid.asc())
             .limit(1)
         ).first()  # fmt: skip
     if edge is None or edge[2] < PROBE_WINDOW:  # the window held every remaining order
